@@ -1,0 +1,128 @@
+package dev.stevedore.engine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Where the engine keeps its state and how it reaches registries. {@link #fromEnvironment()} reads the
+ * settings a user sets in the shell or as system properties; tests build their own.
+ *
+ * @param stateDirectory      the state directory ({@code STEVEDORE_HOME})
+ * @param registryMirrors     registries to try, in order, for {@code docker.io} images before Docker Hub
+ *                            ({@code STEVEDORE_REGISTRY_MIRROR}, comma separated, {@code host[:port]})
+ * @param insecureRegistries  registries that may be reached over plain HTTP besides loopback ones
+ *                            ({@code STEVEDORE_INSECURE_REGISTRIES}, comma separated)
+ * @param dockerConfigDirectory where {@code config.json} with registry credentials lives ({@code DOCKER_CONFIG},
+ *                            else {@code ~/.docker})
+ * @param certificateDirectories directories laid out as Docker's {@code certs.d}: {@code DIR/host:port/ca.crt}
+ *                            is trusted for that registry ({@code STEVEDORE_CERTS_D} first, then
+ *                            {@code /etc/docker/certs.d} and {@code /etc/containers/certs.d})
+ * @param platform            the platform to pull when an image offers several ({@code STEVEDORE_PLATFORM},
+ *                            else the host's)
+ */
+public record EngineSettings(
+        Path stateDirectory,
+        List<String> registryMirrors,
+        Set<String> insecureRegistries,
+        Path dockerConfigDirectory,
+        List<Path> certificateDirectories,
+        Platform platform) {
+
+    public EngineSettings {
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        registryMirrors = List.copyOf(registryMirrors);
+        insecureRegistries = Set.copyOf(insecureRegistries);
+        Objects.requireNonNull(dockerConfigDirectory, "dockerConfigDirectory");
+        certificateDirectories = List.copyOf(certificateDirectories);
+        Objects.requireNonNull(platform, "platform");
+    }
+
+    /** Settings from environment variables, overridden by system properties of the same name in lower case with dots. */
+    public static EngineSettings fromEnvironment() {
+        return from(EngineSettings::lookup);
+    }
+
+    /**
+     * Settings from a lookup of variable names ({@code STEVEDORE_HOME}, ...), for callers that keep
+     * configuration elsewhere. Unset names fall back to the defaults described on the components.
+     */
+    public static EngineSettings from(Function<String, String> variables) {
+        String home = variables.apply("STEVEDORE_HOME");
+        Path state = home != null && !home.isBlank() ? Path.of(home) : defaultStateDirectory(variables);
+        String dockerConfig = variables.apply("DOCKER_CONFIG");
+        Path dockerConfigDir = dockerConfig != null && !dockerConfig.isBlank()
+                ? Path.of(dockerConfig) : Path.of(System.getProperty("user.home"), ".docker");
+        List<Path> certs = new ArrayList<>();
+        String certsD = variables.apply("STEVEDORE_CERTS_D");
+        if (certsD != null && !certsD.isBlank()) {
+            Arrays.stream(certsD.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).forEach(certs::add);
+        }
+        certs.add(Path.of("/etc/docker/certs.d"));
+        certs.add(Path.of("/etc/containers/certs.d"));
+        String platform = variables.apply("STEVEDORE_PLATFORM");
+        return new EngineSettings(state,
+                list(variables.apply("STEVEDORE_REGISTRY_MIRROR")),
+                Set.copyOf(list(variables.apply("STEVEDORE_INSECURE_REGISTRIES"))),
+                dockerConfigDir,
+                certs,
+                platform != null && !platform.isBlank() ? Platform.parse(platform) : Platform.host());
+    }
+
+    public EngineSettings withStateDirectory(Path directory) {
+        return new EngineSettings(directory, registryMirrors, insecureRegistries, dockerConfigDirectory, certificateDirectories, platform);
+    }
+
+    public EngineSettings withRegistryMirrors(List<String> mirrors) {
+        return new EngineSettings(stateDirectory, mirrors, insecureRegistries, dockerConfigDirectory, certificateDirectories, platform);
+    }
+
+    public EngineSettings withInsecureRegistries(Set<String> registries) {
+        return new EngineSettings(stateDirectory, registryMirrors, registries, dockerConfigDirectory, certificateDirectories, platform);
+    }
+
+    public EngineSettings withDockerConfigDirectory(Path directory) {
+        return new EngineSettings(stateDirectory, registryMirrors, insecureRegistries, directory, certificateDirectories, platform);
+    }
+
+    public EngineSettings withCertificateDirectories(List<Path> directories) {
+        return new EngineSettings(stateDirectory, registryMirrors, insecureRegistries, dockerConfigDirectory, directories, platform);
+    }
+
+    public EngineSettings withPlatform(Platform newPlatform) {
+        return new EngineSettings(stateDirectory, registryMirrors, insecureRegistries, dockerConfigDirectory, certificateDirectories, newPlatform);
+    }
+
+    private static Path defaultStateDirectory(Function<String, String> variables) {
+        if ("root".equals(System.getProperty("user.name"))) {
+            return Path.of("/var/lib/stevedore");
+        }
+        String xdg = variables.apply("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("stevedore");
+    }
+
+    private static List<String> list(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> s.replaceFirst("^[a-zA-Z]+://", "").replaceFirst("/+$", ""))
+                .collect(Collectors.toList());
+    }
+
+    private static String lookup(String name) {
+        String property = System.getProperty(name.toLowerCase(java.util.Locale.ROOT).replace('_', '.'));
+        if (property != null) {
+            return property;
+        }
+        Map<String, String> env = System.getenv();
+        return env.get(name);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.stevedore.engine;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An image in the local store: what it was pulled or loaded as, its content addresses and its config.
+ *
+ * @param references     the references that point at this image locally ({@code docker.io/library/postgres:15})
+ * @param id             the image id: the digest of its config blob ({@code sha256:...})
+ * @param manifestDigest the digest of the platform-specific manifest
+ * @param platform       the platform the image was built for
+ * @param layers         the layer blobs' digests, bottom first
+ * @param size           the total compressed size of config and layers, in bytes
+ * @param created        when the image was built, or {@code null} when the config does not say
+ * @param config         the runnable configuration
+ */
+public record Image(
+        List<ImageReference> references,
+        String id,
+        String manifestDigest,
+        Platform platform,
+        List<String> layers,
+        long size,
+        Instant created,
+        ImageConfig config) {
+
+    public Image {
+        references = List.copyOf(references);
+        layers = List.copyOf(layers);
+    }
+}
