@@ -1,0 +1,42 @@
+package dev.stevedore.engine.internal.image;
+
+import java.util.Set;
+
+/** The media types of manifests, indexes, configs and layers that the engine understands. */
+public final class MediaTypes {
+    public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    public static final String DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+    public static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
+    public static final String OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+    public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    public static final String DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar";
+    public static final String DOCKER_FOREIGN_LAYER_GZIP = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
+    public static final String OCI_LAYER_TAR = "application/vnd.oci.image.layer.v1.tar";
+    public static final String OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+    public static final String OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd";
+    public static final String OCI_LAYER_ND_TAR = "application/vnd.oci.image.layer.nondistributable.v1.tar";
+    public static final String OCI_LAYER_ND_GZIP = "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip";
+    public static final String OCI_LAYER_ND_ZSTD = "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd";
+
+    public static final Set<String> INDEXES = Set.of(DOCKER_MANIFEST_LIST, OCI_INDEX);
+    public static final Set<String> MANIFESTS = Set.of(DOCKER_MANIFEST, OCI_MANIFEST);
+    public static final Set<String> CONFIGS = Set.of(DOCKER_CONFIG, OCI_CONFIG);
+
+    /** How a layer blob is compressed. */
+    public enum Compression { NONE, GZIP, ZSTD }
+
+    private MediaTypes() {
+    }
+
+    /** The compression of a layer media type, or an {@link IllegalArgumentException} for a type that is no layer. */
+    public static Compression layerCompression(String mediaType) {
+        return switch (mediaType) {
+            case DOCKER_LAYER_TAR, OCI_LAYER_TAR, OCI_LAYER_ND_TAR -> Compression.NONE;
+            case DOCKER_LAYER_GZIP, DOCKER_FOREIGN_LAYER_GZIP, OCI_LAYER_GZIP, OCI_LAYER_ND_GZIP -> Compression.GZIP;
+            case OCI_LAYER_ZSTD, OCI_LAYER_ND_ZSTD -> Compression.ZSTD;
+            default -> throw new IllegalArgumentException("\"" + mediaType + "\" is not a layer media type this engine can unpack");
+        };
+    }
+}
