@@ -59,6 +59,10 @@ final class RmiCommand extends EngineCommand {
             }
             if (matches.size() == 1) {
                 Image image = matches.get(0);
+                if (image.references().isEmpty()) {
+                    throw new ContainerEngineException("removing image " + argument + " failed: no reference names it,"
+                            + " and the engine removes images only by reference");
+                }
                 if (image.references().size() > 1 && !force) {
                     throw new ContainerEngineException("removing image " + argument + " failed: it is referenced as "
                             + image.references().stream().map(ImageReference::familiar).toList()

@@ -24,8 +24,24 @@ record Terminal(boolean interactive, int columns) {
     /** The terminal this JVM runs in, judged by {@code System.console()}, {@code TERM} and {@code COLUMNS}. */
     static Terminal detect() {
         String term = System.getenv("TERM");
-        boolean interactive = System.console() != null && term != null && !term.isBlank() && !term.equals("dumb");
+        boolean interactive = consoleIsTerminal() && term != null && !term.isBlank() && !term.equals("dumb");
         return new Terminal(interactive, columns(System.getenv("COLUMNS")));
+    }
+
+    /**
+     * Up to Java 21 a console exists only when standard input and output are terminals; from Java 22 one may
+     * exist for redirected output too, and {@code Console.isTerminal()} (absent before 22) tells them apart.
+     */
+    private static boolean consoleIsTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     private static int columns(String value) {

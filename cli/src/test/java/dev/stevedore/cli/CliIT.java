@@ -21,7 +21,7 @@ class CliIT {
     private static final long TIMEOUT_SECONDS = 180;
 
     private static Path jar;
-    private static TestbedEnv testbed;
+    private static LocalTestbed testbed;
 
     @TempDir
     Path home;
@@ -34,7 +34,7 @@ class CliIT {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " does not exist — run 'mvn -pl cli -am verify' so it is packaged first");
         }
-        testbed = TestbedEnv.load();
+        testbed = LocalTestbed.load();
     }
 
     @Test

@@ -80,14 +80,8 @@ class MainTest {
 
     @Test
     void engineFailuresPrintTheMessageOnlyAndExitOne() {
-        CliRunner failing = new CliRunner(new InMemoryEngine() {
-            @Override
-            public List<Image> images() {
-                throw new ContainerEngineException("listing images in /x failed: disk on fire — put it out");
-            }
-        });
-
-        CliRunner.Result result = failing.run("images");
+        CliRunner.Result result = failingToList(
+                new ContainerEngineException("listing images in /x failed: disk on fire — put it out")).run("images");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo("stevedore: listing images in /x failed: disk on fire — put it out"
@@ -112,14 +106,7 @@ class MainTest {
 
     @Test
     void unexpectedExceptionsAreReportedAsSuchWithoutATrace() {
-        CliRunner failing = new CliRunner(new InMemoryEngine() {
-            @Override
-            public List<Image> images() {
-                throw new IllegalStateException("bug");
-            }
-        });
-
-        CliRunner.Result result = failing.run("images");
+        CliRunner.Result result = failingToList(new IllegalStateException("bug")).run("images");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith("stevedore: unexpected error: java.lang.IllegalStateException: bug")
@@ -132,5 +119,14 @@ class MainTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).startsWith("Usage: stevedore pull ").contains("--platform=OS/ARCH[/VARIANT]");
+    }
+
+    private static CliRunner failingToList(RuntimeException failure) {
+        return new CliRunner(new InMemoryEngine() {
+            @Override
+            public List<Image> images() {
+                throw failure;
+            }
+        });
     }
 }

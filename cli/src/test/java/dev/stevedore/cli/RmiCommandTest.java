@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RmiCommandTest {
@@ -67,6 +68,23 @@ class RmiCommandTest {
         assertThat(forced.outLines()).containsExactly(
                 "Untagged: postgres:15", "Untagged: postgres:15.4", "Deleted: " + postgres.id(),
                 "Deleted: " + postgres.layers().get(0), "Deleted: " + postgres.layers().get(1));
+    }
+
+    @Test
+    void explainsWhyAnImageWithoutReferencesCannotBeRemovedById() {
+        Image dangling = InMemoryEngine.image("dangling", Instant.EPOCH, 1_000);
+        CliRunner onlyDangling = new CliRunner(new InMemoryEngine() {
+            @Override
+            public List<Image> images() {
+                return List.of(dangling);
+            }
+        });
+
+        CliRunner.Result result = onlyDangling.run("rmi", Ids.shortId(dangling.id()));
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("no reference names it");
+        assertThat(result.out()).isEmpty();
     }
 
     @Test

@@ -12,16 +12,16 @@ import java.util.Map;
  * {@code $STEVEDORE_TESTBED} or {@code /var/lib/stevedore-testbed}. Fails loudly when the test bed is not up:
  * integration tests must not pass or skip without it.
  */
-final class TestbedEnv {
+final class LocalTestbed {
     private final Path file;
     private final Map<String, String> values;
 
-    private TestbedEnv(Path file, Map<String, String> values) {
+    private LocalTestbed(Path file, Map<String, String> values) {
         this.file = file;
         this.values = values;
     }
 
-    static TestbedEnv load() {
+    static LocalTestbed load() {
         String directory = System.getenv("STEVEDORE_TESTBED");
         Path file = Path.of(directory != null && !directory.isBlank() ? directory : "/var/lib/stevedore-testbed", "testbed.env");
         if (!Files.isRegularFile(file)) {
@@ -43,7 +43,7 @@ final class TestbedEnv {
         } catch (IOException e) {
             throw new UncheckedIOException("reading the test bed's settings from " + file + " failed", e);
         }
-        return new TestbedEnv(file, values);
+        return new LocalTestbed(file, values);
     }
 
     /** The value of {@code key}; fails naming the file when the test bed did not write it. */
