@@ -22,7 +22,7 @@ final class PullCommand extends EngineCommand {
     @Option(names = {"-q", "--quiet"}, description = "Print only the image's full reference.")
     boolean quiet;
 
-    @Parameters(paramLabel = "REF", description = "Image reference, e.g. postgres:15 or 127.0.0.1:5000/team/app@sha256:...")
+    @Parameters(paramLabel = "REF", description = "Image reference, e.g. postgres:15 or host:5000/team/app:1.4")
     String referenceText;
 
     private ImageReference reference;
