@@ -79,11 +79,15 @@ run_initdb() {
   if [[ "$POSTGRES_HOST_AUTH_METHOD" == md5 ]]; then
     args+=(--set password_encryption=md5)
   fi
+  local pwfile=""
   if [[ -n "$POSTGRES_PASSWORD" ]]; then
-    args+=(--pwfile=<(printf '%s\n' "$POSTGRES_PASSWORD"))
+    pwfile="$(umask 077 && mktemp)"
+    printf '%s\n' "$POSTGRES_PASSWORD" >"$pwfile"
+    args+=(--pwfile="$pwfile")
   fi
   # shellcheck disable=SC2086 # POSTGRES_INITDB_ARGS is a list of options by contract
-  initdb "${args[@]}" ${POSTGRES_INITDB_ARGS:-}
+  initdb "${args[@]}" ${POSTGRES_INITDB_ARGS:-} || { [[ -z "$pwfile" ]] || rm -f "$pwfile"; return 1; }
+  [[ -z "$pwfile" ]] || rm -f "$pwfile"
 }
 
 allow_host_connections() {
