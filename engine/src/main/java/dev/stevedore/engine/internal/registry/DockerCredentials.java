@@ -58,6 +58,11 @@ public final class DockerCredentials {
         this.helperTimeout = helperTimeout;
     }
 
+    /** The {@code config.json} read. */
+    public Path configFile() {
+        return configFile;
+    }
+
     /**
      * The credentials for {@code registry} ({@code host[:port]}; {@code docker.io} or
      * {@code registry-1.docker.io} for Docker Hub), or empty when the user has none for it.
