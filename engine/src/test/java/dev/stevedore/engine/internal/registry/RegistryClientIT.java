@@ -192,6 +192,8 @@ class RegistryClientIT {
                 assertThat(amd64.manifestDigest()).isNotEqualTo(arm64.manifestDigest());
                 assertThat(config(amd64).platform().architecture()).isEqualTo("amd64");
                 assertThat(config(arm64).platform().architecture()).isEqualTo("arm64");
+                assertThat(platformFile(amd64)).as("/platform in " + image + " for amd64").isEqualTo("amd64");
+                assertThat(platformFile(arm64)).as("/platform in " + image + " for arm64").isEqualTo("arm64");
                 ResolvedImage onThisHost = client.resolve(ref(bed.plainRegistry(), image), HOST);
                 assertThat(onThisHost.manifestDigest()).isEqualTo(HOST.architecture().equals("arm64")
                         ? arm64.manifestDigest() : amd64.manifestDigest());
@@ -283,6 +285,20 @@ class RegistryClientIT {
         } finally {
             executor.shutdownNow();
         }
+    }
+
+    /** The content of {@code /platform} in the image's top layer (the test bed's multiarch images carry one). */
+    String platformFile(ResolvedImage image) throws IOException {
+        Descriptor top = image.manifest().layers().get(image.manifest().layers().size() - 1);
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.util.zip.GZIPInputStream(store.openBlob(top.digest())))) {
+            for (var entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+                if (entry.getName().replaceFirst("^\\./", "").equals("platform")) {
+                    return new String(tar.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+                }
+            }
+        }
+        throw new AssertionError("no /platform in the top layer " + top.digest() + " of " + image.requested());
     }
 
     /** A loopback port nothing listens on (bound, then released). */
