@@ -225,6 +225,26 @@ final class LayerBuilder {
         return bytes.toByteArray();
     }
 
+    /** A gzip-compressed layer of one file of {@code size} zero bytes, built streaming (a decompression bomb). */
+    static byte[] gzipBomb(long size) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(new GZIPOutputStream(bytes, 1 << 16))) {
+            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            TarArchiveEntry entry = new TarArchiveEntry("zeros");
+            entry.setSize(size);
+            out.putArchiveEntry(entry);
+            byte[] zeros = new byte[1 << 20];
+            for (long left = size; left > 0; left -= zeros.length) {
+                out.write(zeros, 0, (int) Math.min(left, zeros.length));
+            }
+            out.closeArchiveEntry();
+            out.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     /** The sha256 digest of {@code bytes}, for DiffIDs and blob digests. */
     static Digest digest(byte[] bytes) {
         return Digest.of(bytes);
