@@ -84,6 +84,12 @@ final class LayerTree implements Closeable {
         }
         byte[] base = path.get(path.size() - 1);
         List<byte[]> parentPath = path.subList(0, path.size() - 1);
+        for (byte[] parent : parentPath) {
+            if (LayerPaths.startsWith(parent, ".wh..wh.")) {
+                LOG.debug("ignoring {}: inside a whiteout metadata directory (aufs)", display);
+                return;
+            }
+        }
         if (LayerPaths.startsWith(base, ".wh.")) {
             applyWhiteout(entry, display, parentPath, base);
             return;
