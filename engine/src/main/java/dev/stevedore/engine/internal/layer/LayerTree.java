@@ -42,6 +42,7 @@ final class LayerTree implements Closeable {
     private final int rootFd;
     private final boolean sameOwner;
     private final boolean createDevices;
+    private final LowerLayers lowers;
     /** Whiteout devices this layer made, by relative path: they give way to real entries of the same layer. */
     private final Set<String> whiteouts = new HashSet<>();
     /** Mode and mtime of every directory, applied deepest first once all entries are in. */
@@ -57,17 +58,22 @@ final class LayerTree implements Closeable {
     private record DirectoryMetadata(int mode, long mtimeSeconds, int mtimeNanos, boolean hasTime) {
     }
 
-    private LayerTree(Path root, int rootFd, boolean sameOwner, boolean createDevices) {
+    private LayerTree(Path root, int rootFd, boolean sameOwner, boolean createDevices, LowerLayers lowers) {
         this.root = root.toString();
         this.rootFd = rootFd;
         this.sameOwner = sameOwner;
         this.createDevices = createDevices;
+        this.lowers = lowers;
     }
 
-    /** Opens an existing, empty directory (the caller made it) as the root of a layer. */
-    static LayerTree open(Path root, boolean sameOwner, boolean createDevices) throws IOException {
+    /**
+     * Opens an existing, empty directory (the caller made it) as the root of a layer; directories the
+     * layer needs but does not describe copy their attributes from {@code lowers}.
+     */
+    static LayerTree open(Path root, boolean sameOwner, boolean createDevices, LowerLayers lowers)
+            throws IOException {
         int fd = Libc.open(root.toString(), Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_NOFOLLOW);
-        return new LayerTree(root, fd, sameOwner, createDevices);
+        return new LayerTree(root, fd, sameOwner, createDevices, lowers);
     }
 
     /** Applies one archive member. */
@@ -417,6 +423,36 @@ final class LayerTree implements Closeable {
                 entry.mtimeNanos());
     }
 
+    /** A directory the layer needs but has no entry for: as the lower layers have it, else root's 0755. */
+    private void implicitDirectory(int parent, byte[] name, List<byte[]> path, int length, String display)
+            throws IOException {
+        String key = LayerPaths.key(path, length);
+        LowerLayers.Directory lower = lowers.find(path, length);
+        if (lower == null) {
+            directories.putIfAbsent(key, new DirectoryMetadata(0755, 0, 0, false));
+            return;
+        }
+        if (sameOwner) {
+            Libc.lchownat(parent, name, lower.uid(), lower.gid());
+        }
+        if (!lower.xattrs().isEmpty()) {
+            int fd = Libc.openat(parent, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);
+            try {
+                for (Map.Entry<String, byte[]> x : lower.xattrs().entrySet()) {
+                    try {
+                        Libc.fsetxattr(fd, name, x.getKey(), x.getValue());
+                    } catch (ErrnoException e) {
+                        tolerateXattr(e, x.getKey(), display);
+                    }
+                }
+            } finally {
+                Libc.close(fd);
+            }
+        }
+        directories.putIfAbsent(key, new DirectoryMetadata(lower.mode(), lower.mtimeSeconds(), lower.mtimeNanos(),
+                true));
+    }
+
     private void rememberDirectory(String key, TarEntry entry) {
         directories.put(key, new DirectoryMetadata(entry.mode(), entry.mtimeSeconds(), entry.mtimeNanos(), true));
     }
@@ -451,7 +487,7 @@ final class LayerTree implements Closeable {
                         return -1;
                     }
                     Libc.mkdirat(fd, component, 0700);
-                    directories.putIfAbsent(LayerPaths.key(path, i + 1), new DirectoryMetadata(0755, 0, 0, false));
+                    implicitDirectory(fd, component, path, i + 1, display);
                 } else if (e.errno() == Libc.ENOTDIR || e.errno() == Libc.ELOOP) {
                     String prefix = LayerPaths.key(path, i + 1);
                     Libc.Stat stat = Libc.lstatat(fd, component);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
@@ -98,9 +99,9 @@ public final class LayerUnpacker {
         return options;
     }
 
-    /** As {@link #unpack(Digest, InputStream, Path, LongConsumer)} without progress. */
+    /** As {@link #unpack(Digest, InputStream, Path, List, LongConsumer)} for a bottom layer, without progress. */
     public Digest unpack(Digest layerDigest, InputStream blob, Path target) throws IOException {
-        return unpack(layerDigest, blob, target, bytes -> { });
+        return unpack(layerDigest, blob, target, List.of(), bytes -> { });
     }
 
     /**
@@ -108,13 +109,16 @@ public final class LayerUnpacker {
      * is recognised from the stream's first bytes, whatever the media type claimed.
      *
      * @param layerDigest the blob's digest, for messages
+     * @param lowerLayers the unpacked layers below this one, nearest first: directories this layer needs
+     *                    without describing them copy owner, mode and attributes from there (empty for the
+     *                    bottom layer)
      * @param progress    told the number of blob bytes consumed so far, about every MiB and at the end
      * @return the DiffID: the sha256 of the uncompressed tar stream, all of it
      * @throws UnsafeLayerException when the layer is refused or damaged; {@code target} is gone then
      * @throws IOException          when writing the target fails; {@code target} is gone then
      */
-    public Digest unpack(Digest layerDigest, InputStream blob, Path target, LongConsumer progress)
-            throws IOException {
+    public Digest unpack(Digest layerDigest, InputStream blob, Path target, List<Path> lowerLayers,
+                         LongConsumer progress) throws IOException {
         try {
             Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         } catch (FileAlreadyExistsException e) {
@@ -125,7 +129,8 @@ public final class LayerUnpacker {
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
         boolean done = false;
         try (ProgressInputStream counted = new ProgressInputStream(blob, progress);
-             LayerTree tree = LayerTree.open(target, options.sameOwner(), options.createDevices())) {
+             LayerTree tree = LayerTree.open(target, options.sameOwner(), options.createDevices(),
+                     new LowerLayers(lowerLayers))) {
             HashingInputStream tarStream = new HashingInputStream(decompress(counted), options.maxBytes());
             TarReader reader = new TarReader(new BufferedInputStream(tarStream, BUFFER), options.maxEntries());
             TarEntry entry;

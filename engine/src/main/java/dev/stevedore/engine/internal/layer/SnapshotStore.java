@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +37,8 @@ import java.util.regex.Pattern;
  * {@code layer.json} beside it says which blob and DiffID it came from.
  *
  * <p>Keyed by ChainID, not DiffID, as the image spec defines it: the same layer on top of different
- * parents is a different snapshot. A snapshot directory exists only complete: a layer is unpacked into
+ * parents is a different snapshot (and its content may differ too: directories a layer uses without
+ * describing copy their attributes from the layers below, see {@link LayerUnpacker}). A snapshot directory exists only complete: a layer is unpacked into
  * {@code tmp/}, its DiffID checked, then renamed into place, all under a cross-JVM lock on its ChainID, so
  * concurrent pulls in any number of threads and JVMs unpack each layer once. The store directories are
  * {@code 0700}: unpacked layers hold setuid binaries and world-writable directories that host users must
@@ -133,7 +135,10 @@ public final class SnapshotStore {
             if (!Files.isDirectory(snapshot)) {
                 try (CrossProcessLock ignored = CrossProcessLock.acquire(locks.resolve(chainId.hex() + ".lock"))) {
                     if (!Files.isDirectory(snapshot)) {
-                        unpack(store, layer, diffIds.get(i), chainId, i == 0 ? null : chain.get(i - 1), listener);
+                        List<Path> lowers = new ArrayList<>(directories);
+                        Collections.reverse(lowers);
+                        unpack(store, layer, diffIds.get(i), chainId, i == 0 ? null : chain.get(i - 1), lowers,
+                                listener);
                     }
                 }
             }
@@ -144,7 +149,7 @@ public final class SnapshotStore {
     }
 
     private void unpack(ContentStore store, Descriptor layer, Digest diffId, Digest chainId, Digest parent,
-                        LayerListener listener) throws IOException {
+                        List<Path> lowers, LayerListener listener) throws IOException {
         Path work = tmp.resolve(chainId.hex() + "." + UUID.randomUUID());
         Files.createDirectory(work, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         boolean done = false;
@@ -152,7 +157,7 @@ public final class SnapshotStore {
             listener.onLayer(layer.digest(), PullProgress.Phase.EXTRACTING, 0);
             Digest actual;
             try (InputStream blob = store.openBlob(layer.digest())) {
-                actual = unpacker.unpack(layer.digest(), blob, work.resolve("fs"),
+                actual = unpacker.unpack(layer.digest(), blob, work.resolve("fs"), lowers,
                         bytes -> listener.onLayer(layer.digest(), PullProgress.Phase.EXTRACTING, bytes));
             } catch (NoSuchFileException e) {
                 throw new ContainerEngineException("cannot unpack layer " + layer.digest()

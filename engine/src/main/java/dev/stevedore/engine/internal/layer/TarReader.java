@@ -76,6 +76,9 @@ final class TarReader {
             long size = number(header, 124, 12, "size");
             switch (type) {
                 case 'x' -> {
+                    // A second extended header replaces the first, as Go's archive/tar (Docker, containerd)
+                    // and GNU tar read it: merging would make this reader see another file than they do.
+                    pax = new LinkedHashMap<>();
                     parsePax(readMeta(size), pax);
                     pendingMeta = true;
                 }

@@ -174,6 +174,7 @@ final class LayerBuilder {
             data.write('\n');
         }
         TarArchiveEntry pax = new TarArchiveEntry("PaxHeaders/entry", TarConstants.LF_PAX_EXTENDED_HEADER_LC, true);
+        pax.setModTime(MTIME.toEpochMilli()); // whole seconds: commons-compress adds no PAX header of its own
         pax.setSize(data.size());
         out.putArchiveEntry(pax);
         out.write(data.toByteArray());

@@ -203,10 +203,36 @@ class LayerUnpackerTest {
         byte[] blob = LayerBuilder.gzip(layer().file("big", big, e -> { }).tar());
         List<Long> reports = new ArrayList<>();
 
-        new LayerUnpacker().unpack(BLOB, new ByteArrayInputStream(blob), temp.resolve("p"), reports::add);
+        new LayerUnpacker().unpack(BLOB, new ByteArrayInputStream(blob), temp.resolve("p"), List.of(), reports::add);
 
         assertThat(reports).isSorted().hasSizeGreaterThanOrEqualTo(3);
         assertThat(reports.get(reports.size() - 1)).isEqualTo(blob.length);
+    }
+
+    @Test
+    void directoriesTheLayerDoesNotDescribeCopyTheLowerLayers() throws IOException {
+        Path lower = temp.resolve("lower");
+        new LayerUnpacker().unpack(BLOB, new ByteArrayInputStream(layer()
+                .dir("srv", e -> e.mode(0710).xattr("user.kind", "service".getBytes(StandardCharsets.UTF_8)))
+                .dir("srv/data", e -> e.mode(0700))
+                .file("srv/data/old", "o")
+                .tar()), lower);
+        Path nearer = temp.resolve("nearer");
+        new LayerUnpacker().unpack(BLOB, new ByteArrayInputStream(layer().file("other/x", "x").tar()), nearer);
+
+        unpacked = temp.resolve("upper");
+        new LayerUnpacker().unpack(BLOB, new ByteArrayInputStream(layer()
+                .file("srv/data/new", "n")
+                .file("fresh/dir/file", "f")
+                .tar()), unpacked, List.of(nearer, lower), bytes -> { });
+
+        assertThat(mode("srv")).isEqualTo(0710);
+        assertThat(mode("srv/data")).isEqualTo(0700);
+        assertThat(Files.getLastModifiedTime(unpacked.resolve("srv"))).isEqualTo(FileTime.from(LayerBuilder.MTIME));
+        assertThat(Libc.lgetxattr(bytes(unpacked.resolve("srv")), "user.kind"))
+                .isEqualTo("service".getBytes(StandardCharsets.UTF_8));
+        assertThat(mode("fresh/dir")).isEqualTo(0755);
+        assertThat(unpacked.resolve("srv/data/old")).doesNotExist();
     }
 
     private int mode(String path) throws IOException {
