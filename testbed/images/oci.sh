@@ -60,7 +60,7 @@ img_layer() {
   oci_tar_dir "$dir" "$tar"
   diff="$(sha256_of "$tar")"
   case "$comp" in
-    gzip) gzip -n -6 <"$tar" >"$tar.c"; mt=$MT_LAYER_GZIP ;;
+    gzip) gzip -n "-${GZIP_LEVEL:-6}" <"$tar" >"$tar.c"; mt=$MT_LAYER_GZIP ;;
     zstd) zstd -q -3 --no-check -c "$tar" >"$tar.c"; mt=$MT_LAYER_ZSTD ;;
     *) die "unknown layer compression $comp" ;;
   esac
