@@ -47,7 +47,7 @@ public final class OrphanReaper {
             for (Path dir : dirs) {
                 try {
                     if (isOrphan(dir)) {
-                        deleteTree(dir);
+                        delete(dir);
                         reaped.add(dir);
                     }
                 } catch (IOException e) {
@@ -73,7 +73,11 @@ public final class OrphanReaper {
         return supervisor.isEmpty() || !supervisor.get().isAlive();
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /**
+     * Deletes one container's state directory (upper layer, logs, state files). Refuses to descend into
+     * another file system or below a mount point, so a leaked mount never costs host data.
+     */
+    public static void delete(Path dir) throws IOException {
         String real = dir.toRealPath().toString();
         // a mount below the directory would make a recursive delete reach into another file system
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
