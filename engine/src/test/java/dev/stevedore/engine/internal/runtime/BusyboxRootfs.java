@@ -12,14 +12,14 @@ import java.util.List;
  * variable or system property) when set, else one built once per JVM from Debian's busybox-static, the
  * way an image layer would hold it: {@code /bin/busybox}, a symlink per applet, {@code /etc/passwd}.
  */
-final class BusyboxRootfs {
+public final class BusyboxRootfs {
     private static final Path BUSYBOX = Path.of("/bin/busybox");
     private static Path built;
 
     private BusyboxRootfs() {
     }
 
-    static synchronized Path get() {
+    public static synchronized Path get() {
         String configured = System.getProperty("BUSYBOX_ROOTFS", System.getenv("BUSYBOX_ROOTFS"));
         if (configured != null && !configured.isBlank()) {
             Path rootfs = Path.of(configured);

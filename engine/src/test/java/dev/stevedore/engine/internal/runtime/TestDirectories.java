@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-final class TestDirectories {
+public final class TestDirectories {
     private TestDirectories() {
     }
 
-    static void deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
