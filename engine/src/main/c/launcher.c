@@ -78,6 +78,45 @@ static void write_state(const char *dir, const char *name, const char *content) 
     }
 }
 
+/* Puts the container's pid 1 into its cgroups before it can exec anything: its children follow it. */
+static int join_cgroups(const struct spec *s, pid_t pid, const char **failed) {
+    char num[16];
+    int len = snprintf(num, sizeof num, "%d", (int) pid);
+    for (size_t i = 0; i < s->ncgroups; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/cgroup.procs", s->cgroups[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, num, (size_t) len) != len) {
+            int saved = errno;
+            if (fd >= 0) {
+                close(fd);
+            }
+            *failed = s->cgroups[i];
+            errno = saved;
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+/* Once pid 1 is reaped its namespace is empty, but the kernel may take a moment to release the cgroup. */
+static void remove_cgroups(const struct spec *s) {
+    for (size_t i = 0; i < s->ncgroups; i++) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            if (rmdir(s->cgroups[i]) == 0 || errno == ENOENT) {
+                break;
+            }
+            if (errno != EBUSY) {
+                fprintf(stderr, "stevedore-launcher: cannot remove cgroup %s: %s\n", s->cgroups[i], strerror(errno));
+                break;
+            }
+            struct timespec pause = {0, 2 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+    }
+}
+
 static int open_log(const char *path) {
     return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
 }
@@ -143,6 +182,15 @@ int main(void) {
     close(out);
     close(errlog);
     close(devnull);
+
+    const char *failed_cgroup = NULL;
+    if (join_cgroups(&s, pid, &failed_cgroup) < 0) {
+        send_error("join the cgroup", errno, strerror(errno), failed_cgroup);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        remove_cgroups(&s);
+        return 2;
+    }
 
     char state[256];
     snprintf(state, sizeof state, "pid %d\nstart %llu\ncontainer-pid %d\n", (int) getpid(), start_time(), (int) pid);
@@ -234,6 +282,7 @@ int main(void) {
             snprintf(num, sizeof num, "%d", value);
             snprintf(at, sizeof at, "%lld", ms);
             snprintf(file, sizeof file, "%s %d\nfinished-at-ms %lld\n", kind, value, ms);
+            remove_cgroups(&s);
             write_state(s.state_dir, "exit", file);
             const char *fields[] = {kind, num, at};
             send("exit", 3, fields);

@@ -97,6 +97,8 @@ struct spec {
     uint64_t caps;
     char *stdout_log;
     char *stderr_log;
+    char **cgroups;       /* cgroup directories (made by the JVM) the container joins */
+    size_t ncgroups;
 };
 
 /* Reads records up to "end"; returns 0, or -1 with a message in err. */

@@ -303,6 +303,16 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 goto out;
             }
             s->caps |= 1ull << cap;
+        } else if (!strcmp(k, "cgroup")) {
+            EXPECT(1);
+            if (rec.fields[0][0] != '/' || strncmp(rec.fields[0], "/sys/fs/cgroup/", 15)) {
+                rc = fail(err, errlen, "cgroup \"%s\" is not a directory under /sys/fs/cgroup", rec.fields[0]);
+                goto out;
+            }
+            if (push(&s->cgroups, &s->ncgroups, TAKE(0)) < 0) {
+                rc = fail(err, errlen, "out of memory");
+                goto out;
+            }
         } else if (!strcmp(k, "stdout")) {
             EXPECT(1);
             s->stdout_log = TAKE(0);

@@ -33,6 +33,7 @@ public final class ContainerProcess implements AutoCloseable {
 
     private final Process launcher;
     private final RuntimeSpec spec;
+    private final List<Path> cgroups;
     private final Records.Reader reports;
     private final InputStream reportStream;
     private final OutputStream commands;
@@ -48,9 +49,10 @@ public final class ContainerProcess implements AutoCloseable {
     // guarded by writeLock
     private boolean commandsClosed;
 
-    ContainerProcess(Process launcher, RuntimeSpec spec) {
+    ContainerProcess(Process launcher, RuntimeSpec spec, List<Path> cgroups) {
         this.launcher = launcher;
         this.spec = spec;
+        this.cgroups = List.copyOf(cgroups);
         this.reportStream = launcher.getInputStream();
         this.reports = new Records.Reader(reportStream);
         this.commands = launcher.getOutputStream();
@@ -205,6 +207,10 @@ public final class ContainerProcess implements AutoCloseable {
                 readOne();
             }
             closeQuietly(reportStream);
+        }
+        if (!launcher.isAlive()) {
+            // the launcher removes them itself; this covers a launcher that was killed
+            Cgroups.remove(cgroups);
         }
     }
 

@@ -41,7 +41,8 @@ public final class Launcher {
      */
     public ContainerProcess start(RuntimeSpec spec) {
         prepareDirectories(spec);
-        byte[] encoded = spec.encode();
+        List<Path> cgroups = createCgroups(spec);
+        byte[] encoded = spec.encode(cgroups);
         ProcessBuilder builder = new ProcessBuilder(binary.toString())
                 .directory(Path.of("/").toFile())
                 .redirectError(ProcessBuilder.Redirect.appendTo(spec.stateDirectory().resolve(StateFiles.LAUNCHER_LOG).toFile()));
@@ -50,10 +51,11 @@ public final class Launcher {
         try {
             process = builder.start();
         } catch (IOException e) {
+            Cgroups.remove(cgroups);
             throw new ContainerEngineException("cannot start the launcher " + binary + " for container "
                     + spec.stateDirectory() + ": " + e.getMessage(), e);
         }
-        ContainerProcess container = new ContainerProcess(process, spec);
+        ContainerProcess container = new ContainerProcess(process, spec, cgroups);
         try {
             OutputStream commands = process.getOutputStream();
             commands.write(encoded);
@@ -78,6 +80,26 @@ public final class Launcher {
         }
     }
 
+    private static List<Path> createCgroups(RuntimeSpec spec) {
+        if (!spec.limits().any()) {
+            return List.of();
+        }
+        String name = spec.stateDirectory().getFileName() + "-" + Integer.toHexString(spec.stateDirectory().toAbsolutePath().hashCode());
+        List<Path> cgroups = HostCgroups.LAYOUT.create(spec.limits(), name);
+        try {
+            StateFiles.writeCgroups(spec.stateDirectory(), cgroups);
+        } catch (IOException e) {
+            Cgroups.remove(cgroups);
+            throw new ContainerEngineException("cannot record the cgroups of container " + spec.stateDirectory() + ": " + e, e);
+        }
+        return cgroups;
+    }
+
+    /** Detected once, when the first container with limits starts. */
+    private static final class HostCgroups {
+        static final Cgroups LAYOUT = Cgroups.detect();
+    }
+
     private static void prepareDirectories(RuntimeSpec spec) {
         try {
             Files.createDirectories(spec.stateDirectory());
@@ -86,6 +108,13 @@ public final class Launcher {
                 if (!Files.isDirectory(layer)) {
                     throw new ContainerEngineException("cannot start container " + spec.stateDirectory()
                             + ": its image layer directory " + layer + " does not exist; was the image removed?");
+                }
+            }
+            for (RuntimeSpec.Mount mount : spec.mounts()) {
+                if (mount instanceof RuntimeSpec.Bind bind && !Files.exists(bind.source())) {
+                    throw new ContainerStartException("cannot start container " + spec.stateDirectory() + ": the source "
+                            + bind.source() + " of its bind mount on " + bind.target() + " does not exist; create it first",
+                            "find the bind mount source", 2, bind.source().toString());
                 }
             }
             for (Path directory : List.of(spec.upperDirectory(), spec.workDirectory(), spec.rootfs())) {

@@ -47,6 +47,7 @@ public final class OrphanReaper {
             for (Path dir : dirs) {
                 try {
                     if (isOrphan(dir)) {
+                        Cgroups.remove(StateFiles.readCgroups(dir));
                         delete(dir);
                         reaped.add(dir);
                     }

@@ -42,6 +42,7 @@ import java.util.regex.Pattern;
  * @param hostsFile        bound to {@code /etc/hosts} when not null
  * @param hostnameFile     bound to {@code /etc/hostname} when not null
  * @param resolvConfFile   bound to {@code /etc/resolv.conf} when not null
+ * @param limits           memory, CPU and pids limits, applied through cgroups when any is set
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -68,7 +69,8 @@ public record RuntimeSpec(
         Path stderrLog,
         Path hostsFile,
         Path hostnameFile,
-        Path resolvConfFile) {
+        Path resolvConfFile,
+        ResourceLimits limits) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -172,6 +174,7 @@ public record RuntimeSpec(
         readonlyPaths = List.copyOf(readonlyPaths);
         Objects.requireNonNull(stdoutLog, "stdoutLog");
         Objects.requireNonNull(stderrLog, "stderrLog");
+        Objects.requireNonNull(limits, "limits");
 
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(where + "no image layer given; a root file system needs at least one");
@@ -314,6 +317,7 @@ public record RuntimeSpec(
         private Path hostsFile;
         private Path hostnameFile;
         private Path resolvConfFile;
+        private ResourceLimits limits = ResourceLimits.NONE;
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -411,6 +415,11 @@ public record RuntimeSpec(
             return this;
         }
 
+        public Builder limits(ResourceLimits resourceLimits) {
+            this.limits = Objects.requireNonNull(resourceLimits, "limits");
+            return this;
+        }
+
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
             String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
@@ -425,12 +434,12 @@ public record RuntimeSpec(
                     maskedPaths, readonlyPaths,
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
-                    hostsFile, hostnameFile, resolvConfFile);
+                    hostsFile, hostnameFile, resolvConfFile, limits);
         }
     }
 
-    /** The spec as the launcher reads it. */
-    byte[] encode() {
+    /** The spec as the launcher reads it, with the cgroup directories the container is to join. */
+    byte[] encode(List<Path> cgroups) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         Records.write(out, "version", "1");
         Records.write(out, "state-dir", stateDirectory.toString());
@@ -474,6 +483,9 @@ public record RuntimeSpec(
         }
         for (String path : readonlyPaths) {
             Records.write(out, "readonly", path);
+        }
+        for (Path cgroup : cgroups) {
+            Records.write(out, "cgroup", cgroup.toString());
         }
         Records.write(out, "stdout", stdoutLog.toString());
         Records.write(out, "stderr", stderrLog.toString());

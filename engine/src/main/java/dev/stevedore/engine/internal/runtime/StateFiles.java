@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -21,6 +22,8 @@ final class StateFiles {
     static final String SUPERVISOR = "supervisor";
     static final String EXIT = "exit";
     static final String LAUNCHER_LOG = "launcher.log";
+    /** The container's cgroup directories, one per line, so they can be removed after a crash. */
+    static final String CGROUPS = "cgroups";
 
     private StateFiles() {
     }
@@ -57,6 +60,26 @@ final class StateFiles {
 
     static void writeOwner(Path stateDirectory, ProcessIdentity owner) throws IOException {
         write(stateDirectory.resolve(OWNER), Map.of("pid", Long.toString(owner.pid()), "start", Long.toString(owner.startTime())));
+    }
+
+    static void writeCgroups(Path stateDirectory, List<Path> cgroups) throws IOException {
+        Path file = stateDirectory.resolve(CGROUPS);
+        Path temp = file.resolveSibling("." + CGROUPS + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.write(temp, cgroups.stream().map(Path::toString).toList(), StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    static List<Path> readCgroups(Path stateDirectory) throws IOException {
+        try {
+            return Files.readAllLines(stateDirectory.resolve(CGROUPS), StandardCharsets.UTF_8).stream()
+                    .filter(line -> line.startsWith("/sys/fs/cgroup/")).map(Path::of).toList();
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
     }
 
     /** The process recorded under {@code pid} and {@code start} in a state file. */

@@ -151,13 +151,25 @@ class ContainerProcessIT {
     }
 
     @Test
-    void setupFailureNamesTheStepAndThePath(@TempDir Path host) {
+    void setupFailureInTheLauncherNamesTheStepAndThePath() {
+        RuntimeSpec spec = fixture.spec("true").mount(new RuntimeSpec.Tmpfs("/scratch", "size=lots")).build();
+
+        assertThatThrownBy(() -> fixture.start(spec))
+                .isInstanceOf(ContainerStartException.class)
+                .hasMessage("setup of container " + spec.stateDirectory() + " failed: cannot mount the tmpfs \"/scratch\": "
+                        + "invalid argument")
+                .satisfies(e -> assertThat(((ContainerStartException) e).step()).isEqualTo("mount the tmpfs"));
+        assertThat(fixture.ownMounts()).isEmpty();
+    }
+
+    @Test
+    void missingBindMountSourceIsRefusedBeforeTheLauncherRuns(@TempDir Path host) {
         Path missing = host.resolve("not-there");
         RuntimeSpec spec = fixture.spec("true").mount(new RuntimeSpec.Bind(missing, "/data", true)).build();
 
         assertThatThrownBy(() -> fixture.start(spec))
                 .isInstanceOf(ContainerStartException.class)
-                .hasMessageContaining("cannot find the bind mount source \"" + missing + "\": no such file or directory");
+                .hasMessageContaining("the source " + missing + " of its bind mount on /data does not exist");
     }
 
     @Test

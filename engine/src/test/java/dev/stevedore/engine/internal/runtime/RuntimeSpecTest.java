@@ -97,7 +97,7 @@ class RuntimeSpecTest {
                 .mount(new RuntimeSpec.Bind(Path.of("/srv/data"), "/data", true))
                 .etcFiles(Path.of("/state/hosts"), null, null).build();
 
-        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(spec.encode()));
+        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(spec.encode(List.of())));
         List<Records.Record> records = new ArrayList<>();
         for (Records.Record r = reader.next(); r != null; r = reader.next()) {
             records.add(r);
