@@ -63,7 +63,7 @@ static int open_in_root(int rootfd, const char *path, int flags) {
         return fd;
     }
     /* kernels before 5.6: walk component by component and refuse symlinks altogether */
-    int cur = dup(rootfd);
+    int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
     if (cur < 0) {
         return -1;
     }
@@ -115,7 +115,12 @@ static int resolve(int rootfd, const char *path, enum create create) {
     if (!prefix) {
         return -1;
     }
-    int parent = dup(rootfd);
+    int parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+    if (parent < 0) {
+        free(prefix);
+        return -1;
+    }
+    int failed = 0;
     size_t i = 0;
     while (i < len) {
         while (i < len && path[i] == '/') {
@@ -136,13 +141,14 @@ static int resolve(int rootfd, const char *path, enum create create) {
             size_t n = i - start;
             if (n >= sizeof name) {
                 errno = ENAMETOOLONG;
+                failed = 1;
                 break;
             }
             memcpy(name, path + start, n);
             name[n] = '\0';
             int leaf = i == len;
+            int rc = -1;
             for (int attempt = 0; attempt < 2; attempt++) {
-                int rc;
                 if (leaf && create == CREATE_FILE) {
                     int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
                     rc = f < 0 ? -1 : close(f);
@@ -156,9 +162,14 @@ static int resolve(int rootfd, const char *path, enum create create) {
                     break;
                 }
             }
+            if (rc < 0) {
+                failed = 1;
+                break;
+            }
             next = open_in_root(rootfd, prefix, O_PATH);
         }
         if (next < 0) {
+            failed = 1;
             break;
         }
         close(parent);
@@ -166,7 +177,7 @@ static int resolve(int rootfd, const char *path, enum create create) {
     }
     int saved = errno;
     free(prefix);
-    if (i < len) {
+    if (failed) {
         close(parent);
         errno = saved;
         return -1;

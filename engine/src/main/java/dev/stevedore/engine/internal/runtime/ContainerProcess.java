@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * SIGKILL) makes the launcher kill the container.
  *
  * <p>Holds no thread: the exit is learnt from the launcher's own exit, which the JDK already watches.
- * Thread-safe.
+ * Keep a reference while the container should run: once this object is unreachable, the JDK's
+ * cleaner may close the pipe, which the launcher takes as the JVM's death. Thread-safe.
  */
 public final class ContainerProcess implements AutoCloseable {
     private static final int SIGKILL = 9;

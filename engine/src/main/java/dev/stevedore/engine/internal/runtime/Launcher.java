@@ -53,7 +53,7 @@ public final class Launcher {
         } catch (IOException e) {
             Cgroups.remove(cgroups);
             throw new ContainerEngineException("cannot start the launcher " + binary + " for container "
-                    + spec.stateDirectory() + ": " + e.getMessage(), e);
+                    + spec.stateDirectory() + ": " + e.getMessage() + " (is the state directory on a noexec mount?)", e);
         }
         ContainerProcess container = new ContainerProcess(process, spec, cgroups);
         try {
