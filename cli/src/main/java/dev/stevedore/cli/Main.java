@@ -1,12 +1,87 @@
 package dev.stevedore.cli;
 
-/** The {@code stevedore} command. */
+import dev.stevedore.engine.ContainerEngineException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import picocli.CommandLine;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code stevedore} command. Exit codes: 0 success, 1 the work failed (the message says why and what
+ * to do), 2 the command line was wrong.
+ */
 public final class Main {
+    private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.err.println("stevedore: not yet assembled");
-        System.exit(2);
+        System.exit(commandLine(EngineFactory.DEFAULT, Terminal.detect(), Clock.systemUTC()).execute(args));
+    }
+
+    /** The whole command tree, wired to {@code engines}; tests set its out and err writers. */
+    static CommandLine commandLine(EngineFactory engines, Terminal terminal, Clock clock) {
+        CommandLine commandLine = new CommandLine(new StevedoreCommand(engines, terminal, clock));
+        commandLine.setExecutionStrategy(Main::execute);
+        commandLine.setParameterExceptionHandler(Main::usageError);
+        commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, failed));
+        layOut(commandLine);
+        return commandLine;
+    }
+
+    private static void layOut(CommandLine commandLine) {
+        commandLine.getCommandSpec().usageMessage()
+                .synopsisHeading("Usage: ")
+                .descriptionHeading("%n")
+                .parameterListHeading("%nArguments:%n")
+                .optionListHeading("%nOptions:%n")
+                .commandListHeading("%nCommands:%n");
+        commandLine.getSubcommands().values().forEach(Main::layOut);
+    }
+
+    private static int execute(ParseResult parseResult) {
+        StevedoreCommand root = (StevedoreCommand) parseResult.commandSpec().root().userObject();
+        // slf4j-simple reads its level once, when the first logger is made; nothing has logged yet.
+        if (root.debug()) {
+            System.setProperty(LOG_LEVEL, "debug");
+        } else if (System.getProperty(LOG_LEVEL) == null) {
+            System.setProperty(LOG_LEVEL, "warn");
+        }
+        return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    private static int usageError(ParameterException exception, String[] args) {
+        CommandLine failed = exception.getCommandLine();
+        PrintWriter err = failed.getErr();
+        err.println("stevedore: " + exception.getMessage());
+        UnmatchedArgumentException.printSuggestions(exception, err);
+        err.println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return ExitCode.USAGE;
+    }
+
+    private static int failure(Exception exception, CommandLine failed) {
+        StevedoreCommand root = (StevedoreCommand) failed.getCommandSpec().root().userObject();
+        PrintWriter err = failed.getErr();
+        report(exception, root.debug(), err);
+        return ExitCode.SOFTWARE;
+    }
+
+    /** Prints a failure as {@code stevedore: message}; the stack trace only when debugging. */
+    static void report(Exception exception, boolean debug, PrintWriter err) {
+        if (exception instanceof ContainerEngineException) {
+            err.println("stevedore: " + exception.getMessage());
+        } else {
+            err.println("stevedore: unexpected error: " + exception
+                    + (debug ? "" : " (run with --debug for the stack trace, and please report it)"));
+        }
+        if (debug) {
+            exception.printStackTrace(err);
+        }
+        err.flush();
     }
 }

@@ -22,7 +22,8 @@ import java.util.List;
  * and a bare {@code ProcessBuilder("/bin/true")} as the JVM's floor.
  *
  * <p>Run as root: {@code java -cp engine/target/classes:engine/target/test-classes:<deps>
- * dev.stevedore.engine.internal.runtime.bench.RuntimeLatency [runs]}. crun 1.8 refuses this machine's
+ * dev.stevedore.engine.internal.runtime.bench.RuntimeLatency [runs]}, with the test bed up (its busybox
+ * root file system is the one measured). crun 1.8 refuses this machine's
  * mixed cgroup v1/v2 layout, so the harness re-executes itself inside {@code unshare -m} with the
  * cgroup2 mount hidden (in that private namespace only).
  */

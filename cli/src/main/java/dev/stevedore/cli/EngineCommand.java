@@ -1,0 +1,71 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.InvalidImageReferenceException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * A subcommand that works on the engine: checks its arguments, opens the engine, runs, closes it.
+ * Subclasses hold the command's options and implement {@link #run(ContainerEngine)}.
+ */
+abstract class EngineCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public final Integer call() {
+        validate();
+        try (ContainerEngine engine = root().openEngine()) {
+            return run(engine);
+        } finally {
+            out().flush();
+            err().flush();
+        }
+    }
+
+    /**
+     * Checks the arguments before the engine is opened: throws {@link #usageError} when they are malformed,
+     * a {@code ContainerEngineException} when they name something that is not there.
+     */
+    void validate() {
+    }
+
+    /** Does the command's work; returns the exit code. */
+    abstract int run(ContainerEngine engine);
+
+    StevedoreCommand root() {
+        return (StevedoreCommand) spec.root().userObject();
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** A usage error (exit code 2) about this command's arguments. */
+    ParameterException usageError(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** Parses an image reference argument; a malformed one is a usage error. */
+    ImageReference reference(String text) {
+        try {
+            return ImageReference.parse(text);
+        } catch (InvalidImageReferenceException e) {
+            throw usageError(e.getMessage());
+        }
+    }
+}

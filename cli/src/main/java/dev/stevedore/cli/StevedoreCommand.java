@@ -1,0 +1,104 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.EngineSettings;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The top of the command tree: global options and what every subcommand shares (how to open the engine,
+ * what the output is attached to, the clock). Subcommands reach it through {@code spec.root()}.
+ */
+@Command(name = "stevedore", versionProvider = VersionProvider.class,
+        description = "Pull, run and manage OCI images and containers, with or without a Docker daemon.",
+        subcommands = {
+            PullCommand.class,
+            ImagesCommand.class,
+            RmiCommand.class,
+            LoadCommand.class,
+            HelpCommand.class,
+        },
+        customSynopsis = "stevedore [OPTIONS] COMMAND [ARG...]",
+        footerHeading = "%nEnvironment (or as system properties: STEVEDORE_HOME is -Dstevedore.home):%n",
+        footer = {
+            "  STEVEDORE_HOME                 state directory (default: /var/lib/stevedore",
+            "                                 as root, else $XDG_DATA_HOME/stevedore)",
+            "  STEVEDORE_PLATFORM             platform to pull, e.g. linux/arm64/v8",
+            "  STEVEDORE_REGISTRY_MIRROR      mirrors for docker.io images, comma separated",
+            "  STEVEDORE_INSECURE_REGISTRIES  registries allowed over plain HTTP",
+            "  STEVEDORE_CERTS_D              certs.d directory of registry CA certificates",
+            "  DOCKER_CONFIG                  directory of config.json (registry logins)",
+            "",
+            "Run 'stevedore COMMAND --help' for more information on a command.",
+        })
+final class StevedoreCommand implements Callable<Integer> {
+
+    @Option(names = "--home", paramLabel = "DIR",
+            description = "State directory for this run (overrides STEVEDORE_HOME).")
+    Path home;
+
+    @Option(names = "--debug", description = "Show stack traces and the engine's debug log.")
+    boolean debug;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = {"-V", "--version"}, versionHelp = true, description = "Show the version and exit.")
+    boolean version;
+
+    @Spec
+    CommandSpec spec;
+
+    private final EngineFactory engines;
+    private final Terminal terminal;
+    private final Clock clock;
+
+    StevedoreCommand(EngineFactory engines, Terminal terminal, Clock clock) {
+        this.engines = engines;
+        this.terminal = terminal;
+        this.clock = clock;
+    }
+
+    /** Without a command there is nothing to do: show what there is, as a usage error. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return picocli.CommandLine.ExitCode.USAGE;
+    }
+
+    /** The settings from the environment, with this run's global options applied. */
+    EngineSettings settings() {
+        EngineSettings settings;
+        try {
+            settings = EngineSettings.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            throw new ContainerEngineException("reading Stevedore's settings from the environment failed: "
+                    + e.getMessage() + " — correct STEVEDORE_PLATFORM (or the other STEVEDORE_* variable named)", e);
+        }
+        return home != null ? settings.withStateDirectory(home.toAbsolutePath()) : settings;
+    }
+
+    /** Opens the engine; the caller closes it. */
+    ContainerEngine openEngine() {
+        return engines.open(settings());
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+}

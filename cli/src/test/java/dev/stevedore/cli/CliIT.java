@@ -1,0 +1,141 @@
+package dev.stevedore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged {@code stevedore.jar}, run as a user runs it (a child JVM with its own state directory),
+ * against the test bed's real registry.
+ */
+class CliIT {
+    private static final long TIMEOUT_SECONDS = 180;
+
+    private static Path jar;
+    private static LocalTestbed testbed;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path scratch;
+
+    @BeforeAll
+    static void findJarAndTestbed() {
+        jar = Path.of(System.getProperty("stevedore.jar", "target/stevedore.jar")).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist — run 'mvn -pl cli -am verify' so it is packaged first");
+        }
+        testbed = LocalTestbed.load();
+    }
+
+    @Test
+    void pullsListsPullsAgainAndRemovesAnImage() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+
+        CliRunner.Result pulled = stevedore("pull", reference);
+
+        assertThat(pulled.exitCode()).as(pulled.toString()).isZero();
+        List<String> lines = pulled.outLines();
+        assertThat(lines.get(0)).isEqualTo("latest: Pulling from library/busybox");
+        assertThat(lines).anyMatch(line -> line.matches("[0-9a-f]{12}: Pull complete"));
+        assertThat(lines.subList(lines.size() - 3, lines.size())).satisfiesExactly(
+                digest -> assertThat(digest).matches("Digest: sha256:[0-9a-f]{64}"),
+                status -> assertThat(status).isEqualTo("Status: Downloaded newer image for " + reference),
+                last -> assertThat(last).isEqualTo(reference));
+        assertThat(pulled.out()).as("no escape sequences when not on a terminal").doesNotContain("\u001b");
+
+        CliRunner.Result images = stevedore("images");
+
+        assertThat(images.exitCode()).as(images.toString()).isZero();
+        assertThat(images.outLines().get(0)).matches("REPOSITORY +TAG +IMAGE ID +CREATED +SIZE");
+        assertThat(images.outLines()).anyMatch(line ->
+                line.matches(java.util.regex.Pattern.quote(testbed.get("PLAIN_REGISTRY")) + "/library/busybox +latest +[0-9a-f]{12} +.+ago +[0-9.]+[kMG]?B"));
+
+        CliRunner.Result again = stevedore("pull", reference);
+
+        assertThat(again.exitCode()).as(again.toString()).isZero();
+        assertThat(again.out()).contains("Status: Image is up to date for " + reference);
+        assertThat(again.outLines()).noneMatch(line -> line.contains("Downloading"));
+
+        CliRunner.Result removed = stevedore("rmi", reference);
+
+        assertThat(removed.exitCode()).as(removed.toString()).isZero();
+        assertThat(removed.outLines().get(0)).isEqualTo("Untagged: " + reference);
+        assertThat(removed.outLines()).anyMatch(line -> line.matches("Deleted: sha256:[0-9a-f]{64}"));
+        assertThat(stevedore("images", "-q").out()).isEmpty();
+    }
+
+    @Test
+    void pullOfAMissingImageNamesRegistryAndReferenceAndExitsOne() throws Exception {
+        String registry = testbed.get("PLAIN_REGISTRY");
+
+        CliRunner.Result result = stevedore("pull", registry + "/library/nope:1");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(1);
+        assertThat(result.err()).startsWith("stevedore: ").contains(registry, "library/nope")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void loadsTheBusyboxDockerArchive() throws Exception {
+        Path archive = testbed.file("BUSYBOX_DOCKER_ARCHIVE");
+
+        CliRunner.Result loaded = stevedore("--home", home.toString(), "load", "-i", archive.toString());
+
+        assertThat(loaded.exitCode()).as(loaded.toString()).isZero();
+        assertThat(loaded.outLines()).isNotEmpty().allMatch(line -> line.startsWith("Loaded image"));
+        assertThat(loaded.out()).contains("busybox");
+
+        CliRunner.Result images = stevedore("images", "--format", "json");
+
+        assertThat(images.exitCode()).as(images.toString()).isZero();
+        assertThat(images.outLines()).anyMatch(line -> line.contains("busybox") && line.matches("\\{\"Repository\":.*\"ID\":\"[0-9a-f]{12}\".*}"));
+    }
+
+    @Test
+    void packagedJarShowsUsageAndRejectsUnknownCommands() throws Exception {
+        CliRunner.Result help = stevedore("--help");
+        CliRunner.Result version = stevedore("--version");
+        CliRunner.Result unknown = stevedore("frobnicate");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).startsWith("Usage: stevedore").contains("pull", "images", "rmi", "load");
+        assertThat(version.out()).matches("(?s)stevedore \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R.*");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).startsWith("stevedore: ").contains("'frobnicate'");
+    }
+
+    /** Runs the jar in a child JVM with STEVEDORE_HOME set to this test's state directory. */
+    private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(scratch, "stdout", ".txt");
+        Path err = Files.createTempFile(scratch, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        builder.environment().put("STEVEDORE_HOME", home.toString());
+        Process process = builder.start();
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("stevedore " + String.join(" ", args) + " did not finish within "
+                    + TIMEOUT_SECONDS + " s; output so far:\n" + Files.readString(out, StandardCharsets.UTF_8)
+                    + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,132 @@
+package dev.stevedore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.PullOptions;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    private final InMemoryEngine engine = new InMemoryEngine();
+    private final CliRunner cli = new CliRunner(engine);
+
+    @Test
+    void helpListsTheCommandsAndExitsZero() {
+        CliRunner.Result result = cli.run("--help");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).startsWith("Usage: stevedore [OPTIONS] COMMAND [ARG...]")
+                .contains("  pull ", "  images ", "  rmi ", "  load ", "--home=DIR", "--debug", "STEVEDORE_HOME");
+        assertThat(result.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+        assertThat(cli.opened).as("help opens no engine").isEmpty();
+    }
+
+    @Test
+    void versionNamesTheCommand() {
+        CliRunner.Result result = cli.run("--version");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("stevedore ").contains("Java " + System.getProperty("java.version"));
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        CliRunner.Result result = cli.run();
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("Usage: stevedore");
+    }
+
+    @Test
+    void unknownCommandIsAUsageErrorWithASuggestion() {
+        CliRunner.Result result = cli.run("pul", "busybox");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("stevedore: Unmatched argument")
+                .contains("'pul'", "Did you mean: stevedore pull?", "Run 'stevedore --help' for usage.");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorNamingTheCommand() {
+        CliRunner.Result result = cli.run("images", "--bogus");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Unknown option: '--bogus'", "Run 'stevedore images --help' for usage.");
+        assertThat(cli.opened).isEmpty();
+    }
+
+    @Test
+    void homeOptionBecomesTheStateDirectory(@org.junit.jupiter.api.io.TempDir Path home) {
+        CliRunner.Result result = cli.run("--home", home.toString(), "images");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(cli.opened).extracting(EngineSettings::stateDirectory).containsExactly(home);
+        assertThat(engine.closed).as("engine closed after the command").isTrue();
+    }
+
+    @Test
+    void withoutHomeTheEnvironmentDecides() {
+        cli.run("images");
+
+        assertThat(cli.opened).extracting(EngineSettings::stateDirectory)
+                .containsExactly(EngineSettings.fromEnvironment().stateDirectory());
+    }
+
+    @Test
+    void engineFailuresPrintTheMessageOnlyAndExitOne() {
+        CliRunner.Result result = failingToList(
+                new ContainerEngineException("listing images in /x failed: disk on fire — put it out")).run("images");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo("stevedore: listing images in /x failed: disk on fire — put it out"
+                + System.lineSeparator());
+    }
+
+    @Test
+    void debugAddsTheStackTrace() {
+        CliRunner failing = new CliRunner(new InMemoryEngine() {
+            @Override
+            public Image pull(ImageReference reference, PullOptions options) {
+                throw new ContainerEngineException("pull failed", new java.io.IOException("connection reset"));
+            }
+        });
+
+        CliRunner.Result result = failing.run("--debug", "pull", "-q", "busybox");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("stevedore: pull failed")
+                .contains("\tat dev.stevedore.cli.", "Caused by: java.io.IOException: connection reset");
+    }
+
+    @Test
+    void unexpectedExceptionsAreReportedAsSuchWithoutATrace() {
+        CliRunner.Result result = failingToList(new IllegalStateException("bug")).run("images");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith("stevedore: unexpected error: java.lang.IllegalStateException: bug")
+                .contains("--debug").doesNotContain("\tat ");
+    }
+
+    @Test
+    void helpCommandShowsASubcommandsUsage() {
+        CliRunner.Result result = cli.run("help", "pull");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("Usage: stevedore pull ").contains("--platform=OS/ARCH[/VARIANT]");
+    }
+
+    private static CliRunner failingToList(RuntimeException failure) {
+        return new CliRunner(new InMemoryEngine() {
+            @Override
+            public List<Image> images() {
+                throw failure;
+            }
+        });
+    }
+}
