@@ -39,6 +39,14 @@ public final class LauncherBinary {
         return EXTRACTED.computeIfAbsent(stateDirectory.toAbsolutePath(), LauncherBinary::extractNow);
     }
 
+    private static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+
     private static Path extractNow(Path stateDirectory) {
         if (!System.getProperty("os.name", "").equals("Linux")) {
             throw new ContainerEngineException("the embedded engine runs containers on Linux only, this is "
@@ -55,20 +63,17 @@ public final class LauncherBinary {
         } catch (IOException e) {
             throw new ContainerEngineException("cannot read the launcher resource " + resourceName(), e);
         }
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        String hash = sha256(content);
         Path bin = stateDirectory.resolve("bin");
-        Path target = bin.resolve("launcher-" + hash);
+        Path target = bin.resolve("launcher-" + hash.substring(0, 16));
         try {
-            if (Files.isRegularFile(target) && Files.size(target) == content.length && Files.isExecutable(target)) {
+            // root runs this file: trust an existing one only when its content is ours
+            if (Files.isRegularFile(target) && Files.size(target) == content.length && Files.isExecutable(target)
+                    && sha256(Files.readAllBytes(target)).equals(hash)) {
                 return target;
             }
             Files.createDirectories(bin);
-            Path temp = bin.resolve(".launcher-" + hash + "." + UUID.randomUUID());
+            Path temp = bin.resolve(".launcher-" + hash.substring(0, 16) + "." + UUID.randomUUID());
             try {
                 Files.write(temp, content);
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));

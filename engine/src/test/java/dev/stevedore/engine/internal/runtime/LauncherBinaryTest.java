@@ -26,4 +26,16 @@ class LauncherBinaryTest {
             assertThat(files).containsExactly(binary);
         }
     }
+
+    @Test
+    void replacesAFileOfTheRightSizeButForeignContent(@TempDir Path state) throws Exception {
+        Path binary = LauncherBinary.extract(state.resolve("first"));
+        Path planted = Files.createDirectories(state.resolve("second/bin")).resolve(binary.getFileName());
+        byte[] foreign = new byte[(int) Files.size(binary)];
+        Files.write(planted, foreign);
+        planted.toFile().setExecutable(true);
+
+        assertThat(LauncherBinary.extract(state.resolve("second"))).isEqualTo(planted);
+        assertThat(Files.readAllBytes(planted)).isEqualTo(Files.readAllBytes(binary));
+    }
 }
