@@ -1,6 +1,13 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
@@ -10,11 +17,14 @@ import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullOptions;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,10 +35,12 @@ import java.util.Optional;
 public final class EmbeddedEngine implements ContainerEngine {
     private final EngineSettings settings;
     private final ImageService images;
+    private final ContainerService containers;
 
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
         this.images = images;
+        this.containers = new ContainerService(settings, images);
     }
 
     /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
@@ -88,7 +100,71 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public ContainerInfo createContainer(ContainerSpec spec) {
+        return containers.create(spec);
+    }
+
+    @Override
+    public void startContainer(String container) {
+        containers.start(container);
+    }
+
+    @Override
+    public ContainerInfo inspectContainer(String container) {
+        return containers.inspect(container);
+    }
+
+    @Override
+    public List<ContainerInfo> containers(boolean all, Map<String, String> labels) {
+        return containers.list(all, labels);
+    }
+
+    @Override
+    public ContainerState waitContainer(String container, Duration timeout) {
+        return containers.await(container, timeout);
+    }
+
+    @Override
+    public void stopContainer(String container, Duration grace) {
+        containers.stop(container, grace);
+    }
+
+    @Override
+    public void killContainer(String container, String signal) {
+        containers.kill(container, signal);
+    }
+
+    @Override
+    public void removeContainer(String container, boolean force) {
+        containers.remove(container, force);
+    }
+
+    @Override
+    public ContainerLogs logs(String container, LogOptions options) {
+        return containers.logs(container, options);
+    }
+
+    @Override
+    public ExecResult exec(String container, ExecSpec spec) {
+        return containers.exec(container, spec);
+    }
+
+    @Override
+    public void copyToContainer(String container, String directory, InputStream tar) {
+        containers.copyTo(container, directory, tar);
+    }
+
+    @Override
+    public InputStream copyFromContainer(String container, String path) {
+        return containers.copyFrom(container, path);
+    }
+
+    @Override
     public void close() {
-        images.close();
+        try {
+            containers.close();
+        } finally {
+            images.close();
+        }
     }
 }

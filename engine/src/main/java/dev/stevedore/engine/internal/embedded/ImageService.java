@@ -1,6 +1,8 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ContentVerificationException;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
@@ -140,6 +142,35 @@ final class ImageService implements AutoCloseable {
                 throw new ContainerEngineException("pull of " + reference + " failed: " + io.getCause().getMessage(), io.getCause());
             }
             throw new ContainerEngineException("pull of " + reference + " failed: " + cause, cause);
+        }
+    }
+
+    /** An image ready to run: its description and its unpacked layer directories, bottom first. */
+    record RunnableImage(Image image, List<Path> layerDirectories) {
+    }
+
+    /**
+     * The image a container is created from, pulled as {@code policy} says, with its layers unpacked.
+     *
+     * @throws ImageNotFoundException when the policy forbids a pull and the image is not stored
+     */
+    RunnableImage runnable(ImageReference reference, ContainerSpec.PullPolicy policy, Platform platform) {
+        Optional<Image> present = policy == ContainerSpec.PullPolicy.ALWAYS ? Optional.empty() : find(reference);
+        Image image;
+        if (present.isPresent()) {
+            image = present.get();
+        } else if (policy == ContainerSpec.PullPolicy.NEVER) {
+            throw new ImageNotFoundException("image " + reference.familiar() + " is not in the local store and the pull policy is NEVER"
+                    + " — pull it first ('stevedore pull " + reference.familiar() + "')", reference.registry(), reference, 0);
+        } else {
+            image = pull(reference, platform, PullListener.NONE);
+        }
+        StoredImage stored = stored(Digest.parse(image.manifestDigest()));
+        try (CrossProcessLock ignored = collector.protect()) {
+            List<Path> layers = snapshots.prepare(store, stored.manifest().layers(), stored.config().diffIds(), LayerListener.NONE);
+            return new RunnableImage(image, layers);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot prepare the layers of " + reference.familiar() + ": " + e.getMessage(), e);
         }
     }
 
