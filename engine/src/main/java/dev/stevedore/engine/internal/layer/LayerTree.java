@@ -190,16 +190,6 @@ final class LayerTree implements Closeable {
         directories.clear();
     }
 
-    /** Flushes the file system the layer lives on, so a rename that publishes it cannot outrun its content. */
-    void sync() throws IOException {
-        int fd = Libc.openat(rootFd, DOT, Libc.O_RDONLY | Libc.O_DIRECTORY, 0); // syncfs refuses O_PATH descriptors
-        try {
-            Libc.syncfs(fd, root);
-        } finally {
-            Libc.close(fd);
-        }
-    }
-
     @Override
     public void close() {
         for (int fd : parents.values()) {
