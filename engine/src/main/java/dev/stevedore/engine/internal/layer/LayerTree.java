@@ -108,6 +108,7 @@ final class LayerTree implements Closeable {
             if (existing.isDirectory() && entry.type() == TarEntry.DIRECTORY) {
                 // Both directories: the entry's attributes replace the existing ones, the content stays.
                 setOwner(parent, base, entry, display);
+                dropXattrsNotIn(path, entry, display);
                 setXattrs(parent, base, path, entry, display, true);
                 rememberDirectory(key, entry);
                 return;
@@ -187,16 +188,6 @@ final class LayerTree implements Closeable {
             }
         }
         directories.clear();
-    }
-
-    /** Flushes the file system the layer lives on, so a rename that publishes it cannot outrun its content. */
-    void sync() throws IOException {
-        int fd = Libc.openat(rootFd, DOT, Libc.O_RDONLY | Libc.O_DIRECTORY, 0); // syncfs refuses O_PATH descriptors
-        try {
-            Libc.syncfs(fd, root);
-        } finally {
-            Libc.close(fd);
-        }
     }
 
     @Override
@@ -381,6 +372,20 @@ final class LayerTree implements Closeable {
             }
         } finally {
             Libc.close(fd);
+        }
+    }
+
+    /** Removes attributes an earlier, implicit version of a directory got that its own entry does not have. */
+    private void dropXattrsNotIn(List<byte[]> path, TarEntry entry, String display) throws IOException {
+        byte[] full = fullPath(path);
+        for (String name : Libc.llistxattr(full)) {
+            if (!entry.xattrs().containsKey(name) && acceptXattr(name, display)) {
+                try {
+                    Libc.lremovexattr(full, name);
+                } catch (ErrnoException e) {
+                    tolerateXattr(e, name, display);
+                }
+            }
         }
     }
 

@@ -106,7 +106,7 @@ public final class LayerUnpacker {
 
     /**
      * Unpacks {@code blob} into {@code target}, which must not exist yet (its parent must); the compression
-     * is recognised from the stream's first bytes, whatever the media type claimed.
+     * is recognised from the stream's first bytes, whatever the media type claimed. {@code blob} is closed.
      *
      * @param layerDigest the blob's digest, for messages
      * @param lowerLayers the unpacked layers below this one, nearest first: directories this layer needs
@@ -125,12 +125,11 @@ public final class LayerUnpacker {
             throw new FileAlreadyExistsException(target.toString(), null,
                     "a layer is unpacked into a fresh directory, and this one exists");
         }
-        // The root of a lower layer is the container's "/": 0755 whatever the process umask is.
-        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-        boolean done = false;
         try (ProgressInputStream counted = new ProgressInputStream(blob, progress);
              LayerTree tree = LayerTree.open(target, options.sameOwner(), options.createDevices(),
                      new LowerLayers(lowerLayers))) {
+            // The root of a lower layer is the container's "/": 0755 whatever the process umask is.
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
             HashingInputStream tarStream = new HashingInputStream(decompress(counted), options.maxBytes());
             TarReader reader = new TarReader(new BufferedInputStream(tarStream, BUFFER), options.maxEntries());
             TarEntry entry;
@@ -140,17 +139,27 @@ public final class LayerUnpacker {
             reader.drain();
             tree.finish();
             counted.report();
-            done = true;
             return new Digest("sha256", HexFormat.of().formatHex(tarStream.digest()));
         } catch (LayerFault fault) {
             String entry = fault.entry();
-            throw new UnsafeLayerException("layer " + layerDigest + (entry == null ? "" : ", entry \"" + entry + "\"")
-                    + ": " + fault.getMessage() + "; the layer was not unpacked (the image is damaged or hostile)",
+            UnsafeLayerException refused = new UnsafeLayerException("layer " + layerDigest
+                    + (entry == null ? "" : ", entry \"" + entry + "\"") + ": " + fault.getMessage()
+                    + "; the layer was not unpacked (the image is damaged or hostile)",
                     layerDigest.toString(), entry, fault.getCause());
-        } finally {
-            if (!done) {
-                FileTrees.deleteRecursively(target);
-            }
+            deleteAfterFailure(target, refused);
+            throw refused;
+        } catch (Throwable failure) {
+            deleteAfterFailure(target, failure);
+            throw failure;
+        }
+    }
+
+    /** Deletes a partial directory; a failure to do so is added to, never hides, the first one. */
+    static void deleteAfterFailure(Path directory, Throwable failure) {
+        try {
+            FileTrees.deleteRecursively(directory);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -200,8 +209,11 @@ public final class LayerUnpacker {
             }
         }
 
-        private LayerFault broken(IOException e) {
-            return new LayerFault(null, "the " + format + " stream is damaged or truncated (" + e + ")", e);
+        private IOException broken(IOException e) {
+            if (e instanceof java.io.InterruptedIOException || e instanceof java.nio.channels.ClosedByInterruptException) {
+                return e; // the unpack was cancelled: nothing is wrong with the layer
+            }
+            throw new LayerFault(null, "the " + format + " stream is damaged or truncated (" + e + ")", e);
         }
     }
 

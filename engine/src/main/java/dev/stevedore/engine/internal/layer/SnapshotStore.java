@@ -152,7 +152,6 @@ public final class SnapshotStore {
                         List<Path> lowers, LayerListener listener) throws IOException {
         Path work = tmp.resolve(chainId.hex() + "." + UUID.randomUUID());
         Files.createDirectory(work, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        boolean done = false;
         try {
             listener.onLayer(layer.digest(), PullProgress.Phase.EXTRACTING, 0);
             Digest actual;
@@ -187,11 +186,9 @@ public final class SnapshotStore {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot rename " + work + " into place atomically", e);
             }
-            done = true;
-        } finally {
-            if (!done) {
-                FileTrees.deleteRecursively(work);
-            }
+        } catch (Throwable failure) {
+            LayerUnpacker.deleteAfterFailure(work, failure);
+            throw failure;
         }
     }
 

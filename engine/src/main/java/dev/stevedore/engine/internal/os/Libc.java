@@ -125,6 +125,8 @@ public final class Libc {
 
         static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
 
+        static native int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
+
         static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf) throws LastErrorException;
 
         static native long write(int fd, Pointer buf, long count) throws LastErrorException;
@@ -370,6 +372,17 @@ public final class Libc {
             }
         }
         throw new ErrnoException("lgetxattr", display(path) + ", " + attribute, 34);
+    }
+
+    /** Removes an extended attribute of {@code path} itself; a missing one is fine. */
+    public static void lremovexattr(byte[] path, String attribute) throws ErrnoException {
+        try {
+            Raw.lremovexattr(cString(path), c(attribute));
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() != ENODATA) {
+                throw new ErrnoException("lremovexattr", display(path) + ", " + attribute, e.getErrorCode());
+            }
+        }
     }
 
     /** The names of the extended attributes of {@code path} itself. */

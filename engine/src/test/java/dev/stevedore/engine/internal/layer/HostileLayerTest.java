@@ -148,83 +148,77 @@ class HostileLayerTest {
         assertThat(Sentinel.take(sandbox)).isEqualTo(before);
     }
 
-    @Test
-    void absoluteNamesStayInsideTheLayer() throws IOException {
+    /** Checks on an unpacked layer that may throw, as AssertJ's file assertions do. */
+    private interface Checks {
+        void on(Path unpacked) throws IOException;
+    }
+
+    /** Unpacks a layer that must be contained, runs the checks, and proves nothing outside changed. */
+    private void unpackContained(LayerUnpacker unpacker, LayerBuilder layer, Checks checks) throws IOException {
         Sentinel before = Sentinel.take(sandbox);
 
-        new LayerUnpacker().unpack(LAYER, new ByteArrayInputStream(layer()
-                .file("/etc/stevedore-canary", "inside")
-                .file("//outside/secret.txt", "inside too")
-                .tar()), target);
+        unpacker.unpack(LAYER, new ByteArrayInputStream(layer.tar()), target);
 
-        assertThat(target.resolve("etc/stevedore-canary")).hasContent("inside");
-        assertThat(target.resolve("outside/secret.txt")).hasContent("inside too");
-        assertThat(Path.of("/etc/stevedore-canary")).doesNotExist();
-        Files.walk(target).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        checks.on(target);
+        FileTrees.deleteRecursively(target);
         assertThat(Sentinel.take(sandbox)).isEqualTo(before);
+    }
+
+    @Test
+    void absoluteNamesStayInsideTheLayer() throws IOException {
+        unpackContained(new LayerUnpacker(), layer()
+                .file("/etc/stevedore-canary", "inside")
+                .file("//outside/secret.txt", "inside too"), unpacked -> {
+                    assertThat(unpacked.resolve("etc/stevedore-canary")).hasContent("inside");
+                    assertThat(unpacked.resolve("outside/secret.txt")).hasContent("inside too");
+                    assertThat(Path.of("/etc/stevedore-canary")).doesNotExist();
+                });
     }
 
     @Test
     void dotDotThatStaysInsideIsCleaned() throws IOException {
-        new LayerUnpacker().unpack(LAYER, new ByteArrayInputStream(layer().file("a/../b/./c", "ok").tar()), target);
-
-        assertThat(target.resolve("b/c")).hasContent("ok");
-        assertThat(target.resolve("a")).doesNotExist(); // names are cleaned before anything is created
+        unpackContained(new LayerUnpacker(), layer().file("a/../b/./c", "ok"), unpacked -> {
+            assertThat(unpacked.resolve("b/c")).hasContent("ok");
+            assertThat(unpacked.resolve("a")).doesNotExist(); // names are cleaned before anything is created
+        });
     }
 
     @Test
     void aHardLinkToASymlinkThatPointsOutLinksTheSymlinkNotItsTarget() throws IOException {
-        Sentinel before = Sentinel.take(sandbox);
         long passwdInode = (Long) Files.getAttribute(Path.of("/etc/passwd"), "unix:ino");
 
-        new LayerUnpacker().unpack(LAYER, new ByteArrayInputStream(layer()
-                .symlink("s", "/etc/passwd")
-                .hardlink("h", "s")
-                .tar()), target);
-
-        assertThat(Files.isSymbolicLink(target.resolve("h"))).isTrue();
-        assertThat(Files.readSymbolicLink(target.resolve("h")).toString()).isEqualTo("/etc/passwd");
-        assertThat(Files.getAttribute(target.resolve("h"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
-                .isEqualTo(Files.getAttribute(target.resolve("s"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
-                .isNotEqualTo(passwdInode);
-        FileTrees.deleteRecursively(target);
-        assertThat(Sentinel.take(sandbox)).isEqualTo(before);
+        unpackContained(new LayerUnpacker(), layer().symlink("s", "/etc/passwd").hardlink("h", "s"), unpacked -> {
+            assertThat(Files.isSymbolicLink(unpacked.resolve("h"))).isTrue();
+            assertThat(Files.readSymbolicLink(unpacked.resolve("h")).toString()).isEqualTo("/etc/passwd");
+            assertThat(Files.getAttribute(unpacked.resolve("h"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
+                    .isEqualTo(Files.getAttribute(unpacked.resolve("s"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
+                    .isNotEqualTo(passwdInode);
+        });
     }
 
     @Test
     void aFileOverASymlinkReplacesTheSymlinkInsteadOfWritingThroughIt() throws IOException {
-        Sentinel before = Sentinel.take(sandbox);
-
-        new LayerUnpacker().unpack(LAYER, new ByteArrayInputStream(layer()
+        unpackContained(new LayerUnpacker(), layer()
                 .symlink("passwd", "/etc/passwd")
                 .symlink("secret", "../../../outside/secret.txt")
                 .file("passwd", "replaced")
-                .file("secret", "replaced too")
-                .tar()), target);
-
-        assertThat(target.resolve("passwd")).isRegularFile().hasContent("replaced");
-        assertThat(target.resolve("secret")).isRegularFile().hasContent("replaced too");
-        FileTrees.deleteRecursively(target);
-        assertThat(Sentinel.take(sandbox)).isEqualTo(before);
+                .file("secret", "replaced too"), unpacked -> {
+                    assertThat(unpacked.resolve("passwd")).isRegularFile().hasContent("replaced");
+                    assertThat(unpacked.resolve("secret")).isRegularFile().hasContent("replaced too");
+                });
     }
 
     @Test
     void devicesAreSkippedWhereTheyMayNotBeCreated() throws IOException {
-        Sentinel before = Sentinel.take(sandbox);
-
-        new LayerUnpacker(LayerUnpacker.Options.defaults().withCreateDevices(false)).unpack(LAYER,
-                new ByteArrayInputStream(layer()
-                        .dir("dev")
-                        .device("dev/sda", TarConstants.LF_BLK, 8, 0)
-                        .device("dev/mem", TarConstants.LF_CHR, 1, 1)
-                        .file("dev/ok", "kept")
-                        .tar()), target);
-
-        assertThat(Libc.lstat(target.resolve("dev/sda").toString())).isNull();
-        assertThat(Libc.lstat(target.resolve("dev/mem").toString())).isNull();
-        assertThat(target.resolve("dev/ok")).hasContent("kept");
-        FileTrees.deleteRecursively(target);
-        assertThat(Sentinel.take(sandbox)).isEqualTo(before);
+        unpackContained(new LayerUnpacker(LayerUnpacker.Options.defaults().withCreateDevices(false)), layer()
+                .dir("dev")
+                .device("dev/sda", TarConstants.LF_BLK, 8, 0)
+                .device("dev/mem", TarConstants.LF_CHR, 1, 1)
+                .file("dev/ok", "kept"), unpacked -> {
+                    assertThat(Libc.lstat(unpacked.resolve("dev/sda").toString())).isNull();
+                    assertThat(Libc.lstat(unpacked.resolve("dev/mem").toString())).isNull();
+                    assertThat(unpacked.resolve("dev/ok")).hasContent("kept");
+                });
     }
 
     @Test

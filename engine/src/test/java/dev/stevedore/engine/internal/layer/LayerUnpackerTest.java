@@ -235,6 +235,23 @@ class LayerUnpackerTest {
         assertThat(unpacked.resolve("srv/data/old")).doesNotExist();
     }
 
+    @Test
+    void anExplicitDirectoryEntryReplacesWhatItsImplicitVersionCopiedFromBelow() throws IOException {
+        Path lower = temp.resolve("lower");
+        new LayerUnpacker().unpack(BLOB, new ByteArrayInputStream(layer()
+                .dir("srv", e -> e.mode(0700).xattr("user.lower", new byte[] {1}))
+                .tar()), lower);
+
+        unpacked = temp.resolve("upper");
+        new LayerUnpacker().unpack(BLOB, new ByteArrayInputStream(layer()
+                .file("srv/first", "entries out of order: the child before its directory")
+                .dir("srv", e -> e.mode(0751).xattr("user.upper", new byte[] {2}))
+                .tar()), unpacked, List.of(lower), bytes -> { });
+
+        assertThat(mode("srv")).isEqualTo(0751);
+        assertThat(Libc.llistxattr(bytes(unpacked.resolve("srv")))).containsExactly("user.upper");
+    }
+
     private int mode(String path) throws IOException {
         return (Integer) Files.getAttribute(unpacked.resolve(path), "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
     }
