@@ -1,17 +1,31 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerStartException;
+import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.PullListener;
 import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.PullProgress.Phase;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,11 +38,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * A {@link ContainerEngine} that keeps images in maps, for testing the command line's own logic. Its
- * "registry" is a map of what {@link #pull} returns; pulls report progress from several threads the way a
- * real engine does.
+ * A {@link ContainerEngine} that keeps images and containers in maps, for testing the command line's own
+ * logic. Its "registry" is a map of what {@link #pull} returns; pulls report progress from several threads
+ * the way a real engine does. Containers run {@link FakeContainer.Program programs} the test chooses; a
+ * test can also make a running container write ({@link #emit}) and exit ({@link #exit}) from its own
+ * thread while the command line follows the logs.
  */
 class InMemoryEngine implements ContainerEngine {
     private final Map<ImageReference, Image> registry = new LinkedHashMap<>();
@@ -164,6 +181,216 @@ class InMemoryEngine implements ContainerEngine {
             loaded.add(image);
         }
         return loaded;
+    }
+
+    // ---- containers: see FakeContainer ----------------------------------------------------------------
+
+    /** What {@link #createContainer} was asked for, in order. */
+    final List<ContainerSpec> created = new ArrayList<>();
+    /** The grace periods {@link #stopContainer} was called with, by container id ({@code null}: the default). */
+    final Map<String, Duration> stops = new LinkedHashMap<>();
+    /** Container ids and the signals {@link #killContainer} sent, as {@code id SIGNAL}. */
+    final List<String> kills = new ArrayList<>();
+    /** Ids of removed containers, in order. */
+    final List<String> removed = new ArrayList<>();
+    /** The execs run, in order. */
+    final List<ExecSpec> execs = new ArrayList<>();
+    /** What a container does when started; by default it runs until stopped. */
+    Function<ContainerSpec, FakeContainer.Program> programs = spec -> FakeContainer.Program.running();
+    /** How an exec ends; by default it prints its command line and exits 0. */
+    Function<ExecSpec, ExecResult> execResults = spec -> new ExecResult(0, String.join(" ", spec.command()) + "\n", "", false);
+    /** The engine's clock: creation, start and exit times, and log line times. */
+    volatile Instant now = CliRunner.NOW;
+
+    private final Map<String, FakeContainer> containers = new LinkedHashMap<>();
+    private int nextPort = 49153;
+
+    @Override
+    public synchronized ContainerInfo createContainer(ContainerSpec spec) {
+        created.add(spec);
+        ImageReference reference = ImageReference.parse(spec.image());
+        Image image = local.get(reference);
+        if (image == null || spec.pullPolicy() == ContainerSpec.PullPolicy.ALWAYS) {
+            if (spec.pullPolicy() == ContainerSpec.PullPolicy.NEVER) {
+                throw new ImageNotFoundException("no local image " + reference + " and the pull policy is never",
+                        reference.registry(), reference, 0);
+            }
+            // Not pull(): its download threads take this engine's lock, which this thread holds.
+            image = registry.get(reference);
+            if (image == null) {
+                throw new ImageNotFoundException("pull of " + reference + " failed: 404 Not Found", reference.apiHost(),
+                        reference, 404);
+            }
+            pulls.add(PullOptions.defaults());
+            local.put(reference, image);
+        }
+        String name = spec.name() != null ? spec.name() : "container_" + (containers.size() + 1);
+        if (containers.values().stream().anyMatch(c -> c.name.equals(name))) {
+            throw new ContainerEngineException("creating container " + name + " failed: the name is already in use");
+        }
+        String id = Ids.hex(digest("container-" + name + "-" + containers.size()));
+        FakeContainer container = new FakeContainer(id, name, spec, image, now);
+        containers.put(id, container);
+        return container.info();
+    }
+
+    @Override
+    public synchronized void startContainer(String reference) {
+        FakeContainer container = find(reference);
+        FakeContainer.Program program = programs.apply(container.spec);
+        if (program.startFailure() != null) {
+            container.failStart(program.startFailure());
+            throw new ContainerStartException(program.startFailure(), container.id, List.of(), null);
+        }
+        List<PortBinding> bound = new ArrayList<>();
+        for (PortBinding port : container.spec.ports()) {
+            bound.add(port.hostPort() != 0 ? port
+                    : new PortBinding(port.containerPort(), port.protocol(), port.hostIp(), nextPort++));
+        }
+        container.start(now, bound);
+        for (LogLine line : program.output()) {
+            container.log(line.stream(), line.text(), now);
+        }
+        notifyAll();
+        if (program.exitCode() != null) {
+            exit(container, program.exitCode());
+        }
+    }
+
+    /** The running container writes a line. */
+    synchronized void emit(String reference, LogLine.Stream stream, String text) {
+        find(reference).log(stream, text, now);
+        notifyAll();
+    }
+
+    /** The running container's process exits with {@code exitCode}. */
+    synchronized void exit(String reference, int exitCode) {
+        exit(find(reference), exitCode);
+    }
+
+    private void exit(FakeContainer container, int exitCode) {
+        container.exit(exitCode, now);
+        if (container.spec.autoRemove()) {
+            containers.remove(container.id);
+            removed.add(container.id);
+        }
+        notifyAll();
+    }
+
+    /** The container with this id, id prefix or name, as {@link #inspectContainer} finds it. */
+    synchronized FakeContainer find(String reference) {
+        FakeContainer byName = containers.values().stream().filter(c -> c.name.equals(reference)).findFirst().orElse(null);
+        if (byName != null) {
+            return byName;
+        }
+        List<FakeContainer> byId = containers.values().stream().filter(c -> c.id.startsWith(reference)).toList();
+        if (byId.size() > 1) {
+            throw new ContainerEngineException("the id prefix " + reference + " matches " + byId.size() + " containers");
+        }
+        if (byId.isEmpty()) {
+            throw new ContainerNotFoundException(reference);
+        }
+        return byId.get(0);
+    }
+
+    @Override
+    public synchronized ContainerInfo inspectContainer(String reference) {
+        return find(reference).info();
+    }
+
+    @Override
+    public synchronized List<ContainerInfo> containers(boolean all, Map<String, String> labels) {
+        List<ContainerInfo> listed = new ArrayList<>();
+        for (FakeContainer container : containers.values()) {
+            ContainerInfo info = container.info();
+            boolean labelled = labels.entrySet().stream().allMatch(label -> info.labels().containsKey(label.getKey())
+                    && (label.getValue().isEmpty() || label.getValue().equals(info.labels().get(label.getKey()))));
+            if ((all || info.state().running()) && labelled) {
+                listed.add(0, info);
+            }
+        }
+        return listed;
+    }
+
+    @Override
+    public synchronized ContainerState waitContainer(String reference, Duration timeout) {
+        FakeContainer container = find(reference);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            while (container.state.running() && System.nanoTime() < deadline) {
+                TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, deadline - System.nanoTime()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return container.state;
+    }
+
+    @Override
+    public synchronized void stopContainer(String reference, Duration grace) {
+        FakeContainer container = find(reference);
+        stops.put(container.id, grace);
+        if (container.state.running()) {
+            exit(container, 128 + 15);
+        }
+    }
+
+    @Override
+    public synchronized void killContainer(String reference, String signal) {
+        FakeContainer container = find(reference);
+        int number = FakeContainer.signalNumber(signal);
+        if (!container.state.running()) {
+            throw new ContainerEngineException("killing container " + reference + " failed: it is not running");
+        }
+        kills.add(container.id + " " + signal);
+        exit(container, 128 + number);
+    }
+
+    @Override
+    public synchronized void removeContainer(String reference, boolean force) {
+        FakeContainer container = find(reference);
+        if (container.state.running() && !force) {
+            throw new ContainerEngineException("removing container " + reference
+                    + " failed: it is running — stop it first, or force the removal");
+        }
+        if (container.state.running()) {
+            exit(container, 128 + 9);
+        }
+        if (containers.remove(container.id) != null) {
+            removed.add(container.id);
+        }
+        notifyAll();
+    }
+
+    @Override
+    public synchronized ContainerLogs logs(String reference, LogOptions options) {
+        return find(reference).logs(options, this);
+    }
+
+    @Override
+    public ExecResult exec(String reference, ExecSpec spec) {
+        synchronized (this) {
+            if (!find(reference).state.running()) {
+                throw new ContainerEngineException("exec in container " + reference + " failed: it is not running");
+            }
+            execs.add(spec);
+        }
+        ExecResult result = execResults.apply(spec);
+        if (spec.output() != null) {
+            result.stdout().lines().forEach(text -> spec.output().accept(new LogLine(LogLine.Stream.STDOUT, now, text)));
+            result.stderr().lines().forEach(text -> spec.output().accept(new LogLine(LogLine.Stream.STDERR, now, text)));
+        }
+        return result;
+    }
+
+    @Override
+    public void copyToContainer(String container, String directory, InputStream tar) {
+        throw new UnsupportedOperationException("copy is not faked");
+    }
+
+    @Override
+    public InputStream copyFromContainer(String container, String path) {
+        throw new UnsupportedOperationException("copy is not faked");
     }
 
     @Override
