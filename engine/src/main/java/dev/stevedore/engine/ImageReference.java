@@ -29,6 +29,7 @@ public record ImageReference(String registry, String repository, String tag, Str
                     + "|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?");
     private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
     private static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}");
+    private static final Pattern IMAGE_ID = Pattern.compile("[a-f0-9]{64}");
 
     public ImageReference {
         Objects.requireNonNull(registry, "registry");
@@ -49,6 +50,11 @@ public record ImageReference(String registry, String repository, String tag, Str
         }
         if (!input.equals(input.strip())) {
             throw new InvalidImageReferenceException(input, "it has leading or trailing white space");
+        }
+        if (IMAGE_ID.matcher(input).matches()) {
+            // Docker refuses these too: an image id typed where a name was expected must not pull "library/<id>"
+            throw new InvalidImageReferenceException(input, "a name of 64 hexadecimal digits looks like an image id; "
+                    + "use the id's digest form (name@sha256:...) instead");
         }
         String rest = input;
         String digest = null;

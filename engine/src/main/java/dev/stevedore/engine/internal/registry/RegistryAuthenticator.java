@@ -1,0 +1,220 @@
+package dev.stevedore.engine.internal.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import okhttp3.FormBody;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Gets the {@code Authorization} a registry wants, as the distribution token spec describes it: a
+ * {@code Basic} challenge gets the user's credentials; a {@code Bearer} challenge gets a token from
+ * the challenge's realm for the repository's pull scope (anonymous, with Basic credentials, or through
+ * OAuth2 form posts for passwords and identity tokens).
+ *
+ * <p>Thread-safe. Tokens are cached per (registry, realm, service, scopes) until shortly before they
+ * expire, and fetched once per key even when many blob downloads ask at the same time.
+ */
+final class RegistryAuthenticator {
+    static final String CLIENT_ID = "stevedore";
+    private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int TOKEN_RESPONSE_LIMIT = 1 << 20;
+
+    private final RegistryTransport transport;
+    private final DockerCredentials credentials;
+    private final Clock clock;
+    private final Map<String, List<AuthChallenge>> pingChallenges = new ConcurrentHashMap<>();
+    private final Map<String, Optional<RegistryCredential>> credentialCache = new ConcurrentHashMap<>();
+    private final Map<TokenKey, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<TokenKey, Object> tokenLocks = new ConcurrentHashMap<>();
+
+    RegistryAuthenticator(RegistryTransport transport, DockerCredentials credentials, Clock clock) {
+        this.transport = transport;
+        this.credentials = credentials;
+        this.clock = clock;
+    }
+
+    private record TokenKey(String registry, String realm, String service, List<String> scopes) {
+    }
+
+    private record Token(String authorization, Instant expires) {
+    }
+
+    /** Where the user's credentials would live, for messages. */
+    DockerCredentials credentials() {
+        return credentials;
+    }
+
+    /** The base URL of {@code registry}, pinging it the first time and keeping the ping's challenges. */
+    HttpUrl baseUrl(String registry) throws IOException {
+        return transport.baseUrl(registry, response -> pingChallenges.put(registry,
+                response.code() == 401 ? AuthChallenge.parse(response.headers("WWW-Authenticate")) : List.of()));
+    }
+
+    /** The credentials for {@code registry}, looked up once per client. */
+    Optional<RegistryCredential> credentialFor(String registry) {
+        return credentialCache.computeIfAbsent(registry, credentials::lookup);
+    }
+
+    /**
+     * What to send with the first request to {@code repository}: derived from the ping's challenges,
+     * from the cache where possible; {@code null} when the registry asked for nothing or nothing can be sent.
+     */
+    String initialAuthorization(String registry, String repository) throws IOException {
+        List<AuthChallenge> challenges = pingChallenges.getOrDefault(registry, List.of());
+        return challenges.isEmpty() ? null : authorization(registry, repository, challenges, false);
+    }
+
+    /**
+     * What to send after a 401 carrying {@code challenges}; {@code refresh} drops a cached token first
+     * (it was just refused: expired, revoked or too narrow). {@code null} when there is nothing to send.
+     *
+     * @throws TokenException when the token server refuses or fails
+     */
+    String authorization(String registry, String repository, List<AuthChallenge> challenges, boolean refresh)
+            throws IOException {
+        AuthChallenge bearer = challenges.stream().filter(c -> c.is("Bearer") && c.parameter("realm") != null)
+                .findFirst().orElse(null);
+        Optional<RegistryCredential> credential = credentialFor(registry);
+        if (bearer == null) {
+            boolean basic = challenges.stream().anyMatch(c -> c.is("Basic"));
+            return basic ? credential.filter(c -> c.kind() == RegistryCredential.Kind.PASSWORD)
+                    .map(RegistryCredential::basicAuthorization).orElse(null) : null;
+        }
+        List<String> scopes = bearer.scopes().isEmpty() ? List.of(pullScope(repository)) : bearer.scopes();
+        TokenKey key = new TokenKey(registry, bearer.parameter("realm"), bearer.parameter("service"), scopes);
+        if (refresh) {
+            tokens.remove(key);
+        }
+        Token cached = valid(tokens.get(key));
+        if (cached != null) {
+            return cached.authorization();
+        }
+        synchronized (tokenLocks.computeIfAbsent(key, k -> new Object())) {
+            cached = valid(tokens.get(key));
+            if (cached == null) {
+                cached = fetchToken(key, credential.orElse(null));
+                tokens.put(key, cached);
+            }
+            return cached.authorization();
+        }
+    }
+
+    /** The scope to pull from a repository, as registries name it. */
+    static String pullScope(String repository) {
+        return "repository:" + repository + ":pull";
+    }
+
+    private Token valid(Token token) {
+        return token != null && clock.instant().isBefore(token.expires()) ? token : null;
+    }
+
+    private Token fetchToken(TokenKey key, RegistryCredential credential) throws IOException {
+        HttpUrl realm = HttpUrl.parse(key.realm());
+        if (realm == null) {
+            throw new TokenException("the registry's token realm \"" + key.realm() + "\" is not an http(s) URL", 0);
+        }
+        if (credential != null && credential.kind() == RegistryCredential.Kind.REGISTRY_TOKEN) {
+            return new Token("Bearer " + credential.registryToken(), Instant.MAX);
+        }
+        if (credential != null && !realm.isHttps() && !transport.plainHttpAllowed(RegistryTransport.hostPort(realm))) {
+            throw new TokenException("the token realm " + RegistryTransport.shown(realm) + " is plain HTTP; credentials are not sent "
+                    + "over it (list the host in STEVEDORE_INSECURE_REGISTRIES if that is really wanted)", 0);
+        }
+        if (credential == null) {
+            return readToken(send(getRequest(realm, key, null), realm), realm);
+        }
+        if (credential.kind() == RegistryCredential.Kind.IDENTITY_TOKEN) {
+            FormBody.Builder form = form(key).add("grant_type", "refresh_token").add("refresh_token", credential.identityToken());
+            return readToken(send(new Request.Builder().url(realm).post(form.build()).build(), realm), realm);
+        }
+        FormBody.Builder form = form(key).add("grant_type", "password")
+                .add("username", credential.username()).add("password", credential.password());
+        Response posted = send(new Request.Builder().url(realm).post(form.build()).build(), realm);
+        int status = posted.code();
+        // token servers that do not speak OAuth2 (or not for this client) answer the POST like this; containerd
+        // falls back to GET with Basic on the same statuses
+        if (status == 400 || status == 401 || status == 404 || status == 405) {
+            posted.close();
+            return readToken(send(getRequest(realm, key, credential), realm), realm);
+        }
+        return readToken(posted, realm);
+    }
+
+    private static FormBody.Builder form(TokenKey key) {
+        FormBody.Builder form = new FormBody.Builder().add("client_id", CLIENT_ID).add("scope", String.join(" ", key.scopes()));
+        if (key.service() != null) {
+            form.add("service", key.service());
+        }
+        return form;
+    }
+
+    private static Request getRequest(HttpUrl realm, TokenKey key, RegistryCredential credential) {
+        HttpUrl.Builder url = realm.newBuilder();
+        if (key.service() != null) {
+            url.addQueryParameter("service", key.service());
+        }
+        for (String scope : key.scopes()) {
+            url.addQueryParameter("scope", scope);
+        }
+        Request.Builder request = new Request.Builder().url(url.build()).get();
+        if (credential != null) {
+            request.header("Authorization", credential.basicAuthorization());
+        }
+        return request.build();
+    }
+
+    private Response send(Request request, HttpUrl realm) throws IOException {
+        return transport.send(request, realm);
+    }
+
+    private Token readToken(Response response, HttpUrl realm) throws IOException {
+        try (response) {
+            if (!response.isSuccessful()) {
+                throw new TokenException("the token server " + RegistryTransport.shown(realm) + " answered " + RegistryErrors.describe(response),
+                        response.code());
+            }
+            ResponseBody body = response.body();
+            JsonNode json = body == null ? null : MAPPER.readTree(body.byteStream().readNBytes(TOKEN_RESPONSE_LIMIT));
+            String token = json == null ? null : json.path("token").asText(null);
+            if (token == null || token.isEmpty()) {
+                token = json == null ? null : json.path("access_token").asText(null);
+            }
+            if (token == null || token.isEmpty()) {
+                throw new TokenException("the token server " + RegistryTransport.shown(realm) + " answered without a token", response.code());
+            }
+            long expiresIn = json.path("expires_in").asLong(0);
+            Duration lifetime = expiresIn > 0 ? Duration.ofSeconds(expiresIn) : DEFAULT_TOKEN_LIFETIME;
+            Duration usable = lifetime.compareTo(EXPIRY_MARGIN.multipliedBy(2)) > 0 ? lifetime.minus(EXPIRY_MARGIN) : lifetime.dividedBy(2);
+            return new Token("Bearer " + token, clock.instant().plus(usable));
+        }
+    }
+
+    /** The token server refused or failed; {@code status} is its HTTP status, 0 when there was none. */
+    static final class TokenException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        TokenException(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.stevedore.engine.internal.registry;
+
+import dev.stevedore.engine.ContentVerificationException;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ImageNotFoundException;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.RegistryAuthenticationException;
+import dev.stevedore.engine.RegistryException;
+import dev.stevedore.engine.internal.image.Descriptor;
+import dev.stevedore.engine.internal.image.ImageFormatException;
+import dev.stevedore.engine.internal.image.ImageManifest;
+import dev.stevedore.engine.internal.image.ManifestDocument;
+import dev.stevedore.engine.internal.image.ManifestList;
+import dev.stevedore.engine.internal.store.ContentStore;
+import dev.stevedore.engine.internal.store.Digest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+
+/**
+ * Pulls images from registries that speak the OCI distribution API: resolves a reference to a verified
+ * manifest for a platform, then fetches blobs into the content store.
+ *
+ * <p>One per engine; thread-safe (call {@link #fetchBlob} for several layers at once): the connection
+ * pool, pinged registries, credentials and tokens are shared. {@link #close()} releases the HTTP client.
+ *
+ * <p>{@code docker.io} references try the configured mirrors in order, then Docker Hub; the first that
+ * has the image serves all of it. Other registries are asked directly. Every manifest is checked
+ * against its digest before it is parsed, and every blob before it is stored.
+ */
+public final class RegistryClient implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
+
+    private final EngineSettings settings;
+    private final RegistryTransport transport;
+    private final RegistryAuthenticator authenticator;
+    private final RetryPolicy retryPolicy;
+    private final Clock clock;
+
+    public RegistryClient(EngineSettings settings) {
+        this(settings, new DockerCredentials(settings.dockerConfigDirectory()), RetryPolicy.DEFAULT, Clock.systemUTC());
+    }
+
+    RegistryClient(EngineSettings settings, DockerCredentials credentials, RetryPolicy retryPolicy, Clock clock) {
+        this.settings = settings;
+        this.transport = new RegistryTransport(settings);
+        this.authenticator = new RegistryAuthenticator(transport, credentials, clock);
+        this.retryPolicy = retryPolicy;
+        this.clock = clock;
+    }
+
+    /**
+     * Resolves {@code reference} to the manifest for {@code platform}: by tag ({@code HEAD}, then by
+     * digest) or by the reference's digest, through an index when the image has several platforms.
+     *
+     * @throws ImageNotFoundException            when no registry tried has the image, or not for {@code platform}
+     * @throws RegistryAuthenticationException   when the registry wants credentials it did not get or accept
+     * @throws RegistryException                 when a registry cannot be reached or serves something invalid
+     */
+    public ResolvedImage resolve(ImageReference reference, Platform platform) {
+        return resolve(reference, platform, null);
+    }
+
+    /**
+     * As {@link #resolve(ImageReference, Platform)}; manifests already in {@code known} (verified when
+     * they were stored) are read from there instead of being downloaded again. Tags are still resolved
+     * against the registry.
+     */
+    public ResolvedImage resolve(ImageReference reference, Platform platform, ContentStore known) {
+        List<String> registries = registriesFor(reference, settings.registryMirrors());
+        List<RegistryException> failures = new ArrayList<>();
+        for (String registry : registries) {
+            try {
+                return resolveFrom(registry, reference, platform, known);
+            } catch (RegistryException e) {
+                if (registries.size() > 1) {
+                    LOG.debug("Could not resolve {} from {}: {}", reference, registry, e.getMessage());
+                }
+                failures.add(e);
+            }
+        }
+        throw combined(reference, failures);
+    }
+
+    /**
+     * Downloads {@code blob} of {@code image} from the registry that served the image into {@code store},
+     * verified against its digest and size; does nothing when the store has it already.
+     * {@code bytesSoFar} hears the bytes received (from 0 again when an attempt is retried).
+     *
+     * @throws ContentVerificationException when the blob arrived with the wrong content twice; nothing is stored
+     * @throws RegistryException            when the registry does not have it or cannot be reached
+     */
+    public void fetchBlob(ResolvedImage image, Descriptor blob, ContentStore store, LongConsumer bytesSoFar) {
+        if (store.hasBlob(blob.digest())) {
+            return;
+        }
+        new BlobPuller(call(image.registryUsed(), image.requested()), clock).pull(blob, store, bytesSoFar);
+    }
+
+    /** The registries to ask for {@code reference}, in order: for Docker Hub the mirrors first. */
+    static List<String> registriesFor(ImageReference reference, List<String> mirrors) {
+        if (!ImageReference.DOCKER_HUB.equals(reference.registry())) {
+            return List.of(reference.registry());
+        }
+        List<String> registries = new ArrayList<>(mirrors);
+        registries.remove(ImageReference.DOCKER_HUB_API_HOST);
+        registries.add(ImageReference.DOCKER_HUB_API_HOST);
+        return registries.stream().distinct().toList();
+    }
+
+    private RegistryCall call(String registry, ImageReference reference) {
+        return new RegistryCall(transport, authenticator, retryPolicy, clock, registry, reference);
+    }
+
+    private ResolvedImage resolveFrom(String registry, ImageReference reference, Platform platform, ContentStore known) {
+        RegistryCall call = call(registry, reference);
+        ManifestPuller puller = new ManifestPuller(call);
+        ManifestPuller.Fetched top = reference.digest() != null
+                ? puller.byDigest(digestOf(call, reference.digest()), -1, null, known)
+                : puller.byTag(reference.tag(), known);
+        ManifestDocument document = parse(call, top.digest(), () -> ManifestDocument.parse(top.body(), top.contentType()));
+        if (document instanceof ImageManifest manifest) {
+            requireRunnable(call, top.digest(), manifest);
+            return new ResolvedImage(reference, registry, null, null, null, top.digest(), top.body(), manifest.mediaType(), manifest);
+        }
+        ManifestList index = (ManifestList) document;
+        Descriptor entry = index.select(platform).orElseThrow(() -> new ImageNotFoundException(call.failed(
+                "the image has no variant for " + platform + "; it offers "
+                        + (index.platforms().isEmpty() ? "no runnable platform at all"
+                        : index.platforms().stream().map(Platform::toString).collect(Collectors.joining(", ")))
+                        + " — choose one of those with STEVEDORE_PLATFORM or the pull's platform option"),
+                registry, reference, 200));
+        ManifestPuller.Fetched child = puller.byDigest(entry.digest(), entry.size(), entry.mediaType(), known);
+        ImageManifest manifest = parse(call, child.digest(), () -> ImageManifest.parse(child.body(), child.contentType()));
+        if (!manifest.mediaType().equals(entry.mediaType())) {
+            throw new RegistryException(call.failed("the index lists " + entry.digest() + " as " + entry.mediaType()
+                    + " but the document is " + manifest.mediaType() + "; refusing the mismatch"), registry, reference, 200);
+        }
+        requireRunnable(call, child.digest(), manifest);
+        return new ResolvedImage(reference, registry, top.digest(), top.body(), index.mediaType(),
+                child.digest(), child.body(), manifest.mediaType(), manifest);
+    }
+
+    private static Digest digestOf(RegistryCall call, String digest) {
+        try {
+            return Digest.parse(digest);
+        } catch (IllegalArgumentException e) {
+            throw new RegistryException(call.failed(e.getMessage()), call.registry(), call.reference(), 0);
+        }
+    }
+
+    private static <T> T parse(RegistryCall call, Digest digest, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (ImageFormatException e) {
+            throw new RegistryException(call.failed("manifest " + digest + " is invalid: " + e.getMessage()),
+                    call.registry(), call.reference(), 200, e);
+        }
+    }
+
+    private static void requireRunnable(RegistryCall call, Digest digest, ImageManifest manifest) {
+        parse(call, digest, manifest::requireRunnable);
+    }
+
+    /** One failure as it is; several (mirrors, then the origin) as the last one's kind, naming all. */
+    private static RegistryException combined(ImageReference reference, List<RegistryException> failures) {
+        RegistryException last = failures.get(failures.size() - 1);
+        if (failures.size() == 1) {
+            return last;
+        }
+        String others = failures.subList(0, failures.size() - 1).stream()
+                .map(e -> reason(e).startsWith(e.registry()) ? reason(e) : e.registry() + ": " + reason(e))
+                .collect(Collectors.joining("; "));
+        String message = last.getMessage() + " (mirrors tried first: " + others + ")";
+        RegistryException result;
+        if (last instanceof ImageNotFoundException) {
+            result = new ImageNotFoundException(message, last.registry(), reference, last.status());
+        } else if (last instanceof RegistryAuthenticationException) {
+            result = new RegistryAuthenticationException(message, last.registry(), reference, last.status());
+        } else {
+            result = new RegistryException(message, last.registry(), reference, last.status(), last.getCause());
+        }
+        failures.subList(0, failures.size() - 1).forEach(result::addSuppressed);
+        return result;
+    }
+
+    private static String reason(RegistryException e) {
+        String message = e.getMessage();
+        int colon = message.indexOf(" failed: ");
+        return colon < 0 ? message : message.substring(colon + " failed: ".length());
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+}
