@@ -1,0 +1,117 @@
+# Shared by testbed/up, testbed/down, testbed/dockerd and the image builders. Sourced, not run.
+# shellcheck shell=bash
+
+shopt -s inherit_errexit
+set -E
+trap 'echo "testbed: ERROR: exit $? at ${BASH_SOURCE[0]##*/}:${LINENO}: ${BASH_COMMAND}" >&2' ERR
+TESTBED_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE="${STEVEDORE_TESTBED:-/var/lib/stevedore-testbed}"
+CACHE="${STEVEDORE_TESTBED_CACHE:-/var/cache/stevedore-testbed}"
+RUN_DIR=/run/stevedore-testbed
+
+PLAIN_PORT=5000
+TLS_PORT=5001
+TOKEN_PORT=5002
+ISSUER_PORT=5003
+REGISTRIES=(plain tls token)
+
+log() { [[ -z "${TESTBED_VERBOSE:-}" ]] || echo "testbed: $*" >&2; }
+say() { echo "testbed: $*" >&2; }
+die() { echo "testbed: ERROR: $*" >&2; exit 1; }
+
+require_root() {
+  [[ $(id -u) -eq 0 ]] || die "run me as root (sudo $0): I install packages, bind ports and build rootfs trees"
+}
+
+# Runs a command quietly; on failure prints its output and the command, then fails.
+quiet() {
+  local out rc=0
+  out="$(mktemp)"
+  "$@" >"$out" 2>&1 || rc=$?
+  if [[ $rc -ne 0 ]]; then
+    cat "$out" >&2
+    rm -f "$out"
+    die "command failed (exit $rc): $*"
+  fi
+  rm -f "$out"
+}
+
+# Installs the Debian packages the test bed needs, but only those missing (apt-get update once).
+TESTBED_PACKAGES=(docker-registry debootstrap busybox-static skopeo umoci apache2-utils openssl zstd jq
+  crun docker.io iproute2 curl postgresql-client util-linux tar gzip coreutils findutils)
+ensure_packages() {
+  local missing=() p s
+  declare -A status=()
+  while read -r p s; do status[$p]="$s"; done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${TESTBED_PACKAGES[@]}" 2>/dev/null || true)
+  for p in "${TESTBED_PACKAGES[@]}"; do
+    [[ "${status[$p]:-}" == installed ]] || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  quiet env DEBIAN_FRONTEND=noninteractive apt-get update
+  quiet env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# The Debian mirror, read from the machine's apt sources at run time (never written to a file).
+debian_mirror() {
+  local uri
+  uri="$(grep -h '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}' | grep -v -- '-security' | head -n1 || true)"
+  if [[ -z "$uri" && -f /etc/apt/sources.list ]]; then
+    uri="$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^(https?|file):/) {print $i; exit}}' /etc/apt/sources.list)"
+  fi
+  [[ -n "$uri" ]] || die "no Debian mirror found in /etc/apt/sources.list.d/*.sources (URIs:) or /etc/apt/sources.list"
+  echo "$uri"
+}
+
+# pid_alive PIDFILE [EXPECTED-COMMAND-SUBSTRING]
+pid_alive() {
+  local pid
+  [[ -f "$1" ]] || return 1
+  pid="$(cat "$1" 2>/dev/null)" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ -z "${2:-}" ]] || tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+
+# stop_pidfile PIDFILE NAME: TERM, wait up to 10 s, then KILL; removes the pid file.
+stop_pidfile() {
+  local pidfile="$1" name="$2" pid i
+  if pid_alive "$pidfile"; then
+    pid="$(cat "$pidfile")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 100; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      say "$name (pid $pid) did not stop on SIGTERM within 10 s; killing it"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$pidfile"
+}
+
+# http_status URL [curl options...]: prints the HTTP status (000 when nothing answers).
+http_status() {
+  local url="$1"
+  shift
+  curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$@" "$url" 2>/dev/null || true
+}
+
+# set_env_key FILE KEY VALUE: replaces or appends KEY=VALUE, atomically.
+set_env_key() {
+  local file="$1" key="$2" value="$3" tmp
+  tmp="$(mktemp "$file.XXXXXX")"
+  { [[ -f "$file" ]] && grep -v "^$key=" "$file" || true; echo "$key=$value"; } >"$tmp"
+  chmod 644 "$tmp"
+  mv -f "$tmp" "$file"
+}
+
+remove_env_key() {
+  local file="$1" key="$2" tmp
+  [[ -f "$file" ]] || return 0
+  tmp="$(mktemp "$file.XXXXXX")"
+  grep -v "^$key=" "$file" >"$tmp" || true
+  chmod 644 "$tmp"
+  mv -f "$tmp" "$file"
+}
