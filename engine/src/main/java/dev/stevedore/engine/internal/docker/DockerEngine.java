@@ -89,6 +89,11 @@ public final class DockerEngine implements ContainerEngine {
         return api.server();
     }
 
+    /** The API calls underneath, for the operations built on this engine. */
+    DockerApi api() {
+        return api;
+    }
+
     /** This engine's session id, the value of the {@link Labels#SESSION} label on what it creates. */
     public UUID session() {
         return session;

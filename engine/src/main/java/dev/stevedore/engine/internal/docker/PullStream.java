@@ -125,18 +125,14 @@ final class PullStream {
             return new ImageNotFoundException(what + "the image has no variant for the requested platform (" + daemonMessage
                     + "); pick a platform the image offers", registry, reference, 404);
         }
-        if (lower.contains("repository does not exist")) {
-            // Docker Hub's answer for a missing repository and for a private one alike
-            return new ImageNotFoundException(what + "image " + reference + " not found (" + daemonMessage
-                    + "); check the name, or log in with 'docker login " + reference.registry() + "' if the repository is private",
-                    registry, reference, 404);
-        }
-        if (lower.contains("unauthorized") || lower.contains("authentication required") || lower.contains("no basic auth credentials")
-                || lower.contains("denied: requested access") || lower.contains("incorrect username or password")
-                || status == 401 || status == 403) {
-            return new RegistryAuthenticationException(what + "the registry wants credentials that were missing or wrong ("
-                    + daemonMessage + "); log in with 'docker login " + reference.registry()
-                    + "' or set credentials in ~/.docker/config.json", registry, reference, status == 403 ? 403 : 401);
+        if (lower.contains("pull access denied") || lower.contains("unauthorized") || lower.contains("authentication required")
+                || lower.contains("no basic auth credentials") || lower.contains("denied: requested access")
+                || lower.contains("incorrect username or password") || status == 401 || status == 403) {
+            // registries answer "denied" for a repository that does not exist as for one that needs a login
+            return new RegistryAuthenticationException(what + "the registry refused access (" + daemonMessage
+                    + "); the repository may not exist, or it needs credentials: log in with 'docker login "
+                    + reference.registry() + "' or set credentials in ~/.docker/config.json",
+                    registry, reference, status == 403 ? 403 : 401);
         }
         if (status == 404 || lower.contains("manifest unknown") || lower.contains("not found") || lower.contains("name unknown")) {
             return new ImageNotFoundException(what + "image " + reference + " not found (" + daemonMessage
