@@ -9,10 +9,13 @@ STATE="${STEVEDORE_TESTBED:-/var/lib/stevedore-testbed}"
 CACHE="${STEVEDORE_TESTBED_CACHE:-/var/cache/stevedore-testbed}"
 RUN_DIR=/run/stevedore-testbed
 
-PLAIN_PORT=5000
-TLS_PORT=5001
-TOKEN_PORT=5002
-ISSUER_PORT=5003
+# Four consecutive loopback ports; another base gives a second, independent test bed (with its
+# own STEVEDORE_TESTBED and STEVEDORE_TESTBED_CACHE), e.g. to measure a cold start beside a warm one.
+PORT_BASE="${STEVEDORE_TESTBED_PORT_BASE:-5000}"
+PLAIN_PORT=$((PORT_BASE))
+TLS_PORT=$((PORT_BASE + 1))
+TOKEN_PORT=$((PORT_BASE + 2))
+ISSUER_PORT=$((PORT_BASE + 3))
 REGISTRIES=(plain tls token)
 
 log() { [[ -z "${TESTBED_VERBOSE:-}" ]] || echo "testbed: $*" >&2; }

@@ -77,7 +77,7 @@ build_postgres() {
 
   # Prove the entrypoint on the real rootfs before packing it (a merged copy: base plus top).
   cp -a "$top/." "$base/"
-  "$TESTBED_HOME/images/postgres/selftest" "$base"
+  quiet "$TESTBED_HOME/images/postgres/selftest" "$base"
   rm -rf "$base/usr/local/bin/docker-entrypoint.sh" "$base/docker-entrypoint.sh" "$base/docker-entrypoint-initdb.d"
   rm -rf "$base"/var/lib/postgresql/data/* "$base"/var/run/postgresql/* "$base"/tmp/*
 

@@ -103,6 +103,16 @@ public final class TokenIssuer {
         return instance;
     }
 
+    /**
+     * Runs the issuer until killed, for trying the token registry by hand (e.g. with the docker CLI):
+     * {@code java -cp engine/target/test-classes:<engine test classpath> dev.stevedore.engine.testbed.TokenIssuer}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        TokenIssuer issuer = ensureRunning(Testbed.get());
+        System.out.println("token issuer on " + issuer.realm() + (issuer.servesFromThisJvm() ? "" : " (served by another JVM)"));
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
     /** The URL clients fetch tokens from ({@link Testbed#tokenRealm()}). */
     public URI realm() {
         return testbed.tokenRealm();
@@ -204,10 +214,14 @@ public final class TokenIssuer {
             return thread;
         });
         watcher.scheduleWithFixedDelay(() -> {
-            if (server != null || tryStart()) {
-                watcher.shutdown();
+            try {
+                if (server != null || tryStart()) {
+                    watcher.shutdown();
+                }
+            } catch (RuntimeException e) {
+                // A failed attempt must not end the schedule (an exception would cancel it); retry.
             }
-        }, 250, 250, TimeUnit.MILLISECONDS);
+        }, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     private boolean otherIssuerAnswers() {

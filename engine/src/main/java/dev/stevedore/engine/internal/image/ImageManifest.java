@@ -26,11 +26,7 @@ public record ImageManifest(int schemaVersion, String mediaType, Descriptor conf
      * @throws ImageFormatException as {@link ManifestDocument#parse}, or when the document is an index
      */
     public static ImageManifest parse(byte[] body, String contentType) {
-        ManifestDocument document = ManifestDocument.parse(body, contentType);
-        if (document instanceof ImageManifest manifest) {
-            return manifest;
-        }
-        throw new ImageFormatException("expected an image manifest but found an index (" + document.mediaType() + ")");
+        return ManifestDocument.parse(body, contentType, ImageManifest.class);
     }
 
     /**

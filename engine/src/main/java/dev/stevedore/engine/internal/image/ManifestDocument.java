@@ -88,6 +88,21 @@ public sealed interface ManifestDocument permits ImageManifest, ManifestList {
                 ImageJson.stringMap(json, "annotations", "the manifest"));
     }
 
+    /**
+     * Parses a document that must be of the given kind ({@link ImageManifest} or {@link ManifestList}).
+     *
+     * @throws ImageFormatException as {@link #parse(byte[], String)}, or when the document is of the other kind
+     */
+    static <T extends ManifestDocument> T parse(byte[] body, String contentType, Class<T> kind) {
+        ManifestDocument document = parse(body, contentType);
+        if (kind.isInstance(document)) {
+            return kind.cast(document);
+        }
+        throw new ImageFormatException("expected " + (kind == ImageManifest.class ? "an image manifest" : "an index")
+                + " but found " + (document instanceof ImageManifest ? "an image manifest" : "an index")
+                + " (" + document.mediaType() + ")");
+    }
+
     private static ImageFormatException schema1(String what) {
         return new ImageFormatException("the image has a Docker schema 1 manifest (" + what + "); schema 1 is deprecated "
                 + "and cannot be verified, so it is not supported: push the image again with a current Docker, "

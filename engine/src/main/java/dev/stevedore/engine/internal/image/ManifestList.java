@@ -30,11 +30,7 @@ public record ManifestList(int schemaVersion, String mediaType, List<Descriptor>
      * @throws ImageFormatException as {@link ManifestDocument#parse}, or when the document is a manifest
      */
     public static ManifestList parse(byte[] body, String contentType) {
-        ManifestDocument document = ManifestDocument.parse(body, contentType);
-        if (document instanceof ManifestList list) {
-            return list;
-        }
-        throw new ImageFormatException("expected an index but found an image manifest (" + document.mediaType() + ")");
+        return ManifestDocument.parse(body, contentType, ManifestList.class);
     }
 
     /** The entry to pull for {@code wanted}, as {@link PlatformMatcher#select} chooses it. */

@@ -18,7 +18,7 @@ import java.util.Map;
  * @param parameters the auth parameters, names in lower case
  * @param token68    the token68 form some schemes use instead of parameters; {@code null} when absent
  */
-public record AuthChallenge(String scheme, Map<String, String> parameters, String token68) {
+record AuthChallenge(String scheme, Map<String, String> parameters, String token68) {
 
     public AuthChallenge {
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));

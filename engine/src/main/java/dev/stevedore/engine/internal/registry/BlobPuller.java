@@ -59,8 +59,8 @@ final class BlobPuller {
                 return;
             } catch (ContentVerificationException e) {
                 if (verificationRetried) {
-                    throw new ContentVerificationException(call.failed("blob " + blob.digest() + " from " + RegistryTransport.shown(url)
-                            + " did not match its digest twice: " + e.getMessage()), e.expectedDigest(), e.actualDigest());
+                    throw new ContentVerificationException(call.failed("blob " + blob.digest() + " arrived corrupted twice ("
+                            + RegistryTransport.shown(url) + "): " + e.getMessage()), e.expectedDigest(), e.actualDigest());
                 }
                 verificationRetried = true;
             } catch (RetryableFailure e) {
@@ -80,7 +80,8 @@ final class BlobPuller {
     private void download(Descriptor blob, HttpUrl url, OutputStream out, LongConsumer bytesSoFar) throws IOException {
         Response response;
         try {
-            response = call.execute("GET", url, Map.of());
+            // identity: a transparently decompressed body would no longer match the blob's digest
+            response = call.execute("GET", url, Map.of("Accept-Encoding", "identity"));
         } catch (IOException e) {
             if (RetryPolicy.retryable(e)) {
                 throw new RetryableFailure(call.unreachable(e, url).getMessage(), 0, null, e);

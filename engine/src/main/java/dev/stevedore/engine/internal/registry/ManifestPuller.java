@@ -48,22 +48,7 @@ final class ManifestPuller {
             }
             // some registries answer HEAD with 405 or without a digest: fall back to GET and hash it here
         }
-        try (Response get = call.executeWithRetries("GET", url, ACCEPT)) {
-            if (get.code() == 404) {
-                throw call.notFound("manifest for tag \"" + tag + "\" of " + call.reference().repository(), get);
-            }
-            if (!get.isSuccessful()) {
-                throw call.unexpected("fetching manifest " + tag, get);
-            }
-            byte[] body = readCapped(get, url);
-            Digest actual = Digest.of(body);
-            String claimed = get.header("Docker-Content-Digest");
-            if (claimed != null && isSha256(claimed) && !claimed.equals(actual.toString())) {
-                throw new RegistryException(call.failed("manifest " + tag + " hashes to " + actual + " but the registry "
-                        + "says it is " + claimed + "; refusing it"), call.registry(), call.reference(), get.code());
-            }
-            return new Fetched(body, get.header("Content-Type"), actual);
-        }
+        return get(url, "manifest for tag \"" + tag + "\" of " + call.reference().repository());
     }
 
     /**
@@ -82,24 +67,35 @@ final class ManifestPuller {
             }
         }
         HttpUrl url = call.url("manifests", digest.toString());
+        Fetched fetched = get(url, "manifest " + digest + " in " + call.reference().repository());
+        if (!fetched.digest().equals(digest)) {
+            throw new RegistryException(call.failed("manifest " + digest + " arrived with content that hashes to "
+                    + fetched.digest() + "; refusing it"), call.registry(), call.reference(), 200);
+        }
+        if (expectedSize >= 0 && fetched.body().length != expectedSize) {
+            throw new RegistryException(call.failed("manifest " + digest + " has " + fetched.body().length
+                    + " bytes, but the index says " + expectedSize), call.registry(), call.reference(), 200);
+        }
+        return fetched;
+    }
+
+    /** GETs a document and hashes it here; a {@code Docker-Content-Digest} that disagrees is refused. */
+    private Fetched get(HttpUrl url, String what) {
         try (Response get = call.executeWithRetries("GET", url, ACCEPT)) {
             if (get.code() == 404) {
-                throw call.notFound("manifest " + digest + " in " + call.reference().repository(), get);
+                throw call.notFound(what, get);
             }
             if (!get.isSuccessful()) {
-                throw call.unexpected("fetching manifest " + digest, get);
+                throw call.unexpected("fetching " + what, get);
             }
             byte[] body = readCapped(get, url);
             Digest actual = Digest.of(body);
-            if (!actual.equals(digest)) {
-                throw new RegistryException(call.failed("manifest " + digest + " arrived with content that hashes to "
-                        + actual + "; refusing it"), call.registry(), call.reference(), get.code());
+            String claimed = get.header("Docker-Content-Digest");
+            if (claimed != null && isSha256(claimed) && !claimed.equals(actual.toString())) {
+                throw new RegistryException(call.failed(what + " hashes to " + actual + " but the registry says it is "
+                        + claimed + "; refusing it"), call.registry(), call.reference(), get.code());
             }
-            if (expectedSize >= 0 && body.length != expectedSize) {
-                throw new RegistryException(call.failed("manifest " + digest + " has " + body.length
-                        + " bytes, but the index says " + expectedSize), call.registry(), call.reference(), get.code());
-            }
-            return new Fetched(body, get.header("Content-Type"), digest);
+            return new Fetched(body, get.header("Content-Type"), actual);
         }
     }
 

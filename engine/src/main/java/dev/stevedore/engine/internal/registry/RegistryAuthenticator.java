@@ -106,7 +106,14 @@ final class RegistryAuthenticator {
         synchronized (tokenLocks.computeIfAbsent(key, k -> new Object())) {
             cached = valid(tokens.get(key));
             if (cached == null) {
-                cached = fetchToken(key, credential.orElse(null));
+                try {
+                    cached = fetchToken(key, credential.orElse(null));
+                } catch (TokenException e) {
+                    throw e;
+                } catch (IOException e) {
+                    // said here, or it would read as a failure of the registry rather than of its token server
+                    throw new TokenException("cannot get a token: " + transport.describe(e, HttpUrl.get(key.realm())), 0, e);
+                }
                 tokens.put(key, cached);
             }
             return cached.authorization();
@@ -209,7 +216,11 @@ final class RegistryAuthenticator {
         private final int status;
 
         TokenException(String message, int status) {
-            super(message);
+            this(message, status, null);
+        }
+
+        TokenException(String message, int status, Throwable cause) {
+            super(message, cause);
             this.status = status;
         }
 

@@ -169,7 +169,7 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /** One failure as it is; several (mirrors, then the origin) as the last one's kind, naming all. */
-    private static RegistryException combined(ImageReference reference, List<RegistryException> failures) {
+    static RegistryException combined(ImageReference reference, List<RegistryException> failures) {
         RegistryException last = failures.get(failures.size() - 1);
         if (failures.size() == 1) {
             return last;

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,8 +16,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Blobs by digest under {@code ROOT/blobs/sha256/<hex>}, written through {@code ROOT/ingest/} and
@@ -25,6 +28,7 @@ import java.util.UUID;
  * per-digest file lock makes sure each blob is downloaded once, and a reader never sees a partial blob.
  */
 public final class ContentStore {
+    private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
     private final Path root;
     private final Path blobs;
     private final Path ingest;
@@ -93,9 +97,7 @@ public final class ContentStore {
         if (hasBlob(digest)) {
             return false;
         }
-        try (FileChannel lockChannel = FileChannel.open(locks.resolve(digest.hex() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockChannel.lock()) {
+        try (CrossProcessLock ignored = CrossProcessLock.acquire(lockFile(digest))) {
             if (hasBlob(digest)) {
                 return false;
             }
@@ -134,7 +136,70 @@ public final class ContentStore {
 
     /** Deletes a blob; readers that already opened it keep their view. */
     public void deleteBlob(Digest digest) throws IOException {
-        Files.deleteIfExists(blobPath(digest));
+        try (CrossProcessLock ignored = CrossProcessLock.acquire(lockFile(digest))) {
+            Files.deleteIfExists(blobPath(digest));
+        }
+    }
+
+    /** The digests of every stored blob. */
+    public Set<Digest> blobs() throws IOException {
+        Set<Digest> all = new HashSet<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(blobs)) {
+            for (Path blob : dir) {
+                String name = blob.getFileName().toString();
+                if (HEX.matcher(name).matches()) {
+                    all.add(new Digest("sha256", name));
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Deletes every blob not in {@code keep}, and ingest files that no writer holds any more (left by a
+     * JVM that died mid-download). The caller makes sure no pull is between storing its blobs and
+     * recording its image (see the engine's store collector), or that pull would lose blobs.
+     *
+     * @return the number of bytes freed
+     */
+    public long deleteUnreferenced(Set<Digest> keep) throws IOException {
+        long freed = 0;
+        for (Digest digest : blobs()) {
+            if (keep.contains(digest)) {
+                continue;
+            }
+            try (CrossProcessLock ignored = CrossProcessLock.acquire(lockFile(digest))) {
+                Path blob = blobPath(digest);
+                long size = Files.exists(blob) ? Files.size(blob) : 0;
+                if (Files.deleteIfExists(blob)) {
+                    freed += size;
+                }
+            }
+        }
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(ingest)) {
+            for (Path partial : dir) {
+                String name = partial.getFileName().toString();
+                int dot = name.indexOf('.');
+                if (dot != 64 || !HEX.matcher(name.substring(0, 64)).matches()) {
+                    continue;
+                }
+                try (CrossProcessLock held = CrossProcessLock.tryAcquire(lockFile(new Digest("sha256", name.substring(0, 64))))) {
+                    if (held != null) {
+                        long size = Files.exists(partial) ? Files.size(partial) : 0;
+                        if (Files.deleteIfExists(partial)) {
+                            freed += size;
+                        }
+                    }
+                } catch (IllegalStateException busyInThisThread) {
+                    // This thread is ingesting it: not stale.
+                }
+            }
+        }
+        return freed;
+    }
+
+    private Path lockFile(Digest digest) {
+        return locks.resolve(digest.hex() + ".lock");
     }
 
     private static final class CountingOutputStream extends java.io.FilterOutputStream {

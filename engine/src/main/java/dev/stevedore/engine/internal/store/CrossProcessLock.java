@@ -1,0 +1,199 @@
+package dev.stevedore.engine.internal.store;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A lock on a file that holds across threads of this JVM <em>and</em> across JVMs sharing a state
+ * directory. {@link FileChannel#lock()} alone is per JVM (a second thread gets an
+ * {@code OverlappingFileLockException} instead of waiting), so each lock file also has a JVM-wide
+ * read-write lock in front of it; shared holders in one JVM share one shared file lock.
+ *
+ * <p>Not reentrant: a thread that holds a lock and asks for it again gets an {@link IllegalStateException}.
+ * The lock file is left in place when released: deleting it would race with the next holder.
+ */
+public final class CrossProcessLock implements AutoCloseable {
+    private static final ConcurrentHashMap<Path, Holder> HOLDERS = new ConcurrentHashMap<>();
+
+    private final Holder holder;
+    private final boolean shared;
+    private FileChannel channel;
+    private FileLock fileLock;
+    private boolean closed;
+
+    private static final class Holder {
+        final Path file;
+        final ReentrantReadWriteLock local = new ReentrantReadWriteLock();
+        int users;
+        // For shared holders of this JVM: one shared file lock, counted.
+        int sharedHolders;
+        FileChannel sharedChannel;
+        FileLock sharedLock;
+
+        Holder(Path file) {
+            this.file = file;
+        }
+    }
+
+    private CrossProcessLock(Holder holder, boolean shared) {
+        this.holder = holder;
+        this.shared = shared;
+    }
+
+    /** Waits for and takes the exclusive lock on {@code lockFile} (created if missing). */
+    public static CrossProcessLock acquire(Path lockFile) throws IOException {
+        return acquire(lockFile, false, true);
+    }
+
+    /** Waits for and takes a shared lock on {@code lockFile}: other shared holders may hold it too. */
+    public static CrossProcessLock acquireShared(Path lockFile) throws IOException {
+        return acquire(lockFile, true, true);
+    }
+
+    /** Takes the exclusive lock if nobody holds it now; {@code null} when someone does. */
+    public static CrossProcessLock tryAcquire(Path lockFile) throws IOException {
+        return acquire(lockFile, false, false);
+    }
+
+    private static CrossProcessLock acquire(Path lockFile, boolean shared, boolean wait) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        Holder holder = HOLDERS.compute(key, (k, h) -> {
+            Holder result = h == null ? new Holder(k) : h;
+            result.users++;
+            return result;
+        });
+        CrossProcessLock lock = new CrossProcessLock(holder, shared);
+        boolean ok = false;
+        try {
+            if (holder.local.isWriteLockedByCurrentThread() || holder.local.getReadHoldCount() > 0) {
+                throw new IllegalStateException("this thread already holds the lock " + key);
+            }
+            if (!lock.lockLocally(wait)) {
+                return null;
+            }
+            try {
+                ok = shared ? lock.lockFileShared() : lock.lockFileExclusive(wait);
+            } finally {
+                if (!ok) {
+                    lock.unlockLocally();
+                }
+            }
+            return ok ? lock : null;
+        } finally {
+            if (!ok) {
+                release(holder);
+            }
+        }
+    }
+
+    private boolean lockLocally(boolean wait) throws InterruptedIOException {
+        ReentrantReadWriteLock.WriteLock write = holder.local.writeLock();
+        ReentrantReadWriteLock.ReadLock read = holder.local.readLock();
+        try {
+            if (shared) {
+                read.lockInterruptibly();
+                return true;
+            }
+            if (wait) {
+                write.lockInterruptibly();
+                return true;
+            }
+            return write.tryLock();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for the lock " + holder.file);
+        }
+    }
+
+    private void unlockLocally() {
+        if (shared) {
+            holder.local.readLock().unlock();
+        } else {
+            holder.local.writeLock().unlock();
+        }
+    }
+
+    private boolean lockFileExclusive(boolean wait) throws IOException {
+        FileChannel ch = FileChannel.open(holder.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock l = wait ? ch.lock() : ch.tryLock();
+            if (l == null) {
+                ch.close();
+                return false;
+            }
+            channel = ch;
+            fileLock = l;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private boolean lockFileShared() throws IOException {
+        synchronized (holder) {
+            if (holder.sharedHolders == 0) {
+                FileChannel ch = FileChannel.open(holder.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                try {
+                    holder.sharedLock = ch.lock(0, Long.MAX_VALUE, true);
+                    holder.sharedChannel = ch;
+                } catch (IOException | RuntimeException e) {
+                    ch.close();
+                    throw e;
+                }
+            }
+            holder.sharedHolders++;
+            return true;
+        }
+    }
+
+    private static void release(Holder holder) {
+        HOLDERS.compute(holder.file, (k, h) -> {
+            if (h == null) {
+                return null;
+            }
+            h.users--;
+            return h.users == 0 ? null : h;
+        });
+    }
+
+    /** Releases the lock; closing twice is harmless. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (shared) {
+                synchronized (holder) {
+                    if (--holder.sharedHolders == 0) {
+                        try {
+                            holder.sharedLock.release();
+                        } finally {
+                            holder.sharedChannel.close();
+                            holder.sharedLock = null;
+                            holder.sharedChannel = null;
+                        }
+                    }
+                }
+            } else {
+                try {
+                    fileLock.release();
+                } finally {
+                    channel.close();
+                }
+            }
+        } finally {
+            unlockLocally();
+            release(holder);
+        }
+    }
+}
