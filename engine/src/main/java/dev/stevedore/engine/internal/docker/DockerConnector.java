@@ -263,7 +263,7 @@ public final class DockerConnector {
                     .append(only.outcome() == Outcome.NOT_DOCKER
                             ? "Check that this address is a Docker Engine API endpoint."
                             : "Is the daemon running? Start it (sudo systemctl start docker, Docker Desktop, or"
-                                    + " 'podman system service'), or correct " + sourceVariable(only.endpoint()) + ".");
+                                    + " 'podman system service'), or " + remedy(only.endpoint()) + ".");
         } else {
             message.append("No Docker daemon answered. ")
                     .append("Start Docker (sudo systemctl start docker, or Docker Desktop) or Podman ('systemctl --user start podman.socket'),")
@@ -277,8 +277,14 @@ public final class DockerConnector {
         return new ContainerEngineException(message.toString());
     }
 
-    private static String sourceVariable(DockerEndpoint endpoint) {
-        return endpoint.source().equals("DOCKER_HOST") ? "DOCKER_HOST" : endpoint.source();
+    private static String remedy(DockerEndpoint endpoint) {
+        if (endpoint.source().equals("DOCKER_HOST")) {
+            return "correct DOCKER_HOST";
+        }
+        if (endpoint.source().startsWith("docker context")) {
+            return "switch to a context whose daemon runs ('docker context use default'), or set DOCKER_HOST";
+        }
+        return "set DOCKER_HOST to the daemon's address";
     }
 
     private static Attempt first(List<Attempt> attempts, Outcome outcome) {

@@ -106,29 +106,23 @@ class DockerTlsTest {
 
     @Test
     void talksToADaemonThatDemandsAClientCertificate() throws Exception {
-        Path certs = certDirectory("client-cert.pem", "client-key-pkcs1.pem");
-        HttpsServer server = daemonFront();
-        try {
-            DockerEndpoint endpoint = DockerEndpoint.parse("tcp://127.0.0.1:" + server.getAddress().getPort(), certs, "test");
-
-            try (DockerApi api = DockerConnector.connect(new DockerDiscovery.Candidates(List.of(endpoint), true))) {
-                assertThat(api.version()).isEqualTo(ApiVersion.parse("1.41"));
-                assertThat(api.call("GET", "/version").json().path("client").asText()).isEqualTo("CN=client");
-            }
-        } finally {
-            server.stop(0);
-        }
+        assertThat(clientAsTheDaemonSeesIt("client-cert.pem", "client-key-pkcs1.pem")).isEqualTo("CN=client");
     }
 
     @Test
     void ecClientKeysWorkToo() throws Exception {
-        Path certs = certDirectory("ec-cert.pem", "ec-key-sec1.pem");
+        assertThat(clientAsTheDaemonSeesIt("ec-cert.pem", "ec-key-sec1.pem")).isEqualTo("CN=ec-client");
+    }
+
+    /** Connects with the given client certificate and key, negotiates, and asks who the daemon saw. */
+    private String clientAsTheDaemonSeesIt(String cert, String key) throws Exception {
+        Path certs = certDirectory(cert, key);
         HttpsServer server = daemonFront();
         try {
             DockerEndpoint endpoint = DockerEndpoint.parse("tcp://127.0.0.1:" + server.getAddress().getPort(), certs, "test");
-
             try (DockerApi api = DockerConnector.connect(new DockerDiscovery.Candidates(List.of(endpoint), true))) {
-                assertThat(api.call("GET", "/version").json().path("client").asText()).isEqualTo("CN=ec-client");
+                assertThat(api.version()).isEqualTo(ApiVersion.parse("1.41"));
+                return api.call("GET", "/version").json().path("client").asText();
             }
         } finally {
             server.stop(0);
