@@ -9,6 +9,7 @@ import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.Okio;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,10 +124,8 @@ final class DockerApi implements AutoCloseable {
         void discard() {
             try (Response response = open(); ResponseBody responseBody = response.body()) {
                 if (responseBody != null) {
-                    responseBody.source().skip(Long.MAX_VALUE);
+                    responseBody.source().readAll(Okio.blackhole());
                 }
-            } catch (java.io.EOFException endOfBody) {
-                // skip(MAX) ends this way once everything was read
             } catch (IOException e) {
                 throw ioFailure(e);
             }

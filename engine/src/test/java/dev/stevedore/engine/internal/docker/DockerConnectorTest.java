@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Discovery failures and version negotiation. The daemons here are tiny HTTP responders on unix sockets
  * in test code: no real daemon can be had that is too old (API 1.24 is Docker 1.12, from 2016) or that
  * answers {@code /_ping} as something other than Docker, and a daemon that is down needs no daemon at all.
- * A socket the user may not open cannot be had either, since these tests run as root, whom the kernel never
- * denies; that message is checked from the failure it is built from.
+ * A socket the user may not open is met for real in {@link DockerPermissionIT} (a JVM run as {@code nobody});
+ * here the message is checked from the failure it is built from.
  */
 class DockerConnectorTest {
     @TempDir
