@@ -1,7 +1,10 @@
 package dev.stevedore.engine;
 
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,6 +52,89 @@ public interface ContainerEngine extends AutoCloseable {
      * one), verified as a pull would be, and files them under the references the archive names.
      */
     List<Image> load(Path archive);
+
+    // ---- containers -------------------------------------------------------------------------------
+
+    /**
+     * Creates a container (pulling its image as {@link ContainerSpec#pullPolicy()} says) without starting
+     * it: its file system exists, so files can be copied in before {@link #startContainer}.
+     *
+     * @return the container as created
+     */
+    ContainerInfo createContainer(ContainerSpec spec);
+
+    /**
+     * Starts a created (or exited) container and returns once its process runs.
+     *
+     * @throws ContainerStartException when its process cannot be executed (entrypoint missing, not executable)
+     *                                 or its set-up fails; the message says which
+     */
+    void startContainer(String container);
+
+    /** Creates and starts a container: {@link #createContainer} then {@link #startContainer}. */
+    default ContainerInfo runContainer(ContainerSpec spec) {
+        ContainerInfo created = createContainer(spec);
+        startContainer(created.id());
+        return inspectContainer(created.id());
+    }
+
+    /**
+     * The container with this id, unique id prefix or name.
+     *
+     * @throws ContainerNotFoundException when none matches
+     */
+    ContainerInfo inspectContainer(String container);
+
+    /**
+     * Containers of this engine, newest first.
+     *
+     * @param all    include containers that are not running
+     * @param labels only containers carrying all of these labels ({@code value} empty: any value)
+     */
+    List<ContainerInfo> containers(boolean all, Map<String, String> labels);
+
+    /**
+     * Waits until the container exits.
+     *
+     * @return its state after exit; still running if {@code timeout} passed first
+     */
+    ContainerState waitContainer(String container, Duration timeout);
+
+    /**
+     * Sends the container's stop signal, waits {@code grace} (null: its stop timeout), then kills it.
+     * Stopping a container that is not running does nothing.
+     */
+    void stopContainer(String container, Duration grace);
+
+    /** Sends {@code signal} ({@code KILL}, {@code SIGTERM}, {@code 9}) to the container's first process. */
+    void killContainer(String container, String signal);
+
+    /**
+     * Removes a container and everything it owns (writable layer, anonymous volumes, logs).
+     *
+     * @param force kill it first if it runs; without force a running container is an error
+     */
+    void removeContainer(String container, boolean force);
+
+    /** The container's logs. */
+    ContainerLogs logs(String container, LogOptions options);
+
+    /**
+     * Runs a command in a running container and waits for it (up to the spec's timeout, then kills it).
+     */
+    ExecResult exec(String container, ExecSpec spec);
+
+    /**
+     * Extracts a tar stream into the container's file system under {@code directory} (created if missing),
+     * before start or while running.
+     */
+    void copyToContainer(String container, String directory, InputStream tar);
+
+    /**
+     * A tar stream of {@code path} in the container: a file as one entry named by its base name, a
+     * directory as its base name and everything below. The caller closes it.
+     */
+    InputStream copyFromContainer(String container, String path);
 
     /** Releases what this engine holds in this JVM. */
     @Override

@@ -1,14 +1,170 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageNotFoundException;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.PullOptions;
 
-/** The daemonless engine: owns a state directory and does everything itself. */
-public final class EmbeddedEngine {
-    private EmbeddedEngine() {
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The daemonless engine: owns a state directory and does everything itself, in this JVM and in the
+ * native launcher it starts. Several JVMs may share one state directory; every shared structure below
+ * it is written atomically under file locks.
+ */
+public final class EmbeddedEngine implements ContainerEngine {
+    private final EngineSettings settings;
+    private final ImageService images;
+    private final ContainerService containers;
+
+    private EmbeddedEngine(EngineSettings settings, ImageService images) {
+        this.settings = settings;
+        this.images = images;
+        this.containers = new ContainerService(settings, images);
     }
 
+    /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
     public static ContainerEngine open(EngineSettings settings) {
-        throw new UnsupportedOperationException("embedded engine: not yet assembled");
+        Path state = settings.stateDirectory();
+        try {
+            if (!Files.isDirectory(state)) {
+                Files.createDirectories(state);
+                Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot create the state directory " + state + ": " + e.getMessage()
+                    + " — set STEVEDORE_HOME to a directory you can write", e);
+        }
+        return new EmbeddedEngine(settings, new ImageService(settings));
+    }
+
+    /** The settings this engine was opened with. */
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public Image pull(ImageReference reference, PullOptions options) {
+        Platform platform = options.platform() != null ? options.platform() : settings.platform();
+        return images.pull(reference, platform, options.listener());
+    }
+
+    @Override
+    public Optional<Image> image(ImageReference reference) {
+        return images.find(reference);
+    }
+
+    @Override
+    public List<Image> images() {
+        return images.list();
+    }
+
+    @Override
+    public void removeImage(ImageReference reference) {
+        if (!images.remove(reference)) {
+            throw new ImageNotFoundException("cannot remove " + reference.familiar() + ": no such image in the local store "
+                    + settings.stateDirectory(), reference.registry(), reference, 0);
+        }
+    }
+
+    @Override
+    public List<Image> load(Path archive) {
+        if (!Files.exists(archive)) {
+            throw new ContainerEngineException("cannot load images from " + archive + ": no such file or directory");
+        }
+        try {
+            return images.load(archive);
+        } catch (UncheckedIOException e) {
+            throw new ContainerEngineException("cannot load images from " + archive + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    @Override
+    public ContainerInfo createContainer(ContainerSpec spec) {
+        return containers.create(spec);
+    }
+
+    @Override
+    public void startContainer(String container) {
+        containers.start(container);
+    }
+
+    @Override
+    public ContainerInfo inspectContainer(String container) {
+        return containers.inspect(container);
+    }
+
+    @Override
+    public List<ContainerInfo> containers(boolean all, Map<String, String> labels) {
+        return containers.list(all, labels);
+    }
+
+    @Override
+    public ContainerState waitContainer(String container, Duration timeout) {
+        return containers.await(container, timeout);
+    }
+
+    @Override
+    public void stopContainer(String container, Duration grace) {
+        containers.stop(container, grace);
+    }
+
+    @Override
+    public void killContainer(String container, String signal) {
+        containers.kill(container, signal);
+    }
+
+    @Override
+    public void removeContainer(String container, boolean force) {
+        containers.remove(container, force);
+    }
+
+    @Override
+    public ContainerLogs logs(String container, LogOptions options) {
+        return containers.logs(container, options);
+    }
+
+    @Override
+    public ExecResult exec(String container, ExecSpec spec) {
+        return containers.exec(container, spec);
+    }
+
+    @Override
+    public void copyToContainer(String container, String directory, InputStream tar) {
+        containers.copyTo(container, directory, tar);
+    }
+
+    @Override
+    public InputStream copyFromContainer(String container, String path) {
+        return containers.copyFrom(container, path);
+    }
+
+    @Override
+    public void close() {
+        try {
+            containers.close();
+        } finally {
+            images.close();
+        }
     }
 }

@@ -30,8 +30,10 @@ final class MergedView {
      * @param type    '-' regular, 'd' directory, 'l' symlink, 'h' hard link (to {@code link}), 'c'/'b' device, 'p' fifo
      * @param content the content of a regular file (UTF-8), else empty
      * @param link    a symlink's target or a hard link's first name, else empty
+     * @param sha256  hex sha256 of a regular file's bytes (exact where {@code content} is lossy), else empty
      */
-    record Node(char type, int mode, long uid, long gid, String content, String link, Map<String, String> xattrs) {
+    record Node(char type, int mode, long uid, long gid, String content, String link, Map<String, String> xattrs,
+                String sha256) {
     }
 
     private MergedView() {
@@ -92,7 +94,10 @@ final class MergedView {
                 }
                 char type = e.isDirectory() ? 'd' : e.isSymbolicLink() ? 'l' : e.isLink() ? 'h'
                         : e.isCharacterDevice() ? 'c' : e.isBlockDevice() ? 'b' : e.isFIFO() ? 'p' : '-';
-                String content = type == '-' ? new String(tar.readAllBytes(), StandardCharsets.UTF_8) : "";
+                byte[] bytes = type == '-' ? tar.readAllBytes() : new byte[0];
+                String content = new String(bytes, StandardCharsets.UTF_8);
+                String sha256 = type == '-' ? java.util.HexFormat.of().formatHex(
+                        dev.stevedore.engine.internal.store.Digest.sha256().digest(bytes)) : "";
                 Map<String, String> xattrs = new TreeMap<>();
                 e.getExtraPaxHeaders().forEach((k, v) -> {
                     if (k.startsWith("SCHILY.xattr.")) {
@@ -100,7 +105,7 @@ final class MergedView {
                     }
                 });
                 tree.put(name, new Node(type, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), content,
-                        e.getLinkName(), xattrs));
+                        e.getLinkName(), xattrs, sha256));
             }
         }
         return tree;

@@ -1,0 +1,622 @@
+/*
+ * The container's pid 1 before exec: root filesystem, mounts, pivot_root, hostname, barrier, privileges,
+ * exec. Every failure is reported on the sync pipe as (step, errno, message, path) and ends the process.
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/openat2.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+
+static int sync_fd = -1;
+
+static _Noreturn void report(const char *step, int err, const char *path, int code) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", err);
+    const char *fields[] = {step, num, err ? strerror(err) : "", path ? path : ""};
+    record_write(sync_fd, "error", 4, fields);
+    _exit(code);
+}
+
+static _Noreturn void fail(const char *step, const char *path) {
+    report(step, errno, path, 125);
+}
+
+static const char *fdpath(int fd, char buf[static 32]) {
+    snprintf(buf, 32, "/proc/self/fd/%d", fd);
+    return buf;
+}
+
+/* Opens path inside root without ever leaving it: symlinks are resolved as if root were "/". */
+static int open_in_root(int rootfd, const char *path, int flags) {
+    struct open_how how = {
+        .flags = (unsigned long long) (flags | O_CLOEXEC),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd = (int) syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    if (fd >= 0 || errno != ENOSYS) {
+        return fd;
+    }
+    /* kernels before 5.6: walk component by component and refuse symlinks altogether */
+    int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+    if (cur < 0) {
+        return -1;
+    }
+    const char *c = path;
+    while (*c) {
+        while (*c == '/') {
+            c++;
+        }
+        if (!*c) {
+            break;
+        }
+        const char *e = strchrnul(c, '/');
+        char name[256];
+        size_t n = (size_t) (e - c);
+        if (n >= sizeof name) {
+            close(cur);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        memcpy(name, c, n);
+        name[n] = '\0';
+        int next = openat(cur, name, (*e ? O_PATH | O_DIRECTORY : flags) | O_NOFOLLOW | O_CLOEXEC);
+        int saved = errno;
+        close(cur);
+        if (next < 0) {
+            errno = saved;
+            return -1;
+        }
+        cur = next;
+        c = e;
+    }
+    return cur;
+}
+
+enum create { CREATE_NONE, CREATE_DIR, CREATE_FILE };
+
+/*
+ * Resolves path inside root to an O_PATH fd, creating what is missing: directories on the way, and the
+ * leaf as a directory or an empty file. A dangling symlink in the way is replaced, since its target
+ * cannot be created safely; this only touches the container's own upper layer.
+ */
+static int resolve(int rootfd, const char *path, enum create create) {
+    int fd = open_in_root(rootfd, path, O_PATH);
+    if (fd >= 0 || errno != ENOENT || create == CREATE_NONE) {
+        return fd;
+    }
+    size_t len = strlen(path);
+    char *prefix = malloc(len + 1);
+    if (!prefix) {
+        return -1;
+    }
+    int parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+    if (parent < 0) {
+        free(prefix);
+        return -1;
+    }
+    int failed = 0;
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && path[i] == '/') {
+            i++;
+        }
+        if (i == len) {
+            break;
+        }
+        size_t start = i;
+        while (i < len && path[i] != '/') {
+            i++;
+        }
+        memcpy(prefix, path, i);
+        prefix[i] = '\0';
+        int next = open_in_root(rootfd, prefix, O_PATH);
+        if (next < 0 && errno == ENOENT) {
+            char name[256];
+            size_t n = i - start;
+            if (n >= sizeof name) {
+                errno = ENAMETOOLONG;
+                failed = 1;
+                break;
+            }
+            memcpy(name, path + start, n);
+            name[n] = '\0';
+            int leaf = i == len;
+            int rc = -1;
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (leaf && create == CREATE_FILE) {
+                    int f = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+                    rc = f < 0 ? -1 : close(f);
+                } else {
+                    rc = mkdirat(parent, name, 0755);
+                }
+                if (rc == 0 || errno != EEXIST || attempt == 1) {
+                    break;
+                }
+                if (unlinkat(parent, name, 0) < 0) {
+                    break;
+                }
+            }
+            if (rc < 0) {
+                failed = 1;
+                break;
+            }
+            next = open_in_root(rootfd, prefix, O_PATH);
+        }
+        if (next < 0) {
+            failed = 1;
+            break;
+        }
+        close(parent);
+        parent = next;
+    }
+    int saved = errno;
+    free(prefix);
+    if (failed) {
+        close(parent);
+        errno = saved;
+        return -1;
+    }
+    return parent;
+}
+
+static void mount_in_root(int rootfd, const char *target, enum create create, const char *source,
+                          const char *fstype, unsigned long flags, const char *data, const char *step) {
+    char p[32];
+    int fd = resolve(rootfd, target, create);
+    if (fd < 0) {
+        fail("create the mount point", target);
+    }
+    if (mount(source, fdpath(fd, p), fstype, flags, data) < 0) {
+        fail(step, target);
+    }
+    close(fd);
+}
+
+/* Makes the mount whose root fd names read-only, with its submounts when recursive. */
+static int make_readonly(int fd, int recursive) {
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) == 0) {
+        return 0;
+    }
+    if (errno != ENOSYS) {
+        return -1;
+    }
+    /* before 5.12: remount the top mount only, keeping the flags a remount would otherwise clear */
+    char p[32];
+    struct statvfs st;
+    if (fstatvfs(fd, &st) < 0) {
+        return -1;
+    }
+    unsigned long keep = 0;
+    if (st.f_flag & ST_NOSUID) keep |= MS_NOSUID;
+    if (st.f_flag & ST_NODEV) keep |= MS_NODEV;
+    if (st.f_flag & ST_NOEXEC) keep |= MS_NOEXEC;
+    if (st.f_flag & ST_NOATIME) keep |= MS_NOATIME;
+    if (st.f_flag & ST_NODIRATIME) keep |= MS_NODIRATIME;
+    if (st.f_flag & ST_RELATIME) keep |= MS_RELATIME;
+    return mount(NULL, fdpath(fd, p), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL);
+}
+
+static void readonly_in_root(int rootfd, const char *target, int recursive) {
+    int fd = open_in_root(rootfd, target, O_PATH);
+    if (fd < 0 || make_readonly(fd, recursive) < 0) {
+        fail("make the mount read-only", target);
+    }
+    close(fd);
+}
+
+static void loopback_up(void) {
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sock < 0) {
+        fail("open a socket to configure loopback", "lo");
+    }
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) {
+        fail("read the loopback interface flags", "lo");
+    }
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) {
+        fail("bring the loopback interface up", "lo");
+    }
+    close(sock);
+}
+
+static void mount_overlay(const struct spec *s) {
+    size_t len = 64 + strlen(s->upper) + strlen(s->work);
+    for (size_t i = 0; i < s->nlayers; i++) {
+        len += strlen(s->layers[i]) + 1;
+    }
+    char *data = malloc(len);
+    if (!data) {
+        fail("build the overlay options", s->rootfs);
+    }
+    /* overlayfs wants the top layer first */
+    size_t off = (size_t) snprintf(data, len, "lowerdir=");
+    for (size_t i = s->nlayers; i-- > 0;) {
+        off += (size_t) snprintf(data + off, len - off, "%s%s", s->layers[i], i ? ":" : "");
+    }
+    snprintf(data + off, len - off, ",upperdir=%s,workdir=%s", s->upper, s->work);
+    long page = sysconf(_SC_PAGESIZE);
+    if ((long) strlen(data) >= page) {
+        errno = E2BIG;
+        fail("mount the overlay root filesystem (too many layers for one page of mount options)", s->rootfs);
+    }
+    if (mount("overlay", s->rootfs, "overlay", 0, data) < 0) {
+        fail("mount the overlay root filesystem", s->rootfs);
+    }
+    free(data);
+}
+
+static void setup_dev(int rootfd, const struct spec *s) {
+    mount_in_root(rootfd, "/dev", CREATE_DIR, "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME,
+                  "mode=755,size=65536k", "mount /dev");
+    int dev = open_in_root(rootfd, "/dev", O_PATH | O_DIRECTORY);
+    if (dev < 0) {
+        fail("open the container's /dev", "/dev");
+    }
+    static const struct {
+        const char *name;
+        unsigned major, minor;
+    } nodes[] = {{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        if (mknodat(dev, nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].major, nodes[i].minor)) < 0) {
+            char path[32];
+            snprintf(path, sizeof path, "/dev/%s", nodes[i].name);
+            fail("create the device node", path);
+        }
+    }
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+        {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"}};
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        if (symlinkat(links[i][0], dev, links[i][1]) < 0) {
+            fail("create the /dev symlink", links[i][1]);
+        }
+    }
+    if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0 || mkdirat(dev, "mqueue", 0755) < 0) {
+        fail("create directories in /dev", "/dev");
+    }
+    close(dev);
+    mount_in_root(rootfd, "/dev/pts", CREATE_NONE, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+                  "newinstance,ptmxmode=0666,mode=0620,gid=5", "mount /dev/pts");
+    char shm[64];
+    snprintf(shm, sizeof shm, "mode=1777,size=%llu", s->shm_size);
+    mount_in_root(rootfd, "/dev/shm", CREATE_NONE, "shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, shm,
+                  "mount /dev/shm");
+    mount_in_root(rootfd, "/dev/mqueue", CREATE_NONE, "mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
+                  "mount /dev/mqueue");
+}
+
+static void setup_sys(int rootfd) {
+    char p[32];
+    int fd = resolve(rootfd, "/sys", CREATE_DIR);
+    if (fd < 0) {
+        fail("create the mount point", "/sys");
+    }
+    if (mount("sysfs", fdpath(fd, p), "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0) {
+        /* a fresh sysfs is refused in some setups (a user namespace that does not own the network one) */
+        if (mount("/sys", p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+            fail("mount /sys", "/sys");
+        }
+        readonly_in_root(rootfd, "/sys", 1);
+    }
+    close(fd);
+}
+
+static void setup_mounts(int rootfd, const struct spec *s) {
+    for (size_t i = 0; i < s->netc; i++) {
+        mount_in_root(rootfd, s->etc[i].target, CREATE_FILE, s->etc[i].source, NULL, MS_BIND, NULL,
+                      "bind-mount the prepared file");
+    }
+    for (size_t i = 0; i < s->nmounts; i++) {
+        const struct mount_entry *m = &s->mounts[i];
+        if (m->kind == MOUNT_TMPFS) {
+            mount_in_root(rootfd, m->target, CREATE_DIR, "tmpfs", "tmpfs", m->flags, m->data, "mount the tmpfs");
+            continue;
+        }
+        struct stat st;
+        if (stat(m->source, &st) < 0) {
+            fail("find the bind mount source", m->source);
+        }
+        mount_in_root(rootfd, m->target, S_ISDIR(st.st_mode) ? CREATE_DIR : CREATE_FILE, m->source, NULL,
+                      MS_BIND | MS_REC, NULL, "bind-mount");
+        if (m->readonly) {
+            readonly_in_root(rootfd, m->target, 1);
+        }
+    }
+}
+
+static void pivot(const struct spec *s) {
+    int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    int newroot = open(s->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (oldroot < 0 || newroot < 0) {
+        fail("open the old and new roots", s->rootfs);
+    }
+    if (fchdir(newroot) < 0) {
+        fail("change to the new root", s->rootfs);
+    }
+    if (syscall(SYS_pivot_root, ".", ".") < 0) {
+        fail("pivot_root", s->rootfs);
+    }
+    /* the old root now sits on top of the new one: detach it without touching the host's mounts */
+    if (fchdir(oldroot) < 0 || mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0 || umount2(".", MNT_DETACH) < 0) {
+        fail("detach the old root", "/");
+    }
+    if (chdir("/") < 0) {
+        fail("change to the new root", "/");
+    }
+    close(oldroot);
+    close(newroot);
+}
+
+static void mask_paths(const struct spec *s) {
+    char p[32];
+    struct stat null;
+    if (stat("/dev/null", &null) < 0 || !S_ISCHR(null.st_mode) || null.st_rdev != makedev(1, 3)) {
+        errno = EPERM;
+        fail("check that /dev/null is the null device before masking with it", "/dev/null");
+    }
+    for (size_t i = 0; i < s->nmasked; i++) {
+        int fd = open(s->masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENOENT || errno == ENOTDIR) {
+                continue;
+            }
+            fail("open the path to mask", s->masked[i]);
+        }
+        struct stat st;
+        if (fstat(fd, &st) < 0) {
+            fail("inspect the path to mask", s->masked[i]);
+        }
+        int rc = S_ISDIR(st.st_mode)
+                ? mount("tmpfs", fdpath(fd, p), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "nr_blocks=1,nr_inodes=1")
+                : mount("/dev/null", fdpath(fd, p), NULL, MS_BIND, NULL);
+        if (rc < 0) {
+            fail("mask the path", s->masked[i]);
+        }
+        close(fd);
+    }
+    for (size_t i = 0; i < s->nro_paths; i++) {
+        int fd = open(s->ro_paths[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+            if (errno == ENOENT || errno == ENOTDIR) {
+                continue;
+            }
+            fail("open the path to make read-only", s->ro_paths[i]);
+        }
+        if (mount(fdpath(fd, p), p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+            fail("bind the path to make read-only", s->ro_paths[i]);
+        }
+        close(fd);
+        fd = open(s->ro_paths[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || make_readonly(fd, 1) < 0) {
+            fail("make the path read-only", s->ro_paths[i]);
+        }
+        close(fd);
+    }
+}
+
+static void reset_signals(void) {
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) {
+            sigaction(sig, &dfl, NULL);
+        }
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void drop_privileges(const struct spec *s) {
+    for (int cap = 0; cap < 64; cap++) {
+        int has = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+        if (has < 0) {
+            break; /* past the kernel's last capability */
+        }
+        if (has == 1 && !(s->caps & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+            fail("drop a capability from the bounding set", "");
+        }
+    }
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) {
+        fail("keep capabilities across the user switch", "");
+    }
+    if (setgroups(s->ngroups, s->groups) < 0) {
+        fail("set the supplementary groups", "");
+    }
+    if (setresgid(s->gid, s->gid, s->gid) < 0) {
+        fail("set the group id", "");
+    }
+    if (setresuid(s->uid, s->uid, s->uid) < 0) {
+        fail("set the user id", "");
+    }
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &header, data) < 0) {
+        fail("read the capability sets", "");
+    }
+    /* inheritable stays empty (CVE-2022-24769): an exec'd non-root process gets no capabilities */
+    uint64_t permitted = ((uint64_t) data[1].permitted << 32 | data[0].permitted) & s->caps;
+    for (int i = 0; i < 2; i++) {
+        data[i].effective = data[i].permitted = (uint32_t) (permitted >> (32 * i));
+        data[i].inheritable = 0;
+    }
+    if (syscall(SYS_capset, &header, data) < 0) {
+        fail("set the capability sets", "");
+    }
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
+        fail("clear the ambient capabilities", "");
+    }
+    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
+        fail("reset keep-capabilities", "");
+    }
+    if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        fail("set no_new_privs", "");
+    }
+}
+
+static const char *env_path(const struct spec *s) {
+    for (size_t i = 0; i < s->nenv; i++) {
+        if (!strncmp(s->env[i], "PATH=", 5)) {
+            return s->env[i] + 5;
+        }
+    }
+    return DEFAULT_PATH;
+}
+
+static _Noreturn void exec_command(const struct spec *s) {
+    const char *cmd = s->args[0];
+    char *const *env = s->env ? s->env : (char *const[]){NULL};
+    if (strchr(cmd, '/')) {
+        execve(cmd, s->args, env);
+        report("exec", errno, cmd, errno == ENOENT ? 127 : 126);
+    }
+    /* like Docker: look the command up in the container's PATH, never fall back to /bin/sh */
+    const char *path = env_path(s);
+    size_t cmdlen = strlen(cmd);
+    char *candidate = malloc(strlen(path) + cmdlen + 3);
+    char *denied = NULL;
+    if (!candidate) {
+        report("exec", ENOMEM, cmd, 126);
+    }
+    const char *dir = path;
+    for (;;) {
+        const char *end = strchrnul(dir, ':');
+        size_t n = (size_t) (end - dir);
+        if (n == 0) {
+            strcpy(candidate, "./");
+        } else {
+            memcpy(candidate, dir, n);
+            candidate[n] = '/';
+            candidate[n + 1] = '\0';
+        }
+        strcat(candidate, cmd);
+        execve(candidate, s->args, env);
+        if (errno == EACCES) {
+            if (!denied) {
+                denied = strdup(candidate);
+            }
+        } else if (errno != ENOENT && errno != ENOTDIR) {
+            report("exec", errno, candidate, 126);
+        }
+        if (!*end) {
+            break;
+        }
+        dir = end + 1;
+    }
+    if (denied) {
+        report("exec", EACCES, denied, 126);
+    }
+    report("exec-lookup", ENOENT, cmd, 127);
+}
+
+_Noreturn void container_init(const struct spec *s, int sync, int go) {
+    sync_fd = sync;
+    reset_signals();
+    /* the supervisor is single-threaded, so the parent-death signal is reliable here */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (setsid() < 0) {
+        fail("start a new session", "");
+    }
+    umask(0);
+    if (!s->net_host) {
+        loopback_up();
+    }
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+        fail("make the mounts private", "/");
+    }
+    mount_overlay(s);
+    int rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        fail("open the root filesystem", s->rootfs);
+    }
+    mount_in_root(rootfd, "/proc", CREATE_DIR, "proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL, "mount /proc");
+    setup_dev(rootfd, s);
+    setup_sys(rootfd);
+    setup_mounts(rootfd, s);
+    int cwd = resolve(rootfd, s->cwd, CREATE_DIR);
+    if (cwd < 0) {
+        fail("create the working directory", s->cwd);
+    }
+    close(cwd);
+    close(rootfd);
+    pivot(s);
+    mask_paths(s);
+    if (s->readonly_rootfs) {
+        int root = open("/", O_PATH | O_CLOEXEC);
+        if (root < 0 || make_readonly(root, 0) < 0) {
+            fail("make the root filesystem read-only", "/");
+        }
+        close(root);
+    }
+    if (sethostname(s->hostname, strlen(s->hostname)) < 0) {
+        fail("set the hostname", s->hostname);
+    }
+
+    if (record_write(sync_fd, "ready", 0, NULL) < 0) {
+        _exit(125);
+    }
+    char byte;
+    ssize_t n;
+    do {
+        n = read(go, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) {
+        _exit(125); /* the supervisor went away or gave up at the barrier */
+    }
+
+    if (chdir(s->cwd) < 0) {
+        fail("change to the working directory", s->cwd);
+    }
+    char here[4096];
+    if (!getcwd(here, sizeof here) || here[0] != '/') {
+        errno = EPERM;
+        fail("check that the working directory is inside the container", s->cwd); /* CVE-2024-21626 */
+    }
+    drop_privileges(s);
+    /* credential changes cleared the parent-death signal; set it again and make sure the parent is alive */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    struct pollfd pfd = {.fd = go, .events = POLLIN};
+    if (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLERR))) {
+        _exit(125);
+    }
+    umask(022);
+    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
+        for (int fd = 3; fd < 1024; fd++) {
+            if (fd != sync_fd) {
+                close(fd);
+            }
+        }
+    }
+    exec_command(s);
+}

@@ -1,0 +1,332 @@
+/*
+ * The supervisor: reads the spec on stdin, clones the container's pid 1 into new namespaces and stays
+ * on as its parent. It relays the container's progress to the JVM on stdout ("ready <pid>", "started",
+ * "error ...", "exit ..."), takes commands on stdin ("go", "signal <n>"), and treats end of file on
+ * stdin as the JVM's death: it then kills the container (the pid namespace dies with its pid 1).
+ * The exit status also lands in STATE/exit so that it survives the JVM.
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum phase { SETUP, BARRIER, RELEASED, STARTED, FAILED };
+
+static void send(const char *key, int nfields, const char *const *fields) {
+    /* the JVM may be gone; the state files still tell the story */
+    record_write(STDOUT_FILENO, key, nfields, fields);
+}
+
+static void send_error(const char *step, int err, const char *message, const char *path) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", err);
+    const char *fields[] = {step, num, message, path};
+    send("error", 4, fields);
+}
+
+static unsigned long long start_time(void) {
+    char buf[1024];
+    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) {
+        return 0;
+    }
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    if (!p) {
+        return 0;
+    }
+    /* after "pid (comm)" come fields 3..; start time is field 22 */
+    int field = 2;
+    while (*p && field < 22) {
+        if (*p++ == ' ') {
+            field++;
+        }
+    }
+    return strtoull(p, NULL, 10);
+}
+
+static void write_state(const char *dir, const char *name, const char *content) {
+    char tmp[4096], final[4096];
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+    snprintf(final, sizeof final, "%s/%s", dir, name);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fprintf(stderr, "stevedore-launcher: cannot write %s: %s\n", tmp, strerror(errno));
+        return;
+    }
+    size_t len = strlen(content);
+    if (write(fd, content, len) != (ssize_t) len || close(fd) < 0 || rename(tmp, final) < 0) {
+        fprintf(stderr, "stevedore-launcher: cannot write %s: %s\n", final, strerror(errno));
+        unlink(tmp);
+    }
+}
+
+/* Puts the container's pid 1 into its cgroups before it can exec anything: its children follow it. */
+static int join_cgroups(const struct spec *s, pid_t pid, const char **failed) {
+    char num[16];
+    int len = snprintf(num, sizeof num, "%d", (int) pid);
+    for (size_t i = 0; i < s->ncgroups; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/cgroup.procs", s->cgroups[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, num, (size_t) len) != len) {
+            int saved = errno;
+            if (fd >= 0) {
+                close(fd);
+            }
+            *failed = s->cgroups[i];
+            errno = saved;
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+/* Once pid 1 is reaped its namespace is empty, but the kernel may take a moment to release the cgroup. */
+static void remove_cgroups(const struct spec *s) {
+    for (size_t i = 0; i < s->ncgroups; i++) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            if (rmdir(s->cgroups[i]) == 0 || errno == ENOENT) {
+                break;
+            }
+            if (errno != EBUSY) {
+                fprintf(stderr, "stevedore-launcher: cannot remove cgroup %s: %s\n", s->cgroups[i], strerror(errno));
+                break;
+            }
+            struct timespec pause = {0, 2 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+    }
+}
+
+static int open_log(const char *path) {
+    return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
+}
+
+int main(void) {
+    signal(SIGPIPE, SIG_IGN);
+    /* out of the JVM's process group: a terminal's ^C reaches the JVM, and the lifeline does the rest */
+    setsid();
+
+    struct reader in;
+    reader_init(&in, STDIN_FILENO);
+    struct spec s;
+    char err[512];
+    if (spec_read(&in, &s, err, sizeof err) < 0) {
+        send_error("read the container spec", EINVAL, err, "");
+        return 2;
+    }
+    int out = open_log(s.stdout_log);
+    if (out < 0) {
+        send_error("open the stdout log", errno, strerror(errno), s.stdout_log);
+        return 2;
+    }
+    int errlog = open_log(s.stderr_log);
+    if (errlog < 0) {
+        send_error("open the stderr log", errno, strerror(errno), s.stderr_log);
+        return 2;
+    }
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int sync[2], go[2];
+    if (devnull < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0
+            || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0) {
+        send_error("create the launcher's pipes", errno, strerror(errno), "");
+        return 2;
+    }
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigfd < 0) {
+        send_error("create the launcher's signalfd", errno, strerror(errno), "");
+        return 2;
+    }
+
+    int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (s.net_host ? 0 : CLONE_NEWNET);
+    fflush(NULL);
+    pid_t pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        send_error("create the container's namespaces", errno, strerror(errno), "");
+        return 2;
+    }
+    if (pid == 0) {
+        close(sync[0]);
+        close(go[1]);
+        close(sigfd);
+        if (dup2(devnull, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(errlog, STDERR_FILENO) < 0) {
+            _exit(125);
+        }
+        container_init(&s, sync[1], go[0]);
+    }
+    close(sync[1]);
+    close(go[0]);
+    close(out);
+    close(errlog);
+    close(devnull);
+
+    const char *failed_cgroup = NULL;
+    if (join_cgroups(&s, pid, &failed_cgroup) < 0) {
+        send_error("join the cgroup", errno, strerror(errno), failed_cgroup);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        remove_cgroups(&s);
+        return 2;
+    }
+
+    char state[256];
+    snprintf(state, sizeof state, "pid %d\nstart %llu\ncontainer-pid %d\n", (int) getpid(), start_time(), (int) pid);
+    write_state(s.state_dir, "supervisor", state);
+
+    enum phase phase = SETUP;
+    int go_pending = 0;
+    int stdin_open = 1;
+    int sync_open = 1;
+    struct reader syncr;
+    reader_init(&syncr, sync[0]);
+    for (;;) {
+        struct pollfd fds[3];
+        int nfds = 0;
+        int sync_i = -1, in_i = -1;
+        fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
+        if (sync_open) {
+            sync_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = sync[0], .events = POLLIN};
+        }
+        if (stdin_open) {
+            in_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        }
+        if (poll(fds, (nfds_t) nfds, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            fprintf(stderr, "stevedore-launcher: poll: %s\n", strerror(errno));
+            kill(pid, SIGKILL);
+        }
+        int reaped = 0;
+        int status = 0;
+        if (fds[0].revents) {
+            struct signalfd_siginfo info;
+            while (read(sigfd, &info, sizeof info) > 0) {
+            }
+            reaped = waitpid(pid, &status, WNOHANG) == pid;
+        }
+        /* read the init's messages before acting on its death: an exec error precedes the exit */
+        while (sync_open && (reaped || (sync_i >= 0 && fds[sync_i].revents))) {
+            struct record rec = {0};
+            const char *perr = NULL;
+            int got = reader_next(&syncr, &rec, &perr);
+            if (got < 0) {
+                fprintf(stderr, "stevedore-launcher: bad message from the container's init: %s\n", perr);
+                sync_open = 0;
+                break;
+            }
+            if (got == 1) {
+                if (!strcmp(rec.key, "ready")) {
+                    char num[16];
+                    snprintf(num, sizeof num, "%d", (int) pid);
+                    const char *fields[] = {num};
+                    send("ready", 1, fields);
+                    phase = BARRIER;
+                    if (go_pending && write(go[1], "g", 1) == 1) {
+                        phase = RELEASED;
+                    }
+                } else if (!strcmp(rec.key, "error")) {
+                    send("error", rec.nfields, (const char *const *) rec.fields);
+                    phase = FAILED;
+                }
+                record_free(&rec);
+                continue;
+            }
+            ssize_t n = reader_fill(&syncr);
+            if (n > 0) {
+                continue;
+            }
+            if (n == 0 || errno != EAGAIN) {
+                /* closed on exec: the command runs */
+                if (phase == RELEASED) {
+                    send("started", 0, NULL);
+                    phase = STARTED;
+                }
+                sync_open = 0;
+                close(sync[0]);
+            }
+            break;
+        }
+        if (reaped) {
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            long long ms = (long long) now.tv_sec * 1000 + now.tv_nsec / 1000000;
+            char kind[8], num[16], at[24], file[128];
+            int value = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+            snprintf(kind, sizeof kind, "%s", WIFSIGNALED(status) ? "signal" : "code");
+            snprintf(num, sizeof num, "%d", value);
+            snprintf(at, sizeof at, "%lld", ms);
+            snprintf(file, sizeof file, "%s %d\nfinished-at-ms %lld\n", kind, value, ms);
+            remove_cgroups(&s);
+            write_state(s.state_dir, "exit", file);
+            const char *fields[] = {kind, num, at};
+            send("exit", 3, fields);
+            return 0;
+        }
+        if (in_i >= 0 && fds[in_i].revents) {
+            ssize_t n = reader_fill(&in);
+            if (n <= 0) {
+                /* the lifeline broke: the JVM closed us or died */
+                kill(pid, SIGKILL);
+                stdin_open = 0;
+                continue;
+            }
+            for (;;) {
+                struct record rec = {0};
+                const char *perr = NULL;
+                int got = reader_next(&in, &rec, &perr);
+                if (got == 0) {
+                    break;
+                }
+                if (got < 0) {
+                    fprintf(stderr, "stevedore-launcher: bad command from the JVM: %s\n", perr);
+                    kill(pid, SIGKILL);
+                    stdin_open = 0;
+                    break;
+                }
+                if (!strcmp(rec.key, "go")) {
+                    if (phase == BARRIER) {
+                        if (write(go[1], "g", 1) == 1) {
+                            phase = RELEASED;
+                        }
+                    } else if (phase == SETUP) {
+                        go_pending = 1;
+                    }
+                } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
+                    int sig = atoi(rec.fields[0]);
+                    if (sig > 0 && sig < NSIG) {
+                        kill(pid, sig);
+                    }
+                } else {
+                    fprintf(stderr, "stevedore-launcher: unknown command \"%s\"\n", rec.key);
+                }
+                record_free(&rec);
+            }
+        }
+    }
+}

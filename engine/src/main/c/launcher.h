@@ -1,0 +1,114 @@
+/*
+ * Stevedore's native launcher: shared declarations.
+ *
+ * The JVM is multithreaded, and unshare of mount/pid namespaces and pivot_root need a single-threaded
+ * process, so the JVM spawns this small program, which creates the container and stays on as its
+ * supervisor. The wire format (both directions, and the supervisor's internal pipe) is a sequence of
+ * records:
+ *
+ *     <key> <len1> <len2> ...\n<field1 bytes>\n<field2 bytes>\n...
+ *
+ * The header line holds a key ([a-z0-9-]+) and the byte length of each field in decimal; every field is
+ * followed by one newline. Fields may hold any byte except NUL, so paths with spaces or newlines travel
+ * unharmed, and a reader always knows how much to read next.
+ */
+#ifndef STEVEDORE_LAUNCHER_H
+#define STEVEDORE_LAUNCHER_H
+
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define REC_MAX_FIELDS 8
+#define REC_MAX_KEY 31
+#define REC_MAX_FIELD (1u << 20)
+#define REC_MAX_BUFFER (16u << 20)
+
+struct record {
+    char key[REC_MAX_KEY + 1];
+    int nfields;
+    char *fields[REC_MAX_FIELDS];
+};
+
+struct reader {
+    int fd;
+    char *buf;
+    size_t cap;
+    size_t start;
+    size_t end;
+    int eof;
+};
+
+void reader_init(struct reader *r, int fd);
+/* One read(2) into the buffer: >0 bytes read, 0 at end of file, -1 with errno on error. */
+ssize_t reader_fill(struct reader *r);
+/* 1: a record was taken from the buffer; 0: more bytes are needed; -1: malformed input (*err says why). */
+int reader_next(struct reader *r, struct record *rec, const char **err);
+void record_free(struct record *rec);
+/* Writes one record with a single write(2) where it fits; returns 0 or -1 with errno. */
+int record_write(int fd, const char *key, int nfields, const char *const *fields);
+
+enum mount_kind { MOUNT_BIND, MOUNT_TMPFS };
+
+struct mount_entry {
+    enum mount_kind kind;
+    char *source;         /* bind: host path */
+    char *target;         /* absolute path in the container */
+    int readonly;         /* bind */
+    unsigned long flags;  /* tmpfs: MS_* flags */
+    char *data;           /* tmpfs: mount data */
+};
+
+struct etc_file {
+    char *source;
+    char *target;
+};
+
+struct spec {
+    char *state_dir;
+    char **layers;        /* bottom first, as an image lists them */
+    size_t nlayers;
+    char *upper;
+    char *work;
+    char *rootfs;
+    char **args;          /* NULL-terminated */
+    size_t nargs;
+    char **env;           /* NULL-terminated */
+    size_t nenv;
+    char *cwd;
+    uid_t uid;
+    gid_t gid;
+    gid_t *groups;
+    size_t ngroups;
+    char *hostname;
+    int net_host;
+    struct mount_entry *mounts;
+    size_t nmounts;
+    struct etc_file *etc;
+    size_t netc;
+    unsigned long long shm_size;
+    int readonly_rootfs;
+    int no_new_privs;
+    char **masked;
+    size_t nmasked;
+    char **ro_paths;
+    size_t nro_paths;
+    uint64_t caps;
+    char *stdout_log;
+    char *stderr_log;
+    char **cgroups;       /* cgroup directories (made by the JVM) the container joins */
+    size_t ncgroups;
+};
+
+/* Reads records up to "end"; returns 0, or -1 with a message in err. */
+int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen);
+
+/*
+ * Runs in the cloned child, pid 1 of the new namespaces: sets up the root filesystem, reports "ready"
+ * on sync_fd, waits for one byte on go_fd, drops privileges and execs. Reports any failure on sync_fd
+ * as an "error" record (step, errno, message, path) and exits.
+ */
+_Noreturn void container_init(const struct spec *s, int sync_fd, int go_fd);
+
+#endif

@@ -1,0 +1,38 @@
+package dev.stevedore.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container as the engine knows it: what {@code docker inspect} and {@code docker ps} show.
+ *
+ * @param id       64 hex digits
+ * @param name     its name, without Docker's leading slash
+ * @param image    the reference it was created from, as given
+ * @param imageId  the id of that image ({@code sha256:...})
+ * @param created  when it was created
+ * @param state    its state now
+ * @param command  the command it runs: entrypoint and cmd merged
+ * @param env      its environment
+ * @param labels   its labels
+ * @param ports    its published ports, with the host ports actually bound
+ * @param networks the networks it is on (name → its address on it; empty address where it has none)
+ * @param spec     what it was created from
+ */
+public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
+                            List<String> command, List<String> env, Map<String, String> labels,
+                            List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
+    public ContainerInfo {
+        command = List.copyOf(command);
+        env = List.copyOf(env);
+        labels = Map.copyOf(labels);
+        ports = List.copyOf(ports);
+        networks = Map.copyOf(networks);
+    }
+
+    /** The first 12 hex digits of the id, as Docker shows it. */
+    public String shortId() {
+        return id.substring(0, Math.min(12, id.length()));
+    }
+}

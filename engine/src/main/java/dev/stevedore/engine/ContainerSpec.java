@@ -1,0 +1,198 @@
+package dev.stevedore.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What to create a container from: the image and everything the request overrides or adds. Fields the
+ * request leaves {@code null} take the image's value (entrypoint, cmd, working directory, user, stop
+ * signal), as {@code docker run} does.
+ *
+ * <p>Immutable; build one with {@link #builder(String)}.
+ *
+ * @param image           the image reference, pulled by {@code pullPolicy} when missing
+ * @param name            the container's name; {@code null} for a generated one
+ * @param entrypoint      replaces the image's ENTRYPOINT (and then its CMD too, as Docker does); {@code null} keeps it
+ * @param cmd             replaces the image's CMD; {@code null} keeps it
+ * @param env             {@code KEY=value} entries, added to (and overriding) the image's ENV
+ * @param workingDir      replaces WORKDIR; {@code null} keeps it
+ * @param user            {@code name}, {@code uid}, {@code name:group} or {@code uid:gid}; {@code null} keeps the image's USER
+ * @param hostname        the hostname; {@code null} for the first 12 characters of the id
+ * @param labels          labels, added to the image's
+ * @param mounts          bind mounts, volumes and tmpfs mounts
+ * @param readOnlyRootfs  mount the root file system read-only
+ * @param shmSizeBytes    size of {@code /dev/shm}; 0 for Docker's 64 MiB
+ * @param memoryBytes     memory limit; 0 for none
+ * @param cpus            CPU limit in cores (1.5 = one and a half); 0 for none
+ * @param pidsLimit       maximum number of processes; 0 for none
+ * @param networkMode     {@code none}, {@code host}, or a network name; {@code null} for the default network
+ * @param networkAliases  extra names the container answers to on its networks
+ * @param ports           ports to publish on the host
+ * @param publishAllPorts publish every exposed port of the image (and {@code exposedPorts}) on a free loopback port
+ * @param exposedPorts    ports to expose in addition to the image's, as {@code 8080/tcp}
+ * @param stopSignal      replaces STOPSIGNAL; {@code null} keeps it (SIGTERM when the image says nothing)
+ * @param stopTimeout     grace period between the stop signal and SIGKILL; {@code null} for 10 seconds
+ * @param autoRemove      remove the container as soon as it exits
+ * @param pullPolicy      when to pull the image
+ */
+public record ContainerSpec(
+        String image,
+        String name,
+        List<String> entrypoint,
+        List<String> cmd,
+        List<String> env,
+        String workingDir,
+        String user,
+        String hostname,
+        Map<String, String> labels,
+        List<Mount> mounts,
+        boolean readOnlyRootfs,
+        long shmSizeBytes,
+        long memoryBytes,
+        double cpus,
+        long pidsLimit,
+        String networkMode,
+        List<String> networkAliases,
+        List<PortBinding> ports,
+        boolean publishAllPorts,
+        List<String> exposedPorts,
+        String stopSignal,
+        Duration stopTimeout,
+        boolean autoRemove,
+        PullPolicy pullPolicy) {
+
+    /** When {@link ContainerEngine#createContainer} pulls the image. */
+    public enum PullPolicy {
+        /** Pull only when the image is not in the local store (the default, as {@code docker run}). */
+        MISSING,
+        /** Pull every time, to pick up a moved tag. */
+        ALWAYS,
+        /** Never pull: fail when the image is not in the local store. */
+        NEVER
+    }
+
+    public ContainerSpec {
+        Objects.requireNonNull(image, "image");
+        entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+        cmd = cmd == null ? null : List.copyOf(cmd);
+        env = List.copyOf(env);
+        labels = Map.copyOf(labels);
+        mounts = List.copyOf(mounts);
+        networkAliases = List.copyOf(networkAliases);
+        ports = List.copyOf(ports);
+        exposedPorts = List.copyOf(exposedPorts);
+        pullPolicy = pullPolicy == null ? PullPolicy.MISSING : pullPolicy;
+        for (String e : env) {
+            if (e.indexOf('=') <= 0) {
+                throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
+            }
+        }
+        if (memoryBytes < 0 || cpus < 0 || pidsLimit < 0 || shmSizeBytes < 0) {
+            throw new IllegalArgumentException("limits cannot be negative");
+        }
+    }
+
+    /** A builder for a container of {@code image}. */
+    public static Builder builder(String image) {
+        return new Builder(image);
+    }
+
+    /** A builder holding this spec's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(image);
+        b.name = name;
+        b.entrypoint = entrypoint;
+        b.cmd = cmd;
+        b.env.addAll(env);
+        b.workingDir = workingDir;
+        b.user = user;
+        b.hostname = hostname;
+        b.labels.putAll(labels);
+        b.mounts.addAll(mounts);
+        b.readOnlyRootfs = readOnlyRootfs;
+        b.shmSizeBytes = shmSizeBytes;
+        b.memoryBytes = memoryBytes;
+        b.cpus = cpus;
+        b.pidsLimit = pidsLimit;
+        b.networkMode = networkMode;
+        b.networkAliases.addAll(networkAliases);
+        b.ports.addAll(ports);
+        b.publishAllPorts = publishAllPorts;
+        b.exposedPorts.addAll(exposedPorts);
+        b.stopSignal = stopSignal;
+        b.stopTimeout = stopTimeout;
+        b.autoRemove = autoRemove;
+        b.pullPolicy = pullPolicy;
+        return b;
+    }
+
+    /** Collects a {@link ContainerSpec}; not thread-safe; {@link #build()} validates. */
+    public static final class Builder {
+        private final String image;
+        private String name;
+        private List<String> entrypoint;
+        private List<String> cmd;
+        private final List<String> env = new ArrayList<>();
+        private String workingDir;
+        private String user;
+        private String hostname;
+        private final Map<String, String> labels = new LinkedHashMap<>();
+        private final List<Mount> mounts = new ArrayList<>();
+        private boolean readOnlyRootfs;
+        private long shmSizeBytes;
+        private long memoryBytes;
+        private double cpus;
+        private long pidsLimit;
+        private String networkMode;
+        private final List<String> networkAliases = new ArrayList<>();
+        private final List<PortBinding> ports = new ArrayList<>();
+        private boolean publishAllPorts;
+        private final List<String> exposedPorts = new ArrayList<>();
+        private String stopSignal;
+        private Duration stopTimeout;
+        private boolean autoRemove;
+        private PullPolicy pullPolicy = PullPolicy.MISSING;
+
+        private Builder(String image) {
+            this.image = Objects.requireNonNull(image, "image");
+        }
+
+        public Builder name(String value) { this.name = value; return this; }
+        public Builder entrypoint(String... value) { this.entrypoint = List.of(value); return this; }
+        public Builder entrypoint(List<String> value) { this.entrypoint = value; return this; }
+        public Builder cmd(String... value) { this.cmd = List.of(value); return this; }
+        public Builder cmd(List<String> value) { this.cmd = value; return this; }
+        public Builder env(String key, String value) { this.env.add(key + "=" + value); return this; }
+        public Builder env(String keyEqualsValue) { this.env.add(keyEqualsValue); return this; }
+        public Builder workingDir(String value) { this.workingDir = value; return this; }
+        public Builder user(String value) { this.user = value; return this; }
+        public Builder hostname(String value) { this.hostname = value; return this; }
+        public Builder label(String key, String value) { this.labels.put(key, value); return this; }
+        public Builder labels(Map<String, String> value) { this.labels.putAll(value); return this; }
+        public Builder mount(Mount value) { this.mounts.add(value); return this; }
+        public Builder readOnlyRootfs(boolean value) { this.readOnlyRootfs = value; return this; }
+        public Builder shmSizeBytes(long value) { this.shmSizeBytes = value; return this; }
+        public Builder memoryBytes(long value) { this.memoryBytes = value; return this; }
+        public Builder cpus(double value) { this.cpus = value; return this; }
+        public Builder pidsLimit(long value) { this.pidsLimit = value; return this; }
+        public Builder networkMode(String value) { this.networkMode = value; return this; }
+        public Builder networkAlias(String value) { this.networkAliases.add(value); return this; }
+        public Builder port(PortBinding value) { this.ports.add(value); return this; }
+        public Builder publishAllPorts(boolean value) { this.publishAllPorts = value; return this; }
+        public Builder expose(String portAndProtocol) { this.exposedPorts.add(portAndProtocol); return this; }
+        public Builder stopSignal(String value) { this.stopSignal = value; return this; }
+        public Builder stopTimeout(Duration value) { this.stopTimeout = value; return this; }
+        public Builder autoRemove(boolean value) { this.autoRemove = value; return this; }
+        public Builder pullPolicy(PullPolicy value) { this.pullPolicy = value; return this; }
+
+        public ContainerSpec build() {
+            return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
+                    readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
+                    publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy);
+        }
+    }
+}

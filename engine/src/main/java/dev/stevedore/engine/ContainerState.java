@@ -1,0 +1,30 @@
+package dev.stevedore.engine;
+
+import java.time.Instant;
+
+/**
+ * Where a container is in its life, as {@code docker inspect}'s {@code State} says it.
+ *
+ * @param status     created, running, exited (or removing while it goes)
+ * @param pid        the host pid of its first process while running; 0 otherwise
+ * @param exitCode   the exit code once exited (128 + signal when a signal ended it); 0 before
+ * @param signal     the signal that ended it, 0 when it exited by itself
+ * @param oomKilled  whether the kernel killed it for exceeding its memory limit
+ * @param error      why it failed to start, or empty
+ * @param startedAt  when it was last started, or {@code null}
+ * @param finishedAt when it last exited, or {@code null}
+ */
+public record ContainerState(Status status, long pid, int exitCode, int signal, boolean oomKilled, String error,
+                             Instant startedAt, Instant finishedAt) {
+
+    /** The states Docker names. */
+    public enum Status { CREATED, RUNNING, EXITED, REMOVING, DEAD }
+
+    public ContainerState {
+        error = error == null ? "" : error;
+    }
+
+    public boolean running() {
+        return status == Status.RUNNING;
+    }
+}

@@ -1,0 +1,311 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ImageNotFoundException;
+import dev.stevedore.engine.ContentVerificationException;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.PullListener;
+import dev.stevedore.engine.PullProgress;
+import dev.stevedore.engine.PullProgress.Phase;
+import dev.stevedore.engine.internal.image.ArchiveImporter;
+import dev.stevedore.engine.internal.image.Descriptor;
+import dev.stevedore.engine.internal.image.ImageConfigDocument;
+import dev.stevedore.engine.internal.image.ImageManifest;
+import dev.stevedore.engine.internal.image.ImportedImage;
+import dev.stevedore.engine.internal.layer.LayerListener;
+import dev.stevedore.engine.internal.layer.SnapshotStore;
+import dev.stevedore.engine.internal.layer.StoreCollector;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
+import dev.stevedore.engine.internal.registry.RegistryClient;
+import dev.stevedore.engine.internal.registry.ResolvedImage;
+import dev.stevedore.engine.internal.store.ContentStore;
+import dev.stevedore.engine.internal.store.Digest;
+import dev.stevedore.engine.internal.store.ImageIndex;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Images in the embedded engine: pulls (resolve, download concurrently, verify, unpack), the local
+ * listing, removal with garbage collection, and offline import.
+ *
+ * <p>Pulls hold the state directory's collector lock shared and removal holds it exclusively, so a
+ * removal in one JVM never deletes a blob a pull in another JVM is about to use.
+ */
+final class ImageService implements AutoCloseable {
+    /** dockerd downloads three layers at a time; a fourth helps on loopback where the disk is the limit. */
+    private static final int PARALLEL_DOWNLOADS = 4;
+
+    private final ContentStore store;
+    private final ImageIndex index;
+    private final SnapshotStore snapshots;
+    private final RegistryClient registry;
+    private final StoreCollector collector;
+    private final ExecutorService downloads;
+    private final Map<Digest, StoredImage> parsed = new ConcurrentHashMap<>();
+
+    ImageService(EngineSettings settings) {
+        Path state = settings.stateDirectory();
+        this.store = new ContentStore(state.resolve("content"));
+        this.index = new ImageIndex(state);
+        this.snapshots = new SnapshotStore(state);
+        this.registry = new RegistryClient(settings);
+        this.collector = new StoreCollector(state, index, store, snapshots);
+        AtomicInteger threads = new AtomicInteger();
+        this.downloads = Executors.newFixedThreadPool(PARALLEL_DOWNLOADS, r -> {
+            Thread t = new Thread(r, "stevedore-download-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    Image pull(ImageReference reference, Platform platform, PullListener listener) {
+        try (CrossProcessLock ignored = collector.protect()) {
+            ResolvedImage resolved = registry.resolve(reference, platform, store);
+            ImageManifest manifest = resolved.manifest();
+            List<Descriptor> layers = manifest.layers();
+            listener.onProgress(new PullProgress(reference, resolved.manifestDigest().toString(), Phase.RESOLVED, 0, layers.size()));
+            if (resolved.indexDigest() != null) {
+                storeBytes(resolved.indexDigest(), resolved.indexBytes());
+            }
+            storeBytes(resolved.manifestDigest(), resolved.manifestBytes());
+
+            Descriptor config = manifest.config();
+            registry.fetchBlob(resolved, config, store, bytes -> { });
+            ImageConfigDocument configDocument = ImageConfigDocument.parse(store.readBlob(config.digest()));
+            if (configDocument.diffIds().size() != layers.size()) {
+                throw new ContainerEngineException("image " + reference + " is inconsistent: its manifest lists "
+                        + layers.size() + " layers but its config " + configDocument.diffIds().size() + " diff ids");
+            }
+
+            download(reference, resolved, layers, listener);
+            snapshots.prepare(store, layers, configDocument.diffIds(), (layer, phase, bytes) -> listener.onProgress(
+                    new PullProgress(reference, layer.toString(), phase, bytes, sizeOf(layers, layer))));
+            index.put(withoutDigestIfTagged(reference), resolved.manifestDigest());
+            listener.onProgress(new PullProgress(reference, resolved.manifestDigest().toString(), Phase.COMPLETE, 0, 0));
+            return find(withoutDigestIfTagged(reference)).orElseThrow();
+        } catch (IOException e) {
+            throw new ContainerEngineException("pull of " + reference + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void download(ImageReference reference, ResolvedImage resolved, List<Descriptor> layers, PullListener listener) {
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        Set<Digest> seen = new HashSet<>();
+        for (Descriptor layer : layers) {
+            if (!seen.add(layer.digest())) {
+                continue;
+            }
+            String id = layer.digest().toString();
+            if (store.hasBlob(layer.digest())) {
+                listener.onProgress(new PullProgress(reference, id, Phase.ALREADY_EXISTS, layer.size(), layer.size()));
+                continue;
+            }
+            listener.onProgress(new PullProgress(reference, id, Phase.WAITING, 0, layer.size()));
+            pending.add(CompletableFuture.runAsync(() -> {
+                registry.fetchBlob(resolved, layer, store,
+                        bytes -> listener.onProgress(new PullProgress(reference, id, Phase.DOWNLOADING, bytes, layer.size())));
+                listener.onProgress(new PullProgress(reference, id, Phase.DOWNLOAD_COMPLETE, layer.size(), layer.size()));
+            }, downloads));
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.forEach(f -> f.cancel(true));
+            throw new ContainerEngineException("pull of " + reference + " was interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
+            if (cause instanceof ContainerEngineException engineException) {
+                throw engineException;
+            }
+            if (cause instanceof UncheckedIOException io) {
+                throw new ContainerEngineException("pull of " + reference + " failed: " + io.getCause().getMessage(), io.getCause());
+            }
+            throw new ContainerEngineException("pull of " + reference + " failed: " + cause, cause);
+        }
+    }
+
+    /** An image ready to run: its description and its unpacked layer directories, bottom first. */
+    record RunnableImage(Image image, List<Path> layerDirectories) {
+    }
+
+    /**
+     * The image a container is created from, pulled as {@code policy} says, with its layers unpacked.
+     *
+     * @throws ImageNotFoundException when the policy forbids a pull and the image is not stored
+     */
+    RunnableImage runnable(ImageReference reference, ContainerSpec.PullPolicy policy, Platform platform) {
+        Optional<Image> present = policy == ContainerSpec.PullPolicy.ALWAYS ? Optional.empty() : find(reference);
+        Image image;
+        if (present.isPresent()) {
+            image = present.get();
+        } else if (policy == ContainerSpec.PullPolicy.NEVER) {
+            throw new ImageNotFoundException("image " + reference.familiar() + " is not in the local store and the pull policy is NEVER"
+                    + " — pull it first ('stevedore pull " + reference.familiar() + "')", reference.registry(), reference, 0);
+        } else {
+            image = pull(reference, platform, PullListener.NONE);
+        }
+        StoredImage stored = stored(Digest.parse(image.manifestDigest()));
+        try (CrossProcessLock ignored = collector.protect()) {
+            List<Path> layers = snapshots.prepare(store, stored.manifest().layers(), stored.config().diffIds(), LayerListener.NONE);
+            return new RunnableImage(image, layers);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot prepare the layers of " + reference.familiar() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long sizeOf(List<Descriptor> layers, Digest layer) {
+        return layers.stream().filter(l -> l.digest().equals(layer)).mapToLong(Descriptor::size).findFirst().orElse(0);
+    }
+
+    private void storeBytes(Digest digest, byte[] bytes) throws IOException {
+        store.ingest(digest, bytes.length, out -> out.write(bytes));
+    }
+
+    /** Docker files {@code name:tag@digest} under the tag; a digest-only reference stays as it is. */
+    private static ImageReference withoutDigestIfTagged(ImageReference reference) {
+        return reference.tag() != null && reference.digest() != null
+                ? new ImageReference(reference.registry(), reference.repository(), reference.tag(), null)
+                : reference;
+    }
+
+    Optional<Image> find(ImageReference reference) {
+        Optional<Digest> manifest = indexGet(withoutDigestIfTagged(reference));
+        if (manifest.isEmpty() && reference.digest() != null) {
+            // a pull by digest of an image that is filed under its tag
+            Digest wanted = Digest.parse(reference.digest());
+            for (Map.Entry<ImageReference, Digest> e : indexAll().entrySet()) {
+                if (e.getValue().equals(wanted)) {
+                    manifest = Optional.of(wanted);
+                    break;
+                }
+            }
+        }
+        return manifest.map(digest -> toImage(digest, referencesOf(digest, indexAll())));
+    }
+
+    List<Image> list() {
+        Map<ImageReference, Digest> all = indexAll();
+        Map<Digest, List<ImageReference>> byManifest = new LinkedHashMap<>();
+        all.forEach((ref, digest) -> byManifest.computeIfAbsent(digest, d -> new ArrayList<>()).add(ref));
+        List<Image> result = new ArrayList<>();
+        byManifest.forEach((digest, refs) -> result.add(toImage(digest, refs)));
+        return result;
+    }
+
+    private Map<ImageReference, Digest> indexAll() {
+        try {
+            return index.all();
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot read the image index in " + store.root().getParent()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Digest> indexGet(ImageReference reference) {
+        try {
+            return index.get(reference);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot read the image index in " + store.root().getParent()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<ImageReference> referencesOf(Digest digest, Map<ImageReference, Digest> all) {
+        List<ImageReference> refs = new ArrayList<>();
+        all.forEach((ref, d) -> {
+            if (d.equals(digest)) {
+                refs.add(ref);
+            }
+        });
+        return refs;
+    }
+
+    private Image toImage(Digest manifestDigest, List<ImageReference> references) {
+        StoredImage stored = stored(manifestDigest);
+        return new Image(references, stored.configDigest().toString(), manifestDigest.toString(),
+                stored.config().platform(), stored.manifest().layers().stream().map(l -> l.digest().toString()).toList(),
+                stored.size(), stored.config().created(), stored.config().config());
+    }
+
+    private StoredImage stored(Digest manifestDigest) {
+        return parsed.computeIfAbsent(manifestDigest, digest -> {
+            try {
+                ImageManifest manifest = ImageManifest.parse(store.readBlob(digest), null);
+                ImageConfigDocument config = ImageConfigDocument.parse(store.readBlob(manifest.config().digest()));
+                long size = manifest.config().size() + manifest.layers().stream().mapToLong(Descriptor::size).sum();
+                return new StoredImage(manifest, manifest.config().digest(), config, size);
+            } catch (IOException e) {
+                throw new ContainerEngineException("the local store " + store.root() + " is damaged: image " + digest
+                        + " cannot be read (" + e.getMessage() + ") — remove it with 'stevedore rmi' and pull again", e);
+            }
+        });
+    }
+
+    /** Removes a reference; returns false when there was none. Content no other image uses goes with it. */
+    boolean remove(ImageReference reference) {
+        try {
+            ImageReference key = withoutDigestIfTagged(reference);
+            if (!index.remove(key)) {
+                return false;
+            }
+            collector.collect();
+            parsed.keySet().retainAll(new HashSet<>(index.all().values()));
+            return true;
+        } catch (IOException e) {
+            throw new ContainerEngineException("removal of " + reference + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    List<Image> load(Path archive) {
+        try (CrossProcessLock ignored = collector.protect()) {
+            List<Image> loaded = new ArrayList<>();
+            for (ImportedImage imported : ArchiveImporter.importArchive(archive, store)) {
+                StoredImage image = stored(imported.manifestDigest());
+                snapshots.prepare(store, image.manifest().layers(), image.config().diffIds(), LayerListener.NONE);
+                if (imported.reference() != null) {
+                    index.put(imported.reference(), imported.manifestDigest());
+                    loaded.add(find(imported.reference()).orElseThrow());
+                } else {
+                    // Nothing names it, so nothing keeps it either: the next collection frees it, as Docker
+                    // frees dangling images on prune.
+                    loaded.add(toImage(imported.manifestDigest(), List.of()));
+                }
+            }
+            return loaded;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ContentVerificationException e) {
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        downloads.shutdownNow();
+        registry.close();
+    }
+
+    private record StoredImage(ImageManifest manifest, Digest configDigest, ImageConfigDocument config, long size) {
+    }
+}

@@ -1,0 +1,380 @@
+package dev.stevedore.engine.internal.runtime;
+
+import dev.stevedore.engine.ContainerEngineException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running (or finished) container, seen through its launcher, which stays on as the container's
+ * supervisor. The launcher's stdin is the lifeline: {@link #close()} (or this JVM's death, even by
+ * SIGKILL) makes the launcher kill the container.
+ *
+ * <p>Holds no thread: the exit is learnt from the launcher's own exit, which the JDK already watches.
+ * Keep a reference while the container should run: once this object is unreachable, the JDK's
+ * cleaner may close the pipe, which the launcher takes as the JVM's death. Thread-safe.
+ */
+public final class ContainerProcess implements AutoCloseable {
+    private static final int SIGKILL = 9;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private enum Phase { SETUP, BARRIER, RELEASED, STARTED, FAILED }
+
+    private final Process launcher;
+    private final RuntimeSpec spec;
+    private final List<Path> cgroups;
+    private final Records.Reader reports;
+    private final InputStream reportStream;
+    private final OutputStream commands;
+    private final Object readLock = new Object();
+    private final Object writeLock = new Object();
+
+    // guarded by readLock
+    private Phase phase = Phase.SETUP;
+    private long pid = -1;
+    private ContainerStartException failure;
+    private volatile ExitStatus exit;
+    private boolean drained;
+    // guarded by writeLock
+    private boolean commandsClosed;
+
+    ContainerProcess(Process launcher, RuntimeSpec spec, List<Path> cgroups) {
+        this.launcher = launcher;
+        this.spec = spec;
+        this.cgroups = List.copyOf(cgroups);
+        this.reportStream = launcher.getInputStream();
+        this.reports = new Records.Reader(reportStream);
+        this.commands = launcher.getOutputStream();
+    }
+
+    /** The container's pid 1 as the host sees it. */
+    public long pid() {
+        return pid;
+    }
+
+    /** The spec the container was started from. */
+    public RuntimeSpec spec() {
+        return spec;
+    }
+
+    /** The launcher (supervisor) process. */
+    public long supervisorPid() {
+        return launcher.pid();
+    }
+
+    /** Reads the launcher's reports up to "ready"; on failure closes everything and throws. */
+    void awaitBarrier() {
+        synchronized (readLock) {
+            while (phase == Phase.SETUP && !drained) {
+                readOne();
+            }
+            if (phase == Phase.BARRIER) {
+                return;
+            }
+        }
+        close();
+        throw startFailure("set up");
+    }
+
+    /** Lets the container's command run: the barrier's "go". Call once, after {@link Launcher#start}. */
+    public void release() {
+        synchronized (readLock) {
+            if (phase != Phase.BARRIER) {
+                throw new IllegalStateException("container " + spec.stateDirectory() + " is not waiting at the barrier ("
+                        + phase.name().toLowerCase(Locale.ROOT) + ")");
+            }
+            phase = Phase.RELEASED;
+        }
+        if (!command("go")) {
+            synchronized (readLock) {
+                while (!drained) {
+                    readOne();
+                }
+            }
+            throw startFailure("release");
+        }
+    }
+
+    /**
+     * Waits until the command runs (the launcher saw exec succeed).
+     *
+     * @throws ContainerStartException when exec failed, e.g. because the entrypoint is not in the image
+     */
+    public void awaitStarted() {
+        synchronized (readLock) {
+            if (phase == Phase.SETUP || phase == Phase.BARRIER) {
+                throw new IllegalStateException("container " + spec.stateDirectory() + " was not released yet");
+            }
+            while (phase == Phase.RELEASED && !drained) {
+                readOne();
+            }
+            if (phase == Phase.STARTED) {
+                return;
+            }
+        }
+        throw startFailure("start");
+    }
+
+    /** Sends a signal to the container's pid 1 (through its supervisor, so never to a reused pid). */
+    public void signal(int signal) {
+        if (signal <= 0 || signal > 64) {
+            throw new IllegalArgumentException("signal " + signal + " is not a Linux signal number");
+        }
+        if (exit == null) {
+            command("signal", Integer.toString(signal));
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the container to end.
+     *
+     * @return its exit status, or empty when it still runs
+     */
+    public Optional<ExitStatus> waitFor(Duration timeout) {
+        if (exit != null) {
+            return Optional.of(exit);
+        }
+        try {
+            if (!launcher.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
+                return Optional.empty();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        synchronized (readLock) {
+            while (!drained) {
+                readOne();
+            }
+        }
+        return Optional.of(exitOrExplain());
+    }
+
+    /**
+     * Stops the container as Docker does: {@code signal}, then SIGKILL when it has not ended after {@code grace}.
+     */
+    public ExitStatus stop(int signal, Duration grace) {
+        signal(signal);
+        Optional<ExitStatus> status = waitFor(grace);
+        if (status.isPresent()) {
+            return status.get();
+        }
+        signal(SIGKILL);
+        return waitFor(CLOSE_TIMEOUT).orElseThrow(() -> new ContainerEngineException("container " + spec.stateDirectory()
+                + " (pid " + pid + ") did not end " + CLOSE_TIMEOUT.toSeconds() + " s after SIGKILL; "
+                + "is it stuck in the kernel (uninterruptible I/O)?"));
+    }
+
+    /** Whether the container still runs. */
+    public boolean isAlive() {
+        return exit == null && launcher.isAlive();
+    }
+
+    /** The exit status, once known. */
+    public Optional<ExitStatus> exitStatus() {
+        return Optional.ofNullable(exit);
+    }
+
+    /**
+     * Cuts the lifeline: a running container is killed. Waits for the supervisor to report the end and
+     * releases this JVM's pipes. Idempotent.
+     */
+    @Override
+    public void close() {
+        closeCommands();
+        try {
+            if (!launcher.waitFor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                // the supervisor is stuck: killing it makes the kernel kill the container (parent-death signal)
+                launcher.destroyForcibly();
+                launcher.waitFor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (readLock) {
+            while (!drained && !launcher.isAlive()) {
+                readOne();
+            }
+            closeQuietly(reportStream);
+        }
+        if (!launcher.isAlive()) {
+            // the launcher removes them itself; this covers a launcher that was killed
+            Cgroups.remove(cgroups);
+        }
+    }
+
+    private boolean command(String key, String... fields) {
+        synchronized (writeLock) {
+            if (commandsClosed) {
+                return false;
+            }
+            try {
+                commands.write(Records.encode(key, fields));
+                commands.flush();
+                return true;
+            } catch (IOException e) {
+                // the supervisor is gone: the container ended with it
+                closeCommands();
+                return false;
+            }
+        }
+    }
+
+    private void closeCommands() {
+        synchronized (writeLock) {
+            if (!commandsClosed) {
+                commandsClosed = true;
+                closeQuietly(commands);
+            }
+        }
+    }
+
+    // call with readLock held
+    private void readOne() {
+        Records.Record record;
+        try {
+            record = reports.next();
+        } catch (IOException e) {
+            record = null;
+            appendToLauncherLog("cannot read the launcher's reports: " + e);
+        }
+        if (record == null) {
+            drained = true;
+            closeQuietly(reportStream);
+            closeCommands();
+            if (exit == null) {
+                exit = exitFromStateFile();
+            }
+            return;
+        }
+        switch (record.key()) {
+            case "ready" -> {
+                pid = Long.parseLong(record.field(0));
+                phase = Phase.BARRIER;
+            }
+            case "started" -> phase = Phase.STARTED;
+            case "error" -> {
+                phase = Phase.FAILED;
+                failure = failureFrom(record.field(0), Integer.parseInt(record.field(1)), record.field(2), record.field(3));
+            }
+            case "exit" -> exit = parseExit(record.field(0), Integer.parseInt(record.field(1)), Long.parseLong(record.field(2)));
+            default -> appendToLauncherLog("ignored an unknown report \"" + record.key() + "\"");
+        }
+    }
+
+    private static ExitStatus parseExit(String kind, int value, long finishedAtMillis) {
+        Instant at = Instant.ofEpochMilli(finishedAtMillis);
+        return kind.equals("signal") ? ExitStatus.killed(value, at) : ExitStatus.exited(value, at);
+    }
+
+    private ExitStatus exitFromStateFile() {
+        try {
+            Optional<Map<String, String>> values = StateFiles.read(spec.stateDirectory().resolve(StateFiles.EXIT));
+            if (values.isEmpty()) {
+                return null;
+            }
+            Map<String, String> v = values.get();
+            long at = Long.parseLong(v.getOrDefault("finished-at-ms", "0"));
+            return v.containsKey("signal") ? parseExit("signal", Integer.parseInt(v.get("signal")), at)
+                    : parseExit("code", Integer.parseInt(v.get("code")), at);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ExitStatus exitOrExplain() {
+        ExitStatus status = exit;
+        if (status != null) {
+            return status;
+        }
+        throw new ContainerEngineException("the supervisor of container " + spec.stateDirectory() + " (pid "
+                + launcher.pid() + ") ended with " + describe(launcher.exitValue())
+                + " without reporting how the container ended" + launcherLogTail());
+    }
+
+    private ContainerStartException startFailure(String action) {
+        synchronized (readLock) {
+            if (failure != null) {
+                return failure;
+            }
+            String how = exit != null ? "its init " + exit : "the launcher ended with "
+                    + (launcher.isAlive() ? "no report" : describe(launcher.exitValue()));
+            return new ContainerStartException("cannot " + action + " container " + spec.stateDirectory() + ": " + how
+                    + " before reporting progress" + launcherLogTail(), action, 0, "");
+        }
+    }
+
+    private static String describe(int launcherExit) {
+        return launcherExit > 128 ? "signal " + (launcherExit - 128) : "exit code " + launcherExit;
+    }
+
+    private ContainerStartException failureFrom(String step, int errno, String message, String path) {
+        String reason = message.isEmpty() ? "error " + errno
+                : Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        String text = switch (step) {
+            case "exec" -> "exec of \"" + path + "\" in container failed: " + reason + switch (errno) {
+                case 2 -> " (is the entrypoint in the image?)";
+                case 13 -> " (is it executable, and by the container's user?)";
+                case 8 -> " (a script without a #! line, or a binary for another architecture?)";
+                default -> "";
+            };
+            case "exec-lookup" -> "exec of \"" + path + "\" in container failed: executable file not found in $PATH ("
+                    + spec.path() + ")";
+            case "read the container spec" -> "the launcher rejected the spec of container " + spec.stateDirectory()
+                    + ": " + message;
+            default -> "setup of container " + spec.stateDirectory() + " failed: cannot " + step
+                    + (path.isEmpty() ? "" : " \"" + path + "\"") + ": " + reason;
+        };
+        return new ContainerStartException(text, step, errno, path);
+    }
+
+    private String launcherLogTail() {
+        try {
+            Path log = spec.stateDirectory().resolve(StateFiles.LAUNCHER_LOG);
+            if (!Files.isRegularFile(log)) {
+                return "";
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                return "";
+            }
+            return "; launcher log: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
+    }
+
+    private void appendToLauncherLog(String line) {
+        try {
+            Files.writeString(spec.stateDirectory().resolve(StateFiles.LAUNCHER_LOG), "stevedore (jvm): " + line + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            // nowhere left to say it
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // closing a pipe to a process that is gone
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "container " + spec.stateDirectory().getFileName() + " (pid " + pid + ", " + (exit != null ? exit : "running") + ")";
+    }
+}

@@ -1,0 +1,35 @@
+package dev.stevedore.engine.internal.runtime;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * How a container's pid 1 ended: an exit code, or the signal that killed it.
+ *
+ * @param code       the exit code; {@code 128 + signal} when a signal killed it, as a shell and Docker report it
+ * @param signal     the signal that killed it, or 0 when it exited
+ * @param finishedAt when the supervisor reaped it
+ */
+public record ExitStatus(int code, int signal, Instant finishedAt) {
+    public ExitStatus {
+        Objects.requireNonNull(finishedAt, "finishedAt");
+    }
+
+    static ExitStatus exited(int code, Instant finishedAt) {
+        return new ExitStatus(code, 0, finishedAt);
+    }
+
+    static ExitStatus killed(int signal, Instant finishedAt) {
+        return new ExitStatus(128 + signal, signal, finishedAt);
+    }
+
+    /** Whether a signal ended the process. */
+    public boolean signaled() {
+        return signal != 0;
+    }
+
+    @Override
+    public String toString() {
+        return signaled() ? "killed by signal " + signal : "exited with code " + code;
+    }
+}

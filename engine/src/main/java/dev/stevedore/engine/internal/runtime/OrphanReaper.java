@@ -1,0 +1,142 @@
+package dev.stevedore.engine.internal.runtime;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Removes the state of containers whose owner JVM and supervisor are both gone. The lifeline already
+ * killed their processes, and their mounts lived only in their own mount namespaces; what remains are
+ * directories (upper layer, logs, state files), which this deletes.
+ */
+public final class OrphanReaper {
+    private static final Logger LOG = LoggerFactory.getLogger(OrphanReaper.class);
+    /** A directory without an owner file may be one a JVM is creating right now. */
+    private static final Duration UNOWNED_GRACE = Duration.ofMinutes(1);
+
+    private OrphanReaper() {
+    }
+
+    /**
+     * Deletes each container directory under {@code containersDirectory} whose recorded owner (pid +
+     * start time) and supervisor are no longer running. Safe to run from several JVMs at once.
+     *
+     * @return the directories deleted
+     */
+    public static List<Path> reapOrphans(Path containersDirectory) {
+        List<Path> reaped = new ArrayList<>();
+        if (!Files.isDirectory(containersDirectory)) {
+            return reaped;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containersDirectory, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                try {
+                    if (isOrphan(dir)) {
+                        Cgroups.remove(StateFiles.readCgroups(dir));
+                        delete(dir);
+                        reaped.add(dir);
+                    }
+                } catch (IOException e) {
+                    LOG.warn("cannot reap the state of container {}: {}", dir, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list containers in {} to reap orphans: {}", containersDirectory, e.toString());
+        }
+        return reaped;
+    }
+
+    static boolean isOrphan(Path dir) throws IOException {
+        Optional<ProcessIdentity> owner = StateFiles.identity(dir.resolve(StateFiles.OWNER));
+        if (owner.isEmpty()) {
+            FileTime modified = Files.getLastModifiedTime(dir);
+            return modified.toInstant().isBefore(Instant.now().minus(UNOWNED_GRACE));
+        }
+        if (owner.get().isAlive()) {
+            return false;
+        }
+        Optional<ProcessIdentity> supervisor = StateFiles.identity(dir.resolve(StateFiles.SUPERVISOR));
+        return supervisor.isEmpty() || !supervisor.get().isAlive();
+    }
+
+    /**
+     * Deletes one container's state directory (upper layer, logs, state files). Refuses to descend into
+     * another file system or below a mount point, so a leaked mount never costs host data.
+     */
+    public static void delete(Path dir) throws IOException {
+        String real = dir.toRealPath().toString();
+        // a mount below the directory would make a recursive delete reach into another file system
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+            String[] fields = line.split(" ");
+            if (fields.length > 4) {
+                String mountPoint = unescape(fields[4]);
+                if (mountPoint.equals(real) || mountPoint.startsWith(real + "/")) {
+                    throw new IOException("something is mounted at " + mountPoint + "; unmount it, then reap again");
+                }
+            }
+        }
+        Object device = Files.getAttribute(dir, "unix:dev");
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                if (!device.equals(Files.getAttribute(d, "unix:dev"))) {
+                    throw new IOException(d + " is on another file system; not deleting across it");
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** mountinfo escapes space, tab, newline and backslash as octal. */
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length()) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

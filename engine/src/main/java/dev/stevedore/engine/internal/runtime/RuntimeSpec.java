@@ -1,0 +1,511 @@
+package dev.stevedore.engine.internal.runtime;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the launcher needs to start one container, already resolved: image layer directories,
+ * the command, ids as numbers, mounts, isolation settings and where the logs go. Validated on
+ * construction, so an invalid spec never reaches the launcher. Build one with {@link #builder}.
+ *
+ * @param stateDirectory   the container's own directory; the launcher writes {@code supervisor} and
+ *                         {@code exit} there, {@link Launcher} writes {@code owner} and {@code launcher.log}
+ * @param layers           the image's unpacked layer directories, bottom (base) layer first
+ * @param upperDirectory   the container's writable layer (created when missing)
+ * @param workDirectory    overlayfs's work directory, on the same file system as the upper one
+ * @param rootfs           the mount point of the root file system; mounted only inside the container's
+ *                         mount namespace, so the host never sees it
+ * @param args             the command, {@code args[0]} looked up in the container's {@code PATH} when it has no '/'
+ * @param env              {@code KEY=value} entries, exactly as the process gets them
+ * @param workingDirectory absolute path in the container, created when missing
+ * @param uid              user id (names are resolved by the caller through the image's /etc/passwd)
+ * @param gid              primary group id
+ * @param additionalGids   supplementary groups
+ * @param hostname         the container's hostname
+ * @param network          the container's network namespace
+ * @param mounts           bind and tmpfs mounts, applied in order after the standard ones
+ * @param shmSizeBytes     size of {@code /dev/shm}
+ * @param readonlyRootfs   whether the root file system is mounted read-only
+ * @param noNewPrivileges  whether exec may not gain privileges (setuid binaries, file capabilities)
+ * @param capabilities     the capability bounding, effective and permitted set for a root process
+ * @param maskedPaths      paths hidden from the container (/dev/null over files, an empty read-only tmpfs over directories)
+ * @param readonlyPaths    paths made read-only
+ * @param stdoutLog        file receiving the container's stdout (appended)
+ * @param stderrLog        file receiving the container's stderr (appended)
+ * @param hostsFile        bound to {@code /etc/hosts} when not null
+ * @param hostnameFile     bound to {@code /etc/hostname} when not null
+ * @param resolvConfFile   bound to {@code /etc/resolv.conf} when not null
+ * @param limits           memory, CPU and pids limits, applied through cgroups when any is set
+ */
+public record RuntimeSpec(
+        Path stateDirectory,
+        List<Path> layers,
+        Path upperDirectory,
+        Path workDirectory,
+        Path rootfs,
+        List<String> args,
+        List<String> env,
+        String workingDirectory,
+        int uid,
+        int gid,
+        List<Integer> additionalGids,
+        String hostname,
+        NetworkMode network,
+        List<Mount> mounts,
+        long shmSizeBytes,
+        boolean readonlyRootfs,
+        boolean noNewPrivileges,
+        Set<Capability> capabilities,
+        List<String> maskedPaths,
+        List<String> readonlyPaths,
+        Path stdoutLog,
+        Path stderrLog,
+        Path hostsFile,
+        Path hostnameFile,
+        Path resolvConfFile,
+        ResourceLimits limits) {
+
+    /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
+    public static final List<String> DEFAULT_MASKED_PATHS = List.of(
+            "/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+            "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware",
+            "/sys/devices/virtual/powercap");
+
+    /** Docker's read-only paths. */
+    public static final List<String> DEFAULT_READONLY_PATHS = List.of(
+            "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+    /** Docker's default {@code /dev/shm} size, 64 MiB. */
+    public static final long DEFAULT_SHM_SIZE = 64L << 20;
+
+    /** The kernel takes overlayfs options in one page; the launcher refuses longer ones. */
+    static final int MAX_OVERLAY_OPTIONS = 4095;
+
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,63})?");
+    private static final long MAX_ID = Integer.MAX_VALUE;
+
+    /** The container's network namespace. */
+    public enum NetworkMode {
+        /** A namespace of its own with only loopback up. */
+        NONE_LOOPBACK,
+        /** The host's namespace. */
+        HOST
+    }
+
+    /** A mount applied to the container's root file system. */
+    public sealed interface Mount permits Bind, Tmpfs {
+        /** Absolute path inside the container. */
+        String target();
+    }
+
+    /** A host file or directory bound into the container (recursively). */
+    public record Bind(Path source, String target, boolean readOnly) implements Mount {
+        public Bind {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(target, "target");
+        }
+    }
+
+    /**
+     * A tmpfs, with options as Docker's {@code --tmpfs} takes them ({@code size=64m,mode=1777,exec}).
+     * Like Docker's, it is {@code noexec,nosuid,nodev} unless {@code exec}, {@code suid} or {@code dev} is given.
+     */
+    public record Tmpfs(String target, String options) implements Mount {
+        public Tmpfs {
+            Objects.requireNonNull(target, "target");
+            options = options == null ? "" : options;
+        }
+
+        /** The mount flags as the launcher takes them, e.g. {@code "nosuid,nodev,noexec"}. */
+        String flags() {
+            Set<String> flags = new LinkedHashSet<>(List.of("nosuid", "nodev", "noexec"));
+            for (String option : options.split(",")) {
+                switch (option.trim()) {
+                    case "ro" -> flags.add("ro");
+                    case "rw" -> flags.remove("ro");
+                    case "exec" -> flags.remove("noexec");
+                    case "noexec" -> flags.add("noexec");
+                    case "suid" -> flags.remove("nosuid");
+                    case "nosuid" -> flags.add("nosuid");
+                    case "dev" -> flags.remove("nodev");
+                    case "nodev" -> flags.add("nodev");
+                    default -> { }
+                }
+            }
+            return String.join(",", flags);
+        }
+
+        /** The file-system options (size, mode, uid, gid, ...), the flags taken out. */
+        String data() {
+            List<String> data = new ArrayList<>();
+            for (String option : options.split(",")) {
+                String o = option.trim();
+                if (!o.isEmpty() && !Set.of("ro", "rw", "exec", "noexec", "suid", "nosuid", "dev", "nodev").contains(o)) {
+                    data.add(o);
+                }
+            }
+            return String.join(",", data);
+        }
+    }
+
+    public RuntimeSpec {
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        String where = "runtime spec for " + stateDirectory + ": ";
+        layers = List.copyOf(layers);
+        upperDirectory = Objects.requireNonNull(upperDirectory, "upperDirectory");
+        workDirectory = Objects.requireNonNull(workDirectory, "workDirectory");
+        rootfs = Objects.requireNonNull(rootfs, "rootfs");
+        args = List.copyOf(args);
+        env = List.copyOf(env);
+        Objects.requireNonNull(workingDirectory, "workingDirectory");
+        additionalGids = List.copyOf(additionalGids);
+        Objects.requireNonNull(hostname, "hostname");
+        Objects.requireNonNull(network, "network");
+        mounts = List.copyOf(mounts);
+        capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
+        maskedPaths = List.copyOf(maskedPaths);
+        readonlyPaths = List.copyOf(readonlyPaths);
+        Objects.requireNonNull(stdoutLog, "stdoutLog");
+        Objects.requireNonNull(stderrLog, "stderrLog");
+        Objects.requireNonNull(limits, "limits");
+
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException(where + "no image layer given; a root file system needs at least one");
+        }
+        for (Path layer : layers) {
+            requireOverlaySafe(where, "layer directory", layer);
+        }
+        requireOverlaySafe(where, "upper directory", upperDirectory);
+        requireOverlaySafe(where, "work directory", workDirectory);
+        requireAbsolute(where, "root file system mount point", rootfs);
+        requireAbsolute(where, "state directory", stateDirectory);
+        int overlayOptions = overlayOptions(layers, upperDirectory, workDirectory).getBytes(StandardCharsets.UTF_8).length;
+        if (overlayOptions > MAX_OVERLAY_OPTIONS) {
+            throw new IllegalArgumentException(where + layers.size() + " layers need " + overlayOptions
+                    + " bytes of overlayfs options, the kernel takes " + MAX_OVERLAY_OPTIONS
+                    + "; keep layer directories on shorter paths or squash the image");
+        }
+        if (args.isEmpty() || args.get(0).isEmpty()) {
+            throw new IllegalArgumentException(where + "no command given: the image has neither Entrypoint nor Cmd "
+                    + "and the request named none");
+        }
+        for (String entry : env) {
+            if (entry.indexOf('=') <= 0) {
+                throw new IllegalArgumentException(where + "environment entry \"" + entry + "\" is not KEY=value");
+            }
+        }
+        requireContainerPath(where, "working directory", workingDirectory);
+        requireId(where, "uid", uid);
+        requireId(where, "gid", gid);
+        for (int additional : additionalGids) {
+            requireId(where, "supplementary gid", additional);
+        }
+        if (!HOSTNAME.matcher(hostname).matches()) {
+            throw new IllegalArgumentException(where + "hostname \"" + hostname
+                    + "\" is not 1 to 64 letters, digits, '.' and '-' starting with a letter or digit");
+        }
+        Set<String> targets = new LinkedHashSet<>();
+        for (Mount mount : mounts) {
+            requireContainerPath(where, "mount target", mount.target());
+            if (mount.target().equals("/") || mount.target().equals("/proc") || mount.target().startsWith("/proc/")) {
+                throw new IllegalArgumentException(where + "mount target \"" + mount.target()
+                        + "\" is not allowed: nothing may be mounted over / or /proc");
+            }
+            if (!targets.add(mount.target())) {
+                throw new IllegalArgumentException(where + "mount target \"" + mount.target() + "\" is used twice");
+            }
+            if (mount instanceof Bind bind) {
+                requireAbsolute(where, "bind mount source", bind.source());
+            }
+        }
+        if (shmSizeBytes <= 0) {
+            throw new IllegalArgumentException(where + "shm size " + shmSizeBytes + " is not positive");
+        }
+        for (String path : maskedPaths) {
+            requireContainerPath(where, "masked path", path);
+        }
+        for (String path : readonlyPaths) {
+            requireContainerPath(where, "read-only path", path);
+        }
+    }
+
+    static String overlayOptions(List<Path> layers, Path upper, Path work) {
+        StringBuilder options = new StringBuilder("lowerdir=");
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            options.append(layers.get(i)).append(i > 0 ? ":" : "");
+        }
+        return options.append(",upperdir=").append(upper).append(",workdir=").append(work).toString();
+    }
+
+    private static void requireAbsolute(String where, String what, Path path) {
+        Objects.requireNonNull(path, what);
+        if (!path.isAbsolute()) {
+            throw new IllegalArgumentException(where + what + " " + path + " is not an absolute path");
+        }
+        if (path.toString().indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(where + what + " contains a NUL character");
+        }
+    }
+
+    private static void requireOverlaySafe(String where, String what, Path path) {
+        requireAbsolute(where, what, path);
+        String text = path.toString();
+        if (text.contains(",") || text.contains(":") || text.contains("\\")) {
+            throw new IllegalArgumentException(where + what + " " + path
+                    + " contains ',', ':' or '\\', which overlayfs options cannot carry");
+        }
+    }
+
+    private static void requireContainerPath(String where, String what, String path) {
+        Objects.requireNonNull(path, what);
+        if (!path.startsWith("/") || path.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(where + what + " \"" + path + "\" is not an absolute path");
+        }
+        for (String part : path.split("/")) {
+            if (part.equals(".") || part.equals("..")) {
+                throw new IllegalArgumentException(where + what + " \"" + path + "\" contains . or ..; give it normalised");
+            }
+        }
+    }
+
+    private static void requireId(String where, String what, long id) {
+        if (id < 0 || id > MAX_ID) {
+            throw new IllegalArgumentException(where + what + " " + id + " is outside 0.." + MAX_ID);
+        }
+    }
+
+    /**
+     * A builder with Docker's defaults: upper, work and rootfs directories and the logs inside the
+     * state directory, root user, working directory {@code /}, own network namespace with loopback,
+     * default masked and read-only paths, Docker's capabilities, 64 MiB {@code /dev/shm}, no_new_privs.
+     */
+    public static Builder builder(Path stateDirectory, List<Path> layers, List<String> args) {
+        return new Builder(stateDirectory, layers, args);
+    }
+
+    /** Builds a {@link RuntimeSpec}; see {@link RuntimeSpec#builder}. */
+    public static final class Builder {
+        private final Path stateDirectory;
+        private final List<Path> layers;
+        private final List<String> args;
+        private Path upperDirectory;
+        private Path workDirectory;
+        private Path rootfs;
+        private List<String> env = List.of();
+        private String workingDirectory = "/";
+        private int uid;
+        private int gid;
+        private List<Integer> additionalGids = List.of();
+        private String hostname;
+        private NetworkMode network = NetworkMode.NONE_LOOPBACK;
+        private final List<Mount> mounts = new ArrayList<>();
+        private long shmSizeBytes = DEFAULT_SHM_SIZE;
+        private boolean readonlyRootfs;
+        private boolean noNewPrivileges = true;
+        private Set<Capability> capabilities = Capability.dockerDefaults();
+        private List<String> maskedPaths = DEFAULT_MASKED_PATHS;
+        private List<String> readonlyPaths = DEFAULT_READONLY_PATHS;
+        private Path stdoutLog;
+        private Path stderrLog;
+        private Path hostsFile;
+        private Path hostnameFile;
+        private Path resolvConfFile;
+        private ResourceLimits limits = ResourceLimits.NONE;
+
+        private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
+            this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
+            this.layers = List.copyOf(layers);
+            this.args = List.copyOf(args);
+        }
+
+        public Builder upperDirectory(Path directory) {
+            this.upperDirectory = directory;
+            return this;
+        }
+
+        public Builder workDirectory(Path directory) {
+            this.workDirectory = directory;
+            return this;
+        }
+
+        public Builder rootfs(Path mountPoint) {
+            this.rootfs = mountPoint;
+            return this;
+        }
+
+        public Builder env(List<String> entries) {
+            this.env = List.copyOf(entries);
+            return this;
+        }
+
+        public Builder workingDirectory(String directory) {
+            this.workingDirectory = directory;
+            return this;
+        }
+
+        public Builder user(int uid, int gid, List<Integer> additionalGids) {
+            this.uid = uid;
+            this.gid = gid;
+            this.additionalGids = List.copyOf(additionalGids);
+            return this;
+        }
+
+        public Builder hostname(String name) {
+            this.hostname = name;
+            return this;
+        }
+
+        public Builder network(NetworkMode mode) {
+            this.network = mode;
+            return this;
+        }
+
+        public Builder mount(Mount mount) {
+            this.mounts.add(Objects.requireNonNull(mount, "mount"));
+            return this;
+        }
+
+        public Builder shmSize(long bytes) {
+            this.shmSizeBytes = bytes;
+            return this;
+        }
+
+        public Builder readonlyRootfs(boolean readonly) {
+            this.readonlyRootfs = readonly;
+            return this;
+        }
+
+        public Builder noNewPrivileges(boolean enabled) {
+            this.noNewPrivileges = enabled;
+            return this;
+        }
+
+        public Builder capabilities(Set<Capability> set) {
+            this.capabilities = Set.copyOf(set);
+            return this;
+        }
+
+        public Builder maskedPaths(List<String> paths) {
+            this.maskedPaths = List.copyOf(paths);
+            return this;
+        }
+
+        public Builder readonlyPaths(List<String> paths) {
+            this.readonlyPaths = List.copyOf(paths);
+            return this;
+        }
+
+        public Builder logs(Path stdout, Path stderr) {
+            this.stdoutLog = stdout;
+            this.stderrLog = stderr;
+            return this;
+        }
+
+        public Builder etcFiles(Path hosts, Path hostnameFile, Path resolvConf) {
+            this.hostsFile = hosts;
+            this.hostnameFile = hostnameFile;
+            this.resolvConfFile = resolvConf;
+            return this;
+        }
+
+        public Builder limits(ResourceLimits resourceLimits) {
+            this.limits = Objects.requireNonNull(resourceLimits, "limits");
+            return this;
+        }
+
+        public RuntimeSpec build() {
+            String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
+            String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
+                    ? (name.length() > 12 ? name.substring(0, 12) : name) : "container";
+            return new RuntimeSpec(stateDirectory, layers,
+                    upperDirectory != null ? upperDirectory : stateDirectory.resolve("upper"),
+                    workDirectory != null ? workDirectory : stateDirectory.resolve("work"),
+                    rootfs != null ? rootfs : stateDirectory.resolve("rootfs"),
+                    args, env, workingDirectory, uid, gid, additionalGids,
+                    hostname != null ? hostname : defaultHostname,
+                    network, mounts, shmSizeBytes, readonlyRootfs, noNewPrivileges, capabilities,
+                    maskedPaths, readonlyPaths,
+                    stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
+                    stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
+                    hostsFile, hostnameFile, resolvConfFile, limits);
+        }
+    }
+
+    /** The spec as the launcher reads it, with the cgroup directories the container is to join. */
+    byte[] encode(List<Path> cgroups) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Records.write(out, "version", "1");
+        Records.write(out, "state-dir", stateDirectory.toString());
+        for (Path layer : layers) {
+            Records.write(out, "layer", layer.toString());
+        }
+        Records.write(out, "upper", upperDirectory.toString());
+        Records.write(out, "work", workDirectory.toString());
+        Records.write(out, "rootfs", rootfs.toString());
+        for (String arg : args) {
+            Records.write(out, "arg", arg);
+        }
+        for (String entry : env) {
+            Records.write(out, "env", entry);
+        }
+        Records.write(out, "cwd", workingDirectory);
+        Records.write(out, "user", Integer.toString(uid), Integer.toString(gid));
+        for (int additional : additionalGids) {
+            Records.write(out, "group", Integer.toString(additional));
+        }
+        Records.write(out, "hostname", hostname);
+        Records.write(out, "network", network == NetworkMode.HOST ? "host" : "none");
+        etc(out, hostsFile, "/etc/hosts");
+        etc(out, hostnameFile, "/etc/hostname");
+        etc(out, resolvConfFile, "/etc/resolv.conf");
+        for (Mount mount : mounts) {
+            if (mount instanceof Bind bind) {
+                Records.write(out, "bind", bind.source().toString(), bind.target(), bind.readOnly() ? "ro" : "rw");
+            } else if (mount instanceof Tmpfs tmpfs) {
+                Records.write(out, "tmpfs", tmpfs.target(), tmpfs.flags(), tmpfs.data());
+            }
+        }
+        Records.write(out, "shm-size", Long.toString(shmSizeBytes));
+        Records.write(out, "readonly-rootfs", readonlyRootfs ? "1" : "0");
+        Records.write(out, "no-new-privileges", noNewPrivileges ? "1" : "0");
+        for (Capability capability : capabilities) {
+            Records.write(out, "cap", Integer.toString(capability.number()));
+        }
+        for (String path : maskedPaths) {
+            Records.write(out, "masked", path);
+        }
+        for (String path : readonlyPaths) {
+            Records.write(out, "readonly", path);
+        }
+        for (Path cgroup : cgroups) {
+            Records.write(out, "cgroup", cgroup.toString());
+        }
+        Records.write(out, "stdout", stdoutLog.toString());
+        Records.write(out, "stderr", stderrLog.toString());
+        Records.write(out, "end");
+        return out.toByteArray();
+    }
+
+    private static void etc(java.io.ByteArrayOutputStream out, Path source, String target) {
+        if (source != null) {
+            Records.write(out, "etc", source.toAbsolutePath().toString(), target);
+        }
+    }
+
+    /** The PATH the launcher looks commands up in: the container's, else Docker's default. */
+    String path() {
+        for (String entry : env) {
+            if (entry.startsWith("PATH=")) {
+                return entry.substring(5);
+            }
+        }
+        return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    }
+}
