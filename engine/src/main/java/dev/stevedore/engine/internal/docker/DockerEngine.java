@@ -4,11 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.RegistryException;
@@ -17,11 +24,13 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -47,12 +56,14 @@ public final class DockerEngine implements ContainerEngine {
     private final EngineSettings settings;
     private final DockerCredentials credentials;
     private final UUID session = UUID.randomUUID();
+    private final DockerContainers containers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DockerEngine(DockerApi api, EngineSettings settings) {
         this.api = api;
         this.settings = settings;
         this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
+        this.containers = new DockerContainers(api, session);
     }
 
     /**
@@ -249,9 +260,85 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public ContainerInfo createContainer(ContainerSpec spec) {
+        checkOpen();
+        return containers.create(spec);
+    }
+
+    @Override
+    public void startContainer(String container) {
+        checkOpen();
+        containers.start(container);
+    }
+
+    @Override
+    public ContainerInfo inspectContainer(String container) {
+        checkOpen();
+        return containers.inspect(container);
+    }
+
+    @Override
+    public List<ContainerInfo> containers(boolean all, Map<String, String> labels) {
+        checkOpen();
+        return containers.list(all, labels);
+    }
+
+    @Override
+    public ContainerState waitContainer(String container, Duration timeout) {
+        checkOpen();
+        return containers.await(container, timeout);
+    }
+
+    @Override
+    public void stopContainer(String container, Duration grace) {
+        checkOpen();
+        containers.stop(container, grace);
+    }
+
+    @Override
+    public void killContainer(String container, String signal) {
+        checkOpen();
+        containers.kill(container, signal);
+    }
+
+    @Override
+    public void removeContainer(String container, boolean force) {
+        checkOpen();
+        containers.remove(container, force);
+    }
+
+    @Override
+    public ContainerLogs logs(String container, LogOptions options) {
+        checkOpen();
+        return containers.logs(container, options);
+    }
+
+    @Override
+    public ExecResult exec(String container, ExecSpec spec) {
+        checkOpen();
+        return containers.exec(container, spec);
+    }
+
+    @Override
+    public void copyToContainer(String container, String directory, InputStream tar) {
+        checkOpen();
+        containers.copyTo(container, directory, tar);
+    }
+
+    @Override
+    public InputStream copyFromContainer(String container, String path) {
+        checkOpen();
+        return containers.copyFrom(container, path);
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            api.close();
+            try {
+                containers.close();
+            } finally {
+                api.close();
+            }
         }
     }
 
