@@ -81,8 +81,11 @@ public record DockerEndpoint(Kind kind, String address, Path tlsDirectory, Strin
                 return new DockerEndpoint(Kind.TCP, uri.getHost() + ":" + port, tlsDirectory, source);
             }
             case "npipe" -> throw new ContainerEngineException("Docker host \"" + value + "\" (from " + source
-                    + ") is a Windows named pipe, which exists only on Windows; on "
-                    + System.getProperty("os.name") + " use unix:///path/to/docker.sock or tcp://host:port");
+                    + ") is a Windows named pipe, " + (System.getProperty("os.name").startsWith("Windows")
+                            ? "which Stevedore does not speak yet; expose the daemon on tcp://localhost:2375 (Docker Desktop:"
+                                    + " Settings, General) and set DOCKER_HOST to it"
+                            : "which exists only on Windows; on " + System.getProperty("os.name")
+                                    + " use unix:///path/to/docker.sock or tcp://host:port"));
             case "ssh" -> throw new ContainerEngineException("Docker host \"" + value + "\" (from " + source
                     + ") uses ssh://, which Stevedore does not speak; forward the remote socket instead"
                     + " (ssh -L /tmp/docker.sock:/var/run/docker.sock host) and set DOCKER_HOST=unix:///tmp/docker.sock");
