@@ -144,4 +144,16 @@ public interface ContainerEngine extends AutoCloseable {
     static ContainerEngine embedded(EngineSettings settings) {
         return dev.stevedore.engine.internal.embedded.EmbeddedEngine.open(settings);
     }
+
+    /**
+     * A client of the Docker Engine API endpoint this process is configured for: {@code DOCKER_HOST} (with
+     * {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH}), else the current docker context, else the
+     * first of the well-known Docker and Podman sockets that answers. Registry credentials come from
+     * {@code settings}' docker config directory; the state directory is not used.
+     *
+     * @throws ContainerEngineException listing every endpoint tried when none answers with API 1.40 or newer
+     */
+    static ContainerEngine docker(EngineSettings settings) {
+        return dev.stevedore.engine.internal.docker.DockerEngine.open(settings);
+    }
 }

@@ -1,0 +1,355 @@
+package dev.stevedore.engine.internal.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageNotFoundException;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.PullOptions;
+import dev.stevedore.engine.PullProgress;
+import dev.stevedore.engine.RegistryException;
+import dev.stevedore.engine.internal.registry.DockerCredentials;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link ContainerEngine} that drives a Docker Engine API endpoint — dockerd, Podman's Docker-compatible
+ * socket, a remote daemon — instead of running containers itself.
+ *
+ * <p>Opening it finds the endpoint ({@link DockerDiscovery}) and agrees on an API version
+ * ({@link DockerConnector}); both fail with messages that say what was tried. Registry credentials come
+ * from the same {@code config.json} the embedded engine reads and travel to the daemon in
+ * {@code X-Registry-Auth}. Pulls use the daemon's native platform unless the options name one.
+ *
+ * <p>Thread-safe. Where the daemon's view of an image differs from the embedded store's, see
+ * {@link ImageMapper}.
+ */
+public final class DockerEngine implements ContainerEngine {
+    /** How long a pull or load may go without a byte from the daemon (a big layer being unpacked). */
+    static final Duration STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+    private final DockerApi api;
+    private final EngineSettings settings;
+    private final DockerCredentials credentials;
+    private final UUID session = UUID.randomUUID();
+    private final DockerContainers containers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private DockerEngine(DockerApi api, EngineSettings settings) {
+        this.api = api;
+        this.settings = settings;
+        this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
+        this.containers = new DockerContainers(api, session);
+    }
+
+    /**
+     * An engine on the daemon this process is configured for: {@code DOCKER_HOST}, else the current docker
+     * context, else the first well-known socket that answers.
+     *
+     * @throws ContainerEngineException listing what was tried when no usable daemon answers
+     */
+    public static DockerEngine open(EngineSettings settings) {
+        return open(DockerDiscovery.candidates(settings.dockerConfigDirectory()), settings);
+    }
+
+    /** An engine on exactly {@code endpoint}. */
+    public static DockerEngine open(DockerEndpoint endpoint, EngineSettings settings) {
+        return open(new DockerDiscovery.Candidates(List.of(endpoint), true), settings);
+    }
+
+    static DockerEngine open(DockerDiscovery.Candidates candidates, EngineSettings settings) {
+        return new DockerEngine(DockerConnector.connect(candidates), settings);
+    }
+
+    /** The endpoint this engine talks to. */
+    public DockerEndpoint endpoint() {
+        return api.endpoint();
+    }
+
+    /** The API version agreed with the daemon. */
+    public ApiVersion apiVersion() {
+        return api.version();
+    }
+
+    /** The daemon's {@code Server} header ({@code Docker/20.10.24+dfsg1 (linux)}), or empty. */
+    public String server() {
+        return api.server();
+    }
+
+    /** The API calls underneath, for the operations built on this engine. */
+    DockerApi api() {
+        return api;
+    }
+
+    /** This engine's session id, the value of the {@link Labels#SESSION} label on what it creates. */
+    public UUID session() {
+        return session;
+    }
+
+    @Override
+    public Image pull(ImageReference reference, PullOptions options) {
+        checkOpen();
+        PullStream stream = new PullStream(reference, options.listener(), api.endpoint().uri());
+        DockerApi.Call call = api.call("POST", "/images/create")
+                .query("fromImage", reference.name())
+                .query("tag", reference.digest() != null ? reference.digest() : reference.tag())
+                .query("platform", options.platform() == null ? null : options.platform().toString())
+                .header(RegistryAuthHeader.NAME, RegistryAuthHeader.forImage(credentials, reference).orElse(null))
+                .readTimeout(STREAM_IDLE_TIMEOUT);
+        try (Response response = open(call, reference); ResponseBody body = response.body()) {
+            if (body != null) {
+                stream.read(body.byteStream());
+            }
+        } catch (IOException e) {
+            throw new RegistryException("Pull of " + reference + " through the Docker daemon at " + api.endpoint().uri()
+                    + " failed: the progress stream broke off (" + DockerConnector.reason(e) + "); check that the daemon"
+                    + " is still running and try again", reference.apiHost(), reference, 0, e);
+        }
+        if (reference.digest() != null && reference.tag() != null) {
+            // pulled by digest; file it under the tag as well, as the embedded engine does
+            api.call("POST", "/images/" + lookupName(reference) + "/tag")
+                    .query("repo", reference.name()).query("tag", reference.tag()).discard();
+        }
+        Image image = image(reference).orElseThrow(() -> new ContainerEngineException("Pull of " + reference
+                + " through the Docker daemon at " + api.endpoint().uri() + " ended with \"" + stream.lastStatus()
+                + "\", but the daemon then had no such image; check the daemon's log"));
+        String manifest = stream.manifestDigest() != null ? stream.manifestDigest() : image.manifestDigest();
+        try {
+            options.listener().onProgress(new PullProgress(reference, manifest, PullProgress.Phase.COMPLETE, 0, 0));
+        } catch (RuntimeException listenerFailure) {
+            // a listener must not throw; one that does must not fail a pull that worked
+        }
+        return image;
+    }
+
+    private Response open(DockerApi.Call call, ImageReference reference) {
+        try {
+            return call.open();
+        } catch (DockerApiException e) {
+            throw PullStream.failure(reference, e.daemonMessage(), e.status(), api.endpoint().uri());
+        }
+    }
+
+    @Override
+    public Optional<Image> image(ImageReference reference) {
+        checkOpen();
+        return inspect(lookupName(reference), reference);
+    }
+
+    private Optional<Image> inspect(String name, ImageReference asked) {
+        try {
+            JsonNode json = api.call("GET", "/images/" + name + "/json").json();
+            return Optional.ofNullable(json).map(j -> ImageMapper.image(j, asked));
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<Image> images() {
+        checkOpen();
+        JsonNode list = api.call("GET", "/images/json").json();
+        List<Image> images = new ArrayList<>();
+        if (list != null) {
+            for (JsonNode summary : list) {
+                // the list holds summaries only; the config needs one inspect per image
+                inspect(summary.path("Id").asText(), null).ifPresent(images::add);
+            }
+        }
+        return images;
+    }
+
+    @Override
+    public void removeImage(ImageReference reference) {
+        checkOpen();
+        try {
+            api.call("DELETE", "/images/" + lookupName(reference)).discard();
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ImageNotFoundException("Removing image " + reference + " from the Docker daemon at "
+                        + api.endpoint().uri() + " failed: there is no such local image (" + e.daemonMessage()
+                        + "); list the images with 'docker images'", reference.registry(), reference, 0);
+            }
+            if (e.status() == 409) {
+                throw new ContainerEngineException("Removing image " + reference + " from the Docker daemon at "
+                        + api.endpoint().uri() + " failed: " + e.daemonMessage()
+                        + "; remove the containers that use it first", e);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<Image> load(Path archive) {
+        checkOpen();
+        DockerApi.Call call = api.call("POST", "/images/load").query("quiet", "1")
+                .body(LoadArchive.body(archive, settings.platform()))
+                .readTimeout(STREAM_IDLE_TIMEOUT);
+        Set<String> loaded = new LinkedHashSet<>();
+        String where = "Loading images from " + archive + " into the Docker daemon at " + api.endpoint().uri() + " failed: ";
+        try (Response response = call.open(); ResponseBody body = response.body();
+             MappingIterator<JsonNode> events = DockerApi.MAPPER.readerFor(JsonNode.class).readValues(body.byteStream())) {
+            while (events.hasNextValue()) {
+                JsonNode event = events.nextValue();
+                if (event.hasNonNull("errorDetail") || event.hasNonNull("error")) {
+                    String message = event.path("errorDetail").path("message").asText(event.path("error").asText(""));
+                    throw new ContainerEngineException(where + message + ociHint(message));
+                }
+                String line = event.path("stream").asText("").strip();
+                if (line.startsWith("Loaded image ID: ")) {
+                    loaded.add(line.substring("Loaded image ID: ".length()).strip());
+                } else if (line.startsWith("Loaded image: ")) {
+                    loaded.add(line.substring("Loaded image: ".length()).strip());
+                }
+            }
+        } catch (DockerApiException e) {
+            throw new ContainerEngineException(where + e.daemonMessage() + ociHint(e.daemonMessage()), e);
+        } catch (IOException e) {
+            throw new ContainerEngineException(where + DockerConnector.reason(e) + "; check that the daemon is still running", e);
+        }
+        List<Image> images = new ArrayList<>();
+        for (String name : loaded) {
+            ImageReference asked = name.startsWith("sha256:") ? null : parseOrNull(name);
+            inspect(name, asked).filter(i -> images.stream().noneMatch(seen -> seen.id().equals(i.id()))).ifPresent(images::add);
+        }
+        return images;
+    }
+
+    private static String ociHint(String daemonMessage) {
+        return daemonMessage.contains("manifest.json") ? "; is the archive a docker save archive or an OCI layout?" : "";
+    }
+
+    private static ImageReference parseOrNull(String name) {
+        try {
+            return ImageReference.parse(name);
+        } catch (InvalidImageReferenceException e) {
+            return null;
+        }
+    }
+
+    /** The name the daemon files a reference under: by digest when there is one, else by tag. */
+    static String lookupName(ImageReference reference) {
+        return reference.digest() != null ? reference.name() + "@" + reference.digest() : reference.name() + ":" + reference.tag();
+    }
+
+    @Override
+    public ContainerInfo createContainer(ContainerSpec spec) {
+        checkOpen();
+        return containers.create(spec);
+    }
+
+    @Override
+    public void startContainer(String container) {
+        checkOpen();
+        containers.start(container);
+    }
+
+    @Override
+    public ContainerInfo inspectContainer(String container) {
+        checkOpen();
+        return containers.inspect(container);
+    }
+
+    @Override
+    public List<ContainerInfo> containers(boolean all, Map<String, String> labels) {
+        checkOpen();
+        return containers.list(all, labels);
+    }
+
+    @Override
+    public ContainerState waitContainer(String container, Duration timeout) {
+        checkOpen();
+        return containers.await(container, timeout);
+    }
+
+    @Override
+    public void stopContainer(String container, Duration grace) {
+        checkOpen();
+        containers.stop(container, grace);
+    }
+
+    @Override
+    public void killContainer(String container, String signal) {
+        checkOpen();
+        containers.kill(container, signal);
+    }
+
+    @Override
+    public void removeContainer(String container, boolean force) {
+        checkOpen();
+        containers.remove(container, force);
+    }
+
+    @Override
+    public ContainerLogs logs(String container, LogOptions options) {
+        checkOpen();
+        return containers.logs(container, options);
+    }
+
+    @Override
+    public ExecResult exec(String container, ExecSpec spec) {
+        checkOpen();
+        return containers.exec(container, spec);
+    }
+
+    @Override
+    public void copyToContainer(String container, String directory, InputStream tar) {
+        checkOpen();
+        containers.copyTo(container, directory, tar);
+    }
+
+    @Override
+    public InputStream copyFromContainer(String container, String path) {
+        checkOpen();
+        return containers.copyFrom(container, path);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                containers.close();
+            } finally {
+                api.close();
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("this Docker engine (" + api.endpoint().uri() + ") is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DockerEngine[" + api.endpoint().uri() + ", API " + api.version() + "]";
+    }
+}
