@@ -394,6 +394,36 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.NetworkInfo createNetwork(dev.stevedore.engine.NetworkSpec spec) {
+        throw new UnsupportedOperationException("networks are not modelled by this fake");
+    }
+
+    @Override
+    public dev.stevedore.engine.NetworkInfo inspectNetwork(String network) {
+        throw new UnsupportedOperationException("networks are not modelled by this fake");
+    }
+
+    @Override
+    public List<dev.stevedore.engine.NetworkInfo> networks() {
+        throw new UnsupportedOperationException("networks are not modelled by this fake");
+    }
+
+    @Override
+    public void removeNetwork(String network) {
+        throw new UnsupportedOperationException("networks are not modelled by this fake");
+    }
+
+    @Override
+    public void connectNetwork(String network, String container, List<String> aliases) {
+        throw new UnsupportedOperationException("networks are not modelled by this fake");
+    }
+
+    @Override
+    public void disconnectNetwork(String network, String container) {
+        throw new UnsupportedOperationException("networks are not modelled by this fake");
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

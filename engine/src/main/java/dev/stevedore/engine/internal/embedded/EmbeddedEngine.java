@@ -8,6 +8,8 @@ import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.NetworkInfo;
+import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
@@ -36,11 +38,13 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final EngineSettings settings;
     private final ImageService images;
     private final ContainerService containers;
+    private final NetworkService networks;
 
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
         this.images = images;
         this.containers = new ContainerService(settings, images);
+        this.networks = new NetworkService(settings);
     }
 
     /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
@@ -157,6 +161,36 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public InputStream copyFromContainer(String container, String path) {
         return containers.copyFrom(container, path);
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec) {
+        return networks.create(spec);
+    }
+
+    @Override
+    public NetworkInfo inspectNetwork(String network) {
+        return networks.inspect(network);
+    }
+
+    @Override
+    public List<NetworkInfo> networks() {
+        return networks.list();
+    }
+
+    @Override
+    public void removeNetwork(String network) {
+        networks.remove(network);
+    }
+
+    @Override
+    public void connectNetwork(String network, String container, List<String> aliases) {
+        networks.connect(network, container, aliases);
+    }
+
+    @Override
+    public void disconnectNetwork(String network, String container) {
+        networks.disconnect(network, container);
     }
 
     @Override
