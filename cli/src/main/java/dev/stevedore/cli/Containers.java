@@ -57,38 +57,15 @@ final class Containers {
         return state.status().name().toLowerCase(Locale.ROOT);
     }
 
-    /** The command line in double quotes, shortened to {@link #COMMAND_WIDTH} characters unless {@code full}. */
+    /** The command line in double quotes (escaped as a JSON string), shortened to {@link #COMMAND_WIDTH} characters unless {@code full}. */
     static String command(List<String> command, boolean full) {
         String line = String.join(" ", command);
-        return quote(full ? line : ellipsis(line, COMMAND_WIDTH));
+        return Json.quoted(full ? line : ellipsis(line, COMMAND_WIDTH));
     }
 
     /** {@code text} cut to {@code width} characters, the last of them an ellipsis, when it is longer. */
     static String ellipsis(String text, int width) {
         return text.length() <= width ? text : text.substring(0, width - 1) + "…";
-    }
-
-    /** {@code text} in double quotes with quotes, backslashes and control characters escaped. */
-    static String quote(String text) {
-        StringBuilder quoted = new StringBuilder("\"");
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                case '\t' -> quoted.append("\\t");
-                case '\r' -> quoted.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        quoted.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
     }
 
     /** {@code 127.0.0.1:49153->80/tcp, 5432/tcp}: bound ports with their host address, unbound ones alone. */

@@ -27,7 +27,7 @@ final class ExecCommand extends EngineCommand {
     @Mixin
     HelpOption help;
 
-    @Option(names = {"-i", "--interactive"}, description = "Feed standard input to the command.")
+    @Option(names = {"-i", "--interactive"}, description = "Feed standard input to the command (read to its end first).")
     boolean interactive;
 
     @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User to run as: name, uid, name:group or uid:gid.")

@@ -79,6 +79,13 @@ final class Json {
         }
     }
 
+    /** {@code value} as a JSON string: in double quotes, with quotes, backslashes and control characters escaped. */
+    static String quoted(String value) {
+        StringBuilder json = new StringBuilder();
+        string(json, value);
+        return json.toString();
+    }
+
     private static void string(StringBuilder json, String value) {
         json.append('"');
         for (int i = 0; i < value.length(); i++) {
