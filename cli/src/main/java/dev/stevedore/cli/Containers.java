@@ -44,7 +44,7 @@ final class Containers {
     static String status(ContainerState state, Instant now) {
         return switch (state.status()) {
             case CREATED -> "Created";
-            case RUNNING -> "Up " + (state.startedAt() == null ? "" : Durations.human(Duration.between(state.startedAt(), now)));
+            case RUNNING -> "Up" + (state.startedAt() == null ? "" : " " + Durations.human(Duration.between(state.startedAt(), now)));
             case EXITED -> "Exited (" + state.exitCode() + ")"
                     + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
             case REMOVING -> "Removal In Progress";

@@ -115,6 +115,13 @@ final class RunCommand extends EngineCommand {
     @Option(names = "--stop-timeout", paramLabel = "SECONDS", description = "Seconds to wait after the stop signal before killing (default 10).")
     Integer stopTimeout;
 
+    // Docker users type -it out of habit: say what is missing instead of "Unknown option: '-it'".
+    @Option(names = {"-i", "--interactive"}, hidden = true)
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, hidden = true)
+    boolean tty;
+
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to run, e.g. busybox or postgres:15.")
     String image;
 
@@ -127,6 +134,10 @@ final class RunCommand extends EngineCommand {
 
     @Override
     void validate() {
+        if (interactive || tty) {
+            throw usageError((tty ? "-t" : "-i") + ": run has no terminal or standard input for the container yet —"
+                    + " run without -i/-t (output is streamed all the same), or feed input with 'stevedore exec -i'");
+        }
         reference = reference(image);
         pullPolicy = switch (pull) {
             case "missing" -> PullPolicy.MISSING;
@@ -138,7 +149,7 @@ final class RunCommand extends EngineCommand {
     }
 
     /** The container to create, as the options describe it; usage errors for malformed values. */
-    ContainerSpec spec(UnaryOperator<String> environment) {
+    private ContainerSpec spec(UnaryOperator<String> environment) {
         ContainerSpec.Builder builder = ContainerSpec.builder(image);
         if (name != null && !NAME.matcher(name).matches()) {
             throw usageError("--name '" + name + "' is not a valid name: use letters, digits and _ . - (not first)");

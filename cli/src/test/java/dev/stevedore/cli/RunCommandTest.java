@@ -115,7 +115,7 @@ class RunCommandTest {
                 List.of("-p", "http"), List.of("-v", "/a:/b:rx"), List.of("-v", "a"), List.of("--tmpfs", "run"),
                 List.of("-m", "lots"), List.of("--shm-size", "-1"), List.of("--cpus", "0"), List.of("--pull", "sometimes"),
                 List.of("--name", "-bad"), List.of("-e", "=x"), List.of("-l", "=x"), List.of("--stop-timeout", "-5"),
-                List.of("--expose", "80-90"));
+                List.of("--expose", "80-90"), List.of("-it"), List.of("-t"));
         for (List<String> options : commands) {
             String[] args = new java.util.ArrayList<String>() {{
                 add("run");
@@ -130,6 +130,14 @@ class RunCommandTest {
         }
         assertThat(engine.created).isEmpty();
         assertThat(cli.opened).isEmpty();
+    }
+
+    @Test
+    void terminalOptionsSayWhatIsMissing() {
+        CliRunner.Result result = cli.run("run", "-it", BUSYBOX, "sh");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("stevedore: -t: run has no terminal or standard input for the container yet");
     }
 
     @Test
