@@ -155,12 +155,17 @@ static int read_spec(struct reader *r, struct exec_spec *s, char *err, size_t er
     return 0;
 }
 
-static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int go, int in, int out, int err,
-                            pid_t parent) {
+/* The parent lives outside the container's pid namespace, where getppid() reads 0; once it is gone the
+ * child is handed to the container's init and reads 1. */
+static int parent_alive(void) {
+    return getppid() == 0;
+}
+
+static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int go, int in, int out, int err) {
     set_report_fd(sync);
     reset_signals();
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (getppid() != parent) {
+    if (!parent_alive()) {
         _exit(125);
     }
     if (setsid() < 0) {
@@ -211,7 +216,7 @@ static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int 
     }
     drop_privileges(&id, s->caps, s->no_new_privs);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    if (getppid() != parent) {
+    if (!parent_alive()) {
         _exit(125);
     }
     close_fds_on_exec();
@@ -281,7 +286,6 @@ int exec_main(void) {
         send_error("create the exec's signalfd", errno, strerror(errno), "");
         return 2;
     }
-    pid_t parent = getpid();
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -296,7 +300,7 @@ int exec_main(void) {
         if (inp[1] >= 0) {
             close(inp[1]);
         }
-        child(&s, pidfd, sync[1], go[0], s.with_stdin ? inp[0] : devnull, outp[1], errp[1], parent);
+        child(&s, pidfd, sync[1], go[0], s.with_stdin ? inp[0] : devnull, outp[1], errp[1]);
     }
     close(sync[1]);
     close(go[0]);
