@@ -23,6 +23,11 @@ public record ExitStatus(int code, int signal, Instant finishedAt) {
         return new ExitStatus(128 + signal, signal, finishedAt);
     }
 
+    /** The end of a process whose supervisor was killed before it could tell: SIGKILL, now. */
+    public static ExitStatus killedUnknown() {
+        return killed(9, Instant.now());
+    }
+
     /** Whether a signal ended the process. */
     public boolean signaled() {
         return signal != 0;

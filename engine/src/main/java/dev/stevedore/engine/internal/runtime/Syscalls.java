@@ -117,15 +117,25 @@ public final class Syscalls {
         return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder()).getLong(0);
     }
 
-    /** {@code statx} of the file {@code fd} refers to (a symlink itself when opened with O_PATH|O_NOFOLLOW). */
-    public static Libc.Stat fstat(int fd) throws ErrnoException {
+    /** The device {@code fd}'s file lives on, as one number (major in the high half). */
+    public static long device(int fd) throws ErrnoException {
+        ByteBuffer b = statx(fd);
+        return ((long) b.getInt(136) << 32) | (b.getInt(140) & 0xffffffffL);
+    }
+
+    private static ByteBuffer statx(int fd) throws ErrnoException {
         byte[] buf = new byte[256];
         try {
             C.INSTANCE.statx(fd, new byte[] {0}, AT_EMPTY_PATH | Libc.AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf);
         } catch (LastErrorException e) {
             throw new ErrnoException("statx", "fd " + fd, e.getErrorCode());
         }
-        ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+        return ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+    }
+
+    /** {@code statx} of the file {@code fd} refers to (a symlink itself when opened with O_PATH|O_NOFOLLOW). */
+    public static Libc.Stat fstat(int fd) throws ErrnoException {
+        ByteBuffer b = statx(fd);
         return new Libc.Stat(b.getShort(28) & 0xffff, b.getInt(20), b.getInt(24), b.getLong(40), b.getInt(16),
                 b.getLong(32), b.getLong(112), b.getInt(120), b.getInt(128), b.getInt(132));
     }
