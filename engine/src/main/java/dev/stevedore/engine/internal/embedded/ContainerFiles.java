@@ -272,7 +272,12 @@ final class ContainerFiles {
             }
             current = next;
         }
-        return Syscalls.openat2(root, path, Libc.O_PATH | Libc.O_DIRECTORY, 0, RESOLVE);
+        try {
+            return Syscalls.openat2(root, path, Libc.O_PATH | Libc.O_DIRECTORY, 0, RESOLVE);
+        } catch (ErrnoException e) {
+            throw new IOException("cannot create the directory " + path + " in the container: a file or a dangling "
+                    + "symlink is in the way (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The member name's components below the destination; refuses one that climbs above it. */
@@ -329,8 +334,16 @@ final class ContainerFiles {
         } else {
             int slash = normalized.lastIndexOf('/');
             String base = normalized.substring(slash + 1);
-            int parent = Syscalls.openat2(root, slash == 0 ? "/" : normalized.substring(0, slash),
-                    Libc.O_PATH | Libc.O_DIRECTORY, 0, RESOLVE);
+            int parent;
+            try {
+                parent = Syscalls.openat2(root, slash == 0 ? "/" : normalized.substring(0, slash),
+                        Libc.O_PATH | Libc.O_DIRECTORY, 0, RESOLVE);
+            } catch (ErrnoException e) {
+                if (e.errno() == Libc.ENOENT || e.errno() == Libc.ENOTDIR) {
+                    throw new java.nio.file.NoSuchFileException(normalized);
+                }
+                throw e;
+            }
             try {
                 if (Libc.lstatat(parent, bytes(base)) == null) {
                     throw new java.nio.file.NoSuchFileException(normalized);
