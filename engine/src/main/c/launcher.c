@@ -78,6 +78,33 @@ static int join_cgroups(const struct spec *s, pid_t pid, const char **failed) {
     return 0;
 }
 
+/* How many processes the kernel killed for exceeding the memory limit (v2 memory.events, v1 memory.oom_control). */
+static long oom_kills(const struct spec *s) {
+    static const char *const files[] = {"memory.events", "memory.oom_control"};
+    for (size_t i = 0; i < s->ncgroups; i++) {
+        for (size_t f = 0; f < 2; f++) {
+            char path[4096], buf[1024];
+            snprintf(path, sizeof path, "%s/%s", s->cgroups[i], files[f]);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                continue;
+            }
+            ssize_t n = read(fd, buf, sizeof buf - 1);
+            close(fd);
+            if (n <= 0) {
+                continue;
+            }
+            buf[n] = '\0';
+            for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                if (!strncmp(line, "oom_kill ", 9)) {
+                    return strtol(line + 9, NULL, 10);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 /* Once pid 1 is reaped its namespace is empty, but the kernel may take a moment to release the cgroup. */
 static void remove_cgroups(const struct spec *s) {
     for (size_t i = 0; i < s->ncgroups; i++) {
@@ -356,15 +383,16 @@ static int supervise(void) {
         }
     }
     long long ms = (long long) finished.tv_sec * 1000 + finished.tv_nsec / 1000000;
-    char kind[8], num[16], at[24], file[128];
+    char kind[8], num[16], at[24], oom[8], file[160];
     int value = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
     snprintf(kind, sizeof kind, "%s", WIFSIGNALED(status) ? "signal" : "code");
     snprintf(num, sizeof num, "%d", value);
     snprintf(at, sizeof at, "%lld", ms);
-    snprintf(file, sizeof file, "%s %d\nfinished-at-ms %lld\n", kind, value, ms);
+    snprintf(oom, sizeof oom, "%d", oom_kills(&s) > 0);
+    snprintf(file, sizeof file, "%s %d\nfinished-at-ms %lld\noom-killed %s\n", kind, value, ms, oom);
     remove_cgroups(&s);
     write_state(s.state_dir, "exit", file);
-    const char *fields[] = {kind, num, at};
-    send("exit", 3, fields);
+    const char *fields[] = {kind, num, at, oom};
+    send("exit", 4, fields);
     return 0;
 }

@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.Mount;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,17 @@ class ContainerIsolationIT {
 
     private String output(String script) {
         return output(ContainerSpec.builder(busybox()), script);
+    }
+
+    @Test
+    void whatTheLauncherWouldRefuseIsRefusedAtCreate() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox())
+                        .hostname("no spaces allowed").build()))
+                .isInstanceOf(dev.stevedore.engine.ContainerEngineException.class)
+                .hasMessageContaining("hostname \"no spaces allowed\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox())
+                        .mount(Mount.tmpfs("/proc/x", "")).build()))
+                .hasMessageContaining("nothing may be mounted over / or /proc");
     }
 
     @Test
@@ -166,7 +178,9 @@ class ContainerIsolationIT {
         ContainerInfo hog = engine.runContainer(ContainerSpec.builder(busybox()).memoryBytes(16L << 20)
                 .cmd("sh", "-c", "head -c 200m /dev/zero | tail").build());
         created.add(hog.id());
-        assertThat(exited(engine, hog.id()).exitCode()).as("a process over its memory limit is killed").isEqualTo(137);
+        ContainerState hogState = exited(engine, hog.id());
+        assertThat(hogState.exitCode()).as("a process over its memory limit is killed").isEqualTo(137);
+        assertThat(hogState.oomKilled()).isTrue();
 
         String forks = output(ContainerSpec.builder(busybox()).pidsLimit(4),
                 "for i in 1 2 3 4 5 6; do sleep 5 & done 2>&1 | grep -c -i 'fork' || true; kill $(jobs -p) 2>/dev/null; true");

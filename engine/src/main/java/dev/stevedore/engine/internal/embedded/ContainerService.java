@@ -165,6 +165,7 @@ final class ContainerService implements AutoCloseable {
                     ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
                     spec.autoRemove(), ContainerRecord.SpecRecord.of(spec));
+            validate(dir, config);
             copyUp(dir, config);
             store.writeState(id, StateRecord.created());
             store.writeConfig(id, config);
@@ -176,6 +177,16 @@ final class ContainerService implements AutoCloseable {
             }
             throw new ContainerEngineException("cannot create a container of " + spec.image() + " in " + dir + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** What the launcher would refuse at start (a hostname, a mount over /proc) is refused now, at create. */
+    private void validate(Path dir, ContainerRecord config) {
+        try {
+            runtimeSpec(dir, config);
+        } catch (IllegalArgumentException e) {
+            throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
+                    + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);
         }
     }
 
@@ -419,7 +430,7 @@ final class ContainerService implements AutoCloseable {
         try {
             StateRecord state = store.readState(id).orElse(StateRecord.created());
             if (state.running() && state.run() == run.run()) {
-                state = state.exited(exit.code(), exit.signal(), exit.finishedAt());
+                state = state.exited(exit);
                 store.writeState(id, state);
             }
             result = state.run() == run.run() ? state.toPublic() : endedState(exit, state.startedAt());
@@ -438,7 +449,7 @@ final class ContainerService implements AutoCloseable {
     }
 
     private static ContainerState endedState(ExitStatus exit, String startedAt) {
-        return new ContainerState(ContainerState.Status.EXITED, 0, exit.code(), exit.signal(), false, "",
+        return new ContainerState(ContainerState.Status.EXITED, 0, exit.code(), exit.signal(), exit.oomKilled(), "",
                 startedAt == null ? null : Instant.parse(startedAt), exit.finishedAt());
     }
 
@@ -454,20 +465,20 @@ final class ContainerService implements AutoCloseable {
         if (mine != null && mine.run() == state.run()) {
             Optional<ExitStatus> known = mine.process().exitStatus();
             if (known.isPresent()) {
-                return state.exited(known.get().code(), known.get().signal(), known.get().finishedAt());
+                return state.exited(known.get());
             }
         }
         Path dir = store.directory(id);
         Optional<ExitStatus> recorded = OrphanReaper.recordedExit(dir);
         if (recorded.isPresent()) {
-            return state.exited(recorded.get().code(), recorded.get().signal(), recorded.get().finishedAt());
+            return state.exited(recorded.get());
         }
         if (new ProcessIdentity(state.pid(), state.pidStart()).isAlive()) {
             return state;
         }
         try {
             if (!OrphanReaper.supervisorAlive(dir) && !OrphanReaper.ownerAlive(dir)) {
-                return state.exited(137, 9, Instant.now());
+                return state.exited(ExitStatus.killedUnknown());
             }
         } catch (IOException e) {
             // unreadable state files: keep what state.json says
@@ -934,6 +945,7 @@ final class ContainerService implements AutoCloseable {
     /** Settles what JVMs that died left: see the class comment. */
     private void reap() {
         store.sweepTrash();
+        store.sweepStaleNames();
         deleteStaleTemporaryFiles();
         for (String id : store.ids()) {
             Path dir = store.directory(id);
@@ -961,7 +973,7 @@ final class ContainerService implements AutoCloseable {
                     if (config.autoRemove()) {
                         deleteLocked(id, config);
                     } else {
-                        store.writeState(id, state.exited(exit.code(), exit.signal(), exit.finishedAt()));
+                        store.writeState(id, state.exited(exit));
                     }
                 } finally {
                     ContainerStore.closeQuietly(lock);

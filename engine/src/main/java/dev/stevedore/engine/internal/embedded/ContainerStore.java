@@ -135,6 +135,23 @@ final class ContainerStore {
         }
     }
 
+    /** Frees names whose container is gone: a JVM that died between removing a container and freeing its name. */
+    void sweepStaleNames() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(names)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (NAME.matcher(name).matches()) {
+                    Optional<String> owner = nameOwner(name);
+                    if (owner.isPresent() && !Files.isDirectory(directory(owner.get()))) {
+                        releaseIfStale(name);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // nothing to sweep
+        }
+    }
+
     void releaseName(String name, String id) {
         try {
             if (nameOwner(name).filter(id::equals).isPresent()) {

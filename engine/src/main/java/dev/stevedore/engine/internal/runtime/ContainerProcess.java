@@ -305,7 +305,8 @@ public final class ContainerProcess implements AutoCloseable {
                 phase = Phase.FAILED;
                 failure = failureFrom(record.field(0), Integer.parseInt(record.field(1)), record.field(2), record.field(3));
             }
-            case "exit" -> exit = parseExit(record.field(0), Integer.parseInt(record.field(1)), Long.parseLong(record.field(2)));
+            case "exit" -> exit = parseExit(record.field(0), Integer.parseInt(record.field(1)), Long.parseLong(record.field(2)))
+                    .withOomKilled(record.fields().size() > 3 && record.field(3).equals("1"));
             default -> appendToLauncherLog("ignored an unknown report \"" + record.key() + "\"");
         }
     }
@@ -316,18 +317,7 @@ public final class ContainerProcess implements AutoCloseable {
     }
 
     private ExitStatus exitFromStateFile() {
-        try {
-            Optional<Map<String, String>> values = StateFiles.read(spec.stateDirectory().resolve(StateFiles.EXIT));
-            if (values.isEmpty()) {
-                return null;
-            }
-            Map<String, String> v = values.get();
-            long at = Long.parseLong(v.getOrDefault("finished-at-ms", "0"));
-            return v.containsKey("signal") ? parseExit("signal", Integer.parseInt(v.get("signal")), at)
-                    : parseExit("code", Integer.parseInt(v.get("code")), at);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return OrphanReaper.recordedExit(spec.stateDirectory()).orElse(null);
     }
 
     private ExitStatus exitOrExplain() {

@@ -93,8 +93,8 @@ public final class OrphanReaper {
         try {
             return StateFiles.read(dir.resolve(StateFiles.EXIT)).map(v -> {
                 Instant at = Instant.ofEpochMilli(Long.parseLong(v.getOrDefault("finished-at-ms", "0")));
-                return v.containsKey("signal") ? ExitStatus.killed(Integer.parseInt(v.get("signal")), at)
-                        : ExitStatus.exited(Integer.parseInt(v.get("code")), at);
+                return (v.containsKey("signal") ? ExitStatus.killed(Integer.parseInt(v.get("signal")), at)
+                        : ExitStatus.exited(Integer.parseInt(v.get("code")), at)).withOomKilled("1".equals(v.get("oom-killed")));
             });
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
