@@ -349,6 +349,43 @@ int exec_main(void) {
     size_t npending = 0;
     int status = 0;
     for (;;) {
+        /* the records already read (some may have come in one read with the spec) before waiting for more */
+        while (jvm_open) {
+            struct record rec = {0};
+            const char *perr = NULL;
+            int got = reader_next(&in, &rec, &perr);
+            if (got == 0) {
+                break;
+            }
+            if (got < 0) {
+                fprintf(stderr, "stevedore-launcher exec: bad command from the JVM: %s\n", perr);
+                jvm_open = 0;
+                kill_group(pid, SIGKILL);
+                break;
+            }
+            if (!strcmp(rec.key, "stdin") && rec.nfields == 1 && inp[1] >= 0 && !stdin_closing) {
+                char *grown = realloc(pending, npending + rec.lens[0]);
+                if (grown) {
+                    pending = grown;
+                    memcpy(pending + npending, rec.fields[0], rec.lens[0]);
+                    npending += rec.lens[0];
+                }
+            } else if (!strcmp(rec.key, "stdin-close")) {
+                stdin_closing = 1;
+            } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
+                int sig = atoi(rec.fields[0]);
+                if (sig == SIGKILL) {
+                    kill_group(pid, sig);
+                } else if (sig > 0 && sig < NSIG) {
+                    kill(pid, sig);
+                }
+            }
+            record_free(&rec);
+        }
+        if (stdin_closing && npending == 0 && inp[1] >= 0) {
+            close(inp[1]);
+            inp[1] = -1;
+        }
         struct pollfd fds[6];
         int nfds = 0, out_i = -1, err_i = -1, sync_i = -1, jvm_i = -1, stdin_i = -1;
         fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
@@ -418,53 +455,10 @@ int exec_main(void) {
                 inp[1] = -1;
             }
         }
-        if (stdin_closing && npending == 0 && inp[1] >= 0) {
-            close(inp[1]);
-            inp[1] = -1;
-        }
-        if (jvm_i >= 0 && fds[jvm_i].revents) {
-            ssize_t n = reader_fill(&in);
-            if (n <= 0) {
-                /* the JVM is gone or gave up: so does the command */
-                jvm_open = 0;
-                kill_group(pid, SIGKILL);
-            }
-            for (;;) {
-                struct record rec = {0};
-                const char *perr = NULL;
-                int got = reader_next(&in, &rec, &perr);
-                if (got == 0) {
-                    break;
-                }
-                if (got < 0) {
-                    fprintf(stderr, "stevedore-launcher exec: bad command from the JVM: %s\n", perr);
-                    jvm_open = 0;
-                    kill_group(pid, SIGKILL);
-                    break;
-                }
-                if (!strcmp(rec.key, "stdin") && rec.nfields == 1 && inp[1] >= 0 && !stdin_closing) {
-                    char *grown = realloc(pending, npending + rec.lens[0]);
-                    if (grown) {
-                        pending = grown;
-                        memcpy(pending + npending, rec.fields[0], rec.lens[0]);
-                        npending += rec.lens[0];
-                    }
-                } else if (!strcmp(rec.key, "stdin-close")) {
-                    stdin_closing = 1;
-                    if (npending == 0 && inp[1] >= 0) {
-                        close(inp[1]);
-                        inp[1] = -1;
-                    }
-                } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
-                    int sig = atoi(rec.fields[0]);
-                    if (sig == SIGKILL) {
-                        kill_group(pid, sig);
-                    } else if (sig > 0 && sig < NSIG) {
-                        kill(pid, sig);
-                    }
-                }
-                record_free(&rec);
-            }
+        if (jvm_i >= 0 && fds[jvm_i].revents && reader_fill(&in) <= 0) {
+            /* the JVM is gone or gave up: so does the command */
+            jvm_open = 0;
+            kill_group(pid, SIGKILL);
         }
         if (fds[0].revents) {
             struct signalfd_siginfo info;

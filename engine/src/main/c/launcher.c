@@ -234,6 +234,40 @@ static int supervise(void) {
     struct reader syncr;
     reader_init(&syncr, sync[0]);
     for (;;) {
+        /* the commands already read, before waiting for more */
+        while (stdin_open) {
+            struct record rec = {0};
+            const char *perr = NULL;
+            int got = reader_next(&in, &rec, &perr);
+            if (got == 0) {
+                break;
+            }
+            if (got < 0) {
+                fprintf(stderr, "stevedore-launcher: bad command from the JVM: %s\n", perr);
+                if (!reaped) {
+                    kill(pid, SIGKILL);
+                }
+                stdin_open = 0;
+                break;
+            }
+            if (!strcmp(rec.key, "go")) {
+                if (phase == BARRIER) {
+                    if (write(go[1], "g", 1) == 1) {
+                        phase = RELEASED;
+                    }
+                } else if (phase == SETUP) {
+                    go_pending = 1;
+                }
+            } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
+                int sig = atoi(rec.fields[0]);
+                if (sig > 0 && sig < NSIG && !reaped) {
+                    kill(pid, sig);
+                }
+            } else {
+                fprintf(stderr, "stevedore-launcher: unknown command \"%s\"\n", rec.key);
+            }
+            record_free(&rec);
+        }
         if (reaped && (logs[0].in < 0 && logs[1].in < 0)) {
             break;
         }
@@ -330,49 +364,12 @@ static int supervise(void) {
             }
             break;
         }
-        if (in_i >= 0 && fds[in_i].revents) {
-            ssize_t n = reader_fill(&in);
-            if (n <= 0) {
-                /* the lifeline broke: the JVM closed us or died */
-                if (!reaped) {
-                    kill(pid, SIGKILL);
-                }
-                stdin_open = 0;
-                continue;
+        if (in_i >= 0 && fds[in_i].revents && reader_fill(&in) <= 0) {
+            /* the lifeline broke: the JVM closed us or died */
+            if (!reaped) {
+                kill(pid, SIGKILL);
             }
-            for (;;) {
-                struct record rec = {0};
-                const char *perr = NULL;
-                int got = reader_next(&in, &rec, &perr);
-                if (got == 0) {
-                    break;
-                }
-                if (got < 0) {
-                    fprintf(stderr, "stevedore-launcher: bad command from the JVM: %s\n", perr);
-                    if (!reaped) {
-                        kill(pid, SIGKILL);
-                    }
-                    stdin_open = 0;
-                    break;
-                }
-                if (!strcmp(rec.key, "go")) {
-                    if (phase == BARRIER) {
-                        if (write(go[1], "g", 1) == 1) {
-                            phase = RELEASED;
-                        }
-                    } else if (phase == SETUP) {
-                        go_pending = 1;
-                    }
-                } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
-                    int sig = atoi(rec.fields[0]);
-                    if (sig > 0 && sig < NSIG && !reaped) {
-                        kill(pid, sig);
-                    }
-                } else {
-                    fprintf(stderr, "stevedore-launcher: unknown command \"%s\"\n", rec.key);
-                }
-                record_free(&rec);
-            }
+            stdin_open = 0;
         }
     }
 
