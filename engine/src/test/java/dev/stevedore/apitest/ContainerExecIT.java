@@ -68,6 +68,10 @@ class ContainerExecIT {
         ExecResult result = engine.exec(box.id(), ExecSpec.of("sh", "-c", "wc -l; echo done").withStdin(input));
 
         assertThat(result.stdout()).isEqualTo("2\ndone\n");
+        byte[] large = new byte[3 << 20];
+        java.util.Arrays.fill(large, (byte) 'x');
+        assertThat(engine.exec(box.id(), ExecSpec.of("wc", "-c").withStdin(large)).stdout().trim())
+                .as("stdin larger than the pipes").isEqualTo(Integer.toString(3 << 20));
         assertThat(engine.exec(box.id(), ExecSpec.of("cat")).stdout()).as("no stdin is an empty one").isEmpty();
     }
 
