@@ -56,28 +56,6 @@ static void write_state(const char *dir, const char *name, const char *content) 
     }
 }
 
-/* Puts the container's pid 1 into its cgroups before it can exec anything: its children follow it. */
-static int join_cgroups(const struct spec *s, pid_t pid, const char **failed) {
-    char num[16];
-    int len = snprintf(num, sizeof num, "%d", (int) pid);
-    for (size_t i = 0; i < s->ncgroups; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/cgroup.procs", s->cgroups[i]);
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, num, (size_t) len) != len) {
-            int saved = errno;
-            if (fd >= 0) {
-                close(fd);
-            }
-            *failed = s->cgroups[i];
-            errno = saved;
-            return -1;
-        }
-        close(fd);
-    }
-    return 0;
-}
-
 /* How many processes the kernel killed for exceeding the memory limit (v2 memory.events, v1 memory.oom_control). */
 static long oom_kills(const struct spec *s) {
     static const char *const files[] = {"memory.events", "memory.oom_control"};
@@ -175,11 +153,7 @@ static int supervise(void) {
         send_error("create the launcher's pipes", errno, strerror(errno), "");
         return 2;
     }
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
-    int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    int sigfd = child_signalfd();
     if (sigfd < 0) {
         send_error("create the launcher's signalfd", errno, strerror(errno), "");
         return 2;
@@ -211,7 +185,8 @@ static int supervise(void) {
     log_init(&logs[1], errp[0], errlog);
 
     const char *failed_cgroup = NULL;
-    if (join_cgroups(&s, pid, &failed_cgroup) < 0) {
+    /* into its cgroups before it can exec anything: its children follow it */
+    if (join_cgroups(s.cgroups, s.ncgroups, pid, &failed_cgroup) < 0) {
         send_error("join the cgroup", errno, strerror(errno), failed_cgroup);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);

@@ -166,7 +166,7 @@ final class ContainerService implements AutoCloseable {
                     spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : RuntimeSpec.DEFAULT_SHM_SIZE, spec.memoryBytes(),
                     ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
-                    spec.autoRemove(), ContainerRecord.SpecRecord.of(spec));
+                    spec.autoRemove(), spec);
             validate(dir, config);
             copyUp(dir, config);
             store.writeState(id, StateRecord.created());
@@ -545,7 +545,7 @@ final class ContainerService implements AutoCloseable {
     private ContainerInfo info(String id, ContainerRecord config, StateRecord state) {
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic(), config.command(), config.env(), config.labels(), List.of(),
-                Map.of(config.networkMode(), ""), config.spec().toSpec());
+                Map.of(config.networkMode(), ""), config.spec());
     }
 
     // ---- wait, stop, kill, remove -----------------------------------------------------------------
