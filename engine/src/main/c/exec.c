@@ -343,15 +343,10 @@ int exec_main(void) {
     int status = 0;
     for (;;) {
         /* the records already read (some may have come in one read with the spec) before waiting for more */
-        while (jvm_open) {
-            struct record rec = {0};
-            const char *perr = NULL;
-            int got = reader_next(&in, &rec, &perr);
-            if (got == 0) {
-                break;
-            }
+        struct record rec;
+        int got;
+        while (jvm_open && (got = next_command(&in, &rec, "stevedore-launcher exec")) != 0) {
             if (got < 0) {
-                fprintf(stderr, "stevedore-launcher exec: bad command from the JVM: %s\n", perr);
                 jvm_open = 0;
                 kill_group(pid, SIGKILL);
                 break;

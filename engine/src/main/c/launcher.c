@@ -210,15 +210,10 @@ static int supervise(void) {
     reader_init(&syncr, sync[0]);
     for (;;) {
         /* the commands already read, before waiting for more */
-        while (stdin_open) {
-            struct record rec = {0};
-            const char *perr = NULL;
-            int got = reader_next(&in, &rec, &perr);
-            if (got == 0) {
-                break;
-            }
+        struct record rec;
+        int got;
+        while (stdin_open && (got = next_command(&in, &rec, "stevedore-launcher")) != 0) {
             if (got < 0) {
-                fprintf(stderr, "stevedore-launcher: bad command from the JVM: %s\n", perr);
                 if (!reaped) {
                     kill(pid, SIGKILL);
                 }

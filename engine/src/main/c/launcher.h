@@ -176,6 +176,9 @@ int await_go(int fd);
 void resolve_identity(const char *user_spec, uid_t uid, gid_t gid, const gid_t *extra, size_t nextra, int code,
                       struct identity *id);
 
+/* The next complete command in in's buffer: 1 (rec filled), 0 (none complete yet), -1 (malformed; said on stderr). */
+int next_command(struct reader *in, struct record *rec, const char *who);
+
 /* Field 22 of a /proc/PID/stat file (start time in clock ticks since boot); 0 when unreadable. */
 unsigned long long process_start_time(const char *stat_path);
 

@@ -277,3 +277,13 @@ void resolve_identity(const char *user_spec, uid_t uid, gid_t gid, const gid_t *
         id->groups = grown;
     }
 }
+
+int next_command(struct reader *in, struct record *rec, const char *who) {
+    const char *perr = NULL;
+    memset(rec, 0, sizeof *rec);
+    int got = reader_next(in, rec, &perr);
+    if (got < 0) {
+        fprintf(stderr, "%s: bad command from the JVM: %s\n", who, perr);
+    }
+    return got;
+}
