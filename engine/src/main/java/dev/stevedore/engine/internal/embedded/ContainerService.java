@@ -1046,6 +1046,7 @@ final class ContainerService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.close();
     }
 
     /** Docker-like generated names: adjective_noun, with a number when those run out. */
