@@ -139,6 +139,14 @@ static int supervise(void) {
         send_error("read the container spec", EINVAL, err, "");
         return 2;
     }
+    /* a launcher may be spawned before its container is known: its diagnostics go to the container's directory */
+    char diagnostics[4096];
+    snprintf(diagnostics, sizeof diagnostics, "%s/launcher.log", s.state_dir);
+    int diag = open_log(diagnostics);
+    if (diag >= 0) {
+        dup2(diag, STDERR_FILENO);
+        close(diag);
+    }
     int out = open_log(s.stdout_log);
     if (out < 0) {
         send_error("open the stdout log", errno, strerror(errno), s.stdout_log);

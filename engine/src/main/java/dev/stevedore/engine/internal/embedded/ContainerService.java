@@ -122,7 +122,7 @@ final class ContainerService implements AutoCloseable {
         if (l == null) {
             synchronized (this) {
                 if (launcher == null) {
-                    launcher = Launcher.extractedTo(settings.stateDirectory());
+                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory());
                 }
                 l = launcher;
             }
@@ -335,7 +335,8 @@ final class ContainerService implements AutoCloseable {
             RuntimeSpec spec = runtimeSpec(dir, config);
             ContainerProcess process;
             try {
-                process = launcher().start(spec);
+                // nothing to wire at the barrier (no networks yet): the command runs as soon as it is set up
+                process = launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
@@ -352,7 +353,6 @@ final class ContainerService implements AutoCloseable {
             owned.put(id, mine);
             process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
             try {
-                process.release();
                 process.awaitStarted();
             } catch (ContainerStartException e) {
                 process.close();
@@ -1050,6 +1050,10 @@ final class ContainerService implements AutoCloseable {
             exits.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Launcher spawned = launcher;
+        if (spawned != null) {
+            spawned.close();
         }
         store.close();
     }
