@@ -169,8 +169,7 @@ final class ContainerService implements AutoCloseable {
                     spec.autoRemove(), spec);
             validate(dir, config);
             copyUp(dir, config);
-            store.writeState(id, StateRecord.created());
-            store.writeConfig(id, config);
+            store.writeConfig(id, config); // no state.json yet: a container without one is created
             return info(id, config, StateRecord.created());
         } catch (IOException | RuntimeException e) {
             discard(id, name);
