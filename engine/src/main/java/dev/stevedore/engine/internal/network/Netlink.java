@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * An rtnetlink socket: creates and deletes bridges and veth pairs, addresses and routes by talking to
+ * An rtnetlink socket: creates and deletes bridges and veth pairs and adds addresses by talking to
  * the kernel directly, without forking {@code ip}. A socket acts in the network namespace it was
  * created in: {@link #open()} in the JVM's, {@link #openIn(NetNamespace)} in a container's.
  *
@@ -38,7 +38,6 @@ final class Netlink implements AutoCloseable {
     static final int RTM_GETLINK = 18;
     static final int RTM_SETLINK = 19;
     static final int RTM_NEWADDR = 20;
-    static final int RTM_NEWROUTE = 24;
 
     private static final int AF_UNSPEC = 0;
     private static final int AF_INET = 2;
@@ -59,12 +58,7 @@ final class Netlink implements AutoCloseable {
     private static final int IFA_LOCAL = 2;
     private static final int IFA_BROADCAST = 4;
 
-    private static final int RTA_OIF = 4;
-    private static final int RTA_GATEWAY = 5;
-    private static final int RT_TABLE_MAIN = 254;
-    private static final int RTPROT_STATIC = 4;
     private static final int RT_SCOPE_UNIVERSE = 0;
-    private static final int RTN_UNICAST = 1;
 
     /** The loopback device's index in every network namespace. */
     static final int LOOPBACK_INDEX = 1;
@@ -221,16 +215,6 @@ final class Netlink implements AutoCloseable {
                 .attribute(IFA_ADDRESS, address.getAddress())
                 .attribute(IFA_BROADCAST, broadcast.getAddress());
         execute(m, "adding " + address.getHostAddress() + "/" + prefixLength + " to " + name);
-    }
-
-    /** Adds the default route through {@code gateway} on the link {@code index}. */
-    void addDefaultRoute(int index, String name, Inet4Address gateway) throws IOException {
-        NetlinkMessage m = new NetlinkMessage(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL)
-                .u8(AF_INET).u8(0).u8(0).u8(0)
-                .u8(RT_TABLE_MAIN).u8(RTPROT_STATIC).u8(RT_SCOPE_UNIVERSE).u8(RTN_UNICAST).u32(0)
-                .attribute(RTA_GATEWAY, gateway.getAddress())
-                .attribute(RTA_OIF, index);
-        execute(m, "adding the default route via " + gateway.getHostAddress() + " on " + name);
     }
 
     /** Deletes a link by name; {@code false} when there is none. Deleting one end of a veth deletes both. */

@@ -42,8 +42,12 @@ import java.util.function.Predicate;
  * {@link PortProxy} on 127.0.0.1.
  *
  * <p>Nothing is routed off the machine and no firewall rule is written: a container reaches its peers
- * and the host's address on its bridge, nothing else. Each bridge has IPv4 forwarding switched off, so
- * even with {@code net.ipv4.ip_forward=1} the host does not route between two networks.
+ * and the host's address on its bridge ({@value #HOST_ALIAS}), nothing else. Containers get no default
+ * route, only their subnets' routes, so a connection to anywhere else fails at once (ENETUNREACH)
+ * instead of waiting for a timeout; and each bridge has IPv4 forwarding switched off, so even with
+ * {@code net.ipv4.ip_forward=1} and a route a container added itself, the host does not route between
+ * two networks or out of the machine. Every network is therefore "internal" in Docker's sense; the
+ * {@code internal} flag is recorded and shown, and changes nothing more.
  *
  * <p>A container's life, as the container service drives it:
  * <ol>
@@ -264,7 +268,7 @@ public final class NetworkManager implements AutoCloseable {
                         throw new ContainerEngineException("network " + networkId + " of container " + container.name()
                                 + " no longer exists; disconnect the container from it");
                     }
-                    Attachment a = attach(container, network, namespace, inside, done.isEmpty(), networks);
+                    Attachment a = attach(container, network, namespace, inside, networks);
                     done.add(a);
                 }
             } catch (IOException | RuntimeException e) {
@@ -295,9 +299,6 @@ public final class NetworkManager implements AutoCloseable {
                 throw new ContainerEngineException("connecting container " + container.name() + " to network \""
                         + record.name() + "\" failed: it is connected already");
             }
-            Map<String, NetworkRecord> before = byId(all);
-            boolean first = container.networks().stream()
-                    .noneMatch(id -> before.containsKey(id) && attachedAddress(before.get(id), containerId) != null);
             List<String> ids = new ArrayList<>(container.networks());
             ids.add(record.id());
             record = record.withMember(containerId, new Member(container.name(), aliases, null, null, null));
@@ -310,7 +311,7 @@ public final class NetworkManager implements AutoCloseable {
             Map<String, NetworkRecord> networks = byId(store.networks());
             Attachment attachment;
             try (NetNamespace namespace = NetNamespace.ofProcess(pid); Netlink inside = Netlink.openIn(namespace)) {
-                attachment = attach(container, record, namespace, inside, first, networks);
+                attachment = attach(container, record, namespace, inside, networks);
             } catch (IOException | RuntimeException e) {
                 releaseQuietly(containerId, networks, record.id());
                 throw e;
@@ -506,7 +507,7 @@ public final class NetworkManager implements AutoCloseable {
     // ---- wiring -----------------------------------------------------------------------------------
 
     private Attachment attach(ContainerRecord container, NetworkRecord network, NetNamespace namespace, Netlink inside,
-                              boolean first, Map<String, NetworkRecord> networks) throws IOException {
+                              Map<String, NetworkRecord> networks) throws IOException {
         Bridge bridge;
         synchronized (socketLock) {
             bridge = ensureBridge(network, networks);
@@ -534,9 +535,6 @@ public final class NetworkManager implements AutoCloseable {
         inside.addAddress(index, ifname, Subnet.inet(address), subnet.prefixLength(), Subnet.inet(subnet.last()));
         inside.setUp(index, ifname);
         inside.setUp(Netlink.LOOPBACK_INDEX, "lo");
-        if (first && !network.internal()) {
-            inside.addDefaultRoute(index, ifname, Subnet.inet(subnet.gateway()));
-        }
         return new Attachment(network.name(), member.address(), network.gateway(), ifname);
     }
 
