@@ -20,7 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -34,6 +40,12 @@ class NetworkManagerIT {
     // busybox wget -T crashes (Debian busybox 1.35): time limits come from `timeout` instead.
     private static final String HTTPD = "mkdir -p /www && echo hello-from-$(hostname) > /www/index.html"
             + " && httpd -p 80 -h /www && exec nc -ll -p 7 -e cat";
+
+    /**
+     * An echo server forking {@code cat} per connection. busybox nc's listen backlog is its number of
+     * {@code -l} flags (2 for {@code -ll}): 200 connections at once need a deeper one.
+     */
+    static final String ECHO_WITH_BACKLOG = "exec nc -$(printf 'l%.0s' $(seq 256)) -p 7 -e cat";
 
     private NetworkFixture fixture;
 
@@ -195,6 +207,43 @@ class NetworkManagerIT {
             again.bind(new InetSocketAddress("127.0.0.1", port));
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
+    }
+
+    @Test
+    void twoHundredConcurrentConnectionsThroughAPublishedPortKeepEveryByte() throws Exception {
+        Container echo = fixture.run("echo", null, List.of(), ECHO_WITH_BACKLOG);
+        awaitListening(echo, 7);
+        int port = fixture.manager.publish(echo.id(), List.of(PortBinding.loopback(7))).get(0).hostPort();
+        int connections = 200;
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < connections; i++) {
+                int seed = i;
+                results.add(pool.submit(() -> {
+                    byte[] data = new byte[64 * 1024 + seed];
+                    new Random(seed).nextBytes(data);
+                    try (Socket s = new Socket("127.0.0.1", port)) {
+                        s.setSoTimeout(30_000);
+                        Future<?> writer = pool.submit(() -> {
+                            s.getOutputStream().write(data);
+                            s.shutdownOutput();
+                            return null;
+                        });
+                        byte[] got = s.getInputStream().readAllBytes();
+                        writer.get(30, TimeUnit.SECONDS);
+                        return Arrays.equals(got, data);
+                    }
+                }));
+            }
+            for (int i = 0; i < connections; i++) {
+                assertThat(results.get(i).get(60, TimeUnit.SECONDS)).as("connection %d", i).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        PortForwarder forwarder = fixture.manager.forwarders(echo.id()).get(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.connections() == 0);
     }
 
     @Test
