@@ -15,7 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The network state on disk, under {@code <state>/networks}: one {@code <id>.json} per network (its
@@ -26,6 +26,7 @@ import java.util.UUID;
  * network lock for any read-modify-write.
  */
 final class NetworkStore {
+    private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -207,7 +208,8 @@ final class NetworkStore {
 
     static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Files.createDirectories(file.getParent());
-        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + TEMP_SEQUENCE.incrementAndGet() + ".tmp");
         try {
             Files.write(temp, bytes);
             try {

@@ -33,6 +33,7 @@ final class NetworkFixture implements AutoCloseable {
     final Path rootfs;
     private final List<Container> containers = new ArrayList<>();
     private final List<String> networks = new ArrayList<>();
+    private final java.util.Set<String> veths = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A running container of the fixture. */
     record Container(String id, String name, ContainerProcess process, ContainerNetworking networking,
@@ -101,6 +102,7 @@ final class NetworkFixture implements AutoCloseable {
             manager.removeContainer(id);
             throw e;
         }
+        attachments.forEach(a -> veths.add(a.hostInterface()));
         Container c = new Container(id, name, process, networking, attachments);
         containers.add(c);
         return c;
@@ -150,9 +152,14 @@ final class NetworkFixture implements AutoCloseable {
         containers.remove(c);
     }
 
-    /** Host links (name) whose alias marks them as this fixture's. */
+    /** Host links (names) of this fixture: bridges its alias marks, veths on them, veths its containers had. */
     List<String> ownLinks() {
-        return links().stream().filter(l -> l.alias() != null && l.alias().startsWith(aliasPrefix())).map(Netlink.Link::name).toList();
+        List<Netlink.Link> links = links();
+        java.util.Set<Integer> bridges = new java.util.HashSet<>();
+        links.stream().filter(l -> l.alias() != null && l.alias().startsWith(aliasPrefix())).forEach(l -> bridges.add(l.index()));
+        return links.stream()
+                .filter(l -> bridges.contains(l.index()) || bridges.contains(l.master()) || veths.contains(l.name()))
+                .map(Netlink.Link::name).toList();
     }
 
     String aliasPrefix() {
