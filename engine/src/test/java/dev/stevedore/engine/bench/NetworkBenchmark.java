@@ -23,7 +23,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * both relaying from 127.0.0.1 to the same busybox servers in a container on a bridge, and straight to
  * the container's address as the floor.
  *
- * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes]}; root, the test bed up and
+ * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]}; root, the test bed up and
  * {@code testbed/dockerd up} with the busybox image loaded.
  */
 public final class NetworkBenchmark {
@@ -51,7 +53,8 @@ public final class NetworkBenchmark {
     public static void main(String[] args) throws Exception {
         String dockerHost = args[0];
         int containers = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        int megabytes = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
+        int megabytes = args.length > 2 ? Integer.parseInt(args[2]) : 512;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         Path root = Files.createTempDirectory("stevedore-network-bench-");
         NetworkManager manager = new NetworkManager(root.resolve("networks"), NetworkSettings.fromEnvironment());
         Launcher launcher = Launcher.extractedTo(root);
@@ -78,12 +81,30 @@ public final class NetworkBenchmark {
                     dockerPort(dockerHost, dockerContainer, 9), dockerPort(dockerHost, dockerContainer, 19));
             awaitPort("127.0.0.1", docker.echo);
 
-            System.out.printf(Locale.ROOT, "%n== throughput and latency, %d MiB per transfer (best of 3 after a warm-up) ==%n", megabytes);
-            System.out.printf(Locale.ROOT, "%-26s %12s %12s %10s %10s %10s %12s %12s%n", "path", "upload MB/s", "download MB/s",
-                    "rtt p50", "rtt p99", "rtt mean", "connect p50", "connect p99");
-            for (Endpoints e : List.of(direct, stevedore, docker, stevedore, docker)) {
-                measure(e, megabytes);
+            System.out.printf(Locale.ROOT, "%n== throughput and latency: %d rounds, paths interleaved; %d MiB per transfer"
+                    + " (median of rounds); 64-byte echo round trips and new connections (percentiles over all rounds) ==%n",
+                    rounds, megabytes);
+            List<Endpoints> paths = List.of(direct, stevedore, docker);
+            Map<Endpoints, Samples> samples = new LinkedHashMap<>();
+            paths.forEach(p -> samples.put(p, new Samples()));
+            for (Endpoints e : paths) {
+                upload(e, Math.max(16, megabytes / 8)); // warm-up
+                roundTrips(e, 2_000, 0);
             }
+            for (int round = 0; round < rounds; round++) {
+                for (Endpoints e : paths) {
+                    Samples s = samples.get(e);
+                    s.upload.add(upload(e, megabytes));
+                    s.download.add(download(e, megabytes));
+                    s.rtt.addAll(roundTrips(e, 200, 5_000));
+                    s.connect.addAll(connects(e, 20, 200));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-24s %12s %13s %9s %9s %9s %12s %12s%n", "path", "upload MB/s", "download MB/s",
+                    "rtt p50", "rtt p99", "rtt mean", "connect p50", "connect p99");
+            samples.forEach((e, s) -> System.out.printf(Locale.ROOT, "%-24s %12.0f %13.0f %7.1fµs %7.1fµs %7.1fµs %10.1fµs %10.1fµs%n",
+                    e.name, pct(s.upload, 50), pct(s.download, 50), pct(s.rtt, 50) * 1000, pct(s.rtt, 99) * 1000,
+                    mean(s.rtt) * 1000, pct(s.connect, 50) * 1000, pct(s.connect, 99) * 1000));
         } finally {
             if (dockerContainer != null) {
                 docker(dockerHost, "rm", "-f", dockerContainer);
@@ -165,19 +186,10 @@ public final class NetworkBenchmark {
     private record Endpoints(String name, String host, int echo, int sink, int source) {
     }
 
-    private static void measure(Endpoints e, int megabytes) throws IOException {
-        upload(e, Math.max(16, megabytes / 8));
-        List<Double> up = new ArrayList<>();
-        List<Double> down = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            up.add(upload(e, megabytes));
-            down.add(download(e, megabytes));
+    private record Samples(List<Double> upload, List<Double> download, List<Double> rtt, List<Double> connect) {
+        Samples() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
-        List<Double> rtt = roundTrips(e, 2_000, 20_000);
-        List<Double> connects = connects(e, 200, 1_000);
-        System.out.printf(Locale.ROOT, "%-26s %12.0f %12.0f %8.1fµs %8.1fµs %8.1fµs %10.1fµs %10.1fµs%n", e.name,
-                Collections.max(up), Collections.max(down), pct(rtt, 50) * 1000, pct(rtt, 99) * 1000, mean(rtt) * 1000,
-                pct(connects, 50) * 1000, pct(connects, 99) * 1000);
     }
 
     /** MB/s writing {@code megabytes} MiB to the sink, until the sink closed (it read everything). */
