@@ -188,7 +188,7 @@ public final class NetworkManager implements AutoCloseable {
             }
             NetworkRecord record = find(store.networks(), network);
             if (record.predefined()) {
-                throw new ContainerEngineException("removing network \"" + network + "\" failed: it is the default network");
+                throw new ContainerEngineException("removing network \"" + network + "\" failed: it is predefined (the default network)");
             }
             if (!record.members().isEmpty()) {
                 List<String> names = record.members().values().stream().map(Member::name).toList();
