@@ -183,7 +183,7 @@ public final class NetworkManager implements AutoCloseable {
     /** Removes a user network and its bridge; one with containers on it (running or not) is an error naming them. */
     public void remove(String network) {
         locked("removing network \"" + network + "\"", () -> {
-            if (network.equals(HOST) || network.equals(NONE)) {
+            if (network.equals(DEFAULT_NETWORK) || network.equals(HOST) || network.equals(NONE)) {
                 throw new ContainerEngineException("removing network \"" + network + "\" failed: it is predefined");
             }
             NetworkRecord record = find(store.networks(), network);
