@@ -8,6 +8,8 @@ import dev.stevedore.engine.NetworkSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -70,10 +72,18 @@ class NetworkApiIT {
             }
         }
         try (var files = Files.list(state.resolve("networks"))) {
-            assertThat(files.filter(f -> f.toString().endsWith(".json")))
-                    .as("only the default network's record").hasSize(1);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            assertThat(files.filter(f -> f.toString().endsWith(".json")).map(NetworkApiIT::read))
+                    .as("records of removed networks").noneMatch(json -> json.contains("\"first\"") || json.contains("\"second\""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
