@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
@@ -206,7 +207,7 @@ public final class NetworkManager implements AutoCloseable {
     /**
      * Records how a new container is networked and writes its hosts and resolv.conf files.
      *
-     * @param networkMode {@code null} or {@value #DEFAULT_NETWORK} for the default network, {@value #HOST},
+     * @param networkMode {@code null}, {@code default} or {@value #DEFAULT_NETWORK} for the default network, {@value #HOST},
      *                    {@value #NONE}, or a network's name or id
      * @param aliases     extra names on its (first) network
      */
@@ -225,7 +226,8 @@ public final class NetworkManager implements AutoCloseable {
             List<String> networkIds = new ArrayList<>();
             if (mode == Mode.BRIDGE) {
                 List<NetworkRecord> all = withDefault(store.networks());
-                NetworkRecord network = networkMode == null ? defaultNetwork(all) : find(all, networkMode);
+                NetworkRecord network = networkMode == null || networkMode.equals("default") ? defaultNetwork(all)
+                        : find(all, networkMode);
                 store.save(network.withMember(containerId, new Member(name, aliases, null, null, null)));
                 networkIds.add(network.id());
             }
@@ -395,7 +397,7 @@ public final class NetworkManager implements AutoCloseable {
             }
             throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: " + e.getMessage(), e);
         }
-        published.computeIfAbsent(containerId, k -> new ArrayList<>()).addAll(opened);
+        published.computeIfAbsent(containerId, k -> new CopyOnWriteArrayList<>()).addAll(opened);
         return bound;
     }
 

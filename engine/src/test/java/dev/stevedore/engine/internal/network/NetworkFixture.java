@@ -85,7 +85,17 @@ final class NetworkFixture implements AutoCloseable {
     Container run(String name, String networkMode, List<String> aliases, String command) {
         String id = newId();
         ContainerNetworking networking = manager.prepareContainer(id, name, id.substring(0, 12), networkMode, aliases);
-        RuntimeSpec spec = RuntimeSpec.builder(root.resolve("containers").resolve(id), List.of(rootfs), List.of("/bin/sh", "-c", command))
+        return start(id, name, networking, command, id);
+    }
+
+    /** Starts a stopped container again (a new process, the same networks). */
+    Container restart(Container c, String command) {
+        containers.remove(c);
+        return start(c.id(), c.name(), c.networking(), command, c.id() + "-" + newId().substring(0, 6));
+    }
+
+    private Container start(String id, String name, ContainerNetworking networking, String command, String directory) {
+        RuntimeSpec spec = RuntimeSpec.builder(root.resolve("containers").resolve(directory), List.of(rootfs), List.of("/bin/sh", "-c", command))
                 .env(List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin"))
                 .hostname(id.substring(0, 12))
                 .network(networking.mode() == NetworkManager.Mode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)

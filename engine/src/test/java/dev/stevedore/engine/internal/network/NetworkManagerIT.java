@@ -249,6 +249,36 @@ class NetworkManagerIT {
     }
 
     @Test
+    void aStoppedContainerStartsAgainOnItsNetworksAndPeersLearnItsNewAddress() {
+        fixture.createNetwork("again", false);
+        Container server = fixture.run("server", "again", List.of("srv"), HTTPD);
+        Container watcher = fixture.run("watcher", "again", List.of(), "exec sleep 300");
+        String before = server.address();
+        fixture.stop(server);
+        assertThat(fixture.manager.inspect("again").containers()).containsEntry(server.id(), "");
+        assertThat(fixture.exec(watcher, "cat /etc/hosts").stdout()).doesNotContain("srv");
+
+        Container again = fixture.restart(server, HTTPD);
+        assertThat(again.address()).as("a freed address is not handed out again at once").isNotEqualTo(before);
+        awaitListening(again, 80);
+        assertThat(fixture.exec(watcher, "timeout 5 wget -q -O - http://srv/").stdout()).startsWith("hello-from-");
+    }
+
+    @Test
+    void refusesToWireTheHostsOwnNetworkNamespace() {
+        String id = NetworkFixture.newId();
+        fixture.manager.prepareContainer(id, "confused", id.substring(0, 12), null, List.of());
+        try {
+            assertThatThrownBy(() -> fixture.manager.startContainer(id, ProcessHandle.current().pid()))
+                    .isInstanceOf(ContainerEngineException.class)
+                    .hasMessageContaining("shares the host's network namespace");
+            assertThat(fixture.manager.inspect("bridge").containers()).containsEntry(id, "");
+        } finally {
+            fixture.manager.removeContainer(id);
+        }
+    }
+
+    @Test
     void removingANetworkWithContainersNamesThem() {
         fixture.createNetwork("busy", false);
         fixture.run("worker", "busy", List.of(), "exec sleep 300");
