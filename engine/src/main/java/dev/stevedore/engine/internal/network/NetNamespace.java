@@ -60,11 +60,7 @@ final class NetNamespace implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            try {
-                NetSys.close(fd);
-            } catch (LastErrorException ignored) {
-                // A read-only namespace handle has nothing to flush.
-            }
+            NetSys.closeQuietly(fd);
         }
     }
 }

@@ -50,4 +50,13 @@ final class NetSys {
     static native int open(String path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;
+
+    /** Closes a socket or namespace handle; nothing is ever pending on those, so a failure changes nothing. */
+    static void closeQuietly(int fd) {
+        try {
+            close(fd);
+        } catch (LastErrorException ignored) {
+            // See above.
+        }
+    }
 }

@@ -407,11 +407,7 @@ final class Netlink implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            try {
-                NetSys.close(fd);
-            } catch (LastErrorException ignored) {
-                // Nothing was pending on it.
-            }
+            NetSys.closeQuietly(fd);
         }
     }
 }
