@@ -59,7 +59,7 @@ import java.util.function.Predicate;
  *   <li>{@link #stopContainer} when it exited (ports closed, veths and addresses released; its networks kept);</li>
  *   <li>{@link #removeContainer} when it is removed.</li>
  * </ol>
- * {@link #reap} at engine start releases what containers that are gone (a killed JVM) still hold.
+ * {@link #reap} at engine start releases what containers that stopped or are gone (a killed JVM) still hold.
  *
  * <p>State lives in a directory (see {@link NetworkStore}); changes happen under a host-wide lock
  * because bridge names and subnets belong to the host, whatever state directory an engine uses.
@@ -445,11 +445,15 @@ public final class NetworkManager implements AutoCloseable {
     }
 
     /**
-     * Releases everything containers that are gone still hold: run at engine start (after a JVM was
-     * killed). Also deletes this state directory's bridges and veths that no record knows, and the
-     * default network's bridge when nothing runs on it.
+     * Releases what containers that no longer run still hold: run at engine start (after a JVM was
+     * killed). Containers that are gone are forgotten; those that exist but do not run lose their
+     * addresses and veths and keep their networks. Also deletes this state directory's bridges and veths
+     * that no record knows, and the default network's bridge when nothing runs on it.
+     *
+     * @param containerIsGone    whether a container id is unknown to the container store
+     * @param containerIsRunning whether a (known) container's process runs now
      */
-    public void reap(Predicate<String> containerIsGone) {
+    public void reap(Predicate<String> containerIsGone, Predicate<String> containerIsRunning) {
         locked("releasing the networks of containers that are gone", () -> {
             Map<String, NetworkRecord> networks = byId(store.networks());
             Set<String> known = new HashSet<>();
@@ -457,8 +461,14 @@ public final class NetworkManager implements AutoCloseable {
                 if (containerIsGone.test(id)) {
                     unpublish(id);
                     forget(id, networks);
-                } else {
-                    known.add(id);
+                    continue;
+                }
+                known.add(id);
+                if (!containerIsRunning.test(id)) {
+                    ContainerRecord container = store.container(id);
+                    for (String networkId : container == null ? List.<String>of() : container.networks()) {
+                        release(id, networks, networkId, true);
+                    }
                 }
             }
             for (NetworkRecord n : List.copyOf(networks.values())) {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -309,15 +310,18 @@ class NetworkManagerIT {
         assertThat(fixture.ownLinks()).hasSize(4).contains(a.attachments().get(0).hostInterface(),
                 b.attachments().get(0).hostInterface(), bridgeOf("leaky"), bridgeOf("bridge"));
 
-        // An engine "killed": its containers die, nobody calls stop or remove; the next engine reaps.
+        // An engine "killed": its containers die, nobody calls stop or remove. By the next start, "a" was
+        // removed (its state is gone) and "b" is still there, stopped.
         a.process().close();
         b.process().close();
         fixture.manager.unpublish(a.id()); // the killed JVM's sockets die with it
         try (NetworkManager next = new NetworkManager(fixture.root.resolve("networks"), NetworkSettings.defaults())) {
-            next.reap(id -> true);
+            next.reap(id -> id.equals(a.id()), id -> false);
             await().atMost(Duration.ofSeconds(10)).until(() -> fixture.ownLinks().size() == 1);
-            assertThat(fixture.ownLinks()).containsExactly(bridgeOf("leaky"));
+            assertThat(fixture.ownLinks()).as("the default bridge goes when nothing runs on it").containsExactly(bridgeOf("leaky"));
             assertThat(next.inspect("leaky").containers()).isEmpty();
+            assertThat(next.inspect("bridge").containers()).containsExactly(Map.entry(b.id(), ""));
+            next.removeContainer(b.id());
             next.remove("leaky");
         }
         assertThat(fixture.ownLinks()).isEmpty();
