@@ -239,6 +239,52 @@ public final class NetworkManager implements AutoCloseable {
         });
     }
 
+    /**
+     * A container's networks in order, each with its address there ({@code ""} while it does not run), as
+     * {@code ContainerInfo.networks()} shows them; {@code host} or {@code none} alone for those modes.
+     */
+    public Map<String, String> addresses(String containerId) {
+        try {
+            ContainerRecord container = requireContainer(containerId);
+            if (!container.mode().equals("bridge")) {
+                return Map.of(container.mode(), "");
+            }
+            Map<String, NetworkRecord> networks = byId(store.networks());
+            Map<String, String> result = new LinkedHashMap<>();
+            for (String id : container.networks()) {
+                NetworkRecord n = networks.get(id);
+                if (n != null) {
+                    String address = attachedAddress(n, containerId);
+                    result.put(n.name(), address == null ? "" : address);
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            throw new ContainerEngineException("reading the networks of container " + containerId + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The ports to publish for a container: {@code explicit} ones as asked, then, when {@code all}, every
+     * {@code exposed} port ({@code 8080/tcp}) not published already, on a free port of 127.0.0.1.
+     */
+    public static List<PortBinding> portsToPublish(List<PortBinding> explicit, boolean all, List<String> exposed) {
+        List<PortBinding> result = new ArrayList<>(explicit);
+        if (all) {
+            Set<String> published = new HashSet<>();
+            explicit.forEach(p -> published.add(p.key()));
+            for (String port : exposed) {
+                String key = port.contains("/") ? port : port + "/tcp";
+                if (published.add(key)) {
+                    int slash = key.indexOf('/');
+                    result.add(new PortBinding(Integer.parseInt(key.substring(0, slash)), key.substring(slash + 1), "127.0.0.1", 0));
+                }
+            }
+        }
+        return result;
+    }
+
     /** The files and mode {@link #prepareContainer} recorded for a container. */
     public ContainerNetworking networking(String containerId) {
         return locked("reading the network settings of container " + containerId, () -> networking(requireContainer(containerId)));
