@@ -267,7 +267,8 @@ public final class NetworkManager implements AutoCloseable {
 
     /**
      * The ports to publish for a container: {@code explicit} ones as asked, then, when {@code all}, every
-     * {@code exposed} port ({@code 8080/tcp}) not published already, on a free port of 127.0.0.1.
+     * exposed tcp port ({@code 8080/tcp}) not published already, on a free port of 127.0.0.1. Exposed udp
+     * ports are left out: the port proxy relays tcp only (an explicit udp port is an error at publish).
      */
     public static List<PortBinding> portsToPublish(List<PortBinding> explicit, boolean all, List<String> exposed) {
         List<PortBinding> result = new ArrayList<>(explicit);
@@ -276,7 +277,7 @@ public final class NetworkManager implements AutoCloseable {
             explicit.forEach(p -> published.add(p.key()));
             for (String port : exposed) {
                 String key = port.contains("/") ? port : port + "/tcp";
-                if (published.add(key)) {
+                if (key.endsWith("/tcp") && published.add(key)) {
                     int slash = key.indexOf('/');
                     result.add(new PortBinding(Integer.parseInt(key.substring(0, slash)), key.substring(slash + 1), "127.0.0.1", 0));
                 }
