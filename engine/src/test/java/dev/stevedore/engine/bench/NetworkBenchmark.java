@@ -161,7 +161,7 @@ public final class NetworkBenchmark {
         System.out.printf(Locale.ROOT, "== network setup per container (%d containers, one at a time, on a bridge network) ==%n", count);
         row("prepare (records, hosts, resolv.conf)", prepare);
         row("wire at the barrier (veth, address, up)", wire);
-        row("stop (veth deleted, address freed)", stop);
+        row("stop (address freed; the kernel drops the veth)", stop);
         row("remove (records, files)", remove);
         row("same wiring with iproute2 commands", iproute.subList(2, iproute.size()));
     }
