@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -231,7 +232,7 @@ public final class NetworkManager implements AutoCloseable {
                 store.save(network.withMember(containerId, new Member(name, aliases, null, null, null)));
                 networkIds.add(network.id());
             }
-            ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode.name().toLowerCase(), networkIds);
+            ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode.name().toLowerCase(Locale.ROOT), networkIds);
             store.save(record);
             writeResolvConf(record);
             writeHosts(record, byId(store.networks()));
@@ -293,7 +294,7 @@ public final class NetworkManager implements AutoCloseable {
 
     private ContainerNetworking networking(ContainerRecord record) {
         Path dir = store.containerDirectory(record.id());
-        return new ContainerNetworking(Mode.valueOf(record.mode().toUpperCase()), dir.resolve("hosts"), dir.resolve("resolv.conf"));
+        return new ContainerNetworking(Mode.valueOf(record.mode().toUpperCase(Locale.ROOT)), dir.resolve("hosts"), dir.resolve("resolv.conf"));
     }
 
     /**
