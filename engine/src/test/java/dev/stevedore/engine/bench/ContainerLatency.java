@@ -1,0 +1,109 @@
+package dev.stevedore.engine.bench;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.testbed.Testbed;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Measures (does not assert) start-to-exit latency of {@code true} in the test bed's busybox image:
+ * <ul>
+ *   <li>Stevedore in-process through the public API: {@code runContainer} + {@code waitContainer} +
+ *       {@code removeContainer} (create with its image lookup, start, exit, removal of everything);</li>
+ *   <li>{@code docker run --rm --network none} against the test bed's dockerd (the same image, pulled from
+ *       the test bed's registry), as a user types it;</li>
+ *   <li>{@code crun run} of the same busybox root file system (Debian's crun), spawned the same way.</li>
+ * </ul>
+ *
+ * <p>Run as root with the test bed up and {@code testbed/dockerd up}: {@code java -cp
+ * engine/target/classes:engine/target/test-classes:<deps> dev.stevedore.engine.bench.ContainerLatency [runs]
+ * [docker runs]}. crun 1.8 refuses this machine's mixed cgroup v1/v2 layout, so the harness re-executes
+ * itself inside {@code unshare -m} with the cgroup2 mount hidden (in that private namespace only), as
+ * the runtime's latency harness does; none of the three uses cgroups for a container without limits.
+ */
+public final class ContainerLatency {
+    private ContainerLatency() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int reexecuted = Latency.reexecWithoutCgroup2(ContainerLatency.class, args);
+        if (reexecuted >= 0) {
+            System.exit(reexecuted);
+        }
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        int dockerRuns = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        Testbed testbed = Testbed.get();
+        String image = testbed.plainRegistry() + "/library/busybox:latest";
+        String dockerHost = testbed.dockerHost().orElseThrow(() -> new IllegalStateException(
+                "the test bed's dockerd is not up: run `sudo testbed/dockerd up`"));
+        Path state = Files.createTempDirectory("stevedore-bench-");
+        try (ContainerEngine engine = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state))) {
+            engine.pull(image);
+            Latency.spawn(List.of("docker", "-H", dockerHost, "pull", "-q", image));
+            Path bundle = Latency.crunBundle(state.resolve("crun-bundle"), testbed.busyboxRootfs());
+
+            List<Double> stevedore = Latency.measure(runs, i -> stevedore(engine, image, i >= 0));
+            List<Double> crun = Latency.measure(runs, i -> Latency.spawn(List.of("crun", "run", "--bundle", bundle.toString(),
+                    "bench-" + ProcessHandle.current().pid() + "-" + i)));
+            List<Double> docker = Latency.measure(dockerRuns, i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run",
+                    "--rm", "--network", "none", image, "true")));
+
+            Latency.report("stevedore run+wait+remove", stevedore);
+            Latency.report("  create", PHASES.get(0));
+            Latency.report("  start", PHASES.get(1));
+            Latency.report("  wait", PHASES.get(2));
+            Latency.report("  remove", PHASES.get(3));
+            Latency.report("crun run", crun);
+            Latency.report("docker run --rm", docker);
+            double toDocker = Latency.median(stevedore) / Latency.median(docker);
+            System.out.printf("median ratios: stevedore/docker %.3f (1/%.0f), stevedore/crun %.2f%n", toDocker, 1 / toDocker,
+                    Latency.median(stevedore) / Latency.median(crun));
+            System.out.printf("min ratios:    stevedore/docker %.3f, stevedore/crun %.2f%n",
+                    Latency.min(stevedore) / Latency.min(docker), Latency.min(stevedore) / Latency.min(crun));
+        } finally {
+            delete(state);
+        }
+    }
+
+    private static final List<List<Double>> PHASES = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>());
+
+    private static void stevedore(ContainerEngine engine, String image, boolean record) {
+        long t0 = System.nanoTime();
+        ContainerInfo info = engine.createContainer(ContainerSpec.builder(image).cmd("true").build());
+        long t1 = System.nanoTime();
+        engine.startContainer(info.id());
+        long t2 = System.nanoTime();
+        int code = engine.waitContainer(info.id(), Duration.ofSeconds(10)).exitCode();
+        long t3 = System.nanoTime();
+        engine.removeContainer(info.id(), false);
+        long t4 = System.nanoTime();
+        if (code != 0) {
+            throw new IllegalStateException("true exited with " + code);
+        }
+        if (record) {
+            long[] t = {t0, t1, t2, t3, t4};
+            for (int i = 0; i < 4; i++) {
+                PHASES.get(i).add((t[i + 1] - t[i]) / 1e6);
+            }
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
