@@ -232,7 +232,8 @@ public final class NetworkManager implements AutoCloseable {
                 store.save(network.withMember(containerId, new Member(name, aliases, null, null, null)));
                 networkIds.add(network.id());
             }
-            ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode.name().toLowerCase(Locale.ROOT), networkIds);
+            ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode.name().toLowerCase(Locale.ROOT),
+                    networkIds, List.of());
             store.save(record);
             writeResolvConf(record);
             writeHosts(record, byId(store.networks()));
@@ -446,7 +447,30 @@ public final class NetworkManager implements AutoCloseable {
             throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: " + e.getMessage(), e);
         }
         published.computeIfAbsent(containerId, k -> new CopyOnWriteArrayList<>()).addAll(opened);
+        try {
+            locked("recording the published ports of container " + container.name(), () -> {
+                ContainerRecord now = requireContainer(containerId);
+                List<PortBinding> all = new ArrayList<>(now.published());
+                all.addAll(bound);
+                store.save(now.withPublished(all));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            unpublish(containerId);
+            throw e;
+        }
         return bound;
+    }
+
+    /** The ports published for a container while it runs, with the host ports bound (seen from any JVM). */
+    public List<PortBinding> ports(String containerId) {
+        try {
+            ContainerRecord container = store.container(containerId);
+            return container == null ? List.of() : container.published();
+        } catch (IOException e) {
+            throw new ContainerEngineException("reading the published ports of container " + containerId + " failed: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The forwarders published for a container in this JVM. */
@@ -477,6 +501,9 @@ public final class NetworkManager implements AutoCloseable {
             Map<String, NetworkRecord> networks = byId(store.networks());
             for (String id : container.networks()) {
                 release(containerId, networks, id, false);
+            }
+            if (!container.published().isEmpty()) {
+                store.save(container.withPublished(List.of()));
             }
             rewriteHostsOfNetworks(container.networks(), networks);
             return null;
@@ -512,10 +539,13 @@ public final class NetworkManager implements AutoCloseable {
                     continue;
                 }
                 known.add(id);
-                if (!containerIsRunning.test(id)) {
-                    ContainerRecord container = store.container(id);
-                    for (String networkId : container == null ? List.<String>of() : container.networks()) {
+                ContainerRecord container = store.container(id);
+                if (!containerIsRunning.test(id) && container != null) {
+                    for (String networkId : container.networks()) {
                         release(id, networks, networkId, true);
+                    }
+                    if (!container.published().isEmpty()) {
+                        store.save(container.withPublished(List.of()));
                     }
                 }
             }

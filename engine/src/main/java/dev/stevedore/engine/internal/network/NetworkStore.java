@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.network;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stevedore.engine.PortBinding;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -90,16 +91,23 @@ final class NetworkStore {
     /**
      * What the network side knows of a container.
      *
-     * @param mode     {@code bridge}, {@code host} or {@code none}
-     * @param networks the ids of its networks, first one first (its default route and published ports use it)
+     * @param mode      {@code bridge}, {@code host} or {@code none}
+     * @param networks  the ids of its networks, first one first (its published ports lead there)
+     * @param published its published ports while it runs, with the host ports bound
      */
-    record ContainerRecord(String id, String name, String hostname, String mode, List<String> networks) {
+    record ContainerRecord(String id, String name, String hostname, String mode, List<String> networks,
+                           List<PortBinding> published) {
         ContainerRecord {
             networks = networks == null ? List.of() : List.copyOf(networks);
+            published = published == null ? List.of() : List.copyOf(published);
         }
 
         ContainerRecord withNetworks(List<String> ids) {
-            return new ContainerRecord(id, name, hostname, mode, ids);
+            return new ContainerRecord(id, name, hostname, mode, ids, published);
+        }
+
+        ContainerRecord withPublished(List<PortBinding> ports) {
+            return new ContainerRecord(id, name, hostname, mode, networks, ports);
         }
     }
 

@@ -203,7 +203,9 @@ class NetworkManagerIT {
         assertThatThrownBy(() -> fixture.manager.publish(echo.id(), List.of(new PortBinding(7, "tcp", "127.0.0.1", port))))
                 .isInstanceOf(ContainerEngineException.class).hasMessageContaining(String.valueOf(port));
 
+        assertThat(fixture.manager.ports(echo.id())).as("recorded for inspect").isEqualTo(bound);
         fixture.stop(echo);
+        assertThat(fixture.manager.ports(echo.id())).isEmpty();
         assertThat(listeningPorts()).doesNotContain(port);
         try (ServerSocket again = new ServerSocket()) {
             again.setReuseAddress(false);
