@@ -887,6 +887,9 @@ public final class NetworkManager implements AutoCloseable {
         List<HostEntry> entries = new ArrayList<>(own);
         if (gateway != null) {
             entries.add(new HostEntry(gateway, List.of(HOST_ALIAS)));
+        } else {
+            // Alone (mode none, or on no network right now): its hostname still resolves, as programs expect.
+            entries.add(new HostEntry("127.0.0.1", List.of(container.hostname())));
         }
         entries.addAll(peers);
         EtcFiles.rewrite(file, EtcFiles.hosts(entries));

@@ -154,7 +154,8 @@ class NetworkManagerIT {
         assertThat(none.attachments()).isEmpty();
         String links = fixture.exec(none, "ip -o link").stdout();
         assertThat(links.lines().toList()).hasSize(1).allMatch(l -> l.contains(": lo:"));
-        assertThat(fixture.exec(none, "cat /etc/hosts").stdout()).contains("127.0.0.1\tlocalhost");
+        assertThat(fixture.exec(none, "cat /etc/hosts").stdout()).contains("127.0.0.1\tlocalhost\n")
+                .endsWith("127.0.0.1\t" + none.id().substring(0, 12) + "\n");
 
         Container host = fixture.run("hosted", "host", List.of(), "exec sleep 300");
         assertThat(fixture.exec(host, "ip -o link").stdout()).contains(": eth0:", ": lo:");
