@@ -1,5 +1,9 @@
 package dev.stevedore.engine.bench;
 
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.network.NetworkManager;
@@ -9,6 +13,7 @@ import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 import dev.stevedore.engine.internal.runtime.TestDirectories;
+import dev.stevedore.engine.testbed.Testbed;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +69,7 @@ public final class NetworkBenchmark {
         try {
             manager.create(NetworkSpec.named("bench"));
             setupCost(manager, launcher, rootfs, root, containers);
+            engineRunCost(root.resolve("engine"), containers);
 
             Started server = start(manager, launcher, rootfs, root, "servers", SERVERS.replace("MEGABYTES", Integer.toString(megabytes)));
             running.add(server);
@@ -164,6 +170,34 @@ public final class NetworkBenchmark {
         row("stop (address freed; the kernel drops the veth)", stop);
         row("remove (records, files)", remove);
         row("same wiring with iproute2 commands", iproute.subList(2, iproute.size()));
+    }
+
+    /**
+     * The same through the public API: {@code runContainer} (create + start, busybox {@code sleep}) on the
+     * default bridge network against {@code none}, interleaved; the difference is what networking adds.
+     */
+    private static void engineRunCost(Path state, int count) throws Exception {
+        String image = Testbed.get().plainRegistry() + "/library/busybox:latest";
+        Map<String, List<Double>> times = new LinkedHashMap<>();
+        times.put("bridge", new ArrayList<>());
+        times.put("none", new ArrayList<>());
+        try (ContainerEngine engine = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state))) {
+            engine.pull(image);
+            for (int i = 0; i < count + 3; i++) {
+                for (String mode : times.keySet()) {
+                    long start = System.nanoTime();
+                    ContainerInfo info = engine.runContainer(ContainerSpec.builder(image).networkMode(mode.equals("none") ? "none" : null)
+                            .cmd("sleep", "60").build());
+                    double took = ms(System.nanoTime() - start);
+                    engine.removeContainer(info.id(), true);
+                    if (i >= 3) {
+                        times.get(mode).add(took);
+                    }
+                }
+            }
+        }
+        System.out.printf(Locale.ROOT, "== runContainer (create + start) through the public API, %d each, interleaved ==%n", count);
+        times.forEach((mode, millis) -> row("network " + mode, millis));
     }
 
     /** What the wiring costs with {@code ip}: five commands, each a fork and exec (for scale only). */
