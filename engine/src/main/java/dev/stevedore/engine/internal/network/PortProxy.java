@@ -44,6 +44,7 @@ public final class PortProxy implements AutoCloseable {
     private static final long TASK_TIMEOUT_SECONDS = 10;
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final BufferPool buffers = new BufferPool();
     private final Object lifecycle = new Object();
     private Selector selector;
     private Thread thread;
@@ -69,7 +70,7 @@ public final class PortProxy implements AutoCloseable {
                     + " to publish " + target.getAddress().getHostAddress() + ":" + target.getPort() + " failed: "
                     + e.getMessage() + (listen.getPort() != 0 ? " — choose another host port, or 0 for a free one" : ""), e);
         }
-        Listener listener = new Listener(server, target);
+        Listener listener = new Listener(server, target, buffers);
         try {
             onSelector(() -> {
                 try {
@@ -166,6 +167,12 @@ public final class PortProxy implements AutoCloseable {
                         }
                     } catch (CancelledKeyException e) {
                         // Closed while we looked at it: nothing left to do for this key.
+                    } catch (RuntimeException e) {
+                        // One broken connection must not stop every other port and connection.
+                        LOG.warn("relaying failed: {}", e.toString(), e);
+                        if (key.attachment() instanceof Side side) {
+                            side.connection.abort();
+                        }
                     }
                 }
             }
@@ -222,11 +229,13 @@ public final class PortProxy implements AutoCloseable {
     static final class Listener {
         final ServerSocketChannel server;
         final InetSocketAddress target;
+        final BufferPool buffers;
         final Set<Connection> connections = new HashSet<>();
 
-        Listener(ServerSocketChannel server, InetSocketAddress target) {
+        Listener(ServerSocketChannel server, InetSocketAddress target, BufferPool buffers) {
             this.server = server;
             this.target = target;
+            this.buffers = buffers;
         }
 
         void accept(Selector selector) throws IOException {
@@ -293,7 +302,28 @@ public final class PortProxy implements AutoCloseable {
         Side(Connection connection, SocketChannel channel) {
             this.connection = connection;
             this.channel = channel;
-            this.incoming = ByteBuffer.allocateDirect(BUFFER_SIZE);
+            this.incoming = connection.listener.buffers.take();
+        }
+    }
+
+    /**
+     * Direct buffers for reuse, touched only on the selector thread: allocating (and zeroing) 128 KiB per
+     * side per connection would cost more than relaying a short exchange, and leaves freeing to the GC.
+     */
+    private static final class BufferPool {
+        private static final int KEEP = 256;
+        private final java.util.ArrayDeque<ByteBuffer> free = new java.util.ArrayDeque<>();
+
+        ByteBuffer take() {
+            ByteBuffer b = free.poll();
+            return b != null ? b : ByteBuffer.allocateDirect(BUFFER_SIZE);
+        }
+
+        void give(ByteBuffer b) {
+            if (free.size() < KEEP) {
+                b.clear();
+                free.push(b);
+            }
         }
     }
 
@@ -406,7 +436,7 @@ public final class PortProxy implements AutoCloseable {
         }
 
         /** Ends both sides with a reset, so each peer learns the relay broke instead of seeing a clean end. */
-        private void abort() {
+        void abort() {
             reset(clientSide.channel);
             reset(upstreamSide.channel);
             close();
@@ -419,6 +449,8 @@ public final class PortProxy implements AutoCloseable {
             closed = true;
             closeQuietly(clientSide.channel);
             closeQuietly(upstreamSide.channel);
+            listener.buffers.give(clientSide.incoming);
+            listener.buffers.give(upstreamSide.incoming);
             listener.connections.remove(this);
         }
     }
