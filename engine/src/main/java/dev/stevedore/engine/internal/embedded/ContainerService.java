@@ -360,6 +360,7 @@ final class ContainerService implements AutoCloseable {
             } catch (ContainerStartException e) {
                 process.close();
                 owned.remove(id, mine);
+                networks.stopContainer(id);
                 throw failedStart(id, config, store.readState(id).orElse(state), e);
             }
         } catch (IOException e) {
