@@ -3,6 +3,7 @@ package dev.stevedore.apitest;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.NetworkSpec;
@@ -25,6 +26,7 @@ import java.util.UUID;
 
 import static dev.stevedore.apitest.ContainerTestbed.busybox;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Containers on networks and published ports, through the public API of the embedded engine. */
@@ -136,6 +138,17 @@ class NetworkContainersIT extends ContainerTestBase {
         engine.disconnectNetwork(other, roamer.id());
         assertThat(engine.inspectContainer(roamer.id()).networks()).containsOnlyKeys(home);
         assertThat(exec(roamer.id(), "timeout 3 wget -q -O - http://srv-" + suffix + "/").exitCode()).isNotZero();
+    }
+
+    @Test
+    void aContainerThatFailsToStartHoldsNoAddressAndNoPort() {
+        String net = network("failing");
+        ContainerInfo created = create(ContainerSpec.builder(busybox()).networkMode(net).port(PortBinding.loopback(80))
+                .cmd("/no/such/command"));
+        containers.add(created.id());
+        assertThatThrownBy(() -> engine.startContainer(created.id())).isInstanceOf(ContainerStartException.class);
+        assertThat(engine.inspectNetwork(net).containers()).containsEntry(created.id(), "");
+        assertThat(engine.inspectContainer(created.id()).ports()).isEmpty();
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
