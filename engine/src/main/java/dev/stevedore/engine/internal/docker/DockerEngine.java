@@ -48,8 +48,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * from the same {@code config.json} the embedded engine reads and travel to the daemon in
  * {@code X-Registry-Auth}. Pulls use the daemon's native platform unless the options name one.
  *
+ * <p>Containers ({@link DockerContainers}) carry this engine's session and owner labels: {@link #close()}
+ * removes them (with the volumes and networks made for them), a shutdown hook does the same for a JVM that
+ * exits without closing, and opening an engine first sweeps what engines of processes that are gone left
+ * behind ({@link Labels}, {@link SessionCleanup}).
+ *
  * <p>Thread-safe. Where the daemon's view of an image differs from the embedded store's, see
- * {@link ImageMapper}.
+ * {@link ImageMapper}; of a container, {@link ContainerMapper}.
  */
 public final class DockerEngine implements ContainerEngine {
     /** How long a pull or load may go without a byte from the daemon (a big layer being unpacked). */
