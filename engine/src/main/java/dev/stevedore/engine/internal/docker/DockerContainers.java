@@ -322,7 +322,7 @@ final class DockerContainers implements AutoCloseable {
             }
             throw e;
         }
-        specs.keySet().removeIf(id -> id.startsWith(ref));
+        specs.entrySet().removeIf(e -> e.getKey().startsWith(ref) || ref.equals(e.getValue().name()));
     }
 
     ContainerLogs logs(String container, LogOptions options) {
