@@ -51,12 +51,14 @@ class DockerCleanupIT {
         ContainerInfo created = engine.createContainer(ContainerSpec.builder(image).cmd("true").build());
         assertThat(docker("ps", "-a", "-q", "--no-trunc", "--filter", "label=" + Labels.SESSION + "=" + session))
                 .containsExactlyInAnyOrder(running.id(), created.id());
-        assertThat(docker("volume", "ls", "-q", "--filter", "label=" + Labels.SESSION + "=" + session)).contains(volume);
+        // the named volume and the anonymous one, both made by the mounts and labelled with the session
+        assertThat(docker("volume", "ls", "-q", "--filter", "label=" + Labels.SESSION + "=" + session)).hasSize(2).contains(volume);
 
         engine.close();
 
         assertThat(docker("ps", "-a", "-q", "--filter", "label=" + Labels.SESSION + "=" + session)).isEmpty();
         assertThat(docker("volume", "ls", "-q", "--filter", "name=" + volume)).isEmpty();
+        assertThat(docker("volume", "ls", "-q", "--filter", "label=" + Labels.SESSION + "=" + session)).isEmpty();
     }
 
     @Test
