@@ -136,6 +136,26 @@ public interface ContainerEngine extends AutoCloseable {
      */
     InputStream copyFromContainer(String container, String path);
 
+    // ---- networks ---------------------------------------------------------------------------------
+
+    /** Creates a network. A name already taken is an error. */
+    NetworkInfo createNetwork(NetworkSpec spec);
+
+    /** The network with this id, unique id prefix or name; a {@link ContainerEngineException} when none. */
+    NetworkInfo inspectNetwork(String network);
+
+    /** Every network, including the default one and the {@code host} and {@code none} pseudo-networks. */
+    List<NetworkInfo> networks();
+
+    /** Removes a network; one that still has containers on it is an error naming them. */
+    void removeNetwork(String network);
+
+    /** Connects a container (created or running) to a network under its name and {@code aliases}. */
+    void connectNetwork(String network, String container, List<String> aliases);
+
+    /** Disconnects a container from a network. */
+    void disconnectNetwork(String network, String container);
+
     /** Releases what this engine holds in this JVM. */
     @Override
     void close();

@@ -16,6 +16,8 @@ import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.NetworkInfo;
+import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.RegistryException;
@@ -369,6 +371,37 @@ public final class DockerEngine implements ContainerEngine {
     public InputStream copyFromContainer(String container, String path) {
         checkOpen();
         return containers.copyFrom(container, path);
+    }
+
+    // Networks through the daemon come with the docker backend's network work (issue 6).
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec) {
+        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+    }
+
+    @Override
+    public NetworkInfo inspectNetwork(String network) {
+        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+    }
+
+    @Override
+    public List<NetworkInfo> networks() {
+        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+    }
+
+    @Override
+    public void removeNetwork(String network) {
+        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+    }
+
+    @Override
+    public void connectNetwork(String network, String container, List<String> aliases) {
+        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+    }
+
+    @Override
+    public void disconnectNetwork(String network, String container) {
+        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
     }
 
     @Override

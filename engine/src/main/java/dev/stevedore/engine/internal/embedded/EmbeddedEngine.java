@@ -8,6 +8,8 @@ import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.NetworkInfo;
+import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
@@ -31,16 +33,25 @@ import java.util.Optional;
  * The daemonless engine: owns a state directory and does everything itself, in this JVM and in the
  * native launcher it starts. Several JVMs may share one state directory; every shared structure below
  * it is written atomically under file locks.
+ *
+ * <p><b>Containers</b> (see {@link ContainerService}) live as long as the JVM that started them: each is
+ * tied to it by a lifeline, so a JVM that ends (even by SIGKILL) takes its containers with it, and
+ * {@link #close()} kills the containers this engine started. Other JVMs on the same state directory see
+ * them, stop, kill, exec into and copy from them. Until the engine has bridge networks (issue 4), a
+ * container's network is {@code none} (its own namespace with loopback only) by default, or
+ * {@code host}; published ports, network aliases and named networks are refused with an error.
  */
 public final class EmbeddedEngine implements ContainerEngine {
     private final EngineSettings settings;
     private final ImageService images;
     private final ContainerService containers;
+    private final NetworkService networks;
 
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
         this.images = images;
         this.containers = new ContainerService(settings, images);
+        this.networks = new NetworkService(settings);
     }
 
     /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
@@ -157,6 +168,36 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public InputStream copyFromContainer(String container, String path) {
         return containers.copyFrom(container, path);
+    }
+
+    @Override
+    public NetworkInfo createNetwork(NetworkSpec spec) {
+        return networks.create(spec);
+    }
+
+    @Override
+    public NetworkInfo inspectNetwork(String network) {
+        return networks.inspect(network);
+    }
+
+    @Override
+    public List<NetworkInfo> networks() {
+        return networks.list();
+    }
+
+    @Override
+    public void removeNetwork(String network) {
+        networks.remove(network);
+    }
+
+    @Override
+    public void connectNetwork(String network, String container, List<String> aliases) {
+        networks.connect(network, container, aliases);
+    }
+
+    @Override
+    public void disconnectNetwork(String network, String container) {
+        networks.disconnect(network, container);
     }
 
     @Override
