@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -126,6 +127,9 @@ int main(int argc, char **argv) {
 static int supervise(void) {
     /* out of the JVM's process group: a terminal's ^C reaches the JVM, and the lifeline does the rest */
     setsid();
+    /* inherited by the container's init: until it execs, no process of the container may open /proc/1/exe,
+     * the host's launcher binary (CVE-2019-5736); exec makes the new image dumpable again */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     struct reader in;
     reader_init(&in, STDIN_FILENO);

@@ -532,6 +532,11 @@ final class ContainerService implements AutoCloseable {
         return result;
     }
 
+    /** The containers, in any state, created from the image with this id. */
+    List<ContainerInfo> usersOf(String imageId) {
+        return list(true, Map.of()).stream().filter(c -> c.imageId().equals(imageId)).toList();
+    }
+
     private static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
         for (Map.Entry<String, String> e : wanted.entrySet()) {
             String value = labels.get(e.getKey());
@@ -1046,6 +1051,7 @@ final class ContainerService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        store.close();
     }
 
     /** Docker-like generated names: adjective_noun, with a number when those run out. */
