@@ -40,8 +40,9 @@ import java.util.stream.Stream;
 /**
  * Containers through the Docker Engine API: create, start, inspect, list, wait, stop, kill, remove, logs,
  * exec ({@link DockerExec}) and copy ({@link DockerArchive}). Everything it creates carries
- * {@link Labels#forSession} labels; {@link #close()} removes this session's objects, and a shutdown hook does
- * the same if the JVM exits without closing (see {@link Labels} and {@link SessionCleanup}).
+ * {@link Labels#forSession} labels; {@link #close()} removes this session's objects (its networks from
+ * {@link DockerNetworks} too), and a shutdown hook does the same if the JVM exits without closing (see
+ * {@link Labels} and {@link SessionCleanup}).
  *
  * <p>Daemon answers become the public exceptions: 404 for a container → {@link ContainerNotFoundException};
  * a start the daemon refuses → {@link ContainerStartException} with its message and the container's last log
@@ -368,8 +369,11 @@ final class DockerContainers implements AutoCloseable {
         return archive.copyFrom(container, path);
     }
 
-    /** Registers the hook that cleans up if the JVM exits without closing the engine, once something exists. */
-    private void registerShutdownHook() {
+    /**
+     * Registers the hook that cleans up this session if the JVM exits without closing the engine; called
+     * before anything of the session is created.
+     */
+    void registerShutdownHook() {
         synchronized (hookLock) {
             if (shutdownHook != null) {
                 return;

@@ -69,6 +69,7 @@ public final class DockerEngine implements ContainerEngine {
     private final DockerCredentials credentials;
     private final UUID session = UUID.randomUUID();
     private final DockerContainers containers;
+    private final DockerNetworks networks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DockerEngine(DockerApi api, EngineSettings settings) {
@@ -86,6 +87,7 @@ public final class DockerEngine implements ContainerEngine {
                 return DockerEngine.this.pull(reference, PullOptions.defaults());
             }
         });
+        this.networks = new DockerNetworks(api, session, containers::registerShutdownHook);
     }
 
     /**
@@ -373,35 +375,40 @@ public final class DockerEngine implements ContainerEngine {
         return containers.copyFrom(container, path);
     }
 
-    // Networks through the daemon come with the docker backend's network work (issue 6).
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.create(spec);
     }
 
     @Override
     public NetworkInfo inspectNetwork(String network) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.inspect(network);
     }
 
     @Override
     public List<NetworkInfo> networks() {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.list();
     }
 
     @Override
     public void removeNetwork(String network) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.remove(network);
     }
 
     @Override
     public void connectNetwork(String network, String container, List<String> aliases) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.connect(network, container, aliases);
     }
 
     @Override
     public void disconnectNetwork(String network, String container) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.disconnect(network, container);
     }
 
     @Override
