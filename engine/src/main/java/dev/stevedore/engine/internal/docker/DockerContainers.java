@@ -111,9 +111,12 @@ final class DockerContainers implements AutoCloseable {
                     + reference + " failed: the Docker daemon at " + api.endpoint().uri() + " has no such image and the pull"
                     + " policy is NEVER; pull it first or use PullPolicy.MISSING", reference.registry(), reference, 0));
         };
+        boolean keep = "true".equals(spec.labels().get(Labels.KEEP));
         ObjectNode body = CreateBody.of(spec, DockerEngine.lookupName(reference), image.config(),
-                Labels.forSession(session, spec.labels()));
-        registerShutdownHook();
+                keep ? spec.labels() : Labels.forSession(session, spec.labels()));
+        if (!keep) {
+            registerShutdownHook();
+        }
         JsonNode created;
         try {
             created = api.call("POST", "/containers/create").query("name", spec.name()).jsonBody(body).json();

@@ -62,6 +62,22 @@ class DockerCleanupIT {
     }
 
     @Test
+    void aContainerMarkedKeepOutlivesItsEngine() {
+        DockerEngine engine = open();
+        ContainerInfo kept = engine.runContainer(ContainerSpec.builder(image).cmd("sleep", "600").label(Labels.KEEP, "true").build());
+        try {
+            assertThat(kept.labels()).doesNotContainKeys(Labels.SESSION, Labels.OWNER);
+
+            engine.close();
+            open().close();
+
+            assertThat(docker("ps", "-q", "--no-trunc")).contains(kept.id());
+        } finally {
+            docker("rm", "-f", kept.id());
+        }
+    }
+
+    @Test
     void openingSweepsWhatGoneProcessesLeftAndKeepsWhatLiveOnesOwn() {
         String host = Labels.hostName();
         String gone = new Labels.Owner(host, Integer.MAX_VALUE - 7, Instant.ofEpochMilli(1_000)).toString();
