@@ -122,7 +122,7 @@ final class ContainerService implements AutoCloseable {
         if (l == null) {
             synchronized (this) {
                 if (launcher == null) {
-                    launcher = Launcher.extractedTo(settings.stateDirectory());
+                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory());
                 }
                 l = launcher;
             }
@@ -169,8 +169,7 @@ final class ContainerService implements AutoCloseable {
                     spec.autoRemove(), spec);
             validate(dir, config);
             copyUp(dir, config);
-            store.writeState(id, StateRecord.created());
-            store.writeConfig(id, config);
+            store.writeConfig(id, config); // no state.json yet: a container without one is created
             return info(id, config, StateRecord.created());
         } catch (IOException | RuntimeException e) {
             discard(id, name);
@@ -335,7 +334,8 @@ final class ContainerService implements AutoCloseable {
             RuntimeSpec spec = runtimeSpec(dir, config);
             ContainerProcess process;
             try {
-                process = launcher().start(spec);
+                // nothing to wire at the barrier (no networks yet): the command runs as soon as it is set up
+                process = launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
@@ -352,7 +352,6 @@ final class ContainerService implements AutoCloseable {
             owned.put(id, mine);
             process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
             try {
-                process.release();
                 process.awaitStarted();
             } catch (ContainerStartException e) {
                 process.close();
@@ -1050,6 +1049,10 @@ final class ContainerService implements AutoCloseable {
             exits.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Launcher spawned = launcher;
+        if (spawned != null) {
+            spawned.close();
         }
         store.close();
     }
