@@ -6,8 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <net/if.h>
 #include <poll.h>
@@ -25,27 +23,6 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-
-#ifndef PR_CAP_AMBIENT
-#define PR_CAP_AMBIENT 47
-#define PR_CAP_AMBIENT_CLEAR_ALL 4
-#endif
-
-static int sync_fd = -1;
-
-static _Noreturn void report(const char *step, int err, const char *path, int code) {
-    char num[16];
-    snprintf(num, sizeof num, "%d", err);
-    const char *fields[] = {step, num, err ? strerror(err) : "", path ? path : ""};
-    record_write(sync_fd, "error", 4, fields);
-    _exit(code);
-}
-
-static _Noreturn void fail(const char *step, const char *path) {
-    report(step, errno, path, 125);
-}
 
 static const char *fdpath(int fd, char buf[static 32]) {
     snprintf(buf, 32, "/proc/self/fd/%d", fd);
@@ -424,124 +401,8 @@ static void mask_paths(const struct spec *s) {
     }
 }
 
-static void reset_signals(void) {
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof dfl);
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP) {
-            sigaction(sig, &dfl, NULL);
-        }
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static void drop_privileges(const struct spec *s) {
-    for (int cap = 0; cap < 64; cap++) {
-        int has = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-        if (has < 0) {
-            break; /* past the kernel's last capability */
-        }
-        if (has == 1 && !(s->caps & (1ull << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
-            fail("drop a capability from the bounding set", "");
-        }
-    }
-    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) {
-        fail("keep capabilities across the user switch", "");
-    }
-    if (setgroups(s->ngroups, s->groups) < 0) {
-        fail("set the supplementary groups", "");
-    }
-    if (setresgid(s->gid, s->gid, s->gid) < 0) {
-        fail("set the group id", "");
-    }
-    if (setresuid(s->uid, s->uid, s->uid) < 0) {
-        fail("set the user id", "");
-    }
-    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
-    struct __user_cap_data_struct data[2];
-    if (syscall(SYS_capget, &header, data) < 0) {
-        fail("read the capability sets", "");
-    }
-    /* inheritable stays empty (CVE-2022-24769): an exec'd non-root process gets no capabilities */
-    uint64_t permitted = ((uint64_t) data[1].permitted << 32 | data[0].permitted) & s->caps;
-    for (int i = 0; i < 2; i++) {
-        data[i].effective = data[i].permitted = (uint32_t) (permitted >> (32 * i));
-        data[i].inheritable = 0;
-    }
-    if (syscall(SYS_capset, &header, data) < 0) {
-        fail("set the capability sets", "");
-    }
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
-        fail("clear the ambient capabilities", "");
-    }
-    if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
-        fail("reset keep-capabilities", "");
-    }
-    if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-        fail("set no_new_privs", "");
-    }
-}
-
-static const char *env_path(const struct spec *s) {
-    for (size_t i = 0; i < s->nenv; i++) {
-        if (!strncmp(s->env[i], "PATH=", 5)) {
-            return s->env[i] + 5;
-        }
-    }
-    return DEFAULT_PATH;
-}
-
-static _Noreturn void exec_command(const struct spec *s) {
-    const char *cmd = s->args[0];
-    char *const *env = s->env ? s->env : (char *const[]){NULL};
-    if (strchr(cmd, '/')) {
-        execve(cmd, s->args, env);
-        report("exec", errno, cmd, errno == ENOENT ? 127 : 126);
-    }
-    /* like Docker: look the command up in the container's PATH, never fall back to /bin/sh */
-    const char *path = env_path(s);
-    size_t cmdlen = strlen(cmd);
-    char *candidate = malloc(strlen(path) + cmdlen + 3);
-    char *denied = NULL;
-    if (!candidate) {
-        report("exec", ENOMEM, cmd, 126);
-    }
-    const char *dir = path;
-    for (;;) {
-        const char *end = strchrnul(dir, ':');
-        size_t n = (size_t) (end - dir);
-        if (n == 0) {
-            strcpy(candidate, "./");
-        } else {
-            memcpy(candidate, dir, n);
-            candidate[n] = '/';
-            candidate[n + 1] = '\0';
-        }
-        strcat(candidate, cmd);
-        execve(candidate, s->args, env);
-        if (errno == EACCES) {
-            if (!denied) {
-                denied = strdup(candidate);
-            }
-        } else if (errno != ENOENT && errno != ENOTDIR) {
-            report("exec", errno, candidate, 126);
-        }
-        if (!*end) {
-            break;
-        }
-        dir = end + 1;
-    }
-    if (denied) {
-        report("exec", EACCES, denied, 126);
-    }
-    report("exec-lookup", ENOENT, cmd, 127);
-}
-
 _Noreturn void container_init(const struct spec *s, int sync, int go) {
-    sync_fd = sync;
+    set_report_fd(sync);
     reset_signals();
     /* the supervisor is single-threaded, so the parent-death signal is reliable here */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -582,8 +443,32 @@ _Noreturn void container_init(const struct spec *s, int sync, int go) {
     if (sethostname(s->hostname, strlen(s->hostname)) < 0) {
         fail("set the hostname", s->hostname);
     }
+    struct identity id = {.uid = s->uid, .gid = s->gid, .home = "/"};
+    if (s->user_spec) {
+        char err[512];
+        if (resolve_user(s->user_spec, &id, err, sizeof err) < 0) {
+            const char *fields[] = {"resolve the user", "0", err, s->user_spec};
+            record_write(sync, "error", 4, fields);
+            _exit(125);
+        }
+    } else {
+        id.groups = s->groups;
+        id.ngroups = s->ngroups;
+    }
+    if (s->user_spec) {
+        /* the spec's extra groups come on top of those /etc/group gives */
+        for (size_t i = 0; i < s->ngroups; i++) {
+            gid_t *grown = realloc(id.groups, (id.ngroups + 1) * sizeof *grown);
+            if (!grown) {
+                fail("add the supplementary groups", "");
+            }
+            grown[id.ngroups++] = s->groups[i];
+            id.groups = grown;
+        }
+    }
+    char **env = env_with_home(s->env, s->nenv, id.home);
 
-    if (record_write(sync_fd, "ready", 0, NULL) < 0) {
+    if (record_write(sync, "ready", 0, NULL) < 0) {
         _exit(125);
     }
     char byte;
@@ -603,7 +488,7 @@ _Noreturn void container_init(const struct spec *s, int sync, int go) {
         errno = EPERM;
         fail("check that the working directory is inside the container", s->cwd); /* CVE-2024-21626 */
     }
-    drop_privileges(s);
+    drop_privileges(&id, s->caps, s->no_new_privs);
     /* credential changes cleared the parent-death signal; set it again and make sure the parent is alive */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     struct pollfd pfd = {.fd = go, .events = POLLIN};
@@ -611,12 +496,6 @@ _Noreturn void container_init(const struct spec *s, int sync, int go) {
         _exit(125);
     }
     umask(022);
-    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0) {
-        for (int fd = 3; fd < 1024; fd++) {
-            if (fd != sync_fd) {
-                close(fd);
-            }
-        }
-    }
-    exec_command(s);
+    close_fds_on_exec();
+    exec_command(s->args, env);
 }

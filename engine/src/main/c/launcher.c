@@ -37,29 +37,7 @@ static void send_error(const char *step, int err, const char *message, const cha
 }
 
 static unsigned long long start_time(void) {
-    char buf[1024];
-    int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return 0;
-    }
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) {
-        return 0;
-    }
-    buf[n] = '\0';
-    char *p = strrchr(buf, ')');
-    if (!p) {
-        return 0;
-    }
-    /* after "pid (comm)" come fields 3..; start time is field 22 */
-    int field = 2;
-    while (*p && field < 22) {
-        if (*p++ == ' ') {
-            field++;
-        }
-    }
-    return strtoull(p, NULL, 10);
+    return process_start_time("/proc/self/stat");
 }
 
 static void write_state(const char *dir, const char *name, const char *content) {
@@ -100,6 +78,33 @@ static int join_cgroups(const struct spec *s, pid_t pid, const char **failed) {
     return 0;
 }
 
+/* How many processes the kernel killed for exceeding the memory limit (v2 memory.events, v1 memory.oom_control). */
+static long oom_kills(const struct spec *s) {
+    static const char *const files[] = {"memory.events", "memory.oom_control"};
+    for (size_t i = 0; i < s->ncgroups; i++) {
+        for (size_t f = 0; f < 2; f++) {
+            char path[4096], buf[1024];
+            snprintf(path, sizeof path, "%s/%s", s->cgroups[i], files[f]);
+            int fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (fd < 0) {
+                continue;
+            }
+            ssize_t n = read(fd, buf, sizeof buf - 1);
+            close(fd);
+            if (n <= 0) {
+                continue;
+            }
+            buf[n] = '\0';
+            for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                if (!strncmp(line, "oom_kill ", 9)) {
+                    return strtol(line + 9, NULL, 10);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 /* Once pid 1 is reaped its namespace is empty, but the kernel may take a moment to release the cgroup. */
 static void remove_cgroups(const struct spec *s) {
     for (size_t i = 0; i < s->ncgroups; i++) {
@@ -121,8 +126,26 @@ static int open_log(const char *path) {
     return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
 }
 
-int main(void) {
+static long long now_millis(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long) now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* After pid 1 ends the kernel kills the rest of its namespace; their ends of the log pipes close with them. */
+#define DRAIN_MILLIS 2000
+
+static int supervise(void);
+
+int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && !strcmp(argv[1], "exec")) {
+        return exec_main();
+    }
+    return supervise();
+}
+
+static int supervise(void) {
     /* out of the JVM's process group: a terminal's ^C reaches the JVM, and the lifeline does the rest */
     setsid();
 
@@ -145,9 +168,10 @@ int main(void) {
         return 2;
     }
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int sync[2], go[2];
-    if (devnull < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0
-            || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0) {
+    int sync[2], go[2], outp[2], errp[2];
+    if (devnull < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0
+            || pipe2(errp, O_CLOEXEC) < 0 || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0
+            || fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0) {
         send_error("create the launcher's pipes", errno, strerror(errno), "");
         return 2;
     }
@@ -172,16 +196,19 @@ int main(void) {
         close(sync[0]);
         close(go[1]);
         close(sigfd);
-        if (dup2(devnull, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(errlog, STDERR_FILENO) < 0) {
+        if (dup2(devnull, STDIN_FILENO) < 0 || dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0) {
             _exit(125);
         }
         container_init(&s, sync[1], go[0]);
     }
     close(sync[1]);
     close(go[0]);
-    close(out);
-    close(errlog);
+    close(outp[1]);
+    close(errp[1]);
     close(devnull);
+    struct log_stream logs[2];
+    log_init(&logs[0], outp[0], out);
+    log_init(&logs[1], errp[0], errlog);
 
     const char *failed_cgroup = NULL;
     if (join_cgroups(&s, pid, &failed_cgroup) < 0) {
@@ -200,12 +227,29 @@ int main(void) {
     int go_pending = 0;
     int stdin_open = 1;
     int sync_open = 1;
+    int reaped = 0;
+    int status = 0;
+    long long reaped_at = 0;
+    struct timespec finished;
     struct reader syncr;
     reader_init(&syncr, sync[0]);
     for (;;) {
-        struct pollfd fds[3];
+        if (reaped && (logs[0].in < 0 && logs[1].in < 0)) {
+            break;
+        }
+        int timeout = -1;
+        if (reaped) {
+            long long left = reaped_at + DRAIN_MILLIS - now_millis();
+            if (left <= 0) {
+                fprintf(stderr, "stevedore-launcher: the container's output pipes stayed open %d ms after it ended\n",
+                        DRAIN_MILLIS);
+                break;
+            }
+            timeout = (int) left;
+        }
+        struct pollfd fds[5];
         int nfds = 0;
-        int sync_i = -1, in_i = -1;
+        int sync_i = -1, in_i = -1, log_i[2] = {-1, -1};
         fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
         if (sync_open) {
             sync_i = nfds;
@@ -215,23 +259,37 @@ int main(void) {
             in_i = nfds;
             fds[nfds++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
         }
-        if (poll(fds, (nfds_t) nfds, -1) < 0) {
+        for (int i = 0; i < 2; i++) {
+            if (logs[i].in >= 0) {
+                log_i[i] = nfds;
+                fds[nfds++] = (struct pollfd){.fd = logs[i].in, .events = POLLIN};
+            }
+        }
+        if (poll(fds, (nfds_t) nfds, timeout) < 0) {
             if (errno == EINTR) {
                 continue;
             }
             fprintf(stderr, "stevedore-launcher: poll: %s\n", strerror(errno));
             kill(pid, SIGKILL);
         }
-        int reaped = 0;
-        int status = 0;
+        for (int i = 0; i < 2; i++) {
+            if (log_i[i] >= 0 && fds[log_i[i]].revents) {
+                log_pump(&logs[i]);
+            }
+        }
+        int reaped_now = 0;
         if (fds[0].revents) {
             struct signalfd_siginfo info;
             while (read(sigfd, &info, sizeof info) > 0) {
             }
-            reaped = waitpid(pid, &status, WNOHANG) == pid;
+            if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
+                reaped = reaped_now = 1;
+                reaped_at = now_millis();
+                clock_gettime(CLOCK_REALTIME, &finished);
+            }
         }
         /* read the init's messages before acting on its death: an exec error precedes the exit */
-        while (sync_open && (reaped || (sync_i >= 0 && fds[sync_i].revents))) {
+        while (sync_open && (reaped_now || (sync_i >= 0 && fds[sync_i].revents))) {
             struct record rec = {0};
             const char *perr = NULL;
             int got = reader_next(&syncr, &rec, &perr);
@@ -272,27 +330,13 @@ int main(void) {
             }
             break;
         }
-        if (reaped) {
-            struct timespec now;
-            clock_gettime(CLOCK_REALTIME, &now);
-            long long ms = (long long) now.tv_sec * 1000 + now.tv_nsec / 1000000;
-            char kind[8], num[16], at[24], file[128];
-            int value = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
-            snprintf(kind, sizeof kind, "%s", WIFSIGNALED(status) ? "signal" : "code");
-            snprintf(num, sizeof num, "%d", value);
-            snprintf(at, sizeof at, "%lld", ms);
-            snprintf(file, sizeof file, "%s %d\nfinished-at-ms %lld\n", kind, value, ms);
-            remove_cgroups(&s);
-            write_state(s.state_dir, "exit", file);
-            const char *fields[] = {kind, num, at};
-            send("exit", 3, fields);
-            return 0;
-        }
         if (in_i >= 0 && fds[in_i].revents) {
             ssize_t n = reader_fill(&in);
             if (n <= 0) {
                 /* the lifeline broke: the JVM closed us or died */
-                kill(pid, SIGKILL);
+                if (!reaped) {
+                    kill(pid, SIGKILL);
+                }
                 stdin_open = 0;
                 continue;
             }
@@ -305,7 +349,9 @@ int main(void) {
                 }
                 if (got < 0) {
                     fprintf(stderr, "stevedore-launcher: bad command from the JVM: %s\n", perr);
-                    kill(pid, SIGKILL);
+                    if (!reaped) {
+                        kill(pid, SIGKILL);
+                    }
                     stdin_open = 0;
                     break;
                 }
@@ -319,7 +365,7 @@ int main(void) {
                     }
                 } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
                     int sig = atoi(rec.fields[0]);
-                    if (sig > 0 && sig < NSIG) {
+                    if (sig > 0 && sig < NSIG && !reaped) {
                         kill(pid, sig);
                     }
                 } else {
@@ -329,4 +375,24 @@ int main(void) {
             }
         }
     }
+
+    /* the end: logs are complete before the exit is told, so a reader that sees the exit has every line */
+    for (int i = 0; i < 2; i++) {
+        if (logs[i].in >= 0) {
+            log_pump(&logs[i]);
+        }
+    }
+    long long ms = (long long) finished.tv_sec * 1000 + finished.tv_nsec / 1000000;
+    char kind[8], num[16], at[24], oom[8], file[160];
+    int value = WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status);
+    snprintf(kind, sizeof kind, "%s", WIFSIGNALED(status) ? "signal" : "code");
+    snprintf(num, sizeof num, "%d", value);
+    snprintf(at, sizeof at, "%lld", ms);
+    snprintf(oom, sizeof oom, "%d", oom_kills(&s) > 0);
+    snprintf(file, sizeof file, "%s %d\nfinished-at-ms %lld\noom-killed %s\n", kind, value, ms, oom);
+    remove_cgroups(&s);
+    write_state(s.state_dir, "exit", file);
+    const char *fields[] = {kind, num, at, oom};
+    send("exit", 4, fields);
+    return 0;
 }

@@ -28,7 +28,8 @@
 struct record {
     char key[REC_MAX_KEY + 1];
     int nfields;
-    char *fields[REC_MAX_FIELDS];
+    char *fields[REC_MAX_FIELDS];   /* each NUL-terminated; binary fields may also hold NULs */
+    size_t lens[REC_MAX_FIELDS];
 };
 
 struct reader {
@@ -38,6 +39,7 @@ struct reader {
     size_t start;
     size_t end;
     int eof;
+    int binary;           /* accept NUL bytes inside fields (data records); off for specs */
 };
 
 void reader_init(struct reader *r, int fd);
@@ -48,6 +50,10 @@ int reader_next(struct reader *r, struct record *rec, const char **err);
 void record_free(struct record *rec);
 /* Writes one record with a single write(2) where it fits; returns 0 or -1 with errno. */
 int record_write(int fd, const char *key, int nfields, const char *const *fields);
+/* As record_write, with explicit field lengths: fields may hold any byte. */
+int record_write_n(int fd, const char *key, int nfields, const char *const *fields, const size_t *lens);
+/* Writes all of buf, retrying on EINTR and short writes; 0 or -1 with errno. */
+int write_all(int fd, const char *buf, size_t len);
 
 enum mount_kind { MOUNT_BIND, MOUNT_TMPFS };
 
@@ -81,6 +87,7 @@ struct spec {
     gid_t gid;
     gid_t *groups;
     size_t ngroups;
+    char *user_spec;      /* Docker's user string, resolved in the container's root; NULL: uid/gid as given */
     char *hostname;
     int net_host;
     struct mount_entry *mounts;
@@ -101,8 +108,66 @@ struct spec {
     size_t ncgroups;
 };
 
+/* Appends to a NULL-terminated list; 0 or -1 when out of memory. */
+int spec_push(char ***list, size_t *n, char *value);
+/* A decimal number up to max; 0 or -1. */
+int spec_parse_u64(const char *s, unsigned long long max, unsigned long long *out);
 /* Reads records up to "end"; returns 0, or -1 with a message in err. */
 int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen);
+
+/* Who a process runs as, once resolved. */
+struct identity {
+    uid_t uid;
+    gid_t gid;
+    gid_t *groups;
+    size_t ngroups;
+    char home[1024];
+};
+
+/*
+ * Resolves Docker's user string through /etc/passwd and /etc/group of the current root (user.c).
+ * Returns 0, or -1 with a message in err.
+ */
+int resolve_user(const char *spec, struct identity *id, char *err, size_t errlen);
+
+/* ---- process set-up shared by the container's init and exec (process.c) ---- */
+
+/* Where report() writes "error" records; each failure ends the process. */
+void set_report_fd(int fd);
+_Noreturn void report(const char *step, int err, const char *path, int code);
+/* report(step, errno, path, 125) */
+_Noreturn void fail(const char *step, const char *path);
+/* Every signal back to its default disposition and unblocked, as a fresh process expects. */
+void reset_signals(void);
+/* Bounding set, groups, gid, uid, capabilities (effective = permitted = caps & what remains), no_new_privs. */
+void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs);
+/* env with HOME=home added when it has no HOME; a new NULL-terminated array. */
+char **env_with_home(char *const *env, size_t nenv, const char *home);
+/* Marks every descriptor from 3 up close-on-exec (keeping the report fd until exec). */
+void close_fds_on_exec(void);
+/* Executes args[0] (looked up in env's PATH when it has no '/'); reports the failure and exits. */
+_Noreturn void exec_command(char *const *args, char *const *env);
+
+/* ---- the container's output, framed with timestamps (logs.c) ---- */
+
+#define LOG_LINE_MAX 16384
+
+struct log_stream {
+    int in;                      /* read end of the container's pipe (non-blocking); -1 once at its end */
+    int out;                     /* the log file, opened O_APPEND */
+    size_t npending;
+    char pending[LOG_LINE_MAX];  /* the unfinished line */
+};
+
+void log_init(struct log_stream *l, int in, int out);
+/* Moves what the pipe holds into the log: 0 while the pipe is open, 1 once it reached its end. */
+int log_pump(struct log_stream *l);
+
+/* Field 22 of a /proc/PID/stat file (start time in clock ticks since boot); 0 when unreadable. */
+unsigned long long process_start_time(const char *stat_path);
+
+/* The exec mode: runs a command inside a running container (exec.c). */
+int exec_main(void);
 
 /*
  * Runs in the cloned child, pid 1 of the new namespaces: sets up the root filesystem, reports "ready"

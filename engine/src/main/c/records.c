@@ -16,6 +16,7 @@ void reader_init(struct reader *r, int fd) {
     r->start = 0;
     r->end = 0;
     r->eof = 0;
+    r->binary = 0;
 }
 
 static int reader_reserve(struct reader *r, size_t want) {
@@ -145,7 +146,7 @@ int reader_next(struct reader *r, struct record *rec, const char **err) {
             *err = "record field is not followed by a newline";
             return -1;
         }
-        if (memchr(field, '\0', lens[f])) {
+        if (!r->binary && memchr(field, '\0', lens[f])) {
             record_free(rec);
             *err = "record field contains a NUL byte";
             return -1;
@@ -158,6 +159,7 @@ int reader_next(struct reader *r, struct record *rec, const char **err) {
         }
         memcpy(copy, field, lens[f]);
         copy[lens[f]] = '\0';
+        rec->lens[rec->nfields] = lens[f];
         rec->fields[rec->nfields++] = copy;
         off += lens[f] + 1;
     }
@@ -173,7 +175,7 @@ void record_free(struct record *rec) {
     rec->nfields = 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len) {
+int write_all(int fd, const char *buf, size_t len) {
     while (len > 0) {
         ssize_t n = write(fd, buf, len);
         if (n < 0) {
@@ -189,8 +191,19 @@ static int write_all(int fd, const char *buf, size_t len) {
 }
 
 int record_write(int fd, const char *key, int nfields, const char *const *fields) {
-    char small[4096];
     size_t lens[REC_MAX_FIELDS];
+    if (nfields > REC_MAX_FIELDS) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (int f = 0; f < nfields; f++) {
+        lens[f] = strlen(fields[f]);
+    }
+    return record_write_n(fd, key, nfields, fields, lens);
+}
+
+int record_write_n(int fd, const char *key, int nfields, const char *const *fields, const size_t *lens) {
+    char small[4096];
     size_t total = 0;
     char header[HEADER_MAX];
     size_t keylen = strlen(key);
@@ -201,7 +214,6 @@ int record_write(int fd, const char *key, int nfields, const char *const *fields
     memcpy(header, key, keylen);
     size_t h = keylen;
     for (int f = 0; f < nfields; f++) {
-        lens[f] = strlen(fields[f]);
         /* 31 + 8 * (1 + 20) + 1 bytes at most: always fits */
         h += (size_t) snprintf(header + h, sizeof header - h, " %zu", lens[f]);
         total += lens[f] + 1;

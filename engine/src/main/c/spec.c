@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
+static int spec_fail(char *err, size_t errlen, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
@@ -16,7 +16,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...) {
     return -1;
 }
 
-static int push(char ***list, size_t *n, char *value) {
+int spec_push(char ***list, size_t *n, char *value) {
     char **grown = realloc(*list, (*n + 2) * sizeof **list);
     if (!grown) {
         return -1;
@@ -27,7 +27,7 @@ static int push(char ***list, size_t *n, char *value) {
     return 0;
 }
 
-static int parse_u64(const char *s, unsigned long long max, unsigned long long *out) {
+int spec_parse_u64(const char *s, unsigned long long max, unsigned long long *out) {
     if (!*s) {
         return -1;
     }
@@ -102,7 +102,7 @@ static int tmpfs_flags(const char *list, unsigned long *flags) {
 #define EXPECT(n)                                                                               \
     do {                                                                                        \
         if (rec.nfields != (n)) {                                                               \
-            rc = fail(err, errlen, "spec record \"%s\" needs %d field(s), has %d", rec.key, (n), \
+            rc = spec_fail(err, errlen, "spec record \"%s\" needs %d field(s), has %d", rec.key, (n), \
                       rec.nfields);                                                             \
             goto out;                                                                           \
         }                                                                                       \
@@ -123,15 +123,15 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
         const char *perr = NULL;
         int got = reader_next(r, &rec, &perr);
         if (got < 0) {
-            return fail(err, errlen, "malformed spec: %s", perr);
+            return spec_fail(err, errlen, "malformed spec: %s", perr);
         }
         if (got == 0) {
             ssize_t n = reader_fill(r);
             if (n < 0) {
-                return fail(err, errlen, "cannot read the spec: %s", strerror(errno));
+                return spec_fail(err, errlen, "cannot read the spec: %s", strerror(errno));
             }
             if (n == 0) {
-                return fail(err, errlen, "the spec ended before its \"end\" record");
+                return spec_fail(err, errlen, "the spec ended before its \"end\" record");
             }
             continue;
         }
@@ -143,7 +143,7 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
         } else if (!strcmp(k, "version")) {
             EXPECT(1);
             if (strcmp(rec.fields[0], "1")) {
-                rc = fail(err, errlen, "spec version %s is not supported (this launcher speaks 1)", rec.fields[0]);
+                rc = spec_fail(err, errlen, "spec version %s is not supported (this launcher speaks 1)", rec.fields[0]);
                 goto out;
             }
         } else if (!strcmp(k, "state-dir")) {
@@ -151,8 +151,8 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
             s->state_dir = TAKE(0);
         } else if (!strcmp(k, "layer")) {
             EXPECT(1);
-            if (push(&s->layers, &s->nlayers, TAKE(0)) < 0) {
-                rc = fail(err, errlen, "out of memory");
+            if (spec_push(&s->layers, &s->nlayers, TAKE(0)) < 0) {
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
         } else if (!strcmp(k, "upper")) {
@@ -166,18 +166,18 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
             s->rootfs = TAKE(0);
         } else if (!strcmp(k, "arg")) {
             EXPECT(1);
-            if (push(&s->args, &s->nargs, TAKE(0)) < 0) {
-                rc = fail(err, errlen, "out of memory");
+            if (spec_push(&s->args, &s->nargs, TAKE(0)) < 0) {
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
         } else if (!strcmp(k, "env")) {
             EXPECT(1);
             if (!strchr(rec.fields[0], '=')) {
-                rc = fail(err, errlen, "environment entry \"%s\" has no '='", rec.fields[0]);
+                rc = spec_fail(err, errlen, "environment entry \"%s\" has no '='", rec.fields[0]);
                 goto out;
             }
-            if (push(&s->env, &s->nenv, TAKE(0)) < 0) {
-                rc = fail(err, errlen, "out of memory");
+            if (spec_push(&s->env, &s->nenv, TAKE(0)) < 0) {
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
         } else if (!strcmp(k, "cwd")) {
@@ -186,23 +186,26 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
         } else if (!strcmp(k, "user")) {
             EXPECT(2);
             unsigned long long uid, gid;
-            if (parse_u64(rec.fields[0], 0x7fffffffull, &uid) || parse_u64(rec.fields[1], 0x7fffffffull, &gid)) {
-                rc = fail(err, errlen, "user %s:%s is not a pair of ids up to 2^31-1", rec.fields[0], rec.fields[1]);
+            if (spec_parse_u64(rec.fields[0], 0x7fffffffull, &uid) || spec_parse_u64(rec.fields[1], 0x7fffffffull, &gid)) {
+                rc = spec_fail(err, errlen, "user %s:%s is not a pair of ids up to 2^31-1", rec.fields[0], rec.fields[1]);
                 goto out;
             }
             s->uid = (uid_t) uid;
             s->gid = (gid_t) gid;
             have_user = 1;
+        } else if (!strcmp(k, "user-spec")) {
+            EXPECT(1);
+            s->user_spec = TAKE(0);
         } else if (!strcmp(k, "group")) {
             EXPECT(1);
             unsigned long long gid;
-            if (parse_u64(rec.fields[0], 0x7fffffffull, &gid)) {
-                rc = fail(err, errlen, "group %s is not an id up to 2^31-1", rec.fields[0]);
+            if (spec_parse_u64(rec.fields[0], 0x7fffffffull, &gid)) {
+                rc = spec_fail(err, errlen, "group %s is not an id up to 2^31-1", rec.fields[0]);
                 goto out;
             }
             gid_t *grown = realloc(s->groups, (s->ngroups + 1) * sizeof *grown);
             if (!grown) {
-                rc = fail(err, errlen, "out of memory");
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
             grown[s->ngroups++] = (gid_t) gid;
@@ -217,7 +220,7 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
             } else if (!strcmp(rec.fields[0], "none")) {
                 s->net_host = 0;
             } else {
-                rc = fail(err, errlen, "network mode \"%s\" is neither \"none\" nor \"host\"", rec.fields[0]);
+                rc = spec_fail(err, errlen, "network mode \"%s\" is neither \"none\" nor \"host\"", rec.fields[0]);
                 goto out;
             }
         } else if (!strcmp(k, "bind") || !strcmp(k, "tmpfs")) {
@@ -230,11 +233,11 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 if (!strcmp(rec.fields[2], "ro")) {
                     m.readonly = 1;
                 } else if (strcmp(rec.fields[2], "rw")) {
-                    rc = fail(err, errlen, "bind mount mode \"%s\" is neither \"ro\" nor \"rw\"", rec.fields[2]);
+                    rc = spec_fail(err, errlen, "bind mount mode \"%s\" is neither \"ro\" nor \"rw\"", rec.fields[2]);
                     goto out;
                 }
                 if (m.source[0] != '/') {
-                    rc = fail(err, errlen, "bind mount source \"%s\" is not absolute", m.source);
+                    rc = spec_fail(err, errlen, "bind mount source \"%s\" is not absolute", m.source);
                     goto out;
                 }
             } else {
@@ -242,18 +245,18 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 m.kind = MOUNT_TMPFS;
                 m.target = TAKE(0);
                 if (tmpfs_flags(rec.fields[1], &m.flags) < 0) {
-                    rc = fail(err, errlen, "tmpfs flags \"%s\" are not a list of ro,nosuid,nodev,noexec", rec.fields[1]);
+                    rc = spec_fail(err, errlen, "tmpfs flags \"%s\" are not a list of ro,nosuid,nodev,noexec", rec.fields[1]);
                     goto out;
                 }
                 m.data = TAKE(2);
             }
             if (!is_abs_clean(m.target)) {
-                rc = fail(err, errlen, "mount target \"%s\" is not an absolute path without . or ..", m.target);
+                rc = spec_fail(err, errlen, "mount target \"%s\" is not an absolute path without . or ..", m.target);
                 goto out;
             }
             struct mount_entry *grown = realloc(s->mounts, (s->nmounts + 1) * sizeof *grown);
             if (!grown) {
-                rc = fail(err, errlen, "out of memory");
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
             grown[s->nmounts++] = m;
@@ -262,20 +265,20 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
             EXPECT(2);
             struct etc_file e = {TAKE(0), TAKE(1)};
             if (!is_abs_clean(e.target) || e.source[0] != '/') {
-                rc = fail(err, errlen, "etc file %s -> %s needs absolute paths", e.source, e.target);
+                rc = spec_fail(err, errlen, "etc file %s -> %s needs absolute paths", e.source, e.target);
                 goto out;
             }
             struct etc_file *grown = realloc(s->etc, (s->netc + 1) * sizeof *grown);
             if (!grown) {
-                rc = fail(err, errlen, "out of memory");
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
             grown[s->netc++] = e;
             s->etc = grown;
         } else if (!strcmp(k, "shm-size")) {
             EXPECT(1);
-            if (parse_u64(rec.fields[0], 1ull << 50, &s->shm_size) || s->shm_size == 0) {
-                rc = fail(err, errlen, "shm size \"%s\" is not a positive number of bytes", rec.fields[0]);
+            if (spec_parse_u64(rec.fields[0], 1ull << 50, &s->shm_size) || s->shm_size == 0) {
+                rc = spec_fail(err, errlen, "shm size \"%s\" is not a positive number of bytes", rec.fields[0]);
                 goto out;
             }
         } else if (!strcmp(k, "readonly-rootfs")) {
@@ -288,29 +291,29 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
             EXPECT(1);
             int masked = !strcmp(k, "masked");
             if (!is_abs_clean(rec.fields[0])) {
-                rc = fail(err, errlen, "%s path \"%s\" is not an absolute path without . or ..", k, rec.fields[0]);
+                rc = spec_fail(err, errlen, "%s path \"%s\" is not an absolute path without . or ..", k, rec.fields[0]);
                 goto out;
             }
-            if (push(masked ? &s->masked : &s->ro_paths, masked ? &s->nmasked : &s->nro_paths, TAKE(0)) < 0) {
-                rc = fail(err, errlen, "out of memory");
+            if (spec_push(masked ? &s->masked : &s->ro_paths, masked ? &s->nmasked : &s->nro_paths, TAKE(0)) < 0) {
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
         } else if (!strcmp(k, "cap")) {
             EXPECT(1);
             unsigned long long cap;
-            if (parse_u64(rec.fields[0], 63, &cap)) {
-                rc = fail(err, errlen, "capability \"%s\" is not a number from 0 to 63", rec.fields[0]);
+            if (spec_parse_u64(rec.fields[0], 63, &cap)) {
+                rc = spec_fail(err, errlen, "capability \"%s\" is not a number from 0 to 63", rec.fields[0]);
                 goto out;
             }
             s->caps |= 1ull << cap;
         } else if (!strcmp(k, "cgroup")) {
             EXPECT(1);
             if (rec.fields[0][0] != '/' || strncmp(rec.fields[0], "/sys/fs/cgroup/", 15)) {
-                rc = fail(err, errlen, "cgroup \"%s\" is not a directory under /sys/fs/cgroup", rec.fields[0]);
+                rc = spec_fail(err, errlen, "cgroup \"%s\" is not a directory under /sys/fs/cgroup", rec.fields[0]);
                 goto out;
             }
-            if (push(&s->cgroups, &s->ncgroups, TAKE(0)) < 0) {
-                rc = fail(err, errlen, "out of memory");
+            if (spec_push(&s->cgroups, &s->ncgroups, TAKE(0)) < 0) {
+                rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
         } else if (!strcmp(k, "stdout")) {
@@ -320,7 +323,7 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
             EXPECT(1);
             s->stderr_log = TAKE(0);
         } else {
-            rc = fail(err, errlen, "unknown spec record \"%s\"", k);
+            rc = spec_fail(err, errlen, "unknown spec record \"%s\"", k);
         }
     out:
         for (int f = 0; f < rec.nfields; f++) {
@@ -333,30 +336,30 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
         }
     }
     if (!s->state_dir || !s->upper || !s->work || !s->rootfs || !s->stdout_log || !s->stderr_log) {
-        return fail(err, errlen, "the spec lacks one of state-dir, upper, work, rootfs, stdout, stderr");
+        return spec_fail(err, errlen, "the spec lacks one of state-dir, upper, work, rootfs, stdout, stderr");
     }
     if (s->nlayers == 0) {
-        return fail(err, errlen, "the spec names no image layer");
+        return spec_fail(err, errlen, "the spec names no image layer");
     }
     if (s->nargs == 0) {
-        return fail(err, errlen, "the spec has no command (no arg record)");
+        return spec_fail(err, errlen, "the spec has no command (no arg record)");
     }
     if (!have_user) {
-        return fail(err, errlen, "the spec names no user");
+        return spec_fail(err, errlen, "the spec names no user");
     }
     if (!s->hostname || !*s->hostname || strlen(s->hostname) > 64) {
-        return fail(err, errlen, "the hostname must have 1 to 64 bytes");
+        return spec_fail(err, errlen, "the hostname must have 1 to 64 bytes");
     }
     if (s->cwd[0] != '/') {
-        return fail(err, errlen, "the working directory \"%s\" is not absolute", s->cwd);
+        return spec_fail(err, errlen, "the working directory \"%s\" is not absolute", s->cwd);
     }
     for (size_t i = 0; i < s->nlayers; i++) {
         if (s->layers[i][0] != '/' || !overlay_safe(s->layers[i])) {
-            return fail(err, errlen, "layer directory \"%s\" must be absolute and free of ',' ':' '\\'", s->layers[i]);
+            return spec_fail(err, errlen, "layer directory \"%s\" must be absolute and free of ',' ':' '\\'", s->layers[i]);
         }
     }
     if (!overlay_safe(s->upper) || !overlay_safe(s->work) || s->upper[0] != '/' || s->work[0] != '/') {
-        return fail(err, errlen, "upper and work directories must be absolute and free of ',' ':' '\\'");
+        return spec_fail(err, errlen, "upper and work directories must be absolute and free of ',' ':' '\\'");
     }
     return 0;
 }

@@ -1,47 +1,1050 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.ImageConfig;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
+import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.runtime.Capability;
+import dev.stevedore.engine.internal.runtime.ContainerProcess;
+import dev.stevedore.engine.internal.runtime.ExecProcess;
+import dev.stevedore.engine.internal.runtime.ExecRequest;
+import dev.stevedore.engine.internal.runtime.ExitStatus;
+import dev.stevedore.engine.internal.runtime.Launcher;
+import dev.stevedore.engine.internal.runtime.LauncherError;
+import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
+import dev.stevedore.engine.internal.runtime.ResourceLimits;
+import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+import dev.stevedore.engine.internal.runtime.Signals;
+import dev.stevedore.engine.internal.runtime.Syscalls;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.concurrent.locks.LockSupport;
 
-/** Containers in the embedded engine: create, start, stop, remove, logs, exec, copy. */
+/**
+ * Containers in the embedded engine: create, start, wait, stop, kill, remove, inspect, list, logs, exec
+ * and copy, with Docker's semantics, on a state directory that several JVMs share.
+ *
+ * <p><b>Ownership.</b> The JVM that starts a container holds its {@link ContainerProcess}: the lifeline
+ * to its supervisor, which kills the container when this JVM dies. That JVM (the owner) records the
+ * exit in {@code state.json} (a JDK process-reaper callback, no thread of ours waits) and removes an
+ * auto-remove container. Every other JVM reads the same files: a container whose {@code state.json}
+ * says running is seen as exited as soon as its supervisor has written the {@code exit} file, or when
+ * its process, owner and supervisor are all gone. Another JVM stops or kills a container by signalling
+ * its first process directly, through a pidfd opened for the recorded pid and checked against the
+ * recorded start time, so a recycled pid is never hit; it then waits for the {@code exit} file.
+ *
+ * <p><b>Leftovers.</b> Opening the engine reaps containers whose owner JVM died while they ran: they are
+ * marked exited (with the code their supervisor recorded, else 137) as Docker keeps exited containers,
+ * except auto-remove ones, which are removed; their cgroups are removed either way. Their processes
+ * died with the lifeline and their mounts lived only in their own mount namespaces, so no process or
+ * mount remains.
+ */
 final class ContainerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final int LAST_LOG_LINES = 20;
+
     private final EngineSettings settings;
     private final ImageService images;
+    private final ContainerStore store;
+    private final Volumes volumes;
+    private final Path temp;
+    private volatile Launcher launcher;
+    private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    private final ExecutorService exits;
+    private final ProcessIdentity self = ProcessIdentity.current();
+
+    /** A container this JVM started: its process (kept reachable: its lifeline) and which run it is. */
+    private record Owned(ContainerProcess process, long run) {
+    }
 
     ContainerService(EngineSettings settings, ImageService images) {
         this.settings = settings;
         this.images = images;
+        this.store = new ContainerStore(settings.stateDirectory());
+        this.volumes = new Volumes(settings.stateDirectory());
+        this.temp = settings.stateDirectory().resolve("tmp");
+        AtomicInteger threads = new AtomicInteger();
+        this.exits = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stevedore-container-exit-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        reap();
     }
 
-    private static UnsupportedOperationException notYet() {
-        return new UnsupportedOperationException("containers are not yet built in the embedded engine");
+    private Launcher launcher() {
+        Launcher l = launcher;
+        if (l == null) {
+            synchronized (this) {
+                if (launcher == null) {
+                    launcher = Launcher.extractedTo(settings.stateDirectory());
+                }
+                l = launcher;
+            }
+        }
+        return l;
     }
 
-    ContainerInfo create(ContainerSpec spec) { throw notYet(); }
-    void start(String container) { throw notYet(); }
-    ContainerInfo inspect(String container) { throw notYet(); }
-    List<ContainerInfo> list(boolean all, Map<String, String> labels) { throw notYet(); }
-    ContainerState await(String container, Duration timeout) { throw notYet(); }
-    void stop(String container, Duration grace) { throw notYet(); }
-    void kill(String container, String signal) { throw notYet(); }
-    void remove(String container, boolean force) { throw notYet(); }
-    ContainerLogs logs(String container, LogOptions options) { throw notYet(); }
-    ExecResult exec(String container, ExecSpec spec) { throw notYet(); }
-    void copyTo(String container, String directory, InputStream tar) { throw notYet(); }
-    InputStream copyFrom(String container, String path) { throw notYet(); }
+    // ---- create -----------------------------------------------------------------------------------
 
+    ContainerInfo create(ContainerSpec spec) {
+        if (spec.name() != null) {
+            ContainerStore.validateName(spec.name());
+            store.nameOwner(spec.name()).filter(id -> Files.isDirectory(store.directory(id))).ifPresent(id -> {
+                throw nameInUse(spec.name(), id);
+            });
+        }
+        ImageReference reference = ImageReference.parse(spec.image());
+        ImageService.RunnableImage runnable = images.runnable(reference, spec.pullPolicy(), settings.platform());
+        ImageConfig image = runnable.image().config();
+        String networkMode = ContainerConfigs.networkMode(spec, image);
+        ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
+        String workingDir = ContainerConfigs.workingDir(spec, image);
+        String stopSignal = ContainerConfigs.stopSignal(spec, image);
+        List<Mount> mounts = ContainerConfigs.mounts(spec, image);
+        new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit()); // validates
+
+        String id = ContainerStore.newId();
+        Path dir = store.directory(id);
+        String name = null;
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            name = reserveName(spec.name(), id);
+            String hostname = ContainerConfigs.hostname(spec, id, networkMode.equals("host"), hostHostname());
+            List<MountRecord> made = makeMounts(dir, mounts, spec.image());
+            writeEtcFiles(dir, hostname, networkMode);
+            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
+                    runnable.image().manifestDigest(), Instant.now().toString(),
+                    runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
+                    ContainerConfigs.env(spec, image), workingDir, ContainerConfigs.user(spec, image), hostname,
+                    ContainerConfigs.labels(spec, image), made, spec.readOnlyRootfs(),
+                    spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : RuntimeSpec.DEFAULT_SHM_SIZE, spec.memoryBytes(),
+                    ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
+                    ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
+                    spec.autoRemove(), ContainerRecord.SpecRecord.of(spec));
+            validate(dir, config);
+            copyUp(dir, config);
+            store.writeState(id, StateRecord.created());
+            store.writeConfig(id, config);
+            return info(id, config, StateRecord.created());
+        } catch (IOException | RuntimeException e) {
+            discard(id, name);
+            if (e instanceof ContainerEngineException engine) {
+                throw engine;
+            }
+            throw new ContainerEngineException("cannot create a container of " + spec.image() + " in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** What the launcher would refuse at start (a hostname, a mount over /proc) is refused now, at create. */
+    private void validate(Path dir, ContainerRecord config) {
+        try {
+            runtimeSpec(dir, config);
+        } catch (IllegalArgumentException e) {
+            throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
+                    + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);
+        }
+    }
+
+    private String reserveName(String requested, String id) {
+        if (requested != null) {
+            if (!store.reserveName(requested, id)) {
+                throw nameInUse(requested, store.nameOwner(requested).orElse("?"));
+            }
+            return requested;
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String generated = Names.generate(attempt >= 10);
+            if (store.reserveName(generated, id)) {
+                return generated;
+            }
+        }
+        throw new ContainerEngineException("cannot find a free generated name for container " + id);
+    }
+
+    private static ContainerEngineException nameInUse(String name, String id) {
+        return new ContainerEngineException("the container name \"" + name + "\" is already in use by container "
+                + id.substring(0, Math.min(12, id.length())) + "; remove that container or choose another name");
+    }
+
+    private void discard(String id, String name) {
+        try {
+            store.delete(id);
+        } catch (IOException e) {
+            LOG.warn("cannot delete the half-created container {}: {}", id, e.toString());
+        }
+        if (name != null) {
+            store.releaseName(name, id);
+        }
+    }
+
+    private List<MountRecord> makeMounts(Path dir, List<Mount> mounts, String image) {
+        List<MountRecord> made = new ArrayList<>();
+        int anonymous = 0;
+        for (Mount mount : mounts) {
+            switch (mount.type()) {
+                case BIND -> {
+                    if (!Files.exists(Path.of(mount.source()))) {
+                        throw new ContainerEngineException("the source " + mount.source() + " of the bind mount on "
+                                + mount.target() + " (container of " + image + ") does not exist; create it first");
+                    }
+                    made.add(new MountRecord("bind", mount.source(), mount.target(), mount.readOnly(), "", ""));
+                }
+                case VOLUME -> {
+                    Path data = mount.source().isEmpty() ? Volumes.anonymous(dir, anonymous++) : volumes.named(mount.source());
+                    made.add(new MountRecord("volume", data.toString(), mount.target(), mount.readOnly(), "", mount.source()));
+                }
+                case TMPFS -> made.add(new MountRecord("tmpfs", "", mount.target(), mount.readOnly(),
+                        mount.readOnly() && !mount.options().contains("ro") ? join("ro", mount.options()) : mount.options(), ""));
+            }
+        }
+        return made;
+    }
+
+    private static String join(String a, String b) {
+        return b.isEmpty() ? a : a + "," + b;
+    }
+
+    /** Docker's copy-up: an empty volume takes what the image has at its mount point, owner and mode included. */
+    private void copyUp(Path dir, ContainerRecord config) throws IOException {
+        List<MountRecord> empty = new ArrayList<>();
+        for (MountRecord mount : config.mounts()) {
+            if (mount.type().equals("volume") && Volumes.isEmpty(Path.of(mount.source()))
+                    && config.layers().stream().anyMatch(l -> Files.exists(Path.of(l, mount.target().substring(1))))) {
+                empty.add(mount);
+            }
+        }
+        if (empty.isEmpty()) {
+            return;
+        }
+        try (Helper helper = helper(dir, config, false)) {
+            for (MountRecord mount : empty) {
+                Path archive = Files.createTempFile(tempDirectory(), "copy-up-", ".tar");
+                try {
+                    try (OutputStream out = Files.newOutputStream(archive)) {
+                        helper.files().archive(mount.target(), ".", out);
+                    } catch (NoSuchFileException e) {
+                        continue; // whited out in a higher layer: nothing to copy
+                    }
+                    int target = Libc.open(mount.source(), Libc.O_PATH | Libc.O_DIRECTORY);
+                    try (InputStream in = Files.newInputStream(archive)) {
+                        new ContainerFiles(target).extract("/", in);
+                    } finally {
+                        Libc.close(target);
+                    }
+                } finally {
+                    Files.deleteIfExists(archive);
+                }
+            }
+        }
+    }
+
+    private static String hostHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static void writeEtcFiles(Path dir, String hostname, String networkMode) throws IOException {
+        String hosts;
+        if (networkMode.equals("host")) {
+            hosts = readOr(Path.of("/etc/hosts"), "127.0.0.1\tlocalhost\n");
+        } else {
+            hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+                    + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n127.0.0.1\t" + hostname + "\n";
+        }
+        Files.writeString(dir.resolve("hosts"), hosts);
+        Files.writeString(dir.resolve("hostname"), hostname + "\n");
+        Files.writeString(dir.resolve("resolv.conf"), readOr(Path.of("/etc/resolv.conf"), ""));
+        for (String file : List.of("hosts", "hostname", "resolv.conf")) {
+            Files.setPosixFilePermissions(dir.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    private static String readOr(Path file, String otherwise) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return otherwise;
+        }
+    }
+
+    // ---- start ------------------------------------------------------------------------------------
+
+    void start(String reference) {
+        String id = store.resolve(reference);
+        CrossProcessLock lock = store.lock(id);
+        ContainerRecord config;
+        try {
+            config = config(id);
+            StateRecord state = effective(id, store.readState(id).orElse(StateRecord.created()));
+            if (state.running()) {
+                return; // Docker: starting a running container changes nothing
+            }
+            Path dir = store.directory(id);
+            OrphanReaper.clearRun(dir);
+            RuntimeSpec spec = runtimeSpec(dir, config);
+            ContainerProcess process;
+            try {
+                process = launcher().start(spec);
+            } catch (ContainerStartException e) {
+                throw failedStart(id, config, state, e);
+            }
+            long run = state.run() + 1;
+            Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
+            store.writeState(id, state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
+                    self.pid(), self.startTime(), Instant.now()));
+            Owned mine = new Owned(process, run);
+            owned.put(id, mine);
+            process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
+            try {
+                process.release();
+                process.awaitStarted();
+            } catch (ContainerStartException e) {
+                process.close();
+                owned.remove(id, mine);
+                throw failedStart(id, config, store.readState(id).orElse(state), e);
+            }
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot start container " + id + ": " + e.getMessage(), e);
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
+    }
+
+    /** Records a failed start as Docker does (created, with the exit code and error) and says why, with the logs. */
+    private ContainerStartException failedStart(String id, ContainerRecord config, StateRecord state, ContainerStartException e)
+            throws IOException {
+        int code = e.getCause() instanceof LauncherError error ? error.dockerExitCode() : 125;
+        List<String> lastLines = lastLogLines(id);
+        store.writeState(id, state.failedToStart(code, e.getMessage()));
+        if (config.autoRemove()) {
+            deleteLocked(id, config);
+        }
+        String message = "container " + config.name() + " (" + id.substring(0, 12) + ") of " + config.image()
+                + " could not start: " + e.getMessage()
+                + (lastLines.isEmpty() ? "" : "; its last output: " + String.join(" | ", lastLines));
+        return new ContainerStartException(message, id, lastLines, e.getCause());
+    }
+
+    private List<String> lastLogLines(String id) {
+        Path dir = store.directory(id);
+        try (ContainerLogStream logs = new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"),
+                LogOptions.all().withTail(LAST_LOG_LINES), () -> false)) {
+            return logs.lines().map(LogLine::text).toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private RuntimeSpec runtimeSpec(Path dir, ContainerRecord config) {
+        RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
+                .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
+                .workingDirectory(config.workingDir())
+                .user(config.user(), List.of())
+                .hostname(config.hostname())
+                .network(config.networkMode().equals("host") ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
+                .shmSize(config.shmSizeBytes())
+                .readonlyRootfs(config.readOnlyRootfs())
+                .etcFiles(dir.resolve("hosts"), dir.resolve("hostname"), dir.resolve("resolv.conf"))
+                .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()));
+        addMounts(builder, config);
+        return builder.build();
+    }
+
+    private static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {
+        for (MountRecord mount : config.mounts()) {
+            if (mount.type().equals("tmpfs")) {
+                builder.mount(new RuntimeSpec.Tmpfs(mount.target(), mount.options()));
+            } else {
+                builder.mount(new RuntimeSpec.Bind(Path.of(mount.source()), mount.target(), mount.readOnly()));
+            }
+        }
+    }
+
+    // ---- exit -------------------------------------------------------------------------------------
+
+    /**
+     * Records the end of a run this JVM started (once: the exit callback and a waiting caller may both
+     * get here) and removes an auto-remove container.
+     *
+     * @return the container's state after the exit
+     */
+    private ContainerState exited(String id, Owned run, ExitStatus status) {
+        ExitStatus exit = status != null ? status : ExitStatus.killedUnknown();
+        ContainerState result = null;
+        CrossProcessLock lock;
+        try {
+            lock = store.lock(id);
+        } catch (ContainerNotFoundException e) {
+            owned.remove(id, run);
+            run.process().close();
+            return endedState(exit, null);
+        }
+        try {
+            StateRecord state = store.readState(id).orElse(StateRecord.created());
+            if (state.running() && state.run() == run.run()) {
+                state = state.exited(exit);
+                store.writeState(id, state);
+            }
+            result = state.run() == run.run() ? state.toPublic() : endedState(exit, state.startedAt());
+            owned.remove(id, run);
+            run.process().close();
+            Optional<ContainerRecord> config = store.readConfig(id);
+            if (config.isPresent() && config.get().autoRemove() && !state.running() && state.run() == run.run()) {
+                deleteLocked(id, config.get());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot record the exit of container {}: {}", id, e.toString());
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
+        return result != null ? result : endedState(exit, null);
+    }
+
+    private static ContainerState endedState(ExitStatus exit, String startedAt) {
+        return new ContainerState(ContainerState.Status.EXITED, 0, exit.code(), exit.signal(), exit.oomKilled(), "",
+                startedAt == null ? null : Instant.parse(startedAt), exit.finishedAt());
+    }
+
+    /**
+     * The state as it is now: a running state whose run has visibly ended (the supervisor wrote its exit,
+     * or process, owner and supervisor are all gone) reads as exited, before its owner records it.
+     */
+    private StateRecord effective(String id, StateRecord state) {
+        if (!state.running()) {
+            return state;
+        }
+        Owned mine = owned.get(id);
+        if (mine != null && mine.run() == state.run()) {
+            Optional<ExitStatus> known = mine.process().exitStatus();
+            if (known.isPresent()) {
+                return state.exited(known.get());
+            }
+        }
+        Path dir = store.directory(id);
+        Optional<ExitStatus> recorded = OrphanReaper.recordedExit(dir);
+        if (recorded.isPresent()) {
+            return state.exited(recorded.get());
+        }
+        if (new ProcessIdentity(state.pid(), state.pidStart()).isAlive()) {
+            return state;
+        }
+        try {
+            if (!OrphanReaper.supervisorAlive(dir) && !OrphanReaper.ownerAlive(dir)) {
+                return state.exited(ExitStatus.killedUnknown());
+            }
+        } catch (IOException e) {
+            // unreadable state files: keep what state.json says
+        }
+        return state;
+    }
+
+    private StateRecord currentState(String id) {
+        return effective(id, store.readState(id).orElse(StateRecord.created()));
+    }
+
+    // ---- inspect, list ----------------------------------------------------------------------------
+
+    ContainerInfo inspect(String reference) {
+        String id = store.resolve(reference);
+        return info(id, config(id), currentState(id));
+    }
+
+    private ContainerRecord config(String id) {
+        return store.readConfig(id).orElseThrow(() -> new ContainerNotFoundException(id));
+    }
+
+    List<ContainerInfo> list(boolean all, Map<String, String> labels) {
+        List<ContainerInfo> result = new ArrayList<>();
+        for (String id : store.ids()) {
+            Optional<ContainerRecord> config;
+            StateRecord state;
+            try {
+                config = store.readConfig(id);
+                state = currentState(id);
+            } catch (ContainerEngineException e) {
+                continue; // being removed right now
+            }
+            if (config.isEmpty() || (!all && !state.running()) || !matches(config.get().labels(), labels)) {
+                continue;
+            }
+            result.add(info(id, config.get(), state));
+        }
+        result.sort(Comparator.comparing(ContainerInfo::created).reversed());
+        return result;
+    }
+
+    private static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            String value = labels.get(e.getKey());
+            if (value == null || !(e.getValue() == null || e.getValue().isEmpty() || e.getValue().equals(value))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ContainerInfo info(String id, ContainerRecord config, StateRecord state) {
+        return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
+                state.toPublic(), config.command(), config.env(), config.labels(), List.of(),
+                Map.of(config.networkMode(), ""), config.spec().toSpec());
+    }
+
+    // ---- wait, stop, kill, remove -----------------------------------------------------------------
+
+    ContainerState await(String reference, Duration timeout) {
+        String id = store.resolve(reference);
+        Owned mine = owned.get(id);
+        if (mine != null) {
+            Optional<ExitStatus> status = mine.process().waitFor(timeout);
+            if (status.isEmpty()) {
+                return currentState(id).toPublic();
+            }
+            return exited(id, mine, status.get());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1_000_000;
+        for (;;) {
+            StateRecord state = currentState(id);
+            if (!state.running() || System.nanoTime() >= deadline) {
+                return state.toPublic();
+            }
+            LockSupport.parkNanos(Math.min(pause, Math.max(0, deadline - System.nanoTime())));
+            pause = Math.min(pause * 2, 50_000_000);
+        }
+    }
+
+    void stop(String reference, Duration grace) {
+        String id = store.resolve(reference);
+        ContainerRecord config = config(id);
+        StateRecord state = currentState(id);
+        if (!state.running()) {
+            return; // Docker: stopping a stopped container does nothing
+        }
+        Duration wait = grace != null ? grace : Duration.ofMillis(config.stopTimeoutMillis());
+        int signal = Signals.parse(config.stopSignal());
+        Owned mine = owned.get(id);
+        if (mine != null && mine.run() == state.run()) {
+            ExitStatus status = mine.process().stop(signal, wait);
+            exited(id, mine, status);
+            return;
+        }
+        if (!signalRemote(state, signal) || awaitEnd(id, wait)) {
+            awaitEnd(id, KILL_WAIT);
+            return;
+        }
+        signalRemote(state, Signals.SIGKILL);
+        if (!awaitEnd(id, KILL_WAIT)) {
+            throw new ContainerEngineException("container " + config.name() + " (pid " + state.pid() + ") did not end "
+                    + KILL_WAIT.toSeconds() + " s after SIGKILL; is it stuck in the kernel (uninterruptible I/O)?");
+        }
+    }
+
+    void kill(String reference, String signal) {
+        String id = store.resolve(reference);
+        int number;
+        try {
+            number = Signals.parse(signal);
+        } catch (IllegalArgumentException e) {
+            throw new ContainerEngineException("cannot kill container " + reference + ": " + e.getMessage());
+        }
+        StateRecord state = currentState(id);
+        if (!state.running()) {
+            throw new ContainerEngineException("cannot kill container " + reference + ": it is not running");
+        }
+        Owned mine = owned.get(id);
+        if (mine != null && mine.run() == state.run()) {
+            mine.process().signal(number);
+        } else {
+            signalRemote(state, number);
+        }
+    }
+
+    /** Signals another JVM's container; false when its process has already ended. */
+    private static boolean signalRemote(StateRecord state, int signal) {
+        try {
+            return Syscalls.signal(new ProcessIdentity(state.pid(), state.pidStart()), signal);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot send signal " + signal + " to the container process " + state.pid()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits (polling the shared files) until the container no longer runs; false when it still does. */
+    private boolean awaitEnd(String id, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = 1_000_000;
+        while (currentState(id).running()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 50_000_000);
+        }
+        return true;
+    }
+
+    void remove(String reference, boolean force) {
+        String id = store.resolve(reference);
+        CrossProcessLock lock = store.lock(id);
+        try {
+            ContainerRecord config = config(id);
+            StateRecord state = currentState(id);
+            if (state.running()) {
+                if (!force) {
+                    throw new ContainerEngineException("cannot remove container " + config.name() + " (" + id.substring(0, 12)
+                            + "): it is running — stop it first, or remove it with force");
+                }
+                Owned mine = owned.get(id);
+                if (mine != null && mine.run() == state.run()) {
+                    mine.process().close();
+                    owned.remove(id, mine);
+                } else if (signalRemote(state, Signals.SIGKILL) && !awaitEnd(id, KILL_WAIT)) {
+                    throw new ContainerEngineException("cannot remove container " + config.name() + ": its process "
+                            + state.pid() + " did not end " + KILL_WAIT.toSeconds() + " s after SIGKILL");
+                }
+            }
+            deleteLocked(id, config);
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
+    }
+
+    /** Deletes the container's directory (its upper layer, anonymous volumes, logs) and frees its name. Lock held. */
+    private void deleteLocked(String id, ContainerRecord config) {
+        try {
+            OrphanReaper.removeCgroups(store.directory(id));
+            store.delete(id);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot remove container " + config.name() + " (" + id + "): "
+                    + e.getMessage(), e);
+        } finally {
+            store.releaseName(config.name(), id);
+            Owned mine = owned.remove(id);
+            if (mine != null) {
+                mine.process().close();
+            }
+        }
+    }
+
+    // ---- logs -------------------------------------------------------------------------------------
+
+    ContainerLogs logs(String reference, LogOptions options) {
+        String id = store.resolve(reference);
+        Path dir = store.directory(id);
+        config(id);
+        return new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"), options, () -> {
+            try {
+                return currentState(id).running();
+            } catch (ContainerEngineException e) {
+                return false; // removed while followed
+            }
+        });
+    }
+
+    // ---- exec -------------------------------------------------------------------------------------
+
+    ExecResult exec(String reference, ExecSpec spec) {
+        String id = store.resolve(reference);
+        ContainerRecord config = config(id);
+        StateRecord state = currentState(id);
+        if (!state.running()) {
+            throw notRunning("exec in", config, state);
+        }
+        String workingDir = spec.workingDir() != null ? spec.workingDir() : config.workingDir();
+        if (!workingDir.startsWith("/")) {
+            throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
+                    + workingDir + "\" must be an absolute path");
+        }
+        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(), config.env()), spec.env());
+        ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), store.directory(id),
+                spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
+                List.of(), Capability.dockerDefaults(), true);
+        Lines out = new Lines(LogLine.Stream.STDOUT, spec.output());
+        Lines err = new Lines(LogLine.Stream.STDERR, spec.output());
+        ExecProcess.Outcome outcome = launcher().exec(request, spec.stdin(), spec.timeout(),
+                (stderr, data) -> (stderr ? err : out).accept(data));
+        out.finish();
+        err.finish();
+        LauncherError failure = outcome.failure();
+        if (failure != null && failure.step().equals("find the container's process")) {
+            throw notRunning("exec in", config, currentState(id));
+        }
+        if (failure != null && !failure.execFailed() && !failure.step().equals("resolve the user")
+                && !failure.step().equals("change to the working directory")) {
+            throw new ContainerEngineException("exec of " + spec.command() + " in container " + config.name()
+                    + " failed: cannot " + failure.step() + (failure.path().isEmpty() ? "" : " \"" + failure.path() + "\"")
+                    + ": " + outcome.message());
+        }
+        String stderr = err.text();
+        if (failure != null) {
+            // Docker reports these on stderr with exit code 126 or 127: the exec ran, its command could not
+            stderr += dockerMessage(failure, outcome.message(), spec.command().get(0));
+        }
+        return new ExecResult(outcome.exitCode(), out.text(), stderr, outcome.timedOut());
+    }
+
+    private static String dockerMessage(LauncherError failure, String message, String command) {
+        return switch (failure.step()) {
+            case "exec-lookup" -> "exec: \"" + command + "\": executable file not found in $PATH\n";
+            case "exec" -> "exec: \"" + failure.path() + "\": " + message.toLowerCase(java.util.Locale.ROOT) + "\n";
+            case "resolve the user" -> message + "\n";
+            default -> "chdir to cwd (\"" + failure.path() + "\") failed: " + message.toLowerCase(java.util.Locale.ROOT) + "\n";
+        };
+    }
+
+    private static ContainerEngineException notRunning(String action, ContainerRecord config, StateRecord state) {
+        return new ContainerEngineException("cannot " + action + " container " + config.name() + " ("
+                + config.id().substring(0, 12) + "): it is not running (" + state.status()
+                + (state.status().equals(StateRecord.EXITED) ? ", exit code " + state.exitCode() : "") + ") — start it first");
+    }
+
+    /** An exec's output: collected whole, and handed line by line to the caller's consumer as it comes. */
+    private static final class Lines {
+        private final LogLine.Stream stream;
+        private final Consumer<LogLine> consumer;
+        private final ByteArrayOutputStream all = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        Lines(LogLine.Stream stream, Consumer<LogLine> consumer) {
+            this.stream = stream;
+            this.consumer = consumer;
+        }
+
+        void accept(byte[] data) {
+            all.writeBytes(data);
+            if (consumer == null) {
+                return;
+            }
+            for (byte b : data) {
+                if (b == '\n') {
+                    emit();
+                } else {
+                    line.write(b);
+                }
+            }
+        }
+
+        void finish() {
+            if (consumer != null && line.size() > 0) {
+                emit();
+            }
+        }
+
+        private void emit() {
+            consumer.accept(new LogLine(stream, Instant.now(), line.toString(StandardCharsets.UTF_8)));
+            line.reset();
+        }
+
+        String text() {
+            return all.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    // ---- copy -------------------------------------------------------------------------------------
+
+    void copyTo(String reference, String directory, InputStream tar) {
+        String id = store.resolve(reference);
+        ContainerRecord config = config(id);
+        try {
+            withFiles(id, config, files -> files.extract(directory, tar));
+        } catch (IOException e) {
+            throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    InputStream copyFrom(String reference, String path) {
+        String id = store.resolve(reference);
+        ContainerRecord config = config(id);
+        Path archive = null;
+        try {
+            archive = Files.createTempFile(tempDirectory(), "copy-", ".tar");
+            Path written = archive;
+            withFiles(id, config, files -> {
+                try (OutputStream out = Files.newOutputStream(written)) {
+                    files.archive(path, null, out);
+                }
+            });
+            return new DeletingInputStream(archive);
+        } catch (NoSuchFileException e) {
+            deleteQuietly(archive);
+            throw new ContainerEngineException("cannot copy " + path + " out of container " + config.name()
+                    + ": no such file or directory in the container", e);
+        } catch (IOException e) {
+            deleteQuietly(archive);
+            throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private interface FilesAction {
+        void run(ContainerFiles files) throws IOException;
+    }
+
+    /**
+     * Runs {@code action} on the container's file system as the container sees it: through its running
+     * process's root, or, when it does not run, through a helper that mounts it as a start would (with
+     * its volumes) and stops at the barrier, never running the image's code. The lock keeps a start of
+     * the container out meanwhile (one overlay per upper directory).
+     */
+    private void withFiles(String id, ContainerRecord config, FilesAction action) throws IOException {
+        StateRecord state = currentState(id);
+        if (state.running()) {
+            int root = ContainerFiles.openRoot(new ProcessIdentity(state.pid(), state.pidStart()));
+            try {
+                action.run(new ContainerFiles(root));
+                return;
+            } finally {
+                Libc.close(root);
+            }
+        }
+        CrossProcessLock lock = store.lock(id);
+        try {
+            if (currentState(id).running()) {
+                throw new IOException("container " + config.name() + " was started meanwhile; try again");
+            }
+            try (Helper helper = helper(store.directory(id), config, true)) {
+                action.run(helper.files());
+            }
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
+    }
+
+    /** A container's file system mounted by a launcher held at the barrier: its root, until closed. */
+    private final class Helper implements AutoCloseable {
+        private final ContainerProcess process;
+        private final Path directory;
+        private final int root;
+
+        Helper(ContainerProcess process, Path directory, int root) {
+            this.process = process;
+            this.directory = directory;
+            this.root = root;
+        }
+
+        ContainerFiles files() {
+            return new ContainerFiles(root);
+        }
+
+        @Override
+        public void close() {
+            Libc.close(root);
+            process.close();
+            try {
+                OrphanReaper.delete(directory);
+            } catch (IOException e) {
+                LOG.debug("cannot delete the helper directory {}: {}", directory, e.toString());
+            }
+        }
+    }
+
+    private Helper helper(Path dir, ContainerRecord config, boolean withMounts) throws IOException {
+        Path helperDir = dir.resolve(".helper-" + UUID.randomUUID());
+        RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, config.layers().stream().map(Path::of).toList(), List.of("true"))
+                .upperDirectory(dir.resolve("upper"))
+                .workDirectory(dir.resolve("work"))
+                .network(RuntimeSpec.NetworkMode.HOST)
+                .readonlyRootfs(config.readOnlyRootfs());
+        if (withMounts) {
+            addMounts(builder, config);
+        }
+        ContainerProcess process = launcher().start(builder.build());
+        try {
+            ProcessIdentity identity = ProcessIdentity.of(process.pid()).orElseThrow(
+                    () -> new IOException("the helper process of container " + config.name() + " ended at once"));
+            return new Helper(process, helperDir, ContainerFiles.openRoot(identity));
+        } catch (IOException | RuntimeException e) {
+            process.close();
+            OrphanReaper.delete(helperDir);
+            throw e;
+        }
+    }
+
+    private Path tempDirectory() throws IOException {
+        return Files.createDirectories(temp);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a temporary file in the state directory: the next open sweeps it
+            }
+        }
+    }
+
+    /** A temporary archive that deletes itself when the caller closes it. */
+    private static final class DeletingInputStream extends FilterInputStream {
+        private final Path file;
+
+        DeletingInputStream(Path file) throws IOException {
+            super(Files.newInputStream(file));
+            this.file = file;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    // ---- reaping ----------------------------------------------------------------------------------
+
+    /** Settles what JVMs that died left: see the class comment. */
+    private void reap() {
+        store.sweepTrash();
+        store.sweepStaleNames();
+        deleteStaleTemporaryFiles();
+        for (String id : store.ids()) {
+            Path dir = store.directory(id);
+            try {
+                reapHelpers(dir);
+                Optional<StateRecord> recorded = store.readState(id);
+                if (recorded.isEmpty() || !recorded.get().running() || OrphanReaper.ownerAlive(dir)
+                        || OrphanReaper.supervisorAlive(dir)) {
+                    continue;
+                }
+                CrossProcessLock lock;
+                try {
+                    lock = store.lock(id);
+                } catch (ContainerNotFoundException e) {
+                    continue;
+                }
+                try {
+                    StateRecord state = store.readState(id).orElseThrow();
+                    if (!state.running() || OrphanReaper.ownerAlive(dir) || OrphanReaper.supervisorAlive(dir)) {
+                        continue;
+                    }
+                    ExitStatus exit = OrphanReaper.recordedExit(dir).orElse(ExitStatus.killedUnknown());
+                    OrphanReaper.removeCgroups(dir);
+                    ContainerRecord config = store.readConfig(id).orElseThrow();
+                    if (config.autoRemove()) {
+                        deleteLocked(id, config);
+                    } else {
+                        store.writeState(id, state.exited(exit));
+                    }
+                } finally {
+                    ContainerStore.closeQuietly(lock);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot reap container {} left by a JVM that ended: {}", id, e.toString());
+            }
+        }
+    }
+
+    private static void reapHelpers(Path dir) throws IOException {
+        try (var helpers = Files.newDirectoryStream(dir, ".helper-*")) {
+            for (Path helper : helpers) {
+                if (OrphanReaper.isOrphan(helper)) {
+                    OrphanReaper.delete(helper);
+                }
+            }
+        }
+    }
+
+    private void deleteStaleTemporaryFiles() {
+        if (!Files.isDirectory(temp)) {
+            return;
+        }
+        Instant old = Instant.now().minus(Duration.ofHours(1));
+        try (var files = Files.newDirectoryStream(temp)) {
+            for (Path file : files) {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(old)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            // nothing to sweep
+        }
+    }
+
+    /**
+     * Kills the containers this JVM started (their lifeline would once this JVM ends; closing the engine
+     * ends them now) and records their exits.
+     */
     @Override
     public void close() {
+        for (Map.Entry<String, Owned> e : new LinkedHashMap<>(owned).entrySet()) {
+            ContainerProcess process = e.getValue().process();
+            process.close();
+            exited(e.getKey(), e.getValue(), process.exitStatus().orElse(null));
+        }
+        exits.shutdown();
+        try {
+            exits.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Docker-like generated names: adjective_noun, with a number when those run out. */
+    static final class Names {
+        private static final String[] ADJECTIVES = {"agile", "bold", "brave", "calm", "clever", "cool", "eager", "fast",
+            "gentle", "happy", "keen", "kind", "lucid", "merry", "nimble", "proud", "quiet", "sharp", "steady", "swift",
+            "tidy", "vivid", "warm", "wise", "zesty"};
+        private static final String[] NOUNS = {"anchor", "barge", "beacon", "buoy", "cargo", "crane", "dock", "ferry",
+            "harbor", "hull", "keel", "lighthouse", "mast", "pier", "pilot", "quay", "rudder", "sail", "schooner", "skiff",
+            "tug", "wharf", "winch", "yacht", "yard"};
+        private static final SecureRandom RANDOM = new SecureRandom();
+
+        private Names() {
+        }
+
+        static String generate(boolean withNumber) {
+            String name = ADJECTIVES[RANDOM.nextInt(ADJECTIVES.length)] + "_" + NOUNS[RANDOM.nextInt(NOUNS.length)];
+            return withNumber ? name + RANDOM.nextInt(1000) : name;
+        }
     }
 }

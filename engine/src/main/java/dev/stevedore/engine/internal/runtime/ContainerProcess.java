@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.runtime;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerStartException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,11 @@ import java.util.concurrent.TimeUnit;
 public final class ContainerProcess implements AutoCloseable {
     private static final int SIGKILL = 9;
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long the launcher may take to set a container up. It needs milliseconds; only a hung mount
+     * (a stuck overlay or network file system) takes longer, and a caller must not hang with it.
+     */
+    static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
     private enum Phase { SETUP, BARRIER, RELEASED, STARTED, FAILED }
 
@@ -74,18 +80,48 @@ public final class ContainerProcess implements AutoCloseable {
         return launcher.pid();
     }
 
-    /** Reads the launcher's reports up to "ready"; on failure closes everything and throws. */
-    void awaitBarrier() {
-        synchronized (readLock) {
-            while (phase == Phase.SETUP && !drained) {
-                readOne();
+    /** Reads the launcher's reports up to "ready"; on failure or after {@code timeout} closes everything and throws. */
+    void awaitBarrier(Duration timeout) {
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        var watchdog = Timers.after(timeout, () -> {
+            timedOut.set(true);
+            launcher.destroyForcibly();
+        });
+        try {
+            synchronized (readLock) {
+                while (phase == Phase.SETUP && !drained) {
+                    readOne();
+                }
+                if (phase == Phase.BARRIER) {
+                    return;
+                }
             }
-            if (phase == Phase.BARRIER) {
-                return;
-            }
+        } finally {
+            watchdog.cancel(false);
         }
         close();
+        if (timedOut.get()) {
+            throw new ContainerStartException("setup of container " + spec.stateDirectory() + " took more than "
+                    + timeout.toSeconds() + " s and was abandoned (a hung mount of its layers or volumes?)"
+                    + launcherLogTail(), containerId(), List.of(), new LauncherError("set up", 0, ""));
+        }
         throw startFailure("set up");
+    }
+
+    /**
+     * Completes once the supervisor has ended, with the container's exit status. Completed by the JDK's
+     * process reaper, so no thread of ours waits; attach work with an {@code ...Async} method.
+     */
+    public java.util.concurrent.CompletableFuture<ExitStatus> onExit() {
+        return launcher.onExit().thenApply(ended -> {
+            synchronized (readLock) {
+                while (!drained) {
+                    readOne();
+                }
+            }
+            ExitStatus status = exit;
+            return status != null ? status : ExitStatus.killed(SIGKILL, Instant.now());
+        });
     }
 
     /** Lets the container's command run: the barrier's "go". Call once, after {@link Launcher#start}. */
@@ -269,7 +305,8 @@ public final class ContainerProcess implements AutoCloseable {
                 phase = Phase.FAILED;
                 failure = failureFrom(record.field(0), Integer.parseInt(record.field(1)), record.field(2), record.field(3));
             }
-            case "exit" -> exit = parseExit(record.field(0), Integer.parseInt(record.field(1)), Long.parseLong(record.field(2)));
+            case "exit" -> exit = parseExit(record.field(0), Integer.parseInt(record.field(1)), Long.parseLong(record.field(2)))
+                    .withOomKilled(record.fields().size() > 3 && record.field(3).equals("1"));
             default -> appendToLauncherLog("ignored an unknown report \"" + record.key() + "\"");
         }
     }
@@ -280,18 +317,7 @@ public final class ContainerProcess implements AutoCloseable {
     }
 
     private ExitStatus exitFromStateFile() {
-        try {
-            Optional<Map<String, String>> values = StateFiles.read(spec.stateDirectory().resolve(StateFiles.EXIT));
-            if (values.isEmpty()) {
-                return null;
-            }
-            Map<String, String> v = values.get();
-            long at = Long.parseLong(v.getOrDefault("finished-at-ms", "0"));
-            return v.containsKey("signal") ? parseExit("signal", Integer.parseInt(v.get("signal")), at)
-                    : parseExit("code", Integer.parseInt(v.get("code")), at);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return OrphanReaper.recordedExit(spec.stateDirectory()).orElse(null);
     }
 
     private ExitStatus exitOrExplain() {
@@ -312,8 +338,14 @@ public final class ContainerProcess implements AutoCloseable {
             String how = exit != null ? "its init " + exit : "the launcher ended with "
                     + (launcher.isAlive() ? "no report" : describe(launcher.exitValue()));
             return new ContainerStartException("cannot " + action + " container " + spec.stateDirectory() + ": " + how
-                    + " before reporting progress" + launcherLogTail(), action, 0, "");
+                    + " before reporting progress" + launcherLogTail(), containerId(), List.of(), new LauncherError(action, 0, ""));
         }
+    }
+
+    /** The container's id as the engine names it: its state directory's name. */
+    private String containerId() {
+        Path name = spec.stateDirectory().getFileName();
+        return name == null ? null : name.toString();
     }
 
     private static String describe(int launcherExit) {
@@ -337,7 +369,7 @@ public final class ContainerProcess implements AutoCloseable {
             default -> "setup of container " + spec.stateDirectory() + " failed: cannot " + step
                     + (path.isEmpty() ? "" : " \"" + path + "\"") + ": " + reason;
         };
-        return new ContainerStartException(text, step, errno, path);
+        return new ContainerStartException(text, containerId(), List.of(), new LauncherError(step, errno, path));
     }
 
     private String launcherLogTail() {

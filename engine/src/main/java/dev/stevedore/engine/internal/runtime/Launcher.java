@@ -1,11 +1,13 @@
 package dev.stevedore.engine.internal.runtime;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerStartException;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -63,7 +65,7 @@ public final class Launcher {
         } catch (IOException e) {
             // the launcher went away while reading the spec: its own report says why
         }
-        container.awaitBarrier();
+        container.awaitBarrier(ContainerProcess.SETUP_TIMEOUT);
         return container;
     }
 
@@ -78,6 +80,18 @@ public final class Launcher {
             container.close();
             throw e;
         }
+    }
+
+    /**
+     * Runs a command inside a running container and waits for it (see {@link ExecRequest}).
+     *
+     * @param stdin   bytes for the command's standard input, then end of file; {@code null} for none
+     * @param timeout how long before the command (and its process group) is killed; {@code null} for no limit
+     * @param output  receives stdout and stderr as they come, on the calling thread
+     * @throws ContainerEngineException when the launcher cannot be started or its pipe breaks
+     */
+    public ExecProcess.Outcome exec(ExecRequest request, byte[] stdin, Duration timeout, ExecProcess.Output output) {
+        return ExecProcess.run(binary, request, stdin, timeout, output);
     }
 
     private static List<Path> createCgroups(RuntimeSpec spec) {
@@ -114,7 +128,8 @@ public final class Launcher {
                 if (mount instanceof RuntimeSpec.Bind bind && !Files.exists(bind.source())) {
                     throw new ContainerStartException("cannot start container " + spec.stateDirectory() + ": the source "
                             + bind.source() + " of its bind mount on " + bind.target() + " does not exist; create it first",
-                            "find the bind mount source", 2, bind.source().toString());
+                            spec.stateDirectory().getFileName().toString(), List.of(),
+                            new LauncherError("find the bind mount source", 2, bind.source().toString()));
                 }
             }
             for (Path directory : List.of(spec.upperDirectory(), spec.workDirectory(), spec.rootfs())) {

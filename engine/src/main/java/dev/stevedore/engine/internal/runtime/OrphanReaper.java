@@ -61,7 +61,11 @@ public final class OrphanReaper {
         return reaped;
     }
 
-    static boolean isOrphan(Path dir) throws IOException {
+    /**
+     * Whether the container in {@code dir} has been left behind: its owner (the JVM that started it) and
+     * its supervisor have both ended, or it never got an owner and is older than a minute.
+     */
+    public static boolean isOrphan(Path dir) throws IOException {
         Optional<ProcessIdentity> owner = StateFiles.identity(dir.resolve(StateFiles.OWNER));
         if (owner.isEmpty()) {
             FileTime modified = Files.getLastModifiedTime(dir);
@@ -72,6 +76,44 @@ public final class OrphanReaper {
         }
         Optional<ProcessIdentity> supervisor = StateFiles.identity(dir.resolve(StateFiles.SUPERVISOR));
         return supervisor.isEmpty() || !supervisor.get().isAlive();
+    }
+
+    /** Whether the JVM that started the container in {@code dir} still runs; false when none did. */
+    public static boolean ownerAlive(Path dir) throws IOException {
+        return StateFiles.identity(dir.resolve(StateFiles.OWNER)).map(ProcessIdentity::isAlive).orElse(false);
+    }
+
+    /** Whether the supervisor of the container in {@code dir} still runs. */
+    public static boolean supervisorAlive(Path dir) throws IOException {
+        return StateFiles.identity(dir.resolve(StateFiles.SUPERVISOR)).map(ProcessIdentity::isAlive).orElse(false);
+    }
+
+    /** How the container's last run ended, as its supervisor recorded it; empty before that. */
+    public static Optional<ExitStatus> recordedExit(Path dir) {
+        try {
+            return StateFiles.read(dir.resolve(StateFiles.EXIT)).map(v -> {
+                Instant at = Instant.ofEpochMilli(Long.parseLong(v.getOrDefault("finished-at-ms", "0")));
+                return (v.containsKey("signal") ? ExitStatus.killed(Integer.parseInt(v.get("signal")), at)
+                        : ExitStatus.exited(Integer.parseInt(v.get("code")), at)).withOomKilled("1".equals(v.get("oom-killed")));
+            });
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Forgets the last run's end and supervisor before a new start, so a reader never mistakes them for the new run's. */
+    public static void clearRun(Path dir) throws IOException {
+        Files.deleteIfExists(dir.resolve(StateFiles.EXIT));
+        Files.deleteIfExists(dir.resolve(StateFiles.SUPERVISOR));
+    }
+
+    /** Removes the cgroups a container's supervisor left (it removes them itself unless it was killed). */
+    public static void removeCgroups(Path dir) {
+        try {
+            Cgroups.remove(StateFiles.readCgroups(dir));
+        } catch (IOException e) {
+            LOG.debug("cannot read the cgroups of container {}: {}", dir, e.toString());
+        }
     }
 
     /**

@@ -69,6 +69,31 @@ final class Records {
         return out.toByteArray();
     }
 
+    /** Encodes a record of one binary field (any bytes, NUL included), for data the launcher relays. */
+    static byte[] encodeData(String key, byte[] data, int offset, int length) {
+        if (length > MAX_FIELD_BYTES) {
+            throw new IllegalArgumentException("record " + key + " data is longer than 1 MiB");
+        }
+        byte[] header = (key + " " + length + "\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] out = new byte[header.length + length + 1];
+        System.arraycopy(header, 0, out, 0, header.length);
+        System.arraycopy(data, offset, out, header.length, length);
+        out[out.length - 1] = '\n';
+        return out;
+    }
+
+    /** A record with its fields as the bytes that came: for data records (output that may hold any byte). */
+    record RawRecord(String key, List<byte[]> fields) {
+        RawRecord {
+            fields = List.copyOf(fields);
+        }
+
+        /** As text, for records that carry text. */
+        Record text() {
+            return new Record(key, fields.stream().map(f -> new String(f, StandardCharsets.UTF_8)).toList());
+        }
+    }
+
     /** Reads records from a stream; blocking, not thread-safe. */
     static final class Reader {
         private final InputStream in;
@@ -79,6 +104,12 @@ final class Records {
 
         /** The next record, or {@code null} at a clean end of stream. */
         Record next() throws IOException {
+            RawRecord raw = nextRaw();
+            return raw == null ? null : raw.text();
+        }
+
+        /** The next record with its fields as bytes, or {@code null} at a clean end of stream. */
+        RawRecord nextRaw() throws IOException {
             ByteArrayOutputStream header = new ByteArrayOutputStream();
             for (;;) {
                 int b = in.read();
@@ -100,7 +131,7 @@ final class Records {
             if (parts[0].isEmpty() || parts.length - 1 > MAX_FIELDS) {
                 throw new IOException("launcher output has a malformed record header: " + header);
             }
-            List<String> fields = new ArrayList<>(parts.length - 1);
+            List<byte[]> fields = new ArrayList<>(parts.length - 1);
             for (int i = 1; i < parts.length; i++) {
                 int length;
                 try {
@@ -115,9 +146,9 @@ final class Records {
                 if (field.length != length || in.read() != '\n') {
                     throw new EOFException("launcher output ended inside record \"" + parts[0] + "\"");
                 }
-                fields.add(new String(field, StandardCharsets.UTF_8));
+                fields.add(field);
             }
-            return new Record(parts[0], fields);
+            return new RawRecord(parts[0], fields);
         }
     }
 }

@@ -27,7 +27,10 @@ import java.util.regex.Pattern;
  * @param workingDirectory absolute path in the container, created when missing
  * @param uid              user id (names are resolved by the caller through the image's /etc/passwd)
  * @param gid              primary group id
- * @param additionalGids   supplementary groups
+ * @param additionalGids   supplementary groups (added to those {@code userSpec} resolves to)
+ * @param userSpec         Docker's user string ({@code postgres}, {@code 999:999}, {@code app:staff}), resolved
+ *                         by the launcher through the container's own /etc/passwd and /etc/group after it
+ *                         entered the container's root; {@code null} to run as {@code uid}/{@code gid} as given
  * @param hostname         the container's hostname
  * @param network          the container's network namespace
  * @param mounts           bind and tmpfs mounts, applied in order after the standard ones
@@ -56,6 +59,7 @@ public record RuntimeSpec(
         int uid,
         int gid,
         List<Integer> additionalGids,
+        String userSpec,
         String hostname,
         NetworkMode network,
         List<Mount> mounts,
@@ -207,6 +211,9 @@ public record RuntimeSpec(
         for (int additional : additionalGids) {
             requireId(where, "supplementary gid", additional);
         }
+        if (userSpec != null && (userSpec.indexOf('\0') >= 0 || userSpec.indexOf('\n') >= 0)) {
+            throw new IllegalArgumentException(where + "user \"" + userSpec + "\" contains a NUL or newline character");
+        }
         if (!HOSTNAME.matcher(hostname).matches()) {
             throw new IllegalArgumentException(where + "hostname \"" + hostname
                     + "\" is not 1 to 64 letters, digits, '.' and '-' starting with a letter or digit");
@@ -303,6 +310,7 @@ public record RuntimeSpec(
         private int uid;
         private int gid;
         private List<Integer> additionalGids = List.of();
+        private String userSpec;
         private String hostname;
         private NetworkMode network = NetworkMode.NONE_LOOPBACK;
         private final List<Mount> mounts = new ArrayList<>();
@@ -354,6 +362,16 @@ public record RuntimeSpec(
             this.uid = uid;
             this.gid = gid;
             this.additionalGids = List.copyOf(additionalGids);
+            this.userSpec = null;
+            return this;
+        }
+
+        /** A user as Docker takes it, resolved inside the container (see {@link RuntimeSpec#userSpec()}). */
+        public Builder user(String spec, List<Integer> additionalGids) {
+            this.uid = 0;
+            this.gid = 0;
+            this.additionalGids = List.copyOf(additionalGids);
+            this.userSpec = spec;
             return this;
         }
 
@@ -428,7 +446,7 @@ public record RuntimeSpec(
                     upperDirectory != null ? upperDirectory : stateDirectory.resolve("upper"),
                     workDirectory != null ? workDirectory : stateDirectory.resolve("work"),
                     rootfs != null ? rootfs : stateDirectory.resolve("rootfs"),
-                    args, env, workingDirectory, uid, gid, additionalGids,
+                    args, env, workingDirectory, uid, gid, additionalGids, userSpec,
                     hostname != null ? hostname : defaultHostname,
                     network, mounts, shmSizeBytes, readonlyRootfs, noNewPrivileges, capabilities,
                     maskedPaths, readonlyPaths,
@@ -459,6 +477,9 @@ public record RuntimeSpec(
         Records.write(out, "user", Integer.toString(uid), Integer.toString(gid));
         for (int additional : additionalGids) {
             Records.write(out, "group", Integer.toString(additional));
+        }
+        if (userSpec != null) {
+            Records.write(out, "user-spec", userSpec);
         }
         Records.write(out, "hostname", hostname);
         Records.write(out, "network", network == NetworkMode.HOST ? "host" : "none");

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.stevedore.engine.ContainerStartException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,10 +127,12 @@ class ContainerProcessIT {
                 .isInstanceOf(ContainerStartException.class)
                 .hasMessage("exec of \"/nope\" in container failed: no such file or directory (is the entrypoint in the image?)")
                 .satisfies(e -> {
-                    ContainerStartException failure = (ContainerStartException) e;
+                    LauncherError failure = (LauncherError) e.getCause();
                     assertThat(failure.step()).isEqualTo("exec");
                     assertThat(failure.errno()).isEqualTo(2);
                     assertThat(failure.path()).isEqualTo("/nope");
+                    assertThat(failure.dockerExitCode()).isEqualTo(127);
+                    assertThat(((ContainerStartException) e).containerId()).isEqualTo(spec.stateDirectory().getFileName().toString());
                 });
     }
 
@@ -158,7 +162,7 @@ class ContainerProcessIT {
                 .isInstanceOf(ContainerStartException.class)
                 .hasMessage("setup of container " + spec.stateDirectory() + " failed: cannot mount the tmpfs \"/scratch\": "
                         + "invalid argument")
-                .satisfies(e -> assertThat(((ContainerStartException) e).step()).isEqualTo("mount the tmpfs"));
+                .satisfies(e -> assertThat(((LauncherError) e.getCause()).step()).isEqualTo("mount the tmpfs"));
         assertThat(fixture.ownMounts()).isEmpty();
     }
 

@@ -56,12 +56,13 @@ final class RuntimeFixture implements AutoCloseable {
         return container;
     }
 
+    /** What the container wrote to stdout so far, as it wrote it (the log's records joined). */
     static String stdout(ContainerProcess container) {
-        return read(container.spec().stdoutLog());
+        return FramedLog.text(container.spec().stdoutLog());
     }
 
     static String stderr(ContainerProcess container) {
-        return read(container.spec().stderrLog());
+        return FramedLog.text(container.spec().stderrLog());
     }
 
     static String read(Path file) {

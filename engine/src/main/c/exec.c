@@ -1,0 +1,510 @@
+/*
+ * "launcher exec": runs a command inside a running container, as `docker exec` does, and relays it.
+ *
+ * The JVM sends a spec on stdin (records up to "end": the container's pid and its start time, args,
+ * env, cwd, user, capabilities, cgroups, whether stdin is used), then commands: "stdin <bytes>",
+ * "stdin-close", "signal <n>". End of file on stdin means the JVM is gone: the command is killed.
+ * This process answers on stdout: "started <pid>", "stdout <bytes>", "stderr <bytes>", "error <step>
+ * <errno> <message> <path>" and finally "exit <code|signal> <n>".
+ *
+ * The target is pinned with a pidfd whose start time is checked, so a recycled pid is never entered.
+ * This process joins only the container's pid namespace (so that its child is born inside) and stays
+ * in the host's mount namespace; the child joins the other namespaces, resolves its user through the
+ * container's /etc/passwd, drops privileges as the container's init did and execs. The child has its
+ * own process group: a kill on timeout takes its children too.
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+#define CHUNK 65536
+
+struct exec_spec {
+    pid_t pid;
+    unsigned long long start;
+    char **args;
+    size_t nargs;
+    char **env;
+    size_t nenv;
+    char *cwd;
+    uid_t uid;
+    gid_t gid;
+    gid_t *groups;
+    size_t ngroups;
+    char *user_spec;
+    uint64_t caps;
+    int no_new_privs;
+    char **cgroups;
+    size_t ncgroups;
+    int with_stdin;
+};
+
+static void send_error(const char *step, int err, const char *message, const char *path) {
+    char num[16];
+    snprintf(num, sizeof num, "%d", err);
+    const char *fields[] = {step, num, message, path};
+    record_write(STDOUT_FILENO, "error", 4, fields);
+}
+
+static int read_spec(struct reader *r, struct exec_spec *s, char *err, size_t errlen) {
+    memset(s, 0, sizeof *s);
+    s->cwd = "/";
+    s->no_new_privs = 1;
+    int have_pid = 0;
+    for (;;) {
+        struct record rec = {0};
+        const char *perr = NULL;
+        int got = reader_next(r, &rec, &perr);
+        if (got < 0) {
+            snprintf(err, errlen, "malformed exec spec: %s", perr);
+            return -1;
+        }
+        if (got == 0) {
+            ssize_t n = reader_fill(r);
+            if (n <= 0) {
+                snprintf(err, errlen, "the exec spec ended before its \"end\" record");
+                return -1;
+            }
+            continue;
+        }
+        const char *k = rec.key;
+        unsigned long long a = 0, b = 0;
+        int ok = 1;
+        int keep = 0;
+        if (!strcmp(k, "end")) {
+            record_free(&rec);
+            break;
+        } else if (!strcmp(k, "version") && rec.nfields == 1) {
+            ok = !strcmp(rec.fields[0], "1");
+        } else if (!strcmp(k, "pid") && rec.nfields == 2) {
+            ok = spec_parse_u64(rec.fields[0], 0x7fffffff, &a) == 0 && spec_parse_u64(rec.fields[1], ~0ull, &b) == 0;
+            s->pid = (pid_t) a;
+            s->start = b;
+            have_pid = ok;
+        } else if (!strcmp(k, "arg") && rec.nfields == 1) {
+            ok = spec_push(&s->args, &s->nargs, rec.fields[0]) == 0;
+            keep = 1;
+        } else if (!strcmp(k, "env") && rec.nfields == 1) {
+            ok = strchr(rec.fields[0], '=') != NULL && spec_push(&s->env, &s->nenv, rec.fields[0]) == 0;
+            keep = 1;
+        } else if (!strcmp(k, "cwd") && rec.nfields == 1) {
+            ok = rec.fields[0][0] == '/';
+            s->cwd = rec.fields[0];
+            keep = 1;
+        } else if (!strcmp(k, "user") && rec.nfields == 2) {
+            ok = spec_parse_u64(rec.fields[0], 0x7fffffff, &a) == 0 && spec_parse_u64(rec.fields[1], 0x7fffffff, &b) == 0;
+            s->uid = (uid_t) a;
+            s->gid = (gid_t) b;
+        } else if (!strcmp(k, "user-spec") && rec.nfields == 1) {
+            s->user_spec = rec.fields[0];
+            keep = 1;
+        } else if (!strcmp(k, "group") && rec.nfields == 1) {
+            ok = spec_parse_u64(rec.fields[0], 0x7fffffff, &a) == 0;
+            gid_t *grown = ok ? realloc(s->groups, (s->ngroups + 1) * sizeof *grown) : NULL;
+            ok = grown != NULL;
+            if (ok) {
+                grown[s->ngroups++] = (gid_t) a;
+                s->groups = grown;
+            }
+        } else if (!strcmp(k, "cap") && rec.nfields == 1) {
+            ok = spec_parse_u64(rec.fields[0], 63, &a) == 0;
+            s->caps |= 1ull << a;
+        } else if (!strcmp(k, "no-new-privileges") && rec.nfields == 1) {
+            s->no_new_privs = !strcmp(rec.fields[0], "1");
+        } else if (!strcmp(k, "cgroup") && rec.nfields == 1) {
+            ok = !strncmp(rec.fields[0], "/sys/fs/cgroup/", 15) && spec_push(&s->cgroups, &s->ncgroups, rec.fields[0]) == 0;
+            keep = 1;
+        } else if (!strcmp(k, "stdin") && rec.nfields == 1) {
+            s->with_stdin = !strcmp(rec.fields[0], "1");
+        } else {
+            snprintf(err, errlen, "unknown or malformed exec spec record \"%s\"", k);
+            record_free(&rec);
+            return -1;
+        }
+        if (!ok) {
+            snprintf(err, errlen, "exec spec record \"%s\" has an invalid value", k);
+            record_free(&rec);
+            return -1;
+        }
+        if (keep) {
+            /* the fields now belong to the spec */
+            rec.nfields = 0;
+        }
+        record_free(&rec);
+    }
+    if (!have_pid || s->nargs == 0) {
+        snprintf(err, errlen, "the exec spec lacks the container's pid or a command");
+        return -1;
+    }
+    return 0;
+}
+
+/* The parent lives outside the container's pid namespace, where getppid() reads 0; once it is gone the
+ * child is handed to the container's init and reads 1. */
+static int parent_alive(void) {
+    return getppid() == 0;
+}
+
+static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int go, int in, int out, int err) {
+    set_report_fd(sync);
+    reset_signals();
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (!parent_alive()) {
+        _exit(125);
+    }
+    if (setsid() < 0) {
+        fail("start a new session", "");
+    }
+    if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
+        fail("connect the standard streams", "");
+    }
+    if (setns(pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0) {
+        fail("join the container's namespaces", "");
+    }
+    if (chdir("/") < 0) {
+        fail("change to the container's root", "/");
+    }
+    char byte;
+    ssize_t n;
+    do {
+        n = read(go, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) {
+        _exit(125);
+    }
+    struct identity id = {.uid = s->uid, .gid = s->gid, .home = "/"};
+    if (s->user_spec) {
+        char message[512];
+        if (resolve_user(s->user_spec, &id, message, sizeof message) < 0) {
+            const char *fields[] = {"resolve the user", "0", message, s->user_spec};
+            record_write(sync, "error", 4, fields);
+            _exit(126);
+        }
+    }
+    for (size_t i = 0; i < s->ngroups; i++) {
+        gid_t *grown = realloc(id.groups, (id.ngroups + 1) * sizeof *grown);
+        if (!grown) {
+            fail("add the supplementary groups", "");
+        }
+        grown[id.ngroups++] = s->groups[i];
+        id.groups = grown;
+    }
+    char **env = env_with_home(s->env, s->nenv, id.home);
+    if (chdir(s->cwd) < 0) {
+        report("change to the working directory", errno, s->cwd, 126);
+    }
+    char here[4096];
+    if (!getcwd(here, sizeof here) || here[0] != '/') {
+        errno = EPERM;
+        fail("check that the working directory is inside the container", s->cwd);
+    }
+    drop_privileges(&id, s->caps, s->no_new_privs);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (!parent_alive()) {
+        _exit(125);
+    }
+    close_fds_on_exec();
+    exec_command(s->args, env);
+}
+
+/* Forwards what a pipe holds as records of kind key; 1 once it reached its end. */
+static int relay(int fd, const char *key) {
+    char buf[CHUNK];
+    ssize_t n;
+    do {
+        n = read(fd, buf, sizeof buf);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == EAGAIN) {
+        return 0;
+    }
+    if (n <= 0) {
+        return 1;
+    }
+    const char *fields[] = {buf};
+    size_t lens[] = {(size_t) n};
+    record_write_n(STDOUT_FILENO, key, 1, fields, lens);
+    return 0;
+}
+
+static void kill_group(pid_t pid, int sig) {
+    kill(-pid, sig);
+    kill(pid, sig);
+}
+
+int exec_main(void) {
+    struct reader in;
+    reader_init(&in, STDIN_FILENO);
+    struct exec_spec s;
+    char err[512];
+    if (read_spec(&in, &s, err, sizeof err) < 0) {
+        send_error("read the exec spec", EINVAL, err, "");
+        return 2;
+    }
+    in.binary = 1;
+
+    int pidfd = (int) syscall(SYS_pidfd_open, s.pid, 0);
+    char stat_path[64];
+    snprintf(stat_path, sizeof stat_path, "/proc/%d/stat", (int) s.pid);
+    if (pidfd < 0 || process_start_time(stat_path) != s.start) {
+        send_error("find the container's process", pidfd < 0 ? errno : ESRCH,
+                   "the container's process has ended", "");
+        return 2;
+    }
+    if (setns(pidfd, CLONE_NEWPID) < 0) {
+        send_error("join the container's pid namespace", errno, strerror(errno), "");
+        return 2;
+    }
+    int sync[2], go[2], outp[2], errp[2], inp[2] = {-1, -1};
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (devnull < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0
+            || pipe2(errp, O_CLOEXEC) < 0 || (s.with_stdin && pipe2(inp, O_CLOEXEC) < 0)) {
+        send_error("create the exec's pipes", errno, strerror(errno), "");
+        return 2;
+    }
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigfd < 0) {
+        send_error("create the exec's signalfd", errno, strerror(errno), "");
+        return 2;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        send_error("fork into the container", errno, strerror(errno), "");
+        return 2;
+    }
+    if (pid == 0) {
+        close(sync[0]);
+        close(go[1]);
+        close(outp[0]);
+        close(errp[0]);
+        if (inp[1] >= 0) {
+            close(inp[1]);
+        }
+        child(&s, pidfd, sync[1], go[0], s.with_stdin ? inp[0] : devnull, outp[1], errp[1]);
+    }
+    close(sync[1]);
+    close(go[0]);
+    close(outp[1]);
+    close(errp[1]);
+    close(devnull);
+    if (inp[0] >= 0) {
+        close(inp[0]);
+    }
+    fcntl(outp[0], F_SETFL, O_NONBLOCK);
+    fcntl(errp[0], F_SETFL, O_NONBLOCK);
+    fcntl(sync[0], F_SETFL, O_NONBLOCK);
+    if (inp[1] >= 0) {
+        fcntl(inp[1], F_SETFL, O_NONBLOCK);
+    }
+
+    char num[16];
+    snprintf(num, sizeof num, "%d", (int) pid);
+    for (size_t i = 0; i < s.ncgroups; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroups[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, num, strlen(num)) < 0) {
+            send_error("join the container's cgroup", errno, strerror(errno), s.cgroups[i]);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            return 2;
+        }
+        close(fd);
+    }
+    if (write(go[1], "g", 1) != 1) {
+        send_error("release the exec", errno, strerror(errno), "");
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return 2;
+    }
+    close(go[1]);
+    const char *started[] = {num};
+    record_write(STDOUT_FILENO, "started", 1, started);
+
+    struct reader syncr;
+    reader_init(&syncr, sync[0]);
+    int out_open = 1, err_open = 1, sync_open = 1, jvm_open = 1;
+    int stdin_closing = 0;
+    char *pending = NULL;
+    size_t npending = 0;
+    int status = 0;
+    for (;;) {
+        struct pollfd fds[6];
+        int nfds = 0, out_i = -1, err_i = -1, sync_i = -1, jvm_i = -1, stdin_i = -1;
+        fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
+        if (out_open) {
+            out_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = outp[0], .events = POLLIN};
+        }
+        if (err_open) {
+            err_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = errp[0], .events = POLLIN};
+        }
+        if (sync_open) {
+            sync_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = sync[0], .events = POLLIN};
+        }
+        /* stdin the command has not taken yet waits here: the JVM holds it all in memory anyway, and a
+         * "signal" behind it must still get through */
+        if (jvm_open) {
+            jvm_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        }
+        if (inp[1] >= 0 && npending > 0) {
+            stdin_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = inp[1], .events = POLLOUT};
+        }
+        if (poll(fds, (nfds_t) nfds, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            kill_group(pid, SIGKILL);
+        }
+        if (out_i >= 0 && fds[out_i].revents && relay(outp[0], "stdout")) {
+            out_open = 0;
+        }
+        if (err_i >= 0 && fds[err_i].revents && relay(errp[0], "stderr")) {
+            err_open = 0;
+        }
+        if (sync_i >= 0 && fds[sync_i].revents) {
+            for (;;) {
+                struct record rec = {0};
+                const char *perr = NULL;
+                int got = reader_next(&syncr, &rec, &perr);
+                if (got == 1) {
+                    if (!strcmp(rec.key, "error")) {
+                        record_write(STDOUT_FILENO, "error", rec.nfields, (const char *const *) rec.fields);
+                    }
+                    record_free(&rec);
+                    continue;
+                }
+                if (got < 0 || reader_fill(&syncr) <= 0) {
+                    if (got < 0 || errno != EAGAIN) {
+                        sync_open = 0;
+                    }
+                    break;
+                }
+            }
+        }
+        if (stdin_i >= 0 && fds[stdin_i].revents) {
+            ssize_t n = write(inp[1], pending, npending);
+            if (n > 0) {
+                memmove(pending, pending + n, npending - (size_t) n);
+                npending -= (size_t) n;
+            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+                /* the command closed its stdin: what it did not read is dropped, as a shell pipe drops it */
+                npending = 0;
+                close(inp[1]);
+                inp[1] = -1;
+            }
+        }
+        if (stdin_closing && npending == 0 && inp[1] >= 0) {
+            close(inp[1]);
+            inp[1] = -1;
+        }
+        if (jvm_i >= 0 && fds[jvm_i].revents) {
+            ssize_t n = reader_fill(&in);
+            if (n <= 0) {
+                /* the JVM is gone or gave up: so does the command */
+                jvm_open = 0;
+                kill_group(pid, SIGKILL);
+            }
+            for (;;) {
+                struct record rec = {0};
+                const char *perr = NULL;
+                int got = reader_next(&in, &rec, &perr);
+                if (got == 0) {
+                    break;
+                }
+                if (got < 0) {
+                    fprintf(stderr, "stevedore-launcher exec: bad command from the JVM: %s\n", perr);
+                    jvm_open = 0;
+                    kill_group(pid, SIGKILL);
+                    break;
+                }
+                if (!strcmp(rec.key, "stdin") && rec.nfields == 1 && inp[1] >= 0 && !stdin_closing) {
+                    char *grown = realloc(pending, npending + rec.lens[0]);
+                    if (grown) {
+                        pending = grown;
+                        memcpy(pending + npending, rec.fields[0], rec.lens[0]);
+                        npending += rec.lens[0];
+                    }
+                } else if (!strcmp(rec.key, "stdin-close")) {
+                    stdin_closing = 1;
+                    if (npending == 0 && inp[1] >= 0) {
+                        close(inp[1]);
+                        inp[1] = -1;
+                    }
+                } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
+                    int sig = atoi(rec.fields[0]);
+                    if (sig == SIGKILL) {
+                        kill_group(pid, sig);
+                    } else if (sig > 0 && sig < NSIG) {
+                        kill(pid, sig);
+                    }
+                }
+                record_free(&rec);
+            }
+        }
+        if (fds[0].revents) {
+            struct signalfd_siginfo info;
+            while (read(sigfd, &info, sizeof info) > 0) {
+            }
+            if (waitpid(pid, &status, WNOHANG) == pid) {
+                break;
+            }
+        }
+    }
+    /* what the command wrote before it ended is in the pipes; what its leftover children still write is not waited for */
+    while (sync_open) {
+        struct record rec = {0};
+        const char *perr = NULL;
+        int got = reader_next(&syncr, &rec, &perr);
+        if (got == 1) {
+            if (!strcmp(rec.key, "error")) {
+                record_write(STDOUT_FILENO, "error", rec.nfields, (const char *const *) rec.fields);
+            }
+            record_free(&rec);
+        } else if (got < 0 || reader_fill(&syncr) <= 0) {
+            break;
+        }
+    }
+    while (out_open && !relay(outp[0], "stdout")) {
+        struct pollfd p = {.fd = outp[0], .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0) {
+            break;
+        }
+    }
+    while (err_open && !relay(errp[0], "stderr")) {
+        struct pollfd p = {.fd = errp[0], .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0) {
+            break;
+        }
+    }
+    char kind[8], value[16];
+    snprintf(kind, sizeof kind, "%s", WIFSIGNALED(status) ? "signal" : "code");
+    snprintf(value, sizeof value, "%d", WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    const char *fields[] = {kind, value};
+    record_write(STDOUT_FILENO, "exit", 2, fields);
+    return 0;
+}

@@ -1,0 +1,312 @@
+package dev.stevedore.engine.internal.embedded;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The containers' part of the state directory, shared by every JVM that opens it:
+ * {@code containers/<64 hex id>/} with {@code config.json} and {@code state.json} (each replaced
+ * atomically, so a reader never sees half a file) and {@code lock} (held across JVMs for a transition),
+ * and {@code container-names/<name>} holding the id that owns the name: created with
+ * {@code O_EXCL}, so two JVMs can never both take one name.
+ *
+ * <p>Removal renames the container's directory to {@code containers/.trash-*} first, so it disappears
+ * from every view at once; the rename's leftovers are swept at the next open.
+ */
+final class ContainerStore {
+    private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
+    /** Docker's rule for container names. */
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+    private static final String TRASH_PREFIX = ".trash-";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final Path root;
+    private final Path names;
+
+    ContainerStore(Path stateDirectory) {
+        this.root = stateDirectory.resolve("containers");
+        this.names = stateDirectory.resolve("container-names");
+        try {
+            Files.createDirectories(root);
+            Files.createDirectories(names);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot create the container directories in " + stateDirectory + ": "
+                    + e.getMessage() + " — check that the state directory is writable", e);
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path directory(String id) {
+        return root.resolve(id);
+    }
+
+    static String newId() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    // ---- names ------------------------------------------------------------------------------------
+
+    static void validateName(String name) {
+        if (name.length() > 128 || !NAME.matcher(name).matches()) {
+            throw new ContainerEngineException("invalid container name \"" + name + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+                    + "are allowed, at most 128 characters");
+        }
+    }
+
+    /**
+     * Takes {@code name} for {@code id}.
+     *
+     * @return false when another container holds it
+     */
+    boolean reserveName(String name, String id) {
+        Path file = names.resolve(name);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                Files.writeString(file, id, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                if (!releaseIfStale(name)) {
+                    return false;
+                }
+            } catch (IOException e) {
+                throw new ContainerEngineException("cannot record the container name \"" + name + "\" in " + names + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return false;
+    }
+
+    /** The id holding {@code name}, if any. */
+    Optional<String> nameOwner(String name) {
+        if (!NAME.matcher(name).matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(names.resolve(name), StandardCharsets.UTF_8).trim());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot read the container name file " + names.resolve(name) + ": " + e, e);
+        }
+    }
+
+    /** A name whose container is gone (a JVM died between the two) is free again. */
+    private boolean releaseIfStale(String name) {
+        try (CrossProcessLock ignored = CrossProcessLock.acquire(names.resolve(".lock"))) {
+            Optional<String> owner = nameOwner(name);
+            if (owner.isPresent() && owner.get().length() > 0 && Files.isDirectory(directory(owner.get()))) {
+                return false;
+            }
+            Files.deleteIfExists(names.resolve(name));
+            return true;
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot check the container name \"" + name + "\" in " + names + ": " + e, e);
+        }
+    }
+
+    /** Frees names whose container is gone: a JVM that died between removing a container and freeing its name. */
+    void sweepStaleNames() {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(names)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (NAME.matcher(name).matches()) {
+                    Optional<String> owner = nameOwner(name);
+                    if (owner.isPresent() && !Files.isDirectory(directory(owner.get()))) {
+                        releaseIfStale(name);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // nothing to sweep
+        }
+    }
+
+    void releaseName(String name, String id) {
+        try {
+            if (nameOwner(name).filter(id::equals).isPresent()) {
+                Files.deleteIfExists(names.resolve(name));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- records ----------------------------------------------------------------------------------
+
+    void writeConfig(String id, ContainerRecord config) throws IOException {
+        writeJson(directory(id).resolve("config.json"), config);
+    }
+
+    void writeState(String id, StateRecord state) throws IOException {
+        writeJson(directory(id).resolve("state.json"), state);
+    }
+
+    /** The container's config, or empty when it does not exist (any more). */
+    Optional<ContainerRecord> readConfig(String id) {
+        return readJson(directory(id).resolve("config.json"), ContainerRecord.class);
+    }
+
+    Optional<StateRecord> readState(String id) {
+        return readJson(directory(id).resolve("state.json"), StateRecord.class);
+    }
+
+    private static void writeJson(Path file, Object value) throws IOException {
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try {
+            Files.write(temp, JSON.writeValueAsBytes(value));
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot replace " + file + " atomically", e);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static <T> Optional<T> readJson(Path file, Class<T> type) {
+        try {
+            return Optional.of(JSON.readValue(Files.readAllBytes(file), type));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot read " + file + ": " + e.getMessage()
+                    + " — the container's state is damaged; remove it with 'stevedore rm -f'", e);
+        }
+    }
+
+    // ---- lookup -----------------------------------------------------------------------------------
+
+    /** Every container's id, in no particular order. */
+    List<String> ids() {
+        List<String> ids = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (ID.matcher(name).matches()) {
+                    ids.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot list the containers in " + root + ": " + e.getMessage(), e);
+        }
+        return ids;
+    }
+
+    /**
+     * The id of the container named by {@code reference}: a full id, a name, or a unique id prefix, in
+     * that order (as Docker looks them up).
+     *
+     * @throws ContainerNotFoundException when none matches
+     */
+    String resolve(String reference) {
+        if (reference == null || reference.isEmpty()) {
+            throw new ContainerNotFoundException(String.valueOf(reference));
+        }
+        if (ID.matcher(reference).matches() && Files.isDirectory(directory(reference))) {
+            return reference;
+        }
+        String name = reference.startsWith("/") ? reference.substring(1) : reference;
+        Optional<String> named = nameOwner(name);
+        if (named.isPresent() && Files.isDirectory(directory(named.get()))) {
+            return named.get();
+        }
+        if (HEX.matcher(reference).matches() && reference.length() < 64) {
+            List<String> matches = ids().stream().filter(id -> id.startsWith(reference)).toList();
+            if (matches.size() == 1) {
+                return matches.get(0);
+            }
+            if (matches.size() > 1) {
+                throw new ContainerEngineException("the id prefix \"" + reference + "\" matches " + matches.size()
+                        + " containers; give more of the id");
+            }
+        }
+        throw new ContainerNotFoundException(reference);
+    }
+
+    /**
+     * Takes the container's lock, shared by all JVMs, for a transition.
+     *
+     * @throws ContainerNotFoundException when the container is gone (before or while waiting)
+     */
+    CrossProcessLock lock(String id) {
+        CrossProcessLock lock;
+        try {
+            lock = CrossProcessLock.acquire(directory(id).resolve("lock"));
+        } catch (NoSuchFileException e) {
+            throw new ContainerNotFoundException(id);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot lock container " + id + ": " + e.getMessage(), e);
+        }
+        if (!Files.exists(directory(id).resolve("config.json"))) {
+            closeQuietly(lock);
+            throw new ContainerNotFoundException(id);
+        }
+        return lock;
+    }
+
+    static void closeQuietly(CrossProcessLock lock) {
+        try {
+            lock.close();
+        } catch (IOException e) {
+            // releasing a lock on a file being deleted
+        }
+    }
+
+    // ---- removal ----------------------------------------------------------------------------------
+
+    /** Takes the container out of every view at once (one rename), then deletes what it held. */
+    void delete(String id) throws IOException {
+        Path trash = root.resolve(TRASH_PREFIX + id + "-" + UUID.randomUUID());
+        try {
+            Files.move(directory(id), trash, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return;
+        }
+        OrphanReaper.delete(trash);
+    }
+
+    /** Deletes what removals in JVMs that died halfway left behind. */
+    void sweepTrash() {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, TRASH_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                try {
+                    OrphanReaper.delete(dir);
+                } catch (IOException e) {
+                    // being deleted by another JVM right now, or something mounted there: next time
+                }
+            }
+        } catch (IOException e) {
+            // nothing to sweep
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.stevedore.engine.internal.runtime;
+
+import dev.stevedore.engine.ContainerEngineException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one {@link ExecRequest} through {@code launcher exec} and waits for it: output is handed over as
+ * it comes, stdin is fed from another thread (a command that writes before it reads must not block
+ * the feeding), and a timeout kills the command's process group. Whatever happens, the call returns:
+ * the launcher ends when the command ends, when the container ends (the kernel kills its namespace),
+ * or when this JVM closes the pipe; a launcher that hangs anyway is destroyed after a grace period.
+ */
+public final class ExecProcess {
+    private static final int SIGKILL = 9;
+    private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    private static final int STDIN_CHUNK = 1 << 16;
+
+    /** Receives output as it comes; {@code stderr} tells the stream. Called on the exec's calling thread. */
+    public interface Output {
+        void accept(boolean stderr, byte[] data);
+    }
+
+    /**
+     * How an exec ended.
+     *
+     * @param exitCode the command's exit code (128 + signal when killed), or Docker's 126/127 when it could not be executed
+     * @param signal   the signal that ended it, 0 when it exited
+     * @param timedOut whether the timeout killed it
+     * @param failure  what the launcher reported when the command could not be run, or {@code null}
+     * @param message  the launcher's message for {@code failure}, or empty
+     */
+    public record Outcome(int exitCode, int signal, boolean timedOut, LauncherError failure, String message) {
+    }
+
+    private ExecProcess() {
+    }
+
+    static Outcome run(Path binary, ExecRequest request, byte[] stdin, Duration timeout, Output output) {
+        List<Path> cgroups;
+        try {
+            cgroups = StateFiles.readCgroups(request.stateDirectory());
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot read the cgroups of container " + request.stateDirectory() + ": " + e, e);
+        }
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "exec")
+                .directory(Path.of("/").toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(request.stateDirectory().resolve(StateFiles.LAUNCHER_LOG).toFile()));
+        builder.environment().clear();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot start the launcher " + binary + " to exec in container "
+                    + request.stateDirectory() + ": " + e.getMessage(), e);
+        }
+        OutputStream commands = process.getOutputStream();
+        Object writeLock = new Object();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = null;
+        ScheduledFuture<?> destroy = null;
+        Thread feeder = null;
+        try {
+            synchronized (writeLock) {
+                commands.write(request.encode(cgroups, stdin != null));
+                commands.flush();
+            }
+            if (stdin != null) {
+                feeder = new Thread(() -> feed(commands, writeLock, stdin), "stevedore-exec-stdin");
+                feeder.setDaemon(true);
+                feeder.start();
+            }
+            if (timeout != null) {
+                deadline = Timers.after(timeout, () -> {
+                    timedOut.set(true);
+                    // off the timer thread: a launcher that stopped reading must not stall every deadline
+                    java.util.concurrent.CompletableFuture.runAsync(
+                            () -> send(commands, writeLock, Records.encode("signal", Integer.toString(SIGKILL))));
+                });
+                destroy = Timers.after(timeout.plus(KILL_GRACE), process::destroyForcibly);
+            }
+            return read(process.getInputStream(), output, timedOut);
+        } catch (IOException e) {
+            throw new ContainerEngineException("exec in container " + request.stateDirectory() + " failed: the launcher's "
+                    + "pipe broke (" + e.getMessage() + ")", e);
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            if (destroy != null) {
+                destroy.cancel(false);
+            }
+            synchronized (writeLock) {
+                closeQuietly(commands);
+            }
+            if (feeder != null) {
+                feeder.interrupt();
+            }
+            try {
+                if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+            closeQuietly(process.getInputStream());
+        }
+    }
+
+    private static Outcome read(InputStream in, Output output, AtomicBoolean timedOut) throws IOException {
+        Records.Reader reader = new Records.Reader(in);
+        LauncherError failure = null;
+        String message = "";
+        for (;;) {
+            Records.RawRecord record = reader.nextRaw();
+            if (record == null) {
+                // the launcher died without reporting an end: killed by the grace-period destroy, or crashed
+                int code = failure != null ? failure.dockerExitCode() : 128 + SIGKILL;
+                return new Outcome(code, failure != null ? 0 : SIGKILL, timedOut.get(), failure, message);
+            }
+            switch (record.key()) {
+                case "stdout" -> output.accept(false, record.fields().get(0));
+                case "stderr" -> output.accept(true, record.fields().get(0));
+                case "error" -> {
+                    Records.Record text = record.text();
+                    failure = new LauncherError(text.field(0), Integer.parseInt(text.field(1)), text.field(3));
+                    message = text.field(2);
+                }
+                case "exit" -> {
+                    Records.Record text = record.text();
+                    int value = Integer.parseInt(text.field(1));
+                    boolean signaled = text.field(0).equals("signal");
+                    int code = signaled ? 128 + value : value;
+                    if (failure != null && failure.execFailed()) {
+                        code = failure.dockerExitCode();
+                    }
+                    return new Outcome(code, signaled ? value : 0, timedOut.get() && signaled, failure, message);
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static void feed(OutputStream commands, Object writeLock, byte[] stdin) {
+        for (int off = 0; off < stdin.length; off += STDIN_CHUNK) {
+            int n = Math.min(STDIN_CHUNK, stdin.length - off);
+            if (!send(commands, writeLock, Records.encodeData("stdin", stdin, off, n))) {
+                return;
+            }
+        }
+        send(commands, writeLock, Records.encode("stdin-close"));
+    }
+
+    private static boolean send(OutputStream commands, Object writeLock, byte[] record) {
+        synchronized (writeLock) {
+            try {
+                commands.write(record);
+                commands.flush();
+                return true;
+            } catch (IOException e) {
+                return false; // the launcher is gone or the exec ended: nothing left to tell it
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // a pipe to a process that is gone
+        }
+    }
+}

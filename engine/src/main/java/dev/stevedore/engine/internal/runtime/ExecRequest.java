@@ -1,0 +1,69 @@
+package dev.stevedore.engine.internal.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A command to run inside a running container through {@code launcher exec}.
+ *
+ * @param container        the container's pid 1 (pid and start time: a recycled pid is refused)
+ * @param stateDirectory   the container's state directory: its cgroups are joined, the launcher's
+ *                         diagnostics go to its {@code launcher.log}
+ * @param args             the command, {@code args[0]} looked up in {@code env}'s PATH when it has no '/'
+ * @param env              the complete environment ({@code HOME} is added from passwd when missing)
+ * @param workingDirectory absolute path in the container; must exist
+ * @param userSpec         Docker's user string, resolved through the container's /etc/passwd and /etc/group
+ * @param additionalGids   supplementary groups on top of those the user has
+ * @param capabilities     the capability set for a root process
+ * @param noNewPrivileges  whether exec may not gain privileges
+ */
+public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<String> args, List<String> env,
+                          String workingDirectory, String userSpec, List<Integer> additionalGids,
+                          Set<Capability> capabilities, boolean noNewPrivileges) {
+    public ExecRequest {
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(stateDirectory, "stateDirectory");
+        args = List.copyOf(args);
+        env = List.copyOf(env);
+        additionalGids = List.copyOf(additionalGids);
+        capabilities = Set.copyOf(capabilities);
+        Objects.requireNonNull(userSpec, "userSpec");
+        if (args.isEmpty() || args.get(0).isEmpty()) {
+            throw new IllegalArgumentException("an exec needs a command");
+        }
+        if (workingDirectory == null || !workingDirectory.startsWith("/")) {
+            throw new IllegalArgumentException("the working directory \"" + workingDirectory
+                    + "\" of an exec must be an absolute path");
+        }
+    }
+
+    byte[] encode(List<Path> cgroups, boolean withStdin) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Records.write(out, "version", "1");
+        Records.write(out, "pid", Long.toString(container.pid()), Long.toString(container.startTime()));
+        for (String arg : args) {
+            Records.write(out, "arg", arg);
+        }
+        for (String entry : env) {
+            Records.write(out, "env", entry);
+        }
+        Records.write(out, "cwd", workingDirectory);
+        Records.write(out, "user-spec", userSpec);
+        for (int gid : additionalGids) {
+            Records.write(out, "group", Integer.toString(gid));
+        }
+        for (Capability capability : capabilities) {
+            Records.write(out, "cap", Integer.toString(capability.number()));
+        }
+        Records.write(out, "no-new-privileges", noNewPrivileges ? "1" : "0");
+        for (Path cgroup : cgroups) {
+            Records.write(out, "cgroup", cgroup.toString());
+        }
+        Records.write(out, "stdin", withStdin ? "1" : "0");
+        Records.write(out, "end");
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.stevedore.apitest;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+import static dev.stevedore.apitest.ContainerTestbed.busybox;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two hundred create, start, wait, remove cycles leave nothing behind that grows. */
+class ContainerCyclesIT {
+    private static final int CYCLES = 200;
+
+    @Test
+    void twoHundredCyclesLeaveNoFileDescriptorMountProcessOrStateDirectoryBehind() throws Exception {
+        try (ContainerEngine engine = ContainerTestbed.engine()) {
+            for (int i = 0; i < 10; i++) {
+                cycle(engine);
+            }
+            long fds = count(Path.of("/proc/self/fd"));
+            long mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).size();
+            long containers = count(ContainerTestbed.state().resolve("containers"));
+            long names = count(ContainerTestbed.state().resolve("container-names"));
+            int threads = Thread.activeCount();
+
+            long start = System.nanoTime();
+            for (int i = 0; i < CYCLES; i++) {
+                cycle(engine);
+                assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
+                        .as("child processes after cycle %d", i).isZero();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds);
+            assertThat((long) Files.readAllLines(Path.of("/proc/self/mountinfo")).size()).as("mounts").isEqualTo(mounts);
+            assertThat(count(ContainerTestbed.state().resolve("containers"))).as("container directories").isEqualTo(containers);
+            assertThat(count(ContainerTestbed.state().resolve("container-names"))).as("name files").isEqualTo(names);
+            assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threads + 2);
+            assertThat(took).isLessThan(Duration.ofMinutes(2));
+            System.out.printf("%d create/start/wait/remove cycles of true in %d ms (%.1f ms each)%n", CYCLES, took.toMillis(),
+                    took.toNanos() / 1e6 / CYCLES);
+        }
+    }
+
+    private static void cycle(ContainerEngine engine) {
+        ContainerInfo info = engine.createContainer(ContainerSpec.builder(busybox()).cmd("true").build());
+        engine.startContainer(info.id());
+        assertThat(engine.waitContainer(info.id(), ContainerTestbed.WAIT).exitCode()).isZero();
+        engine.removeContainer(info.id(), false);
+    }
+
+    private static long count(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.count();
+        }
+    }
+}
