@@ -24,11 +24,14 @@ import dev.stevedore.engine.RegistryException;
 import dev.stevedore.engine.internal.registry.DockerCredentials;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,6 +57,8 @@ public final class DockerEngine implements ContainerEngine {
     /** How long a pull or load may go without a byte from the daemon (a big layer being unpacked). */
     static final Duration STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+    private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
+
     private final DockerApi api;
     private final EngineSettings settings;
     private final DockerCredentials credentials;
@@ -65,7 +70,17 @@ public final class DockerEngine implements ContainerEngine {
         this.api = api;
         this.settings = settings;
         this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
-        this.containers = new DockerContainers(api, session);
+        this.containers = new DockerContainers(api, session, new DockerContainers.Images() {
+            @Override
+            public Optional<Image> local(ImageReference reference) {
+                return image(reference);
+            }
+
+            @Override
+            public Image pull(ImageReference reference) {
+                return DockerEngine.this.pull(reference, PullOptions.defaults());
+            }
+        });
     }
 
     /**
@@ -84,7 +99,27 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     static DockerEngine open(DockerDiscovery.Candidates candidates, EngineSettings settings) {
-        return new DockerEngine(DockerConnector.connect(candidates), settings);
+        DockerEngine engine = new DockerEngine(DockerConnector.connect(candidates), settings);
+        engine.sweep();
+        return engine;
+    }
+
+    /** Removes what engines of processes that are gone left in the daemon (see {@link Labels}). */
+    private void sweep() {
+        try {
+            SessionCleanup.Report report = SessionCleanup.sweep(api, Labels.hostName(), Instant.now());
+            if (report.removed() > 0) {
+                LOG.info("Removed {} containers, {} networks and {} volumes left in the Docker daemon at {} by Stevedore"
+                        + " processes that are gone", report.containers(), report.networks(), report.volumes(), api.endpoint().uri());
+            }
+            if (!report.failures().isEmpty()) {
+                LOG.warn("Sweeping what gone Stevedore processes left in the Docker daemon at {} failed in part: {}",
+                        api.endpoint().uri(), report.failures());
+            }
+        } catch (RuntimeException e) {
+            // a failed sweep leaves old objects for the next engine; it must not keep this one from working
+            LOG.warn("Sweeping what gone Stevedore processes left in the Docker daemon at {} failed: {}", api.endpoint().uri(), e.toString());
+        }
     }
 
     /** The endpoint this engine talks to. */
