@@ -443,40 +443,14 @@ _Noreturn void container_init(const struct spec *s, int sync, int go) {
     if (sethostname(s->hostname, strlen(s->hostname)) < 0) {
         fail("set the hostname", s->hostname);
     }
-    struct identity id = {.uid = s->uid, .gid = s->gid, .home = "/"};
-    if (s->user_spec) {
-        char err[512];
-        if (resolve_user(s->user_spec, &id, err, sizeof err) < 0) {
-            const char *fields[] = {"resolve the user", "0", err, s->user_spec};
-            record_write(sync, "error", 4, fields);
-            _exit(125);
-        }
-    } else {
-        id.groups = s->groups;
-        id.ngroups = s->ngroups;
-    }
-    if (s->user_spec) {
-        /* the spec's extra groups come on top of those /etc/group gives */
-        for (size_t i = 0; i < s->ngroups; i++) {
-            gid_t *grown = realloc(id.groups, (id.ngroups + 1) * sizeof *grown);
-            if (!grown) {
-                fail("add the supplementary groups", "");
-            }
-            grown[id.ngroups++] = s->groups[i];
-            id.groups = grown;
-        }
-    }
+    struct identity id;
+    resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 125, &id);
     char **env = env_with_home(s->env, s->nenv, id.home);
 
     if (record_write(sync, "ready", 0, NULL) < 0) {
         _exit(125);
     }
-    char byte;
-    ssize_t n;
-    do {
-        n = read(go, &byte, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1) {
+    if (!await_go(go)) {
         _exit(125); /* the supervisor went away or gave up at the barrier */
     }
 

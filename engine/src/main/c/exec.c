@@ -180,31 +180,11 @@ static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int 
     if (chdir("/") < 0) {
         fail("change to the container's root", "/");
     }
-    char byte;
-    ssize_t n;
-    do {
-        n = read(go, &byte, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1) {
+    if (!await_go(go)) {
         _exit(125);
     }
-    struct identity id = {.uid = s->uid, .gid = s->gid, .home = "/"};
-    if (s->user_spec) {
-        char message[512];
-        if (resolve_user(s->user_spec, &id, message, sizeof message) < 0) {
-            const char *fields[] = {"resolve the user", "0", message, s->user_spec};
-            record_write(sync, "error", 4, fields);
-            _exit(126);
-        }
-    }
-    for (size_t i = 0; i < s->ngroups; i++) {
-        gid_t *grown = realloc(id.groups, (id.ngroups + 1) * sizeof *grown);
-        if (!grown) {
-            fail("add the supplementary groups", "");
-        }
-        grown[id.ngroups++] = s->groups[i];
-        id.groups = grown;
-    }
+    struct identity id;
+    resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 126, &id);
     char **env = env_with_home(s->env, s->nenv, id.home);
     if (chdir(s->cwd) < 0) {
         report("change to the working directory", errno, s->cwd, 126);
@@ -242,6 +222,28 @@ static int relay(int fd, const char *key) {
     return 0;
 }
 
+/* Forwards the child's error reports; clears *open once its end of the pipe is closed (it exec'd or died). */
+static void relay_errors(struct reader *sync, int *open) {
+    for (;;) {
+        struct record rec = {0};
+        const char *perr = NULL;
+        int got = reader_next(sync, &rec, &perr);
+        if (got == 1) {
+            if (!strcmp(rec.key, "error")) {
+                record_write(STDOUT_FILENO, "error", rec.nfields, (const char *const *) rec.fields);
+            }
+            record_free(&rec);
+            continue;
+        }
+        if (got < 0 || reader_fill(sync) <= 0) {
+            if (got < 0 || errno != EAGAIN) {
+                *open = 0;
+            }
+            return;
+        }
+    }
+}
+
 static void kill_group(pid_t pid, int sig) {
     kill(-pid, sig);
     kill(pid, sig);
@@ -277,11 +279,7 @@ int exec_main(void) {
         send_error("create the exec's pipes", errno, strerror(errno), "");
         return 2;
     }
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
-    int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    int sigfd = child_signalfd();
     if (sigfd < 0) {
         send_error("create the exec's signalfd", errno, strerror(errno), "");
         return 2;
@@ -317,19 +315,12 @@ int exec_main(void) {
         fcntl(inp[1], F_SETFL, O_NONBLOCK);
     }
 
-    char num[16];
-    snprintf(num, sizeof num, "%d", (int) pid);
-    for (size_t i = 0; i < s.ncgroups; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroups[i]);
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, num, strlen(num)) < 0) {
-            send_error("join the container's cgroup", errno, strerror(errno), s.cgroups[i]);
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            return 2;
-        }
-        close(fd);
+    const char *failed_cgroup = NULL;
+    if (join_cgroups(s.cgroups, s.ncgroups, pid, &failed_cgroup) < 0) {
+        send_error("join the container's cgroup", errno, strerror(errno), failed_cgroup);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return 2;
     }
     if (write(go[1], "g", 1) != 1) {
         send_error("release the exec", errno, strerror(errno), "");
@@ -338,6 +329,8 @@ int exec_main(void) {
         return 2;
     }
     close(go[1]);
+    char num[16];
+    snprintf(num, sizeof num, "%d", (int) pid);
     const char *started[] = {num};
     record_write(STDOUT_FILENO, "started", 1, started);
 
@@ -349,6 +342,38 @@ int exec_main(void) {
     size_t npending = 0;
     int status = 0;
     for (;;) {
+        /* the records already read (some may have come in one read with the spec) before waiting for more */
+        struct record rec;
+        int got;
+        while (jvm_open && (got = next_command(&in, &rec, "stevedore-launcher exec")) != 0) {
+            if (got < 0) {
+                jvm_open = 0;
+                kill_group(pid, SIGKILL);
+                break;
+            }
+            if (!strcmp(rec.key, "stdin") && rec.nfields == 1 && inp[1] >= 0 && !stdin_closing) {
+                char *grown = realloc(pending, npending + rec.lens[0]);
+                if (grown) {
+                    pending = grown;
+                    memcpy(pending + npending, rec.fields[0], rec.lens[0]);
+                    npending += rec.lens[0];
+                }
+            } else if (!strcmp(rec.key, "stdin-close")) {
+                stdin_closing = 1;
+            } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
+                int sig = atoi(rec.fields[0]);
+                if (sig == SIGKILL) {
+                    kill_group(pid, sig);
+                } else if (sig > 0 && sig < NSIG) {
+                    kill(pid, sig);
+                }
+            }
+            record_free(&rec);
+        }
+        if (stdin_closing && npending == 0 && inp[1] >= 0) {
+            close(inp[1]);
+            inp[1] = -1;
+        }
         struct pollfd fds[6];
         int nfds = 0, out_i = -1, err_i = -1, sync_i = -1, jvm_i = -1, stdin_i = -1;
         fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
@@ -387,24 +412,7 @@ int exec_main(void) {
             err_open = 0;
         }
         if (sync_i >= 0 && fds[sync_i].revents) {
-            for (;;) {
-                struct record rec = {0};
-                const char *perr = NULL;
-                int got = reader_next(&syncr, &rec, &perr);
-                if (got == 1) {
-                    if (!strcmp(rec.key, "error")) {
-                        record_write(STDOUT_FILENO, "error", rec.nfields, (const char *const *) rec.fields);
-                    }
-                    record_free(&rec);
-                    continue;
-                }
-                if (got < 0 || reader_fill(&syncr) <= 0) {
-                    if (got < 0 || errno != EAGAIN) {
-                        sync_open = 0;
-                    }
-                    break;
-                }
-            }
+            relay_errors(&syncr, &sync_open);
         }
         if (stdin_i >= 0 && fds[stdin_i].revents) {
             ssize_t n = write(inp[1], pending, npending);
@@ -418,53 +426,10 @@ int exec_main(void) {
                 inp[1] = -1;
             }
         }
-        if (stdin_closing && npending == 0 && inp[1] >= 0) {
-            close(inp[1]);
-            inp[1] = -1;
-        }
-        if (jvm_i >= 0 && fds[jvm_i].revents) {
-            ssize_t n = reader_fill(&in);
-            if (n <= 0) {
-                /* the JVM is gone or gave up: so does the command */
-                jvm_open = 0;
-                kill_group(pid, SIGKILL);
-            }
-            for (;;) {
-                struct record rec = {0};
-                const char *perr = NULL;
-                int got = reader_next(&in, &rec, &perr);
-                if (got == 0) {
-                    break;
-                }
-                if (got < 0) {
-                    fprintf(stderr, "stevedore-launcher exec: bad command from the JVM: %s\n", perr);
-                    jvm_open = 0;
-                    kill_group(pid, SIGKILL);
-                    break;
-                }
-                if (!strcmp(rec.key, "stdin") && rec.nfields == 1 && inp[1] >= 0 && !stdin_closing) {
-                    char *grown = realloc(pending, npending + rec.lens[0]);
-                    if (grown) {
-                        pending = grown;
-                        memcpy(pending + npending, rec.fields[0], rec.lens[0]);
-                        npending += rec.lens[0];
-                    }
-                } else if (!strcmp(rec.key, "stdin-close")) {
-                    stdin_closing = 1;
-                    if (npending == 0 && inp[1] >= 0) {
-                        close(inp[1]);
-                        inp[1] = -1;
-                    }
-                } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
-                    int sig = atoi(rec.fields[0]);
-                    if (sig == SIGKILL) {
-                        kill_group(pid, sig);
-                    } else if (sig > 0 && sig < NSIG) {
-                        kill(pid, sig);
-                    }
-                }
-                record_free(&rec);
-            }
+        if (jvm_i >= 0 && fds[jvm_i].revents && reader_fill(&in) <= 0) {
+            /* the JVM is gone or gave up: so does the command */
+            jvm_open = 0;
+            kill_group(pid, SIGKILL);
         }
         if (fds[0].revents) {
             struct signalfd_siginfo info;
@@ -476,18 +441,8 @@ int exec_main(void) {
         }
     }
     /* what the command wrote before it ended is in the pipes; what its leftover children still write is not waited for */
-    while (sync_open) {
-        struct record rec = {0};
-        const char *perr = NULL;
-        int got = reader_next(&syncr, &rec, &perr);
-        if (got == 1) {
-            if (!strcmp(rec.key, "error")) {
-                record_write(STDOUT_FILENO, "error", rec.nfields, (const char *const *) rec.fields);
-            }
-            record_free(&rec);
-        } else if (got < 0 || reader_fill(&syncr) <= 0) {
-            break;
-        }
+    if (sync_open) {
+        relay_errors(&syncr, &sync_open);
     }
     while (out_open && !relay(outp[0], "stdout")) {
         struct pollfd p = {.fd = outp[0], .events = POLLIN};

@@ -56,28 +56,6 @@ static void write_state(const char *dir, const char *name, const char *content) 
     }
 }
 
-/* Puts the container's pid 1 into its cgroups before it can exec anything: its children follow it. */
-static int join_cgroups(const struct spec *s, pid_t pid, const char **failed) {
-    char num[16];
-    int len = snprintf(num, sizeof num, "%d", (int) pid);
-    for (size_t i = 0; i < s->ncgroups; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/cgroup.procs", s->cgroups[i]);
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, num, (size_t) len) != len) {
-            int saved = errno;
-            if (fd >= 0) {
-                close(fd);
-            }
-            *failed = s->cgroups[i];
-            errno = saved;
-            return -1;
-        }
-        close(fd);
-    }
-    return 0;
-}
-
 /* How many processes the kernel killed for exceeding the memory limit (v2 memory.events, v1 memory.oom_control). */
 static long oom_kills(const struct spec *s) {
     static const char *const files[] = {"memory.events", "memory.oom_control"};
@@ -175,11 +153,7 @@ static int supervise(void) {
         send_error("create the launcher's pipes", errno, strerror(errno), "");
         return 2;
     }
-    sigset_t chld;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, NULL);
-    int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+    int sigfd = child_signalfd();
     if (sigfd < 0) {
         send_error("create the launcher's signalfd", errno, strerror(errno), "");
         return 2;
@@ -211,7 +185,8 @@ static int supervise(void) {
     log_init(&logs[1], errp[0], errlog);
 
     const char *failed_cgroup = NULL;
-    if (join_cgroups(&s, pid, &failed_cgroup) < 0) {
+    /* into its cgroups before it can exec anything: its children follow it */
+    if (join_cgroups(s.cgroups, s.ncgroups, pid, &failed_cgroup) < 0) {
         send_error("join the cgroup", errno, strerror(errno), failed_cgroup);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -234,6 +209,35 @@ static int supervise(void) {
     struct reader syncr;
     reader_init(&syncr, sync[0]);
     for (;;) {
+        /* the commands already read, before waiting for more */
+        struct record rec;
+        int got;
+        while (stdin_open && (got = next_command(&in, &rec, "stevedore-launcher")) != 0) {
+            if (got < 0) {
+                if (!reaped) {
+                    kill(pid, SIGKILL);
+                }
+                stdin_open = 0;
+                break;
+            }
+            if (!strcmp(rec.key, "go")) {
+                if (phase == BARRIER) {
+                    if (write(go[1], "g", 1) == 1) {
+                        phase = RELEASED;
+                    }
+                } else if (phase == SETUP) {
+                    go_pending = 1;
+                }
+            } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
+                int sig = atoi(rec.fields[0]);
+                if (sig > 0 && sig < NSIG && !reaped) {
+                    kill(pid, sig);
+                }
+            } else {
+                fprintf(stderr, "stevedore-launcher: unknown command \"%s\"\n", rec.key);
+            }
+            record_free(&rec);
+        }
         if (reaped && (logs[0].in < 0 && logs[1].in < 0)) {
             break;
         }
@@ -330,49 +334,12 @@ static int supervise(void) {
             }
             break;
         }
-        if (in_i >= 0 && fds[in_i].revents) {
-            ssize_t n = reader_fill(&in);
-            if (n <= 0) {
-                /* the lifeline broke: the JVM closed us or died */
-                if (!reaped) {
-                    kill(pid, SIGKILL);
-                }
-                stdin_open = 0;
-                continue;
+        if (in_i >= 0 && fds[in_i].revents && reader_fill(&in) <= 0) {
+            /* the lifeline broke: the JVM closed us or died */
+            if (!reaped) {
+                kill(pid, SIGKILL);
             }
-            for (;;) {
-                struct record rec = {0};
-                const char *perr = NULL;
-                int got = reader_next(&in, &rec, &perr);
-                if (got == 0) {
-                    break;
-                }
-                if (got < 0) {
-                    fprintf(stderr, "stevedore-launcher: bad command from the JVM: %s\n", perr);
-                    if (!reaped) {
-                        kill(pid, SIGKILL);
-                    }
-                    stdin_open = 0;
-                    break;
-                }
-                if (!strcmp(rec.key, "go")) {
-                    if (phase == BARRIER) {
-                        if (write(go[1], "g", 1) == 1) {
-                            phase = RELEASED;
-                        }
-                    } else if (phase == SETUP) {
-                        go_pending = 1;
-                    }
-                } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
-                    int sig = atoi(rec.fields[0]);
-                    if (sig > 0 && sig < NSIG && !reaped) {
-                        kill(pid, sig);
-                    }
-                } else {
-                    fprintf(stderr, "stevedore-launcher: unknown command \"%s\"\n", rec.key);
-                }
-                record_free(&rec);
-            }
+            stdin_open = 0;
         }
     }
 

@@ -163,6 +163,22 @@ void log_init(struct log_stream *l, int in, int out);
 /* Moves what the pipe holds into the log: 0 while the pipe is open, 1 once it reached its end. */
 int log_pump(struct log_stream *l);
 
+/* Blocks SIGCHLD and returns a signalfd for it (non-blocking, close-on-exec); -1 with errno on failure. */
+int child_signalfd(void);
+/* Moves pid into each cgroup directory; 0, or -1 with errno and *failed naming the group. */
+int join_cgroups(char *const *cgroups, size_t n, pid_t pid, const char **failed);
+/* Waits for the one byte that releases a process from its barrier; 0 when the pipe closed instead. */
+int await_go(int fd);
+/*
+ * Who the process will run as: user_spec resolved in the current root (NULL: uid and gid as given) plus
+ * the extra groups. A user that cannot be resolved is reported and the process exits with code.
+ */
+void resolve_identity(const char *user_spec, uid_t uid, gid_t gid, const gid_t *extra, size_t nextra, int code,
+                      struct identity *id);
+
+/* The next complete command in in's buffer: 1 (rec filled), 0 (none complete yet), -1 (malformed; said on stderr). */
+int next_command(struct reader *in, struct record *rec, const char *who);
+
 /* Field 22 of a /proc/PID/stat file (start time in clock ticks since boot); 0 when unreadable. */
 unsigned long long process_start_time(const char *stat_path);
 

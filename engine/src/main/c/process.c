@@ -9,6 +9,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,4 +213,77 @@ unsigned long long process_start_time(const char *stat_path) {
         }
     }
     return strtoull(p, NULL, 10);
+}
+
+int child_signalfd(void) {
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    return signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int join_cgroups(char *const *cgroups, size_t n, pid_t pid, const char **failed) {
+    char num[16];
+    int len = snprintf(num, sizeof num, "%d", (int) pid);
+    for (size_t i = 0; i < n; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/cgroup.procs", cgroups[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, num, (size_t) len) != len) {
+            int saved = errno;
+            if (fd >= 0) {
+                close(fd);
+            }
+            *failed = cgroups[i];
+            errno = saved;
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+int await_go(int fd) {
+    char byte;
+    ssize_t n;
+    do {
+        n = read(fd, &byte, 1);
+    } while (n < 0 && errno == EINTR);
+    return n == 1;
+}
+
+void resolve_identity(const char *user_spec, uid_t uid, gid_t gid, const gid_t *extra, size_t nextra, int code,
+                      struct identity *id) {
+    memset(id, 0, sizeof *id);
+    id->uid = uid;
+    id->gid = gid;
+    snprintf(id->home, sizeof id->home, "/");
+    if (user_spec) {
+        char err[512];
+        if (resolve_user(user_spec, id, err, sizeof err) < 0) {
+            const char *fields[] = {"resolve the user", "0", err, user_spec};
+            record_write(report_fd, "error", 4, fields);
+            _exit(code);
+        }
+    }
+    /* the requested extra groups come on top of those /etc/group gives */
+    for (size_t i = 0; i < nextra; i++) {
+        gid_t *grown = realloc(id->groups, (id->ngroups + 1) * sizeof *grown);
+        if (!grown) {
+            fail("add the supplementary groups", "");
+        }
+        grown[id->ngroups++] = extra[i];
+        id->groups = grown;
+    }
+}
+
+int next_command(struct reader *in, struct record *rec, const char *who) {
+    const char *perr = NULL;
+    memset(rec, 0, sizeof *rec);
+    int got = reader_next(in, rec, &perr);
+    if (got < 0) {
+        fprintf(stderr, "%s: bad command from the JVM: %s\n", who, perr);
+    }
+    return got;
 }

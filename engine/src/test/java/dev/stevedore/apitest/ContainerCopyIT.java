@@ -1,9 +1,7 @@
 package dev.stevedore.apitest;
 
-import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
-import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.Mount;
@@ -11,9 +9,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -23,9 +18,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static dev.stevedore.apitest.ContainerTestbed.busybox;
@@ -35,37 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Files copied into containers before start and while running, and out of them as tar streams. */
-class ContainerCopyIT {
-    private static ContainerEngine engine;
-    private final List<String> created = new ArrayList<>();
-
-    @BeforeAll
-    static void openEngine() {
-        engine = ContainerTestbed.engine();
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (String id : created) {
-            try {
-                engine.removeContainer(id, true);
-            } catch (ContainerNotFoundException e) {
-                // removed by the test
-            }
-        }
-    }
-
-    private ContainerInfo create(ContainerSpec.Builder spec) {
-        ContainerInfo info = engine.createContainer(spec.build());
-        created.add(info.id());
-        return info;
-    }
-
+class ContainerCopyIT extends ContainerTestBase {
     /** A tar with a directory, files with owners and modes, a symlink and a hard link. */
     private static byte[] appArchive() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -146,9 +109,8 @@ class ContainerCopyIT {
     @Test
     void filesCopiedInWhileRunningAreSeenAtOnceAndVolumesGetTheirShare() throws IOException {
         String volume = "it-copy-" + System.nanoTime();
-        ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox()).mount(Mount.volume(volume, "/shared", false))
-                .cmd("sleep", "1000").build());
-        created.add(info.id());
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).mount(Mount.volume(volume, "/shared", false))
+                .cmd("sleep", "1000"));
 
         engine.copyToContainer(info.id(), "/new/dir", new ByteArrayInputStream(appArchive()));
         engine.copyToContainer(info.id(), "/shared", new ByteArrayInputStream(single("note.txt", "in the volume")));
@@ -161,9 +123,8 @@ class ContainerCopyIT {
 
     @Test
     void aSymlinkInTheContainerCannotLeadACopyOutOfIt(@org.junit.jupiter.api.io.TempDir Path host) throws IOException {
-        ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox())
-                .cmd("sh", "-c", "mkdir -p /data " + host + "; ln -s / /data/escape; ln -s " + host + " /data/hostdir; sleep 1000").build());
-        created.add(info.id());
+        ContainerInfo info = run(ContainerSpec.builder(busybox())
+                .cmd("sh", "-c", "mkdir -p /data " + host + "; ln -s / /data/escape; ln -s " + host + " /data/hostdir; sleep 1000"));
         assertThat(engine.exec(info.id(), ExecSpec.of("sh", "-c", "while [ ! -L /data/hostdir ]; do sleep 0.01; done"))
                 .exitCode()).isZero();
 
@@ -190,10 +151,9 @@ class ContainerCopyIT {
 
     @Test
     void aFileAndADirectoryAreCopiedOutWithOwnersModesAndLinks() throws IOException {
-        ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox()).cmd("sh", "-c",
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).cmd("sh", "-c",
                 "mkdir -p /out/sub && echo one > /out/file && chown 1000:1001 /out/file && chmod 640 /out/file "
-                        + "&& echo two > /out/sub/x && ln -s file /out/link && ln /out/file /out/hard").build());
-        created.add(info.id());
+                        + "&& echo two > /out/sub/x && ln -s file /out/link && ln /out/file /out/hard"));
         exited(engine, info.id());
 
         Map<String, String> contents = new LinkedHashMap<>();
@@ -222,9 +182,8 @@ class ContainerCopyIT {
 
     @Test
     void filesAreCopiedOutOfARunningContainerAndAMissingPathIsAClearError() throws IOException {
-        ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox())
-                .cmd("sh", "-c", "echo live > /live.txt; sleep 1000").build());
-        created.add(info.id());
+        ContainerInfo info = run(ContainerSpec.builder(busybox())
+                .cmd("sh", "-c", "echo live > /live.txt; sleep 1000"));
         assertThat(engine.exec(info.id(), ExecSpec.of("sh", "-c", "while [ ! -s /live.txt ]; do sleep 0.01; done")).exitCode())
                 .isZero();
 

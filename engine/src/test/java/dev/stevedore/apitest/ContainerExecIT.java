@@ -1,6 +1,5 @@
 package dev.stevedore.apitest;
 
-import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
@@ -23,13 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Commands run in running containers: user, environment, working directory, stdin, timeout, streamed output. */
-class ContainerExecIT {
-    private static ContainerEngine engine;
+class ContainerExecIT extends ContainerTestBase {
     private static ContainerInfo box;
 
     @BeforeAll
     static void startContainer() {
-        engine = ContainerTestbed.engine();
         box = engine.runContainer(ContainerSpec.builder(busybox()).env("FROM_CONTAINER", "yes").workingDir("/srv")
                 .hostname("exec-box").cmd("sleep", "1000").build());
     }
@@ -37,7 +34,6 @@ class ContainerExecIT {
     @AfterAll
     static void removeContainer() {
         engine.removeContainer(box.id(), true);
-        engine.close();
     }
 
     @Test
@@ -68,6 +64,10 @@ class ContainerExecIT {
         ExecResult result = engine.exec(box.id(), ExecSpec.of("sh", "-c", "wc -l; echo done").withStdin(input));
 
         assertThat(result.stdout()).isEqualTo("2\ndone\n");
+        byte[] large = new byte[3 << 20];
+        java.util.Arrays.fill(large, (byte) 'x');
+        assertThat(engine.exec(box.id(), ExecSpec.of("wc", "-c").withStdin(large)).stdout().trim())
+                .as("stdin larger than the pipes").isEqualTo(Integer.toString(3 << 20));
         assertThat(engine.exec(box.id(), ExecSpec.of("cat")).stdout()).as("no stdin is an empty one").isEmpty();
     }
 
@@ -120,29 +120,22 @@ class ContainerExecIT {
 
     @Test
     void execIntoAStoppedContainerIsAClearError() {
-        ContainerInfo done = engine.runContainer(ContainerSpec.builder(busybox()).cmd("true").build());
-        try {
-            exited(engine, done.id());
+        ContainerInfo done = run(ContainerSpec.builder(busybox()).cmd("true"));
+        exited(engine, done.id());
 
-            assertThatThrownBy(() -> engine.exec(done.id(), ExecSpec.of("true")))
-                    .isInstanceOf(ContainerEngineException.class)
-                    .hasMessageContaining("it is not running (exited, exit code 0) — start it first");
-        } finally {
-            engine.removeContainer(done.id(), true);
-        }
+        assertThatThrownBy(() -> engine.exec(done.id(), ExecSpec.of("true")))
+                .isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining("it is not running (exited, exit code 0) — start it first");
     }
 
     @Test
     void anExecEndsWhenItsContainerEnds() {
-        ContainerInfo shortLived = engine.runContainer(ContainerSpec.builder(busybox()).cmd("sleep", "1").build());
-        try {
-            long start = System.nanoTime();
-            ExecResult result = engine.exec(shortLived.id(), ExecSpec.of("sleep", "100"));
+        ContainerInfo shortLived = run(ContainerSpec.builder(busybox()).cmd("sleep", "1"));
+        long start = System.nanoTime();
 
-            assertThat(result.exitCode()).isEqualTo(137);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-        } finally {
-            engine.removeContainer(shortLived.id(), true);
-        }
+        ExecResult result = engine.exec(shortLived.id(), ExecSpec.of("sleep", "100"));
+
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 }

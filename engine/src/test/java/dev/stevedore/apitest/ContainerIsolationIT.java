@@ -1,22 +1,15 @@
 package dev.stevedore.apitest;
 
-import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
-import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.Mount;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
 import static dev.stevedore.apitest.ContainerTestbed.busybox;
@@ -25,35 +18,10 @@ import static dev.stevedore.apitest.ContainerTestbed.stdout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What a container may see and touch: its own processes, hostname and files, Docker's capabilities, its limits. */
-class ContainerIsolationIT {
-    private static ContainerEngine engine;
-    private final List<String> created = new ArrayList<>();
-
-    @BeforeAll
-    static void openEngine() {
-        engine = ContainerTestbed.engine();
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (String id : created) {
-            try {
-                engine.removeContainer(id, true);
-            } catch (ContainerNotFoundException e) {
-                // removed by the test
-            }
-        }
-    }
-
+class ContainerIsolationIT extends ContainerTestBase {
     /** Runs {@code script} in busybox to its end and returns what it printed; fails unless it exits 0. */
     private String output(ContainerSpec.Builder spec, String script) {
-        ContainerInfo info = engine.runContainer(spec.cmd("sh", "-c", script).build());
-        created.add(info.id());
+        ContainerInfo info = run(spec.cmd("sh", "-c", script));
         assertThat(exited(engine, info.id()).exitCode()).as("exit of %s; output: %s", script, stdout(engine, info.id())).isZero();
         return stdout(engine, info.id());
     }
@@ -175,9 +143,8 @@ class ContainerIsolationIT {
 
     @Test
     void memoryCpuAndPidsLimitsAreEnforced() {
-        ContainerInfo hog = engine.runContainer(ContainerSpec.builder(busybox()).memoryBytes(16L << 20)
-                .cmd("sh", "-c", "head -c 200m /dev/zero | tail").build());
-        created.add(hog.id());
+        ContainerInfo hog = run(ContainerSpec.builder(busybox()).memoryBytes(16L << 20)
+                .cmd("sh", "-c", "head -c 200m /dev/zero | tail"));
         ContainerState hogState = exited(engine, hog.id());
         assertThat(hogState.exitCode()).as("a process over its memory limit is killed").isEqualTo(137);
         assertThat(hogState.oomKilled()).isTrue();

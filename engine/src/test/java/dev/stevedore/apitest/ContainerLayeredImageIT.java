@@ -1,12 +1,9 @@
 package dev.stevedore.apitest;
 
-import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.testbed.Testbed;
 import dev.stevedore.engine.testbed.Testbed.ExpectedPath;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -25,23 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * files, modes, owners, symlinks and hard links as expected, whiteouts and opaque directories honoured.
  * Only busybox tools inside the container look; the expectation is the test bed's {@code layeredExpected}.
  */
-class ContainerLayeredImageIT {
+class ContainerLayeredImageIT extends ContainerTestBase {
     /** Files the engine binds into every container; not part of the image. */
     private static final Set<String> ENGINE_FILES = Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
     /** Where the engine mounts proc, a /dev tmpfs and sysfs: stat sees those file systems' roots there. */
     private static final Set<String> ENGINE_MOUNT_POINTS = Set.of("/proc", "/dev", "/sys");
-
-    private static ContainerEngine engine;
-
-    @BeforeAll
-    static void openEngine() {
-        engine = ContainerTestbed.engine();
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
 
     @Test
     void theMergedTreeInsideTheContainerIsExactlyTheLayeredOne() {

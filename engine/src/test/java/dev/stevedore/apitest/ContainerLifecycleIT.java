@@ -1,6 +1,5 @@
 package dev.stevedore.apitest;
 
-import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
@@ -11,15 +10,10 @@ import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.PortBinding;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static dev.stevedore.apitest.ContainerTestbed.busybox;
@@ -30,43 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Create, start, wait, stop, kill, remove, inspect and list through the public API, on the embedded engine. */
-class ContainerLifecycleIT {
-    private static ContainerEngine engine;
-    private final List<String> created = new ArrayList<>();
-
-    @BeforeAll
-    static void openEngine() {
-        engine = ContainerTestbed.engine();
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (String id : created) {
-            try {
-                engine.removeContainer(id, true);
-            } catch (ContainerNotFoundException e) {
-                // auto-removed, or removed by the test
-            }
-        }
-    }
-
-    private ContainerInfo run(ContainerSpec.Builder spec) {
-        ContainerInfo info = engine.runContainer(spec.build());
-        created.add(info.id());
-        return info;
-    }
-
-    private ContainerInfo create(ContainerSpec.Builder spec) {
-        ContainerInfo info = engine.createContainer(spec.build());
-        created.add(info.id());
-        return info;
-    }
-
+class ContainerLifecycleIT extends ContainerTestBase {
     /** Follows the logs until a line contains {@code text}. */
     private static void awaitLine(String id, String text) {
         try (ContainerLogs logs = engine.logs(id, LogOptions.all().following())) {
@@ -263,14 +221,14 @@ class ContainerLifecycleIT {
 
         assertThatThrownBy(() -> engine.runContainer(spec))
                 .isInstanceOfSatisfying(ContainerStartException.class, e -> {
-                    created.add(e.containerId());
+                    removeLater(e.containerId());
                     assertThat(e.getMessage()).contains("exec of \"/no/such/binary\" in container failed: no such file or "
                             + "directory (is the entrypoint in the image?)");
                     assertThat(engine.inspectContainer(e.containerId()).state().exitCode()).isEqualTo(127);
                     assertThat(engine.inspectContainer(e.containerId()).state().error()).contains("/no/such/binary");
                 });
         assertThatThrownBy(() -> engine.runContainer(ContainerSpec.builder(busybox()).cmd("no-such-command").build()))
-                .isInstanceOfSatisfying(ContainerStartException.class, e -> created.add(e.containerId()))
+                .isInstanceOfSatisfying(ContainerStartException.class, e -> removeLater(e.containerId()))
                 .hasMessageContaining("executable file not found in $PATH");
     }
 

@@ -3,13 +3,9 @@ package dev.stevedore.apitest;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
-import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,38 +24,12 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** Logs kept per stream with the time of each line: tail, since, follow, and readable from any engine. */
-class ContainerLogsIT {
+class ContainerLogsIT extends ContainerTestBase {
     private static final LogOptions STDOUT = new LogOptions(true, false, false, -1, null);
     private static final LogOptions STDERR = new LogOptions(false, true, false, -1, null);
 
-    private static ContainerEngine engine;
-    private final List<String> created = new ArrayList<>();
-
-    @BeforeAll
-    static void openEngine() {
-        engine = ContainerTestbed.engine();
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (String id : created) {
-            try {
-                engine.removeContainer(id, true);
-            } catch (ContainerNotFoundException e) {
-                // removed by the test
-            }
-        }
-    }
-
     private ContainerInfo run(String script) {
-        ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox()).cmd("sh", "-c", script).build());
-        created.add(info.id());
-        return info;
+        return run(ContainerSpec.builder(busybox()).cmd("sh", "-c", script));
     }
 
     private static List<LogLine> read(ContainerEngine from, String id, LogOptions options) {

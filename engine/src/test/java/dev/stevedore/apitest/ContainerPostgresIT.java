@@ -1,6 +1,5 @@
 package dev.stevedore.apitest;
 
-import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerSpec;
@@ -9,8 +8,6 @@ import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -19,20 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The test bed's postgres:15 (Debian's postgresql-15, an official-image-like entrypoint) runs as it does under Docker. */
-class ContainerPostgresIT {
+class ContainerPostgresIT extends ContainerTestBase {
     private static final String READY = "database system is ready to accept connections";
-
-    private static ContainerEngine engine;
-
-    @BeforeAll
-    static void openEngine() {
-        engine = ContainerTestbed.engine();
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        engine.close();
-    }
 
     @Test
     void postgresStartsAsThePostgresUserLogsReadyTwiceAndAnswersQueries() {

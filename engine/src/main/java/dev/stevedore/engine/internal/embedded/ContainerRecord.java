@@ -1,10 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerSpec;
-import dev.stevedore.engine.Mount;
-import dev.stevedore.engine.PortBinding;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +49,7 @@ record ContainerRecord(
         String stopSignal,
         long stopTimeoutMillis,
         boolean autoRemove,
-        SpecRecord spec) {
+        ContainerSpec spec) {
 
     ContainerRecord {
         layers = List.copyOf(layers);
@@ -78,34 +75,5 @@ record ContainerRecord(
      * @param options  tmpfs options
      */
     record MountRecord(String type, String source, String target, boolean readOnly, String options, String volume) {
-    }
-
-    /** {@link ContainerSpec} in a shape JSON can carry (a duration as milliseconds). */
-    record SpecRecord(String image, String name, List<String> entrypoint, List<String> cmd, List<String> env,
-                      String workingDir, String user, String hostname, Map<String, String> labels, List<Mount> mounts,
-                      boolean readOnlyRootfs, long shmSizeBytes, long memoryBytes, double cpus, long pidsLimit,
-                      String networkMode, List<String> networkAliases, List<PortBinding> ports, boolean publishAllPorts,
-                      List<String> exposedPorts, String stopSignal, Long stopTimeoutMillis, boolean autoRemove,
-                      String pullPolicy) {
-
-        static SpecRecord of(ContainerSpec s) {
-            return new SpecRecord(s.image(), s.name(), s.entrypoint(), s.cmd(), s.env(), s.workingDir(), s.user(),
-                    s.hostname(), s.labels(), s.mounts(), s.readOnlyRootfs(), s.shmSizeBytes(), s.memoryBytes(), s.cpus(),
-                    s.pidsLimit(), s.networkMode(), s.networkAliases(), s.ports(), s.publishAllPorts(), s.exposedPorts(),
-                    s.stopSignal(), s.stopTimeout() == null ? null : s.stopTimeout().toMillis(), s.autoRemove(),
-                    s.pullPolicy().name());
-        }
-
-        ContainerSpec toSpec() {
-            return new ContainerSpec(image, name, entrypoint, cmd, orEmpty(env), workingDir, user, hostname,
-                    labels == null ? Map.of() : labels, orEmpty(mounts), readOnlyRootfs, shmSizeBytes, memoryBytes, cpus,
-                    pidsLimit, networkMode, orEmpty(networkAliases), orEmpty(ports), publishAllPorts, orEmpty(exposedPorts),
-                    stopSignal, stopTimeoutMillis == null ? null : Duration.ofMillis(stopTimeoutMillis), autoRemove,
-                    pullPolicy == null ? ContainerSpec.PullPolicy.MISSING : ContainerSpec.PullPolicy.valueOf(pullPolicy));
-        }
-
-        private static <T> List<T> orEmpty(List<T> list) {
-            return list == null ? List.of() : list;
-        }
     }
 }

@@ -85,6 +85,8 @@ final class ContainerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final int LAST_LOG_LINES = 20;
+    /** A create (image pulled first) writes config.json within this time after making the directory. */
+    private static final Duration HALF_CREATED_GRACE = Duration.ofMinutes(10);
 
     private final EngineSettings settings;
     private final ImageService images;
@@ -164,7 +166,7 @@ final class ContainerService implements AutoCloseable {
                     spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : RuntimeSpec.DEFAULT_SHM_SIZE, spec.memoryBytes(),
                     ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
-                    spec.autoRemove(), ContainerRecord.SpecRecord.of(spec));
+                    spec.autoRemove(), spec);
             validate(dir, config);
             copyUp(dir, config);
             store.writeState(id, StateRecord.created());
@@ -254,7 +256,8 @@ final class ContainerService implements AutoCloseable {
         List<MountRecord> empty = new ArrayList<>();
         for (MountRecord mount : config.mounts()) {
             if (mount.type().equals("volume") && Volumes.isEmpty(Path.of(mount.source()))
-                    && config.layers().stream().anyMatch(l -> Files.exists(Path.of(l, mount.target().substring(1))))) {
+                    && config.layers().stream().anyMatch(l -> Files.exists(Path.of(l, mount.target().substring(1)),
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
                 empty.add(mount);
             }
         }
@@ -338,8 +341,13 @@ final class ContainerService implements AutoCloseable {
             }
             long run = state.run() + 1;
             Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
-            store.writeState(id, state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
-                    self.pid(), self.startTime(), Instant.now()));
+            try {
+                store.writeState(id, state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
+                        self.pid(), self.startTime(), Instant.now()));
+            } catch (IOException | RuntimeException e) {
+                process.close(); // never released: its command never ran
+                throw e;
+            }
             Owned mine = new Owned(process, run);
             owned.put(id, mine);
             process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
@@ -422,7 +430,10 @@ final class ContainerService implements AutoCloseable {
         CrossProcessLock lock;
         try {
             lock = store.lock(id);
-        } catch (ContainerNotFoundException e) {
+        } catch (RuntimeException e) {
+            if (!(e instanceof ContainerNotFoundException)) {
+                LOG.warn("cannot record the exit of container {}: {}", id, e.toString());
+            }
             owned.remove(id, run);
             run.process().close();
             return endedState(exit, null);
@@ -534,7 +545,7 @@ final class ContainerService implements AutoCloseable {
     private ContainerInfo info(String id, ContainerRecord config, StateRecord state) {
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic(), config.command(), config.env(), config.labels(), List.of(),
-                Map.of(config.networkMode(), ""), config.spec().toSpec());
+                Map.of(config.networkMode(), ""), config.spec());
     }
 
     // ---- wait, stop, kill, remove -----------------------------------------------------------------
@@ -945,11 +956,18 @@ final class ContainerService implements AutoCloseable {
     /** Settles what JVMs that died left: see the class comment. */
     private void reap() {
         store.sweepTrash();
-        store.sweepStaleNames();
         deleteStaleTemporaryFiles();
+        Instant halfCreated = Instant.now().minus(HALF_CREATED_GRACE);
         for (String id : store.ids()) {
             Path dir = store.directory(id);
             try {
+                if (!Files.exists(dir.resolve("config.json"))) {
+                    // a JVM died while creating it (a create in progress writes config.json within its grace)
+                    if (Files.getLastModifiedTime(dir).toInstant().isBefore(halfCreated)) {
+                        store.delete(id);
+                    }
+                    continue;
+                }
                 reapHelpers(dir);
                 Optional<StateRecord> recorded = store.readState(id);
                 if (recorded.isEmpty() || !recorded.get().running() || OrphanReaper.ownerAlive(dir)
@@ -982,6 +1000,7 @@ final class ContainerService implements AutoCloseable {
                 LOG.warn("cannot reap container {} left by a JVM that ended: {}", id, e.toString());
             }
         }
+        store.sweepStaleNames();
     }
 
     private static void reapHelpers(Path dir) throws IOException {

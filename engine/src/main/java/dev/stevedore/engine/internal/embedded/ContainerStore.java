@@ -1,7 +1,14 @@
 package dev.stevedore.engine.internal.embedded;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
@@ -19,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -44,7 +52,22 @@ final class ContainerStore {
     private static final String TRASH_PREFIX = ".trash-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    static final ObjectMapper JSON = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Records as they are; a {@link Duration} (the spec's stop timeout) as milliseconds. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .registerModule(new SimpleModule("durations")
+                    .addSerializer(Duration.class, new JsonSerializer<>() {
+                        @Override
+                        public void serialize(Duration value, JsonGenerator out, SerializerProvider serializers) throws IOException {
+                            out.writeNumber(value.toMillis());
+                        }
+                    })
+                    .addDeserializer(Duration.class, new JsonDeserializer<>() {
+                        @Override
+                        public Duration deserialize(JsonParser in, DeserializationContext context) throws IOException {
+                            return Duration.ofMillis(in.getLongValue());
+                        }
+                    }));
 
     private final Path root;
     private final Path names;

@@ -33,6 +33,13 @@ import java.util.Optional;
  * The daemonless engine: owns a state directory and does everything itself, in this JVM and in the
  * native launcher it starts. Several JVMs may share one state directory; every shared structure below
  * it is written atomically under file locks.
+ *
+ * <p><b>Containers</b> (see {@link ContainerService}) live as long as the JVM that started them: each is
+ * tied to it by a lifeline, so a JVM that ends (even by SIGKILL) takes its containers with it, and
+ * {@link #close()} kills the containers this engine started. Other JVMs on the same state directory see
+ * them, stop, kill, exec into and copy from them. Until the engine has bridge networks (issue 4), a
+ * container's network is {@code none} (its own namespace with loopback only) by default, or
+ * {@code host}; published ports, network aliases and named networks are refused with an error.
  */
 public final class EmbeddedEngine implements ContainerEngine {
     private final EngineSettings settings;

@@ -69,11 +69,17 @@ public final class ExecProcess {
         ScheduledFuture<?> destroy = null;
         Thread feeder = null;
         try {
+            boolean small = stdin != null && stdin.length <= STDIN_CHUNK;
             synchronized (writeLock) {
                 commands.write(request.encode(cgroups, stdin != null));
+                if (small) {
+                    // in the same write as the spec: no thread for it, and the launcher takes it from its buffer
+                    commands.write(Records.encodeData("stdin", stdin, 0, stdin.length));
+                    commands.write(Records.encode("stdin-close"));
+                }
                 commands.flush();
             }
-            if (stdin != null) {
+            if (stdin != null && !small) {
                 feeder = new Thread(() -> feed(commands, writeLock, stdin), "stevedore-exec-stdin");
                 feeder.setDaemon(true);
                 feeder.start();

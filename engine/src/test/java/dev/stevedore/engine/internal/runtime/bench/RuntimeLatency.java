@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.runtime.bench;
 
+import dev.stevedore.engine.bench.Latency;
 import dev.stevedore.engine.internal.runtime.BusyboxRootfs;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -28,58 +28,39 @@ import java.util.List;
  * cgroup2 mount hidden (in that private namespace only).
  */
 public final class RuntimeLatency {
-    private static final Path CGROUP2 = Path.of("/sys/fs/cgroup/unified");
-
     private RuntimeLatency() {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        if (!"inside".equals(System.getenv("STEVEDORE_BENCH_NS")) && cgroup2Mounted()) {
-            System.exit(reexecInPrivateMountNamespace(args));
+        int reexecuted = Latency.reexecWithoutCgroup2(RuntimeLatency.class, args);
+        if (reexecuted >= 0) {
+            System.exit(reexecuted);
         }
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         Path rootfs = BusyboxRootfs.get();
         Path state = Files.createTempDirectory("stevedore-bench-");
         try {
             Launcher launcher = Launcher.extractedTo(state);
-            report("ProcessBuilder /bin/true", measure(runs, i -> spawn(List.of("/bin/true"))));
-            List<Double> stevedore = measure(runs, i -> stevedore(launcher, state, rootfs, i));
-            List<Double> crun = measure(runs, i -> spawn(List.of("crun", "run", "--bundle",
-                    crunBundle(state, rootfs).toString(), "bench-" + ProcessHandle.current().pid() + "-" + i)));
-            report("stevedore launcher", stevedore);
-            report("  spawn to barrier", PHASES[0]);
-            report("  release to exec", PHASES[1]);
-            report("  exec to exit seen", PHASES[2]);
-            report("  close + delete state", PHASES[3]);
-            report("crun run", crun);
+            Latency.report("ProcessBuilder /bin/true", Latency.measure(runs, i -> Latency.spawn(List.of("/bin/true"))));
+            List<Double> stevedore = Latency.measure(runs, i -> stevedore(launcher, state, rootfs, i));
+            Path bundle = Latency.crunBundle(state.resolve("crun-bundle"), rootfs);
+            List<Double> crun = Latency.measure(runs, i -> Latency.spawn(List.of("crun", "run", "--bundle", bundle.toString(),
+                    "bench-" + ProcessHandle.current().pid() + "-" + i)));
+            Latency.report("stevedore launcher", stevedore);
+            Latency.report("  spawn to barrier", PHASES.get(0));
+            Latency.report("  release to exec", PHASES.get(1));
+            Latency.report("  exec to exit seen", PHASES.get(2));
+            Latency.report("  close + delete state", PHASES.get(3));
+            Latency.report("crun run", crun);
             System.out.printf("ratio stevedore/crun: median %.2f, min %.2f%n",
-                    median(stevedore) / median(crun), stevedore.get(0) / crun.get(0));
+                    Latency.median(stevedore) / Latency.median(crun), Latency.min(stevedore) / Latency.min(crun));
         } finally {
             TestDirectories.deleteQuietly(state);
         }
     }
 
-    @FunctionalInterface
-    private interface Run {
-        void run(int index) throws Exception;
-    }
-
-    private static List<Double> measure(int runs, Run run) throws Exception {
-        for (int i = 0; i < Math.max(5, runs / 10); i++) {
-            run.run(-1 - i);
-        }
-        List<Double> millis = new ArrayList<>();
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            run.run(i);
-            millis.add((System.nanoTime() - start) / 1e6);
-        }
-        Collections.sort(millis);
-        return millis;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static final List<Double>[] PHASES = new List[] {new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>()};
+    private static final List<List<Double>> PHASES = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>());
 
     private static void stevedore(Launcher launcher, Path state, Path rootfs, int index) throws IOException {
         Path dir = state.resolve("containers").resolve("c" + (index + 1000));
@@ -101,66 +82,8 @@ public final class RuntimeLatency {
         if (index >= 0) {
             long[] t = {t0, t1, t2, t3, t4};
             for (int i = 0; i < 4; i++) {
-                PHASES[i].add((t[i + 1] - t[i]) / 1e6);
+                PHASES.get(i).add((t[i + 1] - t[i]) / 1e6);
             }
         }
-    }
-
-    private static void spawn(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException(command + " exited with " + process.exitValue());
-        }
-    }
-
-    private static Path bundle;
-
-    private static Path crunBundle(Path state, Path rootfs) throws IOException, InterruptedException {
-        if (bundle == null) {
-            Path dir = Files.createDirectories(state.resolve("crun-bundle"));
-            Process spec = new ProcessBuilder("crun", "spec").directory(dir.toFile()).inheritIO().start();
-            if (spec.waitFor() != 0) {
-                throw new IllegalStateException("crun spec failed: is Debian's crun installed?");
-            }
-            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-            var config = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(dir.resolve("config.json").toFile());
-            var process = (com.fasterxml.jackson.databind.node.ObjectNode) config.get("process");
-            process.put("terminal", false);
-            process.putArray("args").add("true");
-            var root = (com.fasterxml.jackson.databind.node.ObjectNode) config.get("root");
-            root.put("path", rootfs.toString());
-            root.put("readonly", true);
-            json.writeValue(dir.resolve("config.json").toFile(), config);
-            bundle = dir;
-        }
-        return bundle;
-    }
-
-    private static boolean cgroup2Mounted() throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
-                .anyMatch(line -> line.split(" ")[4].equals(CGROUP2.toString()));
-    }
-
-    private static int reexecInPrivateMountNamespace(String[] args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        List<String> command = new ArrayList<>(List.of("unshare", "-m", "--propagation", "private", "sh", "-c",
-                "umount " + CGROUP2 + " && exec \"$@\"", "sh", java, "-cp", System.getProperty("java.class.path"),
-                RuntimeLatency.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().put("STEVEDORE_BENCH_NS", "inside");
-        return builder.start().waitFor();
-    }
-
-    private static double median(List<Double> sorted) {
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static void report(String what, List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        System.out.printf("%-26s n=%d  min %6.2f ms  median %6.2f ms  max %6.2f ms%n", what, sorted.size(),
-                sorted.get(0), median(sorted), sorted.get(sorted.size() - 1));
     }
 }
