@@ -97,7 +97,7 @@ public abstract class ExecContract extends EngineContract {
         assertThat(result.exitCode()).isEqualTo(137);
         assertThat(result.stdout()).isEqualTo("started\n");
         String processes = engine.exec(target.id(), ExecSpec.of("ps", "-o", "args")).stdout();
-        assertThat(processes).doesNotContain("sleep 517").doesNotContain("sleep 518");
+        assertThat(processes).contains("sleep 3600").doesNotContain("sleep 517").doesNotContain("sleep 518");
     }
 
     @Test
