@@ -13,11 +13,12 @@ import java.util.function.Supplier;
  * The JVM-wide container engine the DSL uses when none is given: opened on first use, closed by a shutdown
  * hook after every container started through the DSL has been removed.
  *
- * <p>Which engine: {@code STEVEDORE_ENGINE} (or the system property {@code stevedore.engine}) is
- * {@code embedded} (the default: the daemonless engine, {@link ContainerEngine#embedded}) or {@code docker}
- * (a Docker Engine API endpoint found through {@code DOCKER_HOST}, {@link ContainerEngine#docker}); any other
- * value names a class implementing {@code Supplier<ContainerEngine>} with a public no-argument constructor.
- * Settings come from {@link EngineSettings#fromEnvironment()}.
+ * <p>Which engine: {@link ContainerEngine#detect} decides ({@code STEVEDORE_ENGINE} or the system property
+ * {@code stevedore.engine} = {@code embedded} or {@code docker} when set; else Docker when {@code DOCKER_HOST} or
+ * a docker context says so; else the embedded engine where it can run; else a Docker or Podman socket that
+ * answers). A {@code STEVEDORE_ENGINE} that is neither {@code embedded} nor {@code docker} names a class
+ * implementing {@code Supplier<ContainerEngine>} with a public no-argument constructor (an engine of one's own,
+ * or a fake for tests). Settings come from {@link EngineSettings#fromEnvironment()}.
  *
  * <p>When no engine can be opened, every use fails with the same {@link ContainerEngineException} saying what
  * was tried; the JVM does not try again.
@@ -47,8 +48,11 @@ public final class Engines {
             shared = engine;
             return engine;
         } catch (RuntimeException | LinkageError e) {
-            failure = new ContainerEngineException("no container engine could be opened: " + describeChoice(Engines::lookup)
-                    + " failed: " + e.getMessage() + " — " + remedy(Engines::lookup), e);
+            String supplier = supplierClass(Engines::lookup);
+            failure = new ContainerEngineException("no container engine could be opened: " + (supplier == null
+                    ? e.getMessage()
+                    : "the engine supplier class " + supplier + " (STEVEDORE_ENGINE=" + supplier + ") failed: " + e.getMessage()
+                    + " — STEVEDORE_ENGINE must be embedded, docker, or a class implementing Supplier<ContainerEngine>"), e);
             throw failure;
         }
     }
@@ -65,55 +69,23 @@ public final class Engines {
         }
     }
 
-    // The one place that chooses; becomes ContainerEngine.detect(settings) once engine auto-selection lands.
     static ContainerEngine open(Function<String, String> variables) {
-        String choice = choice(variables);
-        EngineSettings settings = EngineSettings.from(variables);
-        switch (choice) {
-            case "embedded":
-                return ContainerEngine.embedded(settings);
-            case "docker":
-                return ContainerEngine.docker(settings);
-            default:
-                return fromClass(choice);
+        String supplier = supplierClass(variables);
+        if (supplier != null) {
+            return fromClass(supplier);
         }
+        return ContainerEngine.detect(EngineSettings.from(variables));
     }
 
-    static String choice(Function<String, String> variables) {
+    /** The class {@code STEVEDORE_ENGINE} names, or {@code null} when it names a built-in engine or nothing. */
+    static String supplierClass(Function<String, String> variables) {
         String value = variables.apply("STEVEDORE_ENGINE");
         if (value == null || value.isBlank()) {
-            return "embedded";
+            return null;
         }
         String trimmed = value.trim();
         String lower = trimmed.toLowerCase(Locale.ROOT);
-        return lower.equals("embedded") || lower.equals("docker") ? lower : trimmed;
-    }
-
-    static String describeChoice(Function<String, String> variables) {
-        String value = variables.apply("STEVEDORE_ENGINE");
-        String choice = choice(variables);
-        String source = value == null || value.isBlank() ? "the default" : "STEVEDORE_ENGINE=" + value.trim();
-        switch (choice) {
-            case "embedded":
-                return "the embedded engine (" + source + ")";
-            case "docker":
-                String host = variables.apply("DOCKER_HOST");
-                return "a Docker daemon (" + source + (host == null || host.isBlank() ? ", DOCKER_HOST unset" : ", DOCKER_HOST=" + host) + ")";
-            default:
-                return "the engine supplier class " + choice + " (" + source + ")";
-        }
-    }
-
-    private static String remedy(Function<String, String> variables) {
-        switch (choice(variables)) {
-            case "embedded":
-                return "the embedded engine needs Linux and root (or the privileges its error names); "
-                        + "set STEVEDORE_ENGINE=docker to use a Docker daemon instead";
-            case "docker":
-                return "start the daemon or point DOCKER_HOST at it, or set STEVEDORE_ENGINE=embedded for the daemonless engine";
-            default:
-                return "STEVEDORE_ENGINE must be embedded, docker, or a class implementing Supplier<ContainerEngine>";
-        }
+        return lower.equals("embedded") || lower.equals("docker") || !trimmed.contains(".") ? null : trimmed;
     }
 
     @SuppressWarnings("unchecked")
@@ -123,15 +95,15 @@ public final class Engines {
             Class<?> type = Class.forName(className, true, Thread.currentThread().getContextClassLoader());
             supplier = type.getConstructor().newInstance();
         } catch (ReflectiveOperationException e) {
-            throw new ContainerEngineException("STEVEDORE_ENGINE=" + className + " is neither embedded nor docker, and no class "
-                    + "of that name with a public no-argument constructor could be made: " + e, e);
+            throw new ContainerEngineException("no class " + className + " with a public no-argument constructor could be made: "
+                    + e, e);
         }
         if (!(supplier instanceof Supplier)) {
-            throw new ContainerEngineException("STEVEDORE_ENGINE=" + className + " does not implement Supplier<ContainerEngine>");
+            throw new ContainerEngineException(className + " does not implement Supplier<ContainerEngine>");
         }
         Object engine = ((Supplier<Object>) supplier).get();
         if (!(engine instanceof ContainerEngine)) {
-            throw new ContainerEngineException("STEVEDORE_ENGINE=" + className + " supplied " + engine + ", not a ContainerEngine");
+            throw new ContainerEngineException(className + " supplied " + engine + ", not a ContainerEngine");
         }
         return (ContainerEngine) engine;
     }

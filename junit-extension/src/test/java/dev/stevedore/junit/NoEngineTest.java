@@ -45,7 +45,8 @@ class NoEngineTest {
         classes.assertThatEvents().haveExactly(1, event(finishedWithFailure(instanceOf(ContainerEngineException.class),
                 message(m -> m.startsWith("no container engine could be opened: the engine supplier class "
                         + "dev.stevedore.junit.NoSuchEngineSupplier (STEVEDORE_ENGINE=dev.stevedore.junit.NoSuchEngineSupplier) failed")
-                        && m.contains("STEVEDORE_ENGINE must be embedded, docker")))));
+                        && m.contains("no class dev.stevedore.junit.NoSuchEngineSupplier")
+                        && m.endsWith("STEVEDORE_ENGINE must be embedded, docker, or a class implementing Supplier<ContainerEngine>")))));
     }
 
     @Test
