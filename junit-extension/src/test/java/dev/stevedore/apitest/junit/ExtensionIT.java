@@ -158,7 +158,7 @@ class ExtensionIT {
 
     static class CannotStart {
         @Container(image = "busybox", command = {"sh", "-c", "echo 'FATAL: port 5432 already in use' >&2; exit 2"},
-                waitForLog = "ready")
+                waitForLog = "^ready to serve$")
         static ContainerHandle broken;
 
         @Test
