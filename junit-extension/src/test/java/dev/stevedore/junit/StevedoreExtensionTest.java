@@ -402,6 +402,42 @@ class StevedoreExtensionTest {
         assertThat(anyLeft("crashing")).isFalse();
     }
 
+    // ---- parallel execution ---------------------------------------------------------------------------------
+
+    abstract static class SharedBase {
+        static final java.util.concurrent.CyclicBarrier BOTH_CLASSES_RUNNING = new java.util.concurrent.CyclicBarrier(2);
+
+        @Container
+        static ContainerHandle shared = Stevedore.container("app:1", c -> c.name("base-shared"));
+
+        @Test
+        void meetTheOtherClass() throws Exception {
+            SEEN.add(shared.id());
+            BOTH_CLASSES_RUNNING.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    static class SubclassOne extends SharedBase {
+    }
+
+    static class SubclassTwo extends SharedBase {
+    }
+
+    @Test
+    void classesRunningInParallelShareTheirBaseClassesContainerAndStopItAfterBoth() {
+        SEEN.clear();
+        EngineTestKit.engine("junit-jupiter")
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+                .selectors(selectClass(SubclassOne.class), selectClass(SubclassTwo.class))
+                .execute().testEvents().assertStatistics(s -> s.succeeded(2));
+        assertThat(SEEN).hasSize(2).containsOnly(SEEN.get(0));
+        assertThat(created("base-shared")).isEqualTo(1);
+        assertThat(anyLeft("base-shared")).isFalse();
+    }
+
     // ---- nesting --------------------------------------------------------------------------------------------
 
     static class Outer {
