@@ -7,6 +7,7 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.instanceOf;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import dev.stevedore.apitest.dsl.ItEngine;
 import dev.stevedore.dsl.ContainerHandle;
 import dev.stevedore.dsl.ContainerNotReadyException;
 import dev.stevedore.dsl.Stevedore;

@@ -2,6 +2,7 @@ package dev.stevedore.apitest.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stevedore.apitest.dsl.ItEngine;
 import dev.stevedore.dsl.Postgres;
 import dev.stevedore.dsl.PostgresContainer;
 import dev.stevedore.junit.Container;
