@@ -1,7 +1,7 @@
 /*
  * The supervisor: reads the spec on stdin, clones the container's pid 1 into new namespaces and stays
  * on as its parent. It relays the container's progress to the JVM on stdout ("ready <pid>", "started",
- * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>"), and
+ * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>", "keep"), and
  * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
  * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
  * The exit status also lands in STATE/exit so that it survives the JVM. "launcher exec" (exec.c) runs a
@@ -214,6 +214,7 @@ static int supervise(void) {
 
     enum phase phase = SETUP;
     int go_pending = 0;
+    int keep = 0;
     int stdin_open = 1;
     int sync_open = 1;
     int reaped = 0;
@@ -228,7 +229,7 @@ static int supervise(void) {
         int got;
         while (stdin_open && (got = next_command(&in, &rec, "stevedore-launcher")) != 0) {
             if (got < 0) {
-                if (!reaped) {
+                if (!reaped && !keep) {
                     kill(pid, SIGKILL);
                 }
                 stdin_open = 0;
@@ -242,6 +243,9 @@ static int supervise(void) {
                 } else if (phase == SETUP) {
                     go_pending = 1;
                 }
+            } else if (!strcmp(rec.key, "keep")) {
+                /* a detached container (`stevedore run -d`): it outlives the JVM that started it */
+                keep = 1;
             } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
                 int sig = atoi(rec.fields[0]);
                 if (sig > 0 && sig < NSIG && !reaped) {
@@ -350,7 +354,7 @@ static int supervise(void) {
         }
         if (in_i >= 0 && fds[in_i].revents && reader_fill(&in) <= 0) {
             /* the lifeline broke: the JVM closed us or died */
-            if (!reaped) {
+            if (!reaped && !keep) {
                 kill(pid, SIGKILL);
             }
             stdin_open = 0;

@@ -40,7 +40,7 @@ public final class Labels {
     /** The process that created it: {@code host/pid/start-epoch-millis}. */
     public static final String OWNER = "dev.stevedore.owner";
     /** A container label that exempts the container from cleanup: {@code dev.stevedore.keep=true}. */
-    public static final String KEEP = "dev.stevedore.keep";
+    public static final String KEEP = dev.stevedore.engine.ContainerSpec.KEEP_LABEL;
     /** How old an object of another host must be before a sweep removes it. */
     public static final int FOREIGN_GRACE_HOURS = 24;
 

@@ -54,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -96,6 +97,8 @@ final class ContainerService implements AutoCloseable {
     private final Path temp;
     private volatile Launcher launcher;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
+    private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
     private final ExecutorService exits;
     private final ProcessIdentity self = ProcessIdentity.current();
     private final NetworkManager networks;
@@ -174,6 +177,7 @@ final class ContainerService implements AutoCloseable {
             validate(dir, config);
             copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created
+            createdHere.add(id);
             return info(id, config, StateRecord.created());
         } catch (IOException | RuntimeException e) {
             discard(id, name);
@@ -323,18 +327,21 @@ final class ContainerService implements AutoCloseable {
             Path dir = store.directory(id);
             OrphanReaper.clearRun(dir);
             RuntimeSpec spec = runtimeSpec(dir, config);
+            // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
+            // to wire there, so their command runs as soon as it is set up (no round trip).
+            boolean wire = networks.networking(id).mode() == NetworkManager.Mode.BRIDGE;
             ContainerProcess process;
             try {
-                // nothing to wire at the barrier (no networks yet): the command runs as soon as it is set up
-                process = launcher().startReleased(spec);
+                process = wire ? launcher().start(spec) : launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
-            // At the barrier: the container's namespaces exist, its command has not run yet.
             try {
-                networks.startContainer(id, process.pid());
-                networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
-                        config.exposedPorts()));
+                if (wire) {
+                    networks.startContainer(id, process.pid());
+                    networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
+                            config.exposedPorts()));
+                }
             } catch (RuntimeException e) {
                 process.close(); // never released: its command never ran
                 networks.stopContainer(id);
@@ -352,9 +359,15 @@ final class ContainerService implements AutoCloseable {
                 throw e;
             }
             Owned mine = new Owned(process, run);
+            if ("true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
+                process.keepAfterOwner();
+            }
             owned.put(id, mine);
             process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
             try {
+                if (wire) {
+                    process.release();
+                }
                 process.awaitStarted();
             } catch (ContainerStartException e) {
                 process.close();
@@ -1023,7 +1036,8 @@ final class ContainerService implements AutoCloseable {
                     ExitStatus exit = OrphanReaper.recordedExit(dir).orElse(ExitStatus.killedUnknown());
                     OrphanReaper.removeCgroups(dir);
                     ContainerRecord config = store.readConfig(id).orElseThrow();
-                    if (config.autoRemove()) {
+                    // a test's container goes with the JVM that ran it; one kept for a user (run -d) stays, exited
+                    if (config.autoRemove() || !"true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
                         deleteLocked(id, config);
                     } else {
                         store.writeState(id, state.exited(exit));
@@ -1078,8 +1092,22 @@ final class ContainerService implements AutoCloseable {
     public void close() {
         for (Map.Entry<String, Owned> e : new LinkedHashMap<>(owned).entrySet()) {
             ContainerProcess process = e.getValue().process();
+            if (process.isAlive() && keeps(e.getKey())) {
+                // its supervisor records the exit; the next engine to look reads it from there
+                process.detach();
+                continue;
+            }
             process.close();
             exited(e.getKey(), e.getValue(), process.exitStatus().orElse(null));
+        }
+        for (String id : createdHere) {
+            if (Files.isDirectory(store.directory(id)) && !keeps(id)) {
+                try {
+                    remove(id, true);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot remove container {} while closing the engine: {}", id, e.toString());
+                }
+            }
         }
         exits.shutdown();
         try {
@@ -1092,6 +1120,14 @@ final class ContainerService implements AutoCloseable {
             spawned.close();
         }
         store.close();
+    }
+
+    private boolean keeps(String id) {
+        try {
+            return store.readConfig(id).map(c -> "true".equals(c.spec().labels().get(ContainerSpec.KEEP_LABEL))).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Docker-like generated names: adjective_noun, with a number when those run out. */

@@ -233,6 +233,28 @@ public final class ContainerProcess implements AutoCloseable {
     }
 
     /**
+     * Makes the container outlive this JVM: the supervisor no longer kills it when the lifeline breaks.
+     * It then ends only by itself or by a signal; its supervisor still records the exit. Call
+     * {@link #detach()} instead of {@link #close()} to let go of it.
+     *
+     * @return false when the supervisor is already gone
+     */
+    public boolean keepAfterOwner() {
+        return command("keep");
+    }
+
+    /**
+     * Lets go of a container kept by {@link #keepAfterOwner()}: releases this JVM's pipes without
+     * waiting for the container. Idempotent.
+     */
+    public void detach() {
+        closeCommands();
+        synchronized (readLock) {
+            closeQuietly(reportStream);
+        }
+    }
+
+    /**
      * Cuts the lifeline: a running container is killed. Waits for the supervisor to report the end and
      * releases this JVM's pipes. Idempotent.
      */
