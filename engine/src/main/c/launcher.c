@@ -1,9 +1,11 @@
 /*
  * The supervisor: reads the spec on stdin, clones the container's pid 1 into new namespaces and stays
  * on as its parent. It relays the container's progress to the JVM on stdout ("ready <pid>", "started",
- * "error ...", "exit ..."), takes commands on stdin ("go", "signal <n>"), and treats end of file on
- * stdin as the JVM's death: it then kills the container (the pid namespace dies with its pid 1).
- * The exit status also lands in STATE/exit so that it survives the JVM.
+ * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>"), and
+ * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
+ * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
+ * The exit status also lands in STATE/exit so that it survives the JVM. "launcher exec" (exec.c) runs a
+ * command inside a running container instead.
  */
 #include "launcher.h"
 
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -126,6 +129,9 @@ int main(int argc, char **argv) {
 static int supervise(void) {
     /* out of the JVM's process group: a terminal's ^C reaches the JVM, and the lifeline does the rest */
     setsid();
+    /* inherited by the container's init: until it execs, no process of the container may open /proc/1/exe,
+     * the host's launcher binary (CVE-2019-5736); exec makes the new image dumpable again */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     struct reader in;
     reader_init(&in, STDIN_FILENO);
@@ -134,6 +140,14 @@ static int supervise(void) {
     if (spec_read(&in, &s, err, sizeof err) < 0) {
         send_error("read the container spec", EINVAL, err, "");
         return 2;
+    }
+    /* a launcher may be spawned before its container is known: its diagnostics go to the container's directory */
+    char diagnostics[4096];
+    snprintf(diagnostics, sizeof diagnostics, "%s/launcher.log", s.state_dir);
+    int diag = open_log(diagnostics);
+    if (diag >= 0) {
+        dup2(diag, STDERR_FILENO);
+        close(diag);
     }
     int out = open_log(s.stdout_log);
     if (out < 0) {

@@ -6,18 +6,14 @@ import dev.stevedore.engine.InvalidImageReferenceException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * A subcommand that works on the engine: checks its arguments, opens the engine, runs, closes it.
- * Subclasses hold the command's options and implement {@link #run(ContainerEngine)}.
+ * Subclasses hold the command's options (with a {@link HelpOption} mixin) and implement {@link #run(ContainerEngine)}.
  */
 abstract class EngineCommand implements Callable<Integer> {
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @Spec
     CommandSpec spec;
@@ -42,6 +38,11 @@ abstract class EngineCommand implements Callable<Integer> {
 
     /** Does the command's work; returns the exit code. */
     abstract int run(ContainerEngine engine);
+
+    /** The exit code when the command fails with an exception: 1, unless the command mimics Docker's own. */
+    int failureExitCode() {
+        return picocli.CommandLine.ExitCode.SOFTWARE;
+    }
 
     StevedoreCommand root() {
         return (StevedoreCommand) spec.root().userObject();

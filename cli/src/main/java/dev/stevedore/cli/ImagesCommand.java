@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code stevedore images}: the local images, one row per reference, newest first. */
 @Command(name = "images", description = "List the images in the local store.")
 final class ImagesCommand extends EngineCommand {
+    @Mixin
+    HelpOption help;
+
     private static final String NONE = "<none>";
 
     @Option(names = {"-q", "--quiet"}, description = "Print only image IDs, each once.")

@@ -1,8 +1,12 @@
 package dev.stevedore.cli;
 
+import java.util.Collection;
 import java.util.Map;
 
-/** Just enough JSON writing for {@code --format json}: flat objects of strings, one per line. */
+/**
+ * Just enough JSON writing for the command line: flat objects of strings, one per line, for
+ * {@code --format json}; and nested documents indented as Docker indents {@code inspect}'s output.
+ */
 final class Json {
     private Json() {
     }
@@ -23,6 +27,63 @@ final class Json {
             }
         }
         return json.append('}').toString();
+    }
+
+    /**
+     * {@code value} as an indented JSON document (four spaces a level, as {@code docker inspect} prints):
+     * maps become objects in their iteration order, collections arrays; strings, numbers, booleans and
+     * {@code null} stand for themselves; anything else is written as its {@code toString()}.
+     */
+    static String pretty(Object value) {
+        StringBuilder json = new StringBuilder();
+        pretty(json, value, "");
+        return json.toString();
+    }
+
+    private static void pretty(StringBuilder json, Object value, String indent) {
+        String inner = indent + "    ";
+        if (value instanceof Map<?, ?> map) {
+            if (map.isEmpty()) {
+                json.append("{}");
+                return;
+            }
+            json.append("{\n");
+            int left = map.size();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                json.append(inner);
+                string(json, String.valueOf(entry.getKey()));
+                json.append(": ");
+                pretty(json, entry.getValue(), inner);
+                json.append(--left > 0 ? ",\n" : "\n");
+            }
+            json.append(indent).append('}');
+        } else if (value instanceof Collection<?> list) {
+            if (list.isEmpty()) {
+                json.append("[]");
+                return;
+            }
+            json.append("[\n");
+            int left = list.size();
+            for (Object element : list) {
+                json.append(inner);
+                pretty(json, element, inner);
+                json.append(--left > 0 ? ",\n" : "\n");
+            }
+            json.append(indent).append(']');
+        } else if (value == null) {
+            json.append("null");
+        } else if (value instanceof Number || value instanceof Boolean) {
+            json.append(value);
+        } else {
+            string(json, value.toString());
+        }
+    }
+
+    /** {@code value} as a JSON string: in double quotes, with quotes, backslashes and control characters escaped. */
+    static String quoted(String value) {
+        StringBuilder json = new StringBuilder();
+        string(json, value);
+        return json.toString();
     }
 
     private static void string(StringBuilder json, String value) {

@@ -8,12 +8,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code stevedore load}: imports a {@code docker save} archive or an OCI image layout (directory or tar). */
 @Command(name = "load", description = "Load images from a docker save archive or an OCI image layout.")
 final class LoadCommand extends EngineCommand {
+    @Mixin
+    HelpOption help;
+
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "Archive or OCI layout to load.")
     Path input;

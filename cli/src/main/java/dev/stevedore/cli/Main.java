@@ -11,7 +11,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code stevedore} command. Exit codes: 0 success, 1 the work failed (the message says why and what
- * to do), 2 the command line was wrong.
+ * to do), 2 the command line was wrong. {@code run} and {@code exec} exit as Docker's do: with the
+ * container's (or command's) exit code, 125 when the engine failed, 126 when the command could not be
+ * executed, 127 when it was not found.
  */
 public final class Main {
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
@@ -29,6 +31,9 @@ public final class Main {
         commandLine.setExecutionStrategy(Main::execute);
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, failed));
+        // Everything after the image (run) or the container (exec) is the command to run, options included.
+        commandLine.getSubcommands().get("run").setStopAtPositional(true);
+        commandLine.getSubcommands().get("exec").setStopAtPositional(true);
         layOut(commandLine);
         return commandLine;
     }
@@ -68,7 +73,7 @@ public final class Main {
         StevedoreCommand root = (StevedoreCommand) failed.getCommandSpec().root().userObject();
         PrintWriter err = failed.getErr();
         report(exception, root.debug(), err);
-        return ExitCode.SOFTWARE;
+        return failed.getCommand() instanceof EngineCommand command ? command.failureExitCode() : ExitCode.SOFTWARE;
     }
 
     /** Prints a failure as {@code stevedore: message}; the stack trace only when debugging. */

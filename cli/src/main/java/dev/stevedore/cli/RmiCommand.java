@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,6 +22,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "rmi", description = "Remove one or more images from the local store.")
 final class RmiCommand extends EngineCommand {
+    @Mixin
+    HelpOption help;
+
     private static final Pattern ID = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
 
     @Option(names = {"-f", "--force"}, description = "Remove an image given by ID even when several references name it.")

@@ -3,9 +3,11 @@ package dev.stevedore.cli;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,6 +21,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "stevedore", versionProvider = VersionProvider.class,
         description = "Pull, run and manage OCI images and containers, with or without a Docker daemon.",
         subcommands = {
+            RunCommand.class,
+            PsCommand.class,
+            LogsCommand.class,
+            ExecCommand.class,
+            StopCommand.class,
+            KillCommand.class,
+            RmCommand.class,
+            InspectCommand.class,
+            PortCommand.class,
+            WaitCommand.class,
             PullCommand.class,
             ImagesCommand.class,
             RmiCommand.class,
@@ -59,6 +71,9 @@ final class StevedoreCommand implements Callable<Integer> {
     private final EngineFactory engines;
     private final Terminal terminal;
     private final Clock clock;
+    private InputStream stdin = System.in;
+    private ShutdownHooks shutdownHooks = ShutdownHooks.RUNTIME;
+    private UnaryOperator<String> environment = System::getenv;
 
     StevedoreCommand(EngineFactory engines, Terminal terminal, Clock clock) {
         this.engines = engines;
@@ -100,5 +115,38 @@ final class StevedoreCommand implements Callable<Integer> {
 
     boolean debug() {
         return debug;
+    }
+
+    /** What {@code exec -i} feeds to the command: this JVM's standard input unless a test says otherwise. */
+    InputStream stdin() {
+        return stdin;
+    }
+
+    /** Where commands register what must happen when the user interrupts them (Ctrl-C). */
+    ShutdownHooks shutdownHooks() {
+        return shutdownHooks;
+    }
+
+    /** The command's own environment, where {@code -e KEY} finds the value of {@code KEY}. */
+    UnaryOperator<String> environment() {
+        return environment;
+    }
+
+    /** Replaces standard input, for tests that run the command line in their JVM. */
+    StevedoreCommand stdin(InputStream newStdin) {
+        this.stdin = newStdin;
+        return this;
+    }
+
+    /** Replaces the JVM's shutdown hooks, for tests that interrupt a command. */
+    StevedoreCommand shutdownHooks(ShutdownHooks newShutdownHooks) {
+        this.shutdownHooks = newShutdownHooks;
+        return this;
+    }
+
+    /** Replaces the environment, for tests. */
+    StevedoreCommand environment(UnaryOperator<String> newEnvironment) {
+        this.environment = newEnvironment;
+        return this;
     }
 }

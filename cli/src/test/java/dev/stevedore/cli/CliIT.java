@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged {@code stevedore.jar}, run as a user runs it (a child JVM with its own state directory),
- * against the test bed's real registry.
+ * against the test bed's real registry; containers run in the embedded engine from the test bed's busybox.
  */
 class CliIT {
     private static final long TIMEOUT_SECONDS = 180;
@@ -108,10 +108,117 @@ class CliIT {
         CliRunner.Result unknown = stevedore("frobnicate");
 
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).startsWith("Usage: stevedore").contains("pull", "images", "rmi", "load");
+        assertThat(help.out()).startsWith("Usage: stevedore").contains("pull", "images", "rmi", "load", "run", "ps", "exec");
         assertThat(version.out()).matches("(?s)stevedore \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R.*");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).startsWith("stevedore: ").contains("'frobnicate'");
+    }
+
+    @Test
+    void runPullsTheImageAndPrintsOnlyTheContainersOutput() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+
+        CliRunner.Result result = stevedore("run", "--rm", reference, "echo", "hello");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).isEqualTo("hello\n");
+        assertThat(result.err()).as("the pull report goes to stderr").contains("Unable to find image '" + reference + "' locally",
+                "Status: Downloaded newer image for " + reference);
+        assertThat(stevedore("ps", "-aq").out()).as("--rm removed it").isEmpty();
+    }
+
+    @Test
+    void runExitsWithTheContainersExitCode() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+
+        CliRunner.Result result = stevedore("run", "--rm", reference, "sh", "-c", "echo to-stderr >&2; exit 3");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).contains("to-stderr\n");
+    }
+
+    @Test
+    void detachedContainerIsListedExecutedInLoggedStoppedAndRemoved() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+        String name = "cli-it-" + Long.toHexString(System.nanoTime());
+        try {
+            CliRunner.Result run = stevedore("run", "-d", "--name", name, reference,
+                    "sh", "-c", "echo started; echo warming >&2; exec sleep 100");
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            String id = run.out().strip();
+            assertThat(id).matches("[0-9a-f]{64}");
+
+            CliRunner.Result ps = stevedore("ps");
+
+            assertThat(ps.exitCode()).as(ps.toString()).isZero();
+            assertThat(ps.outLines().get(0)).matches("CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES");
+            assertThat(ps.outLines()).anyMatch(line -> line.startsWith(id.substring(0, 12)) && line.contains(" Up ")
+                    && line.endsWith(name));
+
+            CliRunner.Result exec = stevedore("exec", name, "cat", "/etc/hostname");
+
+            assertThat(exec.exitCode()).as(exec.toString()).isZero();
+            assertThat(exec.out()).as("the hostname defaults to the short id").isEqualTo(id.substring(0, 12) + "\n");
+
+            CliRunner.Result failingExec = stevedore("exec", name, "sh", "-c", "exit 4");
+
+            assertThat(failingExec.exitCode()).as(failingExec.toString()).isEqualTo(4);
+
+            CliRunner.Result logs = stevedore("logs", name);
+
+            assertThat(logs.exitCode()).as(logs.toString()).isZero();
+            assertThat(logs.out()).isEqualTo("started\n");
+            assertThat(logs.err()).isEqualTo("warming\n");
+
+            CliRunner.Result inspect = stevedore("inspect", name);
+
+            assertThat(inspect.exitCode()).as(inspect.toString()).isZero();
+            assertThat(inspect.out()).contains("\"Id\": \"" + id + "\"", "\"Running\": true", "\"Name\": \"/" + name + "\"");
+
+            CliRunner.Result stop = stevedore("stop", "-t", "1", name);
+
+            assertThat(stop.exitCode()).as(stop.toString()).isZero();
+            assertThat(stop.out()).isEqualTo(name + "\n");
+
+            CliRunner.Result all = stevedore("ps", "-a");
+
+            assertThat(all.outLines()).anyMatch(line -> line.startsWith(id.substring(0, 12))
+                    && line.matches(".* Exited \\(\\d+\\) .*ago .*" + name));
+            assertThat(stevedore("ps", "-q").out()).doesNotContain(id.substring(0, 12));
+
+            CliRunner.Result rm = stevedore("rm", name);
+
+            assertThat(rm.exitCode()).as(rm.toString()).isZero();
+            assertThat(stevedore("ps", "-aq").out()).isEmpty();
+        } finally {
+            stevedore("rm", "-f", name);
+        }
+    }
+
+    @Test
+    void missingEntrypointExits127WithAClearMessage() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+
+        CliRunner.Result result = stevedore("run", "--rm", reference, "/no/such/binary");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(127);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err().lines().toList()).last().asString().startsWith("stevedore: ").contains("/no/such/binary");
+        assertThat(result.err()).doesNotContain("\tat ");
+        assertThat(stevedore("ps", "-aq").out()).as("--rm removed it").isEmpty();
+    }
+
+    @Test
+    void unknownContainerExitsOneAndRunsEngineFailureExits125() throws Exception {
+        CliRunner.Result stop = stevedore("stop", "no-such-container");
+        CliRunner.Result run = stevedore("run", "--rm", testbed.get("PLAIN_REGISTRY") + "/library/nope:1");
+
+        assertThat(stop.exitCode()).as(stop.toString()).isEqualTo(1);
+        assertThat(stop.err()).startsWith("stevedore: ").contains("no-such-container");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(125);
+        assertThat(run.err()).contains("stevedore: ", "library/nope");
     }
 
     /** Runs the jar in a child JVM with STEVEDORE_HOME set to this test's state directory. */

@@ -2,13 +2,20 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.EngineSettings;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /** Runs the command line in this JVM against an engine the test supplies, capturing output and exit code. */
@@ -17,7 +24,12 @@ final class CliRunner {
 
     private final ContainerEngine engine;
     final List<EngineSettings> opened = new ArrayList<>();
+    /** What commands registered to happen on Ctrl-C, still registered; {@link #interrupt()} runs them. */
+    final List<Runnable> shutdownHooks = new CopyOnWriteArrayList<>();
+    /** The environment {@code -e KEY} reads. */
+    final Map<String, String> environment = new HashMap<>();
     private Terminal terminal = Terminal.plain();
+    private byte[] stdin = new byte[0];
 
     CliRunner(ContainerEngine engine) {
         this.engine = engine;
@@ -28,7 +40,17 @@ final class CliRunner {
         return this;
     }
 
+    CliRunner stdin(byte[] bytes) {
+        this.stdin = bytes.clone();
+        return this;
+    }
+
     Result run(String... args) {
+        return start(args).result();
+    }
+
+    /** Runs the command line in another thread, so the test can watch its output and interrupt it. */
+    Running start(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         EngineFactory factory = settings -> {
@@ -36,16 +58,40 @@ final class CliRunner {
             return engine;
         };
         CommandLine commandLine = Main.commandLine(factory, terminal, Clock.fixed(NOW, ZoneOffset.UTC));
+        InputStream in = new ByteArrayInputStream(stdin);
+        ((StevedoreCommand) commandLine.getCommand()).stdin(in).environment(environment::get).shutdownHooks((name, action) -> {
+            shutdownHooks.add(action);
+            return () -> shutdownHooks.remove(action);
+        });
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Result(exitCode, out.toString(), err.toString());
+        return new Running(CompletableFuture.supplyAsync(() -> commandLine.execute(args)), out, err);
+    }
+
+    /** As Ctrl-C would: runs the registered shutdown hooks, in this thread. */
+    void interrupt() {
+        shutdownHooks.forEach(Runnable::run);
+    }
+
+    /** A command line running in another thread. */
+    record Running(CompletableFuture<Integer> exitCode, StringWriter out, StringWriter err) {
+        Result result() {
+            try {
+                return new Result(exitCode.get(30, TimeUnit.SECONDS), out.toString(), err.toString());
+            } catch (Exception e) {
+                throw new AssertionError("the command did not finish within 30 s; output so far:\n" + out + err, e);
+            }
+        }
     }
 
     /** What one run printed and returned. */
     record Result(int exitCode, String out, String err) {
         List<String> outLines() {
             return out.lines().toList();
+        }
+
+        List<String> errLines() {
+            return err.lines().toList();
         }
 
         @Override

@@ -38,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -193,6 +194,10 @@ class InMemoryEngine implements ContainerEngine {
     final List<String> kills = new ArrayList<>();
     /** Ids of removed containers, in order. */
     final List<String> removed = new ArrayList<>();
+    /** How many times {@link #waitContainer} was called. */
+    final AtomicInteger waits = new AtomicInteger();
+    /** How many log streams were opened. */
+    final AtomicInteger logStreams = new AtomicInteger();
     /** The execs run, in order. */
     final List<ExecSpec> execs = new ArrayList<>();
     /** What a container does when started; by default it runs until stopped. */
@@ -315,6 +320,7 @@ class InMemoryEngine implements ContainerEngine {
     @Override
     public synchronized ContainerState waitContainer(String reference, Duration timeout) {
         FakeContainer container = find(reference);
+        waits.incrementAndGet();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (container.state.running() && System.nanoTime() < deadline) {
@@ -364,6 +370,7 @@ class InMemoryEngine implements ContainerEngine {
 
     @Override
     public synchronized ContainerLogs logs(String reference, LogOptions options) {
+        logStreams.incrementAndGet();
         return find(reference).logs(options, this);
     }
 

@@ -21,9 +21,24 @@ class MainTest {
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.out()).startsWith("Usage: stevedore [OPTIONS] COMMAND [ARG...]")
-                .contains("  pull ", "  images ", "  rmi ", "  load ", "--home=DIR", "--debug", "STEVEDORE_HOME");
+                .contains("  pull ", "  images ", "  rmi ", "  load ", "--home=DIR", "--debug", "STEVEDORE_HOME")
+                .contains("  run ", "  ps ", "  logs ", "  exec ", "  stop ", "  kill ", "  rm ", "  inspect ", "  port ", "  wait ");
         assertThat(result.out().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         assertThat(cli.opened).as("help opens no engine").isEmpty();
+    }
+
+    @Test
+    void everyCommandsHelpFitsEightyColumns() {
+        for (String command : List.of("run", "ps", "logs", "exec", "stop", "kill", "rm", "inspect", "port", "wait",
+                "pull", "images", "rmi", "load")) {
+            CliRunner.Result result = cli.run(command, "--help");
+
+            assertThat(result.exitCode()).as(command).isZero();
+            assertThat(result.out()).as(command).startsWith("Usage: stevedore " + command);
+            assertThat(result.out().lines()).as(command).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+        }
+        assertThat(cli.run("ps", "-h").out()).as("-h is help where it does not mean something else").startsWith("Usage: stevedore ps");
+        assertThat(cli.opened).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.stevedore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +28,25 @@ class SizesTest {
     @Test
     void takesTheAskedPrecision() {
         assertThat(Sizes.human(12_345_678, 4)).isEqualTo("12.35MB");
+    }
+
+    @Test
+    void readsDockerStyleSizesInBinaryUnits() {
+        assertThat(Sizes.parseBinary("100")).isEqualTo(100);
+        assertThat(Sizes.parseBinary("64k")).isEqualTo(64 * 1024);
+        assertThat(Sizes.parseBinary("512m")).isEqualTo(512L * 1024 * 1024);
+        assertThat(Sizes.parseBinary("512MB")).isEqualTo(512L * 1024 * 1024);
+        assertThat(Sizes.parseBinary("1g")).isEqualTo(1L << 30);
+        assertThat(Sizes.parseBinary("1.5GiB")).isEqualTo(3L << 29);
+        assertThat(Sizes.parseBinary("2t")).isEqualTo(2L << 40);
+        assertThat(Sizes.parseBinary("100b")).isEqualTo(100);
+    }
+
+    @Test
+    void rejectsWhatIsNotASize() {
+        for (String text : new String[] {"", "m", "-1", "12q", "1.2.3m", "lots"}) {
+            assertThatThrownBy(() -> Sizes.parseBinary(text)).as(text).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a size");
+        }
     }
 }

@@ -160,6 +160,18 @@ public interface ContainerEngine extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The engine this process should use: {@code STEVEDORE_ENGINE} ({@code embedded} or {@code docker}; or the
+     * system property {@code stevedore.engine}) when set; else Docker when {@code DOCKER_HOST} is set or a docker
+     * context is selected; else the embedded engine where it can run (Linux, root, overlayfs, CAP_SYS_ADMIN);
+     * else a Docker or Podman socket that answers.
+     *
+     * @throws ContainerEngineException saying what was tried at each step when no engine is usable
+     */
+    static ContainerEngine detect(EngineSettings settings) {
+        return dev.stevedore.engine.internal.docker.EngineSelection.open(settings);
+    }
+
     /** The embedded, daemonless engine on the given settings. */
     static ContainerEngine embedded(EngineSettings settings) {
         return dev.stevedore.engine.internal.embedded.EmbeddedEngine.open(settings);

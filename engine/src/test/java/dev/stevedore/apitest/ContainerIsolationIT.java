@@ -83,6 +83,20 @@ class ContainerIsolationIT extends ContainerTestBase {
     }
 
     @Test
+    void deviceNodesTheContainerMakesAreUnusableWhileTheStandardOnesWork(@TempDir Path host) {
+        // Docker's capabilities include MKNOD; what keeps a root container from the host's disks is that nodes
+        // it makes give no access (nodev wherever it can write). Char 1:5 (zero) stands in for a disk here: it is
+        // a node every environment lets through, so only that protection can refuse it.
+        String out = output(ContainerSpec.builder(busybox()).mount(Mount.bind(host.toString(), "/data", false)),
+                "for d in /dev/made /tmp/made /data/made; do mknod $d c 1 5 && "
+                        + "(head -c 1 $d > /dev/null 2>&1 && echo $d usable || echo $d refused); done; "
+                        + "head -c 3 /dev/zero | wc -c; echo x > /dev/null && echo null-ok; head -c 1 /dev/urandom | wc -c");
+
+        assertThat(out.split("\n")).containsExactly("/dev/made refused", "/tmp/made refused", "/data/made refused", "3",
+                "null-ok", "1");
+    }
+
+    @Test
     void aWriteOutsideTheVolumesNeverReachesTheHost(@TempDir Path host) throws IOException {
         Path marker = host.resolve("marker");
         String out = output("echo inside > /etc/written-in-container; echo x > " + marker + "; ls " + host + " 2>&1; "

@@ -57,6 +57,21 @@ final class DockerApi implements AutoCloseable {
         return new Call(method, path);
     }
 
+    /** A connection of its own for an upgraded request ({@code Upgrade: tcp}); the caller closes it. */
+    java.net.Socket openSocket() throws IOException {
+        return http.openSocket();
+    }
+
+    /** {@code path} as it goes on the wire: {@code /v1.41/exec/ID/start}. */
+    String versionedPath(String path) {
+        return version.pathPrefix() + path;
+    }
+
+    /** The {@code Host} header value requests carry. */
+    String hostHeader() {
+        return http.hostHeader();
+    }
+
     @Override
     public void close() {
         http.close();
@@ -70,6 +85,7 @@ final class DockerApi implements AutoCloseable {
         private final Request.Builder request = new Request.Builder();
         private RequestBody body;
         private Duration readTimeout;
+        private Duration callTimeout;
 
         private Call(String method, String path) {
             this.method = method;
@@ -110,6 +126,15 @@ final class DockerApi implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long the whole call may take, reading the body included; when it runs out the call fails with
+         * an I/O error whose cause is {@link java.io.InterruptedIOException}.
+         */
+        Call callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
+            return this;
+        }
+
         /** The answer's JSON; {@code null} for an empty body. */
         JsonNode json() {
             try (Response response = open(); ResponseBody responseBody = response.body()) {
@@ -145,8 +170,15 @@ final class DockerApi implements AutoCloseable {
             }
             Request built = request.url(url.build()).method(m, b).build();
             var client = http.client();
-            if (readTimeout != null) {
-                client = client.newBuilder().readTimeout(readTimeout).writeTimeout(readTimeout).build();
+            if (readTimeout != null || callTimeout != null) {
+                var builder = client.newBuilder();
+                if (readTimeout != null) {
+                    builder.readTimeout(readTimeout).writeTimeout(readTimeout);
+                }
+                if (callTimeout != null) {
+                    builder.callTimeout(callTimeout);
+                }
+                client = builder.build();
             }
             Response response;
             try {

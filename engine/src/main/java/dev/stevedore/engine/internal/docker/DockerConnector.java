@@ -82,18 +82,33 @@ public final class DockerConnector {
     }
 
     /**
-     * The first well-known socket that answers with a usable API, if any; for engine selection, which
+     * What probing well-known sockets found: the first that answers with a usable API, if any, and what
+     * happened at each one tried before it.
+     *
+     * @param answering the endpoint that answered, or empty
+     * @param tried     one line per endpoint that did not ({@code unix:///var/run/docker.sock (default socket): no such socket file})
+     */
+    public record Probe(Optional<DockerEndpoint> answering, List<String> tried) {
+        public Probe {
+            tried = List.copyOf(tried);
+        }
+    }
+
+    /**
+     * Tries {@code candidates} in order until one answers with a usable API; for engine selection, which
      * falls back to Docker only when a daemon is really there. Closes what it opened.
      */
-    public static Optional<DockerEndpoint> findAnswering(DockerDiscovery.Candidates candidates, Duration timeout) {
+    public static Probe probe(DockerDiscovery.Candidates candidates, Duration timeout) {
+        List<String> tried = new ArrayList<>();
         for (DockerEndpoint endpoint : candidates.endpoints()) {
             Result result = tryEndpoint(endpoint, timeout);
             if (result.api != null) {
                 result.api.close();
-                return Optional.of(endpoint);
+                return new Probe(Optional.of(endpoint), tried);
             }
+            tried.add(endpoint.uri() + " (" + endpoint.source() + "): " + result.attempt.detail());
         }
-        return Optional.empty();
+        return new Probe(Optional.empty(), tried);
     }
 
     private record Result(DockerApi api, Attempt attempt) {

@@ -24,11 +24,14 @@ import dev.stevedore.engine.RegistryException;
 import dev.stevedore.engine.internal.registry.DockerCredentials;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,25 +50,44 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * from the same {@code config.json} the embedded engine reads and travel to the daemon in
  * {@code X-Registry-Auth}. Pulls use the daemon's native platform unless the options name one.
  *
+ * <p>Containers ({@link DockerContainers}) carry this engine's session and owner labels: {@link #close()}
+ * removes them (with the volumes and networks made for them), a shutdown hook does the same for a JVM that
+ * exits without closing, and opening an engine first sweeps what engines of processes that are gone left
+ * behind ({@link Labels}, {@link SessionCleanup}).
+ *
  * <p>Thread-safe. Where the daemon's view of an image differs from the embedded store's, see
- * {@link ImageMapper}.
+ * {@link ImageMapper}; of a container, {@link ContainerMapper}.
  */
 public final class DockerEngine implements ContainerEngine {
     /** How long a pull or load may go without a byte from the daemon (a big layer being unpacked). */
     static final Duration STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
 
     private final DockerApi api;
     private final EngineSettings settings;
     private final DockerCredentials credentials;
     private final UUID session = UUID.randomUUID();
     private final DockerContainers containers;
+    private final DockerNetworks networks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DockerEngine(DockerApi api, EngineSettings settings) {
         this.api = api;
         this.settings = settings;
         this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
-        this.containers = new DockerContainers(api, session);
+        this.containers = new DockerContainers(api, session, new DockerContainers.Images() {
+            @Override
+            public Optional<Image> local(ImageReference reference) {
+                return image(reference);
+            }
+
+            @Override
+            public Image pull(ImageReference reference) {
+                return DockerEngine.this.pull(reference, PullOptions.defaults());
+            }
+        });
+        this.networks = new DockerNetworks(api, session, containers::registerShutdownHook);
     }
 
     /**
@@ -84,7 +106,27 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     static DockerEngine open(DockerDiscovery.Candidates candidates, EngineSettings settings) {
-        return new DockerEngine(DockerConnector.connect(candidates), settings);
+        DockerEngine engine = new DockerEngine(DockerConnector.connect(candidates), settings);
+        engine.sweep();
+        return engine;
+    }
+
+    /** Removes what engines of processes that are gone left in the daemon (see {@link Labels}). */
+    private void sweep() {
+        try {
+            SessionCleanup.Report report = SessionCleanup.sweep(api, Labels.hostName(), Instant.now());
+            if (report.removed() > 0) {
+                LOG.info("Removed {} containers, {} networks and {} volumes left in the Docker daemon at {} by Stevedore"
+                        + " processes that are gone", report.containers(), report.networks(), report.volumes(), api.endpoint().uri());
+            }
+            if (!report.failures().isEmpty()) {
+                LOG.warn("Sweeping what gone Stevedore processes left in the Docker daemon at {} failed in part: {}",
+                        api.endpoint().uri(), report.failures());
+            }
+        } catch (RuntimeException e) {
+            // a failed sweep leaves old objects for the next engine; it must not keep this one from working
+            LOG.warn("Sweeping what gone Stevedore processes left in the Docker daemon at {} failed: {}", api.endpoint().uri(), e.toString());
+        }
     }
 
     /** The endpoint this engine talks to. */
@@ -333,35 +375,40 @@ public final class DockerEngine implements ContainerEngine {
         return containers.copyFrom(container, path);
     }
 
-    // Networks through the daemon come with the docker backend's network work (issue 6).
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.create(spec);
     }
 
     @Override
     public NetworkInfo inspectNetwork(String network) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.inspect(network);
     }
 
     @Override
     public List<NetworkInfo> networks() {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.list();
     }
 
     @Override
     public void removeNetwork(String network) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.remove(network);
     }
 
     @Override
     public void connectNetwork(String network, String container, List<String> aliases) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.connect(network, container, aliases);
     }
 
     @Override
     public void disconnectNetwork(String network, String container) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.disconnect(network, container);
     }
 
     @Override

@@ -5,12 +5,17 @@ import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.Proxy;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The HTTP side of one Docker endpoint: an OkHttp client that reaches it (over its unix socket, TCP or
@@ -79,6 +84,42 @@ final class DockerHttp implements AutoCloseable {
             url.addPathSegments(relative);
         }
         return url;
+    }
+
+    /** The {@code Host} header OkHttp sends: {@code docker} over a unix socket, {@code host:port} over TCP. */
+    String hostHeader() {
+        return endpoint.kind() == DockerEndpoint.Kind.UNIX ? UNIX_HOST : baseUrl.host() + ":" + baseUrl.port();
+    }
+
+    /**
+     * A new connection to the endpoint outside OkHttp's pool, for a request whose connection becomes a
+     * two-way byte stream ({@code Upgrade: tcp}): connected, TLS handshaken and the host name verified as
+     * OkHttp would. The caller owns and closes it.
+     */
+    Socket openSocket() throws IOException {
+        if (endpoint.kind() == DockerEndpoint.Kind.UNIX) {
+            Socket socket = new UnixSocket(endpoint.socketPath());
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return socket;
+        }
+        Socket plain = new Socket(Proxy.NO_PROXY);
+        try {
+            plain.connect(new InetSocketAddress(baseUrl.host(), baseUrl.port()), (int) CONNECT_TIMEOUT.toMillis());
+            plain.setTcpNoDelay(true);
+            if (!endpoint.tls()) {
+                return plain;
+            }
+            SSLSocket tls = (SSLSocket) client.sslSocketFactory().createSocket(plain, baseUrl.host(), baseUrl.port(), true);
+            tls.startHandshake();
+            if (!client.hostnameVerifier().verify(baseUrl.host(), tls.getSession())) {
+                tls.close();
+                throw new SSLPeerUnverifiedException("the Docker daemon's certificate does not name " + baseUrl.host());
+            }
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
     }
 
     @Override

@@ -125,7 +125,7 @@ final class ContainerService implements AutoCloseable {
         if (l == null) {
             synchronized (this) {
                 if (launcher == null) {
-                    launcher = Launcher.extractedTo(settings.stateDirectory());
+                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory());
                 }
                 l = launcher;
             }
@@ -173,8 +173,7 @@ final class ContainerService implements AutoCloseable {
                     spec.autoRemove(), spec);
             validate(dir, config);
             copyUp(dir, config);
-            store.writeState(id, StateRecord.created());
-            store.writeConfig(id, config);
+            store.writeConfig(id, config); // no state.json yet: a container without one is created
             return info(id, config, StateRecord.created());
         } catch (IOException | RuntimeException e) {
             discard(id, name);
@@ -326,7 +325,8 @@ final class ContainerService implements AutoCloseable {
             RuntimeSpec spec = runtimeSpec(dir, config);
             ContainerProcess process;
             try {
-                process = launcher().start(spec);
+                // nothing to wire at the barrier (no networks yet): the command runs as soon as it is set up
+                process = launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
@@ -355,7 +355,6 @@ final class ContainerService implements AutoCloseable {
             owned.put(id, mine);
             process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
             try {
-                process.release();
                 process.awaitStarted();
             } catch (ContainerStartException e) {
                 process.close();
@@ -536,6 +535,11 @@ final class ContainerService implements AutoCloseable {
         }
         result.sort(Comparator.comparing(ContainerInfo::created).reversed());
         return result;
+    }
+
+    /** The containers, in any state, created from the image with this id. */
+    List<ContainerInfo> usersOf(String imageId) {
+        return list(true, Map.of()).stream().filter(c -> c.imageId().equals(imageId)).toList();
     }
 
     private static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
@@ -1083,6 +1087,11 @@ final class ContainerService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Launcher spawned = launcher;
+        if (spawned != null) {
+            spawned.close();
+        }
+        store.close();
     }
 
     /** Docker-like generated names: adjective_noun, with a number when those run out. */

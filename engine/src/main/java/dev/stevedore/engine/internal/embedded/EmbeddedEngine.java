@@ -96,6 +96,14 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void removeImage(ImageReference reference) {
+        Optional<Image> image = images.find(reference);
+        if (image.isPresent() && image.get().references().size() <= 1) {
+            // Docker's rule: the last reference of an image goes only when no container uses it
+            containers.usersOf(image.get().id()).stream().findFirst().ifPresent(user -> {
+                throw new ContainerEngineException("cannot remove " + reference.familiar() + ": container " + user.name()
+                        + " (" + user.shortId() + ") uses it — remove the container first");
+            });
+        }
         if (!images.remove(reference)) {
             throw new ImageNotFoundException("cannot remove " + reference.familiar() + ": no such image in the local store "
                     + settings.stateDirectory(), reference.registry(), reference, 0);

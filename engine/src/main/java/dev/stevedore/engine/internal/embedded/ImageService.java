@@ -98,8 +98,16 @@ final class ImageService implements AutoCloseable {
             }
 
             download(reference, resolved, layers, listener);
-            snapshots.prepare(store, layers, configDocument.diffIds(), (layer, phase, bytes) -> listener.onProgress(
-                    new PullProgress(reference, layer.toString(), phase, bytes, sizeOf(layers, layer))));
+            // A layer that was already unpacked stays "Already exists", as Docker shows it.
+            Set<Digest> extracted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            snapshots.prepare(store, layers, configDocument.diffIds(), (layer, phase, bytes) -> {
+                if (phase == Phase.EXTRACTING) {
+                    extracted.add(layer);
+                } else if (!extracted.contains(layer)) {
+                    return;
+                }
+                listener.onProgress(new PullProgress(reference, layer.toString(), phase, bytes, sizeOf(layers, layer)));
+            });
             index.put(withoutDigestIfTagged(reference), resolved.manifestDigest());
             listener.onProgress(new PullProgress(reference, resolved.manifestDigest().toString(), Phase.COMPLETE, 0, 0));
             return find(withoutDigestIfTagged(reference)).orElseThrow();

@@ -124,6 +124,15 @@ public final class ContainerProcess implements AutoCloseable {
         });
     }
 
+    /** The "go" travelled with the spec ({@link Launcher#startReleased}): past the barrier already. */
+    void releasedWithSpec() {
+        synchronized (readLock) {
+            if (phase == Phase.BARRIER) {
+                phase = Phase.RELEASED;
+            }
+        }
+    }
+
     /** Lets the container's command run: the barrier's "go". Call once, after {@link Launcher#start}. */
     public void release() {
         synchronized (readLock) {

@@ -1,0 +1,117 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stevedore logs}: a container's output, stdout to stdout and stderr to stderr, as Docker shows it. */
+@Command(name = "logs", description = "Show a container's output.")
+final class LogsCommand extends EngineCommand {
+    /** RFC 3339 with nine fraction digits, as {@code docker logs -t} stamps lines. */
+    static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX")
+            .withZone(ZoneOffset.UTC);
+
+    @Mixin
+    HelpOption help;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep printing new output until the container exits.")
+    boolean follow;
+
+    @Option(names = {"-n", "--tail"}, paramLabel = "N", description = "Only the last N lines (default: all).")
+    String tail = "all";
+
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = "Only output since a time: a duration ago (10m, 1h30m) or a timestamp (2025-06-01T12:00:00Z, unix seconds).")
+    String since;
+
+    @Option(names = {"-t", "--timestamps"}, description = "Prefix each line with the time it was written.")
+    boolean timestamps;
+
+    @Parameters(paramLabel = "CONTAINER", description = "Container name, ID or unique ID prefix.")
+    String container;
+
+    private LogOptions options;
+
+    @Override
+    void validate() {
+        options = LogOptions.all();
+        if (follow) {
+            options = options.following();
+        }
+        if (!tail.equals("all")) {
+            try {
+                int lines = Integer.parseInt(tail);
+                options = options.withTail(lines < 0 ? -1 : lines);
+            } catch (NumberFormatException e) {
+                throw usageError("--tail must be a number of lines or all, not '" + tail + "'");
+            }
+        }
+        if (since != null) {
+            options = options.withSince(instant(since, root().clock().instant()));
+        }
+    }
+
+    /** {@code text} as Docker's {@code --since} reads it: a duration before {@code now}, or a point in time. */
+    Instant instant(String text, Instant now) {
+        try {
+            return now.minus(Durations.parse(text));
+        } catch (IllegalArgumentException notADuration) {
+            // a timestamp, then
+        }
+        try {
+            if (text.matches("\\d+(\\.\\d{1,9})?")) {
+                BigDecimal seconds = new BigDecimal(text);
+                return Instant.ofEpochSecond(seconds.longValue(),
+                        seconds.subtract(BigDecimal.valueOf(seconds.longValue())).movePointRight(9).longValue());
+            }
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            if (text.endsWith("Z") || text.matches(".*[+-]\\d{2}:\\d{2}")) {
+                return OffsetDateTime.parse(text).toInstant();
+            }
+            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw usageError("--since '" + text + "' is neither a duration (10m, 1h30m) nor a timestamp"
+                    + " (2025-06-01T12:00:00Z, 2025-06-01, unix seconds)");
+        }
+    }
+
+    @Override
+    int run(ContainerEngine engine) {
+        try (ContainerLogs logs = engine.logs(container, options)) {
+            copy(logs, out(), err(), timestamps, follow);
+        }
+        return 0;
+    }
+
+    /**
+     * Writes each line to {@code out} or {@code err}, by the stream it came from; flushes after each line
+     * when someone is watching them arrive ({@code live}), else only at the end.
+     */
+    static void copy(ContainerLogs logs, PrintWriter out, PrintWriter err, boolean timestamps, boolean live) {
+        logs.lines().forEach(line -> {
+            PrintWriter target = line.stream() == LogLine.Stream.STDOUT ? out : err;
+            target.println(timestamps ? TIMESTAMP.format(line.time()) + " " + line.text() : line.text());
+            if (live) {
+                target.flush();
+            }
+        });
+        out.flush();
+        err.flush();
+    }
+}

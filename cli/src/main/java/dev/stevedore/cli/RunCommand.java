@@ -1,0 +1,312 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerSpec.PullPolicy;
+import dev.stevedore.engine.ContainerStartException;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.PullOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stevedore run}: creates and starts a container, pulling its image first when it is missing.
+ * Attached (the default) it streams the container's stdout and stderr to its own as they come and exits
+ * with the container's exit code; Ctrl-C stops the container (and removes it with {@code --rm}).
+ * Detached ({@code -d}) it prints the container's id. Exit codes as {@code docker run}'s: 125 when the
+ * engine failed, 126 when the command could not be executed, 127 when it was not found.
+ */
+@Command(name = "run", description = "Create and start a container from an image.",
+        customSynopsis = "stevedore run [OPTIONS] IMAGE [COMMAND] [ARG...]")
+final class RunCommand extends EngineCommand {
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+
+    @Mixin
+    HelpOption.LongHelpOption help;
+
+    @Option(names = "--rm", description = "Remove the container when it exits.")
+    boolean remove;
+
+    @Option(names = {"-d", "--detach"}, description = "Run in the background and print the container ID.")
+    boolean detach;
+
+    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
+            description = "Set an environment variable (KEY alone: copy this shell's value).")
+    List<String> env = new ArrayList<>();
+
+    @Option(names = "--env-file", paramLabel = "FILE", description = "Read environment variables from a file, one KEY=VALUE a line.")
+    List<Path> envFiles = new ArrayList<>();
+
+    @Option(names = {"-v", "--volume"}, paramLabel = "SRC:DST[:ro]",
+            description = "Bind mount a host path (absolute, or ./relative) or mount a named volume.")
+    List<String> volumes = new ArrayList<>();
+
+    @Option(names = "--tmpfs", paramLabel = "DST[:OPTS]", description = "Mount a tmpfs, e.g. /run:size=64m.")
+    List<String> tmpfs = new ArrayList<>();
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Name the container.")
+    String name;
+
+    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
+    String workingDir;
+
+    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User to run as: name, uid, name:group or uid:gid.")
+    String user;
+
+    @Option(names = "--entrypoint", paramLabel = "CMD", description = "Replace the image's entrypoint (\"\" to clear it).")
+    String entrypoint;
+
+    @Option(names = {"-h", "--hostname"}, paramLabel = "NAME", description = "The container's hostname.")
+    String hostname;
+
+    @Option(names = {"-l", "--label"}, paramLabel = "KEY[=VALUE]", description = "Set a label.")
+    List<String> labels = new ArrayList<>();
+
+    @Option(names = "--read-only", description = "Mount the container's root file system read-only.")
+    boolean readOnly;
+
+    @Option(names = "--shm-size", paramLabel = "SIZE", description = "Size of /dev/shm, e.g. 256m (default 64m).")
+    String shmSize;
+
+    @Option(names = {"-m", "--memory"}, paramLabel = "SIZE", description = "Memory limit, e.g. 512m or 1g.")
+    String memory;
+
+    @Option(names = "--cpus", paramLabel = "N", description = "CPU limit in cores, e.g. 1.5.")
+    Double cpus;
+
+    @Option(names = "--pids-limit", paramLabel = "N", description = "Limit the number of processes (0 or -1: no limit).")
+    Long pidsLimit;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "Network to join: a network's name, none or host.")
+    String network;
+
+    @Option(names = "--network-alias", paramLabel = "ALIAS", description = "Another name for the container on its network.")
+    List<String> networkAliases = new ArrayList<>();
+
+    @Option(names = {"-p", "--publish"}, paramLabel = "[IP:][HOST:]PORT[/PROTO]",
+            description = "Publish a container port (on 127.0.0.1 and a free port unless given).")
+    List<String> publish = new ArrayList<>();
+
+    @Option(names = {"-P", "--publish-all"}, description = "Publish every exposed port on a free loopback port.")
+    boolean publishAll;
+
+    @Option(names = "--expose", paramLabel = "PORT[/PROTO]", description = "Expose a port without publishing it.")
+    List<String> expose = new ArrayList<>();
+
+    @Option(names = "--pull", paramLabel = "POLICY", description = "Pull the image: missing (default), always or never.")
+    String pull = "missing";
+
+    @Option(names = "--stop-signal", paramLabel = "SIGNAL", description = "Signal that stops the container (default: the image's, else SIGTERM).")
+    String stopSignal;
+
+    @Option(names = "--stop-timeout", paramLabel = "SECONDS", description = "Seconds to wait after the stop signal before killing (default 10).")
+    Integer stopTimeout;
+
+    // Docker users type -it out of habit: say what is missing instead of "Unknown option: '-it'".
+    @Option(names = {"-i", "--interactive"}, hidden = true)
+    boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, hidden = true)
+    boolean tty;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to run, e.g. busybox or postgres:15.")
+    String image;
+
+    @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command and its arguments (default: the image's).")
+    List<String> command = new ArrayList<>();
+
+    private ImageReference reference;
+    private PullPolicy pullPolicy;
+    private ContainerSpec spec;
+
+    @Override
+    void validate() {
+        if (interactive || tty) {
+            throw usageError((tty ? "-t" : "-i") + ": run has no terminal or standard input for the container yet —"
+                    + " run without -i/-t (output is streamed all the same), or feed input with 'stevedore exec -i'");
+        }
+        reference = reference(image);
+        pullPolicy = switch (pull) {
+            case "missing" -> PullPolicy.MISSING;
+            case "always" -> PullPolicy.ALWAYS;
+            case "never" -> PullPolicy.NEVER;
+            default -> throw usageError("--pull must be missing, always or never, not '" + pull + "'");
+        };
+        spec = spec(root().environment());
+    }
+
+    /** The container to create, as the options describe it; usage errors for malformed values. */
+    private ContainerSpec spec(UnaryOperator<String> environment) {
+        ContainerSpec.Builder builder = ContainerSpec.builder(image);
+        if (name != null && !NAME.matcher(name).matches()) {
+            throw usageError("--name '" + name + "' is not a valid name: use letters, digits and _ . - (not first)");
+        }
+        builder.name(name).workingDir(workingDir).user(user).hostname(hostname).networkMode(network)
+                .stopSignal(stopSignal).readOnlyRootfs(readOnly).publishAllPorts(publishAll);
+        if (entrypoint != null) {
+            builder.entrypoint(entrypoint.isEmpty() ? List.of() : List.of(entrypoint));
+        }
+        if (!command.isEmpty()) {
+            builder.cmd(command);
+        }
+        for (Path file : envFiles) {
+            EnvEntries.file(file, environment).forEach(builder::env);
+        }
+        for (String entry : env) {
+            try {
+                EnvEntries.entry(entry, environment).ifPresent(builder::env);
+            } catch (IllegalArgumentException e) {
+                throw usageError("-e: " + e.getMessage());
+            }
+        }
+        for (String label : labels) {
+            int equals = label.indexOf('=');
+            if (equals == 0) {
+                throw usageError("--label '" + label + "' has no key: use KEY=VALUE");
+            }
+            builder.label(equals < 0 ? label : label.substring(0, equals), equals < 0 ? "" : label.substring(equals + 1));
+        }
+        for (String volume : volumes) {
+            builder.mount(volume(volume));
+        }
+        for (String mount : tmpfs) {
+            int colon = mount.indexOf(':');
+            builder.mount(parsed("--tmpfs", () -> Mount.tmpfs(colon < 0 ? mount : mount.substring(0, colon),
+                    colon < 0 ? "" : mount.substring(colon + 1))));
+        }
+        for (String port : publish) {
+            builder.port(parsed("-p", () -> PortBinding.parse(port)));
+        }
+        for (String port : expose) {
+            if (!port.matches("\\d{1,5}(/(tcp|udp|sctp))?")) {
+                throw usageError("--expose '" + port + "' is not PORT[/PROTO]");
+            }
+            builder.expose(port.contains("/") ? port : port + "/tcp");
+        }
+        networkAliases.forEach(builder::networkAlias);
+        if (shmSize != null) {
+            builder.shmSizeBytes(parsed("--shm-size", () -> Sizes.parseBinary(shmSize)));
+        }
+        if (memory != null) {
+            builder.memoryBytes(parsed("--memory", () -> Sizes.parseBinary(memory)));
+        }
+        if (cpus != null) {
+            if (cpus <= 0 || cpus.isNaN() || cpus.isInfinite()) {
+                throw usageError("--cpus must be a positive number of cores, not " + cpus);
+            }
+            builder.cpus(cpus);
+        }
+        if (pidsLimit != null) {
+            builder.pidsLimit(Math.max(0, pidsLimit));
+        }
+        if (stopTimeout != null) {
+            if (stopTimeout < 0) {
+                throw usageError("--stop-timeout must be a number of seconds, 0 or more, not " + stopTimeout);
+            }
+            builder.stopTimeout(Duration.ofSeconds(stopTimeout));
+        }
+        // Attached, --rm is done here after the output is read: an engine that removed the container on exit
+        // could take its logs with it before they were followed.
+        builder.autoRemove(remove && detach);
+        // This command pulls (showing progress) before creating; the engine is only asked not to pull when told so.
+        builder.pullPolicy(pullPolicy == PullPolicy.NEVER ? PullPolicy.NEVER : PullPolicy.MISSING);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
+        }
+    }
+
+    private Mount volume(String volume) {
+        String[] parts = volume.split(":", -1);
+        if (parts.length == 1 && volume.startsWith("/")) {
+            return Mount.volume("", volume, false);
+        }
+        String source = parts[0];
+        if (source.equals(".") || source.equals("..") || source.startsWith("./") || source.startsWith("../")) {
+            // Docker resolves relative host paths against the working directory; a bare word stays a volume name.
+            String absolute = Path.of(source).toAbsolutePath().normalize().toString();
+            return parsed("-v", () -> Mount.parse(absolute + volume.substring(source.length())));
+        }
+        return parsed("-v", () -> Mount.parse(volume));
+    }
+
+    private <T> T parsed(String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw usageError(option + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    int run(ContainerEngine engine) {
+        ensureImage(engine);
+        ContainerInfo created = engine.createContainer(spec);
+        if (detach) {
+            try {
+                engine.startContainer(created.id());
+            } catch (ContainerStartException e) {
+                return startFailed(engine, created, e, remove);
+            }
+            out().println(created.id());
+            return 0;
+        }
+        AttachedRun attached = new AttachedRun(engine, created.id(), out(), err(), remove);
+        try {
+            return attached.run(root().shutdownHooks());
+        } catch (ContainerStartException e) {
+            // AttachedRun has removed it already when asked to.
+            return startFailed(engine, created, e, false);
+        }
+    }
+
+    private int startFailed(ContainerEngine engine, ContainerInfo created, ContainerStartException failure, boolean removeIt) {
+        Main.report(failure, root().debug(), err());
+        if (removeIt) {
+            try {
+                engine.removeContainer(created.id(), true);
+            } catch (ContainerNotFoundException gone) {
+                // The engine removed it on its own (auto-remove).
+            } catch (ContainerEngineException e) {
+                Main.report(e, root().debug(), err());
+            }
+        }
+        return Containers.startFailureExitCode(failure);
+    }
+
+    /** Pulls the image as the pull policy says, with the pull report on stderr so stdout is the container's. */
+    private void ensureImage(ContainerEngine engine) {
+        if (pullPolicy != PullPolicy.ALWAYS && engine.image(reference).isPresent()) {
+            return;
+        }
+        if (pullPolicy == PullPolicy.NEVER) {
+            throw new ContainerEngineException("running " + reference.familiar() + " failed: the image is not in the"
+                    + " local store and --pull never forbids pulling it — pull it first with 'stevedore pull "
+                    + reference.familiar() + "'");
+        }
+        if (pullPolicy == PullPolicy.MISSING) {
+            err().println("Unable to find image '" + reference.familiar() + "' locally");
+        }
+        PullCommand.showingProgress(engine, reference, PullCommand.usesDefaultTag(image), PullOptions.defaults(), err(),
+                root().terminal());
+    }
+
+    @Override
+    int failureExitCode() {
+        return Containers.ENGINE_FAILED;
+    }
+}

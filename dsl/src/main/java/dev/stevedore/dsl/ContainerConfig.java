@@ -1,0 +1,385 @@
+package dev.stevedore.dsl;
+
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.Mount;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The mutable spec of a container, handed to a {@link Configurer} lambda: required things (the image) were
+ * given positionally, everything optional is set here. Valid only inside the lambda; it is then validated
+ * and frozen into a {@link ContainerDefinition}, and mistakes are reported with the container's name:
+ * {@code container "db": port 5432 exposed twice}.
+ *
+ * <p>Defaults: published ports on a free loopback port; ready when every published port accepts connections
+ * (inside the container and from the host), or as soon as it runs when it publishes none; 60 seconds to get
+ * ready; killed and removed at stop.
+ */
+public final class ContainerConfig {
+    /** How long a container may take to become ready unless told otherwise. */
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
+
+    private String name;
+    private String image;
+    private List<String> entrypoint;
+    private List<String> command;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<ContainerDefinition.Port> ports = new ArrayList<>();
+    private String workingDir;
+    private String user;
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private final List<ContainerDefinition.NetworkAttachment> networks = new ArrayList<>();
+    private final List<Mount> mounts = new ArrayList<>();
+    private final List<ContainerDefinition.FileCopy> files = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+    private WaitStrategy waitStrategy;
+    private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+    private Duration stopTimeout;
+    private final List<ContainerHandle> dependsOn = new ArrayList<>();
+    private ContainerSpec.PullPolicy pullPolicy = ContainerSpec.PullPolicy.MISSING;
+    private long memoryBytes;
+    private double cpus;
+    private final List<Consumer<LogLine>> logListeners = new ArrayList<>();
+    private final List<Configurer<ContainerSpec.Builder>> specCustomizers = new ArrayList<>();
+
+    ContainerConfig(String image, String name) {
+        this.image = image;
+        this.name = name;
+    }
+
+    /** The container's name: its alias on its networks and the start of its engine name. Defaults to the image's. */
+    public ContainerConfig name(String value) {
+        this.name = value;
+        return this;
+    }
+
+    /** Replaces the image given positionally. */
+    public ContainerConfig image(String value) {
+        this.image = value;
+        return this;
+    }
+
+    /** Sets an environment variable (a later call for the same name wins). */
+    public ContainerConfig env(String variable, String value) {
+        env.put(variable, Objects.requireNonNull(value, () -> "value of environment variable " + variable));
+        return this;
+    }
+
+    /** Sets several environment variables. */
+    public ContainerConfig env(Map<String, String> variables) {
+        variables.forEach(this::env);
+        return this;
+    }
+
+    /** Publishes container TCP ports on free ports of the host's loopback ({@link ContainerHandle#port(int)} tells which). */
+    public ContainerConfig expose(int... containerPorts) {
+        for (int port : containerPorts) {
+            ports.add(new ContainerDefinition.Port(port, 0));
+        }
+        return this;
+    }
+
+    /** Publishes a container TCP port on a fixed host port of the loopback; prefer {@link #expose}, which never clashes. */
+    public ContainerConfig publish(int containerPort, int hostPort) {
+        ports.add(new ContainerDefinition.Port(containerPort, hostPort));
+        return this;
+    }
+
+    /** Replaces the image's CMD. */
+    public ContainerConfig command(String... commandAndArguments) {
+        this.command = List.of(commandAndArguments);
+        return this;
+    }
+
+    /** Replaces the image's ENTRYPOINT (and, as in Docker, drops its CMD unless {@link #command} is set too). */
+    public ContainerConfig entrypoint(String... entrypointAndArguments) {
+        this.entrypoint = List.of(entrypointAndArguments);
+        return this;
+    }
+
+    public ContainerConfig workingDir(String value) {
+        this.workingDir = value;
+        return this;
+    }
+
+    /** Runs as {@code name}, {@code uid}, {@code name:group} or {@code uid:gid}. */
+    public ContainerConfig user(String value) {
+        this.user = value;
+        return this;
+    }
+
+    public ContainerConfig label(String key, String value) {
+        labels.put(key, value);
+        return this;
+    }
+
+    /**
+     * Joins {@code network}, where the container answers to its {@link #name} and to {@code aliases}. The first
+     * network joined is its primary one.
+     */
+    public ContainerConfig network(NetworkHandle network, String... aliases) {
+        networks.add(new ContainerDefinition.NetworkAttachment(
+                Objects.requireNonNull(network, () -> "network of container " + name), List.of(aliases)));
+        return this;
+    }
+
+    /** Mounts a host file or directory, writable. */
+    public ContainerConfig bind(Path hostPath, String containerPath) {
+        return mount(() -> Mount.bind(hostPath.toAbsolutePath().toString(), containerPath, false));
+    }
+
+    /** Mounts a host file or directory, read-only. */
+    public ContainerConfig bindReadOnly(Path hostPath, String containerPath) {
+        return mount(() -> Mount.bind(hostPath.toAbsolutePath().toString(), containerPath, true));
+    }
+
+    /** Mounts the named volume (created if missing). */
+    public ContainerConfig volume(String volumeName, String containerPath) {
+        return mount(() -> Mount.volume(volumeName, containerPath, false));
+    }
+
+    /** Mounts an empty tmpfs. */
+    public ContainerConfig tmpfs(String containerPath) {
+        return mount(() -> Mount.tmpfs(containerPath, ""));
+    }
+
+    /**
+     * Copies a host file to {@code containerPath} (the file's full path in the container), or a host directory's
+     * content below {@code containerPath}, before the container starts.
+     */
+    public ContainerConfig copy(Path hostPath, String containerPath) {
+        Path absolute = hostPath.toAbsolutePath();
+        if (!Files.exists(absolute)) {
+            problems.add("copy source " + absolute + " does not exist");
+        } else {
+            files.add(new ContainerDefinition.FileCopy(containerPath, absolute, null, 0, absolute.toString()));
+        }
+        return this;
+    }
+
+    /** Copies a classpath resource (read now) to {@code containerPath} before the container starts. */
+    public ContainerConfig copyResource(String resource, String containerPath) {
+        String cleaned = resource.replaceFirst("^classpath:", "").replaceFirst("^/+", "");
+        byte[] content = readResource(cleaned);
+        if (content == null) {
+            problems.add("classpath resource " + cleaned + " was not found");
+        } else {
+            files.add(new ContainerDefinition.FileCopy(containerPath, null, content, 0644, "classpath:" + cleaned));
+        }
+        return this;
+    }
+
+    /** Writes {@code content} (UTF-8) to {@code containerPath} with mode 0644 before the container starts. */
+    public ContainerConfig file(String containerPath, String content) {
+        return file(containerPath, content.getBytes(StandardCharsets.UTF_8), 0644);
+    }
+
+    /** Writes {@code content} to {@code containerPath} with {@code mode} (e.g. {@code 0755}) before the container starts. */
+    public ContainerConfig file(String containerPath, byte[] content, int mode) {
+        files.add(new ContainerDefinition.FileCopy(containerPath, null, content.clone(), mode, "content of " + containerPath));
+        return this;
+    }
+
+    /** What makes the container ready; see {@link Wait}. */
+    public ContainerConfig waitFor(WaitStrategy strategy) {
+        this.waitStrategy = Objects.requireNonNull(strategy, "strategy");
+        return this;
+    }
+
+    /** How long it may take to become ready (default 60 s); wait strategies with their own timeout keep it. */
+    public ContainerConfig startupTimeout(Duration timeout) {
+        this.startupTimeout = timeout;
+        return this;
+    }
+
+    /** Stops it gracefully (stop signal, then {@code grace}) instead of killing it at once. */
+    public ContainerConfig stopTimeout(Duration grace) {
+        this.stopTimeout = grace;
+        return this;
+    }
+
+    /** Containers that must be ready before this one starts. */
+    public ContainerConfig dependsOn(ContainerHandle... containers) {
+        for (ContainerHandle container : containers) {
+            dependsOn.add(Objects.requireNonNull(container, () -> "dependency of container " + name));
+        }
+        return this;
+    }
+
+    public ContainerConfig pullPolicy(ContainerSpec.PullPolicy policy) {
+        this.pullPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    public ContainerConfig memory(long bytes) {
+        this.memoryBytes = bytes;
+        return this;
+    }
+
+    public ContainerConfig cpus(double cores) {
+        this.cpus = cores;
+        return this;
+    }
+
+    /** Receives every line the container logs, from its start on, on a thread of its own. */
+    public ContainerConfig onLog(Consumer<LogLine> listener) {
+        logListeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /** Last changes to the engine's spec, for what the DSL does not offer (applied after everything else). */
+    public ContainerConfig engineSpec(Configurer<ContainerSpec.Builder> customizer) {
+        specCustomizers.add(Objects.requireNonNull(customizer, "customizer"));
+        return this;
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Validates and freezes; {@code where} prefixes the path in messages ({@code environment: }). */
+    ContainerDefinition build(String where) {
+        String path = where + "container \"" + name + "\"";
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new InvalidDefinitionException(where + "container \"" + name + "\"",
+                    "a name must be 1 to 63 of letters, digits, '_', '.', '-' and start with a letter or digit");
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidDefinitionException(path, String.join("; ", problems));
+        }
+        if (image == null || image.isBlank()) {
+            throw new InvalidDefinitionException(path, "no image");
+        }
+        try {
+            ImageReference.parse(image);
+        } catch (InvalidImageReferenceException e) {
+            throw new InvalidDefinitionException(path, e.getMessage(), e);
+        }
+        Set<Integer> containerPorts = new HashSet<>();
+        Set<Integer> hostPorts = new HashSet<>();
+        for (ContainerDefinition.Port port : ports) {
+            if (port.containerPort() < 1 || port.containerPort() > 65535) {
+                throw new InvalidDefinitionException(path, "port " + port.containerPort() + " is not between 1 and 65535");
+            }
+            if (!containerPorts.add(port.containerPort())) {
+                throw new InvalidDefinitionException(path, "port " + port.containerPort() + " exposed twice");
+            }
+            if (port.hostPort() < 0 || port.hostPort() > 65535) {
+                throw new InvalidDefinitionException(path, "host port " + port.hostPort() + " is not between 1 and 65535");
+            }
+            if (port.hostPort() != 0 && !hostPorts.add(port.hostPort())) {
+                throw new InvalidDefinitionException(path, "host port " + port.hostPort() + " published twice");
+            }
+        }
+        for (String variable : env.keySet()) {
+            if (variable == null || !ENV_NAME.matcher(variable).matches()) {
+                throw new InvalidDefinitionException(path, "environment variable name \"" + variable + "\" is empty or holds '='");
+            }
+        }
+        Set<String> targets = new HashSet<>();
+        for (ContainerDefinition.FileCopy file : files) {
+            if (!file.containerPath().startsWith("/") || file.containerPath().equals("/")) {
+                throw new InvalidDefinitionException(path, "copy target \"" + file.containerPath()
+                        + "\" (from " + file.origin() + ") must be an absolute path below /");
+            }
+            if (!targets.add(file.containerPath())) {
+                throw new InvalidDefinitionException(path, "two files copied to " + file.containerPath());
+            }
+        }
+        Set<NetworkHandle> joined = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (ContainerDefinition.NetworkAttachment attachment : networks) {
+            if (!joined.add(attachment.network())) {
+                throw new InvalidDefinitionException(path, "joins network \"" + attachment.network().name() + "\" twice");
+            }
+            for (String alias : attachment.aliases()) {
+                if (alias == null || !NAME.matcher(alias).matches()) {
+                    throw new InvalidDefinitionException(path, "network alias \"" + alias + "\" must be 1 to 63 of letters, digits, '_', '.', '-'");
+                }
+            }
+        }
+        if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
+            throw new InvalidDefinitionException(path, "startup timeout " + startupTimeout + " must be positive");
+        }
+        if (stopTimeout != null && stopTimeout.isNegative()) {
+            throw new InvalidDefinitionException(path, "stop timeout " + stopTimeout + " cannot be negative");
+        }
+        if (memoryBytes < 0 || cpus < 0) {
+            throw new InvalidDefinitionException(path, "memory and CPU limits cannot be negative");
+        }
+        if (command != null && command.isEmpty() && entrypoint == null) {
+            throw new InvalidDefinitionException(path, "an empty command; leave command() out to keep the image's");
+        }
+        WaitStrategy wait = waitStrategy != null ? waitStrategy : defaultWait();
+        return new ContainerDefinition(name, image, entrypoint, command, env, ports, workingDir, user, labels, networks,
+                mounts, files, wait, startupTimeout, stopTimeout, dependsOn, pullPolicy, memoryBytes, cpus, logListeners,
+                specCustomizers);
+    }
+
+    private WaitStrategy defaultWait() {
+        if (ports.isEmpty()) {
+            return Wait.running();
+        }
+        int[] all = ports.stream().mapToInt(ContainerDefinition.Port::containerPort).toArray();
+        return Wait.port(all);
+    }
+
+    private ContainerConfig mount(java.util.function.Supplier<Mount> mount) {
+        try {
+            mounts.add(mount.get());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return this;
+    }
+
+    private static byte[] readResource(String resource) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = ContainerConfig.class.getClassLoader();
+        }
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            return in == null ? null : in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading classpath resource " + resource + " failed", e);
+        }
+    }
+
+    /** The DSL name an image gets by default: its repository's last component ({@code postgres} for {@code postgres:15}). */
+    static String defaultName(String image) {
+        if (image == null) {
+            return "container";
+        }
+        String rest = image;
+        int at = rest.indexOf('@');
+        if (at >= 0) {
+            rest = rest.substring(0, at);
+        }
+        int slash = rest.lastIndexOf('/');
+        int colon = rest.lastIndexOf(':');
+        if (colon > slash) {
+            rest = rest.substring(0, colon);
+        }
+        String last = rest.substring(slash + 1).replaceAll("[^a-zA-Z0-9_.-]", "-");
+        return last.isEmpty() || !Character.isLetterOrDigit(last.charAt(0)) ? "container" : last;
+    }
+}

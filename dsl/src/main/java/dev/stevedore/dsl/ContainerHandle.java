@@ -1,0 +1,563 @@
+package dev.stevedore.dsl;
+
+import dev.stevedore.dsl.internal.ImageNames;
+import dev.stevedore.dsl.internal.Session;
+import dev.stevedore.dsl.internal.Tars;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerStartException;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.PortBinding;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A container of the DSL: made from a frozen {@link ContainerDefinition}, started with {@link #start()}, then
+ * the way to reach it (host, mapped ports, endpoints), read its logs, run commands in it, copy files in and
+ * out, and stop it. Stopping removes the container; starting again makes a fresh one.
+ *
+ * <p>Thread-safe. The accessors of a running container throw {@link IllegalStateException} (naming the
+ * container) when it is not started. Subclasses (ready-made services such as {@link PostgresContainer}) add
+ * accessors of their own; the lifecycle stays here.
+ */
+public class ContainerHandle implements Startable {
+    private static final Duration PORT_MAPPING_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ContainerDefinition definition;
+    private volatile Running running;
+    private volatile boolean ready;
+    private volatile List<String> keptLogLines = List.of();
+
+    /** A handle for {@code definition}, not started. */
+    protected ContainerHandle(ContainerDefinition definition) {
+        this.definition = Objects.requireNonNull(definition, "definition");
+    }
+
+    /** A handle for {@code definition}, not started. */
+    public static ContainerHandle of(ContainerDefinition definition) {
+        return new ContainerHandle(definition);
+    }
+
+    public final ContainerDefinition definition() {
+        return definition;
+    }
+
+    /** Its DSL name. */
+    public final String name() {
+        return definition.name();
+    }
+
+    @Override
+    public List<ContainerHandle> dependencies() {
+        return definition.dependsOn();
+    }
+
+    @Override
+    public ContainerHandle start() {
+        return start(Engines.shared());
+    }
+
+    /**
+     * Starts the container on {@code engine} (its dependencies first, if they do not run) and returns once its
+     * wait strategy says it is ready. Does nothing when it runs already.
+     *
+     * @throws ContainerNotReadyException when it started but did not become ready; it is removed by then
+     * @throws ContainerEngineException   when the engine could not create it (image, name, network)
+     */
+    @Override
+    public ContainerHandle start(ContainerEngine engine) {
+        Objects.requireNonNull(engine, "engine");
+        synchronized (this) {
+            Running current = running;
+            if (current != null) {
+                if (current.engine != engine) {
+                    throw new IllegalStateException(this + " already runs on another engine");
+                }
+                return this;
+            }
+            for (ContainerHandle dependency : definition.dependsOn()) {
+                dependency.start(engine);
+            }
+            launch(engine);
+            return this;
+        }
+    }
+
+    private void launch(ContainerEngine engine) {
+        String image = ImageNames.resolve(definition.image(), Engines::lookup);
+        String engineName = engineName(definition.name());
+        List<NetworkHandle> joined = new ArrayList<>();
+        List<String> networkNames = new ArrayList<>();
+        String id = null;
+        List<AutoCloseable> followers = new ArrayList<>();
+        try {
+            for (ContainerDefinition.NetworkAttachment attachment : definition.networks()) {
+                networkNames.add(attachment.network().acquire(engine));
+                joined.add(attachment.network());
+            }
+            id = engine.createContainer(toSpec(image, engineName, networkNames)).id();
+            copyFiles(engine, id);
+            for (int i = 1; i < definition.networks().size(); i++) {
+                engine.connectNetwork(networkNames.get(i), id, aliases(definition.networks().get(i)));
+            }
+            engine.startContainer(id);
+            ContainerInfo info = inspectWithPorts(engine, id);
+            Running started = new Running(engine, id, engineName, image, info, joined, followers);
+            running = started;
+            ready = false;
+            Session.live(this);
+            for (Consumer<LogLine> listener : definition.logListeners()) {
+                followers.add(LogFollower.start(engine, id, definition.name(), listener));
+            }
+            WaitStrategy wait = definition.waitStrategy();
+            wait.waitUntilReady(this, wait.timeout().orElse(definition.startupTimeout()));
+            ready = true;
+        } catch (RuntimeException | Error e) {
+            List<String> lines = id == null ? List.of() : tail(engine, id, ContainerNotReadyException.LOG_LINES);
+            cleanUp(engine, id, joined, followers, e);
+            running = null;
+            ready = false;
+            Session.gone(this);
+            keptLogLines = lines;
+            if (id == null || e instanceof ContainerNotReadyException || e instanceof Error) {
+                throw e;
+            }
+            if (e instanceof ContainerStartException && lines.isEmpty()) {
+                lines = ((ContainerStartException) e).lastLogLines();
+            }
+            throw new ContainerNotReadyException(definition.name(), image, "failed to start: " + e.getMessage(), "",
+                    lines, null, e);
+        }
+    }
+
+    private void cleanUp(ContainerEngine engine, String id, List<NetworkHandle> joined, List<AutoCloseable> followers,
+                         Throwable failure) {
+        followers.forEach(f -> closeQuietly(f, failure));
+        if (id != null) {
+            try {
+                engine.removeContainer(id, true);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+        for (NetworkHandle network : joined) {
+            try {
+                network.release();
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /** Stops and removes the container (killing it unless a stop timeout was set); keeps its last log lines. */
+    @Override
+    public void stop() {
+        synchronized (this) {
+            Running current = running;
+            if (current == null) {
+                return;
+            }
+            RuntimeException failure = null;
+            current.followers.forEach(f -> closeQuietly(f, null));
+            keptLogLines = tail(current.engine, current.id, ContainerNotReadyException.LOG_LINES);
+            try {
+                if (definition.stopTimeout() != null) {
+                    current.engine.stopContainer(current.id, definition.stopTimeout());
+                }
+                current.engine.removeContainer(current.id, true);
+            } catch (ContainerNotFoundException gone) {
+                // removed already (auto-remove, or by hand): what stop wanted
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            for (NetworkHandle network : current.networks) {
+                try {
+                    network.release();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            running = null;
+            ready = false;
+            Session.gone(this);
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running != null;
+    }
+
+    /** Whether it runs and its wait strategy found it ready. */
+    public boolean isReady() {
+        return running != null && ready;
+    }
+
+    /** The engine it runs on. */
+    public ContainerEngine engine() {
+        return require().engine;
+    }
+
+    /** Its engine id. */
+    public String id() {
+        return require().id;
+    }
+
+    /** Its engine name: its DSL name plus a random suffix. */
+    public String engineName() {
+        return require().engineName;
+    }
+
+    /** The image the engine was asked for (after any mirror rewrite). */
+    public String image() {
+        Running current = running;
+        return current != null ? current.image : ImageNames.resolve(definition.image(), Engines::lookup);
+    }
+
+    /** What the engine says about it now. */
+    public ContainerInfo info() {
+        Running current = require();
+        return current.engine.inspectContainer(current.id);
+    }
+
+    /** The host to connect to for its published ports. */
+    public String host() {
+        Running current = require();
+        return current.info.ports().stream().map(PortBinding::hostIp).findFirst().map(ContainerHandle::reachable)
+                .orElse("127.0.0.1");
+    }
+
+    /**
+     * The host port its TCP {@code containerPort} is published on.
+     *
+     * @throws IllegalArgumentException when that port is not published (saying which are)
+     */
+    public int port(int containerPort) {
+        Running current = require();
+        return current.info.ports().stream()
+                .filter(p -> p.containerPort() == containerPort && p.protocol().equals("tcp") && p.hostPort() != 0)
+                .mapToInt(PortBinding::hostPort)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(this + " does not publish port " + containerPort
+                        + "; it publishes " + published(current.info) + " (add expose(" + containerPort + "))"));
+    }
+
+    /** {@code host:port} for its TCP {@code containerPort}, e.g. {@code 127.0.0.1:49153}. */
+    public String endpoint(int containerPort) {
+        String host = host();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port(containerPort);
+    }
+
+    /** {@code http://host:port} for its TCP {@code containerPort}. */
+    public URI httpUri(int containerPort) {
+        return URI.create("http://" + endpoint(containerPort));
+    }
+
+    /** Everything it logged so far, both streams. */
+    public List<LogLine> logs() {
+        Running current = require();
+        try (ContainerLogs logs = current.engine.logs(current.id, LogOptions.all());
+             Stream<LogLine> lines = logs.lines()) {
+            return lines.collect(Collectors.toList());
+        }
+    }
+
+    /** Everything it logged so far as text, one line per line. */
+    public String logText() {
+        return logs().stream().map(LogLine::text).collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * Its last {@code count} log lines; after it stopped (or failed to start), the last lines it had logged then.
+     */
+    public List<String> lastLogLines(int count) {
+        Running current = running;
+        if (current == null) {
+            List<String> kept = keptLogLines;
+            return kept.subList(Math.max(0, kept.size() - count), kept.size());
+        }
+        return tail(current.engine, current.id, count);
+    }
+
+    /**
+     * Follows its logs (from its start on) on a thread of its own until the container stops or the returned
+     * handle is closed.
+     */
+    public AutoCloseable followLogs(Consumer<LogLine> listener) {
+        Running current = require();
+        AutoCloseable follower = LogFollower.start(current.engine, current.id, definition.name(), listener);
+        synchronized (this) {
+            if (running == current) {
+                current.followers.add(follower);
+            }
+        }
+        return follower;
+    }
+
+    /** Runs a command in it and waits for it to end. */
+    public ExecResult exec(String... command) {
+        return exec(ExecSpec.of(command));
+    }
+
+    /** Runs a command in it as {@code spec} says and waits for it to end. */
+    public ExecResult exec(ExecSpec spec) {
+        Running current = require();
+        return current.engine.exec(current.id, spec);
+    }
+
+    /** Copies a host file to {@code containerPath} (its full path), or a directory's content below {@code containerPath}. */
+    public void copyTo(Path hostPath, String containerPath) {
+        Running current = require();
+        copyInto(current.engine, current.id, new ContainerDefinition.FileCopy(containerPath, hostPath.toAbsolutePath(), null, 0,
+                hostPath.toString()));
+    }
+
+    /** Writes {@code content} to the file {@code containerPath} with mode 0644. */
+    public void writeFile(String containerPath, byte[] content) {
+        Running current = require();
+        copyInto(current.engine, current.id, new ContainerDefinition.FileCopy(containerPath, null, content, 0644, containerPath));
+    }
+
+    /** Writes {@code content} (UTF-8) to the file {@code containerPath} with mode 0644. */
+    public void writeFile(String containerPath, String content) {
+        writeFile(containerPath, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The content of the file {@code containerPath}.
+     *
+     * @throws ContainerEngineException when it is not a regular file
+     */
+    public byte[] readFile(String containerPath) {
+        Running current = require();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (InputStream tar = current.engine.copyFromContainer(current.id, containerPath)) {
+            if (!Tars.extractFirstFile(tar, out)) {
+                throw new ContainerEngineException("reading " + containerPath + " from " + this + " failed: it is not a regular file");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + containerPath + " from " + this + " failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Copies {@code containerPath} (file or directory) out of the container into the host directory {@code hostDirectory}. */
+    public void copyFrom(String containerPath, Path hostDirectory) {
+        Running current = require();
+        try (InputStream tar = current.engine.copyFromContainer(current.id, containerPath)) {
+            Tars.extractTo(tar, hostDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying " + containerPath + " from " + this + " to " + hostDirectory + " failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        Running current = running;
+        return "container \"" + definition.name() + "\" (" + definition.image()
+                + (current != null ? ", " + current.id.substring(0, Math.min(12, current.id.length())) : "") + ")";
+    }
+
+    /** The running state, or an {@link IllegalStateException} that names the container. */
+    private Running require() {
+        Running current = running;
+        if (current == null) {
+            throw new IllegalStateException(this + " is not started: start() it, or let the JUnit extension start it "
+                    + "(@Container field) before using it");
+        }
+        return current;
+    }
+
+    private ContainerSpec toSpec(String image, String engineName, List<String> networkNames) {
+        ContainerSpec.Builder spec = ContainerSpec.builder(image).name(engineName);
+        if (definition.entrypoint() != null) {
+            spec.entrypoint(definition.entrypoint());
+        }
+        if (definition.command() != null) {
+            spec.cmd(definition.command());
+        }
+        definition.env().forEach(spec::env);
+        for (ContainerDefinition.Port port : definition.ports()) {
+            spec.port(new PortBinding(port.containerPort(), "tcp", "127.0.0.1", port.hostPort()));
+            spec.expose(port.containerPort() + "/tcp");
+        }
+        spec.workingDir(definition.workingDir()).user(definition.user());
+        spec.labels(definition.labels());
+        spec.label(Session.SESSION_LABEL, Session.id()).label(Session.NAME_LABEL, definition.name());
+        if (!networkNames.isEmpty()) {
+            spec.networkMode(networkNames.get(0));
+            aliases(definition.networks().get(0)).forEach(spec::networkAlias);
+        }
+        definition.mounts().forEach(spec::mount);
+        spec.memoryBytes(definition.memoryBytes()).cpus(definition.cpus());
+        spec.pullPolicy(definition.pullPolicy());
+        if (definition.stopTimeout() != null) {
+            spec.stopTimeout(definition.stopTimeout());
+        }
+        for (Configurer<ContainerSpec.Builder> customizer : definition.specCustomizers()) {
+            customizer.configure(spec);
+        }
+        return spec.build();
+    }
+
+    private List<String> aliases(ContainerDefinition.NetworkAttachment attachment) {
+        List<String> aliases = new ArrayList<>();
+        aliases.add(definition.name());
+        attachment.aliases().stream().filter(a -> !aliases.contains(a)).forEach(aliases::add);
+        return aliases;
+    }
+
+    private void copyFiles(ContainerEngine engine, String id) {
+        for (ContainerDefinition.FileCopy file : definition.files()) {
+            copyInto(engine, id, file);
+        }
+    }
+
+    private void copyInto(ContainerEngine engine, String id, ContainerDefinition.FileCopy file) {
+        String target = file.containerPath();
+        boolean directory = file.hostPath() != null && java.nio.file.Files.isDirectory(file.hostPath());
+        String parent;
+        String entry;
+        if (directory) {
+            parent = target;
+            entry = "";
+        } else {
+            int slash = target.lastIndexOf('/');
+            parent = slash <= 0 ? "/" : target.substring(0, slash);
+            entry = target.substring(slash + 1);
+        }
+        byte[] tar = file.hostPath() != null ? Tars.ofHostPath(file.hostPath(), entry) : Tars.ofFile(entry, file.content(), file.mode());
+        try {
+            engine.copyToContainer(id, parent, Tars.stream(tar));
+        } catch (RuntimeException e) {
+            throw new ContainerEngineException("copying " + file.origin() + " to " + target + " in " + this + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private ContainerInfo inspectWithPorts(ContainerEngine engine, String id) {
+        ContainerInfo info = engine.inspectContainer(id);
+        if (definition.ports().isEmpty() || portsMapped(info)) {
+            return info;
+        }
+        // Some engines fill in the host ports a moment after start; wait for them, boundedly.
+        Instant deadline = Instant.now().plus(PORT_MAPPING_TIMEOUT);
+        long pause = 5;
+        while (Instant.now().isBefore(deadline)) {
+            Waiting.pause(pause);
+            pause = Math.min(pause * 2, 100);
+            info = engine.inspectContainer(id);
+            if (portsMapped(info)) {
+                return info;
+            }
+        }
+        throw new ContainerEngineException(this + ": the engine reported no host port for " + definition.ports()
+                + " within " + PORT_MAPPING_TIMEOUT.toSeconds() + " s of its start; it reports " + published(info));
+    }
+
+    private boolean portsMapped(ContainerInfo info) {
+        for (ContainerDefinition.Port port : definition.ports()) {
+            boolean found = info.ports().stream().anyMatch(p -> p.containerPort() == port.containerPort() && p.hostPort() != 0);
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String published(ContainerInfo info) {
+        List<String> ports = info.ports().stream().filter(p -> p.hostPort() != 0)
+                .map(p -> p.containerPort() + "/" + p.protocol() + " → " + p.hostPort())
+                .collect(Collectors.toList());
+        return ports.isEmpty() ? "none" : String.join(", ", ports);
+    }
+
+    private static List<String> tail(ContainerEngine engine, String id, int count) {
+        try (ContainerLogs logs = engine.logs(id, LogOptions.all().withTail(count));
+             Stream<LogLine> lines = logs.lines()) {
+            List<String> all = lines.map(LogLine::text).collect(Collectors.toList());
+            return List.copyOf(all.subList(Math.max(0, all.size() - count), all.size()));
+        } catch (RuntimeException e) {
+            return List.of("(its logs could not be read: " + e.getMessage() + ")");
+        }
+    }
+
+    private static String reachable(String hostIp) {
+        if (hostIp == null || hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::")) {
+            String dockerHost = Engines.lookup("DOCKER_HOST");
+            if (dockerHost != null && dockerHost.startsWith("tcp://")) {
+                String host = URI.create(dockerHost).getHost();
+                if (host != null) {
+                    return host;
+                }
+            }
+            return "127.0.0.1";
+        }
+        return hostIp;
+    }
+
+    private static String engineName(String name) {
+        String base = name.length() > 54 ? name.substring(0, 54) : name;
+        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable, Throwable failure) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        }
+    }
+
+    /** What a started container holds; replaced as a whole, so readers never see half of it. */
+    private static final class Running {
+        final ContainerEngine engine;
+        final String id;
+        final String engineName;
+        final String image;
+        final ContainerInfo info;
+        final List<NetworkHandle> networks;
+        final List<AutoCloseable> followers;
+
+        Running(ContainerEngine engine, String id, String engineName, String image, ContainerInfo info,
+                List<NetworkHandle> networks, List<AutoCloseable> followers) {
+            this.engine = engine;
+            this.id = id;
+            this.engineName = engineName;
+            this.image = image;
+            this.info = info;
+            this.networks = List.copyOf(networks);
+            this.followers = followers;
+        }
+    }
+}

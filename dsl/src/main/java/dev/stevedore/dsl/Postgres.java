@@ -1,0 +1,33 @@
+package dev.stevedore.dsl;
+
+/**
+ * PostgreSQL, ready-made: a container of the official image's contract ({@code POSTGRES_USER},
+ * {@code POSTGRES_PASSWORD}, {@code POSTGRES_DB}, {@code /docker-entrypoint-initdb.d}) that is ready only when a
+ * login from the host answers a query, so the first JDBC call never races the server.
+ *
+ * <pre>{@code
+ * @Container
+ * static PostgresContainer db = Postgres.container("postgres:15", pg -> pg.database("shop").initScript("schema.sql"));
+ * ...
+ * DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+ * }</pre>
+ */
+public final class Postgres {
+    /** The server's port inside the container. */
+    public static final int PORT = 5432;
+
+    private Postgres() {
+    }
+
+    /** A PostgreSQL container of {@code image} with user, password and database {@code test}. */
+    public static PostgresContainer container(String image) {
+        return container(image, Configurer.none());
+    }
+
+    /** A PostgreSQL container of {@code image}, configured by {@code configurer}. */
+    public static PostgresContainer container(String image, Configurer<PostgresConfig> configurer) {
+        PostgresConfig config = new PostgresConfig(image, "postgres");
+        configurer.configure(config);
+        return config.build("");
+    }
+}

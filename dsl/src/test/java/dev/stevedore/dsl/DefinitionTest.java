@@ -1,0 +1,200 @@
+package dev.stevedore.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DefinitionTest {
+
+    @Test
+    void portExposedTwiceIsNamedWithTheContainer() {
+        assertThatThrownBy(() -> Stevedore.container("postgres:15", c -> c.name("db").expose(5432).expose(5432)))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessage("container \"db\": port 5432 exposed twice")
+                .extracting(e -> ((InvalidDefinitionException) e).path()).isEqualTo("container \"db\"");
+    }
+
+    @Test
+    void portOutOfRangeIsRefused() {
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.expose(70000)))
+                .hasMessage("container \"redis\": port 70000 is not between 1 and 65535");
+    }
+
+    @Test
+    void sameFixedHostPortTwiceIsRefused() {
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.publish(6379, 16379).publish(6380, 16379)))
+                .hasMessage("container \"redis\": host port 16379 published twice");
+    }
+
+    @Test
+    void invalidImageNamesSayWhatIsWrong() {
+        assertThatThrownBy(() -> Stevedore.container("Postgres:15"))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageStartingWith("container \"Postgres\": ")
+                .hasMessageContaining("lowercase");
+    }
+
+    @Test
+    void environmentVariableNamesMayNotHoldEquals() {
+        assertThatThrownBy(() -> Stevedore.container("busybox", c -> c.env("A=B", "x")))
+                .hasMessage("container \"busybox\": environment variable name \"A=B\" is empty or holds '='");
+    }
+
+    @Test
+    void copyTargetsMustBeAbsolute() {
+        assertThatThrownBy(() -> Stevedore.container("busybox", c -> c.file("etc/motd", "hello")))
+                .hasMessage("container \"busybox\": copy target \"etc/motd\" (from content of etc/motd) must be an absolute path below /");
+    }
+
+    @Test
+    void missingClasspathResourceIsReportedWhenDefined() {
+        assertThatThrownBy(() -> Stevedore.container("busybox", c -> c.copyResource("classpath:/no/such.sql", "/x.sql")))
+                .hasMessage("container \"busybox\": classpath resource no/such.sql was not found");
+    }
+
+    @Test
+    void missingHostFileIsReportedWhenDefined() {
+        Path missing = Path.of("/no/such/file.sql");
+        assertThatThrownBy(() -> Stevedore.container("busybox", c -> c.copy(missing, "/x.sql")))
+                .hasMessage("container \"busybox\": copy source /no/such/file.sql does not exist");
+    }
+
+    @Test
+    void classpathResourcesAreReadWhenDefined() {
+        ContainerHandle handle = Stevedore.container("busybox", c -> c.copyResource("fixtures/hello.txt", "/srv/hello.txt"));
+        ContainerDefinition.FileCopy file = handle.definition().files().get(0);
+        assertThat(new String(file.content(), StandardCharsets.UTF_8)).isEqualTo("hello from the classpath\n");
+        assertThat(file.mode()).isEqualTo(0644);
+        assertThat(file.origin()).isEqualTo("classpath:fixtures/hello.txt");
+    }
+
+    @Test
+    void badNamesAreRefused() {
+        assertThatThrownBy(() -> Stevedore.container("busybox", c -> c.name("-db")))
+                .hasMessage("container \"-db\": a name must be 1 to 63 of letters, digits, '_', '.', '-' and start with a letter or digit");
+    }
+
+    @Test
+    void startupTimeoutMustBePositive() {
+        assertThatThrownBy(() -> Stevedore.container("busybox", c -> c.startupTimeout(Duration.ZERO)))
+                .hasMessage("container \"busybox\": startup timeout PT0S must be positive");
+    }
+
+    @Test
+    void theNameDefaultsToTheImagesLastPathComponent() {
+        assertThat(Stevedore.container("postgres:15").name()).isEqualTo("postgres");
+        assertThat(Stevedore.container("127.0.0.1:5000/team/api:1.4").name()).isEqualTo("api");
+        assertThat(Stevedore.container("busybox@sha256:" + "a".repeat(64)).name()).isEqualTo("busybox");
+    }
+
+    @Test
+    void withoutPortsAContainerIsReadyWhenItRunsAndWithPortsWhenTheyListen() {
+        assertThat(Stevedore.container("busybox").definition().waitStrategy().description()).isEqualTo("the container to run");
+        assertThat(Stevedore.container("redis:7", c -> c.expose(6379, 6380)).definition().waitStrategy().description())
+                .isEqualTo("ports 6379, 6380 to listen");
+    }
+
+    @Test
+    void definitionsAreFrozen() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.env("B", "2").env("A", "1").expose(6379))
+                .definition();
+        assertThat(definition.env()).containsExactly(java.util.Map.entry("B", "2"), java.util.Map.entry("A", "1"));
+        assertThatThrownBy(() -> definition.env().put("C", "3")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> definition.ports().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void joiningANetworkTwiceIsRefused() {
+        NetworkHandle net = Stevedore.network("backend");
+        assertThatThrownBy(() -> Stevedore.container("busybox", c -> c.network(net).network(net, "x")))
+                .hasMessage("container \"busybox\": joins network \"backend\" twice");
+    }
+
+    @Test
+    void networkNamesFollowTheEnginesRules() {
+        assertThatThrownBy(() -> Stevedore.network("back end"))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageStartingWith("network \"back end\": network name \"back end\" must be");
+    }
+
+    @Test
+    void environmentNamesMustBeUnique() {
+        assertThatThrownBy(() -> Stevedore.environment(e -> {
+            e.container("db", "postgres:15");
+            e.container("db", "redis:7");
+        })).hasMessage("environment: container \"db\": declared twice");
+    }
+
+    @Test
+    void environmentPathsPrefixContainerProblems() {
+        assertThatThrownBy(() -> Stevedore.environment(e -> e.container("api", "api:1", c -> c.expose(8080, 8080))))
+                .hasMessage("environment: container \"api\": port 8080 exposed twice");
+    }
+
+    @Test
+    void environmentDependenciesMustBelongToIt() {
+        ContainerHandle outside = Stevedore.container("redis:7", c -> c.name("cache"));
+        assertThatThrownBy(() -> Stevedore.environment(e -> e.container("api", "api:1", c -> c.dependsOn(outside))))
+                .hasMessage("environment: container \"api\": depends on container \"cache\" (redis:7), which is not part of "
+                        + "this environment; declare it here or add(...) it");
+    }
+
+    @Test
+    void environmentPostgresNeedsAVersionOrImage() {
+        assertThatThrownBy(() -> Stevedore.environment(e -> e.postgres("db", pg -> pg.database("shop"))))
+                .hasMessage("environment: container \"db\": no image: say which with pg.version(\"16\") or pg.image(\"postgres:16\")");
+    }
+
+    @Test
+    void postgresCredentialsCannotBeEmpty() {
+        assertThatThrownBy(() -> Postgres.container("postgres:15", pg -> pg.password("")))
+                .hasMessage("container \"postgres\": password cannot be empty");
+    }
+
+    @Test
+    void postgresDefinitionFollowsTheImagesContract() {
+        PostgresContainer db = Postgres.container("postgres:15", pg -> pg.database("shop").username("app").password("s3cret")
+                .initScript("fixtures/schema.sql").initScript("fixtures/hello.txt").setting("max_connections", "50"));
+        ContainerDefinition definition = db.definition();
+        assertThat(definition.env()).containsEntry("POSTGRES_DB", "shop").containsEntry("POSTGRES_USER", "app")
+                .containsEntry("POSTGRES_PASSWORD", "s3cret");
+        assertThat(definition.command()).containsExactly("postgres", "-c", "fsync=off", "-c", "max_connections=50");
+        assertThat(definition.ports()).containsExactly(new ContainerDefinition.Port(5432, 0));
+        assertThat(definition.files()).extracting(ContainerDefinition.FileCopy::containerPath)
+                .containsExactly("/docker-entrypoint-initdb.d/001-schema.sql", "/docker-entrypoint-initdb.d/002-hello.txt");
+        assertThat(definition.waitStrategy().description()).contains("twice").contains("SELECT 1").contains("\"app\"");
+        assertThat(db.username()).isEqualTo("app");
+        assertThat(db.databaseName()).isEqualTo("shop");
+    }
+
+    @Test
+    void postgresVersionPicksTheOfficialImage() {
+        PostgresContainer[] db = new PostgresContainer[1];
+        Environment env = Stevedore.environment(e -> db[0] = e.postgres("db", pg -> pg.version("16")));
+        assertThat(db[0].definition().image()).isEqualTo("postgres:16");
+        assertThat(env.postgres("db")).isSameAs(db[0]);
+    }
+
+    @Test
+    void handlesSayTheyAreNotStartedNamingTheContainer() {
+        ContainerHandle handle = Stevedore.container("redis:7", c -> c.name("cache").expose(6379));
+        assertThatThrownBy(() -> handle.port(6379))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("container \"cache\" (redis:7) is not started");
+        assertThat(handle.isRunning()).isFalse();
+        assertThat(handle.lastLogLines(10)).isEmpty();
+    }
+
+    @Test
+    void waitStrategiesCheckTheirArgumentsWhenMade() {
+        assertThatThrownBy(() -> Wait.logMessage("(")).hasMessageStartingWith("wait for log message /(/: not a regular expression");
+        assertThatThrownBy(() -> Wait.logMessage("x").times(0)).hasMessage("wait for log message /x/: times must be at least 1, not 0");
+        assertThatThrownBy(() -> Wait.http("health")).hasMessage("wait for HTTP health: the path must start with /");
+        assertThatThrownBy(() -> Wait.command()).hasMessage("wait for a command: name the command to run");
+        assertThatThrownBy(() -> Wait.port()).hasMessage("wait for ports: name at least one port");
+    }
+}

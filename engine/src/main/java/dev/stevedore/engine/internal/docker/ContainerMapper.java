@@ -1,0 +1,201 @@
+package dev.stevedore.engine.internal.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.PortBinding;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps the daemon's container inspect JSON ({@code GET /containers/{id}/json}) onto {@link ContainerInfo}.
+ *
+ * <p>What Docker cannot say exactly: the signal that ended a container (the daemon reports only
+ * {@code ExitCode}, 128 + signal after a kill, so an exit code above 128 is read as a signal — a process that
+ * calls {@code exit(130)} by itself looks the same); and the spec a container was created from, which is
+ * rebuilt from the merged configuration (the image's values included) unless the caller knows the original.
+ */
+final class ContainerMapper {
+    /** Go's zero time, which Docker writes for "never". */
+    private static final String NEVER_PREFIX = "0001-01-01";
+
+    private ContainerMapper() {
+    }
+
+    /**
+     * The container an inspect answer describes.
+     *
+     * @param original the spec it was created from when this engine created it, else {@code null}
+     */
+    static ContainerInfo info(JsonNode inspect, ContainerSpec original) {
+        JsonNode config = inspect.path("Config");
+        String name = inspect.path("Name").asText("");
+        if (name.startsWith("/")) {
+            name = name.substring(1);
+        }
+        List<String> command = new ArrayList<>();
+        if (inspect.hasNonNull("Path") && !inspect.path("Path").asText().isEmpty()) {
+            command.add(inspect.path("Path").asText());
+        }
+        command.addAll(strings(inspect.path("Args")));
+        Map<String, String> labels = stringMap(config.path("Labels"));
+        ContainerSpec spec = original != null ? original : spec(inspect, name);
+        return new ContainerInfo(
+                inspect.path("Id").asText(),
+                name,
+                original != null ? original.image() : config.path("Image").asText(""),
+                inspect.path("Image").asText(""),
+                instant(inspect.path("Created").asText("")),
+                state(inspect.path("State")),
+                command,
+                strings(config.path("Env")),
+                labels,
+                ports(inspect),
+                networks(inspect.path("NetworkSettings").path("Networks")),
+                spec);
+    }
+
+    static ContainerState state(JsonNode state) {
+        ContainerState.Status status = status(state);
+        int exitCode = state.path("ExitCode").asInt(0);
+        boolean ended = status == ContainerState.Status.EXITED || status == ContainerState.Status.DEAD;
+        int signal = ended && exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : 0;
+        return new ContainerState(
+                status,
+                status == ContainerState.Status.RUNNING ? state.path("Pid").asLong(0) : 0,
+                // a container that failed to start keeps Docker's 127/126, but never ran: its exit code is 0 until it exits
+                status == ContainerState.Status.CREATED ? 0 : exitCode,
+                signal,
+                state.path("OOMKilled").asBoolean(false),
+                state.path("Error").asText(""),
+                instant(state.path("StartedAt").asText("")),
+                instant(state.path("FinishedAt").asText("")));
+    }
+
+    private static ContainerState.Status status(JsonNode state) {
+        String status = state.path("Status").asText("").toLowerCase(Locale.ROOT);
+        return switch (status) {
+            case "created" -> ContainerState.Status.CREATED;
+            // paused and restarting processes exist; for a caller the container is running
+            case "running", "paused", "restarting" -> ContainerState.Status.RUNNING;
+            case "removing" -> ContainerState.Status.REMOVING;
+            case "dead" -> ContainerState.Status.DEAD;
+            case "exited" -> ContainerState.Status.EXITED;
+            default -> state.path("Running").asBoolean(false) ? ContainerState.Status.RUNNING : ContainerState.Status.EXITED;
+        };
+    }
+
+    /**
+     * Published ports: the bound ones from {@code NetworkSettings.Ports} while running, else the requested
+     * bindings from {@code HostConfig.PortBindings} (host port 0 where a free one will be chosen).
+     */
+    static List<PortBinding> ports(JsonNode inspect) {
+        List<PortBinding> bound = bindings(inspect.path("NetworkSettings").path("Ports"));
+        return bound.isEmpty() ? bindings(inspect.path("HostConfig").path("PortBindings")) : bound;
+    }
+
+    private static List<PortBinding> bindings(JsonNode ports) {
+        List<PortBinding> result = new ArrayList<>();
+        ports.properties().forEach(entry -> {
+            String key = entry.getKey();
+            int slash = key.indexOf('/');
+            int containerPort;
+            try {
+                containerPort = Integer.parseInt(slash < 0 ? key : key.substring(0, slash));
+            } catch (NumberFormatException e) {
+                return;
+            }
+            String protocol = slash < 0 ? "tcp" : key.substring(slash + 1);
+            for (JsonNode binding : entry.getValue()) {
+                String hostPort = binding.path("HostPort").asText("");
+                int port;
+                try {
+                    port = hostPort.isEmpty() ? 0 : Integer.parseInt(hostPort);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                String hostIp = binding.path("HostIp").asText("");
+                result.add(new PortBinding(containerPort, protocol, hostIp.isEmpty() ? "0.0.0.0" : hostIp, port));
+            }
+        });
+        return result;
+    }
+
+    private static Map<String, String> networks(JsonNode networks) {
+        Map<String, String> result = new LinkedHashMap<>();
+        networks.properties().forEach(e -> result.put(e.getKey(), e.getValue().path("IPAddress").asText("")));
+        return result;
+    }
+
+    /** A spec that would create this container again, read from its merged configuration. */
+    private static ContainerSpec spec(JsonNode inspect, String name) {
+        JsonNode config = inspect.path("Config");
+        JsonNode host = inspect.path("HostConfig");
+        ContainerSpec.Builder b = ContainerSpec.builder(config.path("Image").asText(""))
+                .name(name.isEmpty() ? null : name)
+                .entrypoint(config.hasNonNull("Entrypoint") ? strings(config.path("Entrypoint")) : null)
+                .cmd(config.hasNonNull("Cmd") ? strings(config.path("Cmd")) : null)
+                .workingDir(blankToNull(config.path("WorkingDir").asText("")))
+                .user(blankToNull(config.path("User").asText("")))
+                .hostname(blankToNull(config.path("Hostname").asText("")))
+                .labels(stringMap(config.path("Labels")))
+                .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
+                .shmSizeBytes(host.path("ShmSize").asLong(0))
+                .memoryBytes(host.path("Memory").asLong(0))
+                .cpus(host.path("NanoCpus").asLong(0) / 1e9)
+                .pidsLimit(Math.max(0, host.path("PidsLimit").asLong(0)))
+                .networkMode(blankToNull(host.path("NetworkMode").asText("")))
+                .stopSignal(blankToNull(config.path("StopSignal").asText("")))
+                .stopTimeout(config.hasNonNull("StopTimeout") ? Duration.ofSeconds(config.path("StopTimeout").asLong()) : null)
+                .autoRemove(host.path("AutoRemove").asBoolean(false));
+        strings(config.path("Env")).forEach(b::env);
+        config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);
+        bindings(host.path("PortBindings")).forEach(b::port);
+        for (JsonNode mount : host.path("Mounts")) {
+            String type = mount.path("Type").asText("");
+            String target = mount.path("Target").asText("");
+            boolean readOnly = mount.path("ReadOnly").asBoolean(false);
+            if (type.equals("bind")) {
+                b.mount(Mount.bind(mount.path("Source").asText(""), target, readOnly));
+            } else if (type.equals("volume")) {
+                b.mount(Mount.volume(mount.path("Source").asText(""), target, readOnly));
+            }
+        }
+        for (JsonNode bind : host.path("Binds")) {
+            try {
+                b.mount(Mount.parse(bind.asText()));
+            } catch (IllegalArgumentException e) {
+                // a bind with options Mount cannot express (z, Z, propagation) is left out of the rebuilt spec
+            }
+        }
+        host.path("Tmpfs").properties().forEach(e -> b.mount(Mount.tmpfs(e.getKey(), e.getValue().asText(""))));
+        return b.build();
+    }
+
+    /** A Docker time; {@code null} for Go's zero time, which Docker writes for "never". */
+    static Instant instant(String text) {
+        return text == null || text.startsWith(NEVER_PREFIX) ? null : ImageMapper.instant(text);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static List<String> strings(JsonNode array) {
+        return ImageMapper.strings(array);
+    }
+
+    private static Map<String, String> stringMap(JsonNode object) {
+        Map<String, String> map = new LinkedHashMap<>();
+        object.properties().forEach(e -> map.put(e.getKey(), e.getValue().asText("")));
+        return map;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.stevedore.apitest.contract;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Files into a container (before it starts and while it runs, into directories that exist or not) and out
+ * of it (a file, a directory), as tar streams.
+ */
+public abstract class CopyContract extends EngineContract {
+    private ContainerInfo target;
+
+    @BeforeAll
+    void startTarget() {
+        target = started(busybox("sleep 3600"));
+    }
+
+    @Test
+    void copyIntoACreatedContainerBeforeItStartsMakesTheMissingDirectory() {
+        ContainerInfo container = engine.createContainer(busybox("cat /data/in/hello.txt; stat -c %a /data/in").build());
+
+        engine.copyToContainer(container.id(), "/data/in", tar(Map.of("hello.txt", file("hello from the host\n", 0644))));
+        engine.startContainer(container.id());
+
+        assertThat(exited(container.id()).exitCode()).isZero();
+        assertThat(logTexts(container.id())).containsExactly("hello from the host", "755");
+    }
+
+    @Test
+    void copyIntoARunningContainerKeepsModesAndLeavesTheTargetDirectoryAlone() {
+        engine.copyToContainer(target.id(), "/tmp", tar(Map.of("script.sh", file("#!/bin/sh\necho script ran\n", 0755))));
+
+        assertThat(exec("/tmp/script.sh").stdout()).isEqualTo("script ran\n");
+        assertThat(exec("stat", "-c", "%a", "/tmp").stdout().strip()).isEqualTo("1777");
+    }
+
+    @Test
+    void entriesWithoutTheirParentDirectoriesLandInMissingDirectories() {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        entries.put("deep/er/file.txt", file("nested\n", 0600));
+        entries.put("top.txt", file("top\n", 0644));
+
+        engine.copyToContainer(target.id(), "/srv/copied", tar(entries));
+
+        assertThat(exec("cat", "/srv/copied/deep/er/file.txt", "/srv/copied/top.txt").stdout()).isEqualTo("nested\ntop\n");
+        assertThat(exec("stat", "-c", "%a", "/srv/copied/deep/er/file.txt").stdout().strip()).isEqualTo("600");
+    }
+
+    @Test
+    void copyOutOfAFileGivesOneEntryNamedByItsBaseName() throws IOException {
+        assertThat(exec("sh", "-c", "printf 'file content' > /tmp/out.txt").succeeded()).isTrue();
+
+        Map<String, String> entries = untar(engine.copyFromContainer(target.id(), "/tmp/out.txt"));
+
+        assertThat(entries).containsExactly(Map.entry("out.txt", "file content"));
+    }
+
+    @Test
+    void copyOutOfADirectoryGivesItAndEverythingBelow() throws IOException {
+        assertThat(exec("sh", "-c", "mkdir -p /tmp/tree/sub && echo a > /tmp/tree/a && echo b > /tmp/tree/sub/b").succeeded()).isTrue();
+
+        Map<String, String> entries = untar(engine.copyFromContainer(target.id(), "/tmp/tree"));
+
+        assertThat(entries).containsOnlyKeys("tree", "tree/a", "tree/sub", "tree/sub/b");
+        assertThat(entries).containsEntry("tree/a", "a\n").containsEntry("tree/sub/b", "b\n");
+    }
+
+    @Test
+    void copyFailsClearlyForAMissingPathOrContainer() {
+        String nobody = uniqueName("no-such-container");
+
+        assertThatThrownBy(() -> engine.copyFromContainer(target.id(), "/no/such/path").close())
+                .isInstanceOf(ContainerEngineException.class)
+                .isNotInstanceOf(ContainerNotFoundException.class)
+                .hasMessageContaining("/no/such/path");
+        assertThatThrownBy(() -> engine.copyFromContainer(nobody, "/etc")).isInstanceOf(ContainerNotFoundException.class);
+        assertThatThrownBy(() -> engine.copyToContainer(nobody, "/tmp", tar(Map.of())))
+                .isInstanceOf(ContainerNotFoundException.class);
+    }
+
+    private ExecResult exec(String... command) {
+        return engine.exec(target.id(), ExecSpec.of(command));
+    }
+
+    /** A regular file for {@link #tar}. */
+    protected record Entry(byte[] content, int mode) {
+    }
+
+    protected static Entry file(String content, int mode) {
+        return new Entry(content.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    /** A tar of regular files only (no directory entries), in the map's order. */
+    protected static InputStream tar(Map<String, Entry> files) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            for (Map.Entry<String, Entry> file : files.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(file.getKey());
+                entry.setSize(file.getValue().content().length);
+                entry.setMode(0100000 | file.getValue().mode());
+                out.putArchiveEntry(entry);
+                out.write(file.getValue().content());
+                out.closeArchiveEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ByteArrayInputStream(bytes.toByteArray());
+    }
+
+    /** Entry name (without a trailing slash) → content (empty for directories), closing the stream. */
+    protected static Map<String, String> untar(InputStream stream) throws IOException {
+        Map<String, String> entries = new LinkedHashMap<>();
+        try (stream; TarArchiveInputStream in = new TarArchiveInputStream(stream)) {
+            for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                String name = entry.getName().endsWith("/") ? entry.getName().substring(0, entry.getName().length() - 1) : entry.getName();
+                entries.put(name, entry.isDirectory() ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return entries;
+    }
+}

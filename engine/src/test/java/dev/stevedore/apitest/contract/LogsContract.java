@@ -1,0 +1,118 @@
+package dev.stevedore.apitest.contract;
+
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogLine.Stream;
+import dev.stevedore.engine.LogOptions;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.awaitility.Awaitility.await;
+
+/** A container's logs: stdout apart from stderr, tail, since, timestamps, following, and lines of any length. */
+public abstract class LogsContract extends EngineContract {
+
+    @Test
+    void stdoutAndStderrAreTwoStreams() {
+        ContainerInfo container = started(busybox("echo out1; echo err1 >&2; echo out2"));
+        exited(container.id());
+
+        List<LogLine> both = logLines(container.id(), LogOptions.all());
+        List<LogLine> stdoutOnly = logLines(container.id(), new LogOptions(true, false, false, -1, null));
+        List<LogLine> stderrOnly = logLines(container.id(), new LogOptions(false, true, false, -1, null));
+
+        assertThat(both).filteredOn(l -> l.stream() == Stream.STDOUT).extracting(LogLine::text).containsExactly("out1", "out2");
+        assertThat(both).filteredOn(l -> l.stream() == Stream.STDERR).extracting(LogLine::text).containsExactly("err1");
+        assertThat(stdoutOnly).extracting(LogLine::text).containsExactly("out1", "out2");
+        assertThat(stderrOnly).extracting(LogLine::text).containsExactly("err1");
+    }
+
+    @Test
+    void tailGivesTheLastLines() {
+        ContainerInfo container = started(busybox("for i in 1 2 3 4 5 6 7 8 9 10; do echo line$i; done"));
+        exited(container.id());
+
+        assertThat(logLines(container.id(), LogOptions.all().withTail(3))).extracting(LogLine::text)
+                .containsExactly("line8", "line9", "line10");
+        assertThat(logLines(container.id(), LogOptions.all().withTail(0))).isEmpty();
+        assertThat(logLines(container.id(), LogOptions.all())).hasSize(10);
+    }
+
+    @Test
+    void linesCarryTheTimeTheyWereWrittenAndSinceDropsEarlierOnes() {
+        Instant before = Instant.now().minusSeconds(1);
+        ContainerInfo container = started(busybox("echo early; sleep 1; echo late"));
+        exited(container.id());
+
+        List<LogLine> all = logLines(container.id(), LogOptions.all());
+        assertThat(all).extracting(LogLine::text).containsExactly("early", "late");
+        Instant early = all.get(0).time();
+        Instant late = all.get(1).time();
+        assertThat(early).isAfter(before).isBefore(Instant.now().plusSeconds(1));
+        assertThat(Duration.between(early, late)).isGreaterThan(Duration.ofMillis(800));
+
+        assertThat(logLines(container.id(), LogOptions.all().withSince(late))).extracting(LogLine::text).containsExactly("late");
+        assertThat(logLines(container.id(), LogOptions.all().withSince(early.minusMillis(1)))).hasSize(2);
+    }
+
+    @Test
+    void followGivesLinesAsTheyComeAndEndsWhenTheContainerExits() {
+        ContainerInfo container = started(busybox("for i in 1 2 3; do echo tick$i; sleep 0.5; done"));
+        List<Instant> arrivals = new CopyOnWriteArrayList<>();
+
+        List<String> texts = assertTimeoutPreemptively(PATIENCE, () -> {
+            try (ContainerLogs logs = engine.logs(container.id(), LogOptions.all().following())) {
+                return logs.lines().peek(l -> arrivals.add(Instant.now())).map(LogLine::text).collect(Collectors.toList());
+            }
+        });
+
+        assertThat(texts).containsExactly("tick1", "tick2", "tick3");
+        assertThat(Duration.between(arrivals.get(0), arrivals.get(2))).isGreaterThan(Duration.ofMillis(500));
+        assertThat(engine.inspectContainer(container.id()).state().running()).isFalse();
+    }
+
+    @Test
+    void closingAFollowingStreamEndsIt() throws Exception {
+        ContainerInfo container = started(busybox("while true; do echo tick; sleep 0.2; done"));
+        ContainerLogs logs = engine.logs(container.id(), LogOptions.all().following());
+        List<String> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> reader = CompletableFuture.supplyAsync(() -> logs.lines().peek(l -> seen.add(l.text())).count());
+        await().atMost(PATIENCE).until(() -> seen.size() >= 2);
+
+        logs.close();
+
+        assertThat(reader.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(2);
+        assertThat(engine.inspectContainer(container.id()).state().running()).isTrue();
+        engine.removeContainer(container.id(), true);
+    }
+
+    @Test
+    void aLongLineArrivesWholeAndUtf8Intact() {
+        ContainerInfo container = started(busybox("head -c 40000 /dev/zero | tr '\\0' x; echo; printf 'gr\\303\\274\\303\\237e\\n'"));
+        exited(container.id());
+
+        List<String> texts = logTexts(container.id());
+
+        assertThat(texts).hasSize(2);
+        assertThat(texts.get(0)).hasSize(40000).matches("x+");
+        assertThat(texts.get(1)).isEqualTo("grüße");
+    }
+
+    @Test
+    void aLastLineWithoutNewlineIsStillALine() {
+        ContainerInfo container = started(busybox("echo first; printf 'unterminated'"));
+        exited(container.id());
+
+        assertThat(logTexts(container.id())).containsExactly("first", "unterminated");
+    }
+}

@@ -1,0 +1,122 @@
+package dev.stevedore.junit;
+
+import dev.stevedore.dsl.Startable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Who uses which container in this test run, kept in the root context's store: a container stops when its last
+ * user (a class, a test, the run itself for JVM scope) lets go. Counting makes a static field of a base class that
+ * two test classes running in parallel both use run once for both, and stop only after both.
+ *
+ * <p>A container's count changes, and it is stopped, while holding the container's own monitor: a user arriving
+ * while the last one leaves waits for the stop to finish and then starts it afresh.
+ */
+final class Leases implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private final Map<Startable, Integer> counts = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Set<Startable> forTheRun = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private final Map<Object, Startable> annotationOnly = Collections.synchronizedMap(new java.util.HashMap<>());
+
+    /** The leases of this run. */
+    static Leases of(ExtensionContext context) {
+        return context.getRoot().getStore(StevedoreExtension.NAMESPACE)
+                .getOrComputeIfAbsent(Leases.class, k -> new Leases(), Leases.class);
+    }
+
+    void acquire(Startable item) {
+        synchronized (item) {
+            counts.merge(item, 1, Integer::sum);
+        }
+    }
+
+    /** Takes a lease for the rest of the run, once per container. */
+    void acquireForTheRun(Startable item) {
+        if (forTheRun.add(item)) {
+            acquire(item);
+        }
+    }
+
+    /** The container an annotation-only JVM-scoped declaration stands for: equal annotations share one. */
+    Startable sharedForAnnotation(Object key, java.util.function.Supplier<Startable> create) {
+        synchronized (annotationOnly) {
+            return annotationOnly.computeIfAbsent(key, k -> create.get());
+        }
+    }
+
+    /** Lets go of {@code items}, stopping those nobody else uses, in parallel; failures are thrown together. */
+    void releaseAll(List<? extends Startable> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        if (items.size() == 1) {
+            release(items.get(0));
+            return;
+        }
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (Startable item : items) {
+            Thread thread = new Thread(() -> {
+                try {
+                    release(item);
+                } catch (RuntimeException | Error e) {
+                    failures.add(e);
+                }
+            }, "stevedore-release");
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping containers", e);
+            }
+        }
+        rethrow(failures);
+    }
+
+    private void release(Startable item) {
+        synchronized (item) {
+            Integer count = counts.get(item);
+            if (count == null) {
+                return;
+            }
+            if (count > 1) {
+                counts.put(item, count - 1);
+                return;
+            }
+            counts.remove(item);
+            item.stop();
+        }
+    }
+
+    /** The end of the run: what was kept for the run stops now. */
+    @Override
+    public void close() {
+        List<Startable> items;
+        synchronized (forTheRun) {
+            items = new ArrayList<>(forTheRun);
+            forTheRun.clear();
+        }
+        releaseAll(items);
+    }
+
+    static void rethrow(List<Throwable> failures) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        Throwable first = failures.get(0);
+        failures.stream().skip(1).forEach(first::addSuppressed);
+        if (first instanceof RuntimeException) {
+            throw (RuntimeException) first;
+        }
+        throw (Error) first;
+    }
+}
