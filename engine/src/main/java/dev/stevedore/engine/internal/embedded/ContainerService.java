@@ -323,18 +323,21 @@ final class ContainerService implements AutoCloseable {
             Path dir = store.directory(id);
             OrphanReaper.clearRun(dir);
             RuntimeSpec spec = runtimeSpec(dir, config);
+            // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
+            // to wire there, so their command runs as soon as it is set up (no round trip).
+            boolean wire = networks.networking(id).mode() == NetworkManager.Mode.BRIDGE;
             ContainerProcess process;
             try {
-                // nothing to wire at the barrier (no networks yet): the command runs as soon as it is set up
-                process = launcher().startReleased(spec);
+                process = wire ? launcher().start(spec) : launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
-            // At the barrier: the container's namespaces exist, its command has not run yet.
             try {
-                networks.startContainer(id, process.pid());
-                networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
-                        config.exposedPorts()));
+                if (wire) {
+                    networks.startContainer(id, process.pid());
+                    networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
+                            config.exposedPorts()));
+                }
             } catch (RuntimeException e) {
                 process.close(); // never released: its command never ran
                 networks.stopContainer(id);
@@ -355,6 +358,9 @@ final class ContainerService implements AutoCloseable {
             owned.put(id, mine);
             process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
             try {
+                if (wire) {
+                    process.release();
+                }
                 process.awaitStarted();
             } catch (ContainerStartException e) {
                 process.close();
