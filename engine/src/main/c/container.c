@@ -175,10 +175,10 @@ static void mount_in_root(int rootfd, const char *target, enum create create, co
     close(fd);
 }
 
-/* Makes the mount whose root fd names read-only, with its submounts when recursive. */
-static int make_readonly(int fd, int recursive) {
-    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-    if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) == 0) {
+/* Adds MOUNT_ATTR_RDONLY or MOUNT_ATTR_NODEV to the mount whose root fd names, with its submounts when recursive. */
+static int set_mount_attr(int fd, unsigned long long attr, int recursive) {
+    struct mount_attr set = {.attr_set = attr};
+    if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &set, sizeof set) == 0) {
         return 0;
     }
     if (errno != ENOSYS) {
@@ -191,13 +191,32 @@ static int make_readonly(int fd, int recursive) {
         return -1;
     }
     unsigned long keep = 0;
+    if (st.f_flag & ST_RDONLY) keep |= MS_RDONLY;
     if (st.f_flag & ST_NOSUID) keep |= MS_NOSUID;
     if (st.f_flag & ST_NODEV) keep |= MS_NODEV;
     if (st.f_flag & ST_NOEXEC) keep |= MS_NOEXEC;
     if (st.f_flag & ST_NOATIME) keep |= MS_NOATIME;
     if (st.f_flag & ST_NODIRATIME) keep |= MS_NODIRATIME;
     if (st.f_flag & ST_RELATIME) keep |= MS_RELATIME;
-    return mount(NULL, fdpath(fd, p), NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | keep, NULL);
+    unsigned long add = attr == MOUNT_ATTR_RDONLY ? MS_RDONLY : MS_NODEV;
+    return mount(NULL, fdpath(fd, p), NULL, MS_BIND | MS_REMOUNT | keep | add, NULL);
+}
+
+static int make_readonly(int fd, int recursive) {
+    return set_mount_attr(fd, MOUNT_ATTR_RDONLY, recursive);
+}
+
+/*
+ * Docker keeps CAP_MKNOD and relies on its device cgroup to make nodes a container creates useless. Without
+ * a device cgroup (none on cgroup v2 without eBPF) the same comes from nodev: on every mount the container
+ * can write to, nodes it makes give no access to a device.
+ */
+static void nodev_in_root(int rootfd, const char *target, int recursive) {
+    int fd = open_in_root(rootfd, target, O_PATH);
+    if (fd < 0 || set_mount_attr(fd, MOUNT_ATTR_NODEV, recursive) < 0) {
+        fail("make the mount nodev", target);
+    }
+    close(fd);
 }
 
 static void readonly_in_root(int rootfd, const char *target, int recursive) {
@@ -246,7 +265,7 @@ static void mount_overlay(const struct spec *s) {
         errno = E2BIG;
         fail("mount the overlay root filesystem (too many layers for one page of mount options)", s->rootfs);
     }
-    if (mount("overlay", s->rootfs, "overlay", 0, data) < 0) {
+    if (mount("overlay", s->rootfs, "overlay", MS_NODEV, data) < 0) {
         fail("mount the overlay root filesystem", s->rootfs);
     }
     free(data);
@@ -281,6 +300,17 @@ static void setup_dev(int rootfd, const struct spec *s) {
     if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0 || mkdirat(dev, "mqueue", 0755) < 0) {
         fail("create directories in /dev", "/dev");
     }
+    /* each standard node on a mount of its own, which keeps device access once /dev itself is nodev */
+    for (size_t i = 0; i < sizeof nodes / sizeof nodes[0]; i++) {
+        char p[32];
+        int node = openat(dev, nodes[i].name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (node < 0 || mount(fdpath(node, p), p, NULL, MS_BIND, NULL) < 0) {
+            char path[32];
+            snprintf(path, sizeof path, "/dev/%s", nodes[i].name);
+            fail("bind the device node", path);
+        }
+        close(node);
+    }
     close(dev);
     mount_in_root(rootfd, "/dev/pts", CREATE_NONE, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
                   "newinstance,ptmxmode=0666,mode=0620,gid=5", "mount /dev/pts");
@@ -290,6 +320,7 @@ static void setup_dev(int rootfd, const struct spec *s) {
                   "mount /dev/shm");
     mount_in_root(rootfd, "/dev/mqueue", CREATE_NONE, "mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
                   "mount /dev/mqueue");
+    nodev_in_root(rootfd, "/dev", 0);
 }
 
 static void setup_sys(int rootfd) {
@@ -325,6 +356,7 @@ static void setup_mounts(int rootfd, const struct spec *s) {
         }
         mount_in_root(rootfd, m->target, S_ISDIR(st.st_mode) ? CREATE_DIR : CREATE_FILE, m->source, NULL,
                       MS_BIND | MS_REC, NULL, "bind-mount");
+        nodev_in_root(rootfd, m->target, 1);
         if (m->readonly) {
             readonly_in_root(rootfd, m->target, 1);
         }

@@ -250,6 +250,9 @@ static void kill_group(pid_t pid, int sig) {
 }
 
 int exec_main(void) {
+    /* inherited by the child: while it still runs this binary inside the container, no process there may
+     * open it through /proc/PID/exe (CVE-2019-5736) */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     struct reader in;
     reader_init(&in, STDIN_FILENO);
     struct exec_spec s;

@@ -1,9 +1,11 @@
 /*
  * The supervisor: reads the spec on stdin, clones the container's pid 1 into new namespaces and stays
  * on as its parent. It relays the container's progress to the JVM on stdout ("ready <pid>", "started",
- * "error ...", "exit ..."), takes commands on stdin ("go", "signal <n>"), and treats end of file on
- * stdin as the JVM's death: it then kills the container (the pid namespace dies with its pid 1).
- * The exit status also lands in STATE/exit so that it survives the JVM.
+ * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>", "keep"), and
+ * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
+ * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
+ * The exit status also lands in STATE/exit so that it survives the JVM. "launcher exec" (exec.c) runs a
+ * command inside a running container instead.
  */
 #include "launcher.h"
 
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -126,6 +129,9 @@ int main(int argc, char **argv) {
 static int supervise(void) {
     /* out of the JVM's process group: a terminal's ^C reaches the JVM, and the lifeline does the rest */
     setsid();
+    /* inherited by the container's init: until it execs, no process of the container may open /proc/1/exe,
+     * the host's launcher binary (CVE-2019-5736); exec makes the new image dumpable again */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
     struct reader in;
     reader_init(&in, STDIN_FILENO);
@@ -134,6 +140,14 @@ static int supervise(void) {
     if (spec_read(&in, &s, err, sizeof err) < 0) {
         send_error("read the container spec", EINVAL, err, "");
         return 2;
+    }
+    /* a launcher may be spawned before its container is known: its diagnostics go to the container's directory */
+    char diagnostics[4096];
+    snprintf(diagnostics, sizeof diagnostics, "%s/launcher.log", s.state_dir);
+    int diag = open_log(diagnostics);
+    if (diag >= 0) {
+        dup2(diag, STDERR_FILENO);
+        close(diag);
     }
     int out = open_log(s.stdout_log);
     if (out < 0) {
@@ -200,6 +214,7 @@ static int supervise(void) {
 
     enum phase phase = SETUP;
     int go_pending = 0;
+    int keep = 0;
     int stdin_open = 1;
     int sync_open = 1;
     int reaped = 0;
@@ -214,7 +229,7 @@ static int supervise(void) {
         int got;
         while (stdin_open && (got = next_command(&in, &rec, "stevedore-launcher")) != 0) {
             if (got < 0) {
-                if (!reaped) {
+                if (!reaped && !keep) {
                     kill(pid, SIGKILL);
                 }
                 stdin_open = 0;
@@ -228,6 +243,9 @@ static int supervise(void) {
                 } else if (phase == SETUP) {
                     go_pending = 1;
                 }
+            } else if (!strcmp(rec.key, "keep")) {
+                /* a detached container (`stevedore run -d`): it outlives the JVM that started it */
+                keep = 1;
             } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
                 int sig = atoi(rec.fields[0]);
                 if (sig > 0 && sig < NSIG && !reaped) {
@@ -336,7 +354,7 @@ static int supervise(void) {
         }
         if (in_i >= 0 && fds[in_i].revents && reader_fill(&in) <= 0) {
             /* the lifeline broke: the JVM closed us or died */
-            if (!reaped) {
+            if (!reaped && !keep) {
                 kill(pid, SIGKILL);
             }
             stdin_open = 0;

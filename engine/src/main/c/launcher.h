@@ -9,8 +9,9 @@
  *     <key> <len1> <len2> ...\n<field1 bytes>\n<field2 bytes>\n...
  *
  * The header line holds a key ([a-z0-9-]+) and the byte length of each field in decimal; every field is
- * followed by one newline. Fields may hold any byte except NUL, so paths with spaces or newlines travel
- * unharmed, and a reader always knows how much to read next.
+ * followed by one newline. Fields may hold any byte except NUL (data records, read with reader.binary
+ * set, may hold NULs too), so paths with spaces or newlines travel unharmed, and a reader always knows
+ * how much to read next.
  */
 #ifndef STEVEDORE_LAUNCHER_H
 #define STEVEDORE_LAUNCHER_H

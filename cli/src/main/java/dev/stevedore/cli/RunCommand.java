@@ -221,6 +221,9 @@ final class RunCommand extends EngineCommand {
         // Attached, --rm is done here after the output is read: an engine that removed the container on exit
         // could take its logs with it before they were followed.
         builder.autoRemove(remove && detach);
+        // The container is the user's, as with docker: it outlives this command's JVM (which ends right away
+        // with -d, or may be killed while attached) instead of going with it as a test's container does.
+        builder.label(ContainerSpec.KEEP_LABEL, "true");
         // This command pulls (showing progress) before creating; the engine is only asked not to pull when told so.
         builder.pullPolicy(pullPolicy == PullPolicy.NEVER ? PullPolicy.NEVER : PullPolicy.MISSING);
         try {

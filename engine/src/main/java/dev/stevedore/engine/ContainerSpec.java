@@ -65,6 +65,13 @@ public record ContainerSpec(
         boolean autoRemove,
         PullPolicy pullPolicy) {
 
+    /**
+     * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
+     * needs: {@code dev.stevedore.keep=true}. Without it a container ends when its engine is closed or its
+     * JVM dies, so nothing is ever left running by a test.
+     */
+    public static final String KEEP_LABEL = "dev.stevedore.keep";
+
     /** When {@link ContainerEngine#createContainer} pulls the image. */
     public enum PullPolicy {
         /** Pull only when the image is not in the local store (the default, as {@code docker run}). */

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import static dev.stevedore.apitest.ContainerTestbed.busybox;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Two hundred create, start, wait, remove cycles leave nothing behind that grows. */
 class ContainerCyclesIT {
@@ -20,33 +21,43 @@ class ContainerCyclesIT {
 
     @Test
     void twoHundredCyclesLeaveNoFileDescriptorMountProcessOrStateDirectoryBehind() throws Exception {
+        long containers;
+        long names;
         try (ContainerEngine engine = ContainerTestbed.engine()) {
             for (int i = 0; i < 10; i++) {
                 cycle(engine);
             }
+        }
+        // removed containers are deleted in the background until the engine closes: count once it has
+        containers = count(ContainerTestbed.state().resolve("containers"));
+        names = count(ContainerTestbed.state().resolve("container-names"));
+        try (ContainerEngine engine = ContainerTestbed.engine()) {
+            cycle(engine);
+            // the engine keeps one launcher spawned ahead: a constant, not a leak
+            long children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
             long fds = count(Path.of("/proc/self/fd"));
             long mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).size();
-            long containers = count(ContainerTestbed.state().resolve("containers"));
-            long names = count(ContainerTestbed.state().resolve("container-names"));
             int threads = Thread.activeCount();
 
             long start = System.nanoTime();
             for (int i = 0; i < CYCLES; i++) {
                 cycle(engine);
                 assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
-                        .as("child processes after cycle %d", i).isZero();
+                        .as("child processes after cycle %d", i).isLessThanOrEqualTo(Math.max(children, 1));
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds);
+            // the last removals' trees are still being deleted in the background, with a few directories open
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds));
             assertThat((long) Files.readAllLines(Path.of("/proc/self/mountinfo")).size()).as("mounts").isEqualTo(mounts);
-            assertThat(count(ContainerTestbed.state().resolve("containers"))).as("container directories").isEqualTo(containers);
-            assertThat(count(ContainerTestbed.state().resolve("container-names"))).as("name files").isEqualTo(names);
             assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threads + 2);
             assertThat(took).isLessThan(Duration.ofMinutes(2));
             System.out.printf("%d create/start/wait/remove cycles of true in %d ms (%.1f ms each)%n", CYCLES, took.toMillis(),
                     took.toNanos() / 1e6 / CYCLES);
         }
+        assertThat(count(ContainerTestbed.state().resolve("containers"))).as("container directories").isEqualTo(containers);
+        assertThat(count(ContainerTestbed.state().resolve("container-names"))).as("name files").isEqualTo(names);
     }
 
     private static void cycle(ContainerEngine engine) {

@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerStartException;
+import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
@@ -256,17 +257,38 @@ class ContainerLifecycleIT extends ContainerTestBase {
         assertThat(stdout(engine, info.id()).split("\n")).containsExactly("/srv/app", info.shortId(),
                 "uid=65534(nobody) gid=65534(nobody) groups=65534(nobody)", "hello world", "/bin", info.shortId(), "/nonexistent");
         assertThat(info.env()).containsExactly("PATH=/bin", "GREETING=hello world");
-        assertThat(info.networks()).containsOnlyKeys("none");
+        assertThat(info.networks()).containsOnlyKeys("bridge");
     }
 
     @Test
-    void publishedPortsAreRefusedUntilTheEngineHasBridges() {
-        assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox()).port(PortBinding.loopback(80)).build()))
+    void anImageAContainerUsesCannotBeRemovedButItsOtherTagsCan() {
+        // the test bed's zstd image is busybox with zstd-compressed layers: a single-tag image of its own
+        ImageReference zstd = ImageReference.parse(ContainerTestbed.image("zstd:latest"));
+        ContainerInfo info = create(ContainerSpec.builder(zstd.toString()).cmd("true"));
+
+        assertThatThrownBy(() -> engine.removeImage(zstd))
                 .isInstanceOf(ContainerEngineException.class)
-                .hasMessageContaining("published ports need bridge networks, which the embedded engine does not have yet");
+                .hasMessageContaining("container " + info.name() + " (" + info.shortId() + ") uses it — remove the container first");
+        // busybox:1.35 is also busybox:latest: removing one of its tags is fine while containers use it
+        ContainerInfo other = create(ContainerSpec.builder(ContainerTestbed.image("busybox:1.35")).cmd("true"));
+        engine.removeImage(ImageReference.parse(ContainerTestbed.image("busybox:1.35")));
+        assertThat(engine.inspectContainer(other.id()).image()).endsWith("busybox:1.35");
+        // zstd's config is busybox's (the same image id, as Docker counts images): both containers hold it
+        engine.removeContainer(other.id(), false);
+        engine.removeContainer(info.id(), false);
+        engine.removeImage(zstd);
+        assertThat(engine.image(zstd)).isEmpty();
+    }
+
+    @Test
+    void anUnknownNetworkIsAnErrorAndNoneCannotPublish() {
+        assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox()).networkMode("none")
+                .port(PortBinding.loopback(80)).build()))
+                .isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining("with network mode none cannot publish ports");
         assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox()).networkMode("backend").build()))
                 .isInstanceOf(ContainerEngineException.class)
-                .hasMessageContaining("network \"backend\"");
+                .hasMessageContaining("no such network: backend");
     }
 
     @Test

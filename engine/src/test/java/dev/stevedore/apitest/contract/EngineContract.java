@@ -11,11 +11,13 @@ import dev.stevedore.engine.testbed.Testbed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -31,6 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * that label may remain: closing an engine removes what it created.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// an engine that hangs must fail its test, not the whole build: each test runs on a thread of its own
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 public abstract class EngineContract {
     /** The label that marks the containers of one contract class run. */
     protected static final String RUN_LABEL = "dev.stevedore.contract.run";
@@ -62,7 +66,8 @@ public abstract class EngineContract {
         engine.close();
         try (ContainerEngine fresh = openEngine()) {
             assertThat(fresh.containers(true, Map.of(RUN_LABEL, run)))
-                    .as("containers of this test class left after the engine was closed")
+                    .extracting(c -> c.name() + " (" + c.state().status() + ", " + String.join(" ", c.command()) + ")")
+                    .as("containers this class's engine created and still there after close(), which must remove them")
                     .isEmpty();
         }
         afterEngineClosed(engine);

@@ -2,16 +2,14 @@ package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.internal.docker.DockerCli;
 import dev.stevedore.engine.internal.docker.DockerEndpoint;
 import dev.stevedore.engine.internal.docker.DockerEngine;
 import dev.stevedore.engine.internal.docker.Labels;
 import dev.stevedore.engine.testbed.Testbed;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,20 +42,6 @@ final class TestbedDocker {
     }
 
     private static List<String> docker(String... arguments) {
-        List<String> command = new java.util.ArrayList<>(List.of("docker", "-H", "unix://" + socket()));
-        command.addAll(List.of(arguments));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", command) + " failed: " + output);
-            }
-            return output.lines().filter(l -> !l.isBlank()).toList();
-        } catch (IOException e) {
-            throw new AssertionError("running the docker CLI failed (is docker.io installed?): " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running " + command, e);
-        }
+        return DockerCli.run(socket(), arguments);
     }
 }

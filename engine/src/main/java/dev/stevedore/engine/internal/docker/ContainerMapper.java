@@ -9,8 +9,6 @@ import dev.stevedore.engine.PortBinding;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,33 +180,17 @@ final class ContainerMapper {
         return b.build();
     }
 
+    /** A Docker time; {@code null} for Go's zero time, which Docker writes for "never". */
     static Instant instant(String text) {
-        if (text == null || text.isEmpty() || text.startsWith(NEVER_PREFIX)) {
-            return null;
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            try {
-                return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException alsoNot) {
-                return null;
-            }
-        }
+        return text == null || text.startsWith(NEVER_PREFIX) ? null : ImageMapper.instant(text);
     }
 
     private static String blankToNull(String value) {
         return value == null || value.isEmpty() ? null : value;
     }
 
-    static List<String> strings(JsonNode array) {
-        List<String> values = new ArrayList<>();
-        if (array.isArray()) {
-            array.forEach(v -> values.add(v.asText()));
-        } else if (array.isTextual()) {
-            values.add(array.asText());
-        }
-        return values;
+    private static List<String> strings(JsonNode array) {
+        return ImageMapper.strings(array);
     }
 
     private static Map<String, String> stringMap(JsonNode object) {

@@ -3,10 +3,8 @@ package dev.stevedore.engine.internal.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerNotFoundException;
-import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -37,7 +35,6 @@ import java.util.Optional;
  * without a shell in the image and on containers that have not started.
  */
 final class DockerArchive {
-    private static final MediaType TAR = MediaType.get("application/x-tar");
     /** Go's {@code os.ModeDir}: the daemon's path stat reports Go file modes, not st_mode. */
     private static final long GO_MODE_DIR = 1L << 31;
 
@@ -56,7 +53,7 @@ final class DockerArchive {
                 throw new ContainerEngineException("Copying into " + target + " in container " + container
                         + " failed: that path is a file, not a directory; copy into its parent directory instead");
             }
-            put(container, ref, target, new StreamBody(tar));
+            put(container, ref, target, new StreamingTarBody(tar::transferTo));
             return;
         }
         requireContainer(container, ref);
@@ -78,7 +75,7 @@ final class DockerArchive {
                 break;
             }
         }
-        put(container, ref, existing, new PrefixedBody(tar, missing));
+        put(container, ref, existing, new StreamingTarBody(out -> writePrefixed(tar, missing, out)));
     }
 
     InputStream copyFrom(String container, String path) {
@@ -162,114 +159,65 @@ final class DockerArchive {
         return Path.of(directory).normalize().toString();
     }
 
-    /** The caller's tar as it is. */
-    private static final class StreamBody extends RequestBody {
-        private final InputStream tar;
-
-        StreamBody(InputStream tar) {
-            this.tar = tar;
+    /**
+     * Writes {@code tar} with every entry moved below {@code missing} (the directories to create, outermost
+     * first), which are written as entries of their own first.
+     */
+    static void writePrefixed(InputStream tar, List<String> missing, OutputStream target) throws IOException {
+        TarArchiveOutputStream out = new TarArchiveOutputStream(target, StandardCharsets.UTF_8.name());
+        out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        out.setAddPaxHeadersForNonAsciiNames(true);
+        StringBuilder prefix = new StringBuilder();
+        java.util.Date now = java.util.Date.from(Instant.now());
+        for (String directory : missing) {
+            prefix.append(directory).append('/');
+            TarArchiveEntry entry = new TarArchiveEntry(prefix.toString(), TarConstants.LF_DIR);
+            entry.setMode(040755);
+            entry.setModTime(now);
+            out.putArchiveEntry(entry);
+            out.closeArchiveEntry();
         }
-
-        @Override
-        public MediaType contentType() {
-            return TAR;
+        TarArchiveInputStream in = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
+        for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+            // the archive's own "./" becomes the directory just made, and gives it its mode and owner
+            String name = relative(entry.getName());
+            TarArchiveEntry moved = new TarArchiveEntry(prefix + name, entry.getLinkFlag(), true);
+            moved.setMode(entry.getMode());
+            moved.setUserId(entry.getLongUserId());
+            moved.setGroupId(entry.getLongGroupId());
+            moved.setUserName(entry.getUserName());
+            moved.setGroupName(entry.getGroupName());
+            moved.setModTime(entry.getModTime());
+            if (entry.isSymbolicLink()) {
+                moved.setLinkName(entry.getLinkName());
+            } else if (entry.isLink()) {
+                moved.setLinkName(prefix + relative(entry.getLinkName()));
+            }
+            if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+                moved.setDevMajor(entry.getDevMajor());
+                moved.setDevMinor(entry.getDevMinor());
+            }
+            entry.getExtraPaxHeaders().forEach(moved::addPaxHeader);
+            if (entry.isFile() && !entry.isLink()) {
+                moved.setSize(entry.getSize());
+            }
+            out.putArchiveEntry(moved);
+            if (moved.getSize() > 0) {
+                in.transferTo(out);
+            }
+            out.closeArchiveEntry();
         }
-
-        @Override
-        public boolean isOneShot() {
-            return true;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-            tar.transferTo(sink.outputStream());
-        }
+        out.finish();
+        out.flush();
     }
 
-    /**
-     * The caller's tar with every entry moved below {@code missing} (the directories to create, outermost
-     * first), which are sent as entries of their own first.
-     */
-    static final class PrefixedBody extends RequestBody {
-        private final InputStream tar;
-        private final List<String> missing;
-
-        PrefixedBody(InputStream tar, List<String> missing) {
-            this.tar = tar;
-            this.missing = List.copyOf(missing);
+    /** An entry name without {@code ./} or {@code /} in front; the archive root itself is empty. */
+    static String relative(String name) {
+        String n = name;
+        while (n.startsWith("./") || n.startsWith("/")) {
+            n = n.startsWith("./") ? n.substring(2) : n.substring(1);
         }
-
-        @Override
-        public MediaType contentType() {
-            return TAR;
-        }
-
-        @Override
-        public boolean isOneShot() {
-            return true;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-            write(sink.outputStream());
-        }
-
-        void write(OutputStream target) throws IOException {
-            TarArchiveOutputStream out = new TarArchiveOutputStream(target, StandardCharsets.UTF_8.name());
-            out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            out.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            out.setAddPaxHeadersForNonAsciiNames(true);
-            StringBuilder prefix = new StringBuilder();
-            java.util.Date now = java.util.Date.from(Instant.now());
-            for (String directory : missing) {
-                prefix.append(directory).append('/');
-                TarArchiveEntry entry = new TarArchiveEntry(prefix.toString(), TarConstants.LF_DIR);
-                entry.setMode(040755);
-                entry.setModTime(now);
-                out.putArchiveEntry(entry);
-                out.closeArchiveEntry();
-            }
-            TarArchiveInputStream in = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
-            for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                // the archive's own "./" becomes the directory just made, and gives it its mode and owner
-                String name = relative(entry.getName());
-                TarArchiveEntry moved = new TarArchiveEntry(prefix + name, entry.getLinkFlag(), true);
-                moved.setMode(entry.getMode());
-                moved.setUserId(entry.getLongUserId());
-                moved.setGroupId(entry.getLongGroupId());
-                moved.setUserName(entry.getUserName());
-                moved.setGroupName(entry.getGroupName());
-                moved.setModTime(entry.getModTime());
-                if (entry.isSymbolicLink()) {
-                    moved.setLinkName(entry.getLinkName());
-                } else if (entry.isLink()) {
-                    moved.setLinkName(prefix + relative(entry.getLinkName()));
-                }
-                if (entry.isCharacterDevice() || entry.isBlockDevice()) {
-                    moved.setDevMajor(entry.getDevMajor());
-                    moved.setDevMinor(entry.getDevMinor());
-                }
-                entry.getExtraPaxHeaders().forEach(moved::addPaxHeader);
-                if (entry.isFile() && !entry.isLink()) {
-                    moved.setSize(entry.getSize());
-                }
-                out.putArchiveEntry(moved);
-                if (moved.getSize() > 0) {
-                    in.transferTo(out);
-                }
-                out.closeArchiveEntry();
-            }
-            out.finish();
-            out.flush();
-        }
-
-        /** An entry name without {@code ./} or {@code /} in front; the archive root itself is empty. */
-        static String relative(String name) {
-            String n = name;
-            while (n.startsWith("./") || n.startsWith("/")) {
-                n = n.startsWith("./") ? n.substring(2) : n.substring(1);
-            }
-            return n.equals(".") ? "" : n;
-        }
+        return n.equals(".") ? "" : n;
     }
 }

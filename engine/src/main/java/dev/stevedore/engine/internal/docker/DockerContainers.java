@@ -40,8 +40,9 @@ import java.util.stream.Stream;
 /**
  * Containers through the Docker Engine API: create, start, inspect, list, wait, stop, kill, remove, logs,
  * exec ({@link DockerExec}) and copy ({@link DockerArchive}). Everything it creates carries
- * {@link Labels#forSession} labels; {@link #close()} removes this session's objects, and a shutdown hook does
- * the same if the JVM exits without closing (see {@link Labels} and {@link SessionCleanup}).
+ * {@link Labels#forSession} labels; {@link #close()} removes this session's objects (its networks from
+ * {@link DockerNetworks} too), and a shutdown hook does the same if the JVM exits without closing (see
+ * {@link Labels} and {@link SessionCleanup}).
  *
  * <p>Daemon answers become the public exceptions: 404 for a container → {@link ContainerNotFoundException};
  * a start the daemon refuses → {@link ContainerStartException} with its message and the container's last log
@@ -110,9 +111,12 @@ final class DockerContainers implements AutoCloseable {
                     + reference + " failed: the Docker daemon at " + api.endpoint().uri() + " has no such image and the pull"
                     + " policy is NEVER; pull it first or use PullPolicy.MISSING", reference.registry(), reference, 0));
         };
+        boolean keep = "true".equals(spec.labels().get(Labels.KEEP));
         ObjectNode body = CreateBody.of(spec, DockerEngine.lookupName(reference), image.config(),
-                Labels.forSession(session, spec.labels()));
-        registerShutdownHook();
+                keep ? spec.labels() : Labels.forSession(session, spec.labels()));
+        if (!keep) {
+            registerShutdownHook();
+        }
         JsonNode created;
         try {
             created = api.call("POST", "/containers/create").query("name", spec.name()).jsonBody(body).json();
@@ -322,7 +326,7 @@ final class DockerContainers implements AutoCloseable {
             }
             throw e;
         }
-        specs.keySet().removeIf(id -> id.startsWith(ref));
+        specs.entrySet().removeIf(e -> e.getKey().startsWith(ref) || ref.equals(e.getValue().name()));
     }
 
     ContainerLogs logs(String container, LogOptions options) {
@@ -368,8 +372,11 @@ final class DockerContainers implements AutoCloseable {
         return archive.copyFrom(container, path);
     }
 
-    /** Registers the hook that cleans up if the JVM exits without closing the engine, once something exists. */
-    private void registerShutdownHook() {
+    /**
+     * Registers the hook that cleans up this session if the JVM exits without closing the engine; called
+     * before anything of the session is created.
+     */
+    void registerShutdownHook() {
         synchronized (hookLock) {
             if (shutdownHook != null) {
                 return;

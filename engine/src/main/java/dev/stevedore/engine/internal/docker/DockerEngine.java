@@ -50,8 +50,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * from the same {@code config.json} the embedded engine reads and travel to the daemon in
  * {@code X-Registry-Auth}. Pulls use the daemon's native platform unless the options name one.
  *
+ * <p>Containers ({@link DockerContainers}) carry this engine's session and owner labels: {@link #close()}
+ * removes them (with the volumes and networks made for them), a shutdown hook does the same for a JVM that
+ * exits without closing, and opening an engine first sweeps what engines of processes that are gone left
+ * behind ({@link Labels}, {@link SessionCleanup}).
+ *
  * <p>Thread-safe. Where the daemon's view of an image differs from the embedded store's, see
- * {@link ImageMapper}.
+ * {@link ImageMapper}; of a container, {@link ContainerMapper}.
  */
 public final class DockerEngine implements ContainerEngine {
     /** How long a pull or load may go without a byte from the daemon (a big layer being unpacked). */
@@ -64,6 +69,7 @@ public final class DockerEngine implements ContainerEngine {
     private final DockerCredentials credentials;
     private final UUID session = UUID.randomUUID();
     private final DockerContainers containers;
+    private final DockerNetworks networks;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DockerEngine(DockerApi api, EngineSettings settings) {
@@ -81,6 +87,7 @@ public final class DockerEngine implements ContainerEngine {
                 return DockerEngine.this.pull(reference, PullOptions.defaults());
             }
         });
+        this.networks = new DockerNetworks(api, session, containers::registerShutdownHook);
     }
 
     /**
@@ -368,35 +375,40 @@ public final class DockerEngine implements ContainerEngine {
         return containers.copyFrom(container, path);
     }
 
-    // Networks through the daemon come with the docker backend's network work (issue 6).
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.create(spec);
     }
 
     @Override
     public NetworkInfo inspectNetwork(String network) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.inspect(network);
     }
 
     @Override
     public List<NetworkInfo> networks() {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        return networks.list();
     }
 
     @Override
     public void removeNetwork(String network) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.remove(network);
     }
 
     @Override
     public void connectNetwork(String network, String container, List<String> aliases) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.connect(network, container, aliases);
     }
 
     @Override
     public void disconnectNetwork(String network, String container) {
-        throw new UnsupportedOperationException("networks are not yet built in the docker backend");
+        checkOpen();
+        networks.disconnect(network, container);
     }
 
     @Override

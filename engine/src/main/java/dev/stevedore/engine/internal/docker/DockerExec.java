@@ -123,7 +123,8 @@ final class DockerExec {
             }
         }
         output.finish();
-        Optional<Integer> exitCode = exitCode(execId, container);
+        // a cut-off exec may run on (its processes could not be killed): ask once instead of waiting for its end
+        Optional<Integer> exitCode = aborted.get() ? exitCodeNow(execId) : exitCode(execId, container);
         int code = exitCode.orElse(timedOut.get() ? 137 : -1);
         return new ExecResult(code, output.stdout(), output.stderr(), timedOut.get());
     }
@@ -186,6 +187,16 @@ final class DockerExec {
         writer.setDaemon(true);
         writer.start();
         return writer;
+    }
+
+    private Optional<Integer> exitCodeNow(String execId) {
+        try {
+            JsonNode inspect = api.call("GET", "/exec/" + execId + "/json").json();
+            return inspect.path("Running").asBoolean(false) || !inspect.hasNonNull("ExitCode")
+                    ? Optional.empty() : Optional.of(inspect.path("ExitCode").asInt());
+        } catch (DockerApiException e) {
+            return Optional.empty();
+        }
     }
 
     /** The exit code once the daemon has recorded it; empty when it still reports the exec running. */
@@ -268,8 +279,7 @@ final class DockerExec {
     private static boolean carriesMarker(long pid, String marker) {
         try {
             byte[] environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
-            return new String(environ, StandardCharsets.ISO_8859_1).contains(marker + "\0")
-                    || new String(environ, StandardCharsets.ISO_8859_1).endsWith(marker);
+            return new String(environ, StandardCharsets.ISO_8859_1).contains(marker);
         } catch (IOException | SecurityException e) {
             return false;
         }

@@ -136,7 +136,8 @@ final class ImageMapper {
         }
     }
 
-    private static Instant instant(String text) {
+    /** An RFC 3339 time; {@code null} for an empty or unreadable one. */
+    static Instant instant(String text) {
         if (text.isEmpty()) {
             return null;
         }
@@ -151,7 +152,8 @@ final class ImageMapper {
         }
     }
 
-    private static List<String> strings(JsonNode array) {
+    /** The strings of a JSON array; a lone string (as some daemons write a shell-form CMD) as one. */
+    static List<String> strings(JsonNode array) {
         List<String> values = new ArrayList<>();
         if (array.isArray()) {
             array.forEach(v -> values.add(v.asText()));

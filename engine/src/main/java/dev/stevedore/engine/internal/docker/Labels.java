@@ -30,13 +30,17 @@ import java.util.UUID;
  *   <li><b>Races.</b> Two engines sweeping at once may both try to remove one object; a 404 or 409 ("removal
  *       already in progress") from the daemon counts as done.</li>
  * </ol>
- * Images are never swept: they are a cache shared with the user's own work.
+ * Images are never swept: they are a cache shared with the user's own work. A container whose spec carries
+ * {@value #KEEP}{@code =true} is meant to outlive its engine (a CLI's {@code run -d}): it gets neither label,
+ * so neither cleanup nor sweep ever touches it.
  */
 public final class Labels {
     /** The engine instance (one per {@code DockerEngine}) that created the object. */
     public static final String SESSION = "dev.stevedore.session";
     /** The process that created it: {@code host/pid/start-epoch-millis}. */
     public static final String OWNER = "dev.stevedore.owner";
+    /** A container label that exempts the container from cleanup: {@code dev.stevedore.keep=true}. */
+    public static final String KEEP = dev.stevedore.engine.ContainerSpec.KEEP_LABEL;
     /** How old an object of another host must be before a sweep removes it. */
     public static final int FOREIGN_GRACE_HOURS = 24;
 

@@ -10,7 +10,6 @@ import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.internal.image.MediaTypes;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
-import okio.BufferedSink;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -43,7 +42,7 @@ import java.util.stream.Stream;
  * {@code platform} are loaded.
  */
 final class LoadArchive {
-    static final MediaType TAR = MediaType.get("application/x-tar");
+    static final MediaType TAR = StreamingTarBody.TAR;
     private static final long SMALL_BLOB_LIMIT = 1 << 20;
     private static final long SMALL_BLOBS_TOTAL = 64L << 20;
 
@@ -94,7 +93,7 @@ final class LoadArchive {
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(p -> !p.equals(dir)).sorted().toList();
         }
-        return new StreamingBody(out -> {
+        return new StreamingTarBody(out -> {
             try (TarArchiveOutputStream tar = tarStream(out)) {
                 for (Path file : files) {
                     String name = dir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
@@ -145,7 +144,7 @@ final class LoadArchive {
             throw notAnArchive(archive);
         }
         byte[] manifest = dockerManifest(small::get, platform, archive);
-        return new StreamingBody(out -> {
+        return new StreamingTarBody(out -> {
             try (TarArchiveInputStream in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(archive)));
                  TarArchiveOutputStream tar = tarStream(out)) {
                 TarArchiveEntry entry;
@@ -295,34 +294,6 @@ final class LoadArchive {
     private static ContainerEngineException notAnArchive(Path path) {
         return new ContainerEngineException("Loading images from " + path + " failed: it is neither a docker save archive"
                 + " (no manifest.json) nor an OCI image layout (no index.json)");
-    }
-
-    /** A body written as it is sent, never held in memory; one-shot, so OkHttp must not retry it. */
-    private static final class StreamingBody extends RequestBody {
-        private final Writer writer;
-
-        interface Writer {
-            void write(OutputStream out) throws IOException;
-        }
-
-        StreamingBody(Writer writer) {
-            this.writer = writer;
-        }
-
-        @Override
-        public MediaType contentType() {
-            return TAR;
-        }
-
-        @Override
-        public boolean isOneShot() {
-            return true;
-        }
-
-        @Override
-        public void writeTo(BufferedSink sink) throws IOException {
-            writer.write(sink.outputStream());
-        }
     }
 
     /** Lets the tar writer finish its trailer without closing OkHttp's sink, which OkHttp closes itself. */

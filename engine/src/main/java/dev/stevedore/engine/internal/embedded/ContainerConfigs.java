@@ -168,36 +168,21 @@ final class ContainerConfigs {
     }
 
     /**
-     * The network mode, as far as this engine has networks: {@code none} (own namespace, loopback only;
-     * the default until the engine has bridge networks) or {@code host}.
+     * The network mode: {@code bridge} (the default network) when the spec names none, else {@code host},
+     * {@code none} or a network's name or id, which the network manager checks.
      *
-     * @throws ContainerEngineException for anything that needs a bridge network
+     * @throws ContainerEngineException for published ports without a network to publish from
      */
     static String networkMode(ContainerSpec spec, ImageConfig image) {
-        if (!spec.ports().isEmpty()) {
-            throw new ContainerEngineException("published ports need bridge networks, which the embedded engine does not "
-                    + "have yet (ports " + spec.ports().stream().map(p -> p.key()).toList() + " of a container of "
-                    + spec.image() + "); use networkMode(\"host\") and the container's own port instead");
+        String mode = spec.networkMode() == null || spec.networkMode().isEmpty() || spec.networkMode().equals("default")
+                ? "bridge" : spec.networkMode();
+        boolean publishes = !spec.ports().isEmpty()
+                || spec.publishAllPorts() && !(image.exposedPorts().isEmpty() && spec.exposedPorts().isEmpty());
+        if (mode.equals("none") && publishes) {
+            throw new ContainerEngineException("a container of " + spec.image() + " with network mode none cannot publish"
+                    + " ports: it has no network to publish from; leave the network mode out or name a network");
         }
-        if (spec.publishAllPorts() && !(image.exposedPorts().isEmpty() && spec.exposedPorts().isEmpty())) {
-            throw new ContainerEngineException("published ports need bridge networks, which the embedded engine does not "
-                    + "have yet (publishAllPorts with exposed ports " + exposedPorts(spec, image) + " of a container of "
-                    + spec.image() + "); use networkMode(\"host\") and the container's own port instead");
-        }
-        if (!spec.networkAliases().isEmpty()) {
-            throw new ContainerEngineException("network aliases need bridge networks, which the embedded engine does not "
-                    + "have yet (aliases " + spec.networkAliases() + " of a container of " + spec.image() + ")");
-        }
-        String mode = spec.networkMode();
-        if (mode == null || mode.isEmpty() || mode.equals("none")) {
-            return "none";
-        }
-        if (mode.equals("host")) {
-            return "host";
-        }
-        throw new ContainerEngineException("network \"" + mode + "\" of a container of " + spec.image() + ": networks need "
-                + "bridges, which the embedded engine does not have yet; use networkMode \"none\" (the default: own "
-                + "namespace, loopback only) or \"host\"");
+        return mode;
     }
 
     static List<String> exposedPorts(ContainerSpec spec, ImageConfig image) {

@@ -16,6 +16,7 @@ import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
+import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.runtime.Capability;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
@@ -53,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -95,16 +97,20 @@ final class ContainerService implements AutoCloseable {
     private final Path temp;
     private volatile Launcher launcher;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
+    private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
     private final ExecutorService exits;
     private final ProcessIdentity self = ProcessIdentity.current();
+    private final NetworkManager networks;
 
     /** A container this JVM started: its process (kept reachable: its lifeline) and which run it is. */
     private record Owned(ContainerProcess process, long run) {
     }
 
-    ContainerService(EngineSettings settings, ImageService images) {
+    ContainerService(EngineSettings settings, ImageService images, NetworkManager networks) {
         this.settings = settings;
         this.images = images;
+        this.networks = networks;
         this.store = new ContainerStore(settings.stateDirectory());
         this.volumes = new Volumes(settings.stateDirectory());
         this.temp = settings.stateDirectory().resolve("tmp");
@@ -122,7 +128,7 @@ final class ContainerService implements AutoCloseable {
         if (l == null) {
             synchronized (this) {
                 if (launcher == null) {
-                    launcher = Launcher.extractedTo(settings.stateDirectory());
+                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory());
                 }
                 l = launcher;
             }
@@ -157,7 +163,8 @@ final class ContainerService implements AutoCloseable {
             name = reserveName(spec.name(), id);
             String hostname = ContainerConfigs.hostname(spec, id, networkMode.equals("host"), hostHostname());
             List<MountRecord> made = makeMounts(dir, mounts, spec.image());
-            writeEtcFiles(dir, hostname, networkMode);
+            writeHostname(dir, hostname);
+            networks.prepareContainer(id, name, hostname, networkMode, spec.networkAliases());
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
@@ -169,8 +176,8 @@ final class ContainerService implements AutoCloseable {
                     spec.autoRemove(), spec);
             validate(dir, config);
             copyUp(dir, config);
-            store.writeState(id, StateRecord.created());
-            store.writeConfig(id, config);
+            store.writeConfig(id, config); // no state.json yet: a container without one is created
+            createdHere.add(id);
             return info(id, config, StateRecord.created());
         } catch (IOException | RuntimeException e) {
             discard(id, name);
@@ -218,6 +225,11 @@ final class ContainerService implements AutoCloseable {
             store.delete(id);
         } catch (IOException e) {
             LOG.warn("cannot delete the half-created container {}: {}", id, e.toString());
+        }
+        try {
+            networks.removeContainer(id);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot release the network settings of the half-created container {}: {}", id, e.toString());
         }
         if (name != null) {
             store.releaseName(name, id);
@@ -294,28 +306,10 @@ final class ContainerService implements AutoCloseable {
         }
     }
 
-    private static void writeEtcFiles(Path dir, String hostname, String networkMode) throws IOException {
-        String hosts;
-        if (networkMode.equals("host")) {
-            hosts = readOr(Path.of("/etc/hosts"), "127.0.0.1\tlocalhost\n");
-        } else {
-            hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
-                    + "ff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n127.0.0.1\t" + hostname + "\n";
-        }
-        Files.writeString(dir.resolve("hosts"), hosts);
+    /** The hostname file; /etc/hosts and /etc/resolv.conf are the network manager's (it keeps hosts current). */
+    private static void writeHostname(Path dir, String hostname) throws IOException {
         Files.writeString(dir.resolve("hostname"), hostname + "\n");
-        Files.writeString(dir.resolve("resolv.conf"), readOr(Path.of("/etc/resolv.conf"), ""));
-        for (String file : List.of("hosts", "hostname", "resolv.conf")) {
-            Files.setPosixFilePermissions(dir.resolve(file), PosixFilePermissions.fromString("rw-r--r--"));
-        }
-    }
-
-    private static String readOr(Path file, String otherwise) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return otherwise;
-        }
+        Files.setPosixFilePermissions(dir.resolve("hostname"), PosixFilePermissions.fromString("rw-r--r--"));
     }
 
     // ---- start ------------------------------------------------------------------------------------
@@ -333,11 +327,26 @@ final class ContainerService implements AutoCloseable {
             Path dir = store.directory(id);
             OrphanReaper.clearRun(dir);
             RuntimeSpec spec = runtimeSpec(dir, config);
+            // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
+            // to wire there, so their command runs as soon as it is set up (no round trip).
+            boolean wire = networks.networking(id).mode() == NetworkManager.Mode.BRIDGE;
             ContainerProcess process;
             try {
-                process = launcher().start(spec);
+                process = wire ? launcher().start(spec) : launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
+            }
+            try {
+                if (wire) {
+                    networks.startContainer(id, process.pid());
+                    networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
+                            config.exposedPorts()));
+                }
+            } catch (RuntimeException e) {
+                process.close(); // never released: its command never ran
+                networks.stopContainer(id);
+                throw failedStart(id, config, state, new ContainerStartException("cannot connect container " + config.name()
+                        + " to its network: " + e.getMessage(), id, List.of(), e));
             }
             long run = state.run() + 1;
             Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
@@ -346,17 +355,24 @@ final class ContainerService implements AutoCloseable {
                         self.pid(), self.startTime(), Instant.now()));
             } catch (IOException | RuntimeException e) {
                 process.close(); // never released: its command never ran
+                networks.stopContainer(id);
                 throw e;
             }
             Owned mine = new Owned(process, run);
+            if ("true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
+                process.keepAfterOwner();
+            }
             owned.put(id, mine);
             process.onExit().whenCompleteAsync((status, error) -> exited(id, mine, status), exits);
             try {
-                process.release();
+                if (wire) {
+                    process.release();
+                }
                 process.awaitStarted();
             } catch (ContainerStartException e) {
                 process.close();
                 owned.remove(id, mine);
+                networks.stopContainer(id);
                 throw failedStart(id, config, store.readState(id).orElse(state), e);
             }
         } catch (IOException e) {
@@ -392,15 +408,16 @@ final class ContainerService implements AutoCloseable {
     }
 
     private RuntimeSpec runtimeSpec(Path dir, ContainerRecord config) {
+        NetworkManager.ContainerNetworking network = networks.networking(config.id());
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
                 .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
                 .workingDirectory(config.workingDir())
                 .user(config.user(), List.of())
                 .hostname(config.hostname())
-                .network(config.networkMode().equals("host") ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
+                .network(network.mode() == NetworkManager.Mode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
                 .shmSize(config.shmSizeBytes())
                 .readonlyRootfs(config.readOnlyRootfs())
-                .etcFiles(dir.resolve("hosts"), dir.resolve("hostname"), dir.resolve("resolv.conf"))
+                .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())
                 .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()));
         addMounts(builder, config);
         return builder.build();
@@ -443,6 +460,7 @@ final class ContainerService implements AutoCloseable {
             if (state.running() && state.run() == run.run()) {
                 state = state.exited(exit);
                 store.writeState(id, state);
+                networks.stopContainer(id);
             }
             result = state.run() == run.run() ? state.toPublic() : endedState(exit, state.startedAt());
             owned.remove(id, run);
@@ -532,6 +550,11 @@ final class ContainerService implements AutoCloseable {
         return result;
     }
 
+    /** The containers, in any state, created from the image with this id. */
+    List<ContainerInfo> usersOf(String imageId) {
+        return list(true, Map.of()).stream().filter(c -> c.imageId().equals(imageId)).toList();
+    }
+
     private static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
         for (Map.Entry<String, String> e : wanted.entrySet()) {
             String value = labels.get(e.getKey());
@@ -543,9 +566,15 @@ final class ContainerService implements AutoCloseable {
     }
 
     private ContainerInfo info(String id, ContainerRecord config, StateRecord state) {
+        Map<String, String> addresses;
+        try {
+            addresses = networks.addresses(id);
+        } catch (ContainerEngineException e) {
+            addresses = Map.of(config.networkMode(), ""); // being removed right now
+        }
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
-                state.toPublic(), config.command(), config.env(), config.labels(), List.of(),
-                Map.of(config.networkMode(), ""), config.spec());
+                state.toPublic(), config.command(), config.env(), config.labels(),
+                state.running() ? networks.ports(id) : List.of(), addresses, config.spec());
     }
 
     // ---- wait, stop, kill, remove -----------------------------------------------------------------
@@ -682,6 +711,7 @@ final class ContainerService implements AutoCloseable {
             if (mine != null) {
                 mine.process().close();
             }
+            networks.removeContainer(id);
         }
     }
 
@@ -951,6 +981,24 @@ final class ContainerService implements AutoCloseable {
         }
     }
 
+    // ---- networks ---------------------------------------------------------------------------------
+
+    private boolean runsNow(String id) {
+        try {
+            return currentState(id).running();
+        } catch (ContainerEngineException e) {
+            return false; // removed meanwhile
+        }
+    }
+
+    /** A container as connect and disconnect need it: its id, name and, while it runs, its first process. */
+    NetworkService.ContainerLookup.Container networkView(String reference) {
+        String id = store.resolve(reference);
+        ContainerRecord config = config(id);
+        StateRecord state = currentState(id);
+        return new NetworkService.ContainerLookup.Container(id, config.name(), state.running() ? state.pid() : 0);
+    }
+
     // ---- reaping ----------------------------------------------------------------------------------
 
     /** Settles what JVMs that died left: see the class comment. */
@@ -988,7 +1036,8 @@ final class ContainerService implements AutoCloseable {
                     ExitStatus exit = OrphanReaper.recordedExit(dir).orElse(ExitStatus.killedUnknown());
                     OrphanReaper.removeCgroups(dir);
                     ContainerRecord config = store.readConfig(id).orElseThrow();
-                    if (config.autoRemove()) {
+                    // a test's container goes with the JVM that ran it; one kept for a user (run -d) stays, exited
+                    if (config.autoRemove() || !"true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
                         deleteLocked(id, config);
                     } else {
                         store.writeState(id, state.exited(exit));
@@ -999,6 +1048,12 @@ final class ContainerService implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot reap container {} left by a JVM that ended: {}", id, e.toString());
             }
+        }
+        try {
+            // A half-created container (its directory exists) is not gone: its network settings come first.
+            networks.reap(id -> !Files.isDirectory(store.directory(id)), this::runsNow);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot release the networks of containers that ended: {}", e.toString());
         }
         store.sweepStaleNames();
     }
@@ -1037,14 +1092,41 @@ final class ContainerService implements AutoCloseable {
     public void close() {
         for (Map.Entry<String, Owned> e : new LinkedHashMap<>(owned).entrySet()) {
             ContainerProcess process = e.getValue().process();
+            if (process.isAlive() && keeps(e.getKey())) {
+                // its supervisor records the exit; the next engine to look reads it from there
+                process.detach();
+                continue;
+            }
             process.close();
             exited(e.getKey(), e.getValue(), process.exitStatus().orElse(null));
+        }
+        for (String id : createdHere) {
+            if (Files.isDirectory(store.directory(id)) && !keeps(id)) {
+                try {
+                    remove(id, true);
+                } catch (RuntimeException e) {
+                    LOG.warn("cannot remove container {} while closing the engine: {}", id, e.toString());
+                }
+            }
         }
         exits.shutdown();
         try {
             exits.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        Launcher spawned = launcher;
+        if (spawned != null) {
+            spawned.close();
+        }
+        store.close();
+    }
+
+    private boolean keeps(String id) {
+        try {
+            return store.readConfig(id).map(c -> "true".equals(c.spec().labels().get(ContainerSpec.KEEP_LABEL))).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -69,8 +69,15 @@ final class ContainerStore {
                         }
                     }));
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerStore.class);
+
     private final Path root;
     private final Path names;
+    private final java.util.concurrent.ExecutorService trashDeleter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "stevedore-container-trash");
+        t.setDaemon(true);
+        return t;
+    });
 
     ContainerStore(Path stateDirectory) {
         this.root = stateDirectory.resolve("containers");
@@ -206,13 +213,17 @@ final class ContainerStore {
 
     private static void writeJson(Path file, Object value) throws IOException {
         Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        boolean moved = false;
         try {
             Files.write(temp, JSON.writeValueAsBytes(value));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
         } catch (AtomicMoveNotSupportedException e) {
             throw new IOException("cannot replace " + file + " atomically", e);
         } finally {
-            Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 
@@ -307,7 +318,11 @@ final class ContainerStore {
 
     // ---- removal ----------------------------------------------------------------------------------
 
-    /** Takes the container out of every view at once (one rename), then deletes what it held. */
+    /**
+     * Takes the container out of every view at once (one rename), then deletes what it held on a
+     * background thread: the caller does not wait for the unlinking of a whole upper layer. A JVM that
+     * ends first leaves the trash to the next open's sweep.
+     */
     void delete(String id) throws IOException {
         Path trash = root.resolve(TRASH_PREFIX + id + "-" + UUID.randomUUID());
         try {
@@ -315,7 +330,32 @@ final class ContainerStore {
         } catch (NoSuchFileException e) {
             return;
         }
-        OrphanReaper.delete(trash);
+        try {
+            trashDeleter.execute(() -> deleteTrash(trash));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            deleteTrash(trash); // closing: delete it now
+        }
+    }
+
+    private static void deleteTrash(Path trash) {
+        try {
+            OrphanReaper.delete(trash);
+        } catch (IOException e) {
+            LOG.warn("cannot delete the removed container directory {} (the next engine open tries again): {}", trash,
+                    e.toString());
+        }
+    }
+
+    /** Waits for the background deletions to finish. */
+    void close() {
+        trashDeleter.shutdown();
+        try {
+            if (!trashDeleter.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                LOG.warn("removed containers are still being deleted in {}; the next engine open finishes it", root);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Deletes what removals in JVMs that died halfway left behind. */

@@ -37,9 +37,12 @@ import java.util.Optional;
  * <p><b>Containers</b> (see {@link ContainerService}) live as long as the JVM that started them: each is
  * tied to it by a lifeline, so a JVM that ends (even by SIGKILL) takes its containers with it, and
  * {@link #close()} kills the containers this engine started. Other JVMs on the same state directory see
- * them, stop, kill, exec into and copy from them. Until the engine has bridge networks (issue 4), a
- * container's network is {@code none} (its own namespace with loopback only) by default, or
- * {@code host}; published ports, network aliases and named networks are refused with an error.
+ * them, stop, kill, exec into and copy from them.
+ *
+ * <p><b>Networks</b> (see {@link NetworkService}): a container joins the default bridge network unless it
+ * names another one, {@code host} or {@code none}; the network manager wires it at the launcher's
+ * barrier, publishes its ports on 127.0.0.1 through a proxy in this JVM (the owner), and releases its
+ * address when it exits.
  */
 public final class EmbeddedEngine implements ContainerEngine {
     private final EngineSettings settings;
@@ -50,8 +53,9 @@ public final class EmbeddedEngine implements ContainerEngine {
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
         this.images = images;
-        this.containers = new ContainerService(settings, images);
         this.networks = new NetworkService(settings);
+        this.containers = new ContainerService(settings, images, networks.manager());
+        this.networks.containers(containers::networkView);
     }
 
     /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
@@ -92,6 +96,14 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void removeImage(ImageReference reference) {
+        Optional<Image> image = images.find(reference);
+        if (image.isPresent() && image.get().references().size() <= 1) {
+            // Docker's rule: the last reference of an image goes only when no container uses it
+            containers.usersOf(image.get().id()).stream().findFirst().ifPresent(user -> {
+                throw new ContainerEngineException("cannot remove " + reference.familiar() + ": container " + user.name()
+                        + " (" + user.shortId() + ") uses it — remove the container first");
+            });
+        }
         if (!images.remove(reference)) {
             throw new ImageNotFoundException("cannot remove " + reference.familiar() + ": no such image in the local store "
                     + settings.stateDirectory(), reference.registry(), reference, 0);
@@ -205,7 +217,11 @@ public final class EmbeddedEngine implements ContainerEngine {
         try {
             containers.close();
         } finally {
-            images.close();
+            try {
+                networks.close();
+            } finally {
+                images.close();
+            }
         }
     }
 }

@@ -124,6 +124,15 @@ public final class ContainerProcess implements AutoCloseable {
         });
     }
 
+    /** The "go" travelled with the spec ({@link Launcher#startReleased}): past the barrier already. */
+    void releasedWithSpec() {
+        synchronized (readLock) {
+            if (phase == Phase.BARRIER) {
+                phase = Phase.RELEASED;
+            }
+        }
+    }
+
     /** Lets the container's command run: the barrier's "go". Call once, after {@link Launcher#start}. */
     public void release() {
         synchronized (readLock) {
@@ -221,6 +230,28 @@ public final class ContainerProcess implements AutoCloseable {
     /** The exit status, once known. */
     public Optional<ExitStatus> exitStatus() {
         return Optional.ofNullable(exit);
+    }
+
+    /**
+     * Makes the container outlive this JVM: the supervisor no longer kills it when the lifeline breaks.
+     * It then ends only by itself or by a signal; its supervisor still records the exit. Call
+     * {@link #detach()} instead of {@link #close()} to let go of it.
+     *
+     * @return false when the supervisor is already gone
+     */
+    public boolean keepAfterOwner() {
+        return command("keep");
+    }
+
+    /**
+     * Lets go of a container kept by {@link #keepAfterOwner()}: releases this JVM's pipes without
+     * waiting for the container. Idempotent.
+     */
+    public void detach() {
+        closeCommands();
+        synchronized (readLock) {
+            closeQuietly(reportStream);
+        }
     }
 
     /**

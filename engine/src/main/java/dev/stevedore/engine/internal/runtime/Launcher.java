@@ -10,6 +10,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Starts containers through the native launcher. {@link #start} returns once the container's
@@ -18,16 +22,35 @@ import java.util.Objects;
  *
  * <p>Thread-safe: it only holds the launcher's path.
  */
-public final class Launcher {
+public final class Launcher implements AutoCloseable {
     private final Path binary;
+    private final boolean keepSpare;
+    private final AtomicReference<Process> spare = new AtomicReference<>();
+    private final Object refillLock = new Object();
+    private ExecutorService refill;
+    private volatile boolean closed;
 
     public Launcher(Path binary) {
+        this(binary, false);
+    }
+
+    private Launcher(Path binary, boolean keepSpare) {
         this.binary = Objects.requireNonNull(binary, "binary");
+        this.keepSpare = keepSpare;
     }
 
     /** A launcher extracted into the engine's state directory (see {@link LauncherBinary}). */
     public static Launcher extractedTo(Path stateDirectory) {
         return new Launcher(LauncherBinary.extract(stateDirectory));
+    }
+
+    /**
+     * As {@link #extractedTo(Path)}, keeping one launcher process spawned ahead, waiting for its spec, so
+     * that a start does not wait for the spawn (refilled in the background after each start). Close it to
+     * end the spare; a spare also ends by itself when this JVM does (its stdin closes).
+     */
+    public static Launcher extractedToWithSpare(Path stateDirectory) {
+        return new Launcher(LauncherBinary.extract(stateDirectory), true);
     }
 
     /** The launcher binary this instance runs. */
@@ -42,16 +65,33 @@ public final class Launcher {
      * @throws ContainerStartException when the launcher could not set the container up
      */
     public ContainerProcess start(RuntimeSpec spec) {
+        return start(spec, false);
+    }
+
+    /**
+     * Creates the container and lets its command run as soon as it is set up, without a round trip at the
+     * barrier: for callers with nothing to wire there. Call {@link ContainerProcess#awaitStarted()} next.
+     *
+     * @return the container once it passed the barrier (its command may already run, or even have ended)
+     * @throws ContainerStartException when the launcher could not set the container up
+     */
+    public ContainerProcess startReleased(RuntimeSpec spec) {
+        return start(spec, true);
+    }
+
+    private ContainerProcess start(RuntimeSpec spec, boolean release) {
         prepareDirectories(spec);
         List<Path> cgroups = createCgroups(spec);
         byte[] encoded = spec.encode(cgroups);
-        ProcessBuilder builder = new ProcessBuilder(binary.toString())
-                .directory(Path.of("/").toFile())
-                .redirectError(ProcessBuilder.Redirect.appendTo(spec.stateDirectory().resolve(StateFiles.LAUNCHER_LOG).toFile()));
-        builder.environment().clear();
+        if (release) {
+            // the supervisor keeps it until the container is ready, then lets it go at once
+            byte[] go = Records.encode("go");
+            encoded = java.util.Arrays.copyOf(encoded, encoded.length + go.length);
+            System.arraycopy(go, 0, encoded, encoded.length - go.length, go.length);
+        }
         Process process;
         try {
-            process = builder.start();
+            process = takeProcess();
         } catch (IOException e) {
             Cgroups.remove(cgroups);
             throw new ContainerEngineException("cannot start the launcher " + binary + " for container "
@@ -66,19 +106,97 @@ public final class Launcher {
             // the launcher went away while reading the spec: its own report says why
         }
         container.awaitBarrier(ContainerProcess.SETUP_TIMEOUT);
+        if (release) {
+            container.releasedWithSpec();
+        }
         return container;
     }
 
     /** Starts the container and releases it at once: for callers with nothing to wire at the barrier. */
     public ContainerProcess run(RuntimeSpec spec) {
-        ContainerProcess container = start(spec);
+        ContainerProcess container = startReleased(spec);
         try {
-            container.release();
             container.awaitStarted();
             return container;
         } catch (RuntimeException e) {
             container.close();
             throw e;
+        }
+    }
+
+    /** A launcher process waiting for its spec: the spare, or a fresh one. */
+    private Process takeProcess() throws IOException {
+        Process process = spare.getAndSet(null);
+        if (keepSpare && !closed) {
+            refillSoon();
+        }
+        if (process != null && process.isAlive()) {
+            return process;
+        }
+        return spawn();
+    }
+
+    private Process spawn() throws IOException {
+        // stderr: the launcher opens its container's launcher.log itself once it has read the spec
+        ProcessBuilder builder = new ProcessBuilder(binary.toString())
+                .directory(Path.of("/").toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().clear();
+        return builder.start();
+    }
+
+    private void refillSoon() {
+        synchronized (refillLock) {
+            if (refill == null) {
+                refill = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "stevedore-launcher-spare");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            refill.execute(() -> {
+                if (closed || spare.get() != null) {
+                    return;
+                }
+                try {
+                    Process fresh = spawn();
+                    if (closed || !spare.compareAndSet(null, fresh)) {
+                        endSpare(fresh);
+                    }
+                } catch (IOException e) {
+                    // the next start spawns its own and reports what fails
+                }
+            });
+        }
+    }
+
+    private static void endSpare(Process process) {
+        try {
+            process.getOutputStream().close(); // its spec never comes: it ends
+        } catch (IOException e) {
+            process.destroyForcibly();
+        }
+    }
+
+    /** Ends the spare launcher process, if one waits. Containers already started are not affected. */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (refillLock) {
+            if (refill != null) {
+                refill.shutdown();
+            }
+        }
+        Process process = spare.getAndSet(null);
+        if (process != null) {
+            endSpare(process);
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -32,11 +32,15 @@ final class StateFiles {
         StringBuilder text = new StringBuilder();
         values.forEach((key, value) -> text.append(key).append(' ').append(value).append('\n'));
         Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        boolean moved = false;
         try {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
         } finally {
-            Files.deleteIfExists(temp);
+            if (!moved) {
+                Files.deleteIfExists(temp);
+            }
         }
     }
 

@@ -49,7 +49,7 @@ class DockerArchiveTest {
         }
         ByteArrayOutputStream rewritten = new ByteArrayOutputStream();
 
-        new DockerArchive.PrefixedBody(new ByteArrayInputStream(original.toByteArray()), List.of("opt", "app")).write(rewritten);
+        DockerArchive.writePrefixed(new ByteArrayInputStream(original.toByteArray()), List.of("opt", "app"), rewritten);
 
         List<TarArchiveEntry> entries = new ArrayList<>();
         Map<String, String> contents = new java.util.HashMap<>();
@@ -77,8 +77,8 @@ class DockerArchiveTest {
         assertThat(DockerArchive.normalise("/")).isEqualTo("/");
         assertThatThrownBy(() -> DockerArchive.normalise("relative/dir")).isInstanceOf(IllegalArgumentException.class);
         assertThat(DockerArchive.normalise("/../etc")).isEqualTo("/etc");
-        assertThat(DockerArchive.PrefixedBody.relative("./a")).isEqualTo("a");
-        assertThat(DockerArchive.PrefixedBody.relative("/a")).isEqualTo("a");
-        assertThat(DockerArchive.PrefixedBody.relative(".")).isEmpty();
+        assertThat(DockerArchive.relative("./a")).isEqualTo("a");
+        assertThat(DockerArchive.relative("/a")).isEqualTo("a");
+        assertThat(DockerArchive.relative(".")).isEmpty();
     }
 }

@@ -1,6 +1,10 @@
 package dev.stevedore.engine.internal.docker;
 
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.testbed.Testbed;
@@ -9,11 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -34,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DockerTlsIT {
 
     @Test
-    void pullsAndInspectsOverTlsWithAClientCertificate(@TempDir Path certs) throws Exception {
+    void pullsInspectsAndExecsWithStdinOverTlsWithAClientCertificate(@TempDir Path certs) throws Exception {
         Testbed testbed = Testbed.get();
         Path socket = testbed.dockerSocket().orElseThrow(() -> new AssertionError(
                 "the test bed's dockerd is not up: run `sudo testbed/dockerd up`"));
@@ -58,6 +62,13 @@ class DockerTlsIT {
                 assertThat(engine.endpoint().uri()).isEqualTo("tcp://127.0.0.1:" + front.getLocalPort());
                 assertThat(engine.image(ImageReference.parse(testbed.plainRegistry() + "/library/busybox:latest")))
                         .hasValueSatisfying(i -> assertThat(i.id()).isEqualTo(image.id()));
+
+                // exec with stdin takes over a connection of its own: TLS handshake, host name check, half-close
+                ContainerInfo box = engine.runContainer(ContainerSpec.builder(testbed.plainRegistry() + "/library/busybox:latest")
+                        .cmd("sleep", "600").build());
+                ExecResult echoed = engine.exec(box.id(), ExecSpec.of("cat").withStdin("over TLS\n".getBytes(StandardCharsets.UTF_8)));
+                assertThat(echoed.stdout()).isEqualTo("over TLS\n");
+                assertThat(echoed.exitCode()).isZero();
             }
         }
     }
@@ -93,23 +104,42 @@ class DockerTlsIT {
                 Socket client = front.accept();
                 Socket upstream = new UnixSocket(daemon);
                 upstream.connect(null);
-                pump(client.getInputStream(), upstream, upstream.getOutputStream());
-                pump(upstream.getInputStream(), client, client.getOutputStream());
+                java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(2);
+                pump(client.getInputStream(), upstream, client, open);
+                pump(upstream.getInputStream(), client, upstream, open);
             } catch (IOException e) {
                 // the front closed, or one connection failed; the test's assertions tell which mattered
             }
         }
     }
 
-    private static void pump(InputStream from, Socket to, OutputStream out) {
+    /**
+     * Copies one direction; at its end half-closes the other side (a client that ends stdin still reads the
+     * output), and closes both sockets once both directions have ended.
+     */
+    private static void pump(InputStream from, Socket to, Socket fromSocket, java.util.concurrent.atomic.AtomicInteger open) {
         Thread pump = new Thread(() -> {
-            try (to) {
-                from.transferTo(out);
-            } catch (IOException e) {
-                // one side went away; closing the other ends the pair
+            try {
+                from.transferTo(to.getOutputStream());
+                to.shutdownOutput();
+            } catch (IOException | UnsupportedOperationException e) {
+                // one side went away; closing both below ends the pair
+                open.set(1);
+            }
+            if (open.decrementAndGet() == 0) {
+                closeQuietly(to);
+                closeQuietly(fromSocket);
             }
         }, "tls-front-pump");
         pump.setDaemon(true);
         pump.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // already gone
+        }
     }
 }

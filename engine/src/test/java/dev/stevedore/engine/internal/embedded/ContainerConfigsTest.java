@@ -118,18 +118,18 @@ class ContainerConfigsTest {
     }
 
     @Test
-    void onlyNoneAndHostNetworksExistAndPublishingIsRefused() {
-        assertThat(ContainerConfigs.networkMode(spec().build(), POSTGRES)).isEqualTo("none");
+    void theDefaultNetworkIsTheBridgeAndNoneCannotPublish() {
+        assertThat(ContainerConfigs.networkMode(spec().build(), POSTGRES)).isEqualTo("bridge");
+        assertThat(ContainerConfigs.networkMode(spec().networkMode("default").build(), POSTGRES)).isEqualTo("bridge");
         assertThat(ContainerConfigs.networkMode(spec().networkMode("host").build(), POSTGRES)).isEqualTo("host");
-        assertThat(ContainerConfigs.networkMode(spec().publishAllPorts(true).build(), ImageConfig.empty())).isEqualTo("none");
-        assertThatThrownBy(() -> ContainerConfigs.networkMode(spec().port(PortBinding.loopback(5432)).build(), POSTGRES))
-                .hasMessageStartingWith("published ports need bridge networks, which the embedded engine does not have yet");
-        assertThatThrownBy(() -> ContainerConfigs.networkMode(spec().publishAllPorts(true).build(), POSTGRES))
-                .hasMessageContaining("5432/tcp");
-        assertThatThrownBy(() -> ContainerConfigs.networkMode(spec().networkAlias("db").build(), POSTGRES))
-                .hasMessageContaining("network aliases need bridge networks");
-        assertThatThrownBy(() -> ContainerConfigs.networkMode(spec().networkMode("bridge").build(), POSTGRES))
-                .hasMessageContaining("network \"bridge\"");
+        assertThat(ContainerConfigs.networkMode(spec().networkMode("backend").networkAlias("db").build(), POSTGRES))
+                .isEqualTo("backend");
+        assertThat(ContainerConfigs.networkMode(spec().networkMode("none").publishAllPorts(true).build(), ImageConfig.empty()))
+                .isEqualTo("none");
+        assertThatThrownBy(() -> ContainerConfigs.networkMode(spec().networkMode("none").port(PortBinding.loopback(5432)).build(),
+                POSTGRES)).hasMessageContaining("with network mode none cannot publish ports");
+        assertThatThrownBy(() -> ContainerConfigs.networkMode(spec().networkMode("none").publishAllPorts(true).build(), POSTGRES))
+                .hasMessageContaining("cannot publish ports");
     }
 
     @Test

@@ -95,6 +95,7 @@ class ContainerStoreTest {
         assertThat(store.directory(id)).doesNotExist();
         assertThat(store.ids()).isEmpty();
         assertThatThrownBy(() -> store.lock(id)).isInstanceOf(ContainerNotFoundException.class);
+        store.close(); // waits for the background deletion
         try (var left = Files.list(store.root())) {
             assertThat(left).isEmpty();
         }

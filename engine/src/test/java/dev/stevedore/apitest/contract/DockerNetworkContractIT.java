@@ -2,8 +2,8 @@ package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerEngine;
 
-/** {@link PortsContract} on the Docker backend, against the test bed's dockerd. */
-class DockerPortsContractIT extends PortsContract {
+/** {@link NetworkContract} on the Docker backend, against the test bed's dockerd. */
+class DockerNetworkContractIT extends NetworkContract {
     @Override
     protected ContainerEngine openEngine() {
         return TestbedDocker.open();

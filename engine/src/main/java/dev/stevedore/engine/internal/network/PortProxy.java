@@ -1,0 +1,468 @@
+package dev.stevedore.engine.internal.network;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A userland TCP proxy: listens on host ports and relays every accepted connection to a target
+ * address (a container's), like Docker's {@code docker-proxy}, but in the JVM and on one thread for
+ * all ports and connections (a NIO selector).
+ *
+ * <p>Each direction of a connection has its own buffer; reading from one side stops while the other
+ * side cannot take more, so a slow reader slows the writer instead of filling memory (backpressure).
+ * An end-of-stream is passed on as a half-close ({@code shutdownOutput}) once the buffered bytes are
+ * written, and the connection closes when both directions ended; a reset on one side resets the other.
+ * Bytes are never dropped or reordered. Thread-safe; the selector thread starts with the first
+ * forwarder and ends with {@link #close()}.
+ */
+public final class PortProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PortProxy.class);
+    private static final int BUFFER_SIZE = 128 * 1024;
+    private static final int BACKLOG = 1024;
+    private static final long TASK_TIMEOUT_SECONDS = 10;
+
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final BufferPool buffers = new BufferPool();
+    private final Object lifecycle = new Object();
+    private Selector selector;
+    private Thread thread;
+    private volatile boolean closed;
+
+    public PortProxy() {
+    }
+
+    /**
+     * Binds {@code listen} now (so a port in use fails here, before anything starts) and relays each
+     * connection accepted there to {@code target}. Port 0 in {@code listen} takes a free port; the
+     * forwarder says which.
+     */
+    public PortForwarder forward(InetSocketAddress listen, InetSocketAddress target) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(listen, BACKLOG);
+            server.configureBlocking(false);
+        } catch (IOException e) {
+            server.close();
+            throw new IOException("binding " + listen.getAddress().getHostAddress() + ":" + listen.getPort()
+                    + " to publish " + target.getAddress().getHostAddress() + ":" + target.getPort() + " failed: "
+                    + e.getMessage() + (listen.getPort() != 0 ? " — choose another host port, or 0 for a free one" : ""), e);
+        }
+        Listener listener = new Listener(server, target, buffers);
+        try {
+            onSelector(() -> {
+                try {
+                    server.register(selector, SelectionKey.OP_ACCEPT, listener);
+                } catch (ClosedChannelException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return new PortForwarder(this, listener, (InetSocketAddress) server.getLocalAddress(), target);
+    }
+
+    /** Closes the listener and every connection it accepted; the port is free when this returns. */
+    void close(Listener listener) {
+        try {
+            onSelector(() -> listener.closeAll(selector));
+        } catch (IOException e) {
+            LOG.warn("closing the forwarder to {} did not finish: {}", listener.target, e.getMessage());
+        }
+    }
+
+    /** The number of open connections of {@code listener}. */
+    int connections(Listener listener) {
+        try {
+            CompletableFuture<Integer> count = new CompletableFuture<>();
+            onSelector(() -> count.complete(listener.connections.size()));
+            return count.getNow(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code task} on the selector thread (starting it if needed) and waits for it to finish. */
+    private void onSelector(Runnable task) throws IOException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IOException("the port proxy is closed");
+            }
+            if (thread == null) {
+                selector = Selector.open();
+                thread = new Thread(this::loop, "stevedore-port-proxy");
+                thread.setDaemon(true);
+                thread.start();
+            }
+            tasks.add(() -> {
+                try {
+                    task.run();
+                    done.complete(null);
+                } catch (Throwable e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            selector.wakeup();
+        }
+        if (Thread.currentThread() == thread) {
+            throw new IllegalStateException("onSelector called from the selector thread");
+        }
+        try {
+            done.get(TASK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the port proxy", e);
+        } catch (TimeoutException e) {
+            throw new IOException("the port proxy did not answer within " + TASK_TIMEOUT_SECONDS + " s", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw new IOException("the port proxy failed", e.getCause());
+        }
+    }
+
+    private void loop() {
+        try {
+            while (!closed) {
+                selector.select(1000);
+                runTasks();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    try {
+                        if (!key.isValid()) {
+                            continue;
+                        }
+                        if (key.attachment() instanceof Listener listener) {
+                            listener.accept(selector);
+                        } else if (key.attachment() instanceof Side side) {
+                            side.connection.handle(side, key);
+                        }
+                    } catch (CancelledKeyException e) {
+                        // Closed while we looked at it: nothing left to do for this key.
+                    } catch (RuntimeException e) {
+                        // One broken connection must not stop every other port and connection.
+                        LOG.warn("relaying failed: {}", e.toString(), e);
+                        if (key.attachment() instanceof Side side) {
+                            side.connection.abort();
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the port proxy stopped: {}", e.toString(), e);
+        } finally {
+            for (SelectionKey key : selector.keys()) {
+                closeQuietly(key.channel());
+            }
+            closeQuietly(selector);
+            runTasks();
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+    }
+
+    /** Closes every listener and connection and ends the selector thread. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            t = thread;
+            if (selector != null) {
+                selector.wakeup();
+            }
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(TASK_TIMEOUT_SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // Closing after a failure: the first error is what matters.
+        }
+    }
+
+    /** A listening port and the connections it accepted; touched only on the selector thread (but for target). */
+    static final class Listener {
+        final ServerSocketChannel server;
+        final InetSocketAddress target;
+        final BufferPool buffers;
+        final Set<Connection> connections = new HashSet<>();
+
+        Listener(ServerSocketChannel server, InetSocketAddress target, BufferPool buffers) {
+            this.server = server;
+            this.target = target;
+            this.buffers = buffers;
+        }
+
+        void accept(Selector selector) throws IOException {
+            for (int i = 0; i < 256; i++) {
+                SocketChannel client;
+                try {
+                    client = server.accept();
+                } catch (IOException e) {
+                    LOG.debug("accepting on {} failed: {}", server, e.toString());
+                    return;
+                }
+                if (client == null) {
+                    return;
+                }
+                SocketChannel upstream = null;
+                try {
+                    client.configureBlocking(false);
+                    client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    upstream = SocketChannel.open();
+                    upstream.configureBlocking(false);
+                    upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    Connection c = new Connection(this, client, upstream);
+                    connections.add(c);
+                    if (upstream.connect(target)) {
+                        c.connected(selector, null);
+                    } else {
+                        upstream.register(selector, SelectionKey.OP_CONNECT, c.upstreamSide);
+                    }
+                } catch (IOException e) {
+                    LOG.debug("connecting to {} failed: {}", target, e.toString());
+                    reset(client);
+                    if (upstream != null) {
+                        closeQuietly(upstream);
+                    }
+                    connections.removeIf(c -> c.client == client);
+                }
+            }
+        }
+
+        void closeAll(Selector selector) {
+            closeQuietly(server);
+            for (Connection c : new ArrayList<>(connections)) {
+                c.close();
+            }
+            connections.clear();
+            try {
+                // A channel closed while registered keeps its socket until the selector deregisters it.
+                selector.selectNow();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** One end of a connection: the channel, and the buffer of bytes read from it, waiting for the other end. */
+    static final class Side {
+        final Connection connection;
+        final SocketChannel channel;
+        final ByteBuffer incoming; // bytes read from this side, in write mode
+        boolean endOfStream;       // this side will send nothing more
+        boolean shutdownSent;      // ...and the other side was told so
+        SelectionKey key;
+
+        Side(Connection connection, SocketChannel channel) {
+            this.connection = connection;
+            this.channel = channel;
+            this.incoming = connection.listener.buffers.take();
+        }
+    }
+
+    /**
+     * Direct buffers for reuse, touched only on the selector thread: allocating (and zeroing) 128 KiB per
+     * side per connection would cost more than relaying a short exchange, and leaves freeing to the GC.
+     */
+    private static final class BufferPool {
+        private static final int KEEP = 256;
+        private final java.util.ArrayDeque<ByteBuffer> free = new java.util.ArrayDeque<>();
+
+        ByteBuffer take() {
+            ByteBuffer b = free.poll();
+            return b != null ? b : ByteBuffer.allocateDirect(BUFFER_SIZE);
+        }
+
+        void give(ByteBuffer b) {
+            if (free.size() < KEEP) {
+                b.clear();
+                free.push(b);
+            }
+        }
+    }
+
+    /** A relayed connection: the client (accepted) and upstream (the container) sides. */
+    static final class Connection {
+        final Listener listener;
+        final SocketChannel client;
+        final Side clientSide;
+        final Side upstreamSide;
+        private boolean closed;
+
+        Connection(Listener listener, SocketChannel client, SocketChannel upstream) {
+            this.listener = listener;
+            this.client = client;
+            this.clientSide = new Side(this, client);
+            this.upstreamSide = new Side(this, upstream);
+        }
+
+        private Side other(Side side) {
+            return side == clientSide ? upstreamSide : clientSide;
+        }
+
+        /** Starts relaying; {@code upstreamKey} is the key the connect waited on, or null when it connected at once. */
+        void connected(Selector selector, SelectionKey upstreamKey) throws IOException {
+            clientSide.key = client.register(selector, SelectionKey.OP_READ, clientSide);
+            if (upstreamKey == null) {
+                upstreamSide.key = upstreamSide.channel.register(selector, SelectionKey.OP_READ, upstreamSide);
+            } else {
+                upstreamSide.key = upstreamKey;
+                upstreamKey.interestOps(SelectionKey.OP_READ);
+            }
+        }
+
+        void handle(Side side, SelectionKey key) {
+            try {
+                if (key.isConnectable()) {
+                    if (side.channel.finishConnect()) {
+                        connected(key.selector(), key);
+                    }
+                    return;
+                }
+                if (key.isWritable()) {
+                    flush(other(side));
+                }
+                if (key.isValid() && key.isReadable()) {
+                    read(side);
+                }
+                if (!closed) {
+                    update();
+                }
+            } catch (IOException e) {
+                LOG.debug("relaying to {} failed: {}", listener.target, e.toString());
+                abort();
+            }
+        }
+
+        /** Reads what {@code from} offers into its buffer, then passes as much as possible on. */
+        private void read(Side from) throws IOException {
+            if (from.endOfStream || !from.incoming.hasRemaining()) {
+                return;
+            }
+            int n = from.channel.read(from.incoming);
+            if (n < 0) {
+                from.endOfStream = true;
+            }
+            flush(from);
+        }
+
+        /** Writes the bytes read from {@code from} to the other side; sends the half-close once they are all out. */
+        private void flush(Side from) throws IOException {
+            Side to = other(from);
+            ByteBuffer buffer = from.incoming;
+            if (buffer.position() > 0) {
+                buffer.flip();
+                try {
+                    to.channel.write(buffer);
+                } finally {
+                    buffer.compact();
+                }
+            }
+            if (from.endOfStream && buffer.position() == 0 && !from.shutdownSent) {
+                from.shutdownSent = true;
+                to.channel.shutdownOutput();
+            }
+        }
+
+        private void update() {
+            if (clientSide.shutdownSent && upstreamSide.shutdownSent) {
+                close();
+                return;
+            }
+            interest(clientSide);
+            interest(upstreamSide);
+        }
+
+        private void interest(Side side) {
+            if (side.key == null || !side.key.isValid()) {
+                return;
+            }
+            int ops = 0;
+            if (!side.endOfStream && side.incoming.hasRemaining()) {
+                ops |= SelectionKey.OP_READ;
+            }
+            if (other(side).incoming.position() > 0) {
+                ops |= SelectionKey.OP_WRITE;
+            }
+            if (side.key.interestOps() != ops) {
+                side.key.interestOps(ops);
+            }
+        }
+
+        /** Ends both sides with a reset, so each peer learns the relay broke instead of seeing a clean end. */
+        void abort() {
+            reset(clientSide.channel);
+            reset(upstreamSide.channel);
+            close();
+        }
+
+        void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeQuietly(clientSide.channel);
+            closeQuietly(upstreamSide.channel);
+            listener.buffers.give(clientSide.incoming);
+            listener.buffers.give(upstreamSide.incoming);
+            listener.connections.remove(this);
+        }
+    }
+
+    private static void reset(SocketChannel channel) {
+        try {
+            if (channel.isOpen()) {
+                channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+        } catch (IOException ignored) {
+            // Not connected: a plain close is all there is.
+        }
+        closeQuietly(channel);
+    }
+}

@@ -1,0 +1,22 @@
+/**
+ * Networks of the embedded engine: Linux bridges and veth pairs wired over rtnetlink from the JVM,
+ * addresses from per-network subnets, per-container {@code /etc/hosts} and {@code /etc/resolv.conf},
+ * and published ports through a userland proxy in the JVM.
+ *
+ * <p>Entry point: {@link dev.stevedore.engine.internal.network.NetworkManager}. The choices, in short:
+ * <ul>
+ *   <li>No firewall rule, no NAT, nothing routed off the machine: containers get no default route, and
+ *       every bridge has IPv4 forwarding off ({@code net.ipv4.conf.<bridge>.forwarding=0}), so two
+ *       networks stay apart even on a host with {@code ip_forward=1}. The host is reachable on each
+ *       bridge's gateway address as {@code host.stevedore.internal}.</li>
+ *   <li>Names resolve through {@code /etc/hosts}, rewritten in place (the launcher bind-mounts the file)
+ *       whenever a member of one of the container's networks comes or goes; there is no DNS server.</li>
+ *   <li>Subnets (default /24s of 10.199.0.0/16) skip every route of the host, every other network,
+ *       and Docker's and Podman's default ranges; bridge names and subnets are the host's, so changes
+ *       happen under one host-wide lock, whatever state directory an engine uses.</li>
+ *   <li>Each change is recorded before it is made in the kernel, so an engine killed half-way leaves
+ *       records that {@code reap} or the next attempt can clean up; bridges carry an alias naming their
+ *       state directory, so only an engine's own leftovers are ever deleted.</li>
+ * </ul>
+ */
+package dev.stevedore.engine.internal.network;

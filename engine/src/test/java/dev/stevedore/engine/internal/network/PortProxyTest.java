@@ -1,0 +1,295 @@
+package dev.stevedore.engine.internal.network;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** The port proxy between loopback sockets: ordering, half-close, backpressure, resets, closing. */
+class PortProxyTest {
+    private final PortProxy proxy = new PortProxy();
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeAfter) {
+            c.close();
+        }
+        proxy.close();
+        threads.shutdownNow();
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void twoHundredConcurrentConnectionsKeepEveryByteInOrder() throws Exception {
+        ServerSocket echo = echoServer();
+        PortForwarder forwarder = forward(echo);
+        int connections = 200;
+        int bytesEach = 256 * 1024;
+        List<Future<byte[]>> results = new ArrayList<>();
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            byte[] data = new byte[bytesEach];
+            new Random(i).nextBytes(data);
+            sent.add(data);
+            results.add(threads.submit(() -> roundTrip(forwarder.port(), data)));
+        }
+        for (int i = 0; i < connections; i++) {
+            byte[] got = results.get(i).get(60, TimeUnit.SECONDS);
+            assertThat(Arrays.equals(got, sent.get(i))).as("connection %d got back exactly what it sent", i).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> forwarder.connections() == 0);
+    }
+
+    @Test
+    void aHalfCloseReachesTheServerAndTheAnswerStillComesBack() throws Exception {
+        ServerSocket server = listen();
+        CompletableFuture<String> serverSaw = new CompletableFuture<>();
+        threads.submit(() -> {
+            try (Socket s = server.accept()) {
+                String request = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // up to EOF
+                serverSaw.complete(request);
+                s.getOutputStream().write(("answer to " + request).getBytes(StandardCharsets.UTF_8));
+            }
+            return null;
+        });
+        PortForwarder forwarder = forward(server);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), forwarder.port())) {
+            client.getOutputStream().write("question".getBytes(StandardCharsets.UTF_8));
+            client.shutdownOutput();
+            assertThat(serverSaw.get(10, TimeUnit.SECONDS)).isEqualTo("question");
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("answer to question");
+        }
+    }
+
+    @Test
+    void theServerMayHalfCloseFirstAndStillReadTheClient() throws Exception {
+        ServerSocket server = listen();
+        CompletableFuture<String> serverRead = new CompletableFuture<>();
+        threads.submit(() -> {
+            try (Socket s = server.accept()) {
+                s.getOutputStream().write("banner".getBytes(StandardCharsets.UTF_8));
+                s.shutdownOutput();
+                serverRead.complete(new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+            return null;
+        });
+        PortForwarder forwarder = forward(server);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), forwarder.port())) {
+            assertThat(new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("banner");
+            client.getOutputStream().write("still talking".getBytes(StandardCharsets.UTF_8));
+            client.shutdownOutput();
+            assertThat(serverRead.get(10, TimeUnit.SECONDS)).isEqualTo("still talking");
+        }
+    }
+
+    @Test
+    void aServerThatDoesNotReadStopsTheClientInsteadOfFillingMemory() throws Exception {
+        ServerSocket server = listen();
+        CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.accept();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, threads);
+        PortForwarder forwarder = forward(server);
+        try (SocketChannel client = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), forwarder.port()))) {
+            Socket upstream = accepted.get(10, TimeUnit.SECONDS);
+            closeAfter.add(upstream);
+            client.configureBlocking(false);
+            byte[] pattern = new byte[64 * 1024];
+            new Random(7).nextBytes(pattern);
+            long written = 0;
+            // Write until the socket stays unwritable for half a second: the kernel buffers and the proxy's are full.
+            try (Selector selector = Selector.open()) {
+                client.register(selector, SelectionKey.OP_WRITE);
+                for (int i = 0; i < 100_000 && selector.select(500) > 0; i++) {
+                    selector.selectedKeys().clear();
+                    int offset = (int) (written % pattern.length);
+                    written += client.write(ByteBuffer.wrap(pattern, offset, pattern.length - offset));
+                }
+            }
+            assertThat(written).as("bytes taken while nobody reads").isPositive().isLessThan(64L << 20);
+            client.configureBlocking(true);
+            client.shutdownOutput();
+            byte[] received = upstream.getInputStream().readAllBytes();
+            assertThat((long) received.length).isEqualTo(written);
+            for (int i = 0; i < received.length; i++) {
+                if (received[i] != pattern[i % pattern.length]) {
+                    throw new AssertionError("byte " + i + " differs");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aResetOnOneSideResetsTheOther() throws Exception {
+        ServerSocket server = listen();
+        threads.submit(() -> {
+            Socket s = server.accept();
+            s.getInputStream().read();
+            s.setSoLinger(true, 0);
+            s.close();
+            return null;
+        });
+        PortForwarder forwarder = forward(server);
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), forwarder.port())) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write(1);
+            assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void aTargetThatRefusesClosesTheClient() throws Exception {
+        int closedPort;
+        try (ServerSocket s = listen()) {
+            closedPort = s.getLocalPort();
+        }
+        PortForwarder forwarder = proxy.forward(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), closedPort));
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), forwarder.port())) {
+            client.setSoTimeout(10_000);
+            int first;
+            try {
+                first = client.getInputStream().read();
+            } catch (IOException reset) {
+                first = -1;
+            }
+            assertThat(first).isEqualTo(-1);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> forwarder.connections() == 0);
+    }
+
+    @Test
+    void closingEndsOpenConnectionsAndFreesThePort() throws Exception {
+        ServerSocket echo = echoServer();
+        PortForwarder forwarder = forward(echo);
+        int port = forwarder.port();
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write("x".getBytes(StandardCharsets.UTF_8));
+            assertThat(client.getInputStream().read()).isEqualTo('x');
+            assertThat(forwarder.connections()).isEqualTo(1);
+            forwarder.close();
+            assertThat(readUntilEnd(client.getInputStream())).isEqualTo(-1);
+        }
+        try (ServerSocket again = new ServerSocket()) {
+            again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void aPortInUseFailsAtOnceNamingIt() throws Exception {
+        ServerSocket taken = listen();
+        assertThatThrownBy(() -> proxy.forward(new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort()),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
+                .hasMessageContaining("another host port");
+    }
+
+    @Test
+    void listensOnlyWhereAsked() throws Exception {
+        PortForwarder forwarder = forward(echoServer());
+        assertThat(forwarder.address().getAddress().isLoopbackAddress()).isTrue();
+        assertThat(forwarder.toString()).startsWith("127.0.0.1:" + forwarder.port() + " -> 127.0.0.1:");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private PortForwarder forward(ServerSocket target) throws IOException {
+        PortForwarder f = proxy.forward(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getLocalPort()));
+        closeAfter.add(0, f);
+        return f;
+    }
+
+    private ServerSocket listen() throws IOException {
+        ServerSocket s = new ServerSocket(0, 512, InetAddress.getLoopbackAddress());
+        closeAfter.add(s);
+        return s;
+    }
+
+    /** A thread-per-connection echo server that passes the client's half-close on after the echo. */
+    private ServerSocket echoServer() throws IOException {
+        ServerSocket server = listen();
+        threads.submit(() -> {
+            while (!server.isClosed()) {
+                Socket s;
+                try {
+                    s = server.accept();
+                } catch (IOException closed) {
+                    return null;
+                }
+                threads.submit(() -> {
+                    try (s) {
+                        s.getInputStream().transferTo(s.getOutputStream());
+                        s.shutdownOutput();
+                    }
+                    return null;
+                });
+            }
+            return null;
+        });
+        return server;
+    }
+
+    private byte[] roundTrip(int port, byte[] data) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(30_000);
+            Future<?> writer = threads.submit(() -> {
+                OutputStream out = s.getOutputStream();
+                for (int off = 0; off < data.length; off += 8192) {
+                    out.write(data, off, Math.min(8192, data.length - off));
+                }
+                s.shutdownOutput();
+                return null;
+            });
+            byte[] got = s.getInputStream().readAllBytes();
+            writer.get(30, TimeUnit.SECONDS);
+            return got;
+        }
+    }
+
+    private static int readUntilEnd(InputStream in) {
+        try {
+            int last;
+            do {
+                last = in.read();
+            } while (last != -1);
+            return last;
+        } catch (IOException reset) {
+            return -1;
+        }
+    }
+}
