@@ -116,11 +116,13 @@ public class ContainerHandle implements Startable {
                 networkNames.add(attachment.network().acquire(engine));
                 joined.add(attachment.network());
             }
-            id = engine.createContainer(toSpec(image, engineName, networkNames)).id();
+            ContainerInfo created = engine.createContainer(toSpec(image, engineName, networkNames));
+            id = created.id();
             copyFiles(engine, id);
             for (int i = 1; i < definition.networks().size(); i++) {
                 engine.connectNetwork(networkNames.get(i), id, aliases(definition.networks().get(i)));
             }
+            beforeStart(engine, created);
             engine.startContainer(id);
             ContainerInfo info = inspectWithPorts(engine, id);
             Running started = new Running(engine, id, engineName, image, info, joined, followers);
@@ -132,6 +134,7 @@ public class ContainerHandle implements Startable {
             }
             WaitStrategy wait = definition.waitStrategy();
             wait.waitUntilReady(this, wait.timeout().orElse(definition.startupTimeout()));
+            afterReady();
             ready = true;
         } catch (RuntimeException | Error e) {
             List<String> lines = id == null ? List.of() : tail(engine, id, ContainerNotReadyException.LOG_LINES);
@@ -149,6 +152,20 @@ public class ContainerHandle implements Startable {
             throw new ContainerNotReadyException(definition.name(), image, "failed to start: " + e.getMessage(), "",
                     lines, null, e);
         }
+    }
+
+    /**
+     * Called when the container is created and its files are copied in, just before it starts: a subclass can put
+     * more into it. A failure fails the start (the container is removed).
+     */
+    protected void beforeStart(ContainerEngine engine, ContainerInfo created) {
+    }
+
+    /**
+     * Called when the wait strategy found the container ready, before anyone else uses it. A failure fails the
+     * start (the container is removed, its logs kept).
+     */
+    protected void afterReady() {
     }
 
     private void cleanUp(ContainerEngine engine, String id, List<NetworkHandle> joined, List<AutoCloseable> followers,

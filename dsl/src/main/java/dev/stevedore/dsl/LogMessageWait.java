@@ -54,7 +54,7 @@ public final class LogMessageWait implements WaitStrategy {
                 seen.incrementAndGet();
             }
         })) {
-            Waiting.until(container, timeout, description(), observed -> {
+            Waiting.until(container, timeout, description(), Waiting.Pace.WATCH, observed -> {
                 int count = seen.get();
                 observed.set("matched " + count + (count == 1 ? " time" : " times"));
                 return count >= times;

@@ -4,7 +4,11 @@ import dev.stevedore.dsl.internal.PgConnection;
 import dev.stevedore.dsl.internal.PgException;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,11 +16,16 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL container: {@link ContainerHandle} plus what a database user needs: {@link #jdbcUrl()},
  * credentials, statements from the host, and {@link #snapshot()}/{@link #restore()} to reset the database between
  * tests. Made by {@link Postgres#container}.
+ *
+ * <p>The first start of a configuration keeps a copy of its freshly initialized data directory (see
+ * {@code PostgresConfig.cacheData}); later starts, in this JVM or the next, begin from that copy and skip
+ * {@code initdb} and the init scripts.
  *
  * <p>Statements ({@link #execute}, {@link #query}, snapshots) go over PostgreSQL's own protocol from the host with
  * a small built-in client, so no JDBC driver is needed for them and they take milliseconds.
@@ -28,13 +37,76 @@ public final class PostgresContainer extends ContainerHandle {
     private final String username;
     private final String password;
     private final String database;
+    private final String dataDirectory;
+    private final boolean cacheData;
     private PgConnection admin;
+    private volatile Path cacheEntry;
+    private volatile boolean fromCache;
 
-    PostgresContainer(ContainerDefinition definition, String username, String password, String database) {
+    PostgresContainer(ContainerDefinition definition, String username, String password, String database,
+                      String dataDirectory, boolean cacheData) {
         super(definition);
         this.username = username;
         this.password = password;
         this.database = database;
+        this.dataDirectory = dataDirectory;
+        this.cacheData = cacheData;
+    }
+
+    boolean cachesData() {
+        return cacheData;
+    }
+
+    /** Whether this start used a cached, initialized data directory instead of initializing one. */
+    public boolean startedFromCache() {
+        return isRunning() && fromCache;
+    }
+
+    @Override
+    protected void beforeStart(ContainerEngine engine, ContainerInfo created) {
+        fromCache = false;
+        cacheEntry = null;
+        Path directory = cacheData ? PostgresDataCache.directory(Engines::lookup) : null;
+        if (directory == null) {
+            return;
+        }
+        Path entry = PostgresDataCache.entry(directory, PostgresDataCache.key(created.imageId(), definition()));
+        cacheEntry = entry;
+        if (!Files.isRegularFile(entry)) {
+            return;
+        }
+        String parent = dataDirectory.substring(0, Math.max(1, dataDirectory.lastIndexOf('/')));
+        try (InputStream tar = PostgresDataCache.open(entry)) {
+            engine.copyToContainer(created.id(), parent, tar);
+            fromCache = true;
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(entry);
+            } catch (IOException ignored) {
+                // the next start tries again anyway
+            }
+            throw new ContainerEngineException("copying the cached data directory " + entry + " into " + this
+                    + " failed (the entry was deleted, the next start initializes afresh): " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    protected void afterReady() {
+        Path entry = cacheEntry;
+        if (entry == null || fromCache) {
+            return;
+        }
+        // flushed and quiet, the files are what a restart after a crash would find: recovery replays nothing
+        try {
+            execute("CHECKPOINT");
+            try (InputStream tar = engine().copyFromContainer(id(), dataDirectory)) {
+                PostgresDataCache.store(entry, tar);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the cache only saves time: without an entry the next start initializes, as this one did
+            LoggerFactory.getLogger(PostgresContainer.class).warn("keeping the initialized data directory of {} in {} failed: {}",
+                    this, entry, e.toString());
+        }
     }
 
     @Override

@@ -38,6 +38,9 @@ final class PostgresReadyWait implements WaitStrategy {
 
     @Override
     public void waitUntilReady(ContainerHandle container, Duration timeout) {
+        Thread warmUp = new Thread(PgConnection::warmUp, "stevedore-postgres-warm-up");
+        warmUp.setDaemon(true);
+        warmUp.start();
         AtomicInteger readyLines = new AtomicInteger();
         AtomicBoolean skipped = new AtomicBoolean();
         try (LogFollower follower = LogFollower.start(container.engine(), container.id(), container.name(), line -> {
@@ -47,13 +50,15 @@ final class PostgresReadyWait implements WaitStrategy {
                 skipped.set(true);
             }
         })) {
-            Waiting.until(container, timeout, description(), observed -> {
+            java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+            Waiting.until(container, timeout, description(), Waiting.Pace.WATCH, observed -> {
                 int needed = skipped.get() ? 1 : 2;
                 int seen = readyLines.get();
-                if (seen < needed) {
-                    observed.set("the ready line was logged " + seen + " of " + needed + " times");
-                    return false;
-                }
+                observed.set("the ready line was logged " + seen + " of " + needed + " times");
+                return seen >= needed;
+            });
+            Duration remaining = Duration.between(java.time.Instant.now(), deadline);
+            Waiting.until(container, remaining.isNegative() ? Duration.ZERO : remaining, description(), observed -> {
                 try (PgConnection connection = PgConnection.open(container.host(), container.port(Postgres.PORT), username,
                         password, database, LOGIN_LIMIT)) {
                     List<List<String>> rows = connection.query("SELECT 1");
@@ -61,8 +66,8 @@ final class PostgresReadyWait implements WaitStrategy {
                     observed.set(answered ? "answered" : "SELECT 1 returned " + rows);
                     return answered;
                 } catch (java.io.IOException e) {
-                    observed.set("the ready line was logged " + seen + " times; login as \"" + username + "\" to \""
-                            + database + "\" failed: " + e.getMessage());
+                    observed.set("the ready line was logged; login as \"" + username + "\" to \"" + database
+                            + "\" failed: " + e.getMessage());
                     return false;
                 }
             });

@@ -11,13 +11,22 @@ import org.awaitility.core.TerminalFailureException;
 import org.awaitility.pollinterval.IterativePollInterval;
 
 /**
- * The polling behind every wait strategy: Awaitility, polled in the caller's thread from 10 ms backing off to
- * 250 ms, failing fast when the container exits, and turning a timeout into a {@link ContainerNotReadyException}
- * that says what was waited for, what was last seen and what the container logged.
+ * The polling behind every wait strategy: Awaitility, polled in the caller's thread, failing fast when the
+ * container exits, and turning a timeout into a {@link ContainerNotReadyException} that says what was waited for,
+ * what was last seen and what the container logged.
+ *
+ * <p>Two paces: {@link Pace#PROBE} for checks that cost a request (exec, HTTP, a login): from 10 ms backing off to
+ * 100 ms; {@link Pace#WATCH} for checks that only read what a log follower counted: every 5 ms, so a ready line is
+ * acted on at once. Whether the container still runs is asked of the engine at most every 100 ms either way.
  */
 final class Waiting {
     private static final Duration FIRST_POLL = Duration.ofMillis(10);
-    private static final Duration LONGEST_POLL = Duration.ofMillis(250);
+    private static final Duration LONGEST_POLL = Duration.ofMillis(100);
+    private static final Duration WATCH_POLL = Duration.ofMillis(5);
+    private static final long EXIT_CHECK_NANOS = Duration.ofMillis(100).toNanos();
+
+    /** How often a condition is looked at. */
+    enum Pace { PROBE, WATCH }
 
     /** One look at the container: ready or not, with what was seen for the message. */
     @FunctionalInterface
@@ -30,14 +39,20 @@ final class Waiting {
     }
 
     static void until(ContainerHandle container, Duration timeout, String description, Probe probe) {
+        until(container, timeout, description, Pace.PROBE, probe);
+    }
+
+    static void until(ContainerHandle container, Duration timeout, String description, Pace pace, Probe probe) {
         AtomicReference<String> observed = new AtomicReference<>("");
+        ExitCheck exit = new ExitCheck(container);
         try {
             Awaitility.await(description)
                     .atMost(timeout.toNanos(), TimeUnit.NANOSECONDS)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(new IterativePollInterval(d -> min(d.multipliedBy(2), LONGEST_POLL), FIRST_POLL))
+                    .pollInterval(pace == Pace.WATCH ? new IterativePollInterval(d -> d, WATCH_POLL)
+                            : new IterativePollInterval(d -> min(d.multipliedBy(2), LONGEST_POLL), FIRST_POLL))
                     .pollInSameThread()
-                    .failFast("container exited", () -> exited(container))
+                    .failFast("container exited", exit::exited)
                     .until(() -> {
                         try {
                             return probe.ready(observed);
@@ -80,11 +95,26 @@ final class Waiting {
         return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
-    private static boolean exited(ContainerHandle container) {
-        try {
-            return !container.info().state().running();
-        } catch (ContainerNotFoundException e) {
-            return true;
+    /** Asks the engine whether the container still runs, at most every 100 ms. */
+    private static final class ExitCheck {
+        private final ContainerHandle container;
+        private long lastAsked = System.nanoTime() - EXIT_CHECK_NANOS;
+
+        ExitCheck(ContainerHandle container) {
+            this.container = container;
+        }
+
+        boolean exited() {
+            long now = System.nanoTime();
+            if (now - lastAsked < EXIT_CHECK_NANOS) {
+                return false;
+            }
+            lastAsked = now;
+            try {
+                return !container.info().state().running();
+            } catch (ContainerNotFoundException e) {
+                return true;
+            }
         }
     }
 

@@ -30,6 +30,7 @@ class JshellScriptIT {
         pass(env, "STEVEDORE_HOME", "stevedore.home");
         pass(env, "STEVEDORE_REGISTRY_MIRROR", "stevedore.registry.mirror");
         pass(env, "DOCKER_HOST", "docker.host");
+        pass(env, "STEVEDORE_POSTGRES_CACHE", "stevedore.postgres.cache");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("the script ended").isTrue();

@@ -17,12 +17,29 @@ class PostgresIT {
     private static PostgresContainer db;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         ContainerEngine engine = ItEngine.get();
+        emptyTheDataDirectoryCache();
         long started = System.nanoTime();
         db = Postgres.container("postgres:15", pg -> pg.database("shop").username("app").password("s3cret")
                 .initScript("it/schema.sql")).start(engine);
         System.out.printf("postgres:15 ready (logged in from the host) in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The build gives the ITs a cache of their own (stevedore.postgres.cache); this class starts from an empty one. */
+    private static void emptyTheDataDirectoryCache() throws java.io.IOException {
+        String cache = System.getProperty("stevedore.postgres.cache");
+        if (cache == null || cache.isBlank()) {
+            throw new AssertionError("the build sets stevedore.postgres.cache for the ITs; run them through Maven");
+        }
+        java.nio.file.Path dir = java.nio.file.Path.of(cache);
+        if (java.nio.file.Files.isDirectory(dir)) {
+            try (var entries = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path entry : (Iterable<java.nio.file.Path>) entries::iterator) {
+                    java.nio.file.Files.delete(entry);
+                }
+            }
+        }
     }
 
     @AfterAll
@@ -56,6 +73,22 @@ class PostgresIT {
         db.restore("two-rows"); // a snapshot can be restored again and again
         assertThat(db.query("SELECT count(*) FROM ledger")).containsExactly(List.of("2"));
         System.out.printf("snapshot %d ms, restore %d ms%n", (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000);
+    }
+
+    @Test
+    void aSecondStartOfTheSameConfigurationBeginsFromTheCachedDataDirectory() {
+        // the class's container filled the cache (the build points it at target/): the same configuration now starts from it
+        PostgresContainer again = Postgres.container("postgres:15", pg -> pg.database("shop").username("app").password("s3cret")
+                .initScript("it/schema.sql"));
+        long started = System.nanoTime();
+        try (PostgresContainer second = again.start(ItEngine.get())) {
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(second.startedFromCache()).isTrue();
+            assertThat(second.query("SELECT name FROM item ORDER BY id")).containsExactly(List.of("anchor"), List.of("rope"));
+            assertThat(second.logText()).contains("initialization skipped").doesNotContain("running /docker-entrypoint-initdb.d");
+            System.out.printf("postgres:15 from the cached data directory ready in %d ms%n", millis);
+        }
+        assertThat(db.startedFromCache()).as("the first start of a configuration initializes").isFalse();
     }
 
     @Test

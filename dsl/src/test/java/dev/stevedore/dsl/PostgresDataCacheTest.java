@@ -1,0 +1,62 @@
+package dev.stevedore.dsl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresDataCacheTest {
+    private static final String IMAGE = "sha256:" + "a".repeat(64);
+
+    private static ContainerDefinition definition(String database, String script) {
+        return Postgres.container("postgres:15", pg -> pg.database(database).initScript(script)).definition();
+    }
+
+    @Test
+    void theKeyFollowsImageEnvironmentAndScripts() {
+        String key = PostgresDataCache.key(IMAGE, definition("shop", "fixtures/schema.sql"));
+        assertThat(key).hasSize(40).isEqualTo(PostgresDataCache.key(IMAGE, definition("shop", "fixtures/schema.sql")));
+        assertThat(PostgresDataCache.key("sha256:" + "b".repeat(64), definition("shop", "fixtures/schema.sql"))).isNotEqualTo(key);
+        assertThat(PostgresDataCache.key(IMAGE, definition("orders", "fixtures/schema.sql"))).isNotEqualTo(key);
+        assertThat(PostgresDataCache.key(IMAGE, definition("shop", "fixtures/hello.txt"))).isNotEqualTo(key);
+    }
+
+    @Test
+    void theDirectoryIsConfiguredOrUnderTheUsersCache() {
+        assertThat(PostgresDataCache.directory(Map.of("STEVEDORE_POSTGRES_CACHE", "/srv/cache")::get)).isEqualTo(Path.of("/srv/cache"));
+        assertThat(PostgresDataCache.directory(Map.of("STEVEDORE_POSTGRES_CACHE", "OFF")::get)).isNull();
+        assertThat(PostgresDataCache.directory(Map.of("XDG_CACHE_HOME", "/home/u/.xdg")::get))
+                .isEqualTo(Path.of("/home/u/.xdg/stevedore/postgres"));
+        assertThat(PostgresDataCache.directory(Map.<String, String>of()::get))
+                .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "stevedore", "postgres"));
+    }
+
+    @Test
+    void entriesAreStoredAtomicallyAndReadBack(@TempDir Path dir) throws IOException {
+        Path entry = PostgresDataCache.entry(dir.resolve("nested"), "k");
+        byte[] tar = "not really a tar, but bytes all the same".getBytes(StandardCharsets.UTF_8);
+        PostgresDataCache.store(entry, new ByteArrayInputStream(tar));
+        try (InputStream in = PostgresDataCache.open(entry)) {
+            assertThat(in.readAllBytes()).isEqualTo(tar);
+        }
+        try (var files = Files.list(entry.getParent())) {
+            assertThat(files).containsExactly(entry);
+        }
+    }
+
+    @Test
+    void shellInitScriptsAndMountedDataDirectoriesAreNotCached() {
+        assertThat(Postgres.container("postgres:15", pg -> pg.initScript("fixtures/schema.sql")).cachesData()).isTrue();
+        assertThat(Postgres.container("postgres:15", pg -> pg.initScript("fixtures/init.sh")).cachesData()).isFalse();
+        assertThat(Postgres.container("postgres:15", pg -> pg.cacheData(false)).cachesData()).isFalse();
+        assertThat(Postgres.container("postgres:15", pg -> pg.container(c -> c.volume("pgdata", "/var/lib/postgresql/data")))
+                .cachesData()).isFalse();
+    }
+}
