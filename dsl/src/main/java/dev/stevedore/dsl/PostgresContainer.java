@@ -1,7 +1,6 @@
 package dev.stevedore.dsl;
 
 import dev.stevedore.dsl.internal.PgConnection;
-import dev.stevedore.dsl.internal.PgException;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
@@ -9,13 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,14 +26,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresContainer extends ContainerHandle {
     private static final Duration STATEMENT_LIMIT = Duration.ofSeconds(30);
-    private static final Pattern SNAPSHOT_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,40}");
 
     private final String username;
     private final String password;
     private final String database;
     private final String dataDirectory;
     private final boolean cacheData;
-    private PgConnection admin;
+    private PostgresSnapshots snapshots;
     private volatile Path cacheEntry;
     private volatile boolean fromCache;
 
@@ -123,7 +116,10 @@ public final class PostgresContainer extends ContainerHandle {
     @Override
     public void stop() {
         synchronized (this) {
-            closeAdmin();
+            if (snapshots != null) {
+                snapshots.close();
+                snapshots = null;
+            }
             super.stop();
         }
     }
@@ -178,22 +174,11 @@ public final class PostgresContainer extends ContainerHandle {
 
     /**
      * Saves the database's current state under {@code name} (replacing an older snapshot of that name), as a template
-     * database copied with {@code CREATE DATABASE ... TEMPLATE} (PostgreSQL 15's default WAL_LOG strategy: tens of
-     * milliseconds for a test database, no checkpoint, where FILE_COPY checkpoints and takes hundreds). Open connections to the database are closed first
+     * database made with {@code CREATE DATABASE ... TEMPLATE}. Open connections to the database are closed first
      * (PostgreSQL copies only a database nobody is connected to); connection pools reconnect.
      */
-    public synchronized void snapshot(String name) {
-        String snapshot = snapshotDatabase(name);
-        adminRun("snapshot \"" + name + "\"", connection -> {
-            if (exists(connection, snapshot)) {
-                connection.query("ALTER DATABASE " + ident(snapshot) + " WITH ALLOW_CONNECTIONS true IS_TEMPLATE false");
-                connection.query("DROP DATABASE " + ident(snapshot));
-            }
-            disconnectOthers(connection, database);
-            connection.query("CREATE DATABASE " + ident(snapshot) + " TEMPLATE " + ident(database));
-            // nobody may connect to the copy, so restoring from it can never be blocked
-            connection.query("ALTER DATABASE " + ident(snapshot) + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true");
-        });
+    public void snapshot(String name) {
+        snapshots().snapshot(name);
     }
 
     /** {@link #restore(String)} of the snapshot named {@code default}. */
@@ -202,93 +187,22 @@ public final class PostgresContainer extends ContainerHandle {
     }
 
     /**
-     * Puts the database back into the state saved by {@link #snapshot(String)}: it is dropped (closing its connections)
-     * and created again from the snapshot.
+     * Puts the database back into the state saved by {@link #snapshot(String)}, in milliseconds: a copy of the snapshot
+     * kept ready takes the database's place (its connections are closed), and the old database is dropped and the
+     * next copy made in the background.
      *
      * @throws IllegalStateException when there is no snapshot of that name
      */
-    public synchronized void restore(String name) {
-        String snapshot = snapshotDatabase(name);
-        adminRun("restore of snapshot \"" + name + "\"", connection -> {
-            if (!exists(connection, snapshot)) {
-                throw new IllegalStateException("database \"" + database + "\" of " + this + " has no snapshot \"" + name
-                        + "\"; take one with snapshot(\"" + name + "\") first");
-            }
-            if (connection.serverMajorVersion() >= 13) {
-                connection.query("DROP DATABASE IF EXISTS " + ident(database) + " WITH (FORCE)");
-            } else {
-                disconnectOthers(connection, database);
-                connection.query("DROP DATABASE IF EXISTS " + ident(database));
-            }
-            connection.query("CREATE DATABASE " + ident(database) + " TEMPLATE " + ident(snapshot));
-        });
+    public void restore(String name) {
+        snapshots().restore(name);
     }
 
-    @FunctionalInterface
-    private interface AdminWork {
-        void run(PgConnection connection) throws IOException;
-    }
-
-    private void adminRun(String what, AdminWork work) {
-        try {
-            work.run(admin());
-        } catch (PgException e) {
-            throw new ContainerEngineException(what + " of database \"" + database + "\" in " + this + " failed: " + e.getMessage(), e);
-        } catch (IOException e) {
-            // the connection may have gone stale (server restarted): one more try on a fresh one
-            closeAdmin();
-            try {
-                work.run(admin());
-            } catch (IOException again) {
-                again.addSuppressed(e);
-                throw new ContainerEngineException(what + " of database \"" + database + "\" in " + this + " failed: "
-                        + again.getMessage(), again);
-            }
+    private synchronized PostgresSnapshots snapshots() {
+        if (snapshots == null) {
+            snapshots = new PostgresSnapshots(
+                    db -> PgConnection.open(host(), port(), username, password, db, STATEMENT_LIMIT), database, toString());
         }
+        return snapshots;
     }
 
-    private PgConnection admin() throws IOException {
-        if (admin == null) {
-            // a maintenance database: PostgreSQL cannot copy or drop the database a session is connected to
-            String maintenance = database.equals("postgres") ? "template1" : "postgres";
-            admin = PgConnection.open(host(), port(), username, password, maintenance, STATEMENT_LIMIT);
-        }
-        return admin;
-    }
-
-    private void closeAdmin() {
-        if (admin != null) {
-            admin.close();
-            admin = null;
-        }
-    }
-
-    private static boolean exists(PgConnection connection, String name) throws IOException {
-        return !connection.query("SELECT 1 FROM pg_database WHERE datname = " + literal(name)).isEmpty();
-    }
-
-    private static void disconnectOthers(PgConnection connection, String name) throws IOException {
-        connection.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + literal(name)
-                + " AND pid <> pg_backend_pid()");
-    }
-
-    private String snapshotDatabase(String name) {
-        if (name == null || !SNAPSHOT_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("snapshot name \"" + name + "\" must be 1 to 40 of letters, digits, '_', '-'");
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest((database + "\0" + name).getBytes(StandardCharsets.UTF_8));
-            return "stevedore_snapshot_" + HexFormat.of().formatHex(hash, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
-        }
-    }
-
-    static String ident(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
-    }
 }
