@@ -3,13 +3,19 @@ package dev.stevedore.dsl;
 import dev.stevedore.dsl.internal.PgConnection;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.dsl.internal.Tars;
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresContainer extends ContainerHandle {
     private static final Duration STATEMENT_LIMIT = Duration.ofSeconds(30);
+    private static final String CACHED_ARCHIVE = "/tmp/stevedore-postgres-data.tar.gz";
 
     private final String username;
     private final String password;
@@ -55,31 +62,60 @@ public final class PostgresContainer extends ContainerHandle {
         return isRunning() && fromCache;
     }
 
+    /**
+     * With a cached data directory for this image and configuration, the container starts through a wrapper that
+     * unpacks it (one gzipped tar, copied in by {@link #beforeStart}) and then runs the image's own entrypoint: one
+     * file through the engine's copy is many times faster than the directory's thousand files.
+     */
     @Override
-    protected void beforeStart(ContainerEngine engine, ContainerInfo created) {
+    protected void beforeCreate(ContainerEngine engine, ContainerSpec.Builder spec) {
         fromCache = false;
         cacheEntry = null;
         Path directory = cacheData ? PostgresDataCache.directory(Engines::lookup) : null;
         if (directory == null) {
             return;
         }
-        Path entry = PostgresDataCache.entry(directory, PostgresDataCache.key(created.imageId(), definition()));
-        cacheEntry = entry;
-        if (!Files.isRegularFile(entry)) {
+        Optional<Image> image = engine.image(ImageReference.parse(image()));
+        if (image.isEmpty()) {
+            return; // not pulled yet, so nothing can have been cached for it: created, it is initialized and cached
+        }
+        Path entry = PostgresDataCache.entry(directory, PostgresDataCache.key(image.get().id(), definition()));
+        List<String> entrypoint = image.get().config().entrypoint();
+        List<String> command = definition().command() != null ? definition().command() : image.get().config().cmd();
+        if (!Files.isRegularFile(entry) || entrypoint.isEmpty()) {
             return;
         }
         String parent = dataDirectory.substring(0, Math.max(1, dataDirectory.lastIndexOf('/')));
-        try (InputStream tar = PostgresDataCache.open(entry)) {
-            engine.copyToContainer(created.id(), parent, tar);
-            fromCache = true;
-        } catch (IOException | RuntimeException e) {
-            try {
-                Files.deleteIfExists(entry);
-            } catch (IOException ignored) {
-                // the next start tries again anyway
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
+                "tar -xzf " + CACHED_ARCHIVE + " -C " + parent + " && rm -f " + CACHED_ARCHIVE + " " + dataDirectory
+                        + "/postmaster.pid && exec \"$@\"", "sh"));
+        wrapped.addAll(entrypoint);
+        spec.entrypoint(wrapped).cmd(command);
+        cacheEntry = entry;
+        fromCache = true;
+    }
+
+    @Override
+    protected void beforeStart(ContainerEngine engine, ContainerInfo created) {
+        Path entry = cacheEntry;
+        if (entry == null && cacheData) {
+            Path directory = PostgresDataCache.directory(Engines::lookup);
+            if (directory != null) {
+                // to be filled when the container is ready
+                cacheEntry = PostgresDataCache.entry(directory, PostgresDataCache.key(created.imageId(), definition()));
             }
+            return;
+        }
+        if (!fromCache) {
+            return;
+        }
+        try {
+            byte[] archive = Files.readAllBytes(entry);
+            engine.copyToContainer(created.id(), "/tmp", Tars.stream(Tars.ofFile(CACHED_ARCHIVE.substring("/tmp/".length()),
+                    archive, 0600)));
+        } catch (IOException | RuntimeException e) {
             throw new ContainerEngineException("copying the cached data directory " + entry + " into " + this
-                    + " failed (the entry was deleted, the next start initializes afresh): " + e.getMessage(), e);
+                    + " failed: " + e.getMessage() + " (STEVEDORE_POSTGRES_CACHE=off or pg.cacheData(false) starts without it)", e);
         }
     }
 
