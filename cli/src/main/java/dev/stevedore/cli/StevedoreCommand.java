@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             PortCommand.class,
             WaitCommand.class,
+            NetworkCommand.class,
             PullCommand.class,
             ImagesCommand.class,
             RmiCommand.class,

@@ -245,4 +245,35 @@ class CliIT {
         return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
     }
+
+    @Test
+    void containersOnOneNetworkReachEachOtherByAlias() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+        String network = "cli-net-" + Long.toHexString(System.nanoTime());
+        String server = network + "-srv";
+        try {
+            CliRunner.Result created = stevedore("network", "create", network);
+            assertThat(created.exitCode()).as(created.toString()).isZero();
+            assertThat(stevedore("network", "ls").out()).contains(network);
+
+            CliRunner.Result run = stevedore("run", "-d", "--name", server, "--network", network, "--network-alias", "web",
+                    reference, "sh", "-c", "while true; do echo hello-from-web | nc -l -p 8080; done");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+
+            CliRunner.Result client = stevedore("run", "--rm", "--network", network, reference,
+                    "sh", "-c", "for i in 1 2 3 4 5 6 7 8 9 10; do nc web 8080 </dev/null && exit 0; sleep 0.2; done; exit 1");
+            assertThat(client.exitCode()).as(client.toString()).isZero();
+            assertThat(client.out()).isEqualTo("hello-from-web\n");
+
+            CliRunner.Result busy = stevedore("network", "rm", network);
+            assertThat(busy.exitCode()).as("a network with a container on it is not removed").isEqualTo(1);
+            assertThat(stevedore("rm", "-f", server).exitCode()).isZero();
+            CliRunner.Result removed = stevedore("network", "rm", network);
+            assertThat(removed.exitCode()).as(removed.toString()).isZero();
+            assertThat(stevedore("network", "ls").out()).doesNotContain(network);
+        } finally {
+            stevedore("rm", "-f", server);
+            stevedore("network", "rm", network);
+        }
+    }
 }

@@ -69,7 +69,8 @@ class RunCommandTest {
         assertThat(spec.entrypoint()).containsExactly("/bin/app");
         assertThat(spec.cmd()).as("options after the image belong to the command").containsExactly("serve", "-l", "--port", "80");
         assertThat(spec.hostname()).isEqualTo("box");
-        assertThat(spec.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "core", "flag", ""));
+        assertThat(spec.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "core", "flag", "",
+                ContainerSpec.KEEP_LABEL, "true"));
         assertThat(spec.readOnlyRootfs()).isTrue();
         assertThat(spec.shmSizeBytes()).isEqualTo(256L * 1024 * 1024);
         assertThat(spec.memoryBytes()).isEqualTo(1024L * 1024 * 1024);
@@ -95,7 +96,8 @@ class RunCommandTest {
         cli.run("run", BUSYBOX);
 
         ContainerSpec spec = engine.created.get(0);
-        assertThat(spec).isEqualTo(ContainerSpec.builder(BUSYBOX).build());
+        // the CLI's containers are the user's: they outlive the command's JVM
+        assertThat(spec).isEqualTo(ContainerSpec.builder(BUSYBOX).label(ContainerSpec.KEEP_LABEL, "true").build());
     }
 
     @Test

@@ -47,7 +47,16 @@ public final class AllOfWait implements WaitStrategy {
                         "the time ran out before " + strategy.description(), null, null);
             }
             Duration own = strategy.timeout().orElse(remaining);
-            strategy.waitUntilReady(container, own.compareTo(remaining) < 0 ? own : remaining);
+            try {
+                strategy.waitUntilReady(container, own.compareTo(remaining) < 0 ? own : remaining);
+            } catch (ContainerNotReadyException e) {
+                if (own.compareTo(remaining) < 0 || !e.getMessage().contains("was not ready within")) {
+                    throw e; // its own timeout, or it exited: its message says it right
+                }
+                // the user set one timeout for all: say that one, not what was left of it for this strategy
+                throw new ContainerNotReadyException(e.container(), e.image(), "was not ready within " + Waiting.seconds(timeout),
+                        e.awaited(), e.lastLogLines(), e.exitCode().isPresent() ? e.exitCode().getAsInt() : null, e);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +23,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NetworkApiIT {
     @TempDir
     Path state;
+
+    @AfterEach
+    void removeNetworksLeftByAFailure() {
+        // The temporary state directory goes after the test; a network left in it would leave its bridge.
+        try (ContainerEngine engine = engine()) {
+            engine.networks().stream().map(NetworkInfo::name).filter(n -> !List.of("bridge", "host", "none").contains(n))
+                    .forEach(engine::removeNetwork);
+        }
+    }
 
     private ContainerEngine engine() {
         return ContainerEngine.embedded(EngineSettings.from(name -> null).withStateDirectory(state));

@@ -141,6 +141,18 @@ class NetworkContainersIT extends ContainerTestBase {
     }
 
     @Test
+    void theNetworkIsWiredBeforeTheCommandRuns() {
+        ContainerInfo info = start(ContainerSpec.builder(busybox())
+                .cmd("sh", "-c", "ip -o -4 addr show eth0; grep -c host.stevedore.internal /etc/hosts"));
+        ContainerTestbed.exited(engine, info.id());
+        String address = engine.inspectContainer(info.id()).networks().get("bridge");
+        assertThat(ContainerTestbed.lines(engine, info.id())).hasSize(2)
+                .first().asString().contains("eth0").contains("inet ");
+        assertThat(ContainerTestbed.lines(engine, info.id()).get(1)).isEqualTo("1");
+        assertThat(address).as("released once it exited").isEmpty();
+    }
+
+    @Test
     void aContainerThatFailsToStartHoldsNoAddressAndNoPort() {
         String net = network("failing");
         ContainerInfo created = create(ContainerSpec.builder(busybox()).networkMode(net).port(PortBinding.loopback(80))

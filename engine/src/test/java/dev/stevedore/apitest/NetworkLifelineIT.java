@@ -35,18 +35,37 @@ import static org.awaitility.Awaitility.await;
  */
 class NetworkLifelineIT {
     private Process child;
+    private String container;
+    private String network;
 
     @AfterEach
-    void killChild() {
+    void cleanUp() throws InterruptedException {
         if (child != null) {
-            child.destroyForcibly();
+            child.destroyForcibly().waitFor();
+        }
+        // After a failure half-way: the state directory is deleted when this JVM ends, its bridge would stay.
+        try (ContainerEngine engine = ContainerTestbed.engine()) {
+            if (container != null) {
+                try {
+                    engine.removeContainer(container, true);
+                } catch (RuntimeException alreadyGone) {
+                    // removed by the test
+                }
+            }
+            if (network != null) {
+                try {
+                    engine.removeNetwork(network);
+                } catch (RuntimeException alreadyGone) {
+                    // removed by the test
+                }
+            }
         }
     }
 
     @Test
     void aKilledJvmLeavesNoPortNoVethAndNoAddressBehind() throws Exception {
         Path state = ContainerTestbed.state();
-        String network = "lifeline-" + System.nanoTime();
+        network = "lifeline-" + System.nanoTime();
         String java = ProcessHandle.current().info().command().orElseThrow();
         child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Child.class.getName(), state.toString(),
                 busybox(), network).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -54,6 +73,7 @@ class NetworkLifelineIT {
         assertThat(line).as("the child JVM's report").startsWith("started ");
         String[] parts = line.split(" ");
         String id = parts[1];
+        container = id;
         long pid = Long.parseLong(parts[2]);
         int port = Integer.parseInt(parts[3]);
 

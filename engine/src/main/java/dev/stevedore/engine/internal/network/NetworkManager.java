@@ -732,7 +732,7 @@ public final class NetworkManager implements AutoCloseable {
                 networks.put(updated.id(), updated);
                 return ensureBridge(updated, networks);
             }
-            index = host.createBridge(network.bridge(), alias("network " + network.id().substring(0, 12) + " " + network.name()));
+            index = host.createBridge(network.bridge(), bridgeAlias(network));
             // Packets that arrive on this bridge are never routed on: containers reach the host, not other
             // networks, whatever net.ipv4.ip_forward says.
             sysctl("net/ipv4/conf/" + network.bridge() + "/forwarding", "0");
@@ -760,7 +760,8 @@ public final class NetworkManager implements AutoCloseable {
 
     /**
      * Deletes this state directory's bridges that no record names any more (they carry its mark in their
-     * alias) and veths on its bridges that no running member owns.
+     * alias), veths on its bridges that no running member owns, and empty bridges of state directories
+     * that were deleted.
      */
     private void deleteStrayLinks(Map<String, NetworkRecord> networks) throws IOException {
         Set<String> bridges = new HashSet<>();
@@ -777,7 +778,10 @@ public final class NetworkManager implements AutoCloseable {
             for (Netlink.Link link : links) {
                 boolean stray;
                 if (link.name().startsWith(BRIDGE_PREFIX)) {
-                    stray = link.alias() != null && link.alias().startsWith(alias("")) && !bridges.contains(link.name());
+                    boolean ours = link.alias() != null && link.alias().startsWith(alias(""));
+                    // Another state directory's bridge only when that directory is gone and nothing is on the bridge.
+                    stray = ours ? !bridges.contains(link.name())
+                            : orphanedOwner(link) != null && links.stream().noneMatch(l -> l.master() == link.index());
                 } else {
                     stray = link.name().startsWith(VETH_PREFIX) && ownBridges.contains(link.master())
                             && !veths.contains(link.name());
@@ -811,6 +815,33 @@ public final class NetworkManager implements AutoCloseable {
 
     private String alias(String what) {
         return "stevedore " + owner + " " + what;
+    }
+
+    /**
+     * {@code stevedore <owner> network <id> <name> <state directory>}: whose bridge it is, for people
+     * reading {@code ip link} and for {@link #reap}, which deletes bridges of state directories that no
+     * longer exist. The directory is left out when the alias would exceed the kernel's 255 bytes.
+     */
+    private String bridgeAlias(NetworkRecord network) {
+        String alias = alias("network " + network.id().substring(0, 12) + " " + network.name());
+        String withDirectory = alias + " " + store.directory();
+        return withDirectory.getBytes(StandardCharsets.UTF_8).length <= 255 ? withDirectory : alias;
+    }
+
+    /**
+     * The state directory a bridge alias names when it is that of a bridge whose state directory was
+     * deleted (a test's temporary one, say) while the bridge stayed; null for anything else.
+     */
+    static Path orphanedOwner(Netlink.Link link) {
+        if (link.alias() == null || !link.name().startsWith(BRIDGE_PREFIX) || !"bridge".equals(link.kind())) {
+            return null;
+        }
+        String[] parts = link.alias().split(" ", 6);
+        if (parts.length < 6 || !parts[0].equals("stevedore") || !parts[2].equals("network") || !parts[5].startsWith("/")) {
+            return null;
+        }
+        Path directory = Path.of(parts[5]);
+        return Files.isDirectory(directory) ? null : directory;
     }
 
     // ---- files ------------------------------------------------------------------------------------

@@ -385,11 +385,17 @@ public final class PortProxy implements AutoCloseable {
             if (from.endOfStream || !from.incoming.hasRemaining()) {
                 return;
             }
-            int n = from.channel.read(from.incoming);
-            if (n < 0) {
-                from.endOfStream = true;
+            // Read and pass on while both sides keep up, a bounded number of rounds: fewer trips through the selector.
+            for (int round = 0; round < 4; round++) {
+                int n = from.channel.read(from.incoming);
+                if (n < 0) {
+                    from.endOfStream = true;
+                }
+                flush(from);
+                if (n <= 0 || from.incoming.position() > 0) {
+                    return;
+                }
             }
-            flush(from);
         }
 
         /** Writes the bytes read from {@code from} to the other side; sends the half-close once they are all out. */

@@ -39,8 +39,10 @@ class LabelsTest {
 
     @Test
     void aProcessThatEndedIsGone() throws Exception {
-        Process process = new ProcessBuilder("true").start();
+        // a process that waits until told to end: `true` could be gone before its start time is read
+        Process process = new ProcessBuilder("sleep", "60").start();
         Instant started = process.toHandle().info().startInstant().orElseThrow();
+        process.destroy();
         process.waitFor();
         process.toHandle().onExit().get();
 

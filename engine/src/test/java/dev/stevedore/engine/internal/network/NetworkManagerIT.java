@@ -335,6 +335,22 @@ class NetworkManagerIT {
         }
     }
 
+    @Test
+    void emptyBridgesOfADeletedStateDirectoryAreReapedByAnyEngine() throws Exception {
+        Path other = Files.createTempDirectory("stevedore-network-other-");
+        String bridge;
+        try (NetworkManager abandoned = new NetworkManager(other.resolve("networks"), NetworkSettings.defaults())) {
+            bridge = "stvd-" + abandoned.create(NetworkSpec.named("abandoned")).id().substring(0, 10);
+        }
+        assertThat(Path.of("/sys/class/net", bridge)).exists();
+        fixture.manager.reap(id -> false, id -> true);
+        assertThat(Path.of("/sys/class/net", bridge)).as("its state directory still exists").exists();
+
+        dev.stevedore.engine.internal.runtime.TestDirectories.deleteQuietly(other);
+        fixture.manager.reap(id -> false, id -> true);
+        assertThat(Path.of("/sys/class/net", bridge)).doesNotExist();
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
 
     private String bridgeOf(String network) {

@@ -1,0 +1,200 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.NetworkInfo;
+import dev.stevedore.engine.NetworkSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stevedore network}: user-defined networks, on which containers reach each other by name and alias. */
+@Command(name = "network", description = "Manage networks.",
+        subcommands = {
+            NetworkCommand.Create.class,
+            NetworkCommand.Ls.class,
+            NetworkCommand.Rm.class,
+            NetworkCommand.Connect.class,
+            NetworkCommand.Disconnect.class,
+            NetworkCommand.Inspect.class,
+        })
+final class NetworkCommand implements Runnable {
+    @Mixin
+    HelpOption help;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "'stevedore network' needs a subcommand: create, ls, rm, connect, disconnect or inspect");
+    }
+
+    /** {@code network create}. */
+    @Command(name = "create", description = "Create a network.")
+    static final class Create extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = "--subnet", paramLabel = "CIDR", description = "Subnet, e.g. 10.199.7.0/24 (default: a free one from the pool).")
+        String subnet;
+
+        @Option(names = "--internal", description = "Restrict the network to its containers.")
+        boolean internal;
+
+        @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label; repeatable.")
+        List<String> labels = new ArrayList<>();
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The network's name.")
+        String name;
+
+        private Map<String, String> parsedLabels;
+
+        @Override
+        void validate() {
+            parsedLabels = new LinkedHashMap<>();
+            for (String label : labels) {
+                int eq = label.indexOf('=');
+                parsedLabels.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
+            }
+            try {
+                new NetworkSpec(name, subnet, parsedLabels, internal);
+            } catch (IllegalArgumentException e) {
+                throw usageError(e.getMessage());
+            }
+        }
+
+        @Override
+        int run(ContainerEngine engine) {
+            out().println(engine.createNetwork(new NetworkSpec(name, subnet, parsedLabels, internal)).id());
+            return 0;
+        }
+    }
+
+    /** {@code network ls}. */
+    @Command(name = "ls", aliases = "list", description = "List networks.")
+    static final class Ls extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = {"-q", "--quiet"}, description = "Only show network IDs.")
+        boolean quiet;
+
+        @Override
+        int run(ContainerEngine engine) {
+            List<NetworkInfo> networks = engine.networks();
+            if (quiet) {
+                networks.forEach(n -> out().println(Ids.shortId(n.id())));
+                return 0;
+            }
+            Table table = new Table("NETWORK ID", "NAME", "DRIVER", "SUBNET");
+            for (NetworkInfo n : networks) {
+                table.row(Ids.shortId(n.id()), n.name(), n.driver() == null ? "null" : n.driver(), n.subnet());
+            }
+            table.print(out());
+            return 0;
+        }
+    }
+
+    /** {@code network rm}. */
+    @Command(name = "rm", aliases = "remove", description = "Remove one or more networks.")
+    static final class Rm extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Parameters(arity = "1..*", paramLabel = "NETWORK", description = "Network names or IDs.")
+        List<String> networks;
+
+        @Override
+        int run(ContainerEngine engine) {
+            int status = 0;
+            for (String network : networks) {
+                try {
+                    engine.removeNetwork(network);
+                    out().println(network);
+                } catch (dev.stevedore.engine.ContainerEngineException e) {
+                    err().println("stevedore: " + e.getMessage());
+                    status = 1;
+                }
+            }
+            return status;
+        }
+    }
+
+    /** {@code network connect}. */
+    @Command(name = "connect", description = "Connect a container to a network.")
+    static final class Connect extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = "--alias", paramLabel = "ALIAS", description = "Another name for the container on this network; repeatable.")
+        List<String> aliases = new ArrayList<>();
+
+        @Parameters(index = "0", paramLabel = "NETWORK", description = "The network.")
+        String network;
+
+        @Parameters(index = "1", paramLabel = "CONTAINER", description = "The container.")
+        String container;
+
+        @Override
+        int run(ContainerEngine engine) {
+            engine.connectNetwork(network, container, aliases);
+            return 0;
+        }
+    }
+
+    /** {@code network disconnect}. */
+    @Command(name = "disconnect", description = "Disconnect a container from a network.")
+    static final class Disconnect extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Parameters(index = "0", paramLabel = "NETWORK", description = "The network.")
+        String network;
+
+        @Parameters(index = "1", paramLabel = "CONTAINER", description = "The container.")
+        String container;
+
+        @Override
+        int run(ContainerEngine engine) {
+            engine.disconnectNetwork(network, container);
+            return 0;
+        }
+    }
+
+    /** {@code network inspect}. */
+    @Command(name = "inspect", description = "Show a network's details as JSON.")
+    static final class Inspect extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Parameters(arity = "1..*", paramLabel = "NETWORK", description = "Network names or IDs.")
+        List<String> networks;
+
+        @Override
+        int run(ContainerEngine engine) {
+            List<Object> documents = new ArrayList<>();
+            for (String network : networks) {
+                NetworkInfo n = engine.inspectNetwork(network);
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("Name", n.name());
+                doc.put("Id", n.id());
+                doc.put("Driver", n.driver());
+                doc.put("IPAM", Map.of("Config", n.subnet().isEmpty() ? List.of()
+                        : List.of(Map.of("Subnet", n.subnet(), "Gateway", n.gateway()))));
+                Map<String, Object> containers = new LinkedHashMap<>();
+                n.containers().forEach((id, address) -> containers.put(id, Map.of("IPv4Address", address)));
+                doc.put("Containers", containers);
+                doc.put("Labels", n.labels());
+                documents.add(doc);
+            }
+            out().println(Json.pretty(documents));
+            return 0;
+        }
+    }
+}
