@@ -116,7 +116,7 @@ public class ContainerHandle implements Startable {
                 networkNames.add(attachment.network().acquire(engine));
                 joined.add(attachment.network());
             }
-            ContainerInfo created = engine.createContainer(toSpec(image, engineName, networkNames));
+            ContainerInfo created = engine.createContainer(toSpec(engine, image, engineName, networkNames));
             id = created.id();
             copyFiles(engine, id);
             for (int i = 1; i < definition.networks().size(); i++) {
@@ -152,6 +152,13 @@ public class ContainerHandle implements Startable {
             throw new ContainerNotReadyException(definition.name(), image, "failed to start: " + e.getMessage(), "",
                     lines, null, e);
         }
+    }
+
+    /**
+     * Called with the engine spec made from the definition, just before the container is created: a subclass can
+     * change it (the definition's own {@code engineSpec} customizers still come after).
+     */
+    protected void beforeCreate(ContainerEngine engine, ContainerSpec.Builder spec) {
     }
 
     /**
@@ -413,7 +420,7 @@ public class ContainerHandle implements Startable {
         return current;
     }
 
-    private ContainerSpec toSpec(String image, String engineName, List<String> networkNames) {
+    private ContainerSpec toSpec(ContainerEngine engine, String image, String engineName, List<String> networkNames) {
         ContainerSpec.Builder spec = ContainerSpec.builder(image).name(engineName);
         if (definition.entrypoint() != null) {
             spec.entrypoint(definition.entrypoint());
@@ -439,6 +446,7 @@ public class ContainerHandle implements Startable {
         if (definition.stopTimeout() != null) {
             spec.stopTimeout(definition.stopTimeout());
         }
+        beforeCreate(engine, spec);
         for (Configurer<ContainerSpec.Builder> customizer : definition.specCustomizers()) {
             customizer.configure(spec);
         }

@@ -1,6 +1,5 @@
 package dev.stevedore.dsl;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,14 +20,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * Initialized PostgreSQL data directories, kept between runs: the first start of a configuration runs
  * {@code initdb} and the init scripts as usual and leaves a copy of the fresh data directory here; later starts copy
- * it into the container before it starts, the entrypoint finds a database and skips initialization, and the server
- * is up in a fraction of the time.
+ * it into the container (unpacked by a wrapper around the image's entrypoint), the entrypoint finds a database and
+ * skips initialization, and the server is up in a fraction of the time.
  *
  * <p>An entry is keyed by everything that decides the directory's content: the image id (so a moved tag never
  * reuses an old entry), the container's environment and the files copied in (the init scripts). The directory is
@@ -81,11 +79,6 @@ final class PostgresDataCache {
     /** The entry's file (which may not exist). */
     static Path entry(Path directory, String key) {
         return directory.resolve(key + ".tar.gz");
-    }
-
-    /** The entry's tar, unzipped; the caller closes it. */
-    static InputStream open(Path entry) throws IOException {
-        return new GZIPInputStream(new BufferedInputStream(Files.newInputStream(entry), 1 << 16), 1 << 16);
     }
 
     /** Stores {@code tar} as the entry, replacing it atomically. */

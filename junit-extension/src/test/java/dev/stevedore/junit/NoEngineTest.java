@@ -15,10 +15,13 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
 /**
- * A JVM without a usable engine (the build runs this class alone with {@code stevedore.engine} naming a class that
- * does not exist): tests fail saying what was tried, unless they opted into being disabled.
+ * A JVM without a usable engine (the build runs this class in a JVM of its own, where {@code stevedore.engine} names a
+ * class that does not exist): tests fail saying what was tried, unless they opted into being disabled.
  */
 class NoEngineTest {
+    static {
+        System.setProperty("stevedore.engine", "dev.stevedore.junit.NoSuchEngineSupplier");
+    }
 
     static class NeedsAnEngine {
         @Container

@@ -33,10 +33,15 @@ import org.junit.platform.testkit.engine.Events;
 
 /**
  * The extension's own logic (scopes, parallel start, injection, misuse, reports) through JUnit's EngineTestKit, on
- * the DSL tests' in-memory engine (the build makes it the JVM-wide engine for these tests). The same behaviour is
+ * the DSL tests' in-memory engine (made the JVM-wide engine below). The same behaviour is
  * checked on the real engines by the ITs.
  */
 class StevedoreExtensionTest {
+    static {
+        // before anything asks for the JVM-wide engine; set here, a -Dstevedore.engine on Maven's command line cannot win
+        System.setProperty("stevedore.engine", FakeEngines.class.getName());
+    }
+
     static final FakeEngine ENGINE = FakeEngines.ENGINE;
     static final List<String> SEEN = Collections.synchronizedList(new ArrayList<>());
 

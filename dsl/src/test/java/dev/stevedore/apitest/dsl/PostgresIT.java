@@ -70,9 +70,17 @@ class PostgresIT {
         long t3 = System.nanoTime();
         assertThat(db.query("SELECT count(*) FROM ledger")).containsExactly(List.of("2"));
         assertThat(db.query("SELECT count(*) FROM item")).containsExactly(List.of("2"));
-        db.restore("two-rows"); // a snapshot can be restored again and again
-        assertThat(db.query("SELECT count(*) FROM ledger")).containsExactly(List.of("2"));
-        System.out.printf("snapshot %d ms, restore %d ms%n", (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000);
+        long[] restores = new long[5];
+        for (int i = 0; i < restores.length; i++) { // a snapshot can be restored again and again
+            db.execute("INSERT INTO ledger VALUES (" + (10 + i) + ")");
+            long before = System.nanoTime();
+            db.restore("two-rows");
+            restores[i] = (System.nanoTime() - before) / 1_000;
+            assertThat(db.query("SELECT count(*) FROM ledger")).containsExactly(List.of("2"));
+        }
+        java.util.Arrays.sort(restores);
+        System.out.printf("snapshot %d ms, first restore %d ms, then restores: median %.1f ms (min %.1f, max %.1f)%n",
+                (t1 - t0) / 1_000_000, (t3 - t2) / 1_000_000, restores[2] / 1000.0, restores[0] / 1000.0, restores[4] / 1000.0);
     }
 
     @Test

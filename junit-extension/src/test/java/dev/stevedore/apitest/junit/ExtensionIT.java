@@ -57,6 +57,15 @@ class ExtensionIT {
         return request.execute();
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void removeSharedDirectory() throws IOException {
+        try (var paths = Files.walk(SHARED_DIR)) {
+            for (Path path : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        }
+    }
+
     private int left(String name) {
         return engine.containers(true, Map.of("dev.stevedore.name", name)).size();
     }
