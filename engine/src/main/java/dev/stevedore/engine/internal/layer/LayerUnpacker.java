@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.layer;
 
+import dev.stevedore.engine.internal.os.FileTrees;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.stevedore.engine.UnsafeLayerException;
 import dev.stevedore.engine.internal.os.Privileges;

@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.layer;
 
+import dev.stevedore.engine.internal.os.FileTrees;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngineException;

@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.layer;
 
+import dev.stevedore.engine.internal.os.FileTrees;
 import dev.stevedore.engine.UnsafeLayerException;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.store.Digest;

@@ -1,4 +1,4 @@
-package dev.stevedore.engine.internal.layer;
+package dev.stevedore.engine.internal.os;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -10,20 +10,31 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** Deletes directory trees the engine made (unpacked layers), never following a symlink out of them. */
-final class FileTrees {
+/**
+ * Deletes directory trees the engine made (unpacked layers, container state), never following a symlink out of
+ * them and never descending into another file system, so a leaked mount or a planted link costs no host data.
+ */
+public final class FileTrees {
     private FileTrees() {
     }
 
-    /** Deletes {@code root} and everything below it; a missing {@code root} is fine. */
-    static void deleteRecursively(Path root) throws IOException {
+    /**
+     * Deletes {@code root} and everything below it; a missing {@code root} is fine.
+     *
+     * @throws IOException when a directory below is on another file system (nothing beyond it is touched)
+     */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
+        Object device = Files.getAttribute(root, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS);
         // walkFileTree does not follow symlinks unless asked to: a link in the tree is deleted as a link.
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                if (!device.equals(Files.getAttribute(dir, "unix:dev", java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                    throw new IOException(dir + " is on another file system; not deleting across it");
+                }
                 // A layer may hold directories without write permission (0555); without root we need it back.
                 try {
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
