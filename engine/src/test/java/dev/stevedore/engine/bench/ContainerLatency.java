@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *   <li>{@code crun run} of the same busybox root file system (Debian's crun), spawned the same way.</li>
  * </ul>
  *
- * <p>Run as root with the test bed up and {@code testbed/dockerd up}: {@code java -cp
+ * <p>The three run interleaved, round by round, so that a shared machine's changing load hits them alike. Run as
+ * root with the test bed up and {@code testbed/dockerd up}: {@code java -cp
  * engine/target/classes:engine/target/test-classes:<deps> dev.stevedore.engine.bench.ContainerLatency [runs]
  * [docker runs]}. crun 1.8 refuses this machine's mixed cgroup v1/v2 layout, so the harness re-executes
  * itself inside {@code unshare -m} with the cgroup2 mount hidden (in that private namespace only), as
@@ -52,11 +53,25 @@ public final class ContainerLatency {
             Latency.spawn(List.of("docker", "-H", dockerHost, "pull", "-q", image));
             Path bundle = Latency.crunBundle(state.resolve("crun-bundle"), testbed.busyboxRootfs());
 
-            List<Double> stevedore = Latency.measure(runs, i -> stevedore(engine, image, i >= 0));
-            List<Double> crun = Latency.measure(runs, i -> Latency.spawn(List.of("crun", "run", "--bundle", bundle.toString(),
-                    "bench-" + ProcessHandle.current().pid() + "-" + i)));
-            List<Double> docker = Latency.measure(dockerRuns, i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run",
-                    "--rm", "--network", "none", image, "true")));
+            // interleaved, round by round: the load of a shared machine changes by the second and must hit all alike
+            List<Double> stevedore = new ArrayList<>();
+            List<Double> crun = new ArrayList<>();
+            List<Double> docker = new ArrayList<>();
+            Latency.Run stevedoreRun = i -> stevedore(engine, image, i >= 0);
+            Latency.Run crunRun = i -> Latency.spawn(List.of("crun", "run", "--bundle", bundle.toString(),
+                    "bench-" + ProcessHandle.current().pid() + "-" + i));
+            Latency.Run dockerRun = i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run", "--rm", "--network", "none",
+                    image, "true"));
+            for (int i = -5; i < runs; i++) {
+                stevedore.add(Latency.time(stevedoreRun, i));
+                crun.add(Latency.time(crunRun, i));
+                if (i < 0 || i % Math.max(1, runs / dockerRuns) == 0) {
+                    docker.add(Latency.time(dockerRun, i));
+                }
+            }
+            stevedore.subList(0, 5).clear();
+            crun.subList(0, 5).clear();
+            docker.subList(0, 5).clear();
 
             Latency.report("stevedore run+wait+remove", stevedore);
             Latency.report("  create", PHASES.get(0));

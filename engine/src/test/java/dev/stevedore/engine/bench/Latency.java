@@ -28,6 +28,13 @@ public final class Latency {
         void run(int index) throws Exception;
     }
 
+    /** The milliseconds one run takes. */
+    public static double time(Run run, int index) throws Exception {
+        long start = System.nanoTime();
+        run.run(index);
+        return (System.nanoTime() - start) / 1e6;
+    }
+
     /** Runs a tenth (at least three) for warm-up, then {@code runs} timed ones; their milliseconds, sorted. */
     public static List<Double> measure(int runs, Run run) throws Exception {
         for (int i = 0; i < Math.max(3, runs / 10); i++) {
