@@ -67,7 +67,14 @@ import java.util.concurrent.locks.LockSupport;
  * marked exited (with the code their supervisor recorded, else 137) as Docker keeps exited containers,
  * except auto-remove ones, which are removed; their cgroups are removed either way. Their processes
  * died with the lifeline and their mounts lived only in their own mount namespaces, so no process or
- * mount remains.
+ * mount remains. Directories of removals and creates a dead JVM left halfway are deleted too.
+ *
+ * <p>On disk ({@link ContainerStore}): {@code containers/<id>/} with {@code config.json}
+ * ({@link ContainerRecord}), {@code state.json} ({@link StateRecord}), the upper and work directories,
+ * anonymous volumes, {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
+ * {@code hosts}, {@code hostname}, {@code resolv.conf} and the launcher's state files. Exec is
+ * {@link ContainerExec}, copying {@link ContainerCopies}; the Docker rules that make a config are
+ * {@link ContainerConfigs}.
  */
 final class ContainerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
