@@ -46,9 +46,11 @@ class ContainerCyclesIT {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-            // the last removals' trees are still being deleted in the background, with a few directories open
+            // the last removals' trees are still being deleted in the background, with a few directories open; the
+            // launcher spawned ahead (refilled in the background: there or not when the baseline was taken) holds
+            // two pipes. A leak would grow with the cycles.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds));
+                    assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds + 2));
             // other processes on the machine mount and unmount too: only mounts of this state directory count
             String state = ContainerTestbed.state().toRealPath().toString();
             assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).as("mounts of the state directory")
