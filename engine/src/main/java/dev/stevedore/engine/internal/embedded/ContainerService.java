@@ -91,6 +91,17 @@ final class ContainerService implements AutoCloseable {
     private final ContainerCopies copies;
     private volatile Launcher launcher;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    /**
+     * Containers this JVM auto-removed, as they were when they ended: a wait issued after the removal (a
+     * fast container ends before its caller waits) still gets the exit. A few hundred, oldest dropped.
+     */
+    private final Map<String, ContainerInfo> autoRemoved = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ContainerInfo> eldest) {
+                    return size() > 256;
+                }
+            });
     private final ExecutorService exits;
     private final ProcessIdentity self = ProcessIdentity.current();
 
@@ -410,6 +421,7 @@ final class ContainerService implements AutoCloseable {
             run.process().close();
             Optional<ContainerRecord> config = store.readConfig(id);
             if (config.isPresent() && config.get().autoRemove() && !state.running() && state.run() == run.run()) {
+                autoRemoved.put(id, info(id, config.get(), state));
                 deleteLocked(id, config.get());
             }
         } catch (IOException | RuntimeException e) {
@@ -516,8 +528,25 @@ final class ContainerService implements AutoCloseable {
 
     // ---- wait, stop, kill, remove -----------------------------------------------------------------
 
+    /** A container this JVM auto-removed, by id or name, as it was when it ended. */
+    Optional<ContainerInfo> autoRemoved(String reference) {
+        synchronized (autoRemoved) {
+            ContainerInfo byId = autoRemoved.get(reference);
+            if (byId != null) {
+                return Optional.of(byId);
+            }
+            return autoRemoved.values().stream().filter(info -> info.name().equals(reference)).reduce((a, b) -> b);
+        }
+    }
+
     ContainerState await(String reference, Duration timeout) {
-        String id = store.resolve(reference);
+        String id;
+        try {
+            id = store.resolve(reference);
+        } catch (ContainerNotFoundException e) {
+            // ended and auto-removed before the caller came to wait: Docker's wait for "removed" gives its exit too
+            return autoRemoved(reference).map(ContainerInfo::state).orElseThrow(() -> e);
+        }
         Owned mine = owned.get(id);
         if (mine != null) {
             Optional<ExitStatus> status = mine.process().waitFor(timeout);
