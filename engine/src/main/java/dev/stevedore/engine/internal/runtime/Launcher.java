@@ -133,6 +133,9 @@ public final class Launcher implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return process;
         }
+        if (process != null) {
+            endSpare(process);
+        }
         return spawn();
     }
 
@@ -170,11 +173,17 @@ public final class Launcher implements AutoCloseable {
         }
     }
 
+    /** Its spec never comes: it ends. Both of its pipes are closed here, not left to the garbage collector. */
     private static void endSpare(Process process) {
         try {
-            process.getOutputStream().close(); // its spec never comes: it ends
+            process.getOutputStream().close();
         } catch (IOException e) {
             process.destroyForcibly();
+        }
+        try {
+            process.getInputStream().close();
+        } catch (IOException e) {
+            // a pipe of a process that ends
         }
     }
 
