@@ -207,13 +207,17 @@ class ContainerLifecycleIT extends ContainerTestBase {
     }
 
     @Test
-    void autoRemoveRemovesTheContainerWhenItExits() {
-        ContainerInfo info = run(ContainerSpec.builder(busybox()).autoRemove(true).cmd("sh", "-c", "exit 5"));
+    void autoRemoveRemovesTheContainerWhenItExitsAndWaitStillGetsTheExit() {
+        ContainerInfo quick = run(ContainerSpec.builder(busybox()).autoRemove(true).cmd("sh", "-c", "exit 5"));
+        ContainerInfo slower = run(ContainerSpec.builder(busybox()).autoRemove(true).name("auto-" + System.nanoTime())
+                .cmd("sh", "-c", "sleep 0.2; exit 6"));
 
-        ContainerState state = engine.waitContainer(info.id(), ContainerTestbed.WAIT);
-
-        assertThat(state.exitCode()).isEqualTo(5);
-        assertThatThrownBy(() -> engine.inspectContainer(info.id())).isInstanceOf(ContainerNotFoundException.class);
+        // quick may be gone before the wait (or even before runContainer's own inspect): wait still tells its exit
+        assertThat(engine.waitContainer(quick.id(), ContainerTestbed.WAIT).exitCode()).isEqualTo(5);
+        assertThat(engine.waitContainer(slower.name(), ContainerTestbed.WAIT).exitCode()).isEqualTo(6);
+        assertThatThrownBy(() -> engine.inspectContainer(quick.id())).isInstanceOf(ContainerNotFoundException.class);
+        assertThatThrownBy(() -> engine.inspectContainer(slower.id())).isInstanceOf(ContainerNotFoundException.class);
+        assertThat(engine.containers(true, Map.of())).extracting(ContainerInfo::id).doesNotContain(quick.id(), slower.id());
     }
 
     @Test

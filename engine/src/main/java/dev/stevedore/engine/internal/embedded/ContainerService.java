@@ -17,11 +17,7 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
-import dev.stevedore.engine.internal.os.Libc;
-import dev.stevedore.engine.internal.runtime.Capability;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
-import dev.stevedore.engine.internal.runtime.ExecProcess;
-import dev.stevedore.engine.internal.runtime.ExecRequest;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.LauncherError;
@@ -35,17 +31,11 @@ import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,13 +45,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -81,7 +69,14 @@ import java.util.concurrent.locks.LockSupport;
  * marked exited (with the code their supervisor recorded, else 137) as Docker keeps exited containers,
  * except auto-remove ones, which are removed; their cgroups are removed either way. Their processes
  * died with the lifeline and their mounts lived only in their own mount namespaces, so no process or
- * mount remains.
+ * mount remains. Directories of removals and creates a dead JVM left halfway are deleted too.
+ *
+ * <p>On disk ({@link ContainerStore}): {@code containers/<id>/} with {@code config.json}
+ * ({@link ContainerRecord}), {@code state.json} ({@link StateRecord}), the upper and work directories,
+ * anonymous volumes, {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
+ * {@code hosts}, {@code hostname}, {@code resolv.conf} and the launcher's state files. Exec is
+ * {@link ContainerExec}, copying {@link ContainerCopies}; the Docker rules that make a config are
+ * {@link ContainerConfigs}.
  */
 final class ContainerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
@@ -95,10 +90,22 @@ final class ContainerService implements AutoCloseable {
     private final ContainerStore store;
     private final Volumes volumes;
     private final Path temp;
+    private final ContainerCopies copies;
     private volatile Launcher launcher;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
+    /**
+     * Containers this JVM auto-removed, as they were when they ended: a wait issued after the removal (a
+     * fast container ends before its caller waits) still gets the exit. A few hundred, oldest dropped.
+     */
+    private final Map<String, ContainerInfo> autoRemoved = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, ContainerInfo> eldest) {
+                    return size() > 256;
+                }
+            });
     private final ExecutorService exits;
     private final ProcessIdentity self = ProcessIdentity.current();
     private final NetworkManager networks;
@@ -114,6 +121,7 @@ final class ContainerService implements AutoCloseable {
         this.store = new ContainerStore(settings.stateDirectory());
         this.volumes = new Volumes(settings.stateDirectory());
         this.temp = settings.stateDirectory().resolve("tmp");
+        this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp);
         AtomicInteger threads = new AtomicInteger();
         this.exits = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "stevedore-container-exit-" + threads.incrementAndGet());
@@ -175,7 +183,7 @@ final class ContainerService implements AutoCloseable {
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
                     spec.autoRemove(), spec);
             validate(dir, config);
-            copyUp(dir, config);
+            copies.copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created
             createdHere.add(id);
             return info(id, config, StateRecord.created());
@@ -207,7 +215,7 @@ final class ContainerService implements AutoCloseable {
             return requested;
         }
         for (int attempt = 0; attempt < 20; attempt++) {
-            String generated = Names.generate(attempt >= 10);
+            String generated = ContainerNames.generate(attempt >= 10);
             if (store.reserveName(generated, id)) {
                 return generated;
             }
@@ -261,41 +269,6 @@ final class ContainerService implements AutoCloseable {
 
     private static String join(String a, String b) {
         return b.isEmpty() ? a : a + "," + b;
-    }
-
-    /** Docker's copy-up: an empty volume takes what the image has at its mount point, owner and mode included. */
-    private void copyUp(Path dir, ContainerRecord config) throws IOException {
-        List<MountRecord> empty = new ArrayList<>();
-        for (MountRecord mount : config.mounts()) {
-            if (mount.type().equals("volume") && Volumes.isEmpty(Path.of(mount.source()))
-                    && config.layers().stream().anyMatch(l -> Files.exists(Path.of(l, mount.target().substring(1)),
-                            java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
-                empty.add(mount);
-            }
-        }
-        if (empty.isEmpty()) {
-            return;
-        }
-        try (Helper helper = helper(dir, config, false)) {
-            for (MountRecord mount : empty) {
-                Path archive = Files.createTempFile(tempDirectory(), "copy-up-", ".tar");
-                try {
-                    try (OutputStream out = Files.newOutputStream(archive)) {
-                        helper.files().archive(mount.target(), ".", out);
-                    } catch (NoSuchFileException e) {
-                        continue; // whited out in a higher layer: nothing to copy
-                    }
-                    int target = Libc.open(mount.source(), Libc.O_PATH | Libc.O_DIRECTORY);
-                    try (InputStream in = Files.newInputStream(archive)) {
-                        new ContainerFiles(target).extract("/", in);
-                    } finally {
-                        Libc.close(target);
-                    }
-                } finally {
-                    Files.deleteIfExists(archive);
-                }
-            }
-        }
     }
 
     private static String hostHostname() {
@@ -423,7 +396,7 @@ final class ContainerService implements AutoCloseable {
         return builder.build();
     }
 
-    private static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {
+    static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {
         for (MountRecord mount : config.mounts()) {
             if (mount.type().equals("tmpfs")) {
                 builder.mount(new RuntimeSpec.Tmpfs(mount.target(), mount.options()));
@@ -467,6 +440,7 @@ final class ContainerService implements AutoCloseable {
             run.process().close();
             Optional<ContainerRecord> config = store.readConfig(id);
             if (config.isPresent() && config.get().autoRemove() && !state.running() && state.run() == run.run()) {
+                autoRemoved.put(id, info(id, config.get(), state));
                 deleteLocked(id, config.get());
             }
         } catch (IOException | RuntimeException e) {
@@ -579,8 +553,25 @@ final class ContainerService implements AutoCloseable {
 
     // ---- wait, stop, kill, remove -----------------------------------------------------------------
 
+    /** A container this JVM auto-removed, by id or name, as it was when it ended. */
+    Optional<ContainerInfo> autoRemoved(String reference) {
+        synchronized (autoRemoved) {
+            ContainerInfo byId = autoRemoved.get(reference);
+            if (byId != null) {
+                return Optional.of(byId);
+            }
+            return autoRemoved.values().stream().filter(info -> info.name().equals(reference)).reduce((a, b) -> b);
+        }
+    }
+
     ContainerState await(String reference, Duration timeout) {
-        String id = store.resolve(reference);
+        String id;
+        try {
+            id = store.resolve(reference);
+        } catch (ContainerNotFoundException e) {
+            // ended and auto-removed before the caller came to wait: Docker's wait for "removed" gives its exit too
+            return autoRemoved(reference).map(ContainerInfo::state).orElseThrow(() -> e);
+        }
         Owned mine = owned.get(id);
         if (mine != null) {
             Optional<ExitStatus> status = mine.process().waitFor(timeout);
@@ -730,7 +721,7 @@ final class ContainerService implements AutoCloseable {
         });
     }
 
-    // ---- exec -------------------------------------------------------------------------------------
+    // ---- exec and copy ----------------------------------------------------------------------------
 
     ExecResult exec(String reference, ExecSpec spec) {
         String id = store.resolve(reference);
@@ -739,246 +730,24 @@ final class ContainerService implements AutoCloseable {
         if (!state.running()) {
             throw notRunning("exec in", config, state);
         }
-        String workingDir = spec.workingDir() != null ? spec.workingDir() : config.workingDir();
-        if (!workingDir.startsWith("/")) {
-            throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
-                    + workingDir + "\" must be an absolute path");
-        }
-        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(), config.env()), spec.env());
-        ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), store.directory(id),
-                spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
-                List.of(), Capability.dockerDefaults(), true);
-        Lines out = new Lines(LogLine.Stream.STDOUT, spec.output());
-        Lines err = new Lines(LogLine.Stream.STDERR, spec.output());
-        ExecProcess.Outcome outcome = launcher().exec(request, spec.stdin(), spec.timeout(),
-                (stderr, data) -> (stderr ? err : out).accept(data));
-        out.finish();
-        err.finish();
-        LauncherError failure = outcome.failure();
-        if (failure != null && failure.step().equals("find the container's process")) {
-            throw notRunning("exec in", config, currentState(id));
-        }
-        if (failure != null && !failure.execFailed() && !failure.step().equals("resolve the user")
-                && !failure.step().equals("change to the working directory")) {
-            throw new ContainerEngineException("exec of " + spec.command() + " in container " + config.name()
-                    + " failed: cannot " + failure.step() + (failure.path().isEmpty() ? "" : " \"" + failure.path() + "\"")
-                    + ": " + outcome.message());
-        }
-        String stderr = err.text();
-        if (failure != null) {
-            // Docker reports these on stderr with exit code 126 or 127: the exec ran, its command could not
-            stderr += dockerMessage(failure, outcome.message(), spec.command().get(0));
-        }
-        return new ExecResult(outcome.exitCode(), out.text(), stderr, outcome.timedOut());
+        Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec);
+        return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));
     }
 
-    private static String dockerMessage(LauncherError failure, String message, String command) {
-        return switch (failure.step()) {
-            case "exec-lookup" -> "exec: \"" + command + "\": executable file not found in $PATH\n";
-            case "exec" -> "exec: \"" + failure.path() + "\": " + message.toLowerCase(java.util.Locale.ROOT) + "\n";
-            case "resolve the user" -> message + "\n";
-            default -> "chdir to cwd (\"" + failure.path() + "\") failed: " + message.toLowerCase(java.util.Locale.ROOT) + "\n";
-        };
-    }
-
-    private static ContainerEngineException notRunning(String action, ContainerRecord config, StateRecord state) {
+    static ContainerEngineException notRunning(String action, ContainerRecord config, StateRecord state) {
         return new ContainerEngineException("cannot " + action + " container " + config.name() + " ("
                 + config.id().substring(0, 12) + "): it is not running (" + state.status()
                 + (state.status().equals(StateRecord.EXITED) ? ", exit code " + state.exitCode() : "") + ") — start it first");
     }
 
-    /** An exec's output: collected whole, and handed line by line to the caller's consumer as it comes. */
-    private static final class Lines {
-        private final LogLine.Stream stream;
-        private final Consumer<LogLine> consumer;
-        private final ByteArrayOutputStream all = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        Lines(LogLine.Stream stream, Consumer<LogLine> consumer) {
-            this.stream = stream;
-            this.consumer = consumer;
-        }
-
-        void accept(byte[] data) {
-            all.writeBytes(data);
-            if (consumer == null) {
-                return;
-            }
-            for (byte b : data) {
-                if (b == '\n') {
-                    emit();
-                } else {
-                    line.write(b);
-                }
-            }
-        }
-
-        void finish() {
-            if (consumer != null && line.size() > 0) {
-                emit();
-            }
-        }
-
-        private void emit() {
-            consumer.accept(new LogLine(stream, Instant.now(), line.toString(StandardCharsets.UTF_8)));
-            line.reset();
-        }
-
-        String text() {
-            return all.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    // ---- copy -------------------------------------------------------------------------------------
-
     void copyTo(String reference, String directory, InputStream tar) {
         String id = store.resolve(reference);
-        ContainerRecord config = config(id);
-        try {
-            withFiles(id, config, files -> files.extract(directory, tar));
-        } catch (IOException e) {
-            throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage(), e);
-        }
+        copies.copyTo(id, config(id), directory, tar);
     }
 
     InputStream copyFrom(String reference, String path) {
         String id = store.resolve(reference);
-        ContainerRecord config = config(id);
-        Path archive = null;
-        try {
-            archive = Files.createTempFile(tempDirectory(), "copy-", ".tar");
-            Path written = archive;
-            withFiles(id, config, files -> {
-                try (OutputStream out = Files.newOutputStream(written)) {
-                    files.archive(path, null, out);
-                }
-            });
-            return new DeletingInputStream(archive);
-        } catch (NoSuchFileException e) {
-            deleteQuietly(archive);
-            throw new ContainerEngineException("cannot copy " + path + " out of container " + config.name()
-                    + ": no such file or directory in the container", e);
-        } catch (IOException e) {
-            deleteQuietly(archive);
-            throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private interface FilesAction {
-        void run(ContainerFiles files) throws IOException;
-    }
-
-    /**
-     * Runs {@code action} on the container's file system as the container sees it: through its running
-     * process's root, or, when it does not run, through a helper that mounts it as a start would (with
-     * its volumes) and stops at the barrier, never running the image's code. The lock keeps a start of
-     * the container out meanwhile (one overlay per upper directory).
-     */
-    private void withFiles(String id, ContainerRecord config, FilesAction action) throws IOException {
-        StateRecord state = currentState(id);
-        if (state.running()) {
-            int root = ContainerFiles.openRoot(new ProcessIdentity(state.pid(), state.pidStart()));
-            try {
-                action.run(new ContainerFiles(root));
-                return;
-            } finally {
-                Libc.close(root);
-            }
-        }
-        CrossProcessLock lock = store.lock(id);
-        try {
-            if (currentState(id).running()) {
-                throw new IOException("container " + config.name() + " was started meanwhile; try again");
-            }
-            try (Helper helper = helper(store.directory(id), config, true)) {
-                action.run(helper.files());
-            }
-        } finally {
-            ContainerStore.closeQuietly(lock);
-        }
-    }
-
-    /** A container's file system mounted by a launcher held at the barrier: its root, until closed. */
-    private final class Helper implements AutoCloseable {
-        private final ContainerProcess process;
-        private final Path directory;
-        private final int root;
-
-        Helper(ContainerProcess process, Path directory, int root) {
-            this.process = process;
-            this.directory = directory;
-            this.root = root;
-        }
-
-        ContainerFiles files() {
-            return new ContainerFiles(root);
-        }
-
-        @Override
-        public void close() {
-            Libc.close(root);
-            process.close();
-            try {
-                OrphanReaper.delete(directory);
-            } catch (IOException e) {
-                LOG.debug("cannot delete the helper directory {}: {}", directory, e.toString());
-            }
-        }
-    }
-
-    private Helper helper(Path dir, ContainerRecord config, boolean withMounts) throws IOException {
-        Path helperDir = dir.resolve(".helper-" + UUID.randomUUID());
-        RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, config.layers().stream().map(Path::of).toList(), List.of("true"))
-                .upperDirectory(dir.resolve("upper"))
-                .workDirectory(dir.resolve("work"))
-                .network(RuntimeSpec.NetworkMode.HOST)
-                .readonlyRootfs(config.readOnlyRootfs());
-        if (withMounts) {
-            addMounts(builder, config);
-        }
-        ContainerProcess process = launcher().start(builder.build());
-        try {
-            ProcessIdentity identity = ProcessIdentity.of(process.pid()).orElseThrow(
-                    () -> new IOException("the helper process of container " + config.name() + " ended at once"));
-            return new Helper(process, helperDir, ContainerFiles.openRoot(identity));
-        } catch (IOException | RuntimeException e) {
-            process.close();
-            OrphanReaper.delete(helperDir);
-            throw e;
-        }
-    }
-
-    private Path tempDirectory() throws IOException {
-        return Files.createDirectories(temp);
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // a temporary file in the state directory: the next open sweeps it
-            }
-        }
-    }
-
-    /** A temporary archive that deletes itself when the caller closes it. */
-    private static final class DeletingInputStream extends FilterInputStream {
-        private final Path file;
-
-        DeletingInputStream(Path file) throws IOException {
-            super(Files.newInputStream(file));
-            this.file = file;
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                super.close();
-            } finally {
-                Files.deleteIfExists(file);
-            }
-        }
+        return copies.copyFrom(id, config(id), path);
     }
 
     // ---- networks ---------------------------------------------------------------------------------
@@ -1127,25 +896,6 @@ final class ContainerService implements AutoCloseable {
             return store.readConfig(id).map(c -> "true".equals(c.spec().labels().get(ContainerSpec.KEEP_LABEL))).orElse(false);
         } catch (RuntimeException e) {
             return false;
-        }
-    }
-
-    /** Docker-like generated names: adjective_noun, with a number when those run out. */
-    static final class Names {
-        private static final String[] ADJECTIVES = {"agile", "bold", "brave", "calm", "clever", "cool", "eager", "fast",
-            "gentle", "happy", "keen", "kind", "lucid", "merry", "nimble", "proud", "quiet", "sharp", "steady", "swift",
-            "tidy", "vivid", "warm", "wise", "zesty"};
-        private static final String[] NOUNS = {"anchor", "barge", "beacon", "buoy", "cargo", "crane", "dock", "ferry",
-            "harbor", "hull", "keel", "lighthouse", "mast", "pier", "pilot", "quay", "rudder", "sail", "schooner", "skiff",
-            "tug", "wharf", "winch", "yacht", "yard"};
-        private static final SecureRandom RANDOM = new SecureRandom();
-
-        private Names() {
-        }
-
-        static String generate(boolean withNumber) {
-            String name = ADJECTIVES[RANDOM.nextInt(ADJECTIVES.length)] + "_" + NOUNS[RANDOM.nextInt(NOUNS.length)];
-            return withNumber ? name + RANDOM.nextInt(1000) : name;
         }
     }
 }

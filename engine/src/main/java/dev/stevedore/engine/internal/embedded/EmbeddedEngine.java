@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ExecResult;
@@ -130,6 +131,18 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public void startContainer(String container) {
         containers.start(container);
+    }
+
+    @Override
+    public ContainerInfo runContainer(ContainerSpec spec) {
+        ContainerInfo created = containers.create(spec);
+        containers.start(created.id());
+        try {
+            return containers.inspect(created.id());
+        } catch (ContainerNotFoundException e) {
+            // an auto-remove container that ended at once is gone already: report it as it ended
+            return containers.autoRemoved(created.id()).orElseThrow(() -> e);
+        }
     }
 
     @Override

@@ -1,0 +1,229 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
+import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.runtime.ContainerProcess;
+import dev.stevedore.engine.internal.runtime.Launcher;
+import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
+import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Files in and out of containers ({@link ContainerFiles} does the copying), and Docker's copy-up of image
+ * content into empty volumes. A running container is reached through its own process's root; a stopped
+ * or created one through a helper: a launcher that sets the container's file system up as a start would
+ * (overlay, volumes, binds) and stays at the barrier, so no code of the image ever runs for a copy.
+ */
+final class ContainerCopies {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerCopies.class);
+
+    private final ContainerStore store;
+    private final Supplier<Launcher> launcher;
+    private final Function<String, StateRecord> currentState;
+    private final Path temp;
+
+    ContainerCopies(ContainerStore store, Supplier<Launcher> launcher, Function<String, StateRecord> currentState, Path temp) {
+        this.store = store;
+        this.launcher = launcher;
+        this.currentState = currentState;
+        this.temp = temp;
+    }
+
+    void copyTo(String id, ContainerRecord config, String directory, InputStream tar) {
+        try {
+            withFiles(id, config, files -> files.extract(directory, tar));
+        } catch (IOException e) {
+            throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    InputStream copyFrom(String id, ContainerRecord config, String path) {
+        Path archive = null;
+        try {
+            archive = Files.createTempFile(tempDirectory(), "copy-", ".tar");
+            Path written = archive;
+            withFiles(id, config, files -> {
+                try (OutputStream out = Files.newOutputStream(written)) {
+                    files.archive(path, null, out);
+                }
+            });
+            return new DeletingInputStream(archive);
+        } catch (NoSuchFileException e) {
+            deleteQuietly(archive);
+            throw new ContainerEngineException("cannot copy " + path + " out of container " + config.name()
+                    + ": no such file or directory in the container", e);
+        } catch (IOException e) {
+            deleteQuietly(archive);
+            throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private interface FilesAction {
+        void run(ContainerFiles files) throws IOException;
+    }
+
+    /**
+     * Runs {@code action} on the container's file system as the container sees it: through its running
+     * process's root, or, when it does not run, through a helper that mounts it as a start would (with
+     * its volumes) and stops at the barrier, never running the image's code. The lock keeps a start of
+     * the container out meanwhile (one overlay per upper directory).
+     */
+    private void withFiles(String id, ContainerRecord config, FilesAction action) throws IOException {
+        StateRecord state = currentState.apply(id);
+        if (state.running()) {
+            int root = ContainerFiles.openRoot(new ProcessIdentity(state.pid(), state.pidStart()));
+            try {
+                action.run(new ContainerFiles(root));
+                return;
+            } finally {
+                Libc.close(root);
+            }
+        }
+        CrossProcessLock lock = store.lock(id);
+        try {
+            if (currentState.apply(id).running()) {
+                throw new IOException("container " + config.name() + " was started meanwhile; try again");
+            }
+            try (Helper helper = helper(store.directory(id), config, true)) {
+                action.run(helper.files());
+            }
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
+    }
+
+    /** A container's file system mounted by a launcher held at the barrier: its root, until closed. */
+    private final class Helper implements AutoCloseable {
+        private final ContainerProcess process;
+        private final Path directory;
+        private final int root;
+
+        Helper(ContainerProcess process, Path directory, int root) {
+            this.process = process;
+            this.directory = directory;
+            this.root = root;
+        }
+
+        ContainerFiles files() {
+            return new ContainerFiles(root);
+        }
+
+        @Override
+        public void close() {
+            Libc.close(root);
+            process.close();
+            try {
+                OrphanReaper.delete(directory);
+            } catch (IOException e) {
+                LOG.debug("cannot delete the helper directory {}: {}", directory, e.toString());
+            }
+        }
+    }
+
+    private Helper helper(Path dir, ContainerRecord config, boolean withMounts) throws IOException {
+        Path helperDir = dir.resolve(".helper-" + UUID.randomUUID());
+        RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, config.layers().stream().map(Path::of).toList(), List.of("true"))
+                .upperDirectory(dir.resolve("upper"))
+                .workDirectory(dir.resolve("work"))
+                .network(RuntimeSpec.NetworkMode.HOST)
+                .readonlyRootfs(config.readOnlyRootfs());
+        if (withMounts) {
+            ContainerService.addMounts(builder, config);
+        }
+        ContainerProcess process = launcher.get().start(builder.build());
+        try {
+            ProcessIdentity identity = ProcessIdentity.of(process.pid()).orElseThrow(
+                    () -> new IOException("the helper process of container " + config.name() + " ended at once"));
+            return new Helper(process, helperDir, ContainerFiles.openRoot(identity));
+        } catch (IOException | RuntimeException e) {
+            process.close();
+            OrphanReaper.delete(helperDir);
+            throw e;
+        }
+    }
+
+    private Path tempDirectory() throws IOException {
+        return Files.createDirectories(temp);
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a temporary file in the state directory: the next open sweeps it
+            }
+        }
+    }
+
+    /** A temporary archive that deletes itself when the caller closes it. */
+    private static final class DeletingInputStream extends FilterInputStream {
+        private final Path file;
+
+        DeletingInputStream(Path file) throws IOException {
+            super(Files.newInputStream(file));
+            this.file = file;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                super.close();
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** Docker's copy-up: an empty volume takes what the image has at its mount point, owner and mode included. */
+    void copyUp(Path dir, ContainerRecord config) throws IOException {
+        List<MountRecord> empty = new ArrayList<>();
+        for (MountRecord mount : config.mounts()) {
+            if (mount.type().equals("volume") && Volumes.isEmpty(Path.of(mount.source()))
+                    && config.layers().stream().anyMatch(l -> Files.exists(Path.of(l, mount.target().substring(1)),
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+                empty.add(mount);
+            }
+        }
+        if (empty.isEmpty()) {
+            return;
+        }
+        try (Helper helper = helper(dir, config, false)) {
+            for (MountRecord mount : empty) {
+                Path archive = Files.createTempFile(tempDirectory(), "copy-up-", ".tar");
+                try {
+                    try (OutputStream out = Files.newOutputStream(archive)) {
+                        helper.files().archive(mount.target(), ".", out);
+                    } catch (NoSuchFileException e) {
+                        continue; // whited out in a higher layer: nothing to copy
+                    }
+                    int target = Libc.open(mount.source(), Libc.O_PATH | Libc.O_DIRECTORY);
+                    try (InputStream in = Files.newInputStream(archive)) {
+                        new ContainerFiles(target).extract("/", in);
+                    } finally {
+                        Libc.close(target);
+                    }
+                } finally {
+                    Files.deleteIfExists(archive);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.internal.runtime.Capability;
+import dev.stevedore.engine.internal.runtime.ExecProcess;
+import dev.stevedore.engine.internal.runtime.ExecRequest;
+import dev.stevedore.engine.internal.runtime.Launcher;
+import dev.stevedore.engine.internal.runtime.LauncherError;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * An exec in a running container, as {@code docker exec} has it: the container's environment with the
+ * exec's on top, its user and working directory unless the exec names others; a command that cannot be
+ * executed (missing: 127, not executable or a bad working directory or user: 126) reports Docker's message
+ * on stderr instead of failing the call.
+ */
+final class ContainerExec {
+    private ContainerExec() {
+    }
+
+    /**
+     * Runs {@code spec} in the running container and waits for it.
+     *
+     * @return how it ended; empty when the container's process had ended already
+     * @throws ContainerEngineException when the exec itself cannot be set up
+     */
+    static Optional<ExecResult> run(Launcher launcher, Path directory, ContainerRecord config, StateRecord state, ExecSpec spec) {
+        String workingDir = spec.workingDir() != null ? spec.workingDir() : config.workingDir();
+        if (!workingDir.startsWith("/")) {
+            throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
+                    + workingDir + "\" must be an absolute path");
+        }
+        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(), config.env()), spec.env());
+        ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
+                spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
+                List.of(), Capability.dockerDefaults(), true);
+        Lines out = new Lines(LogLine.Stream.STDOUT, spec.output());
+        Lines err = new Lines(LogLine.Stream.STDERR, spec.output());
+        ExecProcess.Outcome outcome = launcher.exec(request, spec.stdin(), spec.timeout(),
+                (stderr, data) -> (stderr ? err : out).accept(data));
+        out.finish();
+        err.finish();
+        LauncherError failure = outcome.failure();
+        if (failure != null && failure.step().equals("find the container's process")) {
+            return Optional.empty();
+        }
+        if (failure != null && !failure.execFailed() && !failure.step().equals("resolve the user")
+                && !failure.step().equals("change to the working directory")) {
+            throw new ContainerEngineException("exec of " + spec.command() + " in container " + config.name()
+                    + " failed: cannot " + failure.step() + (failure.path().isEmpty() ? "" : " \"" + failure.path() + "\"")
+                    + ": " + outcome.message());
+        }
+        String stderr = err.text();
+        if (failure != null) {
+            // Docker reports these on stderr with exit code 126 or 127: the exec ran, its command could not
+            stderr += dockerMessage(failure, outcome.message(), spec.command().get(0));
+        }
+        return Optional.of(new ExecResult(outcome.exitCode(), out.text(), stderr, outcome.timedOut()));
+    }
+
+    private static String dockerMessage(LauncherError failure, String message, String command) {
+        return switch (failure.step()) {
+            case "exec-lookup" -> "exec: \"" + command + "\": executable file not found in $PATH\n";
+            case "exec" -> "exec: \"" + failure.path() + "\": " + message.toLowerCase(java.util.Locale.ROOT) + "\n";
+            case "resolve the user" -> message + "\n";
+            default -> "chdir to cwd (\"" + failure.path() + "\") failed: " + message.toLowerCase(java.util.Locale.ROOT) + "\n";
+        };
+    }
+
+    /** An exec's output: collected whole, and handed line by line to the caller's consumer as it comes. */
+    private static final class Lines {
+        private final LogLine.Stream stream;
+        private final Consumer<LogLine> consumer;
+        private final ByteArrayOutputStream all = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        Lines(LogLine.Stream stream, Consumer<LogLine> consumer) {
+            this.stream = stream;
+            this.consumer = consumer;
+        }
+
+        void accept(byte[] data) {
+            all.writeBytes(data);
+            if (consumer == null) {
+                return;
+            }
+            for (byte b : data) {
+                if (b == '\n') {
+                    emit();
+                } else {
+                    line.write(b);
+                }
+            }
+        }
+
+        void finish() {
+            if (consumer != null && line.size() > 0) {
+                emit();
+            }
+        }
+
+        private void emit() {
+            consumer.accept(new LogLine(stream, Instant.now(), line.toString(StandardCharsets.UTF_8)));
+            line.reset();
+        }
+
+        String text() {
+            return all.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
