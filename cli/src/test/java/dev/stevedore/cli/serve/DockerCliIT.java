@@ -16,23 +16,22 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real {@code docker} CLI against {@code stevedore serve} (no dockerd anywhere): every command of issue 7's
  * list, each checked for what it prints and the exit code it returns. Images are named as users name them.
  */
+@ExtendWith(SharedServe.class)
 class DockerCliIT {
     private static final String ID = "[0-9a-f]{64}";
     /** A container script that waits, boundedly, until the test creates {@code /tmp/go} (with {@code docker exec}). */
     private static final String UNTIL_GO = "i=0; while [ ! -e /tmp/go ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done";
 
-    @TempDir
-    static Path serveDirectory;
     private static ServeEndpoint endpoint;
     private static DockerCli docker;
 
@@ -42,17 +41,10 @@ class DockerCliIT {
     private final List<String> networks = new ArrayList<>();
 
     @BeforeAll
-    static void startServe() {
+    static void connect(ServeEndpoint serve, @TempDir Path dockerConfig) {
         DockerCli.clientVersion();
-        endpoint = ServeEndpoint.start(serveDirectory);
-        docker = new DockerCli(endpoint.dockerHost(), serveDirectory.resolve("docker-config"));
-    }
-
-    @AfterAll
-    static void stopServe() {
-        if (endpoint != null) {
-            endpoint.close();
-        }
+        endpoint = serve;
+        docker = new DockerCli(endpoint.dockerHost(), dockerConfig);
     }
 
     @AfterEach

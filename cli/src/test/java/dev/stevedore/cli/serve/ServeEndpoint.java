@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Docker Engine API endpoint that client tests talk to: by default a {@code stevedore serve} started for the
  * test from the packaged {@code stevedore.jar} (a child JVM with a state directory of its own, the embedded engine,
- * and the test bed's plain registry as the mirror of docker.io, so images are named as users name them).
+ * and the test bed's plain registry as the mirror of docker.io, so images are named as users name them). Tests get
+ * one through {@link SharedServe}.
  *
  * <p>To check what the tests expect against a real daemon, {@code -Dstevedore.serve.dockerHost=unix:///run/stevedore-testbed/docker.sock}
  * points them at another endpoint instead; such a daemon cannot reach docker.io, so

@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,11 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code stevedore serve}: {@code DOCKER_HOST} at its socket, Ryuk disabled, a throwaway home directory so no
  * configuration of the machine's takes part. The user's code is {@link ViaTestcontainers}, run in a child JVM.
  */
+@ExtendWith(SharedServe.class)
 class TestcontainersIT {
     private static final long TIMEOUT_SECONDS = 240;
 
-    @TempDir
-    static Path serveDirectory;
     private static ServeEndpoint endpoint;
     private static DockerCli docker;
 
@@ -32,17 +31,10 @@ class TestcontainersIT {
     Path home;
 
     @BeforeAll
-    static void startServe() {
+    static void connect(ServeEndpoint serve, @TempDir Path dockerConfig) {
         DockerCli.clientVersion();
-        endpoint = ServeEndpoint.start(serveDirectory);
-        docker = new DockerCli(endpoint.dockerHost(), serveDirectory.resolve("docker-config"));
-    }
-
-    @AfterAll
-    static void stopServe() {
-        if (endpoint != null) {
-            endpoint.close();
-        }
+        endpoint = serve;
+        docker = new DockerCli(endpoint.dockerHost(), dockerConfig);
     }
 
     @Test

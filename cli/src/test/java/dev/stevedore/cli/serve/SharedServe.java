@@ -1,0 +1,61 @@
+package dev.stevedore.cli.serve;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Gives test methods a {@link ServeEndpoint} parameter: one {@code stevedore serve} for every test class of the test
+ * JVM (its image store filled once: postgres:15 is 355 MB), ended when the JVM's tests are done. Its files live in a
+ * directory of their own under {@code /tmp} (a unix socket's path must stay short), removed afterwards.
+ */
+final class SharedServe implements ParameterResolver {
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedServe.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == ServeEndpoint.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class).endpoint;
+    }
+
+    /** The server and its directory, closed by JUnit when the root context ends. */
+    private record Running(ServeEndpoint endpoint, Path directory) implements ExtensionContext.Store.CloseableResource {
+        static Running start() {
+            Path directory;
+            try {
+                directory = Files.createTempDirectory("stevedore-serve-it");
+            } catch (IOException e) {
+                throw new UncheckedIOException("creating a directory for stevedore serve failed", e);
+            }
+            return new Running(ServeEndpoint.start(directory), directory);
+        }
+
+        @Override
+        public void close() throws IOException {
+            endpoint.close();
+            List<String> mounted;
+            try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mountinfo"))) {
+                mounted = mounts.map(line -> line.split(" ")[4]).filter(point -> point.startsWith(directory.toString())).toList();
+            }
+            if (!mounted.isEmpty()) {
+                throw new IllegalStateException("stevedore serve ended but left mounts under " + directory + ": " + mounted);
+            }
+            try (Stream<Path> tree = Files.walk(directory)) {
+                for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+}
