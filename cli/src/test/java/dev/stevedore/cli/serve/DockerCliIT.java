@@ -54,6 +54,17 @@ class DockerCliIT {
     }
 
     @Test
+    void versionAndInfoComeFromTheServer() {
+        DockerCli.Result version = docker.run("version", "--format", "{{.Server.Platform.Name}}|{{.Server.Os}}|{{.Server.APIVersion}}");
+        DockerCli.Result info = docker.run("info", "--format", "{{.OSType}}|{{.Architecture}}");
+
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        assertThat(version.out().strip()).as(version.toString()).matches((endpoint.isStevedore() ? "Stevedore Engine" : ".*") + "\\|linux\\|1\\.\\d+");
+        assertThat(info.exitCode()).as(info.toString()).isZero();
+        assertThat(info.out().strip()).as(info.toString()).isEqualTo("linux|" + System.getProperty("os.arch").replace("amd64", "x86_64"));
+    }
+
+    @Test
     void pullsAnImageNamedAsUsersNameItAndListsIt() {
         String busybox = endpoint.image("busybox");
 
@@ -67,6 +78,9 @@ class DockerCliIT {
                 .anyMatch(line -> line.matches("Digest: sha256:[0-9a-f]{64}"))
                 .anyMatch(line -> line.matches("Status: (Downloaded newer image|Image is up to date) for " + Pattern.quote(busybox + ":latest")))
                 .last().isEqualTo(endpoint.canonical("busybox"));
+        if (pull.out().contains("Downloaded newer image")) {
+            assertThat(lines).as("progress per layer: " + pull).anyMatch(line -> line.matches("[0-9a-f]{12}: Pull complete"));
+        }
 
         DockerCli.Result images = docker.run("images");
 
