@@ -138,6 +138,17 @@ final class ExecRoutes {
         return stdin.toByteArray();
     }
 
+    private long pid(ExecInstance exec) {
+        if (!exec.running()) {
+            return 0;
+        }
+        try {
+            return ExecProcesses.pid(state.engine.inspectContainer(exec.containerId()).state().pid(), exec.env());
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     private void inspect(Exchange x) throws IOException {
         ExecInstance exec = state.exec(x.param("id"));
         ObjectNode doc = Json.object();
@@ -154,7 +165,7 @@ final class ExecRoutes {
                 .put("privileged", exec.privileged()).put("user", exec.user() == null ? "" : exec.user());
         process.set("arguments", Json.strings(exec.command().subList(1, exec.command().size())));
         doc.put("OpenStdin", exec.attachStdin()).put("OpenStderr", exec.attachStderr()).put("OpenStdout", exec.attachStdout())
-                .put("CanRemove", false).put("ContainerID", exec.containerId()).put("DetachKeys", "").put("Pid", 0);
+                .put("CanRemove", false).put("ContainerID", exec.containerId()).put("DetachKeys", "").put("Pid", pid(exec));
         x.response().json(200, doc);
     }
 }

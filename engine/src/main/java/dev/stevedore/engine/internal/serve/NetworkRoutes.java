@@ -36,11 +36,17 @@ final class NetworkRoutes {
                 .add("DELETE", "/networks/" + NETWORK, this::remove);
     }
 
+    /** The network with this name, id or unique id prefix; the pseudo-networks host and none by their ids too. */
     private NetworkInfo find(String network) {
         try {
             return state.engine.inspectNetwork(network);
         } catch (ContainerEngineException e) {
-            if (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("no such network")) {
+            List<NetworkInfo> matches = state.engine.networks().stream()
+                    .filter(n -> n.name().equals(network) || n.id().startsWith(network)).toList();
+            if (matches.size() == 1) {
+                return matches.get(0);
+            }
+            if (matches.isEmpty() && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("no such network")) {
                 throw ApiException.notFound("network " + network + " not found");
             }
             throw e;
