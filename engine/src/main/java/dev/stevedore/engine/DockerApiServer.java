@@ -1,0 +1,98 @@
+package dev.stevedore.engine;
+
+import dev.stevedore.engine.internal.serve.ApiServer;
+import dev.stevedore.engine.internal.serve.ServerTls;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A Docker Engine API endpoint in front of a {@link ContainerEngine}, so that Docker's own clients (the
+ * {@code docker} CLI, docker-java, Testcontainers) drive Stevedore's engine as if it were dockerd:
+ * {@code DOCKER_HOST=unix:///run/stevedore/docker.sock}.
+ *
+ * <p>It serves a unix socket (mode 0660, its directory created), and TCP only when asked, and then only
+ * with TLS and client certificates. Containers, images and networks are the engine's; what a client creates
+ * lives as long as the engine does. What the server cannot do because the engine cannot: a TTY
+ * ({@code -t}), an interactive stdin (input is taken whole, up to the client's end of it), volumes as
+ * objects of their own, events (the stream stays open but silent), image tagging and builds.
+ *
+ * <p>Thread-safe. {@link #close()} stops it, ends every connection and removes the socket; it does not close
+ * the engine.
+ */
+public final class DockerApiServer implements AutoCloseable {
+    private final ApiServer server;
+
+    private DockerApiServer(ApiServer server) {
+        this.server = server;
+    }
+
+    /**
+     * Where to listen.
+     *
+     * @param socket       the unix socket file to create, or {@code null} for none
+     * @param tcp          the TCP address to listen on, or {@code null} for none (port 0: any free port)
+     * @param tlsDirectory for TCP: a directory with {@code ca.pem} (the CA client certificates must be signed by),
+     *                     {@code cert.pem} and {@code key.pem} (the server's certificate chain and PKCS#8 key),
+     *                     as {@code dockerd --tlsverify} takes them; required with {@code tcp}
+     */
+    public record Options(Path socket, InetSocketAddress tcp, Path tlsDirectory) {
+        public Options {
+            if (socket == null && tcp == null) {
+                throw new IllegalArgumentException("a Docker API server needs a unix socket or a TCP address");
+            }
+            if (tcp != null && tlsDirectory == null) {
+                throw new IllegalArgumentException("TCP needs TLS: give the directory of ca.pem, cert.pem and key.pem");
+            }
+        }
+
+        /** A unix socket only. */
+        public static Options unixSocket(Path socket) {
+            return new Options(Objects.requireNonNull(socket, "socket"), null, null);
+        }
+
+        /** These options plus TCP with TLS on {@code address}. */
+        public Options withTcp(InetSocketAddress address, Path tls) {
+            return new Options(socket, Objects.requireNonNull(address, "address"), Objects.requireNonNull(tls, "tls"));
+        }
+    }
+
+    /**
+     * Starts serving {@code engine}; returns once it listens.
+     *
+     * @throws ContainerEngineException when it cannot listen (the socket's directory is not writable, another
+     *                                  server answers on the socket, the TLS files are unreadable)
+     */
+    public static DockerApiServer start(ContainerEngine engine, Options options) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(options, "options");
+        return new DockerApiServer(ApiServer.start(engine, options.socket(), options.tcp(),
+                options.tcp() == null ? null : ServerTls.context(options.tlsDirectory())));
+    }
+
+    /** The unix socket it listens on. */
+    public Optional<Path> socket() {
+        return Optional.ofNullable(server.socket());
+    }
+
+    /** The TCP address it listens on, with the port actually bound. */
+    public Optional<InetSocketAddress> tcpAddress() {
+        return Optional.ofNullable(server.tcpAddress());
+    }
+
+    /** The value for {@code DOCKER_HOST}: {@code unix:///run/stevedore/docker.sock}, else {@code tcp://host:port}. */
+    public String dockerHost() {
+        if (server.socket() != null) {
+            return "unix://" + server.socket();
+        }
+        return "tcp://" + server.tcpAddress().getHostString() + ":" + server.tcpAddress().getPort();
+    }
+
+    /** Stops listening, ends every connection and removes the socket file. The engine stays open. */
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.stevedore.engine.internal.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.util.regex.Matcher;
+
+/**
+ * A request being answered: the request, its answer, the path's parameters and the connection (for
+ * streams that must notice the client going away, and for hijacking).
+ */
+final class Exchange {
+    private final HttpRequest request;
+    private final HttpResponse response;
+    private final Matcher parameters;
+    private final ServerConnection connection;
+
+    Exchange(HttpRequest request, HttpResponse response, Matcher parameters, ServerConnection connection) {
+        this.request = request;
+        this.response = response;
+        this.parameters = parameters;
+        this.connection = connection;
+    }
+
+    HttpRequest request() {
+        return request;
+    }
+
+    HttpResponse response() {
+        return response;
+    }
+
+    ServerConnection connection() {
+        return connection;
+    }
+
+    /** The path parameter {@code name}. */
+    String param(String name) {
+        return parameters.group(name);
+    }
+
+    /** The request body as JSON (a missing node when empty). */
+    JsonNode body() throws IOException {
+        return Json.read(request.body());
+    }
+}
