@@ -157,7 +157,11 @@ class DockerCliIT {
         assertThat(answer).matches("answered 42 by 15\\d{4}");
     }
 
+    /** Held so the setting lasts: pgjdbc logs each refused attempt while the server is still starting. */
+    private static final java.util.logging.Logger PGJDBC_LOG = java.util.logging.Logger.getLogger("org.postgresql");
+
     private static String query(String url, String sql) throws Exception {
+        PGJDBC_LOG.setLevel(java.util.logging.Level.OFF);
         try (Connection connection = DriverManager.getConnection(url, "postgres", "secret");
                 Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {

@@ -3,6 +3,7 @@ package dev.stevedore.cli.serve;
 import static org.awaitility.Awaitility.await;
 
 import dev.stevedore.engine.testbed.Testbed;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -92,7 +93,12 @@ final class ServeEndpoint implements AutoCloseable {
             channel.connect(UnixDomainSocketAddress.of(socket));
             channel.write(ByteBuffer.wrap("GET /_ping HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII)));
-            String response = new String(channel.socket().getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(4096);
+            for (int n; (n = channel.read(buffer)) >= 0 && received.size() < 65536; buffer.clear()) {
+                received.write(buffer.array(), 0, n);
+            }
+            String response = received.toString(StandardCharsets.US_ASCII);
             return response.startsWith("HTTP/1.1 200") && response.endsWith("OK");
         } catch (IOException e) {
             return false;
