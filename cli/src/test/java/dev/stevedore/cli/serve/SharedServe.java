@@ -38,12 +38,26 @@ final class SharedServe implements ParameterResolver {
             } catch (IOException e) {
                 throw new UncheckedIOException("creating a directory for stevedore serve failed", e);
             }
-            return new Running(ServeEndpoint.start(directory), directory);
+            try {
+                return new Running(ServeEndpoint.start(directory), directory);
+            } catch (RuntimeException | AssertionError e) {
+                try {
+                    delete(directory);
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
+            }
         }
 
         @Override
         public void close() throws IOException {
             endpoint.close();
+            delete(directory);
+        }
+
+        /** Removes the directory unless something is still mounted under it (then deleting could reach further). */
+        private static void delete(Path directory) throws IOException {
             List<String> mounted;
             try (Stream<String> mounts = Files.lines(Path.of("/proc/self/mountinfo"))) {
                 mounted = mounts.map(line -> line.split(" ")[4]).filter(point -> point.startsWith(directory.toString())).toList();

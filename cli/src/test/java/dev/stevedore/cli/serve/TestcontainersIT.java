@@ -99,6 +99,7 @@ class TestcontainersIT {
                     : "did not end within " + TIMEOUT_SECONDS + " s") + "\n--- stdout\n" + out + "--- stderr\n" + err
                     + "--- stevedore serve\n" + endpoint.output());
         }
+        System.out.println("Testcontainers' " + scenario + " scenario reported:\n" + out);
         Map<String, String> seen = new LinkedHashMap<>();
         out.lines().filter(line -> line.indexOf('=') > 0).forEach(line -> {
             int equals = line.indexOf('=');

@@ -42,7 +42,9 @@ public final class ViaTestcontainers {
 
     private static void postgres(String image) throws Exception {
         try (PostgreSQLContainer postgres = new PostgreSQLContainer(DockerImageName.parse(image).asCompatibleSubstituteFor("postgres"))) {
+            long start = System.nanoTime();
             postgres.start();
+            report("postgres.startMillis", String.valueOf((System.nanoTime() - start) / 1_000_000));
             report("postgres.jdbcUrl", postgres.getJdbcUrl());
             try (Connection connection = DriverManager.getConnection(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword());
                     Statement statement = connection.createStatement();
@@ -61,7 +63,9 @@ public final class ViaTestcontainers {
                 .withCopyToContainer(Transferable.of("copied before start\n"), "/data/in.txt")
                 .withCommand("sh", "-c", "echo \"read $(cat /data/in.txt)\"; echo ready; exec sleep 600")
                 .waitingFor(Wait.forLogMessage("ready\\n", 1).withStartupTimeout(Duration.ofSeconds(60)))) {
+            long start = System.nanoTime();
             box.start();
+            report("generic.startMillis", String.valueOf((System.nanoTime() - start) / 1_000_000));
             report("generic.running", String.valueOf(box.isRunning()));
             report("generic.logs", box.getLogs());
             box.copyFileToContainer(Transferable.of("copied while running"), "/data/later.txt");
