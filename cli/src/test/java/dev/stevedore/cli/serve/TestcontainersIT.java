@@ -61,6 +61,20 @@ class TestcontainersIT {
         assertThat(testcontainersContainers()).as("stop() removed the container").isEmpty();
     }
 
+    @Test
+    void containersOnATestcontainersNetworkReachEachOtherByAliasAndTheHostByMappedPort() throws Exception {
+        Map<String, String> seen = runTestcontainers("network", endpoint.image("busybox"));
+
+        assertThat(seen.get("network.host")).isEqualTo("127.0.0.1");
+        assertThat(seen.get("network.fromHost")).isEqualTo("hello over the network");
+        assertThat(seen.get("network.byAlias")).isEqualTo("hello over the network\n");
+        assertThat(seen.get("network.stopped")).isEqualTo("yes");
+        assertThat(testcontainersContainers()).as("close() removed the containers").isEmpty();
+        DockerCli.Result networks = docker.run("network", "ls", "-q", "--filter", "label=org.testcontainers=true");
+        assertThat(networks.exitCode()).as(networks.toString()).isZero();
+        assertThat(networks.out()).as("close() removed the network").isEmpty();
+    }
+
     /** Containers with Testcontainers' label, which the server keeps and filters on. */
     private static List<String> testcontainersContainers() {
         DockerCli.Result ps = docker.run("ps", "-a", "-q", "--filter", "label=org.testcontainers=true");

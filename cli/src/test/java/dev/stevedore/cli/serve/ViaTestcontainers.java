@@ -1,14 +1,21 @@
 package dev.stevedore.cli.serve;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -20,7 +27,7 @@ import org.testcontainers.utility.DockerImageName;
  * {@code key=value} lines ({@code \n} and {@code \\} escaped) for the test to check; any failure ends it with a stack
  * trace and exit code 1.
  *
- * <p>Arguments: the scenario ({@code postgres} or {@code generic}) and the image to use.
+ * <p>Arguments: the scenario ({@code postgres}, {@code generic} or {@code network}) and the image to use.
  */
 public final class ViaTestcontainers {
     private static final PrintStream OUT = System.out;
@@ -30,11 +37,12 @@ public final class ViaTestcontainers {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ViaTestcontainers postgres|generic IMAGE");
+            throw new IllegalArgumentException("usage: ViaTestcontainers postgres|generic|network IMAGE");
         }
         switch (args[0]) {
             case "postgres" -> postgres(args[1]);
             case "generic" -> generic(args[1]);
+            case "network" -> network(args[1]);
             default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
         }
         OUT.flush();
@@ -75,6 +83,49 @@ public final class ViaTestcontainers {
             report("generic.exec", exec.getExitCode() + "|" + exec.getStdout() + "|" + exec.getStderr());
         }
         report("generic.stopped", "yes");
+    }
+
+    private static void network(String image) throws Exception {
+        try (Network network = Network.newNetwork();
+                GenericContainer<?> server = new GenericContainer<>(DockerImageName.parse(image))
+                        .withNetwork(network)
+                        .withNetworkAliases("greeter")
+                        .withEnv("GREETING", "hello over the network")
+                        .withExposedPorts(8080)
+                        .withCommand("sh", "-c", "while true; do echo \"$GREETING\" | nc -l -p 8080; done");
+                GenericContainer<?> client = new GenericContainer<>(DockerImageName.parse(image))
+                        .withNetwork(network)
+                        .withCommand("sh", "-c", "i=0; while [ $i -lt 100 ]; do nc greeter 8080 </dev/null && exit 0;"
+                                + " sleep 0.1; i=$((i+1)); done; exit 1")
+                        .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60)))) {
+            long start = System.nanoTime();
+            server.start();
+            report("network.startMillis", String.valueOf((System.nanoTime() - start) / 1_000_000));
+            report("network.host", server.getHost());
+            report("network.fromHost", readLine(server.getHost(), server.getMappedPort(8080)));
+            client.start();
+            report("network.byAlias", client.getLogs());
+        }
+        report("network.stopped", "yes");
+    }
+
+    /** The first line the server sends, retried while its loop is between two {@code nc -l} (bounded: 100 tries). */
+    private static String readLine(String host, int port) throws Exception {
+        IOException last = null;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (Socket socket = new Socket(host, port);
+                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+                socket.setSoTimeout(5000);
+                String line = in.readLine();
+                if (line != null) {
+                    return line;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new IOException("no line from " + host + ":" + port + " in 100 tries", last);
     }
 
     private static void report(String key, String value) {
