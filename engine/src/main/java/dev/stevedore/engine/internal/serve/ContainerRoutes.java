@@ -343,7 +343,7 @@ final class ContainerRoutes {
         Instant since = Instant.now();
         state.attach(c.id());
         try {
-            OutputStream out = x.response().hijack(request.upgrade(), Frames.contentType(request.apiVersion()));
+            OutputStream out = x.hijack(Frames.contentType(request.apiVersion()));
             if (request.flag("stdin")) {
                 drain(x.connection().input());
             }
