@@ -68,6 +68,14 @@ class DocumentsTest {
     }
 
     @Test
+    void statModesInHexBecomeGoFileModes() {
+        assertThat(ArchiveRoutes.goMode(0x41ed)).isEqualTo((1L << 31) | 0755);
+        assertThat(ArchiveRoutes.goMode(0xa1ff)).isEqualTo((1L << 27) | 0777);
+        assertThat(ArchiveRoutes.goMode(0x81a4)).isEqualTo(0644);
+        assertThat(ArchiveRoutes.goMode(0x89ed)).isEqualTo((1L << 23) | 0755);
+    }
+
+    @Test
     void pullReferencesJoinNameTagAndDigest() {
         assertThat(ImageRoutes.reference("docker.io/library/busybox", "latest").familiar()).isEqualTo("busybox:latest");
         assertThat(ImageRoutes.reference("busybox:1.35", null).familiar()).isEqualTo("busybox:1.35");
