@@ -35,6 +35,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
             throw ApiException.badRequest("a TTY (docker run -t) is not supported by stevedore serve: its engine keeps a"
                     + " container's output as stdout and stderr lines; run without -t");
         }
+        if (body.path("OpenStdin").asBoolean(false)) {
+            throw ApiException.badRequest("an open stdin (docker run -i) is not supported by stevedore serve: its engine gives"
+                    + " containers no standard input; run without -i (docker exec -i with piped input works)");
+        }
         JsonNode host = body.path("HostConfig");
         ContainerSpec.Builder b = ContainerSpec.builder(image)
                 .name(name == null || name.isEmpty() ? null : name.startsWith("/") ? name.substring(1) : name)

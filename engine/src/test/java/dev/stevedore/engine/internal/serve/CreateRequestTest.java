@@ -84,6 +84,15 @@ class CreateRequestTest {
     }
 
     @Test
+    void anOpenStdinIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true,'AttachStdin':true}"), null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("-i");
+                });
+    }
+
+    @Test
     void aMissingImageOrAMalformedPortIsABadRequest() {
         assertThatThrownBy(() -> CreateRequest.parse(json("{'Cmd':['true']}"), null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
