@@ -100,7 +100,7 @@ class ServerConnectionTest {
         }
         int code = Integer.parseInt(status.split(" ")[1]);
         byte[] body = new byte[0];
-        if (!head && code != 101 && code != 204) {
+        if (!head && code != 100 && code != 101 && code != 204) {
             if ("chunked".equals(headers.get("transfer-encoding"))) {
                 body = new ChunkedInputStream(in).readAllBytes();
             } else if (headers.containsKey("content-length")) {
@@ -140,6 +140,16 @@ class ServerConnectionTest {
         assertThat(chunked.text()).isEqualTo("abcde");
         assertThat(ignored.status()).isEqualTo(204);
         assertThat(next.text()).isEqualTo("next");
+    }
+
+    @Test
+    void aClientThatExpectsContinueIsToldToSendItsBody() throws IOException {
+        send("POST /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n");
+        Reply interim = reply(true);
+        send("body");
+
+        assertThat(interim.status()).isEqualTo(100);
+        assertThat(reply(false).text()).isEqualTo("body");
     }
 
     @Test
