@@ -56,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
         containers.register(router);
         new NetworkRoutes(state, containers).register(router);
         new VolumeRoutes().register(router);
+        new UnsupportedRoutes().register(router);
     }
 
     /**
