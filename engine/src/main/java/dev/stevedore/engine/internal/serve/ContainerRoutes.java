@@ -102,6 +102,7 @@ final class ContainerRoutes {
             state.engine.removeContainer(created.id(), true);
             throw e;
         }
+        state.events().refresh();
         ObjectNode answer = Json.object().put("Id", created.id());
         answer.set("Warnings", Json.array());
         x.response().json(201, answer);
@@ -168,6 +169,7 @@ final class ContainerRoutes {
             throw e;
         }
         state.reapWhenExited(c.id());
+        state.events().refresh();
         x.response().empty(204);
     }
 

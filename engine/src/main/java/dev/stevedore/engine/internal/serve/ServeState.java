@@ -52,10 +52,16 @@ final class ServeState implements AutoCloseable {
     });
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
+    private final EventFeed events;
     private volatile boolean closed;
 
     ServeState(ContainerEngine engine) {
         this.engine = engine;
+        this.events = new EventFeed(engine);
+    }
+
+    EventFeed events() {
+        return events;
     }
 
     boolean closed() {
@@ -115,6 +121,7 @@ final class ServeState implements AutoCloseable {
                 LockSupport.parkNanos(5_000_000);
             }
             removed.put(id, state);
+            events.refresh();
             engine.removeContainer(id, true);
         } catch (ContainerNotFoundException gone) {
             // removed by a client meanwhile
@@ -170,5 +177,6 @@ final class ServeState implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        events.close();
     }
 }
