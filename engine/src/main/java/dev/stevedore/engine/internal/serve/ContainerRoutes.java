@@ -86,7 +86,7 @@ final class ContainerRoutes {
     }
 
     private void create(Exchange x) throws IOException {
-        CreateRequest request = CreateRequest.parse(x.body(), x.request().query("name"));
+        CreateRequest request = CreateRequest.parse(x.body(), x.request().query("name"), state.defaultHostIp());
         ContainerInfo created;
         try {
             created = state.engine.createContainer(request.spec());

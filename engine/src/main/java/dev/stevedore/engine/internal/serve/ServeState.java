@@ -55,9 +55,20 @@ final class ServeState implements AutoCloseable {
     private final EventFeed events;
     private volatile boolean closed;
 
-    ServeState(ContainerEngine engine) {
+    private final String defaultHostIp;
+
+    /**
+     * @param defaultHostIp where published ports bind when a client names no address, or {@code null} for loopback
+     */
+    ServeState(ContainerEngine engine, String defaultHostIp) {
         this.engine = engine;
+        this.defaultHostIp = defaultHostIp;
         this.events = new EventFeed(engine);
+    }
+
+    /** Where published ports bind when a client names no address; {@code null} for the engine's loopback. */
+    String defaultHostIp() {
+        return defaultHostIp;
     }
 
     EventFeed events() {

@@ -25,7 +25,7 @@ class CreateRequestTest {
                 + "'Cmd':[],'Entrypoint':null,'Image':'postgres:15','WorkingDir':null,'ExposedPorts':{'5432/tcp':{}},"
                 + "'HostConfig':{'Binds':[],'PortBindings':{'5432/tcp':[{'HostIp':'','HostPort':''}]},'NetworkMode':null,"
                 + "'PublishAllPorts':null,'Tmpfs':null,'AutoRemove':null,'Memory':null},"
-                + "'Labels':{'org.testcontainers':'true'},'NetworkingConfig':null}"), null);
+                + "'Labels':{'org.testcontainers':'true'},'NetworkingConfig':null}"), null, null);
 
         ContainerSpec spec = request.spec();
         assertThat(spec.image()).isEqualTo("postgres:15");
@@ -47,7 +47,7 @@ class CreateRequestTest {
                 + "'HostConfig':{'AutoRemove':true,'NetworkMode':'default','PortBindings':{'80/tcp':[{'HostIp':'127.0.0.1','HostPort':'8080'}]},"
                 + "'Binds':['/srv:/data:ro,Z','cache:/cache'],'Tmpfs':{'/run':'size=64m'},'Mounts':[{'Type':'tmpfs','Target':'/scratch',"
                 + "'TmpfsOptions':{'SizeBytes':1048576}}],'NanoCpus':1500000000,'Memory':67108864,'PidsLimit':100},"
-                + "'NetworkingConfig':{'EndpointsConfig':{'default':{}}}}"), "/named");
+                + "'NetworkingConfig':{'EndpointsConfig':{'default':{}}}}"), "/named", null);
 
         ContainerSpec spec = request.spec();
         assertThat(spec.name()).isEqualTo("named");
@@ -65,9 +65,18 @@ class CreateRequestTest {
     }
 
     @Test
+    void aPortWithoutAnAddressBindsWhereTheServerSays() throws IOException {
+        JsonNode body = json("{'Image':'x','HostConfig':{'PortBindings':{'80/tcp':[{'HostIp':'','HostPort':''}],'81/tcp':null}}}");
+
+        assertThat(CreateRequest.parse(body, null, "0.0.0.0").spec().ports())
+                .containsExactly(new PortBinding(80, "tcp", "0.0.0.0", 0), new PortBinding(81, "tcp", "0.0.0.0", 0));
+        assertThat(CreateRequest.parse(body, null, null).spec().ports()).extracting(PortBinding::hostIp).containsOnly("127.0.0.1");
+    }
+
+    @Test
     void aliasesOnTheNetworkModesNetworkGoToTheSpecAndOtherNetworksAreConnectedAfter() throws IOException {
         CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
-                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db','tc-1234']},'frontend':{'Aliases':['api']}}}}"), null);
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db','tc-1234']},'frontend':{'Aliases':['api']}}}}"), null, null);
 
         assertThat(request.spec().networkMode()).isEqualTo("backend");
         assertThat(request.spec().networkAliases()).containsExactly("db", "tc-1234");
@@ -76,7 +85,7 @@ class CreateRequestTest {
 
     @Test
     void aTtyIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','Tty':true}"), null))
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','Tty':true}"), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("-t");
@@ -85,7 +94,7 @@ class CreateRequestTest {
 
     @Test
     void anOpenStdinIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true,'AttachStdin':true}"), null))
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true,'AttachStdin':true}"), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("-i");
@@ -94,9 +103,9 @@ class CreateRequestTest {
 
     @Test
     void aMissingImageOrAMalformedPortIsABadRequest() {
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'Cmd':['true']}"), null))
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Cmd':['true']}"), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'x','HostConfig':{'PortBindings':{'http/tcp':[]}}}"), null))
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'x','HostConfig':{'PortBindings':{'http/tcp':[]}}}"), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
         assertThatThrownBy(() -> CreateRequest.bind("relative"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
@@ -104,6 +113,6 @@ class CreateRequestTest {
 
     @Test
     void bareEnvironmentNamesAreDropped() throws IOException {
-        assertThat(CreateRequest.parse(json("{'Image':'x','Env':['A=1','UNSET','B=']}"), null).spec().env()).containsExactly("A=1", "B=");
+        assertThat(CreateRequest.parse(json("{'Image':'x','Env':['A=1','UNSET','B=']}"), null, null).spec().env()).containsExactly("A=1", "B=");
     }
 }
