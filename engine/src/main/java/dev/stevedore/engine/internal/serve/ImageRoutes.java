@@ -69,7 +69,7 @@ final class ImageRoutes {
                 throw ApiException.badRequest(e.getMessage());
             }
         }
-        boolean present = state.engine.image(reference).isPresent();
+        String before = state.engine.image(reference).map(Image::id).orElse(null);
         PullProgressStream progress = new PullProgressStream(x.response(), reference);
         Image image;
         try {
@@ -81,7 +81,7 @@ final class ImageRoutes {
             progress.error(Errors.of(e).getMessage());
             return;
         }
-        progress.done(image, present);
+        progress.done(image, image.id().equals(before));
     }
 
     private void list(Exchange x) throws IOException {
