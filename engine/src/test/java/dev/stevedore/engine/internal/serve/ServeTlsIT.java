@@ -1,11 +1,15 @@
 package dev.stevedore.engine.internal.serve;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.DockerApiServer;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.internal.docker.DockerEndpoint;
 import dev.stevedore.engine.internal.docker.DockerEngine;
+import dev.stevedore.engine.testbed.Testbed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The server on TCP with TLS, certificates made by openssl for the test: Stevedore's Docker backend with a
- * client certificate talks to it; a client without one is refused in the handshake.
+ * client certificate talks to it (hijacked streams end with a clean TLS close); a client without one is refused
+ * in the handshake.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ServeTlsIT {
@@ -96,6 +101,25 @@ class ServeTlsIT {
             assertThat(client.containers(true, java.util.Map.of("no.such.label", ""))).isEmpty();
         }
         assertThat(server.dockerHost()).startsWith("unix://");
+    }
+
+    @Test
+    void execStreamsEndCleanlyOverTls() {
+        InetSocketAddress address = server.tcpAddress().orElseThrow();
+        try (ContainerEngine client = DockerEngine.open(DockerEndpoint.parse("tcp://127.0.0.1:" + address.getPort(), clientTls,
+                "test"), EngineSettings.fromEnvironment())) {
+            String id = client.runContainer(ContainerSpec.builder(Testbed.get().plainRegistry() + "/library/busybox:latest")
+                    .cmd("sleep", "600").build()).id();
+
+            ExecResult plain = client.exec(id, ExecSpec.of("sh", "-c", "echo out; exit 4"));
+            ExecResult hijacked = client.exec(id, ExecSpec.of("cat").withStdin("over tls\n".getBytes(StandardCharsets.UTF_8)));
+
+            assertThat(plain.exitCode()).isEqualTo(4);
+            assertThat(plain.stdout()).isEqualTo("out\n");
+            assertThat(hijacked.exitCode()).isZero();
+            assertThat(hijacked.stdout()).isEqualTo("over tls\n");
+            client.removeContainer(id, true);
+        }
     }
 
     @Test
