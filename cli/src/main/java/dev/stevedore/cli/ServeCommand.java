@@ -40,6 +40,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "For --tcp: ca.pem (CA of client certificates), cert.pem and key.pem (PKCS#8) of the server.")
     Path tlsDirectory;
 
+    @Option(names = "--publish-ip", paramLabel = "IP",
+            description = {"Address a published port binds to when the client names none (docker run -p 8080:80):",
+                "127.0.0.1 unless set; 0.0.0.0 for every interface, as Docker does."})
+    String publishIp;
+
     @Spec
     CommandSpec spec;
 
@@ -89,7 +94,7 @@ final class ServeCommand implements Callable<Integer> {
             if (tlsDirectory != null) {
                 throw new ParameterException(spec.commandLine(), "--tls-dir is for --tcp; the unix socket needs no TLS");
             }
-            return DockerApiServer.Options.unixSocket(socket.toAbsolutePath());
+            return DockerApiServer.Options.unixSocket(socket.toAbsolutePath()).withPublishIp(publishIp);
         }
         if (tlsDirectory == null) {
             throw new ParameterException(spec.commandLine(), "--tcp needs --tls-dir: the Docker API gives root on this"
@@ -107,6 +112,6 @@ final class ServeCommand implements Callable<Integer> {
         }
         String host = tcp.substring(0, colon).replace("[", "").replace("]", "");
         return DockerApiServer.Options.unixSocket(socket.toAbsolutePath())
-                .withTcp(new InetSocketAddress(host, port), tlsDirectory.toAbsolutePath());
+                .withTcp(new InetSocketAddress(host, port), tlsDirectory.toAbsolutePath()).withPublishIp(publishIp);
     }
 }

@@ -37,8 +37,13 @@ public final class DockerApiServer implements AutoCloseable {
      * @param tlsDirectory for TCP: a directory with {@code ca.pem} (the CA client certificates must be signed by),
      *                     {@code cert.pem} and {@code key.pem} (the server's certificate chain and PKCS#8 key),
      *                     as {@code dockerd --tlsverify} takes them; required with {@code tcp}
+     * @param publishIp    where a published port binds when the client names no address (Docker's {@code -p 8080:80},
+     *                     {@code HostIp: ""}): {@code null} for 127.0.0.1, so nothing is reachable from other machines
+     *                     unless asked; {@code 0.0.0.0} for Docker's every interface (a client in a container that
+     *                     reaches the host through its bridge, as Testcontainers does when {@code /.dockerenv} exists,
+     *                     needs that or {@code TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1})
      */
-    public record Options(Path socket, InetSocketAddress tcp, Path tlsDirectory) {
+    public record Options(Path socket, InetSocketAddress tcp, Path tlsDirectory, String publishIp) {
         public Options {
             if (socket == null && tcp == null) {
                 throw new IllegalArgumentException("a Docker API server needs a unix socket or a TCP address");
@@ -50,12 +55,17 @@ public final class DockerApiServer implements AutoCloseable {
 
         /** A unix socket only. */
         public static Options unixSocket(Path socket) {
-            return new Options(Objects.requireNonNull(socket, "socket"), null, null);
+            return new Options(Objects.requireNonNull(socket, "socket"), null, null, null);
         }
 
         /** These options plus TCP with TLS on {@code address}. */
         public Options withTcp(InetSocketAddress address, Path tls) {
-            return new Options(socket, Objects.requireNonNull(address, "address"), Objects.requireNonNull(tls, "tls"));
+            return new Options(socket, Objects.requireNonNull(address, "address"), Objects.requireNonNull(tls, "tls"), publishIp);
+        }
+
+        /** These options with published ports bound on {@code address} when a client names none. */
+        public Options withPublishIp(String address) {
+            return new Options(socket, tcp, tlsDirectory, address);
         }
     }
 
@@ -69,7 +79,7 @@ public final class DockerApiServer implements AutoCloseable {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(options, "options");
         return new DockerApiServer(ApiServer.start(engine, options.socket(), options.tcp(),
-                options.tcp() == null ? null : ServerTls.context(options.tlsDirectory())));
+                options.tcp() == null ? null : ServerTls.context(options.tlsDirectory()), options.publishIp()));
     }
 
     /** The unix socket it listens on. */

@@ -46,8 +46,8 @@ public final class ApiServer implements AutoCloseable {
     private Path socket;
     private InetSocketAddress tcpAddress;
 
-    private ApiServer(ContainerEngine engine) {
-        this.state = new ServeState(engine);
+    private ApiServer(ContainerEngine engine, String defaultHostIp) {
+        this.state = new ServeState(engine, defaultHostIp);
         new SystemRoutes(state).register(router);
         new ImageRoutes(state).register(router);
         ContainerRoutes containers = new ContainerRoutes(state);
@@ -56,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
         containers.register(router);
         new NetworkRoutes(state, containers).register(router);
         new VolumeRoutes().register(router);
+        new UnsupportedRoutes().register(router);
     }
 
     /**
@@ -64,8 +65,11 @@ public final class ApiServer implements AutoCloseable {
      * @param socket the unix socket to create (its directory too), or {@code null} for none
      * @param tcp    the TCP address to listen on, or {@code null} for none
      * @param tls    for TCP: the server's TLS context (clients must present a certificate it trusts)
+     * @param defaultHostIp where published ports bind when a client names no address ({@code HostIp: ""}, which
+     *                      Docker reads as every interface); {@code null} for loopback
      */
-    public static ApiServer start(ContainerEngine engine, Path socket, InetSocketAddress tcp, SSLContext tls) {
+    public static ApiServer start(ContainerEngine engine, Path socket, InetSocketAddress tcp, SSLContext tls,
+                                  String defaultHostIp) {
         if (socket == null && tcp == null) {
             throw new IllegalArgumentException("the Docker API server needs a unix socket or a TCP address to listen on");
         }
@@ -73,7 +77,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalArgumentException("the Docker API server listens on TCP only with TLS: plain TCP would give"
                     + " anyone who can reach " + tcp + " root on this machine");
         }
-        ApiServer server = new ApiServer(engine);
+        ApiServer server = new ApiServer(engine, defaultHostIp);
         try {
             if (socket != null) {
                 server.listenUnix(socket);

@@ -3,6 +3,8 @@ package dev.stevedore.engine.internal.serve;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -12,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -27,6 +31,7 @@ final class ArchiveRoutes {
     private static final long GO_SYMLINK = 1L << 27;
     private static final long GO_DEVICE = 1L << 26;
     private static final long GO_PIPE = 1L << 25;
+    private static final long GO_SOCKET = 1L << 24;
     private static final long GO_SETUID = 1L << 23;
     private static final long GO_SETGID = 1L << 22;
     private static final long GO_CHAR_DEVICE = 1L << 21;
@@ -49,6 +54,14 @@ final class ArchiveRoutes {
     private void get(Exchange x, boolean body) throws IOException {
         ContainerInfo c = containers.find(x.param("id"));
         String path = path(x.request());
+        if (!body && c.state().running()) {
+            Optional<ObjectNode> stat = statByExec(c, path);
+            if (stat.isPresent()) {
+                x.response().header(STAT_HEADER, Base64.getEncoder().encodeToString(Json.bytes(stat.get())));
+                x.response().send(200, "application/x-tar", new byte[0]);
+                return;
+            }
+        }
         InputStream tar;
         try {
             tar = state.engine.copyFromContainer(c.id(), path);
@@ -73,6 +86,64 @@ final class ArchiveRoutes {
             out.write(recording.recorded());
             tar.transferTo(out);
         }
+    }
+
+    /**
+     * The stat of {@code path} from {@code stat} run in the container: the engine's tar of a directory (of {@code /}
+     * when the CLI copies into the root) would be read whole for one header. Empty when the image has no
+     * {@code stat} (the tar then answers); a 404 when the path is not there.
+     */
+    private Optional<ObjectNode> statByExec(ContainerInfo c, String path) {
+        ExecResult stat;
+        try {
+            stat = state.engine.exec(c.id(), ExecSpec.of("stat", "-c", "%f|%s|%Y", path).withUser("0"));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        if (stat.exitCode() == 1 && stat.stderr().toLowerCase(Locale.ROOT).contains("no such file")) {
+            throw ApiException.notFound("Could not find the file " + path + " in container " + c.name());
+        }
+        String[] fields = stat.stdout().strip().split("\\|");
+        if (stat.exitCode() != 0 || fields.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            int mode = Integer.parseInt(fields[0], 16);
+            String link = "";
+            if ((mode & 0170000) == 0120000) {
+                ExecResult readlink = state.engine.exec(c.id(), ExecSpec.of("readlink", path).withUser("0"));
+                link = readlink.exitCode() == 0 ? readlink.stdout().strip() : "";
+            }
+            return Optional.of(Json.object().put("name", path.equals("/") ? "/" : baseName(path)).put("size", Long.parseLong(fields[1]))
+                    .put("mode", goMode(mode)).put("mtime", Json.time(Instant.ofEpochSecond(Long.parseLong(fields[2]))))
+                    .put("linkTarget", link));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A {@code st_mode} as Go's {@code os.FileMode}. */
+    static long goMode(int mode) {
+        long go = mode & 0777;
+        if ((mode & 04000) != 0) {
+            go |= GO_SETUID;
+        }
+        if ((mode & 02000) != 0) {
+            go |= GO_SETGID;
+        }
+        if ((mode & 01000) != 0) {
+            go |= GO_STICKY;
+        }
+        switch (mode & 0170000) {
+            case 0040000 -> go |= GO_DIR;
+            case 0120000 -> go |= GO_SYMLINK;
+            case 0020000 -> go |= GO_DEVICE | GO_CHAR_DEVICE;
+            case 0060000 -> go |= GO_DEVICE;
+            case 0010000 -> go |= GO_PIPE;
+            case 0140000 -> go |= GO_SOCKET;
+            default -> { }
+        }
+        return go;
     }
 
     private void put(Exchange x) throws IOException {
@@ -104,29 +175,9 @@ final class ArchiveRoutes {
     }
 
     static long goMode(TarArchiveEntry entry) {
-        int mode = entry.getMode();
-        long go = mode & 0777;
-        if ((mode & 04000) != 0) {
-            go |= GO_SETUID;
-        }
-        if ((mode & 02000) != 0) {
-            go |= GO_SETGID;
-        }
-        if ((mode & 01000) != 0) {
-            go |= GO_STICKY;
-        }
-        if (entry.isDirectory()) {
-            go |= GO_DIR;
-        } else if (entry.isSymbolicLink()) {
-            go |= GO_SYMLINK;
-        } else if (entry.isCharacterDevice()) {
-            go |= GO_DEVICE | GO_CHAR_DEVICE;
-        } else if (entry.isBlockDevice()) {
-            go |= GO_DEVICE;
-        } else if (entry.isFIFO()) {
-            go |= GO_PIPE;
-        }
-        return go;
+        int type = entry.isDirectory() ? 0040000 : entry.isSymbolicLink() ? 0120000 : entry.isCharacterDevice() ? 0020000
+                : entry.isBlockDevice() ? 0060000 : entry.isFIFO() ? 0010000 : 0100000;
+        return goMode((entry.getMode() & 07777) | type);
     }
 
     /** Keeps what is read through it, so the bytes read to find the first entry can be sent on. */

@@ -98,12 +98,9 @@ interface ClientSocket extends Closeable {
 
             @Override
             public void shutdownOutput() throws IOException {
-                if (socket instanceof javax.net.ssl.SSLSocket) {
-                    // TLS has no half-close: the end of output is the end of the connection
-                    socket.close();
-                } else {
-                    socket.shutdownOutput();
-                }
+                // TLS 1.3 half-closes with close_notify alone; a plain close would first send user_canceled,
+                // which the Go client reports as an error instead of the end of the stream
+                socket.shutdownOutput();
             }
 
             @Override

@@ -86,7 +86,7 @@ final class ContainerRoutes {
     }
 
     private void create(Exchange x) throws IOException {
-        CreateRequest request = CreateRequest.parse(x.body(), x.request().query("name"));
+        CreateRequest request = CreateRequest.parse(x.body(), x.request().query("name"), state.defaultHostIp());
         ContainerInfo created;
         try {
             created = state.engine.createContainer(request.spec());
@@ -102,6 +102,7 @@ final class ContainerRoutes {
             state.engine.removeContainer(created.id(), true);
             throw e;
         }
+        state.events().refresh();
         ObjectNode answer = Json.object().put("Id", created.id());
         answer.set("Warnings", Json.array());
         x.response().json(201, answer);
@@ -168,6 +169,7 @@ final class ContainerRoutes {
             throw e;
         }
         state.reapWhenExited(c.id());
+        state.events().refresh();
         x.response().empty(204);
     }
 
@@ -343,7 +345,7 @@ final class ContainerRoutes {
         Instant since = Instant.now();
         state.attach(c.id());
         try {
-            OutputStream out = x.response().hijack(request.upgrade(), Frames.contentType(request.apiVersion()));
+            OutputStream out = x.hijack(Frames.contentType(request.apiVersion()));
             if (request.flag("stdin")) {
                 drain(x.connection().input());
             }

@@ -23,7 +23,12 @@ import java.util.Map;
  */
 record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<String>> networks) {
 
-    static CreateRequest parse(JsonNode body, String name) {
+    /**
+     * @param name          the {@code name} query parameter, or {@code null}
+     * @param defaultHostIp where a port binds when the client names no address ({@code HostIp: ""}); {@code null}
+     *                      for the engine's default, loopback
+     */
+    static CreateRequest parse(JsonNode body, String name, String defaultHostIp) {
         if (!body.isObject()) {
             throw ApiException.badRequest("Config cannot be empty in order to create a container");
         }
@@ -34,6 +39,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         if (body.path("Tty").asBoolean(false)) {
             throw ApiException.badRequest("a TTY (docker run -t) is not supported by stevedore serve: its engine keeps a"
                     + " container's output as stdout and stderr lines; run without -t");
+        }
+        if (body.path("OpenStdin").asBoolean(false)) {
+            throw ApiException.badRequest("an open stdin (docker run -i) is not supported by stevedore serve: its engine gives"
+                    + " containers no standard input; run without -i (docker exec -i with piped input works)");
         }
         JsonNode host = body.path("HostConfig");
         ContainerSpec.Builder b = ContainerSpec.builder(image)
@@ -62,7 +71,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
             b.stopTimeout(Duration.ofSeconds(body.path("StopTimeout").asLong()));
         }
         body.path("ExposedPorts").fieldNames().forEachRemaining(port -> b.expose(portKey(port)));
-        ports(host.path("PortBindings")).forEach(b::port);
+        ports(host.path("PortBindings"), defaultHostIp).forEach(b::port);
         b.publishAllPorts(host.path("PublishAllPorts").asBoolean(false));
         mounts(host).forEach(b::mount);
         b.readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false));
@@ -113,7 +122,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
     }
 
     /** {@code {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}; an empty host port asks for a free one. */
-    static List<PortBinding> ports(JsonNode bindings) {
+    static List<PortBinding> ports(JsonNode bindings, String defaultHostIp) {
         List<PortBinding> ports = new ArrayList<>();
         bindings.properties().forEach(entry -> {
             String key = portKey(entry.getKey());
@@ -122,7 +131,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
             String protocol = key.substring(slash + 1);
             JsonNode list = entry.getValue();
             if (!list.isArray() || list.isEmpty()) {
-                ports.add(new PortBinding(containerPort, protocol, null, 0));
+                ports.add(new PortBinding(containerPort, protocol, defaultHostIp, 0));
                 return;
             }
             for (JsonNode binding : list) {
@@ -133,7 +142,8 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
                     int dash = hostPort.indexOf('-');
                     port = parsePort(dash > 0 ? hostPort.substring(0, dash) : hostPort, hostPort);
                 }
-                ports.add(new PortBinding(containerPort, protocol, Json.text(binding, "HostIp"), port));
+                String hostIp = Json.text(binding, "HostIp");
+                ports.add(new PortBinding(containerPort, protocol, hostIp != null ? hostIp : defaultHostIp, port));
             }
         });
         return ports;

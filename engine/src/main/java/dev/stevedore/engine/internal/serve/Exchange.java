@@ -39,6 +39,18 @@ final class Exchange {
         return parameters.group(name);
     }
 
+    /**
+     * Takes the connection over for a raw stream (see {@link HttpResponse#hijack}); what is left of the request
+     * body is skipped first, so the stream the handler then reads from the connection is the client's stdin.
+     */
+    java.io.OutputStream hijack(String contentType) throws IOException {
+        request.body().skip(Long.MAX_VALUE);
+        while (request.body().read() >= 0) {
+            // skip may stop short; the body ends where the raw stream begins
+        }
+        return response.hijack(request.upgrade(), contentType);
+    }
+
     /** The request body as JSON (a missing node when empty). */
     JsonNode body() throws IOException {
         return Json.read(request.body());

@@ -88,7 +88,7 @@ final class ExecRoutes {
             x.response().empty(200);
             return;
         }
-        OutputStream out = x.response().hijack(x.request().upgrade(), Frames.contentType(x.request().apiVersion()));
+        OutputStream out = x.hijack(Frames.contentType(x.request().apiVersion()));
         byte[] stdin = exec.attachStdin() ? readStdin(x.connection().input()) : null;
         AtomicBoolean broken = new AtomicBoolean();
         Consumer<LogLine> output = line -> {

@@ -33,6 +33,7 @@ final class ImageRoutes {
 
     void register(Router router) {
         router.add("POST", "/images/create", this::create)
+                .add("POST", "/images/load", this::load)
                 .add("GET", "/images/json", this::list)
                 .add("POST", "/images/prune", this::prune)
                 .add("GET", "/images/(?<name>.+)/json", this::inspect)
@@ -68,7 +69,7 @@ final class ImageRoutes {
                 throw ApiException.badRequest(e.getMessage());
             }
         }
-        boolean present = state.engine.image(reference).isPresent();
+        String before = state.engine.image(reference).map(Image::id).orElse(null);
         PullProgressStream progress = new PullProgressStream(x.response(), reference);
         Image image;
         try {
@@ -80,7 +81,7 @@ final class ImageRoutes {
             progress.error(Errors.of(e).getMessage());
             return;
         }
-        progress.done(image, present);
+        progress.done(image, image.id().equals(before));
     }
 
     private void list(Exchange x) throws IOException {
@@ -244,6 +245,29 @@ final class ImageRoutes {
             answer.addObject().put("Deleted", image.id());
         }
         x.response().json(200, answer);
+    }
+
+    /** {@code docker load}: the archive (docker save or OCI layout tar) is spooled to a file, then loaded. */
+    private void load(Exchange x) throws IOException {
+        java.nio.file.Path archive = java.nio.file.Files.createTempFile("stevedore-serve-load-", ".tar");
+        List<Image> loaded;
+        try {
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(archive)) {
+                x.request().body().transferTo(out);
+            }
+            loaded = state.engine.load(archive);
+        } finally {
+            java.nio.file.Files.deleteIfExists(archive);
+        }
+        java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+        for (Image image : loaded) {
+            List<String> tags = tags(image);
+            for (String line : tags.isEmpty() ? List.of("Loaded image ID: " + image.id()) : tags.stream().map(t -> "Loaded image: " + t).toList()) {
+                lines.writeBytes(Json.bytes(Json.object().put("stream", line + "\n")));
+                lines.write('\n');
+            }
+        }
+        x.response().send(200, HttpResponse.JSON, lines.toByteArray());
     }
 
     private void prune(Exchange x) throws IOException {

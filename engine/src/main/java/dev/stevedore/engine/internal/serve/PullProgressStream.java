@@ -62,15 +62,15 @@ final class PullProgressStream implements PullListener {
         }
     }
 
-    /** The closing lines after a pull that worked. */
-    void done(Image image, boolean wasPresent) throws IOException {
+    /** The closing lines after a pull that worked; {@code unchanged}: the reference named this image before. */
+    void done(Image image, boolean unchanged) {
         if (!started()) {
             write(Json.object().put("status", "Pulling from " + repository()).put("id", tagOrDigest()));
         }
         if (image.manifestDigest() != null) {
             write(Json.object().put("status", "Digest: " + image.manifestDigest()));
         }
-        write(Json.object().put("status", wasPresent ? "Status: Image is up to date for " + reference.familiar()
+        write(Json.object().put("status", unchanged ? "Status: Image is up to date for " + reference.familiar()
                 : "Status: Downloaded newer image for " + reference.familiar()));
     }
 

@@ -52,10 +52,27 @@ final class ServeState implements AutoCloseable {
     });
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
+    private final EventFeed events;
     private volatile boolean closed;
 
-    ServeState(ContainerEngine engine) {
+    private final String defaultHostIp;
+
+    /**
+     * @param defaultHostIp where published ports bind when a client names no address, or {@code null} for loopback
+     */
+    ServeState(ContainerEngine engine, String defaultHostIp) {
         this.engine = engine;
+        this.defaultHostIp = defaultHostIp;
+        this.events = new EventFeed(engine);
+    }
+
+    /** Where published ports bind when a client names no address; {@code null} for the engine's loopback. */
+    String defaultHostIp() {
+        return defaultHostIp;
+    }
+
+    EventFeed events() {
+        return events;
     }
 
     boolean closed() {
@@ -115,6 +132,7 @@ final class ServeState implements AutoCloseable {
                 LockSupport.parkNanos(5_000_000);
             }
             removed.put(id, state);
+            events.refresh();
             engine.removeContainer(id, true);
         } catch (ContainerNotFoundException gone) {
             // removed by a client meanwhile
@@ -170,5 +188,6 @@ final class ServeState implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        events.close();
     }
 }

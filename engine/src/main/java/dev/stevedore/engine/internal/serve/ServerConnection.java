@@ -64,6 +64,12 @@ final class ServerConnection implements Runnable, Closeable {
             if (request == null) {
                 return;
             }
+            String expect = request.header("expect");
+            if (expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue")) {
+                // a client that waits for leave to send its body (an archive upload) gets it at once
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            }
             HttpResponse response = new HttpResponse(out, request.method().equals("HEAD"));
             if (request.wantsClose()) {
                 response.closeAfter();

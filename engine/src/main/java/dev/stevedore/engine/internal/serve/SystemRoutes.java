@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.serve;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerInfo;
@@ -10,8 +11,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code /_ping}, {@code /version}, {@code /info} and {@code /events}: what clients ask before anything else,
@@ -101,20 +102,56 @@ final class SystemRoutes {
     }
 
     /**
-     * A stream that stays open and says nothing: clients that listen for events (the CLI's {@code run} on old
-     * versions, {@code docker events}) keep working; the engine has no event feed to relay.
+     * Container events as they happen (see {@link EventFeed}), filtered by {@code type}, {@code container} (id or
+     * name), {@code event}, {@code image} and {@code label}; the stream stays open until the client leaves, or
+     * until {@code until} when given. There is no history: {@code since} gives no past events.
      */
     private void events(Exchange x) throws IOException {
-        CountDownLatch gone = new CountDownLatch(1);
+        Filters filters = Filters.parse(x.request().query("filters"));
+        Instant until = ContainerRoutes.since(x.request().query("until"));
+        java.util.concurrent.BlockingQueue<ObjectNode> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         x.response().closeAfter();
         OutputStream out = x.response().stream(200, HttpResponse.JSON);
-        out.flush();
-        x.connection().watchForClose(gone::countDown);
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        x.connection().watchForClose(() -> gone.set(true));
+        Runnable unsubscribe = state.events().subscribe(event -> {
+            if (matches(filters, event)) {
+                queue.add(event);
+            }
+        });
         try {
-            gone.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            while (!gone.get() && !state.closed() && (until == null || Instant.now().isBefore(until))) {
+                ObjectNode event;
+                try {
+                    event = queue.poll(EventFeed.POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (event != null) {
+                    byte[] json = Json.bytes(event);
+                    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+                    line[json.length] = '\n';
+                    out.write(line);
+                }
+            }
+        } catch (IOException e) {
+            // the client left
+        } finally {
+            unsubscribe.run();
         }
+    }
+
+    static boolean matches(Filters filters, ObjectNode event) {
+        JsonNode attributes = event.path("Actor").path("Attributes");
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        attributes.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return filters.matchesAny("type", List.of(event.path("Type").asText()), String::equals)
+                && filters.matchesAny("event", List.of(event.path("Action").asText()), String::equals)
+                && filters.matchesAny("container", List.of(event.path("id").asText(), attributes.path("name").asText()),
+                        (wanted, candidate) -> candidate.equals(wanted) || (candidate.length() == 64 && candidate.startsWith(wanted)))
+                && filters.matchesAny("image", List.of(attributes.path("image").asText()), String::equals)
+                && filters.labels(labels);
     }
 
     private static String architecture(Platform host) {
