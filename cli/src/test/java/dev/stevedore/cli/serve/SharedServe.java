@@ -10,13 +10,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Gives test methods a {@link ServeEndpoint} parameter: one {@code stevedore serve} for every test class of the test
  * JVM (its image store filled once: postgres:15 is 355 MB), ended when the JVM's tests are done. Its files live in a
- * directory of their own under {@code /tmp} (a unix socket's path must stay short), removed afterwards.
+ * directory of their own under {@code /tmp} (a unix socket's path must stay short), removed afterwards. When a test
+ * fails, the server's last output lines go to the test's standard output (Failsafe's report keeps them).
  */
-final class SharedServe implements ParameterResolver {
+final class SharedServe implements ParameterResolver, TestWatcher {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SharedServe.class);
 
     @Override
@@ -27,6 +29,15 @@ final class SharedServe implements ParameterResolver {
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(Running.class, key -> Running.start(), Running.class).endpoint;
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        Running running = context.getRoot().getStore(NAMESPACE).get(Running.class, Running.class);
+        if (running != null) {
+            System.out.println("--- stevedore serve's last lines when " + context.getDisplayName() + " failed\n"
+                    + running.endpoint().output());
+        }
     }
 
     /** The server and its directory, closed by JUnit when the root context ends. */
