@@ -95,6 +95,23 @@ class DockerCliIT {
     }
 
     @Test
+    void missingImagesAndContainersFailAsWithDockerd() {
+        DockerCli.Result pull = docker.run("pull", endpoint.image("no-such-image:1"));
+        DockerCli.Result run = docker.run("run", "--rm", endpoint.image("no-such-image:1"));
+        DockerCli.Result logs = docker.run("logs", "no-such-container");
+        DockerCli.Result exec = docker.run("exec", "no-such-container", "true");
+
+        assertThat(pull.exitCode()).as(pull.toString()).isEqualTo(1);
+        assertThat(pull.err()).as(pull.toString()).contains("no-such-image");
+        assertThat(run.exitCode()).as("docker run's own failure: " + run).isEqualTo(125);
+        assertThat(run.err()).as(run.toString()).contains("no-such-image");
+        assertThat(logs.exitCode()).as(logs.toString()).isEqualTo(1);
+        assertThat(logs.err()).as(logs.toString()).contains("No such container: no-such-container");
+        assertThat(exec.exitCode()).as(exec.toString()).isNotZero();
+        assertThat(exec.err()).as(exec.toString()).contains("No such container: no-such-container");
+    }
+
+    @Test
     void runWithRmKeepsTheExitCodeAndSeparatesTheStreams() {
         DockerCli.Result run = docker.run("run", "--rm", endpoint.image("busybox"), "sh", "-c", "echo out; echo err >&2; exit 3");
 
