@@ -3,6 +3,10 @@ package dev.stevedore.cli.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -300,6 +304,48 @@ class DockerCliIT {
         DockerCli.Result gone = docker.run("inspect", graceful);
         assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(1);
         assertThat(gone.err()).as(gone.toString()).contains("No such object: " + graceful);
+    }
+
+    @Test
+    void waitPrintsTheExitCodeOfAContainerThatKillEnds() {
+        String name = container();
+        DockerCli.Result run = docker.run("run", "-d", "--name", name, endpoint.image("busybox"), "sleep", "600");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+
+        DockerCli.Running waiting = docker.start("wait", name);
+        DockerCli.Result kill = docker.run("kill", name);
+        DockerCli.Result waited = waiting.finish();
+
+        assertThat(kill.exitCode()).as(kill.toString()).isZero();
+        assertThat(kill.out()).isEqualTo(name + "\n");
+        assertThat(waited.exitCode()).as(waited.toString()).isZero();
+        assertThat(waited.out()).as("SIGKILL's exit code").isEqualTo("137\n");
+    }
+
+    @Test
+    void publishAllPublishesExposedPortsOnLoopbackReachableFromTheHost() {
+        String name = container();
+        DockerCli.Result run = docker.run("run", "-d", "--name", name, "--expose", "8080", "-P", endpoint.image("busybox"),
+                "sh", "-c", "while true; do echo hello-from-8080 | nc -l -p 8080; done");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+
+        DockerCli.Result port = docker.run("port", name);
+
+        assertThat(port.exitCode()).as(port.toString()).isZero();
+        Matcher published = Pattern.compile("8080/tcp -> 127\\.0\\.0\\.1:(\\d+)").matcher(port.out().strip());
+        assertThat(published.matches()).as(port.toString()).isTrue();
+        int hostPort = Integer.parseInt(published.group(1));
+        String line = await("a line through 127.0.0.1:" + hostPort).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions().until(() -> readLine(hostPort), value -> value != null);
+        assertThat(line).isEqualTo("hello-from-8080");
+    }
+
+    private static String readLine(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port);
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            socket.setSoTimeout(5000);
+            return in.readLine();
+        }
     }
 
     @Test
