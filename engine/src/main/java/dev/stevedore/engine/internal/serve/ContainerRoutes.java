@@ -58,6 +58,7 @@ final class ContainerRoutes {
                 .add("POST", "/containers/" + ID + "/kill", this::kill)
                 .add("POST", "/containers/" + ID + "/wait", this::await)
                 .add("GET", "/containers/" + ID + "/logs", this::logs)
+                .add("GET", "/containers/" + ID + "/top", this::top)
                 .add("POST", "/containers/" + ID + "/attach", this::attach)
                 .add("POST", "/containers/" + ID + "/resize", x -> x.response().empty(200))
                 .add("DELETE", "/containers/" + ID, this::remove);
@@ -228,6 +229,17 @@ final class ContainerRoutes {
             // removed meanwhile (an auto-remove container that just exited): what the client wanted
         }
         x.response().empty(204);
+    }
+
+    /** {@code docker top}: the container's processes as {@code ps -ef} lists them ({@code ps_args} is not applied). */
+    private void top(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        if (!c.state().running()) {
+            throw ApiException.conflict("Container " + c.id() + " is not running");
+        }
+        ArrayNode processes = Json.array();
+        ContainerProcesses.top(c.state().pid()).forEach(row -> processes.add(Json.strings(row)));
+        x.response().json(200, Json.object().<ObjectNode>set("Titles", Json.strings(ContainerProcesses.TITLES)).set("Processes", processes));
     }
 
     private void prune(Exchange x) throws IOException {
