@@ -299,13 +299,14 @@ final class ContainerRoutes {
         return (timestamps ? Json.time(line.time()) + " " + text : text).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** {@code tail}: a number of lines, or {@code all} (or nothing) for every line. */
+    /** {@code tail}: a number of lines, or {@code all} (or nothing, or a negative number) for every line. */
     static int tail(String tail) {
         if (tail == null || tail.isBlank() || tail.equalsIgnoreCase("all")) {
             return -1;
         }
         try {
-            return Math.max(0, Integer.parseInt(tail.strip()));
+            int lines = Integer.parseInt(tail.strip());
+            return lines < 0 ? -1 : lines;
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid value for tail: \"" + tail + "\"");
         }
