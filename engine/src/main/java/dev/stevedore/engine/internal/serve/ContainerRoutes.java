@@ -276,10 +276,12 @@ final class ContainerRoutes {
         if (follow) {
             x.response().closeAfter();
         }
-        OutputStream out = x.response().stream(200, Frames.contentType(request.apiVersion()));
+        OutputStream chunks = x.response().stream(200, Frames.contentType(request.apiVersion()));
         if (follow) {
             x.connection().watchForClose(logs::close);
         }
+        // history goes out in chunks of many frames; a follow sends each line as it comes
+        OutputStream out = follow ? chunks : new java.io.BufferedOutputStream(chunks, 64 * 1024);
         try (logs; Stream<LogLine> lines = logs.lines()) {
             Iterator<LogLine> iterator = lines.iterator();
             while (iterator.hasNext()) {
@@ -287,8 +289,10 @@ final class ContainerRoutes {
                 if (until != null && line.time().isAfter(until)) {
                     break;
                 }
-                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, timestamps));
+                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, timestamps),
+                        follow);
             }
+            out.flush();
         } catch (IOException e) {
             // the client left; its logs stream is closed with it
         }
