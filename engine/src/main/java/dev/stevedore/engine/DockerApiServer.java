@@ -17,7 +17,7 @@ import java.util.Optional;
  * with TLS and client certificates. Containers, images and networks are the engine's; what a client creates
  * lives as long as the engine does. What the server cannot do because the engine cannot: a TTY
  * ({@code -t}), a container's stdin ({@code docker run -i}; {@code docker exec -i} takes its input whole, up to
- * the client's end of it), volumes as objects of their own, image tagging, saving, pushing and builds; those
+ * the client's end of it), volumes beyond those containers mount or clients create through the server, image tagging, saving, pushing and builds; those
  * requests are answered with an error that says so. Events are found by polling the engine's containers.
  *
  * <p>Thread-safe. {@link #close()} stops it, ends every connection and removes the socket; it does not close
