@@ -16,8 +16,9 @@ import java.util.Optional;
  * <p>It serves a unix socket (mode 0660, its directory created), and TCP only when asked, and then only
  * with TLS and client certificates. Containers, images and networks are the engine's; what a client creates
  * lives as long as the engine does. What the server cannot do because the engine cannot: a TTY
- * ({@code -t}), an interactive stdin (input is taken whole, up to the client's end of it), volumes as
- * objects of their own, events (the stream stays open but silent), image tagging and builds.
+ * ({@code -t}), a container's stdin ({@code docker run -i}; {@code docker exec -i} takes its input whole, up to
+ * the client's end of it), volumes beyond those containers mount or clients create through the server, image tagging, saving, pushing and builds; those
+ * requests are answered with an error that says so. Events are found by polling the engine's containers.
  *
  * <p>Thread-safe. {@link #close()} stops it, ends every connection and removes the socket; it does not close
  * the engine.

@@ -55,7 +55,7 @@ public final class ApiServer implements AutoCloseable {
         new ArchiveRoutes(state, containers).register(router);
         containers.register(router);
         new NetworkRoutes(state, containers).register(router);
-        new VolumeRoutes().register(router);
+        new VolumeRoutes(state).register(router);
         new UnsupportedRoutes().register(router);
     }
 

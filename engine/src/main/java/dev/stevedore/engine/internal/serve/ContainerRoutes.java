@@ -58,6 +58,7 @@ final class ContainerRoutes {
                 .add("POST", "/containers/" + ID + "/kill", this::kill)
                 .add("POST", "/containers/" + ID + "/wait", this::await)
                 .add("GET", "/containers/" + ID + "/logs", this::logs)
+                .add("GET", "/containers/" + ID + "/top", this::top)
                 .add("POST", "/containers/" + ID + "/attach", this::attach)
                 .add("POST", "/containers/" + ID + "/resize", x -> x.response().empty(200))
                 .add("DELETE", "/containers/" + ID, this::remove);
@@ -230,6 +231,17 @@ final class ContainerRoutes {
         x.response().empty(204);
     }
 
+    /** {@code docker top}: the container's processes as {@code ps -ef} lists them ({@code ps_args} is not applied). */
+    private void top(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        if (!c.state().running()) {
+            throw ApiException.conflict("Container " + c.id() + " is not running");
+        }
+        ArrayNode processes = Json.array();
+        ContainerProcesses.top(c.state().pid()).forEach(row -> processes.add(Json.strings(row)));
+        x.response().json(200, Json.object().<ObjectNode>set("Titles", Json.strings(ContainerProcesses.TITLES)).set("Processes", processes));
+    }
+
     private void prune(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
         ArrayNode deleted = Json.array();
@@ -264,10 +276,12 @@ final class ContainerRoutes {
         if (follow) {
             x.response().closeAfter();
         }
-        OutputStream out = x.response().stream(200, Frames.contentType(request.apiVersion()));
+        OutputStream chunks = x.response().stream(200, Frames.contentType(request.apiVersion()));
         if (follow) {
             x.connection().watchForClose(logs::close);
         }
+        // history goes out in chunks of many frames; a follow sends each line as it comes
+        OutputStream out = follow ? chunks : new java.io.BufferedOutputStream(chunks, 64 * 1024);
         try (logs; Stream<LogLine> lines = logs.lines()) {
             Iterator<LogLine> iterator = lines.iterator();
             while (iterator.hasNext()) {
@@ -275,8 +289,10 @@ final class ContainerRoutes {
                 if (until != null && line.time().isAfter(until)) {
                     break;
                 }
-                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, timestamps));
+                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, timestamps),
+                        follow);
             }
+            out.flush();
         } catch (IOException e) {
             // the client left; its logs stream is closed with it
         }
@@ -287,13 +303,14 @@ final class ContainerRoutes {
         return (timestamps ? Json.time(line.time()) + " " + text : text).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** {@code tail}: a number of lines, or {@code all} (or nothing) for every line. */
+    /** {@code tail}: a number of lines, or {@code all} (or nothing, or a negative number) for every line. */
     static int tail(String tail) {
         if (tail == null || tail.isBlank() || tail.equalsIgnoreCase("all")) {
             return -1;
         }
         try {
-            return Math.max(0, Integer.parseInt(tail.strip()));
+            int lines = Integer.parseInt(tail.strip());
+            return lines < 0 ? -1 : lines;
         } catch (NumberFormatException e) {
             throw ApiException.badRequest("invalid value for tail: \"" + tail + "\"");
         }

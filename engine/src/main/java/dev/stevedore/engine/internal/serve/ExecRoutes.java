@@ -143,7 +143,7 @@ final class ExecRoutes {
             return 0;
         }
         try {
-            return ExecProcesses.pid(state.engine.inspectContainer(exec.containerId()).state().pid(), exec.env());
+            return ContainerProcesses.execPid(state.engine.inspectContainer(exec.containerId()).state().pid(), exec.env());
         } catch (RuntimeException e) {
             return 0;
         }

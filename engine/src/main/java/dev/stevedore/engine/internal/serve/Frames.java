@@ -24,14 +24,21 @@ final class Frames {
         return new byte[] {(byte) stream, 0, 0, 0, (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length};
     }
 
-    /** Writes one frame, header and payload in one write, and flushes it. */
+    /** Writes one frame, header and payload in one write, and flushes it: the client sees it at once. */
     static void write(OutputStream out, int stream, byte[] payload) throws IOException {
+        write(out, stream, payload, true);
+    }
+
+    /** Writes one frame; without {@code flush} it may wait in {@code out}'s buffer (a history read in one go). */
+    static void write(OutputStream out, int stream, byte[] payload, boolean flush) throws IOException {
         byte[] frame = new byte[8 + payload.length];
         System.arraycopy(header(stream, payload.length), 0, frame, 0, 8);
         System.arraycopy(payload, 0, frame, 8, payload.length);
         synchronized (out) {
             out.write(frame);
-            out.flush();
+            if (flush) {
+                out.flush();
+            }
         }
     }
 

@@ -27,11 +27,6 @@ record HttpRequest(String method, String path, String apiVersion, Map<String, Li
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    /** Every value of query parameter {@code name}. */
-    List<String> queryAll(String name) {
-        return query.getOrDefault(name, List.of());
-    }
-
     /**
      * A boolean query parameter read as moby reads one: absent, empty, {@code 0}, {@code no}, {@code false} and
      * {@code none} are false, anything else true.

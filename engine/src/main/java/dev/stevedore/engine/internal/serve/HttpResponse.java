@@ -83,15 +83,6 @@ final class HttpResponse {
         send(code, JSON, Json.bytes(body));
     }
 
-    /** A JSON answer with a trailing newline, as moby's encoder writes them. */
-    void jsonLine(int code, JsonNode body) throws IOException {
-        byte[] json = Json.bytes(body);
-        byte[] line = new byte[json.length + 1];
-        System.arraycopy(json, 0, line, 0, json.length);
-        line[json.length] = '\n';
-        send(code, JSON, line);
-    }
-
     /** {@code {"message": ...}}, Docker's error body. */
     void error(int code, String message) throws IOException {
         send(code, JSON, Json.bytes(Json.object().put("message", message)));

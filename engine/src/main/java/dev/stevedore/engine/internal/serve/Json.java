@@ -101,10 +101,6 @@ final class Json {
         return node.path(field).asBoolean(false);
     }
 
-    static long number(JsonNode node, String field) {
-        return node.path(field).asLong(0);
-    }
-
     static ArrayNode strings(List<String> values) {
         ArrayNode array = array();
         values.forEach(array::add);

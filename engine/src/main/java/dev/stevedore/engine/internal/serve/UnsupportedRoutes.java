@@ -23,7 +23,6 @@ final class UnsupportedRoutes {
         unsupported(router, "POST", "/containers/" + ID + "/rename", "renaming containers");
         unsupported(router, "POST", "/containers/" + ID + "/update", "changing the limits of a container");
         unsupported(router, "GET", "/containers/" + ID + "/export", "exporting containers");
-        unsupported(router, "GET", "/containers/" + ID + "/top", "listing a container's processes (docker top; use docker exec ps)");
         unsupported(router, "GET", "/containers/" + ID + "/stats", "container statistics (docker stats)");
         unsupported(router, "GET", "/containers/" + ID + "/changes", "container file system changes (docker diff)");
         unsupported(router, "GET", "/system/df", "disk usage (docker system df)");
