@@ -40,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "For --tcp: ca.pem (CA of client certificates), cert.pem and key.pem (PKCS#8) of the server.")
     Path tlsDirectory;
 
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Group that owns the socket, whose members may use it (default: docker when that group exists).")
+    String group;
+
     @Option(names = "--publish-ip", paramLabel = "IP",
             description = {"Address a published port binds to when the client names none (docker run -p 8080:80):",
                 "127.0.0.1 unless set; 0.0.0.0 for every interface, as Docker does."})
@@ -89,12 +93,24 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --group}, else docker's group as dockerd takes it when there is one. */
+    private String socketGroup() {
+        if (group != null) {
+            return group;
+        }
+        try {
+            return java.nio.file.Files.readAllLines(Path.of("/etc/group")).stream().anyMatch(l -> l.startsWith("docker:")) ? "docker" : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     private DockerApiServer.Options options() {
         if (tcp == null) {
             if (tlsDirectory != null) {
                 throw new ParameterException(spec.commandLine(), "--tls-dir is for --tcp; the unix socket needs no TLS");
             }
-            return DockerApiServer.Options.unixSocket(socket.toAbsolutePath()).withPublishIp(publishIp);
+            return DockerApiServer.Options.unixSocket(socket.toAbsolutePath()).withPublishIp(publishIp).withSocketGroup(socketGroup());
         }
         if (tlsDirectory == null) {
             throw new ParameterException(spec.commandLine(), "--tcp needs --tls-dir: the Docker API gives root on this"
@@ -112,6 +128,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         String host = tcp.substring(0, colon).replace("[", "").replace("]", "");
         return DockerApiServer.Options.unixSocket(socket.toAbsolutePath())
-                .withTcp(new InetSocketAddress(host, port), tlsDirectory.toAbsolutePath()).withPublishIp(publishIp);
+                .withTcp(new InetSocketAddress(host, port), tlsDirectory.toAbsolutePath()).withPublishIp(publishIp)
+                .withSocketGroup(socketGroup());
     }
 }

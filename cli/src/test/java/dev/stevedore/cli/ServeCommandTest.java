@@ -73,6 +73,25 @@ class ServeCommandTest {
     }
 
     @Test
+    void theSocketBelongsToTheGroupAsked() throws IOException {
+        Path socket = directory.resolve("grouped.sock");
+        String group = Files.readAttributes(directory, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
+        CliRunner cli = new CliRunner(engine);
+        CliRunner.Running running = cli.start("serve", "--socket", socket.toString(), "--group", group);
+        await().atMost(Duration.ofSeconds(20)).until(() -> running.out().toString().contains("export DOCKER_HOST="));
+
+        assertThat(Files.readAttributes(socket, java.nio.file.attribute.PosixFileAttributes.class).group().getName()).isEqualTo(group);
+        cli.interrupt();
+        assertThat(running.result().exitCode()).isZero();
+
+        CliRunner.Result missing = new CliRunner(new InMemoryEngine()).run("serve", "--socket", socket.toString(),
+                "--group", "no-such-group-here");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("there is no group named \"no-such-group-here\"");
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
     void aSocketAnotherServerAnswersOnIsNotTakenOver() {
         Path socket = directory.resolve("d.sock");
         CliRunner first = new CliRunner(engine);

@@ -43,8 +43,10 @@ public final class DockerApiServer implements AutoCloseable {
      *                     unless asked; {@code 0.0.0.0} for Docker's every interface (a client in a container that
      *                     reaches the host through its bridge, as Testcontainers does when {@code /.dockerenv} exists,
      *                     needs that or {@code TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1})
+     * @param socketGroup  the group that owns the socket (its members may use it, as dockerd's {@code -G docker});
+     *                     {@code null} for the process's own
      */
-    public record Options(Path socket, InetSocketAddress tcp, Path tlsDirectory, String publishIp) {
+    public record Options(Path socket, InetSocketAddress tcp, Path tlsDirectory, String publishIp, String socketGroup) {
         public Options {
             if (socket == null && tcp == null) {
                 throw new IllegalArgumentException("a Docker API server needs a unix socket or a TCP address");
@@ -56,17 +58,23 @@ public final class DockerApiServer implements AutoCloseable {
 
         /** A unix socket only. */
         public static Options unixSocket(Path socket) {
-            return new Options(Objects.requireNonNull(socket, "socket"), null, null, null);
+            return new Options(Objects.requireNonNull(socket, "socket"), null, null, null, null);
         }
 
         /** These options plus TCP with TLS on {@code address}. */
         public Options withTcp(InetSocketAddress address, Path tls) {
-            return new Options(socket, Objects.requireNonNull(address, "address"), Objects.requireNonNull(tls, "tls"), publishIp);
+            return new Options(socket, Objects.requireNonNull(address, "address"), Objects.requireNonNull(tls, "tls"), publishIp,
+                    socketGroup);
         }
 
         /** These options with published ports bound on {@code address} when a client names none. */
         public Options withPublishIp(String address) {
-            return new Options(socket, tcp, tlsDirectory, address);
+            return new Options(socket, tcp, tlsDirectory, address, socketGroup);
+        }
+
+        /** These options with the socket owned by group {@code group}. */
+        public Options withSocketGroup(String group) {
+            return new Options(socket, tcp, tlsDirectory, publishIp, group);
         }
     }
 
@@ -80,7 +88,8 @@ public final class DockerApiServer implements AutoCloseable {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(options, "options");
         return new DockerApiServer(ApiServer.start(engine, options.socket(), options.tcp(),
-                options.tcp() == null ? null : ServerTls.context(options.tlsDirectory()), options.publishIp()));
+                options.tcp() == null ? null : ServerTls.context(options.tlsDirectory()), options.publishIp(),
+                options.socketGroup()));
     }
 
     /** The unix socket it listens on. */

@@ -18,6 +18,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,9 +69,10 @@ public final class ApiServer implements AutoCloseable {
      * @param tls    for TCP: the server's TLS context (clients must present a certificate it trusts)
      * @param defaultHostIp where published ports bind when a client names no address ({@code HostIp: ""}, which
      *                      Docker reads as every interface); {@code null} for loopback
+     * @param socketGroup   the group to own the socket, or {@code null} for the process's own
      */
     public static ApiServer start(ContainerEngine engine, Path socket, InetSocketAddress tcp, SSLContext tls,
-                                  String defaultHostIp) {
+                                  String defaultHostIp, String socketGroup) {
         if (socket == null && tcp == null) {
             throw new IllegalArgumentException("the Docker API server needs a unix socket or a TCP address to listen on");
         }
@@ -80,7 +83,7 @@ public final class ApiServer implements AutoCloseable {
         ApiServer server = new ApiServer(engine, defaultHostIp);
         try {
             if (socket != null) {
-                server.listenUnix(socket);
+                server.listenUnix(socket, socketGroup);
             }
             if (tcp != null) {
                 server.listenTcp(tcp, tls);
@@ -102,7 +105,7 @@ public final class ApiServer implements AutoCloseable {
         return tcpAddress;
     }
 
-    private void listenUnix(Path path) {
+    private void listenUnix(Path path, String group) {
         Path file = path.toAbsolutePath();
         ServerSocketChannel channel;
         try {
@@ -117,6 +120,18 @@ public final class ApiServer implements AutoCloseable {
             channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             channel.bind(UnixDomainSocketAddress.of(file));
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
+            if (group != null) {
+                GroupPrincipal owner;
+                try {
+                    owner = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+                } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+                    channel.close();
+                    Files.deleteIfExists(file);
+                    throw new ContainerEngineException("cannot serve the Docker API on " + file + ": there is no group named \""
+                            + group + "\" to own the socket; create it or name another with --group", e);
+                }
+                Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(owner);
+            }
         } catch (IOException e) {
             throw new ContainerEngineException("cannot serve the Docker API on " + file + ": " + e.getMessage()
                     + "; check that its directory is writable (or choose another socket with --socket)", e);

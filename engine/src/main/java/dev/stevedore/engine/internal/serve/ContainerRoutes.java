@@ -33,9 +33,9 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * The container endpoints: create, start, inspect, list, logs, attach, wait, stop, kill, restart, remove,
- * prune. Streams that last (logs with follow, attach, wait) end the connection when they are done and notice
- * a client that leaves.
+ * The container endpoints: create, start, inspect, list, logs, attach, wait, stop, kill, restart, remove, top,
+ * prune. Streams that last (logs with follow, wait) end the connection when they are done and notice a client
+ * that leaves; an attached stream ends with the container (a client's half-close cannot be told from its leaving).
  */
 final class ContainerRoutes {
     private static final String ID = "(?<id>[^/]+)";

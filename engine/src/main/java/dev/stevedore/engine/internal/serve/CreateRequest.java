@@ -45,6 +45,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
                     + " containers no standard input; run without -i (docker exec -i with piped input works)");
         }
         JsonNode host = body.path("HostConfig");
+        refuseUnsupported(host);
         ContainerSpec.Builder b = ContainerSpec.builder(image)
                 .name(name == null || name.isEmpty() ? null : name.startsWith("/") ? name.substring(1) : name)
                 .pullPolicy(ContainerSpec.PullPolicy.NEVER)
@@ -113,6 +114,43 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
             throw ApiException.badRequest(e.getMessage());
         }
         return new CreateRequest(spec, host.path("AutoRemove").asBoolean(false), others);
+    }
+
+    /**
+     * Settings the engine cannot apply are refused rather than dropped: a container that silently lacks a host
+     * entry, a capability or an init process fails later and far from the cause.
+     */
+    private static void refuseUnsupported(JsonNode host) {
+        if (host.path("Privileged").asBoolean(false)) {
+            throw unsupported("--privileged");
+        }
+        if (nonEmpty(host.path("CapAdd"))) {
+            throw unsupported("--cap-add");
+        }
+        if (nonEmpty(host.path("CapDrop"))) {
+            throw unsupported("--cap-drop");
+        }
+        if (nonEmpty(host.path("Devices"))) {
+            throw unsupported("--device");
+        }
+        if (nonEmpty(host.path("ExtraHosts"))) {
+            throw unsupported("--add-host (HostConfig.ExtraHosts)");
+        }
+        if (host.path("Init").asBoolean(false)) {
+            throw unsupported("--init (the command runs as pid 1)");
+        }
+        String restart = Json.text(host.path("RestartPolicy"), "Name");
+        if (restart != null && !restart.equals("no")) {
+            throw unsupported("--restart " + restart);
+        }
+    }
+
+    private static boolean nonEmpty(JsonNode node) {
+        return (node.isArray() || node.isObject()) && !node.isEmpty();
+    }
+
+    private static ApiException unsupported(String what) {
+        return ApiException.badRequest(what + " is not supported by stevedore serve: its engine cannot apply it");
     }
 
     /** {@code 8080} → {@code 8080/tcp}. */

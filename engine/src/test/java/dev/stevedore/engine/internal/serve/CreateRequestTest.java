@@ -93,6 +93,28 @@ class CreateRequestTest {
     }
 
     @Test
+    void settingsTheEngineCannotApplyAreRefusedNotDropped() {
+        for (String hostConfig : List.of("{'Privileged':true}", "{'CapAdd':['NET_ADMIN']}", "{'CapDrop':['ALL']}",
+                "{'ExtraHosts':['foo:10.1.2.3']}", "{'Init':true}", "{'RestartPolicy':{'Name':'always'}}",
+                "{'Devices':[{'PathOnHost':'/dev/fuse'}]}")) {
+            assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
+                    .as(hostConfig).isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("not supported by stevedore serve");
+                    });
+        }
+    }
+
+    @Test
+    void whatTheCliSendsByDefaultIsAccepted() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'Privileged':false,'CapAdd':null,"
+                + "'CapDrop':null,'ExtraHosts':[],'Init':null,'RestartPolicy':{'Name':'no','MaximumRetryCount':0},'Devices':[]}}"),
+                null, null);
+
+        assertThat(request.spec().image()).isEqualTo("busybox");
+    }
+
+    @Test
     void anOpenStdinIsRefusedWithTheReason() {
         assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true,'AttachStdin':true}"), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
