@@ -49,12 +49,14 @@ class TestcontainersIT {
     }
 
     @Test
-    void genericContainerWaitsForItsLogLineAndCopiesFilesInAndOut() throws Exception {
+    void genericContainerWithEnvLabelTmpfsWaitsForItsLogLineAndCopiesFilesInAndOut() throws Exception {
         Map<String, String> seen = runTestcontainers("generic", endpoint.image("busybox"));
 
         assertThat(seen.get("generic.running")).isEqualTo("true");
         assertThat(seen.get("generic.logs")).as("the file copied in before start was there when it started")
                 .isEqualTo("read copied before start\nready\n");
+        assertThat(seen.get("generic.label")).isEqualTo("generic");
+        assertThat(seen.get("generic.envAndTmpfs")).as("withEnv and withTmpFs applied").isEqualTo("green\n1\n");
         assertThat(seen.get("generic.readBack")).isEqualTo("copied while running");
         assertThat(seen.get("generic.exec")).isEqualTo("3|copied before start\n|to-stderr\n");
         assertThat(seen.get("generic.stopped")).isEqualTo("yes");

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
@@ -69,6 +70,9 @@ public final class ViaTestcontainers {
     private static void generic(String image) throws Exception {
         try (GenericContainer<?> box = new GenericContainer<>(DockerImageName.parse(image))
                 .withCopyToContainer(Transferable.of("copied before start\n"), "/data/in.txt")
+                .withEnv("COLOUR", "green")
+                .withLabel("dev.stevedore.scenario", "generic")
+                .withTmpFs(Map.of("/scratch", "rw"))
                 .withCommand("sh", "-c", "echo \"read $(cat /data/in.txt)\"; echo ready; exec sleep 600")
                 .waitingFor(Wait.forLogMessage("ready\\n", 1).withStartupTimeout(Duration.ofSeconds(60)))) {
             long start = System.nanoTime();
@@ -76,6 +80,9 @@ public final class ViaTestcontainers {
             report("generic.startMillis", String.valueOf((System.nanoTime() - start) / 1_000_000));
             report("generic.running", String.valueOf(box.isRunning()));
             report("generic.logs", box.getLogs());
+            report("generic.label", box.getContainerInfo().getConfig().getLabels().get("dev.stevedore.scenario"));
+            Container.ExecResult setup = box.execInContainer("sh", "-c", "echo $COLOUR; grep -c ' /scratch tmpfs ' /proc/mounts");
+            report("generic.envAndTmpfs", setup.getStdout());
             box.copyFileToContainer(Transferable.of("copied while running"), "/data/later.txt");
             report("generic.readBack", box.copyFileFromContainer("/data/later.txt",
                     in -> new String(in.readAllBytes(), StandardCharsets.UTF_8)));
