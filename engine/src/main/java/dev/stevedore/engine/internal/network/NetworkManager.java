@@ -8,6 +8,8 @@ import dev.stevedore.engine.internal.network.EtcFiles.HostEntry;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
+import dev.stevedore.engine.internal.network.NetworkStore.ProxyRecord;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -233,7 +236,7 @@ public final class NetworkManager implements AutoCloseable {
                 networkIds.add(network.id());
             }
             ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode.name().toLowerCase(Locale.ROOT),
-                    networkIds, List.of());
+                    networkIds, List.of(), null);
             store.save(record);
             writeResolvConf(record);
             writeHosts(record, byId(store.networks()));
@@ -398,13 +401,26 @@ public final class NetworkManager implements AutoCloseable {
     }
 
     /**
-     * Publishes ports of a running container on the host, through the port proxy to its address on its
-     * first network. Binds every port now, so a port in use fails here; all or none are published.
+     * Publishes ports of a running container on the host, through this JVM's port proxy to its address on
+     * its first network: they close with this manager. Binds every port now, so a port in use fails here;
+     * all or none are published.
      *
      * @return the bindings with the host ports actually bound; empty in host mode (the container's own
      *         sockets are the host's)
      */
     public List<PortBinding> publish(String containerId, List<PortBinding> ports) {
+        return publish(containerId, ports, null);
+    }
+
+    /**
+     * Publishes ports as {@link #publish(String, List)} does; with {@code outlive} (the container's first
+     * process) not null, through a port proxy process of the container's own instead of this JVM, for a
+     * container that outlives this JVM: the process ends with {@code outlive}, any JVM's manager stops it
+     * with the container ({@link #stopContainer}, {@link #unpublish}, {@link #removeContainer}), and
+     * {@link #reap} starts it again, on the same host ports, when it was killed while the container runs.
+     * That process takes 100-200 ms to start (a JVM's start).
+     */
+    public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity outlive) {
         if (ports.isEmpty()) {
             return List.of();
         }
@@ -419,21 +435,24 @@ public final class NetworkManager implements AutoCloseable {
         if (container.mode().equals("host")) {
             return List.of();
         }
-        String address = container.networks().stream().map(networks::get)
-                .map(n -> n == null ? null : attachedAddress(n, containerId))
-                .filter(a -> a != null).findFirst().orElse(null);
+        String address = publishedAddress(container, networks);
         if (address == null) {
             throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: it has no address"
                     + (container.mode().equals("none") ? " (network mode none)" : " (it is not running)"));
+        }
+        for (PortBinding port : ports) {
+            if (!port.protocol().equals("tcp")) {
+                throw new ContainerEngineException("publishing " + port.key() + " of container " + container.name()
+                        + " failed: only tcp ports can be published by the embedded engine");
+            }
+        }
+        if (outlive != null) {
+            return publishThroughProcess(container, address, ports, outlive);
         }
         List<PortForwarder> opened = new ArrayList<>();
         List<PortBinding> bound = new ArrayList<>();
         try {
             for (PortBinding port : ports) {
-                if (!port.protocol().equals("tcp")) {
-                    throw new ContainerEngineException("publishing " + port.key() + " of container " + container.name()
-                            + " failed: only tcp ports can be published by the embedded engine");
-                }
                 PortForwarder f = proxy.forward(new InetSocketAddress(InetAddress.getByName(port.hostIp()), port.hostPort()),
                         new InetSocketAddress(InetAddress.getByName(address), port.containerPort()));
                 opened.add(f);
@@ -452,7 +471,7 @@ public final class NetworkManager implements AutoCloseable {
                 ContainerRecord now = requireContainer(containerId);
                 List<PortBinding> all = new ArrayList<>(now.published());
                 all.addAll(bound);
-                store.save(now.withPublished(all));
+                store.save(now.withPublished(all, now.proxy()));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -460,6 +479,45 @@ public final class NetworkManager implements AutoCloseable {
             throw e;
         }
         return bound;
+    }
+
+    private List<PortBinding> publishThroughProcess(ContainerRecord container, String address, List<PortBinding> ports,
+                                                    ProcessIdentity outlive) {
+        ProxyProcess.Started started;
+        try {
+            started = ProxyProcess.start(store.containerDirectory(container.id()), outlive, ports.stream()
+                    .map(p -> new ProxyProcess.Forward(p.hostIp(), p.hostPort(), address, p.containerPort())).toList());
+        } catch (IOException e) {
+            throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: " + e.getMessage(), e);
+        }
+        List<PortBinding> bound = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            PortBinding port = ports.get(i);
+            bound.add(new PortBinding(port.containerPort(), "tcp", port.hostIp(), started.ports().get(i)));
+        }
+        ProxyRecord record = new ProxyRecord(started.process().pid(), started.process().startTime(), outlive.pid(),
+                outlive.startTime());
+        try {
+            locked("recording the published ports of container " + container.name(), () -> {
+                ContainerRecord now = requireContainer(container.id());
+                if (now.proxy() != null) {
+                    stopProxy(now);
+                }
+                store.save(now.withPublished(bound, record));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            stopProxyQuietly(container.name(), record);
+            throw e;
+        }
+        return bound;
+    }
+
+    /** The container's address on the first of its networks it is attached to, where its published ports lead. */
+    private static String publishedAddress(ContainerRecord container, Map<String, NetworkRecord> networks) {
+        return container.networks().stream().map(networks::get)
+                .map(n -> n == null ? null : attachedAddress(n, container.id()))
+                .filter(a -> a != null).findFirst().orElse(null);
     }
 
     /** The ports published for a container while it runs, with the host ports bound (seen from any JVM). */
@@ -479,31 +537,78 @@ public final class NetworkManager implements AutoCloseable {
         return list == null ? List.of() : List.copyOf(list);
     }
 
-    /** Closes a container's published ports; they are free when this returns. */
+    /** The port proxy process serving a container's ports, while there is one (seen from any JVM). */
+    public Optional<ProcessIdentity> proxyProcess(String containerId) {
+        try {
+            ContainerRecord container = store.container(containerId);
+            return container == null || container.proxy() == null ? Optional.empty() : Optional.of(container.proxy().process());
+        } catch (IOException e) {
+            throw new ContainerEngineException("reading the port proxy of container " + containerId + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Closes a container's published ports, in this JVM and in its port proxy process if it has one; they
+     * are free when this returns.
+     */
     public void unpublish(String containerId) {
+        closeForwarders(containerId);
+        locked("closing the published ports of container " + containerId, () -> {
+            ContainerRecord container = store.container(containerId);
+            if (container != null) {
+                clearPublished(container);
+            }
+            return null;
+        });
+    }
+
+    /** Closes the ports this JVM's proxy publishes for a container. */
+    private void closeForwarders(String containerId) {
         List<PortForwarder> list = published.remove(containerId);
         if (list != null) {
             list.forEach(PortForwarder::close);
         }
     }
 
+    /** Stops the container's port proxy process, if any, and forgets its published ports. Lock held. */
+    private void clearPublished(ContainerRecord container) throws IOException {
+        if (container.proxy() != null) {
+            stopProxy(container);
+        }
+        if (!container.published().isEmpty() || container.proxy() != null) {
+            store.save(container.withPublished(List.of(), null));
+        }
+    }
+
+    private static void stopProxy(ContainerRecord container) {
+        stopProxyQuietly(container.name(), container.proxy());
+    }
+
+    /** A proxy that will not die is logged, not thrown: it ends by itself with its container or its record directory. */
+    private static void stopProxyQuietly(String container, ProxyRecord proxy) {
+        try {
+            ProxyProcess.stop(proxy.process());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("stopping the port proxy process {} of container {} failed: {}", proxy.pid(), container, e.toString());
+        }
+    }
+
     /**
-     * A container stopped (or its start failed): closes its ports, removes its veths and frees its
-     * addresses. Its networks are kept for the next start. Harmless when nothing was wired.
+     * A container stopped (or its start failed): closes its ports (its port proxy process too), removes its
+     * veths and frees its addresses. Its networks are kept for the next start. Harmless when nothing was wired.
      */
     public void stopContainer(String containerId) {
-        unpublish(containerId);
+        closeForwarders(containerId);
         locked("disconnecting the stopped container " + containerId, () -> {
             ContainerRecord container = store.container(containerId);
             if (container == null) {
                 return null;
             }
+            clearPublished(container);
             Map<String, NetworkRecord> networks = byId(store.networks());
             for (String id : container.networks()) {
                 release(containerId, networks, id, false);
-            }
-            if (!container.published().isEmpty()) {
-                store.save(container.withPublished(List.of()));
             }
             rewriteHostsOfNetworks(container.networks(), networks);
             return null;
@@ -512,7 +617,7 @@ public final class NetworkManager implements AutoCloseable {
 
     /** A container is removed: {@link #stopContainer} and forget it, its memberships and its files. */
     public void removeContainer(String containerId) {
-        unpublish(containerId);
+        closeForwarders(containerId);
         locked("removing the network settings of container " + containerId, () -> {
             forget(containerId, byId(store.networks()));
             return null;
@@ -522,8 +627,9 @@ public final class NetworkManager implements AutoCloseable {
     /**
      * Releases what containers that no longer run still hold: run at engine start (after a JVM was
      * killed). Containers that are gone are forgotten; those that exist but do not run lose their
-     * addresses and veths and keep their networks. Also deletes this state directory's bridges and veths
-     * that no record knows, and the default network's bridge when nothing runs on it.
+     * addresses, veths and port proxy processes and keep their networks; those that run and whose port
+     * proxy process was killed get a new one on the same host ports. Also deletes this state directory's
+     * bridges and veths that no record knows, and the default network's bridge when nothing runs on it.
      *
      * @param containerIsGone    whether a container id is unknown to the container store
      * @param containerIsRunning whether a (known) container's process runs now
@@ -534,19 +640,22 @@ public final class NetworkManager implements AutoCloseable {
             Set<String> known = new HashSet<>();
             for (String id : store.containerIds()) {
                 if (containerIsGone.test(id)) {
-                    unpublish(id);
+                    closeForwarders(id);
                     forget(id, networks);
                     continue;
                 }
                 known.add(id);
                 ContainerRecord container = store.container(id);
-                if (!containerIsRunning.test(id) && container != null) {
+                if (container == null) {
+                    continue;
+                }
+                if (!containerIsRunning.test(id)) {
                     for (String networkId : container.networks()) {
                         release(id, networks, networkId, true);
                     }
-                    if (!container.published().isEmpty()) {
-                        store.save(container.withPublished(List.of()));
-                    }
+                    clearPublished(container);
+                } else if (container.proxy() != null && !container.proxy().process().isAlive()) {
+                    restoreProxy(container, networks);
                 }
             }
             for (NetworkRecord n : List.copyOf(networks.values())) {
@@ -569,10 +678,36 @@ public final class NetworkManager implements AutoCloseable {
         });
     }
 
-    /** Closes every published port and, when nothing runs on it, deletes the default network's bridge. */
+    /**
+     * A running container's port proxy process is gone (killed): a new one serves the same host ports, or,
+     * when that fails (a port taken meanwhile), the ports are recorded as closed. Lock held.
+     */
+    private void restoreProxy(ContainerRecord container, Map<String, NetworkRecord> networks) throws IOException {
+        String address = publishedAddress(container, networks);
+        ProxyRecord dead = container.proxy();
+        if (address != null && dead.container().isAlive()) {
+            try {
+                ProxyProcess.Started started = ProxyProcess.start(store.containerDirectory(container.id()), dead.container(),
+                        container.published().stream()
+                                .map(p -> new ProxyProcess.Forward(p.hostIp(), p.hostPort(), address, p.containerPort())).toList());
+                store.save(container.withPublished(container.published(), new ProxyRecord(started.process().pid(),
+                        started.process().startTime(), dead.containerPid(), dead.containerStart())));
+                LOG.info("the port proxy process of container {} had ended: a new one ({}) serves {}", container.name(),
+                        started.process().pid(), container.published());
+                return;
+            } catch (IOException e) {
+                LOG.warn("the port proxy process of container {} had ended, and a new one failed: {}; its ports stay closed",
+                        container.name(), e.getMessage());
+            }
+        }
+        store.save(container.withPublished(List.of(), null));
+    }
+
+    /** Closes the ports this JVM publishes and, when nothing runs on it, deletes the default network's bridge. */
     @Override
     public void close() {
-        published.keySet().forEach(this::unpublish);
+        // Port proxy processes stay: they serve containers that outlive this JVM.
+        published.keySet().forEach(this::closeForwarders);
         proxy.close();
         try {
             locked("closing the networks", () -> {
@@ -682,6 +817,9 @@ public final class NetworkManager implements AutoCloseable {
 
     private void forget(String containerId, Map<String, NetworkRecord> networks) throws IOException {
         ContainerRecord container = store.container(containerId);
+        if (container != null && container.proxy() != null) {
+            stopProxy(container);
+        }
         List<String> touched = new ArrayList<>();
         for (NetworkRecord n : List.copyOf(networks.values())) {
             if (n.members().containsKey(containerId)) {
