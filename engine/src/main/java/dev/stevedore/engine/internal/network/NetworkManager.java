@@ -160,6 +160,12 @@ public final class NetworkManager implements AutoCloseable {
         });
     }
 
+    /** As Docker: names on the default network are the containers' own, aliases are for networks a user made. */
+    private static ContainerEngineException aliasesNeedAUserNetwork(String action, NetworkRecord network) {
+        return new ContainerEngineException(action + " failed: network aliases need a user-defined network, not the default"
+                + " network \"" + network.name() + "\"; create a network and put the container on it");
+    }
+
     /** The network with this name, id or unique id prefix; the default one is created on first use. */
     public NetworkInfo inspect(String network) {
         return locked("inspecting network \"" + network + "\"", () -> {
@@ -232,6 +238,9 @@ public final class NetworkManager implements AutoCloseable {
                 List<NetworkRecord> all = withDefault(store.networks());
                 NetworkRecord network = networkMode == null || networkMode.equals("default") ? defaultNetwork(all)
                         : find(all, networkMode);
+                if (network.predefined() && !aliases.isEmpty()) {
+                    throw aliasesNeedAUserNetwork("creating container " + name, network);
+                }
                 store.save(network.withMember(containerId, new Member(name, aliases, null, null, null)));
                 networkIds.add(network.id());
             }
@@ -350,6 +359,9 @@ public final class NetworkManager implements AutoCloseable {
             }
             List<NetworkRecord> all = withDefault(store.networks());
             NetworkRecord record = find(all, network);
+            if (record.predefined() && !aliases.isEmpty()) {
+                throw aliasesNeedAUserNetwork("connecting container " + container.name(), record);
+            }
             if (record.members().containsKey(containerId)) {
                 throw new ContainerEngineException("connecting container " + container.name() + " to network \""
                         + record.name() + "\" failed: it is connected already");
