@@ -610,6 +610,8 @@ final class ContainerService implements AutoCloseable {
             exited(id, mine, status);
             return;
         }
+        // Its owner, if it still runs, records the end; a kept container's port proxy process is stopped here, so
+        // its ports are free when stop returns, not a moment later when the proxy sees the end itself.
         if (!signalRemote(state, signal) || awaitEnd(id, wait)) {
             if (awaitEnd(id, KILL_WAIT)) {
                 networks.unpublish(id);
@@ -621,8 +623,6 @@ final class ContainerService implements AutoCloseable {
             throw new ContainerEngineException("container " + config.name() + " (pid " + state.pid() + ") did not end "
                     + KILL_WAIT.toSeconds() + " s after SIGKILL; is it stuck in the kernel (uninterruptible I/O)?");
         }
-        // Its owner records the end, if it still runs; the port proxy process of a kept container is stopped now,
-        // so its ports are free when stop returns, not a moment later when the proxy sees the end itself.
         networks.unpublish(id);
     }
 

@@ -34,7 +34,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,7 +43,8 @@ import java.util.function.Predicate;
  * The embedded engine's networks: a Linux bridge and subnet per network, a veth pair per container and
  * network, addresses from the subnet, a per-container {@code /etc/hosts} naming every peer (by name,
  * alias and short id) and {@code host.stevedore.internal}, and published ports through the
- * {@link PortProxy} on 127.0.0.1.
+ * {@link PortProxy} on 127.0.0.1: this JVM's, or a port proxy process's ({@link ProxyProcess}) for a
+ * container that outlives this JVM.
  *
  * <p>Nothing is routed off the machine and no firewall rule is written: a container reaches its peers
  * and the host's address on its bridge ({@value #HOST_ALIAS}), nothing else. Containers get no default
@@ -59,7 +59,7 @@ import java.util.function.Predicate;
  *   <li>{@link #prepareContainer} when it is created: checks the network mode, records its networks and writes the
  *       hosts and resolv.conf files the launcher bind-mounts;</li>
  *   <li>{@link #startContainer} at the launcher's barrier, with the pid whose network namespace to wire;</li>
- *   <li>{@link #publish} once it runs;</li>
+ *   <li>{@link #publish} once it runs (with the process to outlive: through a port proxy process);</li>
  *   <li>{@link #stopContainer} when it exited (ports closed, veths and addresses released; its networks kept);</li>
  *   <li>{@link #removeContainer} when it is removed.</li>
  * </ol>
@@ -549,17 +549,6 @@ public final class NetworkManager implements AutoCloseable {
         return list == null ? List.of() : List.copyOf(list);
     }
 
-    /** The port proxy process serving a container's ports, while there is one (seen from any JVM). */
-    public Optional<ProcessIdentity> proxyProcess(String containerId) {
-        try {
-            ContainerRecord container = store.container(containerId);
-            return container == null || container.proxy() == null ? Optional.empty() : Optional.of(container.proxy().process());
-        } catch (IOException e) {
-            throw new ContainerEngineException("reading the port proxy of container " + containerId + " failed: "
-                    + e.getMessage(), e);
-        }
-    }
-
     /**
      * Closes a container's published ports, in this JVM and in its port proxy process if it has one; they
      * are free when this returns.
@@ -707,6 +696,8 @@ public final class NetworkManager implements AutoCloseable {
                 LOG.info("the port proxy process of container {} had ended: a new one ({}) serves {}", container.name(),
                         started.process().pid(), container.published());
                 return;
+            } catch (ProxyProcess.ContainerEndedException e) {
+                LOG.debug("container {} ended while its port proxy process was replaced", container.name());
             } catch (IOException e) {
                 LOG.warn("the port proxy process of container {} had ended, and a new one failed: {}; its ports stay closed",
                         container.name(), e.getMessage());
