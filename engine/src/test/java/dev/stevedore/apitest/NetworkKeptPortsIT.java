@@ -57,6 +57,7 @@ class NetworkKeptPortsIT {
         for (String id : containers) {
             assertThat(proxyProcesses(id)).as("port proxy processes of container %s", id).isEmpty();
         }
+        assertThat(proxyProcesses(ContainerTestbed.state().toString())).as("port proxy processes of this state directory").isEmpty();
     }
 
     @Test
@@ -147,7 +148,7 @@ class NetworkKeptPortsIT {
     private record Started(String id, int port) {
     }
 
-    /** The pids of port proxy processes serving this container, found by their command line. */
+    /** The pids of port proxy processes whose command line names this container (or state directory). */
     static List<Long> proxyProcesses(String containerId) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
