@@ -9,7 +9,6 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,7 +152,7 @@ final class ProxyProcess {
     }
 
     /** The command line: {@code [setsid] java <options> -cp <engine + SLF4J API> PortProxyMain <arguments>}. */
-    static List<String> command(Path directory, ProcessIdentity container, List<Forward> forwards) {
+    static List<String> command(Path directory, ProcessIdentity container, List<Forward> forwards) throws IOException {
         List<String> command = new ArrayList<>();
         SETSID.stream().filter(s -> Files.isExecutable(Path.of(s))).findFirst().ifPresent(command::add);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -173,19 +172,20 @@ final class ProxyProcess {
     }
 
     /** Where this JVM loaded the engine's and SLF4J's classes from: all the proxy process needs. */
-    static String classPath() {
+    static String classPath() throws IOException {
         Set<String> entries = new LinkedHashSet<>();
         for (Class<?> c : List.of(PortProxyMain.class, LoggerFactory.class)) {
             CodeSource source = c.getProtectionDomain().getCodeSource();
             if (source == null || source.getLocation() == null) {
-                throw new UncheckedIOException(new IOException("cannot tell where " + c.getName() + " was loaded from, so the"
-                        + " port proxy process cannot load it; run the engine from jars or class directories"));
+                throw new IOException("cannot tell where " + c.getName() + " was loaded from, so the port proxy process"
+                        + " cannot load it; run the engine from jars or class directories");
             }
             try {
                 entries.add(Path.of(source.getLocation().toURI()).toString());
             } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new UncheckedIOException(new IOException("the location " + source.getLocation() + " of " + c.getName()
-                        + " is not a file, so the port proxy process cannot load it", e));
+                throw new IOException("the location " + source.getLocation() + " of " + c.getName()
+                        + " is not a file, so the port proxy process cannot load it; run the engine from jars or class"
+                        + " directories", e);
             }
         }
         return entries.stream().collect(Collectors.joining(File.pathSeparator));

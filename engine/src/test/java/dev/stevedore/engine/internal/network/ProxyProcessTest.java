@@ -124,7 +124,7 @@ class ProxyProcessTest {
     }
 
     @Test
-    void theCommandRunsTheMainInItsOwnSessionWithTheEnginesClassPath() {
+    void theCommandRunsTheMainInItsOwnSessionWithTheEnginesClassPath() throws IOException {
         List<String> command = ProxyProcess.command(directory, new ProcessIdentity(42, 7), List.of(forward(8080)));
 
         assertThat(command.get(0)).endsWith("setsid");
