@@ -108,6 +108,26 @@ class NetworkKeptPortsIT {
     }
 
     @Test
+    void aPortProxyKilledWhileItsJvmRunsIsReplacedAtOnce() throws Exception {
+        try (ContainerEngine engine = ContainerTestbed.engine()) {
+            ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox()).port(PortBinding.loopback(80))
+                    .label(ContainerSpec.KEEP_LABEL, "true").cmd("sh", "-c", HTTPD).build());
+            containers.add(info.id());
+            int port = info.ports().get(0).hostPort();
+            long proxy = proxyProcesses(info.id()).get(0);
+
+            ProcessHandle.of(proxy).ifPresent(ProcessHandle::destroyForcibly);
+
+            await().atMost(PATIENCE).ignoreExceptions().untilAsserted(() -> {
+                assertThat(proxyProcesses(info.id())).hasSize(1).doesNotContain(proxy);
+                assertThat(httpGet(port)).endsWith("hello-kept\n");
+            });
+            engine.removeContainer(info.id(), true);
+            assertFree(port);
+        }
+    }
+
+    @Test
     void aContainerThatEndsByItselfTakesItsProxyWithIt() throws Exception {
         Started started = startInChildJvm(true);
 

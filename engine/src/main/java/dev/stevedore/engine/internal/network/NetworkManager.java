@@ -118,6 +118,7 @@ public final class NetworkManager implements AutoCloseable {
     private final NetworkSettings settings;
     private final String owner;
     private final PortProxy proxy = new PortProxy();
+    private volatile boolean closed;
     private final ConcurrentHashMap<String, List<PortForwarder>> published = new ConcurrentHashMap<>();
     private final Object socketLock = new Object();
     private Netlink hostSocket;
@@ -522,7 +523,32 @@ public final class NetworkManager implements AutoCloseable {
             stopProxyQuietly(container.name(), record);
             throw e;
         }
+        replaceWhenKilled(container.id(), started);
         return bound;
+    }
+
+    /**
+     * While this JVM lives, a port proxy process it started that ends while its container still runs (it was
+     * killed) is replaced at once, as {@link #reap} would at the next engine start.
+     */
+    private void replaceWhenKilled(String containerId, ProxyProcess.Started started) {
+        started.ended().thenRunAsync(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                locked("replacing the port proxy process of container " + containerId, () -> {
+                    ContainerRecord now = store.container(containerId);
+                    // stopped on purpose (the record no longer names it), or already replaced: nothing to do
+                    if (now != null && now.proxy() != null && now.proxy().process().equals(started.process())) {
+                        restoreProxy(now, byId(store.networks()));
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("{}", e.getMessage());
+            }
+        });
     }
 
     /** The container's address on the first of its networks it is attached to, where its published ports lead. */
@@ -681,7 +707,8 @@ public final class NetworkManager implements AutoCloseable {
 
     /**
      * A running container's port proxy process is gone (killed): a new one serves the same host ports, or,
-     * when that fails (a port taken meanwhile), the ports are recorded as closed. Lock held.
+     * when that fails (a port taken meanwhile) or the container has ended, the ports are recorded as closed.
+     * Lock held.
      */
     private void restoreProxy(ContainerRecord container, Map<String, NetworkRecord> networks) throws IOException {
         String address = publishedAddress(container, networks);
@@ -693,6 +720,7 @@ public final class NetworkManager implements AutoCloseable {
                                 .map(p -> new ProxyProcess.Forward(p.hostIp(), p.hostPort(), address, p.containerPort())).toList());
                 store.save(container.withPublished(container.published(), new ProxyRecord(started.process().pid(),
                         started.process().startTime(), dead.containerPid(), dead.containerStart())));
+                replaceWhenKilled(container.id(), started);
                 LOG.info("the port proxy process of container {} had ended: a new one ({}) serves {}", container.name(),
                         started.process().pid(), container.published());
                 return;
@@ -710,6 +738,7 @@ public final class NetworkManager implements AutoCloseable {
     @Override
     public void close() {
         // Port proxy processes stay: they serve containers that outlive this JVM.
+        closed = true;
         published.keySet().forEach(this::closeForwarders);
         proxy.close();
         try {

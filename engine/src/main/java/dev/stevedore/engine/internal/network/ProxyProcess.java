@@ -49,8 +49,11 @@ final class ProxyProcess {
     record Forward(String hostIp, int hostPort, String targetIp, int targetPort) {
     }
 
-    /** A proxy process that has bound its ports: its identity, and the host ports in the order asked. */
-    record Started(ProcessIdentity process, List<Integer> ports) {
+    /**
+     * A proxy process that has bound its ports: its identity, the host ports in the order asked, and its end
+     * as this JVM (its parent) learns it at once.
+     */
+    record Started(ProcessIdentity process, List<Integer> ports, CompletableFuture<?> ended) {
     }
 
     /** The container's first process was gone before the proxy could watch it. */
@@ -120,7 +123,8 @@ final class ProxyProcess {
                 ports.add(Integer.parseInt(parts[i]));
             }
             if (ports.size() == forwards.size()) {
-                return new Started(new ProcessIdentity(Long.parseLong(parts[1]), Long.parseLong(parts[2])), ports);
+                return new Started(new ProcessIdentity(Long.parseLong(parts[1]), Long.parseLong(parts[2])), ports,
+                        process.onExit());
             }
         }
         process.destroyForcibly();
@@ -161,7 +165,7 @@ final class ProxyProcess {
                 "-XX:+UseSerialGC", "-Xms4m", "-Xmx48m", "-XX:-UsePerfData", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 // each connection takes two 128 KiB direct buffers; the default limit (the heap's size) would cap connections
                 "-XX:MaxDirectMemorySize=512m",
-                "-Dslf4j.provider=org.slf4j.helpers.NOP_SLF4JServiceProvider",
+                "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-Dslf4j.internal.verbosity=WARN",
                 "-cp", classPath(),
                 PortProxyMain.class.getName(),
                 directory.toString(), Long.toString(container.pid()), Long.toString(container.startTime())));

@@ -73,7 +73,8 @@ class ProxyProcessTest {
 
         assertThat(port).isPositive();
         assertThat(roundTrip(port, "through-a-proxy-process")).isEqualTo("through-a-proxy-process");
-        assertThat(Files.readString(directory.resolve("proxy.log"))).contains("serving");
+        await().atMost(PATIENCE).untilAsserted(() ->
+                assertThat(Files.readString(directory.resolve("proxy.log"))).startsWith("20").contains(" serving "));
 
         watched.destroyForcibly().waitFor();
 
