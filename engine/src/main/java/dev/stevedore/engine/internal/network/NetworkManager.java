@@ -429,8 +429,9 @@ public final class NetworkManager implements AutoCloseable {
      * Publishes ports as {@link #publish(String, List)} does; with {@code outlive} (the container's first
      * process) not null, through a port proxy process of the container's own instead of this JVM, for a
      * container that outlives this JVM: the process ends with {@code outlive}, any JVM's manager stops it
-     * with the container ({@link #stopContainer}, {@link #unpublish}, {@link #removeContainer}), and
-     * {@link #reap} starts it again, on the same host ports, when it was killed while the container runs.
+     * with the container ({@link #stopContainer}, {@link #unpublish}, {@link #removeContainer}), and one
+     * killed while the container runs is replaced on the same host ports, at once by this JVM while it runs,
+     * else by the next engine's {@link #reap}.
      * That process takes 100-200 ms to start (a JVM's start).
      */
     public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity outlive) {

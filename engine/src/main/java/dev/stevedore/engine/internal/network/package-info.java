@@ -20,8 +20,9 @@
  *       {@code dev.stevedore.keep} (the CLI's), in a process of the container's own
  *       ({@link dev.stevedore.engine.internal.network.PortProxyMain}, the same code in a small JVM, started in
  *       its own session) that ends with the container's first process. It is recorded with the container's
- *       ports, so any JVM shows the mapping and stops the process with the container; the next engine start
- *       replaces one that was killed while its container runs, on the same host ports. Starting it costs
+ *       ports, so any JVM shows the mapping and stops the process with the container. One killed while its
+ *       container runs is replaced on the same host ports: at once by the JVM that started it, while that
+ *       runs, else by the next engine start. Starting it costs
  *       a JVM's start (about 0.1-0.2 s), paid by kept containers with published ports only.</li>
  *   <li>Each change is recorded before it is made in the kernel, so an engine killed half-way leaves
  *       records that {@code reap} or the next attempt can clean up; bridges carry an alias naming their
