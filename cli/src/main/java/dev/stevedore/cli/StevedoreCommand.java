@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             ImagesCommand.class,
             RmiCommand.class,
             LoadCommand.class,
+            ServeCommand.class,
             HelpCommand.class,
         },
         customSynopsis = "stevedore [OPTIONS] COMMAND [ARG...]",

@@ -1,0 +1,67 @@
+package dev.stevedore.engine.internal.serve;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.DockerApiServer;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.internal.docker.DockerCli;
+import dev.stevedore.engine.testbed.Testbed;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Volumes through the server, as the docker CLI sees them: created ones and those containers mount are listed,
+ * one in use is not removed, a created one is, and data written to a named volume outlives its container.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServeVolumesIT {
+    @TempDir
+    static Path directory;
+    private ContainerEngine embedded;
+    private DockerApiServer server;
+    private Path socket;
+    private String busybox;
+
+    @BeforeAll
+    void start() {
+        embedded = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(directory.resolve("state")));
+        server = DockerApiServer.start(embedded, DockerApiServer.Options.unixSocket(directory.resolve("docker.sock")));
+        socket = server.socket().orElseThrow();
+        busybox = Testbed.get().plainRegistry() + "/library/busybox:latest";
+        DockerCli.run(socket, "pull", "-q", busybox);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    @Test
+    void createdAndMountedVolumesAreListedAndOnlyUnusedOnesRemoved() {
+        DockerCli.run(socket, "volume", "create", "--label", "purpose=test", "made-first");
+        DockerCli.run(socket, "run", "--name", "writer", "-v", "mounted:/data", busybox, "sh", "-c", "echo kept > /data/f");
+
+        assertThat(DockerCli.run(socket, "volume", "ls", "-q")).contains("made-first", "mounted");
+        assertThat(DockerCli.run(socket, "volume", "ls", "-q", "--filter", "label=purpose=test")).containsExactly("made-first");
+        assertThat(DockerCli.run(socket, "run", "--rm", "-v", "mounted:/data", busybox, "cat", "/data/f")).containsExactly("kept");
+        assertThatThrownBy(() -> DockerCli.run(socket, "volume", "rm", "mounted")).hasMessageContaining("in use");
+
+        DockerCli.run(socket, "rm", "writer");
+        DockerCli.run(socket, "volume", "rm", "made-first");
+
+        assertThat(DockerCli.run(socket, "volume", "ls", "-q")).doesNotContain("made-first", "mounted");
+        assertThatThrownBy(() -> DockerCli.run(socket, "volume", "inspect", "made-first")).hasMessageContaining("no such volume");
+    }
+}
