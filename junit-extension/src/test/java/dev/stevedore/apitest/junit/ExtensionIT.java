@@ -210,9 +210,18 @@ class ExtensionIT {
     }
 
     @Test
-    void aJvmScopedContainerServesEveryClassOfTheRun() {
+    void aJvmScopedContainerServesEveryClassAndEveryLaterRunOfTheJvm() {
         run(JvmOne.class, JvmTwo.class).testEvents().assertStatistics(s -> s.succeeded(2));
         assertThat(SEEN).hasSize(2).containsOnly(SEEN.get(0));
-        assertThat(left("it-jvm-shared")).as("stopped when the run ended").isZero();
+        String first = SEEN.get(0);
+
+        // Surefire with forkCount > 1 runs each class of a fork as a run of its own
+        run(JvmTwo.class).testEvents().assertStatistics(s -> s.succeeded(1));
+
+        assertThat(SEEN).containsExactly(first);
+        assertThat(left("it-jvm-shared")).as("kept until the JVM ends").isEqualTo(1);
+        // what the DSL's shutdown hook does when the JVM ends (the forked runs check that it does)
+        Shared.BOX.stop();
+        assertThat(left("it-jvm-shared")).isZero();
     }
 }
