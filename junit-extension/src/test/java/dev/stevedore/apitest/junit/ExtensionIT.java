@@ -13,6 +13,8 @@ import dev.stevedore.dsl.ContainerNotReadyException;
 import dev.stevedore.dsl.Stevedore;
 import dev.stevedore.dsl.Wait;
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.internal.docker.DockerCli;
+import dev.stevedore.engine.testbed.Testbed;
 import dev.stevedore.junit.Container;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +66,26 @@ class ExtensionIT {
                 Files.delete(path);
             }
         }
+    }
+
+    static class WhereItRuns {
+        @Container
+        static ContainerHandle box = Stevedore.container("busybox", c -> c.name("it-where").command("sleep", "3600"));
+
+        @Test
+        void asksDockerd() {
+            Path socket = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError("the test bed's dockerd is not up"));
+            SEEN.add(DockerCli.run(socket, "ps", "-q", "--no-trunc").contains(box.id()) ? "in dockerd" : "not in dockerd");
+        }
+    }
+
+    @Test
+    void theContainersRunOnTheEngineTheBuildChose() {
+        boolean docker = System.getProperty("stevedore.engine", "embedded").equals("docker");
+
+        run(WhereItRuns.class).testEvents().assertStatistics(s -> s.succeeded(1));
+
+        assertThat(SEEN).containsExactly(docker ? "in dockerd" : "not in dockerd");
     }
 
     private int left(String name) {
