@@ -34,7 +34,7 @@ class ParallelExtensionIT {
     static final List<String> SEEN = Collections.synchronizedList(new ArrayList<>());
     static final Set<String> CLASSES_STARTED = ConcurrentHashMap.newKeySet();
     /** Opens once tests of two classes have begun: a test that finds it shut for long ran without company. */
-    static volatile CountDownLatch twoClassesRunning = new CountDownLatch(2);
+    static final CountDownLatch TWO_CLASSES_RUNNING = new CountDownLatch(2);
 
     private final ContainerEngine engine = ItEngine.get();
 
@@ -42,71 +42,56 @@ class ParallelExtensionIT {
         static final ContainerHandle JVM_WIDE = Stevedore.container("busybox", c -> c.name("par-jvm-wide").command("sleep", "3600"));
     }
 
+    /** The class-scoped container of one of the classes below: each class must have its own. */
+    static ContainerHandle own(String name) {
+        return Stevedore.container("busybox", c -> c.name(name).command("sleep", "3600"));
+    }
+
     abstract static class Parallel {
         @Container(scope = Container.Scope.JVM)
         static ContainerHandle jvmWide = Holder.JVM_WIDE;
 
-        abstract ContainerHandle own();
-
         @Test
-        void first() throws InterruptedException {
-            check("first");
+        void first(ContainerHandle own) throws InterruptedException {
+            check("first", own);
         }
 
         @Test
-        void second() throws InterruptedException {
-            check("second");
+        void second(ContainerHandle own) throws InterruptedException {
+            check("second", own);
         }
 
-        private void check(String test) throws InterruptedException {
+        private void check(String test, ContainerHandle own) throws InterruptedException {
             if (CLASSES_STARTED.add(getClass().getSimpleName())) {
-                twoClassesRunning.countDown();
+                TWO_CLASSES_RUNNING.countDown();
             }
-            assertThat(twoClassesRunning.await(30, TimeUnit.SECONDS)).as("a test of another class ran at the same time").isTrue();
+            assertThat(TWO_CLASSES_RUNNING.await(30, TimeUnit.SECONDS)).as("a test of another class ran at the same time").isTrue();
             assertThat(jvmWide.isRunning()).isTrue();
-            assertThat(own().isRunning()).isTrue();
-            SEEN.add(getClass().getSimpleName() + " " + test + " " + jvmWide.id() + " " + own().id());
+            assertThat(own.isRunning()).isTrue();
+            SEEN.add(getClass().getSimpleName() + " " + test + " " + jvmWide.id() + " " + own.id());
         }
     }
 
+    // each class's container is injected into its tests by the field's name, own
+
     static class ParallelA extends Parallel {
         @Container
-        static ContainerHandle own = Stevedore.container("busybox", c -> c.name("par-a").command("sleep", "3600"));
-
-        @Override
-        ContainerHandle own() {
-            return own;
-        }
+        static ContainerHandle own = own("par-a");
     }
 
     static class ParallelB extends Parallel {
         @Container
-        static ContainerHandle own = Stevedore.container("busybox", c -> c.name("par-b").command("sleep", "3600"));
-
-        @Override
-        ContainerHandle own() {
-            return own;
-        }
+        static ContainerHandle own = own("par-b");
     }
 
     static class ParallelC extends Parallel {
         @Container
-        static ContainerHandle own = Stevedore.container("busybox", c -> c.name("par-c").command("sleep", "3600"));
-
-        @Override
-        ContainerHandle own() {
-            return own;
-        }
+        static ContainerHandle own = own("par-c");
     }
 
     static class ParallelD extends Parallel {
         @Container
-        static ContainerHandle own = Stevedore.container("busybox", c -> c.name("par-d").command("sleep", "3600"));
-
-        @Override
-        ContainerHandle own() {
-            return own;
-        }
+        static ContainerHandle own = own("par-d");
     }
 
     @AfterAll

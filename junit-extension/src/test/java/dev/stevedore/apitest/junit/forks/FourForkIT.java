@@ -7,9 +7,4 @@ import dev.stevedore.junit.Container;
 class FourForkIT extends ForkedClass {
     @Container
     static ContainerHandle own = ForkRun.sleeper("fork-class-four");
-
-    @Override
-    ContainerHandle perClass() {
-        return own;
-    }
 }

@@ -7,9 +7,4 @@ import dev.stevedore.junit.Container;
 class OneForkIT extends ForkedClass {
     @Container
     static ContainerHandle own = ForkRun.sleeper("fork-class-one");
-
-    @Override
-    ContainerHandle perClass() {
-        return own;
-    }
 }

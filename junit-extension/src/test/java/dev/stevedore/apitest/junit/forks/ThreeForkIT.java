@@ -7,9 +7,4 @@ import dev.stevedore.junit.Container;
 class ThreeForkIT extends ForkedClass {
     @Container
     static ContainerHandle own = ForkRun.sleeper("fork-class-three");
-
-    @Override
-    ContainerHandle perClass() {
-        return own;
-    }
 }

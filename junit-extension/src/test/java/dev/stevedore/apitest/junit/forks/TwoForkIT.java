@@ -7,9 +7,4 @@ import dev.stevedore.junit.Container;
 class TwoForkIT extends ForkedClass {
     @Container
     static ContainerHandle own = ForkRun.sleeper("fork-class-two");
-
-    @Override
-    ContainerHandle perClass() {
-        return own;
-    }
 }
