@@ -7,7 +7,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Who uses which container in this JVM: a container stops when its last user (a class, a test) lets go. Counting
@@ -30,8 +29,8 @@ final class Leases {
     private final Set<Startable> forTheJvm = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final Map<Object, Startable> annotationOnly = Collections.synchronizedMap(new java.util.HashMap<>());
 
-    /** The leases of this JVM ({@code context} is any context of the run asking). */
-    static Leases of(ExtensionContext context) {
+    /** The leases of this JVM. */
+    static Leases jvmWide() {
         return JVM_WIDE;
     }
 

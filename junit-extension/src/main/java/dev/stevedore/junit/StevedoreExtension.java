@@ -45,7 +45,7 @@ public final class StevedoreExtension implements BeforeAllCallback, BeforeEachCa
         if (statics.isEmpty()) {
             return;
         }
-        Leases leases = Leases.of(context);
+        Leases leases = Leases.jvmWide();
         List<Startable> forClass = new ArrayList<>();
         List<Startable> forRun = new ArrayList<>();
         for (Declaration declaration : statics) {
@@ -69,7 +69,7 @@ public final class StevedoreExtension implements BeforeAllCallback, BeforeEachCa
             for (Declaration declaration : Declaration.of(instance.getClass())) {
                 if (declaration.scope == Container.Scope.TEST) {
                     if (leases == null) {
-                        leases = Leases.of(context);
+                        leases = Leases.jvmWide();
                     }
                     forTest.add(declaration.resolve(declaration.isStatic ? null : instance, leases));
                 }
