@@ -36,7 +36,9 @@ class DockerLeftoversIT {
                     "network leftover-" + suffix + " owner " + gone, "volume leftover-" + suffix + " owner " + gone);
             assertThat(found).noneMatch(line -> line.contains(keptContainer));
         } finally {
-            docker("rm", "-f", leftContainer, keptContainer);
+            for (String container : DockerCli.run(socket, "ps", "-a", "-q", "--filter", "name=" + suffix)) {
+                docker("rm", "-f", container);
+            }
             DockerCli.run(socket, "network", "ls", "-q", "--filter", "name=leftover-" + suffix).forEach(n -> docker("network", "rm", n));
             DockerCli.run(socket, "volume", "ls", "-q", "--filter", "name=leftover-" + suffix).forEach(v -> docker("volume", "rm", v));
         }
