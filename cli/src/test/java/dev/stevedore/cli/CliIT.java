@@ -1,14 +1,20 @@
 package dev.stevedore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -194,6 +200,65 @@ class CliIT {
             assertThat(stevedore("ps", "-aq").out()).isEmpty();
         } finally {
             stevedore("rm", "-f", name);
+        }
+    }
+
+    @Test
+    void aDetachedContainersPublishedPortAnswersAfterRunExitedUntilItIsRemoved() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+        String name = "cli-port-" + Long.toHexString(System.nanoTime());
+        try {
+            CliRunner.Result run = stevedore("run", "-d", "--name", name, "-p", "127.0.0.1::80", reference, "sh", "-c",
+                    "mkdir -p /www && echo hello-cli-port > /www/index.html && exec httpd -f -p 80 -h /www");
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            String id = run.out().strip();
+
+            CliRunner.Result port = stevedore("port", id);
+
+            assertThat(port.exitCode()).as(port.toString()).isZero();
+            assertThat(port.out()).matches("80/tcp -> 127\\.0\\.0\\.1:\\d+\n");
+            int hostPort = Integer.parseInt(port.out().strip().substring(port.out().lastIndexOf(':') + 1));
+            // the command that started it has exited: a process of the container's own serves its port
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(httpGet(hostPort)).endsWith("hello-cli-port\n"));
+            assertThat(stevedore("port", name, "80").out()).isEqualTo("127.0.0.1:" + hostPort + "\n");
+            assertThat(stevedore("ps").outLines()).anyMatch(line -> line.contains("127.0.0.1:" + hostPort + "->80/tcp"));
+
+            CliRunner.Result rm = stevedore("rm", "-f", id);
+
+            assertThat(rm.exitCode()).as(rm.toString()).isZero();
+            try (ServerSocket again = new ServerSocket()) {
+                again.bind(new InetSocketAddress("127.0.0.1", hostPort));
+            }
+            assertThat(proxyProcesses(id)).as("port proxy processes left").isEmpty();
+        } finally {
+            stevedore("rm", "-f", name);
+        }
+    }
+
+    /** The whole answer to {@code GET /index.html} on 127.0.0.1:port. */
+    private static String httpGet(int port) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET /index.html HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Live processes whose command line is a port proxy's for this container. */
+    private static List<Long> proxyProcesses(String containerId) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).filter(p -> {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    return Files.readString(p.resolve("cmdline")).replace('\0', ' ').contains(".PortProxyMain ")
+                            && Files.readString(p.resolve("cmdline")).contains(containerId)
+                            && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+                } catch (IOException | RuntimeException gone) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
         }
     }
 

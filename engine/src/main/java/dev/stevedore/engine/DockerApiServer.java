@@ -18,7 +18,8 @@ import java.util.Optional;
  * lives as long as the engine does. What the server cannot do because the engine cannot: a TTY
  * ({@code -t}), a container's stdin ({@code docker run -i}; {@code docker exec -i} takes its input whole, up to
  * the client's end of it), volumes beyond those containers mount or clients create through the server, image tagging, saving, pushing and builds; those
- * requests are answered with an error that says so. Events are found by polling the engine's containers.
+ * requests are answered with an error that says so. Events are found by polling the engine's containers;
+ * health checks (the image's {@code HEALTHCHECK} or the request's) are run by the server as execs.
  *
  * <p>Thread-safe. {@link #close()} stops it, ends every connection and removes the socket; it does not close
  * the engine.

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>A <b>static</b> field gets one container for its class: started before the class's first test, stopped after
  * its last. An <b>instance</b> field gets one per test: started before each test (and its {@code @BeforeEach}
- * methods), stopped after it. {@link Scope#JVM} on a static field keeps the container for the whole test run, shared
- * by every class that uses the same field (a base class's static field, or a holder class's constant), and stops it
- * when the run ends. The containers of a class start in parallel, each once those it {@code dependsOn} are ready.
+ * methods), stopped after it. {@link Scope#JVM} on a static field keeps the container for the life of the JVM (the
+ * test run; with Surefire's {@code forkCount > 1}, each fork), shared by every class that uses the same field (a base
+ * class's static field, or a holder class's constant), and stops it when the JVM ends. The containers of a class start in parallel, each once those it {@code dependsOn} are ready.
  *
  * <p>The field holds a {@link dev.stevedore.dsl.Startable} made with the DSL ({@code ContainerHandle},
  * {@code PostgresContainer}, {@code Environment}), or it is left {@code null} and the annotation describes a simple
@@ -77,7 +77,7 @@ public @interface Container {
         CLASS,
         /** A fresh container for every test (instance fields, or a static field restarted for each test). */
         TEST,
-        /** One container for the whole test run, shared by every class that uses the field (static fields only). */
+        /** One container for the JVM (each Surefire fork), shared by every class that uses the field (static fields only). */
         JVM
     }
 }

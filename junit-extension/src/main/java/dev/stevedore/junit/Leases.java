@@ -7,25 +7,31 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Who uses which container in this test run, kept in the root context's store: a container stops when its last
- * user (a class, a test, the run itself for JVM scope) lets go. Counting makes a static field of a base class that
- * two test classes running in parallel both use run once for both, and stop only after both.
+ * Who uses which container in this JVM: a container stops when its last user (a class, a test) lets go. Counting
+ * makes a static field of a base class that two test classes running in parallel both use run once for both, and
+ * stop only after both.
+ *
+ * <p>One instance per JVM, not per JUnit run: Surefire and Failsafe with {@code forkCount > 1} (and
+ * {@code reuseForks}) hand a fork its classes one by one, each as a run of its own, so a lease kept in a run's root
+ * store would stop a {@link Container.Scope#JVM JVM-scoped} container after every class. JVM-scoped containers are
+ * leased for good instead: the DSL's shutdown hook stops them when the JVM ends, with every other container still
+ * running then.
  *
  * <p>A container's count changes, and it is stopped, while holding the container's own monitor: a user arriving
  * while the last one leaves waits for the stop to finish and then starts it afresh.
  */
-final class Leases implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+final class Leases {
+    private static final Leases JVM_WIDE = new Leases();
+
     private final Map<Startable, Integer> counts = Collections.synchronizedMap(new IdentityHashMap<>());
-    private final Set<Startable> forTheRun = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private final Set<Startable> forTheJvm = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final Map<Object, Startable> annotationOnly = Collections.synchronizedMap(new java.util.HashMap<>());
 
-    /** The leases of this run. */
-    static Leases of(ExtensionContext context) {
-        return context.getRoot().getStore(StevedoreExtension.NAMESPACE)
-                .getOrComputeIfAbsent(Leases.class, k -> new Leases(), Leases.class);
+    /** The leases of this JVM. */
+    static Leases jvmWide() {
+        return JVM_WIDE;
     }
 
     void acquire(Startable item) {
@@ -34,9 +40,9 @@ final class Leases implements ExtensionContext.Store.CloseableResource, AutoClos
         }
     }
 
-    /** Takes a lease for the rest of the run, once per container. */
-    void acquireForTheRun(Startable item) {
-        if (forTheRun.add(item)) {
+    /** Takes a lease for the rest of the JVM's life, once per container: the DSL's shutdown hook stops it. */
+    void acquireForTheJvm(Startable item) {
+        if (forTheJvm.add(item)) {
             acquire(item);
         }
     }
@@ -95,17 +101,6 @@ final class Leases implements ExtensionContext.Store.CloseableResource, AutoClos
             counts.remove(item);
             item.stop();
         }
-    }
-
-    /** The end of the run: what was kept for the run stops now. */
-    @Override
-    public void close() {
-        List<Startable> items;
-        synchronized (forTheRun) {
-            items = new ArrayList<>(forTheRun);
-            forTheRun.clear();
-        }
-        releaseAll(items);
     }
 
     static void rethrow(List<Throwable> failures) {

@@ -24,8 +24,9 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * The extension behind {@link Container}: starts the containers of {@code @Container} fields for their scope,
- * resolves them as parameters, and adds their logs to failures. It keeps no state of its own: what runs is leased
- * in the stores of the run, the class and the test, as closeable resources JUnit closes when the scope ends.
+ * resolves them as parameters, and adds their logs to failures. What runs for a class or a test is leased in that
+ * scope's store, as a closeable resource JUnit closes when the scope ends; JVM-scoped containers are leased for the
+ * JVM's life ({@link Leases}).
  *
  * <p>Registered by {@link Container} itself; {@code @ExtendWith(StevedoreExtension.class)} is not needed.
  */
@@ -44,7 +45,7 @@ public final class StevedoreExtension implements BeforeAllCallback, BeforeEachCa
         if (statics.isEmpty()) {
             return;
         }
-        Leases leases = Leases.of(context);
+        Leases leases = Leases.jvmWide();
         List<Startable> forClass = new ArrayList<>();
         List<Startable> forRun = new ArrayList<>();
         for (Declaration declaration : statics) {
@@ -53,7 +54,7 @@ public final class StevedoreExtension implements BeforeAllCallback, BeforeEachCa
         }
         ScopeResources resources = scopeResources(context, leases);
         resources.lease(forClass);
-        forRun.forEach(leases::acquireForTheRun);
+        forRun.forEach(leases::acquireForTheJvm);
         resources.report(forRun);
         List<Startable> all = new ArrayList<>(forRun);
         all.addAll(forClass);
@@ -68,7 +69,7 @@ public final class StevedoreExtension implements BeforeAllCallback, BeforeEachCa
             for (Declaration declaration : Declaration.of(instance.getClass())) {
                 if (declaration.scope == Container.Scope.TEST) {
                     if (leases == null) {
-                        leases = Leases.of(context);
+                        leases = Leases.jvmWide();
                     }
                     forTest.add(declaration.resolve(declaration.isStatic ? null : instance, leases));
                 }

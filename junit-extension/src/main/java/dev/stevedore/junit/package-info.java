@@ -1,6 +1,6 @@
 /**
  * Containers for JUnit Jupiter tests: a field annotated {@link dev.stevedore.junit.Container} runs while its scope
- * (the class, the test, or the whole run) does. The annotation alone switches the extension on;
+ * (the class, the test, or the whole JVM) does. The annotation alone switches the extension on;
  * {@link dev.stevedore.junit.DisabledWithoutEngine} opts a test out of failing where no container engine is usable.
  */
 package dev.stevedore.junit;

@@ -177,10 +177,19 @@ class StevedoreExtensionTest {
     }
 
     @Test
-    void aJvmScopedContainerIsSharedByClassesAndStoppedAtTheEndOfTheRun() {
+    void aJvmScopedContainerIsSharedByClassesAndByLaterRunsInTheSameJvm() {
         run(JvmScopeOne.class, JvmScopeTwo.class).testEvents().assertStatistics(s -> s.succeeded(2));
         assertThat(SEEN).hasSize(2).containsOnly(SEEN.get(0));
+        String first = SEEN.get(0);
+
+        // Surefire with forkCount > 1 runs each class of a fork as a run of its own
+        run(JvmScopeTwo.class).testEvents().assertStatistics(s -> s.succeeded(1));
+
+        assertThat(SEEN).containsExactly(first);
         assertThat(created("jvm-shared")).isEqualTo(1);
+        assertThat(anyLeft("jvm-shared")).as("kept until the JVM ends").isTrue();
+        // what the DSL's shutdown hook does when the JVM ends
+        SharedHolder.SHARED.stop();
         assertThat(anyLeft("jvm-shared")).isFalse();
     }
 

@@ -11,6 +11,7 @@ import dev.stevedore.engine.internal.network.NetworkSettings;
 import dev.stevedore.engine.internal.runtime.BusyboxRootfs;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.Launcher;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 import dev.stevedore.engine.internal.runtime.TestDirectories;
 import dev.stevedore.engine.testbed.Testbed;
@@ -39,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * commands; (2) bulk throughput and request latency through Stevedore's port proxy against Docker's
  * userland proxy (docker-proxy of the test bed's dockerd, {@code --userland-proxy=true --iptables=false}),
  * both relaying from 127.0.0.1 to the same busybox servers in a container on a bridge, and straight to
- * the container's address as the floor.
+ * the container's address as the floor; also Stevedore's port proxy process (a kept container's ports:
+ * the same proxy code in a small JVM of its own).
  *
  * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]}; root, the test bed up and
  * {@code testbed/dockerd up} with the busybox image loaded.
@@ -80,6 +82,14 @@ public final class NetworkBenchmark {
             Endpoints stevedore = new Endpoints("stevedore proxy", "127.0.0.1", bound.get(0).hostPort(),
                     bound.get(1).hostPort(), bound.get(2).hostPort());
             Endpoints direct = new Endpoints("direct to the container", address, 7, 9, 19);
+            // the same servers, published as for a kept container: through a port proxy process of their own
+            Started kept = start(manager, launcher, rootfs, root, "kept-servers", SERVERS.replace("MEGABYTES", Integer.toString(megabytes)));
+            running.add(kept);
+            awaitPort(kept.address, 7);
+            List<PortBinding> keptBound = manager.publish(kept.id, List.of(PortBinding.loopback(7), PortBinding.loopback(9),
+                    PortBinding.loopback(19)), ProcessIdentity.of(kept.process.pid()).orElseThrow());
+            Endpoints process = new Endpoints("stevedore proxy process", "127.0.0.1", keptBound.get(0).hostPort(),
+                    keptBound.get(1).hostPort(), keptBound.get(2).hostPort());
 
             dockerContainer = docker(dockerHost, "run", "-d", "--rm", "-p", "127.0.0.1::7", "-p", "127.0.0.1::9", "-p",
                     "127.0.0.1::19", "busybox", "sh", "-c", SERVERS.replace("MEGABYTES", Integer.toString(megabytes))).trim();
@@ -90,7 +100,7 @@ public final class NetworkBenchmark {
             System.out.printf(Locale.ROOT, "%n== throughput and latency: %d rounds, paths interleaved; %d MiB per transfer"
                     + " (median of rounds); 64-byte echo round trips and new connections (percentiles over all rounds) ==%n",
                     rounds, megabytes);
-            List<Endpoints> paths = List.of(direct, stevedore, docker);
+            List<Endpoints> paths = List.of(direct, stevedore, process, docker);
             Map<Endpoints, Samples> samples = new LinkedHashMap<>();
             paths.forEach(p -> samples.put(p, new Samples()));
             for (Endpoints e : paths) {

@@ -13,6 +13,8 @@ import dev.stevedore.dsl.ContainerNotReadyException;
 import dev.stevedore.dsl.Stevedore;
 import dev.stevedore.dsl.Wait;
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.internal.docker.DockerCli;
+import dev.stevedore.engine.testbed.Testbed;
 import dev.stevedore.junit.Container;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,6 +66,26 @@ class ExtensionIT {
                 Files.delete(path);
             }
         }
+    }
+
+    static class WhereItRuns {
+        @Container
+        static ContainerHandle box = Stevedore.container("busybox", c -> c.name("it-where").command("sleep", "3600"));
+
+        @Test
+        void asksDockerd() {
+            Path socket = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError("the test bed's dockerd is not up"));
+            SEEN.add(DockerCli.run(socket, "ps", "-q", "--no-trunc").contains(box.id()) ? "in dockerd" : "not in dockerd");
+        }
+    }
+
+    @Test
+    void theContainersRunOnTheEngineTheBuildChose() {
+        boolean docker = System.getProperty("stevedore.engine", "embedded").equals("docker");
+
+        run(WhereItRuns.class).testEvents().assertStatistics(s -> s.succeeded(1));
+
+        assertThat(SEEN).containsExactly(docker ? "in dockerd" : "not in dockerd");
     }
 
     private int left(String name) {
@@ -210,9 +232,18 @@ class ExtensionIT {
     }
 
     @Test
-    void aJvmScopedContainerServesEveryClassOfTheRun() {
+    void aJvmScopedContainerServesEveryClassAndEveryLaterRunOfTheJvm() {
         run(JvmOne.class, JvmTwo.class).testEvents().assertStatistics(s -> s.succeeded(2));
         assertThat(SEEN).hasSize(2).containsOnly(SEEN.get(0));
-        assertThat(left("it-jvm-shared")).as("stopped when the run ended").isZero();
+        String first = SEEN.get(0);
+
+        // Surefire with forkCount > 1 runs each class of a fork as a run of its own
+        run(JvmTwo.class).testEvents().assertStatistics(s -> s.succeeded(1));
+
+        assertThat(SEEN).containsExactly(first);
+        assertThat(left("it-jvm-shared")).as("kept until the JVM ends").isEqualTo(1);
+        // what the DSL's shutdown hook does when the JVM ends (the forked runs check that it does)
+        Shared.BOX.stop();
+        assertThat(left("it-jvm-shared")).isZero();
     }
 }

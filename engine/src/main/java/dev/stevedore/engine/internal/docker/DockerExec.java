@@ -39,8 +39,9 @@ import java.util.function.Consumer;
  * detaches. So an exec with a timeout carries a marker in its environment,
  * {@value #MARKER}{@code =<random uuid>}, which every process it starts inherits. When the time is up,
  * a second exec in the container, as root, sends SIGKILL to every process whose {@code /proc/PID/environ}
- * holds the marker: the command and whatever it started. That needs {@code sh} and {@code grep} in the image.
- * Where the image has neither and the daemon runs on this host, the processes are found the same way in
+ * holds the marker (NUL-separated, so turned into lines first: grep stops at a NUL): the command and whatever it
+ * started. That needs {@code sh}, {@code tr} and {@code grep} in the image.
+ * Where the image lacks them and the daemon runs on this host, the processes are found the same way in
  * the host's {@code /proc}, starting at the pid the daemon reports for the exec. If both fail, the
  * result still says timed out and the process is left running; a warning says so.
  */
@@ -53,8 +54,13 @@ final class DockerExec {
     private static final Duration EXIT_CODE_WAIT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(DockerExec.class);
     private static final String KILL_SCRIPT = "found=1; for d in /proc/[0-9]*; do "
-            + "if grep -q -F -- \"$1\" \"$d/environ\" 2>/dev/null; then kill -9 \"${d#/proc/}\" 2>/dev/null && found=0; fi; "
+            + "if tr '\\0' '\\n' < \"$d/environ\" 2>/dev/null | grep -q -x -F -- \"$1\"; then kill -9 \"${d#/proc/}\" 2>/dev/null && found=0; fi; "
             + "done; exit $found";
+
+    /** The kill script, for its test. */
+    static String killScript() {
+        return KILL_SCRIPT;
+    }
 
     private final DockerApi api;
     private final ScheduledExecutorService timer;
@@ -244,7 +250,7 @@ final class DockerExec {
         if (killOnHost(execId, marker)) {
             return;
         }
-        LOG.warn("exec {} in container {} timed out, but its processes could not be killed: the image has no sh and grep,"
+        LOG.warn("exec {} in container {} timed out, but its processes could not be killed: the image has no sh, tr and grep,"
                 + " and the Docker daemon does not run on this host; they are left running", execId, container);
     }
 

@@ -309,11 +309,15 @@ final class ContainerService implements AutoCloseable {
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
+            boolean keep = "true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL));
+            Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
             try {
                 if (wire) {
                     networks.startContainer(id, process.pid());
+                    // a kept container outlives this JVM: so must its ports, served by a process of their own
                     networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
-                            config.exposedPorts()));
+                            config.exposedPorts()), keep ? identity.orElseThrow(() -> new ContainerEngineException(
+                                    "its process " + process.pid() + " ended before it was released")) : null);
                 }
             } catch (RuntimeException e) {
                 process.close(); // never released: its command never ran
@@ -322,7 +326,6 @@ final class ContainerService implements AutoCloseable {
                         + " to its network: " + e.getMessage(), id, List.of(), e));
             }
             long run = state.run() + 1;
-            Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
             try {
                 store.writeState(id, state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
                         self.pid(), self.startTime(), Instant.now()));
@@ -332,7 +335,7 @@ final class ContainerService implements AutoCloseable {
                 throw e;
             }
             Owned mine = new Owned(process, run);
-            if ("true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
+            if (keep) {
                 process.keepAfterOwner();
             }
             owned.put(id, mine);
@@ -607,8 +610,12 @@ final class ContainerService implements AutoCloseable {
             exited(id, mine, status);
             return;
         }
+        // Its owner, if it still runs, records the end; a kept container's port proxy process is stopped here, so
+        // its ports are free when stop returns, not a moment later when the proxy sees the end itself.
         if (!signalRemote(state, signal) || awaitEnd(id, wait)) {
-            awaitEnd(id, KILL_WAIT);
+            if (awaitEnd(id, KILL_WAIT)) {
+                networks.unpublish(id);
+            }
             return;
         }
         signalRemote(state, Signals.SIGKILL);
@@ -616,6 +623,7 @@ final class ContainerService implements AutoCloseable {
             throw new ContainerEngineException("container " + config.name() + " (pid " + state.pid() + ") did not end "
                     + KILL_WAIT.toSeconds() + " s after SIGKILL; is it stuck in the kernel (uninterruptible I/O)?");
         }
+        networks.unpublish(id);
     }
 
     void kill(String reference, String signal) {
@@ -675,6 +683,9 @@ final class ContainerService implements AutoCloseable {
                 }
                 Owned mine = owned.get(id);
                 if (mine != null && mine.run() == state.run()) {
+                    if ("true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
+                        mine.process().signal(Signals.SIGKILL); // cutting its lifeline does not end a kept container
+                    }
                     mine.process().close();
                     owned.remove(id, mine);
                 } else if (signalRemote(state, Signals.SIGKILL) && !awaitEnd(id, KILL_WAIT)) {

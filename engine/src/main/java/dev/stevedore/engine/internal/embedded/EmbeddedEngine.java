@@ -42,8 +42,9 @@ import java.util.Optional;
  *
  * <p><b>Networks</b> (see {@link NetworkService}): a container joins the default bridge network unless it
  * names another one, {@code host} or {@code none}; the network manager wires it at the launcher's
- * barrier, publishes its ports on 127.0.0.1 through a proxy in this JVM (the owner), and releases its
- * address when it exits.
+ * barrier, publishes its ports on 127.0.0.1 through a proxy in this JVM (the owner) or, for a container
+ * that outlives it ({@link ContainerSpec#KEEP_LABEL}), in a port proxy process that ends with the
+ * container, and releases its address when it exits.
  */
 public final class EmbeddedEngine implements ContainerEngine {
     private final EngineSettings settings;

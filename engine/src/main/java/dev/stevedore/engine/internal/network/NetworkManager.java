@@ -8,6 +8,8 @@ import dev.stevedore.engine.internal.network.EtcFiles.HostEntry;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
+import dev.stevedore.engine.internal.network.NetworkStore.ProxyRecord;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,8 @@ import java.util.function.Predicate;
  * The embedded engine's networks: a Linux bridge and subnet per network, a veth pair per container and
  * network, addresses from the subnet, a per-container {@code /etc/hosts} naming every peer (by name,
  * alias and short id) and {@code host.stevedore.internal}, and published ports through the
- * {@link PortProxy} on 127.0.0.1.
+ * {@link PortProxy} on 127.0.0.1: this JVM's, or a port proxy process's ({@link ProxyProcess}) for a
+ * container that outlives this JVM.
  *
  * <p>Nothing is routed off the machine and no firewall rule is written: a container reaches its peers
  * and the host's address on its bridge ({@value #HOST_ALIAS}), nothing else. Containers get no default
@@ -56,7 +59,7 @@ import java.util.function.Predicate;
  *   <li>{@link #prepareContainer} when it is created: checks the network mode, records its networks and writes the
  *       hosts and resolv.conf files the launcher bind-mounts;</li>
  *   <li>{@link #startContainer} at the launcher's barrier, with the pid whose network namespace to wire;</li>
- *   <li>{@link #publish} once it runs;</li>
+ *   <li>{@link #publish} once it runs (with the process to outlive: through a port proxy process);</li>
  *   <li>{@link #stopContainer} when it exited (ports closed, veths and addresses released; its networks kept);</li>
  *   <li>{@link #removeContainer} when it is removed.</li>
  * </ol>
@@ -115,6 +118,7 @@ public final class NetworkManager implements AutoCloseable {
     private final NetworkSettings settings;
     private final String owner;
     private final PortProxy proxy = new PortProxy();
+    private volatile boolean closed;
     private final ConcurrentHashMap<String, List<PortForwarder>> published = new ConcurrentHashMap<>();
     private final Object socketLock = new Object();
     private Netlink hostSocket;
@@ -155,6 +159,12 @@ public final class NetworkManager implements AutoCloseable {
             }
             return info(record, store.containers());
         });
+    }
+
+    /** As Docker: names on the default network are the containers' own, aliases are for networks a user made. */
+    private static ContainerEngineException aliasesNeedAUserNetwork(String action, NetworkRecord network) {
+        return new ContainerEngineException(action + " failed: network aliases need a user-defined network, not the default"
+                + " network \"" + network.name() + "\"; create a network and put the container on it");
     }
 
     /** The network with this name, id or unique id prefix; the default one is created on first use. */
@@ -229,11 +239,14 @@ public final class NetworkManager implements AutoCloseable {
                 List<NetworkRecord> all = withDefault(store.networks());
                 NetworkRecord network = networkMode == null || networkMode.equals("default") ? defaultNetwork(all)
                         : find(all, networkMode);
+                if (network.predefined() && !aliases.isEmpty()) {
+                    throw aliasesNeedAUserNetwork("creating container " + name, network);
+                }
                 store.save(network.withMember(containerId, new Member(name, aliases, null, null, null)));
                 networkIds.add(network.id());
             }
             ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode.name().toLowerCase(Locale.ROOT),
-                    networkIds, List.of());
+                    networkIds, List.of(), null);
             store.save(record);
             writeResolvConf(record);
             writeHosts(record, byId(store.networks()));
@@ -347,6 +360,9 @@ public final class NetworkManager implements AutoCloseable {
             }
             List<NetworkRecord> all = withDefault(store.networks());
             NetworkRecord record = find(all, network);
+            if (record.predefined() && !aliases.isEmpty()) {
+                throw aliasesNeedAUserNetwork("connecting container " + container.name(), record);
+            }
             if (record.members().containsKey(containerId)) {
                 throw new ContainerEngineException("connecting container " + container.name() + " to network \""
                         + record.name() + "\" failed: it is connected already");
@@ -398,13 +414,27 @@ public final class NetworkManager implements AutoCloseable {
     }
 
     /**
-     * Publishes ports of a running container on the host, through the port proxy to its address on its
-     * first network. Binds every port now, so a port in use fails here; all or none are published.
+     * Publishes ports of a running container on the host, through this JVM's port proxy to its address on
+     * its first network: they close with this manager. Binds every port now, so a port in use fails here;
+     * all or none are published.
      *
      * @return the bindings with the host ports actually bound; empty in host mode (the container's own
      *         sockets are the host's)
      */
     public List<PortBinding> publish(String containerId, List<PortBinding> ports) {
+        return publish(containerId, ports, null);
+    }
+
+    /**
+     * Publishes ports as {@link #publish(String, List)} does; with {@code outlive} (the container's first
+     * process) not null, through a port proxy process of the container's own instead of this JVM, for a
+     * container that outlives this JVM: the process ends with {@code outlive}, any JVM's manager stops it
+     * with the container ({@link #stopContainer}, {@link #unpublish}, {@link #removeContainer}), and one
+     * killed while the container runs is replaced on the same host ports, at once by this JVM while it runs,
+     * else by the next engine's {@link #reap}.
+     * That process takes 100-200 ms to start (a JVM's start).
+     */
+    public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity outlive) {
         if (ports.isEmpty()) {
             return List.of();
         }
@@ -419,21 +449,24 @@ public final class NetworkManager implements AutoCloseable {
         if (container.mode().equals("host")) {
             return List.of();
         }
-        String address = container.networks().stream().map(networks::get)
-                .map(n -> n == null ? null : attachedAddress(n, containerId))
-                .filter(a -> a != null).findFirst().orElse(null);
+        String address = publishedAddress(container, networks);
         if (address == null) {
             throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: it has no address"
                     + (container.mode().equals("none") ? " (network mode none)" : " (it is not running)"));
+        }
+        for (PortBinding port : ports) {
+            if (!port.protocol().equals("tcp")) {
+                throw new ContainerEngineException("publishing " + port.key() + " of container " + container.name()
+                        + " failed: only tcp ports can be published by the embedded engine");
+            }
+        }
+        if (outlive != null) {
+            return publishThroughProcess(container, address, ports, outlive);
         }
         List<PortForwarder> opened = new ArrayList<>();
         List<PortBinding> bound = new ArrayList<>();
         try {
             for (PortBinding port : ports) {
-                if (!port.protocol().equals("tcp")) {
-                    throw new ContainerEngineException("publishing " + port.key() + " of container " + container.name()
-                            + " failed: only tcp ports can be published by the embedded engine");
-                }
                 PortForwarder f = proxy.forward(new InetSocketAddress(InetAddress.getByName(port.hostIp()), port.hostPort()),
                         new InetSocketAddress(InetAddress.getByName(address), port.containerPort()));
                 opened.add(f);
@@ -452,7 +485,7 @@ public final class NetworkManager implements AutoCloseable {
                 ContainerRecord now = requireContainer(containerId);
                 List<PortBinding> all = new ArrayList<>(now.published());
                 all.addAll(bound);
-                store.save(now.withPublished(all));
+                store.save(now.withPublished(all, now.proxy()));
                 return null;
             });
         } catch (RuntimeException e) {
@@ -460,6 +493,70 @@ public final class NetworkManager implements AutoCloseable {
             throw e;
         }
         return bound;
+    }
+
+    private List<PortBinding> publishThroughProcess(ContainerRecord container, String address, List<PortBinding> ports,
+                                                    ProcessIdentity outlive) {
+        ProxyProcess.Started started;
+        try {
+            started = ProxyProcess.start(store.containerDirectory(container.id()), outlive, ports.stream()
+                    .map(p -> new ProxyProcess.Forward(p.hostIp(), p.hostPort(), address, p.containerPort())).toList());
+        } catch (IOException e) {
+            throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: " + e.getMessage(), e);
+        }
+        List<PortBinding> bound = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            PortBinding port = ports.get(i);
+            bound.add(new PortBinding(port.containerPort(), "tcp", port.hostIp(), started.ports().get(i)));
+        }
+        ProxyRecord record = new ProxyRecord(started.process().pid(), started.process().startTime(), outlive.pid(),
+                outlive.startTime());
+        try {
+            locked("recording the published ports of container " + container.name(), () -> {
+                ContainerRecord now = requireContainer(container.id());
+                if (now.proxy() != null) {
+                    stopProxy(now);
+                }
+                store.save(now.withPublished(bound, record));
+                return null;
+            });
+        } catch (RuntimeException e) {
+            stopProxyQuietly(container.name(), record);
+            throw e;
+        }
+        replaceWhenKilled(container.id(), started);
+        return bound;
+    }
+
+    /**
+     * While this JVM lives, a port proxy process it started that ends while its container still runs (it was
+     * killed) is replaced at once, as {@link #reap} would at the next engine start.
+     */
+    private void replaceWhenKilled(String containerId, ProxyProcess.Started started) {
+        started.ended().thenRunAsync(() -> {
+            if (closed) {
+                return;
+            }
+            try {
+                locked("replacing the port proxy process of container " + containerId, () -> {
+                    ContainerRecord now = store.container(containerId);
+                    // stopped on purpose (the record no longer names it), or already replaced: nothing to do
+                    if (now != null && now.proxy() != null && now.proxy().process().equals(started.process())) {
+                        restoreProxy(now, byId(store.networks()));
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("{}", e.getMessage());
+            }
+        });
+    }
+
+    /** The container's address on the first of its networks it is attached to, where its published ports lead. */
+    private static String publishedAddress(ContainerRecord container, Map<String, NetworkRecord> networks) {
+        return container.networks().stream().map(networks::get)
+                .map(n -> n == null ? null : attachedAddress(n, container.id()))
+                .filter(a -> a != null).findFirst().orElse(null);
     }
 
     /** The ports published for a container while it runs, with the host ports bound (seen from any JVM). */
@@ -479,31 +576,67 @@ public final class NetworkManager implements AutoCloseable {
         return list == null ? List.of() : List.copyOf(list);
     }
 
-    /** Closes a container's published ports; they are free when this returns. */
+    /**
+     * Closes a container's published ports, in this JVM and in its port proxy process if it has one; they
+     * are free when this returns.
+     */
     public void unpublish(String containerId) {
+        closeForwarders(containerId);
+        locked("closing the published ports of container " + containerId, () -> {
+            ContainerRecord container = store.container(containerId);
+            if (container != null) {
+                clearPublished(container);
+            }
+            return null;
+        });
+    }
+
+    /** Closes the ports this JVM's proxy publishes for a container. */
+    private void closeForwarders(String containerId) {
         List<PortForwarder> list = published.remove(containerId);
         if (list != null) {
             list.forEach(PortForwarder::close);
         }
     }
 
+    /** Stops the container's port proxy process, if any, and forgets its published ports. Lock held. */
+    private void clearPublished(ContainerRecord container) throws IOException {
+        if (container.proxy() != null) {
+            stopProxy(container);
+        }
+        if (!container.published().isEmpty() || container.proxy() != null) {
+            store.save(container.withPublished(List.of(), null));
+        }
+    }
+
+    private static void stopProxy(ContainerRecord container) {
+        stopProxyQuietly(container.name(), container.proxy());
+    }
+
+    /** A proxy that will not die is logged, not thrown: it ends by itself with its container or its record directory. */
+    private static void stopProxyQuietly(String container, ProxyRecord proxy) {
+        try {
+            ProxyProcess.stop(proxy.process());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("stopping the port proxy process {} of container {} failed: {}", proxy.pid(), container, e.toString());
+        }
+    }
+
     /**
-     * A container stopped (or its start failed): closes its ports, removes its veths and frees its
-     * addresses. Its networks are kept for the next start. Harmless when nothing was wired.
+     * A container stopped (or its start failed): closes its ports (its port proxy process too), removes its
+     * veths and frees its addresses. Its networks are kept for the next start. Harmless when nothing was wired.
      */
     public void stopContainer(String containerId) {
-        unpublish(containerId);
+        closeForwarders(containerId);
         locked("disconnecting the stopped container " + containerId, () -> {
             ContainerRecord container = store.container(containerId);
             if (container == null) {
                 return null;
             }
+            clearPublished(container);
             Map<String, NetworkRecord> networks = byId(store.networks());
             for (String id : container.networks()) {
                 release(containerId, networks, id, false);
-            }
-            if (!container.published().isEmpty()) {
-                store.save(container.withPublished(List.of()));
             }
             rewriteHostsOfNetworks(container.networks(), networks);
             return null;
@@ -512,7 +645,7 @@ public final class NetworkManager implements AutoCloseable {
 
     /** A container is removed: {@link #stopContainer} and forget it, its memberships and its files. */
     public void removeContainer(String containerId) {
-        unpublish(containerId);
+        closeForwarders(containerId);
         locked("removing the network settings of container " + containerId, () -> {
             forget(containerId, byId(store.networks()));
             return null;
@@ -522,8 +655,9 @@ public final class NetworkManager implements AutoCloseable {
     /**
      * Releases what containers that no longer run still hold: run at engine start (after a JVM was
      * killed). Containers that are gone are forgotten; those that exist but do not run lose their
-     * addresses and veths and keep their networks. Also deletes this state directory's bridges and veths
-     * that no record knows, and the default network's bridge when nothing runs on it.
+     * addresses, veths and port proxy processes and keep their networks; those that run and whose port
+     * proxy process was killed get a new one on the same host ports. Also deletes this state directory's
+     * bridges and veths that no record knows, and the default network's bridge when nothing runs on it.
      *
      * @param containerIsGone    whether a container id is unknown to the container store
      * @param containerIsRunning whether a (known) container's process runs now
@@ -534,19 +668,22 @@ public final class NetworkManager implements AutoCloseable {
             Set<String> known = new HashSet<>();
             for (String id : store.containerIds()) {
                 if (containerIsGone.test(id)) {
-                    unpublish(id);
+                    closeForwarders(id);
                     forget(id, networks);
                     continue;
                 }
                 known.add(id);
                 ContainerRecord container = store.container(id);
-                if (!containerIsRunning.test(id) && container != null) {
+                if (container == null) {
+                    continue;
+                }
+                if (!containerIsRunning.test(id)) {
                     for (String networkId : container.networks()) {
                         release(id, networks, networkId, true);
                     }
-                    if (!container.published().isEmpty()) {
-                        store.save(container.withPublished(List.of()));
-                    }
+                    clearPublished(container);
+                } else if (container.proxy() != null && !container.proxy().process().isAlive()) {
+                    restoreProxy(container, networks);
                 }
             }
             for (NetworkRecord n : List.copyOf(networks.values())) {
@@ -569,10 +706,41 @@ public final class NetworkManager implements AutoCloseable {
         });
     }
 
-    /** Closes every published port and, when nothing runs on it, deletes the default network's bridge. */
+    /**
+     * A running container's port proxy process is gone (killed): a new one serves the same host ports, or,
+     * when that fails (a port taken meanwhile) or the container has ended, the ports are recorded as closed.
+     * Lock held.
+     */
+    private void restoreProxy(ContainerRecord container, Map<String, NetworkRecord> networks) throws IOException {
+        String address = publishedAddress(container, networks);
+        ProxyRecord dead = container.proxy();
+        if (address != null && dead.container().isAlive()) {
+            try {
+                ProxyProcess.Started started = ProxyProcess.start(store.containerDirectory(container.id()), dead.container(),
+                        container.published().stream()
+                                .map(p -> new ProxyProcess.Forward(p.hostIp(), p.hostPort(), address, p.containerPort())).toList());
+                store.save(container.withPublished(container.published(), new ProxyRecord(started.process().pid(),
+                        started.process().startTime(), dead.containerPid(), dead.containerStart())));
+                replaceWhenKilled(container.id(), started);
+                LOG.info("the port proxy process of container {} had ended: a new one ({}) serves {}", container.name(),
+                        started.process().pid(), container.published());
+                return;
+            } catch (ProxyProcess.ContainerEndedException e) {
+                LOG.debug("container {} ended while its port proxy process was replaced", container.name());
+            } catch (IOException e) {
+                LOG.warn("the port proxy process of container {} had ended, and a new one failed: {}; its ports stay closed",
+                        container.name(), e.getMessage());
+            }
+        }
+        store.save(container.withPublished(List.of(), null));
+    }
+
+    /** Closes the ports this JVM publishes and, when nothing runs on it, deletes the default network's bridge. */
     @Override
     public void close() {
-        published.keySet().forEach(this::unpublish);
+        // Port proxy processes stay: they serve containers that outlive this JVM.
+        closed = true;
+        published.keySet().forEach(this::closeForwarders);
         proxy.close();
         try {
             locked("closing the networks", () -> {
@@ -682,6 +850,9 @@ public final class NetworkManager implements AutoCloseable {
 
     private void forget(String containerId, Map<String, NetworkRecord> networks) throws IOException {
         ContainerRecord container = store.container(containerId);
+        if (container != null && container.proxy() != null) {
+            stopProxy(container);
+        }
         List<String> touched = new ArrayList<>();
         for (NetworkRecord n : List.copyOf(networks.values())) {
             if (n.members().containsKey(containerId)) {

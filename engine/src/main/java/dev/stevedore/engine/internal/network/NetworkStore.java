@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.network;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -94,20 +95,39 @@ final class NetworkStore {
      * @param mode      {@code bridge}, {@code host} or {@code none}
      * @param networks  the ids of its networks, first one first (its published ports lead there)
      * @param published its published ports while it runs, with the host ports bound
+     * @param proxy     the process serving them when it is not the JVM that started the container; null otherwise
      */
     record ContainerRecord(String id, String name, String hostname, String mode, List<String> networks,
-                           List<PortBinding> published) {
+                           List<PortBinding> published, ProxyRecord proxy) {
         ContainerRecord {
             networks = networks == null ? List.of() : List.copyOf(networks);
             published = published == null ? List.of() : List.copyOf(published);
         }
 
         ContainerRecord withNetworks(List<String> ids) {
-            return new ContainerRecord(id, name, hostname, mode, ids, published);
+            return new ContainerRecord(id, name, hostname, mode, ids, published, proxy);
         }
 
-        ContainerRecord withPublished(List<PortBinding> ports) {
-            return new ContainerRecord(id, name, hostname, mode, networks, ports);
+        ContainerRecord withPublished(List<PortBinding> ports, ProxyRecord servedBy) {
+            return new ContainerRecord(id, name, hostname, mode, networks, ports, servedBy);
+        }
+    }
+
+    /**
+     * A port proxy process ({@link PortProxyMain}) serving a container's published ports.
+     *
+     * @param pid            the proxy process
+     * @param startTime      its start time, to recognise it ({@link ProcessIdentity})
+     * @param containerPid   the container's first process, which the proxy outlives by at most a moment
+     * @param containerStart that process's start time
+     */
+    record ProxyRecord(long pid, long startTime, long containerPid, long containerStart) {
+        ProcessIdentity process() {
+            return new ProcessIdentity(pid, startTime);
+        }
+
+        ProcessIdentity container() {
+            return new ProcessIdentity(containerPid, containerStart);
         }
     }
 

@@ -44,14 +44,23 @@ final class ContainerDocuments {
         return spec.entrypoint() != null ? List.of() : image.cmd();
     }
 
-    static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks) {
+    /**
+     * @param healthcheck the check that applies (the request's or the image's), or {@code null}
+     * @param health      {@code State.Health}, or {@code null} for a container without a check
+     */
+    static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks,
+                              ImageConfig.Healthcheck healthcheck, ObjectNode health) {
         ContainerSpec spec = c.spec();
         ObjectNode doc = Json.object();
         doc.put("Id", c.id());
         doc.put("Created", Json.time(c.created()));
         doc.put("Path", c.command().isEmpty() ? "" : c.command().get(0));
         doc.set("Args", Json.strings(c.command().isEmpty() ? List.of() : c.command().subList(1, c.command().size())));
-        doc.set("State", state(c.state()));
+        ObjectNode state = state(c.state());
+        if (health != null) {
+            state.set("Health", health);
+        }
+        doc.set("State", state);
         doc.put("Image", c.imageId());
         doc.put("ResolvConfPath", "");
         doc.put("HostnamePath", "");
@@ -68,7 +77,13 @@ final class ContainerDocuments {
         doc.set("HostConfig", hostConfig(spec, autoRemove));
         doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
         doc.set("Mounts", mounts(spec));
-        doc.set("Config", config(c, image));
+        ObjectNode config = config(c, image);
+        if (healthcheck != null) {
+            config.set("Healthcheck", Json.object().<ObjectNode>set("Test", Json.strings(healthcheck.test()))
+                    .put("Interval", healthcheck.interval().toNanos()).put("Timeout", healthcheck.timeout().toNanos())
+                    .put("StartPeriod", healthcheck.startPeriod().toNanos()).put("Retries", healthcheck.retries()));
+        }
+        doc.set("Config", config);
         doc.set("NetworkSettings", networkSettings(c, image, networks));
         return doc;
     }
@@ -291,7 +306,9 @@ final class ContainerDocuments {
     }
 
     /** The list entry of {@code GET /containers/json}. */
-    static ObjectNode summary(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks, Instant now) {
+    /** @param health {@code healthy}, {@code unhealthy} or {@code starting}; {@code null} without a check */
+    static ObjectNode summary(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks, Instant now,
+                              String health) {
         ObjectNode doc = Json.object();
         doc.put("Id", c.id());
         doc.set("Names", Json.strings(List.of("/" + c.name())));
@@ -323,7 +340,11 @@ final class ContainerDocuments {
         }
         doc.set("Labels", Json.stringMap(c.labels()));
         doc.put("State", c.state().status().name().toLowerCase(Locale.ROOT));
-        doc.put("Status", status(c.state(), now));
+        String status = status(c.state(), now);
+        if (health != null) {
+            status += health.equals("starting") ? " (health: starting)" : " (" + health + ")";
+        }
+        doc.put("Status", status);
         doc.set("HostConfig", Json.object().put("NetworkMode", c.spec().networkMode() == null ? "bridge" : c.spec().networkMode()));
         ObjectNode networkSettings = doc.putObject("NetworkSettings");
         ObjectNode all = networkSettings.putObject("Networks");

@@ -7,6 +7,7 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
@@ -97,6 +98,7 @@ final class ContainerRoutes {
         if (request.autoRemove()) {
             state.markAutoRemove(created.id());
         }
+        state.health().request(created.id(), request.healthcheck());
         try {
             request.networks().forEach((network, aliases) -> state.engine.connectNetwork(network, created.id(), aliases));
         } catch (RuntimeException e) {
@@ -119,7 +121,9 @@ final class ContainerRoutes {
 
     private void inspect(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
-        x.response().json(200, ContainerDocuments.inspect(c, state.imageConfig(c), state.autoRemove(c.id()), networks()));
+        ImageConfig image = state.imageConfig(c);
+        x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
+                state.health().check(c.id(), image), state.health().document(c.id(), image, c.state().running())));
     }
 
     private void list(Exchange x) throws IOException {
@@ -137,7 +141,8 @@ final class ContainerRoutes {
             if (!all && !c.state().running() || !matches(filters, c)) {
                 continue;
             }
-            list.add(ContainerDocuments.summary(c, state.imageConfig(c), networks, now));
+            ImageConfig image = state.imageConfig(c);
+            list.add(ContainerDocuments.summary(c, image, networks, now, state.health().status(c.id(), image, c.state().running())));
         }
         x.response().json(200, list);
     }
@@ -170,6 +175,7 @@ final class ContainerRoutes {
             throw e;
         }
         state.reapWhenExited(c.id());
+        state.health().watch(c.id(), state.imageConfig(c));
         state.events().refresh();
         x.response().empty(204);
     }
@@ -203,6 +209,7 @@ final class ContainerRoutes {
             state.engine.stopContainer(c.id(), grace(x.request()));
         }
         state.engine.startContainer(c.id());
+        state.health().watch(c.id(), state.imageConfig(c));
         x.response().empty(204);
     }
 
@@ -228,6 +235,7 @@ final class ContainerRoutes {
         } catch (ContainerNotFoundException gone) {
             // removed meanwhile (an auto-remove container that just exited): what the client wanted
         }
+        state.health().forget(c.id());
         x.response().empty(204);
     }
 

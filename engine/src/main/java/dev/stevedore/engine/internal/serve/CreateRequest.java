@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 
@@ -20,8 +21,10 @@ import java.util.Map;
  * @param spec       what the engine creates
  * @param autoRemove {@code HostConfig.AutoRemove}: the server removes the container when it exits
  * @param networks   further networks to connect it to after create (name or id → aliases)
+ * @param healthcheck the request's {@code Healthcheck} ({@code NONE} too, which turns the image's off), or {@code null}
  */
-record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<String>> networks) {
+record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<String>> networks,
+                     ImageConfig.Healthcheck healthcheck) {
 
     /**
      * @param name          the {@code name} query parameter, or {@code null}
@@ -113,7 +116,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        return new CreateRequest(spec, host.path("AutoRemove").asBoolean(false), others);
+        return new CreateRequest(spec, host.path("AutoRemove").asBoolean(false), others, HealthChecks.parse(body.path("Healthcheck")));
     }
 
     /**

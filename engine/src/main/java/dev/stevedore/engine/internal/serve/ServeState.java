@@ -53,6 +53,7 @@ final class ServeState implements AutoCloseable {
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
     private final EventFeed events;
+    private final HealthChecks health;
     private volatile boolean closed;
 
     private final String defaultHostIp;
@@ -64,11 +65,16 @@ final class ServeState implements AutoCloseable {
         this.engine = engine;
         this.defaultHostIp = defaultHostIp;
         this.events = new EventFeed(engine);
+        this.health = new HealthChecks(engine);
     }
 
     /** Where published ports bind when a client names no address; {@code null} for the engine's loopback. */
     String defaultHostIp() {
         return defaultHostIp;
+    }
+
+    HealthChecks health() {
+        return health;
     }
 
     EventFeed events() {
@@ -134,6 +140,7 @@ final class ServeState implements AutoCloseable {
             removed.put(id, state);
             events.refresh();
             engine.removeContainer(id, true);
+            health.forget(id);
         } catch (ContainerNotFoundException gone) {
             // removed by a client meanwhile
         } catch (RuntimeException e) {
@@ -189,5 +196,6 @@ final class ServeState implements AutoCloseable {
     public void close() {
         closed = true;
         events.close();
+        health.close();
     }
 }
