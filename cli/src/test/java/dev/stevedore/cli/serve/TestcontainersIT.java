@@ -77,6 +77,18 @@ class TestcontainersIT {
         assertThat(networks.out()).as("close() removed the network").isEmpty();
     }
 
+    @Test
+    void healthcheckWaitLastsUntilTheContainersCheckPasses() throws Exception {
+        Map<String, String> seen = runTestcontainers("health", endpoint.image("busybox"));
+
+        assertThat(Long.parseLong(seen.get("health.startMillis"))).as("the check passes once the command made its file, after 1 s")
+                .isGreaterThanOrEqualTo(1000);
+        assertThat(seen.get("health.status")).isEqualTo("healthy");
+        assertThat(seen.get("health.healthy")).isEqualTo("true");
+        assertThat(seen.get("health.stopped")).isEqualTo("yes");
+        assertThat(testcontainersContainers()).as("stop() removed the container").isEmpty();
+    }
+
     /** Containers with Testcontainers' label, which the server keeps and filters on. */
     private static List<String> testcontainersContainers() {
         DockerCli.Result ps = docker.run("ps", "-a", "-q", "--filter", "label=org.testcontainers=true");

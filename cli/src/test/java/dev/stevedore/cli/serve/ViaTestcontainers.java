@@ -1,5 +1,6 @@
 package dev.stevedore.cli.serve;
 
+import com.github.dockerjava.api.model.HealthCheck;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.Container;
@@ -28,7 +30,7 @@ import org.testcontainers.utility.DockerImageName;
  * {@code key=value} lines ({@code \n} and {@code \\} escaped) for the test to check; any failure ends it with a stack
  * trace and exit code 1.
  *
- * <p>Arguments: the scenario ({@code postgres}, {@code generic} or {@code network}) and the image to use.
+ * <p>Arguments: the scenario ({@code postgres}, {@code generic}, {@code network} or {@code health}) and the image to use.
  */
 public final class ViaTestcontainers {
     private static final PrintStream OUT = System.out;
@@ -38,12 +40,13 @@ public final class ViaTestcontainers {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ViaTestcontainers postgres|generic|network IMAGE");
+            throw new IllegalArgumentException("usage: ViaTestcontainers postgres|generic|network|health IMAGE");
         }
         switch (args[0]) {
             case "postgres" -> postgres(args[1]);
             case "generic" -> generic(args[1]);
             case "network" -> network(args[1]);
+            case "health" -> health(args[1]);
             default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
         }
         OUT.flush();
@@ -114,6 +117,24 @@ public final class ViaTestcontainers {
             report("network.byAlias", client.getLogs());
         }
         report("network.stopped", "yes");
+    }
+
+    private static void health(String image) throws Exception {
+        try (GenericContainer<?> box = new GenericContainer<>(DockerImageName.parse(image))
+                .withCommand("sh", "-c", "sleep 1; touch /tmp/healthy; exec sleep 600")
+                .withCreateContainerCmdModifier(create -> create.withHealthcheck(new HealthCheck()
+                        .withTest(List.of("CMD-SHELL", "test -e /tmp/healthy"))
+                        .withInterval(Duration.ofMillis(200).toNanos())
+                        .withTimeout(Duration.ofSeconds(5).toNanos())
+                        .withRetries(100)))
+                .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofSeconds(60)))) {
+            long start = System.nanoTime();
+            box.start();
+            report("health.startMillis", String.valueOf((System.nanoTime() - start) / 1_000_000));
+            report("health.status", box.getCurrentContainerInfo().getState().getHealth().getStatus());
+            report("health.healthy", String.valueOf(box.isHealthy()));
+        }
+        report("health.stopped", "yes");
     }
 
     /** The first line the server sends, retried while its loop is between two {@code nc -l} (bounded: 100 tries). */
