@@ -116,7 +116,15 @@ final class DockerVolumes {
             JsonNode containers = api.call("GET", "/containers/json").query("all", "1")
                     .query("filters", "{\"volume\":[\"" + name + "\"]}").json();
             if (containers != null) {
+                // also checked here: a server that ignores the volume filter (an older stevedore serve) lists all
                 containers.forEach(c -> {
+                    boolean mounts = false;
+                    for (JsonNode mount : c.path("Mounts")) {
+                        mounts |= name.equals(mount.path("Name").asText());
+                    }
+                    if (!mounts) {
+                        return;
+                    }
                     String first = c.path("Names").path(0).asText(c.path("Id").asText());
                     names.add(first.startsWith("/") ? first.substring(1) : first);
                 });
