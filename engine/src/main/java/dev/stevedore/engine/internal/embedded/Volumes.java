@@ -36,6 +36,10 @@ import java.util.stream.Stream;
  * <p>Several JVMs share the directory: creation and removal hold {@code volumes/.lock}; a volume appears by one
  * rename of a complete directory and disappears by one rename to a {@code .trash-} name, so a reader without the
  * lock sees a volume whole or not at all.
+ *
+ * <p>"In use" is judged from the container records at the moment of removal: a container being created in
+ * another thread or JVM has made its volume ({@link #named}) before its record exists, so a removal in that
+ * window goes through and that container's start fails on the missing directory.
  */
 final class Volumes {
     private static final String METADATA = "volume.json";
