@@ -69,4 +69,21 @@ class ServeVolumesIT {
         assertThat(DockerCli.run(socket, "volume", "ls", "-q")).doesNotContain("made-first", "mounted");
         assertThatThrownBy(() -> DockerCli.run(socket, "volume", "inspect", "made-first")).hasMessageContaining("no such volume");
     }
+
+    @Test
+    void pruneRemovesUnusedNamedVolumesOnlyWithAllAndRmForceIgnoresMissingOnes() {
+        DockerCli.run(socket, "volume", "create", "prune-unused");
+        DockerCli.run(socket, "run", "--name", "prune-user", "-v", "prune-used:/data", busybox, "true");
+
+        DockerCli.run(socket, "volume", "prune", "-f");
+        assertThat(DockerCli.run(socket, "volume", "ls", "-q")).as("named volumes survive a prune without --all")
+                .contains("prune-unused", "prune-used");
+
+        DockerCli.run(socket, "volume", "prune", "-a", "-f");
+        assertThat(DockerCli.run(socket, "volume", "ls", "-q")).doesNotContain("prune-unused").contains("prune-used");
+
+        DockerCli.run(socket, "rm", "prune-user");
+        DockerCli.run(socket, "volume", "rm", "-f", "prune-used", "never-made");
+        assertThat(DockerCli.run(socket, "volume", "ls", "-q")).doesNotContain("prune-used");
+    }
 }
