@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             PortCommand.class,
             WaitCommand.class,
             NetworkCommand.class,
+            VolumeCommand.class,
             PullCommand.class,
             ImagesCommand.class,
             RmiCommand.class,

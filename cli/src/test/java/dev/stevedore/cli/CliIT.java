@@ -341,4 +341,31 @@ class CliIT {
             stevedore("network", "rm", network);
         }
     }
+
+    @Test
+    void aVolumeKeepsDataBetweenRunsAndIsRemovedOnlyWhenNoContainerUsesIt() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+        String volume = "cli-vol-" + Long.toHexString(System.nanoTime());
+        String writer = volume + "-writer";
+
+        CliRunner.Result created = stevedore("volume", "create", "--label", "purpose=cli-it", volume);
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.out()).isEqualTo(volume + "\n");
+        assertThat(stevedore("volume", "ls", "-q").outLines()).contains(volume);
+
+        CliRunner.Result write = stevedore("run", "--name", writer, "-v", volume + ":/data", reference, "sh", "-c", "echo kept > /data/f");
+        assertThat(write.exitCode()).as(write.toString()).isZero();
+        CliRunner.Result read = stevedore("run", "--rm", "-v", volume + ":/data:ro", reference, "cat", "/data/f");
+        assertThat(read.out()).as(read.toString()).isEqualTo("kept\n");
+        assertThat(stevedore("volume", "inspect", volume).out()).contains("\"purpose\": \"cli-it\"", "/volumes/" + volume + "/_data");
+
+        CliRunner.Result busy = stevedore("volume", "rm", volume);
+        assertThat(busy.exitCode()).as("a volume an exited container mounts is not removed").isEqualTo(1);
+        assertThat(busy.err()).contains("in use by container " + writer);
+
+        assertThat(stevedore("rm", writer).exitCode()).isZero();
+        CliRunner.Result removed = stevedore("volume", "rm", volume);
+        assertThat(removed.exitCode()).as(removed.toString()).isZero();
+        assertThat(stevedore("volume", "ls", "-q").outLines()).doesNotContain(volume);
+    }
 }

@@ -430,6 +430,48 @@ class InMemoryEngine implements ContainerEngine {
         throw new UnsupportedOperationException("networks are not modelled by this fake");
     }
 
+    // ---- volumes: a map, in use while a container's spec mounts the name ----------------------------------
+
+    private final Map<String, dev.stevedore.engine.VolumeInfo> volumes = new java.util.TreeMap<>();
+
+    @Override
+    public synchronized dev.stevedore.engine.VolumeInfo createVolume(dev.stevedore.engine.VolumeSpec spec) {
+        String name = spec.name() != null ? spec.name() : Ids.hex(digest("volume-" + volumes.size())).substring(0, 64);
+        return volumes.computeIfAbsent(name, n -> new dev.stevedore.engine.VolumeInfo(n, spec.labels(),
+                "/fake/volumes/" + n + "/_data", Instant.EPOCH));
+    }
+
+    @Override
+    public synchronized dev.stevedore.engine.VolumeInfo inspectVolume(String name) {
+        dev.stevedore.engine.VolumeInfo volume = volumes.get(name);
+        if (volume == null) {
+            throw new dev.stevedore.engine.VolumeNotFoundException(name);
+        }
+        return volume;
+    }
+
+    @Override
+    public synchronized List<dev.stevedore.engine.VolumeInfo> volumes(Map<String, String> labels) {
+        return volumes.values().stream().filter(v -> labels.entrySet().stream().allMatch(l -> v.labels().containsKey(l.getKey())
+                && (l.getValue().isEmpty() || l.getValue().equals(v.labels().get(l.getKey()))))).toList();
+    }
+
+    @Override
+    public synchronized void removeVolume(String name, boolean force) {
+        if (!volumes.containsKey(name)) {
+            if (force) {
+                return;
+            }
+            throw new dev.stevedore.engine.VolumeNotFoundException(name);
+        }
+        List<String> users = containers.values().stream().filter(c -> c.spec.mounts().stream()
+                .anyMatch(m -> m.type() == dev.stevedore.engine.Mount.Type.VOLUME && m.source().equals(name))).map(c -> c.name).toList();
+        if (!users.isEmpty()) {
+            throw new dev.stevedore.engine.VolumeInUseException(name, users);
+        }
+        volumes.remove(name);
+    }
+
     @Override
     public void close() {
         closed = true;

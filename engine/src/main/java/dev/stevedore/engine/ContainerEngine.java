@@ -156,6 +156,48 @@ public interface ContainerEngine extends AutoCloseable {
     /** Disconnects a container from a network. */
     void disconnectNetwork(String network, String container);
 
+    // ---- volumes ----------------------------------------------------------------------------------
+
+    /**
+     * Creates a named volume, as {@code docker volume create}: a volume by that name that exists already is
+     * returned as it is (its labels unchanged). The Docker backend labels the volumes it creates with its
+     * session, so closing the engine removes them as it removes its containers; the embedded engine keeps a
+     * volume until {@link #removeVolume} (the state directory outlives engines).
+     */
+    VolumeInfo createVolume(VolumeSpec spec);
+
+    /**
+     * The volume with this name.
+     *
+     * @throws VolumeNotFoundException when there is none
+     */
+    VolumeInfo inspectVolume(String name);
+
+    /**
+     * Named volumes of this engine, sorted by name: those created with {@link #createVolume} and those made by a
+     * container mounting a name that did not exist yet.
+     * The embedded engine's anonymous volumes belong to their containers and are not listed (they go with the
+     * container); a Docker daemon lists its anonymous volumes under their generated names.
+     *
+     * @param labels only volumes carrying all of these labels ({@code value} empty: any value)
+     */
+    List<VolumeInfo> volumes(Map<String, String> labels);
+
+    /** Every named volume: {@link #volumes(Map)} without a label filter. */
+    default List<VolumeInfo> volumes() {
+        return volumes(Map.of());
+    }
+
+    /**
+     * Removes a volume and its data.
+     *
+     * @param force a volume that does not exist is no error (Docker's {@code volume rm -f}); a volume in use is
+     *              refused all the same, as Docker refuses it
+     * @throws VolumeInUseException    when a container, running or not, mounts it: remove the container first
+     * @throws VolumeNotFoundException when there is none and {@code force} is false
+     */
+    void removeVolume(String name, boolean force);
+
     /** Releases what this engine holds in this JVM. */
     @Override
     void close();

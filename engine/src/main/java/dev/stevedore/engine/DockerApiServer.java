@@ -14,10 +14,10 @@ import java.util.Optional;
  * {@code DOCKER_HOST=unix:///run/stevedore/docker.sock}.
  *
  * <p>It serves a unix socket (mode 0660, its directory created), and TCP only when asked, and then only
- * with TLS and client certificates. Containers, images and networks are the engine's; what a client creates
+ * with TLS and client certificates. Containers, images, networks and volumes are the engine's; what a client creates
  * lives as long as the engine does. What the server cannot do because the engine cannot: a TTY
  * ({@code -t}), a container's stdin ({@code docker run -i}; {@code docker exec -i} takes its input whole, up to
- * the client's end of it), volumes beyond those containers mount or clients create through the server, image tagging, saving, pushing and builds; those
+ * the client's end of it), volume drivers other than {@code local}, image tagging, saving, pushing and builds; those
  * requests are answered with an error that says so. Events are found by polling the engine's containers;
  * health checks (the image's {@code HEALTHCHECK} or the request's) are run by the server as execs.
  *

@@ -331,6 +331,26 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.VolumeInfo createVolume(dev.stevedore.engine.VolumeSpec spec) {
+        throw new UnsupportedOperationException("volumes are not modelled by this fake");
+    }
+
+    @Override
+    public dev.stevedore.engine.VolumeInfo inspectVolume(String name) {
+        throw new UnsupportedOperationException("volumes are not modelled by this fake");
+    }
+
+    @Override
+    public List<dev.stevedore.engine.VolumeInfo> volumes(Map<String, String> labels) {
+        throw new UnsupportedOperationException("volumes are not modelled by this fake");
+    }
+
+    @Override
+    public void removeVolume(String name, boolean force) {
+        throw new UnsupportedOperationException("volumes are not modelled by this fake");
+    }
+
+    @Override
     public void close() {
         closed = true;
         containers.values().forEach(c -> c.exit(137));

@@ -43,6 +43,8 @@ final class ServeEngines implements AutoCloseable {
                 .as("containers of session %s left in the served engine", session).isEmpty();
         assertThat(embedded.networks()).filteredOn(n -> session.equals(n.labels().get(Labels.SESSION)))
                 .as("networks of session %s left in the served engine", session).isEmpty();
+        assertThat(embedded.volumes(Map.of(Labels.SESSION, session)))
+                .as("volumes of session %s left in the served engine", session).isEmpty();
     }
 
     @Override

@@ -19,6 +19,8 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.PullOptions;
+import dev.stevedore.engine.VolumeInfo;
+import dev.stevedore.engine.VolumeSpec;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.RegistryException;
 import dev.stevedore.engine.internal.registry.DockerCredentials;
@@ -70,6 +72,7 @@ public final class DockerEngine implements ContainerEngine {
     private final UUID session = UUID.randomUUID();
     private final DockerContainers containers;
     private final DockerNetworks networks;
+    private final DockerVolumes volumes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DockerEngine(DockerApi api, EngineSettings settings) {
@@ -88,6 +91,7 @@ public final class DockerEngine implements ContainerEngine {
             }
         });
         this.networks = new DockerNetworks(api, session, containers::registerShutdownHook);
+        this.volumes = new DockerVolumes(api, session, containers::registerShutdownHook);
     }
 
     /**
@@ -409,6 +413,30 @@ public final class DockerEngine implements ContainerEngine {
     public void disconnectNetwork(String network, String container) {
         checkOpen();
         networks.disconnect(network, container);
+    }
+
+    @Override
+    public VolumeInfo createVolume(VolumeSpec spec) {
+        checkOpen();
+        return volumes.create(spec);
+    }
+
+    @Override
+    public VolumeInfo inspectVolume(String name) {
+        checkOpen();
+        return volumes.inspect(name);
+    }
+
+    @Override
+    public List<VolumeInfo> volumes(Map<String, String> labels) {
+        checkOpen();
+        return volumes.list(labels);
+    }
+
+    @Override
+    public void removeVolume(String name, boolean force) {
+        checkOpen();
+        volumes.remove(name, force);
     }
 
     @Override

@@ -532,7 +532,18 @@ final class ContainerService implements AutoCloseable {
         return list(true, Map.of()).stream().filter(c -> c.imageId().equals(imageId)).toList();
     }
 
-    private static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
+    /** The names of the containers, in any state, that mount the named volume {@code volume}. */
+    List<String> mountersOf(String volume) {
+        List<String> names = new ArrayList<>();
+        for (String id : store.ids()) {
+            store.readConfig(id).filter(c -> c.mounts().stream().anyMatch(m -> volume.equals(m.volume())))
+                    .ifPresent(c -> names.add(c.name()));
+        }
+        return names;
+    }
+
+    /** Whether {@code labels} has every one of {@code wanted} (an empty or null wanted value: any value). */
+    static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
         for (Map.Entry<String, String> e : wanted.entrySet()) {
             String value = labels.get(e.getKey());
             if (value == null || !(e.getValue() == null || e.getValue().isEmpty() || e.getValue().equals(value))) {

@@ -18,6 +18,8 @@ import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullOptions;
+import dev.stevedore.engine.VolumeInfo;
+import dev.stevedore.engine.VolumeSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,16 +47,21 @@ import java.util.Optional;
  * barrier, publishes its ports on 127.0.0.1 through a proxy in this JVM (the owner) or, for a container
  * that outlives it ({@link ContainerSpec#KEEP_LABEL}), in a port proxy process that ends with the
  * container, and releases its address when it exits.
+ *
+ * <p><b>Volumes</b> (see {@link Volumes}) live in the state directory and outlive engines and containers
+ * until removed; one that a container (in any state) of the state directory mounts cannot be removed.
  */
 public final class EmbeddedEngine implements ContainerEngine {
     private final EngineSettings settings;
     private final ImageService images;
     private final ContainerService containers;
     private final NetworkService networks;
+    private final Volumes volumes;
 
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
         this.images = images;
+        this.volumes = new Volumes(settings.stateDirectory());
         this.networks = new NetworkService(settings);
         this.containers = new ContainerService(settings, images, networks.manager());
         this.networks.containers(containers::networkView);
@@ -224,6 +231,26 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public void disconnectNetwork(String network, String container) {
         networks.disconnect(network, container);
+    }
+
+    @Override
+    public VolumeInfo createVolume(VolumeSpec spec) {
+        return volumes.create(spec);
+    }
+
+    @Override
+    public VolumeInfo inspectVolume(String name) {
+        return volumes.inspect(name);
+    }
+
+    @Override
+    public List<VolumeInfo> volumes(Map<String, String> labels) {
+        return volumes.list(labels);
+    }
+
+    @Override
+    public void removeVolume(String name, boolean force) {
+        volumes.remove(name, force, containers::mountersOf);
     }
 
     @Override

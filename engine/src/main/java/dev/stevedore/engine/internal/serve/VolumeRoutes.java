@@ -5,35 +5,27 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.VolumeInUseException;
+import dev.stevedore.engine.VolumeInfo;
+import dev.stevedore.engine.VolumeNotFoundException;
+import dev.stevedore.engine.VolumeSpec;
 
 import java.io.IOException;
-import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Volumes, as far as the engine's public interface shows them: it makes a named volume when a container first
- * mounts it and keeps it, but has no calls to list, create or remove volumes. So the list holds the named
- * volumes that containers mount now, plus those created through this server; a create is remembered here (the
- * engine makes the directory on first mount), a remove of a volume in use is refused, and a remove of one this
- * server created forgets it: data a removed container left in a volume stays in the engine's state directory.
+ * Volumes over the engine's volume calls: list (filters {@code name}, {@code label}, {@code dangling},
+ * {@code driver}), create (an existing name answers with that volume, as Docker), inspect, remove (409 while a
+ * container, running or not, mounts it; {@code force} makes a missing volume no error), and prune, which as
+ * Docker since API 1.42 removes only anonymous volumes unless the {@code all} filter is set: the engine lists
+ * named volumes only, so prune without {@code all} removes nothing.
  */
 final class VolumeRoutes {
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
-    private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** A volume created through this server: its labels and when. */
-    private record Created(Map<String, String> labels, Instant at) {
-    }
-
     private final ServeState state;
-    private final Map<String, Created> created = new ConcurrentHashMap<>();
 
     VolumeRoutes(ServeState state) {
         this.state = state;
@@ -47,42 +39,41 @@ final class VolumeRoutes {
                 .add("DELETE", "/volumes/(?<name>[^/]+)", this::remove);
     }
 
-    /** Named volumes mounted by containers now: name → the ids of the containers. */
-    private Map<String, List<String>> inUse() {
-        Map<String, List<String>> users = new LinkedHashMap<>();
+    /** The names of the named volumes containers (in any state) mount now. */
+    private Set<String> inUse() {
+        Set<String> names = new TreeSet<>();
         for (ContainerInfo c : state.engine.containers(true, Map.of())) {
             for (Mount mount : c.spec().mounts()) {
                 if (mount.type() == Mount.Type.VOLUME && !mount.source().isEmpty()) {
-                    users.computeIfAbsent(mount.source(), k -> new ArrayList<>()).add(c.id());
+                    names.add(mount.source());
                 }
             }
         }
-        return users;
+        return names;
     }
 
-    private ObjectNode document(String name) {
-        Created mine = created.get(name);
-        ObjectNode doc = Json.object().put("Name", name).put("Driver", "local").put("Mountpoint", "")
-                .put("CreatedAt", Json.time(mine == null ? state.started : mine.at())).put("Scope", "local");
-        doc.set("Labels", Json.stringMap(mine == null ? Map.of() : mine.labels()));
+    private static ObjectNode document(VolumeInfo volume) {
+        ObjectNode doc = Json.object().put("Name", volume.name()).put("Driver", "local").put("Mountpoint", volume.mountpoint());
+        if (volume.createdAt() != null) {
+            doc.put("CreatedAt", Json.time(volume.createdAt()));
+        }
+        doc.put("Scope", "local");
+        doc.set("Labels", Json.stringMap(volume.labels()));
         doc.set("Options", Json.object());
         return doc;
     }
 
     private void list(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
-        Map<String, List<String>> users = inUse();
-        List<String> names = new ArrayList<>(users.keySet());
-        created.keySet().stream().filter(n -> !users.containsKey(n)).sorted().forEach(names::add);
+        Set<String> users = filters.has("dangling") ? inUse() : Set.of();
         ArrayNode volumes = Json.array();
-        for (String name : names) {
-            Created mine = created.get(name);
-            boolean dangling = !users.containsKey(name);
-            if (filters.matchesAny("name", List.of(name), (wanted, n) -> n.contains(wanted))
+        for (VolumeInfo volume : state.engine.volumes(Map.of())) {
+            boolean dangling = !users.contains(volume.name());
+            if (filters.matchesAny("name", List.of(volume.name()), (wanted, n) -> n.contains(wanted))
                     && filters.matchesAny("dangling", List.of(Boolean.toString(dangling)), (wanted, d) -> HttpRequest.isTrue(wanted) == Boolean.parseBoolean(d))
                     && filters.matchesAny("driver", List.of("local"), String::equals)
-                    && filters.labels(mine == null ? Map.of() : mine.labels())) {
-                volumes.add(document(name));
+                    && filters.labels(volume.labels())) {
+                volumes.add(document(volume));
             }
         }
         ObjectNode doc = Json.object();
@@ -94,50 +85,56 @@ final class VolumeRoutes {
     private void create(Exchange x) throws IOException {
         JsonNode body = x.body();
         String driver = Json.text(body, "Driver");
-        if (driver != null && !driver.equals("local")) {
+        if (driver != null && !driver.isEmpty() && !driver.equals("local")) {
             throw ApiException.badRequest("volume driver \"" + driver + "\" is not supported by stevedore serve: only local volumes");
         }
         String name = Json.text(body, "Name");
-        if (name == null) {
-            byte[] random = new byte[32];
-            RANDOM.nextBytes(random);
-            name = HexFormat.of().formatHex(random);
+        VolumeSpec spec;
+        try {
+            spec = new VolumeSpec(name == null || name.isEmpty() ? null : name, Json.stringMap(body, "Labels"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("create " + name + ": " + e.getMessage());
         }
-        if (!NAME.matcher(name).matches() || name.length() > 255) {
-            throw ApiException.badRequest("create " + name + ": \"" + name + "\" includes invalid characters for a local volume"
-                    + " name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed");
-        }
-        created.putIfAbsent(name, new Created(Json.stringMap(body, "Labels"), Instant.now()));
-        x.response().json(201, document(name));
+        x.response().json(201, document(state.engine.createVolume(spec)));
     }
 
     private void inspect(Exchange x) throws IOException {
         String name = x.param("name");
-        if (!created.containsKey(name) && !inUse().containsKey(name)) {
+        try {
+            x.response().json(200, document(state.engine.inspectVolume(name)));
+        } catch (VolumeNotFoundException e) {
             throw ApiException.notFound("get " + name + ": no such volume");
         }
-        x.response().json(200, document(name));
     }
 
     private void remove(Exchange x) throws IOException {
         String name = x.param("name");
-        List<String> users = inUse().get(name);
-        if (users != null) {
-            throw ApiException.conflict("remove " + name + ": volume is in use - " + users);
-        }
-        if (created.remove(name) == null) {
+        try {
+            state.engine.removeVolume(name, HttpRequest.isTrue(x.request().query("force")));
+        } catch (VolumeNotFoundException e) {
             throw ApiException.notFound("get " + name + ": no such volume");
+        } catch (VolumeInUseException e) {
+            throw ApiException.conflict("remove " + name + ": volume is in use - " + e.containers());
         }
         x.response().empty(204);
     }
 
     private void prune(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
-        Map<String, List<String>> users = inUse();
         ArrayNode deleted = Json.array();
-        for (Map.Entry<String, Created> volume : Map.copyOf(created).entrySet()) {
-            if (!users.containsKey(volume.getKey()) && filters.labels(volume.getValue().labels()) && created.remove(volume.getKey()) != null) {
-                deleted.add(volume.getKey());
+        if (filters.values("all").stream().anyMatch(HttpRequest::isTrue)) {
+            Set<String> users = inUse();
+            List<VolumeInfo> candidates = new ArrayList<>(state.engine.volumes(Map.of()));
+            for (VolumeInfo volume : candidates) {
+                if (users.contains(volume.name()) || !filters.labels(volume.labels())) {
+                    continue;
+                }
+                try {
+                    state.engine.removeVolume(volume.name(), true);
+                    deleted.add(volume.name());
+                } catch (VolumeInUseException raced) {
+                    // a container mounted it meanwhile: it stays, as Docker's prune leaves it
+                }
             }
         }
         x.response().json(200, Json.object().<ObjectNode>set("VolumesDeleted", deleted).put("SpaceReclaimed", 0));

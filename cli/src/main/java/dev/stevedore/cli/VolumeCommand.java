@@ -1,0 +1,153 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.VolumeInfo;
+import dev.stevedore.engine.VolumeSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code stevedore volume}: named volumes, which keep data between containers until removed. */
+@Command(name = "volume", description = "Manage volumes.",
+        subcommands = {
+            VolumeCommand.Create.class,
+            VolumeCommand.Ls.class,
+            VolumeCommand.Inspect.class,
+            VolumeCommand.Rm.class,
+        })
+final class VolumeCommand implements Runnable {
+    @Mixin
+    HelpOption help;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "'stevedore volume' needs a subcommand: create, ls, inspect or rm");
+    }
+
+    /** {@code volume create}: prints the volume's name (a generated one when none is given). */
+    @Command(name = "create", description = "Create a volume; one that exists already is left as it is.")
+    static final class Create extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = {"-l", "--label"}, paramLabel = "KEY=VALUE", description = "A label; repeatable.")
+        List<String> labels = new ArrayList<>();
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The volume's name (default: a generated one).")
+        String name;
+
+        private VolumeSpec volume;
+
+        @Override
+        void validate() {
+            Map<String, String> parsed = new LinkedHashMap<>();
+            for (String label : labels) {
+                int eq = label.indexOf('=');
+                if (eq == 0) {
+                    throw usageError("--label '" + label + "' has no key: use KEY=VALUE");
+                }
+                parsed.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
+            }
+            try {
+                volume = new VolumeSpec(name, parsed);
+            } catch (IllegalArgumentException e) {
+                throw usageError(e.getMessage());
+            }
+        }
+
+        @Override
+        int run(ContainerEngine engine) {
+            out().println(engine.createVolume(volume).name());
+            return 0;
+        }
+    }
+
+    /** {@code volume ls}. */
+    @Command(name = "ls", aliases = "list", description = "List volumes.")
+    static final class Ls extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = {"-q", "--quiet"}, description = "Only show volume names.")
+        boolean quiet;
+
+        @Override
+        int run(ContainerEngine engine) {
+            List<VolumeInfo> volumes = engine.volumes();
+            if (quiet) {
+                volumes.forEach(v -> out().println(v.name()));
+                return 0;
+            }
+            Table table = new Table("DRIVER", "VOLUME NAME");
+            volumes.forEach(v -> table.row("local", v.name()));
+            table.print(out());
+            return 0;
+        }
+    }
+
+    /** {@code volume inspect}: Docker's document shape, as far as the engine knows the fields. */
+    @Command(name = "inspect", description = "Show volumes' details as JSON.")
+    static final class Inspect extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Parameters(arity = "1..*", paramLabel = "VOLUME", description = "Volume names.")
+        List<String> volumes;
+
+        @Override
+        int run(ContainerEngine engine) {
+            List<Object> documents = new ArrayList<>();
+            for (String name : volumes) {
+                VolumeInfo v = engine.inspectVolume(name);
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("CreatedAt", v.createdAt() == null ? null : v.createdAt().toString());
+                doc.put("Driver", "local");
+                doc.put("Labels", v.labels());
+                doc.put("Mountpoint", v.mountpoint());
+                doc.put("Name", v.name());
+                doc.put("Scope", "local");
+                documents.add(doc);
+            }
+            out().println(Json.pretty(documents));
+            return 0;
+        }
+    }
+
+    /** {@code volume rm}: each volume in turn; a failure is reported and the rest are still removed. */
+    @Command(name = "rm", aliases = "remove", description = "Remove one or more volumes.")
+    static final class Rm extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = {"-f", "--force"}, description = "Do not fail on volumes that do not exist (a volume in use is still refused).")
+        boolean force;
+
+        @Parameters(arity = "1..*", paramLabel = "VOLUME", description = "Volume names.")
+        List<String> volumes;
+
+        @Override
+        int run(ContainerEngine engine) {
+            int status = 0;
+            for (String volume : volumes) {
+                try {
+                    engine.removeVolume(volume, force);
+                    out().println(volume);
+                } catch (ContainerEngineException e) {
+                    err().println("stevedore: " + e.getMessage());
+                    status = 1;
+                }
+            }
+            return status;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.stevedore.apitest.contract;
+
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.VolumeInUseException;
+import dev.stevedore.engine.VolumeInfo;
+import dev.stevedore.engine.VolumeNotFoundException;
+import dev.stevedore.engine.VolumeSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Named volumes: created (by name, or with a generated one), listed with label filters, inspected, data kept
+ * from one container to the next, removal refused while a container (even an exited one) mounts the volume and
+ * done once it is gone, a missing volume a {@link VolumeNotFoundException} (no error with force).
+ *
+ * <p>Runs on both engines and through {@code stevedore serve} ({@code EmbeddedVolumeContractIT},
+ * {@code DockerVolumeContractIT}, {@code ServeVolumeContractIT}). Left open on purpose: whether a volume
+ * outlives the engine (the Docker backend removes the volumes its session created when it closes; the
+ * embedded engine keeps them in its state directory) and what the mountpoint is.
+ */
+public abstract class VolumeContract extends EngineContract {
+    private static final String LABEL = "dev.stevedore.contract.volume";
+
+    @Test
+    void createdVolumeIsInspectedAndListedByLabel() {
+        String name = uniqueName("vol");
+
+        VolumeInfo created = engine.createVolume(new VolumeSpec(name, Map.of(LABEL, run)));
+
+        assertThat(created.name()).isEqualTo(name);
+        assertThat(created.labels()).containsEntry(LABEL, run);
+        assertThat(engine.inspectVolume(name).labels()).containsEntry(LABEL, run);
+        assertThat(engine.volumes(Map.of(LABEL, run))).extracting(VolumeInfo::name).contains(name);
+        assertThat(engine.volumes(Map.of(LABEL, "another-run"))).extracting(VolumeInfo::name).doesNotContain(name);
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).contains(name);
+    }
+
+    @Test
+    void creatingAnExistingNameReturnsTheVolumeAsItIs() {
+        String name = uniqueName("vol");
+        engine.createVolume(new VolumeSpec(name, Map.of(LABEL, run)));
+
+        VolumeInfo again = engine.createVolume(new VolumeSpec(name, Map.of(LABEL, "other")));
+
+        assertThat(again.name()).isEqualTo(name);
+        assertThat(again.labels()).containsEntry(LABEL, run);
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).filteredOn(name::equals).hasSize(1);
+    }
+
+    @Test
+    void volumeWithoutANameGetsAGeneratedOne() {
+        VolumeInfo created = engine.createVolume(VolumeSpec.generated(Map.of(LABEL, run)));
+
+        assertThat(created.name()).matches("[0-9a-f]{64}");
+        assertThat(engine.inspectVolume(created.name()).name()).isEqualTo(created.name());
+        engine.removeVolume(created.name(), false);
+    }
+
+    @Test
+    void dataIsKeptFromOneContainerToTheNext() {
+        String name = uniqueName("data");
+        engine.createVolume(VolumeSpec.named(name));
+        ContainerInfo writer = started(busybox("echo kept-$((6*7)) > /data/file").mount(Mount.volume(name, "/data", false)));
+        assertThat(exited(writer.id()).exitCode()).isZero();
+
+        ContainerInfo reader = started(busybox("cat /data/file").mount(Mount.volume(name, "/data", true)));
+
+        assertThat(exited(reader.id()).exitCode()).isZero();
+        assertThat(logTexts(reader.id())).containsExactly("kept-42");
+        engine.removeContainer(writer.id(), true);
+        engine.removeContainer(reader.id(), true);
+        engine.removeVolume(name, false);
+    }
+
+    @Test
+    void removalIsRefusedWhileAnExitedContainerMountsTheVolumeAndDoneAfter() {
+        String name = uniqueName("used");
+        ContainerInfo user = started(busybox("echo x > /v/x").mount(Mount.volume(name, "/v", false)));
+        exited(user.id());
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).as("a volume made by a container's mount").contains(name);
+
+        assertThatThrownBy(() -> engine.removeVolume(name, false)).isInstanceOf(VolumeInUseException.class)
+                .hasMessageContaining(name).satisfies(e -> assertThat(((VolumeInUseException) e).volume()).isEqualTo(name));
+        assertThatThrownBy(() -> engine.removeVolume(name, true)).as("force does not remove a volume in use")
+                .isInstanceOf(VolumeInUseException.class);
+        assertThat(engine.inspectVolume(name).name()).isEqualTo(name);
+
+        engine.removeContainer(user.id(), false);
+        engine.removeVolume(name, false);
+
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).doesNotContain(name);
+        assertThatThrownBy(() -> engine.inspectVolume(name)).isInstanceOf(VolumeNotFoundException.class);
+    }
+
+    @Test
+    void removedVolumeStartsEmptyWhenMadeAgain() {
+        String name = uniqueName("again");
+        engine.createVolume(VolumeSpec.named(name));
+        ContainerInfo writer = started(busybox("echo old > /v/old").mount(Mount.volume(name, "/v", false)));
+        exited(writer.id());
+        engine.removeContainer(writer.id(), false);
+        engine.removeVolume(name, false);
+
+        engine.createVolume(VolumeSpec.named(name));
+        ContainerInfo lister = started(busybox("ls -A /v | wc -l").mount(Mount.volume(name, "/v", false)));
+
+        exited(lister.id());
+        assertThat(logTexts(lister.id())).extracting(String::trim).containsExactly("0");
+        engine.removeContainer(lister.id(), false);
+        engine.removeVolume(name, false);
+    }
+
+    @Test
+    void unknownVolumeIsNotFoundUnlessForced() {
+        String name = uniqueName("never");
+
+        assertThatThrownBy(() -> engine.inspectVolume(name)).isInstanceOf(VolumeNotFoundException.class)
+                .hasMessageContaining(name);
+        assertThatThrownBy(() -> engine.removeVolume(name, false)).isInstanceOf(VolumeNotFoundException.class)
+                .satisfies(e -> assertThat(((VolumeNotFoundException) e).volume()).isEqualTo(name));
+        engine.removeVolume(name, true);
+    }
+}
