@@ -1,6 +1,7 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ final class NetworkCommand implements Runnable {
                 int eq = label.indexOf('=');
                 parsedLabels.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
             }
+            parsedLabels.put(ContainerSpec.KEEP_LABEL, "true"); // outlives this command, on either engine
             try {
                 new NetworkSpec(name, subnet, parsedLabels, internal);
             } catch (IllegalArgumentException e) {

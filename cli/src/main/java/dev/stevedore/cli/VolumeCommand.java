@@ -2,6 +2,7 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.VolumeInfo;
 import dev.stevedore.engine.VolumeSpec;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ final class VolumeCommand implements Runnable {
                 }
                 parsed.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
             }
+            parsed.put(ContainerSpec.KEEP_LABEL, "true"); // outlives this command, on either engine
             try {
                 volume = new VolumeSpec(name, parsed);
             } catch (IllegalArgumentException e) {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -286,8 +287,33 @@ class CliIT {
         assertThat(run.err()).contains("stevedore: ", "library/nope");
     }
 
+    @Test
+    void networksAndVolumesCreatedOnTheDockerEngineOutliveTheCommand() throws Exception {
+        String socket = testbed.get("DOCKER_SOCKET");
+        Map<String, String> docker = Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", "unix://" + socket);
+        String name = "cli-kept-" + Long.toHexString(System.nanoTime());
+        try {
+            assertThat(stevedore(docker, "network", "create", name).exitCode()).isZero();
+            assertThat(stevedore(docker, "volume", "create", name).exitCode()).isZero();
+
+            // a later command opens a new engine, which sweeps what ended sessions left: these were not left, but made
+            assertThat(stevedore(docker, "network", "ls").out()).contains(name);
+            assertThat(stevedore(docker, "volume", "ls", "-q").outLines()).contains(name);
+        } finally {
+            stevedore(docker, "network", "rm", name);
+            stevedore(docker, "volume", "rm", name);
+        }
+        assertThat(stevedore(docker, "network", "ls").out()).doesNotContain(name);
+        assertThat(stevedore(docker, "volume", "ls", "-q").outLines()).doesNotContain(name);
+    }
+
     /** Runs the jar in a child JVM with STEVEDORE_HOME set to this test's state directory. */
     private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {
+        return stevedore(Map.of(), args);
+    }
+
+    /** Runs the jar in a child JVM with STEVEDORE_HOME set to this test's state directory and {@code env} added. */
+    private CliRunner.Result stevedore(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
@@ -300,6 +326,7 @@ class CliIT {
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().put("STEVEDORE_HOME", home.toString());
+        builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -15,12 +15,13 @@ class VolumeCommandTest {
     private final CliRunner cli = new CliRunner(engine);
 
     @Test
-    void createPrintsTheNameAndKeepsTheLabels() {
+    void createPrintsTheNameAndKeepsTheLabelsAndMarksTheVolumeKept() {
         CliRunner.Result result = cli.run("volume", "create", "--label", "team=shop", "-l", "tier", "pgdata");
 
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.outLines()).containsExactly("pgdata");
-        assertThat(engine.inspectVolume("pgdata").labels()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "shop", "tier", ""));
+        assertThat(engine.inspectVolume("pgdata").labels()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("team", "shop", "tier", "", ContainerSpec.KEEP_LABEL, "true"));
     }
 
     @Test

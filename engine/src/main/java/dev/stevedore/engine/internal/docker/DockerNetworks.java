@@ -41,7 +41,7 @@ final class DockerNetworks {
         ObjectNode body = DockerApi.MAPPER.createObjectNode();
         body.put("Name", spec.name()).put("Driver", "bridge").put("CheckDuplicate", true).put("Internal", spec.internal());
         ObjectNode labels = body.putObject("Labels");
-        Labels.forSession(session, spec.labels()).forEach(labels::put);
+        Labels.forSessionUnlessKept(session, spec.labels()).forEach(labels::put);
         if (spec.subnet() != null) {
             body.putObject("IPAM").put("Driver", "default").putArray("Config").addObject().put("Subnet", spec.subnet());
         }

@@ -50,7 +50,7 @@ final class DockerVolumes {
             body.put("Name", spec.name());
         }
         ObjectNode labels = body.putObject("Labels");
-        Labels.forSession(session, spec.labels()).forEach(labels::put);
+        Labels.forSessionUnlessKept(session, spec.labels()).forEach(labels::put);
         beforeCreate.run();
         try {
             return info(api.call("POST", "/volumes/create").jsonBody(body).json());

@@ -30,16 +30,16 @@ import java.util.UUID;
  *   <li><b>Races.</b> Two engines sweeping at once may both try to remove one object; a 404 or 409 ("removal
  *       already in progress") from the daemon counts as done.</li>
  * </ol>
- * Images are never swept: they are a cache shared with the user's own work. A container whose spec carries
- * {@value #KEEP}{@code =true} is meant to outlive its engine (a CLI's {@code run -d}): it gets neither label,
- * so neither cleanup nor sweep ever touches it.
+ * Images are never swept: they are a cache shared with the user's own work. A container, network or volume whose
+ * labels carry {@value #KEEP}{@code =true} is meant to outlive its engine (a CLI's {@code run -d}, {@code network
+ * create}, {@code volume create}): it gets neither label, so neither cleanup nor sweep ever touches it.
  */
 public final class Labels {
     /** The engine instance (one per {@code DockerEngine}) that created the object. */
     public static final String SESSION = "dev.stevedore.session";
     /** The process that created it: {@code host/pid/start-epoch-millis}. */
     public static final String OWNER = "dev.stevedore.owner";
-    /** A container label that exempts the container from cleanup: {@code dev.stevedore.keep=true}. */
+    /** A label that exempts a container, network or volume from cleanup: {@code dev.stevedore.keep=true}. */
     public static final String KEEP = dev.stevedore.engine.ContainerSpec.KEEP_LABEL;
     /** How old an object of another host must be before a sweep removes it. */
     public static final int FOREIGN_GRACE_HOURS = 24;
@@ -53,6 +53,15 @@ public final class Labels {
         labels.put(SESSION, session.toString());
         labels.put(OWNER, Owner.current().toString());
         return labels;
+    }
+
+    /**
+     * The labels for an object created by engine {@code session}: {@link #forSession} unless the user's labels carry
+     * {@value #KEEP}{@code =true}, which asks for an object that outlives the engine (a CLI's {@code run -d},
+     * {@code network create}, {@code volume create}); that one gets only the user's labels, so no cleanup touches it.
+     */
+    public static Map<String, String> forSessionUnlessKept(UUID session, Map<String, String> userLabels) {
+        return "true".equals(userLabels.get(KEEP)) ? new LinkedHashMap<>(userLabels) : forSession(session, userLabels);
     }
 
     /** The Docker {@code filters} JSON that selects this session's objects. */

@@ -22,6 +22,16 @@ class LabelsTest {
     }
 
     @Test
+    void anObjectMarkedKeptGetsNoSessionOrOwnerLabelSoNoCleanupTouchesIt() {
+        UUID session = UUID.randomUUID();
+
+        assertThat(Labels.forSessionUnlessKept(session, Map.of("team", "a", Labels.KEEP, "true")))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("team", "a", Labels.KEEP, "true"));
+        assertThat(Labels.forSessionUnlessKept(session, Map.of("team", "a", Labels.KEEP, "false")))
+                .containsEntry(Labels.SESSION, session.toString()).containsKey(Labels.OWNER);
+    }
+
+    @Test
     void ownerLabelRoundTrips() {
         Labels.Owner owner = new Labels.Owner("ci-7", 4242, Instant.ofEpochMilli(1_700_000_000_123L));
 
