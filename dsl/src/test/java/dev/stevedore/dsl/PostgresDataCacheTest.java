@@ -43,9 +43,7 @@ class PostgresDataCacheTest {
         Path entry = PostgresDataCache.entry(dir.resolve("nested"), "k");
         byte[] tar = "not really a tar, but bytes all the same".getBytes(StandardCharsets.UTF_8);
         PostgresDataCache.store(entry, new ByteArrayInputStream(tar));
-        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(entry))) {
-            assertThat(in.readAllBytes()).isEqualTo(tar);
-        }
+        assertThat(Files.readAllBytes(entry)).isEqualTo(tar);
         try (var files = Files.list(entry.getParent())) {
             assertThat(files).containsExactly(entry);
         }
@@ -58,5 +56,14 @@ class PostgresDataCacheTest {
         assertThat(Postgres.container("postgres:15", pg -> pg.cacheData(false)).cachesData()).isFalse();
         assertThat(Postgres.container("postgres:15", pg -> pg.container(c -> c.volume("pgdata", "/var/lib/postgresql/data")))
                 .cachesData()).isFalse();
+    }
+
+    @Test
+    void theDataDirectoryIsInMemoryUnlessMountedRunAsAnotherUserOrToldNotTo() {
+        assertThat(Postgres.container("postgres:15").dataInMemory()).isTrue();
+        assertThat(Postgres.container("postgres:15", pg -> pg.dataInMemory(false)).dataInMemory()).isFalse();
+        assertThat(Postgres.container("postgres:15", pg -> pg.container(c -> c.volume("pgdata", "/var/lib/postgresql/data")))
+                .dataInMemory()).isFalse();
+        assertThat(Postgres.container("postgres:15", pg -> pg.container(c -> c.user("postgres"))).dataInMemory()).isFalse();
     }
 }
