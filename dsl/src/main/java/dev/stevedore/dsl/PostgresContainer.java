@@ -1,5 +1,6 @@
 package dev.stevedore.dsl;
 
+import dev.stevedore.dsl.internal.JdbcLogin;
 import dev.stevedore.dsl.internal.PgConnection;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
@@ -82,6 +83,7 @@ public final class PostgresContainer extends ContainerHandle {
         fromCache = false;
         cacheEntry = null;
         copyEntry = false;
+        JdbcLogin.warmUpInBackground();
         if (dataInMemory) {
             spec.mount(Mount.tmpfs(dataDirectory, ""));
         }
