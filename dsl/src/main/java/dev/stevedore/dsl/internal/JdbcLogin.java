@@ -1,14 +1,7 @@
 package dev.stevedore.dsl.internal;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -56,9 +49,10 @@ public final class JdbcLogin {
     }
 
     /**
-     * Once per JVM, on a daemon thread: loads the driver and lets it try a login against a listener of this JVM that
-     * turns it away as a starting server would, so the classes of a connection are loaded and initialized while the
-     * container starts. Without a driver, warms up the built-in client instead ({@link PgConnection#warmUp()}).
+     * Once per JVM, on a daemon thread: loads the driver and lets it log in and run {@code SELECT 1} against a
+     * stand-in server of this JVM ({@link PgWarmUpServer}), so the classes of a login and a query are loaded and
+     * initialized while the container starts. Without a driver, warms up the built-in client instead
+     * ({@link PgConnection#warmUp()}).
      */
     public static void warmUpInBackground() {
         if (!WARMING.compareAndSet(false, true)) {
@@ -69,53 +63,16 @@ public final class JdbcLogin {
         thread.start();
     }
 
-    private static void warmUp() {
-        Driver driver;
-        try {
-            driver = DriverManager.getDriver("jdbc:postgresql://127.0.0.1/postgres");
-        } catch (SQLException e) {
+    /** The warm-up itself; true when the driver logged in and got its answer. */
+    static boolean warmUp() {
+        if (!available()) {
             PgConnection.warmUp();
-            return;
+            return false;
         }
-        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            listener.setSoTimeout(2000);
-            Thread turnAway = new Thread(() -> turnAway(listener), "stevedore-postgres-warm-up-listener");
-            turnAway.setDaemon(true);
-            turnAway.start();
-            try (Connection ignored = driver.connect("jdbc:postgresql://127.0.0.1:" + listener.getLocalPort() + "/warm-up",
-                    properties("warm-up", "warm-up", Duration.ofSeconds(2)))) {
-                // turned away before this
-            } catch (SQLException expected) {
-                // "the database system is starting up": what the warm-up asked for
-            }
-        } catch (IOException | RuntimeException e) {
-            // nothing was at stake
-        }
-    }
-
-    /** Answers one connection as PostgreSQL does while it starts: no TLS, then a FATAL error after the startup packet. */
-    private static void turnAway(ServerSocket listener) {
-        try (Socket socket = listener.accept()) {
-            socket.setSoTimeout(2000);
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            OutputStream out = socket.getOutputStream();
-            int length = in.readInt();
-            int code = in.readInt();
-            in.skipNBytes(length - 8L);
-            if (code == 80877103 || code == 80877104) { // SSLRequest, GSSENCRequest: not offered
-                out.write('N');
-                out.flush();
-                length = in.readInt();
-                in.skipNBytes(length - 4L);
-            }
-            byte[] fields = ("SFATAL\0VFATAL\0C57P03\0Mthe database system is starting up\0\0").getBytes(StandardCharsets.US_ASCII);
-            out.write('E');
-            out.write(new byte[] {(byte) ((fields.length + 4) >>> 24), (byte) ((fields.length + 4) >>> 16),
-                    (byte) ((fields.length + 4) >>> 8), (byte) (fields.length + 4)});
-            out.write(fields);
-            out.flush();
-        } catch (IOException | RuntimeException e) {
-            // the driver gave up first: it loaded what it needed all the same
+        try (PgWarmUpServer server = PgWarmUpServer.start("warm-up")) {
+            return selectOne("127.0.0.1", server.port(), "warm-up", "warm-up", "warm-up", Duration.ofSeconds(5));
+        } catch (IOException | SQLException | RuntimeException e) {
+            return false; // nothing was at stake
         }
     }
 
