@@ -106,9 +106,9 @@ public final class PostgresContainer extends ContainerHandle {
         }
         inMemory(spec, true);
         String parent = dataDirectory.substring(0, Math.max(1, dataDirectory.lastIndexOf('/')));
-        List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
-                "" + (bind ? "tar -xf " + CACHED_ARCHIVE : "tar -xzf " + COPIED_ARCHIVE) + " -C " + parent + " && rm -f " + (bind ? "" : COPIED_ARCHIVE + " ")
-                        + dataDirectory + "/postmaster.pid && exec \"$@\"", "sh"));
+        String unpack = (bind ? "tar -xf " + CACHED_ARCHIVE : "tar -xzf " + COPIED_ARCHIVE) + " -C " + parent;
+        String tidy = "rm -f " + (bind ? "" : COPIED_ARCHIVE + " ") + dataDirectory + "/postmaster.pid";
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", unpack + " && " + tidy + " && exec \"$@\"", "sh"));
         wrapped.addAll(entrypoint);
         spec.entrypoint(wrapped).cmd(command);
         if (bind) {
