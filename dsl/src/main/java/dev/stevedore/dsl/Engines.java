@@ -83,6 +83,13 @@ public final class Engines {
         early = beginOpen(() -> {
             ContainerEngine engine = open(Engines::lookup);
             Session.closeOnShutdown(engine);
+            if (engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine embedded) {
+                try {
+                    embedded.prepareForContainers(); // on this thread, not the first create's
+                } catch (RuntimeException e) {
+                    // only time was at stake: the first create builds what is missing
+                }
+            }
             return engine;
         }, configuration());
     }
