@@ -75,11 +75,12 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     /**
-     * Builds what the first container's create and start would otherwise build on their way (the JSON mappings of
-     * container and state records, whose introspection costs a cold JVM ~100 ms), touching nothing on disk. For a
-     * caller that opens the engine ahead of use on a thread of its own.
+     * Builds what the first image lookup and container create would otherwise build on their way (the JSON mappings
+     * of container and state records, whose introspection costs a cold JVM ~100 ms; the parsing of manifests and
+     * configs), writing nothing. For a caller that opens the engine ahead of use on a thread of its own.
      */
     public void prepareForContainers() {
+        images.prepareForLookups();
         ContainerStore.JSON.canSerialize(ContainerRecord.class);
         ContainerStore.JSON.canSerialize(StateRecord.class);
         ContainerStore.JSON.readerFor(ContainerRecord.class);

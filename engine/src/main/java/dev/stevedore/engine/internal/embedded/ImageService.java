@@ -218,6 +218,11 @@ final class ImageService implements AutoCloseable {
                 : reference;
     }
 
+    /** Reads the index and one stored image, so that the parsing code a first lookup needs is loaded and warm. */
+    void prepareForLookups() {
+        indexAll().values().stream().findFirst().ifPresent(this::stored);
+    }
+
     Optional<Image> find(ImageReference reference) {
         Optional<Digest> manifest = indexGet(withoutDigestIfTagged(reference));
         if (manifest.isEmpty() && reference.digest() != null) {
