@@ -110,7 +110,7 @@ public final class Engines {
         Thread thread = new Thread(() -> {
             try {
                 opening.complete(new EarlyOpen(configuration, opener.get(), null));
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) { // whatever ends this thread must reach the caller waiting in shared()
                 opening.complete(new EarlyOpen(configuration, null, e));
             }
         }, "stevedore-engine-open");
@@ -140,8 +140,11 @@ public final class Engines {
         if (opened.failure instanceof RuntimeException runtime) {
             throw runtime;
         }
-        if (opened.failure instanceof LinkageError linkage) {
-            throw linkage;
+        if (opened.failure instanceof Error error) {
+            throw error;
+        }
+        if (opened.failure != null) {
+            throw new ContainerEngineException("opening the container engine failed: " + opened.failure, opened.failure);
         }
         return opened.engine;
     }

@@ -64,6 +64,14 @@ class EnginesTest {
     }
 
     @Test
+    void anErrorThatEndsTheEarlyOpenReachesTheAdopter() {
+        var opening = Engines.beginOpen(() -> {
+            throw new StackOverflowError("deep");
+        }, Map.of());
+        assertThatThrownBy(() -> Engines.adopt(opening, Map.of())).isInstanceOf(StackOverflowError.class).hasMessage("deep");
+    }
+
+    @Test
     void theEarlyOpenRunsWithTheCallersContextClassLoader() {
         ClassLoader loader = new ClassLoader(getClass().getClassLoader()) { };
         ClassLoader previous = Thread.currentThread().getContextClassLoader();
