@@ -3,6 +3,9 @@
 # Testcontainers' PostgreSQLContainer, each in a fresh JVM, on the same postgres:15 image and the same dockerd.
 # Stevedore runs twice per round: as users get it (its cache of initialized data directories warm, after the
 # first run of the configuration) and with that cache off (every start runs initdb, as Testcontainers does).
+# Each side runs with its defaults as a user gets them: Stevedore's Postgres keeps its data directory on a tmpfs
+# with fsync=off (PostgresConfig.dataInMemory / setting), Testcontainers' PostgreSQLContainer on the image's volume
+# with fsync=off (its default command). Both answer the same real query through pgjdbc.
 #   examples/bench/postgres-start/run.sh [ROUNDS]      (default 10)
 # Needs: the build's jars (./mvnw -q -pl examples -am package -DskipTests), the test bed (sudo testbed/up,
 # sudo testbed/dockerd up). Testcontainers runs with Ryuk disabled (its image cannot be pulled here) and a

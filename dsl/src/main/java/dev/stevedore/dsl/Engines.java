@@ -5,7 +5,11 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -26,6 +30,8 @@ import java.util.function.Supplier;
 public final class Engines {
     private static ContainerEngine shared;
     private static ContainerEngineException failure;
+    /** An open begun by {@link #openEarly()}, with the configuration it saw; taken by the first {@link #shared()}. */
+    private static CompletableFuture<EarlyOpen> early;
 
     private Engines() {
     }
@@ -43,8 +49,11 @@ public final class Engines {
             throw failure;
         }
         try {
-            ContainerEngine engine = open(Engines::lookup);
-            Session.closeOnShutdown(engine);
+            ContainerEngine engine = fromEarlyOpen();
+            if (engine == null) {
+                engine = open(Engines::lookup);
+                Session.closeOnShutdown(engine);
+            }
             shared = engine;
             return engine;
         } catch (RuntimeException | LinkageError e) {
@@ -55,6 +64,104 @@ public final class Engines {
                     + " — STEVEDORE_ENGINE must be embedded, docker, or a class implementing Supplier<ContainerEngine>"), e);
             throw failure;
         }
+    }
+
+    /**
+     * Begins opening the JVM-wide engine on a daemon thread and returns at once, so that the first {@link #shared()}
+     * finds it open (or half-way). For launchers that know containers are coming (the JUnit extension calls it when a
+     * test run begins, while JUnit discovers the tests). Does nothing when the engine is open or being opened.
+     *
+     * <p>Safe when the configuration changes meanwhile: {@link #shared()} uses the early engine only when the
+     * {@code stevedore.*}, {@code docker.*} and {@code xdg.*} system properties it was opened with are still the
+     * same (a test may set them), else closes it and opens another; a failure of the early open is reported by
+     * {@link #shared()} as its own.
+     */
+    public static synchronized void openEarly() {
+        if (shared != null || failure != null || early != null) {
+            return;
+        }
+        early = beginOpen(() -> {
+            ContainerEngine engine = open(Engines::lookup);
+            Session.closeOnShutdown(engine);
+            if (engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine embedded) {
+                try {
+                    embedded.prepareForContainers(); // on this thread, not the first create's
+                } catch (RuntimeException e) {
+                    // only time was at stake: the first create builds what is missing
+                }
+            }
+            return engine;
+        }, configuration());
+    }
+
+    /** The engine {@link #openEarly()} opened if it was opened as {@link #shared()} would open it now, else null. */
+    private static ContainerEngine fromEarlyOpen() {
+        CompletableFuture<EarlyOpen> opening = early;
+        if (opening == null) {
+            return null;
+        }
+        early = null;
+        return adopt(opening, configuration());
+    }
+
+    /** Runs {@code opener} on a daemon thread (with the caller's context class loader), noting {@code configuration}. */
+    static CompletableFuture<EarlyOpen> beginOpen(Supplier<ContainerEngine> opener, Map<String, String> configuration) {
+        CompletableFuture<EarlyOpen> opening = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                opening.complete(new EarlyOpen(configuration, opener.get(), null));
+            } catch (Throwable e) { // whatever ends this thread must reach the caller waiting in shared()
+                opening.complete(new EarlyOpen(configuration, null, e));
+            }
+        }, "stevedore-engine-open");
+        thread.setDaemon(true);
+        thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+        thread.start();
+        return opening;
+    }
+
+    /**
+     * Waits for {@code opening}; its engine when it was opened under {@code configuration} (its failure thrown), else
+     * null after closing it.
+     */
+    static ContainerEngine adopt(CompletableFuture<EarlyOpen> opening, Map<String, String> configuration) {
+        EarlyOpen opened = opening.join();
+        if (!opened.configuration.equals(configuration)) {
+            if (opened.engine != null) {
+                Session.forget(opened.engine);
+                try {
+                    opened.engine.close();
+                } catch (RuntimeException e) {
+                    // an engine nobody used: nothing of the caller's is lost with it
+                }
+            }
+            return null;
+        }
+        if (opened.failure instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (opened.failure instanceof Error error) {
+            throw error;
+        }
+        if (opened.failure != null) {
+            throw new ContainerEngineException("opening the container engine failed: " + opened.failure, opened.failure);
+        }
+        return opened.engine;
+    }
+
+    /** What decides which engine {@link #open} makes, besides the environment (which cannot change). */
+    private static Map<String, String> configuration() {
+        Map<String, String> configuration = new TreeMap<>();
+        Properties properties = System.getProperties();
+        for (String name : properties.stringPropertyNames()) {
+            if (name.startsWith("stevedore.") || name.startsWith("docker.") || name.startsWith("xdg.") || name.equals("user.home")) {
+                configuration.put(name, properties.getProperty(name));
+            }
+        }
+        return configuration;
+    }
+
+    record EarlyOpen(Map<String, String> configuration, ContainerEngine engine, Throwable failure) {
     }
 
     /**
@@ -106,6 +213,14 @@ public final class Engines {
             throw new ContainerEngineException(className + " supplied " + engine + ", not a ContainerEngine");
         }
         return (ContainerEngine) engine;
+    }
+
+    /**
+     * Whether {@code engine} runs its containers on this host's file system, so a bind mount of a host file needs no
+     * copy (the embedded engine; a Docker daemon may be remote or in a VM and gets files copied).
+     */
+    static boolean sharesHostFiles(ContainerEngine engine) {
+        return engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine;
     }
 
     /** An environment variable, overridden by the system property of the same name in lower case with dots. */

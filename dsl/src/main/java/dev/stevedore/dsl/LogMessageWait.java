@@ -49,12 +49,14 @@ public final class LogMessageWait implements WaitStrategy {
     @Override
     public void waitUntilReady(ContainerHandle container, Duration timeout) {
         AtomicInteger seen = new AtomicInteger();
+        Waiting.Signal matched = new Waiting.Signal();
         try (LogFollower follower = LogFollower.start(container.engine(), container.id(), container.name(), line -> {
             if (pattern.matcher(line.text()).find()) {
                 seen.incrementAndGet();
+                matched.fire();
             }
         })) {
-            Waiting.until(container, timeout, description(), Waiting.Pace.WATCH, observed -> {
+            Waiting.untilSignalled(container, timeout, description(), matched, observed -> {
                 int count = seen.get();
                 observed.set("matched " + count + (count == 1 ? " time" : " times"));
                 return count >= times;

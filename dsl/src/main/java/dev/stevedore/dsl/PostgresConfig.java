@@ -12,8 +12,8 @@ import java.util.Objects;
  * The mutable spec of a {@link PostgresContainer}, handed to the {@link Postgres#container} lambda.
  *
  * <p>Defaults: user {@code test}, password {@code test}, database {@code test}; the server runs with
- * {@code fsync=off} (tests do not need durability; {@code setting("fsync", "on")} restores it); port 5432
- * published on a free loopback port.
+ * {@code fsync=off} (tests do not need durability; {@code setting("fsync", "on")} restores it) on a data directory
+ * in memory (a tmpfs; {@code dataInMemory(false)} puts it on disk); port 5432 published on a free loopback port.
  */
 public final class PostgresConfig {
     private String image;
@@ -25,6 +25,7 @@ public final class PostgresConfig {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final List<Configurer<ContainerConfig>> containerConfigurers = new ArrayList<>();
     private boolean cacheData = true;
+    private boolean dataInMemory = true;
 
     PostgresConfig(String image, String name) {
         this.image = image;
@@ -101,6 +102,16 @@ public final class PostgresConfig {
         return this;
     }
 
+    /**
+     * Whether the data directory is a tmpfs (on by default): a test database starts and writes without waiting for a
+     * disk, at the price of its size in memory. Off by itself when a mount of the container's covers the data
+     * directory or the container runs as another user (the entrypoint could not take the tmpfs over).
+     */
+    public PostgresConfig dataInMemory(boolean value) {
+        this.dataInMemory = value;
+        return this;
+    }
+
     /** Joins {@code network}, answering to its name and {@code aliases} there. */
     public PostgresConfig network(NetworkHandle network, String... aliases) {
         return container(c -> c.network(network, aliases));
@@ -161,7 +172,7 @@ public final class PostgresConfig {
         boolean mounted = definition.mounts().stream()
                 .anyMatch(m -> dataDirectory.equals(m.target()) || dataDirectory.startsWith(m.target() + "/"));
         return new PostgresContainer(definition, username, password, database, dataDirectory,
-                cacheData && !shellScripts && !mounted);
+                cacheData && !shellScripts && !mounted, dataInMemory && !mounted && definition.user() == null);
     }
 
     private static void requireText(String path, String what, String value) {

@@ -11,22 +11,46 @@ import org.awaitility.core.TerminalFailureException;
 import org.awaitility.pollinterval.IterativePollInterval;
 
 /**
- * The polling behind every wait strategy: Awaitility, polled in the caller's thread, failing fast when the
- * container exits, and turning a timeout into a {@link ContainerNotReadyException} that says what was waited for,
- * what was last seen and what the container logged.
+ * The waiting behind every wait strategy, in the caller's thread, failing fast when the container exits, and turning
+ * a timeout into a {@link ContainerNotReadyException} that says what was waited for, what was last seen and what the
+ * container logged.
  *
- * <p>Two paces: {@link Pace#PROBE} for checks that cost a request (exec, HTTP, a login): from 10 ms backing off to
- * 100 ms; {@link Pace#WATCH} for checks that only read what a log follower counted: every 5 ms, so a ready line is
- * acted on at once. Whether the container still runs is asked of the engine at most every 100 ms either way.
+ * <p>Two kinds: {@link #until} for checks that cost a request (exec, HTTP, a login): tried at once, then polled with
+ * Awaitility from 10 ms backing off to 100 ms; {@link #untilSignalled} for conditions on what a log follower saw: the
+ * follower {@linkplain Signal#fire() fires} on every line and the waiting thread looks again at once, with no poll
+ * interval in between. Whether the container still runs is asked of the engine at most every 100 ms either way.
  */
 final class Waiting {
     private static final Duration FIRST_POLL = Duration.ofMillis(10);
     private static final Duration LONGEST_POLL = Duration.ofMillis(100);
-    private static final Duration WATCH_POLL = Duration.ofMillis(5);
     private static final long EXIT_CHECK_NANOS = Duration.ofMillis(100).toNanos();
 
-    /** How often a condition is looked at. */
-    enum Pace { PROBE, WATCH }
+    /** Wakes a thread in {@link #untilSignalled} when what its condition reads has changed. */
+    static final class Signal {
+        private long changes;
+
+        /** Says that the condition may hold now. */
+        synchronized void fire() {
+            changes++;
+            notifyAll();
+        }
+
+        private synchronized long changes() {
+            return changes;
+        }
+
+        /** Waits until {@link #fire()} was called after {@code seen} was read, or {@code nanos} passed. */
+        private synchronized void awaitChange(long seen, long nanos) throws InterruptedException {
+            long deadline = System.nanoTime() + nanos;
+            while (changes == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+    }
 
     /** One look at the container: ready or not, with what was seen for the message. */
     @FunctionalInterface
@@ -39,18 +63,19 @@ final class Waiting {
     }
 
     static void until(ContainerHandle container, Duration timeout, String description, Probe probe) {
-        until(container, timeout, description, Pace.PROBE, probe);
-    }
-
-    static void until(ContainerHandle container, Duration timeout, String description, Pace pace, Probe probe) {
         AtomicReference<String> observed = new AtomicReference<>("");
+        long started = System.nanoTime();
+        // a check made once something said "ready" (a log line) mostly passes at once: no polling machinery then
+        if (readyNow(probe, observed)) {
+            return;
+        }
+        Duration left = timeout.minusNanos(System.nanoTime() - started);
         ExitCheck exit = new ExitCheck(container);
         try {
             Awaitility.await(description)
-                    .atMost(timeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .atMost(Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(pace == Pace.WATCH ? new IterativePollInterval(d -> d, WATCH_POLL)
-                            : new IterativePollInterval(d -> min(d.multipliedBy(2), LONGEST_POLL), FIRST_POLL))
+                    .pollInterval(new IterativePollInterval(d -> min(d.multipliedBy(2), LONGEST_POLL), FIRST_POLL))
                     .pollInSameThread()
                     .failFast("container exited", exit::exited)
                     .until(() -> {
@@ -70,6 +95,49 @@ final class Waiting {
             Integer exitCode = exitCode(container);
             throw notReady(container, "exited" + (exitCode != null ? " with code " + exitCode : "") + " while it was waited for",
                     description, observed.get(), exitCode, e);
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, looking again whenever {@code signal} fires (and at least every 100 ms,
+     * when it also asks whether the container still runs).
+     */
+    static void untilSignalled(ContainerHandle container, Duration timeout, String description, Signal signal, Probe condition) {
+        AtomicReference<String> observed = new AtomicReference<>("");
+        ExitCheck exit = new ExitCheck(container);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long seen = signal.changes();
+            if (readyNow(condition, observed)) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw notReady(container, "was not ready within " + seconds(timeout), description, observed.get(), null, null);
+            }
+            if (exit.exited()) {
+                Integer exitCode = exitCode(container);
+                throw notReady(container, "exited" + (exitCode != null ? " with code " + exitCode : "") + " while it was waited for",
+                        description, observed.get(), exitCode, null);
+            }
+            try {
+                signal.awaitChange(seen, Math.min(left, EXIT_CHECK_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + description, e);
+            }
+        }
+    }
+
+    private static boolean readyNow(Probe probe, AtomicReference<String> observed) {
+        try {
+            return probe.ready(observed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking " + observed.get(), e);
+        } catch (Exception e) {
+            observed.set(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return false;
         }
     }
 

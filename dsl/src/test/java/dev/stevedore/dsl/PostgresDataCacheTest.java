@@ -1,6 +1,7 @@
 package dev.stevedore.dsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -40,15 +41,42 @@ class PostgresDataCacheTest {
 
     @Test
     void entriesAreStoredAtomicallyAndReadBack(@TempDir Path dir) throws IOException {
-        Path entry = PostgresDataCache.entry(dir.resolve("nested"), "k");
-        byte[] tar = "not really a tar, but bytes all the same".getBytes(StandardCharsets.UTF_8);
-        PostgresDataCache.store(entry, new ByteArrayInputStream(tar));
-        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(entry))) {
+        Path entry = PostgresDataCache.entry(dir.resolve("nested"), "k", false);
+        Path compressed = PostgresDataCache.entry(dir.resolve("nested"), "k", true);
+        byte[] tar = dataDirectoryTar("data/PG_VERSION");
+        PostgresDataCache.store(entry, new ByteArrayInputStream(tar), "data/PG_VERSION");
+        PostgresDataCache.store(compressed, new ByteArrayInputStream(tar), "data/PG_VERSION");
+        assertThat(Files.readAllBytes(entry)).isEqualTo(tar);
+        try (InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(compressed))) {
             assertThat(in.readAllBytes()).isEqualTo(tar);
         }
         try (var files = Files.list(entry.getParent())) {
-            assertThat(files).containsExactly(entry);
+            assertThat(files).containsExactlyInAnyOrder(entry, compressed);
         }
+    }
+
+    @Test
+    void aCopyWithoutTheDataIsNotKept(@TempDir Path dir) throws IOException {
+        Path entry = PostgresDataCache.entry(dir, "k", true);
+        byte[] empty = dataDirectoryTar("data/");
+        assertThatThrownBy(() -> PostgresDataCache.store(entry, new ByteArrayInputStream(empty), "data/PG_VERSION"))
+                .isInstanceOf(IOException.class).hasMessageContaining("holds no data/PG_VERSION");
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    private static byte[] dataDirectoryTar(String name) throws IOException {
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            var file = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
+            byte[] content = name.endsWith("/") ? new byte[0] : "15\n".getBytes(StandardCharsets.UTF_8);
+            file.setSize(content.length);
+            tar.putArchiveEntry(file);
+            tar.write(content);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
     }
 
     @Test
@@ -58,5 +86,14 @@ class PostgresDataCacheTest {
         assertThat(Postgres.container("postgres:15", pg -> pg.cacheData(false)).cachesData()).isFalse();
         assertThat(Postgres.container("postgres:15", pg -> pg.container(c -> c.volume("pgdata", "/var/lib/postgresql/data")))
                 .cachesData()).isFalse();
+    }
+
+    @Test
+    void theDataDirectoryIsInMemoryUnlessMountedRunAsAnotherUserOrToldNotTo() {
+        assertThat(Postgres.container("postgres:15").dataInMemory()).isTrue();
+        assertThat(Postgres.container("postgres:15", pg -> pg.dataInMemory(false)).dataInMemory()).isFalse();
+        assertThat(Postgres.container("postgres:15", pg -> pg.container(c -> c.volume("pgdata", "/var/lib/postgresql/data")))
+                .dataInMemory()).isFalse();
+        assertThat(Postgres.container("postgres:15", pg -> pg.container(c -> c.user("postgres"))).dataInMemory()).isFalse();
     }
 }

@@ -428,7 +428,16 @@ public final class PgConnection implements AutoCloseable {
             }
         }
 
-        private static Map<Character, String> fields(String message) {
+        /**
+         * What a server answers to a client-final message that proved {@code password}: {@code v=} and the server's
+         * signature over {@code authMessage} (RFC 5802), for a server of this JVM.
+         */
+        static String serverFinal(String password, byte[] salt, int iterations, String authMessage) throws GeneralSecurityException {
+            byte[] serverKey = hmac(pbkdf2(password, salt, iterations), "Server Key");
+            return "v=" + Base64.getEncoder().encodeToString(hmac(serverKey, authMessage));
+        }
+
+        static Map<Character, String> fields(String message) {
             Map<Character, String> fields = new HashMap<>();
             for (String part : message.split(",")) {
                 if (part.length() >= 2 && part.charAt(1) == '=') {

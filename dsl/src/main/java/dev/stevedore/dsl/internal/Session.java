@@ -50,6 +50,11 @@ public final class Session {
         ENGINES.add(engine);
     }
 
+    /** Forgets {@code engine}: its opener closed it already. */
+    public static synchronized void forget(ContainerEngine engine) {
+        ENGINES.remove(engine);
+    }
+
     private static void installHook() {
         if (!hookInstalled) {
             Runtime.getRuntime().addShutdownHook(new Thread(Session::shutdown, "stevedore-shutdown"));

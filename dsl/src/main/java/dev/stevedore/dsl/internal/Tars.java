@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,6 +26,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class Tars {
 
+    private static final int RECORD = 512;
+
     private Tars() {
     }
 
@@ -42,6 +45,22 @@ public final class Tars {
             throw new UncheckedIOException("packing " + name + " failed", e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * A tar streaming {@code content} ({@code size} bytes, read once, not closed here) as the regular file
+     * {@code name} with {@code mode}: for files too big to hold in memory twice.
+     */
+    public static InputStream ofFile(String name, InputStream content, long size, int mode) {
+        TarArchiveEntry entry = new TarArchiveEntry(name);
+        entry.setSize(size);
+        entry.setMode(mode);
+        byte[] header = new byte[RECORD];
+        entry.writeEntryHeader(header);
+        int padding = (int) ((RECORD - size % RECORD) % RECORD);
+        // the file's padding to a whole record, then the two empty records that end an archive
+        return new SequenceInputStream(java.util.Collections.enumeration(List.of(new ByteArrayInputStream(header), content,
+                new ByteArrayInputStream(new byte[padding + 2 * RECORD]))));
     }
 
     /**

@@ -58,9 +58,12 @@ final class ImageService implements AutoCloseable {
     private final ContentStore store;
     private final ImageIndex index;
     private final SnapshotStore snapshots;
-    private final RegistryClient registry;
+    private final EngineSettings settings;
     private final StoreCollector collector;
-    private final ExecutorService downloads;
+    /** Made on the first pull: an engine that runs stored images never loads the HTTP and TLS stack. */
+    private RegistryClient registry;
+    private ExecutorService downloads;
+    private boolean closed;
     private final Map<Digest, StoredImage> parsed = new ConcurrentHashMap<>();
 
     ImageService(EngineSettings settings) {
@@ -68,17 +71,33 @@ final class ImageService implements AutoCloseable {
         this.store = new ContentStore(state.resolve("content"));
         this.index = new ImageIndex(state);
         this.snapshots = new SnapshotStore(state);
-        this.registry = new RegistryClient(settings);
+        this.settings = settings;
         this.collector = new StoreCollector(state, index, store, snapshots);
-        AtomicInteger threads = new AtomicInteger();
-        this.downloads = Executors.newFixedThreadPool(PARALLEL_DOWNLOADS, r -> {
-            Thread t = new Thread(r, "stevedore-download-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    }
+
+    private synchronized RegistryClient registry() {
+        if (closed) {
+            throw new ContainerEngineException("the engine on " + settings.stateDirectory() + " is closed; open a new one to pull");
+        }
+        if (registry == null) {
+            registry = new RegistryClient(settings);
+            AtomicInteger threads = new AtomicInteger();
+            downloads = Executors.newFixedThreadPool(PARALLEL_DOWNLOADS, r -> {
+                Thread t = new Thread(r, "stevedore-download-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return registry;
+    }
+
+    private synchronized ExecutorService downloads() {
+        registry();
+        return downloads;
     }
 
     Image pull(ImageReference reference, Platform platform, PullListener listener) {
+        RegistryClient registry = registry();
         try (CrossProcessLock ignored = collector.protect()) {
             ResolvedImage resolved = registry.resolve(reference, platform, store);
             ImageManifest manifest = resolved.manifest();
@@ -117,6 +136,8 @@ final class ImageService implements AutoCloseable {
     }
 
     private void download(ImageReference reference, ResolvedImage resolved, List<Descriptor> layers, PullListener listener) {
+        RegistryClient registry = registry();
+        ExecutorService downloads = downloads();
         List<CompletableFuture<Void>> pending = new ArrayList<>();
         Set<Digest> seen = new HashSet<>();
         for (Descriptor layer : layers) {
@@ -195,6 +216,11 @@ final class ImageService implements AutoCloseable {
         return reference.tag() != null && reference.digest() != null
                 ? new ImageReference(reference.registry(), reference.repository(), reference.tag(), null)
                 : reference;
+    }
+
+    /** Reads the index and one stored image, so that the parsing code a first lookup needs is loaded and warm. */
+    void prepareForLookups() {
+        indexAll().values().stream().findFirst().ifPresent(this::stored);
     }
 
     Optional<Image> find(ImageReference reference) {
@@ -309,9 +335,12 @@ final class ImageService implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        downloads.shutdownNow();
-        registry.close();
+    public synchronized void close() {
+        closed = true;
+        if (registry != null) {
+            downloads.shutdownNow();
+            registry.close();
+        }
     }
 
     private record StoredImage(ImageManifest manifest, Digest configDigest, ImageConfigDocument config, long size) {
