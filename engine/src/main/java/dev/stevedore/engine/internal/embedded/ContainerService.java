@@ -305,7 +305,9 @@ final class ContainerService implements AutoCloseable {
             boolean wire = networks.networking(id).mode() == NetworkManager.Mode.BRIDGE;
             ContainerProcess process;
             try {
-                process = wire ? launcher().start(spec) : launcher().startReleased(spec);
+                // either way the launcher returns once the container's first process exists: the network
+                // is wired and the state recorded while that process sets up the root file system
+                process = wire ? launcher().startCreated(spec) : launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
@@ -318,8 +320,11 @@ final class ContainerService implements AutoCloseable {
             } catch (RuntimeException e) {
                 process.close(); // never released: its command never ran
                 networks.stopContainer(id);
-                throw failedStart(id, config, state, new ContainerStartException("cannot connect container " + config.name()
-                        + " to its network: " + e.getMessage(), id, List.of(), e));
+                // its first process sets up the root file system meanwhile: when that failed, wiring failed
+                // for it (its namespace went with it), and the launcher's report is what the caller needs
+                Optional<ContainerStartException> setup = process.reportedFailure();
+                throw failedStart(id, config, state, setup.orElseGet(() -> new ContainerStartException("cannot connect "
+                        + "container " + config.name() + " to its network: " + e.getMessage(), id, List.of(), e)));
             }
             long run = state.run() + 1;
             Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
@@ -352,6 +357,10 @@ final class ContainerService implements AutoCloseable {
             throw new ContainerEngineException("cannot start container " + id + ": " + e.getMessage(), e);
         } finally {
             ContainerStore.closeQuietly(lock);
+            Launcher spawned = launcher;
+            if (spawned != null) {
+                spawned.refillSpare();
+            }
         }
     }
 
