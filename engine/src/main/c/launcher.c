@@ -1,7 +1,7 @@
 /*
- * The supervisor: clones the container's pid 1 into new namespaces ahead (see supervise), reads the spec on stdin, and stays
- * on as its parent. It relays the container's progress to the JVM on stdout ("created <pid>" as soon as
- * pid 1 exists, "ready <pid>" once its root file system is set up, "started",
+ * The supervisor: clones the container's pid 1 into new namespaces ahead (see supervise), reads the spec
+ * on stdin, and stays on as its parent. It relays the container's progress to the JVM on stdout
+ * ("created <pid>" as soon as pid 1 exists, "ready <pid>" once its root file system is set up, "started",
  * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>", "keep"), and
  * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
  * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
