@@ -110,8 +110,15 @@ final class ContainerService implements AutoCloseable {
     private final ProcessIdentity self = ProcessIdentity.current();
     private final NetworkManager networks;
 
-    /** A container this JVM started: its process (kept reachable: its lifeline) and which run it is. */
-    private record Owned(ContainerProcess process, long run) {
+    /**
+     * A container this JVM started: its process (kept reachable: its lifeline), which run it is, and its
+     * exit as recorded, once: whoever gets to the exit first records it, the others take that result.
+     */
+    private record Owned(ContainerProcess process, long run, java.util.concurrent.atomic.AtomicBoolean recording,
+                         java.util.concurrent.CompletableFuture<ContainerState> recorded) {
+        Owned(ContainerProcess process, long run) {
+            this(process, run, new java.util.concurrent.atomic.AtomicBoolean(), new java.util.concurrent.CompletableFuture<>());
+        }
     }
 
     ContainerService(EngineSettings settings, ImageService images, NetworkManager networks) {
@@ -418,12 +425,27 @@ final class ContainerService implements AutoCloseable {
     // ---- exit -------------------------------------------------------------------------------------
 
     /**
-     * Records the end of a run this JVM started (once: the exit callback and a waiting caller may both
-     * get here) and removes an auto-remove container.
+     * Records the end of a run this JVM started and removes an auto-remove container. Once: the exit
+     * callback and a waiting caller both get here, and the one that comes second takes the first one's
+     * result instead of reading and locking everything again.
      *
      * @return the container's state after the exit
      */
     private ContainerState exited(String id, Owned run, ExitStatus status) {
+        if (!run.recording().compareAndSet(false, true)) {
+            return run.recorded().join();
+        }
+        ContainerState state = null;
+        try {
+            state = recordExit(id, run, status);
+            return state;
+        } finally {
+            run.recorded().complete(state != null ? state
+                    : endedState(status != null ? status : ExitStatus.killedUnknown(), null));
+        }
+    }
+
+    private ContainerState recordExit(String id, Owned run, ExitStatus status) {
         ExitStatus exit = status != null ? status : ExitStatus.killedUnknown();
         ContainerState result = null;
         CrossProcessLock lock;
