@@ -111,13 +111,16 @@ final class ContainerService implements AutoCloseable {
     private final NetworkManager networks;
 
     /**
-     * A container this JVM started: its process (kept reachable: its lifeline), which run it is, and its
-     * exit as recorded, once: whoever gets to the exit first records it, the others take that result.
+     * A container this JVM started: its process (kept reachable: its lifeline), which run it is, whether
+     * it goes at its exit, and its exit as recorded, once: whoever gets to the exit first records it, the
+     * others take that result.
      */
-    private record Owned(ContainerProcess process, long run, java.util.concurrent.atomic.AtomicBoolean recording,
+    private record Owned(ContainerProcess process, long run, boolean autoRemove,
+                         java.util.concurrent.atomic.AtomicBoolean recording,
                          java.util.concurrent.CompletableFuture<ContainerState> recorded) {
-        Owned(ContainerProcess process, long run) {
-            this(process, run, new java.util.concurrent.atomic.AtomicBoolean(), new java.util.concurrent.CompletableFuture<>());
+        Owned(ContainerProcess process, long run, boolean autoRemove) {
+            this(process, run, autoRemove, new java.util.concurrent.atomic.AtomicBoolean(),
+                    new java.util.concurrent.CompletableFuture<>());
         }
     }
 
@@ -176,10 +179,12 @@ final class ContainerService implements AutoCloseable {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             name = reserveName(spec.name(), id);
-            String hostname = ContainerConfigs.hostname(spec, id, networkMode.equals("host"), hostHostname());
+            boolean hostNetwork = networkMode.equals("host");
+            String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
             List<MountRecord> made = makeMounts(dir, mounts, spec.image());
             writeHostname(dir, hostname);
-            networks.prepareContainer(id, name, hostname, networkMode, spec.networkAliases());
+            NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
+                    spec.networkAliases());
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
@@ -189,7 +194,7 @@ final class ContainerService implements AutoCloseable {
                     ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
                     spec.autoRemove(), spec);
-            validate(dir, config);
+            validate(dir, config, network);
             copies.copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created
             createdHere.add(id);
@@ -205,9 +210,9 @@ final class ContainerService implements AutoCloseable {
     }
 
     /** What the launcher would refuse at start (a hostname, a mount over /proc) is refused now, at create. */
-    private void validate(Path dir, ContainerRecord config) {
+    private void validate(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
         try {
-            runtimeSpec(dir, config);
+            runtimeSpec(dir, config, network);
         } catch (IllegalArgumentException e) {
             throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
                     + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);
@@ -306,10 +311,12 @@ final class ContainerService implements AutoCloseable {
             }
             Path dir = store.directory(id);
             OrphanReaper.clearRun(dir);
-            RuntimeSpec spec = runtimeSpec(dir, config);
+            // read once: each read takes the networks' lock, which every engine on the machine shares
+            NetworkManager.ContainerNetworking network = networks.networking(id);
+            RuntimeSpec spec = runtimeSpec(dir, config, network);
             // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
             // to wire there, so their command runs as soon as it is set up (no round trip).
-            boolean wire = networks.networking(id).mode() == NetworkManager.Mode.BRIDGE;
+            boolean wire = network.mode() == NetworkManager.Mode.BRIDGE;
             ContainerProcess process;
             try {
                 // either way the launcher returns once the container's first process exists: the network
@@ -343,7 +350,7 @@ final class ContainerService implements AutoCloseable {
                 networks.stopContainer(id);
                 throw e;
             }
-            Owned mine = new Owned(process, run);
+            Owned mine = new Owned(process, run, config.autoRemove());
             if ("true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
                 process.keepAfterOwner();
             }
@@ -396,8 +403,7 @@ final class ContainerService implements AutoCloseable {
         }
     }
 
-    private RuntimeSpec runtimeSpec(Path dir, ContainerRecord config) {
-        NetworkManager.ContainerNetworking network = networks.networking(config.id());
+    private static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
                 .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
                 .workingDirectory(config.workingDir())
@@ -469,8 +475,8 @@ final class ContainerService implements AutoCloseable {
             result = state.run() == run.run() ? state.toPublic() : endedState(exit, state.startedAt());
             owned.remove(id, run);
             run.process().close();
-            Optional<ContainerRecord> config = store.readConfig(id);
-            if (config.isPresent() && config.get().autoRemove() && !state.running() && state.run() == run.run()) {
+            Optional<ContainerRecord> config = run.autoRemove() ? store.readConfig(id) : Optional.empty();
+            if (config.isPresent() && !state.running() && state.run() == run.run()) {
                 autoRemoved.put(id, info(id, config.get(), state));
                 deleteLocked(id, config.get());
             }
