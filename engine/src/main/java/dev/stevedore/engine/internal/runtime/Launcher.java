@@ -18,9 +18,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Starts containers through the native launcher. {@link #start} returns once the container's
  * namespaces and root file system exist and its pid 1 waits at the barrier; the caller wires what it
- * needs (networking) and then {@linkplain ContainerProcess#release releases} it.
+ * needs (networking) and then {@linkplain ContainerProcess#release releases} it. {@link #startCreated}
+ * returns as soon as pid 1 exists, so that the wiring and the root file system's set-up overlap.
  *
- * <p>Thread-safe: it only holds the launcher's path.
+ * <p>A launcher process clones the container's pid 1 into its pid, uts, ipc and network namespaces
+ * before it reads the spec: with {@link #extractedToWithSpare} one such process waits ahead, so a start
+ * pays neither the spawn nor the network namespace's creation.
+ *
+ * <p>Thread-safe.
  */
 public final class Launcher implements AutoCloseable {
     private final Path binary;
