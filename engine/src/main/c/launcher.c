@@ -1,7 +1,7 @@
 /*
  * The supervisor: clones the container's pid 1 into new namespaces ahead (see supervise), reads the spec
  * on stdin, and stays on as its parent. It relays the container's progress to the JVM on stdout
- * ("created <pid>" as soon as pid 1 exists, "ready <pid>" once its root file system is set up, "started",
+ * ("cloned <pid>" as soon as pid 1 exists, "ready <pid>" once its root file system is set up, "started",
  * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>", "keep"), and
  * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
  * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
@@ -179,6 +179,14 @@ static int supervise(void) {
     close(errp[1]);
     close(devnull);
     close(hostnet);
+    {
+        /* the JVM reads this once it has sent the spec (at once when this launcher was spawned ahead), and may
+         * wire the network namespace while the spec is still read here and the root file system set up */
+        char num[16];
+        snprintf(num, sizeof num, "%d", (int) pid);
+        const char *fields[] = {num};
+        send("cloned", 1, fields);
+    }
 
     struct reader in;
     reader_init(&in, STDIN_FILENO);
@@ -235,13 +243,6 @@ static int supervise(void) {
     char state[256];
     snprintf(state, sizeof state, "pid %d\nstart %llu\ncontainer-pid %d\n", (int) getpid(), start_time(), (int) pid);
     write_state(s.state_dir, "supervisor", state);
-    {
-        /* the JVM may wire the network namespace while pid 1 sets up the root file system */
-        char num[16];
-        snprintf(num, sizeof num, "%d", (int) pid);
-        const char *fields[] = {num};
-        send("created", 1, fields);
-    }
 
     enum phase phase = SETUP;
     int go_pending = 0;

@@ -87,8 +87,9 @@ public final class ContainerProcess implements AutoCloseable {
     }
 
     /**
-     * Reads the launcher's reports until pid 1 exists in its namespaces ("created"), while it may still set
-     * up its root file system; on failure or after {@code timeout} closes everything and throws.
+     * Reads the launcher's reports until pid 1 exists in its namespaces ("cloned"), while the launcher may
+     * still read the spec and pid 1 set up its root file system; on failure or after {@code timeout} closes
+     * everything and throws.
      */
     void awaitCreated(Duration timeout) {
         awaitSetup(timeout, false);
@@ -364,7 +365,7 @@ public final class ContainerProcess implements AutoCloseable {
             return;
         }
         switch (record.key()) {
-            case "created" -> pid = Long.parseLong(record.field(0));
+            case "cloned" -> pid = Long.parseLong(record.field(0));
             case "ready" -> {
                 pid = Long.parseLong(record.field(0));
                 ready = true;
