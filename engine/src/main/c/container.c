@@ -22,6 +22,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *fdpath(int fd, char buf[static 32]) {
@@ -245,7 +246,42 @@ static void loopback_up(void) {
     close(sock);
 }
 
+/*
+ * A volatile overlay skips every sync of its upper file system, among them the one at unmount, when the
+ * container ends, that otherwise syncs the whole host file system the state directory lives on: a few
+ * milliseconds on a quiet machine, tens on a busy one, for data that a crash would make worthless anyway
+ * (a container does not survive its machine). Overlayfs marks the work directory while it is mounted so,
+ * and refuses the next mount while the mark is there, in case a crash lost writes. A mark made since this
+ * boot means no crash came in between: it is removed, and the container starts again.
+ */
+static void clear_volatile_mark(const struct spec *s) {
+    char incompat[4096], dir[4096], dirty[4096];
+    if ((size_t) snprintf(dirty, sizeof dirty, "%s/work/incompat/volatile/dirty", s->work) >= sizeof dirty) {
+        errno = ENAMETOOLONG;
+        fail("find the work directory's volatile mark", s->work);
+    }
+    snprintf(incompat, sizeof incompat, "%s/work/incompat", s->work);
+    snprintf(dir, sizeof dir, "%s/work/incompat/volatile", s->work);
+    struct stat st;
+    if (lstat(dir, &st) < 0) {
+        return; /* never mounted volatile: nothing to clear */
+    }
+    struct timespec now, up;
+    clock_gettime(CLOCK_REALTIME, &now);
+    clock_gettime(CLOCK_BOOTTIME, &up);
+    time_t booted = now.tv_sec - up.tv_sec - 1;
+    if (st.st_mtime < booted) {
+        errno = EUCLEAN;
+        fail("start the container again: it was running when the machine went down, so its writable layer may "
+             "have lost writes; remove it and create it anew", s->upper);
+    }
+    if ((unlink(dirty) < 0 && errno != ENOENT) || rmdir(dir) < 0 || (rmdir(incompat) < 0 && errno != ENOTEMPTY)) {
+        fail("remove the volatile mark of the container's last run", dir);
+    }
+}
+
 static void mount_overlay(const struct spec *s) {
+    clear_volatile_mark(s);
     size_t len = 64 + strlen(s->upper) + strlen(s->work);
     for (size_t i = 0; i < s->nlayers; i++) {
         len += strlen(s->layers[i]) + 1;
@@ -259,14 +295,18 @@ static void mount_overlay(const struct spec *s) {
     for (size_t i = s->nlayers; i-- > 0;) {
         off += (size_t) snprintf(data + off, len - off, "%s%s", s->layers[i], i ? ":" : "");
     }
-    snprintf(data + off, len - off, ",upperdir=%s,workdir=%s", s->upper, s->work);
+    snprintf(data + off, len - off, ",upperdir=%s,workdir=%s,volatile", s->upper, s->work);
     long page = sysconf(_SC_PAGESIZE);
     if ((long) strlen(data) >= page) {
         errno = E2BIG;
         fail("mount the overlay root filesystem (too many layers for one page of mount options)", s->rootfs);
     }
     if (mount("overlay", s->rootfs, "overlay", MS_NODEV, data) < 0) {
-        fail("mount the overlay root filesystem", s->rootfs);
+        /* kernels before 5.10 know no volatile overlays */
+        data[strlen(data) - strlen(",volatile")] = '\0';
+        if (errno != EINVAL || mount("overlay", s->rootfs, "overlay", MS_NODEV, data) < 0) {
+            fail("mount the overlay root filesystem", s->rootfs);
+        }
     }
     free(data);
 }
@@ -433,7 +473,9 @@ static void mask_paths(const struct spec *s) {
     }
 }
 
-_Noreturn void container_init(const struct spec *s, int sync, int go) {
+static _Noreturn void container_init(const struct spec *s, int sync, int go);
+
+_Noreturn void container_main(int spec_fd, int sync, int go, int host_net) {
     set_report_fd(sync);
     reset_signals();
     /* the supervisor is single-threaded, so the parent-death signal is reliable here */
@@ -442,9 +484,34 @@ _Noreturn void container_init(const struct spec *s, int sync, int go) {
         fail("start a new session", "");
     }
     umask(0);
-    if (!s->net_host) {
-        loopback_up();
+    /* the spec may ask for the host's network instead; then this namespace is left unused */
+    loopback_up();
+
+    struct reader in;
+    reader_init(&in, spec_fd);
+    struct spec s;
+    char err[512];
+    if (spec_read(&in, &s, err, sizeof err) < 0) {
+        if (in.eof && in.end == 0) {
+            _exit(0); /* a spare launcher ended without a container */
+        }
+        const char *fields[] = {"read the container spec", "22", err, ""};
+        record_write(sync, "error", 4, fields);
+        _exit(125);
     }
+    close(spec_fd);
+    /* the host's mounts as they are now, not as they were when this process was cloned */
+    if (unshare(CLONE_NEWNS) < 0) {
+        fail("create the container's mount namespace", "");
+    }
+    if (s.net_host && setns(host_net, CLONE_NEWNET) < 0) {
+        fail("join the host's network namespace", "");
+    }
+    close(host_net);
+    container_init(&s, sync, go);
+}
+
+static _Noreturn void container_init(const struct spec *s, int sync, int go) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
         fail("make the mounts private", "/");
     }

@@ -1,6 +1,7 @@
 /*
- * The supervisor: reads the spec on stdin, clones the container's pid 1 into new namespaces and stays
- * on as its parent. It relays the container's progress to the JVM on stdout ("ready <pid>", "started",
+ * The supervisor: clones the container's pid 1 into new namespaces ahead (see supervise), reads the spec
+ * on stdin, and stays on as its parent. It relays the container's progress to the JVM on stdout
+ * ("cloned <pid>" as soon as pid 1 exists, "ready <pid>" once its root file system is set up, "started",
  * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>", "keep"), and
  * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
  * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
@@ -133,12 +134,72 @@ static int supervise(void) {
      * the host's launcher binary (CVE-2019-5736); exec makes the new image dumpable again */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+    /*
+     * Ahead of the spec (a spare launcher waits for it a long time): the container's pid 1 is cloned into
+     * its new pid, uts, ipc and network namespaces now, since a network namespace takes most of a clone's
+     * time. It prepares what does not depend on the spec and then waits for the spec on a pipe. Its mount
+     * namespace is made only once the spec has come, so it copies the host's mounts as they are then.
+     */
+    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    int hostnet = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    int specp[2], sync[2], go[2], outp[2], errp[2];
+    if (devnull < 0 || hostnet < 0 || pipe2(specp, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0
+            || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0
+            || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0
+            || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0) {
+        send_error("create the launcher's pipes", errno, strerror(errno), "");
+        return 2;
+    }
+    int sigfd = child_signalfd();
+    if (sigfd < 0) {
+        send_error("create the launcher's signalfd", errno, strerror(errno), "");
+        return 2;
+    }
+    fflush(NULL);
+    pid_t pid = (pid_t) syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD,
+                                NULL, NULL, NULL, NULL);
+    if (pid < 0) {
+        send_error("create the container's namespaces", errno, strerror(errno), "");
+        return 2;
+    }
+    if (pid == 0) {
+        close(specp[1]);
+        close(sync[0]);
+        close(go[1]);
+        close(sigfd);
+        if (dup2(devnull, STDIN_FILENO) < 0 || dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0) {
+            _exit(125);
+        }
+        container_main(specp[0], sync[1], go[0], hostnet);
+    }
+    close(specp[0]);
+    close(sync[1]);
+    close(go[0]);
+    close(outp[1]);
+    close(errp[1]);
+    close(devnull);
+    close(hostnet);
+    {
+        /* the JVM reads this once it has sent the spec (at once when this launcher was spawned ahead), and may
+         * wire the network namespace while the spec is still read here and the root file system set up */
+        char num[16];
+        snprintf(num, sizeof num, "%d", (int) pid);
+        const char *fields[] = {num};
+        send("cloned", 1, fields);
+    }
+
     struct reader in;
     reader_init(&in, STDIN_FILENO);
     struct spec s;
     char err[512];
-    if (spec_read(&in, &s, err, sizeof err) < 0) {
+    in.copying = 1; /* the spec goes on to the container's pid 1 as it came */
+    int specrc = spec_read(&in, &s, err, sizeof err);
+    in.copying = 0;
+    if (specrc < 0) {
+        /* also how a spare ends that is not needed: its JVM closed the pipe */
         send_error("read the container spec", EINVAL, err, "");
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
         return 2;
     }
     /* a launcher may be spawned before its container is known: its diagnostics go to the container's directory */
@@ -150,50 +211,15 @@ static int supervise(void) {
         close(diag);
     }
     int out = open_log(s.stdout_log);
-    if (out < 0) {
-        send_error("open the stdout log", errno, strerror(errno), s.stdout_log);
+    int errlog = out < 0 ? -1 : open_log(s.stderr_log);
+    if (out < 0 || errlog < 0) {
+        int saved = errno;
+        const char *log = out < 0 ? s.stdout_log : s.stderr_log;
+        send_error(out < 0 ? "open the stdout log" : "open the stderr log", saved, strerror(saved), log);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
         return 2;
     }
-    int errlog = open_log(s.stderr_log);
-    if (errlog < 0) {
-        send_error("open the stderr log", errno, strerror(errno), s.stderr_log);
-        return 2;
-    }
-    int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int sync[2], go[2], outp[2], errp[2];
-    if (devnull < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0
-            || pipe2(errp, O_CLOEXEC) < 0 || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0
-            || fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0) {
-        send_error("create the launcher's pipes", errno, strerror(errno), "");
-        return 2;
-    }
-    int sigfd = child_signalfd();
-    if (sigfd < 0) {
-        send_error("create the launcher's signalfd", errno, strerror(errno), "");
-        return 2;
-    }
-
-    int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (s.net_host ? 0 : CLONE_NEWNET);
-    fflush(NULL);
-    pid_t pid = (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-    if (pid < 0) {
-        send_error("create the container's namespaces", errno, strerror(errno), "");
-        return 2;
-    }
-    if (pid == 0) {
-        close(sync[0]);
-        close(go[1]);
-        close(sigfd);
-        if (dup2(devnull, STDIN_FILENO) < 0 || dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0) {
-            _exit(125);
-        }
-        container_init(&s, sync[1], go[0]);
-    }
-    close(sync[1]);
-    close(go[0]);
-    close(outp[1]);
-    close(errp[1]);
-    close(devnull);
     struct log_stream logs[2];
     log_init(&logs[0], outp[0], out);
     log_init(&logs[1], errp[0], errlog);
@@ -207,6 +233,12 @@ static int supervise(void) {
         remove_cgroups(&s);
         return 2;
     }
+    /* a pid 1 that has already failed reports why on its sync pipe: the loop below reads it */
+    write_all(specp[1], in.copy, in.ncopy);
+    close(specp[1]);
+    free(in.copy);
+    in.copy = NULL;
+    in.ncopy = in.copy_cap = 0;
 
     char state[256];
     snprintf(state, sizeof state, "pid %d\nstart %llu\ncontainer-pid %d\n", (int) getpid(), start_time(), (int) pid);

@@ -41,6 +41,10 @@ struct reader {
     size_t end;
     int eof;
     int binary;           /* accept NUL bytes inside fields (data records); off for specs */
+    char *copy;           /* when copying: the bytes of every record taken, as they came */
+    size_t ncopy;
+    size_t copy_cap;
+    int copying;
 };
 
 void reader_init(struct reader *r, int fd);
@@ -187,10 +191,13 @@ unsigned long long process_start_time(const char *stat_path);
 int exec_main(void);
 
 /*
- * Runs in the cloned child, pid 1 of the new namespaces: sets up the root filesystem, reports "ready"
- * on sync_fd, waits for one byte on go_fd, drops privileges and execs. Reports any failure on sync_fd
- * as an "error" record (step, errno, message, path) and exits.
+ * Runs in the cloned child, pid 1 of the new pid/uts/ipc/net namespaces, cloned before the spec is known:
+ * prepares what the spec does not change, reads the spec on spec_fd, makes its mount namespace (and
+ * joins the host's network namespace, host_net_fd, when the spec asks for it), sets up the root
+ * filesystem, reports "ready" on sync_fd, waits for one byte on go_fd, drops privileges and execs.
+ * Reports any failure on sync_fd as an "error" record (step, errno, message, path) and exits; exits
+ * quietly when the spec pipe closes without a spec (a spare that was not needed).
  */
-_Noreturn void container_init(const struct spec *s, int sync_fd, int go_fd);
+_Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net_fd);
 
 #endif

@@ -17,6 +17,28 @@ void reader_init(struct reader *r, int fd) {
     r->end = 0;
     r->eof = 0;
     r->binary = 0;
+    r->copy = NULL;
+    r->ncopy = 0;
+    r->copy_cap = 0;
+    r->copying = 0;
+}
+
+static int reader_copy(struct reader *r, const char *bytes, size_t n) {
+    if (r->copy_cap - r->ncopy < n) {
+        size_t cap = r->copy_cap ? r->copy_cap : 4096;
+        while (cap - r->ncopy < n) {
+            cap *= 2;
+        }
+        char *grown = realloc(r->copy, cap);
+        if (!grown) {
+            return -1;
+        }
+        r->copy = grown;
+        r->copy_cap = cap;
+    }
+    memcpy(r->copy + r->ncopy, bytes, n);
+    r->ncopy += n;
+    return 0;
 }
 
 static int reader_reserve(struct reader *r, size_t want) {
@@ -162,6 +184,11 @@ int reader_next(struct reader *r, struct record *rec, const char **err) {
         rec->lens[rec->nfields] = lens[f];
         rec->fields[rec->nfields++] = copy;
         off += lens[f] + 1;
+    }
+    if (r->copying && reader_copy(r, p, need) < 0) {
+        record_free(rec);
+        *err = "out of memory";
+        return -1;
     }
     r->start += need;
     return 1;

@@ -33,7 +33,8 @@ class ContainerCyclesIT {
         names = count(ContainerTestbed.state().resolve("container-names"));
         try (ContainerEngine engine = ContainerTestbed.engine()) {
             cycle(engine);
-            // the engine keeps one launcher spawned ahead: a constant, not a leak
+            // the engine keeps one launcher spawned ahead, with its container's first process cloned ahead: a
+            // constant, not a leak
             long children = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count();
             long fds = count(Path.of("/proc/self/fd"));
             int threads = Thread.activeCount();
@@ -42,7 +43,7 @@ class ContainerCyclesIT {
             for (int i = 0; i < CYCLES; i++) {
                 cycle(engine);
                 assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
-                        .as("child processes after cycle %d", i).isLessThanOrEqualTo(Math.max(children, 1));
+                        .as("child processes after cycle %d", i).isLessThanOrEqualTo(Math.max(children, 2));
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
 

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  *   <li>{@code crun run} of the same busybox root file system (Debian's crun), spawned the same way.</li>
  * </ul>
  *
- * <p>The three run interleaved, round by round, so that a shared machine's changing load hits them alike. Run as
+ * <p>The three run interleaved, round by round, so that a shared machine's changing load hits them alike, after
+ * {@value #WARM_UP} warm-up rounds of Stevedore and crun (the JIT has compiled the engine's paths by then, as in a
+ * test suite's JVM after its first containers) and five interleaved ones of all three. Run as
  * root with the test bed up and {@code testbed/dockerd up}: {@code java -cp
  * engine/target/classes:engine/target/test-classes:<deps> dev.stevedore.engine.bench.ContainerLatency [runs]
  * [docker runs]}. crun 1.8 refuses this machine's mixed cgroup v1/v2 layout, so the harness re-executes
@@ -53,7 +55,6 @@ public final class ContainerLatency {
             Latency.spawn(List.of("docker", "-H", dockerHost, "pull", "-q", image));
             Path bundle = Latency.crunBundle(state.resolve("crun-bundle"), testbed.busyboxRootfs());
 
-            // interleaved, round by round: the load of a shared machine changes by the second and must hit all alike
             List<Double> stevedore = new ArrayList<>();
             List<Double> crun = new ArrayList<>();
             List<Double> docker = new ArrayList<>();
@@ -62,6 +63,14 @@ public final class ContainerLatency {
                     "bench-" + ProcessHandle.current().pid() + "-" + i));
             Latency.Run dockerRun = i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run", "--rm", "--network", "none",
                     image, "true"));
+            // warm-up: a JVM runs its first containers interpreted (the JIT compiles after thousands of calls, a
+            // test suite's JVM has made them by its second container class); Stevedore and crun get the same rounds,
+            // docker (a separate daemon, a quarter of a second a run) the five interleaved ones below
+            for (int i = 0; i < WARM_UP; i++) {
+                stevedore(engine, image, false);
+                crunRun.run(-100 - i);
+            }
+            // interleaved, round by round: the load of a shared machine changes by the second and must hit all alike
             for (int i = -5; i < runs; i++) {
                 stevedore.add(Latency.time(stevedoreRun, i));
                 crun.add(Latency.time(crunRun, i));
@@ -89,6 +98,9 @@ public final class ContainerLatency {
             delete(state);
         }
     }
+
+    /** Rounds of Stevedore and crun before the measured ones. */
+    private static final int WARM_UP = 50;
 
     private static final List<List<Double>> PHASES = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
             new ArrayList<>());

@@ -110,8 +110,18 @@ final class ContainerService implements AutoCloseable {
     private final ProcessIdentity self = ProcessIdentity.current();
     private final NetworkManager networks;
 
-    /** A container this JVM started: its process (kept reachable: its lifeline) and which run it is. */
-    private record Owned(ContainerProcess process, long run) {
+    /**
+     * A container this JVM started: its process (kept reachable: its lifeline), which run it is, whether
+     * it goes at its exit, and its exit as recorded, once: whoever gets to the exit first records it, the
+     * others take that result.
+     */
+    private record Owned(ContainerProcess process, long run, boolean autoRemove,
+                         java.util.concurrent.atomic.AtomicBoolean recording,
+                         java.util.concurrent.CompletableFuture<ContainerState> recorded) {
+        Owned(ContainerProcess process, long run, boolean autoRemove) {
+            this(process, run, autoRemove, new java.util.concurrent.atomic.AtomicBoolean(),
+                    new java.util.concurrent.CompletableFuture<>());
+        }
     }
 
     ContainerService(EngineSettings settings, ImageService images, NetworkManager networks) {
@@ -169,10 +179,12 @@ final class ContainerService implements AutoCloseable {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             name = reserveName(spec.name(), id);
-            String hostname = ContainerConfigs.hostname(spec, id, networkMode.equals("host"), hostHostname());
+            boolean hostNetwork = networkMode.equals("host");
+            String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
             List<MountRecord> made = makeMounts(dir, mounts, spec.image());
             writeHostname(dir, hostname);
-            networks.prepareContainer(id, name, hostname, networkMode, spec.networkAliases());
+            NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
+                    spec.networkAliases());
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
@@ -182,7 +194,7 @@ final class ContainerService implements AutoCloseable {
                     ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
                     spec.autoRemove(), spec);
-            validate(dir, config);
+            validate(dir, config, network);
             copies.copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created
             createdHere.add(id);
@@ -198,9 +210,9 @@ final class ContainerService implements AutoCloseable {
     }
 
     /** What the launcher would refuse at start (a hostname, a mount over /proc) is refused now, at create. */
-    private void validate(Path dir, ContainerRecord config) {
+    private void validate(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
         try {
-            runtimeSpec(dir, config);
+            runtimeSpec(dir, config, network);
         } catch (IllegalArgumentException e) {
             throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
                     + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);
@@ -299,13 +311,17 @@ final class ContainerService implements AutoCloseable {
             }
             Path dir = store.directory(id);
             OrphanReaper.clearRun(dir);
-            RuntimeSpec spec = runtimeSpec(dir, config);
+            // read once: each read takes the networks' lock, which every engine on the machine shares
+            NetworkManager.ContainerNetworking network = networks.networking(id);
+            RuntimeSpec spec = runtimeSpec(dir, config, network);
             // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
             // to wire there, so their command runs as soon as it is set up (no round trip).
-            boolean wire = networks.networking(id).mode() == NetworkManager.Mode.BRIDGE;
+            boolean wire = network.mode() == NetworkManager.Mode.BRIDGE;
             ContainerProcess process;
             try {
-                process = wire ? launcher().start(spec) : launcher().startReleased(spec);
+                // either way the launcher returns once the container's first process exists: the network
+                // is wired and the state recorded while that process sets up the root file system
+                process = wire ? launcher().startCreated(spec) : launcher().startReleased(spec);
             } catch (ContainerStartException e) {
                 throw failedStart(id, config, state, e);
             }
@@ -322,8 +338,11 @@ final class ContainerService implements AutoCloseable {
             } catch (RuntimeException e) {
                 process.close(); // never released: its command never ran
                 networks.stopContainer(id);
-                throw failedStart(id, config, state, new ContainerStartException("cannot connect container " + config.name()
-                        + " to its network: " + e.getMessage(), id, List.of(), e));
+                // its first process sets up the root file system meanwhile: when that failed, wiring failed
+                // for it (its namespace went with it), and the launcher's report is what the caller needs
+                Optional<ContainerStartException> setup = process.reportedFailure();
+                throw failedStart(id, config, state, setup.orElseGet(() -> new ContainerStartException("cannot connect "
+                        + "container " + config.name() + " to its network: " + e.getMessage(), id, List.of(), e)));
             }
             long run = state.run() + 1;
             try {
@@ -334,7 +353,7 @@ final class ContainerService implements AutoCloseable {
                 networks.stopContainer(id);
                 throw e;
             }
-            Owned mine = new Owned(process, run);
+            Owned mine = new Owned(process, run, config.autoRemove());
             if (keep) {
                 process.keepAfterOwner();
             }
@@ -355,6 +374,10 @@ final class ContainerService implements AutoCloseable {
             throw new ContainerEngineException("cannot start container " + id + ": " + e.getMessage(), e);
         } finally {
             ContainerStore.closeQuietly(lock);
+            Launcher spawned = launcher;
+            if (spawned != null) {
+                spawned.refillSpare();
+            }
         }
     }
 
@@ -383,8 +406,7 @@ final class ContainerService implements AutoCloseable {
         }
     }
 
-    private RuntimeSpec runtimeSpec(Path dir, ContainerRecord config) {
-        NetworkManager.ContainerNetworking network = networks.networking(config.id());
+    private static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
                 .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
                 .workingDirectory(config.workingDir())
@@ -412,12 +434,27 @@ final class ContainerService implements AutoCloseable {
     // ---- exit -------------------------------------------------------------------------------------
 
     /**
-     * Records the end of a run this JVM started (once: the exit callback and a waiting caller may both
-     * get here) and removes an auto-remove container.
+     * Records the end of a run this JVM started and removes an auto-remove container. Once: the exit
+     * callback and a waiting caller both get here, and the one that comes second takes the first one's
+     * result instead of reading and locking everything again.
      *
      * @return the container's state after the exit
      */
     private ContainerState exited(String id, Owned run, ExitStatus status) {
+        if (!run.recording().compareAndSet(false, true)) {
+            return run.recorded().join();
+        }
+        ContainerState state = null;
+        try {
+            state = recordExit(id, run, status);
+            return state;
+        } finally {
+            run.recorded().complete(state != null ? state
+                    : endedState(status != null ? status : ExitStatus.killedUnknown(), null));
+        }
+    }
+
+    private ContainerState recordExit(String id, Owned run, ExitStatus status) {
         ExitStatus exit = status != null ? status : ExitStatus.killedUnknown();
         ContainerState result = null;
         CrossProcessLock lock;
@@ -441,8 +478,8 @@ final class ContainerService implements AutoCloseable {
             result = state.run() == run.run() ? state.toPublic() : endedState(exit, state.startedAt());
             owned.remove(id, run);
             run.process().close();
-            Optional<ContainerRecord> config = store.readConfig(id);
-            if (config.isPresent() && config.get().autoRemove() && !state.running() && state.run() == run.run()) {
+            Optional<ContainerRecord> config = run.autoRemove() ? store.readConfig(id) : Optional.empty();
+            if (config.isPresent() && !state.running() && state.run() == run.run()) {
                 autoRemoved.put(id, info(id, config.get(), state));
                 deleteLocked(id, config.get());
             }

@@ -50,6 +50,7 @@ public final class ContainerProcess implements AutoCloseable {
     // guarded by readLock
     private Phase phase = Phase.SETUP;
     private long pid = -1;
+    private volatile boolean ready;
     private ContainerStartException failure;
     private volatile ExitStatus exit;
     private boolean drained;
@@ -82,6 +83,19 @@ public final class ContainerProcess implements AutoCloseable {
 
     /** Reads the launcher's reports up to "ready"; on failure or after {@code timeout} closes everything and throws. */
     void awaitBarrier(Duration timeout) {
+        awaitSetup(timeout, true);
+    }
+
+    /**
+     * Reads the launcher's reports until pid 1 exists in its namespaces ("cloned"), while the launcher may
+     * still read the spec and pid 1 set up its root file system; on failure or after {@code timeout} closes
+     * everything and throws.
+     */
+    void awaitCreated(Duration timeout) {
+        awaitSetup(timeout, false);
+    }
+
+    private void awaitSetup(Duration timeout, boolean untilReady) {
         java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
         var watchdog = Timers.after(timeout, () -> {
             timedOut.set(true);
@@ -89,10 +103,10 @@ public final class ContainerProcess implements AutoCloseable {
         });
         try {
             synchronized (readLock) {
-                while (phase == Phase.SETUP && !drained) {
+                while (phase == Phase.SETUP && !drained && (untilReady || pid < 0)) {
                     readOne();
                 }
-                if (phase == Phase.BARRIER) {
+                if (phase == Phase.BARRIER || (!untilReady && phase == Phase.SETUP && pid > 0)) {
                     return;
                 }
             }
@@ -101,11 +115,15 @@ public final class ContainerProcess implements AutoCloseable {
         }
         close();
         if (timedOut.get()) {
-            throw new ContainerStartException("setup of container " + spec.stateDirectory() + " took more than "
-                    + timeout.toSeconds() + " s and was abandoned (a hung mount of its layers or volumes?)"
-                    + launcherLogTail(), containerId(), List.of(), new LauncherError("set up", 0, ""));
+            throw setupTimedOut(timeout);
         }
         throw startFailure("set up");
+    }
+
+    private ContainerStartException setupTimedOut(Duration timeout) {
+        return new ContainerStartException("setup of container " + spec.stateDirectory() + " took more than "
+                + timeout.toSeconds() + " s and was abandoned (a hung mount of its layers or volumes?)"
+                + launcherLogTail(), containerId(), List.of(), new LauncherError("set up", 0, ""));
     }
 
     /**
@@ -127,16 +145,20 @@ public final class ContainerProcess implements AutoCloseable {
     /** The "go" travelled with the spec ({@link Launcher#startReleased}): past the barrier already. */
     void releasedWithSpec() {
         synchronized (readLock) {
-            if (phase == Phase.BARRIER) {
+            if (phase == Phase.BARRIER || phase == Phase.SETUP) {
                 phase = Phase.RELEASED;
             }
         }
     }
 
-    /** Lets the container's command run: the barrier's "go". Call once, after {@link Launcher#start}. */
+    /**
+     * Lets the container's command run: the barrier's "go". Call once, after {@link Launcher#start} or
+     * {@link Launcher#startCreated}; in the latter case the supervisor keeps the "go" until pid 1 is
+     * ready, and {@link #awaitStarted()} reports a failed setup.
+     */
     public void release() {
         synchronized (readLock) {
-            if (phase != Phase.BARRIER) {
+            if (phase != Phase.BARRIER && !(phase == Phase.SETUP && pid > 0)) {
                 throw new IllegalStateException("container " + spec.stateDirectory() + " is not waiting at the barrier ("
                         + phase.name().toLowerCase(Locale.ROOT) + ")");
             }
@@ -158,16 +180,32 @@ public final class ContainerProcess implements AutoCloseable {
      * @throws ContainerStartException when exec failed, e.g. because the entrypoint is not in the image
      */
     public void awaitStarted() {
-        synchronized (readLock) {
-            if (phase == Phase.SETUP || phase == Phase.BARRIER) {
-                throw new IllegalStateException("container " + spec.stateDirectory() + " was not released yet");
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        // released before pid 1 was ready: its setup (a mount that hangs) is waited for here
+        var watchdog = ready ? null : Timers.after(SETUP_TIMEOUT, () -> {
+            timedOut.set(true);
+            launcher.destroyForcibly();
+        });
+        try {
+            synchronized (readLock) {
+                if (phase == Phase.SETUP || phase == Phase.BARRIER) {
+                    throw new IllegalStateException("container " + spec.stateDirectory() + " was not released yet");
+                }
+                while (phase == Phase.RELEASED && !drained) {
+                    readOne();
+                }
+                if (phase == Phase.STARTED) {
+                    return;
+                }
             }
-            while (phase == Phase.RELEASED && !drained) {
-                readOne();
+        } finally {
+            if (watchdog != null) {
+                watchdog.cancel(false);
             }
-            if (phase == Phase.STARTED) {
-                return;
-            }
+        }
+        if (timedOut.get()) {
+            close();
+            throw setupTimedOut(SETUP_TIMEOUT);
         }
         throw startFailure("start");
     }
@@ -327,9 +365,13 @@ public final class ContainerProcess implements AutoCloseable {
             return;
         }
         switch (record.key()) {
+            case "cloned" -> pid = Long.parseLong(record.field(0));
             case "ready" -> {
                 pid = Long.parseLong(record.field(0));
-                phase = Phase.BARRIER;
+                ready = true;
+                if (phase == Phase.SETUP) {
+                    phase = Phase.BARRIER;
+                }
             }
             case "started" -> phase = Phase.STARTED;
             case "error" -> {
@@ -370,6 +412,16 @@ public final class ContainerProcess implements AutoCloseable {
                     + (launcher.isAlive() ? "no report" : describe(launcher.exitValue()));
             return new ContainerStartException("cannot " + action + " container " + spec.stateDirectory() + ": " + how
                     + " before reporting progress" + launcherLogTail(), containerId(), List.of(), new LauncherError(action, 0, ""));
+        }
+    }
+
+    /**
+     * Why the launcher said the container could not be set up or started, once it has said so: after
+     * {@link #close()}, every report it made has been read.
+     */
+    public Optional<ContainerStartException> reportedFailure() {
+        synchronized (readLock) {
+            return Optional.ofNullable(failure);
         }
     }
 

@@ -18,9 +18,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Starts containers through the native launcher. {@link #start} returns once the container's
  * namespaces and root file system exist and its pid 1 waits at the barrier; the caller wires what it
- * needs (networking) and then {@linkplain ContainerProcess#release releases} it.
+ * needs (networking) and then {@linkplain ContainerProcess#release releases} it. {@link #startCreated}
+ * returns as soon as pid 1 exists, so that the wiring and the root file system's set-up overlap.
  *
- * <p>Thread-safe: it only holds the launcher's path.
+ * <p>A launcher process clones the container's pid 1 into its pid, uts, ipc and network namespaces
+ * before it reads the spec: with {@link #extractedToWithSpare} one such process waits ahead, so a start
+ * pays neither the spawn nor the network namespace's creation.
+ *
+ * <p>Thread-safe.
  */
 public final class Launcher implements AutoCloseable {
     private final Path binary;
@@ -65,21 +70,35 @@ public final class Launcher implements AutoCloseable {
      * @throws ContainerStartException when the launcher could not set the container up
      */
     public ContainerProcess start(RuntimeSpec spec) {
-        return start(spec, false);
+        return start(spec, false, true);
+    }
+
+    /**
+     * Creates the container's first process in its namespaces and returns at once, while it still sets up
+     * its root file system: the caller wires its network namespace meanwhile, then
+     * {@linkplain ContainerProcess#release releases} it (the command runs once the setup is done too) and
+     * calls {@link ContainerProcess#awaitStarted()}, which reports a failed setup.
+     *
+     * @return the container, whose {@link ContainerProcess#pid()} is its pid 1 seen from the host
+     * @throws ContainerStartException when the launcher could not even create the process
+     */
+    public ContainerProcess startCreated(RuntimeSpec spec) {
+        return start(spec, false, false);
     }
 
     /**
      * Creates the container and lets its command run as soon as it is set up, without a round trip at the
-     * barrier: for callers with nothing to wire there. Call {@link ContainerProcess#awaitStarted()} next.
+     * barrier: for callers with nothing to wire there. Call {@link ContainerProcess#awaitStarted()} next,
+     * which reports a failed setup.
      *
-     * @return the container once it passed the barrier (its command may already run, or even have ended)
-     * @throws ContainerStartException when the launcher could not set the container up
+     * @return the container once its first process exists (its command may already run, or even have ended)
+     * @throws ContainerStartException when the launcher could not even create the process
      */
     public ContainerProcess startReleased(RuntimeSpec spec) {
-        return start(spec, true);
+        return start(spec, true, false);
     }
 
-    private ContainerProcess start(RuntimeSpec spec, boolean release) {
+    private ContainerProcess start(RuntimeSpec spec, boolean release, boolean untilReady) {
         prepareDirectories(spec);
         List<Path> cgroups = createCgroups(spec);
         byte[] encoded = spec.encode(cgroups);
@@ -105,7 +124,11 @@ public final class Launcher implements AutoCloseable {
         } catch (IOException e) {
             // the launcher went away while reading the spec: its own report says why
         }
-        container.awaitBarrier(ContainerProcess.SETUP_TIMEOUT);
+        if (untilReady) {
+            container.awaitBarrier(ContainerProcess.SETUP_TIMEOUT);
+        } else {
+            container.awaitCreated(ContainerProcess.SETUP_TIMEOUT);
+        }
         if (release) {
             container.releasedWithSpec();
         }
@@ -121,15 +144,25 @@ public final class Launcher implements AutoCloseable {
         } catch (RuntimeException e) {
             container.close();
             throw e;
+        } finally {
+            refillSpare();
+        }
+    }
+
+    /**
+     * Spawns the next spare launcher in the background, if this launcher keeps one and none waits. Call it
+     * once a start is done: a spawn (and the clone of the spare's first process) made during a start takes
+     * processor time from it.
+     */
+    public void refillSpare() {
+        if (keepSpare && !closed && spare.get() == null) {
+            refillSoon();
         }
     }
 
     /** A launcher process waiting for its spec: the spare, or a fresh one. */
     private Process takeProcess() throws IOException {
         Process process = spare.getAndSet(null);
-        if (keepSpare && !closed) {
-            refillSoon();
-        }
         if (process != null && process.isAlive()) {
             return process;
         }

@@ -248,7 +248,7 @@ public record RuntimeSpec(
         for (int i = layers.size() - 1; i >= 0; i--) {
             options.append(layers.get(i)).append(i > 0 ? ":" : "");
         }
-        return options.append(",upperdir=").append(upper).append(",workdir=").append(work).toString();
+        return options.append(",upperdir=").append(upper).append(",workdir=").append(work).append(",volatile").toString();
     }
 
     private static void requireAbsolute(String where, String what, Path path) {

@@ -243,6 +243,30 @@ class ContainerProcessIT {
     }
 
     @Test
+    void aWritableLayerStartsAgainInTheSameBootButNotAfterTheMachineWentDownWithIt() throws Exception {
+        RuntimeSpec first = fixture.spec("sh", "-c", "echo one > /kept").build();
+        assertThat(runToEnd(first).code()).isZero();
+        // the overlay was volatile (its unmount syncs nothing): overlayfs marked the work directory so
+        Path mark = first.workDirectory().resolve("work/incompat/volatile");
+        assertThat(mark).isDirectory();
+
+        RuntimeSpec again = fixture.spec("cat", "/kept").upperDirectory(first.upperDirectory())
+                .workDirectory(first.workDirectory()).build();
+        ContainerProcess second = fixture.run(again);
+        assertThat(second.waitFor(WAIT).orElseThrow().code()).isZero();
+        assertThat(stdout(second)).isEqualTo("one\n");
+
+        // a mark older than this boot: the machine went down while the layer was mounted
+        Files.setLastModifiedTime(mark, java.nio.file.attribute.FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
+        RuntimeSpec afterCrash = fixture.spec("true").upperDirectory(first.upperDirectory())
+                .workDirectory(first.workDirectory()).build();
+        assertThatThrownBy(() -> fixture.run(afterCrash))
+                .isInstanceOf(ContainerStartException.class)
+                .hasMessageContaining("it was running when the machine went down")
+                .hasMessageContaining(first.upperDirectory().toString());
+    }
+
+    @Test
     void hostMountTableIsUnchangedWhileRunningAndAfterExit() throws Exception {
         List<String> before = fixture.ownMounts();
         List<String> hostBefore = Files.readAllLines(Path.of("/proc/self/mountinfo"));

@@ -36,9 +36,9 @@ class RuntimeSpecTest {
     }
 
     @Test
-    void overlayTakesTheTopLayerFirst() {
+    void overlayTakesTheTopLayerFirstAndIsVolatile() {
         assertThat(RuntimeSpec.overlayOptions(LAYERS, Path.of("/u"), Path.of("/w")))
-                .isEqualTo("lowerdir=/layers/top:/layers/base,upperdir=/u,workdir=/w");
+                .isEqualTo("lowerdir=/layers/top:/layers/base,upperdir=/u,workdir=/w,volatile");
     }
 
     @Test
