@@ -682,7 +682,7 @@ public final class NetworkManager implements AutoCloseable {
                         release(id, networks, networkId, true);
                     }
                     clearPublished(container);
-                } else if (container.proxy() != null && !container.proxy().process().isAlive()) {
+                } else if (container.proxy() != null && container.proxy().process().hasEnded()) {
                     restoreProxy(container, networks);
                 }
             }

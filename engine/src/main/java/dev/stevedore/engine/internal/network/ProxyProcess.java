@@ -145,7 +145,7 @@ final class ProxyProcess {
         }
         long deadline = System.nanoTime() + KILL_WAIT.toNanos();
         long pause = 200_000;
-        while (proxy.isAlive()) {
+        while (!proxy.hasEnded()) { // its listening sockets are closed only when its last thread is gone
             if (System.nanoTime() > deadline) {
                 throw new IOException("the port proxy process " + proxy.pid() + " did not end " + KILL_WAIT.toSeconds()
                         + " s after SIGKILL");

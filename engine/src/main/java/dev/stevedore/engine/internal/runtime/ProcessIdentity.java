@@ -33,6 +33,21 @@ public record ProcessIdentity(long pid, long startTime) {
         return Optional.of(new ProcessIdentity(pid, Long.parseLong(fields[19])));
     }
 
+    /**
+     * Whether every thread of this process has ended, so that what it held (its sockets, its files) is released.
+     * Stricter than {@code !isAlive()}: a multithreaded process's main thread shows as a zombie while its other
+     * threads are still exiting and the descriptors they share are still open.
+     */
+    public boolean hasEnded() {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        Optional<ProcessIdentity> live = of(pid);
+        if (live.isPresent()) {
+            return !live.get().equals(this); // running, unless the pid now belongs to a later process
+        }
+        String[] threads = proc.resolve("task").toFile().list();
+        return threads == null || threads.length <= 1;
+    }
+
     /** Whether this very process still runs. */
     public boolean isAlive() {
         return of(pid).map(this::equals).orElse(false);
