@@ -19,13 +19,15 @@ import java.util.stream.Stream;
  * Measures (does not assert) start-to-exit latency of {@code true} in the test bed's busybox image:
  * <ul>
  *   <li>Stevedore in-process through the public API: {@code runContainer} + {@code waitContainer} +
- *       {@code removeContainer} (create with its image lookup, start, exit, removal of everything);</li>
- *   <li>{@code docker run --rm --network none} against the test bed's dockerd (the same image, pulled from
- *       the test bed's registry), as a user types it;</li>
+ *       {@code removeContainer} (create with its image lookup, start, exit, removal of everything), on the
+ *       default bridge network as a container gets it, and with network mode {@code none};</li>
+ *   <li>{@code docker run --rm} against the test bed's dockerd (the same image, pulled from the test bed's
+ *       registry), as a user types it (the default bridge), and with {@code --network none};</li>
  *   <li>{@code crun run} of the same busybox root file system (Debian's crun), spawned the same way.</li>
  * </ul>
  *
- * <p>The three run interleaved, round by round, so that a shared machine's changing load hits them alike, after
+ * <p>Each network setting is compared with its like: bridge with bridge, none with none.
+ * The candidates run interleaved, round by round, so that a shared machine's changing load hits them alike, after
  * {@value #WARM_UP} warm-up rounds of Stevedore and crun (the JIT has compiled the engine's paths by then, as in a
  * test suite's JVM after its first containers) and five interleaved ones of all three. Run as
  * root with the test bed up and {@code testbed/dockerd up}: {@code java -cp
@@ -56,44 +58,56 @@ public final class ContainerLatency {
             Path bundle = Latency.crunBundle(state.resolve("crun-bundle"), testbed.busyboxRootfs());
 
             List<Double> stevedore = new ArrayList<>();
+            List<Double> stevedoreNone = new ArrayList<>();
             List<Double> crun = new ArrayList<>();
             List<Double> docker = new ArrayList<>();
-            Latency.Run stevedoreRun = i -> stevedore(engine, image, i >= 0);
+            List<Double> dockerNone = new ArrayList<>();
+            Latency.Run stevedoreRun = i -> stevedore(engine, image, null, i >= 0);
+            Latency.Run stevedoreNoneRun = i -> stevedore(engine, image, "none", false);
             Latency.Run crunRun = i -> Latency.spawn(List.of("crun", "run", "--bundle", bundle.toString(),
                     "bench-" + ProcessHandle.current().pid() + "-" + i));
-            Latency.Run dockerRun = i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run", "--rm", "--network", "none",
+            Latency.Run dockerRun = i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run", "--rm", image, "true"));
+            Latency.Run dockerNoneRun = i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run", "--rm", "--network", "none",
                     image, "true"));
             // warm-up: a JVM runs its first containers interpreted (the JIT compiles after thousands of calls, a
             // test suite's JVM has made them by its second container class); Stevedore and crun get the same rounds,
             // docker (a separate daemon, a quarter of a second a run) the five interleaved ones below
             for (int i = 0; i < WARM_UP; i++) {
-                stevedore(engine, image, false);
+                stevedore(engine, image, null, false);
+                stevedore(engine, image, "none", false);
                 crunRun.run(-100 - i);
             }
             // interleaved, round by round: the load of a shared machine changes by the second and must hit all alike
             for (int i = -5; i < runs; i++) {
                 stevedore.add(Latency.time(stevedoreRun, i));
+                stevedoreNone.add(Latency.time(stevedoreNoneRun, i));
                 crun.add(Latency.time(crunRun, i));
                 if (i < 0 || i % Math.max(1, runs / dockerRuns) == 0) {
                     docker.add(Latency.time(dockerRun, i));
+                    dockerNone.add(Latency.time(dockerNoneRun, i));
                 }
             }
-            stevedore.subList(0, 5).clear();
-            crun.subList(0, 5).clear();
-            docker.subList(0, 5).clear();
+            for (List<Double> measured : List.of(stevedore, stevedoreNone, crun, docker, dockerNone)) {
+                measured.subList(0, 5).clear();
+            }
 
             Latency.report("stevedore run+wait+remove", stevedore);
             Latency.report("  create", PHASES.get(0));
             Latency.report("  start", PHASES.get(1));
             Latency.report("  wait", PHASES.get(2));
             Latency.report("  remove", PHASES.get(3));
+            Latency.report("stevedore --network none", stevedoreNone);
             Latency.report("crun run", crun);
             Latency.report("docker run --rm", docker);
+            Latency.report("docker run --rm --network none", dockerNone);
             double toDocker = Latency.median(stevedore) / Latency.median(docker);
-            System.out.printf("median ratios: stevedore/docker %.3f (1/%.0f), stevedore/crun %.2f%n", toDocker, 1 / toDocker,
-                    Latency.median(stevedore) / Latency.median(crun));
-            System.out.printf("min ratios:    stevedore/docker %.3f, stevedore/crun %.2f%n",
-                    Latency.min(stevedore) / Latency.min(docker), Latency.min(stevedore) / Latency.min(crun));
+            double toDockerNone = Latency.median(stevedoreNone) / Latency.median(dockerNone);
+            System.out.printf("median ratios: stevedore/docker (bridge) %.3f (1/%.0f), (none) %.3f (1/%.0f); stevedore/crun"
+                    + " %.2f (none: %.2f)%n", toDocker, 1 / toDocker, toDockerNone, 1 / toDockerNone,
+                    Latency.median(stevedore) / Latency.median(crun), Latency.median(stevedoreNone) / Latency.median(crun));
+            System.out.printf("min ratios:    stevedore/docker (bridge) %.3f, (none) %.3f; stevedore/crun %.2f%n",
+                    Latency.min(stevedore) / Latency.min(docker), Latency.min(stevedoreNone) / Latency.min(dockerNone),
+                    Latency.min(stevedore) / Latency.min(crun));
         } finally {
             delete(state);
         }
@@ -105,9 +119,13 @@ public final class ContainerLatency {
     private static final List<List<Double>> PHASES = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
             new ArrayList<>());
 
-    private static void stevedore(ContainerEngine engine, String image, boolean record) {
+    private static void stevedore(ContainerEngine engine, String image, String networkMode, boolean record) {
         long t0 = System.nanoTime();
-        ContainerInfo info = engine.createContainer(ContainerSpec.builder(image).cmd("true").build());
+        ContainerSpec.Builder spec = ContainerSpec.builder(image).cmd("true");
+        if (networkMode != null) {
+            spec.networkMode(networkMode);
+        }
+        ContainerInfo info = engine.createContainer(spec.build());
         long t1 = System.nanoTime();
         engine.startContainer(info.id());
         long t2 = System.nanoTime();
