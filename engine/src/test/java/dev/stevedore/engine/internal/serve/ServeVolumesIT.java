@@ -1,17 +1,8 @@
 package dev.stevedore.engine.internal.serve;
 
-import dev.stevedore.engine.ContainerEngine;
-import dev.stevedore.engine.DockerApiServer;
-import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.internal.docker.DockerCli;
-import dev.stevedore.engine.testbed.Testbed;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,33 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (and stay listed after the container is gone, as Docker's), one in use is not removed, unused ones are, and
  * data written to a named volume outlives its container.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ServeVolumesIT {
-    @TempDir
-    static Path directory;
-    private ContainerEngine embedded;
-    private DockerApiServer server;
-    private Path socket;
-    private String busybox;
-
-    @BeforeAll
-    void start() {
-        embedded = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(directory.resolve("state")));
-        server = DockerApiServer.start(embedded, DockerApiServer.Options.unixSocket(directory.resolve("docker.sock")));
-        socket = server.socket().orElseThrow();
-        busybox = Testbed.get().plainRegistry() + "/library/busybox:latest";
-        DockerCli.run(socket, "pull", "-q", busybox);
-    }
-
-    @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-        if (embedded != null) {
-            embedded.close();
-        }
-    }
+class ServeVolumesIT extends ServeWithDockerCli {
 
     @Test
     void createdAndMountedVolumesAreListedAndOnlyUnusedOnesRemoved() {
