@@ -106,6 +106,10 @@ class ContainerLifelineIT {
         Duration gone = Duration.ofNanos(System.nanoTime() - killedAt);
         String root = ContainerTestbed.state().toRealPath().toString();
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(line -> line.contains(root));
+        for (Path place : ContainerTestbed.containerDirectories()) {
+            String containers = place.toAbsolutePath().toString();
+            assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(line -> line.contains(containers));
+        }
 
         // The next engine finds what the dead JVM left and removes it: a test's container leaves no state
         // (only one labelled ContainerSpec.KEEP_LABEL, as the CLI's are, outlives its JVM).
@@ -115,8 +119,10 @@ class ContainerLifelineIT {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> next.inspectContainer(name))
                         .isInstanceOf(ContainerNotFoundException.class);
             }
-            assertThat(ContainerTestbed.state().resolve("containers").resolve(first[0])).doesNotExist();
-            assertThat(ContainerTestbed.state().resolve("containers").resolve(second[0])).doesNotExist();
+            for (Path place : ContainerTestbed.containerDirectories()) {
+                assertThat(place.resolve(first[0])).doesNotExist();
+                assertThat(place.resolve(second[0])).doesNotExist();
+            }
         }
         System.out.println("containers gone " + gone.toMillis() + " ms after their JVM was SIGKILLed");
     }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What the container ITs share: one state directory for this JVM (images are pulled into it once;
  * every test class opens its own engine on it, as several JVMs would) and the test images' references.
- * Uses the public API only.
+ * Uses the public API only, but for {@link #containerDirectories()}: where the engine keeps containers.
  */
 final class ContainerTestbed {
     static final Duration WAIT = Duration.ofSeconds(30);
@@ -47,6 +48,16 @@ final class ContainerTestbed {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(created)));
         }
         return state;
+    }
+
+    /**
+     * Where the engine keeps container directories for {@link #state()}: {@code containers/} in it (kept
+     * containers), and its in-memory place (containers that go with their JVM), when there is one.
+     */
+    static List<Path> containerDirectories() {
+        List<Path> places = new ArrayList<>(List.of(state().resolve("containers")));
+        dev.stevedore.engine.internal.embedded.MemoryStorage.root(state()).ifPresent(root -> places.add(root.resolve("containers")));
+        return places;
     }
 
     static EngineSettings settings() {

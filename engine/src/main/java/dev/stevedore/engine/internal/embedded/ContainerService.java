@@ -128,7 +128,8 @@ final class ContainerService implements AutoCloseable {
         this.settings = settings;
         this.images = images;
         this.networks = networks;
-        this.store = new ContainerStore(settings.stateDirectory());
+        this.store = new ContainerStore(settings.stateDirectory(),
+                MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("containers")).orElse(null));
         this.volumes = new Volumes(settings.stateDirectory());
         this.temp = settings.stateDirectory().resolve("tmp");
         this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp);
@@ -177,14 +178,15 @@ final class ContainerService implements AutoCloseable {
         Path dir = store.directory(id);
         String name = null;
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            boolean kept = "true".equals(spec.labels().get(ContainerSpec.KEEP_LABEL));
+            dir = store.createDirectory(id, kept);
             name = reserveName(spec.name(), id);
             boolean hostNetwork = networkMode.equals("host");
             String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
             List<MountRecord> made = makeMounts(dir, mounts, spec.image());
             writeHostname(dir, hostname);
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
-                    spec.networkAliases());
+                    spec.networkAliases(), !kept);
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),

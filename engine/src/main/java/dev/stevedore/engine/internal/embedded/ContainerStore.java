@@ -25,6 +25,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,10 @@ import java.util.regex.Pattern;
  * and {@code container-names/<name>} holding the id that owns the name: created with
  * {@code O_EXCL}, so two JVMs can never both take one name.
  *
- * <p>Removal renames the container's directory to {@code containers/.trash-*} first, so it disappears
+ * <p>A container that goes with its JVM has its directory in memory instead ({@link MemoryStorage}): the
+ * store looks for an id there first, then on disk.
+ *
+ * <p>Removal renames the container's directory to {@code .trash-*} beside it first, so it disappears
  * from every view at once; the rename's leftovers are swept at the next open.
  */
 final class ContainerStore {
@@ -72,6 +76,8 @@ final class ContainerStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerStore.class);
 
     private final Path root;
+    /** Where containers that go with their JVM live; null when every container is on disk. */
+    private final Path memoryRoot;
     private final Path names;
     private final java.util.concurrent.ExecutorService trashDeleter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "stevedore-container-trash");
@@ -80,11 +86,20 @@ final class ContainerStore {
     });
 
     ContainerStore(Path stateDirectory) {
+        this(stateDirectory, null);
+    }
+
+    /** @param memoryRoot where containers that go with their JVM live, or null to keep every container on disk */
+    ContainerStore(Path stateDirectory, Path memoryRoot) {
         this.root = stateDirectory.resolve("containers");
+        this.memoryRoot = memoryRoot;
         this.names = stateDirectory.resolve("container-names");
         try {
             Files.createDirectories(root);
             Files.createDirectories(names);
+            if (memoryRoot != null) {
+                Files.createDirectories(memoryRoot);
+            }
         } catch (IOException e) {
             throw new ContainerEngineException("cannot create the container directories in " + stateDirectory + ": "
                     + e.getMessage() + " — check that the state directory is writable", e);
@@ -95,8 +110,39 @@ final class ContainerStore {
         return root;
     }
 
+    /** The container's directory: in memory when it is there, else on disk (where it may not exist). */
     Path directory(String id) {
+        if (memoryRoot != null) {
+            Path inMemory = memoryRoot.resolve(id);
+            if (Files.exists(inMemory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return inMemory;
+            }
+        }
         return root.resolve(id);
+    }
+
+    /**
+     * Makes the directory of a new container, readable by its owner only: in memory when it goes with
+     * this JVM ({@code kept} false) and the store has a place there, else on disk.
+     */
+    Path createDirectory(String id, boolean kept) throws IOException {
+        java.nio.file.attribute.FileAttribute<?> owner = PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"));
+        if (memoryRoot != null && !kept) {
+            Path dir = memoryRoot.resolve(id);
+            try {
+                return Files.createDirectory(dir, owner);
+            } catch (NoSuchFileException e) {
+                Files.createDirectories(memoryRoot); // another JVM's close tidied the empty root away meanwhile
+                return Files.createDirectory(dir, owner);
+            }
+        }
+        return Files.createDirectory(root.resolve(id), owner);
+    }
+
+    /** Whether this store keeps containers that go with their JVM in memory. */
+    boolean inMemory() {
+        return memoryRoot != null;
     }
 
     static String newId() {
@@ -243,17 +289,25 @@ final class ContainerStore {
     /** Every container's id, in no particular order. */
     List<String> ids() {
         List<String> ids = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-            for (Path dir : dirs) {
-                String name = dir.getFileName().toString();
-                if (ID.matcher(name).matches()) {
-                    ids.add(name);
+        for (Path place : roots()) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(place)) {
+                for (Path dir : dirs) {
+                    String name = dir.getFileName().toString();
+                    if (ID.matcher(name).matches() && !ids.contains(name)) {
+                        ids.add(name);
+                    }
                 }
+            } catch (NoSuchFileException e) {
+                // the in-memory root after a reboot, before this JVM made it again: nothing there
+            } catch (IOException e) {
+                throw new ContainerEngineException("cannot list the containers in " + place + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new ContainerEngineException("cannot list the containers in " + root + ": " + e.getMessage(), e);
         }
         return ids;
+    }
+
+    private List<Path> roots() {
+        return memoryRoot == null ? List.of(root) : List.of(memoryRoot, root);
     }
 
     /**
@@ -324,9 +378,10 @@ final class ContainerStore {
      * ends first leaves the trash to the next open's sweep.
      */
     void delete(String id) throws IOException {
-        Path trash = root.resolve(TRASH_PREFIX + id + "-" + UUID.randomUUID());
+        Path dir = directory(id);
+        Path trash = dir.resolveSibling(TRASH_PREFIX + id + "-" + UUID.randomUUID());
         try {
-            Files.move(directory(id), trash, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
             return;
         }
@@ -346,7 +401,7 @@ final class ContainerStore {
         }
     }
 
-    /** Waits for the background deletions to finish. */
+    /** Waits for the background deletions to finish; leaves no empty in-memory root behind. */
     void close() {
         trashDeleter.shutdown();
         try {
@@ -356,20 +411,25 @@ final class ContainerStore {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (memoryRoot != null) {
+            MemoryStorage.removeIfEmpty(memoryRoot);
+        }
     }
 
     /** Deletes what removals in JVMs that died halfway left behind. */
     void sweepTrash() {
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, TRASH_PREFIX + "*")) {
-            for (Path dir : dirs) {
-                try {
-                    OrphanReaper.delete(dir);
-                } catch (IOException e) {
-                    // being deleted by another JVM right now, or something mounted there: next time
+        for (Path place : roots()) {
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(place, TRASH_PREFIX + "*")) {
+                for (Path dir : dirs) {
+                    try {
+                        OrphanReaper.delete(dir);
+                    } catch (IOException e) {
+                        // being deleted by another JVM right now, or something mounted there: next time
+                    }
                 }
+            } catch (IOException e) {
+                // nothing to sweep
             }
-        } catch (IOException e) {
-            // nothing to sweep
         }
     }
 }

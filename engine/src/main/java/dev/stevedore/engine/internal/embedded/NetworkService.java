@@ -44,7 +44,8 @@ final class NetworkService implements AutoCloseable {
     }
 
     NetworkService(EngineSettings settings, NetworkSettings networkSettings, ContainerLookup containers) {
-        this.manager = new NetworkManager(settings.stateDirectory().resolve("networks"), networkSettings);
+        this.manager = new NetworkManager(settings.stateDirectory().resolve("networks"), networkSettings,
+                MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("networks")).orElse(null));
         this.containers = containers;
     }
 

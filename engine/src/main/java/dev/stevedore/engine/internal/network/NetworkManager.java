@@ -128,7 +128,16 @@ public final class NetworkManager implements AutoCloseable {
      * Touches nothing until asked.
      */
     public NetworkManager(Path directory, NetworkSettings settings) {
-        this.store = new NetworkStore(directory.toAbsolutePath().normalize());
+        this(directory, settings, null);
+    }
+
+    /**
+     * A manager keeping its state in {@code directory}, and the files of containers that go with their JVM in
+     * {@code memoryDirectory} (on a tmpfs; null: on disk too). See {@link #prepareContainer(String, String,
+     * String, String, List, boolean)}.
+     */
+    public NetworkManager(Path directory, NetworkSettings settings, Path memoryDirectory) {
+        this.store = new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory);
         this.settings = settings;
         this.owner = sha256(store.directory().toString()).substring(0, 12);
     }
@@ -224,6 +233,16 @@ public final class NetworkManager implements AutoCloseable {
      */
     public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
                                        List<String> aliases) {
+        return prepareContainer(containerId, name, hostname, networkMode, aliases, false);
+    }
+
+    /**
+     * As {@link #prepareContainer(String, String, String, String, List)}; {@code inMemory}: the container goes
+     * with its JVM, and its files (record, hosts, resolv.conf) are kept in memory when the manager has a place
+     * there.
+     */
+    public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
+                                                List<String> aliases, boolean inMemory) {
         return locked("setting up the network of container " + name, () -> {
             Mode mode = NONE.equals(networkMode) ? Mode.NONE : HOST.equals(networkMode) ? Mode.HOST : Mode.BRIDGE;
             if (mode != Mode.BRIDGE && !aliases.isEmpty()) {
@@ -234,6 +253,8 @@ public final class NetworkManager implements AutoCloseable {
                 throw new ContainerEngineException("creating container " + name + " failed: network mode " + networkMode
                         + " (sharing another container's network) is not supported by the embedded engine");
             }
+            // first: where its membership is kept follows where its files are
+            store.createContainerDirectory(containerId, inMemory);
             List<String> networkIds = new ArrayList<>();
             if (mode == Mode.BRIDGE) {
                 List<NetworkRecord> all = withDefault(store.networks());
@@ -744,6 +765,7 @@ public final class NetworkManager implements AutoCloseable {
         proxy.close();
         try {
             locked("closing the networks", () -> {
+                store.foldMemoryMembers();
                 for (NetworkRecord n : store.networks()) {
                     if (n.predefined() && n.members().values().stream().allMatch(m -> m.address() == null)) {
                         deleteBridgeQuietly(n);
@@ -760,6 +782,7 @@ public final class NetworkManager implements AutoCloseable {
                     hostSocket = null;
                 }
             }
+            store.close();
         }
     }
 

@@ -26,6 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Writes are atomic (temp file + rename), so readers never see half a record; callers hold the
  * network lock for any read-modify-write.
+ *
+ * <p>Containers that go with their JVM keep their files in memory ({@code memoryContainers}, a tmpfs),
+ * and so do their memberships: a network's members whose container directory is in memory, and the last
+ * address handed out, are kept in {@code <memory>/<network id>.members.json} beside the record on disk, which
+ * then only changes for kept containers. Readers see the two merged. After a reboot the memory is empty,
+ * as it should be: those containers are gone.
  */
 final class NetworkStore {
     private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
@@ -133,10 +139,77 @@ final class NetworkStore {
 
     private final Path directory;
     private final Path containers;
+    /** Where the files of containers that go with their JVM are; null when all are on disk. */
+    private final Path memoryContainers;
 
     NetworkStore(Path directory) {
+        this(directory, null);
+    }
+
+    NetworkStore(Path directory, Path memoryContainers) {
         this.directory = directory;
         this.containers = directory.resolve("containers");
+        this.memoryContainers = memoryContainers;
+    }
+
+    /**
+     * Makes a new container's directory: in memory when {@code inMemory} and this store has a place there
+     * (the container goes with its JVM), else on disk.
+     */
+    void createContainerDirectory(String containerId, boolean inMemory) throws IOException {
+        String checked = containerDirectory(containerId).getFileName().toString();
+        Files.createDirectories(inMemory && memoryContainers != null ? memoryContainers.resolve(checked)
+                : containers.resolve(checked));
+    }
+
+    /** Removes the in-memory directories when they are empty, and their parent (the in-memory root) then too. */
+    void close() {
+        if (memoryContainers != null) {
+            try {
+                Files.deleteIfExists(memoryContainers);
+                Files.deleteIfExists(memoryNetworks());
+                Files.deleteIfExists(memoryContainers.getParent());
+            } catch (IOException e) {
+                // in use: not empty
+            }
+        }
+    }
+
+    /**
+     * Moves what is left in memory of networks without in-memory members (the last address handed out) into
+     * their records on disk and deletes it there, so that a closing engine leaves no memory behind. Network lock held.
+     */
+    void foldMemoryMembers() throws IOException {
+        if (memoryContainers == null || !Files.isDirectory(memoryNetworks())) {
+            return;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(memoryNetworks(), "*.members.json")) {
+            for (Path file : files) {
+                MemoryMembers memory = JSON.readValue(file.toFile(), MemoryMembers.class);
+                if (!memory.members().isEmpty()) {
+                    continue;
+                }
+                String id = file.getFileName().toString().replace(".members.json", "");
+                Path disk = directory.resolve(id + ".json");
+                NetworkRecord record = readQuietly(disk);
+                if (record != null && record.lastAllocated() != memory.lastAllocated()) {
+                    writeAtomically(disk, JSON.writeValueAsBytes(record.withLastAllocated(memory.lastAllocated())));
+                }
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    /** The in-memory part of network records: beside the containers' directories in memory. */
+    private Path memoryNetworks() {
+        return memoryContainers.resolveSibling(memoryContainers.getFileName() + "-members");
+    }
+
+    /** Memberships and the last address handed out, of containers kept in memory. */
+    record MemoryMembers(int lastAllocated, Map<String, Member> members) {
+        MemoryMembers {
+            members = members == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(members));
+        }
     }
 
     Path directory() {
@@ -151,7 +224,7 @@ final class NetworkStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
             for (Path file : files) {
                 try {
-                    result.add(JSON.readValue(file.toFile(), NetworkRecord.class));
+                    result.add(withMemoryMembers(JSON.readValue(file.toFile(), NetworkRecord.class)));
                 } catch (NoSuchFileException e) {
                     // Removed by another engine between listing and reading.
                 } catch (IOException e) {
@@ -163,17 +236,83 @@ final class NetworkStore {
         return result;
     }
 
+    /**
+     * Saves a network: its members kept in memory to memory, the record with the other members to disk, each
+     * only when it changed (a write on disk costs a journal transaction; a read, next to nothing).
+     */
     void save(NetworkRecord network) throws IOException {
-        writeAtomically(directory.resolve(network.id() + ".json"), JSON.writeValueAsBytes(network));
+        Path file = directory.resolve(network.id() + ".json");
+        if (memoryContainers == null) {
+            writeAtomically(file, JSON.writeValueAsBytes(network));
+            return;
+        }
+        Map<String, Member> onDisk = new LinkedHashMap<>();
+        Map<String, Member> inMemory = new LinkedHashMap<>();
+        network.members().forEach((id, member) -> (isInMemory(id) ? inMemory : onDisk).put(id, member));
+        Path memoryFile = memoryNetworks().resolve(network.id() + ".members.json");
+        NetworkRecord previous = readQuietly(file);
+        // the last address handed out goes to memory, unless a kept container took it (it must outlive a reboot)
+        boolean keptTookIt = onDisk.values().stream().anyMatch(m -> m.address() != null
+                && m.address().equals(Subnet.format(network.lastAllocated())));
+        int diskLastAllocated = keptTookIt || previous == null ? network.lastAllocated() : previous.lastAllocated();
+        NetworkRecord disk = new NetworkRecord(network.id(), network.name(), network.subnet(), network.bridge(),
+                network.internal(), network.predefined(), network.labels(), network.created(), diskLastAllocated, onDisk);
+        if (!disk.equals(previous)) {
+            writeAtomically(file, JSON.writeValueAsBytes(disk));
+        }
+        if (inMemory.isEmpty() && !Files.exists(memoryFile)) {
+            return;
+        }
+        writeAtomically(memoryFile, JSON.writeValueAsBytes(new MemoryMembers(network.lastAllocated(), inMemory)));
     }
 
     void delete(NetworkRecord network) throws IOException {
         Files.deleteIfExists(directory.resolve(network.id() + ".json"));
+        if (memoryContainers != null) {
+            Files.deleteIfExists(memoryNetworks().resolve(network.id() + ".members.json"));
+        }
     }
 
+    private boolean isInMemory(String containerId) {
+        return memoryContainers != null && containerId.matches("[A-Za-z0-9_.-]{1,128}") && !containerId.startsWith(".")
+                && Files.isDirectory(memoryContainers.resolve(containerId), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static NetworkRecord readQuietly(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), NetworkRecord.class);
+        } catch (IOException e) {
+            return null; // a new network (or a damaged record, which is written anew)
+        }
+    }
+
+    /** The record as on disk, with the memberships kept in memory merged in. */
+    private NetworkRecord withMemoryMembers(NetworkRecord disk) throws IOException {
+        if (memoryContainers == null) {
+            return disk;
+        }
+        MemoryMembers memory;
+        try {
+            memory = JSON.readValue(memoryNetworks().resolve(disk.id() + ".members.json").toFile(), MemoryMembers.class);
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return disk;
+        }
+        Map<String, Member> members = new LinkedHashMap<>(disk.members());
+        members.putAll(memory.members());
+        return new NetworkRecord(disk.id(), disk.name(), disk.subnet(), disk.bridge(), disk.internal(), disk.predefined(),
+                disk.labels(), disk.created(), memory.lastAllocated(), members);
+    }
+
+    /** The container's directory: in memory when it is there, else on disk (where it may not exist). */
     Path containerDirectory(String containerId) {
         if (!containerId.matches("[A-Za-z0-9_.-]{1,128}") || containerId.startsWith(".")) {
             throw new IllegalArgumentException("container id \"" + containerId + "\" is not a plain name");
+        }
+        if (memoryContainers != null) {
+            Path inMemory = memoryContainers.resolve(containerId);
+            if (Files.isDirectory(inMemory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return inMemory;
+            }
         }
         return containers.resolve(containerId);
     }
@@ -189,28 +328,30 @@ final class NetworkStore {
 
     List<ContainerRecord> containers() throws IOException {
         List<ContainerRecord> result = new ArrayList<>();
-        if (!Files.isDirectory(containers)) {
-            return result;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containers)) {
-            for (Path dir : dirs) {
-                ContainerRecord record = container(dir.getFileName().toString());
-                if (record != null) {
-                    result.add(record);
-                }
+        for (String id : containerIds()) {
+            ContainerRecord record = container(id);
+            if (record != null) {
+                result.add(record);
             }
         }
         return result;
     }
 
-    /** Container directories (also those whose record was never completed). */
+    /** Container directories (also those whose record was never completed), in memory and on disk. */
     List<String> containerIds() throws IOException {
         List<String> result = new ArrayList<>();
-        if (!Files.isDirectory(containers)) {
-            return result;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(containers)) {
-            dirs.forEach(d -> result.add(d.getFileName().toString()));
+        for (Path place : memoryContainers == null ? List.of(containers) : List.of(memoryContainers, containers)) {
+            if (!Files.isDirectory(place)) {
+                continue;
+            }
+            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(place)) {
+                dirs.forEach(d -> {
+                    String id = d.getFileName().toString();
+                    if (!result.contains(id)) {
+                        result.add(id);
+                    }
+                });
+            }
         }
         return result;
     }

@@ -226,16 +226,54 @@ public final class ContainerProcess implements AutoCloseable {
      * @return its exit status, or empty when it still runs
      */
     public Optional<ExitStatus> waitFor(Duration timeout) {
-        if (exit != null) {
-            return Optional.of(exit);
-        }
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        // The supervisor reports the exit (logs complete, exit file written) and then ends; the end reaches
+        // this JVM through the JDK's process reaper most of a millisecond later. So the report is read as soon
+        // as it is there: looked for every 50 µs in the first 2 ms (a short command's end), then at pauses
+        // growing to 5 ms. (Process.waitFor with a timeout waits whole milliseconds at least.)
+        long started = System.nanoTime();
+        long pause = 50_000;
         try {
-            if (!launcher.waitFor(Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS)) {
-                return Optional.empty();
+            for (;;) {
+                if (exit != null) {
+                    return Optional.of(exit);
+                }
+                synchronized (readLock) {
+                    while (exit == null && !drained && reportStream.available() > 0) {
+                        readOne();
+                    }
+                }
+                if (exit != null) {
+                    return Optional.of(exit);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                if (!launcher.isAlive()) {
+                    break;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pause, left));
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                if (System.nanoTime() - started > 2_000_000) {
+                    pause = Math.min(pause * 2, 5_000_000);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
+        } catch (IOException e) {
+            // the report pipe broke: the process's end tells (and the exit file)
+            try {
+                if (!launcher.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    return Optional.empty();
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
         }
         synchronized (readLock) {
             while (!drained) {
