@@ -115,4 +115,44 @@ class ContainerStoreTest {
         assertThat(store.nameOwner("stale")).isEmpty();
         assertThat(store.root().resolve(".trash-" + id + "-x")).doesNotExist();
     }
+
+    @Test
+    void containersThatGoWithTheirJvmLiveInMemoryKeptOnesOnDiskAndTheStoreFindsBoth() throws IOException {
+        Path memory = state.resolve("memory/containers");
+        ContainerStore store = new ContainerStore(state, memory);
+        String test = "1".repeat(64);
+        String kept = "2".repeat(64);
+
+        assertThat(store.createDirectory(test, false)).isEqualTo(memory.resolve(test));
+        assertThat(store.createDirectory(kept, true)).isEqualTo(store.root().resolve(kept));
+        container(store, test, "test");
+        container(store, kept, "kept");
+
+        assertThat(store.directory(test)).isEqualTo(memory.resolve(test));
+        assertThat(store.directory(kept)).isEqualTo(store.root().resolve(kept));
+        assertThat(store.resolve("test")).isEqualTo(test);
+        assertThat(store.ids()).containsExactlyInAnyOrder(test, kept);
+        assertThat(store.readConfig(test)).map(ContainerRecord::name).contains("test");
+
+        store.delete(test);
+        store.delete(kept);
+        assertThat(store.ids()).isEmpty();
+        store.close();
+        assertThat(memory).as("the in-memory place, empty, is tidied away when the store closes").doesNotExist();
+        try (var left = Files.list(store.root())) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    @Test
+    void trashInMemoryIsSweptToo() throws IOException {
+        Path memory = state.resolve("memory/containers");
+        ContainerStore store = new ContainerStore(state, memory);
+        Path trash = Files.createDirectories(memory.resolve(".trash-" + "3".repeat(64) + "-x/upper"));
+        Files.writeString(trash.resolve("file"), "left by a JVM that died");
+
+        store.sweepTrash();
+
+        assertThat(memory.resolve(".trash-" + "3".repeat(64) + "-x")).doesNotExist();
+    }
 }
