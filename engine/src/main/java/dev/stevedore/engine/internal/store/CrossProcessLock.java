@@ -119,10 +119,38 @@ public final class CrossProcessLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for the file lock. The kernel's deadlock check for these (POSIX record) locks counts a lock as the
+     * whole process's, so two JVMs each with threads holding one lock and waiting for another's get
+     * {@code EDEADLK} although no thread waits for itself: the holders go on and release. So the wait goes on
+     * after a pause; a real cycle (a bug) still ends in the error, after ten minutes of it.
+     */
+    private static FileLock lockWaiting(FileChannel channel, boolean shared) throws IOException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        long pause = 1;
+        for (;;) {
+            try {
+                return channel.lock(0, Long.MAX_VALUE, shared);
+            } catch (IOException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("Resource deadlock avoided")
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(pause + java.util.concurrent.ThreadLocalRandom.current().nextLong(pause + 1));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a file lock");
+            }
+            pause = Math.min(pause * 2, 50);
+        }
+    }
+
     private boolean lockFileExclusive(boolean wait) throws IOException {
         FileChannel ch = FileChannel.open(holder.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            FileLock l = wait ? ch.lock() : ch.tryLock();
+            FileLock l = wait ? lockWaiting(ch, false) : ch.tryLock();
             if (l == null) {
                 ch.close();
                 return false;
@@ -142,7 +170,7 @@ public final class CrossProcessLock implements AutoCloseable {
                 FileChannel ch = FileChannel.open(holder.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 try {
-                    holder.sharedLock = ch.lock(0, Long.MAX_VALUE, true);
+                    holder.sharedLock = lockWaiting(ch, true);
                     holder.sharedChannel = ch;
                 } catch (IOException | RuntimeException e) {
                     ch.close();
