@@ -270,8 +270,9 @@ public abstract class NetworkContract extends EngineContract {
      * to 10 s while the server starts.
      */
     private static String fetch(String host) {
+        // the server may not listen yet when the client starts: its refusals are retried, not logged
         return "for i in $(seq 1 100); do out=$(printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + host
-                + " 8080 | tail -n 1); [ -n \"$out\" ] && break; sleep 0.1; done; echo \"$out\"";
+                + " 8080 2>/dev/null | tail -n 1); [ -n \"$out\" ] && break; sleep 0.1; done; echo \"$out\"";
     }
 
     private PortBinding singleBinding(String container, int containerPort) {
