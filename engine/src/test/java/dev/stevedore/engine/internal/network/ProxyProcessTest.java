@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.network;
 
+import dev.stevedore.engine.internal.runtime.LauncherBinary;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,15 +25,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Real port proxy processes ({@link PortProxyMain} in a JVM of their own) relaying to an echo server of
- * this test and watching a {@code sleep} that stands in for a container's first process. No container,
- * no root needed.
+ * Real port proxy processes (the launcher's proxy mode) relaying to an echo server of this test and watching
+ * a {@code sleep} that stands in for a container's first process. No container, no root needed.
  */
 class ProxyProcessTest {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @TempDir
     Path directory;
+    @TempDir
+    static Path state;
 
     private ServerSocket echo;
     private Thread echoThread;
@@ -97,7 +99,7 @@ class ProxyProcessTest {
     void aWatchedProcessThatIsGoneIsReported() {
         ProcessIdentity gone = new ProcessIdentity(watched.pid(), identity(watched).startTime() + 1);
 
-        assertThatThrownBy(() -> ProxyProcess.start(directory, gone, List.of(forward(0))))
+        assertThatThrownBy(() -> ProxyProcess.start(launcher(), directory, gone, List.of(forward(0))))
                 .isInstanceOf(ProxyProcess.ContainerEndedException.class);
     }
 
@@ -114,7 +116,7 @@ class ProxyProcessTest {
     @Test
     void itEndsWhenItsRecordDirectoryIsRemoved() throws Exception {
         Path record = Files.createDirectory(directory.resolve("record"));
-        ProxyProcess.Started started = ProxyProcess.start(record, identity(watched), List.of(forward(0)));
+        ProxyProcess.Started started = ProxyProcess.start(launcher(), record, identity(watched), List.of(forward(0)));
         proxies.add(started.process());
 
         Files.delete(record.resolve("proxy.log"));
@@ -125,23 +127,37 @@ class ProxyProcessTest {
     }
 
     @Test
-    void theCommandRunsTheMainInItsOwnSessionWithTheEnginesClassPath() throws IOException {
-        List<String> command = ProxyProcess.command(directory, new ProcessIdentity(42, 7), List.of(forward(8080)));
+    void itRunsInASessionOfItsOwnWithoutATerminal() throws Exception {
+        ProxyProcess.Started started = start(0);
 
-        assertThat(command.get(0)).endsWith("setsid");
-        assertThat(command).containsSubsequence(PortProxyMain.class.getName(), directory.toString(), "42", "7",
-                "127.0.0.1", "8080", "127.0.0.1", String.valueOf(echo.getLocalPort()));
-        assertThat(ProxyProcess.classPath().split(":")).allMatch(entry -> Files.exists(Path.of(entry)));
+        String stat = Files.readString(Path.of("/proc", Long.toString(started.process().pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        assertThat(fields[3]).as("session id").isEqualTo(Long.toString(started.process().pid()));
+        assertThat(fields[4]).as("controlling terminal").isEqualTo("0");
+    }
+
+    @Test
+    void theCommandIsTheLaunchersProxyModeWithEachPortsFiveFields() {
+        List<String> command = ProxyProcess.command(Path.of("/x/launcher"), directory, new ProcessIdentity(42, 7),
+                List.of(forward(8080), new ProxyProcess.Forward("udp", "::1", 53, "10.0.0.2", 5353)));
+
+        assertThat(command).containsExactly("/x/launcher", "proxy", directory.toString(), "42", "7",
+                "tcp", "127.0.0.1", "8080", "127.0.0.1", String.valueOf(echo.getLocalPort()),
+                "udp", "::1", "53", "10.0.0.2", "5353");
     }
 
     private ProxyProcess.Started start(int hostPort) throws IOException {
-        ProxyProcess.Started started = ProxyProcess.start(directory, identity(watched), List.of(forward(hostPort)));
+        ProxyProcess.Started started = ProxyProcess.start(launcher(), directory, identity(watched), List.of(forward(hostPort)));
         proxies.add(started.process());
         return started;
     }
 
     private ProxyProcess.Forward forward(int hostPort) {
-        return new ProxyProcess.Forward("127.0.0.1", hostPort, "127.0.0.1", echo.getLocalPort());
+        return new ProxyProcess.Forward("tcp", "127.0.0.1", hostPort, "127.0.0.1", echo.getLocalPort());
+    }
+
+    private static Path launcher() {
+        return LauncherBinary.extract(state);
     }
 
     private static ProcessIdentity identity(Process process) {
@@ -150,7 +166,7 @@ class ProxyProcessTest {
 
     private static List<ProcessHandle> proxyChildren() {
         return ProcessHandle.current().children()
-                .filter(p -> p.info().commandLine().orElse("").contains(PortProxyMain.class.getName()))
+                .filter(p -> p.info().arguments().map(a -> a.length > 0 && a[0].equals("proxy")).orElse(false))
                 .filter(ProcessHandle::isAlive).toList();
     }
 
