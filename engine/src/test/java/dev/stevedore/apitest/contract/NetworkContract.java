@@ -1,5 +1,6 @@
 package dev.stevedore.apitest.contract;
 
+import dev.stevedore.apitest.UdpEcho;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;

@@ -1,4 +1,4 @@
-package dev.stevedore.apitest.contract;
+package dev.stevedore.apitest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,14 +16,14 @@ import java.util.concurrent.TimeUnit;
  * compiled once per JVM with the host's {@code gcc -static} and bind-mounted into the container. It answers
  * each datagram with {@code "echo "} and the datagram.
  */
-final class UdpEcho {
+public final class UdpEcho {
     private static Path binary;
 
     private UdpEcho() {
     }
 
     /** The static binary, compiled on first use; fails loudly when gcc or a static C library is missing. */
-    static synchronized Path binary() {
+    public static synchronized Path binary() {
         if (binary == null) {
             try {
                 Path dir = Files.createTempDirectory("stevedore-udp-echo-");
@@ -58,7 +58,7 @@ final class UdpEcho {
      * Sends {@code text} from {@code client} to 127.0.0.1:port and returns the answer, checking it came from
      * that address and port; throws when none comes within a second.
      */
-    static String ask(DatagramSocket client, int port, String text) throws IOException {
+    public static String ask(DatagramSocket client, int port, String text) throws IOException {
         byte[] request = text.getBytes(StandardCharsets.UTF_8);
         InetSocketAddress to = new InetSocketAddress("127.0.0.1", port);
         client.setSoTimeout(1000);
