@@ -551,7 +551,8 @@ static void bind_port(struct port *p, const char *proto, const char *host, const
     snprintf(p->target_text, sizeof p->target_text, "%s:%llu", target, tp);
     p->fd = socket(local.ss_family, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
-    if (p->fd < 0 || setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0
+    /* tcp: a port in TIME_WAIT may be taken again; udp has none, and there the option would share a port in use */
+    if (p->fd < 0 || (!p->udp && setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
             || bind(p->fd, (struct sockaddr *) &local, local_len) < 0 || (!p->udp && listen(p->fd, BACKLOG) < 0)) {
         int err = errno;
         answer_and_exit(PROXY_EXIT_FAILED, "failed binding %s:%llu/%s to publish %s failed: %s%s", host, hp, proto,

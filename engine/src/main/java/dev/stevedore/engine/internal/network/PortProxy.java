@@ -127,7 +127,7 @@ public final class PortProxy implements AutoCloseable {
         DatagramChannel channel = DatagramChannel.open(listen.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            // no SO_REUSEADDR: for udp it would let this socket share a port another socket uses, not fail
             channel.bind(listen);
             channel.configureBlocking(false);
         } catch (IOException e) {
@@ -162,6 +162,9 @@ public final class PortProxy implements AutoCloseable {
 
     /** Closes the port and every connection (flow) it relays; the port is free when this returns. */
     void close(Port port) {
+        if (closed) {
+            return; // closing the proxy closed every port
+        }
         try {
             onSelector(() -> {
                 udpPorts.remove(port);

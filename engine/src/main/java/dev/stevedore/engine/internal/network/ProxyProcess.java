@@ -68,7 +68,16 @@ final class ProxyProcess {
      *                                 does not start; nothing is left running then
      */
     static Started start(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards) throws IOException {
+        return start(launcher, directory, container, forwards, null);
+    }
+
+    /** As {@link #start(Path, Path, ProcessIdentity, List)}, closing udp flows idle for {@code udpIdle} (whole seconds; null: 90 s). */
+    static Started start(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards, Duration udpIdle)
+            throws IOException {
         List<String> command = command(launcher, directory, container, forwards);
+        if (udpIdle != null) {
+            command.addAll(2, List.of("-i", Long.toString(Math.max(1, udpIdle.toSeconds()))));
+        }
         Files.createDirectories(directory);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(new File("/"))
