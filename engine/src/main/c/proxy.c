@@ -38,7 +38,7 @@
 
 #define PROXY_EXIT_FAILED 1
 #define PROXY_EXIT_ENDED 3
-#define TCP_BUFFER (64 * 1024)
+#define TCP_BUFFER (128 * 1024)
 #define UDP_DATAGRAM 65536
 #define BACKLOG 1024
 #define MAX_EVENTS 256
