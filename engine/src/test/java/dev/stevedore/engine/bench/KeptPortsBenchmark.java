@@ -59,7 +59,12 @@ public final class KeptPortsBenchmark {
                     ContainerInfo info = engine.runContainer(spec);
                     long started = System.nanoTime();
                     if (!info.ports().isEmpty()) {
-                        answer(info.ports().get(0).hostPort());
+                        try {
+                            answer(info.ports().get(0).hostPort());
+                        } catch (IOException e) {
+                            throw new IOException(kind + ", round " + round + ": connecting to " + info.ports().get(0)
+                                    + " failed: " + e, e);
+                        }
                     }
                     long removing = System.nanoTime();
                     engine.removeContainer(info.id(), true);
@@ -80,10 +85,18 @@ public final class KeptPortsBenchmark {
         }
     }
 
-    /** Connects through the published port until the proxy accepts (the relay itself is another benchmark's). */
+    /**
+     * Connects through the published port: the proxy accepts (the relay itself is another benchmark's). A reset
+     * counts as an answer: the proxy accepted and reset the connection because the container's server did not
+     * listen yet (the reset can reach the client while its connect still completes).
+     */
     private static void answer(int port) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        } catch (java.net.SocketException e) {
+            if (e instanceof java.net.ConnectException || !String.valueOf(e.getMessage()).contains("reset")) {
+                throw e;
+            }
         }
     }
 

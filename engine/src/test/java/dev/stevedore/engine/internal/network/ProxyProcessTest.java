@@ -213,6 +213,22 @@ class ProxyProcessTest {
     }
 
     @Test
+    void itListensOnTheAddressesAskedForIpv6LoopbackAndAllAddressesToo() throws Exception {
+        ProxyProcess.Started started = ProxyProcess.start(launcher(), directory, identity(watched), List.of(
+                new ProxyProcess.Forward("tcp", "::1", 0, "127.0.0.1", echo.getLocalPort()),
+                new ProxyProcess.Forward("tcp", "0.0.0.0", 0, "127.0.0.1", echo.getLocalPort())));
+        proxies.add(started.process());
+
+        try (Socket v6 = new Socket("::1", started.ports().get(0))) {
+            v6.getOutputStream().write('6');
+            assertThat(v6.getInputStream().read()).isEqualTo('6');
+        }
+        assertThatThrownBy(() -> new Socket("127.0.0.1", started.ports().get(0)).close())
+                .as("::1 only, not IPv4 loopback").isInstanceOf(IOException.class);
+        assertThat(roundTrip(started.ports().get(1), "any-address")).isEqualTo("any-address");
+    }
+
+    @Test
     void aUdpPortInUseIsReported() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             assertThatThrownBy(() -> ProxyProcess.start(launcher(), directory, identity(watched),
