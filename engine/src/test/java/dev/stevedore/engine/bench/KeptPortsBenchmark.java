@@ -22,11 +22,12 @@ import java.util.function.Function;
  * as the CLI's {@code run} makes): {@code runContainer} of busybox {@code nc -l} with port 7 published,
  *
  * <ul>
- *   <li>without a published port (the baseline),</li>
+ *   <li>without a published port (the baseline), not kept and kept (a kept container's files are on disk, not
+ *       in memory),</li>
  *   <li>not kept: the port served by this JVM's proxy,</li>
  *   <li>kept: the port served by a port proxy process of its own, which {@code runContainer} waits for;</li>
  * </ul>
- * then {@code removeContainer(force)} of each (a kept one's removal also stops its proxy process). The three
+ * then {@code removeContainer(force)} of each (a kept one's removal also stops its proxy process). The four
  * are interleaved round by round, so a shared machine's load hits them alike. Run as root with the test bed
  * up: {@code java -cp engine/target/classes:engine/target/test-classes:<deps>
  * dev.stevedore.engine.bench.KeptPortsBenchmark [rounds]}.
@@ -41,9 +42,10 @@ public final class KeptPortsBenchmark {
         Path state = Files.createTempDirectory("stevedore-kept-ports-bench-");
         Map<String, Function<ContainerSpec.Builder, ContainerSpec.Builder>> kinds = Map.of(
                 "no port", b -> b,
+                "no port, kept", b -> b.label(ContainerSpec.KEEP_LABEL, "true"),
                 "port, not kept", b -> b.port(PortBinding.loopback(7)),
                 "port, kept", b -> b.port(PortBinding.loopback(7)).label(ContainerSpec.KEEP_LABEL, "true"));
-        List<String> order = List.of("no port", "port, not kept", "port, kept");
+        List<String> order = List.of("no port", "no port, kept", "port, not kept", "port, kept");
         Map<String, List<Double>> run = new java.util.LinkedHashMap<>();
         Map<String, List<Double>> remove = new java.util.LinkedHashMap<>();
         order.forEach(k -> {
