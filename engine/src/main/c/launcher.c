@@ -124,6 +124,9 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "exec")) {
         return exec_main();
     }
+    if (argc > 1 && !strcmp(argv[1], "proxy")) {
+        return proxy_main(argc, argv);
+    }
     return supervise();
 }
 

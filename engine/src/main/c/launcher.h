@@ -190,6 +190,9 @@ unsigned long long process_start_time(const char *stat_path);
 /* The exec mode: runs a command inside a running container (exec.c). */
 int exec_main(void);
 
+/* The port proxy mode: serves a kept container's published ports (proxy.c). */
+int proxy_main(int argc, char **argv);
+
 /*
  * Runs in the cloned child, pid 1 of the new pid/uts/ipc/net namespaces, cloned before the spec is known:
  * prepares what the spec does not change, reads the spec on spec_fd, makes its mount namespace (and

@@ -253,8 +253,9 @@ class CliIT {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).filter(p -> {
                 try {
                     String stat = Files.readString(p.resolve("stat"));
-                    return Files.readString(p.resolve("cmdline")).replace('\0', ' ').contains(".PortProxyMain ")
-                            && Files.readString(p.resolve("cmdline")).contains(containerId)
+                    String[] args = Files.readString(p.resolve("cmdline")).split("\0");
+                    return args.length > 2 && args[0].contains("/launcher-") && args[1].equals("proxy")
+                            && String.join(" ", args).contains(containerId)
                             && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
                 } catch (IOException | RuntimeException gone) {
                     return false;

@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -139,6 +141,33 @@ class NetworkKeptPortsIT {
     }
 
     @Test
+    void aKeptContainersUdpPortAnswersEachClientThroughItsProxyProcess() throws Exception {
+        try (ContainerEngine engine = ContainerTestbed.engine()) {
+            ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox()).cmd("/udp-echo", "53")
+                    .mount(Mount.bind(UdpEcho.binary().toString(), "/udp-echo", true))
+                    .port(new PortBinding(53, "udp", "127.0.0.1", 0)).label(ContainerSpec.KEEP_LABEL, "true").build());
+            containers.add(info.id());
+            assertThat(info.ports()).hasSize(1);
+            assertThat(info.ports().get(0).protocol()).isEqualTo("udp");
+            int port = info.ports().get(0).hostPort();
+            assertThat(proxyProcesses(info.id())).as("its port proxy process").hasSize(1);
+
+            try (DatagramSocket first = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+                 DatagramSocket second = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                await().atMost(PATIENCE).ignoreExceptions()
+                        .untilAsserted(() -> assertThat(UdpEcho.ask(first, port, "one")).isEqualTo("echo one"));
+                assertThat(UdpEcho.ask(second, port, "two")).isEqualTo("echo two");
+                assertThat(UdpEcho.ask(first, port, "three")).isEqualTo("echo three");
+            }
+            engine.removeContainer(info.id(), true);
+            assertThat(proxyProcesses(info.id())).isEmpty();
+            try (DatagramSocket again = new DatagramSocket(new InetSocketAddress("127.0.0.1", port))) {
+                assertThat(again.getLocalPort()).as("the udp port is free again").isEqualTo(port);
+            }
+        }
+    }
+
+    @Test
     void aContainerNotKeptIsServedByItsOwnJvmAndItsPortGoesWithIt() throws Exception {
         Started started = startInChildJvm(false);
 
@@ -168,16 +197,17 @@ class NetworkKeptPortsIT {
     private record Started(String id, int port) {
     }
 
-    /** The pids of port proxy processes whose command line names this container (or state directory). */
+    /** The pids of port proxy processes (the launcher's proxy mode) whose command line names this container (or state directory). */
     static List<Long> proxyProcesses(String containerId) {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .filter(p -> {
                         try {
-                            String cmdline = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                            String[] args = Files.readString(p.resolve("cmdline")).split("\0");
                             String stat = Files.readString(p.resolve("stat"));
                             char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                            return cmdline.contains(".PortProxyMain ") && cmdline.contains(containerId) && state != 'Z';
+                            return args.length > 2 && args[0].contains("/launcher-") && args[1].equals("proxy")
+                                    && String.join(" ", args).contains(containerId) && state != 'Z';
                         } catch (IOException | RuntimeException gone) {
                             return false;
                         }

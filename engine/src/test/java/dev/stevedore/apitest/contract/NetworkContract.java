@@ -1,10 +1,12 @@
 package dev.stevedore.apitest.contract;
 
+import dev.stevedore.apitest.UdpEcho;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.PortBinding;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -32,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * Networks and published ports: user networks where containers reach each other by name and alias,
  * connecting and disconnecting, removal that refuses while containers are on a network, subnets, ports
  * published on loopback (free or explicit host ports, freed at stop, published again at a restart, a port in
- * use failing the start), ports of a kept container outliving the engine that started it, network modes
+ * use failing the start), a udp port answering each client, ports of a kept container outliving the engine that started it, network modes
  * {@code none} and {@code host}, and aliases refused on the default network (as Docker does).
  *
  * <p>Runs on both engines ({@code DockerNetworkContractIT}, {@code EmbeddedNetworkContractIT}). Left open on
@@ -58,6 +61,27 @@ public abstract class NetworkContract extends EngineContract {
         assertThat(bound.hostPort()).isPositive();
         await().atMost(PATIENCE).ignoreExceptions()
                 .untilAsserted(() -> assertThat(httpGet(bound.hostPort(), "/index.html")).endsWith("hello-port\n"));
+    }
+
+    @Test
+    void aUdpPortIsPublishedAndEachClientGetsItsOwnAnswers() throws IOException {
+        ContainerInfo container = started(busybox("exec /udp-echo 53")
+                .mount(Mount.bind(UdpEcho.binary().toString(), "/udp-echo", true))
+                .port(new PortBinding(53, "udp", "127.0.0.1", 0)));
+
+        PortBinding bound = singleBinding(container.id(), 53);
+
+        assertThat(bound.protocol()).isEqualTo("udp");
+        assertThat(bound.hostIp()).isEqualTo("127.0.0.1");
+        int port = bound.hostPort();
+        try (DatagramSocket first = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket second = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            // datagrams sent before the server binds are lost: ask until it answers
+            await().atMost(PATIENCE).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(UdpEcho.ask(first, port, "from the first")).isEqualTo("echo from the first"));
+            assertThat(UdpEcho.ask(second, port, "from the second")).isEqualTo("echo from the second");
+            assertThat(UdpEcho.ask(first, port, "the first again")).isEqualTo("echo the first again");
+        }
     }
 
     @Test

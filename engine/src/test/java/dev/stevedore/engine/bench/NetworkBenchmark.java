@@ -41,10 +41,12 @@ import java.util.concurrent.TimeUnit;
  * userland proxy (docker-proxy of the test bed's dockerd, {@code --userland-proxy=true --iptables=false}),
  * both relaying from 127.0.0.1 to the same busybox servers in a container on a bridge, and straight to
  * the container's address as the floor; also Stevedore's port proxy process (a kept container's ports:
- * the same proxy code in a small JVM of its own).
+ * the launcher's native proxy mode) and, for comparison, the JVM proxy process it replaced ({@link JvmPortProxy});
+ * (3) what starting a kept container's proxy costs, native against JVM, interleaved, and the RSS of each, idle
+ * and after the transfers.
  *
- * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]}; root, the test bed up and
- * {@code testbed/dockerd up} with the busybox image loaded.
+ * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]} (containers 0 skips (1));
+ * root, the test bed up and {@code testbed/dockerd up} with the busybox image loaded.
  */
 public final class NetworkBenchmark {
     /** Echo on 7, a sink on 9 and a 1 MiB-block source on 19; backlog 64 (busybox nc: one per -l). */
@@ -68,10 +70,17 @@ public final class NetworkBenchmark {
         Path rootfs = BusyboxRootfs.get();
         List<Started> running = new ArrayList<>();
         String dockerContainer = null;
+        JvmProxy jvmProxy = null;
         try {
             manager.create(NetworkSpec.named("bench"));
-            setupCost(manager, launcher, rootfs, root, containers);
-            engineRunCost(root.resolve("engine"), containers);
+            if (containers > 0) {
+                setupCost(manager, launcher, rootfs, root, containers);
+                engineRunCost(root.resolve("engine"), containers);
+            }
+            Started echoOnly = start(manager, launcher, rootfs, root, "proxy-start", "exec nc -ll -p 7 -e cat");
+            running.add(echoOnly);
+            awaitPort(echoOnly.address, 7);
+            proxyStartCost(manager, echoOnly, Math.max(20, rounds * 4));
 
             Started server = start(manager, launcher, rootfs, root, "servers", SERVERS.replace("MEGABYTES", Integer.toString(megabytes)));
             running.add(server);
@@ -88,8 +97,11 @@ public final class NetworkBenchmark {
             awaitPort(kept.address, 7);
             List<PortBinding> keptBound = manager.publish(kept.id, List.of(PortBinding.loopback(7), PortBinding.loopback(9),
                     PortBinding.loopback(19)), ProcessIdentity.of(kept.process.pid()).orElseThrow());
-            Endpoints process = new Endpoints("stevedore proxy process", "127.0.0.1", keptBound.get(0).hostPort(),
+            Endpoints process = new Endpoints("native proxy process", "127.0.0.1", keptBound.get(0).hostPort(),
                     keptBound.get(1).hostPort(), keptBound.get(2).hostPort());
+            jvmProxy = JvmProxy.start(kept.address, 7, 9, 19);
+            Endpoints jvm = new Endpoints("JVM proxy process (old)", "127.0.0.1", jvmProxy.ports.get(0), jvmProxy.ports.get(1),
+                    jvmProxy.ports.get(2));
 
             dockerContainer = docker(dockerHost, "run", "-d", "--rm", "-p", "127.0.0.1::7", "-p", "127.0.0.1::9", "-p",
                     "127.0.0.1::19", "busybox", "sh", "-c", SERVERS.replace("MEGABYTES", Integer.toString(megabytes))).trim();
@@ -100,7 +112,7 @@ public final class NetworkBenchmark {
             System.out.printf(Locale.ROOT, "%n== throughput and latency: %d rounds, paths interleaved; %d MiB per transfer"
                     + " (median of rounds); 64-byte echo round trips and new connections (percentiles over all rounds) ==%n",
                     rounds, megabytes);
-            List<Endpoints> paths = List.of(direct, stevedore, process, docker);
+            List<Endpoints> paths = List.of(direct, stevedore, process, jvm, docker);
             Map<Endpoints, Samples> samples = new LinkedHashMap<>();
             paths.forEach(p -> samples.put(p, new Samples()));
             for (Endpoints e : paths) {
@@ -121,7 +133,13 @@ public final class NetworkBenchmark {
             samples.forEach((e, s) -> System.out.printf(Locale.ROOT, "%-24s %12.0f %13.0f %7.1fµs %7.1fµs %7.1fµs %10.1fµs %10.1fµs%n",
                     e.name, pct(s.upload, 50), pct(s.download, 50), pct(s.rtt, 50) * 1000, pct(s.rtt, 99) * 1000,
                     mean(s.rtt) * 1000, pct(s.connect, 50) * 1000, pct(s.connect, 99) * 1000));
+            System.out.printf(Locale.ROOT, "RSS after the transfers: native proxy process %.1f MiB, JVM proxy process %.1f MiB,"
+                    + " docker-proxy (3 processes, one per port) %.1f MiB%n", rssKib(nativeProxyPid(kept.id)) / 1024.0,
+                    rssKib(jvmProxy.pid) / 1024.0, dockerProxyRssKib(docker) / 1024.0);
         } finally {
+            if (jvmProxy != null) {
+                jvmProxy.close();
+            }
             if (dockerContainer != null) {
                 docker(dockerHost, "rm", "-f", dockerContainer);
             }
@@ -225,6 +243,128 @@ public final class NetworkBenchmark {
         return took;
     }
 
+    // ---- a kept container's proxy: start and memory ------------------------------------------------
+
+    /**
+     * Publishing a running container's port 7 as for a kept container (the native proxy, through the manager,
+     * record included) against spawning the JVM proxy process the engine used before until it reports its port
+     * bound, interleaved; then unpublishing / ending each. RSS is read once bound, before any connection.
+     */
+    private static void proxyStartCost(NetworkManager manager, Started container, int rounds) throws Exception {
+        ProcessIdentity outlive = ProcessIdentity.of(container.process.pid()).orElseThrow();
+        List<Double> nativeStart = new ArrayList<>();
+        List<Double> jvmStart = new ArrayList<>();
+        List<Double> nativeRss = new ArrayList<>();
+        List<Double> jvmRss = new ArrayList<>();
+        for (int i = -3; i < rounds; i++) {
+            long t0 = System.nanoTime();
+            manager.publish(container.id, List.of(PortBinding.loopback(7)), outlive);
+            double took = ms(System.nanoTime() - t0);
+            double rss = rssKib(nativeProxyPid(container.id)) / 1024.0;
+            manager.unpublish(container.id);
+            if (i >= 0) {
+                nativeStart.add(took);
+                nativeRss.add(rss);
+            }
+            t0 = System.nanoTime();
+            try (JvmProxy jvm = JvmProxy.start(container.address, 7)) {
+                took = ms(System.nanoTime() - t0);
+                rss = rssKib(jvm.pid) / 1024.0;
+            }
+            if (i >= 0) {
+                jvmStart.add(took);
+                jvmRss.add(rss);
+            }
+        }
+        System.out.printf(Locale.ROOT, "== a kept container's port proxy: start until its port is bound (%d rounds, interleaved) ==%n",
+                rounds);
+        row("native (publish through the manager)", nativeStart);
+        row("JVM process (spawn until 'ready')", jvmStart);
+        System.out.printf(Locale.ROOT, "RSS once bound, idle: native p50 %.2f MiB (max %.2f), JVM p50 %.1f MiB (max %.1f)%n",
+                pct(nativeRss, 50), Collections.max(nativeRss), pct(jvmRss, 50), Collections.max(jvmRss));
+    }
+
+    /** The old port proxy process: {@link JvmPortProxy} in a JVM started as the engine started it. */
+    private static final class JvmProxy implements AutoCloseable {
+        final Process process;
+        final long pid;
+        final List<Integer> ports = new ArrayList<>();
+
+        private JvmProxy(Process process, String ready) {
+            this.process = process;
+            String[] parts = ready.split(" ");
+            this.pid = Long.parseLong(parts[1]);
+            for (int i = 2; i < parts.length; i++) {
+                ports.add(Integer.parseInt(parts[i]));
+            }
+        }
+
+        static JvmProxy start(String target, int... targetPorts) throws IOException {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(JvmPortProxy.JVM_OPTIONS);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), JvmPortProxy.class.getName()));
+            for (int port : targetPorts) {
+                command.addAll(List.of("127.0.0.1", "0", target, Integer.toString(port)));
+            }
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().remove("JAVA_TOOL_OPTIONS");
+            Process process = builder.start();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            if (line == null || !line.startsWith("ready ")) {
+                process.destroyForcibly();
+                throw new IOException("the JVM proxy process said " + line);
+            }
+            return new JvmProxy(process, line);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** The launcher in proxy mode serving this container. */
+    private static long nativeProxyPid(String containerId) throws IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).filter(p -> {
+                try {
+                    String[] args = Files.readString(p.resolve("cmdline")).split("\0");
+                    return args.length > 2 && args[1].equals("proxy") && String.join(" ", args).contains(containerId);
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).findFirst()
+                    .orElseThrow(() -> new IOException("no native proxy process for " + containerId));
+        }
+    }
+
+    /** The RSS of the docker-proxy processes serving these host ports, summed. */
+    private static long dockerProxyRssKib(Endpoints e) throws IOException {
+        List<String> ports = List.of(Integer.toString(e.echo), Integer.toString(e.sink), Integer.toString(e.source));
+        try (var procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).mapToLong(p -> {
+                try {
+                    List<String> args = List.of(Files.readString(p.resolve("cmdline")).split("\0"));
+                    int at = args.indexOf("-host-port");
+                    return Files.readString(p.resolve("comm")).trim().equals("docker-proxy") && at >= 0
+                            && at + 1 < args.size() && ports.contains(args.get(at + 1))
+                            ? rssKib(Long.parseLong(p.getFileName().toString())) : 0;
+                } catch (IOException gone) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    private static long rssKib(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+    }
+
     // ---- throughput and latency -------------------------------------------------------------------
 
     private record Endpoints(String name, String host, int echo, int sink, int source) {
@@ -315,6 +455,8 @@ public final class NetworkBenchmark {
                 if (s.getInputStream().read() != 'x') {
                     throw new IOException(e.name + ": no echo");
                 }
+            } catch (IOException failed) {
+                throw new IOException(e.name + ": connection " + i + " failed: " + failed, failed);
             }
             if (i >= warmup) {
                 times.add(ms(System.nanoTime() - start));

@@ -9,6 +9,7 @@ import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.ProxyRecord;
+import dev.stevedore.engine.internal.runtime.LauncherBinary;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
@@ -304,7 +305,8 @@ public final class NetworkManager implements AutoCloseable {
     /**
      * The ports to publish for a container: {@code explicit} ones as asked, then, when {@code all}, every
      * exposed tcp port ({@code 8080/tcp}) not published already, on a free port of 127.0.0.1. Exposed udp
-     * ports are left out: the port proxy relays tcp only (an explicit udp port is an error at publish).
+     * ports are left out, as they were when only tcp could be published: {@code -P} means the ports a client
+     * connects to; a udp port is published when asked for ({@code -p 5353:53/udp}).
      */
     public static List<PortBinding> portsToPublish(List<PortBinding> explicit, boolean all, List<String> exposed) {
         List<PortBinding> result = new ArrayList<>(explicit);
@@ -453,7 +455,7 @@ public final class NetworkManager implements AutoCloseable {
      * with the container ({@link #stopContainer}, {@link #unpublish}, {@link #removeContainer}), and one
      * killed while the container runs is replaced on the same host ports, at once by this JVM while it runs,
      * else by the next engine's {@link #reap}.
-     * That process takes 100-200 ms to start (a JVM's start).
+     * That process is the launcher in its proxy mode: it answers within about a millisecond.
      */
     public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity outlive) {
         if (ports.isEmpty()) {
@@ -476,9 +478,9 @@ public final class NetworkManager implements AutoCloseable {
                     + (container.mode().equals("none") ? " (network mode none)" : " (it is not running)"));
         }
         for (PortBinding port : ports) {
-            if (!port.protocol().equals("tcp")) {
+            if (!port.protocol().equals("tcp") && !port.protocol().equals("udp")) {
                 throw new ContainerEngineException("publishing " + port.key() + " of container " + container.name()
-                        + " failed: only tcp ports can be published by the embedded engine");
+                        + " failed: the embedded engine publishes tcp and udp ports only");
             }
         }
         if (outlive != null) {
@@ -488,10 +490,11 @@ public final class NetworkManager implements AutoCloseable {
         List<PortBinding> bound = new ArrayList<>();
         try {
             for (PortBinding port : ports) {
-                PortForwarder f = proxy.forward(new InetSocketAddress(InetAddress.getByName(port.hostIp()), port.hostPort()),
+                PortForwarder f = proxy.forward(port.protocol(),
+                        new InetSocketAddress(InetAddress.getByName(port.hostIp()), port.hostPort()),
                         new InetSocketAddress(InetAddress.getByName(address), port.containerPort()));
                 opened.add(f);
-                bound.add(new PortBinding(port.containerPort(), "tcp", port.hostIp(), f.port()));
+                bound.add(new PortBinding(port.containerPort(), port.protocol(), port.hostIp(), f.port()));
             }
         } catch (IOException | RuntimeException e) {
             opened.forEach(PortForwarder::close);
@@ -520,15 +523,14 @@ public final class NetworkManager implements AutoCloseable {
                                                     ProcessIdentity outlive) {
         ProxyProcess.Started started;
         try {
-            started = ProxyProcess.start(store.containerDirectory(container.id()), outlive, ports.stream()
-                    .map(p -> new ProxyProcess.Forward(p.hostIp(), p.hostPort(), address, p.containerPort())).toList());
+            started = ProxyProcess.start(launcher(), store.containerDirectory(container.id()), outlive, forwards(ports, address));
         } catch (IOException e) {
             throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: " + e.getMessage(), e);
         }
         List<PortBinding> bound = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             PortBinding port = ports.get(i);
-            bound.add(new PortBinding(port.containerPort(), "tcp", port.hostIp(), started.ports().get(i)));
+            bound.add(new PortBinding(port.containerPort(), port.protocol(), port.hostIp(), started.ports().get(i)));
         }
         ProxyRecord record = new ProxyRecord(started.process().pid(), started.process().startTime(), outlive.pid(),
                 outlive.startTime());
@@ -571,6 +573,19 @@ public final class NetworkManager implements AutoCloseable {
                 LOG.warn("{}", e.getMessage());
             }
         });
+    }
+
+    private static List<ProxyProcess.Forward> forwards(List<PortBinding> ports, String address) {
+        return ports.stream().map(p -> new ProxyProcess.Forward(p.protocol(), p.hostIp(), p.hostPort(), address,
+                p.containerPort())).toList();
+    }
+
+    /**
+     * The launcher binary whose proxy mode serves kept containers' ports: the one extracted into the state
+     * directory this manager's directory ({@code <state>/networks}) lies in.
+     */
+    private Path launcher() {
+        return LauncherBinary.extract(store.directory().getParent());
     }
 
     /** The container's address on the first of its networks it is attached to, where its published ports lead. */
@@ -737,9 +752,8 @@ public final class NetworkManager implements AutoCloseable {
         ProxyRecord dead = container.proxy();
         if (address != null && dead.container().isAlive()) {
             try {
-                ProxyProcess.Started started = ProxyProcess.start(store.containerDirectory(container.id()), dead.container(),
-                        container.published().stream()
-                                .map(p -> new ProxyProcess.Forward(p.hostIp(), p.hostPort(), address, p.containerPort())).toList());
+                ProxyProcess.Started started = ProxyProcess.start(launcher(), store.containerDirectory(container.id()),
+                        dead.container(), forwards(container.published(), address));
                 store.save(container.withPublished(container.published(), new ProxyRecord(started.process().pid(),
                         started.process().startTime(), dead.containerPid(), dead.containerStart())));
                 replaceWhenKilled(container.id(), started);

@@ -120,7 +120,7 @@ final class NetworkStore {
     }
 
     /**
-     * A port proxy process ({@link PortProxyMain}) serving a container's published ports.
+     * A port proxy process (the launcher's proxy mode, {@link ProxyProcess}) serving a container's published ports.
      *
      * @param pid            the proxy process
      * @param startTime      its start time, to recognise it ({@link ProcessIdentity})

@@ -3,17 +3,18 @@ package dev.stevedore.engine.internal.network;
 import java.net.InetSocketAddress;
 
 /**
- * A published port: a listening socket of the {@link PortProxy} relaying to one container address.
- * {@link #close()} stops listening and closes every relayed connection; the port is free when it returns.
+ * A published port: a listening socket (tcp or udp) of the {@link PortProxy} relaying to one container
+ * address. {@link #close()} stops listening and closes every relayed connection (udp flow); the port is
+ * free when it returns.
  */
 public final class PortForwarder implements AutoCloseable {
     private final PortProxy proxy;
-    private final PortProxy.Listener listener;
+    private final PortProxy.Port listener;
     private final InetSocketAddress address;
     private final InetSocketAddress target;
     private volatile boolean closed;
 
-    PortForwarder(PortProxy proxy, PortProxy.Listener listener, InetSocketAddress address, InetSocketAddress target) {
+    PortForwarder(PortProxy proxy, PortProxy.Port listener, InetSocketAddress address, InetSocketAddress target) {
         this.proxy = proxy;
         this.listener = listener;
         this.address = address;
@@ -34,7 +35,7 @@ public final class PortForwarder implements AutoCloseable {
         return target;
     }
 
-    /** Connections open right now. */
+    /** Connections (udp: client flows) open right now. */
     public int connections() {
         return closed ? 0 : proxy.connections(listener);
     }

@@ -5,19 +5,26 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,31 +33,49 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A userland TCP proxy: listens on host ports and relays every accepted connection to a target
- * address (a container's), like Docker's {@code docker-proxy}, but in the JVM and on one thread for
- * all ports and connections (a NIO selector).
+ * A userland TCP and UDP proxy: listens on host ports and relays every accepted connection (every
+ * client's datagrams) to a target address (a container's), like Docker's {@code docker-proxy}, but in the
+ * JVM and on one thread for all ports and connections (a NIO selector).
  *
  * <p>Each direction of a connection has its own buffer; reading from one side stops while the other
  * side cannot take more, so a slow reader slows the writer instead of filling memory (backpressure).
  * An end-of-stream is passed on as a half-close ({@code shutdownOutput}) once the buffered bytes are
  * written, and the connection closes when both directions ended; a reset on one side resets the other.
- * Bytes are never dropped or reordered. Thread-safe; the selector thread starts with the first
- * forwarder and ends with {@link #close()}.
+ * Bytes are never dropped or reordered.
+ *
+ * <p>UDP: each client address gets a flow, a socket connected to the target; what comes back on it goes to
+ * that client from the published port. A flow without traffic either way for the idle time (90 s, as
+ * docker-proxy) is closed. Datagrams are dropped, as a busy network would, when the target or the client
+ * cannot take them at once. Thread-safe; the selector thread starts with the first forwarder and ends with
+ * {@link #close()}.
  */
 public final class PortProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PortProxy.class);
     private static final int BUFFER_SIZE = 128 * 1024;
     private static final int BACKLOG = 1024;
     private static final long TASK_TIMEOUT_SECONDS = 10;
+    /** docker-proxy's UDP connection tracking timeout. */
+    static final Duration UDP_IDLE = Duration.ofSeconds(90);
+    private static final int MAX_FLOWS = 4096;
+    private static final int DATAGRAM_SIZE = 65536;
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final BufferPool buffers = new BufferPool();
+    private final long udpIdleNanos;
+    private final Set<UdpPort> udpPorts = new HashSet<>(); // selector thread only
+    private ByteBuffer datagram; // selector thread only
     private final Object lifecycle = new Object();
     private Selector selector;
     private Thread thread;
     private volatile boolean closed;
 
     public PortProxy() {
+        this(UDP_IDLE);
+    }
+
+    /** A proxy whose UDP flows close after {@code udpIdle} without traffic. */
+    PortProxy(Duration udpIdle) {
+        this.udpIdleNanos = udpIdle.toNanos();
     }
 
     /**
@@ -59,6 +84,20 @@ public final class PortProxy implements AutoCloseable {
      * forwarder says which.
      */
     public PortForwarder forward(InetSocketAddress listen, InetSocketAddress target) throws IOException {
+        return forward("tcp", listen, target);
+    }
+
+    /**
+     * As {@link #forward(InetSocketAddress, InetSocketAddress)} for {@code protocol}: {@code tcp}, or {@code udp}
+     * (datagrams of each client relayed in a flow of its own).
+     */
+    public PortForwarder forward(String protocol, InetSocketAddress listen, InetSocketAddress target) throws IOException {
+        if (protocol.equals("udp")) {
+            return forwardUdp(listen, target);
+        }
+        if (!protocol.equals("tcp")) {
+            throw new IOException("publishing " + target.getPort() + "/" + protocol + " failed: the port proxy relays tcp and udp only");
+        }
         ServerSocketChannel server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -66,9 +105,7 @@ public final class PortProxy implements AutoCloseable {
             server.configureBlocking(false);
         } catch (IOException e) {
             server.close();
-            throw new IOException("binding " + listen.getAddress().getHostAddress() + ":" + listen.getPort()
-                    + " to publish " + target.getAddress().getHostAddress() + ":" + target.getPort() + " failed: "
-                    + e.getMessage() + (listen.getPort() != 0 ? " — choose another host port, or 0 for a free one" : ""), e);
+            throw bindFailed(listen, target, "tcp", e);
         }
         Listener listener = new Listener(server, target, buffers);
         try {
@@ -86,20 +123,63 @@ public final class PortProxy implements AutoCloseable {
         return new PortForwarder(this, listener, (InetSocketAddress) server.getLocalAddress(), target);
     }
 
-    /** Closes the listener and every connection it accepted; the port is free when this returns. */
-    void close(Listener listener) {
+    private PortForwarder forwardUdp(InetSocketAddress listen, InetSocketAddress target) throws IOException {
+        DatagramChannel channel = DatagramChannel.open(listen.getAddress() instanceof Inet6Address
+                ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
-            onSelector(() -> listener.closeAll(selector));
+            // no SO_REUSEADDR: for udp it would let this socket share a port another socket uses, not fail
+            channel.bind(listen);
+            channel.configureBlocking(false);
         } catch (IOException e) {
-            LOG.warn("closing the forwarder to {} did not finish: {}", listener.target, e.getMessage());
+            channel.close();
+            throw bindFailed(listen, target, "udp", e);
+        }
+        UdpPort port = new UdpPort(channel, target);
+        try {
+            onSelector(() -> {
+                try {
+                    if (datagram == null) {
+                        datagram = ByteBuffer.allocateDirect(DATAGRAM_SIZE);
+                    }
+                    channel.register(selector, SelectionKey.OP_READ, port);
+                    udpPorts.add(port);
+                } catch (ClosedChannelException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return new PortForwarder(this, port, (InetSocketAddress) channel.getLocalAddress(), target);
+    }
+
+    private static IOException bindFailed(InetSocketAddress listen, InetSocketAddress target, String protocol, IOException e) {
+        return new IOException("binding " + listen.getAddress().getHostAddress() + ":" + listen.getPort() + "/" + protocol
+                + " to publish " + target.getAddress().getHostAddress() + ":" + target.getPort() + " failed: "
+                + e.getMessage() + (listen.getPort() != 0 ? " — choose another host port, or 0 for a free one" : ""), e);
+    }
+
+    /** Closes the port and every connection (flow) it relays; the port is free when this returns. */
+    void close(Port port) {
+        if (closed) {
+            return; // closing the proxy closed every port
+        }
+        try {
+            onSelector(() -> {
+                udpPorts.remove(port);
+                port.closeAll(selector);
+            });
+        } catch (IOException e) {
+            LOG.warn("closing the forwarder to {} did not finish: {}", port.target(), e.getMessage());
         }
     }
 
-    /** The number of open connections of {@code listener}. */
-    int connections(Listener listener) {
+    /** The number of open connections (udp: flows) of {@code port}. */
+    int connections(Port port) {
         try {
             CompletableFuture<Integer> count = new CompletableFuture<>();
-            onSelector(() -> count.complete(listener.connections.size()));
+            onSelector(() -> count.complete(port.connections()));
             return count.getNow(0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -148,10 +228,15 @@ public final class PortProxy implements AutoCloseable {
     }
 
     private void loop() {
+        long nextSweep = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
         try {
             while (!closed) {
                 selector.select(1000);
                 runTasks();
+                if (System.nanoTime() - nextSweep >= 0) {
+                    nextSweep = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+                    udpPorts.forEach(p -> p.expire(System.nanoTime() - udpIdleNanos));
+                }
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
                     SelectionKey key = keys.next();
@@ -164,6 +249,10 @@ public final class PortProxy implements AutoCloseable {
                             listener.accept(selector);
                         } else if (key.attachment() instanceof Side side) {
                             side.connection.handle(side, key);
+                        } else if (key.attachment() instanceof UdpPort port) {
+                            port.receive(selector, datagram);
+                        } else if (key.attachment() instanceof Flow flow) {
+                            flow.receive(datagram);
                         }
                     } catch (CancelledKeyException e) {
                         // Closed while we looked at it: nothing left to do for this key.
@@ -225,8 +314,18 @@ public final class PortProxy implements AutoCloseable {
         }
     }
 
+    /** What a {@link PortForwarder} publishes: a tcp {@link Listener} or a {@link UdpPort}. Selector thread only (but for target). */
+    interface Port {
+        InetSocketAddress target();
+
+        /** Closes the port and all it relays. */
+        void closeAll(Selector selector);
+
+        int connections();
+    }
+
     /** A listening port and the connections it accepted; touched only on the selector thread (but for target). */
-    static final class Listener {
+    static final class Listener implements Port {
         final ServerSocketChannel server;
         final InetSocketAddress target;
         final BufferPool buffers;
@@ -236,6 +335,16 @@ public final class PortProxy implements AutoCloseable {
             this.server = server;
             this.target = target;
             this.buffers = buffers;
+        }
+
+        @Override
+        public InetSocketAddress target() {
+            return target;
+        }
+
+        @Override
+        public int connections() {
+            return connections.size();
         }
 
         void accept(Selector selector) throws IOException {
@@ -275,7 +384,8 @@ public final class PortProxy implements AutoCloseable {
             }
         }
 
-        void closeAll(Selector selector) {
+        @Override
+        public void closeAll(Selector selector) {
             closeQuietly(server);
             for (Connection c : new ArrayList<>(connections)) {
                 c.close();
@@ -286,6 +396,139 @@ public final class PortProxy implements AutoCloseable {
                 selector.selectNow();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A published udp port and its flows, one per client address; touched only on the selector thread (but for target). */
+    static final class UdpPort implements Port {
+        final DatagramChannel channel;
+        final InetSocketAddress target;
+        final Map<SocketAddress, Flow> flows = new HashMap<>();
+
+        UdpPort(DatagramChannel channel, InetSocketAddress target) {
+            this.channel = channel;
+            this.target = target;
+        }
+
+        @Override
+        public InetSocketAddress target() {
+            return target;
+        }
+
+        @Override
+        public int connections() {
+            return flows.size();
+        }
+
+        /** Relays what clients sent, each client's datagrams through its own flow (opened on its first). */
+        void receive(Selector selector, ByteBuffer buffer) {
+            for (int i = 0; i < 256; i++) {
+                buffer.clear();
+                SocketAddress client;
+                try {
+                    client = channel.receive(buffer);
+                } catch (IOException e) {
+                    LOG.debug("receiving on {} failed: {}", channel, e.toString());
+                    return;
+                }
+                if (client == null) {
+                    return;
+                }
+                Flow flow = flows.get(client);
+                if (flow == null) {
+                    if (flows.size() >= MAX_FLOWS) {
+                        continue;
+                    }
+                    try {
+                        flow = open(selector, client);
+                    } catch (IOException e) {
+                        LOG.debug("relaying datagrams to {} failed: {}", target, e.toString());
+                        continue;
+                    }
+                }
+                flow.last = System.nanoTime();
+                buffer.flip();
+                try {
+                    flow.channel.write(buffer);
+                } catch (IOException e) {
+                    // an earlier datagram was refused (nothing listens yet): this one is lost too, as it would be
+                    LOG.debug("relaying a datagram to {} failed: {}", target, e.toString());
+                }
+            }
+        }
+
+        private Flow open(Selector selector, SocketAddress client) throws IOException {
+            DatagramChannel upstream = DatagramChannel.open(target.getAddress() instanceof Inet6Address
+                    ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            try {
+                upstream.configureBlocking(false);
+                upstream.connect(target);
+                Flow flow = new Flow(this, upstream, client);
+                upstream.register(selector, SelectionKey.OP_READ, flow);
+                flows.put(client, flow);
+                return flow;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(upstream);
+                throw e;
+            }
+        }
+
+        /** Closes the flows idle since before {@code before} (a {@link System#nanoTime()}). */
+        void expire(long before) {
+            flows.values().removeIf(flow -> {
+                if (flow.last - before < 0) {
+                    closeQuietly(flow.channel);
+                    return true;
+                }
+                return false;
+            });
+        }
+
+        @Override
+        public void closeAll(Selector selector) {
+            closeQuietly(channel);
+            flows.values().forEach(flow -> closeQuietly(flow.channel));
+            flows.clear();
+            try {
+                selector.selectNow();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** One client's datagrams to a udp port: a socket connected to the target, whose replies go back to the client. */
+    static final class Flow {
+        final UdpPort port;
+        final DatagramChannel channel;
+        final SocketAddress client;
+        long last = System.nanoTime();
+
+        Flow(UdpPort port, DatagramChannel channel, SocketAddress client) {
+            this.port = port;
+            this.channel = channel;
+            this.client = client;
+        }
+
+        void receive(ByteBuffer buffer) {
+            for (int i = 0; i < 256; i++) {
+                buffer.clear();
+                try {
+                    if (channel.receive(buffer) == null) {
+                        return;
+                    }
+                } catch (IOException e) {
+                    // a refusal of an earlier datagram (ICMP port unreachable): the client may try again
+                    continue;
+                }
+                last = System.nanoTime();
+                buffer.flip();
+                try {
+                    port.channel.send(buffer, client);
+                } catch (IOException e) {
+                    LOG.debug("relaying a reply to {} failed: {}", client, e.toString());
+                }
             }
         }
     }

@@ -3,50 +3,42 @@ package dev.stevedore.engine.internal.network;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.Signals;
 import dev.stevedore.engine.internal.runtime.Syscalls;
-import org.slf4j.LoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 
 /**
- * Starts and stops port proxy processes ({@link PortProxyMain}): the published ports of a container that
- * outlives the JVM that started it (one labelled {@code dev.stevedore.keep}) are served by a process of
- * their own, which runs this JVM's {@link PortProxy} code and ends with the container.
+ * Starts and stops port proxy processes: the published ports of a container that outlives the JVM that
+ * started it (one labelled {@code dev.stevedore.keep}) are served by the native launcher in its proxy mode
+ * ({@code launcher proxy}, engine/src/main/c/proxy.c), which ends with the container.
  *
- * <p>The process is {@code java} of this JVM's installation with only the engine's classes and SLF4J's
- * API on its class path (where this JVM loaded them from: the CLI's jar, or a build's directories), in a
- * session of its own ({@code setsid}, so a terminal's Ctrl-C or hang-up does not reach it), with a small
- * serial-GC heap. {@link #start} returns once it has bound every port, about 100-200 ms after it was
- * spawned, most of it the JVM's own start.
+ * <p>The process binds every port before it answers, so {@link #start} returns with the ports bound, or fails
+ * with the proxy's own message (a port in use names the port) and nothing left running; it takes about a
+ * millisecond. It makes a session of its own ({@code setsid}: a terminal's Ctrl-C or hang-up does not reach
+ * it), watches the container's first process through a pidfd and its record directory through inotify, and
+ * exits when either is gone; {@link #stop} kills it. Its stderr goes to {@value #LOG} in the record directory.
  */
 final class ProxyProcess {
-    /** A JVM on a loaded machine can take seconds to start; ten times the usual is still an answer. */
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** A loaded machine can be slow to spawn; the proxy itself answers within a millisecond. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     private static final String LOG = "proxy.log";
-    private static final List<String> SETSID = List.of("/usr/bin/setsid", "/bin/setsid");
 
-    /** One published port: where to listen, where to relay to. */
-    record Forward(String hostIp, int hostPort, String targetIp, int targetPort) {
+    /** One published port: the protocol ({@code tcp} or {@code udp}), where to listen, where to relay to. */
+    record Forward(String protocol, String hostIp, int hostPort, String targetIp, int targetPort) {
     }
 
     /**
@@ -67,28 +59,31 @@ final class ProxyProcess {
     }
 
     /**
-     * Starts a proxy process that serves {@code forwards} while {@code container} (the container's first
-     * process) runs and {@code directory} (its network record directory, which also takes the proxy's
-     * log) exists, and waits until it has bound every port.
+     * Starts a proxy process ({@code launcher}, the extracted launcher binary) that serves {@code forwards} while
+     * {@code container} (the container's first process) runs and {@code directory} (its network record
+     * directory, which also takes the proxy's log) exists, and waits until it has bound every port.
      *
      * @throws ContainerEndedException when the container's process is gone already
      * @throws IOException             when a port cannot be bound (the message says which) or the process
      *                                 does not start; nothing is left running then
      */
-    static Started start(Path directory, ProcessIdentity container, List<Forward> forwards) throws IOException {
-        List<String> command = command(directory, container, forwards);
+    static Started start(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards) throws IOException {
+        return start(launcher, directory, container, forwards, null);
+    }
+
+    /** As {@link #start(Path, Path, ProcessIdentity, List)}, closing udp flows idle for {@code udpIdle} (whole seconds; null: 90 s). */
+    static Started start(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards, Duration udpIdle)
+            throws IOException {
+        List<String> command = command(launcher, directory, container, forwards);
+        if (udpIdle != null) {
+            command.addAll(2, List.of("-i", Long.toString(Math.max(1, udpIdle.toSeconds()))));
+        }
+        Files.createDirectories(directory);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(new File("/"))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(directory.resolve(LOG).toFile()));
-        Map<String, String> env = builder.environment();
-        // A user's JVM options (an agent, a large heap) are for their programs, not this small relay.
-        env.remove("JAVA_TOOL_OPTIONS");
-        env.remove("JDK_JAVA_OPTIONS");
-        env.remove("_JAVA_OPTIONS");
-        env.remove("CLASSPATH");
-        Files.createDirectories(directory);
         Process process = builder.start();
         process.getOutputStream().close();
         CompletableFuture<String> report = new CompletableFuture<>();
@@ -134,8 +129,8 @@ final class ProxyProcess {
         if (line != null && line.startsWith("failed ")) {
             throw new IOException(line.substring("failed ".length()));
         }
-        throw new IOException("the port proxy process " + String.join(" ", command.subList(0, Math.min(3, command.size())))
-                + " ... ended without binding its ports (it said: " + line + "); see " + directory.resolve(LOG));
+        throw new IOException("the port proxy process " + launcher + " proxy ... ended without binding its ports (it said: "
+                + line + "); see " + directory.resolve(LOG));
     }
 
     /** Ends a proxy process (SIGKILL: it keeps no state) and waits until it is gone, its ports with it. */
@@ -155,43 +150,14 @@ final class ProxyProcess {
         }
     }
 
-    /** The command line: {@code [setsid] java <options> -cp <engine + SLF4J API> PortProxyMain <arguments>}. */
-    static List<String> command(Path directory, ProcessIdentity container, List<Forward> forwards) throws IOException {
-        List<String> command = new ArrayList<>();
-        SETSID.stream().filter(s -> Files.isExecutable(Path.of(s))).findFirst().ifPresent(command::add);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(
-                // a small heap, one GC thread, and C1 only: a quarter less start time; the relay's time is in system calls
-                "-XX:+UseSerialGC", "-Xms4m", "-Xmx48m", "-XX:-UsePerfData", "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                // each connection takes two 128 KiB direct buffers; the default limit (the heap's size) would cap connections
-                "-XX:MaxDirectMemorySize=512m",
-                "-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider", "-Dslf4j.internal.verbosity=WARN",
-                "-cp", classPath(),
-                PortProxyMain.class.getName(),
-                directory.toString(), Long.toString(container.pid()), Long.toString(container.startTime())));
+    /** The command line: {@code launcher proxy DIR PID START (PROTO HOST-ADDR HOST-PORT TARGET-ADDR TARGET-PORT)...}. */
+    static List<String> command(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards) {
+        List<String> command = new ArrayList<>(List.of(launcher.toString(), "proxy", directory.toString(),
+                Long.toString(container.pid()), Long.toString(container.startTime())));
         for (Forward f : forwards) {
-            command.addAll(List.of(f.hostIp(), Integer.toString(f.hostPort()), f.targetIp(), Integer.toString(f.targetPort())));
+            command.addAll(List.of(f.protocol(), f.hostIp(), Integer.toString(f.hostPort()), f.targetIp(),
+                    Integer.toString(f.targetPort())));
         }
         return command;
-    }
-
-    /** Where this JVM loaded the engine's and SLF4J's classes from: all the proxy process needs. */
-    static String classPath() throws IOException {
-        Set<String> entries = new LinkedHashSet<>();
-        for (Class<?> c : List.of(PortProxyMain.class, LoggerFactory.class)) {
-            CodeSource source = c.getProtectionDomain().getCodeSource();
-            if (source == null || source.getLocation() == null) {
-                throw new IOException("cannot tell where " + c.getName() + " was loaded from, so the port proxy process"
-                        + " cannot load it; run the engine from jars or class directories");
-            }
-            try {
-                entries.add(Path.of(source.getLocation().toURI()).toString());
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new IOException("the location " + source.getLocation() + " of " + c.getName()
-                        + " is not a file, so the port proxy process cannot load it; run the engine from jars or class"
-                        + " directories", e);
-            }
-        }
-        return entries.stream().collect(Collectors.joining(File.pathSeparator));
     }
 }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -31,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The port proxy between loopback sockets: ordering, half-close, backpressure, resets, closing. */
+/** The port proxy between loopback sockets: ordering, half-close, backpressure, resets, closing; udp flows. */
 class PortProxyTest {
     private final PortProxy proxy = new PortProxy();
     private final List<AutoCloseable> closeAfter = new ArrayList<>();
@@ -225,7 +227,95 @@ class PortProxyTest {
         assertThat(forwarder.toString()).startsWith("127.0.0.1:" + forwarder.port() + " -> 127.0.0.1:");
     }
 
+    @Test
+    void aUdpPortRelaysEachClientsDatagramsAndTheRepliesGoBackToThatClient() throws Exception {
+        DatagramSocket echo = udpEchoServer();
+        PortForwarder forwarder = forwardUdp(proxy, echo);
+        try (DatagramSocket first = udpClient(); DatagramSocket second = udpClient()) {
+            assertThat(ask(first, forwarder.port(), "one")).isEqualTo("echo one");
+            assertThat(ask(second, forwarder.port(), "two")).isEqualTo("echo two");
+            assertThat(ask(first, forwarder.port(), "three")).isEqualTo("echo three");
+            assertThat(forwarder.connections()).as("one flow per client").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void anIdleUdpFlowIsClosedAndTheClientIsServedAgainLater() throws Exception {
+        try (PortProxy quick = new PortProxy(Duration.ofMillis(100)); DatagramSocket client = udpClient()) {
+            PortForwarder forwarder = forwardUdp(quick, udpEchoServer());
+            assertThat(ask(client, forwarder.port(), "before")).isEqualTo("echo before");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.connections() == 0);
+
+            assertThat(ask(client, forwarder.port(), "after")).isEqualTo("echo after");
+            assertThat(forwarder.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closingAUdpForwarderFreesItsPortAndAUdpPortInUseFailsNamingIt() throws Exception {
+        PortForwarder forwarder = forwardUdp(proxy, udpEchoServer());
+        int port = forwarder.port();
+        assertThatThrownBy(() -> proxy.forward("udp", new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("127.0.0.1:" + port + "/udp")
+                .hasMessageContaining("another host port");
+
+        forwarder.close();
+
+        try (DatagramSocket again = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
+
+    private PortForwarder forwardUdp(PortProxy through, DatagramSocket target) throws IOException {
+        PortForwarder f = through.forward("udp", new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), target.getLocalPort()));
+        closeAfter.add(0, f);
+        return f;
+    }
+
+    private static DatagramSocket udpClient() throws IOException {
+        DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        client.setSoTimeout(5_000);
+        return client;
+    }
+
+    /** Sends {@code text} to 127.0.0.1:port and returns the reply, which must come from that address. */
+    static String ask(DatagramSocket client, int port, String text) throws IOException {
+        InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        byte[] request = text.getBytes(StandardCharsets.UTF_8);
+        client.send(new DatagramPacket(request, request.length, to));
+        DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
+        client.receive(reply);
+        assertThat(reply.getSocketAddress()).as("where the reply came from").isEqualTo(to);
+        return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
+    }
+
+    /** Answers each datagram with {@code "echo "} and the datagram, to its sender. */
+    private DatagramSocket udpEchoServer() throws IOException {
+        DatagramSocket server = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        closeAfter.add(server);
+        threads.submit(() -> {
+            byte[] buffer = new byte[2048];
+            while (!server.isClosed()) {
+                DatagramPacket p = new DatagramPacket(buffer, buffer.length);
+                try {
+                    server.receive(p);
+                    byte[] answer = ("echo " + new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8))
+                            .getBytes(StandardCharsets.UTF_8);
+                    server.send(new DatagramPacket(answer, answer.length, p.getSocketAddress()));
+                } catch (IOException closed) {
+                    return null;
+                }
+            }
+            return null;
+        });
+        return server;
+    }
 
     private PortForwarder forward(ServerSocket target) throws IOException {
         PortForwarder f = proxy.forward(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
