@@ -92,11 +92,12 @@ class PushToRegistriesIT {
 
         assertThat(digest).isEqualTo(source.manifestDigest());
         assertThat(events).last().extracting(PushProgress::phase).isEqualTo(PushProgress.Phase.COMPLETE);
+        // the image is also filed under the registry's library/busybox, so a fresh repository mounts every blob
         for (String layer : source.layers()) {
             assertThat(events).as("events of layer %s", layer).filteredOn(e -> e.digest().equals(layer))
-                    .extracting(PushProgress::phase).startsWith(PushProgress.Phase.PREPARING)
-                    .containsAnyOf(PushProgress.Phase.MOUNTED, PushProgress.Phase.PUSHED, PushProgress.Phase.ALREADY_EXISTS);
+                    .extracting(PushProgress::phase).containsExactly(PushProgress.Phase.PREPARING, PushProgress.Phase.MOUNTED);
         }
+        assertThat(events).extracting(PushProgress::phase).doesNotContain(PushProgress.Phase.PUSHING, PushProgress.Phase.PUSHED);
         try (ContainerEngine other = ContainerEngine.embedded(settings(otherState, true))) {
             Image pulled = other.pull(new ImageReference(target.registry(), target.repository(), null, digest), PullOptions.defaults());
             assertThat(pulled.id()).isEqualTo(source.id());

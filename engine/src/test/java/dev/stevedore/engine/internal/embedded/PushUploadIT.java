@@ -26,13 +26,49 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A push whose upload the registry refuses (a local layer damaged after it was stored: same size, other bytes, so
- * the registry's digest check fails) ends in a {@link RegistryException} naming the blob, and the repository gets
- * no manifest: its tag does not exist afterwards.
+ * Pushes that must upload, because no other repository of the registry names the image (nothing to mount from): every
+ * blob is sent and confirmed, and another engine pulls the image back by digest; and a push whose upload the registry
+ * refuses (a local layer damaged after it was stored: same size, other bytes, so the registry's digest check fails)
+ * ends in a {@link RegistryException} naming the blob, while the repository gets no manifest: its tag does not exist
+ * afterwards.
  */
-class FailedPushIT {
+class PushUploadIT {
     @TempDir
     Path state;
+    @TempDir
+    Path otherState;
+
+    @Test
+    void uploadsEveryBlobWhenThereIsNothingToMountFrom() {
+        String registry = Testbed.get().plainRegistry();
+        ImageReference busybox = ImageReference.parse(registry + "/library/busybox:latest");
+        ImageReference target = ImageReference.parse(registry + "/uploaded-" + UUID.randomUUID().toString().substring(0, 12) + "/busybox:v1");
+        List<PushProgress> events = new CopyOnWriteArrayList<>();
+        Image image;
+        String digest;
+        try (ContainerEngine engine = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state))) {
+            image = engine.pull(busybox, PullOptions.defaults());
+            engine.tag(busybox, target);
+            engine.removeImage(busybox);
+
+            digest = engine.push(target, new PushOptions(events::add));
+        }
+
+        assertThat(digest).isEqualTo(image.manifestDigest());
+        List<String> blobs = new java.util.ArrayList<>(image.layers());
+        blobs.add(image.id());
+        for (String blob : blobs) {
+            assertThat(events).as("events of blob %s", blob).filteredOn(e -> e.digest().equals(blob))
+                    .extracting(PushProgress::phase).contains(PushProgress.Phase.PUSHING).endsWith(PushProgress.Phase.PUSHED);
+            assertThat(events).filteredOn(e -> e.digest().equals(blob) && e.phase() == PushProgress.Phase.PUSHED)
+                    .extracting(PushProgress::current).containsExactly(events.stream()
+                            .filter(e -> e.digest().equals(blob)).mapToLong(PushProgress::total).max().orElseThrow());
+        }
+        try (ContainerEngine other = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(otherState))) {
+            Image pulled = other.pull(new ImageReference(target.registry(), target.repository(), null, digest), PullOptions.defaults());
+            assertThat(pulled.id()).isEqualTo(image.id());
+        }
+    }
 
     @Test
     void refusedUploadLeavesTheRepositoryWithoutTheTag() throws Exception {
