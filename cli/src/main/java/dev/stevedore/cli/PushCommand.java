@@ -55,7 +55,10 @@ final class PushCommand extends EngineCommand {
                 if (event.phase() == dev.stevedore.engine.PushProgress.Phase.COMPLETE) {
                     size.set(event.total());
                 }
-                progress.onPush(event);
+                // docker push shows layers only: the config blob's events (embedded engine) are left out
+                if (layers.isEmpty() || layers.stream().anyMatch(l -> l.equals(event.digest()) || Ids.shortId(l).equals(event.digest()))) {
+                    progress.onPush(event);
+                }
             }));
         } catch (RuntimeException e) {
             progress.abort();

@@ -240,6 +240,8 @@ class InMemoryEngine implements ContainerEngine {
             listener.onProgress(new dev.stevedore.engine.PushProgress(reference, layer,
                     dev.stevedore.engine.PushProgress.Phase.PUSHED, each, each));
         }
+        listener.onProgress(new dev.stevedore.engine.PushProgress(reference, image.id(),
+                dev.stevedore.engine.PushProgress.Phase.PUSHED, 1_500, 1_500));
         registry.put(reference, image);
         listener.onProgress(new dev.stevedore.engine.PushProgress(reference, image.manifestDigest(),
                 dev.stevedore.engine.PushProgress.Phase.COMPLETE, 0, 527));

@@ -84,6 +84,7 @@ class TagSavePushCommandTest {
             assertThat(lines).contains(Ids.shortId(layer) + ": Pushed");
         }
         assertThat(lines).last().isEqualTo("latest: digest: " + busybox.manifestDigest() + " size: 527");
+        assertThat(lines).as("no line for the config blob").noneMatch(line -> line.startsWith(Ids.shortId(busybox.id())));
         assertThat(result.out()).doesNotContain("\u001b");
     }
 
