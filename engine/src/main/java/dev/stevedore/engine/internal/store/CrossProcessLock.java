@@ -20,6 +20,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class CrossProcessLock implements AutoCloseable {
     private static final ConcurrentHashMap<Path, Holder> HOLDERS = new ConcurrentHashMap<>();
+    private static final java.time.Duration POLL_LIMIT = java.time.Duration.ofMinutes(30);
+    private static final long POLL_INTERVAL_MS = 20;
 
     private final Holder holder;
     private final boolean shared;
@@ -122,7 +124,7 @@ public final class CrossProcessLock implements AutoCloseable {
     private boolean lockFileExclusive(boolean wait) throws IOException {
         FileChannel ch = FileChannel.open(holder.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
-            FileLock l = wait ? ch.lock() : ch.tryLock();
+            FileLock l = wait ? waitFor(ch, false) : ch.tryLock();
             if (l == null) {
                 ch.close();
                 return false;
@@ -142,7 +144,7 @@ public final class CrossProcessLock implements AutoCloseable {
                 FileChannel ch = FileChannel.open(holder.file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 try {
-                    holder.sharedLock = ch.lock(0, Long.MAX_VALUE, true);
+                    holder.sharedLock = waitFor(ch, true);
                     holder.sharedChannel = ch;
                 } catch (IOException | RuntimeException e) {
                     ch.close();
@@ -151,6 +153,36 @@ public final class CrossProcessLock implements AutoCloseable {
             }
             holder.sharedHolders++;
             return true;
+        }
+    }
+
+    /**
+     * Waits for the file lock. Linux checks blocking POSIX locks for deadlocks per process, not per thread, so two
+     * JVMs whose threads wait on each other's locks crosswise (thread A1 holds x and waits for y, B1 holds y, B2 waits
+     * for x) get {@code EDEADLK} ("Resource deadlock avoided") though no thread waits for itself. Such a wait goes on
+     * by polling instead, which the kernel does not check, for at most {@link #POLL_LIMIT}.
+     */
+    private static FileLock waitFor(FileChannel ch, boolean shared) throws IOException {
+        try {
+            return ch.lock(0, Long.MAX_VALUE, shared);
+        } catch (IOException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("deadlock")) {
+                throw e;
+            }
+            long deadline = System.nanoTime() + POLL_LIMIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                FileLock l = ch.tryLock(0, Long.MAX_VALUE, shared);
+                if (l != null) {
+                    return l;
+                }
+                try {
+                    Thread.sleep(POLL_INTERVAL_MS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a file lock");
+                }
+            }
+            throw new IOException("waited " + POLL_LIMIT.toMinutes() + " minutes for a file lock that another process holds", e);
         }
     }
 
