@@ -32,7 +32,7 @@ final class PlainPullRenderer extends PullProgressRenderer {
                 while (state.milestone < MILESTONES.length && percent(row) >= MILESTONES[state.milestone]) {
                     state.milestone++;
                 }
-                print(row.id + ": Downloading" + (row.total > 0 ? "  " + Sizes.human(row.total) : ""));
+                print(row.id + ": " + row.label() + (row.total > 0 ? "  " + Sizes.human(row.total) : ""));
             } else {
                 print(row.id + ": " + row.label());
             }
@@ -41,7 +41,7 @@ final class PlainPullRenderer extends PullProgressRenderer {
             while (state.milestone < MILESTONES.length && percent(row) >= MILESTONES[state.milestone]) {
                 state.milestone++;
             }
-            print(row.id + ": Downloading  " + Sizes.human(row.current) + "/" + Sizes.human(row.total)
+            print(row.id + ": " + row.label() + "  " + Sizes.human(row.current) + "/" + Sizes.human(row.total)
                     + " (" + percent(row) + "%)");
         }
     }

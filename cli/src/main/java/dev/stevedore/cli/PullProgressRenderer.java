@@ -3,14 +3,15 @@ package dev.stevedore.cli;
 import dev.stevedore.engine.PullListener;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.PullProgress.Phase;
+import dev.stevedore.engine.PushProgress;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Shows a pull's progress the way {@code docker pull} does: one line per layer, named by the first 12 hex
- * digits of its digest. Subclasses decide how lines reach the output: redrawn in place on a terminal,
+ * Shows a pull's progress the way {@code docker pull} does, and a push's the way {@code docker push} does: one
+ * line per layer, named by the first 12 hex digits of its digest. Subclasses decide how lines reach the output: redrawn in place on a terminal,
  * or appended as plain lines elsewhere.
  *
  * <p>Thread-safe: the engine reports from several download threads at once. Events that would move a
@@ -50,6 +51,40 @@ abstract class PullProgressRenderer implements PullListener {
         }
     }
 
+    /**
+     * A push's event, drawn on the same kind of rows: its phases map onto the pull's, in Docker's push words.
+     * Thread-safe and never throws, as {@link #onProgress(PullProgress)}.
+     */
+    final void onPush(PushProgress event) {
+        if (event == null || event.digest() == null || event.phase() == PushProgress.Phase.COMPLETE) {
+            return;
+        }
+        Phase phase = switch (event.phase()) {
+            case PREPARING -> Phase.WAITING;
+            case ALREADY_EXISTS, MOUNTED -> Phase.ALREADY_EXISTS;
+            case PUSHING -> Phase.DOWNLOADING;
+            case PUSHED, COMPLETE -> Phase.DOWNLOAD_COMPLETE;
+        };
+        String label = switch (event.phase()) {
+            case PREPARING -> "Preparing";
+            case ALREADY_EXISTS -> "Layer already exists";
+            case MOUNTED -> "Mounted from another repository";
+            case PUSHING -> "Pushing";
+            case PUSHED, COMPLETE -> "Pushed";
+        };
+        try {
+            synchronized (lock) {
+                Row row = rows.computeIfAbsent(event.digest(), Row::new);
+                if (row.update(new PullProgress(event.image(), event.digest(), phase, event.current(), event.total()))) {
+                    row.pushLabel = label;
+                    changed(row);
+                }
+            }
+        } catch (RuntimeException e) {
+            // A broken progress display must not fail the push it describes.
+        }
+    }
+
     /** Called under {@link #lock} after {@code row} changed. */
     protected abstract void changed(Row row);
 
@@ -71,6 +106,8 @@ abstract class PullProgressRenderer implements PullListener {
         Phase phase;
         long current;
         long total;
+        /** The phase in {@code docker push}'s words for a push's row; {@code null} for a pull's. */
+        String pushLabel;
 
         Row(String digest) {
             this.digest = digest;
@@ -93,6 +130,9 @@ abstract class PullProgressRenderer implements PullListener {
 
         /** The line a terminal shows for this row, with a progress bar while bytes move. */
         String line() {
+            if (pushLabel != null) {
+                return phase == Phase.DOWNLOADING ? id + ": " + pushLabel + amount() : id + ": " + pushLabel;
+            }
             return switch (phase) {
                 case DOWNLOADING -> total > 0 && current >= total
                         ? id + ": Verifying Checksum" : id + ": Downloading" + amount();
@@ -103,6 +143,9 @@ abstract class PullProgressRenderer implements PullListener {
 
         /** The phase in Docker's words, without byte counts. */
         String label() {
+            if (pushLabel != null) {
+                return pushLabel;
+            }
             return switch (phase) {
                 case WAITING -> "Waiting";
                 case ALREADY_EXISTS -> "Already exists";

@@ -109,6 +109,38 @@ class CliIT {
     }
 
     @Test
+    void tagsPushesSavesAndLoadsAnImage() throws Exception {
+        String registry = testbed.get("PLAIN_REGISTRY");
+        String busybox = registry + "/library/busybox:latest";
+        String repository = registry + "/cli-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "/busybox";
+        assertThat(stevedore("pull", "-q", busybox).exitCode()).isZero();
+
+        CliRunner.Result tag = stevedore("tag", busybox, repository + ":v1");
+        CliRunner.Result push = stevedore("push", repository + ":v1");
+
+        assertThat(tag.exitCode()).as(tag.toString()).isZero();
+        assertThat(tag.out()).isEmpty();
+        assertThat(push.exitCode()).as(push.toString()).isZero();
+        assertThat(push.outLines()).as(push.toString()).first().isEqualTo("The push refers to repository [" + repository + "]");
+        assertThat(push.outLines()).as(push.toString()).last().asString().matches("v1: digest: sha256:[0-9a-f]{64} size: \\d+");
+        String digest = push.outLines().get(push.outLines().size() - 1).split(" ")[2];
+
+        Path archive = scratch.resolve("saved.tar");
+        CliRunner.Result save = stevedore("save", "-o", archive.toString(), repository + ":v1");
+        assertThat(save.exitCode()).as(save.toString()).isZero();
+        assertThat(Files.size(archive)).isPositive();
+        assertThat(stevedore("rmi", repository + ":v1").exitCode()).isZero();
+        CliRunner.Result load = stevedore("load", "-i", archive.toString());
+        assertThat(load.outLines()).as(load.toString()).contains("Loaded image: " + repository + ":v1");
+        CliRunner.Result run = stevedore("run", "--rm", repository + ":v1", "echo", "loaded");
+        assertThat(run.out()).as(run.toString()).isEqualTo("loaded\n");
+
+        CliRunner.Result byDigest = stevedore("pull", repository + "@" + digest);
+        assertThat(byDigest.exitCode()).as(byDigest.toString()).isZero();
+        assertThat(byDigest.out()).contains("Digest: " + digest);
+    }
+
+    @Test
     void packagedJarShowsUsageAndRejectsUnknownCommands() throws Exception {
         CliRunner.Result help = stevedore("--help");
         CliRunner.Result version = stevedore("--version");

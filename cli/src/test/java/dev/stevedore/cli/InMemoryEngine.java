@@ -184,6 +184,70 @@ class InMemoryEngine implements ContainerEngine {
         return loaded;
     }
 
+    /** What {@link #save} was asked for, in order. */
+    final List<List<ImageReference>> saves = new ArrayList<>();
+
+    @Override
+    public void tag(ImageReference source, ImageReference target) {
+        Image image = local.get(source);
+        if (image == null) {
+            throw new ImageNotFoundException("no local image " + source, source.registry(), source, 0);
+        }
+        local.put(target, image);
+    }
+
+    @Override
+    public void save(List<ImageReference> references, java.io.OutputStream out) {
+        for (ImageReference reference : references) {
+            if (!local.containsKey(reference)) {
+                throw new ImageNotFoundException("no local image " + reference, reference.registry(), reference, 0);
+            }
+        }
+        saves.add(List.copyOf(references));
+        try {
+            out.write(("fake archive of " + references.stream().map(ImageReference::familiar).toList() + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Pushes into the fake registry: layers a published image has already are reported as existing. */
+    @Override
+    public String push(ImageReference reference, dev.stevedore.engine.PushOptions options) {
+        Image image = local.get(reference);
+        if (image == null) {
+            throw new ImageNotFoundException("no local image " + reference, reference.registry(), reference, 0);
+        }
+        Set<String> remote = new HashSet<>();
+        registry.values().forEach(published -> remote.addAll(published.layers()));
+        dev.stevedore.engine.PushListener listener = options.listener();
+        long each = image.layers().isEmpty() ? 0 : image.size() / image.layers().size();
+        for (String layer : image.layers()) {
+            listener.onProgress(new dev.stevedore.engine.PushProgress(reference, layer,
+                    dev.stevedore.engine.PushProgress.Phase.PREPARING, 0, each));
+        }
+        for (String layer : image.layers()) {
+            if (remote.contains(layer)) {
+                listener.onProgress(new dev.stevedore.engine.PushProgress(reference, layer,
+                        dev.stevedore.engine.PushProgress.Phase.ALREADY_EXISTS, 0, each));
+                continue;
+            }
+            for (int step = 1; step <= 4; step++) {
+                listener.onProgress(new dev.stevedore.engine.PushProgress(reference, layer,
+                        dev.stevedore.engine.PushProgress.Phase.PUSHING, each * step / 4, each));
+            }
+            listener.onProgress(new dev.stevedore.engine.PushProgress(reference, layer,
+                    dev.stevedore.engine.PushProgress.Phase.PUSHED, each, each));
+        }
+        listener.onProgress(new dev.stevedore.engine.PushProgress(reference, image.id(),
+                dev.stevedore.engine.PushProgress.Phase.PUSHED, 1_500, 1_500));
+        registry.put(reference, image);
+        listener.onProgress(new dev.stevedore.engine.PushProgress(reference, image.manifestDigest(),
+                dev.stevedore.engine.PushProgress.Phase.COMPLETE, 0, 527));
+        return image.manifestDigest();
+    }
+
     // ---- containers: see FakeContainer ----------------------------------------------------------------
 
     /** What {@link #createContainer} was asked for, in order. */

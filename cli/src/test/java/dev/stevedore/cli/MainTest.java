@@ -63,7 +63,7 @@ class MainTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).startsWith("stevedore: Unmatched argument")
-                .contains("'pul'", "Did you mean: stevedore pull?", "Run 'stevedore --help' for usage.");
+                .contains("'pul'", "Did you mean: stevedore pull or stevedore push?", "Run 'stevedore --help' for usage.");
         assertThat(result.out()).isEmpty();
     }
 

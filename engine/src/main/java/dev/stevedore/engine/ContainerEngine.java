@@ -1,6 +1,7 @@
 package dev.stevedore.engine;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,45 @@ public interface ContainerEngine extends AutoCloseable {
      * one), verified as a pull would be, and files them under the references the archive names.
      */
     List<Image> load(Path archive);
+
+    /**
+     * Files the local image {@code source} names under {@code target} as well, as {@code docker tag} does:
+     * {@code target} then names the same image (same manifest, same id), and replaces what it named before.
+     * Removing one of the references later keeps the image while another still names it.
+     *
+     * @param target a reference with a tag (a digest names content and cannot be assigned)
+     * @throws ImageNotFoundException when no local image has reference {@code source}
+     * @throws IllegalArgumentException when {@code target} carries a digest
+     */
+    void tag(ImageReference source, ImageReference target);
+
+    /**
+     * Writes the local images {@code images} name to {@code out} as a tar archive that {@code docker load} and
+     * {@link #load} read: a {@code docker save} {@code manifest.json} beside an OCI image layout
+     * ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/...}), as Docker 25 and newer write it.
+     * Each image is written once, under every reference given for it. {@code out} is not closed.
+     *
+     * @throws ImageNotFoundException when one of {@code images} is not in the local store (nothing is written then)
+     */
+    void save(List<ImageReference> images, OutputStream out);
+
+    /**
+     * Uploads the local image {@code reference} names to the registry it names, under its tag (or its digest):
+     * blobs the repository has already are skipped, blobs another repository of the same registry has are
+     * mounted instead of uploaded, every upload is checked against its digest and size, and the manifest goes
+     * last, so a push that fails leaves the repository's tags as they were. Credentials come as for a pull.
+     *
+     * @return the digest of the manifest the registry now holds ({@code sha256:...})
+     * @throws ImageNotFoundException          when no local image has that reference
+     * @throws RegistryAuthenticationException when the registry wants credentials (with push access) it did not get
+     * @throws RegistryException               when the registry refused or failed an upload
+     */
+    String push(ImageReference reference, PushOptions options);
+
+    /** {@link #push(ImageReference, PushOptions)} without a listener. */
+    default String push(String reference) {
+        return push(ImageReference.parse(reference), PushOptions.defaults());
+    }
 
     // ---- containers -------------------------------------------------------------------------------
 

@@ -150,6 +150,21 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public void tag(ImageReference source, ImageReference target) {
+        throw new UnsupportedOperationException("the fake engine tags nothing");
+    }
+
+    @Override
+    public void save(List<ImageReference> references, java.io.OutputStream out) {
+        throw new UnsupportedOperationException("the fake engine saves nothing");
+    }
+
+    @Override
+    public String push(ImageReference reference, dev.stevedore.engine.PushOptions options) {
+        throw new UnsupportedOperationException("the fake engine pushes nothing");
+    }
+
+    @Override
     public ContainerInfo createContainer(ContainerSpec spec) {
         RuntimeException failure = createFailures.get(spec.image());
         if (failure != null) {

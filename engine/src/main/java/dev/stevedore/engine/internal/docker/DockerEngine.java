@@ -19,6 +19,8 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.PullOptions;
+import dev.stevedore.engine.PushOptions;
+import dev.stevedore.engine.PushProgress;
 import dev.stevedore.engine.VolumeInfo;
 import dev.stevedore.engine.VolumeSpec;
 import dev.stevedore.engine.PullProgress;
@@ -30,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -288,6 +291,87 @@ public final class DockerEngine implements ContainerEngine {
             inspect(name, asked).filter(i -> images.stream().noneMatch(seen -> seen.id().equals(i.id()))).ifPresent(images::add);
         }
         return images;
+    }
+
+    @Override
+    public void tag(ImageReference source, ImageReference target) {
+        checkOpen();
+        if (target.digest() != null) {
+            throw new IllegalArgumentException("cannot tag " + source.familiar() + " as " + target.familiar()
+                    + ": a digest names content and cannot be assigned; give a tag");
+        }
+        try {
+            api.call("POST", "/images/" + lookupName(source) + "/tag")
+                    .query("repo", target.name()).query("tag", target.tag()).discard();
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ImageNotFoundException("Tagging " + source + " as " + target + " in the Docker daemon at "
+                        + api.endpoint().uri() + " failed: there is no such local image (" + e.daemonMessage()
+                        + "); pull it first", source.registry(), source, 0);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void save(List<ImageReference> references, OutputStream out) {
+        checkOpen();
+        String what = "Saving " + references.stream().map(ImageReference::familiar).toList() + " from the Docker daemon at "
+                + api.endpoint().uri() + " failed: ";
+        DockerApi.Call call = api.call("GET", "/images/get").readTimeout(STREAM_IDLE_TIMEOUT);
+        for (ImageReference reference : references) {
+            if (image(reference).isEmpty()) {
+                throw new ImageNotFoundException(what + "there is no local image " + reference.familiar()
+                        + "; list the images with 'docker images'", reference.registry(), reference, 0);
+            }
+            call.query("names", lookupName(reference));
+        }
+        try (Response response = call.open(); ResponseBody body = response.body()) {
+            if (body != null) {
+                body.byteStream().transferTo(out);
+            }
+            out.flush();
+        } catch (DockerApiException e) {
+            throw new ContainerEngineException(what + e.daemonMessage(), e);
+        } catch (IOException e) {
+            throw new ContainerEngineException(what + DockerConnector.reason(e) + "; check that the daemon is still running"
+                    + " and that the output can be written", e);
+        }
+    }
+
+    @Override
+    public String push(ImageReference reference, PushOptions options) {
+        checkOpen();
+        String daemon = api.endpoint().uri().toString();
+        PushStream stream = new PushStream(reference, options.listener(), daemon);
+        // the daemon wants the header even for an anonymous push
+        String auth = RegistryAuthHeader.forImage(credentials, reference)
+                .orElseGet(() -> java.util.Base64.getUrlEncoder().encodeToString("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        DockerApi.Call call = api.call("POST", "/images/" + reference.name() + "/push")
+                .query("tag", reference.digest() != null ? reference.digest() : reference.tag())
+                .header(RegistryAuthHeader.NAME, auth)
+                .readTimeout(STREAM_IDLE_TIMEOUT);
+        Response response;
+        try {
+            response = call.open();
+        } catch (DockerApiException e) {
+            throw PushStream.failure(reference, e.daemonMessage(), e.status(), daemon);
+        }
+        try (response; ResponseBody body = response.body()) {
+            if (body != null) {
+                stream.read(body.byteStream());
+            }
+        } catch (IOException e) {
+            throw new RegistryException("Push of " + reference + " through the Docker daemon at " + daemon
+                    + " failed: the progress stream broke off (" + DockerConnector.reason(e) + "); check that the daemon"
+                    + " is still running and try again", reference.apiHost(), reference, 0, e);
+        }
+        if (stream.digest() == null) {
+            throw new RegistryException("Push of " + reference + " through the Docker daemon at " + daemon
+                    + " ended without the digest of the manifest pushed; check the daemon's log", reference.apiHost(), reference, 0);
+        }
+        stream.emit(stream.digest(), PushProgress.Phase.COMPLETE, 0, stream.size());
+        return stream.digest();
     }
 
     private static String ociHint(String daemonMessage) {

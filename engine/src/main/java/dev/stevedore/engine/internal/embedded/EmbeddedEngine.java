@@ -145,6 +145,21 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public void tag(ImageReference source, ImageReference target) {
+        images.tag(source, target);
+    }
+
+    @Override
+    public void save(List<ImageReference> references, java.io.OutputStream out) {
+        images.save(references, out);
+    }
+
+    @Override
+    public String push(ImageReference reference, dev.stevedore.engine.PushOptions options) {
+        return images.push(reference, options.listener());
+    }
+
+    @Override
     public ContainerInfo createContainer(ContainerSpec spec) {
         return containers.create(spec);
     }

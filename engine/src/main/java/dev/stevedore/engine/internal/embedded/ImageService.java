@@ -11,7 +11,9 @@ import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullListener;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.PullProgress.Phase;
+import dev.stevedore.engine.PushListener;
 import dev.stevedore.engine.internal.image.ArchiveImporter;
+import dev.stevedore.engine.internal.image.ArchiveWriter;
 import dev.stevedore.engine.internal.image.Descriptor;
 import dev.stevedore.engine.internal.image.ImageConfigDocument;
 import dev.stevedore.engine.internal.image.ImageManifest;
@@ -46,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Images in the embedded engine: pulls (resolve, download concurrently, verify, unpack), the local
- * listing, removal with garbage collection, and offline import.
+ * listing, tags, removal with garbage collection, offline import and export ({@code save}), and pushes.
  *
  * <p>Pulls hold the state directory's collector lock shared and removal holds it exclusively, so a
  * removal in one JVM never deletes a blob a pull in another JVM is about to use.
@@ -308,6 +310,63 @@ final class ImageService implements AutoCloseable {
             return true;
         } catch (IOException e) {
             throw new ContainerEngineException("removal of " + reference + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Files the image {@code source} names under {@code target} too (see {@code ContainerEngine#tag}). */
+    void tag(ImageReference source, ImageReference target) {
+        if (target.digest() != null) {
+            throw new IllegalArgumentException("cannot tag " + source.familiar() + " as " + target.familiar()
+                    + ": a digest names content and cannot be assigned; give a tag");
+        }
+        try (CrossProcessLock ignored = collector.protect()) {
+            Image image = find(source).orElseThrow(() -> new ImageNotFoundException("cannot tag " + source.familiar()
+                    + " as " + target.familiar() + ": no such image in the local store " + settings.stateDirectory()
+                    + " — pull it first", source.registry(), source, 0));
+            index.put(target, Digest.parse(image.manifestDigest()));
+        } catch (IOException e) {
+            throw new ContainerEngineException("tagging " + source.familiar() + " as " + target.familiar() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the images {@code references} name as a docker save archive (see {@code ContainerEngine#save}). */
+    void save(List<ImageReference> references, java.io.OutputStream out) {
+        String what = "save of " + references.stream().map(ImageReference::familiar).toList() + " failed: ";
+        try (CrossProcessLock ignored = collector.protect()) {
+            Map<Digest, List<ImageReference>> images = new LinkedHashMap<>();
+            for (ImageReference reference : references) {
+                Image image = find(reference).orElseThrow(() -> new ImageNotFoundException(what + "no image "
+                        + reference.familiar() + " in the local store " + settings.stateDirectory(), reference.registry(), reference, 0));
+                List<ImageReference> names = images.computeIfAbsent(Digest.parse(image.manifestDigest()), d -> new ArrayList<>());
+                if (reference.tag() != null) {
+                    names.add(withoutDigestIfTagged(reference));
+                }
+            }
+            List<ArchiveWriter.Entry> entries = new ArrayList<>();
+            images.forEach((digest, names) -> entries.add(new ArchiveWriter.Entry(digest, names)));
+            ArchiveWriter.write(entries, store, out);
+        } catch (IOException e) {
+            throw new ContainerEngineException(what + e.getMessage(), e);
+        }
+    }
+
+    /** Pushes the image {@code reference} names to its registry (see {@code ContainerEngine#push}). */
+    String push(ImageReference reference, PushListener listener) {
+        RegistryClient registry = registry();
+        try (CrossProcessLock ignored = collector.protect()) {
+            Image image = find(reference).orElseThrow(() -> new ImageNotFoundException("push of " + reference.familiar()
+                    + " failed: no such image in the local store " + settings.stateDirectory() + " — tag an image as "
+                    + reference.familiar() + " first ('stevedore tag')", reference.registry(), reference, 0));
+            Digest manifestDigest = Digest.parse(image.manifestDigest());
+            byte[] manifestBytes = store.readBlob(manifestDigest);
+            List<String> mountFrom = image.references().stream()
+                    .filter(r -> r.apiHost().equals(reference.apiHost()) && !r.repository().equals(reference.repository()))
+                    .map(ImageReference::repository).distinct().toList();
+            return registry.push(reference, manifestBytes, stored(manifestDigest).manifest(), store, mountFrom, listener,
+                    downloads()).toString();
+        } catch (IOException e) {
+            throw new ContainerEngineException("push of " + reference + " failed: " + e.getMessage(), e);
         }
     }
 

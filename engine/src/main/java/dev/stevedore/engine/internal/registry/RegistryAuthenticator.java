@@ -28,6 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RegistryAuthenticator {
     static final String CLIENT_ID = "stevedore";
+    /** The actions of a pull. */
+    static final String PULL = "pull";
+    /** The actions of a push: registries want pull too (a push checks which blobs exist). */
+    static final String PUSH = "pull,push";
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(10);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -73,19 +77,21 @@ final class RegistryAuthenticator {
      * What to send with the first request to {@code repository}: derived from the ping's challenges,
      * from the cache where possible; {@code null} when the registry asked for nothing or nothing can be sent.
      */
-    String initialAuthorization(String registry, String repository) throws IOException {
+    String initialAuthorization(String registry, String repository, String actions) throws IOException {
         List<AuthChallenge> challenges = pingChallenges.getOrDefault(registry, List.of());
-        return challenges.isEmpty() ? null : authorization(registry, repository, challenges, false);
+        return challenges.isEmpty() ? null : authorization(registry, repository, challenges, false, actions);
     }
 
     /**
      * What to send after a 401 carrying {@code challenges}; {@code refresh} drops a cached token first
-     * (it was just refused: expired, revoked or too narrow). {@code null} when there is nothing to send.
+     * (it was just refused: expired, revoked or too narrow). A challenge that names no scope gets one for
+     * {@code actions} on {@code repository} ({@code pull}, or {@code pull,push} for a push).
+     * {@code null} when there is nothing to send.
      *
      * @throws TokenException when the token server refuses or fails
      */
-    String authorization(String registry, String repository, List<AuthChallenge> challenges, boolean refresh)
-            throws IOException {
+    String authorization(String registry, String repository, List<AuthChallenge> challenges, boolean refresh,
+                         String actions) throws IOException {
         AuthChallenge bearer = challenges.stream().filter(c -> c.is("Bearer") && c.parameter("realm") != null)
                 .findFirst().orElse(null);
         Optional<RegistryCredential> credential = credentialFor(registry);
@@ -94,7 +100,7 @@ final class RegistryAuthenticator {
             return basic ? credential.filter(c -> c.kind() == RegistryCredential.Kind.PASSWORD)
                     .map(RegistryCredential::basicAuthorization).orElse(null) : null;
         }
-        List<String> scopes = bearer.scopes().isEmpty() ? List.of(pullScope(repository)) : bearer.scopes();
+        List<String> scopes = bearer.scopes().isEmpty() ? List.of(scope(repository, actions)) : bearer.scopes();
         TokenKey key = new TokenKey(registry, bearer.parameter("realm"), bearer.parameter("service"), scopes);
         if (refresh) {
             tokens.remove(key);
@@ -122,7 +128,12 @@ final class RegistryAuthenticator {
 
     /** The scope to pull from a repository, as registries name it. */
     static String pullScope(String repository) {
-        return "repository:" + repository + ":pull";
+        return scope(repository, PULL);
+    }
+
+    /** The scope for {@code actions} ({@code pull}, {@code pull,push}) on a repository, as registries name it. */
+    static String scope(String repository, String actions) {
+        return "repository:" + repository + ":" + actions;
     }
 
     private Token valid(Token token) {

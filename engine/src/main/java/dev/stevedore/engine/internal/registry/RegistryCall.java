@@ -6,6 +6,7 @@ import dev.stevedore.engine.RegistryAuthenticationException;
 import dev.stevedore.engine.RegistryException;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 
 import java.io.IOException;
@@ -16,9 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Requests to one registry on behalf of a pull of one image: builds URLs under {@code /v2/<repository>/},
+ * Requests to one registry on behalf of a pull or push of one image: builds URLs under {@code /v2/<repository>/},
  * authenticates (answering a 401 once, with a fresh token when the cached one was refused), retries what
- * is worth retrying, and turns failures into exceptions whose messages say which pull failed where,
+ * is worth retrying, and turns failures into exceptions whose messages say which pull or push failed where,
  * what happened and what to do.
  */
 final class RegistryCall {
@@ -28,9 +29,17 @@ final class RegistryCall {
     private final Clock clock;
     private final String registry;
     private final ImageReference reference;
+    private final String actions;
 
     RegistryCall(RegistryTransport transport, RegistryAuthenticator authenticator, RetryPolicy retryPolicy, Clock clock,
                  String registry, ImageReference reference) {
+        this(transport, authenticator, retryPolicy, clock, registry, reference, RegistryAuthenticator.PULL);
+    }
+
+    /** A call for {@code actions} on the repository: {@link RegistryAuthenticator#PULL} or {@link RegistryAuthenticator#PUSH}. */
+    RegistryCall(RegistryTransport transport, RegistryAuthenticator authenticator, RetryPolicy retryPolicy, Clock clock,
+                 String registry, ImageReference reference, String actions) {
+        this.actions = actions;
         this.transport = transport;
         this.authenticator = authenticator;
         this.retryPolicy = retryPolicy;
@@ -53,14 +62,22 @@ final class RegistryCall {
 
     /** The URL of {@code /v2/<repository>/<kind>/<identifier>} ({@code kind}: {@code manifests} or {@code blobs}). */
     HttpUrl url(String kind, String identifier) {
-        HttpUrl base;
+        return base().newBuilder().addPathSegment("v2").addPathSegments(reference.repository())
+                .addPathSegment(kind).addPathSegment(identifier).build();
+    }
+
+    /** The URL that starts a blob upload: {@code /v2/<repository>/blobs/uploads/}. */
+    HttpUrl uploadsUrl() {
+        return base().newBuilder().addPathSegment("v2").addPathSegments(reference.repository())
+                .addPathSegment("blobs").addPathSegment("uploads").addPathSegment("").build();
+    }
+
+    private HttpUrl base() {
         try {
-            base = authenticator.baseUrl(registry);
+            return authenticator.baseUrl(registry);
         } catch (IOException e) {
             throw unreachable(e, HttpUrl.get("https://" + registry + "/v2/"));
         }
-        return base.newBuilder().addPathSegment("v2").addPathSegments(reference.repository())
-                .addPathSegment(kind).addPathSegment(identifier).build();
     }
 
     /**
@@ -70,13 +87,23 @@ final class RegistryCall {
      * @throws RegistryAuthenticationException when the registry still refuses
      */
     Response execute(String method, HttpUrl url, Map<String, String> headers) throws IOException {
+        return execute(method, url, headers, null);
+    }
+
+    /**
+     * As {@link #execute(String, HttpUrl, Map)} with a request body (which must be repeatable: a 401 sends it
+     * again). {@code Authorization} goes only to the registry itself, wherever {@code url} points (an upload's
+     * {@code Location} may name another host).
+     */
+    Response execute(String method, HttpUrl url, Map<String, String> headers, RequestBody body) throws IOException {
+        HttpUrl origin = body == null ? url : base();
         String authorization;
         try {
-            authorization = authenticator.initialAuthorization(registry, reference.repository());
+            authorization = authenticator.initialAuthorization(registry, reference.repository(), actions);
         } catch (RegistryAuthenticator.TokenException e) {
             throw tokenFailure(e);
         }
-        Response response = transport.send(request(method, url, headers, authorization), url);
+        Response response = transport.send(request(method, url, headers, authorization, body), origin);
         if (response.code() != 401) {
             return response;
         }
@@ -84,7 +111,7 @@ final class RegistryCall {
         response.close();
         String retry;
         try {
-            retry = authenticator.authorization(registry, reference.repository(), challenges, authorization != null);
+            retry = authenticator.authorization(registry, reference.repository(), challenges, authorization != null, actions);
         } catch (RegistryAuthenticator.TokenException e) {
             throw tokenFailure(e);
         }
@@ -92,7 +119,7 @@ final class RegistryCall {
         if (retry == null || (retry.equals(authorization) && !authorization.startsWith("Bearer "))) {
             throw unauthorized(401);
         }
-        Response second = transport.send(request(method, url, headers, retry), url);
+        Response second = transport.send(request(method, url, headers, retry, body), origin);
         if (second.code() == 401) {
             second.close();
             throw unauthorized(401);
@@ -137,8 +164,11 @@ final class RegistryCall {
         }
     }
 
-    private static Request request(String method, HttpUrl url, Map<String, String> headers, String authorization) {
-        Request.Builder builder = new Request.Builder().url(url).method(method, null);
+    private static Request request(String method, HttpUrl url, Map<String, String> headers, String authorization,
+                                   RequestBody body) {
+        RequestBody sent = body == null && (method.equals("PUT") || method.equals("POST") || method.equals("PATCH"))
+                ? RequestBody.create(new byte[0]) : body;
+        Request.Builder builder = new Request.Builder().url(url).method(method, sent);
         headers.forEach(builder::header);
         if (authorization != null) {
             builder.header("Authorization", authorization);
@@ -146,9 +176,11 @@ final class RegistryCall {
         return builder.build();
     }
 
-    /** {@code pull of REF from REGISTRY failed: DETAIL}. */
+    /** {@code pull of REF from REGISTRY failed: DETAIL} (or {@code push of REF to REGISTRY}). */
     String failed(String detail) {
-        return "pull of " + reference + " from " + registry + " failed: " + detail;
+        return RegistryAuthenticator.PUSH.equals(actions)
+                ? "push of " + reference + " to " + registry + " failed: " + detail
+                : "pull of " + reference + " from " + registry + " failed: " + detail;
     }
 
     /** The registry refused the request for lack of (valid) credentials. */

@@ -1,10 +1,13 @@
 package dev.stevedore.engine.internal.registry;
 
+import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContentVerificationException;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.PushListener;
+import dev.stevedore.engine.PushProgress;
 import dev.stevedore.engine.RegistryAuthenticationException;
 import dev.stevedore.engine.RegistryException;
 import dev.stevedore.engine.internal.image.Descriptor;
@@ -24,8 +27,8 @@ import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 /**
- * Pulls images from registries that speak the OCI distribution API: resolves a reference to a verified
- * manifest for a platform, then fetches blobs into the content store.
+ * Pulls images from registries that speak the OCI distribution API (resolves a reference to a verified
+ * manifest for a platform, then fetches blobs into the content store) and pushes them back.
  *
  * <p>One per engine; thread-safe (call {@link #fetchBlob} for several layers at once): the connection
  * pool, pinged registries, credentials and tokens are shared. {@link #close()} releases the HTTP client.
@@ -101,6 +104,77 @@ public final class RegistryClient implements AutoCloseable {
             return;
         }
         new BlobPuller(call(image.registryUsed(), image.requested()), clock).pull(blob, store, bytesSoFar);
+    }
+
+    /**
+     * Pushes a local image to the registry {@code target} names ({@link ImageReference#apiHost()}; mirrors are for
+     * pulls only): every distinct layer and then the config blob (layers {@code uploads} at a time), each skipped
+     * when the repository has it, mounted from the first of {@code mountFrom} (repositories of the same registry
+     * that name the image) when it can be, else uploaded; the manifest goes last, under the target's tag (or
+     * digest), byte for byte.
+     *
+     * @param manifestBytes the manifest as the local store holds it
+     * @return the manifest's digest, as the registry confirmed it
+     * @throws RegistryException (or a subclass) when the registry refuses or fails; no manifest is stored then
+     */
+    public Digest push(ImageReference target, byte[] manifestBytes, ImageManifest manifest, ContentStore store,
+                       List<String> mountFrom, PushListener listener, java.util.concurrent.ExecutorService uploads) {
+        RegistryCall call = new RegistryCall(transport, authenticator, retryPolicy, clock, target.apiHost(), target,
+                RegistryAuthenticator.PUSH);
+        BlobPusher pusher = new BlobPusher(call, clock);
+        String from = mountFrom.stream().filter(r -> !r.equals(target.repository())).findFirst().orElse(null);
+        List<Descriptor> layers = new ArrayList<>();
+        java.util.Set<Digest> seen = new java.util.HashSet<>();
+        for (Descriptor layer : manifest.layers()) {
+            if (seen.add(layer.digest())) {
+                layers.add(layer);
+                listener.onProgress(new PushProgress(target, layer.digest().toString(), PushProgress.Phase.PREPARING, 0, layer.size()));
+            }
+        }
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+        for (Descriptor layer : layers) {
+            pending.add(uploads.submit(() -> pushBlob(pusher, target, layer, store, from, listener)));
+        }
+        await(target, pending);
+        if (seen.add(manifest.config().digest())) {
+            pushBlob(pusher, target, manifest.config(), store, from, listener);
+        }
+        String tagOrDigest = target.tag() != null ? target.tag() : target.digest();
+        Digest digest = new ManifestPusher(call).put(tagOrDigest, manifestBytes, manifest.mediaType());
+        listener.onProgress(new PushProgress(target, digest.toString(), PushProgress.Phase.COMPLETE, 0, manifestBytes.length));
+        return digest;
+    }
+
+    private static void pushBlob(BlobPusher pusher, ImageReference target, Descriptor blob, ContentStore store, String from,
+                                 PushListener listener) {
+        String id = blob.digest().toString();
+        BlobPusher.Outcome outcome = pusher.push(blob, store, from,
+                bytes -> listener.onProgress(new PushProgress(target, id, PushProgress.Phase.PUSHING, bytes, blob.size())));
+        PushProgress.Phase phase = switch (outcome) {
+            case EXISTED -> PushProgress.Phase.ALREADY_EXISTS;
+            case MOUNTED -> PushProgress.Phase.MOUNTED;
+            case UPLOADED -> PushProgress.Phase.PUSHED;
+        };
+        listener.onProgress(new PushProgress(target, id, phase, outcome == BlobPusher.Outcome.UPLOADED ? blob.size() : 0, blob.size()));
+    }
+
+    private static void await(ImageReference target, List<java.util.concurrent.Future<?>> pending) {
+        try {
+            for (java.util.concurrent.Future<?> future : pending) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pending.forEach(f -> f.cancel(true));
+            throw new ContainerEngineException("push of " + target + " was interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            pending.forEach(f -> f.cancel(true));
+            Throwable cause = e.getCause();
+            if (cause instanceof ContainerEngineException engineException) {
+                throw engineException;
+            }
+            throw new ContainerEngineException("push of " + target + " failed: " + cause, cause);
+        }
     }
 
     /** The registries to ask for {@code reference}, in order: for Docker Hub the mirrors first. */

@@ -17,7 +17,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Images: pull ({@code POST /images/create}, streaming Docker's progress lines), list, inspect, remove.
+ * Images: pull ({@code POST /images/create}, streaming Docker's progress lines), list, inspect, tag, save
+ * ({@code docker save}: a tar), load, push (streaming progress lines like a pull's), remove.
  * Names come fully qualified from the docker CLI ({@code docker.io/library/busybox}) and short from
  * docker-java ({@code busybox}); both parse to the same reference. An image is also found by its id or a
  * unique prefix of it.
@@ -35,9 +36,12 @@ final class ImageRoutes {
         router.add("POST", "/images/create", this::create)
                 .add("POST", "/images/load", this::load)
                 .add("GET", "/images/json", this::list)
+                .add("GET", "/images/get", this::saveAll)
                 .add("POST", "/images/prune", this::prune)
                 .add("GET", "/images/(?<name>.+)/json", this::inspect)
                 .add("POST", "/images/(?<name>.+)/tag", this::tag)
+                .add("GET", "/images/(?<name>.+)/get", this::saveOne)
+                .add("POST", "/images/(?<name>.+)/push", this::push)
                 .add("DELETE", "/images/(?<name>.+)", this::remove);
     }
 
@@ -212,9 +216,90 @@ final class ImageRoutes {
         return doc;
     }
 
-    private void tag(Exchange x) {
-        throw new ApiException(501, "tagging images is not supported by stevedore serve: its store files an image under"
-                + " the references it was pulled or loaded as");
+    /** {@code docker tag}: {@code repo} and {@code tag} name the new reference; 201 without a body, as moby answers. */
+    private void tag(Exchange x) throws IOException {
+        String name = x.param("name");
+        Image image = find(name).orElseThrow(() -> ApiException.notFound("No such image: " + name));
+        String repo = x.request().query("repo");
+        String tag = x.request().query("tag");
+        if (tag != null && tag.startsWith("sha256:")) {
+            throw ApiException.badRequest("refusing to create a tag with a digest reference");
+        }
+        ImageReference target = reference(repo, tag);
+        state.engine.tag(sourceOf(name, image), target);
+        x.response().empty(201);
+    }
+
+    /** The reference to hand the engine for an image a client named by reference or by id. */
+    private static ImageReference sourceOf(String name, Image image) {
+        try {
+            ImageReference asked = ImageReference.parse(name);
+            if (image.references().contains(asked) || asked.digest() != null) {
+                return asked;
+            }
+        } catch (InvalidImageReferenceException e) {
+            // an id
+        }
+        if (image.references().isEmpty()) {
+            throw ApiException.conflict("image " + name + " has no reference to tag it by; load or pull it under a name first");
+        }
+        return image.references().get(0);
+    }
+
+    /** {@code docker save IMAGE}. */
+    private void saveOne(Exchange x) throws IOException {
+        save(x, List.of(x.param("name")));
+    }
+
+    /** {@code docker save IMAGE...}: every {@code names} value. */
+    private void saveAll(Exchange x) throws IOException {
+        List<String> names = x.request().query().getOrDefault("names", List.of());
+        if (names.isEmpty()) {
+            throw ApiException.badRequest("names is required: the images to save");
+        }
+        save(x, names);
+    }
+
+    private void save(Exchange x, List<String> names) throws IOException {
+        List<ImageReference> references = new ArrayList<>();
+        for (String name : names) {
+            Image image = find(name).orElseThrow(() -> ApiException.notFound("No such image: " + name));
+            ImageReference asked = null;
+            try {
+                asked = ImageReference.parse(name);
+            } catch (InvalidImageReferenceException e) {
+                // an id: the image goes under every reference it has
+            }
+            if (asked != null && (image.references().contains(asked) || asked.digest() != null)) {
+                references.add(asked);
+            } else if (image.references().isEmpty()) {
+                throw ApiException.conflict("image " + name + " has no reference to save it by");
+            } else {
+                references.addAll(image.references());
+            }
+        }
+        java.io.OutputStream out = x.response().stream(200, "application/x-tar");
+        state.engine.save(references, out);
+        out.flush();
+    }
+
+    /** {@code docker push NAME[:TAG]}: the image must exist before the progress lines start. */
+    private void push(Exchange x) throws IOException {
+        String name = x.param("name");
+        String tag = x.request().query("tag");
+        ImageReference reference = reference(name, tag);
+        Image image = state.engine.image(reference).orElseThrow(() -> ApiException.notFound(
+                "An image does not exist locally with the tag: " + reference.familiar()));
+        PushProgressStream progress = new PushProgressStream(x.response(), reference, java.util.Set.copyOf(image.layers()));
+        progress.begin();
+        String digest;
+        try {
+            digest = state.engine.push(reference, new dev.stevedore.engine.PushOptions(progress));
+        } catch (RuntimeException e) {
+            progress.error(Errors.of(e).getMessage());
+            return;
+        }
+        progress.done(digest);
     }
 
     private void remove(Exchange x) throws IOException {

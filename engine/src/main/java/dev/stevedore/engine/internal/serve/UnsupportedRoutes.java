@@ -11,9 +11,6 @@ final class UnsupportedRoutes {
     void register(Router router) {
         unsupported(router, "POST", "/build", "building images (docker build)");
         unsupported(router, "POST", "/commit", "committing containers to images (docker commit)");
-        unsupported(router, "GET", "/images/get", "saving images (docker save)");
-        unsupported(router, "GET", "/images/.+/get", "saving images (docker save)");
-        unsupported(router, "POST", "/images/.+/push", "pushing images (docker push)");
         unsupported(router, "GET", "/images/search", "searching registries (docker search)");
         unsupported(router, "GET", "/images/.+/history", "image history (docker history)");
         unsupported(router, "POST", "/auth", "logging in through the daemon (docker login); put credentials in"

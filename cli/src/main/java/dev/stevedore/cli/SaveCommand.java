@@ -1,0 +1,73 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ImageReference;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stevedore save}: writes images to a tar archive that {@code docker load} and {@code stevedore load} read.
+ * With {@code -o} the file appears whole or not at all (written beside it, then renamed); without it the archive
+ * goes to standard output, which must not be a terminal.
+ */
+@Command(name = "save", description = "Save one or more images to a tar archive (standard output by default).")
+final class SaveCommand extends EngineCommand {
+    @Mixin
+    HelpOption help;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to a file instead of standard output.")
+    Path output;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references, e.g. busybox:latest")
+    List<String> imageTexts;
+
+    private List<ImageReference> images;
+
+    @Override
+    void validate() {
+        images = imageTexts.stream().map(this::reference).toList();
+        if (output == null && root().terminal().interactive()) {
+            throw usageError("refusing to write an archive to a terminal: use -o FILE or redirect standard output");
+        }
+    }
+
+    @Override
+    int run(ContainerEngine engine) {
+        if (output == null) {
+            engine.save(images, System.out);
+            System.out.flush();
+            return 0;
+        }
+        Path absolute = output.toAbsolutePath();
+        Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".stevedore-save");
+        try {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                engine.save(images, out);
+            }
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ContainerEngineException("saving " + imageTexts + " to " + output + " failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the temp file is named so a user recognises it
+            }
+        }
+        return 0;
+    }
+}
