@@ -95,10 +95,16 @@ final class HijackedStream implements Closeable {
         return input;
     }
 
-    /** Writes {@code bytes} to the process's stdin. */
-    void writeStdin(byte[] bytes) throws IOException {
-        output.write(bytes);
+    /** Writes part of an array to the process's stdin. */
+    void writeStdin(byte[] bytes, int offset, int length) throws IOException {
+        output.write(bytes, offset, length);
         output.flush();
+    }
+
+    /** Waits up to {@code millis} for the daemon to close its side, dropping what it sends meanwhile. */
+    void awaitEnd(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        DockerAttach.drain(input);
     }
 
     /** Ends the process's stdin, keeping the output open. */
