@@ -7,18 +7,22 @@ import dev.stevedore.engine.ContainerNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.SocketTimeoutException;
 
 /**
- * A container's stdin through {@code POST /containers/{id}/attach?stream=1&stdin=1} on a hijacked connection:
- * what is written goes to the daemon as it comes (TCP's flow control is the back-pressure), and closing
- * half-closes the connection, which the daemon takes as the end of this attach's input: with {@code StdinOnce}
- * it closes the container's stdin, else only detaches. The connection is closed once the daemon has ended the
- * attach (bounded wait), so no byte written is lost to an early reset.
+ * A container's stdin through {@code POST /containers/{id}/attach?stream=1&stdin=1&stdout=1&stderr=1} on a hijacked
+ * connection: what is written goes to the daemon as it comes (the socket's flow control is the back-pressure), and
+ * closing half-closes the connection, which the daemon takes as the end of this attach's input: with {@code StdinOnce}
+ * it closes the container's stdin, else only detaches.
+ *
+ * <p>The output is attached too and read (and dropped) on a thread of its own, as the docker CLI reads it: the daemon
+ * ends an attach with output when the container ends, and the connection is then closed, so a writer waiting on a
+ * container that never read its stdin fails instead of waiting for ever (an attach of stdin alone outlives the
+ * container on dockerd 26). Over TCP, closing waits (bounded) for the daemon to end the attach, so that no byte
+ * written is lost to a reset; a unix socket keeps what was sent readable after close.
  */
 final class DockerAttach {
-    /** How long closing waits for the daemon to end the attach after the input's end. */
-    private static final int CLOSE_WAIT_MILLIS = 10_000;
+    /** How long closing waits, over TCP, for the daemon to end the attach after the input's end. */
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
 
     private DockerAttach() {
     }
@@ -44,22 +48,49 @@ final class DockerAttach {
         }
         HijackedStream hijacked;
         try {
-            hijacked = HijackedStream.post(api, "/containers/" + ref + "/attach?stream=1&stdin=1&stdout=0&stderr=0", new byte[0]);
+            hijacked = HijackedStream.post(api, "/containers/" + ref + "/attach?stream=1&stdin=1&stdout=1&stderr=1", new byte[0]);
         } catch (IOException e) {
             throw new ContainerEngineException("cannot attach to the stdin of container " + container + " on the Docker daemon at "
                     + api.endpoint().uri() + ": " + DockerConnector.reason(e) + "; check that the daemon is still running", e);
         } catch (DockerApiException e) {
             throw new ContainerEngineException("cannot attach to the stdin of container " + container + ": " + e.daemonMessage(), e);
         }
-        return new Stdin(hijacked);
+        Stdin stdin = new Stdin(hijacked, api.endpoint().kind() == DockerEndpoint.Kind.UNIX);
+        Thread drainer = new Thread(stdin::drainOutput, "stevedore-attach-output");
+        drainer.setDaemon(true);
+        drainer.start();
+        return stdin;
     }
 
     private static final class Stdin extends OutputStream {
         private final HijackedStream hijacked;
+        private final boolean unixSocket;
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
         private boolean closed;
 
-        Stdin(HijackedStream hijacked) {
+        Stdin(HijackedStream hijacked, boolean unixSocket) {
             this.hijacked = hijacked;
+            this.unixSocket = unixSocket;
+        }
+
+        /** Until the daemon ends the attach (the container ended, or this attach's input did); then the connection goes. */
+        void drainOutput() {
+            try {
+                drain(hijacked.input());
+            } catch (IOException e) {
+                // closed here, or the daemon went away
+            } finally {
+                ended.countDown();
+                closeQuietly();
+            }
+        }
+
+        private void closeQuietly() {
+            try {
+                hijacked.close();
+            } catch (IOException e) {
+                // already gone
+            }
         }
 
         @Override
@@ -83,17 +114,19 @@ final class DockerAttach {
             closed = true;
             try {
                 hijacked.closeStdin();
-                hijacked.awaitEnd(CLOSE_WAIT_MILLIS);
-            } catch (SocketTimeoutException e) {
-                // the daemon kept the attach open: what was written has been read long since
+                if (!unixSocket) {
+                    ended.await(CLOSE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 hijacked.close();
             }
         }
     }
 
-    /** Reads and drops what the daemon still sends until it closes; for {@link HijackedStream#awaitEnd}. */
-    static void drain(InputStream in) throws IOException {
+    /** Reads and drops what the daemon sends until it closes. */
+    private static void drain(InputStream in) throws IOException {
         byte[] buffer = new byte[4096];
         while (in.read(buffer) >= 0) {
             // nothing is attached but stdin: the daemon sends nothing that matters

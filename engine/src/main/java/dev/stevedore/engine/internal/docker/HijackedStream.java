@@ -101,12 +101,6 @@ final class HijackedStream implements Closeable {
         output.flush();
     }
 
-    /** Waits up to {@code millis} for the daemon to close its side, dropping what it sends meanwhile. */
-    void awaitEnd(int millis) throws IOException {
-        socket.setSoTimeout(millis);
-        DockerAttach.drain(input);
-    }
-
     /** Ends the process's stdin, keeping the output open. */
     void closeStdin() throws IOException {
         socket.shutdownOutput();

@@ -382,13 +382,24 @@ final class ContainerRoutes {
                 copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, false, -1, null)), out);
             }
             if (stream && awaitStart(c)) {
+                // without StdinOnce, the end of the client's input ends this attach (dockerd's rule)
+                AtomicBoolean detached = new AtomicBoolean();
+                ContainerLogs following = stdout || stderr
+                        ? state.engine.logs(c.id(), new LogOptions(stdout, stderr, true, -1, since)) : null;
                 if (feed) {
-                    feed(c, x.connection().input());
+                    feed(c, x.connection().input(), () -> {
+                        if (!c.spec().stdinOnce()) {
+                            detached.set(true);
+                            if (following != null) {
+                                following.close();
+                            }
+                        }
+                    });
                 }
-                if (stdout || stderr) {
-                    copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, true, -1, since)), out);
+                if (following != null) {
+                    copy(following, out);
                 } else {
-                    awaitExit(c.id(), new AtomicBoolean());
+                    awaitExit(c.id(), detached);
                 }
             }
             out.flush();
@@ -405,7 +416,7 @@ final class ContainerRoutes {
      * half-closes (then the stream is closed: end of file for the container with {@code StdinOnce}) or the container
      * ends (then the rest is dropped).
      */
-    private void feed(ContainerInfo c, InputStream in) {
+    private void feed(ContainerInfo c, InputStream in, Runnable atInputEnd) {
         Thread feeder = new Thread(() -> {
             OutputStream stdin;
             try {
@@ -419,6 +430,7 @@ final class ContainerRoutes {
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     stdin.write(buffer, 0, n);
                 }
+                atInputEnd.run();
             } catch (IOException e) {
                 drainNow(in); // the container ended, or the client left
             }
