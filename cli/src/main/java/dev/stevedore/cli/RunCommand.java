@@ -226,6 +226,7 @@ final class RunCommand extends EngineCommand {
         // Attached, --rm is done here after the output is read: an engine that removed the container on exit
         // could take its logs with it before they were followed.
         builder.autoRemove(remove && detach);
+        builder.openStdin(interactive).stdinOnce(interactive);
         // The container is the user's, as with docker: it outlives this command's JVM (which ends right away
         // with -d, or may be killed while attached) instead of going with it as a test's container does.
         builder.label(ContainerSpec.KEEP_LABEL, "true");
