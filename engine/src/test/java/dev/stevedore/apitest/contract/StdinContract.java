@@ -154,6 +154,34 @@ public abstract class StdinContract extends EngineContract {
     }
 
     @Test
+    void execThatDoesNotReadItsStdinEndsAllTheSame() {
+        AtomicLong offered = new AtomicLong();
+        long limit = 1L << 30;
+        java.io.InputStream endless = new java.io.InputStream() {
+            @Override
+            public int read() {
+                return offered.getAndIncrement() < limit ? 'x' : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (offered.get() >= limit) {
+                    return -1;
+                }
+                java.util.Arrays.fill(b, off, off + len, (byte) 'x');
+                offered.addAndGet(len);
+                return len;
+            }
+        };
+
+        ExecResult result = engine.exec(target.id(), ExecSpec.of("sh", "-c", "echo without-reading").withStdin(endless));
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdout()).isEqualTo("without-reading\n");
+        assertThat(offered.get()).as("stdin taken from a stream nobody reads").isLessThan(limit);
+    }
+
+    @Test
     void execStdinStreamOfManyMegabytesArrivesWhole() throws Exception {
         byte[] chunk = new byte[1 << 20];
         java.util.Arrays.fill(chunk, (byte) 'z');

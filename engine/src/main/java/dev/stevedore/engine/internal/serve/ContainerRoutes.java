@@ -43,6 +43,8 @@ import java.util.stream.Stream;
 final class ContainerRoutes {
     private static final String ID = "(?<id>[^/]+)";
     private static final long POLL_NANOS = 5_000_000;
+    /** How long an ended attach's connection waits for the client to close, its stdin unread (see lingerForClient). */
+    private static final long LINGER_MILLIS = 5_000;
 
     private final ServeState state;
 
@@ -404,6 +406,9 @@ final class ContainerRoutes {
             }
             out.flush();
             x.connection().shutdownOutput();
+            if (request.flag("stdin")) {
+                x.connection().lingerForClient(LINGER_MILLIS);
+            }
         } catch (ContainerNotFoundException gone) {
             // removed while attached: the stream just ends
         } finally {

@@ -27,6 +27,8 @@ import java.util.function.Consumer;
  */
 final class ExecRoutes {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a finished exec's connection waits for the client to close, its stdin unread (see lingerForClient). */
+    private static final long LINGER_MILLIS = 5_000;
 
     private final ServeState state;
     private final ContainerRoutes containers;
@@ -107,6 +109,9 @@ final class ExecRoutes {
             }
         }
         x.connection().shutdownOutput();
+        if (stdin != null) {
+            x.connection().lingerForClient(LINGER_MILLIS);
+        }
     }
 
     /** Runs the exec and records its end; the engine's failure message when it could not run, else null. */
