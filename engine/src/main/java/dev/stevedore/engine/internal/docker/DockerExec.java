@@ -121,6 +121,10 @@ final class DockerExec {
         } catch (DockerApiException e) {
             throw notRunningOr(e, container, spec.command());
         } finally {
+            if (deadline != null && timedOut.get()) {
+                // the output ends once the command's first process is killed; the kill goes on through the others
+                awaitKill(deadline);
+            }
             if (deadline != null) {
                 deadline.cancel(false);
             }
@@ -134,6 +138,17 @@ final class DockerExec {
         Optional<Integer> exitCode = aborted.get() ? exitCodeNow(execId) : exitCode(execId, container);
         int code = exitCode.orElse(timedOut.get() ? 137 : -1);
         return new ExecResult(code, output.stdout(), output.stderr(), timedOut.get());
+    }
+
+    /** Waits (bounded) until the timed-out exec's kill is done, so that no process of it is left when the call returns. */
+    private static void awaitKill(ScheduledFuture<?> kill) {
+        try {
+            kill.get(AFTER_KILL.toMillis() + EXIT_CODE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("the kill of a timed-out exec did not finish: {}", e.toString());
+        }
     }
 
     private String create(String container, ExecSpec spec, String marker) {
