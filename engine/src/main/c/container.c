@@ -475,7 +475,7 @@ static void mask_paths(const struct spec *s) {
 
 static _Noreturn void container_init(const struct spec *s, int sync, int go);
 
-_Noreturn void container_main(int spec_fd, int sync, int go, int host_net) {
+_Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int stdin_fd) {
     set_report_fd(sync);
     reset_signals();
     /* the supervisor is single-threaded, so the parent-death signal is reliable here */
@@ -500,6 +500,10 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net) {
         _exit(125);
     }
     close(spec_fd);
+    if (s.open_stdin && dup2(stdin_fd, STDIN_FILENO) < 0) {
+        fail("connect the container's stdin", "");
+    }
+    close(stdin_fd);
     /* the host's mounts as they are now, not as they were when this process was cloned */
     if (unshare(CLONE_NEWNS) < 0) {
         fail("create the container's mount namespace", "");

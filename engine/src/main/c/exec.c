@@ -4,8 +4,9 @@
  * The JVM sends a spec on stdin (records up to "end": the container's pid and its start time, args,
  * env, cwd, user, capabilities, cgroups, whether stdin is used), then commands: "stdin <bytes>",
  * "stdin-close", "signal <n>". End of file on stdin means the JVM is gone: the command is killed.
- * This process answers on stdout: "started <pid>", "stdout <bytes>", "stderr <bytes>", "error <step>
- * <errno> <message> <path>" and finally "exit <code|signal> <n>".
+ * This process answers on stdout: "started <pid>", "stdout <bytes>", "stderr <bytes>", "stdin-ack <n>"
+ * (stdin.c: how much of the JVM's stdin left this process's bounded buffer), "error <step> <errno>
+ * <message> <path>" and finally "exit <code|signal> <n>".
  *
  * The target is pinned with a pidfd whose start time is checked, so a recycled pid is never entered.
  * This process joins only the container's pid namespace (so that its child is born inside) and stays
@@ -340,9 +341,8 @@ int exec_main(void) {
     struct reader syncr;
     reader_init(&syncr, sync[0]);
     int out_open = 1, err_open = 1, sync_open = 1, jvm_open = 1;
-    int stdin_closing = 0;
-    char *pending = NULL;
-    size_t npending = 0;
+    struct stdin_relay input;
+    stdin_init(&input, inp[1], STDOUT_FILENO);
     int status = 0;
     for (;;) {
         /* the records already read (some may have come in one read with the spec) before waiting for more */
@@ -352,17 +352,13 @@ int exec_main(void) {
             if (got < 0) {
                 jvm_open = 0;
                 kill_group(pid, SIGKILL);
+                stdin_abort(&input);
                 break;
             }
-            if (!strcmp(rec.key, "stdin") && rec.nfields == 1 && inp[1] >= 0 && !stdin_closing) {
-                char *grown = realloc(pending, npending + rec.lens[0]);
-                if (grown) {
-                    pending = grown;
-                    memcpy(pending + npending, rec.fields[0], rec.lens[0]);
-                    npending += rec.lens[0];
-                }
+            if (!strcmp(rec.key, "stdin") && rec.nfields == 1) {
+                stdin_take(&input, rec.fields[0], rec.lens[0]);
             } else if (!strcmp(rec.key, "stdin-close")) {
-                stdin_closing = 1;
+                stdin_close_when_done(&input);
             } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
                 int sig = atoi(rec.fields[0]);
                 if (sig == SIGKILL) {
@@ -372,10 +368,6 @@ int exec_main(void) {
                 }
             }
             record_free(&rec);
-        }
-        if (stdin_closing && npending == 0 && inp[1] >= 0) {
-            close(inp[1]);
-            inp[1] = -1;
         }
         struct pollfd fds[6];
         int nfds = 0, out_i = -1, err_i = -1, sync_i = -1, jvm_i = -1, stdin_i = -1;
@@ -392,15 +384,15 @@ int exec_main(void) {
             sync_i = nfds;
             fds[nfds++] = (struct pollfd){.fd = sync[0], .events = POLLIN};
         }
-        /* stdin the command has not taken yet waits here: the JVM holds it all in memory anyway, and a
-         * "signal" behind it must still get through */
+        /* stdin the command has not taken yet waits in the bounded relay, so the JVM's pipe is always read:
+         * a "signal" behind the data must still get through */
         if (jvm_open) {
             jvm_i = nfds;
             fds[nfds++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
         }
-        if (inp[1] >= 0 && npending > 0) {
+        if (stdin_pending(&input)) {
             stdin_i = nfds;
-            fds[nfds++] = (struct pollfd){.fd = inp[1], .events = POLLOUT};
+            fds[nfds++] = (struct pollfd){.fd = input.fd, .events = POLLOUT};
         }
         if (poll(fds, (nfds_t) nfds, -1) < 0) {
             if (errno == EINTR) {
@@ -418,27 +410,20 @@ int exec_main(void) {
             relay_errors(&syncr, &sync_open);
         }
         if (stdin_i >= 0 && fds[stdin_i].revents) {
-            ssize_t n = write(inp[1], pending, npending);
-            if (n > 0) {
-                memmove(pending, pending + n, npending - (size_t) n);
-                npending -= (size_t) n;
-            } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
-                /* the command closed its stdin: what it did not read is dropped, as a shell pipe drops it */
-                npending = 0;
-                close(inp[1]);
-                inp[1] = -1;
-            }
+            stdin_flush(&input);
         }
         if (jvm_i >= 0 && fds[jvm_i].revents && reader_fill(&in) <= 0) {
             /* the JVM is gone or gave up: so does the command */
             jvm_open = 0;
             kill_group(pid, SIGKILL);
+            stdin_abort(&input);
         }
         if (fds[0].revents) {
             struct signalfd_siginfo info;
             while (read(sigfd, &info, sizeof info) > 0) {
             }
             if (waitpid(pid, &status, WNOHANG) == pid) {
+                stdin_abort(&input);
                 break;
             }
         }

@@ -2,7 +2,8 @@
  * The supervisor: clones the container's pid 1 into new namespaces ahead (see supervise), reads the spec
  * on stdin, and stays on as its parent. It relays the container's progress to the JVM on stdout
  * ("cloned <pid>" as soon as pid 1 exists, "ready <pid>" once its root file system is set up, "started",
- * "error ...", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go", "signal <n>", "keep"), and
+ * "error ...", "stdin-ack <n>", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go",
+ * "signal <n>", "keep", and for a container with an open stdin "stdin <bytes>" and "stdin-close"), and
  * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
  * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
  * The exit status also lands in STATE/exit so that it survives the JVM. "launcher exec" (exec.c) runs a
@@ -145,9 +146,11 @@ static int supervise(void) {
      */
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     int hostnet = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    int specp[2], sync[2], go[2], outp[2], errp[2];
+    int specp[2], sync[2], go[2], outp[2], errp[2], inp[2];
+    /* the stdin pipe costs a microsecond; pid 1 takes it as fd 0 only when the spec asks for an open stdin */
     if (devnull < 0 || hostnet < 0 || pipe2(specp, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0
             || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0
+            || pipe2(inp, O_CLOEXEC) < 0
             || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0
             || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0) {
         send_error("create the launcher's pipes", errno, strerror(errno), "");
@@ -170,16 +173,18 @@ static int supervise(void) {
         close(sync[0]);
         close(go[1]);
         close(sigfd);
+        close(inp[1]);
         if (dup2(devnull, STDIN_FILENO) < 0 || dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0) {
             _exit(125);
         }
-        container_main(specp[0], sync[1], go[0], hostnet);
+        container_main(specp[0], sync[1], go[0], hostnet, inp[0]);
     }
     close(specp[0]);
     close(sync[1]);
     close(go[0]);
     close(outp[1]);
     close(errp[1]);
+    close(inp[0]);
     close(devnull);
     close(hostnet);
     {
@@ -198,6 +203,7 @@ static int supervise(void) {
     in.copying = 1; /* the spec goes on to the container's pid 1 as it came */
     int specrc = spec_read(&in, &s, err, sizeof err);
     in.copying = 0;
+    in.binary = 1; /* "stdin" records carry any byte */
     if (specrc < 0) {
         /* also how a spare ends that is not needed: its JVM closed the pipe */
         send_error("read the container spec", EINVAL, err, "");
@@ -236,6 +242,14 @@ static int supervise(void) {
         remove_cgroups(&s);
         return 2;
     }
+    struct stdin_relay input;
+    if (!s.open_stdin) {
+        close(inp[1]);
+        inp[1] = -1;
+    } else {
+        fcntl(inp[1], F_SETFL, O_NONBLOCK);
+    }
+    stdin_init(&input, inp[1], STDOUT_FILENO);
     /* a pid 1 that has already failed reports why on its sync pipe: the loop below reads it */
     write_all(specp[1], in.copy, in.ncopy);
     close(specp[1]);
@@ -268,9 +282,14 @@ static int supervise(void) {
                     kill(pid, SIGKILL);
                 }
                 stdin_open = 0;
+                stdin_abort(&input);
                 break;
             }
-            if (!strcmp(rec.key, "go")) {
+            if (!strcmp(rec.key, "stdin") && rec.nfields == 1) {
+                stdin_take(&input, rec.fields[0], rec.lens[0]);
+            } else if (!strcmp(rec.key, "stdin-close")) {
+                stdin_close_when_done(&input);
+            } else if (!strcmp(rec.key, "go")) {
                 if (phase == BARRIER) {
                     if (write(go[1], "g", 1) == 1) {
                         phase = RELEASED;
@@ -304,9 +323,9 @@ static int supervise(void) {
             }
             timeout = (int) left;
         }
-        struct pollfd fds[5];
+        struct pollfd fds[6];
         int nfds = 0;
-        int sync_i = -1, in_i = -1, log_i[2] = {-1, -1};
+        int sync_i = -1, in_i = -1, log_i[2] = {-1, -1}, stdin_i = -1;
         fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
         if (sync_open) {
             sync_i = nfds;
@@ -322,6 +341,10 @@ static int supervise(void) {
                 fds[nfds++] = (struct pollfd){.fd = logs[i].in, .events = POLLIN};
             }
         }
+        if (stdin_pending(&input)) {
+            stdin_i = nfds;
+            fds[nfds++] = (struct pollfd){.fd = input.fd, .events = POLLOUT};
+        }
         if (poll(fds, (nfds_t) nfds, timeout) < 0) {
             if (errno == EINTR) {
                 continue;
@@ -334,6 +357,9 @@ static int supervise(void) {
                 log_pump(&logs[i]);
             }
         }
+        if (stdin_i >= 0 && fds[stdin_i].revents) {
+            stdin_flush(&input);
+        }
         int reaped_now = 0;
         if (fds[0].revents) {
             struct signalfd_siginfo info;
@@ -342,6 +368,7 @@ static int supervise(void) {
             if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
                 reaped = reaped_now = 1;
                 reaped_at = now_millis();
+                stdin_abort(&input);
                 clock_gettime(CLOCK_REALTIME, &finished);
             }
         }
@@ -388,11 +415,12 @@ static int supervise(void) {
             break;
         }
         if (in_i >= 0 && fds[in_i].revents && reader_fill(&in) <= 0) {
-            /* the lifeline broke: the JVM closed us or died */
+            /* the lifeline broke: the JVM closed us or died; a kept container's stdin ends with it */
             if (!reaped && !keep) {
                 kill(pid, SIGKILL);
             }
             stdin_open = 0;
+            stdin_abort(&input);
         }
     }
 

@@ -111,6 +111,7 @@ struct spec {
     char *stderr_log;
     char **cgroups;       /* cgroup directories (made by the JVM) the container joins */
     size_t ncgroups;
+    int open_stdin;       /* pid 1's stdin is a pipe the supervisor feeds from "stdin" records; else /dev/null */
 };
 
 /* Appends to a NULL-terminated list; 0 or -1 when out of memory. */
@@ -187,6 +188,35 @@ int next_command(struct reader *in, struct record *rec, const char *who);
 /* Field 22 of a /proc/PID/stat file (start time in clock ticks since boot); 0 when unreadable. */
 unsigned long long process_start_time(const char *stat_path);
 
+/* ---- a process's stdin fed from the JVM's "stdin" records (stdin.c) ---- */
+
+/* The most stdin a JVM may have sent and not yet seen acknowledged ("stdin-ack <n>"); Java's side keeps to it. */
+#define STDIN_WINDOW (256u << 10)
+/* What the relay buffers at most: the window, with room for a JVM that overshoots it a little. */
+#define STDIN_BUFFER_MAX (4 * STDIN_WINDOW)
+
+struct stdin_relay {
+    int fd;               /* write end of the process's stdin pipe, non-blocking; -1 once closed */
+    int report_fd;        /* where "stdin-ack" reports go */
+    int closing;          /* "stdin-close" came: close the pipe once the buffer is written */
+    char *buf;            /* what the pipe has not taken yet */
+    size_t len;
+    size_t cap;
+    size_t unacked;       /* bytes that left the buffer (written or dropped) and were not acknowledged yet */
+};
+
+void stdin_init(struct stdin_relay *s, int fd, int report_fd);
+/* The bytes of one "stdin" record: written as far as the pipe takes them, the rest buffered. */
+void stdin_take(struct stdin_relay *s, const char *data, size_t n);
+/* "stdin-close": end of file for the process once what is buffered is written. */
+void stdin_close_when_done(struct stdin_relay *s);
+/* Whether bytes wait for the pipe (poll it for POLLOUT). */
+int stdin_pending(const struct stdin_relay *s);
+/* Writes what the pipe takes now; call on POLLOUT, POLLERR or POLLHUP. */
+void stdin_flush(struct stdin_relay *s);
+/* The JVM or the process is gone: the pipe is closed at once, anything buffered dropped. */
+void stdin_abort(struct stdin_relay *s);
+
 /* The exec mode: runs a command inside a running container (exec.c). */
 int exec_main(void);
 
@@ -199,8 +229,9 @@ int proxy_main(int argc, char **argv);
  * joins the host's network namespace, host_net_fd, when the spec asks for it), sets up the root
  * filesystem, reports "ready" on sync_fd, waits for one byte on go_fd, drops privileges and execs.
  * Reports any failure on sync_fd as an "error" record (step, errno, message, path) and exits; exits
- * quietly when the spec pipe closes without a spec (a spare that was not needed).
+ * quietly when the spec pipe closes without a spec (a spare that was not needed). stdin_fd is the read end
+ * of the stdin pipe: it becomes fd 0 when the spec asks for an open stdin (else fd 0 stays /dev/null).
  */
-_Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net_fd);
+_Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net_fd, int stdin_fd);
 
 #endif

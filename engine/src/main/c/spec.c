@@ -316,6 +316,9 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
+        } else if (!strcmp(k, "stdin")) {
+            EXPECT(1);
+            s->open_stdin = !strcmp(rec.fields[0], "1");
         } else if (!strcmp(k, "stdout")) {
             EXPECT(1);
             s->stdout_log = TAKE(0);

@@ -6,11 +6,15 @@ import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 
 /**
  * A created container run in the foreground: started, its output copied line by line to the command's
- * stdout and stderr as it comes, waited for; removed afterwards when asked. If the user interrupts the
+ * stdout and stderr as it comes, with {@code -i} the command's stdin copied to the container's as it comes (its end
+ * closing the container's stdin), waited for; removed afterwards when asked. If the user interrupts the
  * command (Ctrl-C), the container is stopped — and removed when asked — before the JVM exits.
  */
 final class AttachedRun {
@@ -19,11 +23,14 @@ final class AttachedRun {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean remove;
+    private final InputStream stdin;
     private boolean removed;
     /** The state the interrupt stopped the container in, for when it removed the container too. */
     private ContainerState stopped;
 
-    AttachedRun(ContainerEngine engine, String container, PrintWriter out, PrintWriter err, boolean remove) {
+    /** @param stdin what to feed the container's stdin (created with an open stdin), or {@code null} */
+    AttachedRun(ContainerEngine engine, String container, PrintWriter out, PrintWriter err, boolean remove, InputStream stdin) {
+        this.stdin = stdin;
         this.engine = engine;
         this.container = container;
         this.out = out;
@@ -41,6 +48,9 @@ final class AttachedRun {
         ShutdownHooks.Registration interrupt = hooks.register("stevedore-stop-" + Ids.shortId(container), this::interrupted);
         try {
             engine.startContainer(container);
+            if (stdin != null) {
+                feedStdin();
+            }
             copyOutput();
             return exitState().exitCode();
         } finally {
@@ -49,6 +59,25 @@ final class AttachedRun {
                 removeOnce();
             }
         }
+    }
+
+    /**
+     * Copies stdin on a thread of its own (a terminal's read blocks until a line is typed); a container that ended
+     * first takes no more, and the thread ends with the JVM when it waits on a terminal.
+     */
+    private void feedStdin() {
+        Thread feeder = new Thread(() -> {
+            try (OutputStream target = engine.attachStdin(container)) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = stdin.read(buffer); n >= 0; n = stdin.read(buffer)) {
+                    target.write(buffer, 0, n);
+                }
+            } catch (IOException | ContainerEngineException e) {
+                // the container ended (or was removed) before its input did: the rest has nowhere to go
+            }
+        }, "stevedore-run-stdin");
+        feeder.setDaemon(true);
+        feeder.start();
     }
 
     private void copyOutput() {

@@ -1,12 +1,10 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
-import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +17,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code stevedore exec}: runs a command in a running container, streams its output and exits with its
  * exit code (126 when it could not be executed, 127 when it was not found, as Docker's). With {@code -i}
- * the command reads this command's standard input — all of it, read before the command starts.
+ * the command reads this command's standard input as it comes (a shell in the container answers line by line),
+ * its end being the command's end of file.
  */
 @Command(name = "exec", description = "Run a command in a running container.",
         customSynopsis = "stevedore exec [OPTIONS] CONTAINER COMMAND [ARG...]")
@@ -27,7 +26,7 @@ final class ExecCommand extends EngineCommand {
     @Mixin
     HelpOption help;
 
-    @Option(names = {"-i", "--interactive"}, description = "Feed standard input to the command (read to its end first).")
+    @Option(names = {"-i", "--interactive"}, description = "Feed standard input to the command as it comes.")
     boolean interactive;
 
     @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User to run as: name, uid, name:group or uid:gid.")
@@ -65,7 +64,7 @@ final class ExecCommand extends EngineCommand {
         PrintWriter out = out();
         PrintWriter err = err();
         AtomicBoolean streamed = new AtomicBoolean();
-        ExecSpec spec = new ExecSpec(command, entries, user, workingDir, interactive ? stdin() : null, null, line -> {
+        ExecSpec spec = new ExecSpec(command, entries, user, workingDir, null, null, line -> {
             streamed.set(true);
             PrintWriter target = line.stream() == LogLine.Stream.STDOUT ? out : err;
             synchronized (target) {
@@ -73,6 +72,9 @@ final class ExecCommand extends EngineCommand {
                 target.flush();
             }
         });
+        if (interactive) {
+            spec = spec.withStdin(root().stdin());
+        }
         ExecResult result;
         try {
             result = engine.exec(container, spec);
@@ -86,14 +88,5 @@ final class ExecCommand extends EngineCommand {
             err.print(result.stderr());
         }
         return result.exitCode();
-    }
-
-    private byte[] stdin() {
-        try {
-            return root().stdin().readAllBytes();
-        } catch (IOException e) {
-            throw new ContainerEngineException("reading standard input for the command in " + container + " failed: "
-                    + e.getMessage(), e);
-        }
     }
 }

@@ -115,10 +115,11 @@ final class RunCommand extends EngineCommand {
     @Option(names = "--stop-timeout", paramLabel = "SECONDS", description = "Seconds to wait after the stop signal before killing (default 10).")
     Integer stopTimeout;
 
-    // Docker users type -it out of habit: say what is missing instead of "Unknown option: '-it'".
-    @Option(names = {"-i", "--interactive"}, hidden = true)
+    @Option(names = {"-i", "--interactive"},
+            description = "Feed this command's standard input to the container as it comes; its end is the container's end of file.")
     boolean interactive;
 
+    // Docker users type -it out of habit: say what is missing instead of "Unknown option: '-it'".
     @Option(names = {"-t", "--tty"}, hidden = true)
     boolean tty;
 
@@ -134,9 +135,13 @@ final class RunCommand extends EngineCommand {
 
     @Override
     void validate() {
-        if (interactive || tty) {
-            throw usageError((tty ? "-t" : "-i") + ": run has no terminal or standard input for the container yet —"
-                    + " run without -i/-t (output is streamed all the same), or feed input with 'stevedore exec -i'");
+        if (tty) {
+            throw usageError("-t: run has no terminal for the container yet — run without -t (output is streamed all the"
+                    + " same; -i alone feeds standard input)");
+        }
+        if (interactive && detach) {
+            throw usageError("-i with -d: a detached container's standard input has no one to feed it — run without -d to"
+                    + " feed it, or without -i");
         }
         reference = reference(image);
         pullPolicy = switch (pull) {
@@ -221,6 +226,7 @@ final class RunCommand extends EngineCommand {
         // Attached, --rm is done here after the output is read: an engine that removed the container on exit
         // could take its logs with it before they were followed.
         builder.autoRemove(remove && detach);
+        builder.openStdin(interactive).stdinOnce(interactive);
         // The container is the user's, as with docker: it outlives this command's JVM (which ends right away
         // with -d, or may be killed while attached) instead of going with it as a test's container does.
         builder.label(ContainerSpec.KEEP_LABEL, "true");
@@ -268,7 +274,7 @@ final class RunCommand extends EngineCommand {
             out().println(created.id());
             return 0;
         }
-        AttachedRun attached = new AttachedRun(engine, created.id(), out(), err(), remove);
+        AttachedRun attached = new AttachedRun(engine, created.id(), out(), err(), remove, interactive ? root().stdin() : null);
         try {
             return attached.run(root().shutdownHooks());
         } catch (ContainerStartException e) {

@@ -347,6 +347,12 @@ class CliIT {
 
     /** Runs the jar in a child JVM with STEVEDORE_HOME set to this test's state directory and {@code env} added. */
     private CliRunner.Result stevedore(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return stevedore(env, new java.io.File("/dev/null"), args);
+    }
+
+    /** As {@link #stevedore(Map, String...)}, its standard input read from {@code input}. */
+    private CliRunner.Result stevedore(Map<String, String> env, java.io.File input, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");
@@ -355,7 +361,7 @@ class CliIT {
         Path out = Files.createTempFile(scratch, "stdout", ".txt");
         Path err = Files.createTempFile(scratch, "stderr", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(input))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().put("STEVEDORE_HOME", home.toString());
@@ -369,6 +375,19 @@ class CliIT {
         }
         return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void runWithDashIFeedsTheContainersStdinUntilTheInputEnds() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+        Path input = Files.writeString(scratch.resolve("stdin.txt"), "first line\nsecond line\n");
+
+        CliRunner.Result cat = stevedore(Map.of(), input.toFile(), "run", "--rm", "-i", reference, "sh", "-c", "cat; echo end-of-input");
+        CliRunner.Result closed = stevedore(Map.of(), input.toFile(), "run", "--rm", reference, "sh", "-c", "cat; echo nothing-read");
+
+        assertThat(cat.exitCode()).as(cat.toString()).isZero();
+        assertThat(cat.out()).as(cat.toString()).isEqualTo("first line\nsecond line\nend-of-input\n");
+        assertThat(closed.out()).as("without -i the container's stdin is empty\n" + closed).isEqualTo("nothing-read\n");
     }
 
     @Test

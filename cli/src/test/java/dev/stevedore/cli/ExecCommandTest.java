@@ -38,13 +38,19 @@ class ExecCommandTest {
         assertThat(spec.user()).isEqualTo("nobody");
         assertThat(spec.workingDir()).isEqualTo("/tmp");
         assertThat(spec.env()).containsExactly("A=1", "TOKEN=secret");
-        assertThat(spec.stdin()).as("no -i, no input").isNull();
+        assertThat(spec.hasStdin()).as("no -i, no input").isFalse();
         assertThat(spec.timeout()).isNull();
     }
 
     @Test
     void interactiveFeedsStandardInput() {
-        engine.execResults = spec -> new ExecResult(0, new String(spec.stdin(), StandardCharsets.UTF_8), "", false);
+        engine.execResults = spec -> {
+            try {
+                return new ExecResult(0, new String(spec.stdinStream().readAllBytes(), StandardCharsets.UTF_8), "", false);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
         cli.stdin("line 1\nline 2\n".getBytes(StandardCharsets.UTF_8));
 
         CliRunner.Result result = cli.run("exec", "-i", "app", "cat");

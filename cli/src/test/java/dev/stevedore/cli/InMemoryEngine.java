@@ -262,6 +262,11 @@ class InMemoryEngine implements ContainerEngine {
     final AtomicInteger waits = new AtomicInteger();
     /** How many log streams were opened. */
     final AtomicInteger logStreams = new AtomicInteger();
+    /** What was written to each container's stdin through {@link #attachStdin}, by id. */
+    final Map<String, java.io.ByteArrayOutputStream> stdins = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The containers whose stdin stream was closed. */
+    final Set<String> stdinsClosed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** The execs run, in order. */
     final List<ExecSpec> execs = new ArrayList<>();
     /** What a container does when started; by default it runs until stopped. */
@@ -436,6 +441,39 @@ class InMemoryEngine implements ContainerEngine {
     public synchronized ContainerLogs logs(String reference, LogOptions options) {
         logStreams.incrementAndGet();
         return find(reference).logs(options, this);
+    }
+
+    @Override
+    public java.io.OutputStream attachStdin(String reference) {
+        String id;
+        synchronized (this) {
+            FakeContainer c = find(reference);
+            if (!c.spec.openStdin()) {
+                throw new ContainerEngineException("container " + reference + " has no open stdin");
+            }
+            id = c.id;
+        }
+        java.io.ByteArrayOutputStream bytes = stdins.computeIfAbsent(id, k -> new java.io.ByteArrayOutputStream());
+        return new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (bytes) {
+                    bytes.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (bytes) {
+                    bytes.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void close() {
+                stdinsClosed.add(id);
+            }
+        };
     }
 
     @Override

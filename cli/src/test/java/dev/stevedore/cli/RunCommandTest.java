@@ -12,6 +12,7 @@ import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,7 +140,7 @@ class RunCommandTest {
         CliRunner.Result result = cli.run("run", "-it", BUSYBOX, "sh");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("stevedore: -t: run has no terminal or standard input for the container yet");
+        assertThat(result.err()).startsWith("stevedore: -t: run has no terminal for the container yet");
     }
 
     @Test
@@ -174,6 +175,35 @@ class RunCommandTest {
         assertThat(present.exitCode()).as(present.toString()).isZero();
         assertThat(present.err()).isEmpty();
         assertThat(engine.pulls).isEmpty();
+    }
+
+    @Test
+    void interactiveRunOpensTheContainersStdinAndFeedsItThisCommandsInput() {
+        engine.programs = spec -> FakeContainer.Program.exiting(0);
+        engine.store(BUSYBOX, busybox);
+        cli.stdin("line 1\nline 2\n".getBytes(StandardCharsets.UTF_8));
+
+        CliRunner.Result result = cli.run("run", "-i", "--name", "fed", BUSYBOX, "cat");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(engine.created).singleElement().satisfies(spec -> {
+            assertThat(spec.openStdin()).isTrue();
+            assertThat(spec.stdinOnce()).as("the input's end is the container's").isTrue();
+        });
+        String id = engine.inspectContainer("fed").id();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(engine.stdinsClosed).contains(id);
+            assertThat(engine.stdins.get(id).toString(StandardCharsets.UTF_8)).isEqualTo("line 1\nline 2\n");
+        });
+    }
+
+    @Test
+    void interactiveDetachedRunIsAUsageError() {
+        CliRunner.Result result = cli.run("run", "-d", "-i", BUSYBOX, "cat");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("stevedore: -i with -d:");
+        assertThat(engine.created).isEmpty();
     }
 
     @Test

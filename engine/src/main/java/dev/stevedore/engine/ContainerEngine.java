@@ -160,6 +160,21 @@ public interface ContainerEngine extends AutoCloseable {
     ContainerLogs logs(String container, LogOptions options);
 
     /**
+     * The standard input of a running container created with {@link ContainerSpec#openStdin()}, as {@code docker
+     * attach} with stdin gives it: bytes written reach the container's first process as they come. A write blocks
+     * while the engine already holds a bounded amount the container has not read (a container that never reads its
+     * stdin makes the writer wait, not the engine). Closing the stream ends the container's stdin (its process reads
+     * end of file) when the spec says {@link ContainerSpec#stdinOnce()}; otherwise it only lets go, and stdin stays
+     * open for a later attach. Writing after the container ended fails with an {@link java.io.IOException}.
+     *
+     * <p>The embedded engine reaches a container's stdin only from the JVM (the engine) that started it.
+     *
+     * @throws ContainerEngineException when the container does not run, was created without an open stdin, or (embedded)
+     *                                  was started by another process
+     */
+    java.io.OutputStream attachStdin(String container);
+
+    /**
      * Runs a command in a running container and waits for it (up to the spec's timeout, then kills it).
      */
     ExecResult exec(String container, ExecSpec spec);

@@ -38,6 +38,12 @@ import java.util.Objects;
  * @param stopTimeout     grace period between the stop signal and SIGKILL; {@code null} for 10 seconds
  * @param autoRemove      remove the container as soon as it exits
  * @param pullPolicy      when to pull the image
+ * @param openStdin       give the container's first process a standard input that stays open while it runs, written
+ *                        through {@link ContainerEngine#attachStdin(String)} ({@code docker run -i}); without it, its
+ *                        stdin is {@code /dev/null}
+ * @param stdinOnce       with {@code openStdin}: closing the first attached stdin stream ends the container's stdin
+ *                        (it reads end of file), as {@code docker run -i} does; without it, stdin stays open until the
+ *                        container ends and a later attach may write more
  */
 public record ContainerSpec(
         String image,
@@ -63,7 +69,9 @@ public record ContainerSpec(
         String stopSignal,
         Duration stopTimeout,
         boolean autoRemove,
-        PullPolicy pullPolicy) {
+        PullPolicy pullPolicy,
+        boolean openStdin,
+        boolean stdinOnce) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -134,6 +142,8 @@ public record ContainerSpec(
         b.stopTimeout = stopTimeout;
         b.autoRemove = autoRemove;
         b.pullPolicy = pullPolicy;
+        b.openStdin = openStdin;
+        b.stdinOnce = stdinOnce;
         return b;
     }
 
@@ -163,6 +173,8 @@ public record ContainerSpec(
         private Duration stopTimeout;
         private boolean autoRemove;
         private PullPolicy pullPolicy = PullPolicy.MISSING;
+        private boolean openStdin;
+        private boolean stdinOnce;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -195,11 +207,13 @@ public record ContainerSpec(
         public Builder stopTimeout(Duration value) { this.stopTimeout = value; return this; }
         public Builder autoRemove(boolean value) { this.autoRemove = value; return this; }
         public Builder pullPolicy(PullPolicy value) { this.pullPolicy = value; return this; }
+        public Builder openStdin(boolean value) { this.openStdin = value; return this; }
+        public Builder stdinOnce(boolean value) { this.stdinOnce = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
-                    publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy);
+                    publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce);
         }
     }
 }

@@ -15,9 +15,10 @@ import java.util.Optional;
  *
  * <p>It serves a unix socket (mode 0660, its directory created), and TCP only when asked, and then only
  * with TLS and client certificates. Containers, images, networks and volumes are the engine's; what a client creates
- * lives as long as the engine does. What the server cannot do because the engine cannot: a TTY
- * ({@code -t}), a container's stdin ({@code docker run -i}; {@code docker exec -i} takes its input whole, up to
- * the client's end of it), volume drivers other than {@code local}, image tagging, saving, pushing and builds; those
+ * lives as long as the engine does. A container's stdin ({@code docker run -i}, {@code docker attach}) and an exec's
+ * ({@code docker exec -i}) are streamed as the client sends them; over the embedded engine only for containers this
+ * server's engine started. What the server cannot do because the engine cannot: a TTY
+ * ({@code -t}), volume drivers other than {@code local}, image tagging, saving, pushing and builds; those
  * requests are answered with an error that says so. Events are found by polling the engine's containers;
  * health checks (the image's {@code HEALTHCHECK} or the request's) are run by the server as execs.
  *

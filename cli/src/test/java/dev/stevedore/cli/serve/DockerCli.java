@@ -61,7 +61,16 @@ final class DockerCli {
         return start(null, args);
     }
 
+    /** Starts the command with its standard input left open: write to {@link Running#input()}, close it to end it. */
+    Running startInteractive(String... args) {
+        return start(null, true, args);
+    }
+
     private Running start(byte[] stdin, String... args) {
+        return start(stdin, false, args);
+    }
+
+    private Running start(byte[] stdin, boolean interactive, String... args) {
         List<String> command = new ArrayList<>();
         command.add("docker");
         command.addAll(List.of(args));
@@ -72,7 +81,7 @@ final class DockerCli {
         }
         environment.put("DOCKER_HOST", dockerHost);
         environment.put("DOCKER_CONFIG", configDirectory.toString());
-        if (stdin == null) {
+        if (stdin == null && !interactive) {
             builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
         try {
@@ -138,6 +147,11 @@ final class DockerCli {
 
         boolean isAlive() {
             return process.isAlive();
+        }
+
+        /** The command's standard input (for {@link #startInteractive}). */
+        OutputStream input() {
+            return process.getOutputStream();
         }
 
         /** Waits (bounded) for the command to end and returns everything it printed. */

@@ -238,6 +238,47 @@ class DockerCliIT {
     }
 
     @Test
+    void runWithDashIFeedsTheContainersStdinAndItsEndEndsIt() {
+        DockerCli.Result cat = docker.runWithInput("hello\n".getBytes(StandardCharsets.UTF_8),
+                "run", "--rm", "-i", endpoint.image("busybox"), "cat");
+        DockerCli.Result read = docker.runWithInput("line\n".getBytes(StandardCharsets.UTF_8),
+                "run", "--rm", "-i", endpoint.image("busybox"), "sh", "-c", "read l; echo got $l");
+        byte[] dump = new byte[3 << 20];
+        java.util.Arrays.fill(dump, (byte) 'd');
+        DockerCli.Result counted = docker.runWithInput(dump, "run", "--rm", "-i", endpoint.image("busybox"), "wc", "-c");
+
+        assertThat(cat.exitCode()).as(cat.toString()).isZero();
+        assertThat(cat.out()).as(cat.toString()).isEqualTo("hello\n");
+        assertThat(read.out()).as(read.toString()).isEqualTo("got line\n");
+        assertThat(counted.exitCode()).as(counted.toString()).isZero();
+        assertThat(counted.out().strip()).as(counted.toString()).isEqualTo(Integer.toString(dump.length));
+    }
+
+    @Test
+    void execWithDashIAnswersLineByLine() throws Exception {
+        String name = container();
+        DockerCli.Result run = docker.run("run", "-d", "--name", name, endpoint.image("busybox"), "sleep", "600");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+
+        DockerCli.Running shell = docker.startInteractive("exec", "-i", name, "sh", "-c", "while read l; do echo got-$l; done; echo bye");
+        shell.input().write("first\n".getBytes(StandardCharsets.UTF_8));
+        shell.input().flush();
+        await("the first answer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .failFast("docker exec ended", () -> !shell.isAlive())
+                .until(() -> shell.out().equals("got-first\n"));
+        shell.input().write("second\n".getBytes(StandardCharsets.UTF_8));
+        shell.input().flush();
+        await("the second answer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .failFast("docker exec ended", () -> !shell.isAlive())
+                .until(() -> shell.out().equals("got-first\ngot-second\n"));
+        shell.input().close();
+        DockerCli.Result ended = shell.finish();
+
+        assertThat(ended.exitCode()).as(ended.toString()).isZero();
+        assertThat(ended.out()).as(ended.toString()).isEqualTo("got-first\ngot-second\nbye\n");
+    }
+
+    @Test
     void cpCopiesFilesAndDirectoriesIntoAndOutOfAContainer() throws Exception {
         String name = container();
         DockerCli.Result run = docker.run("run", "-d", "--name", name, endpoint.image("busybox"), "sleep", "600");

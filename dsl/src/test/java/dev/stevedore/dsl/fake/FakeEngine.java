@@ -242,6 +242,11 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public java.io.OutputStream attachStdin(String container) {
+        throw new UnsupportedOperationException("stdin is not faked");
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         FakeContainer c = container(container);
         if (!c.state.running()) {

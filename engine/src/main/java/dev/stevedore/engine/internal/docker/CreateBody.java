@@ -68,7 +68,8 @@ final class CreateBody {
         }
         ObjectNode labelNode = body.putObject("Labels");
         labels.forEach(labelNode::put);
-        body.put("AttachStdout", false).put("AttachStderr", false).put("Tty", false).put("OpenStdin", false);
+        body.put("AttachStdout", false).put("AttachStderr", false).put("Tty", false).put("OpenStdin", spec.openStdin())
+                .put("StdinOnce", spec.openStdin() && spec.stdinOnce()).put("AttachStdin", spec.openStdin());
 
         Map<String, List<PortBinding>> bindings = portBindings(spec, imageConfig);
         Set<String> exposed = new LinkedHashSet<>();

@@ -446,6 +446,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public java.io.OutputStream attachStdin(String container) {
+        checkOpen();
+        return DockerAttach.stdin(api, container);
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         checkOpen();
         return containers.exec(container, spec);

@@ -81,11 +81,12 @@ final class DockerExec {
         Thread stdinWriter = null;
         try {
             InputStream stream;
-            if (spec.stdin() != null) {
+            if (spec.hasStdin()) {
                 HijackedStream hijacked = HijackedStream.post(api, "/exec/" + execId + "/start", startBody());
                 source[0] = hijacked;
                 stream = hijacked.input();
-                stdinWriter = feed(hijacked, spec.stdin(), container);
+                stdinWriter = feed(hijacked, spec.stdinStream() != null ? spec.stdinStream()
+                        : new java.io.ByteArrayInputStream(spec.stdin()), container);
             } else {
                 Response response = api.call("POST", "/exec/" + execId + "/start").jsonBody(startNode())
                         .readTimeout(Duration.ZERO).open();
@@ -120,6 +121,10 @@ final class DockerExec {
         } catch (DockerApiException e) {
             throw notRunningOr(e, container, spec.command());
         } finally {
+            if (deadline != null && timedOut.get()) {
+                // the output ends once the command's first process is killed; the kill goes on through the others
+                awaitKill(deadline);
+            }
             if (deadline != null) {
                 deadline.cancel(false);
             }
@@ -135,9 +140,20 @@ final class DockerExec {
         return new ExecResult(code, output.stdout(), output.stderr(), timedOut.get());
     }
 
+    /** Waits (bounded) until the timed-out exec's kill is done, so that no process of it is left when the call returns. */
+    private static void awaitKill(ScheduledFuture<?> kill) {
+        try {
+            kill.get(AFTER_KILL.toMillis() + EXIT_CODE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("the kill of a timed-out exec did not finish: {}", e.toString());
+        }
+    }
+
     private String create(String container, ExecSpec spec, String marker) {
         ObjectNode body = DockerApi.MAPPER.createObjectNode();
-        body.put("AttachStdin", spec.stdin() != null).put("AttachStdout", true).put("AttachStderr", true).put("Tty", false);
+        body.put("AttachStdin", spec.hasStdin()).put("AttachStdout", true).put("AttachStderr", true).put("Tty", false);
         spec.command().forEach(body.putArray("Cmd")::add);
         if (!spec.env().isEmpty() || marker != null) {
             var env = body.putArray("Env");
@@ -179,11 +195,17 @@ final class DockerExec {
         return startNode().toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Writes stdin on a thread of its own, so a process that answers before it has read everything cannot block us. */
-    private static Thread feed(HijackedStream hijacked, byte[] stdin, String container) {
+    /**
+     * Writes stdin on a thread of its own, as it comes, so a process that answers before it has read everything
+     * cannot block us and an interactive one gets each line when it is written.
+     */
+    private static Thread feed(HijackedStream hijacked, InputStream stdin, String container) {
         Thread writer = new Thread(() -> {
             try {
-                hijacked.writeStdin(stdin);
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = stdin.read(buffer); n >= 0; n = stdin.read(buffer)) {
+                    hijacked.writeStdin(buffer, 0, n);
+                }
                 hijacked.closeStdin();
             } catch (IOException e) {
                 // the process exited without reading all of its input, or the exec was cut off: nothing to tell

@@ -95,9 +95,9 @@ final class HijackedStream implements Closeable {
         return input;
     }
 
-    /** Writes {@code bytes} to the process's stdin. */
-    void writeStdin(byte[] bytes) throws IOException {
-        output.write(bytes);
+    /** Writes part of an array to the process's stdin. */
+    void writeStdin(byte[] bytes, int offset, int length) throws IOException {
+        output.write(bytes, offset, length);
         output.flush();
     }
 

@@ -47,8 +47,10 @@ final class ContainerExec {
                 List.of(), Capability.dockerDefaults(), true);
         Lines out = new Lines(LogLine.Stream.STDOUT, spec.output());
         Lines err = new Lines(LogLine.Stream.STDERR, spec.output());
-        ExecProcess.Outcome outcome = launcher.exec(request, spec.stdin(), spec.timeout(),
-                (stderr, data) -> (stderr ? err : out).accept(data));
+        ExecProcess.Output output = (stderr, data) -> (stderr ? err : out).accept(data);
+        ExecProcess.Outcome outcome = spec.stdinStream() != null
+                ? launcher.execStreamingStdin(request, spec.stdinStream(), spec.timeout(), output)
+                : launcher.exec(request, spec.stdin(), spec.timeout(), output);
         out.finish();
         err.finish();
         LauncherError failure = outcome.failure();

@@ -418,7 +418,8 @@ final class ContainerService implements AutoCloseable {
                 .shmSize(config.shmSizeBytes())
                 .readonlyRootfs(config.readOnlyRootfs())
                 .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())
-                .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()));
+                .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()))
+                .openStdin(config.spec().openStdin());
         addMounts(builder, config);
         return builder.build();
     }
@@ -793,6 +794,32 @@ final class ContainerService implements AutoCloseable {
         }
         Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec);
         return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));
+    }
+
+    /**
+     * The stdin of a container this JVM started with an open stdin. Another JVM's container is refused: its
+     * supervisor's command pipe (the only way to its stdin) belongs to the JVM that started it.
+     */
+    java.io.OutputStream attachStdin(String reference) {
+        String id = store.resolve(reference);
+        ContainerRecord config = config(id);
+        if (!config.spec().openStdin()) {
+            throw new ContainerEngineException("cannot attach to the stdin of container " + config.name() + " ("
+                    + id.substring(0, 12) + "): it was created without an open stdin — create it with openStdin(true) "
+                    + "(docker run -i, stevedore run -i)");
+        }
+        StateRecord state = currentState(id);
+        if (!state.running()) {
+            throw notRunning("attach to the stdin of", config, state);
+        }
+        Owned mine = owned.get(id);
+        if (mine == null || mine.run() != state.run()) {
+            throw new ContainerEngineException("cannot attach to the stdin of container " + config.name() + " ("
+                    + id.substring(0, 12) + "): it was started by another process (pid " + state.ownerPid() + "), and the"
+                    + " embedded engine reaches a container's stdin only from the process that started it — write to it"
+                    + " from there, or start it from this process");
+        }
+        return mine.process().stdin(config.spec().stdinOnce());
     }
 
     static ContainerEngineException notRunning(String action, ContainerRecord config, StateRecord state) {

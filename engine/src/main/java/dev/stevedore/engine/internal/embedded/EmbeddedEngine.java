@@ -217,6 +217,11 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public java.io.OutputStream attachStdin(String container) {
+        return containers.attachStdin(container);
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         return containers.exec(container, spec);
     }

@@ -36,6 +36,13 @@ public final class ContainerProcess implements AutoCloseable {
      */
     static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
+    /**
+     * The most stdin the supervisor may hold unwritten: the launcher's STDIN_WINDOW. A writer waits for its
+     * "stdin-ack" reports beyond it.
+     */
+    static final int STDIN_WINDOW = 256 * 1024;
+    static final int STDIN_CHUNK = 64 * 1024;
+
     private enum Phase { SETUP, BARRIER, RELEASED, STARTED, FAILED }
 
     private final Process launcher;
@@ -56,6 +63,12 @@ public final class ContainerProcess implements AutoCloseable {
     private boolean drained;
     // guarded by writeLock
     private boolean commandsClosed;
+    /** Bytes of stdin the supervisor has written to pid 1 (or dropped): updated by whoever reads the reports. */
+    private final java.util.concurrent.atomic.AtomicLong stdinAcked = new java.util.concurrent.atomic.AtomicLong();
+    private final Object stdinLock = new Object();
+    // guarded by stdinLock
+    private long stdinSent;
+    private boolean stdinClosed;
 
     ContainerProcess(Process launcher, RuntimeSpec spec, List<Path> cgroups) {
         this.launcher = launcher;
@@ -210,6 +223,120 @@ public final class ContainerProcess implements AutoCloseable {
         throw startFailure("start");
     }
 
+    /**
+     * Writes to the standard input of pid 1 (a spec with {@link RuntimeSpec#openStdin()}), in order with other
+     * writers. Blocks while the supervisor holds {@link #STDIN_WINDOW} bytes pid 1 has not read: the supervisor
+     * never blocks on a container that does not read, its writer does. Holds no thread: the supervisor's
+     * acknowledgements are read here, while waiting.
+     *
+     * @throws IOException when the container has ended, its stdin was closed, or the wait was interrupted
+     */
+    public void writeStdin(byte[] bytes, int offset, int length) throws IOException {
+        if (!spec.openStdin()) {
+            throw new IllegalStateException("container " + spec.stateDirectory() + " was started without an open stdin");
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        synchronized (stdinLock) {
+            while (length > 0) {
+                if (stdinClosed) {
+                    throw new IOException("the stdin of container " + containerId() + " is closed");
+                }
+                int n = Math.min(length, STDIN_CHUNK);
+                awaitStdinRoom(n);
+                if (!command(Records.encodeData("stdin", bytes, offset, n))) {
+                    throw ended();
+                }
+                stdinSent += n;
+                offset += n;
+                length -= n;
+            }
+        }
+    }
+
+    /**
+     * Pid 1's standard input as a stream ({@link #writeStdin}); unbuffered, so each write goes to the container as
+     * it is. Closing it ends pid 1's stdin ({@link #closeStdin()}) when {@code closeEndsStdin}; otherwise it only
+     * lets go.
+     */
+    public OutputStream stdin(boolean closeEndsStdin) {
+        return new OutputStream() {
+            private volatile boolean closed;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (closed) {
+                    throw new IOException("this stdin stream of container " + containerId() + " is closed");
+                }
+                writeStdin(b, off, len);
+            }
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    if (closeEndsStdin) {
+                        closeStdin();
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Ends pid 1's standard input once what was written has reached it: it reads end of file. Idempotent;
+     * nothing happens once the container has ended.
+     */
+    public void closeStdin() {
+        synchronized (stdinLock) {
+            if (!stdinClosed) {
+                stdinClosed = true;
+                if (spec.openStdin()) {
+                    command("stdin-close");
+                }
+            }
+        }
+    }
+
+    // call with stdinLock held
+    private void awaitStdinRoom(int wanted) throws IOException {
+        long pause = 50_000;
+        for (;;) {
+            if (STDIN_WINDOW - (stdinSent - stdinAcked.get()) >= wanted) {
+                return;
+            }
+            if (exit != null || !launcher.isAlive()) {
+                throw ended();
+            }
+            synchronized (readLock) {
+                // only complete reports are waiting (the supervisor writes each in one write): reading cannot block
+                while (!drained && reportStream.available() > 0) {
+                    readOne();
+                }
+            }
+            if (STDIN_WINDOW - (stdinSent - stdinAcked.get()) >= wanted) {
+                return;
+            }
+            if (exit != null || drained) {
+                throw ended();
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing to the stdin of container " + containerId());
+            }
+            pause = Math.min(pause * 2, 5_000_000);
+        }
+    }
+
+    private IOException ended() {
+        return new IOException("container " + containerId() + " has ended: its stdin takes no more");
+    }
+
     /** Sends a signal to the container's pid 1 (through its supervisor, so never to a reused pid). */
     public void signal(int signal) {
         if (signal <= 0 || signal > 64) {
@@ -359,12 +486,16 @@ public final class ContainerProcess implements AutoCloseable {
     }
 
     private boolean command(String key, String... fields) {
+        return command(Records.encode(key, fields));
+    }
+
+    private boolean command(byte[] record) {
         synchronized (writeLock) {
             if (commandsClosed) {
                 return false;
             }
             try {
-                commands.write(Records.encode(key, fields));
+                commands.write(record);
                 commands.flush();
                 return true;
             } catch (IOException e) {
@@ -412,6 +543,7 @@ public final class ContainerProcess implements AutoCloseable {
                 }
             }
             case "started" -> phase = Phase.STARTED;
+            case "stdin-ack" -> stdinAcked.addAndGet(Long.parseLong(record.field(0)));
             case "error" -> {
                 phase = Phase.FAILED;
                 failure = failureFrom(record.field(0), Integer.parseInt(record.field(1)), record.field(2), record.field(3));

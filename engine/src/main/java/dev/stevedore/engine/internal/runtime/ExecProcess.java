@@ -14,15 +14,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one {@link ExecRequest} through {@code launcher exec} and waits for it: output is handed over as
- * it comes, stdin is fed from another thread (a command that writes before it reads must not block
- * the feeding), and a timeout kills the command's process group. Whatever happens, the call returns:
+ * it comes, stdin is fed from another thread as it comes (a command that writes before it reads must not
+ * block the feeding; an interactive command answers line by line), never more than the launcher's window
+ * ahead of what the command has read, and a timeout kills the command's process group. Whatever happens, the call returns:
  * the launcher ends when the command ends, when the container ends (the kernel kills its namespace),
  * or when this JVM closes the pipe; a launcher that hangs anyway is destroyed after a grace period.
  */
 public final class ExecProcess {
     private static final int SIGKILL = 9;
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
-    private static final int STDIN_CHUNK = 1 << 16;
+    private static final int STDIN_CHUNK = ContainerProcess.STDIN_CHUNK;
 
     /** Receives output as it comes; {@code stderr} tells the stream. Called on the exec's calling thread. */
     public interface Output {
@@ -44,7 +45,33 @@ public final class ExecProcess {
     private ExecProcess() {
     }
 
-    static Outcome run(Path binary, ExecRequest request, byte[] stdin, Duration timeout, Output output) {
+    /** How much of the exec's stdin the launcher has taken off its buffer, and whether the exec is over. */
+    private static final class Credit {
+        private long sent;
+        private long acked;
+        private boolean over;
+
+        synchronized void acked(long bytes) {
+            acked += bytes;
+            notifyAll();
+        }
+
+        synchronized void over() {
+            over = true;
+            notifyAll();
+        }
+
+        /** Waits for room for {@code bytes} more; false once the exec is over. */
+        synchronized boolean reserve(int bytes) throws InterruptedException {
+            while (!over && ContainerProcess.STDIN_WINDOW - (sent - acked) < bytes) {
+                wait();
+            }
+            sent += bytes;
+            return !over;
+        }
+    }
+
+    static Outcome run(Path binary, ExecRequest request, byte[] stdin, InputStream stdinStream, Duration timeout, Output output) {
         List<Path> cgroups;
         try {
             cgroups = StateFiles.readCgroups(request.stateDirectory());
@@ -68,10 +95,15 @@ public final class ExecProcess {
         ScheduledFuture<?> deadline = null;
         ScheduledFuture<?> destroy = null;
         Thread feeder = null;
+        Credit credit = new Credit();
         try {
             boolean small = stdin != null && stdin.length <= STDIN_CHUNK;
+            if (small) {
+                credit.sent = stdin.length;
+            }
+            InputStream source = stdinStream != null ? stdinStream : stdin != null && !small ? new java.io.ByteArrayInputStream(stdin) : null;
             synchronized (writeLock) {
-                commands.write(request.encode(cgroups, stdin != null));
+                commands.write(request.encode(cgroups, stdin != null || stdinStream != null));
                 if (small) {
                     // in the same write as the spec: no thread for it, and the launcher takes it from its buffer
                     commands.write(Records.encodeData("stdin", stdin, 0, stdin.length));
@@ -79,8 +111,8 @@ public final class ExecProcess {
                 }
                 commands.flush();
             }
-            if (stdin != null && !small) {
-                feeder = new Thread(() -> feed(commands, writeLock, stdin), "stevedore-exec-stdin");
+            if (source != null) {
+                feeder = new Thread(() -> feed(commands, writeLock, source, credit), "stevedore-exec-stdin");
                 feeder.setDaemon(true);
                 feeder.start();
             }
@@ -93,11 +125,12 @@ public final class ExecProcess {
                 });
                 destroy = Timers.after(timeout.plus(KILL_GRACE), process::destroyForcibly);
             }
-            return read(process.getInputStream(), output, timedOut);
+            return read(process.getInputStream(), output, timedOut, credit);
         } catch (IOException e) {
             throw new ContainerEngineException("exec in container " + request.stateDirectory() + " failed: the launcher's "
                     + "pipe broke (" + e.getMessage() + ")", e);
         } finally {
+            credit.over();
             if (deadline != null) {
                 deadline.cancel(false);
             }
@@ -122,7 +155,7 @@ public final class ExecProcess {
         }
     }
 
-    private static Outcome read(InputStream in, Output output, AtomicBoolean timedOut) throws IOException {
+    private static Outcome read(InputStream in, Output output, AtomicBoolean timedOut, Credit credit) throws IOException {
         Records.Reader reader = new Records.Reader(in);
         LauncherError failure = null;
         String message = "";
@@ -136,6 +169,7 @@ public final class ExecProcess {
             switch (record.key()) {
                 case "stdout" -> output.accept(false, record.fields().get(0));
                 case "stderr" -> output.accept(true, record.fields().get(0));
+                case "stdin-ack" -> credit.acked(Long.parseLong(record.text().field(0)));
                 case "error" -> {
                     Records.Record text = record.text();
                     failure = new LauncherError(text.field(0), Integer.parseInt(text.field(1)), text.field(3));
@@ -156,12 +190,22 @@ public final class ExecProcess {
         }
     }
 
-    private static void feed(OutputStream commands, Object writeLock, byte[] stdin) {
-        for (int off = 0; off < stdin.length; off += STDIN_CHUNK) {
-            int n = Math.min(STDIN_CHUNK, stdin.length - off);
-            if (!send(commands, writeLock, Records.encodeData("stdin", stdin, off, n))) {
-                return;
+    /** Passes what the stream gives on as it comes; its end (or failure) is the command's end of file. */
+    private static void feed(OutputStream commands, Object writeLock, InputStream stdin, Credit credit) {
+        byte[] buffer = new byte[STDIN_CHUNK];
+        try {
+            for (int n = stdin.read(buffer); n >= 0; n = stdin.read(buffer)) {
+                if (n == 0) {
+                    continue;
+                }
+                if (!credit.reserve(n) || !send(commands, writeLock, Records.encodeData("stdin", buffer, 0, n))) {
+                    return;
+                }
             }
+        } catch (IOException e) {
+            // the caller's stream failed: for the command, its input ends here
+        } catch (InterruptedException e) {
+            return; // the exec is over
         }
         send(commands, writeLock, Records.encode("stdin-close"));
     }

@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerStartException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,7 +252,16 @@ public final class Launcher implements AutoCloseable {
      * @throws ContainerEngineException when the launcher cannot be started or its pipe breaks
      */
     public ExecProcess.Outcome exec(ExecRequest request, byte[] stdin, Duration timeout, ExecProcess.Output output) {
-        return ExecProcess.run(binary, request, stdin, timeout, output);
+        return ExecProcess.run(binary, request, stdin, null, timeout, output);
+    }
+
+    /**
+     * As {@link #exec(ExecRequest, byte[], Duration, ExecProcess.Output)}, with a stream for stdin: read on a thread
+     * of its own and passed on as it comes, its end being the command's end of file; {@code null} for none. The
+     * stream is not closed here.
+     */
+    public ExecProcess.Outcome execStreamingStdin(ExecRequest request, InputStream stdin, Duration timeout, ExecProcess.Output output) {
+        return ExecProcess.run(binary, request, null, stdin, timeout, output);
     }
 
     private static List<Path> createCgroups(RuntimeSpec spec) {

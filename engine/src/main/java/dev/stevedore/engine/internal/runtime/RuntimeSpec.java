@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
  * @param hostnameFile     bound to {@code /etc/hostname} when not null
  * @param resolvConfFile   bound to {@code /etc/resolv.conf} when not null
  * @param limits           memory, CPU and pids limits, applied through cgroups when any is set
+ * @param openStdin        whether pid 1's stdin is a pipe fed through {@link ContainerProcess#stdin()}; else /dev/null
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -74,7 +75,8 @@ public record RuntimeSpec(
         Path hostsFile,
         Path hostnameFile,
         Path resolvConfFile,
-        ResourceLimits limits) {
+        ResourceLimits limits,
+        boolean openStdin) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -326,6 +328,7 @@ public record RuntimeSpec(
         private Path hostnameFile;
         private Path resolvConfFile;
         private ResourceLimits limits = ResourceLimits.NONE;
+        private boolean openStdin;
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -438,6 +441,12 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** Gives pid 1 a standard input the JVM writes to ({@link ContainerProcess#stdin()}), instead of /dev/null. */
+        public Builder openStdin(boolean open) {
+            this.openStdin = open;
+            return this;
+        }
+
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
             String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
@@ -452,7 +461,7 @@ public record RuntimeSpec(
                     maskedPaths, readonlyPaths,
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
-                    hostsFile, hostnameFile, resolvConfFile, limits);
+                    hostsFile, hostnameFile, resolvConfFile, limits, openStdin);
         }
     }
 
@@ -507,6 +516,9 @@ public record RuntimeSpec(
         }
         for (Path cgroup : cgroups) {
             Records.write(out, "cgroup", cgroup.toString());
+        }
+        if (openStdin) {
+            Records.write(out, "stdin", "1");
         }
         Records.write(out, "stdout", stdoutLog.toString());
         Records.write(out, "stderr", stderrLog.toString());

@@ -169,14 +169,14 @@ final class ContainerDocuments {
         config.put("Hostname", spec.hostname() != null ? spec.hostname() : c.shortId());
         config.put("Domainname", "");
         config.put("User", spec.user() != null ? spec.user() : image.user());
-        config.put("AttachStdin", false);
+        config.put("AttachStdin", spec.openStdin());
         config.put("AttachStdout", false);
         config.put("AttachStderr", false);
         ObjectNode exposed = config.putObject("ExposedPorts");
         exposedPorts(c, image).forEach(p -> exposed.set(p, Json.object()));
         config.put("Tty", false);
-        config.put("OpenStdin", false);
-        config.put("StdinOnce", false);
+        config.put("OpenStdin", spec.openStdin());
+        config.put("StdinOnce", spec.openStdin() && spec.stdinOnce());
         config.set("Env", Json.strings(c.env()));
         config.set("Cmd", Json.strings(cmd(spec, image)));
         config.put("Image", c.image());

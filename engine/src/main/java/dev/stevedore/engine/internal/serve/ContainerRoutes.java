@@ -36,11 +36,15 @@ import java.util.stream.Stream;
 /**
  * The container endpoints: create, start, inspect, list, logs, attach, wait, stop, kill, restart, remove, top,
  * prune. Streams that last (logs with follow, wait) end the connection when they are done and notice a client
- * that leaves; an attached stream ends with the container (a client's half-close cannot be told from its leaving).
+ * that leaves; an attached stream ends with the container. An attach with {@code stdin=1} to a container with an
+ * open stdin passes the client's input on as it comes; its half-close ends the container's stdin when the container
+ * was created with {@code StdinOnce} ({@code docker run -i}), else only this attach's input.
  */
 final class ContainerRoutes {
     private static final String ID = "(?<id>[^/]+)";
     private static final long POLL_NANOS = 5_000_000;
+    /** How long an ended attach's connection waits for the client to close, its stdin unread (see lingerForClient). */
+    private static final long LINGER_MILLIS = 5_000;
 
     private final ServeState state;
 
@@ -358,7 +362,8 @@ final class ContainerRoutes {
     /**
      * Attaches to the container's output: new lines from now on (with {@code logs=1}, also what came before),
      * until the container exits. Attached before start (as {@code docker run} does), it waits for the start.
-     * Standard input is read and dropped: the engine's containers have no open stdin.
+     * With {@code stdin=1}, the client's input goes to the container's stdin once it runs (the client's bytes wait in
+     * the connection meanwhile); a container without an open stdin has its input read and dropped, as dockerd does.
      */
     private void attach(Exchange x) throws IOException {
         HttpRequest request = x.request();
@@ -371,21 +376,39 @@ final class ContainerRoutes {
         state.attach(c.id());
         try {
             OutputStream out = x.hijack(Frames.contentType(request.apiVersion()));
-            if (request.flag("stdin")) {
+            boolean feed = request.flag("stdin") && stream && c.spec().openStdin();
+            if (request.flag("stdin") && !feed) {
                 drain(x.connection().input());
             }
             if (history && (stdout || stderr)) {
                 copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, false, -1, null)), out);
             }
             if (stream && awaitStart(c)) {
-                if (stdout || stderr) {
-                    copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, true, -1, since)), out);
+                // without StdinOnce, the end of the client's input ends this attach (dockerd's rule)
+                AtomicBoolean detached = new AtomicBoolean();
+                ContainerLogs following = stdout || stderr
+                        ? state.engine.logs(c.id(), new LogOptions(stdout, stderr, true, -1, since)) : null;
+                if (feed) {
+                    feed(c, x.connection().input(), () -> {
+                        if (!c.spec().stdinOnce()) {
+                            detached.set(true);
+                            if (following != null) {
+                                following.close();
+                            }
+                        }
+                    });
+                }
+                if (following != null) {
+                    copy(following, out);
                 } else {
-                    awaitExit(c.id(), new AtomicBoolean());
+                    awaitExit(c.id(), detached);
                 }
             }
             out.flush();
             x.connection().shutdownOutput();
+            if (request.flag("stdin")) {
+                x.connection().lingerForClient(LINGER_MILLIS);
+            }
         } catch (ContainerNotFoundException gone) {
             // removed while attached: the stream just ends
         } finally {
@@ -393,18 +416,48 @@ final class ContainerRoutes {
         }
     }
 
+    /**
+     * Passes what the client sends to the container's stdin as it comes, on a thread of its own, until the client
+     * half-closes (then the stream is closed: end of file for the container with {@code StdinOnce}) or the container
+     * ends (then the rest is dropped).
+     */
+    private void feed(ContainerInfo c, InputStream in, Runnable atInputEnd) {
+        Thread feeder = new Thread(() -> {
+            OutputStream stdin;
+            try {
+                stdin = state.engine.attachStdin(c.id());
+            } catch (RuntimeException e) {
+                drainNow(in); // ended (or was removed) already: its input has nowhere to go
+                return;
+            }
+            try (stdin) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    stdin.write(buffer, 0, n);
+                }
+                atInputEnd.run();
+            } catch (IOException e) {
+                drainNow(in); // the container ended, or the client left
+            }
+        }, "stevedore-serve-stdin-" + c.shortId());
+        feeder.setDaemon(true);
+        feeder.start();
+    }
+
+    private static void drainNow(InputStream in) {
+        byte[] buffer = new byte[4096];
+        try {
+            while (in.read(buffer) >= 0) {
+                // nowhere to send it
+            }
+        } catch (IOException e) {
+            // the connection ended
+        }
+    }
+
     /** Reads and drops what the client sends, on a thread of its own, until it closes its side. */
     private static void drain(InputStream in) {
-        Thread drainer = new Thread(() -> {
-            byte[] buffer = new byte[4096];
-            try {
-                while (in.read(buffer) >= 0) {
-                    // the engine's containers have no open stdin
-                }
-            } catch (IOException e) {
-                // the connection ended
-            }
-        }, "stevedore-serve-stdin");
+        Thread drainer = new Thread(() -> drainNow(in), "stevedore-serve-stdin");
         drainer.setDaemon(true);
         drainer.start();
     }

@@ -43,10 +43,6 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
             throw ApiException.badRequest("a TTY (docker run -t) is not supported by stevedore serve: its engine keeps a"
                     + " container's output as stdout and stderr lines; run without -t");
         }
-        if (body.path("OpenStdin").asBoolean(false)) {
-            throw ApiException.badRequest("an open stdin (docker run -i) is not supported by stevedore serve: its engine gives"
-                    + " containers no standard input; run without -i (docker exec -i with piped input works)");
-        }
         JsonNode host = body.path("HostConfig");
         refuseUnsupported(host);
         ContainerSpec.Builder b = ContainerSpec.builder(image)
@@ -56,7 +52,9 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
                 .user(Json.text(body, "User"))
                 .hostname(Json.text(body, "Hostname"))
                 .stopSignal(Json.text(body, "StopSignal"))
-                .labels(Json.stringMap(body, "Labels"));
+                .labels(Json.stringMap(body, "Labels"))
+                .openStdin(body.path("OpenStdin").asBoolean(false))
+                .stdinOnce(body.path("StdinOnce").asBoolean(false));
         List<String> entrypoint = Json.strings(body, "Entrypoint");
         if (entrypoint != null) {
             // --entrypoint "" arrives as [""]: no entrypoint at all, the command alone runs

@@ -7,7 +7,6 @@ import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,15 +21,14 @@ import java.util.function.Consumer;
  * Exec as Docker splits it: create (remembered here), start (the engine runs it, its output streamed as
  * frames on the hijacked or plain connection), inspect (exit code recorded before the stream closes).
  *
- * <p>The engine takes an exec's stdin whole, so with {@code AttachStdin} the server reads the client's input up
- * to its half-close (what {@code docker exec -i} does with piped input) before the command starts; an
- * interactive session that waits for output before it sends more cannot work that way. Output reaches the
- * client line by line, each line with its newline.
+ * <p>With {@code AttachStdin} the client's input on the hijacked connection is the command's stdin as it comes, its
+ * half-close the command's end of file, so an interactive session ({@code docker exec -i CONTAINER sh}) answers line
+ * by line. Output reaches the client line by line, each line with its newline.
  */
 final class ExecRoutes {
-    /** The most stdin an exec takes: it is held in memory. */
-    private static final int MAX_STDIN = 256 * 1024 * 1024;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a finished exec's connection waits for the client to close, its stdin unread (see lingerForClient). */
+    private static final long LINGER_MILLIS = 5_000;
 
     private final ServeState state;
     private final ContainerRoutes containers;
@@ -89,7 +87,7 @@ final class ExecRoutes {
             return;
         }
         OutputStream out = x.hijack(Frames.contentType(x.request().apiVersion()));
-        byte[] stdin = exec.attachStdin() ? readStdin(x.connection().input()) : null;
+        InputStream stdin = exec.attachStdin() ? x.connection().input() : null;
         AtomicBoolean broken = new AtomicBoolean();
         Consumer<LogLine> output = line -> {
             boolean err = line.stream() == LogLine.Stream.STDERR;
@@ -111,11 +109,14 @@ final class ExecRoutes {
             }
         }
         x.connection().shutdownOutput();
+        if (stdin != null) {
+            x.connection().lingerForClient(LINGER_MILLIS);
+        }
     }
 
     /** Runs the exec and records its end; the engine's failure message when it could not run, else null. */
-    private String run(ExecInstance exec, byte[] stdin, Consumer<LogLine> output) {
-        ExecSpec spec = new ExecSpec(exec.command(), exec.env(), exec.user(), exec.workingDir(), stdin, null, output);
+    private String run(ExecInstance exec, InputStream stdin, Consumer<LogLine> output) {
+        ExecSpec spec = new ExecSpec(exec.command(), exec.env(), exec.user(), exec.workingDir(), null, null, output, stdin);
         try {
             ExecResult result = state.engine.exec(exec.containerId(), spec);
             exec.ended(result.exitCode());
@@ -124,18 +125,6 @@ final class ExecRoutes {
             exec.ended(126);
             return Errors.of(e).getMessage();
         }
-    }
-
-    private static byte[] readStdin(InputStream in) throws IOException {
-        ByteArrayOutputStream stdin = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
-        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-            if (stdin.size() + n > MAX_STDIN) {
-                throw new IOException("more than " + MAX_STDIN + " bytes of stdin for an exec");
-            }
-            stdin.write(buffer, 0, n);
-        }
-        return stdin.toByteArray();
     }
 
     private long pid(ExecInstance exec) {

@@ -123,6 +123,32 @@ final class ServerConnection implements Runnable, Closeable {
     }
 
     /**
+     * After a hijacked stream's output has ended (and been half-closed): lets the client read all of it before the
+     * connection goes. Closing with the client's input unread resets the connection, and a reset can throw away
+     * output the client has not read yet; so what it still sends is read and dropped until it closes its side (as
+     * it does once it has seen the end), for at most {@code millis}.
+     */
+    void lingerForClient(long millis) {
+        Thread drainer = new Thread(() -> {
+            byte[] buffer = new byte[8192];
+            try {
+                while (in.read(buffer) >= 0) {
+                    // the rest of a stdin that nobody reads any more
+                }
+            } catch (IOException e) {
+                // closed: by the client, or by us after the wait
+            }
+        }, "stevedore-serve-linger");
+        drainer.setDaemon(true);
+        drainer.start();
+        try {
+            drainer.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Runs {@code onClientGone} (once, on another thread) when the client closes the connection or the server
      * closes it. Only for answers that end the connection: whatever the client sends meanwhile is dropped.
      */

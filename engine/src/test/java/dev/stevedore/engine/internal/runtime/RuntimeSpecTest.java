@@ -116,5 +116,20 @@ class RuntimeSpecTest {
                 new Records.Record("network", List.of("none")));
         assertThat(records.stream().filter(r -> r.key().equals("cap"))).hasSize(14);
         assertThat(records.stream().map(Records.Record::key).filter("layer"::equals)).hasSize(2);
+        assertThat(records).extracting(Records.Record::key).as("no open stdin unless asked").doesNotContain("stdin");
+    }
+
+    @Test
+    void anOpenStdinIsOneRecordInTheSpec() throws IOException {
+        RuntimeSpec spec = builder("cat").openStdin(true).build();
+
+        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(spec.encode(List.of())));
+        List<Records.Record> records = new ArrayList<>();
+        for (Records.Record r = reader.next(); r != null; r = reader.next()) {
+            records.add(r);
+        }
+
+        assertThat(spec.openStdin()).isTrue();
+        assertThat(records).containsOnlyOnce(new Records.Record("stdin", List.of("1")));
     }
 }

@@ -115,12 +115,17 @@ class CreateRequestTest {
     }
 
     @Test
-    void anOpenStdinIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true,'AttachStdin':true}"), null, null))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.getMessage()).contains("-i");
-                });
+    void openStdinAndStdinOnceReachTheSpec() throws Exception {
+        ContainerSpec runI = CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true,'StdinOnce':true,'AttachStdin':true}"),
+                null, null).spec();
+        ContainerSpec openOnly = CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true}"), null, null).spec();
+        ContainerSpec none = CreateRequest.parse(json("{'Image':'busybox'}"), null, null).spec();
+
+        assertThat(runI.openStdin()).isTrue();
+        assertThat(runI.stdinOnce()).isTrue();
+        assertThat(openOnly.openStdin()).isTrue();
+        assertThat(openOnly.stdinOnce()).isFalse();
+        assertThat(none.openStdin()).isFalse();
     }
 
     @Test

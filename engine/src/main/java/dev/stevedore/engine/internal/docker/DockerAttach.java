@@ -1,0 +1,135 @@
+package dev.stevedore.engine.internal.docker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerNotFoundException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * A container's stdin through {@code POST /containers/{id}/attach?stream=1&stdin=1&stdout=1&stderr=1} on a hijacked
+ * connection: what is written goes to the daemon as it comes (the socket's flow control is the back-pressure), and
+ * closing half-closes the connection, which the daemon takes as the end of this attach's input: with {@code StdinOnce}
+ * it closes the container's stdin, else only detaches.
+ *
+ * <p>The output is attached too and read (and dropped) on a thread of its own, as the docker CLI reads it: the daemon
+ * ends an attach with output when the container ends, and the connection is then closed, so a writer waiting on a
+ * container that never read its stdin fails instead of waiting for ever (an attach of stdin alone outlives the
+ * container on dockerd 26). Over TCP, closing waits (bounded) for the daemon to end the attach, so that no byte
+ * written is lost to a reset; a unix socket keeps what was sent readable after close.
+ */
+final class DockerAttach {
+    /** How long closing waits, over TCP, for the daemon to end the attach after the input's end. */
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
+
+    private DockerAttach() {
+    }
+
+    static OutputStream stdin(DockerApi api, String container) {
+        String ref = DockerContainers.reference(container);
+        JsonNode inspect;
+        try {
+            inspect = api.call("GET", "/containers/" + ref + "/json").json();
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ContainerNotFoundException(container);
+            }
+            throw e;
+        }
+        if (!inspect.path("Config").path("OpenStdin").asBoolean(false)) {
+            throw new ContainerEngineException("cannot attach to the stdin of container " + container
+                    + ": it was created without an open stdin — create it with openStdin(true) (docker run -i)");
+        }
+        if (!inspect.path("State").path("Running").asBoolean(false)) {
+            throw new ContainerEngineException("cannot attach to the stdin of container " + container + ": it is not running ("
+                    + inspect.path("State").path("Status").asText("?") + ") — start it first");
+        }
+        HijackedStream hijacked;
+        try {
+            hijacked = HijackedStream.post(api, "/containers/" + ref + "/attach?stream=1&stdin=1&stdout=1&stderr=1", new byte[0]);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot attach to the stdin of container " + container + " on the Docker daemon at "
+                    + api.endpoint().uri() + ": " + DockerConnector.reason(e) + "; check that the daemon is still running", e);
+        } catch (DockerApiException e) {
+            throw new ContainerEngineException("cannot attach to the stdin of container " + container + ": " + e.daemonMessage(), e);
+        }
+        Stdin stdin = new Stdin(hijacked, api.endpoint().kind() == DockerEndpoint.Kind.UNIX);
+        Thread drainer = new Thread(stdin::drainOutput, "stevedore-attach-output");
+        drainer.setDaemon(true);
+        drainer.start();
+        return stdin;
+    }
+
+    private static final class Stdin extends OutputStream {
+        private final HijackedStream hijacked;
+        private final boolean unixSocket;
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        private boolean closed;
+
+        Stdin(HijackedStream hijacked, boolean unixSocket) {
+            this.hijacked = hijacked;
+            this.unixSocket = unixSocket;
+        }
+
+        /** Until the daemon ends the attach (the container ended, or this attach's input did); then the connection goes. */
+        void drainOutput() {
+            try {
+                drain(hijacked.input());
+            } catch (IOException e) {
+                // closed here, or the daemon went away
+            } finally {
+                ended.countDown();
+                closeQuietly();
+            }
+        }
+
+        private void closeQuietly() {
+            try {
+                hijacked.close();
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("this stdin stream is closed");
+            }
+            hijacked.writeStdin(b, off, len);
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                hijacked.closeStdin();
+                if (!unixSocket) {
+                    ended.await(CLOSE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                hijacked.close();
+            }
+        }
+    }
+
+    /** Reads and drops what the daemon sends until it closes. */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[4096];
+        while (in.read(buffer) >= 0) {
+            // nothing is attached but stdin: the daemon sends nothing that matters
+        }
+    }
+}
