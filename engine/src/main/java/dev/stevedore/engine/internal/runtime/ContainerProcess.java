@@ -355,11 +355,10 @@ public final class ContainerProcess implements AutoCloseable {
     public Optional<ExitStatus> waitFor(Duration timeout) {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
         // The supervisor reports the exit (logs complete, exit file written) and then ends; the end reaches
-        // this JVM through the JDK's process reaper most of a millisecond later. So the report is read as soon
-        // as it is there: looked for every 50 µs in the first 2 ms (a short command's end), then at pauses
-        // growing to 5 ms. (Process.waitFor with a timeout waits whole milliseconds at least.)
-        long started = System.nanoTime();
-        long pause = 50_000;
+        // this JVM through the JDK's process reaper most of a millisecond later. A short command's report is
+        // read as soon as it is there: looked for every 50 µs in the first 2 ms (Process.waitFor with a timeout
+        // waits whole milliseconds at least); a longer run is waited for without polling, until the end.
+        long polledUntil = System.nanoTime() + 2_000_000;
         try {
             for (;;) {
                 if (exit != null) {
@@ -373,19 +372,22 @@ public final class ContainerProcess implements AutoCloseable {
                 if (exit != null) {
                     return Optional.of(exit);
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
                     return Optional.empty();
+                }
+                if (now >= polledUntil) {
+                    if (!launcher.waitFor(deadline - now, TimeUnit.NANOSECONDS)) {
+                        return Optional.empty();
+                    }
+                    break;
                 }
                 if (!launcher.isAlive()) {
                     break;
                 }
-                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(pause, left));
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(50_000, deadline - now));
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
-                }
-                if (System.nanoTime() - started > 2_000_000) {
-                    pause = Math.min(pause * 2, 5_000_000);
                 }
             }
         } catch (InterruptedException e) {
