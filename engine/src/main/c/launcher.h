@@ -234,6 +234,9 @@ void stdin_flush(struct stdin_relay *s);
 /* The JVM or the process is gone: the pipe is closed at once, anything buffered dropped. */
 void stdin_abort(struct stdin_relay *s);
 
+/* Non-dumpable, then re-executes from a sealed in-memory copy of the binary unless already running from one (exeseal.c). */
+void exe_seal(char **argv);
+
 /* The exec mode: runs a command inside a running container (exec.c). */
 int exec_main(void);
 

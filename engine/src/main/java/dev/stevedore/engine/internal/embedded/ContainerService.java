@@ -430,7 +430,7 @@ final class ContainerService implements AutoCloseable {
 
     /** The container's system-call filter: its options compiled for Docker's capabilities on this host. */
     static SeccompFilter seccomp(ContainerRecord config) {
-        return SeccompPolicy.filter(config.spec().securityOpts(), Capability.dockerDefaults()).orElse(null);
+        return SeccompPolicy.filter(config.spec().securityOpts(), Capability.containerDefaults()).orElse(null);
     }
 
     static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {

@@ -40,7 +40,8 @@ import java.util.regex.Pattern;
  * @param shmSizeBytes     size of {@code /dev/shm}
  * @param readonlyRootfs   whether the root file system is mounted read-only
  * @param noNewPrivileges  whether exec may not gain privileges (setuid binaries, file capabilities)
- * @param capabilities     the capability bounding, effective and permitted set for a root process
+ * @param capabilities     the capability bounding, effective and permitted set for a root process (by default
+ *                         {@link Capability#containerDefaults()}: Docker's without MKNOD)
  * @param maskedPaths      paths hidden from the container (/dev/null over files, an empty read-only tmpfs over directories)
  * @param readonlyPaths    paths made read-only
  * @param stdoutLog        file receiving the container's stdout (appended)
@@ -239,6 +240,11 @@ public record RuntimeSpec(
             if (mount instanceof Bind bind) {
                 requireAbsolute(where, "bind mount source", bind.source());
             }
+            if (mount instanceof Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
+                throw new IllegalArgumentException(where + "tmpfs " + tmpfs.target() + " with option dev is refused: "
+                        + "the embedded engine applies no device cgroup, so device nodes are never usable in a container; "
+                        + "leave out dev");
+            }
         }
         if (shmSizeBytes <= 0) {
             throw new IllegalArgumentException(where + "shm size " + shmSizeBytes + " is not positive");
@@ -299,7 +305,7 @@ public record RuntimeSpec(
     /**
      * A builder with Docker's defaults: upper, work and rootfs directories and the logs inside the
      * state directory, root user, working directory {@code /}, own network namespace with loopback,
-     * default masked and read-only paths, Docker's capabilities, 64 MiB {@code /dev/shm}, no_new_privs,
+     * default masked and read-only paths, Docker's capabilities but MKNOD, 64 MiB {@code /dev/shm}, no_new_privs,
      * Docker's seccomp profile.
      */
     public static Builder builder(Path stateDirectory, List<Path> layers, List<String> args) {
@@ -326,7 +332,7 @@ public record RuntimeSpec(
         private long shmSizeBytes = DEFAULT_SHM_SIZE;
         private boolean readonlyRootfs;
         private boolean noNewPrivileges = true;
-        private Set<Capability> capabilities = Capability.dockerDefaults();
+        private Set<Capability> capabilities = Capability.containerDefaults();
         private List<String> maskedPaths = DEFAULT_MASKED_PATHS;
         private List<String> readonlyPaths = DEFAULT_READONLY_PATHS;
         private Path stdoutLog;

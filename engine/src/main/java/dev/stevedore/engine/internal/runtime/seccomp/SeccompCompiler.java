@@ -29,8 +29,9 @@ import java.util.TreeMap;
  * headers, {@link SyscallTable}) and the care below.
  *
  * <p>The program: a call from another architecture (i386, arm32 or x32 on a 64-bit host) gets ENOSYS, as no
- * table for it exists here; a call number is found by a binary search (a constant path per number, which
- * the kernel's seccomp action cache can precompute); a call with argument rules jumps to its block, where
+ * table for it exists here; a call number is found by a binary search over runs of numbers that end alike (a
+ * constant path per number, which the kernel's seccomp action cache can precompute); a call with argument rules
+ * jumps to its block, where
  * each rule is tried in the profile's order and the first whose comparisons all hold decides; otherwise
  * the call's unconditional rule, else the default action. Comparisons are on all 64 bits, as libseccomp
  * makes them. As runc does, arguments with the same index in one entry are alternatives (one rule each);
@@ -44,7 +45,6 @@ public final class SeccompCompiler {
 
     private static final int BPF_MAXINSNS = 4096;
     private static final int ENOSYS = 38;
-    private static final int LEAF = 4;
 
     private SeccompCompiler() {
     }
@@ -154,14 +154,12 @@ public final class SeccompCompiler {
             asm.jump(Asm.JGE, (int) table.foreignFrom(), Asm.NEXT, asm.skip(1));
             asm.ret(foreign);
         }
-        Map<Integer, Integer> blocks = new LinkedHashMap<>();
-        search(asm, decided, 0, decided.size(), defaultAction, blocks);
-        for (Map.Entry<Integer, Group> entry : decided) {
-            Integer label = blocks.get(entry.getKey());
-            if (label != null) {
-                asm.bind(label);
-                block(asm, entry.getValue());
-            }
+        List<Interval> intervals = intervals(decided, defaultAction);
+        Map<Interval, Integer> blocks = new LinkedHashMap<>();
+        search(asm, intervals, 0, intervals.size(), blocks);
+        for (Map.Entry<Interval, Integer> block : blocks.entrySet()) {
+            asm.bind(block.getValue());
+            block(asm, block.getKey().group());
         }
         if (asm.size() > BPF_MAXINSNS) {
             throw new IllegalArgumentException("the seccomp profile compiles to " + asm.size()
@@ -170,32 +168,60 @@ public final class SeccompCompiler {
         return asm.bytes();
     }
 
-    /** A binary search over the sorted call numbers of [from, to), ending in short linear runs. */
-    private static void search(Asm asm, List<Map.Entry<Integer, Group>> calls, int from, int to, Action defaultAction,
-                               Map<Integer, Integer> blocks) {
-        if (to - from <= LEAF) {
-            for (int i = from; i < to; i++) {
-                int nr = calls.get(i).getKey();
-                Group g = calls.get(i).getValue();
-                asm.jump(Asm.JEQ, nr, Asm.NEXT, asm.skip(1));
-                if (g.conditional.isEmpty()) {
-                    asm.ret(g.fallback.ret());
-                } else {
-                    int block = asm.label();
-                    blocks.put(nr, block);
-                    asm.jumpAlways(block);
-                }
+    /**
+     * A run of call numbers [from, to] that end alike: with {@code ret} (consecutive calls with the same
+     * unconditional action, and the gaps between listed calls with the default's), or in {@code group}'s argument
+     * rules (one call). The allow-list is dense, so runs make the program a fraction of one test per call, which
+     * is what the kernel's load of the filter costs.
+     */
+    private record Interval(long from, long to, int ret, Group group) {
+    }
+
+    private static List<Interval> intervals(List<Map.Entry<Integer, Group>> decided, Action defaultAction) {
+        List<Interval> out = new ArrayList<>();
+        long next = 0;
+        for (Map.Entry<Integer, Group> entry : decided) {
+            long nr = entry.getKey() & 0xffffffffL;
+            Group g = entry.getValue();
+            if (nr > next) {
+                append(out, new Interval(next, nr - 1, defaultAction.ret(), null));
             }
-            asm.ret(defaultAction.ret());
+            append(out, g.conditional.isEmpty() ? new Interval(nr, nr, g.fallback.ret(), null) : new Interval(nr, nr, 0, g));
+            next = nr + 1;
+        }
+        append(out, new Interval(next, 0xffffffffL, defaultAction.ret(), null));
+        return out;
+    }
+
+    private static void append(List<Interval> out, Interval interval) {
+        Interval last = out.isEmpty() ? null : out.get(out.size() - 1);
+        if (last != null && last.group() == null && interval.group() == null && last.ret() == interval.ret()) {
+            out.set(out.size() - 1, new Interval(last.from(), interval.to(), last.ret(), null));
+        } else {
+            out.add(interval);
+        }
+    }
+
+    /** A binary search over the runs [from, to): each leaf returns, or jumps to its call's argument rules. */
+    private static void search(Asm asm, List<Interval> runs, int from, int to, Map<Interval, Integer> blocks) {
+        if (to - from == 1) {
+            Interval run = runs.get(from);
+            if (run.group() == null) {
+                asm.ret(run.ret());
+            } else {
+                int block = asm.label();
+                blocks.put(run, block);
+                asm.jumpAlways(block);
+            }
             return;
         }
         int mid = (from + to) >>> 1;
         int right = asm.label();
-        asm.jump(Asm.JGE, calls.get(mid).getKey(), Asm.NEXT, asm.skip(1));
+        asm.jump(Asm.JGE, (int) runs.get(mid).from(), Asm.NEXT, asm.skip(1));
         asm.jumpAlways(right);
-        search(asm, calls, from, mid, defaultAction, blocks);
+        search(asm, runs, from, mid, blocks);
         asm.bind(right);
-        search(asm, calls, mid, to, defaultAction, blocks);
+        search(asm, runs, mid, to, blocks);
     }
 
     /** The argument rules of one call, in order, then its unconditional action. */

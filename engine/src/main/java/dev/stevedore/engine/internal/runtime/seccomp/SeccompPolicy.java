@@ -90,7 +90,7 @@ public final class SeccompPolicy {
                 + System.getProperty("os.arch") + " (the engine knows x86_64 and aarch64): run with seccomp=unconfined"));
         String kernel = System.getProperty("os.version");
         String describe = profile.get() == SeccompProfile.dockerDefault() ? BUILTIN : "custom";
-        String key = Capability.mask(capabilities) + "\n" + profile.get().text();
+        String key = Capability.mask(capabilities) + "\n" + (describe.equals(BUILTIN) ? BUILTIN : profile.get().text());
         if (CACHE.size() > CACHE_LIMIT) {
             CACHE.clear(); // a JVM seldom sees more than a few profiles; one that makes up many starts again
         }
