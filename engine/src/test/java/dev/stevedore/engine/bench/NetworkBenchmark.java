@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * (3) what starting a kept container's proxy costs, native against JVM, interleaved, and the RSS of each, idle
  * and after the transfers.
  *
- * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]} (containers 0 skips (1));
+ * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]} (containers 0 skips (1); DOCKER_HOST
+ * {@code -} leaves docker-proxy out, for a dockerd without the busybox image);
  * root, the test bed up and {@code testbed/dockerd up} with the busybox image loaded.
  */
 public final class NetworkBenchmark {
@@ -103,16 +104,22 @@ public final class NetworkBenchmark {
             Endpoints jvm = new Endpoints("JVM proxy process (old)", "127.0.0.1", jvmProxy.ports.get(0), jvmProxy.ports.get(1),
                     jvmProxy.ports.get(2));
 
-            dockerContainer = docker(dockerHost, "run", "-d", "--rm", "-p", "127.0.0.1::7", "-p", "127.0.0.1::9", "-p",
-                    "127.0.0.1::19", "busybox", "sh", "-c", SERVERS.replace("MEGABYTES", Integer.toString(megabytes))).trim();
-            Endpoints docker = new Endpoints("docker-proxy", "127.0.0.1", dockerPort(dockerHost, dockerContainer, 7),
-                    dockerPort(dockerHost, dockerContainer, 9), dockerPort(dockerHost, dockerContainer, 19));
-            awaitPort("127.0.0.1", docker.echo);
+            Endpoints docker = null;
+            if (!dockerHost.equals("-")) {
+                dockerContainer = docker(dockerHost, "run", "-d", "--rm", "-p", "127.0.0.1::7", "-p", "127.0.0.1::9", "-p",
+                        "127.0.0.1::19", "busybox", "sh", "-c", SERVERS.replace("MEGABYTES", Integer.toString(megabytes))).trim();
+                docker = new Endpoints("docker-proxy", "127.0.0.1", dockerPort(dockerHost, dockerContainer, 7),
+                        dockerPort(dockerHost, dockerContainer, 9), dockerPort(dockerHost, dockerContainer, 19));
+                awaitPort("127.0.0.1", docker.echo);
+            }
 
             System.out.printf(Locale.ROOT, "%n== throughput and latency: %d rounds, paths interleaved; %d MiB per transfer"
                     + " (median of rounds); 64-byte echo round trips and new connections (percentiles over all rounds) ==%n",
                     rounds, megabytes);
-            List<Endpoints> paths = List.of(direct, stevedore, process, jvm, docker);
+            List<Endpoints> paths = new ArrayList<>(List.of(direct, stevedore, process, jvm));
+            if (docker != null) {
+                paths.add(docker);
+            }
             Map<Endpoints, Samples> samples = new LinkedHashMap<>();
             paths.forEach(p -> samples.put(p, new Samples()));
             for (Endpoints e : paths) {
@@ -135,7 +142,7 @@ public final class NetworkBenchmark {
                     mean(s.rtt) * 1000, pct(s.connect, 50) * 1000, pct(s.connect, 99) * 1000));
             System.out.printf(Locale.ROOT, "RSS after the transfers: native proxy process %.1f MiB, JVM proxy process %.1f MiB,"
                     + " docker-proxy (3 processes, one per port) %.1f MiB%n", rssKib(nativeProxyPid(kept.id)) / 1024.0,
-                    rssKib(jvmProxy.pid) / 1024.0, dockerProxyRssKib(docker) / 1024.0);
+                    rssKib(jvmProxy.pid) / 1024.0, docker == null ? Double.NaN : dockerProxyRssKib(docker) / 1024.0);
         } finally {
             if (jvmProxy != null) {
                 jvmProxy.close();

@@ -4,7 +4,13 @@
  * and published ports through a userland proxy in the JVM, or, for containers that outlive their JVM, in a
  * native port proxy process of their own.
  *
- * <p>Entry point: {@link dev.stevedore.engine.internal.network.NetworkManager}. The choices, in short:
+ * <p>Entry point: {@link dev.stevedore.engine.internal.network.NetworkManager}, which orders the work of classes with
+ * one job each: {@code NetworkStore} (records on disk and in memory), {@code NetworkRecords} (networks as the API sees
+ * them), {@code AddressPool} (subnets and addresses), {@code Attachments} (bridges and veths, through a
+ * {@code BridgeWiring}), {@code HostsFiles}, {@code PublishedPorts} (through {@code PortPublisher}s) and the
+ * {@code Reaper}. What depends on where networks live, the {@code BridgeWiring} and the {@code PortPublisher}s, is a
+ * {@code NetworkBackend} chosen once per engine: the rootful one wires the host's namespace ({@code HostBridges}); a
+ * rootless engine brings one for a network namespace of the user's. The choices, in short:
  * <ul>
  *   <li>No firewall rule, no NAT, nothing routed off the machine: containers get no default route, and
  *       every bridge has IPv4 forwarding off ({@code net.ipv4.conf.<bridge>.forwarding=0}), so two
