@@ -254,12 +254,13 @@ public final class NetworkBenchmark {
 
     /**
      * Publishing a running container's port 7 as for a kept container (the native proxy, through the manager,
-     * record included) against spawning the JVM proxy process the engine used before until it reports its port
-     * bound, interleaved; then unpublishing / ending each. RSS is read once bound, before any connection.
+     * record included), as for a container that goes with its JVM (this JVM's proxy, through the manager), and
+     * spawning the JVM proxy process the engine used before until it reports its port bound, interleaved; then unpublishing / ending each. RSS is read once bound, before any connection.
      */
     private static void proxyStartCost(NetworkManager manager, Started container, int rounds) throws Exception {
         ProcessIdentity outlive = ProcessIdentity.of(container.process.pid()).orElseThrow();
         List<Double> nativeStart = new ArrayList<>();
+        List<Double> inJvmStart = new ArrayList<>();
         List<Double> jvmStart = new ArrayList<>();
         List<Double> nativeRss = new ArrayList<>();
         List<Double> jvmRss = new ArrayList<>();
@@ -274,6 +275,13 @@ public final class NetworkBenchmark {
                 nativeRss.add(rss);
             }
             t0 = System.nanoTime();
+            manager.publish(container.id, List.of(PortBinding.loopback(7)));
+            took = ms(System.nanoTime() - t0);
+            manager.unpublish(container.id);
+            if (i >= 0) {
+                inJvmStart.add(took);
+            }
+            t0 = System.nanoTime();
             try (JvmProxy jvm = JvmProxy.start(container.address, 7)) {
                 took = ms(System.nanoTime() - t0);
                 rss = rssKib(jvm.pid) / 1024.0;
@@ -286,6 +294,7 @@ public final class NetworkBenchmark {
         System.out.printf(Locale.ROOT, "== a kept container's port proxy: start until its port is bound (%d rounds, interleaved) ==%n",
                 rounds);
         row("native (publish through the manager)", nativeStart);
+        row("this JVM's proxy (publish through the manager)", inJvmStart);
         row("JVM process (spawn until 'ready')", jvmStart);
         System.out.printf(Locale.ROOT, "RSS once bound, idle: native p50 %.2f MiB (max %.2f), JVM p50 %.1f MiB (max %.1f)%n",
                 pct(nativeRss, 50), Collections.max(nativeRss), pct(jvmRss, 50), Collections.max(jvmRss));
