@@ -1,6 +1,7 @@
 package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EventSubscription;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@link EventsContract} on the embedded engine, with a state directory of its own; and what only the embedded engine
  * has to do itself: the events of containers that another JVM runs on the same state directory reach this JVM's
- * subscription (through the state directory's event journal), every die with its exit code.
+ * subscription (through the state directory's event journal), every die with its exit code; and the end of a kept
+ * container whose engine has closed (nobody owns its run) is reported too.
  */
 class EmbeddedEventsContractIT extends EventsContract {
     private static final int OTHER_JVM_CONTAINERS = 30;
@@ -65,5 +67,25 @@ class EmbeddedEventsContractIT extends EventsContract {
             assertThat(dieCodes).containsAllEntriesOf(expected);
             assertThat(started).containsKeys(expected.keySet().toArray(String[]::new));
         }
+    }
+
+    @Test
+    void aKeptContainerWhoseEngineClosedReportsItsEnd() {
+        Map<String, Integer> dieCodes = new ConcurrentHashMap<>();
+        String id;
+        try (EventSubscription ignored = engine.events(e -> {
+            if (e.isContainer(EngineEvent.Action.DIE)) {
+                dieCodes.put(e.id(), e.exitCode().orElse(-1));
+            }
+        })) {
+            try (ContainerEngine other = openEngine()) {
+                id = other.runContainer(busybox("sleep 2; exit 7").label(ContainerSpec.KEEP_LABEL, "true").build()).id();
+            } // the other engine lets go of the kept container, which goes on running
+            assertThat(engine.inspectContainer(id).state().running()).as("the kept container after its engine closed").isTrue();
+
+            await("the kept container's die event").atMost(PATIENCE).until(() -> dieCodes.containsKey(id));
+            assertThat(dieCodes).containsEntry(id, 7);
+        }
+        engine.removeContainer(id, true);
     }
 }

@@ -10,6 +10,7 @@ import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.VolumeSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +64,8 @@ public abstract class EventsContract extends EngineContract {
     }
 
     @Test
+    // a hundred container starts on a loaded machine's dockerd take longer than the default
+    @Timeout(value = 360, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void hundredShortLivedContainersGiveHundredDieEventsWithTheirExitCodes() throws Exception {
         Map<String, Integer> dieCodes = new ConcurrentHashMap<>();
         Map<String, Integer> dieCount = new ConcurrentHashMap<>();
@@ -72,7 +76,7 @@ public abstract class EventsContract extends EngineContract {
                 dieCount.merge(e.id(), 1, Integer::sum);
             }
         })) {
-            ExecutorService runners = Executors.newFixedThreadPool(4);
+            ExecutorService runners = Executors.newFixedThreadPool(8);
             try {
                 List<Future<?>> runs = new ArrayList<>();
                 for (int i = 0; i < SHORT_LIVED; i++) {
@@ -121,7 +125,8 @@ public abstract class EventsContract extends EngineContract {
     void networksReportCreateConnectDisconnectAndDestroy() {
         try (Recorder recorder = new Recorder(engine)) {
             NetworkInfo network = engine.createNetwork(NetworkSpec.named(uniqueName("events-net")));
-            ContainerInfo container = engine.createContainer(busybox("true").build());
+            // a running one: dockerd reports a connect when the container joins, not when its settings change
+            ContainerInfo container = started(busybox("sleep 60"));
             engine.connectNetwork(network.id(), container.id(), List.of());
             engine.disconnectNetwork(network.id(), container.id());
             engine.removeContainer(container.id(), true);
@@ -129,10 +134,13 @@ public abstract class EventsContract extends EngineContract {
 
             recorder.awaitEvent(e -> e.type() == Type.NETWORK && e.action() == Action.DESTROY
                     && e.id().equals(network.id()), "the network's destroy event");
+            // dockerd may report a disconnect twice (the API call, and the endpoint leaving)
             assertThat(recorder.actions(Type.NETWORK, network.id()))
-                    .containsExactly(Action.CREATE, Action.CONNECT, Action.DISCONNECT, Action.DESTROY);
-            assertThat(recorder.about(network.id()).get(1).attributes())
-                    .containsEntry(EngineEvent.CONTAINER, container.id());
+                    .startsWith(Action.CREATE).endsWith(Action.DESTROY)
+                    .containsSubsequence(Action.CREATE, Action.CONNECT, Action.DISCONNECT, Action.DESTROY)
+                    .doesNotContainSequence(Action.DISCONNECT, Action.CONNECT);
+            assertThat(recorder.about(network.id())).filteredOn(e -> e.action() == Action.CONNECT).singleElement()
+                    .satisfies(e -> assertThat(e.attributes()).containsEntry(EngineEvent.CONTAINER, container.id()));
         }
     }
 

@@ -24,8 +24,9 @@ import java.util.function.Predicate;
  * exited (with the code their supervisor recorded, else 137) as Docker keeps exited containers, except auto-remove
  * and unkept ones, which are removed; their cgroups are removed either way (their processes died with the lifeline
  * and their mounts lived only in their own mount namespaces). Directories of removals and creates a dead JVM left
- * halfway, stale helper directories and temporary files are deleted too. Each such end is published as a
- * {@code DIE} (and a {@code DESTROY} for a removal), since the JVM that would have published it is gone.
+ * halfway, stale helper directories and temporary files are deleted too. A removed container's end is published as
+ * a {@code DIE} and {@code DESTROY}, since the JVM that would have published it is gone; a kept one's end was
+ * reported when it happened, to the subscriptions then open ({@link JournalTail}).
  */
 final class ContainerReaper {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerReaper.class);
@@ -96,9 +97,11 @@ final class ContainerReaper {
             ExitStatus exit = OrphanReaper.recordedExit(dir).orElse(ExitStatus.killedUnknown());
             OrphanReaper.removeCgroups(dir);
             ContainerRecord config = store.readConfig(id).orElseThrow();
-            events.container(EngineEvent.Action.DIE, id, config, Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
             // a test's container goes with the JVM that ran it; one kept for a user (run -d) stays, exited
             if (config.autoRemove() || !"true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
+                // nobody reported its end (a kept run's end is reported by the subscriptions that watched it)
+                events.container(EngineEvent.Action.DIE, id, config,
+                        Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
                 removal.deleteLocked(id, config);
             } else {
                 store.writeState(id, state.exited(exit));

@@ -59,7 +59,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * anonymous volumes, {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
  * {@code hosts}, {@code hostname}, {@code resolv.conf} and the launcher's state files.
  */
-final class ContainerService implements AutoCloseable, OwnedRuns.Removal {
+final class ContainerService implements AutoCloseable, OwnedRuns.Removal, JournalTail.UnownedRuns {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
 
     private final EngineSettings settings;
@@ -87,6 +87,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal {
                 copies);
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
         new ContainerReaper(store, networks, events, this, temp).reap(this::runsNow);
+        events.unownedRuns(this);
     }
 
     private Launcher launcher() {
@@ -106,6 +107,41 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal {
     private RunningContainer reach(String id, StateRecord state) {
         return runs.get(id, state.run()).<RunningContainer>map(mine -> new OwnedRun(id, mine, runs))
                 .orElseGet(() -> new ForeignRun(id, state, this::currentState, networks));
+    }
+
+    // ---- runs no engine owns (for the event feed) -------------------------------------------------
+
+    @Override
+    public List<String> running() {
+        List<String> unowned = new ArrayList<>();
+        for (String id : store.ids()) {
+            try {
+                if (store.readState(id).map(StateRecord::running).orElse(false)
+                        && !OrphanReaper.ownerAlive(store.directory(id))) {
+                    unowned.add(id);
+                }
+            } catch (IOException | RuntimeException e) {
+                // being removed right now
+            }
+        }
+        return unowned;
+    }
+
+    @Override
+    public Path directory(String id) {
+        return store.directory(id);
+    }
+
+    @Override
+    public Optional<EngineEvent> ended(String id) {
+        try {
+            Optional<ExitStatus> exit = OrphanReaper.recordedExit(store.directory(id));
+            Optional<ContainerRecord> config = exit.isPresent() ? store.readConfig(id) : Optional.empty();
+            return config.map(c -> EmbeddedEvents.containerEvent(EngineEvent.Action.DIE, id, c,
+                    Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.get().code()))));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // removed meanwhile
+        }
     }
 
     // ---- create, start ----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ final class EventJournal implements AutoCloseable {
     private static final Duration STALE = Duration.ofMinutes(1);
     private static final AtomicInteger ENGINES = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DETACHED = "detached";
 
     private final Path directory;
     /** {@code <pid>-<process start>-<engine number>}: unique on the machine while the process lives. */
@@ -62,21 +63,37 @@ final class EventJournal implements AutoCloseable {
     }
 
     /** Appends {@code event}; a failure is logged (events are a report of what happened, not part of doing it). */
-    synchronized void append(EngineEvent event) {
-        if (closed) {
-            return;
-        }
+    void append(EngineEvent event) {
         try {
-            ByteBuffer line = ByteBuffer.wrap(encode(event));
-            if (channel == null || written >= SEGMENT_BYTES) {
-                nextSegment();
-            }
-            while (line.hasRemaining()) {
-                written += channel.write(line);
-            }
+            write(encode(event));
         } catch (IOException e) {
             LOG.warn("cannot write the event {} {} {} to {}: {}", event.type(), event.action(), event.id(), directory,
                     e.toString());
+        }
+    }
+
+    /**
+     * Notes that this engine let go of a running container (kept, it outlives this engine): no engine owns its
+     * run any more, so the readers watch its {@code exit} file for its end.
+     */
+    void appendDetached(String containerId) {
+        try {
+            write(JSON.writeValueAsBytes(Map.of(DETACHED, containerId)));
+        } catch (IOException e) {
+            LOG.warn("cannot write to the event journal in {}: {}", directory, e.toString());
+        }
+    }
+
+    private synchronized void write(byte[] json) throws IOException {
+        if (closed) {
+            return;
+        }
+        ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+        if (channel == null || written >= SEGMENT_BYTES) {
+            nextSegment();
+        }
+        while (line.hasRemaining()) {
+            written += channel.write(line); // one write for a line this short: readers never see two interleave
         }
     }
 
@@ -107,25 +124,29 @@ final class EventJournal implements AutoCloseable {
         line.put("attributes", event.attributes());
         Instant time = event.time();
         line.put("time", time.getEpochSecond() * 1_000_000_000L + time.getNano());
-        byte[] json = JSON.writeValueAsBytes(line);
-        byte[] result = java.util.Arrays.copyOf(json, json.length + 1);
-        result[json.length] = '\n';
-        return result;
+        return JSON.writeValueAsBytes(line);
     }
 
-    /** The event on one line (without its newline); empty for a line this version cannot read. */
-    static Optional<EngineEvent> decode(byte[] bytes, int offset, int length) {
+    /** One line of a journal: an event, or the id of a container whose run was let go ({@link #appendDetached}). */
+    record Line(Optional<EngineEvent> event, Optional<String> detached) {
+    }
+
+    /** The line (without its newline); neither event nor detached for a line this version cannot read. */
+    static Line decode(byte[] bytes, int offset, int length) {
         try {
             JsonNode node = JSON.readTree(bytes, offset, length);
+            if (node.has(DETACHED)) {
+                return new Line(Optional.empty(), Optional.of(node.get(DETACHED).asText()));
+            }
             Map<String, String> attributes = new LinkedHashMap<>();
             node.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
             long nanos = node.path("time").asLong();
-            return Optional.of(new EngineEvent(EngineEvent.Type.valueOf(node.path("type").asText()),
+            return new Line(Optional.of(new EngineEvent(EngineEvent.Type.valueOf(node.path("type").asText()),
                     EngineEvent.Action.valueOf(node.path("action").asText()), node.path("id").asText(), attributes,
-                    Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
+                    Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L))), Optional.empty());
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("skipping an unreadable event line: {}", e.toString());
-            return Optional.empty();
+            return new Line(Optional.empty(), Optional.empty());
         }
     }
 

@@ -26,6 +26,10 @@ import java.util.function.Consumer;
  * in the JDK's watch service (inotify on Linux) and, whenever a segment is created or written, reads what was
  * appended and hands on each whole line. Segments that exist when it opens are read from their end: what happened
  * before the subscription is not delivered.
+ *
+ * <p>A run no engine owns (a kept container whose engine closed, or whose JVM died) has nobody to report its end: the
+ * tail watches the directories of such runs (those found when it opens, and those a journal says were let go) for
+ * the {@code exit} file their supervisor writes, and reports the {@code DIE} itself.
  */
 final class JournalTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalTail.class);
@@ -36,6 +40,22 @@ final class JournalTail implements AutoCloseable {
     /** By file name, so one writer's segments are read in their order. */
     private final Map<String, Segment> segments = new TreeMap<>();
     private final Thread thread;
+    private final UnownedRuns unowned;
+    private final WatchKey journalKey;
+    /** The watched directories of unowned runs, to the container's id. */
+    private final Map<WatchKey, String> runKeys = new java.util.HashMap<>();
+
+    /** The runs no engine owns, as the container service sees them. */
+    interface UnownedRuns {
+        /** Containers whose state says running while no live engine owns the run. */
+        java.util.List<String> running();
+
+        /** Where the container's supervisor writes its {@code exit} file. */
+        Path directory(String id);
+
+        /** The container's {@code DIE} once its supervisor recorded the exit; empty before. */
+        java.util.Optional<EngineEvent> ended(String id);
+    }
 
     private static final class Segment {
         final FileChannel channel;
@@ -47,19 +67,23 @@ final class JournalTail implements AutoCloseable {
     }
 
     /** Starts following; what other engines write from when this returns is delivered to {@code sink}. */
-    JournalTail(EventJournal journal, Consumer<EngineEvent> sink) throws IOException {
+    JournalTail(EventJournal journal, Consumer<EngineEvent> sink, UnownedRuns unowned) throws IOException {
         this.journal = journal;
         this.sink = sink;
+        this.unowned = unowned;
         Path directory = journal.directory();
         Files.createDirectories(directory);
         this.watcher = directory.getFileSystem().newWatchService();
         // watch first, then list: a segment created in between is seen twice, never missed
-        directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+        journalKey = directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
         try (var files = Files.newDirectoryStream(directory, "*" + EventJournal.SUFFIX)) {
             for (Path file : files) {
                 open(file.getFileName().toString(), true);
             }
+        }
+        for (String id : unowned.running()) {
+            watchRun(id);
         }
         this.thread = new Thread(this::follow, "stevedore-event-journal");
         thread.setDaemon(true);
@@ -83,11 +107,45 @@ final class JournalTail implements AutoCloseable {
         }
     }
 
+    /** Watches an unowned run's directory for its exit file; reports the end at once if it is there already. */
+    private void watchRun(String id) {
+        if (runKeys.containsValue(id)) {
+            return;
+        }
+        try {
+            WatchKey key = unowned.directory(id).register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            runKeys.put(key, id);
+            runEvent(key);
+        } catch (NoSuchFileException e) {
+            // removed meanwhile
+        } catch (IOException e) {
+            LOG.warn("cannot watch container {} for its end: {}", id, e.toString());
+        }
+    }
+
+    private void runEvent(WatchKey key) {
+        String id = runKeys.get(key);
+        java.util.Optional<EngineEvent> died = unowned.ended(id);
+        if (died.isPresent() || !key.isValid()) {
+            key.cancel();
+            runKeys.remove(key);
+            died.ifPresent(sink);
+        }
+    }
+
     private void follow() {
         ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
         try {
             for (;;) {
                 WatchKey key = watcher.take();
+                if (key != journalKey) {
+                    key.pollEvents();
+                    key.reset();
+                    if (runKeys.containsKey(key)) {
+                        runEvent(key);
+                    }
+                    continue;
+                }
                 java.util.List<String> deleted = new java.util.ArrayList<>();
                 for (WatchEvent<?> event : key.pollEvents()) {
                     if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
@@ -136,9 +194,9 @@ final class JournalTail implements AutoCloseable {
                         segment.partial.write(bytes, start, i - start);
                         byte[] line = segment.partial.toByteArray();
                         segment.partial.reset();
-                        EventJournal.decode(line, 0, line.length).ifPresent(sink);
+                        deliver(EventJournal.decode(line, 0, line.length));
                     } else {
-                        EventJournal.decode(bytes, start, i - start).ifPresent(sink);
+                        deliver(EventJournal.decode(bytes, start, i - start));
                     }
                     start = i + 1;
                 }
@@ -148,6 +206,11 @@ final class JournalTail implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot read the event journal {}: {}", name, e.toString());
         }
+    }
+
+    private void deliver(EventJournal.Line line) {
+        line.event().ifPresent(sink);
+        line.detached().ifPresent(this::watchRun);
     }
 
     @Override

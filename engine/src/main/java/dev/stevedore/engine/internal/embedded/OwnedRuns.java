@@ -203,6 +203,7 @@ final class OwnedRuns implements AutoCloseable {
             ContainerProcess process = e.getValue().process();
             if (process.isAlive() && kept.test(e.getKey())) {
                 process.detach();
+                events.detached(e.getKey());
                 continue;
             }
             process.close();
