@@ -103,7 +103,7 @@ final class EventJournal implements AutoCloseable {
         } else {
             channel.close();
             if (segment >= 2) {
-                Files.deleteIfExists(segmentFile(segment - 2));
+                Files.deleteIfExists(segmentFile(segment - 1)); // the one before the segment just closed
             }
         }
         segment++;
