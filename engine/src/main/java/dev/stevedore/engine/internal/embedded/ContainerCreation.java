@@ -8,6 +8,7 @@ import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
+import dev.stevedore.engine.internal.network.NetworkMode;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 
@@ -77,7 +78,7 @@ final class ContainerCreation {
             dir = store.createDirectory(id, kept);
             String name = reserveName(spec.name(), id);
             undo.add(() -> store.releaseName(name, id));
-            boolean hostNetwork = networkMode.equals("host");
+            boolean hostNetwork = NetworkMode.of(networkMode) == NetworkMode.HOST;
             String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
             List<MountRecord> made = makeMounts(dir, mounts, spec.image());
             writeHostname(dir, hostname);

@@ -8,6 +8,7 @@ import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
+import dev.stevedore.engine.internal.network.NetworkMode;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.LauncherError;
@@ -65,7 +66,7 @@ final class ContainerStart {
         RuntimeSpec spec = runtimeSpec(dir, config, network);
         // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
         // to wire there, so their command runs as soon as it is set up (no round trip).
-        boolean wire = network.mode() == NetworkManager.Mode.BRIDGE;
+        boolean wire = network.mode() == NetworkMode.BRIDGE;
         boolean keep = "true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL));
         StateRecord before = state;
         try (Undo undo = new Undo("start of container " + config.name())) {
@@ -152,7 +153,7 @@ final class ContainerStart {
                 .workingDirectory(config.workingDir())
                 .user(config.user(), List.of())
                 .hostname(config.hostname())
-                .network(network.mode() == NetworkManager.Mode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
+                .network(network.mode() == NetworkMode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
                 .shmSize(config.shmSizeBytes())
                 .readonlyRootfs(config.readOnlyRootfs())
                 .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())
