@@ -575,6 +575,11 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.EventSubscription events(java.util.function.Consumer<dev.stevedore.engine.EngineEvent> listener) {
+        throw new UnsupportedOperationException("this test engine has no event feed");
+    }
+
+    @Override
     public void close() {
         closed = true;
     }

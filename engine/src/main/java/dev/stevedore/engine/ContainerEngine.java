@@ -253,6 +253,21 @@ public interface ContainerEngine extends AutoCloseable {
      */
     void removeVolume(String name, boolean force);
 
+    // ---- events -----------------------------------------------------------------------------------
+
+    /**
+     * Subscribes {@code listener} to this engine's events: every event that happens after this method returns is
+     * delivered, in the order the engine saw them, on a thread of the subscription (one at a time, so the listener
+     * need not be thread-safe; a slow listener delays only its own subscription). A listener that throws is logged
+     * and keeps its subscription.
+     *
+     * <p>What counts as this engine: the Docker backend delivers the daemon's events (of every client); the embedded
+     * engine delivers those of its state directory, whichever JVM's engine caused them.
+     *
+     * @return the subscription; close it to stop the deliveries
+     */
+    EventSubscription events(java.util.function.Consumer<EngineEvent> listener);
+
     /** What a caller may rely on about where this engine runs its containers; {@link EngineCapabilities#NONE} unless it says more. */
     default EngineCapabilities capabilities() {
         return EngineCapabilities.NONE;

@@ -371,6 +371,11 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.EventSubscription events(java.util.function.Consumer<dev.stevedore.engine.EngineEvent> listener) {
+        throw new UnsupportedOperationException("this test engine has no event feed");
+    }
+
+    @Override
     public void close() {
         closed = true;
         containers.values().forEach(c -> c.exit(137));

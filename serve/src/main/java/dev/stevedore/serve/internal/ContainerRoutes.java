@@ -29,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -42,7 +41,6 @@ import java.util.stream.Stream;
  */
 final class ContainerRoutes {
     private static final String ID = "(?<id>[^/]+)";
-    private static final long POLL_NANOS = 5_000_000;
     /** How long an ended attach's connection waits for the client to close, its stdin unread (see lingerForClient). */
     private static final long LINGER_MILLIS = 5_000;
 
@@ -109,7 +107,6 @@ final class ContainerRoutes {
             state.engine.removeContainer(created.id(), true);
             throw e;
         }
-        state.events().refresh();
         ObjectNode answer = Json.object().put("Id", created.id());
         answer.set("Warnings", Json.array());
         x.response().json(201, answer);
@@ -180,7 +177,6 @@ final class ContainerRoutes {
         }
         state.reapWhenExited(c.id());
         state.health().watch(c.id(), state.imageConfig(c));
-        state.events().refresh();
         x.response().empty(204);
     }
 
@@ -374,7 +370,8 @@ final class ContainerRoutes {
         boolean stream = request.flag("stream");
         Instant since = Instant.now();
         state.attach(c.id());
-        try {
+        // watching before looking: the start and the end that come after are seen however soon they come
+        try (EventFeed.Watch watch = state.events().watchContainer(c.id())) {
             OutputStream out = x.hijack(Frames.contentType(request.apiVersion()));
             boolean feed = request.flag("stdin") && stream && c.spec().openStdin();
             if (request.flag("stdin") && !feed) {
@@ -383,7 +380,7 @@ final class ContainerRoutes {
             if (history && (stdout || stderr)) {
                 copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, false, -1, null)), out);
             }
-            if (stream && awaitStart(c)) {
+            if (stream && awaitStart(c, watch)) {
                 // without StdinOnce, the end of the client's input ends this attach (dockerd's rule)
                 AtomicBoolean detached = new AtomicBoolean();
                 ContainerLogs following = stdout || stderr
@@ -392,6 +389,7 @@ final class ContainerRoutes {
                     feed(c, x.connection().input(), () -> {
                         if (!c.spec().stdinOnce()) {
                             detached.set(true);
+                            watch.wake();
                             if (following != null) {
                                 following.close();
                             }
@@ -401,7 +399,7 @@ final class ContainerRoutes {
                 if (following != null) {
                     copy(following, out);
                 } else {
-                    awaitExit(c.id(), detached);
+                    awaitExit(c.id(), detached, watch);
                 }
             }
             out.flush();
@@ -411,6 +409,8 @@ final class ContainerRoutes {
             }
         } catch (ContainerNotFoundException gone) {
             // removed while attached: the stream just ends
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             state.detach(c.id());
         }
@@ -472,15 +472,18 @@ final class ContainerRoutes {
         }
     }
 
-    /** Waits until the container runs (or ran since the attach began); false when it was removed or the server closes. */
-    private boolean awaitStart(ContainerInfo attached) {
+    /**
+     * Waits until the container runs (or ran since the attach began): woken by its events, not by polling. False when
+     * it was removed or the server closes.
+     */
+    private boolean awaitStart(ContainerInfo attached, EventFeed.Watch watch) throws InterruptedException {
         Instant startedBefore = attached.state().startedAt();
         ContainerState s = attached.state();
         while (!s.running() && !(s.status() == ContainerState.Status.EXITED && !Objects.equals(s.startedAt(), startedBefore))) {
             if (state.closed()) {
                 return false;
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            watch.next(null);
             s = state.engine.inspectContainer(attached.id()).state();
         }
         return true;
@@ -490,7 +493,8 @@ final class ContainerRoutes {
 
     /**
      * {@code POST /containers/{id}/wait}: the head goes out at once (the docker CLI sends the wait before the
-     * start and blocks until it has the head), the status code when the condition is met.
+     * start and blocks until it has the head), the status code when the condition is met. The wait looks at the
+     * container whenever one of its events comes (watched from before the first look), never by polling.
      */
     private void await(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
@@ -501,82 +505,87 @@ final class ContainerRoutes {
         }
         AtomicBoolean gone = new AtomicBoolean();
         x.response().closeAfter();
-        OutputStream out = x.response().stream(200, HttpResponse.JSON);
-        x.connection().watchForClose(() -> gone.set(true));
-        ContainerState end = switch (condition) {
-            case "next-exit" -> awaitNextExit(c, gone);
-            case "removed" -> awaitRemoval(c.id(), gone);
-            default -> awaitExit(c.id(), gone);
-        };
-        if (end == null) {
-            return;
+        ContainerState end;
+        try (EventFeed.Watch watch = state.events().watchContainer(c.id())) {
+            OutputStream out = x.response().stream(200, HttpResponse.JSON);
+            x.connection().watchForClose(() -> {
+                gone.set(true);
+                watch.wake();
+            });
+            end = switch (condition) {
+                case "next-exit" -> awaitNextExit(c, gone, watch);
+                case "removed" -> awaitRemoval(c.id(), gone, watch);
+                default -> awaitExit(c.id(), gone, watch);
+            };
+            if (end == null) {
+                return;
+            }
+            ObjectNode answer = Json.object().put("StatusCode", end.exitCode());
+            if (end.error().isEmpty()) {
+                answer.putNull("Error");
+            } else {
+                answer.set("Error", Json.object().put("Message", end.error()));
+            }
+            byte[] json = Json.bytes(answer);
+            byte[] line = new byte[json.length + 1];
+            System.arraycopy(json, 0, line, 0, json.length);
+            line[json.length] = '\n';
+            out.write(line);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        ObjectNode answer = Json.object().put("StatusCode", end.exitCode());
-        if (end.error().isEmpty()) {
-            answer.putNull("Error");
-        } else {
-            answer.set("Error", Json.object().put("Message", end.error()));
-        }
-        byte[] json = Json.bytes(answer);
-        byte[] line = new byte[json.length + 1];
-        System.arraycopy(json, 0, line, 0, json.length);
-        line[json.length] = '\n';
-        out.write(line);
     }
 
     /** The state once the container is not running; null when the client or server went away first. */
-    private ContainerState awaitExit(String id, AtomicBoolean gone) {
+    private ContainerState awaitExit(String id, AtomicBoolean gone, EventFeed.Watch watch) throws InterruptedException {
         while (!gone.get() && !state.closed()) {
             ContainerState s;
             try {
-                s = state.engine.waitContainer(id, Duration.ofSeconds(1));
+                s = state.engine.inspectContainer(id).state();
             } catch (ContainerNotFoundException removed) {
                 return state.removedState(id).orElse(removedWithoutState());
             }
             if (!s.running()) {
                 return s;
             }
+            watch.next(null);
         }
         return null;
     }
 
-    private ContainerState awaitNextExit(ContainerInfo c, AtomicBoolean gone) {
+    private ContainerState awaitNextExit(ContainerInfo c, AtomicBoolean gone, EventFeed.Watch watch)
+            throws InterruptedException {
         Instant startedBefore = c.state().startedAt();
         boolean ran = c.state().running();
         while (!gone.get() && !state.closed()) {
             ContainerState s;
             try {
-                s = ran ? state.engine.waitContainer(c.id(), Duration.ofSeconds(1)) : state.engine.inspectContainer(c.id()).state();
+                s = state.engine.inspectContainer(c.id()).state();
             } catch (ContainerNotFoundException removed) {
                 return state.removedState(c.id()).orElse(removedWithoutState());
             }
             if (s.running()) {
                 ran = true;
-                continue;
-            }
-            if (ran || (s.status() == ContainerState.Status.EXITED && !Objects.equals(s.startedAt(), startedBefore))) {
+            } else if (ran || (s.status() == ContainerState.Status.EXITED && !Objects.equals(s.startedAt(), startedBefore))) {
                 return s;
             }
-            LockSupport.parkNanos(POLL_NANOS);
+            watch.next(null);
         }
         return null;
     }
 
-    private ContainerState awaitRemoval(String id, AtomicBoolean gone) {
+    private ContainerState awaitRemoval(String id, AtomicBoolean gone, EventFeed.Watch watch) throws InterruptedException {
         ContainerState last = null;
         while (!gone.get() && !state.closed()) {
             try {
                 ContainerState s = state.engine.inspectContainer(id).state();
-                if (s.running()) {
-                    s = state.engine.waitContainer(id, Duration.ofSeconds(1));
-                }
                 if (!s.running() && s.status() != ContainerState.Status.CREATED) {
                     last = s;
                 }
             } catch (ContainerNotFoundException removed) {
                 return state.removedState(id).orElse(last != null ? last : removedWithoutState());
             }
-            LockSupport.parkNanos(POLL_NANOS * 4);
+            watch.next(null);
         }
         return null;
     }

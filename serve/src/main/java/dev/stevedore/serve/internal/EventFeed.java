@@ -2,158 +2,108 @@ package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngine;
-import dev.stevedore.engine.ContainerInfo;
-import dev.stevedore.engine.ContainerState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.EventSubscription;
 
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * Container events ({@code create}, {@code start}, {@code die}, {@code destroy}) for {@code GET /events}, found
- * by comparing the engine's container list every {@value #POLL_MILLIS} ms while anyone listens: the engine has
- * no event feed, and a poll also sees what other clients of the same state directory do. Events are as late as
- * one poll, and a container that comes and goes within one is not seen.
+ * The served engine's events ({@link ContainerEngine#events}) for whatever in the server waits on them: {@code GET
+ * /events}, and the waits of {@code POST /containers/{id}/wait} and attach. A {@link Watch} queues the events it
+ * wants from the moment it is made, so a waiter that watches first and then looks at the container misses nothing,
+ * however short-lived the container. Closing the feed (the server closes) wakes every watch.
  */
 final class EventFeed implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
-    static final long POLL_MILLIS = 200;
-
     private final ContainerEngine engine;
-    private final List<Consumer<ObjectNode>> listeners = new CopyOnWriteArrayList<>();
-    private final Object lock = new Object();
-    private Thread poller;
-    private Map<String, Seen> known;
+    private final Set<Watch> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     EventFeed(ContainerEngine engine) {
         this.engine = engine;
     }
 
-    /** Adds a listener; events come on the feed's thread. Returns what removes it. */
-    Runnable subscribe(Consumer<ObjectNode> listener) {
-        synchronized (lock) {
-            if (known == null && !closed) {
-                known = snapshot();
-            }
-            listeners.add(listener);
-            if (poller == null && !closed) {
-                poller = new Thread(this::poll, "stevedore-serve-events");
-                poller.setDaemon(true);
-                poller.start();
-            }
+    /** Events that {@code wanted} accepts, from now on, until the watch is closed. */
+    Watch watch(Predicate<EngineEvent> wanted) {
+        Watch watch = new Watch(wanted);
+        open.add(watch);
+        if (closed) {
+            watch.wake();
         }
-        return () -> listeners.remove(listener);
+        return watch;
     }
 
-    /** What the feed remembers of a container between polls. */
-    record Seen(String image, String name, Map<String, String> labels, ContainerState.Status status, int exitCode,
-                Instant startedAt, Instant finishedAt) {
+    /** The events of one container (by its full id). */
+    Watch watchContainer(String id) {
+        return watch(e -> e.type() == EngineEvent.Type.CONTAINER && e.id().equals(id));
     }
 
-    private void poll() {
-        while (!closed) {
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            refresh();
-        }
-    }
+    /** One waiter's events; {@link #wake()} makes its {@link #next} return at once (the client left). */
+    final class Watch implements AutoCloseable {
+        private static final Object WAKE = new Object();
+        private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        private final EventSubscription subscription;
 
-    /**
-     * Compares the containers with the last look and tells the listeners what changed. The server calls it
-     * at once where it knows something happened (before it removes an auto-remove container that exited),
-     * so a container that lives shorter than a poll still shows its start and its death.
-     */
-    void refresh() {
-        synchronized (lock) {
-            if (listeners.isEmpty()) {
-                known = null;
-                return;
-            }
-            Map<String, Seen> now;
-            try {
-                now = snapshot();
-            } catch (RuntimeException e) {
-                LOG.debug("listing containers for events failed: {}", e.toString());
-                return;
-            }
-            if (known != null) {
-                for (ObjectNode event : changes(known, now)) {
-                    listeners.forEach(listener -> listener.accept(event));
+        private Watch(Predicate<EngineEvent> wanted) {
+            subscription = engine.events(event -> {
+                if (wanted.test(event)) {
+                    queue.add(event);
                 }
-            }
-            known = now;
+            });
+        }
+
+        /**
+         * The next event, waiting up to {@code timeout} ({@code null}: as long as it takes); empty when the time ran
+         * out, or the watch was woken or the feed closed.
+         */
+        Optional<EngineEvent> next(Duration timeout) throws InterruptedException {
+            Object next = timeout == null ? queue.take() : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return next instanceof EngineEvent event ? Optional.of(event) : Optional.empty();
+        }
+
+        void wake() {
+            queue.add(WAKE);
+        }
+
+        @Override
+        public void close() {
+            subscription.close();
+            open.remove(this);
         }
     }
 
-    private Map<String, Seen> snapshot() {
-        Map<String, Seen> seen = new HashMap<>();
-        for (ContainerInfo c : engine.containers(true, Map.of())) {
-            seen.put(c.id(), new Seen(c.image(), c.name(), c.labels(), c.state().status(), c.state().exitCode(),
-                    c.state().startedAt(), c.state().finishedAt()));
-        }
-        return seen;
-    }
-
-    /** The events that turn {@code before} into {@code after}. */
-    static List<ObjectNode> changes(Map<String, Seen> before, Map<String, Seen> after) {
-        List<ObjectNode> events = new java.util.ArrayList<>();
-        for (Map.Entry<String, Seen> entry : after.entrySet()) {
-            String id = entry.getKey();
-            Seen now = entry.getValue();
-            Seen then = before.get(id);
-            if (then == null) {
-                events.add(event("create", id, now, Map.of()));
-            }
-            boolean startedSince = now.startedAt() != null && (then == null || !Objects.equals(then.startedAt(), now.startedAt()));
-            if (startedSince) {
-                events.add(event("start", id, now, Map.of()));
-            }
-            boolean endedSince = now.finishedAt() != null && now.status() != ContainerState.Status.RUNNING
-                    && (then == null || startedSince || !Objects.equals(then.finishedAt(), now.finishedAt()));
-            if (endedSince) {
-                events.add(event("die", id, now, Map.of("exitCode", Integer.toString(now.exitCode()))));
-            }
-        }
-        Set<String> gone = new HashSet<>(before.keySet());
-        gone.removeAll(after.keySet());
-        for (String id : gone) {
-            events.add(event("destroy", id, before.get(id), Map.of()));
-        }
-        return events;
-    }
-
-    private static ObjectNode event(String action, String id, Seen container, Map<String, String> extra) {
-        Instant now = Instant.now();
+    /** An event as Docker's {@code /events} writes it. */
+    static ObjectNode document(EngineEvent event) {
+        String type = event.type().name().toLowerCase(Locale.ROOT);
+        String action = event.action().name().toLowerCase(Locale.ROOT);
         ObjectNode attributes = Json.object();
-        container.labels().forEach(attributes::put);
-        attributes.put("image", container.image()).put("name", container.name());
-        extra.forEach(attributes::put);
-        ObjectNode event = Json.object().put("status", action).put("id", id).put("from", container.image())
-                .put("Type", "container").put("Action", action);
-        event.set("Actor", Json.object().put("ID", id).set("Attributes", attributes));
-        return event.put("scope", "local").put("time", now.getEpochSecond())
-                .put("timeNano", now.getEpochSecond() * 1_000_000_000L + now.getNano());
+        event.attributes().forEach(attributes::put);
+        ObjectNode document = Json.object();
+        if (event.type() == EngineEvent.Type.CONTAINER || event.type() == EngineEvent.Type.IMAGE) {
+            // the old fields that docker clients before API 1.22 read, still sent by dockerd
+            document.put("status", action).put("id", event.id());
+            if (event.attributes().containsKey(EngineEvent.IMAGE)) {
+                document.put("from", event.attributes().get(EngineEvent.IMAGE));
+            }
+        }
+        document.put("Type", type).put("Action", action);
+        document.set("Actor", Json.object().put("ID", event.id()).set("Attributes", attributes));
+        long seconds = event.time().getEpochSecond();
+        return document.put("scope", "local").put("time", seconds)
+                .put("timeNano", seconds * 1_000_000_000L + event.time().getNano());
     }
 
     @Override
     public void close() {
         closed = true;
-        synchronized (lock) {
-            if (poller != null) {
-                poller.interrupt();
-            }
+        for (Watch watch : open) {
+            watch.wake();
         }
     }
 }

@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the server knows beyond the engine: exec instances (the engine runs an exec in one call, Docker
@@ -133,16 +132,14 @@ final class ServeState implements AutoCloseable {
             if (closed) {
                 return;
             }
-            long deadline = System.nanoTime() + ATTACH_GRACE.toNanos();
-            while (attachedCount(id) > 0 && System.nanoTime() < deadline && !closed) {
-                LockSupport.parkNanos(5_000_000);
-            }
+            awaitDetached(id);
             removed.put(id, state);
-            events.refresh();
             engine.removeContainer(id, true);
             health.forget(id);
         } catch (ContainerNotFoundException gone) {
             // removed by a client meanwhile
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("removing the auto-remove container {} after it exited failed: {}", id, e.toString());
         } finally {
@@ -161,6 +158,20 @@ final class ServeState implements AutoCloseable {
         AtomicInteger count = attached.get(id);
         if (count != null && count.decrementAndGet() <= 0) {
             attached.remove(id, count);
+        }
+        synchronized (attached) {
+            attached.notifyAll();
+        }
+    }
+
+    /** Waits (woken by each detach) until no stream is attached to the container, at most {@link #ATTACH_GRACE}. */
+    private void awaitDetached(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + ATTACH_GRACE.toNanos();
+        synchronized (attached) {
+            for (long left = deadline - System.nanoTime(); attachedCount(id) > 0 && left > 0 && !closed;
+                 left = deadline - System.nanoTime()) {
+                attached.wait(Math.max(1, left / 1_000_000));
+            }
         }
     }
 
@@ -195,6 +206,9 @@ final class ServeState implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        synchronized (attached) {
+            attached.notifyAll();
+        }
         events.close();
         health.close();
     }

@@ -102,43 +102,42 @@ final class SystemRoutes {
     }
 
     /**
-     * Container events as they happen (see {@link EventFeed}), filtered by {@code type}, {@code container} (id or
+     * The engine's events as they happen ({@link EventFeed}), filtered by {@code type}, {@code container} (id or
      * name), {@code event}, {@code image} and {@code label}; the stream stays open until the client leaves, or
      * until {@code until} when given. There is no history: {@code since} gives no past events.
      */
     private void events(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
         Instant until = ContainerRoutes.since(x.request().query("until"));
-        java.util.concurrent.BlockingQueue<ObjectNode> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         x.response().closeAfter();
         OutputStream out = x.response().stream(200, HttpResponse.JSON);
         java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
-        x.connection().watchForClose(() -> gone.set(true));
-        Runnable unsubscribe = state.events().subscribe(event -> {
-            if (matches(filters, event)) {
-                queue.add(event);
-            }
-        });
-        try {
-            while (!gone.get() && !state.closed() && (until == null || Instant.now().isBefore(until))) {
-                ObjectNode event;
-                try {
-                    event = queue.poll(EventFeed.POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        try (EventFeed.Watch watch = state.events().watch(event -> true)) {
+            x.connection().watchForClose(() -> {
+                gone.set(true);
+                watch.wake();
+            });
+            while (!gone.get() && !state.closed()) {
+                java.time.Duration left = until == null ? null : java.time.Duration.between(Instant.now(), until);
+                if (left != null && left.isNegative()) {
                     return;
                 }
-                if (event != null) {
+                java.util.Optional<dev.stevedore.engine.EngineEvent> next = watch.next(left);
+                if (next.isEmpty()) {
+                    continue; // woken (the client left, the server closes) or until reached: the loop says which
+                }
+                ObjectNode event = EventFeed.document(next.get());
+                if (matches(filters, event)) {
                     byte[] json = Json.bytes(event);
                     byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
                     line[json.length] = '\n';
                     out.write(line);
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the client left
-        } finally {
-            unsubscribe.run();
         }
     }
 
@@ -148,7 +147,7 @@ final class SystemRoutes {
         attributes.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return filters.matchesAny("type", List.of(event.path("Type").asText()), String::equals)
                 && filters.matchesAny("event", List.of(event.path("Action").asText()), String::equals)
-                && filters.matchesAny("container", List.of(event.path("id").asText(), attributes.path("name").asText()),
+                && filters.matchesAny("container", List.of(event.path("Actor").path("ID").asText(), attributes.path("name").asText()),
                         (wanted, candidate) -> candidate.equals(wanted) || (candidate.length() == 64 && candidate.startsWith(wanted)))
                 && filters.matchesAny("image", List.of(attributes.path("image").asText()), String::equals)
                 && filters.labels(labels);

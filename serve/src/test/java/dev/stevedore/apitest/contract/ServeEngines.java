@@ -47,6 +47,15 @@ final class ServeEngines implements AutoCloseable {
                 .as("volumes of session %s left in the served engine", session).isEmpty();
     }
 
+    /** {@link #assertNothingLeft}, then {@link #close()} whatever it found: a contract class's last step. */
+    void closeAfterChecking(ContainerEngine closed) {
+        try {
+            assertNothingLeft(closed);
+        } finally {
+            close();
+        }
+    }
+
     @Override
     public synchronized void close() {
         try {

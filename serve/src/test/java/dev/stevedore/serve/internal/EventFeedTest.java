@@ -1,62 +1,54 @@
 package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stevedore.engine.ContainerState.Status;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.EngineEvent.Action;
+import dev.stevedore.engine.EngineEvent.Type;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class EventFeedTest {
-    private static final Instant T1 = Instant.parse("2026-01-01T00:00:01Z");
-    private static final Instant T2 = Instant.parse("2026-01-01T00:00:02Z");
+    private static final Instant T1 = Instant.parse("2026-01-01T00:00:01.000000123Z");
 
-    private static EventFeed.Seen seen(Status status, int exitCode, Instant started, Instant finished) {
-        return new EventFeed.Seen("busybox", "web", Map.of("role", "probe"), status, exitCode, started, finished);
-    }
-
-    private static List<String> actions(List<ObjectNode> events) {
-        return events.stream().map(e -> e.path("Action").asText()).toList();
+    private static ObjectNode container(Action action, Map<String, String> attributes) {
+        return EventFeed.document(new EngineEvent(Type.CONTAINER, action, "c1", attributes, T1));
     }
 
     @Test
-    void aContainerThatAppearsRunsAndEndsIsCreatedStartedAndDies() {
-        Map<String, EventFeed.Seen> none = Map.of();
-        Map<String, EventFeed.Seen> created = Map.of("c1", seen(Status.CREATED, 0, null, null));
-        Map<String, EventFeed.Seen> running = Map.of("c1", seen(Status.RUNNING, 0, T1, null));
-        Map<String, EventFeed.Seen> exited = Map.of("c1", seen(Status.EXITED, 3, T1, T2));
+    void aContainersDieIsWrittenAsDockerWritesIt() {
+        ObjectNode die = container(Action.DIE, Map.of("name", "web", "image", "busybox", "exitCode", "3", "role", "probe"));
 
-        assertThat(actions(EventFeed.changes(none, created))).containsExactly("create");
-        assertThat(actions(EventFeed.changes(created, running))).containsExactly("start");
-        List<ObjectNode> died = EventFeed.changes(running, exited);
-        assertThat(actions(died)).containsExactly("die");
-        assertThat(died.get(0).path("Actor").path("Attributes").path("exitCode").asText()).isEqualTo("3");
-        assertThat(actions(EventFeed.changes(exited, none))).containsExactly("destroy");
+        assertThat(die.path("Type").asText()).isEqualTo("container");
+        assertThat(die.path("Action").asText()).isEqualTo("die");
+        assertThat(die.path("status").asText()).isEqualTo("die");
+        assertThat(die.path("id").asText()).isEqualTo("c1");
+        assertThat(die.path("from").asText()).isEqualTo("busybox");
+        assertThat(die.path("Actor").path("ID").asText()).isEqualTo("c1");
+        assertThat(die.path("Actor").path("Attributes").path("exitCode").asText()).isEqualTo("3");
+        assertThat(die.path("Actor").path("Attributes").path("role").asText()).isEqualTo("probe");
+        assertThat(die.path("scope").asText()).isEqualTo("local");
+        assertThat(die.path("time").asLong()).isEqualTo(T1.getEpochSecond());
+        assertThat(die.path("timeNano").asLong()).isEqualTo(T1.getEpochSecond() * 1_000_000_000L + 123);
     }
 
     @Test
-    void aContainerThatCameAndRanBetweenTwoPollsGetsEveryEvent() {
-        List<ObjectNode> events = EventFeed.changes(Map.of(), Map.of("c1", seen(Status.EXITED, 0, T1, T2)));
+    void aNetworkEventHasNoContainerFields() {
+        ObjectNode connect = EventFeed.document(new EngineEvent(Type.NETWORK, Action.CONNECT, "n1",
+                Map.of("name", "backend", "container", "c1"), T1));
 
-        assertThat(actions(events)).containsExactly("create", "start", "die");
-        assertThat(events.get(0).path("Type").asText()).isEqualTo("container");
-        assertThat(events.get(0).path("Actor").path("Attributes").path("role").asText()).isEqualTo("probe");
-    }
-
-    @Test
-    void nothingChangedIsNoEvent() {
-        Map<String, EventFeed.Seen> running = Map.of("c1", seen(Status.RUNNING, 0, T1, null));
-
-        assertThat(EventFeed.changes(running, running)).isEmpty();
+        assertThat(connect.path("Type").asText()).isEqualTo("network");
+        assertThat(connect.path("Action").asText()).isEqualTo("connect");
+        assertThat(connect.has("status")).isFalse();
+        assertThat(connect.path("Actor").path("Attributes").path("container").asText()).isEqualTo("c1");
     }
 
     @Test
     void eventFiltersSelectByTypeActionContainerAndLabel() {
-        ObjectNode start = EventFeed.changes(Map.of("c1", seen(Status.CREATED, 0, null, null)),
-                Map.of("c1", seen(Status.RUNNING, 0, T1, null))).get(0);
+        ObjectNode start = container(Action.START, Map.of("name", "web", "image", "busybox", "role", "probe"));
 
         assertThat(SystemRoutes.matches(Filters.parse("{\"type\":[\"container\"],\"event\":[\"start\"]}"), start)).isTrue();
         assertThat(SystemRoutes.matches(Filters.parse("{\"container\":[\"web\"],\"label\":[\"role=probe\"]}"), start)).isTrue();

@@ -76,6 +76,7 @@ public final class DockerEngine implements ContainerEngine {
     private final DockerContainers containers;
     private final DockerNetworks networks;
     private final DockerVolumes volumes;
+    private final DockerEvents events;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private DockerEngine(DockerApi api, EngineSettings settings) {
@@ -95,6 +96,7 @@ public final class DockerEngine implements ContainerEngine {
         });
         this.networks = new DockerNetworks(api, session, containers::registerShutdownHook);
         this.volumes = new DockerVolumes(api, session, containers::registerShutdownHook);
+        this.events = new DockerEvents(api);
     }
 
     /**
@@ -530,9 +532,16 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.EventSubscription events(java.util.function.Consumer<dev.stevedore.engine.EngineEvent> listener) {
+        checkOpen();
+        return events.subscribe(listener);
+    }
+
+    @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                events.close();
                 containers.close();
             } finally {
                 api.close();

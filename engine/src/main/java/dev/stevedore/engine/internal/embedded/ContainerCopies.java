@@ -145,7 +145,7 @@ final class ContainerCopies {
                 .network(RuntimeSpec.NetworkMode.HOST)
                 .readonlyRootfs(config.readOnlyRootfs());
         if (withMounts) {
-            ContainerService.addMounts(builder, config);
+            ContainerStart.addMounts(builder, config);
         }
         ContainerProcess process = launcher.get().start(builder.build());
         try {

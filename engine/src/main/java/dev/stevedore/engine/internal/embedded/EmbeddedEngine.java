@@ -1,5 +1,8 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.EventSubscription;
+import java.util.function.Consumer;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
@@ -59,13 +62,15 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final ContainerService containers;
     private final NetworkService networks;
     private final Volumes volumes;
+    private final EmbeddedEvents events;
 
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
         this.networks = new NetworkService(settings);
-        this.containers = new ContainerService(settings, images, networks.manager());
+        this.events = new EmbeddedEvents(settings.stateDirectory());
+        this.containers = new ContainerService(settings, images, networks.manager(), events);
         this.networks.containers(containers::networkView);
     }
 
@@ -112,7 +117,10 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public Image pull(ImageReference reference, PullOptions options) {
         Platform platform = options.platform() != null ? options.platform() : settings.platform();
-        return images.pull(reference, platform, options.listener());
+        Image pulled = images.pull(reference, platform, options.listener());
+        events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.PULL, reference.toString(),
+                Map.of(EngineEvent.NAME, reference.toString()));
+        return pulled;
     }
 
     @Override
@@ -139,6 +147,13 @@ public final class EmbeddedEngine implements ContainerEngine {
             throw new ImageNotFoundException("cannot remove " + reference.familiar() + ": no such image in the local store "
                     + settings.stateDirectory(), reference.registry(), reference, 0);
         }
+        image.ifPresent(removed -> {
+            Map<String, String> name = Map.of(EngineEvent.NAME, reference.toString());
+            events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.UNTAG, removed.id(), name);
+            if (removed.references().size() <= 1) {
+                events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.DELETE, removed.id(), name);
+            }
+        });
     }
 
     @Override
@@ -156,6 +171,8 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public void tag(ImageReference source, ImageReference target) {
         images.tag(source, target);
+        images.find(target).ifPresent(tagged -> events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG,
+                tagged.id(), Map.of(EngineEvent.NAME, target.toString())));
     }
 
     @Override
@@ -247,7 +264,10 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
-        return networks.create(spec);
+        NetworkInfo created = networks.create(spec);
+        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.CREATE, created.id(),
+                Map.of(EngineEvent.NAME, created.name()));
+        return created;
     }
 
     @Override
@@ -262,22 +282,35 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void removeNetwork(String network) {
+        NetworkInfo removed = networks.inspect(network);
         networks.remove(network);
+        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.DESTROY, removed.id(),
+                Map.of(EngineEvent.NAME, removed.name()));
     }
 
     @Override
     public void connectNetwork(String network, String container, List<String> aliases) {
         networks.connect(network, container, aliases);
+        publishConnection(EngineEvent.Action.CONNECT, network, container);
     }
 
     @Override
     public void disconnectNetwork(String network, String container) {
         networks.disconnect(network, container);
+        publishConnection(EngineEvent.Action.DISCONNECT, network, container);
+    }
+
+    private void publishConnection(EngineEvent.Action action, String network, String container) {
+        NetworkInfo info = networks.inspect(network);
+        events.publish(EngineEvent.Type.NETWORK, action, info.id(), Map.of(EngineEvent.NAME, info.name(),
+                EngineEvent.CONTAINER, containers.inspect(container).id()));
     }
 
     @Override
     public VolumeInfo createVolume(VolumeSpec spec) {
-        return volumes.create(spec);
+        VolumeInfo created = volumes.create(spec);
+        events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.CREATE, created.name(), Map.of());
+        return created;
     }
 
     @Override
@@ -292,13 +325,21 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void removeVolume(String name, boolean force) {
-        volumes.remove(name, force, containers::mountersOf);
+        if (volumes.remove(name, force, containers::mountersOf)) {
+            events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.DESTROY, name, Map.of());
+        }
+    }
+
+    @Override
+    public EventSubscription events(Consumer<EngineEvent> listener) {
+        return events.subscribe(listener);
     }
 
     @Override
     public void close() {
         try {
             containers.close();
+            events.close();
         } finally {
             try {
                 networks.close();

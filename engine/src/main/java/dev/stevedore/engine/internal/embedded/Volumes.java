@@ -128,12 +128,13 @@ final class Volumes {
      * Removes the volume and its data unless a container mounts it.
      *
      * @param users the names of the containers (any state) that mount a named volume
+     * @return whether there was such a volume (false only with {@code force})
      */
-    void remove(String name, boolean force, Function<String, List<String>> users) {
+    boolean remove(String name, boolean force, Function<String, List<String>> users) {
         try (CrossProcessLock ignored = lock()) {
             if (validName(name).flatMap(this::read).isEmpty()) {
                 if (force) {
-                    return;
+                    return false;
                 }
                 throw new VolumeNotFoundException(name);
             }
@@ -144,6 +145,7 @@ final class Volumes {
             Path trash = root.resolve(TRASH_PREFIX + name + "-" + UUID.randomUUID());
             Files.move(root.resolve(name), trash, StandardCopyOption.ATOMIC_MOVE);
             FileTrees.deleteRecursively(trash);
+            return true;
         } catch (IOException e) {
             throw new ContainerEngineException("cannot remove the volume \"" + name + "\" in " + root + ": " + e
                     + " — what is left of it is under " + root, e);

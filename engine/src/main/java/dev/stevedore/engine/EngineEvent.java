@@ -1,0 +1,68 @@
+package dev.stevedore.engine;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * Something that happened in an engine: a container created, started, ended or removed; an image pulled, tagged,
+ * untagged or deleted; a network or volume created or removed, a container connected to or disconnected from a
+ * network. What {@link ContainerEngine#events} delivers, as Docker's {@code /events} names it.
+ *
+ * @param type       what kind of object it happened to
+ * @param action     what happened
+ * @param id         the object: a container's, network's or image's id, a volume's name, an image reference for
+ *                   {@code PULL}, {@code TAG} and {@code UNTAG}
+ * @param attributes more about it: {@link #NAME}, {@link #IMAGE}, {@link #EXIT_CODE} on a container's {@code DIE},
+ *                   {@link #CONTAINER} on a network's {@code CONNECT} and {@code DISCONNECT}; Docker adds others
+ *                   (labels among them)
+ * @param time       when it happened
+ */
+public record EngineEvent(Type type, Action action, String id, Map<String, String> attributes, Instant time) {
+    /** The attribute with a container's, network's or volume's name. */
+    public static final String NAME = "name";
+    /** The attribute with the image reference a container was created from. */
+    public static final String IMAGE = "image";
+    /** The attribute with the exit code on a container's {@link Action#DIE}. */
+    public static final String EXIT_CODE = "exitCode";
+    /** The attribute with the container's id on a network's {@link Action#CONNECT} and {@link Action#DISCONNECT}. */
+    public static final String CONTAINER = "container";
+
+    /** The kinds of objects events are about. */
+    public enum Type { CONTAINER, IMAGE, NETWORK, VOLUME }
+
+    /**
+     * What happened: {@code CREATE}, {@code START}, {@code DIE} (its process ended) and {@code DESTROY} (removed)
+     * for containers; {@code CREATE}, {@code DESTROY}, {@code CONNECT} and {@code DISCONNECT} for networks;
+     * {@code CREATE} and {@code DESTROY} for volumes; {@code PULL}, {@code TAG}, {@code UNTAG} and {@code DELETE}
+     * for images.
+     */
+    public enum Action { CREATE, START, DIE, DESTROY, CONNECT, DISCONNECT, PULL, TAG, UNTAG, DELETE }
+
+    public EngineEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(id, "id");
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        Objects.requireNonNull(time, "time");
+    }
+
+    /** The exit code of a container's {@link Action#DIE}; empty for every other event. */
+    public OptionalInt exitCode() {
+        String code = attributes.get(EXIT_CODE);
+        if (code == null) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(code));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** Whether this event is {@code action} on a container. */
+    public boolean isContainer(Action wanted) {
+        return type == Type.CONTAINER && action == wanted;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.stevedore.engine.internal.docker;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.EventSubscription;
+import dev.stevedore.engine.internal.events.Subscriber;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Subscriptions to the daemon's {@code GET /events}: one streamed response per subscription, read by a thread of its
+ * own, each JSON message mapped to an {@link EngineEvent} (actions this API does not name, such as {@code exec_create}
+ * or a volume's {@code mount}, are skipped). The request asks from the moment of the call ({@code since}), and the
+ * method returns once the daemon has answered: from then on nothing is missed.
+ */
+final class DockerEvents implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerEvents.class);
+    private static final String FILTERS = "{\"type\":[\"container\",\"image\",\"network\",\"volume\"]}";
+
+    private final DockerApi api;
+    private final Set<EventSubscription> open = ConcurrentHashMap.newKeySet();
+
+    DockerEvents(DockerApi api) {
+        this.api = api;
+    }
+
+    EventSubscription subscribe(Consumer<EngineEvent> listener) {
+        Instant since = Instant.now();
+        Response response = api.call("GET", "/events")
+                .query("since", since.getEpochSecond() + "." + String.format("%09d", since.getNano()))
+                .query("filters", FILTERS)
+                .readTimeout(Duration.ZERO)
+                .open();
+        Subscriber[] subscriber = new Subscriber[1];
+        subscriber[0] = new Subscriber(listener, () -> {
+            open.remove(subscriber[0]);
+            response.close(); // ends the reader's blocked read
+        });
+        open.add(subscriber[0]);
+        Thread reader = new Thread(() -> read(response, subscriber[0]), "stevedore-docker-events");
+        reader.setDaemon(true);
+        reader.start();
+        return subscriber[0];
+    }
+
+    private void read(Response response, Subscriber subscriber) {
+        try (InputStream in = response.body().byteStream();
+             JsonParser parser = DockerApi.MAPPER.getFactory().createParser(in)) {
+            // the daemon writes one JSON object after another; a parser reads them as a sequence
+            while (parser.nextToken() != null) {
+                JsonNode message = DockerApi.MAPPER.readTree(parser);
+                map(message).ifPresent(subscriber::offer);
+            }
+        } catch (IOException e) {
+            if (!subscriber.isClosed()) {
+                LOG.warn("the event stream of the Docker daemon at {} ended: {}; subscribe again once it runs",
+                        api.endpoint().uri(), DockerConnector.reason(e));
+            }
+        }
+    }
+
+    /** The event a daemon's message reports, if it is one this API names. */
+    static Optional<EngineEvent> map(JsonNode message) {
+        EngineEvent.Type type;
+        EngineEvent.Action action;
+        try {
+            type = EngineEvent.Type.valueOf(message.path("Type").asText().toUpperCase(Locale.ROOT));
+            action = EngineEvent.Action.valueOf(message.path("Action").asText().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (!named(type, action)) {
+            return Optional.empty();
+        }
+        JsonNode actor = message.path("Actor");
+        Map<String, String> attributes = new LinkedHashMap<>();
+        actor.path("Attributes").fields().forEachRemaining(a -> attributes.put(a.getKey(), a.getValue().asText()));
+        long nanos = message.path("timeNano").asLong(message.path("time").asLong() * 1_000_000_000L);
+        return Optional.of(new EngineEvent(type, action, actor.path("ID").asText(), attributes,
+                Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
+    }
+
+    private static boolean named(EngineEvent.Type type, EngineEvent.Action action) {
+        return switch (type) {
+            case CONTAINER -> switch (action) {
+                case CREATE, START, DIE, DESTROY -> true;
+                default -> false;
+            };
+            case NETWORK -> switch (action) {
+                case CREATE, DESTROY, CONNECT, DISCONNECT -> true;
+                default -> false;
+            };
+            case VOLUME -> action == EngineEvent.Action.CREATE || action == EngineEvent.Action.DESTROY;
+            case IMAGE -> switch (action) {
+                case PULL, TAG, UNTAG, DELETE -> true;
+                default -> false;
+            };
+        };
+    }
+
+    @Override
+    public void close() {
+        for (EventSubscription subscription : Set.copyOf(open)) {
+            subscription.close();
+        }
+    }
+}

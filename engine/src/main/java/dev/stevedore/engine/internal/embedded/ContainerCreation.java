@@ -1,0 +1,181 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ImageConfig;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
+import dev.stevedore.engine.internal.network.NetworkManager;
+import dev.stevedore.engine.internal.network.NetworkMode;
+import dev.stevedore.engine.internal.runtime.ResourceLimits;
+import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creating a container: the image made runnable (pulled as the spec's policy says), Docker's rules applied to the
+ * spec ({@link ContainerConfigs}), the directory, name, mounts, hostname and network settings made, what the
+ * launcher would refuse at start refused now, and {@code config.json} written last (a directory without one is a
+ * create in progress). A failure takes back every step ({@link Undo}).
+ */
+final class ContainerCreation {
+    private final EngineSettings settings;
+    private final ImageService images;
+    private final ContainerStore store;
+    private final Volumes volumes;
+    private final NetworkManager networks;
+    private final ContainerCopies copies;
+
+    ContainerCreation(EngineSettings settings, ImageService images, ContainerStore store, Volumes volumes,
+                      NetworkManager networks, ContainerCopies copies) {
+        this.settings = settings;
+        this.images = images;
+        this.store = store;
+        this.volumes = volumes;
+        this.networks = networks;
+        this.copies = copies;
+    }
+
+    /** Creates the container; its {@code config.json} as written. */
+    ContainerRecord create(ContainerSpec spec) {
+        if (spec.name() != null) {
+            ContainerStore.validateName(spec.name());
+            store.nameOwner(spec.name()).filter(id -> Files.isDirectory(store.directory(id))).ifPresent(id -> {
+                throw nameInUse(spec.name(), id);
+            });
+        }
+        ImageReference reference = ImageReference.parse(spec.image());
+        ImageService.RunnableImage runnable = images.runnable(reference, spec.pullPolicy(), settings.platform());
+        ImageConfig image = runnable.image().config();
+        String networkMode = ContainerConfigs.networkMode(spec, image);
+        ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
+        String workingDir = ContainerConfigs.workingDir(spec, image);
+        String stopSignal = ContainerConfigs.stopSignal(spec, image);
+        List<Mount> mounts = ContainerConfigs.mounts(spec, image);
+        new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit()); // validates
+
+        String id = ContainerStore.newId();
+        Path dir = store.directory(id);
+        try (Undo undo = new Undo("create of container " + id)) {
+            boolean kept = "true".equals(spec.labels().get(ContainerSpec.KEEP_LABEL));
+            // undone even when the step itself fails halfway: deleting and releasing what is not there is harmless
+            undo.add(() -> {
+                try {
+                    store.delete(id);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            dir = store.createDirectory(id, kept);
+            String name = reserveName(spec.name(), id);
+            undo.add(() -> store.releaseName(name, id));
+            boolean hostNetwork = NetworkMode.of(networkMode) == NetworkMode.HOST;
+            String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
+            List<MountRecord> made = makeMounts(dir, mounts, spec.image());
+            writeHostname(dir, hostname);
+            undo.add(() -> networks.removeContainer(id));
+            NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
+                    spec.networkAliases(), !kept);
+            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
+                    runnable.image().manifestDigest(), Instant.now().toString(),
+                    runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
+                    ContainerConfigs.env(spec, image), workingDir, ContainerConfigs.user(spec, image), hostname,
+                    ContainerConfigs.labels(spec, image), made, spec.readOnlyRootfs(),
+                    spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : RuntimeSpec.DEFAULT_SHM_SIZE, spec.memoryBytes(),
+                    ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
+                    ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
+                    spec.autoRemove(), spec);
+            validate(dir, config, network);
+            copies.copyUp(dir, config);
+            store.writeConfig(id, config); // no state.json yet: a container without one is created
+            undo.keep();
+            return config;
+        } catch (ContainerEngineException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new ContainerEngineException("cannot create a container of " + spec.image() + " in " + dir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** What the launcher would refuse at start (a hostname, a mount over /proc) is refused now, at create. */
+    private static void validate(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
+        try {
+            ContainerStart.runtimeSpec(dir, config, network);
+        } catch (IllegalArgumentException e) {
+            throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
+                    + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);
+        }
+    }
+
+    private String reserveName(String requested, String id) {
+        if (requested != null) {
+            if (!store.reserveName(requested, id)) {
+                throw nameInUse(requested, store.nameOwner(requested).orElse("?"));
+            }
+            return requested;
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            String generated = ContainerNames.generate(attempt >= 10);
+            if (store.reserveName(generated, id)) {
+                return generated;
+            }
+        }
+        throw new ContainerEngineException("cannot find a free generated name for container " + id);
+    }
+
+    private static ContainerEngineException nameInUse(String name, String id) {
+        return new ContainerEngineException("the container name \"" + name + "\" is already in use by container "
+                + id.substring(0, Math.min(12, id.length())) + "; remove that container or choose another name");
+    }
+
+    private List<MountRecord> makeMounts(Path dir, List<Mount> mounts, String image) {
+        List<MountRecord> made = new ArrayList<>();
+        int anonymous = 0;
+        for (Mount mount : mounts) {
+            switch (mount.type()) {
+                case BIND -> {
+                    if (!Files.exists(Path.of(mount.source()))) {
+                        throw new ContainerEngineException("the source " + mount.source() + " of the bind mount on "
+                                + mount.target() + " (container of " + image + ") does not exist; create it first");
+                    }
+                    made.add(new MountRecord("bind", mount.source(), mount.target(), mount.readOnly(), "", ""));
+                }
+                case VOLUME -> {
+                    Path data = mount.source().isEmpty() ? Volumes.anonymous(dir, anonymous++) : volumes.named(mount.source());
+                    made.add(new MountRecord("volume", data.toString(), mount.target(), mount.readOnly(), "", mount.source()));
+                }
+                case TMPFS -> made.add(new MountRecord("tmpfs", "", mount.target(), mount.readOnly(),
+                        mount.readOnly() && !mount.options().contains("ro") ? join("ro", mount.options()) : mount.options(), ""));
+            }
+        }
+        return made;
+    }
+
+    private static String join(String a, String b) {
+        return b.isEmpty() ? a : a + "," + b;
+    }
+
+    private static String hostHostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** The hostname file; /etc/hosts and /etc/resolv.conf are the network manager's (it keeps hosts current). */
+    private static void writeHostname(Path dir, String hostname) throws IOException {
+        Files.writeString(dir.resolve("hostname"), hostname + "\n");
+        Files.setPosixFilePermissions(dir.resolve("hostname"), PosixFilePermissions.fromString("rw-r--r--"));
+    }
+}

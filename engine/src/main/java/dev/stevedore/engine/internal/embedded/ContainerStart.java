@@ -1,0 +1,184 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerStartException;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
+import dev.stevedore.engine.internal.network.NetworkManager;
+import dev.stevedore.engine.internal.network.NetworkMode;
+import dev.stevedore.engine.internal.runtime.ContainerProcess;
+import dev.stevedore.engine.internal.runtime.Launcher;
+import dev.stevedore.engine.internal.runtime.LauncherError;
+import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
+import dev.stevedore.engine.internal.runtime.ResourceLimits;
+import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+import dev.stevedore.engine.internal.runtime.Capability;
+import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
+import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Starting a container: under its lock, the launcher starts its first process (held at the barrier when a bridge
+ * network is wired first), the network is wired and its ports published, the run is recorded in {@code state.json}
+ * and taken on by {@link OwnedRuns}, and the command is released. Each step adds its undoing to one {@link Undo};
+ * a failure takes back what was done and records the failed start as Docker does (created, with the exit code and
+ * the error), with the container's last output in the message.
+ */
+final class ContainerStart {
+    private static final int LAST_LOG_LINES = 20;
+
+    private final ContainerStore store;
+    private final NetworkManager networks;
+    private final OwnedRuns runs;
+    private final EmbeddedEvents events;
+    private final Supplier<Launcher> launcher;
+    private final OwnedRuns.Removal removal;
+    private final ProcessIdentity self = ProcessIdentity.current();
+
+    ContainerStart(ContainerStore store, NetworkManager networks, OwnedRuns runs, EmbeddedEvents events,
+                   Supplier<Launcher> launcher, OwnedRuns.Removal removal) {
+        this.store = store;
+        this.networks = networks;
+        this.runs = runs;
+        this.events = events;
+        this.launcher = launcher;
+        this.removal = removal;
+    }
+
+    /**
+     * Starts run {@code state.run() + 1} of the container; the caller holds its lock and has checked that it does not
+     * run ({@code state} is its effective state).
+     */
+    void start(String id, ContainerRecord config, StateRecord state) throws IOException {
+        Path dir = store.directory(id);
+        OrphanReaper.clearRun(dir);
+        // read once: each read takes the networks' lock, which every engine on the machine shares
+        NetworkManager.ContainerNetworking network = networks.networking(id);
+        RuntimeSpec spec = runtimeSpec(dir, config, network);
+        // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
+        // to wire there, so their command runs as soon as it is set up (no round trip).
+        boolean wire = network.mode() == NetworkMode.BRIDGE;
+        boolean keep = "true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL));
+        StateRecord before = state;
+        try (Undo undo = new Undo("start of container " + config.name())) {
+            // either way the launcher returns once the container's first process exists: the network is wired
+            // and the state recorded while that process sets up the root file system
+            ContainerProcess process = wire ? launcher.get().startCreated(spec) : launcher.get().startReleased(spec);
+            undo.add(() -> {
+                process.close(); // never released (or its start failed): its command is not running
+                networks.stopContainer(id);
+            });
+            Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
+            if (wire) {
+                wire(id, config, process, keep, identity);
+            }
+            long run = state.run() + 1;
+            StateRecord started = state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
+                    self.pid(), self.startTime(), Instant.now());
+            store.writeState(id, started);
+            before = started;
+            OwnedRuns.Owned mine = new OwnedRuns.Owned(process, run, config);
+            if (keep) {
+                process.keepAfterOwner();
+            }
+            runs.add(id, mine);
+            undo.add(() -> runs.remove(id, mine));
+            if (wire) {
+                process.release();
+            }
+            process.awaitStarted();
+            undo.keep();
+        } catch (ContainerStartException e) {
+            throw failedStart(id, config, before, e);
+        }
+        events.container(EngineEvent.Action.START, id, config, Map.of());
+    }
+
+    /**
+     * Connects the container to its networks and publishes its ports; a kept container outlives this JVM, so its
+     * ports are served by a process of their own, which watches {@code identity}.
+     */
+    private void wire(String id, ContainerRecord config, ContainerProcess process, boolean keep,
+                      Optional<ProcessIdentity> identity) {
+        try {
+            networks.startContainer(id, process.pid());
+            networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
+                    config.exposedPorts()), keep ? identity.orElseThrow(() -> new ContainerEngineException(
+                            "its process " + process.pid() + " ended before it was released")) : null);
+        } catch (RuntimeException e) {
+            // its first process sets up the root file system meanwhile: when that failed, wiring failed for it (its
+            // namespace went with it), and the launcher's report is what the caller needs
+            throw process.reportedFailure().orElseGet(() -> new ContainerStartException("cannot connect container "
+                    + config.name() + " to its network: " + e.getMessage(), id, List.of(), e));
+        }
+    }
+
+    /** Records a failed start as Docker does (created, with the exit code and error) and says why, with the logs. */
+    private ContainerStartException failedStart(String id, ContainerRecord config, StateRecord state,
+                                                ContainerStartException e) throws IOException {
+        int code = e.getCause() instanceof LauncherError error ? error.dockerExitCode() : 125;
+        List<String> lastLines = lastLogLines(id);
+        store.writeState(id, state.failedToStart(code, e.getMessage()));
+        if (config.autoRemove()) {
+            removal.deleteLocked(id, config);
+        }
+        String message = "container " + config.name() + " (" + id.substring(0, 12) + ") of " + config.image()
+                + " could not start: " + e.getMessage()
+                + (lastLines.isEmpty() ? "" : "; its last output: " + String.join(" | ", lastLines));
+        return new ContainerStartException(message, id, lastLines, e.getCause());
+    }
+
+    private List<String> lastLogLines(String id) {
+        Path dir = store.directory(id);
+        try (ContainerLogStream logs = new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"),
+                LogOptions.all().withTail(LAST_LOG_LINES), () -> false)) {
+            return logs.lines().map(LogLine::text).toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
+        RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
+                .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
+                .workingDirectory(config.workingDir())
+                .user(config.user(), List.of())
+                .hostname(config.hostname())
+                .network(network.mode() == NetworkMode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
+                .shmSize(config.shmSizeBytes())
+                .readonlyRootfs(config.readOnlyRootfs())
+                .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())
+                .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()))
+                .openStdin(config.spec().openStdin())
+                .seccomp(seccomp(config));
+        addMounts(builder, config);
+        return builder.build();
+    }
+
+    /** The container's system-call filter: its options compiled for Docker's capabilities on this host. */
+    static SeccompFilter seccomp(ContainerRecord config) {
+        return SeccompPolicy.filter(config.spec().securityOpts(), Capability.containerDefaults()).orElse(null);
+    }
+
+    static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {
+        for (MountRecord mount : config.mounts()) {
+            if (mount.type().equals("tmpfs")) {
+                builder.mount(new RuntimeSpec.Tmpfs(mount.target(), mount.options()));
+            } else {
+                builder.mount(new RuntimeSpec.Bind(Path.of(mount.source()), mount.target(), mount.readOnly()));
+            }
+        }
+    }
+}

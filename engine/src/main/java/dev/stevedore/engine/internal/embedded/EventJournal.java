@@ -1,0 +1,188 @@
+package dev.stevedore.engine.internal.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * This engine's events written where the other engines on the same state directory (other JVMs, or other engines in
+ * this one) read them: {@code events/<writer>-<segment>.journal}, one JSON line per event, appended with a single
+ * write. Each engine writes files of its own, so writers never contend; a reader follows them with inotify
+ * ({@link JournalTail}).
+ *
+ * <p>A segment ends at {@value #SEGMENT_BYTES} bytes: the writer opens the next one and deletes the one before the
+ * last, so a writer keeps at most two. A reader that has a deleted segment open still reads it to its end. Segments
+ * of engines whose process is gone are deleted by the next engine that opens, a minute after their last write.
+ */
+final class EventJournal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventJournal.class);
+    static final String SUFFIX = ".journal";
+    static final long SEGMENT_BYTES = 1 << 20;
+    private static final Duration STALE = Duration.ofMinutes(1);
+    private static final AtomicInteger ENGINES = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DETACHED = "detached";
+
+    private final Path directory;
+    /** {@code <pid>-<process start>-<engine number>}: unique on the machine while the process lives. */
+    private final String writer;
+    private FileChannel channel;
+    private int segment;
+    private long written;
+    private boolean closed;
+
+    EventJournal(Path stateDirectory) {
+        this.directory = stateDirectory.resolve("events");
+        ProcessIdentity self = ProcessIdentity.current();
+        this.writer = self.pid() + "-" + self.startTime() + "-" + ENGINES.incrementAndGet();
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** Whether {@code fileName} is a segment this journal writes. */
+    boolean isOwn(String fileName) {
+        return fileName.startsWith(writer + "-");
+    }
+
+    /** Appends {@code event}; a failure is logged (events are a report of what happened, not part of doing it). */
+    void append(EngineEvent event) {
+        try {
+            write(encode(event));
+        } catch (IOException e) {
+            LOG.warn("cannot write the event {} {} {} to {}: {}", event.type(), event.action(), event.id(), directory,
+                    e.toString());
+        }
+    }
+
+    /**
+     * Notes that this engine let go of a running container (kept, it outlives this engine): no engine owns its
+     * run any more, so the readers watch its {@code exit} file for its end.
+     */
+    void appendDetached(String containerId) {
+        try {
+            write(JSON.writeValueAsBytes(Map.of(DETACHED, containerId)));
+        } catch (IOException e) {
+            LOG.warn("cannot write to the event journal in {}: {}", directory, e.toString());
+        }
+    }
+
+    private synchronized void write(byte[] json) throws IOException {
+        if (closed) {
+            return;
+        }
+        ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
+        if (channel == null || written >= SEGMENT_BYTES) {
+            nextSegment();
+        }
+        while (line.hasRemaining()) {
+            written += channel.write(line); // one write for a line this short: readers never see two interleave
+        }
+    }
+
+    private void nextSegment() throws IOException {
+        if (channel == null) {
+            Files.createDirectories(directory);
+        } else {
+            channel.close();
+            if (segment >= 2) {
+                Files.deleteIfExists(segmentFile(segment - 1)); // the one before the segment just closed
+            }
+        }
+        segment++;
+        channel = FileChannel.open(segmentFile(segment), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        written = 0;
+    }
+
+    private Path segmentFile(int number) {
+        return directory.resolve(writer + "-" + String.format("%08d", number) + SUFFIX);
+    }
+
+    static byte[] encode(EngineEvent event) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", event.type().name());
+        line.put("action", event.action().name());
+        line.put("id", event.id());
+        line.put("attributes", event.attributes());
+        Instant time = event.time();
+        line.put("time", time.getEpochSecond() * 1_000_000_000L + time.getNano());
+        return JSON.writeValueAsBytes(line);
+    }
+
+    /** One line of a journal: an event, or the id of a container whose run was let go ({@link #appendDetached}). */
+    record Line(Optional<EngineEvent> event, Optional<String> detached) {
+    }
+
+    /** The line (without its newline); neither event nor detached for a line this version cannot read. */
+    static Line decode(byte[] bytes, int offset, int length) {
+        try {
+            JsonNode node = JSON.readTree(bytes, offset, length);
+            if (node.has(DETACHED)) {
+                return new Line(Optional.empty(), Optional.of(node.get(DETACHED).asText()));
+            }
+            Map<String, String> attributes = new LinkedHashMap<>();
+            node.path("attributes").fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            long nanos = node.path("time").asLong();
+            return new Line(Optional.of(new EngineEvent(EngineEvent.Type.valueOf(node.path("type").asText()),
+                    EngineEvent.Action.valueOf(node.path("action").asText()), node.path("id").asText(), attributes,
+                    Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L))), Optional.empty());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("skipping an unreadable event line: {}", e.toString());
+            return new Line(Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** Deletes segments whose writer's process is gone and that nobody wrote to for a while. */
+    void sweep() {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        Instant old = Instant.now().minus(STALE);
+        try (var files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path file : files) {
+                String[] parts = file.getFileName().toString().split("-");
+                try {
+                    if (parts.length == 4 && Files.getLastModifiedTime(file).toInstant().isBefore(old)
+                            && !new ProcessIdentity(Long.parseLong(parts[0]), Long.parseLong(parts[1])).isAlive()) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // someone else swept it, or not a segment of ours
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot sweep the event journal {}: {}", directory, e.toString());
+        }
+    }
+
+    /** Stops writing; the segments stay for readers that have not read them yet (see {@link #sweep()}). */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing was lost: every append was one write
+            }
+        }
+    }
+}
