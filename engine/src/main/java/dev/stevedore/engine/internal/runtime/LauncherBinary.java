@@ -14,16 +14,20 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The native launcher shipped in the engine jar, extracted to {@code STATE/bin/launcher-<sha256 prefix>}.
- * The name follows the content, so JVMs running different Stevedore versions share one state directory
- * without replacing each other's launcher, and a binary is written once, atomically.
+ * The native launcher shipped in the engine jar: run from a sealed memory file of this JVM ({@link SealedLauncher}),
+ * one per JVM whatever the state directory; where the kernel refuses one, extracted to
+ * {@code STATE/bin/launcher-<sha256 prefix>} (the name follows the content, so JVMs running different Stevedore
+ * versions share one state directory without replacing each other's launcher, and a binary is written once,
+ * atomically), and the launcher then seals a copy of itself at each start.
  */
 public final class LauncherBinary {
     private static final Map<Path, Path> EXTRACTED = new ConcurrentHashMap<>();
+    private static volatile Optional<Path> sealed;
 
     private LauncherBinary() {
     }
@@ -48,6 +52,21 @@ public final class LauncherBinary {
     }
 
     private static Path extractNow(Path stateDirectory) {
+        byte[] content = content();
+        Optional<Path> memory = sealed;
+        if (memory == null) {
+            synchronized (LauncherBinary.class) {
+                memory = sealed;
+                if (memory == null) {
+                    memory = SealedLauncher.of(content);
+                    sealed = memory;
+                }
+            }
+        }
+        return memory.isPresent() ? memory.get() : extractToDisk(stateDirectory, content);
+    }
+
+    static byte[] content() {
         if (!System.getProperty("os.name", "").equals("Linux")) {
             throw new ContainerEngineException("the embedded engine runs containers on Linux only, this is "
                     + System.getProperty("os.name") + "; use a Docker endpoint instead (set DOCKER_HOST)");
@@ -63,6 +82,11 @@ public final class LauncherBinary {
         } catch (IOException e) {
             throw new ContainerEngineException("cannot read the launcher resource " + resourceName(), e);
         }
+        return content;
+    }
+
+    /** The fallback where no sealed memory file can be made; package-private for its test. */
+    static Path extractToDisk(Path stateDirectory, byte[] content) {
         String hash = sha256(content);
         Path bin = stateDirectory.resolve("bin");
         Path target = bin.resolve("launcher-" + hash.substring(0, 16));
