@@ -219,7 +219,7 @@ public final class Engines {
      * Whether {@code engine} runs its containers on this host's file system, so a bind mount of a host file needs no
      * copy (the embedded engine; a Docker daemon may be remote or in a VM and gets files copied).
      */
-    static boolean sharesHostFiles(ContainerEngine engine) {
+    public static boolean sharesHostFiles(ContainerEngine engine) {
         return engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine;
     }
 
