@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@code initdb} and the init scripts.
  *
  * <p>Statements ({@link #execute}, {@link #query}, snapshots) go from the host through the JDBC driver (pgjdbc), as
- * the test's own would; its classes are loaded on a background thread from the moment the container is created.
+ * the test's own would; its classes are loaded on a background thread from {@code start()} on, while the container starts.
  */
 public final class PostgresContainer extends ContainerHandle {
     private static final Duration STATEMENT_LIMIT = Duration.ofSeconds(30);
