@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -15,12 +12,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.postgresql.Driver;
+import org.postgresql.core.Parser;
+import org.postgresql.shaded.com.ongres.scram.client.ScramClient;
+import org.postgresql.shaded.com.ongres.scram.common.exception.ScramException;
 
 /**
  * The module's way to PostgreSQL: logins and statements through the JDBC driver (pgjdbc), and its warm-up.
@@ -30,10 +30,9 @@ import javax.crypto.spec.SecretKeySpec;
  * login and query need: pgjdbc's connection factory, protocol and SCRAM classes and the JDK's socket and crypto
  * classes beneath them. Their names are in {@code login-classes.txt} beside this class, recorded with
  * {@code -verbose:class} from a real login and {@code SELECT 1} (names a driver version lacks are skipped). Then it
- * does the computing of a SCRAM-SHA-256 login (PostgreSQL's default password authentication) on throwaway values: the
- * providers of HMAC-SHA-256, SHA-256 and the nonce's random source are looked up and seeded, and the 4096 HMAC rounds of
- * the salted password leave that code compiled. Nothing is connected to: the first real login then costs its network
- * round trips and little else.
+ * runs the client's side of a login on throwaway values (see {@link #runClientSide}): the SCRAM-SHA-256 computing
+ * (PostgreSQL's default password authentication) looks up and seeds the crypto providers and leaves the 4096 HMAC rounds
+ * compiled. Nothing is connected to: the first real login then costs its network round trips and little else.
  *
  * <p>Not public API: used by {@code dev.stevedore.postgres} only.
  */
@@ -143,18 +142,28 @@ public final class PgJdbc {
             }
         }
         try {
-            byte[] block = new byte[32];
-            Mac hmac = Mac.getInstance("HmacSHA256");
-            hmac.init(new SecretKeySpec(block, "HmacSHA256"));
-            for (int i = 0; i < SCRAM_ITERATIONS; i++) {
-                block = hmac.doFinal(block);
-            }
-            MessageDigest.getInstance("SHA-256").digest(block);
-            new SecureRandom().nextBytes(block);
-        } catch (GeneralSecurityException e) {
-            // a JVM without them cannot log in with SCRAM either; the login will say so
+            runClientSide();
+        } catch (SQLException | ScramException | RuntimeException | LinkageError e) {
+            // another driver version: its first login does this work itself
         }
         return loaded;
+    }
+
+    /**
+     * The client's half of a login and a query, on throwaway values and without a server: the URL parsed, a SCRAM-SHA-256
+     * exchange computed by the driver's SCRAM client (client-first, then the proof for a server-first message made up
+     * here, with PostgreSQL's 4096 iterations) and {@code SELECT 1} parsed as the driver parses every statement.
+     */
+    private static void runClientSide() throws SQLException, ScramException {
+        Driver.parseURL(URL_PREFIX + "127.0.0.1:5432/postgres", new Properties());
+        ScramClient scram = ScramClient.builder().advertisedMechanisms(List.of("SCRAM-SHA-256")).username("*")
+                .password("warm-up".toCharArray()).build();
+        String clientFirst = scram.clientFirstMessage().toString();
+        String nonce = clientFirst.substring(clientFirst.indexOf("r=") + 2);
+        String salt = Base64.getEncoder().encodeToString("stevedore-warmup".getBytes(StandardCharsets.US_ASCII));
+        scram.serverFirstMessage("r=" + nonce + "server,s=" + salt + ",i=" + SCRAM_ITERATIONS);
+        scram.clientFinalMessage();
+        Parser.parseJdbcSql("SELECT 1", true, true, true, false, true);
     }
 
     static List<String> loginClasses() {
