@@ -83,12 +83,10 @@ public final class Engines {
         early = beginOpen(() -> {
             ContainerEngine engine = open(Engines::lookup);
             Session.closeOnShutdown(engine);
-            if (engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine embedded) {
-                try {
-                    embedded.prepareForContainers(); // on this thread, not the first create's
-                } catch (RuntimeException e) {
-                    // only time was at stake: the first create builds what is missing
-                }
+            try {
+                engine.prepare(); // on this thread, not the first create's
+            } catch (RuntimeException e) {
+                // only time was at stake: the first create builds what is missing
             }
             return engine;
         }, configuration());
@@ -219,8 +217,8 @@ public final class Engines {
      * Whether {@code engine} runs its containers on this host's file system, so a bind mount of a host file needs no
      * copy (the embedded engine; a Docker daemon may be remote or in a VM and gets files copied).
      */
-    public static boolean sharesHostFiles(ContainerEngine engine) {
-        return engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine;
+    static boolean sharesHostFiles(ContainerEngine engine) {
+        return engine.capabilities().sharesHostFiles();
     }
 
     /** An environment variable, overridden by the system property of the same name in lower case with dots. */

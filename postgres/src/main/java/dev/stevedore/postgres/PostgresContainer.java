@@ -91,7 +91,7 @@ public final class PostgresContainer extends ContainerHandle {
         fromCache = false;
         cacheEntry = null;
         copyEntry = false;
-        boolean bind = Engines.sharesHostFiles(engine);
+        boolean bind = engine.capabilities().sharesHostFiles();
         Path directory = cacheData ? PostgresDataCache.directory(PostgresContainer::setting) : null;
         if (directory == null) {
             inMemory(spec, true);
@@ -143,7 +143,7 @@ public final class PostgresContainer extends ContainerHandle {
             if (directory != null) {
                 // to be filled when the container is ready
                 cacheEntry = PostgresDataCache.entry(directory, PostgresDataCache.key(created.imageId(), definition()),
-                        !Engines.sharesHostFiles(engine));
+                        !engine.capabilities().sharesHostFiles());
             }
             return;
         }
