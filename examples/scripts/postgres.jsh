@@ -2,6 +2,7 @@
 // what the database now holds, and stops it again. Run it with: examples/scripts/run-jshell.sh examples/scripts/postgres.jsh
 // The engine is STEVEDORE_ENGINE's (embedded by default); STEVEDORE_REGISTRY_MIRROR points docker.io images at a mirror.
 import dev.stevedore.dsl.*;
+import dev.stevedore.postgres.*;
 import java.nio.file.*;
 
 var sql = Files.readString(Path.of(System.getProperty("scripts.dir", "."), "schema.sql"));

@@ -1,8 +1,8 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.stevedore.dsl.Postgres;
-import dev.stevedore.dsl.PostgresContainer;
 import dev.stevedore.junit.Container;
+import dev.stevedore.postgres.Postgres;
+import dev.stevedore.postgres.PostgresContainer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

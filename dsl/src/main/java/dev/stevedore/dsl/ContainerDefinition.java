@@ -61,6 +61,18 @@ public record ContainerDefinition(
         List<Consumer<LogLine>> logListeners,
         List<Configurer<ContainerSpec.Builder>> specCustomizers) {
 
+    /**
+     * The definition a {@link ContainerConfig} lambda describes, validated and frozen: what {@link Stevedore#container}
+     * holds, and what a ready-made service subclassing {@link ContainerHandle} builds its container from.
+     *
+     * @throws InvalidDefinitionException when the configuration is wrong, naming the container
+     */
+    public static ContainerDefinition of(String image, Configurer<ContainerConfig> configurer) {
+        ContainerConfig config = new ContainerConfig(image, ContainerConfig.defaultName(image));
+        configurer.configure(config);
+        return config.build("");
+    }
+
     public ContainerDefinition {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");

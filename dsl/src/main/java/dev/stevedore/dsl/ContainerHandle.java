@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * out, and stop it. Stopping removes the container; starting again makes a fresh one.
  *
  * <p>Thread-safe. The accessors of a running container throw {@link IllegalStateException} (naming the
- * container) when it is not started. Subclasses (ready-made services such as {@link PostgresContainer}) add
+ * container) when it is not started. Subclasses (ready-made services such as {@code stevedore-postgres}' {@code PostgresContainer}) add
  * accessors of their own; the lifecycle stays here.
  */
 public class ContainerHandle implements Startable {

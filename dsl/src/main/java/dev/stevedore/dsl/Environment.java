@@ -17,12 +17,15 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * try (var env = Stevedore.environment(e -> {
  *         var net = e.network("backend");
- *         var db  = e.postgres("db", pg -> pg.version("16").network(net));
+ *         var db  = e.container("db", Postgres.service(), pg -> pg.version("16").network(net));
  *         e.container("api", "example/api:1.4", c -> c.env("DB_HOST", "db").expose(8080).network(net).dependsOn(db));
  *     }).start()) {
  *     System.out.println(env.container("api").endpoint(8080));
  * }
  * }</pre>
+ *
+ * <p>({@code Postgres} is {@code dev.stevedore.postgres.Postgres} of {@code stevedore-postgres}: a ready-made service
+ * that an environment declares through {@link Service}, without this module knowing it.)
  */
 public final class Environment implements Startable {
     private final Map<String, ContainerHandle> containers = new LinkedHashMap<>();
@@ -89,7 +92,7 @@ public final class Environment implements Startable {
         return container;
     }
 
-    /** The container named {@code name}, as {@code type} (e.g. {@link PostgresContainer}). */
+    /** The container named {@code name}, as {@code type} (e.g. {@code PostgresContainer}). */
     public <T extends ContainerHandle> T container(String name, Class<T> type) {
         ContainerHandle container = container(name);
         if (!type.isInstance(container)) {
@@ -97,11 +100,6 @@ public final class Environment implements Startable {
                     + ", not a " + type.getSimpleName());
         }
         return type.cast(container);
-    }
-
-    /** The PostgreSQL container named {@code name}. */
-    public PostgresContainer postgres(String name) {
-        return container(name, PostgresContainer.class);
     }
 
     /** The network named {@code name}. */

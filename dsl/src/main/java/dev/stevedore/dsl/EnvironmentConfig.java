@@ -44,11 +44,23 @@ public final class EnvironmentConfig {
         return add(ContainerHandle.of(config.build("environment: ")));
     }
 
-    /** Declares a PostgreSQL container named {@code name}; say which with {@code pg.version("16")} or {@code pg.image(...)}. */
-    public PostgresContainer postgres(String name, Configurer<PostgresConfig> configurer) {
-        PostgresConfig config = new PostgresConfig(null, name);
-        configurer.configure(config);
-        return add(config.build("environment: "));
+    /**
+     * Declares a container named {@code name} of a ready-made {@code service}, configured by {@code configurer} on the
+     * service's own spec: {@code e.container("db", Postgres.service(), pg -> pg.version("16"))}.
+     */
+    public <S, H extends ContainerHandle> H container(String name, Service<S, H> service, Configurer<S> configurer) {
+        Objects.requireNonNull(service, "service");
+        H container;
+        try {
+            container = service.define(name, configurer);
+        } catch (InvalidDefinitionException e) {
+            throw e.within("environment: ");
+        }
+        if (!container.name().equals(name)) {
+            throw new InvalidDefinitionException("environment: container \"" + name + "\"", "the service named it \""
+                    + container.name() + "\"; a service's container keeps the name it is declared with");
+        }
+        return add(container);
     }
 
     /** Adds a container made elsewhere (a ready-made service of another module, say). */

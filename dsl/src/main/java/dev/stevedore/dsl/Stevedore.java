@@ -37,9 +37,7 @@ public final class Stevedore {
 
     /** A container of {@code image}, configured by {@code configurer}. */
     public static ContainerHandle container(String image, Configurer<ContainerConfig> configurer) {
-        ContainerConfig config = new ContainerConfig(image, ContainerConfig.defaultName(image));
-        configurer.configure(config);
-        return ContainerHandle.of(config.build(""));
+        return ContainerHandle.of(ContainerDefinition.of(image, configurer));
     }
 
     /** A network named {@code name}, created when the first container on it starts. */

@@ -19,18 +19,25 @@ import org.awaitility.pollinterval.IterativePollInterval;
  * Awaitility from 10 ms backing off to 100 ms; {@link #untilSignalled} for conditions on what a log follower saw: the
  * follower {@linkplain Signal#fire() fires} on every line and the waiting thread looks again at once, with no poll
  * interval in between. Whether the container still runs is asked of the engine at most every 100 ms either way.
+ *
+ * <p>Public for {@link WaitStrategy} implementations outside this package (ready-made services of other modules, such as
+ * {@code stevedore-postgres}'s login check, and users' own), so their timeouts and early exits read like the built-in ones.
  */
-final class Waiting {
+public final class Waiting {
     private static final Duration FIRST_POLL = Duration.ofMillis(10);
     private static final Duration LONGEST_POLL = Duration.ofMillis(100);
     private static final long EXIT_CHECK_NANOS = Duration.ofMillis(100).toNanos();
 
     /** Wakes a thread in {@link #untilSignalled} when what its condition reads has changed. */
-    static final class Signal {
+    public static final class Signal {
         private long changes;
 
+        /** A signal nobody fired yet. */
+        public Signal() {
+        }
+
         /** Says that the condition may hold now. */
-        synchronized void fire() {
+        public synchronized void fire() {
             changes++;
             notifyAll();
         }
@@ -54,7 +61,7 @@ final class Waiting {
 
     /** One look at the container: ready or not, with what was seen for the message. */
     @FunctionalInterface
-    interface Probe {
+    public interface Probe {
         /** Whether it is ready; may throw (counted as not ready, the exception noted as what was seen). */
         boolean ready(AtomicReference<String> observed) throws Exception;
     }
@@ -62,7 +69,13 @@ final class Waiting {
     private Waiting() {
     }
 
-    static void until(ContainerHandle container, Duration timeout, String description, Probe probe) {
+    /**
+     * Waits until {@code probe} says ready: tried at once, then polled from 10 ms backing off to 100 ms.
+     *
+     * @param description what is waited for, in words that finish "waited for: ..."
+     * @throws ContainerNotReadyException when it is not ready within {@code timeout} or the container exits meanwhile
+     */
+    public static void until(ContainerHandle container, Duration timeout, String description, Probe probe) {
         AtomicReference<String> observed = new AtomicReference<>("");
         long started = System.nanoTime();
         // a check made once something said "ready" (a log line) mostly passes at once: no polling machinery then
@@ -101,8 +114,10 @@ final class Waiting {
     /**
      * Waits until {@code condition} holds, looking again whenever {@code signal} fires (and at least every 100 ms,
      * when it also asks whether the container still runs).
+     *
+     * @throws ContainerNotReadyException when it does not hold within {@code timeout} or the container exits meanwhile
      */
-    static void untilSignalled(ContainerHandle container, Duration timeout, String description, Signal signal, Probe condition) {
+    public static void untilSignalled(ContainerHandle container, Duration timeout, String description, Signal signal, Probe condition) {
         AtomicReference<String> observed = new AtomicReference<>("");
         ExitCheck exit = new ExitCheck(container);
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -3,8 +3,9 @@
  * on any {@link dev.stevedore.engine.ContainerEngine}, waited for until ready, and removed again.
  *
  * <p>Entry points: {@link dev.stevedore.dsl.Stevedore} ({@code container}, {@code network}, {@code environment}),
- * {@link dev.stevedore.dsl.Postgres} (a ready-made PostgreSQL), {@link dev.stevedore.dsl.Wait} (wait strategies) and
- * {@link dev.stevedore.dsl.Engines} (the JVM-wide engine).
+ * {@link dev.stevedore.dsl.Wait} (wait strategies) and {@link dev.stevedore.dsl.Engines} (the JVM-wide engine).
+ * Ready-made services live in modules of their own (PostgreSQL in {@code stevedore-postgres}) and join
+ * environments through {@link dev.stevedore.dsl.Service}.
  *
  * <p>Every description goes spec → definition → handle: a lambda fills a mutable spec
  * ({@link dev.stevedore.dsl.ContainerConfig}), which is validated and frozen into an immutable

@@ -66,13 +66,44 @@ class EnvironmentTest {
     @Test
     void containersAreFoundByNameAndType() {
         Environment env = Stevedore.environment(e -> {
-            e.postgres("db", pg -> pg.version("15"));
+            e.container("db", Database.SERVICE, db -> db.version = "15");
             e.container("cache", "redis:7");
         });
-        assertThat(env.postgres("db").databaseName()).isEqualTo("test");
+        assertThat(env.container("db", Database.class).definition().image()).isEqualTo("db:15");
         assertThatThrownBy(() -> env.container("api"))
                 .hasMessage("the environment has no container \"api\"; it has \"db\", \"cache\"");
-        assertThatThrownBy(() -> env.container("cache", PostgresContainer.class))
-                .hasMessage("container \"cache\" is a ContainerHandle, not a PostgresContainer");
+        assertThatThrownBy(() -> env.container("cache", Database.class))
+                .hasMessage("container \"cache\" is a ContainerHandle, not a Database");
+    }
+
+    @Test
+    void aServicesMistakesNameTheEnvironmentsPlaceAndItKeepsTheDeclaredName() {
+        assertThatThrownBy(() -> Stevedore.environment(e -> e.container("db", Database.SERVICE, db -> db.version = "")))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessage("environment: container \"db\": no version");
+        Service<Database.Spec, Database> renaming = (name, configurer) -> Database.SERVICE.define("other", configurer);
+        assertThatThrownBy(() -> Stevedore.environment(e -> e.container("db", renaming, db -> db.version = "15")))
+                .hasMessage("environment: container \"db\": the service named it \"other\"; a service's container keeps "
+                        + "the name it is declared with");
+    }
+
+    /** A ready-made service as another module would write one. */
+    static final class Database extends ContainerHandle {
+        static final Service<Spec, Database> SERVICE = (name, configurer) -> {
+            Spec spec = new Spec();
+            configurer.configure(spec);
+            if (spec.version.isEmpty()) {
+                throw new InvalidDefinitionException("container \"" + name + "\"", "no version");
+            }
+            return new Database(ContainerDefinition.of("db:" + spec.version, c -> c.name(name)));
+        };
+
+        static final class Spec {
+            String version = "1";
+        }
+
+        private Database(ContainerDefinition definition) {
+            super(definition);
+        }
     }
 }

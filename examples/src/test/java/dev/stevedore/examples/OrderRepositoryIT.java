@@ -3,9 +3,9 @@ package dev.stevedore.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stevedore.dsl.Postgres;
-import dev.stevedore.dsl.PostgresContainer;
 import dev.stevedore.junit.Container;
+import dev.stevedore.postgres.Postgres;
+import dev.stevedore.postgres.PostgresContainer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

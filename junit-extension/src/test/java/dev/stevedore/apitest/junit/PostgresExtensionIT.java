@@ -3,9 +3,9 @@ package dev.stevedore.apitest.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stevedore.apitest.dsl.ItEngine;
-import dev.stevedore.dsl.Postgres;
-import dev.stevedore.dsl.PostgresContainer;
 import dev.stevedore.junit.Container;
+import dev.stevedore.postgres.Postgres;
+import dev.stevedore.postgres.PostgresContainer;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,12 @@
-package dev.stevedore.dsl;
+package dev.stevedore.postgres;
 
+import dev.stevedore.dsl.Configurer;
+import dev.stevedore.dsl.ContainerConfig;
+import dev.stevedore.dsl.ContainerDefinition;
+import dev.stevedore.dsl.ContainerHandle;
+import dev.stevedore.dsl.InvalidDefinitionException;
+import dev.stevedore.dsl.NetworkHandle;
+import dev.stevedore.postgres.internal.PostgresReadyWait;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -133,8 +140,8 @@ public final class PostgresConfig {
         return this;
     }
 
-    PostgresContainer build(String where) {
-        String path = where + "container \"" + name + "\"";
+    PostgresContainer build() {
+        String path = "container \"" + name + "\"";
         if (image == null || image.isBlank()) {
             throw new InvalidDefinitionException(path, "no image: say which with pg.version(\"16\") or pg.image(\"postgres:16\")");
         }
@@ -144,29 +151,30 @@ public final class PostgresConfig {
         if (database.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 63) {
             throw new InvalidDefinitionException(path, "database name \"" + database + "\" is longer than PostgreSQL's 63 bytes");
         }
-        ContainerConfig config = new ContainerConfig(image, name);
-        config.env("POSTGRES_USER", username).env("POSTGRES_PASSWORD", password).env("POSTGRES_DB", database);
-        config.expose(Postgres.PORT);
         List<String> command = new ArrayList<>();
         command.add("postgres");
         settings.forEach((key, value) -> {
             command.add("-c");
             command.add(key + "=" + value);
         });
-        config.command(command.toArray(new String[0]));
-        for (int i = 0; i < scripts.size(); i++) {
-            Script script = scripts.get(i);
-            String prefix = String.format("/docker-entrypoint-initdb.d/%03d-", i + 1);
-            if (script.resource != null) {
-                String base = script.resource.substring(script.resource.lastIndexOf('/') + 1);
-                config.copyResource(script.resource, prefix + base);
-            } else {
-                config.copy(script.file, prefix + script.file.getFileName());
+        ContainerDefinition definition = ContainerDefinition.of(image, config -> {
+            config.name(name);
+            config.env("POSTGRES_USER", username).env("POSTGRES_PASSWORD", password).env("POSTGRES_DB", database);
+            config.expose(Postgres.PORT);
+            config.command(command.toArray(new String[0]));
+            for (int i = 0; i < scripts.size(); i++) {
+                Script script = scripts.get(i);
+                String prefix = String.format("/docker-entrypoint-initdb.d/%03d-", i + 1);
+                if (script.resource != null) {
+                    String base = script.resource.substring(script.resource.lastIndexOf('/') + 1);
+                    config.copyResource(script.resource, prefix + base);
+                } else {
+                    config.copy(script.file, prefix + script.file.getFileName());
+                }
             }
-        }
-        config.waitFor(new PostgresReadyWait(username, password, database, null));
-        containerConfigurers.forEach(c -> c.configure(config));
-        ContainerDefinition definition = config.build(where);
+            config.waitFor(new PostgresReadyWait(username, password, database));
+            containerConfigurers.forEach(c -> c.configure(config));
+        });
         String dataDirectory = definition.env().getOrDefault("PGDATA", "/var/lib/postgresql/data");
         boolean shellScripts = scripts.stream().anyMatch(Script::isShell);
         boolean mounted = definition.mounts().stream()

@@ -1,8 +1,10 @@
-package dev.stevedore.dsl;
+package dev.stevedore.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stevedore.dsl.ContainerDefinition;
+import dev.stevedore.postgres.internal.PostgresDataCache;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,22 +1,29 @@
-package dev.stevedore.dsl;
+package dev.stevedore.postgres;
 
-import dev.stevedore.dsl.internal.JdbcLogin;
-import dev.stevedore.dsl.internal.PgConnection;
+import dev.stevedore.dsl.ContainerDefinition;
+import dev.stevedore.dsl.ContainerHandle;
+import dev.stevedore.dsl.Engines;
+import dev.stevedore.dsl.internal.Tars;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
-import dev.stevedore.dsl.internal.Tars;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Mount;
+import dev.stevedore.postgres.internal.PgJdbc;
+import dev.stevedore.postgres.internal.PostgresDataCache;
+import dev.stevedore.postgres.internal.PostgresSnapshots;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code PostgresConfig.cacheData}); later starts, in this JVM or the next, begin from that copy and skip
  * {@code initdb} and the init scripts.
  *
- * <p>Statements ({@link #execute}, {@link #query}, snapshots) go over PostgreSQL's own protocol from the host with
- * a small built-in client, so no JDBC driver is needed for them and they take milliseconds.
+ * <p>Statements ({@link #execute}, {@link #query}, snapshots) go from the host through the JDBC driver (pgjdbc), as
+ * the test's own would; its classes are loaded on a background thread from {@code start()} on, while the container starts.
  */
 public final class PostgresContainer extends ContainerHandle {
     private static final Duration STATEMENT_LIMIT = Duration.ofSeconds(30);
@@ -84,9 +91,8 @@ public final class PostgresContainer extends ContainerHandle {
         fromCache = false;
         cacheEntry = null;
         copyEntry = false;
-        JdbcLogin.warmUpInBackground();
-        boolean bind = Engines.sharesHostFiles(engine);
-        Path directory = cacheData ? PostgresDataCache.directory(Engines::lookup) : null;
+        boolean bind = engine.capabilities().sharesHostFiles();
+        Path directory = cacheData ? PostgresDataCache.directory(PostgresContainer::setting) : null;
         if (directory == null) {
             inMemory(spec, true);
             return;
@@ -133,11 +139,11 @@ public final class PostgresContainer extends ContainerHandle {
     protected void beforeStart(ContainerEngine engine, ContainerInfo created) {
         Path entry = cacheEntry;
         if (entry == null && cacheData) {
-            Path directory = PostgresDataCache.directory(Engines::lookup);
+            Path directory = PostgresDataCache.directory(PostgresContainer::setting);
             if (directory != null) {
                 // to be filled when the container is ready
                 cacheEntry = PostgresDataCache.entry(directory, PostgresDataCache.key(created.imageId(), definition()),
-                        !Engines.sharesHostFiles(engine));
+                        !engine.capabilities().sharesHostFiles());
             }
             return;
         }
@@ -179,6 +185,8 @@ public final class PostgresContainer extends ContainerHandle {
 
     @Override
     public PostgresContainer start(ContainerEngine engine) {
+        // from now until the readiness login the driver's classes are loaded beside the engine's work
+        PgJdbc.warmUpInBackground();
         super.start(engine);
         return this;
     }
@@ -194,9 +202,15 @@ public final class PostgresContainer extends ContainerHandle {
         }
     }
 
+    /** An environment variable, overridden by the system property of the same name in lower case with dots. */
+    private static String setting(String name) {
+        String property = System.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+        return property != null ? property : System.getenv(name);
+    }
+
     /** {@code jdbc:postgresql://127.0.0.1:49153/test}: the database on its published port. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + endpoint(Postgres.PORT) + "/" + database;
+        return PgJdbc.url(host(), port(), database);
     }
 
     /** The superuser's name. */
@@ -204,6 +218,7 @@ public final class PostgresContainer extends ContainerHandle {
         return username;
     }
 
+    /** That user's password. */
     public String password() {
         return password;
     }
@@ -229,11 +244,11 @@ public final class PostgresContainer extends ContainerHandle {
 
     /** Runs SQL statements in the database and returns the rows of the last one, each value as text ({@code null} for NULL). */
     public List<List<String>> query(String sql) {
-        try (PgConnection connection = PgConnection.open(host(), port(), username, password, database, STATEMENT_LIMIT)) {
-            return connection.query(sql);
-        } catch (IOException e) {
+        try (Connection connection = PgJdbc.connect(host(), port(), username, password, database, STATEMENT_LIMIT)) {
+            return PgJdbc.query(connection, sql);
+        } catch (SQLException e) {
             throw new ContainerEngineException("running SQL in database \"" + database + "\" of " + this + " failed: "
-                    + e.getMessage(), e);
+                    + PgJdbc.describe(e), e);
         }
     }
 
@@ -270,7 +285,7 @@ public final class PostgresContainer extends ContainerHandle {
     private synchronized PostgresSnapshots snapshots() {
         if (snapshots == null) {
             snapshots = new PostgresSnapshots(
-                    db -> PgConnection.open(host(), port(), username, password, db, STATEMENT_LIMIT), database, toString());
+                    db -> PgJdbc.connect(host(), port(), username, password, db, STATEMENT_LIMIT), database, toString());
         }
         return snapshots;
     }

@@ -1,12 +1,13 @@
-package dev.stevedore.apitest.dsl;
+package dev.stevedore.apitest.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.stevedore.dsl.Postgres;
-import dev.stevedore.dsl.PostgresContainer;
+import dev.stevedore.apitest.dsl.ItEngine;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.postgres.Postgres;
+import dev.stevedore.postgres.PostgresContainer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,6 +98,13 @@ class PostgresIT {
             System.out.printf("postgres:15 from the cached data directory ready in %d ms%n", millis);
         }
         assertThat(db.startedFromCache()).as("the first start of a configuration initializes").isFalse();
+    }
+
+    @Test
+    void aQueryAnswersTheLastStatementsRowsAsText() {
+        assertThat(db.query("SELECT 1; SELECT NULL::text, 2.5::numeric, true, 'a''b'"))
+                .containsExactly(java.util.Arrays.asList(null, "2.5", "t", "a'b"));
+        assertThat(db.query("SELECT 1; CREATE TEMP TABLE t (n int)")).isEmpty();
     }
 
     @Test

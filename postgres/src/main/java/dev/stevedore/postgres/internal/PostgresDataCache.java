@@ -1,5 +1,6 @@
-package dev.stevedore.dsl;
+package dev.stevedore.postgres.internal;
 
+import dev.stevedore.dsl.ContainerDefinition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,15 +43,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * caching), else {@code $XDG_CACHE_HOME/stevedore/postgres}, else {@code ~/.cache/stevedore/postgres}. Entries are
  * written atomically, so JVMs sharing the directory never read half an entry; deleting the directory is
  * always safe.
+ *
+ * <p>Not public API: used by {@code PostgresContainer}.
  */
-final class PostgresDataCache {
+public final class PostgresDataCache {
     private static final String FORMAT = "stevedore-postgres-data-2";
 
     private PostgresDataCache() {
     }
 
     /** The cache directory, or {@code null} when caching is off. */
-    static Path directory(Function<String, String> variables) {
+    public static Path directory(Function<String, String> variables) {
         String configured = variables.apply("STEVEDORE_POSTGRES_CACHE");
         if (configured != null && !configured.isBlank()) {
             String value = configured.trim();
@@ -62,7 +65,7 @@ final class PostgresDataCache {
     }
 
     /** The key of a data directory made by {@code imageId} under {@code definition}. */
-    static String key(String imageId, ContainerDefinition definition) {
+    public static String key(String imageId, ContainerDefinition definition) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             update(digest, FORMAT);
@@ -85,7 +88,7 @@ final class PostgresDataCache {
     }
 
     /** The entry's file (which may not exist): a plain tar, or a gzipped one for engines that get it copied. */
-    static Path entry(Path directory, String key, boolean compressed) {
+    public static Path entry(Path directory, String key, boolean compressed) {
         return directory.resolve(key + (compressed ? ".tar.gz" : ".tar"));
     }
 
@@ -95,7 +98,7 @@ final class PostgresDataCache {
      *
      * @throws IOException when it could not be written or lacks {@code required}
      */
-    static void store(Path entry, InputStream tar, String required) throws IOException {
+    public static void store(Path entry, InputStream tar, String required) throws IOException {
         Files.createDirectories(entry.getParent());
         Path temporary = entry.resolveSibling(".tmp-" + UUID.randomUUID() + "-" + entry.getFileName());
         try {

@@ -1,4 +1,7 @@
-package dev.stevedore.dsl;
+package dev.stevedore.postgres;
+
+import dev.stevedore.dsl.Configurer;
+import dev.stevedore.dsl.Service;
 
 /**
  * PostgreSQL, ready-made: a container of the official image's contract ({@code POSTGRES_USER},
@@ -11,6 +14,13 @@ package dev.stevedore.dsl;
  * ...
  * DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
  * }</pre>
+ *
+ * <p>In an environment, {@link #service()} declares one by name:
+ * {@code Stevedore.environment(e -> e.container("db", Postgres.service(), pg -> pg.version("16")))}.
+ *
+ * <p>This module brings the PostgreSQL JDBC driver (pgjdbc): the container's own statements, snapshots and readiness
+ * login go through it, and its classes are loaded on a background thread while the container starts, so the test's
+ * first connection finds them ready.
  */
 public final class Postgres {
     /** The server's port inside the container. */
@@ -28,6 +38,18 @@ public final class Postgres {
     public static PostgresContainer container(String image, Configurer<PostgresConfig> configurer) {
         PostgresConfig config = new PostgresConfig(image, "postgres");
         configurer.configure(config);
-        return config.build("");
+        return config.build();
+    }
+
+    /**
+     * PostgreSQL as a service of {@code Stevedore.environment}: the container gets the name it is declared with; say
+     * which image with {@code pg.version("16")} or {@code pg.image(...)}.
+     */
+    public static Service<PostgresConfig, PostgresContainer> service() {
+        return (name, configurer) -> {
+            PostgresConfig config = new PostgresConfig(null, name);
+            configurer.configure(config);
+            return config.build();
+        };
     }
 }

@@ -1,12 +1,11 @@
-package dev.stevedore.dsl;
+package dev.stevedore.postgres.internal;
 
-import dev.stevedore.dsl.internal.PgConnection;
-import dev.stevedore.dsl.internal.PgException;
 import dev.stevedore.engine.ContainerEngineException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -24,21 +23,24 @@ import org.slf4j.LoggerFactory;
  * <p>Snapshots, restores and the copying of spares run on one worker thread, in order, over one connection to a
  * maintenance database (PostgreSQL cannot copy, rename or drop the database a session is connected to), so a spare is
  * always ready before the next restore uses it. Dropping what a restore replaced runs on a second thread with its own
- * connection: nothing waits for it.
+ * connection: nothing waits for it. The connections are JDBC ones, in auto-commit mode (PostgreSQL runs
+ * {@code CREATE DATABASE} outside transactions only).
+ *
+ * <p>Not public API: used by {@code PostgresContainer}.
  */
-final class PostgresSnapshots implements AutoCloseable {
+public final class PostgresSnapshots implements AutoCloseable {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9_-]{1,40}");
     private static final long DISCONNECT_WAIT_NANOS = 5_000_000_000L;
 
     /** Opens a connection to a database of the server. */
     @FunctionalInterface
-    interface Connector {
-        PgConnection open(String database) throws IOException;
+    public interface Connector {
+        Connection open(String database) throws SQLException;
     }
 
     @FunctionalInterface
     private interface Work {
-        void run(PgConnection connection) throws IOException;
+        void run(Connection connection) throws SQLException;
     }
 
     private final Connector connector;
@@ -46,10 +48,10 @@ final class PostgresSnapshots implements AutoCloseable {
     private final String owner;
     private final ExecutorService worker;
     private final ExecutorService cleaner;
-    private PgConnection admin;
-    private PgConnection cleanerConnection;
+    private Connection admin;
+    private Connection cleanerConnection;
 
-    PostgresSnapshots(Connector connector, String database, String owner) {
+    public PostgresSnapshots(Connector connector, String database, String owner) {
         this.connector = connector;
         this.database = database;
         this.owner = owner;
@@ -63,24 +65,26 @@ final class PostgresSnapshots implements AutoCloseable {
         return thread;
     }
 
-    void snapshot(String name) {
+    /** Saves the database as snapshot {@code name}, replacing an older one of that name. */
+    public void snapshot(String name) {
         String snapshot = snapshotDatabase(name);
         await("snapshot \"" + name + "\"", connection -> {
             dropIfExists(connection, spare(snapshot));
             if (exists(connection, snapshot)) {
-                connection.query("ALTER DATABASE " + ident(snapshot) + " WITH ALLOW_CONNECTIONS true IS_TEMPLATE false");
+                PgJdbc.query(connection, "ALTER DATABASE " + ident(snapshot) + " WITH ALLOW_CONNECTIONS true IS_TEMPLATE false");
                 dropIfExists(connection, snapshot);
             }
             disconnectOthers(connection, database);
-            connection.query("CREATE DATABASE " + ident(snapshot) + " TEMPLATE " + ident(database));
+            PgJdbc.query(connection, "CREATE DATABASE " + ident(snapshot) + " TEMPLATE " + ident(database));
             // nobody may connect to it, so copying from it can never be blocked
-            connection.query("ALTER DATABASE " + ident(snapshot) + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true");
+            PgJdbc.query(connection, "ALTER DATABASE " + ident(snapshot) + " WITH ALLOW_CONNECTIONS false IS_TEMPLATE true");
         });
         inBackground("preparing the spare of snapshot \"" + name + "\"", connection ->
-                connection.query("CREATE DATABASE " + ident(spare(snapshot)) + " TEMPLATE " + ident(snapshot)));
+                PgJdbc.query(connection, "CREATE DATABASE " + ident(spare(snapshot)) + " TEMPLATE " + ident(snapshot)));
     }
 
-    void restore(String name) {
+    /** Puts the database back into the state of snapshot {@code name}. */
+    public void restore(String name) {
         String snapshot = snapshotDatabase(name);
         String trash = "stevedore_trash_" + UUID.randomUUID().toString().substring(0, 8);
         boolean[] renamed = new boolean[1];
@@ -90,16 +94,16 @@ final class PostgresSnapshots implements AutoCloseable {
                         + "\"; take one with snapshot(\"" + name + "\") first");
             }
             if (!exists(connection, spare(snapshot))) {
-                connection.query("CREATE DATABASE " + ident(spare(snapshot)) + " TEMPLATE " + ident(snapshot));
+                PgJdbc.query(connection, "CREATE DATABASE " + ident(spare(snapshot)) + " TEMPLATE " + ident(snapshot));
             }
             if (exists(connection, database)) {
                 renameAway(connection, trash);
                 renamed[0] = true;
             }
-            connection.query("ALTER DATABASE " + ident(spare(snapshot)) + " RENAME TO " + ident(database));
+            PgJdbc.query(connection, "ALTER DATABASE " + ident(spare(snapshot)) + " RENAME TO " + ident(database));
         });
         inBackground("preparing the next spare of snapshot \"" + name + "\"", connection ->
-                connection.query("CREATE DATABASE " + ident(spare(snapshot)) + " TEMPLATE " + ident(snapshot)));
+                PgJdbc.query(connection, "CREATE DATABASE " + ident(spare(snapshot)) + " TEMPLATE " + ident(snapshot)));
         if (renamed[0]) {
             cleaner.execute(() -> {
                 try {
@@ -107,7 +111,7 @@ final class PostgresSnapshots implements AutoCloseable {
                         cleanerConnection = connector.open(maintenanceDatabase());
                     }
                     dropIfExists(cleanerConnection, trash);
-                } catch (IOException | RuntimeException e) {
+                } catch (SQLException | RuntimeException e) {
                     LoggerFactory.getLogger(PostgresSnapshots.class).debug("dropping {} in {} failed: {}", trash, owner, e.toString());
                 }
             });
@@ -118,24 +122,22 @@ final class PostgresSnapshots implements AutoCloseable {
     public void close() {
         worker.shutdownNow();
         cleaner.shutdownNow();
-        for (PgConnection connection : new PgConnection[] {admin, cleanerConnection}) {
-            if (connection != null) {
-                connection.close();
-            }
+        for (Connection connection : new Connection[] {admin, cleanerConnection}) {
+            closeQuietly(connection);
         }
     }
 
     /** Renames the database away; sessions that reconnect between the disconnect and the rename are disconnected again. */
-    private void renameAway(PgConnection connection, String trash) throws IOException {
+    private void renameAway(Connection connection, String trash) throws SQLException {
         long deadline = System.nanoTime() + DISCONNECT_WAIT_NANOS;
         while (true) {
             disconnectOthers(connection, database);
             try {
-                connection.query("ALTER DATABASE " + ident(database) + " RENAME TO " + ident(trash));
+                PgJdbc.query(connection, "ALTER DATABASE " + ident(database) + " RENAME TO " + ident(trash));
                 return;
-            } catch (PgException e) {
+            } catch (SQLException e) {
                 // 55006: still being accessed (a terminated backend takes a moment to go)
-                if (!"55006".equals(e.sqlState()) || System.nanoTime() > deadline) {
+                if (!"55006".equals(e.getSQLState()) || System.nanoTime() > deadline) {
                     throw e;
                 }
                 Thread.onSpinWait();
@@ -177,22 +179,26 @@ final class PostgresSnapshots implements AutoCloseable {
     private void run(String what, Work work) {
         try {
             work.run(admin());
-        } catch (PgException e) {
-            throw new ContainerEngineException(what + " of database \"" + database + "\" in " + owner + " failed: "
-                    + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (SQLException e) {
+            if (!PgJdbc.connectionLost(e)) {
+                throw failed(what, e);
+            }
             closeAdmin();
             try {
                 work.run(admin());
-            } catch (IOException again) {
+            } catch (SQLException again) {
                 again.addSuppressed(e);
-                throw new ContainerEngineException(what + " of database \"" + database + "\" in " + owner + " failed: "
-                        + again.getMessage(), again);
+                throw failed(what, again);
             }
         }
     }
 
-    private PgConnection admin() throws IOException {
+    private ContainerEngineException failed(String what, SQLException e) {
+        return new ContainerEngineException(what + " of database \"" + database + "\" in " + owner + " failed: "
+                + PgJdbc.describe(e), e);
+    }
+
+    private Connection admin() throws SQLException {
         if (admin == null) {
             admin = connector.open(maintenanceDatabase());
         }
@@ -204,27 +210,35 @@ final class PostgresSnapshots implements AutoCloseable {
     }
 
     private void closeAdmin() {
-        if (admin != null) {
-            admin.close();
-            admin = null;
+        closeQuietly(admin);
+        admin = null;
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // going away either way
+            }
         }
     }
 
-    private static boolean exists(PgConnection connection, String name) throws IOException {
-        return !connection.query("SELECT 1 FROM pg_database WHERE datname = " + literal(name)).isEmpty();
+    private static boolean exists(Connection connection, String name) throws SQLException {
+        return !PgJdbc.query(connection, "SELECT 1 FROM pg_database WHERE datname = " + literal(name)).isEmpty();
     }
 
-    private static void dropIfExists(PgConnection connection, String name) throws IOException {
-        if (connection.serverMajorVersion() >= 13) {
-            connection.query("DROP DATABASE IF EXISTS " + ident(name) + " WITH (FORCE)");
+    private static void dropIfExists(Connection connection, String name) throws SQLException {
+        if (connection.getMetaData().getDatabaseMajorVersion() >= 13) {
+            PgJdbc.query(connection, "DROP DATABASE IF EXISTS " + ident(name) + " WITH (FORCE)");
         } else {
             disconnectOthers(connection, name);
-            connection.query("DROP DATABASE IF EXISTS " + ident(name));
+            PgJdbc.query(connection, "DROP DATABASE IF EXISTS " + ident(name));
         }
     }
 
-    private static void disconnectOthers(PgConnection connection, String name) throws IOException {
-        connection.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + literal(name)
+    private static void disconnectOthers(Connection connection, String name) throws SQLException {
+        PgJdbc.query(connection, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = " + literal(name)
                 + " AND pid <> pg_backend_pid()");
     }
 
