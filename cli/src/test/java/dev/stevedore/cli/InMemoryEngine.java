@@ -578,4 +578,9 @@ class InMemoryEngine implements ContainerEngine {
     public void close() {
         closed = true;
     }
+
+    @Override
+    public dev.stevedore.engine.Image build(dev.stevedore.engine.BuildSpec spec, dev.stevedore.engine.BuildListener listener) {
+        throw new UnsupportedOperationException("build");
+    }
 }

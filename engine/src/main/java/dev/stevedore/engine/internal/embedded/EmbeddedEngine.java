@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.BuildListener;
+import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
@@ -20,6 +22,7 @@ import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.VolumeInfo;
 import dev.stevedore.engine.VolumeSpec;
+import dev.stevedore.engine.internal.build.ImageBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +60,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final ContainerService containers;
     private final NetworkService networks;
     private final Volumes volumes;
+    private ImageBuilder builder;
 
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
@@ -157,6 +161,22 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public String push(ImageReference reference, dev.stevedore.engine.PushOptions options) {
         return images.push(reference, options.listener());
+    }
+
+    @Override
+    public Image build(BuildSpec spec, BuildListener listener) {
+        return builder().build(spec, listener);
+    }
+
+    private synchronized ImageBuilder builder() {
+        if (builder == null) {
+            // RUN steps read their container's upper directory where the container store keeps it (on disk or in memory)
+            ContainerStore store = new ContainerStore(settings.stateDirectory(),
+                    MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("containers")).orElse(null));
+            builder = new ImageBuilder(settings.stateDirectory(), this, id -> store.directory(id).resolve("upper"),
+                    settings.platform());
+        }
+        return builder;
     }
 
     @Override
