@@ -85,7 +85,9 @@ final class BuildRun {
             steps += 1 + stages.all.get(index).instructions().size();
         }
         steps += spec.labels().isEmpty() ? 0 : 1;
+        steps += stages.globalArgs.size();
         usedArgs.addAll(stages.globals.keySet());
+        stages.globalArgs.forEach(this::announce); // they are steps to Docker too, though they change no image
         for (int index : needed) {
             Stages.Stage stage = stages.all.get(index);
             current = index;

@@ -136,7 +136,8 @@ final class CopyInstruction {
                         download(copy, uri, intoDir ? finalDest + "/" + fileName(uri) : finalDest);
                     } else {
                         BuildContext.Source file = (BuildContext.Source) source;
-                        boolean directory = build.context().isDirectory(file);
+                        // a directory's contents, and an archive ADD unpacks, go into the destination itself
+                        boolean directory = build.context().isDirectory(file) || add && CopyStep.isArchive(file.file());
                         String target = directory || !intoDir ? finalDest
                                 : finalDest + "/" + Path.of(file.path()).getFileName();
                         copy.context(build.context(), file, target, add);

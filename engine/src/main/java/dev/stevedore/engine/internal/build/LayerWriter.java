@@ -132,6 +132,7 @@ final class LayerWriter implements AutoCloseable {
         try (Stream<Path> walk = Files.walk(upper)) {
             paths = walk.filter(p -> !p.equals(upper)).sorted().toList();
         }
+        paths = withoutRuntimeFiles(upper, paths, skip);
         for (Path path : paths) {
             String name = upper.relativize(path).toString();
             Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,gid,rdev,ino,nlink,lastModifiedTime,size",
@@ -141,10 +142,6 @@ final class LayerWriter implements AutoCloseable {
             int uid = (Integer) attrs.get("uid");
             int gid = (Integer) attrs.get("gid");
             Instant mtime = ((java.nio.file.attribute.FileTime) attrs.get("lastModifiedTime")).toInstant();
-            if (skip.contains(name) && (type == Libc.S_IFREG && (Long) attrs.get("size") == 0
-                    || type == Libc.S_IFDIR && isEmpty(path))) {
-                continue;
-            }
             switch (type) {
                 case Libc.S_IFDIR -> {
                     directory(name, mode & 07777, uid, gid, mtime);
@@ -176,6 +173,32 @@ final class LayerWriter implements AutoCloseable {
                 default -> { } // sockets do not belong in a layer
             }
         }
+    }
+
+    /**
+     * Leaves out the empty files and directories the runtime made as mount points ({@code skip}), and then the
+     * directories of {@code skip} left with nothing in them: a copy-up the runtime caused, not the command.
+     */
+    private static List<Path> withoutRuntimeFiles(Path upper, List<Path> paths, Set<String> skip) throws IOException {
+        List<Path> kept = new java.util.ArrayList<>();
+        for (Path path : paths) {
+            String name = upper.relativize(path).toString();
+            if (skip.contains(name) && (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) == 0
+                    || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && isEmpty(path))) {
+                continue;
+            }
+            kept.add(path);
+        }
+        List<Path> result = new java.util.ArrayList<>();
+        for (Path path : kept) {
+            String name = upper.relativize(path).toString();
+            if (skip.contains(name) && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                    && kept.stream().noneMatch(p -> p.startsWith(path) && !p.equals(path))) {
+                continue;
+            }
+            result.add(path);
+        }
+        return result;
     }
 
     private void device(String name, int mode, int uid, int gid, Instant mtime, long rdev, byte kind) throws IOException {
