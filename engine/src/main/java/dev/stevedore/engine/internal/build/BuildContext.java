@@ -133,27 +133,56 @@ final class BuildContext {
         return HexFormat.of().formatHex(sha.digest());
     }
 
+    /**
+     * Content hashes of files this JVM read, by path and the identity {@code stat} gives (inode, size, mtime, ctime):
+     * an unchanged file is not read again on the next build, as BuildKit's content-hash cache keeps it. Any write
+     * moves ctime, so a changed file never matches a stale entry.
+     */
+    private static final java.util.Map<String, byte[]> CONTENT_HASHES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int TYPE_MASK = 0170000;
+    private static final int REGULAR = 0100000;
+    private static final int SYMLINK = 0120000;
+
     private static void update(MessageDigest sha, String name, Path file) throws IOException {
         StringBuilder header = new StringBuilder(name).append('\0');
+        byte[] content = null;
         if (file != null) {
-            Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,size", LinkOption.NOFOLLOW_LINKS);
-            header.append(a.get("mode")).append(' ').append(a.get("uid")).append(' ').append(a.get("gid"));
-            if (Files.isSymbolicLink(file)) {
+            Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,size,ino,ctime,lastModifiedTime",
+                    LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) a.get("mode");
+            header.append(mode).append(' ').append(a.get("uid")).append(' ').append(a.get("gid"));
+            if ((mode & TYPE_MASK) == SYMLINK) {
                 header.append(" -> ").append(Files.readSymbolicLink(file));
-            } else if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            } else if ((mode & TYPE_MASK) == REGULAR) {
                 header.append(' ').append(a.get("size"));
-            }
-        }
-        sha.update(header.append('\n').toString().getBytes(StandardCharsets.UTF_8));
-        if (file != null && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] buffer = new byte[1 << 16];
-            try (InputStream in = Files.newInputStream(file)) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    sha.update(buffer, 0, n);
+                String identity = file + "\0" + a.get("ino") + "\0" + a.get("size") + "\0" + a.get("lastModifiedTime")
+                        + "\0" + a.get("ctime");
+                content = CONTENT_HASHES.get(identity);
+                if (content == null) {
+                    content = contentHash(file);
+                    if (CONTENT_HASHES.size() > 100_000) {
+                        CONTENT_HASHES.clear(); // a bound, not an eviction policy: rebuilding it costs one read per file
+                    }
+                    CONTENT_HASHES.put(identity, content);
                 }
             }
         }
+        sha.update(header.append('\n').toString().getBytes(StandardCharsets.UTF_8));
+        if (content != null) {
+            sha.update(content);
+        }
+    }
+
+    private static byte[] contentHash(Path file) throws IOException {
+        MessageDigest sha = dev.stevedore.engine.internal.store.Digest.sha256();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                sha.update(buffer, 0, n);
+            }
+        }
+        return sha.digest();
     }
 
     /** Go's {@code filepath.Match} as a regular expression over a whole relative path. */
