@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             NetworkCommand.class,
             VolumeCommand.class,
             PullCommand.class,
+            BuildCommand.class,
             ImagesCommand.class,
             RmiCommand.class,
             LoadCommand.class,

@@ -583,4 +583,19 @@ class InMemoryEngine implements ContainerEngine {
     public void close() {
         closed = true;
     }
+
+    @Override
+    public dev.stevedore.engine.Image build(dev.stevedore.engine.BuildSpec spec, dev.stevedore.engine.BuildListener listener) {
+        builds.add(spec);
+        Image built = image("built", java.time.Instant.parse("2025-01-01T00:00:00Z"), 1_000, 100);
+        listener.onEvent(new dev.stevedore.engine.BuildEvent(dev.stevedore.engine.BuildEvent.Kind.STEP, 1, 2, "FROM busybox"));
+        listener.onEvent(new dev.stevedore.engine.BuildEvent(dev.stevedore.engine.BuildEvent.Kind.STEP, 2, 2, "RUN echo hi"));
+        listener.onEvent(new dev.stevedore.engine.BuildEvent(dev.stevedore.engine.BuildEvent.Kind.CACHED, 2, 2, "sha256:0"));
+        listener.onEvent(new dev.stevedore.engine.BuildEvent(dev.stevedore.engine.BuildEvent.Kind.BUILT, 0, 2, built.id()));
+        spec.tags().forEach(t -> listener.onEvent(new dev.stevedore.engine.BuildEvent(dev.stevedore.engine.BuildEvent.Kind.TAGGED, 0, 2, t.familiar())));
+        return built;
+    }
+
+    /** The builds asked for, in order. */
+    final List<dev.stevedore.engine.BuildSpec> builds = new java.util.concurrent.CopyOnWriteArrayList<>();
 }

@@ -93,6 +93,16 @@ public interface ContainerEngine extends AutoCloseable {
         return push(ImageReference.parse(reference), PushOptions.defaults());
     }
 
+    /**
+     * Builds an image from a Dockerfile and a context, as {@code docker build} does, and tags it with the spec's
+     * tags. Steps whose parent, instruction (with the build args it uses) and, for COPY and ADD, source files are
+     * unchanged come from the cache unless {@link BuildSpec#noCache()}.
+     *
+     * @return the image built
+     * @throws BuildException when the Dockerfile is wrong, a source is missing, or a step fails (nothing is tagged)
+     */
+    Image build(BuildSpec spec, BuildListener listener);
+
     // ---- containers -------------------------------------------------------------------------------
 
     /**

@@ -595,4 +595,9 @@ public final class FakeEngine implements ContainerEngine {
             }
         }
     }
+
+    @Override
+    public dev.stevedore.engine.Image build(dev.stevedore.engine.BuildSpec spec, dev.stevedore.engine.BuildListener listener) {
+        throw new UnsupportedOperationException("build");
+    }
 }

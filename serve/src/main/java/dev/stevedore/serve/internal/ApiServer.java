@@ -52,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
         this.state = new ServeState(engine, defaultHostIp);
         new SystemRoutes(state).register(router);
         new ImageRoutes(state).register(router);
+        new BuildRoutes(state).register(router);
         ContainerRoutes containers = new ContainerRoutes(state);
         new ExecRoutes(state, containers).register(router);
         new ArchiveRoutes(state, containers).register(router);

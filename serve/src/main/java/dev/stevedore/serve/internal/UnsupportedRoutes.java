@@ -9,7 +9,6 @@ final class UnsupportedRoutes {
     private static final String ID = "[^/]+";
 
     void register(Router router) {
-        unsupported(router, "POST", "/build", "building images (docker build)");
         unsupported(router, "POST", "/commit", "committing containers to images (docker commit)");
         unsupported(router, "GET", "/images/search", "searching registries (docker search)");
         unsupported(router, "GET", "/images/.+/history", "image history (docker history)");

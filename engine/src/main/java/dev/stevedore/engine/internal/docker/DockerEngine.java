@@ -208,6 +208,20 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public Image build(dev.stevedore.engine.BuildSpec spec, dev.stevedore.engine.BuildListener listener) {
+        checkOpen();
+        String labels;
+        try {
+            labels = spec.labels().isEmpty() ? null : DockerApi.MAPPER.writeValueAsString(spec.labels());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        String id = new DockerBuild(api, listener).build(spec, labels);
+        return inspect(id, spec.tags().isEmpty() ? null : spec.tags().get(0)).orElseThrow(() -> new ContainerEngineException(
+                "the Docker daemon at " + api.endpoint().uri() + " built image " + id + " but then had no such image"));
+    }
+
+    @Override
     public Optional<Image> image(ImageReference reference) {
         checkOpen();
         return inspect(lookupName(reference), reference);

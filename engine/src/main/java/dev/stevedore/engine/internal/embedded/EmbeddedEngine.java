@@ -3,6 +3,8 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EventSubscription;
 import java.util.function.Consumer;
+import dev.stevedore.engine.BuildListener;
+import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
@@ -24,6 +26,7 @@ import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.VolumeInfo;
 import dev.stevedore.engine.VolumeSpec;
+import dev.stevedore.engine.internal.build.ImageBuilder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,6 +66,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final NetworkService networks;
     private final Volumes volumes;
     private final EmbeddedEvents events;
+    private ImageBuilder builder;
 
     private EmbeddedEngine(EngineSettings settings, ImageService images) {
         this.settings = settings;
@@ -183,6 +187,22 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public String push(ImageReference reference, dev.stevedore.engine.PushOptions options) {
         return images.push(reference, options.listener());
+    }
+
+    @Override
+    public Image build(BuildSpec spec, BuildListener listener) {
+        return builder().build(spec, listener);
+    }
+
+    private synchronized ImageBuilder builder() {
+        if (builder == null) {
+            // RUN steps read their container's upper directory where the container store keeps it (on disk or in memory)
+            ContainerStore store = new ContainerStore(settings.stateDirectory(),
+                    MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("containers")).orElse(null));
+            builder = new ImageBuilder(settings.stateDirectory(), this, id -> store.directory(id).resolve("upper"),
+                    settings.platform());
+        }
+        return builder;
     }
 
     @Override

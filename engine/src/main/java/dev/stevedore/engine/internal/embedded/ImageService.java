@@ -12,6 +12,7 @@ import dev.stevedore.engine.PullListener;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.PullProgress.Phase;
 import dev.stevedore.engine.PushListener;
+import dev.stevedore.engine.internal.build.ImageBuilder;
 import dev.stevedore.engine.internal.image.ArchiveImporter;
 import dev.stevedore.engine.internal.image.ArchiveWriter;
 import dev.stevedore.engine.internal.image.Descriptor;
@@ -243,7 +244,11 @@ final class ImageService implements AutoCloseable {
     List<Image> list() {
         Map<ImageReference, Digest> all = indexAll();
         Map<Digest, List<ImageReference>> byManifest = new LinkedHashMap<>();
-        all.forEach((ref, digest) -> byManifest.computeIfAbsent(digest, d -> new ArrayList<>()).add(ref));
+        all.forEach((ref, digest) -> {
+            if (!ImageBuilder.isCacheReference(ref)) { // step results of builds are the build cache, not images to list
+                byManifest.computeIfAbsent(digest, d -> new ArrayList<>()).add(ref);
+            }
+        });
         List<Image> result = new ArrayList<>();
         byManifest.forEach((digest, refs) -> result.add(toImage(digest, refs)));
         return result;
@@ -270,7 +275,7 @@ final class ImageService implements AutoCloseable {
     private static List<ImageReference> referencesOf(Digest digest, Map<ImageReference, Digest> all) {
         List<ImageReference> refs = new ArrayList<>();
         all.forEach((ref, d) -> {
-            if (d.equals(digest)) {
+            if (d.equals(digest) && !ImageBuilder.isCacheReference(ref)) {
                 refs.add(ref);
             }
         });

@@ -1,0 +1,475 @@
+package dev.stevedore.engine.internal.build;
+
+import dev.stevedore.engine.BuildEvent;
+import dev.stevedore.engine.BuildException;
+import dev.stevedore.engine.BuildListener;
+import dev.stevedore.engine.BuildSpec;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.PullOptions;
+import dev.stevedore.engine.internal.image.Descriptor;
+import dev.stevedore.engine.internal.image.ImageManifest;
+import dev.stevedore.engine.internal.layer.LayerListener;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
+import dev.stevedore.engine.internal.store.Digest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * One build: the stages the target needs, step by step, each step looked up in the cache by a key of its parent
+ * image, its instruction as substituted, the build args it uses and (COPY/ADD) its sources' hash, and otherwise
+ * executed and filed in the cache.
+ */
+final class BuildRun {
+    private static final Set<String> PREDEFINED_ARGS = Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+            "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
+
+    private final ImageBuilder builder;
+    private final BuildSpec spec;
+    private final BuildListener listener;
+    private final Dockerfile dockerfile;
+    private final BuildContext context;
+    private final Instant epoch;
+    private final Instant now;
+    private final Platform platform;
+    private final Map<Integer, StageRun> done = new HashMap<>();
+    private final Set<String> usedArgs = new java.util.HashSet<>();
+    private int step;
+    private int steps;
+    private Stages stages;
+    private int current;
+
+    /** A stage being built: its image so far, the manifest that image is, and the reference it is filed under. */
+    static final class StageRun {
+        ImageState state;
+        Digest digest;
+        ImageReference reference;
+        final Map<String, String> args = new LinkedHashMap<>();
+        final ConfigSteps.StageFlags flags = new ConfigSteps.StageFlags();
+    }
+
+    BuildRun(ImageBuilder builder, BuildSpec spec, BuildListener listener, Dockerfile dockerfile, BuildContext context,
+             Instant epoch) {
+        this.builder = builder;
+        this.spec = spec;
+        this.listener = listener;
+        this.dockerfile = dockerfile;
+        this.context = context;
+        this.epoch = epoch;
+        this.now = epoch != null ? epoch : Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        this.platform = spec.platform() != null ? spec.platform() : builder.platform;
+    }
+
+    Image run() throws IOException {
+        stages = Stages.of(dockerfile, spec.buildArgs());
+        int target = stages.target(spec.target());
+        Set<Integer> needed = stages.needed(target, dockerfile.escape());
+        for (int index : needed) {
+            steps += 1 + stages.all.get(index).instructions().size();
+        }
+        steps += spec.labels().isEmpty() ? 0 : 1;
+        steps += stages.globalArgs.size();
+        usedArgs.addAll(stages.globals.keySet());
+        stages.globalArgs.forEach(this::announce); // they are steps to Docker too, though they change no image
+        for (int index : needed) {
+            Stages.Stage stage = stages.all.get(index);
+            current = index;
+            StageRun run = from(stages, stage);
+            for (Instruction instruction : stage.instructions()) {
+                instruction(run, instruction, stages);
+            }
+            if (index == target && !spec.labels().isEmpty()) {
+                labels(run);
+            }
+            done.put(index, run);
+        }
+        List<String> unused = spec.buildArgs().keySet().stream().filter(a -> !usedArgs.contains(a) && !PREDEFINED_ARGS.contains(a))
+                .sorted().toList();
+        if (!unused.isEmpty()) {
+            output("[Warning] One or more build-args " + unused + " were not consumed");
+        }
+        StageRun result = done.get(target);
+        try (CrossProcessLock ignored = builder.collector.protect()) {
+            for (ImageReference tag : spec.tags()) {
+                builder.index.put(tag, result.digest);
+            }
+        }
+        Image image = builder.engine.image(result.reference).orElseThrow();
+        Image built = new Image(spec.tags(), image.id(), image.manifestDigest(), image.platform(), image.layers(), image.size(),
+                image.created(), image.config());
+        listener.onEvent(new BuildEvent(BuildEvent.Kind.BUILT, 0, steps, image.id()));
+        spec.tags().forEach(t -> listener.onEvent(new BuildEvent(BuildEvent.Kind.TAGGED, 0, steps, t.familiar())));
+        return built;
+    }
+
+    // ---- FROM ---------------------------------------------------------------------------------------
+
+    private StageRun from(Stages stages, Stages.Stage stage) throws IOException {
+        Instruction from = stage.from();
+        announce(from);
+        String base = stages.base(stage, dockerfile.escape());
+        StageRun run = new StageRun();
+        int source = stages.find(base, stage.index());
+        if (source >= 0) {
+            StageRun parent = done.get(source);
+            run.state = parent.state.copy();
+            run.digest = parent.digest;
+            run.reference = parent.reference;
+            return run;
+        }
+        String platformFlag = from.flagMap().get("platform");
+        Platform wanted = platformFlag == null || platformFlag.isEmpty() ? platform
+                : Platform.parse(new ShellLex(dockerfile.escape(), stages.globals).word(platformFlag));
+        if (base.equalsIgnoreCase("scratch")) {
+            run.state = ImageState.scratch(wanted);
+            run.digest = null;
+            step(run, "FROM scratch " + wanted, null, state -> null);
+            return run;
+        }
+        ImageReference reference = parse(base, from);
+        Image image = baseImage(reference, wanted);
+        run.digest = Digest.parse(image.manifestDigest());
+        run.state = ImageState.load(builder.store, run.digest);
+        run.reference = reference.tag() == null && reference.digest() == null
+                ? new ImageReference(reference.registry(), reference.repository(), "latest", null) : reference;
+        return run;
+    }
+
+    private Image baseImage(ImageReference reference, Platform wanted) {
+        ContainerSpec.PullPolicy policy = spec.pullPolicy();
+        Optional<Image> present = policy == ContainerSpec.PullPolicy.ALWAYS ? Optional.empty() : builder.engine.image(reference);
+        if (present.isPresent()) {
+            return present.get();
+        }
+        if (policy == ContainerSpec.PullPolicy.NEVER) {
+            throw new BuildException("base image " + reference.familiar() + " is not in the local store and the pull policy is NEVER"
+                    + " — pull it first", null, -1, List.of());
+        }
+        output("pulling " + reference.familiar());
+        return builder.engine.pull(reference, PullOptions.defaults().withPlatform(wanted));
+    }
+
+    private ImageReference parse(String text, Instruction instruction) {
+        try {
+            return ImageReference.parse(text);
+        } catch (RuntimeException e) {
+            throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(), e.getMessage());
+        }
+    }
+
+    // ---- the other instructions ---------------------------------------------------------------------
+
+    private void instruction(StageRun run, Instruction instruction, Stages stages) throws IOException {
+        announce(instruction);
+        ShellLex lex = new ShellLex(dockerfile.escape(), variables(run));
+        try {
+            switch (instruction.keyword()) {
+                case "ARG" -> arg(run, instruction, lex, stages);
+                case "RUN" -> runInstruction(run, instruction);
+                case "COPY", "ADD" -> new CopyInstruction(this, instruction, lex).execute(run);
+                case "WORKDIR" -> workdir(run, instruction, lex);
+                default -> {
+                    ImageState probe = run.state.copy();
+                    String history = ConfigSteps.apply(probe, instruction, lex, new ConfigSteps.StageFlags(), dockerfile.file());
+                    step(run, history, null, state -> {
+                        ConfigSteps.apply(state, instruction, lex, run.flags, dockerfile.file());
+                        return null;
+                    }, history);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(), e.getMessage());
+        }
+    }
+
+    private Map<String, String> variables(StageRun run) {
+        Map<String, String> vars = new HashMap<>();
+        run.args.forEach((k, v) -> {
+            if (v != null) {
+                vars.put(k, v);
+            }
+        });
+        for (String e : run.state.env()) {
+            int eq = e.indexOf('=');
+            if (eq > 0) {
+                vars.put(e.substring(0, eq), e.substring(eq + 1));
+            }
+        }
+        return vars;
+    }
+
+    private void arg(StageRun run, Instruction instruction, ShellLex lex, Stages stages) throws IOException {
+        StringBuilder history = new StringBuilder("ARG");
+        for (String word : lex.words(instruction.args())) {
+            int eq = word.indexOf('=');
+            String name = eq < 0 ? word : word.substring(0, eq);
+            String value = spec.buildArgs().containsKey(name) ? spec.buildArgs().get(name)
+                    : eq >= 0 ? word.substring(eq + 1) : stages.globals.get(name);
+            run.args.put(name, value);
+            usedArgs.add(name);
+            history.append(' ').append(word);
+        }
+        step(run, history.toString(), null, state -> null);
+    }
+
+    private void workdir(StageRun run, Instruction instruction, ShellLex lex) throws IOException {
+        String dir = lex.word(instruction.args());
+        String current = run.state.text("WorkingDir");
+        String absolute = IgnoreMatcher.clean(dir.startsWith("/") ? dir : (current.isEmpty() ? "/" : current) + "/" + dir);
+        boolean exists = absolute.equals("/") || rootView(run.state).isDirectory(absolute);
+        step(run, "WORKDIR " + absolute, null, state -> {
+            state.runConfig().put("WorkingDir", absolute);
+            if (exists) {
+                return null;
+            }
+            // Docker makes a missing working directory at once, in a layer of its own
+            LayerWriter layer = newLayer();
+            new CopyStep(layer, rootView(run.state), null, null, now).parents(absolute + "/x");
+            return layer;
+        });
+    }
+
+    private void runInstruction(StageRun run, Instruction instruction) throws IOException {
+        List<String> argv = runCommand(run.state, instruction);
+        Map<String, String> args = new TreeMap<>();
+        run.args.forEach((k, v) -> {
+            if (v != null && !PREDEFINED_ARGS.contains(k)) {
+                args.put(k, v);
+            }
+        });
+        List<Mount> mounts = new ArrayList<>();
+        String network = null;
+        for (Instruction.Flag flag : instruction.flags()) {
+            switch (flag.name()) {
+                case "mount" -> mounts.add(cacheMount(flag.value(), instruction));
+                case "network" -> network = switch (flag.value()) {
+                    case "default" -> null;
+                    case "none", "host" -> flag.value();
+                    default -> throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(),
+                            "RUN --network takes default, none or host");
+                };
+                default -> throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(),
+                        "RUN --" + flag.name() + " is not supported by this builder");
+            }
+        }
+        // A RUN's key holds every build arg in scope: its command reads them from the environment, whatever its text says.
+        String description = "RUN " + (args.isEmpty() ? "" : "|" + args.size() + " " + joined(args) + " ") + argv
+                + (mounts.isEmpty() ? "" : " " + instruction.flagValues("mount"));
+        String networkMode = network;
+        step(run, description, null, state -> {
+            List<String> env = new ArrayList<>(state.env());
+            Set<String> inEnv = new java.util.HashSet<>();
+            env.forEach(e -> inEnv.add(e.substring(0, Math.max(0, e.indexOf('=')))));
+            args.forEach((k, v) -> {
+                if (!inEnv.contains(k)) {
+                    env.add(k + "=" + v);
+                }
+            });
+            LayerWriter layer = newLayer();
+            boolean ok = false;
+            try {
+                builder.runs.run(new RunStep.Command(run.reference.toString(), argv, env, state.text("WorkingDir"),
+                        state.text("User"), networkMode, mounts), "RUN " + instruction.args(), this::output, layer);
+                ok = true;
+                return layer;
+            } finally {
+                if (!ok) {
+                    layer.close();
+                }
+            }
+        }, "RUN " + String.join(" ", argv));
+    }
+
+    private List<String> runCommand(ImageState state, Instruction instruction) {
+        if (instruction.heredocs().isEmpty()) {
+            return ConfigSteps.command(state, instruction);
+        }
+        List<String> argv = new ArrayList<>(ConfigSteps.shell(state));
+        Instruction.Heredoc first = instruction.heredocs().get(0);
+        if (instruction.heredocs().size() == 1 && instruction.args().strip().matches("<<-?\\s*[\"']?" + java.util.regex.Pattern.quote(first.name()) + "[\"']?")) {
+            argv.add(first.content()); // RUN <<EOF: the document is the script
+        } else {
+            // the shell reads the documents itself: give it the command with its documents, as written
+            StringBuilder script = new StringBuilder(instruction.args()).append('\n');
+            instruction.heredocs().forEach(d -> script.append(d.content()).append(d.name()).append('\n'));
+            argv.add(script.toString());
+        }
+        return argv;
+    }
+
+    private Mount cacheMount(String value, Instruction instruction) throws IOException {
+        Map<String, String> options = new HashMap<>();
+        for (String part : value.split(",")) {
+            int eq = part.indexOf('=');
+            options.put(eq < 0 ? part : part.substring(0, eq), eq < 0 ? "true" : part.substring(eq + 1));
+        }
+        String type = options.getOrDefault("type", "bind");
+        String target = options.getOrDefault("target", options.getOrDefault("dst", options.get("destination")));
+        if (!type.equals("cache") || target == null) {
+            throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(),
+                    "RUN --mount supports type=cache,target=PATH[,id=ID] only (got " + value + ")");
+        }
+        String id = options.getOrDefault("id", target);
+        Path dir = builder.stateDirectory.resolve("build-mounts").resolve(HexFormat.of().formatHex(
+                Digest.sha256().digest(id.getBytes(StandardCharsets.UTF_8))));
+        Files.createDirectories(dir);
+        return Mount.bind(dir.toString(), target, false);
+    }
+
+    private void labels(StageRun run) throws IOException {
+        step++;
+        StringBuilder history = new StringBuilder("LABEL");
+        new TreeMap<>(spec.labels()).forEach((k, v) -> history.append(' ').append(k).append('=').append(v));
+        listener.onEvent(new BuildEvent(BuildEvent.Kind.STEP, step, steps, history.toString()));
+        step(run, history.toString(), null, state -> {
+            spec.labels().forEach((k, v) -> state.object("Labels").put(k, v));
+            return null;
+        });
+    }
+
+    // ---- steps and the cache ------------------------------------------------------------------------
+
+    /** What a step does to a copy of the stage's image; returns the layer it made, or {@code null}. */
+    interface Body {
+        LayerWriter apply(ImageState state) throws IOException;
+    }
+
+    void step(StageRun run, String description, String sources, Body body) throws IOException {
+        step(run, description, sources, body, description);
+    }
+
+    /**
+     * Runs one step through the cache. {@code description} is everything that decides the step's result besides its
+     * parent ({@code sources}: the hash of its source files); {@code history} is what the image's history says.
+     */
+    void step(StageRun run, String description, String sources, Body body, String history) throws IOException {
+        String key = HexFormat.of().formatHex(Digest.sha256().digest((String.valueOf(run.digest) + "\n" + platform + "\n"
+                + description + "\n" + (sources == null ? "" : sources)).getBytes(StandardCharsets.UTF_8)));
+        ImageReference cacheReference = new ImageReference(ImageBuilder.CACHE_REGISTRY, ImageBuilder.CACHE_REPOSITORY, key, null);
+        if (!spec.noCache()) {
+            Optional<Digest> hit = builder.index.get(cacheReference).filter(this::complete);
+            if (hit.isPresent()) {
+                run.state = ImageState.load(builder.store, hit.get());
+                run.digest = hit.get();
+                run.reference = cacheReference;
+                listener.onEvent(new BuildEvent(BuildEvent.Kind.CACHED, step, steps, hit.get().toString()));
+                return;
+            }
+        }
+        ImageState next = run.state.copy();
+        LayerWriter layer = body.apply(next);
+        try (CrossProcessLock ignored = builder.collector.protect()) {
+            Descriptor stored = layer == null ? null : layer.store(builder.store);
+            next.addStep(stored, history, now, null);
+            Digest digest = next.commit(builder.store);
+            builder.index.put(cacheReference, digest);
+            run.state = next;
+            run.digest = digest;
+            run.reference = cacheReference;
+        } finally {
+            if (layer != null) {
+                layer.close();
+            }
+        }
+    }
+
+    /** Whether every blob of a cached step result is still in the store (a collection may have freed some). */
+    private boolean complete(Digest manifestDigest) {
+        try {
+            if (!builder.store.hasBlob(manifestDigest)) {
+                return false;
+            }
+            ImageManifest manifest = ImageManifest.parse(builder.store.readBlob(manifestDigest), null);
+            return builder.store.hasBlob(manifest.config().digest())
+                    && manifest.layers().stream().allMatch(l -> builder.store.hasBlob(l.digest()));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ---- helpers shared with COPY/ADD ---------------------------------------------------------------
+
+    LayerWriter newLayer() throws IOException {
+        return new LayerWriter(builder.stateDirectory.resolve("tmp"), epoch);
+    }
+
+    RootView rootView(ImageState state) throws IOException {
+        try (CrossProcessLock ignored = builder.collector.protect()) {
+            return new RootView(builder.snapshots.prepare(builder.store, state.layers(), state.diffIds(), LayerListener.NONE));
+        }
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    BuildContext context() {
+        return context;
+    }
+
+    String file() {
+        return dockerfile.file();
+    }
+
+    char escape() {
+        return dockerfile.escape();
+    }
+
+    ImageBuilder builder() {
+        return builder;
+    }
+
+    /** The stage {@code --from} names among those built before the current one, or {@code null} when it names an image. */
+    StageRun stage(String name) {
+        int index = stages.find(name, current);
+        return index < 0 ? null : done.get(index);
+    }
+
+    /** A tar of {@code path} in the image {@code reference} names, read through a created (never started) container. */
+    void copyFrom(ImageReference reference, String path, TarReader reader) throws IOException {
+        String id = builder.engine.createContainer(ContainerSpec.builder(reference.toString())
+                .label(RunStep.LABEL, "copy").pullPolicy(ContainerSpec.PullPolicy.NEVER).entrypoint("/").build()).id();
+        try (InputStream tar = builder.engine.copyFromContainer(id, path)) {
+            reader.read(tar);
+        } finally {
+            builder.engine.removeContainer(id, true);
+        }
+    }
+
+    /** Reads a tar stream. */
+    interface TarReader {
+        void read(InputStream tar) throws IOException;
+    }
+
+    void output(String line) {
+        listener.onEvent(new BuildEvent(BuildEvent.Kind.OUTPUT, step, steps, line));
+    }
+
+    private void announce(Instruction instruction) {
+        step++;
+        listener.onEvent(new BuildEvent(BuildEvent.Kind.STEP, step, steps, instruction.original().strip()));
+    }
+
+    private static String joined(Map<String, String> args) {
+        StringBuilder text = new StringBuilder();
+        args.forEach((k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(v));
+        return text.toString();
+    }
+}

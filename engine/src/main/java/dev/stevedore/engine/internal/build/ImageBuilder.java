@@ -1,0 +1,113 @@
+package dev.stevedore.engine.internal.build;
+
+import dev.stevedore.engine.BuildException;
+import dev.stevedore.engine.BuildListener;
+import dev.stevedore.engine.BuildSpec;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.internal.layer.SnapshotStore;
+import dev.stevedore.engine.internal.layer.StoreCollector;
+import dev.stevedore.engine.internal.store.ContentStore;
+import dev.stevedore.engine.internal.store.ImageIndex;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * The embedded engine's image builder: no daemon, the engine's own runtime runs the RUN steps, and the result is
+ * stored like a pulled image. Step results are images too, filed in the image index under
+ * {@code stevedore.invalid/build-cache:<key>} (a registry name that cannot resolve, hidden from image listings), so
+ * the step cache is shared by every JVM on the state directory, survives them, and is guarded by the same locks and
+ * collector as everything else in the store.
+ */
+public final class ImageBuilder {
+    /** The registry part of the references step results are filed under. */
+    public static final String CACHE_REGISTRY = "stevedore.invalid";
+    static final String CACHE_REPOSITORY = "build-cache";
+
+    final Path stateDirectory;
+    final ContentStore store;
+    final ImageIndex index;
+    final SnapshotStore snapshots;
+    final StoreCollector collector;
+    final ContainerEngine engine;
+    final RunStep runs;
+    final Platform platform;
+
+    /**
+     * @param engine         the engine whose containers run the RUN steps and which pulls the base images
+     * @param upperDirectory the overlay upper directory of one of {@code engine}'s containers, by id
+     */
+    public ImageBuilder(Path stateDirectory, ContainerEngine engine, Function<String, Path> upperDirectory, Platform platform) {
+        this.stateDirectory = stateDirectory;
+        this.store = new ContentStore(stateDirectory.resolve("content"));
+        this.index = new ImageIndex(stateDirectory);
+        this.snapshots = new SnapshotStore(stateDirectory);
+        this.collector = new StoreCollector(stateDirectory, index, store, snapshots);
+        this.engine = engine;
+        this.runs = new RunStep(engine, upperDirectory);
+        this.platform = platform;
+    }
+
+    /** Whether {@code reference} names a step result of the build cache rather than an image a user made. */
+    public static boolean isCacheReference(ImageReference reference) {
+        return CACHE_REGISTRY.equals(reference.registry());
+    }
+
+    /** Builds what {@code spec} says (see {@code ContainerEngine#build}). */
+    public Image build(BuildSpec spec, BuildListener listener) {
+        try {
+            String text = dockerfileText(spec);
+            Dockerfile dockerfile = DockerfileParser.parse(spec.dockerfile(), text);
+            BuildContext context = new BuildContext(spec.contextDirectory(), spec.files(), ignore(spec));
+            return new BuildRun(this, spec, listener, dockerfile, context, epoch(spec)).run();
+        } catch (IOException e) {
+            throw new BuildException("build of " + describe(spec) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String describe(BuildSpec spec) {
+        return spec.contextDirectory() != null ? spec.contextDirectory().toString() : spec.dockerfile();
+    }
+
+    private static String dockerfileText(BuildSpec spec) throws IOException {
+        if (spec.dockerfileText() != null) {
+            return spec.dockerfileText();
+        }
+        Path given = spec.files().get(spec.dockerfile());
+        Path file = given != null ? given : spec.contextDirectory() == null ? null : spec.contextDirectory().resolve(spec.dockerfile());
+        if (file == null || !Files.isRegularFile(file)) {
+            throw new BuildException("cannot build: no Dockerfile " + spec.dockerfile() + " in the context "
+                    + describe(spec) + " — give its path (-f) or its text", null, -1, java.util.List.of());
+        }
+        return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    /** {@code <Dockerfile>.dockerignore} beside the Dockerfile wins over the context's {@code .dockerignore}. */
+    static IgnoreMatcher ignore(BuildSpec spec) throws IOException {
+        if (spec.contextDirectory() == null) {
+            return IgnoreMatcher.NONE;
+        }
+        Path specific = spec.contextDirectory().resolve(spec.dockerfile() + ".dockerignore");
+        Path general = spec.contextDirectory().resolve(".dockerignore");
+        Path chosen = Files.isRegularFile(specific) ? specific : Files.isRegularFile(general) ? general : null;
+        return chosen == null ? IgnoreMatcher.NONE : IgnoreMatcher.parse(Files.readString(chosen, StandardCharsets.UTF_8));
+    }
+
+    private static Instant epoch(BuildSpec spec) {
+        if (spec.sourceDateEpoch() != null) {
+            return spec.sourceDateEpoch();
+        }
+        String env = System.getenv("SOURCE_DATE_EPOCH");
+        if (env != null && env.matches("\\d+")) {
+            return Instant.ofEpochSecond(Long.parseLong(env));
+        }
+        return null;
+    }
+}

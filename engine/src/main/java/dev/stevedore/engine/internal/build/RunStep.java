@@ -1,0 +1,95 @@
+package dev.stevedore.engine.internal.build;
+
+import dev.stevedore.engine.BuildException;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.Mount;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs one RUN in a container of the stage so far, through the engine's own runtime, and writes what it changed
+ * (the container's overlay upper directory) as a layer. The container is removed afterwards whatever happens, so a
+ * failed or interrupted RUN leaves neither a container nor a half layer.
+ */
+final class RunStep {
+    /** Files and mount points the runtime makes in a container for itself; a build's layer must not keep them. */
+    private static final Set<String> RUNTIME_FILES = Set.of("etc/hosts", "etc/resolv.conf", "etc/hostname", "dev", "proc",
+            "sys", "dev/shm", "dev/pts", "dev/mqueue", ".dockerenv", "etc");
+    private static final int KEPT_LINES = 30;
+    static final String LABEL = "dev.stevedore.build";
+
+    private final ContainerEngine engine;
+    private final Function<String, Path> upperDirectory;
+
+    RunStep(ContainerEngine engine, Function<String, Path> upperDirectory) {
+        this.engine = engine;
+        this.upperDirectory = upperDirectory;
+    }
+
+    /** What to run. */
+    record Command(String image, List<String> argv, List<String> env, String workingDir, String user, String network,
+                   List<Mount> mounts) {
+    }
+
+    /**
+     * Runs {@code command}; its output goes to {@code output} line by line; then {@code layer} receives its upper
+     * directory.
+     *
+     * @throws BuildException with the last lines of output when the command exits with another code than 0
+     */
+    void run(Command command, String step, Consumer<String> output, LayerWriter layer) throws IOException {
+        ContainerSpec.Builder spec = ContainerSpec.builder(command.image())
+                .entrypoint(command.argv()).cmd(List.of())
+                .workingDir(command.workingDir().isEmpty() ? null : command.workingDir())
+                .user(command.user().isEmpty() ? null : command.user())
+                .label(LABEL, "run")
+                .pullPolicy(ContainerSpec.PullPolicy.NEVER);
+        command.env().forEach(spec::env);
+        command.mounts().forEach(spec::mount);
+        if (command.network() != null) {
+            spec.networkMode(command.network());
+        }
+        String id = engine.createContainer(spec.build()).id();
+        try {
+            Deque<String> last = new ArrayDeque<>();
+            engine.startContainer(id);
+            try (ContainerLogs logs = engine.logs(id, LogOptions.all().following())) {
+                logs.lines().map(LogLine::text).forEach(line -> {
+                    output.accept(line);
+                    if (last.size() == KEPT_LINES) {
+                        last.removeFirst();
+                    }
+                    last.addLast(line);
+                });
+            }
+            ContainerState state = engine.waitContainer(id, Duration.ofDays(7));
+            if (Thread.currentThread().isInterrupted()) {
+                throw new BuildException(step + ": the build was interrupted", step, -1, List.copyOf(last));
+            }
+            if (state.exitCode() != 0) {
+                throw new BuildException(step + " failed: the command returned a non-zero code: " + state.exitCode()
+                        + (last.isEmpty() ? "" : "\n" + String.join("\n", last)), step, state.exitCode(), List.copyOf(last));
+            }
+            Path upper = upperDirectory.apply(id);
+            if (Files.isDirectory(upper)) {
+                layer.upperDirectory(upper, RUNTIME_FILES);
+            }
+        } finally {
+            engine.removeContainer(id, true);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.BuildEvent;
+import dev.stevedore.engine.BuildSpec;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.Platform;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.CompressorException;
+import org.apache.commons.compress.compressors.CompressorStreamFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code POST /build} as dockerd's classic builder answers it: the context tar (plain, gzip, bzip2 or xz) unpacked
+ * into a temporary directory, the query's {@code t}, {@code dockerfile}, {@code buildargs}, {@code labels},
+ * {@code target}, {@code nocache}, {@code pull} and {@code platform} made a {@link BuildSpec}, and the build's events
+ * streamed as the {@code stream} lines, {@code aux.ID} and {@code Successfully built/tagged} lines that the docker CLI
+ * and docker-java read. A BuildKit session ({@code version=2}) is refused with what to set instead.
+ */
+final class BuildRoutes {
+    private final ServeState state;
+
+    BuildRoutes(ServeState state) {
+        this.state = state;
+    }
+
+    void register(Router router) {
+        router.add("POST", "/build", this::build);
+    }
+
+    private void build(Exchange x) throws IOException {
+        HttpRequest request = x.request();
+        if ("2".equals(request.query("version"))) {
+            throw new ApiException(501, "BuildKit builds are not supported by stevedore serve: use the classic builder"
+                    + " (set DOCKER_BUILDKIT=0 for the docker CLI)");
+        }
+        if (request.query("remote") != null && !request.query("remote").isBlank()) {
+            throw new ApiException(501, "builds from a remote context are not supported by stevedore serve: send the context");
+        }
+        Path context = Files.createTempDirectory("stevedore-serve-build-");
+        try {
+            unpack(request.body(), context);
+            BuildSpec spec = spec(request, context);
+            OutputStream out = x.response().stream(200, HttpResponse.JSON);
+            try {
+                Image image = state.engine.build(spec, event -> write(out, event));
+                write(out, Json.object().set("aux", Json.object().put("ID", image.id())));
+            } catch (RuntimeException e) {
+                String message = Errors.of(e).getMessage();
+                ObjectNode line = Json.object();
+                line.set("errorDetail", Json.object().put("message", message));
+                line.put("error", message);
+                write(out, line);
+            }
+        } finally {
+            deleteTree(context);
+        }
+    }
+
+    private static BuildSpec spec(HttpRequest request, Path context) {
+        BuildSpec.Builder spec = BuildSpec.builder(context);
+        String dockerfile = request.query("dockerfile");
+        if (dockerfile != null && !dockerfile.isBlank()) {
+            spec.dockerfile(dockerfile);
+        }
+        for (String tag : request.query().getOrDefault("t", java.util.List.of())) {
+            try {
+                spec.tag(tag);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("invalid tag " + tag + ": " + e.getMessage());
+            }
+        }
+        strings(request.query("buildargs"), "buildargs").forEach(spec::buildArg);
+        strings(request.query("labels"), "labels").forEach(spec::label);
+        spec.target(request.query("target"));
+        spec.noCache(request.flag("nocache"));
+        if (request.flag("pull")) {
+            spec.pullPolicy(ContainerSpec.PullPolicy.ALWAYS);
+        }
+        String platform = request.query("platform");
+        if (platform != null && !platform.isBlank()) {
+            try {
+                spec.platform(Platform.parse(platform));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+        }
+        return spec.build();
+    }
+
+    /** A JSON object of strings from a query parameter; a {@code null} value (an arg without one) is left out. */
+    private static Map<String, String> strings(String json, String name) {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        if (json == null || json.isBlank()) {
+            return values;
+        }
+        JsonNode node;
+        try {
+            node = Json.read(new java.io.ByteArrayInputStream(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw ApiException.badRequest(name + " is not a JSON object: " + e.getMessage());
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isNull()) {
+                values.put(e.getKey(), e.getValue().asText());
+            }
+        }
+        return values;
+    }
+
+    private static void write(OutputStream out, BuildEvent event) {
+        String text = switch (event.kind()) {
+            case STEP -> "Step " + event.step() + "/" + event.steps() + " : " + event.text();
+            case CACHED -> " ---> Using cache";
+            case OUTPUT -> event.text();
+            case BUILT -> "Successfully built " + ImageRoutes.shortId(event.text());
+            case TAGGED -> "Successfully tagged " + event.text();
+        };
+        write(out, Json.object().put("stream", text + "\n"));
+    }
+
+    private static void write(OutputStream out, ObjectNode line) {
+        try {
+            out.write(Json.bytes(line));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            // the client went away; the build goes on, as dockerd's does
+        }
+    }
+
+    /** Unpacks the context, refusing entries that would land outside it (through {@code ..} or a symlinked parent). */
+    private static void unpack(InputStream body, Path root) throws IOException {
+        InputStream in = new BufferedInputStream(body);
+        try {
+            in = new BufferedInputStream(new CompressorStreamFactory().createCompressorInputStream(in));
+        } catch (CompressorException plain) {
+            // an uncompressed tar
+        }
+        Path realRoot = root.toRealPath();
+        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+            Path target = root.resolve(entry.getName()).normalize();
+            if (!target.startsWith(root) || target.equals(root)) {
+                continue;
+            }
+            Files.createDirectories(target.getParent());
+            if (!target.getParent().toRealPath().startsWith(realRoot)) {
+                throw ApiException.badRequest("the build context's entry " + entry.getName() + " lies outside the context");
+            }
+            if (entry.isDirectory()) {
+                Files.createDirectories(target);
+            } else if (entry.isSymbolicLink()) {
+                Files.deleteIfExists(target);
+                Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+            } else if (entry.isFile()) {
+                Files.copy(tar, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                continue;
+            }
+            if (!entry.isSymbolicLink()) {
+                Files.setPosixFilePermissions(target, permissions(entry.getMode()));
+            }
+        }
+    }
+
+    private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> set = java.util.EnumSet.noneOf(java.nio.file.attribute.PosixFilePermission.class);
+        java.nio.file.attribute.PosixFilePermission[] order = java.nio.file.attribute.PosixFilePermission.values();
+        for (int i = 0; i < 9; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                set.add(order[i]);
+            }
+        }
+        return set;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+        if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            Files.delete(root);
+        }
+    }
+}

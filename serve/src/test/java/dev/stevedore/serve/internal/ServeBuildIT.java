@@ -1,0 +1,50 @@
+package dev.stevedore.serve.internal;
+
+import dev.stevedore.engine.internal.docker.DockerCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code docker build} (the classic builder: this docker CLI has no buildx) against {@code stevedore serve}: the
+ * context, tag and build args arrive, the CLI prints the steps and the result lines it expects, a rebuild uses the
+ * cache, the image runs, and a failing RUN fails the CLI with the command's exit code.
+ */
+class ServeBuildIT extends ServeWithDockerCli {
+    @TempDir
+    Path context;
+
+    @Test
+    void dockerBuildBuildsTagsAndCachesThroughServe() throws IOException {
+        Files.writeString(context.resolve("a.txt"), "from the context\n");
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nARG V\nCOPY a.txt /\nRUN echo \"v=$V\" > /v\n"
+                + "CMD [\"cat\", \"/a.txt\", \"/v\"]\n");
+        String tag = "local.test/serve-build-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
+
+        List<String> first = DockerCli.run(socket, "build", "-t", tag, "--build-arg", "V=42", context.toString());
+        List<String> second = DockerCli.run(socket, "build", "-t", tag, "--build-arg", "V=42", context.toString());
+        List<String> ran = DockerCli.run(socket, "run", "--rm", tag);
+        DockerCli.run(socket, "rmi", tag);
+
+        assertThat(first).contains("Step 1/5 : FROM " + busybox, "Successfully tagged " + tag)
+                .anyMatch(l -> l.matches("Successfully built [0-9a-f]{12}"));
+        assertThat(second).contains(" ---> Using cache");
+        assertThat(ran).containsExactly("from the context", "v=42");
+    }
+
+    @Test
+    void aFailingRunFailsTheDockerCliWithItsExitCode() throws IOException {
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN echo failing here && exit 7\n");
+
+        assertThatThrownBy(() -> DockerCli.run(socket, "build", context.toString()))
+                .hasMessageContaining("failing here").hasMessageContaining("non-zero code: 7");
+    }
+}
