@@ -22,6 +22,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // the answer needs none of the command tree, whose reflective build is most of a bare start's time
+            for (String line : new VersionProvider().getVersion()) {
+                System.out.println(line);
+            }
+            System.exit(ExitCode.OK);
+        }
         System.exit(commandLine(EngineFactory.DEFAULT, Terminal.detect(), Clock.systemUTC()).execute(args));
     }
 

@@ -6,12 +6,16 @@ import dev.stevedore.engine.EngineSettings;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,11 +45,18 @@ import picocli.CommandLine.Spec;
             SaveCommand.class,
             PushCommand.class,
             ServeCommand.class,
+            InfoCommand.class,
+            VersionCommand.class,
             HelpCommand.class,
         },
         customSynopsis = "stevedore [OPTIONS] COMMAND [ARG...]",
         footerHeading = "%nEnvironment (or as system properties: STEVEDORE_HOME is -Dstevedore.home):%n",
         footer = {
+            "  STEVEDORE_ENGINE               embedded or docker (default: Docker when DOCKER_HOST",
+            "                                 or a docker context is set, else embedded where",
+            "                                 it can run, else a Docker or Podman socket)",
+            "  DOCKER_HOST, DOCKER_CONTEXT    the Docker daemon to use (DOCKER_TLS_VERIFY and",
+            "                                 DOCKER_CERT_PATH for TLS)",
             "  STEVEDORE_HOME                 state directory (default: /var/lib/stevedore",
             "                                 as root, else $XDG_DATA_HOME/stevedore)",
             "  STEVEDORE_PLATFORM             platform to pull, e.g. linux/arm64/v8",
@@ -61,6 +72,15 @@ final class StevedoreCommand implements Callable<Integer> {
     @Option(names = "--home", paramLabel = "DIR",
             description = "State directory for this run (overrides STEVEDORE_HOME).")
     Path home;
+
+    @Option(names = "--engine", paramLabel = "NAME",
+            description = "Engine to use: embedded or docker (overrides STEVEDORE_ENGINE).")
+    String engine;
+
+    @Option(names = {"-H", "--host"}, paramLabel = "HOST",
+            description = "Docker daemon to use, e.g. unix:///var/run/docker.sock or tcp://host:2376 "
+                    + "(overrides DOCKER_HOST; implies the docker engine).")
+    String host;
 
     @Option(names = "--debug", description = "Show stack traces and the engine's debug log.")
     boolean debug;
@@ -106,9 +126,32 @@ final class StevedoreCommand implements Callable<Integer> {
         return home != null ? settings.withStateDirectory(home.toAbsolutePath()) : settings;
     }
 
-    /** Opens the engine; the caller closes it. */
+    /** Opens the engine the options, environment and machine select; the caller closes it. */
     ContainerEngine openEngine() {
-        return engines.open(settings());
+        return engines.open(settings(), selectionOverrides());
+    }
+
+    /** The selection variables this run's options set, for {@link ContainerEngine#detect(EngineSettings, Map)}. */
+    Map<String, String> selectionOverrides() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        if (engine != null) {
+            String name = engine.strip().toLowerCase(Locale.ROOT);
+            if (!name.equals("embedded") && !name.equals("docker")) {
+                throw new ParameterException(spec.commandLine(),
+                        "--engine is \"" + engine + "\", which names no engine; use embedded or docker");
+            }
+            if (host != null && name.equals("embedded")) {
+                throw new ParameterException(spec.commandLine(),
+                        "--host names a Docker daemon, which the embedded engine does not use; leave out one of them");
+            }
+            overrides.put("STEVEDORE_ENGINE", name);
+        }
+        if (host != null) {
+            overrides.put("DOCKER_HOST", host);
+            // -H is an explicit choice of a daemon: an engine named in the environment does not override it
+            overrides.putIfAbsent("STEVEDORE_ENGINE", "");
+        }
+        return overrides;
     }
 
     Terminal terminal() {

@@ -257,6 +257,11 @@ public interface ContainerEngine extends AutoCloseable {
     @Override
     void close();
 
+    /** Which engine this is, where it keeps its state or reaches its daemon, and why it was chosen. */
+    default EngineInfo info() {
+        return new EngineInfo(getClass().getSimpleName(), "unknown", "unknown", "opened directly");
+    }
+
     /**
      * The engine this process should use: {@code STEVEDORE_ENGINE} ({@code embedded} or {@code docker}; or the
      * system property {@code stevedore.engine}) when set; else Docker when {@code DOCKER_HOST} is set or a docker
@@ -267,6 +272,16 @@ public interface ContainerEngine extends AutoCloseable {
      */
     static ContainerEngine detect(EngineSettings settings) {
         return dev.stevedore.engine.internal.docker.EngineSelection.open(settings);
+    }
+
+    /**
+     * {@link #detect(EngineSettings)} with some of its variables given by the caller, as a command line's
+     * {@code --engine} and {@code --host} options give them: {@code overrides} ({@code STEVEDORE_ENGINE},
+     * {@code DOCKER_HOST}, {@code DOCKER_CONTEXT}, {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}) win over
+     * system properties and the environment; an empty value counts as unset.
+     */
+    static ContainerEngine detect(EngineSettings settings, Map<String, String> overrides) {
+        return dev.stevedore.engine.internal.docker.EngineSelection.open(settings, overrides);
     }
 
     /** The embedded, daemonless engine on the given settings. */

@@ -12,6 +12,7 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.EngineInfo;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageNotFoundException;
@@ -57,9 +58,11 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final ContainerService containers;
     private final NetworkService networks;
     private final Volumes volumes;
+    private final String selectedBecause;
 
-    private EmbeddedEngine(EngineSettings settings, ImageService images) {
+    private EmbeddedEngine(EngineSettings settings, ImageService images, String selectedBecause) {
         this.settings = settings;
+        this.selectedBecause = selectedBecause;
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
         this.networks = new NetworkService(settings);
@@ -69,6 +72,11 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
     public static ContainerEngine open(EngineSettings settings) {
+        return open(settings, "opened as the embedded engine by name");
+    }
+
+    /** {@link #open(EngineSettings)}; {@code selectedBecause} is what {@link #info()} says of the choice. */
+    public static ContainerEngine open(EngineSettings settings, String selectedBecause) {
         Path state = settings.stateDirectory();
         try {
             if (!Files.isDirectory(state)) {
@@ -79,7 +87,7 @@ public final class EmbeddedEngine implements ContainerEngine {
             throw new ContainerEngineException("cannot create the state directory " + state + ": " + e.getMessage()
                     + " — set STEVEDORE_HOME to a directory you can write", e);
         }
-        return new EmbeddedEngine(settings, new ImageService(settings));
+        return new EmbeddedEngine(settings, new ImageService(settings), selectedBecause);
     }
 
     /**
@@ -93,6 +101,11 @@ public final class EmbeddedEngine implements ContainerEngine {
         ContainerStore.JSON.canSerialize(StateRecord.class);
         ContainerStore.JSON.readerFor(ContainerRecord.class);
         ContainerStore.JSON.readerFor(StateRecord.class);
+    }
+
+    @Override
+    public EngineInfo info() {
+        return new EngineInfo("embedded", settings.stateDirectory().toString(), "in-process", selectedBecause);
     }
 
     /** The settings this engine was opened with. */
