@@ -6,10 +6,12 @@ import dev.stevedore.engine.EngineSettings;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -20,35 +22,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top of the command tree: global options and what every subcommand shares (how to open the engine,
- * what the output is attached to, the clock). Subcommands reach it through {@code spec.root()}.
+ * what the output is attached to, the clock). Subcommands reach it through {@code spec.root()}; {@link Main}
+ * adds them ({@link #SUBCOMMANDS}).
  */
 @Command(name = "stevedore", versionProvider = VersionProvider.class,
         description = "Pull, run and manage OCI images and containers, with or without a Docker daemon.",
-        subcommands = {
-            RunCommand.class,
-            PsCommand.class,
-            LogsCommand.class,
-            ExecCommand.class,
-            StopCommand.class,
-            KillCommand.class,
-            RmCommand.class,
-            InspectCommand.class,
-            PortCommand.class,
-            WaitCommand.class,
-            NetworkCommand.class,
-            VolumeCommand.class,
-            PullCommand.class,
-            ImagesCommand.class,
-            RmiCommand.class,
-            LoadCommand.class,
-            TagCommand.class,
-            SaveCommand.class,
-            PushCommand.class,
-            ServeCommand.class,
-            InfoCommand.class,
-            VersionCommand.class,
-            HelpCommand.class,
-        },
         customSynopsis = "stevedore [OPTIONS] COMMAND [ARG...]",
         footerHeading = "%nEnvironment (or as system properties: STEVEDORE_HOME is -Dstevedore.home):%n",
         footer = {
@@ -68,6 +46,8 @@ import picocli.CommandLine.Spec;
             "Run 'stevedore COMMAND --help' for more information on a command.",
         })
 final class StevedoreCommand implements Callable<Integer> {
+    /** The subcommands, in the order help lists them. */
+    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
     @Option(names = "--home", paramLabel = "DIR",
             description = "State directory for this run (overrides STEVEDORE_HOME).")
@@ -105,6 +85,34 @@ final class StevedoreCommand implements Callable<Integer> {
         this.engines = engines;
         this.terminal = terminal;
         this.clock = clock;
+    }
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("run", RunCommand::new);
+        commands.put("ps", PsCommand::new);
+        commands.put("logs", LogsCommand::new);
+        commands.put("exec", ExecCommand::new);
+        commands.put("stop", StopCommand::new);
+        commands.put("kill", KillCommand::new);
+        commands.put("rm", RmCommand::new);
+        commands.put("inspect", InspectCommand::new);
+        commands.put("port", PortCommand::new);
+        commands.put("wait", WaitCommand::new);
+        commands.put("network", NetworkCommand::new);
+        commands.put("volume", VolumeCommand::new);
+        commands.put("pull", PullCommand::new);
+        commands.put("images", ImagesCommand::new);
+        commands.put("rmi", RmiCommand::new);
+        commands.put("load", LoadCommand::new);
+        commands.put("tag", TagCommand::new);
+        commands.put("save", SaveCommand::new);
+        commands.put("push", PushCommand::new);
+        commands.put("serve", ServeCommand::new);
+        commands.put("info", InfoCommand::new);
+        commands.put("version", VersionCommand::new);
+        commands.put("help", HelpCommand::new);
+        return Collections.unmodifiableMap(commands);
     }
 
     /** Without a command there is nothing to do: show what there is, as a usage error. */
