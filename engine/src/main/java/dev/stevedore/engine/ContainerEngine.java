@@ -253,6 +253,19 @@ public interface ContainerEngine extends AutoCloseable {
      */
     void removeVolume(String name, boolean force);
 
+    /** What a caller may rely on about where this engine runs its containers; {@link EngineCapabilities#NONE} unless it says more. */
+    default EngineCapabilities capabilities() {
+        return EngineCapabilities.NONE;
+    }
+
+    /**
+     * Builds ahead, on the caller's thread, what the first image lookup and container create would otherwise build on
+     * their way (JSON mappings, parsers), writing nothing: for a caller that opens the engine ahead of use on a thread
+     * of its own. Optional; does nothing unless the engine has something to prepare.
+     */
+    default void prepare() {
+    }
+
     /** Releases what this engine holds in this JVM. */
     @Override
     void close();
@@ -271,7 +284,7 @@ public interface ContainerEngine extends AutoCloseable {
      * @throws ContainerEngineException saying what was tried at each step when no engine is usable
      */
     static ContainerEngine detect(EngineSettings settings) {
-        return dev.stevedore.engine.internal.docker.EngineSelection.open(settings);
+        return InstalledEngineProvider.get().detect(settings, Map.of());
     }
 
     /**
@@ -281,12 +294,12 @@ public interface ContainerEngine extends AutoCloseable {
      * system properties and the environment; an empty value counts as unset.
      */
     static ContainerEngine detect(EngineSettings settings, Map<String, String> overrides) {
-        return dev.stevedore.engine.internal.docker.EngineSelection.open(settings, overrides);
+        return InstalledEngineProvider.get().detect(settings, overrides);
     }
 
     /** The embedded, daemonless engine on the given settings. */
     static ContainerEngine embedded(EngineSettings settings) {
-        return dev.stevedore.engine.internal.embedded.EmbeddedEngine.open(settings);
+        return InstalledEngineProvider.get().embedded(settings);
     }
 
     /**
@@ -298,6 +311,6 @@ public interface ContainerEngine extends AutoCloseable {
      * @throws ContainerEngineException listing every endpoint tried when none answers with API 1.40 or newer
      */
     static ContainerEngine docker(EngineSettings settings) {
-        return dev.stevedore.engine.internal.docker.DockerEngine.open(settings);
+        return InstalledEngineProvider.get().docker(settings);
     }
 }
