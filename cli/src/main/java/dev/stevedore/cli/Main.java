@@ -22,20 +22,59 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(EngineFactory.DEFAULT, Terminal.detect(), Clock.systemUTC()).execute(args));
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // the answer needs none of the command tree, whose reflective build is most of a bare start's time
+            for (String line : new VersionProvider().getVersion()) {
+                System.out.println(line);
+            }
+            System.exit(ExitCode.OK);
+        }
+        System.exit(commandLine(EngineFactory.DEFAULT, Terminal.detect(), Clock.systemUTC(), commandWord(args)).execute(args));
     }
 
     /** The whole command tree, wired to {@code engines}; tests set its out and err writers. */
     static CommandLine commandLine(EngineFactory engines, Terminal terminal, Clock clock) {
+        return commandLine(engines, terminal, clock, null);
+    }
+
+    /**
+     * The command tree with only {@code command} under the root, or all of it when {@code command} is null: picocli
+     * reads every command's annotations reflectively as it builds the tree, a good part of a short command's time.
+     */
+    static CommandLine commandLine(EngineFactory engines, Terminal terminal, Clock clock, String command) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand(engines, terminal, clock));
+        StevedoreCommand.SUBCOMMANDS.forEach((name, subcommand) -> {
+            if (command == null || command.equals(name)) {
+                commandLine.addSubcommand(name, subcommand.get());
+            }
+        });
         commandLine.setExecutionStrategy(Main::execute);
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, failed));
         // Everything after the image (run) or the container (exec) is the command to run, options included.
-        commandLine.getSubcommands().get("run").setStopAtPositional(true);
-        commandLine.getSubcommands().get("exec").setStopAtPositional(true);
+        for (String stopsAtPositional : new String[] {"run", "exec"}) {
+            if (commandLine.getSubcommands().containsKey(stopsAtPositional)) {
+                commandLine.getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
+            }
+        }
         layOut(commandLine);
         return commandLine;
+    }
+
+    /**
+     * The subcommand {@code args} name past the global options, or null when they name none or one that does not
+     * exist (then the whole tree is built, for the usage or the suggestions).
+     */
+    static String commandWord(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--home") || arg.equals("--engine") || arg.equals("-H") || arg.equals("--host")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return StevedoreCommand.SUBCOMMANDS.containsKey(arg) && !arg.equals("help") ? arg : null;
+            }
+        }
+        return null;
     }
 
     private static void layOut(CommandLine commandLine) {

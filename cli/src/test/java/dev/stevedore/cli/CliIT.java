@@ -11,23 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged {@code stevedore.jar}, run as a user runs it (a child JVM with its own state directory),
- * against the test bed's real registry; containers run in the embedded engine from the test bed's busybox.
+ * The packaged {@code stevedore} command, run as a user runs it (a child process with its own state directory),
+ * against the test bed's real registry; containers run in the embedded engine (chosen with
+ * {@code STEVEDORE_ENGINE=embedded} where a test does not say otherwise) from the test bed's busybox.
+ * The same commands on dockerd: {@link CliDockerIT}.
  */
 class CliIT {
-    private static final long TIMEOUT_SECONDS = 180;
-
-    private static Path jar;
     private static LocalTestbed testbed;
 
     @TempDir
@@ -36,11 +33,7 @@ class CliIT {
     Path scratch;
 
     @BeforeAll
-    static void findJarAndTestbed() {
-        jar = Path.of(System.getProperty("stevedore.jar", "target/stevedore.jar")).toAbsolutePath();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " does not exist — run 'mvn -pl cli -am verify' so it is packaged first");
-        }
+    static void findTestbed() {
         testbed = LocalTestbed.load();
     }
 
@@ -320,32 +313,12 @@ class CliIT {
         assertThat(run.err()).contains("stevedore: ", "library/nope");
     }
 
-    @Test
-    void networksAndVolumesCreatedOnTheDockerEngineOutliveTheCommand() throws Exception {
-        String socket = testbed.get("DOCKER_SOCKET");
-        Map<String, String> docker = Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", "unix://" + socket);
-        String name = "cli-kept-" + Long.toHexString(System.nanoTime());
-        try {
-            assertThat(stevedore(docker, "network", "create", name).exitCode()).isZero();
-            assertThat(stevedore(docker, "volume", "create", name).exitCode()).isZero();
-
-            // a later command opens a new engine, which sweeps what ended sessions left: these were not left, but made
-            assertThat(stevedore(docker, "network", "ls").out()).contains(name);
-            assertThat(stevedore(docker, "volume", "ls", "-q").outLines()).contains(name);
-        } finally {
-            stevedore(docker, "network", "rm", name);
-            stevedore(docker, "volume", "rm", name);
-        }
-        assertThat(stevedore(docker, "network", "ls").out()).doesNotContain(name);
-        assertThat(stevedore(docker, "volume", "ls", "-q").outLines()).doesNotContain(name);
-    }
-
-    /** Runs the jar in a child JVM with STEVEDORE_HOME set to this test's state directory. */
+    /** Runs the packaged command with STEVEDORE_HOME set to this test's state directory. */
     private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {
         return stevedore(Map.of(), args);
     }
 
-    /** Runs the jar in a child JVM with STEVEDORE_HOME set to this test's state directory and {@code env} added. */
+    /** Runs the packaged command with STEVEDORE_HOME set to this test's state directory and {@code env} added. */
     private CliRunner.Result stevedore(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return stevedore(env, new java.io.File("/dev/null"), args);
     }
@@ -353,28 +326,9 @@ class CliIT {
     /** As {@link #stevedore(Map, String...)}, its standard input read from {@code input}. */
     private CliRunner.Result stevedore(Map<String, String> env, java.io.File input, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-jar");
-        command.add(jar.toString());
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(scratch, "stdout", ".txt");
-        Path err = Files.createTempFile(scratch, "stderr", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(input))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        builder.environment().put("STEVEDORE_HOME", home.toString());
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("stevedore " + String.join(" ", args) + " did not finish within "
-                    + TIMEOUT_SECONDS + " s; output so far:\n" + Files.readString(out, StandardCharsets.UTF_8)
-                    + Files.readString(err, StandardCharsets.UTF_8));
-        }
-        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        Map<String, String> embedded = new java.util.HashMap<>(Map.of("STEVEDORE_ENGINE", "embedded"));
+        embedded.putAll(env);
+        return new PackagedCli(home, scratch).run(embedded, input, args);
     }
 
     @Test

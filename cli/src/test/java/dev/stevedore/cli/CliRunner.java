@@ -24,6 +24,8 @@ final class CliRunner {
 
     private final ContainerEngine engine;
     final List<EngineSettings> opened = new ArrayList<>();
+    /** The selection variables each open was given ({@code --engine}, {@code --host}). */
+    final List<Map<String, String>> overrides = new ArrayList<>();
     /** What commands registered to happen on Ctrl-C, still registered; {@link #interrupt()} runs them. */
     final List<Runnable> shutdownHooks = new CopyOnWriteArrayList<>();
     /** The environment {@code -e KEY} reads. */
@@ -53,8 +55,9 @@ final class CliRunner {
     Running start(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        EngineFactory factory = settings -> {
+        EngineFactory factory = (settings, selection) -> {
             opened.add(settings);
+            overrides.add(selection);
             return engine;
         };
         CommandLine commandLine = Main.commandLine(factory, terminal, Clock.fixed(NOW, ZoneOffset.UTC));

@@ -35,7 +35,7 @@ public final class InterruptedRunChild {
             }
         };
         engine.store("busybox:latest", InMemoryEngine.image("busybox", Instant.parse("2025-04-01T12:00:00Z"), 2_000));
-        int exitCode = Main.commandLine(settings -> engine, Terminal.plain(), Clock.systemUTC())
+        int exitCode = Main.commandLine((settings, overrides) -> engine, Terminal.plain(), Clock.systemUTC())
                 .execute("run", "--rm", "--name", "sleeper", "busybox", "sleep", "1000");
         say("exit " + exitCode);
         System.exit(exitCode);

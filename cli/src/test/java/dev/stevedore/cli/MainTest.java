@@ -10,6 +10,7 @@ import dev.stevedore.engine.PullOptions;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
     private final InMemoryEngine engine = new InMemoryEngine();
@@ -39,6 +40,22 @@ class MainTest {
         }
         assertThat(cli.run("ps", "-h").out()).as("-h is help where it does not mean something else").startsWith("Usage: stevedore ps");
         assertThat(cli.opened).isEmpty();
+    }
+
+    @Test
+    void aCommandLineBuildsOnlyTheCommandItNamesPastTheGlobalOptions() {
+        assertThat(Main.commandWord(new String[] {"--debug", "-H", "unix:///x", "--home", "/h", "--engine", "docker", "run", "ps"}))
+                .isEqualTo("run");
+        assertThat(Main.commandWord(new String[] {"--home=/h", "images"})).isEqualTo("images");
+        assertThat(Main.commandWord(new String[] {"--version"})).as("none named: the whole tree").isNull();
+        assertThat(Main.commandWord(new String[] {"imgaes"})).as("a typo: the whole tree, for suggestions").isNull();
+        assertThat(Main.commandWord(new String[] {"help", "run"})).isNull();
+
+        CommandLine tree = Main.commandLine((settings, overrides) -> engine, Terminal.plain(), java.time.Clock.systemUTC(), "ps");
+
+        assertThat(tree.getSubcommands().keySet()).containsExactly("ps");
+        assertThat(Main.commandLine((settings, overrides) -> engine, Terminal.plain(), java.time.Clock.systemUTC())
+                .getSubcommands().keySet()).startsWith("run", "ps", "logs").contains("info", "version", "help");
     }
 
     @Test

@@ -295,6 +295,11 @@ public interface ContainerEngine extends AutoCloseable {
     @Override
     void close();
 
+    /** Which engine this is, where it keeps its state or reaches its daemon, and why it was chosen. */
+    default EngineInfo info() {
+        return new EngineInfo(getClass().getSimpleName(), "unknown", "unknown", "opened directly");
+    }
+
     /**
      * The engine this process should use: {@code STEVEDORE_ENGINE} ({@code embedded} or {@code docker}; or the
      * system property {@code stevedore.engine}) when set; else Docker when {@code DOCKER_HOST} is set or a docker
@@ -304,7 +309,17 @@ public interface ContainerEngine extends AutoCloseable {
      * @throws ContainerEngineException saying what was tried at each step when no engine is usable
      */
     static ContainerEngine detect(EngineSettings settings) {
-        return InstalledEngineProvider.get().detect(settings);
+        return InstalledEngineProvider.get().detect(settings, Map.of());
+    }
+
+    /**
+     * {@link #detect(EngineSettings)} with some of its variables given by the caller, as a command line's
+     * {@code --engine} and {@code --host} options give them: {@code overrides} ({@code STEVEDORE_ENGINE},
+     * {@code DOCKER_HOST}, {@code DOCKER_CONTEXT}, {@code DOCKER_TLS_VERIFY}, {@code DOCKER_CERT_PATH}) win over
+     * system properties and the environment; an empty value counts as unset.
+     */
+    static ContainerEngine detect(EngineSettings settings, Map<String, String> overrides) {
+        return InstalledEngineProvider.get().detect(settings, overrides);
     }
 
     /** The embedded, daemonless engine on the given settings. */

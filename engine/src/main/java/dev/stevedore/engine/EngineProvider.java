@@ -1,5 +1,7 @@
 package dev.stevedore.engine;
 
+import java.util.Map;
+
 /**
  * How {@link ContainerEngine#detect}, {@link ContainerEngine#embedded} and {@link ContainerEngine#docker} reach
  * the engines, which live in the engine jar's internal packages: found once per JVM through
@@ -10,8 +12,8 @@ package dev.stevedore.engine;
  * <p>For the engine itself: users call {@link ContainerEngine}'s factories, never this.
  */
 public interface EngineProvider {
-    /** Opens the engine {@link ContainerEngine#detect} describes. */
-    ContainerEngine detect(EngineSettings settings);
+    /** Opens the engine {@link ContainerEngine#detect(EngineSettings, Map)} describes. */
+    ContainerEngine detect(EngineSettings settings, Map<String, String> overrides);
 
     /** Opens the embedded engine, as {@link ContainerEngine#embedded} describes. */
     ContainerEngine embedded(EngineSettings settings);

@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.EngineProvider;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.internal.embedded.EmbeddedEngine;
+import java.util.Map;
 
 /**
  * The engine jar's {@link EngineProvider} (registered in {@code META-INF/services}): the embedded engine, the Docker
@@ -11,8 +12,8 @@ import dev.stevedore.engine.internal.embedded.EmbeddedEngine;
  */
 public final class BuiltInEngines implements EngineProvider {
     @Override
-    public ContainerEngine detect(EngineSettings settings) {
-        return EngineSelection.open(settings);
+    public ContainerEngine detect(EngineSettings settings, Map<String, String> overrides) {
+        return EngineSelection.open(settings, overrides);
     }
 
     @Override

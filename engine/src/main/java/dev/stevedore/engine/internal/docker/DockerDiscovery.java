@@ -53,8 +53,12 @@ public final class DockerDiscovery {
      * {@code dockerConfigDirectory}.
      */
     public static Candidates candidates(Path dockerConfigDirectory) {
-        return candidates(DockerDiscovery::lookup, dockerConfigDirectory,
-                Path.of(System.getProperty("user.home")), currentUid());
+        return candidates(DockerDiscovery::lookup, dockerConfigDirectory);
+    }
+
+    /** The candidates for this process's home and user, with the variables {@code variables} gives. */
+    public static Candidates candidates(Function<String, String> variables, Path dockerConfigDirectory) {
+        return candidates(variables, dockerConfigDirectory, Path.of(System.getProperty("user.home")), currentUid());
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.EngineInfo;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
@@ -78,10 +79,12 @@ public final class DockerEngine implements ContainerEngine {
     private final DockerVolumes volumes;
     private final DockerEvents events;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final String selectedBecause;
 
-    private DockerEngine(DockerApi api, EngineSettings settings) {
+    private DockerEngine(DockerApi api, EngineSettings settings, String selectedBecause) {
         this.api = api;
         this.settings = settings;
+        this.selectedBecause = selectedBecause;
         this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
         this.containers = new DockerContainers(api, session, new DockerContainers.Images() {
             @Override
@@ -115,7 +118,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     static DockerEngine open(DockerDiscovery.Candidates candidates, EngineSettings settings) {
-        DockerEngine engine = new DockerEngine(DockerConnector.connect(candidates), settings);
+        return open(candidates, settings, "opened as the Docker engine by name");
+    }
+
+    /** An engine on the first of {@code candidates} that answers; {@code selectedBecause} is for {@link #info()}. */
+    static DockerEngine open(DockerDiscovery.Candidates candidates, EngineSettings settings, String selectedBecause) {
+        DockerEngine engine = new DockerEngine(DockerConnector.connect(candidates), settings, selectedBecause);
         engine.sweep();
         return engine;
     }
@@ -567,6 +575,12 @@ public final class DockerEngine implements ContainerEngine {
         if (closed.get()) {
             throw new IllegalStateException("this Docker engine (" + api.endpoint().uri() + ") is closed");
         }
+    }
+
+    @Override
+    public EngineInfo info() {
+        String server = api.server().isEmpty() ? "a Docker Engine API server" : api.server();
+        return new EngineInfo("docker", api.endpoint().uri(), server + ", API " + api.version(), selectedBecause);
     }
 
     @Override

@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Chooses the engine {@link ContainerEngine#detect} opens, in this order:
@@ -78,16 +80,37 @@ public final class EngineSelection {
 
     /** Chooses and opens the engine for this process. */
     public static ContainerEngine open(EngineSettings settings) {
-        return open(settings, systemFacts(settings));
+        return open(settings, Map.of());
     }
 
-    static ContainerEngine open(EngineSettings settings, Facts facts) {
+    /** Chooses and opens the engine, with {@code overrides} winning over system properties and the environment. */
+    public static ContainerEngine open(EngineSettings settings, Map<String, String> overrides) {
+        Function<String, String> variables = variables(overrides);
+        return open(settings, systemFacts(settings, variables), variables);
+    }
+
+    static ContainerEngine open(EngineSettings settings, Facts facts, Function<String, String> variables) {
         Decision decision = decide(facts);
         if (decision.kind() == Kind.EMBEDDED) {
-            return EmbeddedEngine.open(settings);
+            return EmbeddedEngine.open(settings, decision.reason());
         }
-        return decision.endpoint().map(e -> (ContainerEngine) DockerEngine.open(e, settings))
-                .orElseGet(() -> DockerEngine.open(settings));
+        DockerDiscovery.Candidates candidates = decision.endpoint()
+                .map(e -> new DockerDiscovery.Candidates(List.of(e), true))
+                .orElseGet(() -> DockerDiscovery.candidates(variables, settings.dockerConfigDirectory()));
+        return DockerEngine.open(candidates, settings, decision.reason());
+    }
+
+    /** A variable's value: {@code overrides} (empty is unset), else the system property, else the environment. */
+    static Function<String, String> variables(Map<String, String> overrides) {
+        Map<String, String> given = Map.copyOf(overrides);
+        return name -> {
+            if (given.containsKey(name)) {
+                String value = given.get(name);
+                return value.isEmpty() ? null : value;
+            }
+            String property = System.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
+            return property != null ? property : System.getenv(name);
+        };
     }
 
     /**
@@ -166,11 +189,15 @@ public final class EngineSelection {
 
     /** The facts of this process and machine. */
     static Facts systemFacts(EngineSettings settings) {
+        return systemFacts(settings, variables(Map.of()));
+    }
+
+    /** The facts of this machine, with the variables {@code variables} gives. */
+    static Facts systemFacts(EngineSettings settings, Function<String, String> variables) {
         return new Facts() {
             @Override
             public String variable(String name) {
-                String property = System.getProperty(name.toLowerCase(Locale.ROOT).replace('_', '.'));
-                return property != null ? property : System.getenv(name);
+                return variables.apply(name);
             }
 
             @Override
@@ -211,7 +238,7 @@ public final class EngineSelection {
 
             @Override
             public DockerConnector.Probe probeDockerSockets() {
-                return DockerConnector.probe(DockerDiscovery.candidates(settings.dockerConfigDirectory()), PROBE_TIMEOUT);
+                return DockerConnector.probe(DockerDiscovery.candidates(variables, settings.dockerConfigDirectory()), PROBE_TIMEOUT);
             }
         };
     }

@@ -17,6 +17,7 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.EngineInfo;
 import dev.stevedore.engine.EngineCapabilities;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
@@ -67,9 +68,11 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final Volumes volumes;
     private final EmbeddedEvents events;
     private ImageBuilder builder;
+    private final String selectedBecause;
 
-    private EmbeddedEngine(EngineSettings settings, ImageService images) {
+    private EmbeddedEngine(EngineSettings settings, ImageService images, String selectedBecause) {
         this.settings = settings;
+        this.selectedBecause = selectedBecause;
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
         this.networks = new NetworkService(settings);
@@ -80,6 +83,11 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
     public static ContainerEngine open(EngineSettings settings) {
+        return open(settings, "opened as the embedded engine by name");
+    }
+
+    /** {@link #open(EngineSettings)}; {@code selectedBecause} is what {@link #info()} says of the choice. */
+    public static ContainerEngine open(EngineSettings settings, String selectedBecause) {
         Path state = settings.stateDirectory();
         try {
             if (!Files.isDirectory(state)) {
@@ -90,7 +98,7 @@ public final class EmbeddedEngine implements ContainerEngine {
             throw new ContainerEngineException("cannot create the state directory " + state + ": " + e.getMessage()
                     + " — set STEVEDORE_HOME to a directory you can write", e);
         }
-        return new EmbeddedEngine(settings, new ImageService(settings));
+        return new EmbeddedEngine(settings, new ImageService(settings), selectedBecause);
     }
 
     /**
@@ -105,6 +113,11 @@ public final class EmbeddedEngine implements ContainerEngine {
         ContainerStore.JSON.canSerialize(StateRecord.class);
         ContainerStore.JSON.readerFor(ContainerRecord.class);
         ContainerStore.JSON.readerFor(StateRecord.class);
+    }
+
+    @Override
+    public EngineInfo info() {
+        return new EngineInfo("embedded", settings.stateDirectory().toString(), "in-process", selectedBecause);
     }
 
     /** Its containers run on this host's file system: a bind mount is the host's file itself. */

@@ -161,4 +161,15 @@ class EngineSelectionTest {
         assertThat(EngineSelection.hasCapability("00000000a80425fb", 21)).isFalse();
         assertThat(EngineSelection.hasCapability("garbage", 21)).isFalse();
     }
+
+    @Test
+    void overridesWinOverTheEnvironmentAndAnEmptyOneUnsets() {
+        var variables = EngineSelection.variables(Map.of("DOCKER_HOST", "unix:///run/given.sock", "STEVEDORE_ENGINE", "",
+                "PATH", "/given"));
+
+        assertThat(variables.apply("DOCKER_HOST")).isEqualTo("unix:///run/given.sock");
+        assertThat(variables.apply("STEVEDORE_ENGINE")).isNull();
+        assertThat(variables.apply("PATH")).isEqualTo("/given");
+        assertThat(variables.apply("HOME")).as("the rest from the environment").isEqualTo(System.getenv("HOME"));
+    }
 }

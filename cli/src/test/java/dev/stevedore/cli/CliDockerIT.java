@@ -1,0 +1,188 @@
+package dev.stevedore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged {@code stevedore} command on the Docker engine (the test bed's dockerd, chosen with {@code -H} or
+ * {@code DOCKER_HOST}), checked through dockerd itself: what stevedore did is read back with the real docker CLI,
+ * and what docker did is read with stevedore. The same commands on the embedded engine: {@link CliIT}.
+ */
+class CliDockerIT {
+    private static LocalTestbed testbed;
+    private static String host;
+    private static String busybox;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path scratch;
+
+    private final String prefix = "cli-docker-" + Long.toHexString(System.nanoTime());
+    private final List<List<String>> cleanup = new ArrayList<>();
+
+    @BeforeAll
+    static void findTestbed() {
+        testbed = LocalTestbed.load();
+        host = "unix://" + testbed.get("DOCKER_SOCKET");
+        busybox = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws Exception {
+        for (List<String> command : cleanup) {
+            docker(command.toArray(String[]::new));
+        }
+    }
+
+    @Test
+    void infoAndVersionSayDockerWhereAndWhy() throws Exception {
+        CliRunner.Result info = stevedore("-H", host, "info");
+        CliRunner.Result version = stevedore(Map.of("DOCKER_HOST", host), "version");
+        CliRunner.Result embedded = stevedore(Map.of("STEVEDORE_ENGINE", "embedded", "DOCKER_HOST", host), "version");
+
+        String serverVersion = docker("version", "--format", "{{.Server.Version}}").out().strip();
+        assertThat(info.exitCode()).as(info.toString()).isZero();
+        assertThat(info.outLines()).containsSubsequence(
+                " Engine:",
+                "  Name:             docker",
+                "  Version:          Docker/" + serverVersion + " (linux), API 1.41",
+                "  Endpoint:         " + host,
+                "  Selected because: DOCKER_HOST is set (" + host + ")");
+        assertThat(info.out()).containsPattern("(?m)^ Containers: \\d+$").containsPattern("(?m)^ Images: [1-9]\\d*$");
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        assertThat(version.outLines()).containsSubsequence("Client:", "Engine:", " Name:             docker",
+                " Endpoint:         " + host, " Selected because: DOCKER_HOST is set (" + host + ")");
+        assertThat(embedded.outLines()).as("STEVEDORE_ENGINE wins over DOCKER_HOST\n" + embedded).containsSubsequence(
+                " Name:             embedded", " State directory:  " + home, " Selected because: STEVEDORE_ENGINE=embedded");
+    }
+
+    @Test
+    void pullAndImagesShowWhatDockerdHolds() throws Exception {
+        CliRunner.Result pulled = stevedore("-H", host, "pull", busybox);
+
+        assertThat(pulled.exitCode()).as(pulled.toString()).isZero();
+        Matcher digest = Pattern.compile("(?m)^Digest: (sha256:[0-9a-f]{64})$").matcher(pulled.out());
+        assertThat(digest.find()).as(pulled.toString()).isTrue();
+        assertThat(docker("image", "inspect", "--format", "{{json .RepoDigests}}", busybox).out())
+                .contains("@" + digest.group(1));
+        String id = docker("image", "inspect", "--format", "{{.Id}}", busybox).out().strip();
+
+        CliRunner.Result images = stevedore("-H", host, "images");
+
+        assertThat(images.exitCode()).as(images.toString()).isZero();
+        assertThat(images.outLines()).anyMatch(line -> line.matches(Pattern.quote(testbed.get("PLAIN_REGISTRY"))
+                + "/library/busybox +latest +" + id.substring("sha256:".length(), "sha256:".length() + 12) + " .*"));
+    }
+
+    @Test
+    void runLeavesTheContainerDockerdReportsAndRunRmLeavesNone() throws Exception {
+        String kept = prefix + "-kept";
+        String removed = prefix + "-rm";
+        cleanup.add(List.of("rm", "-f", kept, removed));
+
+        CliRunner.Result run = stevedore("-H", host, "run", "--name", kept, busybox, "sh", "-c", "echo out; echo err >&2; exit 3");
+        CliRunner.Result rm = stevedore("-H", host, "run", "--rm", "--name", removed, busybox, "true");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
+        assertThat(run.out()).isEqualTo("out\n");
+        // before the container's own: what dockerd warned of on create (here "IPv4 forwarding is disabled"), as docker's
+        assertThat(run.err()).endsWith("err\n");
+        assertThat(docker("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.Config.Image}}", kept).out())
+                .isEqualTo("exited 3 " + busybox + "\n");
+        assertThat(rm.exitCode()).as(rm.toString()).isZero();
+        CliRunner.Result gone = docker("inspect", removed);
+        assertThat(gone.exitCode()).as(gone.toString()).isEqualTo(1);
+        assertThat(gone.err()).contains("No such object");
+    }
+
+    @Test
+    void psExecAndLogsWorkOnContainersOfEitherClient() throws Exception {
+        String ours = prefix + "-ours";
+        String theirs = prefix + "-theirs";
+        cleanup.add(List.of("rm", "-f", ours, theirs));
+
+        CliRunner.Result started = stevedore("-H", host, "run", "-d", "--name", ours, busybox, "sleep", "600");
+        CliRunner.Result dockers = docker("run", "-d", "--name", theirs, busybox, "sh", "-c", "echo to-out; echo to-err >&2; sleep 600");
+
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+        assertThat(dockers.exitCode()).as(dockers.toString()).isZero();
+        assertThat(docker("inspect", "--format", "{{.Id}} {{.State.Running}}", ours).out())
+                .as("the container outlives the command that started it").isEqualTo(started.out().strip() + " true\n");
+
+        CliRunner.Result ps = stevedore("-H", host, "ps");
+        assertThat(ps.exitCode()).as(ps.toString()).isZero();
+        assertThat(ps.outLines()).anyMatch(line -> line.endsWith(" " + ours)).anyMatch(line -> line.endsWith(" " + theirs));
+
+        CliRunner.Result exec = stevedore("-H", host, "exec", theirs, "sh", "-c", "echo made-by-exec > /tmp/f; echo $((6 * 7)); exit 4");
+        assertThat(exec.exitCode()).as(exec.toString()).isEqualTo(4);
+        assertThat(exec.out()).isEqualTo("42\n");
+        assertThat(docker("exec", theirs, "cat", "/tmp/f").out()).isEqualTo("made-by-exec\n");
+
+        CliRunner.Result logs = stevedore("-H", host, "logs", theirs);
+        assertThat(logs.exitCode()).as(logs.toString()).isZero();
+        assertThat(logs.out()).isEqualTo("to-out\n");
+        assertThat(logs.err()).isEqualTo("to-err\n");
+    }
+
+    @Test
+    void networksAndVolumesCreatedByTheCommandOutliveItInDockerd() throws Exception {
+        String network = prefix + "-net";
+        String volume = prefix + "-vol";
+        String theirs = prefix + "-theirs-vol";
+        cleanup.add(List.of("network", "rm", network));
+        cleanup.add(List.of("volume", "rm", "-f", volume, theirs));
+
+        assertThat(stevedore("-H", host, "network", "create", network).exitCode()).isZero();
+        assertThat(stevedore("-H", host, "volume", "create", volume).exitCode()).isZero();
+        assertThat(docker("volume", "create", theirs).exitCode()).isZero();
+
+        // a later command opens a new engine, which sweeps what ended sessions left: these were made, not left
+        assertThat(stevedore("-H", host, "volume", "ls", "-q").outLines()).contains(volume, theirs);
+        assertThat(docker("network", "inspect", "--format", "{{.Name}}", network).out()).isEqualTo(network + "\n");
+        assertThat(docker("volume", "inspect", "--format", "{{.Name}}", volume).out()).isEqualTo(volume + "\n");
+
+        assertThat(stevedore("-H", host, "network", "rm", network).exitCode()).isZero();
+        assertThat(stevedore("-H", host, "volume", "rm", volume).exitCode()).isZero();
+        assertThat(docker("network", "inspect", network).exitCode()).isEqualTo(1);
+        assertThat(docker("volume", "inspect", volume).exitCode()).isEqualTo(1);
+    }
+
+    private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {
+        return stevedore(Map.of(), args);
+    }
+
+    private CliRunner.Result stevedore(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return new PackagedCli(home, scratch).run(env, args);
+    }
+
+    /** The real docker CLI on the test bed's dockerd, with a configuration directory of its own. */
+    private CliRunner.Result docker(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker", "--config", scratch.resolve("docker-config").toString(), "-H", host));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(scratch, "docker-out", ".txt");
+        Path err = Files.createTempFile(scratch, "docker-err", ".txt");
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish within 120 s");
+        }
+        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

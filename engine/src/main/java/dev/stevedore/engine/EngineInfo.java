@@ -1,0 +1,24 @@
+package dev.stevedore.engine;
+
+import java.util.Objects;
+
+/**
+ * Which engine a {@link ContainerEngine} is, where it works and why it was chosen: what {@code stevedore info}
+ * shows and what a test report may log. Answered without contacting a daemon.
+ *
+ * @param name            {@code embedded} or {@code docker}
+ * @param location        the state directory of the embedded engine, or the Docker Engine API endpoint
+ *                        ({@code unix:///var/run/docker.sock}, {@code tcp://host:2376})
+ * @param version         the Docker daemon's {@code Server} header and the API version agreed with it
+ *                        ({@code Docker/20.10.24 (linux), API 1.41}); {@code in-process} for the embedded engine
+ * @param selectedBecause why this engine: what {@link ContainerEngine#detect} found ({@code DOCKER_HOST is set
+ *                        (unix:///run/docker.sock)}), or that the caller opened it by name
+ */
+public record EngineInfo(String name, String location, String version, String selectedBecause) {
+    public EngineInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(location, "location");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(selectedBecause, "selectedBecause");
+    }
+}
