@@ -220,6 +220,23 @@ void stdin_abort(struct stdin_relay *s);
 /* The exec mode: runs a command inside a running container (exec.c). */
 int exec_main(void);
 
+/* ---- rootless: the user namespace and the file work done inside it (rootless.c) ---- */
+
+/* Set once this process joined a user namespace other than the host's (overlay then needs userxattr). */
+extern int in_user_namespace;
+/* Joins the user namespace at path (/proc/PID/ns/user); 0 or -1 with errno. */
+int join_user_namespace(const char *path);
+/* Joins pid's user namespace unless this process is in it already; 0 or -1 with errno. */
+int join_user_namespace_of(pid_t pid);
+/* Whether gid has a mapping in this process's user namespace. */
+int gid_mapped(gid_t gid);
+/* "userns-hold": makes and holds a user namespace until stdin closes. */
+int userns_hold_main(void);
+/* "own ROOT": gives the files named by "own" records on stdin their owners and modes. */
+int own_main(int argc, char **argv);
+/* "rmtree PATH": deletes a tree, not crossing into other file systems nor following links. */
+int rmtree_main(int argc, char **argv);
+
 /* The port proxy mode: serves a kept container's published ports (proxy.c). */
 int proxy_main(int argc, char **argv);
 

@@ -86,6 +86,7 @@ final class ContainerService implements AutoCloseable {
     private static final Duration HALF_CREATED_GRACE = Duration.ofMinutes(10);
 
     private final EngineSettings settings;
+    private final EngineMode mode;
     private final ImageService images;
     private final ContainerStore store;
     private final Volumes volumes;
@@ -124,8 +125,9 @@ final class ContainerService implements AutoCloseable {
         }
     }
 
-    ContainerService(EngineSettings settings, ImageService images, NetworkManager networks) {
+    ContainerService(EngineSettings settings, ImageService images, NetworkManager networks, EngineMode mode) {
         this.settings = settings;
+        this.mode = mode;
         this.images = images;
         this.networks = networks;
         this.store = new ContainerStore(settings.stateDirectory(),
@@ -147,7 +149,7 @@ final class ContainerService implements AutoCloseable {
         if (l == null) {
             synchronized (this) {
                 if (launcher == null) {
-                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory());
+                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory(), mode.launcherArguments());
                 }
                 l = launcher;
             }
@@ -167,7 +169,8 @@ final class ContainerService implements AutoCloseable {
         ImageReference reference = ImageReference.parse(spec.image());
         ImageService.RunnableImage runnable = images.runnable(reference, spec.pullPolicy(), settings.platform());
         ImageConfig image = runnable.image().config();
-        String networkMode = ContainerConfigs.networkMode(spec, image);
+        String networkMode = mode.networkMode(spec, ContainerConfigs.networkMode(spec, image));
+        mode.checkLimits(spec);
         ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
         String workingDir = ContainerConfigs.workingDir(spec, image);
         String stopSignal = ContainerConfigs.stopSignal(spec, image);

@@ -48,6 +48,9 @@ import java.util.Optional;
  * that outlives it ({@link ContainerSpec#KEEP_LABEL}), in a port proxy process that ends with the
  * container, and releases its address when it exits.
  *
+ * <p><b>Rootless</b>: opened by an ordinary user, the engine keeps its containers in the user's own user namespace
+ * (container root is the user, other ids the user's subordinate range; see {@link EngineMode}).
+ *
  * <p><b>Volumes</b> (see {@link Volumes}) live in the state directory and outlive engines and containers
  * until removed; one that a container (in any state) of the state directory mounts cannot be removed.
  */
@@ -58,12 +61,12 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final NetworkService networks;
     private final Volumes volumes;
 
-    private EmbeddedEngine(EngineSettings settings, ImageService images) {
+    private EmbeddedEngine(EngineSettings settings, EngineMode mode, ImageService images) {
         this.settings = settings;
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
         this.networks = new NetworkService(settings);
-        this.containers = new ContainerService(settings, images, networks.manager());
+        this.containers = new ContainerService(settings, images, networks.manager(), mode);
         this.networks.containers(containers::networkView);
     }
 
@@ -79,7 +82,8 @@ public final class EmbeddedEngine implements ContainerEngine {
             throw new ContainerEngineException("cannot create the state directory " + state + ": " + e.getMessage()
                     + " — set STEVEDORE_HOME to a directory you can write", e);
         }
-        return new EmbeddedEngine(settings, new ImageService(settings));
+        EngineMode mode = EngineMode.detect(state);
+        return new EmbeddedEngine(settings, mode, new ImageService(settings, mode));
     }
 
     /**
