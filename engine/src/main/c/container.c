@@ -567,6 +567,12 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go) {
     resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 125, &id);
     char **env = env_with_home(s->env, s->nenv, id.home);
 
+    /* Rootless, the JVM reaches this root through /proc/PID/root (copies, the copy helper), which the kernel allows
+     * the user only for a dumpable process. No process of the container exists yet that could open /proc/1/exe,
+     * and exec makes it dumpable anyway; the supervisor stays undumpable. */
+    if (in_user_namespace) {
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    }
     if (record_write(sync, "ready", 0, NULL) < 0) {
         _exit(125);
     }

@@ -230,6 +230,14 @@ int join_user_namespace(const char *path);
 int join_user_namespace_of(pid_t pid);
 /* Whether gid has a mapping in this process's user namespace. */
 int gid_mapped(gid_t gid);
+/*
+ * Whether a refused setgroups may be passed over: in a single-id user namespace (setgroups denied, as an
+ * unprivileged map requires) when the groups asked for are only group 0, which is all there is.
+ */
+int single_id_groups_ok(const gid_t *groups, size_t n);
+/* The step a failed setresuid/setresgid names in a user namespace: an id outside its map. */
+#define UNMAPPED_ID_STEP(step) step " (the id is not mapped in the rootless user namespace: give the user a " \
+    "subordinate id range with usermod --add-subuids/--add-subgids, or run the container as root)"
 /* "userns-hold": makes and holds a user namespace until stdin closes. */
 int userns_hold_main(void);
 /* "own ROOT": gives the files named by "own" records on stdin their owners and modes. */

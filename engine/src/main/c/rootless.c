@@ -71,6 +71,24 @@ int gid_mapped(gid_t gid) {
     return found;
 }
 
+int single_id_groups_ok(const gid_t *groups, size_t n) {
+    if (errno != EPERM || !in_user_namespace) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (groups[i] != 0) {
+            return 0;
+        }
+    }
+    char buf[16] = {0};
+    int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return got > 0 && !strncmp(buf, "deny", 4);
+}
+
 static void say(const char *key, const char *value) {
     const char *fields[] = {value};
     record_write(STDOUT_FILENO, key, value ? 1 : 0, fields);

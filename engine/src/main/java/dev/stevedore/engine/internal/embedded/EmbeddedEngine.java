@@ -60,11 +60,13 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final ContainerService containers;
     private final NetworkService networks;
     private final Volumes volumes;
+    private final EngineMode mode;
 
     private EmbeddedEngine(EngineSettings settings, EngineMode mode, ImageService images) {
         this.settings = settings;
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
+        this.mode = mode;
         this.networks = new NetworkService(settings);
         this.containers = new ContainerService(settings, images, networks.manager(), mode);
         this.networks.containers(containers::networkView);
@@ -242,6 +244,7 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
+        mode.checkNetworks(spec.name());
         return networks.create(spec);
     }
 

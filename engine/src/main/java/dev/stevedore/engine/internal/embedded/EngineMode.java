@@ -92,6 +92,15 @@ final class EngineMode {
                 + " own loopback (network mode none); leave the network and ports out, or use STEVEDORE_ENGINE=docker");
     }
 
+    /** Rootless, no networks can be made yet: refused with the reason. */
+    void checkNetworks(String network) {
+        if (namespace != null) {
+            throw new ContainerEngineException("cannot create network " + network + ": the rootless engine (running as user "
+                    + System.getProperty("user.name") + ") does not offer networks yet, only each container's own loopback;"
+                    + " use STEVEDORE_ENGINE=docker, or run as root");
+        }
+    }
+
     /** Rootless containers get no cgroup limits yet: one that asks for them is refused, naming them. */
     void checkLimits(ContainerSpec spec) {
         if (namespace != null && (spec.memoryBytes() > 0 || spec.cpus() > 0 || spec.pidsLimit() > 0)) {

@@ -972,6 +972,9 @@ public final class NetworkManager implements AutoCloseable {
      * that were deleted.
      */
     private void deleteStrayLinks(Map<String, NetworkRecord> networks) throws IOException {
+        if (dev.stevedore.engine.internal.os.Libc.geteuid() != 0) {
+            return; // a rootless engine made no host links; those there are root's engines'
+        }
         Set<String> bridges = new HashSet<>();
         Set<String> veths = new HashSet<>();
         for (NetworkRecord n : networks.values()) {
