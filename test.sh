@@ -19,5 +19,6 @@ stop=()
 cleanup() { for s in "${stop[@]}"; do $s || true; done; }
 trap cleanup EXIT
 testbed/up
+testbed/check-neighbour-dockerd   # the test bed leaves a Docker it did not start alone
 testbed/dockerd up
 ./mvnw -B verify "$@"

@@ -7,7 +7,7 @@ trap 'echo "testbed: ERROR: exit $? at ${BASH_SOURCE[0]##*/}:${LINENO}: ${BASH_C
 TESTBED_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE="${STEVEDORE_TESTBED:-/var/lib/stevedore-testbed}"
 CACHE="${STEVEDORE_TESTBED_CACHE:-/var/cache/stevedore-testbed}"
-RUN_DIR=/run/stevedore-testbed
+RUN_DIR="${STEVEDORE_TESTBED_RUN:-/run/stevedore-testbed}"
 
 # Four consecutive loopback ports; another base gives a second, independent test bed (with its
 # own STEVEDORE_TESTBED and STEVEDORE_TESTBED_CACHE), e.g. to measure a cold start beside a warm one.

@@ -1,7 +1,7 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
-import dev.stevedore.engine.DockerApiServer;
+import dev.stevedore.serve.DockerApiServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

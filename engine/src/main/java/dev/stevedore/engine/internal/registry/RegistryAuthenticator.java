@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Gets the {@code Authorization} a registry wants, as the distribution token spec describes it: a
  * {@code Basic} challenge gets the user's credentials; a {@code Bearer} challenge gets a token from
- * the challenge's realm for the repository's pull scope (anonymous, with Basic credentials, or through
- * OAuth2 form posts for passwords and identity tokens).
+ * the challenge's realm for the repository's pull scope: anonymous, or with the user's name and password as
+ * Basic credentials on a {@code GET} (as docker does: a plain token server need not speak OAuth2), or through an
+ * OAuth2 {@code refresh_token} form post for an identity token (only OAuth2 servers hand those out).
  *
  * <p>Thread-safe. Tokens are cached per (registry, realm, service, scopes) until shortly before they
  * expire, and fetched once per key even when many blob downloads ask at the same time.
@@ -159,17 +160,9 @@ final class RegistryAuthenticator {
             FormBody.Builder form = form(key).add("grant_type", "refresh_token").add("refresh_token", credential.identityToken());
             return readToken(send(new Request.Builder().url(realm).post(form.build()).build(), realm), realm);
         }
-        FormBody.Builder form = form(key).add("grant_type", "password")
-                .add("username", credential.username()).add("password", credential.password());
-        Response posted = send(new Request.Builder().url(realm).post(form.build()).build(), realm);
-        int status = posted.code();
-        // token servers that do not speak OAuth2 (or not for this client) answer the POST like this; containerd
-        // falls back to GET with Basic on the same statuses
-        if (status == 400 || status == 401 || status == 404 || status == 405) {
-            posted.close();
-            return readToken(send(getRequest(realm, key, credential), realm), realm);
-        }
-        return readToken(posted, realm);
+        // a name and password go as Basic credentials on a GET, as docker sends them: every token server answers
+        // that, while an OAuth2 password-grant POST is refused by many in ways of their own (400, 404, 405, 501...)
+        return readToken(send(getRequest(realm, key, credential), realm), realm);
     }
 
     private static FormBody.Builder form(TokenKey key) {

@@ -1,0 +1,405 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.ImageConfig;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.NetworkInfo;
+import dev.stevedore.engine.PortBinding;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A container as Docker clients read it: the inspect document ({@code GET /containers/{id}/json}) and the
+ * list summary ({@code GET /containers/json}), with the fields the docker CLI and Testcontainers need present
+ * and correctly typed (see the reference checklist): {@code State} with {@code Paused} and {@code ExitCode},
+ * a non-null {@code Config}, {@code NetworkSettings.Ports} as an object, times in RFC 3339.
+ */
+final class ContainerDocuments {
+    private ContainerDocuments() {
+    }
+
+    /** The effective entrypoint: the request's, else the image's. */
+    static List<String> entrypoint(ContainerSpec spec, ImageConfig image) {
+        return spec.entrypoint() != null ? spec.entrypoint() : image.entrypoint();
+    }
+
+    /** The effective cmd: the request's, else (unless the request replaced the entrypoint) the image's. */
+    static List<String> cmd(ContainerSpec spec, ImageConfig image) {
+        if (spec.cmd() != null) {
+            return spec.cmd();
+        }
+        return spec.entrypoint() != null ? List.of() : image.cmd();
+    }
+
+    /**
+     * @param healthcheck the check that applies (the request's or the image's), or {@code null}
+     * @param health      {@code State.Health}, or {@code null} for a container without a check
+     */
+    static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks,
+                              ImageConfig.Healthcheck healthcheck, ObjectNode health) {
+        ContainerSpec spec = c.spec();
+        ObjectNode doc = Json.object();
+        doc.put("Id", c.id());
+        doc.put("Created", Json.time(c.created()));
+        doc.put("Path", c.command().isEmpty() ? "" : c.command().get(0));
+        doc.set("Args", Json.strings(c.command().isEmpty() ? List.of() : c.command().subList(1, c.command().size())));
+        ObjectNode state = state(c.state());
+        if (health != null) {
+            state.set("Health", health);
+        }
+        doc.set("State", state);
+        doc.put("Image", c.imageId());
+        doc.put("ResolvConfPath", "");
+        doc.put("HostnamePath", "");
+        doc.put("HostsPath", "");
+        doc.put("LogPath", "");
+        doc.put("Name", "/" + c.name());
+        doc.put("RestartCount", 0);
+        doc.put("Driver", "overlay2");
+        doc.put("Platform", "linux");
+        doc.put("MountLabel", "");
+        doc.put("ProcessLabel", "");
+        doc.put("AppArmorProfile", "");
+        doc.putNull("ExecIDs");
+        doc.set("HostConfig", hostConfig(spec, autoRemove));
+        doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
+        doc.set("Mounts", mounts(spec));
+        ObjectNode config = config(c, image);
+        if (healthcheck != null) {
+            config.set("Healthcheck", Json.object().<ObjectNode>set("Test", Json.strings(healthcheck.test()))
+                    .put("Interval", healthcheck.interval().toNanos()).put("Timeout", healthcheck.timeout().toNanos())
+                    .put("StartPeriod", healthcheck.startPeriod().toNanos()).put("Retries", healthcheck.retries()));
+        }
+        doc.set("Config", config);
+        doc.set("NetworkSettings", networkSettings(c, image, networks));
+        return doc;
+    }
+
+    static ObjectNode state(ContainerState s) {
+        ObjectNode state = Json.object();
+        state.put("Status", s.status().name().toLowerCase(Locale.ROOT));
+        state.put("Running", s.running());
+        state.put("Paused", false);
+        state.put("Restarting", false);
+        state.put("OOMKilled", s.oomKilled());
+        state.put("Dead", s.status() == ContainerState.Status.DEAD);
+        state.put("Pid", s.running() ? s.pid() : 0);
+        state.put("ExitCode", s.exitCode());
+        state.put("Error", s.error());
+        state.put("StartedAt", Json.time(s.startedAt()));
+        state.put("FinishedAt", Json.time(s.finishedAt()));
+        return state;
+    }
+
+    private static ObjectNode hostConfig(ContainerSpec spec, boolean autoRemove) {
+        ObjectNode host = Json.object();
+        ArrayNode binds = host.putArray("Binds");
+        ObjectNode tmpfs = Json.object();
+        for (Mount m : spec.mounts()) {
+            if (m.type() == Mount.Type.TMPFS) {
+                tmpfs.put(m.target(), m.options());
+            } else {
+                binds.add(m.source() + ":" + m.target() + (m.readOnly() ? ":ro" : ""));
+            }
+        }
+        host.put("NetworkMode", spec.networkMode() == null ? "bridge" : spec.networkMode());
+        host.set("PortBindings", portBindings(spec.ports()));
+        host.set("RestartPolicy", Json.object().put("Name", "no").put("MaximumRetryCount", 0));
+        host.put("AutoRemove", autoRemove || spec.autoRemove());
+        host.put("PublishAllPorts", spec.publishAllPorts());
+        host.put("Privileged", false);
+        host.put("ReadonlyRootfs", spec.readOnlyRootfs());
+        host.put("ShmSize", spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : 64L * 1024 * 1024);
+        host.put("Memory", spec.memoryBytes());
+        host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
+        if (spec.pidsLimit() > 0) {
+            host.put("PidsLimit", spec.pidsLimit());
+        } else {
+            host.putNull("PidsLimit");
+        }
+        if (!tmpfs.isEmpty()) {
+            host.set("Tmpfs", tmpfs);
+        }
+        host.set("LogConfig", Json.object().put("Type", "json-file").set("Config", Json.object()));
+        return host;
+    }
+
+    private static ObjectNode portBindings(List<PortBinding> ports) {
+        ObjectNode bindings = Json.object();
+        for (PortBinding p : ports) {
+            ArrayNode list = bindings.has(p.key()) ? (ArrayNode) bindings.get(p.key()) : bindings.putArray(p.key());
+            list.addObject().put("HostIp", p.hostIp()).put("HostPort", p.hostPort() == 0 ? "" : Integer.toString(p.hostPort()));
+        }
+        return bindings;
+    }
+
+    private static ArrayNode mounts(ContainerSpec spec) {
+        ArrayNode mounts = Json.array();
+        for (Mount m : spec.mounts()) {
+            ObjectNode mount = mounts.addObject();
+            mount.put("Type", m.type().name().toLowerCase(Locale.ROOT));
+            if (m.type() == Mount.Type.VOLUME) {
+                mount.put("Name", m.source());
+            }
+            mount.put("Source", m.source());
+            mount.put("Destination", m.target());
+            mount.put("Mode", m.readOnly() ? "ro" : "");
+            mount.put("RW", !m.readOnly());
+            mount.put("Propagation", m.type() == Mount.Type.BIND ? "rprivate" : "");
+        }
+        return mounts;
+    }
+
+    private static ObjectNode config(ContainerInfo c, ImageConfig image) {
+        ContainerSpec spec = c.spec();
+        ObjectNode config = Json.object();
+        config.put("Hostname", spec.hostname() != null ? spec.hostname() : c.shortId());
+        config.put("Domainname", "");
+        config.put("User", spec.user() != null ? spec.user() : image.user());
+        config.put("AttachStdin", spec.openStdin());
+        config.put("AttachStdout", false);
+        config.put("AttachStderr", false);
+        ObjectNode exposed = config.putObject("ExposedPorts");
+        exposedPorts(c, image).forEach(p -> exposed.set(p, Json.object()));
+        config.put("Tty", false);
+        config.put("OpenStdin", spec.openStdin());
+        config.put("StdinOnce", spec.openStdin() && spec.stdinOnce());
+        config.set("Env", Json.strings(c.env()));
+        config.set("Cmd", Json.strings(cmd(spec, image)));
+        config.put("Image", c.image());
+        ObjectNode volumes = Json.object();
+        image.volumes().forEach(v -> volumes.set(v, Json.object()));
+        config.set("Volumes", volumes.isEmpty() ? null : volumes);
+        config.put("WorkingDir", spec.workingDir() != null ? spec.workingDir() : image.workingDir());
+        List<String> entrypoint = entrypoint(spec, image);
+        config.set("Entrypoint", entrypoint.isEmpty() ? null : Json.strings(entrypoint));
+        config.putNull("OnBuild");
+        config.set("Labels", Json.stringMap(c.labels()));
+        String stopSignal = spec.stopSignal() != null ? spec.stopSignal() : image.stopSignal();
+        if (!stopSignal.isEmpty()) {
+            config.put("StopSignal", stopSignal);
+        }
+        if (spec.stopTimeout() != null) {
+            config.put("StopTimeout", spec.stopTimeout().toSeconds());
+        }
+        return config;
+    }
+
+    /** Exposed ports: the image's, the request's, and every published one, as {@code 5432/tcp}. */
+    static Set<String> exposedPorts(ContainerInfo c, ImageConfig image) {
+        Set<String> ports = new LinkedHashSet<>();
+        image.exposedPorts().forEach(p -> ports.add(CreateRequest.portKey(p)));
+        c.spec().exposedPorts().forEach(p -> ports.add(CreateRequest.portKey(p)));
+        c.spec().ports().forEach(p -> ports.add(p.key()));
+        c.ports().forEach(p -> ports.add(p.key()));
+        return ports;
+    }
+
+    private static ObjectNode networkSettings(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks) {
+        ObjectNode settings = Json.object();
+        settings.put("Bridge", "");
+        settings.put("SandboxID", "");
+        settings.put("HairpinMode", false);
+        settings.put("LinkLocalIPv6Address", "");
+        settings.put("LinkLocalIPv6PrefixLen", 0);
+        settings.set("Ports", ports(c, image));
+        settings.put("SandboxKey", "");
+        settings.put("EndpointID", "");
+        settings.put("Gateway", "");
+        settings.put("GlobalIPv6Address", "");
+        settings.put("GlobalIPv6PrefixLen", 0);
+        settings.put("IPAddress", "");
+        settings.put("IPPrefixLen", 0);
+        settings.put("IPv6Gateway", "");
+        settings.put("MacAddress", "");
+        ObjectNode all = settings.putObject("Networks");
+        boolean first = true;
+        for (Map.Entry<String, String> entry : c.networks().entrySet()) {
+            NetworkInfo network = networks.apply(entry.getKey());
+            ObjectNode endpoint = endpoint(c, entry.getKey(), entry.getValue(), network);
+            all.set(entry.getKey(), endpoint);
+            if (first) {
+                first = false;
+                settings.put("Gateway", endpoint.path("Gateway").asText());
+                settings.put("IPAddress", endpoint.path("IPAddress").asText());
+                settings.put("IPPrefixLen", endpoint.path("IPPrefixLen").asInt());
+            }
+        }
+        return settings;
+    }
+
+    private static ObjectNode endpoint(ContainerInfo c, String name, String address, NetworkInfo network) {
+        ObjectNode endpoint = Json.object();
+        endpoint.putNull("IPAMConfig");
+        endpoint.putNull("Links");
+        List<String> aliases = new ArrayList<>();
+        boolean primary = c.spec().networkMode() == null ? name.equals("bridge") : c.spec().networkMode().equals(name)
+                || (network != null && network.id().equals(c.spec().networkMode()));
+        if (!name.equals("bridge") && !name.equals("host") && !name.equals("none")) {
+            aliases.add(c.name());
+            if (primary) {
+                aliases.addAll(c.spec().networkAliases());
+            }
+            aliases.add(c.shortId());
+        }
+        endpoint.set("Aliases", aliases.isEmpty() ? null : Json.strings(aliases));
+        endpoint.put("NetworkID", network == null ? "" : network.id());
+        endpoint.put("EndpointID", "");
+        endpoint.put("Gateway", network == null ? "" : network.gateway());
+        endpoint.put("IPAddress", address == null ? "" : address);
+        endpoint.put("IPPrefixLen", network == null ? 0 : prefixLength(network.subnet()));
+        endpoint.put("IPv6Gateway", "");
+        endpoint.put("GlobalIPv6Address", "");
+        endpoint.put("GlobalIPv6PrefixLen", 0);
+        endpoint.put("MacAddress", "");
+        endpoint.putNull("DriverOpts");
+        return endpoint;
+    }
+
+    static int prefixLength(String cidr) {
+        int slash = cidr == null ? -1 : cidr.indexOf('/');
+        if (slash < 0) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(cidr.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * {@code NetworkSettings.Ports}: every exposed port, with its bindings while the container runs and
+     * {@code null} where it is not published (or not running).
+     */
+    private static ObjectNode ports(ContainerInfo c, ImageConfig image) {
+        ObjectNode ports = Json.object();
+        if (!c.state().running()) {
+            return ports;
+        }
+        Map<String, List<PortBinding>> bound = new LinkedHashMap<>();
+        c.ports().forEach(p -> bound.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p));
+        for (String key : exposedPorts(c, image)) {
+            List<PortBinding> list = bound.get(key);
+            if (list == null || list.stream().allMatch(p -> p.hostPort() == 0)) {
+                ports.putNull(key);
+                continue;
+            }
+            ArrayNode array = ports.putArray(key);
+            list.stream().filter(p -> p.hostPort() != 0)
+                    .forEach(p -> array.addObject().put("HostIp", p.hostIp()).put("HostPort", Integer.toString(p.hostPort())));
+        }
+        return ports;
+    }
+
+    /** The list entry of {@code GET /containers/json}. */
+    /** @param health {@code healthy}, {@code unhealthy} or {@code starting}; {@code null} without a check */
+    static ObjectNode summary(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks, Instant now,
+                              String health) {
+        ObjectNode doc = Json.object();
+        doc.put("Id", c.id());
+        doc.set("Names", Json.strings(List.of("/" + c.name())));
+        doc.put("Image", c.image());
+        doc.put("ImageID", c.imageId());
+        doc.put("Command", String.join(" ", c.command()));
+        doc.put("Created", c.created() == null ? 0 : c.created().getEpochSecond());
+        ArrayNode ports = doc.putArray("Ports");
+        Set<String> published = new LinkedHashSet<>();
+        if (c.state().running()) {
+            for (PortBinding p : c.ports()) {
+                if (p.hostPort() == 0) {
+                    continue;
+                }
+                published.add(p.key());
+                ports.addObject().put("IP", p.hostIp()).put("PrivatePort", p.containerPort()).put("PublicPort", p.hostPort())
+                        .put("Type", p.protocol());
+            }
+        }
+        for (String key : exposedPorts(c, image)) {
+            if (!published.contains(key)) {
+                int slash = key.indexOf('/');
+                try {
+                    ports.addObject().put("PrivatePort", Integer.parseInt(key.substring(0, slash))).put("Type", key.substring(slash + 1));
+                } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+                    // not a port Docker could list
+                }
+            }
+        }
+        doc.set("Labels", Json.stringMap(c.labels()));
+        doc.put("State", c.state().status().name().toLowerCase(Locale.ROOT));
+        String status = status(c.state(), now);
+        if (health != null) {
+            status += health.equals("starting") ? " (health: starting)" : " (" + health + ")";
+        }
+        doc.put("Status", status);
+        doc.set("HostConfig", Json.object().put("NetworkMode", c.spec().networkMode() == null ? "bridge" : c.spec().networkMode()));
+        ObjectNode networkSettings = doc.putObject("NetworkSettings");
+        ObjectNode all = networkSettings.putObject("Networks");
+        c.networks().forEach((name, address) -> all.set(name, endpoint(c, name, address, networks.apply(name))));
+        doc.set("Mounts", mounts(c.spec()));
+        return doc;
+    }
+
+    /** Docker's human status: {@code Up 5 seconds}, {@code Exited (0) 3 minutes ago}, {@code Created}. */
+    static String status(ContainerState s, Instant now) {
+        return switch (s.status()) {
+            case RUNNING -> "Up " + humanDuration(s.startedAt() == null ? Duration.ZERO : Duration.between(s.startedAt(), now));
+            case EXITED -> "Exited (" + s.exitCode() + ") "
+                    + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
+            case CREATED -> "Created";
+            case REMOVING -> "Removal In Progress";
+            case DEAD -> "Dead";
+        };
+    }
+
+    /** Go's {@code units.HumanDuration}, as {@code docker ps} prints it. */
+    static String humanDuration(Duration d) {
+        long seconds = Math.max(0, d.getSeconds());
+        if (seconds < 1) {
+            return "Less than a second";
+        }
+        if (seconds == 1) {
+            return "1 second";
+        }
+        if (seconds < 60) {
+            return seconds + " seconds";
+        }
+        long minutes = seconds / 60;
+        if (minutes == 1) {
+            return "About a minute";
+        }
+        if (minutes < 60) {
+            return minutes + " minutes";
+        }
+        long hours = Math.round(seconds / 3600.0);
+        if (hours == 1) {
+            return "About an hour";
+        }
+        if (hours < 48) {
+            return hours + " hours";
+        }
+        if (hours < 24 * 7 * 2) {
+            return hours / 24 + " days";
+        }
+        if (hours < 24 * 30 * 2) {
+            return hours / 24 / 7 + " weeks";
+        }
+        if (hours < 24 * 365 * 2) {
+            return hours / 24 / 30 + " months";
+        }
+        return hours / 24 / 365 + " years";
+    }
+}

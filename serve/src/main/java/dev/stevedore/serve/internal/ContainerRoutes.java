@@ -1,0 +1,587 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.ImageConfig;
+import dev.stevedore.engine.ImageNotFoundException;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.NetworkInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The container endpoints: create, start, inspect, list, logs, attach, wait, stop, kill, restart, remove, top,
+ * prune. Streams that last (logs with follow, wait) end the connection when they are done and notice a client
+ * that leaves; an attached stream ends with the container. An attach with {@code stdin=1} to a container with an
+ * open stdin passes the client's input on as it comes; its half-close ends the container's stdin when the container
+ * was created with {@code StdinOnce} ({@code docker run -i}), else only this attach's input.
+ */
+final class ContainerRoutes {
+    private static final String ID = "(?<id>[^/]+)";
+    private static final long POLL_NANOS = 5_000_000;
+    /** How long an ended attach's connection waits for the client to close, its stdin unread (see lingerForClient). */
+    private static final long LINGER_MILLIS = 5_000;
+
+    private final ServeState state;
+
+    ContainerRoutes(ServeState state) {
+        this.state = state;
+    }
+
+    void register(Router router) {
+        router.add("POST", "/containers/create", this::create)
+                .add("GET", "/containers/json", this::list)
+                .add("POST", "/containers/prune", this::prune)
+                .add("GET", "/containers/" + ID + "/json", this::inspect)
+                .add("POST", "/containers/" + ID + "/start", this::start)
+                .add("POST", "/containers/" + ID + "/stop", this::stop)
+                .add("POST", "/containers/" + ID + "/restart", this::restart)
+                .add("POST", "/containers/" + ID + "/kill", this::kill)
+                .add("POST", "/containers/" + ID + "/wait", this::await)
+                .add("GET", "/containers/" + ID + "/logs", this::logs)
+                .add("GET", "/containers/" + ID + "/top", this::top)
+                .add("POST", "/containers/" + ID + "/attach", this::attach)
+                .add("POST", "/containers/" + ID + "/resize", x -> x.response().empty(200))
+                .add("DELETE", "/containers/" + ID, this::remove);
+    }
+
+    /** The container a path names (id, id prefix or name, with or without Docker's leading slash). */
+    ContainerInfo find(String reference) {
+        String ref = reference.startsWith("/") ? reference.substring(1) : reference;
+        try {
+            return state.engine.inspectContainer(ref);
+        } catch (ContainerNotFoundException e) {
+            throw ApiException.notFound("No such container: " + ref);
+        }
+    }
+
+    /** Networks by name for one answer, each looked up once. */
+    private Function<String, NetworkInfo> networks() {
+        Map<String, NetworkInfo> cache = new HashMap<>();
+        return name -> cache.computeIfAbsent(name, n -> {
+            try {
+                return state.engine.inspectNetwork(n);
+            } catch (ContainerEngineException e) {
+                return null;
+            }
+        });
+    }
+
+    private void create(Exchange x) throws IOException {
+        CreateRequest request = CreateRequest.parse(x.body(), x.request().query("name"), state.defaultHostIp());
+        ContainerInfo created;
+        try {
+            created = state.engine.createContainer(request.spec());
+        } catch (ImageNotFoundException e) {
+            throw ApiException.notFound("No such image: " + familiar(request.spec().image()));
+        }
+        if (request.autoRemove()) {
+            state.markAutoRemove(created.id());
+        }
+        state.health().request(created.id(), request.healthcheck());
+        try {
+            request.networks().forEach((network, aliases) -> state.engine.connectNetwork(network, created.id(), aliases));
+        } catch (RuntimeException e) {
+            state.engine.removeContainer(created.id(), true);
+            throw e;
+        }
+        state.events().refresh();
+        ObjectNode answer = Json.object().put("Id", created.id());
+        answer.set("Warnings", Json.array());
+        x.response().json(201, answer);
+    }
+
+    private static String familiar(String image) {
+        try {
+            return ImageReference.parse(image).familiar();
+        } catch (InvalidImageReferenceException e) {
+            return image;
+        }
+    }
+
+    private void inspect(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        ImageConfig image = state.imageConfig(c);
+        x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
+                state.health().check(c.id(), image), state.health().document(c.id(), image, c.state().running())));
+    }
+
+    private void list(Exchange x) throws IOException {
+        HttpRequest request = x.request();
+        Filters filters = Filters.parse(request.query("filters"));
+        boolean all = request.flag("all") || filters.has("status") || filters.has("exited");
+        long limit = request.number("limit", -1);
+        Function<String, NetworkInfo> networks = networks();
+        Instant now = Instant.now();
+        ArrayNode list = Json.array();
+        for (ContainerInfo c : state.engine.containers(true, Map.of())) {
+            if (limit > 0 && list.size() >= limit) {
+                break;
+            }
+            if (!all && !c.state().running() || !matches(filters, c)) {
+                continue;
+            }
+            ImageConfig image = state.imageConfig(c);
+            list.add(ContainerDocuments.summary(c, image, networks, now, state.health().status(c.id(), image, c.state().running())));
+        }
+        x.response().json(200, list);
+    }
+
+    /** Docker's container filters: label, name (a part of it), id (a prefix), status, exited, network, ancestor. */
+    static boolean matches(Filters filters, ContainerInfo c) {
+        String status = c.state().status().name().toLowerCase(Locale.ROOT);
+        return filters.labels(c.labels())
+                && filters.matchesAny("name", List.of(c.name()), (wanted, name) -> name.contains(wanted.startsWith("/") ? wanted.substring(1) : wanted))
+                && filters.matchesAny("id", List.of(c.id()), (wanted, id) -> id.startsWith(wanted))
+                && filters.matchesAny("status", List.of(status), String::equals)
+                && filters.matchesAny("exited", List.of(Integer.toString(c.state().exitCode())),
+                        (wanted, code) -> status.equals("exited") && wanted.equals(code))
+                && filters.matchesAny("network", c.networks().keySet(), String::equals)
+                && filters.matchesAny("ancestor", List.of(c.image(), familiar(c.image()), c.imageId()), String::equals);
+    }
+
+    private void start(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        if (c.state().running()) {
+            x.response().empty(304);
+            return;
+        }
+        try {
+            state.engine.startContainer(c.id());
+        } catch (RuntimeException e) {
+            if (state.autoRemove(c.id())) {
+                removeQuietly(c.id());
+            }
+            throw e;
+        }
+        state.reapWhenExited(c.id());
+        state.health().watch(c.id(), state.imageConfig(c));
+        state.events().refresh();
+        x.response().empty(204);
+    }
+
+    private void removeQuietly(String id) {
+        try {
+            state.engine.removeContainer(id, true);
+        } catch (RuntimeException e) {
+            // the failed start is what the client hears of
+        }
+    }
+
+    private void stop(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        if (!c.state().running()) {
+            x.response().empty(304);
+            return;
+        }
+        state.engine.stopContainer(c.id(), grace(x.request()));
+        x.response().empty(204);
+    }
+
+    private static Duration grace(HttpRequest request) {
+        long seconds = request.number("t", request.number("timeout", -1));
+        return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    }
+
+    private void restart(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        if (c.state().running()) {
+            state.engine.stopContainer(c.id(), grace(x.request()));
+        }
+        state.engine.startContainer(c.id());
+        state.health().watch(c.id(), state.imageConfig(c));
+        x.response().empty(204);
+    }
+
+    private void kill(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        if (!c.state().running()) {
+            throw ApiException.conflict("Container " + c.id() + " is not running");
+        }
+        String signal = x.request().query("signal");
+        state.engine.killContainer(c.id(), signal == null || signal.isBlank() ? "KILL" : signal);
+        x.response().empty(204);
+    }
+
+    private void remove(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        boolean force = x.request().flag("force");
+        if (c.state().running() && !force) {
+            throw ApiException.conflict("You cannot remove a running container " + c.id() + ". Stop the container before"
+                    + " attempting removal or force remove");
+        }
+        try {
+            state.engine.removeContainer(c.id(), force);
+        } catch (ContainerNotFoundException gone) {
+            // removed meanwhile (an auto-remove container that just exited): what the client wanted
+        }
+        state.health().forget(c.id());
+        x.response().empty(204);
+    }
+
+    /** {@code docker top}: the container's processes as {@code ps -ef} lists them ({@code ps_args} is not applied). */
+    private void top(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        if (!c.state().running()) {
+            throw ApiException.conflict("Container " + c.id() + " is not running");
+        }
+        ArrayNode processes = Json.array();
+        ContainerProcesses.top(c.state().pid()).forEach(row -> processes.add(Json.strings(row)));
+        x.response().json(200, Json.object().<ObjectNode>set("Titles", Json.strings(ContainerProcesses.TITLES)).set("Processes", processes));
+    }
+
+    private void prune(Exchange x) throws IOException {
+        Filters filters = Filters.parse(x.request().query("filters"));
+        ArrayNode deleted = Json.array();
+        for (ContainerInfo c : state.engine.containers(true, Map.of())) {
+            if (!c.state().running() && filters.labels(c.labels())) {
+                try {
+                    state.engine.removeContainer(c.id(), false);
+                    deleted.add(c.id());
+                } catch (ContainerEngineException e) {
+                    // started or removed meanwhile
+                }
+            }
+        }
+        x.response().json(200, Json.object().<ObjectNode>set("ContainersDeleted", deleted).put("SpaceReclaimed", 0));
+    }
+
+    // ---- logs -----------------------------------------------------------------------------------
+
+    private void logs(Exchange x) throws IOException {
+        HttpRequest request = x.request();
+        ContainerInfo c = find(x.param("id"));
+        boolean stdout = request.flag("stdout");
+        boolean stderr = request.flag("stderr");
+        if (!stdout && !stderr) {
+            throw ApiException.badRequest("Bad parameters: you must choose at least one stream");
+        }
+        boolean follow = request.flag("follow");
+        boolean timestamps = request.flag("timestamps");
+        LogOptions options = new LogOptions(stdout, stderr, follow, tail(request.query("tail")), since(request.query("since")));
+        Instant until = until(request.query("until"));
+        ContainerLogs logs = state.engine.logs(c.id(), options);
+        if (follow) {
+            x.response().closeAfter();
+        }
+        OutputStream chunks = x.response().stream(200, Frames.contentType(request.apiVersion()));
+        if (follow) {
+            x.connection().watchForClose(logs::close);
+        }
+        // history goes out in chunks of many frames; a follow sends each line as it comes
+        OutputStream out = follow ? chunks : new java.io.BufferedOutputStream(chunks, 64 * 1024);
+        try (logs; Stream<LogLine> lines = logs.lines()) {
+            Iterator<LogLine> iterator = lines.iterator();
+            while (iterator.hasNext()) {
+                LogLine line = iterator.next();
+                if (until != null && line.time().isAfter(until)) {
+                    break;
+                }
+                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, timestamps),
+                        follow);
+            }
+            out.flush();
+        } catch (IOException e) {
+            // the client left; its logs stream is closed with it
+        }
+    }
+
+    static byte[] payload(LogLine line, boolean timestamps) {
+        String text = line.text() + "\n";
+        return (timestamps ? Json.time(line.time()) + " " + text : text).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code tail}: a number of lines, or {@code all} (or nothing, or a negative number) for every line. */
+    static int tail(String tail) {
+        if (tail == null || tail.isBlank() || tail.equalsIgnoreCase("all")) {
+            return -1;
+        }
+        try {
+            int lines = Integer.parseInt(tail.strip());
+            return lines < 0 ? -1 : lines;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid value for tail: \"" + tail + "\"");
+        }
+    }
+
+    /** {@code since}: Unix seconds with an optional fraction ({@code 1700000000.123456789}); 0 or nothing for all. */
+    static Instant since(String since) {
+        Instant instant = timestamp(since, "since");
+        return instant == null || instant.equals(Instant.EPOCH) ? null : instant;
+    }
+
+    private static Instant until(String until) {
+        Instant instant = timestamp(until, "until");
+        return instant == null || instant.equals(Instant.EPOCH) ? null : instant;
+    }
+
+    private static Instant timestamp(String text, String name) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            BigDecimal seconds = new BigDecimal(text.strip());
+            long whole = seconds.longValue();
+            int nanos = seconds.subtract(BigDecimal.valueOf(whole)).movePointRight(9).intValue();
+            return Instant.ofEpochSecond(whole, nanos);
+        } catch (NumberFormatException | ArithmeticException e) {
+            try {
+                return Instant.parse(text.strip());
+            } catch (java.time.format.DateTimeParseException e2) {
+                throw ApiException.badRequest("invalid value for " + name + ": \"" + text + "\"");
+            }
+        }
+    }
+
+    // ---- attach ---------------------------------------------------------------------------------
+
+    /**
+     * Attaches to the container's output: new lines from now on (with {@code logs=1}, also what came before),
+     * until the container exits. Attached before start (as {@code docker run} does), it waits for the start.
+     * With {@code stdin=1}, the client's input goes to the container's stdin once it runs (the client's bytes wait in
+     * the connection meanwhile); a container without an open stdin has its input read and dropped, as dockerd does.
+     */
+    private void attach(Exchange x) throws IOException {
+        HttpRequest request = x.request();
+        ContainerInfo c = find(x.param("id"));
+        boolean stdout = request.flag("stdout");
+        boolean stderr = request.flag("stderr");
+        boolean history = request.flag("logs");
+        boolean stream = request.flag("stream");
+        Instant since = Instant.now();
+        state.attach(c.id());
+        try {
+            OutputStream out = x.hijack(Frames.contentType(request.apiVersion()));
+            boolean feed = request.flag("stdin") && stream && c.spec().openStdin();
+            if (request.flag("stdin") && !feed) {
+                drain(x.connection().input());
+            }
+            if (history && (stdout || stderr)) {
+                copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, false, -1, null)), out);
+            }
+            if (stream && awaitStart(c)) {
+                // without StdinOnce, the end of the client's input ends this attach (dockerd's rule)
+                AtomicBoolean detached = new AtomicBoolean();
+                ContainerLogs following = stdout || stderr
+                        ? state.engine.logs(c.id(), new LogOptions(stdout, stderr, true, -1, since)) : null;
+                if (feed) {
+                    feed(c, x.connection().input(), () -> {
+                        if (!c.spec().stdinOnce()) {
+                            detached.set(true);
+                            if (following != null) {
+                                following.close();
+                            }
+                        }
+                    });
+                }
+                if (following != null) {
+                    copy(following, out);
+                } else {
+                    awaitExit(c.id(), detached);
+                }
+            }
+            out.flush();
+            x.connection().shutdownOutput();
+            if (request.flag("stdin")) {
+                x.connection().lingerForClient(LINGER_MILLIS);
+            }
+        } catch (ContainerNotFoundException gone) {
+            // removed while attached: the stream just ends
+        } finally {
+            state.detach(c.id());
+        }
+    }
+
+    /**
+     * Passes what the client sends to the container's stdin as it comes, on a thread of its own, until the client
+     * half-closes (then the stream is closed: end of file for the container with {@code StdinOnce}) or the container
+     * ends (then the rest is dropped).
+     */
+    private void feed(ContainerInfo c, InputStream in, Runnable atInputEnd) {
+        Thread feeder = new Thread(() -> {
+            OutputStream stdin;
+            try {
+                stdin = state.engine.attachStdin(c.id());
+            } catch (RuntimeException e) {
+                drainNow(in); // ended (or was removed) already: its input has nowhere to go
+                return;
+            }
+            try (stdin) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                    stdin.write(buffer, 0, n);
+                }
+                atInputEnd.run();
+            } catch (IOException e) {
+                drainNow(in); // the container ended, or the client left
+            }
+        }, "stevedore-serve-stdin-" + c.shortId());
+        feeder.setDaemon(true);
+        feeder.start();
+    }
+
+    private static void drainNow(InputStream in) {
+        byte[] buffer = new byte[4096];
+        try {
+            while (in.read(buffer) >= 0) {
+                // nowhere to send it
+            }
+        } catch (IOException e) {
+            // the connection ended
+        }
+    }
+
+    /** Reads and drops what the client sends, on a thread of its own, until it closes its side. */
+    private static void drain(InputStream in) {
+        Thread drainer = new Thread(() -> drainNow(in), "stevedore-serve-stdin");
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    private static void copy(ContainerLogs logs, OutputStream out) throws IOException {
+        try (logs; Stream<LogLine> lines = logs.lines()) {
+            Iterator<LogLine> iterator = lines.iterator();
+            while (iterator.hasNext()) {
+                LogLine line = iterator.next();
+                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, false));
+            }
+        }
+    }
+
+    /** Waits until the container runs (or ran since the attach began); false when it was removed or the server closes. */
+    private boolean awaitStart(ContainerInfo attached) {
+        Instant startedBefore = attached.state().startedAt();
+        ContainerState s = attached.state();
+        while (!s.running() && !(s.status() == ContainerState.Status.EXITED && !Objects.equals(s.startedAt(), startedBefore))) {
+            if (state.closed()) {
+                return false;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+            s = state.engine.inspectContainer(attached.id()).state();
+        }
+        return true;
+    }
+
+    // ---- wait -----------------------------------------------------------------------------------
+
+    /**
+     * {@code POST /containers/{id}/wait}: the head goes out at once (the docker CLI sends the wait before the
+     * start and blocks until it has the head), the status code when the condition is met.
+     */
+    private void await(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        String condition = x.request().query("condition");
+        condition = condition == null || condition.isEmpty() ? "not-running" : condition;
+        if (!List.of("not-running", "next-exit", "removed").contains(condition)) {
+            throw ApiException.badRequest("invalid condition: \"" + condition + "\"");
+        }
+        AtomicBoolean gone = new AtomicBoolean();
+        x.response().closeAfter();
+        OutputStream out = x.response().stream(200, HttpResponse.JSON);
+        x.connection().watchForClose(() -> gone.set(true));
+        ContainerState end = switch (condition) {
+            case "next-exit" -> awaitNextExit(c, gone);
+            case "removed" -> awaitRemoval(c.id(), gone);
+            default -> awaitExit(c.id(), gone);
+        };
+        if (end == null) {
+            return;
+        }
+        ObjectNode answer = Json.object().put("StatusCode", end.exitCode());
+        if (end.error().isEmpty()) {
+            answer.putNull("Error");
+        } else {
+            answer.set("Error", Json.object().put("Message", end.error()));
+        }
+        byte[] json = Json.bytes(answer);
+        byte[] line = new byte[json.length + 1];
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[json.length] = '\n';
+        out.write(line);
+    }
+
+    /** The state once the container is not running; null when the client or server went away first. */
+    private ContainerState awaitExit(String id, AtomicBoolean gone) {
+        while (!gone.get() && !state.closed()) {
+            ContainerState s;
+            try {
+                s = state.engine.waitContainer(id, Duration.ofSeconds(1));
+            } catch (ContainerNotFoundException removed) {
+                return state.removedState(id).orElse(removedWithoutState());
+            }
+            if (!s.running()) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private ContainerState awaitNextExit(ContainerInfo c, AtomicBoolean gone) {
+        Instant startedBefore = c.state().startedAt();
+        boolean ran = c.state().running();
+        while (!gone.get() && !state.closed()) {
+            ContainerState s;
+            try {
+                s = ran ? state.engine.waitContainer(c.id(), Duration.ofSeconds(1)) : state.engine.inspectContainer(c.id()).state();
+            } catch (ContainerNotFoundException removed) {
+                return state.removedState(c.id()).orElse(removedWithoutState());
+            }
+            if (s.running()) {
+                ran = true;
+                continue;
+            }
+            if (ran || (s.status() == ContainerState.Status.EXITED && !Objects.equals(s.startedAt(), startedBefore))) {
+                return s;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        return null;
+    }
+
+    private ContainerState awaitRemoval(String id, AtomicBoolean gone) {
+        ContainerState last = null;
+        while (!gone.get() && !state.closed()) {
+            try {
+                ContainerState s = state.engine.inspectContainer(id).state();
+                if (s.running()) {
+                    s = state.engine.waitContainer(id, Duration.ofSeconds(1));
+                }
+                if (!s.running() && s.status() != ContainerState.Status.CREATED) {
+                    last = s;
+                }
+            } catch (ContainerNotFoundException removed) {
+                return state.removedState(id).orElse(last != null ? last : removedWithoutState());
+            }
+            LockSupport.parkNanos(POLL_NANOS * 4);
+        }
+        return null;
+    }
+
+    private static ContainerState removedWithoutState() {
+        return new ContainerState(ContainerState.Status.EXITED, 0, 0, 0, false, "", null, Instant.now());
+    }
+}

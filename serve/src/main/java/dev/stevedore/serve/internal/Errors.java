@@ -1,0 +1,59 @@
+package dev.stevedore.serve.internal;
+
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerStartException;
+import dev.stevedore.engine.ImageNotFoundException;
+import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.engine.RegistryAuthenticationException;
+
+import java.util.Locale;
+
+/**
+ * The engine's exceptions as the daemon's status codes ({@code daemon/server/httpstatus} in moby): what is
+ * missing 404, what clashes with the state of things 409, what the request got wrong 400, the rest 500.
+ * The engine's own exceptions have no finer types for most of these, so their messages decide.
+ */
+final class Errors {
+    private Errors() {
+    }
+
+    static ApiException of(RuntimeException e) {
+        if (e instanceof ApiException api) {
+            return api;
+        }
+        if (e instanceof ContainerNotFoundException missing) {
+            return new ApiException(404, "No such container: " + missing.container(), e);
+        }
+        if (e instanceof ImageNotFoundException) {
+            return new ApiException(404, message(e), e);
+        }
+        if (e instanceof RegistryAuthenticationException) {
+            return new ApiException(401, message(e), e);
+        }
+        if (e instanceof InvalidImageReferenceException || e instanceof IllegalArgumentException) {
+            return new ApiException(400, message(e), e);
+        }
+        if (e instanceof ContainerStartException) {
+            // moby answers a command that cannot be executed with 400: the request named it
+            return new ApiException(400, message(e), e);
+        }
+        String message = message(e);
+        String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains("no such network") || lower.contains("no such volume") || lower.contains("no such exec")) {
+            return new ApiException(404, message, e);
+        }
+        if (lower.contains("predefined")) {
+            return new ApiException(403, message, e);
+        }
+        if (lower.contains("already in use") || lower.contains("with that name exists") || lower.contains("not running")
+                || lower.contains("containers are on it") || lower.contains("is running") || lower.contains("uses it")
+                || lower.contains("is already")) {
+            return new ApiException(409, message, e);
+        }
+        return new ApiException(500, message, e);
+    }
+
+    private static String message(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,207 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.Platform;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code /_ping}, {@code /version}, {@code /info} and {@code /events}: what clients ask before anything else,
+ * to agree on a version and to check they talk to a Linux engine.
+ */
+final class SystemRoutes {
+    private final ServeState state;
+
+    SystemRoutes(ServeState state) {
+        this.state = state;
+    }
+
+    void register(Router router) {
+        router.add("GET", "/_ping", this::ping)
+                .add("HEAD", "/_ping", this::ping)
+                .add("GET", "/version", this::version)
+                .add("GET", "/info", this::info)
+                .add("GET", "/events", this::events);
+    }
+
+    private void ping(Exchange x) throws IOException {
+        x.response().header("Cache-Control", "no-cache, no-store, must-revalidate").header("Pragma", "no-cache")
+                .header("Swarm", "inactive")
+                .send(200, "text/plain; charset=utf-8", "OK".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void version(Exchange x) throws IOException {
+        Platform host = Platform.host();
+        String kernel = kernelVersion();
+        ObjectNode details = Json.object().put("ApiVersion", DockerApiVersions.CURRENT).put("MinAPIVersion", DockerApiVersions.MINIMUM)
+                .put("GitCommit", "stevedore").put("GoVersion", "java" + Runtime.version().feature()).put("Os", "linux")
+                .put("Arch", host.architecture()).put("KernelVersion", kernel).put("BuildTime", "").put("Experimental", "false");
+        ObjectNode doc = Json.object();
+        doc.set("Platform", Json.object().put("Name", "Stevedore Engine"));
+        ArrayNode components = doc.putArray("Components");
+        components.addObject().put("Name", "Engine").put("Version", DockerApiVersions.SERVER_VERSION).set("Details", details);
+        doc.put("Version", DockerApiVersions.SERVER_VERSION)
+                .put("ApiVersion", DockerApiVersions.CURRENT)
+                .put("MinAPIVersion", DockerApiVersions.MINIMUM)
+                .put("GitCommit", "stevedore")
+                .put("GoVersion", "java" + Runtime.version().feature())
+                .put("Os", "linux")
+                .put("Arch", host.architecture())
+                .put("KernelVersion", kernel)
+                .put("BuildTime", "");
+        x.response().json(200, doc);
+    }
+
+    private void info(Exchange x) throws IOException {
+        List<ContainerInfo> containers = state.engine.containers(true, java.util.Map.of());
+        long running = containers.stream().filter(c -> c.state().running()).count();
+        Platform host = Platform.host();
+        ObjectNode doc = Json.object();
+        doc.put("ID", "stevedore")
+                .put("Containers", containers.size())
+                .put("ContainersRunning", running)
+                .put("ContainersPaused", 0)
+                .put("ContainersStopped", containers.size() - running)
+                .put("Images", state.engine.images().size())
+                .put("Driver", "overlay2");
+        doc.set("DriverStatus", Json.array());
+        doc.set("Plugins", Json.object().<ObjectNode>set("Volume", Json.strings(List.of("local")))
+                .<ObjectNode>set("Network", Json.strings(List.of("bridge", "host", "null")))
+                .<ObjectNode>set("Log", Json.strings(List.of("json-file")))
+                .set("Authorization", null));
+        doc.put("MemoryLimit", true).put("SwapLimit", false).put("CpuCfsPeriod", true).put("CpuCfsQuota", true)
+                .put("IPv4Forwarding", true).put("Debug", false).put("NFd", 0).put("OomKillDisable", false)
+                .put("NGoroutines", Thread.activeCount()).put("SystemTime", Json.time(java.time.Instant.now()))
+                .put("LoggingDriver", "json-file").put("CgroupDriver", "cgroupfs").put("CgroupVersion", "2")
+                .put("NEventsListener", 0).put("KernelVersion", kernelVersion()).put("OperatingSystem", operatingSystem())
+                .put("OSVersion", "").put("OSType", "linux").put("Architecture", architecture(host))
+                .put("IndexServerAddress", "https://index.docker.io/v1/")
+                .put("NCPU", Runtime.getRuntime().availableProcessors()).put("MemTotal", memTotal())
+                .put("DockerRootDir", "/var/lib/stevedore").put("Name", hostName())
+                .put("ExperimentalBuild", false).put("ServerVersion", DockerApiVersions.SERVER_VERSION)
+                .put("InitBinary", "").put("DefaultRuntime", "stevedore").put("LiveRestoreEnabled", false)
+                .put("Isolation", "").put("ProductLicense", "Apache-2.0");
+        doc.set("Labels", Json.array());
+        doc.set("RegistryConfig", Json.object().<ObjectNode>set("IndexConfigs", Json.object())
+                .set("InsecureRegistryCIDRs", Json.array()));
+        doc.set("Swarm", Json.object().put("NodeID", "").put("NodeAddr", "").put("LocalNodeState", "inactive")
+                .put("ControlAvailable", false).put("Error", "").set("RemoteManagers", null));
+        doc.set("Runtimes", Json.object().set("stevedore", Json.object().put("path", "stevedore")));
+        doc.set("SecurityOptions", Json.strings(List.of("name=seccomp,profile=builtin")));
+        doc.set("Warnings", Json.array());
+        x.response().json(200, doc);
+    }
+
+    /**
+     * Container events as they happen (see {@link EventFeed}), filtered by {@code type}, {@code container} (id or
+     * name), {@code event}, {@code image} and {@code label}; the stream stays open until the client leaves, or
+     * until {@code until} when given. There is no history: {@code since} gives no past events.
+     */
+    private void events(Exchange x) throws IOException {
+        Filters filters = Filters.parse(x.request().query("filters"));
+        Instant until = ContainerRoutes.since(x.request().query("until"));
+        java.util.concurrent.BlockingQueue<ObjectNode> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        x.response().closeAfter();
+        OutputStream out = x.response().stream(200, HttpResponse.JSON);
+        java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        x.connection().watchForClose(() -> gone.set(true));
+        Runnable unsubscribe = state.events().subscribe(event -> {
+            if (matches(filters, event)) {
+                queue.add(event);
+            }
+        });
+        try {
+            while (!gone.get() && !state.closed() && (until == null || Instant.now().isBefore(until))) {
+                ObjectNode event;
+                try {
+                    event = queue.poll(EventFeed.POLL_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (event != null) {
+                    byte[] json = Json.bytes(event);
+                    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+                    line[json.length] = '\n';
+                    out.write(line);
+                }
+            }
+        } catch (IOException e) {
+            // the client left
+        } finally {
+            unsubscribe.run();
+        }
+    }
+
+    static boolean matches(Filters filters, ObjectNode event) {
+        JsonNode attributes = event.path("Actor").path("Attributes");
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        attributes.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return filters.matchesAny("type", List.of(event.path("Type").asText()), String::equals)
+                && filters.matchesAny("event", List.of(event.path("Action").asText()), String::equals)
+                && filters.matchesAny("container", List.of(event.path("id").asText(), attributes.path("name").asText()),
+                        (wanted, candidate) -> candidate.equals(wanted) || (candidate.length() == 64 && candidate.startsWith(wanted)))
+                && filters.matchesAny("image", List.of(attributes.path("image").asText()), String::equals)
+                && filters.labels(labels);
+    }
+
+    private static String architecture(Platform host) {
+        return switch (host.architecture()) {
+            case "amd64" -> "x86_64";
+            case "arm64" -> "aarch64";
+            default -> host.architecture();
+        };
+    }
+
+    static String kernelVersion() {
+        return firstLine(Path.of("/proc/sys/kernel/osrelease"), System.getProperty("os.version"));
+    }
+
+    private static String operatingSystem() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/os-release"))) {
+                if (line.startsWith("PRETTY_NAME=")) {
+                    return line.substring("PRETTY_NAME=".length()).replace("\"", "") + " (Stevedore)";
+                }
+            }
+        } catch (IOException e) {
+            // a system without os-release: say what the JVM knows
+        }
+        return System.getProperty("os.name") + " (Stevedore)";
+    }
+
+    private static long memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // no /proc: the JVM's view must do
+        }
+        return Runtime.getRuntime().maxMemory();
+    }
+
+    private static String hostName() {
+        return firstLine(Path.of("/proc/sys/kernel/hostname"), "localhost");
+    }
+
+    private static String firstLine(Path file, String fallback) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            return lines.isEmpty() ? fallback : lines.get(0).strip();
+        } catch (IOException e) {
+            return fallback;
+        }
+    }
+}

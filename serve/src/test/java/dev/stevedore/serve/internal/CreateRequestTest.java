@@ -1,0 +1,145 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.PortBinding;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CreateRequestTest {
+
+    private static JsonNode json(String text) throws IOException {
+        return Json.MAPPER.readTree(text.replace('\'', '"'));
+    }
+
+    @Test
+    void dockerJavasNullsAreAbsentAndAnEmptyCmdKeepsTheImages() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'Hostname':null,'User':null,'Tty':null,'Env':['POSTGRES_DB=test'],"
+                + "'Cmd':[],'Entrypoint':null,'Image':'postgres:15','WorkingDir':null,'ExposedPorts':{'5432/tcp':{}},"
+                + "'HostConfig':{'Binds':[],'PortBindings':{'5432/tcp':[{'HostIp':'','HostPort':''}]},'NetworkMode':null,"
+                + "'PublishAllPorts':null,'Tmpfs':null,'AutoRemove':null,'Memory':null},"
+                + "'Labels':{'org.testcontainers':'true'},'NetworkingConfig':null}"), null, null);
+
+        ContainerSpec spec = request.spec();
+        assertThat(spec.image()).isEqualTo("postgres:15");
+        assertThat(spec.cmd()).isNull();
+        assertThat(spec.entrypoint()).isNull();
+        assertThat(spec.user()).isNull();
+        assertThat(spec.env()).containsExactly("POSTGRES_DB=test");
+        assertThat(spec.exposedPorts()).containsExactly("5432/tcp");
+        assertThat(spec.ports()).containsExactly(new PortBinding(5432, "tcp", "127.0.0.1", 0));
+        assertThat(spec.labels()).containsEntry("org.testcontainers", "true");
+        assertThat(spec.networkMode()).isNull();
+        assertThat(spec.pullPolicy()).isEqualTo(ContainerSpec.PullPolicy.NEVER);
+        assertThat(request.autoRemove()).isFalse();
+    }
+
+    @Test
+    void theCliFieldsOfDockerRun() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','Cmd':['sh','-c','exit 3'],'Entrypoint':['']," 
+                + "'HostConfig':{'AutoRemove':true,'NetworkMode':'default','PortBindings':{'80/tcp':[{'HostIp':'127.0.0.1','HostPort':'8080'}]},"
+                + "'Binds':['/srv:/data:ro,Z','cache:/cache'],'Tmpfs':{'/run':'size=64m'},'Mounts':[{'Type':'tmpfs','Target':'/scratch',"
+                + "'TmpfsOptions':{'SizeBytes':1048576}}],'NanoCpus':1500000000,'Memory':67108864,'PidsLimit':100},"
+                + "'NetworkingConfig':{'EndpointsConfig':{'default':{}}}}"), "/named", null);
+
+        ContainerSpec spec = request.spec();
+        assertThat(spec.name()).isEqualTo("named");
+        assertThat(spec.entrypoint()).isEmpty();
+        assertThat(spec.cmd()).containsExactly("sh", "-c", "exit 3");
+        assertThat(request.autoRemove()).isTrue();
+        assertThat(spec.networkMode()).isNull();
+        assertThat(spec.ports()).containsExactly(new PortBinding(80, "tcp", "127.0.0.1", 8080));
+        assertThat(spec.mounts()).containsExactly(Mount.bind("/srv", "/data", true), Mount.volume("cache", "/cache", false),
+                Mount.tmpfs("/scratch", "size=1048576"), Mount.tmpfs("/run", "size=64m"));
+        assertThat(spec.cpus()).isEqualTo(1.5);
+        assertThat(spec.memoryBytes()).isEqualTo(64L << 20);
+        assertThat(spec.pidsLimit()).isEqualTo(100);
+        assertThat(request.networks()).isEmpty();
+    }
+
+    @Test
+    void aPortWithoutAnAddressBindsWhereTheServerSays() throws IOException {
+        JsonNode body = json("{'Image':'x','HostConfig':{'PortBindings':{'80/tcp':[{'HostIp':'','HostPort':''}],'81/tcp':null}}}");
+
+        assertThat(CreateRequest.parse(body, null, "0.0.0.0").spec().ports())
+                .containsExactly(new PortBinding(80, "tcp", "0.0.0.0", 0), new PortBinding(81, "tcp", "0.0.0.0", 0));
+        assertThat(CreateRequest.parse(body, null, null).spec().ports()).extracting(PortBinding::hostIp).containsOnly("127.0.0.1");
+    }
+
+    @Test
+    void aliasesOnTheNetworkModesNetworkGoToTheSpecAndOtherNetworksAreConnectedAfter() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db','tc-1234']},'frontend':{'Aliases':['api']}}}}"), null, null);
+
+        assertThat(request.spec().networkMode()).isEqualTo("backend");
+        assertThat(request.spec().networkAliases()).containsExactly("db", "tc-1234");
+        assertThat(request.networks()).isEqualTo(Map.of("frontend", List.of("api")));
+    }
+
+    @Test
+    void aTtyIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','Tty':true}"), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("-t");
+                });
+    }
+
+    @Test
+    void settingsTheEngineCannotApplyAreRefusedNotDropped() {
+        for (String hostConfig : List.of("{'Privileged':true}", "{'CapAdd':['NET_ADMIN']}", "{'CapDrop':['ALL']}",
+                "{'ExtraHosts':['foo:10.1.2.3']}", "{'Init':true}", "{'RestartPolicy':{'Name':'always'}}",
+                "{'Devices':[{'PathOnHost':'/dev/fuse'}]}")) {
+            assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
+                    .as(hostConfig).isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).contains("not supported by stevedore serve");
+                    });
+        }
+    }
+
+    @Test
+    void whatTheCliSendsByDefaultIsAccepted() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'Privileged':false,'CapAdd':null,"
+                + "'CapDrop':null,'ExtraHosts':[],'Init':null,'RestartPolicy':{'Name':'no','MaximumRetryCount':0},'Devices':[]}}"),
+                null, null);
+
+        assertThat(request.spec().image()).isEqualTo("busybox");
+    }
+
+    @Test
+    void openStdinAndStdinOnceReachTheSpec() throws Exception {
+        ContainerSpec runI = CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true,'StdinOnce':true,'AttachStdin':true}"),
+                null, null).spec();
+        ContainerSpec openOnly = CreateRequest.parse(json("{'Image':'busybox','OpenStdin':true}"), null, null).spec();
+        ContainerSpec none = CreateRequest.parse(json("{'Image':'busybox'}"), null, null).spec();
+
+        assertThat(runI.openStdin()).isTrue();
+        assertThat(runI.stdinOnce()).isTrue();
+        assertThat(openOnly.openStdin()).isTrue();
+        assertThat(openOnly.stdinOnce()).isFalse();
+        assertThat(none.openStdin()).isFalse();
+    }
+
+    @Test
+    void aMissingImageOrAMalformedPortIsABadRequest() {
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Cmd':['true']}"), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'x','HostConfig':{'PortBindings':{'http/tcp':[]}}}"), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+        assertThatThrownBy(() -> CreateRequest.bind("relative"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
+
+    @Test
+    void bareEnvironmentNamesAreDropped() throws IOException {
+        assertThat(CreateRequest.parse(json("{'Image':'x','Env':['A=1','UNSET','B=']}"), null, null).spec().env()).containsExactly("A=1", "B=");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.stevedore.serve.internal;
+
+import dev.stevedore.engine.ContainerState;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DocumentsTest {
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    @Test
+    void durationsReadAsDockerPsPrintsThem() {
+        assertThat(ContainerDocuments.humanDuration(Duration.ofMillis(300))).isEqualTo("Less than a second");
+        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(1))).isEqualTo("1 second");
+        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(42))).isEqualTo("42 seconds");
+        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(90))).isEqualTo("About a minute");
+        assertThat(ContainerDocuments.humanDuration(Duration.ofMinutes(5))).isEqualTo("5 minutes");
+        assertThat(ContainerDocuments.humanDuration(Duration.ofMinutes(61))).isEqualTo("About an hour");
+        assertThat(ContainerDocuments.humanDuration(Duration.ofHours(5))).isEqualTo("5 hours");
+        assertThat(ContainerDocuments.humanDuration(Duration.ofDays(3))).isEqualTo("3 days");
+    }
+
+    @Test
+    void statusesReadAsDockerPsPrintsThem() {
+        ContainerState running = new ContainerState(ContainerState.Status.RUNNING, 7, 0, 0, false, "", NOW.minusSeconds(5), null);
+        ContainerState exited = new ContainerState(ContainerState.Status.EXITED, 0, 3, 0, false, "", NOW.minusSeconds(600),
+                NOW.minusSeconds(180));
+
+        assertThat(ContainerDocuments.status(running, NOW)).isEqualTo("Up 5 seconds");
+        assertThat(ContainerDocuments.status(exited, NOW)).isEqualTo("Exited (3) 3 minutes ago");
+    }
+
+    @Test
+    void theStateCarriesWhatTestcontainersUnboxesAndGoZeroTimesForNever() {
+        ContainerState created = new ContainerState(ContainerState.Status.CREATED, 0, 0, 0, false, null, null, null);
+
+        var state = ContainerDocuments.state(created);
+
+        assertThat(state.path("Status").asText()).isEqualTo("created");
+        assertThat(state.path("Paused").isBoolean()).isTrue();
+        assertThat(state.path("ExitCode").isInt()).isTrue();
+        assertThat(state.path("StartedAt").asText()).isEqualTo("0001-01-01T00:00:00Z");
+    }
+
+    @Test
+    void timesHaveNineFractionDigits() {
+        assertThat(Json.time(Instant.parse("2026-01-02T03:04:05.1Z"))).isEqualTo("2026-01-02T03:04:05.100000000Z");
+    }
+
+    @Test
+    void archiveStatModesAreGoFileModes() {
+        TarArchiveEntry directory = new TarArchiveEntry("tree/", TarConstants.LF_DIR);
+        directory.setMode(040755);
+        TarArchiveEntry link = new TarArchiveEntry("link", TarConstants.LF_SYMLINK);
+        link.setMode(0120777);
+        TarArchiveEntry sticky = new TarArchiveEntry("tmp/", TarConstants.LF_DIR);
+        sticky.setMode(041777);
+
+        assertThat(ArchiveRoutes.goMode(directory)).isEqualTo((1L << 31) | 0755);
+        assertThat(ArchiveRoutes.goMode(link)).isEqualTo((1L << 27) | 0777);
+        assertThat(ArchiveRoutes.goMode(sticky)).isEqualTo((1L << 31) | (1L << 20) | 0777);
+    }
+
+    @Test
+    void statModesInHexBecomeGoFileModes() {
+        assertThat(ArchiveRoutes.goMode(0x41ed)).isEqualTo((1L << 31) | 0755);
+        assertThat(ArchiveRoutes.goMode(0xa1ff)).isEqualTo((1L << 27) | 0777);
+        assertThat(ArchiveRoutes.goMode(0x81a4)).isEqualTo(0644);
+        assertThat(ArchiveRoutes.goMode(0x89ed)).isEqualTo((1L << 23) | 0755);
+    }
+
+    @Test
+    void pullReferencesJoinNameTagAndDigest() {
+        assertThat(ImageRoutes.reference("docker.io/library/busybox", "latest").familiar()).isEqualTo("busybox:latest");
+        assertThat(ImageRoutes.reference("busybox:1.35", null).familiar()).isEqualTo("busybox:1.35");
+        assertThat(ImageRoutes.reference("busybox", "sha256:" + "a".repeat(64)).digest()).isEqualTo("sha256:" + "a".repeat(64));
+        assertThatThrownBy(() -> ImageRoutes.reference(null, "latest")).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void logParametersAreReadAsTheCliSendsThem() {
+        assertThat(ContainerRoutes.tail("all")).isEqualTo(-1);
+        assertThat(ContainerRoutes.tail("3")).isEqualTo(3);
+        assertThat(ContainerRoutes.tail("-1")).isEqualTo(-1);
+        assertThat(ContainerRoutes.tail("0")).isZero();
+        assertThat(ContainerRoutes.since("0")).isNull();
+        assertThat(ContainerRoutes.since("1700000000.000000123")).isEqualTo(Instant.ofEpochSecond(1700000000, 123));
+        assertThat(ContainerRoutes.since("2026-01-01T00:00:00Z")).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThatThrownBy(() -> ContainerRoutes.tail("many")).isInstanceOf(ApiException.class);
+    }
+}
