@@ -112,5 +112,13 @@ final class ContainerTestbed {
         } catch (IOException | UncheckedIOException e) {
             // best effort at exit
         }
+        if (Files.exists(dir)) {
+            // rootless: files of subordinate owners go through the user's namespace (FileTrees' fallback)
+            try {
+                dev.stevedore.engine.internal.os.FileTrees.deleteRecursively(dir);
+            } catch (IOException | RuntimeException e) {
+                // best effort at exit
+            }
+        }
     }
 }

@@ -61,8 +61,11 @@ class RootlessHostIT {
     }
 
     @AfterAll
-    static void close() {
+    static void close() throws IOException {
         engine.close();
+        // the layered image's files of uid 1000 belong to a subordinate id: deleted inside the user's namespace
+        dev.stevedore.engine.internal.os.FileTrees.deleteRecursively(state);
+        assertThat(state).doesNotExist();
     }
 
     @AfterEach

@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class UserNamespace {
     private static UserNamespace shared;
 
-    private final Path launcher;
+    /** The launcher binary of the engine that asked last: an engine's state directory (and binary) may go first. */
+    private volatile Path launcher;
     private final Process holder;
     private final IdMapping mapping;
 
@@ -41,8 +42,9 @@ public final class UserNamespace {
         if (shared == null || !shared.holder.isAlive()) {
             shared = open(launcher, host);
             UserNamespace ns = shared;
-            FileTrees.fallback(ns::deleteTree);
+            FileTrees.fallback(tree -> ns.deleteTree(ns.launcher, tree));
         }
+        shared.launcher = launcher;
         return shared;
     }
 
@@ -145,12 +147,12 @@ public final class UserNamespace {
     }
 
     /**
-     * Gives the files below {@code root} their owners, as root of this namespace (so container ids land on the
+     * Gives the files below {@code root} their owners with {@code launcher} (the caller's binary), as root of this namespace (so container ids land on the
      * user's subordinate ids). Paths are reached without following any symlink.
      *
      * @throws IOException when an id is not mapped or a file cannot be changed; the message says which
      */
-    public void own(Path root, List<Owner> owners) throws IOException {
+    public void own(Path launcher, Path root, List<Owner> owners) throws IOException {
         for (Owner o : owners) {
             if (!mapping.mapsUid(o.uid()) || !mapping.mapsGid(o.gid())) {
                 throw new IOException("the image needs owner " + o.uid() + ":" + o.gid() + " for "
@@ -173,22 +175,22 @@ public final class UserNamespace {
                 records.write('\n');
             }
         }
-        String failure = runHelper(records.toByteArray(), "own", root.toString());
+        String failure = runHelper(launcher, records.toByteArray(), "own", root.toString());
         if (failure != null) {
             throw new IOException("cannot give the unpacked files below " + root + " their owners in the user namespace: " + failure);
         }
     }
 
     /** Deletes a tree whose files may belong to subordinate ids, as root of this namespace. */
-    public void deleteTree(Path tree) throws IOException {
-        String failure = runHelper(new byte[0], "rmtree", tree.toString());
+    public void deleteTree(Path launcher, Path tree) throws IOException {
+        String failure = runHelper(launcher, new byte[0], "rmtree", tree.toString());
         if (failure != null) {
             throw new IOException("cannot delete " + tree + " in the user namespace: " + failure);
         }
     }
 
     /** Runs a launcher mode in this namespace; null when it succeeded, else what it said. */
-    private String runHelper(byte[] input, String... arguments) throws IOException {
+    private String runHelper(Path launcher, byte[] input, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(launcher.toString(), launcherArgument()));
         command.addAll(List.of(arguments));
         Process p = new ProcessBuilder(command).directory(Path.of("/").toFile()).redirectErrorStream(true).start();
