@@ -1,5 +1,6 @@
 /*
- * The port proxy mode: "launcher proxy [-i IDLE] DIR PID START (PROTO HOST-ADDR HOST-PORT TARGET-ADDR TARGET-PORT)..."
+ * The port proxy mode: "launcher proxy [-i IDLE] [-n NSPID] DIR PID START (PROTO HOST-ADDR HOST-PORT TARGET-ADDR
+ * TARGET-PORT)..."
  * serves the published ports of a container that outlives the JVM that started it. It binds every host port
  * first and answers one line on stdout: "ready <own pid> <own start time> <host port>..." (in argument order),
  * "failed <message>" (nothing bound; exit 1) or "ended" (process PID with start time START, the container's
@@ -13,11 +14,16 @@
  * shutdown(SHUT_WR) once the buffer is drained, and a reset or error on one side resets the other.
  * udp: each client address gets a socket connected to the target (a flow); replies on it go back to that
  * client; a flow idle for IDLE seconds (90 by default, as docker-proxy) is closed.
+ * -n NSPID: once the host ports are bound, the proxy joins the network namespace of process NSPID, and its user
+ * namespace first when that is not the proxy's own; a socket stays in the namespace it was made in, so it goes on
+ * accepting on the host while every connection to a target is made inside that namespace. That is how an ordinary
+ * user's proxy reaches containers on bridges in a network namespace of the user's (rootless), with no fd passing.
  */
 #include "launcher.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -569,6 +575,31 @@ static void raise_file_limit(void) {
     }
 }
 
+/*
+ * Joins the network namespace of process pid (through a pidfd, so both namespaces are that process's), and its user
+ * namespace first when it is another one than ours: joining our own would fail (EINVAL), and as root the network
+ * namespace is enough. Listening sockets made before stay where they were made.
+ */
+static void join_namespaces(unsigned long long pid) {
+    int fd = (int) syscall(SYS_pidfd_open, (pid_t) pid, 0);
+    if (fd < 0) {
+        answer_and_exit(PROXY_EXIT_FAILED, "failed cannot join the namespaces of process %llu: %s", pid, strerror(errno));
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%llu/ns/user", pid);
+    struct stat own, theirs;
+    if (stat("/proc/self/ns/user", &own) < 0 || stat(path, &theirs) < 0) {
+        answer_and_exit(PROXY_EXIT_FAILED, "failed cannot join the namespaces of process %llu: reading its user namespace: %s"
+                        " (the proxy must run as the user who owns that process)", pid, strerror(errno));
+    }
+    int other_user = own.st_ino != theirs.st_ino || own.st_dev != theirs.st_dev;
+    if (setns(fd, CLONE_NEWNET | (other_user ? CLONE_NEWUSER : 0)) < 0) {
+        answer_and_exit(PROXY_EXIT_FAILED, "failed cannot join the %snetwork namespace of process %llu: %s",
+                        other_user ? "user and " : "", pid, strerror(errno));
+    }
+    close(fd);
+}
+
 static void to_dev_null(int fd, int flags) {
     int null = open("/dev/null", flags | O_CLOEXEC);
     if (null >= 0) {
@@ -579,16 +610,21 @@ static void to_dev_null(int fd, int flags) {
 
 int proxy_main(int argc, char **argv) {
     int a = 2;
-    if (argc > a + 1 && !strcmp(argv[a], "-i")) {
-        unsigned long long idle;
-        if (spec_parse_u64(argv[a + 1], 86400, &idle) < 0 || idle == 0) {
-            answer_and_exit(PROXY_EXIT_FAILED, "failed the udp idle time %s is not between 1 and 86400 seconds", argv[a + 1]);
+    unsigned long long ns_pid = 0;
+    while (argc > a + 1 && (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-n"))) {
+        if (!strcmp(argv[a], "-i")) {
+            unsigned long long idle;
+            if (spec_parse_u64(argv[a + 1], 86400, &idle) < 0 || idle == 0) {
+                answer_and_exit(PROXY_EXIT_FAILED, "failed the udp idle time %s is not between 1 and 86400 seconds", argv[a + 1]);
+            }
+            udp_idle_millis = (long long) idle * 1000;
+        } else if (spec_parse_u64(argv[a + 1], 1u << 30, &ns_pid) < 0 || ns_pid == 0) {
+            answer_and_exit(PROXY_EXIT_FAILED, "failed the namespace process %s is not a pid", argv[a + 1]);
         }
-        udp_idle_millis = (long long) idle * 1000;
         a += 2;
     }
     if (argc - a < 8 || (argc - a - 3) % 5 != 0) {
-        answer_and_exit(PROXY_EXIT_FAILED, "failed usage: launcher proxy [-i IDLE] DIR PID START"
+        answer_and_exit(PROXY_EXIT_FAILED, "failed usage: launcher proxy [-i IDLE] [-n NSPID] DIR PID START"
                         " (PROTO HOST-ADDR HOST-PORT TARGET-ADDR TARGET-PORT)...");
     }
     /* its own session: no terminal's ^C or hang-up reaches it, and it outlives the JVM that started it */
@@ -628,6 +664,9 @@ int proxy_main(int argc, char **argv) {
     for (int i = 0; i < nports; i++) {
         char **f = argv + a + 3 + 5 * i;
         bind_port(&ports[i], f[0], f[1], f[2], f[3], f[4]);
+    }
+    if (ns_pid) {
+        join_namespaces(ns_pid);
     }
     static struct handle pid_handle = {K_PIDFD}, ino_handle = {K_INOTIFY};
     watch(pidfd, EPOLLIN, &pid_handle, EPOLL_CTL_ADD);

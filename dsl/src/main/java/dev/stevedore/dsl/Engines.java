@@ -83,12 +83,10 @@ public final class Engines {
         early = beginOpen(() -> {
             ContainerEngine engine = open(Engines::lookup);
             Session.closeOnShutdown(engine);
-            if (engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine embedded) {
-                try {
-                    embedded.prepareForContainers(); // on this thread, not the first create's
-                } catch (RuntimeException e) {
-                    // only time was at stake: the first create builds what is missing
-                }
+            try {
+                engine.prepare(); // on this thread, not the first create's
+            } catch (RuntimeException e) {
+                // only time was at stake: the first create builds what is missing
             }
             return engine;
         }, configuration());
@@ -220,7 +218,7 @@ public final class Engines {
      * copy (the embedded engine; a Docker daemon may be remote or in a VM and gets files copied).
      */
     static boolean sharesHostFiles(ContainerEngine engine) {
-        return engine instanceof dev.stevedore.engine.internal.embedded.EmbeddedEngine;
+        return engine.capabilities().sharesHostFiles();
     }
 
     /** An environment variable, overridden by the system property of the same name in lower case with dots. */

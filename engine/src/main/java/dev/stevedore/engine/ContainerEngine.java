@@ -253,6 +253,19 @@ public interface ContainerEngine extends AutoCloseable {
      */
     void removeVolume(String name, boolean force);
 
+    /** What a caller may rely on about where this engine runs its containers; {@link EngineCapabilities#NONE} unless it says more. */
+    default EngineCapabilities capabilities() {
+        return EngineCapabilities.NONE;
+    }
+
+    /**
+     * Builds ahead, on the caller's thread, what the first image lookup and container create would otherwise build on
+     * their way (JSON mappings, parsers), writing nothing: for a caller that opens the engine ahead of use on a thread
+     * of its own. Optional; does nothing unless the engine has something to prepare.
+     */
+    default void prepare() {
+    }
+
     /** Releases what this engine holds in this JVM. */
     @Override
     void close();
@@ -266,12 +279,12 @@ public interface ContainerEngine extends AutoCloseable {
      * @throws ContainerEngineException saying what was tried at each step when no engine is usable
      */
     static ContainerEngine detect(EngineSettings settings) {
-        return dev.stevedore.engine.internal.docker.EngineSelection.open(settings);
+        return InstalledEngineProvider.get().detect(settings);
     }
 
     /** The embedded, daemonless engine on the given settings. */
     static ContainerEngine embedded(EngineSettings settings) {
-        return dev.stevedore.engine.internal.embedded.EmbeddedEngine.open(settings);
+        return InstalledEngineProvider.get().embedded(settings);
     }
 
     /**
@@ -283,6 +296,6 @@ public interface ContainerEngine extends AutoCloseable {
      * @throws ContainerEngineException listing every endpoint tried when none answers with API 1.40 or newer
      */
     static ContainerEngine docker(EngineSettings settings) {
-        return dev.stevedore.engine.internal.docker.DockerEngine.open(settings);
+        return InstalledEngineProvider.get().docker(settings);
     }
 }

@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  * (3) what starting a kept container's proxy costs, native against JVM, interleaved, and the RSS of each, idle
  * and after the transfers.
  *
- * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]} (containers 0 skips (1));
+ * <p>Usage: {@code NetworkBenchmark DOCKER_HOST [containers] [megabytes] [rounds]} (containers 0 skips (1); DOCKER_HOST
+ * {@code -} leaves docker-proxy out, for a dockerd without the busybox image);
  * root, the test bed up and {@code testbed/dockerd up} with the busybox image loaded.
  */
 public final class NetworkBenchmark {
@@ -103,16 +104,22 @@ public final class NetworkBenchmark {
             Endpoints jvm = new Endpoints("JVM proxy process (old)", "127.0.0.1", jvmProxy.ports.get(0), jvmProxy.ports.get(1),
                     jvmProxy.ports.get(2));
 
-            dockerContainer = docker(dockerHost, "run", "-d", "--rm", "-p", "127.0.0.1::7", "-p", "127.0.0.1::9", "-p",
-                    "127.0.0.1::19", "busybox", "sh", "-c", SERVERS.replace("MEGABYTES", Integer.toString(megabytes))).trim();
-            Endpoints docker = new Endpoints("docker-proxy", "127.0.0.1", dockerPort(dockerHost, dockerContainer, 7),
-                    dockerPort(dockerHost, dockerContainer, 9), dockerPort(dockerHost, dockerContainer, 19));
-            awaitPort("127.0.0.1", docker.echo);
+            Endpoints docker = null;
+            if (!dockerHost.equals("-")) {
+                dockerContainer = docker(dockerHost, "run", "-d", "--rm", "-p", "127.0.0.1::7", "-p", "127.0.0.1::9", "-p",
+                        "127.0.0.1::19", "busybox", "sh", "-c", SERVERS.replace("MEGABYTES", Integer.toString(megabytes))).trim();
+                docker = new Endpoints("docker-proxy", "127.0.0.1", dockerPort(dockerHost, dockerContainer, 7),
+                        dockerPort(dockerHost, dockerContainer, 9), dockerPort(dockerHost, dockerContainer, 19));
+                awaitPort("127.0.0.1", docker.echo);
+            }
 
             System.out.printf(Locale.ROOT, "%n== throughput and latency: %d rounds, paths interleaved; %d MiB per transfer"
                     + " (median of rounds); 64-byte echo round trips and new connections (percentiles over all rounds) ==%n",
                     rounds, megabytes);
-            List<Endpoints> paths = List.of(direct, stevedore, process, jvm, docker);
+            List<Endpoints> paths = new ArrayList<>(List.of(direct, stevedore, process, jvm));
+            if (docker != null) {
+                paths.add(docker);
+            }
             Map<Endpoints, Samples> samples = new LinkedHashMap<>();
             paths.forEach(p -> samples.put(p, new Samples()));
             for (Endpoints e : paths) {
@@ -135,7 +142,7 @@ public final class NetworkBenchmark {
                     mean(s.rtt) * 1000, pct(s.connect, 50) * 1000, pct(s.connect, 99) * 1000));
             System.out.printf(Locale.ROOT, "RSS after the transfers: native proxy process %.1f MiB, JVM proxy process %.1f MiB,"
                     + " docker-proxy (3 processes, one per port) %.1f MiB%n", rssKib(nativeProxyPid(kept.id)) / 1024.0,
-                    rssKib(jvmProxy.pid) / 1024.0, dockerProxyRssKib(docker) / 1024.0);
+                    rssKib(jvmProxy.pid) / 1024.0, docker == null ? Double.NaN : dockerProxyRssKib(docker) / 1024.0);
         } finally {
             if (jvmProxy != null) {
                 jvmProxy.close();
@@ -247,12 +254,13 @@ public final class NetworkBenchmark {
 
     /**
      * Publishing a running container's port 7 as for a kept container (the native proxy, through the manager,
-     * record included) against spawning the JVM proxy process the engine used before until it reports its port
-     * bound, interleaved; then unpublishing / ending each. RSS is read once bound, before any connection.
+     * record included), as for a container that goes with its JVM (this JVM's proxy, through the manager), and
+     * spawning the JVM proxy process the engine used before until it reports its port bound, interleaved; then unpublishing / ending each. RSS is read once bound, before any connection.
      */
     private static void proxyStartCost(NetworkManager manager, Started container, int rounds) throws Exception {
         ProcessIdentity outlive = ProcessIdentity.of(container.process.pid()).orElseThrow();
         List<Double> nativeStart = new ArrayList<>();
+        List<Double> inJvmStart = new ArrayList<>();
         List<Double> jvmStart = new ArrayList<>();
         List<Double> nativeRss = new ArrayList<>();
         List<Double> jvmRss = new ArrayList<>();
@@ -267,6 +275,13 @@ public final class NetworkBenchmark {
                 nativeRss.add(rss);
             }
             t0 = System.nanoTime();
+            manager.publish(container.id, List.of(PortBinding.loopback(7)));
+            took = ms(System.nanoTime() - t0);
+            manager.unpublish(container.id);
+            if (i >= 0) {
+                inJvmStart.add(took);
+            }
+            t0 = System.nanoTime();
             try (JvmProxy jvm = JvmProxy.start(container.address, 7)) {
                 took = ms(System.nanoTime() - t0);
                 rss = rssKib(jvm.pid) / 1024.0;
@@ -279,6 +294,7 @@ public final class NetworkBenchmark {
         System.out.printf(Locale.ROOT, "== a kept container's port proxy: start until its port is bound (%d rounds, interleaved) ==%n",
                 rounds);
         row("native (publish through the manager)", nativeStart);
+        row("this JVM's proxy (publish through the manager)", inJvmStart);
         row("JVM process (spawn until 'ready')", jvmStart);
         System.out.printf(Locale.ROOT, "RSS once bound, idle: native p50 %.2f MiB (max %.2f), JVM p50 %.1f MiB (max %.1f)%n",
                 pct(nativeRss, 50), Collections.max(nativeRss), pct(jvmRss, 50), Collections.max(jvmRss));

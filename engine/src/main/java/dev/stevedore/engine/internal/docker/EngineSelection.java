@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.docker;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.internal.embedded.EmbeddedEngine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +88,7 @@ public final class EngineSelection {
     static ContainerEngine open(EngineSettings settings, Facts facts) {
         Decision decision = decide(facts);
         if (decision.kind() == Kind.EMBEDDED) {
-            return ContainerEngine.embedded(settings);
+            return EmbeddedEngine.open(settings);
         }
         return decision.endpoint().map(e -> (ContainerEngine) DockerEngine.open(e, settings))
                 .orElseGet(() -> DockerEngine.open(settings));

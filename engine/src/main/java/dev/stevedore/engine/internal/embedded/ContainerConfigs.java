@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.internal.network.NetworkMode;
 import dev.stevedore.engine.internal.runtime.Signals;
 
 import java.time.Duration;
@@ -178,7 +179,7 @@ final class ContainerConfigs {
                 ? "bridge" : spec.networkMode();
         boolean publishes = !spec.ports().isEmpty()
                 || spec.publishAllPorts() && !(image.exposedPorts().isEmpty() && spec.exposedPorts().isEmpty());
-        if (mode.equals("none") && publishes) {
+        if (NetworkMode.of(mode) == NetworkMode.NONE && publishes) {
             throw new ContainerEngineException("a container of " + spec.image() + " with network mode none cannot publish"
                     + " ports: it has no network to publish from; leave the network mode out or name a network");
         }

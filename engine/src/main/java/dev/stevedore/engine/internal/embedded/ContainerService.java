@@ -17,6 +17,7 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
+import dev.stevedore.engine.internal.network.NetworkMode;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.Launcher;
@@ -184,7 +185,7 @@ final class ContainerService implements AutoCloseable {
             boolean kept = "true".equals(spec.labels().get(ContainerSpec.KEEP_LABEL));
             dir = store.createDirectory(id, kept);
             name = reserveName(spec.name(), id);
-            boolean hostNetwork = networkMode.equals("host");
+            boolean hostNetwork = NetworkMode.of(networkMode) == NetworkMode.HOST;
             String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
             List<MountRecord> made = makeMounts(dir, mounts, spec.image());
             writeHostname(dir, hostname);
@@ -321,7 +322,7 @@ final class ContainerService implements AutoCloseable {
             RuntimeSpec spec = runtimeSpec(dir, config, network);
             // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
             // to wire there, so their command runs as soon as it is set up (no round trip).
-            boolean wire = network.mode() == NetworkManager.Mode.BRIDGE;
+            boolean wire = network.mode() == NetworkMode.BRIDGE;
             ContainerProcess process;
             try {
                 // either way the launcher returns once the container's first process exists: the network
@@ -417,7 +418,7 @@ final class ContainerService implements AutoCloseable {
                 .workingDirectory(config.workingDir())
                 .user(config.user(), List.of())
                 .hostname(config.hostname())
-                .network(network.mode() == NetworkManager.Mode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
+                .network(network.mode() == NetworkMode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
                 .shmSize(config.shmSizeBytes())
                 .readonlyRootfs(config.readOnlyRootfs())
                 .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())

@@ -12,6 +12,7 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.EngineCapabilities;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageNotFoundException;
@@ -55,6 +56,7 @@ import java.util.Optional;
  * until removed; one that a container (in any state) of the state directory mounts cannot be removed.
  */
 public final class EmbeddedEngine implements ContainerEngine {
+    private static final EngineCapabilities SHARES_HOST_FILES = new EngineCapabilities(true);
     private final EngineSettings settings;
     private final ImageService images;
     private final ContainerService containers;
@@ -93,12 +95,19 @@ public final class EmbeddedEngine implements ContainerEngine {
      * of container and state records, whose introspection costs a cold JVM ~100 ms; the parsing of manifests and
      * configs), writing nothing. For a caller that opens the engine ahead of use on a thread of its own.
      */
-    public void prepareForContainers() {
+    @Override
+    public void prepare() {
         images.prepareForLookups();
         ContainerStore.JSON.canSerialize(ContainerRecord.class);
         ContainerStore.JSON.canSerialize(StateRecord.class);
         ContainerStore.JSON.readerFor(ContainerRecord.class);
         ContainerStore.JSON.readerFor(StateRecord.class);
+    }
+
+    /** Its containers run on this host's file system: a bind mount is the host's file itself. */
+    @Override
+    public EngineCapabilities capabilities() {
+        return SHARES_HOST_FILES;
     }
 
     /** The settings this engine was opened with. */

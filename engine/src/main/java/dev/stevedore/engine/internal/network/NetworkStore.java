@@ -98,12 +98,12 @@ final class NetworkStore {
     /**
      * What the network side knows of a container.
      *
-     * @param mode      {@code bridge}, {@code host} or {@code none}
+     * @param mode      how it is networked (in the file: {@code bridge}, {@code host} or {@code none})
      * @param networks  the ids of its networks, first one first (its published ports lead there)
      * @param published its published ports while it runs, with the host ports bound
      * @param proxy     the process serving them when it is not the JVM that started the container; null otherwise
      */
-    record ContainerRecord(String id, String name, String hostname, String mode, List<String> networks,
+    record ContainerRecord(String id, String name, String hostname, NetworkMode mode, List<String> networks,
                            List<PortBinding> published, ProxyRecord proxy) {
         ContainerRecord {
             networks = networks == null ? List.of() : List.copyOf(networks);

@@ -74,7 +74,20 @@ final class ProxyProcess {
     /** As {@link #start(Path, Path, ProcessIdentity, List)}, closing udp flows idle for {@code udpIdle} (whole seconds; null: 90 s). */
     static Started start(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards, Duration udpIdle)
             throws IOException {
+        return start(launcher, directory, container, forwards, udpIdle, 0);
+    }
+
+    /**
+     * As {@link #start(Path, Path, ProcessIdentity, List, Duration)}; with {@code namespacePid} not 0, the proxy
+     * binds its ports on the host, then joins that process's network namespace (and its user namespace when it is
+     * not the proxy's own), so that it connects to the targets inside it: the targets are addresses there.
+     */
+    static Started start(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards, Duration udpIdle,
+                         long namespacePid) throws IOException {
         List<String> command = command(launcher, directory, container, forwards);
+        if (namespacePid != 0) {
+            command.addAll(2, List.of("-n", Long.toString(namespacePid)));
+        }
         if (udpIdle != null) {
             command.addAll(2, List.of("-i", Long.toString(Math.max(1, udpIdle.toSeconds()))));
         }

@@ -41,6 +41,7 @@ class EngineSelectionIT {
             assertThat(engine).isInstanceOfSatisfying(DockerEngine.class,
                     docker -> assertThat(docker.endpoint().uri()).isEqualTo("unix://" + socket));
             assertThat(engine.containers(false, java.util.Map.of())).isNotNull();
+            assertThat(engine.capabilities().sharesHostFiles()).as("a daemon may be remote: files are copied to it").isFalse();
         }
     }
 
@@ -51,6 +52,7 @@ class EngineSelectionIT {
 
         try (ContainerEngine engine = ContainerEngine.detect(settings())) {
             assertThat(engine).isInstanceOf(EmbeddedEngine.class);
+            assertThat(engine.capabilities().sharesHostFiles()).isTrue();
         }
     }
 

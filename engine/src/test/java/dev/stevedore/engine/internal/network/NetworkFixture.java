@@ -98,7 +98,7 @@ final class NetworkFixture implements AutoCloseable {
         RuntimeSpec spec = RuntimeSpec.builder(root.resolve("containers").resolve(directory), List.of(rootfs), List.of("/bin/sh", "-c", command))
                 .env(List.of("PATH=/usr/sbin:/usr/bin:/sbin:/bin"))
                 .hostname(id.substring(0, 12))
-                .network(networking.mode() == NetworkManager.Mode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
+                .network(networking.mode() == NetworkMode.HOST ? RuntimeSpec.NetworkMode.HOST : RuntimeSpec.NetworkMode.NONE_LOOPBACK)
                 .etcFiles(networking.hostsFile(), null, networking.resolvConf())
                 .build();
         ContainerProcess process = launcher.start(spec);

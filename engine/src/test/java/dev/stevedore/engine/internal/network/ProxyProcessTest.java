@@ -367,7 +367,8 @@ class ProxyProcessTest {
         }
     }
 
-    private static String roundTrip(int port, String text) throws IOException {
+    /** Sends {@code text} through 127.0.0.1:{@code port}, half-closes, and reads the answer to its end. */
+    static String roundTrip(int port, String text) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();

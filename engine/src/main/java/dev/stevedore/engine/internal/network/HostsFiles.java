@@ -1,0 +1,114 @@
+package dev.stevedore.engine.internal.network;
+
+import dev.stevedore.engine.internal.network.EtcFiles.HostEntry;
+import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
+import dev.stevedore.engine.internal.network.NetworkStore.Member;
+import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A container's {@code /etc/hosts} and {@code /etc/resolv.conf}, in its network record directory (the launcher
+ * bind-mounts them): its own names, every peer on its networks by name, alias and short id, and
+ * {@value NetworkManager#HOST_ALIAS} for the host. Rewritten in place whenever a member of one of its networks
+ * comes or goes; there is no DNS server. Callers hold the {@link HostLock}.
+ */
+final class HostsFiles {
+    private final NetworkStore store;
+
+    HostsFiles(NetworkStore store) {
+        this.store = store;
+    }
+
+    /** The host's resolv.conf, without loopback name servers unless the container shares the host's network. */
+    void writeResolvConf(ContainerRecord container) throws IOException {
+        String host = readHostFile("/etc/resolv.conf");
+        Path file = store.containerDirectory(container.id()).resolve("resolv.conf");
+        EtcFiles.rewrite(file, container.mode() == NetworkMode.HOST ? host : EtcFiles.resolvConf(host));
+    }
+
+    /** Rewrites the hosts files of every container on {@code networkIds}. */
+    void rewriteNetworks(List<String> networkIds, Map<String, NetworkRecord> networks) throws IOException {
+        Set<String> containers = new LinkedHashSet<>();
+        for (String id : networkIds) {
+            NetworkRecord n = networks.get(id);
+            if (n != null) {
+                containers.addAll(n.members().keySet());
+            }
+        }
+        for (String id : containers) {
+            ContainerRecord c = store.container(id);
+            if (c != null) {
+                write(c, networks);
+            }
+        }
+    }
+
+    /** Writes a container's hosts file from the networks' records as they are now. */
+    void write(ContainerRecord container, Map<String, NetworkRecord> networks) throws IOException {
+        Path file = store.containerDirectory(container.id()).resolve("hosts");
+        if (container.mode() == NetworkMode.HOST) {
+            String host = readHostFile("/etc/hosts");
+            EtcFiles.rewrite(file, host + (host.endsWith("\n") || host.isEmpty() ? "" : "\n")
+                    + "127.0.0.1\t" + NetworkManager.HOST_ALIAS + " " + container.hostname() + "\n");
+            return;
+        }
+        List<HostEntry> own = new ArrayList<>();
+        List<HostEntry> peers = new ArrayList<>();
+        String gateway = null;
+        for (String id : container.networks()) {
+            NetworkRecord n = networks.get(id);
+            Member me = n == null ? null : n.members().get(container.id());
+            if (me == null || me.address() == null) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            if (own.isEmpty()) {
+                names.add(container.hostname());
+                gateway = n.gateway();
+            }
+            names.add(me.name());
+            names.addAll(me.aliases());
+            names.add(shortId(container.id()));
+            own.add(new HostEntry(me.address(), names));
+            n.members().forEach((peerId, peer) -> {
+                if (!peerId.equals(container.id()) && peer.address() != null) {
+                    List<String> peerNames = new ArrayList<>();
+                    peerNames.add(peer.name());
+                    peerNames.addAll(peer.aliases());
+                    peerNames.add(shortId(peerId));
+                    peers.add(new HostEntry(peer.address(), peerNames));
+                }
+            });
+        }
+        List<HostEntry> entries = new ArrayList<>(own);
+        if (gateway != null) {
+            entries.add(new HostEntry(gateway, List.of(NetworkManager.HOST_ALIAS)));
+        } else {
+            // Alone (mode none, or on no network right now): its hostname still resolves, as programs expect.
+            entries.add(new HostEntry("127.0.0.1", List.of(container.hostname())));
+        }
+        entries.addAll(peers);
+        EtcFiles.rewrite(file, EtcFiles.hosts(entries));
+    }
+
+    private static String shortId(String id) {
+        return id.substring(0, Math.min(12, id.length()));
+    }
+
+    private static String readHostFile(String path) throws IOException {
+        try {
+            return Files.readString(Path.of(path));
+        } catch (NoSuchFileException e) {
+            return "";
+        }
+    }
+}

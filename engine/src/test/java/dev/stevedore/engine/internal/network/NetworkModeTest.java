@@ -1,0 +1,34 @@
+package dev.stevedore.engine.internal.network;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NetworkModeTest {
+
+    @Test
+    void aSettingNamesHostNoneOrElseABridgeNetwork() {
+        assertThat(NetworkMode.of(null)).isEqualTo(NetworkMode.BRIDGE);
+        assertThat(NetworkMode.of("default")).isEqualTo(NetworkMode.BRIDGE);
+        assertThat(NetworkMode.of("my-network")).isEqualTo(NetworkMode.BRIDGE);
+        assertThat(NetworkMode.of("host")).isEqualTo(NetworkMode.HOST);
+        assertThat(NetworkMode.of("none")).isEqualTo(NetworkMode.NONE);
+        assertThatThrownBy(() -> NetworkMode.of("container:db")).isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining("container:db").hasMessageContaining("not supported");
+    }
+
+    @Test
+    void recordsKeepTheModeInLowerCaseAsBefore() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ContainerRecord record = new ContainerRecord("c".repeat(64), "web", "web", NetworkMode.HOST, List.of(), List.of(), null);
+        String written = json.writeValueAsString(record);
+        assertThat(written).contains("\"mode\":\"host\"");
+        assertThat(json.readValue(written.replace("\"host\"", "\"none\""), ContainerRecord.class).mode()).isEqualTo(NetworkMode.NONE);
+    }
+}
