@@ -145,6 +145,8 @@ remove_rootless_users() {
   for u in "$ROOTLESS_USER" "$ROOTLESS_NOSUB_USER"; do
     if id -u "$u" >/dev/null 2>&1; then
       pkill -KILL -u "$u" 2>/dev/null || true
+      # its runtime directory (the engine's private one without XDG_RUNTIME_DIR) and JVM files
+      rm -rf "/tmp/stevedore-$(id -u "$u")" "/tmp/hsperfdata_$u"
       quiet userdel --remove "$u" 2>/dev/null || true
     fi
   done

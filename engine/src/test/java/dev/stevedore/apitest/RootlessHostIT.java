@@ -159,6 +159,10 @@ class RootlessHostIT {
                     .as("the dead JVM's launchers and namespace holder").isEmpty();
         });
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(l -> l.contains(state.toString()));
+        // the next engine on that state directory settles what the dead JVM's container left
+        try (ContainerEngine next = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state.resolve("child")))) {
+            assertThat(next.containers(true, Map.of())).isEmpty();
+        }
     }
 
     @Test

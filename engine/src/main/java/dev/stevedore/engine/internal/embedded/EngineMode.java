@@ -27,16 +27,14 @@ final class EngineMode {
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private final UserNamespace namespace;
-    private final Path launcher;
 
-    private EngineMode(UserNamespace namespace, Path launcher) {
+    private EngineMode(UserNamespace namespace) {
         this.namespace = namespace;
-        this.launcher = launcher;
     }
 
     /** Root on the host: containers made with the launcher's own privileges. */
     static EngineMode rootful() {
-        return new EngineMode(null, null);
+        return new EngineMode(null);
     }
 
     /** Rootful as root, else rootless. */
@@ -53,8 +51,7 @@ final class EngineMode {
         if (host.warning() != null && WARNED.compareAndSet(false, true)) {
             LOG.warn(host.warning());
         }
-        Path launcher = LauncherBinary.extract(stateDirectory);
-        return new EngineMode(UserNamespace.shared(launcher, host), launcher);
+        return new EngineMode(UserNamespace.shared(LauncherBinary.extract(stateDirectory), host));
     }
 
     boolean rootless() {
@@ -68,7 +65,7 @@ final class EngineMode {
         }
         IdMapping ids = namespace.mapping();
         return new LayerUnpacker(LayerUnpacker.Options.rootless(() -> LayerOwners.deferred(ids::containerUid,
-                ids::containerGid, (root, owners) -> namespace.own(launcher, root, owners.stream()
+                ids::containerGid, (root, owners) -> namespace.own(root, owners.stream()
                         .map(o -> new UserNamespace.Owner(o.path(), o.uid(), o.gid(), o.mode())).toList()))));
     }
 

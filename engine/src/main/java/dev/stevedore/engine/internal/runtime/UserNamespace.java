@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class UserNamespace {
     private static UserNamespace shared;
 
-    /** The launcher binary of the engine that asked last: an engine's state directory (and binary) may go first. */
-    private volatile Path launcher;
+    /** A copy of the launcher in the user's runtime directory: an engine's state directory (and binary) may go first. */
+    private final Path launcher;
     private final Process holder;
     private final IdMapping mapping;
 
@@ -40,12 +40,27 @@ public final class UserNamespace {
     /** This JVM's namespace, made on first use with {@code launcher}. */
     public static synchronized UserNamespace shared(Path launcher, RootlessHost host) {
         if (shared == null || !shared.holder.isAlive()) {
-            shared = open(launcher, host);
-            UserNamespace ns = shared;
-            FileTrees.fallback(tree -> ns.deleteTree(ns.launcher, tree));
+            shared = open(lasting(launcher), host);
+            FileTrees.fallback(shared::deleteTree);
         }
-        shared.launcher = launcher;
         return shared;
+    }
+
+    /** The launcher copied into the user's runtime directory (its name carries its hash), there as long as the machine runs. */
+    private static Path lasting(Path launcher) {
+        Path dir = dev.stevedore.engine.internal.os.RuntimeDirectory.create();
+        Path copy = dir.resolve(launcher.getFileName());
+        try {
+            if (!Files.isExecutable(copy)) {
+                Path temp = Files.createTempFile(dir, ".launcher-", ".tmp");
+                Files.copy(launcher, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                Files.move(temp, copy, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot copy the launcher " + launcher + " into " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     /** The ids it maps. */
@@ -147,12 +162,12 @@ public final class UserNamespace {
     }
 
     /**
-     * Gives the files below {@code root} their owners with {@code launcher} (the caller's binary), as root of this namespace (so container ids land on the
+     * Gives the files below {@code root} their owners, as root of this namespace (so container ids land on the
      * user's subordinate ids). Paths are reached without following any symlink.
      *
      * @throws IOException when an id is not mapped or a file cannot be changed; the message says which
      */
-    public void own(Path launcher, Path root, List<Owner> owners) throws IOException {
+    public void own(Path root, List<Owner> owners) throws IOException {
         for (Owner o : owners) {
             if (!mapping.mapsUid(o.uid()) || !mapping.mapsGid(o.gid())) {
                 throw new IOException("the image needs owner " + o.uid() + ":" + o.gid() + " for "
@@ -175,22 +190,22 @@ public final class UserNamespace {
                 records.write('\n');
             }
         }
-        String failure = runHelper(launcher, records.toByteArray(), "own", root.toString());
+        String failure = runHelper(records.toByteArray(), "own", root.toString());
         if (failure != null) {
             throw new IOException("cannot give the unpacked files below " + root + " their owners in the user namespace: " + failure);
         }
     }
 
     /** Deletes a tree whose files may belong to subordinate ids, as root of this namespace. */
-    public void deleteTree(Path launcher, Path tree) throws IOException {
-        String failure = runHelper(launcher, new byte[0], "rmtree", tree.toString());
+    public void deleteTree(Path tree) throws IOException {
+        String failure = runHelper(new byte[0], "rmtree", tree.toString());
         if (failure != null) {
             throw new IOException("cannot delete " + tree + " in the user namespace: " + failure);
         }
     }
 
     /** Runs a launcher mode in this namespace; null when it succeeded, else what it said. */
-    private String runHelper(Path launcher, byte[] input, String... arguments) throws IOException {
+    private String runHelper(byte[] input, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(launcher.toString(), launcherArgument()));
         command.addAll(List.of(arguments));
         Process p = new ProcessBuilder(command).directory(Path.of("/").toFile()).redirectErrorStream(true).start();
