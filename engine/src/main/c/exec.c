@@ -54,6 +54,7 @@ struct exec_spec {
     char **cgroups;
     size_t ncgroups;
     int with_stdin;
+    struct seccomp_prog seccomp;
 };
 
 static void send_error(const char *step, int err, const char *message, const char *path) {
@@ -131,6 +132,8 @@ static int read_spec(struct reader *r, struct exec_spec *s, char *err, size_t er
         } else if (!strcmp(k, "cgroup") && rec.nfields == 1) {
             ok = !strncmp(rec.fields[0], "/sys/fs/cgroup/", 15) && spec_push(&s->cgroups, &s->ncgroups, rec.fields[0]) == 0;
             keep = 1;
+        } else if (!strcmp(k, "seccomp") && rec.nfields == 2) {
+            ok = seccomp_parse(rec.fields[0], rec.fields[1], &s->seccomp) == 0;
         } else if (!strcmp(k, "stdin") && rec.nfields == 1) {
             s->with_stdin = !strcmp(rec.fields[0], "1");
         } else {
@@ -195,7 +198,7 @@ static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int 
         errno = EPERM;
         fail("check that the working directory is inside the container", s->cwd);
     }
-    drop_privileges(&id, s->caps, s->no_new_privs);
+    drop_privileges(&id, s->caps, s->no_new_privs, &s->seccomp);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (!parent_alive()) {
         _exit(125);

@@ -121,6 +121,7 @@ static long long now_millis(void) {
 static int supervise(void);
 
 int main(int argc, char **argv) {
+    exe_seal(argv);
     signal(SIGPIPE, SIG_IGN);
     if (argc > 1 && !strncmp(argv[1], "--userns=", 9)) {
         /* rootless: everything below runs in the user's namespace (rootless.c) */

@@ -71,6 +71,18 @@ struct mount_entry {
     char *data;           /* tmpfs: mount data */
 };
 
+/* A compiled seccomp filter (struct sock_filter[len]); len 0: none (unconfined). */
+struct seccomp_prog {
+    unsigned flags;       /* SECCOMP_FILTER_FLAG_* */
+    unsigned short len;
+    void *insns;
+};
+
+/* Decodes a "seccomp <flags> <hex>" record's fields; 0 or -1 when malformed. */
+int seccomp_parse(const char *flags, const char *hex, struct seccomp_prog *out);
+/* Loads the filter into this process (nothing when len is 0); a failure is reported and ends the process. */
+void seccomp_load(const struct seccomp_prog *p);
+
 struct etc_file {
     char *source;
     char *target;
@@ -112,6 +124,7 @@ struct spec {
     char **cgroups;       /* cgroup directories (made by the JVM) the container joins */
     size_t ncgroups;
     int open_stdin;       /* pid 1's stdin is a pipe the supervisor feeds from "stdin" records; else /dev/null */
+    struct seccomp_prog seccomp;
 };
 
 /* Appends to a NULL-terminated list; 0 or -1 when out of memory. */
@@ -145,8 +158,12 @@ _Noreturn void report(const char *step, int err, const char *path, int code);
 _Noreturn void fail(const char *step, const char *path);
 /* Every signal back to its default disposition and unblocked, as a fresh process expects. */
 void reset_signals(void);
-/* Bounding set, groups, gid, uid, capabilities (effective = permitted = caps & what remains), no_new_privs. */
-void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs);
+/*
+ * Bounding set, groups, gid, uid, capabilities (effective = permitted = caps & what remains), no_new_privs,
+ * and the seccomp filter: last when no_new_privs is set; without it, first, while CAP_SYS_ADMIN is still
+ * held (the kernel asks for one or the other), so the filter then sees the privilege drop's own calls.
+ */
+void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs, const struct seccomp_prog *filter);
 /* env with HOME=home added when it has no HOME; a new NULL-terminated array. */
 char **env_with_home(char *const *env, size_t nenv, const char *home);
 /* Marks every descriptor from 3 up close-on-exec (keeping the report fd until exec). */
@@ -216,6 +233,9 @@ int stdin_pending(const struct stdin_relay *s);
 void stdin_flush(struct stdin_relay *s);
 /* The JVM or the process is gone: the pipe is closed at once, anything buffered dropped. */
 void stdin_abort(struct stdin_relay *s);
+
+/* Non-dumpable, then re-executes from a sealed in-memory copy of the binary unless already running from one (exeseal.c). */
+void exe_seal(char **argv);
 
 /* The exec mode: runs a command inside a running container (exec.c). */
 int exec_main(void);

@@ -56,7 +56,10 @@ void reset_signals(void) {
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs) {
+void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs, const struct seccomp_prog *filter) {
+    if (!no_new_privs) {
+        seccomp_load(filter);
+    }
     for (int cap = 0; cap < 64; cap++) {
         int has = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
         if (has < 0) {
@@ -98,8 +101,11 @@ void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs)
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0) {
         fail("reset keep-capabilities", "");
     }
-    if (no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-        fail("set no_new_privs", "");
+    if (no_new_privs) {
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+            fail("set no_new_privs", "");
+        }
+        seccomp_load(filter);
     }
 }
 

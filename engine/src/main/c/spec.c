@@ -316,6 +316,12 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
+        } else if (!strcmp(k, "seccomp")) {
+            EXPECT(2);
+            if (seccomp_parse(rec.fields[0], rec.fields[1], &s->seccomp) < 0) {
+                rc = spec_fail(err, errlen, "seccomp record is not flags (0-7) and a hex-encoded BPF program of 1 to 4096 instructions");
+                goto out;
+            }
         } else if (!strcmp(k, "stdin")) {
             EXPECT(1);
             s->open_stdin = !strcmp(rec.fields[0], "1");

@@ -78,6 +78,10 @@ final class RunCommand extends EngineCommand {
     @Option(names = "--read-only", description = "Mount the container's root file system read-only.")
     boolean readOnly;
 
+    @Option(names = "--security-opt", paramLabel = "OPT",
+            description = "Security option: seccomp=unconfined (no system-call filter) or seccomp=PROFILE.json (Docker's format).")
+    List<String> securityOpts = new ArrayList<>();
+
     @Option(names = "--shm-size", paramLabel = "SIZE", description = "Size of /dev/shm, e.g. 256m (default 64m).")
     String shmSize;
 
@@ -202,6 +206,9 @@ final class RunCommand extends EngineCommand {
             builder.expose(port.contains("/") ? port : port + "/tcp");
         }
         networkAliases.forEach(builder::networkAlias);
+        for (String option : securityOpts) {
+            builder.securityOpt(securityOpt(option));
+        }
         if (shmSize != null) {
             builder.shmSizeBytes(parsed("--shm-size", () -> Sizes.parseBinary(shmSize)));
         }
@@ -317,5 +324,18 @@ final class RunCommand extends EngineCommand {
     @Override
     int failureExitCode() {
         return Containers.ENGINE_FAILED;
+    }
+
+    /** As the docker CLI: {@code seccomp=FILE} sends the file's content, the form the engines take. */
+    private String securityOpt(String option) {
+        String value = option.startsWith("seccomp=") || option.startsWith("seccomp:") ? option.substring(8) : null;
+        if (value == null || value.equals("unconfined") || value.equals("builtin") || value.trim().startsWith("{")) {
+            return option;
+        }
+        try {
+            return "seccomp=" + java.nio.file.Files.readString(Path.of(value));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            throw usageError("--security-opt " + option + ": cannot read the seccomp profile " + value + ": " + e.getMessage());
+        }
     }
 }

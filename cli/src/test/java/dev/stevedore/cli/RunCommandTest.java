@@ -91,6 +91,20 @@ class RunCommandTest {
     }
 
     @Test
+    void securityOptSendsASeccompProfilesContentAsTheDockerCliDoes() throws Exception {
+        String profile = "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}";
+        Path file = Files.writeString(scratch.resolve("profile.json"), profile);
+
+        cli.run("run", "-d", "--security-opt", "seccomp=" + file, "--security-opt", "seccomp=unconfined", BUSYBOX);
+        CliRunner.Result missing = cli.run("run", "-d", "--security-opt", "seccomp=" + scratch.resolve("absent.json"), BUSYBOX);
+
+        assertThat(engine.created.get(0).securityOpts()).containsExactly("seccomp=" + profile, "seccomp=unconfined");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("cannot read the seccomp profile").contains("absent.json");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
     void defaultsLeaveTheImagesValuesInPlace() {
         engine.programs = spec -> FakeContainer.Program.exiting(0);
 

@@ -241,6 +241,31 @@ public final class ContainerConfig {
         return this;
     }
 
+    /**
+     * Runs the container without a system-call filter ({@code docker run --security-opt seccomp=unconfined}); by
+     * default it runs under Docker's seccomp profile.
+     */
+    public ContainerConfig seccompUnconfined() {
+        return securityOpt("seccomp=unconfined");
+    }
+
+    /** Runs the container under the seccomp profile in {@code file} (Docker's JSON format), read now. */
+    public ContainerConfig seccompProfile(Path file) {
+        try {
+            return securityOpt("seccomp=" + Files.readString(file));
+        } catch (IOException e) {
+            problems.add("cannot read the seccomp profile " + file + ": " + e.getMessage());
+            return this;
+        }
+    }
+
+    /** One of Docker's security options ({@code seccomp=unconfined}, {@code seccomp=<profile JSON>}), as given. */
+    public ContainerConfig securityOpt(String option) {
+        Objects.requireNonNull(option, "option");
+        specCustomizers.add(spec -> spec.securityOpt(option));
+        return this;
+    }
+
     /** Receives every line the container logs, from its start on, on a thread of its own. */
     public ContainerConfig onLog(Consumer<LogLine> listener) {
         logListeners.add(Objects.requireNonNull(listener, "listener"));

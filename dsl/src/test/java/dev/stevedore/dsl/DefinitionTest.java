@@ -19,6 +19,22 @@ class DefinitionTest {
     }
 
     @Test
+    void seccompOptionsReachTheEngineSpecAndAnUnreadableProfileIsADefinitionProblem(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path profile = java.nio.file.Files.writeString(dir.resolve("p.json"), "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}");
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.seccompProfile(profile).seccompUnconfined())
+                .definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().securityOpts()).containsExactly("seccomp={\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
+                "seccomp=unconfined");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.seccompProfile(dir.resolve("absent.json"))))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("cannot read the seccomp profile").hasMessageContaining("absent.json");
+    }
+
+    @Test
     void portOutOfRangeIsRefused() {
         assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.expose(70000)))
                 .hasMessage("container \"redis\": port 70000 is not between 1 and 65535");

@@ -1,5 +1,9 @@
 package dev.stevedore.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +48,11 @@ import java.util.Objects;
  * @param stdinOnce       with {@code openStdin}: closing the first attached stdin stream ends the container's stdin
  *                        (it reads end of file), as {@code docker run -i} does; without it, stdin stays open until the
  *                        container ends and a later attach may write more
+ * @param securityOpts    Docker's security options ({@code docker run --security-opt}, {@code HostConfig.SecurityOpt}):
+ *                        none for Docker's default seccomp profile, {@code seccomp=unconfined} for no system-call
+ *                        filter, {@code seccomp=<profile JSON>} for a profile of one's own in Docker's format (the
+ *                        profile's content, as the Docker API carries it: {@link Builder#seccompProfile(Path)} reads a
+ *                        file); {@code no-new-privileges} is accepted (the embedded engine always sets it)
  */
 public record ContainerSpec(
         String image,
@@ -71,7 +80,8 @@ public record ContainerSpec(
         boolean autoRemove,
         PullPolicy pullPolicy,
         boolean openStdin,
-        boolean stdinOnce) {
+        boolean stdinOnce,
+        List<String> securityOpts) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -101,6 +111,7 @@ public record ContainerSpec(
         ports = List.copyOf(ports);
         exposedPorts = List.copyOf(exposedPorts);
         pullPolicy = pullPolicy == null ? PullPolicy.MISSING : pullPolicy;
+        securityOpts = securityOpts == null ? List.of() : List.copyOf(securityOpts); // absent in older config.json
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
@@ -144,6 +155,7 @@ public record ContainerSpec(
         b.pullPolicy = pullPolicy;
         b.openStdin = openStdin;
         b.stdinOnce = stdinOnce;
+        b.securityOpts.addAll(securityOpts);
         return b;
     }
 
@@ -175,6 +187,7 @@ public record ContainerSpec(
         private PullPolicy pullPolicy = PullPolicy.MISSING;
         private boolean openStdin;
         private boolean stdinOnce;
+        private final List<String> securityOpts = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -209,11 +222,26 @@ public record ContainerSpec(
         public Builder pullPolicy(PullPolicy value) { this.pullPolicy = value; return this; }
         public Builder openStdin(boolean value) { this.openStdin = value; return this; }
         public Builder stdinOnce(boolean value) { this.stdinOnce = value; return this; }
+        /** Adds one of Docker's security options, e.g. {@code seccomp=unconfined}; see {@link ContainerSpec#securityOpts()}. */
+        public Builder securityOpt(String value) { this.securityOpts.add(Objects.requireNonNull(value, "securityOpt")); return this; }
+
+        /** Runs the container without a system-call filter ({@code --security-opt seccomp=unconfined}). */
+        public Builder seccompUnconfined() { return securityOpt("seccomp=unconfined"); }
+
+        /** Runs the container under the seccomp profile in {@code file} (Docker's JSON format), read now. */
+        public Builder seccompProfile(Path file) {
+            try {
+                return securityOpt("seccomp=" + Files.readString(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the seccomp profile " + file + ": " + e.getMessage(), e);
+            }
+        }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
-                    publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce);
+                    publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
+                    securityOpts);
         }
     }
 }

@@ -116,6 +116,31 @@ class DockerCliIT {
     }
 
     @Test
+    void securityOptChoosesTheSeccompFilterAndInspectAndInfoSayWhich() throws Exception {
+        Path profile = Files.writeString(scratch.resolve("deny-mkdir.json"), "{\"defaultAction\": \"SCMP_ACT_ALLOW\", "
+                + "\"syscalls\": [{\"names\": [\"mkdir\", \"mkdirat\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13}]}");
+        String status = "grep Seccomp: /proc/self/status";
+
+        DockerCli.Result builtin = docker.run("run", "--rm", endpoint.image("busybox"), "sh", "-c", status);
+        DockerCli.Result unconfined = docker.run("run", "--rm", "--security-opt", "seccomp=unconfined", endpoint.image("busybox"),
+                "sh", "-c", status);
+        DockerCli.Result custom = docker.run("run", "--rm", "--security-opt", "seccomp=" + profile, endpoint.image("busybox"),
+                "sh", "-c", "mkdir /tmp/x; " + status);
+        String name = container();
+        DockerCli.Result created = docker.run("create", "--name", name, "--security-opt", "seccomp=unconfined", endpoint.image("busybox"));
+        DockerCli.Result inspect = docker.run("inspect", "--format", "{{json .HostConfig.SecurityOpt}}", name);
+        DockerCli.Result info = docker.run("info", "--format", "{{json .SecurityOptions}}");
+
+        assertThat(builtin.out()).as(builtin.toString()).matches("Seccomp:\\s+2\n");
+        assertThat(unconfined.out()).as(unconfined.toString()).matches("Seccomp:\\s+0\n");
+        assertThat(custom.out()).as(custom.toString()).matches("Seccomp:\\s+2\n");
+        assertThat(custom.err()).as(custom.toString()).contains("Permission denied");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(inspect.out().strip()).as(inspect.toString()).isEqualTo("[\"seccomp=unconfined\"]");
+        assertThat(info.out()).as(info.toString()).contains(endpoint.isStevedore() ? "name=seccomp,profile=builtin" : "name=seccomp");
+    }
+
+    @Test
     void runWithRmKeepsTheExitCodeAndSeparatesTheStreams() {
         DockerCli.Result run = docker.run("run", "--rm", endpoint.image("busybox"), "sh", "-c", "echo out; echo err >&2; exit 3");
 

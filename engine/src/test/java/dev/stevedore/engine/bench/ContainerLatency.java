@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>Stevedore in-process through the public API: {@code runContainer} + {@code waitContainer} +
  *       {@code removeContainer} (create with its image lookup, start, exit, removal of everything), on the
- *       default bridge network as a container gets it, and with network mode {@code none};</li>
+ *       default bridge network as a container gets it, and with network mode {@code none}, and that once more
+ *       with {@code seccomp=unconfined} (the filter's cost is the difference of the two, measured in one run);</li>
  *   <li>{@code docker run --rm} against the test bed's dockerd (the same image, pulled from the test bed's
  *       registry), as a user types it (the default bridge), and with {@code --network none};</li>
  *   <li>{@code crun run} of the same busybox root file system (Debian's crun), spawned the same way.</li>
@@ -59,11 +60,14 @@ public final class ContainerLatency {
 
             List<Double> stevedore = new ArrayList<>();
             List<Double> stevedoreNone = new ArrayList<>();
+            List<Double> stevedoreUnconfined = new ArrayList<>();
             List<Double> crun = new ArrayList<>();
             List<Double> docker = new ArrayList<>();
             List<Double> dockerNone = new ArrayList<>();
-            Latency.Run stevedoreRun = i -> stevedore(engine, image, null, i >= 0);
-            Latency.Run stevedoreNoneRun = i -> stevedore(engine, image, "none", false);
+            Latency.Run stevedoreRun = i -> stevedore(engine, image, null, null, i >= 0);
+            Latency.Run stevedoreNoneRun = i -> stevedore(engine, image, "none", null, false);
+            // the same without the seccomp filter: the filter's share of a start, measured beside it
+            Latency.Run stevedoreUnconfinedRun = i -> stevedore(engine, image, "none", "seccomp=unconfined", false);
             Latency.Run crunRun = i -> Latency.spawn(List.of("crun", "run", "--bundle", bundle.toString(),
                     "bench-" + ProcessHandle.current().pid() + "-" + i));
             Latency.Run dockerRun = i -> Latency.spawn(List.of("docker", "-H", dockerHost, "run", "--rm", image, "true"));
@@ -73,21 +77,29 @@ public final class ContainerLatency {
             // test suite's JVM has made them by its second container class); Stevedore and crun get the same rounds,
             // docker (a separate daemon, a quarter of a second a run) the five interleaved ones below
             for (int i = 0; i < WARM_UP; i++) {
-                stevedore(engine, image, null, false);
-                stevedore(engine, image, "none", false);
+                stevedore(engine, image, null, null, false);
+                stevedore(engine, image, "none", null, false);
+                stevedore(engine, image, "none", "seccomp=unconfined", false);
                 crunRun.run(-100 - i);
             }
             // interleaved, round by round: the load of a shared machine changes by the second and must hit all alike
             for (int i = -5; i < runs; i++) {
                 stevedore.add(Latency.time(stevedoreRun, i));
-                stevedoreNone.add(Latency.time(stevedoreNoneRun, i));
+                // alternate which of the pair goes first, so that neither always follows the same neighbour
+                if ((i & 1) == 0) {
+                    stevedoreNone.add(Latency.time(stevedoreNoneRun, i));
+                    stevedoreUnconfined.add(Latency.time(stevedoreUnconfinedRun, i));
+                } else {
+                    stevedoreUnconfined.add(Latency.time(stevedoreUnconfinedRun, i));
+                    stevedoreNone.add(Latency.time(stevedoreNoneRun, i));
+                }
                 crun.add(Latency.time(crunRun, i));
                 if (i < 0 || i % Math.max(1, runs / dockerRuns) == 0) {
                     docker.add(Latency.time(dockerRun, i));
                     dockerNone.add(Latency.time(dockerNoneRun, i));
                 }
             }
-            for (List<Double> measured : List.of(stevedore, stevedoreNone, crun, docker, dockerNone)) {
+            for (List<Double> measured : List.of(stevedore, stevedoreNone, stevedoreUnconfined, crun, docker, dockerNone)) {
                 measured.subList(0, 5).clear();
             }
 
@@ -97,6 +109,10 @@ public final class ContainerLatency {
             Latency.report("  wait", PHASES.get(2));
             Latency.report("  remove", PHASES.get(3));
             Latency.report("stevedore --network none", stevedoreNone);
+            Latency.report("stevedore --network none, seccomp=unconfined", stevedoreUnconfined);
+            System.out.printf("seccomp's cost (median, min of none minus unconfined): %.3f ms, %.3f ms%n",
+                    Latency.median(stevedoreNone) - Latency.median(stevedoreUnconfined),
+                    Latency.min(stevedoreNone) - Latency.min(stevedoreUnconfined));
             Latency.report("crun run", crun);
             Latency.report("docker run --rm", docker);
             Latency.report("docker run --rm --network none", dockerNone);
@@ -119,11 +135,14 @@ public final class ContainerLatency {
     private static final List<List<Double>> PHASES = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
             new ArrayList<>());
 
-    private static void stevedore(ContainerEngine engine, String image, String networkMode, boolean record) {
+    private static void stevedore(ContainerEngine engine, String image, String networkMode, String securityOpt, boolean record) {
         long t0 = System.nanoTime();
         ContainerSpec.Builder spec = ContainerSpec.builder(image).cmd("true");
         if (networkMode != null) {
             spec.networkMode(networkMode);
+        }
+        if (securityOpt != null) {
+            spec.securityOpt(securityOpt);
         }
         ContainerInfo info = engine.createContainer(spec.build());
         long t1 = System.nanoTime();

@@ -123,6 +123,12 @@ final class ContainerDocuments {
         host.put("Privileged", false);
         host.put("ReadonlyRootfs", spec.readOnlyRootfs());
         host.put("ShmSize", spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : 64L * 1024 * 1024);
+        // as dockerd: the options given, null when none (then the builtin profile applies, as /info says)
+        if (spec.securityOpts().isEmpty()) {
+            host.putNull("SecurityOpt");
+        } else {
+            spec.securityOpts().forEach(host.putArray("SecurityOpt")::add);
+        }
         host.put("Memory", spec.memoryBytes());
         host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         if (spec.pidsLimit() > 0) {

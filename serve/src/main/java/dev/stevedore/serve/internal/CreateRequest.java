@@ -78,6 +78,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         mounts(host).forEach(b::mount);
         b.readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false));
         b.shmSizeBytes(Math.max(0, host.path("ShmSize").asLong(0)));
+        List<String> securityOpts = Json.strings(host, "SecurityOpt");
+        if (securityOpts != null) {
+            securityOpts.forEach(b::securityOpt); // seccomp=<profile JSON>: the docker CLI has read the file
+        }
         b.memoryBytes(Math.max(0, host.path("Memory").asLong(0)));
         long nanoCpus = host.path("NanoCpus").asLong(0);
         long quota = host.path("CpuQuota").asLong(0);

@@ -42,6 +42,17 @@ class CreateRequestTest {
     }
 
     @Test
+    void securityOptionsAreTakenAsTheDockerCliSendsThem() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'SecurityOpt':["
+                + "'seccomp={\\'defaultAction\\':\\'SCMP_ACT_ALLOW\\'}','no-new-privileges']}}"), null, null);
+        CreateRequest none = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'SecurityOpt':null}}"), null, null);
+
+        assertThat(request.spec().securityOpts()).containsExactly("seccomp={'defaultAction':'SCMP_ACT_ALLOW'}".replace('\'', '"'),
+                "no-new-privileges");
+        assertThat(none.spec().securityOpts()).isEmpty();
+    }
+
+    @Test
     void theCliFieldsOfDockerRun() throws IOException {
         CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','Cmd':['sh','-c','exit 3'],'Entrypoint':['']," 
                 + "'HostConfig':{'AutoRemove':true,'NetworkMode':'default','PortBindings':{'80/tcp':[{'HostIp':'127.0.0.1','HostPort':'8080'}]},"

@@ -157,6 +157,7 @@ final class ContainerMapper {
                 .stopTimeout(config.hasNonNull("StopTimeout") ? Duration.ofSeconds(config.path("StopTimeout").asLong()) : null)
                 .autoRemove(host.path("AutoRemove").asBoolean(false));
         strings(config.path("Env")).forEach(b::env);
+        strings(host.path("SecurityOpt")).forEach(b::securityOpt);
         config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);
         bindings(host.path("PortBindings")).forEach(b::port);
         for (JsonNode mount : host.path("Mounts")) {

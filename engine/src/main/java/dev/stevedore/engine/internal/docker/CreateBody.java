@@ -98,6 +98,9 @@ final class CreateBody {
         if (spec.shmSizeBytes() > 0) {
             host.put("ShmSize", spec.shmSizeBytes());
         }
+        if (!spec.securityOpts().isEmpty()) {
+            spec.securityOpts().forEach(host.putArray("SecurityOpt")::add);
+        }
         if (spec.memoryBytes() > 0) {
             host.put("Memory", spec.memoryBytes());
         }

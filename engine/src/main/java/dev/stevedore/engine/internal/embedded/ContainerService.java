@@ -25,7 +25,10 @@ import dev.stevedore.engine.internal.runtime.LauncherError;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
+import dev.stevedore.engine.internal.runtime.Capability;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
+import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
 import dev.stevedore.engine.internal.runtime.Signals;
 import dev.stevedore.engine.internal.runtime.Syscalls;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
@@ -423,9 +426,15 @@ final class ContainerService implements AutoCloseable {
                 .readonlyRootfs(config.readOnlyRootfs())
                 .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())
                 .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()))
-                .openStdin(config.spec().openStdin());
+                .openStdin(config.spec().openStdin())
+                .seccomp(seccomp(config));
         addMounts(builder, config);
         return builder.build();
+    }
+
+    /** The container's system-call filter: its options compiled for Docker's capabilities on this host. */
+    static SeccompFilter seccomp(ContainerRecord config) {
+        return SeccompPolicy.filter(config.spec().securityOpts(), Capability.containerDefaults()).orElse(null);
     }
 
     static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {

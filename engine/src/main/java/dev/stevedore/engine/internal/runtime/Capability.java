@@ -19,6 +19,14 @@ public enum Capability {
             CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP,
             NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE));
 
+    private static final Set<Capability> CONTAINER_DEFAULTS;
+
+    static {
+        EnumSet<Capability> set = EnumSet.copyOf(DOCKER_DEFAULTS);
+        set.remove(MKNOD);
+        CONTAINER_DEFAULTS = Collections.unmodifiableSet(set);
+    }
+
     /** The kernel's number for this capability. */
     public int number() {
         return ordinal();
@@ -27,6 +35,17 @@ public enum Capability {
     /** Docker's default 14 capabilities (moby {@code daemon/pkg/oci/caps/defaults.go}). */
     public static Set<Capability> dockerDefaults() {
         return DOCKER_DEFAULTS;
+    }
+
+    /**
+     * What a container of the embedded engine gets: Docker's defaults without {@code MKNOD}. Docker lets a
+     * container make device nodes because its device cgroup refuses them at {@code mknod} and {@code open};
+     * this engine applies no device cgroup (none exists on cgroup v2 without a BPF device program), so a root
+     * container could otherwise make a node of the host's disk wherever a mount lacks {@code nodev}. FIFOs and
+     * sockets need no capability and stay possible.
+     */
+    public static Set<Capability> containerDefaults() {
+        return CONTAINER_DEFAULTS;
     }
 
     /** The capability set as the kernel's bit mask, as {@code /proc/PID/status} prints it. */

@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,10 +21,11 @@ import java.util.Set;
  * @param additionalGids   supplementary groups on top of those the user has
  * @param capabilities     the capability set for a root process
  * @param noNewPrivileges  whether exec may not gain privileges
+ * @param seccomp          the container's system-call filter, which the command runs under too; {@code null} for none
  */
 public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<String> args, List<String> env,
                           String workingDirectory, String userSpec, List<Integer> additionalGids,
-                          Set<Capability> capabilities, boolean noNewPrivileges) {
+                          Set<Capability> capabilities, boolean noNewPrivileges, SeccompFilter seccomp) {
     public ExecRequest {
         Objects.requireNonNull(container, "container");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -61,6 +64,9 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         Records.write(out, "no-new-privileges", noNewPrivileges ? "1" : "0");
         for (Path cgroup : cgroups) {
             Records.write(out, "cgroup", cgroup.toString());
+        }
+        if (seccomp != null) {
+            Records.write(out, "seccomp", Integer.toString(seccomp.flags()), seccomp.program());
         }
         Records.write(out, "stdin", withStdin ? "1" : "0");
         Records.write(out, "end");

@@ -1,5 +1,8 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
+import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +40,8 @@ import java.util.regex.Pattern;
  * @param shmSizeBytes     size of {@code /dev/shm}
  * @param readonlyRootfs   whether the root file system is mounted read-only
  * @param noNewPrivileges  whether exec may not gain privileges (setuid binaries, file capabilities)
- * @param capabilities     the capability bounding, effective and permitted set for a root process
+ * @param capabilities     the capability bounding, effective and permitted set for a root process (by default
+ *                         {@link Capability#containerDefaults()}: Docker's without MKNOD)
  * @param maskedPaths      paths hidden from the container (/dev/null over files, an empty read-only tmpfs over directories)
  * @param readonlyPaths    paths made read-only
  * @param stdoutLog        file receiving the container's stdout (appended)
@@ -47,6 +51,8 @@ import java.util.regex.Pattern;
  * @param resolvConfFile   bound to {@code /etc/resolv.conf} when not null
  * @param limits           memory, CPU and pids limits, applied through cgroups when any is set
  * @param openStdin        whether pid 1's stdin is a pipe fed through {@link ContainerProcess#stdin()}; else /dev/null
+ * @param seccomp          the system-call filter pid 1 (and so every process it starts) runs under; {@code null}
+ *                         for none ({@code seccomp=unconfined})
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -76,7 +82,8 @@ public record RuntimeSpec(
         Path hostnameFile,
         Path resolvConfFile,
         ResourceLimits limits,
-        boolean openStdin) {
+        boolean openStdin,
+        SeccompFilter seccomp) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -233,6 +240,11 @@ public record RuntimeSpec(
             if (mount instanceof Bind bind) {
                 requireAbsolute(where, "bind mount source", bind.source());
             }
+            if (mount instanceof Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
+                throw new IllegalArgumentException(where + "tmpfs " + tmpfs.target() + " with option dev is refused: "
+                        + "the embedded engine applies no device cgroup, so device nodes are never usable in a container; "
+                        + "leave out dev");
+            }
         }
         if (shmSizeBytes <= 0) {
             throw new IllegalArgumentException(where + "shm size " + shmSizeBytes + " is not positive");
@@ -293,7 +305,8 @@ public record RuntimeSpec(
     /**
      * A builder with Docker's defaults: upper, work and rootfs directories and the logs inside the
      * state directory, root user, working directory {@code /}, own network namespace with loopback,
-     * default masked and read-only paths, Docker's capabilities, 64 MiB {@code /dev/shm}, no_new_privs.
+     * default masked and read-only paths, Docker's capabilities but MKNOD, 64 MiB {@code /dev/shm}, no_new_privs,
+     * Docker's seccomp profile.
      */
     public static Builder builder(Path stateDirectory, List<Path> layers, List<String> args) {
         return new Builder(stateDirectory, layers, args);
@@ -319,7 +332,7 @@ public record RuntimeSpec(
         private long shmSizeBytes = DEFAULT_SHM_SIZE;
         private boolean readonlyRootfs;
         private boolean noNewPrivileges = true;
-        private Set<Capability> capabilities = Capability.dockerDefaults();
+        private Set<Capability> capabilities = Capability.containerDefaults();
         private List<String> maskedPaths = DEFAULT_MASKED_PATHS;
         private List<String> readonlyPaths = DEFAULT_READONLY_PATHS;
         private Path stdoutLog;
@@ -329,6 +342,8 @@ public record RuntimeSpec(
         private Path resolvConfFile;
         private ResourceLimits limits = ResourceLimits.NONE;
         private boolean openStdin;
+        private SeccompFilter seccomp;
+        private boolean seccompChosen;
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -447,6 +462,13 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** The filter to run under ({@link SeccompPolicy#filter}); {@code null} for none. Unset: Docker's default. */
+        public Builder seccomp(SeccompFilter filter) {
+            this.seccomp = filter;
+            this.seccompChosen = true;
+            return this;
+        }
+
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
             String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
@@ -461,7 +483,8 @@ public record RuntimeSpec(
                     maskedPaths, readonlyPaths,
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
-                    hostsFile, hostnameFile, resolvConfFile, limits, openStdin);
+                    hostsFile, hostnameFile, resolvConfFile, limits, openStdin,
+                    seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null));
         }
     }
 
@@ -519,6 +542,9 @@ public record RuntimeSpec(
         }
         if (openStdin) {
             Records.write(out, "stdin", "1");
+        }
+        if (seccomp != null) {
+            Records.write(out, "seccomp", Integer.toString(seccomp.flags()), seccomp.program());
         }
         Records.write(out, "stdout", stdoutLog.toString());
         Records.write(out, "stderr", stderrLog.toString());

@@ -8,13 +8,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stevedore.engine.ContainerStartException;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,11 +216,12 @@ class ContainerProcessIT {
     }
 
     @Test
-    void capabilitiesAreDockersDefaultSetAndNoNewPrivsIsOn() {
+    void capabilitiesAreDockersDefaultSetButMknodAndNoNewPrivsIsOn() {
         String status = output("grep", "-E", "^(Cap|NoNewPrivs)", "/proc/self/status");
 
         assertThat(Capability.mask(Capability.dockerDefaults())).isEqualTo(0xa80425fbL);
-        assertThat(status).contains("CapEff:\t00000000a80425fb", "CapPrm:\t00000000a80425fb", "CapBnd:\t00000000a80425fb",
+        assertThat(Capability.mask(Capability.containerDefaults())).isEqualTo(0xa80425fbL & ~(1L << 27));
+        assertThat(status).contains("CapEff:\t00000000a00425fb", "CapPrm:\t00000000a00425fb", "CapBnd:\t00000000a00425fb",
                 "CapInh:\t0000000000000000", "CapAmb:\t0000000000000000", "NoNewPrivs:\t1");
     }
 
@@ -372,5 +377,45 @@ class ContainerProcessIT {
 
         assertThat(Set.of(listing.split("\n"))).contains("null", "zero", "full", "random", "urandom", "tty", "pts", "shm",
                 "mqueue", "stdin", "stdout", "stderr", "fd", "ptmx", "5", "null-ok", "/proc/self/fd", "pts/ptmx");
+    }
+
+    /**
+     * CVE-2019-5736: the launcher runs from a sealed in-memory copy of itself. The overwrite is attempted as the
+     * classic exploit does it: hold the executable open while the process runs, then write through that handle once
+     * it has ended (while it runs the kernel refuses any write with ETXTBSY, sealed or not).
+     */
+    @Test
+    void launcherRunsFromASealedCopyThatTheClassicOverwriteCannotReach() throws Exception {
+        Path onDisk = LauncherBinary.extract(fixture.stateRoot);
+        String before = sha256(onDisk);
+        ContainerProcess container = fixture.run(fixture.spec("sleep", "30").build());
+        long supervisor = ProcessHandle.of(container.pid()).flatMap(ProcessHandle::parent).orElseThrow().pid();
+
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + supervisor + "/exe")).toString())
+                .startsWith("/memfd:stevedore-launcher");
+        assertThat(Files.readAllLines(Path.of("/proc/" + supervisor + "/status")))
+                .as("non-dumpable: /proc/PID is root's alone").isNotEmpty();
+        assertThat(Files.getOwner(Path.of("/proc/" + container.pid())).getName()).isEqualTo("root");
+
+        // hold the supervisor's executable open, end the container (and with it the supervisor), then write
+        Process attack = new ProcessBuilder("sh", "-c", "exec 3</proc/" + supervisor + "/exe; echo held; read go; "
+                + "while kill -0 " + supervisor + " 2>/dev/null; do sleep 0.05; done; "
+                + "if printf overwritten 1<>/proc/self/fd/3; then echo written; else echo refused; fi")
+                .redirectErrorStream(true).start();
+        byte[] held = attack.getInputStream().readNBytes(5);
+        assertThat(new String(held, StandardCharsets.UTF_8)).isEqualTo("held\n");
+        container.signal(9);
+        container.waitFor(WAIT).orElseThrow();
+        attack.getOutputStream().write('\n');
+        attack.getOutputStream().flush();
+        assertThat(attack.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        String said = new String(attack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(said).contains("refused").doesNotContain("written");
+        assertThat(sha256(onDisk)).as("the launcher on disk").isEqualTo(before);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

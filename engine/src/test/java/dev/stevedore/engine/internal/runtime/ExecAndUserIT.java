@@ -78,7 +78,7 @@ class ExecAndUserIT {
     private static ExecProcess.Outcome exec(ContainerProcess container, List<String> args, String user, byte[] stdin,
                                             Duration timeout, ByteArrayOutputStream out, ByteArrayOutputStream err) {
         ExecRequest request = new ExecRequest(ProcessIdentity.of(container.pid()).orElseThrow(), container.spec().stateDirectory(),
-                args, PATH, "/", user, List.of(), Capability.dockerDefaults(), true);
+                args, PATH, "/", user, List.of(), Capability.containerDefaults(), true, container.spec().seccomp());
         return fixture.launcher.exec(request, stdin, timeout, (stderr, data) -> (stderr ? err : out).writeBytes(data));
     }
 
@@ -148,7 +148,7 @@ class ExecAndUserIT {
         container.waitFor(WAIT).orElseThrow();
 
         ExecRequest request = new ExecRequest(gone, container.spec().stateDirectory(), List.of("true"), PATH, "/", "",
-                List.of(), Capability.dockerDefaults(), true);
+                List.of(), Capability.containerDefaults(), true, container.spec().seccomp());
         ExecProcess.Outcome outcome = fixture.launcher.exec(request, null, null, (stderr, data) -> { });
 
         assertThat(outcome.failure().step()).isEqualTo("find the container's process");

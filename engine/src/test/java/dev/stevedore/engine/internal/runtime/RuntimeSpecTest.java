@@ -27,7 +27,9 @@ class RuntimeSpecTest {
         assertThat(spec.upperDirectory()).isEqualTo(STATE.resolve("upper"));
         assertThat(spec.rootfs()).isEqualTo(STATE.resolve("rootfs"));
         assertThat(spec.hostname()).isEqualTo("0123456789ab");
-        assertThat(spec.capabilities()).isEqualTo(Capability.dockerDefaults()).hasSize(14);
+        assertThat(spec.capabilities()).as("Docker's but MKNOD: no device cgroup refuses the nodes it makes")
+                .isEqualTo(Capability.containerDefaults()).hasSize(13).doesNotContain(Capability.MKNOD);
+        assertThat(spec.seccomp()).as("Docker's default profile").isNotNull();
         assertThat(spec.maskedPaths()).contains("/proc/kcore", "/sys/firmware");
         assertThat(spec.readonlyPaths()).contains("/proc/sys", "/proc/sysrq-trigger");
         assertThat(spec.shmSizeBytes()).isEqualTo(64L << 20);
@@ -92,6 +94,13 @@ class RuntimeSpecTest {
     }
 
     @Test
+    void aTmpfsWithDevIsRefusedAsNoDeviceCgroupWouldStopItsNodes() {
+        assertThatThrownBy(() -> builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev")).build())
+                .hasMessageContaining("tmpfs /x with option dev is refused").hasMessageContaining("leave out dev");
+        assertThat(builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev,nodev")).build().mounts()).hasSize(1);
+    }
+
+    @Test
     void encodingListsEveryRecordTheLauncherNeeds() throws IOException {
         RuntimeSpec spec = builder("sh", "-c", "echo hi").user(1000, 1000, List.of(27))
                 .mount(new RuntimeSpec.Bind(Path.of("/srv/data"), "/data", true))
@@ -114,9 +123,12 @@ class RuntimeSpecTest {
                 new Records.Record("etc", List.of("/state/hosts", "/etc/hosts")),
                 new Records.Record("cap", List.of("0")),
                 new Records.Record("network", List.of("none")));
-        assertThat(records.stream().filter(r -> r.key().equals("cap"))).hasSize(14);
+        assertThat(records.stream().filter(r -> r.key().equals("cap"))).as("Docker's 14 but MKNOD").hasSize(13);
         assertThat(records.stream().map(Records.Record::key).filter("layer"::equals)).hasSize(2);
         assertThat(records).extracting(Records.Record::key).as("no open stdin unless asked").doesNotContain("stdin");
+        assertThat(records).filteredOn(r -> r.key().equals("seccomp")).singleElement()
+                .satisfies(r -> assertThat(r.fields()).first().isEqualTo("0"))
+                .satisfies(r -> assertThat(r.fields().get(1)).isEqualTo(spec.seccomp().program()).hasSizeGreaterThan(16));
     }
 
     @Test

@@ -1,0 +1,111 @@
+package dev.stevedore.engine.internal.runtime.seccomp;
+
+import dev.stevedore.engine.internal.runtime.Capability;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which seccomp filter a container gets, from Docker's security options ({@code HostConfig.SecurityOpt},
+ * {@code --security-opt}): none given or {@code seccomp=builtin} is Docker's default profile;
+ * {@code seccomp=unconfined} is no filter; {@code seccomp=<JSON>} is that profile (as the Docker API carries
+ * it: the CLI reads the file). The compiled programs are cached per JVM, so a start pays only the
+ * launcher's {@code seccomp(2)} call.
+ */
+public final class SeccompPolicy {
+
+    /** What {@code /info} lists: the filter every container gets unless told otherwise. */
+    public static final String BUILTIN = "builtin";
+
+    private static final Map<String, SeccompFilter> CACHE = new ConcurrentHashMap<>();
+    private static final int CACHE_LIMIT = 64;
+
+    private SeccompPolicy() {
+    }
+
+    /**
+     * The profile the options ask for; empty for {@code seccomp=unconfined}.
+     *
+     * @throws IllegalArgumentException when an option is not understood or the profile is invalid
+     */
+    public static Optional<SeccompProfile> profile(List<String> securityOpts) {
+        Optional<SeccompProfile> chosen = Optional.of(SeccompProfile.dockerDefault());
+        for (String option : securityOpts) {
+            String[] kv = split(option);
+            switch (kv[0]) {
+                case "seccomp" -> {
+                    String value = kv[1].trim();
+                    if (value.equals("unconfined")) {
+                        chosen = Optional.empty();
+                    } else if (value.equals(BUILTIN) || value.isEmpty()) {
+                        chosen = Optional.of(SeccompProfile.dockerDefault());
+                    } else if (value.startsWith("{")) {
+                        chosen = Optional.of(SeccompProfile.parse(value));
+                    } else {
+                        throw new IllegalArgumentException("security option seccomp=" + abbreviate(value)
+                                + " is neither unconfined, builtin nor a JSON profile: give the profile's content (the "
+                                + "docker and stevedore CLIs read a file named there; ContainerSpec.Builder.seccompProfile reads one)");
+                    }
+                }
+                case "no-new-privileges" -> {
+                    if (!kv[1].isEmpty() && !kv[1].equals("true")) {
+                        throw new IllegalArgumentException("security option " + option + " is not supported: the embedded "
+                                + "engine always sets no_new_privs (setuid binaries gain nothing)");
+                    }
+                }
+                case "apparmor", "label" -> {
+                    // these ask about an LSM the embedded engine does not apply; asking for less of it changes nothing
+                    if (!kv[1].equals("unconfined") && !kv[1].equals("disable")) {
+                        throw new IllegalArgumentException("security option " + option + " is not supported: the embedded "
+                                + "engine applies no AppArmor or SELinux profile");
+                    }
+                }
+                default -> throw new IllegalArgumentException("security option \"" + abbreviate(option)
+                        + "\" is not supported (seccomp=unconfined|builtin|<JSON profile>, no-new-privileges)");
+            }
+        }
+        return chosen;
+    }
+
+    /** What applies, in a word: {@code builtin}, {@code unconfined} or {@code custom}. */
+    public static String describe(List<String> securityOpts) {
+        Optional<SeccompProfile> profile = profile(securityOpts);
+        return profile.isEmpty() ? "unconfined" : profile.get() == SeccompProfile.dockerDefault() ? BUILTIN : "custom";
+    }
+
+    /**
+     * The compiled filter for a container with these options and capabilities on this host; empty when unconfined.
+     *
+     * @throws IllegalArgumentException when the options are invalid or this host's architecture has no syscall table
+     */
+    public static Optional<SeccompFilter> filter(List<String> securityOpts, Set<Capability> capabilities) {
+        Optional<SeccompProfile> profile = profile(securityOpts);
+        if (profile.isEmpty()) {
+            return Optional.empty();
+        }
+        SyscallTable table = SyscallTable.host().orElseThrow(() -> new IllegalArgumentException("no system call table for "
+                + System.getProperty("os.arch") + " (the engine knows x86_64 and aarch64): run with seccomp=unconfined"));
+        String kernel = System.getProperty("os.version");
+        String describe = profile.get() == SeccompProfile.dockerDefault() ? BUILTIN : "custom";
+        String key = Capability.mask(capabilities) + "\n" + (describe.equals(BUILTIN) ? BUILTIN : profile.get().text());
+        if (CACHE.size() > CACHE_LIMIT) {
+            CACHE.clear(); // a JVM seldom sees more than a few profiles; one that makes up many starts again
+        }
+        return Optional.of(CACHE.computeIfAbsent(key, k -> SeccompCompiler.compile(profile.get(), capabilities, table, kernel, describe)));
+    }
+
+    /** Docker takes both {@code seccomp=x} and the older {@code seccomp:x}. */
+    private static String[] split(String option) {
+        int eq = option.indexOf('=');
+        int colon = option.indexOf(':');
+        int at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon);
+        return at < 0 ? new String[] {option.trim(), ""} : new String[] {option.substring(0, at).trim(), option.substring(at + 1)};
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
+    }
+}
