@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -102,6 +103,11 @@ int userns_hold_main(void) {
         say("error", msg);
         return 2;
     }
+    /* the JVM writes /proc/<this>/{uid_map,gid_map,setgroups} and the launchers of this user's containers open
+     * /proc/<this>/ns/user to join, which the kernel allows the user only for a dumpable process; exe_seal made every
+     * mode non-dumpable (and so does the unshare). The holder keeps no host descriptor but its two pipes, and no
+     * container process can see it (each has a pid namespace of its own). */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
     char num[16];
     snprintf(num, sizeof num, "%d", (int) getpid());
     say("unshared", num);
