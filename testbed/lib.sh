@@ -41,7 +41,8 @@ quiet() {
 
 # Installs the Debian packages the test bed needs, but only those missing (apt-get update once).
 TESTBED_PACKAGES=(docker-registry debootstrap busybox-static skopeo umoci apache2-utils openssl zstd jq
-  crun docker.io iproute2 curl postgresql-client util-linux tar gzip coreutils findutils)
+  crun docker.io iproute2 curl postgresql-client util-linux tar gzip coreutils findutils
+  uidmap passt slirp4netns)
 ensure_packages() {
   local missing=() p s
   declare -A status=()
@@ -117,4 +118,36 @@ remove_env_key() {
   grep -v "^$key=" "$file" >"$tmp" || true
   chmod 644 "$tmp"
   mv -f "$tmp" "$file"
+}
+
+# Ordinary users for the rootless tests: one with a subordinate id range (as Debian's useradd gives), one without.
+ROOTLESS_USER=stevedore-rootless
+ROOTLESS_NOSUB_USER=stevedore-nosub
+ROOTLESS_SUBID_START=1200000
+
+# ensure_rootless_users: creates both users (idempotent); the first gets 65536 subordinate uids and gids.
+ensure_rootless_users() {
+  local u
+  for u in "$ROOTLESS_USER" "$ROOTLESS_NOSUB_USER"; do
+    id -u "$u" >/dev/null 2>&1 || quiet useradd --create-home --shell /bin/bash --no-user-group --gid nogroup "$u"
+  done
+  # useradd may or may not have given ranges (SUB_UID_COUNT in login.defs): make it exactly one, or none
+  quiet usermod --del-subuids 1-4294967294 --del-subgids 1-4294967294 "$ROOTLESS_NOSUB_USER"
+  if ! grep -q "^$ROOTLESS_USER:" /etc/subuid || ! grep -q "^$ROOTLESS_USER:" /etc/subgid; then
+    local last=$((ROOTLESS_SUBID_START + 65535))
+    quiet usermod --add-subuids "$ROOTLESS_SUBID_START-$last" --add-subgids "$ROOTLESS_SUBID_START-$last" "$ROOTLESS_USER"
+  fi
+}
+
+# remove_rootless_users: removes both users, their homes and their subordinate ranges (idempotent).
+remove_rootless_users() {
+  local u
+  for u in "$ROOTLESS_USER" "$ROOTLESS_NOSUB_USER"; do
+    if id -u "$u" >/dev/null 2>&1; then
+      pkill -KILL -u "$u" 2>/dev/null || true
+      # its runtime directory (the engine's private one without XDG_RUNTIME_DIR) and JVM files
+      rm -rf "/tmp/stevedore-$(id -u "$u")" "/tmp/hsperfdata_$u"
+      quiet userdel --remove "$u" 2>/dev/null || true
+    fi
+  done
 }

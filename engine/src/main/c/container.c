@@ -295,7 +295,9 @@ static void mount_overlay(const struct spec *s) {
     for (size_t i = s->nlayers; i-- > 0;) {
         off += (size_t) snprintf(data + off, len - off, "%s%s", s->layers[i], i ? ":" : "");
     }
-    snprintf(data + off, len - off, ",upperdir=%s,workdir=%s,volatile", s->upper, s->work);
+    /* in a user namespace overlay keeps its whiteouts and opaque marks in user.overlay.* attributes */
+    snprintf(data + off, len - off, ",upperdir=%s,workdir=%s%s,volatile", s->upper, s->work,
+             in_user_namespace ? ",userxattr" : "");
     long page = sysconf(_SC_PAGESIZE);
     if ((long) strlen(data) >= page) {
         errno = E2BIG;
@@ -326,7 +328,20 @@ static void setup_dev(int rootfd, const struct spec *s) {
         if (mknodat(dev, nodes[i].name, S_IFCHR | 0666, makedev(nodes[i].major, nodes[i].minor)) < 0) {
             char path[32];
             snprintf(path, sizeof path, "/dev/%s", nodes[i].name);
-            fail("create the device node", path);
+            if (!in_user_namespace || errno != EPERM) {
+                fail("create the device node", path);
+            }
+            /* no mknod in a user namespace: the host's node, bound onto an empty file (still the host's /dev here) */
+            char p[32];
+            int f = openat(dev, nodes[i].name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
+            if (f < 0 || close(f) < 0) {
+                fail("create the device node's mount point", path);
+            }
+            int node = openat(dev, nodes[i].name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+            if (node < 0 || mount(path, fdpath(node, p), NULL, MS_BIND, NULL) < 0) {
+                fail("bind the host's device node", path);
+            }
+            close(node);
         }
     }
     static const char *const links[][2] = {
@@ -352,8 +367,10 @@ static void setup_dev(int rootfd, const struct spec *s) {
         close(node);
     }
     close(dev);
+    /* gid 5 (tty) exists in a user namespace only when the user has a subordinate range */
     mount_in_root(rootfd, "/dev/pts", CREATE_NONE, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-                  "newinstance,ptmxmode=0666,mode=0620,gid=5", "mount /dev/pts");
+                  in_user_namespace && !gid_mapped(5) ? "newinstance,ptmxmode=0666,mode=0620"
+                                                      : "newinstance,ptmxmode=0666,mode=0620,gid=5", "mount /dev/pts");
     char shm[64];
     snprintf(shm, sizeof shm, "mode=1777,size=%llu", s->shm_size);
     mount_in_root(rootfd, "/dev/shm", CREATE_NONE, "shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, shm,
@@ -550,6 +567,12 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go) {
     resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 125, &id);
     char **env = env_with_home(s->env, s->nenv, id.home);
 
+    /* Rootless, the JVM reaches this root through /proc/PID/root (copies, the copy helper), which the kernel allows
+     * the user only for a dumpable process. No process of the container exists yet that could open /proc/1/exe,
+     * and exec makes it dumpable anyway; the supervisor stays undumpable. */
+    if (in_user_namespace) {
+        prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    }
     if (record_write(sync, "ready", 0, NULL) < 0) {
         _exit(125);
     }

@@ -275,6 +275,11 @@ int exec_main(void) {
                    "the container's process has ended", "");
         return 2;
     }
+    /* a rootless container lives in its user's namespace: joined first, it owns the others */
+    if (join_user_namespace_of(s.pid) < 0) {
+        send_error("join the container's user namespace", errno, strerror(errno), "");
+        return 2;
+    }
     if (setns(pidfd, CLONE_NEWPID) < 0) {
         send_error("join the container's pid namespace", errno, strerror(errno), "");
         return 2;

@@ -123,6 +123,28 @@ static int supervise(void);
 int main(int argc, char **argv) {
     exe_seal(argv);
     signal(SIGPIPE, SIG_IGN);
+    if (argc > 1 && !strncmp(argv[1], "--userns=", 9)) {
+        /* rootless: everything below runs in the user's namespace (rootless.c) */
+        if (join_user_namespace(argv[1] + 9) < 0) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s: %s", argv[1] + 9, strerror(errno));
+            send_error("join the user namespace", errno, msg, argv[1] + 9);
+            fprintf(stderr, "stevedore-launcher: cannot join the user namespace %s\n", msg);
+            return 2;
+        }
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
+    if (argc > 1 && !strcmp(argv[1], "userns-hold")) {
+        return userns_hold_main();
+    }
+    if (argc > 1 && !strcmp(argv[1], "own")) {
+        return own_main(argc - 2, argv + 2);
+    }
+    if (argc > 1 && !strcmp(argv[1], "rmtree")) {
+        return rmtree_main(argc - 2, argv + 2);
+    }
     if (argc > 1 && !strcmp(argv[1], "exec")) {
         return exec_main();
     }

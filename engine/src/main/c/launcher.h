@@ -240,6 +240,31 @@ void exe_seal(char **argv);
 /* The exec mode: runs a command inside a running container (exec.c). */
 int exec_main(void);
 
+/* ---- rootless: the user namespace and the file work done inside it (rootless.c) ---- */
+
+/* Set once this process joined a user namespace other than the host's (overlay then needs userxattr). */
+extern int in_user_namespace;
+/* Joins the user namespace at path (/proc/PID/ns/user); 0 or -1 with errno. */
+int join_user_namespace(const char *path);
+/* Joins pid's user namespace unless this process is in it already; 0 or -1 with errno. */
+int join_user_namespace_of(pid_t pid);
+/* Whether gid has a mapping in this process's user namespace. */
+int gid_mapped(gid_t gid);
+/*
+ * Whether a refused setgroups may be passed over: in a single-id user namespace (setgroups denied, as an
+ * unprivileged map requires) when the groups asked for are only group 0, which is all there is.
+ */
+int single_id_groups_ok(const gid_t *groups, size_t n);
+/* The step a failed setresuid/setresgid names in a user namespace: an id outside its map. */
+#define UNMAPPED_ID_STEP(step) step " (the id is not mapped in the rootless user namespace: give the user a " \
+    "subordinate id range with usermod --add-subuids/--add-subgids, or run the container as root)"
+/* "userns-hold": makes and holds a user namespace until stdin closes. */
+int userns_hold_main(void);
+/* "own ROOT": gives the files named by "own" records on stdin their owners and modes. */
+int own_main(int argc, char **argv);
+/* "rmtree PATH": deletes a tree, not crossing into other file systems nor following links. */
+int rmtree_main(int argc, char **argv);
+
 /* The port proxy mode: serves a kept container's published ports (proxy.c). */
 int proxy_main(int argc, char **argv);
 

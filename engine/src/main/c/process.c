@@ -72,14 +72,14 @@ void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs,
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) {
         fail("keep capabilities across the user switch", "");
     }
-    if (setgroups(id->ngroups, id->groups) < 0) {
+    if (setgroups(id->ngroups, id->groups) < 0 && !single_id_groups_ok(id->groups, id->ngroups)) {
         fail("set the supplementary groups", "");
     }
     if (setresgid(id->gid, id->gid, id->gid) < 0) {
-        fail("set the group id", "");
+        fail(errno == EINVAL && in_user_namespace ? UNMAPPED_ID_STEP("set the group id") : "set the group id", "");
     }
     if (setresuid(id->uid, id->uid, id->uid) < 0) {
-        fail("set the user id", "");
+        fail(errno == EINVAL && in_user_namespace ? UNMAPPED_ID_STEP("set the user id") : "set the user id", "");
     }
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct data[2];

@@ -1,6 +1,7 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.serve.DockerApiServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Serve the Docker Engine API over Stevedore's engine, so docker, docker-java and Testcontainers",
             "can use it: export DOCKER_HOST=unix://SOCKET. Runs until interrupted."})
 final class ServeCommand implements Callable<Integer> {
-    static final Path DEFAULT_SOCKET = Path.of("/run/stevedore/docker.sock");
+    /** {@code /run/stevedore/docker.sock} as root; an ordinary user's runtime directory otherwise (rootless). */
+    static final Path DEFAULT_SOCKET = EngineSettings.runtimeDirectory().resolve("docker.sock");
 
     @Mixin
     HelpOption help;
@@ -59,6 +61,9 @@ final class ServeCommand implements Callable<Integer> {
         ContainerEngine engine = root.openEngine();
         DockerApiServer server;
         try {
+            if (socket.toAbsolutePath().getParent().equals(EngineSettings.runtimeDirectory())) {
+                EngineSettings.createRuntimeDirectory(); // private to the user before the socket goes in
+            }
             server = DockerApiServer.start(engine, options);
         } catch (RuntimeException e) {
             engine.close();
@@ -97,6 +102,9 @@ final class ServeCommand implements Callable<Integer> {
     private String socketGroup() {
         if (group != null) {
             return group;
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return null; // rootless: the socket is the user's own, in the user's private runtime directory
         }
         try {
             return java.nio.file.Files.readAllLines(Path.of("/etc/group")).stream().anyMatch(l -> l.startsWith("docker:")) ? "docker" : null;

@@ -99,6 +99,24 @@ public record EngineSettings(
         return new EngineSettings(stateDirectory, registryMirrors, insecureRegistries, dockerConfigDirectory, certificateDirectories, newPlatform);
     }
 
+    /**
+     * Where this user's engines keep machine-lifetime files such as {@code stevedore serve}'s socket:
+     * {@code /run/stevedore} as root, else {@code $XDG_RUNTIME_DIR/stevedore}, else a private {@code 0700}
+     * directory {@code /tmp/stevedore-<uid>}. Not created here (see {@link #createRuntimeDirectory()}).
+     */
+    public static Path runtimeDirectory() {
+        return dev.stevedore.engine.internal.os.RuntimeDirectory.path();
+    }
+
+    /**
+     * {@link #runtimeDirectory()}, created when missing; for an ordinary user it must be the user's own, mode 0700.
+     *
+     * @throws java.io.UncheckedIOException when it cannot be made, or another user's directory is in its place
+     */
+    public static Path createRuntimeDirectory() {
+        return dev.stevedore.engine.internal.os.RuntimeDirectory.create();
+    }
+
     private static Path defaultStateDirectory(Function<String, String> variables) {
         if ("root".equals(System.getProperty("user.name"))) {
             return Path.of("/var/lib/stevedore");

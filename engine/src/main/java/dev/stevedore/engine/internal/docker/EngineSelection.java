@@ -24,9 +24,10 @@ import java.util.function.Function;
  *       {@code stevedore.engine} wins over the environment) — an explicit choice is always honoured;</li>
  *   <li>{@code DOCKER_HOST} set, or a docker context selected ({@code DOCKER_CONTEXT}, or {@code currentContext}
  *       in {@code config.json} other than {@code default}) → Docker: the user pointed at a daemon;</li>
- *   <li>the embedded engine where it can run: Linux, effective uid 0, {@code overlay} in
- *       {@code /proc/filesystems}, and {@code CAP_SYS_ADMIN} in the effective capabilities (without it no
- *       mount or pid namespace can be made: a container started without {@code --privileged});</li>
+ *   <li>the embedded engine where it can run: Linux, {@code overlay} in {@code /proc/filesystems}, and either
+ *       root with {@code CAP_SYS_ADMIN} in the effective capabilities (without it no mount or pid namespace can be
+ *       made: a container started without {@code --privileged}) or, for an ordinary user, rootless: user
+ *       namespaces enabled and, with a subordinate id range, {@code newuidmap} (see {@code RootlessHost});</li>
  *   <li>a well-known Docker or Podman socket that answers → Docker;</li>
  *   <li>else a {@link ContainerEngineException} saying what each step found.</li>
  * </ol>
@@ -70,6 +71,9 @@ public final class EngineSelection {
 
         /** Whether this process holds CAP_SYS_ADMIN, needed to make namespaces and mounts. */
         boolean canCreateNamespaces();
+
+        /** For an ordinary user: what keeps rootless containers from running, with its fix; {@code null} when nothing does. */
+        String rootlessProblem();
 
         /** Probes the well-known Docker and Podman sockets; called only when the decision comes to it. */
         DockerConnector.Probe probeDockerSockets();
@@ -144,7 +148,8 @@ public final class EngineSelection {
         }
         List<String> blockers = embeddedBlockers(facts);
         if (blockers.isEmpty()) {
-            return new Decision(Kind.EMBEDDED, "Linux, root, overlayfs and CAP_SYS_ADMIN are available", Optional.empty());
+            return new Decision(Kind.EMBEDDED, facts.effectiveUid() == 0 ? "Linux, root, overlayfs and CAP_SYS_ADMIN are available"
+                    : "Linux, overlayfs and user namespaces are available: rootless as uid " + facts.effectiveUid(), Optional.empty());
         }
         DockerConnector.Probe probe = facts.probeDockerSockets();
         if (probe.answering().isPresent()) {
@@ -155,13 +160,13 @@ public final class EngineSelection {
         StringBuilder message = new StringBuilder("No container engine is usable here. Tried:")
                 .append("\n  - STEVEDORE_ENGINE: not set")
                 .append("\n  - DOCKER_HOST: not set; docker context: ").append(context == null ? "none selected" : "default")
-                .append("\n  - the embedded engine (needs Linux, root, overlayfs and CAP_SYS_ADMIN): ")
+                .append("\n  - the embedded engine (needs Linux, overlayfs, and root with CAP_SYS_ADMIN or rootless user namespaces): ")
                 .append(String.join(", ", blockers))
                 .append("\n  - Docker and Podman sockets:");
         for (String tried : probe.tried()) {
             message.append("\n      ").append(tried);
         }
-        message.append("\nRun as root on Linux (in a container: --privileged) for the embedded engine, or start Docker or")
+        message.append("\nFix what the embedded engine lacks (above), or run as root on Linux (in a container: --privileged), or start Docker or")
                 .append(" Podman, or set DOCKER_HOST to a daemon's address.");
         throw new ContainerEngineException(message.toString());
     }
@@ -175,13 +180,18 @@ public final class EngineSelection {
             return blockers;
         }
         long uid = facts.effectiveUid();
-        if (uid != 0) {
-            blockers.add(uid < 0 ? "the effective user id is unknown" : "not root (effective uid " + uid + ")");
+        if (uid < 0) {
+            blockers.add("the effective user id is unknown");
+        } else if (uid != 0) {
+            String problem = facts.rootlessProblem();
+            if (problem != null) {
+                blockers.add("not root (effective uid " + uid + ") and rootless containers are unavailable: " + problem);
+            }
         }
         if (!facts.overlayAvailable()) {
             blockers.add("no overlay file system in /proc/filesystems (modprobe overlay)");
         }
-        if (!facts.canCreateNamespaces()) {
+        if (uid == 0 && !facts.canCreateNamespaces()) {
             blockers.add("no CAP_SYS_ADMIN, so no namespaces or mounts can be made");
         }
         return blockers;
@@ -234,6 +244,16 @@ public final class EngineSelection {
             @Override
             public boolean canCreateNamespaces() {
                 return statusField("CapEff:").map(v -> hasCapability(v, CAP_SYS_ADMIN)).orElse(false);
+            }
+
+            @Override
+            public String rootlessProblem() {
+                try {
+                    dev.stevedore.engine.internal.runtime.RootlessHost.check();
+                    return null;
+                } catch (ContainerEngineException e) {
+                    return e.getMessage();
+                }
             }
 
             @Override

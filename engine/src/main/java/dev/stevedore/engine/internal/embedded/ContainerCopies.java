@@ -142,7 +142,8 @@ final class ContainerCopies {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, config.layers().stream().map(Path::of).toList(), List.of("true"))
                 .upperDirectory(dir.resolve("upper"))
                 .workDirectory(dir.resolve("work"))
-                .network(RuntimeSpec.NetworkMode.HOST)
+                // the namespace the launcher cloned ahead: joining the host's would need privileges a rootless one lacks
+                .network(RuntimeSpec.NetworkMode.NONE_LOOPBACK)
                 .readonlyRootfs(config.readOnlyRootfs());
         if (withMounts) {
             ContainerStart.addMounts(builder, config);

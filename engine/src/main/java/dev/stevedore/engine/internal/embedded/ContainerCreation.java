@@ -34,10 +34,12 @@ final class ContainerCreation {
     private final Volumes volumes;
     private final NetworkManager networks;
     private final ContainerCopies copies;
+    private final EngineMode mode;
 
     ContainerCreation(EngineSettings settings, ImageService images, ContainerStore store, Volumes volumes,
-                      NetworkManager networks, ContainerCopies copies) {
+                      NetworkManager networks, ContainerCopies copies, EngineMode mode) {
         this.settings = settings;
+        this.mode = mode;
         this.images = images;
         this.store = store;
         this.volumes = volumes;
@@ -56,7 +58,8 @@ final class ContainerCreation {
         ImageReference reference = ImageReference.parse(spec.image());
         ImageService.RunnableImage runnable = images.runnable(reference, spec.pullPolicy(), settings.platform());
         ImageConfig image = runnable.image().config();
-        String networkMode = ContainerConfigs.networkMode(spec, image);
+        String networkMode = mode.networkMode(spec, ContainerConfigs.networkMode(spec, image));
+        mode.checkLimits(spec);
         ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
         String workingDir = ContainerConfigs.workingDir(spec, image);
         String stopSignal = ContainerConfigs.stopSignal(spec, image);

@@ -63,6 +63,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
 
     private final EngineSettings settings;
+    private final EngineMode mode;
     private final ContainerStore store;
     private final ContainerCopies copies;
     private final NetworkManager networks;
@@ -74,8 +75,10 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
 
-    ContainerService(EngineSettings settings, ImageService images, NetworkManager networks, EmbeddedEvents events) {
+    ContainerService(EngineSettings settings, ImageService images, NetworkManager networks, EmbeddedEvents events,
+                     EngineMode mode) {
         this.settings = settings;
+        this.mode = mode;
         this.networks = networks;
         this.events = events;
         this.store = new ContainerStore(settings.stateDirectory(),
@@ -84,7 +87,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp);
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
-                copies);
+                copies, mode);
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
         new ContainerReaper(store, networks, events, this, temp).reap(this::runsNow);
         events.unownedRuns(this);
@@ -95,7 +98,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         if (l == null) {
             synchronized (this) {
                 if (launcher == null) {
-                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory());
+                    launcher = Launcher.extractedToWithSpare(settings.stateDirectory(), mode.launcherArguments());
                 }
                 l = launcher;
             }

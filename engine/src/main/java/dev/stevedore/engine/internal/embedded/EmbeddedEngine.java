@@ -56,6 +56,9 @@ import java.util.Optional;
  * that outlives it ({@link ContainerSpec#KEEP_LABEL}), in a port proxy process that ends with the
  * container, and releases its address when it exits.
  *
+ * <p><b>Rootless</b>: opened by an ordinary user, the engine keeps its containers in the user's own user namespace
+ * (container root is the user, other ids the user's subordinate range; see {@link EngineMode}).
+ *
  * <p><b>Volumes</b> (see {@link Volumes}) live in the state directory and outlive engines and containers
  * until removed; one that a container (in any state) of the state directory mounts cannot be removed.
  */
@@ -69,15 +72,17 @@ public final class EmbeddedEngine implements ContainerEngine {
     private final EmbeddedEvents events;
     private ImageBuilder builder;
     private final String selectedBecause;
+    private final EngineMode mode;
 
-    private EmbeddedEngine(EngineSettings settings, ImageService images, String selectedBecause) {
+    private EmbeddedEngine(EngineSettings settings, EngineMode mode, ImageService images, String selectedBecause) {
         this.settings = settings;
         this.selectedBecause = selectedBecause;
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
+        this.mode = mode;
         this.networks = new NetworkService(settings);
         this.events = new EmbeddedEvents(settings.stateDirectory());
-        this.containers = new ContainerService(settings, images, networks.manager(), events);
+        this.containers = new ContainerService(settings, images, networks.manager(), events, mode);
         this.networks.containers(containers::networkView);
     }
 
@@ -98,7 +103,8 @@ public final class EmbeddedEngine implements ContainerEngine {
             throw new ContainerEngineException("cannot create the state directory " + state + ": " + e.getMessage()
                     + " — set STEVEDORE_HOME to a directory you can write", e);
         }
-        return new EmbeddedEngine(settings, new ImageService(settings), selectedBecause);
+        EngineMode mode = EngineMode.detect(state);
+        return new EmbeddedEngine(settings, mode, new ImageService(settings, mode), selectedBecause);
     }
 
     /**
@@ -297,6 +303,7 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
+        mode.checkNetworks(spec.name());
         NetworkInfo created = networks.create(spec);
         events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.CREATE, created.id(),
                 Map.of(EngineEvent.NAME, created.name()));

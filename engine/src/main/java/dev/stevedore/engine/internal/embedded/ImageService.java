@@ -69,11 +69,11 @@ final class ImageService implements AutoCloseable {
     private boolean closed;
     private final Map<Digest, StoredImage> parsed = new ConcurrentHashMap<>();
 
-    ImageService(EngineSettings settings) {
+    ImageService(EngineSettings settings, EngineMode mode) {
         Path state = settings.stateDirectory();
         this.store = new ContentStore(state.resolve("content"));
         this.index = new ImageIndex(state);
-        this.snapshots = new SnapshotStore(state);
+        this.snapshots = new SnapshotStore(state, mode.unpacker());
         this.settings = settings;
         this.collector = new StoreCollector(state, index, store, snapshots);
     }

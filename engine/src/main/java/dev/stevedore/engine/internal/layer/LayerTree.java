@@ -32,7 +32,6 @@ import java.util.Set;
  */
 final class LayerTree implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(LayerTree.class);
-    private static final String OPAQUE = "trusted.overlay.opaque";
     private static final byte[] YES = {'y'};
     private static final byte[] DOT = {'.'};
     private static final int CACHE = 16;
@@ -40,7 +39,8 @@ final class LayerTree implements Closeable {
 
     private final String root;
     private final int rootFd;
-    private final boolean sameOwner;
+    private final LayerOwners owners;
+    private final String opaque;
     private final boolean createDevices;
     private final LowerLayers lowers;
     /** Whiteout devices this layer made, by relative path: they give way to real entries of the same layer. */
@@ -58,10 +58,11 @@ final class LayerTree implements Closeable {
     private record DirectoryMetadata(int mode, long mtimeSeconds, int mtimeNanos, boolean hasTime) {
     }
 
-    private LayerTree(Path root, int rootFd, boolean sameOwner, boolean createDevices, LowerLayers lowers) {
+    private LayerTree(Path root, int rootFd, LayerOwners owners, boolean createDevices, String opaque, LowerLayers lowers) {
         this.root = root.toString();
         this.rootFd = rootFd;
-        this.sameOwner = sameOwner;
+        this.owners = owners;
+        this.opaque = opaque;
         this.createDevices = createDevices;
         this.lowers = lowers;
     }
@@ -70,10 +71,10 @@ final class LayerTree implements Closeable {
      * Opens an existing, empty directory (the caller made it) as the root of a layer; directories the
      * layer needs but does not describe copy their attributes from {@code lowers}.
      */
-    static LayerTree open(Path root, boolean sameOwner, boolean createDevices, LowerLayers lowers)
+    static LayerTree open(Path root, LayerOwners owners, boolean createDevices, String opaque, LowerLayers lowers)
             throws IOException {
         int fd = Libc.open(root.toString(), Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_NOFOLLOW);
-        return new LayerTree(root, fd, sameOwner, createDevices, lowers);
+        return new LayerTree(root, fd, owners, createDevices, opaque, lowers);
     }
 
     /** Applies one archive member. */
@@ -107,7 +108,7 @@ final class LayerTree implements Closeable {
         if (existing != null) {
             if (existing.isDirectory() && entry.type() == TarEntry.DIRECTORY) {
                 // Both directories: the entry's attributes replace the existing ones, the content stays.
-                setOwner(parent, base, entry, display);
+                setOwner(parent, base, key, entry, display);
                 dropXattrsNotIn(path, entry, display);
                 setXattrs(parent, base, path, entry, display, true);
                 rememberDirectory(key, entry);
@@ -119,7 +120,7 @@ final class LayerTree implements Closeable {
         switch (entry.type()) {
             case TarEntry.DIRECTORY -> {
                 Libc.mkdirat(parent, base, 0700);
-                setOwner(parent, base, entry, display);
+                setOwner(parent, base, key, entry, display);
                 setXattrs(parent, base, path, entry, display, true);
                 rememberDirectory(key, entry);
                 if (wasWhiteout) {
@@ -135,7 +136,7 @@ final class LayerTree implements Closeable {
                             + (LayerPaths.PATH_MAX - 1) + " bytes");
                 }
                 Libc.symlinkat(target, parent, base);
-                setOwner(parent, base, entry, display);
+                setOwner(parent, base, key, entry, display);
                 setXattrs(parent, base, path, entry, display, false);
                 setTimes(parent, base, entry);
             }
@@ -188,6 +189,7 @@ final class LayerTree implements Closeable {
             }
         }
         directories.clear();
+        owners.finish(Path.of(root));
     }
 
     @Override
@@ -234,7 +236,7 @@ final class LayerTree implements Closeable {
                         + "overlayfs wants it): " + e.getMessage() + "; unpacking layers needs root", e);
             }
             whiteouts.add(key);
-            setOwner(parent, victim, entry, display);
+            setOwner(parent, victim, key, entry, display);
         } else if (existing.isDirectory()) {
             // This layer deleted the lower directory and made its own: only its own content may show.
             setOpaque(parent, victim, display);
@@ -257,10 +259,7 @@ final class LayerTree implements Closeable {
             if (written != entry.size()) {
                 throw new LayerFault(display, "the archive ends inside this entry's content; it is truncated");
             }
-            if (sameOwner) {
-                checkIds(entry, display);
-                Libc.fchown(fd, base, (int) entry.uid(), (int) entry.gid());
-            }
+            setOwner(parent, base, LayerPaths.key(path, path.size()), entry, display);
             // After the chown, which clears file capabilities, and before the mode.
             for (Map.Entry<String, byte[]> x : entry.xattrs().entrySet()) {
                 if (acceptXattr(x.getKey(), display)) {
@@ -313,7 +312,7 @@ final class LayerTree implements Closeable {
 
     private void finishSpecial(int parent, byte[] base, List<byte[]> path, TarEntry entry, String display)
             throws IOException {
-        setOwner(parent, base, entry, display);
+        setOwner(parent, base, LayerPaths.key(path, path.size()), entry, display);
         setXattrs(parent, base, path, entry, display, false);
         Libc.fchmodat(parent, base, entry.mode()); // just created by us: not a symlink
         setTimes(parent, base, entry);
@@ -321,13 +320,12 @@ final class LayerTree implements Closeable {
 
     // ---- metadata ---------------------------------------------------------------------------------
 
-    private void setOwner(int parent, byte[] base, TarEntry entry, String display) throws IOException {
-        if (!sameOwner) {
-            return;
-        }
+    private void setOwner(int parent, byte[] base, String key, TarEntry entry, String display) throws IOException {
         checkIds(entry, display);
+        // setuid and setgid survive only when set after the chown; for a deferred chown they are set again then
+        int mode = entry.type() == TarEntry.REGULAR || entry.type() == TarEntry.HARD_LINK ? entry.mode() : 0;
         try {
-            Libc.lchownat(parent, base, (int) entry.uid(), (int) entry.gid());
+            owners.own(parent, base, key, entry.uid(), entry.gid(), mode);
         } catch (ErrnoException e) {
             if (e.errno() == Libc.EINVAL) {
                 throw new IOException("cannot give " + display + " the owner " + entry.uid() + ":" + entry.gid()
@@ -414,9 +412,9 @@ final class LayerTree implements Closeable {
     private void setOpaque(int parent, byte[] dirName, String display) throws IOException {
         int fd = Libc.openat(parent, dirName, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);
         try {
-            Libc.fsetxattr(fd, dirName, OPAQUE, YES);
+            Libc.fsetxattr(fd, dirName, opaque, YES);
         } catch (ErrnoException e) {
-            throw new IOException("cannot mark the directory of " + display + " opaque (" + OPAQUE + "): "
+            throw new IOException("cannot mark the directory of " + display + " opaque (" + opaque + "): "
                     + e.getMessage() + "; trusted.* attributes need root (CAP_SYS_ADMIN)", e);
         } finally {
             Libc.close(fd);
@@ -437,8 +435,10 @@ final class LayerTree implements Closeable {
             directories.putIfAbsent(key, new DirectoryMetadata(0755, 0, 0, false));
             return;
         }
-        if (sameOwner) {
-            Libc.lchownat(parent, name, lower.uid(), lower.gid());
+        long uid = owners.containerUid(Integer.toUnsignedLong(lower.uid()));
+        long gid = owners.containerGid(Integer.toUnsignedLong(lower.gid()));
+        if (uid >= 0 && gid >= 0) {
+            owners.own(parent, name, key, uid, gid, 0);
         }
         if (!lower.xattrs().isEmpty()) {
             int fd = Libc.openat(parent, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);

@@ -26,7 +26,8 @@ import java.util.zip.GZIPInputStream;
  * for the caller to check against the image config's {@code rootfs.diff_ids}.
  *
  * <p><b>Format.</b> A whiteout {@code .wh.NAME} becomes a character device 0:0 named NAME (owned as the
- * entry says); an opaque marker {@code .wh..wh..opq} sets {@code trusted.overlay.opaque=y} on its directory,
+ * entry says); an opaque marker {@code .wh..wh..opq} sets {@code trusted.overlay.opaque=y} ({@code user.overlay.opaque}
+ * rootless) on its directory,
  * wherever it appears among the directory's entries; other {@code .wh..wh.*} names are ignored and a bare
  * {@code .wh.} is an error. A whiteout meeting a name this same layer made leaves that name alone (a
  * whiteout deletes lower content only); a directory made over this layer's own whiteout becomes opaque.
@@ -34,7 +35,8 @@ import java.util.zip.GZIPInputStream;
  * verbatim and are never followed; hard links must point to a non-directory of this layer (a link into a
  * lower layer is refused, as containerd and Docker refuse it: overlay directories cannot share an inode
  * across layers); devices are made only by root outside a user namespace (otherwise skipped, logged at
- * debug), FIFOs always. Ownership is numeric (names ignored) and applied only when running as root;
+ * debug), FIFOs always. Ownership is numeric (names ignored) and applied as {@link LayerOwners} says (as root at
+ * once; rootless at the end, inside the user's namespace);
  * extended attributes come from PAX {@code SCHILY.xattr.*} records (kernel refusals for lack of support or
  * privilege are tolerated; {@code trusted.overlay.*} and {@code user.overlay.*} are never taken from an
  * archive); the mode, all of {@code 07777}, is set after ownership (chown clears setuid), and directory
@@ -63,28 +65,43 @@ public final class LayerUnpacker {
     /**
      * How an unpack may behave.
      *
-     * @param maxBytes      the most uncompressed bytes a layer may have (a gzip bomb stops here)
-     * @param maxEntries    the most archive entries a layer may have
-     * @param sameOwner     apply the archive's uid/gid (needs root)
-     * @param createDevices create character and block devices (needs root outside a user namespace)
+     * @param maxBytes        the most uncompressed bytes a layer may have (a gzip bomb stops here)
+     * @param maxEntries      the most archive entries a layer may have
+     * @param owners          how files get the archive's uid/gid (see {@link LayerOwners})
+     * @param createDevices   create character and block devices (needs root outside a user namespace)
+     * @param opaqueAttribute the extended attribute that marks an opaque directory: {@code trusted.overlay.opaque},
+     *                        or {@code user.overlay.opaque} for an overlay mounted with {@code userxattr} (rootless)
      */
-    public record Options(long maxBytes, long maxEntries, boolean sameOwner, boolean createDevices) {
+    public record Options(long maxBytes, long maxEntries, LayerOwners.Factory owners, boolean createDevices,
+                          String opaqueAttribute) {
+        static final String TRUSTED_OPAQUE = "trusted.overlay.opaque";
+        static final String USER_OPAQUE = "user.overlay.opaque";
+
         /** 64 GiB, one million entries, owners and devices as this process's privileges allow. */
         public static Options defaults() {
             boolean root = Privileges.isRoot();
-            return new Options(64L << 30, 1_000_000, root, root && !Privileges.inUserNamespace());
+            return new Options(64L << 30, 1_000_000, root ? LayerOwners::host : LayerOwners::none,
+                    root && !Privileges.inUserNamespace(), TRUSTED_OPAQUE);
+        }
+
+        /**
+         * For a rootless engine's overlay (mounted with {@code userxattr} in the user's namespace): owners applied
+         * by {@code owners}, no devices, opaque directories marked with {@code user.overlay.opaque}.
+         */
+        public static Options rootless(LayerOwners.Factory owners) {
+            return new Options(64L << 30, 1_000_000, owners, false, USER_OPAQUE);
         }
 
         public Options withMaxBytes(long bytes) {
-            return new Options(bytes, maxEntries, sameOwner, createDevices);
+            return new Options(bytes, maxEntries, owners, createDevices, opaqueAttribute);
         }
 
         public Options withMaxEntries(long entries) {
-            return new Options(maxBytes, entries, sameOwner, createDevices);
+            return new Options(maxBytes, entries, owners, createDevices, opaqueAttribute);
         }
 
         public Options withCreateDevices(boolean devices) {
-            return new Options(maxBytes, maxEntries, sameOwner, devices);
+            return new Options(maxBytes, maxEntries, owners, devices, opaqueAttribute);
         }
     }
 
@@ -127,8 +144,8 @@ public final class LayerUnpacker {
                     "a layer is unpacked into a fresh directory, and this one exists");
         }
         try (ProgressInputStream counted = new ProgressInputStream(blob, progress);
-             LayerTree tree = LayerTree.open(target, options.sameOwner(), options.createDevices(),
-                     new LowerLayers(lowerLayers))) {
+             LayerTree tree = LayerTree.open(target, options.owners().forLayer(), options.createDevices(),
+                     options.opaqueAttribute(), new LowerLayers(lowerLayers))) {
             // The root of a lower layer is the container's "/": 0755 whatever the process umask is.
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
             HashingInputStream tarStream = new HashingInputStream(decompress(counted), options.maxBytes());

@@ -80,6 +80,9 @@ final class HostBridges implements BridgeWiring {
 
     @Override
     public synchronized void deleteStrayLinks(Set<String> bridges, Set<String> veths) throws IOException {
+        if (dev.stevedore.engine.internal.os.Libc.geteuid() != 0) {
+            return; // a rootless engine made no host links; those there are root's engines'
+        }
         Netlink host = host();
         List<Netlink.Link> links = host.links();
         Set<Integer> ownBridges = new HashSet<>();

@@ -35,7 +35,13 @@ public record NetworkSettings(List<String> pool, int subnetPrefixLength, Path lo
     }
 
     public static NetworkSettings defaults() {
-        return new NetworkSettings(List.of(DEFAULT_POOL), 24, DEFAULT_LOCK);
+        return new NetworkSettings(List.of(DEFAULT_POOL), 24, defaultLock());
+    }
+
+    /** {@link #DEFAULT_LOCK} as root; an ordinary user's engines lock in the user's private runtime directory. */
+    static Path defaultLock() {
+        return dev.stevedore.engine.internal.os.Libc.geteuid() == 0 ? DEFAULT_LOCK
+                : dev.stevedore.engine.internal.os.RuntimeDirectory.create().resolve("network.lock");
     }
 
     /** Settings from {@code STEVEDORE_NETWORK_*} variables (system properties first), defaults for the rest. */
@@ -54,7 +60,7 @@ public record NetworkSettings(List<String> pool, int subnetPrefixLength, Path lo
                 pool == null || pool.isBlank() ? List.of(DEFAULT_POOL)
                         : Arrays.stream(pool.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 prefix == null || prefix.isBlank() ? 24 : Integer.parseInt(prefix.trim()),
-                lock == null || lock.isBlank() ? DEFAULT_LOCK : Path.of(lock.trim()));
+                lock == null || lock.isBlank() ? defaultLock() : Path.of(lock.trim()));
     }
 
     /** The same settings with another pool (tests give each run its own range). */

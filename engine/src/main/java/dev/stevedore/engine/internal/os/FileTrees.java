@@ -15,7 +15,24 @@ import java.nio.file.attribute.PosixFilePermissions;
  * them and never descending into another file system, so a leaked mount or a planted link costs no host data.
  */
 public final class FileTrees {
+    /** Deletes what this process may not (a rootless engine's files of subordinate owners); null: none. */
+    private static volatile Deleter fallback;
+
+    /** Deletes a tree by other means. */
+    @FunctionalInterface
+    public interface Deleter {
+        void delete(Path root) throws IOException;
+    }
+
     private FileTrees() {
+    }
+
+    /**
+     * Sets how trees are deleted that this process lacks the permission for: a rootless engine's files owned by
+     * the user's subordinate ids are deleted inside its user namespace. One per process, as the user is.
+     */
+    public static void fallback(Deleter deleter) {
+        fallback = deleter;
     }
 
     /**
@@ -24,6 +41,18 @@ public final class FileTrees {
      * @throws IOException when a directory below is on another file system (nothing beyond it is touched)
      */
     public static void deleteRecursively(Path root) throws IOException {
+        try {
+            deleteHere(root);
+        } catch (AccessDeniedException e) {
+            Deleter other = fallback;
+            if (other == null) {
+                throw e;
+            }
+            other.delete(root);
+        }
+    }
+
+    private static void deleteHere(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

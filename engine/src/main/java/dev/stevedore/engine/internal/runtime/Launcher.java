@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Launcher implements AutoCloseable {
     private final Path binary;
+    private final List<String> arguments;
     private final boolean keepSpare;
     private final AtomicReference<Process> spare = new AtomicReference<>();
     private final Object refillLock = new Object();
@@ -37,17 +38,18 @@ public final class Launcher implements AutoCloseable {
     private volatile boolean closed;
 
     public Launcher(Path binary) {
-        this(binary, false);
+        this(binary, List.of(), false);
     }
 
-    private Launcher(Path binary, boolean keepSpare) {
+    private Launcher(Path binary, List<String> arguments, boolean keepSpare) {
         this.binary = Objects.requireNonNull(binary, "binary");
+        this.arguments = List.copyOf(arguments);
         this.keepSpare = keepSpare;
     }
 
     /** A launcher extracted into the engine's state directory (see {@link LauncherBinary}). */
     public static Launcher extractedTo(Path stateDirectory) {
-        return new Launcher(LauncherBinary.extract(stateDirectory));
+        return new Launcher(LauncherBinary.extract(stateDirectory), List.of(), false);
     }
 
     /**
@@ -56,7 +58,15 @@ public final class Launcher implements AutoCloseable {
      * end the spare; a spare also ends by itself when this JVM does (its stdin closes).
      */
     public static Launcher extractedToWithSpare(Path stateDirectory) {
-        return new Launcher(LauncherBinary.extract(stateDirectory), true);
+        return new Launcher(LauncherBinary.extract(stateDirectory), List.of(), true);
+    }
+
+    /**
+     * As {@link #extractedToWithSpare(Path)}, each launcher started with {@code arguments} ahead of its mode (a
+     * rootless engine's {@code --userns=...}, which puts every container in the user's namespace).
+     */
+    public static Launcher extractedToWithSpare(Path stateDirectory, List<String> arguments) {
+        return new Launcher(LauncherBinary.extract(stateDirectory), arguments, true);
     }
 
     /** The launcher binary this instance runs. */
@@ -175,7 +185,10 @@ public final class Launcher implements AutoCloseable {
 
     private Process spawn() throws IOException {
         // stderr: the launcher opens its container's launcher.log itself once it has read the spec
-        ProcessBuilder builder = new ProcessBuilder(binary.toString())
+        List<String> command = new java.util.ArrayList<>();
+        command.add(binary.toString());
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Path.of("/").toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         builder.environment().clear();

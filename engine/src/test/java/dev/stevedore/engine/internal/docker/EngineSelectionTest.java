@@ -23,6 +23,7 @@ class EngineSelectionTest {
         long uid = 0;
         boolean overlay = true;
         boolean capSysAdmin = true;
+        String rootless = "user namespaces are disabled (user.max_user_namespaces is 0)";
         DockerConnector.Probe probe = new DockerConnector.Probe(Optional.empty(),
                 List.of("unix:///var/run/docker.sock (default socket): no such socket file"));
         int probes;
@@ -60,6 +61,11 @@ class EngineSelectionTest {
         @Override
         public boolean canCreateNamespaces() {
             return capSysAdmin;
+        }
+
+        @Override
+        public String rootlessProblem() {
+            return rootless;
         }
 
         @Override
@@ -139,6 +145,32 @@ class EngineSelectionTest {
     }
 
     @Test
+    void anOrdinaryUserWithUserNamespacesGetsTheRootlessEmbeddedEngineWithoutProbingDocker() {
+        Machine user = withDockerAnswering(new Machine());
+        user.uid = 1000;
+        user.capSysAdmin = false;
+        user.rootless = null;
+
+        EngineSelection.Decision decision = EngineSelection.decide(user);
+
+        assertThat(decision.kind()).isEqualTo(EngineSelection.Kind.EMBEDDED);
+        assertThat(decision.reason()).contains("rootless as uid 1000");
+        assertThat(user.probes).isZero();
+    }
+
+    @Test
+    void aUserWithoutRootlessSupportIsToldWhyAndTheFix() {
+        Machine user = new Machine();
+        user.uid = 1000;
+        user.rootless = "newuidmap/newgidmap are not installed: install Debian's uidmap ('sudo apt-get install uidmap')";
+
+        assertThatThrownBy(() -> EngineSelection.decide(user))
+                .isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining("rootless containers are unavailable: newuidmap/newgidmap are not installed")
+                .hasMessageContaining("sudo apt-get install uidmap");
+    }
+
+    @Test
     void noUsableEngineListsWhatWasTriedAtEachStep() {
         Machine machine = new Machine();
         machine.uid = 1000;
@@ -151,7 +183,7 @@ class EngineSelectionTest {
                 .hasMessageContaining("DOCKER_HOST: not set")
                 .hasMessageContaining("not root (effective uid 1000)")
                 .hasMessageContaining("no overlay file system")
-                .hasMessageContaining("no CAP_SYS_ADMIN")
+                .hasMessageContaining("user.max_user_namespaces is 0")
                 .hasMessageContaining("unix:///var/run/docker.sock (default socket): no such socket file");
     }
 

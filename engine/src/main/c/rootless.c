@@ -1,0 +1,262 @@
+/*
+ * Rootless support: the user namespace an ordinary user's containers live in, and the file work that only
+ * a process inside it can do.
+ *
+ * "launcher userns-hold" unshares a user namespace and holds it: it reports "unshared <pid>", the JVM
+ * writes the id maps with newuidmap/newgidmap (setuid helpers: only they may map subordinate ids) and
+ * sends "mapped"; the holder checks the map and reports "ready", then lives until its stdin closes (the
+ * JVM's lifeline), so a JVM killed with SIGKILL leaves no holder behind. Containers and helpers join the
+ * namespace with "--userns=/proc/<holder>/ns/user" ahead of their mode: setns needs a single-threaded
+ * process, which the JVM is not.
+ *
+ * Inside the namespace, root (the user) holds every capability over the files of mapped owners:
+ * "launcher --userns=P own ROOT" gives unpacked files their image owners (read as "own" records on stdin),
+ * "launcher --userns=P rmtree PATH" deletes a tree whose files belong to subordinate ids.
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int in_user_namespace;
+
+int join_user_namespace(const char *path) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    int rc = setns(fd, CLONE_NEWUSER);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (rc == 0) {
+        in_user_namespace = 1;
+    }
+    return rc;
+}
+
+int join_user_namespace_of(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/user", (int) pid);
+    struct stat mine, theirs;
+    if (stat("/proc/self/ns/user", &mine) < 0 || stat(path, &theirs) < 0) {
+        return -1;
+    }
+    if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
+        return 0;
+    }
+    return join_user_namespace(path);
+}
+
+int gid_mapped(gid_t gid) {
+    FILE *f = fopen("/proc/self/gid_map", "re");
+    if (!f) {
+        return 0;
+    }
+    unsigned long long inside, outside, count;
+    int found = 0;
+    while (!found && fscanf(f, "%llu %llu %llu", &inside, &outside, &count) == 3) {
+        found = gid >= inside && gid - inside < count;
+    }
+    fclose(f);
+    return found;
+}
+
+int single_id_groups_ok(const gid_t *groups, size_t n) {
+    if (errno != EPERM || !in_user_namespace) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (groups[i] != 0) {
+            return 0;
+        }
+    }
+    char buf[16] = {0};
+    int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+    if (fd >= 0) {
+        close(fd);
+    }
+    return got > 0 && !strncmp(buf, "deny", 4);
+}
+
+static void say(const char *key, const char *value) {
+    const char *fields[] = {value};
+    record_write(STDOUT_FILENO, key, value ? 1 : 0, fields);
+}
+
+int userns_hold_main(void) {
+    /* no setsid: a terminal's ^C may end it with the JVM; the lifeline covers everything else */
+    if (unshare(CLONE_NEWUSER) < 0) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "cannot create a user namespace: %s", strerror(errno));
+        say("error", msg);
+        return 2;
+    }
+    /* the JVM writes /proc/<this>/{uid_map,gid_map,setgroups} and the launchers of this user's containers open
+     * /proc/<this>/ns/user to join, which the kernel allows the user only for a dumpable process; exe_seal made every
+     * mode non-dumpable (and so does the unshare). The holder keeps no host descriptor but its two pipes, and no
+     * container process can see it (each has a pid namespace of its own). */
+    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+    char num[16];
+    snprintf(num, sizeof num, "%d", (int) getpid());
+    say("unshared", num);
+    struct reader in;
+    reader_init(&in, STDIN_FILENO);
+    for (;;) {
+        struct record rec;
+        const char *err = NULL;
+        int got = reader_next(&in, &rec, &err);
+        if (got < 0) {
+            return 2;
+        }
+        if (got == 1) {
+            int mapped = !strcmp(rec.key, "mapped");
+            record_free(&rec);
+            if (mapped) {
+                break;
+            }
+            continue;
+        }
+        if (reader_fill(&in) <= 0) {
+            return 0; /* the JVM gave up before mapping */
+        }
+    }
+    /* root in here must be someone on the host: without a map no file could be owned */
+    if (getuid() != 0 || getgid() != 0) {
+        say("error", "the id maps were not written: container root is not mapped to this user");
+        return 2;
+    }
+    say("ready", NULL);
+    char buf[256];
+    while (read(STDIN_FILENO, buf, sizeof buf) > 0 || errno == EINTR) {
+    }
+    return 0;
+}
+
+/* The directory holding rel (relative to rootfd), reached without following any symlink; its last name in *base. */
+static int open_parent(int rootfd, char *rel, char **base) {
+    char *slash = strrchr(rel, '/');
+    if (!slash) {
+        *base = rel;
+        return fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+    }
+    *slash = '\0';
+    *base = slash + 1;
+    struct open_how how = {
+        .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+    };
+    int fd = (int) syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
+    *slash = '/';
+    return fd;
+}
+
+int own_main(int argc, char **argv) {
+    if (argc < 1) {
+        fprintf(stderr, "usage: launcher --userns=PATH own ROOT < records\n");
+        return 2;
+    }
+    int rootfd = open(argv[0], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (rootfd < 0) {
+        fprintf(stderr, "cannot open %s: %s\n", argv[0], strerror(errno));
+        return 1;
+    }
+    struct reader in;
+    reader_init(&in, STDIN_FILENO);
+    long done = 0;
+    for (;;) {
+        struct record rec;
+        const char *err = NULL;
+        int got = reader_next(&in, &rec, &err);
+        if (got < 0) {
+            fprintf(stderr, "bad ownership record: %s\n", err);
+            return 2;
+        }
+        if (got == 0) {
+            ssize_t n = reader_fill(&in);
+            if (n < 0) {
+                fprintf(stderr, "cannot read the ownership records: %s\n", strerror(errno));
+                return 2;
+            }
+            if (n == 0) {
+                break;
+            }
+            continue;
+        }
+        if (strcmp(rec.key, "own") || rec.nfields != 4) {
+            fprintf(stderr, "unknown record \"%s\"\n", rec.key);
+            return 2;
+        }
+        char *rel = rec.fields[0];
+        unsigned long long uid, gid, mode;
+        if (spec_parse_u64(rec.fields[1], 0xfffffffeull, &uid) < 0 || spec_parse_u64(rec.fields[2], 0xfffffffeull, &gid) < 0
+                || spec_parse_u64(rec.fields[3], 07777777ull, &mode) < 0) {
+            fprintf(stderr, "bad ids or mode for %s\n", rel);
+            return 2;
+        }
+        char *base;
+        int parent = open_parent(rootfd, rel, &base);
+        if (parent < 0) {
+            fprintf(stderr, "cannot reach the directory of %s: %s\n", rel, strerror(errno));
+            return 1;
+        }
+        if (fchownat(parent, base, (uid_t) uid, (gid_t) gid, AT_SYMLINK_NOFOLLOW) < 0) {
+            int saved = errno;
+            fprintf(stderr, "cannot give %s the owner %llu:%llu: %s%s\n", rel, uid, gid, strerror(saved),
+                    saved == EINVAL ? " (the ids are not mapped in the user's namespace)" : "");
+            return saved == EINVAL ? 3 : 1;
+        }
+        /* chown cleared setuid and setgid: the mode again, for all but symlinks (mode 0 says leave it) */
+        struct stat st;
+        if (mode && fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISLNK(st.st_mode)
+                && fchmodat(parent, base, (mode_t) (mode & 07777), 0) < 0) {
+            fprintf(stderr, "cannot set the mode of %s: %s\n", rel, strerror(errno));
+            return 1;
+        }
+        close(parent);
+        record_free(&rec);
+        done++;
+    }
+    return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void) st;
+    (void) flag;
+    (void) ftw;
+    /* root of this namespace may delete whatever a mapped id owns, whatever the modes; go on after a failure:
+     * the check at the end says what is left */
+    if (remove(path) < 0 && errno != ENOENT) {
+        fprintf(stderr, "cannot delete %s: %s\n", path, strerror(errno));
+    }
+    return 0;
+}
+
+int rmtree_main(int argc, char **argv) {
+    if (argc < 1) {
+        fprintf(stderr, "usage: launcher --userns=PATH rmtree PATH\n");
+        return 2;
+    }
+    struct stat st;
+    if (lstat(argv[0], &st) < 0) {
+        return errno == ENOENT ? 0 : 1;
+    }
+    /* FTW_MOUNT: never into another file system (a leaked mount); FTW_PHYS: links are deleted, not followed */
+    nftw(argv[0], remove_one, 64, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    if (lstat(argv[0], &st) == 0) {
+        fprintf(stderr, "%s is still there after deleting its tree\n", argv[0]);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,112 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.internal.layer.LayerOwners;
+import dev.stevedore.engine.internal.layer.LayerUnpacker;
+import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.runtime.IdMapping;
+import dev.stevedore.engine.internal.runtime.LauncherBinary;
+import dev.stevedore.engine.internal.runtime.RootlessHost;
+import dev.stevedore.engine.internal.runtime.UserNamespace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * How this engine runs containers, chosen once when it opens: as root ({@link #rootful()}), or rootless as an
+ * ordinary user ({@link #rootless}), where every container lives in the user's namespace. The differences are
+ * here, each as one strategy the rest of the engine asks for: how layers get their owners, the argument that puts
+ * launchers in the namespace, and which networks and limits a container may have.
+ */
+final class EngineMode {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineMode.class);
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    private final UserNamespace namespace;
+
+    private EngineMode(UserNamespace namespace) {
+        this.namespace = namespace;
+    }
+
+    /** Root on the host: containers made with the launcher's own privileges. */
+    static EngineMode rootful() {
+        return new EngineMode(null);
+    }
+
+    /** Rootful as root, else rootless. */
+    static EngineMode detect(Path stateDirectory) {
+        return Libc.geteuid() == 0 ? rootful() : rootless(stateDirectory, RootlessHost.check());
+    }
+
+    /**
+     * An ordinary user: the user's namespace, made now (the check has named anything missing).
+     *
+     * @throws ContainerEngineException when the namespace cannot be made
+     */
+    static EngineMode rootless(Path stateDirectory, RootlessHost host) {
+        if (host.warning() != null && WARNED.compareAndSet(false, true)) {
+            LOG.warn(host.warning());
+        }
+        return new EngineMode(UserNamespace.shared(LauncherBinary.extract(stateDirectory), host));
+    }
+
+    boolean rootless() {
+        return namespace != null;
+    }
+
+    /** How layers are unpacked: owners applied at once as root, or inside the user's namespace at the end. */
+    LayerUnpacker unpacker() {
+        if (namespace == null) {
+            return new LayerUnpacker();
+        }
+        IdMapping ids = namespace.mapping();
+        return new LayerUnpacker(LayerUnpacker.Options.rootless(() -> LayerOwners.deferred(ids::containerUid,
+                ids::containerGid, (root, owners) -> namespace.own(root, owners.stream()
+                        .map(o -> new UserNamespace.Owner(o.path(), o.uid(), o.gid(), o.mode())).toList()))));
+    }
+
+    /** The arguments every container launcher gets ahead of its mode. */
+    List<String> launcherArguments() {
+        return namespace == null ? List.of() : List.of(namespace.launcherArgument());
+    }
+
+    /**
+     * The network mode a container gets. Rootless, only a container's own network namespace is offered so far:
+     * the default network becomes {@code none} (loopback only), and a named network or published ports are
+     * refused with the reason.
+     */
+    String networkMode(ContainerSpec spec, String resolved) {
+        if (namespace == null || resolved.equals("none")) {
+            return resolved;
+        }
+        boolean defaulted = spec.networkMode() == null || spec.networkMode().isEmpty() || spec.networkMode().equals("default");
+        if (defaulted && spec.ports().isEmpty() && !spec.publishAllPorts() && spec.networkAliases().isEmpty()) {
+            return "none";
+        }
+        throw new ContainerEngineException("container of " + spec.image() + ": the rootless engine (running as user "
+                + System.getProperty("user.name") + ") does not offer networks or published ports yet, only each container's"
+                + " own loopback (network mode none); leave the network and ports out, or use STEVEDORE_ENGINE=docker");
+    }
+
+    /** Rootless, no networks can be made yet: refused with the reason. */
+    void checkNetworks(String network) {
+        if (namespace != null) {
+            throw new ContainerEngineException("cannot create network " + network + ": the rootless engine (running as user "
+                    + System.getProperty("user.name") + ") does not offer networks yet, only each container's own loopback;"
+                    + " use STEVEDORE_ENGINE=docker, or run as root");
+        }
+    }
+
+    /** Rootless containers get no cgroup limits yet: one that asks for them is refused, naming them. */
+    void checkLimits(ContainerSpec spec) {
+        if (namespace != null && (spec.memoryBytes() > 0 || spec.cpus() > 0 || spec.pidsLimit() > 0)) {
+            throw new ContainerEngineException("container of " + spec.image() + ": the rootless engine cannot apply "
+                    + "memory, cpu or pids limits (no delegated cgroup v2 subtree is used yet); leave the limits out, "
+                    + "or run as root or with STEVEDORE_ENGINE=docker");
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.stevedore.apitest;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static dev.stevedore.apitest.ContainerTestbed.busybox;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The single-id fallback, run as the test bed's ordinary user without a subordinate id range (the engine's
+ * rootless-single-id Failsafe execution): containers run as root (the user), and an image or a USER that needs
+ * other ids fails saying why and how to give the user a range.
+ */
+class SingleIdRootlessIT {
+    @TempDir
+    static Path state;
+    static ContainerEngine engine;
+
+    @BeforeAll
+    static void open() throws IOException {
+        String user = System.getProperty("user.name");
+        assertThat(user).as("SingleIdRootlessIT runs as an ordinary user (the rootless-single-id Failsafe execution)")
+                .isNotEqualTo("root");
+        assertThat(Files.readAllLines(Path.of("/etc/subuid"))).as("user %s has no subordinate range", user)
+                .noneMatch(l -> l.startsWith(user + ":"));
+        engine = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state));
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    @Test
+    void containersRunAsTheUserWithASingleMappedId() {
+        ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox())
+                .cmd("sh", "-c", "id -u; cat /proc/self/uid_map | wc -l").build());
+        try {
+            ContainerState state = engine.waitContainer(info.id(), Duration.ofSeconds(30));
+            assertThat(state.exitCode()).isZero();
+            try (var logs = engine.logs(info.id(), LogOptions.all()); Stream<LogLine> lines = logs.lines()) {
+                assertThat(lines.map(l -> l.text().strip()).collect(Collectors.toList())).containsExactly("0", "1");
+            }
+        } finally {
+            engine.removeContainer(info.id(), true);
+        }
+    }
+
+    @Test
+    void anotherUserIsRefusedNamingTheMissingRange() {
+        assertThatThrownBy(() -> engine.runContainer(ContainerSpec.builder(busybox()).user("1000").cmd("true").build()))
+                .hasMessageContaining("not mapped in the rootless user namespace")
+                .hasMessageContaining("subordinate id range");
+    }
+
+    @Test
+    void anImageWithFilesOfOtherIdsIsRefusedNamingTheFix() {
+        assertThatThrownBy(() -> engine.runContainer(ContainerSpec.builder(ContainerTestbed.image("layered:latest"))
+                .cmd("true").build()))
+                .hasMessageContaining("needs owner 1000:1000")
+                .hasMessageContaining("usermod --add-subuids");
+    }
+}
