@@ -105,7 +105,15 @@ public record EngineSettings(
      * directory {@code /tmp/stevedore-<uid>}. Not created here (see {@link #createRuntimeDirectory()}).
      */
     public static Path runtimeDirectory() {
-        return dev.stevedore.engine.internal.os.RuntimeDirectory.path();
+        long uid = processUid();
+        if (uid == 0) {
+            return Path.of("/run/stevedore");
+        }
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        if (xdg != null && !xdg.isBlank() && java.nio.file.Files.isDirectory(Path.of(xdg)) && java.nio.file.Files.isWritable(Path.of(xdg))) {
+            return Path.of(xdg, "stevedore");
+        }
+        return Path.of(System.getProperty("java.io.tmpdir", "/tmp"), "stevedore-" + uid);
     }
 
     /**
@@ -114,7 +122,39 @@ public record EngineSettings(
      * @throws java.io.UncheckedIOException when it cannot be made, or another user's directory is in its place
      */
     public static Path createRuntimeDirectory() {
-        return dev.stevedore.engine.internal.os.RuntimeDirectory.create();
+        Path dir = runtimeDirectory();
+        try {
+            if (processUid() == 0) {
+                return java.nio.file.Files.createDirectories(dir);
+            }
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> owner =
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+            try {
+                java.nio.file.Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another user could have planted it first: checked below
+            }
+            java.nio.file.attribute.PosixFileAttributes attributes = java.nio.file.Files.readAttributes(dir,
+                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Object uid = java.nio.file.Files.getAttribute(dir, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isDirectory() || ((Number) uid).longValue() != processUid() || !attributes.permissions().equals(owner)) {
+                throw new java.io.IOException(dir + " is not a private directory of this user (owner uid " + uid + ", mode "
+                        + java.nio.file.attribute.PosixFilePermissions.toString(attributes.permissions())
+                        + "); remove it, or set XDG_RUNTIME_DIR");
+            }
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot make the runtime directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** This process's user id: the owner of its {@code /proc/self} (a JVM is never setuid). */
+    private static long processUid() {
+        try {
+            return ((Number) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+        }
     }
 
     private static Path defaultStateDirectory(Function<String, String> variables) {

@@ -48,7 +48,7 @@ public final class UserNamespace {
 
     /** The launcher copied into the user's runtime directory (its name carries its hash), there as long as the machine runs. */
     private static Path lasting(Path launcher) {
-        Path dir = dev.stevedore.engine.internal.os.RuntimeDirectory.create();
+        Path dir = dev.stevedore.engine.EngineSettings.createRuntimeDirectory();
         Path copy = dir.resolve(launcher.getFileName());
         try {
             if (!Files.isExecutable(copy)) {
