@@ -279,7 +279,8 @@ class CliIT {
                 try {
                     String stat = Files.readString(p.resolve("stat"));
                     String[] args = Files.readString(p.resolve("cmdline")).split("\0");
-                    return args.length > 2 && args[0].contains("/launcher-") && args[1].equals("proxy")
+                    return args.length > 2 && args[1].equals("proxy") && (args[0].contains("/launcher-") // run from a file, or from the JVM's sealed memfd
+                            || Files.readSymbolicLink(p.resolve("exe")).toString().startsWith("/memfd:stevedore-launcher"))
                             && String.join(" ", args).contains(containerId)
                             && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
                 } catch (IOException | RuntimeException gone) {

@@ -206,7 +206,8 @@ class NetworkKeptPortsIT {
                             String[] args = Files.readString(p.resolve("cmdline")).split("\0");
                             String stat = Files.readString(p.resolve("stat"));
                             char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                            return args.length > 2 && args[0].contains("/launcher-") && args[1].equals("proxy")
+                            return args.length > 2 && args[1].equals("proxy") && (args[0].contains("/launcher-") // run from a file, or from the JVM's sealed memfd
+                            || Files.readSymbolicLink(p.resolve("exe")).toString().startsWith("/memfd:stevedore-launcher"))
                                     && String.join(" ", args).contains(containerId) && state != 'Z';
                         } catch (IOException | RuntimeException gone) {
                             return false;

@@ -61,6 +61,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * exits without closing, and opening an engine first sweeps what engines of processes that are gone left
  * behind ({@link Labels}, {@link SessionCleanup}).
  *
+ * <p>Past 500 lines but one job: the façade that implements the whole {@link ContainerEngine} interface, each
+ * method a few lines of argument checks and delegation to the class per resource (containers, exec, logs,
+ * networks, volumes, images, builds, events); splitting it would only split the interface's list.
+ *
  * <p>Thread-safe. Where the daemon's view of an image differs from the embedded store's, see
  * {@link ImageMapper}; of a container, {@link ContainerMapper}.
  */

@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * Everything the launcher needs to start one container, already resolved: image layer directories,
  * the command, ids as numbers, mounts, isolation settings and where the logs go. Validated on
  * construction, so an invalid spec never reaches the launcher. Build one with {@link #builder}.
+ * Past 500 lines but one job: the launcher's input, one record with its validation and builder, which
+ * grows by a field and a builder method with each thing the launcher learns to do.
  *
  * @param stateDirectory   the container's own directory; the launcher writes {@code supervisor} and
  *                         {@code exit} there, {@link Launcher} writes {@code owner} and {@code launcher.log}
