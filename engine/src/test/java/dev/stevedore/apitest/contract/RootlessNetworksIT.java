@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
  * Networks of the rootless embedded engine, run as an ordinary user (the engine's rootless Failsafe execution): the
  * bridges live in ONE network namespace of the user's, held by one process for all of the user's JVMs. Containers on
  * a named network and on the default one reach each other by name and alias; two JVMs of the user share the
- * namespace (their containers talk); {@code kill -9} of the only JVM leaves no holder, and so no namespace or veth.
+ * namespace (their containers talk), also when they start at once; {@code kill -9} of the only JVM leaves no holder,
+ * and so no namespace or veth.
  */
 class RootlessNetworksIT extends EngineContract {
     private static final String HTTPD = "mkdir -p /www && echo hello-port > /www/index.html && exec httpd -f -p 8080 -h /www";
@@ -126,6 +127,23 @@ class RootlessNetworksIT extends EngineContract {
         });
         assertThat(runtime.resolve("stevedore").resolve("userns.sock")).as("the holder's socket").doesNotExist();
         assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).noneMatch(l -> l.contains(runtime.toString()));
+    }
+
+    @Test
+    void twoJvmsStartingAtOnceFindOneHolder(@TempDir Path runtime) throws Exception {
+        // a runtime directory no holder serves yet: both JVMs race to start one
+        String network = uniqueName("race-net");
+        Map<String, String> environment = Map.of("XDG_RUNTIME_DIR", runtime.toString());
+        Process first = child(environment, state.resolve("race").toString(), busyboxImage(), network, "first", "sleep", "1000");
+        Process second = child(environment, state.resolve("race").toString(), busyboxImage(), network, "second", "sleep", "1000");
+        assertThat(startedPid(first)).isPositive();
+        assertThat(startedPid(second)).isPositive();
+
+        List<Long> holders = holders(runtime.resolve("stevedore").resolve("userns.sock").toString());
+        assertThat(holders).as("namespace holders of the two JVMs' runtime directory").hasSize(1);
+        String links = Files.readString(Path.of("/proc", Long.toString(holders.get(0)), "net", "dev"));
+        assertThat(links.lines().filter(l -> l.strip().startsWith("stvv")).count())
+                .as("veths of both JVMs' containers in the one namespace:\n" + links).isEqualTo(2);
     }
 
     private Process child(Map<String, String> environment, String... arguments) throws IOException {
