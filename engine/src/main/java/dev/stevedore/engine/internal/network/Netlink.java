@@ -82,6 +82,14 @@ final class Netlink implements AutoCloseable {
         } catch (LastErrorException e) {
             throw new NetlinkException("opening a netlink socket", e.getErrorCode(), null);
         }
+        return adopt(fd);
+    }
+
+    /**
+     * A socket made elsewhere, an unbound {@code NETLINK_ROUTE} socket: it acts in the network namespace it was made
+     * in (rootless: one the JVM may not enter, made by the user's namespace holder). Closed on failure.
+     */
+    static Netlink adopt(int fd) throws IOException {
         Netlink socket = new Netlink(fd);
         try {
             socket.configure();

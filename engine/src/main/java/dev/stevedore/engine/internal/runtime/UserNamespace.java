@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.runtime;
 
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.internal.os.FileTrees;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,32 +15,47 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The user namespace an ordinary user's containers live in: container root is the user, 1..65535 the user's
- * subordinate ids (see {@link IdMapping}). A launcher process made it and holds it ({@code launcher userns-hold});
- * launchers join it ({@link #launcherArgument()}) before they make a container's other namespaces, and file work
- * the JVM cannot do for subordinate owners runs there ({@link #own}, {@link #deleteTree}).
+ * The user namespace an ordinary user's containers live in, and the network namespace it owns where their bridges
+ * are: container root is the user, 1..65535 the user's subordinate ids (see {@link IdMapping}). One launcher process
+ * per user makes and holds both ({@code launcher userns-hold}, engine/src/main/c/usernet.c), shared by all of the
+ * user's JVMs, as Podman's pause process is: a network namespace can only be wired from its owning user namespace,
+ * so two JVMs whose containers talk must share both. Launchers join it ({@link #launcherArgument()}) before they make
+ * a container's other namespaces, and file work the JVM cannot do for subordinate owners runs there ({@link #own},
+ * {@link #deleteTree}).
  *
- * <p>One per JVM, shared by its engines ({@link #shared}); the holder ends when the JVM does (its stdin is the
- * lifeline), so {@code kill -9} leaves no holder behind. Every JVM's namespace maps the same ids, so files in a
- * user's state directory look the same from all of them.
+ * <p>The holder lives while anyone is connected to its socket in the user's runtime directory: each JVM holds one
+ * connection (opened by {@link #shared}, closed only by the JVM's end), and each container launcher holds one
+ * ({@link #lifelineArgument()}), so kept containers keep it too. When the last goes, so do the namespaces with their
+ * bridges and veths: {@code kill -9} of every JVM leaves nothing. A JVM connects or starts the holder under a lock
+ * file the holder also takes before it ends, so two JVMs starting at once find one holder.
  */
 public final class UserNamespace {
+    private static final String SOCKET = "userns.sock";
+    private static final String LOCK = "userns.lock";
+
     private static UserNamespace shared;
 
     /** A copy of the launcher in the user's runtime directory: an engine's state directory (and binary) may go first. */
     private final Path launcher;
-    private final Process holder;
+    private final HolderConnection holder;
+    private final long holderPid;
+    private final Path socket;
     private final IdMapping mapping;
 
-    private UserNamespace(Path launcher, Process holder, IdMapping mapping) {
+    private UserNamespace(Path launcher, HolderConnection holder, long holderPid, Path socket, IdMapping mapping) {
         this.launcher = launcher;
         this.holder = holder;
+        this.holderPid = holderPid;
+        this.socket = socket;
         this.mapping = mapping;
     }
 
-    /** This JVM's namespace, made on first use with {@code launcher}. */
+    /** The user's namespaces, joined (or made, by the first JVM of the user) on first use with {@code launcher}. */
     public static synchronized UserNamespace shared(Path launcher, RootlessHost host) {
-        if (shared == null || !shared.holder.isAlive()) {
+        if (shared == null || !java.nio.file.Files.exists(Path.of("/proc", Long.toString(shared.holderPid)))) {
+            if (shared != null) {
+                shared.holder.close();
+            }
             shared = open(lasting(launcher), host);
             FileTrees.fallback(shared::deleteTree);
         }
@@ -49,8 +65,11 @@ public final class UserNamespace {
     /** The launcher copied into the user's runtime directory (its name carries its hash), there as long as the machine runs. */
     private static Path lasting(Path launcher) {
         Path dir = dev.stevedore.engine.EngineSettings.createRuntimeDirectory();
-        Path copy = dir.resolve(launcher.getFileName());
         try {
+            // named by content, not by the source's name (a sealed launcher is /proc/self/fd/N): the user's JVMs of
+            // other Stevedore versions keep their own copies
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(launcher));
+            Path copy = dir.resolve("launcher-" + java.util.HexFormat.of().formatHex(digest).substring(0, 16));
             if (!Files.isExecutable(copy)) {
                 Path temp = Files.createTempFile(dir, ".launcher-", ".tmp");
                 Files.copy(launcher, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -60,6 +79,8 @@ public final class UserNamespace {
             return copy;
         } catch (IOException e) {
             throw new ContainerEngineException("cannot copy the launcher " + launcher + " into " + dir + ": " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
         }
     }
 
@@ -70,13 +91,66 @@ public final class UserNamespace {
 
     /** The argument that makes a launcher join this namespace before anything else. */
     public String launcherArgument() {
-        return "--userns=/proc/" + holder.pid() + "/ns/user";
+        return "--userns=/proc/" + holderPid + "/ns/user";
+    }
+
+    /** The argument (after {@link #launcherArgument()}) that makes a container's launcher keep the holder alive while it runs. */
+    public String lifelineArgument() {
+        return "--hold=" + socket;
+    }
+
+    /** The process holding the namespaces: its {@code /proc/PID/net} shows the user's network namespace. */
+    public long holderPid() {
+        return holderPid;
+    }
+
+    /**
+     * An rtnetlink socket acting in the user's network namespace ({@code pid} 0), or in the network namespace of
+     * process {@code pid} (a container's first process, in the user's namespace): made there by the holder and passed
+     * back. The caller owns the descriptor.
+     */
+    public int netlinkSocket(long pid) throws IOException {
+        HolderConnection.Reply reply = pid == 0 ? holder.request("netlink") : holder.request("netlink", Long.toString(pid));
+        if (reply.fd() < 0) {
+            throw new IOException("the user's namespace holder answered a netlink request without a socket");
+        }
+        return reply.fd();
+    }
+
+    /** Writes {@code value} to {@code /proc/sys/<key>} of the user's network namespace ({@code key} below {@code net/}). */
+    public void sysctl(String key, String value) throws IOException {
+        holder.request("sysctl", key, value);
     }
 
     private static UserNamespace open(Path launcher, RootlessHost host) {
+        Path dir = dev.stevedore.engine.EngineSettings.createRuntimeDirectory();
+        Path socket = dir.resolve(SOCKET);
+        HolderConnection connection;
+        try {
+            try (CrossProcessLock lock = CrossProcessLock.acquire(dir.resolve(LOCK))) {
+                connection = HolderConnection.tryConnect(socket);
+                if (connection == null) {
+                    start(launcher, socket, dir.resolve(LOCK), host);
+                    connection = HolderConnection.tryConnect(socket);
+                    if (connection == null) {
+                        throw new ContainerEngineException("the user's namespace holder said it was ready, but nobody listens on " + socket);
+                    }
+                }
+            }
+            // a connection that succeeded under the lock is served: the holder ends only when none waits
+            long pid = connection.holderPid();
+            return new UserNamespace(launcher, connection, pid, socket, host.mapping());
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot reach the holder of the user's namespaces at " + socket + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the holder and maps its ids; under the lock, so it is the only one. */
+    private static void start(Path launcher, Path socket, Path lock, RootlessHost host) {
         Process process;
         try {
-            process = new ProcessBuilder(launcher.toString(), "userns-hold")
+            process = new ProcessBuilder(launcher.toString(), "userns-hold", socket.toString(), lock.toString())
                     .directory(Path.of("/").toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
@@ -84,16 +158,14 @@ public final class UserNamespace {
             throw new ContainerEngineException("cannot start the launcher " + launcher + " to make the user namespace: "
                     + e.getMessage(), e);
         }
-        try {
-            Records.Reader reader = new Records.Reader(process.getInputStream());
+        try (OutputStream commands = process.getOutputStream(); java.io.InputStream out = process.getInputStream()) {
+            Records.Reader reader = new Records.Reader(out);
             Records.Record unshared = expect(reader, "unshared");
             long pid = Long.parseLong(unshared.field(0));
             map(pid, host);
-            OutputStream commands = process.getOutputStream();
             commands.write(Records.encode("mapped"));
             commands.flush();
             expect(reader, "ready");
-            return new UserNamespace(launcher, process, host.mapping());
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             if (e instanceof ContainerEngineException c) {
