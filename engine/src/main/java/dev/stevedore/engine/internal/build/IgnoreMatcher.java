@@ -134,6 +134,43 @@ public final class IgnoreMatcher {
         return absolute ? "/" + joined : joined.isEmpty() ? "." : joined;
     }
 
+    /**
+     * A Go character class ({@code [a-c]}, {@code [!x]}, {@code [\]]}) as a Java one, every member written as a code
+     * point so that nothing in it reads as regex syntax.
+     */
+    private static String characterClass(String set, String pattern) {
+        StringBuilder regex = new StringBuilder("[");
+        int j = 0;
+        if (!set.isEmpty() && (set.charAt(0) == '^' || set.charAt(0) == '!')) {
+            regex.append('^');
+            j = 1;
+        }
+        while (j < set.length()) {
+            if (set.charAt(j) == '\\' && j + 1 < set.length()) {
+                j++;
+            }
+            int low = set.codePointAt(j);
+            j += Character.charCount(low);
+            regex.append("\\x{").append(Integer.toHexString(low)).append('}');
+            if (j + 1 < set.length() && set.charAt(j) == '-') {
+                j++;
+                if (set.charAt(j) == '\\' && j + 1 < set.length()) {
+                    j++;
+                }
+                int high = set.codePointAt(j);
+                j += Character.charCount(high);
+                if (high < low) {
+                    throw new IllegalArgumentException(".dockerignore: syntax error in pattern " + pattern);
+                }
+                regex.append("-\\x{").append(Integer.toHexString(high)).append('}');
+            }
+        }
+        if (j <= 1 && regex.length() <= 2) {
+            throw new IllegalArgumentException(".dockerignore: syntax error in pattern " + pattern + " (an empty character class)");
+        }
+        return regex.append(']').toString();
+    }
+
     private static Pattern compile(String pattern) {
         StringBuilder regex = new StringBuilder();
         int n = pattern.length();
@@ -156,16 +193,16 @@ public final class IgnoreMatcher {
                 if (close < 0) {
                     throw new IllegalArgumentException(".dockerignore: syntax error in pattern " + pattern);
                 }
-                String set = pattern.substring(i + 1, close);
-                if (set.startsWith("^") || set.startsWith("!")) {
-                    set = "^" + set.substring(1);
-                }
-                regex.append('[').append(set.replace("\\", "\\\\").replace("[", "\\[")).append(']');
+                regex.append(characterClass(pattern.substring(i + 1, close), pattern));
                 i = close;
-            } else if (c == '\\' && i + 1 < n) {
-                regex.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
             } else {
-                regex.append(Pattern.quote(String.valueOf(c)));
+                // whole code points: a regex of the two halves of a surrogate pair, quoted apart, matches nothing
+                if (c == '\\' && i + 1 < n) {
+                    i++;
+                }
+                int codePoint = pattern.codePointAt(i);
+                regex.append(Pattern.quote(new String(Character.toChars(codePoint))));
+                i += Character.charCount(codePoint) - 1;
             }
         }
         return Pattern.compile(regex.toString());

@@ -26,12 +26,15 @@ class IgnoreMatcherFuzzTest {
             assertThat(refused.getMessage()).startsWith(".dockerignore: ");
         }
         String plain = IgnoreMatcher.clean(path.replaceAll("[*?\\[\\]\\\\!#\\s]", "_"));
-        if (plain.startsWith("/") || plain.equals(".") || plain.startsWith("..")) {
+        // spaces around a pattern are trimmed (Go's TrimSpace, as Docker does), so such a path has no plain pattern
+        if (plain.startsWith("/") || plain.equals(".") || plain.startsWith("..") || !IgnoreMatcher.trimSpace(plain).equals(plain)) {
             return;
         }
-        assertThat(IgnoreMatcher.parse(plain).excludes(plain)).as("%s excludes itself", plain).isTrue();
-        assertThat(IgnoreMatcher.parse(plain).excludes(plain + "/below")).as("%s excludes what is below it", plain).isTrue();
-        assertThat(IgnoreMatcher.parse(plain + "\n!" + plain).excludes(plain)).as("!%s brings it back", plain).isFalse();
+        // a first line loses a byte order mark, as Docker's does: the plain patterns come after a comment
+        String head = "# rules\n";
+        assertThat(IgnoreMatcher.parse(head + plain).excludes(plain)).as("%s excludes itself", plain).isTrue();
+        assertThat(IgnoreMatcher.parse(head + plain).excludes(plain + "/below")).as("%s excludes what is below it", plain).isTrue();
+        assertThat(IgnoreMatcher.parse(head + plain + "\n!" + plain).excludes(plain)).as("!%s brings it back", plain).isFalse();
         assertThat(IgnoreMatcher.parse("**\n!" + plain).excludes(plain)).as("** then !%s", plain).isFalse();
     }
 }
