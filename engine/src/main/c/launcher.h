@@ -261,6 +261,10 @@ int single_id_groups_ok(const gid_t *groups, size_t n);
     "subordinate id range with usermod --add-subuids/--add-subgids, or run the container as root)"
 /* "userns-hold SOCKET LOCK": makes and holds the user's user and network namespaces while anyone is connected (usernet.c). */
 int userns_hold_main(int argc, char **argv);
+/* Inside the user's network namespace: forwarding on, masquerade out of tap0, bridges apart (outbound.c). */
+int outbound_inside(const char *iptables, char *err, size_t errlen);
+/* Outside: starts slirp4netns on holder's namespaces, ending when exit_fd's other end closes; waits until ready. */
+int outbound_start(const char *slirp, pid_t holder, int exit_fd, char *err, size_t errlen);
 /* Connects to the holder's socket at path and keeps the connection (close-on-exec) as a lifeline; the fd or -1. */
 int hold_user_holder(const char *path);
 /* "own ROOT": gives the files named by "own" records on stdin their owners and modes. */

@@ -40,10 +40,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/netlink.h>
 
 #define MAX_CLIENTS 4096
+
+/* whether slirp4netns serves the namespace: told to every client in its greeting */
+static int outbound_on;
 
 struct client {
     int fd;
@@ -270,8 +274,9 @@ static int serve(int listener, int lockfd, int ownnet, const char *path) {
     static struct client clients[MAX_CLIENTS];
     static struct pollfd polls[MAX_CLIENTS + 1];
     int nclients = 0;
-    char greeting[32];
-    snprintf(greeting, sizeof greeting, "%d", (int) getpid());
+    char pid[16];
+    snprintf(pid, sizeof pid, "%d", (int) getpid());
+    const char *greeting[] = {pid, outbound_on ? "outbound" : "none"};
     for (;;) {
         if (nclients == 0 && nobody_left(listener, lockfd, path)) {
             return 0;
@@ -304,19 +309,65 @@ static int serve(int listener, int lockfd, int ownnet, const char *path) {
                 clients[nclients].fd = fd;
                 reader_init(&clients[nclients].in, fd);
                 nclients++;
-                say(fd, "holder", greeting);
+                record_write(fd, "holder", 2, greeting);
             }
         }
     }
 }
 
+/*
+ * With outbound helpers: forks first. The child goes on as the holder; this process stays in the host's namespaces,
+ * waits for the holder's word that it is ready (gate), starts slirp4netns on it and reports "outbound" (or an error
+ * saying why there is no route out) after the holder's "ready", then ends. The JVM reads both on the same pipe.
+ */
+static int outside(pid_t holder, int gate, int exit_fd, const char *slirp) {
+    char byte;
+    ssize_t got = read(gate, &byte, 1);
+    close(gate);
+    if (got != 1) {
+        int status = 0;
+        waitpid(holder, &status, 0); /* it failed and said why */
+        return 2;
+    }
+    char err[512];
+    if (outbound_start(slirp, holder, exit_fd, err, sizeof err) < 0) {
+        say(STDOUT_FILENO, "no-outbound", err);
+        return 0;
+    }
+    say(STDOUT_FILENO, "outbound", "slirp4netns");
+    return 0;
+}
+
 int userns_hold_main(int argc, char **argv) {
-    if (argc < 2) {
-        say(STDOUT_FILENO, "error", "usage: launcher userns-hold SOCKET LOCK");
+    if (argc != 2 && argc != 4) {
+        say(STDOUT_FILENO, "error", "usage: launcher userns-hold SOCKET LOCK [SLIRP4NETNS IPTABLES]");
         return 2;
     }
     const char *path = argv[0];
     umask(077);
+    int gate[2] = {-1, -1};
+    outbound_on = argc == 4;
+    if (outbound_on) {
+        int exitp[2];
+        if (pipe(exitp) < 0 || pipe2(gate, O_CLOEXEC) < 0) {
+            say(STDOUT_FILENO, "error", "cannot make the holder's pipes");
+            return 2;
+        }
+        pid_t child = fork();
+        if (child < 0) {
+            say(STDOUT_FILENO, "error", "cannot fork the holder");
+            return 2;
+        }
+        if (child > 0) {
+            close(exitp[1]);
+            close(gate[1]);
+            return outside(child, gate[0], exitp[0], argv[2]);
+        }
+        /* the holder: the write end of exitp stays open (close-on-exec, for the commands it runs) until it ends */
+        close(exitp[0]);
+        close(gate[0]);
+        fcntl(exitp[1], F_SETFD, FD_CLOEXEC);
+    }
     if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0) {
         char msg[256];
         snprintf(msg, sizeof msg, "cannot create a user namespace: %s", strerror(errno));
@@ -349,6 +400,11 @@ int userns_hold_main(int argc, char **argv) {
         say(STDOUT_FILENO, "error", msg);
         return 2;
     }
+    char err[512];
+    if (outbound_on && outbound_inside(argv[3], err, sizeof err) < 0) {
+        say(STDOUT_FILENO, "error", err);
+        return 2;
+    }
     unlink(path); /* a dead holder's: the caller holds the lock and found nobody listening */
     if (bind(listener, (struct sockaddr *) &addr, sizeof addr) < 0 || listen(listener, 128) < 0) {
         char msg[600];
@@ -357,6 +413,10 @@ int userns_hold_main(int argc, char **argv) {
         return 2;
     }
     say(STDOUT_FILENO, "ready", NULL);
+    if (gate[1] >= 0) {
+        write_all(gate[1], "r", 1);
+        close(gate[1]);
+    }
     /* no longer the starting JVM's: out of its session (a ^C for it is not for the other JVMs), and none of its
      * pipes kept open (someone may wait for their end) */
     setsid();

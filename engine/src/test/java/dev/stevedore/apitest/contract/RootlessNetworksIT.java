@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Networks of the rootless embedded engine, run as an ordinary user (the engine's rootless Failsafe execution): the
  * bridges live in ONE network namespace of the user's, held by one process for all of the user's JVMs. Containers on
- * a named network and on the default one reach each other by name and alias; two JVMs of the user share the
+ * a named network and on the default one reach each other by name and alias, and a server on the host's loopback
+ * as {@code host.stevedore.internal} (through slirp4netns); two JVMs of the user share the
  * namespace (their containers talk), also when they start at once; {@code kill -9} of the only JVM leaves no holder,
  * and so no namespace or veth.
  */
@@ -86,6 +90,27 @@ class RootlessNetworksIT extends EngineContract {
         assertThat(logTexts(client.id())).containsExactly("hello-port", address);
         engine.removeContainer(web.id(), true);
         engine.removeContainer(client.id(), true);
+    }
+
+    @Test
+    void aContainerReachesAServerOnTheHostsLoopbackAsHostStevedoreInternal() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> {
+                try (Socket connection = server.accept()) {
+                    connection.getOutputStream().write("hello-host\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the container's output shows the failure
+                }
+            });
+            answering.setDaemon(true);
+            answering.start();
+
+            ContainerInfo client = started(busybox("nc -w 5 host.stevedore.internal " + server.getLocalPort() + " </dev/null"));
+
+            assertThat(exited(client.id()).exitCode()).isZero();
+            assertThat(logTexts(client.id())).containsExactly("hello-host");
+            engine.removeContainer(client.id(), true);
+        }
     }
 
     @Test

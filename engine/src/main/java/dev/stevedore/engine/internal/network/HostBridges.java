@@ -53,12 +53,18 @@ final class HostBridges implements BridgeWiring {
         Netlink host = host();
         int index = host.createBridge(network.bridge(), bridgeAlias(network));
         // Packets that arrive on this bridge are never routed on: containers reach the host, not other
-        // networks, whatever net.ipv4.ip_forward says.
-        where.sysctl("net/ipv4/conf/" + network.bridge() + "/forwarding", "0");
+        // networks, whatever net.ipv4.ip_forward says. Where the namespace routes out, they are, and a firewall rule
+        // there keeps bridges apart (engine/src/main/c/outbound.c).
+        where.sysctl("net/ipv4/conf/" + network.bridge() + "/forwarding", where.routesOut() ? "1" : "0");
         where.sysctlUnlessMissing("net/ipv6/conf/" + network.bridge() + "/disable_ipv6", "1");
         host.addAddress(index, network.bridge(), Subnet.inet(subnet.gateway()), subnet.prefixLength(), Subnet.inet(subnet.last()));
         host.setUp(index, network.bridge());
         return index;
+    }
+
+    @Override
+    public String hostAddress(String gateway) {
+        return where.hostAddress(gateway);
     }
 
     @Override
@@ -187,6 +193,9 @@ final class HostBridges implements BridgeWiring {
             inside.addAddress(index, interfaceName, Subnet.inet(address), subnet.prefixLength(), Subnet.inet(subnet.last()));
             inside.setUp(index, interfaceName);
             inside.setUp(Netlink.LOOPBACK_INDEX, "lo");
+            if (where.routesOut() && interfaceName.equals("eth0")) {
+                inside.addDefaultRoute(index, interfaceName, Subnet.inet(subnet.gateway()));
+            }
         }
 
         @Override

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * The network namespace {@link HostBridges} keeps its bridges in, and how the engine reaches it: the host's, which
  * the JVM (root) wires itself, or the user's ({@link #user}), which only the user's namespace holder may enter, so
- * it makes the sockets there and the JVM uses them. Everything else about wiring is the same for both.
+ * it makes the sockets there and the JVM uses them; it may route out (slirp4netns). Everything else about wiring is
+ * the same for both.
  */
 interface LinkNamespace {
     /** A socket acting where the bridges are. */
@@ -26,6 +27,20 @@ interface LinkNamespace {
 
     /** The routes a new subnet must not overlap. */
     List<HostRoutes.Route> routes() throws IOException;
+
+    /**
+     * Whether traffic from the bridges is routed on, out of this namespace: then bridges forward and containers get
+     * a default route through their first network's gateway. The host's namespace never does (no NAT, no firewall
+     * rule of ours on the host); the user's does when slirp4netns serves it.
+     */
+    default boolean routesOut() {
+        return false;
+    }
+
+    /** Where containers reach the host's loopback services ({@code host.stevedore.internal}), given their gateway. */
+    default String hostAddress(String gateway) {
+        return gateway;
+    }
 
     /** The host's own network namespace, where the JVM is. */
     static LinkNamespace host() {
@@ -71,6 +86,16 @@ interface LinkNamespace {
             @Override
             public void sysctl(String key, String value) throws IOException {
                 namespace.sysctl(key, value);
+            }
+
+            @Override
+            public boolean routesOut() {
+                return namespace.routesOut();
+            }
+
+            @Override
+            public String hostAddress(String gateway) {
+                return namespace.routesOut() ? UserNamespace.HOST_ADDRESS : gateway;
             }
 
             @Override

@@ -95,13 +95,17 @@ final class HolderConnection implements AutoCloseable {
         return new HolderConnection(fd);
     }
 
-    /** The holder's greeting, the first record on a connection: its process id. */
-    synchronized long holderPid() throws IOException {
+    /** What the holder says first on a connection: its process id, and whether slirp4netns routes its namespace out. */
+    record Greeting(long pid, boolean outbound) {
+    }
+
+    /** Reads the holder's greeting, the first record on a connection. */
+    synchronized Greeting greeting() throws IOException {
         Records.Record greeting = reader.next();
         if (greeting == null || !greeting.key().equals("holder")) {
             throw new IOException("the user's namespace holder did not greet (" + (greeting == null ? "it hung up" : greeting.key()) + ")");
         }
-        return Long.parseLong(greeting.field(0));
+        return new Greeting(Long.parseLong(greeting.field(0)), greeting.field(1).equals("outbound"));
     }
 
     /** Sends one request and reads its reply. */

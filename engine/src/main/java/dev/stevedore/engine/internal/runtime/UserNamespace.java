@@ -33,6 +33,9 @@ public final class UserNamespace {
     private static final String SOCKET = "userns.sock";
     private static final String LOCK = "userns.lock";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserNamespace.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean NO_ROUTE_SAID = new java.util.concurrent.atomic.AtomicBoolean();
+
     private static UserNamespace shared;
 
     /** A copy of the launcher in the user's runtime directory: an engine's state directory (and binary) may go first. */
@@ -41,11 +44,14 @@ public final class UserNamespace {
     private final long holderPid;
     private final Path socket;
     private final IdMapping mapping;
+    private final boolean routesOut;
 
-    private UserNamespace(Path launcher, HolderConnection holder, long holderPid, Path socket, IdMapping mapping) {
+    private UserNamespace(Path launcher, HolderConnection holder, HolderConnection.Greeting greeting, Path socket,
+                          IdMapping mapping) {
         this.launcher = launcher;
         this.holder = holder;
-        this.holderPid = holderPid;
+        this.holderPid = greeting.pid();
+        this.routesOut = greeting.outbound();
         this.socket = socket;
         this.mapping = mapping;
     }
@@ -99,6 +105,17 @@ public final class UserNamespace {
         return "--hold=" + socket;
     }
 
+    /**
+     * Whether traffic leaves the user's network namespace: slirp4netns serves it (its tap0, default route and
+     * masquerade), and the host's loopback is {@link #HOST_ADDRESS} there.
+     */
+    public boolean routesOut() {
+        return routesOut;
+    }
+
+    /** Where the host's loopback answers from inside the user's network namespace (slirp4netns's host address). */
+    public static final String HOST_ADDRESS = "10.0.2.2";
+
     /** The process holding the namespaces: its {@code /proc/PID/net} shows the user's network namespace. */
     public long holderPid() {
         return holderPid;
@@ -126,11 +143,12 @@ public final class UserNamespace {
         Path dir = dev.stevedore.engine.EngineSettings.createRuntimeDirectory();
         Path socket = dir.resolve(SOCKET);
         HolderConnection connection;
+        Outbound started = null;
         try {
             try (CrossProcessLock lock = CrossProcessLock.acquire(dir.resolve(LOCK))) {
                 connection = HolderConnection.tryConnect(socket);
                 if (connection == null) {
-                    start(launcher, socket, dir.resolve(LOCK), host);
+                    started = start(launcher, socket, dir.resolve(LOCK), host);
                     connection = HolderConnection.tryConnect(socket);
                     if (connection == null) {
                         throw new ContainerEngineException("the user's namespace holder said it was ready, but nobody listens on " + socket);
@@ -138,19 +156,26 @@ public final class UserNamespace {
                 }
             }
             // a connection that succeeded under the lock is served: the holder ends only when none waits
-            long pid = connection.holderPid();
-            return new UserNamespace(launcher, connection, pid, socket, host.mapping());
+            HolderConnection.Greeting greeting = connection.greeting();
+            if (!greeting.outbound() && NO_ROUTE_SAID.compareAndSet(false, true)) {
+                LOG.warn("rootless containers have no route out of the user's network namespace (nor to the host's "
+                        + "loopback as host.stevedore.internal): {}", (started != null ? started : Outbound.find()).reason());
+            }
+            return new UserNamespace(launcher, connection, greeting, socket, host.mapping());
         } catch (IOException e) {
             throw new ContainerEngineException("cannot reach the holder of the user's namespaces at " + socket + ": "
                     + e.getMessage(), e);
         }
     }
 
-    /** Starts the holder and maps its ids; under the lock, so it is the only one. */
-    private static void start(Path launcher, Path socket, Path lock, RootlessHost host) {
+    /** Starts the holder and maps its ids; under the lock, so it is the only one. What routes it out, or why nothing. */
+    private static Outbound start(Path launcher, Path socket, Path lock, RootlessHost host) {
+        Outbound outbound = Outbound.find();
+        List<String> command = new ArrayList<>(List.of(launcher.toString(), "userns-hold", socket.toString(), lock.toString()));
+        command.addAll(outbound.arguments());
         Process process;
         try {
-            process = new ProcessBuilder(launcher.toString(), "userns-hold", socket.toString(), lock.toString())
+            process = new ProcessBuilder(command)
                     .directory(Path.of("/").toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
@@ -166,6 +191,13 @@ public final class UserNamespace {
             commands.write(Records.encode("mapped"));
             commands.flush();
             expect(reader, "ready");
+            if (!outbound.arguments().isEmpty()) {
+                Records.Record said = reader.next();
+                if (said != null && said.key().equals("no-outbound")) {
+                    outbound.failed(said.field(0));
+                }
+            }
+            return outbound;
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             if (e instanceof ContainerEngineException c) {
@@ -181,8 +213,10 @@ public final class UserNamespace {
             throw new ContainerEngineException("the user namespace holder ended before it said \"" + key + "\"");
         }
         if (record.key().equals("error")) {
-            throw new ContainerEngineException("cannot make the user namespace for rootless containers: " + record.field(0)
-                    + " (is user.max_user_namespaces 0, or unprivileged user namespaces restricted?)");
+            String why = record.field(0);
+            throw new ContainerEngineException("cannot make the user namespace for rootless containers: " + why
+                    + (why.startsWith("cannot create a user namespace")
+                    ? " (is user.max_user_namespaces 0, or unprivileged user namespaces restricted?)" : ""));
         }
         if (!record.key().equals(key)) {
             throw new ContainerEngineException("the user namespace holder said \"" + record.key() + "\" instead of \"" + key + "\"");
