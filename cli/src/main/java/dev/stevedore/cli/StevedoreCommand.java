@@ -109,6 +109,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("save", SaveCommand::new);
         commands.put("push", PushCommand::new);
         commands.put("build", BuildCommand::new);
+        commands.put("compose", ComposeCommand::new);
         commands.put("serve", ServeCommand::new);
         commands.put("info", InfoCommand::new);
         commands.put("version", VersionCommand::new);
