@@ -91,7 +91,9 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         } else if (quota > 0) {
             b.cpus((double) quota / (period > 0 ? period : 100_000));
         }
-        b.pidsLimit(Math.max(0, host.path("PidsLimit").asLong(0)));
+        if (host.hasNonNull("PidsLimit")) {
+            b.pidsLimit(host.path("PidsLimit").asLong()); // 0 or -1: none; absent or null: the engine's default
+        }
         String networkMode = Json.text(host, "NetworkMode");
         String mode = networkMode == null || networkMode.equals("default") || networkMode.equals("bridge") ? null : networkMode;
         b.networkMode(mode);

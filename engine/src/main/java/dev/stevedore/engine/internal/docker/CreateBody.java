@@ -107,8 +107,8 @@ final class CreateBody {
         if (spec.cpus() > 0) {
             host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         }
-        if (spec.pidsLimit() > 0) {
-            host.put("PidsLimit", spec.pidsLimit());
+        if (spec.pidsLimit() != 0) {
+            host.put("PidsLimit", spec.pidsLimit()); // -1: none, as dockerd reads it
         }
         putIfSet(host, "NetworkMode", spec.networkMode());
         if (spec.autoRemove()) {
