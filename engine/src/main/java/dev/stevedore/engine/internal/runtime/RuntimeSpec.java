@@ -507,77 +507,7 @@ public record RuntimeSpec(
      * container gets no CAP_MKNOD.
      */
     byte[] encode(Cgroups.Made made) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        Records.write(out, "version", "1");
-        Records.write(out, "state-dir", stateDirectory.toString());
-        for (Path layer : layers) {
-            Records.write(out, "layer", layer.toString());
-        }
-        Records.write(out, "upper", upperDirectory.toString());
-        Records.write(out, "work", workDirectory.toString());
-        Records.write(out, "rootfs", rootfs.toString());
-        for (String arg : args) {
-            Records.write(out, "arg", arg);
-        }
-        for (String entry : env) {
-            Records.write(out, "env", entry);
-        }
-        Records.write(out, "cwd", workingDirectory);
-        Records.write(out, "user", Integer.toString(uid), Integer.toString(gid));
-        for (int additional : additionalGids) {
-            Records.write(out, "group", Integer.toString(additional));
-        }
-        if (userSpec != null) {
-            Records.write(out, "user-spec", userSpec);
-        }
-        Records.write(out, "hostname", hostname);
-        Records.write(out, "network", network == NetworkMode.HOST ? "host" : "none");
-        etc(out, hostsFile, "/etc/hosts");
-        etc(out, hostnameFile, "/etc/hostname");
-        etc(out, resolvConfFile, "/etc/resolv.conf");
-        for (Mount mount : mounts) {
-            if (mount instanceof Bind bind) {
-                Records.write(out, "bind", bind.source().toString(), bind.target(), bind.readOnly() ? "ro" : "rw");
-            } else if (mount instanceof Tmpfs tmpfs) {
-                Records.write(out, "tmpfs", tmpfs.target(), tmpfs.flags(), tmpfs.data());
-            }
-        }
-        Records.write(out, "shm-size", Long.toString(shmSizeBytes));
-        Records.write(out, "readonly-rootfs", readonlyRootfs ? "1" : "0");
-        Records.write(out, "no-new-privileges", noNewPrivileges ? "1" : "0");
-        for (Capability capability : capabilities) {
-            if (capability != Capability.MKNOD || made.devices() != Cgroups.DevicePolicy.NONE) {
-                Records.write(out, "cap", Integer.toString(capability.number()));
-            }
-        }
-        for (String path : maskedPaths) {
-            Records.write(out, "masked", path);
-        }
-        for (String path : readonlyPaths) {
-            Records.write(out, "readonly", path);
-        }
-        for (Path cgroup : made.groups()) {
-            Records.write(out, "cgroup", cgroup.toString());
-        }
-        if (made.program() != null) {
-            Records.write(out, "devices-program", made.program().toString());
-        }
-        if (openStdin) {
-            Records.write(out, "stdin", "1");
-        }
-        if (seccomp != null) {
-            Records.write(out, "seccomp", Integer.toString(seccomp.flags()), seccomp.program());
-        }
-        Records.write(out, "stdout", stdoutLog.toString());
-        Records.write(out, "stderr", stderrLog.toString());
-        Records.write(out, "end");
-        return out.toByteArray();
-    }
-
-    private static void etc(java.io.ByteArrayOutputStream out, Path source, String target) {
-        if (source != null) {
-            Records.write(out, "etc", source.toAbsolutePath().toString(), target);
-        }
+        return SpecRecords.encode(this, made);
     }
 
     /** The PATH the launcher looks commands up in: the container's, else Docker's default. */
