@@ -69,36 +69,30 @@ final class EngineMode {
                         .map(o -> new UserNamespace.Owner(o.path(), o.uid(), o.gid(), o.mode())).toList()))));
     }
 
-    /** The arguments every container launcher gets ahead of its mode. */
+    /**
+     * The arguments every container launcher gets ahead of its mode: rootless, join the user's namespace, and hold
+     * its holder while the container runs (a kept container keeps the user's network namespace).
+     */
     List<String> launcherArguments() {
-        return namespace == null ? List.of() : List.of(namespace.launcherArgument());
+        return namespace == null ? List.of() : List.of(namespace.launcherArgument(), namespace.lifelineArgument());
+    }
+
+    /** The user's namespaces a rootless engine's networks live in; null for the rootful engine. */
+    UserNamespace userNamespace() {
+        return namespace;
     }
 
     /**
-     * The network mode a container gets. Rootless, only a container's own network namespace is offered so far:
-     * the default network becomes {@code none} (loopback only), and a named network or published ports are
-     * refused with the reason.
+     * The network mode a container gets. Rootless, networks are the user's (bridges in the user's network
+     * namespace), but published ports are refused with the reason until a proxy connects inside that namespace.
      */
     String networkMode(ContainerSpec spec, String resolved) {
-        if (namespace == null || resolved.equals("none")) {
+        if (namespace == null || resolved.equals("none") || (spec.ports().isEmpty() && !spec.publishAllPorts())) {
             return resolved;
         }
-        boolean defaulted = spec.networkMode() == null || spec.networkMode().isEmpty() || spec.networkMode().equals("default");
-        if (defaulted && spec.ports().isEmpty() && !spec.publishAllPorts() && spec.networkAliases().isEmpty()) {
-            return "none";
-        }
         throw new ContainerEngineException("container of " + spec.image() + ": the rootless engine (running as user "
-                + System.getProperty("user.name") + ") does not offer networks or published ports yet, only each container's"
-                + " own loopback (network mode none); leave the network and ports out, or use STEVEDORE_ENGINE=docker");
-    }
-
-    /** Rootless, no networks can be made yet: refused with the reason. */
-    void checkNetworks(String network) {
-        if (namespace != null) {
-            throw new ContainerEngineException("cannot create network " + network + ": the rootless engine (running as user "
-                    + System.getProperty("user.name") + ") does not offer networks yet, only each container's own loopback;"
-                    + " use STEVEDORE_ENGINE=docker, or run as root");
-        }
+                + System.getProperty("user.name") + ") does not publish ports yet; reach the container from another"
+                + " container on its network, leave the ports out, or use STEVEDORE_ENGINE=docker");
     }
 
     /** Rootless containers get no cgroup limits yet: one that asks for them is refused, naming them. */

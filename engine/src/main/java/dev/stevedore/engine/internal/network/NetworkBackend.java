@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.network;
 
 import dev.stevedore.engine.internal.runtime.LauncherBinary;
+import dev.stevedore.engine.internal.runtime.UserNamespace;
 
 import java.nio.file.Path;
 
@@ -25,7 +26,17 @@ record NetworkBackend(BridgeWiring wiring, PortPublisher withJvm, PortPublisher 
      * @param owner the state directory's mark in bridge aliases
      */
     static NetworkBackend rootful(Path directory, String owner) {
-        return new NetworkBackend(new HostBridges(directory, owner), new JvmPortPublisher(),
+        return new NetworkBackend(new HostBridges(directory, owner, LinkNamespace.host()), new JvmPortPublisher(),
+                new ProcessPortPublisher(() -> LauncherBinary.extract(directory.getParent())));
+    }
+
+    /**
+     * A rootless engine's: the bridges in the user's network namespace, which {@code namespace}'s holder keeps.
+     * Published ports are refused before they get here (EngineMode) until a proxy that connects inside that
+     * namespace is in place; the publishers are the rootful ones meanwhile.
+     */
+    static NetworkBackend rootless(Path directory, String owner, UserNamespace namespace) {
+        return new NetworkBackend(new HostBridges(directory, owner, LinkNamespace.user(namespace)), new JvmPortPublisher(),
                 new ProcessPortPublisher(() -> LauncherBinary.extract(directory.getParent())));
     }
 }

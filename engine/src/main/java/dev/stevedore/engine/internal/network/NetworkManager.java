@@ -8,6 +8,7 @@ import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
+import dev.stevedore.engine.internal.runtime.UserNamespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,12 +105,25 @@ public final class NetworkManager implements AutoCloseable {
      * {@link #prepareContainer(String, String, String, String, List, boolean)}.
      */
     public NetworkManager(Path directory, NetworkSettings settings, Path memoryDirectory) {
-        this(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings);
+        this(directory, settings, memoryDirectory, null);
     }
 
-    private NetworkManager(NetworkStore store, NetworkSettings settings) {
-        this(store, settings, NetworkBackend.rootful(store.directory(),
-                NetworkRecords.sha256(store.directory().toString()).substring(0, 12)));
+    /**
+     * {@link #NetworkManager(Path, NetworkSettings, Path)}, wired as a rootless engine wires networks when
+     * {@code userNamespace} is not null: its bridges in the user's network namespace that namespace's holder keeps.
+     */
+    public NetworkManager(Path directory, NetworkSettings settings, Path memoryDirectory, UserNamespace userNamespace) {
+        this(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings, userNamespace);
+    }
+
+    private NetworkManager(NetworkStore store, NetworkSettings settings, UserNamespace userNamespace) {
+        this(store, settings, userNamespace == null
+                ? NetworkBackend.rootful(store.directory(), owner(store))
+                : NetworkBackend.rootless(store.directory(), owner(store), userNamespace));
+    }
+
+    private static String owner(NetworkStore store) {
+        return NetworkRecords.sha256(store.directory().toString()).substring(0, 12);
     }
 
     /** A manager over {@code store} whose bridges and published ports are the {@code backend}'s. */
@@ -120,7 +134,7 @@ public final class NetworkManager implements AutoCloseable {
         this.wiring = backend.wiring();
         this.records = new NetworkRecords(store, pool, wiring);
         this.attachments = new Attachments(store, pool, wiring);
-        this.hosts = new HostsFiles(store);
+        this.hosts = new HostsFiles(store, wiring::hostAddress);
         this.ports = new PublishedPorts(store, lock, backend);
         this.reaper = new Reaper(store, attachments, ports, hosts, wiring);
     }
