@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.network.NetworkMode;
@@ -67,9 +68,12 @@ final class ContainerStart {
         // read once: each read takes the networks' lock, which every engine on the machine shares
         NetworkManager.ContainerNetworking network = networks.networking(id);
         RuntimeSpec spec = runtimeSpec(dir, config, network);
-        // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
-        // to wire there, so their command runs as soon as it is set up (no round trip).
-        boolean wire = network.mode() == NetworkMode.BRIDGE;
+        // Bridge networks are wired at the barrier, before the command runs, and so are the ports of a rootless
+        // container of its own network namespace (mode none); host, and none without ports, have nothing to wire
+        // there, so their command runs as soon as it is set up (no round trip).
+        List<PortBinding> ports = NetworkManager.portsToPublish(config.spec().ports(),
+                config.spec().publishAllPorts(), config.exposedPorts());
+        boolean wire = network.mode() == NetworkMode.BRIDGE || network.mode() == NetworkMode.NONE && !ports.isEmpty();
         boolean keep = "true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL));
         StateRecord before = state;
         try (Undo undo = new Undo("start of container " + config.name())) {
@@ -82,7 +86,7 @@ final class ContainerStart {
             });
             Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
             if (wire) {
-                wire(id, config, process, keep, identity);
+                wire(id, config, ports, process, keep, identity);
             }
             long run = state.run() + 1;
             StateRecord started = state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
@@ -110,13 +114,14 @@ final class ContainerStart {
      * Connects the container to its networks and publishes its ports; a kept container outlives this JVM, so its
      * ports are served by a process of their own, which watches {@code identity}.
      */
-    private void wire(String id, ContainerRecord config, ContainerProcess process, boolean keep,
-                      Optional<ProcessIdentity> identity) {
+    private void wire(String id, ContainerRecord config, List<PortBinding> ports, ContainerProcess process,
+                      boolean keep, Optional<ProcessIdentity> identity) {
         try {
             networks.startContainer(id, process.pid());
-            networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
-                    config.exposedPorts()), keep ? identity.orElseThrow(() -> new ContainerEngineException(
-                            "its process " + process.pid() + " ended before it was released")) : null);
+            if (!ports.isEmpty()) {
+                networks.publish(id, ports, identity.orElseThrow(() -> new ContainerEngineException(
+                        "its process " + process.pid() + " ended before it was released")), keep);
+            }
         } catch (RuntimeException e) {
             // its first process sets up the root file system meanwhile: when that failed, wiring failed for it (its
             // namespace went with it), and the launcher's report is what the caller needs

@@ -80,7 +80,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
         this.mode = mode;
-        this.networks = new NetworkService(settings);
+        this.networks = new NetworkService(settings, mode);
         this.events = new EmbeddedEvents(settings.stateDirectory());
         this.containers = new ContainerService(settings, images, networks.manager(), events, mode);
         this.networks.containers(containers::networkView);

@@ -69,27 +69,42 @@ final class EngineMode {
                         .map(o -> new UserNamespace.Owner(o.path(), o.uid(), o.gid(), o.mode())).toList()))));
     }
 
+    /**
+     * How image content is copied up into an empty volume: in the JVM ({@code inJvm}) as root; rootless, inside the
+     * user's namespace (the launcher's copy-up mode), which can read and give the image's owners (postgres' data
+     * directory belongs to uid 999, mode 0700).
+     */
+    ContainerCopies.CopyUp copyUp(ContainerCopies.CopyUp inJvm) {
+        if (namespace == null) {
+            return inJvm;
+        }
+        return (helper, root, target, volume) -> namespace.copyTree(
+                Path.of("/proc", Long.toString(helper.pid()), "root", target.substring(1)), volume);
+    }
+
     /** The arguments every container launcher gets ahead of its mode. */
     List<String> launcherArguments() {
         return namespace == null ? List.of() : List.of(namespace.launcherArgument());
     }
 
     /**
-     * The network mode a container gets. Rootless, only a container's own network namespace is offered so far:
-     * the default network becomes {@code none} (loopback only), and a named network or published ports are
-     * refused with the reason.
+     * The network mode a container gets. Rootless, only a container's own network namespace is offered so far: the
+     * default network becomes {@code none} (loopback only), whose published ports a proxy process serves from inside
+     * that namespace (see the network package's rootless backend); a named network or network aliases are refused
+     * with the reason.
      */
     String networkMode(ContainerSpec spec, String resolved) {
         if (namespace == null || resolved.equals("none")) {
             return resolved;
         }
         boolean defaulted = spec.networkMode() == null || spec.networkMode().isEmpty() || spec.networkMode().equals("default");
-        if (defaulted && spec.ports().isEmpty() && !spec.publishAllPorts() && spec.networkAliases().isEmpty()) {
+        if (defaulted && spec.networkAliases().isEmpty()) {
             return "none";
         }
         throw new ContainerEngineException("container of " + spec.image() + ": the rootless engine (running as user "
-                + System.getProperty("user.name") + ") does not offer networks or published ports yet, only each container's"
-                + " own loopback (network mode none); leave the network and ports out, or use STEVEDORE_ENGINE=docker");
+                + System.getProperty("user.name") + ") does not offer networks or network aliases yet, only each container's"
+                + " own network namespace (published ports reach its loopback); leave the network and aliases out, or use"
+                + " STEVEDORE_ENGINE=docker");
     }
 
     /** Rootless, no networks can be made yet: refused with the reason. */

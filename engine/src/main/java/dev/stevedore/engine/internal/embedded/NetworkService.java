@@ -39,13 +39,14 @@ final class NetworkService implements AutoCloseable {
     private final NetworkManager manager;
     private volatile ContainerLookup containers;
 
-    NetworkService(EngineSettings settings) {
-        this(settings, NetworkSettings.fromEnvironment(), null);
+    NetworkService(EngineSettings settings, EngineMode mode) {
+        this(settings, NetworkSettings.fromEnvironment(), null, mode);
     }
 
-    NetworkService(EngineSettings settings, NetworkSettings networkSettings, ContainerLookup containers) {
-        this.manager = new NetworkManager(settings.stateDirectory().resolve("networks"), networkSettings,
-                MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("networks")).orElse(null));
+    NetworkService(EngineSettings settings, NetworkSettings networkSettings, ContainerLookup containers, EngineMode mode) {
+        this.manager = NetworkManager.of(settings.stateDirectory().resolve("networks"), networkSettings,
+                MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("networks")).orElse(null),
+                mode.rootless());
         this.containers = containers;
     }
 

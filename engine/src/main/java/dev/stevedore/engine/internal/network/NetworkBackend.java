@@ -28,4 +28,16 @@ record NetworkBackend(BridgeWiring wiring, PortPublisher withJvm, PortPublisher 
         return new NetworkBackend(new HostBridges(directory, owner), new JvmPortPublisher(),
                 new ProcessPortPublisher(() -> LauncherBinary.extract(directory.getParent())));
     }
+
+    /**
+     * An ordinary user's: a JVM cannot enter the user's namespaces, so every container's ports are served by a port
+     * proxy process that binds on the host's loopback and then joins the container's own user and network
+     * namespaces, reaching the container there (its loopback in network mode {@code none}); that one publisher
+     * serves containers that go with this JVM and those that outlive it. Bridges are wired as the rootful engine
+     * wires them until the user's network namespace holds them (the rootless engine offers no bridge networks yet).
+     */
+    static NetworkBackend rootless(Path directory, String owner) {
+        PortPublisher inside = ProcessPortPublisher.insideContainer(() -> LauncherBinary.extract(directory.getParent()));
+        return new NetworkBackend(new HostBridges(directory, owner), inside, inside);
+    }
 }

@@ -104,12 +104,24 @@ public final class NetworkManager implements AutoCloseable {
      * {@link #prepareContainer(String, String, String, String, List, boolean)}.
      */
     public NetworkManager(Path directory, NetworkSettings settings, Path memoryDirectory) {
-        this(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings);
+        this(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings, false);
     }
 
-    private NetworkManager(NetworkStore store, NetworkSettings settings) {
-        this(store, settings, NetworkBackend.rootful(store.directory(),
-                NetworkRecords.sha256(store.directory().toString()).substring(0, 12)));
+    /**
+     * As {@link #NetworkManager(Path, NetworkSettings, Path)}, for a rootless engine ({@code rootless}): its ports
+     * are published by proxy processes that connect inside each container's own namespaces.
+     */
+    public static NetworkManager of(Path directory, NetworkSettings settings, Path memoryDirectory, boolean rootless) {
+        return new NetworkManager(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings, rootless);
+    }
+
+    private NetworkManager(NetworkStore store, NetworkSettings settings, boolean rootless) {
+        this(store, settings, backend(store.directory(), rootless));
+    }
+
+    private static NetworkBackend backend(Path directory, boolean rootless) {
+        String owner = NetworkRecords.sha256(directory.toString()).substring(0, 12);
+        return rootless ? NetworkBackend.rootless(directory, owner) : NetworkBackend.rootful(directory, owner);
     }
 
     /** A manager over {@code store} whose bridges and published ports are the {@code backend}'s. */
@@ -391,7 +403,17 @@ public final class NetworkManager implements AutoCloseable {
      * else by the next engine's {@link #reap}.
      */
     public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity outlive) {
-        return this.ports.publish(containerId, ports, outlive);
+        return publish(containerId, ports, outlive, outlive != null);
+    }
+
+    /**
+     * Publishes ports of a running container whose first process is {@code process}: through the engine's publisher
+     * for containers that go with this JVM, or, with {@code outlive}, through the one for containers that outlive it
+     * (see {@link #publish(String, List, ProcessIdentity)}). A rootless engine's publishers are proxy processes that
+     * connect inside that process's namespaces, so they need it either way.
+     */
+    public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity process, boolean outlive) {
+        return this.ports.publish(containerId, ports, process, outlive);
     }
 
     /** The ports published for a container while it runs, with the host ports bound (seen from any JVM). */

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * One way of serving a container's published ports: a userland proxy that accepts on the host and relays to the
  * container's address. The engine picks its publishers once ({@link NetworkBackend}): today this JVM's
  * {@link JvmPortPublisher} for containers that go with their JVM and a {@link ProcessPortPublisher} for those
- * that outlive it; a rootless engine would pick one whose proxy connects inside the user's network namespace.
+ * that outlive it; a rootless engine picks one whose proxy connects inside the container's network namespace
+ * ({@link ProcessPortPublisher#insideContainer}).
  */
 interface PortPublisher extends AutoCloseable {
     /**
@@ -21,11 +22,21 @@ interface PortPublisher extends AutoCloseable {
      *
      * @param containerId the container
      * @param directory   its network record directory (a proxy process logs there and ends when it is removed)
-     * @param container   its first process
+     * @param container   its first process (null only for this JVM's publisher)
      * @param forwards    what to publish, each with the container's address
      */
     Served publish(String containerId, Path directory, ProcessIdentity container, List<ProxyProcess.Forward> forwards)
             throws IOException;
+
+    /**
+     * The address this publisher relays a container's ports to, given the container's address on its first network
+     * ({@code address}, null when it has none, as in network mode {@code none}); null when it cannot reach such a
+     * container. A publisher whose proxy connects from inside the container's own network namespace reaches its
+     * loopback.
+     */
+    default String target(String address) {
+        return address;
+    }
 
     /**
      * Stops serving a container's ports, as this publisher served them: {@code recorded} is the proxy process

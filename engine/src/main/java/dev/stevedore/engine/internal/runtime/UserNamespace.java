@@ -46,10 +46,19 @@ public final class UserNamespace {
         return shared;
     }
 
-    /** The launcher copied into the user's runtime directory (its name carries its hash), there as long as the machine runs. */
+    /**
+     * The launcher copied into the user's runtime directory, there as long as the machine runs. Its name carries its
+     * content's hash: the launcher given is often the JVM's sealed memory file ({@code /proc/self/fd/N}), whose name
+     * says nothing of the version, and a copy left by an older Stevedore must not serve a newer one.
+     */
     private static Path lasting(Path launcher) {
         Path dir = dev.stevedore.engine.EngineSettings.createRuntimeDirectory();
-        Path copy = dir.resolve(launcher.getFileName());
+        Path copy;
+        try {
+            copy = dir.resolve("launcher-" + LauncherBinary.sha256(Files.readAllBytes(launcher)).substring(0, 16));
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot read the launcher " + launcher + ": " + e.getMessage(), e);
+        }
         try {
             if (!Files.isExecutable(copy)) {
                 Path temp = Files.createTempFile(dir, ".launcher-", ".tmp");
@@ -201,6 +210,20 @@ public final class UserNamespace {
         String failure = runHelper(new byte[0], "rmtree", tree.toString());
         if (failure != null) {
             throw new IOException("cannot delete " + tree + " in the user namespace: " + failure);
+        }
+    }
+
+    /**
+     * Copies the tree {@code source} into the empty directory {@code target} as root of this namespace, owners,
+     * modes and times kept: Docker's copy-up of an image's content into a fresh volume, whose files may belong to
+     * container users the JVM can neither read as nor give files to.
+     *
+     * @throws IOException naming the file that could not be copied (an owner the namespace does not map among them)
+     */
+    public void copyTree(Path source, Path target) throws IOException {
+        String failure = runHelper(new byte[0], "copyup", source.toString(), target.toString());
+        if (failure != null) {
+            throw new IOException("cannot copy " + source + " into " + target + " in the user namespace: " + failure);
         }
     }
 
