@@ -17,6 +17,7 @@ import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+import dev.stevedore.engine.internal.runtime.Signals;
 import dev.stevedore.engine.internal.runtime.Capability;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
@@ -68,12 +69,15 @@ final class ContainerStart {
         // read once: each read takes the networks' lock, which every engine on the machine shares
         NetworkManager.ContainerNetworking network = networks.networking(id);
         RuntimeSpec spec = runtimeSpec(dir, config, network);
-        // Bridge networks are wired at the barrier, before the command runs, and so are the ports of a rootless
-        // container of its own network namespace (mode none); host, and none without ports, have nothing to wire
-        // there, so their command runs as soon as it is set up (no round trip).
+        // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
+        // to wire there, so their command runs as soon as it is set up (no round trip). A container of its own
+        // network namespace (mode none: the rootless engine's default) may have ports all the same: its proxy joins
+        // that namespace, which the kernel allows only once the command runs (before, pid 1 is the launcher's
+        // non-dumpable child), so they are published right after it started.
         List<PortBinding> ports = NetworkManager.portsToPublish(config.spec().ports(),
                 config.spec().publishAllPorts(), config.exposedPorts());
-        boolean wire = network.mode() == NetworkMode.BRIDGE || network.mode() == NetworkMode.NONE && !ports.isEmpty();
+        boolean wire = network.mode() == NetworkMode.BRIDGE;
+        boolean publishStarted = network.mode() == NetworkMode.NONE && !ports.isEmpty();
         boolean keep = "true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL));
         StateRecord before = state;
         try (Undo undo = new Undo("start of container " + config.name())) {
@@ -103,6 +107,9 @@ final class ContainerStart {
                 process.release();
             }
             process.awaitStarted();
+            if (publishStarted) {
+                publishStarted(id, config, ports, process, keep, identity);
+            }
             undo.keep();
         } catch (ContainerStartException e) {
             throw failedStart(id, config, before, e);
@@ -127,6 +134,19 @@ final class ContainerStart {
             // namespace went with it), and the launcher's report is what the caller needs
             throw process.reportedFailure().orElseGet(() -> new ContainerStartException("cannot connect container "
                     + config.name() + " to its network: " + e.getMessage(), id, List.of(), e));
+        }
+    }
+
+    /** Publishes the ports of a started container of network mode none; when that fails it is killed and the start fails. */
+    private void publishStarted(String id, ContainerRecord config, List<PortBinding> ports, ContainerProcess process,
+                                boolean keep, Optional<ProcessIdentity> identity) {
+        try {
+            networks.publish(id, ports, identity.orElseThrow(() -> new ContainerEngineException(
+                    "its process " + process.pid() + " ended as it started")), keep);
+        } catch (RuntimeException e) {
+            process.signal(Signals.SIGKILL);
+            throw new ContainerStartException("cannot publish the ports of container " + config.name() + ": "
+                    + e.getMessage(), id, List.of(), e);
         }
     }
 
