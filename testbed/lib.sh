@@ -42,7 +42,7 @@ quiet() {
 # Installs the Debian packages the test bed needs, but only those missing (apt-get update once).
 TESTBED_PACKAGES=(docker-registry debootstrap busybox-static skopeo umoci apache2-utils openssl zstd jq
   crun docker.io iproute2 curl postgresql-client util-linux tar gzip coreutils findutils
-  uidmap passt slirp4netns)
+  uidmap passt slirp4netns iptables docker-compose)
 ensure_packages() {
   local missing=() p s
   declare -A status=()
@@ -136,6 +136,11 @@ ensure_rootless_users() {
   if ! grep -q "^$ROOTLESS_USER:" /etc/subuid || ! grep -q "^$ROOTLESS_USER:" /etc/subgid; then
     local last=$((ROOTLESS_SUBID_START + 65535))
     quiet usermod --add-subuids "$ROOTLESS_SUBID_START-$last" --add-subgids "$ROOTLESS_SUBID_START-$last" "$ROOTLESS_USER"
+  fi
+  # slirp4netns opens /dev/net/tun as the user: Debian's udev makes it 0666 (50-udev-default.rules); a machine
+  # without udev (a container, a minimal VM) leaves the kernel's 0600 root, and rootless containers no way out
+  if [[ -c /dev/net/tun && "$(stat -c %a /dev/net/tun)" != 666 ]]; then
+    chmod 0666 /dev/net/tun
   fi
 }
 

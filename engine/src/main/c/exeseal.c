@@ -23,7 +23,7 @@
 
 extern char **environ;
 
-void exe_seal(char **argv) {
+void exe_seal(char **argv, int again) {
     /* before anything else: no process may ptrace or open this one's /proc entries while it holds host fds */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -33,8 +33,13 @@ void exe_seal(char **argv) {
     }
     int seals = fcntl(self, F_GET_SEALS);
     if (seals >= 0 && (seals & SEALS) == SEALS) {
-        close(self); /* already the sealed copy */
-        return;
+        if (!again) {
+            close(self); /* already the sealed copy */
+            return;
+        }
+        fexecve(self, argv, environ);
+        fprintf(stderr, "stevedore-launcher: cannot execute its sealed copy again: %s\n", strerror(errno));
+        exit(2);
     }
     struct stat st;
     int copy = memfd_create("stevedore-launcher", MFD_CLOEXEC | MFD_ALLOW_SEALING);

@@ -120,24 +120,43 @@ static long long now_millis(void) {
 
 static int supervise(void);
 
+/* Takes "PREFIXvalue" off the front of the arguments when it is there, doing act(value); -1 (reported) when act fails. */
+static int rootless_option(int *argc, char ***argv, const char *prefix, int (*act)(const char *), const char *step) {
+    size_t n = strlen(prefix);
+    if (*argc < 2 || strncmp((*argv)[1], prefix, n)) {
+        return 0;
+    }
+    const char *value = (*argv)[1] + n;
+    if (act(value) < 0) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: %s", value, strerror(errno));
+        send_error(step, errno, msg, value);
+        fprintf(stderr, "stevedore-launcher: cannot %s %s\n", step, msg);
+        return -1;
+    }
+    (*argv)[1] = (*argv)[0];
+    (*argv)++;
+    (*argc)--;
+    return 0;
+}
+
 int main(int argc, char **argv) {
-    exe_seal(argv);
-    signal(SIGPIPE, SIG_IGN);
+    int joined = 0;
     if (argc > 1 && !strncmp(argv[1], "--userns=", 9)) {
-        /* rootless: everything below runs in the user's namespace (rootless.c) */
-        if (join_user_namespace(argv[1] + 9) < 0) {
-            char msg[512];
-            snprintf(msg, sizeof msg, "%s: %s", argv[1] + 9, strerror(errno));
-            send_error("join the user namespace", errno, msg, argv[1] + 9);
-            fprintf(stderr, "stevedore-launcher: cannot join the user namespace %s\n", msg);
-            return 2;
-        }
-        argv[1] = argv[0];
-        argv++;
-        argc--;
+        /* rootless: joined before the sealed (re-)execution, so this process's memory is the user namespace's
+         * (rootless.c); a failure is reported below */
+        joined = join_user_namespace(argv[1] + 9) == 1;
+    }
+    exe_seal(argv, joined);
+    signal(SIGPIPE, SIG_IGN);
+    /* rootless: everything below runs in the user's namespace (rootless.c), and a container's launcher keeps the
+     * holder of the user's namespaces alive while it runs (usernet.c) */
+    if (rootless_option(&argc, &argv, "--userns=", join_user_namespace, "join the user namespace") < 0
+            || rootless_option(&argc, &argv, "--hold=", hold_user_holder, "connect to the holder of the user's namespaces") < 0) {
+        return 2;
     }
     if (argc > 1 && !strcmp(argv[1], "userns-hold")) {
-        return userns_hold_main();
+        return userns_hold_main(argc - 2, argv + 2);
     }
     if (argc > 1 && !strcmp(argv[1], "own")) {
         return own_main(argc - 2, argv + 2);

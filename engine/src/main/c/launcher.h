@@ -234,8 +234,9 @@ void stdin_flush(struct stdin_relay *s);
 /* The JVM or the process is gone: the pipe is closed at once, anything buffered dropped. */
 void stdin_abort(struct stdin_relay *s);
 
-/* Non-dumpable, then re-executes from a sealed in-memory copy of the binary unless already running from one (exeseal.c). */
-void exe_seal(char **argv);
+/* Non-dumpable, then re-executes from a sealed in-memory copy of the binary unless already running from one and not
+ * asked to re-execute anyway (again: after joining a user namespace, so that the new memory belongs to it) (exeseal.c). */
+void exe_seal(char **argv, int again);
 
 /* The exec mode: runs a command inside a running container (exec.c). */
 int exec_main(void);
@@ -244,9 +245,9 @@ int exec_main(void);
 
 /* Set once this process joined a user namespace other than the host's (overlay then needs userxattr). */
 extern int in_user_namespace;
-/* Joins the user namespace at path (/proc/PID/ns/user); 0 or -1 with errno. */
+/* Joins the user namespace at path (/proc/PID/ns/user) unless this process is in it already: 1 joined, 0 in it already, -1 with errno. */
 int join_user_namespace(const char *path);
-/* Joins pid's user namespace unless this process is in it already; 0 or -1 with errno. */
+/* Joins pid's user namespace unless this process is in it already; as join_user_namespace. */
 int join_user_namespace_of(pid_t pid);
 /* Whether gid has a mapping in this process's user namespace. */
 int gid_mapped(gid_t gid);
@@ -258,8 +259,14 @@ int single_id_groups_ok(const gid_t *groups, size_t n);
 /* The step a failed setresuid/setresgid names in a user namespace: an id outside its map. */
 #define UNMAPPED_ID_STEP(step) step " (the id is not mapped in the rootless user namespace: give the user a " \
     "subordinate id range with usermod --add-subuids/--add-subgids, or run the container as root)"
-/* "userns-hold": makes and holds a user namespace until stdin closes. */
-int userns_hold_main(void);
+/* "userns-hold SOCKET LOCK": makes and holds the user's user and network namespaces while anyone is connected (usernet.c). */
+int userns_hold_main(int argc, char **argv);
+/* Inside the user's network namespace: forwarding on, masquerade out of tap0, bridges apart (outbound.c). */
+int outbound_inside(const char *iptables, char *err, size_t errlen);
+/* Outside: starts slirp4netns on holder's namespaces, ending when exit_fd's other end closes; waits until ready. */
+int outbound_start(const char *slirp, pid_t holder, int exit_fd, char *err, size_t errlen);
+/* Connects to the holder's socket at path and keeps the connection (close-on-exec) as a lifeline; the fd or -1. */
+int hold_user_holder(const char *path);
 /* "own ROOT": gives the files named by "own" records on stdin their owners and modes. */
 int own_main(int argc, char **argv);
 /* "rmtree PATH": deletes a tree, not crossing into other file systems nor following links. */

@@ -1,6 +1,6 @@
 /*
- * The port proxy mode: "launcher proxy [-i IDLE] [-n NSPID] DIR PID START (PROTO HOST-ADDR HOST-PORT TARGET-ADDR
- * TARGET-PORT)..."
+ * The port proxy mode: "launcher proxy [-i IDLE] [-n NSPID] [-c MAXCONN] DIR PID START (PROTO HOST-ADDR HOST-PORT
+ * TARGET-ADDR TARGET-PORT)..."
  * serves the published ports of a container that outlives the JVM that started it. It binds every host port
  * first and answers one line on stdout: "ready <own pid> <own start time> <host port>..." (in argument order),
  * "failed <message>" (nothing bound; exit 1) or "ended" (process PID with start time START, the container's
@@ -18,6 +18,10 @@
  * namespace first when that is not the proxy's own; a socket stays in the namespace it was made in, so it goes on
  * accepting on the host while every connection to a target is made inside that namespace. That is how an ordinary
  * user's proxy reaches containers on bridges in a network namespace of the user's (rootless), with no fd passing.
+ * -c MAXCONN: at most that many tcp connections relayed at once over all ports (1024 by default); the next one is
+ * accepted and reset at once, with a line in the log at most once a second, while the others go on. The proxy keeps
+ * the file limit it was given (it never raises it to the hard maximum) and fits the cap, and its udp flows, into it,
+ * so an accept never fails for want of a descriptor; memory is bounded by the cap: two TCP_BUFFERs per connection.
  */
 #include "launcher.h"
 
@@ -51,6 +55,8 @@
 #define ACCEPT_BATCH 256
 #define TICK_MILLIS 1000
 #define UDP_MAX_FLOWS 4096
+#define DEFAULT_MAX_CONNS 1024
+#define FD_SLACK 16
 
 enum kind { K_TCP_LISTEN, K_TCP_SIDE, K_UDP_LISTEN, K_UDP_FLOW, K_PIDFD, K_INOTIFY };
 
@@ -233,6 +239,65 @@ static void set_nodelay(int fd) {
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+/* ---- limits ------------------------------------------------------------------------------------- */
+
+static unsigned long long max_conns = DEFAULT_MAX_CONNS;
+static long fd_budget = 1024; /* descriptors the relays may hold */
+static long fds_held;         /* ...and hold now: two per tcp connection, one per udp flow */
+static unsigned long long nconns;
+static unsigned long long refused_unlogged;
+static long long last_refusal_log;
+
+/*
+ * Fits the relays into the file limit the proxy was given: what set-up holds (reserved) and a little slack stay
+ * free, so accepting (which needs a descriptor for a moment even to refuse) never fails with EMFILE, which would
+ * leave the listening socket readable and the loop spinning. The connection cap shrinks to fit when it must.
+ */
+static void limits_init(long reserved) {
+    struct rlimit rl;
+    long soft = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        soft = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (1ul << 30) ? 1l << 30 : (long) rl.rlim_cur;
+    }
+    fd_budget = soft - reserved - FD_SLACK;
+    if (fd_budget < 2) {
+        fd_budget = 2;
+    }
+    if (max_conns > (unsigned long long) fd_budget / 2) {
+        max_conns = (unsigned long long) fd_budget / 2;
+    }
+}
+
+/* Whether one more relay that holds `fds` descriptors fits; a tcp connection also counts against the cap. */
+static int limits_admit(int fds, int tcp) {
+    if (fds_held + fds > fd_budget || (tcp && nconns >= max_conns)) {
+        return 0;
+    }
+    fds_held += fds;
+    nconns += (unsigned long long) tcp;
+    return 1;
+}
+
+static void limits_release(int fds, int tcp) {
+    fds_held -= fds;
+    nconns -= (unsigned long long) tcp;
+}
+
+/* Refuses an accepted client past the cap with a reset, and says so at most once a second. */
+static void limits_refuse(int client, const char *host, int port) {
+    struct linger lg = {1, 0};
+    setsockopt(client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    close(client);
+    refused_unlogged++;
+    long long now = monotonic_millis();
+    if (now - last_refusal_log >= 1000) {
+        say("refused %llu connection(s) on %s:%d: %llu are relayed, the most this proxy takes at once (-c)",
+            refused_unlogged, host, port, nconns);
+        refused_unlogged = 0;
+        last_refusal_log = now;
+    }
+}
+
 /* ---- tcp ---------------------------------------------------------------------------------------- */
 
 static void conn_close(struct conn *c, int reset) {
@@ -240,6 +305,7 @@ static void conn_close(struct conn *c, int reset) {
         return;
     }
     c->closed = 1;
+    limits_release(2, 1);
     for (int i = 0; i < 2; i++) {
         struct side *s = &c->s[i];
         if (s->fd >= 0) {
@@ -389,10 +455,15 @@ static void tcp_accept(struct port *p) {
             }
             return;
         }
+        if (!limits_admit(2, 1)) {
+            limits_refuse(client, p->host, p->host_port);
+            continue;
+        }
         int up = socket(p->target.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         struct conn *c = calloc(1, sizeof *c);
         char *bufs = malloc(2 * TCP_BUFFER);
         if (up < 0 || !c || !bufs) {
+            limits_release(2, 1);
             say("relaying a connection to %s failed: %s", p->target_text, strerror(up < 0 ? errno : ENOMEM));
             struct linger lg = {1, 0};
             setsockopt(client, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
@@ -439,6 +510,7 @@ static void flow_close(struct flow *f) {
     }
     f->closed = 1;
     close(f->fd);
+    limits_release(1, 0);
     struct port *p = f->port;
     for (struct flow **at = &p->flows; *at; at = &(*at)->next) {
         if (*at == f) {
@@ -457,22 +529,25 @@ static struct flow *flow_for(struct port *p, const struct sockaddr_storage *clie
             return f;
         }
     }
-    if (p->nflows >= UDP_MAX_FLOWS) {
+    if (p->nflows >= UDP_MAX_FLOWS || !limits_admit(1, 0)) {
         return NULL;
     }
     int fd = socket(p->target.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         say("relaying datagrams to %s failed: %s", p->target_text, strerror(errno));
+        limits_release(1, 0);
         return NULL;
     }
     if (connect(fd, (struct sockaddr *) &p->target, p->target_len) < 0) {
         say("relaying datagrams to %s failed: %s", p->target_text, strerror(errno));
         close(fd);
+        limits_release(1, 0);
         return NULL;
     }
     struct flow *f = calloc(1, sizeof *f);
     if (!f) {
         close(fd);
+        limits_release(1, 0);
         return NULL;
     }
     f->h.kind = K_UDP_FLOW;
@@ -567,14 +642,6 @@ static void bind_port(struct port *p, const char *proto, const char *host, const
     p->host_port = bound_port(p->fd);
 }
 
-static void raise_file_limit(void) {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-    }
-}
-
 /*
  * Joins the network namespace of process pid (through a pidfd, so both namespaces are that process's), and its user
  * namespace first when it is another one than ours. Whether it is is learnt from setns itself: joining our own user
@@ -612,8 +679,12 @@ static void to_dev_null(int fd, int flags) {
 int proxy_main(int argc, char **argv) {
     int a = 2;
     unsigned long long ns_pid = 0;
-    while (argc > a + 1 && (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-n"))) {
-        if (!strcmp(argv[a], "-i")) {
+    while (argc > a + 1 && (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-n") || !strcmp(argv[a], "-c"))) {
+        if (!strcmp(argv[a], "-c")) {
+            if (spec_parse_u64(argv[a + 1], 1u << 24, &max_conns) < 0 || max_conns == 0) {
+                answer_and_exit(PROXY_EXIT_FAILED, "failed the connection cap %s is not between 1 and 16777216", argv[a + 1]);
+            }
+        } else if (!strcmp(argv[a], "-i")) {
             unsigned long long idle;
             if (spec_parse_u64(argv[a + 1], 86400, &idle) < 0 || idle == 0) {
                 answer_and_exit(PROXY_EXIT_FAILED, "failed the udp idle time %s is not between 1 and 86400 seconds", argv[a + 1]);
@@ -625,7 +696,7 @@ int proxy_main(int argc, char **argv) {
         a += 2;
     }
     if (argc - a < 8 || (argc - a - 3) % 5 != 0) {
-        answer_and_exit(PROXY_EXIT_FAILED, "failed usage: launcher proxy [-i IDLE] [-n NSPID] DIR PID START"
+        answer_and_exit(PROXY_EXIT_FAILED, "failed usage: launcher proxy [-i IDLE] [-n NSPID] [-c MAXCONN] DIR PID START"
                         " (PROTO HOST-ADDR HOST-PORT TARGET-ADDR TARGET-PORT)...");
     }
     /* its own session: no terminal's ^C or hang-up reaches it, and it outlives the JVM that started it */
@@ -633,7 +704,6 @@ int proxy_main(int argc, char **argv) {
     signal(SIGHUP, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
     to_dev_null(STDIN_FILENO, O_RDONLY);
-    raise_file_limit();
 
     const char *dir = argv[a];
     unsigned long long pid, start;
@@ -669,6 +739,8 @@ int proxy_main(int argc, char **argv) {
     if (ns_pid) {
         join_namespaces(ns_pid);
     }
+    /* stdio, the pidfd, inotify, epoll and the listening sockets */
+    limits_init(6 + nports);
     static struct handle pid_handle = {K_PIDFD}, ino_handle = {K_INOTIFY};
     watch(pidfd, EPOLLIN, &pid_handle, EPOLL_CTL_ADD);
     watch(ino, EPOLLIN, &ino_handle, EPOLL_CTL_ADD);
@@ -688,6 +760,7 @@ int proxy_main(int argc, char **argv) {
         say("serving %s:%d/%s -> %s while process %llu runs", ports[i].host, ports[i].host_port,
             ports[i].udp ? "udp" : "tcp", ports[i].target_text, pid);
     }
+    say("relaying at most %llu tcp connections at once, within %ld descriptors", max_conns, fd_budget);
 
     struct epoll_event events[MAX_EVENTS];
     long long next_tick = monotonic_millis() + TICK_MILLIS;

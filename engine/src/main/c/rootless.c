@@ -2,12 +2,12 @@
  * Rootless support: the user namespace an ordinary user's containers live in, and the file work that only
  * a process inside it can do.
  *
- * "launcher userns-hold" unshares a user namespace and holds it: it reports "unshared <pid>", the JVM
- * writes the id maps with newuidmap/newgidmap (setuid helpers: only they may map subordinate ids) and
- * sends "mapped"; the holder checks the map and reports "ready", then lives until its stdin closes (the
- * JVM's lifeline), so a JVM killed with SIGKILL leaves no holder behind. Containers and helpers join the
- * namespace with "--userns=/proc/<holder>/ns/user" ahead of their mode: setns needs a single-threaded
- * process, which the JVM is not.
+ * The user's namespace is made and held by "launcher userns-hold" (usernet.c), one per user. Containers and
+ * helpers join it with "--userns=/proc/<holder>/ns/user" ahead of their mode: setns needs a single-threaded
+ * process, which the JVM is not. main joins before the launcher re-executes itself from its sealed copy
+ * (exeseal.c), so the launcher's memory belongs to the user namespace: the holder and the user's JVM may then
+ * open /proc/<pid>/ns/net of a container's first process while it is still the non-dumpable launcher, which
+ * wiring its network at the barrier needs.
  *
  * Inside the namespace, root (the user) holds every capability over the files of mapped owners:
  * "launcher --userns=P own ROOT" gives unpacked files their image owners (read as "own" records on stdin),
@@ -31,6 +31,12 @@
 int in_user_namespace;
 
 int join_user_namespace(const char *path) {
+    struct stat mine, theirs;
+    if (stat("/proc/self/ns/user", &mine) == 0 && stat(path, &theirs) == 0 && mine.st_ino == theirs.st_ino
+            && mine.st_dev == theirs.st_dev) {
+        in_user_namespace = 1; /* joined before the re-execution from the sealed copy */
+        return 0;
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return -1;
@@ -41,6 +47,7 @@ int join_user_namespace(const char *path) {
     errno = saved;
     if (rc == 0) {
         in_user_namespace = 1;
+        return 1;
     }
     return rc;
 }
@@ -48,13 +55,6 @@ int join_user_namespace(const char *path) {
 int join_user_namespace_of(pid_t pid) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/ns/user", (int) pid);
-    struct stat mine, theirs;
-    if (stat("/proc/self/ns/user", &mine) < 0 || stat(path, &theirs) < 0) {
-        return -1;
-    }
-    if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev) {
-        return 0;
-    }
     return join_user_namespace(path);
 }
 
@@ -88,60 +88,6 @@ int single_id_groups_ok(const gid_t *groups, size_t n) {
         close(fd);
     }
     return got > 0 && !strncmp(buf, "deny", 4);
-}
-
-static void say(const char *key, const char *value) {
-    const char *fields[] = {value};
-    record_write(STDOUT_FILENO, key, value ? 1 : 0, fields);
-}
-
-int userns_hold_main(void) {
-    /* no setsid: a terminal's ^C may end it with the JVM; the lifeline covers everything else */
-    if (unshare(CLONE_NEWUSER) < 0) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "cannot create a user namespace: %s", strerror(errno));
-        say("error", msg);
-        return 2;
-    }
-    /* the JVM writes /proc/<this>/{uid_map,gid_map,setgroups} and the launchers of this user's containers open
-     * /proc/<this>/ns/user to join, which the kernel allows the user only for a dumpable process; exe_seal made every
-     * mode non-dumpable (and so does the unshare). The holder keeps no host descriptor but its two pipes, and no
-     * container process can see it (each has a pid namespace of its own). */
-    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-    char num[16];
-    snprintf(num, sizeof num, "%d", (int) getpid());
-    say("unshared", num);
-    struct reader in;
-    reader_init(&in, STDIN_FILENO);
-    for (;;) {
-        struct record rec;
-        const char *err = NULL;
-        int got = reader_next(&in, &rec, &err);
-        if (got < 0) {
-            return 2;
-        }
-        if (got == 1) {
-            int mapped = !strcmp(rec.key, "mapped");
-            record_free(&rec);
-            if (mapped) {
-                break;
-            }
-            continue;
-        }
-        if (reader_fill(&in) <= 0) {
-            return 0; /* the JVM gave up before mapping */
-        }
-    }
-    /* root in here must be someone on the host: without a map no file could be owned */
-    if (getuid() != 0 || getgid() != 0) {
-        say("error", "the id maps were not written: container root is not mapped to this user");
-        return 2;
-    }
-    say("ready", NULL);
-    char buf[256];
-    while (read(STDIN_FILENO, buf, sizeof buf) > 0 || errno == EINTR) {
-    }
-    return 0;
 }
 
 /* The directory holding rel (relative to rootfd), reached without following any symlink; its last name in *base. */

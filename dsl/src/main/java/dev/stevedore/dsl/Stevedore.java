@@ -2,6 +2,7 @@ package dev.stevedore.dsl;
 
 import dev.stevedore.dsl.internal.StartPlan;
 import dev.stevedore.engine.ContainerEngine;
+import java.nio.file.Path;
 import java.util.Collection;
 
 /**
@@ -57,6 +58,31 @@ public final class Stevedore {
         EnvironmentConfig config = new EnvironmentConfig();
         configurer.configure(config);
         return config.build();
+    }
+
+    /**
+     * An environment of the services of a compose file, read natively (no {@code docker compose} binary): each service
+     * a container named as the service, each network of the file a network of the environment. See
+     * {@link ComposeConfig} for what is ready when, and {@link dev.stevedore.dsl.compose.ComposeProject} for what
+     * the file may hold.
+     *
+     * <pre>{@code
+     * try (var env = Stevedore.compose(Path.of("compose.yaml"), c -> c.service("web", s -> s.waitFor(Wait.http("/")))).start()) {
+     *     URI web = env.container("web").httpUri(80);
+     * }
+     * }</pre>
+     *
+     * @throws dev.stevedore.dsl.compose.ComposeFileException when the file cannot be read or uses what is not supported
+     */
+    public static Environment compose(Path file, Configurer<ComposeConfig> configurer) {
+        ComposeConfig config = new ComposeConfig(file);
+        configurer.configure(config);
+        return config.build();
+    }
+
+    /** {@link #compose(Path, Configurer)} with the file as it is. */
+    public static Environment compose(Path file) {
+        return compose(file, Configurer.none());
     }
 
     /** The JVM-wide engine ({@link Engines#shared()}). */

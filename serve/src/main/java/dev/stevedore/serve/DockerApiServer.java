@@ -24,6 +24,11 @@ import java.util.Optional;
  * requests are answered with an error that says so. Events are found by polling the engine's containers;
  * health checks (the image's {@code HEALTHCHECK} or the request's) are run by the server as execs.
  *
+ * <p>No client can starve the others: at most 512 connections are served at once (the next is answered 503),
+ * request heads are bounded (431), JSON bodies too (413), and a client that idles, trickles its request head or stops
+ * sending a body is cut off after a timeout; docs/design.md gives the figures. The socket appears with its final mode
+ * and group, never with the process's umask.
+ *
  * <p>Thread-safe. {@link #close()} stops it, ends every connection and removes the socket; it does not close
  * the engine.
  */

@@ -215,6 +215,27 @@ public abstract class BuildContract extends EngineContract {
     }
 
     @Test
+    void onbuildTriggersRunOnceInTheImageBuiltFromTheOneThatDeclaresThem() throws IOException {
+        write("Dockerfile", "FROM %s\nONBUILD COPY app.txt /app/\nONBUILD RUN echo triggered >> /app/log\n".formatted(base()));
+        ImageReference parent = fresh("onbuild-parent");
+        build(BuildSpec.builder(dir).tag(parent), new ArrayList<>());
+        write("app.txt", "the child's file\n");
+        write("Dockerfile", "FROM %s\nRUN echo child >> /app/log\n".formatted(parent));
+        ImageReference child = fresh("onbuild-child");
+        build(BuildSpec.builder(dir).tag(child), new ArrayList<>());
+        Files.delete(dir.resolve("app.txt"));
+        write("Dockerfile", "FROM %s\nRUN echo grandchild >> /app/log\n".formatted(child));
+        ImageReference grandchild = fresh("onbuild-grandchild");
+
+        // the grandchild's context has no app.txt: it builds only if the child did not keep the triggers
+        build(BuildSpec.builder(dir).tag(grandchild), new ArrayList<>());
+
+        assertThat(runIn(parent, "ls /app 2>&1 || true")).containsExactly("ls: /app: No such file or directory");
+        assertThat(runIn(child, "cat /app/app.txt /app/log")).containsExactly("the child's file", "triggered", "child");
+        assertThat(runIn(grandchild, "cat /app/log")).containsExactly("triggered", "child", "grandchild");
+    }
+
+    @Test
     void aFailingRunReportsItsExitCodeAndOutputAndTagsNothing() throws IOException {
         write("Dockerfile", "FROM %s\nRUN echo about to fail && exit 3\n".formatted(base()));
         ImageReference tag = fresh("failing");

@@ -11,16 +11,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -36,9 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    /** Connections served at once; more are refused (closed at once) rather than queued. */
-    static final int MAX_CONNECTIONS = 512;
 
+    private final ServerLimits limits;
+    private final Watchdog watchdog = new Watchdog();
+    private final Refusals refusals = new Refusals();
     private final ServeState state;
     private final Router router = new Router();
     private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -48,7 +45,8 @@ public final class ApiServer implements AutoCloseable {
     private Path socket;
     private InetSocketAddress tcpAddress;
 
-    private ApiServer(ContainerEngine engine, String defaultHostIp) {
+    private ApiServer(ContainerEngine engine, String defaultHostIp, ServerLimits limits) {
+        this.limits = limits;
         this.state = new ServeState(engine, defaultHostIp);
         new SystemRoutes(state).register(router);
         new ImageRoutes(state).register(router);
@@ -74,6 +72,12 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(ContainerEngine engine, Path socket, InetSocketAddress tcp, SSLContext tls,
                                   String defaultHostIp, String socketGroup) {
+        return start(engine, socket, tcp, tls, defaultHostIp, socketGroup, ServerLimits.defaults());
+    }
+
+    /** As {@link #start(ContainerEngine, Path, InetSocketAddress, SSLContext, String, String)}, within {@code limits}. */
+    static ApiServer start(ContainerEngine engine, Path socket, InetSocketAddress tcp, SSLContext tls,
+                           String defaultHostIp, String socketGroup, ServerLimits limits) {
         if (socket == null && tcp == null) {
             throw new IllegalArgumentException("the Docker API server needs a unix socket or a TCP address to listen on");
         }
@@ -81,7 +85,7 @@ public final class ApiServer implements AutoCloseable {
             throw new IllegalArgumentException("the Docker API server listens on TCP only with TLS: plain TCP would give"
                     + " anyone who can reach " + tcp + " root on this machine");
         }
-        ApiServer server = new ApiServer(engine, defaultHostIp);
+        ApiServer server = new ApiServer(engine, defaultHostIp, limits);
         try {
             if (socket != null) {
                 server.listenUnix(socket, socketGroup);
@@ -106,33 +110,21 @@ public final class ApiServer implements AutoCloseable {
         return tcpAddress;
     }
 
+    /** The connections being served now. */
+    int connections() {
+        return connections.size();
+    }
+
     private void listenUnix(Path path, String group) {
         Path file = path.toAbsolutePath();
         ServerSocketChannel channel;
         try {
             Files.createDirectories(file.getParent());
-            if (Files.exists(file)) {
-                if (answers(file)) {
-                    throw new ContainerEngineException("cannot serve the Docker API on " + file + ": another server already"
-                            + " listens there; stop it or choose another socket with --socket");
-                }
-                Files.delete(file);
+            if (Files.exists(file) && answers(file)) {
+                throw new ContainerEngineException("cannot serve the Docker API on " + file + ": another server already"
+                        + " listens there; stop it or choose another socket with --socket");
             }
-            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.bind(UnixDomainSocketAddress.of(file));
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
-            if (group != null) {
-                GroupPrincipal owner;
-                try {
-                    owner = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-                } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
-                    channel.close();
-                    Files.deleteIfExists(file);
-                    throw new ContainerEngineException("cannot serve the Docker API on " + file + ": there is no group named \""
-                            + group + "\" to own the socket; create it or name another with --group", e);
-                }
-                Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(owner);
-            }
+            channel = UnixSocketFile.bind(file, group);
         } catch (IOException e) {
             throw new ContainerEngineException("cannot serve the Docker API on " + file + ": " + e.getMessage()
                     + "; check that its directory is writable (or choose another socket with --socket)", e);
@@ -142,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
         startAcceptor("unix " + file, () -> {
             SocketChannel client = channel.accept();
             return ClientSocket.of(client);
-        });
+        }, true);
     }
 
     private static boolean answers(Path file) {
@@ -167,14 +159,18 @@ public final class ApiServer implements AutoCloseable {
         startAcceptor("tcp " + tcpAddress, () -> {
             Socket client = server.accept();
             return ClientSocket.of(client);
-        });
+        }, false);
     }
 
     private interface Acceptor {
         ClientSocket accept() throws IOException;
     }
 
-    private void startAcceptor(String where, Acceptor acceptor) {
+    /**
+     * @param answerRefusals whether a refused client is told so with a 503: only where writing it cannot block the
+     *                       acceptor (a unix socket's buffer takes it at once; TLS would first need a handshake)
+     */
+    private void startAcceptor(String where, Acceptor acceptor, boolean answerRefusals) {
         Thread thread = new Thread(() -> {
             while (!closed.get()) {
                 ClientSocket client;
@@ -188,23 +184,23 @@ public final class ApiServer implements AutoCloseable {
                     }
                     continue;
                 }
-                serve(client);
+                serve(client, where, answerRefusals);
             }
         }, "stevedore-serve-accept");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void serve(ClientSocket client) {
-        if (closed.get() || connections.size() >= MAX_CONNECTIONS) {
-            try {
-                client.close();
-            } catch (IOException e) {
-                // refused anyway
+    private void serve(ClientSocket client, String where, boolean answerRefusals) {
+        if (closed.get() || connections.size() >= limits.maxConnections()) {
+            if (!closed.get()) {
+                refusals.refuse(client, where, limits.maxConnections(), answerRefusals);
+            } else {
+                Refusals.closeQuietly(client);
             }
             return;
         }
-        ServerConnection connection = new ServerConnection(client, router, connections::remove);
+        ServerConnection connection = new ServerConnection(client, router, limits, watchdog, connections::remove);
         connections.add(connection);
         Thread thread = new Thread(connection, "stevedore-serve-" + threads.incrementAndGet());
         thread.setDaemon(true);
@@ -217,6 +213,7 @@ public final class ApiServer implements AutoCloseable {
             return;
         }
         state.close();
+        watchdog.close();
         for (Closeable listener : listeners) {
             try {
                 listener.close();

@@ -10,6 +10,8 @@ import java.io.InputStream;
  */
 final class ChunkedInputStream extends InputStream {
     private static final int MAX_LINE = 8 * 1024;
+    /** Trailer lines after the last chunk; a client that sends them without end is not a Docker client. */
+    private static final int MAX_TRAILERS = 64;
 
     private final InputStream in;
     private long remaining;
@@ -73,10 +75,13 @@ final class ChunkedInputStream extends InputStream {
             throw new IOException("negative chunk size in a chunked request body");
         }
         if (remaining == 0) {
-            // trailers, then the empty line
+            // trailers, then the empty line; trailers carry nothing a Docker client needs
+            int trailers = 0;
             for (String trailer = HttpParser.readLine(in, MAX_LINE); trailer != null && !trailer.isEmpty();
                  trailer = HttpParser.readLine(in, MAX_LINE)) {
-                // trailers carry nothing a Docker client needs
+                if (++trailers > MAX_TRAILERS) {
+                    throw new IOException("more than " + MAX_TRAILERS + " trailer lines after a chunked request body");
+                }
             }
             ended = true;
             return false;

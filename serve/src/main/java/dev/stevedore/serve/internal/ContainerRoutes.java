@@ -91,6 +91,7 @@ final class ContainerRoutes {
 
     private void create(Exchange x) throws IOException {
         CreateRequest request = CreateRequest.parse(x.body(), x.request().query("name"), state.defaultHostIp());
+        request.volumes().forEach(state.engine::createVolume);
         ContainerInfo created;
         try {
             created = state.engine.createContainer(request.spec());

@@ -1,10 +1,14 @@
 package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.docker.wire.ContainerCreate;
+import dev.stevedore.docker.wire.HostConfig;
+import dev.stevedore.docker.wire.Wire;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.VolumeSpec;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,19 +16,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The body of {@code POST /containers/create} as a {@link ContainerSpec}: the fields Docker clients send
- * (the CLI, docker-java with every unset field {@code null}), mapped onto the engine's. Images are never
- * pulled here: a missing image is a 404, and the client pulls it, as with dockerd.
+ * The body of {@code POST /containers/create} as a {@link ContainerSpec}: Docker's {@link ContainerCreate} document
+ * (the CLI's, docker-java's with every unset field {@code null}), mapped onto the engine's. Every field a client sends
+ * is honoured or refused with a 400 that names it ({@link CreateFields}); none is accepted and dropped. Images are
+ * never pulled here: a missing image is a 404, and the client pulls it, as with dockerd.
  *
- * @param spec       what the engine creates
- * @param autoRemove {@code HostConfig.AutoRemove}: the server removes the container when it exits
- * @param networks   further networks to connect it to after create (name or id → aliases)
+ * @param spec        what the engine creates
+ * @param autoRemove  {@code HostConfig.AutoRemove}: the server removes the container when it exits
+ * @param networks    further networks to connect it to after create (name or id → aliases)
  * @param healthcheck the request's {@code Healthcheck} ({@code NONE} too, which turns the image's off), or {@code null}
+ * @param volumes     named volumes to create first, with the labels a mount's {@code VolumeOptions} gives them
+ *                    (a volume that exists already keeps its own, as with dockerd)
  */
 record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<String>> networks,
-                     ImageConfig.Healthcheck healthcheck) {
+                     ImageConfig.Healthcheck healthcheck, List<VolumeSpec> volumes) {
 
     /**
      * @param name          the {@code name} query parameter, or {@code null}
@@ -35,127 +43,93 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         if (!body.isObject()) {
             throw ApiException.badRequest("Config cannot be empty in order to create a container");
         }
-        String image = Json.text(body, "Image");
+        CreateFields.refuseUnbound(body);
+        ContainerCreate c;
+        try {
+            c = Wire.read(body, ContainerCreate.class);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("the create request does not read as Docker's container config: " + e.getMessage());
+        }
+        HostConfig host = c.hostConfig() != null ? c.hostConfig() : CreateFields.NO_HOST_CONFIG;
+        CreateFields.refuseValues(c, host);
+        String image = blankToNull(c.image());
         if (image == null) {
             throw ApiException.badRequest("No image was specified in the request: set Config.Image");
         }
-        if (body.path("Tty").asBoolean(false)) {
-            throw ApiException.badRequest("a TTY (docker run -t) is not supported by stevedore serve: its engine keeps a"
-                    + " container's output as stdout and stderr lines; run without -t");
-        }
-        JsonNode host = body.path("HostConfig");
-        refuseUnsupported(host);
         ContainerSpec.Builder b = ContainerSpec.builder(image)
                 .name(name == null || name.isEmpty() ? null : name.startsWith("/") ? name.substring(1) : name)
                 .pullPolicy(ContainerSpec.PullPolicy.NEVER)
-                .workingDir(Json.text(body, "WorkingDir"))
-                .user(Json.text(body, "User"))
-                .hostname(Json.text(body, "Hostname"))
-                .stopSignal(Json.text(body, "StopSignal"))
-                .labels(Json.stringMap(body, "Labels"))
-                .openStdin(body.path("OpenStdin").asBoolean(false))
-                .stdinOnce(body.path("StdinOnce").asBoolean(false));
-        List<String> entrypoint = Json.strings(body, "Entrypoint");
-        if (entrypoint != null) {
+                .workingDir(blankToNull(c.workingDir()))
+                .user(blankToNull(c.user()))
+                .hostname(blankToNull(c.hostname()))
+                .stopSignal(blankToNull(c.stopSignal()))
+                .labels(strings(c.labels()))
+                .openStdin(isTrue(c.openStdin()))
+                .stdinOnce(isTrue(c.stdinOnce()));
+        if (c.entrypoint() != null) {
             // --entrypoint "" arrives as [""]: no entrypoint at all, the command alone runs
-            b.entrypoint(entrypoint.size() == 1 && entrypoint.get(0).isEmpty() ? List.of() : entrypoint);
+            b.entrypoint(c.entrypoint().size() == 1 && c.entrypoint().get(0).isEmpty() ? List.of() : c.entrypoint());
         }
-        List<String> cmd = Json.strings(body, "Cmd");
-        if (cmd != null && !cmd.isEmpty()) {
-            b.cmd(cmd);
+        if (c.cmd() != null && !c.cmd().isEmpty()) {
+            b.cmd(c.cmd());
         }
-        List<String> env = Json.strings(body, "Env");
-        if (env != null) {
+        if (c.env() != null) {
             // Docker drops a bare KEY that the client could not resolve; KEY= is an empty value
-            env.stream().filter(e -> e.indexOf('=') > 0).forEach(b::env);
+            c.env().stream().filter(e -> e != null && e.indexOf('=') > 0).forEach(b::env);
         }
-        if (body.hasNonNull("StopTimeout")) {
-            b.stopTimeout(Duration.ofSeconds(body.path("StopTimeout").asLong()));
+        if (c.stopTimeout() != null) {
+            b.stopTimeout(Duration.ofSeconds(c.stopTimeout()));
         }
-        body.path("ExposedPorts").fieldNames().forEachRemaining(port -> b.expose(portKey(port)));
-        ports(host.path("PortBindings"), defaultHostIp).forEach(b::port);
-        b.publishAllPorts(host.path("PublishAllPorts").asBoolean(false));
-        mounts(host).forEach(b::mount);
-        b.readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false));
-        b.shmSizeBytes(Math.max(0, host.path("ShmSize").asLong(0)));
-        List<String> securityOpts = Json.strings(host, "SecurityOpt");
-        if (securityOpts != null) {
-            securityOpts.forEach(b::securityOpt); // seccomp=<profile JSON>: the docker CLI has read the file
+        keys(c.exposedPorts()).forEach(port -> b.expose(portKey(port)));
+        ports(host.portBindings(), defaultHostIp).forEach(b::port);
+        b.publishAllPorts(isTrue(host.publishAllPorts()));
+        List<Mount> mounts = mounts(host);
+        mounts.forEach(b::mount);
+        // -v /data: an anonymous volume at each Config.Volumes path that no other mount covers
+        keys(c.volumes()).stream().filter(path -> mounts.stream().noneMatch(m -> m.target().equals(path)))
+                .forEach(path -> b.mount(badRequestOnInvalid(() -> Mount.volume("", path, false))));
+        b.readOnlyRootfs(isTrue(host.readonlyRootfs()));
+        b.shmSizeBytes(Math.max(0, value(host.shmSize())));
+        if (host.securityOpt() != null) {
+            host.securityOpt().forEach(b::securityOpt); // seccomp=<profile JSON>: the docker CLI has read the file
         }
-        b.memoryBytes(Math.max(0, host.path("Memory").asLong(0)));
-        long nanoCpus = host.path("NanoCpus").asLong(0);
-        long quota = host.path("CpuQuota").asLong(0);
-        long period = host.path("CpuPeriod").asLong(0);
-        if (nanoCpus > 0) {
-            b.cpus(nanoCpus / 1e9);
+        b.memoryBytes(Math.max(0, value(host.memory())));
+        long quota = value(host.cpuQuota());
+        long period = value(host.cpuPeriod());
+        if (value(host.nanoCpus()) > 0) {
+            b.cpus(host.nanoCpus() / 1e9);
         } else if (quota > 0) {
             b.cpus((double) quota / (period > 0 ? period : 100_000));
         }
-        b.pidsLimit(Math.max(0, host.path("PidsLimit").asLong(0)));
-        String networkMode = Json.text(host, "NetworkMode");
+        b.pidsLimit(Math.max(0, value(host.pidsLimit())));
+        Map<String, List<String>> others = networks(c, host, b);
+        ContainerSpec spec = badRequestOnInvalid(b::build);
+        return new CreateRequest(spec, isTrue(host.autoRemove()), others, HealthChecks.parse(c.healthcheck()), volumes(host));
+    }
+
+    /** Sets the primary network and its aliases on the builder; the other networks, to connect after create. */
+    private static Map<String, List<String>> networks(ContainerCreate c, HostConfig host, ContainerSpec.Builder b) {
+        String networkMode = blankToNull(host.networkMode());
         String mode = networkMode == null || networkMode.equals("default") || networkMode.equals("bridge") ? null : networkMode;
         b.networkMode(mode);
         Map<String, List<String>> others = new LinkedHashMap<>();
-        JsonNode endpoints = body.path("NetworkingConfig").path("EndpointsConfig");
-        endpoints.properties().forEach(entry -> {
-            String network = entry.getKey();
-            List<String> aliases = Json.strings(entry.getValue(), "Aliases");
-            List<String> names = aliases == null ? List.of() : aliases.stream().filter(a -> !a.isEmpty()).toList();
+        Map<String, ContainerCreate.EndpointSettings> endpoints = c.networkingConfig() == null
+                || c.networkingConfig().endpointsConfig() == null ? Map.of() : c.networkingConfig().endpointsConfig();
+        endpoints.forEach((network, settings) -> {
+            List<String> aliases = settings == null || settings.aliases() == null ? List.of()
+                    : settings.aliases().stream().filter(a -> a != null && !a.isEmpty()).toList();
             boolean primary = mode == null ? network.equals("default") || network.equals("bridge") : network.equals(mode);
             if (primary) {
-                names.forEach(b::networkAlias);
+                aliases.forEach(b::networkAlias);
             } else if (mode == null && endpoints.size() == 1 && !network.equals("host") && !network.equals("none")) {
                 // a client that names its one network only here (no NetworkMode) means that network
                 b.networkMode(network);
-                names.forEach(b::networkAlias);
+                aliases.forEach(b::networkAlias);
             } else {
-                others.put(network, names);
+                others.put(network, aliases);
             }
         });
-        ContainerSpec spec;
-        try {
-            spec = b.build();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
-        return new CreateRequest(spec, host.path("AutoRemove").asBoolean(false), others, HealthChecks.parse(body.path("Healthcheck")));
-    }
-
-    /**
-     * Settings the engine cannot apply are refused rather than dropped: a container that silently lacks a host
-     * entry, a capability or an init process fails later and far from the cause.
-     */
-    private static void refuseUnsupported(JsonNode host) {
-        if (host.path("Privileged").asBoolean(false)) {
-            throw unsupported("--privileged");
-        }
-        if (nonEmpty(host.path("CapAdd"))) {
-            throw unsupported("--cap-add");
-        }
-        if (nonEmpty(host.path("CapDrop"))) {
-            throw unsupported("--cap-drop");
-        }
-        if (nonEmpty(host.path("Devices"))) {
-            throw unsupported("--device");
-        }
-        if (nonEmpty(host.path("ExtraHosts"))) {
-            throw unsupported("--add-host (HostConfig.ExtraHosts)");
-        }
-        if (host.path("Init").asBoolean(false)) {
-            throw unsupported("--init (the command runs as pid 1)");
-        }
-        String restart = Json.text(host.path("RestartPolicy"), "Name");
-        if (restart != null && !restart.equals("no")) {
-            throw unsupported("--restart " + restart);
-        }
-    }
-
-    private static boolean nonEmpty(JsonNode node) {
-        return (node.isArray() || node.isObject()) && !node.isEmpty();
-    }
-
-    private static ApiException unsupported(String what) {
-        return ApiException.badRequest(what + " is not supported by stevedore serve: its engine cannot apply it");
+        return others;
     }
 
     /** {@code 8080} → {@code 8080/tcp}. */
@@ -165,28 +139,30 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
     }
 
     /** {@code {"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}; an empty host port asks for a free one. */
-    static List<PortBinding> ports(JsonNode bindings, String defaultHostIp) {
+    static List<PortBinding> ports(Map<String, List<HostConfig.PortBinding>> bindings, String defaultHostIp) {
         List<PortBinding> ports = new ArrayList<>();
-        bindings.properties().forEach(entry -> {
-            String key = portKey(entry.getKey());
+        if (bindings == null) {
+            return ports;
+        }
+        bindings.forEach((port, list) -> {
+            String key = portKey(port);
             int slash = key.indexOf('/');
-            int containerPort = parsePort(key.substring(0, slash), entry.getKey());
+            int containerPort = parsePort(key.substring(0, slash), port);
             String protocol = key.substring(slash + 1);
-            JsonNode list = entry.getValue();
-            if (!list.isArray() || list.isEmpty()) {
+            if (list == null || list.isEmpty()) {
                 ports.add(new PortBinding(containerPort, protocol, defaultHostIp, 0));
                 return;
             }
-            for (JsonNode binding : list) {
-                String hostPort = Json.text(binding, "HostPort");
-                int port = 0;
+            for (HostConfig.PortBinding binding : list) {
+                String hostPort = binding == null ? null : blankToNull(binding.hostPort());
+                int number = 0;
                 if (hostPort != null) {
                     // a range ("8000-8010") takes its first port
                     int dash = hostPort.indexOf('-');
-                    port = parsePort(dash > 0 ? hostPort.substring(0, dash) : hostPort, hostPort);
+                    number = parsePort(dash > 0 ? hostPort.substring(0, dash) : hostPort, hostPort);
                 }
-                String hostIp = Json.text(binding, "HostIp");
-                ports.add(new PortBinding(containerPort, protocol, hostIp != null ? hostIp : defaultHostIp, port));
+                String hostIp = binding == null ? null : blankToNull(binding.hostIp());
+                ports.add(new PortBinding(containerPort, protocol, hostIp != null ? hostIp : defaultHostIp, number));
             }
         });
         return ports;
@@ -205,35 +181,38 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
     }
 
     /** {@code Binds}, {@code Mounts} and {@code Tmpfs}. */
-    static List<Mount> mounts(JsonNode host) {
+    static List<Mount> mounts(HostConfig host) {
         List<Mount> mounts = new ArrayList<>();
-        for (JsonNode bind : host.path("Binds")) {
-            mounts.add(bind(bind.asText()));
+        if (host.binds() != null) {
+            host.binds().stream().filter(Objects::nonNull).forEach(bind -> mounts.add(bind(bind)));
         }
-        for (JsonNode mount : host.path("Mounts")) {
-            String type = Json.text(mount, "Type");
-            String target = Json.text(mount, "Target");
-            String source = Json.text(mount, "Source");
-            boolean readOnly = mount.path("ReadOnly").asBoolean(false);
-            try {
-                switch (type == null ? "volume" : type) {
-                    case "bind" -> mounts.add(Mount.bind(source, target, readOnly));
-                    case "volume" -> mounts.add(Mount.volume(source, target, readOnly));
-                    case "tmpfs" -> mounts.add(Mount.tmpfs(target, tmpfsOptions(mount.path("TmpfsOptions"))));
-                    default -> throw ApiException.badRequest("mount type \"" + type + "\" is not supported: use bind, volume or tmpfs");
-                }
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
-            }
+        for (HostConfig.Mount mount : host.mounts() == null ? List.<HostConfig.Mount>of() : host.mounts()) {
+            String type = mount.type() == null ? "volume" : mount.type();
+            boolean readOnly = isTrue(mount.readOnly());
+            mounts.add(badRequestOnInvalid(() -> switch (type) {
+                case "bind" -> Mount.bind(mount.source(), mount.target(), readOnly);
+                case "volume" -> Mount.volume(mount.source() == null ? "" : mount.source(), mount.target(), readOnly);
+                case "tmpfs" -> Mount.tmpfs(mount.target(), tmpfsOptions(mount.tmpfsOptions()));
+                default -> throw ApiException.badRequest("mount type \"" + type + "\" is not supported: use bind, volume or tmpfs");
+            }));
         }
-        host.path("Tmpfs").properties().forEach(e -> {
-            try {
-                mounts.add(Mount.tmpfs(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText()));
-            } catch (IllegalArgumentException ex) {
-                throw ApiException.badRequest(ex.getMessage());
-            }
-        });
+        if (host.tmpfs() != null) {
+            host.tmpfs().forEach((target, options) -> mounts.add(badRequestOnInvalid(() -> Mount.tmpfs(target, options == null ? "" : options))));
+        }
         return mounts;
+    }
+
+    /** Named volumes that mounts label through {@code VolumeOptions.Labels}. */
+    private static List<VolumeSpec> volumes(HostConfig host) {
+        List<VolumeSpec> volumes = new ArrayList<>();
+        for (HostConfig.Mount mount : host.mounts() == null ? List.<HostConfig.Mount>of() : host.mounts()) {
+            Map<String, String> labels = mount.volumeOptions() == null ? null : mount.volumeOptions().labels();
+            if (blankToNull(mount.source()) != null && labels != null && !labels.isEmpty()
+                    && (mount.type() == null || mount.type().equals("volume"))) {
+                volumes.add(badRequestOnInvalid(() -> new VolumeSpec(mount.source(), strings(labels))));
+            }
+        }
+        return volumes;
     }
 
     /** {@code /host:/ctr[:opts]} or {@code volume:/ctr[:opts]}; of the options only {@code ro} matters here. */
@@ -258,14 +237,47 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         }
     }
 
-    private static String tmpfsOptions(JsonNode options) {
+    private static String tmpfsOptions(HostConfig.TmpfsOptions options) {
         List<String> result = new ArrayList<>();
-        if (options.path("SizeBytes").asLong(0) > 0) {
-            result.add("size=" + options.path("SizeBytes").asLong());
+        if (options != null && value(options.sizeBytes()) > 0) {
+            result.add("size=" + options.sizeBytes());
         }
-        if (options.path("Mode").asLong(0) > 0) {
-            result.add("mode=" + Long.toOctalString(options.path("Mode").asLong()));
+        if (options != null && value(options.mode()) > 0) {
+            result.add("mode=" + Long.toOctalString(options.mode()));
         }
         return String.join(",", result);
+    }
+
+    /** What the engine's constructors refuse is the client's mistake: a 400 with their message. */
+    private static <T> T badRequestOnInvalid(java.util.function.Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static List<String> keys(Map<String, ?> map) {
+        return map == null ? List.of() : List.copyOf(map.keySet());
+    }
+
+    private static Map<String, String> strings(Map<String, String> map) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (map != null) {
+            map.forEach((k, v) -> result.put(k, v == null ? "" : v));
+        }
+        return result;
+    }
+
+    static boolean isTrue(Boolean value) {
+        return value != null && value;
+    }
+
+    static long value(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 }

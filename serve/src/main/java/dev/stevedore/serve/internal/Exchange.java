@@ -51,8 +51,18 @@ final class Exchange {
         return response.hijack(request.upgrade(), contentType);
     }
 
-    /** The request body as JSON (a missing node when empty). */
+    /**
+     * The request body as JSON (a missing node when empty).
+     *
+     * @throws ApiException 413 when the body is larger than the server's bound for JSON (the connection then closes)
+     */
     JsonNode body() throws IOException {
-        return Json.read(request.body());
+        int max = connection.limits().maxJsonBody();
+        byte[] bytes = request.body().readNBytes(max + 1);
+        if (bytes.length > max) {
+            throw new ApiException(413, "the JSON request body is larger than " + max + " bytes; no Docker client sends"
+                    + " one this large");
+        }
+        return Json.read(bytes);
     }
 }

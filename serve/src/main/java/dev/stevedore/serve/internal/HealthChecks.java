@@ -1,8 +1,8 @@
 package dev.stevedore.serve.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.docker.wire.ContainerCreate;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ExecResult;
@@ -42,14 +42,16 @@ final class HealthChecks implements AutoCloseable {
     }
 
     /** The create request's {@code Healthcheck}, or {@code null} when it has none. */
-    static ImageConfig.Healthcheck parse(JsonNode healthcheck) {
-        List<String> test = Json.strings(healthcheck, "Test");
-        if (test == null || test.isEmpty()) {
+    static ImageConfig.Healthcheck parse(ContainerCreate.Healthcheck healthcheck) {
+        if (healthcheck == null || healthcheck.test() == null || healthcheck.test().isEmpty()) {
             return null;
         }
-        return new ImageConfig.Healthcheck(test, Duration.ofNanos(healthcheck.path("Interval").asLong(0)),
-                Duration.ofNanos(healthcheck.path("Timeout").asLong(0)), Duration.ofNanos(healthcheck.path("StartPeriod").asLong(0)),
-                healthcheck.path("Retries").asInt(0));
+        return new ImageConfig.Healthcheck(healthcheck.test(), nanos(healthcheck.interval()), nanos(healthcheck.timeout()),
+                nanos(healthcheck.startPeriod()), healthcheck.retries() == null ? 0 : healthcheck.retries());
+    }
+
+    private static Duration nanos(Long value) {
+        return Duration.ofNanos(value == null ? 0 : value);
     }
 
     /** The command a test runs, or {@code null} for none ({@code NONE}, or nothing to run). */

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 final class HttpParser {
     /** Docker clients send small heads; a bigger one is not a Docker client. */
-    static final int MAX_HEAD = 64 * 1024;
+    static final int MAX_HEAD = ServerLimits.defaults().maxHead();
+    static final int MAX_LINE = ServerLimits.defaults().maxHeaderLine();
     private static final Pattern VERSION_PREFIX = Pattern.compile("/v([0-9]+(?:\\.[0-9]+)?)(/.*)?");
     private static final InputStream EMPTY = InputStream.nullInputStream();
 
@@ -35,11 +36,25 @@ final class HttpParser {
      * @throws ApiException 400 for a malformed request line or header, 431 for an oversized head
      */
     static HttpRequest read(InputStream in) throws IOException {
+        return read(in, MAX_LINE, MAX_HEAD);
+    }
+
+    /**
+     * The next request, its lines at most {@code maxLine} bytes long and its head at most {@code maxHead} in all.
+     *
+     * @throws ApiException 400 for a malformed request line or header, 431 for an oversized line or head
+     */
+    static HttpRequest read(InputStream in, int maxLine, int maxHead) throws IOException {
         String requestLine;
+        int size = 0;
         do {
-            requestLine = readLine(in, MAX_HEAD);
+            requestLine = readLine(in, maxLine);
             if (requestLine == null) {
                 return null;
+            }
+            size += requestLine.length() + 2;
+            if (size > maxHead) {
+                throw new ApiException(431, "the request head is larger than " + maxHead + " bytes");
             }
         } while (requestLine.isEmpty());
         String[] parts = requestLine.split(" ");
@@ -47,17 +62,16 @@ final class HttpParser {
             throw ApiException.badRequest("malformed request line \"" + requestLine + "\"");
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        int size = requestLine.length();
-        for (String line = readLine(in, MAX_HEAD); ; line = readLine(in, MAX_HEAD)) {
+        for (String line = readLine(in, maxLine); ; line = readLine(in, maxLine)) {
             if (line == null) {
                 throw new IOException("the client closed the connection inside the request head");
             }
             if (line.isEmpty()) {
                 break;
             }
-            size += line.length();
-            if (size > MAX_HEAD) {
-                throw new ApiException(431, "the request head is larger than " + MAX_HEAD + " bytes");
+            size += line.length() + 2;
+            if (size > maxHead) {
+                throw new ApiException(431, "the request head is larger than " + maxHead + " bytes");
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {

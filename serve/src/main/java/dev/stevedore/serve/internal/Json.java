@@ -50,7 +50,11 @@ final class Json {
 
     /** The request body as JSON; a missing node for an empty body. */
     static JsonNode read(InputStream body) throws IOException {
-        byte[] bytes = body.readAllBytes();
+        return read(body.readAllBytes());
+    }
+
+    /** A request body's bytes as JSON; a missing node when there are none. */
+    static JsonNode read(byte[] bytes) throws IOException {
         if (bytes.length == 0) {
             return MissingNode.getInstance();
         }

@@ -20,20 +20,36 @@ import java.util.function.Consumer;
 final class ServerConnection implements Runnable, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerConnection.class);
     private static final int BUFFER = 16 * 1024;
+    /**
+     * What is skipped of a body its handler left unread before the next request; past this the connection is closed
+     * instead, as Go's server does past 256 KiB: a body that never ends would otherwise be read forever.
+     */
+    static final long MAX_SKIP = 256 * 1024;
 
     private final ClientSocket socket;
     private final Router router;
+    private final ServerLimits limits;
     private final Consumer<ServerConnection> onEnd;
+    private final Watchdog.Deadline deadline;
+    private final TimedInputStream timed;
     private final BufferedInputStream in;
     private final BufferedOutputStream out;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    ServerConnection(ClientSocket socket, Router router, Consumer<ServerConnection> onEnd) {
+    ServerConnection(ClientSocket socket, Router router, ServerLimits limits, Watchdog watchdog,
+                     Consumer<ServerConnection> onEnd) {
         this.socket = socket;
         this.router = router;
+        this.limits = limits;
         this.onEnd = onEnd;
-        this.in = new BufferedInputStream(socket.input(), BUFFER);
+        this.deadline = watchdog.deadline(this);
+        this.timed = new TimedInputStream(socket.input(), deadline);
+        this.in = new BufferedInputStream(timed, BUFFER);
         this.out = new BufferedOutputStream(socket.output(), BUFFER);
+    }
+
+    ServerLimits limits() {
+        return limits;
     }
 
     @Override
@@ -41,8 +57,8 @@ final class ServerConnection implements Runnable, Closeable {
         try {
             serve();
         } catch (IOException e) {
-            // the client went away mid-exchange: nothing more can be said to it
-            LOG.debug("connection ended: {}", e.toString());
+            // the client went away mid-exchange, or took too long and the watchdog closed the connection
+            LOG.debug("connection ended: {}", deadline.expired() != null ? deadline.expired() + " timed out" : e.toString());
         } catch (RuntimeException e) {
             LOG.warn("a connection of the Docker API server failed", e);
         } finally {
@@ -55,7 +71,7 @@ final class ServerConnection implements Runnable, Closeable {
         while (!closed.get()) {
             HttpRequest request;
             try {
-                request = HttpParser.read(in);
+                request = readHead();
             } catch (ApiException e) {
                 HttpResponse response = new HttpResponse(out, false).closeAfter();
                 response.error(e.status(), e.getMessage());
@@ -64,6 +80,7 @@ final class ServerConnection implements Runnable, Closeable {
             if (request == null) {
                 return;
             }
+            timed.timeout(limits.bodyReadTimeout());
             String expect = request.header("expect");
             if (expect != null && expect.toLowerCase(java.util.Locale.ROOT).contains("100-continue")) {
                 // a client that waits for leave to send its body (an archive upload) gets it at once
@@ -90,25 +107,55 @@ final class ServerConnection implements Runnable, Closeable {
                     // the head is out: the only way left to say it failed is to end the connection
                     return;
                 }
+                if (error.status() == 413) {
+                    // the rest of the body is unread and may never end: the connection cannot carry another request
+                    response.closeAfter();
+                }
                 response.error(error.status(), error.getMessage());
             }
             out.flush();
-            if (response.closesConnection()) {
+            if (response.closesConnection() || !skip(request.body())) {
                 return;
             }
-            skip(request.body());
         }
     }
 
-    private static void skip(InputStream body) throws IOException {
+    /**
+     * The next request head: the connection may idle for {@code idleTimeout} before its first byte, and the head must
+     * then be whole within {@code headTimeout}, however slowly its bytes trickle in (a slow-loris client).
+     */
+    private HttpRequest readHead() throws IOException {
+        timed.timeout(null);
+        deadline.arm(limits.idleTimeout(), "waiting for the next request");
+        try {
+            in.mark(1);
+            if (in.read() < 0) {
+                return null;
+            }
+            in.reset();
+            deadline.arm(limits.headTimeout(), "sending the request head");
+            return HttpParser.read(in, limits.maxHeaderLine(), limits.maxHead());
+        } finally {
+            deadline.disarm();
+        }
+    }
+
+    /** Reads and drops what the handler left of the body; false when that is more than {@link #MAX_SKIP}. */
+    private static boolean skip(InputStream body) throws IOException {
         byte[] buffer = new byte[BUFFER];
-        while (body.read(buffer) >= 0) {
-            // the handler did not need the rest of the body; the next request starts after it
+        long skipped = 0;
+        for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+            skipped += n;
+            if (skipped > MAX_SKIP) {
+                return false;
+            }
         }
+        return true;
     }
 
-    /** The connection's input after the request head: a hijacked stream's stdin. */
+    /** The connection's input after the request head: a hijacked stream's stdin, which may rightly stay silent. */
     InputStream input() {
+        timed.timeout(null);
         return in;
     }
 
@@ -129,6 +176,7 @@ final class ServerConnection implements Runnable, Closeable {
      * it does once it has seen the end), for at most {@code millis}.
      */
     void lingerForClient(long millis) {
+        timed.timeout(null);
         Thread drainer = new Thread(() -> {
             byte[] buffer = new byte[8192];
             try {
@@ -153,6 +201,7 @@ final class ServerConnection implements Runnable, Closeable {
      * closes it. Only for answers that end the connection: whatever the client sends meanwhile is dropped.
      */
     void watchForClose(Runnable onClientGone) {
+        timed.timeout(null);
         Thread watcher = new Thread(() -> {
             byte[] buffer = new byte[512];
             try {
@@ -171,6 +220,7 @@ final class ServerConnection implements Runnable, Closeable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            deadline.disarm();
             try {
                 out.flush();
             } catch (IOException e) {

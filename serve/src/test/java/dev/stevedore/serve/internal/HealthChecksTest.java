@@ -1,5 +1,8 @@
 package dev.stevedore.serve.internal;
 
+import dev.stevedore.docker.wire.ContainerCreate;
+import dev.stevedore.docker.wire.Wire;
+
 import dev.stevedore.engine.ImageConfig;
 import org.junit.jupiter.api.Test;
 
@@ -26,14 +29,14 @@ class HealthChecksTest {
 
     @Test
     void theRequestsHealthcheckIsReadInNanoseconds() throws IOException {
-        ImageConfig.Healthcheck parsed = HealthChecks.parse(Json.MAPPER.readTree(
-                "{\"Test\":[\"CMD-SHELL\",\"true\"],\"Interval\":1000000000,\"Timeout\":2000000000,\"StartPeriod\":0,\"Retries\":2}"));
+        ImageConfig.Healthcheck parsed = HealthChecks.parse(Wire.read(Json.MAPPER.readTree(
+                "{\"Test\":[\"CMD-SHELL\",\"true\"],\"Interval\":1000000000,\"Timeout\":2000000000,\"StartPeriod\":0,\"Retries\":2}"), ContainerCreate.Healthcheck.class));
 
         assertThat(parsed.test()).containsExactly("CMD-SHELL", "true");
         assertThat(parsed.interval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(parsed.timeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(parsed.retries()).isEqualTo(2);
-        assertThat(HealthChecks.parse(Json.MAPPER.readTree("null"))).isNull();
+        assertThat(HealthChecks.parse(null)).isNull();
     }
 
     @Test

@@ -34,6 +34,7 @@ class ServerConnectionTest {
     private InputStream in;
     private OutputStream out;
 
+    private final Watchdog watchdog = new Watchdog();
     private final Router router = new Router()
             .add("GET", "/_ping", x -> x.response().send(200, "text/plain; charset=utf-8", "OK".getBytes(StandardCharsets.US_ASCII)))
             .add("POST", "/echo", x -> x.response().send(200, "text/plain", x.request().bodyBytes()))
@@ -61,7 +62,7 @@ class ServerConnectionTest {
         Thread acceptor = new Thread(() -> {
             try {
                 SocketChannel accepted = listener.accept();
-                new ServerConnection(ClientSocket.of(accepted), router, c -> { }).run();
+                new ServerConnection(ClientSocket.of(accepted), router, ServerLimits.defaults(), watchdog, c -> { }).run();
             } catch (IOException e) {
                 // the test ended
             }
@@ -77,6 +78,7 @@ class ServerConnectionTest {
     void close() throws IOException {
         client.close();
         listener.close();
+        watchdog.close();
     }
 
     private record Reply(int status, Map<String, String> headers, byte[] body) {

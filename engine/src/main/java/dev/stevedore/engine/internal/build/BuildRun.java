@@ -78,6 +78,7 @@ final class BuildRun {
     }
 
     Image run() throws IOException {
+        BuildPlatforms.requireNative(platform, builder.platform);
         stages = Stages.of(dockerfile, spec.buildArgs());
         int target = stages.target(spec.target());
         Set<Integer> needed = stages.needed(target, dockerfile.escape());
@@ -132,11 +133,10 @@ final class BuildRun {
             run.state = parent.state.copy();
             run.digest = parent.digest;
             run.reference = parent.reference;
+            triggers(run, from, stages);
             return run;
         }
-        String platformFlag = from.flagMap().get("platform");
-        Platform wanted = platformFlag == null || platformFlag.isEmpty() ? platform
-                : Platform.parse(new ShellLex(dockerfile.escape(), stages.globals).word(platformFlag));
+        Platform wanted = BuildPlatforms.of(from, stages.globals, dockerfile, platform);
         if (base.equalsIgnoreCase("scratch")) {
             run.state = ImageState.scratch(wanted);
             run.digest = null;
@@ -149,7 +149,25 @@ final class BuildRun {
         run.state = ImageState.load(builder.store, run.digest);
         run.reference = reference.tag() == null && reference.digest() == null
                 ? new ImageReference(reference.registry(), reference.repository(), "latest", null) : reference;
+        triggers(run, from, stages);
         return run;
+    }
+
+    /**
+     * Runs the ONBUILD triggers of the stage's base right after its FROM, as Docker does; the stage's image does not
+     * keep them, so they fire once, for the image built directly on the one that declared them.
+     */
+    private void triggers(StageRun run, Instruction from, Stages stages) throws IOException {
+        List<String> triggers = run.state.list("OnBuild");
+        if (triggers.isEmpty()) {
+            return;
+        }
+        run.state.runConfig().remove("OnBuild");
+        steps += triggers.size();
+        output("# Executing " + triggers.size() + " build trigger" + (triggers.size() == 1 ? "" : "s"));
+        for (String trigger : triggers) {
+            instruction(run, DockerfileParser.trigger(dockerfile.file(), from.line(), trigger, dockerfile.escape()), stages);
+        }
     }
 
     private Image baseImage(ImageReference reference, Platform wanted) {

@@ -125,7 +125,36 @@ public final class DockerfileParser {
         return stripped.substring(0, stripped.length() - 1);
     }
 
+    /**
+     * Parses one ONBUILD trigger as stored in an image's config ({@code RUN echo hi}), for the build whose
+     * {@code FROM} at {@code line} of {@code file} names that image.
+     *
+     * @throws DockerfileException when the trigger is not an instruction this builder can run there
+     */
+    public static Instruction trigger(String file, int line, String trigger, char escape) {
+        DockerfileParser parser = new DockerfileParser(file, "");
+        parser.escape = escape;
+        return parser.triggerInstruction(trigger, line, "ONBUILD " + trigger);
+    }
+
+    private Instruction triggerInstruction(String trigger, int line, String text) {
+        int space = indexOfWhitespace(trigger);
+        String keyword = (space < 0 ? trigger : trigger.substring(0, space)).toUpperCase(Locale.ROOT);
+        if (keyword.equals("ONBUILD")) {
+            throw new DockerfileException(file, line, text, "chaining ONBUILD via ONBUILD ONBUILD isn't allowed");
+        }
+        if (keyword.equals("FROM") || keyword.equals("MAINTAINER")) {
+            throw new DockerfileException(file, line, text, keyword + " isn't allowed as an ONBUILD trigger");
+        }
+        Instruction parsed = instruction(trigger, line, false);
+        return new Instruction(parsed.keyword(), parsed.flags(), parsed.args(), parsed.json(), parsed.heredocs(), line, text);
+    }
+
     private Instruction instruction(String text, int line) {
+        return instruction(text, line, true);
+    }
+
+    private Instruction instruction(String text, int line, boolean heredocsAllowed) {
         int space = indexOfWhitespace(text);
         String keyword = (space < 0 ? text : text.substring(0, space)).toUpperCase(Locale.ROOT);
         String rest = space < 0 ? "" : text.substring(space).strip();
@@ -152,6 +181,12 @@ public final class DockerfileParser {
             }
             flags.add(new Instruction.Flag(m.group(1), m.group(2) == null ? "" : m.group(2)));
             rest = end < 0 ? "" : rest.substring(end).strip();
+        }
+        if (keyword.equals("ONBUILD") && !rest.isEmpty()) {
+            triggerInstruction(rest, line, text); // a trigger is checked where it is written, not only where it runs
+        }
+        if (!heredocsAllowed && HEREDOC.matcher(rest).find()) {
+            throw new DockerfileException(file, line, text, "here-documents are not allowed in ONBUILD triggers");
         }
         List<Instruction.Heredoc> heredocs = HEREDOC_FORMS.contains(keyword) ? heredocs(rest, line, text) : List.of();
         List<String> json = JSON_FORMS.contains(keyword) && heredocs.isEmpty() ? jsonArray(rest) : null;

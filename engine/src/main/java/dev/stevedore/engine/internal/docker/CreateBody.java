@@ -1,14 +1,16 @@
 package dev.stevedore.engine.internal.docker;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.docker.wire.ContainerCreate;
+import dev.stevedore.docker.wire.HostConfig;
+import dev.stevedore.docker.wire.Wire;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,7 +18,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes the body of {@code POST /containers/create} for a {@link ContainerSpec}.
+ * Writes the body of {@code POST /containers/create} for a {@link ContainerSpec}: Docker's {@link ContainerCreate},
+ * the document {@code stevedore serve} reads with the same record.
  *
  * <p>Choices that differ from a plain field-by-field copy, and why:
  * <ul>
@@ -34,7 +37,6 @@ import java.util.Set;
  * </ul>
  */
 final class CreateBody {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final String LOOPBACK = "127.0.0.1";
 
     private CreateBody() {
@@ -48,86 +50,43 @@ final class CreateBody {
      * @param labels      the container's labels: the spec's plus the session's
      */
     static ObjectNode of(ContainerSpec spec, String image, ImageConfig imageConfig, Map<String, String> labels) {
-        ObjectNode body = NODES.objectNode();
-        body.put("Image", image);
-        if (spec.entrypoint() != null) {
-            strings(body.putArray("Entrypoint"), spec.entrypoint());
+        Map<String, List<HostConfig.PortBinding>> bindings = new LinkedHashMap<>();
+        portBindings(spec, imageConfig).forEach((key, list) -> bindings.put(key, list.stream().map(b ->
+                new HostConfig.PortBinding(b.hostIp(), b.hostPort() == 0 ? "" : Integer.toString(b.hostPort()))).toList()));
+        Map<String, Map<String, Object>> exposed = new LinkedHashMap<>();
+        spec.exposedPorts().forEach(p -> exposed.put(portKey(p), Map.of()));
+        bindings.keySet().forEach(p -> exposed.put(p, Map.of()));
+        List<HostConfig.Mount> mounts = new ArrayList<>();
+        Map<String, String> tmpfs = new LinkedHashMap<>();
+        for (Mount mount : spec.mounts()) {
+            switch (mount.type()) {
+                case TMPFS -> tmpfs.put(mount.target(), mount.options());
+                case BIND -> mounts.add(new HostConfig.Mount("bind", mount.source(), mount.target(), trueOrNull(mount.readOnly()),
+                        null, null));
+                case VOLUME -> mounts.add(new HostConfig.Mount("volume", emptyToNull(mount.source()), mount.target(),
+                        trueOrNull(mount.readOnly()), new HostConfig.VolumeOptions(sessionLabels(labels)), null));
+            }
         }
-        if (spec.cmd() != null) {
-            strings(body.putArray("Cmd"), spec.cmd());
-        }
-        if (!spec.env().isEmpty()) {
-            strings(body.putArray("Env"), spec.env());
-        }
-        putIfSet(body, "WorkingDir", spec.workingDir());
-        putIfSet(body, "User", spec.user());
-        putIfSet(body, "Hostname", spec.hostname());
-        putIfSet(body, "StopSignal", spec.stopSignal());
-        if (spec.stopTimeout() != null) {
-            body.put("StopTimeout", seconds(spec.stopTimeout()));
-        }
-        ObjectNode labelNode = body.putObject("Labels");
-        labels.forEach(labelNode::put);
-        body.put("AttachStdout", false).put("AttachStderr", false).put("Tty", false).put("OpenStdin", spec.openStdin())
-                .put("StdinOnce", spec.openStdin() && spec.stdinOnce()).put("AttachStdin", spec.openStdin());
-
-        Map<String, List<PortBinding>> bindings = portBindings(spec, imageConfig);
-        Set<String> exposed = new LinkedHashSet<>();
-        spec.exposedPorts().forEach(p -> exposed.add(portKey(p)));
-        exposed.addAll(bindings.keySet());
-        if (!exposed.isEmpty()) {
-            ObjectNode exposedNode = body.putObject("ExposedPorts");
-            exposed.forEach(p -> exposedNode.putObject(p));
-        }
-
-        ObjectNode host = body.putObject("HostConfig");
-        if (!bindings.isEmpty()) {
-            ObjectNode portNode = host.putObject("PortBindings");
-            bindings.forEach((key, list) -> {
-                ArrayNode array = portNode.putArray(key);
-                for (PortBinding binding : list) {
-                    array.addObject().put("HostIp", binding.hostIp())
-                            .put("HostPort", binding.hostPort() == 0 ? "" : Integer.toString(binding.hostPort()));
-                }
-            });
-        }
-        mounts(spec.mounts(), host, labels);
-        if (spec.readOnlyRootfs()) {
-            host.put("ReadonlyRootfs", true);
-        }
-        if (spec.shmSizeBytes() > 0) {
-            host.put("ShmSize", spec.shmSizeBytes());
-        }
-        if (!spec.securityOpts().isEmpty()) {
-            spec.securityOpts().forEach(host.putArray("SecurityOpt")::add);
-        }
-        if (spec.memoryBytes() > 0) {
-            host.put("Memory", spec.memoryBytes());
-        }
-        if (spec.cpus() > 0) {
-            host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
-        }
-        if (spec.pidsLimit() > 0) {
-            host.put("PidsLimit", spec.pidsLimit());
-        }
-        putIfSet(host, "NetworkMode", spec.networkMode());
-        if (spec.autoRemove()) {
-            host.put("AutoRemove", true);
-        }
-        if (!spec.networkAliases().isEmpty()) {
-            // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
-            String network = spec.networkMode() != null ? spec.networkMode() : "bridge";
-            strings(body.putObject("NetworkingConfig").putObject("EndpointsConfig").putObject(network)
-                    .putArray("Aliases"), spec.networkAliases());
-        }
-        return body;
+        HostConfig host = new HostConfig(null, emptyToNull(mounts), emptyToNull(tmpfs), emptyToNull(bindings), null,
+                spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
+                positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
+                spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, positiveOrNull(spec.pidsLimit()),
+                null, null, null, null);
+        // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
+        ContainerCreate.NetworkingConfig networking = spec.networkAliases().isEmpty() ? null : new ContainerCreate.NetworkingConfig(
+                Map.of(spec.networkMode() != null ? spec.networkMode() : "bridge",
+                        new ContainerCreate.EndpointSettings(spec.networkAliases())));
+        return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
+                spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
+                spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), false, spec.openStdin(),
+                spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking));
     }
 
     /** The bindings to request, by port key: the spec's, plus loopback ones for {@code publishAllPorts}. */
     static Map<String, List<PortBinding>> portBindings(ContainerSpec spec, ImageConfig imageConfig) {
         Map<String, List<PortBinding>> bindings = new LinkedHashMap<>();
         for (PortBinding binding : spec.ports()) {
-            bindings.computeIfAbsent(binding.key(), k -> new java.util.ArrayList<>()).add(binding);
+            bindings.computeIfAbsent(binding.key(), k -> new ArrayList<>()).add(binding);
         }
         if (spec.publishAllPorts()) {
             Set<String> all = new LinkedHashSet<>();
@@ -162,42 +121,6 @@ final class CreateBody {
         return p;
     }
 
-    private static void mounts(List<Mount> mounts, ObjectNode host, Map<String, String> labels) {
-        ArrayNode mountArray = null;
-        ObjectNode tmpfs = null;
-        for (Mount mount : mounts) {
-            if (mount.type() == Mount.Type.TMPFS) {
-                if (tmpfs == null) {
-                    tmpfs = host.putObject("Tmpfs");
-                }
-                tmpfs.put(mount.target(), mount.options());
-                continue;
-            }
-            if (mountArray == null) {
-                mountArray = host.putArray("Mounts");
-            }
-            ObjectNode m = mountArray.addObject();
-            m.put("Target", mount.target());
-            if (mount.readOnly()) {
-                m.put("ReadOnly", true);
-            }
-            if (mount.type() == Mount.Type.BIND) {
-                m.put("Type", "bind").put("Source", mount.source());
-            } else {
-                m.put("Type", "volume");
-                if (!mount.source().isEmpty()) {
-                    m.put("Source", mount.source());
-                }
-                ObjectNode volumeLabels = m.putObject("VolumeOptions").putObject("Labels");
-                for (String key : List.of(Labels.SESSION, Labels.OWNER)) {
-                    if (labels.containsKey(key)) {
-                        volumeLabels.put(key, labels.get(key));
-                    }
-                }
-            }
-        }
-    }
-
     /** Whole seconds, rounded up: a grace of 1.5 s must not become 1 s. */
     static long seconds(Duration duration) {
         if (duration.isNegative() || duration.isZero()) {
@@ -207,13 +130,34 @@ final class CreateBody {
         return duration.getNano() > 0 ? seconds + 1 : seconds;
     }
 
-    private static void putIfSet(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
+    /** The session's labels, which a volume the mount creates carries so that cleanup finds it. */
+    private static Map<String, String> sessionLabels(Map<String, String> labels) {
+        Map<String, String> result = new LinkedHashMap<>();
+        for (String key : List.of(Labels.SESSION, Labels.OWNER)) {
+            if (labels.containsKey(key)) {
+                result.put(key, labels.get(key));
+            }
         }
+        return result;
     }
 
-    private static void strings(ArrayNode array, List<String> values) {
-        values.forEach(array::add);
+    private static <T extends java.util.Collection<?>> T emptyToNull(T values) {
+        return values.isEmpty() ? null : values;
+    }
+
+    private static <T extends Map<?, ?>> T emptyToNull(T values) {
+        return values.isEmpty() ? null : values;
+    }
+
+    private static String emptyToNull(String value) {
+        return value.isEmpty() ? null : value;
+    }
+
+    private static Boolean trueOrNull(boolean value) {
+        return value ? Boolean.TRUE : null;
+    }
+
+    private static Long positiveOrNull(long value) {
+        return value > 0 ? value : null;
     }
 }

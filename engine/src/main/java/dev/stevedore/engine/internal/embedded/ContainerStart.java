@@ -17,7 +17,6 @@ import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
-import dev.stevedore.engine.internal.runtime.Signals;
 import dev.stevedore.engine.internal.runtime.Capability;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
@@ -70,14 +69,8 @@ final class ContainerStart {
         NetworkManager.ContainerNetworking network = networks.networking(id);
         RuntimeSpec spec = runtimeSpec(dir, config, network);
         // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
-        // to wire there, so their command runs as soon as it is set up (no round trip). A container of its own
-        // network namespace (mode none: the rootless engine's default) may have ports all the same: its proxy joins
-        // that namespace, which the kernel allows only once the command runs (before, pid 1 is the launcher's
-        // non-dumpable child), so they are published right after it started.
-        List<PortBinding> ports = NetworkManager.portsToPublish(config.spec().ports(),
-                config.spec().publishAllPorts(), config.exposedPorts());
+        // to wire there, so their command runs as soon as it is set up (no round trip).
         boolean wire = network.mode() == NetworkMode.BRIDGE;
-        boolean publishStarted = network.mode() == NetworkMode.NONE && !ports.isEmpty();
         boolean keep = "true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL));
         StateRecord before = state;
         try (Undo undo = new Undo("start of container " + config.name())) {
@@ -90,7 +83,7 @@ final class ContainerStart {
             });
             Optional<ProcessIdentity> identity = ProcessIdentity.of(process.pid());
             if (wire) {
-                wire(id, config, ports, process, keep, identity);
+                wire(id, config, process, keep, identity);
             }
             long run = state.run() + 1;
             StateRecord started = state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
@@ -107,9 +100,6 @@ final class ContainerStart {
                 process.release();
             }
             process.awaitStarted();
-            if (publishStarted) {
-                publishStarted(id, config, ports, process, keep, identity);
-            }
             undo.keep();
         } catch (ContainerStartException e) {
             throw failedStart(id, config, before, e);
@@ -119,12 +109,14 @@ final class ContainerStart {
 
     /**
      * Connects the container to its networks and publishes its ports; a kept container outlives this JVM, so its
-     * ports are served by a process of their own, which watches {@code identity}.
+     * ports are served by a process of their own, which watches {@code identity} (a rootless engine's ports always are).
      */
-    private void wire(String id, ContainerRecord config, List<PortBinding> ports, ContainerProcess process,
-                      boolean keep, Optional<ProcessIdentity> identity) {
+    private void wire(String id, ContainerRecord config, ContainerProcess process, boolean keep,
+                      Optional<ProcessIdentity> identity) {
         try {
             networks.startContainer(id, process.pid());
+            List<PortBinding> ports = NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
+                    config.exposedPorts());
             if (!ports.isEmpty()) {
                 networks.publish(id, ports, identity.orElseThrow(() -> new ContainerEngineException(
                         "its process " + process.pid() + " ended before it was released")), keep);
@@ -134,19 +126,6 @@ final class ContainerStart {
             // namespace went with it), and the launcher's report is what the caller needs
             throw process.reportedFailure().orElseGet(() -> new ContainerStartException("cannot connect container "
                     + config.name() + " to its network: " + e.getMessage(), id, List.of(), e));
-        }
-    }
-
-    /** Publishes the ports of a started container of network mode none; when that fails it is killed and the start fails. */
-    private void publishStarted(String id, ContainerRecord config, List<PortBinding> ports, ContainerProcess process,
-                                boolean keep, Optional<ProcessIdentity> identity) {
-        try {
-            networks.publish(id, ports, identity.orElseThrow(() -> new ContainerEngineException(
-                    "its process " + process.pid() + " ended as it started")), keep);
-        } catch (RuntimeException e) {
-            process.signal(Signals.SIGKILL);
-            throw new ContainerStartException("cannot publish the ports of container " + config.name() + ": "
-                    + e.getMessage(), id, List.of(), e);
         }
     }
 

@@ -80,7 +80,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
         this.mode = mode;
-        this.networks = new NetworkService(settings, mode);
+        this.networks = new NetworkService(settings, mode.userNamespace());
         this.events = new EmbeddedEvents(settings.stateDirectory());
         this.containers = new ContainerService(settings, images, networks.manager(), events, mode);
         this.networks.containers(containers::networkView);
@@ -303,7 +303,6 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
-        mode.checkNetworks(spec.name());
         NetworkInfo created = networks.create(spec);
         events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.CREATE, created.id(),
                 Map.of(EngineEvent.NAME, created.name()));

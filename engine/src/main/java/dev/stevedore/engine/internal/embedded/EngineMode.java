@@ -82,38 +82,17 @@ final class EngineMode {
                 Path.of("/proc", Long.toString(helper.pid()), "root", target.substring(1)), volume);
     }
 
-    /** The arguments every container launcher gets ahead of its mode. */
-    List<String> launcherArguments() {
-        return namespace == null ? List.of() : List.of(namespace.launcherArgument());
-    }
-
     /**
-     * The network mode a container gets. Rootless, only a container's own network namespace is offered so far: the
-     * default network becomes {@code none} (loopback only), whose published ports a proxy process serves from inside
-     * that namespace (see the network package's rootless backend); a named network or network aliases are refused
-     * with the reason.
+     * The arguments every container launcher gets ahead of its mode: rootless, join the user's namespace, and hold
+     * its holder while the container runs (a kept container keeps the user's network namespace).
      */
-    String networkMode(ContainerSpec spec, String resolved) {
-        if (namespace == null || resolved.equals("none")) {
-            return resolved;
-        }
-        boolean defaulted = spec.networkMode() == null || spec.networkMode().isEmpty() || spec.networkMode().equals("default");
-        if (defaulted && spec.networkAliases().isEmpty()) {
-            return "none";
-        }
-        throw new ContainerEngineException("container of " + spec.image() + ": the rootless engine (running as user "
-                + System.getProperty("user.name") + ") does not offer networks or network aliases yet, only each container's"
-                + " own network namespace (published ports reach its loopback); leave the network and aliases out, or use"
-                + " STEVEDORE_ENGINE=docker");
+    List<String> launcherArguments() {
+        return namespace == null ? List.of() : List.of(namespace.launcherArgument(), namespace.lifelineArgument());
     }
 
-    /** Rootless, no networks can be made yet: refused with the reason. */
-    void checkNetworks(String network) {
-        if (namespace != null) {
-            throw new ContainerEngineException("cannot create network " + network + ": the rootless engine (running as user "
-                    + System.getProperty("user.name") + ") does not offer networks yet, only each container's own loopback;"
-                    + " use STEVEDORE_ENGINE=docker, or run as root");
-        }
+    /** The user's namespaces a rootless engine's networks live in; null for the rootful engine. */
+    UserNamespace userNamespace() {
+        return namespace;
     }
 
     /** Rootless containers get no cgroup limits yet: one that asks for them is refused, naming them. */

@@ -6,6 +6,7 @@ import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.network.NetworkSettings;
+import dev.stevedore.engine.internal.runtime.UserNamespace;
 
 import java.util.List;
 import java.util.Objects;
@@ -39,14 +40,20 @@ final class NetworkService implements AutoCloseable {
     private final NetworkManager manager;
     private volatile ContainerLookup containers;
 
-    NetworkService(EngineSettings settings, EngineMode mode) {
-        this(settings, NetworkSettings.fromEnvironment(), null, mode);
+    NetworkService(EngineSettings settings, UserNamespace userNamespace) {
+        this(settings, NetworkSettings.fromEnvironment(), null, userNamespace);
     }
 
-    NetworkService(EngineSettings settings, NetworkSettings networkSettings, ContainerLookup containers, EngineMode mode) {
-        this.manager = NetworkManager.of(settings.stateDirectory().resolve("networks"), networkSettings,
+    NetworkService(EngineSettings settings, NetworkSettings networkSettings, ContainerLookup containers) {
+        this(settings, networkSettings, containers, null);
+    }
+
+    /** {@code userNamespace}: rootless, the user's namespaces the bridges live in; null for the rootful engine. */
+    NetworkService(EngineSettings settings, NetworkSettings networkSettings, ContainerLookup containers,
+                   UserNamespace userNamespace) {
+        this.manager = new NetworkManager(settings.stateDirectory().resolve("networks"), networkSettings,
                 MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("networks")).orElse(null),
-                mode.rootless());
+                userNamespace);
         this.containers = containers;
     }
 

@@ -27,6 +27,9 @@ interface BridgeWiring extends AutoCloseable {
      */
     int createBridge(NetworkStore.NetworkRecord network, Subnet subnet) throws IOException;
 
+    /** Where containers reach the host's loopback services ({@code host.stevedore.internal}), given their gateway. */
+    String hostAddress(String gateway);
+
     /** Opens the network namespace of a container's first process {@code pid}, to plug it into bridges. */
     ContainerSide enter(long pid) throws IOException;
 

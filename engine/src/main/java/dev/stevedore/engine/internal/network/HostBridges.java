@@ -7,16 +7,15 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The rootful engine's {@link BridgeWiring}: bridges in the host's network namespace, veth pairs into the
- * containers' namespaces, all over rtnetlink from the JVM (one socket on the host, one per container while it is
- * plugged in). Each bridge carries an alias naming this engine's state directory ({@link #bridgeAlias}), so that
+ * The {@link BridgeWiring}: bridges in one network namespace ({@link LinkNamespace}: the host's for the rootful
+ * engine, the user's for a rootless one), veth pairs from there into the containers' namespaces, all over rtnetlink
+ * from the JVM (one socket where the bridges are, one per container while it is plugged in). Each bridge carries an alias naming this engine's state directory ({@link #bridgeAlias}), so that
  * only an engine's own leftovers, or those of a state directory that was deleted, are ever deleted.
  */
 final class HostBridges implements BridgeWiring {
@@ -26,20 +25,22 @@ final class HostBridges implements BridgeWiring {
 
     private final Path stateDirectory;
     private final String owner;
+    private final LinkNamespace where;
     private Netlink hostSocket; // guarded by this
 
     /**
      * Bridges of the engine whose network state is in {@code stateDirectory}; {@code owner} is that directory's
-     * short mark in bridge aliases.
+     * short mark in bridge aliases; {@code where} the namespace they are in.
      */
-    HostBridges(Path stateDirectory, String owner) {
+    HostBridges(Path stateDirectory, String owner, LinkNamespace where) {
         this.stateDirectory = stateDirectory;
         this.owner = owner;
+        this.where = where;
     }
 
     @Override
     public List<HostRoutes.Route> routes() throws IOException {
-        return HostRoutes.read();
+        return where.routes();
     }
 
     @Override
@@ -52,12 +53,18 @@ final class HostBridges implements BridgeWiring {
         Netlink host = host();
         int index = host.createBridge(network.bridge(), bridgeAlias(network));
         // Packets that arrive on this bridge are never routed on: containers reach the host, not other
-        // networks, whatever net.ipv4.ip_forward says.
-        sysctl("net/ipv4/conf/" + network.bridge() + "/forwarding", "0");
-        sysctl("net/ipv6/conf/" + network.bridge() + "/disable_ipv6", "1");
+        // networks, whatever net.ipv4.ip_forward says. Where the namespace routes out, they are, and a firewall rule
+        // there keeps bridges apart (engine/src/main/c/outbound.c).
+        where.sysctl("net/ipv4/conf/" + network.bridge() + "/forwarding", where.routesOut() ? "1" : "0");
+        where.sysctlUnlessMissing("net/ipv6/conf/" + network.bridge() + "/disable_ipv6", "1");
         host.addAddress(index, network.bridge(), Subnet.inet(subnet.gateway()), subnet.prefixLength(), Subnet.inet(subnet.last()));
         host.setUp(index, network.bridge());
         return index;
+    }
+
+    @Override
+    public String hostAddress(String gateway) {
+        return where.hostAddress(gateway);
     }
 
     @Override
@@ -65,7 +72,7 @@ final class HostBridges implements BridgeWiring {
         NetNamespace namespace = NetNamespace.ofProcess(pid);
         Netlink inside;
         try {
-            inside = Netlink.openIn(namespace);
+            inside = where.openIn(namespace, pid);
         } catch (IOException | RuntimeException e) {
             namespace.close();
             throw e;
@@ -80,9 +87,6 @@ final class HostBridges implements BridgeWiring {
 
     @Override
     public synchronized void deleteStrayLinks(Set<String> bridges, Set<String> veths) throws IOException {
-        if (dev.stevedore.engine.internal.os.Libc.geteuid() != 0) {
-            return; // a rootless engine made no host links; those there are root's engines'
-        }
         Netlink host = host();
         List<Netlink.Link> links = host.links();
         Set<Integer> ownBridges = new HashSet<>();
@@ -114,7 +118,7 @@ final class HostBridges implements BridgeWiring {
 
     private Netlink host() throws IOException {
         if (hostSocket == null) {
-            hostSocket = Netlink.open();
+            hostSocket = where.open();
         }
         return hostSocket;
     }
@@ -148,18 +152,6 @@ final class HostBridges implements BridgeWiring {
         }
         Path directory = Path.of(parts[5]);
         return Files.isDirectory(directory) ? null : directory;
-    }
-
-    private static void sysctl(String key, String value) throws IOException {
-        Path file = Path.of("/proc/sys", key);
-        try {
-            Files.writeString(file, value);
-        } catch (NoSuchFileException e) {
-            if (key.contains("ipv6")) {
-                return; // a kernel without IPv6 has nothing to switch off
-            }
-            throw e;
-        }
     }
 
     /** A container's namespace: its own rtnetlink socket inside, the host's socket for the veth's creation. */
@@ -201,6 +193,9 @@ final class HostBridges implements BridgeWiring {
             inside.addAddress(index, interfaceName, Subnet.inet(address), subnet.prefixLength(), Subnet.inet(subnet.last()));
             inside.setUp(index, interfaceName);
             inside.setUp(Netlink.LOOPBACK_INDEX, "lo");
+            if (where.routesOut() && interfaceName.equals("eth0")) {
+                inside.addDefaultRoute(index, interfaceName, Subnet.inet(subnet.gateway()));
+            }
         }
 
         @Override

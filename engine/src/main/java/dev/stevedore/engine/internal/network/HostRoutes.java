@@ -9,7 +9,7 @@ import java.util.List;
 
 /** The host's IPv4 routes (from {@code /proc/net/route}): the subnets a new network must not overlap. */
 final class HostRoutes {
-    private static final Path ROUTES = Path.of("/proc/net/route");
+    static final Path ROUTES = Path.of("/proc/net/route");
 
     /** A route: the subnet it reaches and through which interface. */
     record Route(String device, Subnet destination) {
@@ -18,8 +18,9 @@ final class HostRoutes {
     private HostRoutes() {
     }
 
-    static List<Route> read() throws IOException {
-        return parse(Files.readAllLines(ROUTES), ByteOrder.nativeOrder());
+    /** The routes of the network namespace that {@code file} ({@link #ROUTES}, or {@code /proc/PID/net/route}) shows. */
+    static List<Route> read(Path file) throws IOException {
+        return parse(Files.readAllLines(file), ByteOrder.nativeOrder());
     }
 
     /** Parses the file's lines; addresses there are hex in the kernel's byte order. Skips default routes. */

@@ -23,9 +23,12 @@ import java.util.Set;
  */
 final class HostsFiles {
     private final NetworkStore store;
+    private final java.util.function.UnaryOperator<String> hostAddress;
 
-    HostsFiles(NetworkStore store) {
+    /** {@code hostAddress}: where a container reaches the host, given its first network's gateway. */
+    HostsFiles(NetworkStore store, java.util.function.UnaryOperator<String> hostAddress) {
         this.store = store;
+        this.hostAddress = hostAddress;
     }
 
     /** The host's resolv.conf, without loopback name servers unless the container shares the host's network. */
@@ -91,7 +94,7 @@ final class HostsFiles {
         }
         List<HostEntry> entries = new ArrayList<>(own);
         if (gateway != null) {
-            entries.add(new HostEntry(gateway, List.of(NetworkManager.HOST_ALIAS)));
+            entries.add(new HostEntry(hostAddress.apply(gateway), List.of(NetworkManager.HOST_ALIAS)));
         } else {
             // Alone (mode none, or on no network right now): its hostname still resolves, as programs expect.
             entries.add(new HostEntry("127.0.0.1", List.of(container.hostname())));

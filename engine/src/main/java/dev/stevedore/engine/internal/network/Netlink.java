@@ -38,6 +38,12 @@ final class Netlink implements AutoCloseable {
     static final int RTM_GETLINK = 18;
     static final int RTM_SETLINK = 19;
     static final int RTM_NEWADDR = 20;
+    static final int RTM_NEWROUTE = 24;
+    private static final int RT_TABLE_MAIN = 254;
+    private static final int RTPROT_BOOT = 3;
+    private static final int RTN_UNICAST = 1;
+    private static final int RTA_OIF = 4;
+    private static final int RTA_GATEWAY = 5;
 
     private static final int AF_UNSPEC = 0;
     private static final int AF_INET = 2;
@@ -82,6 +88,14 @@ final class Netlink implements AutoCloseable {
         } catch (LastErrorException e) {
             throw new NetlinkException("opening a netlink socket", e.getErrorCode(), null);
         }
+        return adopt(fd);
+    }
+
+    /**
+     * A socket made elsewhere, an unbound {@code NETLINK_ROUTE} socket: it acts in the network namespace it was made
+     * in (rootless: one the JVM may not enter, made by the user's namespace holder). Closed on failure.
+     */
+    static Netlink adopt(int fd) throws IOException {
         Netlink socket = new Netlink(fd);
         try {
             socket.configure();
@@ -215,6 +229,16 @@ final class Netlink implements AutoCloseable {
                 .attribute(IFA_ADDRESS, address.getAddress())
                 .attribute(IFA_BROADCAST, broadcast.getAddress());
         execute(m, "adding " + address.getHostAddress() + "/" + prefixLength + " to " + name);
+    }
+
+    /** Adds the default route through {@code gateway} on link {@code index} to the main table. */
+    void addDefaultRoute(int index, String name, Inet4Address gateway) throws IOException {
+        // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, then flags (u32)
+        NetlinkMessage m = new NetlinkMessage(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL)
+                .u8(AF_INET).u8(0).u8(0).u8(0).u8(RT_TABLE_MAIN).u8(RTPROT_BOOT).u8(RT_SCOPE_UNIVERSE).u8(RTN_UNICAST).u32(0)
+                .attribute(RTA_GATEWAY, gateway.getAddress())
+                .attribute(RTA_OIF, index);
+        execute(m, "adding the default route through " + gateway.getHostAddress() + " on " + name);
     }
 
     /** Deletes a link by name; {@code false} when there is none. Deleting one end of a veth deletes both. */

@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.network;
 
 import dev.stevedore.engine.internal.runtime.LauncherBinary;
+import dev.stevedore.engine.internal.runtime.UserNamespace;
 
 import java.nio.file.Path;
 
@@ -25,19 +26,19 @@ record NetworkBackend(BridgeWiring wiring, PortPublisher withJvm, PortPublisher 
      * @param owner the state directory's mark in bridge aliases
      */
     static NetworkBackend rootful(Path directory, String owner) {
-        return new NetworkBackend(new HostBridges(directory, owner), new JvmPortPublisher(),
+        return new NetworkBackend(new HostBridges(directory, owner, LinkNamespace.host()), new JvmPortPublisher(),
                 new ProcessPortPublisher(() -> LauncherBinary.extract(directory.getParent())));
     }
 
     /**
-     * An ordinary user's: a JVM cannot enter the user's namespaces, so every container's ports are served by a port
-     * proxy process that binds on the host's loopback and then joins the container's own user and network
-     * namespaces, reaching the container there (its loopback in network mode {@code none}); that one publisher
-     * serves containers that go with this JVM and those that outlive it. Bridges are wired as the rootful engine
-     * wires them until the user's network namespace holds them (the rootless engine offers no bridge networks yet).
+     * A rootless engine's: the bridges in the user's network namespace, which {@code namespace}'s holder keeps, and
+     * ports served by port proxy processes that bind on the host's loopback and then join the holder's user and
+     * network namespaces, where they connect to the containers' addresses on those bridges. A JVM cannot enter the
+     * user's namespaces, so that one publisher serves containers that go with this JVM and those that outlive it.
      */
-    static NetworkBackend rootless(Path directory, String owner) {
-        PortPublisher inside = ProcessPortPublisher.insideContainer(() -> LauncherBinary.extract(directory.getParent()));
-        return new NetworkBackend(new HostBridges(directory, owner), inside, inside);
+    static NetworkBackend rootless(Path directory, String owner, UserNamespace namespace) {
+        PortPublisher inside = ProcessPortPublisher.insideNamespaceOf(() -> LauncherBinary.extract(directory.getParent()),
+                namespace::holderPid);
+        return new NetworkBackend(new HostBridges(directory, owner, LinkNamespace.user(namespace)), inside, inside);
     }
 }

@@ -8,6 +8,7 @@ import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
+import dev.stevedore.engine.internal.runtime.UserNamespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,24 +105,25 @@ public final class NetworkManager implements AutoCloseable {
      * {@link #prepareContainer(String, String, String, String, List, boolean)}.
      */
     public NetworkManager(Path directory, NetworkSettings settings, Path memoryDirectory) {
-        this(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings, false);
+        this(directory, settings, memoryDirectory, null);
     }
 
     /**
-     * As {@link #NetworkManager(Path, NetworkSettings, Path)}, for a rootless engine ({@code rootless}): its ports
-     * are published by proxy processes that connect inside each container's own namespaces.
+     * {@link #NetworkManager(Path, NetworkSettings, Path)}, wired as a rootless engine wires networks when
+     * {@code userNamespace} is not null: its bridges in the user's network namespace that namespace's holder keeps.
      */
-    public static NetworkManager of(Path directory, NetworkSettings settings, Path memoryDirectory, boolean rootless) {
-        return new NetworkManager(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings, rootless);
+    public NetworkManager(Path directory, NetworkSettings settings, Path memoryDirectory, UserNamespace userNamespace) {
+        this(new NetworkStore(directory.toAbsolutePath().normalize(), memoryDirectory), settings, userNamespace);
     }
 
-    private NetworkManager(NetworkStore store, NetworkSettings settings, boolean rootless) {
-        this(store, settings, backend(store.directory(), rootless));
+    private NetworkManager(NetworkStore store, NetworkSettings settings, UserNamespace userNamespace) {
+        this(store, settings, userNamespace == null
+                ? NetworkBackend.rootful(store.directory(), owner(store))
+                : NetworkBackend.rootless(store.directory(), owner(store), userNamespace));
     }
 
-    private static NetworkBackend backend(Path directory, boolean rootless) {
-        String owner = NetworkRecords.sha256(directory.toString()).substring(0, 12);
-        return rootless ? NetworkBackend.rootless(directory, owner) : NetworkBackend.rootful(directory, owner);
+    private static String owner(NetworkStore store) {
+        return NetworkRecords.sha256(store.directory().toString()).substring(0, 12);
     }
 
     /** A manager over {@code store} whose bridges and published ports are the {@code backend}'s. */
@@ -132,7 +134,7 @@ public final class NetworkManager implements AutoCloseable {
         this.wiring = backend.wiring();
         this.records = new NetworkRecords(store, pool, wiring);
         this.attachments = new Attachments(store, pool, wiring);
-        this.hosts = new HostsFiles(store);
+        this.hosts = new HostsFiles(store, wiring::hostAddress);
         this.ports = new PublishedPorts(store, lock, backend);
         this.reaper = new Reaper(store, attachments, ports, hosts, wiring);
     }
@@ -409,8 +411,8 @@ public final class NetworkManager implements AutoCloseable {
     /**
      * Publishes ports of a running container whose first process is {@code process}: through the engine's publisher
      * for containers that go with this JVM, or, with {@code outlive}, through the one for containers that outlive it
-     * (see {@link #publish(String, List, ProcessIdentity)}). A rootless engine's publishers are proxy processes that
-     * connect inside that process's namespaces, so they need it either way.
+     * (see {@link #publish(String, List, ProcessIdentity)}). A rootless engine serves both through port proxy
+     * processes, which end with that process, so they need it either way.
      */
     public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity process, boolean outlive) {
         return this.ports.publish(containerId, ports, process, outlive);

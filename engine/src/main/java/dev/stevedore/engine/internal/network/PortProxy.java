@@ -62,6 +62,7 @@ public final class PortProxy implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final BufferPool buffers = new BufferPool();
     private final long udpIdleNanos;
+    private final ConnectionCap cap; // selector thread only
     private final Set<UdpPort> udpPorts = new HashSet<>(); // selector thread only
     private ByteBuffer datagram; // selector thread only
     private final Object lifecycle = new Object();
@@ -75,7 +76,13 @@ public final class PortProxy implements AutoCloseable {
 
     /** A proxy whose UDP flows close after {@code udpIdle} without traffic. */
     PortProxy(Duration udpIdle) {
+        this(udpIdle, ConnectionCap.DEFAULT);
+    }
+
+    /** A proxy that relays at most {@code maxConnections} tcp connections at once (past that: reset at accept). */
+    PortProxy(Duration udpIdle, int maxConnections) {
         this.udpIdleNanos = udpIdle.toNanos();
+        this.cap = new ConnectionCap(maxConnections);
     }
 
     /**
@@ -107,7 +114,7 @@ public final class PortProxy implements AutoCloseable {
             server.close();
             throw bindFailed(listen, target, "tcp", e);
         }
-        Listener listener = new Listener(server, target, buffers);
+        Listener listener = new Listener(server, target, buffers, cap);
         try {
             onSelector(() -> {
                 try {
@@ -329,12 +336,14 @@ public final class PortProxy implements AutoCloseable {
         final ServerSocketChannel server;
         final InetSocketAddress target;
         final BufferPool buffers;
+        final ConnectionCap cap;
         final Set<Connection> connections = new HashSet<>();
 
-        Listener(ServerSocketChannel server, InetSocketAddress target, BufferPool buffers) {
+        Listener(ServerSocketChannel server, InetSocketAddress target, BufferPool buffers, ConnectionCap cap) {
             this.server = server;
             this.target = target;
             this.buffers = buffers;
+            this.cap = cap;
         }
 
         @Override
@@ -359,15 +368,20 @@ public final class PortProxy implements AutoCloseable {
                 if (client == null) {
                     return;
                 }
+                if (!cap.admit(server.socket().getLocalSocketAddress())) {
+                    reset(client);
+                    continue;
+                }
                 SocketChannel upstream = null;
+                Connection c = null;
                 try {
                     client.configureBlocking(false);
                     client.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     upstream = SocketChannel.open();
                     upstream.configureBlocking(false);
                     upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    Connection c = new Connection(this, client, upstream);
-                    connections.add(c);
+                    c = new Connection(this, client, upstream);
+                    connections.add(c); // from here its close() gives its place back
                     if (upstream.connect(target)) {
                         c.connected(selector, null);
                     } else {
@@ -376,10 +390,14 @@ public final class PortProxy implements AutoCloseable {
                 } catch (IOException e) {
                     LOG.debug("connecting to {} failed: {}", target, e.toString());
                     reset(client);
-                    if (upstream != null) {
-                        closeQuietly(upstream);
+                    if (c != null) {
+                        c.close();
+                    } else {
+                        cap.release();
+                        if (upstream != null) {
+                            closeQuietly(upstream);
+                        }
                     }
-                    connections.removeIf(c -> c.client == client);
                 }
             }
         }
@@ -701,6 +719,7 @@ public final class PortProxy implements AutoCloseable {
             listener.buffers.give(clientSide.incoming);
             listener.buffers.give(upstreamSide.incoming);
             listener.connections.remove(this);
+            listener.cap.release();
         }
     }
 

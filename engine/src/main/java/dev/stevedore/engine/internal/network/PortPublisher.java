@@ -12,8 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * One way of serving a container's published ports: a userland proxy that accepts on the host and relays to the
  * container's address. The engine picks its publishers once ({@link NetworkBackend}): today this JVM's
  * {@link JvmPortPublisher} for containers that go with their JVM and a {@link ProcessPortPublisher} for those
- * that outlive it; a rootless engine picks one whose proxy connects inside the container's network namespace
- * ({@link ProcessPortPublisher#insideContainer}).
+ * that outlive it; a rootless engine picks one whose proxy connects inside the user's network namespace
+ * ({@link ProcessPortPublisher#insideNamespaceOf}).
  */
 interface PortPublisher extends AutoCloseable {
     /**
@@ -27,16 +27,6 @@ interface PortPublisher extends AutoCloseable {
      */
     Served publish(String containerId, Path directory, ProcessIdentity container, List<ProxyProcess.Forward> forwards)
             throws IOException;
-
-    /**
-     * The address this publisher relays a container's ports to, given the container's address on its first network
-     * ({@code address}, null when it has none, as in network mode {@code none}); null when it cannot reach such a
-     * container. A publisher whose proxy connects from inside the container's own network namespace reaches its
-     * loopback.
-     */
-    default String target(String address) {
-        return address;
-    }
 
     /**
      * Stops serving a container's ports, as this publisher served them: {@code recorded} is the proxy process

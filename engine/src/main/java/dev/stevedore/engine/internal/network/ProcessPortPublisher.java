@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 
 /**
  * Publishes ports through a port proxy process of the container's own (the launcher's proxy mode, see
@@ -21,18 +20,16 @@ final class ProcessPortPublisher implements PortPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessPortPublisher.class);
 
     private final Supplier<Path> launcher;
-    private final ToLongFunction<ProcessIdentity> namespaceOf;
-    private final String loopbackTarget;
+    private final LongSupplier namespaceHolder;
 
     /** Publishes with the launcher binary {@code launcher} gives (extracted on first use), relaying from the host. */
     ProcessPortPublisher(Supplier<Path> launcher) {
-        this(launcher, container -> 0, null);
+        this(launcher, () -> 0);
     }
 
-    private ProcessPortPublisher(Supplier<Path> launcher, ToLongFunction<ProcessIdentity> namespaceOf, String loopbackTarget) {
+    private ProcessPortPublisher(Supplier<Path> launcher, LongSupplier namespaceHolder) {
         this.launcher = launcher;
-        this.namespaceOf = namespaceOf;
-        this.loopbackTarget = loopbackTarget;
+        this.namespaceHolder = namespaceHolder;
     }
 
     /**
@@ -42,29 +39,14 @@ final class ProcessPortPublisher implements PortPublisher {
      * addresses are those on these bridges.
      */
     static ProcessPortPublisher insideNamespaceOf(Supplier<Path> launcher, LongSupplier holder) {
-        return new ProcessPortPublisher(launcher, container -> holder.getAsLong(), null);
-    }
-
-    /**
-     * Publishes through proxy processes that accept on the host and connect inside the user and network namespaces
-     * of the container's own first process: the publisher of a rootless engine whose containers have network
-     * namespaces of their own and no bridge the host reaches (network mode {@code none}). A container without an
-     * address is reached on its own loopback, where a server listening on all addresses (or on 127.0.0.1) answers.
-     */
-    static ProcessPortPublisher insideContainer(Supplier<Path> launcher) {
-        return new ProcessPortPublisher(launcher, ProcessIdentity::pid, "127.0.0.1");
-    }
-
-    @Override
-    public String target(String address) {
-        return address != null ? address : loopbackTarget;
+        return new ProcessPortPublisher(launcher, holder);
     }
 
     @Override
     public Served publish(String containerId, Path directory, ProcessIdentity container, List<ProxyProcess.Forward> forwards)
             throws IOException {
         ProxyProcess.Started started = ProxyProcess.start(launcher.get(), directory, container, forwards, null,
-                namespaceOf.applyAsLong(container));
+                namespaceHolder.getAsLong());
         return new Served(started.ports(), started.process(), started.ended());
     }
 

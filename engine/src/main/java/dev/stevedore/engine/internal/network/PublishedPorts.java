@@ -53,7 +53,7 @@ final class PublishedPorts implements AutoCloseable {
             return List.of(); // its own sockets are the host's
         }
         PortPublisher publisher = outlive ? outliving : withJvm;
-        String address = publisher.target(NetworkRecords.publishedAddress(container, networks));
+        String address = NetworkRecords.publishedAddress(container, networks);
         if (address == null) {
             throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: it has no address"
                     + (container.mode() == NetworkMode.NONE ? " (network mode none)" : " (it is not running)"));
@@ -140,7 +140,7 @@ final class PublishedPorts implements AutoCloseable {
      * Lock held.
      */
     void restore(ContainerRecord container, Map<String, NetworkRecord> networks) throws IOException {
-        String address = outliving.target(NetworkRecords.publishedAddress(container, networks));
+        String address = NetworkRecords.publishedAddress(container, networks);
         ProxyRecord dead = container.proxy();
         if (address != null && dead.container().isAlive()) {
             try {

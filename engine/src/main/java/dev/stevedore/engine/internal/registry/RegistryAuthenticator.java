@@ -199,7 +199,13 @@ final class RegistryAuthenticator {
                         response.code());
             }
             ResponseBody body = response.body();
-            JsonNode json = body == null ? null : MAPPER.readTree(body.byteStream().readNBytes(TOKEN_RESPONSE_LIMIT));
+            byte[] bytes = body == null ? new byte[0] : body.byteStream().readNBytes(TOKEN_RESPONSE_LIMIT + 1);
+            if (bytes.length > TOKEN_RESPONSE_LIMIT) {
+                // a token is a few KiB; what is larger is not a token server's answer, and is not read to its end
+                throw new TokenException("the token server " + RegistryTransport.shown(realm) + " answered with more than "
+                        + TOKEN_RESPONSE_LIMIT + " bytes; refusing it", response.code());
+            }
+            JsonNode json = bytes.length == 0 ? null : MAPPER.readTree(bytes);
             String token = json == null ? null : json.path("token").asText(null);
             if (token == null || token.isEmpty()) {
                 token = json == null ? null : json.path("access_token").asText(null);

@@ -46,13 +46,23 @@ public final class RegistryClient implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final Clock clock;
 
+    /**
+     * A client with {@code settings}; one read from a registry may wait as long as {@code STEVEDORE_REGISTRY_READ_TIMEOUT}
+     * says (seconds, 60 when unset) before it fails and the request is retried.
+     */
     public RegistryClient(EngineSettings settings) {
-        this(settings, new DockerCredentials(settings.dockerConfigDirectory()), RetryPolicy.DEFAULT, Clock.systemUTC());
+        this(settings, new DockerCredentials(settings.dockerConfigDirectory()), RetryPolicy.DEFAULT, Clock.systemUTC(),
+                RegistryTransport.readTimeout(System.getenv(RegistryTransport.READ_TIMEOUT_VARIABLE)));
     }
 
     RegistryClient(EngineSettings settings, DockerCredentials credentials, RetryPolicy retryPolicy, Clock clock) {
+        this(settings, credentials, retryPolicy, clock, RegistryTransport.DEFAULT_READ_TIMEOUT);
+    }
+
+    RegistryClient(EngineSettings settings, DockerCredentials credentials, RetryPolicy retryPolicy, Clock clock,
+                   java.time.Duration readTimeout) {
         this.settings = settings;
-        this.transport = new RegistryTransport(settings);
+        this.transport = new RegistryTransport(settings, readTimeout);
         this.authenticator = new RegistryAuthenticator(transport, credentials, clock);
         this.retryPolicy = retryPolicy;
         this.clock = clock;

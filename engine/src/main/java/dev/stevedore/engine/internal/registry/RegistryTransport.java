@@ -15,7 +15,10 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,12 +30,17 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  * How the engine talks HTTP to registries: HTTPS with the JDK's trust plus the registry's
  * {@code certs.d} CAs; plain HTTP only for loopback registries and those listed as insecure (and only
  * when the registry does not speak TLS); redirects followed without ever carrying the
- * {@code Authorization} header to another host or down from HTTPS to HTTP.
+ * {@code Authorization} header to another host, and never from HTTPS down to HTTP nor round a loop. A read
+ * that waits longer than the read timeout (a registry that stalls mid-blob) fails, and is retried as a broken
+ * connection is.
  *
  * <p>Thread-safe: every registry shares one connection pool and dispatcher.
  */
 final class RegistryTransport implements Closeable {
     private static final int MAX_REDIRECTS = 10;
+    /** How long one read may wait for the registry's next bytes, unless {@value #READ_TIMEOUT_VARIABLE} says otherwise. */
+    static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+    static final String READ_TIMEOUT_VARIABLE = "STEVEDORE_REGISTRY_READ_TIMEOUT";
     private static final Pattern LOOPBACK_V4 = Pattern.compile("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
 
     private final EngineSettings settings;
@@ -41,14 +49,40 @@ final class RegistryTransport implements Closeable {
     private final Map<String, HttpUrl> bases = new ConcurrentHashMap<>();
 
     RegistryTransport(EngineSettings settings) {
+        this(settings, DEFAULT_READ_TIMEOUT);
+    }
+
+    /** A transport whose reads fail after waiting {@code readTimeout} for the registry's next bytes. */
+    RegistryTransport(EngineSettings settings, Duration readTimeout) {
         this.settings = settings;
         this.base = new OkHttpClient.Builder()
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .connectTimeout(15, TimeUnit.SECONDS)
-                .readTimeout(60, TimeUnit.SECONDS)
+                .readTimeout(readTimeout)
                 .writeTimeout(60, TimeUnit.SECONDS)
                 .build();
+    }
+
+    /**
+     * The read timeout {@code value} (whole seconds, from {@value #READ_TIMEOUT_VARIABLE}) names, or the default when
+     * it is unset.
+     *
+     * @throws IllegalArgumentException when it is not a positive number of seconds
+     */
+    static Duration readTimeout(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_READ_TIMEOUT;
+        }
+        try {
+            long seconds = Long.parseLong(value.strip());
+            if (seconds > 0) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(READ_TIMEOUT_VARIABLE + "=" + value + " is not a positive number of seconds");
     }
 
     /** Whether {@code hostPort} may be reached over plain HTTP: loopback, or listed as insecure. */
@@ -142,12 +176,15 @@ final class RegistryTransport implements Closeable {
 
     /**
      * Sends {@code request}, following redirects. {@code Authorization} goes only to the origin of
-     * {@code authorizedOrigin} (scheme, host and port); a redirect from HTTPS to plain HTTP is refused
-     * unless the target may be plain.
+     * {@code authorizedOrigin} (scheme, host and port); a redirect from HTTPS to plain HTTP is refused, whatever
+     * the target (what TLS protected would go in the clear, to whoever could answer), and so is a redirect back to a
+     * URL already visited (a loop).
      */
     Response send(Request request, HttpUrl authorizedOrigin) throws IOException {
         Request current = request;
+        Set<HttpUrl> visited = new HashSet<>();
         for (int hop = 0; ; hop++) {
+            visited.add(current.url());
             Response response = clientFor(current.url()).newCall(current).execute();
             if (!response.isRedirect()) {
                 return response;
@@ -158,11 +195,16 @@ final class RegistryTransport implements Closeable {
             if (next == null) {
                 throw new ProtocolException("the redirect from " + shown(current.url()) + " has no usable Location");
             }
+            if (visited.contains(next)) {
+                throw new ProtocolException("refusing a redirect loop: " + shown(current.url()) + " redirects back to "
+                        + shown(next) + ", visited " + hop + " redirect(s) before");
+            }
             if (hop >= MAX_REDIRECTS) {
                 throw new ProtocolException("more than " + MAX_REDIRECTS + " redirects, the last to " + shown(next));
             }
-            if (current.isHttps() && !next.isHttps() && !plainHttpAllowed(hostPort(next))) {
-                throw new ProtocolException("refusing to follow a redirect from HTTPS down to plain HTTP: " + shown(next));
+            if (current.isHttps() && !next.isHttps()) {
+                throw new ProtocolException("refusing to follow a redirect from HTTPS down to plain HTTP: " + shown(current.url())
+                        + " -> " + shown(next));
             }
             Request.Builder builder = current.newBuilder().url(next);
             if (!sameOrigin(next, authorizedOrigin)) {

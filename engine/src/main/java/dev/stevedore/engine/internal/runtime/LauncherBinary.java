@@ -43,7 +43,7 @@ public final class LauncherBinary {
         return EXTRACTED.computeIfAbsent(stateDirectory.toAbsolutePath(), LauncherBinary::extractNow);
     }
 
-    static String sha256(byte[] content) {
+    private static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {

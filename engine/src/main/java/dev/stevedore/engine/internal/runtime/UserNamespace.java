@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.runtime;
 
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.internal.os.FileTrees;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,52 +15,67 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The user namespace an ordinary user's containers live in: container root is the user, 1..65535 the user's
- * subordinate ids (see {@link IdMapping}). A launcher process made it and holds it ({@code launcher userns-hold});
- * launchers join it ({@link #launcherArgument()}) before they make a container's other namespaces, and file work
- * the JVM cannot do for subordinate owners runs there ({@link #own}, {@link #deleteTree}).
+ * The user namespace an ordinary user's containers live in, and the network namespace it owns where their bridges
+ * are: container root is the user, 1..65535 the user's subordinate ids (see {@link IdMapping}). One launcher process
+ * per user makes and holds both ({@code launcher userns-hold}, engine/src/main/c/usernet.c), shared by all of the
+ * user's JVMs, as Podman's pause process is: a network namespace can only be wired from its owning user namespace,
+ * so two JVMs whose containers talk must share both. Launchers join it ({@link #launcherArgument()}) before they make
+ * a container's other namespaces, and file work the JVM cannot do for subordinate owners runs there ({@link #own},
+ * {@link #deleteTree}).
  *
- * <p>One per JVM, shared by its engines ({@link #shared}); the holder ends when the JVM does (its stdin is the
- * lifeline), so {@code kill -9} leaves no holder behind. Every JVM's namespace maps the same ids, so files in a
- * user's state directory look the same from all of them.
+ * <p>The holder lives while anyone is connected to its socket in the user's runtime directory: each JVM holds one
+ * connection (opened by {@link #shared}, closed only by the JVM's end), and each container launcher holds one
+ * ({@link #lifelineArgument()}), so kept containers keep it too. When the last goes, so do the namespaces with their
+ * bridges and veths: {@code kill -9} of every JVM leaves nothing. A JVM connects or starts the holder under a lock
+ * file the holder also takes before it ends, so two JVMs starting at once find one holder.
  */
 public final class UserNamespace {
+    private static final String SOCKET = "userns.sock";
+    private static final String LOCK = "userns.lock";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UserNamespace.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean NO_ROUTE_SAID = new java.util.concurrent.atomic.AtomicBoolean();
+
     private static UserNamespace shared;
 
     /** A copy of the launcher in the user's runtime directory: an engine's state directory (and binary) may go first. */
     private final Path launcher;
-    private final Process holder;
+    private final HolderConnection holder;
+    private final long holderPid;
+    private final Path socket;
     private final IdMapping mapping;
+    private final boolean routesOut;
 
-    private UserNamespace(Path launcher, Process holder, IdMapping mapping) {
+    private UserNamespace(Path launcher, HolderConnection holder, HolderConnection.Greeting greeting, Path socket,
+                          IdMapping mapping) {
         this.launcher = launcher;
         this.holder = holder;
+        this.holderPid = greeting.pid();
+        this.routesOut = greeting.outbound();
+        this.socket = socket;
         this.mapping = mapping;
     }
 
-    /** This JVM's namespace, made on first use with {@code launcher}. */
+    /** The user's namespaces, joined (or made, by the first JVM of the user) on first use with {@code launcher}. */
     public static synchronized UserNamespace shared(Path launcher, RootlessHost host) {
-        if (shared == null || !shared.holder.isAlive()) {
+        if (shared == null || !java.nio.file.Files.exists(Path.of("/proc", Long.toString(shared.holderPid)))) {
+            if (shared != null) {
+                shared.holder.close();
+            }
             shared = open(lasting(launcher), host);
             FileTrees.fallback(shared::deleteTree);
         }
         return shared;
     }
 
-    /**
-     * The launcher copied into the user's runtime directory, there as long as the machine runs. Its name carries its
-     * content's hash: the launcher given is often the JVM's sealed memory file ({@code /proc/self/fd/N}), whose name
-     * says nothing of the version, and a copy left by an older Stevedore must not serve a newer one.
-     */
+    /** The launcher copied into the user's runtime directory (its name carries its hash), there as long as the machine runs. */
     private static Path lasting(Path launcher) {
         Path dir = dev.stevedore.engine.EngineSettings.createRuntimeDirectory();
-        Path copy;
         try {
-            copy = dir.resolve("launcher-" + LauncherBinary.sha256(Files.readAllBytes(launcher)).substring(0, 16));
-        } catch (IOException e) {
-            throw new ContainerEngineException("cannot read the launcher " + launcher + ": " + e.getMessage(), e);
-        }
-        try {
+            // named by content, not by the source's name (a sealed launcher is /proc/self/fd/N): the user's JVMs of
+            // other Stevedore versions keep their own copies
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(launcher));
+            Path copy = dir.resolve("launcher-" + java.util.HexFormat.of().formatHex(digest).substring(0, 16));
             if (!Files.isExecutable(copy)) {
                 Path temp = Files.createTempFile(dir, ".launcher-", ".tmp");
                 Files.copy(launcher, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -69,6 +85,8 @@ public final class UserNamespace {
             return copy;
         } catch (IOException e) {
             throw new ContainerEngineException("cannot copy the launcher " + launcher + " into " + dir + ": " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
         }
     }
 
@@ -79,13 +97,85 @@ public final class UserNamespace {
 
     /** The argument that makes a launcher join this namespace before anything else. */
     public String launcherArgument() {
-        return "--userns=/proc/" + holder.pid() + "/ns/user";
+        return "--userns=/proc/" + holderPid + "/ns/user";
+    }
+
+    /** The argument (after {@link #launcherArgument()}) that makes a container's launcher keep the holder alive while it runs. */
+    public String lifelineArgument() {
+        return "--hold=" + socket;
+    }
+
+    /**
+     * Whether traffic leaves the user's network namespace: slirp4netns serves it (its tap0, default route and
+     * masquerade), and the host's loopback is {@link #HOST_ADDRESS} there.
+     */
+    public boolean routesOut() {
+        return routesOut;
+    }
+
+    /** Where the host's loopback answers from inside the user's network namespace (slirp4netns's host address). */
+    public static final String HOST_ADDRESS = "10.0.2.2";
+
+    /** The process holding the namespaces: its {@code /proc/PID/net} shows the user's network namespace. */
+    public long holderPid() {
+        return holderPid;
+    }
+
+    /**
+     * An rtnetlink socket acting in the user's network namespace ({@code pid} 0), or in the network namespace of
+     * process {@code pid} (a container's first process, in the user's namespace): made there by the holder and passed
+     * back. The caller owns the descriptor.
+     */
+    public int netlinkSocket(long pid) throws IOException {
+        HolderConnection.Reply reply = pid == 0 ? holder.request("netlink") : holder.request("netlink", Long.toString(pid));
+        if (reply.fd() < 0) {
+            throw new IOException("the user's namespace holder answered a netlink request without a socket");
+        }
+        return reply.fd();
+    }
+
+    /** Writes {@code value} to {@code /proc/sys/<key>} of the user's network namespace ({@code key} below {@code net/}). */
+    public void sysctl(String key, String value) throws IOException {
+        holder.request("sysctl", key, value);
     }
 
     private static UserNamespace open(Path launcher, RootlessHost host) {
+        Path dir = dev.stevedore.engine.EngineSettings.createRuntimeDirectory();
+        Path socket = dir.resolve(SOCKET);
+        HolderConnection connection;
+        Outbound started = null;
+        try {
+            try (CrossProcessLock lock = CrossProcessLock.acquire(dir.resolve(LOCK))) {
+                connection = HolderConnection.tryConnect(socket);
+                if (connection == null) {
+                    started = start(launcher, socket, dir.resolve(LOCK), host);
+                    connection = HolderConnection.tryConnect(socket);
+                    if (connection == null) {
+                        throw new ContainerEngineException("the user's namespace holder said it was ready, but nobody listens on " + socket);
+                    }
+                }
+            }
+            // a connection that succeeded under the lock is served: the holder ends only when none waits
+            HolderConnection.Greeting greeting = connection.greeting();
+            if (!greeting.outbound() && NO_ROUTE_SAID.compareAndSet(false, true)) {
+                LOG.warn("rootless containers have no route out of the user's network namespace (nor to the host's "
+                        + "loopback as host.stevedore.internal): {}", (started != null ? started : Outbound.find()).reason());
+            }
+            return new UserNamespace(launcher, connection, greeting, socket, host.mapping());
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot reach the holder of the user's namespaces at " + socket + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Starts the holder and maps its ids; under the lock, so it is the only one. What routes it out, or why nothing. */
+    private static Outbound start(Path launcher, Path socket, Path lock, RootlessHost host) {
+        Outbound outbound = Outbound.find();
+        List<String> command = new ArrayList<>(List.of(launcher.toString(), "userns-hold", socket.toString(), lock.toString()));
+        command.addAll(outbound.arguments());
         Process process;
         try {
-            process = new ProcessBuilder(launcher.toString(), "userns-hold")
+            process = new ProcessBuilder(command)
                     .directory(Path.of("/").toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
@@ -93,16 +183,21 @@ public final class UserNamespace {
             throw new ContainerEngineException("cannot start the launcher " + launcher + " to make the user namespace: "
                     + e.getMessage(), e);
         }
-        try {
-            Records.Reader reader = new Records.Reader(process.getInputStream());
+        try (OutputStream commands = process.getOutputStream(); java.io.InputStream out = process.getInputStream()) {
+            Records.Reader reader = new Records.Reader(out);
             Records.Record unshared = expect(reader, "unshared");
             long pid = Long.parseLong(unshared.field(0));
             map(pid, host);
-            OutputStream commands = process.getOutputStream();
             commands.write(Records.encode("mapped"));
             commands.flush();
             expect(reader, "ready");
-            return new UserNamespace(launcher, process, host.mapping());
+            if (!outbound.arguments().isEmpty()) {
+                Records.Record said = reader.next();
+                if (said != null && said.key().equals("no-outbound")) {
+                    outbound.failed(said.field(0));
+                }
+            }
+            return outbound;
         } catch (IOException | RuntimeException e) {
             process.destroyForcibly();
             if (e instanceof ContainerEngineException c) {
@@ -118,8 +213,10 @@ public final class UserNamespace {
             throw new ContainerEngineException("the user namespace holder ended before it said \"" + key + "\"");
         }
         if (record.key().equals("error")) {
-            throw new ContainerEngineException("cannot make the user namespace for rootless containers: " + record.field(0)
-                    + " (is user.max_user_namespaces 0, or unprivileged user namespaces restricted?)");
+            String why = record.field(0);
+            throw new ContainerEngineException("cannot make the user namespace for rootless containers: " + why
+                    + (why.startsWith("cannot create a user namespace")
+                    ? " (is user.max_user_namespaces 0, or unprivileged user namespaces restricted?)" : ""));
         }
         if (!record.key().equals(key)) {
             throw new ContainerEngineException("the user namespace holder said \"" + record.key() + "\" instead of \"" + key + "\"");

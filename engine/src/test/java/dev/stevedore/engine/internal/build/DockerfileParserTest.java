@@ -102,4 +102,27 @@ class DockerfileParserTest {
     void windowsLineEndingsAndByteOrderMarkAreAccepted() {
         assertThat(parse("\uFEFFFROM a\r\nRUN b\r\n")).extracting(Instruction::args).containsExactly("a", "b");
     }
+
+    @Test
+    void onbuildTriggersAreCheckedWhereTheyAreWritten() {
+        assertThat(parse("FROM a\nONBUILD RUN echo hi\n").get(1).args()).isEqualTo("RUN echo hi");
+        assertThatThrownBy(() -> parse("FROM a\nONBUILD ONBUILD RUN x\n"))
+                .isInstanceOf(DockerfileException.class).hasMessageContaining("line 2").hasMessageContaining("ONBUILD ONBUILD isn't allowed");
+        assertThatThrownBy(() -> parse("FROM a\nonbuild from b\n")).hasMessageContaining("FROM isn't allowed as an ONBUILD trigger");
+        assertThatThrownBy(() -> parse("FROM a\nONBUILD COPY --chwn=1 a b\n")).hasMessageContaining("unknown flag: --chwn for COPY");
+        assertThatThrownBy(() -> parse("FROM a\nONBUILD FETCH x\n")).hasMessageContaining("unknown instruction: FETCH");
+        assertThatThrownBy(() -> parse("FROM a\nONBUILD RUN <<EOF\necho\nEOF\n")).hasMessageContaining("here-documents are not allowed");
+    }
+
+    @Test
+    void aStoredTriggerParsesAsTheInstructionItNamesAtTheLineOfTheFrom() {
+        Instruction trigger = DockerfileParser.trigger("Dockerfile", 3, "copy --chown=1:1 a.txt /a", '\\');
+        assertThat(trigger.keyword()).isEqualTo("COPY");
+        assertThat(trigger.flagMap()).containsEntry("chown", "1:1");
+        assertThat(trigger.args()).isEqualTo("a.txt /a");
+        assertThat(trigger.line()).isEqualTo(3);
+        assertThat(trigger.original()).isEqualTo("ONBUILD copy --chown=1:1 a.txt /a");
+        assertThatThrownBy(() -> DockerfileParser.trigger("Dockerfile", 3, "MAINTAINER me", '\\'))
+                .hasMessageContaining("Dockerfile line 3").hasMessageContaining("MAINTAINER isn't allowed");
+    }
 }

@@ -11,6 +11,7 @@ import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.testbed.Testbed;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -216,5 +217,20 @@ class EmbeddedBuilderIT {
     void aSourceOutsideTheContextIsRefused() throws IOException {
         assertThatThrownBy(() -> build("FROM %s\nCOPY ../etc/passwd /x\n".formatted(base()), BuildSpec.builder(dir)))
                 .isInstanceOf(BuildException.class).hasMessageContaining("../etc/passwd is outside the build context");
+    }
+
+    @Test
+    void aPlatformOtherThanTheMachinesIsRefusedNotEmulated() throws IOException {
+        String foreign = Platform.host().architecture().equals("arm64") ? "linux/amd64" : "linux/arm64";
+        assertThatThrownBy(() -> build("FROM --platform=%s %s\nRUN true\n".formatted(foreign, base()), BuildSpec.builder(dir)))
+                .isInstanceOf(BuildException.class)
+                .hasMessageContaining("Dockerfile line 1 (FROM --platform=" + foreign)
+                .hasMessageContaining("emulating no other CPU");
+        assertThatThrownBy(() -> build("FROM %s\n".formatted(base()), BuildSpec.builder(dir).platform(Platform.parse(foreign))))
+                .isInstanceOf(BuildException.class).hasMessageContaining("cannot build for platform " + foreign);
+
+        ImageReference image = build("FROM --platform=$BUILDPLATFORM %s\nARG TARGETARCH\nRUN echo built > /on\n".formatted(base()),
+                BuildSpec.builder(dir));
+        assertThat(runIn(image, "cat /on")).containsExactly("built");
     }
 }

@@ -72,7 +72,7 @@ class CreateBodyTest {
         assertThat(host.path("AutoRemove").asBoolean()).isTrue();
         assertThat(host.path("Tmpfs").toString()).isEqualTo("{\"/run\":\"size=64m\"}");
         assertThat(host.path("Mounts").get(0).toString())
-                .isEqualTo("{\"Target\":\"/data\",\"ReadOnly\":true,\"Type\":\"bind\",\"Source\":\"/host/data\"}");
+                .isEqualTo("{\"Type\":\"bind\",\"Source\":\"/host/data\",\"Target\":\"/data\",\"ReadOnly\":true}");
         JsonNode named = host.path("Mounts").get(1);
         assertThat(named.path("Type").asText()).isEqualTo("volume");
         assertThat(named.path("Source").asText()).isEqualTo("cache");

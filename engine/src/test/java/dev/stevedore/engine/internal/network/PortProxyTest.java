@@ -71,6 +71,55 @@ class PortProxyTest {
     }
 
     @Test
+    void pastItsCapNewConnectionsAreResetWhileTheRelayedOnesGoOn() throws Exception {
+        PortProxy capped = new PortProxy(PortProxy.UDP_IDLE, 4);
+        closeAfter.add(capped);
+        ServerSocket echo = echoServer();
+        PortForwarder forwarder = capped.forward(new InetSocketAddress("127.0.0.1", 0),
+                new InetSocketAddress("127.0.0.1", echo.getLocalPort()));
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Socket s = new Socket("127.0.0.1", forwarder.port());
+            s.setSoTimeout(10_000);
+            closeAfter.add(s);
+            held.add(s);
+            assertThat(echo(s, "held " + i)).isEqualTo("held " + i);
+        }
+
+        assertRefused(forwarder.port());
+        for (int i = 0; i < 4; i++) {
+            assertThat(echo(held.get(i), "still " + i)).as("connection %d goes on", i).isEqualTo("still " + i);
+        }
+        assertThat(forwarder.connections()).isEqualTo(4);
+        held.get(0).close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.connections() == 3);
+        Socket again = new Socket("127.0.0.1", forwarder.port());
+        again.setSoTimeout(10_000);
+        closeAfter.add(again);
+        assertThat(echo(again, "a freed place")).isEqualTo("a freed place");
+    }
+
+    /** A connection to {@code port} is accepted and then reset (or closed) without a byte of answer. */
+    static void assertRefused(int port) throws IOException {
+        try (Socket refused = new Socket("127.0.0.1", port)) {
+            refused.setSoTimeout(10_000);
+            assertThatThrownBy(() -> {
+                refused.getOutputStream().write("past the cap".getBytes(StandardCharsets.UTF_8));
+                if (refused.getInputStream().read() < 0) {
+                    throw new java.net.SocketException("closed without an answer");
+                }
+            }).isInstanceOf(java.net.SocketException.class);
+        }
+    }
+
+    /** Writes {@code text} on {@code s} and reads as many bytes back. */
+    static String echo(Socket s, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        s.getOutputStream().write(bytes);
+        return new String(s.getInputStream().readNBytes(bytes.length), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aHalfCloseReachesTheServerAndTheAnswerStillComesBack() throws Exception {
         ServerSocket server = listen();
         CompletableFuture<String> serverSaw = new CompletableFuture<>();

@@ -301,6 +301,70 @@ class ProxyProcessTest {
                 "udp", "::1", "53", "10.0.0.2", "5353");
     }
 
+    @Test
+    void pastItsCapTheProxyResetsNewConnectionsWhileTheOthersGoOn() throws Exception {
+        ProxyProcess.Started started = startCapped(List.of("-c", "4"), "4096:4096");
+        int port = started.ports().get(0);
+
+        assertCapHolds(port, 4, started);
+    }
+
+    @Test
+    void theProxyKeepsTheFileLimitItWasGivenAndFitsItsConnectionsIntoIt() throws Exception {
+        // 40 descriptors, less 7 for set-up (stdio, pidfd, inotify, epoll, the port) and 16 spare: room for 8 connections
+        ProxyProcess.Started started = startCapped(List.of(), "40:4096");
+        int port = started.ports().get(0);
+
+        assertThat(Files.readAllLines(Path.of("/proc", Long.toString(started.process().pid()), "limits")))
+                .as("not raised to the hard maximum").anySatisfy(l -> assertThat(l).matches("Max open files +40 +4096 +files *"));
+        assertCapHolds(port, 8, started);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(Files.readString(directory.resolve("proxy.log")))
+                .contains("relaying at most 8 tcp connections at once").contains("refused 1 connection(s) on 127.0.0.1:" + port));
+    }
+
+    /** {@code cap} connections relayed and held; the next is reset; those held still relay; a freed place is taken again. */
+    private void assertCapHolds(int port, int cap, ProxyProcess.Started started) throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < cap; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.setSoTimeout(10_000);
+                held.add(s);
+                assertThat(PortProxyTest.echo(s, "held " + i)).isEqualTo("held " + i);
+            }
+            PortProxyTest.assertRefused(port);
+            for (int i = 0; i < cap; i++) {
+                assertThat(PortProxyTest.echo(held.get(i), "still " + i)).as("connection %d goes on", i).isEqualTo("still " + i);
+            }
+            held.remove(0).close();
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(roundTrip(port, "a freed place")).isEqualTo("a freed place"));
+            assertThat(descriptors(started.process())).isLessThanOrEqualTo(7 + 2L * cap + 1);
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    /** A proxy process with {@code options} under the file limit {@code nofile} (soft:hard), as prlimit sets it. */
+    private ProxyProcess.Started startCapped(List<String> options, String nofile) throws IOException {
+        List<String> command = new ArrayList<>(List.of("prlimit", "--nofile=" + nofile, "--"));
+        List<String> proxy = ProxyProcess.command(launcher(), directory, identity(watched), List.of(forward(0)));
+        proxy.addAll(2, options);
+        command.addAll(proxy);
+        Files.createDirectories(directory);
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.appendTo(directory.resolve("proxy.log").toFile())).start();
+        process.getOutputStream().close();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        assertThat(line).startsWith("ready ");
+        String[] parts = line.split(" ");
+        ProcessIdentity identity = new ProcessIdentity(Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        proxies.add(identity);
+        return new ProxyProcess.Started(identity, List.of(Integer.parseInt(parts[3])), process.onExit());
+    }
+
     private ProxyProcess.Started start(int hostPort) throws IOException {
         ProxyProcess.Started started = ProxyProcess.start(launcher(), directory, identity(watched), List.of(forward(hostPort)));
         proxies.add(started.process());

@@ -1,0 +1,80 @@
+package dev.stevedore.docker.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A container's {@code HostConfig}, as far as Stevedore reads or writes it. Every component may be {@code null}.
+ *
+ * @param binds        {@code /host:/ctr[:opts]} or {@code volume:/ctr[:opts]}
+ * @param tmpfs        target → mount options
+ * @param portBindings {@code "80/tcp"} → its bindings
+ * @param nanoCpus     CPUs × 10⁹
+ * @param consoleSize  height and width of a TTY
+ * @param containerIdFile the docker CLI's {@code --cidfile}, which the CLI itself writes
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record HostConfig(
+        @JsonProperty("Binds") List<String> binds,
+        @JsonProperty("Mounts") List<Mount> mounts,
+        @JsonProperty("Tmpfs") Map<String, String> tmpfs,
+        @JsonProperty("PortBindings") Map<String, List<PortBinding>> portBindings,
+        @JsonProperty("PublishAllPorts") Boolean publishAllPorts,
+        @JsonProperty("NetworkMode") String networkMode,
+        @JsonProperty("AutoRemove") Boolean autoRemove,
+        @JsonProperty("ReadonlyRootfs") Boolean readonlyRootfs,
+        @JsonProperty("ShmSize") Long shmSize,
+        @JsonProperty("SecurityOpt") List<String> securityOpt,
+        @JsonProperty("Memory") Long memory,
+        @JsonProperty("NanoCpus") Long nanoCpus,
+        @JsonProperty("CpuQuota") Long cpuQuota,
+        @JsonProperty("CpuPeriod") Long cpuPeriod,
+        @JsonProperty("PidsLimit") Long pidsLimit,
+        @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
+        @JsonProperty("LogConfig") LogConfig logConfig,
+        @JsonProperty("ConsoleSize") List<Integer> consoleSize,
+        @JsonProperty("ContainerIDFile") String containerIdFile) {
+
+    /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PortBinding(@JsonProperty("HostIp") String hostIp, @JsonProperty("HostPort") String hostPort) {
+    }
+
+    /**
+     * An entry of {@code HostConfig.Mounts}.
+     *
+     * @param type {@code bind}, {@code volume} or {@code tmpfs}
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Mount(
+            @JsonProperty("Type") String type,
+            @JsonProperty("Source") String source,
+            @JsonProperty("Target") String target,
+            @JsonProperty("ReadOnly") Boolean readOnly,
+            @JsonProperty("VolumeOptions") VolumeOptions volumeOptions,
+            @JsonProperty("TmpfsOptions") TmpfsOptions tmpfsOptions) {
+    }
+
+    /** A volume mount's options: the labels of a volume the mount creates. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VolumeOptions(@JsonProperty("Labels") Map<String, String> labels) {
+    }
+
+    /** A tmpfs mount's size in bytes and mode (permission bits). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TmpfsOptions(@JsonProperty("SizeBytes") Long sizeBytes, @JsonProperty("Mode") Long mode) {
+    }
+
+    /** {@code --restart}: {@code no}, {@code on-failure}, {@code always} or {@code unless-stopped}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RestartPolicy(@JsonProperty("Name") String name, @JsonProperty("MaximumRetryCount") Integer maximumRetryCount) {
+    }
+
+    /** {@code --log-driver} and its {@code --log-opt}s. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record LogConfig(@JsonProperty("Type") String type, @JsonProperty("Config") Map<String, String> config) {
+    }
+}

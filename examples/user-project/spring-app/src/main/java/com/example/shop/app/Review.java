@@ -1,0 +1,5 @@
+package com.example.shop.app;
+
+/** A customer's review of a product. */
+public record Review(long id, String sku, int stars, String text) {
+}

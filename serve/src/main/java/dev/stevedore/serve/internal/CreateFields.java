@@ -1,0 +1,107 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.docker.wire.ContainerCreate;
+import dev.stevedore.docker.wire.HostConfig;
+import dev.stevedore.docker.wire.Wire;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The rule of {@code POST /containers/create}: every field a client sends is honoured or refused with a 400 that
+ * names it and says why, never accepted and dropped. {@link ContainerCreate} holds exactly the fields
+ * {@link CreateRequest} reads; a field with a value outside it is refused here, and the values of read fields
+ * that the engine cannot apply are refused by {@link #refuseValues}. A field added to the record without code that
+ * reads it fails {@code CreateFieldsTest}, which sends every field.
+ */
+final class CreateFields {
+    /** A request without {@code HostConfig} reads as one with every field absent. */
+    static final HostConfig NO_HOST_CONFIG = new HostConfig(null, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null);
+
+    /**
+     * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
+     * record reaches the spec or is refused.
+     */
+    static final Map<String, String> NO_EFFECT = Map.of(
+            "AttachStdin", "the client attaches with its own call; OpenStdin is what keeps stdin open",
+            "AttachStdout", "the client attaches with its own call; dockerd keeps the flag for inspect only",
+            "AttachStderr", "the client attaches with its own call; dockerd keeps the flag for inspect only",
+            "HostConfig.ConsoleSize", "it sizes a TTY, and a TTY is refused",
+            "HostConfig.ContainerIDFile", "the docker CLI writes that file itself; dockerd ignores the field too");
+
+    /** Why a field outside the record is refused, by the field's last name (lower case). */
+    private static final Map<String, String> WHY = Map.ofEntries(
+            Map.entry("privileged", "--privileged: its engine keeps a container's capability set and device rules"),
+            Map.entry("capadd", "--cap-add: its engine cannot change a container's capability set yet"),
+            Map.entry("capdrop", "--cap-drop: its engine cannot change a container's capability set yet"),
+            Map.entry("devices", "--device: its engine cannot pass host devices into a container yet"),
+            Map.entry("extrahosts", "--add-host: its engine writes /etc/hosts itself and cannot add entries yet"),
+            Map.entry("init", "--init: the command runs as pid 1, its engine has no init process"),
+            Map.entry("dns", "--dns: its engine writes resolv.conf itself and cannot take other servers yet"),
+            Map.entry("dnssearch", "--dns-search: its engine writes resolv.conf itself and cannot take search domains yet"),
+            Map.entry("dnsoptions", "--dns-option: its engine writes resolv.conf itself and cannot take options yet"),
+            Map.entry("links", "--link: legacy links are not supported; put both containers on a user network and use the"
+                    + " container's name"),
+            Map.entry("volumesfrom", "--volumes-from: its engine cannot share another container's volumes yet; mount the"
+                    + " same named volume in both"),
+            Map.entry("ulimits", "--ulimit: its engine cannot set a container's resource limits (rlimits) yet"),
+            Map.entry("macaddress", "--mac-address: its engine chooses each endpoint's MAC address itself"),
+            Map.entry("ipamconfig", "--ip: its engine assigns each endpoint's address itself"),
+            Map.entry("pidmode", "--pid: a container always gets a PID namespace of its own"),
+            Map.entry("ipcmode", "--ipc: a container always gets an IPC namespace of its own"),
+            Map.entry("utsmode", "--uts: a container always gets a UTS namespace of its own"),
+            Map.entry("usernsmode", "--userns: its engine chooses the user namespace itself"),
+            Map.entry("cgroupnsmode", "--cgroupns: its engine chooses the cgroup namespace itself"),
+            Map.entry("sysctls", "--sysctl: its engine cannot set namespaced sysctls yet"),
+            Map.entry("groupadd", "--group-add: its engine cannot add supplementary groups yet"),
+            Map.entry("startinterval", "--health-start-interval: its health checks have no start interval yet"),
+            Map.entry("domainname", "--domainname: its engine sets the host name only"));
+
+    private CreateFields() {
+    }
+
+    /** Refuses every field with a value that {@link ContainerCreate} does not bind. */
+    static void refuseUnbound(JsonNode body) {
+        List<String> unbound = Wire.unbound(body, ContainerCreate.class);
+        if (!unbound.isEmpty()) {
+            String field = unbound.get(0);
+            String last = field.substring(field.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+            String why = WHY.getOrDefault(last, "its engine has no such setting; leave the field out or at its default");
+            throw refused(field, why);
+        }
+    }
+
+    /** Refuses the values of read fields that the engine cannot apply. */
+    static void refuseValues(ContainerCreate c, HostConfig host) {
+        if (CreateRequest.isTrue(c.tty())) {
+            throw ApiException.badRequest("Tty: a TTY (docker run -t) is not supported by stevedore serve: its engine keeps a"
+                    + " container's output as stdout and stderr lines; run without -t");
+        }
+        HostConfig.RestartPolicy restart = host.restartPolicy();
+        if (restart != null && CreateRequest.blankToNull(restart.name()) != null && !restart.name().equals("no")) {
+            throw refused("HostConfig.RestartPolicy", "--restart " + restart.name()
+                    + ": its engine has no supervisor that restarts containers yet");
+        }
+        if (restart != null && restart.maximumRetryCount() != null && restart.maximumRetryCount() != 0) {
+            throw refused("HostConfig.RestartPolicy.MaximumRetryCount", "a retry count needs the on-failure policy");
+        }
+        HostConfig.LogConfig log = host.logConfig();
+        if (log != null && CreateRequest.blankToNull(log.type()) != null && !log.type().equals("json-file")) {
+            throw refused("HostConfig.LogConfig.Type", "--log-driver " + log.type()
+                    + ": its engine keeps a container's output itself, as json-file does");
+        }
+        if (log != null && log.config() != null && !log.config().isEmpty()) {
+            throw refused("HostConfig.LogConfig.Config", "--log-opt: its engine keeps all of a container's output");
+        }
+        if (CreateRequest.value(host.cpuPeriod()) > 0 && CreateRequest.value(host.cpuQuota()) <= 0) {
+            throw refused("HostConfig.CpuPeriod", "--cpu-period applies with --cpu-quota only; use --cpus");
+        }
+    }
+
+    private static ApiException refused(String field, String why) {
+        return ApiException.badRequest(field + " is not supported by stevedore serve: " + why);
+    }
+}

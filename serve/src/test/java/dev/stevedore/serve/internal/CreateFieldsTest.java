@@ -1,0 +1,212 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.docker.wire.ContainerCreate;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/**
+ * The create rule: every field of {@link ContainerCreate} changes what is created or is refused with a 400 that
+ * names it (a field no code reads fails {@link #everyFieldTheRecordBindsIsHonouredOrRefused}), and every field
+ * outside the record that carries a value is refused by name.
+ */
+class CreateFieldsTest {
+    private static final String BASE = "{'Image':'busybox'}";
+
+    /** Per field of the record: a request without it (or at its default) and one that sets it. */
+    private static final Map<String, String[]> SAMPLES = new LinkedHashMap<>();
+
+    static {
+        sample("Image", "{'Image':'alpine'}");
+        sample("Hostname", "{'Image':'busybox','Hostname':'h'}");
+        sample("User", "{'Image':'busybox','User':'nobody'}");
+        sample("WorkingDir", "{'Image':'busybox','WorkingDir':'/tmp'}");
+        sample("Entrypoint", "{'Image':'busybox','Entrypoint':['sh']}");
+        sample("Cmd", "{'Image':'busybox','Cmd':['true']}");
+        sample("Env", "{'Image':'busybox','Env':['A=1']}");
+        sample("Labels", "{'Image':'busybox','Labels':{'a':'b'}}");
+        sample("ExposedPorts", "{'Image':'busybox','ExposedPorts':{'80/tcp':{}}}");
+        sample("Volumes", "{'Image':'busybox','Volumes':{'/data':{}}}");
+        sample("StopSignal", "{'Image':'busybox','StopSignal':'SIGINT'}");
+        sample("StopTimeout", "{'Image':'busybox','StopTimeout':3}");
+        sample("Tty", "{'Image':'busybox','Tty':true}");
+        sample("OpenStdin", "{'Image':'busybox','OpenStdin':true}");
+        for (String attach : List.of("AttachStdin", "AttachStdout", "AttachStderr")) {
+            sample(attach, "{'Image':'busybox','" + attach + "':true}");
+        }
+        sample("StdinOnce", "{'Image':'busybox','OpenStdin':true}", "{'Image':'busybox','OpenStdin':true,'StdinOnce':true}");
+        sample("Healthcheck.Test", "{'Image':'busybox','Healthcheck':{'Test':['CMD','true']}}");
+        for (String duration : List.of("Interval", "Timeout", "StartPeriod", "Retries")) {
+            sample("Healthcheck." + duration, "{'Image':'busybox','Healthcheck':{'Test':['CMD','true']}}",
+                    "{'Image':'busybox','Healthcheck':{'Test':['CMD','true'],'" + duration + "':2000000000}}");
+        }
+        sample("HostConfig.Binds", host("'Binds':['/tmp:/host']"));
+        String volume = "{'Type':'volume','Source':'v','Target':'/v'}";
+        sample("HostConfig.Mounts.Type", host("'Mounts':[" + volume + "]"), host("'Mounts':[{'Type':'bind','Source':'/tmp','Target':'/v'}]"));
+        sample("HostConfig.Mounts.Source", host("'Mounts':[" + volume + "]"), host("'Mounts':[{'Type':'volume','Source':'w','Target':'/v'}]"));
+        sample("HostConfig.Mounts.Target", host("'Mounts':[" + volume + "]"), host("'Mounts':[{'Type':'volume','Source':'v','Target':'/w'}]"));
+        sample("HostConfig.Mounts.ReadOnly", host("'Mounts':[" + volume + "]"),
+                host("'Mounts':[{'Type':'volume','Source':'v','Target':'/v','ReadOnly':true}]"));
+        sample("HostConfig.Mounts.VolumeOptions.Labels", host("'Mounts':[" + volume + "]"),
+                host("'Mounts':[{'Type':'volume','Source':'v','Target':'/v','VolumeOptions':{'Labels':{'a':'b'}}}]"));
+        for (String option : List.of("SizeBytes", "Mode")) {
+            sample("HostConfig.Mounts.TmpfsOptions." + option, host("'Mounts':[{'Type':'tmpfs','Target':'/t'}]"),
+                    host("'Mounts':[{'Type':'tmpfs','Target':'/t','TmpfsOptions':{'" + option + "':448}}]"));
+        }
+        sample("HostConfig.Tmpfs", host("'Tmpfs':{'/t':'size=1m'}"));
+        sample("HostConfig.PortBindings.HostIp", host("'PortBindings':{'80/tcp':[{'HostPort':'8080'}]}"),
+                host("'PortBindings':{'80/tcp':[{'HostIp':'127.0.0.2','HostPort':'8080'}]}"));
+        sample("HostConfig.PortBindings.HostPort", host("'PortBindings':{'80/tcp':[{'HostIp':''}]}"),
+                host("'PortBindings':{'80/tcp':[{'HostIp':'','HostPort':'8080'}]}"));
+        sample("HostConfig.PublishAllPorts", host("'PublishAllPorts':true"));
+        sample("HostConfig.NetworkMode", host("'NetworkMode':'backend'"));
+        sample("HostConfig.AutoRemove", host("'AutoRemove':true"));
+        sample("HostConfig.ReadonlyRootfs", host("'ReadonlyRootfs':true"));
+        sample("HostConfig.ShmSize", host("'ShmSize':1048576"));
+        sample("HostConfig.SecurityOpt", host("'SecurityOpt':['seccomp=unconfined']"));
+        sample("HostConfig.Memory", host("'Memory':104857600"));
+        sample("HostConfig.NanoCpus", host("'NanoCpus':500000000"));
+        sample("HostConfig.CpuQuota", host("'CpuQuota':50000"));
+        sample("HostConfig.CpuPeriod", host("'CpuQuota':50000"), host("'CpuQuota':50000,'CpuPeriod':200000"));
+        sample("HostConfig.PidsLimit", host("'PidsLimit':100"));
+        sample("HostConfig.RestartPolicy.Name", host("'RestartPolicy':{'Name':'always'}"));
+        sample("HostConfig.RestartPolicy.MaximumRetryCount", host("'RestartPolicy':{'MaximumRetryCount':3}"));
+        sample("HostConfig.LogConfig.Type", host("'LogConfig':{'Type':'syslog'}"));
+        sample("HostConfig.LogConfig.Config", host("'LogConfig':{'Type':'json-file','Config':{'max-size':'1m'}}"));
+        sample("HostConfig.ConsoleSize", host("'ConsoleSize':[24,80]"));
+        sample("HostConfig.ContainerIDFile", host("'ContainerIDFile':'/tmp/cid'"));
+        sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
+    }
+
+    private static void sample(String field, String with) {
+        sample(field, BASE, with);
+    }
+
+    private static void sample(String field, String without, String with) {
+        SAMPLES.put(field, new String[] {without, with});
+    }
+
+    private static String host(String fields) {
+        return "{'Image':'busybox','HostConfig':{" + fields + "}}";
+    }
+
+    private static JsonNode json(String text) throws IOException {
+        return Json.MAPPER.readTree(text.replace('\'', '"'));
+    }
+
+    @Test
+    void everyFieldTheRecordBindsHasASample() {
+        assertThat(new TreeSet<>(SAMPLES.keySet())).isEqualTo(new TreeSet<>(fields(ContainerCreate.class, "")));
+    }
+
+    @Test
+    void everyFieldTheRecordBindsIsHonouredOrRefused() throws IOException {
+        List<String> honoured = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (Map.Entry<String, String[]> sample : SAMPLES.entrySet()) {
+            String field = sample.getKey();
+            CreateRequest without = CreateRequest.parse(json(sample.getValue()[0]), null, null);
+            ApiException refusal = catchThrowableOfType(ApiException.class,
+                    () -> honoured(field, without, CreateRequest.parse(json(sample.getValue()[1]), null, null), honoured));
+            if (refusal != null) {
+                assertThat(refusal.status()).as(field).isEqualTo(400);
+                assertThat(refusal.getMessage()).as(field).startsWith(field.substring(field.lastIndexOf('.') + 1).equals("Tty")
+                        ? "Tty" : field.substring(0, field.lastIndexOf('.') < 0 ? field.length() : field.indexOf('.')));
+                refused.add(field);
+            }
+        }
+        // the figures for the note: fields of the create body honoured, refused by value, and without effect
+        System.out.printf("create fields: %d honoured, %d refused by value (%s), %d without effect as on dockerd (%s)%n",
+                honoured.size(), refused.size(), refused, CreateFields.NO_EFFECT.size(), CreateFields.NO_EFFECT.keySet());
+        assertThat(honoured.size() + refused.size() + CreateFields.NO_EFFECT.size()).isEqualTo(SAMPLES.size());
+    }
+
+    private static void honoured(String field, CreateRequest without, CreateRequest with, List<String> honoured) {
+        if (CreateFields.NO_EFFECT.containsKey(field)) {
+            assertThat(with).as(field + " is listed as without effect").isEqualTo(without);
+        } else {
+            assertThat(with).as(field + " is accepted, so it must change what is created").isNotEqualTo(without);
+            honoured.add(field);
+        }
+    }
+
+    @Test
+    void theFieldsThatWereDroppedAreRefusedByName() {
+        Map<String, String> dropped = new LinkedHashMap<>();
+        dropped.put("HostConfig.Dns", host("'Dns':['10.0.0.53']"));
+        dropped.put("HostConfig.DnsSearch", host("'DnsSearch':['example.org']"));
+        dropped.put("HostConfig.DnsOptions", host("'DnsOptions':['ndots:2']"));
+        dropped.put("HostConfig.Links", host("'Links':['db:db']"));
+        dropped.put("HostConfig.VolumesFrom", host("'VolumesFrom':['other']"));
+        dropped.put("HostConfig.Ulimits", host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':1024}]"));
+        dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
+        dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
+        dropped.put("HostConfig.CapAdd", host("'CapAdd':['NET_ADMIN']"));
+        dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
+        dropped.put("HostConfig.ExtraHosts", host("'ExtraHosts':['foo:10.1.2.3']"));
+        dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
+        dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
+        dropped.put("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
+        dropped.put("NetworkingConfig.EndpointsConfig.backend.MacAddress", "{'Image':'busybox','NetworkingConfig':"
+                + "{'EndpointsConfig':{'backend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
+        dropped.put("NetworkingConfig.EndpointsConfig.backend.IPAMConfig", "{'Image':'busybox','NetworkingConfig':"
+                + "{'EndpointsConfig':{'backend':{'IPAMConfig':{'IPv4Address':'10.5.0.9'}}}}}");
+        dropped.forEach((field, body) -> assertThatThrownBy(() -> CreateRequest.parse(json(body), null, null)).as(field)
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).startsWith(field + " is not supported by stevedore serve: ");
+                }));
+    }
+
+    @Test
+    void namesAreMatchedCaseInsensitivelyAsDockerdDoes() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'image':'busybox','CMD':['true'],'hostconfig':{'memory':1048576}}"), null, null);
+
+        assertThat(request.spec().image()).isEqualTo("busybox");
+        assertThat(request.spec().cmd()).containsExactly("true");
+        assertThat(request.spec().memoryBytes()).isEqualTo(1048576);
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'dns':['10.0.0.53']}}"), null, null))
+                .hasMessageStartingWith("hostconfig.dns is not supported");
+    }
+
+    @Test
+    void zeroValuesOfUnknownFieldsAreAcceptedAsTheDockerCliSendsThem() throws IOException {
+        ObjectNode body = (ObjectNode) json("{'Image':'busybox','Domainname':'','OnBuild':null,'HostConfig':{'Dns':[],"
+                + "'CpuShares':0,'OomKillDisable':false,'Ulimits':null,'LogConfig':{'Type':'','Config':{}},"
+                + "'RestartPolicy':{'Name':'no','MaximumRetryCount':0},'BlkioWeightDevice':[],'ConsoleSize':[0,0]}}");
+
+        assertThat(CreateRequest.parse(body, null, null).spec().image()).isEqualTo("busybox");
+    }
+
+    /** The JSON paths of a record's fields, through nested records, lists and maps of them (map keys left out). */
+    private static List<String> fields(Type type, String path) {
+        List<String> result = new ArrayList<>();
+        if (type instanceof Class<?> c && c.isRecord()) {
+            for (RecordComponent component : c.getRecordComponents()) {
+                String name = component.getAccessor().getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value();
+                String fieldPath = path.isEmpty() ? name : path + "." + name;
+                List<String> nested = fields(component.getGenericType(), fieldPath);
+                result.addAll(nested.isEmpty() ? List.of(fieldPath) : nested);
+            }
+        } else if (type instanceof ParameterizedType p) {
+            Type[] arguments = p.getActualTypeArguments();
+            return fields(arguments[arguments.length - 1], path);
+        }
+        return result;
+    }
+}

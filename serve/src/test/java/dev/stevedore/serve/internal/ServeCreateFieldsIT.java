@@ -1,0 +1,151 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.internal.docker.DockerCli;
+import dev.stevedore.engine.testbed.Testbed;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code POST /containers/create} with each field that serve used to accept and drop (#17), sent as raw HTTP the
+ * way Docker clients send it, to serve and to the test bed's dockerd in the same run: serve honours the field (the
+ * inspect document shows it applied) or answers 400 naming it, never 201 with the field gone. dockerd's answer is
+ * asserted too, so that what serve refuses is known to be something dockerd does.
+ */
+class ServeCreateFieldsIT extends ServeWithDockerCli {
+    private final Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError(
+            "the test bed's dockerd is not up: run `testbed/dockerd up`"));
+    private final List<String> onDockerd = new ArrayList<>();
+
+    @AfterAll
+    void removeDockerdContainers() throws IOException {
+        for (String id : onDockerd) {
+            http(dockerd, "DELETE", "/containers/" + id + "?force=true&v=true", null);
+        }
+    }
+
+    @Test
+    void eachFieldServeDroppedIsRefusedByNameWhereDockerdHonoursIt() throws IOException {
+        DockerCli.run(dockerd, "pull", "-q", busybox);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("HostConfig.Dns", "'HostConfig':{'Dns':['10.0.0.53']}");
+        fields.put("HostConfig.DnsSearch", "'HostConfig':{'DnsSearch':['example.org']}");
+        fields.put("HostConfig.DnsOptions", "'HostConfig':{'DnsOptions':['ndots:2']}");
+        fields.put("HostConfig.Ulimits", "'HostConfig':{'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':1024}]}");
+        fields.put("HostConfig.LogConfig.Type", "'HostConfig':{'LogConfig':{'Type':'none','Config':{}}}");
+        fields.put("HostConfig.PidMode", "'HostConfig':{'PidMode':'host'}");
+        fields.put("HostConfig.ExtraHosts", "'HostConfig':{'ExtraHosts':['db:10.1.2.3']}");
+        fields.put("HostConfig.CapAdd", "'HostConfig':{'CapAdd':['NET_ADMIN']}");
+        fields.put("MacAddress", "'MacAddress':'02:42:ac:11:00:09'");
+
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            String body = "{'Image':'" + busybox + "','Cmd':['true']," + field.getValue() + "}";
+            Answer docker = http(dockerd, "POST", "/v1.41/containers/create", body);
+            assertThat(docker.status()).as("dockerd takes " + field.getKey() + ": " + docker.text()).isEqualTo(201);
+            onDockerd.add(docker.json().path("Id").asText());
+
+            Answer serve = http(socket, "POST", "/v1.41/containers/create", body);
+            assertThat(serve.status()).as(field.getKey() + ": " + serve.text()).isEqualTo(400);
+            assertThat(serve.json().path("message").asText()).startsWith(field.getKey() + " is not supported by stevedore serve: ");
+        }
+    }
+
+    @Test
+    void linksAndVolumesFromAreRefusedByNameAsAreFieldsServeDoesNotKnow() throws IOException {
+        for (String field : List.of("Links", "VolumesFrom", "OomScoreAdj")) {
+            String value = field.equals("OomScoreAdj") ? "500" : "['other']";
+            Answer serve = http(socket, "POST", "/containers/create", "{'Image':'" + busybox + "','HostConfig':{'" + field + "':" + value + "}}");
+
+            assertThat(serve.status()).as(field).isEqualTo(400);
+            assertThat(serve.json().path("message").asText()).startsWith("HostConfig." + field + " is not supported");
+        }
+    }
+
+    @Test
+    void configVolumesAreHonouredAsAnonymousVolumesOnBothLikeDockerd() throws IOException {
+        DockerCli.run(dockerd, "pull", "-q", busybox);
+        String body = "{'Image':'" + busybox + "','Cmd':['true'],'volumes':{'/data':{}}}";
+        for (Path server : List.of(dockerd, socket)) {
+            Answer created = http(server, "POST", "/containers/create", body);
+            assertThat(created.status()).as(server + ": " + created.text()).isEqualTo(201);
+            String id = created.json().path("Id").asText();
+            if (server.equals(dockerd)) {
+                onDockerd.add(id);
+            }
+            JsonNode mounts = http(server, "GET", "/containers/" + id + "/json", null).json().path("Mounts");
+
+            assertThat(mounts).as(server.toString()).anySatisfy(m -> {
+                assertThat(m.path("Type").asText()).isEqualTo("volume");
+                assertThat(m.path("Destination").asText()).isEqualTo("/data");
+            });
+        }
+    }
+
+    @Test
+    void zeroValuesAsTheDockerCliSendsThemAreAccepted() throws IOException {
+        Answer created = http(socket, "POST", "/containers/create", "{'Image':'" + busybox + "','Cmd':['true'],'Domainname':'',"
+                + "'HostConfig':{'Dns':[],'DnsOptions':[],'DnsSearch':[],'Links':null,'Ulimits':null,'CpuShares':0,"
+                + "'LogConfig':{'Type':'','Config':{}},'RestartPolicy':{'Name':'no','MaximumRetryCount':0},'ConsoleSize':[0,0]}}");
+
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+    }
+
+    private record Answer(int status, String text) {
+        JsonNode json() throws IOException {
+            return Json.MAPPER.readTree(text);
+        }
+    }
+
+    /** One request over a unix socket, as a Docker client sends it; the connection closes after the answer. */
+    private static Answer http(Path socket, String method, String path, String json) throws IOException {
+        byte[] body = json == null ? new byte[0] : json.replace('\'', '"').getBytes(StandardCharsets.UTF_8);
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            OutputStream out = Channels.newOutputStream(channel);
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n"
+                    + (json == null ? "" : "Content-Type: application/json\r\n") + "Content-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = Channels.newInputStream(channel);
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            in.transferTo(answer);
+            String text = answer.toString(StandardCharsets.UTF_8);
+            int status = Integer.parseInt(text.substring(9, 12));
+            String head = text.substring(0, text.indexOf("\r\n\r\n"));
+            String rest = text.substring(head.length() + 4);
+            return new Answer(status, head.toLowerCase().contains("transfer-encoding: chunked") ? unchunk(rest) : rest);
+        }
+    }
+
+    private static String unchunk(String chunked) {
+        StringBuilder text = new StringBuilder();
+        int at = 0;
+        while (true) {
+            int end = chunked.indexOf("\r\n", at);
+            int size = Integer.parseInt(chunked.substring(at, end).strip(), 16);
+            if (size == 0) {
+                return text.toString();
+            }
+            text.append(chunked, end + 2, end + 2 + size);
+            at = end + 2 + size + 2;
+        }
+    }
+}
