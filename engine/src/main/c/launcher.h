@@ -277,6 +277,8 @@ int hold_user_holder(const char *path);
 int own_main(int argc, char **argv);
 /* "rmtree PATH": deletes a tree, not crossing into other file systems nor following links. */
 int rmtree_main(int argc, char **argv);
+/* "copyup SRC DST": copies an image's content into an empty volume, owners kept, in the user's namespace (copyup.c). */
+int copyup_main(int argc, char **argv);
 
 /* The port proxy mode: serves a kept container's published ports (proxy.c). */
 int proxy_main(int argc, char **argv);
