@@ -57,6 +57,10 @@ public final class Main {
                 commandLine.getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
             }
         }
+        if (commandLine.getSubcommands().containsKey("compose")) {
+            // and after the service (compose exec)
+            commandLine.getSubcommands().get("compose").getSubcommands().get("exec").setStopAtPositional(true);
+        }
         layOut(commandLine);
         return commandLine;
     }

@@ -222,7 +222,7 @@ final class RunCommand extends EngineCommand {
             builder.cpus(cpus);
         }
         if (pidsLimit != null) {
-            builder.pidsLimit(Math.max(0, pidsLimit));
+            builder.pidsLimit(pidsLimit);
         }
         if (stopTimeout != null) {
             if (stopTimeout < 0) {

@@ -104,11 +104,13 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("pull", PullCommand::new);
         commands.put("images", ImagesCommand::new);
         commands.put("rmi", RmiCommand::new);
+        commands.put("image", ImageCommand::new);
         commands.put("load", LoadCommand::new);
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);
         commands.put("push", PushCommand::new);
         commands.put("build", BuildCommand::new);
+        commands.put("compose", ComposeCommand::new);
         commands.put("serve", ServeCommand::new);
         commands.put("info", InfoCommand::new);
         commands.put("version", VersionCommand::new);
