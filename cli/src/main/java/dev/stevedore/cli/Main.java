@@ -52,7 +52,7 @@ public final class Main {
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, failed));
         // Everything after the image (run) or the container (exec) is the command to run, options included.
-        for (String stopsAtPositional : new String[] {"run", "exec"}) {
+        for (String stopsAtPositional : new String[] {"run", "create", "exec"}) {
             if (commandLine.getSubcommands().containsKey(stopsAtPositional)) {
                 commandLine.getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
             }

@@ -93,7 +93,10 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("ps", PsCommand::new);
         commands.put("logs", LogsCommand::new);
         commands.put("exec", ExecCommand::new);
+        commands.put("create", CreateCommand::new);
+        commands.put("start", StartCommand::new);
         commands.put("stop", StopCommand::new);
+        commands.put("restart", RestartCommand::new);
         commands.put("kill", KillCommand::new);
         commands.put("rm", RmCommand::new);
         commands.put("inspect", InspectCommand::new);
