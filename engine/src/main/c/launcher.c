@@ -164,6 +164,9 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "rmtree")) {
         return rmtree_main(argc - 2, argv + 2);
     }
+    if (argc > 1 && !strcmp(argv[1], "copyup")) {
+        return copyup_main(argc - 2, argv + 2);
+    }
     if (argc > 1 && !strcmp(argv[1], "exec")) {
         return exec_main();
     }
@@ -279,6 +282,15 @@ static int supervise(void) {
     /* into its cgroups before it can exec anything: its children follow it */
     if (join_cgroups(s.cgroups, s.ncgroups, pid, &failed_cgroup) < 0) {
         send_error("join the cgroup", errno, strerror(errno), failed_cgroup);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        remove_cgroups(&s);
+        return 2;
+    }
+    /* before pid 1 has the spec, so before it makes /dev or runs anything: every device access is policed */
+    const char *devices_step = NULL;
+    if (s.devices_program && devices_attach(s.devices_program, &devices_step) < 0) {
+        send_error(devices_step, errno, strerror(errno), s.devices_program);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         remove_cgroups(&s);

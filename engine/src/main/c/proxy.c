@@ -644,25 +644,26 @@ static void bind_port(struct port *p, const char *proto, const char *host, const
 
 /*
  * Joins the network namespace of process pid (through a pidfd, so both namespaces are that process's), and its user
- * namespace first when it is another one than ours: joining our own would fail (EINVAL), and as root the network
- * namespace is enough. Listening sockets made before stay where they were made.
+ * namespace first when it is another one than ours. Whether it is is learnt from setns itself: joining our own user
+ * namespace fails with EINVAL, and then the network namespace alone is joined (as root that is enough). Reading
+ * /proc/PID/ns would need ptrace access, which a rootless container's first process, still the launcher's
+ * non-dumpable child until its command runs, does not grant. Listening sockets made before stay where they were made.
  */
 static void join_namespaces(unsigned long long pid) {
     int fd = (int) syscall(SYS_pidfd_open, (pid_t) pid, 0);
     if (fd < 0) {
         answer_and_exit(PROXY_EXIT_FAILED, "failed cannot join the namespaces of process %llu: %s", pid, strerror(errno));
     }
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%llu/ns/user", pid);
-    struct stat own, theirs;
-    if (stat("/proc/self/ns/user", &own) < 0 || stat(path, &theirs) < 0) {
-        answer_and_exit(PROXY_EXIT_FAILED, "failed cannot join the namespaces of process %llu: reading its user namespace: %s"
-                        " (the proxy must run as the user who owns that process)", pid, strerror(errno));
+    int other_user = 1;
+    int rc = setns(fd, CLONE_NEWNET | CLONE_NEWUSER);
+    if (rc < 0 && errno == EINVAL) {
+        other_user = 0;
+        rc = setns(fd, CLONE_NEWNET);
     }
-    int other_user = own.st_ino != theirs.st_ino || own.st_dev != theirs.st_dev;
-    if (setns(fd, CLONE_NEWNET | (other_user ? CLONE_NEWUSER : 0)) < 0) {
-        answer_and_exit(PROXY_EXIT_FAILED, "failed cannot join the %snetwork namespace of process %llu: %s",
-                        other_user ? "user and " : "", pid, strerror(errno));
+    if (rc < 0) {
+        answer_and_exit(PROXY_EXIT_FAILED, "failed cannot join the namespaces of process %llu: %s joining its %snetwork"
+                        " namespace (the proxy must run as the user who owns that process)", pid, strerror(errno),
+                        other_user ? "user and " : "");
     }
     close(fd);
 }

@@ -7,12 +7,20 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.testbed.Testbed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -110,5 +118,46 @@ public abstract class EngineContract {
     /** A name no other test run uses. */
     protected static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A busybox httpd serving "hello-port" at /index.html on port 8080. */
+    protected static final String HTTPD = "mkdir -p /www && echo hello-port > /www/index.html && exec httpd -f -p 8080 -h /www";
+
+    /** The one binding of {@code containerPort} the container reports. */
+    protected PortBinding singleBinding(String container, int containerPort) {
+        var bindings = engine.inspectContainer(container).ports().stream().filter(p -> p.containerPort() == containerPort).toList();
+        assertThat(bindings).hasSize(1);
+        return bindings.get(0);
+    }
+
+    /** The whole answer (status line, headers, body) to {@code GET path} on 127.0.0.1:port. */
+    protected static String httpGet(int port, String path) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A tcp port of 127.0.0.1 free right now. */
+    protected static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Whether 127.0.0.1:port can be bound now. */
+    protected static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }

@@ -1,29 +1,16 @@
 package dev.stevedore.apitest.contract;
 
-import dev.stevedore.apitest.UdpEcho;
-import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
-import dev.stevedore.engine.ContainerState;
-import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
-import dev.stevedore.engine.PortBinding;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -32,11 +19,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Networks and published ports: user networks where containers reach each other by name and alias,
- * connecting and disconnecting, removal that refuses while containers are on a network, subnets, ports
- * published on loopback (free or explicit host ports, freed at stop, published again at a restart, a port in
- * use failing the start), a udp port answering each client, ports of a kept container outliving the engine that started it, network modes
- * {@code none} and {@code host}, and aliases refused on the default network (as Docker does).
+ * Networks: user networks where containers reach each other by name and alias, connecting and disconnecting,
+ * removal that refuses while containers are on a network, subnets, network modes {@code none} and {@code host},
+ * and aliases refused on the default network (as Docker does). Published ports are {@link PortsContract}'s.
  *
  * <p>Runs on both engines ({@code DockerNetworkContractIT}, {@code EmbeddedNetworkContractIT}). Left open on
  * purpose, because the engines differ: what {@code ports()} says of a container that does not run (the
@@ -49,52 +34,6 @@ import static org.awaitility.Awaitility.await;
  * {@code wget} crashes in glibc's resolver.
  */
 public abstract class NetworkContract extends EngineContract {
-    private static final String HTTPD = "mkdir -p /www && echo hello-port > /www/index.html && exec httpd -f -p 8080 -h /www";
-
-    @Test
-    void publishedPortListensOnLoopbackOnAFreeHostPort() {
-        ContainerInfo container = started(busybox(HTTPD).port(PortBinding.loopback(8080)));
-
-        PortBinding bound = singleBinding(container.id(), 8080);
-
-        assertThat(bound.hostIp()).isEqualTo("127.0.0.1");
-        assertThat(bound.hostPort()).isPositive();
-        await().atMost(PATIENCE).ignoreExceptions()
-                .untilAsserted(() -> assertThat(httpGet(bound.hostPort(), "/index.html")).endsWith("hello-port\n"));
-    }
-
-    @Test
-    void aUdpPortIsPublishedAndEachClientGetsItsOwnAnswers() throws IOException {
-        ContainerInfo container = started(busybox("exec /udp-echo 53")
-                .mount(Mount.bind(UdpEcho.binary().toString(), "/udp-echo", true))
-                .port(new PortBinding(53, "udp", "127.0.0.1", 0)));
-
-        PortBinding bound = singleBinding(container.id(), 53);
-
-        assertThat(bound.protocol()).isEqualTo("udp");
-        assertThat(bound.hostIp()).isEqualTo("127.0.0.1");
-        int port = bound.hostPort();
-        try (DatagramSocket first = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-             DatagramSocket second = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            // datagrams sent before the server binds are lost: ask until it answers
-            await().atMost(PATIENCE).ignoreExceptions()
-                    .untilAsserted(() -> assertThat(UdpEcho.ask(first, port, "from the first")).isEqualTo("echo from the first"));
-            assertThat(UdpEcho.ask(second, port, "from the second")).isEqualTo("echo from the second");
-            assertThat(UdpEcho.ask(first, port, "the first again")).isEqualTo("echo the first again");
-        }
-    }
-
-    @Test
-    void publishAllPortsPublishesExposedPortsOnLoopback() {
-        ContainerInfo container = started(busybox(HTTPD).expose("8080/tcp").publishAllPorts(true));
-
-        PortBinding bound = singleBinding(container.id(), 8080);
-
-        assertThat(bound.hostIp()).isEqualTo("127.0.0.1");
-        await().atMost(PATIENCE).ignoreExceptions()
-                .untilAsserted(() -> assertThat(httpGet(bound.hostPort(), "/index.html")).endsWith("hello-port\n"));
-    }
-
     @Test
     void networkModeNoneLeavesOnlyLoopback() {
         ContainerInfo container = started(busybox("ls /sys/class/net").networkMode("none"));
@@ -159,50 +98,6 @@ public abstract class NetworkContract extends EngineContract {
     }
 
     @Test
-    void anExplicitHostPortIsUsedAndFreeAgainAfterStop() throws IOException {
-        int free = freePort();
-        ContainerInfo container = started(busybox(HTTPD).port(new PortBinding(8080, "tcp", "127.0.0.1", free)));
-
-        assertThat(singleBinding(container.id(), 8080)).isEqualTo(new PortBinding(8080, "tcp", "127.0.0.1", free));
-        await().atMost(PATIENCE).ignoreExceptions()
-                .untilAsserted(() -> assertThat(httpGet(free, "/index.html")).endsWith("hello-port\n"));
-
-        engine.stopContainer(container.id(), Duration.ofSeconds(1));
-
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(bindable(free)).as("port %d bindable again", free).isTrue());
-    }
-
-    @Test
-    void aPortInUseFailsTheStartNamingThePortAndLeavesTheContainerCreated() throws IOException {
-        try (ServerSocket taken = new ServerSocket()) {
-            taken.bind(new InetSocketAddress("127.0.0.1", 0));
-            int port = taken.getLocalPort();
-            ContainerInfo created = engine.createContainer(busybox(HTTPD).port(new PortBinding(8080, "tcp", "127.0.0.1", port)).build());
-
-            assertThatThrownBy(() -> engine.startContainer(created.id())).isInstanceOf(ContainerEngineException.class)
-                    .hasMessageContaining(String.valueOf(port));
-
-            assertThat(engine.inspectContainer(created.id()).state().status()).isEqualTo(ContainerState.Status.CREATED);
-            engine.removeContainer(created.id(), false);
-        }
-    }
-
-    @Test
-    void aContainerStartedAgainIsPublishedAgain() {
-        ContainerInfo container = started(busybox(HTTPD).port(PortBinding.loopback(8080)).port(PortBinding.loopback(8081)));
-        assertThat(engine.inspectContainer(container.id()).ports()).extracting(PortBinding::key)
-                .containsExactlyInAnyOrder("8080/tcp", "8081/tcp");
-        engine.stopContainer(container.id(), Duration.ofSeconds(1));
-
-        engine.startContainer(container.id());
-
-        PortBinding again = singleBinding(container.id(), 8080);
-        assertThat(again.hostPort()).isPositive();
-        await().atMost(PATIENCE).ignoreExceptions()
-                .untilAsserted(() -> assertThat(httpGet(again.hostPort(), "/index.html")).endsWith("hello-port\n"));
-    }
-
-    @Test
     void aContainerOnTheDefaultNetworkHasAnAddressThereAndItsHostnameResolvesToIt() {
         ContainerInfo container = started(busybox("grep -w \"$(hostname)\" /etc/hosts | head -n 1 | cut -f 1; exec sleep 600"));
 
@@ -260,24 +155,6 @@ public abstract class NetworkContract extends EngineContract {
     }
 
     @Test
-    void aKeptContainersPortStillAnswersAfterItsEngineIsClosed() {
-        ContainerInfo container;
-        try (ContainerEngine starter = openEngine()) {
-            container = starter.runContainer(busybox(HTTPD).port(PortBinding.loopback(8080))
-                    .label(ContainerSpec.KEEP_LABEL, "true").build());
-        }
-        int port;
-        try {
-            port = singleBinding(container.id(), 8080).hostPort();
-            await().atMost(PATIENCE).ignoreExceptions()
-                    .untilAsserted(() -> assertThat(httpGet(port, "/index.html")).endsWith("hello-port\n"));
-        } finally {
-            engine.removeContainer(container.id(), true);
-        }
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(bindable(port)).as("port %d bindable again", port).isTrue());
-    }
-
-    @Test
     void hostNetworkModeSharesTheHostsLoopback() throws IOException {
         int free = freePort();
         ContainerInfo container = started(busybox("mkdir -p /www && echo hello-host > /www/index.html"
@@ -297,40 +174,6 @@ public abstract class NetworkContract extends EngineContract {
         // the server may not listen yet when the client starts: its refusals are retried, not logged
         return "for i in $(seq 1 100); do out=$(printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + host
                 + " 8080 2>/dev/null | tail -n 1); [ -n \"$out\" ] && break; sleep 0.1; done; echo \"$out\"";
-    }
-
-    private PortBinding singleBinding(String container, int containerPort) {
-        var bindings = engine.inspectContainer(container).ports().stream().filter(p -> p.containerPort() == containerPort).toList();
-        assertThat(bindings).hasSize(1);
-        return bindings.get(0);
-    }
-
-    /** The whole answer (status line, headers, body) to {@code GET path} on 127.0.0.1:port. */
-    private static String httpGet(int port, String path) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(5000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** A /24 of 10.240.0.0/12 that no route of the host (and so no bridge of either engine) overlaps. */

@@ -112,11 +112,4 @@ public abstract class PostgresContract extends EngineContract {
         }
         return rows;
     }
-
-    private PortBinding singleBinding(String container, int containerPort) {
-        List<PortBinding> bindings = engine.inspectContainer(container).ports().stream()
-                .filter(p -> p.containerPort() == containerPort).toList();
-        assertThat(bindings).as("bindings of port %d", containerPort).hasSize(1);
-        return bindings.get(0);
-    }
 }

@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  *       with {@code seccomp=unconfined} (the filter's cost is the difference of the two, measured in one run);</li>
  *   <li>{@code docker run --rm} against the test bed's dockerd (the same image, pulled from the test bed's
  *       registry), as a user types it (the default bridge), and with {@code --network none};</li>
- *   <li>{@code crun run} of the same busybox root file system (Debian's crun), spawned the same way.</li>
+ *   <li>{@code crun run} of the same busybox root file system (Debian's crun), spawned the same way;</li>
+ *   <li>the rootless embedded engine, the same calls on the default network, in a JVM of the test bed's ordinary
+ *       user ({@link RootlessLatencyWorker}, timed there, driven round by round from here).</li>
  * </ul>
  *
  * <p>Each network setting is compared with its like: bridge with bridge, none with none.
@@ -35,7 +37,9 @@ import java.util.stream.Stream;
  * engine/target/classes:engine/target/test-classes:<deps> dev.stevedore.engine.bench.ContainerLatency [runs]
  * [docker runs]}. crun 1.8 refuses this machine's mixed cgroup v1/v2 layout, so the harness re-executes
  * itself inside {@code unshare -m} with the cgroup2 mount hidden (in that private namespace only), as
- * the runtime's latency harness does; none of the three uses cgroups for a container without limits.
+ * the runtime's latency harness does. Stevedore then sees only the v1 hierarchies: its containers get v1 groups
+ * and v1 device rules instead of a cgroup v2 device program; {@code bench/containers-ab} (StartLatency) measures with
+ * the host's layout as it is.
  */
 public final class ContainerLatency {
     private ContainerLatency() {
@@ -57,6 +61,7 @@ public final class ContainerLatency {
             engine.pull(image);
             Latency.spawn(List.of("docker", "-H", dockerHost, "pull", "-q", image));
             Path bundle = Latency.crunBundle(state.resolve("crun-bundle"), testbed.busyboxRootfs());
+            RootlessWorker rootlessWorker = RootlessWorker.start(image);
 
             List<Double> stevedore = new ArrayList<>();
             List<Double> stevedoreNone = new ArrayList<>();
@@ -64,6 +69,7 @@ public final class ContainerLatency {
             List<Double> crun = new ArrayList<>();
             List<Double> docker = new ArrayList<>();
             List<Double> dockerNone = new ArrayList<>();
+            List<Double> rootless = new ArrayList<>();
             Latency.Run stevedoreRun = i -> stevedore(engine, image, null, null, i >= 0);
             Latency.Run stevedoreNoneRun = i -> stevedore(engine, image, "none", null, false);
             // the same without the seccomp filter: the filter's share of a start, measured beside it
@@ -81,6 +87,7 @@ public final class ContainerLatency {
                 stevedore(engine, image, "none", null, false);
                 stevedore(engine, image, "none", "seccomp=unconfined", false);
                 crunRun.run(-100 - i);
+                rootlessWorker.run();
             }
             // interleaved, round by round: the load of a shared machine changes by the second and must hit all alike
             for (int i = -5; i < runs; i++) {
@@ -94,12 +101,14 @@ public final class ContainerLatency {
                     stevedoreNone.add(Latency.time(stevedoreNoneRun, i));
                 }
                 crun.add(Latency.time(crunRun, i));
+                rootless.add(rootlessWorker.run());
                 if (i < 0 || i % Math.max(1, runs / dockerRuns) == 0) {
                     docker.add(Latency.time(dockerRun, i));
                     dockerNone.add(Latency.time(dockerNoneRun, i));
                 }
             }
-            for (List<Double> measured : List.of(stevedore, stevedoreNone, stevedoreUnconfined, crun, docker, dockerNone)) {
+            rootlessWorker.close();
+            for (List<Double> measured : List.of(stevedore, stevedoreNone, stevedoreUnconfined, crun, docker, dockerNone, rootless)) {
                 measured.subList(0, 5).clear();
             }
 
@@ -108,6 +117,10 @@ public final class ContainerLatency {
             Latency.report("  start", PHASES.get(1));
             Latency.report("  wait", PHASES.get(2));
             Latency.report("  remove", PHASES.get(3));
+            Latency.report("stevedore rootless run+wait+remove (ordinary user)", rootless);
+            System.out.printf("rootless/rootful (bridge): median %.2f, min %.2f; rootless/docker median %.3f (1/%.0f)%n",
+                    Latency.median(rootless) / Latency.median(stevedore), Latency.min(rootless) / Latency.min(stevedore),
+                    Latency.median(rootless) / Latency.median(docker), Latency.median(docker) / Latency.median(rootless));
             Latency.report("stevedore --network none", stevedoreNone);
             Latency.report("stevedore --network none, seccomp=unconfined", stevedoreUnconfined);
             System.out.printf("seccomp's cost (median, min of none minus unconfined): %.3f ms, %.3f ms%n",
@@ -159,6 +172,44 @@ public final class ContainerLatency {
             long[] t = {t0, t1, t2, t3, t4};
             for (int i = 0; i < 4; i++) {
                 PHASES.get(i).add((t[i + 1] - t[i]) / 1e6);
+            }
+        }
+    }
+
+    /** The {@link RootlessLatencyWorker} in a JVM of the test bed's ordinary user, one run per call. */
+    private record RootlessWorker(Process process, java.io.BufferedReader out, java.io.PrintStream in) implements AutoCloseable {
+        static RootlessWorker start(String image) throws IOException {
+            Path target = Path.of("engine/target").toAbsolutePath();
+            Process p = new ProcessBuilder("engine/src/test/rootless/bin/java", "-Dstevedore.rootless.user=stevedore-rootless",
+                    "-Dstevedore.rootless.target=" + target, "-cp", System.getProperty("java.class.path"),
+                    RootlessLatencyWorker.class.getName(), image).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            RootlessWorker worker = new RootlessWorker(p, new java.io.BufferedReader(new java.io.InputStreamReader(
+                    p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)), new java.io.PrintStream(p.getOutputStream(), true));
+            String ready = worker.out.readLine();
+            if (!"ready".equals(ready)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the rootless worker did not start (it said: " + ready + ")");
+            }
+            return worker;
+        }
+
+        double run() throws IOException {
+            in.println("run");
+            String line = out.readLine();
+            try {
+                return Double.parseDouble(line);
+            } catch (NumberFormatException | NullPointerException e) {
+                throw new IllegalStateException("the rootless worker failed a run: " + line, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

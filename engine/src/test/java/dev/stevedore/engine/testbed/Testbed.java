@@ -269,8 +269,9 @@ public final class Testbed {
     }
 
     private void checkRegistriesAnswer() {
+        // a registry that is down refuses at once; the time is for a cold JVM's first TLS handshake on a loaded machine
         HttpClient client = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2))
+                .connectTimeout(Duration.ofSeconds(10))
                 .sslContext(sslContext())
                 .build();
         expectStatus(client, "http://" + plainRegistry() + "/v2/", 200);

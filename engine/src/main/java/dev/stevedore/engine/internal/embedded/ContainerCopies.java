@@ -38,12 +38,28 @@ final class ContainerCopies {
     private final Supplier<Launcher> launcher;
     private final Function<String, StateRecord> currentState;
     private final Path temp;
+    private final CopyUp copyUp;
 
-    ContainerCopies(ContainerStore store, Supplier<Launcher> launcher, Function<String, StateRecord> currentState, Path temp) {
+    /**
+     * How an image's content at a mount point lands in an empty volume, chosen once by the engine's mode: the
+     * rootful engine copies in this JVM ({@code inJvm}); a rootless one copies inside the user's namespace, where the
+     * image's owners are mapped.
+     */
+    interface CopyUp {
+        /**
+         * Copies what {@code helper}'s root (also open as {@code root}) holds at {@code target} into {@code volume};
+         * nothing when there is nothing there.
+         */
+        void copy(ProcessIdentity helper, int root, String target, Path volume) throws IOException;
+    }
+
+    ContainerCopies(ContainerStore store, Supplier<Launcher> launcher, Function<String, StateRecord> currentState, Path temp,
+                    Function<CopyUp, CopyUp> copyUp) {
         this.store = store;
         this.launcher = launcher;
         this.currentState = currentState;
         this.temp = temp;
+        this.copyUp = copyUp.apply(this::copyInJvm);
     }
 
     void copyTo(String id, ContainerRecord config, String directory, InputStream tar) {
@@ -112,11 +128,13 @@ final class ContainerCopies {
     /** A container's file system mounted by a launcher held at the barrier: its root, until closed. */
     private final class Helper implements AutoCloseable {
         private final ContainerProcess process;
+        private final ProcessIdentity identity;
         private final Path directory;
         private final int root;
 
-        Helper(ContainerProcess process, Path directory, int root) {
+        Helper(ContainerProcess process, ProcessIdentity identity, Path directory, int root) {
             this.process = process;
+            this.identity = identity;
             this.directory = directory;
             this.root = root;
         }
@@ -152,7 +170,7 @@ final class ContainerCopies {
         try {
             ProcessIdentity identity = ProcessIdentity.of(process.pid()).orElseThrow(
                     () -> new IOException("the helper process of container " + config.name() + " ended at once"));
-            return new Helper(process, helperDir, ContainerFiles.openRoot(identity));
+            return new Helper(process, identity, helperDir, ContainerFiles.openRoot(identity));
         } catch (IOException | RuntimeException e) {
             process.close();
             OrphanReaper.delete(helperDir);
@@ -208,23 +226,28 @@ final class ContainerCopies {
         }
         try (Helper helper = helper(dir, config, false)) {
             for (MountRecord mount : empty) {
-                Path archive = Files.createTempFile(tempDirectory(), "copy-up-", ".tar");
-                try {
-                    try (OutputStream out = Files.newOutputStream(archive)) {
-                        helper.files().archive(mount.target(), ".", out);
-                    } catch (NoSuchFileException e) {
-                        continue; // whited out in a higher layer: nothing to copy
-                    }
-                    int target = Libc.open(mount.source(), Libc.O_PATH | Libc.O_DIRECTORY);
-                    try (InputStream in = Files.newInputStream(archive)) {
-                        new ContainerFiles(target).extract("/", in);
-                    } finally {
-                        Libc.close(target);
-                    }
-                } finally {
-                    Files.deleteIfExists(archive);
-                }
+                copyUp.copy(helper.identity, helper.root, mount.target(), Path.of(mount.source()));
             }
+        }
+    }
+
+    /** The rootful copy-up: the content archived from the helper's root and extracted into the volume by this JVM. */
+    private void copyInJvm(ProcessIdentity helper, int root, String target, Path volume) throws IOException {
+        Path archive = Files.createTempFile(tempDirectory(), "copy-up-", ".tar");
+        try {
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                new ContainerFiles(root).archive(target, ".", out);
+            } catch (NoSuchFileException e) {
+                return; // whited out in a higher layer: nothing to copy
+            }
+            int fd = Libc.open(volume.toString(), Libc.O_PATH | Libc.O_DIRECTORY);
+            try (InputStream in = Files.newInputStream(archive)) {
+                new ContainerFiles(fd).extract("/", in);
+            } finally {
+                Libc.close(fd);
+            }
+        } finally {
+            Files.deleteIfExists(archive);
         }
     }
 }

@@ -58,7 +58,7 @@ final class ContainerCreation {
         ImageReference reference = ImageReference.parse(spec.image());
         ImageService.RunnableImage runnable = images.runnable(reference, spec.pullPolicy(), settings.platform());
         ImageConfig image = runnable.image().config();
-        String networkMode = mode.networkMode(spec, ContainerConfigs.networkMode(spec, image));
+        String networkMode = ContainerConfigs.networkMode(spec, image);
         mode.checkLimits(spec);
         ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
         String workingDir = ContainerConfigs.workingDir(spec, image);

@@ -84,7 +84,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.store = new ContainerStore(settings.stateDirectory(),
                 MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("containers")).orElse(null));
         Path temp = settings.stateDirectory().resolve("tmp");
-        this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp);
+        this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp, mode::copyUp);
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);

@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.network.NetworkMode;
@@ -108,15 +109,18 @@ final class ContainerStart {
 
     /**
      * Connects the container to its networks and publishes its ports; a kept container outlives this JVM, so its
-     * ports are served by a process of their own, which watches {@code identity}.
+     * ports are served by a process of their own, which watches {@code identity} (a rootless engine's ports always are).
      */
     private void wire(String id, ContainerRecord config, ContainerProcess process, boolean keep,
                       Optional<ProcessIdentity> identity) {
         try {
             networks.startContainer(id, process.pid());
-            networks.publish(id, NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
-                    config.exposedPorts()), keep ? identity.orElseThrow(() -> new ContainerEngineException(
-                            "its process " + process.pid() + " ended before it was released")) : null);
+            List<PortBinding> ports = NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
+                    config.exposedPorts());
+            if (!ports.isEmpty()) {
+                networks.publish(id, ports, identity.orElseThrow(() -> new ContainerEngineException(
+                        "its process " + process.pid() + " ended before it was released")), keep);
+            }
         } catch (RuntimeException e) {
             // its first process sets up the root file system meanwhile: when that failed, wiring failed for it (its
             // namespace went with it), and the launcher's report is what the caller needs

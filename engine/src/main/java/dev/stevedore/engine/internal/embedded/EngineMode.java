@@ -70,6 +70,19 @@ final class EngineMode {
     }
 
     /**
+     * How image content is copied up into an empty volume: in the JVM ({@code inJvm}) as root; rootless, inside the
+     * user's namespace (the launcher's copy-up mode), which can read and give the image's owners (postgres' data
+     * directory belongs to uid 999, mode 0700).
+     */
+    ContainerCopies.CopyUp copyUp(ContainerCopies.CopyUp inJvm) {
+        if (namespace == null) {
+            return inJvm;
+        }
+        return (helper, root, target, volume) -> namespace.copyTree(
+                Path.of("/proc", Long.toString(helper.pid()), "root", target.substring(1)), volume);
+    }
+
+    /**
      * The arguments every container launcher gets ahead of its mode: rootless, join the user's namespace, and hold
      * its holder while the container runs (a kept container keeps the user's network namespace).
      */
@@ -80,19 +93,6 @@ final class EngineMode {
     /** The user's namespaces a rootless engine's networks live in; null for the rootful engine. */
     UserNamespace userNamespace() {
         return namespace;
-    }
-
-    /**
-     * The network mode a container gets. Rootless, networks are the user's (bridges in the user's network
-     * namespace), but published ports are refused with the reason until a proxy connects inside that namespace.
-     */
-    String networkMode(ContainerSpec spec, String resolved) {
-        if (namespace == null || resolved.equals("none") || (spec.ports().isEmpty() && !spec.publishAllPorts())) {
-            return resolved;
-        }
-        throw new ContainerEngineException("container of " + spec.image() + ": the rootless engine (running as user "
-                + System.getProperty("user.name") + ") does not publish ports yet; reach the container from another"
-                + " container on its network, leave the ports out, or use STEVEDORE_ENGINE=docker");
     }
 
     /** Rootless containers get no cgroup limits yet: one that asks for them is refused, naming them. */

@@ -31,12 +31,14 @@ record NetworkBackend(BridgeWiring wiring, PortPublisher withJvm, PortPublisher 
     }
 
     /**
-     * A rootless engine's: the bridges in the user's network namespace, which {@code namespace}'s holder keeps.
-     * Published ports are refused before they get here (EngineMode) until a proxy that connects inside that
-     * namespace is in place; the publishers are the rootful ones meanwhile.
+     * A rootless engine's: the bridges in the user's network namespace, which {@code namespace}'s holder keeps, and
+     * ports served by port proxy processes that bind on the host's loopback and then join the holder's user and
+     * network namespaces, where they connect to the containers' addresses on those bridges. A JVM cannot enter the
+     * user's namespaces, so that one publisher serves containers that go with this JVM and those that outlive it.
      */
     static NetworkBackend rootless(Path directory, String owner, UserNamespace namespace) {
-        return new NetworkBackend(new HostBridges(directory, owner, LinkNamespace.user(namespace)), new JvmPortPublisher(),
-                new ProcessPortPublisher(() -> LauncherBinary.extract(directory.getParent())));
+        PortPublisher inside = ProcessPortPublisher.insideNamespaceOf(() -> LauncherBinary.extract(directory.getParent()),
+                namespace::holderPid);
+        return new NetworkBackend(new HostBridges(directory, owner, LinkNamespace.user(namespace)), inside, inside);
     }
 }

@@ -405,7 +405,17 @@ public final class NetworkManager implements AutoCloseable {
      * else by the next engine's {@link #reap}.
      */
     public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity outlive) {
-        return this.ports.publish(containerId, ports, outlive);
+        return publish(containerId, ports, outlive, outlive != null);
+    }
+
+    /**
+     * Publishes ports of a running container whose first process is {@code process}: through the engine's publisher
+     * for containers that go with this JVM, or, with {@code outlive}, through the one for containers that outlive it
+     * (see {@link #publish(String, List, ProcessIdentity)}). A rootless engine serves both through port proxy
+     * processes, which end with that process, so they need it either way.
+     */
+    public List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity process, boolean outlive) {
+        return this.ports.publish(containerId, ports, process, outlive);
     }
 
     /** The ports published for a container while it runs, with the host ports bound (seen from any JVM). */

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * One way of serving a container's published ports: a userland proxy that accepts on the host and relays to the
  * container's address. The engine picks its publishers once ({@link NetworkBackend}): today this JVM's
  * {@link JvmPortPublisher} for containers that go with their JVM and a {@link ProcessPortPublisher} for those
- * that outlive it; a rootless engine would pick one whose proxy connects inside the user's network namespace.
+ * that outlive it; a rootless engine picks one whose proxy connects inside the user's network namespace
+ * ({@link ProcessPortPublisher#insideNamespaceOf}).
  */
 interface PortPublisher extends AutoCloseable {
     /**
@@ -21,7 +22,7 @@ interface PortPublisher extends AutoCloseable {
      *
      * @param containerId the container
      * @param directory   its network record directory (a proxy process logs there and ends when it is removed)
-     * @param container   its first process
+     * @param container   its first process (null only for this JVM's publisher)
      * @param forwards    what to publish, each with the container's address
      */
     Served publish(String containerId, Path directory, ProcessIdentity container, List<ProxyProcess.Forward> forwards)

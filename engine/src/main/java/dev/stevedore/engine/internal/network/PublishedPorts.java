@@ -36,8 +36,8 @@ final class PublishedPorts implements AutoCloseable {
         this.outliving = backend.outliving();
     }
 
-    /** See {@link NetworkManager#publish(String, List, ProcessIdentity)}. */
-    List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity outlive) {
+    /** See {@link NetworkManager#publish(String, List, ProcessIdentity, boolean)}. */
+    List<PortBinding> publish(String containerId, List<PortBinding> ports, ProcessIdentity first, boolean outlive) {
         if (ports.isEmpty()) {
             return List.of();
         }
@@ -52,6 +52,7 @@ final class PublishedPorts implements AutoCloseable {
         if (container.mode() == NetworkMode.HOST) {
             return List.of(); // its own sockets are the host's
         }
+        PortPublisher publisher = outlive ? outliving : withJvm;
         String address = NetworkRecords.publishedAddress(container, networks);
         if (address == null) {
             throw new ContainerEngineException("publishing ports of container " + container.name() + " failed: it has no address"
@@ -63,10 +64,9 @@ final class PublishedPorts implements AutoCloseable {
                         + " failed: the embedded engine publishes tcp and udp ports only");
             }
         }
-        PortPublisher publisher = outlive == null ? withJvm : outliving;
         PortPublisher.Served served;
         try {
-            served = publisher.publish(containerId, store.containerDirectory(containerId), outlive, forwards(ports, address));
+            served = publisher.publish(containerId, store.containerDirectory(containerId), first, forwards(ports, address));
         } catch (IOException | RuntimeException e) {
             if (e instanceof ContainerEngineException c) {
                 throw c;
@@ -79,7 +79,7 @@ final class PublishedPorts implements AutoCloseable {
             bound.add(new PortBinding(port.containerPort(), port.protocol(), port.hostIp(), served.ports().get(i)));
         }
         ProxyRecord process = served.process() == null ? null : new ProxyRecord(served.process().pid(),
-                served.process().startTime(), outlive.pid(), outlive.startTime());
+                served.process().startTime(), first.pid(), first.startTime());
         try {
             lock.run("recording the published ports of container " + container.name(), () -> {
                 ContainerRecord now = requireContainer(containerId);

@@ -69,6 +69,9 @@ public final class FileTrees {
                     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
                 } catch (AccessDeniedException ignored) {
                     // Owned by someone else: deleting will tell whether we may.
+                } catch (java.nio.file.FileSystemException notOurs) {
+                    // EPERM: a directory of another owner (a subordinate id, rootless) whose mode we may not change;
+                    // deleting will tell whether we may
                 }
                 return FileVisitResult.CONTINUE;
             }
