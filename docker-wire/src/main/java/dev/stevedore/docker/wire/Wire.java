@@ -14,6 +14,7 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Reads and writes the records of this package, and finds what a document carries that its record does not bind. */
@@ -55,30 +56,34 @@ public final class Wire {
      * client spelled it ({@code HostConfig.Dns}, {@code NetworkingConfig.EndpointsConfig.net.MacAddress}). A field
      * whose value is Go's zero value ({@code null}, {@code ""}, {@code 0}, {@code false}, or an array or object of
      * only such values) is not listed: Docker clients send every field of a Go struct, set or not, and dockerd
-     * cannot tell such a field from an absent one either.
+     * cannot tell such a field from an absent one either. Nor is one whose value is its entry in {@code defaults}
+     * (by path in lower case, as JSON text: {@code hostconfig.memoryswappiness} → {@code -1}), a default a client
+     * sends that is not Go's zero value.
      */
-    public static List<String> unbound(JsonNode document, Class<? extends Record> type) {
+    public static List<String> unbound(JsonNode document, Class<? extends Record> type, Map<String, String> defaults) {
         List<String> found = new ArrayList<>();
-        walk(document, type, "", found);
+        walk(document, type, "", found, defaults);
         return found;
     }
 
-    private static void walk(JsonNode node, Type type, String path, List<String> found) {
+    private static void walk(JsonNode node, Type type, String path, List<String> found, Map<String, String> defaults) {
         if (type instanceof Class<?> c && c.isRecord() && node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
                 RecordComponent component = component(c, field.getKey());
                 if (component != null) {
-                    walk(field.getValue(), component.getGenericType(), fieldPath, found);
-                } else if (!isZero(field.getValue())) {
+                    walk(field.getValue(), component.getGenericType(), fieldPath, found, defaults);
+                } else if (!isZero(field.getValue())
+                        && !field.getValue().toString().equals(defaults.get(fieldPath.toLowerCase(Locale.ROOT)))) {
                     found.add(fieldPath);
                 }
             }
         } else if (type instanceof ParameterizedType p && p.getRawType() == List.class && node.isArray()) {
-            node.forEach(element -> walk(element, p.getActualTypeArguments()[0], path, found));
+            node.forEach(element -> walk(element, p.getActualTypeArguments()[0], path, found, defaults));
         } else if (type instanceof ParameterizedType p && p.getRawType() == Map.class && node.isObject()) {
-            node.fields().forEachRemaining(e -> walk(e.getValue(), p.getActualTypeArguments()[1], path + "." + e.getKey(), found));
+            node.fields().forEachRemaining(e -> walk(e.getValue(), p.getActualTypeArguments()[1], path + "." + e.getKey(), found,
+                    defaults));
         }
     }
 

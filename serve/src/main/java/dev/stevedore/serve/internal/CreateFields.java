@@ -60,12 +60,15 @@ final class CreateFields {
             Map.entry("startinterval", "--health-start-interval: its health checks have no start interval yet"),
             Map.entry("domainname", "--domainname: its engine sets the host name only"));
 
+    /** Defaults the docker CLI sends that are not Go's zero values (its {@code --memory-swappiness} is -1, unset). */
+    private static final Map<String, String> CLIENT_DEFAULTS = Map.of("hostconfig.memoryswappiness", "-1");
+
     private CreateFields() {
     }
 
     /** Refuses every field with a value that {@link ContainerCreate} does not bind. */
     static void refuseUnbound(JsonNode body) {
-        List<String> unbound = Wire.unbound(body, ContainerCreate.class);
+        List<String> unbound = Wire.unbound(body, ContainerCreate.class, CLIENT_DEFAULTS);
         if (!unbound.isEmpty()) {
             String field = unbound.get(0);
             String last = field.substring(field.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);

@@ -108,7 +108,7 @@ final class SystemRoutes {
      */
     private void events(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
-        Instant until = ContainerRoutes.since(x.request().query("until"));
+        Instant until = ContainerStreams.since(x.request().query("until"));
         x.response().closeAfter();
         OutputStream out = x.response().stream(200, HttpResponse.JSON);
         java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();

@@ -161,6 +161,7 @@ class CreateFieldsTest {
         dropped.put("HostConfig.ExtraHosts", host("'ExtraHosts':['foo:10.1.2.3']"));
         dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
+        dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
         dropped.put("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
         dropped.put("NetworkingConfig.EndpointsConfig.backend.MacAddress", "{'Image':'busybox','NetworkingConfig':"
                 + "{'EndpointsConfig':{'backend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
@@ -188,7 +189,8 @@ class CreateFieldsTest {
     void zeroValuesOfUnknownFieldsAreAcceptedAsTheDockerCliSendsThem() throws IOException {
         ObjectNode body = (ObjectNode) json("{'Image':'busybox','Domainname':'','OnBuild':null,'HostConfig':{'Dns':[],"
                 + "'CpuShares':0,'OomKillDisable':false,'Ulimits':null,'LogConfig':{'Type':'','Config':{}},"
-                + "'RestartPolicy':{'Name':'no','MaximumRetryCount':0},'BlkioWeightDevice':[],'ConsoleSize':[0,0]}}");
+                + "'RestartPolicy':{'Name':'no','MaximumRetryCount':0},'BlkioWeightDevice':[],'ConsoleSize':[0,0],"
+                + "'MemorySwappiness':-1}}");
 
         assertThat(CreateRequest.parse(body, null, null).spec().image()).isEqualTo("busybox");
     }

@@ -85,13 +85,13 @@ class DocumentsTest {
 
     @Test
     void logParametersAreReadAsTheCliSendsThem() {
-        assertThat(ContainerRoutes.tail("all")).isEqualTo(-1);
-        assertThat(ContainerRoutes.tail("3")).isEqualTo(3);
-        assertThat(ContainerRoutes.tail("-1")).isEqualTo(-1);
-        assertThat(ContainerRoutes.tail("0")).isZero();
-        assertThat(ContainerRoutes.since("0")).isNull();
-        assertThat(ContainerRoutes.since("1700000000.000000123")).isEqualTo(Instant.ofEpochSecond(1700000000, 123));
-        assertThat(ContainerRoutes.since("2026-01-01T00:00:00Z")).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThatThrownBy(() -> ContainerRoutes.tail("many")).isInstanceOf(ApiException.class);
+        assertThat(ContainerStreams.tail("all")).isEqualTo(-1);
+        assertThat(ContainerStreams.tail("3")).isEqualTo(3);
+        assertThat(ContainerStreams.tail("-1")).isEqualTo(-1);
+        assertThat(ContainerStreams.tail("0")).isZero();
+        assertThat(ContainerStreams.since("0")).isNull();
+        assertThat(ContainerStreams.since("1700000000.000000123")).isEqualTo(Instant.ofEpochSecond(1700000000, 123));
+        assertThat(ContainerStreams.since("2026-01-01T00:00:00Z")).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+        assertThatThrownBy(() -> ContainerStreams.tail("many")).isInstanceOf(ApiException.class);
     }
 }

@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.layer;
 
+import java.io.IOException;
+
 import dev.stevedore.engine.internal.os.Libc;
 
 import java.nio.charset.StandardCharsets;
@@ -94,5 +96,52 @@ final class LayerPaths {
     static boolean startsWith(byte[] component, String prefix) {
         byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
         return component.length >= p.length && Arrays.equals(component, 0, p.length, p, 0, p.length);
+    }
+
+    static void removeTree(int parent, byte[] name) throws IOException {
+        int fd = Libc.openat(parent, name, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);
+        try {
+            for (byte[] child : Libc.listDirectory(parent, name)) {
+                Libc.Stat stat = Libc.lstatat(fd, child);
+                if (stat != null && stat.isDirectory()) {
+                    removeTree(fd, child);
+                } else if (stat != null) {
+                    Libc.unlinkat(fd, child, 0);
+                }
+            }
+        } finally {
+            Libc.close(fd);
+        }
+        Libc.unlinkat(parent, name, Libc.AT_REMOVEDIR);
+    }
+
+
+    static List<byte[]> split(String key) {
+        List<byte[]> path = new ArrayList<>();
+        for (String part : key.split("/", -1)) {
+            path.add(part.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return path;
+    }
+
+
+    static int depth(String key) {
+        int depth = 0;
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) == '/') {
+                depth++;
+            }
+        }
+        return depth;
+    }
+
+
+    static boolean contains(byte[] bytes, byte value) {
+        for (byte b : bytes) {
+            if (b == value) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -109,8 +109,8 @@ final class LayerTree implements Closeable {
             if (existing.isDirectory() && entry.type() == TarEntry.DIRECTORY) {
                 // Both directories: the entry's attributes replace the existing ones, the content stays.
                 setOwner(parent, base, key, entry, display);
-                dropXattrsNotIn(path, entry, display);
-                setXattrs(parent, base, path, entry, display, true);
+                LayerXattrs.dropNotIn(fullPath(path), entry.xattrs(), display);
+                LayerXattrs.set(parent, base, () -> fullPath(path), entry.xattrs(), display, true);
                 rememberDirectory(key, entry);
                 return;
             }
@@ -121,7 +121,7 @@ final class LayerTree implements Closeable {
             case TarEntry.DIRECTORY -> {
                 Libc.mkdirat(parent, base, 0700);
                 setOwner(parent, base, key, entry, display);
-                setXattrs(parent, base, path, entry, display, true);
+                LayerXattrs.set(parent, base, () -> fullPath(path), entry.xattrs(), display, true);
                 rememberDirectory(key, entry);
                 if (wasWhiteout) {
                     // This layer deleted and recreated the directory: lower content must stay hidden.
@@ -131,13 +131,13 @@ final class LayerTree implements Closeable {
             case TarEntry.REGULAR -> writeFile(parent, base, path, entry, content, display);
             case TarEntry.SYMLINK -> {
                 byte[] target = entry.linkName();
-                if (target.length == 0 || target.length >= LayerPaths.PATH_MAX || contains(target, (byte) 0)) {
+                if (target.length == 0 || target.length >= LayerPaths.PATH_MAX || LayerPaths.contains(target, (byte) 0)) {
                     throw new LayerFault(display, "the symlink target is empty, contains a NUL byte or is longer than "
                             + (LayerPaths.PATH_MAX - 1) + " bytes");
                 }
                 Libc.symlinkat(target, parent, base);
                 setOwner(parent, base, key, entry, display);
-                setXattrs(parent, base, path, entry, display, false);
+                LayerXattrs.set(parent, base, () -> fullPath(path), entry.xattrs(), display, false);
                 setTimes(parent, base, entry);
             }
             case TarEntry.HARD_LINK -> link(parent, base, entry, display);
@@ -169,9 +169,9 @@ final class LayerTree implements Closeable {
     /** Sets the deferred directory modes and times, deepest first, once every entry is in. */
     void finish() throws IOException {
         List<Map.Entry<String, DirectoryMetadata>> all = new ArrayList<>(directories.entrySet());
-        all.sort(Comparator.comparingInt((Map.Entry<String, DirectoryMetadata> e) -> depth(e.getKey())).reversed());
+        all.sort(Comparator.comparingInt((Map.Entry<String, DirectoryMetadata> e) -> LayerPaths.depth(e.getKey())).reversed());
         for (Map.Entry<String, DirectoryMetadata> e : all) {
-            List<byte[]> path = split(e.getKey());
+            List<byte[]> path = LayerPaths.split(e.getKey());
             int parent = walk(path.subList(0, path.size() - 1), false, LayerPaths.display(e.getKey()));
             if (parent < 0) {
                 continue;
@@ -261,15 +261,7 @@ final class LayerTree implements Closeable {
             }
             setOwner(parent, base, LayerPaths.key(path, path.size()), entry, display);
             // After the chown, which clears file capabilities, and before the mode.
-            for (Map.Entry<String, byte[]> x : entry.xattrs().entrySet()) {
-                if (acceptXattr(x.getKey(), display)) {
-                    try {
-                        Libc.fsetxattr(fd, base, x.getKey(), x.getValue());
-                    } catch (ErrnoException e) {
-                        tolerateXattr(e, x.getKey(), display);
-                    }
-                }
-            }
+            LayerXattrs.setOn(fd, base, entry.xattrs(), display, true);
             // Last, because chown clears setuid and setgid.
             Libc.fchmod(fd, base, entry.mode());
             Libc.futimens(fd, base, entry.mtimeSeconds(), entry.mtimeNanos(), entry.mtimeSeconds(),
@@ -313,7 +305,7 @@ final class LayerTree implements Closeable {
     private void finishSpecial(int parent, byte[] base, List<byte[]> path, TarEntry entry, String display)
             throws IOException {
         setOwner(parent, base, LayerPaths.key(path, path.size()), entry, display);
-        setXattrs(parent, base, path, entry, display, false);
+        LayerXattrs.set(parent, base, () -> fullPath(path), entry.xattrs(), display, false);
         Libc.fchmodat(parent, base, entry.mode()); // just created by us: not a symlink
         setTimes(parent, base, entry);
     }
@@ -340,73 +332,6 @@ final class LayerTree implements Closeable {
         if (entry.uid() < 0 || entry.uid() >= 0xffffffffL || entry.gid() < 0 || entry.gid() >= 0xffffffffL) {
             throw new LayerFault(display, "owner " + entry.uid() + ":" + entry.gid() + " is out of range");
         }
-    }
-
-    private void setXattrs(int parent, byte[] base, List<byte[]> path, TarEntry entry, String display,
-                           boolean directory) throws IOException {
-        if (entry.xattrs().isEmpty()) {
-            return;
-        }
-        int fd = -1;
-        try {
-            if (directory) {
-                fd = Libc.openat(parent, base, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);
-            }
-            for (Map.Entry<String, byte[]> x : entry.xattrs().entrySet()) {
-                if (!acceptXattr(x.getKey(), display)) {
-                    continue;
-                }
-                try {
-                    if (fd >= 0) {
-                        Libc.fsetxattr(fd, base, x.getKey(), x.getValue());
-                    } else {
-                        // Symlinks and devices cannot be opened for this; their parents were walked without
-                        // following links and nobody else writes this tree, so the full path is the same file.
-                        Libc.lsetxattr(fullPath(path), x.getKey(), x.getValue());
-                    }
-                } catch (ErrnoException e) {
-                    tolerateXattr(e, x.getKey(), display);
-                }
-            }
-        } finally {
-            Libc.close(fd);
-        }
-    }
-
-    /** Removes attributes an earlier, implicit version of a directory got that its own entry does not have. */
-    private void dropXattrsNotIn(List<byte[]> path, TarEntry entry, String display) throws IOException {
-        byte[] full = fullPath(path);
-        for (String name : Libc.llistxattr(full)) {
-            if (!entry.xattrs().containsKey(name) && acceptXattr(name, display)) {
-                try {
-                    Libc.lremovexattr(full, name);
-                } catch (ErrnoException e) {
-                    tolerateXattr(e, name, display);
-                }
-            }
-        }
-    }
-
-    private static boolean acceptXattr(String name, String display) {
-        if (name.startsWith("trusted.overlay.") || name.startsWith("user.overlay.")) {
-            // These steer overlayfs itself (redirects, metacopy, opaque): never taken from an archive.
-            LOG.debug("dropping overlayfs attribute {} of {}", name, display);
-            return false;
-        }
-        return true;
-    }
-
-    private static void tolerateXattr(ErrnoException e, String name, String display) {
-        int errno = e.errno();
-        if (errno == Libc.EOPNOTSUPP || errno == Libc.EPERM || errno == Libc.EACCES) {
-            LOG.debug("extended attribute {} of {} not set: {}", name, display, e.getMessage());
-            return;
-        }
-        if (errno == Libc.EINVAL || errno == 34 /* ERANGE */ || errno == 7 /* E2BIG */) {
-            throw new LayerFault(display, "extended attribute " + name + " was refused by the kernel: "
-                    + Libc.describe(errno), e);
-        }
-        throw new LayerFault(display, "cannot set extended attribute " + name + ": " + e.getMessage(), e);
     }
 
     private void setOpaque(int parent, byte[] dirName, String display) throws IOException {
@@ -443,13 +368,7 @@ final class LayerTree implements Closeable {
         if (!lower.xattrs().isEmpty()) {
             int fd = Libc.openat(parent, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);
             try {
-                for (Map.Entry<String, byte[]> x : lower.xattrs().entrySet()) {
-                    try {
-                        Libc.fsetxattr(fd, name, x.getKey(), x.getValue());
-                    } catch (ErrnoException e) {
-                        tolerateXattr(e, x.getKey(), display);
-                    }
-                }
+                LayerXattrs.setOn(fd, name, lower.xattrs(), display, false);
             } finally {
                 Libc.close(fd);
             }
@@ -556,24 +475,7 @@ final class LayerTree implements Closeable {
         }
         whiteouts.removeIf(w -> w.startsWith(below));
         directories.keySet().removeIf(d -> d.equals(key) || d.startsWith(below));
-        removeTree(parent, base);
-    }
-
-    private static void removeTree(int parent, byte[] name) throws IOException {
-        int fd = Libc.openat(parent, name, Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);
-        try {
-            for (byte[] child : Libc.listDirectory(parent, name)) {
-                Libc.Stat stat = Libc.lstatat(fd, child);
-                if (stat != null && stat.isDirectory()) {
-                    removeTree(fd, child);
-                } else if (stat != null) {
-                    Libc.unlinkat(fd, child, 0);
-                }
-            }
-        } finally {
-            Libc.close(fd);
-        }
-        Libc.unlinkat(parent, name, Libc.AT_REMOVEDIR);
+        LayerPaths.removeTree(parent, base);
     }
 
     private byte[] fullPath(List<byte[]> path) {
@@ -583,32 +485,5 @@ final class LayerTree implements Closeable {
             b.append('/').append(new String(component, StandardCharsets.ISO_8859_1));
         }
         return b.toString().getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    private static List<byte[]> split(String key) {
-        List<byte[]> path = new ArrayList<>();
-        for (String part : key.split("/", -1)) {
-            path.add(part.getBytes(StandardCharsets.ISO_8859_1));
-        }
-        return path;
-    }
-
-    private static int depth(String key) {
-        int depth = 0;
-        for (int i = 0; i < key.length(); i++) {
-            if (key.charAt(i) == '/') {
-                depth++;
-            }
-        }
-        return depth;
-    }
-
-    private static boolean contains(byte[] bytes, byte value) {
-        for (byte b : bytes) {
-            if (b == value) {
-                return true;
-            }
-        }
-        return false;
     }
 }
