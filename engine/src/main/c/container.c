@@ -208,9 +208,9 @@ static int make_readonly(int fd, int recursive) {
 }
 
 /*
- * Docker keeps CAP_MKNOD and relies on its device cgroup to make nodes a container creates useless. Without
- * a device cgroup (none on cgroup v2 without eBPF) the same comes from nodev: on every mount the container
- * can write to, nodes it makes give no access to a device.
+ * Docker keeps CAP_MKNOD and relies on its device cgroup to make nodes a container creates useless; so does
+ * this launcher (devices.c, or v1 rules). nodev on every mount the container can write to is a second line,
+ * and the only one on a host with no device cgroup (where the container also gets no CAP_MKNOD).
  */
 static void nodev_in_root(int rootfd, const char *target, int recursive) {
     int fd = open_in_root(rootfd, target, O_PATH);
@@ -521,9 +521,13 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
         fail("connect the container's stdin", "");
     }
     close(stdin_fd);
-    /* the host's mounts as they are now, not as they were when this process was cloned */
-    if (unshare(CLONE_NEWNS) < 0) {
-        fail("create the container's mount namespace", "");
+    /*
+     * The host's mounts as they are now, not as they were when this process was cloned; and a cgroup namespace
+     * rooted at the container's own groups, which the supervisor moved this process into before it passed the
+     * spec on: /proc/self/cgroup reads "0::/" inside, and no host cgroup path is visible (CVE-2022-0492).
+     */
+    if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0) {
+        fail("create the container's mount and cgroup namespaces", "");
     }
     if (s.net_host && setns(host_net, CLONE_NEWNET) < 0) {
         fail("join the host's network namespace", "");

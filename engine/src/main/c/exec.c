@@ -9,10 +9,14 @@
  * <message> <path>" and finally "exit <code|signal> <n>".
  *
  * The target is pinned with a pidfd whose start time is checked, so a recycled pid is never entered.
- * This process joins only the container's pid namespace (so that its child is born inside) and stays
- * in the host's mount namespace; the child joins the other namespaces, resolves its user through the
- * container's /etc/passwd, drops privileges as the container's init did and execs. The child has its
- * own process group: a kill on timeout takes its children too.
+ * As runc does, this process joins every namespace of the container (its user namespace when rootless, then
+ * pid, mount, uts, ipc, network and cgroup in one setns) before the process that runs the command exists: that
+ * one is born inside all of them, with the container's root and "/" as its directory, and never holds the
+ * host's root, working directory or mounts. What this process needs of the host (its pipes, /dev/null, the
+ * container's cgroup.procs files) is opened before it leaves. It stays outside the container's pid namespace
+ * (setns of a pid namespace moves only children), where no process of the container can see it, and
+ * non-dumpable. The child resolves its user through the container's /etc/passwd, drops privileges as the
+ * container's init did and execs. It has its own process group: a kill on timeout takes its children too.
  */
 #include "launcher.h"
 
@@ -165,7 +169,7 @@ static int parent_alive(void) {
     return getppid() == 0;
 }
 
-static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int go, int in, int out, int err) {
+static _Noreturn void child(const struct exec_spec *s, int sync, int go, int in, int out, int err) {
     set_report_fd(sync);
     reset_signals();
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -177,12 +181,6 @@ static _Noreturn void child(const struct exec_spec *s, int pidfd, int sync, int 
     }
     if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
         fail("connect the standard streams", "");
-    }
-    if (setns(pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0) {
-        fail("join the container's namespaces", "");
-    }
-    if (chdir("/") < 0) {
-        fail("change to the container's root", "/");
     }
     if (!await_go(go)) {
         _exit(125);
@@ -280,11 +278,8 @@ int exec_main(void) {
         send_error("join the container's user namespace", errno, strerror(errno), "");
         return 2;
     }
-    if (setns(pidfd, CLONE_NEWPID) < 0) {
-        send_error("join the container's pid namespace", errno, strerror(errno), "");
-        return 2;
-    }
     int sync[2], go[2], outp[2], errp[2], inp[2] = {-1, -1};
+    /* the host's /dev/null: the container's could be anything its root made of it, a FIFO that never opens */
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devnull < 0 || pipe2(sync, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0
             || pipe2(errp, O_CLOEXEC) < 0 || (s.with_stdin && pipe2(inp, O_CLOEXEC) < 0)) {
@@ -294,6 +289,26 @@ int exec_main(void) {
     int sigfd = child_signalfd();
     if (sigfd < 0) {
         send_error("create the exec's signalfd", errno, strerror(errno), "");
+        return 2;
+    }
+    /* opened while the host's /sys/fs/cgroup is in view; a write through them is judged by the opener's namespace */
+    int *procs = calloc(s.ncgroups + 1, sizeof *procs);
+    for (size_t i = 0; procs && i < s.ncgroups; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroups[i]);
+        procs[i] = open(path, O_WRONLY | O_CLOEXEC);
+        if (procs[i] < 0) {
+            send_error("open the container's cgroup", errno, strerror(errno), s.cgroups[i]);
+            return 2;
+        }
+    }
+    if (!procs) {
+        send_error("open the container's cgroups", errno, strerror(errno), "");
+        return 2;
+    }
+    /* all at once through the pidfd (atomic); joining the mount namespace sets root and directory to its root */
+    if (setns(pidfd, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0) {
+        send_error("join the container's namespaces", errno, strerror(errno), "");
         return 2;
     }
     fflush(NULL);
@@ -310,7 +325,7 @@ int exec_main(void) {
         if (inp[1] >= 0) {
             close(inp[1]);
         }
-        child(&s, pidfd, sync[1], go[0], s.with_stdin ? inp[0] : devnull, outp[1], errp[1]);
+        child(&s, sync[1], go[0], s.with_stdin ? inp[0] : devnull, outp[1], errp[1]);
     }
     close(sync[1]);
     close(go[0]);
@@ -327,13 +342,19 @@ int exec_main(void) {
         fcntl(inp[1], F_SETFL, O_NONBLOCK);
     }
 
-    const char *failed_cgroup = NULL;
-    if (join_cgroups(s.cgroups, s.ncgroups, pid, &failed_cgroup) < 0) {
-        send_error("join the container's cgroup", errno, strerror(errno), failed_cgroup);
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        return 2;
+    /* into the container's cgroups (and under its device policy) before it can run anything */
+    char num[16];
+    int numlen = snprintf(num, sizeof num, "%d", (int) pid);
+    for (size_t i = 0; i < s.ncgroups; i++) {
+        if (write(procs[i], num, (size_t) numlen) != numlen) {
+            send_error("join the container's cgroup", errno, strerror(errno), s.cgroups[i]);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            return 2;
+        }
+        close(procs[i]);
     }
+    free(procs);
     if (write(go[1], "g", 1) != 1) {
         send_error("release the exec", errno, strerror(errno), "");
         kill(pid, SIGKILL);
@@ -341,8 +362,6 @@ int exec_main(void) {
         return 2;
     }
     close(go[1]);
-    char num[16];
-    snprintf(num, sizeof num, "%d", (int) pid);
     const char *started[] = {num};
     record_write(STDOUT_FILENO, "started", 1, started);
 

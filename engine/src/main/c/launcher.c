@@ -287,6 +287,15 @@ static int supervise(void) {
         remove_cgroups(&s);
         return 2;
     }
+    /* before pid 1 has the spec, so before it makes /dev or runs anything: every device access is policed */
+    const char *devices_step = NULL;
+    if (s.devices_program && devices_attach(s.devices_program, &devices_step) < 0) {
+        send_error(devices_step, errno, strerror(errno), s.devices_program);
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        remove_cgroups(&s);
+        return 2;
+    }
     struct stdin_relay input;
     if (!s.open_stdin) {
         close(inp[1]);

@@ -123,6 +123,7 @@ struct spec {
     char *stderr_log;
     char **cgroups;       /* cgroup directories (made by the JVM) the container joins */
     size_t ncgroups;
+    char *devices_program; /* the cgroup v2 directory the device program is attached to; NULL: none */
     int open_stdin;       /* pid 1's stdin is a pipe the supervisor feeds from "stdin" records; else /dev/null */
     struct seccomp_prog seccomp;
 };
@@ -190,6 +191,11 @@ int log_pump(struct log_stream *l);
 int child_signalfd(void);
 /* Moves pid into each cgroup directory; 0, or -1 with errno and *failed naming the group. */
 int join_cgroups(char *const *cgroups, size_t n, pid_t pid, const char **failed);
+/*
+ * Attaches the container's device program (devices.c) to the cgroup v2 directory; 0, or -1 with errno and *step
+ * naming what failed.
+ */
+int devices_attach(const char *cgroup, const char **step);
 /* Waits for the one byte that releases a process from its barrier; 0 when the pipe closed instead. */
 int await_go(int fd);
 /*

@@ -316,6 +316,14 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 rc = spec_fail(err, errlen, "out of memory");
                 goto out;
             }
+        } else if (!strcmp(k, "devices-program")) {
+            EXPECT(1);
+            if (rec.fields[0][0] != '/' || strncmp(rec.fields[0], "/sys/fs/cgroup/", 15)) {
+                rc = spec_fail(err, errlen, "devices-program cgroup \"%s\" is not a directory under /sys/fs/cgroup", rec.fields[0]);
+                goto out;
+            }
+            free(s->devices_program);
+            s->devices_program = TAKE(0);
         } else if (!strcmp(k, "seccomp")) {
             EXPECT(2);
             if (seccomp_parse(rec.fields[0], rec.fields[1], &s->seccomp) < 0) {

@@ -6,7 +6,6 @@ import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -29,15 +28,8 @@ final class ExecCommand extends EngineCommand {
     @Option(names = {"-i", "--interactive"}, description = "Feed standard input to the command as it comes.")
     boolean interactive;
 
-    @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "User to run as: name, uid, name:group or uid:gid.")
-    String user;
-
-    @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
-    String workingDir;
-
-    @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
-            description = "Set an environment variable (KEY alone: copy this shell's value).")
-    List<String> env = new ArrayList<>();
+    @Mixin
+    ExecOptions options = new ExecOptions();
 
     @Parameters(index = "0", paramLabel = "CONTAINER", description = "Container name, ID or unique ID prefix.")
     String container;
@@ -49,22 +41,27 @@ final class ExecCommand extends EngineCommand {
 
     @Override
     void validate() {
-        entries = new ArrayList<>();
-        for (String entry : env) {
-            try {
-                EnvEntries.entry(entry, root().environment()).ifPresent(entries::add);
-            } catch (IllegalArgumentException e) {
-                throw usageError("-e: " + e.getMessage());
-            }
+        try {
+            entries = options.entries(root().environment());
+        } catch (IllegalArgumentException e) {
+            throw usageError("-e: " + e.getMessage());
         }
     }
 
     @Override
     int run(ContainerEngine engine) {
-        PrintWriter out = out();
-        PrintWriter err = err();
+        return exec(engine, container, command, entries, options.user, options.workingDir, interactive ? root().stdin() : null, out(), err(),
+                root().debug());
+    }
+
+    /**
+     * Runs {@code command} in {@code container}, streaming its output to {@code out} and {@code err}; returns its exit
+     * code, or Docker's 126/127 when it could not be run. {@code stdin} is fed to it when not {@code null}.
+     */
+    static int exec(ContainerEngine engine, String container, List<String> command, List<String> env, String user,
+                    String workingDir, java.io.InputStream stdin, PrintWriter out, PrintWriter err, boolean debug) {
         AtomicBoolean streamed = new AtomicBoolean();
-        ExecSpec spec = new ExecSpec(command, entries, user, workingDir, null, null, line -> {
+        ExecSpec spec = new ExecSpec(command, env, user, workingDir, null, null, line -> {
             streamed.set(true);
             PrintWriter target = line.stream() == LogLine.Stream.STDOUT ? out : err;
             synchronized (target) {
@@ -72,14 +69,14 @@ final class ExecCommand extends EngineCommand {
                 target.flush();
             }
         });
-        if (interactive) {
-            spec = spec.withStdin(root().stdin());
+        if (stdin != null) {
+            spec = spec.withStdin(stdin);
         }
         ExecResult result;
         try {
             result = engine.exec(container, spec);
         } catch (ContainerStartException e) {
-            Main.report(e, root().debug(), err);
+            Main.report(e, debug, err);
             return Containers.startFailureExitCode(e);
         }
         if (!streamed.get()) {

@@ -52,10 +52,14 @@ public final class Main {
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, failed));
         // Everything after the image (run) or the container (exec) is the command to run, options included.
-        for (String stopsAtPositional : new String[] {"run", "exec"}) {
+        for (String stopsAtPositional : new String[] {"run", "create", "exec"}) {
             if (commandLine.getSubcommands().containsKey(stopsAtPositional)) {
                 commandLine.getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
             }
+        }
+        if (commandLine.getSubcommands().containsKey("compose")) {
+            // and after the service (compose exec)
+            commandLine.getSubcommands().get("compose").getSubcommands().get("exec").setStopAtPositional(true);
         }
         layOut(commandLine);
         return commandLine;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", description = "Create and start a container from an image.",
         customSynopsis = "stevedore run [OPTIONS] IMAGE [COMMAND] [ARG...]")
-final class RunCommand extends EngineCommand {
+class RunCommand extends EngineCommand {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
     @Mixin
@@ -222,7 +222,7 @@ final class RunCommand extends EngineCommand {
             builder.cpus(cpus);
         }
         if (pidsLimit != null) {
-            builder.pidsLimit(Math.max(0, pidsLimit));
+            builder.pidsLimit(pidsLimit);
         }
         if (stopTimeout != null) {
             if (stopTimeout < 0) {
@@ -272,6 +272,10 @@ final class RunCommand extends EngineCommand {
     int run(ContainerEngine engine) {
         ensureImage(engine);
         ContainerInfo created = engine.createContainer(spec);
+        if (createOnly()) {
+            out().println(created.id());
+            return 0;
+        }
         if (detach) {
             try {
                 engine.startContainer(created.id());
@@ -288,6 +292,11 @@ final class RunCommand extends EngineCommand {
             // AttachedRun has removed it already when asked to.
             return startFailed(engine, created, e, false);
         }
+    }
+
+    /** Whether the container is only created ({@code stevedore create}), not started. */
+    boolean createOnly() {
+        return false;
     }
 
     private int startFailed(ContainerEngine engine, ContainerInfo created, ContainerStartException failure, boolean removeIt) {

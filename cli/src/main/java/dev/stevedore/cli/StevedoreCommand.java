@@ -93,7 +93,10 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("ps", PsCommand::new);
         commands.put("logs", LogsCommand::new);
         commands.put("exec", ExecCommand::new);
+        commands.put("create", CreateCommand::new);
+        commands.put("start", StartCommand::new);
         commands.put("stop", StopCommand::new);
+        commands.put("restart", RestartCommand::new);
         commands.put("kill", KillCommand::new);
         commands.put("rm", RmCommand::new);
         commands.put("inspect", InspectCommand::new);
@@ -104,11 +107,13 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("pull", PullCommand::new);
         commands.put("images", ImagesCommand::new);
         commands.put("rmi", RmiCommand::new);
+        commands.put("image", ImageCommand::new);
         commands.put("load", LoadCommand::new);
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);
         commands.put("push", PushCommand::new);
         commands.put("build", BuildCommand::new);
+        commands.put("compose", ComposeCommand::new);
         commands.put("serve", ServeCommand::new);
         commands.put("info", InfoCommand::new);
         commands.put("version", VersionCommand::new);

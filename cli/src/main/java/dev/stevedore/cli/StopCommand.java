@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code stevedore stop}: the stop signal, a grace period, then SIGKILL; prints each container as named. */
 @Command(name = "stop", description = "Stop one or more running containers.")
-final class StopCommand extends ContainersCommand {
+class StopCommand extends ContainersCommand {
     @Option(names = {"-t", "--time"}, paramLabel = "SECONDS",
             description = "Seconds to wait before killing (default: the container's stop timeout, else 10).")
     Integer seconds;
@@ -21,7 +21,12 @@ final class StopCommand extends ContainersCommand {
 
     @Override
     void apply(ContainerEngine engine, String container) {
-        engine.stopContainer(container, seconds == null ? null : Duration.ofSeconds(seconds));
+        stop(engine, container);
         out().println(container);
+    }
+
+    /** Stops {@code container} with the grace period the options give. */
+    final void stop(ContainerEngine engine, String container) {
+        engine.stopContainer(container, seconds == null ? null : Duration.ofSeconds(seconds));
     }
 }

@@ -1,5 +1,6 @@
 package dev.stevedore.dsl;
 
+import dev.stevedore.dsl.internal.DockerfileImages;
 import dev.stevedore.dsl.internal.ImageNames;
 import dev.stevedore.dsl.internal.Session;
 import dev.stevedore.dsl.internal.Tars;
@@ -105,6 +106,7 @@ public class ContainerHandle implements Startable {
     }
 
     private void launch(ContainerEngine engine) {
+        DockerfileImages.ensureBuilt(engine, definition.image());
         String image = ImageNames.resolve(definition.image(), Engines::lookup);
         String engineName = engineName(definition.name());
         List<NetworkHandle> joined = new ArrayList<>();
@@ -442,7 +444,8 @@ public class ContainerHandle implements Startable {
         }
         definition.mounts().forEach(spec::mount);
         spec.memoryBytes(definition.memoryBytes()).cpus(definition.cpus());
-        spec.pullPolicy(definition.pullPolicy());
+        // an image of Images.dockerfile was just built here and exists nowhere to pull from
+        spec.pullPolicy(DockerfileImages.isBuilt(image) ? ContainerSpec.PullPolicy.NEVER : definition.pullPolicy());
         if (definition.stopTimeout() != null) {
             spec.stopTimeout(definition.stopTimeout());
         }

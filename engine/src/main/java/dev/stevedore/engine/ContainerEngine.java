@@ -103,6 +103,19 @@ public interface ContainerEngine extends AutoCloseable {
      */
     Image build(BuildSpec spec, BuildListener listener);
 
+    /**
+     * Frees the build cache. The rule: a cached step is kept while every layer it has belongs to an image with a tag
+     * (one a user pulled, loaded, built or tagged), so rebuilding what is tagged stays fast; the others are removed,
+     * then the blobs and snapshots nothing reaches any more. Builds running on the same state directory (any JVM)
+     * finish first, and new ones wait until the prune is done. {@code RUN --mount=type=cache} directories are not
+     * touched. On the Docker backend this is dockerd's {@code POST /build/prune}.
+     *
+     * @return the bytes freed
+     */
+    default long pruneBuildCache() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no build cache to prune");
+    }
+
     // ---- containers -------------------------------------------------------------------------------
 
     /**

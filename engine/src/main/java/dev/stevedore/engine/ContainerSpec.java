@@ -32,7 +32,10 @@ import java.util.Objects;
  * @param shmSizeBytes    size of {@code /dev/shm}; 0 for Docker's 64 MiB
  * @param memoryBytes     memory limit; 0 for none
  * @param cpus            CPU limit in cores (1.5 = one and a half); 0 for none
- * @param pidsLimit       maximum number of processes; 0 for none
+ * @param pidsLimit       the most processes (and threads) the container may hold: 0 when not asked for, which means the
+ *                        engine's default (the embedded engine's 4096 wherever a pids cgroup controller is there;
+ *                        dockerd's own default, usually none), -1 for no limit; {@link Builder#pidsLimit(long)} takes
+ *                        Docker's values (0 or -1 for no limit)
  * @param networkMode     {@code none}, {@code host}, or a network name; {@code null} for the default network
  * @param networkAliases  extra names the container answers to on its networks
  * @param ports           ports to publish on the host
@@ -117,8 +120,8 @@ public record ContainerSpec(
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
             }
         }
-        if (memoryBytes < 0 || cpus < 0 || pidsLimit < 0 || shmSizeBytes < 0) {
-            throw new IllegalArgumentException("limits cannot be negative");
+        if (memoryBytes < 0 || cpus < 0 || pidsLimit < -1 || shmSizeBytes < 0) {
+            throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none)");
         }
     }
 
@@ -210,7 +213,11 @@ public record ContainerSpec(
         public Builder shmSizeBytes(long value) { this.shmSizeBytes = value; return this; }
         public Builder memoryBytes(long value) { this.memoryBytes = value; return this; }
         public Builder cpus(double value) { this.cpus = value; return this; }
-        public Builder pidsLimit(long value) { this.pidsLimit = value; return this; }
+        /**
+         * The most processes the container may hold, as Docker's {@code --pids-limit}: 0 or -1 for no limit. Without a
+         * call the engine's default applies (see {@link ContainerSpec#pidsLimit()}).
+         */
+        public Builder pidsLimit(long value) { this.pidsLimit = value > 0 ? value : -1; return this; }
         public Builder networkMode(String value) { this.networkMode = value; return this; }
         public Builder networkAlias(String value) { this.networkAliases.add(value); return this; }
         public Builder port(PortBinding value) { this.ports.add(value); return this; }

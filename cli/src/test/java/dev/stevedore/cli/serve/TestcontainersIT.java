@@ -89,6 +89,18 @@ class TestcontainersIT {
         assertThat(testcontainersContainers()).as("stop() removed the container").isEmpty();
     }
 
+    @Test
+    void imageFromDockerfileBuildsThroughServeWithItsDockerignoreAndItsCache() throws Exception {
+        Map<String, String> seen = runTestcontainers("build", endpoint.image("busybox"));
+
+        assertThat(seen.get("build.logs")).as("the context's file, the build arg, .dockerignore kept secret.txt out")
+                .isEqualTo("from the context\nv=tc\nDockerfile\napp.txt\n");
+        assertThat(seen.get("build.stamp")).isEqualTo("written");
+        assertThat(seen.get("build.sameStamp")).as("the second build's RUN came from the cache").isEqualTo("true");
+        assertThat(seen.get("build.stopped")).isEqualTo("yes");
+        assertThat(testcontainersContainers()).as("stop() removed the containers").isEmpty();
+    }
+
     /** Containers with Testcontainers' label, which the server keeps and filters on. */
     private static List<String> testcontainersContainers() {
         DockerCli.Result ps = docker.run("ps", "-a", "-q", "--filter", "label=org.testcontainers=true");

@@ -7,6 +7,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,6 +22,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -30,7 +33,7 @@ import org.testcontainers.utility.DockerImageName;
  * {@code key=value} lines ({@code \n} and {@code \\} escaped) for the test to check; any failure ends it with a stack
  * trace and exit code 1.
  *
- * <p>Arguments: the scenario ({@code postgres}, {@code generic}, {@code network} or {@code health}) and the image to use.
+ * <p>Arguments: the scenario ({@code postgres}, {@code generic}, {@code network}, {@code health} or {@code build}) and the image to use.
  */
 public final class ViaTestcontainers {
     private static final PrintStream OUT = System.out;
@@ -40,13 +43,14 @@ public final class ViaTestcontainers {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ViaTestcontainers postgres|generic|network|health IMAGE");
+            throw new IllegalArgumentException("usage: ViaTestcontainers postgres|generic|network|health|build IMAGE");
         }
         switch (args[0]) {
             case "postgres" -> postgres(args[1]);
             case "generic" -> generic(args[1]);
             case "network" -> network(args[1]);
             case "health" -> health(args[1]);
+            case "build" -> build(args[1]);
             default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
         }
         OUT.flush();
@@ -135,6 +139,34 @@ public final class ViaTestcontainers {
             report("health.healthy", String.valueOf(box.isHealthy()));
         }
         report("health.stopped", "yes");
+    }
+
+    /**
+     * {@code ImageFromDockerfile}: a context with a {@code .dockerignore}, a build arg, and a RUN that stamps the image;
+     * built twice by two instances, as two test classes would, then run.
+     */
+    private static void build(String image) throws Exception {
+        Path context = Files.createTempDirectory("tc-build-");
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + image + "\nARG V\nCOPY . /app/\n"
+                + "RUN echo \"v=$V\" >> /app/app.txt && cat /proc/sys/kernel/random/uuid > /stamp\n"
+                + "CMD [\"sh\", \"-c\", \"cat /app/app.txt; ls /app; exec sleep 600\"]\n");
+        Files.writeString(context.resolve("app.txt"), "from the context\n");
+        Files.writeString(context.resolve("secret.txt"), "never sent\n");
+        Files.writeString(context.resolve(".dockerignore"), "secret.txt\n");
+        String first = new ImageFromDockerfile().withFileFromPath(".", context).withBuildArg("V", "tc").get();
+        String second = new ImageFromDockerfile().withFileFromPath(".", context).withBuildArg("V", "tc").get();
+        try (GenericContainer<?> one = new GenericContainer<>(DockerImageName.parse(first))
+                .waitingFor(Wait.forLogMessage("v=tc\\n", 1).withStartupTimeout(Duration.ofSeconds(60)));
+                GenericContainer<?> two = new GenericContainer<>(DockerImageName.parse(second))
+                        .waitingFor(Wait.forLogMessage("v=tc\\n", 1).withStartupTimeout(Duration.ofSeconds(60)))) {
+            one.start();
+            two.start();
+            report("build.logs", one.getLogs());
+            String stampOne = one.execInContainer("cat", "/stamp").getStdout();
+            report("build.stamp", stampOne.isBlank() ? "blank" : "written");
+            report("build.sameStamp", String.valueOf(stampOne.equals(two.execInContainer("cat", "/stamp").getStdout())));
+        }
+        report("build.stopped", "yes");
     }
 
     /** The first line the server sends, retried while its loop is between two {@code nc -l} (bounded: 100 tries). */

@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * engine/target/classes:engine/target/test-classes:<deps> dev.stevedore.engine.bench.ContainerLatency [runs]
  * [docker runs]}. crun 1.8 refuses this machine's mixed cgroup v1/v2 layout, so the harness re-executes
  * itself inside {@code unshare -m} with the cgroup2 mount hidden (in that private namespace only), as
- * the runtime's latency harness does; none of the three uses cgroups for a container without limits.
+ * the runtime's latency harness does. Stevedore then sees only the v1 hierarchies: its containers get v1 groups
+ * and v1 device rules instead of a cgroup v2 device program; {@code bench/containers-ab} (StartLatency) measures with
+ * the host's layout as it is.
  */
 public final class ContainerLatency {
     private ContainerLatency() {

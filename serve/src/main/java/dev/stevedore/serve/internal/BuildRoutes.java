@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  * and docker-java read. A BuildKit session ({@code version=2}) is refused with what to set instead.
  */
 final class BuildRoutes {
+    static final String NO_BUILDKIT = "BuildKit builds are not supported by stevedore serve: use the classic builder"
+            + " (set DOCKER_BUILDKIT=0 for the docker CLI; docker-java and Testcontainers use it already)";
+
     private final ServeState state;
 
     BuildRoutes(ServeState state) {
@@ -39,13 +42,18 @@ final class BuildRoutes {
 
     void register(Router router) {
         router.add("POST", "/build", this::build);
+        router.add("POST", "/build/prune", x -> x.response().json(200, Json.object()
+                .<ObjectNode>set("CachesDeleted", Json.array()).put("SpaceReclaimed", state.engine.pruneBuildCache())));
+        // a BuildKit client opens its session before it asks for the build: refuse it there, with the same sentence
+        router.add("POST", "/session", x -> {
+            throw new ApiException(501, NO_BUILDKIT);
+        });
     }
 
     private void build(Exchange x) throws IOException {
         HttpRequest request = x.request();
         if ("2".equals(request.query("version"))) {
-            throw new ApiException(501, "BuildKit builds are not supported by stevedore serve: use the classic builder"
-                    + " (set DOCKER_BUILDKIT=0 for the docker CLI)");
+            throw new ApiException(501, NO_BUILDKIT);
         }
         if (request.query("remote") != null && !request.query("remote").isBlank()) {
             throw new ApiException(501, "builds from a remote context are not supported by stevedore serve: send the context");

@@ -131,7 +131,7 @@ final class ContainerDocuments {
         }
         host.put("Memory", spec.memoryBytes());
         host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
-        if (spec.pidsLimit() > 0) {
+        if (spec.pidsLimit() != 0) {
             host.put("PidsLimit", spec.pidsLimit());
         } else {
             host.putNull("PidsLimit");

@@ -101,7 +101,9 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         } else if (quota > 0) {
             b.cpus((double) quota / (period > 0 ? period : 100_000));
         }
-        b.pidsLimit(Math.max(0, value(host.pidsLimit())));
+        if (host.pidsLimit() != null) {
+            b.pidsLimit(host.pidsLimit()); // 0 or -1: none; absent or null: the engine's default
+        }
         Map<String, List<String>> others = networks(c, host, b);
         ContainerSpec spec = badRequestOnInvalid(b::build);
         return new CreateRequest(spec, isTrue(host.autoRemove()), others, HealthChecks.parse(c.healthcheck()), volumes(host));

@@ -76,6 +76,14 @@ class CreateRequestTest {
     }
 
     @Test
+    void pidsLimitIsDockersNullForTheDefaultAndZeroOrMinusOneForNone() throws IOException {
+        assertThat(CreateRequest.parse(json("{'Image':'x'}"), null, null).spec().pidsLimit()).as("the engine's default").isZero();
+        assertThat(CreateRequest.parse(json("{'Image':'x','HostConfig':{'PidsLimit':null}}"), null, null).spec().pidsLimit()).isZero();
+        assertThat(CreateRequest.parse(json("{'Image':'x','HostConfig':{'PidsLimit':0}}"), null, null).spec().pidsLimit()).isEqualTo(-1);
+        assertThat(CreateRequest.parse(json("{'Image':'x','HostConfig':{'PidsLimit':-1}}"), null, null).spec().pidsLimit()).isEqualTo(-1);
+    }
+
+    @Test
     void aPortWithoutAnAddressBindsWhereTheServerSays() throws IOException {
         JsonNode body = json("{'Image':'x','HostConfig':{'PortBindings':{'80/tcp':[{'HostIp':'','HostPort':''}],'81/tcp':null}}}");
 

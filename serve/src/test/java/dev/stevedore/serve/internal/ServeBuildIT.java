@@ -5,6 +5,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,5 +51,23 @@ class ServeBuildIT extends ServeWithDockerCli {
 
         assertThatThrownBy(() -> DockerCli.run(socket, "build", context.toString()))
                 .hasMessageContaining("failing here").hasMessageContaining("non-zero code: 7");
+    }
+
+    @Test
+    void aBuildKitSessionIsRefusedWithWhatToSet() throws IOException {
+        for (String request : List.of("/v1.43/session", "/v1.43/build?version=2&session=abc&t=x")) {
+            String answer = post(request);
+
+            assertThat(answer).as(request).startsWith("HTTP/1.1 501").contains("set DOCKER_BUILDKIT=0");
+        }
+    }
+
+    /** A bodiless POST straight over the socket (the docker CLI here has no buildx to ask for BuildKit itself). */
+    private String post(String target) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap(("POST " + target + " HTTP/1.1\r\nHost: docker\r\nContent-Length: 0\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII)));
+            return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }

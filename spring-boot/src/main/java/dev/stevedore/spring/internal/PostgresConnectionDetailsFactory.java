@@ -4,6 +4,7 @@ import dev.stevedore.postgres.PostgresContainer;
 import dev.stevedore.spring.ContainerConnectionSource;
 import org.springframework.boot.autoconfigure.jdbc.JdbcConnectionDetails;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetailsFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -15,7 +16,7 @@ public final class PostgresConnectionDetailsFactory implements ConnectionDetails
             ClassUtils.isPresent("dev.stevedore.postgres.PostgresContainer", PostgresConnectionDetailsFactory.class.getClassLoader());
 
     @Override
-    public JdbcConnectionDetails getConnectionDetails(ContainerConnectionSource source) {
+    public @Nullable JdbcConnectionDetails getConnectionDetails(ContainerConnectionSource source) {
         if (!POSTGRES_PRESENT || !PostgresContainer.class.isAssignableFrom(source.type())) {
             return null;
         }

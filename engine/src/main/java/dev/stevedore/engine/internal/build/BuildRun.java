@@ -381,16 +381,35 @@ final class BuildRun {
         String key = HexFormat.of().formatHex(Digest.sha256().digest((String.valueOf(run.digest) + "\n" + platform + "\n"
                 + description + "\n" + (sources == null ? "" : sources)).getBytes(StandardCharsets.UTF_8)));
         ImageReference cacheReference = new ImageReference(ImageBuilder.CACHE_REGISTRY, ImageBuilder.CACHE_REPOSITORY, key, null);
-        if (!spec.noCache()) {
-            Optional<Digest> hit = builder.index.get(cacheReference).filter(this::complete);
-            if (hit.isPresent()) {
-                run.state = ImageState.load(builder.store, hit.get());
-                run.digest = hit.get();
-                run.reference = cacheReference;
-                listener.onEvent(new BuildEvent(BuildEvent.Kind.CACHED, step, steps, hit.get().toString()));
-                return;
+        if (spec.noCache()) {
+            execute(run, cacheReference, body, history);
+            return;
+        }
+        if (reuse(run, cacheReference)) {
+            return;
+        }
+        // Another build (in this JVM or another) may be making this very step: wait for it and reuse its result
+        // rather than make a second, different one. Keys share 256 lock files, so a few unrelated steps wait too.
+        try (CrossProcessLock ignored = CrossProcessLock.acquire(builder.stepLock(key))) {
+            if (!reuse(run, cacheReference)) {
+                execute(run, cacheReference, body, history);
             }
         }
+    }
+
+    private boolean reuse(StageRun run, ImageReference cacheReference) throws IOException {
+        Optional<Digest> hit = builder.index.get(cacheReference).filter(this::complete);
+        if (hit.isEmpty()) {
+            return false;
+        }
+        run.state = ImageState.load(builder.store, hit.get());
+        run.digest = hit.get();
+        run.reference = cacheReference;
+        listener.onEvent(new BuildEvent(BuildEvent.Kind.CACHED, step, steps, hit.get().toString()));
+        return true;
+    }
+
+    private void execute(StageRun run, ImageReference cacheReference, Body body, String history) throws IOException {
         ImageState next = run.state.copy();
         LayerWriter layer = body.apply(next);
         try (CrossProcessLock ignored = builder.collector.protect()) {

@@ -34,13 +34,13 @@ public final class IgnoreMatcher {
             if (raw.startsWith("#")) {
                 continue;
             }
-            String pattern = raw.strip();
+            String pattern = trimSpace(raw);
             if (pattern.isEmpty()) {
                 continue;
             }
             boolean exclusion = pattern.startsWith("!");
             if (exclusion) {
-                pattern = pattern.substring(1).strip();
+                pattern = trimSpace(pattern.substring(1));
                 if (pattern.isEmpty()) {
                     throw new IllegalArgumentException(".dockerignore: illegal exclusion pattern \"!\"");
                 }
@@ -52,6 +52,29 @@ public final class IgnoreMatcher {
             rules.add(new Rule(pattern, compile(pattern), exclusion));
         }
         return new IgnoreMatcher(rules);
+    }
+
+    /**
+     * Go's {@code strings.TrimSpace}, which Docker trims patterns with: Java's {@code strip()} also takes control
+     * characters such as U+001E that Go keeps (and a pattern ending in one would then never match its file).
+     */
+    static String trimSpace(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && goSpace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && goSpace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static boolean goSpace(char c) {
+        return switch (c) {
+            case '\t', '\n', '\u000B', '\f', '\r', ' ', '\u0085', '\u00A0' -> true;
+            default -> Character.getType(c) == Character.SPACE_SEPARATOR || c == '\u2028' || c == '\u2029';
+        };
     }
 
     /** Whether there are exception ({@code !}) rules: then an excluded directory must still be walked. */

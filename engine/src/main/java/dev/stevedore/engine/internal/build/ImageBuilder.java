@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.build;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.BuildException;
 import dev.stevedore.engine.BuildListener;
 import dev.stevedore.engine.BuildSpec;
@@ -10,6 +11,8 @@ import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.internal.layer.SnapshotStore;
 import dev.stevedore.engine.internal.layer.StoreCollector;
 import dev.stevedore.engine.internal.store.ContentStore;
+import dev.stevedore.engine.internal.store.CrossProcessLock;
+import dev.stevedore.engine.internal.store.Digest;
 import dev.stevedore.engine.internal.store.ImageIndex;
 
 import java.io.IOException;
@@ -17,6 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -55,6 +61,13 @@ public final class ImageBuilder {
         this.platform = platform;
     }
 
+    /** The lock file that guards the making of the step with cache key {@code key} (one of 256, by its first byte). */
+    Path stepLock(String key) throws IOException {
+        Path dir = stateDirectory.resolve("build-locks");
+        Files.createDirectories(dir);
+        return dir.resolve(key.substring(0, 2) + ".lock");
+    }
+
     /** Whether {@code reference} names a step result of the build cache rather than an image a user made. */
     public static boolean isCacheReference(ImageReference reference) {
         return CACHE_REGISTRY.equals(reference.registry());
@@ -62,13 +75,53 @@ public final class ImageBuilder {
 
     /** Builds what {@code spec} says (see {@code ContainerEngine#build}). */
     public Image build(BuildSpec spec, BuildListener listener) {
-        try {
+        // the lease keeps a prune (which would take the cache entries this build stands on) away until it is done
+        try (CrossProcessLock running = CrossProcessLock.acquireShared(stateDirectory.resolve("build.lock"))) {
             String text = dockerfileText(spec);
             Dockerfile dockerfile = DockerfileParser.parse(spec.dockerfile(), text);
             BuildContext context = new BuildContext(spec.contextDirectory(), spec.files(), ignore(spec));
             return new BuildRun(this, spec, listener, dockerfile, context, epoch(spec)).run();
         } catch (IOException e) {
             throw new BuildException("build of " + describe(spec) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@code ContainerEngine#pruneBuildCache} does on the embedded engine; see the rule there. */
+    public long pruneCache() {
+        try (CrossProcessLock noBuilds = CrossProcessLock.acquire(stateDirectory.resolve("build.lock"))) {
+            Map<ImageReference, Digest> all = index.all();
+            Set<Digest> taggedLayers = new HashSet<>();
+            for (Map.Entry<ImageReference, Digest> entry : all.entrySet()) {
+                if (!isCacheReference(entry.getKey())) {
+                    layers(entry.getValue(), taggedLayers);
+                }
+            }
+            for (Map.Entry<ImageReference, Digest> entry : all.entrySet()) {
+                if (isCacheReference(entry.getKey())) {
+                    Set<Digest> layers = new HashSet<>();
+                    layers(entry.getValue(), layers);
+                    if (!taggedLayers.containsAll(layers)) {
+                        index.remove(entry.getKey());
+                    }
+                }
+            }
+            return collector.collect().bytesFreed();
+        } catch (IOException e) {
+            throw new BuildException("pruning the build cache in " + stateDirectory + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Adds the layers of the manifest (or of every stored manifest of the index) {@code digest} names. */
+    private void layers(Digest digest, Set<Digest> into) throws IOException {
+        if (!store.hasBlob(digest)) {
+            return;
+        }
+        JsonNode document = ImageState.JSON.readTree(store.readBlob(digest));
+        for (JsonNode manifest : document.path("manifests")) {
+            layers(Digest.parse(manifest.path("digest").asText()), into);
+        }
+        for (JsonNode layer : document.path("layers")) {
+            into.add(Digest.parse(layer.path("digest").asText()));
         }
     }
 
@@ -97,7 +150,15 @@ public final class ImageBuilder {
         Path specific = spec.contextDirectory().resolve(spec.dockerfile() + ".dockerignore");
         Path general = spec.contextDirectory().resolve(".dockerignore");
         Path chosen = Files.isRegularFile(specific) ? specific : Files.isRegularFile(general) ? general : null;
-        return chosen == null ? IgnoreMatcher.NONE : IgnoreMatcher.parse(Files.readString(chosen, StandardCharsets.UTF_8));
+        if (chosen == null) {
+            return IgnoreMatcher.NONE;
+        }
+        try {
+            return IgnoreMatcher.parse(Files.readString(chosen, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new BuildException("cannot build: " + chosen + ": " + e.getMessage() + " — fix the pattern", null, -1,
+                    java.util.List.of());
+        }
     }
 
     private static Instant epoch(BuildSpec spec) {

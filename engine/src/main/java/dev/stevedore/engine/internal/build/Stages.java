@@ -23,10 +23,22 @@ final class Stages {
     final List<Stage> all;
     final Map<String, String> globals;
 
-    private Stages(List<Instruction> globalArgs, List<Stage> all, Map<String, String> globals) {
+    final String file;
+
+    private Stages(String file, List<Instruction> globalArgs, List<Stage> all, Map<String, String> globals) {
+        this.file = file;
         this.globalArgs = globalArgs;
         this.all = all;
         this.globals = globals;
+    }
+
+    /** The shell words of {@code text}; a substitution that fails is reported at the instruction's line. */
+    private static List<String> words(String file, char escape, Map<String, String> globals, Instruction instruction, String text) {
+        try {
+            return new ShellLex(escape, globals).words(text);
+        } catch (IllegalArgumentException e) {
+            throw new DockerfileException(file, instruction.line(), instruction.original(), e.getMessage());
+        }
     }
 
     static Stages of(Dockerfile dockerfile, Map<String, String> buildArgs) {
@@ -48,8 +60,7 @@ final class Stages {
                             "no build stage in current context: only ARG may come before the first FROM");
                 }
                 globalArgs.add(instruction);
-                ShellLex lex = new ShellLex(dockerfile.escape(), globals);
-                for (String word : lex.words(instruction.args())) {
+                for (String word : words(dockerfile.file(), dockerfile.escape(), globals, instruction, instruction.args())) {
                     int eq = word.indexOf('=');
                     String name = eq < 0 ? word : word.substring(0, eq);
                     String value = buildArgs.containsKey(name) ? buildArgs.get(name) : eq < 0 ? null : word.substring(eq + 1);
@@ -64,11 +75,11 @@ final class Stages {
                     "the Dockerfile has no FROM instruction");
         }
         stages.add(stage(stages.size(), from, body, globals, dockerfile));
-        return new Stages(globalArgs, stages, globals);
+        return new Stages(dockerfile.file(), globalArgs, stages, globals);
     }
 
     private static Stage stage(int index, Instruction from, List<Instruction> body, Map<String, String> globals, Dockerfile file) {
-        List<String> words = new ShellLex(file.escape(), globals).words(from.args());
+        List<String> words = words(file.file(), file.escape(), globals, from, from.args());
         String name = null;
         if (words.size() == 3 && words.get(1).equalsIgnoreCase("AS")) {
             name = words.get(2).toLowerCase(Locale.ROOT);
@@ -83,7 +94,7 @@ final class Stages {
 
     /** The image or stage a stage's FROM names, its global args substituted. */
     String base(Stage stage, char escape) {
-        return new ShellLex(escape, globals).words(stage.from().args()).get(0);
+        return words(file, escape, globals, stage.from(), stage.from().args()).get(0);
     }
 
     /** The stage {@code name} names (its name or index), or {@code -1}. */
@@ -132,7 +143,8 @@ final class Stages {
             if (instruction.keyword().equals("COPY")) {
                 String from = instruction.flagMap().get("from");
                 if (from != null) {
-                    int source = find(new ShellLex(escape, globals).word(from), index);
+                    List<String> named = words(file, escape, globals, instruction, from);
+                    int source = named.size() == 1 ? find(named.get(0), index) : -1;
                     if (source >= 0) {
                         collect(source, needed, escape);
                     }

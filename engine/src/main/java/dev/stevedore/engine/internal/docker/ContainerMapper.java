@@ -151,11 +151,13 @@ final class ContainerMapper {
                 .shmSizeBytes(host.path("ShmSize").asLong(0))
                 .memoryBytes(host.path("Memory").asLong(0))
                 .cpus(host.path("NanoCpus").asLong(0) / 1e9)
-                .pidsLimit(Math.max(0, host.path("PidsLimit").asLong(0)))
                 .networkMode(blankToNull(host.path("NetworkMode").asText("")))
                 .stopSignal(blankToNull(config.path("StopSignal").asText("")))
                 .stopTimeout(config.hasNonNull("StopTimeout") ? Duration.ofSeconds(config.path("StopTimeout").asLong()) : null)
                 .autoRemove(host.path("AutoRemove").asBoolean(false));
+        if (host.hasNonNull("PidsLimit")) {
+            b.pidsLimit(host.path("PidsLimit").asLong()); // null: dockerd's default
+        }
         strings(config.path("Env")).forEach(b::env);
         strings(host.path("SecurityOpt")).forEach(b::securityOpt);
         config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);

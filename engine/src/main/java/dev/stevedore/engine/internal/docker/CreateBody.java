@@ -70,7 +70,7 @@ final class CreateBody {
         HostConfig host = new HostConfig(null, emptyToNull(mounts), emptyToNull(tmpfs), emptyToNull(bindings), null,
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
-                spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, positiveOrNull(spec.pidsLimit()),
+                spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, spec.pidsLimit() != 0 ? spec.pidsLimit() : null /* -1: none, as dockerd reads it */,
                 null, null, null, null);
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         ContainerCreate.NetworkingConfig networking = spec.networkAliases().isEmpty() ? null : new ContainerCreate.NetworkingConfig(

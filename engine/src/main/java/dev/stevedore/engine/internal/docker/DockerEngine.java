@@ -234,6 +234,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public long pruneBuildCache() {
+        checkOpen();
+        return api.call("POST", "/build/prune").json().path("SpaceReclaimed").asLong();
+    }
+
+    @Override
     public Optional<Image> image(ImageReference reference) {
         checkOpen();
         return inspect(lookupName(reference), reference);

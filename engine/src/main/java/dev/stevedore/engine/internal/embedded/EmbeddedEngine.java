@@ -213,6 +213,11 @@ public final class EmbeddedEngine implements ContainerEngine {
         return builder().build(spec, listener);
     }
 
+    @Override
+    public long pruneBuildCache() {
+        return builder().pruneCache();
+    }
+
     private synchronized ImageBuilder builder() {
         if (builder == null) {
             // RUN steps read their container's upper directory where the container store keeps it (on disk or in memory)

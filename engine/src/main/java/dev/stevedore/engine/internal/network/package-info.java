@@ -9,13 +9,16 @@
  * them), {@code AddressPool} (subnets and addresses), {@code Attachments} (bridges and veths, through a
  * {@code BridgeWiring}), {@code HostsFiles}, {@code PublishedPorts} (through {@code PortPublisher}s) and the
  * {@code Reaper}. What depends on where networks live, the {@code BridgeWiring} and the {@code PortPublisher}s, is a
- * {@code NetworkBackend} chosen once per engine: the rootful one wires the host's namespace ({@code HostBridges}); a
- * rootless engine brings one for a network namespace of the user's. The choices, in short:
+ * {@code NetworkBackend} chosen once per engine: {@code HostBridges} over a {@code LinkNamespace}, the host's for the
+ * rootful engine, the user's network namespace (held with the user's user namespace by one process per user, which
+ * makes the rtnetlink sockets inside) for a rootless one. The choices, in short:
  * <ul>
- *   <li>No firewall rule, no NAT, nothing routed off the machine: containers get no default route, and
+ *   <li>Rootful, no firewall rule, no NAT, nothing routed off the machine: containers get no default route, and
  *       every bridge has IPv4 forwarding off ({@code net.ipv4.conf.<bridge>.forwarding=0}), so two
  *       networks stay apart even on a host with {@code ip_forward=1}. The host is reachable on each
- *       bridge's gateway address as {@code host.stevedore.internal}.</li>
+ *       bridge's gateway address as {@code host.stevedore.internal}. Rootless, the user's namespace routes out
+ *       through slirp4netns when installed (forwarding on, a masquerade and a rule keeping bridges apart, all inside
+ *       it), containers get a default route, and {@code host.stevedore.internal} is the host's loopback.</li>
  *   <li>Names resolve through {@code /etc/hosts}, rewritten in place (the launcher bind-mounts the file)
  *       whenever a member of one of the container's networks comes or goes; there is no DNS server.</li>
  *   <li>Subnets (default /24s of 10.199.0.0/16) skip every route of the host, every other network,

@@ -19,14 +19,6 @@ public enum Capability {
             CHOWN, DAC_OVERRIDE, FSETID, FOWNER, MKNOD, NET_RAW, SETGID, SETUID, SETFCAP, SETPCAP,
             NET_BIND_SERVICE, SYS_CHROOT, KILL, AUDIT_WRITE));
 
-    private static final Set<Capability> CONTAINER_DEFAULTS;
-
-    static {
-        EnumSet<Capability> set = EnumSet.copyOf(DOCKER_DEFAULTS);
-        set.remove(MKNOD);
-        CONTAINER_DEFAULTS = Collections.unmodifiableSet(set);
-    }
-
     /** The kernel's number for this capability. */
     public int number() {
         return ordinal();
@@ -38,14 +30,14 @@ public enum Capability {
     }
 
     /**
-     * What a container of the embedded engine gets: Docker's defaults without {@code MKNOD}. Docker lets a
-     * container make device nodes because its device cgroup refuses them at {@code mknod} and {@code open};
-     * this engine applies no device cgroup (none exists on cgroup v2 without a BPF device program), so a root
-     * container could otherwise make a node of the host's disk wherever a mount lacks {@code nodev}. FIFOs and
-     * sockets need no capability and stay possible.
+     * What a container of the embedded engine gets: Docker's defaults. Docker lets a container make device nodes
+     * because its device cgroup refuses all but the standard ones at {@code mknod} and {@code open}; so does this
+     * engine's (a cgroup v2 device program or v1 device rules, see {@code Cgroups}). On a host that offers neither, the
+     * launcher leaves {@code MKNOD} out, so a root container cannot make a node of the host's disk wherever a mount
+     * lacks {@code nodev}. FIFOs and sockets need no capability and stay possible.
      */
     public static Set<Capability> containerDefaults() {
-        return CONTAINER_DEFAULTS;
+        return DOCKER_DEFAULTS;
     }
 
     /** The capability set as the kernel's bit mask, as {@code /proc/PID/status} prints it. */

@@ -13,33 +13,97 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The host's cgroup controllers as this process sees them, detected rather than assumed: a host may
- * run cgroup v2 alone, v1 alone, or v1 controllers beside a v2 hierarchy (as some CI machines do).
- * Each controller is taken from v2 when the unified hierarchy offers it, else from v1.
+ * The host's cgroup hierarchies as this process sees them, detected rather than assumed: a host may run cgroup v2
+ * alone, v1 alone, or v1 controllers beside a v2 hierarchy (as some CI machines do). Each controller is taken from
+ * v2 when the unified hierarchy offers it, else from v1.
  *
- * <p>On v1 a container's groups nest under this JVM's own groups, so whatever limits and accounts for
- * the JVM also covers its containers. On v2 they go under {@code /stevedore} at the hierarchy's root,
- * because v2 lets a group with processes (the JVM's) hand no controllers to children.
+ * <p>Every container gets groups of its own, whatever it asks for: one in the v2 hierarchy when there is one (it
+ * holds the device program, and the container's cgroup namespace is rooted there), one per v1 hierarchy whose
+ * controller it needs (pids always, for the default pids limit; devices when the device rules live in v1; memory
+ * and cpu when asked). On v1 they nest under this JVM's own groups, so whatever limits the JVM also covers its
+ * containers; on v2 they go under {@code /stevedore} at the hierarchy's root, because v2 lets a group with processes
+ * (the JVM's) hand no controllers to children.
  */
 final class Cgroups {
     static final String MEMORY = "memory";
     static final String CPU = "cpu";
     static final String PIDS = "pids";
+    static final String DEVICES = "devices";
+    private static final Set<String> USED = Set.of(MEMORY, CPU, PIDS, DEVICES);
+
+    /**
+     * The device nodes a container may make and use, as v1 rules: Docker's standard nodes (null, zero, full,
+     * random, urandom, tty, console, ptmx, the pty slaves). The cgroup v2 program (devices.c) allows the same.
+     */
+    static final List<String> DEVICE_RULES = List.of("c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm", "c 1:9 rwm",
+            "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm");
 
     /** Where one controller lives: the mount, this process's group in it, and whether it is v2. */
     record Controller(String name, Path mount, String ownGroup, boolean unified) {
     }
 
-    private final Map<String, Controller> controllers;
+    /** How a container's device access is policed. */
+    enum DevicePolicy {
+        /** A cgroup v2 device program, attached by the launcher to the container's v2 group. */
+        PROGRAM,
+        /** v1 {@code devices.deny}/{@code devices.allow} rules in the container's devices group. */
+        RULES,
+        /** Neither: the container gets no CAP_MKNOD, every mount it can write is nodev, and a "dev" tmpfs is refused. */
+        NONE
+    }
 
-    Cgroups(Map<String, Controller> controllers) {
+    /** One write into a group's control file. */
+    record Write(String file, String value) {
+    }
+
+    /**
+     * What to make for one container.
+     *
+     * @param groups    each group to create with the writes to make there, in order (the v2 group first)
+     * @param enable    the v2 controllers to enable in the subtree above the v2 group ({@code +pids ...})
+     * @param program   the v2 group the device program goes on; {@code null} unless {@code devices} is PROGRAM
+     * @param devices   how devices are policed
+     */
+    record Plan(Map<Path, List<Write>> groups, List<String> enable, Path program, DevicePolicy devices) {
+    }
+
+    /**
+     * A container's groups once made.
+     *
+     * @param groups  the directories, one per hierarchy (removed with the container)
+     * @param program the v2 group the launcher attaches the device program to; {@code null} for none
+     * @param devices how devices are policed
+     */
+    record Made(List<Path> groups, Path program, DevicePolicy devices) {
+        static final Made NONE = new Made(List.of(), null, DevicePolicy.NONE);
+    }
+
+    private final Map<String, Controller> controllers;
+    private final Path unifiedMount;
+
+    Cgroups(Map<String, Controller> controllers, Path unifiedMount) {
         this.controllers = Map.copyOf(controllers);
+        this.unifiedMount = unifiedMount;
+    }
+
+    /** No cgroups at all (a rootless engine without a delegated subtree): asked-for limits are refused. */
+    static Cgroups none() {
+        return new Cgroups(Map.of(), null);
     }
 
     Optional<Controller> controller(String name) {
         return Optional.ofNullable(controllers.get(name));
+    }
+
+    /** How devices are policed for every container on this host. */
+    DevicePolicy devicePolicy() {
+        if (unifiedMount != null) {
+            return DevicePolicy.PROGRAM;
+        }
+        return controllers.containsKey(DEVICES) && !controllers.get(DEVICES).unified() ? DevicePolicy.RULES : DevicePolicy.NONE;
     }
 
     /** Reads the host's layout from /proc/self/mountinfo and /proc/self/cgroup. */
@@ -62,7 +126,7 @@ final class Cgroups {
     }
 
     /** The layout from the two /proc files; {@code unifiedControllers} reads a v2 cgroup.controllers file. */
-    static Cgroups parse(List<String> mountinfo, List<String> ownGroups, java.util.function.Function<Path, String> unifiedControllers) {
+    static Cgroups parse(List<String> mountinfo, List<String> ownGroups, Function<Path, String> unifiedControllers) {
         Map<String, String> v1Groups = new LinkedHashMap<>();
         String v2Group = null;
         for (String line : ownGroups) {
@@ -87,92 +151,104 @@ final class Cgroups {
             }
             String[] before = line.substring(0, separator).split(" ");
             String[] after = line.substring(separator + 3).split(" ");
-            if (before.length < 5 || after.length < 3 || !before[3].equals("/")) {
+            if (before.length < 6 || after.length < 3 || !before[3].equals("/")) {
                 continue; // a bind of a sub-group is not a place to create groups in
             }
             Path mount = Path.of(before[4]);
-            if (after[0].equals("cgroup2") && v2Mount == null) {
+            boolean writable = before[5].startsWith("rw");
+            if (after[0].equals("cgroup2") && v2Mount == null && writable) {
                 v2Mount = mount;
-            } else if (after[0].equals("cgroup")) {
+            } else if (after[0].equals("cgroup") && writable) {
                 for (String option : after[2].split(",")) {
-                    if (Set.of(MEMORY, CPU, PIDS).contains(option) && v1Groups.containsKey(option)) {
+                    if (USED.contains(option) && v1Groups.containsKey(option)) {
                         found.putIfAbsent(option, new Controller(option, mount, v1Groups.get(option), false));
                     }
                 }
             }
         }
-        if (v2Mount != null && v2Group != null) {
-            for (String controller : unifiedControllers.apply(v2Mount.resolve("cgroup.controllers")).split(" ")) {
-                if (Set.of(MEMORY, CPU, PIDS).contains(controller)) {
-                    found.put(controller, new Controller(controller, v2Mount, "/", true));
-                }
+        if (v2Mount == null || v2Group == null) {
+            return new Cgroups(found, null);
+        }
+        for (String controller : unifiedControllers.apply(v2Mount.resolve("cgroup.controllers")).split(" ")) {
+            if (USED.contains(controller) && !controller.equals(DEVICES)) {
+                found.put(controller, new Controller(controller, v2Mount, "/", true));
             }
         }
-        return new Cgroups(found);
+        return new Cgroups(found, v2Mount);
     }
 
-    /** The files to write for each controller the limits need, in the order they are needed. */
-    Map<Controller, Map<String, String>> plan(ResourceLimits limits, String containerName) {
-        Map<Controller, Map<String, String>> plan = new LinkedHashMap<>();
+    /** The groups and writes a container named {@code containerName} needs for {@code limits} and its device policy. */
+    Plan plan(ResourceLimits limits, String containerName) {
+        Map<Path, List<Write>> groups = new LinkedHashMap<>();
+        List<String> enable = new ArrayList<>();
+        Path unifiedGroup = unifiedMount == null ? null : unifiedMount.resolve("stevedore").resolve(containerName);
+        if (unifiedGroup != null) {
+            groups.put(unifiedGroup, new ArrayList<>());
+        }
         if (limits.memoryBytes() != 0) {
             Controller memory = require(MEMORY, "a memory limit", containerName);
-            put(plan, memory, memory.unified() ? "memory.max" : "memory.limit_in_bytes", Long.toString(limits.memoryBytes()));
+            write(groups, enable, memory, containerName, memory.unified() ? "memory.max" : "memory.limit_in_bytes",
+                    Long.toString(limits.memoryBytes()));
         }
         if (limits.nanoCpus() != 0) {
             Controller cpu = require(CPU, "a CPU limit", containerName);
             long period = 100_000;
             long quota = Math.max(1_000, limits.nanoCpus() * period / 1_000_000_000L);
             if (cpu.unified()) {
-                put(plan, cpu, "cpu.max", quota + " " + period);
+                write(groups, enable, cpu, containerName, "cpu.max", quota + " " + period);
             } else {
-                put(plan, cpu, "cpu.cfs_period_us", Long.toString(period));
-                put(plan, cpu, "cpu.cfs_quota_us", Long.toString(quota));
+                write(groups, enable, cpu, containerName, "cpu.cfs_period_us", Long.toString(period));
+                write(groups, enable, cpu, containerName, "cpu.cfs_quota_us", Long.toString(quota));
             }
         }
-        if (limits.pids() != 0) {
+        if (limits.pids() > 0) {
             Controller pids = require(PIDS, "a pids limit", containerName);
-            put(plan, pids, "pids.max", Long.toString(limits.pids()));
+            write(groups, enable, pids, containerName, "pids.max", Long.toString(limits.pids()));
+        } else if (limits.pids() == 0 && controllers.containsKey(PIDS)) {
+            write(groups, enable, controllers.get(PIDS), containerName, "pids.max", Long.toString(ResourceLimits.DEFAULT_PIDS));
         }
-        return plan;
+        DevicePolicy devices = devicePolicy();
+        if (devices == DevicePolicy.RULES) {
+            Controller controller = controllers.get(DEVICES);
+            write(groups, enable, controller, containerName, "devices.deny", "a");
+            for (String rule : DEVICE_RULES) {
+                write(groups, enable, controller, containerName, "devices.allow", rule);
+            }
+        }
+        return new Plan(groups, enable, devices == DevicePolicy.PROGRAM ? unifiedGroup : null, devices);
     }
 
     /**
-     * Creates the container's groups and writes its limits; the launcher moves the container in.
-     *
-     * @return the group directories, one per hierarchy
+     * Creates the container's groups and writes its limits and device rules; the launcher moves the container in
+     * (and attaches the device program).
      */
-    List<Path> create(ResourceLimits limits, String containerName) {
-        Map<Controller, Map<String, String>> plan = plan(limits, containerName);
-        Map<Path, Map<String, String>> groups = new LinkedHashMap<>();
-        List<String> unifiedControllers = new ArrayList<>();
-        for (var entry : plan.entrySet()) {
-            Controller controller = entry.getKey();
-            groups.computeIfAbsent(directory(controller, containerName), d -> new LinkedHashMap<>()).putAll(entry.getValue());
-            if (controller.unified()) {
-                unifiedControllers.add("+" + controller.name());
-            }
-        }
+    Made create(ResourceLimits limits, String containerName) {
+        Plan plan = plan(limits, containerName);
         List<Path> created = new ArrayList<>();
         try {
-            if (!unifiedControllers.isEmpty()) {
-                Path mount = plan.keySet().stream().filter(Controller::unified).findFirst().orElseThrow().mount();
-                String enable = String.join(" ", unifiedControllers);
-                Files.writeString(mount.resolve("cgroup.subtree_control"), enable);
-                Files.createDirectories(mount.resolve("stevedore"));
-                Files.writeString(mount.resolve("stevedore").resolve("cgroup.subtree_control"), enable);
-            }
-            for (var group : groups.entrySet()) {
-                Files.createDirectory(group.getKey());
-                created.add(group.getKey());
-                for (var file : group.getValue().entrySet()) {
-                    Files.writeString(group.getKey().resolve(file.getKey()), file.getValue());
+            if (unifiedMount != null) {
+                Path parent = unifiedMount.resolve("stevedore");
+                if (!plan.enable().isEmpty()) {
+                    String enable = String.join(" ", plan.enable());
+                    Files.writeString(unifiedMount.resolve("cgroup.subtree_control"), enable);
+                    Files.createDirectories(parent);
+                    Files.writeString(parent.resolve("cgroup.subtree_control"), enable);
+                } else {
+                    Files.createDirectories(parent);
                 }
             }
-            return created;
+            for (var group : plan.groups().entrySet()) {
+                Files.createDirectory(group.getKey());
+                created.add(group.getKey());
+                for (Write write : group.getValue()) {
+                    Files.writeString(group.getKey().resolve(write.file()), write.value());
+                }
+            }
+            return new Made(created, plan.program(), plan.devices());
         } catch (IOException e) {
             remove(created);
-            throw new ContainerEngineException("cannot create the cgroups of container " + containerName + " for its "
-                    + "limits (" + limits + "): " + e + "; run as root on a host with delegated cgroup controllers", e);
+            throw new ContainerEngineException("cannot create the cgroups of container " + containerName + " (limits "
+                    + limits + "): " + e + "; run as root on a host whose cgroup hierarchies are mounted writable", e);
         }
     }
 
@@ -195,8 +271,12 @@ final class Cgroups {
         return controller;
     }
 
-    private static void put(Map<Controller, Map<String, String>> plan, Controller controller, String file, String value) {
-        plan.computeIfAbsent(controller, c -> new LinkedHashMap<>()).put(file, value);
+    private void write(Map<Path, List<Write>> groups, List<String> enable, Controller controller, String containerName,
+                       String file, String value) {
+        groups.computeIfAbsent(directory(controller, containerName), d -> new ArrayList<>()).add(new Write(file, value));
+        if (controller.unified() && !enable.contains("+" + controller.name())) {
+            enable.add("+" + controller.name());
+        }
     }
 
     /** Removes groups that are empty; the launcher does it at exit, this catches a killed launcher. */

@@ -43,6 +43,20 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         }
     }
 
+    /**
+     * This request as the host can honour it: without a device policy (see {@link Cgroups.DevicePolicy#NONE}) no
+     * process of a container may make device nodes, so CAP_MKNOD is taken away.
+     */
+    ExecRequest forDevicePolicy(boolean applies) {
+        if (applies || !capabilities.contains(Capability.MKNOD)) {
+            return this;
+        }
+        Set<Capability> without = new java.util.HashSet<>(capabilities);
+        without.remove(Capability.MKNOD);
+        return new ExecRequest(container, stateDirectory, args, env, workingDirectory, userSpec, additionalGids, without,
+                noNewPrivileges, seccomp);
+    }
+
     byte[] encode(List<Path> cgroups, boolean withStdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Records.write(out, "version", "1");

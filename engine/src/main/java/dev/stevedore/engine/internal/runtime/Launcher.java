@@ -32,6 +32,7 @@ public final class Launcher implements AutoCloseable {
     private final Path binary;
     private final List<String> arguments;
     private final boolean keepSpare;
+    private final Cgroups cgroups;
     private final AtomicReference<Process> spare = new AtomicReference<>();
     private final Object refillLock = new Object();
     private ExecutorService refill;
@@ -45,6 +46,8 @@ public final class Launcher implements AutoCloseable {
         this.binary = Objects.requireNonNull(binary, "binary");
         this.arguments = List.copyOf(arguments);
         this.keepSpare = keepSpare;
+        // rootless (launchers put in the user's namespace) the host's hierarchies are not the user's to write
+        this.cgroups = arguments.isEmpty() ? HostCgroups.LAYOUT : Cgroups.none();
     }
 
     /** A launcher extracted into the engine's state directory (see {@link LauncherBinary}). */
@@ -111,8 +114,9 @@ public final class Launcher implements AutoCloseable {
 
     private ContainerProcess start(RuntimeSpec spec, boolean release, boolean untilReady) {
         prepareDirectories(spec);
-        List<Path> cgroups = createCgroups(spec);
-        byte[] encoded = spec.encode(cgroups);
+        spec.requireDevicePolicy(cgroups.devicePolicy() != Cgroups.DevicePolicy.NONE);
+        Cgroups.Made made = createCgroups(spec);
+        byte[] encoded = spec.encode(made);
         if (release) {
             // the supervisor keeps it until the container is ready, then lets it go at once
             byte[] go = Records.encode("go");
@@ -123,11 +127,11 @@ public final class Launcher implements AutoCloseable {
         try {
             process = takeProcess();
         } catch (IOException e) {
-            Cgroups.remove(cgroups);
+            Cgroups.remove(made.groups());
             throw new ContainerEngineException("cannot start the launcher " + binary + " for container "
                     + spec.stateDirectory() + ": " + e.getMessage() + " (is the state directory on a noexec mount?)", e);
         }
-        ContainerProcess container = new ContainerProcess(process, spec, cgroups);
+        ContainerProcess container = new ContainerProcess(process, spec, made.groups());
         try {
             OutputStream commands = process.getOutputStream();
             commands.write(encoded);
@@ -265,7 +269,7 @@ public final class Launcher implements AutoCloseable {
      * @throws ContainerEngineException when the launcher cannot be started or its pipe breaks
      */
     public ExecProcess.Outcome exec(ExecRequest request, byte[] stdin, Duration timeout, ExecProcess.Output output) {
-        return ExecProcess.run(binary, request, stdin, null, timeout, output);
+        return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), stdin, null, timeout, output);
     }
 
     /**
@@ -274,25 +278,31 @@ public final class Launcher implements AutoCloseable {
      * stream is not closed here.
      */
     public ExecProcess.Outcome execStreamingStdin(ExecRequest request, InputStream stdin, Duration timeout, ExecProcess.Output output) {
-        return ExecProcess.run(binary, request, null, stdin, timeout, output);
+        return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), null, stdin, timeout, output);
     }
 
-    private static List<Path> createCgroups(RuntimeSpec spec) {
-        if (!spec.limits().any()) {
-            return List.of();
-        }
+    /** Whether this launcher's containers get a device policy (and so may keep CAP_MKNOD and "dev" tmpfs mounts). */
+    public boolean devicePolicyApplies() {
+        return cgroups.devicePolicy() != Cgroups.DevicePolicy.NONE;
+    }
+
+    /** Every container gets groups of its own (see {@link Cgroups}), recorded first so the reaper finds them. */
+    private Cgroups.Made createCgroups(RuntimeSpec spec) {
         String name = spec.stateDirectory().getFileName() + "-" + Integer.toHexString(spec.stateDirectory().toAbsolutePath().hashCode());
-        List<Path> cgroups = HostCgroups.LAYOUT.create(spec.limits(), name);
+        Cgroups.Made made = cgroups.create(spec.limits(), name);
+        if (made.groups().isEmpty()) {
+            return made;
+        }
         try {
-            StateFiles.writeCgroups(spec.stateDirectory(), cgroups);
+            StateFiles.writeCgroups(spec.stateDirectory(), made.groups());
         } catch (IOException e) {
-            Cgroups.remove(cgroups);
+            Cgroups.remove(made.groups());
             throw new ContainerEngineException("cannot record the cgroups of container " + spec.stateDirectory() + ": " + e, e);
         }
-        return cgroups;
+        return made;
     }
 
-    /** Detected once, when the first container with limits starts. */
+    /** Detected once, when the first rootful launcher is made. */
     private static final class HostCgroups {
         static final Cgroups LAYOUT = Cgroups.detect();
     }

@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * @param readonlyRootfs   whether the root file system is mounted read-only
  * @param noNewPrivileges  whether exec may not gain privileges (setuid binaries, file capabilities)
  * @param capabilities     the capability bounding, effective and permitted set for a root process (by default
- *                         {@link Capability#containerDefaults()}: Docker's without MKNOD)
+ *                         {@link Capability#containerDefaults()}: Docker's 14; MKNOD is left out where the host offers
+ *                         no device policy)
  * @param maskedPaths      paths hidden from the container (/dev/null over files, an empty read-only tmpfs over directories)
  * @param readonlyPaths    paths made read-only
  * @param stdoutLog        file receiving the container's stdout (appended)
@@ -51,7 +52,8 @@ import java.util.regex.Pattern;
  * @param hostsFile        bound to {@code /etc/hosts} when not null
  * @param hostnameFile     bound to {@code /etc/hostname} when not null
  * @param resolvConfFile   bound to {@code /etc/resolv.conf} when not null
- * @param limits           memory, CPU and pids limits, applied through cgroups when any is set
+ * @param limits           memory, CPU and pids limits, applied through the container's own cgroups (a default pids
+ *                         limit unless it asks for none)
  * @param openStdin        whether pid 1's stdin is a pipe fed through {@link ContainerProcess#stdin()}; else /dev/null
  * @param seccomp          the system-call filter pid 1 (and so every process it starts) runs under; {@code null}
  *                         for none ({@code seccomp=unconfined})
@@ -242,11 +244,6 @@ public record RuntimeSpec(
             if (mount instanceof Bind bind) {
                 requireAbsolute(where, "bind mount source", bind.source());
             }
-            if (mount instanceof Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
-                throw new IllegalArgumentException(where + "tmpfs " + tmpfs.target() + " with option dev is refused: "
-                        + "the embedded engine applies no device cgroup, so device nodes are never usable in a container; "
-                        + "leave out dev");
-            }
         }
         if (shmSizeBytes <= 0) {
             throw new IllegalArgumentException(where + "shm size " + shmSizeBytes + " is not positive");
@@ -307,7 +304,7 @@ public record RuntimeSpec(
     /**
      * A builder with Docker's defaults: upper, work and rootfs directories and the logs inside the
      * state directory, root user, working directory {@code /}, own network namespace with loopback,
-     * default masked and read-only paths, Docker's capabilities but MKNOD, 64 MiB {@code /dev/shm}, no_new_privs,
+     * default masked and read-only paths, Docker's capabilities, 64 MiB {@code /dev/shm}, no_new_privs,
      * Docker's seccomp profile.
      */
     public static Builder builder(Path stateDirectory, List<Path> layers, List<String> args) {
@@ -490,74 +487,27 @@ public record RuntimeSpec(
         }
     }
 
-    /** The spec as the launcher reads it, with the cgroup directories the container is to join. */
-    byte[] encode(List<Path> cgroups) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        Records.write(out, "version", "1");
-        Records.write(out, "state-dir", stateDirectory.toString());
-        for (Path layer : layers) {
-            Records.write(out, "layer", layer.toString());
-        }
-        Records.write(out, "upper", upperDirectory.toString());
-        Records.write(out, "work", workDirectory.toString());
-        Records.write(out, "rootfs", rootfs.toString());
-        for (String arg : args) {
-            Records.write(out, "arg", arg);
-        }
-        for (String entry : env) {
-            Records.write(out, "env", entry);
-        }
-        Records.write(out, "cwd", workingDirectory);
-        Records.write(out, "user", Integer.toString(uid), Integer.toString(gid));
-        for (int additional : additionalGids) {
-            Records.write(out, "group", Integer.toString(additional));
-        }
-        if (userSpec != null) {
-            Records.write(out, "user-spec", userSpec);
-        }
-        Records.write(out, "hostname", hostname);
-        Records.write(out, "network", network == NetworkMode.HOST ? "host" : "none");
-        etc(out, hostsFile, "/etc/hosts");
-        etc(out, hostnameFile, "/etc/hostname");
-        etc(out, resolvConfFile, "/etc/resolv.conf");
+    /**
+     * Refuses a tmpfs mounted with {@code dev} where no device policy can be applied: a node of the host's disk made
+     * there would open.
+     */
+    void requireDevicePolicy(boolean applies) {
         for (Mount mount : mounts) {
-            if (mount instanceof Bind bind) {
-                Records.write(out, "bind", bind.source().toString(), bind.target(), bind.readOnly() ? "ro" : "rw");
-            } else if (mount instanceof Tmpfs tmpfs) {
-                Records.write(out, "tmpfs", tmpfs.target(), tmpfs.flags(), tmpfs.data());
+            if (!applies && mount instanceof Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
+                throw new IllegalArgumentException("container " + stateDirectory.getFileName() + ": tmpfs " + tmpfs.target()
+                        + " with option dev is refused: this host offers no device cgroup (neither a cgroup v2 hierarchy "
+                        + "for a device program nor a v1 devices controller), so nothing would stop a node of the host's "
+                        + "disk made there from opening; leave out dev");
             }
         }
-        Records.write(out, "shm-size", Long.toString(shmSizeBytes));
-        Records.write(out, "readonly-rootfs", readonlyRootfs ? "1" : "0");
-        Records.write(out, "no-new-privileges", noNewPrivileges ? "1" : "0");
-        for (Capability capability : capabilities) {
-            Records.write(out, "cap", Integer.toString(capability.number()));
-        }
-        for (String path : maskedPaths) {
-            Records.write(out, "masked", path);
-        }
-        for (String path : readonlyPaths) {
-            Records.write(out, "readonly", path);
-        }
-        for (Path cgroup : cgroups) {
-            Records.write(out, "cgroup", cgroup.toString());
-        }
-        if (openStdin) {
-            Records.write(out, "stdin", "1");
-        }
-        if (seccomp != null) {
-            Records.write(out, "seccomp", Integer.toString(seccomp.flags()), seccomp.program());
-        }
-        Records.write(out, "stdout", stdoutLog.toString());
-        Records.write(out, "stderr", stderrLog.toString());
-        Records.write(out, "end");
-        return out.toByteArray();
     }
 
-    private static void etc(java.io.ByteArrayOutputStream out, Path source, String target) {
-        if (source != null) {
-            Records.write(out, "etc", source.toAbsolutePath().toString(), target);
-        }
+    /**
+     * The spec as the launcher reads it, with the cgroups the container is to join; without a device policy the
+     * container gets no CAP_MKNOD.
+     */
+    byte[] encode(Cgroups.Made made) {
+        return SpecRecords.encode(this, made);
     }
 
     /** The PATH the launcher looks commands up in: the container's, else Docker's default. */

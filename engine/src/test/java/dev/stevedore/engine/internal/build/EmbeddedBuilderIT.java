@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.build;
 
+import dev.stevedore.engine.BuildEvent;
 import dev.stevedore.engine.BuildException;
 import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerEngine;
@@ -232,5 +233,29 @@ class EmbeddedBuilderIT {
         ImageReference image = build("FROM --platform=$BUILDPLATFORM %s\nARG TARGETARCH\nRUN echo built > /on\n".formatted(base()),
                 BuildSpec.builder(dir));
         assertThat(runIn(image, "cat /on")).containsExactly("built");
+    }
+
+    @Test
+    void pruningTheBuildCacheKeepsTheStepsOfTaggedImagesOnly() throws IOException {
+        write("Dockerfile", "FROM %s\nRUN head -c 300000 /dev/urandom > /kept\n".formatted(base()));
+        ImageReference kept = ImageReference.parse("local.test/prune-kept-" + UUID.randomUUID().toString().substring(0, 8) + ":1");
+        engine.build(BuildSpec.builder(dir).tag(kept).build(), e -> { });
+        write("Dockerfile", "FROM %s\nRUN head -c 300000 /dev/urandom > /gone\n".formatted(base()));
+        ImageReference gone = ImageReference.parse("local.test/prune-gone-" + UUID.randomUUID().toString().substring(0, 8) + ":1");
+        engine.build(BuildSpec.builder(dir).tag(gone).build(), e -> { });
+        engine.removeImage(gone);
+
+        long freed = engine.pruneBuildCache();
+
+        assertThat(freed).as("the untagged image's RUN layer").isGreaterThan(300_000);
+        List<BuildEvent> again = new ArrayList<>();
+        engine.build(BuildSpec.builder(dir).tag(gone).build(), again::add);
+        assertThat(again).noneMatch(e -> e.kind() == BuildEvent.Kind.CACHED && e.step() == 2);
+        write("Dockerfile", "FROM %s\nRUN head -c 300000 /dev/urandom > /kept\n".formatted(base()));
+        List<BuildEvent> keptAgain = new ArrayList<>();
+        engine.build(BuildSpec.builder(dir).tag(kept).build(), keptAgain::add);
+        assertThat(keptAgain).anyMatch(e -> e.kind() == BuildEvent.Kind.CACHED && e.step() == 2);
+        engine.removeImage(gone);
+        engine.removeImage(kept);
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A JVM that dies, even by SIGKILL, takes its containers with it; the next reaper run removes their state. */
+/** A JVM that dies, even by SIGKILL, takes its containers with it; their cgroups go too, and the next reaper run removes their state. */
 class LifelineIT {
     private RuntimeFixture fixture;
 
@@ -48,6 +48,8 @@ class LifelineIT {
         String mountNamespace = RuntimeFixture.readLink(Path.of("/proc", parts[1], "ns/mnt"));
         assertThat(RuntimeFixture.processesInPidNamespace(pidNamespace)).contains(containerPid);
         Path stateDirectory = fixture.containers.resolve("orphan");
+        List<Path> cgroups = StateFiles.readCgroups(stateDirectory);
+        assertThat(cgroups).as("every container has cgroups of its own").isNotEmpty().allSatisfy(g -> assertThat(g).isDirectory());
         assertThat(OrphanReaper.reapOrphans(fixture.containers)).as("a live owner's container is kept").isEmpty();
 
         long killedAt = System.nanoTime();
@@ -66,6 +68,7 @@ class LifelineIT {
 
         assertThat(OrphanReaper.reapOrphans(fixture.containers)).containsExactly(stateDirectory);
         assertThat(stateDirectory).doesNotExist();
+        assertThat(cgroups).allSatisfy(group -> assertThat(group).doesNotExist());
         System.out.println("container gone " + gone.toMillis() + " ms after its JVM was SIGKILLed");
     }
 

@@ -27,8 +27,8 @@ class RuntimeSpecTest {
         assertThat(spec.upperDirectory()).isEqualTo(STATE.resolve("upper"));
         assertThat(spec.rootfs()).isEqualTo(STATE.resolve("rootfs"));
         assertThat(spec.hostname()).isEqualTo("0123456789ab");
-        assertThat(spec.capabilities()).as("Docker's but MKNOD: no device cgroup refuses the nodes it makes")
-                .isEqualTo(Capability.containerDefaults()).hasSize(13).doesNotContain(Capability.MKNOD);
+        assertThat(spec.capabilities()).as("Docker's 14, MKNOD among them: the device policy refuses the nodes it makes")
+                .isEqualTo(Capability.dockerDefaults()).hasSize(14).contains(Capability.MKNOD);
         assertThat(spec.seccomp()).as("Docker's default profile").isNotNull();
         assertThat(spec.maskedPaths()).contains("/proc/kcore", "/sys/firmware");
         assertThat(spec.readonlyPaths()).contains("/proc/sys", "/proc/sysrq-trigger");
@@ -94,10 +94,12 @@ class RuntimeSpecTest {
     }
 
     @Test
-    void aTmpfsWithDevIsRefusedAsNoDeviceCgroupWouldStopItsNodes() {
-        assertThatThrownBy(() -> builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev")).build())
+    void aTmpfsWithDevIsRefusedOnlyWhereNoDevicePolicyWouldStopItsNodes() {
+        RuntimeSpec dev = builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev")).build();
+        assertThatThrownBy(() -> dev.requireDevicePolicy(false))
                 .hasMessageContaining("tmpfs /x with option dev is refused").hasMessageContaining("leave out dev");
-        assertThat(builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev,nodev")).build().mounts()).hasSize(1);
+        dev.requireDevicePolicy(true);
+        builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev,nodev")).build().requireDevicePolicy(false);
     }
 
     @Test
@@ -106,7 +108,7 @@ class RuntimeSpecTest {
                 .mount(new RuntimeSpec.Bind(Path.of("/srv/data"), "/data", true))
                 .etcFiles(Path.of("/state/hosts"), null, null).build();
 
-        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(spec.encode(List.of())));
+        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(spec.encode(Cgroups.Made.NONE)));
         List<Records.Record> records = new ArrayList<>();
         for (Records.Record r = reader.next(); r != null; r = reader.next()) {
             records.add(r);
@@ -123,7 +125,7 @@ class RuntimeSpecTest {
                 new Records.Record("etc", List.of("/state/hosts", "/etc/hosts")),
                 new Records.Record("cap", List.of("0")),
                 new Records.Record("network", List.of("none")));
-        assertThat(records.stream().filter(r -> r.key().equals("cap"))).as("Docker's 14 but MKNOD").hasSize(13);
+        assertThat(records.stream().filter(r -> r.key().equals("cap"))).as("Docker's 14 but MKNOD: no device policy").hasSize(13);
         assertThat(records.stream().map(Records.Record::key).filter("layer"::equals)).hasSize(2);
         assertThat(records).extracting(Records.Record::key).as("no open stdin unless asked").doesNotContain("stdin");
         assertThat(records).filteredOn(r -> r.key().equals("seccomp")).singleElement()
@@ -132,10 +134,27 @@ class RuntimeSpecTest {
     }
 
     @Test
+    void withADeviceProgramTheContainerKeepsMknodAndTheLauncherAttachesIt() throws IOException {
+        RuntimeSpec spec = builder("true").build();
+        Path group = Path.of("/sys/fs/cgroup/unified/stevedore/c1");
+
+        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(
+                spec.encode(new Cgroups.Made(List.of(group), group, Cgroups.DevicePolicy.PROGRAM))));
+        List<Records.Record> records = new ArrayList<>();
+        for (Records.Record r = reader.next(); r != null; r = reader.next()) {
+            records.add(r);
+        }
+
+        assertThat(records).contains(new Records.Record("cgroup", List.of(group.toString())),
+                new Records.Record("devices-program", List.of(group.toString())),
+                new Records.Record("cap", List.of(Integer.toString(Capability.MKNOD.number()))));
+    }
+
+    @Test
     void anOpenStdinIsOneRecordInTheSpec() throws IOException {
         RuntimeSpec spec = builder("cat").openStdin(true).build();
 
-        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(spec.encode(List.of())));
+        Records.Reader reader = new Records.Reader(new ByteArrayInputStream(spec.encode(Cgroups.Made.NONE)));
         List<Records.Record> records = new ArrayList<>();
         for (Records.Record r = reader.next(); r != null; r = reader.next()) {
             records.add(r);

@@ -1,0 +1,121 @@
+package dev.stevedore.dsl.internal;
+
+import dev.stevedore.engine.BuildEvent;
+import dev.stevedore.engine.BuildSpec;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ImageReference;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.WeakHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The images {@code Images.dockerfile} named in this JVM: the name, derived from the context and every option,
+ * maps to its build; each engine builds it the first time a container of it starts there, and once only
+ * (concurrent starts wait for the one build).
+ */
+public final class DockerfileImages {
+    /** The repository the names live in: a registry name ({@code localhost}) nothing is pushed to. */
+    static final String REPOSITORY_PREFIX = "localhost/stevedore-dockerfile/";
+    private static final Logger LOG = LoggerFactory.getLogger(DockerfileImages.class);
+    private static final ConcurrentMap<String, BuildSpec> SPECS = new ConcurrentHashMap<>();
+    /** Per engine (weakly, so a closed engine is forgotten), the builds begun there by name. */
+    private static final Map<ContainerEngine, ConcurrentMap<String, CompletableFuture<Void>>> BUILDS = new WeakHashMap<>();
+
+    private DockerfileImages() {
+    }
+
+    /** Files {@code spec} under its name and returns that name. */
+    public static String register(BuildSpec spec) {
+        String name = name(spec);
+        BuildSpec tagged = new BuildSpec(spec.contextDirectory(), spec.files(), spec.dockerfile(), spec.dockerfileText(),
+                spec.buildArgs(), spec.target(), with(spec, name), spec.labels(), spec.noCache(), spec.pullPolicy(),
+                spec.platform(), spec.sourceDateEpoch());
+        SPECS.putIfAbsent(name, tagged);
+        return name;
+    }
+
+    /** Whether {@code image} is a name {@link #register} gave out (so there is nothing to pull). */
+    public static boolean isBuilt(String image) {
+        return SPECS.containsKey(image);
+    }
+
+    /**
+     * Builds {@code image} on {@code engine} unless that happened already in this JVM; does nothing for an image
+     * name that is not one of these.
+     *
+     * @throws dev.stevedore.engine.BuildException when the build fails (a later start tries again)
+     */
+    public static void ensureBuilt(ContainerEngine engine, String image) {
+        BuildSpec spec = SPECS.get(image);
+        if (spec == null) {
+            return;
+        }
+        ConcurrentMap<String, CompletableFuture<Void>> builds;
+        synchronized (BUILDS) {
+            builds = BUILDS.computeIfAbsent(engine, e -> new ConcurrentHashMap<>());
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> build = builds.putIfAbsent(image, mine);
+        if (build == null) {
+            try {
+                LOG.info("building {} from {}", image, spec.contextDirectory());
+                engine.build(spec, DockerfileImages::log);
+                mine.complete(null);
+            } catch (RuntimeException | Error e) {
+                builds.remove(image, mine);
+                mine.completeExceptionally(e);
+                throw e;
+            }
+            return;
+        }
+        try {
+            build.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static void log(BuildEvent event) {
+        if (event.kind() == BuildEvent.Kind.STEP) {
+            LOG.debug("step {}/{}: {}", event.step(), event.steps(), event.text());
+        }
+    }
+
+    private static java.util.List<ImageReference> with(BuildSpec spec, String name) {
+        java.util.List<ImageReference> tags = new java.util.ArrayList<>(spec.tags());
+        tags.add(ImageReference.parse(name));
+        return tags;
+    }
+
+    /** {@code localhost/stevedore-dockerfile/<directory>:<hash of the context and every option>}. */
+    static String name(BuildSpec spec) {
+        String key = String.join("\n", String.valueOf(spec.contextDirectory()), String.valueOf(new TreeMap<>(spec.files())),
+                spec.dockerfile(), String.valueOf(spec.dockerfileText()), String.valueOf(new TreeMap<>(spec.buildArgs())),
+                String.valueOf(spec.target()), String.valueOf(spec.tags()), String.valueOf(new TreeMap<>(spec.labels())),
+                String.valueOf(spec.noCache()), String.valueOf(spec.pullPolicy()), String.valueOf(spec.platform()),
+                String.valueOf(spec.sourceDateEpoch()));
+        String directory = Optional.ofNullable(spec.contextDirectory()).map(p -> p.getFileName()).map(Object::toString)
+                .orElse("files").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+        return REPOSITORY_PREFIX + (directory.isEmpty() ? "context" : directory) + ":" + sha256(key).substring(0, 16);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM has no SHA-256", e);
+        }
+    }
+}

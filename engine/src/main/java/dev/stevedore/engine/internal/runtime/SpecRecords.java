@@ -1,0 +1,88 @@
+package dev.stevedore.engine.internal.runtime;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+
+/** A {@link RuntimeSpec} as the launcher reads it (the record format of launcher.h, read by spec.c). */
+final class SpecRecords {
+    private SpecRecords() {
+    }
+
+    /**
+     * The spec as the launcher reads it, with the cgroups the container is to join; without a device policy the
+     * container gets no CAP_MKNOD.
+     */
+    static byte[] encode(RuntimeSpec spec, Cgroups.Made made) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Records.write(out, "version", "1");
+        Records.write(out, "state-dir", spec.stateDirectory().toString());
+        for (Path layer : spec.layers()) {
+            Records.write(out, "layer", layer.toString());
+        }
+        Records.write(out, "upper", spec.upperDirectory().toString());
+        Records.write(out, "work", spec.workDirectory().toString());
+        Records.write(out, "rootfs", spec.rootfs().toString());
+        for (String arg : spec.args()) {
+            Records.write(out, "arg", arg);
+        }
+        for (String entry : spec.env()) {
+            Records.write(out, "env", entry);
+        }
+        Records.write(out, "cwd", spec.workingDirectory());
+        Records.write(out, "user", Integer.toString(spec.uid()), Integer.toString(spec.gid()));
+        for (int additional : spec.additionalGids()) {
+            Records.write(out, "group", Integer.toString(additional));
+        }
+        if (spec.userSpec() != null) {
+            Records.write(out, "user-spec", spec.userSpec());
+        }
+        Records.write(out, "hostname", spec.hostname());
+        Records.write(out, "network", spec.network() == RuntimeSpec.NetworkMode.HOST ? "host" : "none");
+        etc(out, spec.hostsFile(), "/etc/hosts");
+        etc(out, spec.hostnameFile(), "/etc/hostname");
+        etc(out, spec.resolvConfFile(), "/etc/resolv.conf");
+        for (RuntimeSpec.Mount mount : spec.mounts()) {
+            if (mount instanceof RuntimeSpec.Bind bind) {
+                Records.write(out, "bind", bind.source().toString(), bind.target(), bind.readOnly() ? "ro" : "rw");
+            } else if (mount instanceof RuntimeSpec.Tmpfs tmpfs) {
+                Records.write(out, "tmpfs", tmpfs.target(), tmpfs.flags(), tmpfs.data());
+            }
+        }
+        Records.write(out, "shm-size", Long.toString(spec.shmSizeBytes()));
+        Records.write(out, "readonly-rootfs", spec.readonlyRootfs() ? "1" : "0");
+        Records.write(out, "no-new-privileges", spec.noNewPrivileges() ? "1" : "0");
+        for (Capability capability : spec.capabilities()) {
+            if (capability != Capability.MKNOD || made.devices() != Cgroups.DevicePolicy.NONE) {
+                Records.write(out, "cap", Integer.toString(capability.number()));
+            }
+        }
+        for (String path : spec.maskedPaths()) {
+            Records.write(out, "masked", path);
+        }
+        for (String path : spec.readonlyPaths()) {
+            Records.write(out, "readonly", path);
+        }
+        for (Path cgroup : made.groups()) {
+            Records.write(out, "cgroup", cgroup.toString());
+        }
+        if (made.program() != null) {
+            Records.write(out, "devices-program", made.program().toString());
+        }
+        if (spec.openStdin()) {
+            Records.write(out, "stdin", "1");
+        }
+        if (spec.seccomp() != null) {
+            Records.write(out, "seccomp", Integer.toString(spec.seccomp().flags()), spec.seccomp().program());
+        }
+        Records.write(out, "stdout", spec.stdoutLog().toString());
+        Records.write(out, "stderr", spec.stderrLog().toString());
+        Records.write(out, "end");
+        return out.toByteArray();
+    }
+
+    private static void etc(ByteArrayOutputStream out, Path source, String target) {
+        if (source != null) {
+            Records.write(out, "etc", source.toAbsolutePath().toString(), target);
+        }
+    }
+}
