@@ -177,7 +177,7 @@ public final class ContainerLatency {
     }
 
     /** The {@link RootlessLatencyWorker} in a JVM of the test bed's ordinary user, one run per call. */
-    private record RootlessWorker(Process process, java.io.BufferedReader out, java.io.PrintStream in) implements AutoCloseable {
+    record RootlessWorker(Process process, java.io.BufferedReader out, java.io.PrintStream in) implements AutoCloseable {
         static RootlessWorker start(String image) throws IOException {
             Path target = Path.of("engine/target").toAbsolutePath();
             Process p = new ProcessBuilder("engine/src/test/rootless/bin/java", "-Dstevedore.rootless.user=stevedore-rootless",
@@ -194,7 +194,16 @@ public final class ContainerLatency {
         }
 
         double run() throws IOException {
-            in.println("run");
+            return answer("run");
+        }
+
+        /** {@link RootlessLatencyWorker#postgresFirstAnswer} there. */
+        double postgres(String image) throws IOException {
+            return answer("postgres " + image);
+        }
+
+        private double answer(String command) throws IOException {
+            in.println(command);
             String line = out.readLine();
             try {
                 return Double.parseDouble(line);
