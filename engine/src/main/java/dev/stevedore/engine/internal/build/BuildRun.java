@@ -36,6 +36,9 @@ import java.util.TreeMap;
  * One build: the stages the target needs, step by step, each step looked up in the cache by a key of its parent
  * image, its instruction as substituted, the build args it uses and (COPY/ADD) its sources' hash, and otherwise
  * executed and filed in the cache.
+ *
+ * <p>A few lines past 500: the step loop with its cache look-up, the cross-process step lock and the per-kind
+ * dispatch; the steps themselves live in {@link RunStep}, {@link CopyStep} and {@link ConfigSteps}.
  */
 final class BuildRun {
     private static final Set<String> PREDEFINED_ARGS = Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",

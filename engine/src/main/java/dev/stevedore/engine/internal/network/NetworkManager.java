@@ -31,13 +31,16 @@ import java.util.function.Predicate;
  * {@link PortPublisher}s, and the {@link Reaper}. What depends on where networks live is the {@link NetworkBackend},
  * chosen once when the manager is made.
  *
- * <p>Nothing is routed off the machine and no firewall rule is written: a container reaches its peers
+ * <p>Rootful, nothing is routed off the machine and no firewall rule is written: a container reaches its peers
  * and the host's address on its bridge ({@value #HOST_ALIAS}), nothing else. Containers get no default
  * route, only their subnets' routes, so a connection to anywhere else fails at once (ENETUNREACH)
  * instead of waiting for a timeout; and each bridge has IPv4 forwarding switched off, so even with
  * {@code net.ipv4.ip_forward=1} and a route a container added itself, the host does not route between
  * two networks or out of the machine. Every network is therefore "internal" in Docker's sense; the
- * {@code internal} flag is recorded and shown, and changes nothing more.
+ * {@code internal} flag is recorded and shown, and changes nothing more. Rootless, the bridges live in the user's
+ * network namespace and its holder gives containers a way out through slirp4netns (see {@link NetworkBackend}).
+ *
+ * <p>A few lines past 500 as the entry point that orders the life below; the work is in the classes it names.
  *
  * <p>A container's life, as the container service drives it:
  * <ol>

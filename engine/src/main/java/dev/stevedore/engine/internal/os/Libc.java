@@ -21,6 +21,9 @@ import java.util.List;
  * them exact whatever the JVM's file-name encoding is. Each wrapper appends the terminating NUL itself
  * and throws an {@link ErrnoException} naming the call, the file and the error. Linux on 64-bit CPUs only
  * (the {@code struct timespec} and {@code size_t} layouts assumed here are LP64).
+ *
+ * <p>Past 500 lines but one job: one thin wrapper per system call, each a few lines of JNA binding and errno
+ * translation; splitting it would only split the list of calls.
  */
 public final class Libc {
     public static final int AT_FDCWD = -100;
