@@ -110,9 +110,11 @@ final class SystemRoutes {
         Filters filters = Filters.parse(x.request().query("filters"));
         Instant until = ContainerStreams.since(x.request().query("until"));
         x.response().closeAfter();
-        OutputStream out = x.response().stream(200, HttpResponse.JSON);
         java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+        // Watching before the answer's head goes out: a client takes the head as "subscribed" (the Docker client
+        // returns from events() on it), so an event between the two would be lost to it.
         try (EventFeed.Watch watch = state.events().watch(event -> true)) {
+            OutputStream out = x.response().stream(200, HttpResponse.JSON);
             x.connection().watchForClose(() -> {
                 gone.set(true);
                 watch.wake();
