@@ -21,7 +21,8 @@ public final class DockerfileParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
     private static final Set<String> DIRECTIVES = Set.of("escape", "syntax", "check");
-    private static final Pattern HEREDOC = Pattern.compile("<<(-?)\\s*(?:\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_.-]+))");
+    // As BuildKit: a here-document starts a shell word (after an optional fd number), so $((1<<2)) is not one.
+    private static final Pattern HEREDOC = Pattern.compile("(?<!\\S)\\d*<<(-?)\\s*(?:\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_.-]+))");
     private static final Pattern FLAG = Pattern.compile("--([a-zA-Z][a-zA-Z0-9-]*)(?:=(\\S*))?");
 
     /** The flags each instruction accepts; any other is an error, as it is for Docker. */

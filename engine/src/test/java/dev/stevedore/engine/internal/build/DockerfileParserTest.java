@@ -94,6 +94,12 @@ class DockerfileParserTest {
     }
 
     @Test
+    void shiftsInsideAWordAreNoHeredocs() {
+        List<Instruction> instructions = parse("FROM a\nRUN echo $((1<<2)) 2<<EOF\nx\nEOF\n");
+        assertThat(instructions.get(1).heredocs()).containsExactly(new Instruction.Heredoc("EOF", "x\n", true, false));
+    }
+
+    @Test
     void anUnclosedHeredocIsAnError() {
         assertThatThrownBy(() -> parse("FROM a\nRUN <<EOF\necho\n")).hasMessageContaining("line 2").hasMessageContaining("not closed");
     }
