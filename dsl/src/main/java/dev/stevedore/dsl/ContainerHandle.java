@@ -41,6 +41,9 @@ import java.util.stream.Stream;
  * <p>Thread-safe. The accessors of a running container throw {@link IllegalStateException} (naming the
  * container) when it is not started. Subclasses (ready-made services such as {@code stevedore-postgres}' {@code PostgresContainer}) add
  * accessors of their own; the lifecycle stays here.
+ *
+ * <p>Past 500 lines as the one handle a user holds: each of its jobs (start and readiness, endpoints, logs, exec,
+ * copy) is a few public methods delegating to the engine; splitting it would scatter the user's one object.
  */
 public class ContainerHandle implements Startable {
     private static final Duration PORT_MAPPING_TIMEOUT = Duration.ofSeconds(5);
