@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
@@ -26,7 +27,8 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 class DockerfileImageExtensionIT {
     static final List<String> STAMPS = Collections.synchronizedList(new ArrayList<>());
     /** One context and one image name for both classes; noCache, so a second build would write a second stamp. */
-    static final String IMAGE = Images.dockerfile(context(), b -> b.buildArg("V", "7").noCache(true));
+    static final Path CONTEXT = context();
+    static final String IMAGE = Images.dockerfile(CONTEXT, b -> b.buildArg("V", "7").noCache(true));
 
     private final ContainerEngine engine = ItEngine.get();
 
@@ -63,6 +65,12 @@ class DockerfileImageExtensionIT {
         void readsTheStamp() {
             STAMPS.add(app.exec("cat", "/stamp").stdout());
         }
+    }
+
+    @AfterAll
+    static void removeTheContext() throws IOException {
+        Files.deleteIfExists(CONTEXT.resolve("Dockerfile"));
+        Files.deleteIfExists(CONTEXT);
     }
 
     @Test
