@@ -288,7 +288,7 @@ public final class Launcher implements AutoCloseable {
 
     /** Every container gets groups of its own (see {@link Cgroups}), recorded first so the reaper finds them. */
     private Cgroups.Made createCgroups(RuntimeSpec spec) {
-        String name = spec.stateDirectory().getFileName() + "-" + Integer.toHexString(spec.stateDirectory().toAbsolutePath().hashCode());
+        String name = Cgroups.groupName(spec.stateDirectory());
         Cgroups.Made made = cgroups.create(spec.limits(), name);
         if (made.groups().isEmpty()) {
             return made;
@@ -300,6 +300,11 @@ public final class Launcher implements AutoCloseable {
             throw new ContainerEngineException("cannot record the cgroups of container " + spec.stateDirectory() + ": " + e, e);
         }
         return made;
+    }
+
+    /** The host's cgroup layout (detected on first use), for what acts on a running container's groups. */
+    static Cgroups hostCgroups() {
+        return HostCgroups.LAYOUT;
     }
 
     /** Detected once, when the first rootful launcher is made. */
