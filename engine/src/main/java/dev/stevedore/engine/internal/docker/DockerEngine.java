@@ -515,6 +515,7 @@ public final class DockerEngine implements ContainerEngine {
     public ContainerInfo updateContainer(String container, dev.stevedore.engine.ContainerUpdate update) {
         checkOpen();
         controls.update(container, update);
+        containers.updated(container, update);
         return containers.inspect(container);
     }
 

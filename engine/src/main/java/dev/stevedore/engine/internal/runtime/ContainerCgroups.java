@@ -291,7 +291,11 @@ public final class ContainerCgroups {
         Files.createDirectory(group);
         Path moveCharge = group.resolve("memory.move_charge_at_immigrate");
         if (Files.exists(moveCharge)) {
-            Files.writeString(moveCharge, "3"); // v1 memory: the pages they use come along, else usage starts at 0
+            try {
+                Files.writeString(moveCharge, "3"); // v1 memory: the pages they use come along, else usage starts at 0
+            } catch (IOException e) {
+                // newer kernels refuse it (deprecated): the limit holds all the same, the usage counts from now
+            }
         }
         for (long member : members) {
             try {
