@@ -25,7 +25,8 @@ import java.util.function.Function;
  * controller it needs (pids always, for the default pids limit; devices when the device rules live in v1; memory
  * and cpu when asked). On v1 they nest under this JVM's own groups, so whatever limits the JVM also covers its
  * containers; on v2 they go under {@code /stevedore} at the hierarchy's root, because v2 lets a group with processes
- * (the JVM's) hand no controllers to children.
+ * (the JVM's) hand no controllers to children. A rootless engine's layout is the subtree delegated to its user
+ * ({@link DelegatedCgroups}), with no device policy.
  */
 final class Cgroups {
     static final String MEMORY = "memory";
