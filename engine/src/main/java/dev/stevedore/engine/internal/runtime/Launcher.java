@@ -125,7 +125,7 @@ public final class Launcher implements AutoCloseable {
         }
         Process process;
         try {
-            process = takeProcess();
+            process = spec.network() == RuntimeSpec.NetworkMode.HOST ? spawn(true) : takeProcess();
         } catch (IOException e) {
             Cgroups.remove(made.groups());
             throw new ContainerEngineException("cannot start the launcher " + binary + " for container "
@@ -184,14 +184,21 @@ public final class Launcher implements AutoCloseable {
         if (process != null) {
             endSpare(process);
         }
-        return spawn();
+        return spawn(false);
     }
 
-    private Process spawn() throws IOException {
+    /**
+     * A fresh launcher. {@code hostNetwork}: one that clones the container without a network namespace of its own
+     * ({@code --net-host}), never a spare: a rootless launcher could not join the host's afterwards.
+     */
+    private Process spawn(boolean hostNetwork) throws IOException {
         // stderr: the launcher opens its container's launcher.log itself once it has read the spec
         List<String> command = new java.util.ArrayList<>();
         command.add(binary.toString());
         command.addAll(arguments);
+        if (hostNetwork) {
+            command.add("--net-host");
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Path.of("/").toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -213,7 +220,7 @@ public final class Launcher implements AutoCloseable {
                     return;
                 }
                 try {
-                    Process fresh = spawn();
+                    Process fresh = spawn(false);
                     if (closed || !spare.compareAndSet(null, fresh)) {
                         endSpare(fresh);
                     }
