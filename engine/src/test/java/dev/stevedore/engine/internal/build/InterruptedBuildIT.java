@@ -1,5 +1,9 @@
 package dev.stevedore.engine.internal.build;
 
+import dev.stevedore.engine.BuildException;
+import dev.stevedore.engine.BuildSpec;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.internal.image.ImageManifest;
 import dev.stevedore.engine.internal.store.ContentStore;
@@ -22,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -31,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A build whose JVM is killed ({@code kill -9}, in a JVM of its own) during a long RUN and during the COPY of a large
  * context, or interrupted as Ctrl-C interrupts {@code stevedore build} (SIGINT) during the RUN: it leaves no process and no mount; the store holds no damaged blob and no cache entry whose blobs are
  * missing; the next build succeeds, reuses exactly the steps that were complete, and leaves no temporary layer file
- * or ingest file behind (neither its own nor the dead JVM's).
+ * or ingest file behind (neither its own nor the dead JVM's). A build cancelled through the API (its thread
+ * interrupted) ends at once and leaves neither its RUN's container nor a cache entry for the step.
  */
 class InterruptedBuildIT {
     private static final long WAIT_MILLIS = 180_000;
@@ -90,6 +96,37 @@ class InterruptedBuildIT {
 
         List<String> next = buildToTheEnd("local.test/interrupted-copy:2", "copy-again");
         assertThat(next).contains("cached 2").doesNotContain("cached 3", "cached 4");
+        assertEveryCacheEntryComplete();
+        assertNoTemporaryFiles();
+    }
+
+    @Test
+    void interruptingTheBuildingThreadCancelsTheBuildAndLeavesNoContainer() throws Exception {
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + Testbed.get().plainRegistry() + "/library/busybox:latest\n"
+                + "RUN echo started-" + marker + " && sleep 600\n");
+        List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        try (ContainerEngine engine = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state))) {
+            Thread building = new Thread(() -> {
+                try {
+                    engine.build(BuildSpec.builder(context).tag("local.test/interrupted-api:1").build(),
+                            event -> output.add(event.text()));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "interrupted-build");
+            building.start();
+            awaitOrFail(() -> output.contains("started-" + marker), null, context, "the RUN started");
+            building.interrupt();
+            building.join(WAIT_MILLIS);
+
+            assertThat(building.isAlive()).as("the build ended after the interrupt").isFalse();
+            assertThat(failure.get()).isInstanceOf(BuildException.class).hasMessageContaining("interrupted");
+            assertThat(engine.containers(true, Map.of(RunStep.LABEL, ""))).as("the RUN's container").isEmpty();
+            assertThat(engine.image(ImageReference.parse("local.test/interrupted-api:1"))).isEmpty();
+            awaitOrFail(() -> processesWith(marker).isEmpty(), null, context, "the RUN's processes ended");
+        }
+        assertNoMountsOfTheState();
         assertEveryCacheEntryComplete();
         assertNoTemporaryFiles();
     }
