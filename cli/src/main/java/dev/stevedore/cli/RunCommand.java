@@ -82,6 +82,13 @@ class RunCommand extends EngineCommand {
             description = "Security option: seccomp=unconfined (no system-call filter) or seccomp=PROFILE.json (Docker's format).")
     List<String> securityOpts = new ArrayList<>();
 
+    @Option(names = "--cap-add", paramLabel = "CAP",
+            description = "Add a Linux capability to Docker's default 14: NET_ADMIN, CAP_SYS_TIME, ALL.")
+    List<String> capAdd = new ArrayList<>();
+
+    @Option(names = "--cap-drop", paramLabel = "CAP", description = "Drop a Linux capability: NET_RAW, ALL (all but those added).")
+    List<String> capDrop = new ArrayList<>();
+
     @Option(names = "--shm-size", paramLabel = "SIZE", description = "Size of /dev/shm, e.g. 256m (default 64m).")
     String shmSize;
 
@@ -209,6 +216,7 @@ class RunCommand extends EngineCommand {
         for (String option : securityOpts) {
             builder.securityOpt(securityOpt(option));
         }
+        builder.capAdd(capAdd.toArray(String[]::new)).capDrop(capDrop.toArray(String[]::new));
         if (shmSize != null) {
             builder.shmSizeBytes(parsed("--shm-size", () -> Sizes.parseBinary(shmSize)));
         }

@@ -266,6 +266,23 @@ public final class ContainerConfig {
         return this;
     }
 
+    /**
+     * Adds Linux capabilities to Docker's default 14 ({@code docker run --cap-add}): {@code "NET_ADMIN"},
+     * {@code "CAP_SYS_TIME"}, or {@code "ALL"}. An unknown name fails the definition.
+     */
+    public ContainerConfig capAdd(String... capabilities) {
+        List<String> names = List.of(capabilities);
+        specCustomizers.add(spec -> spec.capAdd(names.toArray(String[]::new)));
+        return this;
+    }
+
+    /** Drops Linux capabilities from the defaults ({@code docker run --cap-drop}): {@code "NET_RAW"}, or {@code "ALL"}. */
+    public ContainerConfig capDrop(String... capabilities) {
+        List<String> names = List.of(capabilities);
+        specCustomizers.add(spec -> spec.capDrop(names.toArray(String[]::new)));
+        return this;
+    }
+
     /** Receives every line the container logs, from its start on, on a thread of its own. */
     public ContainerConfig onLog(Consumer<LogLine> listener) {
         logListeners.add(Objects.requireNonNull(listener, "listener"));

@@ -1,5 +1,7 @@
 package dev.stevedore.engine;
 
+import dev.stevedore.engine.internal.runtime.Capability;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -56,6 +58,11 @@ import java.util.Objects;
  *                        filter, {@code seccomp=<profile JSON>} for a profile of one's own in Docker's format (the
  *                        profile's content, as the Docker API carries it: {@link Builder#seccompProfile(Path)} reads a
  *                        file); {@code no-new-privileges} is accepted (the embedded engine always sets it)
+ * @param capAdd          capabilities added to Docker's default 14 ({@code docker run --cap-add}): names of
+ *                        capabilities(7) with or without {@code CAP_}, in any case, or {@code ALL}; kept as given
+ *                        (inspect echoes them as dockerd does)
+ * @param capDrop         capabilities taken from the defaults ({@code --cap-drop}), named as in {@code capAdd};
+ *                        {@code ALL} drops every one but those added
  */
 public record ContainerSpec(
         String image,
@@ -84,7 +91,9 @@ public record ContainerSpec(
         PullPolicy pullPolicy,
         boolean openStdin,
         boolean stdinOnce,
-        List<String> securityOpts) {
+        List<String> securityOpts,
+        List<String> capAdd,
+        List<String> capDrop) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -115,6 +124,10 @@ public record ContainerSpec(
         exposedPorts = List.copyOf(exposedPorts);
         pullPolicy = pullPolicy == null ? PullPolicy.MISSING : pullPolicy;
         securityOpts = securityOpts == null ? List.of() : List.copyOf(securityOpts); // absent in older config.json
+        capAdd = capAdd == null ? List.of() : List.copyOf(capAdd); // absent in older config.json too
+        capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+        capAdd.forEach(Capability::normalize); // refuses an unknown name now, not at start
+        capDrop.forEach(Capability::normalize);
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
@@ -159,6 +172,8 @@ public record ContainerSpec(
         b.openStdin = openStdin;
         b.stdinOnce = stdinOnce;
         b.securityOpts.addAll(securityOpts);
+        b.capAdd.addAll(capAdd);
+        b.capDrop.addAll(capDrop);
         return b;
     }
 
@@ -191,6 +206,8 @@ public record ContainerSpec(
         private boolean openStdin;
         private boolean stdinOnce;
         private final List<String> securityOpts = new ArrayList<>();
+        private final List<String> capAdd = new ArrayList<>();
+        private final List<String> capDrop = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -244,11 +261,17 @@ public record ContainerSpec(
             }
         }
 
+        /** Adds capabilities to Docker's defaults, as {@code --cap-add}: {@code NET_ADMIN}, {@code CAP_SYS_TIME}, {@code ALL}. */
+        public Builder capAdd(String... names) { this.capAdd.addAll(List.of(names)); return this; }
+
+        /** Drops capabilities from Docker's defaults, as {@code --cap-drop}: {@code NET_RAW}, {@code ALL}. */
+        public Builder capDrop(String... names) { this.capDrop.addAll(List.of(names)); return this; }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    securityOpts);
+                    securityOpts, capAdd, capDrop);
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param nanoCpus     CPUs × 10⁹
  * @param consoleSize  height and width of a TTY
  * @param containerIdFile the docker CLI's {@code --cidfile}, which the CLI itself writes
+ * @param capAdd       {@code --cap-add}: capability names with or without {@code CAP_}, or {@code ALL}
+ * @param capDrop      {@code --cap-drop}, named as {@code capAdd}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -36,7 +38,9 @@ public record HostConfig(
         @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
         @JsonProperty("LogConfig") LogConfig logConfig,
         @JsonProperty("ConsoleSize") List<Integer> consoleSize,
-        @JsonProperty("ContainerIDFile") String containerIdFile) {
+        @JsonProperty("ContainerIDFile") String containerIdFile,
+        @JsonProperty("CapAdd") List<String> capAdd,
+        @JsonProperty("CapDrop") List<String> capDrop) {
 
     /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

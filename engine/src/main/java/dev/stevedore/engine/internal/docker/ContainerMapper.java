@@ -160,6 +160,8 @@ final class ContainerMapper {
         }
         strings(config.path("Env")).forEach(b::env);
         strings(host.path("SecurityOpt")).forEach(b::securityOpt);
+        b.capAdd(strings(host.path("CapAdd")).toArray(String[]::new));
+        b.capDrop(strings(host.path("CapDrop")).toArray(String[]::new));
         config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);
         bindings(host.path("PortBindings")).forEach(b::port);
         for (JsonNode mount : host.path("Mounts")) {
