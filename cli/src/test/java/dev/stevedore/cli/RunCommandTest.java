@@ -105,6 +105,18 @@ class RunCommandTest {
     }
 
     @Test
+    void capAddAndCapDropReachTheSpecAndAnUnknownCapabilityIsAUsageError() {
+        cli.run("run", "-d", "--cap-add", "NET_ADMIN", "--cap-add", "cap_sys_time", "--cap-drop", "ALL", BUSYBOX);
+        CliRunner.Result unknown = cli.run("run", "-d", "--cap-add", "FLY", BUSYBOX);
+
+        assertThat(engine.created.get(0).capAdd()).containsExactly("NET_ADMIN", "cap_sys_time");
+        assertThat(engine.created.get(0).capDrop()).containsExactly("ALL");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown capability: \"FLY\"");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
     void defaultsLeaveTheImagesValuesInPlace() {
         engine.programs = spec -> FakeContainer.Program.exiting(0);
 

@@ -271,16 +271,27 @@ public final class ContainerConfig {
      * {@code "CAP_SYS_TIME"}, or {@code "ALL"}. An unknown name fails the definition.
      */
     public ContainerConfig capAdd(String... capabilities) {
-        List<String> names = List.of(capabilities);
-        specCustomizers.add(spec -> spec.capAdd(names.toArray(String[]::new)));
+        String[] names = checkedCapabilities(capabilities);
+        specCustomizers.add(spec -> spec.capAdd(names));
         return this;
     }
 
     /** Drops Linux capabilities from the defaults ({@code docker run --cap-drop}): {@code "NET_RAW"}, or {@code "ALL"}. */
     public ContainerConfig capDrop(String... capabilities) {
-        List<String> names = List.of(capabilities);
-        specCustomizers.add(spec -> spec.capDrop(names.toArray(String[]::new)));
+        String[] names = checkedCapabilities(capabilities);
+        specCustomizers.add(spec -> spec.capDrop(names));
         return this;
+    }
+
+    /** The names, with an unknown one recorded as a problem now rather than found when the container starts. */
+    private String[] checkedCapabilities(String... capabilities) {
+        String[] names = List.of(capabilities).toArray(String[]::new);
+        try {
+            ContainerSpec.builder("scratch").capAdd(names).build(); // the spec's own check: one list of names
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return names;
     }
 
     /** Receives every line the container logs, from its start on, on a thread of its own. */

@@ -35,6 +35,20 @@ class DefinitionTest {
     }
 
     @Test
+    void capabilitiesReachTheEngineSpecAndAnUnknownOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.capAdd("NET_ADMIN", "sys_time").capDrop("ALL"))
+                .definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().capAdd()).containsExactly("NET_ADMIN", "sys_time");
+        assertThat(spec.build().capDrop()).containsExactly("ALL");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.capAdd("CAP_FLY")))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("unknown capability: \"CAP_FLY\"");
+    }
+
+    @Test
     void portOutOfRangeIsRefused() {
         assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.expose(70000)))
                 .hasMessage("container \"redis\": port 70000 is not between 1 and 65535");

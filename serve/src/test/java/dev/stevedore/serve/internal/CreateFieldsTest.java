@@ -89,6 +89,8 @@ class CreateFieldsTest {
         sample("HostConfig.LogConfig.Config", host("'LogConfig':{'Type':'json-file','Config':{'max-size':'1m'}}"));
         sample("HostConfig.ConsoleSize", host("'ConsoleSize':[24,80]"));
         sample("HostConfig.ContainerIDFile", host("'ContainerIDFile':'/tmp/cid'"));
+        sample("HostConfig.CapAdd", host("'CapAdd':['NET_ADMIN']"));
+        sample("HostConfig.CapDrop", host("'CapDrop':['ALL']"));
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
     }
@@ -156,7 +158,6 @@ class CreateFieldsTest {
         dropped.put("HostConfig.Ulimits", host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':1024}]"));
         dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
         dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
-        dropped.put("HostConfig.CapAdd", host("'CapAdd':['NET_ADMIN']"));
         dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
         dropped.put("HostConfig.ExtraHosts", host("'ExtraHosts':['foo:10.1.2.3']"));
         dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
@@ -172,6 +173,13 @@ class CreateFieldsTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).startsWith(field + " is not supported by stevedore serve: ");
                 }));
+    }
+
+    @Test
+    void anUnknownCapabilityIsABadRequestThatNamesIt() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'CapAdd':['CAP_FLY']")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("unknown capability: \"CAP_FLY\"");
     }
 
     @Test

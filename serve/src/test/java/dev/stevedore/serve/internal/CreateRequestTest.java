@@ -113,7 +113,7 @@ class CreateRequestTest {
 
     @Test
     void settingsTheEngineCannotApplyAreRefusedNotDropped() {
-        for (String hostConfig : List.of("{'Privileged':true}", "{'CapAdd':['NET_ADMIN']}", "{'CapDrop':['ALL']}",
+        for (String hostConfig : List.of("{'Privileged':true}",
                 "{'ExtraHosts':['foo:10.1.2.3']}", "{'Init':true}", "{'RestartPolicy':{'Name':'always'}}",
                 "{'Devices':[{'PathOnHost':'/dev/fuse'}]}")) {
             assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
@@ -122,6 +122,15 @@ class CreateRequestTest {
                         assertThat(e.getMessage()).contains("not supported by stevedore serve");
                     });
         }
+    }
+
+    @Test
+    void capabilitiesAddedAndDroppedReachTheSpecAsGiven() throws IOException {
+        ContainerSpec spec = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'CapAdd':['NET_ADMIN','cap_sys_time'],"
+                + "'CapDrop':['ALL']}}"), null, null).spec();
+
+        assertThat(spec.capAdd()).containsExactly("NET_ADMIN", "cap_sys_time");
+        assertThat(spec.capDrop()).containsExactly("ALL");
     }
 
     @Test
