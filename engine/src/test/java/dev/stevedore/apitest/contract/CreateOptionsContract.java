@@ -13,7 +13,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * What {@code docker run}'s options beyond image, command and mounts do inside the container, the same on every
  * engine: capabilities added and dropped ({@code --cap-add}/{@code --cap-drop}) reach the container's first process
- * and its execs, and inspect echoes them as given.
+ * and its execs; extra hosts ({@code --add-host}) come into its {@code /etc/hosts} and its resolver settings
+ * ({@code --dns}, {@code --dns-search}, {@code --dns-option}) replace the host's in its {@code /etc/resolv.conf}, as
+ * Docker writes them; inspect echoes each as given.
  *
  * <p>Runs on both engines and through {@code stevedore serve} ({@code EmbeddedCreateOptionsContractIT},
  * {@code DockerCreateOptionsContractIT}, {@code ServeCreateOptionsContractIT}).
@@ -82,6 +84,39 @@ public abstract class CreateOptionsContract extends EngineContract {
 
         assertThat(mask(logTexts(box.id()).get(0))).isZero();
         assertThat(logTexts(box.id())).contains("cannot-chown");
+        engine.removeContainer(box.id(), true);
+    }
+
+    @Test
+    void extraHostsAndResolverSettingsAreWrittenAsDockerWritesThem() {
+        // host-gateway is where the container reaches the host: it answers a ping
+        ContainerInfo box = started(busybox("cat /etc/hosts /etc/resolv.conf; ping -c 1 -W 5 gw >/dev/null && echo gw-answers")
+                .extraHost("db:10.1.2.3").extraHost("gw:host-gateway").extraHost("db6:fd00::5")
+                .dns("10.0.0.53").dns("10.0.0.54").dnsSearch("example.org").dnsOption("ndots:2"));
+
+        exited(box.id());
+
+        List<String> lines = logTexts(box.id());
+        assertThat(lines).containsSubsequence("127.0.0.1\tlocalhost", "10.1.2.3\tdb", "fd00::5\tdb6")
+                .contains("gw-answers").anyMatch(line -> line.matches("[0-9.]+\tgw"));
+        assertThat(lines.stream().filter(l -> l.startsWith("nameserver") || l.startsWith("search") || l.startsWith("options")))
+                .containsExactly("search example.org", "nameserver 10.0.0.53", "nameserver 10.0.0.54", "options ndots:2");
+        ContainerInfo inspected = engine.inspectContainer(box.id());
+        assertThat(inspected.spec().extraHosts()).containsExactly("db:10.1.2.3", "gw:host-gateway", "db6:fd00::5");
+        assertThat(inspected.spec().dns()).containsExactly("10.0.0.53", "10.0.0.54");
+        assertThat(inspected.spec().dnsSearch()).containsExactly("example.org");
+        assertThat(inspected.spec().dnsOptions()).containsExactly("ndots:2");
+        engine.removeContainer(box.id(), true);
+    }
+
+    @Test
+    void anExtraHostResolvesInTheContainer() {
+        // ping names the address it resolved before it sends anything: the C library read /etc/hosts
+        ContainerInfo box = started(busybox("ping -c 1 -W 1 db 2>&1 | head -1").extraHost("db:10.1.2.3"));
+
+        exited(box.id());
+
+        assertThat(logTexts(box.id())).first().asString().startsWith("PING db (10.1.2.3)");
         engine.removeContainer(box.id(), true);
     }
 

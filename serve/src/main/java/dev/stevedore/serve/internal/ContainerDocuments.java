@@ -127,6 +127,11 @@ final class ContainerDocuments {
         stringsOrNull(host, "SecurityOpt", spec.securityOpts());
         stringsOrNull(host, "CapAdd", spec.capAdd());
         stringsOrNull(host, "CapDrop", spec.capDrop());
+        stringsOrNull(host, "ExtraHosts", spec.extraHosts());
+        // dockerd answers [] for these when none were given
+        spec.dns().forEach(host.putArray("Dns")::add);
+        spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);
+        spec.dnsOptions().forEach(host.putArray("DnsOptions")::add);
         host.put("Memory", spec.memoryBytes());
         host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         if (spec.pidsLimit() != 0) {

@@ -95,6 +95,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         }
         b.capAdd(nonNull(host.capAdd()).toArray(String[]::new));
         b.capDrop(nonNull(host.capDrop()).toArray(String[]::new));
+        nonNull(host.extraHosts()).forEach(b::extraHost);
+        nonNull(host.dns()).forEach(b::dns);
+        nonNull(host.dnsSearch()).forEach(b::dnsSearch);
+        nonNull(host.dnsOptions()).forEach(b::dnsOption);
         b.memoryBytes(Math.max(0, value(host.memory())));
         long quota = value(host.cpuQuota());
         long period = value(host.cpuPeriod());

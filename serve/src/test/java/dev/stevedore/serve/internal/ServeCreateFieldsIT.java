@@ -46,13 +46,9 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
     void eachFieldServeDroppedIsRefusedByNameWhereDockerdHonoursIt() throws IOException {
         DockerCli.run(dockerd, "pull", "-q", busybox);
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("HostConfig.Dns", "'HostConfig':{'Dns':['10.0.0.53']}");
-        fields.put("HostConfig.DnsSearch", "'HostConfig':{'DnsSearch':['example.org']}");
-        fields.put("HostConfig.DnsOptions", "'HostConfig':{'DnsOptions':['ndots:2']}");
         fields.put("HostConfig.Ulimits", "'HostConfig':{'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':1024}]}");
         fields.put("HostConfig.LogConfig.Type", "'HostConfig':{'LogConfig':{'Type':'none','Config':{}}}");
         fields.put("HostConfig.PidMode", "'HostConfig':{'PidMode':'host'}");
-        fields.put("HostConfig.ExtraHosts", "'HostConfig':{'ExtraHosts':['db:10.1.2.3']}");
         fields.put("MacAddress", "'MacAddress':'02:42:ac:11:00:09'");
 
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -85,6 +81,30 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
         assertThat(effective.get(socket)).isEqualTo(effective.get(dockerd))
                 .containsExactly("CapEff:\t00000000aa0415fb", "CapBnd:\t00000000aa0415fb", "mtu-set");
         assertThat(inspected.get(socket)).isEqualTo(inspected.get(dockerd));
+    }
+
+    @Test
+    void extraHostsAndResolverSettingsAreHonouredLikeDockerd() {
+        DockerCli.run(dockerd, "pull", "-q", busybox);
+        Map<Path, List<String>> files = new LinkedHashMap<>();
+        Map<Path, List<String>> inspected = new LinkedHashMap<>();
+        for (Path server : List.of(dockerd, socket)) {
+            String id = withoutWarnings(DockerCli.run(server, "create", "--add-host", "db:10.1.2.3", "--add-host", "gw:host-gateway",
+                    "--dns", "10.0.0.53", "--dns-search", "example.org", "--dns-option", "ndots:2", busybox, "sh", "-c",
+                    // host-gateway's address differs from one daemon to the other; that it reaches the host does not
+                    "grep -w db /etc/hosts; ping -c 1 -W 5 gw >/dev/null && echo gw-answers; cat /etc/resolv.conf")).get(0);
+            DockerCli.run(server, "start", id);
+            DockerCli.run(server, "wait", id);
+            files.put(server, DockerCli.run(server, "logs", id));
+            inspected.put(server, DockerCli.run(server, "inspect", "-f",
+                    "{{json .HostConfig.ExtraHosts}} {{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}} {{json .HostConfig.DnsOptions}}", id));
+            DockerCli.run(server, "rm", id);
+        }
+
+        assertThat(files.get(socket)).isEqualTo(files.get(dockerd)).containsExactly("10.1.2.3\tdb", "gw-answers",
+                "search example.org", "nameserver 10.0.0.53", "options ndots:2");
+        assertThat(inspected.get(socket)).isEqualTo(inspected.get(dockerd))
+                .containsExactly("[\"db:10.1.2.3\",\"gw:host-gateway\"] [\"10.0.0.53\"] [\"example.org\"] [\"ndots:2\"]");
     }
 
     @Test
