@@ -112,6 +112,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("images", ImagesCommand::new);
         commands.put("rmi", RmiCommand::new);
         commands.put("image", ImageCommand::new);
+        commands.put("system", SystemCommand::new);
         commands.put("load", LoadCommand::new);
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);
