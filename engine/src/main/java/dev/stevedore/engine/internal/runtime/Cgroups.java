@@ -33,7 +33,9 @@ final class Cgroups {
     static final String CPU = "cpu";
     static final String PIDS = "pids";
     static final String DEVICES = "devices";
-    private static final Set<String> USED = Set.of(MEMORY, CPU, PIDS, DEVICES);
+    /** v1 only: pause freezes a v2 group through its {@code cgroup.freeze}, no controller needed. */
+    static final String FREEZER = "freezer";
+    private static final Set<String> USED = Set.of(MEMORY, CPU, PIDS, DEVICES, FREEZER);
 
     /**
      * The device nodes a container may make and use, as v1 rules: Docker's standard nodes (null, zero, full,
@@ -300,6 +302,21 @@ final class Cgroups {
                     + "mounted writable" : "; the cgroup subtree delegated to user " + delegatedTo + " must stay writable "
                     + "by that user (directories, cgroup.procs, cgroup.subtree_control)"), e);
         }
+    }
+
+    /** The name of the groups of the container whose state directory is {@code stateDirectory}. */
+    static String groupName(Path stateDirectory) {
+        return stateDirectory.getFileName() + "-" + Integer.toHexString(stateDirectory.toAbsolutePath().hashCode());
+    }
+
+    /** The container's v2 group, whether or not it exists; empty on a host without a writable v2 hierarchy. */
+    Optional<Path> unifiedGroup(String containerName) {
+        return Optional.ofNullable(unifiedMount).map(m -> m.resolve("stevedore").resolve(containerName));
+    }
+
+    /** The container's group for {@code controller}, whether or not it exists; empty when the host lacks it. */
+    Optional<Path> group(String controller, String containerName) {
+        return controller(controller).map(c -> directory(c, containerName));
     }
 
     private Path directory(Controller controller, String containerName) {

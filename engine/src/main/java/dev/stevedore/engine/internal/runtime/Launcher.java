@@ -295,7 +295,7 @@ public final class Launcher implements AutoCloseable {
 
     /** Every container gets groups of its own (see {@link Cgroups}), recorded first so the reaper finds them. */
     private Cgroups.Made createCgroups(RuntimeSpec spec) {
-        String name = spec.stateDirectory().getFileName() + "-" + Integer.toHexString(spec.stateDirectory().toAbsolutePath().hashCode());
+        String name = Cgroups.groupName(spec.stateDirectory());
         Cgroups.Made made = cgroups.create(spec.limits(), name);
         if (made.groups().isEmpty()) {
             return made;
@@ -317,6 +317,11 @@ public final class Launcher implements AutoCloseable {
      */
     public static void checkRootlessLimits(ResourceLimits limits, String containerName) {
         HostCgroups.DELEGATED.check(limits, containerName);
+    }
+
+    /** The host's cgroup layout (detected on first use), for what acts on a running container's groups. */
+    static Cgroups hostCgroups() {
+        return HostCgroups.LAYOUT;
     }
 
     /** Detected once, when the first launcher of its kind is made. */
