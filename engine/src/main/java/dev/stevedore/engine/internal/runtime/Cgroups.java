@@ -311,7 +311,7 @@ final class Cgroups {
 
     /** The container's v2 group, whether or not it exists; empty on a host without a writable v2 hierarchy. */
     Optional<Path> unifiedGroup(String containerName) {
-        return Optional.ofNullable(unifiedMount).map(m -> m.resolve("stevedore").resolve(containerName));
+        return Optional.ofNullable(unifiedParent).map(p -> p.resolve(containerName));
     }
 
     /** The container's group for {@code controller}, whether or not it exists; empty when the host lacks it. */
