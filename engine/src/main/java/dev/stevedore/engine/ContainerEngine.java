@@ -96,7 +96,8 @@ public interface ContainerEngine extends AutoCloseable {
     /**
      * Builds an image from a Dockerfile and a context, as {@code docker build} does, and tags it with the spec's
      * tags. Steps whose parent, instruction (with the build args it uses) and, for COPY and ADD, source files are
-     * unchanged come from the cache unless {@link BuildSpec#noCache()}.
+     * unchanged come from the cache unless {@link BuildSpec#noCache()}. Interrupting the calling thread cancels the build
+     * (embedded engine): the running step's container is killed and removed, and nothing of that step is cached.
      *
      * @return the image built
      * @throws BuildException when the Dockerfile is wrong, a source is missing, or a step fails (nothing is tagged)

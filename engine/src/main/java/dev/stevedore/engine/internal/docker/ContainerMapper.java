@@ -161,6 +161,12 @@ final class ContainerMapper {
         }
         strings(config.path("Env")).forEach(b::env);
         strings(host.path("SecurityOpt")).forEach(b::securityOpt);
+        b.capAdd(strings(host.path("CapAdd")).toArray(String[]::new));
+        b.capDrop(strings(host.path("CapDrop")).toArray(String[]::new));
+        strings(host.path("ExtraHosts")).forEach(b::extraHost);
+        strings(host.path("Dns")).forEach(b::dns);
+        strings(host.path("DnsSearch")).forEach(b::dnsSearch);
+        strings(host.path("DnsOptions")).forEach(b::dnsOption);
         config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);
         bindings(host.path("PortBindings")).forEach(b::port);
         for (JsonNode mount : host.path("Mounts")) {
