@@ -269,13 +269,12 @@ public final class ContainerCgroups {
         }
         Path group = layout.group(controller, name).orElseThrow(() -> new ContainerEngineException("cannot update the "
                 + controller + " limit of container " + container + ": this host offers no " + controller + " cgroup controller"));
+        if (layout.controller(controller).map(Cgroups.Controller::unified).orElse(false)) {
+            // the container's v2 group exists; made without this limit, its controller may not be offered to it yet
+            layout.enable(controller);
+            return group;
+        }
         if (!Files.isDirectory(group)) {
-            if (layout.controller(controller).map(Cgroups.Controller::unified).orElse(false)) {
-                Path parent = group.getParent();
-                Files.writeString(parent.getParent().resolve("cgroup.subtree_control"), "+" + controller);
-                Files.writeString(parent.resolve("cgroup.subtree_control"), "+" + controller);
-                return group; // the v2 group exists (memberSource), with the controller enabled its files appear
-            }
             join(group);
         }
         return group;
