@@ -5,10 +5,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/**
- * A command that only groups subcommands ({@code stevedore builder}): given none, it is a usage error that names
- * them. Its subclass declares the {@code @Command} with its name and subcommands.
- */
+/** A command that only groups subcommands ({@code stevedore system}): run alone, it is a usage error naming them. */
 abstract class CommandGroup implements Runnable {
     @Mixin
     HelpOption help;
@@ -18,7 +15,7 @@ abstract class CommandGroup implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "'stevedore " + spec.name() + "' needs a subcommand: "
+        throw new ParameterException(spec.commandLine(), "'" + spec.qualifiedName() + "' needs a subcommand: "
                 + String.join(", ", spec.subcommands().keySet()));
     }
 }
