@@ -319,9 +319,12 @@ public final class Launcher implements AutoCloseable {
         HostCgroups.DELEGATED.check(limits, containerName);
     }
 
-    /** The host's cgroup layout (detected on first use), for what acts on a running container's groups. */
+    /**
+     * The cgroup layout this JVM's containers were given (detected on first use), for what acts on a running
+     * container's groups: the host's as root, else the subtree delegated to the user, as the engine mode is chosen.
+     */
     static Cgroups hostCgroups() {
-        return HostCgroups.LAYOUT;
+        return dev.stevedore.engine.internal.os.Libc.geteuid() == 0 ? HostCgroups.LAYOUT : HostCgroups.DELEGATED;
     }
 
     /** Detected once, when the first launcher of its kind is made. */
