@@ -292,7 +292,11 @@ public final class ContainerCgroups {
         Files.createDirectory(group);
         Path moveCharge = group.resolve("memory.move_charge_at_immigrate");
         if (Files.exists(moveCharge)) {
-            Files.writeString(moveCharge, "3"); // v1 memory: the pages they use come along, else usage starts at 0
+            try {
+                Files.writeString(moveCharge, "3"); // v1 memory: the pages they use come along, else usage starts at 0
+            } catch (IOException e) {
+                // recent kernels refuse it (EINVAL, charge moving was deprecated and removed): the limit applies, usage restarts
+            }
         }
         for (long member : members) {
             try {
