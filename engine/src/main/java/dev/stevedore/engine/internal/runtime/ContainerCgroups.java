@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What acts on a running container's cgroups after its start: the freezer (pause), the counters a stats sample reads,
- * and limits changed in place (update). The groups are found as {@link Cgroups} laid them out for the container; a
- * container without them (rootless) is read from {@code /proc} instead and cannot be frozen or limited.
+ * and limits changed in place (update). The groups are found as {@link Cgroups} laid them out for the container (a
+ * rootless one's in the subtree delegated to the user); a container without them (rootless with nothing delegated)
+ * is read from {@code /proc} instead and cannot be frozen or limited.
  *
  * <p>Freezing prefers the v2 group's {@code cgroup.freeze} (every v2 group has it, no controller needed), else the v1
  * freezer hierarchy, where the container gets a group when it is first paused.
