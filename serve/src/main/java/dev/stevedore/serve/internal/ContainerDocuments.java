@@ -92,7 +92,7 @@ final class ContainerDocuments {
         ObjectNode state = Json.object();
         state.put("Status", s.status().name().toLowerCase(Locale.ROOT));
         state.put("Running", s.running());
-        state.put("Paused", false);
+        state.put("Paused", s.paused());
         state.put("Restarting", false);
         state.put("OOMKilled", s.oomKilled());
         state.put("Dead", s.status() == ContainerState.Status.DEAD);
@@ -385,6 +385,8 @@ final class ContainerDocuments {
     static String status(ContainerState s, Instant now) {
         return switch (s.status()) {
             case RUNNING -> "Up " + humanDuration(s.startedAt() == null ? Duration.ZERO : Duration.between(s.startedAt(), now));
+            case PAUSED -> "Up " + humanDuration(s.startedAt() == null ? Duration.ZERO : Duration.between(s.startedAt(), now))
+                    + " (Paused)";
             case EXITED -> "Exited (" + s.exitCode() + ") "
                     + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
             case CREATED -> "Created";

@@ -58,12 +58,24 @@ final class EtcFiles {
      * loopback cannot be reached from another network namespace, so they are left out.
      */
     static String resolvConf(String hostResolvConf) {
+        return resolvConf(hostResolvConf, null);
+    }
+
+    /**
+     * As {@link #resolvConf(String)}, but with {@code nameServer} as the only name server when it is not null: a
+     * forwarder that asks the host's own servers, loopback ones included (slirp4netns's for a rootless engine).
+     * The host's {@code search} and {@code options} lines stay.
+     */
+    static String resolvConf(String hostResolvConf, String nameServer) {
         StringBuilder out = new StringBuilder("# written by Stevedore from the host's /etc/resolv.conf\n");
+        if (nameServer != null) {
+            out.append("nameserver ").append(nameServer).append('\n');
+        }
         for (String line : hostResolvConf.split("\n")) {
             String trimmed = line.trim();
             if (trimmed.startsWith("nameserver")) {
                 String[] parts = trimmed.split("\\s+");
-                if (parts.length < 2 || parts[1].startsWith("127.") || parts[1].equals("::1")) {
+                if (nameServer != null || parts.length < 2 || parts[1].startsWith("127.") || parts[1].equals("::1")) {
                     continue;
                 }
             }

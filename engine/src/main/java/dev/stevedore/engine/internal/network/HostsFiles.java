@@ -24,21 +24,27 @@ import java.util.Set;
 final class HostsFiles {
     private final NetworkStore store;
     private final java.util.function.UnaryOperator<String> hostAddress;
+    private final String nameServer;
 
-    /** {@code hostAddress}: where a container reaches the host, given its first network's gateway. */
-    HostsFiles(NetworkStore store, java.util.function.UnaryOperator<String> hostAddress) {
+    /**
+     * {@code hostAddress}: where a container reaches the host, given its first network's gateway; {@code nameServer}:
+     * the one name server of containers on bridges, or {@code null} for the host's that they can reach.
+     */
+    HostsFiles(NetworkStore store, java.util.function.UnaryOperator<String> hostAddress, String nameServer) {
         this.store = store;
         this.hostAddress = hostAddress;
+        this.nameServer = nameServer;
     }
 
     /**
-     * The host's resolv.conf, without loopback name servers unless the container shares the host's network; the
-     * container's own servers, search domains and options in place of the host's where it has any.
+     * The host's resolv.conf as is when the container shares the host's network; else with the wiring's name
+     * server, or without the host's loopback name servers where there is none; then the container's own servers,
+     * search domains and options in place of those where it has any.
      */
     void writeResolvConf(ContainerRecord container) throws IOException {
         String host = readHostFile("/etc/resolv.conf");
         Path file = store.containerDirectory(container.id()).resolve("resolv.conf");
-        String base = container.mode() == NetworkMode.HOST ? host : EtcFiles.resolvConf(host);
+        String base = container.mode() == NetworkMode.HOST ? host : EtcFiles.resolvConf(host, nameServer);
         NameResolution names = container.names();
         EtcFiles.rewrite(file, names.ownResolver()
                 ? EtcFiles.resolvConf(base, names.dns(), names.dnsSearch(), names.dnsOptions()) : base);

@@ -137,7 +137,7 @@ public final class NetworkManager implements AutoCloseable {
         this.wiring = backend.wiring();
         this.records = new NetworkRecords(store, pool, wiring);
         this.attachments = new Attachments(store, pool, wiring);
-        this.hosts = new HostsFiles(store, wiring::hostAddress);
+        this.hosts = new HostsFiles(store, wiring::hostAddress, wiring.nameServer());
         this.ports = new PublishedPorts(store, lock, backend);
         this.reaper = new Reaper(store, attachments, ports, hosts, wiring);
     }

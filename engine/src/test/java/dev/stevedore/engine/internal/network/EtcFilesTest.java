@@ -31,6 +31,14 @@ class EtcFilesTest {
     }
 
     @Test
+    void resolvConfWithAForwarderNamesOnlyItAndKeepsSearchAndOptions() {
+        // systemd-resolved's stub only: a rootless container asks slirp4netns's forwarder, which asks the stub
+        String host = "nameserver 127.0.0.53\nsearch example.test\noptions edns0 trust-ad\n";
+        assertThat(EtcFiles.resolvConf(host, "10.0.2.3")).isEqualTo("# written by Stevedore from the host's /etc/resolv.conf\n"
+                + "nameserver 10.0.2.3\nsearch example.test\noptions edns0 trust-ad\n");
+    }
+
+    @Test
     void theRequestsResolverSettingsReplaceTheHostsEachOnItsOwnInDockersOrder() {
         String base = "nameserver 10.255.255.53\nsearch example.test\noptions edns0\n";
 
