@@ -102,6 +102,11 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("stop", StopCommand::new);
         commands.put("restart", RestartCommand::new);
         commands.put("kill", KillCommand::new);
+        commands.put("pause", PauseCommand::new);
+        commands.put("unpause", UnpauseCommand::new);
+        commands.put("rename", RenameCommand::new);
+        commands.put("update", UpdateCommand::new);
+        commands.put("stats", StatsCommand::new);
         commands.put("rm", RmCommand::new);
         commands.put("inspect", InspectCommand::new);
         commands.put("port", PortCommand::new);
@@ -112,6 +117,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("images", ImagesCommand::new);
         commands.put("rmi", RmiCommand::new);
         commands.put("image", ImageCommand::new);
+        commands.put("system", SystemCommand::new);
         commands.put("load", LoadCommand::new);
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);
@@ -119,6 +125,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("build", BuildCommand::new);
         commands.put("compose", ComposeCommand::new);
         commands.put("serve", ServeCommand::new);
+        commands.put("events", EventsCommand::new);
         commands.put("info", InfoCommand::new);
         commands.put("version", VersionCommand::new);
         commands.put("help", HelpCommand::new);
