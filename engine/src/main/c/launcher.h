@@ -277,6 +277,11 @@ int hold_user_holder(const char *path);
 int own_main(int argc, char **argv);
 /* "rmtree PATH": deletes a tree, not crossing into other file systems nor following links. */
 int rmtree_main(int argc, char **argv);
+/* rel (relative to rootfd; "" for rootfd itself) opened with flags, never following a link nor leaving rootfd's tree
+ * or file system (beneath.c). */
+int open_beneath(int rootfd, const char *rel, int flags);
+/* The directory holding rel, opened as open_beneath does (O_PATH); its last name in *base. */
+int open_parent_beneath(int rootfd, char *rel, char **base);
 /* "copyup SRC DST": copies an image's content into an empty volume, owners kept, in the user's namespace (copyup.c). */
 int copyup_main(int argc, char **argv);
 

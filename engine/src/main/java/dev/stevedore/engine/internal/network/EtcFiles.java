@@ -87,6 +87,40 @@ final class EtcFiles {
     }
 
     /**
+     * A resolv.conf with the request's settings in place of the host's, as Docker builds one ({@code libnetwork}'s
+     * {@code resolvconf.Build}): each of servers, search domains and options is the request's when it gives any, else
+     * the one {@code base} has; search first, then the name servers, then the options; a search of {@code .} alone is
+     * none.
+     */
+    static String resolvConf(String base, List<String> dns, List<String> search, List<String> options) {
+        List<String> servers = dns.isEmpty() ? values(base, "nameserver") : dns;
+        List<String> domains = search.isEmpty() ? values(base, "search") : search;
+        List<String> opts = options.isEmpty() ? values(base, "options") : options;
+        StringBuilder out = new StringBuilder();
+        String joined = String.join(" ", domains);
+        if (!domains.isEmpty() && !joined.strip().equals(".")) {
+            out.append("search ").append(joined).append('\n');
+        }
+        servers.forEach(server -> out.append("nameserver ").append(server).append('\n'));
+        if (!String.join(" ", opts).isBlank()) {
+            out.append("options ").append(String.join(" ", opts)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The values of every {@code keyword} line of a resolv.conf ({@code domain} counts as a search). */
+    private static List<String> values(String resolvConf, String keyword) {
+        List<String> values = new ArrayList<>();
+        for (String line : resolvConf.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts[0].equals(keyword) || keyword.equals("search") && parts[0].equals("domain")) {
+                values.addAll(List.of(parts).subList(1, parts.length));
+            }
+        }
+        return values;
+    }
+
+    /**
      * Rewrites {@code file} in place: the launcher bind-mounts the file itself into the container, so
      * replacing it by a rename would leave the container with the old one.
      */

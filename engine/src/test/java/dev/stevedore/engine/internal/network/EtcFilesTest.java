@@ -39,6 +39,18 @@ class EtcFilesTest {
     }
 
     @Test
+    void theRequestsResolverSettingsReplaceTheHostsEachOnItsOwnInDockersOrder() {
+        String base = "nameserver 10.255.255.53\nsearch example.test\noptions edns0\n";
+
+        assertThat(EtcFiles.resolvConf(base, List.of("10.0.0.53", "10.0.0.54"), List.of("a.org", "b.org"), List.of("ndots:2")))
+                .isEqualTo("search a.org b.org\nnameserver 10.0.0.53\nnameserver 10.0.0.54\noptions ndots:2\n");
+        assertThat(EtcFiles.resolvConf(base, List.of(), List.of(), List.of("ndots:2")))
+                .isEqualTo("search example.test\nnameserver 10.255.255.53\noptions ndots:2\n");
+        assertThat(EtcFiles.resolvConf(base, List.of("10.0.0.53"), List.of("."), List.of()))
+                .isEqualTo("nameserver 10.0.0.53\noptions edns0\n");
+    }
+
+    @Test
     void rewriteKeepsTheFileItselfSoABindMountSeesTheChange(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("hosts");
         EtcFiles.rewrite(file, "a long first version of the file\n");
