@@ -30,9 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     HelpOption help;
 
     @Option(names = "--socket", paramLabel = "PATH",
-            description = {"Unix socket to listen on (default: ${DEFAULT-VALUE}); created with mode 0660. As root",
-                "/run/stevedore/docker.sock; as an ordinary user (rootless, no root and no Docker needed)",
-                "$XDG_RUNTIME_DIR/stevedore/docker.sock, else /tmp/stevedore-UID/docker.sock."})
+            description = {"Unix socket to listen on (default: ${DEFAULT-VALUE}); created with mode 0660.",
+                "As root /run/stevedore/docker.sock; as an ordinary user (rootless: no root, no Docker) "
+                    + "$XDG_RUNTIME_DIR/stevedore/docker.sock, else /tmp/stevedore-UID/docker.sock."})
     Path socket = DEFAULT_SOCKET;
 
     @Option(names = "--tcp", paramLabel = "HOST:PORT",

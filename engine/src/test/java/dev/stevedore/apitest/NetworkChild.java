@@ -25,7 +25,12 @@ public final class NetworkChild {
         try {
             engine.createNetwork(new NetworkSpec(args[2], null, Map.of(), false));
         } catch (ContainerEngineException e) {
-            engine.inspectNetwork(args[2]); // made by the other JVM: it must be there now
+            try {
+                engine.inspectNetwork(args[2]); // made by the other JVM: it must be there now
+            } catch (ContainerEngineException missing) {
+                missing.addSuppressed(e); // then the creation failed for another reason: say which
+                throw missing;
+            }
         }
         ContainerInfo info = engine.runContainer(ContainerSpec.builder(args[1]).networkMode(args[2]).networkAlias(args[3])
                 .cmd(Arrays.asList(args).subList(4, args.length)).build());

@@ -3,6 +3,8 @@ package dev.stevedore.apitest.contract;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import org.junit.jupiter.api.Test;
@@ -162,6 +164,10 @@ public abstract class NetworkContract extends EngineContract {
 
         await().atMost(PATIENCE).ignoreExceptions()
                 .untilAsserted(() -> assertThat(httpGet(free, "/index.html")).endsWith("hello-host\n"));
+        // an exec shares it too (rootless, it cannot join the host's network namespace: it must stay in it)
+        ExecResult fetched = engine.exec(container.id(), ExecSpec.of("sh", "-c",
+                "printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 5 127.0.0.1 " + free + " | tail -n 1"));
+        assertThat(fetched.stdout()).isEqualTo("hello-host\n");
         assertThat(engine.inspectContainer(container.id()).ports()).isEmpty();
         assertThat(engine.inspectContainer(container.id()).networks()).containsOnlyKeys("host");
     }
