@@ -23,9 +23,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
- * The host's side of {@code cp}: a container's tar written out as files (modes, times, symbolic and hard links; the
- * owners too when running as root, as docker's cp does), and host files read into a tar (owned by root unless asked to
- * keep their owners, as {@code docker cp -a}).
+ * The host's side of {@code cp}, as docker's CLI does it: a container's tar written out as files (modes, times,
+ * symbolic and hard links; owned by whoever runs the command, never chowned), and host files read into a tar with their
+ * owners, modes and links.
  */
 final class HostTar {
     private static final PosixFilePermission[] BITS = {
@@ -41,7 +41,7 @@ final class HostTar {
      * Writes the entries of {@code tar} out with its top component replaced by {@code root} ({@code etc/passwd} with
      * root {@code /tmp/x} becomes {@code /tmp/x/passwd}); an entry that would land outside {@code root} is refused.
      */
-    static void extract(InputStream tar, Path root, boolean chown) throws IOException {
+    static void extract(InputStream tar, Path root) throws IOException {
         Path base = root.toAbsolutePath().normalize();
         List<TarArchiveEntry> directories = new ArrayList<>();
         List<Path> directoryPaths = new ArrayList<>();
@@ -72,11 +72,11 @@ final class HostTar {
             } else {
                 continue; // devices and fifos: docker's cp leaves them to a root that wants them; so do we
             }
-            finish(target, entry, chown);
+            finish(target, entry);
         }
         // directories last, deepest first: a read-only one must not stop what goes into it
         for (int i = directories.size() - 1; i >= 0; i--) {
-            finish(directoryPaths.get(i), directories.get(i), chown);
+            finish(directoryPaths.get(i), directories.get(i));
         }
     }
 
@@ -89,11 +89,7 @@ final class HostTar {
         return target.startsWith(base) ? target : null;
     }
 
-    private static void finish(Path target, TarArchiveEntry entry, boolean chown) throws IOException {
-        if (chown) {
-            Files.setAttribute(target, "unix:uid", (int) entry.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(target, "unix:gid", (int) entry.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
-        }
+    private static void finish(Path target, TarArchiveEntry entry) throws IOException {
         if (entry.isSymbolicLink()) {
             return; // a link's own mode and time mean nothing on Linux, and setting them would follow it
         }
@@ -116,31 +112,30 @@ final class HostTar {
 
     /**
      * Writes {@code source} as a tar to {@code out}: under {@code name} (null: its contents only, for {@code SRC/.}),
-     * {@code source} itself followed when it is a link and {@code follow} is set (links below it never are), owners
-     * kept with {@code keepOwners}, else root's.
+     * {@code source} itself followed when it is a link and {@code follow} is set (links below it never are).
      */
-    static void write(Path source, String name, boolean follow, boolean keepOwners, OutputStream out) throws IOException {
+    static void write(Path source, String name, boolean follow, OutputStream out) throws IOException {
         Path top = follow ? source.toRealPath() : source;
         TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         Map<Object, String> seen = new java.util.HashMap<>();
         if (!Files.isDirectory(top, LinkOption.NOFOLLOW_LINKS)) {
-            add(tar, top, name, keepOwners, seen);
+            add(tar, top, name, seen);
         } else {
             Files.walkFileTree(top, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
                     String entry = entryName(top, dir, name);
                     if (entry != null) {
-                        add(tar, dir, entry + "/", keepOwners, seen);
+                        add(tar, dir, entry + "/", seen);
                     }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    add(tar, file, entryName(top, file, name), keepOwners, seen);
+                    add(tar, file, entryName(top, file, name), seen);
                     return FileVisitResult.CONTINUE;
                 }
             });
@@ -157,7 +152,7 @@ final class HostTar {
         return relative.isEmpty() ? name : name + "/" + relative;
     }
 
-    private static void add(TarArchiveOutputStream tar, Path path, String name, boolean keepOwners, Map<Object, String> seen)
+    private static void add(TarArchiveOutputStream tar, Path path, String name, Map<Object, String> seen)
             throws IOException {
         Map<String, Object> unix = Files.readAttributes(path, "unix:mode,uid,gid,ino,dev,nlink,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
         TarArchiveEntry entry;
@@ -179,8 +174,8 @@ final class HostTar {
         }
         entry.setMode((Integer) unix.get("mode") & 07777);
         entry.setModTime(((FileTime) unix.get("lastModifiedTime")).toMillis());
-        entry.setUserId(keepOwners ? ((Integer) unix.get("uid")).longValue() : 0);
-        entry.setGroupId(keepOwners ? ((Integer) unix.get("gid")).longValue() : 0);
+        entry.setUserId(((Integer) unix.get("uid")).longValue());
+        entry.setGroupId(((Integer) unix.get("gid")).longValue());
         entry.setUserName("");
         entry.setGroupName("");
         tar.putArchiveEntry(entry);
