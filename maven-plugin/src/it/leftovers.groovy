@@ -12,10 +12,21 @@ def running = {
         }
     }.collect { it.name }
 }
+// On Docker, a container stopped but not removed is left too: ask dockerd itself (the docker CLI) for every container.
+def dockerHost = binding.hasVariable('dockerHost') ? binding.getVariable('dockerHost') : ''
+def inDocker = {
+    if (!dockerHost) {
+        return []
+    }
+    def ps = ['docker', '-H', dockerHost, 'ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Command}}'].execute()
+    def out = ps.text
+    assert ps.waitFor() == 0 : "docker ps -a on $dockerHost failed: ${ps.err.text}"
+    out.readLines().findAll { line -> markers.any { line.contains(it) } }.collect { 'container ' + it.split(' ')[0] }
+}
 def deadline = System.currentTimeMillis() + 120_000
-def left = running()
+def left = running() + inDocker()
 while (!left.isEmpty() && System.currentTimeMillis() < deadline) {
     Thread.sleep(200)
-    left = running()
+    left = running() + inDocker()
 }
-assert left.isEmpty() : "processes of the project's container still run after the build: pids $left"
+assert left.isEmpty() : "the project's container is still there after the build: $left (pids, or dockerd's containers)"

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything about a container the DSL will start, validated and frozen: what {@link ContainerConfig}
@@ -41,21 +42,21 @@ import java.util.function.Consumer;
 public record ContainerDefinition(
         String name,
         String image,
-        List<String> entrypoint,
-        List<String> command,
+        @Nullable List<String> entrypoint,
+        @Nullable List<String> command,
         Map<String, String> env,
         List<Port> ports,
-        String workingDir,
-        String user,
+        @Nullable String workingDir,
+        @Nullable String user,
         Map<String, String> labels,
         List<NetworkAttachment> networks,
         List<Mount> mounts,
         List<FileCopy> files,
         WaitStrategy waitStrategy,
         Duration startupTimeout,
-        Duration stopTimeout,
+        @Nullable Duration stopTimeout,
         List<ContainerHandle> dependsOn,
-        ContainerSpec.PullPolicy pullPolicy,
+        ContainerSpec.@Nullable PullPolicy pullPolicy,
         long memoryBytes,
         double cpus,
         List<Consumer<LogLine>> logListeners,
@@ -124,7 +125,7 @@ public record ContainerDefinition(
      * @param mode          the file mode for {@code content} (host files keep theirs)
      * @param origin        where it came from, for messages ({@code classpath:db/schema.sql})
      */
-    public record FileCopy(String containerPath, Path hostPath, byte[] content, int mode, String origin) {
+    public record FileCopy(String containerPath, @Nullable Path hostPath, byte @Nullable [] content, int mode, String origin) {
         public FileCopy {
             Objects.requireNonNull(containerPath, "containerPath");
             if ((hostPath == null) == (content == null)) {

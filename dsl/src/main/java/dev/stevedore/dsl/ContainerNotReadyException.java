@@ -3,6 +3,7 @@ package dev.stevedore.dsl;
 import dev.stevedore.engine.ContainerEngineException;
 import java.util.List;
 import java.util.OptionalInt;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A container started but did not become ready: its wait strategy timed out, it exited while being waited
@@ -18,10 +19,10 @@ public final class ContainerNotReadyException extends ContainerEngineException {
     private final String image;
     private final String awaited;
     private final List<String> lastLogLines;
-    private final Integer exitCode;
+    private final @Nullable Integer exitCode;
 
     public ContainerNotReadyException(String container, String image, String problem, String awaited,
-                                      List<String> lastLogLines, Integer exitCode, Throwable cause) {
+                                      List<String> lastLogLines, @Nullable Integer exitCode, @Nullable Throwable cause) {
         super(message(container, image, problem, awaited, lastLogLines), cause);
         this.container = container;
         this.image = image;

@@ -18,5 +18,11 @@
  * {@code STEVEDORE_ENGINE} (which engine, see {@link dev.stevedore.dsl.Engines}), {@code STEVEDORE_IMAGE_MIRROR} /
  * {@code STEVEDORE_REGISTRY_MIRROR} (where {@code docker.io} images are pulled from, see
  * {@link dev.stevedore.dsl.Stevedore}), and the engine's own ({@code STEVEDORE_HOME}, {@code DOCKER_HOST}, ...).
+
+ *
+ * <p>Nothing here is null unless marked {@code @Nullable} (JSpecify).
  */
+@NullMarked
 package dev.stevedore.dsl;
+
+import org.jspecify.annotations.NullMarked;

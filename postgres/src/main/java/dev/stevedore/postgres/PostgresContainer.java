@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A PostgreSQL container: {@link ContainerHandle} plus what a database user needs: {@link #jdbcUrl()},
@@ -243,7 +244,7 @@ public final class PostgresContainer extends ContainerHandle {
     }
 
     /** Runs SQL statements in the database and returns the rows of the last one, each value as text ({@code null} for NULL). */
-    public List<List<String>> query(String sql) {
+    public List<List<@Nullable String>> query(String sql) {
         try (Connection connection = PgJdbc.connect(host(), port(), username, password, database, STATEMENT_LIMIT)) {
             return PgJdbc.query(connection, sql);
         } catch (SQLException e) {

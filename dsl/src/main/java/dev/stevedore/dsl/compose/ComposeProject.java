@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A compose file, read: the project's name, its services, networks and named volumes, with every
@@ -45,7 +46,7 @@ public record ComposeProject(String name, Path directory, Map<String, ComposeSer
      *                    file's {@code name:} or else its directory's name
      * @throws ComposeFileException when the file cannot be read, is not valid, or uses a key that is not supported
      */
-    public static ComposeProject read(Path file, String projectName, Map<String, String> variables) {
+    public static ComposeProject read(Path file, @Nullable String projectName, Map<String, String> variables) {
         return ComposeParser.parse(file, projectName, variables, System.getenv());
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One service of a compose file, as read: interpolated, {@code env_file}s merged under {@code environment}, short
@@ -28,10 +29,12 @@ import java.util.Objects;
  * @param user        the user to run as, or {@code null}
  * @param workingDir  the working directory, or {@code null}
  */
-public record ComposeService(String name, String image, Build build, List<String> command, List<String> entrypoint,
+public record ComposeService(String name, String image, @Nullable Build build, @Nullable List<String> command,
+                             @Nullable List<String> entrypoint,
                              Map<String, String> environment, List<Port> ports, List<Volume> volumes,
                              Map<String, List<String>> networks, Map<String, Condition> dependsOn,
-                             Healthcheck healthcheck, Map<String, String> labels, String user, String workingDir) {
+                             @Nullable Healthcheck healthcheck, Map<String, String> labels, @Nullable String user,
+                             @Nullable String workingDir) {
 
     public ComposeService {
         Objects.requireNonNull(name, "name");
@@ -66,7 +69,7 @@ public record ComposeService(String name, String image, Build build, List<String
      * @param args       build arguments
      * @param target     the stage to build, or {@code null} for the last
      */
-    public record Build(Path context, String dockerfile, Map<String, String> args, String target) {
+    public record Build(Path context, @Nullable String dockerfile, Map<String, String> args, @Nullable String target) {
         public Build {
             Objects.requireNonNull(context, "context");
             args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
@@ -80,7 +83,7 @@ public record ComposeService(String name, String image, Build build, List<String
      * @param hostPort      the host port, 0 for a free one
      * @param containerPort the container's port
      */
-    public record Port(String hostIp, int hostPort, int containerPort) {
+    public record Port(@Nullable String hostIp, int hostPort, int containerPort) {
     }
 
     /**
@@ -92,7 +95,7 @@ public record ComposeService(String name, String image, Build build, List<String
      * @param target   the path in the container
      * @param readOnly mounted read-only
      */
-    public record Volume(Type type, String source, String target, boolean readOnly) {
+    public record Volume(Type type, @Nullable String source, String target, boolean readOnly) {
         /** What a mount is. */
         public enum Type { VOLUME, BIND, TMPFS }
 
@@ -111,7 +114,8 @@ public record ComposeService(String name, String image, Build build, List<String
      * @param retries     failures in a row before it is unhealthy, 0 for 3
      * @param startPeriod time during which failures do not count, {@code null} for none
      */
-    public record Healthcheck(List<String> command, Duration interval, Duration timeout, int retries, Duration startPeriod) {
+    public record Healthcheck(List<String> command, @Nullable Duration interval, @Nullable Duration timeout, int retries,
+                              @Nullable Duration startPeriod) {
         public Healthcheck {
             command = List.copyOf(command);
         }
