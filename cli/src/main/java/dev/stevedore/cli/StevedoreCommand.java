@@ -118,6 +118,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("rmi", RmiCommand::new);
         commands.put("image", ImageCommand::new);
         commands.put("system", SystemCommand::new);
+        commands.put("cp", CpCommand::new);
         commands.put("load", LoadCommand::new);
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);
