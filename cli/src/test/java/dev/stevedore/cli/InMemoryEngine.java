@@ -444,6 +444,11 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
+    public void resizeContainer(String reference, int rows, int columns) {
+        throw new UnsupportedOperationException("terminals are not faked");
+    }
+
+    @Override
     public java.io.OutputStream attachStdin(String reference) {
         String id;
         synchronized (this) {

@@ -292,6 +292,19 @@ final class DockerContainers implements AutoCloseable {
         }
     }
 
+    void resize(String container, int rows, int columns) {
+        try {
+            api.call("POST", "/containers/" + reference(container) + "/resize").query("h", Integer.toString(rows))
+                    .query("w", Integer.toString(columns)).discard();
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ContainerNotFoundException(container);
+            }
+            throw new ContainerEngineException("resizing the terminal of container " + container + " failed: "
+                    + e.daemonMessage() + " — only a running container created with a tty has one", e);
+        }
+    }
+
     void kill(String container, String signal) {
         try {
             api.call("POST", "/containers/" + reference(container) + "/kill").query("signal", signal == null ? null : signal.strip())

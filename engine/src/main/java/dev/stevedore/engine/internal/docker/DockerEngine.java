@@ -486,6 +486,13 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public void resizeContainer(String container, int rows, int columns) {
+        checkOpen();
+        dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has
+        containers.resize(container, rows, columns);
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         checkOpen();
         return containers.exec(container, spec);
