@@ -144,12 +144,76 @@ ensure_rootless_users() {
   fi
 }
 
+# The cgroup subtree delegated to $ROOTLESS_USER, relative to each hierarchy's root, as systemd lays out
+# user@UID.service; the user's JVMs run in its leaf "jvms" (engine/src/test/rootless/bin/java moves them there).
+ROOTLESS_CGROUP_SLICE=stevedore-testbed.slice
+# rootless_cgroup: prints the delegated subtree's path relative to a hierarchy's root
+rootless_cgroup() {
+  echo "$ROOTLESS_CGROUP_SLICE/user@$(id -u "$ROOTLESS_USER").service"
+}
+# the hierarchies it is made in, where mounted: v2 (alone, or beside v1 as "unified"), and v1 pids, memory and cpu
+ROOTLESS_CGROUP_HIERARCHIES=(/sys/fs/cgroup /sys/fs/cgroup/unified /sys/fs/cgroup/pids /sys/fs/cgroup/memory /sys/fs/cgroup/cpu)
+
+# ensure_rootless_delegation: delegates a cgroup subtree to $ROOTLESS_USER as systemd's Delegate= does for
+# user@UID.service (the directory, cgroup.procs, cgroup.subtree_control and cgroup.threads chowned to the user), in
+# the cgroup v2 hierarchy and in the v1 pids, memory and cpu hierarchies (on a host that has those controllers only as
+# v1, as an administrator would chown them), each with the leaf "jvms" the user's JVMs run in. Idempotent.
+ensure_rootless_delegation() {
+  local rel hierarchy dir file uid
+  rel="$(rootless_cgroup)"
+  uid="$(id -u "$ROOTLESS_USER")"
+  for hierarchy in "${ROOTLESS_CGROUP_HIERARCHIES[@]}"; do
+    [[ -f "$hierarchy/cgroup.procs" && -w "$hierarchy/cgroup.procs" ]] || continue
+    # /sys/fs/cgroup itself is a tmpfs holding the v1 mounts on a mixed host: only a cgroup file system counts
+    case "$(stat -f -c %T "$hierarchy")" in cgroup2fs | cgroupfs) ;; *) continue ;; esac
+    dir="$hierarchy/$rel"
+    mkdir -p "$dir/jvms"
+    if [[ -f "$hierarchy/cgroup.subtree_control" ]]; then
+      # v2: offer the delegated subtree every controller the root offers that limits use, as Delegate=yes does
+      for c in pids memory cpu; do
+        if grep -qw "$c" "$hierarchy/cgroup.controllers"; then
+          echo "+$c" >"$hierarchy/cgroup.subtree_control"
+          echo "+$c" >"$hierarchy/$ROOTLESS_CGROUP_SLICE/cgroup.subtree_control"
+        fi
+      done
+    fi
+    chown "$uid" "$dir"
+    for file in cgroup.procs cgroup.subtree_control cgroup.threads tasks; do
+      [[ -e "$dir/$file" ]] && chown "$uid" "$dir/$file"
+    done
+    chown -R "$uid" "$dir/jvms"
+  done
+}
+
+# remove_rootless_delegation: removes the delegated subtrees (their groups are empty once the user's processes end).
+remove_rootless_delegation() {
+  local hierarchy
+  for hierarchy in "${ROOTLESS_CGROUP_HIERARCHIES[@]}"; do
+    [[ -d "$hierarchy/$ROOTLESS_CGROUP_SLICE" ]] || continue
+    find "$hierarchy/$ROOTLESS_CGROUP_SLICE" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+  done
+}
+
+# join_rootless_cgroup PID: moves PID (as root) into the leaf "jvms" of every delegated hierarchy, as logging in
+# puts a user's session in user@UID.service; fails naming the fix when the delegation is not there.
+join_rootless_cgroup() {
+  local pid="$1" rel hierarchy joined=0
+  rel="$(rootless_cgroup)/jvms"
+  for hierarchy in "${ROOTLESS_CGROUP_HIERARCHIES[@]}"; do
+    [[ -f "$hierarchy/$rel/cgroup.procs" ]] || continue
+    echo "$pid" >"$hierarchy/$rel/cgroup.procs"
+    joined=1
+  done
+  [[ $joined == 1 ]] || die "no cgroup subtree is delegated to $ROOTLESS_USER ($rel in none of ${ROOTLESS_CGROUP_HIERARCHIES[*]}): run testbed/up as root"
+}
+
 # remove_rootless_users: removes both users, their homes and their subordinate ranges (idempotent).
 remove_rootless_users() {
   local u
   for u in "$ROOTLESS_USER" "$ROOTLESS_NOSUB_USER"; do
     if id -u "$u" >/dev/null 2>&1; then
       pkill -KILL -u "$u" 2>/dev/null || true
+      [[ "$u" != "$ROOTLESS_USER" ]] || remove_rootless_delegation
       # its runtime directory (the engine's private one without XDG_RUNTIME_DIR) and JVM files
       rm -rf "/tmp/stevedore-$(id -u "$u")" "/tmp/hsperfdata_$u"
       quiet userdel --remove "$u" 2>/dev/null || true

@@ -501,8 +501,9 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
         fail("start a new session", "");
     }
     umask(0);
-    /* the spec may ask for the host's network instead; then this namespace is left unused */
-    loopback_up();
+    if (!host_net) {
+        loopback_up(); /* of the container's own network namespace; the host's is left as it is */
+    }
 
     struct reader in;
     reader_init(&in, spec_fd);
@@ -529,10 +530,12 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
     if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0) {
         fail("create the container's mount and cgroup namespaces", "");
     }
-    if (s.net_host && setns(host_net, CLONE_NEWNET) < 0) {
-        fail("join the host's network namespace", "");
+    if (s.net_host != host_net) {
+        /* the engine spawns a launcher with --net-host exactly for the specs that ask for the host's network */
+        errno = EINVAL;
+        fail(host_net ? "run on the host's network: the spec asks for a network namespace of its own"
+                      : "run on the host's network: the launcher was started without --net-host", "");
     }
-    close(host_net);
     container_init(&s, sync, go, pty_fd);
 }
 

@@ -17,12 +17,10 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #define COPYUP_EXIT_FAILED 1
@@ -47,26 +45,6 @@ static int copy_fail(const char *what, const char *rel, int err) {
                             " with usermod --add-subuids/--add-subgids)" : "");
     copy_failed = err == EINVAL ? COPYUP_EXIT_UNMAPPED : COPYUP_EXIT_FAILED;
     return 1; /* stops the walk */
-}
-
-/* The directory of rel below DST, reached without following any symlink; its last name in *base (rel is changed). */
-static int copy_parent(char *rel, char **base) {
-    char *slash = strrchr(rel, '/');
-    if (!slash) {
-        *base = rel;
-        return fcntl(copy_dst, F_DUPFD_CLOEXEC, 0);
-    }
-    *slash = '\0';
-    *base = slash + 1;
-    struct open_how how = {
-        .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-    };
-    int fd = (int) syscall(SYS_openat2, copy_dst, rel, &how, sizeof how);
-    int err = errno;
-    *slash = '/';
-    errno = err;
-    return fd;
 }
 
 static int copy_content(const char *from, int out) {
@@ -145,7 +123,7 @@ static int copy_one(const char *path, const struct stat *st, int flag, struct FT
     char *base;
     char parent_rel[PATH_MAX];
     snprintf(parent_rel, sizeof parent_rel, "%s", rel);
-    int parent = copy_parent(parent_rel, &base);
+    int parent = open_parent_beneath(copy_dst, parent_rel, &base);
     if (parent < 0) {
         return copy_fail("reaching the directory of", rel, errno);
     }
@@ -218,11 +196,7 @@ static int copy_times(const char *path, const struct stat *st, int flag, struct 
     }
     const char *rel = path[copy_src_len] == '/' ? path + copy_src_len + 1 : path + copy_src_len;
     struct timespec times[2] = {st->st_atim, st->st_mtim};
-    struct open_how how = {
-        .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-    };
-    int fd = *rel ? (int) syscall(SYS_openat2, copy_dst, rel, &how, sizeof how) : fcntl(copy_dst, F_DUPFD_CLOEXEC, 0);
+    int fd = open_beneath(copy_dst, rel, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
         futimens(fd, times);
         close(fd);

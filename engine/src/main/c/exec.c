@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -260,6 +261,15 @@ static void kill_group(pid_t pid, int sig) {
     kill(pid, sig);
 }
 
+/* Whether process pid is in this process's namespace of that kind (a failure to tell counts as not). */
+static int same_namespace(pid_t pid, const char *kind) {
+    char path[64], own[64];
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) pid, kind);
+    snprintf(own, sizeof own, "/proc/self/ns/%s", kind);
+    struct stat theirs, ours;
+    return stat(path, &theirs) == 0 && stat(own, &ours) == 0 && theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
+}
+
 int exec_main(void) {
     /* inherited by the child: while it still runs this binary inside the container, no process there may
      * open it through /proc/PID/exe (CVE-2019-5736) */
@@ -315,8 +325,14 @@ int exec_main(void) {
         send_error("open the container's cgroups", errno, strerror(errno), "");
         return 2;
     }
-    /* all at once through the pidfd (atomic); joining the mount namespace sets root and directory to its root */
-    if (setns(pidfd, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0) {
+    /* all at once through the pidfd (atomic); joining the mount namespace sets root and directory to its root. A
+     * container on the host's network is already in this process's network namespace, which a rootless exec may
+     * not join again (it needs CAP_SYS_ADMIN over the host's) */
+    int namespaces = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+    if (!same_namespace(s.pid, "net")) {
+        namespaces |= CLONE_NEWNET;
+    }
+    if (setns(pidfd, namespaces) < 0) {
         send_error("join the container's namespaces", errno, strerror(errno), "");
         return 2;
     }

@@ -120,7 +120,7 @@ static long long now_millis(void) {
 /* After pid 1 ends the kernel kills the rest of its namespace; their ends of the log pipes close with them. */
 #define DRAIN_MILLIS 2000
 
-static int supervise(void);
+static int supervise(int host_net);
 
 /* Takes "PREFIXvalue" off the front of the arguments when it is there, doing act(value); -1 (reported) when act fails. */
 static int rootless_option(int *argc, char ***argv, const char *prefix, int (*act)(const char *), const char *step) {
@@ -157,6 +157,15 @@ int main(int argc, char **argv) {
             || rootless_option(&argc, &argv, "--hold=", hold_user_holder, "connect to the holder of the user's namespaces") < 0) {
         return 2;
     }
+    /* a container on the host's network is cloned without a network namespace of its own: joining the host's
+     * afterwards (setns) needs CAP_SYS_ADMIN over it, which a rootless launcher in the user's namespace lacks */
+    int host_net = 0;
+    if (argc > 1 && !strcmp(argv[1], "--net-host")) {
+        host_net = 1;
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     if (argc > 1 && !strcmp(argv[1], "userns-hold")) {
         return userns_hold_main(argc - 2, argv + 2);
     }
@@ -175,10 +184,10 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "proxy")) {
         return proxy_main(argc, argv);
     }
-    return supervise();
+    return supervise(host_net);
 }
 
-static int supervise(void) {
+static int supervise(int host_net) {
     /* out of the JVM's process group: a terminal's ^C reaches the JVM, and the lifeline does the rest */
     setsid();
     /* inherited by the container's init: until it execs, no process of the container may open /proc/1/exe,
@@ -192,10 +201,9 @@ static int supervise(void) {
      * namespace is made only once the spec has come, so it copies the host's mounts as they are then.
      */
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int hostnet = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     int specp[2], sync[2], go[2], outp[2], errp[2], inp[2], ptyp[2];
     /* the stdin pipe costs a microsecond; pid 1 takes it as fd 0 only when the spec asks for an open stdin */
-    if (devnull < 0 || hostnet < 0 || pipe2(specp, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0
+    if (devnull < 0 || pipe2(specp, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0
             || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0
             || pipe2(inp, O_CLOEXEC) < 0 || pty_channel(ptyp) < 0
             || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0
@@ -209,7 +217,7 @@ static int supervise(void) {
         return 2;
     }
     fflush(NULL);
-    pid_t pid = (pid_t) syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | SIGCHLD,
+    pid_t pid = (pid_t) syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (host_net ? 0 : CLONE_NEWNET) | SIGCHLD,
                                 NULL, NULL, NULL, NULL);
     if (pid < 0) {
         send_error("create the container's namespaces", errno, strerror(errno), "");
@@ -225,7 +233,7 @@ static int supervise(void) {
         if (dup2(devnull, STDIN_FILENO) < 0 || dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0) {
             _exit(125);
         }
-        container_main(specp[0], sync[1], go[0], hostnet, inp[0], ptyp[1]);
+        container_main(specp[0], sync[1], go[0], host_net, inp[0], ptyp[1]);
     }
     close(ptyp[1]);
     close(specp[0]);
@@ -235,7 +243,6 @@ static int supervise(void) {
     close(errp[1]);
     close(inp[0]);
     close(devnull);
-    close(hostnet);
     {
         /* the JVM reads this once it has sent the spec (at once when this launcher was spawned ahead), and may
          * wire the network namespace while the spec is still read here and the root file system set up */

@@ -299,6 +299,11 @@ int hold_user_holder(const char *path);
 int own_main(int argc, char **argv);
 /* "rmtree PATH": deletes a tree, not crossing into other file systems nor following links. */
 int rmtree_main(int argc, char **argv);
+/* rel (relative to rootfd; "" for rootfd itself) opened with flags, never following a link nor leaving rootfd's tree
+ * or file system (beneath.c). */
+int open_beneath(int rootfd, const char *rel, int flags);
+/* The directory holding rel, opened as open_beneath does (O_PATH); its last name in *base. */
+int open_parent_beneath(int rootfd, char *rel, char **base);
 /* "copyup SRC DST": copies an image's content into an empty volume, owners kept, in the user's namespace (copyup.c). */
 int copyup_main(int argc, char **argv);
 
@@ -306,9 +311,9 @@ int copyup_main(int argc, char **argv);
 int proxy_main(int argc, char **argv);
 
 /*
- * Runs in the cloned child, pid 1 of the new pid/uts/ipc/net namespaces, cloned before the spec is known:
- * prepares what the spec does not change, reads the spec on spec_fd, makes its mount namespace (and
- * joins the host's network namespace, host_net_fd, when the spec asks for it), sets up the root
+ * Runs in the cloned child, pid 1 of the new pid/uts/ipc/net namespaces (no net namespace when host_net: the
+ * launcher's --net-host, cloned in the host's), cloned before the spec is known: prepares what the spec does not
+ * change, reads the spec on spec_fd (whose network must agree with host_net), makes its mount namespace, sets up the root
  * filesystem, reports "ready" on sync_fd, waits for one byte on go_fd, drops privileges and execs.
  * Reports any failure on sync_fd as an "error" record (step, errno, message, path) and exits; exits
  * quietly when the spec pipe closes without a spec (a spare that was not needed). stdin_fd is the read end
@@ -316,6 +321,6 @@ int proxy_main(int argc, char **argv);
  * tty in the spec, the pty is made once the root is set up, its peer becomes fds 0-2 and the controlling terminal,
  * and its master goes to the supervisor over the unix socket pty_fd before "ready".
  */
-_Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net_fd, int stdin_fd, int pty_fd);
+_Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net, int stdin_fd, int pty_fd);
 
 #endif

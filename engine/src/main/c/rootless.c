@@ -18,14 +18,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 int in_user_namespace;
@@ -90,24 +88,6 @@ int single_id_groups_ok(const gid_t *groups, size_t n) {
     return got > 0 && !strncmp(buf, "deny", 4);
 }
 
-/* The directory holding rel (relative to rootfd), reached without following any symlink; its last name in *base. */
-static int open_parent(int rootfd, char *rel, char **base) {
-    char *slash = strrchr(rel, '/');
-    if (!slash) {
-        *base = rel;
-        return fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
-    }
-    *slash = '\0';
-    *base = slash + 1;
-    struct open_how how = {
-        .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-    };
-    int fd = (int) syscall(SYS_openat2, rootfd, rel, &how, sizeof how);
-    *slash = '/';
-    return fd;
-}
-
 int own_main(int argc, char **argv) {
     if (argc < 1) {
         fprintf(stderr, "usage: launcher --userns=PATH own ROOT < records\n");
@@ -152,7 +132,7 @@ int own_main(int argc, char **argv) {
             return 2;
         }
         char *base;
-        int parent = open_parent(rootfd, rel, &base);
+        int parent = open_parent_beneath(rootfd, rel, &base);
         if (parent < 0) {
             fprintf(stderr, "cannot reach the directory of %s: %s\n", rel, strerror(errno));
             return 1;

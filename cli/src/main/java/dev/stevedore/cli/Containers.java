@@ -45,6 +45,8 @@ final class Containers {
         return switch (state.status()) {
             case CREATED -> "Created";
             case RUNNING -> "Up" + (state.startedAt() == null ? "" : " " + Durations.human(Duration.between(state.startedAt(), now)));
+            case PAUSED -> "Up" + (state.startedAt() == null ? "" : " " + Durations.human(Duration.between(state.startedAt(), now)))
+                    + " (Paused)";
             case EXITED -> "Exited (" + state.exitCode() + ")"
                     + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
             case REMOVING -> "Removal In Progress";

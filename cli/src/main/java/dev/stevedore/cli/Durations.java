@@ -87,4 +87,35 @@ final class Durations {
         }
         return Duration.ofNanos(nanos.longValue());
     }
+
+    /**
+     * {@code text} as Docker's {@code --since} and {@code --until} read it: a duration before {@code now} (10m,
+     * 1h30m), or a point in time (2025-06-01T12:00:00Z, 2025-06-01, unix seconds with an optional fraction).
+     *
+     * @throws IllegalArgumentException saying what it takes, when {@code text} is neither
+     */
+    static java.time.Instant instant(String text, java.time.Instant now) {
+        try {
+            return now.minus(parse(text));
+        } catch (IllegalArgumentException notADuration) {
+            // a timestamp, then
+        }
+        try {
+            if (text.matches("\\d+(\\.\\d{1,9})?")) {
+                java.math.BigDecimal seconds = new java.math.BigDecimal(text);
+                return java.time.Instant.ofEpochSecond(seconds.longValue(),
+                        seconds.subtract(java.math.BigDecimal.valueOf(seconds.longValue())).movePointRight(9).longValue());
+            }
+            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return java.time.LocalDate.parse(text).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            }
+            if (text.endsWith("Z") || text.matches(".*[+-]\\d{2}:\\d{2}")) {
+                return java.time.OffsetDateTime.parse(text).toInstant();
+            }
+            return java.time.LocalDateTime.parse(text).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is neither a duration (10m, 1h30m) nor a timestamp"
+                    + " (2025-06-01T12:00:00Z, 2025-06-01, unix seconds)", e);
+        }
+    }
 }

@@ -1,22 +1,25 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.InvalidImageReferenceException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code stevedore image}: what concerns the image store as a whole; for now {@code prune}. */
-@Command(name = "image", description = "Manage images.", subcommands = ImageCommand.Prune.class)
-final class ImageCommand implements Runnable {
-    @Mixin
-    HelpOption help;
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "'stevedore image' needs a subcommand: prune");
-    }
+/** {@code stevedore image}: what concerns the image store: {@code inspect}, {@code prune}. */
+@Command(name = "image", description = "Manage images.",
+        subcommands = {
+            ImageCommand.Prune.class,
+            ImageCommand.Inspect.class,
+        })
+final class ImageCommand extends CommandGroup {
 
     /**
      * {@code image prune}: frees the build cache. The embedded store keeps no dangling images (an image lives under
@@ -31,6 +34,67 @@ final class ImageCommand implements Runnable {
         int run(ContainerEngine engine) {
             out().println("Total reclaimed space: " + Sizes.human(engine.pruneBuildCache()));
             return 0;
+        }
+    }
+
+    /**
+     * {@code image inspect}: images as docker shows them, a JSON array with docker's field names for what the store
+     * knows, or each through a {@code --format} template. Names that match nothing are reported on stderr, exit code 1,
+     * as docker does.
+     */
+    @Command(name = "inspect", description = "Show details of one or more images as JSON.")
+    static final class Inspect extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = {"-f", "--format"}, paramLabel = "TEMPLATE", description = "Print each image through a Go template "
+                + "({{.Id}}, {{json .Config}}, {{index .RepoTags 0}}), or 'json'.")
+        String format;
+
+        @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image reference, ID or unique ID prefix.")
+        List<String> images;
+
+        @Override
+        int run(ContainerEngine engine) {
+            GoTemplate template;
+            try {
+                template = format == null || format.equals("json") ? null : GoTemplate.parse(format);
+            } catch (IllegalArgumentException e) {
+                throw usageError("--format: " + e.getMessage());
+            }
+            List<Map<String, Object>> documents = new ArrayList<>();
+            int exitCode = 0;
+            for (String name : images) {
+                Optional<Image> image = find(engine, name);
+                if (image.isEmpty()) {
+                    err().println("Error: No such image: " + name);
+                    exitCode = 1;
+                    continue;
+                }
+                documents.add(ImageDocument.of(image.get()));
+            }
+            if (template == null) {
+                out().println(Json.pretty(documents));
+            } else {
+                documents.forEach(document -> out().println(template.apply(document)));
+            }
+            err().flush();
+            return exitCode;
+        }
+
+        /** By reference first, then by ID or a unique prefix of it (with or without {@code sha256:}). */
+        static Optional<Image> find(ContainerEngine engine, String name) {
+            try {
+                Optional<Image> byReference = engine.image(ImageReference.parse(name));
+                if (byReference.isPresent()) {
+                    return byReference;
+                }
+            } catch (InvalidImageReferenceException notAReference) {
+                // perhaps an ID
+            }
+            String id = name.startsWith("sha256:") ? name : "sha256:" + name;
+            List<Image> matches = engine.images().stream().filter(image -> image.id().startsWith(id)).toList();
+            return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
         }
     }
 }

@@ -40,36 +40,45 @@ final class Json {
         return json.toString();
     }
 
+    /** {@code value} as one line of JSON without spaces, as Go's {@code json} template function writes it. */
+    static String compact(Object value) {
+        StringBuilder json = new StringBuilder();
+        pretty(json, value, null);
+        return json.toString();
+    }
+
+    /** With {@code indent} null: compact, on one line. */
     private static void pretty(StringBuilder json, Object value, String indent) {
-        String inner = indent + "    ";
+        boolean compact = indent == null;
+        String inner = compact ? null : indent + "    ";
         if (value instanceof Map<?, ?> map) {
             if (map.isEmpty()) {
                 json.append("{}");
                 return;
             }
-            json.append("{\n");
+            json.append(compact ? "{" : "{\n");
             int left = map.size();
             for (Map.Entry<?, ?> entry : map.entrySet()) {
-                json.append(inner);
+                json.append(compact ? "" : inner);
                 string(json, String.valueOf(entry.getKey()));
-                json.append(": ");
+                json.append(compact ? ":" : ": ");
                 pretty(json, entry.getValue(), inner);
-                json.append(--left > 0 ? ",\n" : "\n");
+                json.append(--left > 0 ? (compact ? "," : ",\n") : (compact ? "" : "\n"));
             }
-            json.append(indent).append('}');
+            json.append(compact ? "" : indent).append('}');
         } else if (value instanceof Collection<?> list) {
             if (list.isEmpty()) {
                 json.append("[]");
                 return;
             }
-            json.append("[\n");
+            json.append(compact ? "[" : "[\n");
             int left = list.size();
             for (Object element : list) {
-                json.append(inner);
+                json.append(compact ? "" : inner);
                 pretty(json, element, inner);
-                json.append(--left > 0 ? ",\n" : "\n");
+                json.append(--left > 0 ? (compact ? "," : ",\n") : (compact ? "" : "\n"));
             }
-            json.append(indent).append(']');
+            json.append(compact ? "" : indent).append(']');
         } else if (value == null) {
             json.append("null");
         } else if (value instanceof Number || value instanceof Boolean) {

@@ -6,14 +6,9 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,29 +61,12 @@ final class LogsCommand extends EngineCommand {
         }
     }
 
-    /** {@code text} as Docker's {@code --since} reads it: a duration before {@code now}, or a point in time. */
+    /** {@code text} as Docker's {@code --since} reads it ({@link Durations#instant}). */
     Instant instant(String text, Instant now) {
         try {
-            return now.minus(Durations.parse(text));
-        } catch (IllegalArgumentException notADuration) {
-            // a timestamp, then
-        }
-        try {
-            if (text.matches("\\d+(\\.\\d{1,9})?")) {
-                BigDecimal seconds = new BigDecimal(text);
-                return Instant.ofEpochSecond(seconds.longValue(),
-                        seconds.subtract(BigDecimal.valueOf(seconds.longValue())).movePointRight(9).longValue());
-            }
-            if (text.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            if (text.endsWith("Z") || text.matches(".*[+-]\\d{2}:\\d{2}")) {
-                return OffsetDateTime.parse(text).toInstant();
-            }
-            return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw usageError("--since '" + text + "' is neither a duration (10m, 1h30m) nor a timestamp"
-                    + " (2025-06-01T12:00:00Z, 2025-06-01, unix seconds)");
+            return Durations.instant(text, now);
+        } catch (IllegalArgumentException e) {
+            throw usageError("--since " + e.getMessage());
         }
     }
 

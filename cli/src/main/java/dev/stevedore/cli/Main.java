@@ -62,6 +62,9 @@ public final class Main {
             commandLine.getSubcommands().get("compose").getSubcommands().get("exec").setStopAtPositional(true);
         }
         layOut(commandLine);
+        // help's colours: only on a terminal, and never with NO_COLOR
+        commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(
+                terminal.color() ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));
         return commandLine;
     }
 
@@ -72,7 +75,8 @@ public final class Main {
     static String commandWord(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
-            if (arg.equals("--home") || arg.equals("--engine") || arg.equals("-H") || arg.equals("--host")) {
+            if (arg.equals("--home") || arg.equals("--engine") || arg.equals("-H") || arg.equals("--host")
+                    || arg.equals("--progress")) {
                 i++;
             } else if (!arg.startsWith("-")) {
                 return StevedoreCommand.SUBCOMMANDS.containsKey(arg) && !arg.equals("help") ? arg : null;

@@ -82,6 +82,26 @@ class RunCommand extends EngineCommand {
             description = "Security option: seccomp=unconfined (no system-call filter) or seccomp=PROFILE.json (Docker's format).")
     List<String> securityOpts = new ArrayList<>();
 
+    @Option(names = "--cap-add", paramLabel = "CAP",
+            description = "Add a Linux capability to Docker's default 14: NET_ADMIN, CAP_SYS_TIME, ALL.")
+    List<String> capAdd = new ArrayList<>();
+
+    @Option(names = "--cap-drop", paramLabel = "CAP", description = "Drop a Linux capability: NET_RAW, ALL (all but those added).")
+    List<String> capDrop = new ArrayList<>();
+
+    @Option(names = "--add-host", paramLabel = "NAME:IP",
+            description = "Add a line to the container's /etc/hosts (IP host-gateway: the host).")
+    List<String> addHosts = new ArrayList<>();
+
+    @Option(names = "--dns", paramLabel = "IP", description = "A name server for the container, instead of the host's.")
+    List<String> dns = new ArrayList<>();
+
+    @Option(names = "--dns-search", paramLabel = "DOMAIN", description = "A DNS search domain, instead of the host's.")
+    List<String> dnsSearch = new ArrayList<>();
+
+    @Option(names = "--dns-option", paramLabel = "OPT", description = "A resolver option (ndots:2), instead of the host's.")
+    List<String> dnsOptions = new ArrayList<>();
+
     @Option(names = "--shm-size", paramLabel = "SIZE", description = "Size of /dev/shm, e.g. 256m (default 64m).")
     String shmSize;
 
@@ -209,6 +229,11 @@ class RunCommand extends EngineCommand {
         for (String option : securityOpts) {
             builder.securityOpt(securityOpt(option));
         }
+        builder.capAdd(capAdd.toArray(String[]::new)).capDrop(capDrop.toArray(String[]::new));
+        addHosts.forEach(builder::extraHost);
+        dns.forEach(builder::dns);
+        dnsSearch.forEach(builder::dnsSearch);
+        dnsOptions.forEach(builder::dnsOption);
         if (shmSize != null) {
             builder.shmSizeBytes(parsed("--shm-size", () -> Sizes.parseBinary(shmSize)));
         }

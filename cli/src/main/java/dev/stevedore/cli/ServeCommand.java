@@ -1,7 +1,6 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
-import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.serve.DockerApiServer;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -25,13 +24,15 @@ import picocli.CommandLine.Spec;
             "can use it: export DOCKER_HOST=unix://SOCKET. Runs until interrupted."})
 final class ServeCommand implements Callable<Integer> {
     /** {@code /run/stevedore/docker.sock} as root; an ordinary user's runtime directory otherwise (rootless). */
-    static final Path DEFAULT_SOCKET = EngineSettings.runtimeDirectory().resolve("docker.sock");
+    static final Path DEFAULT_SOCKET = DockerApiServer.defaultSocket();
 
     @Mixin
     HelpOption help;
 
     @Option(names = "--socket", paramLabel = "PATH",
-            description = "Unix socket to listen on (default: ${DEFAULT-VALUE}); created with mode 0660.")
+            description = {"Unix socket to listen on (default: ${DEFAULT-VALUE}); created with mode 0660. As root",
+                "/run/stevedore/docker.sock; as an ordinary user (rootless, no root and no Docker needed)",
+                "$XDG_RUNTIME_DIR/stevedore/docker.sock, else /tmp/stevedore-UID/docker.sock."})
     Path socket = DEFAULT_SOCKET;
 
     @Option(names = "--tcp", paramLabel = "HOST:PORT",
@@ -61,9 +62,6 @@ final class ServeCommand implements Callable<Integer> {
         ContainerEngine engine = root.openEngine();
         DockerApiServer server;
         try {
-            if (socket.toAbsolutePath().getParent().equals(EngineSettings.runtimeDirectory())) {
-                EngineSettings.createRuntimeDirectory(); // private to the user before the socket goes in
-            }
             server = DockerApiServer.start(engine, options);
         } catch (RuntimeException e) {
             engine.close();

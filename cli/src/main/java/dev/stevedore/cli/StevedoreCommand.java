@@ -62,6 +62,10 @@ final class StevedoreCommand implements Callable<Integer> {
                     + "(overrides DOCKER_HOST; implies the docker engine).")
     String host;
 
+    @Option(names = "--progress", paramLabel = "MODE",
+            description = "Progress of pulls and pushes: auto (bars on a terminal, plain lines elsewhere), plain, or tty.")
+    String progress;
+
     @Option(names = "--debug", description = "Show stack traces and the engine's debug log.")
     boolean debug;
 
@@ -99,6 +103,11 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("stop", StopCommand::new);
         commands.put("restart", RestartCommand::new);
         commands.put("kill", KillCommand::new);
+        commands.put("pause", PauseCommand::new);
+        commands.put("unpause", UnpauseCommand::new);
+        commands.put("rename", RenameCommand::new);
+        commands.put("update", UpdateCommand::new);
+        commands.put("stats", StatsCommand::new);
         commands.put("rm", RmCommand::new);
         commands.put("inspect", InspectCommand::new);
         commands.put("port", PortCommand::new);
@@ -109,6 +118,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("images", ImagesCommand::new);
         commands.put("rmi", RmiCommand::new);
         commands.put("image", ImageCommand::new);
+        commands.put("system", SystemCommand::new);
         commands.put("load", LoadCommand::new);
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);
@@ -116,6 +126,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("build", BuildCommand::new);
         commands.put("compose", ComposeCommand::new);
         commands.put("serve", ServeCommand::new);
+        commands.put("events", EventsCommand::new);
         commands.put("info", InfoCommand::new);
         commands.put("version", VersionCommand::new);
         commands.put("help", HelpCommand::new);
@@ -169,8 +180,13 @@ final class StevedoreCommand implements Callable<Integer> {
         return overrides;
     }
 
+    /** Where output goes, as detected and then as {@code --progress} says. */
     Terminal terminal() {
-        return terminal;
+        try {
+            return terminal.withProgress(progress);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     Clock clock() {

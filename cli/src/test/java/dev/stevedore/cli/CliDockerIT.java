@@ -172,17 +172,6 @@ class CliDockerIT {
 
     /** The real docker CLI on the test bed's dockerd, with a configuration directory of its own. */
     private CliRunner.Result docker(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("docker", "--config", scratch.resolve("docker-config").toString(), "-H", host));
-        command.addAll(List.of(args));
-        Path out = Files.createTempFile(scratch, "docker-out", ".txt");
-        Path err = Files.createTempFile(scratch, "docker-err", ".txt");
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("docker " + String.join(" ", args) + " did not finish within 120 s");
-        }
-        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return TestbedDocker.run(scratch, host, args);
     }
 }

@@ -105,6 +105,33 @@ class RunCommandTest {
     }
 
     @Test
+    void capAddAndCapDropReachTheSpecAndAnUnknownCapabilityIsAUsageError() {
+        cli.run("run", "-d", "--cap-add", "NET_ADMIN", "--cap-add", "cap_sys_time", "--cap-drop", "ALL", BUSYBOX);
+        CliRunner.Result unknown = cli.run("run", "-d", "--cap-add", "FLY", BUSYBOX);
+
+        assertThat(engine.created.get(0).capAdd()).containsExactly("NET_ADMIN", "cap_sys_time");
+        assertThat(engine.created.get(0).capDrop()).containsExactly("ALL");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown capability: \"FLY\"");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
+    void addHostAndDnsFlagsReachTheSpecAndABadAddressIsAUsageError() {
+        cli.run("run", "-d", "--add-host", "db:10.1.2.3", "--add-host", "gw:host-gateway", "--dns", "10.0.0.53",
+                "--dns-search", "example.org", "--dns-option", "ndots:2", BUSYBOX);
+        CliRunner.Result bad = cli.run("run", "-d", "--add-host", "db:example.org", BUSYBOX);
+
+        assertThat(engine.created.get(0).extraHosts()).containsExactly("db:10.1.2.3", "gw:host-gateway");
+        assertThat(engine.created.get(0).dns()).containsExactly("10.0.0.53");
+        assertThat(engine.created.get(0).dnsSearch()).containsExactly("example.org");
+        assertThat(engine.created.get(0).dnsOptions()).containsExactly("ndots:2");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("invalid IP address \"example.org\"");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
     void defaultsLeaveTheImagesValuesInPlace() {
         engine.programs = spec -> FakeContainer.Program.exiting(0);
 

@@ -266,6 +266,67 @@ public final class ContainerConfig {
         return this;
     }
 
+    /**
+     * Adds Linux capabilities to Docker's default 14 ({@code docker run --cap-add}): {@code "NET_ADMIN"},
+     * {@code "CAP_SYS_TIME"}, or {@code "ALL"}. An unknown name fails the definition.
+     */
+    public ContainerConfig capAdd(String... capabilities) {
+        String[] names = List.of(capabilities).toArray(String[]::new);
+        checked(spec -> spec.capAdd(names));
+        return this;
+    }
+
+    /** Drops Linux capabilities from the defaults ({@code docker run --cap-drop}): {@code "NET_RAW"}, or {@code "ALL"}. */
+    public ContainerConfig capDrop(String... capabilities) {
+        String[] names = List.of(capabilities).toArray(String[]::new);
+        checked(spec -> spec.capDrop(names));
+        return this;
+    }
+
+    /**
+     * Adds {@code address name} to the container's {@code /etc/hosts} ({@code docker run --add-host name:address});
+     * the address {@code "host-gateway"} is where the container reaches the host.
+     */
+    public ContainerConfig extraHost(String name, String address) {
+        String entry = Objects.requireNonNull(name, "name") + ":" + Objects.requireNonNull(address, "address");
+        checked(spec -> spec.extraHost(entry));
+        return this;
+    }
+
+    /** Name servers for the container's {@code /etc/resolv.conf}, instead of the host's ({@code --dns}). */
+    public ContainerConfig dns(String... servers) {
+        for (String server : servers) {
+            checked(spec -> spec.dns(server));
+        }
+        return this;
+    }
+
+    /** DNS search domains instead of the host's ({@code --dns-search}). */
+    public ContainerConfig dnsSearch(String... domains) {
+        List<String> names = List.of(domains);
+        specCustomizers.add(spec -> names.forEach(spec::dnsSearch));
+        return this;
+    }
+
+    /** Resolver options instead of the host's ({@code --dns-option}): {@code "ndots:2"}. */
+    public ContainerConfig dnsOption(String... options) {
+        List<String> values = List.of(options);
+        specCustomizers.add(spec -> values.forEach(spec::dnsOption));
+        return this;
+    }
+
+    /** Adds a customizer whose value the spec checks now, recording a refusal as a problem of the definition. */
+    private void checked(Configurer<ContainerSpec.Builder> customizer) {
+        try {
+            ContainerSpec.Builder scratch = ContainerSpec.builder("scratch");
+            customizer.configure(scratch);
+            scratch.build();
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        specCustomizers.add(customizer);
+    }
+
     /** Receives every line the container logs, from its start on, on a thread of its own. */
     public ContainerConfig onLog(Consumer<LogLine> listener) {
         logListeners.add(Objects.requireNonNull(listener, "listener"));

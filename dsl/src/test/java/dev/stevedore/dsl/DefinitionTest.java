@@ -35,6 +35,36 @@ class DefinitionTest {
     }
 
     @Test
+    void capabilitiesReachTheEngineSpecAndAnUnknownOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.capAdd("NET_ADMIN", "sys_time").capDrop("ALL"))
+                .definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().capAdd()).containsExactly("NET_ADMIN", "sys_time");
+        assertThat(spec.build().capDrop()).containsExactly("ALL");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.capAdd("CAP_FLY")))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("unknown capability: \"CAP_FLY\"");
+    }
+
+    @Test
+    void extraHostsAndResolverSettingsReachTheEngineSpecAndABadAddressIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.extraHost("db", "10.1.2.3")
+                .extraHost("gw", "host-gateway").dns("10.0.0.53").dnsSearch("example.org").dnsOption("ndots:2")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().extraHosts()).containsExactly("db:10.1.2.3", "gw:host-gateway");
+        assertThat(spec.build().dns()).containsExactly("10.0.0.53");
+        assertThat(spec.build().dnsSearch()).containsExactly("example.org");
+        assertThat(spec.build().dnsOptions()).containsExactly("ndots:2");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.dns("ns.example.org")))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("invalid IP address \"ns.example.org\"");
+    }
+
+    @Test
     void portOutOfRangeIsRefused() {
         assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.expose(70000)))
                 .hasMessage("container \"redis\": port 70000 is not between 1 and 65535");

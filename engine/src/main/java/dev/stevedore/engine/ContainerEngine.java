@@ -96,7 +96,8 @@ public interface ContainerEngine extends AutoCloseable {
     /**
      * Builds an image from a Dockerfile and a context, as {@code docker build} does, and tags it with the spec's
      * tags. Steps whose parent, instruction (with the build args it uses) and, for COPY and ADD, source files are
-     * unchanged come from the cache unless {@link BuildSpec#noCache()}.
+     * unchanged come from the cache unless {@link BuildSpec#noCache()}. Interrupting the calling thread cancels the build
+     * (embedded engine): the running step's container is killed and removed, and nothing of that step is cached.
      *
      * @return the image built
      * @throws BuildException when the Dockerfile is wrong, a source is missing, or a step fails (nothing is tagged)
@@ -225,6 +226,56 @@ public interface ContainerEngine extends AutoCloseable {
      */
     InputStream copyFromContainer(String container, String path);
 
+    // ---- rename, pause, stats, update (both engines implement them; the defaults are for test doubles) -----------
+
+    /**
+     * Gives a container, in any state, a new name, as {@code docker rename}: the old name is free at once.
+     *
+     * @throws ContainerNotFoundException when no container matches {@code container}
+     * @throws ContainerEngineException   when another container has {@code newName}, or it is not a valid name
+     */
+    default void renameContainer(String container, String newName) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rename containers");
+    }
+
+    /**
+     * Freezes every process of a running container (the cgroup freezer), as {@code docker pause}; its state reads
+     * {@link ContainerState.Status#PAUSED} until {@link #unpauseContainer}. Returns once the processes are frozen.
+     *
+     * @throws ContainerEngineException when it is not running, is paused already, or the host has no cgroup freezer
+     */
+    default void pauseContainer(String container) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot pause containers");
+    }
+
+    /**
+     * Thaws a container {@link #pauseContainer} froze.
+     *
+     * @throws ContainerEngineException when it is not paused
+     */
+    default void unpauseContainer(String container) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot pause containers");
+    }
+
+    /**
+     * One sample of a running container's resource use.
+     *
+     * @throws ContainerEngineException when it is not running
+     */
+    default ContainerStats stats(String container) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no container statistics");
+    }
+
+    /**
+     * Changes a container's limits, at once when it runs and for every later start, as {@code docker update}.
+     *
+     * @return the container as it is afterwards
+     * @throws ContainerEngineException when a limit cannot be applied (the message says which and why)
+     */
+    default ContainerInfo updateContainer(String container, ContainerUpdate update) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot change a container's limits");
+    }
+
     // ---- networks ---------------------------------------------------------------------------------
 
     /** Creates a network. A name already taken is an error. */
@@ -301,6 +352,16 @@ public interface ContainerEngine extends AutoCloseable {
      * @return the subscription; close it to stop the deliveries
      */
     EventSubscription events(java.util.function.Consumer<EngineEvent> listener);
+
+    /**
+     * The events this engine recorded from {@code since} up to {@code until} ({@code null}: now), oldest first: what
+     * {@code docker events --since} replays before it follows. The record is bounded: the embedded engine keeps the
+     * last one to two megabytes of events of each engine on its state directory (older ones are gone), a Docker daemon
+     * its own last events (dockerd: 256).
+     */
+    default List<EngineEvent> pastEvents(java.time.Instant since, java.time.Instant until) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no record of its events");
+    }
 
     /** What a caller may rely on about where this engine runs its containers; {@link EngineCapabilities#NONE} unless it says more. */
     default EngineCapabilities capabilities() {

@@ -1,5 +1,8 @@
 package dev.stevedore.engine;
 
+import dev.stevedore.engine.internal.network.ExtraHost;
+import dev.stevedore.engine.internal.runtime.Capability;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,6 +66,17 @@ import java.util.Objects;
  *                        filter, {@code seccomp=<profile JSON>} for a profile of one's own in Docker's format (the
  *                        profile's content, as the Docker API carries it: {@link Builder#seccompProfile(Path)} reads a
  *                        file); {@code no-new-privileges} is accepted (the embedded engine always sets it)
+ * @param capAdd          capabilities added to Docker's default 14 ({@code docker run --cap-add}): names of
+ *                        capabilities(7) with or without {@code CAP_}, in any case, or {@code ALL}; kept as given
+ *                        (inspect echoes them as dockerd does)
+ * @param capDrop         capabilities taken from the defaults ({@code --cap-drop}), named as in {@code capAdd};
+ *                        {@code ALL} drops every one but those added
+ * @param extraHosts      {@code name:address} lines added to the container's {@code /etc/hosts} before its own
+ *                        ({@code docker run --add-host}); the address {@code host-gateway} is where the container reaches
+ *                        the host
+ * @param dns             name servers for its {@code /etc/resolv.conf} instead of the host's ({@code --dns})
+ * @param dnsSearch       search domains instead of the host's ({@code --dns-search}; {@code .} for none)
+ * @param dnsOptions      resolver options instead of the host's ({@code --dns-option}, e.g. {@code ndots:2})
  */
 public record ContainerSpec(
         String image,
@@ -92,7 +106,13 @@ public record ContainerSpec(
         boolean openStdin,
         boolean stdinOnce,
         boolean tty,
-        List<String> securityOpts) {
+        List<String> securityOpts,
+        List<String> capAdd,
+        List<String> capDrop,
+        List<String> extraHosts,
+        List<String> dns,
+        List<String> dnsSearch,
+        List<String> dnsOptions) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -123,6 +143,16 @@ public record ContainerSpec(
         exposedPorts = List.copyOf(exposedPorts);
         pullPolicy = pullPolicy == null ? PullPolicy.MISSING : pullPolicy;
         securityOpts = securityOpts == null ? List.of() : List.copyOf(securityOpts); // absent in older config.json
+        capAdd = capAdd == null ? List.of() : List.copyOf(capAdd); // absent in older config.json too
+        capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+        capAdd.forEach(Capability::normalize); // refuses an unknown name now, not at start
+        capDrop.forEach(Capability::normalize);
+        extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        dns = dns == null ? List.of() : List.copyOf(dns);
+        dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
+        dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+        extraHosts.forEach(ExtraHost::parse);
+        dns.forEach(ExtraHost::address);
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
@@ -168,6 +198,12 @@ public record ContainerSpec(
         b.stdinOnce = stdinOnce;
         b.tty = tty;
         b.securityOpts.addAll(securityOpts);
+        b.capAdd.addAll(capAdd);
+        b.capDrop.addAll(capDrop);
+        b.extraHosts.addAll(extraHosts);
+        b.dns.addAll(dns);
+        b.dnsSearch.addAll(dnsSearch);
+        b.dnsOptions.addAll(dnsOptions);
         return b;
     }
 
@@ -201,6 +237,12 @@ public record ContainerSpec(
         private boolean stdinOnce;
         private boolean tty;
         private final List<String> securityOpts = new ArrayList<>();
+        private final List<String> capAdd = new ArrayList<>();
+        private final List<String> capDrop = new ArrayList<>();
+        private final List<String> extraHosts = new ArrayList<>();
+        private final List<String> dns = new ArrayList<>();
+        private final List<String> dnsSearch = new ArrayList<>();
+        private final List<String> dnsOptions = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -256,11 +298,29 @@ public record ContainerSpec(
             }
         }
 
+        /** Adds capabilities to Docker's defaults, as {@code --cap-add}: {@code NET_ADMIN}, {@code CAP_SYS_TIME}, {@code ALL}. */
+        public Builder capAdd(String... names) { this.capAdd.addAll(List.of(names)); return this; }
+
+        /** Drops capabilities from Docker's defaults, as {@code --cap-drop}: {@code NET_RAW}, {@code ALL}. */
+        public Builder capDrop(String... names) { this.capDrop.addAll(List.of(names)); return this; }
+
+        /** Adds {@code name:address} to its {@code /etc/hosts}, as {@code --add-host}; {@code host-gateway} for the host. */
+        public Builder extraHost(String nameColonAddress) { this.extraHosts.add(nameColonAddress); return this; }
+
+        /** A name server for its {@code /etc/resolv.conf}, as {@code --dns}; any replaces the host's. */
+        public Builder dns(String address) { this.dns.add(address); return this; }
+
+        /** A search domain, as {@code --dns-search}; any replaces the host's ({@code .} alone: none). */
+        public Builder dnsSearch(String domain) { this.dnsSearch.add(domain); return this; }
+
+        /** A resolver option, as {@code --dns-option}: {@code ndots:2}; any replaces the host's. */
+        public Builder dnsOption(String option) { this.dnsOptions.add(option); return this; }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    tty, securityOpts);
+                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions);
         }
     }
 }

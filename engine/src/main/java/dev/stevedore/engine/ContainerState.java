@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * Where a container is in its life, as {@code docker inspect}'s {@code State} says it.
  *
- * @param status     created, running, exited (or removing while it goes)
+ * @param status     created, running, paused (running, its processes frozen), exited (or removing while it goes)
  * @param pid        the host pid of its first process while running; 0 otherwise
  * @param exitCode   the exit code once exited (128 + signal when a signal ended it); 0 before
  * @param signal     the signal that ended it, 0 when it exited by itself
@@ -18,13 +18,28 @@ public record ContainerState(Status status, long pid, int exitCode, int signal, 
                              Instant startedAt, Instant finishedAt) {
 
     /** The states Docker names. */
-    public enum Status { CREATED, RUNNING, EXITED, REMOVING, DEAD }
+    public enum Status { CREATED, RUNNING, PAUSED, EXITED, REMOVING, DEAD }
 
     public ContainerState {
         error = error == null ? "" : error;
     }
 
+    /** Whether its process exists: running, or paused (Docker's {@code State.Running} is true for both). */
     public boolean running() {
-        return status == Status.RUNNING;
+        return status == Status.RUNNING || status == Status.PAUSED;
+    }
+
+    /** Whether its processes are frozen ({@link ContainerEngine#pauseContainer}). */
+    public boolean paused() {
+        return status == Status.PAUSED;
+    }
+
+    /** This state with its status {@link Status#PAUSED} (from a running one) or back. */
+    public ContainerState withPaused(boolean paused) {
+        if (!running()) {
+            return this;
+        }
+        return new ContainerState(paused ? Status.PAUSED : Status.RUNNING, pid, exitCode, signal, oomKilled, error,
+                startedAt, finishedAt);
     }
 }

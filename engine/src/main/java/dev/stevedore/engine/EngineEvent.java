@@ -33,12 +33,22 @@ public record EngineEvent(Type type, Action action, String id, Map<String, Strin
     public enum Type { CONTAINER, IMAGE, NETWORK, VOLUME }
 
     /**
-     * What happened: {@code CREATE}, {@code START}, {@code DIE} (its process ended) and {@code DESTROY} (removed)
-     * for containers; {@code CREATE}, {@code DESTROY}, {@code CONNECT} and {@code DISCONNECT} for networks;
-     * {@code CREATE} and {@code DESTROY} for volumes; {@code PULL}, {@code TAG}, {@code UNTAG} and {@code DELETE}
-     * for images.
+     * What happened, as Docker names it ({@link #dockerName()}): {@code CREATE}, {@code START}, {@code KILL} (with
+     * {@code signal}), {@code DIE} (its process ended), {@code STOP}, {@code PAUSE}, {@code UNPAUSE}, {@code RENAME}
+     * (with {@code oldName}), {@code UPDATE}, {@code ATTACH}, {@code EXEC_CREATE}, {@code EXEC_START},
+     * {@code EXEC_DIE} and {@code DESTROY} (removed) for containers; {@code CREATE}, {@code DESTROY}, {@code CONNECT}
+     * and {@code DISCONNECT} for networks; {@code CREATE}, {@code MOUNT}, {@code UNMOUNT} and {@code DESTROY} for
+     * volumes; {@code PULL}, {@code TAG}, {@code UNTAG} and {@code DELETE} for images.
      */
-    public enum Action { CREATE, START, DIE, DESTROY, CONNECT, DISCONNECT, PULL, TAG, UNTAG, DELETE }
+    public enum Action {
+        CREATE, START, KILL, DIE, STOP, PAUSE, UNPAUSE, RENAME, UPDATE, ATTACH, EXEC_CREATE, EXEC_START, EXEC_DIE,
+        DESTROY, CONNECT, DISCONNECT, MOUNT, UNMOUNT, PULL, TAG, UNTAG, DELETE;
+
+        /** The action as Docker's {@code /events} spells it ({@code exec_create}, {@code pause}). */
+        public String dockerName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public EngineEvent {
         Objects.requireNonNull(type, "type");

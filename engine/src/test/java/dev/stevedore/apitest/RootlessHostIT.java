@@ -30,14 +30,13 @@ import java.util.stream.Stream;
 
 import static dev.stevedore.apitest.ContainerTestbed.busybox;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * What the host sees of rootless containers, run as an ordinary user with a subordinate id range (the engine's
  * rootless Failsafe execution): their processes belong to the user and its subordinate ids, never to root; a
  * root-owned host file stays out of reach through a bind mount; image files keep their owners, shifted into the
- * range; a JVM killed with SIGKILL leaves no process of its containers and no namespace holder behind.
+ * range; a JVM killed with SIGKILL leaves no process of its containers, no namespace holder and no cgroup behind.
  */
 class RootlessHostIT {
     @TempDir
@@ -137,10 +136,10 @@ class RootlessHostIT {
     }
 
     @Test
-    void aSigkilledJvmLeavesNoContainerProcessAndNoNamespaceHolder() throws Exception {
+    void aSigkilledJvmLeavesNoContainerProcessNoNamespaceHolderAndNoCgroup() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ContainerChild.class.getName(),
-                state.resolve("child").toString(), busybox(), "false", "rootless-lifeline-" + System.nanoTime(), "0",
+                state.resolve("child").toString(), busybox(), "false", "rootless-lifeline-" + System.nanoTime(), Long.toString(64L << 20),
                 "sleep", "1000").redirectError(ProcessBuilder.Redirect.INHERIT).start();
         children.add(child);
         String line = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
@@ -149,6 +148,10 @@ class RootlessHostIT {
         List<Long> descendants = child.descendants().map(ProcessHandle::pid).toList();
         assertThat(descendants).as("the child's launcher processes (its namespace holder among them)").isNotEmpty();
         assertThat(ProcessHandle.of(pid)).isPresent();
+        // its groups in the user's delegated subtree (the default pids limit, the memory limit, the v2 group)
+        List<Path> groups = List.of(CgroupPaths.group(pid, "pids"), CgroupPaths.group(pid, "memory"), CgroupPaths.group(pid, ""));
+        assertThat(CgroupPaths.memoryLimit(pid)).content().isEqualToIgnoringWhitespace(Long.toString(64L << 20));
+        assertThat(groups).allSatisfy(g -> assertThat(g).isDirectory()).doesNotHaveDuplicates();
 
         child.destroyForcibly();
         child.waitFor();
@@ -163,13 +166,7 @@ class RootlessHostIT {
         try (ContainerEngine next = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state.resolve("child")))) {
             assertThat(next.containers(true, Map.of())).isEmpty();
         }
-    }
-
-    @Test
-    void limitsAreRefusedWithTheReason() {
-        assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox()).memoryBytes(64L << 20).cmd("true").build()))
-                .hasMessageContaining("rootless engine cannot apply memory, cpu or pids limits");
-        assertThat(engine.containers(true, Map.of())).isEmpty();
+        assertThat(groups).as("the dead JVM's container's cgroups").allSatisfy(g -> assertThat(g).doesNotExist());
     }
 
     static String status(Path file, String field) throws IOException {

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The single-id fallback, run as the test bed's ordinary user without a subordinate id range (the engine's
  * rootless-single-id Failsafe execution): containers run as root (the user), and an image or a USER that needs
- * other ids fails saying why and how to give the user a range.
+ * other ids fails saying why and how to give the user a range. This user has no delegated cgroup subtree either: a
+ * limit is refused naming the controller and how to delegate it, while a container without one starts.
  */
 class SingleIdRootlessIT {
     @TempDir
@@ -61,6 +62,19 @@ class SingleIdRootlessIT {
         } finally {
             engine.removeContainer(info.id(), true);
         }
+    }
+
+    @Test
+    void withoutADelegatedCgroupSubtreeALimitIsRefusedNamingTheControllerAndTheFix() {
+        // this user's JVM runs in root's groups (the rootless-single-id execution moves it nowhere)
+        assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox()).pidsLimit(10).cmd("true").build()))
+                .hasMessageContaining("asks for a pids limit")
+                .hasMessageContaining("no pids cgroup controller delegated to it")
+                .hasMessageContaining("Delegate=pids memory cpu")
+                .hasMessageContaining("chowns it");
+        assertThatThrownBy(() -> engine.createContainer(ContainerSpec.builder(busybox()).memoryBytes(64L << 20).cmd("true").build()))
+                .hasMessageContaining("no memory cgroup controller delegated to it");
+        assertThat(engine.containers(true, java.util.Map.of())).isEmpty();
     }
 
     @Test

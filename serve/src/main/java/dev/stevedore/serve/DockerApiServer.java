@@ -2,6 +2,7 @@ package dev.stevedore.serve;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.serve.internal.ApiServer;
 import dev.stevedore.serve.internal.ServerTls;
 
@@ -89,7 +90,18 @@ public final class DockerApiServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code engine}; returns once it listens.
+     * The socket {@code stevedore serve} listens on unless told otherwise: {@code docker.sock} in the engine's
+     * runtime directory ({@link EngineSettings#runtimeDirectory()}), so {@code /run/stevedore/docker.sock} as root
+     * and, for an ordinary user (the rootless engine), {@code $XDG_RUNTIME_DIR/stevedore/docker.sock}, else
+     * {@code /tmp/stevedore-UID/docker.sock}: a directory only that user can enter.
+     */
+    public static Path defaultSocket() {
+        return EngineSettings.runtimeDirectory().resolve("docker.sock");
+    }
+
+    /**
+     * Starts serving {@code engine}; returns once it listens. A socket in the runtime directory
+     * ({@link #defaultSocket()}'s) has that directory made first, private to an ordinary user.
      *
      * @throws ContainerEngineException when it cannot listen (the socket's directory is not writable, another
      *                                  server answers on the socket, the TLS files are unreadable)
@@ -97,6 +109,9 @@ public final class DockerApiServer implements AutoCloseable {
     public static DockerApiServer start(ContainerEngine engine, Options options) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(options, "options");
+        if (options.socket() != null && EngineSettings.runtimeDirectory().equals(options.socket().toAbsolutePath().getParent())) {
+            EngineSettings.createRuntimeDirectory(); // 0700 for a user before the socket goes in, not the umask's mode
+        }
         return new DockerApiServer(ApiServer.start(engine, options.socket(), options.tcp(),
                 options.tcp() == null ? null : ServerTls.context(options.tlsDirectory()), options.publishIp(),
                 options.socketGroup()));

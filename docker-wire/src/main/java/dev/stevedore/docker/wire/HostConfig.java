@@ -15,6 +15,12 @@ import java.util.Map;
  * @param nanoCpus     CPUs × 10⁹
  * @param consoleSize  height and width of a TTY
  * @param containerIdFile the docker CLI's {@code --cidfile}, which the CLI itself writes
+ * @param capAdd       {@code --cap-add}: capability names with or without {@code CAP_}, or {@code ALL}
+ * @param capDrop      {@code --cap-drop}, named as {@code capAdd}
+ * @param extraHosts   {@code --add-host}: {@code name:address}, the address may be {@code host-gateway}
+ * @param dns          {@code --dns}: name servers
+ * @param dnsSearch    {@code --dns-search}: search domains
+ * @param dnsOptions   {@code --dns-option}: resolver options
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -36,7 +42,13 @@ public record HostConfig(
         @JsonProperty("RestartPolicy") RestartPolicy restartPolicy,
         @JsonProperty("LogConfig") LogConfig logConfig,
         @JsonProperty("ConsoleSize") List<Integer> consoleSize,
-        @JsonProperty("ContainerIDFile") String containerIdFile) {
+        @JsonProperty("ContainerIDFile") String containerIdFile,
+        @JsonProperty("CapAdd") List<String> capAdd,
+        @JsonProperty("CapDrop") List<String> capDrop,
+        @JsonProperty("ExtraHosts") List<String> extraHosts,
+        @JsonProperty("Dns") List<String> dns,
+        @JsonProperty("DnsSearch") List<String> dnsSearch,
+        @JsonProperty("DnsOptions") List<String> dnsOptions) {
 
     /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -4,6 +4,7 @@ import dev.stevedore.apitest.NetworkChild;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.NetworkSpec;
+import dev.stevedore.engine.internal.runtime.UserNamespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,28 @@ class RootlessNetworksIT extends EngineContract {
             assertThat(logTexts(client.id())).containsExactly("hello-host");
             engine.removeContainer(client.id(), true);
         }
+    }
+
+    /**
+     * DNS goes to slirp4netns's forwarder, which asks the host's name servers from the host's network namespace, so
+     * even a host whose only server is on its loopback (systemd-resolved's 127.0.0.53) is served; names of peers
+     * still come from the hosts file. The test bed's resolver answers NXDOMAIN for names it does not serve, and an
+     * unprivileged test cannot run a name server on the host's port 53 nor change the host's resolv.conf: so an
+     * NXDOMAIN answer through the forwarder (not "no servers could be reached") is what shows the path works.
+     */
+    @Test
+    void aContainerAsksTheHostsNameServersThroughSlirp4netnsAndFindsPeersInItsHostsFile() {
+        String server = uniqueName("named");
+        ContainerInfo peer = started(busybox("sleep 600").name(server));
+        String address = engine.inspectContainer(peer.id()).networks().get("bridge");
+
+        ContainerInfo client = started(busybox("grep ^nameserver /etc/resolv.conf; nslookup stevedore-test.invalid 2>&1 | "
+                + "grep -o -e NXDOMAIN -e 'no servers could be reached' | head -n 1; grep -w " + server + " /etc/hosts | cut -f 1"));
+
+        assertThat(exited(client.id()).exitCode()).isZero();
+        assertThat(logTexts(client.id())).containsExactly("nameserver " + UserNamespace.NAME_SERVER, "NXDOMAIN", address);
+        engine.removeContainer(peer.id(), true);
+        engine.removeContainer(client.id(), true);
     }
 
     @Test

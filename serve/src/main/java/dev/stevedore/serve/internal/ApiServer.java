@@ -57,7 +57,8 @@ public final class ApiServer implements AutoCloseable {
         containers.register(router);
         new NetworkRoutes(state, containers).register(router);
         new VolumeRoutes(state).register(router);
-        new UnsupportedRoutes().register(router);
+        new ContainerControlRoutes(state, containers).register(router);
+        new UnsupportedRoutes(containers).register(router);
     }
 
     /**

@@ -92,7 +92,7 @@ final class ContainerDocuments {
         ObjectNode state = Json.object();
         state.put("Status", s.status().name().toLowerCase(Locale.ROOT));
         state.put("Running", s.running());
-        state.put("Paused", false);
+        state.put("Paused", s.paused());
         state.put("Restarting", false);
         state.put("OOMKilled", s.oomKilled());
         state.put("Dead", s.status() == ContainerState.Status.DEAD);
@@ -124,11 +124,14 @@ final class ContainerDocuments {
         host.put("ReadonlyRootfs", spec.readOnlyRootfs());
         host.put("ShmSize", spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : 64L * 1024 * 1024);
         // as dockerd: the options given, null when none (then the builtin profile applies, as /info says)
-        if (spec.securityOpts().isEmpty()) {
-            host.putNull("SecurityOpt");
-        } else {
-            spec.securityOpts().forEach(host.putArray("SecurityOpt")::add);
-        }
+        stringsOrNull(host, "SecurityOpt", spec.securityOpts());
+        stringsOrNull(host, "CapAdd", spec.capAdd());
+        stringsOrNull(host, "CapDrop", spec.capDrop());
+        stringsOrNull(host, "ExtraHosts", spec.extraHosts());
+        // dockerd answers [] for these when none were given
+        spec.dns().forEach(host.putArray("Dns")::add);
+        spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);
+        spec.dnsOptions().forEach(host.putArray("DnsOptions")::add);
         host.put("Memory", spec.memoryBytes());
         host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         if (spec.pidsLimit() != 0) {
@@ -141,6 +144,15 @@ final class ContainerDocuments {
         }
         host.set("LogConfig", Json.object().put("Type", "json-file").set("Config", Json.object()));
         return host;
+    }
+
+    /** As dockerd writes a list of HostConfig: the values as given, {@code null} when none. */
+    private static void stringsOrNull(ObjectNode host, String field, List<String> values) {
+        if (values.isEmpty()) {
+            host.putNull(field);
+        } else {
+            values.forEach(host.putArray(field)::add);
+        }
     }
 
     private static ObjectNode portBindings(List<PortBinding> ports) {
@@ -363,6 +375,8 @@ final class ContainerDocuments {
     static String status(ContainerState s, Instant now) {
         return switch (s.status()) {
             case RUNNING -> "Up " + humanDuration(s.startedAt() == null ? Duration.ZERO : Duration.between(s.startedAt(), now));
+            case PAUSED -> "Up " + humanDuration(s.startedAt() == null ? Duration.ZERO : Duration.between(s.startedAt(), now))
+                    + " (Paused)";
             case EXITED -> "Exited (" + s.exitCode() + ") "
                     + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
             case CREATED -> "Created";

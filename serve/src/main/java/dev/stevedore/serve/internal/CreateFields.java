@@ -19,7 +19,7 @@ import java.util.Map;
 final class CreateFields {
     /** A request without {@code HostConfig} reads as one with every field absent. */
     static final HostConfig NO_HOST_CONFIG = new HostConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -35,14 +35,8 @@ final class CreateFields {
     /** Why a field outside the record is refused, by the field's last name (lower case). */
     private static final Map<String, String> WHY = Map.ofEntries(
             Map.entry("privileged", "--privileged: its engine keeps a container's capability set and device rules"),
-            Map.entry("capadd", "--cap-add: its engine cannot change a container's capability set yet"),
-            Map.entry("capdrop", "--cap-drop: its engine cannot change a container's capability set yet"),
             Map.entry("devices", "--device: its engine cannot pass host devices into a container yet"),
-            Map.entry("extrahosts", "--add-host: its engine writes /etc/hosts itself and cannot add entries yet"),
             Map.entry("init", "--init: the command runs as pid 1, its engine has no init process"),
-            Map.entry("dns", "--dns: its engine writes resolv.conf itself and cannot take other servers yet"),
-            Map.entry("dnssearch", "--dns-search: its engine writes resolv.conf itself and cannot take search domains yet"),
-            Map.entry("dnsoptions", "--dns-option: its engine writes resolv.conf itself and cannot take options yet"),
             Map.entry("links", "--link: legacy links are not supported; put both containers on a user network and use the"
                     + " container's name"),
             Map.entry("volumesfrom", "--volumes-from: its engine cannot share another container's volumes yet; mount the"

@@ -94,6 +94,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         if (host.securityOpt() != null) {
             host.securityOpt().forEach(b::securityOpt); // seccomp=<profile JSON>: the docker CLI has read the file
         }
+        b.capAdd(nonNull(host.capAdd()).toArray(String[]::new));
+        b.capDrop(nonNull(host.capDrop()).toArray(String[]::new));
+        nonNull(host.extraHosts()).forEach(b::extraHost);
+        nonNull(host.dns()).forEach(b::dns);
+        nonNull(host.dnsSearch()).forEach(b::dnsSearch);
+        nonNull(host.dnsOptions()).forEach(b::dnsOption);
         b.memoryBytes(Math.max(0, value(host.memory())));
         long quota = value(host.cpuQuota());
         long period = value(host.cpuPeriod());
@@ -258,6 +264,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    private static List<String> nonNull(List<String> values) {
+        return values == null ? List.of() : values.stream().filter(Objects::nonNull).toList();
     }
 
     private static List<String> keys(Map<String, ?> map) {

@@ -102,12 +102,14 @@ final class SystemRoutes {
     }
 
     /**
-     * The engine's events as they happen ({@link EventFeed}), filtered by {@code type}, {@code container} (id or
-     * name), {@code event}, {@code image} and {@code label}; the stream stays open until the client leaves, or
-     * until {@code until} when given. There is no history: {@code since} gives no past events.
+     * The engine's events, filtered by {@code type}, {@code container} (id or name), {@code event}, {@code image} and
+     * {@code label}: with {@code since}, first those the engine recorded from then on ({@link
+     * dev.stevedore.engine.ContainerEngine#pastEvents}), then those that happen, until the client leaves, or until
+     * {@code until} when given (a past {@code until} gives the record alone and ends).
      */
     private void events(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
+        Instant since = ContainerStreams.since(x.request().query("since"));
         Instant until = ContainerStreams.since(x.request().query("until"));
         x.response().closeAfter();
         java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
@@ -119,6 +121,14 @@ final class SystemRoutes {
                 gone.set(true);
                 watch.wake();
             });
+            // the record and the watch overlap for events that came while both were read: each is sent once
+            java.util.Set<dev.stevedore.engine.EngineEvent> replayed = new java.util.HashSet<>();
+            if (since != null) {
+                for (dev.stevedore.engine.EngineEvent past : state.engine.pastEvents(since, until)) {
+                    replayed.add(past);
+                    send(out, filters, past);
+                }
+            }
             while (!gone.get() && !state.closed()) {
                 java.time.Duration left = until == null ? null : java.time.Duration.between(Instant.now(), until);
                 if (left != null && left.isNegative()) {
@@ -128,18 +138,25 @@ final class SystemRoutes {
                 if (next.isEmpty()) {
                     continue; // woken (the client left, the server closes) or until reached: the loop says which
                 }
-                ObjectNode event = EventFeed.document(next.get());
-                if (matches(filters, event)) {
-                    byte[] json = Json.bytes(event);
-                    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-                    line[json.length] = '\n';
-                    out.write(line);
+                if (!replayed.remove(next.get()) && (since == null || !next.get().time().isBefore(since))) {
+                    send(out, filters, next.get());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             // the client left
+        }
+    }
+
+    private static void send(OutputStream out, Filters filters, dev.stevedore.engine.EngineEvent engineEvent) throws IOException {
+        ObjectNode event = EventFeed.document(engineEvent);
+        if (matches(filters, event)) {
+            byte[] json = Json.bytes(event);
+            byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+            line[json.length] = '\n';
+            out.write(line);
+            out.flush();
         }
     }
 

@@ -89,6 +89,12 @@ class CreateFieldsTest {
         sample("HostConfig.LogConfig.Config", host("'LogConfig':{'Type':'json-file','Config':{'max-size':'1m'}}"));
         sample("HostConfig.ConsoleSize", host("'ConsoleSize':[24,80]"));
         sample("HostConfig.ContainerIDFile", host("'ContainerIDFile':'/tmp/cid'"));
+        sample("HostConfig.CapAdd", host("'CapAdd':['NET_ADMIN']"));
+        sample("HostConfig.CapDrop", host("'CapDrop':['ALL']"));
+        sample("HostConfig.ExtraHosts", host("'ExtraHosts':['db:10.1.2.3']"));
+        sample("HostConfig.Dns", host("'Dns':['10.0.0.53']"));
+        sample("HostConfig.DnsSearch", host("'DnsSearch':['example.org']"));
+        sample("HostConfig.DnsOptions", host("'DnsOptions':['ndots:2']"));
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
     }
@@ -148,17 +154,12 @@ class CreateFieldsTest {
     @Test
     void theFieldsThatWereDroppedAreRefusedByName() {
         Map<String, String> dropped = new LinkedHashMap<>();
-        dropped.put("HostConfig.Dns", host("'Dns':['10.0.0.53']"));
-        dropped.put("HostConfig.DnsSearch", host("'DnsSearch':['example.org']"));
-        dropped.put("HostConfig.DnsOptions", host("'DnsOptions':['ndots:2']"));
         dropped.put("HostConfig.Links", host("'Links':['db:db']"));
         dropped.put("HostConfig.VolumesFrom", host("'VolumesFrom':['other']"));
         dropped.put("HostConfig.Ulimits", host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':1024}]"));
         dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
         dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
-        dropped.put("HostConfig.CapAdd", host("'CapAdd':['NET_ADMIN']"));
         dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
-        dropped.put("HostConfig.ExtraHosts", host("'ExtraHosts':['foo:10.1.2.3']"));
         dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
         dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
@@ -175,14 +176,21 @@ class CreateFieldsTest {
     }
 
     @Test
+    void anUnknownCapabilityIsABadRequestThatNamesIt() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'CapAdd':['CAP_FLY']")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("unknown capability: \"CAP_FLY\"");
+    }
+
+    @Test
     void namesAreMatchedCaseInsensitivelyAsDockerdDoes() throws IOException {
         CreateRequest request = CreateRequest.parse(json("{'image':'busybox','CMD':['true'],'hostconfig':{'memory':1048576}}"), null, null);
 
         assertThat(request.spec().image()).isEqualTo("busybox");
         assertThat(request.spec().cmd()).containsExactly("true");
         assertThat(request.spec().memoryBytes()).isEqualTo(1048576);
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'dns':['10.0.0.53']}}"), null, null))
-                .hasMessageStartingWith("hostconfig.dns is not supported");
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'ulimits':[{'Name':'nofile'}]}}"),
+                null, null)).hasMessageStartingWith("hostconfig.ulimits is not supported");
     }
 
     @Test

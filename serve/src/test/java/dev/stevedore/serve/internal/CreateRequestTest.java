@@ -113,8 +113,8 @@ class CreateRequestTest {
 
     @Test
     void settingsTheEngineCannotApplyAreRefusedNotDropped() {
-        for (String hostConfig : List.of("{'Privileged':true}", "{'CapAdd':['NET_ADMIN']}", "{'CapDrop':['ALL']}",
-                "{'ExtraHosts':['foo:10.1.2.3']}", "{'Init':true}", "{'RestartPolicy':{'Name':'always'}}",
+        for (String hostConfig : List.of("{'Privileged':true}",
+                "{'Init':true}", "{'RestartPolicy':{'Name':'always'}}",
                 "{'Devices':[{'PathOnHost':'/dev/fuse'}]}")) {
             assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
                     .as(hostConfig).isInstanceOfSatisfying(ApiException.class, e -> {
@@ -122,6 +122,29 @@ class CreateRequestTest {
                         assertThat(e.getMessage()).contains("not supported by stevedore serve");
                     });
         }
+    }
+
+    @Test
+    void capabilitiesAddedAndDroppedReachTheSpecAsGiven() throws IOException {
+        ContainerSpec spec = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'CapAdd':['NET_ADMIN','cap_sys_time'],"
+                + "'CapDrop':['ALL']}}"), null, null).spec();
+
+        assertThat(spec.capAdd()).containsExactly("NET_ADMIN", "cap_sys_time");
+        assertThat(spec.capDrop()).containsExactly("ALL");
+    }
+
+    @Test
+    void extraHostsAndResolverSettingsReachTheSpecAndABadAddressIsABadRequest() throws IOException {
+        ContainerSpec spec = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'ExtraHosts':['db:10.1.2.3','gw:host-gateway'],"
+                + "'Dns':['10.0.0.53'],'DnsSearch':['example.org'],'DnsOptions':['ndots:2']}}"), null, null).spec();
+
+        assertThat(spec.extraHosts()).containsExactly("db:10.1.2.3", "gw:host-gateway");
+        assertThat(spec.dns()).containsExactly("10.0.0.53");
+        assertThat(spec.dnsSearch()).containsExactly("example.org");
+        assertThat(spec.dnsOptions()).containsExactly("ndots:2");
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'ExtraHosts':['db:example.org']}}"),
+                null, null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("invalid IP address \"example.org\"");
     }
 
     @Test

@@ -381,6 +381,9 @@ final class BuildRun {
      * parent ({@code sources}: the hash of its source files); {@code history} is what the image's history says.
      */
     void step(StageRun run, String description, String sources, Body body, String history) throws IOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new BuildException("step " + step + ": the build was interrupted", null, -1, List.of());
+        }
         String key = HexFormat.of().formatHex(Digest.sha256().digest((String.valueOf(run.digest) + "\n" + platform + "\n"
                 + description + "\n" + (sources == null ? "" : sources)).getBytes(StandardCharsets.UTF_8)));
         ImageReference cacheReference = new ImageReference(ImageBuilder.CACHE_REGISTRY, ImageBuilder.CACHE_REPOSITORY, key, null);

@@ -77,6 +77,9 @@ public final class ImageBuilder {
     public Image build(BuildSpec spec, BuildListener listener) {
         // the lease keeps a prune (which would take the cache entries this build stands on) away until it is done
         try (CrossProcessLock running = CrossProcessLock.acquireShared(stateDirectory.resolve("build.lock"))) {
+            // what builds that were killed left halfway (their RUN containers go when the engine opens)
+            LayerWriter.deleteAbandoned(stateDirectory.resolve("tmp"));
+            store.deleteAbandonedIngests();
             String text = dockerfileText(spec);
             Dockerfile dockerfile = DockerfileParser.parse(spec.dockerfile(), text);
             BuildContext context = new BuildContext(spec.contextDirectory(), spec.files(), ignore(spec));

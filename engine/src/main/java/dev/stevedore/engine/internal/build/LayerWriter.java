@@ -38,6 +38,12 @@ import java.util.stream.Stream;
  */
 final class LayerWriter implements AutoCloseable {
     private static final Set<String> OPAQUE = Set.of("trusted.overlay.opaque", "user.overlay.opaque");
+    private static final String PREFIX = "layer-";
+    /**
+     * This JVM as the owner of its temporary layer files: its pid and its start time (a pid alone may be reused by a
+     * later process), so that the files of a JVM that was killed can be told apart from those of a live build.
+     */
+    private static final String OWNER = owner(ProcessHandle.current());
 
     private final Path file;
     private final MessageDigest sha256;
@@ -49,7 +55,7 @@ final class LayerWriter implements AutoCloseable {
     /** @param clamp the latest time a file may carry, {@code null} for none */
     LayerWriter(Path temporaryDirectory, Instant clamp) throws IOException {
         Files.createDirectories(temporaryDirectory);
-        this.file = Files.createTempFile(temporaryDirectory, "layer-", ".tar");
+        this.file = Files.createTempFile(temporaryDirectory, PREFIX + OWNER + "-", ".tar");
         this.clamp = clamp;
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -61,6 +67,34 @@ final class LayerWriter implements AutoCloseable {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         tar.setAddPaxHeadersForNonAsciiNames(true);
+    }
+
+    private static String owner(ProcessHandle process) {
+        return process.pid() + "-" + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    /**
+     * Deletes the temporary layer files in {@code temporaryDirectory} whose JVM has ended: a build killed while it
+     * wrote a layer (a COPY of a large context, the upper directory of a RUN) leaves its file behind, as it cannot
+     * delete it; the next build does.
+     */
+    static void deleteAbandoned(Path temporaryDirectory) throws IOException {
+        if (!Files.isDirectory(temporaryDirectory)) {
+            return;
+        }
+        try (var files = Files.newDirectoryStream(temporaryDirectory, PREFIX + "*.tar")) {
+            for (Path file : files) {
+                String[] parts = file.getFileName().toString().split("-");
+                if (parts.length < 4 || !parts[1].matches("\\d+") || !parts[2].matches("\\d+")) {
+                    continue;
+                }
+                boolean ownerRuns = ProcessHandle.of(Long.parseLong(parts[1]))
+                        .filter(p -> owner(p).equals(parts[1] + "-" + parts[2])).isPresent();
+                if (!ownerRuns) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     /** Whether the layer has an entry by this name already. */

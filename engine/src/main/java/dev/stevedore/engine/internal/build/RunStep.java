@@ -75,6 +75,15 @@ final class RunStep {
                     }
                     last.addLast(line);
                 });
+            } catch (RuntimeException e) {
+                // an interrupt breaks the log file's read (its channel closes): that is the cancel, reported below
+                if (!Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+            }
+            // a build cancelled by interrupting its thread ends here; the container is killed and removed below
+            if (Thread.currentThread().isInterrupted()) {
+                throw new BuildException(step + ": the build was interrupted", step, -1, List.copyOf(last));
             }
             ContainerState state = engine.waitContainer(id, Duration.ofDays(7));
             if (Thread.currentThread().isInterrupted()) {
@@ -89,7 +98,15 @@ final class RunStep {
                 layer.upperDirectory(upper, RUNTIME_FILES);
             }
         } finally {
-            engine.removeContainer(id, true);
+            // the removal takes file locks, which an interrupt would break: cancelled or not, the container goes
+            boolean interrupted = Thread.interrupted();
+            try {
+                engine.removeContainer(id, true);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ final class ContainerMapper {
         int signal = ended && exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : 0;
         return new ContainerState(
                 status,
-                status == ContainerState.Status.RUNNING ? state.path("Pid").asLong(0) : 0,
+                status == ContainerState.Status.RUNNING || status == ContainerState.Status.PAUSED ? state.path("Pid").asLong(0) : 0,
                 // a container that failed to start keeps Docker's 127/126, but never ran: its exit code is 0 until it exits
                 status == ContainerState.Status.CREATED ? 0 : exitCode,
                 signal,
@@ -84,8 +84,9 @@ final class ContainerMapper {
         String status = state.path("Status").asText("").toLowerCase(Locale.ROOT);
         return switch (status) {
             case "created" -> ContainerState.Status.CREATED;
-            // paused and restarting processes exist; for a caller the container is running
-            case "running", "paused", "restarting" -> ContainerState.Status.RUNNING;
+            case "paused" -> ContainerState.Status.PAUSED;
+            // a restarting container's process exists; for a caller it is running
+            case "running", "restarting" -> ContainerState.Status.RUNNING;
             case "removing" -> ContainerState.Status.REMOVING;
             case "dead" -> ContainerState.Status.DEAD;
             case "exited" -> ContainerState.Status.EXITED;
@@ -160,6 +161,12 @@ final class ContainerMapper {
         }
         strings(config.path("Env")).forEach(b::env);
         strings(host.path("SecurityOpt")).forEach(b::securityOpt);
+        b.capAdd(strings(host.path("CapAdd")).toArray(String[]::new));
+        b.capDrop(strings(host.path("CapDrop")).toArray(String[]::new));
+        strings(host.path("ExtraHosts")).forEach(b::extraHost);
+        strings(host.path("Dns")).forEach(b::dns);
+        strings(host.path("DnsSearch")).forEach(b::dnsSearch);
+        strings(host.path("DnsOptions")).forEach(b::dnsOption);
         config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);
         bindings(host.path("PortBindings")).forEach(b::port);
         for (JsonNode mount : host.path("Mounts")) {

@@ -71,7 +71,9 @@ final class CreateBody {
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
                 spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, spec.pidsLimit() != 0 ? spec.pidsLimit() : null /* -1: none, as dockerd reads it */,
-                null, null, null, null);
+                null, null, null, null, emptyToNull(spec.capAdd()), emptyToNull(spec.capDrop()),
+                emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
+                emptyToNull(spec.dnsOptions()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         ContainerCreate.NetworkingConfig networking = spec.networkAliases().isEmpty() ? null : new ContainerCreate.NetworkingConfig(
                 Map.of(spec.networkMode() != null ? spec.networkMode() : "bridge",

@@ -79,6 +79,7 @@ public final class DockerEngine implements ContainerEngine {
     private final DockerCredentials credentials;
     private final UUID session = UUID.randomUUID();
     private final DockerContainers containers;
+    private final DockerControls controls;
     private final DockerNetworks networks;
     private final DockerVolumes volumes;
     private final DockerEvents events;
@@ -90,6 +91,7 @@ public final class DockerEngine implements ContainerEngine {
         this.settings = settings;
         this.selectedBecause = selectedBecause;
         this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
+        this.controls = new DockerControls(api);
         this.containers = new DockerContainers(api, session, new DockerContainers.Images() {
             @Override
             public Optional<Image> local(ImageReference reference) {
@@ -493,6 +495,37 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public void renameContainer(String container, String newName) {
+        checkOpen();
+        controls.rename(container, newName);
+    }
+
+    @Override
+    public void pauseContainer(String container) {
+        checkOpen();
+        controls.pause(container, true);
+    }
+
+    @Override
+    public void unpauseContainer(String container) {
+        checkOpen();
+        controls.pause(container, false);
+    }
+
+    @Override
+    public dev.stevedore.engine.ContainerStats stats(String container) {
+        checkOpen();
+        return controls.stats(container);
+    }
+
+    @Override
+    public ContainerInfo updateContainer(String container, dev.stevedore.engine.ContainerUpdate update) {
+        checkOpen();
+        controls.update(container, update);
+        return containers.inspect(container);
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         checkOpen();
         return containers.exec(container, spec);
@@ -574,6 +607,12 @@ public final class DockerEngine implements ContainerEngine {
     public dev.stevedore.engine.EventSubscription events(java.util.function.Consumer<dev.stevedore.engine.EngineEvent> listener) {
         checkOpen();
         return events.subscribe(listener);
+    }
+
+    @Override
+    public List<dev.stevedore.engine.EngineEvent> pastEvents(java.time.Instant since, java.time.Instant until) {
+        checkOpen();
+        return events.past(since, until);
     }
 
     @Override

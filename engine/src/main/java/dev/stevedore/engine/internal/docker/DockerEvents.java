@@ -57,6 +57,28 @@ final class DockerEvents implements AutoCloseable {
         return subscriber[0];
     }
 
+    /** The daemon's record from {@code since} to {@code until} (null: now): a stream that ends at {@code until}. */
+    java.util.List<EngineEvent> past(Instant since, Instant until) {
+        Instant end = until == null ? Instant.now() : until;
+        java.util.List<EngineEvent> events = new java.util.ArrayList<>();
+        try (Response response = api.call("GET", "/events").query("since", stamp(since)).query("until", stamp(end))
+                .query("filters", FILTERS).open();
+             InputStream in = response.body().byteStream();
+             JsonParser parser = DockerApi.MAPPER.getFactory().createParser(in)) {
+            while (parser.nextToken() != null) {
+                map(DockerApi.MAPPER.readTree(parser)).ifPresent(events::add);
+            }
+        } catch (IOException e) {
+            throw new dev.stevedore.engine.ContainerEngineException("reading the past events of the Docker daemon at "
+                    + api.endpoint().uri() + " failed: " + DockerConnector.reason(e), e);
+        }
+        return events;
+    }
+
+    private static String stamp(Instant instant) {
+        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
+    }
+
     private void read(Response response, Subscriber subscriber) {
         try (InputStream in = response.body().byteStream();
              JsonParser parser = DockerApi.MAPPER.getFactory().createParser(in)) {
@@ -79,7 +101,10 @@ final class DockerEvents implements AutoCloseable {
         EngineEvent.Action action;
         try {
             type = EngineEvent.Type.valueOf(message.path("Type").asText().toUpperCase(Locale.ROOT));
-            action = EngineEvent.Action.valueOf(message.path("Action").asText().toUpperCase(Locale.ROOT));
+            // "exec_create: sh -c ..." names the command after the action
+            String name = message.path("Action").asText();
+            action = EngineEvent.Action.valueOf((name.contains(":") ? name.substring(0, name.indexOf(':')) : name).strip()
+                    .toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -97,14 +122,18 @@ final class DockerEvents implements AutoCloseable {
     private static boolean named(EngineEvent.Type type, EngineEvent.Action action) {
         return switch (type) {
             case CONTAINER -> switch (action) {
-                case CREATE, START, DIE, DESTROY -> true;
+                case CREATE, START, KILL, DIE, STOP, PAUSE, UNPAUSE, RENAME, UPDATE, ATTACH, EXEC_CREATE, EXEC_START,
+                     EXEC_DIE, DESTROY -> true;
                 default -> false;
             };
             case NETWORK -> switch (action) {
                 case CREATE, DESTROY, CONNECT, DISCONNECT -> true;
                 default -> false;
             };
-            case VOLUME -> action == EngineEvent.Action.CREATE || action == EngineEvent.Action.DESTROY;
+            case VOLUME -> switch (action) {
+                case CREATE, MOUNT, UNMOUNT, DESTROY -> true;
+                default -> false;
+            };
             case IMAGE -> switch (action) {
                 case PULL, TAG, UNTAG, DELETE -> true;
                 default -> false;

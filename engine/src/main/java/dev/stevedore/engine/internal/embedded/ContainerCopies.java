@@ -64,7 +64,9 @@ final class ContainerCopies {
 
     void copyTo(String id, ContainerRecord config, String directory, InputStream tar) {
         try {
-            withFiles(id, config, files -> files.extract(directory, tar));
+            // compressed as a client may send it (docker cp of a .tar.gz, dockerd's PUT accepts it)
+            InputStream plain = dev.stevedore.engine.internal.layer.ArchiveCompression.decompressed(tar);
+            withFiles(id, config, files -> files.extract(directory, plain));
         } catch (IOException e) {
             throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage(), e);
         }

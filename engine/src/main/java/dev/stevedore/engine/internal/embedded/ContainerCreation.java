@@ -7,6 +7,7 @@ import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
+import dev.stevedore.engine.internal.network.NameResolution;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.network.NetworkMode;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
@@ -87,7 +88,8 @@ final class ContainerCreation {
             writeHostname(dir, hostname);
             undo.add(() -> networks.removeContainer(id));
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
-                    spec.networkAliases(), !kept);
+                    spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
+                            spec.dnsOptions()));
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),

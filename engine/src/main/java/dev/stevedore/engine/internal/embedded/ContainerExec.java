@@ -4,7 +4,6 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
-import dev.stevedore.engine.internal.runtime.Capability;
 import dev.stevedore.engine.internal.runtime.ExecProcess;
 import dev.stevedore.engine.internal.runtime.ExecRequest;
 import dev.stevedore.engine.internal.runtime.Launcher;
@@ -44,7 +43,7 @@ final class ContainerExec {
         List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(), config.env()), spec.env());
         ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
                 spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
-                List.of(), Capability.containerDefaults(), true, ContainerStart.seccomp(config));
+                List.of(), ContainerStart.capabilities(config), true, ContainerStart.seccomp(config));
         Lines out = new Lines(LogLine.Stream.STDOUT, spec.output(), spec.tty() != null);
         Lines err = new Lines(LogLine.Stream.STDERR, spec.output(), false);
         ExecProcess.Output output = (stderr, data) -> (stderr ? err : out).accept(data);

@@ -156,7 +156,8 @@ final class ContainerLogStream implements ContainerLogs {
         }
         long pause = MIN_PAUSE_NANOS;
         while (ready.isEmpty() && !ended && !closed) {
-            if (!options.follow()) {
+            // an interrupted reader stops following (its caller is cancelling); the flag stays set for it to see
+            if (!options.follow() || Thread.currentThread().isInterrupted()) {
                 ended = true;
                 break;
             }

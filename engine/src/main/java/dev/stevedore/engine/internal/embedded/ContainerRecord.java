@@ -61,6 +61,26 @@ record ContainerRecord(
         exposedPorts = List.copyOf(exposedPorts);
     }
 
+    /** This record under another name (rename), the spec's name too. */
+    ContainerRecord withName(String newName) {
+        return new ContainerRecord(version, id, newName, image, imageReference, imageId, manifestDigest, created, layers,
+                entrypoint, cmd, env, workingDir, user, hostname, labels, mounts, readOnlyRootfs, shmSizeBytes, memoryBytes,
+                nanoCpus, pidsLimit, networkMode, exposedPorts, stopSignal, stopTimeoutMillis, autoRemove,
+                spec.toBuilder().name(newName).build());
+    }
+
+    /** This record with other limits (update), the spec's too, so a later start and inspect have them. */
+    ContainerRecord withLimits(long newMemoryBytes, long newNanoCpus, long newPidsLimit) {
+        ContainerSpec.Builder newSpec = spec.toBuilder().memoryBytes(newMemoryBytes).cpus(newNanoCpus / 1e9);
+        if (newPidsLimit != pidsLimit) {
+            newSpec.pidsLimit(newPidsLimit); // the builder reads 0 as "none"; an unchanged 0 keeps the engine's default
+        }
+        return new ContainerRecord(version, id, name, image, imageReference, imageId, manifestDigest, created, layers,
+                entrypoint, cmd, env, workingDir, user, hostname, labels, mounts, readOnlyRootfs, shmSizeBytes, newMemoryBytes,
+                newNanoCpus, newPidsLimit, networkMode, exposedPorts, stopSignal, stopTimeoutMillis, autoRemove,
+                newSpec.build());
+    }
+
     /** Entrypoint and cmd as the command line that runs. */
     List<String> command() {
         return java.util.stream.Stream.concat(entrypoint.stream(), cmd.stream()).toList();

@@ -50,7 +50,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * the state files ({@link ForeignRun}).
  *
  * <p><b>Parts.</b> Creating is {@link ContainerCreation}, starting {@link ContainerStart}, settling what dead JVMs
- * left {@link ContainerReaper}, exec {@link ContainerExec}, copying {@link ContainerCopies}; the Docker rules that
+ * left {@link ContainerReaper}, exec {@link ContainerExec}, copying {@link ContainerCopies}, kill, rename, pause,
+ * stats and update {@link ContainerControls}; the Docker rules that
  * make a config are {@link ContainerConfigs}. Every create, start, end and removal is published
  * ({@link EmbeddedEvents}).
  *
@@ -59,7 +60,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * anonymous volumes, {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
  * {@code hosts}, {@code hostname}, {@code resolv.conf} and the launcher's state files.
  */
-final class ContainerService implements AutoCloseable, OwnedRuns.Removal, JournalTail.UnownedRuns {
+final class ContainerService implements AutoCloseable, OwnedRuns.Removal, JournalTail.UnownedRuns,
+        ContainerControls.Lookup {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerService.class);
 
     private final EngineSettings settings;
@@ -71,6 +73,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final OwnedRuns runs;
     private final ContainerCreation creation;
     private final ContainerStart starts;
+    private final ContainerControls controls;
     private volatile Launcher launcher;
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
@@ -89,8 +92,14 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
+        this.controls = new ContainerControls(store, events, this);
         new ContainerReaper(store, networks, events, this, temp).reap(this::runsNow);
         events.unownedRuns(this);
+    }
+
+    /** Rename, pause, stats and update. */
+    ContainerControls controls() {
+        return controls;
     }
 
     private Launcher launcher() {
@@ -229,7 +238,18 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         return info(id, config(id), currentState(id));
     }
 
-    private ContainerRecord config(String id) {
+    @Override
+    public RunningContainer reach(String id) {
+        return reach(id, currentState(id));
+    }
+
+    @Override
+    public StateRecord state(String id) {
+        return currentState(id);
+    }
+
+    @Override
+    public ContainerRecord config(String id) {
         return store.readConfig(id).orElseThrow(() -> new ContainerNotFoundException(id));
     }
 
@@ -287,8 +307,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         } catch (ContainerEngineException e) {
             addresses = Map.of(config.networkMode(), ""); // being removed right now
         }
+        boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
-                state.toPublic(), config.command(), config.env(), config.labels(),
+                state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
                 state.running() ? networks.ports(id) : List.of(), addresses, config.spec());
     }
 
@@ -322,22 +343,14 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             return; // Docker: stopping a stopped container does nothing
         }
         Duration wait = grace != null ? grace : Duration.ofMillis(config.stopTimeoutMillis());
+        controls.thaw(id); // a frozen process takes no signal: Docker's stop of a paused container thaws it
+        events.container(EngineEvent.Action.KILL, id, config, Map.of("signal", Integer.toString(Signals.parse(config.stopSignal()))));
         reach(id, state).stop(config, Signals.parse(config.stopSignal()), wait);
+        events.container(EngineEvent.Action.STOP, id, config, Map.of());
     }
 
     void kill(String reference, String signal) {
-        String id = store.resolve(reference);
-        int number;
-        try {
-            number = Signals.parse(signal);
-        } catch (IllegalArgumentException e) {
-            throw new ContainerEngineException("cannot kill container " + reference + ": " + e.getMessage());
-        }
-        StateRecord state = currentState(id);
-        if (!state.running()) {
-            throw new ContainerEngineException("cannot kill container " + reference + ": it is not running");
-        }
-        reach(id, state).signal(number);
+        controls.kill(reference, signal);
     }
 
     void remove(String reference, boolean force) {
@@ -400,7 +413,13 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         if (!state.running()) {
             throw notRunning("exec in", config, state);
         }
+        // as dockerd's: an exec's create, start and end, under an id of its own
+        Map<String, String> exec = Map.of("execID", ContainerStore.newId());
+        events.container(EngineEvent.Action.EXEC_CREATE, id, config, exec);
+        events.container(EngineEvent.Action.EXEC_START, id, config, exec);
         Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec);
+        result.ifPresent(r -> events.container(EngineEvent.Action.EXEC_DIE, id, config,
+                Map.of("execID", exec.get("execID"), EngineEvent.EXIT_CODE, Integer.toString(r.exitCode()))));
         return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));
     }
 

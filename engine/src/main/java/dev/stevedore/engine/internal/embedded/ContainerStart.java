@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -167,14 +168,20 @@ final class ContainerStart {
                 .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()))
                 .openStdin(config.spec().openStdin())
                 .tty(config.spec().tty())
+                .capabilities(capabilities(config))
                 .seccomp(seccomp(config));
         addMounts(builder, config);
         return builder.build();
     }
 
-    /** The container's system-call filter: its options compiled for Docker's capabilities on this host. */
+    /** The container's system-call filter: its options compiled for its capabilities on this host. */
     static SeccompFilter seccomp(ContainerRecord config) {
-        return SeccompPolicy.filter(config.spec().securityOpts(), Capability.containerDefaults()).orElse(null);
+        return SeccompPolicy.filter(config.spec().securityOpts(), capabilities(config)).orElse(null);
+    }
+
+    /** The capabilities of the container's root processes (its first and its execs): the defaults with its adjustments. */
+    static Set<Capability> capabilities(ContainerRecord config) {
+        return Capability.adjusted(Capability.containerDefaults(), config.spec().capAdd(), config.spec().capDrop());
     }
 
     static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {

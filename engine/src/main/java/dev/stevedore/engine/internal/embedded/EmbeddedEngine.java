@@ -298,6 +298,36 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public java.util.List<EngineEvent> pastEvents(java.time.Instant since, java.time.Instant until) {
+        return events.past(since, until);
+    }
+
+    @Override
+    public void renameContainer(String container, String newName) {
+        containers.controls().rename(container, newName);
+    }
+
+    @Override
+    public void pauseContainer(String container) {
+        containers.controls().pause(container, true);
+    }
+
+    @Override
+    public void unpauseContainer(String container) {
+        containers.controls().pause(container, false);
+    }
+
+    @Override
+    public dev.stevedore.engine.ContainerStats stats(String container) {
+        return containers.controls().stats(container);
+    }
+
+    @Override
+    public ContainerInfo updateContainer(String container, dev.stevedore.engine.ContainerUpdate update) {
+        return containers.controls().update(container, update);
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         return containers.exec(container, spec);
     }

@@ -74,6 +74,11 @@ final class EmbeddedEvents implements AutoCloseable {
         journal.appendDetached(containerId);
     }
 
+    /** The recorded events of every engine on the state directory from {@code since} to {@code until} (null: now). */
+    java.util.List<EngineEvent> past(Instant since, Instant until) {
+        return journal.read(since, until);
+    }
+
     synchronized EventSubscription subscribe(Consumer<EngineEvent> listener) {
         if (tail == null) {
             try {

@@ -6,7 +6,9 @@ import dev.stevedore.engine.internal.layer.LayerOwners;
 import dev.stevedore.engine.internal.layer.LayerUnpacker;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.runtime.IdMapping;
+import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.LauncherBinary;
+import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.RootlessHost;
 import dev.stevedore.engine.internal.runtime.UserNamespace;
 import org.slf4j.Logger;
@@ -95,12 +97,15 @@ final class EngineMode {
         return namespace;
     }
 
-    /** Rootless containers get no cgroup limits yet: one that asks for them is refused, naming them. */
+    /**
+     * Rootless, a container's limits need their controllers delegated to the user (see the runtime's
+     * DelegatedCgroups): one that asks for a limit whose controller is not is refused here, before anything is
+     * made, naming the controller and how to delegate it. A container that asks for none always starts.
+     */
     void checkLimits(ContainerSpec spec) {
-        if (namespace != null && (spec.memoryBytes() > 0 || spec.cpus() > 0 || spec.pidsLimit() > 0)) {
-            throw new ContainerEngineException("container of " + spec.image() + ": the rootless engine cannot apply "
-                    + "memory, cpu or pids limits (no delegated cgroup v2 subtree is used yet); leave the limits out, "
-                    + "or run as root or with STEVEDORE_ENGINE=docker");
+        if (namespace != null) {
+            Launcher.checkRootlessLimits(new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()),
+                    spec.pidsLimit()), "of " + spec.image());
         }
     }
 }

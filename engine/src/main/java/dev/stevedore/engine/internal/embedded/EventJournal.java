@@ -150,6 +150,40 @@ final class EventJournal implements AutoCloseable {
         }
     }
 
+    /**
+     * The events every engine on the state directory wrote from {@code since} to {@code until}, oldest first: what is
+     * left of them (each writer keeps its last two segments; a swept writer's are gone).
+     */
+    java.util.List<EngineEvent> read(Instant since, Instant until) {
+        java.util.List<EngineEvent> events = new java.util.ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return events;
+        }
+        try (var files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            for (Path file : files) {
+                byte[] bytes;
+                try {
+                    bytes = Files.readAllBytes(file);
+                } catch (java.nio.file.NoSuchFileException e) {
+                    continue; // its writer moved on and deleted it
+                }
+                int start = 0;
+                for (int i = 0; i < bytes.length; i++) {
+                    if (bytes[i] == '\n') {
+                        decode(bytes, start, i - start).event()
+                                .filter(e -> !e.time().isBefore(since) && (until == null || !e.time().isAfter(until)))
+                                .ifPresent(events::add);
+                        start = i + 1;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot read the event journal {}: {}", directory, e.toString());
+        }
+        events.sort(java.util.Comparator.comparing(EngineEvent::time));
+        return events;
+    }
+
     /** Deletes segments whose writer's process is gone and that nobody wrote to for a while. */
     void sweep() {
         if (!Files.isDirectory(directory)) {

@@ -173,7 +173,8 @@ final class OwnedRuns implements AutoCloseable {
             owned.remove(id, run);
             run.process().close();
             if (ended) {
-                events.container(EngineEvent.Action.DIE, id, run.config(),
+                // as it is now: renamed since its start, the die carries the new name
+                events.container(EngineEvent.Action.DIE, id, store.readConfig(id).orElse(run.config()),
                         Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
             }
             Optional<ContainerRecord> config = run.autoRemove() ? store.readConfig(id) : Optional.empty();

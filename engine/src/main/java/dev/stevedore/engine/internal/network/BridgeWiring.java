@@ -30,6 +30,9 @@ interface BridgeWiring extends AutoCloseable {
     /** Where containers reach the host's loopback services ({@code host.stevedore.internal}), given their gateway. */
     String hostAddress(String gateway);
 
+    /** The name server of containers on bridges, or {@code null} for the host's ones they can reach. */
+    String nameServer();
+
     /** Opens the network namespace of a container's first process {@code pid}, to plug it into bridges. */
     ContainerSide enter(long pid) throws IOException;
 

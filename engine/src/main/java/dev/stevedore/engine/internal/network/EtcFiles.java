@@ -58,12 +58,24 @@ final class EtcFiles {
      * loopback cannot be reached from another network namespace, so they are left out.
      */
     static String resolvConf(String hostResolvConf) {
+        return resolvConf(hostResolvConf, null);
+    }
+
+    /**
+     * As {@link #resolvConf(String)}, but with {@code nameServer} as the only name server when it is not null: a
+     * forwarder that asks the host's own servers, loopback ones included (slirp4netns's for a rootless engine).
+     * The host's {@code search} and {@code options} lines stay.
+     */
+    static String resolvConf(String hostResolvConf, String nameServer) {
         StringBuilder out = new StringBuilder("# written by Stevedore from the host's /etc/resolv.conf\n");
+        if (nameServer != null) {
+            out.append("nameserver ").append(nameServer).append('\n');
+        }
         for (String line : hostResolvConf.split("\n")) {
             String trimmed = line.trim();
             if (trimmed.startsWith("nameserver")) {
                 String[] parts = trimmed.split("\\s+");
-                if (parts.length < 2 || parts[1].startsWith("127.") || parts[1].equals("::1")) {
+                if (nameServer != null || parts.length < 2 || parts[1].startsWith("127.") || parts[1].equals("::1")) {
                     continue;
                 }
             }
@@ -72,6 +84,40 @@ final class EtcFiles {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * A resolv.conf with the request's settings in place of the host's, as Docker builds one ({@code libnetwork}'s
+     * {@code resolvconf.Build}): each of servers, search domains and options is the request's when it gives any, else
+     * the one {@code base} has; search first, then the name servers, then the options; a search of {@code .} alone is
+     * none.
+     */
+    static String resolvConf(String base, List<String> dns, List<String> search, List<String> options) {
+        List<String> servers = dns.isEmpty() ? values(base, "nameserver") : dns;
+        List<String> domains = search.isEmpty() ? values(base, "search") : search;
+        List<String> opts = options.isEmpty() ? values(base, "options") : options;
+        StringBuilder out = new StringBuilder();
+        String joined = String.join(" ", domains);
+        if (!domains.isEmpty() && !joined.strip().equals(".")) {
+            out.append("search ").append(joined).append('\n');
+        }
+        servers.forEach(server -> out.append("nameserver ").append(server).append('\n'));
+        if (!String.join(" ", opts).isBlank()) {
+            out.append("options ").append(String.join(" ", opts)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The values of every {@code keyword} line of a resolv.conf ({@code domain} counts as a search). */
+    private static List<String> values(String resolvConf, String keyword) {
+        List<String> values = new ArrayList<>();
+        for (String line : resolvConf.split("\n")) {
+            String[] parts = line.trim().split("\\s+");
+            if (parts[0].equals(keyword) || keyword.equals("search") && parts[0].equals("domain")) {
+                values.addAll(List.of(parts).subList(1, parts.length));
+            }
+        }
+        return values;
     }
 
     /**

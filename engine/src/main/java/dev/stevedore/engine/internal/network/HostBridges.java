@@ -68,6 +68,11 @@ final class HostBridges implements BridgeWiring {
     }
 
     @Override
+    public String nameServer() {
+        return where.nameServer();
+    }
+
+    @Override
     public ContainerSide enter(long pid) throws IOException {
         NetNamespace namespace = NetNamespace.ofProcess(pid);
         Netlink inside;

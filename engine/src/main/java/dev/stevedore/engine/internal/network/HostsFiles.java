@@ -24,18 +24,30 @@ import java.util.Set;
 final class HostsFiles {
     private final NetworkStore store;
     private final java.util.function.UnaryOperator<String> hostAddress;
+    private final String nameServer;
 
-    /** {@code hostAddress}: where a container reaches the host, given its first network's gateway. */
-    HostsFiles(NetworkStore store, java.util.function.UnaryOperator<String> hostAddress) {
+    /**
+     * {@code hostAddress}: where a container reaches the host, given its first network's gateway; {@code nameServer}:
+     * the one name server of containers on bridges, or {@code null} for the host's that they can reach.
+     */
+    HostsFiles(NetworkStore store, java.util.function.UnaryOperator<String> hostAddress, String nameServer) {
         this.store = store;
         this.hostAddress = hostAddress;
+        this.nameServer = nameServer;
     }
 
-    /** The host's resolv.conf, without loopback name servers unless the container shares the host's network. */
+    /**
+     * The host's resolv.conf as is when the container shares the host's network; else with the wiring's name
+     * server, or without the host's loopback name servers where there is none; then the container's own servers,
+     * search domains and options in place of those where it has any.
+     */
     void writeResolvConf(ContainerRecord container) throws IOException {
         String host = readHostFile("/etc/resolv.conf");
         Path file = store.containerDirectory(container.id()).resolve("resolv.conf");
-        EtcFiles.rewrite(file, container.mode() == NetworkMode.HOST ? host : EtcFiles.resolvConf(host));
+        String base = container.mode() == NetworkMode.HOST ? host : EtcFiles.resolvConf(host, nameServer);
+        NameResolution names = container.names();
+        EtcFiles.rewrite(file, names.ownResolver()
+                ? EtcFiles.resolvConf(base, names.dns(), names.dnsSearch(), names.dnsOptions()) : base);
     }
 
     /** Rewrites the hosts files of every container on {@code networkIds}. */
@@ -60,7 +72,10 @@ final class HostsFiles {
         Path file = store.containerDirectory(container.id()).resolve("hosts");
         if (container.mode() == NetworkMode.HOST) {
             String host = readHostFile("/etc/hosts");
-            EtcFiles.rewrite(file, host + (host.endsWith("\n") || host.isEmpty() ? "" : "\n")
+            StringBuilder extra = new StringBuilder();
+            extraHosts(container, "127.0.0.1").forEach(e -> extra.append(e.address()).append('\t')
+                    .append(String.join(" ", e.names())).append('\n'));
+            EtcFiles.rewrite(file, host + (host.endsWith("\n") || host.isEmpty() ? "" : "\n") + extra
                     + "127.0.0.1\t" + NetworkManager.HOST_ALIAS + " " + container.hostname() + "\n");
             return;
         }
@@ -92,7 +107,10 @@ final class HostsFiles {
                 }
             });
         }
-        List<HostEntry> entries = new ArrayList<>(own);
+        // as Docker: the extra hosts before the container's own names, so that they win over every other line
+        List<HostEntry> entries = new ArrayList<>(extraHosts(container, gateway == null ? "127.0.0.1"
+                : hostAddress.apply(gateway)));
+        entries.addAll(own);
         if (gateway != null) {
             entries.add(new HostEntry(hostAddress.apply(gateway), List.of(NetworkManager.HOST_ALIAS)));
         } else {
@@ -101,6 +119,12 @@ final class HostsFiles {
         }
         entries.addAll(peers);
         EtcFiles.rewrite(file, EtcFiles.hosts(entries));
+    }
+
+    /** The container's {@code --add-host} entries, {@code host-gateway} as {@code hostGateway}. */
+    private static List<HostEntry> extraHosts(ContainerRecord container, String hostGateway) {
+        return container.names().extraHosts().stream().map(ExtraHost::parse).map(e -> new HostEntry(
+                e.address().equals(ExtraHost.HOST_GATEWAY) ? hostGateway : e.address(), List.of(e.name()))).toList();
     }
 
     private static String shortId(String id) {

@@ -42,6 +42,14 @@ interface LinkNamespace {
         return gateway;
     }
 
+    /**
+     * The name server of containers on bridges, or {@code null} for the host's (its loopback ones left out: they
+     * answer only in the host's network namespace).
+     */
+    default String nameServer() {
+        return null;
+    }
+
     /** The host's own network namespace, where the JVM is. */
     static LinkNamespace host() {
         return new LinkNamespace() {
@@ -96,6 +104,13 @@ interface LinkNamespace {
             @Override
             public String hostAddress(String gateway) {
                 return namespace.routesOut() ? UserNamespace.HOST_ADDRESS : gateway;
+            }
+
+            @Override
+            public String nameServer() {
+                // slirp4netns's forwarder asks the host's name servers from the host's network namespace, so a
+                // loopback one (systemd-resolved's 127.0.0.53) answers too, as it does for the host's processes
+                return namespace.routesOut() ? UserNamespace.NAME_SERVER : null;
             }
 
             @Override

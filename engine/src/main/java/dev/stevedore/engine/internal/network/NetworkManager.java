@@ -137,7 +137,7 @@ public final class NetworkManager implements AutoCloseable {
         this.wiring = backend.wiring();
         this.records = new NetworkRecords(store, pool, wiring);
         this.attachments = new Attachments(store, pool, wiring);
-        this.hosts = new HostsFiles(store, wiring::hostAddress);
+        this.hosts = new HostsFiles(store, wiring::hostAddress, wiring.nameServer());
         this.ports = new PublishedPorts(store, lock, backend);
         this.reaper = new Reaper(store, attachments, ports, hosts, wiring);
     }
@@ -197,6 +197,15 @@ public final class NetworkManager implements AutoCloseable {
      */
     public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
                                                 List<String> aliases, boolean inMemory) {
+        return prepareContainer(containerId, name, hostname, networkMode, aliases, inMemory, NameResolution.NONE);
+    }
+
+    /**
+     * As {@link #prepareContainer(String, String, String, String, List, boolean)}, with the container's extra hosts
+     * and resolver settings ({@code names}) in its hosts and resolv.conf files.
+     */
+    public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
+                                                List<String> aliases, boolean inMemory, NameResolution names) {
         return lock.run("setting up the network of container " + name, () -> {
             NetworkMode mode;
             try {
@@ -221,7 +230,7 @@ public final class NetworkManager implements AutoCloseable {
                 store.save(network.withMember(containerId, new Member(name, aliases, null, null, null)));
                 networkIds.add(network.id());
             }
-            ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode, networkIds, List.of(), null);
+            ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode, networkIds, List.of(), null, names);
             store.save(record);
             hosts.writeResolvConf(record);
             hosts.write(record, NetworkRecords.byId(store.networks()));

@@ -102,20 +102,22 @@ final class NetworkStore {
      * @param networks  the ids of its networks, first one first (its published ports lead there)
      * @param published its published ports while it runs, with the host ports bound
      * @param proxy     the process serving them when it is not the JVM that started the container; null otherwise
+     * @param names     its extra hosts and resolver settings, written into its hosts and resolv.conf files
      */
     record ContainerRecord(String id, String name, String hostname, NetworkMode mode, List<String> networks,
-                           List<PortBinding> published, ProxyRecord proxy) {
+                           List<PortBinding> published, ProxyRecord proxy, NameResolution names) {
         ContainerRecord {
             networks = networks == null ? List.of() : List.copyOf(networks);
             published = published == null ? List.of() : List.copyOf(published);
+            names = names == null ? NameResolution.NONE : names; // absent in records written before it
         }
 
         ContainerRecord withNetworks(List<String> ids) {
-            return new ContainerRecord(id, name, hostname, mode, ids, published, proxy);
+            return new ContainerRecord(id, name, hostname, mode, ids, published, proxy, names);
         }
 
         ContainerRecord withPublished(List<PortBinding> ports, ProxyRecord servedBy) {
-            return new ContainerRecord(id, name, hostname, mode, networks, ports, servedBy);
+            return new ContainerRecord(id, name, hostname, mode, networks, ports, servedBy, names);
         }
     }
 

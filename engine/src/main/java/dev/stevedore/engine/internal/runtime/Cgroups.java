@@ -25,14 +25,17 @@ import java.util.function.Function;
  * controller it needs (pids always, for the default pids limit; devices when the device rules live in v1; memory
  * and cpu when asked). On v1 they nest under this JVM's own groups, so whatever limits the JVM also covers its
  * containers; on v2 they go under {@code /stevedore} at the hierarchy's root, because v2 lets a group with processes
- * (the JVM's) hand no controllers to children.
+ * (the JVM's) hand no controllers to children. A rootless engine's layout is the subtree delegated to its user
+ * ({@link DelegatedCgroups}), with no device policy.
  */
 final class Cgroups {
     static final String MEMORY = "memory";
     static final String CPU = "cpu";
     static final String PIDS = "pids";
     static final String DEVICES = "devices";
-    private static final Set<String> USED = Set.of(MEMORY, CPU, PIDS, DEVICES);
+    /** v1 only: pause freezes a v2 group through its {@code cgroup.freeze}, no controller needed. */
+    static final String FREEZER = "freezer";
+    private static final Set<String> USED = Set.of(MEMORY, CPU, PIDS, DEVICES, FREEZER);
 
     /**
      * The device nodes a container may make and use, as v1 rules: Docker's standard nodes (null, zero, full,
@@ -82,16 +85,36 @@ final class Cgroups {
     }
 
     private final Map<String, Controller> controllers;
-    private final Path unifiedMount;
+    private final Path unifiedParent;
+    private final List<Path> enableAt;
+    private final String delegatedTo;
 
-    Cgroups(Map<String, Controller> controllers, Path unifiedMount) {
+    /**
+     * @param controllers   where each usable controller lives
+     * @param unifiedParent the v2 directory the containers' v2 groups go in; {@code null} for no v2 group
+     * @param enableAt      the v2 directories (the last being {@code unifiedParent}) whose subtree_control must offer a
+     *                      v2 controller before a container's group may use it, made when missing
+     * @param delegatedTo   rootless, the user whose delegated subtree this is; {@code null} as root
+     */
+    private Cgroups(Map<String, Controller> controllers, Path unifiedParent, List<Path> enableAt, String delegatedTo) {
         this.controllers = Map.copyOf(controllers);
-        this.unifiedMount = unifiedMount;
+        this.unifiedParent = unifiedParent;
+        this.enableAt = List.copyOf(enableAt);
+        this.delegatedTo = delegatedTo;
     }
 
-    /** No cgroups at all (a rootless engine without a delegated subtree): asked-for limits are refused. */
-    static Cgroups none() {
-        return new Cgroups(Map.of(), null);
+    /** Rootless: the groups of the subtree delegated to {@code user} (see {@link DelegatedCgroups}). */
+    static Cgroups delegated(Map<String, Controller> controllers, Path unifiedParent, List<Path> enableAt, String user) {
+        return new Cgroups(controllers, unifiedParent, enableAt, user);
+    }
+
+    /** As root: the whole hierarchy is this process's to use. */
+    private static Cgroups rootful(Map<String, Controller> controllers, Path unifiedMount) {
+        if (unifiedMount == null) {
+            return new Cgroups(controllers, null, List.of(), null);
+        }
+        Path parent = unifiedMount.resolve("stevedore");
+        return new Cgroups(controllers, parent, List.of(unifiedMount, parent), null);
     }
 
     Optional<Controller> controller(String name) {
@@ -100,7 +123,13 @@ final class Cgroups {
 
     /** How devices are policed for every container on this host. */
     DevicePolicy devicePolicy() {
-        if (unifiedMount != null) {
+        if (delegatedTo != null) {
+            // an ordinary user can neither load a device program (CAP_BPF and CAP_SYS_ADMIN in the host's user
+            // namespace) nor write v1 devices rules (CAP_SYS_ADMIN); its containers cannot make device nodes anyway
+            // (no mknod in a user namespace, and every mount made there is nodev): only bound host nodes work
+            return DevicePolicy.NONE;
+        }
+        if (unifiedParent != null) {
             return DevicePolicy.PROGRAM;
         }
         return controllers.containsKey(DEVICES) && !controllers.get(DEVICES).unified() ? DevicePolicy.RULES : DevicePolicy.NONE;
@@ -127,6 +156,30 @@ final class Cgroups {
 
     /** The layout from the two /proc files; {@code unifiedControllers} reads a v2 cgroup.controllers file. */
     static Cgroups parse(List<String> mountinfo, List<String> ownGroups, Function<Path, String> unifiedControllers) {
+        Mounts mounts = mounts(mountinfo, ownGroups);
+        Map<String, Controller> found = new LinkedHashMap<>(mounts.v1());
+        if (mounts.v2Mount() == null || mounts.v2Group() == null) {
+            return rootful(found, null);
+        }
+        for (String controller : unifiedControllers.apply(mounts.v2Mount().resolve("cgroup.controllers")).split(" ")) {
+            if (USED.contains(controller) && !controller.equals(DEVICES)) {
+                found.put(controller, new Controller(controller, mounts.v2Mount(), "/", true));
+            }
+        }
+        return rootful(found, mounts.v2Mount());
+    }
+
+    /**
+     * The hierarchies this process may create groups in, from the two /proc files.
+     *
+     * @param v1      each used v1 controller with this process's group in it
+     * @param v2Mount the writable cgroup2 mount; {@code null} for none
+     * @param v2Group this process's v2 group; {@code null} when it has none
+     */
+    record Mounts(Map<String, Controller> v1, Path v2Mount, String v2Group) {
+    }
+
+    static Mounts mounts(List<String> mountinfo, List<String> ownGroups) {
         Map<String, String> v1Groups = new LinkedHashMap<>();
         String v2Group = null;
         for (String line : ownGroups) {
@@ -166,22 +219,21 @@ final class Cgroups {
                 }
             }
         }
-        if (v2Mount == null || v2Group == null) {
-            return new Cgroups(found, null);
-        }
-        for (String controller : unifiedControllers.apply(v2Mount.resolve("cgroup.controllers")).split(" ")) {
-            if (USED.contains(controller) && !controller.equals(DEVICES)) {
-                found.put(controller, new Controller(controller, v2Mount, "/", true));
-            }
-        }
-        return new Cgroups(found, v2Mount);
+        return new Mounts(found, v2Mount, v2Group);
+    }
+
+    /**
+     * Refuses {@code limits} (naming the missing controller and its fix) when they need a controller there is not.
+     */
+    void check(ResourceLimits limits, String containerName) {
+        plan(limits, containerName);
     }
 
     /** The groups and writes a container named {@code containerName} needs for {@code limits} and its device policy. */
     Plan plan(ResourceLimits limits, String containerName) {
         Map<Path, List<Write>> groups = new LinkedHashMap<>();
         List<String> enable = new ArrayList<>();
-        Path unifiedGroup = unifiedMount == null ? null : unifiedMount.resolve("stevedore").resolve(containerName);
+        Path unifiedGroup = unifiedParent == null ? null : unifiedParent.resolve(containerName);
         if (unifiedGroup != null) {
             groups.put(unifiedGroup, new ArrayList<>());
         }
@@ -226,15 +278,13 @@ final class Cgroups {
         Plan plan = plan(limits, containerName);
         List<Path> created = new ArrayList<>();
         try {
-            if (unifiedMount != null) {
-                Path parent = unifiedMount.resolve("stevedore");
-                if (!plan.enable().isEmpty()) {
-                    String enable = String.join(" ", plan.enable());
-                    Files.writeString(unifiedMount.resolve("cgroup.subtree_control"), enable);
-                    Files.createDirectories(parent);
-                    Files.writeString(parent.resolve("cgroup.subtree_control"), enable);
-                } else {
-                    Files.createDirectories(parent);
+            if (unifiedParent != null) {
+                if (plan.enable().isEmpty()) {
+                    Files.createDirectories(unifiedParent);
+                }
+                for (Path level : plan.enable().isEmpty() ? List.<Path>of() : enableAt) {
+                    Files.createDirectories(level);
+                    Files.writeString(level.resolve("cgroup.subtree_control"), String.join(" ", plan.enable()));
                 }
             }
             for (var group : plan.groups().entrySet()) {
@@ -248,13 +298,30 @@ final class Cgroups {
         } catch (IOException e) {
             remove(created);
             throw new ContainerEngineException("cannot create the cgroups of container " + containerName + " (limits "
-                    + limits + "): " + e + "; run as root on a host whose cgroup hierarchies are mounted writable", e);
+                    + limits + "): " + e + (delegatedTo == null ? "; run as root on a host whose cgroup hierarchies are "
+                    + "mounted writable" : "; the cgroup subtree delegated to user " + delegatedTo + " must stay writable "
+                    + "by that user (directories, cgroup.procs, cgroup.subtree_control)"), e);
         }
+    }
+
+    /** The name of the groups of the container whose state directory is {@code stateDirectory}. */
+    static String groupName(Path stateDirectory) {
+        return stateDirectory.getFileName() + "-" + Integer.toHexString(stateDirectory.toAbsolutePath().hashCode());
+    }
+
+    /** The container's v2 group, whether or not it exists; empty on a host without a writable v2 hierarchy. */
+    Optional<Path> unifiedGroup(String containerName) {
+        return Optional.ofNullable(unifiedParent).map(p -> p.resolve(containerName));
+    }
+
+    /** The container's group for {@code controller}, whether or not it exists; empty when the host lacks it. */
+    Optional<Path> group(String controller, String containerName) {
+        return controller(controller).map(c -> directory(c, containerName));
     }
 
     private Path directory(Controller controller, String containerName) {
         if (controller.unified()) {
-            return controller.mount().resolve("stevedore").resolve(containerName);
+            return unifiedParent.resolve(containerName);
         }
         // flat beside nothing of ours: a v1 group is removed whole when the container ends
         Path own = controller.mount().resolve(controller.ownGroup().replaceFirst("^/+", ""));
@@ -263,6 +330,9 @@ final class Cgroups {
 
     private Controller require(String name, String what, String containerName) {
         Controller controller = controllers.get(name);
+        if (controller == null && delegatedTo != null) {
+            throw new ContainerEngineException(DelegatedCgroups.refusal(name, what, containerName, delegatedTo));
+        }
         if (controller == null) {
             throw new ContainerEngineException("container " + containerName + " asks for " + what + ", but this host offers no "
                     + name + " cgroup controller (neither in a cgroup v2 hierarchy nor as a v1 mount); drop the limit "

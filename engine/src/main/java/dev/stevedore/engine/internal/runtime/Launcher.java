@@ -46,8 +46,8 @@ public final class Launcher implements AutoCloseable {
         this.binary = Objects.requireNonNull(binary, "binary");
         this.arguments = List.copyOf(arguments);
         this.keepSpare = keepSpare;
-        // rootless (launchers put in the user's namespace) the host's hierarchies are not the user's to write
-        this.cgroups = arguments.isEmpty() ? HostCgroups.LAYOUT : Cgroups.none();
+        // rootless (launchers put in the user's namespace) only a subtree delegated to the user is the user's to write
+        this.cgroups = arguments.isEmpty() ? HostCgroups.LAYOUT : HostCgroups.DELEGATED;
     }
 
     /** A launcher extracted into the engine's state directory (see {@link LauncherBinary}). */
@@ -125,7 +125,7 @@ public final class Launcher implements AutoCloseable {
         }
         Process process;
         try {
-            process = takeProcess();
+            process = spec.network() == RuntimeSpec.NetworkMode.HOST ? spawn(true) : takeProcess();
         } catch (IOException e) {
             Cgroups.remove(made.groups());
             throw new ContainerEngineException("cannot start the launcher " + binary + " for container "
@@ -184,14 +184,21 @@ public final class Launcher implements AutoCloseable {
         if (process != null) {
             endSpare(process);
         }
-        return spawn();
+        return spawn(false);
     }
 
-    private Process spawn() throws IOException {
+    /**
+     * A fresh launcher. {@code hostNetwork}: one that clones the container without a network namespace of its own
+     * ({@code --net-host}), never a spare: a rootless launcher could not join the host's afterwards.
+     */
+    private Process spawn(boolean hostNetwork) throws IOException {
         // stderr: the launcher opens its container's launcher.log itself once it has read the spec
         List<String> command = new java.util.ArrayList<>();
         command.add(binary.toString());
         command.addAll(arguments);
+        if (hostNetwork) {
+            command.add("--net-host");
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Path.of("/").toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -213,7 +220,7 @@ public final class Launcher implements AutoCloseable {
                     return;
                 }
                 try {
-                    Process fresh = spawn();
+                    Process fresh = spawn(false);
                     if (closed || !spare.compareAndSet(null, fresh)) {
                         endSpare(fresh);
                     }
@@ -297,7 +304,7 @@ public final class Launcher implements AutoCloseable {
 
     /** Every container gets groups of its own (see {@link Cgroups}), recorded first so the reaper finds them. */
     private Cgroups.Made createCgroups(RuntimeSpec spec) {
-        String name = spec.stateDirectory().getFileName() + "-" + Integer.toHexString(spec.stateDirectory().toAbsolutePath().hashCode());
+        String name = Cgroups.groupName(spec.stateDirectory());
         Cgroups.Made made = cgroups.create(spec.limits(), name);
         if (made.groups().isEmpty()) {
             return made;
@@ -311,9 +318,25 @@ public final class Launcher implements AutoCloseable {
         return made;
     }
 
-    /** Detected once, when the first rootful launcher is made. */
+    /**
+     * Refuses, before anything is made, the limits a rootless engine's containers cannot have: those whose cgroup
+     * controller is not delegated to the user (the message names the controller and how to delegate it).
+     *
+     * @throws ContainerEngineException naming the missing controller
+     */
+    public static void checkRootlessLimits(ResourceLimits limits, String containerName) {
+        HostCgroups.DELEGATED.check(limits, containerName);
+    }
+
+    /** The host's cgroup layout (detected on first use), for what acts on a running container's groups. */
+    static Cgroups hostCgroups() {
+        return HostCgroups.LAYOUT;
+    }
+
+    /** Detected once, when the first launcher of its kind is made. */
     private static final class HostCgroups {
         static final Cgroups LAYOUT = Cgroups.detect();
+        static final Cgroups DELEGATED = DelegatedCgroups.detect();
     }
 
     private static void prepareDirectories(RuntimeSpec spec) {

@@ -116,6 +116,9 @@ public final class UserNamespace {
     /** Where the host's loopback answers from inside the user's network namespace (slirp4netns's host address). */
     public static final String HOST_ADDRESS = "10.0.2.2";
 
+    /** slirp4netns's DNS forwarder inside the user's network namespace: it asks the host's name servers. */
+    public static final String NAME_SERVER = "10.0.2.3";
+
     /** The process holding the namespaces: its {@code /proc/PID/net} shows the user's network namespace. */
     public long holderPid() {
         return holderPid;

@@ -176,6 +176,17 @@ public final class ContentStore {
                 }
             }
         }
+        return freed + deleteAbandonedIngests();
+    }
+
+    /**
+     * Deletes the ingest files no writer holds any more: those of a JVM that died (or was killed) while it wrote a
+     * blob. A writer holds its digest's lock while its file exists, so this is safe at any time.
+     *
+     * @return the number of bytes freed
+     */
+    public long deleteAbandonedIngests() throws IOException {
+        long freed = 0;
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(ingest)) {
             for (Path partial : dir) {
                 String name = partial.getFileName().toString();

@@ -9,8 +9,9 @@ import dev.stevedore.engine.Image;
 import java.nio.file.Path;
 
 /**
- * One build in a JVM of its own, for {@link ConcurrentBuildsIT}: arguments are the state directory, the context and
- * the tag. Prints {@code cached N} for each step it reused, {@code id=...} at the end; fails with exit code 1.
+ * One build in a JVM of its own, for {@link ConcurrentBuildsIT} and {@link InterruptedBuildIT}: arguments are the state
+ * directory, the context and the tag. Prints {@code cached N} for each step it reused, {@code event ...} for every
+ * event (as it comes, so a test can kill the JVM at a chosen point), {@code id=...} at the end; fails with exit code 1.
  */
 public final class BuildInAJvm {
     private BuildInAJvm() {
@@ -22,6 +23,8 @@ public final class BuildInAJvm {
                 if (event.kind() == BuildEvent.Kind.CACHED) {
                     System.out.println("cached " + event.step());
                 }
+                System.out.println("event " + event.kind() + " " + event.step() + " " + event.text());
+                System.out.flush();
             });
             System.out.println("id=" + image.id());
         }

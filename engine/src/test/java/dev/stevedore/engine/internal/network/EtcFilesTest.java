@@ -31,6 +31,26 @@ class EtcFilesTest {
     }
 
     @Test
+    void resolvConfWithAForwarderNamesOnlyItAndKeepsSearchAndOptions() {
+        // systemd-resolved's stub only: a rootless container asks slirp4netns's forwarder, which asks the stub
+        String host = "nameserver 127.0.0.53\nsearch example.test\noptions edns0 trust-ad\n";
+        assertThat(EtcFiles.resolvConf(host, "10.0.2.3")).isEqualTo("# written by Stevedore from the host's /etc/resolv.conf\n"
+                + "nameserver 10.0.2.3\nsearch example.test\noptions edns0 trust-ad\n");
+    }
+
+    @Test
+    void theRequestsResolverSettingsReplaceTheHostsEachOnItsOwnInDockersOrder() {
+        String base = "nameserver 10.255.255.53\nsearch example.test\noptions edns0\n";
+
+        assertThat(EtcFiles.resolvConf(base, List.of("10.0.0.53", "10.0.0.54"), List.of("a.org", "b.org"), List.of("ndots:2")))
+                .isEqualTo("search a.org b.org\nnameserver 10.0.0.53\nnameserver 10.0.0.54\noptions ndots:2\n");
+        assertThat(EtcFiles.resolvConf(base, List.of(), List.of(), List.of("ndots:2")))
+                .isEqualTo("search example.test\nnameserver 10.255.255.53\noptions ndots:2\n");
+        assertThat(EtcFiles.resolvConf(base, List.of("10.0.0.53"), List.of("."), List.of()))
+                .isEqualTo("nameserver 10.0.0.53\noptions edns0\n");
+    }
+
+    @Test
     void rewriteKeepsTheFileItselfSoABindMountSeesTheChange(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("hosts");
         EtcFiles.rewrite(file, "a long first version of the file\n");

@@ -26,7 +26,7 @@ class NetworkModeTest {
     @Test
     void recordsKeepTheModeInLowerCaseAsBefore() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        ContainerRecord record = new ContainerRecord("c".repeat(64), "web", "web", NetworkMode.HOST, List.of(), List.of(), null);
+        ContainerRecord record = new ContainerRecord("c".repeat(64), "web", "web", NetworkMode.HOST, List.of(), List.of(), null, null);
         String written = json.writeValueAsString(record);
         assertThat(written).contains("\"mode\":\"host\"");
         assertThat(json.readValue(written.replace("\"host\"", "\"none\""), ContainerRecord.class).mode()).isEqualTo(NetworkMode.NONE);

@@ -79,7 +79,7 @@ class CgroupsTest {
         Cgroups cgroups = Cgroups.parse(MIXED_MOUNTS.subList(0, 4), MIXED_GROUPS, file -> "");
 
         assertThat(cgroups.devicePolicy()).isEqualTo(Cgroups.DevicePolicy.NONE);
-        assertThat(Cgroups.none().plan(ResourceLimits.NONE, "c1").groups()).isEmpty();
+        assertThat(Cgroups.parse(List.of(), List.of(), file -> "").plan(ResourceLimits.NONE, "c1").groups()).isEmpty();
     }
 
     @Test

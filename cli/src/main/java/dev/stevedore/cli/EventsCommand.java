@@ -1,0 +1,191 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.EventSubscription;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code stevedore events}: the engine's events as {@code docker events} prints them. With {@code --since}, the events
+ * the engine recorded from then are printed first ({@link ContainerEngine#pastEvents}); then those that happen, until
+ * {@code --until} or an interrupt. {@code --filter} takes Docker's keys ({@code type}, {@code event}, {@code container},
+ * {@code image}, {@code label}, {@code network}, {@code volume}); {@code --format} {@code json} or a template with
+ * {@code {{.Type}}}, {@code {{.Action}}}, {@code {{.ID}}}, {@code {{.Actor.ID}}}, {@code {{.Actor.Attributes.KEY}}},
+ * {@code {{.Status}}}, {@code {{.From}}}, {@code {{.Time}}}, {@code {{.TimeNano}}} and {@code {{json .}}}.
+ */
+@Command(name = "events", description = "Get real time events from the engine.")
+final class EventsCommand extends EngineCommand {
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(.*?)\\s*}}");
+    private static final Set<String> FILTER_KEYS = Set.of("type", "event", "container", "image", "label", "network", "volume");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
+
+    @Mixin
+    HelpOption help;
+
+    @Option(names = "--since", paramLabel = "WHEN", description = "Show the recorded events since a time (10m, a timestamp).")
+    String since;
+
+    @Option(names = "--until", paramLabel = "WHEN", description = "Stream events until this time (10m ago, a timestamp).")
+    String until;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE", description = "Only matching events (type=container, event=die, ...).")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "json, or a template such as '{{.Action}} {{.Actor.Attributes.name}}'.")
+    String format;
+
+    private Instant from;
+    private Instant to;
+    private final Map<String, List<String>> wanted = new LinkedHashMap<>();
+
+    @Override
+    void validate() {
+        Instant now = root().clock().instant();
+        from = since == null ? null : instant("--since", since, now);
+        to = until == null ? null : instant("--until", until, now);
+        for (String filter : filters) {
+            int equals = filter.indexOf('=');
+            String key = equals < 0 ? filter : filter.substring(0, equals);
+            if (equals < 0 || !FILTER_KEYS.contains(key)) {
+                throw usageError("--filter '" + filter + "': use KEY=VALUE with KEY one of " + new java.util.TreeSet<>(FILTER_KEYS));
+            }
+            wanted.computeIfAbsent(key, k -> new ArrayList<>()).add(filter.substring(equals + 1));
+        }
+        if (format != null && !format.equals("json")) {
+            Matcher m = PLACEHOLDER.matcher(format);
+            while (m.find()) {
+                render(m.group(1), new EngineEvent(EngineEvent.Type.CONTAINER, EngineEvent.Action.CREATE, "", Map.of(), now));
+            }
+        }
+    }
+
+    private Instant instant(String option, String text, Instant now) {
+        try {
+            return Durations.instant(text, now);
+        } catch (IllegalArgumentException e) {
+            throw usageError(option + " " + e.getMessage());
+        }
+    }
+
+    @Override
+    int run(ContainerEngine engine) {
+        LinkedBlockingQueue<EngineEvent> live = new LinkedBlockingQueue<>();
+        // subscribed before the record is read: an event in between is in one or both, never in neither
+        try (EventSubscription ignored = engine.events(live::add)) {
+            Set<EngineEvent> replayed = new HashSet<>();
+            if (from != null) {
+                for (EngineEvent past : engine.pastEvents(from, to)) {
+                    replayed.add(past);
+                    print(past);
+                }
+            }
+            while (true) {
+                Duration left = to == null ? null : Duration.between(root().clock().instant(), to);
+                if (left != null && (left.isNegative() || left.isZero())) {
+                    return 0;
+                }
+                EngineEvent next = left == null ? live.take() : live.poll(left.toNanos(), TimeUnit.NANOSECONDS);
+                if (next != null && !replayed.remove(next) && (from == null || !next.time().isBefore(from))) {
+                    print(next);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    private void print(EngineEvent event) {
+        if (!matches(event)) {
+            return;
+        }
+        if (format == null) {
+            Map<String, String> sorted = new TreeMap<>(event.attributes());
+            StringBuilder attributes = new StringBuilder();
+            sorted.forEach((k, v) -> attributes.append(attributes.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+            out().println(TIME.format(event.time().atZone(ZoneId.systemDefault())) + " " + type(event) + " "
+                    + event.action().dockerName() + " " + event.id() + (attributes.length() == 0 ? "" : " (" + attributes + ")"));
+        } else if (format.equals("json")) {
+            out().println(json(event));
+        } else {
+            Matcher m = PLACEHOLDER.matcher(format);
+            StringBuilder line = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(line, Matcher.quoteReplacement(render(m.group(1), event)));
+            }
+            m.appendTail(line);
+            out().println(line);
+        }
+        out().flush();
+    }
+
+    private boolean matches(EngineEvent event) {
+        Map<String, String> a = event.attributes();
+        return accepts("type", type(event))
+                && accepts("event", event.action().dockerName())
+                && (!wanted.containsKey("container") || event.type() == EngineEvent.Type.CONTAINER
+                        && wanted.get("container").stream().anyMatch(w -> event.id().startsWith(w) || w.equals(a.get(EngineEvent.NAME))))
+                && accepts("image", a.getOrDefault(EngineEvent.IMAGE, ""))
+                && (!wanted.containsKey("network") || event.type() == EngineEvent.Type.NETWORK
+                        && wanted.get("network").stream().anyMatch(w -> event.id().startsWith(w) || w.equals(a.get(EngineEvent.NAME))))
+                && (!wanted.containsKey("volume") || event.type() == EngineEvent.Type.VOLUME && wanted.get("volume").contains(event.id()))
+                && (!wanted.containsKey("label") || wanted.get("label").stream().allMatch(l -> {
+                    int eq = l.indexOf('=');
+                    return eq < 0 ? a.containsKey(l) : l.substring(eq + 1).equals(a.get(l.substring(0, eq)));
+                }));
+    }
+
+    private boolean accepts(String key, String value) {
+        return !wanted.containsKey(key) || wanted.get(key).contains(value);
+    }
+
+    private static String type(EngineEvent event) {
+        return event.type().name().toLowerCase(Locale.ROOT);
+    }
+
+    /** One placeholder's value; an unknown one is a usage error (checked once, before the engine is opened). */
+    private String render(String field, EngineEvent event) {
+        long nanos = event.time().getEpochSecond() * 1_000_000_000L + event.time().getNano();
+        if (field.startsWith(".Actor.Attributes.")) {
+            return event.attributes().getOrDefault(field.substring(".Actor.Attributes.".length()), "<no value>");
+        }
+        return switch (field) {
+            case ".Type" -> type(event);
+            case ".Action", ".Status" -> event.action().dockerName();
+            case ".ID", ".Actor.ID", ".id" -> event.id();
+            case ".From" -> event.attributes().getOrDefault(EngineEvent.IMAGE, "");
+            case ".Time" -> Long.toString(event.time().getEpochSecond());
+            case ".TimeNano" -> Long.toString(nanos);
+            case ".Scope" -> "local";
+            case "json ." -> json(event);
+            default -> throw usageError("--format: " + "{{" + field + "}} is not a field of an event; use .Type, .Action,"
+                    + " .ID, .Actor.ID, .Actor.Attributes.KEY, .Status, .From, .Time, .TimeNano, .Scope or json .");
+        };
+    }
+
+    /** The event as Docker's {@code /events} document, on one line. */
+    private static String json(EngineEvent event) {
+        long nanos = event.time().getEpochSecond() * 1_000_000_000L + event.time().getNano();
+        return "{\"Type\":" + Json.quoted(type(event)) + ",\"Action\":" + Json.quoted(event.action().dockerName())
+                + ",\"Actor\":{\"ID\":" + Json.quoted(event.id()) + ",\"Attributes\":" + Json.object(new TreeMap<>(event.attributes()))
+                + "},\"scope\":\"local\",\"time\":" + event.time().getEpochSecond() + ",\"timeNano\":" + nanos + "}";
+    }
+}

@@ -1,0 +1,67 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerUpdate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code stevedore update}: new memory, CPU and pids limits for each container, at once if it runs; prints each as
+ * named. A restart policy is refused by name: the engine has none to change.
+ */
+@Command(name = "update", description = "Update the resource limits of one or more containers.")
+final class UpdateCommand extends ContainersCommand {
+    @Option(names = {"-m", "--memory"}, paramLabel = "BYTES", description = "Memory limit (512m, 1g).")
+    String memory;
+
+    @Option(names = "--memory-swap", paramLabel = "BYTES",
+            description = "Swap limit: only -1 (unlimited) or the memory limit itself, as the engine gives no swap of its own.")
+    String memorySwap;
+
+    @Option(names = "--cpus", paramLabel = "CPUS", description = "Number of CPUs (1.5).")
+    Double cpus;
+
+    @Option(names = "--pids-limit", paramLabel = "N", description = "Most processes and threads (-1 for no limit).")
+    Long pidsLimit;
+
+    @Option(names = "--restart", paramLabel = "POLICY", description = "Not supported: the engine applies no restart policies.")
+    String restart;
+
+    private ContainerUpdate update;
+
+    @Override
+    void validate() {
+        if (restart != null) {
+            throw usageError("--restart: the engine applies no restart policies yet, so there is none to change");
+        }
+        ContainerUpdate u = ContainerUpdate.none();
+        try {
+            if (memory != null) {
+                long bytes = Sizes.parseBinary(memory);
+                if (memorySwap != null && !memorySwap.equals("-1") && Sizes.parseBinary(memorySwap) != bytes) {
+                    throw usageError("--memory-swap: the engine gives containers no swap of their own; use -1 or the"
+                            + " memory limit");
+                }
+                u = u.withMemoryBytes(bytes);
+            }
+            if (cpus != null) {
+                u = u.withNanoCpus(Math.round(cpus * 1e9));
+            }
+            if (pidsLimit != null) {
+                u = u.withPidsLimit(pidsLimit <= 0 ? -1 : pidsLimit);
+            }
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
+        }
+        if (u.isEmpty()) {
+            throw usageError("you must provide one or more flags when using this command");
+        }
+        update = u;
+    }
+
+    @Override
+    void apply(ContainerEngine engine, String container) {
+        engine.updateContainer(container, update);
+        out().println(container);
+    }
+}

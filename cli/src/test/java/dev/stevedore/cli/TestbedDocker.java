@@ -1,0 +1,30 @@
+package dev.stevedore.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The real docker CLI against the test bed's dockerd, with a configuration of the test's own under {@code scratch}. */
+final class TestbedDocker {
+    private TestbedDocker() {
+    }
+
+    static CliRunner.Result run(Path scratch, String host, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker", "--config", scratch.resolve("docker-config").toString(), "-H", host));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(scratch, "docker-out", ".txt");
+        Path err = Files.createTempFile(scratch, "docker-err", ".txt");
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError("docker " + String.join(" ", args) + " did not finish within 120 s");
+        }
+        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,30 @@
+package dev.stevedore.engine.internal.network;
+
+import java.util.List;
+
+/**
+ * What a container's {@code /etc/hosts} and {@code /etc/resolv.conf} get beyond the engine's own entries, as
+ * {@code docker run --add-host}, {@code --dns}, {@code --dns-search} and {@code --dns-option} give it. Kept in the
+ * container's network record, since its hosts file is rewritten whenever a peer comes or goes.
+ *
+ * @param extraHosts {@code name:address} entries, {@link ExtraHost#HOST_GATEWAY} allowed as the address
+ * @param dns        name servers instead of the host's
+ * @param dnsSearch  search domains instead of the host's ({@code .} alone: none)
+ * @param dnsOptions resolver options instead of the host's
+ */
+public record NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions) {
+    /** Nothing beyond the engine's own: the host's resolver configuration, no extra hosts. */
+    public static final NameResolution NONE = new NameResolution(List.of(), List.of(), List.of(), List.of());
+
+    public NameResolution {
+        extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        dns = dns == null ? List.of() : List.copyOf(dns);
+        dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
+        dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+    }
+
+    /** Whether the resolver configuration is the request's rather than the host's. */
+    boolean ownResolver() {
+        return !dns.isEmpty() || !dnsSearch.isEmpty() || !dnsOptions.isEmpty();
+    }
+}

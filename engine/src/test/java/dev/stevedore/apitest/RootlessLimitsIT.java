@@ -1,0 +1,122 @@
+package dev.stevedore.apitest;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.EngineSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.stevedore.apitest.ContainerTestbed.busybox;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Limits of rootless containers, run as the test bed's user with a delegated cgroup subtree (the engine's rootless
+ * Failsafe execution starts its JVM inside it, as a systemd login would): every limit is read from the host, in the
+ * container's own groups, which lie inside the subtree and go with the container. The refusal without delegation is
+ * SingleIdRootlessIT's (its user has none).
+ */
+class RootlessLimitsIT {
+    @TempDir
+    static Path state;
+    static ContainerEngine engine;
+    private final List<String> created = new ArrayList<>();
+
+    @BeforeAll
+    static void open() {
+        assertThat(System.getProperty("user.name")).as("RootlessLimitsIT runs as an ordinary user (the rootless Failsafe execution)")
+                .isNotEqualTo("root");
+        engine = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state));
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        engine.close();
+        dev.stevedore.engine.internal.os.FileTrees.deleteRecursively(state);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        for (String id : created) {
+            try {
+                engine.removeContainer(id, true);
+            } catch (ContainerNotFoundException e) {
+                // removed by the test
+            }
+        }
+    }
+
+    private ContainerInfo run(ContainerSpec.Builder spec) {
+        ContainerInfo info = engine.runContainer(spec.build());
+        created.add(info.id());
+        return info;
+    }
+
+    @Test
+    void pidsAndMemoryLimitsAreInTheContainersOwnGroupsInsideTheDelegatedSubtree() throws IOException {
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).pidsLimit(64).memoryBytes(64L << 20).cmd("sleep", "1000"));
+        long pid = info.state().pid();
+
+        assertThat(read(CgroupPaths.file(pid, "pids", "pids.max"))).isEqualTo("64");
+        assertThat(read(CgroupPaths.memoryLimit(pid))).isEqualTo(Long.toString(64L << 20));
+        for (String controller : List.of("pids", "memory", "")) {
+            Path group = CgroupPaths.group(pid, controller);
+            assertThat(group).as("the container's %s group", controller.isEmpty() ? "v2" : controller)
+                    .startsWith(CgroupPaths.group(ProcessHandle.current().pid(), controller).getParent())
+                    .isNotEqualTo(CgroupPaths.group(ProcessHandle.current().pid(), controller));
+            assertThat(Files.getOwner(group).getName()).isEqualTo(System.getProperty("user.name"));
+        }
+    }
+
+    @Test
+    void aContainerThatAsksForNoLimitGetsTheDefaultPidsLimit() throws IOException {
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).cmd("sleep", "1000"));
+
+        assertThat(read(CgroupPaths.file(info.state().pid(), "pids", "pids.max"))).isEqualTo("4096");
+    }
+
+    @Test
+    void aBoundedForkBombIsContainedByThePidsLimit() throws Exception {
+        // the forking subshell ends at its first refused fork; pid 1 goes on without forking again
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).pidsLimit(32).cmd("sh", "-c",
+                "(i=0; while [ $i -lt 200 ]; do sleep 1000 & i=$((i+1)); done) 2>/dev/null; exec sleep 1000"));
+        Path pids = CgroupPaths.group(info.state().pid(), "pids");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(read(pids.resolve("pids.events"))).as("forks refused by the limit").isNotEqualTo("max 0"));
+        assertThat(Long.parseLong(read(pids.resolve("pids.current")))).isBetween(2L, 32L);
+        assertThat(engine.inspectContainer(info.id()).state().running()).as("the container outlives its fork bomb").isTrue();
+        // the host still forks
+        Process host = new ProcessBuilder("true").start();
+        assertThat(host.waitFor()).isZero();
+    }
+
+    @Test
+    void theGroupsGoWithTheContainer() throws Exception {
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).memoryBytes(32L << 20).cmd("sleep", "1000"));
+        List<Path> groups = List.of(CgroupPaths.group(info.state().pid(), "pids"),
+                CgroupPaths.group(info.state().pid(), "memory"), CgroupPaths.group(info.state().pid(), ""));
+        assertThat(groups).allSatisfy(g -> assertThat(g).isDirectory());
+
+        engine.removeContainer(info.id(), true);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(groups).allSatisfy(g -> assertThat(g).doesNotExist()));
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file).strip();
+    }
+}

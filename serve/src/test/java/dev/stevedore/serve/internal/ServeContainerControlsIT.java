@@ -1,0 +1,286 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.internal.docker.DockerCli;
+import dev.stevedore.engine.testbed.Testbed;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The container endpoints of #17 through serve, each scenario run with the docker CLI (or raw HTTP, where the status
+ * code is the point) against serve and against the test bed's dockerd in the same test, so what is expected is what
+ * dockerd does: kill, 404/409/304, rename, pause, stats, update, compressed archive copies and the events record.
+ */
+class ServeContainerControlsIT extends ServeWithDockerCli {
+    private final Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError(
+            "the test bed's dockerd is not up: run `testbed/dockerd up`"));
+    private final String prefix = "apiserve-" + Long.toHexString(System.nanoTime()) + "-";
+    private final List<String> onDockerd = new ArrayList<>();
+
+    @BeforeAll
+    void pullOnDockerd() {
+        DockerCli.run(dockerd, "pull", "-q", busybox);
+    }
+
+    @AfterAll
+    void removeDockerdContainers() {
+        for (String name : onDockerd) {
+            try {
+                DockerCli.run(dockerd, "rm", "-f", name);
+            } catch (AssertionError gone) {
+                // the test removed it
+            }
+        }
+    }
+
+    /** Both servers: serve's socket first, then dockerd's. */
+    private Map<String, Path> both() {
+        Map<String, Path> servers = new LinkedHashMap<>();
+        servers.put("serve", socket);
+        servers.put("dockerd", dockerd);
+        return servers;
+    }
+
+    /** Runs a busybox container named {@code prefix + name} in the background on {@code server}; its id. */
+    private String runDetached(Path server, String name, String... command) {
+        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", prefix + name, busybox));
+        args.addAll(List.of(command));
+        if (server.equals(dockerd)) {
+            onDockerd.add(prefix + name);
+        }
+        // the CLI's output has dockerd's warnings (IPv4 forwarding) beside the id
+        return DockerCli.run(server, args.toArray(String[]::new)).stream().filter(l -> l.matches("[0-9a-f]{64}"))
+                .findFirst().orElseThrow();
+    }
+
+    private static String inspect(Path server, String format, String container) {
+        return DockerCli.run(server, "inspect", "-f", format, container).get(0);
+    }
+
+    @Test
+    void killReturnsOnceTheContainerNoLongerRuns() {
+        both().forEach((who, server) -> {
+            runDetached(server, "kill", "sleep", "600");
+            DockerCli.run(server, "kill", prefix + "kill");
+            assertThat(inspect(server, "{{.State.Status}} {{.State.Running}} {{.State.ExitCode}}", prefix + "kill"))
+                    .as(who + ": inspect right after kill").isEqualTo("exited false 137");
+            DockerCli.run(server, "rm", prefix + "kill");
+        });
+    }
+
+    @Test
+    void everyRouteLooksTheContainerUpFirstAndAnswersAsDockerd() throws IOException {
+        String[][] routes = {{"POST", "/containers/nope-missing/pause"}, {"POST", "/containers/nope-missing/unpause"},
+                {"POST", "/containers/nope-missing/rename?name=other"}, {"POST", "/containers/nope-missing/update"},
+                {"GET", "/containers/nope-missing/stats?stream=false"}, {"GET", "/containers/nope-missing/export"},
+                {"GET", "/containers/nope-missing/changes"}, {"POST", "/containers/nope-missing/kill"},
+                {"GET", "/containers/nope-missing/top"}, {"PUT", "/containers/nope-missing/archive?path=/tmp"}};
+        for (String[] route : routes) {
+            int serve = send(socket, route).status();
+            int docker = send(dockerd, route).status();
+            assertThat(serve).as(route[0] + " " + route[1] + " (dockerd: " + docker + ")").isEqualTo(docker).isEqualTo(404);
+        }
+        both().forEach((who, server) -> {
+            runDetached(server, "codes", "sleep", "600");
+            try {
+                assertThat(UnixHttp.call(server, "POST", "/containers/" + prefix + "codes/start").status())
+                        .as(who + ": start a running container").isEqualTo(304);
+                assertThat(UnixHttp.call(server, "POST", "/containers/" + prefix + "codes/unpause").status())
+                        .as(who + ": unpause a container that is not paused (dockerd's errNotPaused)").isEqualTo(500);
+                assertThat(UnixHttp.call(server, "POST", "/containers/" + prefix + "codes/stop?t=0").status()).isEqualTo(204);
+                assertThat(UnixHttp.call(server, "POST", "/containers/" + prefix + "codes/stop?t=0").status())
+                        .as(who + ": stop a stopped container").isEqualTo(304);
+                assertThat(UnixHttp.call(server, "POST", "/containers/" + prefix + "codes/pause").status())
+                        .as(who + ": pause a stopped container").isEqualTo(409);
+                assertThat(UnixHttp.call(server, "POST", "/containers/" + prefix + "codes/kill").status())
+                        .as(who + ": kill a stopped container").isEqualTo(409);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            DockerCli.run(server, "rm", prefix + "codes");
+        });
+    }
+
+    private static UnixHttp.Answer send(Path server, String[] route) throws IOException {
+        return route[0].equals("POST") && route[1].endsWith("/update")
+                ? UnixHttp.json(server, "POST", route[1], "{'Memory':67108864}")
+                : UnixHttp.call(server, route[0], route[1]);
+    }
+
+    @Test
+    void renameFreesTheOldNameAndTakesTheNew() {
+        both().forEach((who, server) -> {
+            runDetached(server, "before", "sleep", "600");
+            runDetached(server, "taken", "sleep", "600");
+            assertThatThrownBy(() -> DockerCli.run(server, "rename", prefix + "before", prefix + "taken"))
+                    .as(who).hasMessageContaining("already in use");
+            DockerCli.run(server, "rename", prefix + "before", prefix + "after");
+            if (server.equals(dockerd)) {
+                onDockerd.add(prefix + "after");
+            }
+            assertThat(inspect(server, "{{.Name}}", prefix + "after")).as(who).isEqualTo("/" + prefix + "after");
+            assertThatThrownBy(() -> DockerCli.run(server, "inspect", prefix + "before")).as(who).hasMessageContaining("No such");
+            runDetached(server, "before", "true");
+            DockerCli.run(server, "rm", "-f", prefix + "after", prefix + "taken", prefix + "before");
+        });
+    }
+
+    @Test
+    void pauseFreezesTheProcessesUntilUnpause() {
+        both().forEach((who, server) -> {
+            runDetached(server, "pause", "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i; sleep 0.1; done");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(server, "pause") > 2);
+            DockerCli.run(server, "pause", prefix + "pause");
+            assertThat(inspect(server, "{{.State.Status}} {{.State.Paused}} {{.State.Running}}", prefix + "pause"))
+                    .as(who).isEqualTo("paused true true");
+            assertThat(DockerCli.run(server, "ps", "--filter", "name=" + prefix + "pause", "--format", "{{.Status}}"))
+                    .as(who).singleElement().asString().endsWith("(Paused)");
+            assertThatThrownBy(() -> DockerCli.run(server, "pause", prefix + "pause")).as(who).hasMessageContaining("already paused");
+            int frozenAt = lines(server, "pause");
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> lines(server, "pause") == frozenAt);
+            DockerCli.run(server, "unpause", prefix + "pause");
+            await().atMost(Duration.ofSeconds(30)).until(() -> lines(server, "pause") > frozenAt + 2);
+            assertThat(inspect(server, "{{.State.Status}} {{.State.Paused}}", prefix + "pause")).as(who).isEqualTo("running false");
+            DockerCli.run(server, "rm", "-f", prefix + "pause");
+        });
+    }
+
+    private int lines(Path server, String name) {
+        return DockerCli.run(server, "logs", prefix + name).size();
+    }
+
+    @Test
+    void statsGiveDockersDocumentOnceAndStreamed() throws IOException {
+        for (Map.Entry<String, Path> server : both().entrySet()) {
+            String who = server.getKey();
+            runDetached(server.getValue(), "stats", "sh", "-c", "while true; do :; done");
+            List<String> line = DockerCli.run(server.getValue(), "stats", "--no-stream", "--format",
+                    "{{.Name}}|{{.CPUPerc}}|{{.MemUsage}}|{{.PIDs}}", prefix + "stats");
+            String[] fields = line.get(0).split("\\|");
+            assertThat(fields[0]).as(who).isEqualTo(prefix + "stats");
+            assertThat(Double.parseDouble(fields[1].replace("%", ""))).as(who + ": a busy loop uses CPU").isGreaterThan(1.0);
+            assertThat(fields[2]).as(who).doesNotStartWith("0B").contains(" / ");
+            assertThat(Integer.parseInt(fields[3])).as(who).isGreaterThanOrEqualTo(1);
+
+            JsonNode once = UnixHttp.call(server.getValue(), "GET", "/containers/" + prefix + "stats/stats?stream=false").json();
+            assertThat(once.path("memory_stats").path("usage").asLong()).as(who).isPositive();
+            assertThat(once.path("memory_stats").path("limit").asLong()).as(who).isPositive();
+            assertThat(once.path("cpu_stats").path("online_cpus").asInt()).as(who).isPositive();
+            assertThat(once.path("precpu_stats").path("cpu_usage").path("total_usage").asLong()).as(who).isPositive();
+            assertThat(once.path("pids_stats").path("current").asLong()).as(who).isPositive();
+            assertThat(once.path("name").asText()).as(who).isEqualTo("/" + prefix + "stats");
+
+            List<String> streamed = UnixHttp.lines(server.getValue(), "/containers/" + prefix + "stats/stats", 2);
+            assertThat(streamed).as(who).hasSize(2);
+            JsonNode second = new com.fasterxml.jackson.databind.ObjectMapper().readTree(streamed.get(1));
+            assertThat(second.path("cpu_stats").path("cpu_usage").path("total_usage").asLong()).as(who + ": counters grow")
+                    .isGreaterThan(second.path("precpu_stats").path("cpu_usage").path("total_usage").asLong());
+            DockerCli.run(server.getValue(), "rm", "-f", prefix + "stats");
+        }
+    }
+
+    @Test
+    void updateChangesTheLimitsOfARunningContainer() {
+        both().forEach((who, server) -> {
+            runDetached(server, "update", "sleep", "600");
+            DockerCli.run(server, "update", "--memory", "64m", "--memory-swap", "-1", "--cpus", "0.5", "--pids-limit", "100",
+                    prefix + "update");
+            assertThat(inspect(server, "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}",
+                    prefix + "update")).as(who).isEqualTo("67108864 500000000 100");
+            assertThat(DockerCli.run(server, "stats", "--no-stream", "--format", "{{.MemUsage}}", prefix + "update"))
+                    .as(who + ": the limit applies to the running container").singleElement().asString().endsWith("/ 64MiB");
+            DockerCli.run(server, "rm", "-f", prefix + "update");
+        });
+        runDetached(socket, "restart", "sleep", "600");
+        assertThatThrownBy(() -> DockerCli.run(socket, "update", "--restart", "always", prefix + "restart"))
+                .hasMessageContaining("RestartPolicy");
+        DockerCli.run(socket, "rm", "-f", prefix + "restart");
+    }
+
+    @Test
+    void archivesAreExtractedPlainOrCompressedAsDockerdDoes() throws IOException {
+        for (Map.Entry<String, Path> server : both().entrySet()) {
+            runDetached(server.getValue(), "archive", "sleep", "600");
+            for (String compression : List.of("none", "gzip", "bzip2", "xz")) {
+                UnixHttp.Answer put = UnixHttp.call(server.getValue(), "PUT", "/containers/" + prefix + "archive/archive?path=/tmp",
+                        "application/x-tar", tar("copied-" + compression, "small " + compression + "\n", compression));
+                assertThat(put.status()).as(server.getKey() + " " + compression + ": " + put.body()).isEqualTo(200);
+                assertThat(DockerCli.run(server.getValue(), "exec", prefix + "archive", "cat", "/tmp/copied-" + compression))
+                        .as(server.getKey() + " " + compression).containsExactly("small " + compression);
+            }
+            DockerCli.run(server.getValue(), "rm", "-f", prefix + "archive");
+        }
+    }
+
+    /** A tar of one small file, compressed as named. */
+    private static byte[] tar(String name, String content, String compression) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream compressed = switch (compression) {
+            case "gzip" -> new GzipCompressorOutputStream(bytes);
+            case "bzip2" -> new BZip2CompressorOutputStream(bytes);
+            case "xz" -> new XZCompressorOutputStream(bytes);
+            default -> bytes;
+        }; TarArchiveOutputStream tar = new TarArchiveOutputStream(compressed)) {
+            byte[] data = content.getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry entry = new TarArchiveEntry(name);
+            entry.setSize(data.length);
+            entry.setMode(0644);
+            tar.putArchiveEntry(entry);
+            tar.write(data);
+            tar.closeArchiveEntry();
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void eventsReplayTheRecordSinceAndUntil() {
+        Map<String, List<String>> actions = new LinkedHashMap<>();
+        both().forEach((who, server) -> {
+            Instant since = Instant.now().minusSeconds(1);
+            String id = runDetached(server, "events", "sleep", "600");
+            DockerCli.run(server, "pause", prefix + "events");
+            DockerCli.run(server, "unpause", prefix + "events");
+            DockerCli.run(server, "rename", prefix + "events", prefix + "events2");
+            if (server.equals(dockerd)) {
+                onDockerd.add(prefix + "events2");
+            }
+            DockerCli.run(server, "kill", prefix + "events2");
+            DockerCli.run(server, "rm", prefix + "events2");
+            AtomicReference<List<String>> seen = new AtomicReference<>();
+            // dockerd's record is written as its events happen; wait until the destroy is in it
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                seen.set(DockerCli.run(server, "events", "--since", Long.toString(since.getEpochSecond()), "--until",
+                        Long.toString(Instant.now().getEpochSecond() + 1), "--filter", "container=" + id, "--filter",
+                        "type=container", "--format", "{{.Action}} {{.Actor.Attributes.name}}"));
+                return seen.get().stream().anyMatch(l -> l.startsWith("destroy"));
+            });
+            actions.put(who, seen.get());
+        });
+        assertThat(actions.get("serve")).isEqualTo(actions.get("dockerd"))
+                .contains("rename " + prefix + "events2", "kill " + prefix + "events2", "pause " + prefix + "events");
+    }
+}
