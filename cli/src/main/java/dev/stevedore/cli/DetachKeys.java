@@ -88,6 +88,12 @@ final class DetachKeys {
             for (;;) {
                 byte[] chunk = new byte[Math.max(1, length)];
                 int n = in.read(chunk, 0, chunk.length);
+                if (n < 0 && matched > 0) {
+                    // the input ended inside a partial sequence: those keys were typed after all
+                    pending = Arrays.copyOf(sequence, matched);
+                    matched = 0;
+                    return read(buffer, offset, length);
+                }
                 if (n < 0) {
                     return -1;
                 }

@@ -124,18 +124,22 @@ public abstract class TtyContract extends EngineContract {
     void anExecOnATerminalHasItsSizeAndFollowsAResize() throws Exception {
         ContainerInfo target = started(busybox("sleep 3600"));
 
-        ExecResult sized = engine.exec(target.id(), ExecSpec.of("sh", "-c", "stty size; tty").withTty(Tty.of(20, 60)));
+        // dockerd (API 1.41) sizes an exec's terminal just after it starts, as the docker CLI does: asked until it has one
+        ExecResult sized = engine.exec(target.id(), ExecSpec.of("sh", "-c", "i=0; while [ $i -lt 100 ]; do"
+                + " s=$(stty size 2>/dev/null) && [ \"$s\" != '0 0' ] && break; sleep 0.1; i=$((i+1)); done; echo $s; tty")
+                .withTty(Tty.of(20, 60)));
         assertThat(sized.exitCode()).isZero();
         assertThat(sized.stdout()).startsWith("20 60\r\n").containsPattern("/dev/pts/\\d+\r\n");
 
         Tty tty = Tty.of(20, 60);
         PipedOutputStream keys = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(keys);
+        List<String> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<ExecResult> shell = CompletableFuture.supplyAsync(() -> engine.exec(target.id(),
-                ExecSpec.of("sh", "-i").withStdin(stdin).withTty(tty)));
+                ExecSpec.of("sh", "-i").withStdin(stdin).withTty(tty).withOutput(chunk -> shown.add(chunk.text()))));
         type(keys, "echo ready-$((9+9))\n");
-        // resized once the shell runs: the typed line came back
-        await().atMost(PATIENCE).until(() -> shell.isDone() || tty.rows() == 20);
+        // resized once the shell runs: its answer came back
+        await().atMost(PATIENCE).until(() -> shell.isDone() || String.join("", shown).contains("ready-18"));
         tty.resize(30, 90);
         type(keys, "stty size; exit 5\n");
         ExecResult result = shell.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);

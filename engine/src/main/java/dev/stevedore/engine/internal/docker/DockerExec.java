@@ -106,7 +106,7 @@ final class DockerExec {
             }
             if (spec.tty() != null) {
                 // the API before 1.42 takes no ConsoleSize at create: the size is set once the command runs, as docker does
-                resize(execId, spec.tty().rows(), spec.tty().columns());
+                initialSize(execId, spec.tty());
             }
             StreamFrames frames = new StreamFrames(stream, spec.tty() != null);
             try {
@@ -206,13 +206,30 @@ final class DockerExec {
         return startNode(tty).toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Sizes the exec's terminal; one that has ended (or not quite started) keeps the size it has. */
-    private void resize(String execId, int rows, int columns) {
+    /**
+     * Sizes the exec's terminal once its process runs: the daemon refuses a resize until then, so it is retried as the
+     * docker CLI retries it (10 times, waiting longer each time), with the size as it is at each attempt.
+     */
+    private void initialSize(String execId, dev.stevedore.engine.Tty tty) {
+        for (int attempt = 1; attempt <= 10 && !resize(execId, tty.rows(), tty.columns()); attempt++) {
+            try {
+                Thread.sleep(10L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Sizes the exec's terminal; false when the daemon refused (not started yet, or ended). */
+    private boolean resize(String execId, int rows, int columns) {
         try {
             api.call("POST", "/exec/" + execId + "/resize").query("h", Integer.toString(rows))
                     .query("w", Integer.toString(columns)).discard();
+            return true;
         } catch (DockerApiException e) {
             LOG.debug("resizing the terminal of exec {} failed: {}", execId, e.getMessage());
+            return false;
         }
     }
 
