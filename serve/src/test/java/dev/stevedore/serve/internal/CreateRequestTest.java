@@ -103,7 +103,7 @@ class CreateRequestTest {
     }
 
     @Test
-    void aTtyReachesTheSpec() {
+    void aTtyReachesTheSpec() throws java.io.IOException {
         assertThat(CreateRequest.parse(json("{'Image':'busybox','Tty':true}"), null, null).spec().tty()).isTrue();
         assertThat(CreateRequest.parse(json("{'Image':'busybox','Tty':false}"), null, null).spec().tty()).isFalse();
     }
