@@ -619,6 +619,7 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
         errno = EPERM;
         fail("check that the working directory is inside the container", s->cwd); /* CVE-2024-21626 */
     }
+    set_rlimits(s->rlimits, s->nrlimits, 125);
     drop_privileges(&id, s->caps, s->no_new_privs, &s->seccomp);
     /* credential changes cleared the parent-death signal; set it again and make sure the parent is alive */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);

@@ -57,6 +57,8 @@ struct exec_spec {
     size_t ngroups;
     char *user_spec;
     uint64_t caps;
+    struct rlimit_entry rlimits[RLIMITS_MAX];
+    size_t nrlimits;
     int no_new_privs;
     char **cgroups;
     size_t ncgroups;
@@ -136,6 +138,9 @@ static int read_spec(struct reader *r, struct exec_spec *s, char *err, size_t er
         } else if (!strcmp(k, "cap") && rec.nfields == 1) {
             ok = spec_parse_u64(rec.fields[0], 63, &a) == 0;
             s->caps |= 1ull << a;
+        } else if (!strcmp(k, "rlimit") && rec.nfields == 4) {
+            ok = s->nrlimits < RLIMITS_MAX && rlimit_parse(rec.fields, &s->rlimits[s->nrlimits]) == 0;
+            s->nrlimits += ok;
         } else if (!strcmp(k, "no-new-privileges") && rec.nfields == 1) {
             s->no_new_privs = !strcmp(rec.fields[0], "1");
         } else if (!strcmp(k, "cgroup") && rec.nfields == 1) {
@@ -206,6 +211,7 @@ static _Noreturn void child(const struct exec_spec *s, int sync, int go, int in,
         errno = EPERM;
         fail("check that the working directory is inside the container", s->cwd);
     }
+    set_rlimits(s->rlimits, s->nrlimits, 126);
     drop_privileges(&id, s->caps, s->no_new_privs, &s->seccomp);
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (!parent_alive()) {

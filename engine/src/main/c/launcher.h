@@ -88,6 +88,24 @@ struct etc_file {
     char *target;
 };
 
+/* ---- resource limits (--ulimit) of the container's processes (process.c) ---- */
+
+#define RLIMITS_MAX 16 /* RLIMIT_NLIMITS: one entry a resource at most */
+
+struct rlimit_entry {
+    char name[16];                /* Docker's name (nofile), for the error message */
+    int resource;                 /* RLIMIT_* */
+    unsigned long long soft, hard; /* RLIM_INFINITY for unlimited */
+};
+
+/* Parses the fields of an "rlimit NAME RESOURCE SOFT HARD" record (numbers, "unlimited") into *r; 0, or -1. */
+int rlimit_parse(char *const *fields, struct rlimit_entry *r);
+/*
+ * Sets each limit, while the process still holds CAP_SYS_RESOURCE (raising a hard limit needs it in the host's
+ * user namespace: rootless, a limit above the user's own fails here); reports the failure with the resource.
+ */
+void set_rlimits(const struct rlimit_entry *limits, size_t n, int code);
+
 struct spec {
     char *state_dir;
     char **layers;        /* bottom first, as an image lists them */
@@ -119,6 +137,8 @@ struct spec {
     char **ro_paths;
     size_t nro_paths;
     uint64_t caps;
+    struct rlimit_entry rlimits[RLIMITS_MAX];
+    size_t nrlimits;
     char *stdout_log;
     char *stderr_log;
     char **cgroups;       /* cgroup directories (made by the JVM) the container joins */

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <stdio.h>
@@ -292,4 +293,32 @@ int next_command(struct reader *in, struct record *rec, const char *who) {
         fprintf(stderr, "%s: bad command from the JVM: %s\n", who, perr);
     }
     return got;
+}
+
+int rlimit_parse(char *const *fields, struct rlimit_entry *r) {
+    unsigned long long resource;
+    if (strlen(fields[0]) >= sizeof r->name || spec_parse_u64(fields[1], RLIMITS_MAX - 1, &resource)) {
+        return -1;
+    }
+    unsigned long long *values[] = {&r->soft, &r->hard};
+    for (int i = 0; i < 2; i++) {
+        if (!strcmp(fields[2 + i], "unlimited")) {
+            *values[i] = RLIM_INFINITY;
+        } else if (spec_parse_u64(fields[2 + i], RLIM_INFINITY - 1, values[i])) {
+            return -1;
+        }
+    }
+    strcpy(r->name, fields[0]);
+    r->resource = (int) resource;
+    return r->soft <= r->hard ? 0 : -1;
+}
+
+void set_rlimits(const struct rlimit_entry *limits, size_t n, int code) {
+    for (size_t i = 0; i < n; i++) {
+        struct rlimit rl = {.rlim_cur = limits[i].soft, .rlim_max = limits[i].hard};
+        if (setrlimit(limits[i].resource, &rl) < 0) {
+            /* EPERM: a hard limit above the one this process has, without CAP_SYS_RESOURCE over the host */
+            report("set the --ulimit (a hard limit past what the host allows needs a lower value)", errno, limits[i].name, code);
+        }
+    }
 }

@@ -306,6 +306,13 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 goto out;
             }
             s->caps |= 1ull << cap;
+        } else if (!strcmp(k, "rlimit")) {
+            EXPECT(4);
+            if (s->nrlimits == RLIMITS_MAX || rlimit_parse(rec.fields, &s->rlimits[s->nrlimits]) < 0) {
+                rc = spec_fail(err, errlen, "rlimit \"%s\" is not NAME RESOURCE SOFT HARD with soft <= hard", rec.fields[0]);
+                goto out;
+            }
+            s->nrlimits++;
         } else if (!strcmp(k, "cgroup")) {
             EXPECT(1);
             if (rec.fields[0][0] != '/' || strncmp(rec.fields[0], "/sys/fs/cgroup/", 15)) {

@@ -102,6 +102,9 @@ class RunCommand extends EngineCommand {
     @Option(names = "--dns-option", paramLabel = "OPT", description = "A resolver option (ndots:2), instead of the host's.")
     List<String> dnsOptions = new ArrayList<>();
 
+    @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "A resource limit: nofile=1024:2048.")
+    List<String> ulimits = new ArrayList<>();
+
     @Option(names = "--shm-size", paramLabel = "SIZE", description = "Size of /dev/shm, e.g. 256m (default 64m).")
     String shmSize;
 
@@ -234,6 +237,7 @@ class RunCommand extends EngineCommand {
         dns.forEach(builder::dns);
         dnsSearch.forEach(builder::dnsSearch);
         dnsOptions.forEach(builder::dnsOption);
+        ulimits.forEach(builder::ulimit);
         if (shmSize != null) {
             builder.shmSizeBytes(parsed("--shm-size", () -> Sizes.parseBinary(shmSize)));
         }

@@ -124,6 +124,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("save", SaveCommand::new);
         commands.put("push", PushCommand::new);
         commands.put("build", BuildCommand::new);
+        commands.put("builder", BuilderCommand::new);
         commands.put("compose", ComposeCommand::new);
         commands.put("serve", ServeCommand::new);
         commands.put("events", EventsCommand::new);

@@ -333,6 +333,30 @@ class CliIT {
     }
 
     @Test
+    void builderPruneAsksUnlessForcedAndPrintsWhatItRemovedAsDockerDoes() throws Exception {
+        Path context = Files.createDirectories(scratch.resolve("prune-context"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest\n"
+                + "RUN dd if=/dev/urandom of=/data bs=1k count=300\n");
+        assertThat(stevedore("build", "-t", "local.test/cli-prune:1", context.toString()).exitCode()).isZero();
+        assertThat(stevedore("rmi", "local.test/cli-prune:1").exitCode()).isZero();
+
+        CliRunner.Result declined = stevedore("builder", "prune", "--all");
+        CliRunner.Result pruned = stevedore("builder", "prune", "-f", "--filter", "until=0s", "--keep-storage", "1k");
+        CliRunner.Result badFilter = stevedore("builder", "prune", "-f", "--filter", "colour=blue");
+
+        assertThat(declined.out()).as(declined.toString()).isEqualTo("WARNING! This will remove all build cache. Are you sure you"
+                + " want to continue? [y/N] Total reclaimed space: 0B\n");
+        assertThat(pruned.exitCode()).as(pruned.toString()).isZero();
+        List<String> lines = pruned.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("Deleted build cache objects:");
+        assertThat(lines.subList(1, lines.size() - 2)).isNotEmpty().allMatch(id -> id.matches("[0-9a-f]{64}"));
+        assertThat(lines.get(lines.size() - 2)).isEmpty();
+        assertThat(lines.get(lines.size() - 1)).matches("Total reclaimed space: 3\\d\\d(\\.\\d+)?kB");
+        assertThat(badFilter.exitCode()).isEqualTo(1);
+        assertThat(badFilter.err()).contains("invalid filter 'colour'");
+    }
+
+    @Test
     void runWithDashIFeedsTheContainersStdinUntilTheInputEnds() throws Exception {
         String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
         Path input = Files.writeString(scratch.resolve("stdin.txt"), "first line\nsecond line\n");

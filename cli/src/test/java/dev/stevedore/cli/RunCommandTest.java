@@ -132,6 +132,17 @@ class RunCommandTest {
     }
 
     @Test
+    void ulimitFlagsReachTheSpecAndABadOneIsAUsageError() {
+        cli.run("run", "-d", "--ulimit", "nofile=1024:2048", "--ulimit", "core=-1", BUSYBOX);
+        CliRunner.Result bad = cli.run("run", "-d", "--ulimit", "nofile=2048:1024", BUSYBOX);
+
+        assertThat(engine.created.get(0).ulimits()).containsExactly("nofile=1024:2048", "core=-1:-1");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("must be less than or equal to the hard limit");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
     void defaultsLeaveTheImagesValuesInPlace() {
         engine.programs = spec -> FakeContainer.Program.exiting(0);
 

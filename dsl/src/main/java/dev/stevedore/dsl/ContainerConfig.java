@@ -315,6 +315,16 @@ public final class ContainerConfig {
         return this;
     }
 
+    /**
+     * A resource limit of the container's processes ({@code docker run --ulimit nofile=1024:2048}), -1 for unlimited;
+     * raising a hard limit above the host's works only where the engine may.
+     */
+    public ContainerConfig ulimit(String name, long soft, long hard) {
+        String value = Objects.requireNonNull(name, "name") + "=" + soft + ":" + hard;
+        checked(spec -> spec.ulimit(value));
+        return this;
+    }
+
     /** Adds a customizer whose value the spec checks now, recording a refusal as a problem of the definition. */
     private void checked(Configurer<ContainerSpec.Builder> customizer) {
         try {

@@ -65,6 +65,17 @@ class DefinitionTest {
     }
 
     @Test
+    void ulimitsReachTheEngineSpecAndABadOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.ulimit("nofile", 1024, 2048)).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().ulimits()).containsExactly("nofile=1024:2048");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.ulimit("files", 1, 1)))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("invalid ulimit type: files");
+    }
+
+    @Test
     void portOutOfRangeIsRefused() {
         assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.expose(70000)))
                 .hasMessage("container \"redis\": port 70000 is not between 1 and 65535");

@@ -107,14 +107,26 @@ public interface ContainerEngine extends AutoCloseable {
     /**
      * Frees the build cache. The rule: a cached step is kept while every layer it has belongs to an image with a tag
      * (one a user pulled, loaded, built or tagged), so rebuilding what is tagged stays fast; the others are removed,
-     * then the blobs and snapshots nothing reaches any more. Builds running on the same state directory (any JVM)
-     * finish first, and new ones wait until the prune is done. {@code RUN --mount=type=cache} directories are not
-     * touched. On the Docker backend this is dockerd's {@code POST /build/prune}.
+     * then the blobs and snapshots nothing reaches any more. {@link BuildCachePrune#all()} removes the kept ones too,
+     * {@link BuildCachePrune#unusedFor()} spares the steps a build made or reused more recently, and
+     * {@link BuildCachePrune#keepStorage()} removes the least recently used first and stops once the cache is that
+     * small. Builds running on the same state directory (any JVM) finish first, and new ones wait until the prune is
+     * done. {@code RUN --mount=type=cache} directories are not touched. On the Docker backend this is dockerd's
+     * {@code POST /build/prune} with the same options.
+     *
+     * @return what was removed and the bytes freed
+     */
+    default BuildCachePruned pruneBuildCache(BuildCachePrune options) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no build cache to prune");
+    }
+
+    /**
+     * {@link #pruneBuildCache(BuildCachePrune)} with {@link BuildCachePrune#defaults()}.
      *
      * @return the bytes freed
      */
     default long pruneBuildCache() {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no build cache to prune");
+        return pruneBuildCache(BuildCachePrune.defaults()).spaceReclaimed();
     }
 
     // ---- containers -------------------------------------------------------------------------------

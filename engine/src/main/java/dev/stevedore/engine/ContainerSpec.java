@@ -2,6 +2,7 @@ package dev.stevedore.engine;
 
 import dev.stevedore.engine.internal.network.ExtraHost;
 import dev.stevedore.engine.internal.runtime.Capability;
+import dev.stevedore.engine.internal.runtime.Ulimit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,6 +78,10 @@ import java.util.Objects;
  * @param dns             name servers for its {@code /etc/resolv.conf} instead of the host's ({@code --dns})
  * @param dnsSearch       search domains instead of the host's ({@code --dns-search}; {@code .} for none)
  * @param dnsOptions      resolver options instead of the host's ({@code --dns-option}, e.g. {@code ndots:2})
+ * @param ulimits         resource limits of its processes as {@code --ulimit} takes them, {@code nofile=1024:2048}
+ *                        ({@code name=soft[:hard]}, -1 for unlimited): lowering works everywhere, raising a hard limit
+ *                        above the host's only where the engine may (the embedded engine as root; dockerd); kept as
+ *                        {@code name=soft:hard}
  */
 public record ContainerSpec(
         String image,
@@ -112,7 +117,8 @@ public record ContainerSpec(
         List<String> extraHosts,
         List<String> dns,
         List<String> dnsSearch,
-        List<String> dnsOptions) {
+        List<String> dnsOptions,
+        List<String> ulimits) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -153,6 +159,8 @@ public record ContainerSpec(
         dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
         extraHosts.forEach(ExtraHost::parse);
         dns.forEach(ExtraHost::address);
+        // checked, and kept as name=soft:hard whatever the form given
+        ulimits = ulimits == null ? List.of() : ulimits.stream().map(u -> Ulimit.parse(u).toString()).toList();
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
@@ -204,6 +212,7 @@ public record ContainerSpec(
         b.dns.addAll(dns);
         b.dnsSearch.addAll(dnsSearch);
         b.dnsOptions.addAll(dnsOptions);
+        b.ulimits.addAll(ulimits);
         return b;
     }
 
@@ -243,6 +252,7 @@ public record ContainerSpec(
         private final List<String> dns = new ArrayList<>();
         private final List<String> dnsSearch = new ArrayList<>();
         private final List<String> dnsOptions = new ArrayList<>();
+        private final List<String> ulimits = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -316,11 +326,14 @@ public record ContainerSpec(
         /** A resolver option, as {@code --dns-option}: {@code ndots:2}; any replaces the host's. */
         public Builder dnsOption(String option) { this.dnsOptions.add(option); return this; }
 
+        /** A resource limit, as {@code --ulimit}: {@code nofile=1024:2048}; see {@link ContainerSpec#ulimits()}. */
+        public Builder ulimit(String nameEqualsSoftColonHard) { this.ulimits.add(nameEqualsSoftColonHard); return this; }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions);
+                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits);
         }
     }
 }

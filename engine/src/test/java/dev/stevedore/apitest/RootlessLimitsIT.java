@@ -104,6 +104,19 @@ class RootlessLimitsIT {
     }
 
     @Test
+    void statsPauseAndUpdateActOnTheDelegatedGroups() throws IOException {
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).memoryBytes(48L << 20).cmd("sleep", "1000"));
+
+        var stats = engine.stats(info.id());
+        assertThat(stats.memoryLimitBytes()).isEqualTo(48L << 20);
+        assertThat(stats.pidsLimit()).isEqualTo(4096);
+        engine.pauseContainer(info.id());
+        assertThat(read(CgroupPaths.file(info.state().pid(), "", "cgroup.freeze"))).as("frozen by its v2 group").isEqualTo("1");
+        engine.unpauseContainer(info.id());
+        assertThat(read(CgroupPaths.file(info.state().pid(), "", "cgroup.freeze"))).isEqualTo("0");
+    }
+
+    @Test
     void theGroupsGoWithTheContainer() throws Exception {
         ContainerInfo info = run(ContainerSpec.builder(busybox()).memoryBytes(32L << 20).cmd("sleep", "1000"));
         List<Path> groups = List.of(CgroupPaths.group(info.state().pid(), "pids"),

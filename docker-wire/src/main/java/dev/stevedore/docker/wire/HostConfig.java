@@ -21,6 +21,7 @@ import java.util.Map;
  * @param dns          {@code --dns}: name servers
  * @param dnsSearch    {@code --dns-search}: search domains
  * @param dnsOptions   {@code --dns-option}: resolver options
+ * @param ulimits      {@code --ulimit}: resource limits
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -48,7 +49,8 @@ public record HostConfig(
         @JsonProperty("ExtraHosts") List<String> extraHosts,
         @JsonProperty("Dns") List<String> dns,
         @JsonProperty("DnsSearch") List<String> dnsSearch,
-        @JsonProperty("DnsOptions") List<String> dnsOptions) {
+        @JsonProperty("DnsOptions") List<String> dnsOptions,
+        @JsonProperty("Ulimits") List<Ulimit> ulimits) {
 
     /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -83,6 +85,11 @@ public record HostConfig(
     /** {@code --restart}: {@code no}, {@code on-failure}, {@code always} or {@code unless-stopped}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RestartPolicy(@JsonProperty("Name") String name, @JsonProperty("MaximumRetryCount") Integer maximumRetryCount) {
+    }
+
+    /** One {@code --ulimit}: a resource by Docker's name ({@code nofile}) and its soft and hard limits, -1 for none. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Ulimit(@JsonProperty("Name") String name, @JsonProperty("Soft") Long soft, @JsonProperty("Hard") Long hard) {
     }
 
     /** {@code --log-driver} and its {@code --log-opt}s. */

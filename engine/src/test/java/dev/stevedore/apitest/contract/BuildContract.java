@@ -1,5 +1,7 @@
 package dev.stevedore.apitest.contract;
 
+import dev.stevedore.engine.BuildCachePrune;
+import dev.stevedore.engine.BuildCachePruned;
 import dev.stevedore.engine.BuildEvent;
 import dev.stevedore.engine.BuildException;
 import dev.stevedore.engine.BuildSpec;
@@ -18,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Image builds from Dockerfiles: the same contexts built by every engine give the same files, config and layer
  * count; the step cache reuses an unchanged RUN (seen through a RUN that writes a random stamp) and rebuilds from the
  * first step whose file or build arg changed; {@code --target} builds only the stages it needs; {@code .dockerignore}
- * keeps files out of the context; a failing RUN reports its exit code and output and tags nothing; a built image
+ * keeps files out of the context; the build cache is pruned with Docker's options; a failing RUN reports its exit code and output and tags nothing; a built image
  * pushed to the test bed's registry is pulled back and run by dockerd.
  *
  * <p>Runs on the embedded engine ({@code EmbeddedBuildContractIT}) and on the test bed's dockerd with its classic
@@ -246,6 +249,18 @@ public abstract class BuildContract extends EngineContract {
                     assertThat(e.getMessage()).contains("about to fail").contains("3");
                 });
         assertThat(engine.image(tag)).isEmpty();
+    }
+
+    @Test
+    void theBuildCacheIsPrunedWithDockersOptions() throws IOException {
+        write("Dockerfile", "FROM %s\nRUN echo %s > /made\n".formatted(base(), UUID.randomUUID()));
+        engine.build(BuildSpec.builder(dir).tag(fresh("prune")).build(), e -> { });
+
+        // every option reaches the engine (dockerd answers 400 to one it cannot read); nothing is a century old
+        BuildCachePruned pruned = engine.pruneBuildCache(new BuildCachePrune(true, Duration.ofDays(36_500), 1L << 30));
+
+        assertThat(pruned.deleted()).isEmpty();
+        assertThat(pruned.spaceReclaimed()).isZero();
     }
 
     @Test

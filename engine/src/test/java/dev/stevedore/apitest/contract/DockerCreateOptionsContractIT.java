@@ -13,4 +13,9 @@ class DockerCreateOptionsContractIT extends CreateOptionsContract {
     protected void afterEngineClosed(ContainerEngine closed) {
         TestbedDocker.assertNothingLeft(closed);
     }
+
+    @Override
+    protected String ulimitRefusal() {
+        return "rlimit"; // runc: "error setting rlimit type 7"
+    }
 }

@@ -14,4 +14,9 @@ class EmbeddedCreateOptionsContractIT extends CreateOptionsContract {
     protected ContainerEngine openEngine() {
         return EmbeddedEngines.open(state);
     }
+
+    @Override
+    protected String ulimitRefusal() {
+        return "--ulimit"; // the launcher names the limit
+    }
 }

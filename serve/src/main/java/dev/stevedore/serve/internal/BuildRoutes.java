@@ -1,7 +1,10 @@
 package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.BuildCachePrune;
+import dev.stevedore.engine.BuildCachePruned;
 import dev.stevedore.engine.BuildEvent;
 import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerSpec;
@@ -42,12 +45,29 @@ final class BuildRoutes {
 
     void register(Router router) {
         router.add("POST", "/build", this::build);
-        router.add("POST", "/build/prune", x -> x.response().json(200, Json.object()
-                .<ObjectNode>set("CachesDeleted", Json.array()).put("SpaceReclaimed", state.engine.pruneBuildCache())));
+        router.add("POST", "/build/prune", this::prune);
         // a BuildKit client opens its session before it asks for the build: refuse it there, with the same sentence
         router.add("POST", "/session", x -> {
             throw new ApiException(501, NO_BUILDKIT);
         });
+    }
+
+    /** {@code POST /build/prune}: {@code all}, {@code keep-storage} (bytes) and {@code filters} ({@code until}) as dockerd reads them. */
+    private void prune(Exchange x) throws IOException {
+        HttpRequest request = x.request();
+        BuildCachePrune options;
+        try {
+            // API 1.48 renamed keep-storage to reserved-space
+            String keep = request.query("reserved-space") != null ? request.query("reserved-space") : request.query("keep-storage");
+            options = BuildCachePrune.of(request.flag("all"), keep == null || keep.isBlank() ? 0 : Long.parseLong(keep),
+                    Filters.parse(request.query("filters")).all());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        BuildCachePruned pruned = state.engine.pruneBuildCache(options);
+        ArrayNode deleted = Json.array();
+        pruned.deleted().forEach(deleted::add);
+        x.response().json(200, Json.object().<ObjectNode>set("CachesDeleted", deleted).put("SpaceReclaimed", pruned.spaceReclaimed()));
     }
 
     private void build(Exchange x) throws IOException {

@@ -132,6 +132,16 @@ final class ContainerDocuments {
         spec.dns().forEach(host.putArray("Dns")::add);
         spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);
         spec.dnsOptions().forEach(host.putArray("DnsOptions")::add);
+        if (spec.ulimits().isEmpty()) {
+            host.putNull("Ulimits");
+        } else {
+            ArrayNode ulimits = host.putArray("Ulimits");
+            for (String ulimit : spec.ulimits()) { // name=soft:hard, as the spec keeps them
+                String[] limits = ulimit.substring(ulimit.indexOf('=') + 1).split(":");
+                ulimits.addObject().put("Name", ulimit.substring(0, ulimit.indexOf('='))).put("Hard", Long.parseLong(limits[1]))
+                        .put("Soft", Long.parseLong(limits[0]));
+            }
+        }
         host.put("Memory", spec.memoryBytes());
         host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         if (spec.pidsLimit() != 0) {

@@ -19,7 +19,7 @@ import java.util.Map;
 final class CreateFields {
     /** A request without {@code HostConfig} reads as one with every field absent. */
     static final HostConfig NO_HOST_CONFIG = new HostConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -41,7 +41,6 @@ final class CreateFields {
                     + " container's name"),
             Map.entry("volumesfrom", "--volumes-from: its engine cannot share another container's volumes yet; mount the"
                     + " same named volume in both"),
-            Map.entry("ulimits", "--ulimit: its engine cannot set a container's resource limits (rlimits) yet"),
             Map.entry("macaddress", "--mac-address: its engine chooses each endpoint's MAC address itself"),
             Map.entry("ipamconfig", "--ip: its engine assigns each endpoint's address itself"),
             Map.entry("pidmode", "--pid: a container always gets a PID namespace of its own"),

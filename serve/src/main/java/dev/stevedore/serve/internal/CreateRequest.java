@@ -100,6 +100,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         nonNull(host.dns()).forEach(b::dns);
         nonNull(host.dnsSearch()).forEach(b::dnsSearch);
         nonNull(host.dnsOptions()).forEach(b::dnsOption);
+        if (host.ulimits() != null) {
+            host.ulimits().stream().filter(Objects::nonNull).forEach(u -> b.ulimit(u.name() + "=" + value(u.soft()) + ":"
+                    + value(u.hard())));
+        }
         b.memoryBytes(Math.max(0, value(host.memory())));
         long quota = value(host.cpuQuota());
         long period = value(host.cpuPeriod());

@@ -56,6 +56,11 @@ final class Filters {
         return new Filters(values);
     }
 
+    /** Every filter by name, for a route that hands them on whole. */
+    Map<String, List<String>> all() {
+        return values;
+    }
+
     boolean has(String name) {
         return values.containsKey(name) && !values.get(name).isEmpty();
     }

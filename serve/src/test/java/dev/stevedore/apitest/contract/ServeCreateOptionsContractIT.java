@@ -27,4 +27,9 @@ class ServeCreateOptionsContractIT extends CreateOptionsContract {
             serve.close();
         }
     }
+
+    @Override
+    protected String ulimitRefusal() {
+        return "--ulimit"; // the embedded engine's launcher, through serve
+    }
 }

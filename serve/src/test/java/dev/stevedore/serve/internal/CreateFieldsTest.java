@@ -95,6 +95,10 @@ class CreateFieldsTest {
         sample("HostConfig.Dns", host("'Dns':['10.0.0.53']"));
         sample("HostConfig.DnsSearch", host("'DnsSearch':['example.org']"));
         sample("HostConfig.DnsOptions", host("'DnsOptions':['ndots:2']"));
+        String nofile = host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':2048}]");
+        sample("HostConfig.Ulimits.Name", nofile, host("'Ulimits':[{'Name':'nproc','Soft':1024,'Hard':2048}]"));
+        sample("HostConfig.Ulimits.Soft", nofile, host("'Ulimits':[{'Name':'nofile','Soft':512,'Hard':2048}]"));
+        sample("HostConfig.Ulimits.Hard", nofile, host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':4096}]"));
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
     }
@@ -155,7 +159,6 @@ class CreateFieldsTest {
         Map<String, String> dropped = new LinkedHashMap<>();
         dropped.put("HostConfig.Links", host("'Links':['db:db']"));
         dropped.put("HostConfig.VolumesFrom", host("'VolumesFrom':['other']"));
-        dropped.put("HostConfig.Ulimits", host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':1024}]"));
         dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
         dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
         dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
@@ -188,8 +191,8 @@ class CreateFieldsTest {
         assertThat(request.spec().image()).isEqualTo("busybox");
         assertThat(request.spec().cmd()).containsExactly("true");
         assertThat(request.spec().memoryBytes()).isEqualTo(1048576);
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'ulimits':[{'Name':'nofile'}]}}"),
-                null, null)).hasMessageStartingWith("hostconfig.ulimits is not supported");
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'sysctls':{'a':'1'}}}"),
+                null, null)).hasMessageStartingWith("hostconfig.sysctls is not supported");
     }
 
     @Test

@@ -145,6 +145,17 @@ class CreateRequestTest {
     }
 
     @Test
+    void ulimitsReachTheSpecAndAnUnknownOneIsABadRequest() throws IOException {
+        ContainerSpec spec = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'Ulimits':[{'Name':'nofile','Soft':1024,"
+                + "'Hard':2048}]}}"), null, null).spec();
+
+        assertThat(spec.ulimits()).containsExactly("nofile=1024:2048");
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'Ulimits':[{'Name':'files','Soft':1,"
+                + "'Hard':1}]}}"), null, null)).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("invalid ulimit type: files");
+    }
+
+    @Test
     void whatTheCliSendsByDefaultIsAccepted() throws IOException {
         CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'Privileged':false,'CapAdd':null,"
                 + "'CapDrop':null,'ExtraHosts':[],'Init':null,'RestartPolicy':{'Name':'no','MaximumRetryCount':0},'Devices':[]}}"),

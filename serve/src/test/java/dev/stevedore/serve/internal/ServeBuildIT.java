@@ -1,6 +1,7 @@
 package dev.stevedore.serve.internal;
 
 import dev.stevedore.engine.internal.docker.DockerCli;
+import dev.stevedore.engine.testbed.Testbed;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code docker build} (the classic builder: this docker CLI has no buildx) against {@code stevedore serve}: the
  * context, tag and build args arrive, the CLI prints the steps and the result lines it expects, a rebuild uses the
- * cache, the image runs, and a failing RUN fails the CLI with the command's exit code.
+ * cache, the image runs, and a failing RUN fails the CLI with the command's exit code. {@code docker builder prune}
+ * with its flags removes what it should and answers as the test bed's dockerd answers the same command.
  */
 class ServeBuildIT extends ServeWithDockerCli {
     @TempDir
@@ -60,6 +62,37 @@ class ServeBuildIT extends ServeWithDockerCli {
 
             assertThat(answer).as(request).startsWith("HTTP/1.1 501").contains("set DOCKER_BUILDKIT=0");
         }
+    }
+
+    @Test
+    void dockerBuilderPruneTakesDockersFlagsAndAnswersAsDockerdDoes() throws IOException {
+        Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError("the test bed's dockerd is not up"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN echo " + UUID.randomUUID() + " > /made\n");
+        String tag = "local.test/serve-prune-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
+        DockerCli.run(socket, "build", "-t", tag, context.toString());
+        DockerCli.run(socket, "rmi", tag);
+        // dockerd is shared: there the filter spares everything younger than a century, so nobody's cache goes
+        List<String> here = answer(DockerCli.run(socket, "builder", "prune", "-f", "--filter", "until=0s", "--keep-storage", "1k", "--all"));
+        List<String> there = answer(DockerCli.run(dockerd, "builder", "prune", "-f", "--filter", "until=876000h", "--keep-storage", "1k", "--all"));
+
+        // the step the build made and nothing tags any more was removed, and said so, in docker's words
+        assertThat(here.get(0)).isEqualTo("Deleted build cache objects:");
+        assertThat(here.subList(1, here.size() - 1)).isNotEmpty().allMatch(id -> id.matches("[0-9a-f]{64}"));
+        assertThat(here).last().asString().matches("Total reclaimed space: [0-9.]+[kMG]?B");
+        assertThat(there).last().asString().matches("Total reclaimed space: [0-9.]+[kMG]?B");
+        DockerCli.run(socket, "builder", "prune", "-f", "--all");
+        assertThat(answer(DockerCli.run(socket, "builder", "prune", "-f", "--all"))).containsExactly("Total reclaimed space: 0B");
+        for (Path daemon : List.of(socket, dockerd)) {
+            assertThatThrownBy(() -> DockerCli.run(daemon, "builder", "prune", "-f", "--filter", "colour=blue"))
+                    .as("an unknown filter on %s", daemon).hasMessageContaining("nvalid filter 'colour'");
+            assertThatThrownBy(() -> DockerCli.run(daemon, "builder", "prune", "-f", "--filter", "until=soon"))
+                    .as("a filter that is no duration on %s", daemon).hasMessageContaining("filter expects a duration");
+        }
+    }
+
+    /** The command's output without the notice this docker CLI (which has no buildx) prints about its builder. */
+    private static List<String> answer(List<String> output) {
+        return output.stream().filter(l -> !l.startsWith("DEPRECATED:") && !l.startsWith(" ")).toList();
     }
 
     /** A bodiless POST straight over the socket (the docker CLI here has no buildx to ask for BuildKit itself). */

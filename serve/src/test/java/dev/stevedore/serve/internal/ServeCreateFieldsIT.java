@@ -46,7 +46,6 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
     void eachFieldServeDroppedIsRefusedByNameWhereDockerdHonoursIt() throws IOException {
         DockerCli.run(dockerd, "pull", "-q", busybox);
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("HostConfig.Ulimits", "'HostConfig':{'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':1024}]}");
         fields.put("HostConfig.LogConfig.Type", "'HostConfig':{'LogConfig':{'Type':'none','Config':{}}}");
         fields.put("HostConfig.PidMode", "'HostConfig':{'PidMode':'host'}");
         fields.put("MacAddress", "'MacAddress':'02:42:ac:11:00:09'");
@@ -85,26 +84,49 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
 
     @Test
     void extraHostsAndResolverSettingsAreHonouredLikeDockerd() {
+        Map<Path, Outcome> outcomes = onBoth("{{json .HostConfig.ExtraHosts}} {{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}}"
+                + " {{json .HostConfig.DnsOptions}}", "--add-host", "db:10.1.2.3", "--add-host", "gw:host-gateway", "--dns",
+                "10.0.0.53", "--dns-search", "example.org", "--dns-option", "ndots:2", busybox, "sh", "-c",
+                // host-gateway's address differs from one daemon to the other; that it reaches the host does not
+                "grep -w db /etc/hosts; ping -c 1 -W 5 gw >/dev/null && echo gw-answers; cat /etc/resolv.conf");
+
+        assertThat(outcomes.get(socket)).isEqualTo(outcomes.get(dockerd));
+        assertThat(outcomes.get(socket).output()).containsExactly("10.1.2.3\tdb", "gw-answers", "search example.org",
+                "nameserver 10.0.0.53", "options ndots:2");
+        assertThat(outcomes.get(socket).inspected())
+                .containsExactly("[\"db:10.1.2.3\",\"gw:host-gateway\"] [\"10.0.0.53\"] [\"example.org\"] [\"ndots:2\"]");
+    }
+
+    @Test
+    void ulimitsAreHonouredLikeDockerd() {
+        Map<Path, Outcome> outcomes = onBoth("{{json .HostConfig.Ulimits}}", "--ulimit", "nofile=1024:2048", "--ulimit", "nproc=512",
+                busybox, "sh", "-c", "ulimit -n; ulimit -Hn; ulimit -u");
+
+        assertThat(outcomes.get(socket)).isEqualTo(outcomes.get(dockerd));
+        assertThat(outcomes.get(socket).output()).containsExactly("1024", "2048", "512");
+    }
+
+    /** What a container printed and what inspect answered for it. */
+    private record Outcome(List<String> output, List<String> inspected) {
+    }
+
+    /**
+     * {@code docker create ARGUMENTS}, start, wait, logs and {@code inspect -f FORMAT}, the same on dockerd and on serve;
+     * each container removed after.
+     */
+    private Map<Path, Outcome> onBoth(String format, String... createArguments) {
         DockerCli.run(dockerd, "pull", "-q", busybox);
-        Map<Path, List<String>> files = new LinkedHashMap<>();
-        Map<Path, List<String>> inspected = new LinkedHashMap<>();
+        Map<Path, Outcome> outcomes = new LinkedHashMap<>();
         for (Path server : List.of(dockerd, socket)) {
-            String id = withoutWarnings(DockerCli.run(server, "create", "--add-host", "db:10.1.2.3", "--add-host", "gw:host-gateway",
-                    "--dns", "10.0.0.53", "--dns-search", "example.org", "--dns-option", "ndots:2", busybox, "sh", "-c",
-                    // host-gateway's address differs from one daemon to the other; that it reaches the host does not
-                    "grep -w db /etc/hosts; ping -c 1 -W 5 gw >/dev/null && echo gw-answers; cat /etc/resolv.conf")).get(0);
+            List<String> create = new ArrayList<>(List.of("create"));
+            create.addAll(List.of(createArguments));
+            String id = withoutWarnings(DockerCli.run(server, create.toArray(String[]::new))).get(0);
             DockerCli.run(server, "start", id);
             DockerCli.run(server, "wait", id);
-            files.put(server, DockerCli.run(server, "logs", id));
-            inspected.put(server, DockerCli.run(server, "inspect", "-f",
-                    "{{json .HostConfig.ExtraHosts}} {{json .HostConfig.Dns}} {{json .HostConfig.DnsSearch}} {{json .HostConfig.DnsOptions}}", id));
+            outcomes.put(server, new Outcome(DockerCli.run(server, "logs", id), DockerCli.run(server, "inspect", "-f", format, id)));
             DockerCli.run(server, "rm", id);
         }
-
-        assertThat(files.get(socket)).isEqualTo(files.get(dockerd)).containsExactly("10.1.2.3\tdb", "gw-answers",
-                "search example.org", "nameserver 10.0.0.53", "options ndots:2");
-        assertThat(inspected.get(socket)).isEqualTo(inspected.get(dockerd))
-                .containsExactly("[\"db:10.1.2.3\",\"gw:host-gateway\"] [\"10.0.0.53\"] [\"example.org\"] [\"ndots:2\"]");
+        return outcomes;
     }
 
     @Test

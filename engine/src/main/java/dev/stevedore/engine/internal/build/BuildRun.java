@@ -411,6 +411,7 @@ final class BuildRun {
         run.state = ImageState.load(builder.store, hit.get());
         run.digest = hit.get();
         run.reference = cacheReference;
+        CachePruner.touch(builder.stateDirectory, cacheReference.tag());
         listener.onEvent(new BuildEvent(BuildEvent.Kind.CACHED, step, steps, hit.get().toString()));
         return true;
     }
@@ -423,6 +424,7 @@ final class BuildRun {
             next.addStep(stored, history, now, null);
             Digest digest = next.commit(builder.store);
             builder.index.put(cacheReference, digest);
+            CachePruner.touch(builder.stateDirectory, cacheReference.tag());
             run.state = next;
             run.digest = digest;
             run.reference = cacheReference;

@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.build;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.BuildCachePrune;
+import dev.stevedore.engine.BuildCachePruned;
 import dev.stevedore.engine.BuildException;
 import dev.stevedore.engine.BuildListener;
 import dev.stevedore.engine.BuildSpec;
@@ -12,7 +13,6 @@ import dev.stevedore.engine.internal.layer.SnapshotStore;
 import dev.stevedore.engine.internal.layer.StoreCollector;
 import dev.stevedore.engine.internal.store.ContentStore;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
-import dev.stevedore.engine.internal.store.Digest;
 import dev.stevedore.engine.internal.store.ImageIndex;
 
 import java.io.IOException;
@@ -20,9 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -90,41 +87,11 @@ public final class ImageBuilder {
     }
 
     /** What {@code ContainerEngine#pruneBuildCache} does on the embedded engine; see the rule there. */
-    public long pruneCache() {
+    public BuildCachePruned pruneCache(BuildCachePrune options) {
         try (CrossProcessLock noBuilds = CrossProcessLock.acquire(stateDirectory.resolve("build.lock"))) {
-            Map<ImageReference, Digest> all = index.all();
-            Set<Digest> taggedLayers = new HashSet<>();
-            for (Map.Entry<ImageReference, Digest> entry : all.entrySet()) {
-                if (!isCacheReference(entry.getKey())) {
-                    layers(entry.getValue(), taggedLayers);
-                }
-            }
-            for (Map.Entry<ImageReference, Digest> entry : all.entrySet()) {
-                if (isCacheReference(entry.getKey())) {
-                    Set<Digest> layers = new HashSet<>();
-                    layers(entry.getValue(), layers);
-                    if (!taggedLayers.containsAll(layers)) {
-                        index.remove(entry.getKey());
-                    }
-                }
-            }
-            return collector.collect().bytesFreed();
+            return new CachePruner(this).prune(options);
         } catch (IOException e) {
             throw new BuildException("pruning the build cache in " + stateDirectory + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Adds the layers of the manifest (or of every stored manifest of the index) {@code digest} names. */
-    private void layers(Digest digest, Set<Digest> into) throws IOException {
-        if (!store.hasBlob(digest)) {
-            return;
-        }
-        JsonNode document = ImageState.JSON.readTree(store.readBlob(digest));
-        for (JsonNode manifest : document.path("manifests")) {
-            layers(Digest.parse(manifest.path("digest").asText()), into);
-        }
-        for (JsonNode layer : document.path("layers")) {
-            into.add(Digest.parse(layer.path("digest").asText()));
         }
     }
 

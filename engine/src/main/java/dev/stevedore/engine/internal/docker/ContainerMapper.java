@@ -167,6 +167,9 @@ final class ContainerMapper {
         strings(host.path("Dns")).forEach(b::dns);
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
+        for (JsonNode ulimit : host.path("Ulimits")) {
+            b.ulimit(ulimit.path("Name").asText("") + "=" + ulimit.path("Soft").asLong() + ":" + ulimit.path("Hard").asLong());
+        }
         config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);
         bindings(host.path("PortBindings")).forEach(b::port);
         for (JsonNode mount : host.path("Mounts")) {

@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.internal.runtime.Ulimit;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +74,8 @@ final class CreateBody {
                 spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, spec.pidsLimit() != 0 ? spec.pidsLimit() : null /* -1: none, as dockerd reads it */,
                 null, null, null, null, emptyToNull(spec.capAdd()), emptyToNull(spec.capDrop()),
                 emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
-                emptyToNull(spec.dnsOptions()));
+                emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
+                        .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         ContainerCreate.NetworkingConfig networking = spec.networkAliases().isEmpty() ? null : new ContainerCreate.NetworkingConfig(
                 Map.of(spec.networkMode() != null ? spec.networkMode() : "bridge",

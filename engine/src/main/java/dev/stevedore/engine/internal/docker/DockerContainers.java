@@ -188,6 +188,18 @@ final class DockerContainers implements AutoCloseable {
         }
     }
 
+    /** Keeps the spec this engine created {@code container} with in step with limits changed since. */
+    void updated(String container, dev.stevedore.engine.ContainerUpdate update) {
+        String id = inspectJson(container).path("Id").asText();
+        specs.computeIfPresent(id, (key, spec) -> {
+            ContainerSpec.Builder builder = spec.toBuilder();
+            update.memoryBytes().ifPresent(builder::memoryBytes);
+            update.nanoCpus().ifPresent(nanos -> builder.cpus(nanos / 1e9));
+            update.pidsLimit().ifPresent(builder::pidsLimit);
+            return builder.build();
+        });
+    }
+
     ContainerInfo inspect(String container) {
         JsonNode json = inspectJson(container);
         return ContainerMapper.info(json, specs.get(json.path("Id").asText()));

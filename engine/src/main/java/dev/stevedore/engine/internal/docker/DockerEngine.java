@@ -236,9 +236,18 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
-    public long pruneBuildCache() {
+    public dev.stevedore.engine.BuildCachePruned pruneBuildCache(dev.stevedore.engine.BuildCachePrune options) {
         checkOpen();
-        return api.call("POST", "/build/prune").json().path("SpaceReclaimed").asLong();
+        DockerApi.Call call = api.call("POST", "/build/prune")
+                .query("all", options.all() ? "true" : null)
+                .query("keep-storage", options.keepStorage() > 0 ? Long.toString(options.keepStorage()) : null)
+                // dockerd reads the filter as a Go duration
+                .query("filters", options.unusedFor() == null ? null
+                        : "{\"until\":[\"" + options.unusedFor().toMillis() + "ms\"]}");
+        JsonNode answer = call.json();
+        List<String> deleted = new java.util.ArrayList<>();
+        answer.path("CachesDeleted").forEach(id -> deleted.add(id.asText()));
+        return new dev.stevedore.engine.BuildCachePruned(deleted, answer.path("SpaceReclaimed").asLong());
     }
 
     @Override
@@ -522,6 +531,7 @@ public final class DockerEngine implements ContainerEngine {
     public ContainerInfo updateContainer(String container, dev.stevedore.engine.ContainerUpdate update) {
         checkOpen();
         controls.update(container, update);
+        containers.updated(container, update);
         return containers.inspect(container);
     }
 

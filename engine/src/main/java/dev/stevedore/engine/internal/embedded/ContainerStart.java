@@ -17,6 +17,7 @@ import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+import dev.stevedore.engine.internal.runtime.Ulimit;
 import dev.stevedore.engine.internal.runtime.Capability;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
@@ -169,6 +170,7 @@ final class ContainerStart {
                 .openStdin(config.spec().openStdin())
                 .tty(config.spec().tty())
                 .capabilities(capabilities(config))
+                .ulimits(ulimits(config))
                 .seccomp(seccomp(config));
         addMounts(builder, config);
         return builder.build();
@@ -182,6 +184,11 @@ final class ContainerStart {
     /** The capabilities of the container's root processes (its first and its execs): the defaults with its adjustments. */
     static Set<Capability> capabilities(ContainerRecord config) {
         return Capability.adjusted(Capability.containerDefaults(), config.spec().capAdd(), config.spec().capDrop());
+    }
+
+    /** The container's {@code --ulimit}s, for its first process and its execs. */
+    static List<Ulimit> ulimits(ContainerRecord config) {
+        return config.spec().ulimits().stream().map(Ulimit::parse).toList();
     }
 
     static void addMounts(RuntimeSpec.Builder builder, ContainerRecord config) {

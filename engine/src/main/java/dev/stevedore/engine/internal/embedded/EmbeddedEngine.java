@@ -214,8 +214,8 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
-    public long pruneBuildCache() {
-        return builder().pruneCache();
+    public dev.stevedore.engine.BuildCachePruned pruneBuildCache(dev.stevedore.engine.BuildCachePrune options) {
+        return builder().pruneCache(options);
     }
 
     private synchronized ImageBuilder builder() {

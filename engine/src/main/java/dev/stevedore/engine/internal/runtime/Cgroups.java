@@ -304,6 +304,13 @@ final class Cgroups {
         }
     }
 
+    /** Offers the v2 {@code controller} to the containers' groups, at every level above them that must offer it. */
+    void enable(String controller) throws IOException {
+        for (Path level : enableAt) {
+            Files.writeString(level.resolve("cgroup.subtree_control"), "+" + controller);
+        }
+    }
+
     /** The name of the groups of the container whose state directory is {@code stateDirectory}. */
     static String groupName(Path stateDirectory) {
         return stateDirectory.getFileName() + "-" + Integer.toHexString(stateDirectory.toAbsolutePath().hashCode());

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What acts on a running container's cgroups after its start: the freezer (pause), the counters a stats sample reads,
- * and limits changed in place (update). The groups are found as {@link Cgroups} laid them out for the container; a
- * container without them (rootless) is read from {@code /proc} instead and cannot be frozen or limited.
+ * and limits changed in place (update). The groups are found as {@link Cgroups} laid them out for the container (a
+ * rootless one's in the subtree delegated to the user); a container without them (rootless with nothing delegated)
+ * is read from {@code /proc} instead and cannot be frozen or limited.
  *
  * <p>Freezing prefers the v2 group's {@code cgroup.freeze} (every v2 group has it, no controller needed), else the v1
  * freezer hierarchy, where the container gets a group when it is first paused.
@@ -269,13 +270,12 @@ public final class ContainerCgroups {
         }
         Path group = layout.group(controller, name).orElseThrow(() -> new ContainerEngineException("cannot update the "
                 + controller + " limit of container " + container + ": this host offers no " + controller + " cgroup controller"));
+        if (layout.controller(controller).map(Cgroups.Controller::unified).orElse(false)) {
+            // the container's v2 group exists; made without this limit, its controller may not be offered to it yet
+            layout.enable(controller);
+            return group;
+        }
         if (!Files.isDirectory(group)) {
-            if (layout.controller(controller).map(Cgroups.Controller::unified).orElse(false)) {
-                Path parent = group.getParent();
-                Files.writeString(parent.getParent().resolve("cgroup.subtree_control"), "+" + controller);
-                Files.writeString(parent.resolve("cgroup.subtree_control"), "+" + controller);
-                return group; // the v2 group exists (memberSource), with the controller enabled its files appear
-            }
             join(group);
         }
         return group;
@@ -291,7 +291,11 @@ public final class ContainerCgroups {
         Files.createDirectory(group);
         Path moveCharge = group.resolve("memory.move_charge_at_immigrate");
         if (Files.exists(moveCharge)) {
-            Files.writeString(moveCharge, "3"); // v1 memory: the pages they use come along, else usage starts at 0
+            try {
+                Files.writeString(moveCharge, "3"); // v1 memory: the pages they use come along, else usage starts at 0
+            } catch (IOException e) {
+                // newer kernels refuse it (deprecated): the limit holds all the same, the usage counts from now
+            }
         }
         for (long member : members) {
             try {

@@ -22,11 +22,14 @@ import java.util.Set;
  * @param capabilities     the capability set for a root process
  * @param noNewPrivileges  whether exec may not gain privileges
  * @param seccomp          the container's system-call filter, which the command runs under too; {@code null} for none
+ * @param ulimits          the container's resource limits ({@code --ulimit}), which the command gets too
  */
 public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<String> args, List<String> env,
                           String workingDirectory, String userSpec, List<Integer> additionalGids,
-                          Set<Capability> capabilities, boolean noNewPrivileges, SeccompFilter seccomp) {
+                          Set<Capability> capabilities, boolean noNewPrivileges, SeccompFilter seccomp,
+                          List<Ulimit> ulimits) {
     public ExecRequest {
+        ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
         Objects.requireNonNull(container, "container");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
         args = List.copyOf(args);
@@ -43,6 +46,14 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         }
     }
 
+    /** A request without resource limits of its own. */
+    public ExecRequest(ProcessIdentity container, Path stateDirectory, List<String> args, List<String> env,
+                       String workingDirectory, String userSpec, List<Integer> additionalGids,
+                       Set<Capability> capabilities, boolean noNewPrivileges, SeccompFilter seccomp) {
+        this(container, stateDirectory, args, env, workingDirectory, userSpec, additionalGids, capabilities,
+                noNewPrivileges, seccomp, List.of());
+    }
+
     /**
      * This request as the host can honour it: without a device policy (see {@link Cgroups.DevicePolicy#NONE}) no
      * process of a container may make device nodes, so CAP_MKNOD is taken away.
@@ -54,7 +65,7 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         Set<Capability> without = new java.util.HashSet<>(capabilities);
         without.remove(Capability.MKNOD);
         return new ExecRequest(container, stateDirectory, args, env, workingDirectory, userSpec, additionalGids, without,
-                noNewPrivileges, seccomp);
+                noNewPrivileges, seccomp, ulimits);
     }
 
     /** The spec "launcher exec" reads; {@code tty} (or {@code null}) asks for a pseudo-terminal of its size now. */
@@ -76,6 +87,7 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         for (Capability capability : capabilities) {
             Records.write(out, "cap", Integer.toString(capability.number()));
         }
+        Ulimit.writeRecords(out, ulimits);
         Records.write(out, "no-new-privileges", noNewPrivileges ? "1" : "0");
         for (Path cgroup : cgroups) {
             Records.write(out, "cgroup", cgroup.toString());

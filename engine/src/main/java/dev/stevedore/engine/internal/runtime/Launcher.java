@@ -328,9 +328,12 @@ public final class Launcher implements AutoCloseable {
         HostCgroups.DELEGATED.check(limits, containerName);
     }
 
-    /** The host's cgroup layout (detected on first use), for what acts on a running container's groups. */
+    /**
+     * The cgroup layout this process's containers were given (detected on first use): the host's as root, the
+     * subtree delegated to the user when rootless; for what acts on a running container's groups.
+     */
     static Cgroups hostCgroups() {
-        return HostCgroups.LAYOUT;
+        return dev.stevedore.engine.internal.os.Libc.geteuid() == 0 ? HostCgroups.LAYOUT : HostCgroups.DELEGATED;
     }
 
     /** Detected once, when the first launcher of its kind is made. */

@@ -45,6 +45,7 @@ import java.util.regex.Pattern;
  * @param capabilities     the capability bounding, effective and permitted set for a root process (by default
  *                         {@link Capability#containerDefaults()}: Docker's 14; MKNOD is left out where the host offers
  *                         no device policy)
+ * @param ulimits          resource limits ({@code --ulimit}) set on the first process before it drops its privileges
  * @param maskedPaths      paths hidden from the container (/dev/null over files, an empty read-only tmpfs over directories)
  * @param readonlyPaths    paths made read-only
  * @param stdoutLog        file receiving the container's stdout (appended)
@@ -81,6 +82,7 @@ public record RuntimeSpec(
         boolean readonlyRootfs,
         boolean noNewPrivileges,
         Set<Capability> capabilities,
+        List<Ulimit> ulimits,
         List<String> maskedPaths,
         List<String> readonlyPaths,
         Path stdoutLog,
@@ -191,6 +193,7 @@ public record RuntimeSpec(
         Objects.requireNonNull(network, "network");
         mounts = List.copyOf(mounts);
         capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
+        ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
         maskedPaths = List.copyOf(maskedPaths);
         readonlyPaths = List.copyOf(readonlyPaths);
         Objects.requireNonNull(stdoutLog, "stdoutLog");
@@ -336,6 +339,7 @@ public record RuntimeSpec(
         private boolean readonlyRootfs;
         private boolean noNewPrivileges = true;
         private Set<Capability> capabilities = Capability.containerDefaults();
+        private List<Ulimit> ulimits = List.of();
         private List<String> maskedPaths = DEFAULT_MASKED_PATHS;
         private List<String> readonlyPaths = DEFAULT_READONLY_PATHS;
         private Path stdoutLog;
@@ -427,6 +431,12 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** The container's resource limits ({@code --ulimit}), for its first process and every exec. */
+        public Builder ulimits(List<Ulimit> list) {
+            this.ulimits = List.copyOf(list);
+            return this;
+        }
+
         public Builder capabilities(Set<Capability> set) {
             this.capabilities = Set.copyOf(set);
             return this;
@@ -489,7 +499,7 @@ public record RuntimeSpec(
                     rootfs != null ? rootfs : stateDirectory.resolve("rootfs"),
                     args, env, workingDirectory, uid, gid, additionalGids, userSpec,
                     hostname != null ? hostname : defaultHostname,
-                    network, mounts, shmSizeBytes, readonlyRootfs, noNewPrivileges, capabilities,
+                    network, mounts, shmSizeBytes, readonlyRootfs, noNewPrivileges, capabilities, ulimits,
                     maskedPaths, readonlyPaths,
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),

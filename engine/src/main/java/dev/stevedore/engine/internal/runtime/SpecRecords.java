@@ -56,6 +56,7 @@ final class SpecRecords {
                 Records.write(out, "cap", Integer.toString(capability.number()));
             }
         }
+        Ulimit.writeRecords(out, spec.ulimits());
         for (String path : spec.maskedPaths()) {
             Records.write(out, "masked", path);
         }

@@ -1,0 +1,95 @@
+package dev.stevedore.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code rename}, {@code pause}, {@code unpause}, {@code update}, {@code stats --no-stream} and {@code events} of the
+ * packaged command, on the embedded engine and on the test bed's dockerd in the same test. What stevedore did to
+ * dockerd's container is read back with the docker CLI.
+ */
+class CliControlsIT {
+    private static LocalTestbed testbed;
+    private static String busybox;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path scratch;
+
+    private final String prefix = "cli-controls-" + Long.toHexString(System.nanoTime());
+
+    @BeforeAll
+    static void findTestbed() {
+        testbed = LocalTestbed.load();
+        busybox = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+    }
+
+    @Test
+    void renamePauseUpdateStatsAndEventsOnBothEngines() throws Exception {
+        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"),
+                Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost))) {
+            String who = engine.get("STEVEDORE_ENGINE");
+            String name = prefix + "-" + who;
+            ok(engine, "run", "-d", "--name", name, busybox, "sh", "-c", "while true; do :; done");
+            try {
+                CliRunner.Result renamed = ok(engine, "rename", name, name + "-b");
+                assertThat(renamed.out()).as(who + ": docker rename prints nothing").isEmpty();
+                assertThat(ok(engine, "pause", name + "-b").outLines()).containsExactly(name + "-b");
+                if (who.equals("docker")) {
+                    assertThat(docker(dockerHost, "inspect", "-f", "{{.State.Status}}", name + "-b")).isEqualTo("paused");
+                }
+                ok(engine, "unpause", name + "-b");
+                assertThat(ok(engine, "update", "--memory", "64m", "--memory-swap", "-1", "--pids-limit", "100", name + "-b")
+                        .outLines()).containsExactly(name + "-b");
+                if (who.equals("docker")) {
+                    assertThat(docker(dockerHost, "inspect", "-f", "{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}", name + "-b"))
+                            .isEqualTo("67108864 100");
+                }
+                List<String> stats = ok(engine, "stats", "--no-stream", name + "-b").outLines();
+                assertThat(stats.get(0)).as(who).matches("CONTAINER ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +BLOCK I/O +PIDS");
+                assertThat(stats.get(1)).as(who).matches("[0-9a-f]{12} +" + name + "-b +[0-9.]+% +.+ / 64MiB +[0-9.]+% +.+ +[1-9][0-9]*");
+                CliRunner.Result restart = stevedore(engine, "update", "--restart", "always", name + "-b");
+                assertThat(restart.exitCode()).as(who + ": a restart policy is refused by name").isEqualTo(2);
+                assertThat(restart.err()).contains("--restart");
+            } catch (AssertionError e) {
+                throw new AssertionError(who + ": " + e.getMessage(), e);
+            } finally {
+                stevedore(engine, "rm", "-f", name + "-b");
+            }
+            List<String> events = ok(engine, "events", "--since", "2m", "--until", "0s", "--filter", "type=container",
+                    "--filter", "container=" + name + "-b", "--format", "{{.Action}}").outLines();
+            assertThat(events).as(who).containsSubsequence("rename", "pause", "unpause", "update", "destroy");
+        }
+    }
+
+    private CliRunner.Result ok(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        CliRunner.Result result = stevedore(env, args);
+        assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result).isZero();
+        return result;
+    }
+
+    private CliRunner.Result stevedore(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return new PackagedCli(home, scratch).run(env, args);
+    }
+
+    private static String docker(String host, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("docker", "-H", host));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes()).strip();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+}

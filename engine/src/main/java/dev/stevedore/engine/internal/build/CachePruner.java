@@ -1,0 +1,172 @@
+package dev.stevedore.engine.internal.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.engine.BuildCachePrune;
+import dev.stevedore.engine.BuildCachePruned;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.internal.store.Digest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The embedded build cache's prune (see {@code ContainerEngine#pruneBuildCache}), and the record of when each step
+ * was last used that its age and size rules read: an empty file per cache key under {@code build-cache-used/}, whose
+ * modification time a build sets when it makes or reuses the step. A step recorded before that file existed counts
+ * as used when its manifest was stored. The caller holds the build lock exclusively: no build runs meanwhile.
+ */
+final class CachePruner {
+    private final ImageBuilder builder;
+
+    CachePruner(ImageBuilder builder) {
+        this.builder = builder;
+    }
+
+    /** Records that a build made or reused the step with cache key {@code key} now. */
+    static void touch(Path stateDirectory, String key) throws IOException {
+        Path file = usageDirectory(stateDirectory).resolve(key);
+        try {
+            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(file.getParent());
+            Files.write(file, new byte[0]);
+        }
+    }
+
+    private static Path usageDirectory(Path stateDirectory) {
+        return stateDirectory.resolve("build-cache-used");
+    }
+
+    /** One cached step: its reference, its manifest, when it was last used, and the blobs it holds. */
+    private record Entry(ImageReference reference, Digest manifest, Instant lastUsed, Set<Digest> blobs, Set<Digest> layers) {
+        String key() {
+            return reference.tag();
+        }
+    }
+
+    BuildCachePruned prune(BuildCachePrune options) throws IOException {
+        Set<Digest> tagged = new HashSet<>();
+        List<Entry> entries = new ArrayList<>();
+        for (Map.Entry<ImageReference, Digest> indexed : builder.index.all().entrySet()) {
+            if (!ImageBuilder.isCacheReference(indexed.getKey())) {
+                blobs(indexed.getValue(), tagged, new HashSet<>());
+            }
+        }
+        for (Map.Entry<ImageReference, Digest> indexed : builder.index.all().entrySet()) {
+            if (ImageBuilder.isCacheReference(indexed.getKey())) {
+                Set<Digest> blobs = new HashSet<>();
+                Set<Digest> layers = new HashSet<>();
+                blobs(indexed.getValue(), blobs, layers);
+                entries.add(new Entry(indexed.getKey(), indexed.getValue(), lastUsed(indexed.getKey().tag(), indexed.getValue()),
+                        blobs, layers));
+            }
+        }
+        Instant usedBefore = options.unusedFor() == null ? null : Instant.now().minus(options.unusedFor());
+        List<Entry> candidates = entries.stream()
+                .filter(e -> options.all() || !tagged.containsAll(e.layers()))
+                .filter(e -> usedBefore == null || e.lastUsed().isBefore(usedBefore))
+                .sorted(Comparator.comparing(Entry::lastUsed))
+                .toList();
+        List<Entry> removed = options.keepStorage() > 0 ? leastRecentlyUsedBeyond(options.keepStorage(), entries, candidates, tagged)
+                : candidates;
+        List<String> deleted = new ArrayList<>();
+        for (Entry entry : removed) {
+            builder.index.remove(entry.reference());
+            deleted.add(entry.key());
+        }
+        forgetUsageOfRemovedSteps();
+        return new BuildCachePruned(deleted, builder.collector.collect().bytesFreed());
+    }
+
+    /**
+     * The candidates to remove, least recently used first, until what the cache holds beyond the tagged images'
+     * blobs (each blob counted once, however many steps share it) is at most {@code keep} bytes.
+     */
+    private List<Entry> leastRecentlyUsedBeyond(long keep, List<Entry> entries, List<Entry> candidates, Set<Digest> tagged)
+            throws IOException {
+        Map<Digest, Integer> users = new HashMap<>();
+        long size = 0;
+        for (Entry entry : entries) {
+            for (Digest blob : entry.blobs()) {
+                if (!tagged.contains(blob) && users.merge(blob, 1, Integer::sum) == 1) {
+                    size += blobSize(blob);
+                }
+            }
+        }
+        List<Entry> removed = new ArrayList<>();
+        for (Entry candidate : candidates) {
+            if (size <= keep) {
+                break;
+            }
+            removed.add(candidate);
+            for (Digest blob : candidate.blobs()) {
+                if (!tagged.contains(blob) && users.merge(blob, -1, Integer::sum) == 0) {
+                    size -= blobSize(blob);
+                }
+            }
+        }
+        return removed;
+    }
+
+    private long blobSize(Digest blob) throws IOException {
+        Path path = builder.store.blobPath(blob);
+        return Files.exists(path) ? Files.size(path) : 0;
+    }
+
+    private Instant lastUsed(String key, Digest manifest) throws IOException {
+        for (Path file : List.of(usageDirectory(builder.stateDirectory).resolve(key), builder.store.blobPath(manifest))) {
+            if (Files.exists(file)) {
+                return Files.getLastModifiedTime(file).toInstant();
+            }
+        }
+        return Instant.EPOCH;
+    }
+
+    private void forgetUsageOfRemovedSteps() throws IOException {
+        Path directory = usageDirectory(builder.stateDirectory);
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        Set<String> keys = new HashSet<>();
+        builder.index.all().keySet().stream().filter(ImageBuilder::isCacheReference).forEach(r -> keys.add(r.tag()));
+        try (Stream<Path> files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                if (!keys.contains(file.getFileName().toString())) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    /** Adds the blobs (manifests, configs, layers) of the manifest or index {@code digest} names; its layers to {@code layers}. */
+    private void blobs(Digest digest, Set<Digest> into, Set<Digest> layers) throws IOException {
+        if (!builder.store.hasBlob(digest)) {
+            return;
+        }
+        into.add(digest);
+        JsonNode document = ImageState.JSON.readTree(builder.store.readBlob(digest));
+        for (JsonNode manifest : document.path("manifests")) {
+            blobs(Digest.parse(manifest.path("digest").asText()), into, layers);
+        }
+        if (document.has("config")) {
+            into.add(Digest.parse(document.path("config").path("digest").asText()));
+        }
+        for (JsonNode layer : document.path("layers")) {
+            Digest d = Digest.parse(layer.path("digest").asText());
+            into.add(d);
+            layers.add(d);
+        }
+    }
+}
