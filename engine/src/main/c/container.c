@@ -490,9 +490,9 @@ static void mask_paths(const struct spec *s) {
     }
 }
 
-static _Noreturn void container_init(const struct spec *s, int sync, int go);
+static _Noreturn void container_init(const struct spec *s, int sync, int go, int pty_fd);
 
-_Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int stdin_fd) {
+_Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int stdin_fd, int pty_fd) {
     set_report_fd(sync);
     reset_signals();
     /* the supervisor is single-threaded, so the parent-death signal is reliable here */
@@ -536,10 +536,30 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
         fail(host_net ? "run on the host's network: the spec asks for a network namespace of its own"
                       : "run on the host's network: the launcher was started without --net-host", "");
     }
-    container_init(&s, sync, go);
+    container_init(&s, sync, go, pty_fd);
 }
 
-static _Noreturn void container_init(const struct spec *s, int sync, int go) {
+/* The pty in the container's own devpts: its peer the controlling terminal and fds 0-2, its master to the supervisor. */
+static void take_terminal(const struct spec *s, const struct identity *id, int pty_fd) {
+    int peer = -1;
+    int master = pty_open(s->tty_rows, s->tty_cols, &peer);
+    if (master < 0) {
+        fail("open a pseudo-terminal in the container", "/dev/pts/ptmx");
+    }
+    /* the container's user owns its terminal, as with docker; an id a user namespace does not map keeps root's */
+    if (fchown(peer, id->uid, (gid_t) -1) < 0 && errno != EINVAL && errno != EPERM) {
+        fail("give the terminal to the container's user", "/dev/pts");
+    }
+    if (pty_take(peer) < 0) {
+        fail("make the pseudo-terminal the controlling terminal", "/dev/pts");
+    }
+    if (fd_send(pty_fd, master, "t", 1) < 0) {
+        fail("pass the pseudo-terminal to the supervisor", "");
+    }
+    close(master);
+}
+
+static _Noreturn void container_init(const struct spec *s, int sync, int go, int pty_fd) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
         fail("make the mounts private", "/");
     }
@@ -573,6 +593,10 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go) {
     struct identity id;
     resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 125, &id);
     char **env = env_with_home(s->env, s->nenv, id.home);
+    if (s->tty) {
+        take_terminal(s, &id, pty_fd);
+    }
+    close(pty_fd);
 
     /* Rootless, the JVM reaches this root through /proc/PID/root (copies, the copy helper), which the kernel allows
      * the user only for a dumpable process. No process of the container exists yet that could open /proc/1/exe,

@@ -2,8 +2,8 @@
  * "launcher exec": runs a command inside a running container, as `docker exec` does, and relays it.
  *
  * The JVM sends a spec on stdin (records up to "end": the container's pid and its start time, args,
- * env, cwd, user, capabilities, cgroups, whether stdin is used), then commands: "stdin <bytes>",
- * "stdin-close", "signal <n>". End of file on stdin means the JVM is gone: the command is killed.
+ * env, cwd, user, capabilities, cgroups, whether stdin is used, "tty <rows> <cols>" for a pseudo-terminal), then
+ * commands: "stdin <bytes>", "stdin-close", "signal <n>", "resize <rows> <cols>". End of file on stdin means the JVM is gone: the command is killed.
  * This process answers on stdout: "started <pid>", "stdout <bytes>", "stderr <bytes>", "stdin-ack <n>"
  * (stdin.c: how much of the JVM's stdin left this process's bounded buffer), "error <step> <errno>
  * <message> <path>" and finally "exit <code|signal> <n>".
@@ -17,6 +17,8 @@
  * (setns of a pid namespace moves only children), where no process of the container can see it, and
  * non-dumpable. The child resolves its user through the container's /etc/passwd, drops privileges as the
  * container's init did and execs. It has its own process group: a kill on timeout takes its children too.
+ * With a tty, the pty is made in the container's devpts (tty.c) once this process is in its mount namespace; the
+ * peer is the command's controlling terminal and fds 0-2, and the master's output is relayed as "stdout".
  */
 #include "launcher.h"
 
@@ -61,6 +63,8 @@ struct exec_spec {
     char **cgroups;
     size_t ncgroups;
     int with_stdin;
+    int tty;
+    unsigned long long tty_rows, tty_cols;
     struct seccomp_prog seccomp;
 };
 
@@ -146,6 +150,10 @@ static int read_spec(struct reader *r, struct exec_spec *s, char *err, size_t er
             ok = seccomp_parse(rec.fields[0], rec.fields[1], &s->seccomp) == 0;
         } else if (!strcmp(k, "stdin") && rec.nfields == 1) {
             s->with_stdin = !strcmp(rec.fields[0], "1");
+        } else if (!strcmp(k, "tty") && rec.nfields == 2) {
+            s->tty = 1;
+            ok = spec_parse_u64(rec.fields[0], 65535, &s->tty_rows) == 0
+                    && spec_parse_u64(rec.fields[1], 65535, &s->tty_cols) == 0;
         } else {
             snprintf(err, errlen, "unknown or malformed exec spec record \"%s\"", k);
             record_free(&rec);
@@ -175,7 +183,7 @@ static int parent_alive(void) {
     return getppid() == 0;
 }
 
-static _Noreturn void child(const struct exec_spec *s, int sync, int go, int in, int out, int err) {
+static _Noreturn void child(const struct exec_spec *s, int sync, int go, int in, int out, int err, int peer) {
     set_report_fd(sync);
     reset_signals();
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -185,7 +193,8 @@ static _Noreturn void child(const struct exec_spec *s, int sync, int go, int in,
     if (setsid() < 0) {
         fail("start a new session", "");
     }
-    if (dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
+    if (peer >= 0 ? pty_take(peer) < 0
+            : dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0) {
         fail("connect the standard streams", "");
     }
     if (!await_go(go)) {
@@ -333,6 +342,14 @@ int exec_main(void) {
         send_error("join the container's namespaces", errno, strerror(errno), "");
         return 2;
     }
+    int master = -1, peer = -1;
+    if (s.tty) {
+        master = pty_open((unsigned short) s.tty_rows, (unsigned short) s.tty_cols, &peer);
+        if (master < 0) {
+            send_error("open a pseudo-terminal in the container", errno, strerror(errno), "/dev/pts/ptmx");
+            return 2;
+        }
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -347,7 +364,13 @@ int exec_main(void) {
         if (inp[1] >= 0) {
             close(inp[1]);
         }
-        child(&s, sync[1], go[0], s.with_stdin ? inp[0] : devnull, outp[1], errp[1]);
+        if (master >= 0) {
+            close(master);
+        }
+        child(&s, sync[1], go[0], s.with_stdin ? inp[0] : devnull, outp[1], errp[1], peer);
+    }
+    if (peer >= 0) {
+        close(peer);
     }
     close(sync[1]);
     close(go[0]);
@@ -362,6 +385,18 @@ int exec_main(void) {
     fcntl(sync[0], F_SETFL, O_NONBLOCK);
     if (inp[1] >= 0) {
         fcntl(inp[1], F_SETFL, O_NONBLOCK);
+    }
+    /* with a tty, the master carries both directions: its output is the command's stdout, its input the stdin */
+    int outfd = outp[0];
+    if (master >= 0) {
+        fcntl(master, F_SETFL, O_NONBLOCK);
+        close(outp[0]);
+        close(errp[0]);
+        outfd = master;
+        if (inp[1] >= 0) {
+            close(inp[1]);
+            inp[1] = fcntl(master, F_DUPFD_CLOEXEC, 3);
+        }
     }
 
     /* into the container's cgroups (and under its device policy) before it can run anything */
@@ -389,7 +424,7 @@ int exec_main(void) {
 
     struct reader syncr;
     reader_init(&syncr, sync[0]);
-    int out_open = 1, err_open = 1, sync_open = 1, jvm_open = 1;
+    int out_open = 1, err_open = master < 0, sync_open = 1, jvm_open = 1;
     struct stdin_relay input;
     stdin_init(&input, inp[1], STDOUT_FILENO);
     int status = 0;
@@ -408,6 +443,8 @@ int exec_main(void) {
                 stdin_take(&input, rec.fields[0], rec.lens[0]);
             } else if (!strcmp(rec.key, "stdin-close")) {
                 stdin_close_when_done(&input);
+            } else if (!strcmp(rec.key, "resize") && rec.nfields == 2) {
+                pty_resize(master, rec.fields[0], rec.fields[1]);
             } else if (!strcmp(rec.key, "signal") && rec.nfields == 1) {
                 int sig = atoi(rec.fields[0]);
                 if (sig == SIGKILL) {
@@ -423,7 +460,7 @@ int exec_main(void) {
         fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
         if (out_open) {
             out_i = nfds;
-            fds[nfds++] = (struct pollfd){.fd = outp[0], .events = POLLIN};
+            fds[nfds++] = (struct pollfd){.fd = outfd, .events = POLLIN};
         }
         if (err_open) {
             err_i = nfds;
@@ -449,7 +486,7 @@ int exec_main(void) {
             }
             kill_group(pid, SIGKILL);
         }
-        if (out_i >= 0 && fds[out_i].revents && relay(outp[0], "stdout")) {
+        if (out_i >= 0 && fds[out_i].revents && relay(outfd, "stdout")) {
             out_open = 0;
         }
         if (err_i >= 0 && fds[err_i].revents && relay(errp[0], "stderr")) {
@@ -481,8 +518,8 @@ int exec_main(void) {
     if (sync_open) {
         relay_errors(&syncr, &sync_open);
     }
-    while (out_open && !relay(outp[0], "stdout")) {
-        struct pollfd p = {.fd = outp[0], .events = POLLIN};
+    while (out_open && !relay(outfd, "stdout")) {
+        struct pollfd p = {.fd = outfd, .events = POLLIN};
         if (poll(&p, 1, 0) <= 0) {
             break;
         }

@@ -3,9 +3,11 @@
  * on stdin, and stays on as its parent. It relays the container's progress to the JVM on stdout
  * ("cloned <pid>" as soon as pid 1 exists, "ready <pid>" once its root file system is set up, "started",
  * "error ...", "stdin-ack <n>", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go",
- * "signal <n>", "keep", and for a container with an open stdin "stdin <bytes>" and "stdin-close"), and
+ * "signal <n>", "keep", "resize <rows> <cols>" for a tty, and for a container with an open stdin "stdin <bytes>"
+ * and "stdin-close"), and
  * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
- * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c).
+ * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c), or with a
+ * tty the master of the container's pty (tty.c), whose stream goes raw into the stdout log.
  * The exit status also lands in STATE/exit so that it survives the JVM. "launcher exec" (exec.c) runs a
  * command inside a running container instead.
  */
@@ -199,11 +201,11 @@ static int supervise(int host_net) {
      * namespace is made only once the spec has come, so it copies the host's mounts as they are then.
      */
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    int specp[2], sync[2], go[2], outp[2], errp[2], inp[2];
+    int specp[2], sync[2], go[2], outp[2], errp[2], inp[2], ptyp[2];
     /* the stdin pipe costs a microsecond; pid 1 takes it as fd 0 only when the spec asks for an open stdin */
     if (devnull < 0 || pipe2(specp, O_CLOEXEC) < 0 || pipe2(sync, O_CLOEXEC) < 0
             || pipe2(go, O_CLOEXEC) < 0 || pipe2(outp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0
-            || pipe2(inp, O_CLOEXEC) < 0
+            || pipe2(inp, O_CLOEXEC) < 0 || pty_channel(ptyp) < 0
             || fcntl(sync[0], F_SETFL, O_NONBLOCK) < 0 || fcntl(outp[0], F_SETFL, O_NONBLOCK) < 0
             || fcntl(errp[0], F_SETFL, O_NONBLOCK) < 0) {
         send_error("create the launcher's pipes", errno, strerror(errno), "");
@@ -227,11 +229,13 @@ static int supervise(int host_net) {
         close(go[1]);
         close(sigfd);
         close(inp[1]);
+        close(ptyp[0]);
         if (dup2(devnull, STDIN_FILENO) < 0 || dup2(outp[1], STDOUT_FILENO) < 0 || dup2(errp[1], STDERR_FILENO) < 0) {
             _exit(125);
         }
-        container_main(specp[0], sync[1], go[0], host_net, inp[0]);
+        container_main(specp[0], sync[1], go[0], host_net, inp[0], ptyp[1]);
     }
+    close(ptyp[1]);
     close(specp[0]);
     close(sync[1]);
     close(go[0]);
@@ -281,9 +285,13 @@ static int supervise(int host_net) {
         waitpid(pid, NULL, 0);
         return 2;
     }
-    struct log_stream logs[2];
+    struct log_stream logs[3];
     log_init(&logs[0], outp[0], out);
     log_init(&logs[1], errp[0], errlog);
+    /* the pty's master, once pid 1 has passed it on */
+    log_init(&logs[2], -1, out);
+    logs[2].raw = 1;
+    int master = -1;
 
     const char *failed_cgroup = NULL;
     /* into its cgroups before it can exec anything: its children follow it */
@@ -304,7 +312,8 @@ static int supervise(int host_net) {
         return 2;
     }
     struct stdin_relay input;
-    if (!s.open_stdin) {
+    if (!s.open_stdin || s.tty) {
+        /* a tty's input goes to the pty's master instead */
         close(inp[1]);
         inp[1] = -1;
     } else {
@@ -358,6 +367,11 @@ static int supervise(int host_net) {
                 } else if (phase == SETUP) {
                     go_pending = 1;
                 }
+            } else if (!strcmp(rec.key, "resize") && rec.nfields == 2) {
+                if (pty_resize(master, rec.fields[0], rec.fields[1]) < 0) {
+                    fprintf(stderr, "stevedore-launcher: cannot resize the terminal to %s x %s: %s\n", rec.fields[0],
+                            rec.fields[1], strerror(errno));
+                }
             } else if (!strcmp(rec.key, "keep")) {
                 /* a detached container (`stevedore run -d`): it outlives the JVM that started it */
                 keep = 1;
@@ -371,7 +385,7 @@ static int supervise(int host_net) {
             }
             record_free(&rec);
         }
-        if (reaped && (logs[0].in < 0 && logs[1].in < 0)) {
+        if (reaped && (logs[0].in < 0 && logs[1].in < 0 && logs[2].in < 0)) {
             break;
         }
         int timeout = -1;
@@ -384,9 +398,9 @@ static int supervise(int host_net) {
             }
             timeout = (int) left;
         }
-        struct pollfd fds[6];
+        struct pollfd fds[7];
         int nfds = 0;
-        int sync_i = -1, in_i = -1, log_i[2] = {-1, -1}, stdin_i = -1;
+        int sync_i = -1, in_i = -1, log_i[3] = {-1, -1, -1}, stdin_i = -1;
         fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
         if (sync_open) {
             sync_i = nfds;
@@ -396,7 +410,7 @@ static int supervise(int host_net) {
             in_i = nfds;
             fds[nfds++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
         }
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             if (logs[i].in >= 0) {
                 log_i[i] = nfds;
                 fds[nfds++] = (struct pollfd){.fd = logs[i].in, .events = POLLIN};
@@ -413,7 +427,7 @@ static int supervise(int host_net) {
             fprintf(stderr, "stevedore-launcher: poll: %s\n", strerror(errno));
             kill(pid, SIGKILL);
         }
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < 3; i++) {
             if (log_i[i] >= 0 && fds[log_i[i]].revents) {
                 log_pump(&logs[i]);
             }
@@ -445,6 +459,22 @@ static int supervise(int host_net) {
             }
             if (got == 1) {
                 if (!strcmp(rec.key, "ready")) {
+                    if (s.tty && master < 0) {
+                        /* sent before "ready", so it is there */
+                        master = fd_receive(ptyp[0]);
+                        if (master < 0) {
+                            send_error("receive the container's pseudo-terminal", errno, strerror(errno), "");
+                            kill(pid, SIGKILL);
+                            phase = FAILED;
+                            record_free(&rec);
+                            continue;
+                        }
+                        fcntl(master, F_SETFL, O_NONBLOCK);
+                        logs[2].in = master;
+                        if (s.open_stdin) {
+                            input.fd = fcntl(master, F_DUPFD_CLOEXEC, 3);
+                        }
+                    }
                     char num[16];
                     snprintf(num, sizeof num, "%d", (int) pid);
                     const char *fields[] = {num};
@@ -486,7 +516,7 @@ static int supervise(int host_net) {
     }
 
     /* the end: logs are complete before the exit is told, so a reader that sees the exit has every line */
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         if (logs[i].in >= 0) {
             log_pump(&logs[i]);
         }

@@ -145,6 +145,8 @@ struct spec {
     size_t ncgroups;
     char *devices_program; /* the cgroup v2 directory the device program is attached to; NULL: none */
     int open_stdin;       /* pid 1's stdin is a pipe the supervisor feeds from "stdin" records; else /dev/null */
+    int tty;              /* pid 1's stdin, stdout and stderr are a pty made in the container (tty.c) */
+    unsigned short tty_rows, tty_cols; /* its window size at start */
     struct seccomp_prog seccomp;
 };
 
@@ -197,6 +199,7 @@ _Noreturn void exec_command(char *const *args, char *const *env);
 #define LOG_LINE_MAX 16384
 
 struct log_stream {
+    int raw;                     /* a terminal's output: every read goes out at once as one P record (no lines) */
     int in;                      /* read end of the container's pipe (non-blocking); -1 once at its end */
     int out;                     /* the log file, opened O_APPEND */
     size_t npending;
@@ -206,6 +209,25 @@ struct log_stream {
 void log_init(struct log_stream *l, int in, int out);
 /* Moves what the pipe holds into the log: 0 while the pipe is open, 1 once it reached its end. */
 int log_pump(struct log_stream *l);
+
+/* ---- pseudo-terminals (tty.c) ---- */
+
+/*
+ * Opens a new pty in the devpts instance mounted at /dev/pts of the current root (the container's own, mounted with
+ * newinstance), sets its window size and returns the master (close-on-exec); the peer (slave) is opened through the
+ * master (TIOCGPTPEER, no path lookup in the container) into *peer. -1 with errno on failure.
+ */
+int pty_open(unsigned short rows, unsigned short cols, int *peer);
+/* In a new session's leader: the peer becomes the controlling terminal and fds 0, 1 and 2; 0 or -1 with errno. */
+int pty_take(int peer);
+/* Sets the window size (the foreground process group gets SIGWINCH); 0 or -1 with errno. */
+int pty_resize(int master, const char *rows, const char *cols);
+/* A unix socket pair (close-on-exec) to pass a pty's master on; 0 or -1 with errno. */
+int pty_channel(int sv[2]);
+/* Sends fd with the len bytes on a unix socket (SCM_RIGHTS), all in one message; 0 or -1. */
+int fd_send(int sock, int fd, const char *bytes, size_t len);
+/* Receives a descriptor sent by fd_send; the fd or -1. */
+int fd_receive(int sock);
 
 /* Blocks SIGCHLD and returns a signalfd for it (non-blocking, close-on-exec); -1 with errno on failure. */
 int child_signalfd(void);
@@ -315,8 +337,10 @@ int proxy_main(int argc, char **argv);
  * filesystem, reports "ready" on sync_fd, waits for one byte on go_fd, drops privileges and execs.
  * Reports any failure on sync_fd as an "error" record (step, errno, message, path) and exits; exits
  * quietly when the spec pipe closes without a spec (a spare that was not needed). stdin_fd is the read end
- * of the stdin pipe: it becomes fd 0 when the spec asks for an open stdin (else fd 0 stays /dev/null).
+ * of the stdin pipe: it becomes fd 0 when the spec asks for an open stdin (else fd 0 stays /dev/null). With a
+ * tty in the spec, the pty is made once the root is set up, its peer becomes fds 0-2 and the controlling terminal,
+ * and its master goes to the supervisor over the unix socket pty_fd before "ready".
  */
-_Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net, int stdin_fd);
+_Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net, int stdin_fd, int pty_fd);
 
 #endif

@@ -8,7 +8,8 @@
  * in parts, and an unterminated line at the end of the stream is a part too. Readers join the parts of
  * a line up to its F record. Each batch of records goes to the file in one write(2) (O_APPEND), so a
  * reader never sees records of one batch out of order; it may see a batch half written, and reads a
- * record only once its final newline is there.
+ * record only once its final newline is there. A terminal's output (a container with a tty) is not cut into lines:
+ * each read is one P record as it came, newlines and all.
  */
 #include "launcher.h"
 
@@ -95,6 +96,12 @@ int log_pump(struct log_stream *l) {
         close(l->in);
         l->in = -1;
         return 1;
+    }
+    if (l->raw) {
+        /* a terminal's output is a byte stream (prompts, cursor movement): it goes out as it came, as docker keeps it */
+        record(&out, at, 'P', chunk, (size_t) n, "", 0);
+        flush(l, &out);
+        return 0;
     }
     size_t start = 0;
     for (size_t i = 0; i < (size_t) n; i++) {

@@ -340,6 +340,16 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
         } else if (!strcmp(k, "stdin")) {
             EXPECT(1);
             s->open_stdin = !strcmp(rec.fields[0], "1");
+        } else if (!strcmp(k, "tty")) {
+            EXPECT(2);
+            unsigned long long rows = 0, cols = 0;
+            if (spec_parse_u64(rec.fields[0], 65535, &rows) < 0 || spec_parse_u64(rec.fields[1], 65535, &cols) < 0) {
+                rc = spec_fail(err, errlen, "tty record is not rows and columns (0-65535)");
+                goto out;
+            }
+            s->tty = 1;
+            s->tty_rows = (unsigned short) rows;
+            s->tty_cols = (unsigned short) cols;
         } else if (!strcmp(k, "stdout")) {
             EXPECT(1);
             s->stdout_log = TAKE(0);

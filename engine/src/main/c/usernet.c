@@ -157,23 +157,7 @@ static int nobody_left(int listener, int lockfd, const char *path) {
 static int send_with_fd(int fd, const char *key, int passed) {
     char body[64];
     int n = snprintf(body, sizeof body, "%s\n", key);
-    struct iovec iov = {.iov_base = body, .iov_len = (size_t) n};
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } control;
-    memset(&control, 0, sizeof control);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof control.buf};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &passed, sizeof(int));
-    ssize_t sent;
-    do {
-        sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
-    } while (sent < 0 && errno == EINTR);
-    return sent == n ? 0 : -1;
+    return fd_send(fd, passed, body, (size_t) n);
 }
 
 static void reply_error(int fd, const char *what, int err) {

@@ -16,6 +16,10 @@ import java.io.PrintWriter;
  * stdout and stderr as it comes, with {@code -i} the command's stdin copied to the container's as it comes (its end
  * closing the container's stdin), waited for; removed afterwards when asked. If the user interrupts the
  * command (Ctrl-C), the container is stopped — and removed when asked — before the JVM exits.
+ *
+ * <p>A container with a tty ({@code -t}) is given the user's window size at start and on every change, its output is
+ * copied as the raw stream it is, and with {@code -i} typing the detach keys stops feeding and following and leaves
+ * it running (the caller has put the user's terminal in raw mode, so Ctrl-C reaches the container as a byte).
  */
 final class AttachedRun {
     private final ContainerEngine engine;
@@ -24,12 +28,22 @@ final class AttachedRun {
     private final PrintWriter err;
     private final boolean remove;
     private final InputStream stdin;
+    private final DetachKeys detachKeys;
+    private volatile ContainerLogs following;
+    private volatile boolean detached;
     private boolean removed;
     /** The state the interrupt stopped the container in, for when it removed the container too. */
     private ContainerState stopped;
 
     /** @param stdin what to feed the container's stdin (created with an open stdin), or {@code null} */
     AttachedRun(ContainerEngine engine, String container, PrintWriter out, PrintWriter err, boolean remove, InputStream stdin) {
+        this(engine, container, out, err, remove, stdin, null);
+    }
+
+    /** @param detachKeys for a container with a tty, the keys that detach from it; {@code null} without a tty */
+    AttachedRun(ContainerEngine engine, String container, PrintWriter out, PrintWriter err, boolean remove, InputStream stdin,
+                DetachKeys detachKeys) {
+        this.detachKeys = detachKeys;
         this.stdin = stdin;
         this.engine = engine;
         this.container = container;
@@ -48,29 +62,63 @@ final class AttachedRun {
         ShutdownHooks.Registration interrupt = hooks.register("stevedore-stop-" + Ids.shortId(container), this::interrupted);
         try {
             engine.startContainer(container);
-            if (stdin != null) {
-                feedStdin();
-            }
-            copyOutput();
-            return exitState().exitCode();
+            return follow(LogOptions.all().following());
         } finally {
             interrupt.cancel();
-            if (remove) {
+            if (remove && !detached) {
                 removeOnce();
             }
         }
     }
 
     /**
+     * {@code stevedore attach}: to the running container, its output from now on, until it exits (its exit code) or
+     * the detach keys are typed (0, it runs on).
+     */
+    int attach() {
+        return follow(LogOptions.all().following().withSince(java.time.Instant.now()));
+    }
+
+    private int follow(LogOptions options) {
+        if (detachKeys != null) {
+            keepWindowSize();
+        }
+        if (stdin != null) {
+            feedStdin(detachKeys == null ? stdin : detachKeys.watch(stdin));
+        }
+        copyOutput(options);
+        if (detached) {
+            return 0;
+        }
+        return exitState().exitCode();
+    }
+
+    /**
      * Copies stdin on a thread of its own (a terminal's read blocks until a line is typed); a container that ended
      * first takes no more, and the thread ends with the JVM when it waits on a terminal.
      */
-    private void feedStdin() {
+    private void feedStdin(InputStream input) {
         Thread feeder = new Thread(() -> {
-            try (OutputStream target = engine.attachStdin(container)) {
+            OutputStream stdinOfContainer;
+            try {
+                stdinOfContainer = engine.attachStdin(container);
+            } catch (ContainerEngineException e) {
+                // attach to another process's container on the embedded engine: the output can still be followed
+                err.println("stevedore: " + e.getMessage() + "; its output is shown all the same\r");
+                err.flush();
+                return;
+            }
+            try (OutputStream target = stdinOfContainer) {
                 byte[] buffer = new byte[64 * 1024];
-                for (int n = stdin.read(buffer); n >= 0; n = stdin.read(buffer)) {
+                for (int n = input.read(buffer); n >= 0; n = input.read(buffer)) {
                     target.write(buffer, 0, n);
+                }
+                if (input instanceof DetachKeys.Watching watching && watching.detached()) {
+                    detached = true;
+                    ContainerLogs logs = following;
+                    if (logs != null) {
+                        logs.close();
+                    }
                 }
             } catch (IOException | ContainerEngineException e) {
                 // the container ended (or was removed) before its input did: the rest has nowhere to go
@@ -80,9 +128,32 @@ final class AttachedRun {
         feeder.start();
     }
 
-    private void copyOutput() {
-        try (ContainerLogs logs = engine.logs(container, LogOptions.all().following())) {
-            LogsCommand.copy(logs, out, err, false, true);
+    private void copyOutput(LogOptions options) {
+        try (ContainerLogs logs = engine.logs(container, options)) {
+            following = logs;
+            if (detached) {
+                return;
+            }
+            if (detachKeys != null) {
+                LogsCommand.copyRaw(logs, out);
+            } else {
+                LogsCommand.copy(logs, out, err, false, true);
+            }
+        }
+    }
+
+    /** The container's terminal takes the user's window size now and on every change. */
+    private void keepWindowSize() {
+        int[] size = RawTerminal.size();
+        resize(size[0], size[1]);
+        RawTerminal.onResize(this::resize);
+    }
+
+    private void resize(int rows, int columns) {
+        try {
+            engine.resizeContainer(container, rows, columns);
+        } catch (ContainerEngineException e) {
+            // ended meanwhile: its terminal has no size to keep
         }
     }
 

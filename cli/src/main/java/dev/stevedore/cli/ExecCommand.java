@@ -5,6 +5,7 @@ import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.Tty;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,7 +18,9 @@ import picocli.CommandLine.Parameters;
  * {@code stevedore exec}: runs a command in a running container, streams its output and exits with its
  * exit code (126 when it could not be executed, 127 when it was not found, as Docker's). With {@code -i}
  * the command reads this command's standard input as it comes (a shell in the container answers line by line),
- * its end being the command's end of file.
+ * its end being the command's end of file. With {@code -t} the command runs on a pseudo-terminal in the container that
+ * takes this terminal's size (and keeps it in step); with {@code -it} this terminal is raw and typed into, Ctrl-C
+ * included, until the command ends or the detach keys leave it running.
  */
 @Command(name = "exec", description = "Run a command in a running container.",
         customSynopsis = "stevedore exec [OPTIONS] CONTAINER COMMAND [ARG...]")
@@ -27,6 +30,12 @@ final class ExecCommand extends EngineCommand {
 
     @Option(names = {"-i", "--interactive"}, description = "Feed standard input to the command as it comes.")
     boolean interactive;
+
+    @Option(names = {"-t", "--tty"}, description = "Run the command on a pseudo-terminal.")
+    boolean tty;
+
+    @Mixin
+    DetachKeysOption detachKeys = new DetachKeysOption();
 
     @Mixin
     ExecOptions options = new ExecOptions();
@@ -50,8 +59,60 @@ final class ExecCommand extends EngineCommand {
 
     @Override
     int run(ContainerEngine engine) {
+        if (tty) {
+            return onTerminal(engine);
+        }
         return exec(engine, container, command, entries, options.user, options.workingDir, interactive ? root().stdin() : null, out(), err(),
                 root().debug());
+    }
+
+    /**
+     * {@code exec -t}: the command on a terminal of this one's size, its output passed on raw as it comes; with
+     * {@code -i} this terminal raw and typed into. Detaching ends this command with 0: on dockerd the exec runs on, as
+     * docker's does; the embedded engine's exec belongs to this process and ends with it.
+     */
+    private int onTerminal(ContainerEngine engine) {
+        int[] size = RawTerminal.size();
+        Tty terminal = Tty.of(size[0], size[1]);
+        DetachKeys.Watching typed = interactive ? detachKeys.keys.watch(root().stdin()) : null;
+        PrintWriter out = out();
+        ExecSpec spec = new ExecSpec(command, entries, options.user, options.workingDir, null, null, chunk -> {
+            synchronized (out) {
+                out.print(chunk.text());
+                out.flush();
+            }
+        }, typed, terminal);
+        try (RawTerminal raw = interactive ? RawTerminal.enter(root().shutdownHooks()).orElse(null) : null) {
+            RawTerminal.onResize(terminal::resize);
+            java.util.concurrent.CompletableFuture<ExecResult> result = new java.util.concurrent.CompletableFuture<>();
+            Thread runner = new Thread(() -> {
+                try {
+                    result.complete(engine.exec(container, spec));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            }, "stevedore-exec-tty");
+            runner.setDaemon(true);
+            runner.start();
+            // the exec ends, or the detach keys end the input: whichever comes first
+            while (!result.isDone() && (typed == null || !typed.detached())) {
+                try {
+                    result.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // polled: the detach is only known to the reader of the user's keys, on the engine's feeding thread
+                }
+            }
+            return result.isDone() ? result.join().exitCode() : 0;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof ContainerStartException start) {
+                Main.report(start, root().debug(), err());
+                return Containers.startFailureExitCode(start);
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 130;
+        }
     }
 
     /**

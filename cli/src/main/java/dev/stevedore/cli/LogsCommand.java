@@ -2,6 +2,7 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import java.io.PrintWriter;
@@ -71,8 +72,14 @@ final class LogsCommand extends EngineCommand {
 
     @Override
     int run(ContainerEngine engine) {
+        ContainerSpec spec = engine.inspectContainer(container).spec();
+        boolean terminal = spec != null && spec.tty();
         try (ContainerLogs logs = engine.logs(container, options)) {
-            copy(logs, out(), err(), timestamps, follow);
+            if (terminal && !timestamps) {
+                copyRaw(logs, out()); // a terminal's stream as it was shown, as docker logs gives it
+            } else {
+                copy(logs, out(), err(), timestamps, follow);
+            }
         }
         return 0;
     }
@@ -81,6 +88,14 @@ final class LogsCommand extends EngineCommand {
      * Writes each line to {@code out} or {@code err}, by the stream it came from; flushes after each line
      * when someone is watching them arrive ({@code live}), else only at the end.
      */
+    /** A terminal's log (a container with a tty): its chunks as they came, nothing added, each passed on at once. */
+    static void copyRaw(ContainerLogs logs, PrintWriter out) {
+        logs.lines().forEach(chunk -> {
+            out.print(chunk.text());
+            out.flush();
+        });
+    }
+
     static void copy(ContainerLogs logs, PrintWriter out, PrintWriter err, boolean timestamps, boolean live) {
         logs.lines().forEach(line -> {
             PrintWriter target = line.stream() == LogLine.Stream.STDOUT ? out : err;

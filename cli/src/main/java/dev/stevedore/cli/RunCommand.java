@@ -146,9 +146,13 @@ class RunCommand extends EngineCommand {
             description = "Feed this command's standard input to the container as it comes; its end is the container's end of file.")
     boolean interactive;
 
-    // Docker users type -it out of habit: say what is missing instead of "Unknown option: '-it'".
-    @Option(names = {"-t", "--tty"}, hidden = true)
+    @Option(names = {"-t", "--tty"},
+            description = "Give the container a pseudo-terminal; with -i this command's terminal is put in raw mode and"
+                    + " typed into it (Ctrl-C reaches the container's foreground program).")
     boolean tty;
+
+    @picocli.CommandLine.Mixin
+    DetachKeysOption detachKeys = new DetachKeysOption();
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "The image to run, e.g. busybox or postgres:15.")
     String image;
@@ -162,10 +166,6 @@ class RunCommand extends EngineCommand {
 
     @Override
     void validate() {
-        if (tty) {
-            throw usageError("-t: run has no terminal for the container yet — run without -t (output is streamed all the"
-                    + " same; -i alone feeds standard input)");
-        }
         if (interactive && detach) {
             throw usageError("-i with -d: a detached container's standard input has no one to feed it — run without -d to"
                     + " feed it, or without -i");
@@ -262,7 +262,7 @@ class RunCommand extends EngineCommand {
         // Attached, --rm is done here after the output is read: an engine that removed the container on exit
         // could take its logs with it before they were followed.
         builder.autoRemove(remove && detach);
-        builder.openStdin(interactive).stdinOnce(interactive);
+        builder.openStdin(interactive).stdinOnce(interactive).tty(tty);
         // The container is the user's, as with docker: it outlives this command's JVM (which ends right away
         // with -d, or may be killed while attached) instead of going with it as a test's container does.
         builder.label(ContainerSpec.KEEP_LABEL, "true");
@@ -314,8 +314,10 @@ class RunCommand extends EngineCommand {
             out().println(created.id());
             return 0;
         }
-        AttachedRun attached = new AttachedRun(engine, created.id(), out(), err(), remove, interactive ? root().stdin() : null);
-        try {
+        AttachedRun attached = new AttachedRun(engine, created.id(), out(), err(), remove, interactive ? root().stdin() : null,
+                tty ? detachKeys.keys : null);
+        // -it: the user's keys go to the container's terminal as they are typed, Ctrl-C included
+        try (RawTerminal raw = tty && interactive ? RawTerminal.enter(root().shutdownHooks()).orElse(null) : null) {
             return attached.run(root().shutdownHooks());
         } catch (ContainerStartException e) {
             // AttachedRun has removed it already when asked to.

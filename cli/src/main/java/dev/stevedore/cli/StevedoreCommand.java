@@ -97,6 +97,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("ps", PsCommand::new);
         commands.put("logs", LogsCommand::new);
         commands.put("exec", ExecCommand::new);
+        commands.put("attach", AttachCommand::new);
         commands.put("create", CreateCommand::new);
         commands.put("start", StartCommand::new);
         commands.put("stop", StopCommand::new);

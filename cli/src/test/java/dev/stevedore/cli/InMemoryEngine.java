@@ -444,6 +444,14 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
+    public void resizeContainer(String reference, int rows, int columns) {
+        resized.add(new int[] {rows, columns});
+    }
+
+    /** The sizes passed to {@link #resizeContainer}, in order. */
+    final List<int[]> resized = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
     public java.io.OutputStream attachStdin(String reference) {
         String id;
         synchronized (this) {

@@ -38,6 +38,30 @@ final class PackagedCli {
         return run(env, new File("/dev/null"), args);
     }
 
+    /** {@code stevedore ARGS} as a user at a terminal of {@code rows} x {@code columns} runs it ({@link PtyDriver}). */
+    PtyDriver.Terminal onTerminal(int rows, int columns, List<String> steps, String... args)
+            throws IOException, InterruptedException {
+        Map<String, String> env = new java.util.HashMap<>();
+        environment(env, Map.of());
+        for (String inherited : List.of("STEVEDORE_ENGINE", "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY")) {
+            env.put(inherited, null);
+        }
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        return PtyDriver.run(scratch, env, rows, columns, steps, command);
+    }
+
+    private void environment(Map<String, String> environment, Map<String, String> env) {
+        // the engine is the test's to choose, not the machine's
+        for (String inherited : List.of("STEVEDORE_ENGINE", "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY")) {
+            environment.remove(inherited);
+        }
+        environment.put("STEVEDORE_HOME", home.toString());
+        environment.put("JAVA_HOME", System.getProperty("java.home"));
+        environment.put("XDG_CACHE_HOME", launcher.resolveSibling("it-cache").toString());
+        environment.putAll(env);
+    }
+
     /** As {@link #run(Map, String...)}, its standard input read from {@code input}. */
     CliRunner.Result run(Map<String, String> env, File input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -49,15 +73,7 @@ final class PackagedCli {
                 .redirectInput(ProcessBuilder.Redirect.from(input))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
-        Map<String, String> environment = builder.environment();
-        // the engine is the test's to choose, not the machine's
-        for (String inherited : List.of("STEVEDORE_ENGINE", "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY")) {
-            environment.remove(inherited);
-        }
-        environment.put("STEVEDORE_HOME", home.toString());
-        environment.put("JAVA_HOME", System.getProperty("java.home"));
-        environment.put("XDG_CACHE_HOME", launcher.resolveSibling("it-cache").toString());
-        environment.putAll(env);
+        environment(builder.environment(), env);
         Process process = builder.start();
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

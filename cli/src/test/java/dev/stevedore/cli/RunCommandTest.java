@@ -170,7 +170,7 @@ class RunCommandTest {
                 List.of("-p", "http"), List.of("-v", "/a:/b:rx"), List.of("-v", "a"), List.of("--tmpfs", "run"),
                 List.of("-m", "lots"), List.of("--shm-size", "-1"), List.of("--cpus", "0"), List.of("--pull", "sometimes"),
                 List.of("--name", "-bad"), List.of("-e", "=x"), List.of("-l", "=x"), List.of("--stop-timeout", "-5"),
-                List.of("--expose", "80-90"), List.of("-it"), List.of("-t"));
+                List.of("--expose", "80-90"), List.of("--detach-keys", "ctrl-1"), List.of("--detach-keys", "ab"));
         for (List<String> options : commands) {
             String[] args = new java.util.ArrayList<String>() {{
                 add("run");
@@ -188,11 +188,14 @@ class RunCommandTest {
     }
 
     @Test
-    void terminalOptionsSayWhatIsMissing() {
-        CliRunner.Result result = cli.run("run", "-it", BUSYBOX, "sh");
+    void runTGivesTheContainerATerminalOfThisOnesSize() {
+        engine.programs = spec -> FakeContainer.Program.exiting(0, "on a terminal");
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("stevedore: -t: run has no terminal for the container yet");
+        CliRunner.Result result = cli.run("run", "-t", BUSYBOX, "sh");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(engine.created).singleElement().satisfies(spec -> assertThat(spec.tty()).isTrue());
+        assertThat(engine.resized).as("sized once it runs").hasSize(1);
     }
 
     @Test

@@ -211,6 +211,17 @@ public interface ContainerEngine extends AutoCloseable {
     java.io.OutputStream attachStdin(String container);
 
     /**
+     * Sets the window size of the terminal of a running container created with {@link ContainerSpec#tty()}, as
+     * {@code docker} does on start and on every change of the user's window: its foreground program gets SIGWINCH.
+     * The embedded engine reaches a container's terminal only from the JVM that started it.
+     *
+     * @throws ContainerEngineException when the container does not run, has no tty, or (embedded) was started by another
+     *                                  process
+     * @throws IllegalArgumentException when rows or columns are not between 1 and 65535
+     */
+    void resizeContainer(String container, int rows, int columns);
+
+    /**
      * Runs a command in a running container and waits for it (up to the spec's timeout, then kills it).
      */
     ExecResult exec(String container, ExecSpec spec);

@@ -55,6 +55,13 @@ import java.util.Objects;
  * @param stdinOnce       with {@code openStdin}: closing the first attached stdin stream ends the container's stdin
  *                        (it reads end of file), as {@code docker run -i} does; without it, stdin stays open until the
  *                        container ends and a later attach may write more
+ * @param tty             give the container's first process a pseudo-terminal ({@code docker run -t}): its stdin,
+ *                        stdout and stderr are one terminal made inside the container (24x80 until
+ *                        {@link ContainerEngine#resizeContainer} says otherwise); its output is one raw stream, so the
+ *                        container's logs are the terminal's bytes as they came (each {@link LogLine} a chunk of them,
+ *                        carriage returns and newlines included, nothing on stderr), and with {@code openStdin} what is
+ *                        written to its stdin is typed on the terminal (a {@code ^C} byte interrupts its foreground
+ *                        program)
  * @param securityOpts    Docker's security options ({@code docker run --security-opt}, {@code HostConfig.SecurityOpt}):
  *                        none for Docker's default seccomp profile, {@code seccomp=unconfined} for no system-call
  *                        filter, {@code seccomp=<profile JSON>} for a profile of one's own in Docker's format (the
@@ -103,6 +110,7 @@ public record ContainerSpec(
         PullPolicy pullPolicy,
         boolean openStdin,
         boolean stdinOnce,
+        boolean tty,
         List<String> securityOpts,
         List<String> capAdd,
         List<String> capDrop,
@@ -196,6 +204,7 @@ public record ContainerSpec(
         b.pullPolicy = pullPolicy;
         b.openStdin = openStdin;
         b.stdinOnce = stdinOnce;
+        b.tty = tty;
         b.securityOpts.addAll(securityOpts);
         b.capAdd.addAll(capAdd);
         b.capDrop.addAll(capDrop);
@@ -235,6 +244,7 @@ public record ContainerSpec(
         private PullPolicy pullPolicy = PullPolicy.MISSING;
         private boolean openStdin;
         private boolean stdinOnce;
+        private boolean tty;
         private final List<String> securityOpts = new ArrayList<>();
         private final List<String> capAdd = new ArrayList<>();
         private final List<String> capDrop = new ArrayList<>();
@@ -281,6 +291,8 @@ public record ContainerSpec(
         public Builder pullPolicy(PullPolicy value) { this.pullPolicy = value; return this; }
         public Builder openStdin(boolean value) { this.openStdin = value; return this; }
         public Builder stdinOnce(boolean value) { this.stdinOnce = value; return this; }
+        /** A pseudo-terminal for the first process; see {@link ContainerSpec#tty()}. */
+        public Builder tty(boolean value) { this.tty = value; return this; }
         /** Adds one of Docker's security options, e.g. {@code seccomp=unconfined}; see {@link ContainerSpec#securityOpts()}. */
         public Builder securityOpt(String value) { this.securityOpts.add(Objects.requireNonNull(value, "securityOpt")); return this; }
 
@@ -321,7 +333,7 @@ public record ContainerSpec(
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits);
+                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits);
         }
     }
 }

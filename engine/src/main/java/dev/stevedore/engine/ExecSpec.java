@@ -19,9 +19,13 @@ import java.util.function.Consumer;
  * @param stdinStream a stream fed to its standard input as it comes, read on a thread of the engine's while the
  *                    command runs (so a command can answer line by line); its end closes the command's stdin. The
  *                    engine does not close it. {@code null} for none; set at most one of {@code stdin} and this
+ * @param tty         a pseudo-terminal for the command ({@code docker exec -t}), made in the container, with its window
+ *                    size kept in step with the {@link Tty}'s; its output is one raw stream (each {@link LogLine} to
+ *                    {@code output} a chunk of it as it came, newlines included; all of it in {@link ExecResult#stdout()})
+ *                    and stdin is typed on it ({@code ^C} interrupts). {@code null} for pipes
  */
 public record ExecSpec(List<String> command, List<String> env, String user, String workingDir, byte[] stdin,
-                       Duration timeout, Consumer<LogLine> output, InputStream stdinStream) {
+                       Duration timeout, Consumer<LogLine> output, InputStream stdinStream, Tty tty) {
     public ExecSpec {
         command = List.copyOf(Objects.requireNonNull(command, "command"));
         if (command.isEmpty()) {
@@ -36,12 +40,18 @@ public record ExecSpec(List<String> command, List<String> env, String user, Stri
     /** An exec without a stdin stream: {@code stdin} bytes or none. */
     public ExecSpec(List<String> command, List<String> env, String user, String workingDir, byte[] stdin,
                     Duration timeout, Consumer<LogLine> output) {
-        this(command, env, user, workingDir, stdin, timeout, output, null);
+        this(command, env, user, workingDir, stdin, timeout, output, null, null);
+    }
+
+    /** An exec without a terminal. */
+    public ExecSpec(List<String> command, List<String> env, String user, String workingDir, byte[] stdin,
+                    Duration timeout, Consumer<LogLine> output, InputStream stdinStream) {
+        this(command, env, user, workingDir, stdin, timeout, output, stdinStream, null);
     }
 
     /** {@code command} as the container's user, in its working directory, no timeout. */
     public static ExecSpec of(String... command) {
-        return new ExecSpec(List.of(command), List.of(), null, null, null, null, null, null);
+        return new ExecSpec(List.of(command), List.of(), null, null, null, null, null, null, null);
     }
 
     /** Whether the command gets a standard input (bytes or a stream); without, its stdin is {@code /dev/null}. */
@@ -50,32 +60,37 @@ public record ExecSpec(List<String> command, List<String> env, String user, Stri
     }
 
     public ExecSpec withUser(String value) {
-        return new ExecSpec(command, env, value, workingDir, stdin, timeout, output, stdinStream);
+        return new ExecSpec(command, env, value, workingDir, stdin, timeout, output, stdinStream, tty);
     }
 
     public ExecSpec withWorkingDir(String value) {
-        return new ExecSpec(command, env, user, value, stdin, timeout, output, stdinStream);
+        return new ExecSpec(command, env, user, value, stdin, timeout, output, stdinStream, tty);
     }
 
     public ExecSpec withEnv(List<String> value) {
-        return new ExecSpec(command, value, user, workingDir, stdin, timeout, output, stdinStream);
+        return new ExecSpec(command, value, user, workingDir, stdin, timeout, output, stdinStream, tty);
     }
 
     /** Feeds {@code value} to the command's stdin, then end of file (replaces a stdin stream). */
     public ExecSpec withStdin(byte[] value) {
-        return new ExecSpec(command, env, user, workingDir, value, timeout, output, null);
+        return new ExecSpec(command, env, user, workingDir, value, timeout, output, null, tty);
     }
 
     /** Feeds {@code value} to the command's stdin as it comes, its end being the command's end of file (replaces stdin bytes). */
     public ExecSpec withStdin(InputStream value) {
-        return new ExecSpec(command, env, user, workingDir, null, timeout, output, value);
+        return new ExecSpec(command, env, user, workingDir, null, timeout, output, value, tty);
     }
 
     public ExecSpec withTimeout(Duration value) {
-        return new ExecSpec(command, env, user, workingDir, stdin, value, output, stdinStream);
+        return new ExecSpec(command, env, user, workingDir, stdin, value, output, stdinStream, tty);
     }
 
     public ExecSpec withOutput(Consumer<LogLine> value) {
-        return new ExecSpec(command, env, user, workingDir, stdin, timeout, value, stdinStream);
+        return new ExecSpec(command, env, user, workingDir, stdin, timeout, value, stdinStream, tty);
+    }
+
+    /** Runs the command on a pseudo-terminal of {@code value}'s size (see {@link #tty()}). */
+    public ExecSpec withTty(Tty value) {
+        return new ExecSpec(command, env, user, workingDir, stdin, timeout, output, stdinStream, value);
     }
 }

@@ -20,8 +20,9 @@ import java.util.Optional;
  * with TLS and client certificates. Containers, images, networks and volumes are the engine's; what a client creates
  * lives as long as the engine does. A container's stdin ({@code docker run -i}, {@code docker attach}) and an exec's
  * ({@code docker exec -i}) are streamed as the client sends them; over the embedded engine only for containers this
- * server's engine started. What the server cannot do because the engine cannot: a TTY
- * ({@code -t}), volume drivers other than {@code local}, image tagging, saving, pushing and builds; those
+ * server's engine started. A TTY ({@code -t}) is a pseudo-terminal the engine makes in the container: its stream goes
+ * raw over the hijacked connection and the {@code resize} calls size it. What the server cannot do because the engine
+ * cannot: volume drivers other than {@code local}, image tagging, saving, pushing and builds; those
  * requests are answered with an error that says so. Events are found by polling the engine's containers;
  * health checks (the image's {@code HEALTHCHECK} or the request's) are run by the server as execs.
  *

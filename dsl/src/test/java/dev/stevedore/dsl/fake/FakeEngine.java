@@ -247,6 +247,11 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public void resizeContainer(String container, int rows, int columns) {
+        throw new UnsupportedOperationException("terminals are not faked");
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         FakeContainer c = container(container);
         if (!c.state.running()) {

@@ -202,7 +202,7 @@ final class ContainerDocuments {
         config.put("AttachStderr", false);
         ObjectNode exposed = config.putObject("ExposedPorts");
         exposedPorts(c, image).forEach(p -> exposed.set(p, Json.object()));
-        config.put("Tty", false);
+        config.put("Tty", spec.tty());
         config.put("OpenStdin", spec.openStdin());
         config.put("StdinOnce", spec.openStdin() && spec.stdinOnce());
         config.set("Env", Json.strings(c.env()));

@@ -43,7 +43,6 @@ final class ContainerRoutes {
                 .add("POST", "/containers/" + ID + "/restart", this::restart)
                 .add("POST", "/containers/" + ID + "/kill", this::kill)
                 .add("GET", "/containers/" + ID + "/top", this::top)
-                .add("POST", "/containers/" + ID + "/resize", x -> x.response().empty(200))
                 .add("DELETE", "/containers/" + ID, this::remove);
         new ContainerStreams(state, this).register(router);
     }

@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * connection when they are done and notice a client that leaves; an attached stream ends with the container. An
  * attach with {@code stdin=1} to a container with an open stdin passes the client's input on as it comes; its
  * half-close ends the container's stdin when the container was created with {@code StdinOnce} ({@code docker run
- * -i}), else only this attach's input.
+ * -i}), else only this attach's input. A container with a TTY has one raw stream: logs and attach carry its bytes as
+ * they came, unframed ({@code application/vnd.docker.raw-stream}), as dockerd sends them, and {@code POST
+ * /containers/{id}/resize} sizes its terminal.
  */
 final class ContainerStreams {
     private static final String ID = "(?<id>[^/]+)";
@@ -43,7 +45,25 @@ final class ContainerStreams {
     void register(Router router) {
         router.add("POST", "/containers/" + ID + "/wait", this::await)
                 .add("GET", "/containers/" + ID + "/logs", this::logs)
-                .add("POST", "/containers/" + ID + "/attach", this::attach);
+                .add("POST", "/containers/" + ID + "/attach", this::attach)
+                .add("POST", "/containers/" + ID + "/resize", this::resize);
+    }
+
+    /** {@code POST /containers/{id}/resize?h=&w=}: the container's terminal takes the size (docker run -t sends it). */
+    private void resize(Exchange x) throws IOException {
+        ContainerInfo c = find(x.param("id"));
+        int[] size = WindowSizes.of(x.request());
+        if (!c.spec().tty()) {
+            throw ApiException.badRequest("container " + c.shortId() + " has no TTY to resize: create it with Tty (docker run -t)");
+        }
+        try {
+            state.engine.resizeContainer(c.id(), size[0], size[1]);
+        } catch (ContainerNotFoundException e) {
+            throw ApiException.notFound("No such container: " + c.id());
+        } catch (dev.stevedore.engine.ContainerEngineException e) {
+            throw ApiException.conflict(e.getMessage());
+        }
+        x.response().empty(200);
     }
 
     private ContainerInfo find(String reference) {
@@ -68,7 +88,8 @@ final class ContainerStreams {
         if (follow) {
             x.response().closeAfter();
         }
-        OutputStream chunks = x.response().stream(200, Frames.contentType(request.apiVersion()));
+        boolean raw = c.spec().tty();
+        OutputStream chunks = x.response().stream(200, raw ? Frames.RAW : Frames.contentType(request.apiVersion()));
         if (follow) {
             x.connection().watchForClose(logs::close);
         }
@@ -81,13 +102,25 @@ final class ContainerStreams {
                 if (until != null && line.time().isAfter(until)) {
                     break;
                 }
-                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, timestamps),
-                        follow);
+                if (raw) {
+                    out.write(rawPayload(line, timestamps));
+                    if (follow) {
+                        out.flush();
+                    }
+                } else {
+                    Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT,
+                            payload(line, timestamps), follow);
+                }
             }
             out.flush();
         } catch (IOException e) {
             // the client left; its logs stream is closed with it
         }
+    }
+
+    /** A terminal's chunk as it came (its newlines are its own); with timestamps, the chunk's time before it. */
+    static byte[] rawPayload(LogLine line, boolean timestamps) {
+        return ((timestamps ? Json.time(line.time()) + " " : "") + line.text()).getBytes(StandardCharsets.UTF_8);
     }
 
     static byte[] payload(LogLine line, boolean timestamps) {
@@ -156,13 +189,14 @@ final class ContainerStreams {
         state.attach(c.id());
         // watching before looking: the start and the end that come after are seen however soon they come
         try (EventFeed.Watch watch = state.events().watchContainer(c.id())) {
-            OutputStream out = x.hijack(Frames.contentType(request.apiVersion()));
+            boolean raw = c.spec().tty();
+            OutputStream out = x.hijack(raw ? Frames.RAW : Frames.contentType(request.apiVersion()));
             boolean feed = request.flag("stdin") && stream && c.spec().openStdin();
             if (request.flag("stdin") && !feed) {
                 drain(x.connection().input());
             }
             if (history && (stdout || stderr)) {
-                copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, false, -1, null)), out);
+                copy(state.engine.logs(c.id(), new LogOptions(stdout, stderr, false, -1, null)), out, raw);
             }
             if (stream && awaitStart(c, watch)) {
                 // without StdinOnce, the end of the client's input ends this attach (dockerd's rule)
@@ -181,7 +215,7 @@ final class ContainerStreams {
                     });
                 }
                 if (following != null) {
-                    copy(following, out);
+                    copy(following, out, raw);
                 } else {
                     awaitExit(c.id(), detached, watch);
                 }
@@ -246,12 +280,17 @@ final class ContainerStreams {
         drainer.start();
     }
 
-    private static void copy(ContainerLogs logs, OutputStream out) throws IOException {
+    private static void copy(ContainerLogs logs, OutputStream out, boolean raw) throws IOException {
         try (logs; Stream<LogLine> lines = logs.lines()) {
             Iterator<LogLine> iterator = lines.iterator();
             while (iterator.hasNext()) {
                 LogLine line = iterator.next();
-                Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, false));
+                if (raw) {
+                    out.write(rawPayload(line, false));
+                    out.flush();
+                } else {
+                    Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, false));
+                }
             }
         }
     }

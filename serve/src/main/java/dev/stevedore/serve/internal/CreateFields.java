@@ -29,7 +29,7 @@ final class CreateFields {
             "AttachStdin", "the client attaches with its own call; OpenStdin is what keeps stdin open",
             "AttachStdout", "the client attaches with its own call; dockerd keeps the flag for inspect only",
             "AttachStderr", "the client attaches with its own call; dockerd keeps the flag for inspect only",
-            "HostConfig.ConsoleSize", "it sizes a TTY, and a TTY is refused",
+            "HostConfig.ConsoleSize", "the docker CLI sizes the TTY with POST /containers/{id}/resize once it starts",
             "HostConfig.ContainerIDFile", "the docker CLI writes that file itself; dockerd ignores the field too");
 
     /** Why a field outside the record is refused, by the field's last name (lower case). */
@@ -72,10 +72,6 @@ final class CreateFields {
 
     /** Refuses the values of read fields that the engine cannot apply. */
     static void refuseValues(ContainerCreate c, HostConfig host) {
-        if (CreateRequest.isTrue(c.tty())) {
-            throw ApiException.badRequest("Tty: a TTY (docker run -t) is not supported by stevedore serve: its engine keeps a"
-                    + " container's output as stdout and stderr lines; run without -t");
-        }
         HostConfig.RestartPolicy restart = host.restartPolicy();
         if (restart != null && CreateRequest.blankToNull(restart.name()) != null && !restart.name().equals("no")) {
             throw refused("HostConfig.RestartPolicy", "--restart " + restart.name()

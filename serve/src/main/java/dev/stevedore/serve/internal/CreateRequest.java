@@ -65,7 +65,8 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
                 .stopSignal(blankToNull(c.stopSignal()))
                 .labels(strings(c.labels()))
                 .openStdin(isTrue(c.openStdin()))
-                .stdinOnce(isTrue(c.stdinOnce()));
+                .stdinOnce(isTrue(c.stdinOnce()))
+                .tty(isTrue(c.tty()));
         if (c.entrypoint() != null) {
             // --entrypoint "" arrives as [""]: no entrypoint at all, the command alone runs
             b.entrypoint(c.entrypoint().size() == 1 && c.entrypoint().get(0).isEmpty() ? List.of() : c.entrypoint());

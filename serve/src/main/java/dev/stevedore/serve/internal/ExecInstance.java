@@ -17,12 +17,15 @@ final class ExecInstance {
     private final boolean attachStdout;
     private final boolean attachStderr;
     private final boolean privileged;
+    private final dev.stevedore.engine.Tty tty;
     private boolean started;
     private boolean running;
     private Integer exitCode;
 
     ExecInstance(String id, String containerId, List<String> command, List<String> env, String user, String workingDir,
-                 boolean attachStdin, boolean attachStdout, boolean attachStderr, boolean privileged) {
+                 boolean attachStdin, boolean attachStdout, boolean attachStderr, boolean privileged,
+                 dev.stevedore.engine.Tty tty) {
+        this.tty = tty;
         this.id = id;
         this.containerId = containerId;
         this.command = List.copyOf(command);
@@ -73,6 +76,11 @@ final class ExecInstance {
 
     boolean privileged() {
         return privileged;
+    }
+
+    /** The exec's terminal ({@code Tty: true}), resized through {@code POST /exec/{id}/resize}; null without one. */
+    dev.stevedore.engine.Tty tty() {
+        return tty;
     }
 
     /** Marks it started; false when it was started before (Docker refuses a second start). */

@@ -23,7 +23,9 @@ import java.util.function.Consumer;
  *
  * <p>With {@code AttachStdin} the client's input on the hijacked connection is the command's stdin as it comes, its
  * half-close the command's end of file, so an interactive session ({@code docker exec -i CONTAINER sh}) answers line
- * by line. Output reaches the client line by line, each line with its newline.
+ * by line. Output reaches the client line by line, each line with its newline. With {@code Tty} the command runs on a
+ * pseudo-terminal: its output is the terminal's raw stream, unframed, as it comes, and {@code POST /exec/{id}/resize}
+ * (which the docker CLI sends at start and on every window change) sets its size.
  */
 final class ExecRoutes {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -41,7 +43,7 @@ final class ExecRoutes {
     void register(Router router) {
         router.add("POST", "/containers/(?<id>[^/]+)/exec", this::create)
                 .add("POST", "/exec/(?<id>[^/]+)/start", this::start)
-                .add("POST", "/exec/(?<id>[^/]+)/resize", x -> x.response().empty(200))
+                .add("POST", "/exec/(?<id>[^/]+)/resize", this::resize)
                 .add("GET", "/exec/(?<id>[^/]+)/json", this::inspect);
     }
 
@@ -55,9 +57,7 @@ final class ExecRoutes {
         if (cmd == null || cmd.isEmpty()) {
             throw ApiException.badRequest("No exec command specified");
         }
-        if (body.path("Tty").asBoolean(false)) {
-            throw ApiException.badRequest("a TTY (docker exec -t) is not supported by stevedore serve; run without -t");
-        }
+        dev.stevedore.engine.Tty tty = body.path("Tty").asBoolean(false) ? consoleSize(body.path("ConsoleSize")) : null;
         byte[] random = new byte[32];
         RANDOM.nextBytes(random);
         String id = HexFormat.of().formatHex(random);
@@ -65,16 +65,13 @@ final class ExecRoutes {
         state.addExec(new ExecInstance(id, c.id(), cmd, env == null ? List.of() : env.stream().filter(e -> e.indexOf('=') > 0).toList(),
                 Json.text(body, "User"), Json.text(body, "WorkingDir"), Json.bool(body, "AttachStdin"),
                 !body.hasNonNull("AttachStdout") || Json.bool(body, "AttachStdout"),
-                !body.hasNonNull("AttachStderr") || Json.bool(body, "AttachStderr"), Json.bool(body, "Privileged")));
+                !body.hasNonNull("AttachStderr") || Json.bool(body, "AttachStderr"), Json.bool(body, "Privileged"), tty));
         x.response().json(201, Json.object().put("Id", id));
     }
 
     private void start(Exchange x) throws IOException {
         ExecInstance exec = state.exec(x.param("id"));
         JsonNode body = x.body();
-        if (body.path("Tty").asBoolean(false)) {
-            throw ApiException.badRequest("a TTY (docker exec -t) is not supported by stevedore serve; run without -t");
-        }
         containers.find(exec.containerId());
         if (!exec.start()) {
             throw ApiException.conflict("exec " + exec.id() + " has already been started");
@@ -86,7 +83,8 @@ final class ExecRoutes {
             x.response().empty(200);
             return;
         }
-        OutputStream out = x.hijack(Frames.contentType(x.request().apiVersion()));
+        boolean raw = exec.tty() != null;
+        OutputStream out = x.hijack(raw ? Frames.RAW : Frames.contentType(x.request().apiVersion()));
         InputStream stdin = exec.attachStdin() ? x.connection().input() : null;
         AtomicBoolean broken = new AtomicBoolean();
         Consumer<LogLine> output = line -> {
@@ -95,7 +93,13 @@ final class ExecRoutes {
                 return;
             }
             try {
-                Frames.write(out, err ? Frames.STDERR : Frames.STDOUT, (line.text() + "\n").getBytes(StandardCharsets.UTF_8));
+                if (raw) {
+                    // a terminal's stream as it came, no frames (docker's rule for a TTY)
+                    out.write(line.text().getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                } else {
+                    Frames.write(out, err ? Frames.STDERR : Frames.STDOUT, (line.text() + "\n").getBytes(StandardCharsets.UTF_8));
+                }
             } catch (IOException e) {
                 broken.set(true); // the client left; the command runs to its end regardless
             }
@@ -103,7 +107,13 @@ final class ExecRoutes {
         String failure = run(exec, stdin, output);
         if (failure != null && !broken.get()) {
             try {
-                Frames.write(out, Frames.STDERR, (failure + "\n").getBytes(StandardCharsets.UTF_8));
+                byte[] message = (failure + "\n").getBytes(StandardCharsets.UTF_8);
+                if (raw) {
+                    out.write(message);
+                    out.flush();
+                } else {
+                    Frames.write(out, Frames.STDERR, message);
+                }
             } catch (IOException e) {
                 // the client left
             }
@@ -116,7 +126,8 @@ final class ExecRoutes {
 
     /** Runs the exec and records its end; the engine's failure message when it could not run, else null. */
     private String run(ExecInstance exec, InputStream stdin, Consumer<LogLine> output) {
-        ExecSpec spec = new ExecSpec(exec.command(), exec.env(), exec.user(), exec.workingDir(), null, null, output, stdin);
+        ExecSpec spec = new ExecSpec(exec.command(), exec.env(), exec.user(), exec.workingDir(), null, null, output, stdin,
+                exec.tty());
         try {
             ExecResult result = state.engine.exec(exec.containerId(), spec);
             exec.ended(result.exitCode());
@@ -125,6 +136,25 @@ final class ExecRoutes {
             exec.ended(126);
             return Errors.of(e).getMessage();
         }
+    }
+
+    /** {@code ConsoleSize: [height, width]} as the docker CLI sends it with {@code -t}; 24x80 without. */
+    private static dev.stevedore.engine.Tty consoleSize(JsonNode size) {
+        if (size.isArray() && size.size() == 2 && size.get(0).asInt() > 0 && size.get(1).asInt() > 0) {
+            return dev.stevedore.engine.Tty.of(size.get(0).asInt(), size.get(1).asInt());
+        }
+        return dev.stevedore.engine.Tty.standard();
+    }
+
+    /** {@code POST /exec/{id}/resize?h=&w=}: the exec's terminal takes the size. */
+    private void resize(Exchange x) throws IOException {
+        ExecInstance exec = state.exec(x.param("id"));
+        if (exec.tty() == null) {
+            throw ApiException.badRequest("exec " + exec.id() + " has no TTY to resize: create it with Tty (docker exec -t)");
+        }
+        int[] size = WindowSizes.of(x.request());
+        exec.tty().resize(size[0], size[1]);
+        x.response().empty(200);
     }
 
     private long pid(ExecInstance exec) {
@@ -150,7 +180,7 @@ final class ExecRoutes {
             doc.put("ExitCode", code);
         }
         ObjectNode process = doc.putObject("ProcessConfig");
-        process.put("tty", false).put("entrypoint", exec.command().get(0))
+        process.put("tty", exec.tty() != null).put("entrypoint", exec.command().get(0))
                 .put("privileged", exec.privileged()).put("user", exec.user() == null ? "" : exec.user());
         process.set("arguments", Json.strings(exec.command().subList(1, exec.command().size())));
         doc.put("OpenStdin", exec.attachStdin()).put("OpenStderr", exec.attachStderr()).put("OpenStdout", exec.attachStdout())

@@ -103,12 +103,9 @@ class CreateRequestTest {
     }
 
     @Test
-    void aTtyIsRefusedWithTheReason() {
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','Tty':true}"), null, null))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(400);
-                    assertThat(e.getMessage()).contains("-t");
-                });
+    void aTtyReachesTheSpec() throws java.io.IOException {
+        assertThat(CreateRequest.parse(json("{'Image':'busybox','Tty':true}"), null, null).spec().tty()).isTrue();
+        assertThat(CreateRequest.parse(json("{'Image':'busybox','Tty':false}"), null, null).spec().tty()).isFalse();
     }
 
     @Test

@@ -82,7 +82,7 @@ final class CreateBody {
                         new ContainerCreate.EndpointSettings(spec.networkAliases())));
         return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
                 spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
-                spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), false, spec.openStdin(),
+                spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),
                 spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking));
     }
 

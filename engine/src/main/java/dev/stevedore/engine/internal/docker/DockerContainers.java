@@ -304,6 +304,19 @@ final class DockerContainers implements AutoCloseable {
         }
     }
 
+    void resize(String container, int rows, int columns) {
+        try {
+            api.call("POST", "/containers/" + reference(container) + "/resize").query("h", Integer.toString(rows))
+                    .query("w", Integer.toString(columns)).discard();
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ContainerNotFoundException(container);
+            }
+            throw new ContainerEngineException("resizing the terminal of container " + container + " failed: "
+                    + e.daemonMessage() + " — only a running container created with a tty has one", e);
+        }
+    }
+
     void kill(String container, String signal) {
         try {
             api.call("POST", "/containers/" + reference(container) + "/kill").query("signal", signal == null ? null : signal.strip())
@@ -345,10 +358,12 @@ final class DockerContainers implements AutoCloseable {
         if (!options.stdout() && !options.stderr()) {
             throw new IllegalArgumentException("logs of container " + container + ": ask for stdout, stderr or both");
         }
+        // a TTY's log is one raw stream: no frames, and timestamps could not be told from its bytes
+        boolean tty = inspectTty(container);
         DockerApi.Call call = api.call("GET", "/containers/" + reference(container) + "/logs")
                 .query("stdout", options.stdout() ? "1" : null)
                 .query("stderr", options.stderr() ? "1" : null)
-                .query("timestamps", "1")
+                .query("timestamps", tty ? null : "1")
                 .query("follow", options.follow() ? "1" : null)
                 .query("tail", options.tail() >= 0 ? Integer.toString(options.tail()) : "all")
                 .query("since", options.since() == null ? null : since(options.since()));
@@ -364,7 +379,18 @@ final class DockerContainers implements AutoCloseable {
             }
             throw e;
         }
-        return new DockerLogs(response, container);
+        return new DockerLogs(response, container, tty);
+    }
+
+    private boolean inspectTty(String container) {
+        try {
+            return api.call("GET", "/containers/" + reference(container) + "/json").json().path("Config").path("Tty").asBoolean(false);
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ContainerNotFoundException(container);
+            }
+            throw e;
+        }
     }
 
     /** Docker's {@code since}: seconds since the epoch with nanoseconds as a fraction. */

@@ -497,6 +497,13 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public void resizeContainer(String container, int rows, int columns) {
+        checkOpen();
+        dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has
+        containers.resize(container, rows, columns);
+    }
+
+    @Override
     public void renameContainer(String container, String newName) {
         checkOpen();
         controls.rename(container, newName);

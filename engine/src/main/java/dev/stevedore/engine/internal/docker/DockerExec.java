@@ -73,7 +73,8 @@ final class DockerExec {
     ExecResult run(String container, ExecSpec spec) {
         String marker = spec.timeout() != null ? MARKER + "=" + UUID.randomUUID() : null;
         String execId = create(container, spec, marker);
-        Output output = new Output(spec.output());
+        Output output = new Output(spec.output(), spec.tty() != null);
+        Runnable unwatch = spec.tty() == null ? null : spec.tty().watch((rows, columns) -> resize(execId, rows, columns));
         AtomicBoolean timedOut = new AtomicBoolean();
         AtomicBoolean aborted = new AtomicBoolean();
         Closeable[] source = new Closeable[1];
@@ -82,13 +83,13 @@ final class DockerExec {
         try {
             InputStream stream;
             if (spec.hasStdin()) {
-                HijackedStream hijacked = HijackedStream.post(api, "/exec/" + execId + "/start", startBody());
+                HijackedStream hijacked = HijackedStream.post(api, "/exec/" + execId + "/start", startBody(spec.tty() != null));
                 source[0] = hijacked;
                 stream = hijacked.input();
                 stdinWriter = feed(hijacked, spec.stdinStream() != null ? spec.stdinStream()
                         : new java.io.ByteArrayInputStream(spec.stdin()), container);
             } else {
-                Response response = api.call("POST", "/exec/" + execId + "/start").jsonBody(startNode())
+                Response response = api.call("POST", "/exec/" + execId + "/start").jsonBody(startNode(spec.tty() != null))
                         .readTimeout(Duration.ZERO).open();
                 source[0] = response;
                 stream = response.body().byteStream();
@@ -103,7 +104,11 @@ final class DockerExec {
                     }, AFTER_KILL.toMillis(), TimeUnit.MILLISECONDS);
                 }, Math.max(0, spec.timeout().toMillis()), TimeUnit.MILLISECONDS);
             }
-            StreamFrames frames = new StreamFrames(stream);
+            if (spec.tty() != null) {
+                // the API before 1.42 takes no ConsoleSize at create: the size is set once the command runs, as docker does
+                initialSize(execId, spec.tty());
+            }
+            StreamFrames frames = new StreamFrames(stream, spec.tty() != null);
             try {
                 for (StreamFrames.Frame frame = frames.next(); frame != null; frame = frames.next()) {
                     output.accept(frame);
@@ -121,6 +126,9 @@ final class DockerExec {
         } catch (DockerApiException e) {
             throw notRunningOr(e, container, spec.command());
         } finally {
+            if (unwatch != null) {
+                unwatch.run();
+            }
             if (deadline != null && timedOut.get()) {
                 // the output ends once the command's first process is killed; the kill goes on through the others
                 awaitKill(deadline);
@@ -153,7 +161,10 @@ final class DockerExec {
 
     private String create(String container, ExecSpec spec, String marker) {
         ObjectNode body = DockerApi.MAPPER.createObjectNode();
-        body.put("AttachStdin", spec.hasStdin()).put("AttachStdout", true).put("AttachStderr", true).put("Tty", false);
+        body.put("AttachStdin", spec.hasStdin()).put("AttachStdout", true).put("AttachStderr", true).put("Tty", spec.tty() != null);
+        if (spec.tty() != null) {
+            body.putArray("ConsoleSize").add(spec.tty().rows()).add(spec.tty().columns());
+        }
         spec.command().forEach(body.putArray("Cmd")::add);
         if (!spec.env().isEmpty() || marker != null) {
             var env = body.putArray("Env");
@@ -187,12 +198,39 @@ final class DockerExec {
         return new ContainerEngineException("Exec of " + command + " in container " + container + " failed: " + e.getMessage(), e);
     }
 
-    private static ObjectNode startNode() {
-        return DockerApi.MAPPER.createObjectNode().put("Detach", false).put("Tty", false);
+    private static ObjectNode startNode(boolean tty) {
+        return DockerApi.MAPPER.createObjectNode().put("Detach", false).put("Tty", tty);
     }
 
-    private static byte[] startBody() {
-        return startNode().toString().getBytes(StandardCharsets.UTF_8);
+    private static byte[] startBody(boolean tty) {
+        return startNode(tty).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sizes the exec's terminal once its process runs: the daemon refuses a resize until then, so it is retried as the
+     * docker CLI retries it (10 times, waiting longer each time), with the size as it is at each attempt.
+     */
+    private void initialSize(String execId, dev.stevedore.engine.Tty tty) {
+        for (int attempt = 1; attempt <= 10 && !resize(execId, tty.rows(), tty.columns()); attempt++) {
+            try {
+                Thread.sleep(10L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Sizes the exec's terminal; false when the daemon refused (not started yet, or ended). */
+    private boolean resize(String execId, int rows, int columns) {
+        try {
+            api.call("POST", "/exec/" + execId + "/resize").query("h", Integer.toString(rows))
+                    .query("w", Integer.toString(columns)).discard();
+            return true;
+        } catch (DockerApiException e) {
+            LOG.debug("resizing the terminal of exec {} failed: {}", execId, e.getMessage());
+            return false;
+        }
     }
 
     /**
@@ -283,7 +321,7 @@ final class DockerExec {
         List.of("sh", "-c", KILL_SCRIPT, "sh", marker).forEach(cmd::add);
         String killer = api.call("POST", "/containers/" + DockerContainers.reference(container) + "/exec").jsonBody(body)
                 .json().path("Id").asText();
-        api.call("POST", "/exec/" + killer + "/start").jsonBody(startNode()).discard();
+        api.call("POST", "/exec/" + killer + "/start").jsonBody(startNode(false)).discard();
         return exitCode(killer, container).orElse(1) == 0;
     }
 
@@ -324,20 +362,29 @@ final class DockerExec {
         }
     }
 
-    /** Collects an exec's output: all bytes per stream, and lines handed to the caller's consumer as they complete. */
+    /**
+     * Collects an exec's output: all bytes per stream, and lines handed to the caller's consumer as they complete; a
+     * terminal's chunks as they come.
+     */
     private static final class Output {
         private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        private final Consumer<LogLine> consumer;
+        private final boolean raw;
         private final LineAssembler lines;
 
-        Output(Consumer<LogLine> consumer) {
+        Output(Consumer<LogLine> consumer, boolean raw) {
+            this.consumer = consumer;
+            this.raw = raw;
             this.lines = consumer == null ? null : new LineAssembler(consumer);
         }
 
         void accept(StreamFrames.Frame frame) {
             byte[] payload = frame.payload();
             (frame.stream() == LogLine.Stream.STDERR ? stderr : stdout).write(payload, 0, payload.length);
-            if (lines != null) {
+            if (raw && consumer != null) {
+                consumer.accept(new LogLine(frame.stream(), Instant.now(), new String(payload, StandardCharsets.UTF_8)));
+            } else if (lines != null) {
                 lines.accept(frame.stream(), payload, 0, payload.length, Instant.now());
             }
         }

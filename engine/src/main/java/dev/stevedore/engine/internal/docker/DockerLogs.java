@@ -31,10 +31,13 @@ final class DockerLogs implements ContainerLogs {
     private final String container;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean consumed = new AtomicBoolean();
+    private final boolean tty;
 
-    DockerLogs(Response response, String container) {
+    /** @param tty whether the container has a TTY: its log is one raw stream, each chunk a {@link LogLine} as it came */
+    DockerLogs(Response response, String container, boolean tty) {
         this.response = response;
         this.container = container;
+        this.tty = tty;
     }
 
     @Override
@@ -42,7 +45,7 @@ final class DockerLogs implements ContainerLogs {
         if (!consumed.compareAndSet(false, true)) {
             throw new IllegalStateException("the log lines of container " + container + " were already consumed");
         }
-        Iterator<LogLine> iterator = new LineIterator(new StreamFrames(response.body().byteStream()));
+        Iterator<LogLine> iterator = new LineIterator(new StreamFrames(response.body().byteStream(), tty));
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(this::close);
     }
@@ -108,6 +111,10 @@ final class DockerLogs implements ContainerLogs {
                     break;
                 }
                 byte[] payload = frame.payload();
+                if (tty) {
+                    ready.add(new LogLine(frame.stream(), Instant.now(), new String(payload, StandardCharsets.UTF_8)));
+                    continue;
+                }
                 int end = timestampEnd(payload);
                 Instant time = end > 0 ? timestamp(payload, end) : null;
                 if (time != null) {

@@ -34,6 +34,15 @@ final class StreamFrames {
         this.in = new PushbackInputStream(in, HEADER);
     }
 
+    /**
+     * A stream known to be a TTY's (or not): no sniffing, which would wait for 8 bytes and hold back a shell's short
+     * prompt.
+     */
+    StreamFrames(InputStream in, boolean tty) {
+        this(in);
+        this.multiplexed = !tty;
+    }
+
     /** The next frame, or {@code null} at the end of the stream. */
     Frame next() throws IOException {
         if (multiplexed == null) {

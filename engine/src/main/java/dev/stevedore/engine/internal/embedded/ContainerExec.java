@@ -45,12 +45,18 @@ final class ContainerExec {
                 spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
                 List.of(), ContainerStart.capabilities(config), true, ContainerStart.seccomp(config),
                 ContainerStart.ulimits(config));
-        Lines out = new Lines(LogLine.Stream.STDOUT, spec.output());
-        Lines err = new Lines(LogLine.Stream.STDERR, spec.output());
+        Lines out = new Lines(LogLine.Stream.STDOUT, spec.output(), spec.tty() != null);
+        Lines err = new Lines(LogLine.Stream.STDERR, spec.output(), false);
         ExecProcess.Output output = (stderr, data) -> (stderr ? err : out).accept(data);
-        ExecProcess.Outcome outcome = spec.stdinStream() != null
-                ? launcher.execStreamingStdin(request, spec.stdinStream(), spec.timeout(), output)
-                : launcher.exec(request, spec.stdin(), spec.timeout(), output);
+        ExecProcess.Outcome outcome;
+        if (spec.tty() != null) {
+            java.io.InputStream typed = spec.stdin() != null ? new java.io.ByteArrayInputStream(spec.stdin()) : spec.stdinStream();
+            outcome = launcher.execOnTerminal(request, typed, spec.tty(), spec.timeout(), output);
+        } else if (spec.stdinStream() != null) {
+            outcome = launcher.execStreamingStdin(request, spec.stdinStream(), spec.timeout(), output);
+        } else {
+            outcome = launcher.exec(request, spec.stdin(), spec.timeout(), output);
+        }
         out.finish();
         err.finish();
         LauncherError failure = outcome.failure();
@@ -80,21 +86,30 @@ final class ContainerExec {
         };
     }
 
-    /** An exec's output: collected whole, and handed line by line to the caller's consumer as it comes. */
+    /**
+     * An exec's output: collected whole, and handed line by line to the caller's consumer as it comes; a terminal's
+     * output chunk by chunk as it came (a prompt has no newline to wait for).
+     */
     private static final class Lines {
         private final LogLine.Stream stream;
+        private final boolean raw;
         private final Consumer<LogLine> consumer;
         private final ByteArrayOutputStream all = new ByteArrayOutputStream();
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-        Lines(LogLine.Stream stream, Consumer<LogLine> consumer) {
+        Lines(LogLine.Stream stream, Consumer<LogLine> consumer, boolean raw) {
             this.stream = stream;
+            this.raw = raw;
             this.consumer = consumer;
         }
 
         void accept(byte[] data) {
             all.writeBytes(data);
             if (consumer == null) {
+                return;
+            }
+            if (raw) {
+                consumer.accept(new LogLine(stream, Instant.now(), new String(data, StandardCharsets.UTF_8)));
                 return;
             }
             for (byte b : data) {

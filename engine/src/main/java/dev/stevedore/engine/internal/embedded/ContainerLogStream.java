@@ -27,7 +27,8 @@ import java.util.stream.StreamSupport;
  * the time the supervisor read them, {@code since} and {@code tail} applied to what is there, then (when
  * following) new lines as they land, until the container has ended and everything is read, or the
  * stream is closed. Works the same from any JVM: it only reads the files and asks whether the
- * container still runs.
+ * container still runs. A terminal's log (a container with a tty) is not cut into lines: each record the supervisor
+ * wrote is one {@link LogLine}, a chunk of the raw stream as it came, so prompts and cursor movement pass at once.
  */
 final class ContainerLogStream implements ContainerLogs {
     private static final long MAX_PAUSE_NANOS = 20_000_000;
@@ -48,12 +49,14 @@ final class ContainerLogStream implements ContainerLogs {
     /** One stream's file, read forward, with the parts of an unfinished line. */
     private static final class Source {
         final LogLine.Stream stream;
+        final boolean raw;
         final FramedLog.Cursor cursor;
         final ByteArrayOutputStream partial = new ByteArrayOutputStream();
         long partialNanos = -1;
 
-        Source(LogLine.Stream stream, Path file) {
+        Source(LogLine.Stream stream, Path file, boolean raw) {
             this.stream = stream;
+            this.raw = raw;
             this.cursor = new FramedLog.Cursor(file);
         }
 
@@ -65,7 +68,10 @@ final class ContainerLogStream implements ContainerLogs {
                     partialNanos = record.nanos();
                 }
                 partial.writeBytes(record.bytes());
-                if (!record.partial()) {
+                if (!record.partial() && raw) {
+                    partial.write('\n');
+                }
+                if (!record.partial() || raw) {
                     lines.add(take());
                 }
             }
@@ -87,16 +93,17 @@ final class ContainerLogStream implements ContainerLogs {
     }
 
     /**
-     * @param running whether the container still runs (asked when a follow reaches the end of the files)
+     * @param terminal whether the container has a tty: records are raw chunks, not lines
+     * @param running  whether the container still runs (asked when a follow reaches the end of the files)
      */
-    ContainerLogStream(Path stdout, Path stderr, LogOptions options, BooleanSupplier running) {
+    ContainerLogStream(Path stdout, Path stderr, boolean terminal, LogOptions options, BooleanSupplier running) {
         this.options = options;
         this.running = running;
         if (options.stdout()) {
-            sources.add(new Source(LogLine.Stream.STDOUT, stdout));
+            sources.add(new Source(LogLine.Stream.STDOUT, stdout, terminal));
         }
         if (options.stderr()) {
-            sources.add(new Source(LogLine.Stream.STDERR, stderr));
+            sources.add(new Source(LogLine.Stream.STDERR, stderr, terminal));
         }
     }
 

@@ -394,8 +394,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     ContainerLogs logs(String reference, LogOptions options) {
         String id = store.resolve(reference);
         Path dir = store.directory(id);
-        config(id);
-        return new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"), options, () -> {
+        boolean terminal = config(id).spec().tty();
+        return new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"), terminal, options, () -> {
             try {
                 return currentState(id).running();
             } catch (ContainerEngineException e) {
@@ -440,6 +440,22 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             throw notRunning("attach to the stdin of", config, state);
         }
         return reach(id, state).stdin(config);
+    }
+
+    /** Sets the window size of the terminal of a container this JVM started with a tty. */
+    void resize(String reference, int rows, int columns) {
+        String id = store.resolve(reference);
+        ContainerRecord config = config(id);
+        if (!config.spec().tty()) {
+            throw new ContainerEngineException("cannot resize the terminal of container " + config.name() + " ("
+                    + id.substring(0, 12) + "): it was created without a tty — create it with tty(true) "
+                    + "(docker run -t, stevedore run -t)");
+        }
+        StateRecord state = currentState(id);
+        if (!state.running()) {
+            throw notRunning("resize the terminal of", config, state);
+        }
+        reach(id, state).resize(config, rows, columns);
     }
 
     static ContainerEngineException notRunning(String action, ContainerRecord config, StateRecord state) {

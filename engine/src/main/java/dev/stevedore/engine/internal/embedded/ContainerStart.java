@@ -148,7 +148,7 @@ final class ContainerStart {
 
     private List<String> lastLogLines(String id) {
         Path dir = store.directory(id);
-        try (ContainerLogStream logs = new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"),
+        try (ContainerLogStream logs = new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"), false,
                 LogOptions.all().withTail(LAST_LOG_LINES), () -> false)) {
             return logs.lines().map(LogLine::text).toList();
         } catch (RuntimeException e) {
@@ -168,6 +168,7 @@ final class ContainerStart {
                 .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())
                 .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()))
                 .openStdin(config.spec().openStdin())
+                .tty(config.spec().tty())
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
                 .seccomp(seccomp(config));

@@ -292,6 +292,12 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public void resizeContainer(String container, int rows, int columns) {
+        dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has
+        containers.resize(container, rows, columns);
+    }
+
+    @Override
     public java.util.List<EngineEvent> pastEvents(java.time.Instant since, java.time.Instant until) {
         return events.past(since, until);
     }

@@ -88,6 +88,13 @@ record ForeignRun(String id, StateRecord state, Function<String, StateRecord> cu
                 + " from there, or start it from this process");
     }
 
+    @Override
+    public void resize(ContainerRecord config, int rows, int columns) {
+        throw new ContainerEngineException("cannot resize the terminal of container " + config.name() + " ("
+                + id.substring(0, 12) + "): it was started by another process (pid " + state.ownerPid() + "), and the"
+                + " embedded engine reaches a container's terminal only from the process that started it");
+    }
+
     /** Signals the container's first process; false when it has already ended. */
     private boolean delivered(int signal) {
         try {

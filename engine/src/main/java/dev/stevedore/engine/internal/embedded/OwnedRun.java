@@ -45,4 +45,9 @@ record OwnedRun(String id, OwnedRuns.Owned owned, OwnedRuns runs) implements Run
     public OutputStream stdin(ContainerRecord config) {
         return owned.process().stdin(config.spec().stdinOnce());
     }
+
+    @Override
+    public void resize(ContainerRecord config, int rows, int columns) {
+        owned.process().resize(rows, columns);
+    }
 }

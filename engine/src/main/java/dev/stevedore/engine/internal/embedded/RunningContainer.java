@@ -32,4 +32,7 @@ sealed interface RunningContainer permits OwnedRun, ForeignRun {
 
     /** The container's stdin. */
     OutputStream stdin(ContainerRecord config);
+
+    /** Sets the window size of the container's terminal (a container with a tty). */
+    void resize(ContainerRecord config, int rows, int columns);
 }

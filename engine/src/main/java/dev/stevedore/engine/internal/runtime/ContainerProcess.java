@@ -341,6 +341,16 @@ public final class ContainerProcess implements AutoCloseable {
         return new IOException("container " + containerId() + " has ended: its stdin takes no more");
     }
 
+    /** Sets the window size of pid 1's terminal (a spec with {@link RuntimeSpec#tty()}): its programs get SIGWINCH. */
+    public void resize(int rows, int columns) {
+        if (!spec.tty()) {
+            throw new IllegalStateException("container " + spec.stateDirectory() + " was started without a tty");
+        }
+        if (exit == null) {
+            command("resize", Integer.toString(rows), Integer.toString(columns));
+        }
+    }
+
     /** Sends a signal to the container's pid 1 (through its supervisor, so never to a reused pid). */
     public void signal(int signal) {
         if (signal <= 0 || signal > 64) {

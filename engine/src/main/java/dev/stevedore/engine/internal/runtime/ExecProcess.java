@@ -71,7 +71,8 @@ public final class ExecProcess {
         }
     }
 
-    static Outcome run(Path binary, ExecRequest request, byte[] stdin, InputStream stdinStream, Duration timeout, Output output) {
+    static Outcome run(Path binary, ExecRequest request, byte[] stdin, InputStream stdinStream, dev.stevedore.engine.Tty tty,
+                       Duration timeout, Output output) {
         List<Path> cgroups;
         try {
             cgroups = StateFiles.readCgroups(request.stateDirectory());
@@ -95,6 +96,7 @@ public final class ExecProcess {
         ScheduledFuture<?> deadline = null;
         ScheduledFuture<?> destroy = null;
         Thread feeder = null;
+        Runnable unwatch = null;
         Credit credit = new Credit();
         try {
             boolean small = stdin != null && stdin.length <= STDIN_CHUNK;
@@ -103,7 +105,12 @@ public final class ExecProcess {
             }
             InputStream source = stdinStream != null ? stdinStream : stdin != null && !small ? new java.io.ByteArrayInputStream(stdin) : null;
             synchronized (writeLock) {
-                commands.write(request.encode(cgroups, stdin != null || stdinStream != null));
+                if (tty != null) {
+                    // watched before the size is read for the spec: a change in between waits for this lock, then follows
+                    unwatch = tty.watch((rows, columns) -> send(commands, writeLock,
+                            Records.encode("resize", Integer.toString(rows), Integer.toString(columns))));
+                }
+                commands.write(request.encode(cgroups, stdin != null || stdinStream != null, tty));
                 if (small) {
                     // in the same write as the spec: no thread for it, and the launcher takes it from its buffer
                     commands.write(Records.encodeData("stdin", stdin, 0, stdin.length));
@@ -131,6 +138,9 @@ public final class ExecProcess {
                     + "pipe broke (" + e.getMessage() + ")", e);
         } finally {
             credit.over();
+            if (unwatch != null) {
+                unwatch.run();
+            }
             if (deadline != null) {
                 deadline.cancel(false);
             }

@@ -68,7 +68,8 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
                 noNewPrivileges, seccomp, ulimits);
     }
 
-    byte[] encode(List<Path> cgroups, boolean withStdin) {
+    /** The spec "launcher exec" reads; {@code tty} (or {@code null}) asks for a pseudo-terminal of its size now. */
+    byte[] encode(List<Path> cgroups, boolean withStdin, dev.stevedore.engine.Tty tty) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Records.write(out, "version", "1");
         Records.write(out, "pid", Long.toString(container.pid()), Long.toString(container.startTime()));
@@ -95,6 +96,9 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
             Records.write(out, "seccomp", Integer.toString(seccomp.flags()), seccomp.program());
         }
         Records.write(out, "stdin", withStdin ? "1" : "0");
+        if (tty != null) {
+            Records.write(out, "tty", Integer.toString(tty.rows()), Integer.toString(tty.columns()));
+        }
         Records.write(out, "end");
         return out.toByteArray();
     }

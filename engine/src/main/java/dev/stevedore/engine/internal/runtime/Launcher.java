@@ -276,7 +276,7 @@ public final class Launcher implements AutoCloseable {
      * @throws ContainerEngineException when the launcher cannot be started or its pipe breaks
      */
     public ExecProcess.Outcome exec(ExecRequest request, byte[] stdin, Duration timeout, ExecProcess.Output output) {
-        return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), stdin, null, timeout, output);
+        return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), stdin, null, null, timeout, output);
     }
 
     /**
@@ -285,7 +285,16 @@ public final class Launcher implements AutoCloseable {
      * stream is not closed here.
      */
     public ExecProcess.Outcome execStreamingStdin(ExecRequest request, InputStream stdin, Duration timeout, ExecProcess.Output output) {
-        return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), null, stdin, timeout, output);
+        return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), null, stdin, null, timeout, output);
+    }
+
+    /**
+     * As {@link #execStreamingStdin}, on a pseudo-terminal made in the container whose window follows {@code tty}: the
+     * command's output comes as stdout only, a raw stream; {@code stdin} (or {@code null}) is typed on the terminal.
+     */
+    public ExecProcess.Outcome execOnTerminal(ExecRequest request, InputStream stdin, dev.stevedore.engine.Tty tty,
+                                              Duration timeout, ExecProcess.Output output) {
+        return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), null, stdin, tty, timeout, output);
     }
 
     /** Whether this launcher's containers get a device policy (and so may keep CAP_MKNOD and "dev" tmpfs mounts). */

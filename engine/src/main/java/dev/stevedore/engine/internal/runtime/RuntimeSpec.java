@@ -56,6 +56,9 @@ import java.util.regex.Pattern;
  * @param limits           memory, CPU and pids limits, applied through the container's own cgroups (a default pids
  *                         limit unless it asks for none)
  * @param openStdin        whether pid 1's stdin is a pipe fed through {@link ContainerProcess#stdin()}; else /dev/null
+ * @param tty              whether pid 1's stdin, stdout and stderr are a pty made in the container (the launcher's
+ *                         tty.c): its output is one raw stream into {@code stdoutLog}, stdin is typed on it, and
+ *                         {@link ContainerProcess#resize} sets its window size
  * @param seccomp          the system-call filter pid 1 (and so every process it starts) runs under; {@code null}
  *                         for none ({@code seccomp=unconfined})
  */
@@ -89,6 +92,7 @@ public record RuntimeSpec(
         Path resolvConfFile,
         ResourceLimits limits,
         boolean openStdin,
+        boolean tty,
         SeccompFilter seccomp) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
@@ -345,6 +349,7 @@ public record RuntimeSpec(
         private Path resolvConfFile;
         private ResourceLimits limits = ResourceLimits.NONE;
         private boolean openStdin;
+        private boolean tty;
         private SeccompFilter seccomp;
         private boolean seccompChosen;
 
@@ -471,6 +476,12 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** Gives pid 1 a pseudo-terminal instead of pipes ({@link RuntimeSpec#tty()}). */
+        public Builder tty(boolean value) {
+            this.tty = value;
+            return this;
+        }
+
         /** The filter to run under ({@link SeccompPolicy#filter}); {@code null} for none. Unset: Docker's default. */
         public Builder seccomp(SeccompFilter filter) {
             this.seccomp = filter;
@@ -492,7 +503,7 @@ public record RuntimeSpec(
                     maskedPaths, readonlyPaths,
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
-                    hostsFile, hostnameFile, resolvConfFile, limits, openStdin,
+                    hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
                     seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null));
         }
     }

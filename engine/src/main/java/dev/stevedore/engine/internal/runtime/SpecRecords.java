@@ -72,6 +72,10 @@ final class SpecRecords {
         if (spec.openStdin()) {
             Records.write(out, "stdin", "1");
         }
+        if (spec.tty()) {
+            // 0 0: the launcher's 24x80 until the first resize
+            Records.write(out, "tty", "0", "0");
+        }
         if (spec.seccomp() != null) {
             Records.write(out, "seccomp", Integer.toString(spec.seccomp().flags()), spec.seccomp().program());
         }
