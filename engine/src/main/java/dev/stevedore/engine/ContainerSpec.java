@@ -1,9 +1,5 @@
 package dev.stevedore.engine;
 
-import dev.stevedore.engine.internal.network.ExtraHost;
-import dev.stevedore.engine.internal.runtime.Capability;
-import dev.stevedore.engine.internal.runtime.Ulimit;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

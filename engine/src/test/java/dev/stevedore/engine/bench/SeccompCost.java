@@ -1,6 +1,6 @@
 package dev.stevedore.engine.bench;
 
-import dev.stevedore.engine.internal.runtime.Capability;
+import dev.stevedore.engine.Capability;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
 

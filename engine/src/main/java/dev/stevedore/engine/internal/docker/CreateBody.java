@@ -8,7 +8,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
-import dev.stevedore.engine.internal.runtime.Ulimit;
+import dev.stevedore.engine.Ulimit;
 
 import java.time.Duration;
 import java.util.ArrayList;

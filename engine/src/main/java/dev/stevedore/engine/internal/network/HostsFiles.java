@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.network;
 
+import dev.stevedore.engine.ExtraHost;
+
 import dev.stevedore.engine.internal.network.EtcFiles.HostEntry;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;

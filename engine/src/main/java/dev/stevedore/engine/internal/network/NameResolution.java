@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.network;
 
+import dev.stevedore.engine.ExtraHost;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,9 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.Capability;
+
+import dev.stevedore.engine.Ulimit;
+
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
 
 import java.io.ByteArrayOutputStream;
@@ -87,7 +91,7 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         for (Capability capability : capabilities) {
             Records.write(out, "cap", Integer.toString(capability.number()));
         }
-        Ulimit.writeRecords(out, ulimits);
+        SpecRecords.writeUlimits(out, ulimits);
         Records.write(out, "no-new-privileges", noNewPrivileges ? "1" : "0");
         for (Path cgroup : cgroups) {
             Records.write(out, "cgroup", cgroup.toString());

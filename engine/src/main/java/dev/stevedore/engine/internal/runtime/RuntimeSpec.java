@@ -1,5 +1,9 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.Capability;
+
+import dev.stevedore.engine.Ulimit;
+
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
 

@@ -1,5 +1,9 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.Capability;
+
+import dev.stevedore.engine.Ulimit;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 
@@ -56,7 +60,7 @@ final class SpecRecords {
                 Records.write(out, "cap", Integer.toString(capability.number()));
             }
         }
-        Ulimit.writeRecords(out, spec.ulimits());
+        writeUlimits(out, spec.ulimits());
         for (String path : spec.maskedPaths()) {
             Records.write(out, "masked", path);
         }
@@ -89,5 +93,17 @@ final class SpecRecords {
         if (source != null) {
             Records.write(out, "etc", source.toAbsolutePath().toString(), target);
         }
+    }
+
+    /** The launcher's {@code rlimit NAME RESOURCE SOFT HARD} records, for a container's spec and an exec's. */
+    static void writeUlimits(ByteArrayOutputStream out, java.util.List<Ulimit> ulimits) {
+        for (Ulimit ulimit : ulimits) {
+            Records.write(out, "rlimit", ulimit.name(), Integer.toString(ulimit.resource()), rlimitValue(ulimit.soft()),
+                    rlimitValue(ulimit.hard()));
+        }
+    }
+
+    private static String rlimitValue(long limit) {
+        return limit == Ulimit.UNLIMITED ? "unlimited" : Long.toString(limit);
     }
 }

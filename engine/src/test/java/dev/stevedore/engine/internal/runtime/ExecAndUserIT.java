@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.Capability;
+
 import static dev.stevedore.engine.internal.runtime.RuntimeFixture.stdout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.Capability;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

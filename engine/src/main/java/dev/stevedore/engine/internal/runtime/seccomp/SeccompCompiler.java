@@ -1,6 +1,6 @@
 package dev.stevedore.engine.internal.runtime.seccomp;
 
-import dev.stevedore.engine.internal.runtime.Capability;
+import dev.stevedore.engine.Capability;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompProfile.Action;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompProfile.Arg;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompProfile.Filter;

@@ -1,6 +1,6 @@
 package dev.stevedore.engine.internal.runtime.seccomp;
 
-import dev.stevedore.engine.internal.runtime.Capability;
+import dev.stevedore.engine.Capability;
 import org.junit.jupiter.api.Test;
 
 import java.util.EnumSet;

@@ -1,4 +1,4 @@
-package dev.stevedore.engine.internal.runtime;
+package dev.stevedore.engine;
 
 import dev.stevedore.engine.ContainerSpec;
 import org.junit.jupiter.api.Test;
@@ -6,10 +6,10 @@ import org.junit.jupiter.api.Test;
 import java.util.EnumSet;
 import java.util.List;
 
-import static dev.stevedore.engine.internal.runtime.Capability.CHOWN;
-import static dev.stevedore.engine.internal.runtime.Capability.NET_ADMIN;
-import static dev.stevedore.engine.internal.runtime.Capability.NET_RAW;
-import static dev.stevedore.engine.internal.runtime.Capability.SYS_ADMIN;
+import static dev.stevedore.engine.Capability.CHOWN;
+import static dev.stevedore.engine.Capability.NET_ADMIN;
+import static dev.stevedore.engine.Capability.NET_RAW;
+import static dev.stevedore.engine.Capability.SYS_ADMIN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.stevedore.engine.internal.network;
+package dev.stevedore.engine;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

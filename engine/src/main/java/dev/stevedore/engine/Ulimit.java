@@ -1,4 +1,4 @@
-package dev.stevedore.engine.internal.runtime;
+package dev.stevedore.engine;
 
 import java.util.List;
 import java.util.Locale;
@@ -62,17 +62,5 @@ public record Ulimit(String name, long soft, long hard) {
     @Override
     public String toString() {
         return name + "=" + soft + ":" + hard;
-    }
-
-    /** The launcher's {@code rlimit NAME RESOURCE SOFT HARD} records, for a container's spec and an exec's. */
-    static void writeRecords(java.io.ByteArrayOutputStream out, List<Ulimit> ulimits) {
-        for (Ulimit ulimit : ulimits) {
-            Records.write(out, "rlimit", ulimit.name(), Integer.toString(ulimit.resource()), launcherValue(ulimit.soft()),
-                    launcherValue(ulimit.hard()));
-        }
-    }
-
-    private static String launcherValue(long limit) {
-        return limit == UNLIMITED ? "unlimited" : Long.toString(limit);
     }
 }

@@ -1,4 +1,5 @@
-package dev.stevedore.engine.internal.network;
+package dev.stevedore.engine;
+
 
 import dev.stevedore.engine.ContainerSpec;
 import org.junit.jupiter.api.Test;

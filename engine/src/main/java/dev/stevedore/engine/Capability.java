@@ -1,4 +1,4 @@
-package dev.stevedore.engine.internal.runtime;
+package dev.stevedore.engine;
 
 import java.util.Collections;
 import java.util.EnumSet;
