@@ -6,17 +6,15 @@ import dev.stevedore.engine.ContainerStartException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running (or finished) container, seen through its launcher, which stays on as the container's
@@ -27,9 +25,9 @@ import java.util.concurrent.TimeUnit;
  * Keep a reference while the container should run: once this object is unreachable, the JDK's
  * cleaner may close the pipe, which the launcher takes as the JVM's death. Thread-safe.
  *
- * <p>Past 500 lines (667) without a second job yet split out: starting the launcher, reading its barrier and
- * exit, signals, and the lifeline are one protocol with the launcher, whose steps share the same pipes and state.
- * Splitting the spawn/barrier handshake from the running process's controls is the next cut to make.
+ * <p>Pid 1's standard input and its flow control are {@link ContainerStdin}'s; what the launcher reports as failed
+ * is put into words by {@link LauncherDiagnostics}. What stays here is one protocol with the launcher: the
+ * barrier, the exit, signals and the lifeline, whose steps share the same pipes and state.
  */
 public final class ContainerProcess implements AutoCloseable {
     private static final int SIGKILL = 9;
@@ -40,13 +38,6 @@ public final class ContainerProcess implements AutoCloseable {
      */
     static final Duration SETUP_TIMEOUT = Duration.ofSeconds(60);
 
-    /**
-     * The most stdin the supervisor may hold unwritten: the launcher's STDIN_WINDOW. A writer waits for its
-     * "stdin-ack" reports beyond it.
-     */
-    static final int STDIN_WINDOW = 256 * 1024;
-    static final int STDIN_CHUNK = 64 * 1024;
-
     private enum Phase { SETUP, BARRIER, RELEASED, STARTED, FAILED }
 
     private final Process launcher;
@@ -54,9 +45,8 @@ public final class ContainerProcess implements AutoCloseable {
     private final List<Path> cgroups;
     private final Records.Reader reports;
     private final InputStream reportStream;
-    private final OutputStream commands;
+    private final SupervisorCommands commands;
     private final Object readLock = new Object();
-    private final Object writeLock = new Object();
 
     // guarded by readLock
     private Phase phase = Phase.SETUP;
@@ -65,14 +55,8 @@ public final class ContainerProcess implements AutoCloseable {
     private ContainerStartException failure;
     private volatile ExitStatus exit;
     private boolean drained;
-    // guarded by writeLock
-    private boolean commandsClosed;
-    /** Bytes of stdin the supervisor has written to pid 1 (or dropped): updated by whoever reads the reports. */
-    private final java.util.concurrent.atomic.AtomicLong stdinAcked = new java.util.concurrent.atomic.AtomicLong();
-    private final Object stdinLock = new Object();
-    // guarded by stdinLock
-    private long stdinSent;
-    private boolean stdinClosed;
+    private final LauncherDiagnostics diagnostics;
+    private final ContainerStdin stdin;
 
     ContainerProcess(Process launcher, RuntimeSpec spec, List<Path> cgroups) {
         this.launcher = launcher;
@@ -80,7 +64,24 @@ public final class ContainerProcess implements AutoCloseable {
         this.cgroups = List.copyOf(cgroups);
         this.reportStream = launcher.getInputStream();
         this.reports = new Records.Reader(reportStream);
-        this.commands = launcher.getOutputStream();
+        this.commands = new SupervisorCommands(launcher.getOutputStream());
+        this.diagnostics = new LauncherDiagnostics(spec);
+        this.stdin = new ContainerStdin(new ContainerStdin.Link() {
+            @Override
+            public boolean send(byte[] record) {
+                return commands.send(record);
+            }
+
+            @Override
+            public void pumpReports() throws IOException {
+                readWaitingReports();
+            }
+
+            @Override
+            public boolean ended() {
+                return exit != null || drained || !launcher.isAlive();
+            }
+        }, spec.openStdin(), diagnostics.containerId());
     }
 
     /** The container's pid 1 as the host sees it. */
@@ -113,7 +114,7 @@ public final class ContainerProcess implements AutoCloseable {
     }
 
     private void awaitSetup(Duration timeout, boolean untilReady) {
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
         var watchdog = Timers.after(timeout, () -> {
             timedOut.set(true);
             launcher.destroyForcibly();
@@ -132,28 +133,18 @@ public final class ContainerProcess implements AutoCloseable {
         }
         close();
         if (timedOut.get()) {
-            throw setupTimedOut(timeout);
+            throw diagnostics.setupTimedOut(timeout);
         }
         throw startFailure("set up");
-    }
-
-    private ContainerStartException setupTimedOut(Duration timeout) {
-        return new ContainerStartException("setup of container " + spec.stateDirectory() + " took more than "
-                + timeout.toSeconds() + " s and was abandoned (a hung mount of its layers or volumes?)"
-                + launcherLogTail(), containerId(), List.of(), new LauncherError("set up", 0, ""));
     }
 
     /**
      * Completes once the supervisor has ended, with the container's exit status. Completed by the JDK's
      * process reaper, so no thread of ours waits; attach work with an {@code ...Async} method.
      */
-    public java.util.concurrent.CompletableFuture<ExitStatus> onExit() {
+    public CompletableFuture<ExitStatus> onExit() {
         return launcher.onExit().thenApply(ended -> {
-            synchronized (readLock) {
-                while (!drained) {
-                    readOne();
-                }
-            }
+            drainReports();
             ExitStatus status = exit;
             return status != null ? status : ExitStatus.killed(SIGKILL, Instant.now());
         });
@@ -181,12 +172,8 @@ public final class ContainerProcess implements AutoCloseable {
             }
             phase = Phase.RELEASED;
         }
-        if (!command("go")) {
-            synchronized (readLock) {
-                while (!drained) {
-                    readOne();
-                }
-            }
+        if (!commands.send("go")) {
+            drainReports();
             throw startFailure("release");
         }
     }
@@ -197,7 +184,7 @@ public final class ContainerProcess implements AutoCloseable {
      * @throws ContainerStartException when exec failed, e.g. because the entrypoint is not in the image
      */
     public void awaitStarted() {
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
         // released before pid 1 was ready: its setup (a mount that hangs) is waited for here
         var watchdog = ready ? null : Timers.after(SETUP_TIMEOUT, () -> {
             timedOut.set(true);
@@ -222,39 +209,19 @@ public final class ContainerProcess implements AutoCloseable {
         }
         if (timedOut.get()) {
             close();
-            throw setupTimedOut(SETUP_TIMEOUT);
+            throw diagnostics.setupTimedOut(SETUP_TIMEOUT);
         }
         throw startFailure("start");
     }
 
     /**
      * Writes to the standard input of pid 1 (a spec with {@link RuntimeSpec#openStdin()}), in order with other
-     * writers. Blocks while the supervisor holds {@link #STDIN_WINDOW} bytes pid 1 has not read: the supervisor
-     * never blocks on a container that does not read, its writer does. Holds no thread: the supervisor's
-     * acknowledgements are read here, while waiting.
+     * writers; blocks while the supervisor holds as much as it may ({@link ContainerStdin}).
      *
      * @throws IOException when the container has ended, its stdin was closed, or the wait was interrupted
      */
     public void writeStdin(byte[] bytes, int offset, int length) throws IOException {
-        if (!spec.openStdin()) {
-            throw new IllegalStateException("container " + spec.stateDirectory() + " was started without an open stdin");
-        }
-        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-        synchronized (stdinLock) {
-            while (length > 0) {
-                if (stdinClosed) {
-                    throw new IOException("the stdin of container " + containerId() + " is closed");
-                }
-                int n = Math.min(length, STDIN_CHUNK);
-                awaitStdinRoom(n);
-                if (!command(Records.encodeData("stdin", bytes, offset, n))) {
-                    throw ended();
-                }
-                stdinSent += n;
-                offset += n;
-                length -= n;
-            }
-        }
+        stdin.write(bytes, offset, length);
     }
 
     /**
@@ -263,32 +230,7 @@ public final class ContainerProcess implements AutoCloseable {
      * lets go.
      */
     public OutputStream stdin(boolean closeEndsStdin) {
-        return new OutputStream() {
-            private volatile boolean closed;
-
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (closed) {
-                    throw new IOException("this stdin stream of container " + containerId() + " is closed");
-                }
-                writeStdin(b, off, len);
-            }
-
-            @Override
-            public void close() {
-                if (!closed) {
-                    closed = true;
-                    if (closeEndsStdin) {
-                        closeStdin();
-                    }
-                }
-            }
-        };
+        return stdin.stream(closeEndsStdin);
     }
 
     /**
@@ -296,49 +238,7 @@ public final class ContainerProcess implements AutoCloseable {
      * nothing happens once the container has ended.
      */
     public void closeStdin() {
-        synchronized (stdinLock) {
-            if (!stdinClosed) {
-                stdinClosed = true;
-                if (spec.openStdin()) {
-                    command("stdin-close");
-                }
-            }
-        }
-    }
-
-    // call with stdinLock held
-    private void awaitStdinRoom(int wanted) throws IOException {
-        long pause = 50_000;
-        for (;;) {
-            if (STDIN_WINDOW - (stdinSent - stdinAcked.get()) >= wanted) {
-                return;
-            }
-            if (exit != null || !launcher.isAlive()) {
-                throw ended();
-            }
-            synchronized (readLock) {
-                // only complete reports are waiting (the supervisor writes each in one write): reading cannot block
-                while (!drained && reportStream.available() > 0) {
-                    readOne();
-                }
-            }
-            if (STDIN_WINDOW - (stdinSent - stdinAcked.get()) >= wanted) {
-                return;
-            }
-            if (exit != null || drained) {
-                throw ended();
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause);
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while writing to the stdin of container " + containerId());
-            }
-            pause = Math.min(pause * 2, 5_000_000);
-        }
-    }
-
-    private IOException ended() {
-        return new IOException("container " + containerId() + " has ended: its stdin takes no more");
+        stdin.close();
     }
 
     /** Sets the window size of pid 1's terminal (a spec with {@link RuntimeSpec#tty()}): its programs get SIGWINCH. */
@@ -347,7 +247,7 @@ public final class ContainerProcess implements AutoCloseable {
             throw new IllegalStateException("container " + spec.stateDirectory() + " was started without a tty");
         }
         if (exit == null) {
-            command("resize", Integer.toString(rows), Integer.toString(columns));
+            commands.send("resize", Integer.toString(rows), Integer.toString(columns));
         }
     }
 
@@ -357,7 +257,7 @@ public final class ContainerProcess implements AutoCloseable {
             throw new IllegalArgumentException("signal " + signal + " is not a Linux signal number");
         }
         if (exit == null) {
-            command("signal", Integer.toString(signal));
+            commands.send("signal", Integer.toString(signal));
         }
     }
 
@@ -378,11 +278,7 @@ public final class ContainerProcess implements AutoCloseable {
                 if (exit != null) {
                     return Optional.of(exit);
                 }
-                synchronized (readLock) {
-                    while (exit == null && !drained && reportStream.available() > 0) {
-                        readOne();
-                    }
-                }
+                readWaitingReports();
                 if (exit != null) {
                     return Optional.of(exit);
                 }
@@ -418,11 +314,7 @@ public final class ContainerProcess implements AutoCloseable {
                 return Optional.empty();
             }
         }
-        synchronized (readLock) {
-            while (!drained) {
-                readOne();
-            }
-        }
+        drainReports();
         return Optional.of(exitOrExplain());
     }
 
@@ -459,7 +351,7 @@ public final class ContainerProcess implements AutoCloseable {
      * @return false when the supervisor is already gone
      */
     public boolean keepAfterOwner() {
-        return command("keep");
+        return commands.send("keep");
     }
 
     /**
@@ -467,7 +359,7 @@ public final class ContainerProcess implements AutoCloseable {
      * waiting for the container. Idempotent.
      */
     public void detach() {
-        closeCommands();
+        commands.close();
         synchronized (readLock) {
             closeQuietly(reportStream);
         }
@@ -479,7 +371,7 @@ public final class ContainerProcess implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeCommands();
+        commands.close();
         try {
             if (!launcher.waitFor(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 // the supervisor is stuck: killing it makes the kernel kill the container (parent-death signal)
@@ -501,32 +393,23 @@ public final class ContainerProcess implements AutoCloseable {
         }
     }
 
-    private boolean command(String key, String... fields) {
-        return command(Records.encode(key, fields));
-    }
-
-    private boolean command(byte[] record) {
-        synchronized (writeLock) {
-            if (commandsClosed) {
-                return false;
-            }
-            try {
-                commands.write(record);
-                commands.flush();
-                return true;
-            } catch (IOException e) {
-                // the supervisor is gone: the container ended with it
-                closeCommands();
-                return false;
+    /**
+     * Reads the reports already waiting, up to the exit. Only complete reports wait (the supervisor writes each in
+     * one write), so this never blocks.
+     */
+    private void readWaitingReports() throws IOException {
+        synchronized (readLock) {
+            while (exit == null && !drained && reportStream.available() > 0) {
+                readOne();
             }
         }
     }
 
-    private void closeCommands() {
-        synchronized (writeLock) {
-            if (!commandsClosed) {
-                commandsClosed = true;
-                closeQuietly(commands);
+    /** Reads every report up to the end of the launcher's output. */
+    private void drainReports() {
+        synchronized (readLock) {
+            while (!drained) {
+                readOne();
             }
         }
     }
@@ -538,12 +421,12 @@ public final class ContainerProcess implements AutoCloseable {
             record = reports.next();
         } catch (IOException e) {
             record = null;
-            appendToLauncherLog("cannot read the launcher's reports: " + e);
+            diagnostics.log("cannot read the launcher's reports: " + e);
         }
         if (record == null) {
             drained = true;
             closeQuietly(reportStream);
-            closeCommands();
+            commands.close();
             if (exit == null) {
                 exit = exitFromStateFile();
             }
@@ -559,14 +442,14 @@ public final class ContainerProcess implements AutoCloseable {
                 }
             }
             case "started" -> phase = Phase.STARTED;
-            case "stdin-ack" -> stdinAcked.addAndGet(Long.parseLong(record.field(0)));
+            case "stdin-ack" -> stdin.acknowledge(Long.parseLong(record.field(0)));
             case "error" -> {
                 phase = Phase.FAILED;
-                failure = failureFrom(record.field(0), Integer.parseInt(record.field(1)), record.field(2), record.field(3));
+                failure = diagnostics.failure(record.field(0), Integer.parseInt(record.field(1)), record.field(2), record.field(3));
             }
             case "exit" -> exit = parseExit(record.field(0), Integer.parseInt(record.field(1)), Long.parseLong(record.field(2)))
                     .withOomKilled(record.fields().size() > 3 && record.field(3).equals("1"));
-            default -> appendToLauncherLog("ignored an unknown report \"" + record.key() + "\"");
+            default -> diagnostics.log("ignored an unknown report \"" + record.key() + "\"");
         }
     }
 
@@ -585,8 +468,8 @@ public final class ContainerProcess implements AutoCloseable {
             return status;
         }
         throw new ContainerEngineException("the supervisor of container " + spec.stateDirectory() + " (pid "
-                + launcher.pid() + ") ended with " + describe(launcher.exitValue())
-                + " without reporting how the container ended" + launcherLogTail());
+                + launcher.pid() + ") ended with " + LauncherDiagnostics.describe(launcher.exitValue())
+                + " without reporting how the container ended" + diagnostics.logTail());
     }
 
     private ContainerStartException startFailure(String action) {
@@ -595,9 +478,8 @@ public final class ContainerProcess implements AutoCloseable {
                 return failure;
             }
             String how = exit != null ? "its init " + exit : "the launcher ended with "
-                    + (launcher.isAlive() ? "no report" : describe(launcher.exitValue()));
-            return new ContainerStartException("cannot " + action + " container " + spec.stateDirectory() + ": " + how
-                    + " before reporting progress" + launcherLogTail(), containerId(), List.of(), new LauncherError(action, 0, ""));
+                    + (launcher.isAlive() ? "no report" : LauncherDiagnostics.describe(launcher.exitValue()));
+            return diagnostics.unreported(action, how + " before reporting progress");
         }
     }
 
@@ -608,61 +490,6 @@ public final class ContainerProcess implements AutoCloseable {
     public Optional<ContainerStartException> reportedFailure() {
         synchronized (readLock) {
             return Optional.ofNullable(failure);
-        }
-    }
-
-    /** The container's id as the engine names it: its state directory's name. */
-    private String containerId() {
-        Path name = spec.stateDirectory().getFileName();
-        return name == null ? null : name.toString();
-    }
-
-    private static String describe(int launcherExit) {
-        return launcherExit > 128 ? "signal " + (launcherExit - 128) : "exit code " + launcherExit;
-    }
-
-    private ContainerStartException failureFrom(String step, int errno, String message, String path) {
-        String reason = message.isEmpty() ? "error " + errno
-                : Character.toLowerCase(message.charAt(0)) + message.substring(1);
-        String text = switch (step) {
-            case "exec" -> "exec of \"" + path + "\" in container failed: " + reason + switch (errno) {
-                case 2 -> " (is the entrypoint in the image?)";
-                case 13 -> " (is it executable, and by the container's user?)";
-                case 8 -> " (a script without a #! line, or a binary for another architecture?)";
-                default -> "";
-            };
-            case "exec-lookup" -> "exec of \"" + path + "\" in container failed: executable file not found in $PATH ("
-                    + spec.path() + ")";
-            case "read the container spec" -> "the launcher rejected the spec of container " + spec.stateDirectory()
-                    + ": " + message;
-            default -> "setup of container " + spec.stateDirectory() + " failed: cannot " + step
-                    + (path.isEmpty() ? "" : " \"" + path + "\"") + ": " + reason;
-        };
-        return new ContainerStartException(text, containerId(), List.of(), new LauncherError(step, errno, path));
-    }
-
-    private String launcherLogTail() {
-        try {
-            Path log = spec.stateDirectory().resolve(StateFiles.LAUNCHER_LOG);
-            if (!Files.isRegularFile(log)) {
-                return "";
-            }
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            if (lines.isEmpty()) {
-                return "";
-            }
-            return "; launcher log: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "";
-        }
-    }
-
-    private void appendToLauncherLog(String line) {
-        try {
-            Files.writeString(spec.stateDirectory().resolve(StateFiles.LAUNCHER_LOG), "stevedore (jvm): " + line + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            // nowhere left to say it
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ExecProcess {
     private static final int SIGKILL = 9;
     private static final Duration KILL_GRACE = Duration.ofSeconds(5);
-    private static final int STDIN_CHUNK = ContainerProcess.STDIN_CHUNK;
+    private static final int STDIN_CHUNK = ContainerStdin.CHUNK;
 
     /** Receives output as it comes; {@code stderr} tells the stream. Called on the exec's calling thread. */
     public interface Output {
@@ -63,7 +63,7 @@ public final class ExecProcess {
 
         /** Waits for room for {@code bytes} more; false once the exec is over. */
         synchronized boolean reserve(int bytes) throws InterruptedException {
-            while (!over && ContainerProcess.STDIN_WINDOW - (sent - acked) < bytes) {
+            while (!over && ContainerStdin.WINDOW - (sent - acked) < bytes) {
                 wait();
             }
             sent += bytes;
