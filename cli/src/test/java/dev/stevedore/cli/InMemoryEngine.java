@@ -153,6 +153,14 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
+    public List<dev.stevedore.engine.ImageHistory> history(ImageReference reference) {
+        Image image = image(reference).orElseThrow(() -> new dev.stevedore.engine.ImageNotFoundException(
+                "no such image " + reference, reference.registry(), reference, 0));
+        return List.of(new dev.stevedore.engine.ImageHistory(image.id(), image.created(), "", image.size(), "",
+                image.references()));
+    }
+
+    @Override
     public List<Image> images() {
         Map<String, Image> byId = new LinkedHashMap<>();
         local.values().forEach(image -> byId.putIfAbsent(image.id(), withReferences(image)));

@@ -41,6 +41,13 @@ public interface ContainerEngine extends AutoCloseable {
     List<Image> images();
 
     /**
+     * The history of the local image {@code reference} names, newest step first, as {@code docker history} lists it.
+     *
+     * @throws ImageNotFoundException when no local image has that reference
+     */
+    List<ImageHistory> history(ImageReference reference);
+
+    /**
      * Removes {@code reference} from the local store; the image's content goes too once no other
      * reference uses it.
      *

@@ -135,6 +135,14 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public List<dev.stevedore.engine.ImageHistory> history(ImageReference reference) {
+        Image image = image(reference).orElseThrow(() -> new dev.stevedore.engine.ImageNotFoundException(
+                "no such image " + reference, reference.registry(), reference, 0));
+        return List.of(new dev.stevedore.engine.ImageHistory(image.id(), image.created(), "", image.size(), "",
+                image.references()));
+    }
+
+    @Override
     public List<Image> images() {
         return images.keySet().stream().map(i -> image(ImageReference.parse(i)).orElseThrow()).collect(Collectors.toList());
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageConfig;
+import dev.stevedore.engine.ImageHistory;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.Platform;
@@ -39,6 +40,7 @@ final class ImageRoutes {
                 .add("GET", "/images/get", this::saveAll)
                 .add("POST", "/images/prune", this::prune)
                 .add("GET", "/images/(?<name>.+)/json", this::inspect)
+                .add("GET", "/images/(?<name>.+)/history", this::history)
                 .add("POST", "/images/(?<name>.+)/tag", this::tag)
                 .add("GET", "/images/(?<name>.+)/get", this::saveOne)
                 .add("POST", "/images/(?<name>.+)/push", this::push)
@@ -115,8 +117,12 @@ final class ImageRoutes {
     }
 
     private static List<String> tags(Image image) {
+        return tags(image.references());
+    }
+
+    private static List<String> tags(List<ImageReference> references) {
         List<String> tags = new ArrayList<>();
-        for (ImageReference ref : image.references()) {
+        for (ImageReference ref : references) {
             if (ref.tag() != null) {
                 String tag = new ImageReference(ref.registry(), ref.repository(), ref.tag(), null).familiar();
                 if (!tags.contains(tag)) {
@@ -143,6 +149,31 @@ final class ImageRoutes {
         String name = x.param("name");
         Image image = find(name).orElseThrow(() -> ApiException.notFound("No such image: " + name));
         x.response().json(200, document(image));
+    }
+
+    private void history(Exchange x) throws IOException {
+        String name = x.param("name");
+        Image image = find(name).orElseThrow(() -> ApiException.notFound("No such image: " + name));
+        if (image.references().isEmpty()) {
+            throw ApiException.notFound("No such image: " + name);
+        }
+        ArrayNode steps = Json.array();
+        for (ImageHistory step : state.engine.history(image.references().get(0))) {
+            ObjectNode item = steps.addObject();
+            item.put("Id", step.id() == null ? "<missing>" : step.id());
+            item.put("Created", step.created() == null ? 0 : step.created().getEpochSecond());
+            item.put("CreatedBy", step.createdBy());
+            List<String> tags = tags(step.tags());
+            // dockerd answers null, not [], for a step without tags
+            if (tags.isEmpty()) {
+                item.putNull("Tags");
+            } else {
+                item.set("Tags", Json.strings(tags));
+            }
+            item.put("Size", step.size());
+            item.put("Comment", step.comment());
+        }
+        x.response().json(200, steps);
     }
 
     /** The image a client names: by reference first, then by id or id prefix, as the daemon looks. */

@@ -283,6 +283,22 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public List<dev.stevedore.engine.ImageHistory> history(ImageReference reference) {
+        checkOpen();
+        JsonNode list;
+        try {
+            list = api.call("GET", "/images/" + lookupName(reference) + "/history").json();
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ImageNotFoundException("no history for " + reference.familiar() + ": the Docker daemon at "
+                        + api.endpoint().uri() + " has no such image — pull it first", reference.registry(), reference, 404);
+            }
+            throw e;
+        }
+        return list == null ? List.of() : ImageMapper.history(list);
+    }
+
+    @Override
     public void removeImage(ImageReference reference) {
         checkOpen();
         try {

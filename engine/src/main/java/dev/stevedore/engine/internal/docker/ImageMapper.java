@@ -61,6 +61,23 @@ final class ImageMapper {
                 config(inspect.path("Config")));
     }
 
+    /** dockerd's {@code GET /images/{name}/history} answer, newest first; {@code <missing>} ids become null. */
+    static List<dev.stevedore.engine.ImageHistory> history(JsonNode answer) {
+        List<dev.stevedore.engine.ImageHistory> steps = new ArrayList<>();
+        for (JsonNode step : answer) {
+            String id = step.path("Id").asText("");
+            long created = step.path("Created").asLong(0);
+            List<ImageReference> tags = new ArrayList<>();
+            for (String tag : strings(step.path("Tags"))) {
+                parse(tag).ifPresent(tags::add);
+            }
+            steps.add(new dev.stevedore.engine.ImageHistory(id.isEmpty() || "<missing>".equals(id) ? null : id,
+                    created <= 0 ? null : Instant.ofEpochSecond(created), step.path("CreatedBy").asText(""),
+                    step.path("Size").asLong(0), step.path("Comment").asText(""), tags));
+        }
+        return steps;
+    }
+
     static ImageConfig config(JsonNode config) {
         if (config.isMissingNode() || config.isNull()) {
             return ImageConfig.empty();

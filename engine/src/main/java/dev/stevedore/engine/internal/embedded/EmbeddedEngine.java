@@ -157,6 +157,13 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public List<dev.stevedore.engine.ImageHistory> history(ImageReference reference) {
+        return images.history(reference).orElseThrow(() -> new ImageNotFoundException("no history for "
+                + reference.familiar() + ": no such image in the local store " + settings.stateDirectory()
+                + " — pull it first", reference.registry(), reference, 0));
+    }
+
+    @Override
     public void removeImage(ImageReference reference) {
         Optional<Image> image = images.find(reference);
         if (image.isPresent() && image.get().references().size() <= 1) {

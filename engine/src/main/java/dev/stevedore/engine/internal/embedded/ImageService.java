@@ -282,6 +282,23 @@ final class ImageService implements AutoCloseable {
         return refs;
     }
 
+    /** The history of the image {@code reference} names, newest first; empty when there is no such image. */
+    Optional<List<dev.stevedore.engine.ImageHistory>> history(ImageReference reference) {
+        return find(reference).map(image -> {
+            StoredImage stored = stored(Digest.parse(image.manifestDigest()));
+            try {
+                // the layers' sizes as stored (compressed); dockerd counts them unpacked
+                List<Long> sizes = stored.manifest().layers().stream().map(Descriptor::size).toList();
+                return dev.stevedore.engine.internal.image.ImageHistoryDocument.parse(
+                        store.readBlob(stored.configDigest()), image.id(), image.references(), sizes);
+            } catch (IOException e) {
+                throw new ContainerEngineException("the local store " + store.root() + " is damaged: the config of "
+                        + reference.familiar() + " cannot be read (" + e.getMessage() + ") — remove it with"
+                        + " 'stevedore rmi' and pull again", e);
+            }
+        });
+    }
+
     private Image toImage(Digest manifestDigest, List<ImageReference> references) {
         StoredImage stored = stored(manifestDigest);
         return new Image(references, stored.configDigest().toString(), manifestDigest.toString(),

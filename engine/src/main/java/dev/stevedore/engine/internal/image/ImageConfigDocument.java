@@ -67,7 +67,7 @@ public record ImageConfigDocument(ImageConfig config, Platform platform, List<Di
 
         JsonNode container = ImageJson.optionalObject(json, "config", WHAT);
         ImageConfig config = container == null ? ImageConfig.empty() : runnable(container);
-        return new ImageConfigDocument(config, platform, diffIds, created(ImageJson.optionalText(json, "created", WHAT)));
+        return new ImageConfigDocument(config, platform, diffIds, created(ImageJson.optionalText(json, "created", WHAT), WHAT));
     }
 
     private static ImageConfig runnable(JsonNode c) {
@@ -116,7 +116,7 @@ public record ImageConfigDocument(ImageConfig config, Platform platform, List<Di
     }
 
     /** RFC 3339 with any offset; Go's zero time (year 1), written by tools that do not know, means "unknown". */
-    private static Instant created(String text) {
+    static Instant created(String text, String what) {
         if (text == null || text.isEmpty()) {
             return null;
         }
@@ -124,7 +124,7 @@ public record ImageConfigDocument(ImageConfig config, Platform platform, List<Di
             OffsetDateTime time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             return time.getYear() <= 1 ? null : time.toInstant();
         } catch (DateTimeParseException e) {
-            throw new ImageFormatException(WHAT + ": \"created\" is not an RFC 3339 time: " + text, e);
+            throw new ImageFormatException(what + ": \"created\" is not an RFC 3339 time: " + text, e);
         }
     }
 }
