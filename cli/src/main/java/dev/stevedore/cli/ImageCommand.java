@@ -13,11 +13,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code stevedore image}: what concerns the image store: {@code inspect}, {@code prune}. */
+/** {@code stevedore image}: what concerns the image store: {@code inspect}, {@code prune}, {@code history}. */
 @Command(name = "image", description = "Manage images.",
         subcommands = {
             ImageCommand.Prune.class,
             ImageCommand.Inspect.class,
+            HistoryCommand.class,
         })
 final class ImageCommand extends CommandGroup {
 

@@ -117,6 +117,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("pull", PullCommand::new);
         commands.put("images", ImagesCommand::new);
         commands.put("rmi", RmiCommand::new);
+        commands.put("history", HistoryCommand::new);
         commands.put("image", ImageCommand::new);
         commands.put("system", SystemCommand::new);
         commands.put("cp", CpCommand::new);

@@ -2,6 +2,7 @@ package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageHistory;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.PullOptions;
@@ -86,6 +87,30 @@ public abstract class ImageContract extends EngineContract {
         engine.removeImage(second);
         assertThat(engine.image(second)).isEmpty();
         assertThat(engine.image(ImageReference.parse(busyboxImage()))).map(Image::id).contains(busybox.id());
+    }
+
+    @Test
+    void historyListsTheStepsNewestFirstWithTheImageIdOnTheNewestOnly() {
+        List<ImageHistory> history = engine.history(ImageReference.parse(busyboxImage()));
+
+        assertThat(history).isNotEmpty();
+        ImageHistory newest = history.get(0);
+        assertThat(newest.id()).isEqualTo(busybox.id());
+        assertThat(newest.tags()).contains(ImageReference.parse(busyboxImage()));
+        // the test bed's busybox records one step per layer, written by testbed/images/oci.sh
+        assertThat(history).allSatisfy(step -> assertThat(step.createdBy()).isEqualTo("stevedore testbed/images"));
+        assertThat(history.subList(1, history.size())).allSatisfy(step -> {
+            assertThat(step.id()).isNull();
+            assertThat(step.tags()).isEmpty();
+        });
+        assertThat(history.stream().filter(step -> step.size() > 0).count()).isEqualTo(busybox.layers().size());
+    }
+
+    @Test
+    void historyOfAMissingImageIsImageNotFound() {
+        ImageReference missing = ImageReference.parse("local.test/no-such-image-" + UUID.randomUUID() + ":x");
+
+        assertThatThrownBy(() -> engine.history(missing)).isInstanceOf(ImageNotFoundException.class);
     }
 
     @Test

@@ -1,0 +1,139 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageHistory;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code stevedore history} (and {@code image history}): an image's steps, newest first, in docker's columns
+ * (IMAGE CREATED CREATED BY SIZE COMMENT), with docker's {@code --no-trunc}, {@code -q}, {@code -H} and
+ * {@code --format} ({@code json}, a template per step, or {@code table TEMPLATE}).
+ */
+@Command(name = "history", description = "Show the history of an image.")
+final class HistoryCommand extends EngineCommand {
+    /** docker's column titles for the template fields, for {@code --format "table ..."}. */
+    private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE", "CreatedSince", "CREATED",
+            "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY", "Size", "SIZE", "Comment", "COMMENT");
+    private static final String DEFAULT_TABLE = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+    /** docker cuts CREATED BY to this many characters, the last an ellipsis. */
+    private static final int CREATED_BY_WIDTH = 45;
+    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+
+    @Mixin
+    HelpOption help;
+
+    @Option(names = {"-q", "--quiet"}, description = "Only show image IDs.")
+    boolean quiet;
+
+    @Option(names = "--no-trunc", description = "Don't truncate output.")
+    boolean noTrunc;
+
+    @Option(names = {"-H", "--human"}, arity = "0..1", defaultValue = "true", fallbackValue = "true",
+            description = "Print sizes and dates in human readable format (default true); -H=false for bytes and RFC 3339.")
+    boolean human = true;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "json, a Go template per step ({{.ID}} {{.CreatedSince}} {{.CreatedAt}} {{.CreatedBy}} "
+                    + "{{.Size}} {{.Comment}}), or 'table TEMPLATE' for columns with headers.")
+    String format;
+
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "Image reference, ID or unique ID prefix.")
+    String image;
+
+    @Override
+    int run(ContainerEngine engine) {
+        String layout = quiet ? "{{.ID}}" : format == null || format.isEmpty() ? DEFAULT_TABLE : format;
+        boolean table = layout.startsWith("table");
+        List<GoTemplate> columns = new ArrayList<>();
+        GoTemplate line = null;
+        try {
+            if (table) {
+                for (String column : layout.substring("table".length()).strip().replace("\\t", "\t").split("\t")) {
+                    columns.add(GoTemplate.parse(column));
+                }
+            } else if (!layout.equals("json")) {
+                line = GoTemplate.parse(layout.replace("\\t", "\t").replace("\\n", "\n"));
+            }
+        } catch (IllegalArgumentException e) {
+            throw usageError("--format: " + e.getMessage());
+        }
+        Optional<Image> found = ImageCommand.Inspect.find(engine, image);
+        if (found.isEmpty()) {
+            err().println("Error: No such image: " + image);
+            err().flush();
+            return 1;
+        }
+        List<ImageHistory> steps = engine.history(found.get().references().isEmpty()
+                ? dev.stevedore.engine.ImageReference.parse(image) : found.get().references().get(0));
+        Instant now = root().clock().instant();
+        List<Map<String, Object>> fields = steps.stream().map(step -> fields(step, now)).toList();
+        if (table) {
+            Table out = new Table(headers(layout.substring("table".length()).strip().replace("\\t", "\t").split("\t")));
+            for (Map<String, Object> step : fields) {
+                out.row(columns.stream().map(c -> c.apply(step)).toArray(String[]::new));
+            }
+            out.print(out());
+        } else if (line == null) {
+            fields.forEach(step -> out().println(Json.compact(step)));
+        } else {
+            for (Map<String, Object> step : fields) {
+                out().println(line.apply(step));
+            }
+        }
+        return 0;
+    }
+
+    private Map<String, Object> fields(ImageHistory step, Instant now) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        String id = step.id() == null ? "<missing>" : noTrunc ? step.id() : Ids.shortId(step.id());
+        fields.put("ID", id);
+        String createdAt = rfc3339(step.created());
+        fields.put("CreatedSince", human ? Durations.ago(step.created(), now) : createdAt);
+        fields.put("CreatedAt", createdAt);
+        String createdBy = step.createdBy().replace('\t', ' ');
+        fields.put("CreatedBy", noTrunc ? createdBy : ellipsis(createdBy));
+        fields.put("Size", human ? Sizes.human(step.size()) : Long.toString(step.size()));
+        fields.put("Comment", step.comment());
+        return fields;
+    }
+
+    /** Go's {@code time.RFC3339} in the local zone, as docker prints {@code CreatedAt}. */
+    private static String rfc3339(Instant time) {
+        if (time == null) {
+            return "N/A";
+        }
+        return OffsetDateTime.ofInstant(time.truncatedTo(ChronoUnit.SECONDS), ZoneId.systemDefault())
+                .format(RFC3339);
+    }
+
+    /** docker's {@code formatter.Ellipsis}: longer than the width, it keeps width - 1 characters and adds "…". */
+    static String ellipsis(String text) {
+        if (text.codePointCount(0, text.length()) <= CREATED_BY_WIDTH) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, CREATED_BY_WIDTH - 1)) + "…";
+    }
+
+    private static String[] headers(String[] columns) {
+        String[] headers = new String[columns.length];
+        for (int i = 0; i < columns.length; i++) {
+            String field = columns[i].strip().replaceAll("^\\{\\{\\s*\\.(\\w+)\\s*}}$", "$1");
+            headers[i] = HEADERS.getOrDefault(field, field.toUpperCase(java.util.Locale.ROOT));
+        }
+        return headers;
+    }
+}
