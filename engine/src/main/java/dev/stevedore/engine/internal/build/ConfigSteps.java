@@ -111,13 +111,13 @@ final class ConfigSteps {
             }
             case "SHELL" -> {
                 state.setList("Shell", instruction.json());
-                return "SHELL " + instruction.json();
+                return "SHELL " + goList(instruction.json());
             }
             case "CMD" -> {
                 List<String> cmd = command(state, instruction);
                 state.setList("Cmd", cmd);
                 stage.cmdSet = true;
-                return "CMD " + cmd;
+                return "CMD " + goList(cmd);
             }
             case "ENTRYPOINT" -> {
                 List<String> entrypoint = command(state, instruction);
@@ -125,7 +125,7 @@ final class ConfigSteps {
                 if (!stage.cmdSet) {
                     state.runConfig().putNull("Cmd"); // ENTRYPOINT resets a CMD inherited from the base image
                 }
-                return "ENTRYPOINT " + entrypoint;
+                return "ENTRYPOINT " + goList(entrypoint);
             }
             case "ONBUILD" -> {
                 JsonList.append(state.runConfig(), "OnBuild", instruction.args());
@@ -209,5 +209,20 @@ final class ConfigSteps {
             ArrayNode array = parent.get(field) instanceof ArrayNode a ? a : parent.putArray(field);
             array.add(value);
         }
+    }
+
+    /**
+     * A list as docker records it in an image's history ({@code CMD ["cat" "/greeting"]}): Go's {@code %q} of a string
+     * slice, so that {@code docker history} shows the same line for the same Dockerfile on either engine.
+     */
+    static String goList(List<String> values) {
+        StringBuilder text = new StringBuilder("[");
+        for (String value : values) {
+            if (text.length() > 1) {
+                text.append(' ');
+            }
+            text.append('"').append(value.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return text.append(']').toString();
     }
 }
