@@ -29,6 +29,8 @@ final class HistoryCommand extends EngineCommand {
     private static final Map<String, String> HEADERS = Map.of("ID", "IMAGE", "CreatedSince", "CREATED",
             "CreatedAt", "CREATED AT", "CreatedBy", "CREATED BY", "Size", "SIZE", "Comment", "COMMENT");
     private static final String DEFAULT_TABLE = "table {{.ID}}\t{{.CreatedSince}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
+    /** With {@code -H=false} docker's table shows the time itself, under CREATED AT. */
+    private static final String NON_HUMAN_TABLE = "table {{.ID}}\t{{.CreatedAt}}\t{{.CreatedBy}}\t{{.Size}}\t{{.Comment}}";
     /** docker cuts CREATED BY to this many characters, the last an ellipsis. */
     private static final int CREATED_BY_WIDTH = 45;
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
@@ -56,7 +58,8 @@ final class HistoryCommand extends EngineCommand {
 
     @Override
     int run(ContainerEngine engine) {
-        String layout = quiet ? "{{.ID}}" : format == null || format.isEmpty() ? DEFAULT_TABLE : format;
+        String layout = quiet ? "{{.ID}}" : format != null && !format.isEmpty() ? format
+                : human ? DEFAULT_TABLE : NON_HUMAN_TABLE;
         boolean table = layout.startsWith("table");
         List<GoTemplate> columns = new ArrayList<>();
         GoTemplate line = null;
@@ -101,8 +104,10 @@ final class HistoryCommand extends EngineCommand {
         Map<String, Object> fields = new LinkedHashMap<>();
         String id = step.id() == null ? "<missing>" : noTrunc ? step.id() : Ids.shortId(step.id());
         fields.put("ID", id);
-        String createdAt = rfc3339(step.created());
-        fields.put("CreatedSince", human ? Durations.ago(step.created(), now) : createdAt);
+        // an unknown time is 0 on the wire: docker prints the epoch as the time and N/A for how long ago
+        boolean unknown = step.created() == null || step.created().equals(Instant.EPOCH);
+        String createdAt = rfc3339(unknown ? Instant.EPOCH : step.created());
+        fields.put("CreatedSince", !human ? createdAt : unknown ? "N/A" : Durations.ago(step.created(), now));
         fields.put("CreatedAt", createdAt);
         String createdBy = step.createdBy().replace('\t', ' ');
         fields.put("CreatedBy", noTrunc ? createdBy : ellipsis(createdBy));
@@ -113,9 +118,6 @@ final class HistoryCommand extends EngineCommand {
 
     /** Go's {@code time.RFC3339} in the local zone, as docker prints {@code CreatedAt}. */
     private static String rfc3339(Instant time) {
-        if (time == null) {
-            return "N/A";
-        }
         return OffsetDateTime.ofInstant(time.truncatedTo(ChronoUnit.SECONDS), ZoneId.systemDefault())
                 .format(RFC3339);
     }
