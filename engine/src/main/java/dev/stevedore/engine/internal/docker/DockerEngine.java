@@ -398,8 +398,12 @@ public final class DockerEngine implements ContainerEngine {
             String registry = serverAddress;
             String message = "Login to " + serverAddress + " through the Docker daemon at " + api.endpoint().uri() + " failed: "
                     + e.daemonMessage();
-            if (e.status() == 401 || e.status() == 403) {
-                throw new dev.stevedore.engine.RegistryAuthenticationException(message, registry, null, e.status());
+            // dockerd answers a registry's refusal with 500 and the registry's status or error code in the message
+            boolean refused = e.status() == 401 || e.status() == 403 || e.daemonMessage().contains("401 Unauthorized")
+                    || e.daemonMessage().contains("403 Forbidden") || e.daemonMessage().contains("unauthorized: ");
+            if (refused) {
+                throw new dev.stevedore.engine.RegistryAuthenticationException(message + "; check the user name and password",
+                        registry, null, e.status() == 403 || e.daemonMessage().contains("403 Forbidden") ? 403 : 401);
             }
             throw new RegistryException(message, registry, null, e.status(), e);
         }
