@@ -125,6 +125,8 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);
         commands.put("push", PushCommand::new);
+        commands.put("login", LoginCommand::new);
+        commands.put("logout", LogoutCommand::new);
         commands.put("build", BuildCommand::new);
         commands.put("builder", BuilderCommand::new);
         commands.put("compose", ComposeCommand::new);

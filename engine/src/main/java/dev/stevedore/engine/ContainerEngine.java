@@ -245,6 +245,18 @@ public interface ContainerEngine extends AutoCloseable {
      */
     InputStream copyFromContainer(String container, String path);
 
+    /**
+     * Checks {@code username} and {@code password} against the registry {@code serverAddress} names
+     * ({@code host[:port]}, a URL, or {@code https://index.docker.io/v1/} for Docker Hub), as dockerd's {@code POST /auth}
+     * does: the registry's {@code /v2/} with Basic credentials, or its token server for a Bearer challenge. Stores nothing.
+     *
+     * @throws RegistryAuthenticationException when the registry refuses the credentials (its message is in the exception)
+     * @throws RegistryException               when the registry cannot be reached
+     */
+    default RegistryLoginResult login(String serverAddress, String username, String password) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot log in to registries");
+    }
+
     // ---- rename, pause, stats, update (both engines implement them; the defaults are for test doubles) -----------
 
     /**

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * {@code /_ping}, {@code /version}, {@code /info} and {@code /events}: what clients ask before anything else,
- * to agree on a version and to check they talk to a Linux engine.
+ * to agree on a version and to check they talk to a Linux engine; and {@code /auth}, which {@code docker login} asks.
  */
 final class SystemRoutes {
     private final ServeState state;
@@ -30,7 +30,8 @@ final class SystemRoutes {
                 .add("HEAD", "/_ping", this::ping)
                 .add("GET", "/version", this::version)
                 .add("GET", "/info", this::info)
-                .add("GET", "/events", this::events);
+                .add("GET", "/events", this::events)
+                .add("POST", "/auth", this::auth);
     }
 
     private void ping(Exchange x) throws IOException {
@@ -59,6 +60,23 @@ final class SystemRoutes {
                 .put("KernelVersion", kernel)
                 .put("BuildTime", "");
         x.response().json(200, doc);
+    }
+
+    /**
+     * dockerd's {@code POST /auth}: checks the credentials with the registry and stores nothing (the client writes its
+     * config.json). Refused credentials are a 401 with the registry's message, as dockerd answers.
+     */
+    private void auth(Exchange x) throws IOException {
+        JsonNode body = x.body();
+        String username = body == null ? "" : body.path("username").asText("");
+        String password = body == null ? "" : body.path("password").asText("");
+        String server = body == null ? "" : body.path("serveraddress").asText("");
+        if (username.isEmpty() || password.isEmpty()) {
+            throw ApiException.badRequest("a login needs a username and a password");
+        }
+        dev.stevedore.engine.RegistryLoginResult result = state.engine.login(server, username, password);
+        x.response().json(200, Json.object().put("IdentityToken", result.identityToken() == null ? "" : result.identityToken())
+                .put("Status", result.status()));
     }
 
     private void info(Exchange x) throws IOException {

@@ -18,8 +18,6 @@ final class UnsupportedRoutes {
     void register(Router router) {
         unsupported(router, "POST", "/commit", "committing containers to images (docker commit)");
         unsupported(router, "GET", "/images/search", "searching registries (docker search)");
-        unsupported(router, "POST", "/auth", "logging in through the daemon (docker login); put credentials in"
-                + " ~/.docker/config.json, which the engine reads");
         unsupportedForContainer(router, "GET", "/containers/" + ID + "/export", "exporting containers");
         unsupportedForContainer(router, "GET", "/containers/" + ID + "/changes", "container file system changes (docker diff)");
         unsupported(router, "GET", "/system/df", "disk usage (docker system df)");

@@ -401,6 +401,35 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.RegistryLoginResult login(String serverAddress, String username, String password) {
+        checkOpen();
+        java.util.Map<String, String> body = new java.util.LinkedHashMap<>();
+        body.put("username", username);
+        body.put("password", password);
+        body.put("serveraddress", serverAddress);
+        JsonNode answer;
+        try {
+            answer = api.call("POST", "/auth").jsonBody(body).json();
+        } catch (DockerApiException e) {
+            String registry = serverAddress;
+            String message = "Login to " + serverAddress + " through the Docker daemon at " + api.endpoint().uri() + " failed: "
+                    + e.daemonMessage();
+            // dockerd answers a registry's refusal with 500 and the registry's status or error code in the message
+            boolean refused = e.status() == 401 || e.status() == 403 || e.daemonMessage().contains("401 Unauthorized")
+                    || e.daemonMessage().contains("403 Forbidden") || e.daemonMessage().contains("unauthorized: ");
+            if (refused) {
+                throw new dev.stevedore.engine.RegistryAuthenticationException(message + "; check the user name and password",
+                        registry, null, e.status() == 403 || e.daemonMessage().contains("403 Forbidden") ? 403 : 401);
+            }
+            throw new RegistryException(message, registry, null, e.status(), e);
+        }
+        String status = answer == null ? dev.stevedore.engine.RegistryLoginResult.SUCCEEDED
+                : answer.path("Status").asText(dev.stevedore.engine.RegistryLoginResult.SUCCEEDED);
+        String token = answer == null ? "" : answer.path("IdentityToken").asText("");
+        return new dev.stevedore.engine.RegistryLoginResult(status, token.isEmpty() ? null : token);
+    }
+
+    @Override
     public String push(ImageReference reference, PushOptions options) {
         checkOpen();
         String daemon = api.endpoint().uri().toString();

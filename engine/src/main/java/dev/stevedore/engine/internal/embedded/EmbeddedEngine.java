@@ -138,6 +138,14 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.RegistryLoginResult login(String serverAddress, String username, String password) {
+        // a client of its own: a login must ask the registry afresh, not answer from the pull client's cached tokens
+        try (dev.stevedore.engine.internal.registry.RegistryClient client = new dev.stevedore.engine.internal.registry.RegistryClient(settings)) {
+            return client.login(serverAddress, username, password);
+        }
+    }
+
+    @Override
     public Image pull(ImageReference reference, PullOptions options) {
         Platform platform = options.platform() != null ? options.platform() : settings.platform();
         Image pulled = images.pull(reference, platform, options.listener());

@@ -1,7 +1,11 @@
 package dev.stevedore.engine.internal.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -90,6 +96,154 @@ public final class DockerCredentials {
     }
 
     /**
+     * The key {@code docker login} stores {@code serverAddress} under: {@value #DOCKER_HUB_SERVER} for Docker Hub's
+     * names, the hostname ({@code host[:port]}) for every other registry.
+     */
+    public static String loginKey(String serverAddress) {
+        String host = hostname(serverAddress);
+        return host.isEmpty() || DOCKER_HUB_NAMES.contains(host) ? DOCKER_HUB_SERVER : host;
+    }
+
+    /**
+     * Stores a login as {@code docker login} does: through the credential helper the config names for the server
+     * ({@code credHelpers}, else {@code credsStore}), else as {@code auths[key].auth} = base64 of
+     * {@code user:password} ({@code user:} and an {@code identitytoken} when the registry issued one).
+     *
+     * @return the helper's program name, or {@code null} when it went into {@code config.json} unencrypted
+     * @throws IOException when the file cannot be written or the helper fails (its message in the exception)
+     */
+    public String store(String serverAddress, String username, String password, String identityToken) throws IOException {
+        String key = loginKey(serverAddress);
+        ObjectNode config = readForUpdate();
+        String helper = helperFor(config, key);
+        if (helper != null) {
+            ObjectNode payload = MAPPER.createObjectNode().put("ServerURL", key)
+                    .put("Username", identityToken != null ? "<token>" : username)
+                    .put("Secret", identityToken != null ? identityToken : password);
+            runHelperCommand(helper, "store", MAPPER.writeValueAsBytes(payload));
+            return "docker-credential-" + helper;
+        }
+        ObjectNode entry = MAPPER.createObjectNode();
+        String pair = username + ":" + (identityToken != null ? "" : password);
+        entry.put("auth", Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        if (identityToken != null) {
+            entry.put("identitytoken", identityToken);
+        }
+        auths(config).set(key, entry);
+        write(config);
+        return null;
+    }
+
+    /**
+     * Removes the login for {@code serverAddress} as {@code docker logout} does: from its credential helper when
+     * one is configured, and from {@code auths} (every key naming the same host).
+     *
+     * @throws IOException when the file cannot be written or the helper fails
+     */
+    public void erase(String serverAddress) throws IOException {
+        String key = loginKey(serverAddress);
+        ObjectNode config = readForUpdate();
+        String helper = helperFor(config, key);
+        if (helper != null) {
+            runHelperCommand(helper, "erase", key.getBytes(StandardCharsets.UTF_8));
+        }
+        ObjectNode auths = auths(config);
+        List<String> keys = new ArrayList<>();
+        auths.fieldNames().forEachRemaining(name -> {
+            if (sameRegistry(hostname(name), hostname(key)) || name.equals(key)) {
+                keys.add(name);
+            }
+        });
+        auths.remove(keys);
+        write(config);
+    }
+
+    private static String helperFor(ObjectNode config, String key) {
+        String helper = entryFor(config.get("credHelpers"), hostname(key)).map(JsonNode::asText).orElse(null);
+        if (helper == null || helper.isEmpty()) {
+            JsonNode store = config.get("credsStore");
+            helper = store != null && store.isTextual() ? store.asText() : null;
+        }
+        return helper == null || helper.isEmpty() ? null : helper;
+    }
+
+    private static ObjectNode auths(ObjectNode config) {
+        JsonNode auths = config.get("auths");
+        return auths instanceof ObjectNode node ? node : config.putObject("auths");
+    }
+
+    private ObjectNode readForUpdate() throws IOException {
+        if (!Files.exists(configFile)) {
+            return MAPPER.createObjectNode();
+        }
+        JsonNode config;
+        try {
+            config = MAPPER.readTree(Files.readAllBytes(configFile));
+        } catch (JsonProcessingException e) {
+            throw new IOException(configFile + " is not valid JSON (" + e.getOriginalMessage() + "); fix or remove it first", e);
+        }
+        if (config == null || config.isMissingNode()) {
+            return MAPPER.createObjectNode();
+        }
+        if (!(config instanceof ObjectNode node)) {
+            throw new IOException(configFile + " does not hold a JSON object; fix or remove it first");
+        }
+        return node;
+    }
+
+    /** Writes as the docker CLI does: tab-indented, no final newline, mode 0600, replaced atomically. */
+    private void write(ObjectNode config) throws IOException {
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("\t", "\n"))
+                .withSeparators(com.fasterxml.jackson.core.util.Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(com.fasterxml.jackson.core.util.Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("").withArrayEmptySeparator(""));
+        byte[] bytes = MAPPER.writer(printer).writeValueAsBytes(config);
+        Path directory = configFile.toAbsolutePath().getParent();
+        Files.createDirectories(directory);
+        Path temporary = Files.createTempFile(directory, "config.json", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(temporary, bytes);
+            Files.move(temporary, configFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private void runHelperCommand(String name, String action, byte[] input) throws IOException {
+        String program = "docker-credential-" + name;
+        Path executable = helperSearchPath.stream().map(dir -> dir.resolve(program))
+                .filter(Files::isExecutable).findFirst()
+                .orElseThrow(() -> new IOException("the credential helper " + program + " named in " + configFile
+                        + " is not on the PATH; install it or remove it from the file"));
+        Process process = new ProcessBuilder(executable.toString(), action).redirectErrorStream(true).start();
+        try {
+            CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readLimited(process.getInputStream()));
+            try (OutputStream stdin = process.getOutputStream()) {
+                stdin.write(input);
+            } catch (IOException e) {
+                // a helper may exit before reading its input; its exit status tells what happened
+            }
+            if (!process.waitFor(helperTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException(program + " " + action + " did not finish within " + helperTimeout.toSeconds() + " s");
+            }
+            if (process.exitValue() != 0) {
+                String said = new String(output.get(helperTimeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8).strip();
+                throw new IOException(program + " " + action + " failed (exit " + process.exitValue() + ")"
+                        + (said.isEmpty() ? "" : ": " + said));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(program + " " + action + " was interrupted", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(program + " " + action + " gave no answer", e);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
      * The hostname a config key or registry name stands for, as Docker's {@code ConvertToHostname}:
      * scheme and path dropped, Docker Hub's aliases kept as they are.
      */
@@ -104,6 +258,11 @@ public final class DockerCredentials {
             s = s.substring(0, slash);
         }
         return s.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether {@code host} is one of Docker Hub's names. */
+    static boolean isDockerHub(String host) {
+        return DOCKER_HUB_NAMES.contains(host);
     }
 
     private static boolean sameRegistry(String a, String b) {

@@ -127,6 +127,38 @@ final class RegistryAuthenticator {
         }
     }
 
+    /**
+     * Checks {@code credential} against {@code registry} as {@code docker login} does: a registry that asks for
+     * nothing accepts anyone; a Basic challenge is answered on {@code /v2/}; a Bearer challenge sends the credential
+     * to the token server with no scope and the token it gives to {@code /v2/}.
+     *
+     * @return the identity token the token server issued, {@code null} when none
+     * @throws TokenException when the registry or its token server refuses (its HTTP status, its message)
+     */
+    String login(String registry, RegistryCredential credential) throws IOException {
+        HttpUrl base = baseUrl(registry);
+        List<AuthChallenge> challenges = pingChallenges.getOrDefault(registry, List.of());
+        if (challenges.isEmpty()) {
+            return null;
+        }
+        AuthChallenge bearer = challenges.stream().filter(c -> c.is("Bearer") && c.parameter("realm") != null)
+                .findFirst().orElse(null);
+        String authorization;
+        if (bearer == null) {
+            authorization = credential.basicAuthorization();
+        } else {
+            TokenKey key = new TokenKey(registry, bearer.parameter("realm"), bearer.parameter("service"), List.of());
+            authorization = fetchToken(key, credential).authorization();
+        }
+        HttpUrl v2 = base.resolve("/v2/");
+        try (Response response = transport.send(new Request.Builder().url(v2).get().header("Authorization", authorization).build(), base)) {
+            if (!response.isSuccessful()) {
+                throw new TokenException(RegistryTransport.shown(v2) + " answered " + RegistryErrors.describe(response), response.code());
+            }
+        }
+        return null;
+    }
+
     /** The scope to pull from a repository, as registries name it. */
     static String pullScope(String repository) {
         return scope(repository, PULL);

@@ -280,6 +280,32 @@ public final class RegistryClient implements AutoCloseable {
         return colon < 0 ? message : message.substring(colon + " failed: ".length());
     }
 
+    /**
+     * Checks a user name and password against {@code serverAddress} (a registry name or URL; Docker Hub's names go
+     * to {@code registry-1.docker.io}), as dockerd's {@code POST /auth}.
+     *
+     * @throws RegistryAuthenticationException when the registry refuses them (401/403)
+     * @throws RegistryException               when it cannot be reached or fails otherwise
+     */
+    public dev.stevedore.engine.RegistryLoginResult login(String serverAddress, String username, String password) {
+        String host = DockerCredentials.hostname(serverAddress);
+        String registry = DockerCredentials.isDockerHub(host) ? "registry-1.docker.io" : host;
+        RegistryCredential credential = RegistryCredential.password(username, password, "the login");
+        try {
+            String identityToken = authenticator.login(registry, credential);
+            return new dev.stevedore.engine.RegistryLoginResult(dev.stevedore.engine.RegistryLoginResult.SUCCEEDED, identityToken);
+        } catch (RegistryAuthenticator.TokenException e) {
+            if (e.status() == 401 || e.status() == 403) {
+                throw new RegistryAuthenticationException("Login to " + registry + " as " + username + " failed: " + e.getMessage()
+                        + "; check the user name and password", registry, null, e.status());
+            }
+            throw new RegistryException("Login to " + registry + " failed: " + e.getMessage(), registry, null, e.status(), e);
+        } catch (java.io.IOException e) {
+            throw new RegistryException("Login to " + registry + " failed: cannot reach it (" + e.getMessage()
+                    + "); check the address and that the registry is running", registry, null, 0, e);
+        }
+    }
+
     @Override
     public void close() {
         transport.close();

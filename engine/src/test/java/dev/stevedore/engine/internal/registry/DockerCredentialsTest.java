@@ -191,4 +191,39 @@ class DockerCredentialsTest {
         assertThat(credential.toString()).contains("alice").doesNotContain("hunter2");
         assertThat(RegistryCredential.registryToken("tok-secret", "x").toString()).doesNotContain("tok-secret");
     }
+
+    @Test
+    void storeWritesDockersEntryKeepsTheRestAndEraseRemovesEveryKeyForTheHost() throws IOException {
+        writeConfig("{\"auths\": {\"https://127.0.0.1:5443/v2/\": {\"auth\": \"" + base64("old:pw") + "\"},"
+                + " \"other:1\": {\"auth\": \"" + base64("bob:x") + "\"}}, \"HttpHeaders\": {\"X-Meta\": \"1\"}}");
+
+        assertThat(credentials().store("https://127.0.0.1:5443", "alice", "s3cret", null)).isNull();
+
+        assertThat(credentials().lookup("127.0.0.1:5443")).hasValueSatisfying(c -> assertThat(c.password()).isEqualTo("s3cret"));
+        String written = Files.readString(config.resolve("config.json"));
+        assertThat(written).contains("\n\t\t\"127.0.0.1:5443\": {\n\t\t\t\"auth\": \"" + base64("alice:s3cret") + "\"\n\t\t}",
+                "\"X-Meta\": \"1\"", "\"other:1\"").doesNotEndWith("\n");
+        assertThat(Files.getPosixFilePermissions(config.resolve("config.json"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+        credentials().erase("127.0.0.1:5443");
+
+        assertThat(credentials().lookup("127.0.0.1:5443")).isEmpty();
+        assertThat(credentials().lookup("other:1")).isPresent();
+    }
+
+    @Test
+    void storeAndEraseGoToTheConfiguredHelperAndNotIntoTheFile() throws IOException {
+        Path record = bin.resolve("record");
+        Path script = bin.resolve("docker-credential-fake");
+        Files.writeString(script, "#!/bin/sh\n{ echo \"$1\"; cat; echo; } >> " + record + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        writeConfig("{\"credsStore\": \"fake\"}");
+
+        assertThat(credentials().store("docker.io", "alice", "s3cret", null)).isEqualTo("docker-credential-fake");
+        credentials().erase("docker.io");
+
+        assertThat(Files.readString(record)).isEqualTo("store\n{\"ServerURL\":\"https://index.docker.io/v1/\",\"Username\":\"alice\","
+                + "\"Secret\":\"s3cret\"}\nerase\nhttps://index.docker.io/v1/\n");
+        assertThat(Files.readString(config.resolve("config.json"))).doesNotContain("s3cret", "alice");
+    }
 }

@@ -1,0 +1,35 @@
+package dev.stevedore.cli;
+
+import dev.stevedore.engine.DockerLogins;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code stevedore logout}: removes the login for a registry from Docker's {@code config.json} (and its credential
+ * helper), as {@code docker logout} does. Needs no engine, as docker's needs no daemon.
+ */
+@Command(name = "logout", description = "Log out from a registry (Docker Hub when SERVER is omitted).")
+final class LogoutCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "SERVER", arity = "0..1", description = "Registry, e.g. 127.0.0.1:5001 (default: Docker Hub)")
+    String server;
+
+    @Override
+    public Integer call() {
+        StevedoreCommand root = (StevedoreCommand) spec.root().userObject();
+        String key = DockerLogins.key(server == null ? "" : server);
+        spec.commandLine().getOut().println("Removing login credentials for " + key);
+        spec.commandLine().getOut().flush();
+        new DockerLogins(root.settings().dockerConfigDirectory()).erase(key);
+        return 0;
+    }
+}
