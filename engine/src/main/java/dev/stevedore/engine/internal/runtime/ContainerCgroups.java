@@ -317,6 +317,10 @@ public final class ContainerCgroups {
         } catch (NoSuchFileException e) {
             return "";
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("No such device")) {
+                // ENODEV: the group is being removed, its container has ended; nothing is frozen or counted there
+                return "";
+            }
             throw new ContainerEngineException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
