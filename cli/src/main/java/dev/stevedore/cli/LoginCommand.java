@@ -53,7 +53,8 @@ final class LoginCommand extends EngineCommand {
     @Override
     int run(ContainerEngine engine) {
         PrintWriter err = err();
-        String serverAddress = DockerLogins.key(server == null ? "" : server);
+        DockerLogins logins = DockerLogins.of(root().settings().dockerConfigDirectory());
+        String serverAddress = logins.key(server == null ? "" : server);
         BufferedReader in = new BufferedReader(new InputStreamReader(root().stdin(), StandardCharsets.UTF_8));
         if (password != null) {
             err.println("WARNING! Using --password via the CLI is insecure. Use --password-stdin.");
@@ -76,7 +77,6 @@ final class LoginCommand extends EngineCommand {
             throw new ContainerEngineException("Error: Password Required");
         }
         RegistryLoginResult result = engine.login(serverAddress, user, secret);
-        DockerLogins logins = new DockerLogins(root().settings().dockerConfigDirectory());
         String helper = logins.store(serverAddress, user, secret, result.identityToken());
         if (helper == null) {
             err.println();

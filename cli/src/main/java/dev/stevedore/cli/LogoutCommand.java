@@ -26,10 +26,11 @@ final class LogoutCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StevedoreCommand root = (StevedoreCommand) spec.root().userObject();
-        String key = DockerLogins.key(server == null ? "" : server);
+        DockerLogins logins = DockerLogins.of(root.settings().dockerConfigDirectory());
+        String key = logins.key(server == null ? "" : server);
         spec.commandLine().getOut().println("Removing login credentials for " + key);
         spec.commandLine().getOut().flush();
-        new DockerLogins(root.settings().dockerConfigDirectory()).erase(key);
+        logins.erase(key);
         return 0;
     }
 }

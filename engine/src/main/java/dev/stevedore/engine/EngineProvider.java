@@ -20,4 +20,7 @@ public interface EngineProvider {
 
     /** Opens a Docker Engine API client, as {@link ContainerEngine#docker} describes. */
     ContainerEngine docker(EngineSettings settings);
+
+    /** The logins of a Docker configuration directory, as {@link DockerLogins#of} describes. */
+    DockerLogins dockerLogins(java.nio.file.Path configDirectory);
 }

@@ -25,4 +25,9 @@ public final class BuiltInEngines implements EngineProvider {
     public ContainerEngine docker(EngineSettings settings) {
         return DockerEngine.open(settings);
     }
+
+    @Override
+    public dev.stevedore.engine.DockerLogins dockerLogins(java.nio.file.Path configDirectory) {
+        return new dev.stevedore.engine.internal.registry.ConfigFileLogins(configDirectory);
+    }
 }
