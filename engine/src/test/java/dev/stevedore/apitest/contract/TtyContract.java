@@ -126,7 +126,8 @@ public abstract class TtyContract extends EngineContract {
 
         // dockerd (API 1.41) sizes an exec's terminal just after it starts, as the docker CLI does: asked until it has one
         ExecResult sized = engine.exec(target.id(), ExecSpec.of("sh", "-c", "i=0; while [ $i -lt 100 ]; do"
-                + " s=$(stty size 2>/dev/null) && [ \"$s\" != '0 0' ] && break; sleep 0.1; i=$((i+1)); done; echo $s; tty")
+                + " s=$(stty size 2>/dev/null) && [ -n \"$s\" ] && [ \"$s\" != '0 0' ] && break; sleep 0.1; i=$((i+1)); done;"
+                + " echo $s; tty")
                 .withTty(Tty.of(20, 60)));
         assertThat(sized.exitCode()).isZero();
         assertThat(sized.stdout()).startsWith("20 60\r\n").containsPattern("/dev/pts/\\d+\r\n");
