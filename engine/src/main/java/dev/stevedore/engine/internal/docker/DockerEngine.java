@@ -80,6 +80,7 @@ public final class DockerEngine implements ContainerEngine {
     private final UUID session = UUID.randomUUID();
     private final DockerContainers containers;
     private final DockerControls controls;
+    private final DockerChanges changes;
     private final DockerNetworks networks;
     private final DockerVolumes volumes;
     private final DockerEvents events;
@@ -92,6 +93,7 @@ public final class DockerEngine implements ContainerEngine {
         this.selectedBecause = selectedBecause;
         this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
         this.controls = new DockerControls(api);
+        this.changes = new DockerChanges(api);
         this.containers = new DockerContainers(api, session, new DockerContainers.Images() {
             @Override
             public Optional<Image> local(ImageReference reference) {
@@ -578,6 +580,18 @@ public final class DockerEngine implements ContainerEngine {
         controls.update(container, update);
         containers.updated(container, update);
         return containers.inspect(container);
+    }
+
+    @Override
+    public List<dev.stevedore.engine.FileChange> changes(String container) {
+        checkOpen();
+        return changes.changes(container);
+    }
+
+    @Override
+    public InputStream export(String container) {
+        checkOpen();
+        return changes.export(container);
     }
 
     @Override

@@ -343,6 +343,16 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public java.util.List<dev.stevedore.engine.FileChange> changes(String container) {
+        return containers.changes().changes(container);
+    }
+
+    @Override
+    public InputStream export(String container) {
+        return containers.changes().export(container);
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         return containers.exec(container, spec);
     }
