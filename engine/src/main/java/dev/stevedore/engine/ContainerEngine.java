@@ -281,6 +281,20 @@ public interface ContainerEngine extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot export containers");
     }
 
+    /**
+     * Makes an image of the container, as {@code docker commit} does: its image with what the container changed (its
+     * writable layer) as one more layer, its config (command, entrypoint, environment, labels, working directory,
+     * user) as the new image's with {@link CommitSpec#changes()} applied on top, and a history entry that names the
+     * container's command; then files it under {@link CommitSpec#reference()}. Volumes are not part of it.
+     *
+     * @return the new image
+     * @throws ContainerNotFoundException when no container matches
+     * @throws IllegalArgumentException   when a change is not one of the instructions {@link CommitSpec} lists
+     */
+    default Image commit(String container, CommitSpec spec) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot commit containers");
+    }
+
     // ---- rename, pause, stats, update (both engines implement them; the defaults are for test doubles) -----------
 
     /**

@@ -589,6 +589,15 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
+        checkOpen();
+        String id = changes.commit(container, spec);
+        return image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image " + id
+                + " committed from container " + container + " is not filed under " + spec.reference().familiar()
+                + " on the Docker daemon: it was removed meanwhile"));
+    }
+
+    @Override
     public InputStream export(String container) {
         checkOpen();
         return changes.export(container);

@@ -1,7 +1,10 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.CommitSpec;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.FileChange;
+import dev.stevedore.engine.internal.build.ContainerCommit;
 import dev.stevedore.engine.internal.layer.UpperDirectory;
 
 import java.io.IOException;
@@ -9,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * What a container changed in its file system: {@code docker diff} (read from its overlay upper directory against
@@ -18,11 +22,14 @@ final class ContainerChanges {
     private final ContainerStore store;
     private final ContainerCopies copies;
     private final ContainerControls.Lookup lookup;
+    private final ContainerControls controls;
 
-    ContainerChanges(ContainerStore store, ContainerCopies copies, ContainerControls.Lookup lookup) {
+    ContainerChanges(ContainerStore store, ContainerCopies copies, ContainerControls.Lookup lookup,
+                     ContainerControls controls) {
         this.store = store;
         this.copies = copies;
         this.lookup = lookup;
+        this.controls = controls;
     }
 
     List<FileChange> changes(String reference) {
@@ -38,6 +45,30 @@ final class ContainerChanges {
             throw new ContainerEngineException("reading the changes of container " + config.name() + " ("
                     + id.substring(0, 12) + ") from its upper directory " + upper + " failed: " + e.getMessage()
                     + " — was it removed meanwhile?", e);
+        }
+    }
+
+    /**
+     * {@code docker commit}: hands the container to {@code committer} (the image builder's commit), paused meanwhile
+     * when it runs and the spec asks for it, so the layer is read from a file system nothing writes to.
+     */
+    void commit(String reference, CommitSpec spec, BiConsumer<ContainerCommit.Source, CommitSpec> committer) {
+        String id = store.resolve(reference);
+        ContainerRecord config = lookup.config(id);
+        StateRecord state = lookup.state(id);
+        ContainerInfo info = lookup.info(id, config, state);
+        ContainerCommit.Source source = new ContainerCommit.Source(config.name(), config.manifestDigest(),
+                store.directory(id).resolve("upper"), config.spec(), info.env(), info.labels());
+        boolean pause = spec.pause() && info.state().running() && !info.state().paused();
+        if (pause) {
+            controls.pause(id, true);
+        }
+        try {
+            committer.accept(source, spec);
+        } finally {
+            if (pause) {
+                controls.pause(id, false);
+            }
         }
     }
 

@@ -98,7 +98,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 copies, mode);
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
         this.controls = new ContainerControls(store, events, this);
-        this.changes = new ContainerChanges(store, copies, this);
+        this.changes = new ContainerChanges(store, copies, this, controls);
         new ContainerReaper(store, networks, events, this, temp).reap(this::runsNow);
         events.unownedRuns(this);
     }

@@ -348,6 +348,13 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
+        containers.changes().commit(container, spec, builder()::commit);
+        return image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image committed from container "
+                + container + " is no longer filed under " + spec.reference().familiar() + ": it was removed meanwhile"));
+    }
+
+    @Override
     public InputStream export(String container) {
         return containers.changes().export(container);
     }
