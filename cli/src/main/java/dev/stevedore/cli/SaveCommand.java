@@ -4,11 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ImageReference;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,25 +44,10 @@ final class SaveCommand extends EngineCommand {
             System.out.flush();
             return 0;
         }
-        Path absolute = output.toAbsolutePath();
-        Path temp = absolute.resolveSibling("." + absolute.getFileName() + ".stevedore-save");
         try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                engine.save(images, out);
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
+            OutputFile.write(output, "save", out -> engine.save(images, out));
         } catch (IOException e) {
             throw new ContainerEngineException("saving " + imageTexts + " to " + output + " failed: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // the temp file is named so a user recognises it
-            }
         }
         return 0;
     }

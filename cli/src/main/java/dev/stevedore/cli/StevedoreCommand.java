@@ -121,6 +121,9 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("image", ImageCommand::new);
         commands.put("system", SystemCommand::new);
         commands.put("cp", CpCommand::new);
+        commands.put("diff", DiffCommand::new);
+        commands.put("commit", CommitCommand::new);
+        commands.put("export", ExportCommand::new);
         commands.put("load", LoadCommand::new);
         commands.put("tag", TagCommand::new);
         commands.put("save", SaveCommand::new);

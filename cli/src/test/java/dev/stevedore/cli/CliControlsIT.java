@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code rename}, {@code pause}, {@code unpause}, {@code update}, {@code stats --no-stream} and {@code events} of the
- * packaged command, on the embedded engine and on the test bed's dockerd in the same test. What stevedore did to
+ * {@code rename}, {@code pause}, {@code unpause}, {@code update}, {@code stats --no-stream}, {@code events},
+ * {@code diff}, {@code export -o} and {@code commit} of the packaged command, on the embedded engine and on the test bed's dockerd in the same test. What stevedore did to
  * dockerd's container is read back with the docker CLI.
  */
 class CliControlsIT {
@@ -72,6 +72,58 @@ class CliControlsIT {
                     "--filter", "container=" + name + "-b", "--format", "{{.Action}}").outLines();
             assertThat(events).as(who).containsSubsequence("rename", "pause", "unpause", "update", "destroy");
         }
+    }
+
+    @Test
+    void diffExportAndCommitOnBothEngines() throws Exception {
+        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"),
+                Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost))) {
+            String who = engine.get("STEVEDORE_ENGINE");
+            String name = prefix + "-changes-" + who;
+            ok(engine, "run", "--name", name, busybox, "sh", "-c", "rm /etc/group && echo made > /tmp/made.txt");
+            try {
+                assertThat(ok(engine, "diff", name).outLines()).as(who)
+                        .containsExactlyInAnyOrder("C /etc", "D /etc/group", "C /tmp", "A /tmp/made.txt");
+                if (who.equals("docker")) {
+                    assertThat(docker(dockerHost, "diff", name).lines().sorted().toList())
+                            .containsExactly("A /tmp/made.txt", "C /etc", "C /tmp", "D /etc/group");
+                }
+                Path tar = scratch.resolve(who + ".tar");
+                assertThat(ok(engine, "export", "-o", tar.toString(), name).out()).as(who).isEmpty();
+                assertThat(member(tar, "tmp/made.txt")).as(who).isEqualTo("made\n");
+                String image = "local.test/" + name + ":committed";
+                assertThat(ok(engine, "commit", "-m", "from the cli", "-c", "CMD [\"cat\", \"/tmp/made.txt\"]", name, image)
+                        .outLines()).as(who).singleElement().asString().matches("sha256:[0-9a-f]{64}");
+                try {
+                    assertThat(ok(engine, "run", "--rm", image).outLines()).as(who).containsExactly("made");
+                    if (who.equals("docker")) {
+                        assertThat(docker(dockerHost, "history", "--no-trunc", "--format", "{{.Comment}}", image).lines()
+                                .findFirst()).contains("from the cli");
+                    }
+                } finally {
+                    stevedore(engine, "rmi", "-f", image);
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(who + ": " + e.getMessage(), e);
+            } finally {
+                stevedore(engine, "rm", "-f", name);
+            }
+        }
+    }
+
+    /** The content of member {@code name} of the tar at {@code tar}, null when it has none by that name. */
+    private static String member(Path tar, String name) throws IOException {
+        try (java.io.InputStream file = java.nio.file.Files.newInputStream(tar);
+             org.apache.commons.compress.archivers.tar.TarArchiveInputStream in =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(file)) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                if (entry.getName().equals(name)) {
+                    return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return null;
     }
 
     private CliRunner.Result ok(Map<String, String> env, String... args) throws IOException, InterruptedException {

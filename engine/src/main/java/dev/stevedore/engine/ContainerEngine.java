@@ -257,6 +257,44 @@ public interface ContainerEngine extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot log in to registries");
     }
 
+    // ---- diff, export, commit (both engines implement them; the defaults are for test doubles) ----------------------
+
+    /**
+     * What the container changed in its file system against its image, as {@code docker diff} lists it: paths added,
+     * modified (a directory is listed as modified when something below it was added or deleted) and deleted, in
+     * dockerd's order. Volumes, binds and the engine's own files ({@code /etc/hosts} and the like) are not changes.
+     *
+     * @throws ContainerNotFoundException when no container matches
+     */
+    default List<FileChange> changes(String container) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list a container's changes");
+    }
+
+    /**
+     * The container's root file system as a tar stream, as {@code docker export} writes it: members named from the
+     * root ({@code bin/sh}, no leading {@code ./}), without the content of volumes and binds mounted on it. The
+     * caller closes the stream.
+     *
+     * @throws ContainerNotFoundException when no container matches
+     */
+    default InputStream export(String container) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot export containers");
+    }
+
+    /**
+     * Makes an image of the container, as {@code docker commit} does: its image with what the container changed (its
+     * writable layer) as one more layer, its config (command, entrypoint, environment, labels, working directory,
+     * user) as the new image's with {@link CommitSpec#changes()} applied on top, and a history entry that names the
+     * container's command; then files it under {@link CommitSpec#reference()}. Volumes are not part of it.
+     *
+     * @return the new image
+     * @throws ContainerNotFoundException when no container matches
+     * @throws IllegalArgumentException   when a change is not one of the instructions {@link CommitSpec} lists
+     */
+    default Image commit(String container, CommitSpec spec) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot commit containers");
+    }
+
     // ---- rename, pause, stats, update (both engines implement them; the defaults are for test doubles) -----------
 
     /**

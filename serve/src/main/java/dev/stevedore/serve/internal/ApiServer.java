@@ -58,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
         new NetworkRoutes(state, containers).register(router);
         new VolumeRoutes(state).register(router);
         new ContainerControlRoutes(state, containers).register(router);
-        new UnsupportedRoutes(containers).register(router);
+        new ChangesRoutes(state, containers).register(router);
+        new UnsupportedRoutes().register(router);
     }
 
     /**

@@ -3,34 +3,15 @@ package dev.stevedore.serve.internal;
 /**
  * Endpoints of the Docker API the engine has nothing behind, answered with 501 and a sentence that says so,
  * rather than moby's bare "page not found" for a route it does not know: a client prints the daemon's
- * message, and this one tells the user what is missing. A container route looks the container up first, so a missing
- * one is a 404, as dockerd answers it.
+ * message, and this one tells the user what is missing.
  */
 final class UnsupportedRoutes {
-    private static final String ID = "(?<id>[^/]+)";
-
-    private final ContainerRoutes containers;
-
-    UnsupportedRoutes(ContainerRoutes containers) {
-        this.containers = containers;
-    }
-
     void register(Router router) {
-        unsupported(router, "POST", "/commit", "committing containers to images (docker commit)");
         unsupported(router, "GET", "/images/search", "searching registries (docker search)");
-        unsupportedForContainer(router, "GET", "/containers/" + ID + "/export", "exporting containers");
-        unsupportedForContainer(router, "GET", "/containers/" + ID + "/changes", "container file system changes (docker diff)");
         unsupported(router, "GET", "/system/df", "disk usage (docker system df)");
         unsupported(router, "GET", "/swarm", "swarm mode");
         unsupported(router, "POST", "/swarm/.*", "swarm mode");
         unsupported(router, "GET", "/(services|nodes|tasks|secrets|configs|plugins)", "swarm services and plugins");
-    }
-
-    private void unsupportedForContainer(Router router, String method, String pattern, String what) {
-        router.add(method, pattern, x -> {
-            containers.find(x.param("id"));
-            throw new ApiException(501, what + " is not supported by stevedore serve");
-        });
     }
 
     private static void unsupported(Router router, String method, String pattern, String what) {

@@ -13,6 +13,7 @@ import dev.stevedore.engine.internal.layer.SnapshotStore;
 import dev.stevedore.engine.internal.layer.StoreCollector;
 import dev.stevedore.engine.internal.store.ContentStore;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
+import dev.stevedore.engine.internal.store.Digest;
 import dev.stevedore.engine.internal.store.ImageIndex;
 
 import java.io.IOException;
@@ -83,6 +84,16 @@ public final class ImageBuilder {
             return new BuildRun(this, spec, listener, dockerfile, context, epoch(spec)).run();
         } catch (IOException e) {
             throw new BuildException("build of " + describe(spec) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code ContainerEngine#commit} on the embedded engine: see {@link ContainerCommit}. */
+    public Digest commit(ContainerCommit.Source source, dev.stevedore.engine.CommitSpec spec) {
+        try {
+            return new ContainerCommit(this).commit(source, spec);
+        } catch (IOException e) {
+            throw new dev.stevedore.engine.ContainerEngineException("commit of container " + source.name() + " to "
+                    + spec.reference().familiar() + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -145,6 +145,11 @@ final class ImageState {
         config.put("created", created.toString());
     }
 
+    /** Sets the image's {@code author}, as {@code docker commit -a} does. */
+    void author(String author) {
+        config.put("author", author);
+    }
+
     /** Writes config and manifest into {@code store}; returns the manifest's digest. */
     Digest commit(ContentStore store) throws IOException {
         byte[] configBytes = JSON.writeValueAsBytes(config);

@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.build;
 
 import dev.stevedore.engine.internal.image.Descriptor;
 import dev.stevedore.engine.internal.image.MediaTypes;
+import dev.stevedore.engine.internal.layer.UpperDirectory;
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.store.ContentStore;
@@ -166,7 +167,7 @@ final class LayerWriter implements AutoCloseable {
         try (Stream<Path> walk = Files.walk(upper)) {
             paths = walk.filter(p -> !p.equals(upper)).sorted().toList();
         }
-        paths = withoutRuntimeFiles(upper, paths, skip);
+        paths = UpperDirectory.withoutRuntimeFiles(upper, paths, skip);
         for (Path path : paths) {
             String name = upper.relativize(path).toString();
             Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,gid,rdev,ino,nlink,lastModifiedTime,size",
@@ -209,44 +210,12 @@ final class LayerWriter implements AutoCloseable {
         }
     }
 
-    /**
-     * Leaves out the empty files and directories the runtime made as mount points ({@code skip}), and then the
-     * directories of {@code skip} left with nothing in them: a copy-up the runtime caused, not the command.
-     */
-    private static List<Path> withoutRuntimeFiles(Path upper, List<Path> paths, Set<String> skip) throws IOException {
-        List<Path> kept = new java.util.ArrayList<>();
-        for (Path path : paths) {
-            String name = upper.relativize(path).toString();
-            if (skip.contains(name) && (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.size(path) == 0
-                    || Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) && isEmpty(path))) {
-                continue;
-            }
-            kept.add(path);
-        }
-        List<Path> result = new java.util.ArrayList<>();
-        for (Path path : kept) {
-            String name = upper.relativize(path).toString();
-            if (skip.contains(name) && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
-                    && kept.stream().noneMatch(p -> p.startsWith(path) && !p.equals(path))) {
-                continue;
-            }
-            result.add(path);
-        }
-        return result;
-    }
-
     private void device(String name, int mode, int uid, int gid, Instant mtime, long rdev, byte kind) throws IOException {
         TarArchiveEntry entry = new TarArchiveEntry(strip(name), kind);
         entry.setDevMajor((int) ((rdev >>> 8) & 0xfff | (rdev >>> 32) & ~0xfff));
         entry.setDevMinor((int) (rdev & 0xff | (rdev >>> 12) & ~0xff));
         put(entry, mode & 07777, uid, gid, mtime, 0);
         tar.closeArchiveEntry();
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (Stream<Path> list = Files.list(dir)) {
-            return list.findAny().isEmpty();
-        }
     }
 
     private static boolean isOpaque(Path dir) throws IOException {

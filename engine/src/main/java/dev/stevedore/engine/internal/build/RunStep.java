@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.internal.layer.UpperDirectory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -26,9 +26,6 @@ import java.util.function.Function;
  * failed or interrupted RUN leaves neither a container nor a half layer.
  */
 final class RunStep {
-    /** Files and mount points the runtime makes in a container for itself; a build's layer must not keep them. */
-    private static final Set<String> RUNTIME_FILES = Set.of("etc/hosts", "etc/resolv.conf", "etc/hostname", "dev", "proc",
-            "sys", "dev/shm", "dev/pts", "dev/mqueue", ".dockerenv", "etc");
     private static final int KEPT_LINES = 30;
     static final String LABEL = "dev.stevedore.build";
 
@@ -95,7 +92,7 @@ final class RunStep {
             }
             Path upper = upperDirectory.apply(id);
             if (Files.isDirectory(upper)) {
-                layer.upperDirectory(upper, RUNTIME_FILES);
+                layer.upperDirectory(upper, UpperDirectory.RUNTIME_FILES);
             }
         } finally {
             // the removal takes file locks, which an interrupt would break: cancelled or not, the container goes

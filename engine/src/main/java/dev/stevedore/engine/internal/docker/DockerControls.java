@@ -100,7 +100,7 @@ final class DockerControls {
         }
     }
 
-    private static RuntimeException failure(String container, String what, DockerApiException e) {
+    static RuntimeException failure(String container, String what, DockerApiException e) {
         if (e.status() == 404 && e.daemonMessage().toLowerCase(java.util.Locale.ROOT).contains("no such container")) {
             return new ContainerNotFoundException(container);
         }

@@ -67,6 +67,7 @@ public final class DockerEngine implements ContainerEngine {
     private final DockerImages images;
     private final DockerContainers containers;
     private final DockerControls controls;
+    private final DockerChanges changes;
     private final DockerNetworks networks;
     private final DockerVolumes volumes;
     private final DockerEvents events;
@@ -80,6 +81,7 @@ public final class DockerEngine implements ContainerEngine {
         this.credentials = new DockerCredentials(settings.dockerConfigDirectory());
         this.images = new DockerImages(api, settings, credentials);
         this.controls = new DockerControls(api);
+        this.changes = new DockerChanges(api);
         this.containers = new DockerContainers(api, session, new DockerContainers.Images() {
             @Override
             public Optional<Image> local(ImageReference reference) {
@@ -339,6 +341,27 @@ public final class DockerEngine implements ContainerEngine {
         controls.update(container, update);
         containers.updated(container, update);
         return containers.inspect(container);
+    }
+
+    @Override
+    public List<dev.stevedore.engine.FileChange> changes(String container) {
+        checkOpen();
+        return changes.changes(container);
+    }
+
+    @Override
+    public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
+        checkOpen();
+        String id = changes.commit(container, spec);
+        return image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image " + id
+                + " committed from container " + container + " is not filed under " + spec.reference().familiar()
+                + " on the Docker daemon: it was removed meanwhile"));
+    }
+
+    @Override
+    public InputStream export(String container) {
+        checkOpen();
+        return changes.export(container);
     }
 
     @Override

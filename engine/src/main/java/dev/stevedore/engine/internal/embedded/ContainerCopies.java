@@ -73,23 +73,45 @@ final class ContainerCopies {
     }
 
     InputStream copyFrom(String id, ContainerRecord config, String path) {
-        Path archive = null;
         try {
-            archive = Files.createTempFile(tempDirectory(), "copy-", ".tar");
-            Path written = archive;
-            withFiles(id, config, files -> {
-                try (OutputStream out = Files.newOutputStream(written)) {
-                    files.archive(path, null, out);
-                }
-            });
-            return new DeletingInputStream(archive);
+            return spooled(id, config, (files, out) -> files.archive(path, null, out));
         } catch (NoSuchFileException e) {
-            deleteQuietly(archive);
             throw new ContainerEngineException("cannot copy " + path + " out of container " + config.name()
                     + ": no such file or directory in the container", e);
         } catch (IOException e) {
-            deleteQuietly(archive);
             throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code docker export}: the container's root file system, without what is mounted on it, as a tar. */
+    InputStream export(String id, ContainerRecord config) {
+        try {
+            return spooled(id, config, (files, out) -> files.export(out));
+        } catch (IOException e) {
+            throw new ContainerEngineException("export of container " + config.name() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private interface TarWriter {
+        void write(ContainerFiles files, OutputStream out) throws IOException;
+    }
+
+    /**
+     * A tar {@code writer} makes of the container's files, spooled to a temporary file: the container's file system
+     * is let go (a helper ended, a start no longer held off) before the caller reads at its own pace.
+     */
+    private InputStream spooled(String id, ContainerRecord config, TarWriter writer) throws IOException {
+        Path archive = Files.createTempFile(tempDirectory(), "copy-", ".tar");
+        try {
+            withFiles(id, config, files -> {
+                try (OutputStream out = Files.newOutputStream(archive)) {
+                    writer.write(files, out);
+                }
+            });
+            return new DeletingInputStream(archive);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(archive);
+            throw e;
         }
     }
 

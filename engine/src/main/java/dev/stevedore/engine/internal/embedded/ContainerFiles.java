@@ -49,8 +49,12 @@ final class ContainerFiles {
     private static final Set<Long> PSEUDO_FILE_SYSTEMS = Set.of(0x9fa0L, 0x62656572L, 0x27e0ebL, 0x63677270L, 0x1cd1L,
             0x19800202L, 0x73636673L, 0x64626720L, 0x74726163L, 0xcafe4a11L);
     private static final int BUFFER = 1 << 16;
+    /** The files the runtime binds over the container's root file system (its own /etc/hosts and the like). */
+    private static final Set<String> RUNTIME_FILES = Set.of("etc/hosts", "etc/resolv.conf", "etc/hostname");
 
     private final int root;
+    /** For an export: the device of the container's root file system; what is mounted on it is left empty. -1: none. */
+    private long onlyDevice = -1;
 
     /** @param root an {@code O_PATH} descriptor of the container's root directory; the caller closes it */
     ContainerFiles(int root) {
@@ -357,6 +361,26 @@ final class ContainerFiles {
         tar.flush();
     }
 
+    /**
+     * Writes the container's root file system as {@code docker export} does: members named without a leading
+     * {@code ./}, and the directories mounted on it (volumes, binds, /proc, /dev) empty, as are the runtime's
+     * {@code /etc/hosts}, {@code /etc/resolv.conf} and {@code /etc/hostname}, as dockerd's export of the bare root
+     * file system has them. A file bound over a file of the root file system is exported with the bound content.
+     */
+    void export(OutputStream out) throws IOException {
+        int dir = Syscalls.openat2(root, "/", Libc.O_RDONLY | Libc.O_DIRECTORY, 0, RESOLVE);
+        try {
+            onlyDevice = Syscalls.device(dir);
+        } finally {
+            close(dir);
+        }
+        try {
+            archive("/", "", out);
+        } finally {
+            onlyDevice = -1;
+        }
+    }
+
     private void walk(int parent, byte[] name, String member, TarArchiveOutputStream tar, Map<String, String> hardLinks)
             throws IOException {
         Libc.Stat stat = Libc.lstatat(parent, name);
@@ -391,13 +415,15 @@ final class ContainerFiles {
 
     private void directory(int fd, Libc.Stat stat, String member, TarArchiveOutputStream tar, Map<String, String> hardLinks)
             throws IOException {
-        put(tar, entry(member.endsWith("/") ? member : member + "/", TarConstants.LF_DIR, stat), null, 0);
-        if (PSEUDO_FILE_SYSTEMS.contains(Syscalls.fileSystemType(fd))) {
+        if (!member.isEmpty()) { // the root of an export has no member of its own
+            put(tar, entry(member.endsWith("/") ? member : member + "/", TarConstants.LF_DIR, stat), null, 0);
+        }
+        if (PSEUDO_FILE_SYSTEMS.contains(Syscalls.fileSystemType(fd)) || mountedOn(fd)) {
             return;
         }
         List<byte[]> children = Libc.listDirectory(fd, bytes("."));
         children.sort((a, b) -> java.util.Arrays.compareUnsigned(a, b));
-        String prefix = member.endsWith("/") ? member : member + "/";
+        String prefix = member.isEmpty() || member.endsWith("/") ? member : member + "/";
         for (byte[] child : children) {
             walk(fd, child, prefix + new String(child, StandardCharsets.UTF_8), tar, hardLinks);
         }
@@ -421,6 +447,10 @@ final class ContainerFiles {
                 }
             }
             TarArchiveEntry entry = entry(member, TarConstants.LF_NORMAL, opened);
+            if (onlyDevice != -1 && RUNTIME_FILES.contains(member)) {
+                put(tar, entry, null, 0); // bind-mounted by the runtime: dockerd's init layer has it empty
+                return;
+            }
             entry.setSize(opened.size());
             try (InputStream content = Files.newInputStream(Path.of("/proc/self/fd/" + fd))) {
                 put(tar, entry, content, opened.size());
@@ -428,6 +458,14 @@ final class ContainerFiles {
         } finally {
             close(fd);
         }
+    }
+
+    /**
+     * Whether an export reached a directory mounted on the container's root file system (an overlay reports its own
+     * device for directories only; a file shows the device of the layer it is in).
+     */
+    private boolean mountedOn(int fd) throws IOException {
+        return onlyDevice != -1 && Syscalls.device(fd) != onlyDevice;
     }
 
     private static TarArchiveEntry entry(String member, byte type, Libc.Stat stat) {

@@ -78,6 +78,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final ContainerCreation creation;
     private final ContainerStart starts;
     private final ContainerControls controls;
+    private final ContainerChanges changes;
     private volatile Launcher launcher;
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
@@ -97,6 +98,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 copies, mode);
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
         this.controls = new ContainerControls(store, events, this);
+        this.changes = new ContainerChanges(store, copies, this, controls);
         new ContainerReaper(store, networks, events, this, temp).reap(this::runsNow);
         events.unownedRuns(this);
     }
@@ -104,6 +106,11 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     /** Rename, pause, stats and update. */
     ContainerControls controls() {
         return controls;
+    }
+
+    /** Diff, export and commit. */
+    ContainerChanges changes() {
+        return changes;
     }
 
     private Launcher launcher() {

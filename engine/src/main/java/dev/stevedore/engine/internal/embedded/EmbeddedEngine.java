@@ -343,6 +343,23 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public java.util.List<dev.stevedore.engine.FileChange> changes(String container) {
+        return containers.changes().changes(container);
+    }
+
+    @Override
+    public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
+        containers.changes().commit(container, spec, builder()::commit);
+        return image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image committed from container "
+                + container + " is no longer filed under " + spec.reference().familiar() + ": it was removed meanwhile"));
+    }
+
+    @Override
+    public InputStream export(String container) {
+        return containers.changes().export(container);
+    }
+
+    @Override
     public ExecResult exec(String container, ExecSpec spec) {
         return containers.exec(container, spec);
     }

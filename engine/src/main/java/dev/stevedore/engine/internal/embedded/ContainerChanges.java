@@ -1,0 +1,79 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.CommitSpec;
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.FileChange;
+import dev.stevedore.engine.internal.build.ContainerCommit;
+import dev.stevedore.engine.internal.layer.UpperDirectory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * What a container changed in its file system: {@code docker diff} (read from its overlay upper directory against
+ * the image's layers) and {@code docker export} (its root file system as a tar).
+ */
+final class ContainerChanges {
+    private final ContainerStore store;
+    private final ContainerCopies copies;
+    private final ContainerControls.Lookup lookup;
+    private final ContainerControls controls;
+
+    ContainerChanges(ContainerStore store, ContainerCopies copies, ContainerControls.Lookup lookup,
+                     ContainerControls controls) {
+        this.store = store;
+        this.copies = copies;
+        this.lookup = lookup;
+        this.controls = controls;
+    }
+
+    List<FileChange> changes(String reference) {
+        String id = store.resolve(reference);
+        ContainerRecord config = lookup.config(id);
+        Path upper = store.directory(id).resolve("upper");
+        if (!Files.isDirectory(upper)) {
+            return List.of(); // never mounted: nothing changed yet
+        }
+        try {
+            return UpperDirectory.changes(upper, config.layers().stream().map(Path::of).toList());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ContainerEngineException("reading the changes of container " + config.name() + " ("
+                    + id.substring(0, 12) + ") from its upper directory " + upper + " failed: " + e.getMessage()
+                    + " — was it removed meanwhile?", e);
+        }
+    }
+
+    /**
+     * {@code docker commit}: hands the container to {@code committer} (the image builder's commit), paused meanwhile
+     * when it runs and the spec asks for it, so the layer is read from a file system nothing writes to.
+     */
+    void commit(String reference, CommitSpec spec, BiConsumer<ContainerCommit.Source, CommitSpec> committer) {
+        String id = store.resolve(reference);
+        ContainerRecord config = lookup.config(id);
+        StateRecord state = lookup.state(id);
+        ContainerInfo info = lookup.info(id, config, state);
+        ContainerCommit.Source source = new ContainerCommit.Source(config.name(), config.manifestDigest(),
+                store.directory(id).resolve("upper"), config.spec(), info.env(), info.labels());
+        boolean pause = spec.pause() && info.state().running() && !info.state().paused();
+        if (pause) {
+            controls.pause(id, true);
+        }
+        try {
+            committer.accept(source, spec);
+        } finally {
+            if (pause) {
+                controls.pause(id, false);
+            }
+        }
+    }
+
+    InputStream export(String reference) {
+        String id = store.resolve(reference);
+        return copies.export(id, lookup.config(id));
+    }
+}
