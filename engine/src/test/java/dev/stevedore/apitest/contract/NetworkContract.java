@@ -183,7 +183,7 @@ public abstract class NetworkContract extends EngineContract {
     }
 
     /** A /24 of 10.240.0.0/12 that no route of the host (and so no bridge of either engine) overlaps. */
-    private static String unusedSubnet() {
+    static String unusedSubnet() {
         List<String> routes;
         try {
             routes = Files.readAllLines(Path.of("/proc/net/route"));
