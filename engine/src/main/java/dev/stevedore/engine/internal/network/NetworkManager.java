@@ -418,7 +418,12 @@ public final class NetworkManager implements AutoCloseable {
             try (BridgeWiring.ContainerSide side = wiring.enter(pid)) {
                 attachment = attachments.attach(container, record, side, networks);
             } catch (IOException | RuntimeException e) {
+                // a connect that failed leaves the container off the network, so that another attempt may follow
                 attachments.releaseQuietly(containerId, networks, record.id());
+                NetworkRecord left = networks.get(record.id());
+                store.save(left.withoutMember(containerId));
+                ids.remove(record.id());
+                store.save(container.withNetworks(ids));
                 throw e;
             }
             hosts.rewriteNetworks(container.networks(), networks);
