@@ -131,6 +131,8 @@ final class InspectDocument {
         info.networks().forEach((name, address) -> {
             Map<String, Object> endpoint = new LinkedHashMap<>();
             endpoint.put("Aliases", info.spec().networkAliases());
+            String asked = info.staticAddresses().get(name);
+            endpoint.put("IPAMConfig", asked == null ? null : Map.of("IPv4Address", asked));
             endpoint.put("IPAddress", address);
             networks.put(name, endpoint);
         });

@@ -137,6 +137,9 @@ final class NetworkCommand implements Runnable {
         @Option(names = "--alias", paramLabel = "ALIAS", description = "Another name for the container on this network; repeatable.")
         List<String> aliases = new ArrayList<>();
 
+        @Option(names = "--ip", paramLabel = "IPV4", description = "A static IPv4 address on this network.")
+        String ip;
+
         @Parameters(index = "0", paramLabel = "NETWORK", description = "The network.")
         String network;
 
@@ -145,7 +148,7 @@ final class NetworkCommand implements Runnable {
 
         @Override
         int run(ContainerEngine engine) {
-            engine.connectNetwork(network, container, aliases);
+            engine.connectNetwork(network, container, aliases, ip);
             return 0;
         }
     }

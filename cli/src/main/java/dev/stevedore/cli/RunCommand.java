@@ -123,6 +123,9 @@ class RunCommand extends EngineCommand {
     @Option(names = "--network-alias", paramLabel = "ALIAS", description = "Another name for the container on its network.")
     List<String> networkAliases = new ArrayList<>();
 
+    @Option(names = "--ip", paramLabel = "IPV4", description = "A static IPv4 address on its network (one you created).")
+    String ip;
+
     @Option(names = {"-p", "--publish"}, paramLabel = "[IP:][HOST:]PORT[/PROTO]",
             description = "Publish a container port (on 127.0.0.1 and a free port unless given).")
     List<String> publish = new ArrayList<>();
@@ -229,6 +232,7 @@ class RunCommand extends EngineCommand {
             builder.expose(port.contains("/") ? port : port + "/tcp");
         }
         networkAliases.forEach(builder::networkAlias);
+        builder.ipv4Address(ip);
         for (String option : securityOpts) {
             builder.securityOpt(securityOpt(option));
         }

@@ -539,7 +539,7 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
-    public void connectNetwork(String network, String container, List<String> aliases) {
+    public void connectNetwork(String network, String container, List<String> aliases, String ipv4Address) {
         throw new UnsupportedOperationException("networks are not modelled by this fake");
     }
 

@@ -52,7 +52,7 @@ class RunCommandTest {
                 "-v", "/anonymous", "--tmpfs", "/run:size=64m,mode=1777", "--tmpfs", "/tmp", "-w", "/work", "-u", "1000:1000",
                 "--entrypoint", "/bin/app", "-h", "box", "-l", "team=core", "-l", "flag", "--read-only",
                 "--shm-size", "256m", "-m", "1g", "--cpus", "1.5", "--pids-limit", "100", "--network", "backend",
-                "--network-alias", "api", "--network-alias", "web", "-p", "8080", "-p", "9000:90/udp",
+                "--network-alias", "api", "--network-alias", "web", "--ip", "10.5.0.9", "-p", "8080", "-p", "9000:90/udp",
                 "-p", "0.0.0.0:8443:443", "-P", "--expose", "7000", "--pull", "always", "--stop-signal", "SIGINT",
                 "--stop-timeout", "3", BUSYBOX, "serve", "-l", "--port", "80");
 
@@ -79,6 +79,7 @@ class RunCommandTest {
         assertThat(spec.pidsLimit()).isEqualTo(100);
         assertThat(spec.networkMode()).isEqualTo("backend");
         assertThat(spec.networkAliases()).containsExactly("api", "web");
+        assertThat(spec.ipv4Address()).isEqualTo("10.5.0.9");
         assertThat(spec.ports()).containsExactly(new PortBinding(8080, "tcp", "127.0.0.1", 0),
                 new PortBinding(90, "udp", "127.0.0.1", 9000), new PortBinding(443, "tcp", "0.0.0.0", 8443));
         assertThat(spec.publishAllPorts()).isTrue();

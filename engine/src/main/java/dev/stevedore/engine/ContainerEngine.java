@@ -360,7 +360,17 @@ public interface ContainerEngine extends AutoCloseable {
     void removeNetwork(String network);
 
     /** Connects a container (created or running) to a network under its name and {@code aliases}. */
-    void connectNetwork(String network, String container, List<String> aliases);
+    default void connectNetwork(String network, String container, List<String> aliases) {
+        connectNetwork(network, container, aliases, null);
+    }
+
+    /**
+     * Connects a container (created or running) to a network under its name and {@code aliases}, at the static address
+     * {@code ipv4Address} ({@code docker network connect --ip}; {@code null} for the next free one). The address must be
+     * in the subnet of a network a user made and not held by another container: the connect fails when it is not, or,
+     * for a created container, its next start.
+     */
+    void connectNetwork(String network, String container, List<String> aliases, String ipv4Address);
 
     /** Disconnects a container from a network. */
     void disconnectNetwork(String network, String container);

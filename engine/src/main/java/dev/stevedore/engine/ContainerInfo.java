@@ -19,16 +19,27 @@ import java.util.Map;
  * @param ports    its published ports, with the host ports actually bound
  * @param networks the networks it is on (name → its address on it; empty address where it has none)
  * @param spec     what it was created from
+ * @param staticAddresses the networks where a static address was asked for (name → that address), as Docker's
+ *                 {@code IPAMConfig.IPv4Address} echoes it
  */
 public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                             List<String> command, List<String> env, Map<String, String> labels,
-                            List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
+                            List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
+                            Map<String, String> staticAddresses) {
     public ContainerInfo {
         command = List.copyOf(command);
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
         ports = List.copyOf(ports);
         networks = Map.copyOf(networks);
+        staticAddresses = staticAddresses == null ? Map.of() : Map.copyOf(staticAddresses);
+    }
+
+    /** A container where no static address was asked for. */
+    public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
+                         List<String> command, List<String> env, Map<String, String> labels,
+                         List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, Map.of());
     }
 
     /** The first 12 hex digits of the id, as Docker shows it. */

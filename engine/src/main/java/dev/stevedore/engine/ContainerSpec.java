@@ -78,6 +78,9 @@ import java.util.Objects;
  *                        ({@code name=soft[:hard]}, -1 for unlimited): lowering works everywhere, raising a hard limit
  *                        above the host's only where the engine may (the embedded engine as root; dockerd); kept as
  *                        {@code name=soft:hard}
+ * @param ipv4Address     a static IPv4 address on its network ({@code docker run --network n --ip 10.1.2.3}); only on a
+ *                        network a user made, inside its subnet and not held by another container (else creating or
+ *                        starting it fails, as with dockerd); {@code null} for the next free one
  */
 public record ContainerSpec(
         String image,
@@ -114,7 +117,8 @@ public record ContainerSpec(
         List<String> dns,
         List<String> dnsSearch,
         List<String> dnsOptions,
-        List<String> ulimits) {
+        List<String> ulimits,
+        String ipv4Address) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -157,6 +161,9 @@ public record ContainerSpec(
         dns.forEach(ExtraHost::address);
         // checked, and kept as name=soft:hard whatever the form given
         ulimits = ulimits == null ? List.of() : ulimits.stream().map(u -> Ulimit.parse(u).toString()).toList();
+        if (ipv4Address != null) {
+            ipv4Address = ipv4(ipv4Address);
+        }
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
@@ -165,6 +172,22 @@ public record ContainerSpec(
         if (memoryBytes < 0 || cpus < 0 || pidsLimit < -1 || shmSizeBytes < 0) {
             throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none)");
         }
+    }
+
+    /**
+     * {@code text} as a dotted IPv4 address, or an {@link IllegalArgumentException} in dockerd's words; for
+     * {@link #ipv4Address} and the address of {@link ContainerEngine#connectNetwork(String, String, List, String)}.
+     */
+    public static String ipv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        boolean valid = parts.length == 4;
+        for (int i = 0; valid && i < 4; i++) {
+            valid = parts[i].matches("0|[1-9][0-9]{0,2}") && Integer.parseInt(parts[i]) <= 255;
+        }
+        if (!valid) {
+            throw new IllegalArgumentException("invalid IPv4 address: " + text);
+        }
+        return text;
     }
 
     /** A builder for a container of {@code image}. */
@@ -209,6 +232,7 @@ public record ContainerSpec(
         b.dnsSearch.addAll(dnsSearch);
         b.dnsOptions.addAll(dnsOptions);
         b.ulimits.addAll(ulimits);
+        b.ipv4Address = ipv4Address;
         return b;
     }
 
@@ -249,6 +273,7 @@ public record ContainerSpec(
         private final List<String> dnsSearch = new ArrayList<>();
         private final List<String> dnsOptions = new ArrayList<>();
         private final List<String> ulimits = new ArrayList<>();
+        private String ipv4Address;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -325,11 +350,14 @@ public record ContainerSpec(
         /** A resource limit, as {@code --ulimit}: {@code nofile=1024:2048}; see {@link ContainerSpec#ulimits()}. */
         public Builder ulimit(String nameEqualsSoftColonHard) { this.ulimits.add(nameEqualsSoftColonHard); return this; }
 
+        /** A static address on its network, as {@code --ip}; see {@link ContainerSpec#ipv4Address()}. */
+        public Builder ipv4Address(String address) { this.ipv4Address = address; return this; }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits);
+                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address);
         }
     }
 }

@@ -59,6 +59,12 @@ public record ContainerCreate(
 
     /** One network's endpoint settings at create. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EndpointSettings(@JsonProperty("Aliases") List<String> aliases) {
+    public record EndpointSettings(@JsonProperty("Aliases") List<String> aliases,
+                                   @JsonProperty("IPAMConfig") IpamConfig ipamConfig) {
+    }
+
+    /** {@code EndpointSettings.IPAMConfig}: the static address asked for on that network ({@code --ip}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record IpamConfig(@JsonProperty("IPv4Address") String ipv4Address) {
     }
 }

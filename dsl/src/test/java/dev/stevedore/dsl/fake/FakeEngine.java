@@ -352,7 +352,7 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
-    public void connectNetwork(String network, String container, List<String> aliases) {
+    public void connectNetwork(String network, String container, List<String> aliases, String ipv4Address) {
         inspectNetwork(network);
         container(container).networks.add(network);
         events.add("connect " + container(container).name + " " + network + " " + aliases);

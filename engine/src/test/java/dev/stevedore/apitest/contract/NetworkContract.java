@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -23,14 +24,17 @@ import static org.awaitility.Awaitility.await;
 /**
  * Networks: user networks where containers reach each other by name and alias, connecting and disconnecting,
  * removal that refuses while containers are on a network, subnets, network modes {@code none} and {@code host},
- * and aliases refused on the default network (as Docker does). Published ports are {@link PortsContract}'s.
+ * aliases refused on the default network (as Docker does), and static addresses ({@code --ip}) given, echoed and refused
+ * as dockerd does. Published ports are {@link PortsContract}'s.
  *
  * <p>Runs on both engines ({@code DockerNetworkContractIT}, {@code EmbeddedNetworkContractIT}). Left open on
  * purpose, because the engines differ: what {@code ports()} says of a container that does not run (the
  * embedded engine: nothing, as Docker's own {@code NetworkSettings.Ports}; the Docker backend: the requested
  * bindings from {@code HostConfig.PortBindings}), the gateway of a network created with a subnet (Docker
- * reports none), and names on the default network (the embedded engine resolves them, Docker's legacy
- * bridge does not), so the tests use user networks for names.
+ * reports none), names on the default network (the embedded engine resolves them, Docker's legacy
+ * bridge does not), so the tests use user networks for names, and when a static address that cannot be given is
+ * refused (the embedded engine: at create when it is outside the subnet or on the default network; dockerd: at start),
+ * so those refusals are asserted on create-then-start.
  *
  * <p>Names are resolved inside the containers with busybox's {@code nc}: the test bed's static busybox
  * {@code wget} crashes in glibc's resolver.
@@ -181,6 +185,128 @@ public abstract class NetworkContract extends EngineContract {
         return "for i in $(seq 1 100); do out=$(printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 5 " + host
                 + " 8080 2>/dev/null | tail -n 1); [ -n \"$out\" ] && break; sleep 0.1; done; echo \"$out\"";
     }
+
+    // ---- static addresses (--ip): dockerd gives them only on a user network with a subnet of the user's ----
+
+    /** A container's addresses as it sees them itself. */
+    private static final String OWN_ADDRESSES = "ip -4 -o addr show | grep -v ' lo ' | awk '{print $4}'; exec sleep 600";
+
+    @Test
+    void aContainerCreatedWithAStaticAddressHasItAndInspectEchoesIt() {
+        String network = networkWithSubnet();
+        String address = prefix(network) + "77";
+
+        ContainerInfo container = started(busybox(OWN_ADDRESSES).networkMode(network).ipv4Address(address));
+
+        ContainerInfo inspected = engine.inspectContainer(container.id());
+        assertThat(inspected.networks()).containsEntry(network, address);
+        assertThat(inspected.staticAddresses()).containsEntry(network, address);
+        assertThat(inspected.spec().ipv4Address()).isEqualTo(address);
+        assertThat(engine.inspectNetwork(network).containers()).containsEntry(container.id(), address);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(logTexts(container.id())).singleElement()
+                .asString().startsWith(address + "/"));
+    }
+
+    @Test
+    void aStaticAddressIsTheContainersAgainAfterARestart() {
+        String network = networkWithSubnet();
+        String address = prefix(network) + "78";
+        ContainerInfo container = started(busybox("exec sleep 600").networkMode(network).ipv4Address(address));
+        // another container started meanwhile takes the next free address, never the stopped one's
+        engine.stopContainer(container.id(), Duration.ofSeconds(1));
+        ContainerInfo other = started(busybox("exec sleep 600").networkMode(network));
+        assertThat(engine.inspectContainer(other.id()).networks().get(network)).isNotEqualTo(address);
+
+        engine.startContainer(container.id());
+
+        assertThat(engine.inspectContainer(container.id()).networks()).containsEntry(network, address);
+    }
+
+    @Test
+    void connectWithAStaticAddressGivesTheRunningContainerThatAddress() {
+        String network = networkWithSubnet();
+        String address = prefix(network) + "79";
+        ContainerInfo container = started(busybox(OWN_ADDRESSES));
+
+        engine.connectNetwork(network, container.id(), List.of(), address);
+
+        ContainerInfo inspected = engine.inspectContainer(container.id());
+        assertThat(inspected.networks()).containsEntry(network, address);
+        assertThat(inspected.staticAddresses()).containsEntry(network, address);
+        assertThat(engine.inspectNetwork(network).containers()).containsEntry(container.id(), address);
+    }
+
+    @Test
+    void connectWithAStaticAddressGivesACreatedContainerThatAddressWhenItStarts() {
+        String network = networkWithSubnet();
+        String address = prefix(network) + "80";
+        ContainerInfo created = engine.createContainer(busybox("exec sleep 600").build());
+
+        engine.connectNetwork(network, created.id(), List.of("late"), address);
+        engine.startContainer(created.id());
+
+        assertThat(engine.inspectContainer(created.id()).networks()).containsEntry(network, address);
+    }
+
+    @Test
+    void anAddressOutsideTheSubnetIsRefused() {
+        String network = networkWithSubnet();
+
+        assertThatThrownBy(() -> started(busybox("exec sleep 600").networkMode(network).ipv4Address("192.0.2.9")))
+                .isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining("Invalid address 192.0.2.9: It does not belong to any of this network's subnets");
+        ContainerInfo running = started(busybox("exec sleep 600"));
+        assertThatThrownBy(() -> engine.connectNetwork(network, running.id(), List.of(), "192.0.2.9"))
+                .isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining("Invalid address 192.0.2.9: It does not belong to any of this network's subnets");
+    }
+
+    @Test
+    void anAddressHeldByAnotherContainerOrTheGatewayIsRefused() {
+        String network = networkWithSubnet();
+        String address = prefix(network) + "81";
+        started(busybox("exec sleep 600").networkMode(network).ipv4Address(address));
+
+        assertThatThrownBy(() -> started(busybox("exec sleep 600").networkMode(network).ipv4Address(address)))
+                .isInstanceOf(ContainerEngineException.class).hasMessageContaining("Address already in use");
+        assertThatThrownBy(() -> started(busybox("exec sleep 600").networkMode(network).ipv4Address(prefix(network) + "1")))
+                .isInstanceOf(ContainerEngineException.class).hasMessageContaining("Address already in use");
+        ContainerInfo running = started(busybox("exec sleep 600"));
+        assertThatThrownBy(() -> engine.connectNetwork(network, running.id(), List.of(), address))
+                .isInstanceOf(ContainerEngineException.class).hasMessageContaining("Address already in use");
+
+        // the refused connect left nothing in the way of another one
+        engine.connectNetwork(network, running.id(), List.of(), prefix(network) + "82");
+        assertThat(engine.inspectContainer(running.id()).networks()).containsEntry(network, prefix(network) + "82");
+    }
+
+    @Test
+    void aStaticAddressOnTheDefaultNetworkIsRefused() {
+        assertThatThrownBy(() -> started(busybox("exec sleep 600").networkMode("bridge").ipv4Address("10.99.0.9")))
+                .isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining("user specified IP address is supported on user defined networks only");
+    }
+
+    @Test
+    void anAddressThatIsNoIpv4AddressIsRefusedWhenTheSpecIsBuilt() {
+        assertThatThrownBy(() -> busybox("true").ipv4Address("10.1.2.300").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("invalid IPv4 address: 10.1.2.300");
+        assertThatThrownBy(() -> ContainerSpec.ipv4("bogus")).hasMessage("invalid IPv4 address: bogus");
+    }
+
+    /** A new user network with a /24 of its own (dockerd gives static addresses only on such a network). */
+    private String networkWithSubnet() {
+        String network = uniqueName("contract-ip");
+        engine.createNetwork(new NetworkSpec(network, unusedSubnet(), Map.of(RUN_LABEL, run), false));
+        return network;
+    }
+
+    /** {@code 10.x.y.} for a network's {@code 10.x.y.0/24}. */
+    private String prefix(String network) {
+        String subnet = engine.inspectNetwork(network).subnet();
+        return subnet.substring(0, subnet.lastIndexOf('.') + 1);
+    }
+
 
     /** A /24 of 10.240.0.0/12 that no route of the host (and so no bridge of either engine) overlaps. */
     private static String unusedSubnet() {

@@ -271,7 +271,12 @@ final class ContainerDocuments {
 
     private static ObjectNode endpoint(ContainerInfo c, String name, String address, NetworkInfo network) {
         ObjectNode endpoint = Json.object();
-        endpoint.putNull("IPAMConfig");
+        String asked = c.staticAddresses().get(name);
+        if (asked == null) {
+            endpoint.putNull("IPAMConfig");
+        } else {
+            endpoint.putObject("IPAMConfig").put("IPv4Address", asked);
+        }
         endpoint.putNull("Links");
         List<String> aliases = new ArrayList<>();
         boolean primary = c.spec().networkMode() == null ? name.equals("bridge") : c.spec().networkMode().equals(name)

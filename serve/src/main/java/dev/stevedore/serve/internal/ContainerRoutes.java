@@ -83,7 +83,8 @@ final class ContainerRoutes {
         }
         state.health().request(created.id(), request.healthcheck());
         try {
-            request.networks().forEach((network, aliases) -> state.engine.connectNetwork(network, created.id(), aliases));
+            request.networks().forEach((network, endpoint) -> state.engine.connectNetwork(network, created.id(),
+                    endpoint.aliases(), endpoint.ipv4Address()));
         } catch (RuntimeException e) {
             state.engine.removeContainer(created.id(), true);
             throw e;

@@ -42,7 +42,6 @@ final class CreateFields {
             Map.entry("volumesfrom", "--volumes-from: its engine cannot share another container's volumes yet; mount the"
                     + " same named volume in both"),
             Map.entry("macaddress", "--mac-address: its engine chooses each endpoint's MAC address itself"),
-            Map.entry("ipamconfig", "--ip: its engine assigns each endpoint's address itself"),
             Map.entry("pidmode", "--pid: a container always gets a PID namespace of its own"),
             Map.entry("ipcmode", "--ipc: a container always gets an IPC namespace of its own"),
             Map.entry("utsmode", "--uts: a container always gets a UTS namespace of its own"),

@@ -26,13 +26,17 @@ import java.util.Objects;
  *
  * @param spec        what the engine creates
  * @param autoRemove  {@code HostConfig.AutoRemove}: the server removes the container when it exits
- * @param networks    further networks to connect it to after create (name or id → aliases)
+ * @param networks    further networks to connect it to after create (name or id → its endpoint there)
  * @param healthcheck the request's {@code Healthcheck} ({@code NONE} too, which turns the image's off), or {@code null}
  * @param volumes     named volumes to create first, with the labels a mount's {@code VolumeOptions} gives them
  *                    (a volume that exists already keeps its own, as with dockerd)
  */
-record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<String>> networks,
+record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoint> networks,
                      ImageConfig.Healthcheck healthcheck, List<VolumeSpec> volumes) {
+
+    /** A further network's endpoint: its aliases, and the static address asked for there or {@code null}. */
+    record Endpoint(List<String> aliases, String ipv4Address) {
+    }
 
     /**
      * @param name          the {@code name} query parameter, or {@code null}
@@ -115,31 +119,36 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, List<St
         if (host.pidsLimit() != null) {
             b.pidsLimit(host.pidsLimit()); // 0 or -1: none; absent or null: the engine's default
         }
-        Map<String, List<String>> others = networks(c, host, b);
+        Map<String, Endpoint> others = networks(c, host, b);
         ContainerSpec spec = badRequestOnInvalid(b::build);
         return new CreateRequest(spec, isTrue(host.autoRemove()), others, HealthChecks.parse(c.healthcheck()), volumes(host));
     }
 
     /** Sets the primary network and its aliases on the builder; the other networks, to connect after create. */
-    private static Map<String, List<String>> networks(ContainerCreate c, HostConfig host, ContainerSpec.Builder b) {
+    private static Map<String, Endpoint> networks(ContainerCreate c, HostConfig host, ContainerSpec.Builder b) {
         String networkMode = blankToNull(host.networkMode());
         String mode = networkMode == null || networkMode.equals("default") || networkMode.equals("bridge") ? null : networkMode;
         b.networkMode(mode);
-        Map<String, List<String>> others = new LinkedHashMap<>();
+        Map<String, Endpoint> others = new LinkedHashMap<>();
         Map<String, ContainerCreate.EndpointSettings> endpoints = c.networkingConfig() == null
                 || c.networkingConfig().endpointsConfig() == null ? Map.of() : c.networkingConfig().endpointsConfig();
         endpoints.forEach((network, settings) -> {
             List<String> aliases = settings == null || settings.aliases() == null ? List.of()
                     : settings.aliases().stream().filter(a -> a != null && !a.isEmpty()).toList();
+            String address = settings == null || settings.ipamConfig() == null ? null
+                    : blankToNull(settings.ipamConfig().ipv4Address());
+            if (address != null) {
+                badRequestOnInvalid(() -> ContainerSpec.ipv4(address));
+            }
             boolean primary = mode == null ? network.equals("default") || network.equals("bridge") : network.equals(mode);
-            if (primary) {
+            if (primary || mode == null && endpoints.size() == 1 && !network.equals("host") && !network.equals("none")) {
+                if (!primary) {
+                    b.networkMode(network); // a client that names its one network only here (no NetworkMode) means it
+                }
                 aliases.forEach(b::networkAlias);
-            } else if (mode == null && endpoints.size() == 1 && !network.equals("host") && !network.equals("none")) {
-                // a client that names its one network only here (no NetworkMode) means that network
-                b.networkMode(network);
-                aliases.forEach(b::networkAlias);
+                b.ipv4Address(address);
             } else {
-                others.put(network, aliases);
+                others.put(network, new Endpoint(aliases, address));
             }
         });
         return others;

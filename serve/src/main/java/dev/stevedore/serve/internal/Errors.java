@@ -42,7 +42,8 @@ final class Errors {
         if (lower.contains("no such network") || lower.contains("no such volume") || lower.contains("no such exec")) {
             return new ApiException(404, message, e);
         }
-        if (lower.contains("predefined")) {
+        if (lower.contains("predefined") || lower.contains("address already in use:")) {
+            // dockerd: 403 for a static address held already (libnetwork's ipamapi.ErrIPAlreadyAllocated is Forbidden)
             return new ApiException(403, message, e);
         }
         if (lower.contains("already in use") || lower.contains("with that name exists") || lower.contains("not running")

@@ -162,7 +162,9 @@ final class NetworkRoutes {
         JsonNode body = x.body();
         ContainerInfo c = containers.find(container(body));
         List<String> aliases = Json.strings(body.path("EndpointConfig"), "Aliases");
-        state.engine.connectNetwork(network.id(), c.id(), aliases == null ? List.of() : aliases);
+        String address = body.path("EndpointConfig").path("IPAMConfig").path("IPv4Address").asText("");
+        state.engine.connectNetwork(network.id(), c.id(), aliases == null ? List.of() : aliases,
+                address.isEmpty() ? null : address);
         x.response().empty(200);
     }
 

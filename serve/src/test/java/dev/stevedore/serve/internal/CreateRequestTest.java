@@ -93,13 +93,23 @@ class CreateRequestTest {
     }
 
     @Test
-    void aliasesOnTheNetworkModesNetworkGoToTheSpecAndOtherNetworksAreConnectedAfter() throws IOException {
+    void aliasesAndAddressesOnTheNetworkModesNetworkGoToTheSpecAndOtherNetworksAreConnectedAfter() throws IOException {
         CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
-                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db','tc-1234']},'frontend':{'Aliases':['api']}}}}"), null, null);
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db','tc-1234'],'IPAMConfig':{'IPv4Address':"
+                + "'10.5.0.9'}},'frontend':{'Aliases':['api'],'IPAMConfig':{'IPv4Address':'10.6.0.9'}}}}}"), null, null);
 
         assertThat(request.spec().networkMode()).isEqualTo("backend");
         assertThat(request.spec().networkAliases()).containsExactly("db", "tc-1234");
-        assertThat(request.networks()).isEqualTo(Map.of("frontend", List.of("api")));
+        assertThat(request.spec().ipv4Address()).isEqualTo("10.5.0.9");
+        assertThat(request.networks()).isEqualTo(Map.of("frontend", new CreateRequest.Endpoint(List.of("api"), "10.6.0.9")));
+    }
+
+    @Test
+    void anAddressThatIsNoIpv4AddressIsABadRequestInDockerdsWords() {
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'IPAMConfig':{'IPv4Address':'bogus'}}}}}"), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("invalid IPv4 address: bogus");
     }
 
     @Test

@@ -60,10 +60,23 @@ final class ContainerMapper {
                 labels,
                 ports(inspect),
                 networks(inspect.path("NetworkSettings").path("Networks")),
-                spec);
+                spec,
+                staticAddresses(inspect.path("NetworkSettings").path("Networks")));
     }
 
-    static ContainerState state(JsonNode state) {
+    /** The addresses asked for ({@code IPAMConfig.IPv4Address}), by network name. */
+    static Map<String, String> staticAddresses(JsonNode networks) {
+        Map<String, String> result = new LinkedHashMap<>();
+        networks.properties().forEach(e -> {
+            String address = e.getValue().path("IPAMConfig").path("IPv4Address").asText("");
+            if (!address.isEmpty()) {
+                result.put(e.getKey(), address);
+            }
+        });
+        return result;
+    }
+
+        static ContainerState state(JsonNode state) {
         ContainerState.Status status = status(state);
         int exitCode = state.path("ExitCode").asInt(0);
         boolean ended = status == ContainerState.Status.EXITED || status == ContainerState.Status.DEAD;

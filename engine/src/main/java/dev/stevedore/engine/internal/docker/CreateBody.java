@@ -77,9 +77,12 @@ final class CreateBody {
                 emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
                         .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
-        ContainerCreate.NetworkingConfig networking = spec.networkAliases().isEmpty() ? null : new ContainerCreate.NetworkingConfig(
+        // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
+        boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null;
+        ContainerCreate.NetworkingConfig networking = !endpoint ? null : new ContainerCreate.NetworkingConfig(
                 Map.of(spec.networkMode() != null ? spec.networkMode() : "bridge",
-                        new ContainerCreate.EndpointSettings(spec.networkAliases())));
+                        new ContainerCreate.EndpointSettings(emptyToNull(spec.networkAliases()), spec.ipv4Address() == null
+                                ? null : new ContainerCreate.IpamConfig(spec.ipv4Address()))));
         return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
                 spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
                 spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),

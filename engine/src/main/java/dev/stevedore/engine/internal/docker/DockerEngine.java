@@ -407,9 +407,9 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
-    public void connectNetwork(String network, String container, List<String> aliases) {
+    public void connectNetwork(String network, String container, List<String> aliases, String ipv4Address) {
         checkOpen();
-        networks.connect(network, container, aliases);
+        networks.connect(network, container, aliases, ipv4Address);
     }
 
     @Override

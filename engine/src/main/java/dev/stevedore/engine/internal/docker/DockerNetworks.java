@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 
@@ -108,10 +109,17 @@ final class DockerNetworks {
         }
     }
 
-    void connect(String network, String container, List<String> aliases) {
+    void connect(String network, String container, List<String> aliases, String ipv4Address) {
         ObjectNode body = DockerApi.MAPPER.createObjectNode().put("Container", DockerContainers.reference(container));
+        ObjectNode endpoint = DockerApi.MAPPER.createObjectNode();
         if (aliases != null && !aliases.isEmpty()) {
-            aliases.forEach(body.putObject("EndpointConfig").putArray("Aliases")::add);
+            aliases.forEach(endpoint.putArray("Aliases")::add);
+        }
+        if (ipv4Address != null) {
+            endpoint.putObject("IPAMConfig").put("IPv4Address", ContainerSpec.ipv4(ipv4Address));
+        }
+        if (!endpoint.isEmpty()) {
+            body.set("EndpointConfig", endpoint);
         }
         change("connect", network, container, body);
     }

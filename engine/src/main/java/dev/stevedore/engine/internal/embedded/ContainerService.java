@@ -313,15 +313,18 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     @Override
     public ContainerInfo info(String id, ContainerRecord config, StateRecord state) {
         Map<String, String> addresses;
+        Map<String, String> statics;
         try {
             addresses = networks.addresses(id);
+            statics = networks.staticAddresses(id);
         } catch (ContainerEngineException e) {
             addresses = Map.of(config.networkMode(), ""); // being removed right now
+            statics = Map.of();
         }
         boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
-                state.running() ? networks.ports(id) : List.of(), addresses, config.spec());
+                state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics);
     }
 
     // ---- wait, stop, kill, remove -----------------------------------------------------------------

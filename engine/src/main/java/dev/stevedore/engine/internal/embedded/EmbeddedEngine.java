@@ -401,8 +401,8 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
-    public void connectNetwork(String network, String container, List<String> aliases) {
-        networks.connect(network, container, aliases);
+    public void connectNetwork(String network, String container, List<String> aliases, String ipv4Address) {
+        networks.connect(network, container, aliases, ipv4Address);
         publishConnection(EngineEvent.Action.CONNECT, network, container);
     }
 

@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
@@ -83,9 +84,10 @@ final class NetworkService implements AutoCloseable {
         manager.remove(network);
     }
 
-    void connect(String network, String container, List<String> aliases) {
+    void connect(String network, String container, List<String> aliases, String ipv4Address) {
         ContainerLookup.Container c = lookup().find(container);
-        manager.connect(c.id(), network, aliases == null ? List.of() : aliases, c.pid());
+        manager.connect(c.id(), network, aliases == null ? List.of() : aliases,
+                ipv4Address == null ? null : ContainerSpec.ipv4(ipv4Address), c.pid());
     }
 
     void disconnect(String network, String container) {

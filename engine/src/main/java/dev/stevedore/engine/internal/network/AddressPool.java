@@ -75,11 +75,48 @@ final class AddressPool {
         return subnet;
     }
 
+    /**
+     * Checks that a static address may be asked for on {@code network}, before any container holds it: a network a
+     * user made, and an address of its subnet's hosts. dockerd's words, so that a client sees the same error.
+     */
+    static void checkStatic(NetworkRecord network, String address) {
+        if (network.predefined()) {
+            throw new ContainerEngineException("user specified IP address is supported on user defined networks only;"
+                    + " create a network (with --subnet) and put the container on it");
+        }
+        int a = Subnet.parseAddress(address);
+        Subnet subnet = network.parsedSubnet();
+        if (Integer.compareUnsigned(a, subnet.gateway()) < 0 || Integer.compareUnsigned(a, subnet.lastHost()) > 0) {
+            throw new ContainerEngineException("Invalid address " + address + ": It does not belong to any of this network's"
+                    + " subnets (network \"" + network.name() + "\" is " + network.subnet() + ")");
+        }
+    }
+
+    /**
+     * The static address {@code address} for container {@code containerId} on {@code network}, once it is valid there
+     * ({@link #checkStatic}) and neither the gateway nor held by another member.
+     */
+    static int claimAddress(NetworkRecord network, String containerId, String address) {
+        checkStatic(network, address);
+        int a = Subnet.parseAddress(address);
+        boolean held = a == network.parsedSubnet().gateway() || network.members().entrySet().stream()
+                .anyMatch(e -> !e.getKey().equals(containerId) && address.equals(e.getValue().address()));
+        if (held) {
+            throw new ContainerEngineException("Address already in use: " + address + " on network \"" + network.name()
+                    + "\" is " + (a == network.parsedSubnet().gateway() ? "its gateway" : "held by another container")
+                    + "; choose another address or leave --ip out");
+        }
+        return a;
+    }
+
     /** The next free address of {@code network} after the one it handed out last. */
     static int allocateAddress(NetworkRecord network) {
         Subnet subnet = network.parsedSubnet();
         Set<Integer> used = new HashSet<>();
         network.members().values().stream().map(Member::address).filter(Objects::nonNull)
+                .forEach(a -> used.add(Subnet.parseAddress(a)));
+        // a stopped member's static address stays its own, so that its next start finds it free
+        network.members().values().stream().map(Member::staticAddress).filter(Objects::nonNull)
                 .forEach(a -> used.add(Subnet.parseAddress(a)));
         long first = Integer.toUnsignedLong(subnet.firstHost());
         long last = Integer.toUnsignedLong(subnet.lastHost());

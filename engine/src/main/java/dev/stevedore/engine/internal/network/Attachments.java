@@ -72,14 +72,19 @@ final class Attachments {
                                      Map<String, NetworkRecord> networks) throws IOException {
         Bridge bridge = ensureBridge(network, networks);
         network = bridge.network();
-        int address = AddressPool.allocateAddress(network);
+        Member before = network.members().get(container.id());
+        String requested = before == null ? null : before.staticAddress();
+        int address = requested == null ? AddressPool.allocateAddress(network)
+                : AddressPool.claimAddress(network, container.id(), requested);
         String veth = vethName(container.id(), network.id());
         String ifname = side.freeInterfaceName();
-        Member before = network.members().get(container.id());
         Member member = new Member(before == null ? container.name() : before.name(),
-                before == null ? List.of() : before.aliases(), Subnet.format(address), veth, ifname);
+                before == null ? List.of() : before.aliases(), Subnet.format(address), veth, ifname, requested);
         // Recorded before the veth exists, so an engine killed in between leaves a name reaping can delete.
-        NetworkRecord updated = network.withMember(container.id(), member).withLastAllocated(address);
+        NetworkRecord updated = network.withMember(container.id(), member);
+        if (requested == null) {
+            updated = updated.withLastAllocated(address); // a static address leaves the order of the others as it was
+        }
         store.save(updated);
         networks.put(updated.id(), updated);
         side.plug(veth, bridge.index(), ifname, address, network.parsedSubnet());

@@ -170,6 +170,33 @@ public final class NetworkManager implements AutoCloseable {
         });
     }
 
+    /** {@link AddressPool#checkStatic} with what was being done in front of its message. */
+    private static void checkStatic(String action, NetworkRecord network, String address) {
+        try {
+            AddressPool.checkStatic(network, address);
+        } catch (ContainerEngineException e) {
+            throw new ContainerEngineException(action + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The static addresses asked for a container ({@code --ip}), by network name; empty when none was. */
+    public Map<String, String> staticAddresses(String containerId) {
+        // read without the lock, as addresses() does: records are replaced atomically
+        try {
+            Map<String, String> result = new LinkedHashMap<>();
+            for (NetworkRecord n : store.networks()) {
+                Member m = n.members().get(containerId);
+                if (m != null && m.staticAddress() != null) {
+                    result.put(n.name(), m.staticAddress());
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            throw new ContainerEngineException("reading the networks of container " + containerId + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** As Docker: names on the default network are the containers' own, aliases are for networks a user made. */
     private static ContainerEngineException aliasesNeedAUserNetwork(String action, NetworkRecord network) {
         return new ContainerEngineException(action + " failed: network aliases need a user-defined network, not the default"
@@ -206,6 +233,16 @@ public final class NetworkManager implements AutoCloseable {
      */
     public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
                                                 List<String> aliases, boolean inMemory, NameResolution names) {
+        return prepareContainer(containerId, name, hostname, networkMode, aliases, inMemory, names, null);
+    }
+
+    /**
+     * As {@link #prepareContainer(String, String, String, String, List, boolean, NameResolution)}, with a static address
+     * on its network ({@code --ip}; null for none), checked against the network now and claimed at each start.
+     */
+    public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
+                                                List<String> aliases, boolean inMemory, NameResolution names,
+                                                String ipv4Address) {
         return lock.run("setting up the network of container " + name, () -> {
             NetworkMode mode;
             try {
@@ -217,6 +254,10 @@ public final class NetworkManager implements AutoCloseable {
                 throw new ContainerEngineException("creating container " + name + " failed: network aliases need a bridge"
                         + " network, not network mode " + networkMode);
             }
+            if (mode != NetworkMode.BRIDGE && ipv4Address != null) {
+                throw new ContainerEngineException("creating container " + name + " failed: user specified IP address is"
+                        + " supported on user defined networks only, not network mode " + networkMode);
+            }
             // first: where its membership is kept follows where its files are
             store.createContainerDirectory(containerId, inMemory);
             List<String> networkIds = new ArrayList<>();
@@ -227,7 +268,10 @@ public final class NetworkManager implements AutoCloseable {
                 if (network.predefined() && !aliases.isEmpty()) {
                     throw aliasesNeedAUserNetwork("creating container " + name, network);
                 }
-                store.save(network.withMember(containerId, new Member(name, aliases, null, null, null)));
+                if (ipv4Address != null) {
+                    checkStatic("creating container " + name, network, ipv4Address);
+                }
+                store.save(network.withMember(containerId, new Member(name, aliases, null, null, null, ipv4Address)));
                 networkIds.add(network.id());
             }
             ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode, networkIds, List.of(), null, names);
@@ -337,6 +381,11 @@ public final class NetworkManager implements AutoCloseable {
      * a created one on its next start.
      */
     public Attachment connect(String containerId, String network, List<String> aliases, long pid) {
+        return connect(containerId, network, aliases, null, pid);
+    }
+
+    /** As {@link #connect(String, String, List, long)}, at the static address {@code ipv4Address} (null for none). */
+    public Attachment connect(String containerId, String network, List<String> aliases, String ipv4Address, long pid) {
         return lock.run("connecting container " + containerId + " to network \"" + network + "\"", () -> {
             ContainerRecord container = requireContainer(store, containerId);
             if (container.mode() != NetworkMode.BRIDGE) {
@@ -353,7 +402,11 @@ public final class NetworkManager implements AutoCloseable {
             }
             List<String> ids = new ArrayList<>(container.networks());
             ids.add(record.id());
-            record = record.withMember(containerId, new Member(container.name(), aliases, null, null, null));
+            if (ipv4Address != null) {
+                checkStatic("connecting container " + container.name() + " to network \"" + record.name() + "\"", record,
+                        ipv4Address);
+            }
+            record = record.withMember(containerId, new Member(container.name(), aliases, null, null, null, ipv4Address));
             store.save(record);
             container = container.withNetworks(ids);
             store.save(container);
@@ -365,7 +418,12 @@ public final class NetworkManager implements AutoCloseable {
             try (BridgeWiring.ContainerSide side = wiring.enter(pid)) {
                 attachment = attachments.attach(container, record, side, networks);
             } catch (IOException | RuntimeException e) {
+                // a connect that failed leaves the container off the network, so that another attempt may follow
                 attachments.releaseQuietly(containerId, networks, record.id());
+                NetworkRecord left = networks.get(record.id());
+                store.save(left.withoutMember(containerId));
+                ids.remove(record.id());
+                store.save(container.withNetworks(ids));
                 throw e;
             }
             hosts.rewriteNetworks(container.networks(), networks);

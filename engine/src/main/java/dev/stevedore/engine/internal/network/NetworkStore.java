@@ -84,14 +84,21 @@ final class NetworkStore {
      * @param address       its address there while it runs; null while it does not
      * @param veth          the host end of its veth pair while it runs
      * @param interfaceName the interface inside the container ({@code eth0}, ...)
+     * @param staticAddress the address asked for there ({@code --ip}), which it gets on every start; null for the next
+     *                      free one (and in records written before it)
      */
-    record Member(String name, List<String> aliases, String address, String veth, String interfaceName) {
+    record Member(String name, List<String> aliases, String address, String veth, String interfaceName,
+                  String staticAddress) {
         Member {
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
         }
 
+        Member(String name, List<String> aliases, String address, String veth, String interfaceName) {
+            this(name, aliases, address, veth, interfaceName, null);
+        }
+
         Member detached() {
-            return new Member(name, aliases, null, null, null);
+            return new Member(name, aliases, null, null, null, staticAddress);
         }
     }
 

@@ -62,4 +62,24 @@ class AddressPoolTest {
         assertThatThrownBy(() -> AddressPool.allocateAddress(network("a", "10.199.0.0/30", "10.199.0.2", "10.199.0.2")))
                 .hasMessageContaining("no free address left");
     }
+    @Test
+    void aStoppedMembersStaticAddressIsNotHandedToAnother() {
+        NetworkRecord n = network("s", "10.199.4.0/24", "10.199.4.4", "10.199.4.2")
+                .withMember("stopped", new Member("stopped", List.of(), null, null, null, "10.199.4.5"));
+
+        assertThat(Subnet.format(AddressPool.allocateAddress(n))).isEqualTo("10.199.4.6");
+    }
+
+    @Test
+    void aStaticAddressIsClaimedOnlyInsideTheSubnetAndWhenFree() {
+        NetworkRecord n = network("s", "10.199.4.0/24", null, "10.199.4.2");
+
+        assertThat(Subnet.format(AddressPool.claimAddress(n, "new", "10.199.4.200"))).isEqualTo("10.199.4.200");
+        assertThat(Subnet.format(AddressPool.claimAddress(n, "c0", "10.199.4.2"))).as("its own").isEqualTo("10.199.4.2");
+        assertThatThrownBy(() -> AddressPool.claimAddress(n, "new", "10.199.4.2")).hasMessageStartingWith("Address already in use");
+        assertThatThrownBy(() -> AddressPool.claimAddress(n, "new", "10.199.4.1")).hasMessageContaining("its gateway");
+        assertThatThrownBy(() -> AddressPool.claimAddress(n, "new", "10.199.4.255"))
+                .hasMessageStartingWith("Invalid address 10.199.4.255: It does not belong to any of this network's subnets");
+        assertThatThrownBy(() -> AddressPool.claimAddress(n, "new", "10.199.4.0")).hasMessageContaining("does not belong");
+    }
 }
