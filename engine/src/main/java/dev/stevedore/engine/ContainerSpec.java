@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to create a container from: the image and everything the request overrides or adds. Fields the
@@ -78,6 +79,12 @@ import java.util.Objects;
  *                        ({@code name=soft[:hard]}, -1 for unlimited): lowering works everywhere, raising a hard limit
  *                        above the host's only where the engine may (the embedded engine as root; dockerd); kept as
  *                        {@code name=soft:hard}
+ * @param exposedHostPorts ports of the host's loopback ({@code 127.0.0.1:PORT}, where a test's stub server listens)
+ *                        that the container reaches as {@code host.stevedore.internal:PORT}; only these: any other port
+ *                        of that name is refused. No sidecar, and nothing listens on the host beyond what was there: the
+ *                        embedded engine relays from an address of the container's own loopback; the Docker backend
+ *                        refuses them (see {@link ContainerEngine#createContainer}). Ignored on the host's network,
+ *                        where the container's loopback is the host's
  */
 public record ContainerSpec(
         String image,
@@ -114,7 +121,8 @@ public record ContainerSpec(
         List<String> dns,
         List<String> dnsSearch,
         List<String> dnsOptions,
-        List<String> ulimits) {
+        List<String> ulimits,
+        List<Integer> exposedHostPorts) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -157,6 +165,15 @@ public record ContainerSpec(
         dns.forEach(ExtraHost::address);
         // checked, and kept as name=soft:hard whatever the form given
         ulimits = ulimits == null ? List.of() : ulimits.stream().map(u -> Ulimit.parse(u).toString()).toList();
+        exposedHostPorts = exposedHostPorts == null ? List.of() : List.copyOf(exposedHostPorts); // absent in older config.json
+        for (int port : exposedHostPorts) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("host port " + port + " to expose to the container is not between 1 and 65535");
+            }
+        }
+        if (Set.copyOf(exposedHostPorts).size() != exposedHostPorts.size()) {
+            throw new IllegalArgumentException("host ports to expose to the container name one twice: " + exposedHostPorts);
+        }
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
@@ -209,6 +226,7 @@ public record ContainerSpec(
         b.dnsSearch.addAll(dnsSearch);
         b.dnsOptions.addAll(dnsOptions);
         b.ulimits.addAll(ulimits);
+        b.exposedHostPorts.addAll(exposedHostPorts);
         return b;
     }
 
@@ -249,6 +267,7 @@ public record ContainerSpec(
         private final List<String> dnsSearch = new ArrayList<>();
         private final List<String> dnsOptions = new ArrayList<>();
         private final List<String> ulimits = new ArrayList<>();
+        private final List<Integer> exposedHostPorts = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -325,11 +344,23 @@ public record ContainerSpec(
         /** A resource limit, as {@code --ulimit}: {@code nofile=1024:2048}; see {@link ContainerSpec#ulimits()}. */
         public Builder ulimit(String nameEqualsSoftColonHard) { this.ulimits.add(nameEqualsSoftColonHard); return this; }
 
+        /**
+         * Makes servers on the host's loopback ({@code 127.0.0.1:PORT}) reachable from the container as
+         * {@code host.stevedore.internal:PORT}; see {@link ContainerSpec#exposedHostPorts()}.
+         */
+        public Builder exposeHostPorts(int... hostPorts) {
+            for (int port : hostPorts) {
+                this.exposedHostPorts.add(port);
+            }
+            return this;
+        }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits);
+                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits,
+                    exposedHostPorts);
         }
     }
 }
