@@ -2,6 +2,7 @@ package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.internal.docker.DockerCli;
 import org.junit.jupiter.api.Test;
 
@@ -13,26 +14,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * dockerd offers a container no way to the host's loopback; a relay on its bridge's gateway would open the test's
  * server to every container on that bridge, and Stevedore runs no sidecar. Asked of dockerd itself: no container made.
  */
-class DockerHostServicesIT extends EngineContract {
-    @Override
-    protected ContainerEngine openEngine() {
-        return TestbedDocker.open();
-    }
-
-    @Override
-    protected void afterEngineClosed(ContainerEngine closed) {
-        TestbedDocker.assertNothingLeft(closed);
-    }
-
+class DockerHostServicesIT {
     @Test
     void hostPortsAreRefusedSayingWhyAndNothingIsCreated() {
-        String name = uniqueName("host-ports");
+        String name = EngineContract.uniqueName("host-ports");
+        ContainerSpec spec = ContainerSpec.builder(EngineContract.busyboxImage()).name(name).cmd("sleep", "3600")
+                .exposeHostPorts(8080).build();
 
-        assertThatThrownBy(() -> engine.createContainer(busybox("exec sleep 3600").name(name).exposeHostPorts(8080).build()))
-                .isInstanceOf(ContainerEngineException.class)
-                .hasMessageContaining("cannot expose host ports [8080]")
-                .hasMessageContaining("use the embedded engine")
-                .hasMessageContaining("host-gateway");
+        try (ContainerEngine engine = TestbedDocker.open()) {
+            assertThatThrownBy(() -> engine.createContainer(spec))
+                    .isInstanceOf(ContainerEngineException.class)
+                    .hasMessageContaining("cannot expose host ports [8080]")
+                    .hasMessageContaining("use the embedded engine")
+                    .hasMessageContaining("host-gateway");
+            TestbedDocker.assertNothingLeft(engine);
+        }
         assertThat(DockerCli.run(TestbedDocker.socket(), "ps", "-a", "-q", "--filter", "name=^/" + name + "$"))
                 .as("containers named %s in dockerd", name).isEmpty();
     }
