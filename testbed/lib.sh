@@ -42,7 +42,7 @@ quiet() {
 # Installs the Debian packages the test bed needs, but only those missing (apt-get update once).
 TESTBED_PACKAGES=(docker-registry debootstrap busybox-static skopeo umoci apache2-utils openssl zstd jq
   crun docker.io iproute2 curl postgresql-client util-linux tar gzip coreutils findutils
-  uidmap passt slirp4netns iptables docker-compose python3)
+  uidmap passt slirp4netns iptables docker-compose python3 procps)
 ensure_packages() {
   local missing=() p s
   declare -A status=()

@@ -330,6 +330,11 @@ int copyup_main(int argc, char **argv);
 /* The port proxy mode: serves a kept container's published ports (proxy.c). */
 int proxy_main(int argc, char **argv);
 
+/* A listening socket (tcp: listening) made in the network namespace of process nspid, for the host relay (hostrelay.c);
+ * -1 with err filled when it cannot be made. */
+struct sockaddr;
+int relay_listen_inside(pid_t nspid, int type, const struct sockaddr *addr, unsigned int len, char *err, size_t errlen);
+
 /*
  * Runs in the cloned child, pid 1 of the new pid/uts/ipc/net namespaces (no net namespace when host_net: the
  * launcher's --net-host, cloned in the host's), cloned before the spec is known: prepares what the spec does not

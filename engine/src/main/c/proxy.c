@@ -1,5 +1,5 @@
 /*
- * The port proxy mode: "launcher proxy [-i IDLE] [-n NSPID] [-c MAXCONN] DIR PID START (PROTO HOST-ADDR HOST-PORT
+ * The port proxy mode: "launcher proxy [-i IDLE] [-n NSPID | -L NSPID] [-c MAXCONN] DIR PID START (PROTO HOST-ADDR HOST-PORT
  * TARGET-ADDR TARGET-PORT)..."
  * serves the published ports of a container that outlives the JVM that started it. It binds every host port
  * first and answers one line on stdout: "ready <own pid> <own start time> <host port>..." (in argument order),
@@ -18,6 +18,9 @@
  * namespace first when that is not the proxy's own; a socket stays in the namespace it was made in, so it goes on
  * accepting on the host while every connection to a target is made inside that namespace. That is how an ordinary
  * user's proxy reaches containers on bridges in a network namespace of the user's (rootless), with no fd passing.
+ * -L NSPID: the reverse, for host services: every port listens inside the network namespace of process NSPID (a
+ * container's; hostrelay.c makes the sockets there) while the proxy stays in its own, so it relays connections made
+ * inside the container to targets on the host's loopback.
  * -c MAXCONN: at most that many tcp connections relayed at once over all ports (1024 by default); the next one is
  * accepted and reset at once, with a line in the log at most once a second, while the others go on. The proxy keeps
  * the file limit it was given (it never raises it to the hard maximum) and fits the cap, and its udp flows, into it,
@@ -609,6 +612,9 @@ static void expire_flows(struct port *ports, int nports) {
 
 /* ---- set-up ------------------------------------------------------------------------------------- */
 
+/* -L: the process whose network namespace the ports listen in (the relay of host services, hostrelay.c); 0: the host */
+static unsigned long long listen_pid;
+
 static void bind_port(struct port *p, const char *proto, const char *host, const char *host_port, const char *target,
                       const char *target_port) {
     unsigned long long hp, tp;
@@ -630,6 +636,17 @@ static void bind_port(struct port *p, const char *proto, const char *host, const
     p->h.kind = p->udp ? K_UDP_LISTEN : K_TCP_LISTEN;
     snprintf(p->host, sizeof p->host, "%s", host);
     snprintf(p->target_text, sizeof p->target_text, "%s:%llu", target, tp);
+    if (listen_pid) {
+        char err[256];
+        p->fd = relay_listen_inside((pid_t) listen_pid, p->udp ? SOCK_DGRAM : SOCK_STREAM, (struct sockaddr *) &local,
+                                    local_len, err, sizeof err);
+        if (p->fd < 0) {
+            answer_and_exit(PROXY_EXIT_FAILED, "failed binding %s:%llu/%s inside the container for %s: %s", host, hp, proto,
+                            p->target_text, err);
+        }
+        p->host_port = bound_port(p->fd);
+        return;
+    }
     p->fd = socket(local.ss_family, (p->udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     /* tcp: a port in TIME_WAIT may be taken again; udp has none, and there the option would share a port in use */
@@ -679,8 +696,13 @@ static void to_dev_null(int fd, int flags) {
 int proxy_main(int argc, char **argv) {
     int a = 2;
     unsigned long long ns_pid = 0;
-    while (argc > a + 1 && (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-n") || !strcmp(argv[a], "-c"))) {
-        if (!strcmp(argv[a], "-c")) {
+    while (argc > a + 1 && (!strcmp(argv[a], "-i") || !strcmp(argv[a], "-n") || !strcmp(argv[a], "-c")
+                            || !strcmp(argv[a], "-L"))) {
+        if (!strcmp(argv[a], "-L")) {
+            if (spec_parse_u64(argv[a + 1], 1u << 30, &listen_pid) < 0 || listen_pid == 0) {
+                answer_and_exit(PROXY_EXIT_FAILED, "failed the listening process %s is not a pid", argv[a + 1]);
+            }
+        } else if (!strcmp(argv[a], "-c")) {
             if (spec_parse_u64(argv[a + 1], 1u << 24, &max_conns) < 0 || max_conns == 0) {
                 answer_and_exit(PROXY_EXIT_FAILED, "failed the connection cap %s is not between 1 and 16777216", argv[a + 1]);
             }
@@ -696,8 +718,11 @@ int proxy_main(int argc, char **argv) {
         a += 2;
     }
     if (argc - a < 8 || (argc - a - 3) % 5 != 0) {
-        answer_and_exit(PROXY_EXIT_FAILED, "failed usage: launcher proxy [-i IDLE] [-n NSPID] [-c MAXCONN] DIR PID START"
+        answer_and_exit(PROXY_EXIT_FAILED, "failed usage: launcher proxy [-i IDLE] [-n NSPID | -L NSPID] [-c MAXCONN] DIR PID START"
                         " (PROTO HOST-ADDR HOST-PORT TARGET-ADDR TARGET-PORT)...");
+    }
+    if (ns_pid && listen_pid) {
+        answer_and_exit(PROXY_EXIT_FAILED, "failed -n and -L exclude each other");
     }
     /* its own session: no terminal's ^C or hang-up reaches it, and it outlives the JVM that started it */
     setsid();

@@ -51,8 +51,9 @@ public final class Main {
         commandLine.setExecutionStrategy(Main::execute);
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, failed));
-        // Everything after the image (run) or the container (exec) is the command to run, options included.
-        for (String stopsAtPositional : new String[] {"run", "create", "exec"}) {
+        // Everything after the image (run) or the container (exec) is the command to run, options included; after the
+        // container of top, the options of ps.
+        for (String stopsAtPositional : new String[] {"run", "create", "exec", "top"}) {
             if (commandLine.getSubcommands().containsKey(stopsAtPositional)) {
                 commandLine.getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
             }

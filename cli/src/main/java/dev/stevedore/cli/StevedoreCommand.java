@@ -108,6 +108,7 @@ final class StevedoreCommand implements Callable<Integer> {
         commands.put("rename", RenameCommand::new);
         commands.put("update", UpdateCommand::new);
         commands.put("stats", StatsCommand::new);
+        commands.put("top", TopCommand::new);
         commands.put("rm", RmCommand::new);
         commands.put("inspect", InspectCommand::new);
         commands.put("port", PortCommand::new);

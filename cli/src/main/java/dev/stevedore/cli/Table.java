@@ -14,9 +14,16 @@ final class Table {
 
     private final List<String[]> rows = new ArrayList<>();
     private final int columns;
+    private final int minWidth;
 
     Table(String... headers) {
+        this(MIN_WIDTH, headers);
+    }
+
+    /** A table whose columns but the last are at least {@code minWidth} characters wide ({@code docker top}: 20). */
+    Table(int minWidth, String... headers) {
         this.columns = headers.length;
+        this.minWidth = minWidth;
         rows.add(headers.clone());
     }
 
@@ -34,7 +41,7 @@ final class Table {
         int[] widths = new int[columns];
         for (String[] row : rows) {
             for (int c = 0; c < columns - 1; c++) {
-                widths[c] = Math.max(widths[c], Math.max(MIN_WIDTH, row[c].length() + PADDING));
+                widths[c] = Math.max(widths[c], Math.max(minWidth, row[c].length() + PADDING));
             }
         }
         StringBuilder line = new StringBuilder();

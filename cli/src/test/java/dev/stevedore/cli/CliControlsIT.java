@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code rename}, {@code pause}, {@code unpause}, {@code update}, {@code stats --no-stream}, {@code events},
+ * {@code rename}, {@code pause}, {@code unpause}, {@code update}, {@code stats --no-stream}, {@code top}, {@code events},
  * {@code diff}, {@code export -o} and {@code commit} of the packaged command, on the embedded engine and on the test bed's dockerd in the same test. What stevedore did to
  * dockerd's container is read back with the docker CLI.
  */
@@ -124,6 +124,37 @@ class CliControlsIT {
             }
         }
         return null;
+    }
+
+    @Test
+    void topPrintsWhatDockerTopPrintsOnBothEngines() throws Exception {
+        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost),
+                Map.of("STEVEDORE_ENGINE", "embedded"))) {
+            String who = engine.get("STEVEDORE_ENGINE");
+            String name = prefix + "-top-" + who;
+            ok(engine, "run", "-d", "--name", name, busybox, "sh", "-c", "sleep 601 & exec sleep 600");
+            try {
+                List<String> standard = ok(engine, "top", name).outLines();
+                List<String> chosen = ok(engine, "top", name, "-o", "pid,args").outLines();
+                assertThat(chosen.subList(1, chosen.size())).as(who).hasSize(2)
+                        .anyMatch(l -> l.endsWith(" sleep 600")).anyMatch(l -> l.endsWith(" sleep 601"));
+                if (who.equals("docker")) {
+                    // the same container through the docker CLI: the same lines
+                    assertThat(String.join("\n", standard)).isEqualTo(docker(dockerHost, "top", name));
+                    assertThat(String.join("\n", chosen)).isEqualTo(docker(dockerHost, "top", name, "-o", "pid,args"));
+                }
+                headers.put(who, List.of(standard.get(0), chosen.get(0)));
+                ok(engine, "stop", "-t", "1", name);
+                CliRunner.Result stopped = stevedore(engine, "top", name);
+                assertThat(stopped.exitCode()).as(who).isNotZero();
+                assertThat(stopped.err()).as(who).contains("is not running");
+            } finally {
+                stevedore(engine, "rm", "-f", name);
+            }
+        }
+        assertThat(headers.get("embedded")).isEqualTo(headers.get("docker"));
     }
 
     private CliRunner.Result ok(Map<String, String> env, String... args) throws IOException, InterruptedException {

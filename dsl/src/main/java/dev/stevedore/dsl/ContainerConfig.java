@@ -293,6 +293,17 @@ public final class ContainerConfig {
         return this;
     }
 
+    /**
+     * Makes servers the test runs on the host's loopback ({@code 127.0.0.1:PORT}: a stub HTTP server, WireMock) reachable
+     * from the container as {@code host.stevedore.internal:PORT}, these ports only, with no sidecar and nothing opened on
+     * the host. The embedded engine relays them; the Docker backend refuses, saying why.
+     */
+    public ContainerConfig exposeHostPorts(int... ports) {
+        int[] copy = ports.clone();
+        checked(spec -> spec.exposeHostPorts(copy));
+        return this;
+    }
+
     /** Name servers for the container's {@code /etc/resolv.conf}, instead of the host's ({@code --dns}). */
     public ContainerConfig dns(String... servers) {
         for (String server : servers) {

@@ -76,6 +76,19 @@ class DefinitionTest {
     }
 
     @Test
+    void exposedHostPortsReachTheEngineSpecAndARepeatedOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.exposeHostPorts(8089, 9090)).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().exposedHostPorts()).containsExactly(8089, 9090);
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.exposeHostPorts(8089, 8089)))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("name one twice: [8089, 8089]");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.exposeHostPorts(0)))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("host port 0 to expose");
+    }
+
+    @Test
     void portOutOfRangeIsRefused() {
         assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.expose(70000)))
                 .hasMessage("container \"redis\": port 70000 is not between 1 and 65535");

@@ -336,6 +336,17 @@ public interface ContainerEngine extends AutoCloseable {
     }
 
     /**
+     * A running container's processes, as {@code docker top CONTAINER [ps OPTIONS]}: the host's {@code ps} run with
+     * {@code psArgs} ({@code null} or blank: {@value ContainerTop#DEFAULT_PS_ARGS}), its rows narrowed to the processes of
+     * the container. The arguments must keep a {@code PID} column.
+     *
+     * @throws ContainerEngineException when it is not running, or ps fails or prints no PID column (the message says)
+     */
+    default ContainerTop top(String container, String psArgs) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot list container processes");
+    }
+
+    /**
      * Changes a container's limits, at once when it runs and for every later start, as {@code docker update}.
      *
      * @return the container as it is afterwards

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to create a container from: the image and everything the request overrides or adds. Fields the
@@ -81,6 +82,12 @@ import java.util.Objects;
  * @param ipv4Address     a static IPv4 address on its network ({@code docker run --network n --ip 10.1.2.3}); only on a
  *                        network a user made, inside its subnet and not held by another container (else creating or
  *                        starting it fails, as with dockerd); {@code null} for the next free one
+ * @param exposedHostPorts ports of the host's loopback ({@code 127.0.0.1:PORT}, where a test's stub server listens)
+ *                        that the container reaches as {@code host.stevedore.internal:PORT}; only these: any other port
+ *                        of that name is refused. No sidecar, and nothing listens on the host beyond what was there: the
+ *                        embedded engine relays from an address of the container's own loopback; the Docker backend
+ *                        refuses them (see {@link ContainerEngine#createContainer}). Ignored on the host's network,
+ *                        where the container's loopback is the host's
  */
 public record ContainerSpec(
         String image,
@@ -118,7 +125,8 @@ public record ContainerSpec(
         List<String> dnsSearch,
         List<String> dnsOptions,
         List<String> ulimits,
-        String ipv4Address) {
+        String ipv4Address,
+        List<Integer> exposedHostPorts) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -163,6 +171,15 @@ public record ContainerSpec(
         ulimits = ulimits == null ? List.of() : ulimits.stream().map(u -> Ulimit.parse(u).toString()).toList();
         if (ipv4Address != null) {
             ipv4Address = ipv4(ipv4Address);
+        }
+        exposedHostPorts = exposedHostPorts == null ? List.of() : List.copyOf(exposedHostPorts); // absent in older config.json
+        for (int port : exposedHostPorts) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("host port " + port + " to expose to the container is not between 1 and 65535");
+            }
+        }
+        if (Set.copyOf(exposedHostPorts).size() != exposedHostPorts.size()) {
+            throw new IllegalArgumentException("host ports to expose to the container name one twice: " + exposedHostPorts);
         }
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
@@ -233,6 +250,7 @@ public record ContainerSpec(
         b.dnsOptions.addAll(dnsOptions);
         b.ulimits.addAll(ulimits);
         b.ipv4Address = ipv4Address;
+        b.exposedHostPorts.addAll(exposedHostPorts);
         return b;
     }
 
@@ -274,6 +292,7 @@ public record ContainerSpec(
         private final List<String> dnsOptions = new ArrayList<>();
         private final List<String> ulimits = new ArrayList<>();
         private String ipv4Address;
+        private final List<Integer> exposedHostPorts = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -352,12 +371,23 @@ public record ContainerSpec(
 
         /** A static address on its network, as {@code --ip}; see {@link ContainerSpec#ipv4Address()}. */
         public Builder ipv4Address(String address) { this.ipv4Address = address; return this; }
+        /**
+         * Makes servers on the host's loopback ({@code 127.0.0.1:PORT}) reachable from the container as
+         * {@code host.stevedore.internal:PORT}; see {@link ContainerSpec#exposedHostPorts()}.
+         */
+        public Builder exposeHostPorts(int... hostPorts) {
+            for (int port : hostPorts) {
+                this.exposedHostPorts.add(port);
+            }
+            return this;
+        }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address);
+                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
+                    exposedHostPorts);
         }
     }
 }

@@ -1,9 +1,11 @@
 package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerStats;
+import dev.stevedore.engine.ContainerTop;
 import dev.stevedore.engine.ContainerUpdate;
 
 import java.io.IOException;
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@code rename}, {@code pause}, {@code unpause}, {@code update} and {@code stats}: the container endpoints that change
+ * {@code rename}, {@code pause}, {@code unpause}, {@code update}, {@code stats} and {@code top}: the container endpoints that change
  * or read a container in place. Each looks the container up first (404 for a missing one), then answers as dockerd:
  * 409 for a container in the wrong state, 400 naming a field it cannot apply.
  */
@@ -40,7 +42,23 @@ final class ContainerControlRoutes {
                 .add("POST", "/containers/" + ID + "/pause", x -> pause(x, true))
                 .add("POST", "/containers/" + ID + "/unpause", x -> pause(x, false))
                 .add("POST", "/containers/" + ID + "/update", this::update)
-                .add("GET", "/containers/" + ID + "/stats", this::stats);
+                .add("GET", "/containers/" + ID + "/stats", this::stats)
+                .add("GET", "/containers/" + ID + "/top", this::top);
+    }
+
+    /** Docker's top: {@code ps_args} as dockerd takes them ({@code -ef} when absent), 409 when it does not run. */
+    private void top(Exchange x) throws IOException {
+        ContainerInfo c = containers.find(x.param("id"));
+        if (!c.state().running()) {
+            throw ApiException.conflict("Container " + c.id() + " is not running");
+        }
+        ContainerTop top = state.engine.top(c.id(), x.request().query("ps_args"));
+        ArrayNode processes = Json.array();
+        top.processes().forEach(row -> processes.add(Json.strings(row)));
+        ObjectNode doc = Json.object();
+        doc.set("Titles", Json.strings(top.titles()));
+        doc.set("Processes", processes);
+        x.response().json(200, doc);
     }
 
     private void rename(Exchange x) throws IOException {

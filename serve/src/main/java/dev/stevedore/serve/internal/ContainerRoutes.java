@@ -42,7 +42,6 @@ final class ContainerRoutes {
                 .add("POST", "/containers/" + ID + "/stop", this::stop)
                 .add("POST", "/containers/" + ID + "/restart", this::restart)
                 .add("POST", "/containers/" + ID + "/kill", this::kill)
-                .add("GET", "/containers/" + ID + "/top", this::top)
                 .add("DELETE", "/containers/" + ID, this::remove);
         new ContainerStreams(state, this).register(router);
     }
@@ -222,16 +221,6 @@ final class ContainerRoutes {
     }
 
     /** {@code docker top}: the container's processes as {@code ps -ef} lists them ({@code ps_args} is not applied). */
-    private void top(Exchange x) throws IOException {
-        ContainerInfo c = find(x.param("id"));
-        if (!c.state().running()) {
-            throw ApiException.conflict("Container " + c.id() + " is not running");
-        }
-        ArrayNode processes = Json.array();
-        ContainerProcesses.top(c.state().pid()).forEach(row -> processes.add(Json.strings(row)));
-        x.response().json(200, Json.object().<ObjectNode>set("Titles", Json.strings(ContainerProcesses.TITLES)).set("Processes", processes));
-    }
-
     private void prune(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
         ArrayNode deleted = Json.array();

@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The container endpoints of #17 through serve, each scenario run with the docker CLI (or raw HTTP, where the status
  * code is the point) against serve and against the test bed's dockerd in the same test, so what is expected is what
- * dockerd does: kill, 404/409/304, rename, pause, stats, update, compressed archive copies and the events record.
+ * dockerd does: kill, 404/409/304, rename, pause, stats, top, update, compressed archive copies and the events record.
  */
 class ServeContainerControlsIT extends ServeWithDockerCli {
     private final Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError(
@@ -201,6 +201,24 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
                     .isGreaterThan(second.path("precpu_stats").path("cpu_usage").path("total_usage").asLong());
             DockerCli.run(server.getValue(), "rm", "-f", prefix + "stats");
         }
+    }
+
+    @Test
+    void topListsTheContainersProcessesWithDockerdsTitlesAndPsArgs() {
+        Map<String, List<List<String>>> listings = new LinkedHashMap<>();
+        both().forEach((who, server) -> {
+            runDetached(server, "top", "sh", "-c", "sleep 601 & exec sleep 600");
+            List<String> standard = DockerCli.run(server, "top", prefix + "top");
+            List<String> chosen = DockerCli.run(server, "top", prefix + "top", "-o", "pid,args");
+            listings.put(who, List.of(List.of(standard.get(0).strip().split("\\s+")),
+                    List.of(chosen.get(0).strip().split("\\s+")),
+                    chosen.subList(1, chosen.size()).stream().map(l -> l.strip().split("\\s+", 2)[1]).sorted().toList()));
+            DockerCli.run(server, "stop", "-t", "1", prefix + "top");
+            assertThatThrownBy(() -> DockerCli.run(server, "top", prefix + "top")).as(who)
+                    .hasMessageContaining("is not running");
+        });
+        assertThat(listings.get("serve")).isEqualTo(listings.get("dockerd"));
+        assertThat(listings.get("serve").get(2)).containsExactly("sleep 600", "sleep 601");
     }
 
     @Test

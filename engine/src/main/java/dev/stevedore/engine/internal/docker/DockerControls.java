@@ -50,6 +50,29 @@ final class DockerControls {
         return map(stats);
     }
 
+    /** GET /containers/{id}/top: dockerd runs ps with {@code psArgs} (its default {@code -ef} when null) and narrows it. */
+    dev.stevedore.engine.ContainerTop top(String container, String psArgs) {
+        JsonNode top;
+        try {
+            var call = api.call("GET", "/containers/" + DockerContainers.reference(container) + "/top");
+            if (psArgs != null && !psArgs.isBlank()) {
+                call = call.query("ps_args", psArgs.strip());
+            }
+            top = call.json();
+        } catch (DockerApiException e) {
+            throw failure(container, "Listing the processes of container " + container, e);
+        }
+        java.util.List<String> titles = new java.util.ArrayList<>();
+        top.path("Titles").forEach(t -> titles.add(t.asText()));
+        java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
+        top.path("Processes").forEach(p -> {
+            java.util.List<String> row = new java.util.ArrayList<>();
+            p.forEach(v -> row.add(v.asText()));
+            rows.add(row);
+        });
+        return new dev.stevedore.engine.ContainerTop(titles, rows);
+    }
+
     /** Docker's stats document as a sample. */
     static ContainerStats map(JsonNode stats) {
         JsonNode cpu = stats.path("cpu_stats");

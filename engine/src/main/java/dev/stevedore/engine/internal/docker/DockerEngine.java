@@ -336,6 +336,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.ContainerTop top(String container, String psArgs) {
+        checkOpen();
+        return controls.top(container, psArgs);
+    }
+
+    @Override
     public ContainerInfo updateContainer(String container, dev.stevedore.engine.ContainerUpdate update) {
         checkOpen();
         controls.update(container, update);

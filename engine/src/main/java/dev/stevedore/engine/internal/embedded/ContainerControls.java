@@ -159,6 +159,17 @@ final class ContainerControls {
         return ContainerCgroups.of(store.directory(id)).sample(state.pid());
     }
 
+    dev.stevedore.engine.ContainerTop top(String reference, String psArgs) {
+        String id = store.resolve(reference);
+        ContainerRecord config = lookup.config(id);
+        StateRecord state = lookup.state(id);
+        if (!state.running()) {
+            throw ContainerService.notRunning("list the processes of", config, state);
+        }
+        return dev.stevedore.engine.internal.runtime.ProcessTable.of(state.pid(), psArgs,
+                config.name() + " (" + id.substring(0, 12) + ")");
+    }
+
     ContainerInfo update(String reference, ContainerUpdate update) {
         String id = store.resolve(reference);
         CrossProcessLock lock = store.lock(id);

@@ -71,8 +71,10 @@ final class ContainerStart {
         NetworkManager.ContainerNetworking network = networks.networking(id);
         RuntimeSpec spec = runtimeSpec(dir, config, network);
         // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
-        // to wire there, so their command runs as soon as it is set up (no round trip).
-        boolean wire = network.mode() == NetworkMode.BRIDGE;
+        // to wire there, so their command runs as soon as it is set up (no round trip), unless a none one has a host
+        // relay to start first.
+        boolean wire = network.mode() == NetworkMode.BRIDGE
+                || network.mode() == NetworkMode.NONE && !config.spec().exposedHostPorts().isEmpty();
         boolean keep = "true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL));
         StateRecord before = state;
         try (Undo undo = new Undo("start of container " + config.name())) {
@@ -117,6 +119,10 @@ final class ContainerStart {
                       Optional<ProcessIdentity> identity) {
         try {
             networks.startContainer(id, process.pid());
+            if (!config.spec().exposedHostPorts().isEmpty()) {
+                networks.relayHostPorts(id, identity.orElseThrow(() -> new ContainerEngineException(
+                        "its process " + process.pid() + " ended before it was released")));
+            }
             List<PortBinding> ports = NetworkManager.portsToPublish(config.spec().ports(), config.spec().publishAllPorts(),
                     config.exposedPorts());
             if (!ports.isEmpty()) {

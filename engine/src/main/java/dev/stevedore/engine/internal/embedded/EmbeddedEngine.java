@@ -338,6 +338,11 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.ContainerTop top(String container, String psArgs) {
+        return containers.controls().top(container, psArgs);
+    }
+
+    @Override
     public ContainerInfo updateContainer(String container, dev.stevedore.engine.ContainerUpdate update) {
         return containers.controls().update(container, update);
     }

@@ -113,8 +113,15 @@ final class HostsFiles {
         List<HostEntry> entries = new ArrayList<>(extraHosts(container, gateway == null ? "127.0.0.1"
                 : hostAddress.apply(gateway)));
         entries.addAll(own);
+        boolean relayed = !container.names().hostPorts().isEmpty();
+        if (relayed) {
+            // the host relay's address on the container's loopback: only the ports asked for, as the test asked
+            entries.add(new HostEntry(HostServices.RELAY_ADDRESS, List.of(NetworkManager.HOST_ALIAS)));
+        }
         if (gateway != null) {
-            entries.add(new HostEntry(hostAddress.apply(gateway), List.of(NetworkManager.HOST_ALIAS)));
+            if (!relayed) {
+                entries.add(new HostEntry(hostAddress.apply(gateway), List.of(NetworkManager.HOST_ALIAS)));
+            }
         } else {
             // Alone (mode none, or on no network right now): its hostname still resolves, as programs expect.
             entries.add(new HostEntry("127.0.0.1", List.of(container.hostname())));

@@ -13,16 +13,25 @@ import java.util.List;
  * @param dns        name servers instead of the host's
  * @param dnsSearch  search domains instead of the host's ({@code .} alone: none)
  * @param dnsOptions resolver options instead of the host's
+ * @param hostPorts  ports of the host's loopback the container reaches as {@value NetworkManager#HOST_ALIAS}
+ *                   through its host relay ({@link HostServices}); when there are any, that name is the relay's address
  */
-public record NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions) {
+public record NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
+                             List<Integer> hostPorts) {
     /** Nothing beyond the engine's own: the host's resolver configuration, no extra hosts. */
     public static final NameResolution NONE = new NameResolution(List.of(), List.of(), List.of(), List.of());
+
+    /** Without host ports. */
+    public NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions) {
+        this(extraHosts, dns, dnsSearch, dnsOptions, List.of());
+    }
 
     public NameResolution {
         extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
         dns = dns == null ? List.of() : List.copyOf(dns);
         dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
         dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+        hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts); // absent in records written before it
     }
 
     /** Whether the resolver configuration is the request's rather than the host's. */

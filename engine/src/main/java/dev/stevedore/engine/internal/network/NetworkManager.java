@@ -7,6 +7,7 @@ import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
+import dev.stevedore.engine.internal.runtime.LauncherBinary;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.UserNamespace;
 import org.slf4j.Logger;
@@ -93,6 +94,7 @@ public final class NetworkManager implements AutoCloseable {
     private final HostsFiles hosts;
     private final PublishedPorts ports;
     private final Reaper reaper;
+    private final HostServices hostServices;
 
     /**
      * A manager keeping its state in {@code directory} (the engine passes {@code <state>/networks}).
@@ -140,6 +142,7 @@ public final class NetworkManager implements AutoCloseable {
         this.hosts = new HostsFiles(store, wiring::hostAddress, wiring.nameServer());
         this.ports = new PublishedPorts(store, lock, backend);
         this.reaper = new Reaper(store, attachments, ports, hosts, wiring);
+        this.hostServices = new HostServices(() -> LauncherBinary.extract(store.directory().getParent()));
     }
 
     // ---- networks ---------------------------------------------------------------------------------
@@ -516,11 +519,27 @@ public final class NetworkManager implements AutoCloseable {
     // ---- ends -------------------------------------------------------------------------------------
 
     /**
+     * Starts the relay that makes the host ports the container was prepared with ({@link NameResolution#hostPorts})
+     * reachable as {@value #HOST_ALIAS} from inside it ({@link HostServices}): called like {@link #startContainer},
+     * before its command runs. Nothing to do without host ports or on the host's network, where the host's
+     * loopback is the container's.
+     */
+    public void relayHostPorts(String containerId, ProcessIdentity container) {
+        ContainerRecord record = lock.run("reading the host ports of container " + containerId,
+                () -> requireContainer(store, containerId));
+        if (record.mode() != NetworkMode.HOST) {
+            hostServices.start(containerId, record.name(), store.containerDirectory(containerId), container,
+                    record.names().hostPorts());
+        }
+    }
+
+    /**
      * A container stopped (or its start failed): closes its ports (its port proxy process too), removes its
      * veths and frees its addresses. Its networks are kept for the next start. Harmless when nothing was wired.
      */
     public void stopContainer(String containerId) {
         ports.stopServing(containerId);
+        hostServices.stop(containerId);
         lock.run("disconnecting the stopped container " + containerId, () -> {
             ContainerRecord container = store.container(containerId);
             if (container == null) {
@@ -539,6 +558,7 @@ public final class NetworkManager implements AutoCloseable {
     /** A container is removed: {@link #stopContainer} and forget it, its memberships and its files. */
     public void removeContainer(String containerId) {
         ports.stopServing(containerId);
+        hostServices.stop(containerId);
         lock.run("removing the network settings of container " + containerId, () -> {
             reaper.forget(containerId, NetworkRecords.byId(store.networks()));
             return null;

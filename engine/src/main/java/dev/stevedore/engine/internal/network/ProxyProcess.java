@@ -84,13 +84,31 @@ final class ProxyProcess {
      */
     static Started start(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards, Duration udpIdle,
                          long namespacePid) throws IOException {
-        List<String> command = command(launcher, directory, container, forwards);
-        if (namespacePid != 0) {
-            command.addAll(2, List.of("-n", Long.toString(namespacePid)));
-        }
+        List<String> options = new ArrayList<>();
         if (udpIdle != null) {
-            command.addAll(2, List.of("-i", Long.toString(Math.max(1, udpIdle.toSeconds()))));
+            options.addAll(List.of("-i", Long.toString(Math.max(1, udpIdle.toSeconds()))));
         }
+        if (namespacePid != 0) {
+            options.addAll(List.of("-n", Long.toString(namespacePid)));
+        }
+        return startWith(launcher, directory, container, forwards, options);
+    }
+
+    /**
+     * The reverse relay of host services: as {@link #start(Path, Path, ProcessIdentity, List)}, but every
+     * {@code hostIp:hostPort} of {@code forwards} is an address where the proxy listens inside the network namespace
+     * of {@code container} (the proxy makes those sockets there, see hostrelay.c), while it stays in its own and
+     * connects to the targets from there: the host's loopback.
+     */
+    static Started startListeningInside(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards)
+            throws IOException {
+        return startWith(launcher, directory, container, forwards, List.of("-L", Long.toString(container.pid())));
+    }
+
+    private static Started startWith(Path launcher, Path directory, ProcessIdentity container, List<Forward> forwards,
+                                     List<String> options) throws IOException {
+        List<String> command = command(launcher, directory, container, forwards);
+        command.addAll(2, options);
         Files.createDirectories(directory);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(new File("/"))

@@ -45,6 +45,10 @@
  *       JVM's proxy stays for them; the process stays for kept and (next) rootless containers, which the JVM's
  *       cannot serve. One proxy becomes possible when a publish costs no spawn (for instance a spare proxy
  *       process waiting, as the launcher keeps one).</li>
+ *   <li>Host services ({@code ContainerSpec.exposedHostPorts}): {@code HostServices}
+ *       relays the asked ports of the host's loopback into a container through the launcher's proxy mode reversed
+ *       ({@code proxy -L}): listening on 127.0.0.254 of the container's own loopback, which its hosts file names
+ *       {@code host.stevedore.internal}, connecting from the host's network namespace.</li>
  *   <li>Each change is recorded before it is made in the kernel, so an engine killed half-way leaves
  *       records that {@code reap} or the next attempt can clean up; bridges carry an alias naming their
  *       state directory, so only an engine's own leftovers are ever deleted.</li>
