@@ -19,16 +19,25 @@ import java.util.Map;
  * @param ports    its published ports, with the host ports actually bound
  * @param networks the networks it is on (name → its address on it; empty address where it has none)
  * @param spec     what it was created from
+ * @param restartCount how often its restart policy started it again since a user last started it
  */
 public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                             List<String> command, List<String> env, Map<String, String> labels,
-                            List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
+                            List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
+                            int restartCount) {
     public ContainerInfo {
         command = List.copyOf(command);
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
         ports = List.copyOf(ports);
         networks = Map.copyOf(networks);
+    }
+
+    /** A container never restarted by its policy. */
+    public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
+                         List<String> command, List<String> env, Map<String, String> labels,
+                         List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, 0);
     }
 
     /** The first 12 hex digits of the id, as Docker shows it. */

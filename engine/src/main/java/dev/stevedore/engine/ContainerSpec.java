@@ -78,6 +78,8 @@ import java.util.Objects;
  *                        ({@code name=soft[:hard]}, -1 for unlimited): lowering works everywhere, raising a hard limit
  *                        above the host's only where the engine may (the embedded engine as root; dockerd); kept as
  *                        {@code name=soft:hard}
+ * @param restartPolicy   when the engine starts it again after its command ended ({@code --restart}); never with
+ *                        {@code autoRemove}
  */
 public record ContainerSpec(
         String image,
@@ -114,7 +116,8 @@ public record ContainerSpec(
         List<String> dns,
         List<String> dnsSearch,
         List<String> dnsOptions,
-        List<String> ulimits) {
+        List<String> ulimits,
+        RestartPolicy restartPolicy) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -157,6 +160,12 @@ public record ContainerSpec(
         dns.forEach(ExtraHost::address);
         // checked, and kept as name=soft:hard whatever the form given
         ulimits = ulimits == null ? List.of() : ulimits.stream().map(u -> Ulimit.parse(u).toString()).toList();
+        restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy; // absent in older config.json
+        if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
+            // as dockerd: a container that goes at its end cannot also be started again
+            throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
+                    + " leave one out");
+        }
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
@@ -209,6 +218,7 @@ public record ContainerSpec(
         b.dnsSearch.addAll(dnsSearch);
         b.dnsOptions.addAll(dnsOptions);
         b.ulimits.addAll(ulimits);
+        b.restartPolicy = restartPolicy;
         return b;
     }
 
@@ -249,6 +259,7 @@ public record ContainerSpec(
         private final List<String> dnsSearch = new ArrayList<>();
         private final List<String> dnsOptions = new ArrayList<>();
         private final List<String> ulimits = new ArrayList<>();
+        private RestartPolicy restartPolicy = RestartPolicy.NO;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -325,11 +336,15 @@ public record ContainerSpec(
         /** A resource limit, as {@code --ulimit}: {@code nofile=1024:2048}; see {@link ContainerSpec#ulimits()}. */
         public Builder ulimit(String nameEqualsSoftColonHard) { this.ulimits.add(nameEqualsSoftColonHard); return this; }
 
+        /** When the engine starts it again after its command ended, as {@code --restart}; see {@link RestartPolicy}. */
+        public Builder restartPolicy(RestartPolicy value) { this.restartPolicy = value; return this; }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits);
+                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits,
+                    restartPolicy);
         }
     }
 }

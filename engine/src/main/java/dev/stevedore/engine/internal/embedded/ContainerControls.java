@@ -98,6 +98,7 @@ final class ContainerControls {
         }
         RunningContainer run = lookup.reach(id);
         ContainerRecord config = lookup.config(id);
+        ContainerRestarts.stoppedByUser(store.directory(id)); // as dockerd: a killed container is not restarted
         // published first, as Docker's "kill" comes before the "die" the signal causes
         events.container(EngineEvent.Action.KILL, id, config, Map.of("signal", Integer.toString(number)));
         run.signal(number);
