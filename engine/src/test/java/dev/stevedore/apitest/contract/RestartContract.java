@@ -1,6 +1,7 @@
 package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerUpdate;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EventSubscription;
 import dev.stevedore.engine.RestartPolicy;
@@ -80,6 +81,20 @@ public abstract class RestartContract extends EngineContract {
         assertThat(again.state().running()).isTrue();
         assertThat(again.restartCount()).isZero();
         engine.stopContainer(killed.id(), Duration.ZERO);
+    }
+
+    @Test
+    void updateGivesACreatedContainerARestartPolicy() {
+        ContainerInfo c = engine.createContainer(busybox("exit 4").build());
+        ContainerInfo updated = engine.updateContainer(c.id(),
+                ContainerUpdate.none().withRestartPolicy(RestartPolicy.parse("on-failure:1")));
+        assertThat(updated.spec().restartPolicy()).hasToString("on-failure:1");
+        engine.startContainer(c.id());
+        await("one restart and exited").atMost(PATIENCE).until(() -> {
+            ContainerInfo now = engine.inspectContainer(c.id());
+            return now.restartCount() == 1 && !now.state().running();
+        });
+        assertThat(engine.inspectContainer(c.id()).spec().restartPolicy()).hasToString("on-failure:1");
     }
 
     @Test

@@ -215,10 +215,13 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
                     .as(who + ": the limit applies to the running container").singleElement().asString().endsWith("/ 64MiB");
             DockerCli.run(server, "rm", "-f", prefix + "update");
         });
-        runDetached(socket, "restart", "sleep", "600");
-        assertThatThrownBy(() -> DockerCli.run(socket, "update", "--restart", "always", prefix + "restart"))
-                .hasMessageContaining("RestartPolicy");
-        DockerCli.run(socket, "rm", "-f", prefix + "restart");
+        both().forEach((who, server) -> {
+            runDetached(server, "restart", "sleep", "600");
+            DockerCli.run(server, "update", "--restart", "on-failure:3", prefix + "restart");
+            assertThat(inspect(server, "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}",
+                    prefix + "restart")).as(who).isEqualTo("on-failure 3");
+            DockerCli.run(server, "rm", "-f", prefix + "restart");
+        });
     }
 
     @Test

@@ -168,9 +168,12 @@ final class ContainerControls {
             ContainerRecord updated = config.withLimits(update.memoryBytes().orElse(config.memoryBytes()),
                     update.nanoCpus().orElse(config.nanoCpus()),
                     update.pidsLimit().isPresent() ? update.pidsLimit().getAsLong() : config.pidsLimit());
+            if (update.restartPolicy().isPresent()) {
+                updated = updated.withRestartPolicy(update.restartPolicy().get());
+            }
             new ResourceLimits(updated.memoryBytes(), updated.nanoCpus(), updated.pidsLimit()); // validates, as at create
             StateRecord state = lookup.state(id);
-            if (state.running() && !update.isEmpty()) {
+            if (state.running() && update.changesLimits()) {
                 ContainerCgroups.of(store.directory(id)).update(update, config.name() + " (" + id.substring(0, 12) + ")");
             }
             try {
