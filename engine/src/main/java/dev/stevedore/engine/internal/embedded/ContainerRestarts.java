@@ -85,7 +85,26 @@ final class ContainerRestarts implements AutoCloseable {
         if (ranSteadily(state)) {
             delays.put(id, delay = FIRST_DELAY_MILLIS);
         }
-        timer.schedule(() -> restart(id, state.run()), delay, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> restart(id, state.run(), state.restartCount() + 1), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A kept container whose run ended while no engine owned it (its {@code stevedore run} had ended), found by an
+     * engine opening: as dockerd's restart of its containers when it comes back, it is started afresh (its count from
+     * 0) when its policy says so. A stop by a user is honoured by {@code always} too, unlike dockerd at its restart:
+     * every CLI command opens an engine, so an {@code always} that undid stops would undo every {@code stevedore stop}.
+     */
+    void foundEnded(String id, StateRecord exited) {
+        if (closed) {
+            return;
+        }
+        timer.execute(() -> {
+            ContainerRecord config = store.readConfig(id).orElse(null);
+            if (config != null && config.spec().restartPolicy().restartsAfter(exited.exitCode(), exited.restartCount(),
+                    wasStoppedByUser(store.directory(id)))) {
+                restart(id, exited.run(), 0);
+            }
+        });
     }
 
     private static boolean ranSteadily(StateRecord state) {
@@ -95,7 +114,7 @@ final class ContainerRestarts implements AutoCloseable {
         return Duration.between(Instant.parse(state.startedAt()), Instant.parse(state.finishedAt())).compareTo(STEADY_RUN) >= 0;
     }
 
-    private void restart(String id, long endedRun) {
+    private void restart(String id, long endedRun, int restartCount) {
         if (closed) {
             return;
         }
@@ -115,7 +134,7 @@ final class ContainerRestarts implements AutoCloseable {
                     wasStoppedByUser(store.directory(id)))) {
                 return;
             }
-            starter.start(id, config, state, state.restartCount() + 1);
+            starter.start(id, config, state, restartCount);
         } catch (IOException | RuntimeException e) {
             // as dockerd: a restart that fails leaves the container exited, with the error recorded by the start
             LOG.warn("cannot restart container {} as its restart policy says: {}", id, e.toString());

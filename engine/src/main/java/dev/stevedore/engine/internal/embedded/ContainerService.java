@@ -99,7 +99,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
         this.controls = new ContainerControls(store, events, this);
         this.restarts = new ContainerRestarts(store, starts::start);
-        new ContainerReaper(store, networks, events, this, temp).reap(this::runsNow);
+        new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
         events.unownedRuns(this);
     }
 
