@@ -114,7 +114,11 @@ final class ServerConnection implements Runnable, Closeable {
                 response.error(error.status(), error.getMessage());
             }
             out.flush();
-            if (response.closesConnection() || !skip(request.body())) {
+            // The body is read to its end even when the answer closes the connection: a client still writing it
+            // (an answer came early, a 404 before the upload was looked at) would otherwise fail with a broken pipe
+            // instead of reading the answer.
+            boolean bodyRead = skip(request.body());
+            if (response.closesConnection() || !bodyRead) {
                 return;
             }
         }

@@ -44,6 +44,9 @@ class ServerConnectionTest {
                 body.write("{\"a\":1}\n".getBytes(StandardCharsets.UTF_8));
                 body.write("{\"b\":2}\n".getBytes(StandardCharsets.UTF_8));
             })
+            .add("POST", "/missing-body", x -> {
+                throw new ContainerNotFoundException("ghost");
+            })
             .add("GET", "/missing", x -> {
                 throw new ContainerNotFoundException("ghost");
             })
@@ -142,6 +145,20 @@ class ServerConnectionTest {
         assertThat(chunked.text()).isEqualTo("abcde");
         assertThat(ignored.status()).isEqualTo(204);
         assertThat(next.text()).isEqualTo("next");
+    }
+
+    @Test
+    void anAnswerThatEndsTheConnectionStillReadsTheBodyTheClientIsSending() throws IOException, InterruptedException {
+        // a client that sends the head, then the body (as Go's and Java's clients do with two writes), to a route
+        // that answers without reading the body: the connection must not end under the client's second write
+        send("POST /missing-body HTTP/1.1\r\nConnection: close\r\nContent-Length: 11\r\n\r\n");
+        Reply early = reply(false);
+        Thread.sleep(200); // room for a server that closes right after its answer to do so
+        send("late bytes!");
+        client.shutdownOutput();
+
+        assertThat(early.status()).isEqualTo(404);
+        assertThat(in.read()).as("the connection ends after the body").isEqualTo(-1);
     }
 
     @Test
