@@ -4,7 +4,9 @@
 usage: pty-driver.py SCRIPT ROWS COLS -- COMMAND...
 
 SCRIPT holds one step a line: "send TEXT" (Python escapes: \\r, \\x03), "expect REGEX" (waits up to 60 s for the
-output so far to match), "resize ROWS COLS" (sets the terminal's size: the command gets SIGWINCH), "exit" (waits up
+output so far to match), "resize ROWS COLS" (sets the terminal's size: the command gets SIGWINCH), "repeat REGEX ;; TEXT" (sends TEXT, and
+again every 3 s, until the output so far matches REGEX, for up to 60 s: for what arrives by a signal, whose delay
+depends on the machine's load), "exit" (waits up
 to 60 s for the command to end). Prints a JSON report: the exit code, the whole output, whether the terminal's
 settings after the command are those before it, and the step that failed, if one did.
 """
@@ -73,6 +75,18 @@ def main():
         elif verb == "resize":
             r, c = (int(x) for x in arg.split())
             fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", r, c, 0, 0))
+        elif verb == "repeat":
+            wanted, _, text = arg.partition(" ;; ")
+            pattern = re.compile(wanted.encode("utf-8"))
+            deadline = time.time() + TIMEOUT
+            while not pattern.search(output) and time.time() < deadline and status is None:
+                os.write(master, text.encode("utf-8").decode("unicode_escape").encode("latin-1"))
+                attempt = min(deadline, time.time() + 3.0)
+                while not pattern.search(output) and time.time() < attempt and status is None:
+                    pump(attempt)
+            if not pattern.search(output):
+                failed = step
+                break
         elif verb == "expect":
             pattern = re.compile(arg.encode("utf-8"))
             deadline = time.time() + TIMEOUT

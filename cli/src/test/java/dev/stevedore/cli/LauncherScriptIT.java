@@ -1,0 +1,82 @@
+package dev.stevedore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the launcher script ({@code cli/target/stevedore}) keeps in its cache: the JVM's answer to {@code --version}
+ * (given back without a JVM later), and a command's class-data archive only from a run that did the command's work.
+ * Each test has a cache of its own, so it sees the first runs a new user makes.
+ */
+class LauncherScriptIT {
+    @TempDir
+    Path home;
+    @TempDir
+    Path scratch;
+    @TempDir
+    Path cache;
+
+    @Test
+    void versionIsTheJvmsAnswerKeptForLaterRuns() throws Exception {
+        CliRunner.Result first = stevedore(Map.of(), "--version");
+
+        assertThat(first.exitCode()).as(first.toString()).isZero();
+        assertThat(first.out()).matches("stevedore \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\nJava "
+                + java.util.regex.Pattern.quote(System.getProperty("java.version")) + " .*\\n");
+        List<Path> kept = cached("-version.txt");
+        assertThat(kept).as("the answer kept").hasSize(1);
+        assertThat(Files.readString(kept.get(0))).isEqualTo(first.out());
+
+        // the kept answer is what later runs print: marked here, it shows through
+        Files.writeString(kept.get(0), first.out() + "(kept)\n");
+        CliRunner.Result later = stevedore(Map.of(), "-V");
+        CliRunner.Result uncached = stevedore(Map.of("STEVEDORE_CDS", "off"), "--version");
+
+        assertThat(later.exitCode()).as(later.toString()).isZero();
+        assertThat(later.out()).isEqualTo(first.out() + "(kept)\n");
+        assertThat(uncached.out()).as("STEVEDORE_CDS=off asks the JVM").isEqualTo(first.out());
+        assertThat(cached(".partial")).as("nothing half written").isEmpty();
+    }
+
+    @Test
+    void onlyARunThatDidTheCommandsWorkLeavesItsArchive() throws Exception {
+        CliRunner.Result usageError = stevedore(Map.of(), "run");
+        CliRunner.Result help = stevedore(Map.of(), "images", "--help");
+
+        assertThat(usageError.exitCode()).as(usageError.toString()).isEqualTo(2);
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat(cached(".jsa")).as("a usage error and a help screen load a sliver of their command's classes").isEmpty();
+
+        CliRunner.Result images = stevedore(Map.of(), "images");
+
+        assertThat(images.exitCode()).as(images.toString()).isZero();
+        assertThat(cached(".jsa")).singleElement().satisfies(archive ->
+                assertThat(archive.getFileName().toString()).endsWith("-images.jsa"));
+        assertThat(cached(".partial")).as("nothing half written").isEmpty();
+    }
+
+    private CliRunner.Result stevedore(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Map<String, String> withCache = new java.util.HashMap<>(env);
+        withCache.put("XDG_CACHE_HOME", cache.toString());
+        withCache.put("STEVEDORE_ENGINE", "embedded");
+        return new PackagedCli(home, scratch).run(withCache, args);
+    }
+
+    private List<Path> cached(String suffix) throws IOException {
+        Path archives = cache.resolve("stevedore/cds");
+        if (!Files.isDirectory(archives)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(archives)) {
+            return files.filter(file -> file.getFileName().toString().endsWith(suffix)).toList();
+        }
+    }
+}
