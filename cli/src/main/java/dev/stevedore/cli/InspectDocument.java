@@ -36,6 +36,7 @@ final class InspectDocument {
         document.put("State", state(info.state()));
         document.put("Image", info.imageId());
         document.put("Name", "/" + info.name());
+        document.put("RestartCount", info.restartCount());
         document.put("Platform", "linux");
         document.put("HostConfig", hostConfig(spec));
         document.put("Mounts", mounts(spec.mounts()));
@@ -74,6 +75,8 @@ final class InspectDocument {
         fields.put("Binds", binds);
         fields.put("NetworkMode", spec.networkMode() == null ? "default" : spec.networkMode());
         fields.put("PortBindings", portMap(spec.ports()));
+        fields.put("RestartPolicy", Map.of("Name", spec.restartPolicy().kind().dockerName(),
+                "MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         fields.put("AutoRemove", spec.autoRemove());
         fields.put("PublishAllPorts", spec.publishAllPorts());
         fields.put("ReadonlyRootfs", spec.readOnlyRootfs());

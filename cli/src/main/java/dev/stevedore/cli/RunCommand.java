@@ -11,6 +11,7 @@ import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.PullOptions;
+import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,6 +105,10 @@ class RunCommand extends EngineCommand {
 
     @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "A resource limit: nofile=1024:2048.")
     List<String> ulimits = new ArrayList<>();
+
+    @Option(names = "--restart", paramLabel = "POLICY",
+            description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
+    String restart;
 
     @Option(names = "--shm-size", paramLabel = "SIZE", description = "Size of /dev/shm, e.g. 256m (default 64m).")
     String shmSize;
@@ -242,6 +247,13 @@ class RunCommand extends EngineCommand {
         dnsSearch.forEach(builder::dnsSearch);
         dnsOptions.forEach(builder::dnsOption);
         ulimits.forEach(builder::ulimit);
+        if (restart != null) {
+            RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
+            if (remove && policy.kind() != RestartPolicy.Kind.NO) {
+                throw usageError("Conflicting options: --restart and --rm"); // the docker CLI's words
+            }
+            builder.restartPolicy(policy);
+        }
         if (shmSize != null) {
             builder.shmSizeBytes(parsed("--shm-size", () -> Sizes.parseBinary(shmSize)));
         }

@@ -2,14 +2,15 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerUpdate;
+import dev.stevedore.engine.RestartPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code stevedore update}: new memory, CPU and pids limits for each container, at once if it runs; prints each as
- * named. A restart policy is refused by name: the engine has none to change.
+ * {@code stevedore update}: new memory, CPU and pids limits or a new restart policy for each container, the limits at
+ * once if it runs; prints each as named.
  */
-@Command(name = "update", description = "Update the resource limits of one or more containers.")
+@Command(name = "update", description = "Update the resource limits or the restart policy of one or more containers.")
 final class UpdateCommand extends ContainersCommand {
     @Option(names = {"-m", "--memory"}, paramLabel = "BYTES", description = "Memory limit (512m, 1g).")
     String memory;
@@ -24,18 +25,19 @@ final class UpdateCommand extends ContainersCommand {
     @Option(names = "--pids-limit", paramLabel = "N", description = "Most processes and threads (-1 for no limit).")
     Long pidsLimit;
 
-    @Option(names = "--restart", paramLabel = "POLICY", description = "Not supported: the engine applies no restart policies.")
+    @Option(names = "--restart", paramLabel = "POLICY",
+            description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
     String restart;
 
     private ContainerUpdate update;
 
     @Override
     void validate() {
-        if (restart != null) {
-            throw usageError("--restart: the engine applies no restart policies yet, so there is none to change");
-        }
         ContainerUpdate u = ContainerUpdate.none();
         try {
+            if (restart != null) {
+                u = u.withRestartPolicy(RestartPolicy.parse(restart));
+            }
             if (memory != null) {
                 long bytes = Sizes.parseBinary(memory);
                 if (memorySwap != null && !memorySwap.equals("-1") && Sizes.parseBinary(memorySwap) != bytes) {

@@ -1,5 +1,6 @@
 package dev.stevedore.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,9 +61,15 @@ class CliControlsIT {
                 List<String> stats = ok(engine, "stats", "--no-stream", name + "-b").outLines();
                 assertThat(stats.get(0)).as(who).matches("CONTAINER ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +BLOCK I/O +PIDS");
                 assertThat(stats.get(1)).as(who).matches("[0-9a-f]{12} +" + name + "-b +[0-9.]+% +.+ / 64MiB +[0-9.]+% +.+ +[1-9][0-9]*");
-                CliRunner.Result restart = stevedore(engine, "update", "--restart", "always", name + "-b");
-                assertThat(restart.exitCode()).as(who + ": a restart policy is refused by name").isEqualTo(2);
-                assertThat(restart.err()).contains("--restart");
+                ok(engine, "update", "--restart", "on-failure:2", name + "-b");
+                String policy = "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}";
+                if (who.equals("docker")) {
+                    assertThat(docker(dockerHost, "inspect", "-f", policy, name + "-b")).isEqualTo("on-failure 2");
+                } else {
+                    var host = new ObjectMapper().readTree(ok(engine, "inspect", name + "-b").out()).path(0).path("HostConfig");
+                    assertThat(host.path("RestartPolicy").path("Name").asText() + " "
+                            + host.path("RestartPolicy").path("MaximumRetryCount").asInt()).as(who).isEqualTo("on-failure 2");
+                }
             } catch (AssertionError e) {
                 throw new AssertionError(who + ": " + e.getMessage(), e);
             } finally {

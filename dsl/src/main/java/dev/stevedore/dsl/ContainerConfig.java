@@ -5,6 +5,7 @@ import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.RestartPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -333,6 +334,17 @@ public final class ContainerConfig {
     public ContainerConfig ulimit(String name, long soft, long hard) {
         String value = Objects.requireNonNull(name, "name") + "=" + soft + ":" + hard;
         checked(spec -> spec.ulimit(value));
+        return this;
+    }
+
+    /**
+     * When the engine starts the container again after its command ended ({@code docker run --restart}): {@code "no"},
+     * {@code "on-failure"}, {@code "on-failure:3"}, {@code "always"} or {@code "unless-stopped"}; a stop by the test
+     * is never undone. An unknown policy fails the definition.
+     */
+    public ContainerConfig restart(String policy) {
+        Objects.requireNonNull(policy, "policy");
+        checked(spec -> spec.restartPolicy(RestartPolicy.parse(policy)));
         return this;
     }
 

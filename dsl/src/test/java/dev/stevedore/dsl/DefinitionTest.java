@@ -89,6 +89,17 @@ class DefinitionTest {
     }
 
     @Test
+    void aRestartPolicyReachesTheEngineSpecAndABadOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.restart("on-failure:3")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().restartPolicy()).hasToString("on-failure:3");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.restart("sometimes")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("restart policy \"sometimes\"");
+    }
+
+    @Test
     void portOutOfRangeIsRefused() {
         assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.expose(70000)))
                 .hasMessage("container \"redis\": port 70000 is not between 1 and 65535");

@@ -21,11 +21,12 @@ import java.util.Map;
  * @param spec     what it was created from
  * @param staticAddresses the networks where a static address was asked for (name → that address), as Docker's
  *                 {@code IPAMConfig.IPv4Address} echoes it
+ * @param restartCount how often its restart policy started it again since a user last started it
  */
 public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                             List<String> command, List<String> env, Map<String, String> labels,
                             List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
-                            Map<String, String> staticAddresses) {
+                            Map<String, String> staticAddresses, int restartCount) {
     public ContainerInfo {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -35,11 +36,11 @@ public record ContainerInfo(String id, String name, String image, String imageId
         staticAddresses = staticAddresses == null ? Map.of() : Map.copyOf(staticAddresses);
     }
 
-    /** A container where no static address was asked for. */
+    /** A container where no static address was asked for, never restarted by its policy. */
     public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                          List<String> command, List<String> env, Map<String, String> labels,
                          List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
-        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, Map.of());
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, Map.of(), 0);
     }
 
     /** The first 12 hex digits of the id, as Docker shows it. */

@@ -88,6 +88,8 @@ import java.util.Set;
  *                        embedded engine relays from an address of the container's own loopback; the Docker backend
  *                        refuses them (see {@link ContainerEngine#createContainer}). Ignored on the host's network,
  *                        where the container's loopback is the host's
+ * @param restartPolicy   when the engine starts it again after its command ended ({@code --restart}); never with
+ *                        {@code autoRemove}
  */
 public record ContainerSpec(
         String image,
@@ -126,7 +128,8 @@ public record ContainerSpec(
         List<String> dnsOptions,
         List<String> ulimits,
         String ipv4Address,
-        List<Integer> exposedHostPorts) {
+        List<Integer> exposedHostPorts,
+        RestartPolicy restartPolicy) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -180,6 +183,12 @@ public record ContainerSpec(
         }
         if (Set.copyOf(exposedHostPorts).size() != exposedHostPorts.size()) {
             throw new IllegalArgumentException("host ports to expose to the container name one twice: " + exposedHostPorts);
+        }
+        restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy; // absent in older config.json
+        if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
+            // as dockerd: a container that goes at its end cannot also be started again
+            throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
+                    + " leave one out");
         }
         for (String e : env) {
             if (e.indexOf('=') <= 0) {
@@ -251,6 +260,7 @@ public record ContainerSpec(
         b.ulimits.addAll(ulimits);
         b.ipv4Address = ipv4Address;
         b.exposedHostPorts.addAll(exposedHostPorts);
+        b.restartPolicy = restartPolicy;
         return b;
     }
 
@@ -293,6 +303,7 @@ public record ContainerSpec(
         private final List<String> ulimits = new ArrayList<>();
         private String ipv4Address;
         private final List<Integer> exposedHostPorts = new ArrayList<>();
+        private RestartPolicy restartPolicy = RestartPolicy.NO;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -381,13 +392,16 @@ public record ContainerSpec(
             }
             return this;
         }
+        /** When the engine starts it again after its command ended, as {@code --restart}; see {@link RestartPolicy}. */
+        public Builder restartPolicy(RestartPolicy value) { this.restartPolicy = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
-                    exposedHostPorts);
+                    exposedHostPorts,
+                    restartPolicy);
         }
     }
 }

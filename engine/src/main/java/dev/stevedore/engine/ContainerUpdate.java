@@ -1,16 +1,20 @@
 package dev.stevedore.engine;
 
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * New limits for a container, created or running, as {@code docker update} sets them: each present value replaces
- * the container's, an absent one leaves it. The limits apply at once to a running container and to every later start.
+ * New limits or a new restart policy for a container, created or running, as {@code docker update} sets them: each
+ * present value replaces the container's, an absent one leaves it. The limits apply at once to a running container
+ * and to every later start; the policy to the container's next exit.
  *
  * @param memoryBytes memory limit in bytes; 0 removes it
  * @param nanoCpus    CPU quota in billionths of a CPU; 0 removes it
  * @param pidsLimit   the most processes and threads; -1 removes it
+ * @param restartPolicy its restart policy ({@code docker update --restart})
  */
-public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, OptionalLong pidsLimit) {
+public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, OptionalLong pidsLimit,
+                              Optional<RestartPolicy> restartPolicy) {
 
     public ContainerUpdate {
         if (memoryBytes.isPresent() && memoryBytes.getAsLong() < 0 || nanoCpus.isPresent() && nanoCpus.getAsLong() < 0
@@ -19,25 +23,39 @@ public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, O
         }
     }
 
+    /** New limits only, the restart policy left as it is. */
+    public ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, OptionalLong pidsLimit) {
+        this(memoryBytes, nanoCpus, pidsLimit, Optional.empty());
+    }
+
     /** Changes nothing; add limits with the {@code with} methods. */
     public static ContainerUpdate none() {
         return new ContainerUpdate(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
     }
 
     public ContainerUpdate withMemoryBytes(long bytes) {
-        return new ContainerUpdate(OptionalLong.of(bytes), nanoCpus, pidsLimit);
+        return new ContainerUpdate(OptionalLong.of(bytes), nanoCpus, pidsLimit, restartPolicy);
     }
 
     public ContainerUpdate withNanoCpus(long nanos) {
-        return new ContainerUpdate(memoryBytes, OptionalLong.of(nanos), pidsLimit);
+        return new ContainerUpdate(memoryBytes, OptionalLong.of(nanos), pidsLimit, restartPolicy);
     }
 
     public ContainerUpdate withPidsLimit(long pids) {
-        return new ContainerUpdate(memoryBytes, nanoCpus, OptionalLong.of(pids));
+        return new ContainerUpdate(memoryBytes, nanoCpus, OptionalLong.of(pids), restartPolicy);
+    }
+
+    public ContainerUpdate withRestartPolicy(RestartPolicy policy) {
+        return new ContainerUpdate(memoryBytes, nanoCpus, pidsLimit, Optional.of(policy));
+    }
+
+    /** Whether it changes a limit (a running container's cgroups). */
+    public boolean changesLimits() {
+        return memoryBytes.isPresent() || nanoCpus.isPresent() || pidsLimit.isPresent();
     }
 
     /** Whether it changes anything. */
     public boolean isEmpty() {
-        return memoryBytes.isEmpty() && nanoCpus.isEmpty() && pidsLimit.isEmpty();
+        return !changesLimits() && restartPolicy.isEmpty();
     }
 }

@@ -7,6 +7,7 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerStats;
 import dev.stevedore.engine.ContainerTop;
 import dev.stevedore.engine.ContainerUpdate;
+import dev.stevedore.engine.RestartPolicy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -101,11 +102,16 @@ final class ContainerControlRoutes {
                         + " serve (memory, CPU and pids limits are); recreate the container with it instead");
             }
         }
-        if (!body.path("RestartPolicy").path("Name").asText("").isEmpty()) {
-            throw ApiException.badRequest("RestartPolicy: the engine applies no restart policies yet, so it cannot change"
-                    + " one; leave --restart out");
-        }
         ContainerUpdate update = ContainerUpdate.none();
+        JsonNode restart = body.path("RestartPolicy");
+        if (!restart.path("Name").asText("").isEmpty()) {
+            try {
+                update = update.withRestartPolicy(RestartPolicy.of(restart.path("Name").asText(),
+                        restart.path("MaximumRetryCount").asInt(0)));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("RestartPolicy: " + e.getMessage());
+            }
+        }
         long memory = body.path("Memory").asLong(0);
         long swap = body.path("MemorySwap").asLong(0);
         if (swap > 0 && swap != memory) {

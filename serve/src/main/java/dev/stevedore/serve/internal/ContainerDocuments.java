@@ -67,7 +67,7 @@ final class ContainerDocuments {
         doc.put("HostsPath", "");
         doc.put("LogPath", "");
         doc.put("Name", "/" + c.name());
-        doc.put("RestartCount", 0);
+        doc.put("RestartCount", c.restartCount());
         doc.put("Driver", "overlay2");
         doc.put("Platform", "linux");
         doc.put("MountLabel", "");
@@ -117,7 +117,8 @@ final class ContainerDocuments {
         }
         host.put("NetworkMode", spec.networkMode() == null ? "bridge" : spec.networkMode());
         host.set("PortBindings", portBindings(spec.ports()));
-        host.set("RestartPolicy", Json.object().put("Name", "no").put("MaximumRetryCount", 0));
+        host.set("RestartPolicy", Json.object().put("Name", spec.restartPolicy().kind().dockerName())
+                .put("MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         host.put("AutoRemove", autoRemove || spec.autoRemove());
         host.put("PublishAllPorts", spec.publishAllPorts());
         host.put("Privileged", false);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.docker.wire.ContainerCreate;
 import dev.stevedore.docker.wire.HostConfig;
 import dev.stevedore.docker.wire.Wire;
+import dev.stevedore.engine.RestartPolicy;
 
 import java.util.List;
 import java.util.Locale;
@@ -72,12 +73,9 @@ final class CreateFields {
     /** Refuses the values of read fields that the engine cannot apply. */
     static void refuseValues(ContainerCreate c, HostConfig host) {
         HostConfig.RestartPolicy restart = host.restartPolicy();
-        if (restart != null && CreateRequest.blankToNull(restart.name()) != null && !restart.name().equals("no")) {
-            throw refused("HostConfig.RestartPolicy", "--restart " + restart.name()
-                    + ": its engine has no supervisor that restarts containers yet");
-        }
-        if (restart != null && restart.maximumRetryCount() != null && restart.maximumRetryCount() != 0) {
-            throw refused("HostConfig.RestartPolicy.MaximumRetryCount", "a retry count needs the on-failure policy");
+        if (CreateRequest.isTrue(host.autoRemove()) && restart != null && !CreateRequest.restartPolicy(restart).equals(RestartPolicy.NO)) {
+            // dockerd's words: a container removed at its end cannot be started again
+            throw refused("HostConfig.RestartPolicy", "can't create 'AutoRemove' with a restart policy");
         }
         HostConfig.LogConfig log = host.logConfig();
         if (log != null && CreateRequest.blankToNull(log.type()) != null && !log.type().equals("json-file")) {

@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.VolumeSpec;
 
 import java.time.Duration;
@@ -119,9 +120,17 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         if (host.pidsLimit() != null) {
             b.pidsLimit(host.pidsLimit()); // 0 or -1: none; absent or null: the engine's default
         }
+        if (host.restartPolicy() != null) {
+            b.restartPolicy(restartPolicy(host.restartPolicy()));
+        }
         Map<String, Endpoint> others = networks(c, host, b);
         ContainerSpec spec = badRequestOnInvalid(b::build);
         return new CreateRequest(spec, isTrue(host.autoRemove()), others, HealthChecks.parse(c.healthcheck()), volumes(host));
+    }
+
+    /** The engine's policy for Docker's document; a name or retry count it cannot take is a 400 naming it. */
+    static RestartPolicy restartPolicy(HostConfig.RestartPolicy policy) {
+        return badRequestOnInvalid(() -> RestartPolicy.of(policy.name(), policy.maximumRetryCount() == null ? 0 : policy.maximumRetryCount()));
     }
 
     /** Sets the primary network and its aliases on the builder; the other networks, to connect after create. */

@@ -84,7 +84,8 @@ class CreateFieldsTest {
         sample("HostConfig.CpuPeriod", host("'CpuQuota':50000"), host("'CpuQuota':50000,'CpuPeriod':200000"));
         sample("HostConfig.PidsLimit", host("'PidsLimit':100"));
         sample("HostConfig.RestartPolicy.Name", host("'RestartPolicy':{'Name':'always'}"));
-        sample("HostConfig.RestartPolicy.MaximumRetryCount", host("'RestartPolicy':{'MaximumRetryCount':3}"));
+        sample("HostConfig.RestartPolicy.MaximumRetryCount", host("'RestartPolicy':{'Name':'on-failure'}"),
+                host("'RestartPolicy':{'Name':'on-failure','MaximumRetryCount':3}"));
         sample("HostConfig.LogConfig.Type", host("'LogConfig':{'Type':'syslog'}"));
         sample("HostConfig.LogConfig.Config", host("'LogConfig':{'Type':'json-file','Config':{'max-size':'1m'}}"));
         sample("HostConfig.ConsoleSize", host("'ConsoleSize':[24,80]"));

@@ -2,6 +2,7 @@ package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import org.junit.jupiter.api.Test;
@@ -121,12 +122,29 @@ class CreateRequestTest {
     @Test
     void settingsTheEngineCannotApplyAreRefusedNotDropped() {
         for (String hostConfig : List.of("{'Privileged':true}",
-                "{'Init':true}", "{'RestartPolicy':{'Name':'always'}}",
+                "{'Init':true}",
                 "{'Devices':[{'PathOnHost':'/dev/fuse'}]}")) {
             assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
                     .as(hostConfig).isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(400);
                         assertThat(e.getMessage()).contains("not supported by stevedore serve");
+                    });
+        }
+    }
+
+    @Test
+    void aRestartPolicyReachesTheSpecAndConflictsWithAutoRemove() throws IOException {
+        assertThat(CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'RestartPolicy':{'Name':'on-failure',"
+                + "'MaximumRetryCount':2}}}"), null, null).spec().restartPolicy())
+                .isEqualTo(new RestartPolicy(RestartPolicy.Kind.ON_FAILURE, 2));
+        assertThat(CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'RestartPolicy':{'Name':'',"
+                + "'MaximumRetryCount':0}}}"), null, null).spec().restartPolicy()).isEqualTo(RestartPolicy.NO);
+        for (String refused : List.of("{'RestartPolicy':{'Name':'always'},'AutoRemove':true}",
+                "{'RestartPolicy':{'Name':'always','MaximumRetryCount':3}}", "{'RestartPolicy':{'Name':'sometimes'}}")) {
+            assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + refused + "}"), null, null))
+                    .as(refused).isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).containsIgnoringCase("restart");
                     });
         }
     }

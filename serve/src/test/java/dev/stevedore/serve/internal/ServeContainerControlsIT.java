@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,13 +33,17 @@ import static org.awaitility.Awaitility.await;
 /**
  * The container endpoints of #17 through serve, each scenario run with the docker CLI (or raw HTTP, where the status
  * code is the point) against serve and against the test bed's dockerd in the same test, so what is expected is what
- * dockerd does: kill, 404/409/304, rename, pause, stats, top, update, compressed archive copies and the events record.
+ * dockerd does: kill, 404/409/304, rename, pause, stats, top, update, compressed archive copies, the events record, and
+ * restart policies ({@code --restart on-failure:2} ends with two restarts in inspect and in the events; a stop is not
+ * undone by {@code --restart always}).
  */
 class ServeContainerControlsIT extends ServeWithDockerCli {
     private final Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError(
             "the test bed's dockerd is not up: run `testbed/dockerd up`"));
     private final String prefix = "apiserve-" + Long.toHexString(System.nanoTime()) + "-";
     private final List<String> onDockerd = new ArrayList<>();
+    /** Long enough for a restart that should not come: Docker's backoff after two restarts is 400 ms. */
+    private static final Duration RESTART_QUIET = Duration.ofMillis(2500);
 
     @BeforeAll
     void pullOnDockerd() {
@@ -233,10 +238,13 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
                     .as(who + ": the limit applies to the running container").singleElement().asString().endsWith("/ 64MiB");
             DockerCli.run(server, "rm", "-f", prefix + "update");
         });
-        runDetached(socket, "restart", "sleep", "600");
-        assertThatThrownBy(() -> DockerCli.run(socket, "update", "--restart", "always", prefix + "restart"))
-                .hasMessageContaining("RestartPolicy");
-        DockerCli.run(socket, "rm", "-f", prefix + "restart");
+        both().forEach((who, server) -> {
+            runDetached(server, "restart", "sleep", "600");
+            DockerCli.run(server, "update", "--restart", "on-failure:3", prefix + "restart");
+            assertThat(inspect(server, "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}",
+                    prefix + "restart")).as(who).isEqualTo("on-failure 3");
+            DockerCli.run(server, "rm", "-f", prefix + "restart");
+        });
     }
 
     @Test
@@ -288,17 +296,61 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
             }
             DockerCli.run(server, "kill", prefix + "events2");
             DockerCli.run(server, "rm", prefix + "events2");
-            AtomicReference<List<String>> seen = new AtomicReference<>();
             // dockerd's record is written as its events happen; wait until the destroy is in it
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                seen.set(DockerCli.run(server, "events", "--since", Long.toString(since.getEpochSecond()), "--until",
-                        Long.toString(Instant.now().getEpochSecond() + 1), "--filter", "container=" + id, "--filter",
-                        "type=container", "--format", "{{.Action}} {{.Actor.Attributes.name}}"));
-                return seen.get().stream().anyMatch(l -> l.startsWith("destroy"));
-            });
-            actions.put(who, seen.get());
+            actions.put(who, eventRecord(server, since, id, "{{.Action}} {{.Actor.Attributes.name}}",
+                    seen -> seen.stream().anyMatch(l -> l.startsWith("destroy"))));
         });
         assertThat(actions.get("serve")).isEqualTo(actions.get("dockerd"))
                 .contains("rename " + prefix + "events2", "kill " + prefix + "events2", "pause " + prefix + "events");
+    }
+
+    /** {@code docker events --since --until} for one container, read again until {@code complete} says it is. */
+    private static List<String> eventRecord(Path server, Instant since, String id, String format,
+                                            Predicate<List<String>> complete) {
+        AtomicReference<List<String>> seen = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            seen.set(DockerCli.run(server, "events", "--since", Long.toString(since.getEpochSecond()), "--until",
+                    Long.toString(Instant.now().getEpochSecond() + 1), "--filter", "container=" + id, "--filter",
+                    "type=container", "--format", format));
+            return complete.test(seen.get());
+        });
+        return seen.get();
+    }
+
+    private String runWithRestart(Path server, String name, String restart, String script) {
+        if (server.equals(dockerd)) {
+            onDockerd.add(prefix + name);
+        }
+        return DockerCli.run(server, "run", "-d", "--name", prefix + name, "--restart", restart, busybox, "sh", "-c", script)
+                .stream().filter(l -> l.matches("[0-9a-f]{64}")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void onFailureEndsAfterItsRetriesInInspectAndInTheEvents() {
+        Map<String, List<String>> actions = new LinkedHashMap<>();
+        both().forEach((who, server) -> {
+            Instant since = Instant.now().minusSeconds(1);
+            String id = runWithRestart(server, "fails", "on-failure:2", "exit 3");
+            String format = "{{.RestartCount}} {{.State.Status}} {{.State.ExitCode}} {{.HostConfig.RestartPolicy.Name}}"
+                    + " {{.HostConfig.RestartPolicy.MaximumRetryCount}}";
+            await(who + ": two restarts, then exited").atMost(Duration.ofSeconds(60))
+                    .until(() -> inspect(server, format, prefix + "fails").equals("2 exited 3 on-failure 2"));
+            actions.put(who, eventRecord(server, since, id, "{{.Action}} {{.Actor.Attributes.exitCode}}",
+                    seen -> seen.stream().filter(l -> l.startsWith("die")).count() == 3));
+            DockerCli.run(server, "rm", prefix + "fails");
+        });
+        assertThat(actions.get("serve")).isEqualTo(actions.get("dockerd"))
+                .containsSubsequence("start <no value>", "die 3", "start <no value>", "die 3", "start <no value>", "die 3");
+    }
+
+    @Test
+    void aStopIsNotUndoneByRestartAlways() {
+        both().forEach((who, server) -> {
+            runWithRestart(server, "stopped", "always", "sleep 600");
+            DockerCli.run(server, "stop", "-t", "1", prefix + "stopped");
+            await(who + ": stays stopped").during(RESTART_QUIET).atMost(RESTART_QUIET.multipliedBy(4))
+                    .until(() -> inspect(server, "{{.State.Status}} {{.RestartCount}}", prefix + "stopped").equals("exited 0"));
+            DockerCli.run(server, "rm", prefix + "stopped");
+        });
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 
@@ -61,7 +62,8 @@ final class ContainerMapper {
                 ports(inspect),
                 networks(inspect.path("NetworkSettings").path("Networks")),
                 spec,
-                staticAddresses(inspect.path("NetworkSettings").path("Networks")));
+                staticAddresses(inspect.path("NetworkSettings").path("Networks")),
+                inspect.path("RestartCount").asInt(0));
     }
 
     /** The addresses asked for ({@code IPAMConfig.IPv4Address}), by network name. */
@@ -180,6 +182,10 @@ final class ContainerMapper {
         strings(host.path("Dns")).forEach(b::dns);
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
+        JsonNode restart = host.path("RestartPolicy");
+        if (!restart.path("Name").asText("").isEmpty()) {
+            b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));
+        }
         for (JsonNode ulimit : host.path("Ulimits")) {
             b.ulimit(ulimit.path("Name").asText("") + "=" + ulimit.path("Soft").asLong() + ":" + ulimit.path("Hard").asLong());
         }

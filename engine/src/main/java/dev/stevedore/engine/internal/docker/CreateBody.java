@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Ulimit;
 
 import java.time.Duration;
@@ -72,7 +73,7 @@ final class CreateBody {
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
                 spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, spec.pidsLimit() != 0 ? spec.pidsLimit() : null /* -1: none, as dockerd reads it */,
-                null, null, null, null, emptyToNull(spec.capAdd()), emptyToNull(spec.capDrop()),
+                restartPolicy(spec.restartPolicy()), null, null, null, emptyToNull(spec.capAdd()), emptyToNull(spec.capDrop()),
                 emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
                 emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
                         .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()));
@@ -166,5 +167,14 @@ final class CreateBody {
 
     private static Long positiveOrNull(long value) {
         return value > 0 ? value : null;
+    }
+
+    /** Docker's document of a policy; none for {@code no}, dockerd's default. */
+    private static HostConfig.RestartPolicy restartPolicy(RestartPolicy policy) {
+        if (policy.kind() == RestartPolicy.Kind.NO) {
+            return null;
+        }
+        return new HostConfig.RestartPolicy(policy.kind().dockerName(),
+                policy.kind() == RestartPolicy.Kind.ON_FAILURE ? policy.maximumRetries() : null);
     }
 }

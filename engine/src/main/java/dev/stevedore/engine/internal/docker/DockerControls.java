@@ -111,6 +111,8 @@ final class DockerControls {
         });
         update.nanoCpus().ifPresent(nanos -> body.put("NanoCpus", nanos));
         update.pidsLimit().ifPresent(pids -> body.put("PidsLimit", pids));
+        update.restartPolicy().ifPresent(policy -> body.putObject("RestartPolicy").put("Name", policy.kind().dockerName())
+                .put("MaximumRetryCount", policy.maximumRetries()));
         post(container, "update", "Updating the limits of container " + container,
                 api.call("POST", "/containers/" + DockerContainers.reference(container) + "/update").jsonBody(body));
     }

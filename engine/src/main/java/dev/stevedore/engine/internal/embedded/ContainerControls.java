@@ -98,6 +98,7 @@ final class ContainerControls {
         }
         RunningContainer run = lookup.reach(id);
         ContainerRecord config = lookup.config(id);
+        ContainerRestarts.stoppedByUser(store.directory(id)); // as dockerd: a killed container is not restarted
         // published first, as Docker's "kill" comes before the "die" the signal causes
         events.container(EngineEvent.Action.KILL, id, config, Map.of("signal", Integer.toString(number)));
         run.signal(number);
@@ -178,9 +179,12 @@ final class ContainerControls {
             ContainerRecord updated = config.withLimits(update.memoryBytes().orElse(config.memoryBytes()),
                     update.nanoCpus().orElse(config.nanoCpus()),
                     update.pidsLimit().isPresent() ? update.pidsLimit().getAsLong() : config.pidsLimit());
+            if (update.restartPolicy().isPresent()) {
+                updated = updated.withRestartPolicy(update.restartPolicy().get());
+            }
             new ResourceLimits(updated.memoryBytes(), updated.nanoCpus(), updated.pidsLimit()); // validates, as at create
             StateRecord state = lookup.state(id);
-            if (state.running() && !update.isEmpty()) {
+            if (state.running() && update.changesLimits()) {
                 ContainerCgroups.of(store.directory(id)).update(update, config.name() + " (" + id.substring(0, 12) + ")");
             }
             try {

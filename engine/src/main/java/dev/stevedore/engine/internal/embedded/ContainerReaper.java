@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * and their mounts lived only in their own mount namespaces). Directories of removals and creates a dead JVM left
  * halfway, stale helper directories and temporary files are deleted too. A removed container's end is published as
  * a {@code DIE} and {@code DESTROY}, since the JVM that would have published it is gone; a kept one's end was
- * reported when it happened, to the subscriptions then open ({@link JournalTail}).
+ * reported when it happened, to the subscriptions then open ({@link JournalTail}). A kept one whose run ended so is
+ * handed to {@code kept}, so that its restart policy applies now that an engine has found it.
  */
 final class ContainerReaper {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerReaper.class);
@@ -38,9 +39,11 @@ final class ContainerReaper {
     private final EmbeddedEvents events;
     private final OwnedRuns.Removal removal;
     private final Path temp;
+    private final java.util.function.BiConsumer<String, StateRecord> keptEnded;
 
     ContainerReaper(ContainerStore store, NetworkManager networks, EmbeddedEvents events, OwnedRuns.Removal removal,
-                    Path temp) {
+                    Path temp, java.util.function.BiConsumer<String, StateRecord> keptEnded) {
+        this.keptEnded = keptEnded;
         this.store = store;
         this.networks = networks;
         this.events = events;
@@ -104,7 +107,9 @@ final class ContainerReaper {
                         Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
                 removal.deleteLocked(id, config);
             } else {
-                store.writeState(id, state.exited(exit));
+                StateRecord exited = state.exited(exit);
+                store.writeState(id, exited);
+                keptEnded.accept(id, exited);
             }
         } finally {
             ContainerStore.closeQuietly(lock);

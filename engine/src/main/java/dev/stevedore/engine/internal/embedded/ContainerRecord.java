@@ -81,6 +81,14 @@ record ContainerRecord(
                 newSpec.build());
     }
 
+    /** This record with another restart policy (update), read by the owner at the container's next exit. */
+    ContainerRecord withRestartPolicy(dev.stevedore.engine.RestartPolicy policy) {
+        return new ContainerRecord(version, id, name, image, imageReference, imageId, manifestDigest, created, layers,
+                entrypoint, cmd, env, workingDir, user, hostname, labels, mounts, readOnlyRootfs, shmSizeBytes, memoryBytes,
+                nanoCpus, pidsLimit, networkMode, exposedPorts, stopSignal, stopTimeoutMillis, autoRemove,
+                spec.toBuilder().restartPolicy(policy).build());
+    }
+
     /** Entrypoint and cmd as the command line that runs. */
     List<String> command() {
         return java.util.stream.Stream.concat(entrypoint.stream(), cmd.stream()).toList();

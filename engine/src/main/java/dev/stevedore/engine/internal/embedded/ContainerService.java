@@ -79,6 +79,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final ContainerStart starts;
     private final ContainerControls controls;
     private final ContainerChanges changes;
+    private final ContainerRestarts restarts;
     private volatile Launcher launcher;
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
@@ -99,7 +100,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
         this.controls = new ContainerControls(store, events, this);
         this.changes = new ContainerChanges(store, copies, this, controls);
-        new ContainerReaper(store, networks, events, this, temp).reap(this::runsNow);
+        this.restarts = new ContainerRestarts(store, starts::start);
+        new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
         events.unownedRuns(this);
     }
 
@@ -185,7 +187,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             if (state.running()) {
                 return; // Docker: starting a running container changes nothing
             }
-            starts.start(id, config, state);
+            ContainerRestarts.startedByUser(store.directory(id));
+            starts.start(id, config, state, 0);
         } catch (IOException e) {
             throw new ContainerEngineException("cannot start container " + id + ": " + e.getMessage(), e);
         } finally {
@@ -324,7 +327,12 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
-                state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics);
+                state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics, state.restartCount());
+    }
+
+    @Override
+    public void ended(String id, ContainerRecord config, StateRecord exited) {
+        restarts.exited(id, config, exited);
     }
 
     // ---- wait, stop, kill, remove -----------------------------------------------------------------
@@ -352,6 +360,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     void stop(String reference, Duration grace) {
         String id = store.resolve(reference);
         ContainerRecord config = config(id);
+        // before anything ends it, and also while it waits for a restart: its policy no longer applies
+        ContainerRestarts.stoppedByUser(store.directory(id));
         StateRecord state = currentState(id);
         if (!state.running()) {
             return; // Docker: stopping a stopped container does nothing
@@ -378,6 +388,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                     throw new ContainerEngineException("cannot remove container " + config.name() + " (" + id.substring(0, 12)
                             + "): it is running — stop it first, or remove it with force");
                 }
+                ContainerRestarts.stoppedByUser(store.directory(id));
                 reach(id, state).endForRemoval(config);
             }
             deleteLocked(id, config);
@@ -504,6 +515,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
      */
     @Override
     public void close() {
+        restarts.close(); // the runs ended below are not started again
         runs.closeRuns(this::keeps);
         for (String id : createdHere) {
             if (Files.isDirectory(store.directory(id)) && !keeps(id)) {

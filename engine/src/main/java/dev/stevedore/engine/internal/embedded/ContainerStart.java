@@ -62,9 +62,10 @@ final class ContainerStart {
 
     /**
      * Starts run {@code state.run() + 1} of the container; the caller holds its lock and has checked that it does not
-     * run ({@code state} is its effective state).
+     * run ({@code state} is its effective state). {@code restartCount} is 0 for a start by a user, else the count of
+     * restarts by its policy with this one.
      */
-    void start(String id, ContainerRecord config, StateRecord state) throws IOException {
+    void start(String id, ContainerRecord config, StateRecord state, int restartCount) throws IOException {
         Path dir = store.directory(id);
         OrphanReaper.clearRun(dir);
         // read once: each read takes the networks' lock, which every engine on the machine shares
@@ -91,7 +92,7 @@ final class ContainerStart {
             }
             long run = state.run() + 1;
             StateRecord started = state.started(run, process.pid(), identity.map(ProcessIdentity::startTime).orElse(0L),
-                    self.pid(), self.startTime(), Instant.now());
+                    self.pid(), self.startTime(), Instant.now(), restartCount);
             store.writeState(id, started);
             before = started;
             OwnedRuns.Owned mine = new OwnedRuns.Owned(process, run, config);

@@ -40,6 +40,9 @@ final class OwnedRuns implements AutoCloseable {
         void deleteLocked(String id, ContainerRecord config);
 
         ContainerInfo info(String id, ContainerRecord config, StateRecord state);
+
+        /** After the end of a run that is not removed: its restart policy may start it again. */
+        void ended(String id, ContainerRecord config, StateRecord exited);
     }
 
     /**
@@ -181,6 +184,8 @@ final class OwnedRuns implements AutoCloseable {
             if (run.autoRemove() && config.isPresent() && !state.running() && state.run() == run.run()) {
                 autoRemoved.put(id, removal.info(id, config.get(), state));
                 removal.deleteLocked(id, config.get());
+            } else if (ended) {
+                removal.ended(id, store.readConfig(id).orElse(run.config()), state);
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot record the exit of container {}: {}", id, e.toString());

@@ -22,9 +22,11 @@ import java.util.Locale;
  * @param error      why the last start failed, or empty
  * @param startedAt  ISO instant of the last start, or null
  * @param finishedAt ISO instant of the last exit, or null
+ * @param restartCount the restarts by its restart policy since a user last started it
  */
 record StateRecord(int version, String status, long run, long pid, long pidStart, long ownerPid, long ownerStart,
-                   int exitCode, int signal, boolean oomKilled, String error, String startedAt, String finishedAt) {
+                   int exitCode, int signal, boolean oomKilled, String error, String startedAt, String finishedAt,
+                   int restartCount) {
 
     static final String CREATED = "created";
     static final String RUNNING = "running";
@@ -35,25 +37,28 @@ record StateRecord(int version, String status, long run, long pid, long pidStart
     }
 
     static StateRecord created() {
-        return new StateRecord(1, CREATED, 0, 0, 0, 0, 0, 0, 0, false, "", null, null);
+        return new StateRecord(1, CREATED, 0, 0, 0, 0, 0, 0, 0, false, "", null, null, 0);
     }
 
     boolean running() {
         return status.equals(RUNNING);
     }
 
-    StateRecord started(long newRun, long newPid, long newPidStart, long owner, long ownerStartTime, Instant at) {
+    /** Run {@code newRun}, started by a user ({@code restarts} 0) or by its restart policy (the count so far). */
+    StateRecord started(long newRun, long newPid, long newPidStart, long owner, long ownerStartTime, Instant at,
+                        int restarts) {
         return new StateRecord(1, RUNNING, newRun, newPid, newPidStart, owner, ownerStartTime, 0, 0, false, "", at.toString(),
-                null);
+                null, restarts);
     }
 
     StateRecord exited(ExitStatus exit) {
         return new StateRecord(1, EXITED, run, 0, 0, 0, 0, exit.code(), exit.signal(), exit.oomKilled(), error, startedAt,
-                exit.finishedAt().toString());
+                exit.finishedAt().toString(), restartCount);
     }
 
     StateRecord failedToStart(int code, String message) {
-        return new StateRecord(1, CREATED, run, 0, 0, 0, 0, code, 0, false, message, startedAt, finishedAt);
+        return new StateRecord(1, CREATED, run, 0, 0, 0, 0, code, 0, false, message, startedAt, finishedAt,
+                restartCount);
     }
 
     ContainerState toPublic() {
