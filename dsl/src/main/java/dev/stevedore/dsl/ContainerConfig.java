@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
  * <p>Defaults: published ports on a free loopback port; ready when every published port accepts connections
  * (inside the container and from the host), or as soon as it runs when it publishes none; 60 seconds to get
  * ready; killed and removed at stop.
+ *
+ * <p>Past 500 lines as the one place a user looks for a container's options: a setter per option, each with its
+ * Javadoc and its check; the work behind each is in the engine's {@code ContainerSpec}.
  */
 public final class ContainerConfig {
     /** How long a container may take to become ready unless told otherwise. */

@@ -13,6 +13,10 @@ import java.util.Optional;
  * the embedded daemonless engine and by a client of a Docker Engine API endpoint.
  *
  * <p>Thread-safe. Close it when done; closing releases what the engine holds in this JVM.
+ *
+ * <p>Past 500 lines as the whole of an engine's API, as Docker's Engine API is one: a method per operation, each with
+ * its Javadoc, and nothing else. Splitting it by resource ({@code images()}, {@code containers()}) would change
+ * every caller; that belongs to the API review before a 1.0, not to a release that adds operations.
  */
 public interface ContainerEngine extends AutoCloseable {
 
