@@ -75,6 +75,7 @@ final class InspectDocument {
         fields.put("Binds", binds);
         fields.put("NetworkMode", spec.networkMode() == null ? "default" : spec.networkMode());
         fields.put("PortBindings", portMap(spec.ports()));
+        fields.put("LogConfig", Map.of("Type", spec.logConfig().type(), "Config", spec.logConfig().options()));
         fields.put("RestartPolicy", Map.of("Name", spec.restartPolicy().kind().dockerName(),
                 "MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         fields.put("AutoRemove", spec.autoRemove());

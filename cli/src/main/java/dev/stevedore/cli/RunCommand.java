@@ -11,11 +11,14 @@ import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.PullOptions;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -109,6 +112,13 @@ class RunCommand extends EngineCommand {
     @Option(names = "--restart", paramLabel = "POLICY",
             description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
     String restart;
+
+    @Option(names = "--log-driver", paramLabel = "DRIVER",
+            description = "Where its output goes: json-file (default) or local (both kept as the engine's own log), none.")
+    String logDriver;
+
+    @Option(names = "--log-opt", paramLabel = "KEY=VALUE", description = "An option of the log driver.")
+    List<String> logOpts = new ArrayList<>();
 
     @Option(names = "--shm-size", paramLabel = "SIZE", description = "Size of /dev/shm, e.g. 256m (default 64m).")
     String shmSize;
@@ -253,6 +263,16 @@ class RunCommand extends EngineCommand {
                 throw usageError("Conflicting options: --restart and --rm"); // the docker CLI's words
             }
             builder.restartPolicy(policy);
+        }
+        if (logDriver != null || !logOpts.isEmpty()) {
+            Map<String, String> options = new LinkedHashMap<>();
+            for (String opt : logOpts) {
+                if (opt.indexOf('=') <= 0) {
+                    throw usageError("invalid argument \"" + opt + "\" for \"--log-opt\" flag: expected KEY=VALUE");
+                }
+                options.put(opt.substring(0, opt.indexOf('=')), opt.substring(opt.indexOf('=') + 1));
+            }
+            builder.logConfig(parsed("--log-driver", () -> new LogConfig(logDriver == null ? "json-file" : logDriver, options)));
         }
         if (shmSize != null) {
             builder.shmSizeBytes(parsed("--shm-size", () -> Sizes.parseBinary(shmSize)));

@@ -90,6 +90,7 @@ import java.util.Set;
  *                        where the container's loopback is the host's
  * @param restartPolicy   when the engine starts it again after its command ended ({@code --restart}); never with
  *                        {@code autoRemove}
+ * @param logConfig       where its output goes ({@code --log-driver}, {@code --log-opt}); see {@link LogConfig}
  */
 public record ContainerSpec(
         String image,
@@ -129,7 +130,8 @@ public record ContainerSpec(
         List<String> ulimits,
         String ipv4Address,
         List<Integer> exposedHostPorts,
-        RestartPolicy restartPolicy) {
+        RestartPolicy restartPolicy,
+        LogConfig logConfig) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -185,6 +187,7 @@ public record ContainerSpec(
             throw new IllegalArgumentException("host ports to expose to the container name one twice: " + exposedHostPorts);
         }
         restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy; // absent in older config.json
+        logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig; // absent in older config.json too
         if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
             // as dockerd: a container that goes at its end cannot also be started again
             throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
@@ -261,6 +264,7 @@ public record ContainerSpec(
         b.ipv4Address = ipv4Address;
         b.exposedHostPorts.addAll(exposedHostPorts);
         b.restartPolicy = restartPolicy;
+        b.logConfig = logConfig;
         return b;
     }
 
@@ -304,6 +308,7 @@ public record ContainerSpec(
         private String ipv4Address;
         private final List<Integer> exposedHostPorts = new ArrayList<>();
         private RestartPolicy restartPolicy = RestartPolicy.NO;
+        private LogConfig logConfig = LogConfig.DEFAULT;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -394,14 +399,15 @@ public record ContainerSpec(
         }
         /** When the engine starts it again after its command ended, as {@code --restart}; see {@link RestartPolicy}. */
         public Builder restartPolicy(RestartPolicy value) { this.restartPolicy = value; return this; }
+        /** Where its output goes, as {@code --log-driver} and {@code --log-opt}; see {@link LogConfig}. */
+        public Builder logConfig(LogConfig value) { this.logConfig = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
-                    exposedHostPorts,
-                    restartPolicy);
+                    exposedHostPorts, restartPolicy, logConfig);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.stevedore.apitest.contract;
 
+import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogLine.Stream;
 import dev.stevedore.engine.LogOptions;
@@ -16,11 +18,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 /** A container's logs: stdout apart from stderr, tail, since, timestamps, following, and lines of any length. */
 public abstract class LogsContract extends EngineContract {
+
+    @Test
+    void logDriverNoneKeepsNothingAndLocalKeepsAsJsonFileDoes() {
+        ContainerInfo none = started(busybox("echo gone; echo gone too >&2").logConfig(LogConfig.of("none")));
+        ContainerInfo local = started(busybox("echo kept").logConfig(LogConfig.of("local")));
+        assertThat(exited(none.id()).exitCode()).isZero();
+        exited(local.id());
+
+        assertThatThrownBy(() -> logLines(none.id(), LogOptions.all())).isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining(LogConfig.NOT_READABLE);
+        assertThat(engine.inspectContainer(none.id()).spec().logConfig()).isEqualTo(LogConfig.of("none"));
+        assertThat(logTexts(local.id())).containsExactly("kept");
+        assertThat(engine.inspectContainer(local.id()).spec().logConfig()).isEqualTo(LogConfig.of("local"));
+    }
+
+    @Test
+    void anUnknownLogDriverIsRefusedByName() {
+        assertThatThrownBy(() -> engine.createContainer(busybox("true").logConfig(LogConfig.of("no-such-driver")).build()))
+                .hasMessageContaining("no-such-driver");
+    }
 
     @Test
     void stdoutAndStderrAreTwoStreams() {

@@ -153,7 +153,9 @@ final class ContainerDocuments {
         if (!tmpfs.isEmpty()) {
             host.set("Tmpfs", tmpfs);
         }
-        host.set("LogConfig", Json.object().put("Type", "json-file").set("Config", Json.object()));
+        ObjectNode logOptions = Json.object();
+        spec.logConfig().options().forEach(logOptions::put);
+        host.set("LogConfig", Json.object().put("Type", spec.logConfig().type()).set("Config", logOptions));
         return host;
     }
 

@@ -177,12 +177,16 @@ final class ContainerStreams {
      * until the container exits. Attached before start (as {@code docker run} does), it waits for the start.
      * With {@code stdin=1}, the client's input goes to the container's stdin once it runs (the client's bytes wait in
      * the connection meanwhile); a container without an open stdin has its input read and dropped, as dockerd does.
+     * A container with log driver {@code none} has no output to attach to here.
      */
     private void attach(Exchange x) throws IOException {
         HttpRequest request = x.request();
         ContainerInfo c = find(x.param("id"));
-        boolean stdout = request.flag("stdout");
-        boolean stderr = request.flag("stderr");
+        // the embedded engine's output reaches an attach through its log; log driver none keeps none, so such an
+        // attach carries no output and ends with the container (dockerd would pass the output on)
+        boolean output = !c.spec().logConfig().keepsNothing();
+        boolean stdout = output && request.flag("stdout");
+        boolean stderr = output && request.flag("stderr");
         boolean history = request.flag("logs");
         boolean stream = request.flag("stream");
         Instant since = Instant.now();

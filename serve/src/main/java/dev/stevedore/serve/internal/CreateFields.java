@@ -77,14 +77,6 @@ final class CreateFields {
             // dockerd's words: a container removed at its end cannot be started again
             throw refused("HostConfig.RestartPolicy", "can't create 'AutoRemove' with a restart policy");
         }
-        HostConfig.LogConfig log = host.logConfig();
-        if (log != null && CreateRequest.blankToNull(log.type()) != null && !log.type().equals("json-file")) {
-            throw refused("HostConfig.LogConfig.Type", "--log-driver " + log.type()
-                    + ": its engine keeps a container's output itself, as json-file does");
-        }
-        if (log != null && log.config() != null && !log.config().isEmpty()) {
-            throw refused("HostConfig.LogConfig.Config", "--log-opt: its engine keeps all of a container's output");
-        }
         if (CreateRequest.value(host.cpuPeriod()) > 0 && CreateRequest.value(host.cpuQuota()) <= 0) {
             throw refused("HostConfig.CpuPeriod", "--cpu-period applies with --cpu-quota only; use --cpus");
         }

@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.VolumeSpec;
 
@@ -122,6 +123,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         }
         if (host.restartPolicy() != null) {
             b.restartPolicy(restartPolicy(host.restartPolicy()));
+        }
+        HostConfig.LogConfig log = host.logConfig();
+        if (log != null && (blankToNull(log.type()) != null || log.config() != null && !log.config().isEmpty())) {
+            // a blank type is the daemon's default, json-file; the engine refuses a driver or option it cannot honour
+            String type = blankToNull(log.type()) == null ? LogConfig.DEFAULT.type() : log.type();
+            b.logConfig(new LogConfig(type, log.config()));
         }
         Map<String, Endpoint> others = networks(c, host, b);
         ContainerSpec spec = badRequestOnInvalid(b::build);

@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.RegistryAuthenticationException;
 
 import java.util.Locale;
@@ -39,6 +40,9 @@ final class Errors {
         }
         String message = message(e);
         String lower = message.toLowerCase(Locale.ROOT);
+        if (lower.contains(LogConfig.NOT_READABLE)) {
+            return new ApiException(501, LogConfig.NOT_READABLE, e); // dockerd's status and words (log driver none)
+        }
         if (lower.contains("no such network") || lower.contains("no such volume") || lower.contains("no such exec")) {
             return new ApiException(404, message, e);
         }

@@ -86,7 +86,7 @@ class CreateFieldsTest {
         sample("HostConfig.RestartPolicy.Name", host("'RestartPolicy':{'Name':'always'}"));
         sample("HostConfig.RestartPolicy.MaximumRetryCount", host("'RestartPolicy':{'Name':'on-failure'}"),
                 host("'RestartPolicy':{'Name':'on-failure','MaximumRetryCount':3}"));
-        sample("HostConfig.LogConfig.Type", host("'LogConfig':{'Type':'syslog'}"));
+        sample("HostConfig.LogConfig.Type", host("'LogConfig':{'Type':'local'}"));
         sample("HostConfig.LogConfig.Config", host("'LogConfig':{'Type':'json-file','Config':{'max-size':'1m'}}"));
         sample("HostConfig.ConsoleSize", host("'ConsoleSize':[24,80]"));
         sample("HostConfig.ContainerIDFile", host("'ContainerIDFile':'/tmp/cid'"));

@@ -136,6 +136,33 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
     }
 
     @Test
+    void logDriversNoneAndLocalAreHonouredAndAnUnknownOneRefusedAsDockerd() throws IOException {
+        for (Map.Entry<String, Path> entry : both().entrySet()) {
+            String who = entry.getKey();
+            Path server = entry.getValue();
+            for (String driver : List.of("none", "local")) {
+                String name = prefix + "log" + driver;
+                if (server.equals(dockerd)) {
+                    onDockerd.add(name);
+                }
+                DockerCli.run(server, "run", "-d", "--name", name, "--log-driver", driver, busybox, "echo", "written");
+                DockerCli.run(server, "wait", name);
+                assertThat(inspect(server, "{{.HostConfig.LogConfig.Type}}", name)).as(who).isEqualTo(driver);
+            }
+            assertThatThrownBy(() -> DockerCli.run(server, "logs", prefix + "lognone")).as(who)
+                    .hasMessageContaining("configured logging driver does not support reading");
+            assertThat(send(server, new String[] {"GET", "/containers/" + prefix + "lognone/logs?stdout=1"}).status())
+                    .as(who + ": logs of a none container").isEqualTo(501);
+            assertThat(DockerCli.run(server, "logs", prefix + "loglocal")).as(who).containsExactly("written");
+            assertThatThrownBy(() -> DockerCli.run(server, "create", "--log-driver", "no-such-driver", busybox)).as(who)
+                    .hasMessageContaining("logging plugin no-such-driver");
+        }
+        // dockerd rotates its json-file; the embedded engine's log is not rotated, so the option is refused by name
+        assertThatThrownBy(() -> DockerCli.run(socket, "create", "--log-opt", "max-size=1m", busybox))
+                .hasMessageContaining("log option max-size");
+    }
+
+    @Test
     void renameFreesTheOldNameAndTakesTheNew() {
         both().forEach((who, server) -> {
             runDetached(server, "before", "sleep", "600");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
@@ -185,6 +186,12 @@ final class ContainerMapper {
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {
             b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));
+        }
+        JsonNode log = host.path("LogConfig");
+        if (!log.path("Type").asText("").isEmpty()) {
+            Map<String, String> options = new java.util.TreeMap<>();
+            log.path("Config").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+            b.logConfig(new LogConfig(log.path("Type").asText(), options));
         }
         for (JsonNode ulimit : host.path("Ulimits")) {
             b.ulimit(ulimit.path("Name").asText("") + "=" + ulimit.path("Soft").asLong() + ":" + ulimit.path("Hard").asLong());

@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Ulimit;
 
@@ -73,7 +74,7 @@ final class CreateBody {
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
                 spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, spec.pidsLimit() != 0 ? spec.pidsLimit() : null /* -1: none, as dockerd reads it */,
-                restartPolicy(spec.restartPolicy()), null, null, null, emptyToNull(spec.capAdd()), emptyToNull(spec.capDrop()),
+                restartPolicy(spec.restartPolicy()), logConfig(spec.logConfig()), null, null, emptyToNull(spec.capAdd()), emptyToNull(spec.capDrop()),
                 emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
                 emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
                         .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()));
@@ -170,6 +171,11 @@ final class CreateBody {
     }
 
     /** Docker's document of a policy; none for {@code no}, dockerd's default. */
+    /** Docker's default goes as nothing, so a daemon configured with another default keeps it, as with the docker CLI. */
+    private static HostConfig.LogConfig logConfig(LogConfig log) {
+        return log.equals(LogConfig.DEFAULT) ? null : new HostConfig.LogConfig(log.type(), log.options());
+    }
+
     private static HostConfig.RestartPolicy restartPolicy(RestartPolicy policy) {
         if (policy.kind() == RestartPolicy.Kind.NO) {
             return null;

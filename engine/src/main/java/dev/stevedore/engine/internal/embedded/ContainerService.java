@@ -10,6 +10,7 @@ import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
@@ -173,6 +174,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     // ---- create, start ----------------------------------------------------------------------------
 
     ContainerInfo create(ContainerSpec spec) {
+        spec.logConfig().requireEmbedded();
         ContainerRecord config = creation.create(spec);
         createdHere.add(config.id());
         events.container(EngineEvent.Action.CREATE, config.id(), config, Map.of());
@@ -420,7 +422,12 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     ContainerLogs logs(String reference, LogOptions options) {
         String id = store.resolve(reference);
         Path dir = store.directory(id);
-        boolean terminal = config(id).spec().tty();
+        ContainerSpec spec = config(id).spec();
+        if (spec.logConfig().keepsNothing()) {
+            throw new ContainerEngineException(LogConfig.NOT_READABLE + ": container " + reference + " logs to "
+                    + spec.logConfig().type() + ", which keeps nothing");
+        }
+        boolean terminal = spec.tty();
         return new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"), terminal, options, () -> {
             try {
                 return currentState(id).running();

@@ -179,6 +179,10 @@ final class ContainerStart {
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
                 .seccomp(seccomp(config));
+        if (config.spec().logConfig().keepsNothing()) {
+            Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
+            builder.logs(discard, discard);
+        }
         addMounts(builder, config);
         return builder.build();
     }
