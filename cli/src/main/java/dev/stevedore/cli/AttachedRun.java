@@ -129,6 +129,9 @@ final class AttachedRun {
     }
 
     private void copyOutput(LogOptions options) {
+        if (engine.inspectContainer(container).spec().logConfig().keepsNothing()) {
+            return; // log driver none: the output went nowhere, so there is none to show; exitState() waits for the end
+        }
         try (ContainerLogs logs = engine.logs(container, options)) {
             following = logs;
             if (detached) {

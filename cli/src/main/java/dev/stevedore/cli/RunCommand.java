@@ -336,7 +336,12 @@ class RunCommand extends EngineCommand {
     @Override
     int run(ContainerEngine engine) {
         ensureImage(engine);
-        ContainerInfo created = engine.createContainer(spec);
+        ContainerInfo created;
+        try {
+            created = engine.createContainer(spec);
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage()); // what this engine cannot honour (a log driver), said as a usage error
+        }
         if (createOnly()) {
             out().println(created.id());
             return 0;

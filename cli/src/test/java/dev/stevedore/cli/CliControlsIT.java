@@ -164,6 +164,34 @@ class CliControlsIT {
         assertThat(headers.get("embedded")).isEqualTo(headers.get("docker"));
     }
 
+    @Test
+    void logDriversNoneAndLocalOnBothEngines() throws Exception {
+        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"),
+                Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost))) {
+            String who = engine.get("STEVEDORE_ENGINE");
+            String name = prefix + "-lognone-" + who;
+            CliRunner.Result none = stevedore(engine, "run", "--name", name, "--log-driver", "none", busybox, "sh", "-c",
+                    "echo gone; exit 3");
+            try {
+                assertThat(none.exitCode()).as(who + "\n" + none).isEqualTo(3);
+                assertThat(none.out()).as(who).doesNotContain("gone");
+                CliRunner.Result logs = stevedore(engine, "logs", name);
+                assertThat(logs.exitCode()).as(who).isNotZero();
+                assertThat(logs.err()).as(who).contains("configured logging driver does not support reading");
+                assertThat(ok(engine, "inspect", name).out()).as(who).contains("\"Type\": \"none\"");
+            } finally {
+                stevedore(engine, "rm", "-f", name);
+            }
+            assertThat(ok(engine, "run", "--rm", "--log-driver", "local", busybox, "echo", "kept").outLines()).as(who)
+                    .contains("kept");
+        }
+        CliRunner.Result refused = stevedore(Map.of("STEVEDORE_ENGINE", "embedded"), "run", "--rm", "--log-opt",
+                "max-size=1m", busybox, "true");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("log option max-size");
+    }
+
     private CliRunner.Result ok(Map<String, String> env, String... args) throws IOException, InterruptedException {
         CliRunner.Result result = stevedore(env, args);
         assertThat(result.exitCode()).as(String.join(" ", args) + "\n" + result).isZero();

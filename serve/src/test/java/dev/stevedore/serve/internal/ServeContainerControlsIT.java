@@ -160,6 +160,8 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
         // dockerd rotates its json-file; the embedded engine's log is not rotated, so the option is refused by name
         assertThatThrownBy(() -> DockerCli.run(socket, "create", "--log-opt", "max-size=1m", busybox))
                 .hasMessageContaining("log option max-size");
+        // attached, serve has no output of a none container to pass on (dockerd's attach would): the run just ends
+        assertThat(DockerCli.run(socket, "run", "--rm", "--log-driver", "none", busybox, "echo", "unseen")).doesNotContain("unseen");
     }
 
     @Test
