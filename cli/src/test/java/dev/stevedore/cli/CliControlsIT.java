@@ -166,9 +166,8 @@ class CliControlsIT {
 
     @Test
     void logDriversNoneAndLocalOnBothEngines() throws Exception {
-        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
-        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"),
-                Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost))) {
+        Map<String, String> docker = Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", "unix://" + testbed.get("DOCKER_SOCKET"));
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"), docker)) {
             String who = engine.get("STEVEDORE_ENGINE");
             String name = prefix + "-lognone-" + who;
             CliRunner.Result none = stevedore(engine, "run", "--name", name, "--log-driver", "none", busybox, "sh", "-c",
