@@ -46,7 +46,6 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
     void eachFieldServeDroppedIsRefusedByNameWhereDockerdHonoursIt() throws IOException {
         DockerCli.run(dockerd, "pull", "-q", busybox);
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("HostConfig.LogConfig.Type", "'HostConfig':{'LogConfig':{'Type':'none','Config':{}}}");
         fields.put("HostConfig.PidMode", "'HostConfig':{'PidMode':'host'}");
         fields.put("MacAddress", "'MacAddress':'02:42:ac:11:00:09'");
 
