@@ -129,6 +129,7 @@ final class ContainerDocuments {
         stringsOrNull(host, "CapAdd", spec.capAdd());
         stringsOrNull(host, "CapDrop", spec.capDrop());
         stringsOrNull(host, "ExtraHosts", spec.extraHosts());
+        stringsOrNull(host, "VolumesFrom", spec.volumesFrom());
         // dockerd answers [] for these when none were given
         spec.dns().forEach(host.putArray("Dns")::add);
         spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);

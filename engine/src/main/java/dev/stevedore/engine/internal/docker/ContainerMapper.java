@@ -182,6 +182,7 @@ final class ContainerMapper {
         strings(host.path("Dns")).forEach(b::dns);
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
+        strings(host.path("VolumesFrom")).forEach(b::volumesFrom);
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {
             b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));
