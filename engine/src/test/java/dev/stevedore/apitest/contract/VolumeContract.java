@@ -155,6 +155,10 @@ public abstract class VolumeContract extends EngineContract {
         assertThat(engine.inspectContainer(reader.id()).spec().volumesFrom()).as("inspect echoes the request")
                 .containsExactly(source.name());
         assertThat(engine.inspectContainer(readOnly.id()).spec().volumesFrom()).containsExactly(source.id() + ":ro");
+        assertThat(engine.inspectContainer(reader.id()).mounts()).as("the mounts it got")
+                .containsExactlyInAnyOrder(Mount.volume(name, "/v", false), Mount.bind(bound.toString(), "/b", true));
+        assertThat(engine.inspectContainer(readOnly.id()).mounts())
+                .containsExactlyInAnyOrder(Mount.volume(name, "/v", true), Mount.bind(bound.toString(), "/b", true));
         engine.removeContainer(source.id(), false);
         assertThatThrownBy(() -> engine.removeVolume(name, false)).as("the volume is in use by those that got it")
                 .isInstanceOf(VolumeInUseException.class);

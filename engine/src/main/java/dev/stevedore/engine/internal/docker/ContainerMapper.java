@@ -63,7 +63,24 @@ final class ContainerMapper {
                 networks(inspect.path("NetworkSettings").path("Networks")),
                 spec,
                 staticAddresses(inspect.path("NetworkSettings").path("Networks")),
-                inspect.path("RestartCount").asInt(0));
+                inspect.path("RestartCount").asInt(0),
+                mounts(inspect.path("Mounts")));
+    }
+
+    /** dockerd's {@code Mounts}: what the container has, those from {@code VolumesFrom} and image volumes too. */
+    static List<Mount> mounts(JsonNode mounts) {
+        List<Mount> made = new ArrayList<>();
+        for (JsonNode m : mounts) {
+            String target = m.path("Destination").asText("");
+            boolean readOnly = !m.path("RW").asBoolean(true);
+            switch (m.path("Type").asText("")) {
+                case "bind" -> made.add(Mount.bind(m.path("Source").asText(""), target, readOnly));
+                case "volume" -> made.add(Mount.volume(m.path("Name").asText(""), target, readOnly));
+                case "tmpfs" -> made.add(new Mount(Mount.Type.TMPFS, "", target, readOnly, ""));
+                default -> { } // npipe, cluster: not on Linux daemons
+            }
+        }
+        return made;
     }
 
     /** The addresses asked for ({@code IPAMConfig.IPv4Address}), by network name. */
