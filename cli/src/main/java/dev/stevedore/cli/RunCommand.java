@@ -109,6 +109,10 @@ class RunCommand extends EngineCommand {
     @Option(names = "--ulimit", paramLabel = "NAME=SOFT[:HARD]", description = "A resource limit: nofile=1024:2048.")
     List<String> ulimits = new ArrayList<>();
 
+    @Option(names = "--volumes-from", paramLabel = "CONTAINER[:ro|rw]",
+            description = "Mount the volumes and bind mounts of a container at their destinations; :ro makes them read-only.")
+    List<String> volumesFrom = new ArrayList<>();
+
     @Option(names = "--restart", paramLabel = "POLICY",
             description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
     String restart;
@@ -257,6 +261,7 @@ class RunCommand extends EngineCommand {
         dnsSearch.forEach(builder::dnsSearch);
         dnsOptions.forEach(builder::dnsOption);
         ulimits.forEach(builder::ulimit);
+        volumesFrom.forEach(builder::volumesFrom);
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {

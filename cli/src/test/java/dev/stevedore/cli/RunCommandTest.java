@@ -144,6 +144,17 @@ class RunCommandTest {
     }
 
     @Test
+    void volumesFromFlagsReachTheSpecAndABadModeIsAUsageError() {
+        cli.run("run", "-d", "--volumes-from", "data", "--volumes-from", "logs:ro", BUSYBOX);
+        CliRunner.Result bad = cli.run("run", "-d", "--volumes-from", "data:z", BUSYBOX);
+
+        assertThat(engine.created.get(0).volumesFrom()).containsExactly("data", "logs:ro");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("invalid mode for volumes-from: data:z");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
     void defaultsLeaveTheImagesValuesInPlace() {
         engine.programs = spec -> FakeContainer.Program.exiting(0);
 

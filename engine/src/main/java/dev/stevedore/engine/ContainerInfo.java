@@ -22,11 +22,13 @@ import java.util.Map;
  * @param staticAddresses the networks where a static address was asked for (name → that address), as Docker's
  *                 {@code IPAMConfig.IPv4Address} echoes it
  * @param restartCount how often its restart policy started it again since a user last started it
+ * @param mounts   its mounts as made: the spec's, anonymous volumes for the image's VOLUMEs, and those it got from
+ *                 {@link ContainerSpec#volumesFrom()} containers (a volume by its name, empty for an anonymous one)
  */
 public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                             List<String> command, List<String> env, Map<String, String> labels,
                             List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
-                            Map<String, String> staticAddresses, int restartCount) {
+                            Map<String, String> staticAddresses, int restartCount, List<Mount> mounts) {
     public ContainerInfo {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -34,13 +36,23 @@ public record ContainerInfo(String id, String name, String image, String imageId
         ports = List.copyOf(ports);
         networks = Map.copyOf(networks);
         staticAddresses = staticAddresses == null ? Map.of() : Map.copyOf(staticAddresses);
+        mounts = mounts == null ? spec.mounts() : List.copyOf(mounts);
+    }
+
+    /** A container whose mounts are its spec's. */
+    public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
+                         List<String> command, List<String> env, Map<String, String> labels,
+                         List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
+                         Map<String, String> staticAddresses, int restartCount) {
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, staticAddresses,
+                restartCount, null);
     }
 
     /** A container where no static address was asked for, never restarted by its policy. */
     public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                          List<String> command, List<String> env, Map<String, String> labels,
                          List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
-        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, Map.of(), 0);
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, Map.of(), 0, null);
     }
 
     /** The first 12 hex digits of the id, as Docker shows it. */

@@ -90,6 +90,10 @@ import java.util.Set;
  *                        where the container's loopback is the host's
  * @param restartPolicy   when the engine starts it again after its command ended ({@code --restart}); never with
  *                        {@code autoRemove}
+ * @param volumesFrom     containers whose volume and bind mounts this one gets at the same destinations
+ *                        ({@code --volumes-from NAME[:ro|rw]}): {@code ro} or {@code rw} overrides each mount's mode, none
+ *                        keeps it; resolved at create, where a missing container fails it; a mount of its own at the
+ *                        same destination wins; kept as given (inspect echoes them)
  * @param logConfig       where its output goes ({@code --log-driver}, {@code --log-opt}); see {@link LogConfig}
  */
 public record ContainerSpec(
@@ -131,6 +135,7 @@ public record ContainerSpec(
         String ipv4Address,
         List<Integer> exposedHostPorts,
         RestartPolicy restartPolicy,
+        List<String> volumesFrom,
         LogConfig logConfig) {
 
     /**
@@ -187,6 +192,10 @@ public record ContainerSpec(
             throw new IllegalArgumentException("host ports to expose to the container name one twice: " + exposedHostPorts);
         }
         restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy; // absent in older config.json
+        volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom); // absent in older config.json
+        for (String from : volumesFrom) {
+            volumesFromMode(from);
+        }
         logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig; // absent in older config.json too
         if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
             // as dockerd: a container that goes at its end cannot also be started again
@@ -217,6 +226,32 @@ public record ContainerSpec(
             throw new IllegalArgumentException("invalid IPv4 address: " + text);
         }
         return text;
+    }
+
+    /**
+     * The container named by a {@link #volumesFrom} entry ({@code NAME[:ro|rw]}).
+     *
+     * @throws IllegalArgumentException for an empty name or a mode other than {@code ro} and {@code rw}
+     */
+    public static String volumesFromContainer(String entry) {
+        volumesFromMode(entry);
+        int colon = entry.indexOf(':');
+        return colon < 0 ? entry : entry.substring(0, colon);
+    }
+
+    /**
+     * The mode of a {@link #volumesFrom} entry: {@code ro}, {@code rw}, or {@code ""} to keep each mount's own.
+     *
+     * @throws IllegalArgumentException for an empty name or a mode other than {@code ro} and {@code rw}
+     */
+    public static String volumesFromMode(String entry) {
+        int colon = entry.indexOf(':');
+        String mode = colon < 0 ? "" : entry.substring(colon + 1);
+        if (colon == 0 || entry.isEmpty() || !(mode.isEmpty() || mode.equals("ro") || mode.equals("rw"))) {
+            // dockerd's words for a bad mode
+            throw new IllegalArgumentException("invalid mode for volumes-from: " + entry + " (NAME, NAME:ro or NAME:rw)");
+        }
+        return mode;
     }
 
     /** A builder for a container of {@code image}. */
@@ -264,6 +299,7 @@ public record ContainerSpec(
         b.ipv4Address = ipv4Address;
         b.exposedHostPorts.addAll(exposedHostPorts);
         b.restartPolicy = restartPolicy;
+        b.volumesFrom.addAll(volumesFrom);
         b.logConfig = logConfig;
         return b;
     }
@@ -308,6 +344,7 @@ public record ContainerSpec(
         private String ipv4Address;
         private final List<Integer> exposedHostPorts = new ArrayList<>();
         private RestartPolicy restartPolicy = RestartPolicy.NO;
+        private final List<String> volumesFrom = new ArrayList<>();
         private LogConfig logConfig = LogConfig.DEFAULT;
 
         private Builder(String image) {
@@ -399,6 +436,8 @@ public record ContainerSpec(
         }
         /** When the engine starts it again after its command ended, as {@code --restart}; see {@link RestartPolicy}. */
         public Builder restartPolicy(RestartPolicy value) { this.restartPolicy = value; return this; }
+        /** Another container's volume and bind mounts, as {@code --volumes-from NAME[:ro|rw]}; see {@link ContainerSpec#volumesFrom()}. */
+        public Builder volumesFrom(String nameAndMode) { this.volumesFrom.add(nameAndMode); return this; }
         /** Where its output goes, as {@code --log-driver} and {@code --log-opt}; see {@link LogConfig}. */
         public Builder logConfig(LogConfig value) { this.logConfig = value; return this; }
 
@@ -407,7 +446,7 @@ public record ContainerSpec(
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
-                    exposedHostPorts, restartPolicy, logConfig);
+                    exposedHostPorts, restartPolicy, volumesFrom, logConfig);
         }
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param dnsSearch    {@code --dns-search}: search domains
  * @param dnsOptions   {@code --dns-option}: resolver options
  * @param ulimits      {@code --ulimit}: resource limits
+ * @param volumesFrom  {@code --volumes-from}: {@code NAME[:ro|rw]}, containers whose volume and bind mounts it gets
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -50,7 +51,8 @@ public record HostConfig(
         @JsonProperty("Dns") List<String> dns,
         @JsonProperty("DnsSearch") List<String> dnsSearch,
         @JsonProperty("DnsOptions") List<String> dnsOptions,
-        @JsonProperty("Ulimits") List<Ulimit> ulimits) {
+        @JsonProperty("Ulimits") List<Ulimit> ulimits,
+        @JsonProperty("VolumesFrom") List<String> volumesFrom) {
 
     /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

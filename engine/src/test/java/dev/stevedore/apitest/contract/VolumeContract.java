@@ -1,6 +1,7 @@
 package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.VolumeInUseException;
 import dev.stevedore.engine.VolumeInfo;
@@ -8,6 +9,10 @@ import dev.stevedore.engine.VolumeNotFoundException;
 import dev.stevedore.engine.VolumeSpec;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Named volumes: created (by name, or with a generated one), listed with label filters, inspected, data kept
  * from one container to the next, removal refused while a container (even an exited one) mounts the volume and
- * done once it is gone, a missing volume a {@link VolumeNotFoundException} (no error with force).
+ * done once it is gone, a missing volume a {@link VolumeNotFoundException} (no error with force), and
+ * {@code --volumes-from}: another container's volume and bind mounts at their destinations, each keeping its mode
+ * unless {@code :ro} makes it read-only.
  *
  * <p>Runs on both engines and through {@code stevedore serve} ({@code EmbeddedVolumeContractIT},
  * {@code DockerVolumeContractIT}, {@code ServeVolumeContractIT}). Left open on purpose: whether a volume
@@ -124,5 +131,49 @@ public abstract class VolumeContract extends EngineContract {
         assertThatThrownBy(() -> engine.removeVolume(name, false)).isInstanceOf(VolumeNotFoundException.class)
                 .satisfies(e -> assertThat(((VolumeNotFoundException) e).volume()).isEqualTo(name));
         engine.removeVolume(name, true);
+    }
+
+    @Test
+    void volumesFromGivesAnotherContainersVolumesAndBindsAtTheirDestinations() throws IOException {
+        String name = uniqueName("shared");
+        Path bound = Files.createTempDirectory("volumes-from", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x"))); // rootless engines read it as another user
+        Files.writeString(bound.resolve("file"), "from-bind\n");
+        ContainerInfo source = started(busybox("echo from-volume > /v/file")
+                .mount(Mount.volume(name, "/v", false)).mount(Mount.bind(bound.toString(), "/b", true)));
+        assertThat(exited(source.id()).exitCode()).isZero();
+
+        ContainerInfo reader = started(busybox("cat /v/file /b/file; touch /v/new && echo v-writable;"
+                + " touch /b/new 2>/dev/null || echo b-read-only").volumesFrom(source.name()));
+        ContainerInfo readOnly = started(busybox("cat /v/file; touch /v/other 2>/dev/null || echo v-read-only")
+                .volumesFrom(source.id() + ":ro"));
+
+        exited(reader.id());
+        exited(readOnly.id());
+        assertThat(logTexts(reader.id())).containsExactly("from-volume", "from-bind", "v-writable", "b-read-only");
+        assertThat(logTexts(readOnly.id())).containsExactly("from-volume", "v-read-only");
+        assertThat(engine.inspectContainer(reader.id()).spec().volumesFrom()).as("inspect echoes the request")
+                .containsExactly(source.name());
+        assertThat(engine.inspectContainer(readOnly.id()).spec().volumesFrom()).containsExactly(source.id() + ":ro");
+        assertThat(engine.inspectContainer(reader.id()).mounts()).as("the mounts it got")
+                .containsExactlyInAnyOrder(Mount.volume(name, "/v", false), Mount.bind(bound.toString(), "/b", true));
+        assertThat(engine.inspectContainer(readOnly.id()).mounts())
+                .containsExactlyInAnyOrder(Mount.volume(name, "/v", true), Mount.bind(bound.toString(), "/b", true));
+        engine.removeContainer(source.id(), false);
+        assertThatThrownBy(() -> engine.removeVolume(name, false)).as("the volume is in use by those that got it")
+                .isInstanceOf(VolumeInUseException.class);
+        engine.removeContainer(reader.id(), false);
+        engine.removeContainer(readOnly.id(), false);
+        engine.removeVolume(name, false);
+        Files.delete(bound.resolve("file"));
+        Files.delete(bound);
+    }
+
+    @Test
+    void volumesFromAMissingContainerIsNotFound() {
+        String missing = uniqueName("missing");
+
+        assertThatThrownBy(() -> engine.createContainer(busybox("true").volumesFrom(missing).build()))
+                .isInstanceOf(ContainerNotFoundException.class).hasMessageContaining(missing);
     }
 }

@@ -76,7 +76,7 @@ final class ContainerDocuments {
         doc.putNull("ExecIDs");
         doc.set("HostConfig", hostConfig(spec, autoRemove));
         doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
-        doc.set("Mounts", mounts(spec));
+        doc.set("Mounts", mounts(c.mounts()));
         ObjectNode config = config(c, image);
         if (healthcheck != null) {
             config.set("Healthcheck", Json.object().<ObjectNode>set("Test", Json.strings(healthcheck.test()))
@@ -129,6 +129,7 @@ final class ContainerDocuments {
         stringsOrNull(host, "CapAdd", spec.capAdd());
         stringsOrNull(host, "CapDrop", spec.capDrop());
         stringsOrNull(host, "ExtraHosts", spec.extraHosts());
+        stringsOrNull(host, "VolumesFrom", spec.volumesFrom());
         // dockerd answers [] for these when none were given
         spec.dns().forEach(host.putArray("Dns")::add);
         spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);
@@ -177,9 +178,9 @@ final class ContainerDocuments {
         return bindings;
     }
 
-    private static ArrayNode mounts(ContainerSpec spec) {
+    private static ArrayNode mounts(List<Mount> made) {
         ArrayNode mounts = Json.array();
-        for (Mount m : spec.mounts()) {
+        for (Mount m : made) {
             ObjectNode mount = mounts.addObject();
             mount.put("Type", m.type().name().toLowerCase(Locale.ROOT));
             if (m.type() == Mount.Type.VOLUME) {
@@ -385,7 +386,7 @@ final class ContainerDocuments {
         ObjectNode networkSettings = doc.putObject("NetworkSettings");
         ObjectNode all = networkSettings.putObject("Networks");
         c.networks().forEach((name, address) -> all.set(name, endpoint(c, name, address, networks.apply(name))));
-        doc.set("Mounts", mounts(c.spec()));
+        doc.set("Mounts", mounts(c.mounts()));
         return doc;
     }
 

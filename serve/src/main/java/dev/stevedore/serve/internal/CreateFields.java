@@ -20,7 +20,7 @@ import java.util.Map;
 final class CreateFields {
     /** A request without {@code HostConfig} reads as one with every field absent. */
     static final HostConfig NO_HOST_CONFIG = new HostConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -40,8 +40,6 @@ final class CreateFields {
             Map.entry("init", "--init: the command runs as pid 1, its engine has no init process"),
             Map.entry("links", "--link: legacy links are not supported; put both containers on a user network and use the"
                     + " container's name"),
-            Map.entry("volumesfrom", "--volumes-from: its engine cannot share another container's volumes yet; mount the"
-                    + " same named volume in both"),
             Map.entry("macaddress", "--mac-address: its engine chooses each endpoint's MAC address itself"),
             Map.entry("pidmode", "--pid: a container always gets a PID namespace of its own"),
             Map.entry("ipcmode", "--ipc: a container always gets an IPC namespace of its own"),

@@ -106,6 +106,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         nonNull(host.dns()).forEach(b::dns);
         nonNull(host.dnsSearch()).forEach(b::dnsSearch);
         nonNull(host.dnsOptions()).forEach(b::dnsOption);
+        nonNull(host.volumesFrom()).forEach(b::volumesFrom);
         if (host.ulimits() != null) {
             host.ulimits().stream().filter(Objects::nonNull).forEach(u -> b.ulimit(u.name() + "=" + value(u.soft()) + ":"
                     + value(u.hard())));

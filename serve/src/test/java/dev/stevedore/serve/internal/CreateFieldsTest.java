@@ -100,6 +100,7 @@ class CreateFieldsTest {
         sample("HostConfig.Ulimits.Name", nofile, host("'Ulimits':[{'Name':'nproc','Soft':1024,'Hard':2048}]"));
         sample("HostConfig.Ulimits.Soft", nofile, host("'Ulimits':[{'Name':'nofile','Soft':512,'Hard':2048}]"));
         sample("HostConfig.Ulimits.Hard", nofile, host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':4096}]"));
+        sample("HostConfig.VolumesFrom", host("'VolumesFrom':['other:ro']"));
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
         sample("NetworkingConfig.EndpointsConfig.IPAMConfig.IPv4Address", "{'Image':'busybox','HostConfig':"
@@ -162,7 +163,6 @@ class CreateFieldsTest {
     void theFieldsThatWereDroppedAreRefusedByName() {
         Map<String, String> dropped = new LinkedHashMap<>();
         dropped.put("HostConfig.Links", host("'Links':['db:db']"));
-        dropped.put("HostConfig.VolumesFrom", host("'VolumesFrom':['other']"));
         dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
         dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
         dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
@@ -177,6 +177,13 @@ class CreateFieldsTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).startsWith(field + " is not supported by stevedore serve: ");
                 }));
+    }
+
+    @Test
+    void aVolumesFromModeOtherThanRoOrRwIsABadRequestThatNamesIt() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'VolumesFrom':['other:z']")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("invalid mode for volumes-from: other:z");
     }
 
     @Test

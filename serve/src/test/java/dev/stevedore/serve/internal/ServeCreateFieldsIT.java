@@ -15,11 +15,13 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -105,6 +107,39 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
         assertThat(outcomes.get(socket).output()).containsExactly("1024", "2048", "512");
     }
 
+    @Test
+    void volumesFromIsHonouredLikeDockerd() throws IOException {
+        DockerCli.run(dockerd, "pull", "-q", busybox);
+        Path bound = Files.createTempDirectory("serve-volumes-from");
+        Files.writeString(bound.resolve("file"), "from-bind\n");
+        String volume = "volfrom-" + UUID.randomUUID();
+        Map<Path, Outcome> outcomes = new LinkedHashMap<>();
+        for (Path server : List.of(dockerd, socket)) {
+            String source = withoutWarnings(DockerCli.run(server, "create", "-v", volume + ":/v", "-v", bound + ":/b:ro", busybox,
+                    "sh", "-c", "echo from-volume > /v/file")).get(0);
+            DockerCli.run(server, "start", "-a", source);
+            String reader = withoutWarnings(DockerCli.run(server, "create", "--volumes-from", source + ":ro", busybox, "sh", "-c",
+                    "cat /v/file /b/file; touch /v/x 2>/dev/null || echo v-read-only")).get(0);
+            DockerCli.run(server, "start", reader);
+            DockerCli.run(server, "wait", reader);
+            assertThat(DockerCli.run(server, "inspect", "-f", "{{json .HostConfig.VolumesFrom}}", reader)).as(server.toString())
+                    .containsExactly("[\"" + source + ":ro\"]");
+            outcomes.put(server, new Outcome(DockerCli.run(server, "logs", reader), DockerCli.run(server, "inspect", "-f",
+                    "{{range .Mounts}}{{println .Type .Destination .RW}}{{end}}", reader).stream().filter(l -> !l.isBlank())
+                    .sorted().toList()));
+            DockerCli.run(server, "rm", reader, source);
+            DockerCli.run(server, "volume", "rm", volume);
+            assertThatThrownBy(() -> DockerCli.run(server, "create", "--volumes-from", volume, busybox, "true"))
+                    .as(server + ": a missing container").hasMessageContaining("No such container: " + volume);
+        }
+        Files.delete(bound.resolve("file"));
+        Files.delete(bound);
+
+        assertThat(outcomes.get(socket)).isEqualTo(outcomes.get(dockerd));
+        assertThat(outcomes.get(socket).output()).containsExactly("from-volume", "from-bind", "v-read-only");
+        assertThat(outcomes.get(socket).inspected()).containsExactly("bind /b false", "volume /v false");
+    }
+
     /** What a container printed and what inspect answered for it. */
     private record Outcome(List<String> output, List<String> inspected) {
     }
@@ -137,8 +172,8 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
     }
 
     @Test
-    void linksAndVolumesFromAreRefusedByNameAsAreFieldsServeDoesNotKnow() throws IOException {
-        for (String field : List.of("Links", "VolumesFrom", "OomScoreAdj")) {
+    void linksAreRefusedByNameAsAreFieldsServeDoesNotKnow() throws IOException {
+        for (String field : List.of("Links", "OomScoreAdj")) {
             String value = field.equals("OomScoreAdj") ? "500" : "['other']";
             Answer serve = http(socket, "POST", "/containers/create", "{'Image':'" + busybox + "','HostConfig':{'" + field + "':" + value + "}}");
 

@@ -64,7 +64,24 @@ final class ContainerMapper {
                 networks(inspect.path("NetworkSettings").path("Networks")),
                 spec,
                 staticAddresses(inspect.path("NetworkSettings").path("Networks")),
-                inspect.path("RestartCount").asInt(0));
+                inspect.path("RestartCount").asInt(0),
+                mounts(inspect.path("Mounts")));
+    }
+
+    /** dockerd's {@code Mounts}: what the container has, those from {@code VolumesFrom} and image volumes too. */
+    static List<Mount> mounts(JsonNode mounts) {
+        List<Mount> made = new ArrayList<>();
+        for (JsonNode m : mounts) {
+            String target = m.path("Destination").asText("");
+            boolean readOnly = !m.path("RW").asBoolean(true);
+            switch (m.path("Type").asText("")) {
+                case "bind" -> made.add(Mount.bind(m.path("Source").asText(""), target, readOnly));
+                case "volume" -> made.add(Mount.volume(m.path("Name").asText(""), target, readOnly));
+                case "tmpfs" -> made.add(new Mount(Mount.Type.TMPFS, "", target, readOnly, ""));
+                default -> { } // npipe, cluster: not on Linux daemons
+            }
+        }
+        return made;
     }
 
     /** The addresses asked for ({@code IPAMConfig.IPv4Address}), by network name. */
@@ -183,6 +200,7 @@ final class ContainerMapper {
         strings(host.path("Dns")).forEach(b::dns);
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
+        strings(host.path("VolumesFrom")).forEach(b::volumesFrom);
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {
             b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));

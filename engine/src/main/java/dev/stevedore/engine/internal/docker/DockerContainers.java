@@ -129,6 +129,12 @@ final class DockerContainers implements AutoCloseable {
                 throw new ContainerEngineException(what + " failed: " + e.daemonMessage()
                         + "; choose another name or remove that container", e);
             }
+            String noSuchContainer = "No such container: ";
+            if (e.daemonMessage().startsWith(noSuchContainer)) {
+                // a --volumes-from container that is not there (dockerd 20.10 answers it with a 500), as the embedded
+                // engine says it
+                throw new ContainerNotFoundException(e.daemonMessage().substring(noSuchContainer.length()).trim());
+            }
             if (e.status() == 404) {
                 throw new ImageNotFoundException(what + " failed: " + e.daemonMessage() + " (was the image removed meanwhile?)",
                         reference.registry(), reference, 404);

@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ImageConfig;
@@ -20,7 +21,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Creating a container: the image made runnable (pulled as the spec's policy says), Docker's rules applied to the
@@ -64,7 +69,9 @@ final class ContainerCreation {
         ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
         String workingDir = ContainerConfigs.workingDir(spec, image);
         String stopSignal = ContainerConfigs.stopSignal(spec, image);
-        List<Mount> mounts = ContainerConfigs.mounts(spec, image);
+        List<MountRecord> inherited = inheritedMounts(spec);
+        List<Mount> mounts = ContainerConfigs.mounts(spec, image).stream()
+                .filter(m -> !inherited.stream().map(MountRecord::target).toList().contains(m.target())).toList();
         new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit()); // validates
 
         String id = ContainerStore.newId();
@@ -84,7 +91,8 @@ final class ContainerCreation {
             undo.add(() -> store.releaseName(name, id));
             boolean hostNetwork = NetworkMode.of(networkMode) == NetworkMode.HOST;
             String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
-            List<MountRecord> made = makeMounts(dir, mounts, spec.image());
+            List<MountRecord> made = new ArrayList<>(makeMounts(dir, mounts, spec.image()));
+            made.addAll(inherited);
             writeHostname(dir, hostname);
             undo.add(() -> networks.removeContainer(id));
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
@@ -141,6 +149,30 @@ final class ContainerCreation {
     private static ContainerEngineException nameInUse(String name, String id) {
         return new ContainerEngineException("the container name \"" + name + "\" is already in use by container "
                 + id.substring(0, Math.min(12, id.length())) + "; remove that container or choose another name");
+    }
+
+    /**
+     * The volume and bind mounts of each {@code --volumes-from} container, at their destinations, as dockerd takes
+     * them: a later container's mount replaces an earlier one's at the same destination, the request's own mounts
+     * replace both, {@code :ro} makes each read-only and {@code :rw} keeps its mode (dockerd too never makes a
+     * read-only mount writable). Tmpfs mounts are the other container's own.
+     */
+    private List<MountRecord> inheritedMounts(ContainerSpec spec) {
+        Set<String> own = new HashSet<>();
+        spec.mounts().forEach(m -> own.add(ContainerConfigs.normalize(m.target())));
+        Map<String, MountRecord> inherited = new LinkedHashMap<>();
+        for (String from : spec.volumesFrom()) {
+            String other = store.resolve(ContainerSpec.volumesFromContainer(from)); // ContainerNotFoundException: 404
+            boolean readOnly = ContainerSpec.volumesFromMode(from).equals("ro");
+            ContainerRecord config = store.readConfig(other).orElseThrow(() -> new ContainerNotFoundException(from));
+            for (MountRecord m : config.mounts()) {
+                if (!m.type().equals("tmpfs") && !own.contains(m.target())) {
+                    inherited.put(m.target(), new MountRecord(m.type(), m.source(), m.target(), m.readOnly() || readOnly,
+                            m.options(), m.volume()));
+                }
+            }
+        }
+        return List.copyOf(inherited.values());
     }
 
     private List<MountRecord> makeMounts(Path dir, List<Mount> mounts, String image) {

@@ -103,5 +103,13 @@ record ContainerRecord(
      * @param options  tmpfs options
      */
     record MountRecord(String type, String source, String target, boolean readOnly, String options, String volume) {
+        /** As {@link dev.stevedore.engine.ContainerInfo#mounts()} shows it: a volume by its name, not its directory. */
+        dev.stevedore.engine.Mount toPublic() {
+            return switch (type) {
+                case "bind" -> dev.stevedore.engine.Mount.bind(source, target, readOnly);
+                case "volume" -> dev.stevedore.engine.Mount.volume(volume, target, readOnly);
+                default -> new dev.stevedore.engine.Mount(dev.stevedore.engine.Mount.Type.TMPFS, "", target, readOnly, options);
+            };
+        }
     }
 }

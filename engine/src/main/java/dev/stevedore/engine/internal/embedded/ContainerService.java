@@ -330,7 +330,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
-                state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics, state.restartCount());
+                state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics, state.restartCount(),
+                config.mounts().stream().map(ContainerRecord.MountRecord::toPublic).toList());
     }
 
     @Override
