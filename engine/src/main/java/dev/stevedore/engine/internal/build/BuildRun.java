@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * image, its instruction as substituted, the build args it uses and (COPY/ADD) its sources' hash, and otherwise
  * executed and filed in the cache.
  *
- * <p>Past 500 lines (520): the step loop with its cache look-up, the cross-process step lock and the per-kind
+ * <p>Past 500 lines: the step loop with its cache look-up, the cross-process step lock and the per-kind
  * dispatch; the steps themselves live in {@link RunStep}, {@link CopyStep} and {@link ConfigSteps}.
  */
 final class BuildRun {
