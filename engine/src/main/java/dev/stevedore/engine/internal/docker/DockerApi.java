@@ -86,6 +86,7 @@ final class DockerApi implements AutoCloseable {
         private RequestBody body;
         private Duration readTimeout;
         private Duration callTimeout;
+        private volatile okhttp3.Call running;
 
         private Call(String method, String path) {
             this.method = method;
@@ -182,7 +183,9 @@ final class DockerApi implements AutoCloseable {
             }
             Response response;
             try {
-                response = client.newCall(built).execute();
+                okhttp3.Call call = client.newCall(built);
+                running = call;
+                response = call.execute();
             } catch (IOException e) {
                 throw ioFailure(e);
             }
@@ -192,6 +195,18 @@ final class DockerApi implements AutoCloseable {
                 }
             }
             return response;
+        }
+
+        /**
+         * Ends the call {@link #open()} ran by closing its connection: a reader blocked on the response wakes with an
+         * exception. Closing an endless response (events) is not enough: okhttp reads what is left of it first, and
+         * a stream that keeps coming (a container restarting by policy) never runs out.
+         */
+        void cancel() {
+            okhttp3.Call call = running;
+            if (call != null) {
+                call.cancel();
+            }
         }
 
         /** {@code POST /images/create} (without the version prefix), for messages. */

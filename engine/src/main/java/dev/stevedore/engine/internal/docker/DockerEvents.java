@@ -40,15 +40,16 @@ final class DockerEvents implements AutoCloseable {
 
     EventSubscription subscribe(Consumer<EngineEvent> listener) {
         Instant since = Instant.now();
-        Response response = api.call("GET", "/events")
+        DockerApi.Call call = api.call("GET", "/events")
                 .query("since", since.getEpochSecond() + "." + String.format("%09d", since.getNano()))
                 .query("filters", FILTERS)
-                .readTimeout(Duration.ZERO)
-                .open();
+                .readTimeout(Duration.ZERO);
+        Response response = call.open();
         Subscriber[] subscriber = new Subscriber[1];
         subscriber[0] = new Subscriber(listener, () -> {
             open.remove(subscriber[0]);
-            response.close(); // ends the reader's blocked read
+            call.cancel(); // ends the reader's blocked read, however busy the stream
+            response.close();
         });
         open.add(subscriber[0]);
         Thread reader = new Thread(() -> read(response, subscriber[0]), "stevedore-docker-events");
