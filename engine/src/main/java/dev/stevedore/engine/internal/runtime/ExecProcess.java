@@ -150,7 +150,10 @@ public final class ExecProcess {
             synchronized (writeLock) {
                 closeQuietly(commands);
             }
-            if (feeder != null) {
+            if (feeder != null && stdinStream == null) {
+                // only a feeder of our own copy: interrupting a read on the caller's stream can close what it reads
+                // (a channel's stream closes on interrupt: serve's client connection would end before serve recorded
+                // the exit, and `docker exec -it` read exit 0); a caller's feeder ends with its stream or its next send
                 feeder.interrupt();
             }
             try {
