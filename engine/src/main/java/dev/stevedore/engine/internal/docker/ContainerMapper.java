@@ -179,7 +179,13 @@ final class ContainerMapper {
                 .cmd(config.hasNonNull("Cmd") ? strings(config.path("Cmd")) : null)
                 .workingDir(blankToNull(config.path("WorkingDir").asText("")))
                 .user(blankToNull(config.path("User").asText("")))
-                .hostname(blankToNull(config.path("Hostname").asText("")))
+                // dockerd fills in the hostname of the container whose network or of the host whose UTS it shares
+                .hostname(sharesHostname(host) ? null : blankToNull(config.path("Hostname").asText("")))
+                .pidMode(host.path("PidMode").asText(""))
+                .ipcMode(host.path("IpcMode").asText(""))
+                .utsMode(host.path("UTSMode").asText(""))
+                .cgroupnsMode(host.path("CgroupnsMode").asText(""))
+                .usernsMode(host.path("UsernsMode").asText(""))
                 .labels(stringMap(config.path("Labels")))
                 .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
                 .shmSizeBytes(host.path("ShmSize").asLong(0))
@@ -240,6 +246,10 @@ final class ContainerMapper {
     /** A Docker time; {@code null} for Go's zero time, which Docker writes for "never". */
     static Instant instant(String text) {
         return text == null || text.startsWith(NEVER_PREFIX) ? null : ImageMapper.instant(text);
+    }
+
+    private static boolean sharesHostname(JsonNode host) {
+        return host.path("NetworkMode").asText("").startsWith("container:") || host.path("UTSMode").asText("").equals("host");
     }
 
     private static String blankToNull(String value) {

@@ -99,7 +99,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);
-        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
+        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState);
         this.controls = new ContainerControls(store, events, this);
         this.changes = new ContainerChanges(store, copies, this, controls);
         this.restarts = new ContainerRestarts(store, starts::start);
