@@ -49,7 +49,7 @@ final class ContainerMapper {
         }
         command.addAll(strings(inspect.path("Args")));
         Map<String, String> labels = stringMap(config.path("Labels"));
-        ContainerSpec spec = original != null ? original : spec(inspect, name);
+        ContainerSpec spec = original != null ? withJoinedIds(original, inspect.path("HostConfig")) : spec(inspect, name);
         return new ContainerInfo(
                 inspect.path("Id").asText(),
                 name,
@@ -246,6 +246,21 @@ final class ContainerMapper {
     /** A Docker time; {@code null} for Go's zero time, which Docker writes for "never". */
     static Instant instant(String text) {
         return text == null || text.startsWith(NEVER_PREFIX) ? null : ImageMapper.instant(text);
+    }
+
+    /** dockerd records a joined container by its id ({@code container:NAME} becomes {@code container:<id>}): so does inspect. */
+    private static ContainerSpec withJoinedIds(ContainerSpec original, JsonNode host) {
+        ContainerSpec.Builder b = original.toBuilder();
+        if (ContainerSpec.sharedContainer(original.pidMode()) != null) {
+            b.pidMode(host.path("PidMode").asText(original.pidMode()));
+        }
+        if (ContainerSpec.sharedContainer(original.ipcMode()) != null) {
+            b.ipcMode(host.path("IpcMode").asText(original.ipcMode()));
+        }
+        if (ContainerSpec.sharedContainer(original.networkMode()) != null) {
+            b.networkMode(host.path("NetworkMode").asText(original.networkMode()));
+        }
+        return b.build();
     }
 
     private static boolean sharesHostname(JsonNode host) {
