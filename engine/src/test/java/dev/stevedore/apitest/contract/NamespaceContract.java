@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +45,18 @@ public abstract class NamespaceContract extends EngineContract {
         assertThat(exited(joiner.id()).exitCode()).isZero();
         assertThat(logTexts(joiner.id())).anySatisfy(line -> assertThat(line).contains("sleep 301"));
         assertThat(engine.inspectContainer(joiner.id()).spec().pidMode()).isEqualTo("container:" + owner.id());
+    }
+
+    @Test
+    void theOwnerOfASharedPidNamespaceStopsAndIsRemovedAndItsProcessesGoWithIt() {
+        ContainerInfo owner = sleeper(busybox("exec sleep 304"));
+        ContainerInfo joiner = started(busybox("exec sleep 305").pidMode("container:" + owner.name()));
+
+        engine.stopContainer(owner.id(), Duration.ofSeconds(1));
+        engine.removeContainer(owner.id(), true);
+
+        // the kernel ends every process of a pid namespace whose init ends, as on dockerd
+        assertThat(exited(joiner.id()).exitCode()).isEqualTo(137);
     }
 
     @Test
