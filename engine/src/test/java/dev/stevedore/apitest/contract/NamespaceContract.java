@@ -103,6 +103,7 @@ public abstract class NamespaceContract extends EngineContract {
         String ownerHostname = engine.exec(owner.id(), ExecSpec.of("hostname")).stdout().trim();
         assertThat(logTexts(joiner.id())).containsExactly(ownerHostname, "hello-port");
         assertThat(engine.inspectContainer(joiner.id()).spec().networkMode()).isEqualTo("container:" + owner.id());
+        assertThat(engine.inspectContainer(joiner.id()).networks()).as("no network of its own").isEmpty();
     }
 
     @Test

@@ -75,7 +75,7 @@ class ServeNamespaceModesIT extends ServeWithDockerCli {
         for (Path server : servers()) {
             String owner = owner(server, "mkdir -p /www && echo hello-ns > /www/index.html && exec httpd -f -p 8080 -h /www");
             String hostname = last(DockerCli.run(server, "exec", owner, "hostname"));
-            List<String> out = joined(server, "{{.HostConfig.PidMode}} {{.HostConfig.NetworkMode}}",
+            List<String> out = joined(server, "{{.HostConfig.PidMode}} {{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}",
                     "ps -o args | grep -c '^httpd -f -p 8080'; hostname; for i in $(seq 1 150); do"
                             + " wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done",
                     "--pid", "container:" + owner, "--network", "container:" + owner);
@@ -83,7 +83,7 @@ class ServeNamespaceModesIT extends ServeWithDockerCli {
         }
 
         assertThat(outcomes.get(socket)).isEqualTo(outcomes.get(dockerd))
-                .containsExactly("1", "HOSTNAME", "hello-ns", "container:OWNER container:OWNER");
+                .containsExactly("1", "HOSTNAME", "hello-ns", "container:OWNER container:OWNER {}");
     }
 
     @Test

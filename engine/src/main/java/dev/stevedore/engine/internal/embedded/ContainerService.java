@@ -327,6 +327,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             addresses = Map.of(config.networkMode(), ""); // being removed right now
             statics = Map.of();
         }
+        if (SharedNamespaces.networkOwner(config) != null) {
+            addresses = Map.of(); // another container's network stack: none of its own, as dockerd shows it
+        }
         boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
