@@ -95,6 +95,9 @@ import java.util.Set;
  *                        keeps it; resolved at create, where a missing container fails it; a mount of its own at the
  *                        same destination wins; kept as given (inspect echoes them)
  * @param logConfig       where its output goes ({@code --log-driver}, {@code --log-opt}); see {@link LogConfig}
+ * @param devices         host device nodes made visible in it ({@code --device}); see {@link Device}
+ * @param macAddress      the MAC address of its interface on its network ({@code --mac-address}), six hex pairs
+ *                        separated by colons, unicast; {@code null} for one the engine chooses
  */
 public record ContainerSpec(
         String image,
@@ -136,7 +139,9 @@ public record ContainerSpec(
         List<Integer> exposedHostPorts,
         RestartPolicy restartPolicy,
         List<String> volumesFrom,
-        LogConfig logConfig) {
+        LogConfig logConfig,
+        List<Device> devices,
+        String macAddress) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -197,6 +202,10 @@ public record ContainerSpec(
             volumesFromMode(from);
         }
         logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig; // absent in older config.json too
+        devices = devices == null ? List.of() : List.copyOf(devices); // absent in older config.json too
+        if (macAddress != null) {
+            macAddress(macAddress);
+        }
         if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
             // as dockerd: a container that goes at its end cannot also be started again
             throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
@@ -226,6 +235,30 @@ public record ContainerSpec(
             throw new IllegalArgumentException("invalid IPv4 address: " + text);
         }
         return text;
+    }
+
+    /**
+     * The six bytes of a MAC address written as {@code --mac-address} takes it ({@code 02:42:ac:11:00:02}).
+     *
+     * @throws IllegalArgumentException in the docker CLI's words for anything else, and for a multicast address
+     *                                  (no interface can have one)
+     */
+    public static byte[] macAddress(String text) {
+        String[] parts = text.split(":", -1);
+        byte[] bytes = new byte[6];
+        boolean valid = parts.length == 6;
+        for (int i = 0; valid && i < 6; i++) {
+            valid = parts[i].matches("[0-9A-Fa-f]{2}");
+            bytes[i] = valid ? (byte) Integer.parseInt(parts[i], 16) : 0;
+        }
+        if (!valid) {
+            throw new IllegalArgumentException(text + " is not a valid mac address (six hex pairs: 02:42:ac:11:00:02)");
+        }
+        if ((bytes[0] & 1) != 0) {
+            throw new IllegalArgumentException(text + " is a multicast mac address, which no interface can have;"
+                    + " use one whose first byte is even (02:... for a locally administered one)");
+        }
+        return bytes;
     }
 
     /**
@@ -301,6 +334,8 @@ public record ContainerSpec(
         b.restartPolicy = restartPolicy;
         b.volumesFrom.addAll(volumesFrom);
         b.logConfig = logConfig;
+        b.devices.addAll(devices);
+        b.macAddress = macAddress;
         return b;
     }
 
@@ -346,6 +381,8 @@ public record ContainerSpec(
         private RestartPolicy restartPolicy = RestartPolicy.NO;
         private final List<String> volumesFrom = new ArrayList<>();
         private LogConfig logConfig = LogConfig.DEFAULT;
+        private final List<Device> devices = new ArrayList<>();
+        private String macAddress;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -440,13 +477,19 @@ public record ContainerSpec(
         public Builder volumesFrom(String nameAndMode) { this.volumesFrom.add(nameAndMode); return this; }
         /** Where its output goes, as {@code --log-driver} and {@code --log-opt}; see {@link LogConfig}. */
         public Builder logConfig(LogConfig value) { this.logConfig = value; return this; }
+        /** A host device node made visible in it, as {@code --device}; see {@link Device}. */
+        public Builder device(Device value) { this.devices.add(Objects.requireNonNull(value, "device")); return this; }
+        /** A host device node as {@code --device HOST[:CONTAINER[:PERMS]]} takes it; see {@link Device#parse}. */
+        public Builder device(String hostContainerPermissions) { return device(Device.parse(hostContainerPermissions)); }
+        /** The MAC address of its interface on its network, as {@code --mac-address}; see {@link ContainerSpec#macAddress()}. */
+        public Builder macAddress(String value) { this.macAddress = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
-                    exposedHostPorts, restartPolicy, volumesFrom, logConfig);
+                    exposedHostPorts, restartPolicy, volumesFrom, logConfig, devices, macAddress);
         }
     }
 }
