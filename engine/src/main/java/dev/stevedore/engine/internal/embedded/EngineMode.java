@@ -6,6 +6,7 @@ import dev.stevedore.engine.Device;
 import dev.stevedore.engine.internal.layer.LayerOwners;
 import dev.stevedore.engine.internal.layer.LayerUnpacker;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.runtime.DeviceNode;
 import dev.stevedore.engine.internal.runtime.IdMapping;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.LauncherBinary;
@@ -15,7 +16,6 @@ import dev.stevedore.engine.internal.runtime.UserNamespace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -122,10 +122,15 @@ final class EngineMode {
             return;
         }
         for (Device device : spec.devices()) {
-            Path host = Path.of(device.pathOnHost());
-            boolean read = !device.readable() || Files.isReadable(host);
-            boolean write = !device.writable() || Files.isWritable(host);
-            if (Files.exists(host) && !(read && write)) {
+            DeviceNode node;
+            try {
+                node = DeviceNode.of(device);
+            } catch (ContainerEngineException noDevice) {
+                continue; // the start says so, in dockerd's words, as dockerd does
+            }
+            boolean read = !device.readable() || node.openable(false);
+            boolean write = !device.writable() || node.openable(true);
+            if (!(read && write)) {
                 throw new ContainerEngineException("device " + device.pathOnHost() + " cannot be given to a rootless"
                         + " container: user " + System.getProperty("user.name") + " cannot open it for "
                         + (read ? "writing" : write ? "reading" : "reading and writing") + " on the host (a rootless"

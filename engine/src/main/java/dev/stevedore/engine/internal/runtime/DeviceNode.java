@@ -73,11 +73,8 @@ public record DeviceNode(Path hostPath, String containerPath, char type, long ma
         return type + " " + major + ":" + minor + " " + permissions;
     }
 
-    /** Whether the host's node may be opened by this process as the permissions ask (rootless binds it as is). */
-    public boolean openableHere() {
-        boolean read = permissions.indexOf('r') < 0 || java.nio.file.Files.isReadable(hostPath);
-        boolean write = permissions.indexOf('w') < 0 || java.nio.file.Files.isWritable(hostPath);
-        return read && write;
+    /** Whether this process may open the host's node for writing (or reading), as a rootless container's root would. */
+    public boolean openable(boolean forWriting) {
+        return forWriting ? java.nio.file.Files.isWritable(hostPath) : java.nio.file.Files.isReadable(hostPath);
     }
-
 }
