@@ -23,6 +23,9 @@ import java.util.Map;
  * @param dnsOptions   {@code --dns-option}: resolver options
  * @param ulimits      {@code --ulimit}: resource limits
  * @param volumesFrom  {@code --volumes-from}: {@code NAME[:ro|rw]}, containers whose volume and bind mounts it gets
+ * @param groupAdd     {@code --group-add}: supplementary groups by name or number
+ * @param sysctls      {@code --sysctl}: namespaced kernel parameters by dotted name
+ * @param init         {@code --init}: a minimal init as pid 1
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -52,7 +55,10 @@ public record HostConfig(
         @JsonProperty("DnsSearch") List<String> dnsSearch,
         @JsonProperty("DnsOptions") List<String> dnsOptions,
         @JsonProperty("Ulimits") List<Ulimit> ulimits,
-        @JsonProperty("VolumesFrom") List<String> volumesFrom) {
+        @JsonProperty("VolumesFrom") List<String> volumesFrom,
+        @JsonProperty("GroupAdd") List<String> groupAdd,
+        @JsonProperty("Sysctls") Map<String, String> sysctls,
+        @JsonProperty("Init") Boolean init) {
 
     /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

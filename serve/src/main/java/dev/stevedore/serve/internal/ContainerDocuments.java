@@ -130,6 +130,14 @@ final class ContainerDocuments {
         stringsOrNull(host, "CapDrop", spec.capDrop());
         stringsOrNull(host, "ExtraHosts", spec.extraHosts());
         stringsOrNull(host, "VolumesFrom", spec.volumesFrom());
+        stringsOrNull(host, "GroupAdd", spec.groupAdd());
+        if (!spec.sysctls().isEmpty()) {
+            ObjectNode sysctls = host.putObject("Sysctls"); // dockerd leaves the field out when there are none
+            spec.sysctls().forEach(sysctls::put);
+        }
+        if (spec.init()) {
+            host.put("Init", true); // as dockerd: absent unless asked for
+        }
         // dockerd answers [] for these when none were given
         spec.dns().forEach(host.putArray("Dns")::add);
         spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);
@@ -199,7 +207,7 @@ final class ContainerDocuments {
         ContainerSpec spec = c.spec();
         ObjectNode config = Json.object();
         config.put("Hostname", spec.hostname() != null ? spec.hostname() : c.shortId());
-        config.put("Domainname", "");
+        config.put("Domainname", spec.domainname() == null ? "" : spec.domainname());
         config.put("User", spec.user() != null ? spec.user() : image.user());
         config.put("AttachStdin", spec.openStdin());
         config.put("AttachStdout", false);

@@ -107,6 +107,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         nonNull(host.dnsSearch()).forEach(b::dnsSearch);
         nonNull(host.dnsOptions()).forEach(b::dnsOption);
         nonNull(host.volumesFrom()).forEach(b::volumesFrom);
+        nonNull(host.groupAdd()).forEach(b::groupAdd);
+        b.domainname(blankToNull(c.domainname()));
+        if (host.sysctls() != null) {
+            host.sysctls().forEach((key, value) -> b.sysctl(key, value == null ? "" : value));
+        }
+        b.init(isTrue(host.init()));
         if (host.ulimits() != null) {
             host.ulimits().stream().filter(Objects::nonNull).forEach(u -> b.ulimit(u.name() + "=" + value(u.soft()) + ":"
                     + value(u.hard())));

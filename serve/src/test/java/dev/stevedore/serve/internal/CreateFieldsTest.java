@@ -101,6 +101,10 @@ class CreateFieldsTest {
         sample("HostConfig.Ulimits.Soft", nofile, host("'Ulimits':[{'Name':'nofile','Soft':512,'Hard':2048}]"));
         sample("HostConfig.Ulimits.Hard", nofile, host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':4096}]"));
         sample("HostConfig.VolumesFrom", host("'VolumesFrom':['other:ro']"));
+        sample("Domainname", "{'Image':'busybox','Domainname':'example.org'}");
+        sample("HostConfig.GroupAdd", host("'GroupAdd':['audio','1234']"));
+        sample("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
+        sample("HostConfig.Init", host("'Init':true"));
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
         sample("NetworkingConfig.EndpointsConfig.IPAMConfig.IPv4Address", "{'Image':'busybox','HostConfig':"
@@ -166,7 +170,6 @@ class CreateFieldsTest {
         dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
         dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
         dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
-        dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
         dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
         dropped.put("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
@@ -187,6 +190,15 @@ class CreateFieldsTest {
     }
 
     @Test
+    void aSysctlOutsideTheContainersNamespacesIsABadRequestThatNamesIt() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'Sysctls':{'kernel.panic':'1'}")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("sysctl \"kernel.panic\" is not in a separate kernel namespace");
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'NetworkMode':'host','Sysctls':{'net.ipv4.ip_forward':'1'}")),
+                null, null)).hasMessageContaining("sysctl \"net.ipv4.ip_forward\" is not allowed in the hosts network namespace");
+    }
+
+    @Test
     void anUnknownCapabilityIsABadRequestThatNamesIt() {
         assertThatThrownBy(() -> CreateRequest.parse(json(host("'CapAdd':['CAP_FLY']")), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
@@ -200,8 +212,8 @@ class CreateFieldsTest {
         assertThat(request.spec().image()).isEqualTo("busybox");
         assertThat(request.spec().cmd()).containsExactly("true");
         assertThat(request.spec().memoryBytes()).isEqualTo(1048576);
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'sysctls':{'a':'1'}}}"),
-                null, null)).hasMessageStartingWith("hostconfig.sysctls is not supported");
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'privileged':true}}"),
+                null, null)).hasMessageStartingWith("hostconfig.privileged is not supported");
     }
 
     @Test

@@ -201,6 +201,10 @@ final class ContainerMapper {
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
         strings(host.path("VolumesFrom")).forEach(b::volumesFrom);
+        strings(host.path("GroupAdd")).forEach(b::groupAdd);
+        b.domainname(blankToNull(config.path("Domainname").asText("")));
+        stringMap(host.path("Sysctls")).forEach(b::sysctl);
+        b.init(host.path("Init").asBoolean(false));
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {
             b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));

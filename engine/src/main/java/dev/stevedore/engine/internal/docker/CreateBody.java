@@ -78,7 +78,8 @@ final class CreateBody {
                 emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
                 emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
                         .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()),
-                emptyToNull(spec.volumesFrom()));
+                emptyToNull(spec.volumesFrom()), emptyToNull(spec.groupAdd()), emptyToNull(spec.sysctls()),
+                trueOrNull(spec.init()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null;
@@ -89,7 +90,8 @@ final class CreateBody {
         return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
                 spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
                 spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),
-                spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking));
+                spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking,
+                spec.domainname()));
     }
 
     /** The bindings to request, by port key: the spec's, plus loopback ones for {@code publishAllPorts}. */

@@ -178,7 +178,8 @@ final class ContainerStart {
                 .tty(config.spec().tty())
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
-                .seccomp(seccomp(config));
+                .seccomp(seccomp(config))
+                .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init());
         if (config.spec().logConfig().keepsNothing()) {
             Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
             builder.logs(discard, discard);

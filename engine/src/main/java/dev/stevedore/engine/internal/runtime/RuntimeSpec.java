@@ -65,6 +65,12 @@ import java.util.regex.Pattern;
  *                         {@link ContainerProcess#resize} sets its window size
  * @param seccomp          the system-call filter pid 1 (and so every process it starts) runs under; {@code null}
  *                         for none ({@code seccomp=unconfined})
+ * @param groupAdd         {@code --group-add}: group names (resolved in the container's {@code /etc/group} by the
+ *                         launcher) or numbers, on top of the user's groups
+ * @param domainname       the NIS domain name of its UTS namespace; {@code null} for none
+ * @param sysctls          kernel parameters written under {@code /proc/sys} before the command runs (the caller let
+ *                         only namespaced ones through)
+ * @param init             pid 1 is the launcher's minimal init (init.c), the command its child
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -97,7 +103,11 @@ public record RuntimeSpec(
         ResourceLimits limits,
         boolean openStdin,
         boolean tty,
-        SeccompFilter seccomp) {
+        SeccompFilter seccomp,
+        List<String> groupAdd,
+        String domainname,
+        java.util.Map<String, String> sysctls,
+        boolean init) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -203,6 +213,8 @@ public record RuntimeSpec(
         Objects.requireNonNull(stdoutLog, "stdoutLog");
         Objects.requireNonNull(stderrLog, "stderrLog");
         Objects.requireNonNull(limits, "limits");
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
+        sysctls = sysctls == null ? java.util.Map.of() : java.util.Map.copyOf(sysctls);
 
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(where + "no image layer given; a root file system needs at least one");
@@ -356,6 +368,10 @@ public record RuntimeSpec(
         private boolean tty;
         private SeccompFilter seccomp;
         private boolean seccompChosen;
+        private List<String> groupAdd = List.of();
+        private String domainname;
+        private java.util.Map<String, String> sysctls = java.util.Map.of();
+        private boolean init;
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -493,6 +509,15 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** {@code --group-add}, {@code --domainname}, {@code --sysctl} and {@code --init} ({@link RuntimeSpec#init()}). */
+        public Builder process(List<String> groups, String domain, java.util.Map<String, String> parameters, boolean withInit) {
+            this.groupAdd = groups;
+            this.domainname = domain;
+            this.sysctls = parameters;
+            this.init = withInit;
+            return this;
+        }
+
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
             String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
@@ -508,7 +533,8 @@ public record RuntimeSpec(
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
-                    seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null));
+                    seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
+                    groupAdd, domainname, sysctls, init);
         }
     }
 
