@@ -132,7 +132,9 @@ final class ContainerStart {
             }
         } catch (RuntimeException e) {
             // its first process sets up the root file system meanwhile: when that failed, wiring failed for it (its
-            // namespace went with it), and the launcher's report is what the caller needs
+            // namespace went with it), and the launcher's report is what the caller needs: closing first reads every
+            // report it made, which may still be on its way when the namespace is already gone
+            process.close();
             throw process.reportedFailure().orElseGet(() -> new ContainerStartException("cannot connect container "
                     + config.name() + " to its network: " + e.getMessage(), id, List.of(), e));
         }
