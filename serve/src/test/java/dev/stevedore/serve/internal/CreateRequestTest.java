@@ -122,7 +122,7 @@ class CreateRequestTest {
     @Test
     void settingsTheEngineCannotApplyAreRefusedNotDropped() {
         for (String hostConfig : List.of("{'Privileged':true}",
-                "{'Init':true}",
+                "{'Runtime':'runsc'}",
                 "{'Devices':[{'PathOnHost':'/dev/fuse'}]}")) {
             assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
                     .as(hostConfig).isInstanceOfSatisfying(ApiException.class, e -> {

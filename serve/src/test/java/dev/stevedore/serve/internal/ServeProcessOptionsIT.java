@@ -38,7 +38,7 @@ class ServeProcessOptionsIT extends ServeWithDockerCli {
         }
 
         assertThat(seen.get(socket)).isEqualTo(seen.get(dockerd)).containsExactly(
-                "groups 0 65534 1234",
+                "groups 0 1234 65534",
                 "example.org",
                 "web",
                 "80",
