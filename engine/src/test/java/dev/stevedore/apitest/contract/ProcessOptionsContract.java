@@ -3,6 +3,8 @@ package dev.stevedore.apitest.contract;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.ExecResult;
+import dev.stevedore.engine.ExecSpec;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * What {@code docker run --init}, {@code --group-add}, {@code --domainname} and {@code --sysctl} do inside the
  * container, the same on every engine (dockerd's init is its docker-init, tini): the init runs the command as its
  * child, forwards the stop signal to it, reaps orphans and ends with the command's status; the added groups are the
- * first process's supplementary groups, names looked up in the image's {@code /etc/group}; the domain name is the
+ * supplementary groups of its first process and its execs, names looked up in the image's {@code /etc/group}; the domain name is the
  * UTS namespace's; the sysctls are set in the container's namespaces before its command runs; inspect echoes each.
  *
  * <p>Runs on both engines and rootless ({@code EmbeddedProcessOptionsContractIT}, {@code DockerProcessOptionsContractIT},
@@ -52,14 +54,16 @@ public abstract class ProcessOptionsContract extends EngineContract {
     }
 
     @Test
-    void addedGroupsAreSupplementaryGroupsOfTheContainer() {
+    void addedGroupsAreSupplementaryGroupsOfTheContainerAndItsExecs() {
         // the test bed's busybox knows two groups: root and nobody (65534)
         ContainerInfo box = started(busybox("id -G; sleep 3600").groupAdd("nobody").groupAdd("1234"));
         await().atMost(PATIENCE).until(() -> !logTexts(box.id()).isEmpty());
 
         List<String> groups = List.of(logTexts(box.id()).get(0).split(" "));
+        ExecResult exec = engine.exec(box.id(), ExecSpec.of("id", "-G"));
 
         assertThat(groups).contains("0", "65534", "1234");
+        assertThat(exec.stdout().strip().split(" ")).containsExactlyInAnyOrderElementsOf(groups);
         assertThat(engine.inspectContainer(box.id()).spec().groupAdd()).containsExactly("nobody", "1234");
         engine.removeContainer(box.id(), true);
     }
