@@ -49,6 +49,21 @@ class DefinitionTest {
     }
 
     @Test
+    void initGroupsAndSysctlsReachTheEngineSpecAndASysctlOutsideTheNamespacesIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.init().groupAdd("audio", "1234")
+                .sysctl("net.core.somaxconn", "1024")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().init()).isTrue();
+        assertThat(spec.build().groupAdd()).containsExactly("audio", "1234");
+        assertThat(spec.build().sysctls()).containsExactly(java.util.Map.entry("net.core.somaxconn", "1024"));
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.sysctl("kernel.panic", "1")))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("sysctl \"kernel.panic\" is not in a separate kernel namespace");
+    }
+
+    @Test
     void extraHostsAndResolverSettingsReachTheEngineSpecAndABadAddressIsADefinitionProblem() {
         ContainerDefinition definition = Stevedore.container("redis:7", c -> c.extraHost("db", "10.1.2.3")
                 .extraHost("gw", "host-gateway").dns("10.0.0.53").dnsSearch("example.org").dnsOption("ndots:2")).definition();
