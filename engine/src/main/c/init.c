@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -46,6 +47,8 @@ _Noreturn void init_run(char *const *args, char *const *env) {
     }
     /* only the command reports a failed exec: the supervisor must see the report pipe close when it execs */
     close_report_fd();
+    /* ps and top in the container show pid 1 by the name dockerd's init has (else: the sealed copy's fd number) */
+    prctl(PR_SET_NAME, "docker-init", 0, 0, 0);
     for (;;) {
         siginfo_t info;
         int sig = sigwaitinfo(&all, &info);
