@@ -511,6 +511,28 @@ static void mask_paths(const struct spec *s) {
     }
 }
 
+/* The spec's sysctls, in the container's own namespaces (the JVM let only namespaced ones through). */
+static void write_sysctls(const struct spec *s) {
+    for (size_t i = 0; i < s->nsysctls; i++) {
+        char path[512];
+        int n = snprintf(path, sizeof path, "/proc/sys/%s", s->sysctl_keys[i]);
+        if (n < 0 || (size_t) n >= sizeof path) {
+            errno = ENAMETOOLONG;
+            fail("set the sysctl", s->sysctl_keys[i]);
+        }
+        for (char *c = path + 10; *c; c++) {
+            if (*c == '.') {
+                *c = '/';
+            }
+        }
+        int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || write_all(fd, s->sysctl_values[i], strlen(s->sysctl_values[i])) < 0) {
+            fail("set the sysctl", path);
+        }
+        close(fd);
+    }
+}
+
 static _Noreturn void container_init(const struct spec *s, int sync, int go, int pty_fd);
 
 _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int stdin_fd, int pty_fd) {
@@ -601,6 +623,7 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
     close(cwd);
     close(rootfd);
     pivot(s);
+    write_sysctls(s); /* while /proc/sys is still writable: mask_paths makes it read-only */
     mask_paths(s);
     if (s->readonly_rootfs) {
         int root = open("/", O_PATH | O_CLOEXEC);
@@ -613,8 +636,12 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
     if (!(ns_modes.host & CLONE_NEWUTS) && sethostname(s->hostname, strlen(s->hostname)) < 0) {
         fail("set the hostname", s->hostname);
     }
+    if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0) {
+        fail("set the domain name", s->domainname);
+    }
     struct identity id;
     resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 125, &id);
+    add_named_groups(s->group_add, s->ngroup_add, 125, &id);
     char **env = env_with_home(s->env, s->nenv, id.home);
     if (s->tty) {
         take_terminal(s, &id, pty_fd);
@@ -652,5 +679,8 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
     }
     umask(022);
     close_fds_on_exec();
+    if (s->init) {
+        init_run(s->args, env);
+    }
     exec_command(s->args, env);
 }

@@ -55,6 +55,8 @@ struct exec_spec {
     gid_t gid;
     gid_t *groups;
     size_t ngroups;
+    char **group_add;     /* the container's --group-add, names resolved in its /etc/group */
+    size_t ngroup_add;
     char *user_spec;
     uint64_t caps;
     struct rlimit_entry rlimits[RLIMITS_MAX];
@@ -127,6 +129,9 @@ static int read_spec(struct reader *r, struct exec_spec *s, char *err, size_t er
         } else if (!strcmp(k, "user-spec") && rec.nfields == 1) {
             s->user_spec = rec.fields[0];
             keep = 1;
+        } else if (!strcmp(k, "group-add") && rec.nfields == 1) {
+            ok = *rec.fields[0] && spec_push(&s->group_add, &s->ngroup_add, rec.fields[0]) == 0;
+            keep = ok;
         } else if (!strcmp(k, "group") && rec.nfields == 1) {
             ok = spec_parse_u64(rec.fields[0], 0x7fffffff, &a) == 0;
             gid_t *grown = ok ? realloc(s->groups, (s->ngroups + 1) * sizeof *grown) : NULL;
@@ -202,6 +207,7 @@ static _Noreturn void child(const struct exec_spec *s, int sync, int go, int in,
     }
     struct identity id;
     resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 126, &id);
+    add_named_groups(s->group_add, s->ngroup_add, 126, &id);
     char **env = env_with_home(s->env, s->nenv, id.home);
     if (chdir(s->cwd) < 0) {
         report("change to the working directory", errno, s->cwd, 126);

@@ -160,6 +160,13 @@ struct spec {
     struct seccomp_prog seccomp;
     struct device_entry *devices;
     size_t ndevices;
+    char **group_add;     /* --group-add: group names (the root's /etc/group) or numbers, on top of the user's */
+    size_t ngroup_add;
+    char *domainname;     /* NIS domain name of its uts namespace; NULL: none */
+    char **sysctl_keys;   /* dotted names (net.ipv4.ip_forward), written under /proc/sys before the command runs */
+    char **sysctl_values;
+    size_t nsysctls;
+    int init;             /* --init: pid 1 is a minimal init (init.c) that runs the command as its child */
 };
 
 /* Appends to a NULL-terminated list; 0 or -1 when out of memory. */
@@ -183,6 +190,8 @@ struct identity {
  * Returns 0, or -1 with a message in err.
  */
 int resolve_user(const char *spec, struct identity *id, char *err, size_t errlen);
+/* A --group-add entry (a number, or a name in the current root's /etc/group) as a gid; 0, or -1 with dockerd's words in err. */
+int resolve_group(const char *name, gid_t *gid, char *err, size_t errlen);
 
 /* ---- process set-up shared by the container's init and exec (process.c) ---- */
 
@@ -203,6 +212,10 @@ void drop_privileges(const struct identity *id, uint64_t caps, int no_new_privs,
 char **env_with_home(char *const *env, size_t nenv, const char *home);
 /* Marks every descriptor from 3 up close-on-exec (keeping the report fd until exec). */
 void close_fds_on_exec(void);
+/* Closes the descriptor report() writes to (a process that no longer reports). */
+void close_report_fd(void);
+/* --init: forks the command (exec_command), forwards signals, reaps zombies, exits with its status (init.c). */
+_Noreturn void init_run(char *const *args, char *const *env);
 /* Executes args[0] (looked up in env's PATH when it has no '/'); reports the failure and exits. */
 _Noreturn void exec_command(char *const *args, char *const *env);
 
@@ -260,6 +273,8 @@ int await_go(int fd);
  */
 void resolve_identity(const char *user_spec, uid_t uid, gid_t gid, const gid_t *extra, size_t nextra, int code,
                       struct identity *id);
+/* Adds the --group-add entries (names resolved in the current root) to id's groups; an unknown one is reported. */
+void add_named_groups(char *const *names, size_t n, int code, struct identity *id);
 
 /* The next complete command in in's buffer: 1 (rec filled), 0 (none complete yet), -1 (malformed; said on stderr). */
 int next_command(struct reader *in, struct record *rec, const char *who);

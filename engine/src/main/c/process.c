@@ -31,6 +31,13 @@ void set_report_fd(int fd) {
     report_fd = fd;
 }
 
+void close_report_fd(void) {
+    if (report_fd >= 0) {
+        close(report_fd);
+        report_fd = -1;
+    }
+}
+
 _Noreturn void report(const char *step, int err, const char *path, int code) {
     char num[16];
     snprintf(num, sizeof num, "%d", err);
@@ -281,6 +288,24 @@ void resolve_identity(const char *user_spec, uid_t uid, gid_t gid, const gid_t *
             fail("add the supplementary groups", "");
         }
         grown[id->ngroups++] = extra[i];
+        id->groups = grown;
+    }
+}
+
+void add_named_groups(char *const *names, size_t n, int code, struct identity *id) {
+    for (size_t i = 0; i < n; i++) {
+        char err[512];
+        gid_t gid;
+        if (resolve_group(names[i], &gid, err, sizeof err) < 0) {
+            const char *fields[] = {"resolve the additional groups", "0", err, names[i]};
+            record_write(report_fd, "error", 4, fields);
+            _exit(code);
+        }
+        gid_t *grown = realloc(id->groups, (id->ngroups + 1) * sizeof *grown);
+        if (!grown) {
+            fail("add the supplementary groups", "");
+        }
+        grown[id->ngroups++] = gid;
         id->groups = grown;
     }
 }

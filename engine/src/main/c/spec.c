@@ -99,6 +99,20 @@ static int tmpfs_flags(const char *list, unsigned long *flags) {
     return 0;
 }
 
+/* A sysctl's dotted name maps to a path under /proc/sys: no empty part, no "..", nothing but a plain name. */
+static int sysctl_key_ok(const char *key) {
+    if (!*key || key[0] == '.' || key[strlen(key) - 1] == '.' || strstr(key, "..")) {
+        return 0;
+    }
+    for (const char *c = key; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_'
+                || *c == '-')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 #define EXPECT(n)                                                                               \
     do {                                                                                        \
         if (rec.nfields != (n)) {                                                               \
@@ -368,6 +382,34 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
             s->tty = 1;
             s->tty_rows = (unsigned short) rows;
             s->tty_cols = (unsigned short) cols;
+        } else if (!strcmp(k, "group-add")) {
+            EXPECT(1);
+            if (!*rec.fields[0] || spec_push(&s->group_add, &s->ngroup_add, TAKE(0)) < 0) {
+                rc = spec_fail(err, errlen, "group-add record needs a group name or number");
+                goto out;
+            }
+        } else if (!strcmp(k, "domainname")) {
+            EXPECT(1);
+            if (strlen(rec.fields[0]) > 64) {
+                rc = spec_fail(err, errlen, "the domain name must have at most 64 bytes");
+                goto out;
+            }
+            free(s->domainname);
+            s->domainname = TAKE(0);
+        } else if (!strcmp(k, "sysctl")) {
+            EXPECT(2);
+            if (!sysctl_key_ok(rec.fields[0])) {
+                rc = spec_fail(err, errlen, "sysctl \"%s\" is not a dotted name of letters, digits, '_' and '-'", rec.fields[0]);
+                goto out;
+            }
+            size_t n = s->nsysctls;
+            if (spec_push(&s->sysctl_keys, &n, TAKE(0)) < 0 || spec_push(&s->sysctl_values, &s->nsysctls, TAKE(1)) < 0) {
+                rc = spec_fail(err, errlen, "out of memory");
+                goto out;
+            }
+        } else if (!strcmp(k, "init")) {
+            EXPECT(1);
+            s->init = !strcmp(rec.fields[0], "1");
         } else if (!strcmp(k, "stdout")) {
             EXPECT(1);
             s->stdout_log = TAKE(0);

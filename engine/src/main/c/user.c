@@ -150,6 +150,46 @@ static int add_group(gid_t **groups, size_t *n, gid_t gid) {
     return 0;
 }
 
+/* The gid of the group named name in the text of a group file: 1 found, 0 not. */
+static int find_group(const char *text, const char *name, unsigned long long *gid) {
+    char *copy = strdup(text);
+    int found = 0;
+    char *save = NULL;
+    for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line && !found; line = strtok_r(NULL, "\n", &save)) {
+        char *f[4];
+        unsigned long long g;
+        if (line[0] != '#' && split(line, f, 4) >= 3 && !strcmp(f[0], name) && parse_id(f[2], strlen(f[2]), &g) == 0
+                && g <= MAX_ID) {
+            *gid = g;
+            found = 1;
+        }
+    }
+    free(copy);
+    return found;
+}
+
+int resolve_group(const char *name, gid_t *gid, char *err, size_t errlen) {
+    unsigned long long g;
+    if (parse_id(name, strlen(name), &g) == 0) {
+        if (g > MAX_ID) {
+            snprintf(err, errlen, "group id %s is above 2^31-1", name);
+            return -1;
+        }
+        *gid = (gid_t) g;
+        return 0;
+    }
+    char *text = read_small_file("/etc/group");
+    int found = text && find_group(text, name, &g) == 1;
+    free(text);
+    if (!found) {
+        /* dockerd's (libcontainer's) words */
+        snprintf(err, errlen, "Unable to find group %s: no matching entries in group file", name);
+        return -1;
+    }
+    *gid = (gid_t) g;
+    return 0;
+}
+
 int resolve_user(const char *spec, struct identity *id, char *err, size_t errlen) {
     memset(id, 0, sizeof *id);
     snprintf(id->home, sizeof id->home, "/");
@@ -207,28 +247,14 @@ int resolve_user(const char *spec, struct identity *id, char *err, size_t errlen
             id->gid = (gid_t) number;
         } else {
             groups_text = read_small_file("/etc/group");
-            int found = 0;
-            if (groups_text) {
-                char *copy = strdup(groups_text);
-                char *save = NULL;
-                for (char *line = copy ? strtok_r(copy, "\n", &save) : NULL; line && !found;
-                     line = strtok_r(NULL, "\n", &save)) {
-                    char *f[4];
-                    unsigned long long g;
-                    if (line[0] != '#' && split(line, f, 4) >= 3 && !strcmp(f[0], group)
-                            && parse_id(f[2], strlen(f[2]), &g) == 0 && g <= MAX_ID) {
-                        id->gid = (gid_t) g;
-                        found = 1;
-                    }
-                }
-                free(copy);
-            }
-            if (!found) {
-                free(groups_text);
+            unsigned long long g;
+            if (!groups_text || find_group(groups_text, group, &g) != 1) {
                 snprintf(err, errlen, "unable to find group %s: %s", group,
                          groups_text ? "no matching entries in group file" : "the image has no /etc/group file");
+                free(groups_text);
                 return -1;
             }
+            id->gid = (gid_t) g;
         }
     }
 

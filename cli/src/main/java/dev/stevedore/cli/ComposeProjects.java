@@ -178,6 +178,14 @@ final class ComposeProjects {
         spec.networkMode(name + "_" + first);
         aliases(service, first).forEach(spec::networkAlias);
         spec.hostname(service.name());
+        spec.restartPolicy(service.restart());
+        for (String from : service.volumesFrom()) {
+            // SERVICE[:mode] is that service's container here; container:NAME[:mode] names one outright
+            int colon = from.indexOf(':');
+            String mode = colon < 0 ? "" : from.substring(colon);
+            spec.volumesFrom(from.startsWith("container:") ? from.substring("container:".length())
+                    : name + "-" + from.substring(0, colon < 0 ? from.length() : colon) + "-1" + mode);
+        }
         return spec.build();
     }
 

@@ -86,6 +86,13 @@ final class InspectDocument {
         fields.put("Memory", spec.memoryBytes());
         fields.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         fields.put("PidsLimit", spec.pidsLimit() == 0 ? null : spec.pidsLimit());
+        fields.put("GroupAdd", spec.groupAdd().isEmpty() ? null : spec.groupAdd());
+        if (!spec.sysctls().isEmpty()) {
+            fields.put("Sysctls", new TreeMap<>(spec.sysctls())); // as dockerd: absent when there are none
+        }
+        if (spec.init()) {
+            fields.put("Init", true);
+        }
         return fields;
     }
 
@@ -117,6 +124,7 @@ final class InspectDocument {
         spec.ports().forEach(port -> exposed.put(port.key(), Map.of()));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("Hostname", spec.hostname() != null ? spec.hostname() : info.shortId());
+        fields.put("Domainname", spec.domainname() == null ? "" : spec.domainname());
         fields.put("User", spec.user() != null ? spec.user() : image.user());
         fields.put("ExposedPorts", exposed);
         fields.put("Env", info.env());

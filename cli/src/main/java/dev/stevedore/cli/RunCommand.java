@@ -120,6 +120,19 @@ class RunCommand extends EngineCommand {
 
     @Option(names = "--mac-address", paramLabel = "MAC", description = "The container's MAC address on its network (02:42:ac:11:00:02).")
     String macAddress;
+    @Option(names = "--group-add", paramLabel = "GROUP",
+            description = "An additional group of its processes: a number, or a name in the image's /etc/group.")
+    List<String> groupAdd = new ArrayList<>();
+
+    @Option(names = "--domainname", paramLabel = "NAME", description = "The container's NIS domain name.")
+    String domainname;
+
+    @Option(names = "--sysctl", paramLabel = "KEY=VALUE",
+            description = "A kernel parameter of its own namespaces: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*.")
+    List<String> sysctls = new ArrayList<>();
+
+    @Option(names = "--init", description = "Run a minimal init as pid 1 that forwards signals and reaps zombies.")
+    boolean init;
 
     @Option(names = "--restart", paramLabel = "POLICY",
             description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
@@ -297,6 +310,17 @@ class RunCommand extends EngineCommand {
         for (String device : devices) {
             builder.device(parsed("--device", () -> Device.parse(device)));
         }
+        groupAdd.forEach(builder::groupAdd);
+        builder.domainname(domainname);
+        for (String sysctl : sysctls) {
+            int equals = sysctl.indexOf('=');
+            if (equals <= 0) {
+                throw usageError("invalid argument \"" + sysctl + "\" for \"--sysctl\" flag: sysctl '" + sysctl
+                        + "' is not whitelisted"); // the docker CLI's words
+            }
+            builder.sysctl(sysctl.substring(0, equals), sysctl.substring(equals + 1));
+        }
+        builder.init(init);
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {

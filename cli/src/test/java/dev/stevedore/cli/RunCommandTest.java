@@ -414,4 +414,23 @@ class RunCommandTest {
         assertThat(noEnvFile.exitCode()).isEqualTo(125);
         assertThat(noEnvFile.err()).startsWith("stevedore: reading the env file ").contains("no such file");
     }
+
+    @Test
+    void processFlagsReachTheSpecAndABadSysctlIsAUsageError() {
+        cli.run("run", "-d", "--init", "--group-add", "audio", "--group-add", "1234", "--domainname", "example.org",
+                "--sysctl", "net.ipv4.ip_forward=1", BUSYBOX);
+        CliRunner.Result outside = cli.run("run", "-d", "--sysctl", "kernel.panic=1", BUSYBOX);
+        CliRunner.Result malformed = cli.run("run", "-d", "--sysctl", "net.ipv4.ip_forward", BUSYBOX);
+
+        ContainerSpec spec = engine.created.get(0);
+        assertThat(spec.init()).isTrue();
+        assertThat(spec.groupAdd()).containsExactly("audio", "1234");
+        assertThat(spec.domainname()).isEqualTo("example.org");
+        assertThat(spec.sysctls()).containsExactly(java.util.Map.entry("net.ipv4.ip_forward", "1"));
+        assertThat(outside.exitCode()).isEqualTo(2);
+        assertThat(outside.err()).contains("sysctl \"kernel.panic\" is not in a separate kernel namespace");
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("sysctl 'net.ipv4.ip_forward' is not whitelisted");
+        assertThat(engine.created).hasSize(1);
+    }
 }

@@ -4,6 +4,7 @@ import dev.stevedore.dsl.compose.ComposeProject;
 import dev.stevedore.dsl.compose.ComposeService;
 import dev.stevedore.dsl.compose.ComposeService.Condition;
 import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,6 +124,15 @@ public final class ComposeConfig {
                 }
                 case TMPFS -> c.tmpfs(volume.target());
             }
+        }
+        if (service.restart().kind() != RestartPolicy.Kind.NO) {
+            c.engineSpec(s -> s.restartPolicy(service.restart()));
+        }
+        if (!service.volumesFrom().isEmpty()) {
+            // a service's container gets its engine name when it starts, after the definitions are frozen
+            throw new InvalidDefinitionException("compose service \"" + service.name() + "\"", "volumes_from "
+                    + service.volumesFrom() + " is supported by 'stevedore compose up', not by the DSL: share a named"
+                    + " volume between the services instead");
         }
         service.dependsOn().keySet().forEach(d -> c.dependsOn(handles.get(d)));
         c.waitFor(readiness(project, service));

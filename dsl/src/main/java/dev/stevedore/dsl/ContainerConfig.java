@@ -306,6 +306,37 @@ public final class ContainerConfig {
     }
 
     /**
+     * Runs a minimal init as pid 1 ({@code docker run --init}): it runs the command as its child, forwards it the
+     * stop signal, reaps orphaned processes and ends with the command's exit status.
+     */
+    public ContainerConfig init() {
+        specCustomizers.add(spec -> spec.init(true));
+        return this;
+    }
+
+    /**
+     * Adds supplementary groups to the container's processes ({@code docker run --group-add}): numbers, or names the
+     * image's {@code /etc/group} knows (an unknown name fails the start).
+     */
+    public ContainerConfig groupAdd(String... groups) {
+        List<String> names = List.of(groups);
+        checked(spec -> names.forEach(spec::groupAdd));
+        return this;
+    }
+
+    /**
+     * Sets a kernel parameter in the container's own namespaces ({@code docker run --sysctl}): {@code net.*},
+     * {@code kernel.shm*}, {@code kernel.msg*}, {@code kernel.sem}, {@code fs.mqueue.*}; any other fails the definition.
+     * The domain name ({@code --domainname}) is set with {@code engineSpec(s -> s.domainname("example.org"))}.
+     */
+    public ContainerConfig sysctl(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        checked(spec -> spec.sysctl(key, value));
+        return this;
+    }
+
+    /**
      * Adds {@code address name} to the container's {@code /etc/hosts} ({@code docker run --add-host name:address});
      * the address {@code "host-gateway"} is where the container reaches the host.
      */

@@ -281,4 +281,19 @@ class DefinitionTest {
         assertThatThrownBy(() -> Wait.command()).hasMessage("wait for a command: name the command to run");
         assertThatThrownBy(() -> Wait.port()).hasMessage("wait for ports: name at least one port");
     }
+
+    @Test
+    void initGroupsAndSysctlsReachTheEngineSpecAndASysctlOutsideTheNamespacesIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.init().groupAdd("audio", "1234")
+                .sysctl("net.core.somaxconn", "1024")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().init()).isTrue();
+        assertThat(spec.build().groupAdd()).containsExactly("audio", "1234");
+        assertThat(spec.build().sysctls()).containsExactly(java.util.Map.entry("net.core.somaxconn", "1024"));
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.sysctl("kernel.panic", "1")))
+                .isInstanceOf(InvalidDefinitionException.class)
+                .hasMessageContaining("sysctl \"kernel.panic\" is not in a separate kernel namespace");
+    }
 }

@@ -117,6 +117,18 @@ import java.util.Set;
  * @param devices         host device nodes made visible in it ({@code --device}); see {@link Device}
  * @param macAddress      the MAC address of its interface on its network ({@code --mac-address}), six hex pairs
  *                        separated by colons, unicast; {@code null} for one the engine chooses
+ * @param groupAdd        supplementary groups of its processes on top of its user's ({@code --group-add}): numbers,
+ *                        or names looked up in the image's {@code /etc/group} when it starts (an unknown name fails the
+ *                        start in dockerd's words, {@code Unable to find group NAME})
+ * @param domainname      the NIS domain name of its UTS namespace ({@code --domainname}; {@code hostname -d} shows it);
+ *                        {@code null} for none
+ * @param sysctls         kernel parameters set in its own namespaces before its command runs ({@code --sysctl}): only
+ *                        those the kernel keeps per namespace, as runc allows them: {@code net.*} (not on the host's
+ *                        network nor another container's), {@code kernel.shm*}, {@code kernel.msg*}, {@code kernel.sem},
+ *                        {@code fs.mqueue.*} and {@code kernel.domainname}; any other is refused naming the key
+ * @param init            run a minimal init as pid 1 ({@code --init}): it runs the command as its child, forwards it
+ *                        the signals it gets, reaps zombies, and ends with the command's exit status (128+N when signal
+ *                        N ended it)
  */
 public record ContainerSpec(
         String image,
@@ -165,7 +177,11 @@ public record ContainerSpec(
         String cgroupnsMode,
         String usernsMode,
         List<Device> devices,
-        String macAddress) {
+        String macAddress,
+        List<String> groupAdd,
+        String domainname,
+        Map<String, String> sysctls,
+        boolean init) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -230,6 +246,17 @@ public record ContainerSpec(
         if (macAddress != null) {
             macAddress(macAddress);
         }
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd); // absent in older config.json
+        for (String group : groupAdd) {
+            if (group.isEmpty() || group.indexOf(':') >= 0 || group.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("group \"" + group + "\" to add is not a group name or number");
+            }
+        }
+        if (domainname != null && (domainname.length() > 64 || !domainname.matches("[A-Za-z0-9_.-]*"))) {
+            throw new IllegalArgumentException("domain name \"" + domainname + "\" is not up to 64 letters, digits, '.', '-', '_'");
+        }
+        sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls); // absent in older config.json
+        sysctls.keySet().forEach(key -> checkSysctl(key, networkMode));
         if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
             // as dockerd: a container that goes at its end cannot also be started again
             throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
@@ -257,6 +284,35 @@ public record ContainerSpec(
      */
     public static String sharedContainer(String mode) {
         return mode != null && mode.startsWith("container:") ? mode.substring("container:".length()) : null;
+    }
+
+    /** The sysctls a container may set in its own IPC namespace (runc's list), beside {@code fs.mqueue.*}. */
+    private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+            "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
+
+    /** Refuses a sysctl the container's namespaces do not hold, in runc's words (dockerd passes them on). */
+    private static void checkSysctl(String key, String networkMode) {
+        if (!key.matches("[A-Za-z0-9_-]+([./][A-Za-z0-9_-]+)+")) {
+            throw new IllegalArgumentException("sysctl \"" + key + "\" is not a dotted kernel parameter name");
+        }
+        String dotted = key.replace('/', '.');
+        if (IPC_SYSCTLS.contains(dotted) || dotted.startsWith("fs.mqueue.")) {
+            return;
+        }
+        if (dotted.startsWith("net.")) {
+            if ("host".equals(networkMode) || networkMode != null && networkMode.startsWith("container:")) {
+                throw new IllegalArgumentException("sysctl \"" + key + "\" is not allowed in the hosts network namespace");
+            }
+            return;
+        }
+        if (dotted.equals("kernel.domainname")) {
+            return;
+        }
+        if (dotted.equals("kernel.hostname")) {
+            throw new IllegalArgumentException("sysctl \"" + key + "\" is not allowed as it conflicts with the OCI"
+                    + " \"hostname\" field: set the hostname instead");
+        }
+        throw new IllegalArgumentException("sysctl \"" + key + "\" is not in a separate kernel namespace");
     }
 
     /**
@@ -379,6 +435,10 @@ public record ContainerSpec(
         b.usernsMode = usernsMode;
         b.devices.addAll(devices);
         b.macAddress = macAddress;
+        b.groupAdd.addAll(groupAdd);
+        b.domainname = domainname;
+        b.sysctls.putAll(sysctls);
+        b.init = init;
         return b;
     }
 
@@ -431,6 +491,10 @@ public record ContainerSpec(
         private String usernsMode;
         private final List<Device> devices = new ArrayList<>();
         private String macAddress;
+        private final List<String> groupAdd = new ArrayList<>();
+        private String domainname;
+        private final Map<String, String> sysctls = new LinkedHashMap<>();
+        private boolean init;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -541,6 +605,14 @@ public record ContainerSpec(
         public Builder device(String hostContainerPermissions) { return device(Device.parse(hostContainerPermissions)); }
         /** The MAC address of its interface on its network, as {@code --mac-address}; see {@link ContainerSpec#macAddress()}. */
         public Builder macAddress(String value) { this.macAddress = value; return this; }
+        /** A supplementary group by name or number, as {@code --group-add}; see {@link ContainerSpec#groupAdd()}. */
+        public Builder groupAdd(String nameOrId) { this.groupAdd.add(Objects.requireNonNull(nameOrId, "groupAdd")); return this; }
+        /** The NIS domain name, as {@code --domainname}; see {@link ContainerSpec#domainname()}. */
+        public Builder domainname(String value) { this.domainname = value; return this; }
+        /** A namespaced kernel parameter, as {@code --sysctl KEY=VALUE}; see {@link ContainerSpec#sysctls()}. */
+        public Builder sysctl(String key, String value) { this.sysctls.put(key, value); return this; }
+        /** A minimal init as pid 1, as {@code --init}; see {@link ContainerSpec#init()}. */
+        public Builder init(boolean value) { this.init = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
@@ -548,7 +620,7 @@ public record ContainerSpec(
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
-                    usernsMode, devices, macAddress);
+                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init);
         }
     }
 }

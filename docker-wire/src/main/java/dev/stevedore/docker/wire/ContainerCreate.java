@@ -13,6 +13,7 @@ import java.util.Map;
  * @param exposedPorts {@code {"80/tcp": {}}}: the values are always empty objects
  * @param stopTimeout  seconds
  * @param volumes      {@code {"/data": {}}}: an anonymous volume at each path
+ * @param domainname   {@code --domainname}: the NIS domain name of its UTS namespace
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ContainerCreate(
@@ -37,7 +38,8 @@ public record ContainerCreate(
         @JsonProperty("Healthcheck") Healthcheck healthcheck,
         @JsonProperty("HostConfig") HostConfig hostConfig,
         @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig,
-        @JsonProperty("MacAddress") String macAddress) {
+        @JsonProperty("MacAddress") String macAddress,
+        @JsonProperty("Domainname") String domainname) {
 
     /**
      * {@code Config.Healthcheck}; durations in nanoseconds.

@@ -29,6 +29,9 @@ import java.util.Map;
  * @param cgroupnsMode {@code --cgroupns}: {@code private} or {@code host}
  * @param usernsMode   {@code --userns}: {@code ""} or {@code host}
  * @param devices      {@code --device}: host device nodes made visible in it
+ * @param groupAdd     {@code --group-add}: supplementary groups by name or number
+ * @param sysctls      {@code --sysctl}: namespaced kernel parameters by dotted name
+ * @param init         {@code --init}: a minimal init as pid 1
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -64,7 +67,10 @@ public record HostConfig(
         @JsonProperty("UTSMode") String utsMode,
         @JsonProperty("CgroupnsMode") String cgroupnsMode,
         @JsonProperty("UsernsMode") String usernsMode,
-        @JsonProperty("Devices") List<DeviceMapping> devices) {
+        @JsonProperty("Devices") List<DeviceMapping> devices,
+        @JsonProperty("GroupAdd") List<String> groupAdd,
+        @JsonProperty("Sysctls") Map<String, String> sysctls,
+        @JsonProperty("Init") Boolean init) {
 
     /** One {@code --device}: the host's node, its path in the container, and {@code r}, {@code w}, {@code m} allowed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,5 +1,6 @@
 package dev.stevedore.dsl.compose;
 
+import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -28,13 +29,18 @@ import org.jspecify.annotations.Nullable;
  * @param labels      container labels
  * @param user        the user to run as, or {@code null}
  * @param workingDir  the working directory, or {@code null}
+ * @param restart     when the engine starts it again after its command ended ({@code restart:}; {@code "no"} when the
+ *                    file says nothing)
+ * @param volumesFrom the containers whose volume and bind mounts it gets ({@code volumes_from:}): {@code SERVICE},
+ *                    {@code SERVICE:ro}, {@code container:NAME[:ro|rw]}, as in the file; each service named is also a
+ *                    dependency that starts first, as with Compose
  */
 public record ComposeService(String name, String image, @Nullable Build build, @Nullable List<String> command,
                              @Nullable List<String> entrypoint,
                              Map<String, String> environment, List<Port> ports, List<Volume> volumes,
                              Map<String, List<String>> networks, Map<String, Condition> dependsOn,
                              @Nullable Healthcheck healthcheck, Map<String, String> labels, @Nullable String user,
-                             @Nullable String workingDir) {
+                             @Nullable String workingDir, RestartPolicy restart, List<String> volumesFrom) {
 
     public ComposeService {
         Objects.requireNonNull(name, "name");
@@ -49,6 +55,8 @@ public record ComposeService(String name, String image, @Nullable Build build, @
         networks = Collections.unmodifiableMap(nets);
         dependsOn = Collections.unmodifiableMap(new LinkedHashMap<>(dependsOn));
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        restart = restart == null ? RestartPolicy.NO : restart;
+        volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
     }
 
     /** When a service may start, with respect to one it depends on ({@code depends_on: {db: {condition: ...}}}). */

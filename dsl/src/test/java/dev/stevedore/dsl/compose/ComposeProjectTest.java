@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stevedore.dsl.compose.ComposeService.Condition;
 import dev.stevedore.dsl.compose.ComposeService.Volume;
 import dev.stevedore.dsl.compose.internal.ComposeParser;
+import dev.stevedore.engine.RestartPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,6 +177,40 @@ class ComposeProjectTest {
     }
 
     @Test
+    void restartPoliciesAreTheEnginesAndNoIsTheDefault() throws IOException {
+        ComposeProject project = read("""
+                services:
+                  a: {image: busybox, restart: always}
+                  b: {image: busybox, restart: "on-failure:3"}
+                  c: {image: busybox, restart: unless-stopped}
+                  d: {image: busybox, restart: no}
+                  e: {image: busybox}
+                """);
+
+        assertThat(project.service("a").restart()).isEqualTo(RestartPolicy.parse("always"));
+        assertThat(project.service("b").restart()).isEqualTo(RestartPolicy.parse("on-failure:3"));
+        assertThat(project.service("c").restart()).isEqualTo(RestartPolicy.parse("unless-stopped"));
+        assertThat(project.service("d").restart()).isEqualTo(RestartPolicy.NO);
+        assertThat(project.service("e").restart()).isEqualTo(RestartPolicy.NO);
+    }
+
+    @Test
+    void volumesFromIsReadAndTheServiceItNamesStartsFirst() throws IOException {
+        ComposeProject project = read("""
+                services:
+                  app: {image: busybox, volumes_from: ["data:ro", "container:outside"]}
+                  data: {image: busybox}
+                """);
+
+        assertThat(project.service("app").volumesFrom()).containsExactly("data:ro", "container:outside");
+        assertThat(project.startOrder()).extracting(ComposeService::name).containsExactly("data", "app");
+        assertThatThrownBy(() -> read("services:\n  app: {image: busybox, volumes_from: ['data:z']}\n  data: {image: busybox}\n"))
+                .hasMessageStartingWith("compose.yaml: service \"app\": volumes_from: invalid mode for volumes-from: data:z");
+        assertThatThrownBy(() -> read("services:\n  app: {image: busybox, volumes_from: [nowhere]}\n"))
+                .hasMessageContaining("nowhere");
+    }
+
+    @Test
     void anUnsupportedKeyIsAnErrorNamingTheFileTheServiceAndTheKey() {
         assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    privileged: true\n"))
                 .isInstanceOf(ComposeFileException.class)
@@ -184,8 +219,8 @@ class ComposeProjectTest {
                 .hasMessageStartingWith("compose.yaml: top-level key \"secrets\" is not supported");
         assertThatThrownBy(() -> read("services:\n  web: {image: busybox, healthcheck: {test: [CMD, 'true'], bogus: 1}}\n"))
                 .hasMessage("compose.yaml: service \"web\": healthcheck: key \"bogus\" is not supported");
-        assertThatThrownBy(() -> read("services:\n  web: {image: busybox, restart: always}\n"))
-                .hasMessage("compose.yaml: service \"web\": restart \"always\" is not supported (only \"no\")");
+        assertThatThrownBy(() -> read("services:\n  web: {image: busybox, restart: sometimes}\n"))
+                .hasMessageStartingWith("compose.yaml: service \"web\": restart: ");
         assertThatThrownBy(() -> read("services:\n  web: {image: busybox, ports: ['53:53/udp']}\n"))
                 .hasMessage("compose.yaml: service \"web\": ports: protocol \"udp\" is not supported (only tcp)");
         assertThatThrownBy(() -> read("services:\n  web: {image: busybox, volumes: ['/data']}\n"))

@@ -139,6 +139,14 @@ final class ContainerDocuments {
         ArrayNode devices = host.putArray("Devices"); // dockerd answers [] when none were given
         spec.devices().forEach(d -> devices.addObject().put("PathOnHost", d.pathOnHost())
                 .put("PathInContainer", d.pathInContainer()).put("CgroupPermissions", d.cgroupPermissions()));
+        stringsOrNull(host, "GroupAdd", spec.groupAdd());
+        if (!spec.sysctls().isEmpty()) {
+            ObjectNode sysctls = host.putObject("Sysctls"); // dockerd leaves the field out when there are none
+            spec.sysctls().forEach(sysctls::put);
+        }
+        if (spec.init()) {
+            host.put("Init", true); // as dockerd: absent unless asked for
+        }
         // dockerd answers [] for these when none were given
         spec.dns().forEach(host.putArray("Dns")::add);
         spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);
@@ -212,6 +220,7 @@ final class ContainerDocuments {
         if (spec.macAddress() != null) {
             config.put("MacAddress", spec.macAddress()); // dockerd (API 1.41) keeps --mac-address here
         }
+        config.put("Domainname", spec.domainname() == null ? "" : spec.domainname());
         config.put("User", spec.user() != null ? spec.user() : image.user());
         config.put("AttachStdin", spec.openStdin());
         config.put("AttachStdout", false);

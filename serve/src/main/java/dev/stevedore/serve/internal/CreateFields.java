@@ -21,7 +21,8 @@ final class CreateFields {
     /** A request without {@code HostConfig} reads as one with every field absent. */
     static final HostConfig NO_HOST_CONFIG = new HostConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -37,13 +38,9 @@ final class CreateFields {
     /** Why a field outside the record is refused, by the field's last name (lower case). */
     private static final Map<String, String> WHY = Map.ofEntries(
             Map.entry("privileged", "--privileged: its engine keeps a container's capability set and device rules"),
-            Map.entry("init", "--init: the command runs as pid 1, its engine has no init process"),
             Map.entry("links", "--link: legacy links are not supported; put both containers on a user network and use the"
                     + " container's name"),
-            Map.entry("sysctls", "--sysctl: its engine cannot set namespaced sysctls yet"),
-            Map.entry("groupadd", "--group-add: its engine cannot add supplementary groups yet"),
-            Map.entry("startinterval", "--health-start-interval: its health checks have no start interval yet"),
-            Map.entry("domainname", "--domainname: its engine sets the host name only"));
+            Map.entry("startinterval", "--health-start-interval: its health checks have no start interval yet"));
 
     /** Defaults the docker CLI sends that are not Go's zero values (its {@code --memory-swappiness} is -1, unset). */
     private static final Map<String, String> CLIENT_DEFAULTS = Map.of("hostconfig.memoryswappiness", "-1");

@@ -112,6 +112,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
                 .usernsMode(host.usernsMode()); // checked by the spec, a 400 in dockerd's words
         nonNull(host.devices()).stream().filter(Objects::nonNull).forEach(d -> b.device(badRequestOnInvalid(() ->
                 new Device(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions()))));
+        nonNull(host.groupAdd()).forEach(b::groupAdd);
+        b.domainname(blankToNull(c.domainname()));
+        if (host.sysctls() != null) {
+            host.sysctls().forEach((key, value) -> b.sysctl(key, value == null ? "" : value));
+        }
+        b.init(isTrue(host.init()));
         if (host.ulimits() != null) {
             host.ulimits().stream().filter(Objects::nonNull).forEach(u -> b.ulimit(u.name() + "=" + value(u.soft()) + ":"
                     + value(u.hard())));

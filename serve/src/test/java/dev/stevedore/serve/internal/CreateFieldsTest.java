@@ -106,6 +106,10 @@ class CreateFieldsTest {
         sample("HostConfig.UTSMode", host("'UTSMode':'host'"));
         sample("HostConfig.CgroupnsMode", host("'CgroupnsMode':'host'"));
         sample("HostConfig.UsernsMode", host("'UsernsMode':'host'"));
+        sample("Domainname", "{'Image':'busybox','Domainname':'example.org'}");
+        sample("HostConfig.GroupAdd", host("'GroupAdd':['audio','1234']"));
+        sample("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
+        sample("HostConfig.Init", host("'Init':true"));
         String fuse = host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]");
         sample("HostConfig.Devices.PathOnHost", fuse,
                 host("'Devices':[{'PathOnHost':'/dev/full','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]"));
@@ -178,7 +182,6 @@ class CreateFieldsTest {
     void theFieldsThatWereDroppedAreRefusedByName() {
         Map<String, String> dropped = new LinkedHashMap<>();
         dropped.put("HostConfig.Links", host("'Links':['db:db']"));
-        dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
         dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
         // a MAC address on a network the container joins besides its own: the engine sets one on its own network only
@@ -233,14 +236,23 @@ class CreateFieldsTest {
     }
 
     @Test
+    void aSysctlOutsideTheContainersNamespacesIsABadRequestThatNamesIt() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'Sysctls':{'kernel.panic':'1'}")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("sysctl \"kernel.panic\" is not in a separate kernel namespace");
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'NetworkMode':'host','Sysctls':{'net.ipv4.ip_forward':'1'}")),
+                null, null)).hasMessageContaining("sysctl \"net.ipv4.ip_forward\" is not allowed in the hosts network namespace");
+    }
+
+    @Test
     void namesAreMatchedCaseInsensitivelyAsDockerdDoes() throws IOException {
         CreateRequest request = CreateRequest.parse(json("{'image':'busybox','CMD':['true'],'hostconfig':{'memory':1048576}}"), null, null);
 
         assertThat(request.spec().image()).isEqualTo("busybox");
         assertThat(request.spec().cmd()).containsExactly("true");
         assertThat(request.spec().memoryBytes()).isEqualTo(1048576);
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'sysctls':{'a':'1'}}}"),
-                null, null)).hasMessageStartingWith("hostconfig.sysctls is not supported");
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'privileged':true}}"),
+                null, null)).hasMessageStartingWith("hostconfig.privileged is not supported");
     }
 
     @Test

@@ -133,7 +133,7 @@ class CreateRequestTest {
     @Test
     void settingsTheEngineCannotApplyAreRefusedNotDropped() {
         for (String hostConfig : List.of("{'Privileged':true}",
-                "{'Init':true}")) {
+                "{'Runtime':'runsc'}")) {
             assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
                     .as(hostConfig).isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(400);

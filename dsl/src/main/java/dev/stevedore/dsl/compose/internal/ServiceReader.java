@@ -2,6 +2,8 @@ package dev.stevedore.dsl.compose.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.dsl.compose.ComposeFileException;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.dsl.compose.ComposeProject;
 import dev.stevedore.dsl.compose.ComposeService;
 import dev.stevedore.dsl.compose.ComposeService.Condition;
@@ -18,7 +20,8 @@ import java.util.function.Function;
 /** Reads one service of a compose file, refusing keys outside the supported set. */
 final class ServiceReader {
     private static final Set<String> KEYS = Set.of("image", "build", "command", "entrypoint", "environment", "env_file",
-            "ports", "volumes", "tmpfs", "networks", "depends_on", "healthcheck", "labels", "user", "working_dir", "restart");
+            "ports", "volumes", "tmpfs", "networks", "depends_on", "healthcheck", "labels", "user", "working_dir", "restart",
+            "volumes_from");
 
     private final String file;
     private final Path directory;
@@ -42,8 +45,20 @@ final class ServiceReader {
         }
         Nodes.onlyKeys(node, at, KEYS);
         String restart = Nodes.text(node.get("restart"), at + ": restart");
-        if (restart != null && !restart.equals("no") && !restart.equals("false")) {
-            throw new ComposeFileException(at + ": restart \"" + restart + "\" is not supported (only \"no\")");
+        RestartPolicy policy;
+        try {
+            // YAML reads an unquoted no as false
+            policy = restart == null || restart.equals("false") ? RestartPolicy.NO : RestartPolicy.parse(restart);
+        } catch (IllegalArgumentException e) {
+            throw new ComposeFileException(at + ": restart: " + e.getMessage());
+        }
+        List<String> volumesFrom = Nodes.strings(node.get("volumes_from"), at + ": volumes_from");
+        Map<String, Condition> dependsOn = dependsOn(node.get("depends_on"), at + ": depends_on");
+        for (String from : volumesFrom) {
+            String service = volumesFromService(from, at + ": volumes_from");
+            if (service != null) {
+                dependsOn.putIfAbsent(service, Condition.SERVICE_STARTED); // Compose starts it first
+            }
         }
         ComposeService.Build build = build(node.get("build"), at + ": build");
         String image = Nodes.text(node.get("image"), at + ": image");
@@ -64,9 +79,24 @@ final class ServiceReader {
         }
         return new ComposeService(name, image, build, command(node.get("command"), at + ": command"),
                 command(node.get("entrypoint"), at + ": entrypoint"), environment, ports(node.get("ports"), at + ": ports"),
-                volumes, networks(node.get("networks"), at + ": networks"), dependsOn(node.get("depends_on"), at + ": depends_on"),
+                volumes, networks(node.get("networks"), at + ": networks"), dependsOn,
                 healthcheck(node.get("healthcheck"), at + ": healthcheck"), Nodes.stringMap(node.get("labels"), at + ": labels"),
-                Nodes.text(node.get("user"), at + ": user"), Nodes.text(node.get("working_dir"), at + ": working_dir"));
+                Nodes.text(node.get("user"), at + ": user"), Nodes.text(node.get("working_dir"), at + ": working_dir"),
+                policy, volumesFrom);
+    }
+
+    /**
+     * The service a {@code volumes_from} entry names ({@code SERVICE[:ro|rw]}), or {@code null} for a container
+     * ({@code container:NAME[:ro|rw]}); a mode other than ro and rw is refused.
+     */
+    static String volumesFromService(String entry, String at) {
+        String rest = entry.startsWith("container:") ? entry.substring("container:".length()) : entry;
+        try {
+            ContainerSpec.volumesFromMode(rest);
+        } catch (IllegalArgumentException e) {
+            throw new ComposeFileException(at + ": " + e.getMessage());
+        }
+        return entry.startsWith("container:") ? null : ContainerSpec.volumesFromContainer(rest);
     }
 
     private ComposeService.Build build(JsonNode node, String at) {

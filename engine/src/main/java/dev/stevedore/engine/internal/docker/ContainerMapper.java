@@ -215,6 +215,10 @@ final class ContainerMapper {
             b.device(new Device(device.path("PathOnHost").asText(), device.path("PathInContainer").asText(""),
                     device.path("CgroupPermissions").asText("")));
         }
+        strings(host.path("GroupAdd")).forEach(b::groupAdd);
+        b.domainname(blankToNull(config.path("Domainname").asText("")));
+        stringMap(host.path("Sysctls")).forEach(b::sysctl);
+        b.init(host.path("Init").asBoolean(false));
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {
             b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));

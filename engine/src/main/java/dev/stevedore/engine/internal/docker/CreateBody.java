@@ -80,7 +80,9 @@ final class CreateBody {
                         .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()),
                 emptyToNull(spec.volumesFrom()), spec.pidMode(), spec.ipcMode(), spec.utsMode(), spec.cgroupnsMode(),
                 spec.usernsMode(), emptyToNull(spec.devices().stream().map(d ->
-                        new HostConfig.DeviceMapping(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions())).toList()));
+                        new HostConfig.DeviceMapping(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions())).toList()),
+                emptyToNull(spec.groupAdd()), emptyToNull(spec.sysctls()),
+                trueOrNull(spec.init()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null;
@@ -92,7 +94,8 @@ final class CreateBody {
                 spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
                 spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),
                 spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking,
-                spec.macAddress() /* Config.MacAddress: what API 1.41 reads, and what 1.44 takes for the network's */));
+                spec.macAddress() /* Config.MacAddress: what API 1.41 reads, and what 1.44 takes for the network's */,
+                spec.domainname()));
     }
 
     /** The bindings to request, by port key: the spec's, plus loopback ones for {@code publishAllPorts}. */

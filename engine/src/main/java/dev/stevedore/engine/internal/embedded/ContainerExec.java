@@ -44,7 +44,7 @@ final class ContainerExec {
         ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
                 spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
                 List.of(), ContainerStart.capabilities(config), true, ContainerStart.seccomp(config),
-                ContainerStart.ulimits(config));
+                ContainerStart.ulimits(config), config.spec().groupAdd());
         Lines out = new Lines(LogLine.Stream.STDOUT, spec.output(), spec.tty() != null);
         Lines err = new Lines(LogLine.Stream.STDERR, spec.output(), false);
         ExecProcess.Output output = (stderr, data) -> (stderr ? err : out).accept(data);

@@ -150,7 +150,9 @@ final class ContainerStart {
             }
         } catch (RuntimeException e) {
             // its first process sets up the root file system meanwhile: when that failed, wiring failed for it (its
-            // namespace went with it), and the launcher's report is what the caller needs
+            // namespace went with it), and the launcher's report is what the caller needs: closing first reads every
+            // report it made, which may still be on its way when the namespace is already gone
+            process.close();
             throw process.reportedFailure().orElseGet(() -> new ContainerStartException("cannot connect container "
                     + config.name() + " to its network: " + e.getMessage(), id, List.of(), e));
         }
@@ -199,7 +201,8 @@ final class ContainerStart {
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
                 .seccomp(seccomp(config))
-                .sharedNamespaces(namespaces);
+                .sharedNamespaces(namespaces)
+                .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init());
         if (config.spec().logConfig().keepsNothing()) {
             Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
             builder.logs(discard, discard);

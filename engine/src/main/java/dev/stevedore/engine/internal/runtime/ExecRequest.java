@@ -27,12 +27,15 @@ import java.util.Set;
  * @param noNewPrivileges  whether exec may not gain privileges
  * @param seccomp          the container's system-call filter, which the command runs under too; {@code null} for none
  * @param ulimits          the container's resource limits ({@code --ulimit}), which the command gets too
+ * @param groupAdd         the container's {@code --group-add} (names resolved in its {@code /etc/group}), which the
+ *                         command gets too, as with dockerd
  */
 public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<String> args, List<String> env,
                           String workingDirectory, String userSpec, List<Integer> additionalGids,
                           Set<Capability> capabilities, boolean noNewPrivileges, SeccompFilter seccomp,
-                          List<Ulimit> ulimits) {
+                          List<Ulimit> ulimits, List<String> groupAdd) {
     public ExecRequest {
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
         ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
         Objects.requireNonNull(container, "container");
         Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -55,7 +58,7 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
                        String workingDirectory, String userSpec, List<Integer> additionalGids,
                        Set<Capability> capabilities, boolean noNewPrivileges, SeccompFilter seccomp) {
         this(container, stateDirectory, args, env, workingDirectory, userSpec, additionalGids, capabilities,
-                noNewPrivileges, seccomp, List.of());
+                noNewPrivileges, seccomp, List.of(), List.of());
     }
 
     /**
@@ -69,7 +72,7 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         Set<Capability> without = new java.util.HashSet<>(capabilities);
         without.remove(Capability.MKNOD);
         return new ExecRequest(container, stateDirectory, args, env, workingDirectory, userSpec, additionalGids, without,
-                noNewPrivileges, seccomp, ulimits);
+                noNewPrivileges, seccomp, ulimits, groupAdd);
     }
 
     /** The spec "launcher exec" reads; {@code tty} (or {@code null}) asks for a pseudo-terminal of its size now. */
@@ -87,6 +90,9 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
         Records.write(out, "user-spec", userSpec);
         for (int gid : additionalGids) {
             Records.write(out, "group", Integer.toString(gid));
+        }
+        for (String group : groupAdd) {
+            Records.write(out, "group-add", group);
         }
         for (Capability capability : capabilities) {
             Records.write(out, "cap", Integer.toString(capability.number()));

@@ -70,6 +70,12 @@ import java.util.regex.Pattern;
  *                         the spare, whose pid 1 was cloned into namespaces of its own already
  * @param devices          host device nodes bound into the container ({@code --device}), each allowed by its device
  *                         policy as it asks
+ * @param groupAdd         {@code --group-add}: group names (resolved in the container's {@code /etc/group} by the
+ *                         launcher) or numbers, on top of the user's groups
+ * @param domainname       the NIS domain name of its UTS namespace; {@code null} for none
+ * @param sysctls          kernel parameters written under {@code /proc/sys} before the command runs (the caller let
+ *                         only namespaced ones through)
+ * @param init             pid 1 is the launcher's minimal init (init.c), the command its child
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -104,7 +110,11 @@ public record RuntimeSpec(
         boolean tty,
         SeccompFilter seccomp,
         List<String> sharedNamespaces,
-        List<DeviceNode> devices) {
+        List<DeviceNode> devices,
+        List<String> groupAdd,
+        String domainname,
+        java.util.Map<String, String> sysctls,
+        boolean init) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -212,6 +222,8 @@ public record RuntimeSpec(
         Objects.requireNonNull(stderrLog, "stderrLog");
         Objects.requireNonNull(limits, "limits");
         devices = devices == null ? List.of() : List.copyOf(devices);
+        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
+        sysctls = sysctls == null ? java.util.Map.of() : java.util.Map.copyOf(sysctls);
 
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(where + "no image layer given; a root file system needs at least one");
@@ -288,7 +300,8 @@ public record RuntimeSpec(
         return new RuntimeSpec(stateDirectory, layers, upperDirectory, workDirectory, rootfs, args, env, workingDirectory,
                 uid, gid, additionalGids, userSpec, hostname, network, mounts, shmSizeBytes, readonlyRootfs,
                 noNewPrivileges, capabilities, ulimits, maskedPaths, readonlyPaths, stdoutLog, stderrLog, hostsFile,
-                hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes);
+                hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes, groupAdd,
+                domainname, sysctls, init);
     }
 
     static String overlayOptions(List<Path> layers, Path upper, Path work) {
@@ -382,6 +395,10 @@ public record RuntimeSpec(
         private SeccompFilter seccomp;
         private boolean seccompChosen;
         private final List<DeviceNode> devices = new ArrayList<>();
+        private List<String> groupAdd = List.of();
+        private String domainname;
+        private java.util.Map<String, String> sysctls = java.util.Map.of();
+        private boolean init;
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -531,6 +548,15 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** {@code --group-add}, {@code --domainname}, {@code --sysctl} and {@code --init} ({@link RuntimeSpec#init()}). */
+        public Builder process(List<String> groups, String domain, java.util.Map<String, String> parameters, boolean withInit) {
+            this.groupAdd = groups;
+            this.domainname = domain;
+            this.sysctls = parameters;
+            this.init = withInit;
+            return this;
+        }
+
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
             String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
@@ -547,7 +573,8 @@ public record RuntimeSpec(
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
                     seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
-                    sharedNamespaces, devices);
+                    sharedNamespaces, devices,
+                    groupAdd, domainname, sysctls, init);
         }
     }
 

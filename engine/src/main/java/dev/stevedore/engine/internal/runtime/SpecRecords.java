@@ -87,6 +87,17 @@ final class SpecRecords {
         if (spec.seccomp() != null) {
             Records.write(out, "seccomp", Integer.toString(spec.seccomp().flags()), spec.seccomp().program());
         }
+        for (String group : spec.groupAdd()) {
+            Records.write(out, "group-add", group);
+        }
+        if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+            Records.write(out, "domainname", spec.domainname());
+        }
+        // Docker takes net/ipv4/ip_forward as well as net.ipv4.ip_forward; the launcher maps dots to the path
+        spec.sysctls().forEach((key, value) -> Records.write(out, "sysctl", key.replace('/', '.'), value));
+        if (spec.init()) {
+            Records.write(out, "init", "1");
+        }
         Records.write(out, "stdout", spec.stdoutLog().toString());
         Records.write(out, "stderr", spec.stderrLog().toString());
         Records.write(out, "end");

@@ -1,0 +1,133 @@
+package dev.stevedore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code restart:} and {@code volumes_from:} in a compose file, through {@code stevedore compose} on the embedded engine
+ * and on the test bed's dockerd, where Debian's {@code docker-compose} brings up the same file beside it: the same
+ * restart policy on the container, and the other service's volume mounted read-only where {@code :ro} asks for it.
+ */
+class ComposeRestartVolumesFromIT {
+    private static final String FILE_TEXT = """
+            services:
+              data:
+                image: ${BUSYBOX}
+                command: ["sleep", "600"]
+                volumes: ["store:/data"]
+              app:
+                image: ${BUSYBOX}
+                command: ["sleep", "600"]
+                restart: "on-failure:3"
+                volumes_from: ["data:ro"]
+            volumes:
+              store: {}
+            """;
+    private static final String POLICY = "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}";
+    private static final String PROBE = "test -d /data && echo mounted; touch /data/x 2>/dev/null && echo rw || echo ro";
+
+    private static LocalTestbed testbed;
+    private static String busybox;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path scratch;
+
+    private final String project = "cvf" + Long.toHexString(System.nanoTime());
+
+    @BeforeAll
+    static void findTestbed() {
+        testbed = LocalTestbed.load();
+        busybox = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+    }
+
+    @Test
+    void onTheEmbeddedEngineTheAppGetsTheDataServicesVolumeReadOnlyAndItsPolicy() throws Exception {
+        Path file = file();
+        try {
+            compose("embedded", file, project, "up", "-d");
+
+            assertThat(compose("embedded", file, project, "exec", "app", "sh", "-c", PROBE).outLines())
+                    .containsExactly("mounted", "ro");
+            com.fasterxml.jackson.databind.JsonNode host = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(stevedore("--engine", "embedded", "inspect", project + "-app-1").out()).get(0).path("HostConfig");
+            assertThat(host.path("RestartPolicy").path("Name").asText()).isEqualTo("on-failure");
+            assertThat(host.path("RestartPolicy").path("MaximumRetryCount").asInt()).isEqualTo(3);
+        } finally {
+            compose("embedded", file, project, "down", "-v", "-t", "1");
+        }
+    }
+
+    @Test
+    void onDockerdItIsWhatDockerComposeMakesOfTheSameFile() throws Exception {
+        Path file = file();
+        String host = "unix://" + testbed.get("DOCKER_SOCKET");
+        String reference = project + "ref";
+        try {
+            compose(host, file, project, "up", "-d");
+            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "up", "-d");
+            List<List<String>> seen = new ArrayList<>();
+            for (String app : List.of(project + "-app-1",
+                    run(host, "docker-compose", "-f", file.toString(), "-p", reference, "ps", "-q", "app").outLines().get(0))) {
+                List<String> lines = new ArrayList<>(run(host, "docker", "-H", host, "exec", app, "sh", "-c", PROBE).outLines());
+                lines.addAll(run(host, "docker", "-H", host, "inspect", "-f", POLICY, app).outLines());
+                seen.add(lines);
+            }
+
+            assertThat(seen.get(0)).isEqualTo(seen.get(1))
+                    .containsExactly("mounted", "ro", "on-failure 3");
+            assertThat(run(host, "docker", "-H", host, "inspect", "-f", "{{json .HostConfig.VolumesFrom}}",
+                    project + "-app-1").outLines()).containsExactly("[\"" + project + "-data-1:ro\"]");
+        } finally {
+            compose(host, file, project, "down", "-v", "-t", "1");
+            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "down", "-v", "-t", "1");
+        }
+    }
+
+    private Path file() throws IOException {
+        Path file = scratch.resolve("compose.yaml");
+        Files.writeString(file, FILE_TEXT);
+        return file;
+    }
+
+    private CliRunner.Result compose(String engine, Path file, String name, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(engine.equals("embedded") ? List.of("--engine", "embedded") : List.of("-H", engine));
+        command.addAll(List.of("compose", "-f", file.toString(), "-p", name));
+        command.addAll(List.of(args));
+        return stevedore(command.toArray(String[]::new));
+    }
+
+    private CliRunner.Result stevedore(String... command) throws IOException, InterruptedException {
+        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("BUSYBOX", busybox), command);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result;
+    }
+
+    /** Runs docker or docker-compose against the test bed's dockerd; must succeed. */
+    private CliRunner.Result run(String host, String... command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(scratch, "out", ".txt");
+        Path err = Files.createTempFile(scratch, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(Map.of("DOCKER_HOST", host, "BUSYBOX", busybox));
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s ended", List.of(command)).isTrue();
+        CliRunner.Result result = new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        assertThat(result.exitCode()).as("%s: %s", List.of(command), result).isZero();
+        return result;
+    }
+}
