@@ -103,8 +103,7 @@ final class ContainerReaper {
             // a test's container goes with the JVM that ran it; one kept for a user (run -d) stays, exited
             if (config.autoRemove() || !"true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
                 // nobody reported its end (a kept run's end is reported by the subscriptions that watched it)
-                events.container(EngineEvent.Action.DIE, id, config,
-                        Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
+                RunEvents.ended(events, networks, id, config, exit);
                 removal.deleteLocked(id, config);
             } else {
                 StateRecord exited = state.exited(exit);

@@ -109,7 +109,7 @@ final class ContainerStart {
         } catch (ContainerStartException e) {
             throw failedStart(id, config, before, e);
         }
-        events.container(EngineEvent.Action.START, id, config, Map.of());
+        RunEvents.started(events, networks, id, config);
     }
 
     /**

@@ -177,8 +177,7 @@ final class OwnedRuns implements AutoCloseable {
             run.process().close();
             if (ended) {
                 // as it is now: renamed since its start, the die carries the new name
-                events.container(EngineEvent.Action.DIE, id, store.readConfig(id).orElse(run.config()),
-                        Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
+                RunEvents.ended(events, networks, id, store.readConfig(id).orElse(run.config()), exit);
             }
             Optional<ContainerRecord> config = run.autoRemove() ? store.readConfig(id) : Optional.empty();
             if (run.autoRemove() && config.isPresent() && !state.running() && state.run() == run.run()) {
