@@ -140,7 +140,7 @@ final class EventsCommand extends EngineCommand {
     private boolean matches(EngineEvent event) {
         Map<String, String> a = event.attributes();
         return accepts("type", type(event))
-                && accepts("event", event.action().dockerName())
+                && (accepts("event", event.action().dockerName()) || accepts("event", event.dockerAction()))
                 && (!wanted.containsKey("container") || event.type() == EngineEvent.Type.CONTAINER
                         && wanted.get("container").stream().anyMatch(w -> event.id().startsWith(w) || w.equals(a.get(EngineEvent.NAME))))
                 && accepts("image", a.getOrDefault(EngineEvent.IMAGE, ""))
