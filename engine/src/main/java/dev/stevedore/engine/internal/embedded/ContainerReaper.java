@@ -2,7 +2,6 @@ package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
-import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 

@@ -3,7 +3,6 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerState;
-import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
