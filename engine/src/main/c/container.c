@@ -417,6 +417,30 @@ static void setup_mounts(int rootfd, const struct spec *s) {
     }
 }
 
+/*
+ * The host's nodes asked for with --device, each bound onto a file at its path in the container: a bind works as
+ * root and in a user namespace (where mknod is refused) alike, keeps the host's mode and owner, and is a mount of its
+ * own, so it keeps device access where /dev and the root are nodev. Whether it may be used is the device policy's
+ * say (the rule devices.c or the v1 rules add for it). The node is checked to still be what the JVM looked at.
+ */
+static void setup_devices(int rootfd, const struct spec *s) {
+    for (size_t i = 0; i < s->ndevices; i++) {
+        const struct device_entry *d = &s->devices[i];
+        int node = open(d->host, O_PATH | O_CLOEXEC);
+        struct stat st;
+        if (node < 0 || fstat(node, &st) < 0) {
+            fail("open the host's device node", d->host);
+        }
+        if ((st.st_mode & S_IFMT) != d->ifmt || major(st.st_rdev) != d->major || minor(st.st_rdev) != d->minor) {
+            report("check the host's device node (it is no longer the device it was when the container was made)",
+                   ENODEV, d->host, 125);
+        }
+        char src[32];
+        mount_in_root(rootfd, d->target, CREATE_FILE, fdpath(node, src), NULL, MS_BIND, NULL, "bind the host's device node");
+        close(node);
+    }
+}
+
 static void pivot(const struct spec *s) {
     int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
     int newroot = open(s->rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
@@ -569,6 +593,7 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
     setup_dev(rootfd, s);
     setup_sys(rootfd);
     setup_mounts(rootfd, s);
+    setup_devices(rootfd, s);
     int cwd = resolve(rootfd, s->cwd, CREATE_DIR);
     if (cwd < 0) {
         fail("create the working directory", s->cwd);

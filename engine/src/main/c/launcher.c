@@ -360,7 +360,7 @@ static int supervise(int host_net) {
     }
     /* before pid 1 has the spec, so before it makes /dev or runs anything: every device access is policed */
     const char *devices_step = NULL;
-    if (s.devices_program && devices_attach(s.devices_program, &devices_step) < 0) {
+    if (s.devices_program && devices_attach(s.devices_program, s.devices, s.ndevices, &devices_step) < 0) {
         send_error(devices_step, errno, strerror(errno), s.devices_program);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);

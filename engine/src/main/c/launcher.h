@@ -106,6 +106,16 @@ int rlimit_parse(char *const *fields, struct rlimit_entry *r);
  */
 void set_rlimits(const struct rlimit_entry *limits, size_t n, int code);
 
+/* A host device node bound into the container (--device), allowed by the device program as access says. */
+struct device_entry {
+    int type;             /* BPF_DEVCG_DEV_CHAR or BPF_DEVCG_DEV_BLOCK */
+    unsigned ifmt;        /* S_IFCHR or S_IFBLK, the same */
+    unsigned major, minor;
+    int access;           /* BPF_DEVCG_ACC_MKNOD | _READ | _WRITE */
+    char *host;           /* the node on the host */
+    char *target;         /* its path in the container */
+};
+
 struct spec {
     char *state_dir;
     char **layers;        /* bottom first, as an image lists them */
@@ -148,6 +158,8 @@ struct spec {
     int tty;              /* pid 1's stdin, stdout and stderr are a pty made in the container (tty.c) */
     unsigned short tty_rows, tty_cols; /* its window size at start */
     struct seccomp_prog seccomp;
+    struct device_entry *devices;
+    size_t ndevices;
 };
 
 /* Appends to a NULL-terminated list; 0 or -1 when out of memory. */
@@ -237,7 +249,9 @@ int join_cgroups(char *const *cgroups, size_t n, pid_t pid, const char **failed)
  * Attaches the container's device program (devices.c) to the cgroup v2 directory; 0, or -1 with errno and *step
  * naming what failed.
  */
-int devices_attach(const char *cgroup, const char **step);
+int devices_attach(const char *cgroup, const struct device_entry *extra, size_t nextra, const char **step);
+/* Parses a "device" record's TYPE MAJOR MINOR PERMS fields into e; 0 or -1. */
+int device_parse(char *const *fields, struct device_entry *e);
 /* Waits for the one byte that releases a process from its barrier; 0 when the pipe closed instead. */
 int await_go(int fd);
 /*

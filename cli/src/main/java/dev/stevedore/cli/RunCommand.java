@@ -5,6 +5,7 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Device;
 import dev.stevedore.engine.ContainerSpec.PullPolicy;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ImageReference;
@@ -112,6 +113,13 @@ class RunCommand extends EngineCommand {
     @Option(names = "--volumes-from", paramLabel = "CONTAINER[:ro|rw]",
             description = "Mount the volumes and bind mounts of a container at their destinations; :ro makes them read-only.")
     List<String> volumesFrom = new ArrayList<>();
+
+    @Option(names = "--device", paramLabel = "HOST[:CONTAINER[:PERMS]]",
+            description = "Make a host device node visible in the container, usable as PERMS say (r, w, m; default rwm).")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--mac-address", paramLabel = "MAC", description = "The container's MAC address on its network (02:42:ac:11:00:02).")
+    String macAddress;
 
     @Option(names = "--restart", paramLabel = "POLICY",
             description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
@@ -282,6 +290,13 @@ class RunCommand extends EngineCommand {
         ulimits.forEach(builder::ulimit);
         volumesFrom.forEach(builder::volumesFrom);
         builder.pidMode(pid).ipcMode(ipc).utsMode(uts).cgroupnsMode(cgroupns).usernsMode(userns);
+        if (macAddress != null) {
+            parsed("--mac-address", () -> ContainerSpec.macAddress(macAddress));
+            builder.macAddress(macAddress);
+        }
+        for (String device : devices) {
+            builder.device(parsed("--device", () -> Device.parse(device)));
+        }
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {

@@ -359,6 +359,24 @@ public final class ContainerConfig {
     }
 
     /**
+     * Makes a host device node visible in the container ({@code docker run --device HOST[:CONTAINER[:PERMS]]}):
+     * {@code "/dev/fuse"}, {@code "/dev/ttyUSB0:/dev/modem:rw"}; a malformed value fails the definition, a host path
+     * that is no device node fails the start.
+     */
+    public ContainerConfig device(String hostContainerPermissions) {
+        Objects.requireNonNull(hostContainerPermissions, "device");
+        checked(spec -> spec.device(hostContainerPermissions));
+        return this;
+    }
+
+    /** The container's MAC address on its network ({@code docker run --mac-address 02:42:ac:11:00:02}). */
+    public ContainerConfig macAddress(String mac) {
+        Objects.requireNonNull(mac, "mac");
+        checked(spec -> spec.macAddress(mac));
+        return this;
+    }
+
+    /**
      * When the engine starts the container again after its command ended ({@code docker run --restart}): {@code "no"},
      * {@code "on-failure"}, {@code "on-failure:3"}, {@code "always"} or {@code "unless-stopped"}; a stop by the test
      * is never undone. An unknown policy fails the definition.

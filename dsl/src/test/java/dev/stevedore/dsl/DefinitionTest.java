@@ -93,6 +93,28 @@ class DefinitionTest {
     }
 
     @Test
+    void devicesReachTheEngineSpecAndABadModeIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.device("/dev/fuse:/dev/f:r")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().devices()).containsExactly(new dev.stevedore.engine.Device("/dev/fuse", "/dev/f", "r"));
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.device("/dev/fuse:/dev/f:rx")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("bad mode specified: rx");
+    }
+
+    @Test
+    void aMacAddressReachesTheEngineSpecAndABadOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.macAddress("02:42:ac:11:00:99")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().macAddress()).isEqualTo("02:42:ac:11:00:99");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.macAddress("02:42")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("02:42 is not a valid mac address");
+    }
+
+    @Test
     void exposedHostPortsReachTheEngineSpecAndARepeatedOneIsADefinitionProblem() {
         ContainerDefinition definition = Stevedore.container("redis:7", c -> c.exposeHostPorts(8089, 9090)).definition();
         dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");

@@ -114,6 +114,9 @@ import java.util.Set;
  * @param usernsMode      {@code null}, {@code ""} or {@code host} ({@code --userns}): the embedded engine gives no
  *                        container a user namespace of its own, rootful or rootless (a rootless engine's containers all
  *                        live in the one user namespace of its user), so both mean what it always does
+ * @param devices         host device nodes made visible in it ({@code --device}); see {@link Device}
+ * @param macAddress      the MAC address of its interface on its network ({@code --mac-address}), six hex pairs
+ *                        separated by colons, unicast; {@code null} for one the engine chooses
  */
 public record ContainerSpec(
         String image,
@@ -160,7 +163,9 @@ public record ContainerSpec(
         String ipcMode,
         String utsMode,
         String cgroupnsMode,
-        String usernsMode) {
+        String usernsMode,
+        List<Device> devices,
+        String macAddress) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -221,6 +226,10 @@ public record ContainerSpec(
             volumesFromMode(from);
         }
         logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig; // absent in older config.json too
+        devices = devices == null ? List.of() : List.copyOf(devices); // absent in older config.json too
+        if (macAddress != null) {
+            macAddress(macAddress);
+        }
         if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
             // as dockerd: a container that goes at its end cannot also be started again
             throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
@@ -264,6 +273,30 @@ public record ContainerSpec(
             throw new IllegalArgumentException("invalid IPv4 address: " + text);
         }
         return text;
+    }
+
+    /**
+     * The six bytes of a MAC address written as {@code --mac-address} takes it ({@code 02:42:ac:11:00:02}).
+     *
+     * @throws IllegalArgumentException in the docker CLI's words for anything else, and for a multicast address
+     *                                  (no interface can have one)
+     */
+    public static byte[] macAddress(String text) {
+        String[] parts = text.split(":", -1);
+        byte[] bytes = new byte[6];
+        boolean valid = parts.length == 6;
+        for (int i = 0; valid && i < 6; i++) {
+            valid = parts[i].matches("[0-9A-Fa-f]{2}");
+            bytes[i] = valid ? (byte) Integer.parseInt(parts[i], 16) : 0;
+        }
+        if (!valid) {
+            throw new IllegalArgumentException(text + " is not a valid mac address (six hex pairs: 02:42:ac:11:00:02)");
+        }
+        if ((bytes[0] & 1) != 0) {
+            throw new IllegalArgumentException(text + " is a multicast mac address, which no interface can have;"
+                    + " use one whose first byte is even (02:... for a locally administered one)");
+        }
+        return bytes;
     }
 
     /**
@@ -344,6 +377,8 @@ public record ContainerSpec(
         b.utsMode = utsMode;
         b.cgroupnsMode = cgroupnsMode;
         b.usernsMode = usernsMode;
+        b.devices.addAll(devices);
+        b.macAddress = macAddress;
         return b;
     }
 
@@ -394,6 +429,8 @@ public record ContainerSpec(
         private String utsMode;
         private String cgroupnsMode;
         private String usernsMode;
+        private final List<Device> devices = new ArrayList<>();
+        private String macAddress;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -498,6 +535,12 @@ public record ContainerSpec(
         public Builder cgroupnsMode(String value) { this.cgroupnsMode = value; return this; }
         /** Its user namespace, as {@code --userns}: only {@code host}; see {@link ContainerSpec#usernsMode()}. */
         public Builder usernsMode(String value) { this.usernsMode = value; return this; }
+        /** A host device node made visible in it, as {@code --device}; see {@link Device}. */
+        public Builder device(Device value) { this.devices.add(Objects.requireNonNull(value, "device")); return this; }
+        /** A host device node as {@code --device HOST[:CONTAINER[:PERMS]]} takes it; see {@link Device#parse}. */
+        public Builder device(String hostContainerPermissions) { return device(Device.parse(hostContainerPermissions)); }
+        /** The MAC address of its interface on its network, as {@code --mac-address}; see {@link ContainerSpec#macAddress()}. */
+        public Builder macAddress(String value) { this.macAddress = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
@@ -505,7 +548,7 @@ public record ContainerSpec(
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
-                    usernsMode);
+                    usernsMode, devices, macAddress);
         }
     }
 }

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param utsMode      {@code --uts}: {@code ""} or {@code host}
  * @param cgroupnsMode {@code --cgroupns}: {@code private} or {@code host}
  * @param usernsMode   {@code --userns}: {@code ""} or {@code host}
+ * @param devices      {@code --device}: host device nodes made visible in it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -62,7 +63,15 @@ public record HostConfig(
         @JsonProperty("IpcMode") String ipcMode,
         @JsonProperty("UTSMode") String utsMode,
         @JsonProperty("CgroupnsMode") String cgroupnsMode,
-        @JsonProperty("UsernsMode") String usernsMode) {
+        @JsonProperty("UsernsMode") String usernsMode,
+        @JsonProperty("Devices") List<DeviceMapping> devices) {
+
+    /** One {@code --device}: the host's node, its path in the container, and {@code r}, {@code w}, {@code m} allowed. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeviceMapping(@JsonProperty("PathOnHost") String pathOnHost,
+                                @JsonProperty("PathInContainer") String pathInContainer,
+                                @JsonProperty("CgroupPermissions") String cgroupPermissions) {
+    }
 
     /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

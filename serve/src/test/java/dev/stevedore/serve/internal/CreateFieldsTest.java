@@ -106,6 +106,16 @@ class CreateFieldsTest {
         sample("HostConfig.UTSMode", host("'UTSMode':'host'"));
         sample("HostConfig.CgroupnsMode", host("'CgroupnsMode':'host'"));
         sample("HostConfig.UsernsMode", host("'UsernsMode':'host'"));
+        String fuse = host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]");
+        sample("HostConfig.Devices.PathOnHost", fuse,
+                host("'Devices':[{'PathOnHost':'/dev/full','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]"));
+        sample("HostConfig.Devices.PathInContainer", fuse,
+                host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/f','CgroupPermissions':'rwm'}]"));
+        sample("HostConfig.Devices.CgroupPermissions", fuse,
+                host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'r'}]"));
+        sample("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
+        sample("NetworkingConfig.EndpointsConfig.MacAddress", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
         sample("NetworkingConfig.EndpointsConfig.IPAMConfig.IPv4Address", "{'Image':'busybox','HostConfig':"
@@ -168,18 +178,33 @@ class CreateFieldsTest {
     void theFieldsThatWereDroppedAreRefusedByName() {
         Map<String, String> dropped = new LinkedHashMap<>();
         dropped.put("HostConfig.Links", host("'Links':['db:db']"));
-        dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
         dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
         dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
-        dropped.put("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
-        dropped.put("NetworkingConfig.EndpointsConfig.backend.MacAddress", "{'Image':'busybox','NetworkingConfig':"
-                + "{'EndpointsConfig':{'backend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
+        // a MAC address on a network the container joins besides its own: the engine sets one on its own network only
+        dropped.put("NetworkingConfig.EndpointsConfig.frontend.MacAddress", "{'Image':'busybox','HostConfig':"
+                + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
+                + "'frontend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
         dropped.forEach((field, body) -> assertThatThrownBy(() -> CreateRequest.parse(json(body), null, null)).as(field)
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).startsWith(field + " is not supported by stevedore serve: ");
                 }));
+    }
+
+    @Test
+    void aDeviceWithABadModeIsABadRequestThatNamesIt() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'Devices':[{'PathOnHost':'/dev/fuse',"
+                + "'PathInContainer':'/dev/fuse','CgroupPermissions':'rwz'}]")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("bad mode specified: rwz");
+    }
+
+    @Test
+    void aBadMacAddressIsABadRequestInTheDockerCliWords() {
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','MacAddress':'zz'}"), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("zz is not a valid mac address");
     }
 
     @Test

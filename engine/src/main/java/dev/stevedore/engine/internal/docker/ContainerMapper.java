@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Device;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.RestartPolicy;
@@ -207,6 +208,13 @@ final class ContainerMapper {
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
         strings(host.path("VolumesFrom")).forEach(b::volumesFrom);
+        if (!config.path("MacAddress").asText("").isEmpty()) {
+            b.macAddress(config.path("MacAddress").asText());
+        }
+        for (JsonNode device : host.path("Devices")) {
+            b.device(new Device(device.path("PathOnHost").asText(), device.path("PathInContainer").asText(""),
+                    device.path("CgroupPermissions").asText("")));
+        }
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {
             b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));

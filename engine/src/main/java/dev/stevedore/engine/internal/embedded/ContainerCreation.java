@@ -103,7 +103,7 @@ final class ContainerCreation {
             undo.add(() -> networks.removeContainer(id));
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
                     spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
-                            spec.dnsOptions(), spec.exposedHostPorts()), spec.ipv4Address());
+                            spec.dnsOptions(), spec.exposedHostPorts()), spec.ipv4Address(), spec.macAddress());
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),

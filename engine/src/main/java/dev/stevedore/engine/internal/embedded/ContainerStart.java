@@ -15,6 +15,7 @@ import dev.stevedore.engine.internal.runtime.LauncherError;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
+import dev.stevedore.engine.internal.runtime.DeviceNode;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 import dev.stevedore.engine.Ulimit;
 import dev.stevedore.engine.Capability;
@@ -78,7 +79,14 @@ final class ContainerStart {
             NetworkManager.ContainerNetworking owner = networks.networking(networkOwner);
             network = new NetworkManager.ContainerNetworking(NetworkMode.NONE, owner.hostsFile(), owner.resolvConf());
         }
-        RuntimeSpec spec = runtimeSpec(dir, config, network, SharedNamespaces.launcherModes(config, store, states));
+        RuntimeSpec spec;
+        try {
+            spec = withDevices(runtimeSpec(dir, config, network, SharedNamespaces.launcherModes(config, store, states)),
+                    config);
+        } catch (ContainerEngineException e) {
+            // a --device that is no device node: created, not started, as dockerd records it
+            throw failedStart(id, config, state, new ContainerStartException(e.getMessage(), id, List.of(), e));
+        }
         // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
         // to wire there, so their command runs as soon as it is set up (no round trip), unless a none one has a host
         // relay to start first.
@@ -196,6 +204,18 @@ final class ContainerStart {
         }
         addMounts(builder, config);
         return builder.build();
+    }
+
+    /**
+     * {@code spec} with the container's {@code --device} nodes, looked at now (at start, as dockerd does).
+     *
+     * @throws ContainerEngineException in dockerd's words for a host path that is no device node
+     */
+    static RuntimeSpec withDevices(RuntimeSpec spec, ContainerRecord config) {
+        if (config.spec().devices().isEmpty()) {
+            return spec;
+        }
+        return spec.withDevices(config.spec().devices().stream().map(DeviceNode::of).toList());
     }
 
     /** The container's system-call filter: its options compiled for its capabilities on this host. */

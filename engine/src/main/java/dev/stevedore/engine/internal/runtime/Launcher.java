@@ -308,7 +308,7 @@ public final class Launcher implements AutoCloseable {
     /** Every container gets groups of its own (see {@link Cgroups}), recorded first so the reaper finds them. */
     private Cgroups.Made createCgroups(RuntimeSpec spec) {
         String name = Cgroups.groupName(spec.stateDirectory());
-        Cgroups.Made made = cgroups.create(spec.limits(), name);
+        Cgroups.Made made = cgroups.create(spec.limits(), name, spec.devices());
         if (made.groups().isEmpty()) {
             return made;
         }

@@ -68,6 +68,8 @@ import java.util.regex.Pattern;
  * @param sharedNamespaces the namespaces pid 1 shares instead of getting its own, as the launcher's {@code --ns=KIND:MODE}
  *                         values ({@code pid:host}, {@code net:PID.START}...; nsmodes.c): a launcher spawned for it, not
  *                         the spare, whose pid 1 was cloned into namespaces of its own already
+ * @param devices          host device nodes bound into the container ({@code --device}), each allowed by its device
+ *                         policy as it asks
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -101,7 +103,8 @@ public record RuntimeSpec(
         boolean openStdin,
         boolean tty,
         SeccompFilter seccomp,
-        List<String> sharedNamespaces) {
+        List<String> sharedNamespaces,
+        List<DeviceNode> devices) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -208,6 +211,7 @@ public record RuntimeSpec(
         Objects.requireNonNull(stdoutLog, "stdoutLog");
         Objects.requireNonNull(stderrLog, "stderrLog");
         Objects.requireNonNull(limits, "limits");
+        devices = devices == null ? List.of() : List.copyOf(devices);
 
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(where + "no image layer given; a root file system needs at least one");
@@ -270,6 +274,21 @@ public record RuntimeSpec(
         for (String path : readonlyPaths) {
             requireContainerPath(where, "read-only path", path);
         }
+        for (DeviceNode device : devices) {
+            requireContainerPath(where, "device path", device.containerPath());
+            if (device.containerPath().equals("/") || device.containerPath().startsWith("/proc/")) {
+                throw new IllegalArgumentException(where + "device path \"" + device.containerPath()
+                        + "\" is not allowed: no device over / or in /proc");
+            }
+        }
+    }
+
+    /** This spec with {@code nodes} as its devices. */
+    public RuntimeSpec withDevices(List<DeviceNode> nodes) {
+        return new RuntimeSpec(stateDirectory, layers, upperDirectory, workDirectory, rootfs, args, env, workingDirectory,
+                uid, gid, additionalGids, userSpec, hostname, network, mounts, shmSizeBytes, readonlyRootfs,
+                noNewPrivileges, capabilities, ulimits, maskedPaths, readonlyPaths, stdoutLog, stderrLog, hostsFile,
+                hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes);
     }
 
     static String overlayOptions(List<Path> layers, Path upper, Path work) {
@@ -362,6 +381,7 @@ public record RuntimeSpec(
         private boolean tty;
         private SeccompFilter seccomp;
         private boolean seccompChosen;
+        private final List<DeviceNode> devices = new ArrayList<>();
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -505,6 +525,12 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** A host device node bound into the container; see {@link RuntimeSpec#devices()}. */
+        public Builder device(DeviceNode device) {
+            this.devices.add(Objects.requireNonNull(device, "device"));
+            return this;
+        }
+
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
             String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
@@ -521,7 +547,7 @@ public record RuntimeSpec(
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
                     seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
-                    sharedNamespaces);
+                    sharedNamespaces, devices);
         }
     }
 
