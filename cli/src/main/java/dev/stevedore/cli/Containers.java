@@ -51,6 +51,8 @@ final class Containers {
                     + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
             case REMOVING -> "Removal In Progress";
             case DEAD -> "Dead";
+            case RESTARTING -> "Restarting (" + state.exitCode() + ")"
+                    + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
         };
     }
 

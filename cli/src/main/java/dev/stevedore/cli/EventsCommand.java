@@ -122,7 +122,7 @@ final class EventsCommand extends EngineCommand {
             StringBuilder attributes = new StringBuilder();
             sorted.forEach((k, v) -> attributes.append(attributes.length() == 0 ? "" : ", ").append(k).append('=').append(v));
             out().println(TIME.format(event.time().atZone(ZoneId.systemDefault())) + " " + type(event) + " "
-                    + event.action().dockerName() + " " + event.id() + (attributes.length() == 0 ? "" : " (" + attributes + ")"));
+                    + event.dockerAction() + " " + event.id() + (attributes.length() == 0 ? "" : " (" + attributes + ")"));
         } else if (format.equals("json")) {
             out().println(json(event));
         } else {
@@ -140,7 +140,7 @@ final class EventsCommand extends EngineCommand {
     private boolean matches(EngineEvent event) {
         Map<String, String> a = event.attributes();
         return accepts("type", type(event))
-                && accepts("event", event.action().dockerName())
+                && (accepts("event", event.action().dockerName()) || accepts("event", event.dockerAction()))
                 && (!wanted.containsKey("container") || event.type() == EngineEvent.Type.CONTAINER
                         && wanted.get("container").stream().anyMatch(w -> event.id().startsWith(w) || w.equals(a.get(EngineEvent.NAME))))
                 && accepts("image", a.getOrDefault(EngineEvent.IMAGE, ""))
@@ -169,7 +169,7 @@ final class EventsCommand extends EngineCommand {
         }
         return switch (field) {
             case ".Type" -> type(event);
-            case ".Action", ".Status" -> event.action().dockerName();
+            case ".Action", ".Status" -> event.dockerAction();
             case ".ID", ".Actor.ID", ".id" -> event.id();
             case ".From" -> event.attributes().getOrDefault(EngineEvent.IMAGE, "");
             case ".Time" -> Long.toString(event.time().getEpochSecond());
@@ -184,7 +184,7 @@ final class EventsCommand extends EngineCommand {
     /** The event as Docker's {@code /events} document, on one line. */
     private static String json(EngineEvent event) {
         long nanos = event.time().getEpochSecond() * 1_000_000_000L + event.time().getNano();
-        return "{\"Type\":" + Json.quoted(type(event)) + ",\"Action\":" + Json.quoted(event.action().dockerName())
+        return "{\"Type\":" + Json.quoted(type(event)) + ",\"Action\":" + Json.quoted(event.dockerAction())
                 + ",\"Actor\":{\"ID\":" + Json.quoted(event.id()) + ",\"Attributes\":" + Json.object(new TreeMap<>(event.attributes()))
                 + "},\"scope\":\"local\",\"time\":" + event.time().getEpochSecond() + ",\"timeNano\":" + nanos + "}";
     }

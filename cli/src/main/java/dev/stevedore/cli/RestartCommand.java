@@ -4,18 +4,15 @@ import dev.stevedore.engine.ContainerEngine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code stevedore restart}: stops each container as {@code stop} does (its {@code -t}), then starts it again; prints
- * each as named.
+ * {@code stevedore restart}: stops each container as {@code stop} does (its {@code -t}), then starts it again, as one
+ * restart (its events end with {@code restart}); prints each as named.
  */
 @Command(name = "restart", description = "Restart one or more containers.")
 final class RestartCommand extends StopCommand {
 
     @Override
     void apply(ContainerEngine engine, String container) {
-        if (engine.inspectContainer(container).state().running()) {
-            stop(engine, container);
-        }
-        engine.startContainer(container);
+        engine.restartContainer(container, grace());
         out().println(container);
     }
 }

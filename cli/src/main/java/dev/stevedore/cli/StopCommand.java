@@ -27,6 +27,11 @@ class StopCommand extends ContainersCommand {
 
     /** Stops {@code container} with the grace period the options give. */
     final void stop(ContainerEngine engine, String container) {
-        engine.stopContainer(container, seconds == null ? null : Duration.ofSeconds(seconds));
+        engine.stopContainer(container, grace());
+    }
+
+    /** The grace period the options give; null: the container's own stop timeout. */
+    final Duration grace() {
+        return seconds == null ? null : Duration.ofSeconds(seconds);
     }
 }

@@ -197,6 +197,15 @@ public interface ContainerEngine extends AutoCloseable {
     void killContainer(String container, String signal);
 
     /**
+     * Stops the container as {@link #stopContainer} does when it runs, then starts it, as {@code docker restart}:
+     * its events end with a {@code RESTART}.
+     */
+    default void restartContainer(String container, Duration grace) {
+        stopContainer(container, grace);
+        startContainer(container);
+    }
+
+    /**
      * Removes a container and everything it owns (writable layer, anonymous volumes, logs).
      *
      * @param force kill it first if it runs; without force a running container is an error

@@ -5,7 +5,9 @@ import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EngineEvent.Action;
 import dev.stevedore.engine.EngineEvent.Type;
 import dev.stevedore.engine.EventSubscription;
+import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.VolumeSpec;
@@ -141,6 +143,64 @@ public abstract class EventsContract extends EngineContract {
                     .doesNotContainSequence(Action.DISCONNECT, Action.CONNECT);
             assertThat(recorder.about(network.id())).filteredOn(e -> e.action() == Action.CONNECT).singleElement()
                     .satisfies(e -> assertThat(e.attributes()).containsEntry(EngineEvent.CONTAINER, container.id()));
+        }
+    }
+
+    @Test
+    void aRunConnectsAndMountsBeforeItsStartAndDisconnectsAndUnmountsAfterItsDie() {
+        try (Recorder recorder = new Recorder(engine)) {
+            NetworkInfo network = engine.createNetwork(NetworkSpec.named(uniqueName("events-run-net")));
+            String volume = uniqueName("events-run-vol");
+            engine.createVolume(VolumeSpec.named(volume));
+            ContainerInfo container = started(busybox("sleep 60").networkMode(network.name())
+                    .mount(Mount.volume(volume, "/data", false)));
+            engine.stopContainer(container.id(), java.time.Duration.ofSeconds(1));
+            engine.removeContainer(container.id(), false);
+            engine.removeNetwork(network.id());
+            engine.removeVolume(volume, false);
+
+            recorder.awaitEvent(e -> e.type() == Type.VOLUME && e.action() == Action.DESTROY && e.id().equals(volume),
+                    "the volume's destroy event");
+            List<EngineEvent> run = recorder.events.stream().filter(e -> e.id().equals(container.id())
+                    || e.id().equals(volume) || e.id().equals(network.id())).toList();
+            List<String> order = run.stream().map(e -> e.type() + " " + e.action()).toList();
+            // dockerd mounts again for each copy and may report a disconnect twice: the order is what counts
+            assertThat(order).containsSubsequence("NETWORK CONNECT", "CONTAINER START", "CONTAINER DIE",
+                    "NETWORK DISCONNECT", "CONTAINER DESTROY");
+            assertThat(order).containsSubsequence("VOLUME MOUNT", "CONTAINER START", "CONTAINER DIE", "VOLUME UNMOUNT",
+                    "VOLUME DESTROY");
+            assertThat(run).filteredOn(e -> e.action() == Action.MOUNT).first().satisfies(e -> assertThat(e.attributes())
+                    .containsEntry(EngineEvent.CONTAINER, container.id()).containsEntry("destination", "/data")
+                    .containsEntry("read/write", "true").containsEntry("driver", "local"));
+            assertThat(run).filteredOn(e -> e.action() == Action.CONNECT).first().satisfies(e -> assertThat(e.attributes())
+                    .containsEntry(EngineEvent.CONTAINER, container.id()).containsEntry(EngineEvent.NAME, network.name())
+                    .containsEntry("type", "bridge"));
+        }
+    }
+
+    @Test
+    void execsCopiesTopExportAndRestartAreReportedAsDockerNamesThem() throws Exception {
+        try (Recorder recorder = new Recorder(engine)) {
+            ContainerInfo container = started(busybox("sleep 60"));
+            engine.exec(container.id(), ExecSpec.of("sh", "-c", "exit 3"));
+            engine.top(container.id(), null);
+            try (java.io.InputStream archive = engine.copyFromContainer(container.id(), "/etc/hostname")) {
+                archive.readAllBytes();
+            }
+            try (java.io.InputStream archive = engine.export(container.id())) {
+                archive.transferTo(java.io.OutputStream.nullOutputStream());
+            }
+            engine.restartContainer(container.id(), java.time.Duration.ofSeconds(1));
+            engine.removeContainer(container.id(), true);
+
+            recorder.awaitEvent(e -> e.isContainer(Action.DESTROY) && e.id().equals(container.id()), "its destroy event");
+            List<EngineEvent> events = recorder.about(container.id());
+            assertThat(events).extracting(EngineEvent::dockerAction).containsSubsequence("exec_create: sh -c exit 3",
+                    "exec_start: sh -c exit 3", "exec_die", "top", "archive-path", "export", "start", "restart");
+            EngineEvent execDie = events.stream().filter(e -> e.action() == Action.EXEC_DIE).findFirst().orElseThrow();
+            assertThat(execDie.exitCode()).hasValue(3);
+            assertThat(execDie.attributes().get(EngineEvent.EXEC_ID)).isNotBlank().isEqualTo(events.stream()
+                    .filter(e -> e.action() == Action.EXEC_CREATE).findFirst().orElseThrow().attributes().get(EngineEvent.EXEC_ID));
         }
     }
 

@@ -91,9 +91,11 @@ final class ContainerDocuments {
     static ObjectNode state(ContainerState s) {
         ObjectNode state = Json.object();
         state.put("Status", s.status().name().toLowerCase(Locale.ROOT));
-        state.put("Running", s.running());
+        boolean restarting = s.status() == ContainerState.Status.RESTARTING;
+        // dockerd's: a container waiting for its policy's restart is Running and Restarting, though no process runs
+        state.put("Running", s.running() || restarting);
         state.put("Paused", s.paused());
-        state.put("Restarting", false);
+        state.put("Restarting", restarting);
         state.put("OOMKilled", s.oomKilled());
         state.put("Dead", s.status() == ContainerState.Status.DEAD);
         state.put("Pid", s.running() ? s.pid() : 0);
@@ -424,6 +426,8 @@ final class ContainerDocuments {
             case CREATED -> "Created";
             case REMOVING -> "Removal In Progress";
             case DEAD -> "Dead";
+            case RESTARTING -> "Restarting (" + s.exitCode() + ") "
+                    + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
         };
     }
 

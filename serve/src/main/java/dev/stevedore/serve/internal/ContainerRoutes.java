@@ -186,10 +186,7 @@ final class ContainerRoutes {
 
     private void restart(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
-        if (c.state().running()) {
-            state.engine.stopContainer(c.id(), grace(x.request()));
-        }
-        state.engine.startContainer(c.id());
+        state.engine.restartContainer(c.id(), grace(x.request()));
         state.health().watch(c.id(), state.imageConfig(c));
         x.response().empty(204);
     }

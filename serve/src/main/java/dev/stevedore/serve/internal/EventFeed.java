@@ -81,7 +81,7 @@ final class EventFeed implements AutoCloseable {
     /** An event as Docker's {@code /events} writes it. */
     static ObjectNode document(EngineEvent event) {
         String type = event.type().name().toLowerCase(Locale.ROOT);
-        String action = event.action().name().toLowerCase(Locale.ROOT);
+        String action = event.dockerAction();
         ObjectNode attributes = Json.object();
         event.attributes().forEach(attributes::put);
         ObjectNode document = Json.object();

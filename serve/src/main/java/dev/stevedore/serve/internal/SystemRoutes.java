@@ -178,12 +178,19 @@ final class SystemRoutes {
         }
     }
 
+    /** An action as written, and without what follows its colon. */
+    private static List<String> actionNames(String action) {
+        int colon = action.indexOf(':');
+        return colon < 0 ? List.of(action) : List.of(action, action.substring(0, colon));
+    }
+
     static boolean matches(Filters filters, ObjectNode event) {
         JsonNode attributes = event.path("Actor").path("Attributes");
         java.util.Map<String, String> labels = new java.util.HashMap<>();
         attributes.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         return filters.matchesAny("type", List.of(event.path("Type").asText()), String::equals)
-                && filters.matchesAny("event", List.of(event.path("Action").asText()), String::equals)
+                // as dockerd: event=exec_start matches "exec_start: sh -c true" too
+                && filters.matchesAny("event", actionNames(event.path("Action").asText()), String::equals)
                 && filters.matchesAny("container", List.of(event.path("Actor").path("ID").asText(), attributes.path("name").asText()),
                         (wanted, candidate) -> candidate.equals(wanted) || (candidate.length() == 64 && candidate.startsWith(wanted)))
                 && filters.matchesAny("image", List.of(attributes.path("image").asText()), String::equals)

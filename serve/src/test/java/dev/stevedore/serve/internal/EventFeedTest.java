@@ -55,4 +55,22 @@ class EventFeedTest {
         assertThat(SystemRoutes.matches(Filters.parse("{\"event\":[\"die\"]}"), start)).isFalse();
         assertThat(SystemRoutes.matches(Filters.parse("{\"type\":[\"network\"]}"), start)).isFalse();
     }
+
+    @Test
+    void anExecsActionNamesItsCommandAndIsFilteredByTheBareAction() {
+        ObjectNode exec = EventFeed.document(new EngineEvent(Type.CONTAINER, Action.EXEC_START, "c1",
+                Map.of("name", "web", "execID", "e1"), T1, "sh -c true"));
+
+        assertThat(exec.path("Action").asText()).isEqualTo("exec_start: sh -c true");
+        assertThat(exec.path("status").asText()).isEqualTo("exec_start: sh -c true");
+        assertThat(SystemRoutes.matches(Filters.parse("{\"event\":[\"exec_start\"]}"), exec)).isTrue();
+        assertThat(SystemRoutes.matches(Filters.parse("{\"event\":[\"exec_start: sh -c true\"]}"), exec)).isTrue();
+        assertThat(SystemRoutes.matches(Filters.parse("{\"event\":[\"exec_create\"]}"), exec)).isFalse();
+    }
+
+    @Test
+    void theCopiesAreWrittenWithHyphens() {
+        assertThat(container(Action.ARCHIVE_PATH, Map.of()).path("Action").asText()).isEqualTo("archive-path");
+        assertThat(container(Action.EXTRACT_TO_DIR, Map.of()).path("Action").asText()).isEqualTo("extract-to-dir");
+    }
 }

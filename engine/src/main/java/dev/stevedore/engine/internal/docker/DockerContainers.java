@@ -293,7 +293,16 @@ final class DockerContainers implements AutoCloseable {
     }
 
     void stop(String container, Duration grace) {
-        DockerApi.Call call = api.call("POST", "/containers/" + reference(container) + "/stop");
+        stopOrRestart("stop", container, grace);
+    }
+
+    /** dockerd's own restart, so its events say {@code restart} as for {@code docker restart}. */
+    void restart(String container, Duration grace) {
+        stopOrRestart("restart", container, grace);
+    }
+
+    private void stopOrRestart(String what, String container, Duration grace) {
+        DockerApi.Call call = api.call("POST", "/containers/" + reference(container) + "/" + what);
         if (grace != null) {
             call.query("t", Long.toString(CreateBody.seconds(grace)));
             call.readTimeout(grace.plus(STOP_SLACK));

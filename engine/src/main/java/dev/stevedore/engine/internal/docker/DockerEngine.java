@@ -281,6 +281,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public void restartContainer(String container, Duration grace) {
+        checkOpen();
+        containers.restart(container, grace);
+    }
+
+    @Override
     public void killContainer(String container, String signal) {
         checkOpen();
         containers.kill(container, signal);

@@ -23,8 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * Subscriptions to the daemon's {@code GET /events}: one streamed response per subscription, read by a thread of its
- * own, each JSON message mapped to an {@link EngineEvent} (actions this API does not name, such as {@code exec_create}
- * or a volume's {@code mount}, are skipped). The request asks from the moment of the call ({@code since}), and the
+ * own, each JSON message mapped to an {@link EngineEvent}, the text after an action's colon kept as its
+ * {@link EngineEvent#detail()} (an action this API does not name, from a later daemon, is skipped). The request asks from the moment of the call ({@code since}), and the
  * method returns once the daemon has answered: from then on nothing is missed.
  */
 final class DockerEvents implements AutoCloseable {
@@ -99,50 +99,28 @@ final class DockerEvents implements AutoCloseable {
         }
     }
 
-    /** The event a daemon's message reports, if it is one this API names. */
+    /** The event a daemon's message reports, if it is one this API names (every action dockerd 20.10 sends is). */
     static Optional<EngineEvent> map(JsonNode message) {
         EngineEvent.Type type;
-        EngineEvent.Action action;
         try {
             type = EngineEvent.Type.valueOf(message.path("Type").asText().toUpperCase(Locale.ROOT));
-            // "exec_create: sh -c ..." names the command after the action
-            String name = message.path("Action").asText();
-            action = EngineEvent.Action.valueOf((name.contains(":") ? name.substring(0, name.indexOf(':')) : name).strip()
-                    .toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (!named(type, action)) {
+        // "exec_create: sh -c ..." names the command after the action, "health_status: healthy" the status
+        String name = message.path("Action").asText();
+        Optional<EngineEvent.Action> action = EngineEvent.Action.fromDockerName(name);
+        if (action.isEmpty()) {
             return Optional.empty();
         }
+        int colon = name.indexOf(':');
+        String detail = colon < 0 ? "" : name.substring(colon + 1).strip();
         JsonNode actor = message.path("Actor");
         Map<String, String> attributes = new LinkedHashMap<>();
         actor.path("Attributes").fields().forEachRemaining(a -> attributes.put(a.getKey(), a.getValue().asText()));
         long nanos = message.path("timeNano").asLong(message.path("time").asLong() * 1_000_000_000L);
-        return Optional.of(new EngineEvent(type, action, actor.path("ID").asText(), attributes,
-                Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)));
-    }
-
-    private static boolean named(EngineEvent.Type type, EngineEvent.Action action) {
-        return switch (type) {
-            case CONTAINER -> switch (action) {
-                case CREATE, START, KILL, DIE, STOP, PAUSE, UNPAUSE, RENAME, UPDATE, ATTACH, EXEC_CREATE, EXEC_START,
-                     EXEC_DIE, DESTROY -> true;
-                default -> false;
-            };
-            case NETWORK -> switch (action) {
-                case CREATE, DESTROY, CONNECT, DISCONNECT -> true;
-                default -> false;
-            };
-            case VOLUME -> switch (action) {
-                case CREATE, MOUNT, UNMOUNT, DESTROY -> true;
-                default -> false;
-            };
-            case IMAGE -> switch (action) {
-                case PULL, TAG, UNTAG, DELETE -> true;
-                default -> false;
-            };
-        };
+        return Optional.of(new EngineEvent(type, action.get(), actor.path("ID").asText(), attributes,
+                Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L), detail));
     }
 
     @Override

@@ -49,6 +49,15 @@ final class ContainerControls {
         this.lookup = lookup;
     }
 
+    /**
+     * Publishes Docker's event for what was done with a container without changing its record (top, export, a copy,
+     * a commit, a resize), once it is done.
+     */
+    void announce(String reference, EngineEvent.Action action, Map<String, String> more) {
+        String id = store.resolve(reference);
+        events.container(action, id, lookup.config(id), more);
+    }
+
     void rename(String reference, String newName) {
         String name = newName != null && newName.startsWith("/") ? newName.substring(1) : newName;
         if (name == null || name.isEmpty()) {

@@ -2,7 +2,6 @@ package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
-import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -103,8 +101,7 @@ final class ContainerReaper {
             // a test's container goes with the JVM that ran it; one kept for a user (run -d) stays, exited
             if (config.autoRemove() || !"true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
                 // nobody reported its end (a kept run's end is reported by the subscriptions that watched it)
-                events.container(EngineEvent.Action.DIE, id, config,
-                        Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
+                RunEvents.ended(events, networks, id, config, exit);
                 removal.deleteLocked(id, config);
             } else {
                 StateRecord exited = state.exited(exit);

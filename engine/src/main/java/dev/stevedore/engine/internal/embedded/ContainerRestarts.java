@@ -23,10 +23,16 @@ import java.util.concurrent.TimeUnit;
  * {@code state.json}'s {@code restartCount}. A stop or kill by a user leaves the file {@value #STOPPED_BY_USER} in
  * the container's directory (so a stop from another JVM counts too), and a stopped container is not restarted; a
  * start by a user removes it and sets the count back to 0, as dockerd does.
+ *
+ * <p>While a restart is due, the file {@value #RESTART_DUE} is in the container's directory: the status mapping
+ * reads it ({@code restarting} between two runs, as dockerd's), whoever schedules the restart writes it, and the start
+ * or a user's stop removes it.
  */
 final class ContainerRestarts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRestarts.class);
     static final String STOPPED_BY_USER = "stopped-by-user";
+    /** Present while a restart by the container's policy is due: its status is {@code restarting}. */
+    static final String RESTART_DUE = "restart-due";
     private static final long FIRST_DELAY_MILLIS = 100;
     private static final long MAX_DELAY_MILLIS = 60_000;
     /** A run this long resets the backoff, as Docker's restart manager does. */
@@ -57,6 +63,7 @@ final class ContainerRestarts implements AutoCloseable {
     static void stoppedByUser(Path dir) {
         try {
             Files.write(dir.resolve(STOPPED_BY_USER), new byte[0]);
+            Files.deleteIfExists(dir.resolve(RESTART_DUE));
         } catch (IOException e) {
             // removed meanwhile: nothing to restart
         }
@@ -65,6 +72,24 @@ final class ContainerRestarts implements AutoCloseable {
     /** A start by a user: the container's policy applies again. */
     static void startedByUser(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve(STOPPED_BY_USER));
+        Files.deleteIfExists(dir.resolve(RESTART_DUE));
+    }
+
+    /** Whether a restart by the container's policy is due: between two runs, its status is {@code restarting}. */
+    static boolean restartDue(Path dir) {
+        return Files.exists(dir.resolve(RESTART_DUE));
+    }
+
+    private static void restartDue(Path dir, boolean due) {
+        try {
+            if (due) {
+                Files.write(dir.resolve(RESTART_DUE), new byte[0]);
+            } else {
+                Files.deleteIfExists(dir.resolve(RESTART_DUE));
+            }
+        } catch (IOException e) {
+            // removed meanwhile: no status to show
+        }
     }
 
     static boolean wasStoppedByUser(Path dir) {
@@ -79,8 +104,10 @@ final class ContainerRestarts implements AutoCloseable {
         RestartPolicy policy = config.spec().restartPolicy();
         if (closed || !policy.restartsAfter(state.exitCode(), state.restartCount(), wasStoppedByUser(store.directory(id)))) {
             delays.remove(id);
+            restartDue(store.directory(id), false);
             return;
         }
+        restartDue(store.directory(id), true);
         long delay = delays.merge(id, FIRST_DELAY_MILLIS, (before, first) -> Math.min(before * 2, MAX_DELAY_MILLIS));
         if (ranSteadily(state)) {
             delays.put(id, delay = FIRST_DELAY_MILLIS);
@@ -126,6 +153,7 @@ final class ContainerRestarts implements AutoCloseable {
             return;
         }
         try {
+            restartDue(store.directory(id), false); // started now, or not at all
             StateRecord state = store.readState(id).orElse(null);
             ContainerRecord config = store.readConfig(id).orElse(null);
             // a user started, stopped, updated or removed it meanwhile: theirs is the last word
@@ -148,5 +176,13 @@ final class ContainerRestarts implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        // the restarts due are not made: those containers stay exited
+        for (String id : delays.keySet()) {
+            try {
+                restartDue(store.directory(id), false);
+            } catch (RuntimeException gone) {
+                // removed meanwhile
+            }
+        }
     }
 }

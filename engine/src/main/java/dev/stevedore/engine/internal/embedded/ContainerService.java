@@ -332,7 +332,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         }
         boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
-                state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
+                state.toPublic().withPaused(paused).withRestarting(!state.running()
+                        && ContainerRestarts.restartDue(store.directory(id))), config.command(), config.env(), config.labels(),
                 state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics, state.restartCount(),
                 config.mounts().stream().map(ContainerRecord.MountRecord::toPublic).toList());
     }
@@ -375,8 +376,10 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         }
         Duration wait = grace != null ? grace : Duration.ofMillis(config.stopTimeoutMillis());
         controls.thaw(id); // a frozen process takes no signal: Docker's stop of a paused container thaws it
-        events.container(EngineEvent.Action.KILL, id, config, Map.of("signal", Integer.toString(Signals.parse(config.stopSignal()))));
-        reach(id, state).stop(config, Signals.parse(config.stopSignal()), wait);
+        events.container(EngineEvent.Action.KILL, id, config, Map.of(EngineEvent.SIGNAL, Integer.toString(Signals.parse(config.stopSignal()))));
+        // the grace ran out: dockerd reports its SIGKILL as a second kill
+        reach(id, state).stop(config, Signals.parse(config.stopSignal()), wait, () -> events.container(
+                EngineEvent.Action.KILL, id, config, Map.of(EngineEvent.SIGNAL, Integer.toString(Signals.SIGKILL))));
         events.container(EngineEvent.Action.STOP, id, config, Map.of());
     }
 
@@ -451,12 +454,14 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             throw notRunning("exec in", config, state);
         }
         // as dockerd's: an exec's create, start and end, under an id of its own
-        Map<String, String> exec = Map.of("execID", ContainerStore.newId());
-        events.container(EngineEvent.Action.EXEC_CREATE, id, config, exec);
-        events.container(EngineEvent.Action.EXEC_START, id, config, exec);
+        // (with the command after the action's name: "exec_start: sh -c true")
+        Map<String, String> exec = Map.of(EngineEvent.EXEC_ID, ContainerStore.newId());
+        String command = String.join(" ", spec.command());
+        events.container(EngineEvent.Action.EXEC_CREATE, id, config, exec, command);
+        events.container(EngineEvent.Action.EXEC_START, id, config, exec, command);
         Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec);
         result.ifPresent(r -> events.container(EngineEvent.Action.EXEC_DIE, id, config,
-                Map.of("execID", exec.get("execID"), EngineEvent.EXIT_CODE, Integer.toString(r.exitCode()))));
+                Map.of(EngineEvent.EXEC_ID, exec.get(EngineEvent.EXEC_ID), EngineEvent.EXIT_CODE, Integer.toString(r.exitCode()))));
         return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));
     }
 

@@ -3,7 +3,6 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerStartException;
-import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.PortBinding;
@@ -28,7 +27,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -127,7 +125,7 @@ final class ContainerStart {
         } catch (ContainerStartException e) {
             throw failedStart(id, config, before, e);
         }
-        events.container(EngineEvent.Action.START, id, config, Map.of());
+        RunEvents.started(events, networks, id, config);
     }
 
     /**

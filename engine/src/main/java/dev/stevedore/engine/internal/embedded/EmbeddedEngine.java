@@ -186,7 +186,8 @@ public final class EmbeddedEngine implements ContainerEngine {
                     + settings.stateDirectory(), reference.registry(), reference, 0);
         }
         image.ifPresent(removed -> {
-            Map<String, String> name = Map.of(EngineEvent.NAME, reference.toString());
+            // as dockerd names them: by the image's id, whichever reference went
+            Map<String, String> name = Map.of(EngineEvent.NAME, removed.id());
             events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.UNTAG, removed.id(), name);
             if (removed.references().size() <= 1) {
                 events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.DELETE, removed.id(), name);
@@ -200,7 +201,11 @@ public final class EmbeddedEngine implements ContainerEngine {
             throw new ContainerEngineException("cannot load images from " + archive + ": no such file or directory");
         }
         try {
-            return images.load(archive);
+            List<Image> loaded = images.load(archive);
+            for (Image image : loaded) {
+                events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.LOAD, image.id(), Map.of(EngineEvent.NAME, image.id()));
+            }
+            return loaded;
         } catch (UncheckedIOException e) {
             throw new ContainerEngineException("cannot load images from " + archive + ": " + e.getCause().getMessage(), e);
         }
@@ -216,11 +221,21 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public void save(List<ImageReference> references, java.io.OutputStream out) {
         images.save(references, out);
+        for (ImageReference reference : references) {
+            images.find(reference).ifPresent(saved -> events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.SAVE,
+                    saved.id(), Map.of(EngineEvent.NAME, saved.id())));
+        }
     }
 
     @Override
     public String push(ImageReference reference, dev.stevedore.engine.PushOptions options) {
-        return images.push(reference, options.listener());
+        String digest = images.push(reference, options.listener());
+        // as dockerd names it: the repository, without the tag
+        String repository = reference.toString();
+        int colon = repository.lastIndexOf(':');
+        events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.PUSH, reference.toString(),
+                Map.of(EngineEvent.NAME, colon > repository.lastIndexOf('/') ? repository.substring(0, colon) : repository));
+        return digest;
     }
 
     @Override
@@ -287,6 +302,13 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public void restartContainer(String container, Duration grace) {
+        containers.stop(container, grace);
+        containers.start(container);
+        containers.controls().announce(container, EngineEvent.Action.RESTART, Map.of());
+    }
+
+    @Override
     public void killContainer(String container, String signal) {
         containers.kill(container, signal);
     }
@@ -310,6 +332,8 @@ public final class EmbeddedEngine implements ContainerEngine {
     public void resizeContainer(String container, int rows, int columns) {
         dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has
         containers.resize(container, rows, columns);
+        containers.controls().announce(container, EngineEvent.Action.RESIZE,
+                Map.of("height", Integer.toString(rows), "width", Integer.toString(columns)));
     }
 
     @Override
@@ -339,7 +363,9 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public dev.stevedore.engine.ContainerTop top(String container, String psArgs) {
-        return containers.controls().top(container, psArgs);
+        dev.stevedore.engine.ContainerTop top = containers.controls().top(container, psArgs);
+        containers.controls().announce(container, EngineEvent.Action.TOP, Map.of());
+        return top;
     }
 
     @Override
@@ -355,13 +381,22 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
         containers.changes().commit(container, spec, builder()::commit);
-        return image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image committed from container "
-                + container + " is no longer filed under " + spec.reference().familiar() + ": it was removed meanwhile"));
+        Image committed = image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image committed "
+                + "from container " + container + " is no longer filed under " + spec.reference().familiar()
+                + ": it was removed meanwhile"));
+        // as dockerd: the new image's tag, then the container's commit naming it
+        events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG, committed.id(),
+                Map.of(EngineEvent.NAME, spec.reference().familiar()));
+        containers.controls().announce(container, EngineEvent.Action.COMMIT, Map.of("comment",
+                spec.comment() == null ? "" : spec.comment(), "imageID", committed.id(), "imageRef", spec.reference().familiar()));
+        return committed;
     }
 
     @Override
     public InputStream export(String container) {
-        return containers.changes().export(container);
+        InputStream archive = containers.changes().export(container);
+        containers.controls().announce(container, EngineEvent.Action.EXPORT, Map.of());
+        return archive;
     }
 
     @Override
@@ -372,18 +407,20 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public void copyToContainer(String container, String directory, InputStream tar) {
         containers.copyTo(container, directory, tar);
+        containers.controls().announce(container, EngineEvent.Action.EXTRACT_TO_DIR, Map.of());
     }
 
     @Override
     public InputStream copyFromContainer(String container, String path) {
-        return containers.copyFrom(container, path);
+        InputStream archive = containers.copyFrom(container, path);
+        containers.controls().announce(container, EngineEvent.Action.ARCHIVE_PATH, Map.of());
+        return archive;
     }
 
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
         NetworkInfo created = networks.create(spec);
-        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.CREATE, created.id(),
-                Map.of(EngineEvent.NAME, created.name()));
+        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.CREATE, created.id(), RunEvents.network(created));
         return created;
     }
 
@@ -401,14 +438,16 @@ public final class EmbeddedEngine implements ContainerEngine {
     public void removeNetwork(String network) {
         NetworkInfo removed = networks.inspect(network);
         networks.remove(network);
-        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.DESTROY, removed.id(),
-                Map.of(EngineEvent.NAME, removed.name()));
+        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.DESTROY, removed.id(), RunEvents.network(removed));
     }
 
     @Override
     public void connectNetwork(String network, String container, List<String> aliases, String ipv4Address) {
         networks.connect(network, container, aliases, ipv4Address);
-        publishConnection(EngineEvent.Action.CONNECT, network, container);
+        // as dockerd: a created container joins (and its connect is reported) when it starts
+        if (containers.inspect(container).state().running()) {
+            publishConnection(EngineEvent.Action.CONNECT, network, container);
+        }
     }
 
     @Override
@@ -419,14 +458,16 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     private void publishConnection(EngineEvent.Action action, String network, String container) {
         NetworkInfo info = networks.inspect(network);
-        events.publish(EngineEvent.Type.NETWORK, action, info.id(), Map.of(EngineEvent.NAME, info.name(),
-                EngineEvent.CONTAINER, containers.inspect(container).id()));
+        Map<String, String> attributes = RunEvents.network(info);
+        attributes.put(EngineEvent.CONTAINER, containers.inspect(container).id());
+        events.publish(EngineEvent.Type.NETWORK, action, info.id(), attributes);
     }
 
     @Override
     public VolumeInfo createVolume(VolumeSpec spec) {
         VolumeInfo created = volumes.create(spec);
-        events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.CREATE, created.name(), Map.of());
+        events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.CREATE, created.name(),
+                Map.of("driver", RunEvents.LOCAL_DRIVER));
         return created;
     }
 
@@ -443,7 +484,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public void removeVolume(String name, boolean force) {
         if (volumes.remove(name, force, containers::mountersOf)) {
-            events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.DESTROY, name, Map.of());
+            events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.DESTROY, name, Map.of("driver", RunEvents.LOCAL_DRIVER));
         }
     }
 

@@ -50,18 +50,28 @@ final class EmbeddedEvents implements AutoCloseable {
 
     /** Publishes a container's event ({@link #containerEvent}). */
     void container(EngineEvent.Action action, String id, ContainerRecord config, Map<String, String> more) {
-        EngineEvent event = containerEvent(action, id, config, more);
+        container(action, id, config, more, "");
+    }
+
+    /** As {@link #container(EngineEvent.Action, String, ContainerRecord, Map)}, with its {@link EngineEvent#detail}. */
+    void container(EngineEvent.Action action, String id, ContainerRecord config, Map<String, String> more, String detail) {
+        EngineEvent event = containerEvent(action, id, config, more, detail);
         hub.publish(event);
         journal.append(event);
     }
 
     /** A container's event, with its labels, name and image as attributes (as Docker's have them) and {@code more}. */
     static EngineEvent containerEvent(EngineEvent.Action action, String id, ContainerRecord config, Map<String, String> more) {
+        return containerEvent(action, id, config, more, "");
+    }
+
+    private static EngineEvent containerEvent(EngineEvent.Action action, String id, ContainerRecord config,
+                                              Map<String, String> more, String detail) {
         Map<String, String> attributes = new java.util.HashMap<>(config.labels());
         attributes.putAll(more);
         attributes.put(EngineEvent.NAME, config.name());
         attributes.put(EngineEvent.IMAGE, config.image());
-        return new EngineEvent(EngineEvent.Type.CONTAINER, action, id, attributes, Instant.now());
+        return new EngineEvent(EngineEvent.Type.CONTAINER, action, id, attributes, Instant.now(), detail);
     }
 
     /** Says where the runs no engine owns are, so a subscription reports their ends (see {@link JournalTail}). */

@@ -124,6 +124,9 @@ final class EventJournal implements AutoCloseable {
         line.put("attributes", event.attributes());
         Instant time = event.time();
         line.put("time", time.getEpochSecond() * 1_000_000_000L + time.getNano());
+        if (!event.detail().isEmpty()) {
+            line.put("detail", event.detail());
+        }
         return JSON.writeValueAsBytes(line);
     }
 
@@ -143,7 +146,8 @@ final class EventJournal implements AutoCloseable {
             long nanos = node.path("time").asLong();
             return new Line(Optional.of(new EngineEvent(EngineEvent.Type.valueOf(node.path("type").asText()),
                     EngineEvent.Action.valueOf(node.path("action").asText()), node.path("id").asText(), attributes,
-                    Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L))), Optional.empty());
+                    Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L),
+                    node.path("detail").asText(""))), Optional.empty());
         } catch (IOException | IllegalArgumentException e) {
             LOG.warn("skipping an unreadable event line: {}", e.toString());
             return new Line(Optional.empty(), Optional.empty());

@@ -50,7 +50,7 @@ record ForeignRun(String id, StateRecord state, Function<String, StateRecord> cu
     }
 
     @Override
-    public void stop(ContainerRecord config, int signal, Duration grace) {
+    public void stop(ContainerRecord config, int signal, Duration grace, Runnable beforeKill) {
         // Its owner, if it still runs, records the end; a kept container's port proxy process is stopped here, so
         // its ports are free when stop returns, not a moment later when the proxy sees the end itself.
         if (!delivered(signal) || awaitEnd(grace)) {
@@ -59,6 +59,7 @@ record ForeignRun(String id, StateRecord state, Function<String, StateRecord> cu
             }
             return;
         }
+        beforeKill.run();
         delivered(Signals.SIGKILL);
         if (!awaitEnd(KILL_WAIT)) {
             throw new ContainerEngineException("container " + config.name() + " (pid " + state.pid() + ") did not end "

@@ -23,8 +23,8 @@ record OwnedRun(String id, OwnedRuns.Owned owned, OwnedRuns runs) implements Run
     }
 
     @Override
-    public void stop(ContainerRecord config, int signal, Duration grace) {
-        runs.exited(id, owned, owned.process().stop(signal, grace));
+    public void stop(ContainerRecord config, int signal, Duration grace, Runnable beforeKill) {
+        runs.exited(id, owned, owned.process().stop(signal, grace, beforeKill));
     }
 
     @Override

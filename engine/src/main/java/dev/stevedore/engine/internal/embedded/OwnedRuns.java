@@ -3,7 +3,6 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerState;
-import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
@@ -177,8 +176,7 @@ final class OwnedRuns implements AutoCloseable {
             run.process().close();
             if (ended) {
                 // as it is now: renamed since its start, the die carries the new name
-                events.container(EngineEvent.Action.DIE, id, store.readConfig(id).orElse(run.config()),
-                        Map.of(EngineEvent.EXIT_CODE, Integer.toString(exit.code())));
+                RunEvents.ended(events, networks, id, store.readConfig(id).orElse(run.config()), exit);
             }
             Optional<ContainerRecord> config = run.autoRemove() ? store.readConfig(id) : Optional.empty();
             if (run.autoRemove() && config.isPresent() && !state.running() && state.run() == run.run()) {

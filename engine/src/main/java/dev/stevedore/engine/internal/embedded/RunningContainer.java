@@ -21,8 +21,11 @@ sealed interface RunningContainer permits OwnedRun, ForeignRun {
     /** Waits up to {@code timeout} for the run's end: the state after it, or empty while it still runs. */
     Optional<ContainerState> await(Duration timeout);
 
-    /** Sends {@code signal}, waits {@code grace} for the end, then kills; returns once the run has ended. */
-    void stop(ContainerRecord config, int signal, Duration grace);
+    /**
+     * Sends {@code signal}, waits {@code grace} for the end, then runs {@code beforeKill} and kills; returns once the
+     * run has ended.
+     */
+    void stop(ContainerRecord config, int signal, Duration grace, Runnable beforeKill);
 
     /** Sends {@code signal} to the container's first process. */
     void signal(int signal);

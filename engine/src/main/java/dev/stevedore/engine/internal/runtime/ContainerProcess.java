@@ -322,11 +322,17 @@ public final class ContainerProcess implements AutoCloseable {
      * Stops the container as Docker does: {@code signal}, then SIGKILL when it has not ended after {@code grace}.
      */
     public ExitStatus stop(int signal, Duration grace) {
+        return stop(signal, grace, () -> { });
+    }
+
+    /** As {@link #stop(int, Duration)}; {@code beforeKill} runs when the grace ran out, before the SIGKILL. */
+    public ExitStatus stop(int signal, Duration grace, Runnable beforeKill) {
         signal(signal);
         Optional<ExitStatus> status = waitFor(grace);
         if (status.isPresent()) {
             return status.get();
         }
+        beforeKill.run();
         signal(SIGKILL);
         return waitFor(CLOSE_TIMEOUT).orElseThrow(() -> new ContainerEngineException("container " + spec.stateDirectory()
                 + " (pid " + pid + ") did not end " + CLOSE_TIMEOUT.toSeconds() + " s after SIGKILL; "
