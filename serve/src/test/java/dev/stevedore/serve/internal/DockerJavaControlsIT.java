@@ -112,7 +112,8 @@ class DockerJavaControlsIT extends DockerJavaPeers {
     void updateChangesLimitsAndRestartPolicyAsInspectShows() {
         Map<String, String> answers = onBoth(client -> {
             String id = runSleeping(client, "update");
-            client.updateContainerCmd(id).withMemory(96L * 1024 * 1024).withRestartPolicy(RestartPolicy.unlessStoppedRestart()).exec();
+            // dockerd wants the swap allowance with a first memory limit (409 otherwise); -1 is "no swap limit"
+            client.updateContainerCmd(id).withMemory(96L * 1024 * 1024).withMemorySwap(-1L).withRestartPolicy(RestartPolicy.unlessStoppedRestart()).exec();
             InspectContainerResponse after = client.inspectContainerCmd(id).exec();
             return after.getHostConfig().getMemory() + " " + after.getHostConfig().getRestartPolicy().getName();
         });
