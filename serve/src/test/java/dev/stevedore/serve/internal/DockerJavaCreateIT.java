@@ -6,6 +6,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Link;
 import com.github.dockerjava.api.model.LogConfig;
@@ -17,6 +18,7 @@ import com.github.dockerjava.api.model.VolumesFrom;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -164,18 +166,43 @@ class DockerJavaCreateIT extends DockerJavaPeers {
         c.getHostConfig().withLinks(new Link(prefix + "link-source", "peer"));
     }
 
-    /** A user network with a subnet of its own on each peer (they share this host's routes), the container at .77. */
+    /** A user network with a subnet of its own on each peer, the container at .77. */
     private void staticAddress(DockerClient client, CreateContainerCmd c) {
-        String network = network("ipam");
+        String subnetPrefix = networkWithSubnet(client, network("ipam"));
+        c.getHostConfig().withNetworkMode(prefix + "ipam");
+        c.withIpv4Address(subnetPrefix + "77");
+    }
+
+    @Test
+    void connectToNetworkTakesAStaticAddressAsDockerdDoes() {
+        Map<String, List<String>> answers = onBoth(client -> {
+            String id = runSleeping(client, "connect-ip");
+            String network = network("connect");
+            String subnetPrefix = networkWithSubnet(client, network);
+            client.connectToNetworkCmd().withNetworkId(network).withContainerId(id).withContainerNetwork(new ContainerNetwork()
+                    .withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(subnetPrefix + "88")).withAliases("extra")).exec();
+            ContainerNetwork endpoint = client.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().get(network);
+            List<String> seen = new ArrayList<>();
+            seen.add("ipam " + lastOctet(endpoint.getIpamConfig().getIpv4Address()) + ", address " + lastOctet(endpoint.getIpAddress()));
+            // not compared: Aliases, where serve's inspect lists the container's name and short id but not the
+            // connect call's aliases (ContainerInfo keeps a network's aliases for the network it was created on only)
+            client.disconnectFromNetworkCmd().withNetworkId(network).withContainerId(id).exec();
+            seen.add("after disconnect " + client.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().containsKey(network));
+            return seen;
+        });
+        assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd"))
+                .containsExactly("ipam x.88, address x.88", "after disconnect false");
+    }
+
+    /** Creates {@code network} with a free /24 of 10.224.0.0/11 (the peers share this host's routes); its prefix. */
+    private static String networkWithSubnet(DockerClient client, String network) {
         DockerException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             String subnetPrefix = "10." + (224 + ThreadLocalRandom.current().nextInt(32)) + "." + ThreadLocalRandom.current().nextInt(256) + ".";
             try {
                 client.createNetworkCmd().withName(network).withDriver("bridge")
                         .withIpam(new Network.Ipam().withConfig(new Network.Ipam.Config().withSubnet(subnetPrefix + "0/24"))).exec();
-                c.getHostConfig().withNetworkMode(network);
-                c.withIpv4Address(subnetPrefix + "77");
-                return;
+                return subnetPrefix;
             } catch (DockerException taken) {
                 last = taken; // a network or route of this host has it: another one
             }
