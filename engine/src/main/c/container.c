@@ -371,10 +371,7 @@ static void setup_dev(int rootfd, const struct spec *s) {
     mount_in_root(rootfd, "/dev/pts", CREATE_NONE, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
                   in_user_namespace && !gid_mapped(5) ? "newinstance,ptmxmode=0666,mode=0620"
                                                       : "newinstance,ptmxmode=0666,mode=0620,gid=5", "mount /dev/pts");
-    char shm[64];
-    snprintf(shm, sizeof shm, "mode=1777,size=%llu", s->shm_size);
-    mount_in_root(rootfd, "/dev/shm", CREATE_NONE, "shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, shm,
-                  "mount /dev/shm");
+    ns_shm(rootfd, s->shm_size);
     mount_in_root(rootfd, "/dev/mqueue", CREATE_NONE, "mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
                   "mount /dev/mqueue");
     nodev_in_root(rootfd, "/dev", 0);
@@ -501,7 +498,7 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
         fail("start a new session", "");
     }
     umask(0);
-    if (!host_net) {
+    if (!host_net && !(ns_shared() & CLONE_NEWNET)) {
         loopback_up(); /* of the container's own network namespace; the host's is left as it is */
     }
 
@@ -527,7 +524,7 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
      * rooted at the container's own groups, which the supervisor moved this process into before it passed the
      * spec on: /proc/self/cgroup reads "0::/" inside, and no host cgroup path is visible (CVE-2022-0492).
      */
-    if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0) {
+    if (unshare(CLONE_NEWNS | (ns_modes.host & CLONE_NEWCGROUP ? 0 : CLONE_NEWCGROUP)) < 0) {
         fail("create the container's mount and cgroup namespaces", "");
     }
     if (s.net_host != host_net) {
@@ -587,7 +584,8 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
         }
         close(root);
     }
-    if (sethostname(s->hostname, strlen(s->hostname)) < 0) {
+    /* on the host's UTS namespace the hostname is the host's */
+    if (!(ns_modes.host & CLONE_NEWUTS) && sethostname(s->hostname, strlen(s->hostname)) < 0) {
         fail("set the hostname", s->hostname);
     }
     struct identity id;

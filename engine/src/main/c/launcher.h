@@ -348,4 +348,26 @@ int relay_listen_inside(pid_t nspid, int type, const struct sockaddr *addr, unsi
  */
 _Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net, int stdin_fd, int pty_fd);
 
+/* The namespace modes of the launcher's "--ns=KIND:MODE" arguments (nsmodes.c). */
+struct ns_modes {
+    int host;       /* CLONE_NEW* of the namespaces shared with the launcher's own (the host's) */
+    int ipc_none;   /* no /dev/shm */
+    int ipc_mnt;    /* the mount namespace of the container whose IPC namespace it joins, for its /dev/shm; -1 */
+    size_t njoins;
+    struct {
+        int flag;
+        pid_t pid;
+        unsigned long long start;
+    } joins[3];
+};
+extern struct ns_modes ns_modes;
+/* Takes one "--ns=" value (without the prefix); -1 when it is malformed. */
+int ns_option(const char *arg);
+/* The CLONE_NEW* flags of the namespaces pid 1 does not get its own of. */
+int ns_shared(void);
+/* Joins the namespaces to join, before the clone; -1 with err filled when one cannot be joined. */
+int ns_join(char *err, size_t errlen);
+/* Mounts /dev/shm in the root as the IPC mode has it (in pid 1, after its mount namespace is made). */
+void ns_shm(int rootfd, unsigned long long size);
+
 #endif

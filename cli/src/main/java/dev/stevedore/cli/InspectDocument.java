@@ -39,7 +39,7 @@ final class InspectDocument {
         document.put("RestartCount", info.restartCount());
         document.put("Platform", "linux");
         document.put("HostConfig", hostConfig(spec));
-        document.put("Mounts", mounts(spec.mounts()));
+        document.put("Mounts", mounts(info.mounts()));
         document.put("Config", config(info, image));
         document.put("NetworkSettings", networkSettings(info));
         return document;
@@ -49,7 +49,7 @@ final class InspectDocument {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("Status", Containers.statusName(state));
         fields.put("Running", state.running());
-        fields.put("Paused", false);
+        fields.put("Paused", state.status() == ContainerState.Status.PAUSED);
         fields.put("Restarting", false);
         fields.put("OOMKilled", state.oomKilled());
         fields.put("Dead", state.status() == ContainerState.Status.DEAD);

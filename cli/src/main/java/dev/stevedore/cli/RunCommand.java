@@ -136,7 +136,26 @@ class RunCommand extends EngineCommand {
     @Option(names = "--pids-limit", paramLabel = "N", description = "Limit the number of processes (0 or -1: no limit).")
     Long pidsLimit;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "Network to join: a network's name, none or host.")
+    @Option(names = "--pid", paramLabel = "MODE",
+            description = "Process namespace: host, or container:NAME to see that running container's processes.")
+    String pid;
+
+    @Option(names = "--ipc", paramLabel = "MODE",
+            description = "IPC namespace: private, shareable, none, host, or container:NAME of a shareable one.")
+    String ipc;
+
+    @Option(names = "--uts", paramLabel = "MODE", description = "UTS namespace: host for the host's hostname.")
+    String uts;
+
+    @Option(names = "--cgroupns", paramLabel = "MODE", description = "Cgroup namespace: private or host.")
+    String cgroupns;
+
+    @Option(names = "--userns", paramLabel = "MODE",
+            description = "User namespace: host (what the engine does anyway: no container gets one of its own).")
+    String userns;
+
+    @Option(names = "--network", paramLabel = "NAME",
+            description = "Network to join: a network's name, none, host, or container:NAME to share its network stack.")
     String network;
 
     @Option(names = "--network-alias", paramLabel = "ALIAS", description = "Another name for the container on its network.")
@@ -262,6 +281,7 @@ class RunCommand extends EngineCommand {
         dnsOptions.forEach(builder::dnsOption);
         ulimits.forEach(builder::ulimit);
         volumesFrom.forEach(builder::volumesFrom);
+        builder.pidMode(pid).ipcMode(ipc).utsMode(uts).cgroupnsMode(cgroupns).usernsMode(userns);
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {

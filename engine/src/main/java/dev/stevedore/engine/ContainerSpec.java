@@ -95,6 +95,25 @@ import java.util.Set;
  *                        keeps it; resolved at create, where a missing container fails it; a mount of its own at the
  *                        same destination wins; kept as given (inspect echoes them)
  * @param logConfig       where its output goes ({@code --log-driver}, {@code --log-opt}); see {@link LogConfig}
+ * @param pidMode         whose process namespace it has ({@code --pid}): {@code null} or {@code ""} for one of its own,
+ *                        {@code host} for the host's (a rootless embedded engine refuses it: the host's process
+ *                        namespace belongs to the host's root), {@code container:NAME|ID} for that running container's:
+ *                        each sees the other's processes. The same for {@code networkMode} {@code container:NAME|ID},
+ *                        which shares that container's network stack, hostname, {@code /etc/hosts} and
+ *                        {@code /etc/resolv.conf}: no hostname, ports, DNS or extra hosts of its own then (refused with
+ *                        dockerd's "conflicting options" words)
+ * @param ipcMode         its System V IPC and POSIX message queue namespace and {@code /dev/shm} ({@code --ipc}):
+ *                        {@code null} or {@code ""} as {@code private}; {@code private}, {@code shareable} (others may
+ *                        join it), {@code none} (no {@code /dev/shm}), {@code host} (rootful only), or
+ *                        {@code container:NAME|ID} of a running {@code shareable} container
+ * @param utsMode         {@code null} or {@code ""} for a hostname of its own, {@code host} for the host's
+ *                        ({@code --uts}; no {@code hostname} then)
+ * @param cgroupnsMode    {@code private} (a cgroup namespace of its own: {@code /proc/self/cgroup} reads {@code 0::/})
+ *                        or {@code host} ({@code --cgroupns}); {@code null} or {@code ""} for the engine's default (the
+ *                        embedded engine's {@code private}, dockerd's by its cgroup version)
+ * @param usernsMode      {@code null}, {@code ""} or {@code host} ({@code --userns}): the embedded engine gives no
+ *                        container a user namespace of its own, rootful or rootless (a rootless engine's containers all
+ *                        live in the one user namespace of its user), so both mean what it always does
  */
 public record ContainerSpec(
         String image,
@@ -136,7 +155,12 @@ public record ContainerSpec(
         List<Integer> exposedHostPorts,
         RestartPolicy restartPolicy,
         List<String> volumesFrom,
-        LogConfig logConfig) {
+        LogConfig logConfig,
+        String pidMode,
+        String ipcMode,
+        String utsMode,
+        String cgroupnsMode,
+        String usernsMode) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -210,6 +234,20 @@ public record ContainerSpec(
         if (memoryBytes < 0 || cpus < 0 || pidsLimit < -1 || shmSizeBytes < 0) {
             throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none)");
         }
+        pidMode = NamespaceModes.pid(pidMode);
+        ipcMode = NamespaceModes.ipc(ipcMode);
+        utsMode = NamespaceModes.uts(utsMode, hostname);
+        cgroupnsMode = NamespaceModes.cgroupns(cgroupnsMode);
+        usernsMode = NamespaceModes.userns(usernsMode);
+        NamespaceModes.checkNetworkContainer(networkMode, hostname, ports, publishAllPorts, exposedPorts, dns, extraHosts);
+    }
+
+    /**
+     * The container a namespace mode joins: {@code NAME|ID} of {@code container:NAME|ID} ({@link #pidMode},
+     * {@link #ipcMode}, {@link #networkMode}), or {@code null} for any other mode.
+     */
+    public static String sharedContainer(String mode) {
+        return mode != null && mode.startsWith("container:") ? mode.substring("container:".length()) : null;
     }
 
     /**
@@ -301,6 +339,11 @@ public record ContainerSpec(
         b.restartPolicy = restartPolicy;
         b.volumesFrom.addAll(volumesFrom);
         b.logConfig = logConfig;
+        b.pidMode = pidMode;
+        b.ipcMode = ipcMode;
+        b.utsMode = utsMode;
+        b.cgroupnsMode = cgroupnsMode;
+        b.usernsMode = usernsMode;
         return b;
     }
 
@@ -346,6 +389,11 @@ public record ContainerSpec(
         private RestartPolicy restartPolicy = RestartPolicy.NO;
         private final List<String> volumesFrom = new ArrayList<>();
         private LogConfig logConfig = LogConfig.DEFAULT;
+        private String pidMode;
+        private String ipcMode;
+        private String utsMode;
+        private String cgroupnsMode;
+        private String usernsMode;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -440,13 +488,24 @@ public record ContainerSpec(
         public Builder volumesFrom(String nameAndMode) { this.volumesFrom.add(nameAndMode); return this; }
         /** Where its output goes, as {@code --log-driver} and {@code --log-opt}; see {@link LogConfig}. */
         public Builder logConfig(LogConfig value) { this.logConfig = value; return this; }
+        /** Its process namespace, as {@code --pid}: {@code host} or {@code container:NAME}; see {@link ContainerSpec#pidMode()}. */
+        public Builder pidMode(String value) { this.pidMode = value; return this; }
+        /** Its IPC namespace, as {@code --ipc}: {@code shareable}, {@code container:NAME}...; see {@link ContainerSpec#ipcMode()}. */
+        public Builder ipcMode(String value) { this.ipcMode = value; return this; }
+        /** Its UTS namespace, as {@code --uts}: {@code host}; see {@link ContainerSpec#utsMode()}. */
+        public Builder utsMode(String value) { this.utsMode = value; return this; }
+        /** Its cgroup namespace, as {@code --cgroupns}: {@code private} or {@code host}; see {@link ContainerSpec#cgroupnsMode()}. */
+        public Builder cgroupnsMode(String value) { this.cgroupnsMode = value; return this; }
+        /** Its user namespace, as {@code --userns}: only {@code host}; see {@link ContainerSpec#usernsMode()}. */
+        public Builder usernsMode(String value) { this.usernsMode = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
-                    exposedHostPorts, restartPolicy, volumesFrom, logConfig);
+                    exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
+                    usernsMode);
         }
     }
 }

@@ -117,6 +117,12 @@ final class ContainerDocuments {
         }
         host.put("NetworkMode", spec.networkMode() == null ? "bridge" : spec.networkMode());
         host.set("PortBindings", portBindings(spec.ports()));
+        // as dockerd answers them when not asked for; the embedded engine's cgroup namespace is always its own then
+        host.put("PidMode", spec.pidMode() == null ? "" : spec.pidMode());
+        host.put("IpcMode", spec.ipcMode() == null ? "private" : spec.ipcMode());
+        host.put("UTSMode", spec.utsMode() == null ? "" : spec.utsMode());
+        host.put("CgroupnsMode", spec.cgroupnsMode() == null ? "private" : spec.cgroupnsMode());
+        host.put("UsernsMode", spec.usernsMode() == null ? "" : spec.usernsMode());
         host.set("RestartPolicy", Json.object().put("Name", spec.restartPolicy().kind().dockerName())
                 .put("MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         host.put("AutoRemove", autoRemove || spec.autoRemove());

@@ -107,6 +107,8 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         nonNull(host.dnsSearch()).forEach(b::dnsSearch);
         nonNull(host.dnsOptions()).forEach(b::dnsOption);
         nonNull(host.volumesFrom()).forEach(b::volumesFrom);
+        b.pidMode(host.pidMode()).ipcMode(host.ipcMode()).utsMode(host.utsMode()).cgroupnsMode(host.cgroupnsMode())
+                .usernsMode(host.usernsMode()); // checked by the spec, a 400 in dockerd's words
         if (host.ulimits() != null) {
             host.ulimits().stream().filter(Objects::nonNull).forEach(u -> b.ulimit(u.name() + "=" + value(u.soft()) + ":"
                     + value(u.hard())));

@@ -101,6 +101,11 @@ class CreateFieldsTest {
         sample("HostConfig.Ulimits.Soft", nofile, host("'Ulimits':[{'Name':'nofile','Soft':512,'Hard':2048}]"));
         sample("HostConfig.Ulimits.Hard", nofile, host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':4096}]"));
         sample("HostConfig.VolumesFrom", host("'VolumesFrom':['other:ro']"));
+        sample("HostConfig.PidMode", host("'PidMode':'host'"));
+        sample("HostConfig.IpcMode", host("'IpcMode':'shareable'"));
+        sample("HostConfig.UTSMode", host("'UTSMode':'host'"));
+        sample("HostConfig.CgroupnsMode", host("'CgroupnsMode':'host'"));
+        sample("HostConfig.UsernsMode", host("'UsernsMode':'host'"));
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
         sample("NetworkingConfig.EndpointsConfig.IPAMConfig.IPv4Address", "{'Image':'busybox','HostConfig':"
@@ -163,8 +168,6 @@ class CreateFieldsTest {
     void theFieldsThatWereDroppedAreRefusedByName() {
         Map<String, String> dropped = new LinkedHashMap<>();
         dropped.put("HostConfig.Links", host("'Links':['db:db']"));
-        dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
-        dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
         dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
         dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
@@ -184,6 +187,17 @@ class CreateFieldsTest {
         assertThatThrownBy(() -> CreateRequest.parse(json(host("'VolumesFrom':['other:z']")), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
                 .hasMessageContaining("invalid mode for volumes-from: other:z");
+    }
+
+    @Test
+    void aNamespaceModeTheEngineDoesNotKnowIsABadRequestInDockerdsWords() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'IpcMode':'bogus'")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("Invalid IPC mode: bogus");
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'NetworkMode':'container:db','PortBindings':"
+                + "{'80/tcp':[{'HostPort':'8080'}]}")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("conflicting options: port publishing and the container type network mode");
     }
 
     @Test

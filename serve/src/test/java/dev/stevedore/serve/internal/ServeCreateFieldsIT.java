@@ -48,7 +48,6 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
     void eachFieldServeDroppedIsRefusedByNameWhereDockerdHonoursIt() throws IOException {
         DockerCli.run(dockerd, "pull", "-q", busybox);
         Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("HostConfig.PidMode", "'HostConfig':{'PidMode':'host'}");
         fields.put("MacAddress", "'MacAddress':'02:42:ac:11:00:09'");
 
         for (Map.Entry<String, String> field : fields.entrySet()) {

@@ -49,7 +49,7 @@ final class ContainerMapper {
         }
         command.addAll(strings(inspect.path("Args")));
         Map<String, String> labels = stringMap(config.path("Labels"));
-        ContainerSpec spec = original != null ? original : spec(inspect, name);
+        ContainerSpec spec = original != null ? withJoinedIds(original, inspect.path("HostConfig")) : spec(inspect, name);
         return new ContainerInfo(
                 inspect.path("Id").asText(),
                 name,
@@ -179,7 +179,13 @@ final class ContainerMapper {
                 .cmd(config.hasNonNull("Cmd") ? strings(config.path("Cmd")) : null)
                 .workingDir(blankToNull(config.path("WorkingDir").asText("")))
                 .user(blankToNull(config.path("User").asText("")))
-                .hostname(blankToNull(config.path("Hostname").asText("")))
+                // dockerd fills in the hostname of the container whose network or of the host whose UTS it shares
+                .hostname(sharesHostname(host) ? null : blankToNull(config.path("Hostname").asText("")))
+                .pidMode(host.path("PidMode").asText(""))
+                .ipcMode(host.path("IpcMode").asText(""))
+                .utsMode(host.path("UTSMode").asText(""))
+                .cgroupnsMode(host.path("CgroupnsMode").asText(""))
+                .usernsMode(host.path("UsernsMode").asText(""))
                 .labels(stringMap(config.path("Labels")))
                 .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
                 .shmSizeBytes(host.path("ShmSize").asLong(0))
@@ -240,6 +246,25 @@ final class ContainerMapper {
     /** A Docker time; {@code null} for Go's zero time, which Docker writes for "never". */
     static Instant instant(String text) {
         return text == null || text.startsWith(NEVER_PREFIX) ? null : ImageMapper.instant(text);
+    }
+
+    /** dockerd records a joined container by its id ({@code container:NAME} becomes {@code container:<id>}): so does inspect. */
+    private static ContainerSpec withJoinedIds(ContainerSpec original, JsonNode host) {
+        ContainerSpec.Builder b = original.toBuilder();
+        if (ContainerSpec.sharedContainer(original.pidMode()) != null) {
+            b.pidMode(host.path("PidMode").asText(original.pidMode()));
+        }
+        if (ContainerSpec.sharedContainer(original.ipcMode()) != null) {
+            b.ipcMode(host.path("IpcMode").asText(original.ipcMode()));
+        }
+        if (ContainerSpec.sharedContainer(original.networkMode()) != null) {
+            b.networkMode(host.path("NetworkMode").asText(original.networkMode()));
+        }
+        return b.build();
+    }
+
+    private static boolean sharesHostname(JsonNode host) {
+        return host.path("NetworkMode").asText("").startsWith("container:") || host.path("UTSMode").asText("").equals("host");
     }
 
     private static String blankToNull(String value) {

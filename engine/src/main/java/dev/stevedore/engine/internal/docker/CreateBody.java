@@ -78,7 +78,8 @@ final class CreateBody {
                 emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
                 emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
                         .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()),
-                emptyToNull(spec.volumesFrom()));
+                emptyToNull(spec.volumesFrom()), spec.pidMode(), spec.ipcMode(), spec.utsMode(), spec.cgroupnsMode(),
+                spec.usernsMode());
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null;

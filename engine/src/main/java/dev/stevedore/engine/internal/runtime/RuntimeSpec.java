@@ -65,6 +65,9 @@ import java.util.regex.Pattern;
  *                         {@link ContainerProcess#resize} sets its window size
  * @param seccomp          the system-call filter pid 1 (and so every process it starts) runs under; {@code null}
  *                         for none ({@code seccomp=unconfined})
+ * @param sharedNamespaces the namespaces pid 1 shares instead of getting its own, as the launcher's {@code --ns=KIND:MODE}
+ *                         values ({@code pid:host}, {@code net:PID.START}...; nsmodes.c): a launcher spawned for it, not
+ *                         the spare, whose pid 1 was cloned into namespaces of its own already
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -97,7 +100,8 @@ public record RuntimeSpec(
         ResourceLimits limits,
         boolean openStdin,
         boolean tty,
-        SeccompFilter seccomp) {
+        SeccompFilter seccomp,
+        List<String> sharedNamespaces) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -195,6 +199,7 @@ public record RuntimeSpec(
         additionalGids = List.copyOf(additionalGids);
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(network, "network");
+        sharedNamespaces = sharedNamespaces == null ? List.of() : List.copyOf(sharedNamespaces);
         mounts = List.copyOf(mounts);
         capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
         ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
@@ -338,6 +343,7 @@ public record RuntimeSpec(
         private String userSpec;
         private String hostname;
         private NetworkMode network = NetworkMode.NONE_LOOPBACK;
+        private List<String> sharedNamespaces = List.of();
         private final List<Mount> mounts = new ArrayList<>();
         private long shmSizeBytes = DEFAULT_SHM_SIZE;
         private boolean readonlyRootfs;
@@ -487,6 +493,12 @@ public record RuntimeSpec(
         }
 
         /** The filter to run under ({@link SeccompPolicy#filter}); {@code null} for none. Unset: Docker's default. */
+        /** The launcher's {@code --ns=} values; see {@link RuntimeSpec#sharedNamespaces()}. */
+        public Builder sharedNamespaces(List<String> modes) {
+            this.sharedNamespaces = modes;
+            return this;
+        }
+
         public Builder seccomp(SeccompFilter filter) {
             this.seccomp = filter;
             this.seccompChosen = true;
@@ -508,7 +520,8 @@ public record RuntimeSpec(
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
-                    seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null));
+                    seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
+                    sharedNamespaces);
         }
     }
 
