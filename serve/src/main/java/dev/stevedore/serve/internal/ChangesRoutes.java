@@ -11,6 +11,7 @@ import dev.stevedore.engine.FileChange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,8 +53,8 @@ final class ChangesRoutes {
     /**
      * {@code docker commit}: {@code container}, {@code repo}, {@code tag}, {@code comment}, {@code author},
      * {@code pause} (true unless given, as dockerd has it since API 1.13) and {@code changes} (each a Dockerfile
-     * instruction); 201 with the new image's {@code Id}. The body's config is refused field by field when it sets
-     * anything: {@code --change} says the same in the form every client sends.
+     * instruction); 201 with the new image's {@code Id}. The body's config is applied as the instructions
+     * {@link CommitConfig} turns it into, before the {@code changes}.
      */
     private void commit(Exchange x) throws IOException {
         HttpRequest request = x.request();
@@ -62,18 +63,8 @@ final class ChangesRoutes {
             throw ApiException.badRequest("container is required: name the container to commit");
         }
         ContainerInfo c = containers.find(name);
-        JsonNode config = x.body();
-        if (config.isObject()) {
-            config.fields().forEachRemaining(field -> {
-                JsonNode value = field.getValue();
-                if (!(value.isNull() || value.isMissingNode() || value.isContainerNode() && value.isEmpty()
-                        || value.isTextual() && value.asText().isEmpty() || value.isBoolean() && !value.asBoolean()
-                        || value.isNumber() && value.asLong() == 0)) {
-                    throw ApiException.badRequest("commit: the config field " + field.getKey() + " is not supported by"
-                            + " stevedore serve; give it as a change instead (docker commit --change, changes=)");
-                }
-            });
-        }
+        List<String> changes = new ArrayList<>(CommitConfig.changes(x.body()));
+        changes.addAll(request.query().getOrDefault("changes", List.of()));
         String repo = request.query("repo");
         if (repo == null || repo.isEmpty()) {
             throw ApiException.badRequest("commit: a repository is required (docker commit CONTAINER REPOSITORY[:TAG]):"
@@ -83,7 +74,7 @@ final class ChangesRoutes {
         CommitSpec spec = CommitSpec.to(ImageRoutes.reference(repo, tag == null || tag.isEmpty() ? "latest" : tag))
                 .withComment(request.query("comment")).withAuthor(request.query("author"))
                 .withPause(request.query("pause") == null || request.query("pause").isEmpty() || request.flag("pause"))
-                .withChanges(request.query().getOrDefault("changes", List.of()));
+                .withChanges(changes);
         Image image;
         try {
             image = state.engine.commit(c.id(), spec);

@@ -207,6 +207,9 @@ final class ContainerDocuments {
             }
             mount.put("Source", m.source());
             mount.put("Destination", m.target());
+            if (m.type() == Mount.Type.VOLUME) {
+                mount.put("Driver", "local"); // dockerd names the volume's driver; the engine's volumes are local ones
+            }
             mount.put("Mode", m.readOnly() ? "ro" : "");
             mount.put("RW", !m.readOnly());
             mount.put("Propagation", m.type() == Mount.Type.BIND ? "rprivate" : "");
@@ -237,6 +240,9 @@ final class ContainerDocuments {
         config.put("Image", c.image());
         ObjectNode volumes = Json.object();
         image.volumes().forEach(v -> volumes.set(v, Json.object()));
+        // the request's Config.Volumes, which the create path made anonymous volume mounts (dockerd echoes both)
+        spec.mounts().stream().filter(m -> m.type() == Mount.Type.VOLUME && m.source().isEmpty())
+                .forEach(m -> volumes.set(m.target(), Json.object()));
         config.set("Volumes", volumes.isEmpty() ? null : volumes);
         config.put("WorkingDir", spec.workingDir() != null ? spec.workingDir() : image.workingDir());
         List<String> entrypoint = entrypoint(spec, image);
