@@ -65,6 +65,7 @@ import java.util.regex.Pattern;
  *                         {@link ContainerProcess#resize} sets its window size
  * @param seccomp          the system-call filter pid 1 (and so every process it starts) runs under; {@code null}
  *                         for none ({@code seccomp=unconfined})
+ * @param logRotation      how the supervisor rotates {@code stdoutLog} and {@code stderrLog}; {@code null}: never
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -97,7 +98,8 @@ public record RuntimeSpec(
         ResourceLimits limits,
         boolean openStdin,
         boolean tty,
-        SeccompFilter seccomp) {
+        SeccompFilter seccomp,
+        LogRotation logRotation) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -348,6 +350,7 @@ public record RuntimeSpec(
         private List<String> readonlyPaths = DEFAULT_READONLY_PATHS;
         private Path stdoutLog;
         private Path stderrLog;
+        private LogRotation logRotation;
         private Path hostsFile;
         private Path hostnameFile;
         private Path resolvConfFile;
@@ -462,6 +465,12 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** Rotates the log files as {@code rotation} says; {@code null} (the default): never. */
+        public Builder logRotation(LogRotation rotation) {
+            this.logRotation = rotation;
+            return this;
+        }
+
         public Builder etcFiles(Path hosts, Path hostnameFile, Path resolvConf) {
             this.hostsFile = hosts;
             this.hostnameFile = hostnameFile;
@@ -508,7 +517,8 @@ public record RuntimeSpec(
                     stdoutLog != null ? stdoutLog : stateDirectory.resolve("stdout.log"),
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
-                    seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null));
+                    seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
+                    logRotation);
         }
     }
 
