@@ -48,9 +48,10 @@ final class InspectDocument {
     private static Map<String, Object> state(ContainerState state) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("Status", Containers.statusName(state));
-        fields.put("Running", state.running());
+        boolean restarting = state.status() == ContainerState.Status.RESTARTING;
+        fields.put("Running", state.running() || restarting); // as dockerd: running, between two runs
         fields.put("Paused", false);
-        fields.put("Restarting", false);
+        fields.put("Restarting", restarting);
         fields.put("OOMKilled", state.oomKilled());
         fields.put("Dead", state.status() == ContainerState.Status.DEAD);
         fields.put("Pid", state.pid());

@@ -5,7 +5,8 @@ import java.time.Instant;
 /**
  * Where a container is in its life, as {@code docker inspect}'s {@code State} says it.
  *
- * @param status     created, running, paused (running, its processes frozen), exited (or removing while it goes)
+ * @param status     created, running, paused (running, its processes frozen), exited (or removing while it goes),
+ *                   restarting (exited, waiting for its restart policy's next start)
  * @param pid        the host pid of its first process while running; 0 otherwise
  * @param exitCode   the exit code once exited (128 + signal when a signal ended it); 0 before
  * @param signal     the signal that ended it, 0 when it exited by itself
@@ -17,8 +18,11 @@ import java.time.Instant;
 public record ContainerState(Status status, long pid, int exitCode, int signal, boolean oomKilled, String error,
                              Instant startedAt, Instant finishedAt) {
 
-    /** The states Docker names. */
-    public enum Status { CREATED, RUNNING, PAUSED, EXITED, REMOVING, DEAD }
+    /**
+     * The states Docker names. {@code RESTARTING}: its run ended and its restart policy starts it again after the
+     * backoff (no process meanwhile, so not {@link #running()}; dockerd's {@code State.Running} is true then).
+     */
+    public enum Status { CREATED, RUNNING, PAUSED, EXITED, REMOVING, DEAD, RESTARTING }
 
     public ContainerState {
         error = error == null ? "" : error;

@@ -52,6 +52,17 @@ class EmbeddedLogsContractIT extends LogsContract {
     }
 
     @Test
+    void aFollowerAcrossRotationsSeesNoLineTwice() {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ContainerInfo container = started(busybox("sleep 1; i=0; while [ $i -lt 300 ]; do echo \"line$i\"; "
+                + "i=$((i+1)); done").logConfig(new LogConfig("local", Map.of("max-size", "1k", "max-file", "3"))));
+        try (var logs = engine.logs(container.id(), dev.stevedore.engine.LogOptions.all().following())) {
+            logs.lines().forEach(line -> seen.add(line.text()));
+        }
+        assertThat(seen).doesNotHaveDuplicates().last().isEqualTo("line299");
+    }
+
+    @Test
     void optionsTheEmbeddedEngineCannotHonourAreRefusedByName() {
         assertThatThrownBy(() -> engine.createContainer(busybox("true")
                 .logConfig(new LogConfig("json-file", Map.of("max-size", "1m", "max-file", "2", "compress", "true"))).build()))

@@ -72,11 +72,11 @@ public abstract class LogsContract extends EngineContract {
                 logs.lines().forEach(line -> seen.add(line.text()));
             }
         });
-        // a follower may miss files rotated away before it got to them (as dockerd's may), never the order or the end
+        // a follower may miss files rotated away before it got to them (as dockerd's may), never the order or the end;
+        // dockerd 20.10's follower sends a few lines again around a rotation, so the order is that of first sight
         assertThat(seen).isNotEmpty();
         assertThat(seen.get(seen.size() - 1)).startsWith("line299 ");
-        assertThat(seen.stream().map(line -> Integer.parseInt(line.substring(4, 7))).toList()).isSorted()
-                .doesNotHaveDuplicates();
+        assertThat(seen.stream().distinct().map(line -> Integer.parseInt(line.substring(4, 7))).toList()).isSorted();
     }
 
     @Test

@@ -91,9 +91,10 @@ final class ContainerDocuments {
     static ObjectNode state(ContainerState s) {
         ObjectNode state = Json.object();
         state.put("Status", s.status().name().toLowerCase(Locale.ROOT));
-        state.put("Running", s.running());
+        boolean restarting = s.status() == ContainerState.Status.RESTARTING;
+        state.put("Running", s.running() || restarting); // as dockerd: running, between two runs
         state.put("Paused", s.paused());
-        state.put("Restarting", false);
+        state.put("Restarting", restarting);
         state.put("OOMKilled", s.oomKilled());
         state.put("Dead", s.status() == ContainerState.Status.DEAD);
         state.put("Pid", s.running() ? s.pid() : 0);
@@ -399,6 +400,8 @@ final class ContainerDocuments {
             case EXITED -> "Exited (" + s.exitCode() + ") "
                     + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
             case CREATED -> "Created";
+            case RESTARTING -> "Restarting (" + s.exitCode() + ") "
+                    + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
             case REMOVING -> "Removal In Progress";
             case DEAD -> "Dead";
         };

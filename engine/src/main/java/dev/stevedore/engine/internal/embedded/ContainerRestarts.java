@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.RestartPolicy;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * Restart policies ({@link RestartPolicy}) of the containers this JVM runs: once the owner has recorded a run's
  * exit, the container is started again as its policy says, after Docker's backoff (100 ms, doubled at each restart,
  * at most a minute, back to 100 ms after a run of 10 s), as a new run of this JVM that counts in
- * {@code state.json}'s {@code restartCount}. A stop or kill by a user leaves the file {@value #STOPPED_BY_USER} in
+ * {@code state.json}'s {@code restartCount}. While it waits, {@code state.json} says {@code restarting} (as dockerd's
+ * inspect does), naming this JVM as the one that will start it: a reader finding that JVM gone, or this engine
+ * closed, sees it exited. A stop or kill by a user leaves the file {@value #STOPPED_BY_USER} in
  * the container's directory (so a stop from another JVM counts too), and a stopped container is not restarted; a
  * start by a user removes it and sets the count back to 0, as dockerd does.
  */
@@ -47,6 +50,9 @@ final class ContainerRestarts implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** The runs whose restart is scheduled, by container: settled back to exited when the engine closes first. */
+    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final ProcessIdentity self = ProcessIdentity.current();
 
     ContainerRestarts(ContainerStore store, Starter starter) {
         this.store = store;
@@ -72,8 +78,9 @@ final class ContainerRestarts implements AutoCloseable {
     }
 
     /**
-     * Called by the owner once it recorded the end of run {@code state.run()} ({@code state} is the exited state):
-     * schedules the restart its policy asks for.
+     * Called by the owner, under the container's lock, once it recorded the end of run {@code state.run()}
+     * ({@code state} is the exited state): schedules the restart its policy asks for, the container restarting
+     * meanwhile.
      */
     void exited(String id, ContainerRecord config, StateRecord state) {
         RestartPolicy policy = config.spec().restartPolicy();
@@ -85,7 +92,44 @@ final class ContainerRestarts implements AutoCloseable {
         if (ranSteadily(state)) {
             delays.put(id, delay = FIRST_DELAY_MILLIS);
         }
+        try {
+            store.writeState(id, state.restarting(self.pid(), self.startTime()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot record that container {} restarts: {}", id, e.toString());
+        }
+        pending.put(id, state.run());
         timer.schedule(() -> restart(id, state.run(), state.restartCount() + 1), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A user's stop: a container waiting for its restart is exited at once (its policy no longer applies, the
+     * {@value #STOPPED_BY_USER} file says so already), as dockerd's stop cancels a restart.
+     */
+    void settle(String id) {
+        Long run = pending.get(id);
+        if (run != null) {
+            settle(id, run);
+        }
+    }
+
+    /** Writes run {@code run}'s state back to exited when it still says restarting. */
+    private void settle(String id, long run) {
+        CrossProcessLock lock;
+        try {
+            lock = store.lock(id);
+        } catch (RuntimeException e) {
+            return; // removed
+        }
+        try {
+            StateRecord state = store.readState(id).orElse(null);
+            if (state != null && state.restarting() && state.run() == run) {
+                store.writeState(id, state.notRestarting());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot record that container {} no longer restarts: {}", id, e.toString());
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
     }
 
     /**
@@ -115,6 +159,7 @@ final class ContainerRestarts implements AutoCloseable {
     }
 
     private void restart(String id, long endedRun, int restartCount) {
+        pending.remove(id, endedRun);
         if (closed) {
             return;
         }
@@ -129,9 +174,14 @@ final class ContainerRestarts implements AutoCloseable {
             StateRecord state = store.readState(id).orElse(null);
             ContainerRecord config = store.readConfig(id).orElse(null);
             // a user started, stopped, updated or removed it meanwhile: theirs is the last word
-            if (state == null || config == null || state.running() || state.run() != endedRun
-                    || !config.spec().restartPolicy().restartsAfter(state.exitCode(), state.restartCount(),
+            if (state == null || config == null || state.running() || state.run() != endedRun) {
+                return;
+            }
+            if (!config.spec().restartPolicy().restartsAfter(state.exitCode(), state.restartCount(),
                     wasStoppedByUser(store.directory(id)))) {
+                if (state.restarting()) {
+                    store.writeState(id, state.notRestarting());
+                }
                 return;
             }
             starter.start(id, config, state, restartCount);
@@ -143,10 +193,12 @@ final class ContainerRestarts implements AutoCloseable {
         }
     }
 
-    /** No more restarts: the engine closes and ends its runs. */
+    /** No more restarts: the engine closes and ends its runs; those waiting for one are exited. */
     @Override
     public void close() {
         closed = true;
         timer.shutdownNow();
+        pending.forEach(this::settle);
+        pending.clear();
     }
 }

@@ -211,6 +211,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
      * records it.
      */
     private StateRecord effective(String id, StateRecord state) {
+        if (state.restarting() && !new ProcessIdentity(state.ownerPid(), state.ownerStart()).isAlive()) {
+            return state.notRestarting(); // the JVM that would restart it is gone
+        }
         if (!state.running()) {
             return state;
         }
@@ -281,7 +284,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             } catch (ContainerEngineException e) {
                 continue; // being removed right now
             }
-            if (config.isEmpty() || (!all && !state.running()) || !matches(config.get().labels(), labels)) {
+            // as dockerd's list: a container between two runs of its restart policy is listed with the running ones
+            if (config.isEmpty() || (!all && !state.running() && !state.restarting()) || !matches(config.get().labels(), labels)) {
                 continue;
             }
             result.add(info(id, config.get(), state));
@@ -366,6 +370,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         ContainerRecord config = config(id);
         // before anything ends it, and also while it waits for a restart: its policy no longer applies
         ContainerRestarts.stoppedByUser(store.directory(id));
+        restarts.settle(id);
         StateRecord state = currentState(id);
         if (!state.running()) {
             return; // Docker: stopping a stopped container does nothing
