@@ -53,8 +53,8 @@ public record LogConfig(String type, Map<String, String> options) {
     }
 
     /**
-     * Refuses what the embedded engine cannot honour, with an {@link IllegalArgumentException} naming the driver or
-     * the option and saying why.
+     * Refuses a driver the embedded engine does not have, with an {@link IllegalArgumentException} naming it (the
+     * embedded engine judges the options when it creates the container).
      */
     public void requireEmbedded() {
         if (!EMBEDDED_TYPES.contains(type)) {
@@ -62,7 +62,6 @@ public record LogConfig(String type, Map<String, String> options) {
             throw new IllegalArgumentException("error looking up logging plugin " + type + ": plugin \"" + type
                     + "\" not found; the embedded engine keeps json-file, local and none only");
         }
-        dev.stevedore.engine.internal.runtime.LogRotation.of(this);
     }
 
     @Override

@@ -16,6 +16,7 @@ import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.runtime.LogRotation;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.Signals;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
@@ -175,6 +176,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
 
     ContainerInfo create(ContainerSpec spec) {
         spec.logConfig().requireEmbedded();
+        LogRotation.of(spec.logConfig()); // its options judged at create, not at the first start
         ContainerRecord config = creation.create(spec);
         createdHere.add(config.id());
         events.container(EngineEvent.Action.CREATE, config.id(), config, Map.of());
