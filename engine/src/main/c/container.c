@@ -371,10 +371,7 @@ static void setup_dev(int rootfd, const struct spec *s) {
     mount_in_root(rootfd, "/dev/pts", CREATE_NONE, "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
                   in_user_namespace && !gid_mapped(5) ? "newinstance,ptmxmode=0666,mode=0620"
                                                       : "newinstance,ptmxmode=0666,mode=0620,gid=5", "mount /dev/pts");
-    char shm[64];
-    snprintf(shm, sizeof shm, "mode=1777,size=%llu", s->shm_size);
-    mount_in_root(rootfd, "/dev/shm", CREATE_NONE, "shm", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_NODEV, shm,
-                  "mount /dev/shm");
+    ns_shm(rootfd, s->shm_size);
     mount_in_root(rootfd, "/dev/mqueue", CREATE_NONE, "mqueue", "mqueue", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL,
                   "mount /dev/mqueue");
     nodev_in_root(rootfd, "/dev", 0);
@@ -417,6 +414,30 @@ static void setup_mounts(int rootfd, const struct spec *s) {
         if (m->readonly) {
             readonly_in_root(rootfd, m->target, 1);
         }
+    }
+}
+
+/*
+ * The host's nodes asked for with --device, each bound onto a file at its path in the container: a bind works as
+ * root and in a user namespace (where mknod is refused) alike, keeps the host's mode and owner, and is a mount of its
+ * own, so it keeps device access where /dev and the root are nodev. Whether it may be used is the device policy's
+ * say (the rule devices.c or the v1 rules add for it). The node is checked to still be what the JVM looked at.
+ */
+static void setup_devices(int rootfd, const struct spec *s) {
+    for (size_t i = 0; i < s->ndevices; i++) {
+        const struct device_entry *d = &s->devices[i];
+        int node = open(d->host, O_PATH | O_CLOEXEC);
+        struct stat st;
+        if (node < 0 || fstat(node, &st) < 0) {
+            fail("open the host's device node", d->host);
+        }
+        if ((st.st_mode & S_IFMT) != d->ifmt || major(st.st_rdev) != d->major || minor(st.st_rdev) != d->minor) {
+            report("check the host's device node (it is no longer the device it was when the container was made)",
+                   ENODEV, d->host, 125);
+        }
+        char src[32];
+        mount_in_root(rootfd, d->target, CREATE_FILE, fdpath(node, src), NULL, MS_BIND, NULL, "bind the host's device node");
+        close(node);
     }
 }
 
@@ -501,7 +522,7 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
         fail("start a new session", "");
     }
     umask(0);
-    if (!host_net) {
+    if (!host_net && !(ns_shared() & CLONE_NEWNET)) {
         loopback_up(); /* of the container's own network namespace; the host's is left as it is */
     }
 
@@ -527,7 +548,7 @@ _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int s
      * rooted at the container's own groups, which the supervisor moved this process into before it passed the
      * spec on: /proc/self/cgroup reads "0::/" inside, and no host cgroup path is visible (CVE-2022-0492).
      */
-    if (unshare(CLONE_NEWNS | CLONE_NEWCGROUP) < 0) {
+    if (unshare(CLONE_NEWNS | (ns_modes.host & CLONE_NEWCGROUP ? 0 : CLONE_NEWCGROUP)) < 0) {
         fail("create the container's mount and cgroup namespaces", "");
     }
     if (s.net_host != host_net) {
@@ -572,6 +593,7 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
     setup_dev(rootfd, s);
     setup_sys(rootfd);
     setup_mounts(rootfd, s);
+    setup_devices(rootfd, s);
     int cwd = resolve(rootfd, s->cwd, CREATE_DIR);
     if (cwd < 0) {
         fail("create the working directory", s->cwd);
@@ -587,7 +609,8 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
         }
         close(root);
     }
-    if (sethostname(s->hostname, strlen(s->hostname)) < 0) {
+    /* on the host's UTS namespace the hostname is the host's */
+    if (!(ns_modes.host & CLONE_NEWUTS) && sethostname(s->hostname, strlen(s->hostname)) < 0) {
         fail("set the hostname", s->hostname);
     }
     struct identity id;

@@ -333,10 +333,17 @@ int exec_main(void) {
     }
     /* all at once through the pidfd (atomic); joining the mount namespace sets root and directory to its root. A
      * container on the host's network is already in this process's network namespace, which a rootless exec may
-     * not join again (it needs CAP_SYS_ADMIN over the host's) */
-    int namespaces = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
-    if (!same_namespace(s.pid, "net")) {
-        namespaces |= CLONE_NEWNET;
+     * not join again (it needs CAP_SYS_ADMIN over the host's); the same for the uts and cgroup namespaces of a
+     * container that shares the host's (--uts host, --cgroupns host) */
+    int namespaces = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC;
+    static const struct {
+        const char *name;
+        int flag;
+    } maybe[] = {{"net", CLONE_NEWNET}, {"uts", CLONE_NEWUTS}, {"cgroup", CLONE_NEWCGROUP}};
+    for (size_t i = 0; i < sizeof maybe / sizeof maybe[0]; i++) {
+        if (!same_namespace(s.pid, maybe[i].name)) {
+            namespaces |= maybe[i].flag;
+        }
     }
     if (setns(pidfd, namespaces) < 0) {
         send_error("join the container's namespaces", errno, strerror(errno), "");

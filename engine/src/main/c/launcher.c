@@ -107,6 +107,48 @@ static void remove_cgroups(const struct spec *s) {
     }
 }
 
+/*
+ * A pid 1 in a pid namespace it shares (--pid container:/host) takes nothing with it when it ends, as a namespace's
+ * own init does: what it started is killed through its cgroups (cgroup.kill, else each process listed), as runc does.
+ */
+static void kill_rest(const struct spec *s) {
+    for (size_t i = 0; i < s->ncgroups; i++) {
+        char path[4096], buf[4096];
+        snprintf(path, sizeof path, "%s/cgroup.kill", s->cgroups[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            ssize_t n = write(fd, "1", 1);
+            close(fd);
+            if (n == 1) {
+                continue;
+            }
+        }
+        snprintf(path, sizeof path, "%s/cgroup.procs", s->cgroups[i]);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+        if (fd >= 0) {
+            close(fd);
+        }
+        if (n > 0) {
+            buf[n] = '\0';
+            for (char *p = buf; *p;) {
+                char *end;
+                long other = strtol(p, &end, 10);
+                if (end == p) {
+                    break;
+                }
+                if (other > 0) {
+                    kill((pid_t) other, SIGKILL);
+                }
+                p = end;
+                while (*p == '\n') {
+                    p++;
+                }
+            }
+        }
+    }
+}
+
 static int open_log(const char *path) {
     return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0640);
 }
@@ -166,6 +208,15 @@ int main(int argc, char **argv) {
         argv++;
         argc--;
     }
+    while (argc > 1 && !strncmp(argv[1], "--ns=", 5)) {
+        if (ns_option(argv[1] + 5) < 0) {
+            send_error("read the namespace modes", EINVAL, argv[1], "");
+            return 2;
+        }
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     if (argc > 1 && !strcmp(argv[1], "userns-hold")) {
         return userns_hold_main(argc - 2, argv + 2);
     }
@@ -216,9 +267,14 @@ static int supervise(int host_net) {
         send_error("create the launcher's signalfd", errno, strerror(errno), "");
         return 2;
     }
+    char nserr[256];
+    if (ns_join(nserr, sizeof nserr) < 0) {
+        send_error("join the namespaces it shares", errno, nserr, "");
+        return 2;
+    }
     fflush(NULL);
-    pid_t pid = (pid_t) syscall(SYS_clone, CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (host_net ? 0 : CLONE_NEWNET) | SIGCHLD,
-                                NULL, NULL, NULL, NULL);
+    int own = (CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (host_net ? 0 : CLONE_NEWNET)) & ~ns_shared();
+    pid_t pid = (pid_t) syscall(SYS_clone, own | SIGCHLD, NULL, NULL, NULL, NULL);
     if (pid < 0) {
         send_error("create the container's namespaces", errno, strerror(errno), "");
         return 2;
@@ -309,7 +365,7 @@ static int supervise(int host_net) {
     }
     /* before pid 1 has the spec, so before it makes /dev or runs anything: every device access is policed */
     const char *devices_step = NULL;
-    if (s.devices_program && devices_attach(s.devices_program, &devices_step) < 0) {
+    if (s.devices_program && devices_attach(s.devices_program, s.devices, s.ndevices, &devices_step) < 0) {
         send_error(devices_step, errno, strerror(errno), s.devices_program);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
@@ -448,6 +504,9 @@ static int supervise(int host_net) {
             if (!reaped && waitpid(pid, &status, WNOHANG) == pid) {
                 reaped = reaped_now = 1;
                 reaped_at = now_millis();
+                if (ns_shared() & CLONE_NEWPID) {
+                    kill_rest(&s);
+                }
                 stdin_abort(&input);
                 clock_gettime(CLOCK_REALTIME, &finished);
             }

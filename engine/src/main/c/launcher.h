@@ -106,6 +106,16 @@ int rlimit_parse(char *const *fields, struct rlimit_entry *r);
  */
 void set_rlimits(const struct rlimit_entry *limits, size_t n, int code);
 
+/* A host device node bound into the container (--device), allowed by the device program as access says. */
+struct device_entry {
+    int type;             /* BPF_DEVCG_DEV_CHAR or BPF_DEVCG_DEV_BLOCK */
+    unsigned ifmt;        /* S_IFCHR or S_IFBLK, the same */
+    unsigned major, minor;
+    int access;           /* BPF_DEVCG_ACC_MKNOD | _READ | _WRITE */
+    char *host;           /* the node on the host */
+    char *target;         /* its path in the container */
+};
+
 struct spec {
     char *state_dir;
     char **layers;        /* bottom first, as an image lists them */
@@ -148,6 +158,8 @@ struct spec {
     int tty;              /* pid 1's stdin, stdout and stderr are a pty made in the container (tty.c) */
     unsigned short tty_rows, tty_cols; /* its window size at start */
     struct seccomp_prog seccomp;
+    struct device_entry *devices;
+    size_t ndevices;
     unsigned long long log_max_size; /* --log-opt max-size: a log file past it is rotated (logs.c); 0: never */
     unsigned log_max_files;          /* --log-opt max-file: files kept per stream, the one written included (>= 1) */
 };
@@ -245,7 +257,9 @@ int join_cgroups(char *const *cgroups, size_t n, pid_t pid, const char **failed)
  * Attaches the container's device program (devices.c) to the cgroup v2 directory; 0, or -1 with errno and *step
  * naming what failed.
  */
-int devices_attach(const char *cgroup, const char **step);
+int devices_attach(const char *cgroup, const struct device_entry *extra, size_t nextra, const char **step);
+/* Parses a "device" record's TYPE MAJOR MINOR PERMS fields into e; 0 or -1. */
+int device_parse(char *const *fields, struct device_entry *e);
 /* Waits for the one byte that releases a process from its barrier; 0 when the pipe closed instead. */
 int await_go(int fd);
 /*
@@ -355,5 +369,27 @@ int relay_listen_inside(pid_t nspid, int type, const struct sockaddr *addr, unsi
  * and its master goes to the supervisor over the unix socket pty_fd before "ready".
  */
 _Noreturn void container_main(int spec_fd, int sync_fd, int go_fd, int host_net, int stdin_fd, int pty_fd);
+
+/* The namespace modes of the launcher's "--ns=KIND:MODE" arguments (nsmodes.c). */
+struct ns_modes {
+    int host;       /* CLONE_NEW* of the namespaces shared with the launcher's own (the host's) */
+    int ipc_none;   /* no /dev/shm */
+    int ipc_mnt;    /* the mount namespace of the container whose IPC namespace it joins, for its /dev/shm; -1 */
+    size_t njoins;
+    struct {
+        int flag;
+        pid_t pid;
+        unsigned long long start;
+    } joins[3];
+};
+extern struct ns_modes ns_modes;
+/* Takes one "--ns=" value (without the prefix); -1 when it is malformed. */
+int ns_option(const char *arg);
+/* The CLONE_NEW* flags of the namespaces pid 1 does not get its own of. */
+int ns_shared(void);
+/* Joins the namespaces to join, before the clone; -1 with err filled when one cannot be joined. */
+int ns_join(char *err, size_t errlen);
+/* Mounts /dev/shm in the root as the IPC mode has it (in pid 1, after its mount namespace is made). */
+void ns_shm(int rootfd, unsigned long long size);
 
 #endif

@@ -337,6 +337,24 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 rc = spec_fail(err, errlen, "seccomp record is not flags (0-7) and a hex-encoded BPF program of 1 to 4096 instructions");
                 goto out;
             }
+        } else if (!strcmp(k, "device")) {
+            EXPECT(6);
+            struct device_entry d = {0};
+            if (device_parse(rec.fields, &d) < 0 || rec.fields[4][0] != '/' || !is_abs_clean(rec.fields[5])
+                || !strcmp(rec.fields[5], "/")) {
+                rc = spec_fail(err, errlen, "device record \"%s\" is not TYPE (c or b) MAJOR MINOR PERMS (of rwm) HOST"
+                               " CONTAINER with absolute paths", rec.fields[4]);
+                goto out;
+            }
+            d.host = TAKE(4);
+            d.target = TAKE(5);
+            struct device_entry *grown = realloc(s->devices, (s->ndevices + 1) * sizeof *grown);
+            if (!grown) {
+                rc = spec_fail(err, errlen, "out of memory");
+                goto out;
+            }
+            grown[s->ndevices++] = d;
+            s->devices = grown;
         } else if (!strcmp(k, "stdin")) {
             EXPECT(1);
             s->open_stdin = !strcmp(rec.fields[0], "1");

@@ -61,9 +61,17 @@ final class Containers {
         return state.status().name().toLowerCase(Locale.ROOT);
     }
 
-    /** The command line in double quotes (escaped as a JSON string), shortened to {@link #COMMAND_WIDTH} characters unless {@code full}. */
+    /**
+     * The command line in double quotes (escaped as a JSON string), shortened to {@link #COMMAND_WIDTH} characters unless
+     * {@code full}; as dockerd lists it, an argument with a space in single quotes ({@code "sh -c 'exit 3'"}).
+     */
     static String command(List<String> command, boolean full) {
-        String line = String.join(" ", command);
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < command.size(); i++) {
+            String word = command.get(i);
+            joined.append(i > 0 ? " " : "").append(i > 0 && word.contains(" ") ? "'" + word + "'" : word);
+        }
+        String line = joined.toString();
         return Json.quoted(full ? line : ellipsis(line, COMMAND_WIDTH));
     }
 

@@ -52,6 +52,17 @@ final class Durations {
         return seconds / 3600 / HOURS_PER_DAY / 365 + " years";
     }
 
+    /**
+     * Go's {@code time.Time.String()} of a whole second in this machine's zone, as docker prints {@code CreatedAt}
+     * in its listings: {@code 2025-06-01 11:59:30 +0000 UTC}; null when {@code then} is unknown.
+     */
+    static String goTime(Instant then) {
+        return then == null ? null : GO_TIME.format(then.atZone(java.time.ZoneId.systemDefault()));
+    }
+
+    private static final java.time.format.DateTimeFormatter GO_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss xx z", java.util.Locale.ROOT);
+
     /** {@code "3 days ago"}; {@code "N/A"} when {@code then} is unknown. */
     static String ago(Instant then, Instant now) {
         if (then == null) {

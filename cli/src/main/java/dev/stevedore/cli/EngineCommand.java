@@ -61,6 +61,24 @@ abstract class EngineCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /** {@link Listing#of} for a {@code --format}, a malformed template being a usage error. */
+    Listing listing(String format) {
+        try {
+            return Listing.of(format);
+        } catch (TemplateException e) {
+            throw usageError(e.getMessage());
+        }
+    }
+
+    /** Parses an inspect command's {@code -f} template now, a malformed one being a usage error. */
+    void check(InspectFormat format) {
+        try {
+            format.template();
+        } catch (TemplateException e) {
+            throw usageError(e.getMessage());
+        }
+    }
+
     /** Parses an image reference argument; a malformed one is a usage error. */
     ImageReference reference(String text) {
         try {

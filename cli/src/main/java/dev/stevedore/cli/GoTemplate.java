@@ -1,106 +1,285 @@
 package dev.stevedore.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.TreeMap;
 
 /**
- * The part of Go's text/template that scripts pass to docker's {@code --format}: text with actions
- * {@code {{.Field.Sub}}}, {@code {{json .Field}}} and {@code {{index .List 0}}} (or {@code {{index .Map "key"}}}) over a
- * document of maps and lists, printed as Go prints them ({@code <no value>} for a missing field, {@code [a b]} for a list,
- * {@code map[k:v]} for a map). Anything else is refused with a message naming it, rather than printed wrong.
+ * Go's text/template as docker's {@code --format} runs it, over documents of maps, lists, strings, numbers and
+ * booleans: fields ({@code {{.State.Status}}}), pipelines, variables, {@code if}/{@code range}/{@code with}, Go's
+ * functions ({@code and or not len index slice print printf println eq ne lt le gt ge html urlquery}) and docker's
+ * ({@code json split join title lower upper pad truncate}); values printed as Go prints them ({@code <no value>},
+ * {@code [a b]}, {@code map[k:v]}). A value that is a {@link Method} is called, with arguments when the template gives
+ * some ({@code {{.Label "com.example"}}}).
+ *
+ * <p>A strict template (docker's listings run over its own context types) fails on a field the document lacks, as Go
+ * does on a struct ({@code can't evaluate field Foo}); a lenient one ({@code inspect}, which docker falls back to raw
+ * JSON for) prints {@code <no value>}.
  */
 final class GoTemplate {
-    private static final Pattern ACTION = Pattern.compile("\\{\\{-?\\s*(.*?)\\s*-?}}");
-    private static final Pattern INDEX = Pattern.compile("index\\s+(\\S+)\\s+(\\d+|\"[^\"]*\")");
+    /** A value in a document that the template calls: {@code .Label "key"} in {@code ps}. */
+    @FunctionalInterface
+    interface Method {
+        Object call(List<Object> arguments);
+    }
 
-    private final String template;
+    private final List<TemplateNode> nodes;
+    private final boolean strict;
 
-    private GoTemplate(String template) {
-        this.template = template;
+    private GoTemplate(List<TemplateNode> nodes, boolean strict) {
+        this.nodes = nodes;
+        this.strict = strict;
     }
 
     /**
-     * A template, checked now.
+     * A lenient template, parsed now.
      *
-     * @throws IllegalArgumentException naming the action this subset does not have
+     * @throws IllegalArgumentException in Go's words when it is malformed
      */
     static GoTemplate parse(String template) {
-        GoTemplate parsed = new GoTemplate(template);
-        parsed.apply(Map.of());
-        return parsed;
+        return new GoTemplate(TemplateParser.parse(template), false);
     }
 
-    /** The text for {@code document}. */
-    String apply(Map<String, Object> document) {
-        Matcher action = ACTION.matcher(template);
-        StringBuilder text = new StringBuilder();
-        int last = 0;
-        while (action.find()) {
-            text.append(template, last, action.start());
-            text.append(evaluate(action.group(1).trim(), document));
-            last = action.end();
-        }
-        return text.append(template.substring(last)).toString();
+    /** A strict template: a field its documents lack is an error. */
+    static GoTemplate parseStrict(String template) {
+        return new GoTemplate(TemplateParser.parse(template), true);
     }
 
-    private static String evaluate(String action, Map<String, Object> document) {
-        if (action.startsWith("json ")) {
-            return Json.compact(value(action.substring("json ".length()).trim(), document));
+    /**
+     * The text for {@code document}.
+     *
+     * @throws IllegalArgumentException in Go's words when running it fails (a missing field of a strict template, a
+     *         function given the wrong arguments)
+     */
+    String apply(Object document) {
+        StringBuilder out = new StringBuilder();
+        Run run = new Run(document);
+        try {
+            run.list(nodes, document, out);
+        } catch (Jump jump) {
+            throw new TemplateException("template: {{" + jump.word + "}} outside {{range}}");
         }
-        Matcher index = INDEX.matcher(action);
-        if (index.matches()) {
-            Object container = value(index.group(1), document);
-            String key = index.group(2);
-            if (container instanceof List<?> list && !key.startsWith("\"")) {
-                int i = Integer.parseInt(key);
-                if (i >= list.size()) {
-                    throw new IllegalArgumentException("template: index " + i + " out of range: " + index.group(1) + " has " + list.size());
+        return out.toString();
+    }
+
+    /** {@code break}/{@code continue} on its way to the range that runs it. */
+    private static final class Jump extends RuntimeException {
+        final String word;
+
+        Jump(String word) {
+            super(word, null, false, false);
+            this.word = word;
+        }
+    }
+
+    /** One execution: its variables, innermost last. */
+    private final class Run {
+        private final List<String> names = new ArrayList<>();
+        private final List<Object> values = new ArrayList<>();
+
+        Run(Object document) {
+            names.add("$");
+            values.add(document);
+        }
+
+        void list(List<TemplateNode> list, Object dot, StringBuilder out) {
+            for (TemplateNode node : list) {
+                node(node, dot, out);
+            }
+        }
+
+        private void node(TemplateNode node, Object dot, StringBuilder out) {
+            if (node instanceof TemplateNode.Text text) {
+                out.append(text.text());
+            } else if (node instanceof TemplateNode.Action action) {
+                Object value = pipeline(action.pipeline(), dot);
+                if (action.pipeline().variables().isEmpty()) {
+                    out.append(TemplateFunctions.print(value, true));
                 }
-                return print(list.get(i));
+            } else if (node instanceof TemplateNode.If branch) {
+                scoped(() -> list(TemplateFunctions.truth(pipeline(branch.condition(), dot))
+                        ? branch.then() : branch.otherwise(), dot, out));
+            } else if (node instanceof TemplateNode.With with) {
+                scoped(() -> {
+                    Object value = pipeline(with.value(), dot);
+                    if (TemplateFunctions.truth(value)) {
+                        list(with.then(), value, out);
+                    } else {
+                        list(with.otherwise(), dot, out);
+                    }
+                });
+            } else if (node instanceof TemplateNode.Range range) {
+                scoped(() -> range(range, dot, out));
+            } else if (node instanceof TemplateNode.Break) {
+                throw new Jump("break");
+            } else {
+                throw new Jump("continue");
             }
-            if (container instanceof Map<?, ?> map && key.startsWith("\"")) {
-                return print(map.get(key.substring(1, key.length() - 1)));
-            }
-            return print(null);
         }
-        if (action.startsWith(".")) {
-            return print(value(action, document));
-        }
-        throw new IllegalArgumentException("template action {{" + action + "}} is not supported: use {{.Field}}, "
-                + "{{json .Field}} or {{index .Field N}}");
-    }
 
-    /** {@code .A.B} in {@code document}; {@code null} where a step is missing. {@code .} is the document. */
-    private static Object value(String path, Map<String, Object> document) {
-        if (!path.startsWith(".")) {
-            throw new IllegalArgumentException("template: " + path + " is not a field: fields start with '.'");
-        }
-        Object value = document;
-        for (String step : path.substring(1).split("\\.")) {
-            if (step.isEmpty()) {
-                continue;
+        private void range(TemplateNode.Range range, Object dot, StringBuilder out) {
+            List<String> variables = range.over().variables();
+            TemplateNode.Pipeline over = new TemplateNode.Pipeline(List.of(), false, range.over().commands());
+            Object value = pipeline(over, dot);
+            List<Object[]> items = new ArrayList<>();
+            if (value instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    items.add(new Object[] {(long) i, list.get(i)});
+                }
+            } else if (value instanceof Map<?, ?> map) {
+                new TreeMap<>(map).forEach((key, item) -> items.add(new Object[] {key, item}));
+            } else if (value instanceof Long count) {
+                for (long i = 0; i < count; i++) {
+                    items.add(new Object[] {i, i});
+                }
+            } else if (value != null) {
+                throw new TemplateException("template: range can't iterate over " + TemplateFunctions.print(value, false));
             }
-            value = value instanceof Map<?, ?> map ? map.get(step) : null;
+            if (items.isEmpty()) {
+                list(range.otherwise(), dot, out);
+                return;
+            }
+            int mark = names.size();
+            for (Object[] item : items) {
+                if (variables.size() == 1) {
+                    declare(variables.get(0), item[1]);
+                } else if (variables.size() == 2) {
+                    declare(variables.get(0), item[0]);
+                    declare(variables.get(1), item[1]);
+                }
+                try {
+                    list(range.each(), item[1], out);
+                } catch (Jump jump) {
+                    if (jump.word.equals("break")) {
+                        break;
+                    }
+                } finally {
+                    truncate(mark);
+                }
+            }
         }
-        return value;
-    }
 
-    private static String print(Object value) {
-        if (value == null) {
-            return "<no value>";
+        private void scoped(Runnable body) {
+            int mark = names.size();
+            try {
+                body.run();
+            } finally {
+                truncate(mark);
+            }
         }
-        if (value instanceof List<?> list) {
-            StringBuilder text = new StringBuilder("[");
-            list.forEach(item -> text.append(text.length() > 1 ? " " : "").append(print(item)));
-            return text.append(']').toString();
+
+        private void truncate(int mark) {
+            names.subList(mark, names.size()).clear();
+            values.subList(mark, values.size()).clear();
         }
-        if (value instanceof Map<?, ?> map) {
-            StringBuilder text = new StringBuilder("map[");
-            new java.util.TreeMap<>(map).forEach((k, v) -> text.append(text.length() > 4 ? " " : "").append(k).append(':').append(print(v)));
-            return text.append(']').toString();
+
+        private void declare(String name, Object value) {
+            names.add(name);
+            values.add(value);
         }
-        return String.valueOf(value);
+
+        private Object pipeline(TemplateNode.Pipeline pipeline, Object dot) {
+            Object value = null;
+            boolean piped = false;
+            for (TemplateNode.Command command : pipeline.commands()) {
+                value = command(command, dot, value, piped);
+                piped = true;
+            }
+            if (!pipeline.variables().isEmpty()) {
+                String name = pipeline.variables().get(0);
+                if (pipeline.declares()) {
+                    declare(name, value);
+                } else {
+                    int at = names.lastIndexOf(name);
+                    if (at < 0) {
+                        throw new TemplateException("template: undefined variable: " + name);
+                    }
+                    values.set(at, value);
+                }
+            }
+            return value;
+        }
+
+        private Object command(TemplateNode.Command command, Object dot, Object piped, boolean hasPiped) {
+            List<TemplateNode.Operand> operands = command.operands();
+            TemplateNode.Operand first = operands.get(0);
+            List<Object> arguments = new ArrayList<>();
+            if (first instanceof TemplateNode.Function function) {
+                for (TemplateNode.Operand operand : operands.subList(1, operands.size())) {
+                    arguments.add(operand(operand, dot));
+                }
+                if (hasPiped) {
+                    arguments.add(piped);
+                }
+                return TemplateFunctions.call(function.name(), arguments);
+            }
+            if (first instanceof TemplateNode.Field field && (operands.size() > 1 || hasPiped)) {
+                // a method given arguments: .Label "key"
+                for (TemplateNode.Operand operand : operands.subList(1, operands.size())) {
+                    arguments.add(operand(operand, dot));
+                }
+                if (hasPiped) {
+                    arguments.add(piped);
+                }
+                Object method = field(operand(field.receiver(), dot), field.chain(), false);
+                if (method instanceof Method callable) {
+                    return callable.call(arguments);
+                }
+                throw new TemplateException("template: can't give argument to non-function ."
+                        + String.join(".", field.chain()));
+            }
+            if (operands.size() > 1 || hasPiped) {
+                throw new TemplateException("template: can't give argument to non-function "
+                        + TemplateFunctions.print(operand(first, dot), false));
+            }
+            return operand(first, dot);
+        }
+
+        private Object operand(TemplateNode.Operand operand, Object dot) {
+            if (operand instanceof TemplateNode.Dot) {
+                return dot;
+            } else if (operand instanceof TemplateNode.Literal literal) {
+                return literal.value();
+            } else if (operand instanceof TemplateNode.Variable variable) {
+                int at = names.lastIndexOf(variable.name());
+                if (at < 0) {
+                    throw new TemplateException("template: undefined variable: " + variable.name());
+                }
+                return values.get(at);
+            } else if (operand instanceof TemplateNode.Parenthesized parenthesized) {
+                return pipeline(parenthesized.pipeline(), dot);
+            } else if (operand instanceof TemplateNode.Function function) {
+                return TemplateFunctions.call(function.name(), List.of());
+            }
+            TemplateNode.Field field = (TemplateNode.Field) operand;
+            return field(operand(field.receiver(), dot), field.chain(), true);
+        }
+
+        /** {@code .A.B} on {@code receiver}; a method met on the way is called without arguments, the last one only if {@code call}. */
+        private Object field(Object receiver, List<String> chain, boolean call) {
+            Object value = receiver;
+            for (int i = 0; i < chain.size(); i++) {
+                String name = chain.get(i);
+                if (value instanceof Method method) {
+                    value = method.call(List.of());
+                }
+                if (value instanceof Map<?, ?> map) {
+                    if (!map.containsKey(name) && strict) {
+                        throw new TemplateException("template: can't evaluate field " + name);
+                    }
+                    value = map.get(name);
+                } else if (value == null) {
+                    if (strict) {
+                        throw new TemplateException("template: nil pointer evaluating ." + name);
+                    }
+                    return null;
+                } else {
+                    throw new TemplateException("template: can't evaluate field " + name + " in "
+                            + TemplateFunctions.print(value, false));
+                }
+            }
+            return call && value instanceof Method method ? method.call(List.of()) : value;
+        }
     }
 }

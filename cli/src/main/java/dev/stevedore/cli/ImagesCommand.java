@@ -15,6 +15,7 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code stevedore images}: the local images, one row per reference, newest first. */
 @Command(name = "images", description = "List the images in the local store.")
@@ -30,15 +31,75 @@ final class ImagesCommand extends EngineCommand {
     @Option(names = "--digests", description = "Show the manifest digest of each image.")
     boolean digests;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "table (default) or json (one object per line).")
+    @Option(names = {"-a", "--all"}, description = "Accepted for docker's scripts: the store keeps no intermediate images.")
+    boolean all;
+
+    @Option(names = "--no-trunc", description = "Do not shorten image IDs.")
+    boolean noTrunc;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE",
+            description = "Only matching images: reference=PATTERN (* and ? as docker's), dangling=true|false, label=KEY[=VALUE].")
+    List<String> filters = new ArrayList<>();
+
+    @Parameters(arity = "0..1", paramLabel = "REPOSITORY[:TAG]", description = "Only this repository (and tag).")
+    String repository;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json (one object per line), "
+            + "'table TEMPLATE' or a Go TEMPLATE per image, e.g. '{{.Repository}}:{{.Tag}}' (fields: .ID .Repository "
+            + ".Tag .Digest .CreatedSince .CreatedAt .Size .VirtualSize .SharedSize .UniqueSize .Containers).")
     String format = "table";
+
+    /** Docker's headers of the fields a template may use. */
+    static final Map<String, String> HEADERS = PsCommand.headers("Containers", "CONTAINERS", "CreatedAt", "CREATED AT",
+            "CreatedSince", "CREATED", "Digest", "DIGEST", "ID", "IMAGE ID", "Repository", "REPOSITORY",
+            "SharedSize", "SHARED SIZE", "Size", "SIZE", "Tag", "TAG", "UniqueSize", "UNIQUE SIZE", "VirtualSize", "SIZE");
+
+    private Listing listing;
+    private java.util.function.Predicate<Row> matches = row -> true;
 
     @Override
     void validate() {
-        if (!format.equals("table") && !format.equals("json")) {
-            throw usageError("--format must be table or json, not '" + format + "'");
+        listing = listing(format);
+        if (repository != null) {
+            matches = matches.and(referencePattern(repository));
         }
+        for (String filter : filters) {
+            int equals = filter.indexOf('=');
+            if (equals <= 0 || equals == filter.length() - 1) {
+                throw usageError("--filter '" + filter + "' is not KEY=VALUE");
+            }
+            String value = filter.substring(equals + 1);
+            matches = matches.and(switch (filter.substring(0, equals)) {
+                case "reference" -> referencePattern(value);
+                case "dangling" -> {
+                    if (!value.equals("true") && !value.equals("false")) {
+                        throw usageError("--filter dangling='" + value + "' is not true or false");
+                    }
+                    yield row -> row.image.references().isEmpty() == value.equals("true");
+                }
+                case "label" -> {
+                    int inner = value.indexOf('=');
+                    yield row -> inner < 0 ? row.image.config().labels().containsKey(value)
+                            : value.substring(inner + 1).equals(row.image.config().labels().get(value.substring(0, inner)));
+                }
+                default -> throw usageError("--filter '" + filter.substring(0, equals)
+                        + "' is not supported: use reference, dangling or label");
+            });
+        }
+    }
+
+    /**
+     * docker's reference filter: the pattern against {@code REPOSITORY:TAG} and {@code REPOSITORY} as docker prints
+     * them, {@code *} and {@code ?} not crossing a {@code /} (Go's path.Match).
+     */
+    private static java.util.function.Predicate<Row> referencePattern(String pattern) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(c == '*' ? "[^/]*" : c == '?' ? "[^/]" : java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+        java.util.regex.Pattern compiled = java.util.regex.Pattern.compile(regex.toString());
+        return row -> compiled.matcher(row.repository).matches()
+                || compiled.matcher(row.repository + ":" + row.tag).matches();
     }
 
     @Override
@@ -47,34 +108,40 @@ final class ImagesCommand extends EngineCommand {
         images.sort(Comparator.comparing(Image::created, Comparator.nullsLast(Comparator.reverseOrder()))
                 .thenComparing(Image::id));
         PrintWriter out = out();
+        List<Row> rows = rows(images).stream().filter(matches).toList();
         if (quiet) {
             Set<String> ids = new LinkedHashSet<>();
-            images.forEach(image -> ids.add(Ids.shortId(image.id())));
+            rows.forEach(row -> ids.add(id(row.image)));
             ids.forEach(out::println);
             return 0;
         }
-        List<Row> rows = rows(images);
         Instant now = root().clock().instant();
-        if (format.equals("json")) {
+        if (listing.custom()) {
+            List<Map<String, Object>> documents = new ArrayList<>();
             for (Row row : rows) {
-                Map<String, String> fields = new LinkedHashMap<>();
-                fields.put("Repository", row.repository);
-                fields.put("Tag", row.tag);
-                fields.put("Digest", row.digest);
-                fields.put("ID", Ids.shortId(row.image.id()));
-                fields.put("CreatedAt", row.image.created() == null ? null : row.image.created().toString());
+                // docker's ImageContext, its fields in the order its json prints them
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("Containers", "N/A");
+                fields.put("CreatedAt", Durations.goTime(row.image.created()));
                 fields.put("CreatedSince", Durations.ago(row.image.created(), now));
+                fields.put("Digest", row.digest);
+                fields.put("ID", id(row.image));
+                fields.put("Repository", row.repository);
+                fields.put("SharedSize", "N/A");
                 fields.put("Size", Sizes.human(row.image.size()));
-                fields.put("Platform", String.valueOf(row.image.platform()));
-                out.println(Json.object(fields));
+                fields.put("Tag", row.tag);
+                fields.put("UniqueSize", "N/A");
+                fields.put("VirtualSize", Sizes.human(row.image.size()));
+                documents.add(fields);
             }
+            listing.print(out, HEADERS, documents);
             return 0;
         }
         Table table = digests
                 ? new Table("REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE")
                 : new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
         for (Row row : rows) {
-            String id = Ids.shortId(row.image.id());
+            String id = id(row.image);
             String created = Durations.ago(row.image.created(), now);
             String size = Sizes.human(row.image.size());
             if (digests) {
@@ -85,6 +152,10 @@ final class ImagesCommand extends EngineCommand {
         }
         table.print(out);
         return 0;
+    }
+
+    private String id(Image image) {
+        return noTrunc ? image.id() : Ids.shortId(image.id());
     }
 
     private static List<Row> rows(List<Image> images) {

@@ -22,8 +22,16 @@ final class InspectCommand extends EngineCommand {
     @Mixin
     HelpOption help;
 
+    @Mixin
+    InspectFormat format;
+
     @Parameters(arity = "1..*", paramLabel = "CONTAINER", description = "Container name, ID or unique ID prefix.")
     List<String> containers;
+
+    @Override
+    void validate() {
+        check(format);
+    }
 
     @Override
     int run(ContainerEngine engine) {
@@ -38,7 +46,7 @@ final class InspectCommand extends EngineCommand {
                 exitCode = 1;
             }
         }
-        out().println(Json.pretty(documents));
+        format.print(out(), documents);
         return exitCode;
     }
 

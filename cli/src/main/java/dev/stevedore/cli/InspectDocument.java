@@ -39,7 +39,7 @@ final class InspectDocument {
         document.put("RestartCount", info.restartCount());
         document.put("Platform", "linux");
         document.put("HostConfig", hostConfig(spec));
-        document.put("Mounts", mounts(spec.mounts()));
+        document.put("Mounts", mounts(info.mounts()));
         document.put("Config", config(info, image));
         document.put("NetworkSettings", networkSettings(info));
         return document;
@@ -50,7 +50,7 @@ final class InspectDocument {
         fields.put("Status", Containers.statusName(state));
         boolean restarting = state.status() == ContainerState.Status.RESTARTING;
         fields.put("Running", state.running() || restarting); // as dockerd: running, between two runs
-        fields.put("Paused", false);
+        fields.put("Paused", state.status() == ContainerState.Status.PAUSED);
         fields.put("Restarting", restarting);
         fields.put("OOMKilled", state.oomKilled());
         fields.put("Dead", state.status() == ContainerState.Status.DEAD);

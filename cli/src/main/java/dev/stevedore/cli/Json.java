@@ -58,7 +58,11 @@ final class Json {
             }
             json.append(compact ? "{" : "{\n");
             int left = map.size();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
+            // a document's own maps keep their order (a Go struct's fields); any other map is written by sorted
+            // key, as Go's encoding/json writes a map
+            Map<?, ?> ordered = map instanceof java.util.LinkedHashMap<?, ?> || map instanceof java.util.SortedMap<?, ?>
+                    ? map : new java.util.TreeMap<>(map);
+            for (Map.Entry<?, ?> entry : ordered.entrySet()) {
                 json.append(compact ? "" : inner);
                 string(json, String.valueOf(entry.getKey()));
                 json.append(compact ? ":" : ": ");

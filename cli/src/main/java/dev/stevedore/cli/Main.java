@@ -126,7 +126,7 @@ public final class Main {
 
     /** Prints a failure as {@code stevedore: message}; the stack trace only when debugging. */
     static void report(Exception exception, boolean debug, PrintWriter err) {
-        if (exception instanceof ContainerEngineException) {
+        if (exception instanceof ContainerEngineException || exception instanceof TemplateException) {
             err.println("stevedore: " + exception.getMessage());
         } else {
             err.println("stevedore: unexpected error: " + exception

@@ -87,19 +87,70 @@ final class NetworkCommand implements Runnable {
         @Option(names = {"-q", "--quiet"}, description = "Only show network IDs.")
         boolean quiet;
 
+        @Option(names = "--no-trunc", description = "Do not shorten IDs.")
+        boolean noTrunc;
+
+        @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE",
+                description = "Only matching networks: name=PART, id=PREFIX, label=KEY[=VALUE], driver=NAME.")
+        List<String> filters = new ArrayList<>();
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json, 'table TEMPLATE' or a "
+                + "Go TEMPLATE per network (fields: .ID .Name .Driver .Scope .IPv6 .Internal .Labels .Label \"KEY\" .CreatedAt).")
+        String format = "table";
+
+        private Listing listing;
+        private java.util.function.Predicate<NetworkInfo> matches = n -> true;
+
+        @Override
+        void validate() {
+            listing = listing(format);
+            for (String filter : filters) {
+                matches = matches.and(Filters.network(filter, this::usageError));
+            }
+        }
+
         @Override
         int run(ContainerEngine engine) {
-            List<NetworkInfo> networks = engine.networks();
+            List<NetworkInfo> networks = engine.networks().stream().filter(matches).toList();
             if (quiet) {
-                networks.forEach(n -> out().println(Ids.shortId(n.id())));
+                networks.forEach(n -> out().println(noTrunc ? n.id() : Ids.shortId(n.id())));
                 return 0;
             }
-            Table table = new Table("NETWORK ID", "NAME", "DRIVER", "SUBNET");
+            if (listing.custom()) {
+                listing.print(out(), HEADERS, networks.stream().map(this::fields).toList());
+                return 0;
+            }
+            Table table = new Table("NETWORK ID", "NAME", "DRIVER", "SCOPE");
             for (NetworkInfo n : networks) {
-                table.row(Ids.shortId(n.id()), n.name(), n.driver() == null ? "null" : n.driver(), n.subnet());
+                table.row(noTrunc ? n.id() : Ids.shortId(n.id()), n.name(), driver(n), "local");
             }
             table.print(out());
             return 0;
+        }
+
+        /** Docker's headers of the fields a template may use. */
+        static final Map<String, String> HEADERS = PsCommand.headers("CreatedAt", "CREATED AT", "Driver", "DRIVER",
+                "ID", "NETWORK ID", "IPv4", "IPV4", "IPv6", "IPV6", "Internal", "INTERNAL", "Label", "LABEL",
+                "Labels", "LABELS", "Name", "NAME", "Scope", "SCOPE");
+
+        private Map<String, Object> fields(NetworkInfo n) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("CreatedAt", "");
+            fields.put("Driver", driver(n));
+            fields.put("ID", noTrunc ? n.id() : Ids.shortId(n.id()));
+            fields.put("IPv4", Boolean.toString(!n.subnet().isEmpty()));
+            fields.put("IPv6", "false");
+            fields.put("Internal", "false");
+            fields.put("Labels", Filters.labels(n.labels()));
+            fields.put("Name", n.name());
+            fields.put("Scope", "local");
+            fields.put("Label", (GoTemplate.Method) arguments -> arguments.size() == 1
+                    ? n.labels().getOrDefault(String.valueOf(arguments.get(0)), "") : "");
+            return fields;
+        }
+
+        private static String driver(NetworkInfo n) {
+            return n.driver() == null ? "null" : n.driver();
         }
     }
 
@@ -178,8 +229,16 @@ final class NetworkCommand implements Runnable {
         @Mixin
         HelpOption help;
 
+        @Mixin
+        InspectFormat format;
+
         @Parameters(arity = "1..*", paramLabel = "NETWORK", description = "Network names or IDs.")
         List<String> networks;
+
+        @Override
+        void validate() {
+            check(format);
+        }
 
         @Override
         int run(ContainerEngine engine) {
@@ -198,7 +257,7 @@ final class NetworkCommand implements Runnable {
                 doc.put("Labels", n.labels());
                 documents.add(doc);
             }
-            out().println(Json.pretty(documents));
+            format.print(out(), documents);
             return 0;
         }
     }

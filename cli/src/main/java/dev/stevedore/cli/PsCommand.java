@@ -2,9 +2,11 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.Mount;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,21 +33,39 @@ final class PsCommand extends EngineCommand {
     boolean noTrunc;
 
     @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE",
-            description = "Only matching containers: label=KEY[=VALUE], name=PART, status=created|running|exited, id=PREFIX.")
+            description = "Only matching containers: label=KEY[=VALUE], name=PART, status=created|running|paused|exited, "
+                    + "id=PREFIX, exited=CODE, ancestor=IMAGE, network=NAME, volume=NAME|PATH.")
     List<String> filters = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "table (default) or json (one object per line).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json (one object per line), "
+            + "'table TEMPLATE' or a Go TEMPLATE per container, e.g. '{{.Names}}\\t{{.Status}}' ("
+            + "fields: .ID .Image .Command .CreatedAt .RunningFor .Ports .State .Status .Size .Names .Labels "
+            + ".Label \"KEY\" .Mounts .Networks .LocalVolumes).")
     String format = "table";
+
+    @Option(names = {"-n", "--last"}, paramLabel = "N", description = "Show the N last created containers (all states).")
+    int last = -1;
+
+    @Option(names = {"-l", "--latest"}, description = "Show the latest created container (all states).")
+    boolean latest;
+
+    @Option(names = {"-s", "--size"}, description = "Accepted for docker's scripts; sizes are not measured (shown as 0B).")
+    boolean size;
+
+    /** Docker's headers of the fields a template may use. */
+    static final Map<String, String> HEADERS = headers("ID", "CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND",
+            "CreatedAt", "CREATED AT", "RunningFor", "CREATED", "Ports", "PORTS", "State", "STATE", "Status", "STATUS",
+            "Size", "SIZE", "Names", "NAMES", "Labels", "LABELS", "Label", "LABEL", "Mounts", "MOUNTS",
+            "Networks", "NETWORKS", "LocalVolumes", "LOCAL VOLUMES");
 
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final List<Predicate<ContainerInfo>> conditions = new ArrayList<>();
     private boolean byStatus;
+    private Listing listing;
 
     @Override
     void validate() {
-        if (!format.equals("table") && !format.equals("json")) {
-            throw usageError("--format must be table or json, not '" + format + "'");
-        }
+        listing = listing(format);
         for (String filter : filters) {
             int equals = filter.indexOf('=');
             String key = equals < 0 ? filter : filter.substring(0, equals);
@@ -65,38 +85,45 @@ final class PsCommand extends EngineCommand {
                     byStatus = true;
                     conditions.add(info -> Containers.statusName(info.state()).equals(value));
                 }
-                default -> throw usageError("--filter '" + key + "' is not supported: use label, name, status or id");
+                case "exited" -> {
+                    int code;
+                    try {
+                        code = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw usageError("--filter exited='" + value + "' is not an exit code");
+                    }
+                    byStatus = true;
+                    conditions.add(info -> Containers.statusName(info.state()).equals("exited")
+                            && info.state().exitCode() == code);
+                }
+                case "ancestor" -> conditions.add(info -> ancestor(info, value));
+                case "network" -> conditions.add(info -> info.networks().containsKey(value));
+                case "volume" -> conditions.add(info -> info.mounts().stream().anyMatch(mount ->
+                        value.equals(mount.source()) || value.equals(mount.target())));
+                default -> throw usageError("--filter '" + key + "' is not supported: use label, name, status, id, "
+                        + "exited, ancestor, network or volume");
             }
         }
     }
 
     @Override
     int run(ContainerEngine engine) {
-        List<ContainerInfo> containers = engine.containers(all || byStatus, labels).stream()
+        boolean recent = latest || last >= 0;
+        List<ContainerInfo> containers = engine.containers(all || byStatus || recent, labels).stream()
                 .filter(info -> conditions.stream().allMatch(condition -> condition.test(info))).toList();
+        if (recent) {
+            // newest first, as the listing is; -l is -n 1
+            containers = containers.stream().sorted(Comparator.comparing(ContainerInfo::created,
+                    Comparator.nullsLast(Comparator.reverseOrder()))).limit(latest ? 1 : last).toList();
+        }
         PrintWriter out = out();
         if (quiet) {
             containers.forEach(info -> out.println(id(info)));
             return 0;
         }
         Instant now = root().clock().instant();
-        if (format.equals("json")) {
-            for (ContainerInfo info : containers) {
-                Map<String, String> fields = new LinkedHashMap<>();
-                fields.put("ID", id(info));
-                fields.put("Image", info.image());
-                fields.put("Command", Containers.command(info.command(), noTrunc));
-                fields.put("CreatedAt", info.created() == null ? null : info.created().toString());
-                fields.put("RunningFor", Durations.ago(info.created(), now));
-                fields.put("Ports", Containers.ports(info.ports()));
-                fields.put("State", Containers.statusName(info.state()));
-                fields.put("Status", Containers.status(info.state(), now));
-                fields.put("Names", info.name());
-                fields.put("Labels", new TreeMap<>(info.labels()).entrySet().stream()
-                        .map(label -> label.getKey() + "=" + label.getValue()).collect(Collectors.joining(",")));
-                fields.put("Networks", String.join(",", new TreeMap<>(info.networks()).keySet()));
-                out.println(Json.object(fields));
-            }
+        if (listing.custom()) {
+            listing.print(out, HEADERS, containers.stream().map(info -> fields(info, now)).toList());
             return 0;
         }
         Table table = new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
@@ -111,5 +138,51 @@ final class PsCommand extends EngineCommand {
 
     private String id(ContainerInfo info) {
         return noTrunc ? info.id() : info.shortId();
+    }
+
+    /** A container as docker's templates see it (its {@code ContainerContext}); {@code json} prints these in this order. */
+    private Map<String, Object> fields(ContainerInfo info, Instant now) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("Command", Containers.command(info.command(), noTrunc));
+        fields.put("CreatedAt", Durations.goTime(info.created()));
+        fields.put("ID", id(info));
+        fields.put("Image", info.image());
+        fields.put("Labels", new TreeMap<>(info.labels()).entrySet().stream()
+                .map(label -> label.getKey() + "=" + label.getValue()).collect(Collectors.joining(",")));
+        fields.put("LocalVolumes", Long.toString(info.mounts().stream().filter(m -> m.type() == Mount.Type.VOLUME).count()));
+        fields.put("Mounts", info.mounts().stream().map(m -> m.type() == Mount.Type.VOLUME ? m.source() : m.target())
+                .map(name -> noTrunc ? name : Containers.ellipsis(name, 15)).collect(Collectors.joining(",")));
+        fields.put("Names", info.name());
+        fields.put("Networks", String.join(",", new TreeMap<>(info.networks()).keySet()));
+        fields.put("Ports", Containers.ports(info.ports()));
+        fields.put("RunningFor", Durations.ago(info.created(), now));
+        fields.put("Size", "0B");
+        fields.put("State", Containers.statusName(info.state()));
+        fields.put("Status", Containers.status(info.state(), now));
+        fields.put("Label", (GoTemplate.Method) arguments -> arguments.size() == 1
+                ? info.labels().getOrDefault(String.valueOf(arguments.get(0)), "") : "");
+        return fields;
+    }
+
+    /** Docker's {@code ancestor} filter: the image by reference (any tag when none is given) or by ID prefix. */
+    private static boolean ancestor(ContainerInfo info, String image) {
+        if (info.image().equals(image) || (info.imageId() != null && (info.imageId().startsWith(image)
+                || info.imageId().startsWith("sha256:" + image)))) {
+            return true;
+        }
+        int colon = info.image().lastIndexOf(':');
+        boolean tagged = colon > info.image().lastIndexOf('/');
+        String repository = tagged ? info.image().substring(0, colon) : info.image();
+        return repository.equals(image) || (!image.contains(":") && repository.endsWith("/" + image))
+                || info.image().endsWith("/" + image);
+    }
+
+    /** {@code "ID", "CONTAINER ID", ...} as a map from field to header. */
+    static Map<String, String> headers(String... pairs) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            headers.put(pairs[i], pairs[i + 1]);
+        }
+        return headers;
     }
 }

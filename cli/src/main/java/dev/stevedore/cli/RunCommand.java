@@ -5,6 +5,7 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Device;
 import dev.stevedore.engine.ContainerSpec.PullPolicy;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ImageReference;
@@ -113,6 +114,13 @@ class RunCommand extends EngineCommand {
             description = "Mount the volumes and bind mounts of a container at their destinations; :ro makes them read-only.")
     List<String> volumesFrom = new ArrayList<>();
 
+    @Option(names = "--device", paramLabel = "HOST[:CONTAINER[:PERMS]]",
+            description = "Make a host device node visible in the container, usable as PERMS say (r, w, m; default rwm).")
+    List<String> devices = new ArrayList<>();
+
+    @Option(names = "--mac-address", paramLabel = "MAC", description = "The container's MAC address on its network (02:42:ac:11:00:02).")
+    String macAddress;
+
     @Option(names = "--restart", paramLabel = "POLICY",
             description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
     String restart;
@@ -136,7 +144,26 @@ class RunCommand extends EngineCommand {
     @Option(names = "--pids-limit", paramLabel = "N", description = "Limit the number of processes (0 or -1: no limit).")
     Long pidsLimit;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "Network to join: a network's name, none or host.")
+    @Option(names = "--pid", paramLabel = "MODE",
+            description = "Process namespace: host, or container:NAME to see that running container's processes.")
+    String pid;
+
+    @Option(names = "--ipc", paramLabel = "MODE",
+            description = "IPC namespace: private, shareable, none, host, or container:NAME of a shareable one.")
+    String ipc;
+
+    @Option(names = "--uts", paramLabel = "MODE", description = "UTS namespace: host for the host's hostname.")
+    String uts;
+
+    @Option(names = "--cgroupns", paramLabel = "MODE", description = "Cgroup namespace: private or host.")
+    String cgroupns;
+
+    @Option(names = "--userns", paramLabel = "MODE",
+            description = "User namespace: host (what the engine does anyway: no container gets one of its own).")
+    String userns;
+
+    @Option(names = "--network", paramLabel = "NAME",
+            description = "Network to join: a network's name, none, host, or container:NAME to share its network stack.")
     String network;
 
     @Option(names = "--network-alias", paramLabel = "ALIAS", description = "Another name for the container on its network.")
@@ -262,6 +289,14 @@ class RunCommand extends EngineCommand {
         dnsOptions.forEach(builder::dnsOption);
         ulimits.forEach(builder::ulimit);
         volumesFrom.forEach(builder::volumesFrom);
+        builder.pidMode(pid).ipcMode(ipc).utsMode(uts).cgroupnsMode(cgroupns).usernsMode(userns);
+        if (macAddress != null) {
+            parsed("--mac-address", () -> ContainerSpec.macAddress(macAddress));
+            builder.macAddress(macAddress);
+        }
+        for (String device : devices) {
+            builder.device(parsed("--device", () -> Device.parse(device)));
+        }
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {

@@ -83,11 +83,56 @@ final class VolumeCommand implements Runnable {
         @Option(names = {"-q", "--quiet"}, description = "Only show volume names.")
         boolean quiet;
 
+        @Option(names = {"-f", "--filter"}, paramLabel = "KEY=VALUE",
+                description = "Only matching volumes: name=PART, label=KEY[=VALUE], driver=local, dangling=true|false.")
+        List<String> filters = new ArrayList<>();
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json, 'table TEMPLATE' or a "
+                + "Go TEMPLATE per volume (fields: .Name .Driver .Scope .Mountpoint .Labels .Label \"KEY\" .Links .Size).")
+        String format = "table";
+
+        /** Docker's headers of the fields a template may use. */
+        static final Map<String, String> HEADERS = PsCommand.headers("Availability", "AVAILABILITY", "Driver", "DRIVER",
+                "Group", "GROUP", "Label", "LABEL", "Labels", "LABELS", "Links", "LINKS", "Mountpoint", "MOUNTPOINT",
+                "Name", "VOLUME NAME", "Scope", "SCOPE", "Size", "SIZE", "Status", "STATUS");
+
+        private Listing listing;
+        private final List<String> dangling = new ArrayList<>();
+        private java.util.function.Predicate<VolumeInfo> matches = v -> true;
+
+        @Override
+        void validate() {
+            listing = listing(format);
+            for (String filter : filters) {
+                if (filter.startsWith("dangling=")) {
+                    String value = filter.substring("dangling=".length());
+                    if (!value.equals("true") && !value.equals("false") && !value.equals("1") && !value.equals("0")) {
+                        throw usageError("--filter dangling='" + value + "' is not true or false");
+                    }
+                    dangling.add(value);
+                } else {
+                    matches = matches.and(Filters.volume(filter, this::usageError));
+                }
+            }
+        }
+
         @Override
         int run(ContainerEngine engine) {
-            List<VolumeInfo> volumes = engine.volumes();
+            List<VolumeInfo> volumes = engine.volumes().stream().filter(matches).toList();
+            if (!dangling.isEmpty()) {
+                // a volume is dangling when no container, running or not, mounts it
+                java.util.Set<String> used = new java.util.HashSet<>();
+                engine.containers(true, Map.of()).forEach(c -> c.mounts().stream()
+                        .filter(m -> m.type() == dev.stevedore.engine.Mount.Type.VOLUME).forEach(m -> used.add(m.source())));
+                boolean want = dangling.get(dangling.size() - 1).equals("true") || dangling.get(dangling.size() - 1).equals("1");
+                volumes = volumes.stream().filter(v -> !used.contains(v.name()) == want).toList();
+            }
             if (quiet) {
                 volumes.forEach(v -> out().println(v.name()));
+                return 0;
+            }
+            if (listing.custom()) {
+                listing.print(out(), HEADERS, volumes.stream().map(VolumeCommand::fieldsOf).toList());
                 return 0;
             }
             Table table = new Table("DRIVER", "VOLUME NAME");
@@ -97,14 +142,39 @@ final class VolumeCommand implements Runnable {
         }
     }
 
+    private static Map<String, Object> fieldsOf(VolumeInfo v) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("Availability", "N/A");
+        fields.put("Driver", "local");
+        fields.put("Group", "N/A");
+        fields.put("Labels", Filters.labels(v.labels()));
+        fields.put("Links", "N/A");
+        fields.put("Mountpoint", v.mountpoint());
+        fields.put("Name", v.name());
+        fields.put("Scope", "local");
+        fields.put("Size", "N/A");
+        fields.put("Status", "N/A");
+        fields.put("Label", (GoTemplate.Method) arguments -> arguments.size() == 1
+                ? v.labels().getOrDefault(String.valueOf(arguments.get(0)), "") : "");
+        return fields;
+    }
+
     /** {@code volume inspect}: Docker's document shape, as far as the engine knows the fields. */
     @Command(name = "inspect", description = "Show volumes' details as JSON.")
     static final class Inspect extends EngineCommand {
         @Mixin
         HelpOption help;
 
+        @Mixin
+        InspectFormat format;
+
         @Parameters(arity = "1..*", paramLabel = "VOLUME", description = "Volume names.")
         List<String> volumes;
+
+        @Override
+        void validate() {
+            check(format);
+        }
 
         @Override
         int run(ContainerEngine engine) {
@@ -120,7 +190,7 @@ final class VolumeCommand implements Runnable {
                 doc.put("Scope", "local");
                 documents.add(doc);
             }
-            out().println(Json.pretty(documents));
+            format.print(out(), documents);
             return 0;
         }
     }

@@ -162,6 +162,55 @@ class CliDockerIT {
         assertThat(docker("volume", "inspect", volume).exitCode()).isEqualTo(1);
     }
 
+    @Test
+    void formatsAndFiltersPrintWhatTheDockerCliPrints() throws Exception {
+        String network = prefix + "-fmt-net";
+        String volume = prefix + "-fmt-vol";
+        String up = prefix + "-fmt-up";
+        String exited = prefix + "-fmt-exited";
+        cleanup.add(List.of("rm", "-f", up, exited));
+        cleanup.add(List.of("network", "rm", network));
+        cleanup.add(List.of("volume", "rm", "-f", volume));
+        assertThat(docker("network", "create", "--label", "team=web", network).exitCode()).isZero();
+        assertThat(docker("volume", "create", "--label", "team=web", volume).exitCode()).isZero();
+        CliRunner.Result running = docker("run", "-d", "--name", up, "--label", "team=web", "--label", "app=shop",
+                "-e", "A=1", "-p", "127.0.0.1::80", "--network", network, "-v", volume + ":/data", busybox, "sleep", "600");
+        CliRunner.Result done = docker("run", "--name", exited, "--label", "team=batch", busybox, "sh", "-c", "exit 3");
+        assertThat(running.exitCode()).as(running.toString()).isZero();
+        assertThat(done.exitCode()).as(done.toString()).isEqualTo(3);
+
+        // each line: the same arguments to both CLIs, on the same dockerd, and the same output
+        List<List<String>> commands = List.of(
+                List.of("ps", "-a", "--filter", "name=" + prefix + "-fmt", "--format",
+                        "{{.Names}}|{{.Image}}|{{.State}}|{{.Label \"team\"}}|{{.Networks}}|{{.Ports}}|{{.Command}}|{{.Mounts}}"),
+                List.of("ps", "-a", "--filter", "name=" + prefix + "-fmt", "--format", "table {{.Names}}\\t{{.Label \"app\"}}"),
+                List.of("ps", "-aq", "--filter", "name=" + prefix + "-fmt", "--filter", "exited=3"),
+                List.of("ps", "-aq", "--filter", "name=" + prefix + "-fmt", "--filter", "ancestor=" + busybox),
+                List.of("ps", "-aq", "--filter", "name=" + prefix + "-fmt", "--filter", "network=" + network),
+                List.of("ps", "-aq", "--filter", "name=" + prefix + "-fmt", "--filter", "volume=" + volume),
+                List.of("inspect", "-f", "{{.Name}} {{.State.Status}} {{.State.ExitCode}} {{json .Config.Labels}} "
+                        + "{{index .Config.Labels \"team\"}} {{range $k, $v := .Config.Labels}}{{$k}}={{$v}},{{end}} "
+                        + "{{.HostConfig.NetworkMode}} {{range .Mounts}}{{.Name}}:{{.Destination}}:{{.RW}}{{end}} "
+                        + "{{if .State.Running}}up{{else}}down{{end}} {{len .Config.Env}} {{upper .State.Status}}", up, exited),
+                List.of("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}|"
+                        + "{{(index (index .NetworkSettings.Ports \"80/tcp\") 0).HostIp}}", up),
+                List.of("network", "ls", "--filter", "name=" + network, "--format", "{{.Name}} {{.Driver}} {{.Scope}} {{.Label \"team\"}}"),
+                List.of("network", "ls", "--filter", "label=team=web", "--filter", "name=" + prefix, "-q"),
+                List.of("network", "inspect", "-f", "{{.Name}} {{json .Labels}}", network),
+                List.of("volume", "ls", "--filter", "name=" + volume, "--format", "table {{.Name}}\\t{{.Driver}}"),
+                List.of("volume", "ls", "-q", "--filter", "name=" + volume, "--filter", "dangling=false"),
+                List.of("volume", "inspect", "--format", "{{.Name}} {{.Driver}} {{.Labels}}", volume),
+                List.of("images", "--filter", "reference=" + busybox, "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"));
+        for (List<String> command : commands) {
+            CliRunner.Result theirs = docker(command.toArray(String[]::new));
+            List<String> withHost = new ArrayList<>(List.of("-H", host));
+            withHost.addAll(command);
+            CliRunner.Result ours = stevedore(withHost.toArray(String[]::new));
+            assertThat(theirs.exitCode()).as("docker " + command + "\n" + theirs).isZero();
+            assertThat(ours.out()).as("stevedore " + command + "\n" + ours).isEqualTo(theirs.out());
+        }
+    }
+
     private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {
         return stevedore(Map.of(), args);
     }

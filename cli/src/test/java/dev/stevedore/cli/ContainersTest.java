@@ -34,7 +34,7 @@ class ContainersTest {
                 .isEqualTo("\"docker-entrypoint.s…\"");
         assertThat(Containers.command(List.of("docker-entrypoint.sh", "postgres"), true))
                 .isEqualTo("\"docker-entrypoint.sh postgres\"");
-        assertThat(Containers.command(List.of("sh", "-c", "echo \"a\\b\"\n"), true)).isEqualTo("\"sh -c echo \\\"a\\\\b\\\"\\n\"");
+        assertThat(Containers.command(List.of("sh", "-c", "echo \"a\\b\"\n"), true)).isEqualTo("\"sh -c 'echo \\\"a\\\\b\\\"\\n'\"");
         assertThat(Containers.command(List.of(), false)).isEqualTo("\"\"");
     }
 

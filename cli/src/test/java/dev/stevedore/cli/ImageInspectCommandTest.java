@@ -43,10 +43,13 @@ class ImageInspectCommandTest {
     }
 
     @Test
-    void anUnsupportedTemplateActionIsAUsageError() {
-        CliRunner.Result result = cli.run("image", "inspect", "-f", "{{range .RepoTags}}{{.}}{{end}}", "busybox");
+    void rangeRunsAndAMalformedTemplateIsAUsageError() {
+        CliRunner.Result range = cli.run("image", "inspect", "-f", "{{range .RepoTags}}[{{.}}]{{end}}", "busybox");
+        CliRunner.Result malformed = cli.run("image", "inspect", "-f", "{{range .RepoTags}}", "busybox");
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("{{range .RepoTags}} is not supported");
+        assertThat(range.exitCode()).as(range.toString()).isZero();
+        assertThat(range.out()).startsWith("[").endsWith("]\n");
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("template: :1: unexpected EOF");
     }
 }

@@ -51,18 +51,28 @@ class ImagesCommandTest {
         CliRunner.Result result = cli.run("images", "--format", "json");
 
         assertThat(result.outLines()).hasSize(3);
-        assertThat(result.outLines().get(2)).isEqualTo("{\"Repository\":\"127.0.0.1:5000/library/busybox\",\"Tag\":\"latest\","
+        // docker's ImageContext as its json writes it: every field, by name
+        assertThat(result.outLines().get(2)).isEqualTo("{\"Containers\":\"N/A\",\"CreatedAt\":\""
+                + Durations.goTime(java.time.Instant.parse("2025-04-01T12:00:00Z")) + "\",\"CreatedSince\":\"2 months ago\","
                 + "\"Digest\":\"" + busybox.manifestDigest() + "\",\"ID\":\"" + Ids.shortId(busybox.id()) + "\","
-                + "\"CreatedAt\":\"2025-04-01T12:00:00Z\",\"CreatedSince\":\"2 months ago\",\"Size\":\"2.15MB\","
-                + "\"Platform\":\"linux/amd64\"}");
+                + "\"Repository\":\"127.0.0.1:5000/library/busybox\",\"SharedSize\":\"N/A\",\"Size\":\"2.15MB\","
+                + "\"Tag\":\"latest\",\"UniqueSize\":\"N/A\",\"VirtualSize\":\"2.15MB\"}");
     }
 
     @Test
-    void unknownFormatIsAUsageError() {
-        CliRunner.Result result = cli.run("images", "--format", "{{.ID}}");
+    void templatesPrintEachRowAndTableTemplatesAlignUnderDockersHeaders() {
+        CliRunner.Result plain = cli.run("images", "--format", "{{.Repository}}:{{.Tag}}");
+        CliRunner.Result table = cli.run("images", "--format", "table {{.Repository}}\\t{{.Tag}}");
+        CliRunner.Result unknown = cli.run("images", "--format", "{{.Nope}}");
+        CliRunner.Result malformed = cli.run("images", "--format", "{{.ID");
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("--format must be table or json");
+        assertThat(plain.outLines()).hasSize(3).contains("127.0.0.1:5000/library/busybox:latest");
+        assertThat(table.outLines().get(0)).isEqualTo("REPOSITORY                       TAG");
+        assertThat(table.outLines()).contains("127.0.0.1:5000/library/busybox   latest");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("template: can't evaluate field Nope");
+        assertThat(malformed.exitCode()).isEqualTo(2);
+        assertThat(malformed.err()).contains("template parsing error: template: :1: unclosed action");
     }
 
     @Test

@@ -50,14 +50,14 @@ class PsCommandTest {
         assertThat(result.outLines().get(1)).startsWith(fresh.shortId()).contains("   \"\"   ", "3 seconds ago", "Created", "fresh");
         assertThat(result.outLines().get(2)).startsWith(web.shortId());
         assertThat(result.outLines().get(3)).startsWith(job.shortId())
-                .contains("\"sh -c echo done && …\"", "3 hours ago", "Exited (0) 2 minutes ago", "job");
+                .contains("\"sh -c 'echo done &&…\"", "3 hours ago", "Exited (0) 2 minutes ago", "job");
     }
 
     @Test
     void quietPrintsIdsAndNoTruncPrintsThemWhole() {
         assertThat(cli.run("ps", "-aq").outLines()).containsExactly(fresh.shortId(), web.shortId(), job.shortId());
         assertThat(cli.run("ps", "-q", "--no-trunc").outLines()).containsExactly(web.id());
-        assertThat(cli.run("ps", "-a", "--no-trunc").out()).contains("\"sh -c echo done && exit 0\"", job.id());
+        assertThat(cli.run("ps", "-a", "--no-trunc").out()).contains("\"sh -c 'echo done && exit 0'\"", job.id());
     }
 
     @Test
@@ -71,23 +71,45 @@ class PsCommandTest {
     }
 
     @Test
-    void unknownFiltersAndFormatsAreUsageErrors() {
-        CliRunner.Result filter = cli.run("ps", "--filter", "ancestor=busybox");
-        CliRunner.Result format = cli.run("ps", "--format", "{{.ID}}");
+    void unknownFiltersAndMalformedFormatsAreUsageErrors() {
+        CliRunner.Result filter = cli.run("ps", "--filter", "health=healthy");
+        CliRunner.Result format = cli.run("ps", "--format", "{{.ID");
 
         assertThat(filter.exitCode()).isEqualTo(2);
-        assertThat(filter.err()).contains("--filter 'ancestor' is not supported");
+        assertThat(filter.err()).contains("--filter 'health' is not supported");
         assertThat(format.exitCode()).isEqualTo(2);
-        assertThat(format.err()).contains("--format must be table or json");
+        assertThat(format.err()).contains("template parsing error: template: :1: unclosed action");
+    }
+
+    @Test
+    void templatesSeeDockersFieldsAndLabelTakesAKey() {
+        CliRunner.Result plain = cli.run("ps", "-a", "--format", "{{.Names}} {{.State}} {{.Label \"team\"}} {{.Ports}}");
+        CliRunner.Result table = cli.run("ps", "--format", "table {{.Names}}\\t{{.Label \"team\"}}\\t{{.Status}}");
+
+        assertThat(plain.outLines()).containsExactly("fresh created  ", "web running web 127.0.0.1:49153->80/tcp",
+                "job exited batch ");
+        assertThat(table.outLines()).containsExactly("NAMES     team      STATUS", "web       web       Up 30 seconds");
+    }
+
+    @Test
+    void filtersByAncestorExitCodeAndLatest() {
+        assertThat(cli.run("ps", "-aq", "--filter", "ancestor=busybox").outLines()).hasSize(3);
+        assertThat(cli.run("ps", "-aq", "--filter", "ancestor=postgres").outLines()).isEmpty();
+        assertThat(cli.run("ps", "-q", "--filter", "exited=0").outLines()).containsExactly(job.shortId());
+        assertThat(cli.run("ps", "-q", "--filter", "exited=1").outLines()).isEmpty();
+        assertThat(cli.run("ps", "-ql").outLines()).containsExactly(fresh.shortId());
+        assertThat(cli.run("ps", "-q", "-n", "2").outLines()).containsExactly(fresh.shortId(), web.shortId());
     }
 
     @Test
     void jsonFormatWritesOneObjectPerContainer() {
         CliRunner.Result result = cli.run("ps", "--format", "json");
 
-        assertThat(result.outLines()).containsExactly("{\"ID\":\"" + web.shortId() + "\",\"Image\":\"busybox\","
-                + "\"Command\":\"\\\"httpd -f -p 80\\\"\",\"CreatedAt\":\"2025-06-01T11:59:30Z\",\"RunningFor\":\"30 seconds ago\","
-                + "\"Ports\":\"127.0.0.1:49153->80/tcp\",\"State\":\"running\",\"Status\":\"Up 30 seconds\",\"Names\":\"web\","
-                + "\"Labels\":\"team=web\",\"Networks\":\"default\"}");
+        // docker's ContainerContext as its json writes it: every field, by name
+        assertThat(result.outLines()).containsExactly("{\"Command\":\"\\\"httpd -f -p 80\\\"\",\"CreatedAt\":\""
+                + Durations.goTime(java.time.Instant.parse("2025-06-01T11:59:30Z")) + "\",\"ID\":\"" + web.shortId()
+                + "\",\"Image\":\"busybox\",\"Labels\":\"team=web\",\"LocalVolumes\":\"0\",\"Mounts\":\"\","
+                + "\"Names\":\"web\",\"Networks\":\"default\",\"Ports\":\"127.0.0.1:49153->80/tcp\","
+                + "\"RunningFor\":\"30 seconds ago\",\"Size\":\"0B\",\"State\":\"running\",\"Status\":\"Up 30 seconds\"}");
     }
 }

@@ -155,6 +155,20 @@ class RunCommandTest {
     }
 
     @Test
+    void namespaceFlagsReachTheSpecAndAConflictIsAUsageErrorInDockerdsWords() {
+        cli.run("run", "-d", "--pid", "container:db", "--ipc", "shareable", "--uts", "host", "--cgroupns", "host",
+                "--userns", "host", "--network", "container:db", BUSYBOX);
+        CliRunner.Result bad = cli.run("run", "-d", "--network", "container:db", "-p", "8080:80", BUSYBOX);
+
+        ContainerSpec spec = engine.created.get(0);
+        assertThat(List.of(spec.pidMode(), spec.ipcMode(), spec.utsMode(), spec.cgroupnsMode(), spec.usernsMode(),
+                spec.networkMode())).containsExactly("container:db", "shareable", "host", "host", "host", "container:db");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("conflicting options: port publishing and the container type network mode");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
     void defaultsLeaveTheImagesValuesInPlace() {
         engine.programs = spec -> FakeContainer.Program.exiting(0);
 

@@ -263,6 +263,24 @@ public final class ContainerConfig {
         }
     }
 
+    /**
+     * Shares namespaces instead of giving the container its own ({@code docker run --pid/--ipc/--uts/--cgroupns}):
+     * {@code kind} is {@code pid}, {@code ipc}, {@code uts} or {@code cgroupns}; {@code mode} as
+     * {@link ContainerSpec#pidMode()} and its siblings say, e.g. {@code namespace("pid", "container:" + db.id())} to
+     * see the processes of the running container {@code db}. A kind or mode the engine does not know fails the definition.
+     */
+    public ContainerConfig namespace(String kind, String mode) {
+        Objects.requireNonNull(mode, "mode");
+        switch (Objects.requireNonNull(kind, "kind")) {
+            case "pid" -> checked(spec -> spec.pidMode(mode));
+            case "ipc" -> checked(spec -> spec.ipcMode(mode));
+            case "uts" -> checked(spec -> spec.utsMode(mode));
+            case "cgroupns" -> checked(spec -> spec.cgroupnsMode(mode));
+            default -> problems.add("namespace kind \"" + kind + "\" is none of pid, ipc, uts and cgroupns");
+        }
+        return this;
+    }
+
     /** One of Docker's security options ({@code seccomp=unconfined}, {@code seccomp=<profile JSON>}), as given. */
     public ContainerConfig securityOpt(String option) {
         Objects.requireNonNull(option, "option");
@@ -337,6 +355,24 @@ public final class ContainerConfig {
     public ContainerConfig ulimit(String name, long soft, long hard) {
         String value = Objects.requireNonNull(name, "name") + "=" + soft + ":" + hard;
         checked(spec -> spec.ulimit(value));
+        return this;
+    }
+
+    /**
+     * Makes a host device node visible in the container ({@code docker run --device HOST[:CONTAINER[:PERMS]]}):
+     * {@code "/dev/fuse"}, {@code "/dev/ttyUSB0:/dev/modem:rw"}; a malformed value fails the definition, a host path
+     * that is no device node fails the start.
+     */
+    public ContainerConfig device(String hostContainerPermissions) {
+        Objects.requireNonNull(hostContainerPermissions, "device");
+        checked(spec -> spec.device(hostContainerPermissions));
+        return this;
+    }
+
+    /** The container's MAC address on its network ({@code docker run --mac-address 02:42:ac:11:00:02}). */
+    public ContainerConfig macAddress(String mac) {
+        Objects.requireNonNull(mac, "mac");
+        checked(spec -> spec.macAddress(mac));
         return this;
     }
 

@@ -49,6 +49,23 @@ class DefinitionTest {
     }
 
     @Test
+    void namespaceModesReachTheEngineSpecAndAnUnknownOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.namespace("pid", "container:db")
+                .namespace("ipc", "shareable").namespace("uts", "host").namespace("cgroupns", "private")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().pidMode()).isEqualTo("container:db");
+        assertThat(spec.build().ipcMode()).isEqualTo("shareable");
+        assertThat(spec.build().utsMode()).isEqualTo("host");
+        assertThat(spec.build().cgroupnsMode()).isEqualTo("private");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.namespace("ipc", "bogus")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("Invalid IPC mode: bogus");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.namespace("mnt", "host")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("namespace kind \"mnt\"");
+    }
+
+    @Test
     void extraHostsAndResolverSettingsReachTheEngineSpecAndABadAddressIsADefinitionProblem() {
         ContainerDefinition definition = Stevedore.container("redis:7", c -> c.extraHost("db", "10.1.2.3")
                 .extraHost("gw", "host-gateway").dns("10.0.0.53").dnsSearch("example.org").dnsOption("ndots:2")).definition();
@@ -73,6 +90,28 @@ class DefinitionTest {
         assertThat(spec.build().ulimits()).containsExactly("nofile=1024:2048");
         assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.ulimit("files", 1, 1)))
                 .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("invalid ulimit type: files");
+    }
+
+    @Test
+    void devicesReachTheEngineSpecAndABadModeIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.device("/dev/fuse:/dev/f:r")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().devices()).containsExactly(new dev.stevedore.engine.Device("/dev/fuse", "/dev/f", "r"));
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.device("/dev/fuse:/dev/f:rx")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("bad mode specified: rx");
+    }
+
+    @Test
+    void aMacAddressReachesTheEngineSpecAndABadOneIsADefinitionProblem() {
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.macAddress("02:42:ac:11:00:99")).definition();
+        dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        definition.specCustomizers().forEach(customizer -> customizer.configure(spec));
+
+        assertThat(spec.build().macAddress()).isEqualTo("02:42:ac:11:00:99");
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.macAddress("02:42")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("02:42 is not a valid mac address");
     }
 
     @Test

@@ -95,6 +95,28 @@ import java.util.Set;
  *                        keeps it; resolved at create, where a missing container fails it; a mount of its own at the
  *                        same destination wins; kept as given (inspect echoes them)
  * @param logConfig       where its output goes ({@code --log-driver}, {@code --log-opt}); see {@link LogConfig}
+ * @param pidMode         whose process namespace it has ({@code --pid}): {@code null} or {@code ""} for one of its own,
+ *                        {@code host} for the host's (a rootless embedded engine refuses it: the host's process
+ *                        namespace belongs to the host's root), {@code container:NAME|ID} for that running container's:
+ *                        each sees the other's processes. The same for {@code networkMode} {@code container:NAME|ID},
+ *                        which shares that container's network stack, hostname, {@code /etc/hosts} and
+ *                        {@code /etc/resolv.conf}: no hostname, ports, DNS or extra hosts of its own then (refused with
+ *                        dockerd's "conflicting options" words)
+ * @param ipcMode         its System V IPC and POSIX message queue namespace and {@code /dev/shm} ({@code --ipc}):
+ *                        {@code null} or {@code ""} as {@code private}; {@code private}, {@code shareable} (others may
+ *                        join it), {@code none} (no {@code /dev/shm}), {@code host} (rootful only), or
+ *                        {@code container:NAME|ID} of a running {@code shareable} container
+ * @param utsMode         {@code null} or {@code ""} for a hostname of its own, {@code host} for the host's
+ *                        ({@code --uts}; no {@code hostname} then)
+ * @param cgroupnsMode    {@code private} (a cgroup namespace of its own: {@code /proc/self/cgroup} reads {@code 0::/})
+ *                        or {@code host} ({@code --cgroupns}); {@code null} or {@code ""} for the engine's default (the
+ *                        embedded engine's {@code private}, dockerd's by its cgroup version)
+ * @param usernsMode      {@code null}, {@code ""} or {@code host} ({@code --userns}): the embedded engine gives no
+ *                        container a user namespace of its own, rootful or rootless (a rootless engine's containers all
+ *                        live in the one user namespace of its user), so both mean what it always does
+ * @param devices         host device nodes made visible in it ({@code --device}); see {@link Device}
+ * @param macAddress      the MAC address of its interface on its network ({@code --mac-address}), six hex pairs
+ *                        separated by colons, unicast; {@code null} for one the engine chooses
  */
 public record ContainerSpec(
         String image,
@@ -136,7 +158,14 @@ public record ContainerSpec(
         List<Integer> exposedHostPorts,
         RestartPolicy restartPolicy,
         List<String> volumesFrom,
-        LogConfig logConfig) {
+        LogConfig logConfig,
+        String pidMode,
+        String ipcMode,
+        String utsMode,
+        String cgroupnsMode,
+        String usernsMode,
+        List<Device> devices,
+        String macAddress) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -197,6 +226,10 @@ public record ContainerSpec(
             volumesFromMode(from);
         }
         logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig; // absent in older config.json too
+        devices = devices == null ? List.of() : List.copyOf(devices); // absent in older config.json too
+        if (macAddress != null) {
+            macAddress(macAddress);
+        }
         if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
             // as dockerd: a container that goes at its end cannot also be started again
             throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
@@ -210,6 +243,20 @@ public record ContainerSpec(
         if (memoryBytes < 0 || cpus < 0 || pidsLimit < -1 || shmSizeBytes < 0) {
             throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none)");
         }
+        pidMode = NamespaceModes.pid(pidMode);
+        ipcMode = NamespaceModes.ipc(ipcMode);
+        utsMode = NamespaceModes.uts(utsMode, hostname);
+        cgroupnsMode = NamespaceModes.cgroupns(cgroupnsMode);
+        usernsMode = NamespaceModes.userns(usernsMode);
+        NamespaceModes.checkNetworkContainer(networkMode, hostname, ports, publishAllPorts, exposedPorts, dns, extraHosts);
+    }
+
+    /**
+     * The container a namespace mode joins: {@code NAME|ID} of {@code container:NAME|ID} ({@link #pidMode},
+     * {@link #ipcMode}, {@link #networkMode}), or {@code null} for any other mode.
+     */
+    public static String sharedContainer(String mode) {
+        return mode != null && mode.startsWith("container:") ? mode.substring("container:".length()) : null;
     }
 
     /**
@@ -226,6 +273,30 @@ public record ContainerSpec(
             throw new IllegalArgumentException("invalid IPv4 address: " + text);
         }
         return text;
+    }
+
+    /**
+     * The six bytes of a MAC address written as {@code --mac-address} takes it ({@code 02:42:ac:11:00:02}).
+     *
+     * @throws IllegalArgumentException in the docker CLI's words for anything else, and for a multicast address
+     *                                  (no interface can have one)
+     */
+    public static byte[] macAddress(String text) {
+        String[] parts = text.split(":", -1);
+        byte[] bytes = new byte[6];
+        boolean valid = parts.length == 6;
+        for (int i = 0; valid && i < 6; i++) {
+            valid = parts[i].matches("[0-9A-Fa-f]{2}");
+            bytes[i] = valid ? (byte) Integer.parseInt(parts[i], 16) : 0;
+        }
+        if (!valid) {
+            throw new IllegalArgumentException(text + " is not a valid mac address (six hex pairs: 02:42:ac:11:00:02)");
+        }
+        if ((bytes[0] & 1) != 0) {
+            throw new IllegalArgumentException(text + " is a multicast mac address, which no interface can have;"
+                    + " use one whose first byte is even (02:... for a locally administered one)");
+        }
+        return bytes;
     }
 
     /**
@@ -301,6 +372,13 @@ public record ContainerSpec(
         b.restartPolicy = restartPolicy;
         b.volumesFrom.addAll(volumesFrom);
         b.logConfig = logConfig;
+        b.pidMode = pidMode;
+        b.ipcMode = ipcMode;
+        b.utsMode = utsMode;
+        b.cgroupnsMode = cgroupnsMode;
+        b.usernsMode = usernsMode;
+        b.devices.addAll(devices);
+        b.macAddress = macAddress;
         return b;
     }
 
@@ -346,6 +424,13 @@ public record ContainerSpec(
         private RestartPolicy restartPolicy = RestartPolicy.NO;
         private final List<String> volumesFrom = new ArrayList<>();
         private LogConfig logConfig = LogConfig.DEFAULT;
+        private String pidMode;
+        private String ipcMode;
+        private String utsMode;
+        private String cgroupnsMode;
+        private String usernsMode;
+        private final List<Device> devices = new ArrayList<>();
+        private String macAddress;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -440,13 +525,30 @@ public record ContainerSpec(
         public Builder volumesFrom(String nameAndMode) { this.volumesFrom.add(nameAndMode); return this; }
         /** Where its output goes, as {@code --log-driver} and {@code --log-opt}; see {@link LogConfig}. */
         public Builder logConfig(LogConfig value) { this.logConfig = value; return this; }
+        /** Its process namespace, as {@code --pid}: {@code host} or {@code container:NAME}; see {@link ContainerSpec#pidMode()}. */
+        public Builder pidMode(String value) { this.pidMode = value; return this; }
+        /** Its IPC namespace, as {@code --ipc}: {@code shareable}, {@code container:NAME}...; see {@link ContainerSpec#ipcMode()}. */
+        public Builder ipcMode(String value) { this.ipcMode = value; return this; }
+        /** Its UTS namespace, as {@code --uts}: {@code host}; see {@link ContainerSpec#utsMode()}. */
+        public Builder utsMode(String value) { this.utsMode = value; return this; }
+        /** Its cgroup namespace, as {@code --cgroupns}: {@code private} or {@code host}; see {@link ContainerSpec#cgroupnsMode()}. */
+        public Builder cgroupnsMode(String value) { this.cgroupnsMode = value; return this; }
+        /** Its user namespace, as {@code --userns}: only {@code host}; see {@link ContainerSpec#usernsMode()}. */
+        public Builder usernsMode(String value) { this.usernsMode = value; return this; }
+        /** A host device node made visible in it, as {@code --device}; see {@link Device}. */
+        public Builder device(Device value) { this.devices.add(Objects.requireNonNull(value, "device")); return this; }
+        /** A host device node as {@code --device HOST[:CONTAINER[:PERMS]]} takes it; see {@link Device#parse}. */
+        public Builder device(String hostContainerPermissions) { return device(Device.parse(hostContainerPermissions)); }
+        /** The MAC address of its interface on its network, as {@code --mac-address}; see {@link ContainerSpec#macAddress()}. */
+        public Builder macAddress(String value) { this.macAddress = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
-                    exposedHostPorts, restartPolicy, volumesFrom, logConfig);
+                    exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
+                    usernsMode, devices, macAddress);
         }
     }
 }

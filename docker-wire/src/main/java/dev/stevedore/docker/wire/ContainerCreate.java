@@ -36,7 +36,8 @@ public record ContainerCreate(
         @JsonProperty("AttachStderr") Boolean attachStderr,
         @JsonProperty("Healthcheck") Healthcheck healthcheck,
         @JsonProperty("HostConfig") HostConfig hostConfig,
-        @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig) {
+        @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig,
+        @JsonProperty("MacAddress") String macAddress) {
 
     /**
      * {@code Config.Healthcheck}; durations in nanoseconds.
@@ -60,7 +61,8 @@ public record ContainerCreate(
     /** One network's endpoint settings at create. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EndpointSettings(@JsonProperty("Aliases") List<String> aliases,
-                                   @JsonProperty("IPAMConfig") IpamConfig ipamConfig) {
+                                   @JsonProperty("IPAMConfig") IpamConfig ipamConfig,
+                                   @JsonProperty("MacAddress") String macAddress) {
     }
 
     /** {@code EndpointSettings.IPAMConfig}: the static address asked for on that network ({@code --ip}). */

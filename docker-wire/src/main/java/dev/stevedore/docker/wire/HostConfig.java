@@ -23,6 +23,12 @@ import java.util.Map;
  * @param dnsOptions   {@code --dns-option}: resolver options
  * @param ulimits      {@code --ulimit}: resource limits
  * @param volumesFrom  {@code --volumes-from}: {@code NAME[:ro|rw]}, containers whose volume and bind mounts it gets
+ * @param pidMode      {@code --pid}: {@code ""}, {@code host} or {@code container:NAME|ID}
+ * @param ipcMode      {@code --ipc}: {@code private}, {@code shareable}, {@code none}, {@code host} or {@code container:NAME|ID}
+ * @param utsMode      {@code --uts}: {@code ""} or {@code host}
+ * @param cgroupnsMode {@code --cgroupns}: {@code private} or {@code host}
+ * @param usernsMode   {@code --userns}: {@code ""} or {@code host}
+ * @param devices      {@code --device}: host device nodes made visible in it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -52,7 +58,20 @@ public record HostConfig(
         @JsonProperty("DnsSearch") List<String> dnsSearch,
         @JsonProperty("DnsOptions") List<String> dnsOptions,
         @JsonProperty("Ulimits") List<Ulimit> ulimits,
-        @JsonProperty("VolumesFrom") List<String> volumesFrom) {
+        @JsonProperty("VolumesFrom") List<String> volumesFrom,
+        @JsonProperty("PidMode") String pidMode,
+        @JsonProperty("IpcMode") String ipcMode,
+        @JsonProperty("UTSMode") String utsMode,
+        @JsonProperty("CgroupnsMode") String cgroupnsMode,
+        @JsonProperty("UsernsMode") String usernsMode,
+        @JsonProperty("Devices") List<DeviceMapping> devices) {
+
+    /** One {@code --device}: the host's node, its path in the container, and {@code r}, {@code w}, {@code m} allowed. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeviceMapping(@JsonProperty("PathOnHost") String pathOnHost,
+                                @JsonProperty("PathInContainer") String pathInContainer,
+                                @JsonProperty("CgroupPermissions") String cgroupPermissions) {
+    }
 
     /** One binding of a container port: {@code HostPort} {@code ""} asks for a free port. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

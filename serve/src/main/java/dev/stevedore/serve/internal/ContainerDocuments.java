@@ -118,6 +118,12 @@ final class ContainerDocuments {
         }
         host.put("NetworkMode", spec.networkMode() == null ? "bridge" : spec.networkMode());
         host.set("PortBindings", portBindings(spec.ports()));
+        // as dockerd answers them when not asked for; the embedded engine's cgroup namespace is always its own then
+        host.put("PidMode", spec.pidMode() == null ? "" : spec.pidMode());
+        host.put("IpcMode", spec.ipcMode() == null ? "private" : spec.ipcMode());
+        host.put("UTSMode", spec.utsMode() == null ? "" : spec.utsMode());
+        host.put("CgroupnsMode", spec.cgroupnsMode() == null ? "private" : spec.cgroupnsMode());
+        host.put("UsernsMode", spec.usernsMode() == null ? "" : spec.usernsMode());
         host.set("RestartPolicy", Json.object().put("Name", spec.restartPolicy().kind().dockerName())
                 .put("MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         host.put("AutoRemove", autoRemove || spec.autoRemove());
@@ -131,6 +137,9 @@ final class ContainerDocuments {
         stringsOrNull(host, "CapDrop", spec.capDrop());
         stringsOrNull(host, "ExtraHosts", spec.extraHosts());
         stringsOrNull(host, "VolumesFrom", spec.volumesFrom());
+        ArrayNode devices = host.putArray("Devices"); // dockerd answers [] when none were given
+        spec.devices().forEach(d -> devices.addObject().put("PathOnHost", d.pathOnHost())
+                .put("PathInContainer", d.pathInContainer()).put("CgroupPermissions", d.cgroupPermissions()));
         // dockerd answers [] for these when none were given
         spec.dns().forEach(host.putArray("Dns")::add);
         spec.dnsSearch().forEach(host.putArray("DnsSearch")::add);
@@ -201,6 +210,9 @@ final class ContainerDocuments {
         ObjectNode config = Json.object();
         config.put("Hostname", spec.hostname() != null ? spec.hostname() : c.shortId());
         config.put("Domainname", "");
+        if (spec.macAddress() != null) {
+            config.put("MacAddress", spec.macAddress()); // dockerd (API 1.41) keeps --mac-address here
+        }
         config.put("User", spec.user() != null ? spec.user() : image.user());
         config.put("AttachStdin", spec.openStdin());
         config.put("AttachStdout", false);
@@ -269,6 +281,7 @@ final class ContainerDocuments {
                 settings.put("Gateway", endpoint.path("Gateway").asText());
                 settings.put("IPAddress", endpoint.path("IPAddress").asText());
                 settings.put("IPPrefixLen", endpoint.path("IPPrefixLen").asInt());
+                settings.put("MacAddress", endpoint.path("MacAddress").asText());
             }
         }
         return settings;
@@ -302,7 +315,8 @@ final class ContainerDocuments {
         endpoint.put("IPv6Gateway", "");
         endpoint.put("GlobalIPv6Address", "");
         endpoint.put("GlobalIPv6PrefixLen", 0);
-        endpoint.put("MacAddress", "");
+        // as dockerd: the address asked for, on the network it is for, while the container is connected there
+        endpoint.put("MacAddress", primary && address != null && c.spec().macAddress() != null ? c.spec().macAddress() : "");
         endpoint.putNull("DriverOpts");
         return endpoint;
     }

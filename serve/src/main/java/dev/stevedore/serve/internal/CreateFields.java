@@ -19,8 +19,9 @@ import java.util.Map;
  */
 final class CreateFields {
     /** A request without {@code HostConfig} reads as one with every field absent. */
-    static final HostConfig NO_HOST_CONFIG = new HostConfig(null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    static final HostConfig NO_HOST_CONFIG = new HostConfig(
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -36,16 +37,9 @@ final class CreateFields {
     /** Why a field outside the record is refused, by the field's last name (lower case). */
     private static final Map<String, String> WHY = Map.ofEntries(
             Map.entry("privileged", "--privileged: its engine keeps a container's capability set and device rules"),
-            Map.entry("devices", "--device: its engine cannot pass host devices into a container yet"),
             Map.entry("init", "--init: the command runs as pid 1, its engine has no init process"),
             Map.entry("links", "--link: legacy links are not supported; put both containers on a user network and use the"
                     + " container's name"),
-            Map.entry("macaddress", "--mac-address: its engine chooses each endpoint's MAC address itself"),
-            Map.entry("pidmode", "--pid: a container always gets a PID namespace of its own"),
-            Map.entry("ipcmode", "--ipc: a container always gets an IPC namespace of its own"),
-            Map.entry("utsmode", "--uts: a container always gets a UTS namespace of its own"),
-            Map.entry("usernsmode", "--userns: its engine chooses the user namespace itself"),
-            Map.entry("cgroupnsmode", "--cgroupns: its engine chooses the cgroup namespace itself"),
             Map.entry("sysctls", "--sysctl: its engine cannot set namespaced sysctls yet"),
             Map.entry("groupadd", "--group-add: its engine cannot add supplementary groups yet"),
             Map.entry("startinterval", "--health-start-interval: its health checks have no start interval yet"),

@@ -5,6 +5,7 @@ import dev.stevedore.docker.wire.ContainerCreate;
 import dev.stevedore.docker.wire.HostConfig;
 import dev.stevedore.docker.wire.Wire;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Device;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
@@ -107,6 +108,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         nonNull(host.dnsSearch()).forEach(b::dnsSearch);
         nonNull(host.dnsOptions()).forEach(b::dnsOption);
         nonNull(host.volumesFrom()).forEach(b::volumesFrom);
+        b.pidMode(host.pidMode()).ipcMode(host.ipcMode()).utsMode(host.utsMode()).cgroupnsMode(host.cgroupnsMode())
+                .usernsMode(host.usernsMode()); // checked by the spec, a 400 in dockerd's words
+        nonNull(host.devices()).stream().filter(Objects::nonNull).forEach(d -> b.device(badRequestOnInvalid(() ->
+                new Device(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions()))));
         if (host.ulimits() != null) {
             host.ulimits().stream().filter(Objects::nonNull).forEach(u -> b.ulimit(u.name() + "=" + value(u.soft()) + ":"
                     + value(u.hard())));
@@ -131,6 +136,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
             String type = blankToNull(log.type()) == null ? LogConfig.DEFAULT.type() : log.type();
             b.logConfig(new LogConfig(type, log.config()));
         }
+        b.macAddress(blankToNull(c.macAddress()));
         Map<String, Endpoint> others = networks(c, host, b);
         ContainerSpec spec = badRequestOnInvalid(b::build);
         return new CreateRequest(spec, isTrue(host.autoRemove()), others, HealthChecks.parse(c.healthcheck()), volumes(host));
@@ -157,6 +163,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
             if (address != null) {
                 badRequestOnInvalid(() -> ContainerSpec.ipv4(address));
             }
+            String mac = settings == null ? null : blankToNull(settings.macAddress());
             boolean primary = mode == null ? network.equals("default") || network.equals("bridge") : network.equals(mode);
             if (primary || mode == null && endpoints.size() == 1 && !network.equals("host") && !network.equals("none")) {
                 if (!primary) {
@@ -164,6 +171,19 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
                 }
                 aliases.forEach(b::networkAlias);
                 b.ipv4Address(address);
+                if (mac != null) {
+                    String top = blankToNull(c.macAddress());
+                    if (top != null && !top.equalsIgnoreCase(mac)) {
+                        // dockerd (API 1.44) refuses the two when they differ
+                        throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + network + ".MacAddress " + mac
+                                + " differs from MacAddress " + top + ": give one, or both the same");
+                    }
+                    b.macAddress(mac);
+                }
+            } else if (mac != null) {
+                throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + network + ".MacAddress is not supported"
+                        + " by stevedore serve: its engine sets a MAC address on the container's own network only (the"
+                        + " one its NetworkMode names), not on one it joins besides");
             } else {
                 others.put(network, new Endpoint(aliases, address));
             }
@@ -296,7 +316,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         }
     }
 
-    private static List<String> nonNull(List<String> values) {
+    private static <T> List<T> nonNull(List<T> values) {
         return values == null ? List.of() : values.stream().filter(Objects::nonNull).toList();
     }
 

@@ -101,6 +101,21 @@ class CreateFieldsTest {
         sample("HostConfig.Ulimits.Soft", nofile, host("'Ulimits':[{'Name':'nofile','Soft':512,'Hard':2048}]"));
         sample("HostConfig.Ulimits.Hard", nofile, host("'Ulimits':[{'Name':'nofile','Soft':1024,'Hard':4096}]"));
         sample("HostConfig.VolumesFrom", host("'VolumesFrom':['other:ro']"));
+        sample("HostConfig.PidMode", host("'PidMode':'host'"));
+        sample("HostConfig.IpcMode", host("'IpcMode':'shareable'"));
+        sample("HostConfig.UTSMode", host("'UTSMode':'host'"));
+        sample("HostConfig.CgroupnsMode", host("'CgroupnsMode':'host'"));
+        sample("HostConfig.UsernsMode", host("'UsernsMode':'host'"));
+        String fuse = host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]");
+        sample("HostConfig.Devices.PathOnHost", fuse,
+                host("'Devices':[{'PathOnHost':'/dev/full','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]"));
+        sample("HostConfig.Devices.PathInContainer", fuse,
+                host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/f','CgroupPermissions':'rwm'}]"));
+        sample("HostConfig.Devices.CgroupPermissions", fuse,
+                host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'r'}]"));
+        sample("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
+        sample("NetworkingConfig.EndpointsConfig.MacAddress", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
         sample("NetworkingConfig.EndpointsConfig.IPAMConfig.IPv4Address", "{'Image':'busybox','HostConfig':"
@@ -163,15 +178,13 @@ class CreateFieldsTest {
     void theFieldsThatWereDroppedAreRefusedByName() {
         Map<String, String> dropped = new LinkedHashMap<>();
         dropped.put("HostConfig.Links", host("'Links':['db:db']"));
-        dropped.put("HostConfig.PidMode", host("'PidMode':'host'"));
-        dropped.put("HostConfig.IpcMode", host("'IpcMode':'host'"));
-        dropped.put("HostConfig.Devices", host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse'}]"));
         dropped.put("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
         dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
-        dropped.put("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
-        dropped.put("NetworkingConfig.EndpointsConfig.backend.MacAddress", "{'Image':'busybox','NetworkingConfig':"
-                + "{'EndpointsConfig':{'backend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
+        // a MAC address on a network the container joins besides its own: the engine sets one on its own network only
+        dropped.put("NetworkingConfig.EndpointsConfig.frontend.MacAddress", "{'Image':'busybox','HostConfig':"
+                + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
+                + "'frontend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
         dropped.forEach((field, body) -> assertThatThrownBy(() -> CreateRequest.parse(json(body), null, null)).as(field)
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
@@ -180,10 +193,36 @@ class CreateFieldsTest {
     }
 
     @Test
+    void aDeviceWithABadModeIsABadRequestThatNamesIt() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'Devices':[{'PathOnHost':'/dev/fuse',"
+                + "'PathInContainer':'/dev/fuse','CgroupPermissions':'rwz'}]")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("bad mode specified: rwz");
+    }
+
+    @Test
+    void aBadMacAddressIsABadRequestInTheDockerCliWords() {
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','MacAddress':'zz'}"), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("zz is not a valid mac address");
+    }
+
+    @Test
     void aVolumesFromModeOtherThanRoOrRwIsABadRequestThatNamesIt() {
         assertThatThrownBy(() -> CreateRequest.parse(json(host("'VolumesFrom':['other:z']")), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
                 .hasMessageContaining("invalid mode for volumes-from: other:z");
+    }
+
+    @Test
+    void aNamespaceModeTheEngineDoesNotKnowIsABadRequestInDockerdsWords() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'IpcMode':'bogus'")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("Invalid IPC mode: bogus");
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'NetworkMode':'container:db','PortBindings':"
+                + "{'80/tcp':[{'HostPort':'8080'}]}")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("conflicting options: port publishing and the container type network mode");
     }
 
     @Test

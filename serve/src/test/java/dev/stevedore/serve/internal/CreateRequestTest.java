@@ -2,6 +2,7 @@ package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Device;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
@@ -120,10 +121,19 @@ class CreateRequestTest {
     }
 
     @Test
+    void devicesReachTheSpecWithDockersDefaults() throws IOException {
+        CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','HostConfig':{'Devices':["
+                + "{'PathOnHost':'/dev/fuse'},{'PathOnHost':'/dev/full','PathInContainer':'/dev/f','CgroupPermissions':'r'}]}}"),
+                null, null);
+
+        assertThat(request.spec().devices()).containsExactly(new Device("/dev/fuse", "/dev/fuse", "rwm"),
+                new Device("/dev/full", "/dev/f", "r"));
+    }
+
+    @Test
     void settingsTheEngineCannotApplyAreRefusedNotDropped() {
         for (String hostConfig : List.of("{'Privileged':true}",
-                "{'Init':true}",
-                "{'Devices':[{'PathOnHost':'/dev/fuse'}]}")) {
+                "{'Init':true}")) {
             assertThatThrownBy(() -> CreateRequest.parse(json("{'Image':'busybox','HostConfig':" + hostConfig + "}"), null, null))
                     .as(hostConfig).isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.status()).isEqualTo(400);

@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.docker;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Device;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.RestartPolicy;
@@ -49,7 +50,7 @@ final class ContainerMapper {
         }
         command.addAll(strings(inspect.path("Args")));
         Map<String, String> labels = stringMap(config.path("Labels"));
-        ContainerSpec spec = original != null ? original : spec(inspect, name);
+        ContainerSpec spec = original != null ? withJoinedIds(original, inspect.path("HostConfig")) : spec(inspect, name);
         return new ContainerInfo(
                 inspect.path("Id").asText(),
                 name,
@@ -180,7 +181,13 @@ final class ContainerMapper {
                 .cmd(config.hasNonNull("Cmd") ? strings(config.path("Cmd")) : null)
                 .workingDir(blankToNull(config.path("WorkingDir").asText("")))
                 .user(blankToNull(config.path("User").asText("")))
-                .hostname(blankToNull(config.path("Hostname").asText("")))
+                // dockerd fills in the hostname of the container whose network or of the host whose UTS it shares
+                .hostname(sharesHostname(host) ? null : blankToNull(config.path("Hostname").asText("")))
+                .pidMode(host.path("PidMode").asText(""))
+                .ipcMode(host.path("IpcMode").asText(""))
+                .utsMode(host.path("UTSMode").asText(""))
+                .cgroupnsMode(host.path("CgroupnsMode").asText(""))
+                .usernsMode(host.path("UsernsMode").asText(""))
                 .labels(stringMap(config.path("Labels")))
                 .readOnlyRootfs(host.path("ReadonlyRootfs").asBoolean(false))
                 .shmSizeBytes(host.path("ShmSize").asLong(0))
@@ -202,6 +209,13 @@ final class ContainerMapper {
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
         strings(host.path("VolumesFrom")).forEach(b::volumesFrom);
+        if (!config.path("MacAddress").asText("").isEmpty()) {
+            b.macAddress(config.path("MacAddress").asText());
+        }
+        for (JsonNode device : host.path("Devices")) {
+            b.device(new Device(device.path("PathOnHost").asText(), device.path("PathInContainer").asText(""),
+                    device.path("CgroupPermissions").asText("")));
+        }
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {
             b.restartPolicy(RestartPolicy.of(restart.path("Name").asText(), restart.path("MaximumRetryCount").asInt(0)));
@@ -241,6 +255,25 @@ final class ContainerMapper {
     /** A Docker time; {@code null} for Go's zero time, which Docker writes for "never". */
     static Instant instant(String text) {
         return text == null || text.startsWith(NEVER_PREFIX) ? null : ImageMapper.instant(text);
+    }
+
+    /** dockerd records a joined container by its id ({@code container:NAME} becomes {@code container:<id>}): so does inspect. */
+    private static ContainerSpec withJoinedIds(ContainerSpec original, JsonNode host) {
+        ContainerSpec.Builder b = original.toBuilder();
+        if (ContainerSpec.sharedContainer(original.pidMode()) != null) {
+            b.pidMode(host.path("PidMode").asText(original.pidMode()));
+        }
+        if (ContainerSpec.sharedContainer(original.ipcMode()) != null) {
+            b.ipcMode(host.path("IpcMode").asText(original.ipcMode()));
+        }
+        if (ContainerSpec.sharedContainer(original.networkMode()) != null) {
+            b.networkMode(host.path("NetworkMode").asText(original.networkMode()));
+        }
+        return b.build();
+    }
+
+    private static boolean sharesHostname(JsonNode host) {
+        return host.path("NetworkMode").asText("").startsWith("container:") || host.path("UTSMode").asText("").equals("host");
     }
 
     private static String blankToNull(String value) {

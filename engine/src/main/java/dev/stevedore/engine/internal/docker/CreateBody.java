@@ -78,18 +78,21 @@ final class CreateBody {
                 emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
                 emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
                         .map(u -> new HostConfig.Ulimit(u.name(), u.soft(), u.hard())).toList()),
-                emptyToNull(spec.volumesFrom()));
+                emptyToNull(spec.volumesFrom()), spec.pidMode(), spec.ipcMode(), spec.utsMode(), spec.cgroupnsMode(),
+                spec.usernsMode(), emptyToNull(spec.devices().stream().map(d ->
+                        new HostConfig.DeviceMapping(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions())).toList()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null;
         ContainerCreate.NetworkingConfig networking = !endpoint ? null : new ContainerCreate.NetworkingConfig(
                 Map.of(spec.networkMode() != null ? spec.networkMode() : "bridge",
                         new ContainerCreate.EndpointSettings(emptyToNull(spec.networkAliases()), spec.ipv4Address() == null
-                                ? null : new ContainerCreate.IpamConfig(spec.ipv4Address()))));
+                                ? null : new ContainerCreate.IpamConfig(spec.ipv4Address()), null)));
         return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
                 spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
                 spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),
-                spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking));
+                spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking,
+                spec.macAddress() /* Config.MacAddress: what API 1.41 reads, and what 1.44 takes for the network's */));
     }
 
     /** The bindings to request, by port key: the spec's, plus loopback ones for {@code publishAllPorts}. */

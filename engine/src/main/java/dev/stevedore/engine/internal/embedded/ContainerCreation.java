@@ -54,7 +54,8 @@ final class ContainerCreation {
     }
 
     /** Creates the container; its {@code config.json} as written. */
-    ContainerRecord create(ContainerSpec spec) {
+    ContainerRecord create(ContainerSpec requested) {
+        ContainerSpec spec = SharedNamespaces.resolve(requested, store, mode.rootless());
         if (spec.name() != null) {
             ContainerStore.validateName(spec.name());
             store.nameOwner(spec.name()).filter(id -> Files.isDirectory(store.directory(id))).ifPresent(id -> {
@@ -90,14 +91,19 @@ final class ContainerCreation {
             String name = reserveName(spec.name(), id);
             undo.add(() -> store.releaseName(name, id));
             boolean hostNetwork = NetworkMode.of(networkMode) == NetworkMode.HOST;
-            String hostname = ContainerConfigs.hostname(spec, id, hostNetwork, hostNetwork ? hostHostname() : null);
+            String networkOwner = ContainerSpec.sharedContainer(networkMode);
+            // as dockerd: the hostname of the container whose network it shares, the host's on the host's UTS
+            String hostname = networkOwner != null ? store.readConfig(networkOwner).map(ContainerRecord::hostname)
+                    .orElseThrow(() -> new ContainerNotFoundException(networkOwner))
+                    : ContainerConfigs.hostname(spec, id, hostNetwork || "host".equals(spec.utsMode()),
+                            hostNetwork || "host".equals(spec.utsMode()) ? hostHostname() : null);
             List<MountRecord> made = new ArrayList<>(makeMounts(dir, mounts, spec.image()));
             made.addAll(inherited);
             writeHostname(dir, hostname);
             undo.add(() -> networks.removeContainer(id));
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
                     spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
-                            spec.dnsOptions(), spec.exposedHostPorts()), spec.ipv4Address());
+                            spec.dnsOptions(), spec.exposedHostPorts()), spec.ipv4Address(), spec.macAddress());
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
@@ -123,7 +129,7 @@ final class ContainerCreation {
     /** What the launcher would refuse at start (a hostname, a mount over /proc) is refused now, at create. */
     private static void validate(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
         try {
-            ContainerStart.runtimeSpec(dir, config, network);
+            ContainerStart.runtimeSpec(dir, config, network, List.of());
         } catch (IllegalArgumentException e) {
             throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
                     + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);

@@ -100,7 +100,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);
-        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this);
+        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState);
         this.controls = new ContainerControls(store, events, this);
         this.changes = new ContainerChanges(store, copies, this, controls);
         this.restarts = new ContainerRestarts(store, starts::start);
@@ -332,6 +332,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         } catch (ContainerEngineException e) {
             addresses = Map.of(config.networkMode(), ""); // being removed right now
             statics = Map.of();
+        }
+        if (SharedNamespaces.networkOwner(config) != null) {
+            addresses = Map.of(); // another container's network stack: none of its own, as dockerd shows it
         }
         boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),

@@ -17,6 +17,7 @@ import dev.stevedore.engine.internal.runtime.LauncherError;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
+import dev.stevedore.engine.internal.runtime.DeviceNode;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 import dev.stevedore.engine.Ulimit;
 import dev.stevedore.engine.Capability;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -49,10 +51,13 @@ final class ContainerStart {
     private final EmbeddedEvents events;
     private final Supplier<Launcher> launcher;
     private final OwnedRuns.Removal removal;
+    private final Function<String, StateRecord> states;
     private final ProcessIdentity self = ProcessIdentity.current();
 
+    /** {@code states}: another container's state as it is now, for the namespaces a container shares. */
     ContainerStart(ContainerStore store, NetworkManager networks, OwnedRuns runs, EmbeddedEvents events,
-                   Supplier<Launcher> launcher, OwnedRuns.Removal removal) {
+                   Supplier<Launcher> launcher, OwnedRuns.Removal removal, Function<String, StateRecord> states) {
+        this.states = states;
         this.store = store;
         this.networks = networks;
         this.runs = runs;
@@ -71,7 +76,20 @@ final class ContainerStart {
         OrphanReaper.clearRun(dir);
         // read once: each read takes the networks' lock, which every engine on the machine shares
         NetworkManager.ContainerNetworking network = networks.networking(id);
-        RuntimeSpec spec = runtimeSpec(dir, config, network);
+        String networkOwner = SharedNamespaces.networkOwner(config);
+        if (networkOwner != null) {
+            // as dockerd: the hosts and resolv.conf of the container whose network stack it shares
+            NetworkManager.ContainerNetworking owner = networks.networking(networkOwner);
+            network = new NetworkManager.ContainerNetworking(NetworkMode.NONE, owner.hostsFile(), owner.resolvConf());
+        }
+        RuntimeSpec spec;
+        try {
+            spec = withDevices(runtimeSpec(dir, config, network, SharedNamespaces.launcherModes(config, store, states)),
+                    config);
+        } catch (ContainerEngineException e) {
+            // a --device that is no device node: created, not started, as dockerd records it
+            throw failedStart(id, config, state, new ContainerStartException(e.getMessage(), id, List.of(), e));
+        }
         // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
         // to wire there, so their command runs as soon as it is set up (no round trip), unless a none one has a host
         // relay to start first.
@@ -164,7 +182,9 @@ final class ContainerStart {
         }
     }
 
-    static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
+    /** The launcher's spec; {@code namespaces}: its {@code --ns=} modes ({@link SharedNamespaces#launcherModes}). */
+    static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
+                                   List<String> namespaces) {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
                 .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
                 .workingDirectory(config.workingDir())
@@ -179,7 +199,8 @@ final class ContainerStart {
                 .tty(config.spec().tty())
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
-                .seccomp(seccomp(config));
+                .seccomp(seccomp(config))
+                .sharedNamespaces(namespaces);
         if (config.spec().logConfig().keepsNothing()) {
             Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
             builder.logs(discard, discard);
@@ -187,6 +208,18 @@ final class ContainerStart {
         builder.logRotation(LogRotation.of(config.spec().logConfig()).orElse(null));
         addMounts(builder, config);
         return builder.build();
+    }
+
+    /**
+     * {@code spec} with the container's {@code --device} nodes, looked at now (at start, as dockerd does).
+     *
+     * @throws ContainerEngineException in dockerd's words for a host path that is no device node
+     */
+    static RuntimeSpec withDevices(RuntimeSpec spec, ContainerRecord config) {
+        if (config.spec().devices().isEmpty()) {
+            return spec;
+        }
+        return spec.withDevices(config.spec().devices().stream().map(DeviceNode::of).toList());
     }
 
     /** The container's system-call filter: its options compiled for its capabilities on this host. */

@@ -2,9 +2,11 @@ package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Device;
 import dev.stevedore.engine.internal.layer.LayerOwners;
 import dev.stevedore.engine.internal.layer.LayerUnpacker;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.runtime.DeviceNode;
 import dev.stevedore.engine.internal.runtime.IdMapping;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.LauncherBinary;
@@ -106,6 +108,35 @@ final class EngineMode {
         if (namespace != null) {
             Launcher.checkRootlessLimits(new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()),
                     spec.pidsLimit()), "of " + spec.image());
+        }
+        checkDevices(spec);
+    }
+
+    /**
+     * Rootless, the host's node is bound as it is and the container's root is the user, so a node the user cannot
+     * open as asked would only fail inside the container: refused here, saying so. (Whether it is a device node at
+     * all is checked at start, as dockerd does.)
+     */
+    private void checkDevices(ContainerSpec spec) {
+        if (namespace == null) {
+            return;
+        }
+        for (Device device : spec.devices()) {
+            DeviceNode node;
+            try {
+                node = DeviceNode.of(device);
+            } catch (ContainerEngineException noDevice) {
+                continue; // the start says so, in dockerd's words, as dockerd does
+            }
+            boolean read = !device.readable() || node.openable(false);
+            boolean write = !device.writable() || node.openable(true);
+            if (!(read && write)) {
+                throw new ContainerEngineException("device " + device.pathOnHost() + " cannot be given to a rootless"
+                        + " container: user " + System.getProperty("user.name") + " cannot open it for "
+                        + (read ? "writing" : write ? "reading" : "reading and writing") + " on the host (a rootless"
+                        + " container's root is that user); give the user access (its group, or a udev rule) or ask for"
+                        + " less (" + device.pathOnHost() + ":" + device.pathInContainer() + ":" + (read ? "r" : "w") + ")");
+            }
         }
     }
 }

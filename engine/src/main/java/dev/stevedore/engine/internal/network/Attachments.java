@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.network;
 
+import dev.stevedore.engine.ContainerSpec;
+
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
@@ -78,8 +80,9 @@ final class Attachments {
                 : AddressPool.claimAddress(network, container.id(), requested);
         String veth = vethName(container.id(), network.id());
         String ifname = side.freeInterfaceName();
+        String mac = before == null ? null : before.macAddress();
         Member member = new Member(before == null ? container.name() : before.name(),
-                before == null ? List.of() : before.aliases(), Subnet.format(address), veth, ifname, requested);
+                before == null ? List.of() : before.aliases(), Subnet.format(address), veth, ifname, requested, mac);
         // Recorded before the veth exists, so an engine killed in between leaves a name reaping can delete.
         NetworkRecord updated = network.withMember(container.id(), member);
         if (requested == null) {
@@ -87,7 +90,8 @@ final class Attachments {
         }
         store.save(updated);
         networks.put(updated.id(), updated);
-        side.plug(veth, bridge.index(), ifname, address, network.parsedSubnet());
+        side.plug(veth, bridge.index(), ifname, address, network.parsedSubnet(),
+                mac == null ? null : ContainerSpec.macAddress(mac));
         return new NetworkManager.Attachment(network.name(), member.address(), network.gateway(), ifname, veth);
     }
 

@@ -55,10 +55,11 @@ interface BridgeWiring extends AutoCloseable {
 
         /**
          * Connects the container to a bridge: a veth pair named {@code veth} on the bridge's side (one left behind
-         * by a killed engine is replaced), {@code interfaceName} inside with {@code address} in {@code subnet}, up,
-         * and the container's loopback up.
+         * by a killed engine is replaced), {@code interfaceName} inside with {@code address} in {@code subnet} and
+         * the MAC address {@code mac} ({@code null}: the kernel's choice), up, and the container's loopback up.
          */
-        void plug(String veth, int bridgeIndex, String interfaceName, int address, Subnet subnet) throws IOException;
+        void plug(String veth, int bridgeIndex, String interfaceName, int address, Subnet subnet, byte[] mac)
+                throws IOException;
 
         @Override
         void close();

@@ -180,18 +180,19 @@ final class HostBridges implements BridgeWiring {
         }
 
         @Override
-        public void plug(String veth, int bridgeIndex, String interfaceName, int address, Subnet subnet) throws IOException {
+        public void plug(String veth, int bridgeIndex, String interfaceName, int address, Subnet subnet, byte[] mac)
+                throws IOException {
             synchronized (HostBridges.this) {
                 Netlink host = host();
                 try {
-                    host.createVeth(veth, bridgeIndex, interfaceName, namespace);
+                    host.createVeth(veth, bridgeIndex, interfaceName, namespace, mac);
                 } catch (NetlinkException e) {
                     if (e.errno() != NetlinkException.EEXIST) {
                         throw e;
                     }
                     // Left behind by an engine that was killed while this container ran: its own again now.
                     host.deleteLink(veth);
-                    host.createVeth(veth, bridgeIndex, interfaceName, namespace);
+                    host.createVeth(veth, bridgeIndex, interfaceName, namespace, mac);
                 }
             }
             int index = inside.linkIndex(interfaceName);

@@ -183,10 +183,12 @@ final class Netlink implements AutoCloseable {
 
     /**
      * Creates a veth pair: {@code hostName} on the JVM's side, up and enslaved to {@code master}; its
-     * peer {@code peerName}, still down, in {@code peerNamespace}. MTU 1500 on both ends.
+     * peer {@code peerName}, still down, in {@code peerNamespace}, with the MAC address {@code peerMac} ({@code null}:
+     * the kernel's random one), set as it is made, so never up with another. MTU 1500 on both ends.
      */
-    void createVeth(String hostName, int master, String peerName, NetNamespace peerNamespace) throws IOException {
-        NetlinkMessage m = new NetlinkMessage(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL)
+    void createVeth(String hostName, int master, String peerName, NetNamespace peerNamespace, byte[] peerMac)
+            throws IOException {
+        NetlinkMessage peer = new NetlinkMessage(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL)
                 .ifinfo(AF_UNSPEC, 0, IFF_UP, IFF_UP)
                 .attribute(IFLA_IFNAME, hostName)
                 .attribute(IFLA_MTU, 1500)
@@ -199,10 +201,11 @@ final class Netlink implements AutoCloseable {
                 .ifinfo(AF_UNSPEC, 0, 0, 0)
                 .attribute(IFLA_IFNAME, peerName)
                 .attribute(IFLA_MTU, 1500)
-                .attribute(IFLA_NET_NS_FD, peerNamespace.fd())
-                .end()
-                .end()
-                .end();
+                .attribute(IFLA_NET_NS_FD, peerNamespace.fd());
+        if (peerMac != null) {
+            peer.attribute(IFLA_ADDRESS, peerMac);
+        }
+        NetlinkMessage m = peer.end().end().end();
         execute(m, "creating the veth pair " + hostName + " / " + peerName + " in " + peerNamespace);
     }
 

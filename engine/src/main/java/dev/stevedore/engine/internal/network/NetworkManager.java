@@ -248,6 +248,17 @@ public final class NetworkManager implements AutoCloseable {
     public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
                                                 List<String> aliases, boolean inMemory, NameResolution names,
                                                 String ipv4Address) {
+        return prepareContainer(containerId, name, hostname, networkMode, aliases, inMemory, names, ipv4Address, null);
+    }
+
+    /**
+     * As {@link #prepareContainer(String, String, String, String, List, boolean, NameResolution, String)}, with the MAC
+     * address of its interface on its network ({@code --mac-address}; null for the kernel's choice), set on that end of
+     * the veth as it is made, at each start.
+     */
+    public ContainerNetworking prepareContainer(String containerId, String name, String hostname, String networkMode,
+                                                List<String> aliases, boolean inMemory, NameResolution names,
+                                                String ipv4Address, String macAddress) {
         return lock.run("setting up the network of container " + name, () -> {
             NetworkMode mode;
             try {
@@ -258,6 +269,11 @@ public final class NetworkManager implements AutoCloseable {
             if (mode != NetworkMode.BRIDGE && !aliases.isEmpty()) {
                 throw new ContainerEngineException("creating container " + name + " failed: network aliases need a bridge"
                         + " network, not network mode " + networkMode);
+            }
+            if (mode != NetworkMode.BRIDGE && macAddress != null) {
+                // dockerd's words; on none there is no interface to give it to
+                throw new ContainerEngineException("creating container " + name + " failed: conflicting options:"
+                        + " mac-address and the network mode (" + networkMode + ")");
             }
             if (mode != NetworkMode.BRIDGE && ipv4Address != null) {
                 throw new ContainerEngineException("creating container " + name + " failed: user specified IP address is"
@@ -276,7 +292,8 @@ public final class NetworkManager implements AutoCloseable {
                 if (ipv4Address != null) {
                     checkStatic("creating container " + name, network, ipv4Address);
                 }
-                store.save(network.withMember(containerId, new Member(name, aliases, null, null, null, ipv4Address)));
+                store.save(network.withMember(containerId, new Member(name, aliases, null, null, null, ipv4Address,
+                        macAddress)));
                 networkIds.add(network.id());
             }
             ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode, networkIds, List.of(), null, names);

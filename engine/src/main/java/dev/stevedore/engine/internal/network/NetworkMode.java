@@ -2,7 +2,6 @@ package dev.stevedore.engine.internal.network;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.stevedore.engine.ContainerEngineException;
 
 import java.util.Locale;
 
@@ -21,18 +20,15 @@ public enum NetworkMode {
 
     /**
      * The mode a network setting asks for: {@code host}, {@code none}, or a bridge network for anything else
-     * ({@code null}, {@code default}, {@code bridge}, a network's name or id).
-     *
-     * @throws ContainerEngineException for {@code container:<id>} (sharing another container's network), which
-     *                                  the embedded engine does not support
+     * ({@code null}, {@code default}, {@code bridge}, a network's name or id). {@code container:<id>} (sharing another
+     * container's network namespace, which the launcher joins) is {@code none} here: nothing of its own to wire.
      */
     public static NetworkMode of(String setting) {
         if (setting == null) {
             return BRIDGE;
         }
         if (setting.startsWith("container:")) {
-            throw new ContainerEngineException("network mode " + setting + " (sharing another container's network) is not"
-                    + " supported by the embedded engine; put both containers on one network instead");
+            return NONE;
         }
         return switch (setting) {
             case "host" -> HOST;

@@ -88,17 +88,21 @@ final class NetworkStore {
      *                      free one (and in records written before it)
      */
     record Member(String name, List<String> aliases, String address, String veth, String interfaceName,
-                  String staticAddress) {
+                  String staticAddress, String macAddress) {
         Member {
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
         }
 
         Member(String name, List<String> aliases, String address, String veth, String interfaceName) {
-            this(name, aliases, address, veth, interfaceName, null);
+            this(name, aliases, address, veth, interfaceName, null, null);
+        }
+
+        Member(String name, List<String> aliases, String address, String veth, String interfaceName, String staticAddress) {
+            this(name, aliases, address, veth, interfaceName, staticAddress, null);
         }
 
         Member detached() {
-            return new Member(name, aliases, null, null, null, staticAddress);
+            return new Member(name, aliases, null, null, null, staticAddress, macAddress);
         }
     }
 

@@ -229,8 +229,16 @@ final class Cgroups {
         plan(limits, containerName);
     }
 
-    /** The groups and writes a container named {@code containerName} needs for {@code limits} and its device policy. */
+    /** As {@link #plan(ResourceLimits, String, List)} without devices of its own. */
     Plan plan(ResourceLimits limits, String containerName) {
+        return plan(limits, containerName, List.of());
+    }
+
+    /**
+     * The groups and writes a container named {@code containerName} needs for {@code limits} and its device policy,
+     * which allows the standard nodes and {@code devices} ({@code --device}).
+     */
+    Plan plan(ResourceLimits limits, String containerName, List<DeviceNode> devices) {
         Map<Path, List<Write>> groups = new LinkedHashMap<>();
         List<String> enable = new ArrayList<>();
         Path unifiedGroup = unifiedParent == null ? null : unifiedParent.resolve(containerName);
@@ -259,23 +267,26 @@ final class Cgroups {
         } else if (limits.pids() == 0 && controllers.containsKey(PIDS)) {
             write(groups, enable, controllers.get(PIDS), containerName, "pids.max", Long.toString(ResourceLimits.DEFAULT_PIDS));
         }
-        DevicePolicy devices = devicePolicy();
-        if (devices == DevicePolicy.RULES) {
+        DevicePolicy policy = devicePolicy();
+        if (policy == DevicePolicy.RULES) {
             Controller controller = controllers.get(DEVICES);
             write(groups, enable, controller, containerName, "devices.deny", "a");
             for (String rule : DEVICE_RULES) {
                 write(groups, enable, controller, containerName, "devices.allow", rule);
             }
+            for (DeviceNode device : devices) {
+                write(groups, enable, controller, containerName, "devices.allow", device.cgroupRule());
+            }
         }
-        return new Plan(groups, enable, devices == DevicePolicy.PROGRAM ? unifiedGroup : null, devices);
+        return new Plan(groups, enable, policy == DevicePolicy.PROGRAM ? unifiedGroup : null, policy);
     }
 
     /**
      * Creates the container's groups and writes its limits and device rules; the launcher moves the container in
      * (and attaches the device program).
      */
-    Made create(ResourceLimits limits, String containerName) {
-        Plan plan = plan(limits, containerName);
+    Made create(ResourceLimits limits, String containerName, List<DeviceNode> devices) {
+        Plan plan = plan(limits, containerName, devices);
         List<Path> created = new ArrayList<>();
         try {
             if (unifiedParent != null) {

@@ -125,7 +125,8 @@ public final class Launcher implements AutoCloseable {
         }
         Process process;
         try {
-            process = spec.network() == RuntimeSpec.NetworkMode.HOST ? spawn(true) : takeProcess();
+            process = spec.network() == RuntimeSpec.NetworkMode.HOST || !spec.sharedNamespaces().isEmpty()
+                    ? spawn(spec.network() == RuntimeSpec.NetworkMode.HOST, spec.sharedNamespaces()) : takeProcess();
         } catch (IOException e) {
             Cgroups.remove(made.groups());
             throw new ContainerEngineException("cannot start the launcher " + binary + " for container "
@@ -184,14 +185,15 @@ public final class Launcher implements AutoCloseable {
         if (process != null) {
             endSpare(process);
         }
-        return spawn(false);
+        return spawn(false, List.of());
     }
 
     /**
      * A fresh launcher. {@code hostNetwork}: one that clones the container without a network namespace of its own
-     * ({@code --net-host}), never a spare: a rootless launcher could not join the host's afterwards.
+     * ({@code --net-host}), never a spare: a rootless launcher could not join the host's afterwards. {@code namespaces}:
+     * the {@code --ns=} values of a container that shares namespaces ({@link RuntimeSpec#sharedNamespaces()}).
      */
-    private Process spawn(boolean hostNetwork) throws IOException {
+    private Process spawn(boolean hostNetwork, List<String> namespaces) throws IOException {
         // stderr: the launcher opens its container's launcher.log itself once it has read the spec
         List<String> command = new java.util.ArrayList<>();
         command.add(binary.toString());
@@ -199,6 +201,7 @@ public final class Launcher implements AutoCloseable {
         if (hostNetwork) {
             command.add("--net-host");
         }
+        namespaces.forEach(mode -> command.add("--ns=" + mode));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(Path.of("/").toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
@@ -220,7 +223,7 @@ public final class Launcher implements AutoCloseable {
                     return;
                 }
                 try {
-                    Process fresh = spawn(false);
+                    Process fresh = spawn(false, List.of());
                     if (closed || !spare.compareAndSet(null, fresh)) {
                         endSpare(fresh);
                     }
@@ -305,7 +308,7 @@ public final class Launcher implements AutoCloseable {
     /** Every container gets groups of its own (see {@link Cgroups}), recorded first so the reaper finds them. */
     private Cgroups.Made createCgroups(RuntimeSpec spec) {
         String name = Cgroups.groupName(spec.stateDirectory());
-        Cgroups.Made made = cgroups.create(spec.limits(), name);
+        Cgroups.Made made = cgroups.create(spec.limits(), name, spec.devices());
         if (made.groups().isEmpty()) {
             return made;
         }

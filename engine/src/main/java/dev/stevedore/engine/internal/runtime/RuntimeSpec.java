@@ -65,6 +65,11 @@ import java.util.regex.Pattern;
  *                         {@link ContainerProcess#resize} sets its window size
  * @param seccomp          the system-call filter pid 1 (and so every process it starts) runs under; {@code null}
  *                         for none ({@code seccomp=unconfined})
+ * @param sharedNamespaces the namespaces pid 1 shares instead of getting its own, as the launcher's {@code --ns=KIND:MODE}
+ *                         values ({@code pid:host}, {@code net:PID.START}...; nsmodes.c): a launcher spawned for it, not
+ *                         the spare, whose pid 1 was cloned into namespaces of its own already
+ * @param devices          host device nodes bound into the container ({@code --device}), each allowed by its device
+ *                         policy as it asks
  * @param logRotation      how the supervisor rotates {@code stdoutLog} and {@code stderrLog}; {@code null}: never
  */
 public record RuntimeSpec(
@@ -99,6 +104,8 @@ public record RuntimeSpec(
         boolean openStdin,
         boolean tty,
         SeccompFilter seccomp,
+        List<String> sharedNamespaces,
+        List<DeviceNode> devices,
         LogRotation logRotation) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
@@ -197,6 +204,7 @@ public record RuntimeSpec(
         additionalGids = List.copyOf(additionalGids);
         Objects.requireNonNull(hostname, "hostname");
         Objects.requireNonNull(network, "network");
+        sharedNamespaces = sharedNamespaces == null ? List.of() : List.copyOf(sharedNamespaces);
         mounts = List.copyOf(mounts);
         capabilities = capabilities.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(capabilities));
         ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
@@ -205,6 +213,7 @@ public record RuntimeSpec(
         Objects.requireNonNull(stdoutLog, "stdoutLog");
         Objects.requireNonNull(stderrLog, "stderrLog");
         Objects.requireNonNull(limits, "limits");
+        devices = devices == null ? List.of() : List.copyOf(devices);
 
         if (layers.isEmpty()) {
             throw new IllegalArgumentException(where + "no image layer given; a root file system needs at least one");
@@ -267,6 +276,21 @@ public record RuntimeSpec(
         for (String path : readonlyPaths) {
             requireContainerPath(where, "read-only path", path);
         }
+        for (DeviceNode device : devices) {
+            requireContainerPath(where, "device path", device.containerPath());
+            if (device.containerPath().equals("/") || device.containerPath().startsWith("/proc/")) {
+                throw new IllegalArgumentException(where + "device path \"" + device.containerPath()
+                        + "\" is not allowed: no device over / or in /proc");
+            }
+        }
+    }
+
+    /** This spec with {@code nodes} as its devices. */
+    public RuntimeSpec withDevices(List<DeviceNode> nodes) {
+        return new RuntimeSpec(stateDirectory, layers, upperDirectory, workDirectory, rootfs, args, env, workingDirectory,
+                uid, gid, additionalGids, userSpec, hostname, network, mounts, shmSizeBytes, readonlyRootfs,
+                noNewPrivileges, capabilities, ulimits, maskedPaths, readonlyPaths, stdoutLog, stderrLog, hostsFile,
+                hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes);
     }
 
     static String overlayOptions(List<Path> layers, Path upper, Path work) {
@@ -340,6 +364,7 @@ public record RuntimeSpec(
         private String userSpec;
         private String hostname;
         private NetworkMode network = NetworkMode.NONE_LOOPBACK;
+        private List<String> sharedNamespaces = List.of();
         private final List<Mount> mounts = new ArrayList<>();
         private long shmSizeBytes = DEFAULT_SHM_SIZE;
         private boolean readonlyRootfs;
@@ -359,6 +384,7 @@ public record RuntimeSpec(
         private boolean tty;
         private SeccompFilter seccomp;
         private boolean seccompChosen;
+        private final List<DeviceNode> devices = new ArrayList<>();
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -496,9 +522,21 @@ public record RuntimeSpec(
         }
 
         /** The filter to run under ({@link SeccompPolicy#filter}); {@code null} for none. Unset: Docker's default. */
+        /** The launcher's {@code --ns=} values; see {@link RuntimeSpec#sharedNamespaces()}. */
+        public Builder sharedNamespaces(List<String> modes) {
+            this.sharedNamespaces = modes;
+            return this;
+        }
+
         public Builder seccomp(SeccompFilter filter) {
             this.seccomp = filter;
             this.seccompChosen = true;
+            return this;
+        }
+
+        /** A host device node bound into the container; see {@link RuntimeSpec#devices()}. */
+        public Builder device(DeviceNode device) {
+            this.devices.add(Objects.requireNonNull(device, "device"));
             return this;
         }
 
@@ -518,6 +556,7 @@ public record RuntimeSpec(
                     stderrLog != null ? stderrLog : stateDirectory.resolve("stderr.log"),
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
                     seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
+                    sharedNamespaces, devices,
                     logRotation);
         }
     }

@@ -80,6 +80,10 @@ final class SpecRecords {
             // 0 0: the launcher's 24x80 until the first resize
             Records.write(out, "tty", "0", "0");
         }
+        for (DeviceNode device : spec.devices()) {
+            Records.write(out, "device", String.valueOf(device.type()), Long.toString(device.major()),
+                    Long.toString(device.minor()), device.permissions(), device.hostPath().toString(), device.containerPath());
+        }
         if (spec.seccomp() != null) {
             Records.write(out, "seccomp", Integer.toString(spec.seccomp().flags()), spec.seccomp().program());
         }

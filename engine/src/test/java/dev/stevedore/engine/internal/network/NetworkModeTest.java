@@ -1,14 +1,12 @@
 package dev.stevedore.engine.internal.network;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class NetworkModeTest {
 
@@ -19,8 +17,8 @@ class NetworkModeTest {
         assertThat(NetworkMode.of("my-network")).isEqualTo(NetworkMode.BRIDGE);
         assertThat(NetworkMode.of("host")).isEqualTo(NetworkMode.HOST);
         assertThat(NetworkMode.of("none")).isEqualTo(NetworkMode.NONE);
-        assertThatThrownBy(() -> NetworkMode.of("container:db")).isInstanceOf(ContainerEngineException.class)
-                .hasMessageContaining("container:db").hasMessageContaining("not supported");
+        // another container's network: nothing of its own to wire
+        assertThat(NetworkMode.of("container:db")).isEqualTo(NetworkMode.NONE);
     }
 
     @Test

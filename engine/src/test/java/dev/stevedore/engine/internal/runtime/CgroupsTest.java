@@ -75,6 +75,17 @@ class CgroupsTest {
     }
 
     @Test
+    void v1RulesAllowADeviceAskedForWithItsPermissionsOnly() {
+        Cgroups cgroups = Cgroups.parse(MIXED_MOUNTS.subList(0, 5), MIXED_GROUPS, file -> "");
+        DeviceNode fuse = new DeviceNode(Path.of("/dev/fuse"), "/dev/fuse", 'c', 10, 229, "rw");
+
+        Cgroups.Plan plan = cgroups.plan(ResourceLimits.NONE, "c1", List.of(fuse));
+
+        assertThat(plan.groups().get(Path.of("/sys/fs/cgroup/devices/stevedore-c1"))).extracting(Cgroups.Write::value)
+                .endsWith("c 10:229 rw");
+    }
+
+    @Test
     void aHostWithoutDeviceCgroupsHasNoDevicePolicy() {
         Cgroups cgroups = Cgroups.parse(MIXED_MOUNTS.subList(0, 4), MIXED_GROUPS, file -> "");
 
