@@ -290,7 +290,7 @@ public record RuntimeSpec(
         return new RuntimeSpec(stateDirectory, layers, upperDirectory, workDirectory, rootfs, args, env, workingDirectory,
                 uid, gid, additionalGids, userSpec, hostname, network, mounts, shmSizeBytes, readonlyRootfs,
                 noNewPrivileges, capabilities, ulimits, maskedPaths, readonlyPaths, stdoutLog, stderrLog, hostsFile,
-                hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes);
+                hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes, logRotation);
     }
 
     static String overlayOptions(List<Path> layers, Path upper, Path work) {
