@@ -347,6 +347,11 @@ static int supervise(int host_net) {
     /* the pty's master, once pid 1 has passed it on */
     log_init(&logs[2], -1, out);
     logs[2].raw = 1;
+    if (s.log_max_size) {
+        log_rotation(&logs[0], s.stdout_log, s.log_max_size, s.log_max_files);
+        log_rotation(&logs[1], s.stderr_log, s.log_max_size, s.log_max_files);
+        log_rotation(&logs[2], s.stdout_log, s.log_max_size, s.log_max_files);
+    }
     int master = -1;
 
     const char *failed_cgroup = NULL;

@@ -167,6 +167,8 @@ struct spec {
     char **sysctl_values;
     size_t nsysctls;
     int init;             /* --init: pid 1 is a minimal init (init.c) that runs the command as its child */
+    unsigned long long log_max_size; /* --log-opt max-size: a log file past it is rotated (logs.c); 0: never */
+    unsigned log_max_files;          /* --log-opt max-file: files kept per stream, the one written included (>= 1) */
 };
 
 /* Appends to a NULL-terminated list; 0 or -1 when out of memory. */
@@ -224,6 +226,10 @@ _Noreturn void exec_command(char *const *args, char *const *env);
 #define LOG_LINE_MAX 16384
 
 struct log_stream {
+    const char *path;            /* the log file's name, to rotate it; NULL: never rotated */
+    unsigned long long max_size; /* rotate before a record once the file holds this many bytes; 0: never */
+    unsigned max_files;          /* files kept: the one written and max_files - 1 rotated ones (path.1 newest) */
+    unsigned long long size;     /* the file's size as last seen (fstat before each batch, counted within it) */
     int raw;                     /* a terminal's output: every read goes out at once as one P record (no lines) */
     int in;                      /* read end of the container's pipe (non-blocking); -1 once at its end */
     int out;                     /* the log file, opened O_APPEND */
@@ -232,6 +238,8 @@ struct log_stream {
 };
 
 void log_init(struct log_stream *l, int in, int out);
+/* Rotates the stream's file at path once it holds max_size bytes, keeping max_files files (logs.c). */
+void log_rotation(struct log_stream *l, const char *path, unsigned long long max_size, unsigned max_files);
 /* Moves what the pipe holds into the log: 0 while the pipe is open, 1 once it reached its end. */
 int log_pump(struct log_stream *l);
 

@@ -416,6 +416,15 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
         } else if (!strcmp(k, "stderr")) {
             EXPECT(1);
             s->stderr_log = TAKE(0);
+        } else if (!strcmp(k, "log-rotate")) {
+            EXPECT(2);
+            unsigned long long files = 0;
+            if (spec_parse_u64(rec.fields[0], ~0ull >> 1, &s->log_max_size) < 0
+                    || spec_parse_u64(rec.fields[1], 1u << 20, &files) < 0 || files < 1) {
+                rc = spec_fail(err, errlen, "log-rotate record is not a size in bytes and a file count (1 or more)");
+                goto out;
+            }
+            s->log_max_files = (unsigned) files;
         } else {
             rc = spec_fail(err, errlen, "unknown spec record \"%s\"", k);
         }

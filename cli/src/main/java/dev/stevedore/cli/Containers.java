@@ -49,10 +49,10 @@ final class Containers {
                     + " (Paused)";
             case EXITED -> "Exited (" + state.exitCode() + ")"
                     + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
-            case REMOVING -> "Removal In Progress";
-            case DEAD -> "Dead";
             case RESTARTING -> "Restarting (" + state.exitCode() + ")"
                     + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
+            case REMOVING -> "Removal In Progress";
+            case DEAD -> "Dead";
         };
     }
 

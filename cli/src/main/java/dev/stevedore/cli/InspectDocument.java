@@ -49,7 +49,7 @@ final class InspectDocument {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("Status", Containers.statusName(state));
         boolean restarting = state.status() == ContainerState.Status.RESTARTING;
-        fields.put("Running", state.running() || restarting); // as dockerd's, while its policy's restart is due
+        fields.put("Running", state.running() || restarting); // as dockerd: running, between two runs
         fields.put("Paused", state.status() == ContainerState.Status.PAUSED);
         fields.put("Restarting", restarting);
         fields.put("OOMKilled", state.oomKilled());
@@ -87,13 +87,6 @@ final class InspectDocument {
         fields.put("Memory", spec.memoryBytes());
         fields.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         fields.put("PidsLimit", spec.pidsLimit() == 0 ? null : spec.pidsLimit());
-        fields.put("GroupAdd", spec.groupAdd().isEmpty() ? null : spec.groupAdd());
-        if (!spec.sysctls().isEmpty()) {
-            fields.put("Sysctls", new TreeMap<>(spec.sysctls())); // as dockerd: absent when there are none
-        }
-        if (spec.init()) {
-            fields.put("Init", true);
-        }
         return fields;
     }
 
@@ -125,7 +118,6 @@ final class InspectDocument {
         spec.ports().forEach(port -> exposed.put(port.key(), Map.of()));
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("Hostname", spec.hostname() != null ? spec.hostname() : info.shortId());
-        fields.put("Domainname", spec.domainname() == null ? "" : spec.domainname());
         fields.put("User", spec.user() != null ? spec.user() : image.user());
         fields.put("ExposedPorts", exposed);
         fields.put("Env", info.env());

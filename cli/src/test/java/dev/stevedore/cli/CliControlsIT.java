@@ -188,9 +188,9 @@ class CliControlsIT {
                     .contains("kept");
         }
         CliRunner.Result refused = stevedore(Map.of("STEVEDORE_ENGINE", "embedded"), "run", "--rm", "--log-opt",
-                "max-size=1m", busybox, "true");
+                "labels=a", busybox, "true");
         assertThat(refused.exitCode()).isNotZero();
-        assertThat(refused.err()).contains("log option max-size");
+        assertThat(refused.err()).contains("log option labels");
     }
 
     /** A {@code ps -ef} table with its fourth column ({@code C}) left out, the others joined by one space. */

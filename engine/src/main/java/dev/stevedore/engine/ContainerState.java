@@ -6,7 +6,7 @@ import java.time.Instant;
  * Where a container is in its life, as {@code docker inspect}'s {@code State} says it.
  *
  * @param status     created, running, paused (running, its processes frozen), exited (or removing while it goes),
- *                   restarting (exited, its restart policy's next start due)
+ *                   restarting (exited, waiting for its restart policy's next start)
  * @param pid        the host pid of its first process while running; 0 otherwise
  * @param exitCode   the exit code once exited (128 + signal when a signal ended it); 0 before
  * @param signal     the signal that ended it, 0 when it exited by itself
@@ -18,7 +18,10 @@ import java.time.Instant;
 public record ContainerState(Status status, long pid, int exitCode, int signal, boolean oomKilled, String error,
                              Instant startedAt, Instant finishedAt) {
 
-    /** The states Docker names. */
+    /**
+     * The states Docker names. {@code RESTARTING}: its run ended and its restart policy starts it again after the
+     * backoff (no process meanwhile, so not {@link #running()}; dockerd's {@code State.Running} is true then).
+     */
     public enum Status { CREATED, RUNNING, PAUSED, EXITED, REMOVING, DEAD, RESTARTING }
 
     public ContainerState {
@@ -33,17 +36,6 @@ public record ContainerState(Status status, long pid, int exitCode, int signal, 
     /** Whether its processes are frozen ({@link ContainerEngine#pauseContainer}). */
     public boolean paused() {
         return status == Status.PAUSED;
-    }
-
-    /**
-     * This state with its status {@link Status#RESTARTING} (from an exited one whose restart policy will start it
-     * again) or back. Its process does not exist meanwhile: {@link #running()} is false.
-     */
-    public ContainerState withRestarting(boolean restarting) {
-        Status next = restarting && status == Status.EXITED ? Status.RESTARTING
-                : !restarting && status == Status.RESTARTING ? Status.EXITED : status;
-        return next == status ? this : new ContainerState(next, pid, exitCode, signal, oomKilled, error, startedAt,
-                finishedAt);
     }
 
     /** This state with its status {@link Status#PAUSED} (from a running one) or back. */

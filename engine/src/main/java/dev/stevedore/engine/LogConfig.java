@@ -10,11 +10,15 @@ import java.util.TreeMap;
  * ({@code HostConfig.LogConfig}).
  *
  * <p>The embedded engine takes {@code json-file} (the default) and {@code local}, and keeps its own log format for
- * both (timestamped records read back by {@link ContainerEngine#logs}); and {@code none}, which keeps nothing: the
- * output is discarded and {@link ContainerEngine#logs} fails with dockerd's words, {@value #NOT_READABLE}. It takes
- * no options: its log is one file per stream, not rotated, so {@code max-size}/{@code max-file} are refused by name
- * rather than dropped. Any other driver is refused at create. The Docker backend passes the configuration to dockerd,
- * which judges it.
+ * both (timestamped records read back by {@link ContainerEngine#logs}, one file per stream); and {@code none}, which
+ * keeps nothing: the output is discarded and {@link ContainerEngine#logs} fails with dockerd's words,
+ * {@value #NOT_READABLE}. Both rotate as dockerd's json-file does: {@code max-size} (bytes, or a number with
+ * {@code k}, {@code m}, {@code g}: binary multiples) and {@code max-file} (files kept per stream, default 1);
+ * {@code local} rotates at its Docker defaults (20 MB, 5 files) unless told otherwise. Rotated files are kept
+ * uncompressed, so {@code compress=true} is refused; json-file's attribute options ({@code labels}, {@code env},
+ * {@code tag} and their regex forms) are refused by name, and an option the driver does not know with dockerd's
+ * words. The embedded engine judges the options at create (dockerd: at start). Any other driver is refused at
+ * create. The Docker backend passes the configuration to dockerd, which judges it.
  *
  * @param type    the driver's name; never blank
  * @param options the driver's options ({@code --log-opt}), sorted by name
@@ -49,20 +53,14 @@ public record LogConfig(String type, Map<String, String> options) {
     }
 
     /**
-     * Refuses what the embedded engine cannot honour, with an {@link IllegalArgumentException} naming the driver or
-     * the option and saying why.
+     * Refuses a driver the embedded engine does not have, with an {@link IllegalArgumentException} naming it (the
+     * embedded engine judges the options when it creates the container).
      */
     public void requireEmbedded() {
         if (!EMBEDDED_TYPES.contains(type)) {
             // dockerd's words for an unknown driver, then ours
             throw new IllegalArgumentException("error looking up logging plugin " + type + ": plugin \"" + type
                     + "\" not found; the embedded engine keeps json-file, local and none only");
-        }
-        if (!options.isEmpty()) {
-            String option = options.keySet().iterator().next();
-            throw new IllegalArgumentException("log option " + option + " (--log-opt) for log driver " + type
-                    + ": the embedded engine keeps one log file per stream and does not rotate or tune it; leave the"
-                    + " option out");
         }
     }
 

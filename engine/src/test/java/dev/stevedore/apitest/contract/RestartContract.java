@@ -1,6 +1,7 @@
 package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ContainerUpdate;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EventSubscription;
@@ -40,6 +41,25 @@ public abstract class RestartContract extends EngineContract {
         assertThat(ended.state().exitCode()).isEqualTo(3);
         assertThat(ended.spec().restartPolicy()).isEqualTo(new RestartPolicy(RestartPolicy.Kind.ON_FAILURE, 2));
         assertThat(logTexts(c.id())).as("one run and two restarts").containsExactly("ran", "ran", "ran");
+    }
+
+    @Test
+    void aContainerBetweenTwoRunsIsRestartingUntilAStopEndsIt() {
+        ContainerInfo c = started(busybox("exit 1").restartPolicy(RestartPolicy.parse("always")));
+        // the backoff doubles from 100 ms: a few restarts in, each wait is long enough to be seen
+        java.util.concurrent.atomic.AtomicReference<ContainerState> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        await("seen between two runs").atMost(PATIENCE).pollInterval(Duration.ofMillis(5)).until(() -> {
+            seen.set(engine.inspectContainer(c.id()).state());
+            return seen.get().status() == ContainerState.Status.RESTARTING;
+        });
+        ContainerState waiting = seen.get();
+        assertThat(waiting.running()).as("no process while it waits").isFalse();
+        assertThat(waiting.exitCode()).isEqualTo(1);
+        assertThat(engine.containers(false, java.util.Map.of(RUN_LABEL, run))).as("listed with the running ones, as by dockerd")
+                .extracting(ContainerInfo::id).contains(c.id());
+        engine.stopContainer(c.id(), Duration.ofSeconds(5));
+        await("exited after the stop, and stays so").during(QUIET).atMost(QUIET.multipliedBy(4))
+                .until(() -> engine.inspectContainer(c.id()).state().status() == ContainerState.Status.EXITED);
     }
 
     @Test

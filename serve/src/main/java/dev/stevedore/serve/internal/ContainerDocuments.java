@@ -92,8 +92,7 @@ final class ContainerDocuments {
         ObjectNode state = Json.object();
         state.put("Status", s.status().name().toLowerCase(Locale.ROOT));
         boolean restarting = s.status() == ContainerState.Status.RESTARTING;
-        // dockerd's: a container waiting for its policy's restart is Running and Restarting, though no process runs
-        state.put("Running", s.running() || restarting);
+        state.put("Running", s.running() || restarting); // as dockerd: running, between two runs
         state.put("Paused", s.paused());
         state.put("Restarting", restarting);
         state.put("OOMKilled", s.oomKilled());
@@ -430,10 +429,10 @@ final class ContainerDocuments {
             case EXITED -> "Exited (" + s.exitCode() + ") "
                     + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
             case CREATED -> "Created";
-            case REMOVING -> "Removal In Progress";
-            case DEAD -> "Dead";
             case RESTARTING -> "Restarting (" + s.exitCode() + ") "
                     + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
+            case REMOVING -> "Removal In Progress";
+            case DEAD -> "Dead";
         };
     }
 

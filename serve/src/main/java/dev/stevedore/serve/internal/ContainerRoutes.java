@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageNotFoundException;
@@ -171,7 +172,8 @@ final class ContainerRoutes {
 
     private void stop(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
-        if (!c.state().running()) {
+        // as dockerd: a stop between two runs of a restart policy ends the restarting, so it is no "not modified"
+        if (!c.state().running() && c.state().status() != ContainerState.Status.RESTARTING) {
             x.response().empty(304);
             return;
         }

@@ -157,11 +157,37 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
             assertThatThrownBy(() -> DockerCli.run(server, "create", "--log-driver", "no-such-driver", busybox)).as(who)
                     .hasMessageContaining("logging plugin no-such-driver");
         }
-        // dockerd rotates its json-file; the embedded engine's log is not rotated, so the option is refused by name
-        assertThatThrownBy(() -> DockerCli.run(socket, "create", "--log-opt", "max-size=1m", busybox))
-                .hasMessageContaining("log option max-size");
+        // the embedded engine keeps its rotated files uncompressed: compress is refused by name (dockerd compresses)
+        assertThatThrownBy(() -> DockerCli.run(socket, "create", "--log-opt", "max-size=1m", "--log-opt", "max-file=2",
+                "--log-opt", "compress=true", busybox)).hasMessageContaining("log option compress");
         // attached, serve has no output of a none container to pass on (dockerd's attach would): the run just ends
         assertThat(DockerCli.run(socket, "run", "--rm", "--log-driver", "none", busybox, "echo", "unseen")).doesNotContain("unseen");
+    }
+
+    @Test
+    void maxSizeAndMaxFileKeepTheLatestLinesInOrderAsDockerdDoes() {
+        String script = "i=100; while [ $i -lt 300 ]; do echo \"line$i ................................\"; i=$((i+1)); done";
+        both().forEach((who, server) -> {
+            String name = prefix + "rotated";
+            if (server.equals(dockerd)) {
+                onDockerd.add(name);
+            }
+            DockerCli.run(server, "run", "-d", "--name", name, "--log-opt", "max-size=1k", "--log-opt", "max-file=2",
+                    busybox, "sh", "-c", script);
+            DockerCli.run(server, "wait", name);
+            List<String> kept = DockerCli.run(server, "logs", name);
+            assertThat(kept).as(who + ": the oldest lines were rotated away").hasSizeBetween(2, 199);
+            assertThat(kept.get(kept.size() - 1)).as(who).startsWith("line299 ");
+            int first = Integer.parseInt(kept.get(0).substring(4, 7));
+            for (int i = 0; i < kept.size(); i++) {
+                assertThat(kept.get(i)).as(who + ": kept line " + i).startsWith("line" + (first + i) + " ");
+            }
+            assertThat(DockerCli.run(server, "logs", "--tail", "2", name)).as(who)
+                    .containsExactlyElementsOf(kept.subList(kept.size() - 2, kept.size()));
+            assertThat(inspect(server, "{{json .HostConfig.LogConfig.Config}}", name)).as(who)
+                    .isEqualTo("{\"max-file\":\"2\",\"max-size\":\"1k\"}");
+            DockerCli.run(server, "rm", name);
+        });
     }
 
     @Test
@@ -352,6 +378,20 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
         }
         return DockerCli.run(server, "run", "-d", "--name", prefix + name, "--restart", restart, busybox, "sh", "-c", script)
                 .stream().filter(l -> l.matches("[0-9a-f]{64}")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aContainerBetweenTwoRunsIsRestartingInInspectAndPsAsOnDockerd() {
+        both().forEach((who, server) -> {
+            runWithRestart(server, "restarting", "always", "exit 1");
+            await(who + ": seen between two runs").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> inspect(server, "{{.State.Status}} {{.State.Running}} {{.State.Restarting}} {{.State.Pid}}"
+                            + " {{.State.ExitCode}}", prefix + "restarting").equals("restarting true true 0 1"));
+            DockerCli.run(server, "stop", prefix + "restarting");
+            assertThat(inspect(server, "{{.State.Status}} {{.State.Restarting}}", prefix + "restarting")).as(who)
+                    .isEqualTo("exited false");
+            DockerCli.run(server, "rm", prefix + "restarting");
+        });
     }
 
     @Test

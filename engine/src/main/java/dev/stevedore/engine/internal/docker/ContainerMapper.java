@@ -100,7 +100,8 @@ final class ContainerMapper {
         static ContainerState state(JsonNode state) {
         ContainerState.Status status = status(state);
         int exitCode = state.path("ExitCode").asInt(0);
-        boolean ended = status == ContainerState.Status.EXITED || status == ContainerState.Status.DEAD;
+        boolean ended = status == ContainerState.Status.EXITED || status == ContainerState.Status.DEAD
+                || status == ContainerState.Status.RESTARTING;
         int signal = ended && exitCode > 128 && exitCode <= 128 + 64 ? exitCode - 128 : 0;
         return new ContainerState(
                 status,
@@ -119,8 +120,8 @@ final class ContainerMapper {
         return switch (status) {
             case "created" -> ContainerState.Status.CREATED;
             case "paused" -> ContainerState.Status.PAUSED;
-            // a restarting container's process exists; for a caller it is running
-            case "running", "restarting" -> ContainerState.Status.RUNNING;
+            case "running" -> ContainerState.Status.RUNNING;
+            case "restarting" -> ContainerState.Status.RESTARTING;
             case "removing" -> ContainerState.Status.REMOVING;
             case "dead" -> ContainerState.Status.DEAD;
             case "exited" -> ContainerState.Status.EXITED;

@@ -66,8 +66,9 @@ final class ContainerReaper {
                 }
                 reapHelpers(dir);
                 Optional<StateRecord> recorded = store.readState(id);
-                if (recorded.isPresent() && recorded.get().running() && !OrphanReaper.ownerAlive(dir)
-                        && !OrphanReaper.supervisorAlive(dir)) {
+                // a restarting one's owner (the JVM that would restart it) is its last run's
+                if (recorded.isPresent() && (recorded.get().running() || recorded.get().restarting())
+                        && !OrphanReaper.ownerAlive(dir) && !OrphanReaper.supervisorAlive(dir)) {
                     reapOrphan(id, dir);
                 }
             } catch (IOException | RuntimeException e) {
@@ -92,7 +93,7 @@ final class ContainerReaper {
         }
         try {
             StateRecord state = store.readState(id).orElseThrow();
-            if (!state.running() || OrphanReaper.ownerAlive(dir) || OrphanReaper.supervisorAlive(dir)) {
+            if (!(state.running() || state.restarting()) || OrphanReaper.ownerAlive(dir) || OrphanReaper.supervisorAlive(dir)) {
                 return;
             }
             ExitStatus exit = OrphanReaper.recordedExit(dir).orElse(ExitStatus.killedUnknown());

@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.RestartPolicy;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,19 +21,15 @@ import java.util.concurrent.TimeUnit;
  * Restart policies ({@link RestartPolicy}) of the containers this JVM runs: once the owner has recorded a run's
  * exit, the container is started again as its policy says, after Docker's backoff (100 ms, doubled at each restart,
  * at most a minute, back to 100 ms after a run of 10 s), as a new run of this JVM that counts in
- * {@code state.json}'s {@code restartCount}. A stop or kill by a user leaves the file {@value #STOPPED_BY_USER} in
+ * {@code state.json}'s {@code restartCount}. While it waits, {@code state.json} says {@code restarting} (as dockerd's
+ * inspect does), naming this JVM as the one that will start it: a reader finding that JVM gone, or this engine
+ * closed, sees it exited. A stop or kill by a user leaves the file {@value #STOPPED_BY_USER} in
  * the container's directory (so a stop from another JVM counts too), and a stopped container is not restarted; a
  * start by a user removes it and sets the count back to 0, as dockerd does.
- *
- * <p>While a restart is due, the file {@value #RESTART_DUE} is in the container's directory: the status mapping
- * reads it ({@code restarting} between two runs, as dockerd's), whoever schedules the restart writes it, and the start
- * or a user's stop removes it.
  */
 final class ContainerRestarts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRestarts.class);
     static final String STOPPED_BY_USER = "stopped-by-user";
-    /** Present while a restart by the container's policy is due: its status is {@code restarting}. */
-    static final String RESTART_DUE = "restart-due";
     private static final long FIRST_DELAY_MILLIS = 100;
     private static final long MAX_DELAY_MILLIS = 60_000;
     /** A run this long resets the backoff, as Docker's restart manager does. */
@@ -53,6 +50,9 @@ final class ContainerRestarts implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    /** The runs whose restart is scheduled, by container: settled back to exited when the engine closes first. */
+    private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    private final ProcessIdentity self = ProcessIdentity.current();
 
     ContainerRestarts(ContainerStore store, Starter starter) {
         this.store = store;
@@ -63,7 +63,6 @@ final class ContainerRestarts implements AutoCloseable {
     static void stoppedByUser(Path dir) {
         try {
             Files.write(dir.resolve(STOPPED_BY_USER), new byte[0]);
-            Files.deleteIfExists(dir.resolve(RESTART_DUE));
         } catch (IOException e) {
             // removed meanwhile: nothing to restart
         }
@@ -72,24 +71,6 @@ final class ContainerRestarts implements AutoCloseable {
     /** A start by a user: the container's policy applies again. */
     static void startedByUser(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve(STOPPED_BY_USER));
-        Files.deleteIfExists(dir.resolve(RESTART_DUE));
-    }
-
-    /** Whether a restart by the container's policy is due: between two runs, its status is {@code restarting}. */
-    static boolean restartDue(Path dir) {
-        return Files.exists(dir.resolve(RESTART_DUE));
-    }
-
-    private static void restartDue(Path dir, boolean due) {
-        try {
-            if (due) {
-                Files.write(dir.resolve(RESTART_DUE), new byte[0]);
-            } else {
-                Files.deleteIfExists(dir.resolve(RESTART_DUE));
-            }
-        } catch (IOException e) {
-            // removed meanwhile: no status to show
-        }
     }
 
     static boolean wasStoppedByUser(Path dir) {
@@ -97,22 +78,58 @@ final class ContainerRestarts implements AutoCloseable {
     }
 
     /**
-     * Called by the owner once it recorded the end of run {@code state.run()} ({@code state} is the exited state):
-     * schedules the restart its policy asks for.
+     * Called by the owner, under the container's lock, once it recorded the end of run {@code state.run()}
+     * ({@code state} is the exited state): schedules the restart its policy asks for, the container restarting
+     * meanwhile.
      */
     void exited(String id, ContainerRecord config, StateRecord state) {
         RestartPolicy policy = config.spec().restartPolicy();
         if (closed || !policy.restartsAfter(state.exitCode(), state.restartCount(), wasStoppedByUser(store.directory(id)))) {
             delays.remove(id);
-            restartDue(store.directory(id), false);
             return;
         }
-        restartDue(store.directory(id), true);
         long delay = delays.merge(id, FIRST_DELAY_MILLIS, (before, first) -> Math.min(before * 2, MAX_DELAY_MILLIS));
         if (ranSteadily(state)) {
             delays.put(id, delay = FIRST_DELAY_MILLIS);
         }
+        try {
+            store.writeState(id, state.restarting(self.pid(), self.startTime()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot record that container {} restarts: {}", id, e.toString());
+        }
+        pending.put(id, state.run());
         timer.schedule(() -> restart(id, state.run(), state.restartCount() + 1), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A user's stop: a container waiting for its restart is exited at once (its policy no longer applies, the
+     * {@value #STOPPED_BY_USER} file says so already), as dockerd's stop cancels a restart.
+     */
+    void settle(String id) {
+        Long run = pending.get(id);
+        if (run != null) {
+            settle(id, run);
+        }
+    }
+
+    /** Writes run {@code run}'s state back to exited when it still says restarting. */
+    private void settle(String id, long run) {
+        CrossProcessLock lock;
+        try {
+            lock = store.lock(id);
+        } catch (RuntimeException e) {
+            return; // removed
+        }
+        try {
+            StateRecord state = store.readState(id).orElse(null);
+            if (state != null && state.restarting() && state.run() == run) {
+                store.writeState(id, state.notRestarting());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot record that container {} no longer restarts: {}", id, e.toString());
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
     }
 
     /**
@@ -142,6 +159,7 @@ final class ContainerRestarts implements AutoCloseable {
     }
 
     private void restart(String id, long endedRun, int restartCount) {
+        pending.remove(id, endedRun);
         if (closed) {
             return;
         }
@@ -153,13 +171,17 @@ final class ContainerRestarts implements AutoCloseable {
             return;
         }
         try {
-            restartDue(store.directory(id), false); // started now, or not at all
             StateRecord state = store.readState(id).orElse(null);
             ContainerRecord config = store.readConfig(id).orElse(null);
             // a user started, stopped, updated or removed it meanwhile: theirs is the last word
-            if (state == null || config == null || state.running() || state.run() != endedRun
-                    || !config.spec().restartPolicy().restartsAfter(state.exitCode(), state.restartCount(),
+            if (state == null || config == null || state.running() || state.run() != endedRun) {
+                return;
+            }
+            if (!config.spec().restartPolicy().restartsAfter(state.exitCode(), state.restartCount(),
                     wasStoppedByUser(store.directory(id)))) {
+                if (state.restarting()) {
+                    store.writeState(id, state.notRestarting());
+                }
                 return;
             }
             starter.start(id, config, state, restartCount);
@@ -171,18 +193,12 @@ final class ContainerRestarts implements AutoCloseable {
         }
     }
 
-    /** No more restarts: the engine closes and ends its runs. */
+    /** No more restarts: the engine closes and ends its runs; those waiting for one are exited. */
     @Override
     public void close() {
         closed = true;
         timer.shutdownNow();
-        // the restarts due are not made: those containers stay exited
-        for (String id : delays.keySet()) {
-            try {
-                restartDue(store.directory(id), false);
-            } catch (RuntimeException gone) {
-                // removed meanwhile
-            }
-        }
+        pending.forEach(this::settle);
+        pending.clear();
     }
 }

@@ -16,6 +16,7 @@ import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.runtime.LogRotation;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.Signals;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
@@ -175,6 +176,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
 
     ContainerInfo create(ContainerSpec spec) {
         spec.logConfig().requireEmbedded();
+        LogRotation.of(spec.logConfig()); // its options judged at create, not at the first start
         ContainerRecord config = creation.create(spec);
         createdHere.add(config.id());
         events.container(EngineEvent.Action.CREATE, config.id(), config, Map.of());
@@ -211,6 +213,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
      * records it.
      */
     private StateRecord effective(String id, StateRecord state) {
+        if (state.restarting() && !new ProcessIdentity(state.ownerPid(), state.ownerStart()).isAlive()) {
+            return state.notRestarting(); // the JVM that would restart it is gone
+        }
         if (!state.running()) {
             return state;
         }
@@ -281,7 +286,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             } catch (ContainerEngineException e) {
                 continue; // being removed right now
             }
-            if (config.isEmpty() || (!all && !state.running()) || !matches(config.get().labels(), labels)) {
+            // as dockerd's list: a container between two runs of its restart policy is listed with the running ones
+            if (config.isEmpty() || (!all && !state.running() && !state.restarting()) || !matches(config.get().labels(), labels)) {
                 continue;
             }
             result.add(info(id, config.get(), state));
@@ -332,8 +338,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         }
         boolean paused = state.running() && controls.paused(id);
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
-                state.toPublic().withPaused(paused).withRestarting(!state.running()
-                        && ContainerRestarts.restartDue(store.directory(id))), config.command(), config.env(), config.labels(),
+                state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
                 state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics, state.restartCount(),
                 config.mounts().stream().map(ContainerRecord.MountRecord::toPublic).toList());
     }
@@ -370,6 +375,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         ContainerRecord config = config(id);
         // before anything ends it, and also while it waits for a restart: its policy no longer applies
         ContainerRestarts.stoppedByUser(store.directory(id));
+        restarts.settle(id);
         StateRecord state = currentState(id);
         if (!state.running()) {
             return; // Docker: stopping a stopped container does nothing

@@ -5,6 +5,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
+import dev.stevedore.engine.internal.runtime.LogRotation;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
@@ -205,6 +206,7 @@ final class ContainerStart {
             Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
             builder.logs(discard, discard);
         }
+        builder.logRotation(LogRotation.of(config.spec().logConfig()).orElse(null));
         addMounts(builder, config);
         return builder.build();
     }

@@ -10,7 +10,8 @@ import java.util.Locale;
  * A container's {@code state.json}: where it is in its life. Rewritten (atomically) at each transition
  * by the JVM that makes it; the JVM that started a container (its owner) records its exit.
  *
- * @param status     {@code created}, {@code running} or {@code exited}
+ * @param status     {@code created}, {@code running}, {@code exited}, or {@code restarting} (exited, its restart
+ *                   policy's next start due; {@code ownerPid} is then the JVM that will make it)
  * @param run        counts the starts: a late report about an earlier run is told apart from the current one
  * @param pid        the host pid of the container's first process while running, else 0
  * @param pidStart   that process's start time (clock ticks since boot), to recognise it
@@ -31,6 +32,7 @@ record StateRecord(int version, String status, long run, long pid, long pidStart
     static final String CREATED = "created";
     static final String RUNNING = "running";
     static final String EXITED = "exited";
+    static final String RESTARTING = "restarting";
 
     StateRecord {
         error = error == null ? "" : error;
@@ -42,6 +44,22 @@ record StateRecord(int version, String status, long run, long pid, long pidStart
 
     boolean running() {
         return status.equals(RUNNING);
+    }
+
+    boolean restarting() {
+        return status.equals(RESTARTING);
+    }
+
+    /** The exited state of a run whose restart policy starts it again, by the JVM {@code owner}, after the backoff. */
+    StateRecord restarting(long owner, long ownerStartTime) {
+        return new StateRecord(1, RESTARTING, run, 0, 0, owner, ownerStartTime, exitCode, signal, oomKilled, error,
+                startedAt, finishedAt, restartCount);
+    }
+
+    /** Exited, its restart given up (a user's stop, an update, the engine that would restart it gone). */
+    StateRecord notRestarting() {
+        return new StateRecord(1, EXITED, run, 0, 0, 0, 0, exitCode, signal, oomKilled, error, startedAt, finishedAt,
+                restartCount);
     }
 
     /** Run {@code newRun}, started by a user ({@code restarts} 0) or by its restart policy (the count so far). */

@@ -76,6 +76,7 @@ import java.util.regex.Pattern;
  * @param sysctls          kernel parameters written under {@code /proc/sys} before the command runs (the caller let
  *                         only namespaced ones through)
  * @param init             pid 1 is the launcher's minimal init (init.c), the command its child
+ * @param logRotation      how the supervisor rotates {@code stdoutLog} and {@code stderrLog}; {@code null}: never
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -114,7 +115,8 @@ public record RuntimeSpec(
         List<String> groupAdd,
         String domainname,
         java.util.Map<String, String> sysctls,
-        boolean init) {
+        boolean init,
+        LogRotation logRotation) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -301,7 +303,7 @@ public record RuntimeSpec(
                 uid, gid, additionalGids, userSpec, hostname, network, mounts, shmSizeBytes, readonlyRootfs,
                 noNewPrivileges, capabilities, ulimits, maskedPaths, readonlyPaths, stdoutLog, stderrLog, hostsFile,
                 hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes, groupAdd,
-                domainname, sysctls, init);
+                domainname, sysctls, init, logRotation);
     }
 
     static String overlayOptions(List<Path> layers, Path upper, Path work) {
@@ -386,6 +388,7 @@ public record RuntimeSpec(
         private List<String> readonlyPaths = DEFAULT_READONLY_PATHS;
         private Path stdoutLog;
         private Path stderrLog;
+        private LogRotation logRotation;
         private Path hostsFile;
         private Path hostnameFile;
         private Path resolvConfFile;
@@ -505,6 +508,12 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** Rotates the log files as {@code rotation} says; {@code null} (the default): never. */
+        public Builder logRotation(LogRotation rotation) {
+            this.logRotation = rotation;
+            return this;
+        }
+
         public Builder etcFiles(Path hosts, Path hostnameFile, Path resolvConf) {
             this.hostsFile = hosts;
             this.hostnameFile = hostnameFile;
@@ -574,7 +583,7 @@ public record RuntimeSpec(
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
                     seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
                     sharedNamespaces, devices,
-                    groupAdd, domainname, sysctls, init);
+                    groupAdd, domainname, sysctls, init, logRotation);
         }
     }
 

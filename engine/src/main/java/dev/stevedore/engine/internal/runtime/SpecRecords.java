@@ -100,6 +100,10 @@ final class SpecRecords {
         }
         Records.write(out, "stdout", spec.stdoutLog().toString());
         Records.write(out, "stderr", spec.stderrLog().toString());
+        if (spec.logRotation() != null) {
+            Records.write(out, "log-rotate", Long.toString(spec.logRotation().maxSize()),
+                    Integer.toString(spec.logRotation().maxFiles()));
+        }
         Records.write(out, "end");
         return out.toByteArray();
     }

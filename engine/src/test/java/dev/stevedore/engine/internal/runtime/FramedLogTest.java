@@ -65,4 +65,52 @@ class FramedLogTest {
             assertThatThrownBy(cursor::poll).isInstanceOf(UncheckedIOException.class).hasMessageContaining("damaged at byte 8");
         }
     }
+
+    /** As logs.c rotates with max-file 3: FILE.1 to FILE.2 (the old FILE.2 dropped), FILE to FILE.1, a new FILE. */
+    private void rotate(Path log) throws IOException {
+        Path one = log.resolveSibling(log.getFileName() + ".1");
+        if (Files.exists(one)) {
+            Files.move(one, log.resolveSibling(log.getFileName() + ".2"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(log, one);
+        Files.createFile(log);
+    }
+
+    @Test
+    void rotatedFilesAreReadOldestFirstAndAFollowerGoesOnAcrossRotations() throws IOException {
+        Path log = dir.resolve("stdout.log");
+        append(log, "1 F 1\na\n");
+        rotate(log);
+        append(log, "2 F 1\nb\n3 P 1\nc\n");
+        rotate(log);
+        append(log, "4 F 1\nd\n");
+
+        try (FramedLog.Cursor cursor = new FramedLog.Cursor(log)) {
+            assertThat(cursor.poll()).extracting(FramedLog.Record::nanos).containsExactly(1L, 2L, 3L, 4L);
+            append(log, "5 F 1\ne\n");
+            rotate(log); // drops the file of record 1, which was read
+            append(log, "6 F 1\nf\n");
+            rotate(log);
+            append(log, "7 F 1\ng\n");
+            assertThat(cursor.poll()).as("the one being read to its end, then the newer ones in order")
+                    .extracting(FramedLog.Record::nanos).containsExactly(5L, 6L, 7L);
+            assertThat(cursor.poll()).isEmpty();
+        }
+        assertThat(FramedLog.text(log)).as("three files kept").isEqualTo("d\ne\nf\ng\n");
+    }
+
+    @Test
+    void aFileReplacedByAnEmptyOneIsReadToItsEndFirst() throws IOException {
+        Path log = dir.resolve("stdout.log");
+        append(log, "1 F 1\na\n");
+        try (FramedLog.Cursor cursor = new FramedLog.Cursor(log)) {
+            assertThat(cursor.poll()).hasSize(1);
+            append(log, "2 F 1\nb\n");
+            // max-file 1: a new file renamed over the old one
+            Path fresh = dir.resolve("stdout.log.new");
+            Files.writeString(fresh, "3 F 1\nc\n");
+            Files.move(fresh, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            assertThat(cursor.poll()).extracting(FramedLog.Record::nanos).containsExactly(2L, 3L);
+        }
+    }
 }
