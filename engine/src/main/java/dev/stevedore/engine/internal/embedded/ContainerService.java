@@ -451,7 +451,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         Map<String, String> exec = Map.of("execID", ContainerStore.newId());
         events.container(EngineEvent.Action.EXEC_CREATE, id, config, exec);
         events.container(EngineEvent.Action.EXEC_START, id, config, exec);
-        Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec);
+        Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec,
+                store.seccompCache());
         result.ifPresent(r -> events.container(EngineEvent.Action.EXEC_DIE, id, config,
                 Map.of("execID", exec.get("execID"), EngineEvent.EXIT_CODE, Integer.toString(r.exitCode()))));
         return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));

@@ -70,7 +70,7 @@ final class ContainerStart {
         OrphanReaper.clearRun(dir);
         // read once: each read takes the networks' lock, which every engine on the machine shares
         NetworkManager.ContainerNetworking network = networks.networking(id);
-        RuntimeSpec spec = runtimeSpec(dir, config, network);
+        RuntimeSpec spec = runtimeSpec(dir, config, network, store.seccompCache());
         // Bridge networks are wired at the barrier, before the command runs; host and none have nothing
         // to wire there, so their command runs as soon as it is set up (no round trip), unless a none one has a host
         // relay to start first.
@@ -163,7 +163,8 @@ final class ContainerStart {
         }
     }
 
-    static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network) {
+    static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
+                                   Path seccompCache) {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
                 .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
                 .workingDirectory(config.workingDir())
@@ -178,7 +179,7 @@ final class ContainerStart {
                 .tty(config.spec().tty())
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
-                .seccomp(seccomp(config));
+                .seccomp(seccomp(config, seccompCache));
         if (config.spec().logConfig().keepsNothing()) {
             Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
             builder.logs(discard, discard);
@@ -187,9 +188,12 @@ final class ContainerStart {
         return builder.build();
     }
 
-    /** The container's system-call filter: its options compiled for its capabilities on this host. */
-    static SeccompFilter seccomp(ContainerRecord config) {
-        return SeccompPolicy.filter(config.spec().securityOpts(), capabilities(config)).orElse(null);
+    /**
+     * The container's system-call filter: its options compiled for its capabilities on this host, or read from
+     * {@code seccompCache} where an engine before this one kept it (a one-command JVM then compiles nothing).
+     */
+    static SeccompFilter seccomp(ContainerRecord config, Path seccompCache) {
+        return SeccompPolicy.filter(config.spec().securityOpts(), capabilities(config), seccompCache).orElse(null);
     }
 
     /** The capabilities of the container's root processes (its first and its execs): the defaults with its adjustments. */
