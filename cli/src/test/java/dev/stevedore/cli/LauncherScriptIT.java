@@ -63,6 +63,15 @@ class LauncherScriptIT {
         assertThat(cached(".partial")).as("nothing half written").isEmpty();
     }
 
+    @Test
+    void aJavaHomePointingNowhereIsSaidSo() throws Exception {
+        CliRunner.Result result = stevedore(Map.of("JAVA_HOME", scratch.resolve("no-jdk").toString()), "--version");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(125);
+        assertThat(result.err()).contains("JAVA_HOME is " + scratch.resolve("no-jdk"))
+                .contains("point JAVA_HOME at a Java 17 or newer installation");
+    }
+
     private CliRunner.Result stevedore(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Map<String, String> withCache = new java.util.HashMap<>(env);
         withCache.put("XDG_CACHE_HOME", cache.toString());
