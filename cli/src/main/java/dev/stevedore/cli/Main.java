@@ -29,7 +29,8 @@ public final class Main {
             }
             System.exit(ExitCode.OK);
         }
-        System.exit(commandLine(EngineFactory.DEFAULT, Terminal.detect(), Clock.systemUTC(), commandWord(args)).execute(args));
+        EngineFactory engines = EarlyEngine.startFor(args, EngineFactory.DEFAULT);
+        System.exit(commandLine(engines, Terminal.detect(), Clock.systemUTC(), commandWord(args)).execute(args));
     }
 
     /** The whole command tree, wired to {@code engines}; tests set its out and err writers. */

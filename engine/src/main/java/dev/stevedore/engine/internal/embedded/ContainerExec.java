@@ -34,7 +34,8 @@ final class ContainerExec {
      * @return how it ended; empty when the container's process had ended already
      * @throws ContainerEngineException when the exec itself cannot be set up
      */
-    static Optional<ExecResult> run(Launcher launcher, Path directory, ContainerRecord config, StateRecord state, ExecSpec spec) {
+    static Optional<ExecResult> run(Launcher launcher, Path directory, ContainerRecord config, StateRecord state, ExecSpec spec,
+                                    Path seccompCache) {
         String workingDir = spec.workingDir() != null ? spec.workingDir() : config.workingDir();
         if (!workingDir.startsWith("/")) {
             throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
@@ -43,7 +44,7 @@ final class ContainerExec {
         List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(), config.env()), spec.env());
         ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
                 spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
-                List.of(), ContainerStart.capabilities(config), true, ContainerStart.seccomp(config),
+                List.of(), ContainerStart.capabilities(config), true, ContainerStart.seccomp(config, seccompCache),
                 ContainerStart.ulimits(config), config.spec().groupAdd());
         Lines out = new Lines(LogLine.Stream.STDOUT, spec.output(), spec.tty() != null);
         Lines err = new Lines(LogLine.Stream.STDERR, spec.output(), false);

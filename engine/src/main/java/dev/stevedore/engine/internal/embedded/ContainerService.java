@@ -465,7 +465,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         String command = String.join(" ", spec.command());
         events.container(EngineEvent.Action.EXEC_CREATE, id, config, exec, command);
         events.container(EngineEvent.Action.EXEC_START, id, config, exec, command);
-        Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec);
+        Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec,
+                store.seccompCache());
         result.ifPresent(r -> events.container(EngineEvent.Action.EXEC_DIE, id, config,
                 Map.of(EngineEvent.EXEC_ID, exec.get(EngineEvent.EXEC_ID), EngineEvent.EXIT_CODE, Integer.toString(r.exitCode()))));
         return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));

@@ -82,7 +82,8 @@ final class ContainerStart {
         }
         RuntimeSpec spec;
         try {
-            spec = withDevices(runtimeSpec(dir, config, network, SharedNamespaces.launcherModes(config, store, states)),
+            spec = withDevices(runtimeSpec(dir, config, network, SharedNamespaces.launcherModes(config, store, states),
+                    store.seccompCache()),
                     config);
         } catch (ContainerEngineException e) {
             // a --device that is no device node: created, not started, as dockerd records it
@@ -184,7 +185,7 @@ final class ContainerStart {
 
     /** The launcher's spec; {@code namespaces}: its {@code --ns=} modes ({@link SharedNamespaces#launcherModes}). */
     static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
-                                   List<String> namespaces) {
+                                   List<String> namespaces, Path seccompCache) {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
                 .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
                 .workingDirectory(config.workingDir())
@@ -199,7 +200,7 @@ final class ContainerStart {
                 .tty(config.spec().tty())
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
-                .seccomp(seccomp(config))
+                .seccomp(seccomp(config, seccompCache))
                 .sharedNamespaces(namespaces)
                 .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init());
         if (config.spec().logConfig().keepsNothing()) {
@@ -223,9 +224,12 @@ final class ContainerStart {
         return spec.withDevices(config.spec().devices().stream().map(DeviceNode::of).toList());
     }
 
-    /** The container's system-call filter: its options compiled for its capabilities on this host. */
-    static SeccompFilter seccomp(ContainerRecord config) {
-        return SeccompPolicy.filter(config.spec().securityOpts(), capabilities(config)).orElse(null);
+    /**
+     * The container's system-call filter: its options compiled for its capabilities on this host, or read from
+     * {@code seccompCache} where an engine before this one kept it (a one-command JVM then compiles nothing).
+     */
+    static SeccompFilter seccomp(ContainerRecord config, Path seccompCache) {
+        return SeccompPolicy.filter(config.spec().securityOpts(), capabilities(config), seccompCache).orElse(null);
     }
 
     /** The capabilities of the container's root processes (its first and its execs): the defaults with its adjustments. */

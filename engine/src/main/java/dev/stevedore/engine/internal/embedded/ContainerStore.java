@@ -76,6 +76,7 @@ final class ContainerStore {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerStore.class);
 
     private final Path root;
+    private final Path seccompCache;
     /** Where containers that go with their JVM live; null when every container is on disk. */
     private final Path memoryRoot;
     private final Path names;
@@ -94,6 +95,7 @@ final class ContainerStore {
         this.root = stateDirectory.resolve("containers");
         this.memoryRoot = memoryRoot;
         this.names = stateDirectory.resolve("container-names");
+        this.seccompCache = stateDirectory.resolve("seccomp");
         try {
             Files.createDirectories(root);
             Files.createDirectories(names);
@@ -108,6 +110,11 @@ final class ContainerStore {
 
     Path root() {
         return root;
+    }
+
+    /** Where compiled seccomp programs are kept for the engines on this state directory (see SeccompPolicy). */
+    Path seccompCache() {
+        return seccompCache;
     }
 
     /** The container's directory: in memory when it is there, else on disk (where it may not exist). */

@@ -66,13 +66,19 @@ public final class EmbeddedEngine implements ContainerEngine {
     private static final EngineCapabilities SHARES_HOST_FILES = new EngineCapabilities(true);
     private final EngineSettings settings;
     private final ImageService images;
-    private final ContainerService containers;
-    private final NetworkService networks;
     private final Volumes volumes;
-    private final EmbeddedEvents events;
     private ImageBuilder builder;
     private final String selectedBecause;
     private final EngineMode mode;
+    // Made on first use, once, under this engine's lock: `images` or `version` needs neither the container and network
+    // services (whose opening reaps ended runs and reads every network record) nor the event journal.
+    private EmbeddedEvents events;
+    private Services services;
+    private boolean closed;
+
+    /** The container and network services, made together: each looks the other up. */
+    private record Services(NetworkService networks, ContainerService containers) {
+    }
 
     private EmbeddedEngine(EngineSettings settings, EngineMode mode, ImageService images, String selectedBecause) {
         this.settings = settings;
@@ -80,10 +86,39 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.images = images;
         this.volumes = new Volumes(settings.stateDirectory());
         this.mode = mode;
-        this.networks = new NetworkService(settings, mode.userNamespace());
-        this.events = new EmbeddedEvents(settings.stateDirectory());
-        this.containers = new ContainerService(settings, images, networks.manager(), events, mode);
-        this.networks.containers(containers::networkView);
+    }
+
+    private synchronized EmbeddedEvents eventService() {
+        if (events == null) {
+            ensureOpen();
+            events = new EmbeddedEvents(settings.stateDirectory());
+        }
+        return events;
+    }
+
+    private synchronized Services services() {
+        if (services == null) {
+            ensureOpen();
+            NetworkService networks = new NetworkService(settings, mode.userNamespace());
+            ContainerService containers = new ContainerService(settings, images, networks.manager(), eventService(), mode);
+            networks.containers(containers::networkView);
+            services = new Services(networks, containers);
+        }
+        return services;
+    }
+
+    private ContainerService containerService() {
+        return services().containers();
+    }
+
+    private NetworkService networkService() {
+        return services().networks();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ContainerEngineException("the engine on " + settings.stateDirectory() + " is closed; open a new one");
+        }
     }
 
     /** Opens the engine on {@code settings.stateDirectory()}, creating it (mode 0700) when missing. */
@@ -114,6 +149,7 @@ public final class EmbeddedEngine implements ContainerEngine {
      */
     @Override
     public void prepare() {
+        services();
         images.prepareForLookups();
         ContainerStore.JSON.canSerialize(ContainerRecord.class);
         ContainerStore.JSON.canSerialize(StateRecord.class);
@@ -149,7 +185,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     public Image pull(ImageReference reference, PullOptions options) {
         Platform platform = options.platform() != null ? options.platform() : settings.platform();
         Image pulled = images.pull(reference, platform, options.listener());
-        events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.PULL, reference.toString(),
+        eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.PULL, reference.toString(),
                 Map.of(EngineEvent.NAME, reference.toString()));
         return pulled;
     }
@@ -176,7 +212,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         Optional<Image> image = images.find(reference);
         if (image.isPresent() && image.get().references().size() <= 1) {
             // Docker's rule: the last reference of an image goes only when no container uses it
-            containers.usersOf(image.get().id()).stream().findFirst().ifPresent(user -> {
+            containerService().usersOf(image.get().id()).stream().findFirst().ifPresent(user -> {
                 throw new ContainerEngineException("cannot remove " + reference.familiar() + ": container " + user.name()
                         + " (" + user.shortId() + ") uses it — remove the container first");
             });
@@ -188,9 +224,9 @@ public final class EmbeddedEngine implements ContainerEngine {
         image.ifPresent(removed -> {
             // as dockerd names them: by the image's id, whichever reference went
             Map<String, String> name = Map.of(EngineEvent.NAME, removed.id());
-            events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.UNTAG, removed.id(), name);
+            eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.UNTAG, removed.id(), name);
             if (removed.references().size() <= 1) {
-                events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.DELETE, removed.id(), name);
+                eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.DELETE, removed.id(), name);
             }
         });
     }
@@ -203,7 +239,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         try {
             List<Image> loaded = images.load(archive);
             for (Image image : loaded) {
-                events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.LOAD, image.id(), Map.of(EngineEvent.NAME, image.id()));
+                eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.LOAD, image.id(), Map.of(EngineEvent.NAME, image.id()));
             }
             return loaded;
         } catch (UncheckedIOException e) {
@@ -214,7 +250,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     @Override
     public void tag(ImageReference source, ImageReference target) {
         images.tag(source, target);
-        images.find(target).ifPresent(tagged -> events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG,
+        images.find(target).ifPresent(tagged -> eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG,
                 tagged.id(), Map.of(EngineEvent.NAME, target.toString())));
     }
 
@@ -222,7 +258,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     public void save(List<ImageReference> references, java.io.OutputStream out) {
         images.save(references, out);
         for (ImageReference reference : references) {
-            images.find(reference).ifPresent(saved -> events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.SAVE,
+            images.find(reference).ifPresent(saved -> eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.SAVE,
                     saved.id(), Map.of(EngineEvent.NAME, saved.id())));
         }
     }
@@ -233,7 +269,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         // as dockerd names it: the repository, without the tag
         String repository = reference.toString();
         int colon = repository.lastIndexOf(':');
-        events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.PUSH, reference.toString(),
+        eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.PUSH, reference.toString(),
                 Map.of(EngineEvent.NAME, colon > repository.lastIndexOf('/') ? repository.substring(0, colon) : repository));
         return digest;
     }
@@ -261,212 +297,212 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public ContainerInfo createContainer(ContainerSpec spec) {
-        return containers.create(spec);
+        return containerService().create(spec);
     }
 
     @Override
     public void startContainer(String container) {
-        containers.start(container);
+        containerService().start(container);
     }
 
     @Override
     public ContainerInfo runContainer(ContainerSpec spec) {
-        ContainerInfo created = containers.create(spec);
-        containers.start(created.id());
+        ContainerInfo created = containerService().create(spec);
+        containerService().start(created.id());
         try {
-            return containers.inspect(created.id());
+            return containerService().inspect(created.id());
         } catch (ContainerNotFoundException e) {
             // an auto-remove container that ended at once is gone already: report it as it ended
-            return containers.autoRemoved(created.id()).orElseThrow(() -> e);
+            return containerService().autoRemoved(created.id()).orElseThrow(() -> e);
         }
     }
 
     @Override
     public ContainerInfo inspectContainer(String container) {
-        return containers.inspect(container);
+        return containerService().inspect(container);
     }
 
     @Override
     public List<ContainerInfo> containers(boolean all, Map<String, String> labels) {
-        return containers.list(all, labels);
+        return containerService().list(all, labels);
     }
 
     @Override
     public ContainerState waitContainer(String container, Duration timeout) {
-        return containers.await(container, timeout);
+        return containerService().await(container, timeout);
     }
 
     @Override
     public void stopContainer(String container, Duration grace) {
-        containers.stop(container, grace);
+        containerService().stop(container, grace);
     }
 
     @Override
     public void restartContainer(String container, Duration grace) {
-        containers.stop(container, grace);
-        containers.start(container);
-        containers.controls().announce(container, EngineEvent.Action.RESTART, Map.of());
+        containerService().stop(container, grace);
+        containerService().start(container);
+        containerService().controls().announce(container, EngineEvent.Action.RESTART, Map.of());
     }
 
     @Override
     public void killContainer(String container, String signal) {
-        containers.kill(container, signal);
+        containerService().kill(container, signal);
     }
 
     @Override
     public void removeContainer(String container, boolean force) {
-        containers.remove(container, force);
+        containerService().remove(container, force);
     }
 
     @Override
     public ContainerLogs logs(String container, LogOptions options) {
-        return containers.logs(container, options);
+        return containerService().logs(container, options);
     }
 
     @Override
     public java.io.OutputStream attachStdin(String container) {
-        return containers.attachStdin(container);
+        return containerService().attachStdin(container);
     }
 
     @Override
     public void resizeContainer(String container, int rows, int columns) {
         dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has
-        containers.resize(container, rows, columns);
-        containers.controls().announce(container, EngineEvent.Action.RESIZE,
+        containerService().resize(container, rows, columns);
+        containerService().controls().announce(container, EngineEvent.Action.RESIZE,
                 Map.of("height", Integer.toString(rows), "width", Integer.toString(columns)));
     }
 
     @Override
     public java.util.List<EngineEvent> pastEvents(java.time.Instant since, java.time.Instant until) {
-        return events.past(since, until);
+        return eventService().past(since, until);
     }
 
     @Override
     public void renameContainer(String container, String newName) {
-        containers.controls().rename(container, newName);
+        containerService().controls().rename(container, newName);
     }
 
     @Override
     public void pauseContainer(String container) {
-        containers.controls().pause(container, true);
+        containerService().controls().pause(container, true);
     }
 
     @Override
     public void unpauseContainer(String container) {
-        containers.controls().pause(container, false);
+        containerService().controls().pause(container, false);
     }
 
     @Override
     public dev.stevedore.engine.ContainerStats stats(String container) {
-        return containers.controls().stats(container);
+        return containerService().controls().stats(container);
     }
 
     @Override
     public dev.stevedore.engine.ContainerTop top(String container, String psArgs) {
-        dev.stevedore.engine.ContainerTop top = containers.controls().top(container, psArgs);
-        containers.controls().announce(container, EngineEvent.Action.TOP, Map.of());
+        dev.stevedore.engine.ContainerTop top = containerService().controls().top(container, psArgs);
+        containerService().controls().announce(container, EngineEvent.Action.TOP, Map.of());
         return top;
     }
 
     @Override
     public ContainerInfo updateContainer(String container, dev.stevedore.engine.ContainerUpdate update) {
-        return containers.controls().update(container, update);
+        return containerService().controls().update(container, update);
     }
 
     @Override
     public java.util.List<dev.stevedore.engine.FileChange> changes(String container) {
-        return containers.changes().changes(container);
+        return containerService().changes().changes(container);
     }
 
     @Override
     public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
-        containers.changes().commit(container, spec, builder()::commit);
+        containerService().changes().commit(container, spec, builder()::commit);
         Image committed = image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image committed "
                 + "from container " + container + " is no longer filed under " + spec.reference().familiar()
                 + ": it was removed meanwhile"));
         // as dockerd: the new image's tag, then the container's commit naming it
-        events.publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG, committed.id(),
+        eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG, committed.id(),
                 Map.of(EngineEvent.NAME, spec.reference().familiar()));
-        containers.controls().announce(container, EngineEvent.Action.COMMIT, Map.of("comment",
+        containerService().controls().announce(container, EngineEvent.Action.COMMIT, Map.of("comment",
                 spec.comment() == null ? "" : spec.comment(), "imageID", committed.id(), "imageRef", spec.reference().familiar()));
         return committed;
     }
 
     @Override
     public InputStream export(String container) {
-        InputStream archive = containers.changes().export(container);
-        containers.controls().announce(container, EngineEvent.Action.EXPORT, Map.of());
+        InputStream archive = containerService().changes().export(container);
+        containerService().controls().announce(container, EngineEvent.Action.EXPORT, Map.of());
         return archive;
     }
 
     @Override
     public ExecResult exec(String container, ExecSpec spec) {
-        return containers.exec(container, spec);
+        return containerService().exec(container, spec);
     }
 
     @Override
     public void copyToContainer(String container, String directory, InputStream tar) {
-        containers.copyTo(container, directory, tar);
-        containers.controls().announce(container, EngineEvent.Action.EXTRACT_TO_DIR, Map.of());
+        containerService().copyTo(container, directory, tar);
+        containerService().controls().announce(container, EngineEvent.Action.EXTRACT_TO_DIR, Map.of());
     }
 
     @Override
     public InputStream copyFromContainer(String container, String path) {
-        InputStream archive = containers.copyFrom(container, path);
-        containers.controls().announce(container, EngineEvent.Action.ARCHIVE_PATH, Map.of());
+        InputStream archive = containerService().copyFrom(container, path);
+        containerService().controls().announce(container, EngineEvent.Action.ARCHIVE_PATH, Map.of());
         return archive;
     }
 
     @Override
     public NetworkInfo createNetwork(NetworkSpec spec) {
-        NetworkInfo created = networks.create(spec);
-        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.CREATE, created.id(), RunEvents.network(created));
+        NetworkInfo created = networkService().create(spec);
+        eventService().publish(EngineEvent.Type.NETWORK, EngineEvent.Action.CREATE, created.id(), RunEvents.network(created));
         return created;
     }
 
     @Override
     public NetworkInfo inspectNetwork(String network) {
-        return networks.inspect(network);
+        return networkService().inspect(network);
     }
 
     @Override
     public List<NetworkInfo> networks() {
-        return networks.list();
+        return networkService().list();
     }
 
     @Override
     public void removeNetwork(String network) {
-        NetworkInfo removed = networks.inspect(network);
-        networks.remove(network);
-        events.publish(EngineEvent.Type.NETWORK, EngineEvent.Action.DESTROY, removed.id(), RunEvents.network(removed));
+        NetworkInfo removed = networkService().inspect(network);
+        networkService().remove(network);
+        eventService().publish(EngineEvent.Type.NETWORK, EngineEvent.Action.DESTROY, removed.id(), RunEvents.network(removed));
     }
 
     @Override
     public void connectNetwork(String network, String container, List<String> aliases, String ipv4Address) {
-        networks.connect(network, container, aliases, ipv4Address);
+        networkService().connect(network, container, aliases, ipv4Address);
         // as dockerd: a created container joins (and its connect is reported) when it starts
-        if (containers.inspect(container).state().running()) {
+        if (containerService().inspect(container).state().running()) {
             publishConnection(EngineEvent.Action.CONNECT, network, container);
         }
     }
 
     @Override
     public void disconnectNetwork(String network, String container) {
-        networks.disconnect(network, container);
+        networkService().disconnect(network, container);
         publishConnection(EngineEvent.Action.DISCONNECT, network, container);
     }
 
     private void publishConnection(EngineEvent.Action action, String network, String container) {
-        NetworkInfo info = networks.inspect(network);
+        NetworkInfo info = networkService().inspect(network);
         Map<String, String> attributes = RunEvents.network(info);
-        attributes.put(EngineEvent.CONTAINER, containers.inspect(container).id());
-        events.publish(EngineEvent.Type.NETWORK, action, info.id(), attributes);
+        attributes.put(EngineEvent.CONTAINER, containerService().inspect(container).id());
+        eventService().publish(EngineEvent.Type.NETWORK, action, info.id(), attributes);
     }
 
     @Override
     public VolumeInfo createVolume(VolumeSpec spec) {
         VolumeInfo created = volumes.create(spec);
-        events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.CREATE, created.name(),
+        eventService().publish(EngineEvent.Type.VOLUME, EngineEvent.Action.CREATE, created.name(),
                 Map.of("driver", RunEvents.LOCAL_DRIVER));
         return created;
     }
@@ -483,24 +519,39 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void removeVolume(String name, boolean force) {
-        if (volumes.remove(name, force, containers::mountersOf)) {
-            events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.DESTROY, name, Map.of("driver", RunEvents.LOCAL_DRIVER));
+        if (volumes.remove(name, force, containerService()::mountersOf)) {
+            eventService().publish(EngineEvent.Type.VOLUME, EngineEvent.Action.DESTROY, name, Map.of("driver", RunEvents.LOCAL_DRIVER));
         }
     }
 
     @Override
     public EventSubscription events(Consumer<EngineEvent> listener) {
-        return events.subscribe(listener);
+        // the container service first: a subscription follows the runs of the other engines through it
+        containerService();
+        return eventService().subscribe(listener);
     }
 
     @Override
     public void close() {
+        Services built;
+        EmbeddedEvents journal;
+        synchronized (this) {
+            closed = true;
+            built = services;
+            journal = events;
+        }
         try {
-            containers.close();
-            events.close();
+            if (built != null) {
+                built.containers().close();
+            }
+            if (journal != null) {
+                journal.close();
+            }
         } finally {
             try {
-                networks.close();
+                if (built != null) {
+                    built.networks().close();
+                }
             } finally {
                 images.close();
             }

@@ -2,18 +2,20 @@ package dev.stevedore.engine.internal.runtime.seccomp;
 
 import dev.stevedore.engine.Capability;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Which seccomp filter a container gets, from Docker's security options ({@code HostConfig.SecurityOpt},
  * {@code --security-opt}): none given or {@code seccomp=builtin} is Docker's default profile;
  * {@code seccomp=unconfined} is no filter; {@code seccomp=<JSON>} is that profile (as the Docker API carries
- * it: the CLI reads the file). The compiled programs are cached per JVM, so a start pays only the
- * launcher's {@code seccomp(2)} call.
+ * it: the CLI reads the file). The compiled programs are cached per JVM and, given a directory, on disk for the
+ * JVMs after it (see {@link SeccompCache}), so a start pays only the launcher's {@code seccomp(2)} call.
  */
 public final class SeccompPolicy {
 
@@ -32,7 +34,62 @@ public final class SeccompPolicy {
      * @throws IllegalArgumentException when an option is not understood or the profile is invalid
      */
     public static Optional<SeccompProfile> profile(List<String> securityOpts) {
-        Optional<SeccompProfile> chosen = Optional.of(SeccompProfile.dockerDefault());
+        return choice(securityOpts).map(c -> c.builtin() ? SeccompProfile.dockerDefault() : SeccompProfile.parse(c.json()));
+    }
+
+    /** What applies, in a word: {@code builtin}, {@code unconfined} or {@code custom}. */
+    public static String describe(List<String> securityOpts) {
+        profile(securityOpts); // validates a custom profile
+        return choice(securityOpts).map(Choice::describe).orElse("unconfined");
+    }
+
+    /**
+     * The compiled filter for a container with these options and capabilities on this host; empty when unconfined.
+     *
+     * @throws IllegalArgumentException when the options are invalid or this host's architecture has no syscall table
+     */
+    public static Optional<SeccompFilter> filter(List<String> securityOpts, Set<Capability> capabilities) {
+        return filter(securityOpts, capabilities, null);
+    }
+
+    /**
+     * {@link #filter(List, Set)}, keeping compiled programs in {@code cacheDirectory} (null: only in this JVM) for the
+     * JVMs that come after this one: a short-lived one then neither parses nor compiles a profile (see
+     * {@link SeccompCache}).
+     */
+    public static Optional<SeccompFilter> filter(List<String> securityOpts, Set<Capability> capabilities, Path cacheDirectory) {
+        Optional<Choice> choice = choice(securityOpts);
+        if (choice.isEmpty()) {
+            return Optional.empty();
+        }
+        String arch = System.getProperty("os.arch");
+        if (SyscallTable.forArch(arch).isEmpty()) {
+            throw new IllegalArgumentException("no system call table for " + arch
+                    + " (the engine knows x86_64 and aarch64): run with seccomp=unconfined");
+        }
+        String kernel = System.getProperty("os.version");
+        String describe = choice.get().describe();
+        // the default profile's text is part of the compiler's identity (SeccompCache), so "builtin" names it
+        String key = arch + "\n" + kernel + "\n" + Capability.mask(capabilities) + "\n"
+                + (choice.get().builtin() ? BUILTIN : "custom\n" + choice.get().json());
+        if (CACHE.size() > CACHE_LIMIT) {
+            CACHE.clear(); // a JVM seldom sees more than a few profiles; one that makes up many starts again
+        }
+        Supplier<SeccompFilter> compile = () -> SeccompCompiler.compile(profile(securityOpts).orElseThrow(), capabilities,
+                SyscallTable.host().orElseThrow(), kernel, describe);
+        return Optional.of(CACHE.computeIfAbsent(key, k -> cacheDirectory == null
+                ? compile.get() : SeccompCache.get(cacheDirectory, k, compile)));
+    }
+
+    /** What the options choose, unparsed: Docker's default profile, or a profile's JSON; empty for unconfined. */
+    private record Choice(boolean builtin, String json) {
+        String describe() {
+            return builtin ? BUILTIN : "custom";
+        }
+    }
+
+    private static Optional<Choice> choice(List<String> securityOpts) {
+        Optional<Choice> chosen = Optional.of(new Choice(true, null));
         for (String option : securityOpts) {
             String[] kv = split(option);
             switch (kv[0]) {
@@ -41,9 +98,9 @@ public final class SeccompPolicy {
                     if (value.equals("unconfined")) {
                         chosen = Optional.empty();
                     } else if (value.equals(BUILTIN) || value.isEmpty()) {
-                        chosen = Optional.of(SeccompProfile.dockerDefault());
+                        chosen = Optional.of(new Choice(true, null));
                     } else if (value.startsWith("{")) {
-                        chosen = Optional.of(SeccompProfile.parse(value));
+                        chosen = Optional.of(new Choice(false, value));
                     } else {
                         throw new IllegalArgumentException("security option seccomp=" + abbreviate(value)
                                 + " is neither unconfined, builtin nor a JSON profile: give the profile's content (the "
@@ -68,33 +125,6 @@ public final class SeccompPolicy {
             }
         }
         return chosen;
-    }
-
-    /** What applies, in a word: {@code builtin}, {@code unconfined} or {@code custom}. */
-    public static String describe(List<String> securityOpts) {
-        Optional<SeccompProfile> profile = profile(securityOpts);
-        return profile.isEmpty() ? "unconfined" : profile.get() == SeccompProfile.dockerDefault() ? BUILTIN : "custom";
-    }
-
-    /**
-     * The compiled filter for a container with these options and capabilities on this host; empty when unconfined.
-     *
-     * @throws IllegalArgumentException when the options are invalid or this host's architecture has no syscall table
-     */
-    public static Optional<SeccompFilter> filter(List<String> securityOpts, Set<Capability> capabilities) {
-        Optional<SeccompProfile> profile = profile(securityOpts);
-        if (profile.isEmpty()) {
-            return Optional.empty();
-        }
-        SyscallTable table = SyscallTable.host().orElseThrow(() -> new IllegalArgumentException("no system call table for "
-                + System.getProperty("os.arch") + " (the engine knows x86_64 and aarch64): run with seccomp=unconfined"));
-        String kernel = System.getProperty("os.version");
-        String describe = profile.get() == SeccompProfile.dockerDefault() ? BUILTIN : "custom";
-        String key = Capability.mask(capabilities) + "\n" + (describe.equals(BUILTIN) ? BUILTIN : profile.get().text());
-        if (CACHE.size() > CACHE_LIMIT) {
-            CACHE.clear(); // a JVM seldom sees more than a few profiles; one that makes up many starts again
-        }
-        return Optional.of(CACHE.computeIfAbsent(key, k -> SeccompCompiler.compile(profile.get(), capabilities, table, kernel, describe)));
     }
 
     /** Docker takes both {@code seccomp=x} and the older {@code seccomp:x}. */

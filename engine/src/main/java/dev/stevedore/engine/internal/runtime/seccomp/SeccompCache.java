@@ -1,0 +1,136 @@
+package dev.stevedore.engine.internal.runtime.seccomp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Compiled seccomp programs kept in a directory across JVMs ({@code STATE/seccomp/<key>.bpf}), so that a short-lived
+ * JVM (one {@code stevedore run}) neither parses a profile's JSON nor compiles it. The key is a SHA-256 of everything
+ * the compile reads: the profile's text, the capabilities, the architecture, the kernel version, and the compiler
+ * itself (the bytes of its classes and of the syscall table), so a kept program is never stale. A file that does not
+ * read back as this class writes it (truncated, corrupt, another format, another key) is compiled again and replaced;
+ * files are written under a temporary name and moved into place, so a concurrent reader sees all of one or none.
+ */
+final class SeccompCache {
+    private static final String FORMAT = "stevedore-seccomp-bpf 1";
+
+    private SeccompCache() {
+    }
+
+    /**
+     * The program kept in {@code directory} under {@code keyText}, or {@code compile}'s, kept there for the next JVM.
+     * Without a compiler identity (classes not readable as resources) nothing is kept.
+     */
+    static SeccompFilter get(Path directory, String keyText, Supplier<SeccompFilter> compile) {
+        String compiler = Compiler.IDENTITY;
+        if (compiler == null) {
+            return compile.get();
+        }
+        String key = sha256(compiler + "\n" + keyText);
+        Path file = directory.resolve(key + ".bpf");
+        SeccompFilter kept = read(file, key);
+        if (kept != null) {
+            return kept;
+        }
+        SeccompFilter compiled = compile.get();
+        write(directory, file, key, compiled);
+        return compiled;
+    }
+
+    /** The program in {@code file}, or null when there is none or it is not one this class wrote for {@code key}. */
+    static SeccompFilter read(Path file, String key) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+            if (lines.size() != 6 || !lines.get(0).equals(FORMAT) || !lines.get(1).equals(key)
+                    || !lines.get(5).equals(sha256(String.join("\n", lines.subList(0, 5))))) {
+                return null;
+            }
+            return new SeccompFilter(lines.get(4), Integer.parseInt(lines.get(2)), lines.get(3));
+        } catch (IOException | RuntimeException e) {
+            return null; // missing, unreadable or malformed: compiled again
+        }
+    }
+
+    private static void write(Path directory, Path file, String key, SeccompFilter filter) {
+        List<String> lines = new ArrayList<>(List.of(FORMAT, key, Integer.toString(filter.flags()), filter.describe(),
+                filter.program()));
+        lines.add(sha256(String.join("\n", lines)));
+        Path temp = null;
+        try {
+            Files.createDirectories(directory);
+            temp = Files.createTempFile(directory, key, ".partial");
+            Files.write(temp, lines, StandardCharsets.US_ASCII);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            // a state directory that cannot take the file only costs the next JVM a compile
+            try {
+                if (temp != null) {
+                    Files.deleteIfExists(temp);
+                }
+            } catch (IOException ignored) {
+                // nothing more to undo
+            }
+        }
+    }
+
+    static String sha256(String text) {
+        return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    /** What the compiler is: a digest of the classes and resources that decide a program, read once per JVM. */
+    private static final class Compiler {
+        static final String IDENTITY = identity();
+
+        private static String identity() {
+            List<Class<?>> classes = new ArrayList<>();
+            for (Class<?> top : List.of(SeccompCompiler.class, SeccompProfile.class, SeccompFilter.class, SyscallTable.class)) {
+                classes.add(top);
+                classes.addAll(List.of(top.getDeclaredClasses()));
+            }
+            MessageDigest digest = digest();
+            try {
+                for (Class<?> c : classes) {
+                    digest.update(resource(c.getName().substring(c.getPackageName().length() + 1) + ".class"));
+                }
+                digest.update(resource("syscalls-x86_64.txt"));
+                digest.update(resource("syscalls-aarch64.txt"));
+                digest.update(resource("default.json"));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        }
+
+        private static byte[] resource(String name) throws IOException {
+            try (InputStream in = SeccompCache.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new IOException("no resource " + name);
+                }
+                return in.readAllBytes();
+            }
+        }
+    }
+}
