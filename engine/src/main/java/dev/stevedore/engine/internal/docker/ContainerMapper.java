@@ -263,6 +263,10 @@ final class ContainerMapper {
 
     /** dockerd records a joined container by its id ({@code container:NAME} becomes {@code container:<id>}): so does inspect. */
     private static ContainerSpec withJoinedIds(ContainerSpec original, JsonNode host) {
+        if (ContainerSpec.sharedContainer(original.pidMode()) == null && ContainerSpec.sharedContainer(original.ipcMode()) == null
+                && ContainerSpec.sharedContainer(original.networkMode()) == null) {
+            return original; // nothing joined: the caller's own spec, unchanged
+        }
         ContainerSpec.Builder b = original.toBuilder();
         if (ContainerSpec.sharedContainer(original.pidMode()) != null) {
             b.pidMode(host.path("PidMode").asText(original.pidMode()));
