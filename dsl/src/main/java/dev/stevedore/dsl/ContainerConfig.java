@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * (inside the container and from the host), or as soon as it runs when it publishes none; 60 seconds to get
  * ready; killed and removed at stop.
  *
- * <p>Past 500 lines as the one place a user looks for a container's options: a setter per option, each with its
+ * <p>Past 500 lines with one job, as the one place a user looks for a container's options: a setter per option, each with its
  * Javadoc and its check; the work behind each is in the engine's {@code ContainerSpec}.
  */
 public final class ContainerConfig {

@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe. Close it when done; closing releases what the engine holds in this JVM.
  *
- * <p>Past 500 lines as the whole of an engine's API, as Docker's Engine API is one: a method per operation, each with
+ * <p>Past 500 lines with one job, as the whole of an engine's API, as Docker's Engine API is one: a method per operation, each with
  * its Javadoc, and nothing else. Splitting it by resource ({@code images()}, {@code containers()}) would change
  * every caller; that belongs to the API review before a 1.0, not to a release that adds operations.
  */

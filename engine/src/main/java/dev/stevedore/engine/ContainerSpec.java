@@ -129,6 +129,10 @@ import java.util.Set;
  * @param init            run a minimal init as pid 1 ({@code --init}): it runs the command as its child, forwards it
  *                        the signals it gets, reaps zombies, and ends with the command's exit status (128+N when signal
  *                        N ended it)
+ *
+ * <p>Past 500 lines with one job: every setting a container is created with, each documented once where a caller
+ * reads it, and the {@link Builder} that is the only way to make one; the settings' parsers live in their own types
+ * ({@link Device}, {@link RestartPolicy}, {@link LogConfig}, ...).
  */
 public record ContainerSpec(
         String image,

@@ -43,7 +43,7 @@ import java.util.Set;
  * {@code docker cp}'s chrooted extraction does. Device files are refused: the container could use them
  * to reach host devices.
  *
- * <p>Past 500 lines as the one class that reaches into a container's tree (copy in, copy out, export): splitting
+ * <p>Past 500 lines with one job, as the one class that reaches into a container's tree (copy in, copy out, export): splitting
  * it would spread the one safety rule above over several classes; the archive formats are in their own.
  */
 final class ContainerFiles {

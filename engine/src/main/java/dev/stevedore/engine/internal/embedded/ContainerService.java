@@ -62,7 +62,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * anonymous volumes, {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
  * {@code hosts}, {@code hostname}, {@code resolv.conf} and the launcher's state files.
  *
- * <p>Past 500 lines as the one place that orders a container's life (create, start, stop, remove, the
+ * <p>Past 500 lines with one job, as the one place that orders a container's life (create, start, stop, remove, the
  * registry of runs and their removal, restarts by policy); the work of each step is in the classes it names
  * (ContainerStart, ContainerControls, ContainerExec, ContainerChanges, ContainerRestarts, OwnedRuns), and the next
  * step to move out is the create path.

@@ -61,6 +61,9 @@ import java.util.Optional;
  *
  * <p><b>Volumes</b> (see {@link Volumes}) live in the state directory and outlive engines and containers
  * until removed; one that a container (in any state) of the state directory mounts cannot be removed.
+ *
+ * <p>Past 500 lines with one job: the {@link ContainerEngine} methods, each a few lines handing the call to the
+ * service that does it (containers, networks, volumes, images, builds) and publishing its event.
  */
 public final class EmbeddedEngine implements ContainerEngine {
     private static final EngineCapabilities SHARES_HOST_FILES = new EngineCapabilities(true);

@@ -41,7 +41,7 @@ import java.util.function.Predicate;
  * {@code internal} flag is recorded and shown, and changes nothing more. Rootless, the bridges live in the user's
  * network namespace and its holder gives containers a way out through slirp4netns (see {@link NetworkBackend}).
  *
- * <p>Past 500 lines as the entry point that orders the life below; the work is in the classes it names.
+ * <p>Past 500 lines with one job, as the entry point that orders the life below; the work is in the classes it names.
  * Static addresses and host-port relays made it grow; the published ports' part ({@link #publish}, {@link #ports},
  * {@link #forwarders}, {@link #unpublish}, {@link #relayHostPorts}) is the next to move into a class of its own.
  *

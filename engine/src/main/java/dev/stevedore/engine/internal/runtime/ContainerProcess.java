@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Pid 1's standard input and its flow control are {@link ContainerStdin}'s; what the launcher reports as failed
  * is put into words by {@link LauncherDiagnostics}. What stays here is one protocol with the launcher: the
  * barrier, the exit, signals and the lifeline, whose steps share the same pipes and state.
+ *
+ * <p>Past 500 lines with that one job: the protocol's steps share the pipes and the state, so they stay together.
  */
 public final class ContainerProcess implements AutoCloseable {
     private static final int SIGKILL = 9;
