@@ -9,6 +9,12 @@ class DockerLogsContractIT extends LogsContract {
         return TestbedDocker.open();
     }
 
+    /** dockerd 20.10's {@code local} follower can lose the last lines when files rotate before it reads them. */
+    @Override
+    protected boolean followerReachesTheEnd() {
+        return false;
+    }
+
     @Override
     protected void afterEngineClosed(ContainerEngine closed) {
         TestbedDocker.assertNothingLeft(closed);

@@ -75,8 +75,19 @@ public abstract class LogsContract extends EngineContract {
         // a follower may miss files rotated away before it got to them (as dockerd's may), never the order or the end;
         // dockerd 20.10's follower sends a few lines again around a rotation, so the order is that of first sight
         assertThat(seen).isNotEmpty();
-        assertThat(seen.get(seen.size() - 1)).startsWith("line299 ");
+        if (followerReachesTheEnd()) {
+            assertThat(seen.get(seen.size() - 1)).startsWith("line299 ");
+        }
         assertThat(seen.stream().distinct().map(line -> Integer.parseInt(line.substring(4, 7))).toList()).isSorted();
+    }
+
+    /**
+     * Whether a follower's stream always ends with the container's last line, however fast the files rotate. The
+     * embedded engine's does (its follower reads a file rotated away to its end before the next); dockerd 20.10's
+     * {@code local} follower was seen in CI to end at line 279 of 300 when the last files rotated before it read them.
+     */
+    protected boolean followerReachesTheEnd() {
+        return true;
     }
 
     @Test
