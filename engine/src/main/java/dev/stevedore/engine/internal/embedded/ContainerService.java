@@ -375,8 +375,22 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         ContainerRecord config = config(id);
         // before anything ends it, and also while it waits for a restart: its policy no longer applies
         ContainerRestarts.stoppedByUser(store.directory(id));
-        restarts.settle(id);
-        StateRecord state = currentState(id);
+        // Under the container's lock: a restart by its policy that is under way holds it while it starts, so that
+        // start ends first and its run is stopped below rather than missed; a restart still waiting ends here, from
+        // whichever JVM owns it, as dockerd's stop cancels a pending restart.
+        StateRecord state;
+        CrossProcessLock lock = store.lock(id);
+        try {
+            StateRecord recorded = store.readState(id).orElse(null);
+            if (recorded != null && recorded.restarting()) {
+                store.writeState(id, recorded.notRestarting());
+            }
+            state = currentState(id);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot record the stop of container " + id + ": " + e.getMessage(), e);
+        } finally {
+            ContainerStore.closeQuietly(lock);
+        }
         if (!state.running()) {
             return; // Docker: stopping a stopped container does nothing
         }
