@@ -98,7 +98,7 @@ class CliIT {
         CliRunner.Result images = stevedore("images", "--format", "json");
 
         assertThat(images.exitCode()).as(images.toString()).isZero();
-        assertThat(images.outLines()).anyMatch(line -> line.contains("busybox") && line.matches("\\{\"Repository\":.*\"ID\":\"[0-9a-f]{12}\".*}"));
+        assertThat(images.outLines()).anyMatch(line -> line.contains("busybox") && line.matches("\\{\"Containers\":.*\"ID\":\"[0-9a-f]{12}\",\"Repository\":.*}"));
     }
 
     @Test
