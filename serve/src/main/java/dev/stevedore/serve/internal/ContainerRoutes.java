@@ -172,13 +172,13 @@ final class ContainerRoutes {
 
     private void stop(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
-        // as dockerd: a stop between two runs of a restart policy ends the restarting, so it is no "not modified"
-        if (!c.state().running() && c.state().status() != ContainerState.Status.RESTARTING) {
-            x.response().empty(304);
-            return;
-        }
+        // The engine's stop runs even for a container that looks stopped: a run that has just ended reads as exited
+        // before its owner records the restart its policy asks for, and only the engine's stop marks it stopped by its
+        // user, so that the restart does not follow. (dockerd moves from running to restarting in one step.)
         state.engine.stopContainer(c.id(), grace(x.request()));
-        x.response().empty(204);
+        // as dockerd: a stop between two runs of a restart policy ends the restarting, so it is no "not modified"
+        boolean wasUp = c.state().running() || c.state().status() == ContainerState.Status.RESTARTING;
+        x.response().empty(wasUp ? 204 : 304);
     }
 
     private static Duration grace(HttpRequest request) {
