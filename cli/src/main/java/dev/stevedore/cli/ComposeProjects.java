@@ -186,6 +186,10 @@ final class ComposeProjects {
             spec.volumesFrom(from.startsWith("container:") ? from.substring("container:".length())
                     : name + "-" + from.substring(0, colon < 0 ? from.length() : colon) + "-1" + mode);
         }
+        for (String link : service.links()) {
+            // SERVICE:ALIAS is that service's container here, known to this one as ALIAS
+            spec.link(name + "-" + ContainerSpec.linkContainer(link) + "-1", ContainerSpec.linkAlias(link));
+        }
         return spec.build();
     }
 

@@ -114,6 +114,11 @@ class RunCommand extends EngineCommand {
             description = "Mount the volumes and bind mounts of a container at their destinations; :ro makes them read-only.")
     List<String> volumesFrom = new ArrayList<>();
 
+    @Option(names = "--link", paramLabel = "NAME[:ALIAS]",
+            description = "Link to a running container: its address in /etc/hosts as ALIAS and its ports and environment"
+                    + " as ALIAS_* variables (Docker's legacy links).")
+    List<String> links = new ArrayList<>();
+
     @Option(names = "--device", paramLabel = "HOST[:CONTAINER[:PERMS]]",
             description = "Make a host device node visible in the container, usable as PERMS say (r, w, m; default rwm).")
     List<String> devices = new ArrayList<>();
@@ -302,6 +307,7 @@ class RunCommand extends EngineCommand {
         dnsOptions.forEach(builder::dnsOption);
         ulimits.forEach(builder::ulimit);
         volumesFrom.forEach(builder::volumesFrom);
+        links.forEach(builder::link);
         builder.pidMode(pid).ipcMode(ipc).utsMode(uts).cgroupnsMode(cgroupns).usernsMode(userns);
         if (macAddress != null) {
             parsed("--mac-address", () -> ContainerSpec.macAddress(macAddress));

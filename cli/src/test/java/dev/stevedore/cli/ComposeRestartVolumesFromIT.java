@@ -2,25 +2,18 @@ package dev.stevedore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code restart:} and {@code volumes_from:} in a compose file, through {@code stevedore compose} on the embedded engine
  * and on the test bed's dockerd, where Debian's {@code docker-compose} brings up the same file beside it: the same
  * restart policy on the container, and the other service's volume mounted read-only where {@code :ro} asks for it.
  */
-class ComposeRestartVolumesFromIT {
+class ComposeRestartVolumesFromIT extends ComposeRuns {
     private static final String FILE_TEXT = """
             services:
               data:
@@ -38,25 +31,11 @@ class ComposeRestartVolumesFromIT {
     private static final String POLICY = "{{.HostConfig.RestartPolicy.Name}} {{.HostConfig.RestartPolicy.MaximumRetryCount}}";
     private static final String PROBE = "test -d /data && echo mounted; touch /data/x 2>/dev/null && echo rw || echo ro";
 
-    private static LocalTestbed testbed;
-    private static String busybox;
-
-    @TempDir
-    Path home;
-    @TempDir
-    Path scratch;
-
     private final String project = "cvf" + Long.toHexString(System.nanoTime());
-
-    @BeforeAll
-    static void findTestbed() {
-        testbed = LocalTestbed.load();
-        busybox = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
-    }
 
     @Test
     void onTheEmbeddedEngineTheAppGetsTheDataServicesVolumeReadOnlyAndItsPolicy() throws Exception {
-        Path file = file();
+        Path file = file(FILE_TEXT);
         try {
             compose("embedded", file, project, "up", "-d");
 
@@ -73,7 +52,7 @@ class ComposeRestartVolumesFromIT {
 
     @Test
     void onDockerdItIsWhatDockerComposeMakesOfTheSameFile() throws Exception {
-        Path file = file();
+        Path file = file(FILE_TEXT);
         String host = "unix://" + testbed.get("DOCKER_SOCKET");
         String reference = project + "ref";
         try {
@@ -95,39 +74,5 @@ class ComposeRestartVolumesFromIT {
             compose(host, file, project, "down", "-v", "-t", "1");
             run(host, "docker-compose", "-f", file.toString(), "-p", reference, "down", "-v", "-t", "1");
         }
-    }
-
-    private Path file() throws IOException {
-        Path file = scratch.resolve("compose.yaml");
-        Files.writeString(file, FILE_TEXT);
-        return file;
-    }
-
-    private CliRunner.Result compose(String engine, Path file, String name, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(engine.equals("embedded") ? List.of("--engine", "embedded") : List.of("-H", engine));
-        command.addAll(List.of("compose", "-f", file.toString(), "-p", name));
-        command.addAll(List.of(args));
-        return stevedore(command.toArray(String[]::new));
-    }
-
-    private CliRunner.Result stevedore(String... command) throws IOException, InterruptedException {
-        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("BUSYBOX", busybox), command);
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result;
-    }
-
-    /** Runs docker or docker-compose against the test bed's dockerd; must succeed. */
-    private CliRunner.Result run(String host, String... command) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(scratch, "out", ".txt");
-        Path err = Files.createTempFile(scratch, "err", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().putAll(Map.of("DOCKER_HOST", host, "BUSYBOX", busybox));
-        Process process = builder.start();
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s ended", List.of(command)).isTrue();
-        CliRunner.Result result = new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
-        assertThat(result.exitCode()).as("%s: %s", List.of(command), result).isZero();
-        return result;
     }
 }

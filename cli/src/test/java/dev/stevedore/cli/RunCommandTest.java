@@ -155,6 +155,17 @@ class RunCommandTest {
     }
 
     @Test
+    void linkFlagsReachTheSpecAndLinksWithTheHostsNetworkAreAUsageErrorInDockerdsWords() {
+        cli.run("run", "-d", "--link", "db:database", "--link", "cache", BUSYBOX);
+        CliRunner.Result bad = cli.run("run", "-d", "--network", "host", "--link", "db", BUSYBOX);
+
+        assertThat(engine.created.get(0).links()).containsExactly("db:database", "cache:cache");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("conflicting options: host type networking can't be used with links");
+        assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
     void namespaceFlagsReachTheSpecAndAConflictIsAUsageErrorInDockerdsWords() {
         cli.run("run", "-d", "--pid", "container:db", "--ipc", "shareable", "--uts", "host", "--cgroupns", "host",
                 "--userns", "host", "--network", "container:db", BUSYBOX);

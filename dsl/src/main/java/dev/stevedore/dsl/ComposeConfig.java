@@ -4,6 +4,7 @@ import dev.stevedore.dsl.compose.ComposeProject;
 import dev.stevedore.dsl.compose.ComposeService;
 import dev.stevedore.dsl.compose.ComposeService.Condition;
 import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -134,6 +135,7 @@ public final class ComposeConfig {
                     + service.volumesFrom() + " is supported by 'stevedore compose up', not by the DSL: share a named"
                     + " volume between the services instead");
         }
+        service.links().forEach(l -> c.link(handles.get(ContainerSpec.linkContainer(l)), ContainerSpec.linkAlias(l)));
         service.dependsOn().keySet().forEach(d -> c.dependsOn(handles.get(d)));
         c.waitFor(readiness(project, service));
     }

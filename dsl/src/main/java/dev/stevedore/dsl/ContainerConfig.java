@@ -225,8 +225,29 @@ public final class ContainerConfig {
     /** Containers that must be ready before this one starts. */
     public ContainerConfig dependsOn(ContainerHandle... containers) {
         for (ContainerHandle container : containers) {
-            dependsOn.add(Objects.requireNonNull(container, () -> "dependency of container " + name));
+            if (!dependsOn.contains(Objects.requireNonNull(container, () -> "dependency of container " + name))) {
+                dependsOn.add(container); // once, however often it is named (a link names it too)
+            }
         }
+        return this;
+    }
+
+    /**
+     * Links {@code container} under {@code alias}, as {@code docker run --link NAME:ALIAS}: it is ready before this one
+     * starts (as {@link #dependsOn}), and this one finds it by {@code alias} (on the default bridge also in
+     * {@code ALIAS_PORT_...} and {@code ALIAS_ENV_...} variables); see {@code ContainerSpec.links()}. On a shared
+     * network the container's name already resolves: a link only adds the alias.
+     */
+    public ContainerConfig link(ContainerHandle container, String alias) {
+        Objects.requireNonNull(container, () -> "linked container of container " + name);
+        try {
+            ContainerSpec.link("linked:" + Objects.requireNonNull(alias, "alias"));
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        dependsOn(container);
+        // the linked container's engine name exists once it started, which dependsOn makes it before this one is made
+        specCustomizers.add(spec -> spec.link(container.engineName(), alias));
         return this;
     }
 

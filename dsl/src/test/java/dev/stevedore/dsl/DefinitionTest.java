@@ -82,6 +82,19 @@ class DefinitionTest {
     }
 
     @Test
+    void aLinkMakesTheLinkedContainerADependencyAndABadAliasIsADefinitionProblem() {
+        ContainerHandle db = Stevedore.container("postgres:15");
+
+        ContainerDefinition definition = Stevedore.container("redis:7", c -> c.link(db, "database").dependsOn(db))
+                .definition();
+
+        assertThat(definition.dependsOn()).containsExactly(db);
+        assertThat(definition.specCustomizers()).hasSize(1);
+        assertThatThrownBy(() -> Stevedore.container("redis:7", c -> c.link(db, "")))
+                .isInstanceOf(InvalidDefinitionException.class).hasMessageContaining("invalid link");
+    }
+
+    @Test
     void ulimitsReachTheEngineSpecAndABadOneIsADefinitionProblem() {
         ContainerDefinition definition = Stevedore.container("redis:7", c -> c.ulimit("nofile", 1024, 2048)).definition();
         dev.stevedore.engine.ContainerSpec.Builder spec = dev.stevedore.engine.ContainerSpec.builder("redis:7");

@@ -129,6 +129,13 @@ import java.util.Set;
  * @param init            run a minimal init as pid 1 ({@code --init}): it runs the command as its child, forwards it
  *                        the signals it gets, reaps zombies, and ends with the command's exit status (128+N when signal
  *                        N ended it)
+ * @param links           legacy links ({@code docker run --link NAME[:ALIAS]}), kept as {@code NAME:ALIAS} (the alias is
+ *                        the name when left out): on the default bridge the linked container, which must be running
+ *                        when this one starts, is in its {@code /etc/hosts} as ALIAS, its hostname and its name, and
+ *                        its address, exposed ports and environment are in this one's environment as Docker writes
+ *                        them ({@code ALIAS_PORT_5432_TCP_ADDR}, {@code ALIAS_ENV_FOO}, {@code ALIAS_NAME}, ...); on a
+ *                        network a user made, ALIAS is one more name of the linked container as this one sees it. Not
+ *                        with the host's network nor another container's
  *
  * <p>Past 500 lines with one job: every setting a container is created with, each documented once where a caller
  * reads it, and the {@link Builder} that is the only way to make one; the settings' parsers live in their own types
@@ -185,7 +192,8 @@ public record ContainerSpec(
         List<String> groupAdd,
         String domainname,
         Map<String, String> sysctls,
-        boolean init) {
+        boolean init,
+        List<String> links) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -280,6 +288,46 @@ public record ContainerSpec(
         cgroupnsMode = NamespaceModes.cgroupns(cgroupnsMode);
         usernsMode = NamespaceModes.userns(usernsMode);
         NamespaceModes.checkNetworkContainer(networkMode, hostname, ports, publishAllPorts, exposedPorts, dns, extraHosts);
+        // once each: the docker CLI sends a user network's links both in HostConfig and in its endpoint
+        links = links == null ? List.of() : links.stream().map(ContainerSpec::link).distinct().toList(); // absent in older config.json
+        if (!links.isEmpty() && ("host".equals(networkMode) || sharedContainer(networkMode) != null)) {
+            // dockerd's words
+            throw new IllegalArgumentException("conflicting options: " + ("host".equals(networkMode) ? "host"
+                    : "container") + " type networking can't be used with links. This would result in undefined behavior");
+        }
+    }
+
+    /**
+     * A {@link #links} entry as {@code NAME:ALIAS}, from {@code NAME}, {@code NAME:ALIAS} or dockerd's inspect form
+     * {@code /NAME:/PARENT/ALIAS}.
+     *
+     * @throws IllegalArgumentException for an empty name or alias
+     */
+    public static String link(String entry) {
+        int colon = entry.indexOf(':');
+        String name = strip(colon < 0 ? entry : entry.substring(0, colon));
+        String alias = colon < 0 ? name : entry.substring(colon + 1);
+        alias = alias.substring(alias.lastIndexOf('/') + 1);
+        if (name.isEmpty() || alias.isEmpty() || name.contains("/") || entry.indexOf('\n') >= 0) {
+            throw new IllegalArgumentException("invalid link \"" + entry + "\": give NAME or NAME:ALIAS");
+        }
+        return name + ":" + alias;
+    }
+
+    private static String strip(String name) {
+        return name.startsWith("/") ? name.substring(1) : name;
+    }
+
+    /** The linked container's name or id in a {@link #links} entry. */
+    public static String linkContainer(String entry) {
+        String link = link(entry);
+        return link.substring(0, link.indexOf(':'));
+    }
+
+    /** The alias of a {@link #links} entry, the name this container knows the linked one by. */
+    public static String linkAlias(String entry) {
+        String link = link(entry);
+        return link.substring(link.indexOf(':') + 1);
     }
 
     /**
@@ -443,6 +491,7 @@ public record ContainerSpec(
         b.domainname = domainname;
         b.sysctls.putAll(sysctls);
         b.init = init;
+        b.links.addAll(links);
         return b;
     }
 
@@ -499,6 +548,7 @@ public record ContainerSpec(
         private String domainname;
         private final Map<String, String> sysctls = new LinkedHashMap<>();
         private boolean init;
+        private final List<String> links = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -617,6 +667,10 @@ public record ContainerSpec(
         public Builder sysctl(String key, String value) { this.sysctls.put(key, value); return this; }
         /** A minimal init as pid 1, as {@code --init}; see {@link ContainerSpec#init()}. */
         public Builder init(boolean value) { this.init = value; return this; }
+        /** A legacy link, as {@code --link NAME[:ALIAS]}; see {@link ContainerSpec#links()}. */
+        public Builder link(String nameColonAlias) { this.links.add(Objects.requireNonNull(nameColonAlias, "link")); return this; }
+        /** A legacy link to container {@code name}, known here as {@code alias}; see {@link ContainerSpec#links()}. */
+        public Builder link(String name, String alias) { return link(name + ":" + alias); }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
@@ -624,7 +678,7 @@ public record ContainerSpec(
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
-                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init);
+                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links);
         }
     }
 }

@@ -64,7 +64,8 @@ public record ContainerCreate(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EndpointSettings(@JsonProperty("Aliases") List<String> aliases,
                                    @JsonProperty("IPAMConfig") IpamConfig ipamConfig,
-                                   @JsonProperty("MacAddress") String macAddress) {
+                                   @JsonProperty("MacAddress") String macAddress,
+                                   @JsonProperty("Links") List<String> links) {
     }
 
     /** {@code EndpointSettings.IPAMConfig}: the static address asked for on that network ({@code --ip}). */

@@ -32,6 +32,7 @@ import java.util.Map;
  * @param groupAdd     {@code --group-add}: supplementary groups by name or number
  * @param sysctls      {@code --sysctl}: namespaced kernel parameters by dotted name
  * @param init         {@code --init}: a minimal init as pid 1
+ * @param links        {@code --link} on the default bridge: {@code NAME[:ALIAS]} (inspect: {@code /NAME:/PARENT/ALIAS})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -70,7 +71,8 @@ public record HostConfig(
         @JsonProperty("Devices") List<DeviceMapping> devices,
         @JsonProperty("GroupAdd") List<String> groupAdd,
         @JsonProperty("Sysctls") Map<String, String> sysctls,
-        @JsonProperty("Init") Boolean init) {
+        @JsonProperty("Init") Boolean init,
+        @JsonProperty("Links") List<String> links) {
 
     /** One {@code --device}: the host's node, its path in the container, and {@code r}, {@code w}, {@code m} allowed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

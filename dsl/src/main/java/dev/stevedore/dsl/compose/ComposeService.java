@@ -34,13 +34,17 @@ import org.jspecify.annotations.Nullable;
  * @param volumesFrom the containers whose volume and bind mounts it gets ({@code volumes_from:}): {@code SERVICE},
  *                    {@code SERVICE:ro}, {@code container:NAME[:ro|rw]}, as in the file; each service named is also a
  *                    dependency that starts first, as with Compose
+ * @param links       legacy links ({@code links:}) as {@code SERVICE:ALIAS} (the alias is the service's name when the
+ *                    file gives none): the service's container is known to this one as ALIAS too; each service named
+ *                    is also a dependency that starts first, as with Compose
  */
 public record ComposeService(String name, String image, @Nullable Build build, @Nullable List<String> command,
                              @Nullable List<String> entrypoint,
                              Map<String, String> environment, List<Port> ports, List<Volume> volumes,
                              Map<String, List<String>> networks, Map<String, Condition> dependsOn,
                              @Nullable Healthcheck healthcheck, Map<String, String> labels, @Nullable String user,
-                             @Nullable String workingDir, RestartPolicy restart, List<String> volumesFrom) {
+                             @Nullable String workingDir, RestartPolicy restart, List<String> volumesFrom,
+                             List<String> links) {
 
     public ComposeService {
         Objects.requireNonNull(name, "name");
@@ -57,6 +61,7 @@ public record ComposeService(String name, String image, @Nullable Build build, @
         labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         restart = restart == null ? RestartPolicy.NO : restart;
         volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
+        links = links == null ? List.of() : List.copyOf(links);
     }
 
     /** When a service may start, with respect to one it depends on ({@code depends_on: {db: {condition: ...}}}). */

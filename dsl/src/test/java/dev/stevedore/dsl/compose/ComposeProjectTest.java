@@ -211,6 +211,23 @@ class ComposeProjectTest {
     }
 
     @Test
+    void linksAreReadAsServiceAndAliasAndTheServiceTheyNameStartsFirst() throws IOException {
+        ComposeProject project = read("""
+                services:
+                  app: {image: busybox, links: ["db:database", "cache"]}
+                  db: {image: busybox}
+                  cache: {image: busybox}
+                """);
+
+        assertThat(project.service("app").links()).containsExactly("db:database", "cache:cache");
+        assertThat(project.startOrder()).extracting(ComposeService::name).endsWith("app");
+        assertThatThrownBy(() -> read("services:\n  app: {image: busybox, links: ['db:']}\n  db: {image: busybox}\n"))
+                .hasMessageStartingWith("compose.yaml: service \"app\": links: invalid link \"db:\"");
+        assertThatThrownBy(() -> read("services:\n  app: {image: busybox, links: [nowhere]}\n"))
+                .hasMessageContaining("nowhere");
+    }
+
+    @Test
     void anUnsupportedKeyIsAnErrorNamingTheFileTheServiceAndTheKey() {
         assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    privileged: true\n"))
                 .isInstanceOf(ComposeFileException.class)

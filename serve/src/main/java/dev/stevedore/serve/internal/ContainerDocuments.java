@@ -74,7 +74,7 @@ final class ContainerDocuments {
         doc.put("ProcessLabel", "");
         doc.put("AppArmorProfile", "");
         doc.putNull("ExecIDs");
-        doc.set("HostConfig", hostConfig(spec, autoRemove));
+        doc.set("HostConfig", hostConfig(spec, c.name(), autoRemove));
         doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
         doc.set("Mounts", mounts(c.mounts()));
         ObjectNode config = config(c, image);
@@ -105,7 +105,7 @@ final class ContainerDocuments {
         return state;
     }
 
-    private static ObjectNode hostConfig(ContainerSpec spec, boolean autoRemove) {
+    private static ObjectNode hostConfig(ContainerSpec spec, String name, boolean autoRemove) {
         ObjectNode host = Json.object();
         ArrayNode binds = host.putArray("Binds");
         ObjectNode tmpfs = Json.object();
@@ -137,6 +137,9 @@ final class ContainerDocuments {
         stringsOrNull(host, "CapDrop", spec.capDrop());
         stringsOrNull(host, "ExtraHosts", spec.extraHosts());
         stringsOrNull(host, "VolumesFrom", spec.volumesFrom());
+        // as dockerd: the default bridge's links as /NAME:/PARENT/ALIAS; a user network's are its endpoint's
+        stringsOrNull(host, "Links", userNetwork(spec.networkMode()) ? List.of() : spec.links().stream()
+                .map(l -> "/" + ContainerSpec.linkContainer(l) + ":/" + name + "/" + ContainerSpec.linkAlias(l)).toList());
         ArrayNode devices = host.putArray("Devices"); // dockerd answers [] when none were given
         spec.devices().forEach(d -> devices.addObject().put("PathOnHost", d.pathOnHost())
                 .put("PathInContainer", d.pathInContainer()).put("CgroupPermissions", d.cgroupPermissions()));
@@ -302,6 +305,12 @@ final class ContainerDocuments {
         return settings;
     }
 
+    /** Whether {@code networkMode} names a network a user made, where links are the endpoint's, as dockerd keeps them. */
+    private static boolean userNetwork(String networkMode) {
+        return networkMode != null && !List.of("bridge", "default", "host", "none").contains(networkMode)
+                && ContainerSpec.sharedContainer(networkMode) == null;
+    }
+
     private static ObjectNode endpoint(ContainerInfo c, String name, String address, NetworkInfo network) {
         ObjectNode endpoint = Json.object();
         String asked = c.staticAddresses().get(name);
@@ -310,10 +319,10 @@ final class ContainerDocuments {
         } else {
             endpoint.putObject("IPAMConfig").put("IPv4Address", asked);
         }
-        endpoint.putNull("Links");
         List<String> aliases = new ArrayList<>();
         boolean primary = c.spec().networkMode() == null ? name.equals("bridge") : c.spec().networkMode().equals(name)
                 || (network != null && network.id().equals(c.spec().networkMode()));
+        stringsOrNull(endpoint, "Links", primary && userNetwork(c.spec().networkMode()) ? c.spec().links() : List.of());
         if (!name.equals("bridge") && !name.equals("host") && !name.equals("none")) {
             aliases.add(c.name());
             if (primary) {

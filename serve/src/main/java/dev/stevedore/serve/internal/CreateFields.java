@@ -22,7 +22,7 @@ final class CreateFields {
     static final HostConfig NO_HOST_CONFIG = new HostConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null);
+            null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -38,8 +38,6 @@ final class CreateFields {
     /** Why a field outside the record is refused, by the field's last name (lower case). */
     private static final Map<String, String> WHY = Map.ofEntries(
             Map.entry("privileged", "--privileged: its engine keeps a container's capability set and device rules"),
-            Map.entry("links", "--link: legacy links are not supported; put both containers on a user network and use the"
-                    + " container's name"),
             Map.entry("startinterval", "--health-start-interval: its health checks have no start interval yet"));
 
     /** Defaults the docker CLI sends that are not Go's zero values (its {@code --memory-swappiness} is -1, unset). */

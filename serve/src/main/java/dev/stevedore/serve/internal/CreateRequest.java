@@ -108,6 +108,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         nonNull(host.dnsSearch()).forEach(b::dnsSearch);
         nonNull(host.dnsOptions()).forEach(b::dnsOption);
         nonNull(host.volumesFrom()).forEach(b::volumesFrom);
+        nonNull(host.links()).forEach(l -> badRequestOnInvalid(() -> b.link(ContainerSpec.link(l))));
         b.pidMode(host.pidMode()).ipcMode(host.ipcMode()).utsMode(host.utsMode()).cgroupnsMode(host.cgroupnsMode())
                 .usernsMode(host.usernsMode()); // checked by the spec, a 400 in dockerd's words
         nonNull(host.devices()).stream().filter(Objects::nonNull).forEach(d -> b.device(badRequestOnInvalid(() ->
@@ -176,6 +177,9 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
                     b.networkMode(network); // a client that names its one network only here (no NetworkMode) means it
                 }
                 aliases.forEach(b::networkAlias);
+                if (settings != null) {
+                    nonNull(settings.links()).forEach(l -> badRequestOnInvalid(() -> b.link(ContainerSpec.link(l))));
+                }
                 b.ipv4Address(address);
                 if (mac != null) {
                     String top = blankToNull(c.macAddress());
@@ -186,6 +190,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
                     }
                     b.macAddress(mac);
                 }
+            } else if (settings != null && settings.links() != null && !settings.links().isEmpty()) {
+                throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + network + ".Links is not supported"
+                        + " by stevedore serve: its engine links on the container's own network only (the one its"
+                        + " NetworkMode names); on another, use the linked container's name, which resolves there");
             } else if (mac != null) {
                 throw ApiException.badRequest("NetworkingConfig.EndpointsConfig." + network + ".MacAddress is not supported"
                         + " by stevedore serve: its engine sets a MAC address on the container's own network only (the"

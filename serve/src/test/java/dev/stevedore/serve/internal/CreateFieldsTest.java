@@ -110,6 +110,7 @@ class CreateFieldsTest {
         sample("HostConfig.GroupAdd", host("'GroupAdd':['audio','1234']"));
         sample("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         sample("HostConfig.Init", host("'Init':true"));
+        sample("HostConfig.Links", host("'Links':['db:db']"));
         String fuse = host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]");
         sample("HostConfig.Devices.PathOnHost", fuse,
                 host("'Devices':[{'PathOnHost':'/dev/full','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]"));
@@ -120,6 +121,8 @@ class CreateFieldsTest {
         sample("MacAddress", "{'Image':'busybox','MacAddress':'02:42:ac:11:00:02'}");
         sample("NetworkingConfig.EndpointsConfig.MacAddress", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'MacAddress':'02:42:ac:11:00:02'}}}}");
+        sample("NetworkingConfig.EndpointsConfig.Links", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
+                + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Links':['db:dbal']}}}}");
         sample("NetworkingConfig.EndpointsConfig.Aliases", "{'Image':'busybox','HostConfig':{'NetworkMode':'backend'},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'backend':{'Aliases':['db']}}}}");
         sample("NetworkingConfig.EndpointsConfig.IPAMConfig.IPv4Address", "{'Image':'busybox','HostConfig':"
@@ -181,7 +184,10 @@ class CreateFieldsTest {
     @Test
     void theFieldsThatWereDroppedAreRefusedByName() {
         Map<String, String> dropped = new LinkedHashMap<>();
-        dropped.put("HostConfig.Links", host("'Links':['db:db']"));
+        // links on a network the container joins besides its own
+        dropped.put("NetworkingConfig.EndpointsConfig.frontend.Links", "{'Image':'busybox','HostConfig':"
+                + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
+                + "'frontend':{'Links':['db:db']}}}}");
         dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
         dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
         // a MAC address on a network the container joins besides its own: the engine sets one on its own network only

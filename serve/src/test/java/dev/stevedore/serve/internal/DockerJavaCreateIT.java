@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DockerJavaCreateIT extends DockerJavaPeers {
     /** Fields serve may still refuse by name (their engine work is under way); honoured ones must match dockerd. */
-    private static final Set<String> NOT_YET = Set.of("Links", "MacAddress", "PidMode");
+    private static final Set<String> NOT_YET = Set.of("MacAddress", "PidMode");
 
     /** How one field is sent, and what of the container is compared. */
     private record Field(String name, BiConsumer<DockerClient, CreateContainerCmd> customize,

@@ -1,8 +1,6 @@
 package dev.stevedore.serve.internal;
 
 import dev.stevedore.engine.internal.docker.DockerCli;
-import dev.stevedore.engine.testbed.Testbed;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -21,24 +19,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * namespaces, the same inspect echo, the same refusals.
  */
 class ServeNamespaceModesIT extends ServeWithDockerCli {
-    private final Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError(
-            "the test bed's dockerd is not up: run `testbed/dockerd up`"));
-    private final Map<Path, List<String>> made = new LinkedHashMap<>();
-
-    @AfterAll
-    void removeContainers() {
-        made.forEach((server, ids) -> ids.forEach(id -> {
-            try {
-                DockerCli.run(server, "rm", "-f", id);
-            } catch (RuntimeException e) {
-                // gone already
-            }
-        }));
-    }
+    private final Path dockerd = dockerd();
 
     private List<Path> servers() {
-        DockerCli.run(dockerd, "pull", "-q", busybox);
-        return List.of(dockerd, socket);
+        return dockerdThenServe();
     }
 
     /** {@code docker run -d} of a busybox running {@code script}, named uniquely; its id. */
@@ -46,27 +30,7 @@ class ServeNamespaceModesIT extends ServeWithDockerCli {
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", "ns-" + UUID.randomUUID().toString().substring(0, 8)));
         args.addAll(List.of(options));
         args.addAll(List.of(busybox, "sh", "-c", script));
-        String id = last(DockerCli.run(server, args.toArray(String[]::new)));
-        made.computeIfAbsent(server, s -> new ArrayList<>()).add(id);
-        return id;
-    }
-
-    /** Creates, starts and waits for a busybox with {@code options} running {@code script}: its output and inspect. */
-    private List<String> joined(Path server, String format, String script, String... options) {
-        List<String> args = new ArrayList<>(List.of("create"));
-        args.addAll(List.of(options));
-        args.addAll(List.of(busybox, "sh", "-c", script));
-        String id = last(DockerCli.run(server, args.toArray(String[]::new)));
-        made.computeIfAbsent(server, s -> new ArrayList<>()).add(id);
-        DockerCli.run(server, "start", id);
-        DockerCli.run(server, "wait", id);
-        List<String> result = new ArrayList<>(DockerCli.run(server, "logs", id));
-        result.addAll(DockerCli.run(server, "inspect", "-f", format, id));
-        return result;
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1).trim(); // after dockerd's warnings
+        return made(server, last(DockerCli.run(server, args.toArray(String[]::new))));
     }
 
     @Test
@@ -75,7 +39,7 @@ class ServeNamespaceModesIT extends ServeWithDockerCli {
         for (Path server : servers()) {
             String owner = owner(server, "mkdir -p /www && echo hello-ns > /www/index.html && exec httpd -f -p 8080 -h /www");
             String hostname = last(DockerCli.run(server, "exec", owner, "hostname"));
-            List<String> out = joined(server, "{{.HostConfig.PidMode}} {{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}",
+            List<String> out = runToEnd(server, "{{.HostConfig.PidMode}} {{.HostConfig.NetworkMode}} {{json .NetworkSettings.Networks}}",
                     "ps -o args | grep -c '^httpd -f -p 8080'; hostname; for i in $(seq 1 150); do"
                             + " wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done",
                     "--pid", "container:" + owner, "--network", "container:" + owner);
@@ -92,7 +56,7 @@ class ServeNamespaceModesIT extends ServeWithDockerCli {
         for (Path server : servers()) {
             String owner = owner(server, "echo in-shm > /dev/shm/note && exec sleep 300", "--ipc", "shareable");
             String ipc = last(DockerCli.run(server, "exec", owner, "readlink", "/proc/self/ns/ipc"));
-            List<String> out = joined(server, "{{.HostConfig.IpcMode}}", "cat /dev/shm/note; readlink /proc/self/ns/ipc",
+            List<String> out = runToEnd(server, "{{.HostConfig.IpcMode}}", "cat /dev/shm/note; readlink /proc/self/ns/ipc",
                     "--ipc", "container:" + owner);
             outcomes.put(server, out.stream().map(l -> l.replace(owner, "OWNER").replace(ipc, "IPC")).toList());
         }
@@ -104,9 +68,9 @@ class ServeNamespaceModesIT extends ServeWithDockerCli {
     void defaultsAndHostModesEchoAsOnDockerd() {
         Map<Path, List<String>> outcomes = new LinkedHashMap<>();
         for (Path server : servers()) {
-            List<String> out = new ArrayList<>(joined(server, "{{json .HostConfig.PidMode}} {{json .HostConfig.IpcMode}}"
+            List<String> out = new ArrayList<>(runToEnd(server, "{{json .HostConfig.PidMode}} {{json .HostConfig.IpcMode}}"
                     + " {{json .HostConfig.UTSMode}} {{json .HostConfig.UsernsMode}}", "true"));
-            out.addAll(joined(server, "{{.HostConfig.PidMode}} {{.HostConfig.UTSMode}} {{.HostConfig.CgroupnsMode}}"
+            out.addAll(runToEnd(server, "{{.HostConfig.PidMode}} {{.HostConfig.UTSMode}} {{.HostConfig.CgroupnsMode}}"
                     + " {{.HostConfig.UsernsMode}} {{.HostConfig.IpcMode}}", "cat /proc/1/comm; hostname",
                     "--pid", "host", "--uts", "host", "--cgroupns", "private", "--userns", "host", "--ipc", "none"));
             outcomes.put(server, out);

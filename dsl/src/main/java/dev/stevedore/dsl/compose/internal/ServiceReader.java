@@ -21,7 +21,7 @@ import java.util.function.Function;
 final class ServiceReader {
     private static final Set<String> KEYS = Set.of("image", "build", "command", "entrypoint", "environment", "env_file",
             "ports", "volumes", "tmpfs", "networks", "depends_on", "healthcheck", "labels", "user", "working_dir", "restart",
-            "volumes_from");
+            "volumes_from", "links");
 
     private final String file;
     private final Path directory;
@@ -60,6 +60,15 @@ final class ServiceReader {
                 dependsOn.putIfAbsent(service, Condition.SERVICE_STARTED); // Compose starts it first
             }
         }
+        List<String> links = new ArrayList<>();
+        for (String link : Nodes.strings(node.get("links"), at + ": links")) {
+            try {
+                links.add(ContainerSpec.link(link));
+            } catch (IllegalArgumentException e) {
+                throw new ComposeFileException(at + ": links: " + e.getMessage());
+            }
+            dependsOn.putIfAbsent(ContainerSpec.linkContainer(link), Condition.SERVICE_STARTED); // Compose starts it first
+        }
         ComposeService.Build build = build(node.get("build"), at + ": build");
         String image = Nodes.text(node.get("image"), at + ": image");
         if (image == null && build == null) {
@@ -82,7 +91,7 @@ final class ServiceReader {
                 volumes, networks(node.get("networks"), at + ": networks"), dependsOn,
                 healthcheck(node.get("healthcheck"), at + ": healthcheck"), Nodes.stringMap(node.get("labels"), at + ": labels"),
                 Nodes.text(node.get("user"), at + ": user"), Nodes.text(node.get("working_dir"), at + ": working_dir"),
-                policy, volumesFrom);
+                policy, volumesFrom, links);
     }
 
     /**

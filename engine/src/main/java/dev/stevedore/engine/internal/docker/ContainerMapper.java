@@ -209,6 +209,10 @@ final class ContainerMapper {
         strings(host.path("DnsSearch")).forEach(b::dnsSearch);
         strings(host.path("DnsOptions")).forEach(b::dnsOption);
         strings(host.path("VolumesFrom")).forEach(b::volumesFrom);
+        strings(host.path("Links")).forEach(b::link); // /db:/web/db on the default bridge
+        for (JsonNode network : inspect.path("NetworkSettings").path("Networks")) {
+            strings(network.path("Links")).forEach(b::link); // db:alias on a user network
+        }
         if (!config.path("MacAddress").asText("").isEmpty()) {
             b.macAddress(config.path("MacAddress").asText());
         }

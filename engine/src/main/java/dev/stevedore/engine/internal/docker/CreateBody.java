@@ -70,6 +70,11 @@ final class CreateBody {
                         trueOrNull(mount.readOnly()), new HostConfig.VolumeOptions(sessionLabels(labels)), null));
             }
         }
+        // as the docker CLI sends them: dockerd reads HostConfig.Links on the default bridge only, and the links of
+        // a user network's endpoint (aliases of the linked containers there)
+        String mode = spec.networkMode();
+        boolean userNetwork = mode != null && !List.of("bridge", "default", "host", "none").contains(mode)
+                && ContainerSpec.sharedContainer(mode) == null;
         HostConfig host = new HostConfig(null, emptyToNull(mounts), emptyToNull(tmpfs), emptyToNull(bindings), null,
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
@@ -82,14 +87,16 @@ final class CreateBody {
                 spec.usernsMode(), emptyToNull(spec.devices().stream().map(d ->
                         new HostConfig.DeviceMapping(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions())).toList()),
                 emptyToNull(spec.groupAdd()), emptyToNull(spec.sysctls()),
-                trueOrNull(spec.init()));
+                trueOrNull(spec.init()), userNetwork ? null : emptyToNull(spec.links()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
-        boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null;
+        boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null
+                || userNetwork && !spec.links().isEmpty();
         ContainerCreate.NetworkingConfig networking = !endpoint ? null : new ContainerCreate.NetworkingConfig(
                 Map.of(spec.networkMode() != null ? spec.networkMode() : "bridge",
                         new ContainerCreate.EndpointSettings(emptyToNull(spec.networkAliases()), spec.ipv4Address() == null
-                                ? null : new ContainerCreate.IpamConfig(spec.ipv4Address()), null)));
+                                ? null : new ContainerCreate.IpamConfig(spec.ipv4Address()), null,
+                                userNetwork ? emptyToNull(spec.links()) : null)));
         return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
                 spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
                 spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),

@@ -74,6 +74,9 @@ final class ContainerCreation {
         List<Mount> mounts = ContainerConfigs.mounts(spec, image).stream()
                 .filter(m -> !inherited.stream().map(MountRecord::target).toList().contains(m.target())).toList();
         new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit()); // validates
+        // as dockerd: a linked container must be there at create (it must run only at start)
+        List<String> links = spec.links().stream()
+                .map(l -> store.resolve(ContainerSpec.linkContainer(l)) + ":" + ContainerSpec.linkAlias(l)).toList();
 
         String id = ContainerStore.newId();
         Path dir = store.directory(id);
@@ -103,7 +106,7 @@ final class ContainerCreation {
             undo.add(() -> networks.removeContainer(id));
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
                     spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
-                            spec.dnsOptions(), spec.exposedHostPorts()), spec.ipv4Address(), spec.macAddress());
+                            spec.dnsOptions(), spec.exposedHostPorts(), links), spec.ipv4Address(), spec.macAddress());
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
@@ -130,7 +133,7 @@ final class ContainerCreation {
     private static void validate(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
                                  Path seccompCache) {
         try {
-            ContainerStart.runtimeSpec(dir, config, network, List.of(), seccompCache);
+            ContainerStart.runtimeSpec(dir, config, network, List.of(), seccompCache, List.of());
         } catch (IllegalArgumentException e) {
             throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
                     + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);

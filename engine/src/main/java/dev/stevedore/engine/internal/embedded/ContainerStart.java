@@ -83,7 +83,7 @@ final class ContainerStart {
         RuntimeSpec spec;
         try {
             spec = withDevices(runtimeSpec(dir, config, network, SharedNamespaces.launcherModes(config, store, states),
-                    store.seccompCache()),
+                    store.seccompCache(), LinkEnvironment.of(config, store, states, networks)),
                     config);
         } catch (ContainerEngineException e) {
             // a --device that is no device node: created, not started, as dockerd records it
@@ -183,11 +183,14 @@ final class ContainerStart {
         }
     }
 
-    /** The launcher's spec; {@code namespaces}: its {@code --ns=} modes ({@link SharedNamespaces#launcherModes}). */
+    /**
+     * The launcher's spec; {@code namespaces}: its {@code --ns=} modes ({@link SharedNamespaces#launcherModes});
+     * {@code linkEnv}: its links' variables ({@link LinkEnvironment}), which its own environment overrides.
+     */
     static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
-                                   List<String> namespaces, Path seccompCache) {
+                                   List<String> namespaces, Path seccompCache, List<String> linkEnv) {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
-                .env(ContainerConfigs.processEnv(config.hostname(), config.env()))
+                .env(ContainerConfigs.processEnv(config.hostname(), ContainerConfigs.override(linkEnv, config.env())))
                 .workingDirectory(config.workingDir())
                 .user(config.user(), List.of())
                 .hostname(config.hostname())

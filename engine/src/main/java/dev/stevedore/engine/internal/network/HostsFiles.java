@@ -112,6 +112,7 @@ final class HostsFiles {
         // as Docker: the extra hosts before the container's own names, so that they win over every other line
         List<HostEntry> entries = new ArrayList<>(extraHosts(container, gateway == null ? "127.0.0.1"
                 : hostAddress.apply(gateway)));
+        entries.addAll(links(container, networks));
         entries.addAll(own);
         boolean relayed = !container.names().hostPorts().isEmpty();
         if (relayed) {
@@ -134,6 +135,32 @@ final class HostsFiles {
     private static List<HostEntry> extraHosts(ContainerRecord container, String hostGateway) {
         return container.names().extraHosts().stream().map(ExtraHost::parse).map(e -> new HostEntry(
                 e.address().equals(ExtraHost.HOST_GATEWAY) ? hostGateway : e.address(), List.of(e.name()))).toList();
+    }
+
+    /**
+     * A line for each legacy link whose container shares a network with this one and has an address there, as
+     * dockerd writes it: the alias, the linked container's hostname, and its name when that is not the alias.
+     */
+    private List<HostEntry> links(ContainerRecord container, Map<String, NetworkRecord> networks) throws IOException {
+        List<HostEntry> entries = new ArrayList<>();
+        for (String link : container.names().links()) {
+            String linkedId = link.substring(0, link.indexOf(':'));
+            String alias = link.substring(link.indexOf(':') + 1);
+            for (String id : container.networks()) {
+                NetworkRecord n = networks.get(id);
+                Member peer = n == null ? null : n.members().get(linkedId);
+                ContainerRecord linked = peer == null || peer.address() == null ? null : store.container(linkedId);
+                if (linked != null) {
+                    List<String> names = new ArrayList<>(List.of(alias, linked.hostname()));
+                    if (!alias.equals(peer.name())) {
+                        names.add(peer.name());
+                    }
+                    entries.add(new HostEntry(peer.address(), names));
+                    break;
+                }
+            }
+        }
+        return entries;
     }
 
     private static String shortId(String id) {

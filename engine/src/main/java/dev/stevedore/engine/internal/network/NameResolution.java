@@ -15,15 +15,17 @@ import java.util.List;
  * @param dnsOptions resolver options instead of the host's
  * @param hostPorts  ports of the host's loopback the container reaches as {@value NetworkManager#HOST_ALIAS}
  *                   through its host relay ({@link HostServices}); when there are any, that name is the relay's address
+ * @param links      legacy links as {@code CONTAINER_ID:ALIAS}: the linked container's line in the hosts file, under
+ *                   ALIAS, its hostname and its name, wherever the two share a network
  */
 public record NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
-                             List<Integer> hostPorts) {
+                             List<Integer> hostPorts, List<String> links) {
     /** Nothing beyond the engine's own: the host's resolver configuration, no extra hosts. */
     public static final NameResolution NONE = new NameResolution(List.of(), List.of(), List.of(), List.of());
 
     /** Without host ports. */
     public NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions) {
-        this(extraHosts, dns, dnsSearch, dnsOptions, List.of());
+        this(extraHosts, dns, dnsSearch, dnsOptions, List.of(), List.of());
     }
 
     public NameResolution {
@@ -32,6 +34,7 @@ public record NameResolution(List<String> extraHosts, List<String> dns, List<Str
         dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
         dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
         hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts); // absent in records written before it
+        links = links == null ? List.of() : List.copyOf(links); // absent in records written before them
     }
 
     /** Whether the resolver configuration is the request's rather than the host's. */

@@ -1,0 +1,72 @@
+package dev.stevedore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the compose ITs that compare with Debian's {@code docker-compose} share: {@code stevedore compose} on the
+ * embedded engine or a dockerd, the packaged CLI, and docker or docker-compose against the test bed's dockerd; each
+ * must succeed. {@code ${BUSYBOX}} in a compose file is the test bed's busybox.
+ */
+abstract class ComposeRuns {
+    protected static LocalTestbed testbed;
+    protected static String busybox;
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path scratch;
+
+    @BeforeAll
+    static void findTestbed() {
+        testbed = LocalTestbed.load();
+        busybox = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+    }
+
+    /** {@code text} as {@code compose.yaml} in the scratch directory. */
+    Path file(String text) throws IOException {
+        Path file = scratch.resolve("compose.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    /** {@code stevedore compose -f FILE -p NAME ARGS} on {@code engine}: {@code embedded}, or a dockerd's address. */
+    CliRunner.Result compose(String engine, Path file, String name, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(engine.equals("embedded") ? List.of("--engine", "embedded") : List.of("-H", engine));
+        command.addAll(List.of("compose", "-f", file.toString(), "-p", name));
+        command.addAll(List.of(args));
+        return stevedore(command.toArray(String[]::new));
+    }
+
+    CliRunner.Result stevedore(String... command) throws IOException, InterruptedException {
+        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("BUSYBOX", busybox), command);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result;
+    }
+
+    /** Runs docker or docker-compose against the test bed's dockerd; must succeed. */
+    CliRunner.Result run(String host, String... command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(scratch, "out", ".txt");
+        Path err = Files.createTempFile(scratch, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(Map.of("DOCKER_HOST", host, "BUSYBOX", busybox));
+        Process process = builder.start();
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s ended", List.of(command)).isTrue();
+        CliRunner.Result result = new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        assertThat(result.exitCode()).as("%s: %s", List.of(command), result).isZero();
+        return result;
+    }
+}
