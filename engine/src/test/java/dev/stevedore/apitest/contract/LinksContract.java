@@ -3,6 +3,7 @@ package dev.stevedore.apitest.contract;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.NetworkSpec;
 import org.junit.jupiter.api.Test;
 
@@ -68,12 +69,14 @@ public abstract class LinksContract extends EngineContract {
         ContainerInfo db = started(busybox("sleep 3600").name(dbName));
         String address = address(db);
 
-        ContainerInfo web = started(busybox("cat /etc/hosts; env | grep _NAME=").link(dbName));
-        exited(web.id());
+        ContainerInfo web = started(busybox("cat /etc/hosts; env | grep _NAME=; echo end; sleep 3600").link(dbName));
+        await().atMost(PATIENCE).until(() -> logTexts(web.id()).contains("end"));
 
         String prefix = dbName.toUpperCase().replace('-', '_');
-        assertThat(logTexts(web.id())).contains(address + "\t" + dbName + " " + db.id().substring(0, 12))
-                .contains(prefix + "_NAME=/" + engine.inspectContainer(web.id()).name() + "/" + dbName);
+        String fullName = prefix + "_NAME=/" + engine.inspectContainer(web.id()).name() + "/" + dbName;
+        assertThat(logTexts(web.id())).contains(address + "\t" + dbName + " " + db.id().substring(0, 12)).contains(fullName);
+        // an exec has them too, as dockerd's
+        assertThat(engine.exec(web.id(), ExecSpec.of("sh", "-c", "env | grep _NAME=")).stdout().strip()).isEqualTo(fullName);
         assertThat(engine.inspectContainer(web.id()).spec().links()).containsExactly(dbName + ":" + dbName);
         engine.removeContainer(web.id(), true);
         engine.removeContainer(db.id(), true);

@@ -29,19 +29,21 @@ final class ContainerExec {
     }
 
     /**
-     * Runs {@code spec} in the running container and waits for it.
+     * Runs {@code spec} in the running container and waits for it; {@code linkEnv}: its links' variables
+     * ({@link LinkEnvironment}), under its own environment and the exec's.
      *
      * @return how it ended; empty when the container's process had ended already
      * @throws ContainerEngineException when the exec itself cannot be set up
      */
     static Optional<ExecResult> run(Launcher launcher, Path directory, ContainerRecord config, StateRecord state, ExecSpec spec,
-                                    Path seccompCache) {
+                                    Path seccompCache, List<String> linkEnv) {
         String workingDir = spec.workingDir() != null ? spec.workingDir() : config.workingDir();
         if (!workingDir.startsWith("/")) {
             throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
                     + workingDir + "\" must be an absolute path");
         }
-        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(), config.env()), spec.env());
+        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(),
+                ContainerConfigs.override(linkEnv, config.env())), spec.env());
         ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
                 spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
                 List.of(), ContainerStart.capabilities(config), true, ContainerStart.seccomp(config, seccompCache),

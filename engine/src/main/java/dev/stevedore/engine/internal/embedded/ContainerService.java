@@ -479,8 +479,10 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         String command = String.join(" ", spec.command());
         events.container(EngineEvent.Action.EXEC_CREATE, id, config, exec, command);
         events.container(EngineEvent.Action.EXEC_START, id, config, exec, command);
+        // as dockerd's: an exec gets the links' variables too, and fails when a linked container no longer runs
+        List<String> linkEnv = LinkEnvironment.of(config, store, this::currentState, networks);
         Optional<ExecResult> result = ContainerExec.run(launcher(), store.directory(id), config, state, spec,
-                store.seccompCache());
+                store.seccompCache(), linkEnv);
         result.ifPresent(r -> events.container(EngineEvent.Action.EXEC_DIE, id, config,
                 Map.of(EngineEvent.EXEC_ID, exec.get(EngineEvent.EXEC_ID), EngineEvent.EXIT_CODE, Integer.toString(r.exitCode()))));
         return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));
