@@ -46,30 +46,16 @@ class ComposeLinksIT extends ComposeRuns {
 
     @Test
     void onDockerdItIsWhatDockerComposeMakesOfTheSameFile() throws Exception {
-        Path file = file(FILE_TEXT);
-        String host = "unix://" + testbed.get("DOCKER_SOCKET");
-        String reference = project + "ref";
-        try {
-            compose(host, file, project, "up", "-d");
-            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "up", "-d");
+        besideDockerCompose(FILE_TEXT, project, (host, file, reference) -> {
             List<List<String>> seen = new ArrayList<>();
-            List<List<String>> containers = List.of(List.of(project + "-db-1", project + "-app-1"), List.of(
-                    ps(host, file, reference, "db"), ps(host, file, reference, "app"))); // docker-compose 1.x names them its way
-            for (List<String> dbAndApp : containers) {
+            for (List<String> dbAndApp : List.of(List.of(project + "-db-1", project + "-app-1"), List.of(
+                    dockerComposeContainer(host, file, reference, "db"), dockerComposeContainer(host, file, reference, "app")))) {
                 String db = run(host, "docker", "-H", host, "inspect", "-f", DB_ADDRESS, dbAndApp.get(0)).out().strip();
-                String app = dbAndApp.get(1);
-                seen.add(run(host, "docker", "-H", host, "exec", app, "sh", "-c", PROBE).outLines().stream()
+                seen.add(run(host, "docker", "-H", host, "exec", dbAndApp.get(1), "sh", "-c", PROBE).outLines().stream()
                         .map(l -> l.replace(db, "DB")).toList());
             }
 
             assertThat(seen.get(0)).isEqualTo(seen.get(1)).containsExactly("PING database (DB): 56 data bytes");
-        } finally {
-            compose(host, file, project, "down", "-v", "-t", "1");
-            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "down", "-v", "-t", "1");
-        }
-    }
-
-    private String ps(String host, Path file, String reference, String service) throws IOException, InterruptedException {
-        return run(host, "docker-compose", "-f", file.toString(), "-p", reference, "ps", "-q", service).outLines().get(0);
+        });
     }
 }

@@ -52,15 +52,9 @@ class ComposeRestartVolumesFromIT extends ComposeRuns {
 
     @Test
     void onDockerdItIsWhatDockerComposeMakesOfTheSameFile() throws Exception {
-        Path file = file(FILE_TEXT);
-        String host = "unix://" + testbed.get("DOCKER_SOCKET");
-        String reference = project + "ref";
-        try {
-            compose(host, file, project, "up", "-d");
-            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "up", "-d");
+        besideDockerCompose(FILE_TEXT, project, (host, file, reference) -> {
             List<List<String>> seen = new ArrayList<>();
-            for (String app : List.of(project + "-app-1",
-                    run(host, "docker-compose", "-f", file.toString(), "-p", reference, "ps", "-q", "app").outLines().get(0))) {
+            for (String app : List.of(project + "-app-1", dockerComposeContainer(host, file, reference, "app"))) {
                 List<String> lines = new ArrayList<>(run(host, "docker", "-H", host, "exec", app, "sh", "-c", PROBE).outLines());
                 lines.addAll(run(host, "docker", "-H", host, "inspect", "-f", POLICY, app).outLines());
                 seen.add(lines);
@@ -70,9 +64,6 @@ class ComposeRestartVolumesFromIT extends ComposeRuns {
                     .containsExactly("mounted", "ro", "on-failure 3");
             assertThat(run(host, "docker", "-H", host, "inspect", "-f", "{{json .HostConfig.VolumesFrom}}",
                     project + "-app-1").outLines()).containsExactly("[\"" + project + "-data-1:ro\"]");
-        } finally {
-            compose(host, file, project, "down", "-v", "-t", "1");
-            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "down", "-v", "-t", "1");
-        }
+        });
     }
 }

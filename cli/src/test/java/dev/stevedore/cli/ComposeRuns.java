@@ -41,6 +41,35 @@ abstract class ComposeRuns {
         return file;
     }
 
+    /** What a test checks once both tools brought the same file up ({@link #besideDockerCompose}). */
+    interface BothUp {
+        void check(String host, Path file, String reference) throws Exception;
+    }
+
+    /**
+     * Brings {@code text} up on the test bed's dockerd with {@code stevedore compose} as {@code project} and with
+     * Debian's docker-compose beside it as {@code project + "ref"}, runs {@code test}, then brings both down.
+     */
+    void besideDockerCompose(String text, String project, BothUp test) throws Exception {
+        Path file = file(text);
+        String host = "unix://" + testbed.get("DOCKER_SOCKET");
+        String reference = project + "ref";
+        try {
+            compose(host, file, project, "up", "-d");
+            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "up", "-d");
+            test.check(host, file, reference);
+        } finally {
+            compose(host, file, project, "down", "-v", "-t", "1");
+            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "down", "-v", "-t", "1");
+        }
+    }
+
+    /** The id of {@code service}'s container in docker-compose's project {@code reference} (1.x names them its way). */
+    String dockerComposeContainer(String host, Path file, String reference, String service)
+            throws IOException, InterruptedException {
+        return run(host, "docker-compose", "-f", file.toString(), "-p", reference, "ps", "-q", service).outLines().get(0);
+    }
+
     /** {@code stevedore compose -f FILE -p NAME ARGS} on {@code engine}: {@code embedded}, or a dockerd's address. */
     CliRunner.Result compose(String engine, Path file, String name, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(engine.equals("embedded") ? List.of("--engine", "embedded") : List.of("-H", engine));
