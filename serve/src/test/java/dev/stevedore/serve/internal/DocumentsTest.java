@@ -1,8 +1,6 @@
 package dev.stevedore.serve.internal;
 
 import dev.stevedore.engine.ContainerState;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,28 +49,6 @@ class DocumentsTest {
     @Test
     void timesHaveNineFractionDigits() {
         assertThat(Json.time(Instant.parse("2026-01-02T03:04:05.1Z"))).isEqualTo("2026-01-02T03:04:05.100000000Z");
-    }
-
-    @Test
-    void archiveStatModesAreGoFileModes() {
-        TarArchiveEntry directory = new TarArchiveEntry("tree/", TarConstants.LF_DIR);
-        directory.setMode(040755);
-        TarArchiveEntry link = new TarArchiveEntry("link", TarConstants.LF_SYMLINK);
-        link.setMode(0120777);
-        TarArchiveEntry sticky = new TarArchiveEntry("tmp/", TarConstants.LF_DIR);
-        sticky.setMode(041777);
-
-        assertThat(ArchiveRoutes.goMode(directory)).isEqualTo((1L << 31) | 0755);
-        assertThat(ArchiveRoutes.goMode(link)).isEqualTo((1L << 27) | 0777);
-        assertThat(ArchiveRoutes.goMode(sticky)).isEqualTo((1L << 31) | (1L << 20) | 0777);
-    }
-
-    @Test
-    void statModesInHexBecomeGoFileModes() {
-        assertThat(ArchiveRoutes.goMode(0x41ed)).isEqualTo((1L << 31) | 0755);
-        assertThat(ArchiveRoutes.goMode(0xa1ff)).isEqualTo((1L << 27) | 0777);
-        assertThat(ArchiveRoutes.goMode(0x81a4)).isEqualTo(0644);
-        assertThat(ArchiveRoutes.goMode(0x89ed)).isEqualTo((1L << 23) | 0755);
     }
 
     @Test

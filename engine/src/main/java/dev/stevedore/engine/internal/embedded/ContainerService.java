@@ -537,6 +537,11 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         return copies.copyFrom(id, config(id), path);
     }
 
+    Optional<dev.stevedore.engine.ContainerPathStat> stat(String reference, String path) {
+        String id = store.resolve(reference);
+        return copies.stat(id, config(id), path);
+    }
+
     // ---- networks ---------------------------------------------------------------------------------
 
     /** A container as connect and disconnect need it: its id, name and, while it runs, its first process. */
