@@ -311,16 +311,9 @@ final class ContainerDocuments {
             endpoint.putObject("IPAMConfig").put("IPv4Address", asked);
         }
         endpoint.putNull("Links");
-        List<String> aliases = new ArrayList<>();
         boolean primary = c.spec().networkMode() == null ? name.equals("bridge") : c.spec().networkMode().equals(name)
                 || (network != null && network.id().equals(c.spec().networkMode()));
-        if (!name.equals("bridge") && !name.equals("host") && !name.equals("none")) {
-            aliases.add(c.name());
-            if (primary) {
-                aliases.addAll(c.spec().networkAliases());
-            }
-            aliases.add(c.shortId());
-        }
+        List<String> aliases = c.inspectAliases(name);
         endpoint.set("Aliases", aliases.isEmpty() ? null : Json.strings(aliases));
         endpoint.put("NetworkID", network == null ? "" : network.id());
         endpoint.put("EndpointID", "");
@@ -333,6 +326,16 @@ final class ContainerDocuments {
         // as dockerd: the address asked for, on the network it is for, while the container is connected there
         endpoint.put("MacAddress", primary && address != null && c.spec().macAddress() != null ? c.spec().macAddress() : "");
         endpoint.putNull("DriverOpts");
+        // API 1.44's names the container answers to there: its name, its aliases, its short id (none on the default
+        // bridge, host or none); dockerd 20.10 predates the field
+        boolean userNetwork = !List.of("bridge", "host", "none").contains(name);
+        List<String> dnsNames = new ArrayList<>();
+        if (userNetwork) {
+            dnsNames.add(c.name());
+            dnsNames.addAll(c.networkAliases().getOrDefault(name, List.of()));
+            dnsNames.add(c.shortId());
+        }
+        endpoint.set("DNSNames", dnsNames.isEmpty() ? null : Json.strings(dnsNames));
         return endpoint;
     }
 

@@ -195,7 +195,7 @@ final class ContainerCopies {
 
     private Helper helper(Path dir, ContainerRecord config, boolean withMounts) throws IOException {
         Path helperDir = dir.resolve(".helper-" + UUID.randomUUID());
-        RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, config.layers().stream().map(Path::of).toList(), List.of("true"))
+        RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, store.rootLayers(config), List.of("true"))
                 .upperDirectory(dir.resolve("upper"))
                 .workDirectory(dir.resolve("work"))
                 // the namespace the launcher cloned ahead: joining the host's would need privileges a rootless one lacks
