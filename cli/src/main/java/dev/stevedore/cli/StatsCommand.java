@@ -66,7 +66,10 @@ final class StatsCommand extends EngineCommand {
             }
             List<Map<String, Object>> rows = new ArrayList<>();
             for (String name : names) {
-                rows.add(fields(name, engine.inspectContainer(name), previous.get(name), now.get(name)));
+                ContainerInfo info = engine.inspectContainer(name);
+                // .Container is the container as named on the command line; docker's short ID when none was
+                rows.add(fields(containers.isEmpty() ? info.id().substring(0, 12) : name, info, previous.get(name),
+                        now.get(name)));
             }
             if (listing.custom()) {
                 listing.print(out(), HEADERS, rows);
