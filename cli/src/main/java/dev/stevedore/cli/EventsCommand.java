@@ -75,9 +75,11 @@ final class EventsCommand extends EngineCommand {
             }
             listing = listing(format);
             try {
-                // a field events lack fails now, before the engine is opened, rather than at the first event
+                // a field events lack fails now, before the engine is opened, rather than at the first event; the
+                // sample looks like a real one so that {{slice .ID 0 12}} and the like run on it
                 listing.print(new PrintWriter(Writer.nullWriter()), Map.of(), List.of(EventDocument.of(new EngineEvent(
-                        EngineEvent.Type.CONTAINER, EngineEvent.Action.CREATE, "", Map.of(), now))));
+                        EngineEvent.Type.CONTAINER, EngineEvent.Action.CREATE, "0".repeat(64),
+                        Map.of(EngineEvent.NAME, "sample", EngineEvent.IMAGE, "sample"), now))));
             } catch (TemplateException e) {
                 throw usageError("--format: " + e.getMessage());
             }
