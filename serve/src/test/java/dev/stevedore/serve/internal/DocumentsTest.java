@@ -3,7 +3,6 @@ package dev.stevedore.serve.internal;
 import dev.stevedore.engine.ContainerState;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,28 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DocumentsTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-
-    @Test
-    void durationsReadAsDockerPsPrintsThem() {
-        assertThat(ContainerDocuments.humanDuration(Duration.ofMillis(300))).isEqualTo("Less than a second");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(1))).isEqualTo("1 second");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(42))).isEqualTo("42 seconds");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(90))).isEqualTo("About a minute");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofMinutes(5))).isEqualTo("5 minutes");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofMinutes(61))).isEqualTo("About an hour");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofHours(5))).isEqualTo("5 hours");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofDays(3))).isEqualTo("3 days");
-    }
-
-    @Test
-    void statusesReadAsDockerPsPrintsThem() {
-        ContainerState running = new ContainerState(ContainerState.Status.RUNNING, 7, 0, 0, false, "", NOW.minusSeconds(5), null);
-        ContainerState exited = new ContainerState(ContainerState.Status.EXITED, 0, 3, 0, false, "", NOW.minusSeconds(600),
-                NOW.minusSeconds(180));
-
-        assertThat(ContainerDocuments.status(running, NOW)).isEqualTo("Up 5 seconds");
-        assertThat(ContainerDocuments.status(exited, NOW)).isEqualTo("Exited (3) 3 minutes ago");
-    }
 
     @Test
     void theStateCarriesWhatTestcontainersUnboxesAndGoZeroTimesForNever() {
