@@ -90,6 +90,25 @@ public abstract class TopContract extends EngineContract {
     }
 
     @Test
+    void aContainerInTheHostsPidNamespaceListsItsOwnProcessesOnlyAsOnDockerd() {
+        String peerOfHost = uniqueName("top-pidhost");
+        docker("run", "-d", "--pid", "host", "--name", peerOfHost, busyboxImage(), "sleep", "3603");
+        try {
+            ContainerInfo container = started(busybox("exec sleep 3604").pidMode("host"));
+
+            ContainerTop top = engine.top(container.id(), "-o pid,args");
+
+            // dockerd lists the one process of its container, not the host's thousand
+            assertThat(dockerTop(peerOfHost, "-o", "pid,args").processes()).extracting(row -> row.get(1))
+                    .containsExactly("sleep 3603");
+            assertThat(top.processes()).extracting(row -> row.get(1)).containsExactly("sleep 3604");
+            assertThat(top.processes().get(0).get(0)).isEqualTo(Long.toString(pid(container)));
+        } finally {
+            docker("rm", "-f", peerOfHost);
+        }
+    }
+
+    @Test
     void aStoppedContainerHasNoProcessesToList() {
         ContainerInfo container = started(busybox("exec sleep 3600"));
         engine.stopContainer(container.id(), Duration.ofSeconds(1));

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * the caller's arguments (and {@code -q PIDS}, which procps's ps takes; without it when ps refuses the pair, as with
  * {@code f}), its rows narrowed by the {@code PID} column to the container's processes. Those are the processes in the
  * pid namespace of the container's first process, which holds whatever {@code exec} started too; this needs no cgroup,
- * so a rootless engine without delegated cgroups lists them the same.
+ * so a rootless engine without delegated cgroups lists them the same. A container that shares the host's pid namespace
+ * ({@code --pid host}) would list every host process that way: its processes are those in its first process's cgroup
+ * instead, as dockerd lists them.
  */
 public final class ProcessTable {
     private static final long PS_TIMEOUT_SECONDS = 30; // ps is quick; a loaded machine is not
@@ -87,7 +89,10 @@ public final class ProcessTable {
         return new ContainerTop(titles, rows);
     }
 
-    /** The processes in the pid namespace of {@code firstPid}, by their pid on the host. */
+    /**
+     * The processes in the pid namespace of {@code firstPid} (in its cgroup when that namespace is the host's), by their
+     * pid on the host.
+     */
     private static Set<Long> members(long firstPid, String container) {
         String namespace;
         try {
@@ -96,12 +101,22 @@ public final class ProcessTable {
             throw new ContainerEngineException("listing the processes of container " + container + " failed: cannot read"
                     + " the pid namespace of its process " + firstPid + ": " + e.getMessage(), e);
         }
+        String cgroup = null;
+        try {
+            if (namespace.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString())) {
+                cgroup = Files.readString(Path.of("/proc", Long.toString(firstPid), "cgroup"));
+            }
+        } catch (IOException e) {
+            throw new ContainerEngineException("listing the processes of container " + container + " failed: cannot read"
+                    + " the cgroup of its process " + firstPid + ": " + e.getMessage(), e);
+        }
         Set<Long> pids = new TreeSet<>();
         try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
                 .chars().allMatch(Character::isDigit))) {
             for (Path p : processes) {
                 try {
-                    if (namespace.equals(Files.readSymbolicLink(p.resolve("ns/pid")).toString())) {
+                    if (cgroup != null ? cgroup.equals(Files.readString(p.resolve("cgroup")))
+                            : namespace.equals(Files.readSymbolicLink(p.resolve("ns/pid")).toString())) {
                         pids.add(Long.parseLong(p.getFileName().toString()));
                     }
                 } catch (IOException e) {
