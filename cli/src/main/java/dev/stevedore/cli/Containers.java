@@ -1,5 +1,6 @@
 package dev.stevedore.cli;
 
+import dev.stevedore.docker.wire.DockerStatus;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ContainerState;
@@ -40,20 +41,9 @@ final class Containers {
         return state;
     }
 
-    /** {@code Up 3 seconds}, {@code Exited (0) 2 minutes ago}, {@code Created}. */
+    /** {@code Up 3 seconds}, {@code Exited (0) 2 minutes ago}, {@code Created}: docker's status text. */
     static String status(ContainerState state, Instant now) {
-        return switch (state.status()) {
-            case CREATED -> "Created";
-            case RUNNING -> "Up" + (state.startedAt() == null ? "" : " " + Durations.human(Duration.between(state.startedAt(), now)));
-            case PAUSED -> "Up" + (state.startedAt() == null ? "" : " " + Durations.human(Duration.between(state.startedAt(), now)))
-                    + " (Paused)";
-            case EXITED -> "Exited (" + state.exitCode() + ")"
-                    + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
-            case RESTARTING -> "Restarting (" + state.exitCode() + ")"
-                    + (state.finishedAt() == null ? "" : " " + Durations.ago(state.finishedAt(), now));
-            case REMOVING -> "Removal In Progress";
-            case DEAD -> "Dead";
-        };
+        return DockerStatus.of(statusName(state), state.exitCode(), state.startedAt(), state.finishedAt(), null, now);
     }
 
     /** The state's name as Docker's {@code State.Status} spells it: {@code running}, {@code exited}. */

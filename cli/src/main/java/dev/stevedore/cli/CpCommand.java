@@ -2,13 +2,13 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerPathStat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,15 +82,11 @@ final class CpCommand extends EngineCommand {
             System.out.flush();
             return;
         }
-        byte[] first = followLink ? firstEntry(engine, container, asked) : null;
-        if (first != null) {
+        if (followLink) {
             // -L: the link's target, under the link's name, as docker resolves it
-            try (TarArchiveInputStream probe = new TarArchiveInputStream(new java.io.ByteArrayInputStream(first))) {
-                TarArchiveEntry entry = probe.getNextTarEntry();
-                if (entry != null && entry.isSymbolicLink()) {
-                    String target = entry.getLinkName();
-                    asked = target.startsWith("/") ? target : parent(asked) + "/" + target;
-                }
+            Optional<ContainerPathStat> link = engine.statContainerPath(container, asked);
+            if (link.isPresent() && link.get().isSymbolicLink()) {
+                asked = absolute(asked, link.get().linkTarget());
             }
         }
         Path dest = Path.of(destination);
@@ -118,7 +114,13 @@ final class CpCommand extends EngineCommand {
             throw new ContainerEngineException("cp: no such file or directory on the host: " + source);
         }
         boolean contents = source.endsWith("/.");
-        boolean destIsDir = path.endsWith("/") || path.equals("/") || isDirectoryIn(engine, container, path);
+        Optional<ContainerPathStat> existing = engine.statContainerPath(container, path);
+        if (existing.isPresent() && existing.get().isSymbolicLink()) {
+            // as docker: a destination that is a link is the place it leads to
+            path = absolute(path, existing.get().linkTarget());
+            existing = engine.statContainerPath(container, path);
+        }
+        boolean destIsDir = path.endsWith("/") || path.equals("/") || existing.map(ContainerPathStat::isDirectory).orElse(false);
         String directory = destIsDir ? path : parent(path);
         // an existing directory gets the source under its own name; a new path is the source renamed
         String name = contents ? null : destIsDir ? src.toAbsolutePath().normalize().getFileName().toString()
@@ -158,23 +160,9 @@ final class CpCommand extends EngineCommand {
         }
     }
 
-    /** Whether {@code path} is a directory in the container (its tar's first entry says so); false when it is absent. */
-    private static boolean isDirectoryIn(ContainerEngine engine, String container, String path) throws IOException {
-        try (InputStream tar = engine.copyFromContainer(container, path);
-             TarArchiveInputStream entries = new TarArchiveInputStream(tar)) {
-            TarArchiveEntry first = entries.getNextTarEntry();
-            return first != null && first.isDirectory();
-        } catch (ContainerEngineException absent) {
-            return false;
-        }
-    }
-
-    /** The first header block (512 bytes) of {@code path}'s tar, or null when empty. */
-    private static byte[] firstEntry(ContainerEngine engine, String container, String path) throws IOException {
-        try (InputStream tar = engine.copyFromContainer(container, path)) {
-            byte[] header = tar.readNBytes(512);
-            return header.length == 512 ? java.util.Arrays.copyOf(header, 1024) : null;
-        }
+    /** A link's target as a path in the container: a relative one is taken from the link's directory. */
+    private static String absolute(String link, String target) {
+        return target.startsWith("/") ? target : parent(link) + "/" + target;
     }
 
     private static boolean inContainer(String argument) {

@@ -1,55 +1,15 @@
 package dev.stevedore.cli;
 
+import dev.stevedore.docker.wire.DockerStatus;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Elapsed times for people, as Docker words them: {@code Less than a second}, {@code 45 seconds},
- * {@code About a minute}, {@code 3 hours}, {@code 5 days}, {@code 3 weeks}, {@code 7 months}, {@code 2 years}.
- * Coarse on purpose: a listing needs the order of magnitude, not the exact age.
+ * Times for people and from them, as docker words and reads them: {@code 3 days ago} (in {@link DockerStatus}'s
+ * words), Go's time format, Go's durations and {@code --since}/{@code --until} points in time.
  */
 final class Durations {
-    private static final long HOURS_PER_DAY = 24;
-
     private Durations() {
-    }
-
-    /** How long {@code elapsed} is, in words; negative durations (clock skew) count as zero. */
-    static String human(Duration elapsed) {
-        long seconds = Math.max(0, elapsed.getSeconds());
-        if (seconds < 1) {
-            return "Less than a second";
-        }
-        if (seconds == 1) {
-            return "1 second";
-        }
-        if (seconds < 60) {
-            return seconds + " seconds";
-        }
-        long minutes = seconds / 60;
-        if (minutes == 1) {
-            return "About a minute";
-        }
-        if (minutes < 60) {
-            return minutes + " minutes";
-        }
-        long hours = Math.round(seconds / 3600.0);
-        if (hours == 1) {
-            return "About an hour";
-        }
-        if (hours < 2 * HOURS_PER_DAY) {
-            return hours + " hours";
-        }
-        if (hours < 14 * HOURS_PER_DAY) {
-            return hours / HOURS_PER_DAY + " days";
-        }
-        if (hours < 60 * HOURS_PER_DAY) {
-            return hours / HOURS_PER_DAY / 7 + " weeks";
-        }
-        if (hours < 730 * HOURS_PER_DAY) {
-            return hours / HOURS_PER_DAY / 30 + " months";
-        }
-        return seconds / 3600 / HOURS_PER_DAY / 365 + " years";
     }
 
     /**
@@ -68,7 +28,7 @@ final class Durations {
         if (then == null) {
             return "N/A";
         }
-        return human(Duration.between(then, now)) + " ago";
+        return DockerStatus.humanDuration(Duration.between(then, now)) + " ago";
     }
 
     /**

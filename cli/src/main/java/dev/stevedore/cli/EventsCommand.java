@@ -3,6 +3,8 @@ package dev.stevedore.cli;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EventSubscription;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,8 +19,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,13 +27,11 @@ import picocli.CommandLine.Option;
  * {@code stevedore events}: the engine's events as {@code docker events} prints them. With {@code --since}, the events
  * the engine recorded from then are printed first ({@link ContainerEngine#pastEvents}); then those that happen, until
  * {@code --until} or an interrupt. {@code --filter} takes Docker's keys ({@code type}, {@code event}, {@code container},
- * {@code image}, {@code label}, {@code network}, {@code volume}); {@code --format} {@code json} or a template with
- * {@code {{.Type}}}, {@code {{.Action}}}, {@code {{.ID}}}, {@code {{.Actor.ID}}}, {@code {{.Actor.Attributes.KEY}}},
- * {@code {{.Status}}}, {@code {{.From}}}, {@code {{.Time}}}, {@code {{.TimeNano}}} and {@code {{json .}}}.
+ * {@code image}, {@code label}, {@code network}, {@code volume}); {@code --format} {@code json} or a Go template run
+ * over each event's {@link EventDocument} ({@code {{.Type}} {{.Action}} {{.Actor.Attributes.name}}}, {@code {{json .}}}).
  */
 @Command(name = "events", description = "Get real time events from the engine.")
 final class EventsCommand extends EngineCommand {
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*(.*?)\\s*}}");
     private static final Set<String> FILTER_KEYS = Set.of("type", "event", "container", "image", "label", "network", "volume");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSSXXX");
 
@@ -52,6 +50,7 @@ final class EventsCommand extends EngineCommand {
     @Option(names = "--format", paramLabel = "FORMAT", description = "json, or a template such as '{{.Action}} {{.Actor.Attributes.name}}'.")
     String format;
 
+    private Listing listing;
     private Instant from;
     private Instant to;
     private final Map<String, List<String>> wanted = new LinkedHashMap<>();
@@ -69,10 +68,20 @@ final class EventsCommand extends EngineCommand {
             }
             wanted.computeIfAbsent(key, k -> new ArrayList<>()).add(filter.substring(equals + 1));
         }
-        if (format != null && !format.equals("json")) {
-            Matcher m = PLACEHOLDER.matcher(format);
-            while (m.find()) {
-                render(m.group(1), new EngineEvent(EngineEvent.Type.CONTAINER, EngineEvent.Action.CREATE, "", Map.of(), now));
+        if (format != null) {
+            if (format.startsWith("table")) {
+                throw usageError("--format: events are a stream, not a table; use json or a template such as"
+                        + " '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}'");
+            }
+            listing = listing(format);
+            try {
+                // a field events lack fails now, before the engine is opened, rather than at the first event; the
+                // sample looks like a real one so that {{slice .ID 0 12}} and the like run on it
+                listing.print(new PrintWriter(Writer.nullWriter()), Map.of(), List.of(EventDocument.of(new EngineEvent(
+                        EngineEvent.Type.CONTAINER, EngineEvent.Action.CREATE, "0".repeat(64),
+                        Map.of(EngineEvent.NAME, "sample", EngineEvent.IMAGE, "sample"), now))));
+            } catch (TemplateException e) {
+                throw usageError("--format: " + e.getMessage());
             }
         }
     }
@@ -123,16 +132,8 @@ final class EventsCommand extends EngineCommand {
             sorted.forEach((k, v) -> attributes.append(attributes.length() == 0 ? "" : ", ").append(k).append('=').append(v));
             out().println(TIME.format(event.time().atZone(ZoneId.systemDefault())) + " " + type(event) + " "
                     + event.dockerAction() + " " + event.id() + (attributes.length() == 0 ? "" : " (" + attributes + ")"));
-        } else if (format.equals("json")) {
-            out().println(json(event));
         } else {
-            Matcher m = PLACEHOLDER.matcher(format);
-            StringBuilder line = new StringBuilder();
-            while (m.find()) {
-                m.appendReplacement(line, Matcher.quoteReplacement(render(m.group(1), event)));
-            }
-            m.appendTail(line);
-            out().println(line);
+            listing.print(out(), Map.of(), List.of(EventDocument.of(event)));
         }
         out().flush();
     }
@@ -159,33 +160,5 @@ final class EventsCommand extends EngineCommand {
 
     private static String type(EngineEvent event) {
         return event.type().name().toLowerCase(Locale.ROOT);
-    }
-
-    /** One placeholder's value; an unknown one is a usage error (checked once, before the engine is opened). */
-    private String render(String field, EngineEvent event) {
-        long nanos = event.time().getEpochSecond() * 1_000_000_000L + event.time().getNano();
-        if (field.startsWith(".Actor.Attributes.")) {
-            return event.attributes().getOrDefault(field.substring(".Actor.Attributes.".length()), "<no value>");
-        }
-        return switch (field) {
-            case ".Type" -> type(event);
-            case ".Action", ".Status" -> event.dockerAction();
-            case ".ID", ".Actor.ID", ".id" -> event.id();
-            case ".From" -> event.attributes().getOrDefault(EngineEvent.IMAGE, "");
-            case ".Time" -> Long.toString(event.time().getEpochSecond());
-            case ".TimeNano" -> Long.toString(nanos);
-            case ".Scope" -> "local";
-            case "json ." -> json(event);
-            default -> throw usageError("--format: " + "{{" + field + "}} is not a field of an event; use .Type, .Action,"
-                    + " .ID, .Actor.ID, .Actor.Attributes.KEY, .Status, .From, .Time, .TimeNano, .Scope or json .");
-        };
-    }
-
-    /** The event as Docker's {@code /events} document, on one line. */
-    private static String json(EngineEvent event) {
-        long nanos = event.time().getEpochSecond() * 1_000_000_000L + event.time().getNano();
-        return "{\"Type\":" + Json.quoted(type(event)) + ",\"Action\":" + Json.quoted(event.dockerAction())
-                + ",\"Actor\":{\"ID\":" + Json.quoted(event.id()) + ",\"Attributes\":" + Json.object(new TreeMap<>(event.attributes()))
-                + "},\"scope\":\"local\",\"time\":" + event.time().getEpochSecond() + ",\"timeNano\":" + nanos + "}";
     }
 }

@@ -24,6 +24,16 @@ final class GoTemplate {
         Object call(List<Object> arguments);
     }
 
+    /**
+     * A Go map in a document (event attributes, labels), its keys sorted as Go prints them: a key it lacks reads as
+     * {@code <no value>} even in a strict template, as a map lookup does in Go.
+     */
+    static final class GoMap<V> extends TreeMap<String, V> {
+        GoMap(Map<String, ? extends V> entries) {
+            super(entries);
+        }
+    }
+
     private final List<TemplateNode> nodes;
     private final boolean strict;
 
@@ -265,7 +275,7 @@ final class GoTemplate {
                     value = method.call(List.of());
                 }
                 if (value instanceof Map<?, ?> map) {
-                    if (!map.containsKey(name) && strict) {
+                    if (!map.containsKey(name) && strict && !(map instanceof GoMap)) {
                         throw new TemplateException("template: can't evaluate field " + name);
                     }
                     value = map.get(name);

@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,24 +55,17 @@ final class HistoryCommand extends EngineCommand {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "Image reference, ID or unique ID prefix.")
     String image;
 
+    private Listing listing;
+
+    @Override
+    void validate() {
+        // as docker's: -q and -H choose among docker's own tables; a format of the user's own overrides them
+        boolean own = format == null || format.isEmpty() || format.equals("table");
+        listing = listing(!own ? format : quiet ? "{{.ID}}" : human ? DEFAULT_TABLE : NON_HUMAN_TABLE);
+    }
+
     @Override
     int run(ContainerEngine engine) {
-        String layout = quiet ? "{{.ID}}" : format != null && !format.isEmpty() ? format
-                : human ? DEFAULT_TABLE : NON_HUMAN_TABLE;
-        boolean table = layout.startsWith("table");
-        List<GoTemplate> columns = new ArrayList<>();
-        GoTemplate line = null;
-        try {
-            if (table) {
-                for (String column : layout.substring("table".length()).strip().replace("\\t", "\t").split("\t")) {
-                    columns.add(GoTemplate.parse(column));
-                }
-            } else if (!layout.equals("json")) {
-                line = GoTemplate.parse(layout.replace("\\t", "\t").replace("\\n", "\n"));
-            }
-        } catch (IllegalArgumentException e) {
-            throw usageError("--format: " + e.getMessage());
-        }
         Optional<Image> found = ImageCommand.Inspect.find(engine, image);
         if (found.isEmpty()) {
             err().println("Error: No such image: " + image);
@@ -83,36 +75,23 @@ final class HistoryCommand extends EngineCommand {
         List<ImageHistory> steps = engine.history(found.get().references().isEmpty()
                 ? dev.stevedore.engine.ImageReference.parse(image) : found.get().references().get(0));
         Instant now = root().clock().instant();
-        List<Map<String, Object>> fields = steps.stream().map(step -> fields(step, now)).toList();
-        if (table) {
-            Table out = new Table(headers(layout.substring("table".length()).strip().replace("\\t", "\t").split("\t")));
-            for (Map<String, Object> step : fields) {
-                out.row(columns.stream().map(c -> c.apply(step)).toArray(String[]::new));
-            }
-            out.print(out());
-        } else if (line == null) {
-            fields.forEach(step -> out().println(Json.compact(step)));
-        } else {
-            for (Map<String, Object> step : fields) {
-                out().println(line.apply(step));
-            }
-        }
+        listing.print(out(), HEADERS, steps.stream().map(step -> fields(step, now)).toList());
         return 0;
     }
 
     private Map<String, Object> fields(ImageHistory step, Instant now) {
+        // in the order Go's json writes docker's fields: by name
         Map<String, Object> fields = new LinkedHashMap<>();
-        String id = step.id() == null ? "<missing>" : noTrunc ? step.id() : Ids.shortId(step.id());
-        fields.put("ID", id);
         // an unknown time is 0 on the wire: docker prints the epoch as the time and N/A for how long ago
         boolean unknown = step.created() == null || step.created().equals(Instant.EPOCH);
         String createdAt = rfc3339(unknown ? Instant.EPOCH : step.created());
-        fields.put("CreatedSince", !human ? createdAt : unknown ? "N/A" : Durations.ago(step.created(), now));
-        fields.put("CreatedAt", createdAt);
         String createdBy = step.createdBy().replace('\t', ' ');
-        fields.put("CreatedBy", noTrunc ? createdBy : ellipsis(createdBy));
-        fields.put("Size", human ? Sizes.human(step.size()) : Long.toString(step.size()));
         fields.put("Comment", step.comment());
+        fields.put("CreatedAt", createdAt);
+        fields.put("CreatedBy", noTrunc ? createdBy : ellipsis(createdBy));
+        fields.put("CreatedSince", !human ? createdAt : unknown ? "N/A" : Durations.ago(step.created(), now));
+        fields.put("ID", step.id() == null ? "<missing>" : noTrunc ? step.id() : Ids.shortId(step.id()));
+        fields.put("Size", human ? Sizes.human(step.size()) : Long.toString(step.size()));
         return fields;
     }
 
@@ -128,14 +107,5 @@ final class HistoryCommand extends EngineCommand {
             return text;
         }
         return text.substring(0, text.offsetByCodePoints(0, CREATED_BY_WIDTH - 1)) + "…";
-    }
-
-    private static String[] headers(String[] columns) {
-        String[] headers = new String[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            String field = columns[i].strip().replaceAll("^\\{\\{\\s*\\.(\\w+)\\s*}}$", "$1");
-            headers[i] = HEADERS.getOrDefault(field, field.toUpperCase(java.util.Locale.ROOT));
-        }
-        return headers;
     }
 }

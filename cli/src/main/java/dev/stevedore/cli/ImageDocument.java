@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * An image as {@code docker image inspect} shows it: docker's field names and nesting for what the store knows; what it
- * does not keep (the build's author and comment, the layers' uncompressed digests) is left out rather than made up.
+ * does not keep (the build's comment, the layers' uncompressed digests) is left out rather than made up.
  */
 final class ImageDocument {
     private ImageDocument() {
@@ -25,6 +25,7 @@ final class ImageDocument {
         document.put("Parent", "");
         document.put("Comment", "");
         document.put("Created", image.created() == null ? InspectDocument.ZERO_TIME : image.created().toString());
+        document.put("Author", image.author());
         document.put("Config", config(image.config()));
         document.put("Architecture", image.platform().architecture());
         if (image.platform().variant() != null && !image.platform().variant().isEmpty()) {

@@ -135,7 +135,8 @@ final class InspectDocument {
         Map<String, Object> networks = new TreeMap<>();
         info.networks().forEach((name, address) -> {
             Map<String, Object> endpoint = new LinkedHashMap<>();
-            endpoint.put("Aliases", info.spec().networkAliases());
+            List<String> aliases = info.inspectAliases(name);
+            endpoint.put("Aliases", aliases.isEmpty() ? null : aliases);
             String asked = info.staticAddresses().get(name);
             endpoint.put("IPAMConfig", asked == null ? null : Map.of("IPv4Address", asked));
             endpoint.put("IPAddress", address);

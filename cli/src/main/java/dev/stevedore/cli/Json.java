@@ -11,6 +11,15 @@ final class Json {
     private Json() {
     }
 
+    /**
+     * A document whose JSON differs from the fields a template reads, as a Go struct's tags rename and omit its
+     * fields ({@code Status} read by a template, written as {@code "status"} and left out when empty).
+     */
+    interface Tagged {
+        /** What {@link #compact} and {@link #pretty} write in its place. */
+        Object json();
+    }
+
     /** The fields as a one-line JSON object, in the map's iteration order; {@code null} values become JSON null. */
     static String object(Map<String, String> fields) {
         StringBuilder json = new StringBuilder("{");
@@ -51,7 +60,9 @@ final class Json {
     private static void pretty(StringBuilder json, Object value, String indent) {
         boolean compact = indent == null;
         String inner = compact ? null : indent + "    ";
-        if (value instanceof Map<?, ?> map) {
+        if (value instanceof Tagged tagged) {
+            pretty(json, tagged.json(), indent);
+        } else if (value instanceof Map<?, ?> map) {
             if (map.isEmpty()) {
                 json.append("{}");
                 return;

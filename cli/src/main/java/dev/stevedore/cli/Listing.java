@@ -76,7 +76,10 @@ final class Listing {
         return format.substring("table".length()).strip().replace("\\t", "\t").replace("\\n", "\n");
     }
 
-    private static Map<String, Object> withoutMethods(Map<String, Object> row) {
+    private static Object withoutMethods(Map<String, Object> row) {
+        if (row instanceof Json.Tagged) {
+            return row;
+        }
         Map<String, Object> plain = new LinkedHashMap<>(row);
         plain.values().removeIf(value -> value instanceof GoTemplate.Method);
         return plain;

@@ -29,6 +29,7 @@ public final class Main {
             }
             System.exit(ExitCode.OK);
         }
+        NativeBoot.prepare(System.getProperties(), System::getenv);
         EngineFactory engines = EarlyEngine.startFor(args, EngineFactory.DEFAULT);
         System.exit(commandLine(engines, Terminal.detect(), Clock.systemUTC(), commandWord(args)).execute(args));
     }
@@ -44,11 +45,11 @@ public final class Main {
      */
     static CommandLine commandLine(EngineFactory engines, Terminal terminal, Clock clock, String command) {
         CommandLine commandLine = new CommandLine(new StevedoreCommand(engines, terminal, clock));
-        StevedoreCommand.SUBCOMMANDS.forEach((name, subcommand) -> {
+        for (String name : StevedoreCommand.SUBCOMMANDS) {
             if (command == null || command.equals(name)) {
-                commandLine.addSubcommand(name, subcommand.get());
+                commandLine.addSubcommand(name, StevedoreCommand.subcommand(name));
             }
-        });
+        }
         commandLine.setExecutionStrategy(Main::execute);
         commandLine.setParameterExceptionHandler(Main::usageError);
         commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> failure(exception, failed));
@@ -81,7 +82,7 @@ public final class Main {
                     || arg.equals("--progress")) {
                 i++;
             } else if (!arg.startsWith("-")) {
-                return StevedoreCommand.SUBCOMMANDS.containsKey(arg) && !arg.equals("help") ? arg : null;
+                return StevedoreCommand.SUBCOMMANDS.contains(arg) && !arg.equals("help") ? arg : null;
             }
         }
         return null;

@@ -6,12 +6,11 @@ import dev.stevedore.engine.EngineSettings;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -46,8 +45,12 @@ import picocli.CommandLine.Spec;
             "Run 'stevedore COMMAND --help' for more information on a command.",
         })
 final class StevedoreCommand implements Callable<Integer> {
-    /** The subcommands, in the order help lists them. */
-    static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+    /** The subcommands' names, in the order help lists them; {@link #subcommand} makes one. */
+    static final List<String> SUBCOMMANDS = List.of(
+            "run", "ps", "logs", "exec", "attach", "create", "start", "stop", "restart", "kill", "pause", "unpause",
+            "rename", "update", "stats", "top", "rm", "inspect", "port", "wait", "network", "volume", "pull",
+            "images", "rmi", "history", "image", "system", "cp", "diff", "commit", "export", "load", "tag", "save",
+            "push", "login", "logout", "build", "builder", "compose", "serve", "events", "info", "version", "help");
 
     @Option(names = "--home", paramLabel = "DIR",
             description = "State directory for this run (overrides STEVEDORE_HOME).")
@@ -91,55 +94,61 @@ final class StevedoreCommand implements Callable<Integer> {
         this.clock = clock;
     }
 
-    private static Map<String, Supplier<Object>> subcommands() {
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("run", RunCommand::new);
-        commands.put("ps", PsCommand::new);
-        commands.put("logs", LogsCommand::new);
-        commands.put("exec", ExecCommand::new);
-        commands.put("attach", AttachCommand::new);
-        commands.put("create", CreateCommand::new);
-        commands.put("start", StartCommand::new);
-        commands.put("stop", StopCommand::new);
-        commands.put("restart", RestartCommand::new);
-        commands.put("kill", KillCommand::new);
-        commands.put("pause", PauseCommand::new);
-        commands.put("unpause", UnpauseCommand::new);
-        commands.put("rename", RenameCommand::new);
-        commands.put("update", UpdateCommand::new);
-        commands.put("stats", StatsCommand::new);
-        commands.put("top", TopCommand::new);
-        commands.put("rm", RmCommand::new);
-        commands.put("inspect", InspectCommand::new);
-        commands.put("port", PortCommand::new);
-        commands.put("wait", WaitCommand::new);
-        commands.put("network", NetworkCommand::new);
-        commands.put("volume", VolumeCommand::new);
-        commands.put("pull", PullCommand::new);
-        commands.put("images", ImagesCommand::new);
-        commands.put("rmi", RmiCommand::new);
-        commands.put("history", HistoryCommand::new);
-        commands.put("image", ImageCommand::new);
-        commands.put("system", SystemCommand::new);
-        commands.put("cp", CpCommand::new);
-        commands.put("diff", DiffCommand::new);
-        commands.put("commit", CommitCommand::new);
-        commands.put("export", ExportCommand::new);
-        commands.put("load", LoadCommand::new);
-        commands.put("tag", TagCommand::new);
-        commands.put("save", SaveCommand::new);
-        commands.put("push", PushCommand::new);
-        commands.put("login", LoginCommand::new);
-        commands.put("logout", LogoutCommand::new);
-        commands.put("build", BuildCommand::new);
-        commands.put("builder", BuilderCommand::new);
-        commands.put("compose", ComposeCommand::new);
-        commands.put("serve", ServeCommand::new);
-        commands.put("events", EventsCommand::new);
-        commands.put("info", InfoCommand::new);
-        commands.put("version", VersionCommand::new);
-        commands.put("help", HelpCommand::new);
-        return Collections.unmodifiableMap(commands);
+    /**
+     * A new instance of the subcommand {@code name} (one of {@link #SUBCOMMANDS}). A switch rather than a map of
+     * constructor references: each reference is a call site the JVM links on first use, and building the map linked
+     * all 46 in every run, though a run builds one subcommand.
+     */
+    static Object subcommand(String name) {
+        return switch (name) {
+            case "run" -> new RunCommand();
+            case "ps" -> new PsCommand();
+            case "logs" -> new LogsCommand();
+            case "exec" -> new ExecCommand();
+            case "attach" -> new AttachCommand();
+            case "create" -> new CreateCommand();
+            case "start" -> new StartCommand();
+            case "stop" -> new StopCommand();
+            case "restart" -> new RestartCommand();
+            case "kill" -> new KillCommand();
+            case "pause" -> new PauseCommand();
+            case "unpause" -> new UnpauseCommand();
+            case "rename" -> new RenameCommand();
+            case "update" -> new UpdateCommand();
+            case "stats" -> new StatsCommand();
+            case "top" -> new TopCommand();
+            case "rm" -> new RmCommand();
+            case "inspect" -> new InspectCommand();
+            case "port" -> new PortCommand();
+            case "wait" -> new WaitCommand();
+            case "network" -> new NetworkCommand();
+            case "volume" -> new VolumeCommand();
+            case "pull" -> new PullCommand();
+            case "images" -> new ImagesCommand();
+            case "rmi" -> new RmiCommand();
+            case "history" -> new HistoryCommand();
+            case "image" -> new ImageCommand();
+            case "system" -> new SystemCommand();
+            case "cp" -> new CpCommand();
+            case "diff" -> new DiffCommand();
+            case "commit" -> new CommitCommand();
+            case "export" -> new ExportCommand();
+            case "load" -> new LoadCommand();
+            case "tag" -> new TagCommand();
+            case "save" -> new SaveCommand();
+            case "push" -> new PushCommand();
+            case "login" -> new LoginCommand();
+            case "logout" -> new LogoutCommand();
+            case "build" -> new BuildCommand();
+            case "builder" -> new BuilderCommand();
+            case "compose" -> new ComposeCommand();
+            case "serve" -> new ServeCommand();
+            case "events" -> new EventsCommand();
+            case "info" -> new InfoCommand();
+            case "version" -> new VersionCommand();
+            case "help" -> new HelpCommand();
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
     }
 
     /** Without a command there is nothing to do: show what there is, as a usage error. */

@@ -52,14 +52,19 @@ final class SystemCommand extends CommandGroup {
         @Mixin
         HelpOption help;
 
-        @Option(names = "--format", paramLabel = "FORMAT", description = "table (default) or json (one object per line).")
+        /** docker's column titles of the fields, for {@code --format "table ..."}. */
+        private static final Map<String, String> HEADERS = Map.of("Type", "TYPE", "TotalCount", "TOTAL",
+                "Active", "ACTIVE", "Size", "SIZE", "Reclaimable", "RECLAIMABLE");
+
+        @Option(names = "--format", paramLabel = "FORMAT", description = "table (default), json (one object per line), "
+                + "'table TEMPLATE' or a Go TEMPLATE per row (fields: .Type .TotalCount .Active .Size .Reclaimable).")
         String format = "table";
+
+        private Listing listing;
 
         @Override
         void validate() {
-            if (!format.equals("table") && !format.equals("json")) {
-                throw usageError("--format must be table or json");
-            }
+            listing = listing(format);
         }
 
         @Override
@@ -84,16 +89,19 @@ final class SystemCommand extends CommandGroup {
                     row("Local Volumes", volumes.size(), volumes.stream().filter(v -> usedVolumes.contains(v.name())).count(),
                             volumeSize, unusedVolumeSize),
                     row("Build Cache", 0, 0, 0, 0));
-            if (format.equals("json")) {
+            if (listing.custom()) {
+                List<Map<String, Object>> documents = new ArrayList<>();
                 for (String[] row : rows) {
-                    Map<String, String> fields = new LinkedHashMap<>();
+                    // in the order Go's json writes docker's fields: by name
+                    Map<String, Object> fields = new LinkedHashMap<>();
                     fields.put("Active", row[2]);
                     fields.put("Reclaimable", row[4]);
                     fields.put("Size", row[3]);
                     fields.put("TotalCount", row[1]);
                     fields.put("Type", row[0]);
-                    out().println(Json.object(fields));
+                    documents.add(fields);
                 }
+                listing.print(out(), HEADERS, documents);
                 return 0;
             }
             Table table = new Table("TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");

@@ -201,12 +201,53 @@ class CliDockerIT {
                 List.of("volume", "ls", "-q", "--filter", "name=" + volume, "--filter", "dangling=false"),
                 List.of("volume", "inspect", "--format", "{{.Name}} {{.Driver}} {{.Labels}}", volume),
                 List.of("images", "--filter", "reference=" + busybox, "--format", "{{.Repository}}:{{.Tag}} {{.ID}}"));
+        printSameAsDocker(commands);
+    }
+
+    @Test
+    void historyEventsStatsAndDfFormatsPrintWhatTheDockerCliPrints() throws Exception {
+        String up = prefix + "-stats";
+        String gone = prefix + "-events";
+        cleanup.add(List.of("rm", "-f", up, gone));
+        assertThat(docker("pull", "-q", busybox).exitCode()).isZero();
+        long since = System.currentTimeMillis() / 1000 - 1;
+        CliRunner.Result ran = docker("run", "--name", gone, "--label", "team=web", busybox, "sh", "-c", "exit 2");
+        assertThat(docker("rm", gone).exitCode()).isZero();
+        CliRunner.Result started = docker("run", "-d", "--name", up, busybox, "sleep", "600");
+        assertThat(ran.exitCode()).as(ran.toString()).isEqualTo(2);
+        assertThat(started.exitCode()).as(started.toString()).isZero();
+        // a second on: a --until in the past ends both commands once the record is printed
+        long until = System.currentTimeMillis() / 1000 + 1;
+        String window = Long.toString(since);
+        String end = Long.toString(until);
+
+        List<List<String>> commands = List.of(
+                List.of("history", "--format", "{{.ID}}|{{.CreatedAt}}|{{.CreatedBy}}|{{.Size}}|{{.Comment}}", busybox),
+                List.of("history", "--no-trunc", "--format", "table {{.ID}}\t{{.Size}}\t{{.CreatedBy}}", busybox),
+                List.of("history", "--format", "json", busybox),
+                List.of("history", "-q", "--no-trunc", busybox),
+                List.of("history", "-H=false", "--format", "{{.CreatedSince}} {{.Size}}", busybox),
+                List.of("events", "--since", window, "--until", end, "--filter", "container=" + gone,
+                        "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"),
+                List.of("events", "--since", window, "--until", end, "--filter", "container=" + gone,
+                        "--format", "{{.Status}} {{.From}} {{.Actor.Attributes.team}} {{.Actor.Attributes.nope}} {{.Scope}}"),
+                List.of("events", "--since", window, "--until", end, "--filter", "container=" + gone, "--filter", "event=die",
+                        "--format", "{{json .}}"),
+                List.of("stats", "--no-stream", "--format", "{{.Name}}", up),
+                List.of("stats", "--no-stream", "--format", "table {{.Name}}\t{{.Container}}\t{{.ID}}", up),
+                List.of("system", "df", "--format", "{{.Type}}"));
+        printSameAsDocker(commands);
+    }
+
+    /** Runs each command through the docker CLI and through stevedore on the same dockerd: the same output. */
+    private void printSameAsDocker(List<List<String>> commands) throws IOException, InterruptedException {
         for (List<String> command : commands) {
             CliRunner.Result theirs = docker(command.toArray(String[]::new));
             List<String> withHost = new ArrayList<>(List.of("-H", host));
             withHost.addAll(command);
             CliRunner.Result ours = stevedore(withHost.toArray(String[]::new));
             assertThat(theirs.exitCode()).as("docker " + command + "\n" + theirs).isZero();
+            assertThat(theirs.out()).as("docker " + command + " prints something to compare").isNotBlank();
             assertThat(ours.out()).as("stevedore " + command + "\n" + ours).isEqualTo(theirs.out());
         }
     }

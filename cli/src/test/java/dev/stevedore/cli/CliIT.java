@@ -314,6 +314,51 @@ class CliIT {
         assertThat(run.err()).contains("stevedore: ", "library/nope");
     }
 
+    @Test
+    void historyEventsStatsAndDfFormatsRunGoTemplatesOverDockersFields() throws Exception {
+        String reference = testbed.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+        String up = "cli-fmt-up-" + Long.toHexString(System.nanoTime());
+        String gone = "cli-fmt-gone-" + Long.toHexString(System.nanoTime());
+        long since = System.currentTimeMillis() / 1000 - 1;
+        CliRunner.Result ran = stevedore("run", "--name", gone, "--label", "team=web", reference, "sh", "-c", "exit 2");
+        assertThat(ran.exitCode()).as(ran.toString()).isEqualTo(2);
+        assertThat(stevedore("rm", gone).exitCode()).isZero();
+        assertThat(stevedore("run", "-d", "--name", up, reference, "sleep", "600").exitCode()).isZero();
+        try {
+            String until = Long.toString(System.currentTimeMillis() / 1000 + 1);
+            List<String> events = stevedore("events", "--since", Long.toString(since), "--until", until,
+                    "--filter", "container=" + gone, "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}}"
+                            + " {{.Actor.Attributes.team}} {{.Actor.Attributes.nope}}").outLines();
+            assertThat(events).containsSubsequence("container create " + gone + " web <no value>",
+                    "container start " + gone + " web <no value>", "container die " + gone + " web <no value>",
+                    "container destroy " + gone + " web <no value>");
+            List<String> json = stevedore("events", "--since", Long.toString(since), "--until", until,
+                    "--filter", "container=" + gone, "--filter", "event=die", "--format", "{{json .}}").outLines();
+            assertThat(json).singleElement().asString().startsWith("{\"status\":\"die\",\"id\":\"")
+                    .contains("\",\"from\":\"" + reference + "\",\"Type\":\"container\",\"Action\":\"die\",\"Actor\":{\"ID\":\"",
+                            "\"exitCode\":\"2\"", "\"name\":\"" + gone + "\"", "\"team\":\"web\"", "},\"scope\":\"local\",\"time\":")
+                    .containsPattern("\"timeNano\":\\d{19}}$");
+            CliRunner.Result badField = stevedore("events", "--since", "1s", "--until", "0s", "--format", "{{.Nope}}");
+            assertThat(badField.exitCode()).as(badField.toString()).isNotZero();
+            assertThat(badField.err()).contains("can't evaluate field Nope");
+
+            String id = stevedore("inspect", "-f", "{{.Id}}", up).out().strip();
+            assertThat(stevedore("stats", "--no-stream", "--format", "{{.Name}}|{{.Container}}|{{.ID}}", up).outLines())
+                    .containsExactly(up + "|" + up + "|" + id.substring(0, 12));
+            assertThat(stevedore("stats", "--no-stream", "--format", "table {{.Name}}\\t{{.PIDs}}", up).outLines())
+                    .containsExactly("NAME" + " ".repeat(up.length() - 1) + "PIDS", up + "   1");
+
+            List<String> history = stevedore("history", "--no-trunc", "--format", "{{.ID}}|{{.Size}}", reference).outLines();
+            assertThat(history).isNotEmpty().allMatch(line -> line.matches("(sha256:[0-9a-f]{64}|<missing>)\\|\\d+(\\.\\d+)?[kMG]?B"));
+            assertThat(stevedore("history", "-q", reference).outLines()).hasSameSizeAs(history);
+
+            assertThat(stevedore("system", "df", "--format", "{{.Type}}: {{.TotalCount}}").outLines())
+                    .containsExactly("Images: 1", "Containers: 1", "Local Volumes: 0", "Build Cache: 0");
+        } finally {
+            stevedore("rm", "-f", up);
+        }
+    }
+
     /** Runs the packaged command with STEVEDORE_HOME set to this test's state directory. */
     private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {
         return stevedore(Map.of(), args);

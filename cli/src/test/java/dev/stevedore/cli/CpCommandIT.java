@@ -79,17 +79,22 @@ class CpCommandIT {
             run(client, null, "cp", "-L", linkToFile.toString(), container + ":/followed.txt");
             run(client, null, "cp", linkToFile.toString(), container + ":/unfollowed");
             run(client, stdinTar, "cp", "-", container + ":/tmp");
+            // a destination that is a link to a directory: docker's CLI copies into the directory it leads to
+            run(client, linkTar(), "cp", "-", container + ":/tmp");
+            run(client, null, "cp", tree.resolve("a.txt").toString(), container + ":/tmp/dirlink");
 
             run(client, null, "cp", container + ":/data", out.resolve("renamed").toString());
             Files.createDirectories(out.resolve("into"));
             run(client, null, "cp", container + ":/data/sub/b.sh", out.resolve("into").toString() + "/");
             Files.createDirectories(out.resolve("contents"));
             run(client, null, "cp", container + ":/data/.", out.resolve("contents").toString());
+            run(client, null, "cp", "-L", container + ":/data/link", out.resolve("link-followed").toString());
             Map<String, Object> seen = new java.util.TreeMap<>();
             seen.put("data", listing(run(client, null, "cp", container + ":/data", "-").outBytes()));
             seen.put("plain", listing(run(client, null, "cp", container + ":/plain", "-").outBytes()));
             seen.put("followed", listing(run(client, null, "cp", container + ":/followed.txt", "-").outBytes()));
             seen.put("unfollowed", listing(run(client, null, "cp", container + ":/unfollowed", "-").outBytes()));
+            seen.put("through a link", listing(run(client, null, "cp", container + ":/data/sub", "-").outBytes()));
             seen.put("stdin", listing(run(client, null, "cp", container + ":/tmp/from-stdin.txt", "-").outBytes()));
             seen.put("host", hostListing(out));
             CliRunner.Result missing = client.equals("docker") ? TestbedDocker.run(scratch, host, "cp", container + ":/nonexistent", "x")
@@ -99,6 +104,18 @@ class CpCommandIT {
         } finally {
             run(client, null, "rm", "-f", container);
         }
+    }
+
+    /** A tar of one link, {@code dirlink -> /data/sub}. */
+    private Path linkTar() throws IOException {
+        Path tar = scratch.resolve("link.tar");
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(tar))) {
+            TarArchiveEntry link = new TarArchiveEntry("dirlink", org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+            link.setLinkName("/data/sub");
+            out.putArchiveEntry(link);
+            out.closeArchiveEntry();
+        }
+        return tar;
     }
 
     private static String[] engine(String client, String... args) {

@@ -119,8 +119,9 @@ final class FakeContainer {
         }
         List<String> env = new ArrayList<>(image.config().env());
         env.addAll(spec.env());
+        String network = spec.networkMode() == null ? "default" : spec.networkMode();
         return new ContainerInfo(id, name, spec.image(), image.id(), created, state, command, env, spec.labels(), ports,
-                Map.of(spec.networkMode() == null ? "default" : spec.networkMode(), ""), spec);
+                Map.of(network, ""), spec, Map.of(), 0, null, Map.of(network, spec.networkAliases()));
     }
 
     /** The log as {@code options} selects it; a following stream waits on {@code lock} for lines and the exit. */

@@ -514,6 +514,11 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
+    public java.util.Optional<dev.stevedore.engine.ContainerPathStat> statContainerPath(String container, String path) {
+        throw new UnsupportedOperationException("copy is not faked");
+    }
+
+    @Override
     public InputStream copyFromContainer(String container, String path) {
         throw new UnsupportedOperationException("copy is not faked");
     }

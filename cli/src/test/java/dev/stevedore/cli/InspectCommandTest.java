@@ -78,7 +78,7 @@ class InspectCommandTest {
         assertThat(ports.get("HostIp").asText()).isEqualTo("127.0.0.1");
         assertThat(ports.get("HostPort").asText()).isEqualTo("49153");
         assertThat(document.get("NetworkSettings").get("Networks").get("default").get("Aliases"))
-                .extracting(JsonNode::asText).containsExactly("database");
+                .extracting(JsonNode::asText).containsExactly("database", db.shortId());
     }
 
     @Test

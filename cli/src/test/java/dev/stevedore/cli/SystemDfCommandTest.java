@@ -40,4 +40,13 @@ class SystemDfCommandTest {
         assertThat(result.outLines()).extracting(line -> line.substring(line.indexOf("\"Type\""))).containsExactly(
                 "\"Type\":\"Images\"}", "\"Type\":\"Containers\"}", "\"Type\":\"Local Volumes\"}", "\"Type\":\"Build Cache\"}");
     }
+
+    @Test
+    void templatesRunOverDockersFieldsWithDockersHeaders() {
+        assertThat(cli.run("system", "df", "--format", "{{.Type}}: {{.TotalCount}}/{{.Active}}").outLines())
+                .containsExactly("Images: 2/0", "Containers: 0/0", "Local Volumes: 0/0", "Build Cache: 0/0");
+        assertThat(cli.run("system", "df", "--format", "table {{.Type}}\\t{{.Reclaimable}}").outLines().get(0))
+                .isEqualTo("TYPE            RECLAIMABLE");
+        assertThat(cli.run("system", "df", "--format", "{{.Nope}}").err()).contains("can't evaluate field Nope");
+    }
 }

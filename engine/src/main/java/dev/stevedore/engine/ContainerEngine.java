@@ -259,6 +259,15 @@ public interface ContainerEngine extends AutoCloseable {
     InputStream copyFromContainer(String container, String path);
 
     /**
+     * The attributes of {@code path} in the container (running, stopped or not yet started), as {@code docker cp} reads
+     * them before it copies, or empty when nothing is at that path. Links on the way are followed within the container's
+     * file system; a link at the end is described itself.
+     *
+     * @throws ContainerNotFoundException when there is no such container
+     */
+    Optional<ContainerPathStat> statContainerPath(String container, String path);
+
+    /**
      * Checks {@code username} and {@code password} against the registry {@code serverAddress} names
      * ({@code host[:port]}, a URL, or {@code https://index.docker.io/v1/} for Docker Hub), as dockerd's {@code POST /auth}
      * does: the registry's {@code /v2/} with Basic credentials, or its token server for a Bearer challenge. Stores nothing.

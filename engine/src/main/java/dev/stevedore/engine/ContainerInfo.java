@@ -24,11 +24,15 @@ import java.util.Map;
  * @param restartCount how often its restart policy started it again since a user last started it
  * @param mounts   its mounts as made: the spec's, anonymous volumes for the image's VOLUMEs, and those it got from
  *                 {@link ContainerSpec#volumesFrom()} containers (a volume by its name, empty for an anonymous one)
+ * @param networkAliases the aliases it has on each network it is on (network name → aliases, in the order asked:
+ *                 {@link ContainerSpec#networkAliases()} on its first network, those given to
+ *                 {@link ContainerEngine#connectNetwork(String, String, List)}); a network without any is left out
  */
 public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                             List<String> command, List<String> env, Map<String, String> labels,
                             List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
-                            Map<String, String> staticAddresses, int restartCount, List<Mount> mounts) {
+                            Map<String, String> staticAddresses, int restartCount, List<Mount> mounts,
+                            Map<String, List<String>> networkAliases) {
     public ContainerInfo {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -37,6 +41,24 @@ public record ContainerInfo(String id, String name, String image, String imageId
         networks = Map.copyOf(networks);
         staticAddresses = staticAddresses == null ? Map.of() : Map.copyOf(staticAddresses);
         mounts = mounts == null ? spec.mounts() : List.copyOf(mounts);
+        Map<String, List<String>> aliases = new java.util.LinkedHashMap<>();
+        if (networkAliases != null) {
+            networkAliases.forEach((network, names) -> {
+                if (names != null && !names.isEmpty()) {
+                    aliases.put(network, List.copyOf(names));
+                }
+            });
+        }
+        networkAliases = java.util.Collections.unmodifiableMap(aliases);
+    }
+
+    /** A container with no network aliases. */
+    public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
+                         List<String> command, List<String> env, Map<String, String> labels,
+                         List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
+                         Map<String, String> staticAddresses, int restartCount, List<Mount> mounts) {
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, staticAddresses,
+                restartCount, mounts, Map.of());
     }
 
     /** A container whose mounts are its spec's. */
@@ -45,14 +67,28 @@ public record ContainerInfo(String id, String name, String image, String imageId
                          List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
                          Map<String, String> staticAddresses, int restartCount) {
         this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, staticAddresses,
-                restartCount, null);
+                restartCount, null, Map.of());
     }
 
     /** A container where no static address was asked for, never restarted by its policy. */
     public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                          List<String> command, List<String> env, Map<String, String> labels,
                          List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec) {
-        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, Map.of(), 0, null);
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, Map.of(), 0, null,
+                Map.of());
+    }
+
+    /**
+     * The {@code Aliases} dockerd's inspect lists for the container on {@code network}: the aliases asked for and, on a
+     * network a user made once the container has started, its short id (dockerd 20.10's endpoint names the container by
+     * it there); empty on the default bridge, host and none, where dockerd keeps no aliases.
+     */
+    public List<String> inspectAliases(String network) {
+        List<String> aliases = new java.util.ArrayList<>(networkAliases.getOrDefault(network, List.of()));
+        if (!java.util.Set.of("bridge", "host", "none").contains(network) && state.startedAt() != null) {
+            aliases.add(shortId());
+        }
+        return List.copyOf(aliases);
     }
 
     /** The first 12 hex digits of the id, as Docker shows it. */

@@ -14,6 +14,8 @@ import java.util.List;
  * @param size           the total compressed size of config and layers, in bytes
  * @param created        when the image was built, or {@code null} when the config does not say
  * @param config         the runnable configuration
+ * @param author         who made the image, as its config says ({@code docker commit -a}, a Dockerfile's
+ *                       {@code MAINTAINER}); empty for none
  */
 public record Image(
         List<ImageReference> references,
@@ -23,10 +25,18 @@ public record Image(
         List<String> layers,
         long size,
         Instant created,
-        ImageConfig config) {
+        ImageConfig config,
+        String author) {
 
     public Image {
         references = List.copyOf(references);
         layers = List.copyOf(layers);
+        author = author == null ? "" : author;
+    }
+
+    /** An image whose config names no author. */
+    public Image(List<ImageReference> references, String id, String manifestDigest, Platform platform, List<String> layers,
+                 long size, Instant created, ImageConfig config) {
+        this(references, id, manifestDigest, platform, layers, size, created, config, "");
     }
 }

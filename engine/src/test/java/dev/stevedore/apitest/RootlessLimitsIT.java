@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerUpdate;
 import dev.stevedore.engine.EngineSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -127,6 +128,23 @@ class RootlessLimitsIT {
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThat(groups).allSatisfy(g -> assertThat(g).doesNotExist()));
+    }
+
+    /** The group an update makes (the container had no memory group) is the next run's problem no more. */
+    @Test
+    void anUpdatedLimitHoldsAcrossStopAndStartAndNoGroupOutlivesTheContainer() throws Exception {
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).cmd("sleep", "1000"));
+        engine.updateContainer(info.id(), ContainerUpdate.none().withMemoryBytes(40L << 20));
+        Path updated = CgroupPaths.group(engine.inspectContainer(info.id()).state().pid(), "memory");
+
+        engine.stopContainer(info.id(), Duration.ZERO);
+        engine.startContainer(info.id());
+
+        assertThat(engine.stats(info.id()).memoryLimitBytes()).as("the updated limit, on the new run").isEqualTo(40L << 20);
+        Path restarted = CgroupPaths.group(engine.inspectContainer(info.id()).state().pid(), "memory");
+        engine.removeContainer(info.id(), true);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(List.of(updated, restarted)).allSatisfy(g -> assertThat(g).doesNotExist()));
     }
 
     private static String read(Path file) throws IOException {

@@ -295,6 +295,13 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public java.util.Optional<dev.stevedore.engine.ContainerPathStat> statContainerPath(String container, String path) {
+        byte[] content = container(container).files.get(path);
+        return content == null ? java.util.Optional.empty() : java.util.Optional.of(new dev.stevedore.engine.ContainerPathStat(
+                path.substring(path.lastIndexOf('/') + 1), content.length, 0100644, java.time.Instant.EPOCH, ""));
+    }
+
+    @Override
     public InputStream copyFromContainer(String container, String path) {
         FakeContainer c = container(container);
         byte[] content = c.files.get(path);

@@ -174,6 +174,17 @@ public abstract class BuildContract extends EngineContract {
     }
 
     @Test
+    void maintainerIsTheImagesAuthor() throws IOException {
+        write("Dockerfile", "FROM %s\nMAINTAINER Contract Tester <contract@example.org>\n".formatted(base()));
+        ImageReference tag = fresh("maintainer");
+
+        Image image = build(BuildSpec.builder(dir).tag(tag), new ArrayList<>());
+
+        assertThat(image.author()).isEqualTo("Contract Tester <contract@example.org>");
+        assertThat(engine.image(tag).orElseThrow().author()).isEqualTo("Contract Tester <contract@example.org>");
+    }
+
+    @Test
     void targetStopsAtItsStage() throws IOException {
         write("Dockerfile", """
                 FROM %1$s AS base

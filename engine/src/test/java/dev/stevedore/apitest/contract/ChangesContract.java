@@ -114,6 +114,7 @@ public abstract class ChangesContract extends EngineContract {
                     .withChanges(List.of("CMD [\"sh\", \"-c\", \"cat /committed.txt; echo $COMMITTED\"]", "ENV COMMITTED=yes")));
 
             assertThat(image.references()).contains(reference);
+            assertThat(engine.image(reference).orElseThrow().author()).isEqualTo("contract <contract@example.org>");
             ContainerInfo fromImage = started(ContainerSpec.builder(reference.toString()).label(RUN_LABEL, run)
                     .pullPolicy(ContainerSpec.PullPolicy.NEVER));
             assertThat(exited(fromImage.id()).exitCode()).isZero();
@@ -124,6 +125,26 @@ public abstract class ChangesContract extends EngineContract {
             assertThat(newest.size()).isPositive();
             assertThat(engine.history(reference)).hasSize(engine.history(ImageReference.parse(busyboxImage())).size() + 1);
             engine.removeContainer(fromImage.id(), true);
+        } finally {
+            engine.removeContainer(container.id(), true);
+            engine.removeImage(reference);
+        }
+    }
+
+    /** As dockerd's init layer: in the container and in its export, never a change, so no commit carries it. */
+    @Test
+    void everyContainerHasAnEmptyDockerenvThatIsNoChange() throws IOException {
+        ContainerInfo container = started(busybox("sleep 3600"));
+        ImageReference reference = ImageReference.parse("local.test/dockerenv-" + run.substring(0, 8) + ":v1");
+        try {
+            assertThat(engine.exec(container.id(), ExecSpec.of("sh", "-c", "test -f /.dockerenv && stat -c '%s %a %u %g' /.dockerenv"))
+                    .stdout()).isEqualTo("0 755 0 0\n");
+            assertThat(engine.changes(container.id())).isEmpty();
+            assertThat(CopyContract.untar(engine.export(container.id()))).containsEntry(".dockerenv", "");
+
+            engine.commit(container.id(), CommitSpec.to(reference));
+
+            assertThat(engine.history(reference).get(0).size()).as("the committed layer's size: nothing changed").isZero();
         } finally {
             engine.removeContainer(container.id(), true);
             engine.removeImage(reference);

@@ -98,6 +98,19 @@ public abstract class ControlsContract extends EngineContract {
     }
 
     @Test
+    void updatedLimitsHoldAcrossStopAndStart() {
+        ContainerInfo c = started(busybox("sleep 600"));
+        engine.updateContainer(c.id(), ContainerUpdate.none().withMemoryBytes(64L << 20).withNanoCpus(500_000_000L));
+        engine.stopContainer(c.id(), Duration.ZERO);
+        engine.startContainer(c.id());
+        ContainerInfo restarted = engine.inspectContainer(c.id());
+        assertThat(restarted.state().running()).as("running again after stop and start").isTrue();
+        assertThat(restarted.spec().cpus()).isEqualTo(0.5);
+        assertThat(restarted.spec().memoryBytes()).isEqualTo(64L << 20);
+        assertThat(engine.stats(c.id()).memoryLimitBytes()).as("the updated limit applies to the new run").isEqualTo(64L << 20);
+    }
+
+    @Test
     void aGzipTarIsExtractedAsAPlainOne() throws IOException {
         ContainerInfo c = started(busybox("sleep 600"));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

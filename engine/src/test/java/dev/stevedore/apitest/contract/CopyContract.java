@@ -3,6 +3,7 @@ package dev.stevedore.apitest.contract;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -95,6 +97,50 @@ public abstract class CopyContract extends EngineContract {
                 .hasMessageContaining("/no/such/path");
         assertThatThrownBy(() -> engine.copyFromContainer(nobody, "/etc")).isInstanceOf(ContainerNotFoundException.class);
         assertThatThrownBy(() -> engine.copyToContainer(nobody, "/tmp", tar(Map.of())))
+                .isInstanceOf(ContainerNotFoundException.class);
+    }
+
+    /**
+     * The same assertions hold on dockerd ({@code DockerCopyContractIT} asks it): a link is described itself, with where
+     * it leads followed to the end within the container; links in the parents are followed.
+     */
+    @Test
+    void statDescribesAPathItselfAndFollowsLinksWithinTheContainer() {
+        assertThat(exec("sh", "-c", "mkdir -p /tmp/st/real && printf hi > /tmp/st/real/f && chmod 4750 /tmp/st/real/f"
+                + " && ln -s real /tmp/st/rel && ln -s /tmp/st/rel/f /tmp/st/abs && ln -s ../../../../etc /tmp/st/up")
+                .succeeded()).isTrue();
+
+        ContainerPathStat file = engine.statContainerPath(target.id(), "/tmp/st/real/f").orElseThrow();
+        assertThat(file).extracting(ContainerPathStat::name, ContainerPathStat::size, ContainerPathStat::mode,
+                ContainerPathStat::linkTarget).containsExactly("f", 2L, 0104750, "");
+        assertThat(file.modified()).isBefore(Instant.now().plusSeconds(1)).isAfter(Instant.now().minusSeconds(3600));
+        assertThat(engine.statContainerPath(target.id(), "/tmp/st/rel/f").orElseThrow()).isEqualTo(file);
+
+        ContainerPathStat relative = engine.statContainerPath(target.id(), "/tmp/st/rel").orElseThrow();
+        assertThat(relative.isSymbolicLink()).isTrue();
+        assertThat(relative).extracting(ContainerPathStat::name, ContainerPathStat::size, ContainerPathStat::mode,
+                ContainerPathStat::linkTarget).containsExactly("rel", 4L, 0120777, "/tmp/st/real");
+        assertThat(engine.statContainerPath(target.id(), "/tmp/st/abs").orElseThrow().linkTarget()).isEqualTo("/tmp/st/real/f");
+        // a link climbing above the root stays in the container, as its processes see it
+        assertThat(engine.statContainerPath(target.id(), "/tmp/st/up").orElseThrow().linkTarget()).isEqualTo("/etc");
+
+        assertThat(engine.statContainerPath(target.id(), "/tmp/st/real").orElseThrow().isDirectory()).isTrue();
+        assertThat(engine.statContainerPath(target.id(), "/").orElseThrow()).extracting(ContainerPathStat::name,
+                ContainerPathStat::isDirectory).containsExactly("/", true);
+        assertThat(engine.statContainerPath(target.id(), "/tmp/st/missing")).isEmpty();
+        assertThat(engine.statContainerPath(target.id(), "/no/such/dir/f")).isEmpty();
+    }
+
+    @Test
+    void statWorksOnAContainerThatNeverRanAndNamesAMissingContainer() {
+        ContainerInfo created = engine.createContainer(busybox("true").build());
+
+        ContainerPathStat passwd = engine.statContainerPath(created.id(), "/etc/passwd").orElseThrow();
+
+        assertThat(passwd.name()).isEqualTo("passwd");
+        assertThat(passwd.mode() & 0170777).isEqualTo(0100644);
+        assertThat(passwd.size()).isPositive();
+        assertThatThrownBy(() -> engine.statContainerPath(uniqueName("no-such-container"), "/etc"))
                 .isInstanceOf(ContainerNotFoundException.class);
     }
 

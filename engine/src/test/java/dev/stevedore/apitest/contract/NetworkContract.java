@@ -87,6 +87,24 @@ public abstract class NetworkContract extends EngineContract {
     }
 
     @Test
+    void inspectShowsEachNetworksAliasesAsAsked() {
+        String first = uniqueName("contract-net");
+        String second = uniqueName("contract-net");
+        engine.createNetwork(new NetworkSpec(first, null, Map.of(RUN_LABEL, run), false));
+        engine.createNetwork(new NetworkSpec(second, null, Map.of(RUN_LABEL, run), false));
+        ContainerInfo c = started(busybox("sleep 600").networkMode(first).networkAlias("web").networkAlias("www"));
+
+        engine.connectNetwork(second, c.id(), List.of("api"));
+
+        ContainerInfo inspected = engine.inspectContainer(c.id());
+        assertThat(inspected.networkAliases()).containsExactlyInAnyOrderEntriesOf(Map.of(first, List.of("web", "www"),
+                second, List.of("api")));
+        assertThat(inspected.inspectAliases(second)).containsExactly("api", c.shortId());
+        engine.disconnectNetwork(second, c.id());
+        assertThat(engine.inspectContainer(c.id()).networkAliases()).containsOnlyKeys(first);
+    }
+
+    @Test
     void aNetworkWithContainersIsNotRemovedUntilTheyAreGone() {
         String network = uniqueName("contract-net");
         engine.createNetwork(new NetworkSpec(network, null, Map.of(RUN_LABEL, run), false));

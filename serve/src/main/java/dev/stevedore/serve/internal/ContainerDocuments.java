@@ -2,6 +2,7 @@ package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.docker.wire.DockerStatus;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
@@ -10,7 +11,6 @@ import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.PortBinding;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -319,17 +319,10 @@ final class ContainerDocuments {
         } else {
             endpoint.putObject("IPAMConfig").put("IPv4Address", asked);
         }
-        List<String> aliases = new ArrayList<>();
         boolean primary = c.spec().networkMode() == null ? name.equals("bridge") : c.spec().networkMode().equals(name)
                 || (network != null && network.id().equals(c.spec().networkMode()));
         stringsOrNull(endpoint, "Links", primary && userNetwork(c.spec().networkMode()) ? c.spec().links() : List.of());
-        if (!name.equals("bridge") && !name.equals("host") && !name.equals("none")) {
-            aliases.add(c.name());
-            if (primary) {
-                aliases.addAll(c.spec().networkAliases());
-            }
-            aliases.add(c.shortId());
-        }
+        List<String> aliases = c.inspectAliases(name);
         endpoint.set("Aliases", aliases.isEmpty() ? null : Json.strings(aliases));
         endpoint.put("NetworkID", network == null ? "" : network.id());
         endpoint.put("EndpointID", "");
@@ -342,6 +335,16 @@ final class ContainerDocuments {
         // as dockerd: the address asked for, on the network it is for, while the container is connected there
         endpoint.put("MacAddress", primary && address != null && c.spec().macAddress() != null ? c.spec().macAddress() : "");
         endpoint.putNull("DriverOpts");
+        // API 1.44's names the container answers to there: its name, its aliases, its short id (none on the default
+        // bridge, host or none); dockerd 20.10 predates the field
+        boolean userNetwork = !List.of("bridge", "host", "none").contains(name);
+        List<String> dnsNames = new ArrayList<>();
+        if (userNetwork) {
+            dnsNames.add(c.name());
+            dnsNames.addAll(c.networkAliases().getOrDefault(name, List.of()));
+            dnsNames.add(c.shortId());
+        }
+        endpoint.set("DNSNames", dnsNames.isEmpty() ? null : Json.strings(dnsNames));
         return endpoint;
     }
 
@@ -416,70 +419,14 @@ final class ContainerDocuments {
         }
         doc.set("Labels", Json.stringMap(c.labels()));
         doc.put("State", c.state().status().name().toLowerCase(Locale.ROOT));
-        String status = status(c.state(), now);
-        if (health != null) {
-            status += health.equals("starting") ? " (health: starting)" : " (" + health + ")";
-        }
-        doc.put("Status", status);
+        ContainerState s = c.state();
+        doc.put("Status", DockerStatus.of(s.status().name().toLowerCase(Locale.ROOT), s.exitCode(), s.startedAt(),
+                s.finishedAt(), health, now));
         doc.set("HostConfig", Json.object().put("NetworkMode", c.spec().networkMode() == null ? "bridge" : c.spec().networkMode()));
         ObjectNode networkSettings = doc.putObject("NetworkSettings");
         ObjectNode all = networkSettings.putObject("Networks");
         c.networks().forEach((name, address) -> all.set(name, endpoint(c, name, address, networks.apply(name))));
         doc.set("Mounts", mounts(c.mounts()));
         return doc;
-    }
-
-    /** Docker's human status: {@code Up 5 seconds}, {@code Exited (0) 3 minutes ago}, {@code Created}. */
-    static String status(ContainerState s, Instant now) {
-        return switch (s.status()) {
-            case RUNNING -> "Up " + humanDuration(s.startedAt() == null ? Duration.ZERO : Duration.between(s.startedAt(), now));
-            case PAUSED -> "Up " + humanDuration(s.startedAt() == null ? Duration.ZERO : Duration.between(s.startedAt(), now))
-                    + " (Paused)";
-            case EXITED -> "Exited (" + s.exitCode() + ") "
-                    + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
-            case CREATED -> "Created";
-            case RESTARTING -> "Restarting (" + s.exitCode() + ") "
-                    + humanDuration(s.finishedAt() == null ? Duration.ZERO : Duration.between(s.finishedAt(), now)) + " ago";
-            case REMOVING -> "Removal In Progress";
-            case DEAD -> "Dead";
-        };
-    }
-
-    /** Go's {@code units.HumanDuration}, as {@code docker ps} prints it. */
-    static String humanDuration(Duration d) {
-        long seconds = Math.max(0, d.getSeconds());
-        if (seconds < 1) {
-            return "Less than a second";
-        }
-        if (seconds == 1) {
-            return "1 second";
-        }
-        if (seconds < 60) {
-            return seconds + " seconds";
-        }
-        long minutes = seconds / 60;
-        if (minutes == 1) {
-            return "About a minute";
-        }
-        if (minutes < 60) {
-            return minutes + " minutes";
-        }
-        long hours = Math.round(seconds / 3600.0);
-        if (hours == 1) {
-            return "About an hour";
-        }
-        if (hours < 48) {
-            return hours + " hours";
-        }
-        if (hours < 24 * 7 * 2) {
-            return hours / 24 + " days";
-        }
-        if (hours < 24 * 30 * 2) {
-            return hours / 24 / 7 + " weeks";
-        }
-        if (hours < 24 * 365 * 2) {
-            return hours / 24 / 30 + " months";
-        }
-        return hours / 24 / 365 + " years";
     }
 }

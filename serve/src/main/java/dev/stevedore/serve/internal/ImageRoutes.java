@@ -207,7 +207,7 @@ final class ImageRoutes {
         doc.put("Created", image.created() == null ? "" : Json.time(image.created()));
         doc.put("Container", "");
         doc.put("DockerVersion", "");
-        doc.put("Author", "");
+        doc.put("Author", image.author());
         ImageConfig c = image.config();
         ObjectNode config = doc.putObject("Config");
         config.put("Hostname", "").put("Domainname", "").put("User", c.user()).put("AttachStdin", false)

@@ -42,7 +42,7 @@ class DockerJavaChangesIT extends DockerJavaPeers {
         assertThat(diffs.get("serve")).isEqualTo(diffs.get("dockerd")).contains("A /made", "A /made/f", "C /etc/passwd", "D /bin/ls");
     }
 
-    /** Not compared: dockerd's own {@code /.dockerenv}, which the embedded engine does not create. */
+    /** With {@code /.dockerenv}: dockerd's init layer is part of the tree an export writes. */
     @Test
     void exportIsTheContainersFilesystemWithItsChanges() {
         Map<String, Map<String, String>> exports = onBoth(client -> {
@@ -55,6 +55,8 @@ class DockerJavaChangesIT extends DockerJavaPeers {
                     switch (name) {
                         case "made/f" -> facts.put(name, new String(tar.readAllBytes(), StandardCharsets.UTF_8));
                         case "bin/ls", "bin/busybox", "made", "etc/hostname" -> facts.put(name, e.isDirectory() ? "dir" : "file");
+                        case ".dockerenv" -> facts.put(name, "file of " + e.getSize() + " bytes, mode "
+                                + Integer.toOctalString(e.getMode() & 07777) + ", owner " + e.getLongUserId());
                         default -> {
                         }
                     }
@@ -64,7 +66,8 @@ class DockerJavaChangesIT extends DockerJavaPeers {
             }
             return facts;
         });
-        assertThat(exports.get("serve")).isEqualTo(exports.get("dockerd")).containsEntry("made/f", "hi\n").doesNotContainKey("bin/ls");
+        assertThat(exports.get("serve")).isEqualTo(exports.get("dockerd")).containsEntry("made/f", "hi\n").doesNotContainKey("bin/ls")
+                .containsEntry(".dockerenv", "file of 0 bytes, mode 755, owner 0");
     }
 
     @Test
@@ -81,7 +84,8 @@ class DockerJavaChangesIT extends DockerJavaPeers {
             seen.add("cmd " + List.of(image.getConfig().getCmd()));
             seen.add("env has COMMITTED " + List.of(image.getConfig().getEnv()).contains("COMMITTED=yes"));
             seen.add("labels " + image.getConfig().getLabels());
-            seen.add("comment " + image.getComment()); // not compared: Author, which serve's image inspect leaves empty
+            seen.add("comment " + image.getComment());
+            seen.add("author " + image.getAuthor());
             seen.add("runs " + runToEnd(client, create(client, "from-commit", c -> c.withImage(repository + ":latest"))));
             List<ImageHistory> history = client.imageHistoryCmd(repository + ":latest").exec();
             List<ImageHistory> base = client.imageHistoryCmd(busybox).exec();
@@ -90,7 +94,7 @@ class DockerJavaChangesIT extends DockerJavaPeers {
                     .stream().map(t -> t.replace(prefix, "P-")).toList() + ", sized " + (history.get(0).getSize() > 0));
             return seen;
         });
-        assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd")).contains("runs hi\n", "history grew by 1");
+        assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd")).contains("runs hi\n", "history grew by 1", "author stevedore tests");
     }
 
     @Test

@@ -193,14 +193,40 @@ class DockerJavaCreateIT extends DockerJavaPeers {
             ContainerNetwork endpoint = client.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().get(network);
             List<String> seen = new ArrayList<>();
             seen.add("ipam " + lastOctet(endpoint.getIpamConfig().getIpv4Address()) + ", address " + lastOctet(endpoint.getIpAddress()));
-            // not compared: Aliases, where serve's inspect lists the container's name and short id but not the
-            // connect call's aliases (ContainerInfo keeps a network's aliases for the network it was created on only)
+            // Aliases: compared in inspectListsEachNetworksAliasesAsDockerdDoes
             client.disconnectFromNetworkCmd().withNetworkId(network).withContainerId(id).exec();
             seen.add("after disconnect " + client.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().containsKey(network));
             return seen;
         });
         assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd"))
                 .containsExactly("ipam x.88, address x.88", "after disconnect false");
+    }
+
+    @Test
+    void inspectListsEachNetworksAliasesAsDockerdDoes() {
+        Map<String, List<String>> answers = onBoth(client -> {
+            String first = network("aliases-first");
+            String second = network("aliases-second");
+            networkWithSubnet(client, first);
+            networkWithSubnet(client, second);
+            String id = create(client, "aliases", c -> c.withAliases("web", "www").getHostConfig().withNetworkMode(first),
+                    "sleep", "600");
+            List<String> seen = new ArrayList<>();
+            seen.add("created " + aliases(client, id, first));
+            client.startContainerCmd(id).exec();
+            client.connectToNetworkCmd().withNetworkId(second).withContainerId(id)
+                    .withContainerNetwork(new ContainerNetwork().withAliases("api")).exec();
+            seen.add("running " + aliases(client, id, first) + " " + aliases(client, id, second));
+            return seen;
+        });
+        assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd"))
+                .containsExactly("created [web, www]", "running [web, www, <id>] [api, <id>]");
+    }
+
+    /** The container's {@code Aliases} on {@code network}, its short id written {@code <id>}. */
+    private static List<String> aliases(DockerClient client, String id, String network) {
+        List<String> aliases = client.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().get(network).getAliases();
+        return aliases == null ? List.of() : aliases.stream().map(a -> a.equals(id.substring(0, 12)) ? "<id>" : a).toList();
     }
 
     /** Creates {@code network} with a free /24 of 10.224.0.0/11 (the peers share this host's routes); its prefix. */

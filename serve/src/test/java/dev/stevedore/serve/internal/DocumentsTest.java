@@ -1,11 +1,8 @@
 package dev.stevedore.serve.internal;
 
 import dev.stevedore.engine.ContainerState;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,28 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DocumentsTest {
     private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-
-    @Test
-    void durationsReadAsDockerPsPrintsThem() {
-        assertThat(ContainerDocuments.humanDuration(Duration.ofMillis(300))).isEqualTo("Less than a second");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(1))).isEqualTo("1 second");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(42))).isEqualTo("42 seconds");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofSeconds(90))).isEqualTo("About a minute");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofMinutes(5))).isEqualTo("5 minutes");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofMinutes(61))).isEqualTo("About an hour");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofHours(5))).isEqualTo("5 hours");
-        assertThat(ContainerDocuments.humanDuration(Duration.ofDays(3))).isEqualTo("3 days");
-    }
-
-    @Test
-    void statusesReadAsDockerPsPrintsThem() {
-        ContainerState running = new ContainerState(ContainerState.Status.RUNNING, 7, 0, 0, false, "", NOW.minusSeconds(5), null);
-        ContainerState exited = new ContainerState(ContainerState.Status.EXITED, 0, 3, 0, false, "", NOW.minusSeconds(600),
-                NOW.minusSeconds(180));
-
-        assertThat(ContainerDocuments.status(running, NOW)).isEqualTo("Up 5 seconds");
-        assertThat(ContainerDocuments.status(exited, NOW)).isEqualTo("Exited (3) 3 minutes ago");
-    }
 
     @Test
     void theStateCarriesWhatTestcontainersUnboxesAndGoZeroTimesForNever() {
@@ -51,28 +26,6 @@ class DocumentsTest {
     @Test
     void timesHaveNineFractionDigits() {
         assertThat(Json.time(Instant.parse("2026-01-02T03:04:05.1Z"))).isEqualTo("2026-01-02T03:04:05.100000000Z");
-    }
-
-    @Test
-    void archiveStatModesAreGoFileModes() {
-        TarArchiveEntry directory = new TarArchiveEntry("tree/", TarConstants.LF_DIR);
-        directory.setMode(040755);
-        TarArchiveEntry link = new TarArchiveEntry("link", TarConstants.LF_SYMLINK);
-        link.setMode(0120777);
-        TarArchiveEntry sticky = new TarArchiveEntry("tmp/", TarConstants.LF_DIR);
-        sticky.setMode(041777);
-
-        assertThat(ArchiveRoutes.goMode(directory)).isEqualTo((1L << 31) | 0755);
-        assertThat(ArchiveRoutes.goMode(link)).isEqualTo((1L << 27) | 0777);
-        assertThat(ArchiveRoutes.goMode(sticky)).isEqualTo((1L << 31) | (1L << 20) | 0777);
-    }
-
-    @Test
-    void statModesInHexBecomeGoFileModes() {
-        assertThat(ArchiveRoutes.goMode(0x41ed)).isEqualTo((1L << 31) | 0755);
-        assertThat(ArchiveRoutes.goMode(0xa1ff)).isEqualTo((1L << 27) | 0777);
-        assertThat(ArchiveRoutes.goMode(0x81a4)).isEqualTo(0644);
-        assertThat(ArchiveRoutes.goMode(0x89ed)).isEqualTo((1L << 23) | 0755);
     }
 
     @Test

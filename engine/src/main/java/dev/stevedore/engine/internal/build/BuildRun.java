@@ -117,7 +117,7 @@ final class BuildRun {
         }
         Image image = builder.engine.image(result.reference).orElseThrow();
         Image built = new Image(spec.tags(), image.id(), image.manifestDigest(), image.platform(), image.layers(), image.size(),
-                image.created(), image.config());
+                image.created(), image.config(), image.author());
         listener.onEvent(new BuildEvent(BuildEvent.Kind.BUILT, 0, steps, image.id()));
         spec.tags().forEach(t -> listener.onEvent(new BuildEvent(BuildEvent.Kind.TAGGED, 0, steps, t.familiar())));
         return built;

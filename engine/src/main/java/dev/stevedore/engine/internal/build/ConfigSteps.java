@@ -81,6 +81,7 @@ final class ConfigSteps {
                 return text.toString();
             }
             case "MAINTAINER" -> {
+                state.author(instruction.args()); // as dockerd's classic builder: the image's Author
                 return "MAINTAINER " + instruction.args();
             }
             case "EXPOSE" -> {

@@ -66,7 +66,20 @@ final class ContainerMapper {
                 spec,
                 staticAddresses(inspect.path("NetworkSettings").path("Networks")),
                 inspect.path("RestartCount").asInt(0),
-                mounts(inspect.path("Mounts")));
+                mounts(inspect.path("Mounts")),
+                aliases(inspect.path("NetworkSettings").path("Networks"), inspect.path("Id").asText()));
+    }
+
+    /**
+     * dockerd's per-network {@code Aliases} as asked for: without the short id dockerd adds on a user network once
+     * the container runs (its own name for it, not an alias anyone gave).
+     */
+    static Map<String, List<String>> aliases(JsonNode networks, String id) {
+        String shortId = id.substring(0, Math.min(12, id.length()));
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        networks.properties().forEach(e -> result.put(e.getKey(),
+                strings(e.getValue().path("Aliases")).stream().filter(alias -> !alias.equals(shortId)).toList()));
+        return result;
     }
 
     /** dockerd's {@code Mounts}: what the container has, those from {@code VolumesFrom} and image volumes too. */

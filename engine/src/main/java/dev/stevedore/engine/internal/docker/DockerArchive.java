@@ -1,7 +1,9 @@
 package dev.stevedore.engine.internal.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.stevedore.docker.wire.GoFileMode;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.ContainerNotFoundException;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -35,8 +37,8 @@ import java.util.Optional;
  * without a shell in the image and on containers that have not started.
  */
 final class DockerArchive {
-    /** Go's {@code os.ModeDir}: the daemon's path stat reports Go file modes, not st_mode. */
-    private static final long GO_MODE_DIR = 1L << 31;
+    /** Go's {@code os.ModeDir}|0755: what a stat without a mode is taken for. */
+    private static final long DIRECTORY = (1L << 31) | 0755;
 
     private final DockerApi api;
 
@@ -47,9 +49,9 @@ final class DockerArchive {
     void copyTo(String container, String directory, InputStream tar) {
         String target = normalise(directory);
         String ref = DockerContainers.reference(container);
-        Optional<Long> mode = stat(ref, target);
-        if (mode.isPresent()) {
-            if ((mode.get() & GO_MODE_DIR) == 0) {
+        Optional<ContainerPathStat> found = stat(ref, target);
+        if (found.isPresent()) {
+            if (!found.get().isDirectory()) {
                 throw new ContainerEngineException("Copying into " + target + " in container " + container
                         + " failed: that path is a file, not a directory; copy into its parent directory instead");
             }
@@ -66,9 +68,9 @@ final class DockerArchive {
             if (existing.equals("/")) {
                 break;
             }
-            Optional<Long> parent = stat(ref, existing);
+            Optional<ContainerPathStat> parent = stat(ref, existing);
             if (parent.isPresent()) {
-                if ((parent.get() & GO_MODE_DIR) == 0) {
+                if (!parent.get().isDirectory()) {
                     throw new ContainerEngineException("Copying into " + target + " in container " + container
                             + " failed: " + existing + " is a file, so no directory can be made below it");
                 }
@@ -118,25 +120,45 @@ final class DockerArchive {
         return new ContainerEngineException(action + " failed: " + e.getMessage(), e);
     }
 
-    /** The path's Go file mode, or empty when it does not exist (or the container does not). */
-    private Optional<Long> stat(String ref, String path) {
+    /**
+     * The daemon's path stat, or empty when nothing is at the path (or, for {@code copyTo}'s walk, no such container:
+     * {@link #requireContainer} tells the two apart). A daemon that sends no stat gets a directory's, so the extraction
+     * says what is wrong instead.
+     */
+    Optional<ContainerPathStat> stat(String ref, String path) {
         try (Response response = api.call("HEAD", "/containers/" + ref + "/archive").query("path", path).open()) {
             String header = response.header("X-Docker-Container-Path-Stat");
             if (header == null) {
-                // a daemon that sends no stat: assume a directory and let the extraction say otherwise
-                return Optional.of(GO_MODE_DIR);
+                return Optional.of(new ContainerPathStat(baseName(path), 0, 0040755, Instant.EPOCH, ""));
             }
             JsonNode stat = DockerApi.MAPPER.readTree(Base64.getDecoder().decode(header.strip()));
-            return Optional.of(stat.path("mode").asLong(GO_MODE_DIR));
+            Instant modified = stat.hasNonNull("mtime") ? Instant.parse(stat.get("mtime").asText()) : Instant.EPOCH;
+            return Optional.of(new ContainerPathStat(stat.path("name").asText(baseName(path)), stat.path("size").asLong(),
+                    GoFileMode.toPosix(stat.path("mode").asLong(DIRECTORY)), modified, stat.path("linkTarget").asText("")));
         } catch (DockerApiException e) {
             if (e.status() == 404) {
                 return Optional.empty();
             }
             throw e;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | RuntimeException e) {
             throw new ContainerEngineException("Reading the stat of " + path + " in container " + ref
                     + " from the Docker daemon failed: " + e.getMessage(), e);
         }
+    }
+
+    /** {@link #stat} for a caller: a missing container is said as such. */
+    Optional<ContainerPathStat> statPath(String container, String path) {
+        String ref = DockerContainers.reference(container);
+        Optional<ContainerPathStat> stat = stat(ref, normalise(path));
+        if (stat.isEmpty()) {
+            requireContainer(container, ref);
+        }
+        return stat;
+    }
+
+    private static String baseName(String path) {
+        String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return p.equals("/") ? "/" : p.substring(p.lastIndexOf('/') + 1);
     }
 
     private void requireContainer(String container, String ref) {

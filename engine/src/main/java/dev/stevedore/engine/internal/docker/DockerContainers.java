@@ -429,6 +429,10 @@ final class DockerContainers implements AutoCloseable {
         return archive.copyFrom(container, path);
     }
 
+    Optional<dev.stevedore.engine.ContainerPathStat> stat(String container, String path) {
+        return archive.statPath(container, path);
+    }
+
     /**
      * Registers the hook that cleans up this session if the JVM exits without closing the engine; called
      * before anything of the session is created.

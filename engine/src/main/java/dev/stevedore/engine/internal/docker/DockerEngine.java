@@ -389,6 +389,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public Optional<dev.stevedore.engine.ContainerPathStat> statContainerPath(String container, String path) {
+        checkOpen();
+        return containers.stat(container, path);
+    }
+
+    @Override
     public InputStream copyFromContainer(String container, String path) {
         checkOpen();
         return containers.copyFrom(container, path);

@@ -58,7 +58,8 @@ final class ImageMapper {
                 strings(inspect.path("RootFS").path("Layers")),
                 inspect.path("Size").asLong(0),
                 instant(inspect.path("Created").asText("")),
-                config(inspect.path("Config")));
+                config(inspect.path("Config")),
+                inspect.path("Author").asText(""));
     }
 
     /** dockerd's {@code GET /images/{name}/history} answer, newest first; {@code <missing>} ids become null. */

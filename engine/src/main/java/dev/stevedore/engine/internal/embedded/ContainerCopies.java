@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
@@ -21,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -81,6 +83,18 @@ final class ContainerCopies {
         } catch (IOException e) {
             throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The attributes of {@code path} in the container, or empty when nothing is there. */
+    Optional<ContainerPathStat> stat(String id, ContainerRecord config, String path) {
+        List<Optional<ContainerPathStat>> found = new ArrayList<>(1);
+        try {
+            withFiles(id, config, files -> found.add(files.stat(path)));
+        } catch (IOException e) {
+            throw new ContainerEngineException("reading the attributes of " + config.name() + ":" + path + " failed: "
+                    + e.getMessage(), e);
+        }
+        return found.get(0);
     }
 
     /** {@code docker export}: the container's root file system, without what is mounted on it, as a tar. */
@@ -181,7 +195,7 @@ final class ContainerCopies {
 
     private Helper helper(Path dir, ContainerRecord config, boolean withMounts) throws IOException {
         Path helperDir = dir.resolve(".helper-" + UUID.randomUUID());
-        RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, config.layers().stream().map(Path::of).toList(), List.of("true"))
+        RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, store.rootLayers(config), List.of("true"))
                 .upperDirectory(dir.resolve("upper"))
                 .workDirectory(dir.resolve("work"))
                 // the namespace the launcher cloned ahead: joining the host's would need privileges a rootless one lacks

@@ -116,7 +116,7 @@ final class ContainerCreation {
                     ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
                     spec.autoRemove(), spec);
-            validate(dir, config, network, store.seccompCache());
+            validate(dir, config, network, store);
             copies.copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created
             undo.keep();
@@ -131,9 +131,9 @@ final class ContainerCreation {
 
     /** What the launcher would refuse at start (a hostname, a mount over /proc) is refused now, at create. */
     private static void validate(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
-                                 Path seccompCache) {
+                                 ContainerStore store) {
         try {
-            ContainerStart.runtimeSpec(dir, config, network, List.of(), seccompCache, List.of());
+            ContainerStart.runtimeSpec(dir, config, network, List.of(), store, List.of());
         } catch (IllegalArgumentException e) {
             throw new ContainerEngineException("cannot create a container of " + config.image() + ": "
                     + e.getMessage().replace("runtime spec for " + dir + ": ", ""), e);

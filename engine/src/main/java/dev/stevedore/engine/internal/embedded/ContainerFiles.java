@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
@@ -25,6 +26,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -47,7 +49,7 @@ import java.util.Set;
  * it would spread the one safety rule above over several classes; the archive formats are in their own.
  */
 final class ContainerFiles {
-    private static final long RESOLVE = Syscalls.RESOLVE_IN_ROOT | Syscalls.RESOLVE_NO_MAGICLINKS;
+    static final long RESOLVE = Syscalls.RESOLVE_IN_ROOT | Syscalls.RESOLVE_NO_MAGICLINKS;
     /** proc, sysfs, cgroup, cgroup2, devpts, mqueue, securityfs, debugfs, tracefs, bpf: archived as empty directories. */
     private static final Set<Long> PSEUDO_FILE_SYSTEMS = Set.of(0x9fa0L, 0x62656572L, 0x27e0ebL, 0x63677270L, 0x1cd1L,
             0x19800202L, 0x73636673L, 0x64626720L, 0x74726163L, 0xcafe4a11L);
@@ -339,17 +341,10 @@ final class ContainerFiles {
                 close(dir);
             }
         } else {
-            int slash = normalized.lastIndexOf('/');
-            String base = normalized.substring(slash + 1);
-            int parent;
-            try {
-                parent = Syscalls.openat2(root, slash == 0 ? "/" : normalized.substring(0, slash),
-                        Libc.O_PATH | Libc.O_DIRECTORY, 0, RESOLVE);
-            } catch (ErrnoException e) {
-                if (e.errno() == Libc.ENOENT || e.errno() == Libc.ENOTDIR) {
-                    throw new java.nio.file.NoSuchFileException(normalized);
-                }
-                throw e;
+            String base = normalized.substring(normalized.lastIndexOf('/') + 1);
+            int parent = ContainerPathStats.openParent(root, normalized);
+            if (parent < 0) {
+                throw new java.nio.file.NoSuchFileException(normalized);
             }
             try {
                 if (Libc.lstatat(parent, bytes(base)) == null) {
@@ -362,6 +357,11 @@ final class ContainerFiles {
         }
         tar.finish();
         tar.flush();
+    }
+
+    /** The attributes of {@code path}, or empty when nothing is there ({@link ContainerPathStats#stat}). */
+    Optional<ContainerPathStat> stat(String path) throws IOException {
+        return ContainerPathStats.stat(root, path);
     }
 
     /**
@@ -505,7 +505,7 @@ final class ContainerFiles {
         tar.closeArchiveEntry();
     }
 
-    private static byte[] bytes(String s) {
+    static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 

@@ -326,12 +326,15 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     public ContainerInfo info(String id, ContainerRecord config, StateRecord state) {
         Map<String, String> addresses;
         Map<String, String> statics;
+        Map<String, List<String>> aliases;
         try {
             addresses = networks.addresses(id);
             statics = networks.staticAddresses(id);
+            aliases = networks.aliases(id);
         } catch (ContainerEngineException e) {
             addresses = Map.of(config.networkMode(), ""); // being removed right now
             statics = Map.of();
+            aliases = Map.of();
         }
         if (SharedNamespaces.networkOwner(config) != null) {
             addresses = Map.of(); // another container's network stack: none of its own, as dockerd shows it
@@ -340,7 +343,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
                 state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics, state.restartCount(),
-                config.mounts().stream().map(ContainerRecord.MountRecord::toPublic).toList());
+                config.mounts().stream().map(ContainerRecord.MountRecord::toPublic).toList(), aliases);
     }
 
     @Override
@@ -537,6 +540,11 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     InputStream copyFrom(String reference, String path) {
         String id = store.resolve(reference);
         return copies.copyFrom(id, config(id), path);
+    }
+
+    Optional<dev.stevedore.engine.ContainerPathStat> stat(String reference, String path) {
+        String id = store.resolve(reference);
+        return copies.stat(id, config(id), path);
     }
 
     // ---- networks ---------------------------------------------------------------------------------

@@ -83,7 +83,7 @@ final class ContainerStart {
         RuntimeSpec spec;
         try {
             spec = withDevices(runtimeSpec(dir, config, network, SharedNamespaces.launcherModes(config, store, states),
-                    store.seccompCache(), LinkEnvironment.of(config, store, states, networks)),
+                    store, LinkEnvironment.of(config, store, states, networks)),
                     config);
         } catch (ContainerEngineException e) {
             // a --device that is no device node: created, not started, as dockerd records it
@@ -188,8 +188,8 @@ final class ContainerStart {
      * {@code linkEnv}: its links' variables ({@link LinkEnvironment}), which its own environment overrides.
      */
     static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
-                                   List<String> namespaces, Path seccompCache, List<String> linkEnv) {
-        RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, config.layers().stream().map(Path::of).toList(), config.command())
+                                   List<String> namespaces, ContainerStore store, List<String> linkEnv) {
+        RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, store.rootLayers(config), config.command())
                 .env(ContainerConfigs.processEnv(config.hostname(), ContainerConfigs.override(linkEnv, config.env())))
                 .workingDirectory(config.workingDir())
                 .user(config.user(), List.of())
@@ -203,7 +203,7 @@ final class ContainerStart {
                 .tty(config.spec().tty())
                 .capabilities(capabilities(config))
                 .ulimits(ulimits(config))
-                .seccomp(seccomp(config, seccompCache))
+                .seccomp(seccomp(config, store.seccompCache()))
                 .sharedNamespaces(namespaces)
                 .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init());
         if (config.spec().logConfig().keepsNothing()) {

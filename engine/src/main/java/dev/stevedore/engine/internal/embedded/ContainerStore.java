@@ -77,6 +77,7 @@ final class ContainerStore {
 
     private final Path root;
     private final Path seccompCache;
+    private final Path initLayer;
     /** Where containers that go with their JVM live; null when every container is on disk. */
     private final Path memoryRoot;
     private final Path names;
@@ -96,9 +97,11 @@ final class ContainerStore {
         this.memoryRoot = memoryRoot;
         this.names = stateDirectory.resolve("container-names");
         this.seccompCache = stateDirectory.resolve("seccomp");
+        this.initLayer = stateDirectory.resolve("init-layer");
         try {
             Files.createDirectories(root);
             Files.createDirectories(names);
+            createInitLayer();
             if (memoryRoot != null) {
                 Files.createDirectories(memoryRoot);
             }
@@ -115,6 +118,34 @@ final class ContainerStore {
     /** Where compiled seccomp programs are kept for the engines on this state directory (see SeccompPolicy). */
     Path seccompCache() {
         return seccompCache;
+    }
+
+    /**
+     * The layers of {@code config}'s root file system, bottom first: its image's, then the init layer. As dockerd's
+     * init layer, that one holds what every container has and no image made from it gets: an empty {@code /.dockerenv},
+     * by which programs tell that they run in a container. Being a lower layer, it is in {@code export} (the whole
+     * tree) but never in {@code diff} or {@code commit} (the upper directory), as dockerd has it.
+     */
+    List<Path> rootLayers(ContainerRecord config) {
+        List<Path> layers = new ArrayList<>(config.layers().stream().map(Path::of).toList());
+        layers.add(initLayer);
+        return List.copyOf(layers);
+    }
+
+    /** Made once per state directory, by whichever engine comes first; mode 0755 and empty, as dockerd's. */
+    private void createInitLayer() throws IOException {
+        if (!Files.isDirectory(initLayer)) {
+            Files.createDirectories(initLayer);
+            Files.setPosixFilePermissions(initLayer, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path dockerenv = initLayer.resolve(".dockerenv");
+        if (!Files.exists(dockerenv, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Path temp = initLayer.resolve(".dockerenv." + UUID.randomUUID() + ".tmp");
+            Files.createFile(temp);
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // a rename, so an engine starting a container meanwhile never sees it with a umask's mode
+            Files.move(temp, dockerenv, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** The container's directory: in memory when it is there, else on disk (where it may not exist). */

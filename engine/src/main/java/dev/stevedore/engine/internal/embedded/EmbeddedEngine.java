@@ -450,6 +450,11 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public Optional<dev.stevedore.engine.ContainerPathStat> statContainerPath(String container, String path) {
+        return containerService().stat(container, path);
+    }
+
+    @Override
     public InputStream copyFromContainer(String container, String path) {
         InputStream archive = containerService().copyFrom(container, path);
         containerService().controls().announce(container, EngineEvent.Action.ARCHIVE_PATH, Map.of());

@@ -303,7 +303,7 @@ final class ImageService implements AutoCloseable {
         StoredImage stored = stored(manifestDigest);
         return new Image(references, stored.configDigest().toString(), manifestDigest.toString(),
                 stored.config().platform(), stored.manifest().layers().stream().map(l -> l.digest().toString()).toList(),
-                stored.size(), stored.config().created(), stored.config().config());
+                stored.size(), stored.config().created(), stored.config().config(), stored.config().author());
     }
 
     private StoredImage stored(Digest manifestDigest) {

@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -25,8 +26,10 @@ import java.util.Set;
  * @param platform the OS, architecture and variant the image was built for
  * @param diffIds  the digests of the uncompressed layers, bottom first ({@code rootfs.diff_ids})
  * @param created  when the image was built, or {@code null} when the config does not say
+ * @param author   the config's {@code author} ({@code commit -a}, a Dockerfile's {@code MAINTAINER}), empty for none
  */
-public record ImageConfigDocument(ImageConfig config, Platform platform, List<Digest> diffIds, Instant created) {
+public record ImageConfigDocument(ImageConfig config, Platform platform, List<Digest> diffIds, Instant created,
+                                  String author) {
 
     /** The largest config accepted; real ones are a few KiB, the biggest seen in the wild well under 1 MiB. */
     public static final int MAX_SIZE = 8 * 1024 * 1024;
@@ -67,7 +70,8 @@ public record ImageConfigDocument(ImageConfig config, Platform platform, List<Di
 
         JsonNode container = ImageJson.optionalObject(json, "config", WHAT);
         ImageConfig config = container == null ? ImageConfig.empty() : runnable(container);
-        return new ImageConfigDocument(config, platform, diffIds, created(ImageJson.optionalText(json, "created", WHAT), WHAT));
+        return new ImageConfigDocument(config, platform, diffIds, created(ImageJson.optionalText(json, "created", WHAT), WHAT),
+                Objects.requireNonNullElse(ImageJson.optionalText(json, "author", WHAT), ""));
     }
 
     private static ImageConfig runnable(JsonNode c) {

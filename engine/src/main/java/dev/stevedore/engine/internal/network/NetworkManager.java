@@ -202,6 +202,24 @@ public final class NetworkManager implements AutoCloseable {
         }
     }
 
+    /** The aliases a container has on each network, by network name; a network where it has none is left out. */
+    public Map<String, List<String>> aliases(String containerId) {
+        // read without the lock, as addresses() does: records are replaced atomically
+        try {
+            Map<String, List<String>> result = new LinkedHashMap<>();
+            for (NetworkRecord n : store.networks()) {
+                Member m = n.members().get(containerId);
+                if (m != null && !m.aliases().isEmpty()) {
+                    result.put(n.name(), m.aliases());
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            throw new ContainerEngineException("reading the networks of container " + containerId + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** As Docker: names on the default network are the containers' own, aliases are for networks a user made. */
     private static ContainerEngineException aliasesNeedAUserNetwork(String action, NetworkRecord network) {
         return new ContainerEngineException(action + " failed: network aliases need a user-defined network, not the default"

@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngineException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -299,7 +300,7 @@ final class Cgroups {
                 }
             }
             for (var group : plan.groups().entrySet()) {
-                Files.createDirectory(group.getKey());
+                createGroup(group.getKey(), containerName);
                 created.add(group.getKey());
                 for (Write write : group.getValue()) {
                     Files.writeString(group.getKey().resolve(write.file()), write.value());
@@ -312,6 +313,27 @@ final class Cgroups {
                     + limits + "): " + e + (delegatedTo == null ? "; run as root on a host whose cgroup hierarchies are "
                     + "mounted writable" : "; the cgroup subtree delegated to user " + delegatedTo + " must stay writable "
                     + "by that user (directories, cgroup.procs, cgroup.subtree_control)"), e);
+        }
+    }
+
+    /**
+     * Makes one of a container's groups. Its name is the container's, the same for every run, so an earlier run's
+     * group may still be there (a launcher killed before its clean-up, a remove that met a group the kernel had not
+     * released yet): an empty one is removed and made anew, so no limit of the earlier run carries over.
+     */
+    private static void createGroup(Path group, String containerName) throws IOException {
+        try {
+            Files.createDirectory(group);
+        } catch (FileAlreadyExistsException e) {
+            try {
+                Files.delete(group);
+            } catch (IOException busy) {
+                throw new IOException("cannot create the cgroup " + group + " of container " + containerName
+                        + ": a group of that name is left from an earlier run and cannot be removed (" + busy.getMessage()
+                        + "); a process of that run may still be in it: list " + group.resolve("cgroup.procs")
+                        + " and end them", busy);
+            }
+            Files.createDirectory(group);
         }
     }
 

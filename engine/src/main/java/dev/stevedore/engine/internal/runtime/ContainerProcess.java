@@ -396,8 +396,10 @@ public final class ContainerProcess implements AutoCloseable {
             closeQuietly(reportStream);
         }
         if (!launcher.isAlive()) {
-            // the launcher removes them itself; this covers a launcher that was killed
+            // the launcher removes the groups it made (this covers a launcher that was killed); a group an update
+            // made during the run is known only from the state file, and must go too or the next start meets it
             Cgroups.remove(cgroups);
+            OrphanReaper.removeCgroups(spec.stateDirectory());
         }
     }
 

@@ -97,8 +97,12 @@ public final class OrphanReaper {
         }
     }
 
-    /** Forgets the last run's end and supervisor before a new start, so a reader never mistakes them for the new run's. */
+    /**
+     * Forgets the last run's end and supervisor before a new start, so a reader never mistakes them for the new run's,
+     * and removes the groups it left (the new run makes its own, of the same names).
+     */
     public static void clearRun(Path dir) throws IOException {
+        removeCgroups(dir);
         Files.deleteIfExists(dir.resolve(StateFiles.EXIT));
         Files.deleteIfExists(dir.resolve(StateFiles.SUPERVISOR));
     }

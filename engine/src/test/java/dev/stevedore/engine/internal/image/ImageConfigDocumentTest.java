@@ -95,6 +95,17 @@ class ImageConfigDocumentTest {
         assertThat(document.config().healthcheck()).isNull();
         assertThat(document.config().workingDir()).isEmpty();
         assertThat(document.created()).as("Go's zero time means unknown").isNull();
+        assertThat(document.author()).as("no author field").isEmpty();
+    }
+
+    @Test
+    void readsTheAuthor() {
+        ImageConfigDocument document = parse("""
+                {"architecture": "amd64", "os": "linux", "author": "Jane <jane@example.org>",
+                 "rootfs": {"type": "layers", "diff_ids": []}}
+                """);
+
+        assertThat(document.author()).isEqualTo("Jane <jane@example.org>");
     }
 
     @Test
