@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * behind ({@link Labels}, {@link SessionCleanup}).
  *
  * <p>A façade: each method checks the engine is open and delegates to the class per resource — images
- * ({@link DockerImages}), containers, controls, networks, volumes, events.
+ * ({@link DockerImages}), containers, controls, networks, volumes, events. It has one job, the
+ * {@link ContainerEngine} interface method by method, so it is as long as that interface: its length is two to
+ * four lines per engine operation, and the work lives in the classes it delegates to.
  *
  * <p>Thread-safe. Where the daemon's view of an image differs from the embedded store's, see
  * {@link ImageMapper}; of a container, {@link ContainerMapper}.
