@@ -23,8 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Only busybox tools inside the container look; the expectation is the test bed's {@code layeredExpected}.
  */
 class ContainerLayeredImageIT extends ContainerTestBase {
-    /** Files the engine binds into every container; not part of the image. */
-    private static final Set<String> ENGINE_FILES = Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
+    /**
+     * Files the engine puts into every container, not part of the image: the three it binds, and dockerd's empty
+     * {@code /.dockerenv} from the container's init layer.
+     */
+    private static final Set<String> ENGINE_FILES = Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf", "/.dockerenv");
     /** Where the engine mounts proc, a /dev tmpfs and sysfs: stat sees those file systems' roots there. */
     private static final Set<String> ENGINE_MOUNT_POINTS = Set.of("/proc", "/dev", "/sys");
 
