@@ -1,6 +1,6 @@
 package dev.stevedore.engine.internal.embedded;
 
-import java.security.SecureRandom;
+import dev.stevedore.engine.internal.store.RandomIds;
 
 /** Docker-like generated names: adjective_noun, with a number when those run out. */
 final class ContainerNames {
@@ -10,13 +10,12 @@ final class ContainerNames {
     private static final String[] NOUNS = {"anchor", "barge", "beacon", "buoy", "cargo", "crane", "dock", "ferry",
         "harbor", "hull", "keel", "lighthouse", "mast", "pier", "pilot", "quay", "rudder", "sail", "schooner", "skiff",
         "tug", "wharf", "winch", "yacht", "yard"};
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ContainerNames() {
     }
 
     static String generate(boolean withNumber) {
-        String name = ADJECTIVES[RANDOM.nextInt(ADJECTIVES.length)] + "_" + NOUNS[RANDOM.nextInt(NOUNS.length)];
-        return withNumber ? name + RANDOM.nextInt(1000) : name;
+        String name = ADJECTIVES[RandomIds.nextInt(ADJECTIVES.length)] + "_" + NOUNS[RandomIds.nextInt(NOUNS.length)];
+        return withNumber ? name + RandomIds.nextInt(1000) : name;
     }
 }

@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.internal.store.RandomIds;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -26,10 +28,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -54,7 +54,6 @@ final class ContainerStore {
     /** Docker's rule for container names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final String TRASH_PREFIX = ".trash-";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Records as they are; a {@link Duration} (the spec's stop timeout) as milliseconds. */
     static final ObjectMapper JSON = new ObjectMapper()
@@ -184,9 +183,7 @@ final class ContainerStore {
     }
 
     static String newId() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+        return RandomIds.newId();
     }
 
     // ---- names ------------------------------------------------------------------------------------

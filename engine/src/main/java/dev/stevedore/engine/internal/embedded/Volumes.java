@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.internal.store.RandomIds;
+
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.VolumeInUseException;
 import dev.stevedore.engine.VolumeInfo;
@@ -15,11 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +44,6 @@ import java.util.stream.Stream;
 final class Volumes {
     private static final String METADATA = "volume.json";
     private static final String TRASH_PREFIX = ".trash-";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What {@code volume.json} holds. */
     record VolumeRecord(Map<String, String> labels, String createdAt) {
@@ -195,9 +194,7 @@ final class Volumes {
     }
 
     private static String generatedName() {
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
+        return RandomIds.newId();
     }
 
     /** A fresh anonymous volume's data directory inside the container's own directory. */

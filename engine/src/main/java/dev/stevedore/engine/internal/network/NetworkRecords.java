@@ -1,5 +1,7 @@
 package dev.stevedore.engine.internal.network;
 
+import dev.stevedore.engine.internal.store.RandomIds;
+
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,6 @@ import java.util.Map;
  * Callers hold the {@link HostLock}.
  */
 final class NetworkRecords {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final NetworkStore store;
     private final AddressPool pool;
@@ -123,9 +123,7 @@ final class NetworkRecords {
 
     /** A new network's record: a random id, its bridge named after it. */
     static NetworkRecord newRecord(String name, Subnet subnet, boolean internal, boolean predefined, Map<String, String> labels) {
-        byte[] random = new byte[32];
-        RANDOM.nextBytes(random);
-        String id = java.util.HexFormat.of().formatHex(random);
+        String id = RandomIds.newId();
         return new NetworkRecord(id, name, subnet.toString(), HostBridges.BRIDGE_PREFIX + id.substring(0, 10), internal,
                 predefined, labels, Instant.now().toString(), 0, Map.of());
     }
