@@ -168,6 +168,10 @@ public final class ContainerProcess implements AutoCloseable {
      */
     public void release() {
         synchronized (readLock) {
+            if (phase == Phase.FAILED) {
+                // the setup failed before the "go" (a --group-add the image lacks): the launcher said why
+                throw startFailure("release");
+            }
             if (phase != Phase.BARRIER && !(phase == Phase.SETUP && pid > 0)) {
                 throw new IllegalStateException("container " + spec.stateDirectory() + " is not waiting at the barrier ("
                         + phase.name().toLowerCase(Locale.ROOT) + ")");
