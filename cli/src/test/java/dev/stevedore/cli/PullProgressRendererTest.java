@@ -78,7 +78,7 @@ class PullProgressRendererTest {
         renderer.onProgress(event(layers.get(0), Phase.DOWNLOADING, 1_000_000, LAYER_SIZE));
         renderer.onProgress(event(layers.get(0), Phase.DOWNLOADING, 2_000_000, LAYER_SIZE));
 
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(Screen.render(output.toString())).singleElement(as(InstanceOfAssertFactories.STRING))
                         .endsWith("2MB/45.6MB"));
         renderer.abort();

@@ -39,7 +39,7 @@ class WaitStrategyTest {
     }
 
     private void assertStillWaiting(CompletableFuture<?> start) {
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !start.isDone());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(30)).until(() -> !start.isDone());
     }
 
     @Test
@@ -47,7 +47,7 @@ class WaitStrategyTest {
         engine.program("app:1", p -> p.log("server ready on 1").await(gate).log("server ready on 2"));
         ContainerHandle app = Stevedore.container("app:1", c -> c.waitFor(Wait.logMessage("ready on \\d").times(2)));
         CompletableFuture<ContainerHandle> start = startInBackground(app);
-        await().atMost(Duration.ofSeconds(5)).until(() -> engine.containers().size() == 1
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.containers().size() == 1
                 && engine.containers().get(0).state().running());
         assertStillWaiting(start);
         gate.countDown();
@@ -132,7 +132,7 @@ class WaitStrategyTest {
         ContainerHandle web = Stevedore.container("web:1", c -> c.expose(8080)
                 .waitFor(Wait.http("/health").status(200).bodyContains("ok")));
         CompletableFuture<ContainerHandle> start = startInBackground(web);
-        await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() >= 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> requests.get() >= 2);
         assertStillWaiting(start);
         gate.countDown();
         assertThat(start.join().isReady()).isTrue();
@@ -212,7 +212,7 @@ class WaitStrategyTest {
         ContainerHandle app = Stevedore.container("app:1", c -> c.onLog(line -> seen.add(line.text()))
                 .waitFor(Wait.logMessage("ready")));
         app.start(engine);
-        await().atMost(Duration.ofSeconds(5)).until(() -> seen.size() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 3);
         assertThat(seen).containsExactly("one", "two", "ready");
         assertThat(app.logs().stream().map(l -> l.text()).collect(Collectors.toList())).containsExactly("one", "two", "ready");
         app.stop();

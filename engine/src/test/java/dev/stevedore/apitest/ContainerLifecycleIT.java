@@ -100,7 +100,8 @@ class ContainerLifecycleIT extends ContainerTestBase {
         engine.stopContainer(info.id(), Duration.ofMillis(500));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(500)).isLessThan(Duration.ofSeconds(5));
+        // the upper bound only tells a SIGKILL from the sleep ending on its own (1000 s): at load 15 a stop takes seconds
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(500)).isLessThan(Duration.ofSeconds(60));
         assertThat(engine.inspectContainer(info.id()).state().exitCode()).isEqualTo(137);
     }
 

@@ -93,11 +93,11 @@ class ContainerLogsIT extends ContainerTestBase {
         ContainerInfo info = run("echo first; sleep 1000");
         ContainerLogs logs = engine.logs(info.id(), LogOptions.all().following());
         CompletableFuture<List<String>> reader = CompletableFuture.supplyAsync(() -> logs.lines().map(LogLine::text).toList());
-        await().atMost(Duration.ofSeconds(10)).until(() -> read(engine, info.id(), LogOptions.all()).size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> read(engine, info.id(), LogOptions.all()).size() == 1);
 
         logs.close();
 
-        assertThat(reader.get(5, TimeUnit.SECONDS)).isIn(List.of("first"), List.of());
+        assertThat(reader.get(60, TimeUnit.SECONDS)).isIn(List.of("first"), List.of());
         assertThat(engine.inspectContainer(info.id()).state().running()).isTrue();
     }
 

@@ -156,7 +156,7 @@ class RootlessHostIT {
         child.destroyForcibly();
         child.waitFor();
 
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
             assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the container's pid 1").isEmpty();
             assertThat(descendants.stream().filter(p -> ProcessHandle.of(p).filter(ProcessHandle::isAlive).isPresent()).toList())
                     .as("the dead JVM's launchers and namespace holder").isEmpty();

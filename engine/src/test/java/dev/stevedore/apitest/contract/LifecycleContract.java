@@ -78,7 +78,7 @@ public abstract class LifecycleContract extends EngineContract {
 
         ContainerState state = engine.waitContainer(container.id(), Duration.ofMillis(300));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(10));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(60));
         assertThat(state.status()).isEqualTo(Status.RUNNING);
         assertThat(state.pid()).isPositive();
         engine.removeContainer(container.id(), true);
@@ -113,7 +113,9 @@ public abstract class LifecycleContract extends EngineContract {
 
         engine.stopContainer(container.id(), Duration.ofSeconds(20));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        // exit code 0 and "got TERM" below say the signal ended it, not the 20 s grace's kill; the bound only says
+        // the stop did not wait for the grace (at load 15 a stop takes seconds)
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
         ContainerState state = engine.inspectContainer(container.id()).state();
         assertThat(state.status()).isEqualTo(Status.EXITED);
         assertThat(state.exitCode()).isZero();
@@ -128,7 +130,7 @@ public abstract class LifecycleContract extends EngineContract {
 
         engine.stopContainer(container.id(), Duration.ofSeconds(1));
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(15));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(60));
         ContainerState state = engine.inspectContainer(container.id()).state();
         assertThat(state.status()).isEqualTo(Status.EXITED);
         assertThat(state.exitCode()).isEqualTo(137);

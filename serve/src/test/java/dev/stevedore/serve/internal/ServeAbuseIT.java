@@ -137,7 +137,9 @@ class ServeAbuseIT {
 
         assertThat(closedByServer(loris)).isTrue();
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
-        assertThat(tookMillis).as("cut after the 1 s head timeout, not later").isLessThan(10_000);
+        // The bound tells the head timeout (1 s) from the idle and body ones (60 s), nothing finer: two docker CLI
+        // runs come first, and at load 15 those take seconds each.
+        assertThat(tookMillis).as("cut by the 1 s head timeout, not the 60 s ones").isLessThan(45_000);
         trickle.get();
         assertThat(trickle).isCompleted();
         await().untilAsserted(() -> assertThat(server.connections()).isZero());
@@ -197,12 +199,14 @@ class ServeAbuseIT {
         dockerCliStillAnswers();
         assertThat(closedByServer(stalled)).isTrue();
 
-        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("cut by the 1 s body timeout, not the 60 s ones")
+                .isLessThan(45_000);
         await().untilAsserted(() -> assertThat(server.connections()).isZero());
     }
 
     @Test
     void fiveHundredIdleConnectionsAreHeldTheDockerCliIsServedAndTheExcessIsAnswered503() throws IOException {
+        long before = connectionThreads();
         serve(limits(510, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(60)));
         for (int i = 0; i < 500; i++) {
             connect();
@@ -233,14 +237,22 @@ class ServeAbuseIT {
         }
         assertThat(served).as("up to the cap of 510").isEqualTo(10);
         assertThat(refused).as("past the cap, answered 503").isEqualTo(10);
-        assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("stevedore-serve-")
-                && !t.getName().startsWith("stevedore-serve-w")).count()).as("a thread per served connection, no more")
-                .isLessThanOrEqualTo(510 + 2);
+        assertThat(connectionThreads() - before).as("a thread per served connection, no more").isLessThanOrEqualTo(510);
+    }
+
+    /**
+     * The connection threads of every server in this JVM, counted against a baseline: other classes' servers and
+     * containers (health checks, detached execs) have threads named alike that may still be ending.
+     */
+    private static long connectionThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().matches("stevedore-serve-\\d+")).count();
     }
 
     @Test
     void idleConnectionsAreClosedAfterTheIdleTimeoutAndFreeTheirPlaces() throws IOException {
-        serve(limits(8, SHORT, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        // Idle after 5 s, not 1: the ninth connection must find the eight still held, and at load 15 connecting
+        // them and seeing them counted can take longer than a short idle time.
+        serve(limits(8, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60)));
         for (int i = 0; i < 8; i++) {
             connect();
         }

@@ -94,11 +94,11 @@ class NetworkManagerIT {
         awaitListening(server, 80);
 
         assertThat(fixture.exec(neighbour, "timeout 3 wget -q -O - http://" + server.address() + "/").exitCode()).isZero();
-        long start = System.nanoTime();
         Result byAddress = fixture.exec(outsider, "timeout 3 wget -q -O - http://" + server.address() + "/");
         assertThat(byAddress.exitCode()).as("reached %s from another network: %s", server.address(), byAddress.stdout()).isNotZero();
+        // "unreachable" is the failure without a route, not the timeout's kill; no time is asserted (an exec alone
+        // takes seconds at load 15)
         assertThat(byAddress.stderr()).as("fails at once, without a route").contains("unreachable");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
         assertThat(fixture.exec(outsider, "echo x | nc -w 3 " + server.address() + " 7").stdout()).isEmpty();
         assertThat(fixture.exec(outsider, "timeout 3 wget -q -O - http://server/").exitCode()).isNotZero();
 

@@ -67,7 +67,7 @@ class PortProxyTest {
             byte[] got = results.get(i).get(60, TimeUnit.SECONDS);
             assertThat(Arrays.equals(got, sent.get(i))).as("connection %d got back exactly what it sent", i).isTrue();
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> forwarder.connections() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> forwarder.connections() == 0);
     }
 
     @Test
@@ -237,7 +237,7 @@ class PortProxyTest {
             }
             assertThat(first).isEqualTo(-1);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> forwarder.connections() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> forwarder.connections() == 0);
     }
 
     @Test
@@ -290,11 +290,13 @@ class PortProxyTest {
 
     @Test
     void anIdleUdpFlowIsClosedAndTheClientIsServedAgainLater() throws Exception {
-        try (PortProxy quick = new PortProxy(Duration.ofMillis(100)); DatagramSocket client = udpClient()) {
+        // Idle after 3 s, not less: the flow is counted right after its answer, and at load 15 a pause between the
+        // two can pass a short idle time and close it first.
+        try (PortProxy quick = new PortProxy(Duration.ofSeconds(3)); DatagramSocket client = udpClient()) {
             PortForwarder forwarder = forwardUdp(quick, udpEchoServer());
             assertThat(ask(client, forwarder.port(), "before")).isEqualTo("echo before");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> forwarder.connections() == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> forwarder.connections() == 0);
 
             assertThat(ask(client, forwarder.port(), "after")).isEqualTo("echo after");
             assertThat(forwarder.connections()).isEqualTo(1);

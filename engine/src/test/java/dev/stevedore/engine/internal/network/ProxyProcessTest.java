@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
  * a {@code sleep} that stands in for a container's first process. No container, no root needed.
  */
 class ProxyProcessTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
 
     @TempDir
     Path directory;
@@ -194,8 +194,10 @@ class ProxyProcessTest {
             server.setDaemon(true);
             server.start();
             ProxyProcess.Started started = ProxyProcess.start(launcher(), directory, identity(watched),
+                    // idle after 5 s: both flows are counted after three round trips, and at load 15 those can
+                    // take longer than a short idle time, which would close the second flow before the count
                     List.of(new ProxyProcess.Forward("udp", "127.0.0.1", 0, "127.0.0.1", target.getLocalPort())),
-                    Duration.ofSeconds(2));
+                    Duration.ofSeconds(5));
             proxies.add(started.process());
             int port = started.ports().get(0);
             // sockets only: the proxy's stdout is swapped for /dev/null just after it answers ready, an extra

@@ -166,14 +166,15 @@ class DockerCredentialsTest {
     @Test
     void helperThatHangsIsGivenUp() throws IOException {
         Path script = bin.resolve("docker-credential-slow");
-        Files.writeString(script, "#!/bin/sh\nexec sleep 30\n");
+        Files.writeString(script, "#!/bin/sh\nexec sleep 300\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         writeConfig("{\"credHelpers\": {\"slow.example\": \"slow\"}}");
         DockerCredentials impatient = new DockerCredentials(config, List.of(bin), Duration.ofMillis(300));
 
         long start = System.nanoTime();
         assertThat(impatient.lookup("slow.example")).isEmpty();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        // tells giving up from waiting for the helper (300 s), nothing finer: at load 15 a process start takes seconds
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test

@@ -272,8 +272,8 @@ class MisbehavingRegistryTest {
                     .hasMessageContaining("gave up after 2 attempts");
         }
 
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two attempts of a 1 s read timeout")
-                .isLessThan(Duration.ofSeconds(20));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two attempts of a 1 s read timeout, not a wait for the stalled answer")
+                .isLessThan(Duration.ofSeconds(45));
         assertThat(store.hasBlob(digest)).isFalse();
         try (Stream<Path> files = Files.walk(tmp.resolve("store"))) {
             assertThat(files.filter(Files::isRegularFile).filter(f -> !f.getParent().getFileName().toString().equals("locks")))

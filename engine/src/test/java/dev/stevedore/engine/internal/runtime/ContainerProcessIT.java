@@ -122,7 +122,8 @@ class ContainerProcessIT {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(status.signal()).isEqualTo(SIGKILL);
-        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(500)).isLessThan(Duration.ofSeconds(5));
+        // the upper bound only tells a SIGKILL from the sleep ending on its own (1000 s): at load 15 a stop takes seconds
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(500)).isLessThan(Duration.ofSeconds(60));
     }
 
     @Test

@@ -115,7 +115,8 @@ class ExecAndUserIT {
                 Duration.ofMillis(300), new ByteArrayOutputStream(), new ByteArrayOutputStream());
         assertThat(slow.timedOut()).isTrue();
         assertThat(slow.exitCode()).isEqualTo(137);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        // tells the kill from the sleeps ending on their own (100 s), nothing finer: at load 15 an exec takes seconds
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
         assertThat(run(fixture.spec("true").build())).isEmpty();
         container.close();
     }
