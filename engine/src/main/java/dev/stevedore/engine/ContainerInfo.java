@@ -80,15 +80,27 @@ public record ContainerInfo(String id, String name, String image, String imageId
 
     /**
      * The {@code Aliases} dockerd's inspect lists for the container on {@code network}: the aliases asked for and, on a
-     * network a user made once the container has started, its short id (dockerd 20.10's endpoint names the container by
-     * it there); empty on the default bridge, host and none, where dockerd keeps no aliases.
+     * network a user made, its short id (dockerd 20.10's endpoint names the container by it there) — on the network it
+     * was created on once it has started, on a network connected later from the connect, started or not; empty on the
+     * default bridge, host and none, where dockerd keeps no aliases.
      */
     public List<String> inspectAliases(String network) {
         List<String> aliases = new java.util.ArrayList<>(networkAliases.getOrDefault(network, List.of()));
-        if (!java.util.Set.of("bridge", "host", "none").contains(network) && state.startedAt() != null) {
+        if (!java.util.Set.of("bridge", "host", "none").contains(network)
+                && (state.startedAt() != null || connectedAfterCreate(network))) {
             aliases.add(shortId());
         }
         return List.copyOf(aliases);
+    }
+
+    /**
+     * Whether {@code network} is not the one the container was created on. False when that cannot be told: a network
+     * mode naming a network by id, which {@link #networks} does not key by.
+     */
+    private boolean connectedAfterCreate(String network) {
+        String mode = spec == null ? null : spec.networkMode();
+        String createdOn = mode == null || mode.equals("default") ? "bridge" : mode;
+        return !createdOn.equals(network) && (createdOn.equals("bridge") || networks.containsKey(createdOn));
     }
 
     /** The first 12 hex digits of the id, as Docker shows it. */

@@ -102,6 +102,14 @@ public abstract class NetworkContract extends EngineContract {
         assertThat(inspected.inspectAliases(second)).containsExactly("api", c.shortId());
         engine.disconnectNetwork(second, c.id());
         assertThat(engine.inspectContainer(c.id()).networkAliases()).containsOnlyKeys(first);
+
+        // dockerd 20.10 names a container by its short id on a network connected to it from the connect, started or
+        // not, and on the network it was created on from its first start
+        ContainerInfo never = engine.createContainer(busybox("true").networkMode(first).build());
+        engine.connectNetwork(second, never.id(), List.of());
+        ContainerInfo unstarted = engine.inspectContainer(never.id());
+        assertThat(unstarted.inspectAliases(second)).containsExactly(never.shortId());
+        assertThat(unstarted.inspectAliases(first)).isEmpty();
     }
 
     @Test
