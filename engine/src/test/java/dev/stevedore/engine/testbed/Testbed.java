@@ -113,6 +113,40 @@ public final class Testbed {
         return value("PLAIN_REGISTRY");
     }
 
+    /**
+     * Deletes {@code repository:tag} from the {@linkplain #plainRegistry() plain registry} through its API (the test
+     * bed enables deletes), so that a test that pushes leaves nothing behind; false when the tag is not there.
+     */
+    public boolean deleteFromPlainRegistry(String repository, String tag) {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30)).build();
+        String manifests = "http://" + plainRegistry() + "/v2/" + repository + "/manifests/";
+        try {
+            HttpResponse<Void> head = client.send(HttpRequest.newBuilder(URI.create(manifests + tag))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(60))
+                    .header("Accept", String.join(", ", "application/vnd.docker.distribution.manifest.v2+json",
+                            "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
+                            "application/vnd.docker.distribution.manifest.list.v2+json"))
+                    .build(), HttpResponse.BodyHandlers.discarding());
+            if (head.statusCode() == 404) {
+                return false;
+            }
+            String digest = head.headers().firstValue("Docker-Content-Digest").orElseThrow(() -> new AssertionError(
+                    "HEAD " + manifests + tag + " answered " + head.statusCode() + " without Docker-Content-Digest"));
+            HttpResponse<String> deleted = client.send(HttpRequest.newBuilder(URI.create(manifests + digest)).DELETE()
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            if (deleted.statusCode() != 202) {
+                throw new AssertionError("DELETE " + manifests + digest + " answered " + deleted.statusCode() + ": "
+                        + deleted.body());
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + repository + ":" + tag + " from " + plainRegistry(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted deleting " + repository + ":" + tag, e);
+        }
+    }
+
     /** {@code 127.0.0.1:5001}: HTTPS (certificate from {@link #caCertificate()}), Basic authentication. */
     public String tlsRegistry() {
         return value("TLS_REGISTRY");

@@ -50,6 +50,8 @@ class ServeEventsParityIT extends ServeWithDockerCli {
             "the test bed's dockerd is not up: run `testbed/dockerd up`"));
     private final String run = Long.toHexString(System.nanoTime());
     private final List<String[]> cleanups = new ArrayList<>();
+    /** The repositories the sessions pushed {@code t1} to, deleted from the test bed's registry after the class. */
+    private final List<String> pushedRepositories = new ArrayList<>();
 
     @BeforeAll
     void pullOnDockerd() {
@@ -64,6 +66,10 @@ class ServeEventsParityIT extends ServeWithDockerCli {
             } catch (AssertionError gone) {
                 // the session removed it
             }
+        }
+        for (String repository : pushedRepositories) {
+            assertThat(Testbed.get().deleteFromPlainRegistry(repository, "t1")).as("%s:t1 in the registry", repository)
+                    .isTrue();
         }
     }
 
@@ -135,6 +141,7 @@ class ServeEventsParityIT extends ServeWithDockerCli {
         String imageId = DockerCli.run(server, "image", "inspect", "--format", "{{.Id}}", p + "img:t1").get(0);
         DockerCli.run(server, "tag", p + "img:t1", pushed);
         DockerCli.run(server, "push", "-q", pushed);
+        pushedRepositories.add(p + "img");
         DockerCli.run(server, "save", "-o", work.resolve("save.tar").toString(), p + "img:t1");
         DockerCli.run(server, "rmi", p + "img:t1", pushed);
         DockerCli.run(server, "load", "-q", "-i", work.resolve("save.tar").toString());
