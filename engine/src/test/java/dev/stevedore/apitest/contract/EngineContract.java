@@ -8,6 +8,7 @@ import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.testbed.Ports;
 import dev.stevedore.engine.testbed.Testbed;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -143,21 +143,13 @@ public abstract class EngineContract {
         }
     }
 
-    /** A tcp port of 127.0.0.1 free right now. */
-    protected static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
+    /** A tcp port of 127.0.0.1 free right now, below the ephemeral range ({@link Ports}: it is bound later). */
+    protected static int freePort() {
+        return Ports.freeLoopbackPort();
     }
 
     /** Whether 127.0.0.1:port can be bound now. */
     protected static boolean bindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return Ports.bindable(port);
     }
 }

@@ -8,8 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -155,11 +153,8 @@ class NamespacePortProxyIT {
         return Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", kind)).toString();
     }
 
-    private static int freeHostPort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        }
+    private static int freeHostPort() {
+        return dev.stevedore.engine.testbed.Ports.freeLoopbackPort();
     }
 
     private static ProcessIdentity identity(Process process) {

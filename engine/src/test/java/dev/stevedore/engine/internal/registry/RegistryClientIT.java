@@ -19,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -303,8 +302,7 @@ class RegistryClientIT {
 
     /** A loopback port nothing listens on (bound, then released). */
     static String deadLoopbackAddress() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return "127.0.0.1:" + socket.getLocalPort();
-        }
+        // below the ephemeral range: no outgoing connection can take it and listen by chance
+        return "127.0.0.1:" + dev.stevedore.engine.testbed.Ports.freeLoopbackPort();
     }
 }
