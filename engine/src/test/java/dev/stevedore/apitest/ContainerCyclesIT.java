@@ -50,16 +50,17 @@ class ContainerCyclesIT {
             // the last removals' trees are still being deleted in the background, with a few directories open; the
             // launcher spawned ahead (refilled in the background: there or not when the baseline was taken) holds
             // two pipes. A leak would grow with the cycles.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds + 2));
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(count(Path.of("/proc/self/fd"))).as("open file descriptors").isLessThanOrEqualTo(fds + 2);
+                assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threads + 2);
+            });
             // other processes on the machine mount and unmount too: only mounts of this state directory count
             for (Path place : ContainerTestbed.containerDirectories()) {
                 String mounted = place.toAbsolutePath().toString();
                 assertThat(Files.readAllLines(Path.of("/proc/self/mountinfo"))).as("mounts in " + mounted)
                         .noneMatch(line -> line.contains(mounted));
             }
-            assertThat(Thread.activeCount()).as("threads").isLessThanOrEqualTo(threads + 2);
-            assertThat(took).isLessThan(Duration.ofMinutes(2));
+            // how long the cycles took is printed, not asserted: at load 15 it is noise
             System.out.printf("%d create/start/wait/remove cycles of true in %d ms (%.1f ms each)%n", CYCLES, took.toMillis(),
                     took.toNanos() / 1e6 / CYCLES);
         }
