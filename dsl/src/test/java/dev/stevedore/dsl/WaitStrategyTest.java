@@ -58,9 +58,11 @@ class WaitStrategyTest {
     void aTimeoutShowsTheLastFiftyLinesAndWhatWasAwaited() {
         engine.program("app:1", p -> IntStream.rangeClosed(1, 60).forEach(i -> p.log("line " + i)));
         ContainerHandle app = Stevedore.container("app:1", c -> c.name("app")
-                .waitFor(Wait.logMessage("ready").timeout(Duration.ofMillis(500))));
+                // 5 s, not less: the last 50 lines are asserted, and at load 15 the program's thread may not have
+                // logged all 60 within a short timeout
+                .waitFor(Wait.logMessage("ready").timeout(Duration.ofSeconds(5))));
         ContainerNotReadyException e = catchThrowableOfType(() -> app.start(engine), ContainerNotReadyException.class);
-        assertThat(e.getMessage()).startsWith("container \"app\" (app:1) was not ready within 0.5 s")
+        assertThat(e.getMessage()).startsWith("container \"app\" (app:1) was not ready within 5 s")
                 .contains("waited for: a log line matching /ready/ (last seen: matched 0 times)")
                 .contains("its last 50 log lines:\n  | line 11\n");
         assertThat(e.lastLogLines()).hasSize(50).startsWith("line 11").endsWith("line 60");
@@ -95,11 +97,13 @@ class WaitStrategyTest {
         assertThat(start.join().isReady()).isTrue();
     }
 
+    // The timeouts the tests below wait out are 5 s, not less: what "last seen" says needs the fake program's thread
+    // to have run (a listen, a server started, a first line), and at load 15 that can take longer than half a second.
     @Test
     void aPortWaitTimeoutNamesThePortsNotListening() {
         engine.program("web:1", p -> p.listen(8080));
         ContainerHandle web = Stevedore.container("web:1", c -> c.name("web").expose(8080, 9090)
-                .waitFor(Wait.port(8080, 9090).timeout(Duration.ofMillis(400))));
+                .waitFor(Wait.port(8080, 9090).timeout(Duration.ofSeconds(5))));
         assertThatThrownBy(() -> web.start(engine))
                 .isInstanceOf(ContainerNotReadyException.class)
                 .hasMessageContaining("waited for: ports 8080, 9090 to listen (last seen: not yet listening: 9090)");
@@ -149,7 +153,7 @@ class WaitStrategyTest {
             server.start();
         });
         ContainerHandle web = Stevedore.container("web:1", c -> c.name("web").expose(8080)
-                .waitFor(Wait.http("/health").timeout(Duration.ofMillis(500))));
+                .waitFor(Wait.http("/health").timeout(Duration.ofSeconds(5))));
         assertThatThrownBy(() -> web.start(engine))
                 .hasMessageContaining("waited for: GET http://…/health to answer status 2xx (last seen: status 503)");
     }
@@ -199,10 +203,10 @@ class WaitStrategyTest {
     void allOfChecksInOrderWithinOneTimeout() {
         engine.program("app:1", p -> p.log("first").await(gate).log("second"));
         ContainerHandle app = Stevedore.container("app:1", c -> c.name("app").waitFor(
-                Wait.allOf(Wait.logMessage("first"), Wait.logMessage("second")).timeout(Duration.ofMillis(600))));
+                Wait.allOf(Wait.logMessage("first"), Wait.logMessage("second")).timeout(Duration.ofSeconds(5))));
         ContainerNotReadyException e = catchThrowableOfType(() -> app.start(engine), ContainerNotReadyException.class);
         assertThat(e.awaited()).startsWith("a log line matching /second/");
-        assertThat(e.getMessage()).contains("was not ready within 0.6 s");
+        assertThat(e.getMessage()).contains("was not ready within 5 s");
     }
 
     @Test

@@ -25,10 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The events record, side by side: the same docker CLI session (a volume and a network, a container on both, exec,
- * pause, rename, update, top, copies both ways, export, commit, push, save, load, disconnect and connect, stop, start,
- * restart, remove) against the test bed's dockerd and against serve in the same run, each side's {@code docker events
- * --since --until --format '{{json .}}'} collected. Each event is reduced to its type, its action as written (an
+ * The events record, side by side: the same docker CLI session (a volume and a network, a container run attached, a
+ * container on both, exec, pause, rename, update, top, copies both ways, export, commit, push, save, load, disconnect
+ * and connect, stop, start, restart, remove) against the test bed's dockerd and against serve in the same run, each
+ * side's {@code docker events --since --until --format '{{json .}}'} collected. Each event is reduced to its type, its action as written (an
  * exec's command included) and its attributes' keys, with the values that do not depend on the daemon (name, image,
  * exitCode, signal, container, driver, type, destination, read/write, propagation...); serve must send the same
  * set of them as dockerd. How many times dockerd sends one is left out: it mounts a container's volumes again for
@@ -37,8 +37,12 @@ import static org.awaitility.Awaitility.await;
  * <p>{@link #NOT_SENT} lists what serve does not send yet; the test checks that list too, so it stays true.
  */
 class ServeEventsParityIT extends ServeWithDockerCli {
-    /** What dockerd sends for this session and serve does not yet. */
-    private static final Set<String> NOT_SENT = Set.of();
+    /**
+     * What dockerd sends for this session and serve does not yet: an attach (sent for each attach request, so for
+     * {@code docker run} without {@code -d}), which needs a way for serve to put an event of its own in the engine's
+     * record.
+     */
+    private static final Set<String> NOT_SENT = Set.of("container attach image=IMAGE name=P-a");
     /** What serve sends for this session and dockerd does not (the stat before a {@code docker cp} is no exec). */
     private static final Set<String> EXTRA_SENT = Set.of();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +121,7 @@ class ServeEventsParityIT extends ServeWithDockerCli {
         Path file = Files.writeString(work.resolve("f"), "x\n");
         String pushed = Testbed.get().plainRegistry() + "/" + p + "img:t1";
         if (server.equals(dockerd)) {
-            cleanups.add(new String[] {"rm", "-f", p + "c", p + "d"});
+            cleanups.add(new String[] {"rm", "-f", p + "a", p + "c", p + "d"});
             cleanups.add(new String[] {"rmi", "-f", p + "img:t1", pushed});
             cleanups.add(new String[] {"network", "rm", p + "n"});
             cleanups.add(new String[] {"volume", "rm", "-f", p + "v"});
@@ -125,6 +129,10 @@ class ServeEventsParityIT extends ServeWithDockerCli {
         Instant since = Instant.now().minusSeconds(1);
         DockerCli.run(server, "volume", "create", p + "v");
         DockerCli.run(server, "network", "create", p + "n");
+        // attached before its start, as docker run without -d is (no network: the default bridge's connect would name
+        // a container id of each side's own)
+        DockerCli.run(server, "run", "--name", p + "a", "--network", "none", busybox, "true");
+        DockerCli.run(server, "rm", p + "a");
         DockerCli.run(server, "run", "-d", "--name", p + "c", "-v", p + "v:/data", "--network", p + "n", busybox,
                 "sleep", "600");
         DockerCli.run(server, "exec", p + "c", "sh", "-c", "echo hi");
