@@ -3,8 +3,6 @@ package dev.stevedore.cli;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EventSubscription;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -50,7 +48,10 @@ final class EventsCommand extends EngineCommand {
     @Option(names = "--format", paramLabel = "FORMAT", description = "json, or a template such as '{{.Action}} {{.Actor.Attributes.name}}'.")
     String format;
 
+    /** The json listing, or null. */
     private Listing listing;
+    /** The template of a format other than json, read as written, or null. */
+    private GoTemplate template;
     private Instant from;
     private Instant to;
     private final Map<String, List<String>> wanted = new LinkedHashMap<>();
@@ -68,19 +69,22 @@ final class EventsCommand extends EngineCommand {
             }
             wanted.computeIfAbsent(key, k -> new ArrayList<>()).add(filter.substring(equals + 1));
         }
-        if (format != null) {
-            if (format.startsWith("table")) {
-                throw usageError("--format: events are a stream, not a table; use json or a template such as"
-                        + " '{{.Type}} {{.Action}} {{.Actor.Attributes.name}}'");
-            }
+        if (format != null && format.equals("json")) {
             listing = listing(format);
+        } else if (format != null) {
+            // The docker CLI reads an events format as a Go template and nothing else: no table (`table X` prints
+            // "table " before each event), no \t for a tab, no spaces stripped. So does this.
+            try {
+                template = GoTemplate.parseStrict(format);
+            } catch (IllegalArgumentException e) {
+                throw usageError("--format: template parsing error: " + e.getMessage());
+            }
             try {
                 // a field events lack fails now, before the engine is opened, rather than at the first event; the
                 // sample looks like a real one so that {{slice .ID 0 12}} and the like run on it
-                listing.print(new PrintWriter(Writer.nullWriter()), Map.of(), List.of(EventDocument.of(new EngineEvent(
-                        EngineEvent.Type.CONTAINER, EngineEvent.Action.CREATE, "0".repeat(64),
-                        Map.of(EngineEvent.NAME, "sample", EngineEvent.IMAGE, "sample"), now))));
-            } catch (TemplateException e) {
+                template.apply(EventDocument.of(new EngineEvent(EngineEvent.Type.CONTAINER, EngineEvent.Action.CREATE,
+                        "0".repeat(64), Map.of(EngineEvent.NAME, "sample", EngineEvent.IMAGE, "sample"), now)));
+            } catch (IllegalArgumentException e) {
                 throw usageError("--format: " + e.getMessage());
             }
         }
@@ -132,8 +136,10 @@ final class EventsCommand extends EngineCommand {
             sorted.forEach((k, v) -> attributes.append(attributes.length() == 0 ? "" : ", ").append(k).append('=').append(v));
             out().println(TIME.format(event.time().atZone(ZoneId.systemDefault())) + " " + type(event) + " "
                     + event.dockerAction() + " " + event.id() + (attributes.length() == 0 ? "" : " (" + attributes + ")"));
-        } else {
+        } else if (listing != null) {
             listing.print(out(), Map.of(), List.of(EventDocument.of(event)));
+        } else {
+            out().println(template.apply(EventDocument.of(event)));
         }
         out().flush();
     }

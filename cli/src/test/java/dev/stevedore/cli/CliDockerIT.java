@@ -233,6 +233,13 @@ class CliDockerIT {
                         "--format", "{{.Status}} {{.From}} {{.Actor.Attributes.team}} {{.Actor.Attributes.nope}} {{.Scope}}"),
                 List.of("events", "--since", window, "--until", end, "--filter", "container=" + gone, "--filter", "event=die",
                         "--format", "{{json .}}"),
+                // an events format is a template as written: "table " printed, \t and spaces kept
+                List.of("events", "--since", window, "--until", end, "--filter", "container=" + gone,
+                        "--format", "table {{.Type}} {{.Action}}"),
+                List.of("events", "--since", window, "--until", end, "--filter", "container=" + gone, "--filter", "event=die",
+                        "--format", " {{.Type}}\\t{{.Action}} "),
+                List.of("events", "--since", window, "--until", end, "--filter", "container=" + gone, "--filter", "event=die",
+                        "--format", "json"),
                 List.of("stats", "--no-stream", "--format", "{{.Name}}", up),
                 List.of("stats", "--no-stream", "--format", "table {{.Name}}\t{{.Container}}\t{{.ID}}", up),
                 List.of("system", "df", "--format", "{{.Type}}"));
