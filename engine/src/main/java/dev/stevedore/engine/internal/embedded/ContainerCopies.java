@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.internal.store.RandomIds;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -213,7 +213,7 @@ final class ContainerCopies {
     }
 
     private Helper helper(Path dir, ContainerRecord config, boolean withMounts) throws IOException {
-        Path helperDir = dir.resolve(".helper-" + UUID.randomUUID());
+        Path helperDir = dir.resolve(".helper-" + RandomIds.uniqueName());
         RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, store.rootLayers(config), List.of("true"))
                 .upperDirectory(dir.resolve("upper"))
                 .workDirectory(dir.resolve("work"))
