@@ -121,10 +121,10 @@ public record HealthCheck(List<String> test, Duration interval, Duration timeout
 
     /**
      * This check with the image's {@code image} filling in what it leaves out (an empty test, zero timings), as dockerd
-     * merges a container's check with its image's; this one as it is when the image has none.
+     * merges a container's check with its image's; this one as it is when the image has none or this is {@code NONE}.
      */
     public HealthCheck mergedWith(HealthCheck image) {
-        if (image == null) {
+        if (image == null || disabled()) {
             return this;
         }
         return new HealthCheck(test.isEmpty() ? image.test : test, interval.isZero() ? image.interval : interval,
