@@ -65,13 +65,14 @@ final class HealthOptions {
         if (text == null) {
             return null;
         }
+        boolean negative = text.startsWith("-"); // Go's durations may be negative; the docker CLI refuses them after
         Duration d;
         try {
-            d = Durations.parse(text);
+            d = Durations.parse(negative ? text.substring(1) : text);
         } catch (IllegalArgumentException e) {
             throw usageError.apply("invalid argument \"" + text + "\" for \"" + option + "\" flag: " + e.getMessage());
         }
-        if (d.isNegative()) {
+        if (negative && !d.isZero()) {
             throw usageError.apply(option + " cannot be negative"); // the docker CLI's words
         }
         return d;
