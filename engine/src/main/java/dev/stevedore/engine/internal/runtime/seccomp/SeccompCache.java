@@ -112,46 +112,56 @@ final class SeccompCache {
         static final String IDENTITY = identity();
 
         private static String identity() {
+            Path location = null;
             try {
                 java.security.CodeSource source = SeccompCache.class.getProtectionDomain().getCodeSource();
-                Path location = source == null ? null : Path.of(source.getLocation().toURI());
-                if (location != null && Files.isRegularFile(location)) {
-                    return "jar " + location.toAbsolutePath() + " " + Files.size(location) + " "
-                            + Files.getLastModifiedTime(location).toMillis();
-                }
-            } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+                location = source == null ? null : Path.of(source.getLocation().toURI());
+            } catch (java.net.URISyntaxException | RuntimeException e) {
                 // no readable code source: the bytes decide
             }
-            return digestOfBytes();
+            return SeccompCache.identity(location);
         }
+    }
 
-        private static String digestOfBytes() {
-            List<Class<?>> classes = new ArrayList<>();
-            for (Class<?> top : List.of(SeccompCompiler.class, SeccompProfile.class, SeccompFilter.class, SyscallTable.class)) {
-                classes.add(top);
-                classes.addAll(List.of(top.getDeclaredClasses()));
-            }
-            MessageDigest digest = digest();
+    /** The compiler's identity when its classes come from {@code location} (a jar, a directory, or null: unknown). */
+    static String identity(Path location) {
+        if (location != null && Files.isRegularFile(location)) {
             try {
-                for (Class<?> c : classes) {
-                    digest.update(resource(c.getName().substring(c.getPackageName().length() + 1) + ".class"));
-                }
-                digest.update(resource("syscalls-x86_64.txt"));
-                digest.update(resource("syscalls-aarch64.txt"));
-                digest.update(resource("default.json"));
-            } catch (IOException | RuntimeException e) {
-                return null;
+                return "jar " + location.toAbsolutePath() + " " + Files.size(location) + " "
+                        + Files.getLastModifiedTime(location).toMillis();
+            } catch (IOException e) {
+                // unreadable now: the bytes decide
             }
-            return HexFormat.of().formatHex(digest.digest());
         }
+        return digestOfBytes();
+    }
 
-        private static byte[] resource(String name) throws IOException {
-            try (InputStream in = SeccompCache.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    throw new IOException("no resource " + name);
-                }
-                return in.readAllBytes();
+    private static String digestOfBytes() {
+        List<Class<?>> classes = new ArrayList<>();
+        for (Class<?> top : List.of(SeccompCompiler.class, SeccompProfile.class, SeccompFilter.class, SyscallTable.class)) {
+            classes.add(top);
+            classes.addAll(List.of(top.getDeclaredClasses()));
+        }
+        MessageDigest digest = digest();
+        try {
+            for (Class<?> c : classes) {
+                digest.update(resource(c.getName().substring(c.getPackageName().length() + 1) + ".class"));
             }
+            digest.update(resource("syscalls-x86_64.txt"));
+            digest.update(resource("syscalls-aarch64.txt"));
+            digest.update(resource("default.json"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = SeccompCache.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("no resource " + name);
+            }
+            return in.readAllBytes();
         }
     }
 }
