@@ -31,9 +31,14 @@ public final class Main {
         }
         Timing.mark("JVM start up, main() entered");
         NativeBoot.prepare(System.getProperties(), System::getenv);
+        String word = commandWord(args);
+        if (!"compose".equals(word) && !"serve".equals(word)) {
+            // one container started, then the JVM exits: a spare launcher for the next start would only be torn down
+            System.getProperties().putIfAbsent("stevedore.launcher.spare", "false");
+        }
         EngineFactory engines = EarlyEngine.startFor(args, EngineFactory.DEFAULT);
         Timing.mark("native boot, early engine open started");
-        CommandLine commandLine = commandLine(engines, Terminal.detect(), Clock.systemUTC(), commandWord(args));
+        CommandLine commandLine = commandLine(engines, Terminal.detect(), Clock.systemUTC(), word);
         Timing.mark("command model built (picocli)");
         int status = commandLine.execute(args);
         Timing.print(System.err);
