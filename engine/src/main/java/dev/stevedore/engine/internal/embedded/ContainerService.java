@@ -15,6 +15,7 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.Launcher;
+import dev.stevedore.engine.internal.runtime.LauncherBinary;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.LogRotation;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
@@ -83,6 +84,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final ContainerControls controls;
     private final ContainerChanges changes;
     private final ContainerRestarts restarts;
+    private final KeptRestarts kept;
     private volatile Launcher launcher;
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
@@ -100,10 +102,12 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);
-        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState);
+        this.kept = new KeptRestarts(settings.stateDirectory(), store, networks,
+                () -> LauncherBinary.extract(settings.stateDirectory()));
+        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
         this.controls = new ContainerControls(store, events, this);
         this.changes = new ContainerChanges(store, copies, this, controls);
-        this.restarts = new ContainerRestarts(store, starts::start);
+        this.restarts = new ContainerRestarts(store, starts::start, kept::handOver);
         new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
         events.unownedRuns(this);
     }
@@ -203,6 +207,11 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 spawned.refillSpare();
             }
         }
+    }
+
+    /** Run {@code run} of a kept container ended while no engine owned it: its restart policy applies ({@link KeptRestarts}). */
+    java.util.concurrent.CompletableFuture<String> restartKept(String id, long run) {
+        return kept.restartEnded(id, run, restarts, this::currentState);
     }
 
     // ---- state ------------------------------------------------------------------------------------
