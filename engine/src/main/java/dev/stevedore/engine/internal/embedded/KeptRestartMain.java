@@ -22,10 +22,14 @@ public final class KeptRestartMain {
             System.exit(2);
         }
         String id = args[1];
+        Instant began = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+        long mainAt = java.time.Duration.between(began, Instant.now()).toMillis();
         try (EmbeddedEngine engine = (EmbeddedEngine) EmbeddedEngine.open(
                 EngineSettings.fromEnvironment().withStateDirectory(Path.of(args[0])), "opened to restart a kept container")) {
             String outcome = engine.restartKept(id, Long.parseLong(args[2])).join();
-            System.out.println(Instant.now() + " " + outcome);
+            // the cost of a JVM per restart, for whoever reads the log: its start, and its whole work with the backoff
+            System.out.println(Instant.now() + " " + outcome + " (main after " + mainAt + " ms, done after "
+                    + java.time.Duration.between(began, Instant.now()).toMillis() + " ms)");
         } catch (RuntimeException e) {
             System.out.println(Instant.now() + " cannot restart container " + id + " as its restart policy says: " + e);
             e.printStackTrace(System.out);
