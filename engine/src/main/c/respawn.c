@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SYS_pidfd_open
@@ -113,6 +114,15 @@ int respawn_main(int argc, char **argv) {
     if (read_command(dir, command, sizeof command, args) < 0) {
         return 0; /* its restart policy was changed to "no" */
     }
+    /* when the JVM was executed, for the cost of its start (its own lines say when its main ran and was done) */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    struct tm utc;
+    gmtime_r(&now.tv_sec, &utc);
+    char at[32];
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S", &utc);
+    fprintf(stderr, "%s.%03ldZ the run ended: executing the restart command\n", at, now.tv_nsec / 1000000);
+    fflush(stderr);
     execv(args[0], args);
     fprintf(stderr, "stevedore-launcher respawn: cannot run %s to restart the container in %s: %s\n", args[0], dir,
             strerror(errno));

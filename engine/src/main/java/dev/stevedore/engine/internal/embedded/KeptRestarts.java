@@ -42,7 +42,7 @@ final class KeptRestarts {
     static final String RESPAWNER = "respawner";
     /** A short-lived JVM: its start is most of its cost, so no optimizing compiler and the simplest collector. */
     private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Xshare:auto", "-Xmx256m");
+            "-XX:-UsePerfData", "-Xshare:auto", "-Xmx256m");
 
     private final Path stateDirectory;
     private final ContainerStore store;
@@ -184,6 +184,7 @@ final class KeptRestarts {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_OPTIONS);
+        command.addAll(classDataArchive());
         // the CLI's JNA settings (NativeBoot) spare the restart JVM JNA's extraction too
         for (String name : List.of("jna.boot.library.path", "jna.platform.library.path")) {
             if (System.getProperty(name) != null) {
@@ -199,6 +200,24 @@ final class KeptRestarts {
         command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), KeptRestartMain.class.getName(),
                 stateDirectory.toAbsolutePath().toString(), id, Long.toString(run)));
         return command;
+    }
+
+    /**
+     * The class-data archive this JVM maps (the CLI's launcher gives one for its jar): the restart JVM runs from the same
+     * class path, so it maps it too. Read from {@code /proc/self/cmdline}, which costs less than the JDK's management beans.
+     */
+    private static List<String> classDataArchive() {
+        try {
+            for (String argument : new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8)
+                    .split("\0")) {
+                if (argument.startsWith("-XX:SharedArchiveFile=")) {
+                    return List.of(argument);
+                }
+            }
+        } catch (IOException e) {
+            // none then
+        }
+        return List.of();
     }
 
     private static void writeCommand(Path dir, List<String> command) throws IOException {
