@@ -3,6 +3,8 @@ package dev.stevedore.cli;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.DiskUsage;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.NetworkInfo;
@@ -10,7 +12,6 @@ import dev.stevedore.engine.VolumeInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,8 +44,8 @@ final class SystemCommand extends CommandGroup {
 
     /**
      * {@code system df}: docker's four rows (images, containers, local volumes, build cache) in its columns, or one JSON
-     * object per row with {@code --format json}. What the engine does not measure is shown as 0B: the containers'
-     * writable layers and the build cache; image sizes are the stored (compressed) sizes.
+     * object per row with {@code --format json}, from the engine's {@link DiskUsage} (dockerd's {@code /system/df} on
+     * the Docker backend), by the docker CLI's rules.
      */
     @Command(name = "df", description = "Show the engine's disk use.")
     static final class Df extends EngineCommand {
@@ -60,35 +60,28 @@ final class SystemCommand extends CommandGroup {
                 + "'table TEMPLATE' or a Go TEMPLATE per row (fields: .Type .TotalCount .Active .Size .Reclaimable).")
         String format = "table";
 
+        @Option(names = {"-v", "--verbose"}, description = "Show each image, container, volume and build cache entry.")
+        boolean verbose;
+
         private Listing listing;
 
         @Override
         void validate() {
             listing = listing(format);
+            if (verbose && listing.custom()) {
+                throw usageError("--format with --verbose is not supported here: use --verbose alone for docker's tables,"
+                        + " or --format without it for the summary rows");
+            }
         }
 
         @Override
         int run(ContainerEngine engine) {
-            List<ContainerInfo> containers = engine.containers(true, Map.of());
-            Set<String> usedImages = imagesInUse(containers);
-            List<Image> images = engine.images();
-            long imageSize = images.stream().mapToLong(Image::size).sum();
-            long unusedImageSize = images.stream().filter(i -> !usedImages.contains(i.id())).mapToLong(Image::size).sum();
-            List<VolumeInfo> volumes = engine.volumes();
-            Set<String> usedVolumes = volumesInUse(containers);
-            long volumeSize = 0;
-            long unusedVolumeSize = 0;
-            for (VolumeInfo volume : volumes) {
-                long size = directorySize(volume.mountpoint());
-                volumeSize += size;
-                unusedVolumeSize += usedVolumes.contains(volume.name()) ? 0 : size;
+            DiskUsage usage = engine.diskUsage();
+            if (verbose) {
+                DiskUsageTables.print(out(), usage, root().clock().instant());
+                return 0;
             }
-            List<String[]> rows = List.of(
-                    row("Images", images.size(), images.stream().filter(i -> usedImages.contains(i.id())).count(), imageSize, unusedImageSize),
-                    row("Containers", containers.size(), containers.stream().filter(c -> c.state().running()).count(), 0, 0),
-                    row("Local Volumes", volumes.size(), volumes.stream().filter(v -> usedVolumes.contains(v.name())).count(),
-                            volumeSize, unusedVolumeSize),
-                    row("Build Cache", 0, 0, 0, 0));
+            List<String[]> rows = rows(usage);
             if (listing.custom()) {
                 List<Map<String, Object>> documents = new ArrayList<>();
                 for (String[] row : rows) {
@@ -110,28 +103,49 @@ final class SystemCommand extends CommandGroup {
             return 0;
         }
 
-        /** Docker's cells: the reclaimable size with its share of the whole, except when there is nothing to reclaim. */
-        private static String[] row(String type, long total, long active, long size, long reclaimable) {
-            String share = reclaimable == 0 ? "" : " (" + (size == 0 ? 0 : reclaimable * 100 / size) + "%)";
-            return new String[] {type, Long.toString(total), Long.toString(active), Sizes.human(size), Sizes.human(reclaimable) + share};
+        /** docker's four rows, by the docker CLI's rules over dockerd's {@code /system/df} answer. */
+        static List<String[]> rows(DiskUsage usage) {
+            long usedByImages = usage.images().stream().filter(i -> i.containers() > 0 && i.size() >= 0 && i.sharedSize() >= 0)
+                    .mapToLong(i -> i.size() - i.sharedSize()).sum();
+            long layers = usage.layersSize();
+            long written = usage.containers().stream().mapToLong(DiskUsage.ContainerUsage::sizeRw).sum();
+            long writtenByStopped = usage.containers().stream().filter(c -> !active(c.container().state()))
+                    .mapToLong(DiskUsage.ContainerUsage::sizeRw).sum();
+            long volumes = usage.volumes().stream().filter(v -> v.size() >= 0).mapToLong(DiskUsage.VolumeUsage::size).sum();
+            long unusedVolumes = usage.volumes().stream().filter(v -> v.size() >= 0 && v.refCount() == 0)
+                    .mapToLong(DiskUsage.VolumeUsage::size).sum();
+            long cache = usage.buildCache().stream().filter(b -> !b.shared()).mapToLong(DiskUsage.BuildCacheUsage::size).sum();
+            long cacheInUse = usage.buildCache().stream().filter(b -> b.inUse() && !b.shared())
+                    .mapToLong(DiskUsage.BuildCacheUsage::size).sum();
+            return List.of(
+                    row("Images", usage.images().size(), usage.images().stream().filter(i -> i.containers() > 0).count(),
+                            layers, share(layers - usedByImages, layers)),
+                    row("Containers", usage.containers().size(),
+                            usage.containers().stream().filter(c -> active(c.container().state())).count(), written,
+                            share(writtenByStopped, written)),
+                    row("Local Volumes", usage.volumes().size(), usage.volumes().stream().filter(v -> v.refCount() > 0).count(),
+                            volumes, share(unusedVolumes, volumes)),
+                    row("Build Cache", usage.buildCache().size(), usage.buildCache().stream().filter(DiskUsage.BuildCacheUsage::inUse).count(),
+                            cache, size(cache - cacheInUse)));
         }
 
-        /** The bytes under {@code directory}, where it can be read from here (a remote daemon's cannot: 0). */
-        private static long directorySize(String directory) {
-            if (directory.isEmpty() || !Files.isDirectory(Path.of(directory))) {
-                return 0;
-            }
-            try (Stream<Path> files = Files.walk(Path.of(directory))) {
-                return files.filter(Files::isRegularFile).mapToLong(file -> {
-                    try {
-                        return Files.size(file);
-                    } catch (IOException vanished) {
-                        return 0;
-                    }
-                }).sum();
-            } catch (IOException | UncheckedIOException unreadable) {
-                return 0;
-            }
+        /** As the docker CLI counts a container active: running, paused or restarting. */
+        private static boolean active(ContainerState state) {
+            return state.running() || state.paused() || state.status() == ContainerState.Status.RESTARTING;
+        }
+
+        /** Docker's reclaimable cell: the size with its share of the whole, when there is a whole. */
+        private static String share(long reclaimable, long total) {
+            return total > 0 ? size(reclaimable) + " (" + reclaimable * 100 / total + "%)" : size(reclaimable);
+        }
+
+        private static String[] row(String type, long total, long active, long size, String reclaimable) {
+            return new String[] {type, Long.toString(total), Long.toString(active), size(size), reclaimable};
+        }
+
+        /** As go-units' {@code HumanSize}, which docker's df rows use: four significant digits ({@code docker images}: three). */
+        private static String size(long bytes) {
+            return Sizes.human(bytes, 4);
         }
     }
 

@@ -235,7 +235,9 @@ class CliDockerIT {
                         "--format", "{{json .}}"),
                 List.of("stats", "--no-stream", "--format", "{{.Name}}", up),
                 List.of("stats", "--no-stream", "--format", "table {{.Name}}\t{{.Container}}\t{{.ID}}", up),
-                List.of("system", "df", "--format", "{{.Type}}"));
+                List.of("system", "df", "--format", "{{.Type}}"),
+                List.of("system", "df"),
+                List.of("system", "df", "--format", "json"));
         printSameAsDocker(commands);
     }
 

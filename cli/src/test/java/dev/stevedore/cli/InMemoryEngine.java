@@ -573,6 +573,18 @@ class InMemoryEngine implements ContainerEngine {
         return volume;
     }
 
+    /** Images share no layers here and containers write nothing; volumes hold nothing, used by the containers that mount them. */
+    @Override
+    public synchronized dev.stevedore.engine.DiskUsage diskUsage() {
+        List<ContainerInfo> all = containers(true, Map.of());
+        List<dev.stevedore.engine.DiskUsage.ImageUsage> images = images().stream().map(i -> new dev.stevedore.engine.DiskUsage.ImageUsage(
+                i, i.size(), 0, (int) all.stream().filter(c -> c.imageId().equals(i.id())).count())).toList();
+        List<dev.stevedore.engine.DiskUsage.VolumeUsage> volumes = volumes(Map.of()).stream().map(v -> new dev.stevedore.engine.DiskUsage.VolumeUsage(
+                v, 0, (int) all.stream().filter(c -> c.mounts().stream().anyMatch(m -> v.name().equals(m.source()))).count())).toList();
+        return new dev.stevedore.engine.DiskUsage(images.stream().mapToLong(dev.stevedore.engine.DiskUsage.ImageUsage::size).sum(), images,
+                all.stream().map(c -> new dev.stevedore.engine.DiskUsage.ContainerUsage(c, 0, 0)).toList(), volumes, List.of());
+    }
+
     @Override
     public synchronized List<dev.stevedore.engine.VolumeInfo> volumes(Map<String, String> labels) {
         return volumes.values().stream().filter(v -> labels.entrySet().stream().allMatch(l -> v.labels().containsKey(l.getKey())

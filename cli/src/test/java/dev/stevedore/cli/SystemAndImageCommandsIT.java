@@ -98,6 +98,48 @@ class SystemAndImageCommandsIT {
     }
 
     @Test
+    void systemDfVerboseHasDockersTablesAndTheSameRowForAnImage() throws Exception {
+        docker("pull", "-q", busybox);
+        List<String> theirs = docker("system", "df", "-v").out().lines().toList();
+        List<String> ours = stevedore("-H", host, "system", "df", "-v").out().lines().toList();
+        assertThat(titlesAndHeaders(ours)).as("titles and column headers").isEqualTo(titlesAndHeaders(theirs))
+                .contains("Images space usage:", "Containers space usage:", "Local Volumes space usage:", "Build cache usage:");
+        String image = busybox.substring(0, busybox.lastIndexOf(':')) + " ";
+        assertThat(ours.stream().filter(l -> l.startsWith(image)).toList()).as("the busybox row, sizes and counts included")
+                .isNotEmpty().isEqualTo(theirs.stream().filter(l -> l.startsWith(image)).toList());
+
+        // the embedded engine: a container's writes, a volume's bytes, a cached build step
+        stevedore("--engine", "embedded", "pull", "-q", busybox);
+        stevedore("--engine", "embedded", "run", "--name", "df-writer", "-v", "df-vol:/data", busybox, "sh", "-c",
+                "dd if=/dev/zero of=/written bs=1024 count=1024 && dd if=/dev/zero of=/data/f bs=1000 count=300");
+        Path context = Files.createDirectories(scratch.resolve("df-context"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN echo built > /built\n");
+        stevedore("--engine", "embedded", "build", "-q", "-t", "df-built:1", context.toString());
+        List<String> embedded = stevedore("--engine", "embedded", "system", "df", "-v").out().lines().toList();
+        assertThat(embedded).anyMatch(l -> l.matches("[0-9a-f]{12} {3,}" + Pattern.quote(busybox)
+                + " +\"sh -c 'dd if=/dev/z…\" +1 +1.05MB .* +Exited \\(0\\) .* +df-writer"));
+        assertThat(embedded).anyMatch(l -> l.matches("df-vol +1 +300kB"));
+        assertThat(embedded).anyMatch(l -> l.matches("[0-9a-f]{12} +regular +\\S+ +.* ago +.* ago +1 +true"));
+        assertThat(stevedore("--engine", "embedded", "system", "df", "--format", "{{.Type}} {{.TotalCount}} {{.Active}}").out())
+                .isEqualTo("Images 2 1\nContainers 1 0\nLocal Volumes 1 1\nBuild Cache 1 0\n");
+    }
+
+    /** The section titles and the columns of the line under each title's blank line: the table's header. */
+    private static List<String> titlesAndHeaders(List<String> lines) {
+        List<String> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith("usage:") || lines.get(i).startsWith("Build cache usage:")) {
+                kept.add(lines.get(i).startsWith("Build cache usage:") ? "Build cache usage:" : lines.get(i));
+                if (i + 2 < lines.size()) {
+                    // the columns' names: their widths follow the cells, "3 seconds ago" in one run, "4 seconds ago" in the next
+                    kept.add(lines.get(i + 2).strip().replaceAll(" {2,}", "|"));
+                }
+            }
+        }
+        return kept;
+    }
+
+    @Test
     void systemPruneRemovesWhatNothingUsesAfterAsking() throws Exception {
         stevedore("--engine", "embedded", "pull", "-q", busybox);
         String stopped = stevedore("--engine", "embedded", "create", "--name", "prune-me", busybox, "true").out().strip();

@@ -140,6 +140,14 @@ public interface ContainerEngine extends AutoCloseable {
         return pruneBuildCache(BuildCachePrune.defaults()).spaceReclaimed();
     }
 
+    /**
+     * What the engine's images, containers, volumes and build cache take on disk, as dockerd's {@code GET /system/df}
+     * (see {@link DiskUsage} for how each is measured). On the Docker backend this is dockerd's own answer.
+     */
+    default DiskUsage diskUsage() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " does not measure its disk use");
+    }
+
     // ---- containers -------------------------------------------------------------------------------
 
     /**

@@ -59,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
         new VolumeRoutes(state).register(router);
         new ContainerControlRoutes(state, containers).register(router);
         new ChangesRoutes(state, containers).register(router);
+        new DiskUsageRoutes(state, containers).register(router);
         new UnsupportedRoutes().register(router);
     }
 

@@ -58,7 +58,14 @@ final class ContainerRoutes {
     }
 
     /** Networks by name for one answer, each looked up once. */
-    private Function<String, NetworkInfo> networks() {
+    /** The list entry of {@code GET /containers/json} for {@code c}; {@code GET /system/df} lists the same. */
+    ObjectNode summary(ContainerInfo c, Function<String, NetworkInfo> networks, Instant now) {
+        ImageConfig image = state.imageConfig(c);
+        return ContainerDocuments.summary(c, image, networks, now, state.health().status(c.id(), image, c.state().running()));
+    }
+
+    /** Looks networks up once per request. */
+    Function<String, NetworkInfo> networks() {
         Map<String, NetworkInfo> cache = new HashMap<>();
         return name -> cache.computeIfAbsent(name, n -> {
             try {
@@ -124,8 +131,7 @@ final class ContainerRoutes {
             if (!all && !c.state().running() || !matches(filters, c)) {
                 continue;
             }
-            ImageConfig image = state.imageConfig(c);
-            list.add(ContainerDocuments.summary(c, image, networks, now, state.health().status(c.id(), image, c.state().running())));
+            list.add(summary(c, networks, now));
         }
         x.response().json(200, list);
     }

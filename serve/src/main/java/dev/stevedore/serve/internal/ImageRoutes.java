@@ -101,19 +101,28 @@ final class ImageRoutes {
             if (filters.has("dangling") && filters.values("dangling").contains("true") != image.references().isEmpty()) {
                 continue;
             }
-            ObjectNode summary = list.addObject();
-            summary.put("Id", image.id());
-            summary.put("ParentId", "");
-            summary.set("RepoTags", Json.strings(tags(image)));
-            summary.set("RepoDigests", Json.strings(digests(image)));
-            summary.put("Created", image.created() == null ? 0 : image.created().getEpochSecond());
-            summary.put("Size", image.size());
-            summary.put("SharedSize", -1);
-            summary.put("VirtualSize", image.size());
-            summary.set("Labels", Json.stringMap(image.config().labels()));
-            summary.put("Containers", -1);
+            list.add(summary(image, -1, -1));
         }
         x.response().json(200, list);
+    }
+
+    /**
+     * The list entry of {@code GET /images/json}; {@code GET /system/df} lists the same with the shared size and the
+     * number of containers, which the image list leaves at -1 as dockerd does.
+     */
+    static ObjectNode summary(Image image, long sharedSize, int containers) {
+        ObjectNode summary = Json.object();
+        summary.put("Id", image.id());
+        summary.put("ParentId", "");
+        summary.set("RepoTags", Json.strings(tags(image)));
+        summary.set("RepoDigests", Json.strings(digests(image)));
+        summary.put("Created", image.created() == null ? 0 : image.created().getEpochSecond());
+        summary.put("Size", image.size());
+        summary.put("SharedSize", sharedSize);
+        summary.put("VirtualSize", image.size());
+        summary.set("Labels", Json.stringMap(image.config().labels()));
+        summary.put("Containers", containers);
+        return summary;
     }
 
     private static List<String> tags(Image image) {

@@ -8,7 +8,6 @@ package dev.stevedore.serve.internal;
 final class UnsupportedRoutes {
     void register(Router router) {
         unsupported(router, "GET", "/images/search", "searching registries (docker search)");
-        unsupported(router, "GET", "/system/df", "disk usage (docker system df)");
         unsupported(router, "GET", "/swarm", "swarm mode");
         unsupported(router, "POST", "/swarm/.*", "swarm mode");
         unsupported(router, "GET", "/(services|nodes|tasks|secrets|configs|plugins)", "swarm services and plugins");

@@ -52,7 +52,8 @@ final class VolumeRoutes {
         return names;
     }
 
-    private static ObjectNode document(VolumeInfo volume) {
+    /** The document of {@code GET /volumes/{name}}; {@code GET /system/df} adds its {@code UsageData}. */
+    static ObjectNode document(VolumeInfo volume) {
         ObjectNode doc = Json.object().put("Name", volume.name()).put("Driver", "local").put("Mountpoint", volume.mountpoint());
         if (volume.createdAt() != null) {
             doc.put("CreatedAt", Json.time(volume.createdAt()));

@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.build;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.engine.BuildCachePrune;
 import dev.stevedore.engine.BuildCachePruned;
+import dev.stevedore.engine.DiskUsage;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.internal.store.Digest;
 
@@ -22,9 +23,10 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * The embedded build cache's prune (see {@code ContainerEngine#pruneBuildCache}), and the record of when each step
- * was last used that its age and size rules read: an empty file per cache key under {@code build-cache-used/}, whose
- * modification time a build sets when it makes or reuses the step. A step recorded before that file existed counts
+ * The embedded build cache's bookkeeping: its prune (see {@code ContainerEngine#pruneBuildCache}), its entries as
+ * {@code system df} lists them, and the record of when each step was last used that the prune's age and size rules
+ * read: a file per cache key under {@code build-cache-used/}, whose modification time a build sets when it makes or
+ * reuses the step and whose text counts the times. A step recorded before that file existed counts
  * as used when its manifest was stored. The caller holds the build lock exclusively: no build runs meanwhile.
  */
 final class CachePruner {
@@ -34,14 +36,27 @@ final class CachePruner {
         this.builder = builder;
     }
 
-    /** Records that a build made or reused the step with cache key {@code key} now. */
+    /**
+     * Records that a build made or reused the step with cache key {@code key} now: the file's time, and its text the
+     * number of times (the caller holds the step's lock, so two builds do not count at once).
+     */
     static void touch(Path stateDirectory, String key) throws IOException {
         Path file = usageDirectory(stateDirectory).resolve(key);
+        Files.createDirectories(file.getParent());
+        Path next = file.resolveSibling(key + ".tmp");
+        Files.writeString(next, Integer.toString(usageCount(file) + 1));
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The times a step was made or reused; 1 for a step recorded before counts were kept (an empty file), 0 for none. */
+    private static int usageCount(Path file) throws IOException {
         try {
-            Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+            String text = Files.readString(file).trim();
+            return text.isEmpty() ? 1 : Integer.parseInt(text);
         } catch (NoSuchFileException e) {
-            Files.createDirectories(file.getParent());
-            Files.write(file, new byte[0]);
+            return 0;
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 
@@ -88,6 +103,50 @@ final class CachePruner {
         }
         forgetUsageOfRemovedSteps();
         return new BuildCachePruned(deleted, builder.collector.collect().bytesFreed());
+    }
+
+    /**
+     * The cache's entries as {@code GET /system/df} lists them: each step's bytes that no tagged image holds (a blob
+     * several steps share is counted in each), shared when some of its layers belong to a tagged image too.
+     */
+    List<DiskUsage.BuildCacheUsage> usage() throws IOException {
+        Set<Digest> tagged = new HashSet<>();
+        for (Map.Entry<ImageReference, Digest> indexed : builder.index.all().entrySet()) {
+            if (!ImageBuilder.isCacheReference(indexed.getKey())) {
+                blobs(indexed.getValue(), tagged, new HashSet<>());
+            }
+        }
+        List<DiskUsage.BuildCacheUsage> usage = new ArrayList<>();
+        for (Map.Entry<ImageReference, Digest> indexed : builder.index.all().entrySet()) {
+            if (!ImageBuilder.isCacheReference(indexed.getKey()) || !builder.store.hasBlob(indexed.getValue())) {
+                continue;
+            }
+            String key = indexed.getKey().tag();
+            Set<Digest> blobs = new HashSet<>();
+            Set<Digest> layers = new HashSet<>();
+            blobs(indexed.getValue(), blobs, layers);
+            long size = 0;
+            for (Digest blob : blobs) {
+                size += tagged.contains(blob) ? 0 : blobSize(blob);
+            }
+            boolean shared = layers.stream().anyMatch(tagged::contains);
+            Path manifest = builder.store.blobPath(indexed.getValue());
+            Instant created = Files.getLastModifiedTime(manifest).toInstant();
+            usage.add(new DiskUsage.BuildCacheUsage(key, "regular", madeBy(indexed.getValue()), false, shared, size, created,
+                    lastUsed(key, indexed.getValue()), Math.max(1, usageCount(usageDirectory(builder.stateDirectory).resolve(key)))));
+        }
+        return usage;
+    }
+
+    /** The step's line of its image's history ({@code /bin/sh -c make}), or empty. */
+    private String madeBy(Digest manifest) throws IOException {
+        JsonNode document = ImageState.JSON.readTree(builder.store.readBlob(manifest));
+        String config = document.path("config").path("digest").asText("");
+        if (config.isEmpty() || !builder.store.hasBlob(Digest.parse(config))) {
+            return "";
+        }
+        JsonNode history = ImageState.JSON.readTree(builder.store.readBlob(Digest.parse(config))).path("history");
+        return history.size() == 0 ? "" : history.get(history.size() - 1).path("created_by").asText("");
     }
 
     /**

@@ -106,6 +106,15 @@ public final class ImageBuilder {
         }
     }
 
+    /** The build cache's entries, as {@code ContainerEngine#diskUsage} lists them. */
+    public java.util.List<dev.stevedore.engine.DiskUsage.BuildCacheUsage> cacheUsage() {
+        try {
+            return new CachePruner(this).usage();
+        } catch (IOException e) {
+            throw new BuildException("reading the build cache in " + stateDirectory + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private static String describe(BuildSpec spec) {
         return spec.contextDirectory() != null ? spec.contextDirectory().toString() : spec.dockerfile();
     }

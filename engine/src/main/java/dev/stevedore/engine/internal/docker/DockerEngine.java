@@ -188,6 +188,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public dev.stevedore.engine.DiskUsage diskUsage() {
+        checkOpen();
+        return DockerDiskUsage.read(api, images(), containers(true, Map.of()), volumes(Map.of()));
+    }
+
+    @Override
     public Optional<Image> image(ImageReference reference) {
         checkOpen();
         return images.image(reference);

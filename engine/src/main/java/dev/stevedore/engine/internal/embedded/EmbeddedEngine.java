@@ -292,6 +292,14 @@ public final class EmbeddedEngine implements ContainerEngine {
         return builder().pruneCache(options);
     }
 
+    @Override
+    public dev.stevedore.engine.DiskUsage diskUsage() {
+        List<Image> listed = images.list();
+        List<ContainerInfo> all = containerService().list(true, Map.of());
+        return DiskUsages.measure(listed, images::layerSizes, all, id -> containerService().directory(id).resolve("upper"),
+                volumes.list(Map.of()), builder().cacheUsage());
+    }
+
     private synchronized ImageBuilder builder() {
         if (builder == null) {
             // RUN steps read their container's upper directory where the container store keeps it (on disk or in memory)

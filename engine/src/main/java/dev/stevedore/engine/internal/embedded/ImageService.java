@@ -299,6 +299,13 @@ final class ImageService implements AutoCloseable {
         });
     }
 
+    /** The stored (compressed) size of each layer of a listed image, by digest. */
+    Map<String, Long> layerSizes(Image image) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        stored(Digest.parse(image.manifestDigest())).manifest().layers().forEach(l -> sizes.put(l.digest().toString(), l.size()));
+        return sizes;
+    }
+
     private Image toImage(Digest manifestDigest, List<ImageReference> references) {
         StoredImage stored = stored(manifestDigest);
         return new Image(references, stored.configDigest().toString(), manifestDigest.toString(),

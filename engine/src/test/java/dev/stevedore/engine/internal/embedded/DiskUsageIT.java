@@ -1,0 +1,92 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.BuildSpec;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.DiskUsage;
+import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Mount;
+import dev.stevedore.engine.VolumeSpec;
+import dev.stevedore.engine.testbed.Testbed;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link ContainerEngine#diskUsage()} on the embedded engine: what a container wrote to its own layer, what a volume
+ * holds and which containers mount it, an image's layers shared with an image built on it, and the build cache's steps
+ * with how often builds used them. (Through serve, compared with dockerd's answer for the same containers: ServeDiskUsageIT.)
+ */
+class DiskUsageIT {
+    @TempDir
+    Path state;
+    @TempDir
+    Path context;
+
+    private ContainerEngine engine;
+    private final String busybox = Testbed.get().plainRegistry() + "/library/busybox:latest";
+
+    @BeforeEach
+    void open() {
+        engine = ContainerEngine.embedded(EngineSettings.fromEnvironment().withStateDirectory(state));
+    }
+
+    @AfterEach
+    void close() {
+        engine.containers(true, java.util.Map.of()).forEach(c -> engine.removeContainer(c.id(), true));
+        engine.close();
+    }
+
+    @Test
+    void countsAContainersWritesAVolumesBytesSharedLayersAndCachedSteps() throws Exception {
+        engine.pull(busybox);
+        engine.createVolume(VolumeSpec.named("kept"));
+        ContainerInfo writer = engine.runContainer(ContainerSpec.builder(busybox).name("writer")
+                .mount(Mount.volume("kept", "/data", false))
+                .cmd("sh", "-c", "dd if=/dev/zero of=/written bs=1024 count=1024 && dd if=/dev/zero of=/data/f bs=1024 count=512")
+                .build());
+        assertThat(engine.waitContainer(writer.id(), Duration.ofMinutes(1)).exitCode()).isZero();
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN echo built > /built\n");
+        ImageReference built = ImageReference.parse("local.test/df:1");
+        engine.build(BuildSpec.builder(context).tag(built).build(), e -> { });
+        engine.build(BuildSpec.builder(context).tag(built).build(), e -> { });
+
+        DiskUsage usage = engine.diskUsage();
+
+        DiskUsage.ContainerUsage container = usage.containers().stream().filter(c -> c.container().name().equals("writer"))
+                .findFirst().orElseThrow();
+        assertThat(container.sizeRw()).as("what the container wrote, and nothing of the volume").isEqualTo(1024 * 1024);
+        DiskUsage.ImageUsage base = usage.images().stream()
+                .filter(i -> i.image().references().stream().anyMatch(r -> r.familiar().equals(busybox))).findFirst().orElseThrow();
+        assertThat(container.sizeRootFs()).isEqualTo(container.sizeRw() + base.size());
+        assertThat(base.containers()).isEqualTo(1);
+        assertThat(base.sharedSize()).as("busybox's layer is the built image's first").isPositive().isLessThan(base.size());
+        DiskUsage.ImageUsage derived = usage.images().stream()
+                .filter(i -> i.image().references().stream().anyMatch(r -> r.equals(built))).findFirst().orElseThrow();
+        assertThat(derived.containers()).isZero();
+        assertThat(derived.sharedSize()).as("the layer both have, and not the RUN's").isEqualTo(base.sharedSize());
+        assertThat(usage.layersSize()).as("each layer once, each config once: the shared layer is not counted twice")
+                .isEqualTo(base.size() + derived.size() - base.sharedSize());
+
+        DiskUsage.VolumeUsage volume = usage.volumes().stream().filter(v -> v.volume().name().equals("kept")).findFirst().orElseThrow();
+        assertThat(volume.size()).isEqualTo(512 * 1024);
+        assertThat(volume.refCount()).isEqualTo(1);
+
+        List<DiskUsage.BuildCacheUsage> run = usage.buildCache().stream()
+                .filter(b -> b.description().contains("echo built > /built")).toList();
+        assertThat(run).as("the RUN step, made once and reused once").singleElement()
+                .satisfies(b -> assertThat(b.usageCount()).isEqualTo(2))
+                .satisfies(b -> assertThat(b.shared()).as("its layer is the tagged image's").isTrue())
+                .satisfies(b -> assertThat(b.lastUsedAt()).isAfterOrEqualTo(b.createdAt()));
+    }
+}
