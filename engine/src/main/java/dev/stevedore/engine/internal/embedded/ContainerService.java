@@ -105,7 +105,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.kept = new KeptRestarts(settings.stateDirectory(), store, networks,
                 () -> LauncherBinary.extract(settings.stateDirectory()));
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
-        this.controls = new ContainerControls(store, events, this);
+        this.controls = new ContainerControls(store, events, this, kept);
         this.changes = new ContainerChanges(store, copies, this, controls);
         this.restarts = new ContainerRestarts(store, starts::start, kept::handOver);
         new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);

@@ -5,6 +5,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
+import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
@@ -61,6 +62,28 @@ final class KeptRestarts {
      * command and the watcher of this run; one without gets neither (a command left by an earlier policy is removed).
      */
     void started(String id, ContainerRecord config, ContainerProcess process, long run) {
+        // else it ended already, as the container did: its owner (this JVM) records it, and restarts it or hands the
+        // restart over when it closes first (handOver)
+        prepare(id, config, run, ProcessIdentity.of(process.supervisorPid()));
+    }
+
+    /**
+     * Its restart policy was updated (its lock held): from {@code no}, a running kept container gets what a start
+     * with that policy would have given it; to {@code no}, its watcher finds no command to run.
+     */
+    void policyChanged(String id, ContainerRecord updated, StateRecord state) {
+        if (!state.running() || respawnerAlive(store.directory(id))) {
+            prepare(id, updated, state.run(), Optional.empty()); // the command only: the watcher runs it
+            return;
+        }
+        try {
+            prepare(id, updated, state.run(), OrphanReaper.supervisor(store.directory(id)));
+        } catch (IOException e) {
+            LOG.warn("cannot read the supervisor of container {}: {}", id, e.toString());
+        }
+    }
+
+    private void prepare(String id, ContainerRecord config, long run, Optional<ProcessIdentity> supervisor) {
         if (!"true".equals(config.spec().labels().get(ContainerSpec.KEEP_LABEL))) {
             return;
         }
@@ -71,12 +94,9 @@ final class KeptRestarts {
                 return;
             }
             writeCommand(dir, command(stateDirectory, id, run));
-            Optional<ProcessIdentity> supervisor = ProcessIdentity.of(process.supervisorPid());
             if (supervisor.isPresent()) {
                 watch(dir, List.of(Long.toString(supervisor.get().pid()), Long.toString(supervisor.get().startTime())));
             }
-            // else it ended already, as the container did: its owner (this JVM) records it, and restarts it or
-            // hands the restart over when it closes first (handOver)
         } catch (IOException | RuntimeException e) {
             // the container runs; only a restart with no JVM left is lost (the next engine to open makes it)
             LOG.warn("cannot prepare the restart of container {} once no JVM owns it: {}", id, e.toString());

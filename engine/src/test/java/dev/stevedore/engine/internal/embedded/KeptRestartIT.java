@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerUpdate;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.EventSubscription;
@@ -160,6 +161,18 @@ class KeptRestartIT {
         assertThat(stopped.state().running()).isFalse();
         assertThat(stopped.state().status()).isEqualTo(dev.stevedore.engine.ContainerState.Status.EXITED);
         assertThat(stopped.restartCount()).isEqualTo(count);
+    }
+
+    @Test
+    void aPolicyGivenByUpdateWhileItRunsApplies() throws Exception {
+        long firstPid = runKeptInChildJvm("no", "sleep 3; exit 1");
+
+        engine.updateContainer(id, ContainerUpdate.none().withRestartPolicy(RestartPolicy.parse("on-failure:1")));
+
+        await("a restart by the policy it was given").atMost(PATIENCE).until(() -> {
+            ContainerInfo now = engine.inspectContainer(id);
+            return now.restartCount() == 1 && now.state().pid() != firstPid;
+        });
     }
 
     @Test
