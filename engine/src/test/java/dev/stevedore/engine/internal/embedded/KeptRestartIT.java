@@ -165,9 +165,12 @@ class KeptRestartIT {
 
     @Test
     void aPolicyGivenByUpdateWhileItRunsApplies() throws Exception {
-        long firstPid = runKeptInChildJvm("no", "sleep 3; exit 1");
+        long firstPid = runKeptInChildJvm("no", "sleep 20; exit 1");
 
-        engine.updateContainer(id, ContainerUpdate.none().withRestartPolicy(RestartPolicy.parse("on-failure:1")));
+        ContainerInfo updated = engine.updateContainer(id,
+                ContainerUpdate.none().withRestartPolicy(RestartPolicy.parse("on-failure:1")));
+        // an exited one is only given the policy for later starts, as by dockerd
+        assertThat(updated.state().running()).as("still running when updated").isTrue();
 
         await("a restart by the policy it was given").atMost(PATIENCE).until(() -> {
             ContainerInfo now = engine.inspectContainer(id);
