@@ -178,7 +178,7 @@ final class ComposeCommand implements Runnable {
             Table table = new Table("NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS");
             for (ContainerInfo c : containers) {
                 table.row(c.name(), c.image(), Containers.command(c.command(), false), c.labels().get(ComposeProjects.SERVICE),
-                        Durations.ago(c.created(), now), Containers.status(c.state(), now), Containers.ports(c.ports()));
+                        Durations.ago(c.created(), now), Containers.status(c, now), Containers.ports(c.ports()));
             }
             table.print(out());
             return 0;

@@ -6,11 +6,11 @@ import dev.stevedore.engine.BuildListener;
 import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
-import dev.stevedore.engine.ExecResult;
-import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
@@ -149,6 +149,9 @@ final class ComposeProjects {
 
     private ContainerSpec spec(ComposeProject project, ComposeService service, String containerName) {
         ContainerSpec.Builder spec = ContainerSpec.builder(service.image()).name(containerName);
+        if (service.healthcheck() != null) {
+            spec.healthCheck(service.healthcheck().engineCheck());
+        }
         if (service.entrypoint() != null) {
             spec.entrypoint(service.entrypoint());
         }
@@ -221,37 +224,39 @@ final class ComposeProjects {
     }
 
     /**
-     * Runs the service's health check in its container until it passes. A health check is a poll by nature (dockerd
-     * runs it at its interval too); this runs it at most once a second, within the time the check's start period,
-     * interval and retries give it (Compose's defaults where the file says nothing).
+     * Waits until the engine, which runs the service's check in its container at the file's interval, finds it healthy;
+     * unhealthy or ended fails at once. Looked at once a second: this command waits with nothing else to do, and the
+     * status changes at most once an interval.
      */
     private void healthy(ComposeService service, String id) {
-        ComposeService.Healthcheck check = service.healthcheck();
-        Duration interval = check.interval() != null ? check.interval() : Duration.ofSeconds(30);
-        Duration limit = check.timeout() != null ? check.timeout() : Duration.ofSeconds(30);
-        Duration budget = (check.startPeriod() != null ? check.startPeriod() : Duration.ZERO)
-                .plus(interval.plus(limit).multipliedBy(check.retries() > 0 ? check.retries() : 3));
-        long deadline = System.nanoTime() + Math.max(budget.toNanos(), Duration.ofSeconds(30).toNanos());
-        Duration pause = interval.compareTo(HEALTH_POLL) < 0 ? interval : HEALTH_POLL;
-        String last = "";
+        HealthCheck check = service.healthcheck().engineCheck();
+        // the time its start period and retries give it to turn healthy, at least a minute
+        Duration budget = check.startPeriod().plus(check.effectiveInterval().plus(check.effectiveTimeout())
+                .multipliedBy(check.effectiveRetries() + 1L));
+        long deadline = System.nanoTime() + Math.max(budget.toNanos(), Duration.ofSeconds(60).toNanos());
+        String last = "no check has ended yet";
         while (System.nanoTime() < deadline) {
-            ExecResult result = engine.exec(id, new ExecSpec(check.command(), List.of(), null, null, null, limit, null));
-            if (result.succeeded()) {
+            ContainerInfo info = engine.inspectContainer(id);
+            ContainerHealth health = info.health();
+            if (health != null && !health.log().isEmpty()) {
+                ContainerHealth.Result r = health.log().get(health.log().size() - 1);
+                last = "exit code " + r.exitCode() + ": " + r.output().strip();
+            }
+            if (health != null && health.status() == ContainerHealth.Status.HEALTHY) {
                 return;
             }
-            last = (result.stderr().isBlank() ? result.stdout() : result.stderr()).strip();
-            if (!engine.inspectContainer(id).state().running()) {
+            if (!info.state().running() || health != null && health.status() == ContainerHealth.Status.UNHEALTHY) {
                 break;
             }
             try {
-                Thread.sleep(pause.toMillis());
+                Thread.sleep(HEALTH_POLL.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ContainerEngineException("interrupted while waiting for service \"" + service.name() + "\" to be healthy", e);
             }
         }
         throw new ContainerEngineException("service \"" + service.name() + "\" is unhealthy: its healthcheck "
-                + String.join(" ", check.command()) + " did not pass" + (last.isEmpty() ? "" : " (last said: " + last + ")")
+                + String.join(" ", service.healthcheck().command()) + " did not pass (last: " + last + ")"
                 + " — see 'stevedore compose logs " + service.name() + "'");
     }
 

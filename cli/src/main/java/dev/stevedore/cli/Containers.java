@@ -41,9 +41,18 @@ final class Containers {
         return state;
     }
 
-    /** {@code Up 3 seconds}, {@code Exited (0) 2 minutes ago}, {@code Created}: docker's status text. */
+    /** {@code Up 3 seconds (healthy)}, {@code Exited (0) 2 minutes ago}, {@code Created}: docker's status text. */
+    static String status(dev.stevedore.engine.ContainerInfo info, Instant now) {
+        return status(info.state(), info.health() == null ? null : info.health().status().dockerName(), now);
+    }
+
+    /** The status text of a container without a health check. */
     static String status(ContainerState state, Instant now) {
-        return DockerStatus.of(statusName(state), state.exitCode(), state.startedAt(), state.finishedAt(), null, now);
+        return status(state, null, now);
+    }
+
+    private static String status(ContainerState state, String health, Instant now) {
+        return DockerStatus.of(statusName(state), state.exitCode(), state.startedAt(), state.finishedAt(), health, now);
     }
 
     /** The state's name as Docker's {@code State.Status} spells it: {@code running}, {@code exited}. */

@@ -2,6 +2,7 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
@@ -33,7 +34,11 @@ final class InspectDocument {
         document.put("Created", time(info.created()));
         document.put("Path", info.command().isEmpty() ? "" : info.command().get(0));
         document.put("Args", info.command().isEmpty() ? List.of() : info.command().subList(1, info.command().size()));
-        document.put("State", state(info.state()));
+        Map<String, Object> state = state(info.state());
+        if (info.health() != null) {
+            state.put("Health", health(info.health()));
+        }
+        document.put("State", state);
         document.put("Image", info.imageId());
         document.put("Name", "/" + info.name());
         document.put("RestartCount", info.restartCount());
@@ -43,6 +48,22 @@ final class InspectDocument {
         document.put("Config", config(info, image));
         document.put("NetworkSettings", networkSettings(info));
         return document;
+    }
+
+    /** dockerd's {@code State.Health}. */
+    private static Map<String, Object> health(ContainerHealth health) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("Status", health.status().dockerName());
+        fields.put("FailingStreak", health.failingStreak());
+        fields.put("Log", health.log().stream().map(r -> {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("Start", time(r.start()));
+            result.put("End", time(r.end()));
+            result.put("ExitCode", r.exitCode());
+            result.put("Output", r.output());
+            return result;
+        }).toList());
+        return fields;
     }
 
     private static Map<String, Object> state(ContainerState state) {
@@ -128,6 +149,18 @@ final class InspectDocument {
         fields.put("Labels", new TreeMap<>(info.labels()));
         fields.put("StopSignal", spec.stopSignal() != null ? spec.stopSignal() : image.stopSignal().isEmpty() ? "SIGTERM" : image.stopSignal());
         fields.put("StopTimeout", spec.stopTimeout() == null ? null : spec.stopTimeout().toSeconds());
+        if (spec.healthCheck() != null) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("Test", spec.healthCheck().test());
+            check.put("Interval", spec.healthCheck().interval().toNanos());
+            check.put("Timeout", spec.healthCheck().timeout().toNanos());
+            check.put("StartPeriod", spec.healthCheck().startPeriod().toNanos());
+            check.put("Retries", spec.healthCheck().retries());
+            if (!spec.healthCheck().startInterval().isZero()) {
+                check.put("StartInterval", spec.healthCheck().startInterval().toNanos());
+            }
+            fields.put("Healthcheck", check);
+        }
         return fields;
     }
 

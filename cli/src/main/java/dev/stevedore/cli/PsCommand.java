@@ -98,10 +98,17 @@ final class PsCommand extends EngineCommand {
                 }
                 case "ancestor" -> conditions.add(info -> ancestor(info, value));
                 case "network" -> conditions.add(info -> info.networks().containsKey(value));
+                case "health" -> {
+                    if (!java.util.Set.of("starting", "healthy", "unhealthy", "none").contains(value)) {
+                        // the docker CLI's words
+                        throw usageError("Unrecognised filter value for health: " + value);
+                    }
+                    conditions.add(info -> (info.health() == null ? "none" : info.health().status().dockerName()).equals(value));
+                }
                 case "volume" -> conditions.add(info -> info.mounts().stream().anyMatch(mount ->
                         value.equals(mount.source()) || value.equals(mount.target())));
                 default -> throw usageError("--filter '" + key + "' is not supported: use label, name, status, id, "
-                        + "exited, ancestor, network or volume");
+                        + "exited, ancestor, network, volume or health");
             }
         }
     }
@@ -129,7 +136,7 @@ final class PsCommand extends EngineCommand {
         Table table = new Table("CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES");
         for (ContainerInfo info : containers) {
             table.row(id(info), info.image(), Containers.command(info.command(), noTrunc),
-                    Durations.ago(info.created(), now), Containers.status(info.state(), now),
+                    Durations.ago(info.created(), now), Containers.status(info, now),
                     Containers.ports(info.ports()), info.name());
         }
         table.print(out);
@@ -158,7 +165,7 @@ final class PsCommand extends EngineCommand {
         fields.put("RunningFor", Durations.ago(info.created(), now));
         fields.put("Size", "0B");
         fields.put("State", Containers.statusName(info.state()));
-        fields.put("Status", Containers.status(info.state(), now));
+        fields.put("Status", Containers.status(info, now));
         fields.put("Label", (GoTemplate.Method) arguments -> arguments.size() == 1
                 ? info.labels().getOrDefault(String.valueOf(arguments.get(0)), "") : "");
         return fields;

@@ -42,6 +42,9 @@ class RunCommand extends EngineCommand {
     @Mixin
     HelpOption.LongHelpOption help;
 
+    @Mixin
+    HealthOptions health;
+
     @Option(names = "--rm", description = "Remove the container when it exits.")
     boolean remove;
 
@@ -327,6 +330,7 @@ class RunCommand extends EngineCommand {
             builder.sysctl(sysctl.substring(0, equals), sysctl.substring(equals + 1));
         }
         builder.init(init);
+        builder.healthCheck(health.check(this::usageError));
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {

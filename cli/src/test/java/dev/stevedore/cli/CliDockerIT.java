@@ -1,11 +1,13 @@
 package dev.stevedore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -252,6 +254,42 @@ class CliDockerIT {
             assertThat(theirs.out()).as("docker " + command + " prints something to compare").isNotBlank();
             assertThat(ours.out()).as("stevedore " + command + "\n" + ours).isEqualTo(theirs.out());
         }
+    }
+
+    @Test
+    void healthChecksAskedForByStevedoreAreDockerdsAndPsShowsThemAsDockerDoes() throws Exception {
+        String ours = prefix + "-checked-ours";
+        String theirs = prefix + "-checked-theirs";
+        cleanup.add(List.of("rm", "-f", ours, theirs));
+        CliRunner.Result run = stevedore("-H", host, "run", "-d", "--name", ours, "--health-cmd", "echo ok",
+                "--health-interval", "1s", busybox, "sleep", "600");
+        docker("run", "-d", "--name", theirs, "--health-cmd", "echo ok", "--health-interval", "1s", busybox, "sleep", "600");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+
+        // dockerd holds the check stevedore asked for, as the docker CLI asks for it, and runs it
+        assertThat(docker("inspect", "-f", "{{json .Config.Healthcheck}}", ours).out())
+                .isEqualTo(docker("inspect", "-f", "{{json .Config.Healthcheck}}", theirs).out());
+        for (String name : List.of(ours, theirs)) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> docker("inspect", "-f", "{{.State.Health.Status}}", name)
+                    .out().strip().equals("healthy"));
+        }
+        String[] listing = {"ps", "--filter", "name=" + prefix + "-checked", "--filter", "health=healthy", "--format",
+                "{{.Names}} {{.Status}}"};
+        List<String> dockers = docker(listing).outLines();
+        List<String> stevedores = stevedore(withHost(listing)).outLines();
+        assertThat(dockers).hasSize(2).allMatch(l -> l.matches(".* Up .* \\(healthy\\)"));
+        assertThat(stevedores).as("stevedore ps, same filters and format").hasSize(2)
+                .allMatch(l -> l.matches(".* Up .* \\(healthy\\)"));
+        assertThat(stevedores.stream().map(l -> l.substring(0, l.indexOf(' '))))
+                .containsExactlyInAnyOrderElementsOf(dockers.stream().map(l -> l.substring(0, l.indexOf(' '))).toList());
+        assertThat(stevedore("-H", host, "inspect", "-f", "{{.State.Health.Status}} {{(index .State.Health.Log 0).Output}}",
+                theirs).out()).isEqualTo("healthy ok\n\n");
+    }
+
+    private static String[] withHost(String... args) {
+        List<String> all = new ArrayList<>(List.of("-H", host));
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
     }
 
     private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {

@@ -87,6 +87,9 @@ final class FakeContainer {
         };
     }
 
+    /** Its health, as a test sets it; {@code null} for none. */
+    dev.stevedore.engine.ContainerHealth health;
+
     void start(Instant now, List<PortBinding> bound) {
         ports = List.copyOf(bound);
         state = new ContainerState(Status.RUNNING, 4242, 0, 0, false, "", now, null);
@@ -121,7 +124,7 @@ final class FakeContainer {
         env.addAll(spec.env());
         String network = spec.networkMode() == null ? "default" : spec.networkMode();
         return new ContainerInfo(id, name, spec.image(), image.id(), created, state, command, env, spec.labels(), ports,
-                Map.of(network, ""), spec, Map.of(), 0, null, Map.of(network, spec.networkAliases()));
+                Map.of(network, ""), spec, Map.of(), 0, null, Map.of(network, spec.networkAliases()), health);
     }
 
     /** The log as {@code options} selects it; a following stream waits on {@code lock} for lines and the exit. */

@@ -346,6 +346,11 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     /** The running container's process exits with {@code exitCode}. */
+    /** Gives the container the health its engine would have found. */
+    synchronized void health(String reference, dev.stevedore.engine.ContainerHealth health) {
+        find(reference).health = health;
+    }
+
     synchronized void exit(String reference, int exitCode) {
         exit(find(reference), exitCode);
     }

@@ -2,10 +2,13 @@ package dev.stevedore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.PortBinding;
+
+import java.util.List;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,13 +75,24 @@ class PsCommandTest {
 
     @Test
     void unknownFiltersAndMalformedFormatsAreUsageErrors() {
-        CliRunner.Result filter = cli.run("ps", "--filter", "health=healthy");
+        CliRunner.Result filter = cli.run("ps", "--filter", "health=fine");
         CliRunner.Result format = cli.run("ps", "--format", "{{.ID");
 
         assertThat(filter.exitCode()).isEqualTo(2);
-        assertThat(filter.err()).contains("--filter 'health' is not supported");
+        assertThat(filter.err()).contains("Unrecognised filter value for health: fine");
         assertThat(format.exitCode()).isEqualTo(2);
         assertThat(format.err()).contains("template parsing error: template: :1: unclosed action");
+    }
+
+    @Test
+    void theStatusShowsTheHealthAsDockerAndTheHealthFilterPicksByIt() {
+        engine.health("web", new ContainerHealth(ContainerHealth.Status.HEALTHY, 0, List.of()));
+
+        assertThat(cli.run("ps", "--format", "{{.Names}} {{.Status}}").outLines()).containsExactly("web Up 30 seconds (healthy)");
+        assertThat(cli.run("ps", "-aq", "--filter", "health=healthy").outLines()).containsExactly(web.shortId());
+        assertThat(cli.run("ps", "-aq", "--filter", "health=none").outLines()).containsExactly(fresh.shortId(), job.shortId());
+        engine.health("web", new ContainerHealth(ContainerHealth.Status.STARTING, 0, List.of()));
+        assertThat(cli.run("ps", "--format", "{{.Status}}").outLines()).containsExactly("Up 30 seconds (health: starting)");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ContainerSpec.PullPolicy;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.Image;
@@ -103,6 +104,30 @@ class RunCommandTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("cannot read the seccomp profile").contains("absent.json");
         assertThat(engine.created).hasSize(1);
+    }
+
+    @Test
+    void healthOptionsReachTheSpecWithDockersNamesAndDurations() {
+        cli.run("run", "-d", "--health-cmd", "curl -f localhost || exit 1", "--health-interval", "1m30s", "--health-timeout",
+                "500ms", "--health-retries", "5", "--health-start-period", "10s", "--health-start-interval", "2s", BUSYBOX);
+        cli.run("run", "-d", "--health-interval", "5s", BUSYBOX);
+        cli.run("run", "-d", "--no-healthcheck", BUSYBOX);
+        cli.run("run", "-d", BUSYBOX);
+        CliRunner.Result conflict = cli.run("run", "-d", "--no-healthcheck", "--health-retries", "2", BUSYBOX);
+        CliRunner.Result negative = cli.run("run", "-d", "--health-interval", "-1s", BUSYBOX);
+
+        assertThat(engine.created.get(0).healthCheck()).isEqualTo(HealthCheck.shell("curl -f localhost || exit 1")
+                .withInterval(Duration.ofSeconds(90)).withTimeout(Duration.ofMillis(500)).withRetries(5)
+                .withStartPeriod(Duration.ofSeconds(10)).withStartInterval(Duration.ofSeconds(2)));
+        assertThat(engine.created.get(1).healthCheck().test()).as("the image's test, with this interval").isEmpty();
+        assertThat(engine.created.get(1).healthCheck().interval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(engine.created.get(2).healthCheck()).isEqualTo(HealthCheck.NONE);
+        assertThat(engine.created.get(3).healthCheck()).isNull();
+        assertThat(conflict.exitCode()).isEqualTo(2);
+        assertThat(conflict.err()).contains("--no-healthcheck conflicts with --health-* options");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.err()).contains("--health-interval cannot be negative");
+        assertThat(engine.created).hasSize(4);
     }
 
     @Test

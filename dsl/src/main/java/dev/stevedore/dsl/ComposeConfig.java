@@ -24,7 +24,7 @@ import java.util.Objects;
  *
  * <p>Each service becomes a container of the environment under its service name, which is its host name on its
  * networks next to its aliases. A service is ready, unless its lambda says otherwise, as {@code docker compose up
- * --wait} has it: running; healthy when it has a healthcheck (its test run in the container by the DSL); exited
+ * --wait} has it: running; healthy when it has a healthcheck (run by the engine, {@link Wait#healthCheck}); exited
  * with status 0 when another service depends on it with {@code service_completed_successfully}. A service waits
  * for the services it {@code depends_on} to be ready. Ports are published on the loopback; a fixed host port in the
  * file is kept, a port without one gets a free port ({@link ContainerHandle#port(int)} says which). Named volumes
@@ -126,6 +126,9 @@ public final class ComposeConfig {
                 case TMPFS -> c.tmpfs(volume.target());
             }
         }
+        if (service.healthcheck() != null) {
+            c.engineSpec(s -> s.healthCheck(service.healthcheck().engineCheck()));
+        }
         if (service.restart().kind() != RestartPolicy.Kind.NO) {
             c.engineSpec(s -> s.restartPolicy(service.restart()));
         }
@@ -148,7 +151,7 @@ public final class ComposeConfig {
             return new CompletionWait();
         }
         if (service.healthcheck() != null) {
-            return Wait.command(service.healthcheck().command().toArray(new String[0]));
+            return Wait.healthCheck(); // the engine runs the check (see definition), at the file's interval
         }
         return Wait.running();
     }

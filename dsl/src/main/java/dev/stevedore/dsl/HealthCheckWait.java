@@ -1,23 +1,24 @@
 package dev.stevedore.dsl;
 
-import dev.stevedore.engine.Image;
-import dev.stevedore.engine.ImageConfig;
-import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerHealth;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.EventSubscription;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Ready once the image's {@code HEALTHCHECK} command succeeds, run inside the container by the DSL: {@link Wait#healthCheck}.
- * Immutable.
+ * Ready once the engine finds the container healthy: its health check (the container's, else its image's
+ * {@code HEALTHCHECK}), run by the engine at its own interval and retries, as {@code docker compose up --wait} and
+ * Testcontainers' {@code Wait.forHealthcheck()} have it: {@link Wait#healthCheck}. Immutable.
  *
- * <p>The engine API reports no health status, so the DSL runs the check itself, as often as it polls and not
- * at the image's interval; one success is enough (the image's retries do not matter for readiness).
- * {@code CMD-SHELL} checks run with {@code /bin/sh -c}.
+ * <p>It wakes on the engine's {@code health_status} and {@code die} events and reads the status through
+ * {@link ContainerInfo#health()}; no check of its own is run. A container that turns unhealthy or ends is not ready,
+ * with its last check's output in the message.
  */
 public final class HealthCheckWait implements WaitStrategy {
-    private static final Duration DEFAULT_CHECK_LIMIT = Duration.ofSeconds(30);
-
     private final Duration timeout;
 
     HealthCheckWait(Duration timeout) {
@@ -36,43 +37,59 @@ public final class HealthCheckWait implements WaitStrategy {
 
     @Override
     public void waitUntilReady(ContainerHandle container, Duration timeout) {
-        ImageConfig.Healthcheck check = healthcheck(container);
-        List<String> command = command(check);
-        if (command == null) {
-            throw Waiting.notReady(container, "cannot be health-checked", description(),
-                    "its image declares no HEALTHCHECK (or HEALTHCHECK NONE); wait with Wait.command(...) instead", null, null);
+        ContainerEngine engine = container.engine();
+        String id = container.id();
+        Object changed = new Object();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // subscribed before the first look: a change in between wakes the loop instead of being missed
+        try (EventSubscription ignored = engine.events(e -> {
+            if (e.id().equals(id) && (e.action() == EngineEvent.Action.HEALTH_STATUS || e.action() == EngineEvent.Action.DIE)) {
+                synchronized (changed) {
+                    changed.notifyAll();
+                }
+            }
+        })) {
+            for (;;) {
+                ContainerInfo info = engine.inspectContainer(id);
+                ContainerHealth health = info.health();
+                if (health == null) {
+                    throw Waiting.notReady(container, "cannot be health-checked", description(),
+                            "it has no health check (none given and none in its image, or NONE): give it one with "
+                                    + "engineSpec(s -> s.healthCheck(...)), or wait with Wait.command(...) instead", null, null);
+                }
+                if (health.status() == ContainerHealth.Status.HEALTHY) {
+                    return;
+                }
+                if (health.status() == ContainerHealth.Status.UNHEALTHY || !info.state().running()) {
+                    throw Waiting.notReady(container, info.state().running() ? "is unhealthy" : "ended", description(),
+                            lastOutput(health.log()), info.state().running() ? null : info.state().exitCode(), null);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw Waiting.notReady(container, "timed out after " + Waiting.seconds(timeout), description(),
+                            lastOutput(health.log()), null, null);
+                }
+                synchronized (changed) {
+                    // bounded: a status that changed between the look above and this wait is seen within a second
+                    changed.wait(Math.max(1, Math.min(left / 1_000_000, 1000)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + container.name() + " to be healthy", e);
         }
-        Duration limit = check.timeout() == null || check.timeout().isZero() ? DEFAULT_CHECK_LIMIT : check.timeout();
-        Waiting.until(container, timeout, description() + ": " + String.join(" ", command),
-                observed -> CommandWait.succeeds(container, command, limit, observed));
     }
 
-    private static ImageConfig.Healthcheck healthcheck(ContainerHandle container) {
-        Optional<Image> image = container.engine().image(ImageReference.parse(container.image()));
-        return image.map(i -> i.config().healthcheck()).orElse(null);
-    }
-
-    /** The command a HEALTHCHECK runs, or {@code null} when there is none. */
-    static List<String> command(ImageConfig.Healthcheck check) {
-        if (check == null || check.test().isEmpty()) {
-            return null;
+    private static String lastOutput(List<ContainerHealth.Result> log) {
+        if (log.isEmpty()) {
+            return "no check has ended yet";
         }
-        List<String> test = check.test();
-        switch (test.get(0)) {
-            case "CMD":
-                return test.size() > 1 ? List.copyOf(test.subList(1, test.size())) : null;
-            case "CMD-SHELL":
-                return test.size() > 1 ? List.of("/bin/sh", "-c", String.join(" ", test.subList(1, test.size()))) : null;
-            case "NONE":
-                return null;
-            default:
-                // Docker reads a bare list as CMD-SHELL with the words joined
-                return List.of("/bin/sh", "-c", String.join(" ", test));
-        }
+        ContainerHealth.Result last = log.get(log.size() - 1);
+        return "exit code " + last.exitCode() + ", output \"" + last.output().strip() + "\"";
     }
 
     @Override
     public String description() {
-        return "the image's health check to pass";
+        return "the engine to find it healthy";
     }
 }

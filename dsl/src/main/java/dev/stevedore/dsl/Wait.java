@@ -45,8 +45,9 @@ public final class Wait {
     }
 
     /**
-     * Ready once the image's {@code HEALTHCHECK} command, run inside the container, succeeds. The check is run by the
-     * DSL itself, as often as it polls (not at the image's interval), so it works the same on every engine.
+     * Ready once the engine finds the container healthy: its health check (given with
+     * {@code engineSpec(s -> s.healthCheck(...))}, else its image's {@code HEALTHCHECK}), run by the engine at its
+     * interval; an unhealthy or ended container fails the wait at once.
      */
     public static HealthCheckWait healthCheck() {
         return new HealthCheckWait(null);

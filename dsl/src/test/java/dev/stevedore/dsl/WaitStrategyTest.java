@@ -164,38 +164,6 @@ class WaitStrategyTest {
     }
 
     @Test
-    void theHealthCheckOfTheImageIsRunInTheContainer() {
-        List<List<String>> commands = new CopyOnWriteArrayList<>();
-        engine.image("app:1", new ImageConfig(List.of(), List.of(), List.of(), "", "", Set.of(), Set.of(), Map.of(), "",
-                new ImageConfig.Healthcheck(List.of("CMD-SHELL", "test -f /tmp/up"), Duration.ofSeconds(30),
-                        Duration.ofSeconds(3), Duration.ZERO, 3)));
-        engine.exec("app:1", command -> {
-            commands.add(command);
-            return new ExecResult(commands.size() < 2 ? 1 : 0, "", "", false);
-        });
-        Stevedore.container("app:1", c -> c.waitFor(Wait.healthCheck())).start(engine);
-        assertThat(commands).hasSize(2).allMatch(c -> c.equals(List.of("/bin/sh", "-c", "test -f /tmp/up")));
-    }
-
-    @Test
-    void anImageWithoutHealthCheckIsReportedAtOnce() {
-        engine.image("app:1", ImageConfig.empty());
-        ContainerHandle app = Stevedore.container("app:1", c -> c.name("app").waitFor(Wait.healthCheck()));
-        assertThatThrownBy(() -> app.start(engine))
-                .isInstanceOf(ContainerNotReadyException.class)
-                .hasMessageStartingWith("container \"app\" (app:1) cannot be health-checked")
-                .hasMessageContaining("declares no HEALTHCHECK");
-    }
-
-    @Test
-    void healthCheckCommandsFollowDockersForms() {
-        assertThat(HealthCheckWait.command(new ImageConfig.Healthcheck(List.of("CMD", "curl", "-f", "http://localhost/"),
-                null, null, null, 0))).containsExactly("curl", "-f", "http://localhost/");
-        assertThat(HealthCheckWait.command(new ImageConfig.Healthcheck(List.of("NONE"), null, null, null, 0))).isNull();
-        assertThat(HealthCheckWait.command(null)).isNull();
-    }
-
-    @Test
     void allOfChecksInOrderWithinOneTimeout() {
         engine.program("app:1", p -> p.log("first").await(gate).log("second"));
         ContainerHandle app = Stevedore.container("app:1", c -> c.name("app").waitFor(

@@ -27,12 +27,14 @@ import java.util.Map;
  * @param networkAliases the aliases it has on each network it is on (network name → aliases, in the order asked:
  *                 {@link ContainerSpec#networkAliases()} on its first network, those given to
  *                 {@link ContainerEngine#connectNetwork(String, String, List)}); a network without any is left out
+ * @param health   its health as its {@link HealthCheck} found it (the spec's, else the image's), as dockerd's
+ *                 {@code State.Health}; {@code null} for a container without a check (or with {@link HealthCheck#NONE})
  */
 public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                             List<String> command, List<String> env, Map<String, String> labels,
                             List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
                             Map<String, String> staticAddresses, int restartCount, List<Mount> mounts,
-                            Map<String, List<String>> networkAliases) {
+                            Map<String, List<String>> networkAliases, ContainerHealth health) {
     public ContainerInfo {
         command = List.copyOf(command);
         env = List.copyOf(env);
@@ -50,6 +52,16 @@ public record ContainerInfo(String id, String name, String image, String imageId
             });
         }
         networkAliases = java.util.Collections.unmodifiableMap(aliases);
+    }
+
+    /** A container without a health check. */
+    public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
+                         List<String> command, List<String> env, Map<String, String> labels,
+                         List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
+                         Map<String, String> staticAddresses, int restartCount, List<Mount> mounts,
+                         Map<String, List<String>> networkAliases) {
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, staticAddresses,
+                restartCount, mounts, networkAliases, null);
     }
 
     /** A container with no network aliases. */

@@ -136,6 +136,8 @@ import java.util.Set;
  *                        them ({@code ALIAS_PORT_5432_TCP_ADDR}, {@code ALIAS_ENV_FOO}, {@code ALIAS_NAME}, ...); on a
  *                        network a user made, ALIAS is one more name of the linked container as this one sees it. Not
  *                        with the host's network nor another container's
+ * @param healthCheck     its health check ({@code --health-cmd} and friends); {@code null} keeps the image's
+ *                        {@code HEALTHCHECK}, {@link HealthCheck#NONE} turns that off; see {@link ContainerInfo#health()}
  *
  * <p>Past 500 lines with one job: every setting a container is created with, each documented once where a caller
  * reads it, and the {@link Builder} that is the only way to make one; the settings' parsers live in their own types
@@ -193,7 +195,8 @@ public record ContainerSpec(
         String domainname,
         Map<String, String> sysctls,
         boolean init,
-        List<String> links) {
+        List<String> links,
+        HealthCheck healthCheck) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -492,6 +495,7 @@ public record ContainerSpec(
         b.sysctls.putAll(sysctls);
         b.init = init;
         b.links.addAll(links);
+        b.healthCheck = healthCheck;
         return b;
     }
 
@@ -549,6 +553,7 @@ public record ContainerSpec(
         private final Map<String, String> sysctls = new LinkedHashMap<>();
         private boolean init;
         private final List<String> links = new ArrayList<>();
+        private HealthCheck healthCheck;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -671,6 +676,8 @@ public record ContainerSpec(
         public Builder link(String nameColonAlias) { this.links.add(Objects.requireNonNull(nameColonAlias, "link")); return this; }
         /** A legacy link to container {@code name}, known here as {@code alias}; see {@link ContainerSpec#links()}. */
         public Builder link(String name, String alias) { return link(name + ":" + alias); }
+        /** Its health check, replacing the image's; {@link HealthCheck#NONE} for none; see {@link ContainerSpec#healthCheck()}. */
+        public Builder healthCheck(HealthCheck value) { this.healthCheck = value; return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
@@ -678,7 +685,7 @@ public record ContainerSpec(
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
-                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links);
+                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck);
         }
     }
 }

@@ -24,7 +24,7 @@ import java.util.Optional;
  * raw over the hijacked connection and the {@code resize} calls size it. What the server cannot do because the engine
  * cannot: volume drivers other than {@code local}, image tagging, saving, pushing and builds; those
  * requests are answered with an error that says so. Events are found by polling the engine's containers;
- * health checks (the image's {@code HEALTHCHECK} or the request's) are run by the server as execs.
+ * health checks (the image's {@code HEALTHCHECK} or the request's) are the engine's, which the server shows.
  *
  * <p>No client can starve the others: at most 512 connections are served at once (the next is answered 503),
  * request heads are bounded (431), JSON bodies too (413), and a client that idles, trickles its request head or stops

@@ -45,6 +45,7 @@ public record ContainerCreate(
      * {@code Config.Healthcheck}; durations in nanoseconds.
      *
      * @param test {@code ["CMD", ...]}, {@code ["CMD-SHELL", "..."]} or {@code ["NONE"]}
+     * @param startInterval API 1.44's time between checks during the start period
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Healthcheck(
@@ -52,7 +53,8 @@ public record ContainerCreate(
             @JsonProperty("Interval") Long interval,
             @JsonProperty("Timeout") Long timeout,
             @JsonProperty("StartPeriod") Long startPeriod,
-            @JsonProperty("Retries") Integer retries) {
+            @JsonProperty("Retries") Integer retries,
+            @JsonProperty("StartInterval") Long startInterval) {
     }
 
     /** {@code NetworkingConfig}: the endpoint settings per network name. */

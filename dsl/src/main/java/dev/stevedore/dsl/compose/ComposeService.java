@@ -132,5 +132,12 @@ public record ComposeService(String name, String image, @Nullable Build build, @
         public Healthcheck {
             command = List.copyOf(command);
         }
+
+        /** The check as the engine runs it ({@code CMD} with the exec form; Compose's defaults are Docker's). */
+        public dev.stevedore.engine.HealthCheck engineCheck() {
+            List<String> test = new java.util.ArrayList<>(List.of("CMD"));
+            test.addAll(command);
+            return new dev.stevedore.engine.HealthCheck(test, interval, timeout, startPeriod, null, retries);
+        }
     }
 }

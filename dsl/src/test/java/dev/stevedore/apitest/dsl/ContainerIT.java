@@ -3,6 +3,8 @@ package dev.stevedore.apitest.dsl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.stevedore.engine.ContainerHealth;
+import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.dsl.ContainerHandle;
 import dev.stevedore.dsl.ContainerNotReadyException;
 import dev.stevedore.dsl.Stevedore;
@@ -109,7 +111,28 @@ class ContainerIT {
         ContainerHandle box = Stevedore.container("busybox", c -> c.name("unchecked").command("sleep", "3600")
                 .waitFor(Wait.healthCheck()));
         ContainerNotReadyException e = catchThrowableOfType(() -> box.start(engine), ContainerNotReadyException.class);
-        assertThat(e.getMessage()).contains("cannot be health-checked").contains("declares no HEALTHCHECK");
+        assertThat(e.getMessage()).contains("cannot be health-checked").contains("it has no health check");
+    }
+
+    @Test
+    void aHealthWaitIsReadyWhenTheEngineFindsItHealthy() {
+        try (ContainerHandle box = Stevedore.container("busybox", c -> c.name("checked")
+                .command("sh", "-c", "sleep 2; touch /tmp/up; exec sleep 3600")
+                .engineSpec(s -> s.healthCheck(HealthCheck.shell("test -f /tmp/up").withInterval(Duration.ofSeconds(1))
+                        .withRetries(100)))
+                .waitFor(Wait.healthCheck().timeout(Duration.ofSeconds(90)))).start(engine)) {
+            assertThat(engine.inspectContainer(box.id()).health().status()).isEqualTo(ContainerHealth.Status.HEALTHY);
+        }
+    }
+
+    @Test
+    void aHealthWaitFailsOnceTheContainerIsUnhealthyWithTheChecksOutput() {
+        ContainerHandle box = Stevedore.container("busybox", c -> c.name("sickly").command("sleep", "3600")
+                .engineSpec(s -> s.healthCheck(HealthCheck.shell("echo no-db; exit 1").withInterval(Duration.ofSeconds(1))
+                        .withRetries(1)))
+                .waitFor(Wait.healthCheck().timeout(Duration.ofSeconds(90))));
+        ContainerNotReadyException e = catchThrowableOfType(() -> box.start(engine), ContainerNotReadyException.class);
+        assertThat(e.getMessage()).contains("is unhealthy").contains("exit code 1, output \"no-db\"");
     }
 
     @Test

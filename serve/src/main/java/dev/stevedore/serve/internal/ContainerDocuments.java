@@ -3,7 +3,9 @@ package dev.stevedore.serve.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.docker.wire.DockerStatus;
+import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ImageConfig;
@@ -44,12 +46,8 @@ final class ContainerDocuments {
         return spec.entrypoint() != null ? List.of() : image.cmd();
     }
 
-    /**
-     * @param healthcheck the check that applies (the request's or the image's), or {@code null}
-     * @param health      {@code State.Health}, or {@code null} for a container without a check
-     */
-    static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks,
-                              ImageConfig.Healthcheck healthcheck, ObjectNode health) {
+    /** {@code GET /containers/{id}/json}, its {@code State.Health} and {@code Config.Healthcheck} the engine's. */
+    static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks) {
         ContainerSpec spec = c.spec();
         ObjectNode doc = Json.object();
         doc.put("Id", c.id());
@@ -57,8 +55,8 @@ final class ContainerDocuments {
         doc.put("Path", c.command().isEmpty() ? "" : c.command().get(0));
         doc.set("Args", Json.strings(c.command().isEmpty() ? List.of() : c.command().subList(1, c.command().size())));
         ObjectNode state = state(c.state());
-        if (health != null) {
-            state.set("Health", health);
+        if (c.health() != null) {
+            state.set("Health", health(c.health()));
         }
         doc.set("State", state);
         doc.put("Image", c.imageId());
@@ -78,13 +76,29 @@ final class ContainerDocuments {
         doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
         doc.set("Mounts", mounts(c.mounts()));
         ObjectNode config = config(c, image);
+        HealthCheck healthcheck = spec.healthCheck();
         if (healthcheck != null) {
-            config.set("Healthcheck", Json.object().<ObjectNode>set("Test", Json.strings(healthcheck.test()))
+            ObjectNode check = Json.object().<ObjectNode>set("Test", Json.strings(healthcheck.test()))
                     .put("Interval", healthcheck.interval().toNanos()).put("Timeout", healthcheck.timeout().toNanos())
-                    .put("StartPeriod", healthcheck.startPeriod().toNanos()).put("Retries", healthcheck.retries()));
+                    .put("StartPeriod", healthcheck.startPeriod().toNanos()).put("Retries", healthcheck.retries());
+            if (!healthcheck.startInterval().isZero()) {
+                check.put("StartInterval", healthcheck.startInterval().toNanos()); // API 1.44's, left out when unset
+            }
+            config.set("Healthcheck", check);
         }
         doc.set("Config", config);
         doc.set("NetworkSettings", networkSettings(c, image, networks));
+        return doc;
+    }
+
+    /** dockerd's {@code State.Health}. */
+    static ObjectNode health(ContainerHealth health) {
+        ObjectNode doc = Json.object().put("Status", health.status().dockerName()).put("FailingStreak", health.failingStreak());
+        ArrayNode log = doc.putArray("Log");
+        for (ContainerHealth.Result r : health.log()) {
+            log.addObject().put("Start", Json.time(r.start())).put("End", Json.time(r.end())).put("ExitCode", r.exitCode())
+                    .put("Output", r.output());
+        }
         return doc;
     }
 
@@ -384,10 +398,9 @@ final class ContainerDocuments {
         return ports;
     }
 
-    /** The list entry of {@code GET /containers/json}. */
-    /** @param health {@code healthy}, {@code unhealthy} or {@code starting}; {@code null} without a check */
-    static ObjectNode summary(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks, Instant now,
-                              String health) {
+    /** The list entry of {@code GET /containers/json}, its status with the container's health as dockerd shows it. */
+    static ObjectNode summary(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks, Instant now) {
+        String health = c.health() == null ? null : c.health().status().dockerName();
         ObjectNode doc = Json.object();
         doc.put("Id", c.id());
         doc.set("Names", Json.strings(List.of("/" + c.name())));

@@ -61,7 +61,7 @@ final class ContainerRoutes {
     /** The list entry of {@code GET /containers/json} for {@code c}; {@code GET /system/df} lists the same. */
     ObjectNode summary(ContainerInfo c, Function<String, NetworkInfo> networks, Instant now) {
         ImageConfig image = state.imageConfig(c);
-        return ContainerDocuments.summary(c, image, networks, now, state.health().status(c.id(), image, c.state().running()));
+        return ContainerDocuments.summary(c, image, networks, now);
     }
 
     /** Looks networks up once per request. */
@@ -88,7 +88,6 @@ final class ContainerRoutes {
         if (request.autoRemove()) {
             state.markAutoRemove(created.id());
         }
-        state.health().request(created.id(), request.healthcheck());
         try {
             request.networks().forEach((network, endpoint) -> state.engine.connectNetwork(network, created.id(),
                     endpoint.aliases(), endpoint.ipv4Address()));
@@ -112,8 +111,7 @@ final class ContainerRoutes {
     private void inspect(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
         ImageConfig image = state.imageConfig(c);
-        x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
-                state.health().check(c.id(), image), state.health().document(c.id(), image, c.state().running())));
+        x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks()));
     }
 
     private void list(Exchange x) throws IOException {
@@ -136,7 +134,7 @@ final class ContainerRoutes {
         x.response().json(200, list);
     }
 
-    /** Docker's container filters: label, name (a part of it), id (a prefix), status, exited, network, ancestor. */
+    /** Docker's container filters: label, name (a part of it), id (a prefix), status, exited, network, ancestor, health. */
     static boolean matches(Filters filters, ContainerInfo c) {
         String status = c.state().status().name().toLowerCase(Locale.ROOT);
         return filters.labels(c.labels())
@@ -146,7 +144,9 @@ final class ContainerRoutes {
                 && filters.matchesAny("exited", List.of(Integer.toString(c.state().exitCode())),
                         (wanted, code) -> status.equals("exited") && wanted.equals(code))
                 && filters.matchesAny("network", c.networks().keySet(), String::equals)
-                && filters.matchesAny("ancestor", List.of(c.image(), familiar(c.image()), c.imageId()), String::equals);
+                && filters.matchesAny("ancestor", List.of(c.image(), familiar(c.image()), c.imageId()), String::equals)
+                && filters.matchesAny("health", List.of(c.health() == null ? "none" : c.health().status().dockerName()),
+                        String::equals);
     }
 
     private void start(Exchange x) throws IOException {
@@ -164,7 +164,6 @@ final class ContainerRoutes {
             throw e;
         }
         state.reapWhenExited(c.id());
-        state.health().watch(c.id(), state.imageConfig(c));
         x.response().empty(204);
     }
 
@@ -195,7 +194,6 @@ final class ContainerRoutes {
     private void restart(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
         state.engine.restartContainer(c.id(), grace(x.request()));
-        state.health().watch(c.id(), state.imageConfig(c));
         x.response().empty(204);
     }
 
@@ -221,7 +219,6 @@ final class ContainerRoutes {
         } catch (ContainerNotFoundException gone) {
             // removed meanwhile (an auto-remove container that just exited): what the client wanted
         }
-        state.health().forget(c.id());
         x.response().empty(204);
     }
 

@@ -37,8 +37,7 @@ final class CreateFields {
 
     /** Why a field outside the record is refused, by the field's last name (lower case). */
     private static final Map<String, String> WHY = Map.ofEntries(
-            Map.entry("privileged", "--privileged: its engine keeps a container's capability set and device rules"),
-            Map.entry("startinterval", "--health-start-interval: its health checks have no start interval yet"));
+            Map.entry("privileged", "--privileged: its engine keeps a container's capability set and device rules"));
 
     /** Defaults the docker CLI sends that are not Go's zero values (its {@code --memory-swappiness} is -1, unset). */
     private static final Map<String, String> CLIENT_DEFAULTS = Map.of("hostconfig.memoryswappiness", "-1");

@@ -6,6 +6,7 @@ import dev.stevedore.docker.wire.HostConfig;
 import dev.stevedore.docker.wire.Wire;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Device;
+import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
@@ -30,12 +31,10 @@ import java.util.Objects;
  * @param spec        what the engine creates
  * @param autoRemove  {@code HostConfig.AutoRemove}: the server removes the container when it exits
  * @param networks    further networks to connect it to after create (name or id → its endpoint there)
- * @param healthcheck the request's {@code Healthcheck} ({@code NONE} too, which turns the image's off), or {@code null}
  * @param volumes     named volumes to create first, with the labels a mount's {@code VolumeOptions} gives them
  *                    (a volume that exists already keeps its own, as with dockerd)
  */
-record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoint> networks,
-                     ImageConfig.Healthcheck healthcheck, List<VolumeSpec> volumes) {
+record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoint> networks, List<VolumeSpec> volumes) {
 
     /** A further network's endpoint: its aliases, and the static address asked for there or {@code null}. */
     record Endpoint(List<String> aliases, String ipv4Address) {
@@ -145,8 +144,23 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         }
         b.macAddress(blankToNull(c.macAddress()));
         Map<String, Endpoint> others = networks(c, host, b);
+        b.healthCheck(badRequestOnInvalid(() -> healthCheck(c.healthcheck())));
         ContainerSpec spec = badRequestOnInvalid(b::build);
-        return new CreateRequest(spec, isTrue(host.autoRemove()), others, HealthChecks.parse(c.healthcheck()), volumes(host));
+        return new CreateRequest(spec, isTrue(host.autoRemove()), others, volumes(host));
+    }
+
+    /**
+     * The request's {@code Healthcheck} ({@code NONE} too, which turns the image's off; no test but timings: the image's
+     * test with them, as dockerd merges them), or {@code null} when it asks for nothing.
+     */
+    static HealthCheck healthCheck(ContainerCreate.Healthcheck h) {
+        if (h == null || (h.test() == null || h.test().isEmpty()) && value(h.interval()) == 0 && value(h.timeout()) == 0
+                && value(h.startPeriod()) == 0 && value(h.startInterval()) == 0 && (h.retries() == null || h.retries() == 0)) {
+            return null;
+        }
+        return new HealthCheck(h.test() == null ? List.of() : h.test(), Duration.ofNanos(value(h.interval())),
+                Duration.ofNanos(value(h.timeout())), Duration.ofNanos(value(h.startPeriod())),
+                Duration.ofNanos(value(h.startInterval())), h.retries() == null ? 0 : h.retries());
     }
 
     /** The engine's policy for Docker's document; a name or retry count it cannot take is a 400 naming it. */

@@ -52,7 +52,6 @@ final class ServeState implements AutoCloseable {
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
     private final EventFeed events;
-    private final HealthChecks health;
     private volatile boolean closed;
 
     private final String defaultHostIp;
@@ -64,16 +63,11 @@ final class ServeState implements AutoCloseable {
         this.engine = engine;
         this.defaultHostIp = defaultHostIp;
         this.events = new EventFeed(engine);
-        this.health = new HealthChecks(engine);
     }
 
     /** Where published ports bind when a client names no address; {@code null} for the engine's loopback. */
     String defaultHostIp() {
         return defaultHostIp;
-    }
-
-    HealthChecks health() {
-        return health;
     }
 
     EventFeed events() {
@@ -135,7 +129,6 @@ final class ServeState implements AutoCloseable {
             awaitDetached(id);
             removed.put(id, state);
             engine.removeContainer(id, true);
-            health.forget(id);
         } catch (ContainerNotFoundException gone) {
             // removed by a client meanwhile
         } catch (InterruptedException e) {
@@ -210,6 +203,5 @@ final class ServeState implements AutoCloseable {
             attached.notifyAll();
         }
         events.close();
-        health.close();
     }
 }

@@ -50,7 +50,7 @@ class CreateFieldsTest {
         }
         sample("StdinOnce", "{'Image':'busybox','OpenStdin':true}", "{'Image':'busybox','OpenStdin':true,'StdinOnce':true}");
         sample("Healthcheck.Test", "{'Image':'busybox','Healthcheck':{'Test':['CMD','true']}}");
-        for (String duration : List.of("Interval", "Timeout", "StartPeriod", "Retries")) {
+        for (String duration : List.of("Interval", "Timeout", "StartPeriod", "StartInterval", "Retries")) {
             sample("Healthcheck." + duration, "{'Image':'busybox','Healthcheck':{'Test':['CMD','true']}}",
                     "{'Image':'busybox','Healthcheck':{'Test':['CMD','true'],'" + duration + "':2000000000}}");
         }

@@ -67,7 +67,35 @@ final class ContainerMapper {
                 staticAddresses(inspect.path("NetworkSettings").path("Networks")),
                 inspect.path("RestartCount").asInt(0),
                 mounts(inspect.path("Mounts")),
-                aliases(inspect.path("NetworkSettings").path("Networks"), inspect.path("Id").asText()));
+                aliases(inspect.path("NetworkSettings").path("Networks"), inspect.path("Id").asText()),
+                health(inspect.path("State").path("Health")));
+    }
+
+    /** dockerd's {@code Config.Healthcheck} (the image's merged in); {@code null} for none. */
+    static dev.stevedore.engine.HealthCheck healthCheck(JsonNode check) {
+        List<String> test = strings(check.path("Test"));
+        if (test.isEmpty()) {
+            return null;
+        }
+        return dev.stevedore.engine.HealthCheck.of(new dev.stevedore.engine.ImageConfig.Healthcheck(test,
+                Duration.ofNanos(check.path("Interval").asLong(0)), Duration.ofNanos(check.path("Timeout").asLong(0)),
+                Duration.ofNanos(check.path("StartPeriod").asLong(0)), check.path("Retries").asInt(0)))
+                .withStartInterval(Duration.ofNanos(check.path("StartInterval").asLong(0)));
+    }
+
+    /** dockerd's {@code State.Health}; {@code null} when it has none (no check, or never started). */
+    static dev.stevedore.engine.ContainerHealth health(JsonNode health) {
+        if (!health.isObject() || !health.hasNonNull("Status") || health.path("Status").asText().equals("none")) {
+            return null;
+        }
+        List<dev.stevedore.engine.ContainerHealth.Result> log = new ArrayList<>();
+        for (JsonNode r : health.path("Log")) {
+            log.add(new dev.stevedore.engine.ContainerHealth.Result(orEpoch(r.path("Start")),
+                    orEpoch(r.path("End")), r.path("ExitCode").asInt(), r.path("Output").asText("")));
+        }
+        return new dev.stevedore.engine.ContainerHealth(
+                dev.stevedore.engine.ContainerHealth.Status.fromDockerName(health.path("Status").asText()),
+                health.path("FailingStreak").asInt(0), log);
     }
 
     /**
@@ -209,7 +237,8 @@ final class ContainerMapper {
                 .networkMode(blankToNull(host.path("NetworkMode").asText("")))
                 .stopSignal(blankToNull(config.path("StopSignal").asText("")))
                 .stopTimeout(config.hasNonNull("StopTimeout") ? Duration.ofSeconds(config.path("StopTimeout").asLong()) : null)
-                .autoRemove(host.path("AutoRemove").asBoolean(false));
+                .autoRemove(host.path("AutoRemove").asBoolean(false))
+                .healthCheck(healthCheck(config.path("Healthcheck")));
         if (host.hasNonNull("PidsLimit")) {
             b.pidsLimit(host.path("PidsLimit").asLong()); // null: dockerd's default
         }
@@ -274,6 +303,11 @@ final class ContainerMapper {
     }
 
     /** A Docker time; {@code null} for Go's zero time, which Docker writes for "never". */
+    private static Instant orEpoch(JsonNode time) {
+        Instant t = instant(time.asText(""));
+        return t == null ? Instant.EPOCH : t;
+    }
+
     static Instant instant(String text) {
         return text == null || text.startsWith(NEVER_PREFIX) ? null : ImageMapper.instant(text);
     }

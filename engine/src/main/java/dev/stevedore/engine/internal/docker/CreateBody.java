@@ -100,9 +100,20 @@ final class CreateBody {
         return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
                 spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
                 spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),
-                spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, null, host, networking,
+                spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, healthcheck(spec.healthCheck()),
+                host, networking,
                 spec.macAddress() /* Config.MacAddress: what API 1.41 reads, and what 1.44 takes for the network's */,
                 spec.domainname()));
+    }
+
+    /** The spec's check as {@code Config.Healthcheck}, durations in nanoseconds (zero: dockerd's default). */
+    static ContainerCreate.Healthcheck healthcheck(dev.stevedore.engine.HealthCheck check) {
+        if (check == null) {
+            return null;
+        }
+        return new ContainerCreate.Healthcheck(check.test(), check.interval().toNanos(), check.timeout().toNanos(),
+                check.startPeriod().toNanos(), check.retries(),
+                check.startInterval().isZero() ? null : check.startInterval().toNanos());
     }
 
     /** The bindings to request, by port key: the spec's, plus loopback ones for {@code publishAllPorts}. */

@@ -107,6 +107,14 @@ final class DockerContainers implements AutoCloseable {
         if (!spec.exposedHostPorts().isEmpty()) {
             throw hostPortsRefused(spec, reference);
         }
+        if (spec.healthCheck() != null && !spec.healthCheck().startInterval().isZero()
+                && !api.version().atLeast(START_INTERVAL_API)) {
+            // an older dockerd ignores the field: refused rather than accepted and dropped
+            throw new ContainerEngineException("Creating container " + (spec.name() == null ? "" : "\"" + spec.name()
+                    + "\" ") + "from " + reference + " failed: the Docker daemon at " + api.endpoint().uri() + " speaks API "
+                    + api.version().major() + "." + api.version().minor() + ", which has no health check start interval"
+                    + " (API 1.44, Docker 25); leave startInterval out or use a newer Docker");
+        }
         Image image = switch (spec.pullPolicy()) {
             case ALWAYS -> images.pull(reference);
             case MISSING -> images.local(reference).orElseGet(() -> images.pull(reference));
@@ -487,6 +495,9 @@ final class DockerContainers implements AutoCloseable {
      * connect too; a relay there would open the test's loopback server to them. Testcontainers' answer is an SSH
      * sidecar container, which Stevedore does not run.
      */
+    /** The API version that knows {@code Healthcheck.StartInterval}. */
+    private static final ApiVersion START_INTERVAL_API = new ApiVersion(1, 44);
+
     private static ContainerEngineException hostPortsRefused(ContainerSpec spec, ImageReference reference) {
         return new ContainerEngineException("Creating container " + (spec.name() == null ? "" : "\"" + spec.name() + "\" ")
                 + "from " + reference + " failed: the Docker backend cannot expose host ports " + spec.exposedHostPorts()

@@ -32,6 +32,12 @@ final class ContainerChanges {
         this.controls = controls;
     }
 
+    private static ContainerEngineException failure(String id, ContainerRecord config, Path upper, IOException e) {
+        return new ContainerEngineException("reading the changes of container " + config.name() + " ("
+                + id.substring(0, 12) + ") from its upper directory " + upper + " failed: " + e.getMessage()
+                + " — was it removed meanwhile?", e);
+    }
+
     List<FileChange> changes(String reference) {
         String id = store.resolve(reference);
         ContainerRecord config = lookup.config(id);
@@ -41,10 +47,21 @@ final class ContainerChanges {
         }
         try {
             return UpperDirectory.changes(upper, config.layers().stream().map(Path::of).toList());
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (java.nio.file.AccessDeniedException | java.io.UncheckedIOException e) {
+            if (e instanceof java.io.UncheckedIOException u && !(u.getCause() instanceof java.nio.file.AccessDeniedException)) {
+                throw failure(id, config, upper, u.getCause());
+            }
+            // only a rootless engine is refused: it reads the upper directory as the user who runs it
+            String refused = e instanceof java.io.UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
+            if (refused != null && refused.startsWith(upper.toString())) {
+                refused = refused.substring(upper.toString().length()); // the path in the container
+            }
             throw new ContainerEngineException("reading the changes of container " + config.name() + " ("
-                    + id.substring(0, 12) + ") from its upper directory " + upper + " failed: " + e.getMessage()
-                    + " — was it removed meanwhile?", e);
+                    + id.substring(0, 12) + ") failed: " + refused + " is private to another user of the container, and a"
+                    + " rootless engine reads a container's files as your own user; list what changed below it from"
+                    + " inside while it runs: 'stevedore exec " + config.name() + " find DIRECTORY -xdev'", e);
+        } catch (IOException e) {
+            throw failure(id, config, upper, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.internal.store.RandomIds;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -70,7 +70,9 @@ final class ContainerCopies {
             InputStream plain = dev.stevedore.engine.internal.layer.ArchiveCompression.decompressed(tar);
             withFiles(id, config, files -> files.extract(directory, plain));
         } catch (IOException e) {
-            throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage(), e);
+            throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage()
+                    + privateToAnotherUser(e, "write into it as the container's root while it runs: 'stevedore exec -i " + config.name()
+                    + " tar -x -C " + directory + " < archive.tar'"), e);
         }
     }
 
@@ -81,7 +83,9 @@ final class ContainerCopies {
             throw new ContainerEngineException("cannot copy " + path + " out of container " + config.name()
                     + ": no such file or directory in the container", e);
         } catch (IOException e) {
-            throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage(), e);
+            throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage()
+                    + privateToAnotherUser(e, "read it as the container's root while it runs: 'stevedore exec " + config.name() + " tar -c "
+                    + path + " > archive.tar'"), e);
         }
     }
 
@@ -102,8 +106,23 @@ final class ContainerCopies {
         try {
             return spooled(id, config, (files, out) -> files.export(out));
         } catch (IOException e) {
-            throw new ContainerEngineException("export of container " + config.name() + " failed: " + e.getMessage(), e);
+            throw new ContainerEngineException("export of container " + config.name() + " failed: " + e.getMessage()
+                    + privateToAnotherUser(e, "read it as the container's root while it runs: 'stevedore exec " + config.name()
+                    + " tar -c --one-file-system / > archive.tar'"), e);
         }
+    }
+
+    /**
+     * What to do when the kernel refused access ({@code EACCES}), which happens to a rootless engine only (root may read
+     * and write anything): it reaches a container's files as the user who runs it, and a directory private to another
+     * user of the container (postgres' data directory, mode 0700) is closed to it. Empty for any other failure.
+     */
+    static String privateToAnotherUser(IOException e, String instead) {
+        if (!(e instanceof dev.stevedore.engine.internal.os.ErrnoException errno) || errno.errno() != 13) {
+            return "";
+        }
+        return " — a rootless engine reaches a container's files as your own user, and this path is private to another"
+                + " user of the container; " + instead;
     }
 
     private interface TarWriter {
@@ -194,7 +213,7 @@ final class ContainerCopies {
     }
 
     private Helper helper(Path dir, ContainerRecord config, boolean withMounts) throws IOException {
-        Path helperDir = dir.resolve(".helper-" + UUID.randomUUID());
+        Path helperDir = dir.resolve(".helper-" + RandomIds.uniqueName());
         RuntimeSpec.Builder builder = RuntimeSpec.builder(helperDir, store.rootLayers(config), List.of("true"))
                 .upperDirectory(dir.resolve("upper"))
                 .workDirectory(dir.resolve("work"))

@@ -115,7 +115,7 @@ final class ContainerCreation {
                     spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : RuntimeSpec.DEFAULT_SHM_SIZE, spec.memoryBytes(),
                     ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), networkMode,
                     ContainerConfigs.exposedPorts(spec, image), stopSignal, ContainerConfigs.stopTimeout(spec).toMillis(),
-                    spec.autoRemove(), spec);
+                    spec.autoRemove(), HealthMonitor.withImageCheck(spec, image));
             validate(dir, config, network, store);
             copies.copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created

@@ -1,6 +1,8 @@
 package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerHealth;
+import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerNotFoundException;
@@ -85,6 +87,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final ContainerChanges changes;
     private final ContainerRestarts restarts;
     private final KeptRestarts kept;
+    private final HealthMonitor health;
     private volatile Launcher launcher;
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
@@ -107,7 +110,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
         this.controls = new ContainerControls(store, events, this, kept);
         this.changes = new ContainerChanges(store, copies, this, controls);
-        this.restarts = new ContainerRestarts(store, starts::start, kept::handOver);
+        this.health = new HealthMonitor(this::exec, (id, config, status) -> events.container(
+                EngineEvent.Action.HEALTH_STATUS, id, config, Map.of(), status.dockerName()));
+        this.restarts = new ContainerRestarts(store, this::startRun, kept::handOver);
         new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
         events.unownedRuns(this);
     }
@@ -197,7 +202,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 return; // Docker: starting a running container changes nothing
             }
             ContainerRestarts.startedByUser(store.directory(id));
-            starts.start(id, config, state, 0);
+            startRun(id, config, state, 0);
         } catch (IOException e) {
             throw new ContainerEngineException("cannot start container " + id + ": " + e.getMessage(), e);
         } finally {
@@ -331,6 +336,14 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         return true;
     }
 
+    /** Starts a run (by a user, or by its restart policy) and its health checks, on a fresh health log. */
+    private void startRun(String id, ContainerRecord config, StateRecord state, int restartCount) throws IOException {
+        HealthMonitor.reset(store.directory(id));
+        starts.start(id, config, state, restartCount);
+        store.readState(id).filter(StateRecord::running).ifPresent(started -> health.started(id, started.run(), config,
+                Instant.parse(started.startedAt()), store.directory(id)));
+    }
+
     @Override
     public ContainerInfo info(String id, ContainerRecord config, StateRecord state) {
         Map<String, String> addresses;
@@ -352,11 +365,22 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         return new ContainerInfo(id, config.name(), config.image(), config.imageId(), Instant.parse(config.created()),
                 state.toPublic().withPaused(paused), config.command(), config.env(), config.labels(),
                 state.running() ? networks.ports(id) : List.of(), addresses, config.spec(), statics, state.restartCount(),
-                config.mounts().stream().map(ContainerRecord.MountRecord::toPublic).toList(), aliases);
+                config.mounts().stream().map(ContainerRecord.MountRecord::toPublic).toList(), aliases,
+                health(id, config, state));
+    }
+
+    /** Its health from its check and the results of its current (or last) run; {@code null} without a check. */
+    private ContainerHealth health(String id, ContainerRecord config, StateRecord state) {
+        HealthCheck check = HealthMonitor.check(config);
+        if (check == null || state.startedAt() == null || state.startedAt().isEmpty()) {
+            return null; // as dockerd: a container never started has no State.Health
+        }
+        return HealthLog.derive(check, Instant.parse(state.startedAt()), state.running(), HealthLog.read(store.directory(id)));
     }
 
     @Override
     public void ended(String id, ContainerRecord config, StateRecord exited) {
+        health.ended(id);
         restarts.exited(id, config, exited);
     }
 
@@ -573,6 +597,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     @Override
     public void close() {
         restarts.close(); // the runs ended below are not started again
+        health.close();
         runs.closeRuns(this::keeps);
         for (String id : createdHere) {
             if (Files.isDirectory(store.directory(id)) && !keeps(id)) {

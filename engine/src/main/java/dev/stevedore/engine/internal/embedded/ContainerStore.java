@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -139,7 +138,7 @@ final class ContainerStore {
         }
         Path dockerenv = initLayer.resolve(".dockerenv");
         if (!Files.exists(dockerenv, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Path temp = initLayer.resolve(".dockerenv." + UUID.randomUUID() + ".tmp");
+            Path temp = initLayer.resolve(".dockerenv." + RandomIds.uniqueName() + ".tmp");
             Files.createFile(temp);
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
             // a rename, so an engine starting a container meanwhile never sees it with a umask's mode
@@ -293,7 +292,7 @@ final class ContainerStore {
     }
 
     private static void writeJson(Path file, Object value) throws IOException {
-        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + RandomIds.uniqueName() + ".tmp");
         boolean moved = false;
         try {
             Files.write(temp, JSON.writeValueAsBytes(value));
@@ -414,7 +413,7 @@ final class ContainerStore {
      */
     void delete(String id) throws IOException {
         Path dir = directory(id);
-        Path trash = dir.resolveSibling(TRASH_PREFIX + id + "-" + UUID.randomUUID());
+        Path trash = dir.resolveSibling(TRASH_PREFIX + id + "-" + RandomIds.uniqueName());
         try {
             Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {

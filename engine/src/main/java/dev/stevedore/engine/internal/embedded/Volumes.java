@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -81,7 +80,7 @@ final class Volumes {
             if (existing.isPresent()) {
                 return existing.get();
             }
-            Path staging = root.resolve(".new-" + UUID.randomUUID());
+            Path staging = root.resolve(".new-" + RandomIds.uniqueName());
             try {
                 Files.createDirectories(staging.resolve("_data"));
                 Files.write(staging.resolve(METADATA), ContainerStore.JSON.writeValueAsBytes(
@@ -141,7 +140,7 @@ final class Volumes {
             if (!mounting.isEmpty()) {
                 throw new VolumeInUseException(name, mounting);
             }
-            Path trash = root.resolve(TRASH_PREFIX + name + "-" + UUID.randomUUID());
+            Path trash = root.resolve(TRASH_PREFIX + name + "-" + RandomIds.uniqueName());
             Files.move(root.resolve(name), trash, StandardCopyOption.ATOMIC_MOVE);
             FileTrees.deleteRecursively(trash);
             return true;

@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.internal.store.RandomIds;
 import dev.stevedore.engine.ContainerEngineException;
 
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -97,7 +97,7 @@ public final class LauncherBinary {
                 return target;
             }
             Files.createDirectories(bin);
-            Path temp = bin.resolve(".launcher-" + hash.substring(0, 16) + "." + UUID.randomUUID());
+            Path temp = bin.resolve(".launcher-" + hash.substring(0, 16) + "." + RandomIds.uniqueName());
             try {
                 Files.write(temp, content);
                 Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));

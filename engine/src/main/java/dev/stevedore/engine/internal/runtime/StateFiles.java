@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.runtime;
 
+import dev.stevedore.engine.internal.store.RandomIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The small {@code key value} files in a container's state directory, shared with the launcher
@@ -31,7 +31,7 @@ final class StateFiles {
     static void write(Path file, Map<String, String> values) throws IOException {
         StringBuilder text = new StringBuilder();
         values.forEach((key, value) -> text.append(key).append(' ').append(value).append('\n'));
-        Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + RandomIds.uniqueName() + ".tmp");
         boolean moved = false;
         try {
             Files.writeString(temp, text, StandardCharsets.UTF_8);
@@ -68,7 +68,7 @@ final class StateFiles {
 
     static void writeCgroups(Path stateDirectory, List<Path> cgroups) throws IOException {
         Path file = stateDirectory.resolve(CGROUPS);
-        Path temp = file.resolveSibling("." + CGROUPS + "." + UUID.randomUUID() + ".tmp");
+        Path temp = file.resolveSibling("." + CGROUPS + "." + RandomIds.uniqueName() + ".tmp");
         try {
             Files.write(temp, cgroups.stream().map(Path::toString).toList(), StandardCharsets.UTF_8);
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -5,7 +5,8 @@ import java.util.HexFormat;
 
 /**
  * Random ids and choices for containers, volumes and networks, from one {@link SecureRandom} made on first use: a
- * command that makes none (a CLI {@code images} or {@code ps}) does not pay for seeding it and loading its provider.
+ * command that makes none (a CLI {@code images} or {@code ps}) does not pay for seeding it and loading its provider;
+ * and unique names for temporary files, which need no randomness at all.
  */
 public final class RandomIds {
     private RandomIds() {
@@ -22,6 +23,17 @@ public final class RandomIds {
     public static int nextInt(int bound) {
         return Holder.RANDOM.nextInt(bound);
     }
+
+    /**
+     * A name part no other live process and no earlier call of this one makes (this process's id, a counter and the
+     * clock), for temporary files renamed into place: unique, not secret, so no {@link SecureRandom} is seeded for it
+     * (as {@code UUID.randomUUID()} seeds one of its own on every command that writes a state file).
+     */
+    public static String uniqueName() {
+        return ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + "-" + Long.toHexString(System.nanoTime());
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
     /** Made when first asked for, by the JVM's lazy class initialisation. */
     private static final class Holder {
