@@ -117,13 +117,25 @@ final class ContainerRestarts implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         promised.add(done);
         done.whenComplete((nothing, error) -> promised.remove(done));
-        timer.schedule(() -> {
+        try {
+            timer.schedule(() -> {
+                try {
+                    restart(id, state.run(), state.restartCount() + 1);
+                } finally {
+                    done.complete(null);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the engine closed since the check above: as for a restart pending at its close (the lock is held)
+            pending.remove(id, state.run());
             try {
-                restart(id, state.run(), state.restartCount() + 1);
-            } finally {
-                done.complete(null);
+                store.writeState(id, state.notRestarting());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot record that container {} no longer restarts: {}", id, e.toString());
             }
-        }, delay, TimeUnit.MILLISECONDS);
+            handOver.accept(id);
+            done.complete(null);
+        }
         return done;
     }
 
