@@ -62,11 +62,13 @@ final class AttachedRun {
         ShutdownHooks.Registration interrupt = hooks.register("stevedore-stop-" + Ids.shortId(container), this::interrupted);
         try {
             engine.startContainer(container);
+            Timing.mark("container started");
             return follow(LogOptions.all().following());
         } finally {
             interrupt.cancel();
             if (remove && !detached) {
                 removeOnce();
+                Timing.mark("container removed");
             }
         }
     }
@@ -87,10 +89,13 @@ final class AttachedRun {
             feedStdin(detachKeys == null ? stdin : detachKeys.watch(stdin));
         }
         copyOutput(options);
+        Timing.mark("output copied to its end");
         if (detached) {
             return 0;
         }
-        return exitState().exitCode();
+        int exitCode = exitState().exitCode();
+        Timing.mark("exit code read");
+        return exitCode;
     }
 
     /**

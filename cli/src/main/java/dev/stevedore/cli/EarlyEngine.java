@@ -54,10 +54,13 @@ final class EarlyEngine implements EngineFactory {
 
     private void open(boolean prepare) {
         ContainerEngine engine = null;
+        Timing.mark("early open thread started");
         try {
             engine = engines.open(settings, Map.of());
+            Timing.mark("engine opened");
             if (prepare) {
                 engine.prepare();
+                Timing.mark("engine prepared (container services)");
             }
             opening.complete(engine);
         } catch (Throwable e) {

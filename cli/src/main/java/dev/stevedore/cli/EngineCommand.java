@@ -21,9 +21,14 @@ abstract class EngineCommand implements Callable<Integer> {
     @Override
     public final Integer call() {
         validate();
+        Timing.mark("arguments checked");
         try (ContainerEngine engine = root().openEngine()) {
-            return run(engine);
+            Timing.mark("engine opened (or the early open taken)");
+            int status = run(engine);
+            Timing.mark("command ran");
+            return status;
         } finally {
+            Timing.mark("engine closed");
             out().flush();
             err().flush();
         }

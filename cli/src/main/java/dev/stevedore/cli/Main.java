@@ -29,9 +29,20 @@ public final class Main {
             }
             System.exit(ExitCode.OK);
         }
+        Timing.mark("JVM start up, main() entered");
         NativeBoot.prepare(System.getProperties(), System::getenv);
+        String word = commandWord(args);
+        if (!"compose".equals(word) && !"serve".equals(word)) {
+            // one container started, then the JVM exits: a spare launcher for the next start would only be torn down
+            System.getProperties().putIfAbsent("stevedore.launcher.spare", "false");
+        }
         EngineFactory engines = EarlyEngine.startFor(args, EngineFactory.DEFAULT);
-        System.exit(commandLine(engines, Terminal.detect(), Clock.systemUTC(), commandWord(args)).execute(args));
+        Timing.mark("native boot, early engine open started");
+        CommandLine commandLine = commandLine(engines, Terminal.detect(), Clock.systemUTC(), word);
+        Timing.mark("command model built (picocli)");
+        int status = commandLine.execute(args);
+        Timing.print(System.err);
+        System.exit(status);
     }
 
     /** The whole command tree, wired to {@code engines}; tests set its out and err writers. */
@@ -99,6 +110,7 @@ public final class Main {
     }
 
     private static int execute(ParseResult parseResult) {
+        Timing.mark("command line parsed");
         StevedoreCommand root = (StevedoreCommand) parseResult.commandSpec().root().userObject();
         // slf4j-simple reads its level once, when the first logger is made; nothing has logged yet.
         if (root.debug()) {

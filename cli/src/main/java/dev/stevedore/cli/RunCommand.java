@@ -410,12 +410,14 @@ class RunCommand extends EngineCommand {
     @Override
     int run(ContainerEngine engine) {
         ensureImage(engine);
+        Timing.mark("image resolved");
         ContainerInfo created;
         try {
             created = engine.createContainer(spec);
         } catch (IllegalArgumentException e) {
             throw usageError(e.getMessage()); // what this engine cannot honour (a log driver), said as a usage error
         }
+        Timing.mark("container created");
         if (createOnly()) {
             out().println(created.id());
             return 0;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the launcher script ({@code cli/target/stevedore}) keeps in its cache: the JVM's answer to {@code --version}
  * (given back without a JVM later), and a command's class-data archive only from a run that did the command's work.
- * Each test has a cache of its own, so it sees the first runs a new user makes.
+ * Each test has a cache of its own, so it sees the first runs a new user makes. And what {@code STEVEDORE_TIMING=1}
+ * adds: the command's phases on stderr.
  */
 class LauncherScriptIT {
     @TempDir
@@ -61,6 +62,20 @@ class LauncherScriptIT {
         assertThat(cached(".jsa")).singleElement().satisfies(archive ->
                 assertThat(archive.getFileName().toString()).endsWith("-images.jsa"));
         assertThat(cached(".partial")).as("nothing half written").isEmpty();
+    }
+
+    @Test
+    void theTimingSwitchAddsThePhasesToStderrAndNothingElse() throws Exception {
+        CliRunner.Result plain = stevedore(Map.of(), "images");
+        CliRunner.Result timed = stevedore(Map.of("STEVEDORE_TIMING", "1"), "images");
+
+        assertThat(plain.exitCode()).as(plain.toString()).isZero();
+        assertThat(plain.err()).as("off, nothing is said").isEmpty();
+        assertThat(timed.exitCode()).as(timed.toString()).isZero();
+        assertThat(timed.out()).as("what a script reads is the same").isEqualTo(plain.out());
+        assertThat(timed.err()).startsWith("stevedore timing (ms since the JVM started, phase length):\n")
+                .contains("JVM start up, main() entered", "command model built (picocli)", "command line parsed",
+                        "engine opened", "engine closed", "done, before System.exit");
     }
 
     @Test

@@ -28,13 +28,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A segment ends at {@value #SEGMENT_BYTES} bytes: the writer opens the next one and deletes the one before the
  * last, so a writer keeps at most two. A reader that has a deleted segment open still reads it to its end. Segments
- * of engines whose process is gone are deleted by the next engine that opens, a minute after their last write.
+ * of engines whose process is gone are kept, the newest first, up to {@value #KEPT_BYTES} bytes together, and the
+ * older ones deleted by the next engine that opens (see {@link #sweep()}).
  */
 final class EventJournal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventJournal.class);
     static final String SUFFIX = ".journal";
     static final long SEGMENT_BYTES = 1 << 20;
     private static final Duration STALE = Duration.ofMinutes(1);
+    /** What the segments of gone engines may hold together before the oldest go (see {@link #sweep()}). */
+    static final long KEPT_BYTES = 256 * 1024;
     private static final AtomicInteger ENGINES = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DETACHED = "detached";
@@ -188,19 +191,28 @@ final class EventJournal implements AutoCloseable {
         return events;
     }
 
-    /** Deletes segments whose writer's process is gone and that nobody wrote to for a while. */
+    /**
+     * Deletes what the journal no longer needs to keep of engines whose process is gone: their segments, newest first,
+     * are kept while together they hold less than {@value #KEPT_BYTES} bytes (about a thousand events: dockerd replays
+     * its last 256 to {@code --since}, whatever their age), and none is deleted within a minute of its last write (a
+     * reader may still be catching up). A CLI command is such an engine: every one writes segments of its own, and a
+     * rule by age alone lost the events of commands a minute old to {@code events --since 10m}.
+     */
     void sweep() {
         if (!Files.isDirectory(directory)) {
             return;
         }
         Instant old = Instant.now().minus(STALE);
+        record Segment(Path file, Instant written, long size) {
+        }
+        java.util.List<Segment> dead = new java.util.ArrayList<>();
         try (var files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
             for (Path file : files) {
                 String[] parts = file.getFileName().toString().split("-");
                 try {
-                    if (parts.length == 4 && Files.getLastModifiedTime(file).toInstant().isBefore(old)
-                            && !new ProcessIdentity(Long.parseLong(parts[0]), Long.parseLong(parts[1])).isAlive()) {
-                        Files.deleteIfExists(file);
+                    if (parts.length == 4 && !new ProcessIdentity(Long.parseLong(parts[0]), Long.parseLong(parts[1])).isAlive()) {
+                        var attributes = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+                        dead.add(new Segment(file, attributes.lastModifiedTime().toInstant(), attributes.size()));
                     }
                 } catch (IOException | NumberFormatException e) {
                     // someone else swept it, or not a segment of ours
@@ -208,6 +220,20 @@ final class EventJournal implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.debug("cannot sweep the event journal {}: {}", directory, e.toString());
+            return;
+        }
+        dead.sort(java.util.Comparator.comparing(Segment::written).reversed());
+        long kept = 0;
+        for (Segment segment : dead) {
+            if (kept < KEPT_BYTES || !segment.written().isBefore(old)) {
+                kept += segment.size();
+                continue;
+            }
+            try {
+                Files.deleteIfExists(segment.file());
+            } catch (IOException e) {
+                // someone else swept it
+            }
         }
     }
 

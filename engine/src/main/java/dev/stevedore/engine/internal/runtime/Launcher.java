@@ -61,7 +61,7 @@ public final class Launcher implements AutoCloseable {
      * end the spare; a spare also ends by itself when this JVM does (its stdin closes).
      */
     public static Launcher extractedToWithSpare(Path stateDirectory) {
-        return new Launcher(LauncherBinary.extract(stateDirectory), List.of(), true);
+        return new Launcher(LauncherBinary.extract(stateDirectory), List.of(), SPARES);
     }
 
     /**
@@ -69,8 +69,15 @@ public final class Launcher implements AutoCloseable {
      * rootless engine's {@code --userns=...}, which puts every container in the user's namespace).
      */
     public static Launcher extractedToWithSpare(Path stateDirectory, List<String> arguments) {
-        return new Launcher(LauncherBinary.extract(stateDirectory), arguments, true);
+        return new Launcher(LauncherBinary.extract(stateDirectory), arguments, SPARES);
     }
+
+    /**
+     * Whether launchers keep a spare: not when the system property {@code stevedore.launcher.spare} is {@code false},
+     * as the CLI sets it for commands that start one container and exit — a spare spawned after that start (a launcher
+     * and its clone in new namespaces) would only be torn down again, the JVM's close waiting for it.
+     */
+    private static final boolean SPARES = !"false".equals(System.getProperty("stevedore.launcher.spare"));
 
     /** The launcher binary this instance runs. */
     public Path binary() {

@@ -131,4 +131,35 @@ class EventJournalTest {
             assertThat(received).containsExactly(die(1), die(9));
         }
     }
+
+    @Test
+    void goneEnginesSegmentsAreKeptNewestFirstUpToTheirBudgetWhateverTheirAge() throws IOException {
+        Path events = Files.createDirectories(state.resolve("events"));
+        long pid = ProcessHandle.current().pid();
+        // a process that is gone: this pid with a start time it never had
+        java.util.function.IntFunction<Path> gone = n -> events.resolve(pid + "-1-" + n + "-0" + EventJournal.SUFFIX);
+        int segments = 6;
+        int size = (int) (EventJournal.KEPT_BYTES / 4);
+        for (int n = 0; n < segments; n++) {
+            Files.write(gone.apply(n), new byte[size]);
+            // segment n written n + 2 minutes ago: the newest is the 0th, and even it is past the minute
+            Files.setLastModifiedTime(gone.apply(n), java.nio.file.attribute.FileTime.from(Instant.now().minusSeconds(60L * (n + 2))));
+        }
+        Path recent = events.resolve(pid + "-1-99-0" + EventJournal.SUFFIX);
+        Files.write(recent, new byte[size]);
+        EventJournal journal = new EventJournal(state);
+        journal.append(die(1));
+
+        journal.sweep();
+
+        assertThat(Files.exists(recent)).as("written within the minute: a reader may be catching up").isTrue();
+        // the recent one and the next three fill the budget (4 x a quarter); the older ones go
+        for (int n = 0; n < segments; n++) {
+            assertThat(Files.exists(gone.apply(n))).as("segment written %d minutes ago", n + 2).isEqualTo(n < 3);
+        }
+        try (var own = Files.newDirectoryStream(events, "*" + EventJournal.SUFFIX)) {
+            assertThat(own).as("this engine's own segment stays").anyMatch(f -> journal.isOwn(f.getFileName().toString()));
+        }
+        journal.close();
+    }
 }

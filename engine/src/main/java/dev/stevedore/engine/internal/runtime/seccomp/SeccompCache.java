@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * Compiled seccomp programs kept in a directory across JVMs ({@code STATE/seccomp/<key>.bpf}), so that a short-lived
  * JVM (one {@code stevedore run}) neither parses a profile's JSON nor compiles it. The key is a SHA-256 of everything
  * the compile reads: the profile's text, the capabilities, the architecture, the kernel version, and the compiler
- * itself (the bytes of its classes and of the syscall table), so a kept program is never stale. A file that does not
+ * itself (the jar it comes in, by path, size and time, or the bytes of its classes and of the syscall table outside
+ * a jar), so a kept program is never stale. A file that does not
  * read back as this class writes it (truncated, corrupt, another format, another key) is compiled again and replaced;
  * files are written under a temporary name and moved into place, so a concurrent reader sees all of one or none.
  */
@@ -100,37 +101,67 @@ final class SeccompCache {
         }
     }
 
-    /** What the compiler is: a digest of the classes and resources that decide a program, read once per JVM. */
+    /**
+     * What the compiler is, worked out once per JVM. From a jar (the engine's, or the CLI's jar with it inside), the
+     * jar's path, size and modification time, as the JVM keys its own class-data archives: any rebuild gives a new
+     * identity, and reading nothing costs nothing, where digesting the classes' and tables' bytes out of a 20 MB jar
+     * cost a short-lived {@code stevedore run} ~70 ms. From a directory of classes (a build's, a test's) the bytes are
+     * digested, as a directory changes file by file.
+     */
     private static final class Compiler {
         static final String IDENTITY = identity();
 
         private static String identity() {
-            List<Class<?>> classes = new ArrayList<>();
-            for (Class<?> top : List.of(SeccompCompiler.class, SeccompProfile.class, SeccompFilter.class, SyscallTable.class)) {
-                classes.add(top);
-                classes.addAll(List.of(top.getDeclaredClasses()));
-            }
-            MessageDigest digest = digest();
+            Path location = null;
             try {
-                for (Class<?> c : classes) {
-                    digest.update(resource(c.getName().substring(c.getPackageName().length() + 1) + ".class"));
-                }
-                digest.update(resource("syscalls-x86_64.txt"));
-                digest.update(resource("syscalls-aarch64.txt"));
-                digest.update(resource("default.json"));
-            } catch (IOException | RuntimeException e) {
-                return null;
+                java.security.CodeSource source = SeccompCache.class.getProtectionDomain().getCodeSource();
+                location = source == null ? null : Path.of(source.getLocation().toURI());
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                // no readable code source: the bytes decide
             }
-            return HexFormat.of().formatHex(digest.digest());
+            return SeccompCache.identity(location);
         }
+    }
 
-        private static byte[] resource(String name) throws IOException {
-            try (InputStream in = SeccompCache.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    throw new IOException("no resource " + name);
-                }
-                return in.readAllBytes();
+    /** The compiler's identity when its classes come from {@code location} (a jar, a directory, or null: unknown). */
+    static String identity(Path location) {
+        if (location != null && Files.isRegularFile(location)) {
+            try {
+                return "jar " + location.toAbsolutePath() + " " + Files.size(location) + " "
+                        + Files.getLastModifiedTime(location).toMillis();
+            } catch (IOException e) {
+                // unreadable now: the bytes decide
             }
+        }
+        return digestOfBytes();
+    }
+
+    private static String digestOfBytes() {
+        List<Class<?>> classes = new ArrayList<>();
+        for (Class<?> top : List.of(SeccompCompiler.class, SeccompProfile.class, SeccompFilter.class, SyscallTable.class)) {
+            classes.add(top);
+            classes.addAll(List.of(top.getDeclaredClasses()));
+        }
+        MessageDigest digest = digest();
+        try {
+            for (Class<?> c : classes) {
+                digest.update(resource(c.getName().substring(c.getPackageName().length() + 1) + ".class"));
+            }
+            digest.update(resource("syscalls-x86_64.txt"));
+            digest.update(resource("syscalls-aarch64.txt"));
+            digest.update(resource("default.json"));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = SeccompCache.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("no resource " + name);
+            }
+            return in.readAllBytes();
         }
     }
 }

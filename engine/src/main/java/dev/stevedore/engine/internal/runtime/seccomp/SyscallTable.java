@@ -43,6 +43,14 @@ public record SyscallTable(String name, String dockerName, int auditArch, long f
         };
     }
 
+    /** Whether there is a table for a JVM's {@code os.arch}, without reading it. */
+    public static boolean knows(String osArch) {
+        return switch (osArch.toLowerCase(Locale.ROOT)) {
+            case "amd64", "x86_64", "aarch64", "arm64" -> true;
+            default -> false;
+        };
+    }
+
     /** The number of a call on this architecture; empty when it has no such call. */
     public OptionalInt number(String syscall) {
         Integer n = numbers.get(syscall);

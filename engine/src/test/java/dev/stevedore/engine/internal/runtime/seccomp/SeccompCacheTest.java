@@ -106,4 +106,21 @@ class SeccompCacheTest {
         assertThat(Files.readAllLines(onlyFile())).hasSize(6).contains(filter.program());
         assertThat(SeccompPolicy.filter(List.of("seccomp=unconfined"), Capability.containerDefaults(), dir)).isEmpty();
     }
+
+    @Test
+    void aRebuiltJarIsAnotherCompilerAndADirectoryIsItsBytes() throws IOException {
+        Path jar = Files.writeString(dir.resolve("engine.jar"), "classes");
+        String built = SeccompCache.identity(jar);
+        assertThat(SeccompCache.identity(jar)).as("the same jar, asked again").isEqualTo(built);
+
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() - 60_000));
+        assertThat(SeccompCache.identity(jar)).as("the jar written again at another time").isNotEqualTo(built);
+        Files.writeString(jar, "classes, changed");
+        assertThat(SeccompCache.identity(jar)).as("the jar with other content").isNotEqualTo(built);
+
+        // classes in a directory (as this test's are) change file by file: their bytes decide
+        String fromBytes = SeccompCache.identity(dir);
+        assertThat(fromBytes).matches("[0-9a-f]{64}").isEqualTo(SeccompCache.identity(null));
+    }
 }
