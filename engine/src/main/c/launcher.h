@@ -367,6 +367,9 @@ int copyup_main(int argc, char **argv);
 /* The port proxy mode: serves a kept container's published ports (proxy.c). */
 int proxy_main(int argc, char **argv);
 
+/* "respawn DIR [PID START]": runs a kept container's restart command once its supervisor has ended (respawn.c). */
+int respawn_main(int argc, char **argv);
+
 /* A listening socket (tcp: listening) made in the network namespace of process nspid, for the host relay (hostrelay.c);
  * -1 with err filled when it cannot be made. */
 struct sockaddr;

@@ -42,8 +42,10 @@ final class ContainerControls {
     private final ContainerStore store;
     private final EmbeddedEvents events;
     private final Lookup lookup;
+    private final KeptRestarts kept;
 
-    ContainerControls(ContainerStore store, EmbeddedEvents events, Lookup lookup) {
+    ContainerControls(ContainerStore store, EmbeddedEvents events, Lookup lookup, KeptRestarts kept) {
+        this.kept = kept;
         this.store = store;
         this.events = events;
         this.lookup = lookup;
@@ -201,6 +203,9 @@ final class ContainerControls {
             } catch (IOException e) {
                 throw new ContainerEngineException("updating container " + config.name() + ": its new limits apply now but"
                         + " could not be recorded for later starts: " + e, e);
+            }
+            if (update.restartPolicy().isPresent()) {
+                kept.policyChanged(id, updated, state);
             }
             events.container(EngineEvent.Action.UPDATE, id, updated, Map.of());
             return lookup.info(id, updated, lookup.state(id));

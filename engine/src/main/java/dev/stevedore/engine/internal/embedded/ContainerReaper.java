@@ -5,6 +5,7 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,9 +67,7 @@ final class ContainerReaper {
                 }
                 reapHelpers(dir);
                 Optional<StateRecord> recorded = store.readState(id);
-                // a restarting one's owner (the JVM that would restart it) is its last run's
-                if (recorded.isPresent() && (recorded.get().running() || recorded.get().restarting())
-                        && !OrphanReaper.ownerAlive(dir) && !OrphanReaper.supervisorAlive(dir)) {
+                if (recorded.isPresent() && ended(recorded.get(), dir)) {
                     reapOrphan(id, dir);
                 }
             } catch (IOException | RuntimeException e) {
@@ -93,7 +92,7 @@ final class ContainerReaper {
         }
         try {
             StateRecord state = store.readState(id).orElseThrow();
-            if (!(state.running() || state.restarting()) || OrphanReaper.ownerAlive(dir) || OrphanReaper.supervisorAlive(dir)) {
+            if (!ended(state, dir)) {
                 return;
             }
             ExitStatus exit = OrphanReaper.recordedExit(dir).orElse(ExitStatus.killedUnknown());
@@ -112,6 +111,19 @@ final class ContainerReaper {
         } finally {
             ContainerStore.closeQuietly(lock);
         }
+    }
+
+    /**
+     * Whether a run or restart no live process takes care of is recorded: a running one whose owner and supervisor
+     * are gone, or a restarting one whose JVM (the one that would restart it) is gone; either unless the watcher of
+     * a kept container's run, or the JVM it started, settles it ({@link KeptRestarts}).
+     */
+    private static boolean ended(StateRecord state, Path dir) throws IOException {
+        if (state.restarting()) {
+            return !new ProcessIdentity(state.ownerPid(), state.ownerStart()).isAlive() && !KeptRestarts.respawnerAlive(dir);
+        }
+        return state.running() && !OrphanReaper.ownerAlive(dir) && !OrphanReaper.supervisorAlive(dir)
+                && !KeptRestarts.respawnerAlive(dir);
     }
 
     private static void reapHelpers(Path dir) throws IOException {

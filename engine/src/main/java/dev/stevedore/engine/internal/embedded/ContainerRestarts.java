@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,11 +28,14 @@ import java.util.concurrent.TimeUnit;
  * inspect does), naming this JVM as the one that will start it: a reader finding that JVM gone, or this engine
  * closed, sees it exited. A stop or kill by a user leaves the file {@value #STOPPED_BY_USER} in
  * the container's directory (so a stop from another JVM counts too), and a stopped container is not restarted; a
- * start by a user removes it and sets the count back to 0, as dockerd does.
+ * start by a user removes it and sets the count back to 0, as dockerd does. The backoff is kept in the container's
+ * directory ({@value #DELAY}), since a kept container's restarts are made by a new JVM each ({@link KeptRestarts}).
  */
 final class ContainerRestarts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerRestarts.class);
     static final String STOPPED_BY_USER = "stopped-by-user";
+    /** The delay before the container's next restart, in milliseconds: the backoff so far. */
+    static final String DELAY = "restart-delay";
     private static final long FIRST_DELAY_MILLIS = 100;
     private static final long MAX_DELAY_MILLIS = 60_000;
     /** A run this long resets the backoff, as Docker's restart manager does. */
@@ -42,8 +48,8 @@ final class ContainerRestarts implements AutoCloseable {
 
     private final ContainerStore store;
     private final Starter starter;
-    /** The delay before the next restart, per container; only this JVM restarts its runs, so memory suffices. */
-    private final Map<String, Long> delays = new ConcurrentHashMap<>();
+    /** Takes a restart this engine will not make (it closes): a kept container's goes to a JVM of its own. */
+    private final java.util.function.Consumer<String> handOver;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stevedore-container-restarts");
         t.setDaemon(true);
@@ -52,11 +58,14 @@ final class ContainerRestarts implements AutoCloseable {
     private volatile boolean closed;
     /** The runs whose restart is scheduled, by container: settled back to exited when the engine closes first. */
     private final Map<String, Long> pending = new ConcurrentHashMap<>();
+    /** What {@link #exited} promised for the restarts scheduled: completed when they are made, or dropped at close. */
+    private final Set<CompletableFuture<Void>> promised = ConcurrentHashMap.newKeySet();
     private final ProcessIdentity self = ProcessIdentity.current();
 
-    ContainerRestarts(ContainerStore store, Starter starter) {
+    ContainerRestarts(ContainerStore store, Starter starter, java.util.function.Consumer<String> handOver) {
         this.store = store;
         this.starter = starter;
+        this.handOver = handOver;
     }
 
     /** Notes that a user stopped or killed the container: its policy does not restart it. */
@@ -71,6 +80,7 @@ final class ContainerRestarts implements AutoCloseable {
     /** A start by a user: the container's policy applies again. */
     static void startedByUser(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve(STOPPED_BY_USER));
+        Files.deleteIfExists(dir.resolve(DELAY));
     }
 
     static boolean wasStoppedByUser(Path dir) {
@@ -78,27 +88,71 @@ final class ContainerRestarts implements AutoCloseable {
     }
 
     /**
-     * Called by the owner, under the container's lock, once it recorded the end of run {@code state.run()}
-     * ({@code state} is the exited state): schedules the restart its policy asks for, the container restarting
-     * meanwhile.
+     * Called under the container's lock once the end of run {@code state.run()} is recorded ({@code state} is the
+     * exited state), by its owner or, for a kept container no JVM owned, by the JVM its end started: schedules the
+     * restart its policy asks for, the container restarting meanwhile.
+     *
+     * @return completed once the restart is made (or failed, or was given up), at once when none is due
      */
-    void exited(String id, ContainerRecord config, StateRecord state) {
+    CompletableFuture<Void> exited(String id, ContainerRecord config, StateRecord state) {
         RestartPolicy policy = config.spec().restartPolicy();
-        if (closed || !policy.restartsAfter(state.exitCode(), state.restartCount(), wasStoppedByUser(store.directory(id)))) {
-            delays.remove(id);
-            return;
+        Path dir = store.directory(id);
+        if (!policy.restartsAfter(state.exitCode(), state.restartCount(), wasStoppedByUser(dir))) {
+            forgetDelay(dir);
+            return CompletableFuture.completedFuture(null);
         }
-        long delay = delays.merge(id, FIRST_DELAY_MILLIS, (before, first) -> Math.min(before * 2, MAX_DELAY_MILLIS));
-        if (ranSteadily(state)) {
-            delays.put(id, delay = FIRST_DELAY_MILLIS);
+        if (closed) {
+            handOver.accept(id); // an exit recorded while the engine closes
+            return CompletableFuture.completedFuture(null);
         }
+        long delay = ranSteadily(state) ? FIRST_DELAY_MILLIS
+                : readDelay(dir).map(before -> Math.min(before * 2, MAX_DELAY_MILLIS)).orElse(FIRST_DELAY_MILLIS);
         try {
+            Files.writeString(dir.resolve(DELAY), Long.toString(delay));
             store.writeState(id, state.restarting(self.pid(), self.startTime()));
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot record that container {} restarts: {}", id, e.toString());
         }
         pending.put(id, state.run());
-        timer.schedule(() -> restart(id, state.run(), state.restartCount() + 1), delay, TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        promised.add(done);
+        done.whenComplete((nothing, error) -> promised.remove(done));
+        try {
+            timer.schedule(() -> {
+                try {
+                    restart(id, state.run(), state.restartCount() + 1);
+                } finally {
+                    done.complete(null);
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the engine closed since the check above: as for a restart pending at its close (the lock is held)
+            pending.remove(id, state.run());
+            try {
+                store.writeState(id, state.notRestarting());
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot record that container {} no longer restarts: {}", id, e.toString());
+            }
+            handOver.accept(id);
+            done.complete(null);
+        }
+        return done;
+    }
+
+    private static Optional<Long> readDelay(Path dir) {
+        try {
+            return Optional.of(Long.parseLong(Files.readString(dir.resolve(DELAY)).strip()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty(); // none yet: the first restart
+        }
+    }
+
+    private static void forgetDelay(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(DELAY));
+        } catch (IOException e) {
+            // removed meanwhile
+        }
     }
 
     /**
@@ -161,14 +215,15 @@ final class ContainerRestarts implements AutoCloseable {
     private void restart(String id, long endedRun, int restartCount) {
         pending.remove(id, endedRun);
         if (closed) {
+            settle(id, endedRun);
+            handOver.accept(id);
             return;
         }
         CrossProcessLock lock;
         try {
             lock = store.lock(id);
         } catch (RuntimeException e) {
-            delays.remove(id); // removed while it waited (ContainerNotFoundException), or going
-            return;
+            return; // removed while it waited (ContainerNotFoundException), or going
         }
         try {
             StateRecord state = store.readState(id).orElse(null);
@@ -198,7 +253,11 @@ final class ContainerRestarts implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
-        pending.forEach(this::settle);
+        pending.forEach((id, run) -> {
+            settle(id, run);
+            handOver.accept(id);
+        });
         pending.clear();
+        promised.forEach(done -> done.complete(null));
     }
 }

@@ -17,6 +17,7 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.Launcher;
+import dev.stevedore.engine.internal.runtime.LauncherBinary;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
 import dev.stevedore.engine.internal.runtime.LogRotation;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
@@ -85,6 +86,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final ContainerControls controls;
     private final ContainerChanges changes;
     private final ContainerRestarts restarts;
+    private final KeptRestarts kept;
     private final HealthMonitor health;
     private volatile Launcher launcher;
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
@@ -103,12 +105,14 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);
-        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState);
-        this.controls = new ContainerControls(store, events, this);
+        this.kept = new KeptRestarts(settings.stateDirectory(), store, networks,
+                () -> LauncherBinary.extract(settings.stateDirectory()));
+        this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
+        this.controls = new ContainerControls(store, events, this, kept);
         this.changes = new ContainerChanges(store, copies, this, controls);
         this.health = new HealthMonitor(this::exec, (id, config, status) -> events.container(
                 EngineEvent.Action.HEALTH_STATUS, id, config, Map.of(), status.dockerName()));
-        this.restarts = new ContainerRestarts(store, this::startRun);
+        this.restarts = new ContainerRestarts(store, this::startRun, kept::handOver);
         new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
         events.unownedRuns(this);
     }
@@ -208,6 +212,11 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 spawned.refillSpare();
             }
         }
+    }
+
+    /** Run {@code run} of a kept container ended while no engine owned it: its restart policy applies ({@link KeptRestarts}). */
+    java.util.concurrent.CompletableFuture<String> restartKept(String id, long run) {
+        return kept.restartEnded(id, run, restarts, this::currentState);
     }
 
     // ---- state ------------------------------------------------------------------------------------

@@ -52,9 +52,13 @@ final class ContainerStart {
     private final Function<String, StateRecord> states;
     private final ProcessIdentity self = ProcessIdentity.current();
 
+    private final KeptRestarts kept;
+
     /** {@code states}: another container's state as it is now, for the namespaces a container shares. */
     ContainerStart(ContainerStore store, NetworkManager networks, OwnedRuns runs, EmbeddedEvents events,
-                   Supplier<Launcher> launcher, OwnedRuns.Removal removal, Function<String, StateRecord> states) {
+                   Supplier<Launcher> launcher, OwnedRuns.Removal removal, Function<String, StateRecord> states,
+                   KeptRestarts kept) {
+        this.kept = kept;
         this.states = states;
         this.store = store;
         this.networks = networks;
@@ -124,6 +128,7 @@ final class ContainerStart {
             }
             process.awaitStarted();
             undo.keep();
+            kept.started(id, config, process, run);
         } catch (ContainerStartException e) {
             throw failedStart(id, config, before, e);
         }

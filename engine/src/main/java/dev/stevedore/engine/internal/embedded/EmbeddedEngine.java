@@ -114,6 +114,11 @@ public final class EmbeddedEngine implements ContainerEngine {
         return services().containers();
     }
 
+    /** {@link KeptRestartMain}'s work: run {@code run} of a kept container ended with no engine owning it. */
+    java.util.concurrent.CompletableFuture<String> restartKept(String id, long run) {
+        return containerService().restartKept(id, run);
+    }
+
     private NetworkService networkService() {
         return services().networks();
     }

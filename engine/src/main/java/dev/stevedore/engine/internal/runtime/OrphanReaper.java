@@ -81,7 +81,12 @@ public final class OrphanReaper {
 
     /** Whether the supervisor of the container in {@code dir} still runs. */
     public static boolean supervisorAlive(Path dir) throws IOException {
-        return StateFiles.identity(dir.resolve(StateFiles.SUPERVISOR)).map(ProcessIdentity::isAlive).orElse(false);
+        return supervisor(dir).map(ProcessIdentity::isAlive).orElse(false);
+    }
+
+    /** The supervisor of the container's last run in {@code dir}, as it recorded itself; empty before it did. */
+    public static Optional<ProcessIdentity> supervisor(Path dir) throws IOException {
+        return StateFiles.identity(dir.resolve(StateFiles.SUPERVISOR));
     }
 
     /** How the container's last run ended, as its supervisor recorded it; empty before that. */
