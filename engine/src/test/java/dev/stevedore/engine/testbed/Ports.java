@@ -43,7 +43,8 @@ public final class Ports {
 
     private static int ephemeralRangeStart() {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip()
+            // by lines: Files.readString trusts the file's size, which procfs gives as 0, and reads one byte of it
+            return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).strip()
                     .split("\\s+")[0]);
         } catch (IOException e) {
             throw new UncheckedIOException("reading the ephemeral port range", e);

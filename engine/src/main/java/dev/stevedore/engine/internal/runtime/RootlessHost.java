@@ -130,7 +130,8 @@ public record RootlessHost(IdMapping mapping, Path newuidmap, Path newgidmap, St
             @Override
             public String read(Path file) {
                 try {
-                    return Files.readString(file, StandardCharsets.UTF_8);
+                    // by lines: Files.readString trusts the size a file reports, 0 for a sysctl, and gets one byte of it
+                    return String.join("\n", Files.readAllLines(file, StandardCharsets.UTF_8));
                 } catch (IOException e) {
                     return "";
                 }
