@@ -104,17 +104,7 @@ final class DockerContainers implements AutoCloseable {
 
     ContainerInfo create(ContainerSpec spec) {
         ImageReference reference = ImageReference.parse(spec.image());
-        if (!spec.exposedHostPorts().isEmpty()) {
-            throw hostPortsRefused(spec, reference);
-        }
-        if (spec.healthCheck() != null && !spec.healthCheck().startInterval().isZero()
-                && !api.version().atLeast(START_INTERVAL_API)) {
-            // an older dockerd ignores the field: refused rather than accepted and dropped
-            throw new ContainerEngineException("Creating container " + (spec.name() == null ? "" : "\"" + spec.name()
-                    + "\" ") + "from " + reference + " failed: the Docker daemon at " + api.endpoint().uri() + " speaks API "
-                    + api.version().major() + "." + api.version().minor() + ", which has no health check start interval"
-                    + " (API 1.44, Docker 25); leave startInterval out or use a newer Docker");
-        }
+        CreateRefusals.check(spec, reference, api);
         Image image = switch (spec.pullPolicy()) {
             case ALWAYS -> images.pull(reference);
             case MISSING -> images.local(reference).orElseGet(() -> images.pull(reference));
@@ -487,23 +477,5 @@ final class DockerContainers implements AutoCloseable {
         }
         removeSessionObjects();
         specs.clear();
-    }
-
-    /**
-     * Why the Docker backend does not expose host ports: a container of dockerd's reaches the host only on an address
-     * of the host (its bridge's gateway), where every other container on that bridge, and whatever routes to it, could
-     * connect too; a relay there would open the test's loopback server to them. Testcontainers' answer is an SSH
-     * sidecar container, which Stevedore does not run.
-     */
-    /** The API version that knows {@code Healthcheck.StartInterval}. */
-    private static final ApiVersion START_INTERVAL_API = new ApiVersion(1, 44);
-
-    private static ContainerEngineException hostPortsRefused(ContainerSpec spec, ImageReference reference) {
-        return new ContainerEngineException("Creating container " + (spec.name() == null ? "" : "\"" + spec.name() + "\" ")
-                + "from " + reference + " failed: the Docker backend cannot expose host ports " + spec.exposedHostPorts()
-                + " to it: dockerd gives a container no way to the host's loopback, and a relay on the bridge's gateway"
-                + " would open them to every container on that bridge; use the embedded engine (STEVEDORE_ENGINE=embedded),"
-                + " or let the server listen on the bridge's gateway address and add the host with"
-                + " extraHost(\"host.stevedore.internal\", \"host-gateway\")");
     }
 }
