@@ -340,8 +340,10 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private void startRun(String id, ContainerRecord config, StateRecord state, int restartCount) throws IOException {
         HealthMonitor.reset(store.directory(id));
         starts.start(id, config, state, restartCount);
-        store.readState(id).filter(StateRecord::running).ifPresent(started -> health.started(id, started.run(), config,
-                Instant.parse(started.startedAt()), store.directory(id)));
+        if (HealthMonitor.check(config) != null) { // the state read back only for a container with checks to run
+            store.readState(id).filter(StateRecord::running).ifPresent(started -> health.started(id, started.run(), config,
+                    Instant.parse(started.startedAt()), store.directory(id)));
+        }
     }
 
     @Override
