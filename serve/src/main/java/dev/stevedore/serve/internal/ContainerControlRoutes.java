@@ -74,7 +74,8 @@ final class ContainerControlRoutes {
 
     private void pause(Exchange x, boolean paused) throws IOException {
         ContainerInfo c = containers.find(x.param("id"));
-        if (!c.state().running()) {
+        // dockerd asks unpause only whether the container is paused: a created or exited one is "not paused" too
+        if (paused && !c.state().running()) {
             throw ApiException.conflict("Container " + c.id() + " is not running");
         }
         if (paused && c.state().paused()) {

@@ -46,8 +46,13 @@ final class ContainerDocuments {
         return spec.entrypoint() != null ? List.of() : image.cmd();
     }
 
-    /** {@code GET /containers/{id}/json}, its {@code State.Health} and {@code Config.Healthcheck} the engine's. */
-    static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks) {
+    /**
+     * {@code GET /containers/{id}/json}, its {@code State.Health} and {@code Config.Healthcheck} the engine's.
+     * {@code blankHostIp} is the address a port binding without {@code HostIp} got: {@code HostConfig.PortBindings}
+     * echoes it as the {@code ""} asked (as dockerd does), while {@code NetworkSettings.Ports} says where it listens.
+     */
+    static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks,
+                              String blankHostIp) {
         ContainerSpec spec = c.spec();
         ObjectNode doc = Json.object();
         doc.put("Id", c.id());
@@ -72,7 +77,7 @@ final class ContainerDocuments {
         doc.put("ProcessLabel", "");
         doc.put("AppArmorProfile", "");
         doc.putNull("ExecIDs");
-        doc.set("HostConfig", hostConfig(spec, c.name(), autoRemove));
+        doc.set("HostConfig", hostConfig(spec, c.name(), autoRemove, blankHostIp));
         doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
         doc.set("Mounts", mounts(c.mounts()));
         ObjectNode config = config(c, image);
@@ -119,7 +124,7 @@ final class ContainerDocuments {
         return state;
     }
 
-    private static ObjectNode hostConfig(ContainerSpec spec, String name, boolean autoRemove) {
+    private static ObjectNode hostConfig(ContainerSpec spec, String name, boolean autoRemove, String blankHostIp) {
         ObjectNode host = Json.object();
         ArrayNode binds = host.putArray("Binds");
         ObjectNode tmpfs = Json.object();
@@ -131,7 +136,7 @@ final class ContainerDocuments {
             }
         }
         host.put("NetworkMode", spec.networkMode() == null ? "bridge" : spec.networkMode());
-        host.set("PortBindings", portBindings(spec.ports()));
+        host.set("PortBindings", portBindings(spec.ports(), blankHostIp));
         // as dockerd answers them when not asked for; the embedded engine's cgroup namespace is always its own then
         host.put("PidMode", spec.pidMode() == null ? "" : spec.pidMode());
         host.put("IpcMode", spec.ipcMode() == null ? "private" : spec.ipcMode());
@@ -204,11 +209,11 @@ final class ContainerDocuments {
         }
     }
 
-    private static ObjectNode portBindings(List<PortBinding> ports) {
+    private static ObjectNode portBindings(List<PortBinding> ports, String blankHostIp) {
         ObjectNode bindings = Json.object();
         for (PortBinding p : ports) {
             ArrayNode list = bindings.has(p.key()) ? (ArrayNode) bindings.get(p.key()) : bindings.putArray(p.key());
-            list.addObject().put("HostIp", p.hostIp()).put("HostPort", p.hostPort() == 0 ? "" : Integer.toString(p.hostPort()));
+            list.addObject().put("HostIp", p.hostIp().equals(blankHostIp) ? "" : p.hostIp()).put("HostPort", p.hostPort() == 0 ? "" : Integer.toString(p.hostPort()));
         }
         return bindings;
     }

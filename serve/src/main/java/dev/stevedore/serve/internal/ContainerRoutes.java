@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * The container endpoints: create, start, inspect, list, stop, kill, restart, remove, top, prune; the streaming ones
@@ -111,7 +112,8 @@ final class ContainerRoutes {
     private void inspect(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
         ImageConfig image = state.imageConfig(c);
-        x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks()));
+        x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
+                state.blankHostIp()));
     }
 
     private void list(Exchange x) throws IOException {
@@ -134,7 +136,10 @@ final class ContainerRoutes {
         x.response().json(200, list);
     }
 
-    /** Docker's container filters: label, name (a part of it), id (a prefix), status, exited, network, ancestor, health. */
+    /**
+     * Docker's container filters: label, name (a part of it), id (a prefix), status, exited, network, ancestor,
+     * health, volume (a mount's volume name, bind source or destination, as dockerd matches it).
+     */
     static boolean matches(Filters filters, ContainerInfo c) {
         String status = c.state().status().name().toLowerCase(Locale.ROOT);
         return filters.labels(c.labels())
@@ -146,6 +151,8 @@ final class ContainerRoutes {
                 && filters.matchesAny("network", c.networks().keySet(), String::equals)
                 && filters.matchesAny("ancestor", List.of(c.image(), familiar(c.image()), c.imageId()), String::equals)
                 && filters.matchesAny("health", List.of(c.health() == null ? "none" : c.health().status().dockerName()),
+                        String::equals)
+                && filters.matchesAny("volume", c.mounts().stream().flatMap(m -> Stream.of(m.source(), m.target())).toList(),
                         String::equals);
     }
 

@@ -15,6 +15,9 @@ import java.util.Locale;
  * The engine's own exceptions have no finer types for most of these, so their messages decide.
  */
 final class Errors {
+    /** How the engine's port publishing failures begin (PublishedPorts). */
+    private static final String PUBLISHING_PORTS = "publishing ports of container ";
+
     private Errors() {
     }
 
@@ -33,6 +36,10 @@ final class Errors {
         }
         if (e instanceof InvalidImageReferenceException || e instanceof IllegalArgumentException) {
             return new ApiException(400, message(e), e);
+        }
+        if (e instanceof ContainerStartException && message(e).contains(PUBLISHING_PORTS)) {
+            // dockerd 20.10: a host port taken at start is libnetwork's failure, a 500 (not the request's fault)
+            return new ApiException(500, message(e), e);
         }
         if (e instanceof ContainerStartException) {
             // moby answers a command that cannot be executed with 400: the request named it

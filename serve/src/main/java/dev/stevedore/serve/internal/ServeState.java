@@ -7,6 +7,7 @@ import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.engine.PortBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,11 @@ final class ServeState implements AutoCloseable {
     /** Where published ports bind when a client names no address; {@code null} for the engine's loopback. */
     String defaultHostIp() {
         return defaultHostIp;
+    }
+
+    /** The address a port binding asked without {@code HostIp} listens on (the engine fills in its loopback). */
+    String blankHostIp() {
+        return new PortBinding(1, "tcp", defaultHostIp, 0).hostIp();
     }
 
     EventFeed events() {

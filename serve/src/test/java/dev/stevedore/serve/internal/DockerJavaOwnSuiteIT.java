@@ -1,0 +1,160 @@
+package dev.stevedore.serve.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What docker-java's own integration tests ({@code com.github.dockerjava.cmd.*CmdIT}, run from outside by
+ * {@code bench/docker-java-its}) found serve answering otherwise than dockerd, asked here the way those tests ask,
+ * on serve and on dockerd in the same run: {@code Info.NFd}, the {@code volume} filter of the container list,
+ * {@code docker save} of no image, the blank {@code HostIp} of a port binding echoed by inspect, the status of a
+ * host port taken at start, and unpause of a container that is not paused.
+ */
+class DockerJavaOwnSuiteIT extends DockerJavaPeers {
+
+    @Test
+    void infoCountsTheServersOpenFiles() {
+        // InfoCmdIT: NFd > 0 (dockerd counts its own descriptors)
+        Map<String, Boolean> counted = onBoth(client -> client.infoCmd().exec().getNFd() > 0);
+        assertThat(counted.get("serve")).isEqualTo(counted.get("dockerd")).isTrue();
+    }
+
+    @Test
+    void volumeFilterListsTheContainersThatMountTheVolumeByNameOrDestination() {
+        // ListContainersCmdIT.testVolumeFilter
+        Map<String, List<String>> listed = onBoth(client -> {
+            String volume = prefix + "filtered";
+            String label = prefix + "volume-filter";
+            client.createVolumeCmd().withName(volume).withDriver("local").exec();
+            try {
+                create(client, "with-volume", c -> c.withLabels(Map.of(label, "1"))
+                        .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind(volume, new Volume("/test")))), "true");
+                create(client, "without-volume", c -> c.withLabels(Map.of(label, "1")), "true");
+                List<String> seen = new ArrayList<>();
+                for (String wanted : List.of(volume, "/test", prefix + "no-such-volume")) {
+                    seen.add(wanted.replace(prefix, "P-") + " -> " + client.listContainersCmd().withShowAll(true)
+                            .withLabelFilter(Map.of(label, "1")).withVolumeFilter(List.of(wanted)).exec().stream()
+                            .map(Container::getNames).map(names -> names[0].replace(prefix, "P-")).toList());
+                }
+                return seen;
+            } finally {
+                client.removeContainerCmd(prefix + "with-volume").withForce(true).exec();
+                client.removeVolumeCmd(volume).exec();
+            }
+        });
+        assertThat(listed.get("serve")).isEqualTo(listed.get("dockerd")).containsExactly(
+                "P-filtered -> [/P-with-volume]", "/test -> [/P-with-volume]", "P-no-such-volume -> []");
+    }
+
+    @Test
+    void saveOfNoImageIsAnArchiveWithoutImages() {
+        // SaveImagesCmdIT.saveNoImages: dockerd answers 200 and a tar whose manifest.json names no image
+        Map<String, String> saved = onBoth(client -> {
+            try (InputStream tar = client.saveImagesCmd().exec()) {
+                return imagesIn(tar);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertThat(saved.get("serve")).isEqualTo(saved.get("dockerd")).isEqualTo("manifest.json lists 0 images, 0 layer files");
+    }
+
+    @Test
+    void inspectEchoesABlankHostIpAsAsked() {
+        // CreateContainerCmdIT.createContainerWithPortBindings, StartContainerCmdIT.startContainerWithPortBindings;
+        // docker-java reads dockerd's "" as null
+        Map<String, String> echoed = onBoth(client -> {
+            int port = freePort();
+            // an address other than serve's default is echoed as given (the container is never started)
+            String id = createWithPorts(client, "port-echo", Ports.Binding.bindPort(port),
+                    Ports.Binding.bindIpAndPort("127.0.0.2", port + 1 > 65535 ? port - 1 : port + 1));
+            Map<ExposedPort, Ports.Binding[]> bindings = client.inspectContainerCmd(id).exec().getHostConfig().getPortBindings().getBindings();
+            return "22: [" + bindings.get(ExposedPort.tcp(22))[0].getHostIp() + "] 23: [" + bindings.get(ExposedPort.tcp(23))[0].getHostIp() + "]";
+        });
+        assertThat(echoed.get("serve")).isEqualTo(echoed.get("dockerd")).isEqualTo("22: [null] 23: [127.0.0.2]");
+    }
+
+    @Test
+    void aHostPortTakenAtStartIsAServerError() {
+        // StartContainerCmdIT.startContainerWithConflictingPortBindings: two container ports on one host port
+        Map<String, String> answers = onBoth(client -> {
+            int port = freePort();
+            String id = createWithPorts(client, "port-taken", Ports.Binding.bindPort(port), Ports.Binding.bindPort(port));
+            return DockerJavaControlsIT.failure(() -> client.startContainerCmd(id).exec());
+        });
+        assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd")).isEqualTo("InternalServerErrorException 500");
+    }
+
+    @Test
+    void unpauseOfACreatedOrExitedContainerSaysItIsNotPaused() {
+        // UnpauseCmdIT.unpauseCreatedContainer, unpauseStoppedContainer
+        Map<String, List<String>> answers = onBoth(client -> {
+            String id = create(client, "unpause-unpaused", c -> { }, "true");
+            List<String> seen = new ArrayList<>();
+            seen.add("created: " + DockerJavaControlsIT.failure(() -> client.unpauseContainerCmd(id).exec()));
+            client.startContainerCmd(id).exec();
+            client.waitContainerCmd(id).start().awaitStatusCode(2, TimeUnit.MINUTES);
+            seen.add("exited: " + DockerJavaControlsIT.failure(() -> client.unpauseContainerCmd(id).exec()));
+            seen.add("pause exited: " + DockerJavaControlsIT.failure(() -> client.pauseContainerCmd(id).exec()));
+            return seen;
+        });
+        assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd")).containsExactly(
+                "created: InternalServerErrorException 500", "exited: InternalServerErrorException 500",
+                "pause exited: ConflictException 409");
+    }
+
+    /** A container running {@code true} with 22/tcp and 23/tcp bound as given. */
+    private String createWithPorts(DockerClient client, String name, Ports.Binding port22, Ports.Binding port23) {
+        Ports ports = new Ports();
+        ports.bind(ExposedPort.tcp(22), port22);
+        ports.bind(ExposedPort.tcp(23), port23);
+        return create(client, name, c -> c.withExposedPorts(ExposedPort.tcp(22), ExposedPort.tcp(23))
+                .withHostConfig(HostConfig.newHostConfig().withPortBindings(ports)), "true");
+    }
+
+    /** A port free on the host now; each peer takes its own, so the two never collide. */
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How many images a docker save archive's manifest.json lists ({@code null} is none), and its layer files. */
+    private static String imagesIn(InputStream in) throws IOException {
+        TarArchiveInputStream tar = new TarArchiveInputStream(in);
+        JsonNode manifest = null;
+        int layers = 0;
+        for (TarArchiveEntry entry = tar.getNextEntry(); entry != null; entry = tar.getNextEntry()) {
+            if (entry.getName().equals("manifest.json")) {
+                manifest = new ObjectMapper().readTree(tar.readAllBytes());
+            } else if (entry.isFile() && (entry.getName().endsWith("layer.tar") || entry.getName().startsWith("blobs/"))) {
+                layers++;
+            }
+        }
+        int images = manifest == null || manifest.isNull() ? 0 : manifest.size();
+        return (manifest == null ? "no manifest.json" : "manifest.json lists " + images + " images") + ", " + layers + " layer files";
+    }
+}
