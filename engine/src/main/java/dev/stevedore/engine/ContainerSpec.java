@@ -138,6 +138,9 @@ import java.util.Set;
  *                        with the host's network nor another container's
  * @param healthCheck     its health check ({@code --health-cmd} and friends); {@code null} keeps the image's
  *                        {@code HEALTHCHECK}, {@link HealthCheck#NONE} turns that off; see {@link ContainerInfo#health()}
+ * @param declaredVolumes the paths the request declared as volumes (Docker's {@code Config.Volumes}), as inspect
+ *                        echoes them: the declaration mounts nothing itself — a path no mount covers needs a
+ *                        {@link Mount#volume} of its own (an anonymous one, as {@code docker run -v /data} makes)
  *
  * <p>Past 500 lines with one job: every setting a container is created with, each documented once where a caller
  * reads it, and the {@link Builder} that is the only way to make one; the settings' parsers live in their own types
@@ -196,7 +199,8 @@ public record ContainerSpec(
         Map<String, String> sysctls,
         boolean init,
         List<String> links,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        List<String> declaredVolumes) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -293,6 +297,7 @@ public record ContainerSpec(
         NamespaceModes.checkNetworkContainer(networkMode, hostname, ports, publishAllPorts, exposedPorts, dns, extraHosts);
         // once each: the docker CLI sends a user network's links both in HostConfig and in its endpoint
         links = links == null ? List.of() : links.stream().map(ContainerSpec::link).distinct().toList(); // absent in older config.json
+        declaredVolumes = declaredVolumes == null ? List.of() : declaredVolumes.stream().distinct().toList(); // older config.json
         if (!links.isEmpty() && ("host".equals(networkMode) || sharedContainer(networkMode) != null)) {
             // dockerd's words
             throw new IllegalArgumentException("conflicting options: " + ("host".equals(networkMode) ? "host"
@@ -496,6 +501,7 @@ public record ContainerSpec(
         b.init = init;
         b.links.addAll(links);
         b.healthCheck = healthCheck;
+        b.declaredVolumes.addAll(declaredVolumes);
         return b;
     }
 
@@ -554,6 +560,7 @@ public record ContainerSpec(
         private boolean init;
         private final List<String> links = new ArrayList<>();
         private HealthCheck healthCheck;
+        private final List<String> declaredVolumes = new ArrayList<>();
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -678,6 +685,8 @@ public record ContainerSpec(
         public Builder link(String name, String alias) { return link(name + ":" + alias); }
         /** Its health check, replacing the image's; {@link HealthCheck#NONE} for none; see {@link ContainerSpec#healthCheck()}. */
         public Builder healthCheck(HealthCheck value) { this.healthCheck = value; return this; }
+        /** A path declared a volume, as {@code Config.Volumes} has it; see {@link ContainerSpec#declaredVolumes()}. */
+        public Builder declaredVolume(String path) { this.declaredVolumes.add(Objects.requireNonNull(path, "declaredVolume")); return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
@@ -685,7 +694,8 @@ public record ContainerSpec(
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
-                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck);
+                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck,
+                    declaredVolumes);
         }
     }
 }

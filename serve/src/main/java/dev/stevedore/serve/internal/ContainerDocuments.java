@@ -261,7 +261,8 @@ final class ContainerDocuments {
         config.put("Image", c.image());
         ObjectNode volumes = Json.object();
         image.volumes().forEach(v -> volumes.set(v, Json.object()));
-        // the request's Config.Volumes, which the create path made anonymous volume mounts (dockerd echoes both)
+        // the request's Config.Volumes, those a mount covers too, and the anonymous volume mounts (dockerd echoes all)
+        spec.declaredVolumes().forEach(v -> volumes.set(v, Json.object()));
         spec.mounts().stream().filter(m -> m.type() == Mount.Type.VOLUME && m.source().isEmpty())
                 .forEach(m -> volumes.set(m.target(), Json.object()));
         config.set("Volumes", volumes.isEmpty() ? null : volumes);

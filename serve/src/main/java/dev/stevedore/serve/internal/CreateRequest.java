@@ -92,6 +92,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         b.publishAllPorts(isTrue(host.publishAllPorts()));
         List<Mount> mounts = mounts(host);
         mounts.forEach(b::mount);
+        keys(c.volumes()).forEach(b::declaredVolume); // inspect echoes them, those a bind covers too (as dockerd)
         // -v /data: an anonymous volume at each Config.Volumes path that no other mount covers
         keys(c.volumes()).stream().filter(path -> mounts.stream().noneMatch(m -> m.target().equals(path)))
                 .forEach(path -> b.mount(badRequestOnInvalid(() -> Mount.volume("", path, false))));

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What docker-java's own integration tests ({@code com.github.dockerjava.cmd.*CmdIT}, run from outside by
  * {@code bench/docker-java-its}) found serve answering otherwise than dockerd, asked here the way those tests ask,
  * on serve and on dockerd in the same run: {@code Info.NFd}, the {@code volume} filter of the container list,
- * {@code docker save} of no image, the blank {@code HostIp} of a port binding echoed by inspect, the status of a
+ * {@code Config.Volumes} that binds cover echoed by inspect, {@code docker save} of no image, the blank {@code HostIp} of a port binding echoed by inspect, the status of a
  * host port taken at start, and unpause of a container that is not paused.
  */
 class DockerJavaOwnSuiteIT extends DockerJavaPeers {
@@ -65,6 +65,17 @@ class DockerJavaOwnSuiteIT extends DockerJavaPeers {
         });
         assertThat(listed.get("serve")).isEqualTo(listed.get("dockerd")).containsExactly(
                 "P-filtered -> [/P-with-volume]", "/test -> [/P-with-volume]", "P-no-such-volume -> []");
+    }
+
+    @Test
+    void inspectEchoesDeclaredVolumesThatBindsCover() {
+        // StartContainerCmdIT.startContainerWithVolumes: Config.Volumes paths that binds mount
+        Map<String, String> echoed = onBoth(client -> {
+            String id = create(client, "declared-volumes", c -> c.withVolumes(new Volume("/opt/webapp1"), new Volume("/opt/webapp2"))
+                    .withHostConfig(HostConfig.newHostConfig().withBinds(new Bind("/tmp", new Volume("/opt/webapp1")))), "true");
+            return String.valueOf(new java.util.TreeSet<>(client.inspectContainerCmd(id).exec().getConfig().getVolumes().keySet()));
+        });
+        assertThat(echoed.get("serve")).isEqualTo(echoed.get("dockerd")).isEqualTo("[/opt/webapp1, /opt/webapp2]");
     }
 
     @Test

@@ -280,6 +280,7 @@ final class ContainerMapper {
             b.ulimit(ulimit.path("Name").asText("") + "=" + ulimit.path("Soft").asLong() + ":" + ulimit.path("Hard").asLong());
         }
         config.path("ExposedPorts").fieldNames().forEachRemaining(b::expose);
+        config.path("Volumes").fieldNames().forEachRemaining(b::declaredVolume); // the image's too, as dockerd merged them
         bindings(host.path("PortBindings")).forEach(b::port);
         for (JsonNode mount : host.path("Mounts")) {
             String type = mount.path("Type").asText("");

@@ -59,6 +59,8 @@ final class CreateBody {
         Map<String, Map<String, Object>> exposed = new LinkedHashMap<>();
         spec.exposedPorts().forEach(p -> exposed.put(portKey(p), Map.of()));
         bindings.keySet().forEach(p -> exposed.put(p, Map.of()));
+        Map<String, Map<String, Object>> declaredVolumes = new LinkedHashMap<>();
+        spec.declaredVolumes().forEach(v -> declaredVolumes.put(v, Map.of()));
         List<HostConfig.Mount> mounts = new ArrayList<>();
         Map<String, String> tmpfs = new LinkedHashMap<>();
         for (Mount mount : spec.mounts()) {
@@ -98,7 +100,7 @@ final class CreateBody {
                                 ? null : new ContainerCreate.IpamConfig(spec.ipv4Address()), null,
                                 userNetwork ? emptyToNull(spec.links()) : null)));
         return Wire.tree(new ContainerCreate(image, spec.hostname(), spec.user(), spec.workingDir(), spec.entrypoint(),
-                spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), null, spec.stopSignal(),
+                spec.cmd(), emptyToNull(spec.env()), labels, emptyToNull(exposed), emptyToNull(declaredVolumes), spec.stopSignal(),
                 spec.stopTimeout() == null ? null : seconds(spec.stopTimeout()), spec.tty(), spec.openStdin(),
                 spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, healthcheck(spec.healthCheck()),
                 host, networking,
