@@ -259,12 +259,13 @@ final class ContainerDocuments {
         config.set("Env", Json.strings(c.env()));
         config.set("Cmd", Json.strings(cmd(spec, image)));
         config.put("Image", c.image());
+        // the image's, the request's Config.Volumes (those a mount covers too) and the anonymous volume mounts, sorted
+        // as dockerd's Go map comes out (docker-java's tests read them in that order)
+        java.util.SortedSet<String> paths = new java.util.TreeSet<>(image.volumes());
+        paths.addAll(spec.declaredVolumes());
+        spec.mounts().stream().filter(m -> m.type() == Mount.Type.VOLUME && m.source().isEmpty()).forEach(m -> paths.add(m.target()));
         ObjectNode volumes = Json.object();
-        image.volumes().forEach(v -> volumes.set(v, Json.object()));
-        // the request's Config.Volumes, those a mount covers too, and the anonymous volume mounts (dockerd echoes all)
-        spec.declaredVolumes().forEach(v -> volumes.set(v, Json.object()));
-        spec.mounts().stream().filter(m -> m.type() == Mount.Type.VOLUME && m.source().isEmpty())
-                .forEach(m -> volumes.set(m.target(), Json.object()));
+        paths.forEach(v -> volumes.set(v, Json.object()));
         config.set("Volumes", volumes.isEmpty() ? null : volumes);
         config.put("WorkingDir", spec.workingDir() != null ? spec.workingDir() : image.workingDir());
         List<String> entrypoint = entrypoint(spec, image);
