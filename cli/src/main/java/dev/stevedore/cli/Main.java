@@ -70,6 +70,10 @@ public final class Main {
             if (commandLine.getSubcommands().containsKey(stopsAtPositional)) {
                 commandLine.getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
             }
+            if (commandLine.getSubcommands().containsKey("container")) {
+                // the same under docker's management name (container run, container exec)
+                commandLine.getSubcommands().get("container").getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
+            }
         }
         if (commandLine.getSubcommands().containsKey("compose")) {
             // and after the service (compose exec)
