@@ -142,7 +142,7 @@ final class ContainerDocuments {
                 .put("MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         host.put("AutoRemove", autoRemove || spec.autoRemove());
         host.put("PublishAllPorts", spec.publishAllPorts());
-        host.put("Privileged", false);
+        host.put("Privileged", spec.privileged());
         host.put("ReadonlyRootfs", spec.readOnlyRootfs());
         host.put("ShmSize", spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : 64L * 1024 * 1024);
         // as dockerd: the options given, null when none (then the builtin profile applies, as /info says)
