@@ -138,6 +138,13 @@ import java.util.Set;
  *                        with the host's network nor another container's
  * @param healthCheck     its health check ({@code --health-cmd} and friends); {@code null} keeps the image's
  *                        {@code HEALTHCHECK}, {@link HealthCheck#NONE} turns that off; see {@link ContainerInfo#health()}
+ * @param privileged      turn the container's isolation off as {@code docker run --privileged} does, the caller's
+ *                        explicit choice (Docker-in-Docker, FUSE, iptables, {@code mount} inside): every capability the
+ *                        engine holds, no seccomp filter, no masked or read-only {@code /proc} and {@code /sys} paths
+ *                        ({@code /sys} writable), every device node of the host in its {@code /dev} and no device rules,
+ *                        no {@code no_new_privs} unless {@code securityOpts} asks for it. A rootless embedded engine
+ *                        gives what its user namespace holds: that namespace's capabilities, and the host's device nodes
+ *                        its user may open
  * @param declaredVolumes the paths the request declared as volumes (Docker's {@code Config.Volumes}), as inspect
  *                        echoes them: the declaration mounts nothing itself — a path no mount covers needs a
  *                        {@link Mount#volume} of its own (an anonymous one, as {@code docker run -v /data} makes)
@@ -200,6 +207,7 @@ public record ContainerSpec(
         boolean init,
         List<String> links,
         HealthCheck healthCheck,
+        boolean privileged,
         List<String> declaredVolumes) {
 
     /**
@@ -501,6 +509,7 @@ public record ContainerSpec(
         b.init = init;
         b.links.addAll(links);
         b.healthCheck = healthCheck;
+        b.privileged = privileged;
         b.declaredVolumes.addAll(declaredVolumes);
         return b;
     }
@@ -560,6 +569,7 @@ public record ContainerSpec(
         private boolean init;
         private final List<String> links = new ArrayList<>();
         private HealthCheck healthCheck;
+        private boolean privileged;
         private final List<String> declaredVolumes = new ArrayList<>();
 
         private Builder(String image) {
@@ -688,6 +698,9 @@ public record ContainerSpec(
         /** A path declared a volume, as {@code Config.Volumes} has it; see {@link ContainerSpec#declaredVolumes()}. */
         public Builder declaredVolume(String path) { this.declaredVolumes.add(Objects.requireNonNull(path, "declaredVolume")); return this; }
 
+        /** Runs it privileged ({@code docker run --privileged}); see {@link ContainerSpec#privileged()}. */
+        public Builder privileged(boolean value) { this.privileged = value; return this; }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
@@ -695,7 +708,7 @@ public record ContainerSpec(
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
                     usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck,
-                    declaredVolumes);
+                    privileged, declaredVolumes);
         }
     }
 }
