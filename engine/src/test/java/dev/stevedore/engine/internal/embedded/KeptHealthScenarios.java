@@ -3,7 +3,6 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.ContainerInfo;
-import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EngineSettings;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
