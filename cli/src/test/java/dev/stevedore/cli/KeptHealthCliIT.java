@@ -3,12 +3,9 @@ package dev.stevedore.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code stevedore run -d --health-cmd ...}: its checks go on after the CLI has ended (the run's native watcher), so
@@ -16,30 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
  * does for the same container on the test bed's dockerd in the same test; and {@code events --since} replays its
  * {@code health_status} changes and its {@code die} after the fact, as {@code docker events --since} does.
  */
-class KeptHealthCliIT {
+class KeptHealthCliIT extends SideBySide {
     private static final Duration PATIENCE = Duration.ofMinutes(3);
-    private static final LocalTestbed TESTBED = LocalTestbed.load();
     private static final String SCRIPT = "mkfifo /tmp/end; touch /tmp/ok; read x < /tmp/end; exit 3";
 
-    @TempDir
-    Path home;
-    @TempDir
-    Path scratch;
-    private final String host = "unix://" + TESTBED.get("DOCKER_SOCKET");
-    private final String busybox = TESTBED.get("PLAIN_REGISTRY") + "/library/busybox:latest";
     private final String name = "kept-health-" + Long.toHexString(System.nanoTime());
-
-    private CliRunner.Result stevedore(String... args) throws Exception {
-        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), args);
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result;
-    }
-
-    private String docker(String... args) throws Exception {
-        CliRunner.Result result = TestbedDocker.run(scratch, host, args);
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result.out().strip();
-    }
 
     /** The container's ps status with its "Up N seconds" cut off: "(healthy)", "(health: starting)". */
     private String stevedoreHealth() throws Exception {
@@ -90,8 +68,7 @@ class KeptHealthCliIT {
                     .isEqualTo(String.join("\n", "health_status: healthy <no value> " + name,
                             "health_status: unhealthy <no value> " + name, "die 3 " + name));
         } finally {
-            new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), "rm", "-f", name);
-            TestbedDocker.run(scratch, host, "rm", "-f", name);
+            removeBoth(name);
         }
     }
 }
