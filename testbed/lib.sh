@@ -125,12 +125,23 @@ ROOTLESS_USER=stevedore-rootless
 ROOTLESS_NOSUB_USER=stevedore-nosub
 ROOTLESS_SUBID_START=1200000
 
+# The group of the test bed dockerd's socket (dockerd --group). The user with a subordinate range is in it, so that a
+# rootless test can ask the peer dockerd about what the rootless engine made (an image it built and pushed).
+TESTBED_DOCKER_GROUP=stevedore-testbed-docker
+
+# ensure_testbed_docker_group: creates the socket's group (idempotent).
+ensure_testbed_docker_group() {
+  getent group "$TESTBED_DOCKER_GROUP" >/dev/null || quiet groupadd --system "$TESTBED_DOCKER_GROUP"
+}
+
 # ensure_rootless_users: creates both users (idempotent); the first gets 65536 subordinate uids and gids.
 ensure_rootless_users() {
   local u
   for u in "$ROOTLESS_USER" "$ROOTLESS_NOSUB_USER"; do
     id -u "$u" >/dev/null 2>&1 || quiet useradd --create-home --shell /bin/bash --no-user-group --gid nogroup "$u"
   done
+  ensure_testbed_docker_group
+  id -nG "$ROOTLESS_USER" | tr ' ' '\n' | grep -qx "$TESTBED_DOCKER_GROUP" || quiet usermod -aG "$TESTBED_DOCKER_GROUP" "$ROOTLESS_USER"
   # useradd may or may not have given ranges (SUB_UID_COUNT in login.defs): make it exactly one, or none
   quiet usermod --del-subuids 1-4294967294 --del-subgids 1-4294967294 "$ROOTLESS_NOSUB_USER"
   if ! grep -q "^$ROOTLESS_USER:" /etc/subuid || ! grep -q "^$ROOTLESS_USER:" /etc/subgid; then
@@ -207,7 +218,8 @@ join_rootless_cgroup() {
   [[ $joined == 1 ]] || die "no cgroup subtree is delegated to $ROOTLESS_USER ($rel in none of ${ROOTLESS_CGROUP_HIERARCHIES[*]}): run testbed/up as root"
 }
 
-# remove_rootless_users: removes both users, their homes and their subordinate ranges (idempotent).
+# remove_rootless_users: removes both users, their homes and their subordinate ranges, and the test bed dockerd's
+# socket group (idempotent).
 remove_rootless_users() {
   local u
   for u in "$ROOTLESS_USER" "$ROOTLESS_NOSUB_USER"; do
@@ -219,4 +231,7 @@ remove_rootless_users() {
       quiet userdel --remove "$u" 2>/dev/null || true
     fi
   done
+  if getent group "$TESTBED_DOCKER_GROUP" >/dev/null; then
+    quiet groupdel "$TESTBED_DOCKER_GROUP" 2>/dev/null || true
+  fi
 }

@@ -226,6 +226,9 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "rmtree")) {
         return rmtree_main(argc - 2, argv + 2);
     }
+    if (argc > 1 && !strcmp(argv[1], "call")) {
+        return call_main(argc - 2, argv + 2);
+    }
     if (argc > 1 && !strcmp(argv[1], "copyup")) {
         return copyup_main(argc - 2, argv + 2);
     }

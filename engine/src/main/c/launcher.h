@@ -356,6 +356,9 @@ int hold_user_holder(const char *path);
 int own_main(int argc, char **argv);
 /* "rmtree PATH": deletes a tree, not crossing into other file systems nor following links. */
 int rmtree_main(int argc, char **argv);
+/* "call PROGRAM [ARGUMENT...]": runs a program in the joined user namespace (as its root, with its capabilities over
+ * files the namespace maps): a rootless engine's file work in a JVM of its own (NamespacedFilesMain). */
+int call_main(int argc, char **argv);
 /* rel (relative to rootfd; "" for rootfd itself) opened with flags, never following a link nor leaving rootfd's tree
  * or file system (beneath.c). */
 int open_beneath(int rootfd, const char *rel, int flags);

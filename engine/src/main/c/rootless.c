@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,4 +186,16 @@ int rmtree_main(int argc, char **argv) {
         return 1;
     }
     return 0;
+}
+
+int call_main(int argc, char **argv) {
+    if (argc < 1 || !in_user_namespace) {
+        fprintf(stderr, "usage: launcher --userns=PATH call PROGRAM [ARGUMENT...]\n");
+        return 2;
+    }
+    /* the launcher ignores SIGPIPE for itself; the program starts with the default, as from a shell */
+    signal(SIGPIPE, SIG_DFL);
+    execv(argv[0], argv);
+    fprintf(stderr, "cannot run %s in the user namespace: %s\n", argv[0], strerror(errno));
+    return 127;
 }

@@ -53,6 +53,11 @@ public abstract class BuildContract extends EngineContract {
                 engine.removeImage(reference);
             }
         }
+        afterImagesRemoved();
+    }
+
+    /** What an engine's contract does once the images it built are gone: nothing, unless it says otherwise. */
+    protected void afterImagesRemoved() {
     }
 
     private ImageReference fresh(String name) {
@@ -128,6 +133,27 @@ public abstract class BuildContract extends EngineContract {
 
         assertThat(runIn(tag, "cat greeting; ls files; stat -c '%u:%g %n' /srv/data/data.txt /srv/app/files/a.txt; id -u"))
                 .containsExactly("hi from alpha", "a.txt", "1000:1000 /srv/data/data.txt", "0:0 /srv/app/files/a.txt", "1000");
+    }
+
+    /**
+     * What a RUN leaves belongs to the container's users, not to whoever ran the build: files of root and of uid 1000
+     * (the first step), and a directory private to 1000, mode 0700 (the second). Rootless, the host shows the user's
+     * own and subordinate ids for these, and such a directory shuts the engine's own user out.
+     */
+    @Test
+    void aRunStepsFilesKeepTheirOwnersAndPrivateDirectories() throws IOException {
+        write("Dockerfile", """
+                FROM %s
+                RUN echo root > /by-root && mkdir /open && touch /open/f && chown -R 1000:1001 /open
+                RUN mkdir -p /priv/sub && echo secret > /priv/sub/f && chown -R 1000:1001 /priv && chmod 700 /priv /priv/sub
+                """.formatted(base()));
+        ImageReference tag = fresh("owners");
+
+        build(BuildSpec.builder(dir).tag(tag), new ArrayList<>());
+
+        assertThat(runIn(tag, "stat -c '%u:%g %a %n' /by-root /open /open/f /priv /priv/sub /priv/sub/f; cat /priv/sub/f"))
+                .containsExactly("0:0 644 /by-root", "1000:1001 755 /open", "1000:1001 644 /open/f", "1000:1001 700 /priv",
+                        "1000:1001 700 /priv/sub", "1000:1001 644 /priv/sub/f", "secret");
     }
 
     @Test

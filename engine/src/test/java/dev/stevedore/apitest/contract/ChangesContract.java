@@ -70,6 +70,25 @@ public abstract class ChangesContract extends EngineContract {
         }
     }
 
+    /**
+     * Below a directory private to another user of the container (mode 0700, owner 1000): diff and export see into it
+     * as dockerd does — rootless too, where the engine's own user is shut out and the reading is done inside the
+     * user's namespace.
+     */
+    @Test
+    void diffAndExportSeeIntoADirectoryPrivateToAnotherUser() throws IOException {
+        ContainerInfo container = started(busybox(
+                "mkdir -p /priv/sub && echo x > /priv/sub/f && chown -R 1000:1000 /priv && chmod 700 /priv /priv/sub"));
+        try {
+            assertThat(exited(container.id()).exitCode()).isZero();
+
+            assertThat(engine.changes(container.id())).contains(new FileChange("/priv/sub/f", FileChange.Kind.ADDED));
+            assertThat(CopyContract.untar(engine.export(container.id()))).containsEntry("priv/sub/f", "x\n");
+        } finally {
+            engine.removeContainer(container.id(), true);
+        }
+    }
+
     @Test
     void exportHoldsTheImageAndWhatTheContainerWroteNamedFromTheRoot() throws IOException {
         ContainerInfo container = started(busybox("echo exported > /tmp/made.txt"));
@@ -105,23 +124,26 @@ public abstract class ChangesContract extends EngineContract {
 
     @Test
     void aCommittedImageRunsWithTheFileItsChangesAndItsHistoryEntry() {
-        ContainerInfo container = started(busybox("echo committed > /committed.txt"));
+        // a directory of another user, private to it: its owner is the container's 1000 in the layer, rootless too
+        String script = "echo committed > /committed.txt; mkdir /priv; chown 1000:1000 /priv; chmod 700 /priv";
+        ContainerInfo container = started(busybox(script));
         assertThat(exited(container.id()).exitCode()).isZero();
         ImageReference reference = ImageReference.parse("local.test/commit-" + run.substring(0, 8) + ":v1");
         try {
             Image image = engine.commit(container.id(), CommitSpec.to(reference).withComment("a contract commit")
                     .withAuthor("contract <contract@example.org>")
-                    .withChanges(List.of("CMD [\"sh\", \"-c\", \"cat /committed.txt; echo $COMMITTED\"]", "ENV COMMITTED=yes")));
+                    .withChanges(List.of("CMD [\"sh\", \"-c\", \"cat /committed.txt; echo $COMMITTED; stat -c '%u:%g %a %n' "
+                            + "/committed.txt /priv\"]", "ENV COMMITTED=yes")));
 
             assertThat(image.references()).contains(reference);
             assertThat(engine.image(reference).orElseThrow().author()).isEqualTo("contract <contract@example.org>");
             ContainerInfo fromImage = started(ContainerSpec.builder(reference.toString()).label(RUN_LABEL, run)
                     .pullPolicy(ContainerSpec.PullPolicy.NEVER));
             assertThat(exited(fromImage.id()).exitCode()).isZero();
-            assertThat(logTexts(fromImage.id())).containsExactly("committed", "yes");
+            assertThat(logTexts(fromImage.id())).containsExactly("committed", "yes", "0:0 644 /committed.txt", "1000:1000 700 /priv");
             ImageHistory newest = engine.history(reference).get(0);
             assertThat(newest.comment()).isEqualTo("a contract commit");
-            assertThat(newest.createdBy()).isEqualTo("sh -c echo committed > /committed.txt");
+            assertThat(newest.createdBy()).isEqualTo("sh -c " + script);
             assertThat(newest.size()).isPositive();
             assertThat(engine.history(reference)).hasSize(engine.history(ImageReference.parse(busyboxImage())).size() + 1);
             engine.removeContainer(fromImage.id(), true);

@@ -24,6 +24,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Files into a container (before it starts and while it runs, into directories that exist or not) and out
@@ -142,6 +143,55 @@ public abstract class CopyContract extends EngineContract {
         assertThat(passwd.size()).isPositive();
         assertThatThrownBy(() -> engine.statContainerPath(uniqueName("no-such-container"), "/etc"))
                 .isInstanceOf(ContainerNotFoundException.class);
+    }
+
+    /**
+     * A directory private to another user of the container (mode 0700, owner 1000 — postgres' data directory is one)
+     * is copied in and out, stat'ed, and the copy lands with the archive's owner, running or stopped: as root and on
+     * dockerd trivially, and rootless too, where the engine's own user is shut out of it and the work is done inside
+     * the user's namespace.
+     */
+    @Test
+    void aDirectoryPrivateToAnotherUserOfTheContainerIsCopiedInAndOut() throws IOException {
+        ContainerInfo container = started(busybox(
+                "mkdir -p /priv/sub && echo x > /priv/sub/f && chown -R 1000:1000 /priv && chmod 700 /priv /priv/sub && exec sleep 3600"));
+        try {
+            await().atMost(PATIENCE).until(() -> engine.exec(container.id(), ExecSpec.of("stat", "-c", "%a %u", "/priv")).stdout()
+                    .strip().equals("700 1000"));
+
+            assertThat(untar(engine.copyFromContainer(container.id(), "/priv"))).containsEntry("priv/sub/f", "x\n");
+            assertThat(engine.statContainerPath(container.id(), "/priv/sub/f")).hasValueSatisfying(stat -> {
+                assertThat(stat.name()).isEqualTo("f");
+                assertThat(stat.size()).isEqualTo(2);
+            });
+            engine.copyToContainer(container.id(), "/priv/sub", ownedTar("g", "from the host\n", 1000));
+            assertThat(engine.exec(container.id(), ExecSpec.of("stat", "-c", "%u %a %n", "/priv/sub/g")).stdout().strip())
+                    .isEqualTo("1000 600 /priv/sub/g");
+
+            engine.stopContainer(container.id(), java.time.Duration.ofSeconds(1));
+            assertThat(untar(engine.copyFromContainer(container.id(), "/priv/sub")))
+                    .as("stopped: read through a helper").containsEntry("sub/f", "x\n").containsEntry("sub/g", "from the host\n");
+        } finally {
+            engine.removeContainer(container.id(), true);
+        }
+    }
+
+    /** A tar of one regular file with mode 0600 owned by {@code uid}:{@code uid}. */
+    private static InputStream ownedTar(String name, String content, int uid) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            TarArchiveEntry entry = new TarArchiveEntry(name);
+            byte[] data = content.getBytes(StandardCharsets.UTF_8);
+            entry.setSize(data.length);
+            entry.setMode(0100600);
+            entry.setIds(uid, uid);
+            out.putArchiveEntry(entry);
+            out.write(data);
+            out.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ByteArrayInputStream(bytes.toByteArray());
     }
 
     private ExecResult exec(String... command) {

@@ -66,7 +66,7 @@ public final class ContainerCommit {
         LayerWriter layer = new LayerWriter(builder.stateDirectory.resolve("tmp"), null);
         try (CrossProcessLock ignored = builder.collector.protect()) {
             if (Files.isDirectory(source.upper())) {
-                layer.upperDirectory(source.upper(), UpperDirectory.RUNTIME_FILES);
+                layer.upperDirectory(source.upper(), UpperDirectory.RUNTIME_FILES, builder.upperAccess);
             }
             Descriptor stored = layer.store(builder.store);
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

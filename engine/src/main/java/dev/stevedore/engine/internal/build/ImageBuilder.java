@@ -43,19 +43,24 @@ public final class ImageBuilder {
     final ContainerEngine engine;
     final RunStep runs;
     final Platform platform;
+    /** How a container's upper directory is read into a layer (a RUN step's, a commit's). */
+    final UpperDirectoryAccess upperAccess;
 
     /**
      * @param engine         the engine whose containers run the RUN steps and which pulls the base images
      * @param upperDirectory the overlay upper directory of one of {@code engine}'s containers, by id
+     * @param upperAccess    how an upper directory is read into a layer ({@link UpperDirectoryAccess#AS_ROOT} as root)
      */
-    public ImageBuilder(Path stateDirectory, ContainerEngine engine, Function<String, Path> upperDirectory, Platform platform) {
+    public ImageBuilder(Path stateDirectory, ContainerEngine engine, Function<String, Path> upperDirectory,
+                        UpperDirectoryAccess upperAccess, Platform platform) {
         this.stateDirectory = stateDirectory;
         this.store = new ContentStore(stateDirectory.resolve("content"));
         this.index = new ImageIndex(stateDirectory);
         this.snapshots = new SnapshotStore(stateDirectory);
         this.collector = new StoreCollector(stateDirectory, index, store, snapshots);
         this.engine = engine;
-        this.runs = new RunStep(engine, upperDirectory);
+        this.upperAccess = upperAccess;
+        this.runs = new RunStep(engine, upperDirectory, upperAccess);
         this.platform = platform;
     }
 

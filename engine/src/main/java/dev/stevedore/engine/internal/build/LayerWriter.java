@@ -8,6 +8,7 @@ import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.store.ContentStore;
 import dev.stevedore.engine.internal.store.Digest;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,6 +26,7 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -159,23 +163,29 @@ final class LayerWriter implements AutoCloseable {
     /**
      * Adds what a RUN changed: everything in the container's upper directory, bottom-up order of names, whiteouts
      * converted, hard links within the layer kept as links. Mount points the runtime made for its own files
-     * ({@code skip}) are left out when they are empty.
+     * ({@code skip}) are left out when they are empty. Owners are the container's ({@code access} maps what this JVM
+     * sees); when this JVM may not read a file, the whole directory is read by {@code access.inNamespace()}.
      */
-    void upperDirectory(Path upper, Set<String> skip) throws IOException {
-        Map<Long, String> inodes = new HashMap<>();
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(upper)) {
-            paths = walk.filter(p -> !p.equals(upper)).sorted().toList();
+    void upperDirectory(Path upper, Set<String> skip, UpperDirectoryAccess access) throws IOException {
+        List<Item> items;
+        try {
+            items = items(upper, skip);
+        } catch (AccessDeniedException | UncheckedIOException e) {
+            if (access.inNamespace() == null || e instanceof UncheckedIOException u && !(u.getCause() instanceof AccessDeniedException)) {
+                throw e;
+            }
+            fromNamespace(upper, skip, access.inNamespace());
+            return;
         }
-        paths = UpperDirectory.withoutRuntimeFiles(upper, paths, skip);
-        for (Path path : paths) {
-            String name = upper.relativize(path).toString();
-            Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,gid,rdev,ino,nlink,lastModifiedTime,size",
-                    LinkOption.NOFOLLOW_LINKS);
+        Map<Long, String> inodes = new HashMap<>();
+        for (Item item : items) {
+            Path path = item.path();
+            String name = item.name();
+            Map<String, Object> attrs = item.attributes();
             int mode = (Integer) attrs.get("mode");
             int type = mode & Libc.S_IFMT;
-            int uid = (Integer) attrs.get("uid");
-            int gid = (Integer) attrs.get("gid");
+            int uid = access.uid((Integer) attrs.get("uid"));
+            int gid = access.gid((Integer) attrs.get("gid"));
             Instant mtime = ((java.nio.file.attribute.FileTime) attrs.get("lastModifiedTime")).toInstant();
             switch (type) {
                 case Libc.S_IFDIR -> {
@@ -207,6 +217,47 @@ final class LayerWriter implements AutoCloseable {
                 }
                 default -> { } // sockets do not belong in a layer
             }
+        }
+    }
+
+    private record Item(Path path, String name, Map<String, Object> attributes) {
+    }
+
+    /**
+     * Every path of {@code upper} with its attributes, before anything is written: a file this JVM may not read
+     * ({@code AccessDeniedException}) is found here, while the layer can still be read elsewhere as a whole.
+     */
+    private static List<Item> items(Path upper, Set<String> skip) throws IOException {
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(upper)) {
+            paths = walk.filter(p -> !p.equals(upper)).sorted().toList();
+        }
+        paths = UpperDirectory.withoutRuntimeFiles(upper, paths, skip);
+        List<Item> items = new ArrayList<>(paths.size());
+        for (Path path : paths) {
+            Map<String, Object> attrs = Files.readAttributes(path, "unix:mode,uid,gid,rdev,ino,nlink,lastModifiedTime,size",
+                    LinkOption.NOFOLLOW_LINKS);
+            if (((Integer) attrs.get("mode") & Libc.S_IFMT) == Libc.S_IFREG && !Files.isReadable(path)) {
+                throw new AccessDeniedException(path.toString());
+            }
+            items.add(new Item(path, upper.relativize(path).toString(), attrs));
+        }
+        return items;
+    }
+
+    /** The layer entries of {@code upper} as {@code archiver} reads them in a process of its own, copied in. */
+    private void fromNamespace(Path upper, Set<String> skip, UpperDirectoryArchiver archiver) throws IOException {
+        Path made = Files.createTempFile(file.getParent(), PREFIX + OWNER + "-upper-", ".tar");
+        try {
+            archiver.archiveInto(upper, skip, made);
+            try (InputStream in = Files.newInputStream(made);
+                 TarArchiveInputStream entries = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name())) {
+                for (TarArchiveEntry entry = entries.getNextTarEntry(); entry != null; entry = entries.getNextTarEntry()) {
+                    copy(entry, entry.getName(), entries, null, null, null);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(made);
         }
     }
 
@@ -258,6 +309,14 @@ final class LayerWriter implements AutoCloseable {
             n = n.substring(0, n.length() - 1);
         }
         return n;
+    }
+
+    /** Finishes the tar and moves it to {@code target} (uncompressed, as written). */
+    void finishInto(Path target) throws IOException {
+        tar.finish();
+        tar.close();
+        closed = true;
+        Files.move(file, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Finishes the tar and moves it into the store; the temporary file goes either way. */

@@ -31,10 +31,12 @@ final class RunStep {
 
     private final ContainerEngine engine;
     private final Function<String, Path> upperDirectory;
+    private final UpperDirectoryAccess access;
 
-    RunStep(ContainerEngine engine, Function<String, Path> upperDirectory) {
+    RunStep(ContainerEngine engine, Function<String, Path> upperDirectory, UpperDirectoryAccess access) {
         this.engine = engine;
         this.upperDirectory = upperDirectory;
+        this.access = access;
     }
 
     /** What to run. */
@@ -92,7 +94,7 @@ final class RunStep {
             }
             Path upper = upperDirectory.apply(id);
             if (Files.isDirectory(upper)) {
-                layer.upperDirectory(upper, UpperDirectory.RUNTIME_FILES);
+                layer.upperDirectory(upper, UpperDirectory.RUNTIME_FILES, access);
             }
         } finally {
             // the removal takes file locks, which an interrupt would break: cancelled or not, the container goes

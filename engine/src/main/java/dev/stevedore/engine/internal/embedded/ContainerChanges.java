@@ -23,10 +23,13 @@ final class ContainerChanges {
     private final ContainerCopies copies;
     private final ContainerControls.Lookup lookup;
     private final ContainerControls controls;
+    /** Rootless: the diff read again inside the user's namespace when the kernel refuses this JVM; null as root. */
+    private final NamespacedFiles inNamespace;
 
     ContainerChanges(ContainerStore store, ContainerCopies copies, ContainerControls.Lookup lookup,
-                     ContainerControls controls) {
+                     ContainerControls controls, NamespacedFiles inNamespace) {
         this.store = store;
+        this.inNamespace = inNamespace;
         this.copies = copies;
         this.lookup = lookup;
         this.controls = controls;
@@ -45,23 +48,23 @@ final class ContainerChanges {
         if (!Files.isDirectory(upper)) {
             return List.of(); // never mounted: nothing changed yet
         }
+        List<Path> layers = config.layers().stream().map(Path::of).toList();
         try {
-            return UpperDirectory.changes(upper, config.layers().stream().map(Path::of).toList());
-        } catch (java.nio.file.AccessDeniedException | java.io.UncheckedIOException e) {
-            if (e instanceof java.io.UncheckedIOException u && !(u.getCause() instanceof java.nio.file.AccessDeniedException)) {
-                throw failure(id, config, upper, u.getCause());
+            try {
+                return UpperDirectory.changes(upper, layers);
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
             }
-            // only a rootless engine is refused: it reads the upper directory as the user who runs it
-            String refused = e instanceof java.io.UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
-            if (refused != null && refused.startsWith(upper.toString())) {
-                refused = refused.substring(upper.toString().length()); // the path in the container
-            }
-            throw new ContainerEngineException("reading the changes of container " + config.name() + " ("
-                    + id.substring(0, 12) + ") failed: " + refused + " is private to another user of the container, and a"
-                    + " rootless engine reads a container's files as your own user; list what changed below it from"
-                    + " inside while it runs: 'stevedore exec " + config.name() + " find DIRECTORY -xdev'", e);
         } catch (IOException e) {
-            throw failure(id, config, upper, e);
+            if (inNamespace == null || !NamespacedFiles.refused(e)) {
+                throw failure(id, config, upper, e);
+            }
+            // a directory private to another user of the container: read as the namespace's root
+            try {
+                return inNamespace.changes(upper, layers);
+            } catch (IOException again) {
+                throw failure(id, config, upper, again);
+            }
         }
     }
 

@@ -41,6 +41,8 @@ final class ContainerCopies {
     private final Function<String, StateRecord> currentState;
     private final Path temp;
     private final CopyUp copyUp;
+    /** Rootless: the same work inside the user's namespace, for what the kernel refuses this JVM; null as root. */
+    private final NamespacedFiles inNamespace;
 
     /**
      * How an image's content at a mount point lands in an empty volume, chosen once by the engine's mode: the
@@ -56,8 +58,9 @@ final class ContainerCopies {
     }
 
     ContainerCopies(ContainerStore store, Supplier<Launcher> launcher, Function<String, StateRecord> currentState, Path temp,
-                    Function<CopyUp, CopyUp> copyUp) {
+                    Function<CopyUp, CopyUp> copyUp, NamespacedFiles inNamespace) {
         this.store = store;
+        this.inNamespace = inNamespace;
         this.launcher = launcher;
         this.currentState = currentState;
         this.temp = temp;
@@ -68,24 +71,43 @@ final class ContainerCopies {
         try {
             // compressed as a client may send it (docker cp of a .tar.gz, dockerd's PUT accepts it)
             InputStream plain = dev.stevedore.engine.internal.layer.ArchiveCompression.decompressed(tar);
-            withFiles(id, config, files -> files.extract(directory, plain));
+            if (inNamespace == null) {
+                withFiles(id, config, (files, process) -> files.extract(directory, plain));
+                return;
+            }
+            // rootless: kept in a file first, so that what the kernel refuses this JVM is extracted again in the namespace
+            Path archive = Files.createTempFile(tempDirectory(), "copy-in-", ".tar");
+            try {
+                try (OutputStream out = Files.newOutputStream(archive)) {
+                    plain.transferTo(out);
+                }
+                withFiles(id, config, (files, process) -> {
+                    try (InputStream in = Files.newInputStream(archive)) {
+                        files.extract(directory, in);
+                    } catch (IOException e) {
+                        if (!NamespacedFiles.refused(e)) {
+                            throw e;
+                        }
+                        inNamespace.extract(process, directory, archive);
+                    }
+                });
+            } finally {
+                deleteQuietly(archive);
+            }
         } catch (IOException e) {
-            throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage()
-                    + privateToAnotherUser(e, "write into it as the container's root while it runs: 'stevedore exec -i " + config.name()
-                    + " tar -x -C " + directory + " < archive.tar'"), e);
+            throw new ContainerEngineException("copy into " + config.name() + ":" + directory + " failed: " + e.getMessage(), e);
         }
     }
 
     InputStream copyFrom(String id, ContainerRecord config, String path) {
         try {
-            return spooled(id, config, (files, out) -> files.archive(path, null, out));
+            return spooled(id, config, (files, out) -> files.archive(path, null, out),
+                    (process, archive) -> inNamespace.archive(process, path, archive));
         } catch (NoSuchFileException e) {
             throw new ContainerEngineException("cannot copy " + path + " out of container " + config.name()
                     + ": no such file or directory in the container", e);
         } catch (IOException e) {
-            throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage()
-                    + privateToAnotherUser(e, "read it as the container's root while it runs: 'stevedore exec " + config.name() + " tar -c "
-                    + path + " > archive.tar'"), e);
+            throw new ContainerEngineException("copy of " + config.name() + ":" + path + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -93,7 +115,16 @@ final class ContainerCopies {
     Optional<ContainerPathStat> stat(String id, ContainerRecord config, String path) {
         List<Optional<ContainerPathStat>> found = new ArrayList<>(1);
         try {
-            withFiles(id, config, files -> found.add(files.stat(path)));
+            withFiles(id, config, (files, process) -> {
+                try {
+                    found.add(files.stat(path));
+                } catch (IOException e) {
+                    if (inNamespace == null || !NamespacedFiles.refused(e)) {
+                        throw e;
+                    }
+                    found.add(inNamespace.stat(process, path));
+                }
+            });
         } catch (IOException e) {
             throw new ContainerEngineException("reading the attributes of " + config.name() + ":" + path + " failed: "
                     + e.getMessage(), e);
@@ -104,41 +135,38 @@ final class ContainerCopies {
     /** {@code docker export}: the container's root file system, without what is mounted on it, as a tar. */
     InputStream export(String id, ContainerRecord config) {
         try {
-            return spooled(id, config, (files, out) -> files.export(out));
+            return spooled(id, config, (files, out) -> files.export(out), (process, archive) -> inNamespace.export(process, archive));
         } catch (IOException e) {
-            throw new ContainerEngineException("export of container " + config.name() + " failed: " + e.getMessage()
-                    + privateToAnotherUser(e, "read it as the container's root while it runs: 'stevedore exec " + config.name()
-                    + " tar -c --one-file-system / > archive.tar'"), e);
+            throw new ContainerEngineException("export of container " + config.name() + " failed: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * What to do when the kernel refused access ({@code EACCES}), which happens to a rootless engine only (root may read
-     * and write anything): it reaches a container's files as the user who runs it, and a directory private to another
-     * user of the container (postgres' data directory, mode 0700) is closed to it. Empty for any other failure.
-     */
-    static String privateToAnotherUser(IOException e, String instead) {
-        if (!(e instanceof dev.stevedore.engine.internal.os.ErrnoException errno) || errno.errno() != 13) {
-            return "";
-        }
-        return " — a rootless engine reaches a container's files as your own user, and this path is private to another"
-                + " user of the container; " + instead;
     }
 
     private interface TarWriter {
         void write(ContainerFiles files, OutputStream out) throws IOException;
     }
 
+    /** The same tar written inside the user's namespace into {@code archive}, over what the JVM began there. */
+    private interface NamespaceTarWriter {
+        void write(ProcessIdentity process, Path archive) throws IOException;
+    }
+
     /**
      * A tar {@code writer} makes of the container's files, spooled to a temporary file: the container's file system
-     * is let go (a helper ended, a start no longer held off) before the caller reads at its own pace.
+     * is let go (a helper ended, a start no longer held off) before the caller reads at its own pace. Rootless, what
+     * the kernel refuses this JVM is written again by {@code inNamespaceWriter}.
      */
-    private InputStream spooled(String id, ContainerRecord config, TarWriter writer) throws IOException {
+    private InputStream spooled(String id, ContainerRecord config, TarWriter writer, NamespaceTarWriter inNamespaceWriter)
+            throws IOException {
         Path archive = Files.createTempFile(tempDirectory(), "copy-", ".tar");
         try {
-            withFiles(id, config, files -> {
+            withFiles(id, config, (files, process) -> {
                 try (OutputStream out = Files.newOutputStream(archive)) {
                     writer.write(files, out);
+                } catch (IOException e) {
+                    if (inNamespace == null || !NamespacedFiles.refused(e)) {
+                        throw e;
+                    }
+                    inNamespaceWriter.write(process, archive);
                 }
             });
             return new DeletingInputStream(archive);
@@ -149,7 +177,8 @@ final class ContainerCopies {
     }
 
     private interface FilesAction {
-        void run(ContainerFiles files) throws IOException;
+        /** {@code process} is the one whose root {@code files} reaches (the container's first process, or a helper). */
+        void run(ContainerFiles files, ProcessIdentity process) throws IOException;
     }
 
     /**
@@ -161,9 +190,10 @@ final class ContainerCopies {
     private void withFiles(String id, ContainerRecord config, FilesAction action) throws IOException {
         StateRecord state = currentState.apply(id);
         if (state.running()) {
-            int root = ContainerFiles.openRoot(new ProcessIdentity(state.pid(), state.pidStart()));
+            ProcessIdentity process = new ProcessIdentity(state.pid(), state.pidStart());
+            int root = ContainerFiles.openRoot(process);
             try {
-                action.run(new ContainerFiles(root));
+                action.run(new ContainerFiles(root), process);
                 return;
             } finally {
                 Libc.close(root);
@@ -175,7 +205,7 @@ final class ContainerCopies {
                 throw new IOException("container " + config.name() + " was started meanwhile; try again");
             }
             try (Helper helper = helper(store.directory(id), config, true)) {
-                action.run(helper.files());
+                action.run(helper.files(), helper.identity);
             }
         } finally {
             ContainerStore.closeQuietly(lock);

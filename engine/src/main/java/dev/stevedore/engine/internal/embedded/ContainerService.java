@@ -102,7 +102,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.store = new ContainerStore(settings.stateDirectory(),
                 MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("containers")).orElse(null));
         Path temp = settings.stateDirectory().resolve("tmp");
-        this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp, mode::copyUp);
+        NamespacedFiles inNamespace = mode.namespacedFiles(temp);
+        this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp, mode::copyUp, inNamespace);
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);
@@ -110,7 +111,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 () -> LauncherBinary.extract(settings.stateDirectory()));
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
         this.controls = new ContainerControls(store, events, this, kept);
-        this.changes = new ContainerChanges(store, copies, this, controls);
+        this.changes = new ContainerChanges(store, copies, this, controls, inNamespace);
         this.health = new HealthMonitor(this::exec, (id, config, status) -> events.container(
                 EngineEvent.Action.HEALTH_STATUS, id, config, Map.of(), status.dockerName()));
         this.watchers = new KeptWatchers(settings.stateDirectory().resolve("events"), store,

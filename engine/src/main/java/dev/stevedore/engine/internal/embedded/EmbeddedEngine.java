@@ -306,7 +306,7 @@ public final class EmbeddedEngine implements ContainerEngine {
             ContainerStore store = new ContainerStore(settings.stateDirectory(),
                     MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("containers")).orElse(null));
             builder = new ImageBuilder(settings.stateDirectory(), this, id -> store.directory(id).resolve("upper"),
-                    settings.platform());
+                    mode.upperDirectoryAccess(settings.stateDirectory().resolve("tmp")), settings.platform());
         }
         return builder;
     }

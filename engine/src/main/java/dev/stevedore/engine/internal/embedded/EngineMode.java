@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Device;
+import dev.stevedore.engine.internal.build.UpperDirectoryAccess;
 import dev.stevedore.engine.internal.layer.LayerOwners;
 import dev.stevedore.engine.internal.layer.LayerUnpacker;
 import dev.stevedore.engine.internal.os.Libc;
@@ -84,6 +85,27 @@ final class EngineMode {
         }
         return (helper, root, target, volume) -> namespace.copyTree(
                 Path.of("/proc", Long.toString(helper.pid()), "root", target.substring(1)), volume);
+    }
+
+    /**
+     * Rootless, the file work on a container's tree that the kernel refuses the JVM, done inside the user's namespace
+     * (results through files in {@code temp}); null for the rootful engine, which is refused nothing.
+     */
+    NamespacedFiles namespacedFiles(Path temp) {
+        return namespace == null ? null : new NamespacedFiles(namespace, temp);
+    }
+
+    /**
+     * How a container's upper directory is read into a layer (a RUN step, a commit): as it is, as root; rootless, with
+     * the host's subordinate ids turned back into the container's, and what this JVM may not read read by a JVM inside
+     * the user's namespace.
+     */
+    UpperDirectoryAccess upperDirectoryAccess(Path temp) {
+        if (namespace == null) {
+            return UpperDirectoryAccess.AS_ROOT;
+        }
+        IdMapping ids = namespace.mapping();
+        return new UpperDirectoryAccess(ids::containerUid, ids::containerGid, namespacedFiles(temp)::layer);
     }
 
     /**

@@ -42,9 +42,6 @@ final class KeptRestarts {
     /** The watcher's identity (pid and start time), kept by the JVM it executes. */
     static final String RESPAWNER = "respawner";
     /** A short-lived JVM: its start is most of its cost, so no optimizing compiler and the simplest collector. */
-    private static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-XX:-UsePerfData", "-Xshare:auto", "-Xmx256m");
-
     private final Path stateDirectory;
     private final ContainerStore store;
     private final NetworkManager networks;
@@ -201,43 +198,8 @@ final class KeptRestarts {
 
     /** {@code java [options] -cp CLASSPATH KeptRestartMain STATE ID RUN}, from what this JVM runs with. */
     static List<String> command(Path stateDirectory, String id, long run) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
-        command.addAll(classDataArchive());
-        // the CLI's JNA settings (NativeBoot) spare the restart JVM JNA's extraction too
-        for (String name : List.of("jna.boot.library.path", "jna.platform.library.path")) {
-            if (System.getProperty(name) != null) {
-                command.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-        List<String> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                classPath.add(Path.of(entry).toAbsolutePath().toString()); // the watcher runs it from /
-            }
-        }
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), KeptRestartMain.class.getName(),
-                stateDirectory.toAbsolutePath().toString(), id, Long.toString(run)));
-        return command;
-    }
-
-    /**
-     * The class-data archive this JVM maps (the CLI's launcher gives one for its jar): the restart JVM runs from the same
-     * class path, so it maps it too. Read from {@code /proc/self/cmdline}, which costs less than the JDK's management beans.
-     */
-    private static List<String> classDataArchive() {
-        try {
-            for (String argument : new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.UTF_8)
-                    .split("\0")) {
-                if (argument.startsWith("-XX:SharedArchiveFile=")) {
-                    return List.of(argument);
-                }
-            }
-        } catch (IOException e) {
-            // none then
-        }
-        return List.of();
+        return ThisJvm.command(KeptRestartMain.class, List.of(),
+                List.of(stateDirectory.toAbsolutePath().toString(), id, Long.toString(run)));
     }
 
     private static void writeCommand(Path dir, List<String> command) throws IOException {

@@ -327,8 +327,28 @@ public final class UserNamespace {
         }
     }
 
+    /** How a program run in this namespace ended: its exit code and what it printed (stdout and stderr together). */
+    public record Outcome(int exitCode, String output) {
+    }
+
+    /**
+     * Runs {@code program} in this namespace as its root, whose capabilities reach every file of an id the namespace
+     * maps: the file work on a container's tree that the JVM, as the ordinary user, is refused (a directory private to
+     * another user of the container). The program inherits nothing on stdin.
+     */
+    public Outcome call(List<String> program) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("call"));
+        arguments.addAll(program);
+        return runLauncher(new byte[0], arguments.toArray(String[]::new));
+    }
+
     /** Runs a launcher mode in this namespace; null when it succeeded, else what it said. */
     private String runHelper(byte[] input, String... arguments) throws IOException {
+        Outcome outcome = runLauncher(input, arguments);
+        return outcome.exitCode() == 0 ? null : outcome.output().isEmpty() ? "exit " + outcome.exitCode() : outcome.output();
+    }
+
+    private Outcome runLauncher(byte[] input, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(launcher.toString(), launcherArgument()));
         command.addAll(List.of(arguments));
         Process p = new ProcessBuilder(command).directory(Path.of("/").toFile()).redirectErrorStream(true).start();
@@ -339,8 +359,7 @@ public final class UserNamespace {
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         try {
-            int rc = p.waitFor();
-            return rc == 0 ? null : output.isEmpty() ? "exit " + rc : output;
+            return new Outcome(p.waitFor(), output);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
