@@ -40,8 +40,9 @@ class KeptHealthIT extends KeptHealthScenarios {
             List<String> codes = List.of(dockerd(socket, name, "{{range .State.Health.Log}}{{.ExitCode}} {{end}}").split(" "));
             assertThat(streak).as("dockerd's streak").isGreaterThanOrEqualTo(2);
             assertThat(ours.failingStreak()).as("ours").isGreaterThanOrEqualTo(2);
-            assertThat(codes).as("dockerd's log").contains("0").endsWith("1", "1").hasSizeLessThanOrEqualTo(5);
-            assertThat(ours.log()).extracting(r -> Integer.toString(r.exitCode())).contains("0").endsWith("1", "1")
+            // each keeps its last five results (the success before the failures may have left them on a loaded machine)
+            assertThat(codes).as("dockerd's log").endsWith("1", "1").hasSizeLessThanOrEqualTo(5);
+            assertThat(ours.log()).extracting(r -> Integer.toString(r.exitCode())).endsWith("1", "1")
                     .hasSizeLessThanOrEqualTo(5);
             assertThat(dockerd(socket, name, "{{(index .State.Health.Log 0).Output}}")).isEmpty();
             assertThat(ours.log().get(0).output()).isEmpty();

@@ -106,8 +106,9 @@ abstract class KeptHealthScenarios {
                 ContainerHealth read = fresh.inspectContainer(id).health();
                 assertThat(read.status()).isEqualTo(ContainerHealth.Status.UNHEALTHY);
                 assertThat(read.failingStreak()).isGreaterThanOrEqualTo(2);
-                assertThat(read.log()).hasSizeBetween(3, ContainerHealth.LOG_ENTRIES);
-                assertThat(read.log()).extracting(ContainerHealth.Result::exitCode).contains(0).endsWith(1, 1);
+                // the success before them may have left the last five already on a loaded machine
+                assertThat(read.log()).hasSizeBetween(2, ContainerHealth.LOG_ENTRIES);
+                assertThat(read.log()).extracting(ContainerHealth.Result::exitCode).endsWith(1, 1);
                 assertThat(read.log()).allSatisfy(r -> assertThat(r.end()).isAfterOrEqualTo(r.start()));
             }
 
