@@ -68,6 +68,15 @@ static const char *dir;
 /* this program, the sealed copy it runs from (exeseal.c): each check executes it as "launcher exec" */
 static int self_exe = -1;
 
+/* A poll(2) timeout for a wait of ns nanoseconds, rounded up; at most an hour (the caller's loop waits on). */
+static int poll_ms(long long ns) {
+    if (ns <= 0) {
+        return 0;
+    }
+    long long ms = ns / 1000000 + 1;
+    return ms > 3600 * 1000 ? 3600 * 1000 : (int) ms;
+}
+
 static long long clock_ns(clockid_t clock) {
     struct timespec t;
     clock_gettime(clock, &t);
@@ -372,9 +381,12 @@ static int run_exec(const struct check *c, struct outcome *o) {
         }
         long long left = deadline - clock_ns(CLOCK_MONOTONIC);
         struct pollfd p = {.fd = out[0], .events = POLLIN};
-        int ready = poll(&p, 1, left > 0 ? (int) (left / 1000000 + 1) : 0);
+        int ready = poll(&p, 1, poll_ms(left));
         if (ready < 0 && errno == EINTR) {
             continue;
+        }
+        if (ready == 0 && clock_ns(CLOCK_MONOTONIC) < deadline) {
+            continue; /* a wait longer than poll_ms's cap */
         }
         if (ready == 0) {
             if (!o->timed_out) {
@@ -517,8 +529,7 @@ int kept_main(int argc, char **argv) {
         struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = owned ? STDIN_FILENO : -1, .events = POLLIN}};
         int wait = -1;
         if (!owned && check.on) {
-            long long left = next - clock_ns(CLOCK_MONOTONIC);
-            wait = left > 0 ? (int) (left / 1000000 + 1) : 0;
+            wait = poll_ms(next - clock_ns(CLOCK_MONOTONIC));
         }
         int ready = poll(p, 2, wait);
         if (ready < 0) {
