@@ -112,7 +112,8 @@ abstract class KeptHealthScenarios {
                 assertThat(read.log()).allSatisfy(r -> assertThat(r.end()).isAfterOrEqualTo(r.start()));
             }
 
-            assertThat(engine.exec(id, ExecSpec.of("sh", "-c", "echo > /tmp/end")).exitCode()).isZero();
+            // its exit code is not asserted: the container may end, killing it, before it has exited itself
+            engine.exec(id, ExecSpec.of("sh", "-c", "echo > /tmp/end"));
             await("its end").atMost(PATIENCE).until(() -> !engine.inspectContainer(id).state().running());
             await("the watcher ends with the run").atMost(PATIENCE).until(() -> watchers(id).isEmpty());
             await("its die reported to the open subscription").atMost(PATIENCE).until(() -> live.stream()
