@@ -13,7 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code stevedore image}: what concerns the image store: {@code inspect}, {@code prune}, {@code history}. */
+/**
+ * {@code stevedore image}: what concerns the image store: {@code inspect}, {@code prune}, {@code history}, and the
+ * top-level image commands under docker's names there ({@link ManagementCommands}).
+ */
 @Command(name = "image", description = "Manage images.",
         subcommands = {
             ImageCommand.Prune.class,
@@ -23,17 +26,31 @@ import picocli.CommandLine.Parameters;
 final class ImageCommand extends CommandGroup {
 
     /**
-     * {@code image prune}: frees the build cache. The embedded store keeps no dangling images (an image lives under
-     * its references), so what a prune can free is the cached build steps whose layers no tagged image uses.
+     * {@code image prune}: as docker's, dangling images, or with {@code -a} every image no container (running or not)
+     * was made from, after docker's question unless {@code -f}. The embedded store keeps no dangling images (an image
+     * lives under its references), so without {@code -a} it has nothing to remove; the build cache is
+     * {@code builder prune}'s.
      */
-    @Command(name = "prune", description = "Remove cached build steps whose layers no tagged image uses, and what they alone held.")
+    @Command(name = "prune", description = "Remove unused images: dangling ones, or with -a every image no container uses.")
     static final class Prune extends EngineCommand {
         @Mixin
         HelpOption help;
 
+        @Option(names = {"-a", "--all"}, description = "Remove all images no container uses, not only dangling ones.")
+        boolean all;
+
+        @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
+        boolean force;
+
         @Override
         int run(ContainerEngine engine) {
-            out().println("Total reclaimed space: " + Sizes.human(engine.pruneBuildCache()));
+            String removes = all ? "all images without at least one container associated to them" : "all dangling images";
+            if (!force && !Prunes.confirmed(out(), root().stdin(), List.of(removes))) {
+                return 0;
+            }
+            Prunes.Pruned pruned = Prunes.images(engine, all);
+            Prunes.section(out(), "Deleted Images:", pruned.deleted());
+            out().println("Total reclaimed space: " + Sizes.human(pruned.reclaimed()));
             return 0;
         }
     }

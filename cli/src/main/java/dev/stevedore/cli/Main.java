@@ -38,6 +38,13 @@ public final class Main {
         }
         EngineFactory engines = EarlyEngine.startFor(args, EngineFactory.DEFAULT);
         Timing.mark("native boot, early engine open started");
+        Object quick = QuickCommandLine.parse(args);
+        if (quick != null) {
+            int status = QuickCommandLine.execute(
+                    QuickCommandLine.commandLine(quick, args[0], engines, Terminal.detect(), Clock.systemUTC()), args);
+            Timing.print(System.err);
+            System.exit(status);
+        }
         CommandLine commandLine = commandLine(engines, Terminal.detect(), Clock.systemUTC(), word);
         Timing.mark("command model built (picocli)");
         int status = commandLine.execute(args);
@@ -69,6 +76,10 @@ public final class Main {
         for (String stopsAtPositional : new String[] {"run", "create", "exec", "top"}) {
             if (commandLine.getSubcommands().containsKey(stopsAtPositional)) {
                 commandLine.getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
+            }
+            if (commandLine.getSubcommands().containsKey("container")) {
+                // the same under docker's management name (container run, container exec)
+                commandLine.getSubcommands().get("container").getSubcommands().get(stopsAtPositional).setStopAtPositional(true);
             }
         }
         if (commandLine.getSubcommands().containsKey("compose")) {
@@ -111,17 +122,21 @@ public final class Main {
 
     private static int execute(ParseResult parseResult) {
         Timing.mark("command line parsed");
-        StevedoreCommand root = (StevedoreCommand) parseResult.commandSpec().root().userObject();
+        logLevel((StevedoreCommand) parseResult.commandSpec().root().userObject());
+        return new CommandLine.RunLast().execute(parseResult);
+    }
+
+    /** Sets the engine's log level as {@code --debug} says, before anything has logged. */
+    static void logLevel(StevedoreCommand root) {
         // slf4j-simple reads its level once, when the first logger is made; nothing has logged yet.
         if (root.debug()) {
             System.setProperty(LOG_LEVEL, "debug");
         } else if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "warn");
         }
-        return new CommandLine.RunLast().execute(parseResult);
     }
 
-    private static int usageError(ParameterException exception, String[] args) {
+    static int usageError(ParameterException exception, String[] args) {
         CommandLine failed = exception.getCommandLine();
         PrintWriter err = failed.getErr();
         err.println("stevedore: " + exception.getMessage());
@@ -131,7 +146,7 @@ public final class Main {
         return ExitCode.USAGE;
     }
 
-    private static int failure(Exception exception, CommandLine failed) {
+    static int failure(Exception exception, CommandLine failed) {
         StevedoreCommand root = (StevedoreCommand) failed.getCommandSpec().root().userObject();
         PrintWriter err = failed.getErr();
         report(exception, root.debug(), err);

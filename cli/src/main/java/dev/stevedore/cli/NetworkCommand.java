@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
             NetworkCommand.Connect.class,
             NetworkCommand.Disconnect.class,
             NetworkCommand.Inspect.class,
+            NetworkCommand.Prune.class,
         })
 final class NetworkCommand implements Runnable {
     @Mixin
@@ -155,6 +156,26 @@ final class NetworkCommand implements Runnable {
     }
 
     /** {@code network rm}. */
+    /** {@code network prune}: every network no container is on, after docker's question unless {@code -f}. */
+    @Command(name = "prune", description = "Remove all custom networks not used by at least one container.")
+    static final class Prune extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
+        boolean force;
+
+        @Override
+        int run(ContainerEngine engine) {
+            if (!force && !Prunes.confirmed(out(), root().stdin(),
+                    List.of("all custom networks not used by at least one container"))) {
+                return 0;
+            }
+            Prunes.section(out(), "Deleted Networks:", Prunes.networks(engine, err()).deleted());
+            return 0;
+        }
+    }
+
     @Command(name = "rm", aliases = "remove", description = "Remove one or more networks.")
     static final class Rm extends EngineCommand {
         @Mixin

@@ -48,7 +48,7 @@ final class StevedoreCommand implements Callable<Integer> {
     /** The subcommands' names, in the order help lists them; {@link #subcommand} makes one. */
     static final List<String> SUBCOMMANDS = List.of(
             "run", "ps", "logs", "exec", "attach", "create", "start", "stop", "restart", "kill", "pause", "unpause",
-            "rename", "update", "stats", "top", "rm", "inspect", "port", "wait", "network", "volume", "pull",
+            "rename", "update", "stats", "top", "rm", "inspect", "port", "wait", "container", "network", "volume", "pull",
             "images", "rmi", "history", "image", "system", "cp", "diff", "commit", "export", "load", "tag", "save",
             "push", "login", "logout", "build", "builder", "compose", "serve", "events", "info", "version", "help");
 
@@ -127,7 +127,8 @@ final class StevedoreCommand implements Callable<Integer> {
             case "images" -> new ImagesCommand();
             case "rmi" -> new RmiCommand();
             case "history" -> new HistoryCommand();
-            case "image" -> new ImageCommand();
+            case "image" -> ManagementCommands.image();
+            case "container" -> ManagementCommands.container();
             case "system" -> new SystemCommand();
             case "cp" -> new CpCommand();
             case "diff" -> new DiffCommand();

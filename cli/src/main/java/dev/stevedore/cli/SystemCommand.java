@@ -32,16 +32,6 @@ import picocli.CommandLine.Option;
             SystemCommand.Prune.class,
         })
 final class SystemCommand extends CommandGroup {
-    /** Names docker gives networks that always exist; never pruned. */
-    private static final Set<String> PREDEFINED_NETWORKS = Set.of("bridge", "host", "none");
-
-    /** The image IDs some container (running or not) was created from. */
-    static Set<String> imagesInUse(List<ContainerInfo> containers) {
-        Set<String> used = new HashSet<>();
-        containers.forEach(c -> used.add(c.imageId()));
-        return used;
-    }
-
     /**
      * {@code system df}: docker's four rows (images, containers, local volumes, build cache) in its columns, or one JSON
      * object per row with {@code --format json}, from the engine's {@link DiskUsage} (dockerd's {@code /system/df} on
@@ -149,20 +139,6 @@ final class SystemCommand extends CommandGroup {
         }
     }
 
-    /** The named volumes some container (running or not) mounts. */
-    static Set<String> volumesInUse(List<ContainerInfo> containers) {
-        Set<String> used = new HashSet<>();
-        for (ContainerInfo container : containers) {
-            if (container.spec() == null) {
-                continue;
-            }
-            container.spec().mounts().stream()
-                    .filter(m -> m.type() == dev.stevedore.engine.Mount.Type.VOLUME)
-                    .forEach(m -> used.add(m.source()));
-        }
-        return used;
-    }
-
     /**
      * {@code system prune}: stopped containers, networks no container uses, unused images (with {@code -a}; the
      * embedded store keeps no dangling ones) and with {@code --volumes} volumes no container uses; asks first, as docker
@@ -187,76 +163,27 @@ final class SystemCommand extends CommandGroup {
             if (!force && !confirmed()) {
                 return 0;
             }
-            List<String> deletedContainers = new ArrayList<>();
-            for (ContainerInfo container : engine.containers(true, Map.of())) {
-                if (!container.state().running()) {
-                    engine.removeContainer(container.id(), false);
-                    deletedContainers.add(container.id());
-                }
-            }
-            List<ContainerInfo> remaining = engine.containers(true, Map.of());
-            List<String> deletedNetworks = new ArrayList<>();
-            for (NetworkInfo network : engine.networks()) {
-                boolean used = remaining.stream().anyMatch(c -> c.networks().containsKey(network.name()));
-                if (!used && network.containers().isEmpty() && !PREDEFINED_NETWORKS.contains(network.name())) {
-                    try {
-                        engine.removeNetwork(network.id());
-                        deletedNetworks.add(network.name());
-                    } catch (ContainerEngineException e) {
-                        err().println("stevedore: keeping network " + network.name() + ": " + e.getMessage());
-                    }
-                }
-            }
-            List<String> deletedVolumes = new ArrayList<>();
-            long reclaimed = 0;
-            if (volumes) {
-                Set<String> used = volumesInUse(remaining);
-                for (VolumeInfo volume : engine.volumes()) {
-                    if (!used.contains(volume.name())) {
-                        engine.removeVolume(volume.name(), false);
-                        deletedVolumes.add(volume.name());
-                    }
-                }
-            }
-            List<String> deletedImages = new ArrayList<>();
-            if (all) {
-                Set<String> used = imagesInUse(remaining);
-                for (Image image : engine.images()) {
-                    if (used.contains(image.id())) {
-                        continue;
-                    }
-                    for (ImageReference reference : image.references()) {
-                        engine.removeImage(reference);
-                        deletedImages.add("untagged: " + reference.familiar());
-                    }
-                    deletedImages.add("deleted: " + image.id());
-                    reclaimed += image.size();
-                }
-            }
+            Prunes.Pruned containers = Prunes.containers(engine);
+            Prunes.Pruned networks = Prunes.networks(engine, err());
+            // as dockerd 20.10 prunes them (API 1.41): every volume no container uses, named ones too
+            Prunes.Pruned volumes = this.volumes ? Prunes.volumes(engine, true) : new Prunes.Pruned(List.of(), 0);
+            Prunes.Pruned images = all ? Prunes.images(engine, true) : new Prunes.Pruned(List.of(), 0);
             long cache = 0;
             try {
                 cache = engine.pruneBuildCache();
             } catch (UnsupportedOperationException noCache) {
                 // an engine without a build cache of its own has none to free
             }
-            section("Deleted Containers:", deletedContainers);
-            section("Deleted Networks:", deletedNetworks);
-            section("Deleted Volumes:", deletedVolumes);
-            section("Deleted Images:", deletedImages);
+            Prunes.section(out(), "Deleted Containers:", containers.deleted());
+            Prunes.section(out(), "Deleted Networks:", networks.deleted());
+            Prunes.section(out(), "Deleted Volumes:", volumes.deleted());
+            Prunes.section(out(), "Deleted Images:", images.deleted());
             if (cache > 0) {
                 out().println("Deleted build cache objects: " + Sizes.human(cache));
                 out().println();
             }
-            out().println("Total reclaimed space: " + Sizes.human(reclaimed + cache));
+            out().println("Total reclaimed space: " + Sizes.human(images.reclaimed() + cache));
             return 0;
-        }
-
-        private void section(String heading, List<String> lines) {
-            if (!lines.isEmpty()) {
-                out().println(heading);
-                lines.forEach(out()::println);
-                out().println();
-            }
         }
 
         /** Docker's warning and question; anything but y or yes (or the end of input) declines. */
@@ -267,17 +194,7 @@ final class SystemCommand extends CommandGroup {
             }
             removes.add(all ? "all images without at least one container associated to them" : "all dangling images");
             removes.add("unused build cache");
-            out().println("WARNING! This will remove:");
-            removes.forEach(line -> out().println("  - " + line));
-            out().println();
-            out().print("Are you sure you want to continue? [y/N] ");
-            out().flush();
-            try {
-                String answer = new BufferedReader(new InputStreamReader(root().stdin(), StandardCharsets.UTF_8)).readLine();
-                return answer != null && (answer.trim().equalsIgnoreCase("y") || answer.trim().equalsIgnoreCase("yes"));
-            } catch (IOException e) {
-                return false;
-            }
+            return Prunes.confirmed(out(), root().stdin(), removes);
         }
     }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
             VolumeCommand.Ls.class,
             VolumeCommand.Inspect.class,
             VolumeCommand.Rm.class,
+            VolumeCommand.Prune.class,
         })
 final class VolumeCommand implements Runnable {
     @Mixin
@@ -196,6 +197,34 @@ final class VolumeCommand implements Runnable {
     }
 
     /** {@code volume rm}: each volume in turn; a failure is reported and the rest are still removed. */
+    /**
+     * {@code volume prune}: volumes no container mounts, as docker 23 and later prune them: anonymous ones, or with
+     * {@code -a} every one ({@link Prunes#volumes}); after docker's question unless {@code -f}.
+     */
+    @Command(name = "prune", description = "Remove unused anonymous volumes, or with -a every unused volume.")
+    static final class Prune extends EngineCommand {
+        @Mixin
+        HelpOption help;
+
+        @Option(names = {"-a", "--all"}, description = "Remove all unused volumes, not only anonymous ones.")
+        boolean all;
+
+        @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
+        boolean force;
+
+        @Override
+        int run(ContainerEngine engine) {
+            String removes = (all ? "all" : "anonymous") + " local volumes not used by at least one container";
+            if (!force && !Prunes.confirmed(out(), root().stdin(), List.of(removes))) {
+                return 0;
+            }
+            Prunes.Pruned pruned = Prunes.volumes(engine, all);
+            Prunes.section(out(), "Deleted Volumes:", pruned.deleted());
+            out().println("Total reclaimed space: " + Sizes.human(pruned.reclaimed()));
+            return 0;
+        }
+    }
+
     @Command(name = "rm", aliases = "remove", description = "Remove one or more volumes.")
     static final class Rm extends EngineCommand {
         @Mixin

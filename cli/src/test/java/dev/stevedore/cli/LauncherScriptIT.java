@@ -74,8 +74,25 @@ class LauncherScriptIT {
         assertThat(timed.exitCode()).as(timed.toString()).isZero();
         assertThat(timed.out()).as("what a script reads is the same").isEqualTo(plain.out());
         assertThat(timed.err()).startsWith("stevedore timing (ms since the JVM started, phase length):\n")
-                .contains("JVM start up, main() entered", "command model built (picocli)", "command line parsed",
-                        "engine opened", "engine closed", "done, before System.exit");
+                .contains("JVM start up, main() entered", "engine opened", "engine closed", "done, before System.exit")
+                .as("a plain command line is read without picocli's model").contains("command line parsed (quick)")
+                .doesNotContain("command model built (picocli)");
+        assertThat(stevedore(Map.of("STEVEDORE_TIMING", "1"), "images", "--no-such-option").err())
+                .as("and any other by picocli").contains("command model built (picocli)", "Unknown option: '--no-such-option'");
+    }
+
+    @Test
+    void aLinkToTheScriptFindsTheJarBesideTheScript() throws Exception {
+        Path launcher = Path.of(System.getProperty("stevedore.jar", "target/stevedore.jar")).toAbsolutePath()
+                .resolveSibling("stevedore");
+        Path link = Files.createSymbolicLink(scratch.resolve("stevedore"), launcher);
+        ProcessBuilder builder = new ProcessBuilder(link.toString(), "--version").redirectErrorStream(true);
+        builder.environment().put("XDG_CACHE_HOME", cache.toString());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo(stevedore(Map.of(), "--version").out());
     }
 
     @Test
