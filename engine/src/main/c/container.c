@@ -377,18 +377,21 @@ static void setup_dev(int rootfd, const struct spec *s) {
     nodev_in_root(rootfd, "/dev", 0);
 }
 
-static void setup_sys(int rootfd) {
+/* read-only as Docker mounts it, read-write for a privileged container as Docker does */
+static void setup_sys(int rootfd, int writable) {
     char p[32];
     int fd = resolve(rootfd, "/sys", CREATE_DIR);
     if (fd < 0) {
         fail("create the mount point", "/sys");
     }
-    if (mount("sysfs", fdpath(fd, p), "sysfs", MS_RDONLY | MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0) {
+    if (mount("sysfs", fdpath(fd, p), "sysfs", (writable ? 0 : MS_RDONLY) | MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0) {
         /* a fresh sysfs is refused in some setups (a user namespace that does not own the network one) */
         if (mount("/sys", p, NULL, MS_BIND | MS_REC, NULL) < 0) {
             fail("mount /sys", "/sys");
         }
-        readonly_in_root(rootfd, "/sys", 1);
+        if (!writable) {
+            readonly_in_root(rootfd, "/sys", 1);
+        }
     }
     close(fd);
 }
@@ -613,7 +616,7 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
     }
     mount_in_root(rootfd, "/proc", CREATE_DIR, "proc", "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL, "mount /proc");
     setup_dev(rootfd, s);
-    setup_sys(rootfd);
+    setup_sys(rootfd, s->privileged);
     setup_mounts(rootfd, s);
     setup_devices(rootfd, s);
     int cwd = resolve(rootfd, s->cwd, CREATE_DIR);

@@ -142,6 +142,7 @@ struct spec {
     unsigned long long shm_size;
     int readonly_rootfs;
     int no_new_privs;
+    int privileged; /* --privileged: /sys read-write (the JVM chose the rest: caps, seccomp, paths, devices) */
     char **masked;
     size_t nmasked;
     char **ro_paths;

@@ -295,6 +295,9 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
                 rc = spec_fail(err, errlen, "shm size \"%s\" is not a positive number of bytes", rec.fields[0]);
                 goto out;
             }
+        } else if (!strcmp(k, "privileged")) {
+            EXPECT(1);
+            s->privileged = !strcmp(rec.fields[0], "1");
         } else if (!strcmp(k, "readonly-rootfs")) {
             EXPECT(1);
             s->readonly_rootfs = !strcmp(rec.fields[0], "1");

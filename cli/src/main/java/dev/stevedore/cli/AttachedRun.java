@@ -61,6 +61,7 @@ final class AttachedRun {
     int run(ShutdownHooks hooks) {
         ShutdownHooks.Registration interrupt = hooks.register("stevedore-stop-" + Ids.shortId(container), this::interrupted);
         try {
+            engine.recordAttach(container); // attached before the start, as docker run is
             engine.startContainer(container);
             Timing.mark("container started");
             return follow(LogOptions.all().following());
@@ -78,6 +79,7 @@ final class AttachedRun {
      * the detach keys are typed (0, it runs on).
      */
     int attach() {
+        engine.recordAttach(container);
         return follow(LogOptions.all().following().withSince(java.time.Instant.now()));
     }
 

@@ -32,8 +32,9 @@ final class BuildCommand extends EngineCommand {
     @Option(names = {"-t", "--tag"}, paramLabel = "NAME[:TAG]", description = "Name and tag the image (repeatable).")
     List<String> tags = new ArrayList<>();
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The Dockerfile (default: PATH/Dockerfile).")
-    Path file;
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+            description = "The Dockerfile (default: PATH/Dockerfile); - reads it from standard input.")
+    String file;
 
     @Option(names = "--build-arg", paramLabel = "KEY=VALUE", description = "A value for an ARG (repeatable).")
     List<String> buildArgs = new ArrayList<>();
@@ -57,36 +58,89 @@ final class BuildCommand extends EngineCommand {
     @Option(names = {"-q", "--quiet"}, description = "Print only the image id.")
     boolean quiet;
 
-    @Parameters(paramLabel = "PATH", description = "The context directory.")
-    Path context;
+    @Option(names = "--iidfile", paramLabel = "FILE", description = "Write the image ID to the file.")
+    Path iidFile;
 
+    @Parameters(paramLabel = "PATH | -", description = "The context directory, or - to read a tar of the context (or a "
+            + "Dockerfile alone) from standard input.")
+    String contextArgument;
+
+    /** The build, checked before the engine opens; null for a context on standard input, read when it runs. */
     private BuildSpec buildSpec;
 
     @Override
     void validate() {
-        if (!Files.isDirectory(context)) {
-            throw usageError("PATH " + context + " is not a directory: give the build context's directory");
+        if (contextArgument.equals("-")) {
+            if ("-".equals(file)) {
+                throw usageError("the build context and the Dockerfile cannot both come from standard input");
+            }
+            options(BuildSpec.builder().dockerfileText("")); // the options checked now; the context is read in run
+            return;
         }
-        BuildSpec.Builder builder = BuildSpec.builder(context);
+        BuildSpec.Builder builder = BuildSpec.builder(directory(Path.of(contextArgument)));
+        dockerfile(builder, Path.of(contextArgument));
+        buildSpec = options(builder).build();
+    }
+
+    /** The options but the context and the Dockerfile's place, applied to {@code builder}. */
+    private BuildSpec.Builder options(BuildSpec.Builder builder) {
         tags.forEach(t -> builder.tag(reference(t)));
         pairs("--build-arg", buildArgs).forEach(builder::buildArg);
         pairs("--label", labels).forEach(builder::label);
-        if (file != null) {
-            // docker's -f is relative to the working directory, not to the context
-            Path dockerfile = file.toAbsolutePath().normalize();
-            Path root = context.toAbsolutePath().normalize();
-            if (dockerfile.startsWith(root)) {
-                builder.dockerfile(root.relativize(dockerfile).toString());
-            } else {
-                try {
-                    builder.dockerfile(dockerfile.toString()).dockerfileText(Files.readString(dockerfile, StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    throw usageError("cannot read the Dockerfile " + file + ": " + e.getMessage());
-                }
+        return builder.target(target).noCache(noCache).platform(platform)
+                .pullPolicy(pull ? ContainerSpec.PullPolicy.ALWAYS : ContainerSpec.PullPolicy.MISSING);
+    }
+
+    /** {@code build -}: the context (or the Dockerfile alone) read from standard input, deleted once built. */
+    private Image buildFromStdin(ContainerEngine engine, java.util.function.Consumer<BuildEvent> listener) {
+        StdinBuildContext context;
+        try {
+            context = StdinBuildContext.read(root().stdin());
+        } catch (IOException e) {
+            throw new dev.stevedore.engine.ContainerEngineException("cannot read the build context from standard input: "
+                    + e.getMessage(), e);
+        }
+        try (context) {
+            BuildSpec.Builder builder = context.builder();
+            if (file != null) {
+                builder.dockerfile(StdinBuildContext.contextPath(file));
+            }
+            return engine.build(options(builder).build(), listener::accept);
+        }
+    }
+
+    private Path directory(Path context) {
+        if (!Files.isDirectory(context)) {
+            throw usageError("PATH " + context + " is not a directory: give the build context's directory, or - to read it"
+                    + " from standard input");
+        }
+        return context;
+    }
+
+    /** {@code -f}: a file (docker's is relative to the working directory, not to the context), or - for stdin. */
+    private void dockerfile(BuildSpec.Builder builder, Path context) {
+        if (file == null) {
+            return;
+        }
+        if (file.equals("-")) {
+            try {
+                builder.dockerfileText(new String(root().stdin().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw usageError("cannot read the Dockerfile from standard input: " + e.getMessage());
+            }
+            return;
+        }
+        Path dockerfile = Path.of(file).toAbsolutePath().normalize();
+        Path root = context.toAbsolutePath().normalize();
+        if (dockerfile.startsWith(root)) {
+            builder.dockerfile(root.relativize(dockerfile).toString());
+        } else {
+            try {
+                builder.dockerfile(dockerfile.toString()).dockerfileText(Files.readString(dockerfile, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw usageError("cannot read the Dockerfile " + file + ": " + e.getMessage());
             }
         }
-        buildSpec = builder.target(target).noCache(noCache).platform(platform)
-                .pullPolicy(pull ? ContainerSpec.PullPolicy.ALWAYS : ContainerSpec.PullPolicy.MISSING).build();
     }
 
     private Map<String, String> pairs(String option, List<String> values) {
@@ -110,13 +164,22 @@ final class BuildCommand extends EngineCommand {
     @Override
     int run(ContainerEngine engine) {
         PrintWriter out = out();
-        Image image = engine.build(buildSpec, event -> {
+        java.util.function.Consumer<BuildEvent> listener = event -> {
             if (!quiet) {
                 print(out, event);
             }
-        });
+        };
+        Image image = buildSpec != null ? engine.build(buildSpec, listener::accept) : buildFromStdin(engine, listener);
         if (quiet) {
             out.println(image.id());
+        }
+        if (iidFile != null) {
+            try {
+                Files.writeString(iidFile, image.id(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new dev.stevedore.engine.ContainerEngineException("cannot write the image ID to " + iidFile + ": "
+                        + e.getMessage(), e);
+            }
         }
         return 0;
     }

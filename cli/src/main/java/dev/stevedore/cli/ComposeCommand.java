@@ -240,7 +240,7 @@ final class ComposeCommand implements Runnable {
                 throw usageError("-e: " + e.getMessage());
             }
             String id = running(projects(engine), service).id();
-            return ExecCommand.exec(engine, id, command, entries, options.user, options.workingDir, null, out(), err(),
+            return ExecCommand.exec(engine, id, command, entries, options.user, options.workingDir, options.privileged, null, out(), err(),
                     root().debug());
         }
     }

@@ -182,6 +182,7 @@ final class ComposeProjects {
         aliases(service, first).forEach(spec::networkAlias);
         spec.hostname(service.name());
         spec.restartPolicy(service.restart());
+        spec.privileged(service.privileged());
         for (String from : service.volumesFrom()) {
             // SERVICE[:mode] is that service's container here; container:NAME[:mode] names one outright
             int colon = from.indexOf(':');

@@ -62,7 +62,8 @@ final class ExecCommand extends EngineCommand {
         if (tty) {
             return onTerminal(engine);
         }
-        return exec(engine, container, command, entries, options.user, options.workingDir, interactive ? root().stdin() : null, out(), err(),
+        return exec(engine, container, command, entries, options.user, options.workingDir, options.privileged,
+                interactive ? root().stdin() : null, out(), err(),
                 root().debug());
     }
 
@@ -81,7 +82,7 @@ final class ExecCommand extends EngineCommand {
                 out.print(chunk.text());
                 out.flush();
             }
-        }, typed, terminal);
+        }, typed, terminal, options.privileged);
         try (RawTerminal raw = interactive ? RawTerminal.enter(root().shutdownHooks()).orElse(null) : null) {
             RawTerminal.onResize(terminal::resize);
             java.util.concurrent.CompletableFuture<ExecResult> result = new java.util.concurrent.CompletableFuture<>();
@@ -120,7 +121,8 @@ final class ExecCommand extends EngineCommand {
      * code, or Docker's 126/127 when it could not be run. {@code stdin} is fed to it when not {@code null}.
      */
     static int exec(ContainerEngine engine, String container, List<String> command, List<String> env, String user,
-                    String workingDir, java.io.InputStream stdin, PrintWriter out, PrintWriter err, boolean debug) {
+                    String workingDir, boolean privileged, java.io.InputStream stdin, PrintWriter out, PrintWriter err,
+                    boolean debug) {
         AtomicBoolean streamed = new AtomicBoolean();
         ExecSpec spec = new ExecSpec(command, env, user, workingDir, null, null, line -> {
             streamed.set(true);
@@ -129,7 +131,7 @@ final class ExecCommand extends EngineCommand {
                 target.println(line.text());
                 target.flush();
             }
-        });
+        }).withPrivileged(privileged);
         if (stdin != null) {
             spec = spec.withStdin(stdin);
         }

@@ -13,6 +13,9 @@ final class ExecOptions {
     @Option(names = {"-w", "--workdir"}, paramLabel = "DIR", description = "Working directory inside the container.")
     String workingDir;
 
+    @Option(names = "--privileged", description = "Give the command every capability (the container's seccomp filter still holds).")
+    boolean privileged;
+
     @Option(names = {"-e", "--env"}, paramLabel = "KEY[=VALUE]",
             description = "Set an environment variable (KEY alone: copy this shell's value).")
     List<String> env = new ArrayList<>();

@@ -102,6 +102,7 @@ final class InspectDocument {
                 "MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         fields.put("AutoRemove", spec.autoRemove());
         fields.put("PublishAllPorts", spec.publishAllPorts());
+        fields.put("Privileged", spec.privileged());
         fields.put("ReadonlyRootfs", spec.readOnlyRootfs());
         fields.put("Tmpfs", tmpfs);
         fields.put("ShmSize", spec.shmSizeBytes() == 0 ? 64L * 1024 * 1024 : spec.shmSizeBytes());

@@ -113,7 +113,7 @@ final class QuickForms {
                 "M --security-opt", "M --cap-add", "M --cap-drop", "M --add-host",
                 "M --dns", "M --dns-search", "M --dns-option", "M --ulimit",
                 "M --volumes-from", "M --link", "M --device", "V --mac-address",
-                "M --group-add", "V --domainname", "M --sysctl", "F --init",
+                "M --group-add", "V --domainname", "M --sysctl", "F --init", "F --privileged",
                 "V --restart", "V --log-driver", "M --log-opt", "V --shm-size",
                 "V -m --memory", "V --cpus", "V --pids-limit", "V --pid",
                 "V --ipc", "V --uts", "V --cgroupns", "V --userns",
@@ -171,6 +171,7 @@ final class QuickForms {
                 case "--domainname" -> c.domainname = value;
                 case "--sysctl" -> c.sysctls.add(value);
                 case "--init" -> c.init = true;
+                case "--privileged" -> c.privileged = true;
                 case "--restart" -> c.restart = value;
                 case "--log-driver" -> c.logDriver = value;
                 case "--log-opt" -> c.logOpts.add(value);
@@ -275,7 +276,8 @@ final class QuickForms {
     private static final class Exec extends Base {
         Exec() {
             // the container and at least the command
-            super(new String[] {"F -i --interactive", "F -t --tty", "V -u --user", "V -w --workdir", "M -e --env"},
+            super(new String[] {"F -i --interactive", "F -t --tty", "V -u --user", "V -w --workdir", "F --privileged",
+                "M -e --env"},
                     2, MANY, true);
         }
 
@@ -294,6 +296,7 @@ final class QuickForms {
                 case "--tty" -> c.tty = true;
                 case "--user" -> c.options.user = value;
                 case "--workdir" -> c.options.workingDir = value;
+                case "--privileged" -> c.options.privileged = true;
                 case "--env" -> c.options.env.add(value);
                 default -> throw new IllegalArgumentException(name);
             }

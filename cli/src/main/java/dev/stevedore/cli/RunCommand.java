@@ -142,6 +142,10 @@ class RunCommand extends EngineCommand {
     @Option(names = "--init", description = "Run a minimal init as pid 1 that forwards signals and reaps zombies.")
     boolean init;
 
+    @Option(names = "--privileged", description = "Give the container every capability, the host's devices, no seccomp"
+            + " filter and no masked paths (its isolation off, as docker run --privileged).")
+    boolean privileged;
+
     @Option(names = "--restart", paramLabel = "POLICY",
             description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
     String restart;
@@ -330,6 +334,7 @@ class RunCommand extends EngineCommand {
             builder.sysctl(sysctl.substring(0, equals), sysctl.substring(equals + 1));
         }
         builder.init(init);
+        builder.privileged(privileged);
         builder.healthCheck(health.check(this::usageError));
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));

@@ -40,6 +40,16 @@ class ExecCommandTest {
         assertThat(spec.env()).containsExactly("A=1", "TOKEN=secret");
         assertThat(spec.hasStdin()).as("no -i, no input").isFalse();
         assertThat(spec.timeout()).isNull();
+        assertThat(spec.privileged()).isFalse();
+    }
+
+    @Test
+    void privilegedReachesTheExec() {
+        engine.execResults = spec -> new ExecResult(0, "", "", false);
+
+        cli.run("exec", "--privileged", "app", "true");
+
+        assertThat(engine.execs.get(0).privileged()).isTrue();
     }
 
     @Test

@@ -464,6 +464,14 @@ class InMemoryEngine implements ContainerEngine {
     /** The sizes passed to {@link #resizeContainer}, in order. */
     final List<int[]> resized = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** The ids of the containers {@link #recordAttach} was called for, in order. */
+    final List<String> attaches = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public synchronized void recordAttach(String reference) {
+        attaches.add(find(reference).id);
+    }
+
     @Override
     public java.io.OutputStream attachStdin(String reference) {
         String id;

@@ -338,6 +338,17 @@ class RunCommandTest {
         assertThat(result.errLines()).containsExactly("err 1");
         assertThat(engine.removed).as("no --rm").isEmpty();
         assertThat(cli.shutdownHooks).isEmpty();
+        assertThat(engine.attaches).as("attached before its start, as docker run records it").hasSize(1);
+    }
+
+    @Test
+    void privilegedReachesTheSpecOfRunAndCreate() {
+        cli.run("run", "-d", "--privileged", BUSYBOX);
+        cli.run("create", "--privileged", BUSYBOX);
+        cli.run("run", "-d", BUSYBOX);
+
+        assertThat(engine.created).extracting(ContainerSpec::privileged).containsExactly(true, true, false);
+        assertThat(engine.attaches).as("detached: no attach").isEmpty();
     }
 
     @Test

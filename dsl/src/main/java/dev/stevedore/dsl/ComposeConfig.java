@@ -138,6 +138,9 @@ public final class ComposeConfig {
                     + service.volumesFrom() + " is supported by 'stevedore compose up', not by the DSL: share a named"
                     + " volume between the services instead");
         }
+        if (service.privileged()) {
+            c.privileged();
+        }
         service.links().forEach(l -> c.link(handles.get(ContainerSpec.linkContainer(l)), ContainerSpec.linkAlias(l)));
         service.dependsOn().keySet().forEach(d -> c.dependsOn(handles.get(d)));
         c.waitFor(readiness(project, service));

@@ -327,6 +327,16 @@ public final class ContainerConfig {
     }
 
     /**
+     * Runs the container privileged ({@code docker run --privileged}, Testcontainers' {@code withPrivilegedMode(true)}):
+     * every capability, the host's devices, no seccomp filter, no masked paths. For what needs it (Docker in Docker,
+     * FUSE, iptables or {@code mount} inside); it turns the container's isolation from the host off.
+     */
+    public ContainerConfig privileged() {
+        specCustomizers.add(spec -> spec.privileged(true));
+        return this;
+    }
+
+    /**
      * Runs a minimal init as pid 1 ({@code docker run --init}): it runs the command as its child, forwards it the
      * stop signal, reaps orphaned processes and ends with the command's exit status.
      */

@@ -309,4 +309,16 @@ class DefinitionTest {
                 .isInstanceOf(InvalidDefinitionException.class)
                 .hasMessageContaining("sysctl \"kernel.panic\" is not in a separate kernel namespace");
     }
+
+    @Test
+    void privilegedReachesTheEngineSpecAndIsOffUnlessAsked() {
+        dev.stevedore.engine.ContainerSpec.Builder privileged = dev.stevedore.engine.ContainerSpec.builder("docker:dind");
+        Stevedore.container("docker:dind", c -> c.privileged()).definition().specCustomizers()
+                .forEach(customizer -> customizer.configure(privileged));
+        dev.stevedore.engine.ContainerSpec.Builder plain = dev.stevedore.engine.ContainerSpec.builder("redis:7");
+        Stevedore.container("redis:7", c -> { }).definition().specCustomizers().forEach(customizer -> customizer.configure(plain));
+
+        assertThat(privileged.build().privileged()).isTrue();
+        assertThat(plain.build().privileged()).isFalse();
+    }
 }

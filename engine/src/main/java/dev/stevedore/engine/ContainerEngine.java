@@ -239,6 +239,17 @@ public interface ContainerEngine extends AutoCloseable {
     java.io.OutputStream attachStdin(String container);
 
     /**
+     * Records that a client attached to the container's streams ({@code docker attach}, {@code docker run} without
+     * {@code -d}, the Docker API's attach endpoint), as dockerd does for each attach: an {@link EngineEvent.Action#ATTACH}
+     * event of the container with its name, image and labels. A client that attaches calls it once, before it reads
+     * the streams ({@link #logs}, {@link #attachStdin}); nothing else changes. On the Docker backend dockerd records it,
+     * through an attach that takes no stream.
+     *
+     * @throws ContainerNotFoundException when no container has that name or id
+     */
+    void recordAttach(String container);
+
+    /**
      * Sets the window size of the terminal of a running container created with {@link ContainerSpec#tty()}, as
      * {@code docker} does on start and on every change of the user's window: its foreground program gets SIGWINCH.
      * The embedded engine reaches a container's terminal only from the JVM that started it.

@@ -138,6 +138,13 @@ import java.util.Set;
  *                        with the host's network nor another container's
  * @param healthCheck     its health check ({@code --health-cmd} and friends); {@code null} keeps the image's
  *                        {@code HEALTHCHECK}, {@link HealthCheck#NONE} turns that off; see {@link ContainerInfo#health()}
+ * @param privileged      turn the container's isolation off as {@code docker run --privileged} does, the caller's
+ *                        explicit choice (Docker-in-Docker, FUSE, iptables, {@code mount} inside): every capability the
+ *                        engine holds, no seccomp filter, no masked or read-only {@code /proc} and {@code /sys} paths
+ *                        ({@code /sys} writable), every device node of the host in its {@code /dev} and no device rules,
+ *                        no {@code no_new_privs} unless {@code securityOpts} asks for it. A rootless embedded engine
+ *                        gives what its user namespace holds: that namespace's capabilities, and the host's device nodes
+ *                        its user may open
  *
  * <p>Past 500 lines with one job: every setting a container is created with, each documented once where a caller
  * reads it, and the {@link Builder} that is the only way to make one; the settings' parsers live in their own types
@@ -196,7 +203,8 @@ public record ContainerSpec(
         Map<String, String> sysctls,
         boolean init,
         List<String> links,
-        HealthCheck healthCheck) {
+        HealthCheck healthCheck,
+        boolean privileged) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -496,6 +504,7 @@ public record ContainerSpec(
         b.init = init;
         b.links.addAll(links);
         b.healthCheck = healthCheck;
+        b.privileged = privileged;
         return b;
     }
 
@@ -554,6 +563,7 @@ public record ContainerSpec(
         private boolean init;
         private final List<String> links = new ArrayList<>();
         private HealthCheck healthCheck;
+        private boolean privileged;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -679,13 +689,17 @@ public record ContainerSpec(
         /** Its health check, replacing the image's; {@link HealthCheck#NONE} for none; see {@link ContainerSpec#healthCheck()}. */
         public Builder healthCheck(HealthCheck value) { this.healthCheck = value; return this; }
 
+        /** Runs it privileged ({@code docker run --privileged}); see {@link ContainerSpec#privileged()}. */
+        public Builder privileged(boolean value) { this.privileged = value; return this; }
+
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
                     readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
                     publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
-                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck);
+                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck,
+                    privileged);
         }
     }
 }

@@ -23,9 +23,11 @@ import java.util.function.Consumer;
  *                    size kept in step with the {@link Tty}'s; its output is one raw stream (each {@link LogLine} to
  *                    {@code output} a chunk of it as it came, newlines included; all of it in {@link ExecResult#stdout()})
  *                    and stdin is typed on it ({@code ^C} interrupts). {@code null} for pipes
+ * @param privileged  run it with every capability the engine holds ({@code docker exec --privileged}), in any
+ *                    container as dockerd does; the container's seccomp filter and {@code no_new_privs} still hold
  */
 public record ExecSpec(List<String> command, List<String> env, String user, String workingDir, byte[] stdin,
-                       Duration timeout, Consumer<LogLine> output, InputStream stdinStream, Tty tty) {
+                       Duration timeout, Consumer<LogLine> output, InputStream stdinStream, Tty tty, boolean privileged) {
     public ExecSpec {
         command = List.copyOf(Objects.requireNonNull(command, "command"));
         if (command.isEmpty()) {
@@ -35,6 +37,12 @@ public record ExecSpec(List<String> command, List<String> env, String user, Stri
         if (stdin != null && stdinStream != null) {
             throw new IllegalArgumentException("an exec takes its stdin as bytes or as a stream, not both");
         }
+    }
+
+    /** An exec without extra privileges. */
+    public ExecSpec(List<String> command, List<String> env, String user, String workingDir, byte[] stdin,
+                    Duration timeout, Consumer<LogLine> output, InputStream stdinStream, Tty tty) {
+        this(command, env, user, workingDir, stdin, timeout, output, stdinStream, tty, false);
     }
 
     /** An exec without a stdin stream: {@code stdin} bytes or none. */
@@ -60,37 +68,42 @@ public record ExecSpec(List<String> command, List<String> env, String user, Stri
     }
 
     public ExecSpec withUser(String value) {
-        return new ExecSpec(command, env, value, workingDir, stdin, timeout, output, stdinStream, tty);
+        return new ExecSpec(command, env, value, workingDir, stdin, timeout, output, stdinStream, tty, privileged);
     }
 
     public ExecSpec withWorkingDir(String value) {
-        return new ExecSpec(command, env, user, value, stdin, timeout, output, stdinStream, tty);
+        return new ExecSpec(command, env, user, value, stdin, timeout, output, stdinStream, tty, privileged);
     }
 
     public ExecSpec withEnv(List<String> value) {
-        return new ExecSpec(command, value, user, workingDir, stdin, timeout, output, stdinStream, tty);
+        return new ExecSpec(command, value, user, workingDir, stdin, timeout, output, stdinStream, tty, privileged);
     }
 
     /** Feeds {@code value} to the command's stdin, then end of file (replaces a stdin stream). */
     public ExecSpec withStdin(byte[] value) {
-        return new ExecSpec(command, env, user, workingDir, value, timeout, output, null, tty);
+        return new ExecSpec(command, env, user, workingDir, value, timeout, output, null, tty, privileged);
     }
 
     /** Feeds {@code value} to the command's stdin as it comes, its end being the command's end of file (replaces stdin bytes). */
     public ExecSpec withStdin(InputStream value) {
-        return new ExecSpec(command, env, user, workingDir, null, timeout, output, value, tty);
+        return new ExecSpec(command, env, user, workingDir, null, timeout, output, value, tty, privileged);
     }
 
     public ExecSpec withTimeout(Duration value) {
-        return new ExecSpec(command, env, user, workingDir, stdin, value, output, stdinStream, tty);
+        return new ExecSpec(command, env, user, workingDir, stdin, value, output, stdinStream, tty, privileged);
     }
 
     public ExecSpec withOutput(Consumer<LogLine> value) {
-        return new ExecSpec(command, env, user, workingDir, stdin, timeout, value, stdinStream, tty);
+        return new ExecSpec(command, env, user, workingDir, stdin, timeout, value, stdinStream, tty, privileged);
+    }
+
+    /** Runs the command with every capability ({@code docker exec --privileged}); see {@link #privileged()}. */
+    public ExecSpec withPrivileged(boolean value) {
+        return new ExecSpec(command, env, user, workingDir, stdin, timeout, output, stdinStream, tty, value);
     }
 
     /** Runs the command on a pseudo-terminal of {@code value}'s size (see {@link #tty()}). */
     public ExecSpec withTty(Tty value) {
-        return new ExecSpec(command, env, user, workingDir, stdin, timeout, output, stdinStream, value);
+        return new ExecSpec(command, env, user, workingDir, stdin, timeout, output, stdinStream, value, privileged);
     }
 }

@@ -33,6 +33,7 @@ import java.util.Map;
  * @param sysctls      {@code --sysctl}: namespaced kernel parameters by dotted name
  * @param init         {@code --init}: a minimal init as pid 1
  * @param links        {@code --link} on the default bridge: {@code NAME[:ALIAS]} (inspect: {@code /NAME:/PARENT/ALIAS})
+ * @param privileged   {@code --privileged}: the container's isolation turned off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -72,7 +73,8 @@ public record HostConfig(
         @JsonProperty("GroupAdd") List<String> groupAdd,
         @JsonProperty("Sysctls") Map<String, String> sysctls,
         @JsonProperty("Init") Boolean init,
-        @JsonProperty("Links") List<String> links) {
+        @JsonProperty("Links") List<String> links,
+        @JsonProperty("Privileged") Boolean privileged) {
 
     /** One {@code --device}: the host's node, its path in the container, and {@code r}, {@code w}, {@code m} allowed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

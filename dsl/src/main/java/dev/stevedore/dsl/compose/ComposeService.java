@@ -37,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  * @param links       legacy links ({@code links:}) as {@code SERVICE:ALIAS} (the alias is the service's name when the
  *                    file gives none): the service's container is known to this one as ALIAS too; each service named
  *                    is also a dependency that starts first, as with Compose
+ * @param privileged  {@code privileged: true}: the container runs privileged (see {@code ContainerSpec.privileged()})
  */
 public record ComposeService(String name, String image, @Nullable Build build, @Nullable List<String> command,
                              @Nullable List<String> entrypoint,
@@ -44,7 +45,7 @@ public record ComposeService(String name, String image, @Nullable Build build, @
                              Map<String, List<String>> networks, Map<String, Condition> dependsOn,
                              @Nullable Healthcheck healthcheck, Map<String, String> labels, @Nullable String user,
                              @Nullable String workingDir, RestartPolicy restart, List<String> volumesFrom,
-                             List<String> links) {
+                             List<String> links, boolean privileged) {
 
     public ComposeService {
         Objects.requireNonNull(name, "name");

@@ -228,10 +228,20 @@ class ComposeProjectTest {
     }
 
     @Test
+    void privilegedIsReadAsTrueOrFalse() throws IOException {
+        ComposeProject project = read("services:\n  dind: {image: docker, privileged: true}\n  app: {image: busybox}\n");
+
+        assertThat(project.service("dind").privileged()).isTrue();
+        assertThat(project.service("app").privileged()).isFalse();
+        assertThatThrownBy(() -> read("services:\n  dind: {image: docker, privileged: sometimes}\n"))
+                .hasMessageStartingWith("compose.yaml: service \"dind\": privileged: \"sometimes\" is not true or false");
+    }
+
+    @Test
     void anUnsupportedKeyIsAnErrorNamingTheFileTheServiceAndTheKey() {
-        assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    privileged: true\n"))
+        assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    ipc: host\n"))
                 .isInstanceOf(ComposeFileException.class)
-                .hasMessage("compose.yaml: service \"web\": key \"privileged\" is not supported");
+                .hasMessage("compose.yaml: service \"web\": key \"ipc\" is not supported");
         assertThatThrownBy(() -> read("services:\n  web: {image: busybox}\nsecrets: {}\n"))
                 .hasMessageStartingWith("compose.yaml: top-level key \"secrets\" is not supported");
         assertThatThrownBy(() -> read("services:\n  web: {image: busybox, healthcheck: {test: [CMD, 'true'], bogus: 1}}\n"))

@@ -255,6 +255,11 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
+    public void recordAttach(String container) {
+        throw new UnsupportedOperationException("attach is not faked");
+    }
+
+    @Override
     public void resizeContainer(String container, int rows, int columns) {
         throw new UnsupportedOperationException("terminals are not faked");
     }

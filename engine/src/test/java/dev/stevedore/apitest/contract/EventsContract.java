@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -202,6 +203,31 @@ public abstract class EventsContract extends EngineContract {
             assertThat(execDie.attributes().get(EngineEvent.EXEC_ID)).isNotBlank().isEqualTo(events.stream()
                     .filter(e -> e.action() == Action.EXEC_CREATE).findFirst().orElseThrow().attributes().get(EngineEvent.EXEC_ID));
         }
+    }
+
+    @Test
+    void anAttachIsRecordedWithTheContainersNameImageAndLabels() {
+        try (Recorder recorder = new Recorder(engine)) {
+            String name = uniqueName("events-attach");
+            ContainerInfo container = engine.createContainer(busybox("true").name(name).build());
+
+            engine.recordAttach(container.id());
+
+            recorder.awaitEvent(e -> e.isContainer(Action.ATTACH) && e.id().equals(container.id()), "its attach event");
+            EngineEvent attach = recorder.about(container.id()).stream().filter(e -> e.action() == Action.ATTACH)
+                    .findFirst().orElseThrow();
+            // as dockerd writes it: container attach ID (image=..., name=..., and the labels)
+            assertThat(attach.dockerAction()).isEqualTo("attach");
+            assertThat(attach.attributes()).containsEntry(EngineEvent.NAME, name)
+                    .containsEntry(EngineEvent.IMAGE, busyboxImage()).containsEntry(RUN_LABEL, run);
+            engine.removeContainer(container.id(), true);
+        }
+    }
+
+    @Test
+    void anAttachToAContainerThatIsNotThereIsNotFound() {
+        assertThatThrownBy(() -> engine.recordAttach(uniqueName("missing")))
+                .isInstanceOf(dev.stevedore.engine.ContainerNotFoundException.class);
     }
 
     @Test

@@ -142,11 +142,11 @@ final class ContainerDocuments {
                 .put("MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         host.put("AutoRemove", autoRemove || spec.autoRemove());
         host.put("PublishAllPorts", spec.publishAllPorts());
-        host.put("Privileged", false);
+        host.put("Privileged", spec.privileged());
         host.put("ReadonlyRootfs", spec.readOnlyRootfs());
         host.put("ShmSize", spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : 64L * 1024 * 1024);
         // as dockerd: the options given, null when none (then the builtin profile applies, as /info says)
-        stringsOrNull(host, "SecurityOpt", spec.securityOpts());
+        stringsOrNull(host, "SecurityOpt", securityOpts(spec));
         stringsOrNull(host, "CapAdd", spec.capAdd());
         stringsOrNull(host, "CapDrop", spec.capDrop());
         stringsOrNull(host, "ExtraHosts", spec.extraHosts());
@@ -441,5 +441,15 @@ final class ContainerDocuments {
         c.networks().forEach((name, address) -> all.set(name, endpoint(c, name, address, networks.apply(name))));
         doc.set("Mounts", mounts(c.mounts()));
         return doc;
+    }
+
+    /** The options as dockerd keeps them: a privileged container's with {@code label=disable}, which dockerd adds. */
+    private static java.util.List<String> securityOpts(ContainerSpec spec) {
+        if (!spec.privileged() || spec.securityOpts().contains("label=disable")) {
+            return spec.securityOpts();
+        }
+        java.util.List<String> options = new java.util.ArrayList<>(spec.securityOpts());
+        options.add("label=disable");
+        return options;
     }
 }

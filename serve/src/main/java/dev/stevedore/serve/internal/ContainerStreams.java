@@ -190,6 +190,7 @@ final class ContainerStreams {
         boolean history = request.flag("logs");
         boolean stream = request.flag("stream");
         Instant since = Instant.now();
+        state.engine.recordAttach(c.id()); // dockerd's attach event, before anything is streamed
         state.attach(c.id());
         // watching before looking: the start and the end that come after are seen however soon they come
         try (EventFeed.Watch watch = state.events().watchContainer(c.id())) {

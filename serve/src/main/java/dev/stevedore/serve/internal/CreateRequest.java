@@ -118,6 +118,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
             host.sysctls().forEach((key, value) -> b.sysctl(key, value == null ? "" : value));
         }
         b.init(isTrue(host.init()));
+        b.privileged(isTrue(host.privileged()));
         if (host.ulimits() != null) {
             host.ulimits().stream().filter(Objects::nonNull).forEach(u -> b.ulimit(u.name() + "=" + value(u.soft()) + ":"
                     + value(u.hard())));

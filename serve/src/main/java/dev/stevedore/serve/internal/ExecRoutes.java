@@ -126,8 +126,9 @@ final class ExecRoutes {
 
     /** Runs the exec and records its end; the engine's failure message when it could not run, else null. */
     private String run(ExecInstance exec, InputStream stdin, Consumer<LogLine> output) {
+        // Privileged as dockerd takes it: every capability, in any container
         ExecSpec spec = new ExecSpec(exec.command(), exec.env(), exec.user(), exec.workingDir(), null, null, output, stdin,
-                exec.tty());
+                exec.tty(), exec.privileged());
         try {
             ExecResult result = state.engine.exec(exec.containerId(), spec);
             exec.ended(result.exitCode());

@@ -111,6 +111,7 @@ class CreateFieldsTest {
         sample("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         sample("HostConfig.Init", host("'Init':true"));
         sample("HostConfig.Links", host("'Links':['db:db']"));
+        sample("HostConfig.Privileged", host("'Privileged':true"));
         String fuse = host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]");
         sample("HostConfig.Devices.PathOnHost", fuse,
                 host("'Devices':[{'PathOnHost':'/dev/full','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]"));
@@ -257,8 +258,10 @@ class CreateFieldsTest {
         assertThat(request.spec().image()).isEqualTo("busybox");
         assertThat(request.spec().cmd()).containsExactly("true");
         assertThat(request.spec().memoryBytes()).isEqualTo(1048576);
-        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'privileged':true}}"),
-                null, null)).hasMessageStartingWith("hostconfig.privileged is not supported");
+        assertThat(CreateRequest.parse(json("{'image':'busybox','hostconfig':{'privileged':true}}"), null, null)
+                .spec().privileged()).isTrue();
+        assertThatThrownBy(() -> CreateRequest.parse(json("{'image':'busybox','hostconfig':{'runtime':'runsc'}}"),
+                null, null)).hasMessageStartingWith("hostconfig.runtime is not supported");
     }
 
     @Test

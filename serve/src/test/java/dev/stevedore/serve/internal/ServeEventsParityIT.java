@@ -37,12 +37,8 @@ import static org.awaitility.Awaitility.await;
  * <p>{@link #NOT_SENT} lists what serve does not send yet; the test checks that list too, so it stays true.
  */
 class ServeEventsParityIT extends ServeWithDockerCli {
-    /**
-     * What dockerd sends for this session and serve does not yet: an attach (sent for each attach request, so for
-     * {@code docker run} without {@code -d}), which needs a way for serve to put an event of its own in the engine's
-     * record.
-     */
-    private static final Set<String> NOT_SENT = Set.of("container attach image=IMAGE name=P-a");
+    /** What dockerd sends for this session and serve does not yet. */
+    private static final Set<String> NOT_SENT = Set.of();
     /** What serve sends for this session and dockerd does not (the stat before a {@code docker cp} is no exec). */
     private static final Set<String> EXTRA_SENT = Set.of();
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -21,7 +21,7 @@ import java.util.function.Function;
 final class ServiceReader {
     private static final Set<String> KEYS = Set.of("image", "build", "command", "entrypoint", "environment", "env_file",
             "ports", "volumes", "tmpfs", "networks", "depends_on", "healthcheck", "labels", "user", "working_dir", "restart",
-            "volumes_from", "links");
+            "volumes_from", "links", "privileged");
 
     private final String file;
     private final Path directory;
@@ -91,7 +91,7 @@ final class ServiceReader {
                 volumes, networks(node.get("networks"), at + ": networks"), dependsOn,
                 healthcheck(node.get("healthcheck"), at + ": healthcheck"), Nodes.stringMap(node.get("labels"), at + ": labels"),
                 Nodes.text(node.get("user"), at + ": user"), Nodes.text(node.get("working_dir"), at + ": working_dir"),
-                policy, volumesFrom, links);
+                policy, volumesFrom, links, Nodes.bool(node.get("privileged"), at + ": privileged"));
     }
 
     /**

@@ -238,6 +238,7 @@ final class ContainerMapper {
                 .stopSignal(blankToNull(config.path("StopSignal").asText("")))
                 .stopTimeout(config.hasNonNull("StopTimeout") ? Duration.ofSeconds(config.path("StopTimeout").asLong()) : null)
                 .autoRemove(host.path("AutoRemove").asBoolean(false))
+                .privileged(host.path("Privileged").asBoolean(false))
                 .healthCheck(healthCheck(config.path("Healthcheck")));
         if (host.hasNonNull("PidsLimit")) {
             b.pidsLimit(host.path("PidsLimit").asLong()); // null: dockerd's default

@@ -87,7 +87,7 @@ final class CreateBody {
                 spec.usernsMode(), emptyToNull(spec.devices().stream().map(d ->
                         new HostConfig.DeviceMapping(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions())).toList()),
                 emptyToNull(spec.groupAdd()), emptyToNull(spec.sysctls()),
-                trueOrNull(spec.init()), userNetwork ? null : emptyToNull(spec.links()));
+                trueOrNull(spec.init()), userNetwork ? null : emptyToNull(spec.links()), trueOrNull(spec.privileged()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null

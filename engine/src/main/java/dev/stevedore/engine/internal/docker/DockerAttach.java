@@ -27,6 +27,25 @@ final class DockerAttach {
     private DockerAttach() {
     }
 
+    /**
+     * An attach that takes no stream and no logs: dockerd records its {@code attach} event for it and answers at once,
+     * so the event is dockerd's own, with its attributes.
+     */
+    static void record(DockerApi api, String container) {
+        String ref = DockerContainers.reference(container);
+        try (HijackedStream hijacked = HijackedStream.post(api, "/containers/" + ref + "/attach?stream=0&logs=0", new byte[0])) {
+            drain(hijacked.input());
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot attach to container " + container + " on the Docker daemon at "
+                    + api.endpoint().uri() + ": " + DockerConnector.reason(e) + "; check that the daemon is still running", e);
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ContainerNotFoundException(container);
+            }
+            throw new ContainerEngineException("cannot attach to container " + container + ": " + e.daemonMessage(), e);
+        }
+    }
+
     static OutputStream stdin(DockerApi api, String container) {
         String ref = DockerContainers.reference(container);
         JsonNode inspect;

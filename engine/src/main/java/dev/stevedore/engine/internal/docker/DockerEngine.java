@@ -319,6 +319,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public void recordAttach(String container) {
+        checkOpen();
+        DockerAttach.record(api, container);
+    }
+
+    @Override
     public void resizeContainer(String container, int rows, int columns) {
         checkOpen();
         dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has

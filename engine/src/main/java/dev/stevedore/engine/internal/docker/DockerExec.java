@@ -162,6 +162,9 @@ final class DockerExec {
     private String create(String container, ExecSpec spec, String marker) {
         ObjectNode body = DockerApi.MAPPER.createObjectNode();
         body.put("AttachStdin", spec.hasStdin()).put("AttachStdout", true).put("AttachStderr", true).put("Tty", spec.tty() != null);
+        if (spec.privileged()) {
+            body.put("Privileged", true);
+        }
         if (spec.tty() != null) {
             body.putArray("ConsoleSize").add(spec.tty().rows()).add(spec.tty().columns());
         }

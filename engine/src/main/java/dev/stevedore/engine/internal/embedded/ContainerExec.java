@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.internal.runtime.PrivilegedMode;
 import dev.stevedore.engine.internal.runtime.ExecProcess;
 import dev.stevedore.engine.internal.runtime.ExecRequest;
 import dev.stevedore.engine.internal.runtime.Launcher;
@@ -146,7 +147,11 @@ final class ContainerExec {
                 ContainerConfigs.override(linkEnv, config.env())), spec.env());
         return new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
                 spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
-                List.of(), ContainerStart.capabilities(config), true, ContainerStart.seccomp(config, seccompCache),
+                List.of(), spec.privileged() ? java.util.EnumSet.allOf(dev.stevedore.engine.Capability.class)
+                        : ContainerStart.capabilities(config),
+                // runc's no_new_privs: off in a privileged container unless asked for; this engine's default elsewhere
+                !config.spec().privileged() || PrivilegedMode.noNewPrivileges(config.spec().securityOpts()),
+                ContainerStart.seccomp(config, seccompCache),
                 ContainerStart.ulimits(config), config.spec().groupAdd());
     }
 }

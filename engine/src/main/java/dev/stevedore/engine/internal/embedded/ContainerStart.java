@@ -18,6 +18,8 @@ import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.DeviceNode;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
+import dev.stevedore.engine.internal.runtime.PrivilegedMode;
+import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.Ulimit;
 import dev.stevedore.engine.Capability;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
@@ -217,6 +219,9 @@ final class ContainerStart {
         }
         builder.logRotation(LogRotation.of(config.spec().logConfig()).orElse(null));
         addMounts(builder, config);
+        if (config.spec().privileged()) {
+            PrivilegedMode.apply(builder, config.spec().securityOpts());
+        }
         return builder.build();
     }
 
@@ -226,10 +231,12 @@ final class ContainerStart {
      * @throws ContainerEngineException in dockerd's words for a host path that is no device node
      */
     static RuntimeSpec withDevices(RuntimeSpec spec, ContainerRecord config) {
-        if (config.spec().devices().isEmpty()) {
+        if (config.spec().devices().isEmpty() && !config.spec().privileged()) {
             return spec;
         }
-        return spec.withDevices(config.spec().devices().stream().map(DeviceNode::of).toList());
+        List<DeviceNode> requested = config.spec().devices().stream().map(DeviceNode::of).toList();
+        return spec.withDevices(config.spec().privileged()
+                ? PrivilegedMode.devices(Path.of("/dev"), requested, Libc.geteuid() != 0) : requested);
     }
 
     /**
@@ -237,11 +244,17 @@ final class ContainerStart {
      * {@code seccompCache} where an engine before this one kept it (a one-command JVM then compiles nothing).
      */
     static SeccompFilter seccomp(ContainerRecord config, Path seccompCache) {
+        if (config.spec().privileged()) {
+            return null; // as dockerd: a privileged container runs unconfined
+        }
         return SeccompPolicy.filter(config.spec().securityOpts(), capabilities(config), seccompCache).orElse(null);
     }
 
     /** The capabilities of the container's root processes (its first and its execs): the defaults with its adjustments. */
     static Set<Capability> capabilities(ContainerRecord config) {
+        if (config.spec().privileged()) {
+            return java.util.EnumSet.allOf(Capability.class);
+        }
         return Capability.adjusted(Capability.containerDefaults(), config.spec().capAdd(), config.spec().capDrop());
     }
 

@@ -381,6 +381,11 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public void recordAttach(String container) {
+        containerService().controls().announce(container, EngineEvent.Action.ATTACH, Map.of());
+    }
+
+    @Override
     public void resizeContainer(String container, int rows, int columns) {
         dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has
         containerService().resize(container, rows, columns);

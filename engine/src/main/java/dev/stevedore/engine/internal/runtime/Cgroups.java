@@ -240,6 +240,11 @@ final class Cgroups {
      * which allows the standard nodes and {@code devices} ({@code --device}).
      */
     Plan plan(ResourceLimits limits, String containerName, List<DeviceNode> devices) {
+        return plan(limits, containerName, devices, false);
+    }
+
+    /** As {@link #plan(ResourceLimits, String, List)}; {@code allDevices}: every device allowed (privileged). */
+    Plan plan(ResourceLimits limits, String containerName, List<DeviceNode> devices, boolean allDevices) {
         Map<Path, List<Write>> groups = new LinkedHashMap<>();
         List<String> enable = new ArrayList<>();
         Path unifiedGroup = unifiedParent == null ? null : unifiedParent.resolve(containerName);
@@ -269,7 +274,9 @@ final class Cgroups {
             write(groups, enable, controllers.get(PIDS), containerName, "pids.max", Long.toString(ResourceLimits.DEFAULT_PIDS));
         }
         DevicePolicy policy = devicePolicy();
-        if (policy == DevicePolicy.RULES) {
+        if (policy == DevicePolicy.RULES && allDevices) {
+            write(groups, enable, controllers.get(DEVICES), containerName, "devices.allow", "a");
+        } else if (policy == DevicePolicy.RULES) {
             Controller controller = controllers.get(DEVICES);
             write(groups, enable, controller, containerName, "devices.deny", "a");
             for (String rule : DEVICE_RULES) {
@@ -286,8 +293,8 @@ final class Cgroups {
      * Creates the container's groups and writes its limits and device rules; the launcher moves the container in
      * (and attaches the device program).
      */
-    Made create(ResourceLimits limits, String containerName, List<DeviceNode> devices) {
-        Plan plan = plan(limits, containerName, devices);
+    Made create(ResourceLimits limits, String containerName, List<DeviceNode> devices, boolean allDevices) {
+        Plan plan = plan(limits, containerName, devices, allDevices);
         List<Path> created = new ArrayList<>();
         try {
             if (unifiedParent != null) {

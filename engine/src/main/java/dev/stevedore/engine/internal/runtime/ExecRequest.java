@@ -66,7 +66,8 @@ public record ExecRequest(ProcessIdentity container, Path stateDirectory, List<S
      * process of a container may make device nodes, so CAP_MKNOD is taken away.
      */
     ExecRequest forDevicePolicy(boolean applies) {
-        if (applies || !capabilities.contains(Capability.MKNOD)) {
+        // a privileged exec (every capability) keeps it, as dockerd gives it
+        if (applies || !capabilities.contains(Capability.MKNOD) || capabilities.size() == Capability.values().length) {
             return this;
         }
         Set<Capability> without = new java.util.HashSet<>(capabilities);

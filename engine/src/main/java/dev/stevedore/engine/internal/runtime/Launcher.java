@@ -326,7 +326,7 @@ public final class Launcher implements AutoCloseable {
     /** Every container gets groups of its own (see {@link Cgroups}), recorded first so the reaper finds them. */
     private Cgroups.Made createCgroups(RuntimeSpec spec) {
         String name = Cgroups.groupName(spec.stateDirectory());
-        Cgroups.Made made = cgroups.create(spec.limits(), name, spec.devices());
+        Cgroups.Made made = cgroups.create(spec.limits(), name, spec.devices(), spec.privileged());
         if (made.groups().isEmpty()) {
             return made;
         }

@@ -77,6 +77,9 @@ import java.util.regex.Pattern;
  *                         only namespaced ones through)
  * @param init             pid 1 is the launcher's minimal init (init.c), the command its child
  * @param logRotation      how the supervisor rotates {@code stdoutLog} and {@code stderrLog}; {@code null}: never
+ * @param privileged       {@code --privileged}: the launcher mounts {@code /sys} read-write and the container gets no
+ *                         device policy (every device allowed, v1 rules {@code a}); the caller chose its capabilities,
+ *                         filter, paths and devices ({@link PrivilegedMode})
  */
 public record RuntimeSpec(
         Path stateDirectory,
@@ -116,7 +119,8 @@ public record RuntimeSpec(
         String domainname,
         java.util.Map<String, String> sysctls,
         boolean init,
-        LogRotation logRotation) {
+        LogRotation logRotation,
+        boolean privileged) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -303,7 +307,7 @@ public record RuntimeSpec(
                 uid, gid, additionalGids, userSpec, hostname, network, mounts, shmSizeBytes, readonlyRootfs,
                 noNewPrivileges, capabilities, ulimits, maskedPaths, readonlyPaths, stdoutLog, stderrLog, hostsFile,
                 hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes, groupAdd,
-                domainname, sysctls, init, logRotation);
+                domainname, sysctls, init, logRotation, privileged);
     }
 
     static String overlayOptions(List<Path> layers, Path upper, Path work) {
@@ -402,6 +406,7 @@ public record RuntimeSpec(
         private String domainname;
         private java.util.Map<String, String> sysctls = java.util.Map.of();
         private boolean init;
+        private boolean privileged;
 
         private Builder(Path stateDirectory, List<Path> layers, List<String> args) {
             this.stateDirectory = Objects.requireNonNull(stateDirectory, "stateDirectory");
@@ -566,6 +571,12 @@ public record RuntimeSpec(
             return this;
         }
 
+        /** Runs it privileged; see {@link RuntimeSpec#privileged()} and {@link PrivilegedMode#apply}. */
+        public Builder privileged(boolean value) {
+            this.privileged = value;
+            return this;
+        }
+
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
             String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
@@ -583,7 +594,7 @@ public record RuntimeSpec(
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
                     seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
                     sharedNamespaces, devices,
-                    groupAdd, domainname, sysctls, init, logRotation);
+                    groupAdd, domainname, sysctls, init, logRotation, privileged);
         }
     }
 
@@ -593,7 +604,7 @@ public record RuntimeSpec(
      */
     void requireDevicePolicy(boolean applies) {
         for (Mount mount : mounts) {
-            if (!applies && mount instanceof Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
+            if (!applies && !privileged && mount instanceof Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
                 throw new IllegalArgumentException("container " + stateDirectory.getFileName() + ": tmpfs " + tmpfs.target()
                         + " with option dev is refused: this host offers no device cgroup (neither a cgroup v2 hierarchy "
                         + "for a device program nor a v1 devices controller), so nothing would stop a node of the host's "

@@ -56,7 +56,8 @@ final class SpecRecords {
         Records.write(out, "readonly-rootfs", spec.readonlyRootfs() ? "1" : "0");
         Records.write(out, "no-new-privileges", spec.noNewPrivileges() ? "1" : "0");
         for (Capability capability : spec.capabilities()) {
-            if (capability != Capability.MKNOD || made.devices() != Cgroups.DevicePolicy.NONE) {
+            // privileged: dockerd's every capability, MKNOD too, whatever polices devices
+            if (capability != Capability.MKNOD || made.devices() != Cgroups.DevicePolicy.NONE || spec.privileged()) {
                 Records.write(out, "cap", Integer.toString(capability.number()));
             }
         }
@@ -70,8 +71,12 @@ final class SpecRecords {
         for (Path cgroup : made.groups()) {
             Records.write(out, "cgroup", cgroup.toString());
         }
-        if (made.program() != null) {
+        if (made.program() != null && !spec.privileged()) {
+            // privileged: no program, so every device is allowed (dockerd's "a *:* rwm")
             Records.write(out, "devices-program", made.program().toString());
+        }
+        if (spec.privileged()) {
+            Records.write(out, "privileged", "1");
         }
         if (spec.openStdin()) {
             Records.write(out, "stdin", "1");

@@ -86,6 +86,18 @@ class CgroupsTest {
     }
 
     @Test
+    void v1RulesOfAPrivilegedContainerAllowEveryDeviceAndDenyNone() {
+        Cgroups cgroups = Cgroups.parse(MIXED_MOUNTS.subList(0, 5), MIXED_GROUPS, file -> "");
+        DeviceNode fuse = new DeviceNode(Path.of("/dev/fuse"), "/dev/fuse", 'c', 10, 229, "rwm");
+
+        Cgroups.Plan privileged = cgroups.plan(ResourceLimits.NONE, "c1", List.of(fuse), true);
+
+        assertThat(privileged.groups().get(Path.of("/sys/fs/cgroup/devices/stevedore-c1")))
+                .extracting(Cgroups.Write::file, Cgroups.Write::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("devices.allow", "a"));
+    }
+
+    @Test
     void aHostWithoutDeviceCgroupsHasNoDevicePolicy() {
         Cgroups cgroups = Cgroups.parse(MIXED_MOUNTS.subList(0, 4), MIXED_GROUPS, file -> "");
 
