@@ -241,6 +241,9 @@ int main(int argc, char **argv) {
     if (argc > 1 && !strcmp(argv[1], "respawn")) {
         return respawn_main(argc - 2, argv + 2);
     }
+    if (argc > 1 && !strcmp(argv[1], "kept")) {
+        return kept_main(argc - 2, argv + 2);
+    }
     return supervise(host_net);
 }
 

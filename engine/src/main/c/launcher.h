@@ -374,6 +374,9 @@ int proxy_main(int argc, char **argv);
 /* "respawn DIR [PID START]": runs a kept container's restart command once its supervisor has ended (respawn.c). */
 int respawn_main(int argc, char **argv);
 
+/* "kept DIR PID START": a kept run's health checks and events once no JVM owns it (kept.c). */
+int kept_main(int argc, char **argv);
+
 /* A listening socket (tcp: listening) made in the network namespace of process nspid, for the host relay (hostrelay.c);
  * -1 with err filled when it cannot be made. */
 struct sockaddr;

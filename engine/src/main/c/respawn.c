@@ -8,7 +8,7 @@
  * restart it had scheduled): a JVM that takes the container's lock, decides as the
  * container's restart policy says and restarts it after its backoff. The execution keeps this process's id and start
  * time, which DIR/respawner names, so an engine opening meanwhile sees that the ended run is being taken care of.
- * Its output and the JVM's go to DIR/respawn.log.
+ * Its output and the JVM's go to DIR/respawn.log, which past 64 KiB is moved to DIR/respawn.log.1 first.
  */
 #include "launcher.h"
 
@@ -29,6 +29,9 @@
 
 #define MAX_COMMAND (256 * 1024)
 #define MAX_ARGS 256
+/* respawn.log past this size becomes respawn.log.1 (the one before dropped): a container restarted for months keeps
+ * two files of its latest restarts, not every line it ever had */
+#define LOG_ROTATE_BYTES (64 * 1024)
 
 /* Returns once process pid, started at start, has ended (or was never there). */
 static void await_end(pid_t pid, unsigned long long start) {
@@ -83,8 +86,13 @@ int respawn_main(int argc, char **argv) {
     /* nobody's child in spirit: the JVM that started it (a CLI command) ends at once, and a terminal's hang-up or ^C
      * is not for it */
     setsid();
-    char log[4096];
+    char log[4096], rotated[4096 + 2];
     snprintf(log, sizeof log, "%s/respawn.log", dir);
+    snprintf(rotated, sizeof rotated, "%s.1", log);
+    struct stat logst;
+    if (stat(log, &logst) == 0 && logst.st_size >= LOG_ROTATE_BYTES) {
+        rename(log, rotated); /* one watcher per run, so no other writer appends meanwhile but the JVM it replaces */
+    }
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
     int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (devnull >= 0) {

@@ -3,41 +3,19 @@ package dev.stevedore.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code stevedore run -d --restart on-failure:2} of a command that fails: the restarts happen after the CLI has
  * ended, with no command of the user's, and end where dockerd's end — the same {@code RestartCount} and status, read
  * by the docker CLI from the test bed's dockerd in the same test.
  */
-class KeptRestartCliIT {
+class KeptRestartCliIT extends SideBySide {
     private static final Duration PATIENCE = Duration.ofMinutes(3);
     private static final String FORMAT = "{{.RestartCount}} {{.State.Status}}";
-    private static final LocalTestbed TESTBED = LocalTestbed.load();
 
-    @TempDir
-    Path home;
-    @TempDir
-    Path scratch;
-    private final String host = "unix://" + TESTBED.get("DOCKER_SOCKET");
-    private final String busybox = TESTBED.get("PLAIN_REGISTRY") + "/library/busybox:latest";
     private final String name = "kept-restart-" + Long.toHexString(System.nanoTime());
-
-    private CliRunner.Result stevedore(String... args) throws Exception {
-        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), args);
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result;
-    }
-
-    private String docker(String... args) throws Exception {
-        CliRunner.Result result = TestbedDocker.run(scratch, host, args);
-        assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result.out().strip();
-    }
 
     /** No process names the container: its watchers and the JVMs restarting it have ended. */
     private static boolean nothingRestartsIt(String id) {
@@ -61,8 +39,7 @@ class KeptRestartCliIT {
                     .isEqualTo(docker("inspect", "-f", FORMAT + " {{.State.ExitCode}}", name))
                     .isEqualTo("2 exited 3");
         } finally {
-            new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), "rm", "-f", name);
-            TestbedDocker.run(scratch, host, "rm", "-f", name);
+            removeBoth(name);
         }
     }
 }

@@ -38,21 +38,7 @@ final class ContainerExec {
      */
     static Optional<ExecResult> run(Launcher launcher, Path directory, ContainerRecord config, StateRecord state, ExecSpec spec,
                                     Path seccompCache, List<String> linkEnv) {
-        String workingDir = spec.workingDir() != null ? spec.workingDir() : config.workingDir();
-        if (!workingDir.startsWith("/")) {
-            throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
-                    + workingDir + "\" must be an absolute path");
-        }
-        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(),
-                ContainerConfigs.override(linkEnv, config.env())), spec.env());
-        ExecRequest request = new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
-                spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
-                List.of(), spec.privileged() ? java.util.EnumSet.allOf(dev.stevedore.engine.Capability.class)
-                        : ContainerStart.capabilities(config),
-                // runc's no_new_privs: off in a privileged container unless asked for; this engine's default elsewhere
-                !config.spec().privileged() || PrivilegedMode.noNewPrivileges(config.spec().securityOpts()),
-                ContainerStart.seccomp(config, seccompCache),
-                ContainerStart.ulimits(config), config.spec().groupAdd());
+        ExecRequest request = request(directory, config, state, spec, seccompCache, linkEnv);
         Lines out = new Lines(LogLine.Stream.STDOUT, spec.output(), spec.tty() != null);
         Lines err = new Lines(LogLine.Stream.STDERR, spec.output(), false);
         ExecProcess.Output output = (stderr, data) -> (stderr ? err : out).accept(data);
@@ -143,5 +129,29 @@ final class ContainerExec {
         String text() {
             return all.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * What {@code launcher exec} is asked to run for {@code spec}: the container's environment, user, working
+     * directory, capabilities, seccomp filter, limits and groups under the exec's own (also the spec a kept run's
+     * native health runner sends, {@link KeptWatchers}).
+     */
+    static ExecRequest request(Path directory, ContainerRecord config, StateRecord state, ExecSpec spec,
+                               Path seccompCache, List<String> linkEnv) {
+        String workingDir = spec.workingDir() != null ? spec.workingDir() : config.workingDir();
+        if (!workingDir.startsWith("/")) {
+            throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
+                    + workingDir + "\" must be an absolute path");
+        }
+        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(),
+                ContainerConfigs.override(linkEnv, config.env())), spec.env());
+        return new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
+                spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
+                List.of(), spec.privileged() ? java.util.EnumSet.allOf(dev.stevedore.engine.Capability.class)
+                        : ContainerStart.capabilities(config),
+                // runc's no_new_privs: off in a privileged container unless asked for; this engine's default elsewhere
+                !config.spec().privileged() || PrivilegedMode.noNewPrivileges(config.spec().securityOpts()),
+                ContainerStart.seccomp(config, seccompCache),
+                ContainerStart.ulimits(config), config.spec().groupAdd());
     }
 }

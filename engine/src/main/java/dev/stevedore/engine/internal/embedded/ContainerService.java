@@ -88,6 +88,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final ContainerRestarts restarts;
     private final KeptRestarts kept;
     private final HealthMonitor health;
+    private final KeptWatchers watchers;
     private volatile Launcher launcher;
     /** Containers this engine created: closing it removes them (but kept ones), as a test wants. */
     private final Set<String> createdHere = ConcurrentHashMap.newKeySet();
@@ -113,6 +114,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.changes = new ContainerChanges(store, copies, this, controls, inNamespace);
         this.health = new HealthMonitor(this::exec, (id, config, status) -> events.container(
                 EngineEvent.Action.HEALTH_STATUS, id, config, Map.of(), status.dockerName()));
+        this.watchers = new KeptWatchers(settings.stateDirectory().resolve("events"), store,
+                () -> LauncherBinary.extract(settings.stateDirectory()), this::checkSpec);
         this.restarts = new ContainerRestarts(store, this::startRun, kept::handOver);
         new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
         events.unownedRuns(this);
@@ -341,10 +344,21 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private void startRun(String id, ContainerRecord config, StateRecord state, int restartCount) throws IOException {
         HealthMonitor.reset(store.directory(id));
         starts.start(id, config, state, restartCount);
-        if (HealthMonitor.check(config) != null) { // the state read back only for a container with checks to run
-            store.readState(id).filter(StateRecord::running).ifPresent(started -> health.started(id, started.run(), config,
-                    Instant.parse(started.startedAt()), store.directory(id)));
+        if (HealthMonitor.check(config) != null || KeptWatchers.kept(config)) { // the state read back only when needed
+            store.readState(id).filter(StateRecord::running).ifPresent(started -> {
+                health.started(id, started.run(), config, Instant.parse(started.startedAt()), store.directory(id));
+                if (KeptWatchers.kept(config)) {
+                    watchers.started(id, config, started);
+                }
+            });
         }
+    }
+
+    /** The spec of the exec that runs a kept run's check ({@link KeptWatchers}), as {@link #exec} would send it. */
+    private byte[] checkSpec(String id, ContainerRecord config, StateRecord state, List<String> command) throws IOException {
+        List<String> linkEnv = LinkEnvironment.of(config, store, this::currentState, networks);
+        return launcher().execSpec(ContainerExec.request(store.directory(id), config, state,
+                new ExecSpec(command, List.of(), null, null, null, null, null), store.seccompCache(), linkEnv));
     }
 
     @Override
@@ -384,6 +398,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     @Override
     public void ended(String id, ContainerRecord config, StateRecord exited) {
         health.ended(id);
+        watchers.letGo(id);
         restarts.exited(id, config, exited);
     }
 
@@ -601,6 +616,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     public void close() {
         restarts.close(); // the runs ended below are not started again
         health.close();
+        watchers.close(); // after the checks stopped: the kept runs' watchers take over
         runs.closeRuns(this::keeps);
         for (String id : createdHere) {
             if (Files.isDirectory(store.directory(id)) && !keeps(id)) {

@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * appends the result to the run's {@link HealthLog} and publishes {@code health_status: healthy|unhealthy} when the
  * status {@link HealthLog#derive derived} from the log changes. One check at a time per container.
  *
- * <p>The checks live as long as this JVM owns the run: a container kept after its JVM ended ({@code stevedore run -d})
- * is no longer checked, and its health stays what its log last said (see docs/design.md, "Health checks").
+ * <p>The checks live as long as this JVM owns the run: once it lets go of a kept container's run ({@code stevedore
+ * run -d}: the engine closes, or the JVM dies), the run's native watcher ({@link KeptWatchers}) runs them into the same
+ * log (see docs/design.md, "Health checks").
  */
 final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
@@ -138,16 +139,26 @@ final class HealthMonitor implements AutoCloseable {
             return stopped;
         }
 
+        /**
+         * Appends {@code result} unless stopped: under the lock {@link #stop} takes, so once {@code stop} returns this
+         * runner writes no more, and a kept run's native runner ({@link KeptWatchers}) can take over the log.
+         */
+        private synchronized boolean appended(ContainerHealth.Result result) throws IOException {
+            if (!stopped) {
+                HealthLog.append(dir, result, check.effectiveRetries());
+            }
+            return !stopped;
+        }
+
         @Override
         public void run() {
             ContainerHealth.Status last = ContainerHealth.Status.STARTING;
             try {
                 while (pause(next(last))) {
                     ContainerHealth.Result result = probe();
-                    if (result == null || stopped()) {
-                        return; // the container ended meanwhile: its end, not a failed check
+                    if (result == null || !appended(result)) {
+                        return; // the container ended meanwhile (its end, not a failed check), or this JVM let go
                     }
-                    HealthLog.append(dir, result, check.effectiveRetries());
                     ContainerHealth.Status now = HealthLog.derive(check, startedAt, true, HealthLog.read(dir)).status();
                     if (now != last) {
                         last = now;

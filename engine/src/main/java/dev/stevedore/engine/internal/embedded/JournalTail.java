@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  *
  * <p>A run no engine owns (a kept container whose engine closed, or whose JVM died) has nobody to report its end: the
  * tail watches the directories of such runs (those found when it opens, and those a journal says were let go) for
- * the {@code exit} file their supervisor writes, and reports the {@code DIE} itself.
+ * the {@code exit} file their supervisor writes, and reports the {@code DIE} itself. The run's native watcher
+ * ({@link KeptWatchers}) journals that die too, for the record: whichever of the two comes first is sent, once.
  */
 final class JournalTail implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalTail.class);
@@ -44,6 +45,8 @@ final class JournalTail implements AutoCloseable {
     private final WatchKey journalKey;
     /** The watched directories of unowned runs, to the container's id. */
     private final Map<WatchKey, String> runKeys = new java.util.HashMap<>();
+    /** Containers whose end this tail reported from their exit file: their watcher's journaled die is not sent again. */
+    private final java.util.Set<String> endsReported = new java.util.HashSet<>();
 
     /** The runs no engine owns, as the container service sees them. */
     interface UnownedRuns {
@@ -129,7 +132,10 @@ final class JournalTail implements AutoCloseable {
         if (died.isPresent() || !key.isValid()) {
             key.cancel();
             runKeys.remove(key);
-            died.ifPresent(sink);
+            died.ifPresent(event -> {
+                endsReported.add(id);
+                sink.accept(event);
+            });
         }
     }
 
@@ -209,8 +215,26 @@ final class JournalTail implements AutoCloseable {
     }
 
     private void deliver(EventJournal.Line line) {
-        line.event().ifPresent(sink);
+        line.event().filter(this::firstReport).ifPresent(sink);
         line.detached().ifPresent(this::watchRun);
+    }
+
+    /** False for the journaled die of an unowned run this tail reported already; ends the watch of one it had not. */
+    private boolean firstReport(EngineEvent event) {
+        if (event.type() != EngineEvent.Type.CONTAINER || event.action() != EngineEvent.Action.DIE) {
+            return true;
+        }
+        if (endsReported.remove(event.id())) {
+            return false;
+        }
+        runKeys.entrySet().removeIf(e -> {
+            boolean same = e.getValue().equals(event.id());
+            if (same) {
+                e.getKey().cancel();
+            }
+            return same;
+        });
+        return true;
     }
 
     @Override

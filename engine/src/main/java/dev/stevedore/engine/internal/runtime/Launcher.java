@@ -307,6 +307,17 @@ public final class Launcher implements AutoCloseable {
         return ExecProcess.run(binary, request.forDevicePolicy(devicePolicyApplies()), null, stdin, tty, timeout, output);
     }
 
+    /**
+     * The spec {@link #exec} sends {@code launcher exec} for {@code request} with no stdin and no terminal: what a kept
+     * run's native health runner sends it for each check, as this JVM would.
+     *
+     * @throws IOException when the container's cgroups cannot be read
+     */
+    public byte[] execSpec(ExecRequest request) throws IOException {
+        return request.forDevicePolicy(devicePolicyApplies()).encode(StateFiles.readCgroups(request.stateDirectory()),
+                false, null);
+    }
+
     /** Whether this launcher's containers get a device policy (and so may keep CAP_MKNOD and "dev" tmpfs mounts). */
     public boolean devicePolicyApplies() {
         return cgroups.devicePolicy() != Cgroups.DevicePolicy.NONE;

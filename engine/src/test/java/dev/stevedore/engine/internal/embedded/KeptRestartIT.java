@@ -51,16 +51,7 @@ class KeptRestartIT {
 
     @AfterEach
     void removeAndClose() {
-        try {
-            if (id != null) {
-                engine.removeContainer(id, true);
-                awaitNoRespawner();
-            }
-        } catch (ContainerNotFoundException e) {
-            // the test removed it
-        } finally {
-            engine.close();
-        }
+        KeptChildren.removeAndClose(engine, id, this::awaitNoRespawner);
     }
 
     /** The child JVM, as {@code stevedore run -d}: {@code STATE IMAGE POLICY SCRIPT}; prints {@code kept ID PID}. */
@@ -75,13 +66,8 @@ class KeptRestartIT {
 
     /** Runs the kept container in a child JVM that then ends; returns its first run's pid. */
     private long runKeptInChildJvm(String policy, String script) throws IOException, InterruptedException {
-        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-                System.getProperty("java.class.path"), KeptRestartIT.class.getName(), state.toString(),
-                Testbed.get().plainRegistry() + "/library/busybox:latest", policy, script)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String report = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        assertThat(child.waitFor()).as("the child JVM's exit (%s)", report).isZero();
-        assertThat(report).startsWith("kept ");
+        String report = KeptChildren.runChildJvm(KeptRestartIT.class, state.toString(),
+                Testbed.get().plainRegistry() + "/library/busybox:latest", policy, script);
         String[] parts = report.split(" ");
         id = parts[1];
         return Long.parseLong(parts[2]);

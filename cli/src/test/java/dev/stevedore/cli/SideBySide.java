@@ -1,0 +1,42 @@
+package dev.stevedore.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The base of tests that do the same with the packaged CLI on the embedded engine (a state directory of the test's
+ * own) and with the docker CLI on the test bed's dockerd, in one test, and compare: each call fails the test unless
+ * the command exits 0.
+ */
+abstract class SideBySide {
+    private static final LocalTestbed TESTBED = LocalTestbed.load();
+
+    @TempDir
+    Path home;
+    @TempDir
+    Path scratch;
+    private final String host = "unix://" + TESTBED.get("DOCKER_SOCKET");
+    /** The test bed's busybox, for both. */
+    final String busybox = TESTBED.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+
+    CliRunner.Result stevedore(String... args) throws Exception {
+        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), args);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result;
+    }
+
+    String docker(String... args) throws Exception {
+        CliRunner.Result result = TestbedDocker.run(scratch, host, args);
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result.out().strip();
+    }
+
+    /** Removes the container of that name from both, whatever state it is in (or none). */
+    void removeBoth(String name) throws Exception {
+        new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), "rm", "-f", name);
+        TestbedDocker.run(scratch, host, "rm", "-f", name);
+    }
+}
