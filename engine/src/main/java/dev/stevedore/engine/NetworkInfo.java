@@ -12,11 +12,19 @@ import java.util.Map;
  * @param gateway    the host's address on it, or empty
  * @param labels     labels
  * @param containers the containers on it: container id → its IPv4 address there
+ * @param internal   whether it was made internal ({@link NetworkSpec#internal()})
+ * @param attachable whether it was made attachable ({@link NetworkSpec#attachable()})
  */
 public record NetworkInfo(String id, String name, String driver, String subnet, String gateway, Map<String, String> labels,
-                          Map<String, String> containers) {
+                          Map<String, String> containers, boolean internal, boolean attachable) {
     public NetworkInfo {
         labels = Map.copyOf(labels);
         containers = Map.copyOf(containers);
+    }
+
+    /** A network neither internal nor attachable. */
+    public NetworkInfo(String id, String name, String driver, String subnet, String gateway, Map<String, String> labels,
+                       Map<String, String> containers) {
+        this(id, name, driver, subnet, gateway, labels, containers, false, false);
     }
 }

@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param name     the network's name
  * @param subnet   its IPv4 subnet in CIDR form, or {@code null} to take a free one from the engine's pool
  * @param labels   labels
- * @param internal cut off from the host's other networks (containers reach only each other)
+ * @param internal   cut off from the host's other networks (containers reach only each other)
+ * @param attachable whether containers started on their own (not as services) may join it: dockerd's flag for swarm
+ *                   overlay networks, kept and shown as asked; every network here is attachable in that sense
  */
-public record NetworkSpec(String name, String subnet, Map<String, String> labels, boolean internal) {
+public record NetworkSpec(String name, String subnet, Map<String, String> labels, boolean internal, boolean attachable) {
     public NetworkSpec {
         Objects.requireNonNull(name, "name");
         if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
@@ -20,6 +22,11 @@ public record NetworkSpec(String name, String subnet, Map<String, String> labels
                     + " and start with a letter or digit");
         }
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** A network as {@link #NetworkSpec(String, String, Map, boolean, boolean)}, not marked attachable. */
+    public NetworkSpec(String name, String subnet, Map<String, String> labels, boolean internal) {
+        this(name, subnet, labels, internal, false);
     }
 
     /** A network named {@code name} with a subnet from the pool. */

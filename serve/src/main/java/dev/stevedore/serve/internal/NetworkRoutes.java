@@ -75,7 +75,8 @@ final class NetworkRoutes {
         }
         NetworkSpec spec;
         try {
-            spec = new NetworkSpec(name, subnet, Json.stringMap(body, "Labels"), Json.bool(body, "Internal"));
+            spec = new NetworkSpec(name, subnet, Json.stringMap(body, "Labels"), Json.bool(body, "Internal"),
+                    Json.bool(body, "Attachable"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -132,8 +133,9 @@ final class NetworkRoutes {
                 subnet.put("Gateway", network.gateway());
             }
         }
-        doc.put("Internal", false);
-        doc.put("Attachable", false);
+        // as asked at create, as dockerd shows them
+        doc.put("Internal", network.internal());
+        doc.put("Attachable", network.attachable());
         doc.put("Ingress", false);
         doc.set("ConfigFrom", Json.object().put("Network", ""));
         doc.put("ConfigOnly", false);

@@ -68,6 +68,28 @@ class DockerJavaOwnSuiteIT extends DockerJavaPeers {
     }
 
     @Test
+    void aNetworkIsInspectedAttachableAndInternalAsCreated() {
+        // CreateNetworkCmdIT.createAttachableNetwork: Attachable was accepted, then inspected false
+        Map<String, String> echoed = onBoth(client -> {
+            String attachable = prefix + "attachable";
+            String internal = prefix + "internal";
+            client.createNetworkCmd().withName(attachable).withAttachable(true).exec();
+            client.createNetworkCmd().withName(internal).withInternal(true).exec();
+            try {
+                var a = client.inspectNetworkCmd().withNetworkId(attachable).exec();
+                var i = client.inspectNetworkCmd().withNetworkId(internal).exec();
+                return "attachable=" + a.isAttachable() + " internal=" + a.getInternal() + "; attachable=" + i.isAttachable()
+                        + " internal=" + i.getInternal();
+            } finally {
+                client.removeNetworkCmd(attachable).exec();
+                client.removeNetworkCmd(internal).exec();
+            }
+        });
+        assertThat(echoed.get("serve")).isEqualTo(echoed.get("dockerd"))
+                .isEqualTo("attachable=true internal=false; attachable=false internal=true");
+    }
+
+    @Test
     void inspectEchoesDeclaredVolumesThatBindsCover() {
         // StartContainerCmdIT.startContainerWithVolumes: Config.Volumes paths that binds mount
         Map<String, String> echoed = onBoth(client -> {

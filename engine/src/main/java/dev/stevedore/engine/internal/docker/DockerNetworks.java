@@ -40,7 +40,8 @@ final class DockerNetworks {
 
     NetworkInfo create(NetworkSpec spec) {
         ObjectNode body = DockerApi.MAPPER.createObjectNode();
-        body.put("Name", spec.name()).put("Driver", "bridge").put("CheckDuplicate", true).put("Internal", spec.internal());
+        body.put("Name", spec.name()).put("Driver", "bridge").put("CheckDuplicate", true).put("Internal", spec.internal())
+                .put("Attachable", spec.attachable());
         ObjectNode labels = body.putObject("Labels");
         Labels.forSessionUnlessKept(session, spec.labels()).forEach(labels::put);
         if (spec.subnet() != null) {
@@ -173,6 +174,7 @@ final class DockerNetworks {
         });
         String driver = json.path("Driver").asText("");
         return new NetworkInfo(json.path("Id").asText(), json.path("Name").asText(), driver.isEmpty() || driver.equals("null")
-                ? null : driver, first.path("Subnet").asText(""), first.path("Gateway").asText(""), labels, containers);
+                ? null : driver, first.path("Subnet").asText(""), first.path("Gateway").asText(""), labels, containers,
+                json.path("Internal").asBoolean(false), json.path("Attachable").asBoolean(false));
     }
 }

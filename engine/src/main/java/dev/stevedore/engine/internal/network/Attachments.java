@@ -61,7 +61,8 @@ final class Attachments {
             others.removeIf(n -> n.id().equals(network.id()));
             Subnet moved = pool.allocateSubnet(others, routes);
             NetworkRecord updated = new NetworkRecord(network.id(), network.name(), moved.toString(), network.bridge(),
-                    network.internal(), network.predefined(), network.labels(), network.created(), 0, network.members());
+                    network.internal(), network.predefined(), network.labels(), network.created(), 0, network.members(),
+                    network.attachable());
             store.save(updated);
             networks.put(updated.id(), updated);
             return ensureBridge(updated, networks);

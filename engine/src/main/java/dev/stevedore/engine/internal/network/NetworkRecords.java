@@ -43,7 +43,7 @@ final class NetworkRecords {
             return all;
         }
         NetworkRecord record = newRecord(NetworkManager.DEFAULT_NETWORK, pool.allocateSubnet(all, wiring.routes()), false,
-                true, Map.of());
+                true, Map.of(), false);
         store.save(record);
         List<NetworkRecord> result = new ArrayList<>(all);
         result.add(0, record);
@@ -59,7 +59,7 @@ final class NetworkRecords {
         }
         Subnet subnet = spec.subnet() == null ? pool.allocateSubnet(all, wiring.routes())
                 : AddressPool.checkSubnet(spec.name(), spec.subnet(), all, wiring.routes());
-        NetworkRecord record = newRecord(spec.name(), subnet, spec.internal(), false, spec.labels());
+        NetworkRecord record = newRecord(spec.name(), subnet, spec.internal(), false, spec.labels(), spec.attachable());
         // The record first: an engine killed in between leaves a record whose bridge reap or remove can find.
         store.save(record);
         try {
@@ -122,10 +122,11 @@ final class NetworkRecords {
     }
 
     /** A new network's record: a random id, its bridge named after it. */
-    static NetworkRecord newRecord(String name, Subnet subnet, boolean internal, boolean predefined, Map<String, String> labels) {
+    static NetworkRecord newRecord(String name, Subnet subnet, boolean internal, boolean predefined, Map<String, String> labels,
+                                   boolean attachable) {
         String id = RandomIds.newId();
         return new NetworkRecord(id, name, subnet.toString(), HostBridges.BRIDGE_PREFIX + id.substring(0, 10), internal,
-                predefined, labels, Instant.now().toString(), 0, Map.of());
+                predefined, labels, Instant.now().toString(), 0, Map.of(), attachable);
     }
 
     static NetworkRecord defaultNetwork(List<NetworkRecord> all) {
@@ -172,7 +173,8 @@ final class NetworkRecords {
     static NetworkInfo info(NetworkRecord n) {
         Map<String, String> members = new LinkedHashMap<>();
         n.members().forEach((id, m) -> members.put(id, m.address() == null ? "" : m.address()));
-        return new NetworkInfo(n.id(), n.name(), "bridge", n.subnet(), n.gateway(), n.labels(), members);
+        return new NetworkInfo(n.id(), n.name(), "bridge", n.subnet(), n.gateway(), n.labels(), members, n.internal(),
+                n.attachable());
     }
 
     /** The {@code host} or {@code none} network: the containers in that mode, no addresses. */

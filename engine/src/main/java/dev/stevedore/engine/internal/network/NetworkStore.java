@@ -47,7 +47,8 @@ final class NetworkStore {
      * @param members       container id → its membership, in the order they joined
      */
     record NetworkRecord(String id, String name, String subnet, String bridge, boolean internal, boolean predefined,
-                         Map<String, String> labels, String created, int lastAllocated, Map<String, Member> members) {
+                         Map<String, String> labels, String created, int lastAllocated, Map<String, Member> members,
+                         boolean attachable) {
         NetworkRecord {
             labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
             members = members == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(members));
@@ -64,17 +65,17 @@ final class NetworkStore {
         NetworkRecord withMember(String containerId, Member member) {
             Map<String, Member> m = new LinkedHashMap<>(members);
             m.put(containerId, member);
-            return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, lastAllocated, m);
+            return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, lastAllocated, m, attachable);
         }
 
         NetworkRecord withoutMember(String containerId) {
             Map<String, Member> m = new LinkedHashMap<>(members);
             m.remove(containerId);
-            return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, lastAllocated, m);
+            return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, lastAllocated, m, attachable);
         }
 
         NetworkRecord withLastAllocated(int address) {
-            return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, address, members);
+            return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, address, members, attachable);
         }
     }
 
@@ -269,7 +270,7 @@ final class NetworkStore {
                 && m.address().equals(Subnet.format(network.lastAllocated())));
         int diskLastAllocated = keptTookIt || previous == null ? network.lastAllocated() : previous.lastAllocated();
         NetworkRecord disk = new NetworkRecord(network.id(), network.name(), network.subnet(), network.bridge(),
-                network.internal(), network.predefined(), network.labels(), network.created(), diskLastAllocated, onDisk);
+                network.internal(), network.predefined(), network.labels(), network.created(), diskLastAllocated, onDisk, network.attachable());
         if (!disk.equals(previous)) {
             writeAtomically(file, JSON.writeValueAsBytes(disk));
         }
@@ -313,7 +314,7 @@ final class NetworkStore {
         Map<String, Member> members = new LinkedHashMap<>(disk.members());
         members.putAll(memory.members());
         return new NetworkRecord(disk.id(), disk.name(), disk.subnet(), disk.bridge(), disk.internal(), disk.predefined(),
-                disk.labels(), disk.created(), memory.lastAllocated(), members);
+                disk.labels(), disk.created(), memory.lastAllocated(), members, disk.attachable());
     }
 
     /** The container's directory: in memory when it is there, else on disk (where it may not exist). */

@@ -23,7 +23,7 @@ class AddressPoolTest {
             members.put("c" + i, new Member("c" + i, List.of(), addresses[i], null, null));
         }
         return new NetworkRecord(name.repeat(64).substring(0, 64), name, subnet, "stvd-" + name, false, false, Map.of(),
-                "2026-12-06T10:00:00Z", lastAllocated == null ? 0 : Subnet.parseAddress(lastAllocated), members);
+                "2026-12-06T10:00:00Z", lastAllocated == null ? 0 : Subnet.parseAddress(lastAllocated), members, false);
     }
 
     @Test

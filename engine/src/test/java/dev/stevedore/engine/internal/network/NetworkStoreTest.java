@@ -22,7 +22,7 @@ class NetworkStoreTest {
 
     private static NetworkRecord network(int lastAllocated, Map<String, Member> members) {
         return new NetworkRecord("n".repeat(64), "bridge", "10.199.0.0/24", "stv-br", false, true, Map.of(),
-                "2026-11-23T09:00:00Z", lastAllocated, members);
+                "2026-11-23T09:00:00Z", lastAllocated, members, false);
     }
 
     private static Member member(String name, String address) {
