@@ -238,6 +238,22 @@ public final class DockerConnector {
         return false;
     }
 
+    /**
+     * The group to join for a unix socket: the one that owns it, or {@code docker} as Docker's packages make it when that
+     * cannot be read or is root's own (joining root's group is no advice to give).
+     */
+    private static String group(DockerEndpoint endpoint) {
+        if (endpoint.kind() == DockerEndpoint.Kind.UNIX) {
+            try {
+                String group = Files.readAttributes(endpoint.socketPath(), PosixFileAttributes.class).group().getName();
+                return group.equals("root") ? "docker" : group;
+            } catch (IOException | UnsupportedOperationException e) {
+                // the usual one, then
+            }
+        }
+        return "docker";
+    }
+
     /** {@code ; the socket is root:docker srw-rw----} when the file's attributes can be read. */
     private static String owner(DockerEndpoint endpoint) {
         if (endpoint.kind() != DockerEndpoint.Kind.UNIX) {
@@ -269,7 +285,8 @@ public final class DockerConnector {
             message.append("Cannot use the Docker daemon at ").append(denied.endpoint().uri()).append(" (")
                     .append(denied.endpoint().source()).append("): ").append(denied.detail()).append(". ")
                     .append("User '").append(user).append("' may not open that socket: add the user to the group that owns it")
-                    .append(" (usually 'docker': sudo usermod -aG docker ").append(user)
+                    .append(" ('").append(group(denied.endpoint())).append("': sudo usermod -aG ").append(group(denied.endpoint()))
+                    .append(" ").append(user)
                     .append(", then log in again), run as root, or use rootless Docker or Podman and set DOCKER_HOST to its socket.");
         } else if (explicit && attempts.size() == 1) {
             Attempt only = attempts.get(0);

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A socket the user may not open, met for real: the test bed's dockerd socket is {@code root:docker 0660},
+ * A socket the user may not open, met for real: the test bed's dockerd socket is {@code 0660}, owned by root and a
+ * group ({@code stevedore-testbed-docker}, {@code docker} for Docker's own packages),
  * and a JVM started as {@code nobody} (through util-linux's {@code setpriv}) is refused by the kernel. Root
  * is never refused, hence the second JVM; its classpath is copied where {@code nobody} can read it.
  */
@@ -47,11 +48,12 @@ class DockerPermissionIT {
         }
 
         assertThat(ended).as("the JVM as nobody ended; it said: %s", output).isTrue();
+        String group = Files.readAttributes(socket, java.nio.file.attribute.PosixFileAttributes.class).group().getName();
         assertThat(output)
                 .contains("Cannot use the Docker daemon at unix://" + socket + " (DOCKER_HOST): permission denied")
-                .contains("(the socket is owned by root:docker with mode rw-rw----)")
+                .contains("(the socket is owned by root:" + group + " with mode rw-rw----)")
                 .contains("User 'nobody' may not open that socket")
-                .contains("sudo usermod -aG docker nobody");
+                .as("the group that owns this socket, not only the usual one").contains("sudo usermod -aG " + group + " nobody");
     }
 
     /** Copies every classpath entry under {@code target}, readable by all; returns the new classpath. */
