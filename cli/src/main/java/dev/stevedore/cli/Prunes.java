@@ -97,8 +97,9 @@ final class Prunes {
 
     /**
      * With {@code all}, every image no container (running or not) was made from, as {@code untagged:} and
-     * {@code deleted:} lines; without, dangling images only, which the embedded store never keeps (an image lives
-     * under its references) and the Docker backend lists without references.
+     * {@code deleted:} lines. Without, only dangling images would go: the embedded store keeps none (an image lives
+     * under its references), and the engine's API removes an image by a reference, which a dangling one lacks — so
+     * nothing.
      */
     static Pruned images(ContainerEngine engine, boolean all) {
         Set<String> used = new HashSet<>();
@@ -106,11 +107,8 @@ final class Prunes {
         List<String> deleted = new ArrayList<>();
         long reclaimed = 0;
         for (Image image : engine.images()) {
-            if (used.contains(image.id()) || !all && !image.references().isEmpty()) {
+            if (!all || used.contains(image.id()) || image.references().isEmpty()) {
                 continue;
-            }
-            if (image.references().isEmpty()) {
-                continue; // dangling: nothing to remove it by through the engine's API
             }
             for (ImageReference reference : image.references()) {
                 engine.removeImage(reference);
