@@ -286,7 +286,7 @@ class RunCommand extends EngineCommand {
             builder.label(equals < 0 ? label : label.substring(0, equals), equals < 0 ? "" : label.substring(equals + 1));
         }
         for (String volume : volumes) {
-            builder.mount(volume(volume));
+            builder.mount(usable(() -> HostSideOptions.volume(volume)));
         }
         for (String mount : tmpfs) {
             int colon = mount.indexOf(':');
@@ -305,7 +305,7 @@ class RunCommand extends EngineCommand {
         networkAliases.forEach(builder::networkAlias);
         builder.ipv4Address(ip);
         for (String option : securityOpts) {
-            builder.securityOpt(securityOpt(option));
+            builder.securityOpt(usable(() -> HostSideOptions.securityOpt(option)));
         }
         builder.capAdd(capAdd.toArray(String[]::new)).capDrop(capDrop.toArray(String[]::new));
         addHosts.forEach(builder::extraHost);
@@ -390,18 +390,13 @@ class RunCommand extends EngineCommand {
         }
     }
 
-    private Mount volume(String volume) {
-        String[] parts = volume.split(":", -1);
-        if (parts.length == 1 && volume.startsWith("/")) {
-            return Mount.volume("", volume, false);
+    /** {@code parse}'s value, or a usage error with its message (which names the option). */
+    private <T> T usable(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw usageError(e.getMessage());
         }
-        String source = parts[0];
-        if (source.equals(".") || source.equals("..") || source.startsWith("./") || source.startsWith("../")) {
-            // Docker resolves relative host paths against the working directory; a bare word stays a volume name.
-            String absolute = Path.of(source).toAbsolutePath().normalize().toString();
-            return parsed("-v", () -> Mount.parse(absolute + volume.substring(source.length())));
-        }
-        return parsed("-v", () -> Mount.parse(volume));
     }
 
     private <T> T parsed(String option, java.util.function.Supplier<T> parse) {
@@ -486,18 +481,5 @@ class RunCommand extends EngineCommand {
     @Override
     int failureExitCode() {
         return Containers.ENGINE_FAILED;
-    }
-
-    /** As the docker CLI: {@code seccomp=FILE} sends the file's content, the form the engines take. */
-    private String securityOpt(String option) {
-        String value = option.startsWith("seccomp=") || option.startsWith("seccomp:") ? option.substring(8) : null;
-        if (value == null || value.equals("unconfined") || value.equals("builtin") || value.trim().startsWith("{")) {
-            return option;
-        }
-        try {
-            return "seccomp=" + java.nio.file.Files.readString(Path.of(value));
-        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
-            throw usageError("--security-opt " + option + ": cannot read the seccomp profile " + value + ": " + e.getMessage());
-        }
     }
 }
