@@ -4,7 +4,6 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
-import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.HealthCheck;
