@@ -176,6 +176,31 @@ public abstract class CopyContract extends EngineContract {
         }
     }
 
+    /**
+     * A copy in the instant the container's process ends (gone from {@code /proc}, its exit not yet recorded) reads the
+     * files as a stopped container's, as dockerd does; it once failed with the root of a process that no longer had one.
+     * The instant is hit by chance: copies go on back to back from the start until the container is seen stopped,
+     * in a bounded number of rounds.
+     */
+    @Test
+    void aCopyAsTheProcessEndsReadsTheFilesAsTheyWere() throws IOException {
+        for (int round = 0; round < 8; round++) {
+            ContainerInfo container = engine.createContainer(busybox("exit 0").build());
+            try {
+                engine.copyToContainer(container.id(), "/kept", tar(Map.of("mark.txt", file("round " + round + "\n", 0644))));
+                engine.startContainer(container.id());
+                boolean stopped = false;
+                for (int copy = 0; copy < 200 && !stopped; copy++) {
+                    stopped = !engine.inspectContainer(container.id()).state().running();
+                    assertThat(untar(engine.copyFromContainer(container.id(), "/kept/mark.txt")))
+                            .as("round %d, copy %d", round, copy).containsExactly(Map.entry("mark.txt", "round " + round + "\n"));
+                }
+            } finally {
+                engine.removeContainer(container.id(), true);
+            }
+        }
+    }
+
     /** A tar of one regular file with mode 0600 owned by {@code uid}:{@code uid}. */
     private static InputStream ownedTar(String name, String content, int uid) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.internal.store.RandomIds;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerPathStat;
+import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
@@ -21,9 +22,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -35,10 +38,14 @@ import java.util.function.Supplier;
  */
 final class ContainerCopies {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerCopies.class);
+    /** How long an ended process's exit may take to be recorded (its supervisor writes it as it reaps it). */
+    private static final Duration EXIT_BEING_RECORDED = Duration.ofSeconds(5);
 
     private final ContainerStore store;
     private final Supplier<Launcher> launcher;
     private final Function<String, StateRecord> currentState;
+    /** Waits at most the given time for a container's run to end (its exit known to the engine); its state then. */
+    private final BiFunction<String, Duration, ContainerState> awaitEnd;
     private final Path temp;
     private final CopyUp copyUp;
     /** Rootless: the same work inside the user's namespace, for what the kernel refuses this JVM; null as root. */
@@ -57,12 +64,14 @@ final class ContainerCopies {
         void copy(ProcessIdentity helper, int root, String target, Path volume) throws IOException;
     }
 
-    ContainerCopies(ContainerStore store, Supplier<Launcher> launcher, Function<String, StateRecord> currentState, Path temp,
-                    Function<CopyUp, CopyUp> copyUp, NamespacedFiles inNamespace) {
+    ContainerCopies(ContainerStore store, Supplier<Launcher> launcher, Function<String, StateRecord> currentState,
+                    BiFunction<String, Duration, ContainerState> awaitEnd, Path temp, Function<CopyUp, CopyUp> copyUp,
+                    NamespacedFiles inNamespace) {
         this.store = store;
         this.inNamespace = inNamespace;
         this.launcher = launcher;
         this.currentState = currentState;
+        this.awaitEnd = awaitEnd;
         this.temp = temp;
         this.copyUp = copyUp.apply(this::copyInJvm);
     }
@@ -188,10 +197,26 @@ final class ContainerCopies {
      * the container out meanwhile (one overlay per upper directory).
      */
     private void withFiles(String id, ContainerRecord config, FilesAction action) throws IOException {
+        withFiles(id, config, action, false);
+    }
+
+    private void withFiles(String id, ContainerRecord config, FilesAction action, boolean retried) throws IOException {
         StateRecord state = currentState.apply(id);
         if (state.running()) {
             ProcessIdentity process = new ProcessIdentity(state.pid(), state.pidStart());
-            int root = ContainerFiles.openRoot(process);
+            int root;
+            try {
+                root = ContainerFiles.openRoot(process);
+            } catch (IOException e) {
+                // Its process ended an instant ago (a zombie's /proc/PID/root is gone) and the engine has not yet
+                // learnt its exit: once it has, the files are reached as a stopped container's, as dockerd does.
+                // Once only: a container that runs again (a restart policy) is reached through its new process.
+                if (retried || awaitEnd.apply(id, EXIT_BEING_RECORDED).running()) {
+                    throw e;
+                }
+                withFiles(id, config, action, true);
+                return;
+            }
             try {
                 action.run(new ContainerFiles(root), process);
                 return;

@@ -103,7 +103,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 MemoryStorage.root(settings.stateDirectory()).map(root -> root.resolve("containers")).orElse(null));
         Path temp = settings.stateDirectory().resolve("tmp");
         NamespacedFiles inNamespace = mode.namespacedFiles(temp);
-        this.copies = new ContainerCopies(store, this::launcher, this::currentState, temp, mode::copyUp, inNamespace);
+        this.copies = new ContainerCopies(store, this::launcher, this::currentState, this::await, temp, mode::copyUp, inNamespace);
         this.runs = new OwnedRuns(store, networks, events, this);
         this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
                 copies, mode);
