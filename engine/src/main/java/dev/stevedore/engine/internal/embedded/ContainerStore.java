@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
  */
 final class ContainerStore {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{64}");
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final Pattern HEX = Pattern.compile("[0-9a-f]+");
     /** Docker's rule for container names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
@@ -295,7 +297,8 @@ final class ContainerStore {
         Path temp = file.resolveSibling("." + file.getFileName() + "." + RandomIds.uniqueName() + ".tmp");
         boolean moved = false;
         try {
-            Files.write(temp, JSON.writeValueAsBytes(value));
+            // owner-only, as dockerd's config.v2.json: a container's config holds its environment (secrets, often)
+            Files.write(Files.createFile(temp, OWNER_ONLY), JSON.writeValueAsBytes(value));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
         } catch (AtomicMoveNotSupportedException e) {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -143,7 +144,10 @@ final class KeptWatchers implements AutoCloseable {
 
     private static void write(Path dir, String name, byte[] content) throws IOException {
         Path temp = dir.resolve("." + name + ".tmp");
-        Files.write(temp, content);
+        Files.deleteIfExists(temp);
+        // owner-only: a check's exec spec holds the container's environment
+        Files.write(Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+                content);
         Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

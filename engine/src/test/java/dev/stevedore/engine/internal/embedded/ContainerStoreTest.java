@@ -52,6 +52,9 @@ class ContainerStoreTest {
         assertThat(read.spec().mounts()).containsExactly(Mount.volume("data", "/data", true));
         assertThat(store.readState(id)).contains(StateRecord.created());
         assertThat(store.readConfig("b".repeat(64))).isEmpty();
+        assertThat(java.nio.file.Files.getPosixFilePermissions(store.directory(id).resolve("config.json")))
+                .as("the config holds the container's environment").isEqualTo(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     @Test
