@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * into a temporary directory, the query's {@code t}, {@code dockerfile}, {@code buildargs}, {@code labels},
  * {@code target}, {@code nocache}, {@code pull} and {@code platform} made a {@link BuildSpec}, and the build's events
  * streamed as the {@code stream} lines, {@code aux.ID} and {@code Successfully built/tagged} lines that the docker CLI
- * and docker-java read. A BuildKit session ({@code version=2}) is refused with what to set instead.
+ * and docker-java read; with {@code q} only the image id (the steps too when the build fails). A BuildKit session ({@code version=2}) is refused with what to set instead.
  */
 final class BuildRoutes {
     static final String NO_BUILDKIT = "BuildKit builds are not supported by stevedore serve: use the classic builder"
@@ -83,10 +84,19 @@ final class BuildRoutes {
             unpack(request.body(), context);
             BuildSpec spec = spec(request, context);
             OutputStream out = x.response().stream(200, HttpResponse.JSON);
+            // q (docker build -q): the steps are held back and only the image id is sent, as dockerd does; a
+            // failed build sends what was held back before its error, so the user sees why
+            boolean quiet = request.flag("q");
+            java.util.Queue<BuildEvent> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
             try {
-                Image image = state.engine.build(spec, event -> write(out, event));
-                write(out, Json.object().set("aux", Json.object().put("ID", image.id())));
+                Image image = state.engine.build(spec, quiet ? held::add : event -> write(out, event));
+                if (quiet) {
+                    write(out, Json.object().put("stream", image.id() + "\n"));
+                } else {
+                    write(out, Json.object().set("aux", Json.object().put("ID", image.id())));
+                }
             } catch (RuntimeException e) {
+                held.forEach(event -> write(out, event));
                 String message = Errors.of(e).getMessage();
                 ObjectNode line = Json.object();
                 line.set("errorDetail", Json.object().put("message", message));
@@ -98,7 +108,41 @@ final class BuildRoutes {
         }
     }
 
+    /**
+     * The options of dockerd's builder that this one cannot apply are refused by name when set to anything but what
+     * the docker CLI sends by default, never taken and dropped. {@code rm} and {@code forcerm} are accepted without
+     * effect: this builder leaves no intermediate containers to keep or remove.
+     */
+    private static void refuseWhatCannotBeApplied(HttpRequest request) {
+        String network = request.query("networkmode");
+        if (network != null && !network.isEmpty() && !network.equals("default")) {
+            throw ApiException.badRequest("networkmode " + network + " (docker build --network) is not supported by"
+                    + " stevedore serve: a build's RUN steps use the default network; give a step RUN --network="
+                    + network + " in the Dockerfile (none and host are supported there)");
+        }
+        for (String name : List.of("extrahosts", "cpusetcpus", "cpusetmems", "cgroupparent", "outputs")) {
+            refuseUnless(request, name, "");
+        }
+        for (String name : List.of("shmsize", "memory", "memswap", "cpushares", "cpuquota", "cpuperiod")) {
+            refuseUnless(request, name, "", "0");
+        }
+        for (String name : List.of("ulimits", "cachefrom")) {
+            refuseUnless(request, name, "", "null", "[]");
+        }
+        refuseUnless(request, "squash", "", "0", "false");
+        refuseUnless(request, "isolation", "", "default");
+    }
+
+    private static void refuseUnless(HttpRequest request, String name, String... defaults) {
+        String value = request.query(name);
+        if (value != null && !List.of(defaults).contains(value)) {
+            throw ApiException.badRequest("the build option " + name + "=" + value + " is not supported by stevedore"
+                    + " serve's builder; build without it");
+        }
+    }
+
     private static BuildSpec spec(HttpRequest request, Path context) {
+        refuseWhatCannotBeApplied(request);
         BuildSpec.Builder spec = BuildSpec.builder(context);
         String dockerfile = request.query("dockerfile");
         if (dockerfile != null && !dockerfile.isBlank()) {

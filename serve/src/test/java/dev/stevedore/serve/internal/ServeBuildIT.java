@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,41 @@ class ServeBuildIT extends ServeWithDockerCli {
 
         assertThatThrownBy(() -> DockerCli.run(socket, "build", context.toString()))
                 .hasMessageContaining("failing here").hasMessageContaining("non-zero code: 7");
+    }
+
+    /** {@code docker build -q}, as scripts use it ({@code id=$(docker build -q .)}): the image id alone, as on dockerd. */
+    @Test
+    void aQuietBuildPrintsTheImageIdAloneAndItsStepsWhenItFails() throws IOException {
+        Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError("the test bed's dockerd is not up"));
+        String tag = "local.test/serve-quiet-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
+        for (Path daemon : List.of(socket, dockerd)) {
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN echo " + UUID.randomUUID() + " > /made\n");
+            List<String> built = answer(DockerCli.run(daemon, "build", "-q", "-t", tag, context.toString()));
+            DockerCli.run(daemon, "rmi", tag);
+
+            assertThat(built).as("on %s", daemon).hasSize(1).allMatch(line -> line.matches("sha256:[0-9a-f]{64}"));
+            Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN echo failing here && exit 7\n");
+            assertThatThrownBy(() -> DockerCli.run(daemon, "build", "-q", "--force-rm", context.toString())).as("on %s", daemon)
+                    .hasMessageContaining("failing here").hasMessageContaining("non-zero code: 7");
+        }
+    }
+
+    /** What dockerd's builder takes and this one cannot apply is refused by name, never taken and dropped. */
+    @Test
+    void buildOptionsThisBuilderCannotApplyAreRefusedByName() throws IOException {
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN true\n");
+        Map<List<String>, String> refusals = Map.of(
+                List.of("--network", "host"), "networkmode host (docker build --network) is not supported",
+                List.of("--add-host", "db:10.1.2.3"), "the build option extrahosts=db",
+                List.of("--shm-size", "128m"), "the build option shmsize=",
+                List.of("--cpu-shares", "512"), "the build option cpushares=512");
+        refusals.forEach((flags, words) -> {
+            List<String> command = new java.util.ArrayList<>(List.of("build"));
+            command.addAll(flags);
+            command.add(context.toString());
+            assertThatThrownBy(() -> DockerCli.run(socket, command.toArray(String[]::new))).as("%s", flags)
+                    .hasMessageContaining(words);
+        });
     }
 
     @Test
