@@ -120,7 +120,8 @@ final class ComposeCommand implements Runnable {
             ShutdownHooks.Registration registration = root().shutdownHooks().register("compose-up", () -> {
                 err().println("Gracefully stopping... (press Ctrl+C again to force)");
                 err().flush();
-                started.forEach(id -> engine.stopContainer(id, Duration.ofSeconds(10)));
+                // a service before what it depends on, as docker compose stops them
+                new java.util.ArrayDeque<>(started).descendingIterator().forEachRemaining(id -> engine.stopContainer(id, Duration.ofSeconds(10)));
             });
             try {
                 follow(engine, projects.containers(true).stream().filter(c -> started.contains(c.id())).toList(),

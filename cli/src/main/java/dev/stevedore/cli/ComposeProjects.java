@@ -263,8 +263,11 @@ final class ComposeProjects {
 
     /** Stops and removes the project's containers, then its networks, and with {@code volumes} its volumes. */
     void down(boolean volumes, Duration grace) {
+        // the latest made first: up makes a service's container after those it depends on, so a service stops before
+        // what it depends on, as docker compose stops them
         List<ContainerInfo> all = new ArrayList<>(containers(true));
-        java.util.Collections.reverse(all);
+        java.util.Collections.reverse(all); // ties (a daemon that lists creation times in seconds): by name, as before
+        all.sort(Comparator.comparing(ContainerInfo::created, Comparator.nullsFirst(Comparator.naturalOrder())).reversed());
         for (ContainerInfo container : all) {
             if (container.state().running()) {
                 engine.stopContainer(container.id(), grace);

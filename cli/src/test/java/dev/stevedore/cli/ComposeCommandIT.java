@@ -50,8 +50,12 @@ class ComposeCommandIT {
     }
 
     private CliRunner.Result compose(String engine, String... args) throws IOException, InterruptedException {
+        return compose(FILE, engine, args);
+    }
+
+    private CliRunner.Result compose(Path file, String engine, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(engine.equals("embedded") ? List.of("--engine", "embedded") : List.of("-H", engine));
-        command.addAll(List.of("compose", "-f", FILE.toString(), "-p", project));
+        command.addAll(List.of("compose", "-f", file.toString(), "-p", project));
         command.addAll(List.of(args));
         CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("BUSYBOX", busybox), command.toArray(String[]::new));
         assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -109,6 +113,44 @@ class ComposeCommandIT {
         assertThat(run(host, "docker", "-H", host, "ps", "-a", "-q", "--filter", label).out()).isEmpty();
         assertThat(run(host, "docker", "-H", host, "network", "ls", "-q", "--filter", label).out()).isEmpty();
         assertThat(run(host, "docker", "-H", host, "volume", "ls", "-q", "--filter", label).out()).isEmpty();
+    }
+
+    /**
+     * A service stops before the services it depends on, as docker compose stops them (asked of Debian's docker-compose
+     * on dockerd with the same file): {@code app} depends on {@code zdb}, which sorts after it by name.
+     */
+    @Test
+    void downStopsAServiceBeforeWhatItDependsOn() throws Exception {
+        Path file = scratch.resolve("order.yaml");
+        Files.writeString(file, """
+                services:
+                  zdb:
+                    image: ${BUSYBOX}
+                    command: ["sleep", "600"]
+                  app:
+                    image: ${BUSYBOX}
+                    command: ["sleep", "600"]
+                    depends_on: [zdb]
+                """);
+        String host = "unix://" + testbed.get("DOCKER_SOCKET");
+        String reference = project + "ref";
+        CliRunner.Result theirs;
+        try {
+            run(host, "docker-compose", "-f", file.toString(), "-p", reference, "up", "-d");
+        } finally {
+            theirs = run(host, "docker-compose", "-f", file.toString(), "-p", reference, "down", "-t", "1");
+        }
+        CliRunner.Result ours;
+        try {
+            compose(file, "embedded", "up", "-d");
+        } finally {
+            ours = compose(file, "embedded", "down", "-t", "1");
+        }
+
+        assertThat(theirs.errLines()).as("docker-compose's order").filteredOn(line -> line.startsWith("Stopping "))
+                .first().asString().contains("_app_1");
+        assertThat(ours.errLines()).containsSubsequence(" Container " + project + "-app-1  Stopped",
+                " Container " + project + "-zdb-1  Stopped");
     }
 
     private static String get(int port) throws IOException, InterruptedException {
