@@ -1,5 +1,6 @@
 package dev.stevedore.cli;
 
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.VolumeInfo;
 import java.util.Map;
@@ -40,7 +41,10 @@ final class Filters {
 
     /** {@code a=1,b=2}, sorted by key, as docker's listings print labels. */
     static String labels(Map<String, String> labels) {
-        return new TreeMap<>(labels).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+        // the CLI's own bookkeeping label (what it made outlives the command) is not the user's: left out, as dockerd
+        // shows no such label
+        return new TreeMap<>(labels).entrySet().stream().filter(e -> !e.getKey().equals(ContainerSpec.KEEP_LABEL))
+                .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
     }
 

@@ -24,7 +24,7 @@ final class ImageDocument {
                 .distinct().toList());
         document.put("Parent", "");
         document.put("Comment", "");
-        document.put("Created", image.created() == null ? InspectDocument.ZERO_TIME : image.created().toString());
+        document.put("Created", image.created() == null ? "0001-01-01T00:00:00Z" : image.created().toString());
         document.put("Author", image.author());
         document.put("Config", config(image.config()));
         document.put("Architecture", image.platform().architecture());

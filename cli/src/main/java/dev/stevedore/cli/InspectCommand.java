@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.serve.internal.DockerDocuments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code stevedore inspect}: containers as a JSON array with Docker's field names. Prints those it found
+ * {@code stevedore inspect}: containers as a JSON array of the documents dockerd (and {@code stevedore serve}) answers. Prints those it found
  * even when some names match nothing (those are reported on stderr, and the exit code is 1).
  */
 @Command(name = "inspect", description = "Show details of one or more containers as JSON.")
@@ -40,7 +41,7 @@ final class InspectCommand extends EngineCommand {
         for (String container : containers) {
             try {
                 ContainerInfo info = engine.inspectContainer(container);
-                documents.add(InspectDocument.of(info, imageConfig(engine, info)));
+                documents.add(DockerDocuments.container(engine, info, imageConfig(engine, info)));
             } catch (ContainerEngineException e) {
                 Main.report(e, root().debug(), err());
                 exitCode = 1;

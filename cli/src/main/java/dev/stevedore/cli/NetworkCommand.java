@@ -3,6 +3,7 @@ package dev.stevedore.cli;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.NetworkInfo;
+import dev.stevedore.serve.internal.DockerDocuments;
 import dev.stevedore.engine.NetworkSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -265,18 +266,7 @@ final class NetworkCommand implements Runnable {
         int run(ContainerEngine engine) {
             List<Object> documents = new ArrayList<>();
             for (String network : networks) {
-                NetworkInfo n = engine.inspectNetwork(network);
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("Name", n.name());
-                doc.put("Id", n.id());
-                doc.put("Driver", n.driver());
-                doc.put("IPAM", Map.of("Config", n.subnet().isEmpty() ? List.of()
-                        : List.of(Map.of("Subnet", n.subnet(), "Gateway", n.gateway()))));
-                Map<String, Object> containers = new LinkedHashMap<>();
-                n.containers().forEach((id, address) -> containers.put(id, Map.of("IPv4Address", address)));
-                doc.put("Containers", containers);
-                doc.put("Labels", n.labels());
-                documents.add(doc);
+                documents.add(DockerDocuments.network(engine, engine.inspectNetwork(network)));
             }
             format.print(out(), documents);
             return 0;

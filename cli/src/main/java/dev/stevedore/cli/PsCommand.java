@@ -154,8 +154,7 @@ final class PsCommand extends EngineCommand {
         fields.put("CreatedAt", Durations.goTime(info.created()));
         fields.put("ID", id(info));
         fields.put("Image", info.image());
-        fields.put("Labels", new TreeMap<>(info.labels()).entrySet().stream()
-                .map(label -> label.getKey() + "=" + label.getValue()).collect(Collectors.joining(",")));
+        fields.put("Labels", Filters.labels(info.labels()));
         fields.put("LocalVolumes", Long.toString(info.mounts().stream().filter(m -> m.type() == Mount.Type.VOLUME).count()));
         fields.put("Mounts", info.mounts().stream().map(m -> m.type() == Mount.Type.VOLUME ? m.source() : m.target())
                 .map(name -> noTrunc ? name : Containers.ellipsis(name, 15)).collect(Collectors.joining(",")));

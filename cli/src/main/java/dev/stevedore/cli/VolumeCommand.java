@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.VolumeInfo;
+import dev.stevedore.serve.internal.DockerDocuments;
 import dev.stevedore.engine.VolumeSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -160,7 +161,7 @@ final class VolumeCommand implements Runnable {
         return fields;
     }
 
-    /** {@code volume inspect}: Docker's document shape, as far as the engine knows the fields. */
+    /** {@code volume inspect}: the document dockerd (and {@code stevedore serve}) answers. */
     @Command(name = "inspect", description = "Show volumes' details as JSON.")
     static final class Inspect extends EngineCommand {
         @Mixin
@@ -181,15 +182,7 @@ final class VolumeCommand implements Runnable {
         int run(ContainerEngine engine) {
             List<Object> documents = new ArrayList<>();
             for (String name : volumes) {
-                VolumeInfo v = engine.inspectVolume(name);
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("CreatedAt", v.createdAt() == null ? null : v.createdAt().toString());
-                doc.put("Driver", "local");
-                doc.put("Labels", v.labels());
-                doc.put("Mountpoint", v.mountpoint());
-                doc.put("Name", v.name());
-                doc.put("Scope", "local");
-                documents.add(doc);
+                documents.add(DockerDocuments.volume(engine.inspectVolume(name)));
             }
             format.print(out(), documents);
             return 0;

@@ -543,7 +543,8 @@ class InMemoryEngine implements ContainerEngine {
 
     @Override
     public dev.stevedore.engine.NetworkInfo inspectNetwork(String network) {
-        throw new UnsupportedOperationException("networks are not modelled by this fake");
+        // as an engine answers for a network it does not know: inspect documents then leave its details out
+        throw new dev.stevedore.engine.ContainerEngineException("networks are not modelled by this fake: " + network);
     }
 
     @Override

@@ -251,13 +251,15 @@ final class ContainerDocuments {
         config.put("AttachStdin", spec.openStdin());
         config.put("AttachStdout", false);
         config.put("AttachStderr", false);
-        ObjectNode exposed = config.putObject("ExposedPorts");
+        ObjectNode exposed = Json.object();
         exposedPorts(c, image).forEach(p -> exposed.set(p, Json.object()));
+        config.set("ExposedPorts", exposed.isEmpty() ? null : exposed); // dockerd: null for none
         config.put("Tty", spec.tty());
         config.put("OpenStdin", spec.openStdin());
         config.put("StdinOnce", spec.openStdin() && spec.stdinOnce());
         config.set("Env", Json.strings(c.env()));
-        config.set("Cmd", Json.strings(cmd(spec, image)));
+        List<String> cmd = cmd(spec, image);
+        config.set("Cmd", cmd.isEmpty() ? null : Json.strings(cmd)); // dockerd: null for none (an entrypoint alone)
         config.put("Image", c.image());
         // the image's, the request's Config.Volumes (those a mount covers too) and the anonymous volume mounts, sorted
         // as dockerd's Go map comes out (docker-java's tests read them in that order)

@@ -117,10 +117,24 @@ final class NetworkRoutes {
     }
 
     private ObjectNode document(NetworkInfo network, boolean withContainers) {
+        return document(network, state.started, withContainers ? id -> {
+            try {
+                return state.engine.inspectContainer(id).name();
+            } catch (ContainerEngineException e) {
+                return ""; // removed meanwhile: listed without its name
+            }
+        } : null);
+    }
+
+    /**
+     * dockerd's network document; {@code containerNames} names each member by its id, or is null for the list's
+     * document (dockerd lists no members there).
+     */
+    static ObjectNode document(NetworkInfo network, java.time.Instant created, java.util.function.Function<String, String> containerNames) {
         ObjectNode doc = Json.object();
         doc.put("Name", network.name());
         doc.put("Id", network.id());
-        doc.put("Created", Json.time(state.started));
+        doc.put("Created", Json.time(created));
         doc.put("Scope", "local");
         doc.put("Driver", driver(network));
         doc.put("EnableIPv6", false);
@@ -140,15 +154,10 @@ final class NetworkRoutes {
         doc.set("ConfigFrom", Json.object().put("Network", ""));
         doc.put("ConfigOnly", false);
         ObjectNode members = doc.putObject("Containers");
-        if (withContainers) {
+        if (containerNames != null) {
             int prefix = ContainerDocuments.prefixLength(network.subnet());
             for (Map.Entry<String, String> member : network.containers().entrySet()) {
-                String name = "";
-                try {
-                    name = state.engine.inspectContainer(member.getKey()).name();
-                } catch (ContainerEngineException e) {
-                    // removed meanwhile: listed without its name
-                }
+                String name = containerNames.apply(member.getKey());
                 String address = member.getValue() == null || member.getValue().isEmpty() ? "" : member.getValue() + "/" + prefix;
                 members.putObject(member.getKey()).put("Name", name).put("EndpointID", "").put("MacAddress", "")
                         .put("IPv4Address", address).put("IPv6Address", "");

@@ -60,7 +60,7 @@ final class VolumeRoutes {
         }
         doc.put("Scope", "local");
         doc.set("Labels", Json.stringMap(volume.labels()));
-        doc.set("Options", Json.object());
+        doc.putNull("Options"); // as dockerd answers for a volume created without driver options
         return doc;
     }
 
