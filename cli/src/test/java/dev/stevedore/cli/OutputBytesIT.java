@@ -2,10 +2,10 @@ package dev.stevedore.cli;
 
 import static dev.stevedore.cli.serve.BinaryOutput.SCRIPT;
 import static dev.stevedore.cli.serve.BinaryOutput.STDERR;
+import static dev.stevedore.cli.serve.BinaryOutput.STDOUT_ONLY;
 import static dev.stevedore.cli.serve.BinaryOutput.stdout;
 import static dev.stevedore.cli.serve.BinaryOutput.withoutTimes;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -48,8 +48,8 @@ class OutputBytesIT extends SideBySide {
     void runAndLogsGiveTheBytesAsTheDockerCliGivesThem() throws Exception {
         // the local driver on dockerd: its json-file gives bytes that are not UTF-8 back as U+FFFD
         String name = name("bytes-logs");
-        CliRunner.Result dockerRun = dockerResult("run", "--name", name, "--log-driver", "local", busybox, "sh", "-c", SCRIPT);
-        CliRunner.Result stevedoreRun = stevedore("run", "--name", name, "--log-driver", "local", busybox, "sh", "-c", SCRIPT);
+        CliRunner.Result dockerRun = dockerResult("run", "--name", name, "--log-driver", "local", busybox, "sh", "-c", STDOUT_ONLY);
+        CliRunner.Result stevedoreRun = stevedore("run", "--name", name, "--log-driver", "local", busybox, "sh", "-c", STDOUT_ONLY);
         assertThat(stevedoreRun.stdout()).isEqualTo(dockerRun.stdout()).isEqualTo(stdout());
 
         for (List<String> logs : List.of(List.of("logs", name), List.of("logs", "-f", name), List.of("logs", "--tail", "1", name),
@@ -59,13 +59,12 @@ class OutputBytesIT extends SideBySide {
             assertThat(stevedore.stdout()).as(String.join(" ", logs)).isEqualTo(docker.stdout());
             assertThat(stevedore.err()).as(String.join(" ", logs)).isEqualTo(docker.err());
         }
-        assertThat(dockerResult("logs", "--tail", "1", name).stdout()).isEqualTo("last".getBytes(StandardCharsets.US_ASCII));
+        assertThat(dockerResult("logs", "--tail", "1", name).out()).isEqualTo("last");
 
         CliRunner.Result docker = dockerResult("logs", "-t", name);
         CliRunner.Result stevedore = stevedore("logs", "-t", name);
         assertThat(withoutTimes(stevedore.stdout())).isEqualTo(withoutTimes(docker.stdout()));
-        assertThat(withoutTimes(stevedore.err().getBytes(StandardCharsets.UTF_8))).isEqualTo("T err\nT elast");
-        assertThat(withoutTimes(docker.err().getBytes(StandardCharsets.UTF_8))).isEqualTo("T err\nT elast");
+        assertThat(withoutTimes(docker.stdout())).endsWith("\nT last").startsWith("T \0");
     }
 
     @Test

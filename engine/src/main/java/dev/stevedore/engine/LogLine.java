@@ -14,7 +14,8 @@ import java.util.Objects;
  * the line decoded for matching and reading.
  *
  * <p>For a container with a TTY a line is a chunk of the terminal's stream as it came: it may hold several newlines,
- * or none. Immutable: the bytes are copied in and out.
+ * or none, and its {@link #text()} drops a final newline as a line's does, so join the chunks' {@link #bytes()} to
+ * rebuild what the terminal showed. Immutable: the bytes are copied in and out.
  *
  * @param stream which stream it came from
  * @param time   when the engine received it

@@ -10,6 +10,11 @@ public final class BinaryOutput {
      */
     public static final String SCRIPT = "i=0; while [ $i -lt 256 ]; do printf \"\\\\$(printf %o $i)\"; i=$((i+1)); done > /tmp/bin; "
             + "cat /tmp/bin /tmp/bin; printf 'a\\377b\\nlast'; printf 'err\\nelast' >&2";
+    /**
+     * {@link #SCRIPT}'s stdout alone: for {@code logs --tail}, which counts the lines of both streams by when they came,
+     * and the two engines (dockerd's too, run to run) read the two pipes' last lines in either order.
+     */
+    public static final String STDOUT_ONLY = SCRIPT.substring(0, SCRIPT.lastIndexOf("; printf 'err"));
     /** What {@link #SCRIPT} writes to stderr. */
     public static final String STDERR = "err\nelast";
     /** dockerd's time before each log message, RFC 3339 with nanoseconds (ours keeps trailing zeros). */

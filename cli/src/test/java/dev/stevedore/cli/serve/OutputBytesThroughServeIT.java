@@ -3,7 +3,6 @@ package dev.stevedore.cli.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stevedore.engine.testbed.Testbed;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +93,7 @@ class OutputBytesThroughServeIT {
     void logsGiveTheBytesAsDockerdsLocalDriverKeepsThem() {
         // dockerd's json-file gives bytes that are not UTF-8 back as U+FFFD; its local driver keeps them
         String name = name("bytes-logs");
-        both("run", "--name", name, "--log-driver", "local", "BUSYBOX", "sh", "-c", BinaryOutput.SCRIPT);
+        both("run", "--name", name, "--log-driver", "local", "BUSYBOX", "sh", "-c", BinaryOutput.STDOUT_ONLY);
 
         for (List<String> args : List.of(List.of("logs", name), List.of("logs", "--tail", "1", name), List.of("logs", "--tail", "3", name))) {
             DockerCli.Result[] logs = both(args.toArray(String[]::new));
@@ -103,8 +102,7 @@ class OutputBytesThroughServeIT {
         }
         DockerCli.Result[] timed = both("logs", "-t", name);
         assertThat(BinaryOutput.withoutTimes(timed[1].stdout())).isEqualTo(BinaryOutput.withoutTimes(timed[0].stdout()));
-        assertThat(BinaryOutput.withoutTimes(timed[1].err().getBytes(StandardCharsets.UTF_8))).isEqualTo("T err\nT elast");
-        assertThat(BinaryOutput.withoutTimes(timed[0].err().getBytes(StandardCharsets.UTF_8))).isEqualTo("T err\nT elast");
+        assertThat(BinaryOutput.withoutTimes(timed[0].stdout())).startsWith("T \0").endsWith("\nT last");
     }
 
     @Test
