@@ -45,7 +45,7 @@ final class AttachCommand extends EngineCommand {
         }
         boolean tty = target.spec() != null && target.spec().tty();
         boolean input = !noStdin && target.spec() != null && target.spec().openStdin();
-        AttachedRun attached = new AttachedRun(engine, target.id(), out(), err(), false, input ? root().stdin() : null,
+        AttachedRun attached = new AttachedRun(engine, target.id(), outBytes(), errBytes(), err(), false, input ? root().stdin() : null,
                 tty || input ? detachKeys.keys : null);
         if (!tty && sigProxy) {
             proxySignals(engine, target.id());

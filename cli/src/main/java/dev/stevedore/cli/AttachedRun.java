@@ -13,7 +13,7 @@ import java.io.PrintWriter;
 
 /**
  * A created container run in the foreground: started, its output copied line by line to the command's
- * stdout and stderr as it comes, with {@code -i} the command's stdin copied to the container's as it comes (its end
+ * stdout and stderr as it comes (the bytes as the container wrote them), with {@code -i} the command's stdin copied to the container's as it comes (its end
  * closing the container's stdin), waited for; removed afterwards when asked. If the user interrupts the
  * command (Ctrl-C), the container is stopped — and removed when asked — before the JVM exits.
  *
@@ -24,7 +24,8 @@ import java.io.PrintWriter;
 final class AttachedRun {
     private final ContainerEngine engine;
     private final String container;
-    private final PrintWriter out;
+    private final ByteOutput out;
+    private final ByteOutput errOutput;
     private final PrintWriter err;
     private final boolean remove;
     private final InputStream stdin;
@@ -35,19 +36,21 @@ final class AttachedRun {
     /** The state the interrupt stopped the container in, for when it removed the container too. */
     private ContainerState stopped;
 
-    /** @param stdin what to feed the container's stdin (created with an open stdin), or {@code null} */
-    AttachedRun(ContainerEngine engine, String container, PrintWriter out, PrintWriter err, boolean remove, InputStream stdin) {
-        this(engine, container, out, err, remove, stdin, null);
-    }
-
-    /** @param detachKeys for a container with a tty, the keys that detach from it; {@code null} without a tty */
-    AttachedRun(ContainerEngine engine, String container, PrintWriter out, PrintWriter err, boolean remove, InputStream stdin,
-                DetachKeys detachKeys) {
+    /**
+     * @param out        where the container's stdout goes, byte for byte
+     * @param errOutput  where its stderr goes, byte for byte
+     * @param err        the command's own messages
+     * @param stdin      what to feed the container's stdin (created with an open stdin), or {@code null}
+     * @param detachKeys for a container with a tty, the keys that detach from it; {@code null} without a tty
+     */
+    AttachedRun(ContainerEngine engine, String container, ByteOutput out, ByteOutput errOutput, PrintWriter err,
+                boolean remove, InputStream stdin, DetachKeys detachKeys) {
         this.detachKeys = detachKeys;
         this.stdin = stdin;
         this.engine = engine;
         this.container = container;
         this.out = out;
+        this.errOutput = errOutput;
         this.err = err;
         this.remove = remove;
     }
@@ -147,7 +150,7 @@ final class AttachedRun {
             if (detachKeys != null) {
                 LogsCommand.copyRaw(logs, out);
             } else {
-                LogsCommand.copy(logs, out, err, false, true);
+                LogsCommand.copy(logs, out, errOutput, false, true);
             }
         }
     }

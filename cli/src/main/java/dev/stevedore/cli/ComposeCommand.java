@@ -7,7 +7,6 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +124,7 @@ final class ComposeCommand implements Runnable {
             });
             try {
                 follow(engine, projects.containers(true).stream().filter(c -> started.contains(c.id())).toList(),
-                        LogOptions.all().following(), true, false, out());
+                        LogOptions.all().following(), true, false, outBytes());
                 started.forEach(id -> Containers.awaitExit(engine, id));
             } finally {
                 registration.cancel();
@@ -208,7 +207,7 @@ final class ComposeCommand implements Runnable {
         int run(ContainerEngine engine) {
             List<ContainerInfo> containers = projects(engine).containers(true).stream()
                     .filter(c -> services.isEmpty() || services.contains(c.labels().get(ComposeProjects.SERVICE))).toList();
-            follow(engine, containers, follow ? LogOptions.all().following() : LogOptions.all(), !noPrefix, timestamps, out());
+            follow(engine, containers, follow ? LogOptions.all().following() : LogOptions.all(), !noPrefix, timestamps, outBytes());
             return 0;
         }
     }
@@ -241,17 +240,19 @@ final class ComposeCommand implements Runnable {
                 throw usageError("-e: " + e.getMessage());
             }
             String id = running(projects(engine), service).id();
-            return ExecCommand.exec(engine, id, command, entries, options.user, options.workingDir, options.privileged, null, out(), err(),
+            return ExecCommand.exec(engine, id, command, entries, options.user, options.workingDir, options.privileged, null, outBytes(), errBytes(), err(),
                     root().debug());
         }
     }
 
     /**
-     * Copies the containers' logs to {@code out}, each container on a thread of its own, lines whole; returns when
-     * every stream has ended (with {@code options} following: when every container has exited).
+     * Copies the containers' logs to {@code out}, each container on a thread of its own, lines whole, their bytes as
+     * the containers wrote them; an unterminated last line is ended with a newline, as docker compose ends it, so the
+     * next container's line starts on a line of its own. Returns when every stream has ended (with {@code options}
+     * following: when every container has exited).
      */
     static void follow(ContainerEngine engine, List<ContainerInfo> containers, LogOptions options, boolean prefix,
-                       boolean timestamps, PrintWriter out) {
+                       boolean timestamps, ByteOutput out) {
         int width = containers.stream().mapToInt(c -> ComposeProjects.shortName(c).length()).max().orElse(0);
         ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, containers.size()));
         try {
@@ -262,7 +263,7 @@ final class ComposeCommand implements Runnable {
                     try (ContainerLogs logs = engine.logs(container.id(), options)) {
                         logs.lines().forEach((LogLine line) -> {
                             synchronized (out) {
-                                out.println(head + (timestamps ? LogsCommand.TIMESTAMP.format(line.time()) + " " : "") + line.text());
+                                out.writeLine(head + (timestamps ? LogsCommand.TIMESTAMP.format(line.time()) + " " : ""), line);
                                 out.flush();
                             }
                         });

@@ -17,6 +17,8 @@ abstract class EngineCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+    private ByteOutput outBytes;
+    private ByteOutput errBytes;
 
     @Override
     public final Integer call() {
@@ -31,6 +33,12 @@ abstract class EngineCommand implements Callable<Integer> {
             Timing.mark("engine closed");
             out().flush();
             err().flush();
+            if (outBytes != null) {
+                outBytes.flush();
+            }
+            if (errBytes != null) {
+                errBytes.flush();
+            }
         }
     }
 
@@ -59,6 +67,22 @@ abstract class EngineCommand implements Callable<Integer> {
 
     PrintWriter err() {
         return spec.commandLine().getErr();
+    }
+
+    /** Stdout for a container's output, its bytes as they are ({@link ByteOutput}). */
+    synchronized ByteOutput outBytes() {
+        if (outBytes == null) {
+            outBytes = new ByteOutput(out(), root().stdout());
+        }
+        return outBytes;
+    }
+
+    /** Stderr for a container's output, its bytes as they are. */
+    synchronized ByteOutput errBytes() {
+        if (errBytes == null) {
+            errBytes = new ByteOutput(err(), root().stderr());
+        }
+        return errBytes;
     }
 
     /** A usage error (exit code 2) about this command's arguments. */

@@ -63,7 +63,7 @@ final class ExecCommand extends EngineCommand {
             return onTerminal(engine);
         }
         return exec(engine, container, command, entries, options.user, options.workingDir, options.privileged,
-                interactive ? root().stdin() : null, out(), err(),
+                interactive ? root().stdin() : null, outBytes(), errBytes(), err(),
                 root().debug());
     }
 
@@ -76,10 +76,10 @@ final class ExecCommand extends EngineCommand {
         int[] size = RawTerminal.size();
         Tty terminal = Tty.of(size[0], size[1]);
         DetachKeys.Watching typed = interactive ? detachKeys.keys.watch(root().stdin()) : null;
-        PrintWriter out = out();
+        ByteOutput out = outBytes();
         ExecSpec spec = new ExecSpec(command, entries, options.user, options.workingDir, null, null, chunk -> {
             synchronized (out) {
-                out.print(chunk.text());
+                out.write("", chunk);
                 out.flush();
             }
         }, typed, terminal, options.privileged);
@@ -117,20 +117,19 @@ final class ExecCommand extends EngineCommand {
     }
 
     /**
-     * Runs {@code command} in {@code container}, streaming its output to {@code out} and {@code err}; returns its exit
-     * code, or Docker's 126/127 when it could not be run. {@code stdin} is fed to it when not {@code null}.
+     * Runs {@code command} in {@code container}, streaming its output to {@code out} and {@code errOutput} as it wrote
+     * it; returns its exit code, or Docker's 126/127 when it could not be run. {@code stdin} is fed to it when not
+     * {@code null}; {@code err} takes this command's own messages.
      */
     static int exec(ContainerEngine engine, String container, List<String> command, List<String> env, String user,
-                    String workingDir, boolean privileged, java.io.InputStream stdin, PrintWriter out, PrintWriter err,
-                    boolean debug) {
+                    String workingDir, boolean privileged, java.io.InputStream stdin, ByteOutput out, ByteOutput errOutput,
+                    PrintWriter err, boolean debug) {
         AtomicBoolean streamed = new AtomicBoolean();
         ExecSpec spec = new ExecSpec(command, env, user, workingDir, null, null, line -> {
             streamed.set(true);
-            PrintWriter target = line.stream() == LogLine.Stream.STDOUT ? out : err;
-            synchronized (target) {
-                target.println(line.text());
-                target.flush();
-            }
+            ByteOutput target = line.stream() == LogLine.Stream.STDOUT ? out : errOutput;
+            target.write("", line);
+            target.flush();
         }).withPrivileged(privileged);
         if (stdin != null) {
             spec = spec.withStdin(stdin);
@@ -144,9 +143,11 @@ final class ExecCommand extends EngineCommand {
         }
         if (!streamed.get()) {
             // An engine that only collects the output hands it over at the end.
-            out.print(result.stdout());
-            err.print(result.stderr());
+            out.write(result.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            errOutput.write(result.stderr().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
+        out.flush();
+        errOutput.flush();
         return result.exitCode();
     }
 }

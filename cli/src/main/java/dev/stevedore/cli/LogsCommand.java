@@ -5,7 +5,6 @@ import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
-import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -76,30 +75,32 @@ final class LogsCommand extends EngineCommand {
         boolean terminal = spec != null && spec.tty();
         try (ContainerLogs logs = engine.logs(container, options)) {
             if (terminal && !timestamps) {
-                copyRaw(logs, out()); // a terminal's stream as it was shown, as docker logs gives it
+                copyRaw(logs, outBytes()); // a terminal's stream as it was shown, as docker logs gives it
             } else {
-                copy(logs, out(), err(), timestamps, follow);
+                copy(logs, outBytes(), errBytes(), timestamps, follow);
             }
         }
         return 0;
     }
 
-    /**
-     * Writes each line to {@code out} or {@code err}, by the stream it came from; flushes after each line
-     * when someone is watching them arrive ({@code live}), else only at the end.
-     */
     /** A terminal's log (a container with a tty): its chunks as they came, nothing added, each passed on at once. */
-    static void copyRaw(ContainerLogs logs, PrintWriter out) {
+    static void copyRaw(ContainerLogs logs, ByteOutput out) {
         logs.lines().forEach(chunk -> {
-            out.print(chunk.text());
+            out.write("", chunk);
             out.flush();
         });
     }
 
-    static void copy(ContainerLogs logs, PrintWriter out, PrintWriter err, boolean timestamps, boolean live) {
+    /**
+     * Writes each line to {@code out} or {@code err}, by the stream it came from, its bytes as the container wrote them
+     * (an unterminated last line stays so, as {@code docker logs} prints it); with {@code timestamps} each after its
+     * time, as dockerd puts it before each log message. Flushes after each line when someone is watching them arrive
+     * ({@code live}), else only at the end.
+     */
+    static void copy(ContainerLogs logs, ByteOutput out, ByteOutput err, boolean timestamps, boolean live) {
         logs.lines().forEach(line -> {
-            PrintWriter target = line.stream() == LogLine.Stream.STDOUT ? out : err;
-            target.println(timestamps ? TIMESTAMP.format(line.time()) + " " + line.text() : line.text());
+            ByteOutput target = line.stream() == LogLine.Stream.STDOUT ? out : err;
+            target.write(timestamps ? TIMESTAMP.format(line.time()) + " " : "", line);
             if (live) {
                 target.flush();
             }

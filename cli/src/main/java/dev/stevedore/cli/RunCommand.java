@@ -431,7 +431,7 @@ class RunCommand extends EngineCommand {
             out().println(created.id());
             return 0;
         }
-        AttachedRun attached = new AttachedRun(engine, created.id(), out(), err(), remove, interactive ? root().stdin() : null,
+        AttachedRun attached = new AttachedRun(engine, created.id(), outBytes(), errBytes(), err(), remove, interactive ? root().stdin() : null,
                 tty ? detachKeys.keys : null);
         // -it: the user's keys go to the container's terminal as they are typed, Ctrl-C included
         try (RawTerminal raw = tty && interactive ? RawTerminal.enter(root().shutdownHooks()).orElse(null) : null) {

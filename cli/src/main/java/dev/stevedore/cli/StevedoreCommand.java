@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -85,6 +86,8 @@ final class StevedoreCommand implements Callable<Integer> {
     private final Terminal terminal;
     private final Clock clock;
     private InputStream stdin = System.in;
+    private OutputStream stdout = System.out;
+    private OutputStream stderr = System.err;
     private ShutdownHooks shutdownHooks = ShutdownHooks.RUNTIME;
     private UnaryOperator<String> environment = System::getenv;
 
@@ -219,6 +222,22 @@ final class StevedoreCommand implements Callable<Integer> {
     /** What {@code exec -i} feeds to the command: this JVM's standard input unless a test says otherwise. */
     InputStream stdin() {
         return stdin;
+    }
+
+    /** The byte streams under the command line's stdout and stderr writers, for a container's output as it wrote it. */
+    OutputStream stdout() {
+        return stdout;
+    }
+
+    OutputStream stderr() {
+        return stderr;
+    }
+
+    /** Replaces the byte streams under stdout and stderr, for tests that also set the command line's writers over them. */
+    StevedoreCommand output(OutputStream newStdout, OutputStream newStderr) {
+        this.stdout = newStdout;
+        this.stderr = newStderr;
+        return this;
     }
 
     /** Where commands register what must happen when the user interrupts them (Ctrl-C). */

@@ -5,7 +5,9 @@ import dev.stevedore.engine.EngineSettings;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,8 +55,8 @@ final class CliRunner {
 
     /** Runs the command line in another thread, so the test can watch its output and interrupt it. */
     Running start(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        Captured out = new Captured();
+        Captured err = new Captured();
         EngineFactory factory = (settings, selection) -> {
             opened.add(settings);
             overrides.add(selection);
@@ -62,12 +64,12 @@ final class CliRunner {
         };
         CommandLine commandLine = Main.commandLine(factory, terminal, Clock.fixed(NOW, ZoneOffset.UTC));
         InputStream in = new ByteArrayInputStream(stdin);
-        ((StevedoreCommand) commandLine.getCommand()).stdin(in).environment(environment::get).shutdownHooks((name, action) -> {
+        ((StevedoreCommand) commandLine.getCommand()).stdin(in).output(out, err).environment(environment::get).shutdownHooks((name, action) -> {
             shutdownHooks.add(action);
             return () -> shutdownHooks.remove(action);
         });
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
+        commandLine.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        commandLine.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         return new Running(CompletableFuture.supplyAsync(() -> commandLine.execute(args)), out, err);
     }
 
@@ -77,7 +79,7 @@ final class CliRunner {
     }
 
     /** A command line running in another thread. */
-    record Running(CompletableFuture<Integer> exitCode, StringWriter out, StringWriter err) {
+    record Running(CompletableFuture<Integer> exitCode, Captured out, Captured err) {
         Result result() {
             try {
                 // a bound for a hang, not a speed: at load 15 a command on a real engine takes many seconds
@@ -88,8 +90,30 @@ final class CliRunner {
         }
     }
 
+    /**
+     * A stream's bytes as the command wrote them, both through its text writer and as a container's bytes; read as
+     * UTF-8 text.
+     */
+    static final class Captured extends ByteArrayOutputStream {
+        @Override
+        public synchronized String toString() {
+            return toString(StandardCharsets.UTF_8);
+        }
+    }
+
     /** What one run printed and returned. */
-    record Result(int exitCode, String out, String err) {
+    record Result(int exitCode, String out, String err, byte[] stdout) {
+        Result(int exitCode, String out, String err) {
+            this(exitCode, out, err, out.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The result of a child process that wrote {@code stdout} and {@code stderr}, its stdout kept as bytes too. */
+        static Result of(int exitCode, java.nio.file.Path stdout, java.nio.file.Path stderr) throws java.io.IOException {
+            byte[] out = java.nio.file.Files.readAllBytes(stdout);
+            return new Result(exitCode, new String(out, StandardCharsets.UTF_8),
+                    new String(java.nio.file.Files.readAllBytes(stderr), StandardCharsets.UTF_8), out);
+        }
+
         List<String> outLines() {
             return out.lines().toList();
         }

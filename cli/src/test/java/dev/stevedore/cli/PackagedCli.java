@@ -81,7 +81,6 @@ final class PackagedCli {
                     + TIMEOUT_SECONDS + " s; output so far:\n" + Files.readString(out, StandardCharsets.UTF_8)
                     + Files.readString(err, StandardCharsets.UTF_8));
         }
-        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return CliRunner.Result.of(process.exitValue(), out, err);
     }
 }

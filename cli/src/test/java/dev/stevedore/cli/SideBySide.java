@@ -29,9 +29,14 @@ abstract class SideBySide {
     }
 
     String docker(String... args) throws Exception {
+        return dockerResult(args).out().strip();
+    }
+
+    /** What the docker CLI printed, its stdout as bytes too; fails unless it exits 0. */
+    CliRunner.Result dockerResult(String... args) throws Exception {
         CliRunner.Result result = TestbedDocker.run(scratch, host, args);
         assertThat(result.exitCode()).as(result.toString()).isZero();
-        return result.out().strip();
+        return result;
     }
 
     /** Removes the container of that name from both, whatever state it is in (or none). */

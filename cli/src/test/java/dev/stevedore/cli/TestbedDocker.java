@@ -1,7 +1,6 @@
 package dev.stevedore.cli;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,6 @@ final class TestbedDocker {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("docker " + String.join(" ", args) + " did not finish within 120 s");
         }
-        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return CliRunner.Result.of(process.exitValue(), out, err);
     }
 }

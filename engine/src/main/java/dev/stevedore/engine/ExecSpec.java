@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * @param workingDir  working directory; {@code null} for the container's
  * @param stdin       bytes to feed to its standard input (then closed); {@code null} for none
  * @param timeout     how long to wait before killing it; {@code null} for no limit
- * @param output      receives output lines as they come; {@code null} to only collect them
+ * @param output      receives output lines as they come, each the bytes written with its newline (the last without one
+ *                    when the output did not end with a newline); {@code null} to only collect them
  * @param stdinStream a stream fed to its standard input as it comes, read on a thread of the engine's while the
  *                    command runs (so a command can answer line by line); its end closes the command's stdin. The
  *                    engine does not close it. {@code null} for none; set at most one of {@code stdin} and this

@@ -168,7 +168,11 @@ final class DockerCli {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for '" + command + "'", e);
             }
-            return new Result(command, process.exitValue(), out(), err());
+            byte[] stdout;
+            synchronized (out) {
+                stdout = out.toByteArray();
+            }
+            return new Result(command, process.exitValue(), out(), err(), stdout);
         }
 
         /** Ends a command that would not end by itself (such as {@code logs -f} when the test is over). */
@@ -182,8 +186,8 @@ final class DockerCli {
         }
     }
 
-    /** What one command printed and returned. */
-    record Result(String command, int exitCode, String out, String err) {
+    /** What one command printed and returned; {@code stdout} is {@code out} as the bytes they were. */
+    record Result(String command, int exitCode, String out, String err, byte[] stdout) {
         List<String> outLines() {
             return out.lines().toList();
         }

@@ -33,11 +33,16 @@ public abstract class TtyContract extends EngineContract {
 
     /** Everything the terminal showed so far, as one string. */
     private String screen(String container) {
-        StringBuilder all = new StringBuilder();
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         for (LogLine line : logLines(container, LogOptions.all())) {
-            all.append(line.text());
+            all.writeBytes(line.bytes());
         }
-        return all.toString();
+        return all.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A terminal's chunk as it showed it (ASCII here, so no character is split between chunks). */
+    private static String shown(LogLine chunk) {
+        return new String(chunk.bytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private ContainerInfo shell() {
@@ -137,7 +142,7 @@ public abstract class TtyContract extends EngineContract {
         PipedInputStream stdin = new PipedInputStream(keys);
         List<String> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<ExecResult> shell = CompletableFuture.supplyAsync(() -> engine.exec(target.id(),
-                ExecSpec.of("sh", "-i").withStdin(stdin).withTty(tty).withOutput(chunk -> shown.add(chunk.text()))));
+                ExecSpec.of("sh", "-i").withStdin(stdin).withTty(tty).withOutput(chunk -> shown.add(shown(chunk)))));
         type(keys, "echo ready-$((9+9))\n");
         // resized once the shell runs: its answer came back
         await().atMost(PATIENCE).until(() -> shell.isDone() || String.join("", shown).contains("ready-18"));
@@ -156,7 +161,7 @@ public abstract class TtyContract extends EngineContract {
         PipedInputStream stdin = new PipedInputStream(keys);
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         CompletableFuture<ExecResult> shell = CompletableFuture.supplyAsync(() -> engine.exec(target.id(),
-                ExecSpec.of("sh", "-i").withStdin(stdin).withTty(Tty.standard()).withOutput(line -> seen.add(line.text()))));
+                ExecSpec.of("sh", "-i").withStdin(stdin).withTty(Tty.standard()).withOutput(chunk -> seen.add(shown(chunk)))));
 
         type(keys, FOREGROUND_SLEEP);
         awaitForeground(target.id());

@@ -103,7 +103,7 @@ final class ContainerStreams {
                     break;
                 }
                 if (raw) {
-                    out.write(rawPayload(line, timestamps));
+                    out.write(payload(line, timestamps));
                     if (follow) {
                         out.flush();
                     }
@@ -118,14 +118,19 @@ final class ContainerStreams {
         }
     }
 
-    /** A terminal's chunk as it came (its newlines are its own); with timestamps, the chunk's time before it. */
-    static byte[] rawPayload(LogLine line, boolean timestamps) {
-        return ((timestamps ? Json.time(line.time()) + " " : "") + line.text()).getBytes(StandardCharsets.UTF_8);
-    }
-
+    /**
+     * A line's bytes as the container wrote them, its newline when it had one (an unterminated last line stays so, as
+     * dockerd's json-file keeps it); a terminal's chunk as it came. With timestamps, the line's time before it.
+     */
     static byte[] payload(LogLine line, boolean timestamps) {
-        String text = line.text() + "\n";
-        return (timestamps ? Json.time(line.time()) + " " + text : text).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = line.bytes();
+        if (!timestamps) {
+            return bytes;
+        }
+        byte[] time = (Json.time(line.time()) + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = java.util.Arrays.copyOf(time, time.length + bytes.length);
+        System.arraycopy(bytes, 0, payload, time.length, bytes.length);
+        return payload;
     }
 
     /** {@code tail}: a number of lines, or {@code all} (or nothing, or a negative number) for every line. */
@@ -291,7 +296,7 @@ final class ContainerStreams {
             while (iterator.hasNext()) {
                 LogLine line = iterator.next();
                 if (raw) {
-                    out.write(rawPayload(line, false));
+                    out.write(payload(line, false));
                     out.flush();
                 } else {
                     Frames.write(out, line.stream() == LogLine.Stream.STDERR ? Frames.STDERR : Frames.STDOUT, payload(line, false));

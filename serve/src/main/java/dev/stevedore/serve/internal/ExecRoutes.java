@@ -95,10 +95,10 @@ final class ExecRoutes {
             try {
                 if (raw) {
                     // a terminal's stream as it came, no frames (docker's rule for a TTY)
-                    out.write(line.text().getBytes(StandardCharsets.UTF_8));
+                    line.writeTo(out);
                     out.flush();
                 } else {
-                    Frames.write(out, err ? Frames.STDERR : Frames.STDOUT, (line.text() + "\n").getBytes(StandardCharsets.UTF_8));
+                    Frames.write(out, err ? Frames.STDERR : Frames.STDOUT, line.bytes());
                 }
             } catch (IOException e) {
                 broken.set(true); // the client left; the command runs to its end regardless

@@ -7,6 +7,7 @@ import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.internal.runtime.LineAssembler;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -386,7 +387,7 @@ final class DockerExec {
             byte[] payload = frame.payload();
             (frame.stream() == LogLine.Stream.STDERR ? stderr : stdout).write(payload, 0, payload.length);
             if (raw && consumer != null) {
-                consumer.accept(new LogLine(frame.stream(), Instant.now(), new String(payload, StandardCharsets.UTF_8)));
+                consumer.accept(new LogLine(frame.stream(), Instant.now(), payload));
             } else if (lines != null) {
                 lines.accept(frame.stream(), payload, 0, payload.length, Instant.now());
             }

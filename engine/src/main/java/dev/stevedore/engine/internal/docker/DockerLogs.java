@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.docker;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.internal.runtime.LineAssembler;
 import okhttp3.Response;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.stream.StreamSupport;
 /**
  * A container's logs read from {@code GET /containers/{id}/logs?timestamps=true}: frames demultiplexed, the
  * daemon's timestamp taken off the front of every piece and used as the line's time, pieces joined into
- * lines. Lines are read as the caller consumes them; a following stream blocks in between.
+ * lines of the bytes as they came (an unterminated last line stays so). Lines are read as the caller consumes them; a following stream blocks in between.
  *
  * <p>{@link #close()} aborts the response (closing its connection), which also ends a blocked read: the
  * stream then just ends.
@@ -112,7 +113,7 @@ final class DockerLogs implements ContainerLogs {
                 }
                 byte[] payload = frame.payload();
                 if (tty) {
-                    ready.add(new LogLine(frame.stream(), Instant.now(), new String(payload, StandardCharsets.UTF_8)));
+                    ready.add(new LogLine(frame.stream(), Instant.now(), payload));
                     continue;
                 }
                 int end = timestampEnd(payload);

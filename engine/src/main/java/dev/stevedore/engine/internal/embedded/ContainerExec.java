@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.internal.runtime.LineAssembler;
 import dev.stevedore.engine.internal.runtime.PrivilegedMode;
 import dev.stevedore.engine.internal.runtime.ExecProcess;
 import dev.stevedore.engine.internal.runtime.ExecRequest;
@@ -81,49 +82,36 @@ final class ContainerExec {
     }
 
     /**
-     * An exec's output: collected whole, and handed line by line to the caller's consumer as it comes; a terminal's
-     * output chunk by chunk as it came (a prompt has no newline to wait for).
+     * An exec's output: collected whole, and handed line by line to the caller's consumer as it comes, each line the
+     * bytes as written; a terminal's output chunk by chunk as it came (a prompt has no newline to wait for).
      */
     private static final class Lines {
         private final LogLine.Stream stream;
         private final boolean raw;
         private final Consumer<LogLine> consumer;
+        private final LineAssembler lines;
         private final ByteArrayOutputStream all = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
         Lines(LogLine.Stream stream, Consumer<LogLine> consumer, boolean raw) {
             this.stream = stream;
             this.raw = raw;
             this.consumer = consumer;
+            this.lines = consumer == null || raw ? null : new LineAssembler(consumer);
         }
 
         void accept(byte[] data) {
             all.writeBytes(data);
-            if (consumer == null) {
-                return;
-            }
-            if (raw) {
-                consumer.accept(new LogLine(stream, Instant.now(), new String(data, StandardCharsets.UTF_8)));
-                return;
-            }
-            for (byte b : data) {
-                if (b == '\n') {
-                    emit();
-                } else {
-                    line.write(b);
-                }
+            if (raw && consumer != null) {
+                consumer.accept(new LogLine(stream, Instant.now(), data));
+            } else if (lines != null) {
+                lines.accept(stream, data, 0, data.length, Instant.now());
             }
         }
 
         void finish() {
-            if (consumer != null && line.size() > 0) {
-                emit();
+            if (lines != null) {
+                lines.finish();
             }
-        }
-
-        private void emit() {
-            consumer.accept(new LogLine(stream, Instant.now(), line.toString(StandardCharsets.UTF_8)));
-            line.reset();
         }
 
         String text() {

@@ -6,7 +6,6 @@ import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.internal.runtime.FramedLog;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -24,7 +23,8 @@ import java.util.stream.StreamSupport;
 
 /**
  * A container's log files read as lines: the parts of a long line joined, stdout and stderr merged by
- * the time the supervisor read them, {@code since} and {@code tail} applied to what is there, then (when
+ * the time the supervisor read them, each line the bytes the container wrote (its newline included; an unterminated
+ * last line without one), {@code since} and {@code tail} applied to what is there, then (when
  * following) new lines as they land, until the container has ended and everything is read, or the
  * stream is closed. Works the same from any JVM: it only reads the files and asks whether the
  * container still runs. A terminal's log (a container with a tty) is not cut into lines: each record the supervisor
@@ -60,7 +60,7 @@ final class ContainerLogStream implements ContainerLogs {
             this.cursor = new FramedLog.Cursor(file);
         }
 
-        /** Complete lines since the last call; at the end of the stream an unfinished line counts as complete. */
+        /** Complete lines since the last call; at the end of the stream an unfinished line is handed on unterminated. */
         List<Timed> lines(boolean atEnd) {
             List<Timed> lines = new ArrayList<>();
             for (FramedLog.Record record : cursor.poll()) {
@@ -68,7 +68,7 @@ final class ContainerLogStream implements ContainerLogs {
                     partialNanos = record.nanos();
                 }
                 partial.writeBytes(record.bytes());
-                if (!record.partial() && raw) {
+                if (!record.partial()) {
                     partial.write('\n');
                 }
                 if (!record.partial() || raw) {
@@ -82,7 +82,7 @@ final class ContainerLogStream implements ContainerLogs {
         }
 
         private Timed take() {
-            Timed line = new Timed(partialNanos, new LogLine(stream, instant(partialNanos), partial.toString(StandardCharsets.UTF_8)));
+            Timed line = new Timed(partialNanos, new LogLine(stream, instant(partialNanos), partial.toByteArray()));
             partial.reset();
             partialNanos = -1;
             return line;

@@ -1,7 +1,6 @@
 package dev.stevedore.engine.internal.docker;
 
 import dev.stevedore.engine.ContainerEngineException;
-import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogLine.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StreamFramesTest {
-    private static final Instant T1 = Instant.parse("2026-01-01T00:00:01Z");
-    private static final Instant T2 = Instant.parse("2026-01-01T00:00:02Z");
 
     private static byte[] frame(int type, byte[] payload) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -76,26 +73,6 @@ class StreamFramesTest {
         byte[] whole = frame(1, "0123456789");
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 3);
         assertThatThrownBy(() -> frames(cut)).isInstanceOf(EOFException.class);
-    }
-
-    @Test
-    void linesAreJoinedAcrossFramesPerStreamAndKeepTheTimeOfTheirFirstPiece() {
-        List<LogLine> lines = new ArrayList<>();
-        LineAssembler assembler = new LineAssembler(lines::add);
-        byte[] umlaut = "grü".getBytes(StandardCharsets.UTF_8);
-
-        assembler.accept(Stream.STDOUT, umlaut, 0, umlaut.length - 1, T1);
-        assembler.accept(Stream.STDERR, "e1\ne2\r\n".getBytes(StandardCharsets.UTF_8), 0, 7, T1);
-        assembler.accept(Stream.STDOUT, umlaut, umlaut.length - 1, 1, T2);
-        assembler.accept(Stream.STDOUT, "n\n\nlast".getBytes(StandardCharsets.UTF_8), 0, 7, T2);
-        assembler.finish();
-
-        assertThat(lines).containsExactly(
-                new LogLine(Stream.STDERR, T1, "e1"),
-                new LogLine(Stream.STDERR, T1, "e2"),
-                new LogLine(Stream.STDOUT, T1, "grün"),
-                new LogLine(Stream.STDOUT, T2, ""),
-                new LogLine(Stream.STDOUT, T2, "last"));
     }
 
     @Test

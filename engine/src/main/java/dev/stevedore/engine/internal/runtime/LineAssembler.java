@@ -1,27 +1,26 @@
-package dev.stevedore.engine.internal.docker;
+package dev.stevedore.engine.internal.runtime;
 
 import dev.stevedore.engine.LogLine;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Cuts the bytes of stdout and stderr into lines, each stream on its own: a line may arrive in several
- * frames (the daemon splits long log lines; exec output comes in whatever pieces the process wrote), and
- * is decoded only once whole, so a UTF-8 character split between frames stays intact. A line takes the
- * time of its first piece. {@code \n} ends a line; a {@code \r} before it is dropped.
+ * Cuts the bytes of stdout and stderr into lines, each stream on its own, without decoding them: a line may arrive in
+ * several pieces (dockerd's frames split long log lines; an exec's output comes in whatever pieces the process wrote),
+ * and is handed on whole, its {@code \n} included, so the lines' bytes together are the stream's bytes. What is left
+ * at {@link #finish()} is a last line without a newline. A line takes the time of its first piece.
  *
  * <p>Not thread-safe.
  */
-final class LineAssembler {
+public final class LineAssembler {
     private final Consumer<LogLine> sink;
     private final Map<LogLine.Stream, Pending> pending = new EnumMap<>(LogLine.Stream.class);
 
-    LineAssembler(Consumer<LogLine> sink) {
+    public LineAssembler(Consumer<LogLine> sink) {
         this.sink = sink;
     }
 
@@ -31,16 +30,16 @@ final class LineAssembler {
     }
 
     /** Adds {@code length} bytes of {@code stream} received at {@code time}; hands on every line they complete. */
-    void accept(LogLine.Stream stream, byte[] data, int offset, int length, Instant time) {
+    public void accept(LogLine.Stream stream, byte[] data, int offset, int length, Instant time) {
         Pending p = pending.computeIfAbsent(stream, s -> new Pending());
         int start = offset;
         int end = offset + length;
         for (int i = offset; i < end; i++) {
             if (data[i] == '\n') {
-                if (p.bytes.size() == 0 && p.time == null) {
+                if (p.time == null) {
                     p.time = time;
                 }
-                p.bytes.write(data, start, i - start);
+                p.bytes.write(data, start, i + 1 - start);
                 emit(stream, p);
                 start = i + 1;
             }
@@ -53,8 +52,8 @@ final class LineAssembler {
         }
     }
 
-    /** Hands on what is left of each stream as a last line without terminator. */
-    void finish() {
+    /** Hands on what is left of each stream as a last line without a newline. */
+    public void finish() {
         pending.forEach((stream, p) -> {
             if (p.bytes.size() > 0) {
                 emit(stream, p);
@@ -63,11 +62,10 @@ final class LineAssembler {
     }
 
     private void emit(LogLine.Stream stream, Pending p) {
-        byte[] line = p.bytes.toByteArray();
-        int length = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
         Instant time = p.time;
+        byte[] line = p.bytes.toByteArray();
         p.bytes.reset();
         p.time = null;
-        sink.accept(new LogLine(stream, time, new String(line, 0, length, StandardCharsets.UTF_8)));
+        sink.accept(new LogLine(stream, time, line));
     }
 }
