@@ -62,12 +62,24 @@ final class AttachedRun {
      *                                                       too when asked)
      */
     int run(ShutdownHooks hooks) {
+        return start(hooks, null);
+    }
+
+    /**
+     * {@code stevedore start -a}: starts a created or stopped container and returns its exit code once it exited and
+     * this run's output is copied (not its earlier runs').
+     */
+    int startAgain(ShutdownHooks hooks) {
+        return start(hooks, java.time.Instant.now());
+    }
+
+    private int start(ShutdownHooks hooks, java.time.Instant since) {
         ShutdownHooks.Registration interrupt = hooks.register("stevedore-stop-" + Ids.shortId(container), this::interrupted);
         try {
             engine.recordAttach(container); // attached before the start, as docker run is
             engine.startContainer(container);
             Timing.mark("container started");
-            return follow(LogOptions.all().following());
+            return follow(since == null ? LogOptions.all().following() : LogOptions.all().following().withSince(since));
         } finally {
             interrupt.cancel();
             if (remove && !detached) {

@@ -18,7 +18,7 @@ abstract class ContainersCommand extends EngineCommand {
     List<String> containers;
 
     @Override
-    final int run(ContainerEngine engine) {
+    int run(ContainerEngine engine) {
         int exitCode = 0;
         for (String container : containers) {
             try {

@@ -13,10 +13,8 @@ final class CreateCommand extends RunCommand {
 
     @Override
     void validate() {
-        if (interactive) {
-            throw usageError("create -i: a created container's standard input has no one to feed it yet — use run -i");
-        }
-        // as a detached run: --rm means removed when it exits, once started
+        // as a detached run: --rm means removed when it exits, once started; with -i its stdin is open for the
+        // 'start -ai' that will feed it
         detach = true;
         super.validate();
     }

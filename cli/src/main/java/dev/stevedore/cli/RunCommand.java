@@ -240,7 +240,7 @@ class RunCommand extends EngineCommand {
 
     @Override
     void validate() {
-        if (interactive && detach) {
+        if (interactive && detach && !createOnly()) {
             throw usageError("-i with -d: a detached container's standard input has no one to feed it — run without -d to"
                     + " feed it, or without -i");
         }

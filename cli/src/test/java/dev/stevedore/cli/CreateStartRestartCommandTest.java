@@ -58,9 +58,12 @@ class CreateStartRestartCommandTest {
     }
 
     @Test
-    void createRefusesInteractive() {
-        CliRunner.Result result = cli.run("create", "-i", "busybox", "cat");
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("create -i");
+    void createInteractiveOpensTheStdinThatStartAiFeeds() {
+        CliRunner.Result result = cli.run("create", "-i", "--name", "fed", "busybox", "cat");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(engine.inspectContainer("fed").spec().openStdin()).isTrue();
+        assertThat(engine.inspectContainer("fed").spec().stdinOnce()).isTrue();
+        assertThat(cli.run("start", "-a", "fed", "busybox").exitCode()).as("attached, one container at a time").isEqualTo(2);
     }
 }

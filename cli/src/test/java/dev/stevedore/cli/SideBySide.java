@@ -39,6 +39,13 @@ abstract class SideBySide {
         return result;
     }
 
+    /** Both commands as they end, whatever their exit codes, each with its standard input read from {@code input}. */
+    CliRunner.Result[] bothFed(java.io.File input, String... args) throws Exception {
+        return new CliRunner.Result[] {
+                new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), input, args),
+                TestbedDocker.run(scratch, host, input, args)};
+    }
+
     /** Removes the container of that name from both, whatever state it is in (or none). */
     void removeBoth(String name) throws Exception {
         new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), "rm", "-f", name);

@@ -13,11 +13,16 @@ final class TestbedDocker {
     }
 
     static CliRunner.Result run(Path scratch, String host, String... args) throws IOException, InterruptedException {
+        return run(scratch, host, new java.io.File("/dev/null"), args);
+    }
+
+    /** As {@link #run(Path, String, String...)}, its standard input read from {@code input}. */
+    static CliRunner.Result run(Path scratch, String host, java.io.File input, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("docker", "--config", scratch.resolve("docker-config").toString(), "-H", host));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(scratch, "docker-out", ".txt");
         Path err = Files.createTempFile(scratch, "docker-err", ".txt");
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(input))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
