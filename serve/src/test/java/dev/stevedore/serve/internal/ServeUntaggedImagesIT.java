@@ -50,7 +50,7 @@ class ServeUntaggedImagesIT extends ServeWithDockerCli {
         lines.add("listed: " + DockerCli.run(server, "images", "-f", "dangling=true", "-f", "label=" + label,
                 "--format", "{{.Repository}} {{.Tag}} {{.ID}}").toString().replace(built, "ID"));
         lines.add("tags: " + inspect(server, built, "{{json .RepoTags}}"));
-        lines.add("run by id: " + DockerCli.run(server, "run", "--rm", built, "cat", "/made"));
+        lines.add("run by id: " + withoutWarnings(DockerCli.run(server, "run", "--rm", built, "cat", "/made")));
         lines.add("pruned: " + DockerCli.run(server, "image", "prune", "-f", "--filter", "label=" + label).stream()
                 .filter(l -> l.equals("deleted: " + id)).toList().size());
         lines.add("left: " + DockerCli.run(server, "images", "-a", "-q", "-f", "label=" + label));
@@ -73,14 +73,15 @@ class ServeUntaggedImagesIT extends ServeWithDockerCli {
 
     private List<String> commitAndRemove(Path server, List<String> containers) {
         List<String> lines = new ArrayList<>();
-        String container = DockerCli.run(server, "create", busybox, "sh", "-c", "echo x > /x").get(0);
+        String container = created(DockerCli.run(server, "create", busybox, "sh", "-c", "echo x > /x"));
         containers.add(container);
         DockerCli.run(server, "start", "-a", container);
-        String id = DockerCli.run(server, "commit", "-c", "LABEL " + label, container).get(0);
+        String id = DockerCli.run(server, "commit", "-c", "LABEL " + label, container).stream()
+                .filter(l -> l.startsWith("sha256:")).findFirst().orElseThrow();
         String shortId = id.substring("sha256:".length(), "sha256:".length() + 12);
         lines.add("dangling: " + DockerCli.run(server, "images", "-q", "-f", "dangling=true", "-f", "label=" + label)
                 .toString().replace(shortId, "ID"));
-        String user = DockerCli.run(server, "create", shortId, "true").get(0);
+        String user = created(DockerCli.run(server, "create", shortId, "true"));
         containers.add(user);
         assertThatThrownBy(() -> DockerCli.run(server, "rmi", shortId)).as("rmi while %s uses it", user)
                 .hasMessageContaining("conflict: unable to delete " + shortId + " (must be forced) - image is being used by"
@@ -107,6 +108,17 @@ class ServeUntaggedImagesIT extends ServeWithDockerCli {
         } catch (AssertionError gone) {
             // removed by the test, or with another image
         }
+    }
+
+    /** The output without the test bed dockerd's warnings (IPv4 forwarding is off there). */
+    private static List<String> withoutWarnings(List<String> lines) {
+        return lines.stream().filter(l -> !l.startsWith("WARNING:")).toList();
+    }
+
+    /** The id {@code docker create} printed, past any warning. */
+    private static String created(List<String> lines) {
+        return lines.stream().filter(l -> l.matches("[0-9a-f]{64}")).findFirst().orElseThrow(() ->
+                new AssertionError("docker create printed no id: " + lines));
     }
 
     private static String inspect(Path server, String image, String format) {
