@@ -69,7 +69,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     private static final EngineCapabilities SHARES_HOST_FILES = new EngineCapabilities(true);
     private final EngineSettings settings;
     private final ImageService images;
-    private final ImageRemovals removals;
+    private final ImageReferences references;
     private final Volumes volumes;
     private ImageBuilder builder;
     private final String selectedBecause;
@@ -88,7 +88,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.settings = settings;
         this.selectedBecause = selectedBecause;
         this.images = images;
-        this.removals = new ImageRemovals(images, this::containerService, this::eventService, settings.stateDirectory());
+        this.references = new ImageReferences(images, this::containerService, this::eventService, settings.stateDirectory());
         this.volumes = new Volumes(settings.stateDirectory());
         this.mode = mode;
     }
@@ -219,17 +219,17 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void removeImage(ImageReference reference) {
-        removals.byReference(reference);
+        references.byReference(reference);
     }
 
     @Override
     public void removeImageById(String id, boolean force) {
-        removals.byId(id, force);
+        references.byId(id, force);
     }
 
     @Override
     public dev.stevedore.engine.ImagesPruned pruneImages(boolean all, List<String> labels) {
-        return removals.prune(all, labels);
+        return references.prune(all, labels);
     }
 
     @Override
@@ -250,19 +250,12 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void tag(ImageReference source, ImageReference target) {
-        images.tag(source, target);
-        tagged(target);
+        references.tag(source, target);
     }
 
     @Override
     public void tagById(String id, ImageReference target) {
-        images.tagById(id, target);
-        tagged(target);
-    }
-
-    private void tagged(ImageReference target) {
-        images.find(target).ifPresent(tagged -> eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG,
-                tagged.id(), Map.of(EngineEvent.NAME, target.toString())));
+        references.tagById(id, target);
     }
 
     @Override

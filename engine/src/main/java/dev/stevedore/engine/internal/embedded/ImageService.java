@@ -473,8 +473,7 @@ final class ImageService implements AutoCloseable {
                     index.put(imported.reference(), imported.manifestDigest());
                     loaded.add(find(imported.reference()).orElseThrow());
                 } else {
-                    // Nothing names it, so nothing keeps it either: the next collection frees it, as Docker
-                    // frees dangling images on prune.
+                    index.putUntagged(imported.manifestDigest()); // named by nothing: kept dangling, as dockerd loads it
                     loaded.add(toImage(imported.manifestDigest(), List.of()));
                 }
             }

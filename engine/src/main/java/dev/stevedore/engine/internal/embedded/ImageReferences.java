@@ -19,26 +19,44 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Image removal on the embedded engine, with dockerd's conflict rules: by reference ({@code rmi NAME}), by id
- * ({@code rmi ID}: every reference, then the image) and the prune of dangling or unused images, each publishing
- * dockerd's {@code untag} and {@code delete} events, named by the image's id.
+ * What names an image on the embedded engine, changed as dockerd changes it: a tag (by reference or by id), removal
+ * by reference ({@code rmi NAME}) and by id ({@code rmi ID}: every reference, then the image) with dockerd's conflict
+ * rules, and the prune of dangling or unused images; each publishes dockerd's {@code tag}, {@code untag} and
+ * {@code delete} events, named by the image's id ({@code tag} by the new reference).
  *
  * <p>One difference from dockerd: a forced removal of a stopped container's image takes its references but keeps the
  * image, dangling, because the container's root file system stands on its layers (dockerd keeps those layers under
  * the container instead). It goes with a prune once the container is gone.
  */
-final class ImageRemovals {
+final class ImageReferences {
     private final ImageService images;
     private final Supplier<ContainerService> containers;
     private final Supplier<EmbeddedEvents> events;
     private final Path stateDirectory;
 
-    ImageRemovals(ImageService images, Supplier<ContainerService> containers, Supplier<EmbeddedEvents> events,
+    ImageReferences(ImageService images, Supplier<ContainerService> containers, Supplier<EmbeddedEvents> events,
                   Path stateDirectory) {
         this.images = images;
         this.containers = containers;
         this.events = events;
         this.stateDirectory = stateDirectory;
+    }
+
+    /** {@code ContainerEngine#tag}. */
+    void tag(ImageReference source, ImageReference target) {
+        images.tag(source, target);
+        tagged(target);
+    }
+
+    /** {@code ContainerEngine#tagById}: a dangling image is named so. */
+    void tagById(String id, ImageReference target) {
+        images.tagById(id, target);
+        tagged(target);
+    }
+
+    private void tagged(ImageReference target) {
+        images.find(target).ifPresent(tagged -> events.get().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG,
+                tagged.id(), Map.of(EngineEvent.NAME, target.toString())));
     }
 
     /** {@code ContainerEngine#removeImage}: the reference goes; the image with its last one, unless a container uses it. */
