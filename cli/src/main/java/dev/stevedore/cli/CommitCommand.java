@@ -46,8 +46,8 @@ final class CommitCommand extends EngineCommand {
 
     @Override
     void validate() {
-        spec = (repository == null ? CommitSpec.untagged() : CommitSpec.to(reference(repository))).withAuthor(author).withComment(message).withPause(pause)
-                .withChanges(changes);
+        spec = (repository == null ? CommitSpec.untagged() : CommitSpec.to(reference(repository)))
+                .withAuthor(author).withComment(message).withPause(pause).withChanges(changes);
     }
 
     @Override

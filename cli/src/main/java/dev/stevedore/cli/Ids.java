@@ -22,7 +22,8 @@ final class Ids {
 
     /** Whether {@code text} is (a prefix of) the id of a local image of {@code engine}. */
     static boolean localImageId(dev.stevedore.engine.ContainerEngine engine, String text) {
-        return IMAGE_ID.matcher(text).matches() && engine.images().stream().anyMatch(i -> hex(i.id()).startsWith(hex(text)));
+        return IMAGE_ID.matcher(text).matches()
+                && engine.images().stream().anyMatch(i -> hex(i.id()).startsWith(hex(text)));
     }
 
     /** The hex part of a digest, without its {@code algorithm:} prefix. */

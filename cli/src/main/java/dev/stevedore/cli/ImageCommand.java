@@ -41,7 +41,8 @@ final class ImageCommand extends CommandGroup {
         @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
         boolean force;
 
-        @Option(names = "--filter", paramLabel = "label=KEY[=VALUE]", description = "Only images with this label (repeatable).")
+        @Option(names = "--filter", paramLabel = "label=KEY[=VALUE]",
+                description = "Only images with this label (repeatable).")
         List<String> filters = new ArrayList<>();
 
         private final List<String> labels = new ArrayList<>();

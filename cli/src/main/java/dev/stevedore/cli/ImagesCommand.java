@@ -31,7 +31,8 @@ final class ImagesCommand extends EngineCommand {
     @Option(names = "--digests", description = "Show the manifest digest of each image.")
     boolean digests;
 
-    @Option(names = {"-a", "--all"}, description = "Accepted for docker's scripts: the store keeps no intermediate images (dangling ones are listed anyway).")
+    @Option(names = {"-a", "--all"},
+            description = "Accepted for docker's scripts: the store keeps no intermediate images (dangling ones are listed anyway).")
     boolean all;
 
     @Option(names = "--no-trunc", description = "Do not shorten image IDs.")

@@ -27,7 +27,8 @@ final class RmiCommand extends EngineCommand {
 
     private static final Pattern ID = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
 
-    @Option(names = {"-f", "--force"}, description = "Remove an image given by ID even when several repositories name it or a stopped container uses it.")
+    @Option(names = {"-f", "--force"},
+            description = "Remove an image given by ID even when several repositories name it or a stopped container uses it.")
     boolean force;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image reference (postgres:15) or image ID.")
