@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code stevedore commit CONTAINER REPOSITORY[:TAG]}: makes an image of the container's changes, with docker's
  * {@code -a}, {@code -c} (Dockerfile instructions for the image's config), {@code -m} and {@code -p}; prints the new
- * image's id as docker does. A repository is required: the engine keeps no untagged images.
+ * image's id as docker does. Without a repository the image is kept dangling, by its id, as docker keeps it.
  */
 @Command(name = "commit", description = "Create a new image from a container's changes.")
 final class CommitCommand extends EngineCommand {
@@ -46,11 +46,8 @@ final class CommitCommand extends EngineCommand {
 
     @Override
     void validate() {
-        if (repository == null) {
-            throw usageError("commit needs REPOSITORY[:TAG]: stevedore keeps no untagged images");
-        }
-        spec = CommitSpec.to(reference(repository)).withAuthor(author).withComment(message).withPause(pause)
-                .withChanges(changes);
+        spec = (repository == null ? CommitSpec.untagged() : CommitSpec.to(reference(repository)))
+                .withAuthor(author).withComment(message).withPause(pause).withChanges(changes);
     }
 
     @Override

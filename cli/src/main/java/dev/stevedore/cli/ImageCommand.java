@@ -27,8 +27,7 @@ final class ImageCommand extends CommandGroup {
 
     /**
      * {@code image prune}: as docker's, dangling images, or with {@code -a} every image no container (running or not)
-     * was made from, after docker's question unless {@code -f}. The embedded store keeps no dangling images (an image
-     * lives under its references), so without {@code -a} it has nothing to remove; the build cache is
+     * was made from, after docker's question unless {@code -f}, through the engine's prune; the build cache is
      * {@code builder prune}'s.
      */
     @Command(name = "prune", description = "Remove unused images: dangling ones, or with -a every image no container uses.")
@@ -42,13 +41,29 @@ final class ImageCommand extends CommandGroup {
         @Option(names = {"-f", "--force"}, description = "Do not ask for confirmation.")
         boolean force;
 
+        @Option(names = "--filter", paramLabel = "label=KEY[=VALUE]",
+                description = "Only images with this label (repeatable).")
+        List<String> filters = new ArrayList<>();
+
+        private final List<String> labels = new ArrayList<>();
+
+        @Override
+        void validate() {
+            for (String filter : filters) {
+                if (!filter.startsWith("label=") || filter.length() == "label=".length()) {
+                    throw usageError("--filter '" + filter + "' is not supported: use label=KEY or label=KEY=VALUE");
+                }
+                labels.add(filter.substring("label=".length()));
+            }
+        }
+
         @Override
         int run(ContainerEngine engine) {
             String removes = all ? "all images without at least one container associated to them" : "all dangling images";
             if (!force && !Prunes.confirmed(out(), root().stdin(), List.of(removes))) {
                 return 0;
             }
-            Prunes.Pruned pruned = Prunes.images(engine, all);
+            Prunes.Pruned pruned = Prunes.images(engine, all, labels);
             Prunes.section(out(), "Deleted Images:", pruned.deleted());
             out().println("Total reclaimed space: " + Sizes.human(pruned.reclaimed()));
             return 0;

@@ -31,7 +31,8 @@ final class ImagesCommand extends EngineCommand {
     @Option(names = "--digests", description = "Show the manifest digest of each image.")
     boolean digests;
 
-    @Option(names = {"-a", "--all"}, description = "Accepted for docker's scripts: the store keeps no intermediate images.")
+    @Option(names = {"-a", "--all"},
+            description = "Accepted for docker's scripts: the store keeps no intermediate images (dangling ones are listed anyway).")
     boolean all;
 
     @Option(names = "--no-trunc", description = "Do not shorten image IDs.")
@@ -75,7 +76,7 @@ final class ImagesCommand extends EngineCommand {
                     if (!value.equals("true") && !value.equals("false")) {
                         throw usageError("--filter dangling='" + value + "' is not true or false");
                     }
-                    yield row -> row.image.references().isEmpty() == value.equals("true");
+                    yield row -> row.image.dangling() == value.equals("true");
                 }
                 case "label" -> {
                     int inner = value.indexOf('=');
@@ -162,7 +163,7 @@ final class ImagesCommand extends EngineCommand {
         List<Row> rows = new ArrayList<>();
         for (Image image : images) {
             if (image.references().isEmpty()) {
-                rows.add(new Row(NONE, NONE, image.manifestDigest(), image));
+                rows.add(new Row(NONE, NONE, NONE, image)); // dangling: no repository holds it, so no digest either
             }
             for (ImageReference reference : image.references()) {
                 rows.add(new Row(familiarName(reference), reference.tag() == null ? NONE : reference.tag(),

@@ -3,8 +3,7 @@ package dev.stevedore.cli;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
-import dev.stevedore.engine.Image;
-import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.ImagesPruned;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.VolumeInfo;
 import java.io.BufferedReader;
@@ -96,28 +95,16 @@ final class Prunes {
     }
 
     /**
-     * With {@code all}, every image no container (running or not) was made from, as {@code untagged:} and
-     * {@code deleted:} lines. Without, only dangling images would go: the embedded store keeps none (an image lives
-     * under its references), and the engine's API removes an image by a reference, which a dangling one lacks — so
-     * nothing.
+     * The dangling images no container (running or not) was made from, or with {@code all} every such image, as
+     * {@code untagged:} and {@code deleted:} lines: the engine's prune (dockerd's {@code POST /images/prune} on the
+     * Docker backend, so its layer lines too); with {@code labels} only images that have them.
      */
-    static Pruned images(ContainerEngine engine, boolean all) {
-        Set<String> used = new HashSet<>();
-        engine.containers(true, Map.of()).forEach(c -> used.add(c.imageId()));
+    static Pruned images(ContainerEngine engine, boolean all, List<String> labels) {
+        ImagesPruned pruned = engine.pruneImages(all, labels);
         List<String> deleted = new ArrayList<>();
-        long reclaimed = 0;
-        for (Image image : engine.images()) {
-            if (!all || used.contains(image.id()) || image.references().isEmpty()) {
-                continue;
-            }
-            for (ImageReference reference : image.references()) {
-                engine.removeImage(reference);
-                deleted.add("untagged: " + reference.familiar());
-            }
-            deleted.add("deleted: " + image.id());
-            reclaimed += image.size();
-        }
-        return new Pruned(deleted, reclaimed);
+        pruned.untagged().forEach(reference -> deleted.add("untagged: " + reference));
+        pruned.deleted().forEach(id -> deleted.add("deleted: " + id));
+        return new Pruned(deleted, pruned.spaceReclaimed());
     }
 
     /** The volume names some container (running or not) mounts. */

@@ -27,7 +27,8 @@ final class RmiCommand extends EngineCommand {
 
     private static final Pattern ID = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
 
-    @Option(names = {"-f", "--force"}, description = "Remove an image given by ID even when several references name it.")
+    @Option(names = {"-f", "--force"},
+            description = "Remove an image given by ID even when several repositories name it or a stopped container uses it.")
     boolean force;
 
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image reference (postgres:15) or image ID.")
@@ -62,17 +63,11 @@ final class RmiCommand extends EngineCommand {
                         + matches.size() + " images — give more digits of the ID");
             }
             if (matches.size() == 1) {
+                // by id: every reference goes, then the image; the engine holds docker's conflict rules
                 Image image = matches.get(0);
-                if (image.references().isEmpty()) {
-                    throw new ContainerEngineException("removing image " + argument + " failed: no reference names it,"
-                            + " and the engine removes images only by reference");
-                }
-                if (image.references().size() > 1 && !force) {
-                    throw new ContainerEngineException("removing image " + argument + " failed: it is referenced as "
-                            + image.references().stream().map(ImageReference::familiar).toList()
-                            + " — remove those references, or use --force to remove them all");
-                }
-                untag(engine, image, image.references());
+                engine.removeImageById(image.id(), force);
+                image.references().forEach(r -> out().println("Untagged: " + r.familiar()));
+                deleted(engine, image);
                 return;
             }
         }
@@ -86,6 +81,12 @@ final class RmiCommand extends EngineCommand {
             engine.removeImage(reference);
             out.println("Untagged: " + reference.familiar());
         }
+        deleted(engine, image);
+    }
+
+    /** docker's {@code Deleted:} lines: the image and its layers no other image has, once it is gone. */
+    private void deleted(ContainerEngine engine, Image image) {
+        PrintWriter out = out();
         List<Image> remaining = engine.images();
         if (remaining.stream().anyMatch(other -> other.id().equals(image.id()))) {
             return;

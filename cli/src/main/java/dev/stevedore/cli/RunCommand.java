@@ -244,7 +244,7 @@ class RunCommand extends EngineCommand {
             throw usageError("-i with -d: a detached container's standard input has no one to feed it — run without -d to"
                     + " feed it, or without -i");
         }
-        reference = reference(image);
+        reference = Ids.fullImageId(image) ? null : reference(image); // an id is never pulled
         pullPolicy = switch (pull) {
             case "missing" -> PullPolicy.MISSING;
             case "always" -> PullPolicy.ALWAYS;
@@ -463,7 +463,8 @@ class RunCommand extends EngineCommand {
 
     /** Pulls the image as the pull policy says, with the pull report on stderr so stdout is the container's. */
     private void ensureImage(ContainerEngine engine) {
-        if (pullPolicy != PullPolicy.ALWAYS && engine.image(reference).isPresent()) {
+        if (reference == null || pullPolicy != PullPolicy.ALWAYS
+                && (engine.image(reference).isPresent() || Ids.localImageId(engine, image))) {
             return;
         }
         if (pullPolicy == PullPolicy.NEVER) {

@@ -167,7 +167,7 @@ final class SystemCommand extends CommandGroup {
             Prunes.Pruned networks = Prunes.networks(engine, err());
             // as dockerd 20.10 prunes them (API 1.41): every volume no container uses, named ones too
             Prunes.Pruned volumes = this.volumes ? Prunes.volumes(engine, true) : new Prunes.Pruned(List.of(), 0);
-            Prunes.Pruned images = all ? Prunes.images(engine, true) : new Prunes.Pruned(List.of(), 0);
+            Prunes.Pruned images = Prunes.images(engine, all, List.of()); // dangling ones without -a, as docker
             long cache = 0;
             try {
                 cache = engine.pruneBuildCache();

@@ -3,6 +3,7 @@ package dev.stevedore.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageConflictException;
 import dev.stevedore.engine.ImageReference;
 import java.time.Instant;
 import java.util.List;
@@ -11,10 +12,23 @@ import org.junit.jupiter.api.Test;
 class RmiCommandTest {
     private final Image postgres = InMemoryEngine.image("postgres", Instant.parse("2025-05-29T12:00:00Z"), 3_000, 4_000);
     private final Image busybox = InMemoryEngine.image("busybox", Instant.parse("2025-04-01T12:00:00Z"), 2_000);
-    private final InMemoryEngine engine = new InMemoryEngine()
+    private final InMemoryEngine engine = new RemovingById()
             .store("busybox:latest", busybox)
             .store("postgres:15", postgres)
             .store("postgres:15.4", postgres);
+
+    /** Removal by id with docker's rule for references: several repositories need force, one repository's tags not. */
+    private static class RemovingById extends InMemoryEngine {
+        @Override
+        public void removeImageById(String id, boolean force) {
+            Image image = images().stream().filter(i -> i.id().startsWith(id)).findFirst().orElseThrow();
+            if (!force && image.references().stream().map(ImageReference::repository).distinct().count() > 1) {
+                throw new ImageConflictException("conflict: unable to delete " + Ids.shortId(image.id())
+                        + " (must be forced) - image is referenced in multiple repositories", image.id(), true);
+            }
+            image.references().forEach(this::removeImage);
+        }
+    }
     private final CliRunner cli = new CliRunner(engine);
 
     @Test
@@ -56,35 +70,29 @@ class RmiCommandTest {
     }
 
     @Test
-    void refusesAnIdWithSeveralReferencesUnlessForced() {
-        CliRunner.Result refused = cli.run("rmi", Ids.shortId(postgres.id()));
+    void removesEveryTagOfOneRepositoryById() {
+        CliRunner.Result result = cli.run("rmi", Ids.shortId(postgres.id()));
 
-        assertThat(refused.exitCode()).isEqualTo(1);
-        assertThat(refused.err()).contains("postgres:15", "postgres:15.4", "--force");
-
-        CliRunner.Result forced = cli.run("rmi", "-f", postgres.id());
-
-        assertThat(forced.exitCode()).isZero();
-        assertThat(forced.outLines()).containsExactly(
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.outLines()).containsExactly(
                 "Untagged: postgres:15", "Untagged: postgres:15.4", "Deleted: " + postgres.id(),
                 "Deleted: " + postgres.layers().get(0), "Deleted: " + postgres.layers().get(1));
     }
 
     @Test
-    void explainsWhyAnImageWithoutReferencesCannotBeRemovedById() {
-        Image dangling = InMemoryEngine.image("dangling", Instant.EPOCH, 1_000);
-        CliRunner onlyDangling = new CliRunner(new InMemoryEngine() {
-            @Override
-            public List<Image> images() {
-                return List.of(dangling);
-            }
-        });
+    void refusesAnIdOfSeveralRepositoriesUnlessForced() {
+        engine.store("mirror/postgres:15", postgres);
+        CliRunner.Result refused = cli.run("rmi", Ids.shortId(postgres.id()));
 
-        CliRunner.Result result = onlyDangling.run("rmi", Ids.shortId(dangling.id()));
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("referenced in multiple repositories");
+        assertThat(engine.image(ImageReference.parse("postgres:15"))).isPresent();
 
-        assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.err()).contains("no reference names it");
-        assertThat(result.out()).isEmpty();
+        CliRunner.Result forced = cli.run("rmi", "-f", postgres.id());
+
+        assertThat(forced.exitCode()).as(forced.toString()).isZero();
+        assertThat(forced.outLines()).contains("Untagged: postgres:15", "Untagged: mirror/postgres:15",
+                "Deleted: " + postgres.id());
     }
 
     @Test

@@ -60,6 +60,32 @@ public interface ContainerEngine extends AutoCloseable {
     void removeImage(ImageReference reference);
 
     /**
+     * Removes the local image with id {@code id} (in full or a unique prefix) and every reference of it, as
+     * {@code docker rmi ID}.
+     *
+     * @throws ImageConflictException when a container was made from it (a running one even with {@code force}), or
+     *                                without {@code force} when it is tagged in more than one repository
+     * @throws ImageNotFoundException when no local image has that id
+     */
+    default void removeImageById(String id, boolean force) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " removes images by reference only");
+    }
+
+    /**
+     * Removes the {@link Image#dangling() dangling} images no container was made from, or with {@code all} every image
+     * no container was made from, as {@code docker image prune [-a]} (dockerd's {@code POST /images/prune}); with
+     * {@code labels} ({@code KEY} or {@code KEY=VALUE}, docker's {@code label} filter) only images that have them all.
+     */
+    default ImagesPruned pruneImages(boolean all, List<String> labels) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot prune images");
+    }
+
+    /** {@link #pruneImages(boolean, List)} of images with any labels. */
+    default ImagesPruned pruneImages(boolean all) {
+        return pruneImages(all, List.of());
+    }
+
+    /**
      * Loads images from a {@code docker save} archive or an OCI image layout (a directory or a tar of
      * one), verified as a pull would be, and files them under the references the archive names.
      */
@@ -75,6 +101,11 @@ public interface ContainerEngine extends AutoCloseable {
      * @throws IllegalArgumentException when {@code target} carries a digest
      */
     void tag(ImageReference source, ImageReference target);
+
+    /** {@link #tag} of the local image with id {@code id} (in full or a unique prefix): a dangling one is named then. */
+    default void tagById(String id, ImageReference target) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " tags images by reference only");
+    }
 
     /**
      * Writes the local images {@code images} name to {@code out} as a tar archive that {@code docker load} and
@@ -106,7 +137,7 @@ public interface ContainerEngine extends AutoCloseable {
 
     /**
      * Builds an image from a Dockerfile and a context, as {@code docker build} does, and tags it with the spec's
-     * tags. Steps whose parent, instruction (with the build args it uses) and, for COPY and ADD, source files are
+     * tags (none: it is kept {@link Image#dangling() dangling}, by its id). Steps whose parent, instruction (with the build args it uses) and, for COPY and ADD, source files are
      * unchanged come from the cache unless {@link BuildSpec#noCache()}. Interrupting the calling thread cancels the build
      * (embedded engine): the running step's container is killed and removed, and nothing of that step is cached.
      *
@@ -326,7 +357,8 @@ public interface ContainerEngine extends AutoCloseable {
      * Makes an image of the container, as {@code docker commit} does: its image with what the container changed (its
      * writable layer) as one more layer, its config (command, entrypoint, environment, labels, working directory,
      * user) as the new image's with {@link CommitSpec#changes()} applied on top, and a history entry that names the
-     * container's command; then files it under {@link CommitSpec#reference()}. Volumes are not part of it.
+     * container's command; then files it under {@link CommitSpec#reference()} (none: it is kept dangling, by its id).
+     * Volumes are not part of it.
      *
      * @return the new image
      * @throws ContainerNotFoundException when no container matches

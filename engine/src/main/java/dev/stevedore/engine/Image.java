@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * An image in the local store: what it was pulled or loaded as, its content addresses and its config.
  *
- * @param references     the references that point at this image locally ({@code docker.io/library/postgres:15})
+ * @param references     the references that point at this image locally ({@code docker.io/library/postgres:15});
+ *                       none for an image kept by its id alone (see {@link #dangling()})
  * @param id             the image id: the digest of its config blob ({@code sha256:...})
  * @param manifestDigest the digest of the platform-specific manifest
  * @param platform       the platform the image was built for
@@ -32,6 +33,14 @@ public record Image(
         references = List.copyOf(references);
         layers = List.copyOf(layers);
         author = author == null ? "" : author;
+    }
+
+    /**
+     * Whether no tag names this image, as dockerd's {@code dangling=true}: built without a tag, committed without a
+     * repository, or left when its last tag went to another image. It is kept, found by its id, until removed or pruned.
+     */
+    public boolean dangling() {
+        return references.stream().allMatch(r -> r.tag() == null);
     }
 
     /** An image whose config names no author. */

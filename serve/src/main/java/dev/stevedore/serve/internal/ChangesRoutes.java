@@ -66,12 +66,10 @@ final class ChangesRoutes {
         List<String> changes = new ArrayList<>(CommitConfig.changes(x.body()));
         changes.addAll(request.query().getOrDefault("changes", List.of()));
         String repo = request.query("repo");
-        if (repo == null || repo.isEmpty()) {
-            throw ApiException.badRequest("commit: a repository is required (docker commit CONTAINER REPOSITORY[:TAG]):"
-                    + " stevedore keeps no untagged images");
-        }
         String tag = request.query("tag");
-        CommitSpec spec = CommitSpec.to(ImageRoutes.reference(repo, tag == null || tag.isEmpty() ? "latest" : tag))
+        // no repository: the image is kept dangling, by its id, as dockerd keeps it (a tag alone names nothing)
+        CommitSpec spec = (repo == null || repo.isEmpty() ? CommitSpec.untagged()
+                : CommitSpec.to(ImageRoutes.reference(repo, tag == null || tag.isEmpty() ? "latest" : tag)))
                 .withComment(request.query("comment")).withAuthor(request.query("author"))
                 .withPause(request.query("pause") == null || request.query("pause").isEmpty() || request.flag("pause"))
                 .withChanges(changes);

@@ -2,6 +2,7 @@ package dev.stevedore.serve.internal;
 
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerStartException;
+import dev.stevedore.engine.ImageConflictException;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.LogConfig;
@@ -30,6 +31,9 @@ final class Errors {
         }
         if (e instanceof ImageNotFoundException) {
             return new ApiException(404, message(e), e);
+        }
+        if (e instanceof ImageConflictException) {
+            return new ApiException(409, message(e), e);
         }
         if (e instanceof RegistryAuthenticationException) {
             return new ApiException(401, message(e), e);

@@ -6,6 +6,7 @@ import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageHistory;
 import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.ImagesPruned;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullOptions;
@@ -26,6 +27,8 @@ import java.util.regex.Pattern;
  */
 final class ImageRoutes {
     private static final Pattern ID = Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
+    private static final String NONE_TAG = "<none>:<none>";
+    private static final String NONE_DIGEST = "<none>@<none>";
 
     private final ServeState state;
 
@@ -98,7 +101,7 @@ final class ImageRoutes {
                     || !filters.labels(image.config().labels())) {
                 continue;
             }
-            if (filters.has("dangling") && filters.values("dangling").contains("true") != image.references().isEmpty()) {
+            if (filters.has("dangling") && filters.values("dangling").contains("true") != image.dangling()) {
                 continue;
             }
             list.add(summary(image, -1, -1));
@@ -114,8 +117,10 @@ final class ImageRoutes {
         ObjectNode summary = Json.object();
         summary.put("Id", image.id());
         summary.put("ParentId", "");
-        summary.set("RepoTags", Json.strings(tags(image)));
-        summary.set("RepoDigests", Json.strings(digests(image)));
+        // dockerd 20.10 lists an image named by nothing as <none>; inspect answers it with empty lists
+        boolean unnamed = image.references().isEmpty();
+        summary.set("RepoTags", Json.strings(unnamed ? List.of(NONE_TAG) : tags(image)));
+        summary.set("RepoDigests", Json.strings(unnamed ? List.of(NONE_DIGEST) : digests(image)));
         summary.put("Created", image.created() == null ? 0 : image.created().getEpochSecond());
         summary.put("Size", image.size());
         summary.put("SharedSize", sharedSize);
@@ -266,12 +271,17 @@ final class ImageRoutes {
             throw ApiException.badRequest("refusing to create a tag with a digest reference");
         }
         ImageReference target = reference(repo, tag);
-        state.engine.tag(sourceOf(name, image), target);
+        ImageReference source = asked(name, image);
+        if (source == null) {
+            state.engine.tagById(image.id(), target); // by id: a dangling image is named so
+        } else {
+            state.engine.tag(source, target);
+        }
         x.response().empty(201);
     }
 
-    /** The reference to hand the engine for an image a client named by reference or by id. */
-    private static ImageReference sourceOf(String name, Image image) {
+    /** The reference a client named {@code image} by, or {@code null} when it named it by id. */
+    private static ImageReference asked(String name, Image image) {
         try {
             ImageReference asked = ImageReference.parse(name);
             if (image.references().contains(asked) || asked.digest() != null) {
@@ -280,10 +290,7 @@ final class ImageRoutes {
         } catch (InvalidImageReferenceException e) {
             // an id
         }
-        if (image.references().isEmpty()) {
-            throw ApiException.conflict("image " + name + " has no reference to tag it by; load or pull it under a name first");
-        }
-        return image.references().get(0);
+        return null;
     }
 
     /** {@code docker save IMAGE}. */
@@ -350,16 +357,15 @@ final class ImageRoutes {
         } catch (InvalidImageReferenceException e) {
             // an id: every reference of the image goes
         }
-        if (references.isEmpty()) {
-            if (image.references().size() > 1 && !x.request().flag("force")) {
-                throw ApiException.conflict("conflict: unable to delete " + shortId(image.id()) + " (must be forced) - image is"
-                        + " referenced in multiple repositories");
-            }
-            references.addAll(image.references());
-        }
         ArrayNode answer = Json.array();
+        if (references.isEmpty()) {
+            // by id: the engine applies dockerd's conflict rules (containers, many repositories) and takes every reference
+            state.engine.removeImageById(image.id(), x.request().flag("force"));
+            references.addAll(image.references());
+        } else {
+            state.engine.removeImage(references.get(0));
+        }
         for (ImageReference reference : references) {
-            state.engine.removeImage(reference);
             answer.addObject().put("Untagged", reference.familiar());
         }
         if (find(image.id()).isEmpty()) {
@@ -391,9 +397,32 @@ final class ImageRoutes {
         x.response().send(200, HttpResponse.JSON, lines.toByteArray());
     }
 
+    /**
+     * {@code docker image prune [-a]}: the {@code dangling} filter ({@code true} unless given) picks which, the
+     * {@code label} filter narrows it.
+     */
     private void prune(Exchange x) throws IOException {
-        // only dangling images would go, and the embedded store keeps none: an image lives under its references
-        x.response().json(200, Json.object().<ObjectNode>set("ImagesDeleted", Json.array()).put("SpaceReclaimed", 0));
+        Filters filters = Filters.parse(x.request().query("filters"));
+        for (String name : List.of("until", "label!")) {
+            if (filters.has(name)) {
+                throw ApiException.badRequest("image prune: the " + name + " filter is not supported by stevedore serve;"
+                        + " dangling and label are");
+            }
+        }
+        boolean all = filters.has("dangling") && !filters.values("dangling").contains("true")
+                && !filters.values("dangling").contains("1");
+        ImagesPruned pruned = state.engine.pruneImages(all, filters.values("label"));
+        ArrayNode deleted = Json.array();
+        pruned.untagged().forEach(reference -> deleted.addObject().put("Untagged", reference));
+        pruned.deleted().forEach(id -> deleted.addObject().put("Deleted", id));
+        // dockerd answers null, not [], when nothing went
+        ObjectNode answer = Json.object();
+        if (deleted.isEmpty()) {
+            answer.putNull("ImagesDeleted");
+        } else {
+            answer.set("ImagesDeleted", deleted);
+        }
+        x.response().json(200, answer.put("SpaceReclaimed", pruned.spaceReclaimed()));
     }
 
     static String shortId(String id) {

@@ -187,16 +187,16 @@ final class ServeState implements AutoCloseable {
         if (known != null) {
             return known;
         }
-        ImageConfig config = ImageConfig.empty();
+        ImageConfig config = null;
         try {
             config = engine.image(ImageReference.parse(container.image())).filter(i -> i.id().equals(container.imageId()))
                     .map(i -> i.config()).orElse(null);
-            if (config == null) {
-                config = engine.images().stream().filter(i -> i.id().equals(container.imageId())).findFirst()
-                        .map(i -> i.config()).orElse(ImageConfig.empty());
-            }
         } catch (InvalidImageReferenceException e) {
-            return ImageConfig.empty();
+            // made from an image named by its id: looked up by the id below
+        }
+        if (config == null) {
+            config = engine.images().stream().filter(i -> i.id().equals(container.imageId())).findFirst()
+                    .map(i -> i.config()).orElse(ImageConfig.empty());
         }
         imageConfigs.put(container.imageId(), config);
         return config;

@@ -3,6 +3,7 @@ package dev.stevedore.serve.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CommitCmd;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
@@ -12,11 +13,14 @@ import com.github.dockerjava.api.model.Volume;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code bench/docker-java-its}) found serve answering otherwise than dockerd, asked here the way those tests ask,
  * on serve and on dockerd in the same run: {@code Info.NFd}, the {@code volume} filter of the container list,
  * {@code Config.Volumes} that binds cover echoed by inspect, {@code docker save} of no image, the blank {@code HostIp} of a port binding echoed by inspect, the status of a
- * host port taken at start, and unpause of a container that is not paused.
+ * host port taken at start, unpause of a container that is not paused; and images no tag names (#17's untagged
+ * images): a commit without a repository inspected, listed dangling, tagged and removed by its id, and a build without
+ * a tag whose image runs by its id.
  */
 class DockerJavaOwnSuiteIT extends DockerJavaPeers {
 
@@ -156,6 +162,107 @@ class DockerJavaOwnSuiteIT extends DockerJavaPeers {
         assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd")).containsExactly(
                 "created: InternalServerErrorException 500", "exited: InternalServerErrorException 500",
                 "pause exited: ConflictException 409");
+    }
+
+    @Test
+    void aCommitWithoutARepositoryIsInspectedByItsIdWithItsLabelsAndAuthor() {
+        // CommitCmdIT.commitWithLabels, InspectImageCmdIT.inspectImage: commitCmd(id) without a repository
+        Map<String, String> inspected = onBoth(client -> {
+            String imageId = committed(client, "commit-untagged", c -> c.withLabels(Map.of("label1", "abc"))
+                    .withAuthor("author <author@example.test>"));
+            try {
+                var image = client.inspectImageCmd(imageId).exec();
+                return "tags=" + image.getRepoTags() + " label1=" + image.getConfig().getLabels().get("label1")
+                        + " author=" + image.getAuthor() + " id=" + image.getId().equals(imageId);
+            } finally {
+                client.removeImageCmd(imageId).exec();
+            }
+        });
+        assertThat(inspected.get("serve")).isEqualTo(inspected.get("dockerd"))
+                .isEqualTo("tags=[] label1=abc author=author <author@example.test> id=true");
+    }
+
+    @Test
+    void aCommittedImageWithoutARepositoryIsListedDangling() {
+        // ListImagesCmdIT.listDanglingImages: the commit is among withDanglingFilter(true), as <none>:<none>
+        Map<String, String> listed = onBoth(client -> {
+            String imageId = committed(client, "commit-dangling", c -> { });
+            try {
+                String dangling = client.listImagesCmd().withDanglingFilter(true).withShowAll(true).exec().stream()
+                        .filter(i -> i.getId().equals(imageId)).map(i -> List.of(i.getRepoTags()).toString()).findFirst().orElse("absent");
+                boolean inTagged = client.listImagesCmd().withDanglingFilter(false).exec().stream()
+                        .anyMatch(i -> i.getId().equals(imageId));
+                return "dangling: " + dangling + ", among the tagged: " + inTagged;
+            } finally {
+                client.removeImageCmd(imageId).exec();
+            }
+        });
+        assertThat(listed.get("serve")).isEqualTo(listed.get("dockerd"))
+                .isEqualTo("dangling: [<none>:<none>], among the tagged: false");
+    }
+
+    @Test
+    void anUntaggedImageIsRemovedByItsId() {
+        // RemoveImageCmdIT.removeImage: commit a running container, remove it, then the image by its id
+        Map<String, String> removed = onBoth(client -> {
+            String id = runSleeping(client, "commit-removed");
+            String imageId = client.commitCmd(id).exec();
+            client.removeContainerCmd(id).withForce(true).exec();
+            client.removeImageCmd(imageId).exec();
+            boolean listed = client.listImagesCmd().withShowAll(true).exec().stream().anyMatch(i -> i.getId().equals(imageId));
+            return "listed after removal: " + listed + ", inspect: "
+                    + DockerJavaControlsIT.failure(() -> client.inspectImageCmd(imageId).exec());
+        });
+        assertThat(removed.get("serve")).isEqualTo(removed.get("dockerd"))
+                .isEqualTo("listed after removal: false, inspect: NotFoundException 404");
+    }
+
+    @Test
+    void aBuildWithoutATagAnswersTheIdOfAnImageThatRunsById(@TempDir Path context) throws IOException {
+        // BuildImageCmdIT (awaitImageId reads "Successfully built ID"): docker build . without -t
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN echo untagged-build > /made\n");
+        Map<String, String> built = onBoth(client -> {
+            String imageId = client.buildImageCmd(context.toFile()).start().awaitImageId();
+            try {
+                var image = client.inspectImageCmd(imageId).exec();
+                String container = client.createContainerCmd(imageId).withName(container("built-untagged"))
+                        .withCmd("cat", "/made").exec().getId();
+                String output = runToEnd(client, container).trim();
+                client.removeContainerCmd(container).exec();
+                return "tags=" + image.getRepoTags() + " output=" + output;
+            } finally {
+                client.removeImageCmd(imageId).exec();
+            }
+        });
+        assertThat(built.get("serve")).isEqualTo(built.get("dockerd")).isEqualTo("tags=[] output=untagged-build");
+    }
+
+    @Test
+    void aTagNamesACommittedImageAndItsLastTagTakesItAlong() {
+        // TagImageCmdIT on a commit's id: tagged, it is no longer dangling; untagged by name, it is gone
+        Map<String, String> answers = onBoth(client -> {
+            String imageId = committed(client, "commit-tagged", c -> { });
+            String repository = image("tagged-commit");
+            client.tagImageCmd(imageId, repository, "v1").exec();
+            boolean dangling = client.listImagesCmd().withDanglingFilter(true).exec().stream().anyMatch(i -> i.getId().equals(imageId));
+            String tags = String.valueOf(client.inspectImageCmd(imageId).exec().getRepoTags());
+            client.removeImageCmd(repository + ":v1").exec();
+            boolean listed = client.listImagesCmd().withShowAll(true).exec().stream().anyMatch(i -> i.getId().equals(imageId));
+            return "dangling once tagged: " + dangling + ", tags: " + tags.replace(prefix, "P-") + ", listed once untagged: " + listed;
+        });
+        assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd"))
+                .isEqualTo("dangling once tagged: false, tags: [P-tagged-commit:v1], listed once untagged: false");
+    }
+
+    /** The id of an image committed, without a repository, from a busybox container that wrote a file. */
+    private String committed(DockerClient client, String name, java.util.function.Consumer<CommitCmd> customize) {
+        String id = create(client, name, c -> { }, "sh", "-c", "echo committed > /committed");
+        runToEnd(client, id);
+        CommitCmd commit = client.commitCmd(id);
+        customize.accept(commit);
+        String imageId = commit.exec();
+        client.removeContainerCmd(id).exec();
+        return imageId;
     }
 
     /** A container running {@code true} with 22/tcp and 23/tcp bound as given. */

@@ -114,6 +114,9 @@ final class BuildRun {
             for (ImageReference tag : spec.tags()) {
                 builder.index.put(tag, result.digest);
             }
+            if (spec.tags().isEmpty()) {
+                builder.index.putUntagged(result.digest); // docker build without -t: kept dangling, found by its id
+            }
         }
         Image image = builder.engine.image(result.reference).orElseThrow();
         Image built = new Image(spec.tags(), image.id(), image.manifestDigest(), image.platform(), image.layers(), image.size(),

@@ -76,7 +76,11 @@ public final class ContainerCommit {
                 state.author(spec.author());
             }
             Digest digest = state.commit(builder.store);
-            builder.index.put(spec.reference(), digest);
+            if (spec.reference() == null) {
+                builder.index.putUntagged(digest);
+            } else {
+                builder.index.put(spec.reference(), digest);
+            }
             return digest;
         } finally {
             layer.close();

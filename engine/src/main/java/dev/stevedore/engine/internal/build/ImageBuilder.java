@@ -32,7 +32,7 @@ import java.util.function.Function;
  */
 public final class ImageBuilder {
     /** The registry part of the references step results are filed under. */
-    public static final String CACHE_REGISTRY = "stevedore.invalid";
+    public static final String CACHE_REGISTRY = ImageIndex.INTERNAL_REGISTRY;
     static final String CACHE_REPOSITORY = "build-cache";
 
     final Path stateDirectory;
@@ -73,7 +73,8 @@ public final class ImageBuilder {
 
     /** Whether {@code reference} names a step result of the build cache rather than an image a user made. */
     public static boolean isCacheReference(ImageReference reference) {
-        return CACHE_REGISTRY.equals(reference.registry());
+        // the registry alone is not enough: dangling images are filed there too, and they hold their layers
+        return CACHE_REGISTRY.equals(reference.registry()) && CACHE_REPOSITORY.equals(reference.repository());
     }
 
     /** Builds what {@code spec} says (see {@code ContainerEngine#build}). */
@@ -98,7 +99,7 @@ public final class ImageBuilder {
             return new ContainerCommit(this).commit(source, spec);
         } catch (IOException e) {
             throw new dev.stevedore.engine.ContainerEngineException("commit of container " + source.name() + " to "
-                    + spec.reference().familiar() + " failed: " + e.getMessage(), e);
+                    + (spec.reference() == null ? "an untagged image" : spec.reference().familiar()) + " failed: " + e.getMessage(), e);
         }
     }
 

@@ -15,22 +15,22 @@ final class CreateRefusals {
     private CreateRefusals() {
     }
 
-    static void check(ContainerSpec spec, ImageReference reference, DockerApi api) {
+    static void check(ContainerSpec spec, String image, DockerApi api) {
         if (!spec.exposedHostPorts().isEmpty()) {
-            throw hostPortsRefused(spec, reference);
+            throw hostPortsRefused(spec, image);
         }
         if (spec.healthCheck() != null && !spec.healthCheck().startInterval().isZero()
                 && !api.version().atLeast(START_INTERVAL_API)) {
             // an older dockerd ignores the field: refused rather than accepted and dropped
-            throw new ContainerEngineException(creating(spec, reference) + " failed: the Docker daemon at "
+            throw new ContainerEngineException(creating(spec, image) + " failed: the Docker daemon at "
                     + api.endpoint().uri() + " speaks API " + api.version().major() + "." + api.version().minor()
                     + ", which has no health check start interval (API 1.44, Docker 25); leave startInterval out or use a"
                     + " newer Docker");
         }
     }
 
-    private static String creating(ContainerSpec spec, ImageReference reference) {
-        return "Creating container " + (spec.name() == null ? "" : "\"" + spec.name() + "\" ") + "from " + reference;
+    private static String creating(ContainerSpec spec, String image) {
+        return "Creating container " + (spec.name() == null ? "" : "\"" + spec.name() + "\" ") + "from " + image;
     }
 
     /**
@@ -39,8 +39,8 @@ final class CreateRefusals {
      * connect too; a relay there would open the test's loopback server to them. Testcontainers' answer is an SSH
      * sidecar container, which Stevedore does not run.
      */
-    private static ContainerEngineException hostPortsRefused(ContainerSpec spec, ImageReference reference) {
-        return new ContainerEngineException(creating(spec, reference)
+    private static ContainerEngineException hostPortsRefused(ContainerSpec spec, String image) {
+        return new ContainerEngineException(creating(spec, image)
                 + " failed: the Docker backend cannot expose host ports " + spec.exposedHostPorts()
                 + " to it: dockerd gives a container no way to the host's loopback, and a relay on the bridge's gateway"
                 + " would open them to every container on that bridge; use the embedded engine (STEVEDORE_ENGINE=embedded),"

@@ -41,8 +41,8 @@ final class DockerChanges {
     String commit(String container, CommitSpec spec) {
         DockerApi.Call call = api.call("POST", "/commit")
                 .query("container", DockerContainers.reference(container))
-                .query("repo", spec.reference().name())
-                .query("tag", spec.reference().tag() == null ? "latest" : spec.reference().tag())
+                .query("repo", spec.reference() == null ? null : spec.reference().name())
+                .query("tag", spec.reference() == null ? null : spec.reference().tag() == null ? "latest" : spec.reference().tag())
                 .query("pause", String.valueOf(spec.pause()));
         if (!spec.comment().isEmpty()) {
             call.query("comment", spec.comment());
@@ -55,12 +55,15 @@ final class DockerChanges {
             return call.jsonBody(java.util.Map.of()).json().path("Id").asText();
         } catch (DockerApiException e) {
             if (e.status() == 400) {
-                throw new IllegalArgumentException("Committing container " + container + " to " + spec.reference().familiar()
+                throw new IllegalArgumentException("Committing container " + container + " to " + target(spec)
                         + " failed: " + e.daemonMessage(), e);
             }
-            throw DockerControls.failure(container, "Committing container " + container + " to "
-                    + spec.reference().familiar(), e);
+            throw DockerControls.failure(container, "Committing container " + container + " to " + target(spec), e);
         }
+    }
+
+    private static String target(CommitSpec spec) {
+        return spec.reference() == null ? "an untagged image" : spec.reference().familiar();
     }
 
     InputStream export(String container) {

@@ -56,6 +56,9 @@ final class DockerContainers implements AutoCloseable {
 
         /** Pulls {@code reference} into the daemon. */
         Image pull(ImageReference reference);
+
+        /** The image {@code image} names by its id (in full, or a prefix no image has as a name), tagged or dangling. */
+        Optional<Image> byId(String image, ContainerSpec.PullPolicy policy);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerContainers.class);
@@ -103,8 +106,13 @@ final class DockerContainers implements AutoCloseable {
     }
 
     ContainerInfo create(ContainerSpec spec) {
+        Optional<Image> byId = images.byId(spec.image(), spec.pullPolicy());
+        if (byId.isPresent()) {
+            CreateRefusals.check(spec, spec.image(), api);
+            return create(spec, byId.get().id(), byId.get());
+        }
         ImageReference reference = ImageReference.parse(spec.image());
-        CreateRefusals.check(spec, reference, api);
+        CreateRefusals.check(spec, reference.toString(), api);
         Image image = switch (spec.pullPolicy()) {
             case ALWAYS -> images.pull(reference);
             case MISSING -> images.local(reference).orElseGet(() -> images.pull(reference));
@@ -112,8 +120,12 @@ final class DockerContainers implements AutoCloseable {
                     + reference + " failed: the Docker daemon at " + api.endpoint().uri() + " has no such image and the pull"
                     + " policy is NEVER; pull it first or use PullPolicy.MISSING", reference.registry(), reference, 0));
         };
+        return create(spec, DockerImages.lookupName(reference), image);
+    }
+
+    private ContainerInfo create(ContainerSpec spec, String name, Image image) {
         boolean keep = "true".equals(spec.labels().get(Labels.KEEP));
-        ObjectNode body = CreateBody.of(spec, DockerEngine.lookupName(reference), image.config(),
+        ObjectNode body = CreateBody.of(spec, name, image.config(),
                 keep ? spec.labels() : Labels.forSession(session, spec.labels()));
         if (!keep) {
             registerShutdownHook();
@@ -122,7 +134,7 @@ final class DockerContainers implements AutoCloseable {
         try {
             created = api.call("POST", "/containers/create").query("name", spec.name()).jsonBody(body).json();
         } catch (DockerApiException e) {
-            String what = "Creating container " + (spec.name() == null ? "" : "\"" + spec.name() + "\" ") + "from " + reference;
+            String what = "Creating container " + (spec.name() == null ? "" : "\"" + spec.name() + "\" ") + "from " + name;
             if (e.status() == 409) {
                 throw new ContainerEngineException(what + " failed: " + e.daemonMessage()
                         + "; choose another name or remove that container", e);
@@ -135,7 +147,7 @@ final class DockerContainers implements AutoCloseable {
             }
             if (e.status() == 404) {
                 throw new ImageNotFoundException(what + " failed: " + e.daemonMessage() + " (was the image removed meanwhile?)",
-                        reference.registry(), reference, 404);
+                        null, null, 404);
             }
             throw new ContainerEngineException(what + " failed: " + e.daemonMessage(), e);
         }

@@ -84,17 +84,7 @@ public final class DockerEngine implements ContainerEngine {
         this.images = new DockerImages(api, settings, credentials);
         this.controls = new DockerControls(api);
         this.changes = new DockerChanges(api);
-        this.containers = new DockerContainers(api, session, new DockerContainers.Images() {
-            @Override
-            public Optional<Image> local(ImageReference reference) {
-                return image(reference);
-            }
-
-            @Override
-            public Image pull(ImageReference reference) {
-                return DockerEngine.this.pull(reference, PullOptions.defaults());
-            }
-        });
+        this.containers = new DockerContainers(api, session, images);
         this.networks = new DockerNetworks(api, session, containers::registerShutdownHook);
         this.volumes = new DockerVolumes(api, session, containers::registerShutdownHook);
         this.events = new DockerEvents(api);
@@ -218,6 +208,24 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public void removeImageById(String id, boolean force) {
+        checkOpen();
+        images.removeImageById(id, force);
+    }
+
+    @Override
+    public dev.stevedore.engine.ImagesPruned pruneImages(boolean all, List<String> labels) {
+        checkOpen();
+        return images.pruneImages(all, labels);
+    }
+
+    @Override
+    public void tagById(String id, ImageReference target) {
+        checkOpen();
+        images.tagById(id, target);
+    }
+
+    @Override
     public List<Image> load(Path archive) {
         checkOpen();
         return images.load(archive);
@@ -245,11 +253,6 @@ public final class DockerEngine implements ContainerEngine {
     public String push(ImageReference reference, PushOptions options) {
         checkOpen();
         return images.push(reference, options);
-    }
-
-    /** The name the daemon files a reference under: by digest when there is one, else by tag. */
-    static String lookupName(ImageReference reference) {
-        return DockerImages.lookupName(reference);
     }
 
     @Override
@@ -379,9 +382,8 @@ public final class DockerEngine implements ContainerEngine {
     public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
         checkOpen();
         String id = changes.commit(container, spec);
-        return image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image " + id
-                + " committed from container " + container + " is not filed under " + spec.reference().familiar()
-                + " on the Docker daemon: it was removed meanwhile"));
+        return images.imageById(id).orElseThrow(() -> new ContainerEngineException(
+                "the image " + id + " committed from container " + container + " was removed from the Docker daemon meanwhile"));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
@@ -33,7 +34,10 @@ import static dev.stevedore.engine.internal.docker.DockerEngine.STREAM_IDLE_TIME
  * login, each through the daemon's API with the registry credentials of this process's {@code config.json} in
  * {@code X-Registry-Auth}, and each failure said in the daemon's words plus what to do.
  */
-final class DockerImages {
+final class DockerImages implements DockerContainers.Images {
+    /** An image id in full, which dockerd reads as an id, never as a name to pull; and what may be a prefix of one. */
+    private static final java.util.regex.Pattern FULL_ID = java.util.regex.Pattern.compile("(sha256:)?[0-9a-f]{64}");
+    private static final java.util.regex.Pattern ID_PREFIX = java.util.regex.Pattern.compile("[0-9a-f]{4,63}");
     private final DockerApi api;
     private final EngineSettings settings;
     private final DockerCredentials credentials;
@@ -113,6 +117,28 @@ final class DockerImages {
 
     Optional<Image> image(ImageReference reference) {
         return inspect(lookupName(reference), reference);
+    }
+
+    @Override
+    public Optional<Image> local(ImageReference reference) {
+        return image(reference);
+    }
+
+    @Override
+    public Image pull(ImageReference reference) {
+        return pull(reference, PullOptions.defaults());
+    }
+
+    @Override
+    public Optional<Image> byId(String image, ContainerSpec.PullPolicy policy) {
+        if (FULL_ID.matcher(image).matches()) { // never a name: dockerd finds it by id, or nothing
+            return Optional.of(imageById(image).orElseThrow(() -> new ImageNotFoundException("Creating a container from "
+                    + image + " failed: the Docker daemon at " + api.endpoint().uri() + " has no image with that id",
+                    null, null, 0)));
+        }
+        // as dockerd: a name first, then an id prefix, then a pull
+        boolean prefix = policy != ContainerSpec.PullPolicy.ALWAYS && ID_PREFIX.matcher(image).matches();
+        return prefix && local(ImageReference.parse(image)).isEmpty() ? imageById(image) : Optional.empty();
     }
 
     private Optional<Image> inspect(String name, ImageReference asked) {
@@ -206,21 +232,83 @@ final class DockerImages {
     }
 
     void tag(ImageReference source, ImageReference target) {
+        tag(lookupName(source), source.toString(), target, source);
+    }
+
+    /** The image with id {@code id} (or a prefix), dangling or not. */
+    Optional<Image> imageById(String id) {
+        return inspect(idPath(id), null);
+    }
+
+    /** {@code POST /images/{id}/tag}: dockerd finds the image by id or prefix, dangling or not. */
+    void tagById(String id, ImageReference target) {
+        tag(idPath(id), id, target, null);
+    }
+
+    private void tag(String path, String source, ImageReference target, ImageReference asked) {
         if (target.digest() != null) {
-            throw new IllegalArgumentException("cannot tag " + source.familiar() + " as " + target.familiar()
+            throw new IllegalArgumentException("cannot tag " + source + " as " + target.familiar()
                     + ": a digest names content and cannot be assigned; give a tag");
         }
         try {
-            api.call("POST", "/images/" + lookupName(source) + "/tag")
-                    .query("repo", target.name()).query("tag", target.tag()).discard();
+            api.call("POST", "/images/" + path + "/tag").query("repo", target.name()).query("tag", target.tag()).discard();
         } catch (DockerApiException e) {
             if (e.status() == 404) {
                 throw new ImageNotFoundException("Tagging " + source + " as " + target + " in the Docker daemon at "
                         + api.endpoint().uri() + " failed: there is no such local image (" + e.daemonMessage()
-                        + "); pull it first", source.registry(), source, 0);
+                        + "); pull it first", asked == null ? null : asked.registry(), asked, 0);
             }
             throw e;
         }
+    }
+
+    /** {@code DELETE /images/{id}}: dockerd's own conflict rules, its 409 an {@link dev.stevedore.engine.ImageConflictException}. */
+    void removeImageById(String id, boolean force) {
+        try {
+            api.call("DELETE", "/images/" + idPath(id)).query("force", force ? "1" : null).discard();
+        } catch (DockerApiException e) {
+            String what = "Removing image " + id + " from the Docker daemon at " + api.endpoint().uri() + " failed: ";
+            if (e.status() == 404) {
+                throw new ImageNotFoundException(what + "there is no such local image (" + e.daemonMessage()
+                        + "); list the images with 'docker images'", null, null, 0);
+            }
+            if (e.status() == 409) {
+                boolean forceable = e.daemonMessage().contains("must be forced");
+                throw new dev.stevedore.engine.ImageConflictException(what + e.daemonMessage()
+                        + (forceable ? "; force it or remove the containers that use it first" : "; stop and remove the container first"),
+                        id.startsWith("sha256:") ? id : "sha256:" + id, forceable);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code POST /images/prune}: dangling images, or with {@code all} ({@code dangling=false}) every unused one. */
+    dev.stevedore.engine.ImagesPruned pruneImages(boolean all, List<String> labels) {
+        com.fasterxml.jackson.databind.node.ObjectNode filters = DockerApi.MAPPER.createObjectNode();
+        filters.putArray("dangling").add(String.valueOf(!all));
+        if (!labels.isEmpty()) {
+            labels.forEach(filters.putArray("label")::add);
+        }
+        JsonNode answer = api.call("POST", "/images/prune").query("filters", filters.toString()).json();
+        List<String> untagged = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        for (JsonNode item : answer.path("ImagesDeleted")) {
+            if (item.hasNonNull("Untagged")) {
+                untagged.add(item.path("Untagged").asText());
+            }
+            if (item.hasNonNull("Deleted")) {
+                deleted.add(item.path("Deleted").asText());
+            }
+        }
+        return new dev.stevedore.engine.ImagesPruned(untagged, deleted, answer.path("SpaceReclaimed").asLong());
+    }
+
+    /** An id as dockerd's image paths take it; refused when it cannot be one, so it never reads as a name. */
+    private static String idPath(String id) {
+        if (id == null || !id.matches("(sha256:)?[0-9a-f]{1,64}")) {
+            throw new IllegalArgumentException("\"" + id + "\" is not an image id (sha256:<hex>, or hex digits)");
+        }
+        return id;
     }
 
     void save(List<ImageReference> references, OutputStream out) {

@@ -12,7 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * What a container changed in its file system: {@code docker diff} (read from its overlay upper directory against
@@ -70,9 +70,10 @@ final class ContainerChanges {
 
     /**
      * {@code docker commit}: hands the container to {@code committer} (the image builder's commit), paused meanwhile
-     * when it runs and the spec asks for it, so the layer is read from a file system nothing writes to.
+     * when it runs and the spec asks for it, so the layer is read from a file system nothing writes to. Returns what
+     * {@code committer} returns (the new image's manifest digest).
      */
-    void commit(String reference, CommitSpec spec, BiConsumer<ContainerCommit.Source, CommitSpec> committer) {
+    <T> T commit(String reference, CommitSpec spec, BiFunction<ContainerCommit.Source, CommitSpec, T> committer) {
         String id = store.resolve(reference);
         ContainerRecord config = lookup.config(id);
         StateRecord state = lookup.state(id);
@@ -84,7 +85,7 @@ final class ContainerChanges {
             controls.pause(id, true);
         }
         try {
-            committer.accept(source, spec);
+            return committer.apply(source, spec);
         } finally {
             if (pause) {
                 controls.pause(id, false);

@@ -62,8 +62,7 @@ final class ContainerCreation {
                 throw nameInUse(spec.name(), id);
             });
         }
-        ImageReference reference = ImageReference.parse(spec.image());
-        ImageService.RunnableImage runnable = images.runnable(reference, spec.pullPolicy(), settings.platform());
+        ImageService.RunnableImage runnable = images.runnable(spec.image(), spec.pullPolicy(), settings.platform());
         ImageConfig image = runnable.image().config();
         String networkMode = ContainerConfigs.networkMode(spec, image);
         mode.checkLimits(spec);
@@ -107,7 +106,7 @@ final class ContainerCreation {
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
                     spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
                             spec.dnsOptions(), spec.exposedHostPorts(), links), spec.ipv4Address(), spec.macAddress());
-            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), reference.toString(), runnable.image().id(),
+            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), runnable.foundBy(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
                     ContainerConfigs.env(spec, image), workingDir, ContainerConfigs.user(spec, image), hostname,

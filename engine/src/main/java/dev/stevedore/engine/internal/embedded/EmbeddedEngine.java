@@ -69,6 +69,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     private static final EngineCapabilities SHARES_HOST_FILES = new EngineCapabilities(true);
     private final EngineSettings settings;
     private final ImageService images;
+    private final ImageReferences references;
     private final Volumes volumes;
     private ImageBuilder builder;
     private final String selectedBecause;
@@ -87,6 +88,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.settings = settings;
         this.selectedBecause = selectedBecause;
         this.images = images;
+        this.references = new ImageReferences(images, this::containerService, this::eventService, settings.stateDirectory());
         this.volumes = new Volumes(settings.stateDirectory());
         this.mode = mode;
     }
@@ -217,26 +219,17 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void removeImage(ImageReference reference) {
-        Optional<Image> image = images.find(reference);
-        if (image.isPresent() && image.get().references().size() <= 1) {
-            // Docker's rule: the last reference of an image goes only when no container uses it
-            containerService().usersOf(image.get().id()).stream().findFirst().ifPresent(user -> {
-                throw new ContainerEngineException("cannot remove " + reference.familiar() + ": container " + user.name()
-                        + " (" + user.shortId() + ") uses it — remove the container first");
-            });
-        }
-        if (!images.remove(reference)) {
-            throw new ImageNotFoundException("cannot remove " + reference.familiar() + ": no such image in the local store "
-                    + settings.stateDirectory(), reference.registry(), reference, 0);
-        }
-        image.ifPresent(removed -> {
-            // as dockerd names them: by the image's id, whichever reference went
-            Map<String, String> name = Map.of(EngineEvent.NAME, removed.id());
-            eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.UNTAG, removed.id(), name);
-            if (removed.references().size() <= 1) {
-                eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.DELETE, removed.id(), name);
-            }
-        });
+        references.byReference(reference);
+    }
+
+    @Override
+    public void removeImageById(String id, boolean force) {
+        references.byId(id, force);
+    }
+
+    @Override
+    public dev.stevedore.engine.ImagesPruned pruneImages(boolean all, List<String> labels) {
+        return references.prune(all, labels);
     }
 
     @Override
@@ -257,9 +250,12 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void tag(ImageReference source, ImageReference target) {
-        images.tag(source, target);
-        images.find(target).ifPresent(tagged -> eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG,
-                tagged.id(), Map.of(EngineEvent.NAME, target.toString())));
+        references.tag(source, target);
+    }
+
+    @Override
+    public void tagById(String id, ImageReference target) {
+        references.tagById(id, target);
     }
 
     @Override
@@ -437,15 +433,15 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public Image commit(String container, dev.stevedore.engine.CommitSpec spec) {
-        containerService().changes().commit(container, spec, builder()::commit);
-        Image committed = image(spec.reference()).orElseThrow(() -> new ContainerEngineException("the image committed "
-                + "from container " + container + " is no longer filed under " + spec.reference().familiar()
-                + ": it was removed meanwhile"));
-        // as dockerd: the new image's tag, then the container's commit naming it
-        eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG, committed.id(),
-                Map.of(EngineEvent.NAME, spec.reference().familiar()));
+        String digest = containerService().changes().commit(container, spec, builder()::commit).toString();
+        Image committed = images.list().stream().filter(i -> i.manifestDigest().equals(digest)).findFirst().orElseThrow(() ->
+                new ContainerEngineException("the image committed from container " + container + " was removed meanwhile"));
+        String named = spec.reference() == null ? "" : spec.reference().familiar();
+        if (spec.reference() != null) { // as dockerd: the new image's tag, then the container's commit naming it
+            eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG, committed.id(), Map.of(EngineEvent.NAME, named));
+        }
         containerService().controls().announce(container, EngineEvent.Action.COMMIT, Map.of("comment",
-                spec.comment() == null ? "" : spec.comment(), "imageID", committed.id(), "imageRef", spec.reference().familiar()));
+                spec.comment() == null ? "" : spec.comment(), "imageID", committed.id(), "imageRef", named));
         return committed;
     }
 

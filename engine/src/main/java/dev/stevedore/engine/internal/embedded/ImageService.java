@@ -55,6 +55,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * removal in one JVM never deletes a blob a pull in another JVM is about to use.
  */
 final class ImageService implements AutoCloseable {
+    // an id in full is never a name (dockerd's rule); a prefix is tried when no image has it as a name
+    static final java.util.regex.Pattern FULL_ID = java.util.regex.Pattern.compile("(sha256:)?[0-9a-f]{64}");
+    static final java.util.regex.Pattern SHORT_ID = java.util.regex.Pattern.compile("(sha256:)?[0-9a-f]{4,64}");
     /** dockerd downloads three layers at a time; a fourth helps on loopback where the disk is the limit. */
     private static final int PARALLEL_DOWNLOADS = 4;
 
@@ -177,8 +180,11 @@ final class ImageService implements AutoCloseable {
         }
     }
 
-    /** An image ready to run: its description and its unpacked layer directories, bottom first. */
-    record RunnableImage(Image image, List<Path> layerDirectories) {
+    /**
+     * An image ready to run: its description, its unpacked layer directories (bottom first), and what it was found by
+     * (a reference, fully qualified, or the id).
+     */
+    record RunnableImage(Image image, List<Path> layerDirectories, String foundBy) {
     }
 
     /**
@@ -186,7 +192,20 @@ final class ImageService implements AutoCloseable {
      *
      * @throws ImageNotFoundException when the policy forbids a pull and the image is not stored
      */
-    RunnableImage runnable(ImageReference reference, ContainerSpec.PullPolicy policy, Platform platform) {
+    RunnableImage runnable(String name, ContainerSpec.PullPolicy policy, Platform platform) {
+        if (FULL_ID.matcher(name).matches()) {
+            // an id is never pulled: it names what is here, as dockerd reads it
+            Image image = findById(name).orElseThrow(() -> new ImageNotFoundException("no image with id " + name
+                    + " in the local store " + settings.stateDirectory(), null, null, 0));
+            return unpacked(image, image.id());
+        }
+        ImageReference reference = ImageReference.parse(name);
+        if (policy != ContainerSpec.PullPolicy.ALWAYS && SHORT_ID.matcher(name).matches() && find(reference).isEmpty()) {
+            Optional<Image> byId = findById(name);
+            if (byId.isPresent()) {
+                return unpacked(byId.get(), byId.get().id());
+            }
+        }
         Optional<Image> present = policy == ContainerSpec.PullPolicy.ALWAYS ? Optional.empty() : find(reference);
         Image image;
         if (present.isPresent()) {
@@ -197,13 +216,28 @@ final class ImageService implements AutoCloseable {
         } else {
             image = pull(reference, platform, PullListener.NONE);
         }
+        return unpacked(image, reference.toString());
+    }
+
+    private RunnableImage unpacked(Image image, String foundBy) {
         StoredImage stored = stored(Digest.parse(image.manifestDigest()));
         try (CrossProcessLock ignored = collector.protect()) {
             List<Path> layers = snapshots.prepare(store, stored.manifest().layers(), stored.config().diffIds(), LayerListener.NONE);
-            return new RunnableImage(image, layers);
+            return new RunnableImage(image, layers, foundBy);
         } catch (IOException e) {
-            throw new ContainerEngineException("cannot prepare the layers of " + reference.familiar() + ": " + e.getMessage(), e);
+            throw new ContainerEngineException("cannot prepare the layers of " + foundBy + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The image, tagged or dangling, with id {@code id} (or a prefix); an ambiguous prefix is an IllegalArgumentException. */
+    Optional<Image> findById(String id) {
+        String wanted = id.startsWith("sha256:") ? id : "sha256:" + id;
+        List<Image> matches = list().stream().filter(i -> i.id().startsWith(wanted)).toList();
+        if (matches.stream().map(Image::id).distinct().count() > 1) {
+            throw new IllegalArgumentException("image id prefix " + id + " is ambiguous: it matches " + matches.size()
+                    + " images — give more of the id");
+        }
+        return matches.stream().findFirst();
     }
 
     private static long sizeOf(List<Descriptor> layers, Digest layer) {
@@ -245,7 +279,9 @@ final class ImageService implements AutoCloseable {
         Map<ImageReference, Digest> all = indexAll();
         Map<Digest, List<ImageReference>> byManifest = new LinkedHashMap<>();
         all.forEach((ref, digest) -> {
-            if (!ImageBuilder.isCacheReference(ref)) { // step results of builds are the build cache, not images to list
+            if (ImageIndex.isUntagged(ref)) {
+                byManifest.computeIfAbsent(digest, d -> new ArrayList<>()); // dangling: listed, named by nothing
+            } else if (!ImageBuilder.isCacheReference(ref)) { // step results of builds are the build cache, not images
                 byManifest.computeIfAbsent(digest, d -> new ArrayList<>()).add(ref);
             }
         });
@@ -275,7 +311,7 @@ final class ImageService implements AutoCloseable {
     private static List<ImageReference> referencesOf(Digest digest, Map<ImageReference, Digest> all) {
         List<ImageReference> refs = new ArrayList<>();
         all.forEach((ref, d) -> {
-            if (d.equals(digest) && !ImageBuilder.isCacheReference(ref)) {
+            if (d.equals(digest) && !ImageBuilder.isCacheReference(ref) && !ImageIndex.isUntagged(ref)) {
                 refs.add(ref);
             }
         });
@@ -334,27 +370,55 @@ final class ImageService implements AutoCloseable {
             if (!index.remove(key)) {
                 return false;
             }
-            collector.collect();
-            parsed.keySet().retainAll(new HashSet<>(index.all().values()));
+            collect();
             return true;
         } catch (IOException e) {
             throw new ContainerEngineException("removal of " + reference + " failed: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Removes the image {@code image} under every reference it has (or, with {@code keepDangling}, only its references:
+     * it stays, dangling); returns the bytes the collection freed.
+     */
+    long removeImage(Image image, boolean keepDangling) {
+        try {
+            index.removeImage(Digest.parse(image.manifestDigest()), keepDangling);
+            return collect();
+        } catch (IOException e) {
+            throw new ContainerEngineException("removal of image " + image.id() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private long collect() throws IOException {
+        long freed = collector.collect().bytesFreed();
+        parsed.keySet().retainAll(new HashSet<>(index.all().values()));
+        return freed;
+    }
+
     /** Files the image {@code source} names under {@code target} too (see {@code ContainerEngine#tag}). */
     void tag(ImageReference source, ImageReference target) {
+        tag(source.familiar(), () -> find(source).orElseThrow(() -> new ImageNotFoundException("cannot tag "
+                + source.familiar() + " as " + target.familiar() + ": no such image in the local store "
+                + settings.stateDirectory() + " — pull it first", source.registry(), source, 0)), target);
+    }
+
+    /** {@link #tag(ImageReference, ImageReference)} of the image with id {@code id}: a dangling one is named then. */
+    void tagById(String id, ImageReference target) {
+        tag(id, () -> findById(id).orElseThrow(() -> new ImageNotFoundException("cannot tag " + id + " as "
+                + target.familiar() + ": no image with that id in the local store " + settings.stateDirectory(),
+                null, null, 0)), target);
+    }
+
+    private void tag(String source, java.util.function.Supplier<Image> lookup, ImageReference target) {
         if (target.digest() != null) {
-            throw new IllegalArgumentException("cannot tag " + source.familiar() + " as " + target.familiar()
+            throw new IllegalArgumentException("cannot tag " + source + " as " + target.familiar()
                     + ": a digest names content and cannot be assigned; give a tag");
         }
         try (CrossProcessLock ignored = collector.protect()) {
-            Image image = find(source).orElseThrow(() -> new ImageNotFoundException("cannot tag " + source.familiar()
-                    + " as " + target.familiar() + ": no such image in the local store " + settings.stateDirectory()
-                    + " — pull it first", source.registry(), source, 0));
-            index.put(target, Digest.parse(image.manifestDigest()));
+            index.put(target, Digest.parse(lookup.get().manifestDigest()));
         } catch (IOException e) {
-            throw new ContainerEngineException("tagging " + source.familiar() + " as " + target.familiar() + " failed: "
+            throw new ContainerEngineException("tagging " + source + " as " + target.familiar() + " failed: "
                     + e.getMessage(), e);
         }
     }
@@ -409,8 +473,7 @@ final class ImageService implements AutoCloseable {
                     index.put(imported.reference(), imported.manifestDigest());
                     loaded.add(find(imported.reference()).orElseThrow());
                 } else {
-                    // Nothing names it, so nothing keeps it either: the next collection frees it, as Docker
-                    // frees dangling images on prune.
+                    index.putUntagged(imported.manifestDigest()); // named by nothing: kept dangling, as dockerd loads it
                     loaded.add(toImage(imported.manifestDigest(), List.of()));
                 }
             }

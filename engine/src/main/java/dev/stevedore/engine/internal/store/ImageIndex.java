@@ -31,10 +31,18 @@ import java.util.UUID;
  * leaves the old or the new index, never a torn one. Reads take no lock: a rename is atomic, so a reader
  * sees a whole file. References are stored in their fully qualified form ({@link ImageReference#toString()}),
  * so {@code postgres:16} and {@code docker.io/library/postgres:16} are one key.
+ *
+ * <p>An image no reference names (built without a tag, committed without a repository, or one whose last tag went
+ * to another image) is kept as dockerd keeps it, <em>dangling</em>: filed under {@link #untagged(Digest)}, a key in
+ * the {@value #INTERNAL_REGISTRY} registry (which cannot resolve), until a tag names it again or it is removed. So the
+ * collector, the build cache and every JVM see it as they see any image, through the one file.
  */
 public final class ImageIndex {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FORMAT = 1;
+    /** The registry of the keys the engine files for itself (dangling images, build steps), never a user's. */
+    public static final String INTERNAL_REGISTRY = "stevedore.invalid";
+    private static final String UNTAGGED_REPOSITORY = "untagged";
 
     private final Path directory;
     private final Path file;
@@ -53,11 +61,52 @@ public final class ImageIndex {
         }
     }
 
-    /** Records that {@code reference} names the manifest {@code manifestDigest}, replacing what it named before. */
+    /** The key a dangling image with manifest {@code manifestDigest} is filed under. */
+    public static ImageReference untagged(Digest manifestDigest) {
+        return new ImageReference(INTERNAL_REGISTRY, UNTAGGED_REPOSITORY, manifestDigest.hex(), null);
+    }
+
+    /** Whether {@code reference} is the key of a dangling image rather than a name. */
+    public static boolean isUntagged(ImageReference reference) {
+        return INTERNAL_REGISTRY.equals(reference.registry()) && UNTAGGED_REPOSITORY.equals(reference.repository());
+    }
+
+    /**
+     * Records that {@code reference} names the manifest {@code manifestDigest}, replacing what it named before. A user's
+     * reference names a dangling image (it is one no more); the image it named before becomes dangling when no
+     * other reference names it, as dockerd keeps an image whose tag moved on.
+     */
     public void put(ImageReference reference, Digest manifestDigest) throws IOException {
         Objects.requireNonNull(manifestDigest, "manifestDigest");
         String key = reference.toString();
-        update(images -> images.put(key, manifestDigest));
+        boolean named = !INTERNAL_REGISTRY.equals(reference.registry());
+        update(images -> {
+            Digest before = images.put(key, manifestDigest);
+            if (named) {
+                images.remove(untagged(manifestDigest).toString());
+                if (before != null && !before.equals(manifestDigest) && !isNamed(images, before)) {
+                    images.put(untagged(before).toString(), before);
+                }
+            }
+        });
+    }
+
+    /** Keeps the image {@code manifestDigest} as a dangling one unless a reference names it already. */
+    public void putUntagged(Digest manifestDigest) throws IOException {
+        update(images -> {
+            if (!isNamed(images, manifestDigest)) {
+                images.put(untagged(manifestDigest).toString(), manifestDigest);
+            }
+        });
+    }
+
+    private static boolean isNamed(Map<String, Digest> images, Digest manifestDigest) {
+        for (Map.Entry<String, Digest> e : images.entrySet()) {
+            if (e.getValue().equals(manifestDigest) && !e.getKey().startsWith(INTERNAL_REGISTRY + "/")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The manifest {@code reference} names, if it is in the index. */
@@ -71,6 +120,30 @@ public final class ImageIndex {
         boolean[] removed = {false};
         update(images -> removed[0] = images.remove(key) != null);
         return removed[0];
+    }
+
+    /**
+     * Forgets the image {@code manifestDigest}: every reference that names it and its dangling key (the build cache's
+     * entries stay: they are the engine's). With {@code keepDangling} it stays as a dangling image instead, named by
+     * nothing. Returns the references that named it.
+     */
+    public java.util.List<ImageReference> removeImage(Digest manifestDigest, boolean keepDangling) throws IOException {
+        java.util.List<ImageReference> removed = new java.util.ArrayList<>();
+        update(images -> {
+            for (Iterator<Map.Entry<String, Digest>> it = images.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Digest> e = it.next();
+                if (e.getValue().equals(manifestDigest) && !e.getKey().startsWith(INTERNAL_REGISTRY + "/")) {
+                    removed.add(ImageReference.parse(e.getKey()));
+                    it.remove();
+                }
+            }
+            if (keepDangling) {
+                images.put(untagged(manifestDigest).toString(), manifestDigest);
+            } else {
+                images.remove(untagged(manifestDigest).toString());
+            }
+        });
+        return removed;
     }
 
     /** Every reference and its manifest digest, in the order they were first added. */

@@ -61,6 +61,39 @@ class ImageIndexTest {
     }
 
     @Test
+    void anImageWhoseLastTagMovesOnIsKeptDangling() throws IOException {
+        ImageIndex index = new ImageIndex(state);
+        ImageReference app = ImageReference.parse("app:1");
+        index.put(app, ONE);
+        index.put(ImageReference.parse("app:2"), ONE);
+
+        index.put(app, TWO); // app:2 still names ONE: nothing dangles
+        assertThat(index.all()).doesNotContainKey(ImageIndex.untagged(ONE));
+
+        index.put(ImageReference.parse("app:2"), TWO); // ONE's last tag went
+        assertThat(index.all()).containsEntry(ImageIndex.untagged(ONE), ONE).hasSize(3);
+    }
+
+    @Test
+    void aTagNamesADanglingImageAndRemovalTakesItAll() throws IOException {
+        ImageIndex index = new ImageIndex(state);
+        index.putUntagged(ONE);
+        assertThat(ImageIndex.isUntagged(ImageIndex.untagged(ONE))).isTrue();
+        assertThat(index.all()).containsOnlyKeys(ImageIndex.untagged(ONE));
+
+        index.put(ImageReference.parse("app:1"), ONE);
+        index.putUntagged(ONE); // named already: stays named only
+        assertThat(index.all()).containsOnlyKeys(ImageReference.parse("app:1"));
+
+        ImageReference step = new ImageReference(ImageIndex.INTERNAL_REGISTRY, "build-cache", "k", null);
+        index.put(step, ONE);
+        assertThat(index.removeImage(ONE, true)).containsExactly(ImageReference.parse("app:1"));
+        assertThat(index.all()).containsOnlyKeys(step, ImageIndex.untagged(ONE));
+        assertThat(index.removeImage(ONE, false)).isEmpty();
+        assertThat(index.all()).containsOnlyKeys(step); // the build cache's entry is the cache's to prune
+    }
+
+    @Test
     void concurrentWritersLoseNoEntry() throws Exception {
         ImageIndex index = new ImageIndex(state);
         ExecutorService pool = Executors.newFixedThreadPool(4);

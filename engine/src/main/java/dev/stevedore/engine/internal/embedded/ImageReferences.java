@@ -1,0 +1,160 @@
+package dev.stevedore.engine.internal.embedded;
+
+import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.ContainerInfo;
+import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageConflictException;
+import dev.stevedore.engine.ImageNotFoundException;
+import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.ImagesPruned;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * What names an image on the embedded engine, changed as dockerd changes it: a tag (by reference or by id), removal
+ * by reference ({@code rmi NAME}) and by id ({@code rmi ID}: every reference, then the image) with dockerd's conflict
+ * rules, and the prune of dangling or unused images; each publishes dockerd's {@code tag}, {@code untag} and
+ * {@code delete} events, named by the image's id ({@code tag} by the new reference).
+ *
+ * <p>One difference from dockerd: a forced removal of a stopped container's image takes its references but keeps the
+ * image, dangling, because the container's root file system stands on its layers (dockerd keeps those layers under
+ * the container instead). It goes with a prune once the container is gone.
+ */
+final class ImageReferences {
+    private final ImageService images;
+    private final Supplier<ContainerService> containers;
+    private final Supplier<EmbeddedEvents> events;
+    private final Path stateDirectory;
+
+    ImageReferences(ImageService images, Supplier<ContainerService> containers, Supplier<EmbeddedEvents> events,
+                  Path stateDirectory) {
+        this.images = images;
+        this.containers = containers;
+        this.events = events;
+        this.stateDirectory = stateDirectory;
+    }
+
+    /** {@code ContainerEngine#tag}. */
+    void tag(ImageReference source, ImageReference target) {
+        images.tag(source, target);
+        tagged(target);
+    }
+
+    /** {@code ContainerEngine#tagById}: a dangling image is named so. */
+    void tagById(String id, ImageReference target) {
+        images.tagById(id, target);
+        tagged(target);
+    }
+
+    private void tagged(ImageReference target) {
+        images.find(target).ifPresent(tagged -> events.get().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.TAG,
+                tagged.id(), Map.of(EngineEvent.NAME, target.toString())));
+    }
+
+    /** {@code ContainerEngine#removeImage}: the reference goes; the image with its last one, unless a container uses it. */
+    void byReference(ImageReference reference) {
+        Optional<Image> image = images.find(reference);
+        if (image.isPresent() && image.get().references().size() <= 1) {
+            // Docker's rule: the last reference of an image goes only when no container uses it
+            containers.get().usersOf(image.get().id()).stream().findFirst().ifPresent(user -> {
+                throw new ImageConflictException("cannot remove " + reference.familiar() + ": container " + user.name()
+                        + " (" + user.shortId() + ") uses it — remove the container first", image.get().id(), false);
+            });
+        }
+        if (!images.remove(reference)) {
+            throw new ImageNotFoundException("cannot remove " + reference.familiar() + ": no such image in the local store "
+                    + stateDirectory, reference.registry(), reference, 0);
+        }
+        image.ifPresent(removed -> {
+            publish(EngineEvent.Action.UNTAG, removed);
+            if (removed.references().size() <= 1) {
+                publish(EngineEvent.Action.DELETE, removed);
+            }
+        });
+    }
+
+    /** {@code ContainerEngine#removeImageById}. */
+    void byId(String id, boolean force) {
+        Image image = images.findById(id).orElseThrow(() -> new ImageNotFoundException("cannot remove image " + id
+                + ": no image with that id in the local store " + stateDirectory, null, null, 0));
+        String shortId = shortId(image.id());
+        List<ContainerInfo> users = containers.get().usersOf(image.id());
+        for (ContainerInfo user : users) {
+            if (user.state().running() || user.state().paused()) {
+                throw new ImageConflictException("conflict: unable to delete " + shortId + " (cannot be forced) - image is"
+                        + " being used by running container " + user.shortId() + " — stop and remove it first", image.id(), false);
+            }
+        }
+        if (!force && !users.isEmpty()) {
+            throw new ImageConflictException("conflict: unable to delete " + shortId + " (must be forced) - image is being"
+                    + " used by stopped container " + users.get(0).shortId() + " — remove the container first", image.id(), true);
+        }
+        if (!force && image.references().stream().map(ImageReference::repository).distinct().count() > 1) {
+            throw new ImageConflictException("conflict: unable to delete " + shortId + " (must be forced) - image is"
+                    + " referenced in multiple repositories", image.id(), true);
+        }
+        images.removeImage(image, !users.isEmpty());
+        image.references().forEach(reference -> publish(EngineEvent.Action.UNTAG, image));
+        if (users.isEmpty()) {
+            publish(EngineEvent.Action.DELETE, image);
+        }
+    }
+
+    /**
+     * {@code ContainerEngine#pruneImages}: what no container was made from, dangling only unless {@code all}, with every
+     * one of {@code labels} ({@code KEY} or {@code KEY=VALUE}).
+     */
+    ImagesPruned prune(boolean all, List<String> labels) {
+        Set<String> used = new HashSet<>();
+        containers.get().list(true, Map.of()).forEach(c -> used.add(c.imageId()));
+        List<String> untagged = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        long reclaimed = 0;
+        for (Image image : images.list()) {
+            if (used.contains(image.id()) || !(all || image.dangling()) || !hasLabels(image, labels)) {
+                continue;
+            }
+            try {
+                reclaimed += images.removeImage(image, false);
+            } catch (ContainerEngineException e) {
+                continue; // removed by another JVM meanwhile: dockerd's prune leaves what it cannot remove, too
+            }
+            image.references().forEach(reference -> untagged.add(reference.familiar()));
+            image.references().forEach(reference -> publish(EngineEvent.Action.UNTAG, image));
+            deleted.add(image.id());
+            publish(EngineEvent.Action.DELETE, image);
+        }
+        return new ImagesPruned(untagged, deleted, reclaimed);
+    }
+
+    private static boolean hasLabels(Image image, List<String> labels) {
+        Map<String, String> has = image.config().labels();
+        for (String label : labels) {
+            int equals = label.indexOf('=');
+            boolean matches = equals < 0 ? has.containsKey(label)
+                    : label.substring(equals + 1).equals(has.get(label.substring(0, equals)));
+            if (!matches) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void publish(EngineEvent.Action action, Image image) {
+        // as dockerd names them: by the image's id, whichever reference went
+        events.get().publish(EngineEvent.Type.IMAGE, action, image.id(), Map.of(EngineEvent.NAME, image.id()));
+    }
+
+    static String shortId(String id) {
+        String hex = id.startsWith("sha256:") ? id.substring(7) : id;
+        return hex.substring(0, Math.min(12, hex.length()));
+    }
+}
