@@ -50,7 +50,8 @@ final class ContainerMapper {
         }
         command.addAll(strings(inspect.path("Args")));
         Map<String, String> labels = stringMap(config.path("Labels"));
-        ContainerSpec spec = original != null ? withJoinedIds(original, inspect.path("HostConfig")) : spec(inspect, name);
+        ContainerSpec spec = (original != null ? withJoinedIds(original, inspect.path("HostConfig")) : spec(inspect, name))
+                .toBuilder().resources(resources(inspect.path("HostConfig"))).build(); // as dockerd kept them
         return new ContainerInfo(
                 inspect.path("Id").asText(),
                 name,
@@ -315,6 +316,13 @@ final class ContainerMapper {
     }
 
     /** dockerd records a joined container by its id ({@code container:NAME} becomes {@code container:<id>}): so does inspect. */
+    /** The CPU and block I/O settings dockerd applied: it drops, with a warning, what its host cannot apply. */
+    static dev.stevedore.engine.Resources resources(JsonNode host) {
+        return new dev.stevedore.engine.Resources(host.path("CpuShares").asLong(0), host.path("CpuPeriod").asLong(0),
+                host.path("CpuQuota").asLong(0), host.path("CpusetCpus").asText(""), host.path("CpusetMems").asText(""),
+                host.path("BlkioWeight").asInt(0));
+    }
+
     private static ContainerSpec withJoinedIds(ContainerSpec original, JsonNode host) {
         if (ContainerSpec.sharedContainer(original.pidMode()) == null && ContainerSpec.sharedContainer(original.ipcMode()) == null
                 && ContainerSpec.sharedContainer(original.networkMode()) == null) {
