@@ -109,6 +109,12 @@ final class InspectDocument {
         fields.put("Memory", spec.memoryBytes());
         fields.put("NanoCpus", Math.round(spec.cpus() * 1e9));
         fields.put("PidsLimit", spec.pidsLimit() == 0 ? null : spec.pidsLimit());
+        fields.put("CpuShares", spec.resources().cpuShares());
+        fields.put("CpuPeriod", spec.resources().cpuPeriod());
+        fields.put("CpuQuota", spec.resources().cpuQuota());
+        fields.put("CpusetCpus", spec.resources().cpusetCpus());
+        fields.put("CpusetMems", spec.resources().cpusetMems());
+        fields.put("BlkioWeight", spec.resources().blkioWeight());
         return fields;
     }
 
