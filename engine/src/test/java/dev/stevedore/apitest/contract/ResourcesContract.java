@@ -71,6 +71,14 @@ public abstract class ResourcesContract extends EngineContract {
         assertThat(engine.inspectContainer(c.id()).spec().resources().cpuShares()).isEqualTo(256);
     }
 
+    @Test
+    void aCpusetTheHostLacksIsRefusedInDockerdsWords() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.createContainer(busybox("true")
+                        .resources(Resources.NONE.withCpuset("4095", "")).build()))
+                .isInstanceOf(RuntimeException.class)
+                .hasMessageContaining("Requested CPUs are not available - requested 4095, available: ");
+    }
+
     /** The shares, the quota of a 100 ms period and cpuset.cpus "0", in the groups of the container's first process. */
     private void assertHeld(String container, long shares, long quota) {
         long pid = engine.inspectContainer(container).state().pid();

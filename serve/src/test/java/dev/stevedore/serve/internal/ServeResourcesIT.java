@@ -67,6 +67,20 @@ class ServeResourcesIT extends ServeWithDockerCli {
     }
 
     @Test
+    void aCpusetTheHostLacksIsRefusedLikeDockerd() {
+        Map<Path, String> answers = new LinkedHashMap<>();
+        for (Path server : peers()) {
+            Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> DockerCli.run(server, "create",
+                    "--cpuset-cpus", "4095", busybox, "true"));
+            assertThat(refused).as(server.toString()).isInstanceOf(AssertionError.class);
+            String message = refused.getMessage();
+            answers.put(server, message.substring(message.indexOf("Error response from daemon:")).strip());
+        }
+        assertThat(answers.get(socket)).isEqualTo(answers.get(dockerd()))
+                .startsWith("Error response from daemon: Requested CPUs are not available - requested 4095, available: ");
+    }
+
+    @Test
     void mountModesAreEchoedAsAskedLikeDockerd() throws IOException {
         Path bound = Files.createTempDirectory("serve-modes");
         String volume = "modes-" + UUID.randomUUID();

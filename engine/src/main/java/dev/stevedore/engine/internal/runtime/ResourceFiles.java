@@ -114,6 +114,41 @@ final class ResourceFiles {
                 cpuset ? asked.cpusetCpus() : "", cpuset ? asked.cpusetMems() : "", weight ? asked.blkioWeight() : 0);
     }
 
+    /** Refuses a cpuset naming CPUs or memory nodes the host does not have online, in dockerd's words. */
+    static void checkAvailable(Resources r) {
+        if (!available(r.cpusetCpus(), Path.of("/sys/devices/system/cpu/online"))) {
+            throw new IllegalArgumentException("Requested CPUs are not available - requested " + r.cpusetCpus()
+                    + ", available: " + read(Path.of("/sys/devices/system/cpu/online")).orElse("0"));
+        }
+        if (!available(r.cpusetMems(), Path.of("/sys/devices/system/node/online"))) {
+            throw new IllegalArgumentException("Requested memory nodes are not available - requested " + r.cpusetMems()
+                    + ", available: " + read(Path.of("/sys/devices/system/node/online")).orElse("0"));
+        }
+    }
+
+    /** Whether every number of {@code list} is in the list {@code online} holds (a host without the file has node 0). */
+    private static boolean available(String list, Path online) {
+        if (list.isEmpty()) {
+            return true;
+        }
+        java.util.Set<Integer> there = numbers(read(online).orElse("0"));
+        return there.containsAll(numbers(list));
+    }
+
+    /** The numbers of a list such as {@code 0-2,4}. */
+    static java.util.Set<Integer> numbers(String list) {
+        java.util.Set<Integer> numbers = new java.util.TreeSet<>();
+        for (String part : list.split(",")) {
+            String[] range = part.strip().split("-");
+            int from = Integer.parseInt(range[0]);
+            int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+            for (int n = from; n <= to && numbers.size() < 4096; n++) {
+                numbers.add(n);
+            }
+        }
+        return numbers;
+    }
+
     /** The group of this process in a controller's hierarchy: where a container's group is made, and what it inherits. */
     private static Path own(Cgroups.Controller controller) {
         return controller.mount().resolve(controller.ownGroup().replaceFirst("^/+", ""));

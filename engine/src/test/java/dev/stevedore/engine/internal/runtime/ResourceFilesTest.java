@@ -43,6 +43,20 @@ class ResourceFilesTest {
     }
 
     @Test
+    void aCpusetListReadsAsItsNumbers() {
+        assertThat(ResourceFiles.numbers("0-2,5")).containsExactly(0, 1, 2, 5);
+        assertThat(ResourceFiles.numbers("3")).containsExactly(3);
+    }
+
+    @Test
+    void aCpuTheHostLacksIsRefusedInDockerdsWords() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResourceFiles.checkAvailable(
+                Resources.NONE.withCpuset("4095", ""))).hasMessageStartingWith(
+                "Requested CPUs are not available - requested 4095, available: ");
+        ResourceFiles.checkAvailable(Resources.NONE.withCpuset("0", "0"));
+    }
+
+    @Test
     void theWeightGoesToBfqWhereItIsThere(@TempDir Path group) throws IOException {
         Resources r = Resources.NONE.withBlkioWeight(300);
         assertThat(ResourceFiles.blkio(r, true, group)).containsExactly(new Cgroups.Write("io.weight", "default 2930"));
