@@ -119,7 +119,8 @@ final class QuickForms {
                 "V --ipc", "V --uts", "V --cgroupns", "V --userns",
                 "V --network", "M --network-alias", "V --ip", "M -p --publish",
                 "F -P --publish-all", "M --expose", "V --pull", "V --stop-signal",
-                "V --stop-timeout", "F -i --interactive", "F -t --tty",
+                "V --stop-timeout", "F -i --interactive", "F -t --tty", "V -c --cpu-shares",
+                "V --cpu-period", "V --cpu-quota", "V --cpuset-cpus", "V --cpuset-mems", "V --blkio-weight",
             }, 1, MANY, true);
         }
 
@@ -128,6 +129,7 @@ final class QuickForms {
             RunCommand c = new RunCommand();
             c.help = new HelpOption.LongHelpOption();
             c.health = new HealthOptions();
+            c.cpu = new CpuOptions();
             return c;
         }
 
@@ -195,6 +197,12 @@ final class QuickForms {
                 case "--stop-timeout" -> c.stopTimeout = Integer.valueOf(value);
                 case "--interactive" -> c.interactive = true;
                 case "--tty" -> c.tty = true;
+                case "--cpu-shares" -> c.cpu.cpuShares = Long.valueOf(value);
+                case "--cpu-period" -> c.cpu.cpuPeriod = Long.valueOf(value);
+                case "--cpu-quota" -> c.cpu.cpuQuota = Long.valueOf(value);
+                case "--cpuset-cpus" -> c.cpu.cpusetCpus = value;
+                case "--cpuset-mems" -> c.cpu.cpusetMems = value;
+                case "--blkio-weight" -> c.cpu.blkioWeight = Integer.valueOf(value);
                 default -> throw new IllegalArgumentException(name);
             }
         }

@@ -13,6 +13,7 @@ import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.LogConfig;
+import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +45,9 @@ class RunCommand extends EngineCommand {
 
     @Mixin
     HealthOptions health;
+
+    @Mixin
+    CpuOptions cpu;
 
     @Option(names = "--rm", description = "Remove the container when it exits.")
     boolean remove;
@@ -336,6 +340,7 @@ class RunCommand extends EngineCommand {
         builder.init(init);
         builder.privileged(privileged);
         builder.healthCheck(health.check(this::usageError));
+        builder.resources(cpu.resources(this::usageError));
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {
@@ -418,6 +423,8 @@ class RunCommand extends EngineCommand {
             throw usageError(e.getMessage()); // what this engine cannot honour (a log driver), said as a usage error
         }
         Timing.mark("container created");
+        // the docker CLI prints dockerd's warnings (a setting the host cannot apply) before anything else
+        Resources.warnings(spec.resources(), created.spec().resources()).forEach(w -> err().println("WARNING: " + w));
         if (createOnly()) {
             out().println(created.id());
             return 0;

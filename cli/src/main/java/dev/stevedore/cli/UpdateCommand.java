@@ -1,13 +1,15 @@
 package dev.stevedore.cli;
 
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerUpdate;
+import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.RestartPolicy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code stevedore update}: new memory, CPU and pids limits or a new restart policy for each container, the limits at
+ * {@code stevedore update}: new memory, CPU (shares, quota, cpuset), block I/O weight and pids limits or a new restart policy for each container, the limits at
  * once if it runs; prints each as named.
  */
 @Command(name = "update", description = "Update the resource limits or the restart policy of one or more containers.")
@@ -29,11 +31,14 @@ final class UpdateCommand extends ContainersCommand {
             description = "When to start it again after it ends: no, on-failure[:N], always, unless-stopped.")
     String restart;
 
+    @picocli.CommandLine.Mixin
+    CpuOptions cpu;
+
     private ContainerUpdate update;
 
     @Override
     void validate() {
-        ContainerUpdate u = ContainerUpdate.none();
+        ContainerUpdate u = ContainerUpdate.none().withResources(cpu.resources(this::usageError));
         try {
             if (restart != null) {
                 u = u.withRestartPolicy(RestartPolicy.parse(restart));
@@ -63,7 +68,8 @@ final class UpdateCommand extends ContainersCommand {
 
     @Override
     void apply(ContainerEngine engine, String container) {
-        engine.updateContainer(container, update);
+        ContainerInfo updated = engine.updateContainer(container, update);
+        Resources.warnings(update.resources(), updated.spec().resources()).forEach(w -> err().println("WARNING: " + w));
         out().println(container);
     }
 }

@@ -90,6 +90,59 @@ class CliControlsIT {
         }
     }
 
+    /**
+     * {@code run} and {@code update} with the CPU options: the kernel's files of the container's groups (read from the
+     * host through its first process) hold them on both engines, dockerd's inspect too, and both print dockerd's
+     * warning for a block I/O weight where the host cannot weigh.
+     */
+    @Test
+    void cpuOptionsOfRunAndUpdateOnBothEngines() throws Exception {
+        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
+        boolean weighs = Files.exists(Path.of("/sys/fs/cgroup/blkio/blkio.weight"))
+                || Files.exists(Path.of("/sys/fs/cgroup/blkio/blkio.bfq.weight"));
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"),
+                Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost))) {
+            String who = engine.get("STEVEDORE_ENGINE");
+            String name = prefix + "-cpu-" + who;
+            CliRunner.Result run = ok(engine, "run", "-d", "--name", name, "-c", "512", "--cpu-period", "50000",
+                    "--cpu-quota", "25000", "--cpuset-cpus", "0", "--blkio-weight", "300", busybox, "sleep", "600");
+            try {
+                if (!weighs) {
+                    assertThat(run.errLines()).as(who).contains("WARNING: Your kernel does not support Block I/O weight or the"
+                            + " cgroup is not mounted. Weight discarded.");
+                }
+                long pid = Long.parseLong(who.equals("docker") ? docker(dockerHost, "inspect", "-f", "{{.State.Pid}}", name)
+                        : ok(engine, "inspect", "-f", "{{.State.Pid}}", name).out().strip());
+                assertThat(cgroupFile(pid, "cpu", "cpu.shares")).as(who).isEqualTo("512");
+                assertThat(cgroupFile(pid, "cpu", "cpu.cfs_quota_us")).as(who).isEqualTo("25000");
+                assertThat(cgroupFile(pid, "cpuset", "cpuset.cpus")).as(who).isEqualTo("0");
+                assertThat(ok(engine, "update", "--cpu-shares", "256", "--cpu-quota", "30000", name).outLines()).containsExactly(name);
+                assertThat(cgroupFile(pid, "cpu", "cpu.shares")).as(who).isEqualTo("256");
+                assertThat(cgroupFile(pid, "cpu", "cpu.cfs_quota_us")).as(who).isEqualTo("30000");
+                if (who.equals("docker")) {
+                    assertThat(docker(dockerHost, "inspect", "-f", "{{.HostConfig.CpuShares}} {{.HostConfig.CpuPeriod}}"
+                            + " {{.HostConfig.CpuQuota}} {{.HostConfig.CpusetCpus}} {{.HostConfig.BlkioWeight}}", name))
+                            .isEqualTo("256 50000 30000 0 " + (weighs ? 300 : 0));
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(who + ": " + e.getMessage(), e);
+            } finally {
+                stevedore(engine, "rm", "-f", name);
+            }
+        }
+    }
+
+    /** A v1 control file of {@code pid}'s group (this host mounts cpu and cpuset as v1), as the host sees it. */
+    private static String cgroupFile(long pid, String controller, String file) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {
+            String[] parts = line.split(":", 3);
+            if (List.of(parts[1].split(",")).contains(controller)) {
+                return Files.readString(Path.of("/sys/fs/cgroup", controller, parts[2].substring(1), file)).strip();
+            }
+        }
+        throw new AssertionError("process " + pid + " has no v1 " + controller + " group: this test reads v1 files");
+    }
+
     @Test
     void diffExportAndCommitOnBothEngines() throws Exception {
         String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");

@@ -148,6 +148,8 @@ import java.util.Set;
  * @param declaredVolumes the paths the request declared as volumes (Docker's {@code Config.Volumes}), as inspect
  *                        echoes them: the declaration mounts nothing itself — a path no mount covers needs a
  *                        {@link Mount#volume} of its own (an anonymous one, as {@code docker run -v /data} makes)
+ * @param resources       CPU shares, CFS period and quota, cpusets and block I/O weight; see {@link Resources}. Not
+ *                        with {@code cpus} (refused in dockerd's words, as {@code --cpus} is a quota itself)
  *
  * <p>Past 500 lines with one job: every setting a container is created with, each documented once where a caller
  * reads it, and the {@link Builder} that is the only way to make one; the settings' parsers live in their own types
@@ -208,7 +210,8 @@ public record ContainerSpec(
         List<String> links,
         HealthCheck healthCheck,
         boolean privileged,
-        List<String> declaredVolumes) {
+        List<String> declaredVolumes,
+        Resources resources) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -283,7 +286,7 @@ public record ContainerSpec(
             throw new IllegalArgumentException("domain name \"" + domainname + "\" is not up to 64 letters, digits, '.', '-', '_'");
         }
         sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls); // absent in older config.json
-        sysctls.keySet().forEach(key -> checkSysctl(key, networkMode));
+        sysctls.keySet().forEach(key -> Sysctls.check(key, networkMode));
         if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
             // as dockerd: a container that goes at its end cannot also be started again
             throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
@@ -296,6 +299,11 @@ public record ContainerSpec(
         }
         if (memoryBytes < 0 || cpus < 0 || pidsLimit < -1 || shmSizeBytes < 0) {
             throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none)");
+        }
+        resources = resources == null ? Resources.NONE : resources; // absent in older config.json
+        if (cpus > 0 && (resources.cpuPeriod() != 0 || resources.cpuQuota() != 0)) {
+            throw new IllegalArgumentException("Conflicting options: Nano CPUs and CPU " + (resources.cpuPeriod() != 0
+                    ? "Period" : "Quota") + " cannot both be set"); // dockerd's words
         }
         pidMode = NamespaceModes.pid(pidMode);
         ipcMode = NamespaceModes.ipc(ipcMode);
@@ -352,35 +360,6 @@ public record ContainerSpec(
      */
     public static String sharedContainer(String mode) {
         return mode != null && mode.startsWith("container:") ? mode.substring("container:".length()) : null;
-    }
-
-    /** The sysctls a container may set in its own IPC namespace (runc's list), beside {@code fs.mqueue.*}. */
-    private static final Set<String> IPC_SYSCTLS = Set.of("kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
-            "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced");
-
-    /** Refuses a sysctl the container's namespaces do not hold, in runc's words (dockerd passes them on). */
-    private static void checkSysctl(String key, String networkMode) {
-        if (!key.matches("[A-Za-z0-9_-]+([./][A-Za-z0-9_-]+)+")) {
-            throw new IllegalArgumentException("sysctl \"" + key + "\" is not a dotted kernel parameter name");
-        }
-        String dotted = key.replace('/', '.');
-        if (IPC_SYSCTLS.contains(dotted) || dotted.startsWith("fs.mqueue.")) {
-            return;
-        }
-        if (dotted.startsWith("net.")) {
-            if ("host".equals(networkMode) || networkMode != null && networkMode.startsWith("container:")) {
-                throw new IllegalArgumentException("sysctl \"" + key + "\" is not allowed in the hosts network namespace");
-            }
-            return;
-        }
-        if (dotted.equals("kernel.domainname")) {
-            return;
-        }
-        if (dotted.equals("kernel.hostname")) {
-            throw new IllegalArgumentException("sysctl \"" + key + "\" is not allowed as it conflicts with the OCI"
-                    + " \"hostname\" field: set the hostname instead");
-        }
-        throw new IllegalArgumentException("sysctl \"" + key + "\" is not in a separate kernel namespace");
     }
 
     /**
@@ -511,6 +490,7 @@ public record ContainerSpec(
         b.healthCheck = healthCheck;
         b.privileged = privileged;
         b.declaredVolumes.addAll(declaredVolumes);
+        b.resources = resources;
         return b;
     }
 
@@ -571,6 +551,7 @@ public record ContainerSpec(
         private HealthCheck healthCheck;
         private boolean privileged;
         private final List<String> declaredVolumes = new ArrayList<>();
+        private Resources resources = Resources.NONE;
 
         private Builder(String image) {
             this.image = Objects.requireNonNull(image, "image");
@@ -700,6 +681,8 @@ public record ContainerSpec(
 
         /** Runs it privileged ({@code docker run --privileged}); see {@link ContainerSpec#privileged()}. */
         public Builder privileged(boolean value) { this.privileged = value; return this; }
+        /** CPU shares, quota, cpusets, block I/O weight; see {@link Resources}. */
+        public Builder resources(Resources value) { this.resources = Objects.requireNonNull(value, "resources"); return this; }
 
         public ContainerSpec build() {
             return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
@@ -708,7 +691,7 @@ public record ContainerSpec(
                     tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
                     exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
                     usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck,
-                    privileged, declaredVolumes);
+                    privileged, declaredVolumes, resources);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.stevedore.engine;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -12,20 +13,24 @@ import java.util.OptionalLong;
  * @param nanoCpus    CPU quota in billionths of a CPU; 0 removes it
  * @param pidsLimit   the most processes and threads; -1 removes it
  * @param restartPolicy its restart policy ({@code docker update --restart})
+ * @param resources   CPU shares, CFS period and quota, cpusets and block I/O weight: each non-zero (non-empty) value
+ *                    replaces the container's, as {@code docker update} merges them ({@link Resources#updatedBy});
+ *                    {@link Resources#NONE} changes none
  */
 public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, OptionalLong pidsLimit,
-                              Optional<RestartPolicy> restartPolicy) {
+                              Optional<RestartPolicy> restartPolicy, Resources resources) {
 
     public ContainerUpdate {
         if (memoryBytes.isPresent() && memoryBytes.getAsLong() < 0 || nanoCpus.isPresent() && nanoCpus.getAsLong() < 0
                 || pidsLimit.isPresent() && pidsLimit.getAsLong() < -1) {
             throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none): " + this);
         }
+        Objects.requireNonNull(resources, "resources");
     }
 
     /** New limits only, the restart policy left as it is. */
     public ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, OptionalLong pidsLimit) {
-        this(memoryBytes, nanoCpus, pidsLimit, Optional.empty());
+        this(memoryBytes, nanoCpus, pidsLimit, Optional.empty(), Resources.NONE);
     }
 
     /** Changes nothing; add limits with the {@code with} methods. */
@@ -34,24 +39,29 @@ public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, O
     }
 
     public ContainerUpdate withMemoryBytes(long bytes) {
-        return new ContainerUpdate(OptionalLong.of(bytes), nanoCpus, pidsLimit, restartPolicy);
+        return new ContainerUpdate(OptionalLong.of(bytes), nanoCpus, pidsLimit, restartPolicy, resources);
     }
 
     public ContainerUpdate withNanoCpus(long nanos) {
-        return new ContainerUpdate(memoryBytes, OptionalLong.of(nanos), pidsLimit, restartPolicy);
+        return new ContainerUpdate(memoryBytes, OptionalLong.of(nanos), pidsLimit, restartPolicy, resources);
     }
 
     public ContainerUpdate withPidsLimit(long pids) {
-        return new ContainerUpdate(memoryBytes, nanoCpus, OptionalLong.of(pids), restartPolicy);
+        return new ContainerUpdate(memoryBytes, nanoCpus, OptionalLong.of(pids), restartPolicy, resources);
     }
 
     public ContainerUpdate withRestartPolicy(RestartPolicy policy) {
-        return new ContainerUpdate(memoryBytes, nanoCpus, pidsLimit, Optional.of(policy));
+        return new ContainerUpdate(memoryBytes, nanoCpus, pidsLimit, Optional.of(policy), resources);
+    }
+
+    /** CPU shares, quota, cpusets or block I/O weight to change; see {@link #resources()}. */
+    public ContainerUpdate withResources(Resources value) {
+        return new ContainerUpdate(memoryBytes, nanoCpus, pidsLimit, restartPolicy, value);
     }
 
     /** Whether it changes a limit (a running container's cgroups). */
     public boolean changesLimits() {
-        return memoryBytes.isPresent() || nanoCpus.isPresent() || pidsLimit.isPresent();
+        return memoryBytes.isPresent() || nanoCpus.isPresent() || pidsLimit.isPresent() || resources.any();
     }
 
     /** Whether it changes anything. */

@@ -9,7 +9,9 @@ import java.util.Objects;
  * @param source   the host path (bind), the volume name (volume, empty for an anonymous one), or empty (tmpfs)
  * @param target   the absolute path inside the container
  * @param readOnly whether the container may only read it
- * @param options  tmpfs options such as {@code size=64m,mode=1777}; empty otherwise
+ * @param options  tmpfs options such as {@code size=64m,mode=1777}; for a bind or a volume, its mode as the request
+ *                 wrote it ({@code ro}, {@code rw}, {@code z}, {@code ro,z}, ...; {@code readOnly} says what applies),
+ *                 which inspect echoes as dockerd does; empty when none was written
  */
 public record Mount(Type type, String source, String target, boolean readOnly, String options) {
 

@@ -10,7 +10,7 @@ import java.util.List;
  * A process's cgroups as the host sees them (its /proc/PID/cgroup read from outside its cgroup namespace), for tests
  * that check a container's limits where the kernel keeps them.
  */
-final class CgroupPaths {
+public final class CgroupPaths {
     private CgroupPaths() {
     }
 
@@ -18,7 +18,7 @@ final class CgroupPaths {
      * The directory of {@code pid}'s group holding {@code controller}: its v1 hierarchy's when the controller is
      * mounted as v1, else (and for {@code ""}) its v2 group.
      */
-    static Path group(long pid, String controller) {
+    public static Path group(long pid, String controller) {
         List<String> lines = lines(Path.of("/proc", Long.toString(pid), "cgroup"));
         if (!controller.isEmpty()) {
             for (String line : lines) {
@@ -34,8 +34,14 @@ final class CgroupPaths {
     }
 
     /** A control file of {@code pid}'s group holding {@code controller}. */
-    static Path file(long pid, String controller, String file) {
+    public static Path file(long pid, String controller, String file) {
         return group(pid, controller).resolve(file);
+    }
+
+    /** Whether {@code controller} is mounted as v1 for {@code pid} (a line of its /proc/PID/cgroup names it). */
+    public static boolean v1(long pid, String controller) {
+        return lines(Path.of("/proc", Long.toString(pid), "cgroup")).stream()
+                .anyMatch(line -> List.of(line.split(":", 3)[1].split(",")).contains(controller));
     }
 
     /** The file holding {@code pid}'s memory limit, v1's or v2's. */

@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerUpdate;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.Resources;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +146,30 @@ class RootlessLimitsIT {
         engine.removeContainer(info.id(), true);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThat(List.of(updated, restarted)).allSatisfy(g -> assertThat(g).doesNotExist()));
+    }
+
+    @Test
+    void cpuSharesAndQuotaAreInTheDelegatedCpuGroupAndAnUndelegatedCpusetIsRefused() throws IOException {
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).resources(new Resources(512, 50_000, 25_000, "", "", 0))
+                .cmd("sleep", "1000"));
+        long pid = info.state().pid();
+        if (CgroupPaths.v1(pid, "cpu")) {
+            assertThat(read(CgroupPaths.file(pid, "cpu", "cpu.shares"))).isEqualTo("512");
+            assertThat(read(CgroupPaths.file(pid, "cpu", "cpu.cfs_quota_us"))).isEqualTo("25000");
+        } else {
+            assertThat(read(CgroupPaths.file(pid, "cpu", "cpu.max"))).isEqualTo("25000 50000");
+        }
+        assertThat(CgroupPaths.group(pid, "cpu")).startsWith(CgroupPaths.group(ProcessHandle.current().pid(), "cpu").getParent());
+        engine.updateContainer(info.id(), ContainerUpdate.none().withResources(Resources.cpuShares(256)));
+        if (CgroupPaths.v1(pid, "cpu")) {
+            assertThat(read(CgroupPaths.file(pid, "cpu", "cpu.shares"))).isEqualTo("256");
+        }
+
+        // the test bed delegates pids, memory and cpu (as Delegate=pids memory cpu would): a cpuset is refused, saying so
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(ContainerSpec.builder(busybox())
+                        .resources(Resources.NONE.withCpuset("0", "")).cmd("true")))
+                .isInstanceOf(dev.stevedore.engine.ContainerEngineException.class)
+                .hasMessageContaining("asks for a cpuset").hasMessageContaining("no cpuset cgroup controller delegated");
     }
 
     private static String read(Path file) throws IOException {

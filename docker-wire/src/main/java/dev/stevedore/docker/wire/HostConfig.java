@@ -34,6 +34,10 @@ import java.util.Map;
  * @param init         {@code --init}: a minimal init as pid 1
  * @param links        {@code --link} on the default bridge: {@code NAME[:ALIAS]} (inspect: {@code /NAME:/PARENT/ALIAS})
  * @param privileged   {@code --privileged}: the container's isolation turned off
+ * @param cpuShares    {@code --cpu-shares}: relative CPU weight
+ * @param cpusetCpus   {@code --cpuset-cpus}: the CPUs it may run on, {@code 0-3} or {@code 0,1}
+ * @param cpusetMems   {@code --cpuset-mems}: the memory nodes it may allocate on
+ * @param blkioWeight  {@code --blkio-weight}: relative block I/O weight, 10 to 1000
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -74,7 +78,11 @@ public record HostConfig(
         @JsonProperty("Sysctls") Map<String, String> sysctls,
         @JsonProperty("Init") Boolean init,
         @JsonProperty("Links") List<String> links,
-        @JsonProperty("Privileged") Boolean privileged) {
+        @JsonProperty("Privileged") Boolean privileged,
+        @JsonProperty("CpuShares") Long cpuShares,
+        @JsonProperty("CpusetCpus") String cpusetCpus,
+        @JsonProperty("CpusetMems") String cpusetMems,
+        @JsonProperty("BlkioWeight") Integer blkioWeight) {
 
     /** One {@code --device}: the host's node, its path in the container, and {@code r}, {@code w}, {@code m} allowed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

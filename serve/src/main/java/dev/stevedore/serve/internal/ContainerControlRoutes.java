@@ -7,6 +7,7 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerStats;
 import dev.stevedore.engine.ContainerTop;
 import dev.stevedore.engine.ContainerUpdate;
+import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.RestartPolicy;
 
 import java.io.IOException;
@@ -28,7 +29,7 @@ final class ContainerControlRoutes {
     private static final long SAMPLE_INTERVAL_MILLIS = 1000;
     /** The {@code docker update} fields this server applies; a non-zero value of any other is refused by name. */
     private static final Set<String> APPLIED = Set.of("Memory", "MemorySwap", "NanoCpus", "CpuQuota", "CpuPeriod", "PidsLimit",
-            "RestartPolicy");
+            "RestartPolicy", "CpuShares", "CpusetCpus", "CpusetMems", "BlkioWeight");
 
     private final ServeState state;
     private final ContainerRoutes containers;
@@ -100,7 +101,7 @@ final class ContainerControlRoutes {
             Map.Entry<String, JsonNode> field = fields.next();
             if (!APPLIED.contains(field.getKey()) && set(field.getValue())) {
                 throw ApiException.badRequest(field.getKey() + ": changing it on a container is not supported by stevedore"
-                        + " serve (memory, CPU and pids limits are); recreate the container with it instead");
+                        + " serve (memory, CPU, cpuset, block I/O weight and pids limits are); recreate the container with it instead");
             }
         }
         ContainerUpdate update = ContainerUpdate.none();
@@ -123,23 +124,29 @@ final class ContainerControlRoutes {
             update = update.withMemoryBytes(memory);
         }
         long nanoCpus = body.path("NanoCpus").asLong(0);
-        long quota = body.path("CpuQuota").asLong(0);
-        if (quota > 0) {
-            long period = body.path("CpuPeriod").asLong(0) > 0 ? body.path("CpuPeriod").asLong() : 100_000;
-            nanoCpus = quota * 1_000_000_000L / period;
-        }
         if (nanoCpus > 0) {
             update = update.withNanoCpus(nanoCpus);
         }
-        if (body.hasNonNull("PidsLimit") && body.path("PidsLimit").asLong(0) != 0) {
-            update = update.withPidsLimit(body.path("PidsLimit").asLong() < 0 ? -1 : body.path("PidsLimit").asLong());
-        }
+        Resources asked;
         try {
-            state.engine.updateContainer(c.id(), update);
+            asked = new Resources(body.path("CpuShares").asLong(0), body.path("CpuPeriod").asLong(0),
+                    body.path("CpuQuota").asLong(0), body.path("CpusetCpus").asText(""), body.path("CpusetMems").asText(""),
+                    body.path("BlkioWeight").asInt(0));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        x.response().json(200, Json.object().set("Warnings", Json.array()));
+        update = update.withResources(asked);
+        if (body.hasNonNull("PidsLimit") && body.path("PidsLimit").asLong(0) != 0) {
+            update = update.withPidsLimit(body.path("PidsLimit").asLong() < 0 ? -1 : body.path("PidsLimit").asLong());
+        }
+        ContainerInfo updated;
+        try {
+            updated = state.engine.updateContainer(c.id(), update);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        // dockerd's warnings for what the host could not apply: the container kept its value
+        x.response().json(200, Json.object().set("Warnings", Json.strings(Resources.warnings(asked, updated.spec().resources()))));
     }
 
     /** Whether a field of an update carries a value (dockerd's clients send every field, unset ones zero or empty). */

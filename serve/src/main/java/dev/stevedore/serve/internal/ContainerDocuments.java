@@ -132,7 +132,7 @@ final class ContainerDocuments {
             if (m.type() == Mount.Type.TMPFS) {
                 tmpfs.put(m.target(), m.options());
             } else {
-                binds.add(m.source() + ":" + m.target() + (m.readOnly() ? ":ro" : ""));
+                binds.add(m.source() + ":" + m.target() + (!m.options().isEmpty() ? ":" + m.options() : m.readOnly() ? ":ro" : ""));
             }
         }
         host.put("NetworkMode", spec.networkMode() == null ? "bridge" : spec.networkMode());
@@ -186,6 +186,9 @@ final class ContainerDocuments {
         }
         host.put("Memory", spec.memoryBytes());
         host.put("NanoCpus", Math.round(spec.cpus() * 1e9));
+        host.put("CpuShares", spec.resources().cpuShares()).put("CpuPeriod", spec.resources().cpuPeriod())
+                .put("CpuQuota", spec.resources().cpuQuota()).put("CpusetCpus", spec.resources().cpusetCpus())
+                .put("CpusetMems", spec.resources().cpusetMems()).put("BlkioWeight", spec.resources().blkioWeight());
         if (spec.pidsLimit() != 0) {
             host.put("PidsLimit", spec.pidsLimit());
         } else {
@@ -231,11 +234,22 @@ final class ContainerDocuments {
             if (m.type() == Mount.Type.VOLUME) {
                 mount.put("Driver", "local"); // dockerd names the volume's driver; the engine's volumes are local ones
             }
-            mount.put("Mode", m.readOnly() ? "ro" : "");
+            mount.put("Mode", mode(m));
             mount.put("RW", !m.readOnly());
             mount.put("Propagation", m.type() == Mount.Type.BIND ? "rprivate" : "");
         }
         return mounts;
+    }
+
+    /**
+     * dockerd's {@code Mode}: a bind's or volume's mode as the request wrote it; a named volume written without one
+     * is {@code z}; an anonymous volume (the image's, {@code -v /path}) and a tmpfs have none.
+     */
+    private static String mode(Mount m) {
+        if (m.type() == Mount.Type.TMPFS) {
+            return m.readOnly() ? "ro" : "";
+        }
+        return !m.options().isEmpty() ? m.options() : m.type() == Mount.Type.VOLUME && !m.source().isEmpty() ? "z" : "";
     }
 
     private static ObjectNode config(ContainerInfo c, ImageConfig image) {

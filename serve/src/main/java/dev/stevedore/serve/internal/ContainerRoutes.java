@@ -9,6 +9,7 @@ import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
+import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.NetworkInfo;
 
@@ -97,7 +98,8 @@ final class ContainerRoutes {
             throw e;
         }
         ObjectNode answer = Json.object().put("Id", created.id());
-        answer.set("Warnings", Json.array());
+        // dockerd's warnings for what the host could not apply (the engine dropped it, as dockerd does)
+        answer.set("Warnings", Json.strings(Resources.warnings(request.spec().resources(), created.spec().resources())));
         x.response().json(201, answer);
     }
 

@@ -22,7 +22,7 @@ final class CreateFields {
     static final HostConfig NO_HOST_CONFIG = new HostConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null);
+            null, null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -61,9 +61,6 @@ final class CreateFields {
         if (CreateRequest.isTrue(host.autoRemove()) && restart != null && !CreateRequest.restartPolicy(restart).equals(RestartPolicy.NO)) {
             // dockerd's words: a container removed at its end cannot be started again
             throw refused("HostConfig.RestartPolicy", "can't create 'AutoRemove' with a restart policy");
-        }
-        if (CreateRequest.value(host.cpuPeriod()) > 0 && CreateRequest.value(host.cpuQuota()) <= 0) {
-            throw refused("HostConfig.CpuPeriod", "--cpu-period applies with --cpu-quota only; use --cpus");
         }
     }
 

@@ -11,6 +11,7 @@ import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.LogConfig;
+import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.VolumeSpec;
 
@@ -125,13 +126,11 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
                     + value(u.hard())));
         }
         b.memoryBytes(Math.max(0, value(host.memory())));
-        long quota = value(host.cpuQuota());
-        long period = value(host.cpuPeriod());
         if (value(host.nanoCpus()) > 0) {
             b.cpus(host.nanoCpus() / 1e9);
-        } else if (quota > 0) {
-            b.cpus((double) quota / (period > 0 ? period : 100_000));
         }
+        b.resources(badRequestOnInvalid(() -> new Resources(value(host.cpuShares()), value(host.cpuPeriod()),
+                value(host.cpuQuota()), host.cpusetCpus(), host.cpusetMems(), host.blkioWeight() == null ? 0 : host.blkioWeight())));
         if (host.pidsLimit() != null) {
             b.pidsLimit(host.pidsLimit()); // 0 or -1: none; absent or null: the engine's default
         }
@@ -280,7 +279,8 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
             boolean readOnly = isTrue(mount.readOnly());
             mounts.add(badRequestOnInvalid(() -> switch (type) {
                 case "bind" -> Mount.bind(mount.source(), mount.target(), readOnly);
-                case "volume" -> Mount.volume(mount.source() == null ? "" : mount.source(), mount.target(), readOnly);
+                // dockerd gives a volume of HostConfig.Mounts the mode "z" (inspect's Mounts say so)
+                case "volume" -> new Mount(Mount.Type.VOLUME, mount.source(), mount.target(), readOnly, "z");
                 case "tmpfs" -> Mount.tmpfs(mount.target(), tmpfsOptions(mount.tmpfsOptions()));
                 default -> throw ApiException.badRequest("mount type \"" + type + "\" is not supported: use bind, volume or tmpfs");
             }));
@@ -305,22 +305,26 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
     }
 
     /** {@code /host:/ctr[:opts]} or {@code volume:/ctr[:opts]}; of the options only {@code ro} matters here. */
+    /** The words a {@code -v} mode may hold, as dockerd's parser takes them. */
+    private static final java.util.Set<String> BIND_MODES = java.util.Set.of("ro", "rw", "z", "Z", "nocopy", "shared",
+            "rshared", "slave", "rslave", "private", "rprivate", "consistent", "cached", "delegated");
+
     static Mount bind(String spec) {
         String[] parts = spec.split(":");
         if (parts.length < 2 || parts.length > 3) {
             throw ApiException.badRequest("invalid volume specification: '" + spec + "'");
         }
         boolean readOnly = false;
-        if (parts.length == 3) {
-            for (String option : parts[2].split(",")) {
-                // z/Z (SELinux labels), propagation and nocopy have no meaning for the embedded engine
-                if (option.equals("ro")) {
-                    readOnly = true;
-                }
+        String mode = parts.length == 3 ? parts[2] : "";
+        for (String option : mode.isEmpty() ? new String[0] : mode.split(",")) {
+            if (!BIND_MODES.contains(option)) {
+                throw ApiException.badRequest("invalid mode: " + mode); // dockerd's words
             }
+            // z/Z (SELinux labels), propagation and nocopy change nothing here; kept so inspect echoes the mode
+            readOnly |= option.equals("ro");
         }
         try {
-            return parts[0].startsWith("/") ? Mount.bind(parts[0], parts[1], readOnly) : Mount.volume(parts[0], parts[1], readOnly);
+            return new Mount(parts[0].startsWith("/") ? Mount.Type.BIND : Mount.Type.VOLUME, parts[0], parts[1], readOnly, mode);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("invalid volume specification: '" + spec + "': " + e.getMessage());
         }

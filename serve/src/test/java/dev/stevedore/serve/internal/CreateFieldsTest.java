@@ -82,6 +82,10 @@ class CreateFieldsTest {
         sample("HostConfig.NanoCpus", host("'NanoCpus':500000000"));
         sample("HostConfig.CpuQuota", host("'CpuQuota':50000"));
         sample("HostConfig.CpuPeriod", host("'CpuQuota':50000"), host("'CpuQuota':50000,'CpuPeriod':200000"));
+        sample("HostConfig.CpuShares", host("'CpuShares':512"));
+        sample("HostConfig.CpusetCpus", host("'CpusetCpus':'0'"));
+        sample("HostConfig.CpusetMems", host("'CpusetMems':'0'"));
+        sample("HostConfig.BlkioWeight", host("'BlkioWeight':300"));
         sample("HostConfig.PidsLimit", host("'PidsLimit':100"));
         sample("HostConfig.RestartPolicy.Name", host("'RestartPolicy':{'Name':'always'}"));
         sample("HostConfig.RestartPolicy.MaximumRetryCount", host("'RestartPolicy':{'Name':'on-failure'}"),
@@ -189,7 +193,7 @@ class CreateFieldsTest {
         dropped.put("NetworkingConfig.EndpointsConfig.frontend.Links", "{'Image':'busybox','HostConfig':"
                 + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
                 + "'frontend':{'Links':['db:db']}}}}");
-        dropped.put("HostConfig.CpuShares", host("'CpuShares':512"));
+        dropped.put("HostConfig.BlkioDeviceReadBps", host("'BlkioDeviceReadBps':[{'Path':'/dev/sda','Rate':1024}]"));
         dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
         // a MAC address on a network the container joins besides its own: the engine sets one on its own network only
         dropped.put("NetworkingConfig.EndpointsConfig.frontend.MacAddress", "{'Image':'busybox','HostConfig':"

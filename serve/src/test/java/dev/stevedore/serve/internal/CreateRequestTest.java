@@ -6,6 +6,7 @@ import dev.stevedore.engine.Device;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.Resources;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -59,7 +60,8 @@ class CreateRequestTest {
         CreateRequest request = CreateRequest.parse(json("{'Image':'busybox','Cmd':['sh','-c','exit 3'],'Entrypoint':['']," 
                 + "'HostConfig':{'AutoRemove':true,'NetworkMode':'default','PortBindings':{'80/tcp':[{'HostIp':'127.0.0.1','HostPort':'8080'}]},"
                 + "'Binds':['/srv:/data:ro,Z','cache:/cache'],'Tmpfs':{'/run':'size=64m'},'Mounts':[{'Type':'tmpfs','Target':'/scratch',"
-                + "'TmpfsOptions':{'SizeBytes':1048576}}],'NanoCpus':1500000000,'Memory':67108864,'PidsLimit':100},"
+                + "'TmpfsOptions':{'SizeBytes':1048576}}],'NanoCpus':1500000000,'Memory':67108864,'PidsLimit':100,"
+                + "'CpuShares':512,'CpusetCpus':'0-1','CpusetMems':'0','BlkioWeight':300},"
                 + "'NetworkingConfig':{'EndpointsConfig':{'default':{}}}}"), "/named", null);
 
         ContainerSpec spec = request.spec();
@@ -69,11 +71,13 @@ class CreateRequestTest {
         assertThat(request.autoRemove()).isTrue();
         assertThat(spec.networkMode()).isNull();
         assertThat(spec.ports()).containsExactly(new PortBinding(80, "tcp", "127.0.0.1", 8080));
-        assertThat(spec.mounts()).containsExactly(Mount.bind("/srv", "/data", true), Mount.volume("cache", "/cache", false),
+        assertThat(spec.mounts()).containsExactly(new Mount(Mount.Type.BIND, "/srv", "/data", true, "ro,Z"),
+                Mount.volume("cache", "/cache", false),
                 Mount.tmpfs("/scratch", "size=1048576"), Mount.tmpfs("/run", "size=64m"));
         assertThat(spec.cpus()).isEqualTo(1.5);
         assertThat(spec.memoryBytes()).isEqualTo(64L << 20);
         assertThat(spec.pidsLimit()).isEqualTo(100);
+        assertThat(spec.resources()).isEqualTo(new Resources(512, 0, 0, "0-1", "0", 300));
         assertThat(request.networks()).isEmpty();
     }
 

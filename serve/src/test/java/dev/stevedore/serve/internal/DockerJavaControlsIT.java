@@ -120,17 +120,16 @@ class DockerJavaControlsIT extends DockerJavaPeers {
         assertThat(answers.get("serve")).isEqualTo(answers.get("dockerd")).isEqualTo("100663296 unless-stopped");
     }
 
-    /** dockerd changes CPU shares and a swap allowance; serve's engine cannot, and its 400 names the field. */
+    /** dockerd changes a swap allowance; serve's engine cannot, and its 400 names the field. */
     @Test
     void updatesTheEngineCannotApplyAreRefusedNamingTheField() {
         Map<String, List<String>> answers = onBoth(client -> {
             String id = runSleeping(client, "update-refused");
-            return List.of(message(() -> client.updateContainerCmd(id).withCpuShares(512).exec()),
-                    message(() -> client.updateContainerCmd(id).withMemory(96L * 1024 * 1024).withMemorySwap(192L * 1024 * 1024).exec()));
+            return List.of(message(() -> client.updateContainerCmd(id).withMemory(96L * 1024 * 1024)
+                    .withMemorySwap(192L * 1024 * 1024).exec()));
         });
         assertThat(answers.get("dockerd")).containsOnly("none");
         assertThat(answers.get("serve")).satisfiesExactly(
-                cpu -> assertThat(cpu).startsWith("BadRequestException 400").contains("CpuShares"),
                 swap -> assertThat(swap).startsWith("BadRequestException 400").contains("MemorySwap"));
     }
 

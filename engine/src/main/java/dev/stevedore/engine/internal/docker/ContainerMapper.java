@@ -50,7 +50,8 @@ final class ContainerMapper {
         }
         command.addAll(strings(inspect.path("Args")));
         Map<String, String> labels = stringMap(config.path("Labels"));
-        ContainerSpec spec = original != null ? withJoinedIds(original, inspect.path("HostConfig")) : spec(inspect, name);
+        ContainerSpec spec = withKeptResources(original != null ? withJoinedIds(original, inspect.path("HostConfig"))
+                : spec(inspect, name), resources(inspect.path("HostConfig")));
         return new ContainerInfo(
                 inspect.path("Id").asText(),
                 name,
@@ -315,6 +316,18 @@ final class ContainerMapper {
     }
 
     /** dockerd records a joined container by its id ({@code container:NAME} becomes {@code container:<id>}): so does inspect. */
+    /** {@code spec} with the settings dockerd kept (it drops what its host cannot apply); itself when they agree. */
+    private static ContainerSpec withKeptResources(ContainerSpec spec, dev.stevedore.engine.Resources kept) {
+        return spec.resources().equals(kept) ? spec : spec.toBuilder().resources(kept).build();
+    }
+
+    /** The CPU and block I/O settings dockerd applied: it drops, with a warning, what its host cannot apply. */
+    static dev.stevedore.engine.Resources resources(JsonNode host) {
+        return new dev.stevedore.engine.Resources(host.path("CpuShares").asLong(0), host.path("CpuPeriod").asLong(0),
+                host.path("CpuQuota").asLong(0), host.path("CpusetCpus").asText(""), host.path("CpusetMems").asText(""),
+                host.path("BlkioWeight").asInt(0));
+    }
+
     private static ContainerSpec withJoinedIds(ContainerSpec original, JsonNode host) {
         if (ContainerSpec.sharedContainer(original.pidMode()) == null && ContainerSpec.sharedContainer(original.ipcMode()) == null
                 && ContainerSpec.sharedContainer(original.networkMode()) == null) {

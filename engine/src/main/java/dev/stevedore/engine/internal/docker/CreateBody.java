@@ -9,6 +9,7 @@ import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.LogConfig;
+import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.engine.Ulimit;
 
@@ -77,10 +78,12 @@ final class CreateBody {
         String mode = spec.networkMode();
         boolean userNetwork = mode != null && !List.of("bridge", "default", "host", "none").contains(mode)
                 && ContainerSpec.sharedContainer(mode) == null;
+        Resources resources = spec.resources();
         HostConfig host = new HostConfig(null, emptyToNull(mounts), emptyToNull(tmpfs), emptyToNull(bindings), null,
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
-                spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, null, null, spec.pidsLimit() != 0 ? spec.pidsLimit() : null /* -1: none, as dockerd reads it */,
+                spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, positiveOrNull(resources.cpuQuota()),
+                positiveOrNull(resources.cpuPeriod()), spec.pidsLimit() != 0 ? spec.pidsLimit() : null /* -1: none, as dockerd reads it */,
                 restartPolicy(spec.restartPolicy()), logConfig(spec.logConfig()), null, null, emptyToNull(spec.capAdd()), emptyToNull(spec.capDrop()),
                 emptyToNull(spec.extraHosts()), emptyToNull(spec.dns()), emptyToNull(spec.dnsSearch()),
                 emptyToNull(spec.dnsOptions()), emptyToNull(spec.ulimits().stream().map(Ulimit::parse)
@@ -89,7 +92,9 @@ final class CreateBody {
                 spec.usernsMode(), emptyToNull(spec.devices().stream().map(d ->
                         new HostConfig.DeviceMapping(d.pathOnHost(), d.pathInContainer(), d.cgroupPermissions())).toList()),
                 emptyToNull(spec.groupAdd()), emptyToNull(spec.sysctls()),
-                trueOrNull(spec.init()), userNetwork ? null : emptyToNull(spec.links()), trueOrNull(spec.privileged()));
+                trueOrNull(spec.init()), userNetwork ? null : emptyToNull(spec.links()), trueOrNull(spec.privileged()),
+                positiveOrNull(resources.cpuShares()), emptyToNull(resources.cpusetCpus()),
+                emptyToNull(resources.cpusetMems()), resources.blkioWeight() > 0 ? resources.blkioWeight() : null);
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null

@@ -215,6 +215,7 @@ final class DockerContainers implements AutoCloseable {
             update.memoryBytes().ifPresent(builder::memoryBytes);
             update.nanoCpus().ifPresent(nanos -> builder.cpus(nanos / 1e9));
             update.pidsLimit().ifPresent(builder::pidsLimit);
+            builder.resources(spec.resources().updatedBy(update.resources()));
             update.restartPolicy().ifPresent(builder::restartPolicy);
             return builder.build();
         });

@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerStats;
 import dev.stevedore.engine.ContainerUpdate;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.internal.runtime.ContainerCgroups;
+import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.Signals;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
@@ -187,16 +188,20 @@ final class ContainerControls {
         CrossProcessLock lock = store.lock(id);
         try {
             ContainerRecord config = lookup.config(id);
+            // as dockerd: what the host cannot apply is dropped (the caller sees it kept the old value, and warns)
+            update = update.withResources(Launcher.applicable(update.resources()));
             ContainerRecord updated = config.withLimits(update.memoryBytes().orElse(config.memoryBytes()),
                     update.nanoCpus().orElse(config.nanoCpus()),
-                    update.pidsLimit().isPresent() ? update.pidsLimit().getAsLong() : config.pidsLimit());
+                    update.pidsLimit().isPresent() ? update.pidsLimit().getAsLong() : config.pidsLimit(),
+                    config.spec().resources().updatedBy(update.resources()));
             if (update.restartPolicy().isPresent()) {
                 updated = updated.withRestartPolicy(update.restartPolicy().get());
             }
             new ResourceLimits(updated.memoryBytes(), updated.nanoCpus(), updated.pidsLimit()); // validates, as at create
             StateRecord state = lookup.state(id);
             if (state.running() && update.changesLimits()) {
-                ContainerCgroups.of(store.directory(id)).update(update, config.name() + " (" + id.substring(0, 12) + ")");
+                ContainerCgroups.of(store.directory(id)).update(update, updated.spec().resources(),
+                        config.name() + " (" + id.substring(0, 12) + ")");
             }
             try {
                 store.writeConfig(id, updated);

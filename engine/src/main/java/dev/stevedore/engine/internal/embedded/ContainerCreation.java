@@ -11,6 +11,8 @@ import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NameResolution;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.network.NetworkMode;
+import dev.stevedore.engine.Resources;
+import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 
@@ -34,6 +36,7 @@ import java.util.Set;
  * create in progress). A failure takes back every step ({@link Undo}).
  */
 final class ContainerCreation {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerCreation.class);
     private final EngineSettings settings;
     private final ImageService images;
     private final ContainerStore store;
@@ -55,7 +58,11 @@ final class ContainerCreation {
 
     /** Creates the container; its {@code config.json} as written. */
     ContainerRecord create(ContainerSpec requested) {
-        ContainerSpec spec = SharedNamespaces.resolve(requested, store, mode.rootless());
+        ContainerSpec resolved = SharedNamespaces.resolve(requested, store, mode.rootless());
+        // as dockerd: a setting the host's cgroups cannot apply is dropped with a warning, and inspect shows it dropped
+        Resources applied = Launcher.applicable(resolved.resources());
+        Resources.warnings(resolved.resources(), applied).forEach(w -> LOG.warn("container of {}: {}", requested.image(), w));
+        ContainerSpec spec = resolved.toBuilder().resources(applied).build();
         if (spec.name() != null) {
             ContainerStore.validateName(spec.name());
             store.nameOwner(spec.name()).filter(id -> Files.isDirectory(store.directory(id))).ifPresent(id -> {
@@ -72,7 +79,7 @@ final class ContainerCreation {
         List<MountRecord> inherited = inheritedMounts(spec);
         List<Mount> mounts = ContainerConfigs.mounts(spec, image).stream()
                 .filter(m -> !inherited.stream().map(MountRecord::target).toList().contains(m.target())).toList();
-        new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit()); // validates
+        new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), spec.resources()); // validates
         // as dockerd: a linked container must be there at create (it must run only at start)
         List<String> links = spec.links().stream()
                 .map(l -> store.resolve(ContainerSpec.linkContainer(l)) + ":" + ContainerSpec.linkAlias(l)).toList();
@@ -194,11 +201,12 @@ final class ContainerCreation {
                         throw new ContainerEngineException("the source " + mount.source() + " of the bind mount on "
                                 + mount.target() + " (container of " + image + ") does not exist; create it first");
                     }
-                    made.add(new MountRecord("bind", mount.source(), mount.target(), mount.readOnly(), "", ""));
+                    made.add(new MountRecord("bind", mount.source(), mount.target(), mount.readOnly(), mount.options(), ""));
                 }
                 case VOLUME -> {
                     Path data = mount.source().isEmpty() ? Volumes.anonymous(dir, anonymous++) : volumes.named(mount.source());
-                    made.add(new MountRecord("volume", data.toString(), mount.target(), mount.readOnly(), "", mount.source()));
+                    made.add(new MountRecord("volume", data.toString(), mount.target(), mount.readOnly(), mount.options(),
+                            mount.source()));
                 }
                 case TMPFS -> made.add(new MountRecord("tmpfs", "", mount.target(), mount.readOnly(),
                         mount.readOnly() && !mount.options().contains("ro") ? join("ro", mount.options()) : mount.options(), ""));

@@ -70,8 +70,10 @@ record ContainerRecord(
     }
 
     /** This record with other limits (update), the spec's too, so a later start and inspect have them. */
-    ContainerRecord withLimits(long newMemoryBytes, long newNanoCpus, long newPidsLimit) {
-        ContainerSpec.Builder newSpec = spec.toBuilder().memoryBytes(newMemoryBytes).cpus(newNanoCpus / 1e9);
+    ContainerRecord withLimits(long newMemoryBytes, long newNanoCpus, long newPidsLimit,
+                               dev.stevedore.engine.Resources newResources) {
+        ContainerSpec.Builder newSpec = spec.toBuilder().memoryBytes(newMemoryBytes).cpus(newNanoCpus / 1e9)
+                .resources(newResources);
         if (newPidsLimit != pidsLimit) {
             newSpec.pidsLimit(newPidsLimit); // the builder reads 0 as "none"; an unchanged 0 keeps the engine's default
         }
@@ -100,14 +102,16 @@ record ContainerRecord(
      * @param type     {@code bind}, {@code volume} or {@code tmpfs}
      * @param source   the host path (bind, and volume: its {@code _data} directory); empty for tmpfs
      * @param volume   the volume's name; empty for an anonymous volume and for binds and tmpfs
-     * @param options  tmpfs options
+     * @param options  tmpfs options; a bind's or volume's mode as the request wrote it
      */
     record MountRecord(String type, String source, String target, boolean readOnly, String options, String volume) {
         /** As {@link dev.stevedore.engine.ContainerInfo#mounts()} shows it: a volume by its name, not its directory. */
         dev.stevedore.engine.Mount toPublic() {
             return switch (type) {
-                case "bind" -> dev.stevedore.engine.Mount.bind(source, target, readOnly);
-                case "volume" -> dev.stevedore.engine.Mount.volume(volume, target, readOnly);
+                case "bind" -> new dev.stevedore.engine.Mount(dev.stevedore.engine.Mount.Type.BIND, source, target, readOnly,
+                        options);
+                case "volume" -> new dev.stevedore.engine.Mount(dev.stevedore.engine.Mount.Type.VOLUME, volume, target,
+                        readOnly, options);
                 default -> new dev.stevedore.engine.Mount(dev.stevedore.engine.Mount.Type.TMPFS, "", target, readOnly, options);
             };
         }

@@ -205,7 +205,8 @@ final class ContainerStart {
                 .shmSize(config.shmSizeBytes())
                 .readonlyRootfs(config.readOnlyRootfs())
                 .etcFiles(network.hostsFile(), dir.resolve("hostname"), network.resolvConf())
-                .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit()))
+                .limits(new ResourceLimits(config.memoryBytes(), config.nanoCpus(), config.pidsLimit(),
+                        config.spec().resources()))
                 .openStdin(config.spec().openStdin())
                 .tty(config.spec().tty())
                 .capabilities(capabilities(config))

@@ -129,7 +129,7 @@ final class EngineMode {
     void checkLimits(ContainerSpec spec) {
         if (namespace != null) {
             Launcher.checkRootlessLimits(new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()),
-                    spec.pidsLimit()), "of " + spec.image());
+                    spec.pidsLimit(), spec.resources()), "of " + spec.image());
         }
         checkDevices(spec);
     }

@@ -36,7 +36,11 @@ final class Cgroups {
     static final String DEVICES = "devices";
     /** v1 only: pause freezes a v2 group through its {@code cgroup.freeze}, no controller needed. */
     static final String FREEZER = "freezer";
-    private static final Set<String> USED = Set.of(MEMORY, CPU, PIDS, DEVICES, FREEZER);
+    static final String CPUSET = "cpuset";
+    /** Block I/O: {@code blkio} in v1, {@code io} in v2. */
+    static final String BLKIO = "blkio";
+    static final String IO = "io";
+    private static final Set<String> USED = Set.of(MEMORY, CPU, PIDS, DEVICES, FREEZER, CPUSET, BLKIO, IO);
 
     /**
      * The device nodes a container may make and use, as v1 rules: Docker's standard nodes (null, zero, full,
@@ -267,6 +271,7 @@ final class Cgroups {
                 write(groups, enable, cpu, containerName, "cpu.cfs_quota_us", Long.toString(quota));
             }
         }
+        planResources(limits.resources(), containerName, groups, enable);
         if (limits.pids() > 0) {
             Controller pids = require(PIDS, "a pids limit", containerName);
             write(groups, enable, pids, containerName, "pids.max", Long.toString(limits.pids()));
@@ -287,6 +292,25 @@ final class Cgroups {
             }
         }
         return new Plan(groups, enable, policy == DevicePolicy.PROGRAM ? unifiedGroup : null, policy);
+    }
+
+    /** The writes of Docker's CPU shares and quota, cpuset and block I/O weight ({@link ResourceFiles}). */
+    private void planResources(dev.stevedore.engine.Resources r, String containerName, Map<Path, List<Write>> groups,
+                               List<String> enable) {
+        if (ResourceFiles.asksCpu(r)) {
+            Controller cpu = require(CPU, "CPU shares or a CFS period or quota", containerName);
+            ResourceFiles.cpu(r, cpu.unified()).forEach(w -> write(groups, enable, cpu, containerName, w.file(), w.value()));
+        }
+        if (ResourceFiles.asksCpuset(r)) {
+            Controller cpuset = require(CPUSET, "a cpuset", containerName);
+            ResourceFiles.cpuset(r, cpuset.unified(), directory(cpuset, containerName).getParent())
+                    .forEach(w -> write(groups, enable, cpuset, containerName, w.file(), w.value()));
+        }
+        if (r.blkioWeight() != 0) {
+            Controller io = controllers.containsKey(IO) ? controllers.get(IO) : require(BLKIO, "a block I/O weight", containerName);
+            ResourceFiles.blkio(r, io.unified(), directory(io, containerName).getParent())
+                    .forEach(w -> write(groups, enable, io, containerName, w.file(), w.value()));
+        }
     }
 
     /**

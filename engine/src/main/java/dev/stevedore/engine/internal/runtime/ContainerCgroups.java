@@ -82,7 +82,7 @@ public final class ContainerCgroups {
                         + " hierarchy nor a v1 freezer mount)");
             }
             if (!Files.isDirectory(freezer.get())) {
-                join(freezer.get());
+                join(freezer.get(), List.of());
             }
             Files.writeString(freezer.get().resolve("freezer.state"), frozen ? "FROZEN" : "THAWED");
             awaitContent(freezer.get().resolve("freezer.state"), frozen ? "FROZEN" : "THAWED");
@@ -229,9 +229,29 @@ public final class ContainerCgroups {
 
     // ---- update -----------------------------------------------------------------------------------
 
-    /** Writes the limits {@code update} has into the running container's groups, making a group it lacks. */
-    public void update(ContainerUpdate update, String container) {
+    /**
+     * Writes the limits {@code update} has into the running container's groups, making a group it lacks; of
+     * {@link dev.stevedore.engine.Resources}, the container's settings after the update ({@code resources}) for each
+     * controller the update touches.
+     */
+    public void update(ContainerUpdate update, dev.stevedore.engine.Resources resources, String container) {
         try {
+            dev.stevedore.engine.Resources asked = update.resources();
+            if (ResourceFiles.asksCpu(asked)) {
+                Path group = controllerGroup(Cgroups.CPU, container);
+                writeAll(group, ResourceFiles.cpu(resources, Files.exists(group.resolve("cpu.max"))));
+            }
+            if (ResourceFiles.asksCpuset(asked)) {
+                Path group = layout.group(Cgroups.CPUSET, name).orElse(null);
+                boolean unified = layout.controller(Cgroups.CPUSET).map(Cgroups.Controller::unified).orElse(false);
+                List<Cgroups.Write> writes = group == null ? List.of() : ResourceFiles.cpuset(resources, unified, group.getParent());
+                writeAll(controllerGroup(Cgroups.CPUSET, container, writes), writes);
+            }
+            if (asked.blkioWeight() != 0) {
+                String controller = layout.controller(Cgroups.IO).isPresent() ? Cgroups.IO : Cgroups.BLKIO;
+                Path group = controllerGroup(controller, container);
+                writeAll(group, ResourceFiles.blkio(resources, controller.equals(Cgroups.IO), group.getParent()));
+            }
             if (update.memoryBytes().isPresent()) {
                 long bytes = update.memoryBytes().getAsLong();
                 Path group = controllerGroup(Cgroups.MEMORY, container);
@@ -262,8 +282,21 @@ public final class ContainerCgroups {
         }
     }
 
-    /** The container's group of {@code controller}, made (and joined by its processes) when it has none yet. */
+    private static void writeAll(Path group, List<Cgroups.Write> writes) throws IOException {
+        for (Cgroups.Write write : writes) {
+            Files.writeString(group.resolve(write.file()), write.value());
+        }
+    }
+
     private Path controllerGroup(String controller, String container) throws IOException {
+        return controllerGroup(controller, container, List.of());
+    }
+
+    /**
+     * The container's group of {@code controller}, made (and joined by its processes) when it has none yet;
+     * {@code first}: written into a v1 group it makes before its processes join (a cpuset group takes none before).
+     */
+    private Path controllerGroup(String controller, String container, List<Cgroups.Write> first) throws IOException {
         if (memberSource().isEmpty()) {
             throw new ContainerEngineException("cannot update the limits of container " + container + ": it has no cgroups"
                     + " (a rootless container); recreate it with the limits instead");
@@ -276,7 +309,7 @@ public final class ContainerCgroups {
             return group;
         }
         if (!Files.isDirectory(group)) {
-            join(group);
+            join(group, first);
         }
         return group;
     }
@@ -286,9 +319,10 @@ public final class ContainerCgroups {
      * container. A process forked while they move stays out of it; a container being paused or limited is not
      * expected to be forking hard.
      */
-    private void join(Path group) throws IOException {
+    private void join(Path group, List<Cgroups.Write> first) throws IOException {
         List<Long> members = members(0).stream().filter(pid -> pid > 0).toList(); // pid 0 would move this JVM
         Files.createDirectory(group);
+        writeAll(group, first);
         Path moveCharge = group.resolve("memory.move_charge_at_immigrate");
         if (Files.exists(moveCharge)) {
             try {

@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  * controller, and a container that asks for a limit is refused naming the controller and the fix.
  */
 final class DelegatedCgroups {
-    private static final List<String> LIMITS = List.of(Cgroups.MEMORY, Cgroups.CPU, Cgroups.PIDS);
+    private static final List<String> LIMITS = List.of(Cgroups.MEMORY, Cgroups.CPU, Cgroups.PIDS, Cgroups.CPUSET,
+            Cgroups.BLKIO, Cgroups.IO);
 
     private DelegatedCgroups() {
     }
@@ -93,7 +94,7 @@ final class DelegatedCgroups {
                 + " has no " + controller + " cgroup controller delegated to it: no " + controller + " group that this JVM "
                 + "is in, or one above it, is writable by " + user + ". Delegate one: with systemd and cgroup v2, a "
                 + "drop-in /etc/systemd/system/user@.service.d/delegate.conf holding \"[Service]\" and \"Delegate=pids "
-                + "memory cpu\", then systemctl daemon-reload and a new login of the user; on cgroup v1, an administrator "
+                + "memory cpu cpuset io\", then systemctl daemon-reload and a new login of the user; on cgroup v1, an administrator "
                 + "creates a group in /sys/fs/cgroup/" + controller + " and chowns it (the directory, cgroup.procs and tasks) "
                 + "to " + user + ", and the JVM starts inside it. Or leave the limit out, run as root, or use "
                 + "STEVEDORE_ENGINE=docker";

@@ -350,6 +350,19 @@ public final class Launcher implements AutoCloseable {
     }
 
     /**
+     * What of {@code asked} this host's cgroups apply as root (see {@link ResourceFiles#supported}); the rest is
+     * dropped, as dockerd drops it with a warning. Rootless, everything asked: {@link #checkRootlessLimits} refuses
+     * what the delegated subtree lacks instead.
+     *
+     * @throws IllegalArgumentException for a cpuset naming CPUs or memory nodes this host does not have (dockerd's words)
+     */
+    public static dev.stevedore.engine.Resources applicable(dev.stevedore.engine.Resources asked) {
+        ResourceFiles.checkAvailable(asked);
+        return asked.any() && dev.stevedore.engine.internal.os.Libc.geteuid() == 0
+                ? ResourceFiles.supported(asked, HostCgroups.LAYOUT) : asked;
+    }
+
+    /**
      * The cgroup layout this process's containers were given (detected on first use): the host's as root, the
      * subtree delegated to the user when rootless; for what acts on a running container's groups.
      */

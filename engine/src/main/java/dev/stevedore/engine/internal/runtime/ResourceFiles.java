@@ -1,0 +1,164 @@
+package dev.stevedore.engine.internal.runtime;
+
+import dev.stevedore.engine.Resources;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where Docker's CPU, cpuset and block I/O settings ({@link Resources}) go in a container's groups, v1 and v2, with
+ * runc's conversions, and which of them this host can apply at all. A container's create and its update both write
+ * through here, so a setting means the same file and value either way.
+ */
+final class ResourceFiles {
+    /** The CFS period the kernel uses when none is written, in microseconds. */
+    private static final long DEFAULT_PERIOD = 100_000;
+
+    private ResourceFiles() {
+    }
+
+    /** runc's and crun's map of v1 {@code cpu.shares} (2 to 262144) onto v2 {@code cpu.weight} (1 to 10000). */
+    static long cpuWeight(long shares) {
+        long clamped = Math.max(2, Math.min(262_144, shares));
+        return 1 + (clamped - 2) * 9999 / 262_142;
+    }
+
+    /** runc's map of {@code blkio.weight} (10 to 1000) onto v2 {@code io.weight} (1 to 10000). */
+    static long ioWeight(long weight) {
+        return 1 + (weight - 10) * 9999 / 990;
+    }
+
+    /** Whether {@code r} asks the cpu controller for anything. */
+    static boolean asksCpu(Resources r) {
+        return r.cpuShares() != 0 || r.cpuPeriod() != 0 || r.cpuQuota() != 0;
+    }
+
+    static boolean asksCpuset(Resources r) {
+        return !r.cpusetCpus().isEmpty() || !r.cpusetMems().isEmpty();
+    }
+
+    /** Shares, period and quota: v2 {@code cpu.weight} and {@code cpu.max}, v1 {@code cpu.shares} and the CFS files. */
+    static List<Cgroups.Write> cpu(Resources r, boolean unified) {
+        List<Cgroups.Write> writes = new ArrayList<>();
+        if (r.cpuShares() != 0) {
+            writes.add(unified ? new Cgroups.Write("cpu.weight", Long.toString(cpuWeight(r.cpuShares())))
+                    : new Cgroups.Write("cpu.shares", Long.toString(r.cpuShares())));
+        }
+        if (r.cpuPeriod() == 0 && r.cpuQuota() == 0) {
+            return writes;
+        }
+        if (unified) {
+            String quota = r.cpuQuota() > 0 ? Long.toString(r.cpuQuota()) : "max";
+            writes.add(new Cgroups.Write("cpu.max", quota + " " + (r.cpuPeriod() != 0 ? r.cpuPeriod() : DEFAULT_PERIOD)));
+            return writes;
+        }
+        if (r.cpuPeriod() != 0) {
+            writes.add(new Cgroups.Write("cpu.cfs_period_us", Long.toString(r.cpuPeriod())));
+        }
+        if (r.cpuQuota() != 0) {
+            writes.add(new Cgroups.Write("cpu.cfs_quota_us", Long.toString(r.cpuQuota())));
+        }
+        return writes;
+    }
+
+    /**
+     * {@code cpuset.cpus} and {@code cpuset.mems}. A new v1 cpuset group starts with both empty, and the kernel lets
+     * no process in until both are set: the one not asked for is {@code parent}'s. A v2 group inherits its parent's.
+     */
+    static List<Cgroups.Write> cpuset(Resources r, boolean unified, Path parent) {
+        List<Cgroups.Write> writes = new ArrayList<>();
+        for (String[] file : new String[][] {{"cpuset.cpus", r.cpusetCpus()}, {"cpuset.mems", r.cpusetMems()}}) {
+            String value = !file[1].isEmpty() || unified ? file[1] : read(parent.resolve(file[0])).orElse("");
+            if (!value.isEmpty()) {
+                writes.add(new Cgroups.Write(file[0], value));
+            }
+        }
+        return writes;
+    }
+
+    /**
+     * The block I/O weight: the BFQ file where the scheduler is there (it takes Docker's range as it is), else v2's
+     * {@code io.weight} (converted) or v1's {@code blkio.weight}; {@code filesAt} is a group that shows which exist.
+     */
+    static List<Cgroups.Write> blkio(Resources r, boolean unified, Path filesAt) {
+        if (r.blkioWeight() == 0) {
+            return List.of();
+        }
+        String prefix = unified ? "io" : "blkio";
+        if (Files.exists(filesAt.resolve(prefix + ".bfq.weight"))) {
+            return List.of(new Cgroups.Write(prefix + ".bfq.weight", Integer.toString(r.blkioWeight())));
+        }
+        return List.of(unified ? new Cgroups.Write("io.weight", "default " + ioWeight(r.blkioWeight()))
+                : new Cgroups.Write("blkio.weight", Integer.toString(r.blkioWeight())));
+    }
+
+    /**
+     * What of {@code asked} this host applies as root, each setting the rest dropped (dockerd drops them with a warning,
+     * {@link Resources#warnings}): CPU shares and the CFS files where the cpu controller has them, a cpuset where the
+     * controller is mounted, a block I/O weight only where a file that weighs exists (v1 without BFQ has none).
+     */
+    static Resources supported(Resources asked, Cgroups layout) {
+        Optional<Cgroups.Controller> cpu = layout.controller(Cgroups.CPU);
+        boolean shares = cpu.map(c -> c.unified() || Files.exists(own(c).resolve("cpu.shares"))).orElse(false);
+        boolean cfs = cpu.map(c -> c.unified() || Files.exists(own(c).resolve("cpu.cfs_quota_us"))).orElse(false);
+        boolean cpuset = layout.controller(Cgroups.CPUSET).isPresent();
+        boolean weight = layout.controller(Cgroups.IO).isPresent() || layout.controller(Cgroups.BLKIO)
+                .map(c -> Files.exists(own(c).resolve("blkio.weight")) || Files.exists(own(c).resolve("blkio.bfq.weight")))
+                .orElse(false);
+        return new Resources(shares ? asked.cpuShares() : 0, cfs ? asked.cpuPeriod() : 0, cfs ? asked.cpuQuota() : 0,
+                cpuset ? asked.cpusetCpus() : "", cpuset ? asked.cpusetMems() : "", weight ? asked.blkioWeight() : 0);
+    }
+
+    /** Refuses a cpuset naming CPUs or memory nodes the host does not have online, in dockerd's words. */
+    static void checkAvailable(Resources r) {
+        if (!available(r.cpusetCpus(), Path.of("/sys/devices/system/cpu/online"))) {
+            throw new IllegalArgumentException("Requested CPUs are not available - requested " + r.cpusetCpus()
+                    + ", available: " + read(Path.of("/sys/devices/system/cpu/online")).orElse("0"));
+        }
+        if (!available(r.cpusetMems(), Path.of("/sys/devices/system/node/online"))) {
+            throw new IllegalArgumentException("Requested memory nodes are not available - requested " + r.cpusetMems()
+                    + ", available: " + read(Path.of("/sys/devices/system/node/online")).orElse("0"));
+        }
+    }
+
+    /** Whether every number of {@code list} is in the list {@code online} holds (a host without the file has node 0). */
+    private static boolean available(String list, Path online) {
+        if (list.isEmpty()) {
+            return true;
+        }
+        java.util.Set<Integer> there = numbers(read(online).orElse("0"));
+        return there.containsAll(numbers(list));
+    }
+
+    /** The numbers of a list such as {@code 0-2,4}. */
+    static java.util.Set<Integer> numbers(String list) {
+        java.util.Set<Integer> numbers = new java.util.TreeSet<>();
+        for (String part : list.split(",")) {
+            String[] range = part.strip().split("-");
+            int from = Integer.parseInt(range[0]);
+            int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+            for (int n = from; n <= to && numbers.size() < 4096; n++) {
+                numbers.add(n);
+            }
+        }
+        return numbers;
+    }
+
+    /** The group of this process in a controller's hierarchy: where a container's group is made, and what it inherits. */
+    private static Path own(Cgroups.Controller controller) {
+        return controller.mount().resolve(controller.ownGroup().replaceFirst("^/+", ""));
+    }
+
+    private static Optional<String> read(Path file) {
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}
