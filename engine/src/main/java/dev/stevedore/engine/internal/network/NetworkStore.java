@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,6 +78,25 @@ final class NetworkStore {
         NetworkRecord withLastAllocated(int address) {
             return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, address, members, attachable);
         }
+
+        // Written out, as Member's: the generated ones link through ObjectMethods' bootstrap on first use, spinning
+        // classes no class-data archive keeps, and every container start compares records here
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof NetworkRecord other
+                    && internal == other.internal && predefined == other.predefined
+                    && lastAllocated == other.lastAllocated && attachable == other.attachable
+                    && Objects.equals(id, other.id) && Objects.equals(name, other.name)
+                    && Objects.equals(subnet, other.subnet) && Objects.equals(bridge, other.bridge)
+                    && labels.equals(other.labels) && Objects.equals(created, other.created)
+                    && members.equals(other.members);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(id, name, subnet, bridge, internal, predefined, labels, created, lastAllocated, members,
+                    attachable);
+        }
     }
 
     /**
@@ -104,6 +124,20 @@ final class NetworkStore {
 
         Member detached() {
             return new Member(name, aliases, null, null, null, staticAddress, macAddress);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Member other
+                    && Objects.equals(name, other.name) && aliases.equals(other.aliases)
+                    && Objects.equals(address, other.address) && Objects.equals(veth, other.veth)
+                    && Objects.equals(interfaceName, other.interfaceName)
+                    && Objects.equals(staticAddress, other.staticAddress) && Objects.equals(macAddress, other.macAddress);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, aliases, address, veth, interfaceName, staticAddress, macAddress);
         }
     }
 
