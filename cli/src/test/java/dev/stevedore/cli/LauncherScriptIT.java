@@ -96,6 +96,26 @@ class LauncherScriptIT {
     }
 
     @Test
+    void anArchiveMadeByARunStartedAsDotSlashServesRunsStartedByTheFullPath() throws Exception {
+        Path launcher = Path.of(System.getProperty("stevedore.jar", "target/stevedore.jar")).toAbsolutePath()
+                .resolveSibling("stevedore");
+        ProcessBuilder builder = new ProcessBuilder("./stevedore", "images").directory(launcher.getParent().toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(Map.of("XDG_CACHE_HOME", cache.toString(), "STEVEDORE_ENGINE", "embedded",
+                "STEVEDORE_HOME", home.toString(), "JAVA_HOME", System.getProperty("java.home")));
+        Process relative = builder.start();
+        String listing = new String(relative.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(relative.waitFor()).as(listing).isZero();
+        assertThat(cached("-images.jsa")).as("the archive the first run made").hasSize(1);
+
+        // -Xshare:on: a JVM that cannot map the archive (a class path recorded as ./stevedore.jar) fails to start
+        CliRunner.Result absolute = stevedore(Map.of("STEVEDORE_JAVA_OPTS", "-Xshare:on"), "images");
+
+        assertThat(absolute.exitCode()).as(absolute.toString()).isZero();
+        assertThat(absolute.out()).isEqualTo(listing);
+    }
+
+    @Test
     void aJavaHomePointingNowhereIsSaidSo() throws Exception {
         CliRunner.Result result = stevedore(Map.of("JAVA_HOME", scratch.resolve("no-jdk").toString()), "--version");
 

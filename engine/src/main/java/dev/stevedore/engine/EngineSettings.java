@@ -183,4 +183,23 @@ public record EngineSettings(
         Map<String, String> env = System.getenv();
         return env.get(name);
     }
+
+    // Written out rather than generated: a record's generated equals and hashCode link through ObjectMethods'
+    // bootstrap on first use, spinning method-handle classes that no class-data archive keeps (see the CLI's
+    // speed notes in docs/design.md); this type is on every short command's path.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof EngineSettings other
+                && Objects.equals(stateDirectory, other.stateDirectory)
+                && Objects.equals(registryMirrors, other.registryMirrors)
+                && Objects.equals(insecureRegistries, other.insecureRegistries)
+                && Objects.equals(dockerConfigDirectory, other.dockerConfigDirectory)
+                && Objects.equals(certificateDirectories, other.certificateDirectories)
+                && Objects.equals(platform, other.platform);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(stateDirectory, registryMirrors, insecureRegistries, dockerConfigDirectory, certificateDirectories, platform);
+    }
 }

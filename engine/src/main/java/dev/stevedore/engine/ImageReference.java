@@ -171,4 +171,21 @@ public record ImageReference(String registry, String repository, String tag, Str
     public String toString() {
         return name() + suffix();
     }
+
+    // Written out rather than generated: a record's generated equals and hashCode link through ObjectMethods'
+    // bootstrap on first use, spinning method-handle classes that no class-data archive keeps (see the CLI's
+    // speed notes in docs/design.md); this type is on every short command's path.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof ImageReference other
+                && Objects.equals(registry, other.registry)
+                && Objects.equals(repository, other.repository)
+                && Objects.equals(tag, other.tag)
+                && Objects.equals(digest, other.digest);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(registry, repository, tag, digest);
+    }
 }

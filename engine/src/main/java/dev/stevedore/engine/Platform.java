@@ -52,4 +52,20 @@ public record Platform(String os, String architecture, String variant) {
     public String toString() {
         return variant.isEmpty() ? os + "/" + architecture : os + "/" + architecture + "/" + variant;
     }
+
+    // Written out rather than generated: a record's generated equals and hashCode link through ObjectMethods'
+    // bootstrap on first use, spinning method-handle classes that no class-data archive keeps (see the CLI's
+    // speed notes in docs/design.md); this type is on every short command's path.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Platform other
+                && Objects.equals(os, other.os)
+                && Objects.equals(architecture, other.architecture)
+                && Objects.equals(variant, other.variant);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(os, architecture, variant);
+    }
 }

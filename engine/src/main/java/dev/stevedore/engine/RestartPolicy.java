@@ -1,6 +1,7 @@
 package dev.stevedore.engine;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * When an engine starts a container again after its command ended, as {@code docker run --restart} says: never
@@ -107,5 +108,20 @@ public record RestartPolicy(Kind kind, int maximumRetries) {
     @Override
     public String toString() {
         return kind == Kind.ON_FAILURE && maximumRetries > 0 ? kind.dockerName + ":" + maximumRetries : kind.dockerName;
+    }
+
+    // Written out rather than generated: a record's generated equals and hashCode link through ObjectMethods'
+    // bootstrap on first use, spinning method-handle classes that no class-data archive keeps (see the CLI's
+    // speed notes in docs/design.md); this type is on every short command's path.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof RestartPolicy other
+                && kind == other.kind
+                && maximumRetries == other.maximumRetries;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, maximumRetries);
     }
 }

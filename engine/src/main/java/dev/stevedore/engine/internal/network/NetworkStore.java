@@ -1,7 +1,5 @@
 package dev.stevedore.engine.internal.network;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 
@@ -17,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,8 +34,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class NetworkStore {
     private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /**
      * A network.
@@ -77,6 +74,25 @@ final class NetworkStore {
         NetworkRecord withLastAllocated(int address) {
             return new NetworkRecord(id, name, subnet, bridge, internal, predefined, labels, created, address, members, attachable);
         }
+
+        // Written out, as Member's: the generated ones link through ObjectMethods' bootstrap on first use, spinning
+        // classes no class-data archive keeps, and every container start compares records here
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof NetworkRecord other
+                    && internal == other.internal && predefined == other.predefined
+                    && lastAllocated == other.lastAllocated && attachable == other.attachable
+                    && Objects.equals(id, other.id) && Objects.equals(name, other.name)
+                    && Objects.equals(subnet, other.subnet) && Objects.equals(bridge, other.bridge)
+                    && labels.equals(other.labels) && Objects.equals(created, other.created)
+                    && members.equals(other.members);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(id, name, subnet, bridge, internal, predefined, labels, created, lastAllocated, members,
+                    attachable);
+        }
     }
 
     /**
@@ -104,6 +120,20 @@ final class NetworkStore {
 
         Member detached() {
             return new Member(name, aliases, null, null, null, staticAddress, macAddress);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Member other
+                    && Objects.equals(name, other.name) && aliases.equals(other.aliases)
+                    && Objects.equals(address, other.address) && Objects.equals(veth, other.veth)
+                    && Objects.equals(interfaceName, other.interfaceName)
+                    && Objects.equals(staticAddress, other.staticAddress) && Objects.equals(macAddress, other.macAddress);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, aliases, address, veth, interfaceName, staticAddress, macAddress);
         }
     }
 
@@ -199,7 +229,7 @@ final class NetworkStore {
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(memoryNetworks(), "*.members.json")) {
             for (Path file : files) {
-                MemoryMembers memory = JSON.readValue(file.toFile(), MemoryMembers.class);
+                MemoryMembers memory = NetworkJson.readMembers(file);
                 if (!memory.members().isEmpty()) {
                     continue;
                 }
@@ -207,7 +237,7 @@ final class NetworkStore {
                 Path disk = directory.resolve(id + ".json");
                 NetworkRecord record = readQuietly(disk);
                 if (record != null && record.lastAllocated() != memory.lastAllocated()) {
-                    writeAtomically(disk, JSON.writeValueAsBytes(record.withLastAllocated(memory.lastAllocated())));
+                    writeAtomically(disk, NetworkJson.write(record.withLastAllocated(memory.lastAllocated())));
                 }
                 Files.deleteIfExists(file);
             }
@@ -238,7 +268,7 @@ final class NetworkStore {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.json")) {
             for (Path file : files) {
                 try {
-                    result.add(withMemoryMembers(JSON.readValue(file.toFile(), NetworkRecord.class)));
+                    result.add(withMemoryMembers(NetworkJson.readNetwork(file)));
                 } catch (NoSuchFileException e) {
                     // Removed by another engine between listing and reading.
                 } catch (IOException e) {
@@ -257,7 +287,7 @@ final class NetworkStore {
     void save(NetworkRecord network) throws IOException {
         Path file = directory.resolve(network.id() + ".json");
         if (memoryContainers == null) {
-            writeAtomically(file, JSON.writeValueAsBytes(network));
+            writeAtomically(file, NetworkJson.write(network));
             return;
         }
         Map<String, Member> onDisk = new LinkedHashMap<>();
@@ -272,12 +302,12 @@ final class NetworkStore {
         NetworkRecord disk = new NetworkRecord(network.id(), network.name(), network.subnet(), network.bridge(),
                 network.internal(), network.predefined(), network.labels(), network.created(), diskLastAllocated, onDisk, network.attachable());
         if (!disk.equals(previous)) {
-            writeAtomically(file, JSON.writeValueAsBytes(disk));
+            writeAtomically(file, NetworkJson.write(disk));
         }
         if (inMemory.isEmpty() && !Files.exists(memoryFile)) {
             return;
         }
-        writeAtomically(memoryFile, JSON.writeValueAsBytes(new MemoryMembers(network.lastAllocated(), inMemory)));
+        writeAtomically(memoryFile, NetworkJson.write(new MemoryMembers(network.lastAllocated(), inMemory)));
     }
 
     void delete(NetworkRecord network) throws IOException {
@@ -294,7 +324,7 @@ final class NetworkStore {
 
     private static NetworkRecord readQuietly(Path file) {
         try {
-            return JSON.readValue(file.toFile(), NetworkRecord.class);
+            return NetworkJson.readNetwork(file);
         } catch (IOException e) {
             return null; // a new network (or a damaged record, which is written anew)
         }
@@ -307,8 +337,8 @@ final class NetworkStore {
         }
         MemoryMembers memory;
         try {
-            memory = JSON.readValue(memoryNetworks().resolve(disk.id() + ".members.json").toFile(), MemoryMembers.class);
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            memory = NetworkJson.readMembers(memoryNetworks().resolve(disk.id() + ".members.json"));
+        } catch (NoSuchFileException e) {
             return disk;
         }
         Map<String, Member> members = new LinkedHashMap<>(disk.members());
@@ -334,8 +364,8 @@ final class NetworkStore {
     ContainerRecord container(String containerId) throws IOException {
         Path file = containerDirectory(containerId).resolve("container.json");
         try {
-            return JSON.readValue(file.toFile(), ContainerRecord.class);
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return NetworkJson.readContainer(file);
+        } catch (NoSuchFileException e) {
             return null;
         }
     }
@@ -373,7 +403,7 @@ final class NetworkStore {
     void save(ContainerRecord container) throws IOException {
         Path dir = containerDirectory(container.id());
         Files.createDirectories(dir);
-        writeAtomically(dir.resolve("container.json"), JSON.writeValueAsBytes(container));
+        writeAtomically(dir.resolve("container.json"), NetworkJson.write(container));
     }
 
     void deleteContainer(String containerId) throws IOException {

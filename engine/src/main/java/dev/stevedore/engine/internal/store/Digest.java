@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.store;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -52,5 +53,20 @@ public record Digest(String algorithm, String hex) {
     @Override
     public String toString() {
         return algorithm + ":" + hex;
+    }
+
+    // Written out rather than generated: a record's generated equals and hashCode link through ObjectMethods'
+    // bootstrap on first use, spinning method-handle classes that no class-data archive keeps (see the CLI's
+    // speed notes in docs/design.md); this type is on every short command's path.
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Digest other
+                && algorithm.equals(other.algorithm)
+                && hex.equals(other.hex);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(algorithm, hex);
     }
 }

@@ -1,5 +1,6 @@
 package dev.stevedore.engine.internal.network;
 
+import dev.stevedore.engine.RecordEquality;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,18 @@ class NetworkStoreTest {
         assertThat(store.containerDirectory(TEST)).isEqualTo(memory.resolve(TEST));
         assertThat(store.containerDirectory(KEPT)).isEqualTo(dir.resolve("networks/containers").resolve(KEPT));
         assertThat(store.containerIds()).containsExactlyInAnyOrder(TEST, KEPT);
+    }
+
+    @Test
+    void networkRecordsAndMembersCompareEveryComponent() throws Exception {
+        RecordEquality.assertCoversEveryComponent(
+                new Member("a", List.of("a"), "10.0.0.2", "veth-a", "eth0", "10.0.0.2", "02:00:00:00:00:01"),
+                new Member("b", List.of("b"), "10.0.0.3", "veth-b", "eth1", "10.0.0.3", "02:00:00:00:00:02"));
+        RecordEquality.assertCoversEveryComponent(
+                new NetworkRecord("n".repeat(64), "one", "10.0.0.0/24", "br-1", false, false, Map.of("a", "1"),
+                        "2026-11-23T09:00:00Z", 1, Map.of(TEST, member("a", null)), false),
+                new NetworkRecord("m".repeat(64), "two", "10.0.1.0/24", "br-2", true, true, Map.of("b", "2"),
+                        "2026-11-24T09:00:00Z", 2, Map.of(KEPT, member("b", null)), true));
     }
 
     @Test
