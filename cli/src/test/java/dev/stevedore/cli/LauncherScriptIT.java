@@ -64,6 +64,15 @@ class LauncherScriptIT {
         assertThat(cached(".partial")).as("nothing half written").isEmpty();
     }
 
+    /** As the docker CLI, whatever the locale: in a C locale Java 17 would print its own dashes and ellipses as '?'. */
+    @Test
+    void outputIsUtf8InACLocaleToo() throws Exception {
+        CliRunner.Result missing = stevedore(Map.of("LANG", "C", "LC_ALL", "C"), "rmi", "no-such-image:1");
+
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(1);
+        assertThat(missing.err()).contains(" \u2014 ").doesNotContain("?");
+    }
+
     @Test
     void theTimingSwitchAddsThePhasesToStderrAndNothingElse() throws Exception {
         CliRunner.Result plain = stevedore(Map.of(), "images");
