@@ -3,6 +3,7 @@ package dev.stevedore.dsl.internal;
 import dev.stevedore.engine.BuildEvent;
 import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerEngine;
+import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,7 +72,9 @@ public final class DockerfileImages {
         if (build == null) {
             try {
                 LOG.info("building {} from {}", image, spec.contextDirectory());
-                engine.build(spec, DockerfileImages::log);
+                Optional<String> before = engine.image(ImageReference.parse(image)).map(Image::id);
+                String built = engine.build(spec, DockerfileImages::log).id();
+                before.filter(old -> !old.equals(built)).ifPresent(old -> removeReplaced(engine, old, image));
                 mine.complete(null);
             } catch (RuntimeException | Error e) {
                 builds.remove(image, mine);
@@ -84,6 +87,21 @@ public final class DockerfileImages {
             build.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * The image an earlier run (another JVM, or this name's context since edited) built under {@code image}: the name
+     * moved to the new build and left it dangling, kept until pruned as docker keeps it. Nobody named it but this name,
+     * so it goes, unless something still holds it (a container made from it, a tag of the user's).
+     */
+    private static void removeReplaced(ContainerEngine engine, String old, String image) {
+        try {
+            if (engine.images().stream().anyMatch(i -> i.id().equals(old) && i.dangling())) {
+                engine.removeImageById(old, false);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("the image {} replaced under {} stays: {}", old, image, e.toString());
         }
     }
 

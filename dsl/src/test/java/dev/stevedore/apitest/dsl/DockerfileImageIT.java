@@ -8,6 +8,8 @@ import dev.stevedore.dsl.Images;
 import dev.stevedore.dsl.Stevedore;
 import dev.stevedore.dsl.Wait;
 import dev.stevedore.engine.BuildException;
+import dev.stevedore.engine.BuildListener;
+import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.testbed.Testbed;
@@ -55,6 +57,27 @@ class DockerfileImageIT {
             assertThat(one.exec("cat", "/stamp").stdout()).isNotBlank().isEqualTo(two.exec("cat", "/stamp").stdout());
         } finally {
             assertThat(engine.image(ImageReference.parse(image))).as("the engine holds the image built").isPresent();
+            engine.removeImage(ImageReference.parse(image));
+        }
+    }
+
+    /**
+     * What an earlier run built under the same name (the context has been edited since) is not left dangling to pile
+     * up run after run: the build that replaces it removes it. The earlier run is played here by a build of the old
+     * context tagged with the name.
+     */
+    @Test
+    void theImageAnEarlierRunBuiltUnderTheNameGoesWhenTheNameMoves() throws IOException {
+        writeContext(dir);
+        String image = Images.dockerfile(dir, b -> b.buildArg("BASE", base()).buildArg("V", "3").noCache(true));
+        Files.writeString(dir.resolve("hello.txt"), "hello from an earlier run\n");
+        String earlier = engine.build(BuildSpec.builder(dir).buildArg("BASE", base()).buildArg("V", "3").tag(image).build(),
+                BuildListener.NONE).id();
+        writeContext(dir);
+        try (ContainerHandle now = Stevedore.container(image, c -> c.waitFor(Wait.logMessage("v=3"))).start(engine)) {
+            assertThat(now.exec("cat", "/hello.txt").stdout()).isEqualTo("hello\nv=3\n");
+            assertThat(engine.images()).as("the earlier build, no longer named").noneMatch(i -> i.id().equals(earlier));
+        } finally {
             engine.removeImage(ImageReference.parse(image));
         }
     }
