@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
+import dev.stevedore.serve.internal.DockerDocuments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ final class ImageCommand extends CommandGroup {
                     exitCode = 1;
                     continue;
                 }
-                documents.add(ImageDocument.of(image.get()));
+                documents.add(DockerDocuments.image(image.get()));
             }
             if (template == null) {
                 out().println(Json.pretty(documents));

@@ -36,6 +36,34 @@ class InspectParityIT extends SideBySide {
     }
 
     @Test
+    void imagesAreDocumentedAsDockerdDocumentsThem() throws Exception {
+        String tag = "local.test/inspect-parity-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
+        java.nio.file.Path context = java.nio.file.Files.createDirectories(scratch.resolve("context"));
+        java.nio.file.Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\n"
+                + "LABEL org.example.k=v\nENV A=1 B=\"two words\"\nEXPOSE 8080/tcp 53/udp\nUSER 1000:1000\n"
+                + "WORKDIR /home/app\nVOLUME [\"/data\"]\nSTOPSIGNAL SIGINT\nHEALTHCHECK --interval=5s CMD true\n"
+                + "ENTRYPOINT [\"sh\", \"-c\"]\nCMD [\"echo hi\"]\n");
+        String fields = "{{json .RepoTags}} {{.Os}} {{.Architecture}} {{json .Config.Env}} {{json .Config.ExposedPorts}}"
+                + " {{.Config.User}} {{.Config.WorkingDir}} {{json .Config.Volumes}} {{.Config.StopSignal}}"
+                + " {{json .Config.Entrypoint}} {{json .Config.Cmd}} {{json .Config.Labels}} {{json .Config.Healthcheck}}"
+                + " {{json .Config.OnBuild}}";
+        String baseFields = "{{json .Config.Labels}} {{json .Config.Healthcheck}} {{json .Config.ExposedPorts}}";
+        try {
+            stevedore("build", "-q", "-t", tag, context.toString());
+            dockerResult("build", "-q", "-t", tag, context.toString());
+
+            assertThat(stevedore("image", "inspect", "-f", fields, tag).out().strip())
+                    .isEqualTo(docker("image", "inspect", "-f", fields, tag));
+            stevedore("pull", "-q", busybox);
+            assertThat(stevedore("image", "inspect", "-f", baseFields, busybox).out().strip())
+                    .isEqualTo(docker("image", "inspect", "-f", baseFields, busybox));
+        } finally {
+            stevedore("rmi", tag);
+            docker("rmi", tag);
+        }
+    }
+
+    @Test
     void networksAndVolumesAreDocumentedAsDockerdDocumentsThem() throws Exception {
         String name = "inspect-parity-" + UUID.randomUUID().toString().substring(0, 8);
         String networkFields = "{{.Name}} {{.Driver}} {{.Scope}} {{.Internal}} {{.Attachable}} {{.EnableIPv6}} {{.IPAM.Driver}}"

@@ -83,17 +83,32 @@ final class ContainerDocuments {
         ObjectNode config = config(c, image);
         HealthCheck healthcheck = spec.healthCheck();
         if (healthcheck != null) {
-            ObjectNode check = Json.object().<ObjectNode>set("Test", Json.strings(healthcheck.test()))
-                    .put("Interval", healthcheck.interval().toNanos()).put("Timeout", healthcheck.timeout().toNanos())
-                    .put("StartPeriod", healthcheck.startPeriod().toNanos()).put("Retries", healthcheck.retries());
-            if (!healthcheck.startInterval().isZero()) {
-                check.put("StartInterval", healthcheck.startInterval().toNanos()); // API 1.44's, left out when unset
-            }
-            config.set("Healthcheck", check);
+            config.set("Healthcheck", healthcheck(healthcheck.test(), healthcheck.interval(), healthcheck.timeout(),
+                    healthcheck.startPeriod(), healthcheck.startInterval(), healthcheck.retries()));
         }
         doc.set("Config", config);
         doc.set("NetworkSettings", networkSettings(c, image, networks));
         return doc;
+    }
+
+    /** dockerd's {@code Healthcheck} of a container's or an image's config: a zero field left out, as Go's omitempty does. */
+    static ObjectNode healthcheck(List<String> test, java.time.Duration interval, java.time.Duration timeout,
+                                  java.time.Duration startPeriod, java.time.Duration startInterval, int retries) {
+        ObjectNode check = Json.object().set("Test", Json.strings(test));
+        java.util.Map<String, java.time.Duration> durations = new java.util.LinkedHashMap<>();
+        durations.put("Interval", interval);
+        durations.put("Timeout", timeout);
+        durations.put("StartPeriod", startPeriod);
+        durations.put("StartInterval", startInterval); // API 1.44's
+        durations.forEach((name, duration) -> {
+            if (duration != null && !duration.isZero()) {
+                check.put(name, duration.toNanos());
+            }
+        });
+        if (retries != 0) {
+            check.put("Retries", retries);
+        }
+        return check;
     }
 
     /** dockerd's {@code State.Health}. */

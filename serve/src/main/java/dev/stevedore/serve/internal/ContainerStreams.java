@@ -127,7 +127,7 @@ final class ContainerStreams {
         if (!timestamps) {
             return bytes;
         }
-        byte[] time = (Json.time(line.time()) + " ").getBytes(StandardCharsets.US_ASCII);
+        byte[] time = (Json.logTime(line.time()) + " ").getBytes(StandardCharsets.US_ASCII);
         byte[] payload = java.util.Arrays.copyOf(time, time.length + bytes.length);
         System.arraycopy(bytes, 0, payload, time.length, bytes.length);
         return payload;

@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.PortBinding;
@@ -17,7 +18,7 @@ import java.util.function.Function;
 
 /**
  * The engine's objects as the Docker Engine API documents them, made by the very code that answers
- * {@code GET /containers/{id}/json}, {@code /networks/{id}} and {@code /volumes/{name}} in {@code stevedore serve}, as
+ * {@code GET /containers/{id}/json}, {@code /images/{name}/json}, {@code /networks/{id}} and {@code /volumes/{name}} in {@code stevedore serve}, as
  * plain Java values (maps in docker's field order, lists, strings, numbers, booleans and nulls): for the CLI's
  * {@code inspect} commands and their Go templates, so that docker's shapes have one implementation. The label the
  * CLI adds for its own bookkeeping ({@link ContainerSpec#KEEP_LABEL}: what it made outlives the command) is left out of
@@ -62,6 +63,11 @@ public final class DockerDocuments {
                 return ""; // removed meanwhile: listed without its name
             }
         })));
+    }
+
+    /** An image's document, as {@code docker image inspect} prints it. */
+    public static Map<String, Object> image(Image image) {
+        return plain(ImageRoutes.document(image));
     }
 
     /** A volume's document, as {@code docker volume inspect} prints it. */

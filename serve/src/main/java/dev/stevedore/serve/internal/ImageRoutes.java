@@ -233,9 +233,9 @@ final class ImageRoutes {
         config.set("Env", Json.strings(c.env()));
         config.set("Cmd", c.cmd().isEmpty() ? null : Json.strings(c.cmd()));
         if (c.healthcheck() != null) {
-            config.set("Healthcheck", Json.object().<ObjectNode>set("Test", Json.strings(c.healthcheck().test()))
-                    .put("Interval", c.healthcheck().interval().toNanos()).put("Timeout", c.healthcheck().timeout().toNanos())
-                    .put("StartPeriod", c.healthcheck().startPeriod().toNanos()).put("Retries", c.healthcheck().retries()));
+            ImageConfig.Healthcheck check = c.healthcheck();
+            config.set("Healthcheck", ContainerDocuments.healthcheck(check.test(), check.interval(), check.timeout(),
+                    check.startPeriod(), java.time.Duration.ZERO, check.retries()));
         }
         config.put("Image", "");
         ObjectNode volumes = Json.object();
@@ -244,7 +244,7 @@ final class ImageRoutes {
         config.put("WorkingDir", c.workingDir());
         config.set("Entrypoint", c.entrypoint().isEmpty() ? null : Json.strings(c.entrypoint()));
         config.putNull("OnBuild");
-        config.set("Labels", Json.stringMap(c.labels()));
+        config.set("Labels", c.labels().isEmpty() ? null : Json.stringMap(c.labels())); // dockerd: null for none
         if (!c.stopSignal().isEmpty()) {
             config.put("StopSignal", c.stopSignal());
         }

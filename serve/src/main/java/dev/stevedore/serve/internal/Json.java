@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
-    /** Go's {@code RFC3339Nano} with nine fixed digits, as moby writes times in logs and documents. */
+    /** Go's {@code RFC3339Nano} with nine fixed digits, as moby writes a log line's time. */
     private static final DateTimeFormatter RFC3339_NANO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
     /** Go's zero time, which Docker writes for "never". */
@@ -117,8 +117,30 @@ final class Json {
         return object;
     }
 
-    /** A time as moby writes it; {@link #NEVER} for {@code null}. */
+    /**
+     * A time as Go's encoding/json writes a {@code time.Time} in moby's documents (RFC3339Nano: the fraction's trailing
+     * zeros dropped, no fraction when it is zero); {@link #NEVER} for {@code null}.
+     */
     static String time(Instant instant) {
-        return instant == null ? NEVER : RFC3339_NANO.format(instant);
+        if (instant == null) {
+            return NEVER;
+        }
+        String fixed = RFC3339_NANO.format(instant);
+        int dot = fixed.lastIndexOf('.');
+        int last = fixed.length() - 2; // the fraction's last digit, before the Z
+        while (last > dot && fixed.charAt(last) == '0') {
+            last--;
+        }
+        return (last == dot ? fixed.substring(0, dot) : fixed.substring(0, last + 1)) + "Z";
+    }
+
+    /** A log line's time as moby writes it before the line: RFC3339Nano with nine digits, always. */
+    static String logTime(Instant instant) {
+        return RFC3339_NANO.format(instant);
+    }
+
+    /** A time to the second, as moby writes a volume's {@code CreatedAt}. */
+    static String seconds(Instant instant) {
+        return instant == null ? NEVER : java.time.format.DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
 }

@@ -56,7 +56,7 @@ final class VolumeRoutes {
     static ObjectNode document(VolumeInfo volume) {
         ObjectNode doc = Json.object().put("Name", volume.name()).put("Driver", "local").put("Mountpoint", volume.mountpoint());
         if (volume.createdAt() != null) {
-            doc.put("CreatedAt", Json.time(volume.createdAt()));
+            doc.put("CreatedAt", Json.seconds(volume.createdAt()));
         }
         doc.put("Scope", "local");
         doc.set("Labels", Json.stringMap(volume.labels()));

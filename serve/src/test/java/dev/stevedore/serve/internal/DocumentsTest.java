@@ -24,8 +24,13 @@ class DocumentsTest {
     }
 
     @Test
-    void timesHaveNineFractionDigits() {
-        assertThat(Json.time(Instant.parse("2026-01-02T03:04:05.1Z"))).isEqualTo("2026-01-02T03:04:05.100000000Z");
+    void documentTimesAreGosRfc3339NanoAndLogTimesHaveNineDigits() {
+        assertThat(Json.time(Instant.parse("2026-01-02T03:04:05.1Z"))).isEqualTo("2026-01-02T03:04:05.1Z");
+        assertThat(Json.time(Instant.parse("2026-12-07T11:41:30.911668520Z"))).isEqualTo("2026-12-07T11:41:30.91166852Z");
+        assertThat(Json.time(Instant.parse("2026-01-02T03:04:05Z"))).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(Json.time(null)).isEqualTo("0001-01-01T00:00:00Z");
+        assertThat(Json.logTime(Instant.parse("2026-01-02T03:04:05.1Z"))).isEqualTo("2026-01-02T03:04:05.100000000Z");
+        assertThat(Json.seconds(Instant.parse("2026-01-02T03:04:05.1Z"))).isEqualTo("2026-01-02T03:04:05Z");
     }
 
     @Test
