@@ -125,6 +125,9 @@ final class AttachedRun {
             try {
                 stdinOfContainer = engine.attachStdin(container);
             } catch (ContainerEngineException e) {
+                if (!stillRuns()) {
+                    return; // it ended before its input was reached (sh -c 'exit 4'): nothing to feed, nothing to say
+                }
                 // attach to another process's container on the embedded engine: the output can still be followed
                 err.println("stevedore: " + e.getMessage() + "; its output is shown all the same\r");
                 err.flush();
@@ -192,6 +195,14 @@ final class AttachedRun {
                 }
                 return stopped;
             }
+        }
+    }
+
+    private boolean stillRuns() {
+        try {
+            return engine.inspectContainer(container).state().running();
+        } catch (ContainerEngineException gone) {
+            return false;
         }
     }
 

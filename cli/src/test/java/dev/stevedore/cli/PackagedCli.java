@@ -41,8 +41,14 @@ final class PackagedCli {
     /** {@code stevedore ARGS} as a user at a terminal of {@code rows} x {@code columns} runs it ({@link PtyDriver}). */
     PtyDriver.Terminal onTerminal(int rows, int columns, List<String> steps, String... args)
             throws IOException, InterruptedException {
+        return onTerminal(Map.of(), rows, columns, steps, args);
+    }
+
+    /** As {@link #onTerminal(int, int, List, String...)}, with {@code added} in the environment. */
+    PtyDriver.Terminal onTerminal(Map<String, String> added, int rows, int columns, List<String> steps, String... args)
+            throws IOException, InterruptedException {
         Map<String, String> env = new java.util.HashMap<>();
-        environment(env, Map.of());
+        environment(env, added);
         for (String inherited : List.of("STEVEDORE_ENGINE", "DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS_VERIFY")) {
             env.put(inherited, null);
         }

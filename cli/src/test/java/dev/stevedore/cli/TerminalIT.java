@@ -41,6 +41,25 @@ class TerminalIT {
         return cli().run(Map.of(), args);
     }
 
+    /**
+     * A container that ends before its stdin is reached ends the command quietly with its code, as docker's; and in a
+     * C locale (su -, cron) the CLI's own words still reach the terminal in UTF-8, as the docker CLI writes them.
+     */
+    @Test
+    void aRunThatEndsAtOnceSaysNothingOfItsStdinAndWordsAreUtf8InACLocale() throws Exception {
+        Map<String, String> cLocale = Map.of("LANG", "C", "LC_ALL", "C");
+        PtyDriver.Terminal ended = cli().onTerminal(cLocale, 24, 80, List.of("exit"),
+                "--engine", "embedded", "run", "-it", "--rm", busybox, "sh", "-c", "exit 4");
+        PtyDriver.Terminal refused = cli().onTerminal(cLocale, 24, 80, List.of("exit"),
+                "--engine", "embedded", "rmi", "no-such-image:1");
+
+        assertThat(ended.failed()).as(ended.screen()).isNull();
+        assertThat(ended.exitCode()).as(ended.screen()).isEqualTo(4);
+        assertThat(ended.screen()).doesNotContain("stdin");
+        assertThat(refused.exitCode()).as(refused.screen()).isEqualTo(1);
+        assertThat(refused.screen()).contains(" \u2014 ").doesNotContain("?");
+    }
+
     @Test
     void runItGivesAnInteractiveShellOnTheUsersTerminal() throws Exception {
         PtyDriver.Terminal terminal = cli().onTerminal(30, 100, PtyDriver.interactiveShell(),
