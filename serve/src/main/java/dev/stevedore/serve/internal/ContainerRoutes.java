@@ -186,6 +186,7 @@ final class ContainerRoutes {
 
     private void stop(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
+        refuseOtherStopSignal(x, c);
         // The engine's stop runs even for a container that looks stopped: a run that has just ended reads as exited
         // before its owner records the restart its policy asks for, and only the engine's stop marks it stopped by its
         // user, so that the restart does not follow. (dockerd moves from running to restarting in one step.)
@@ -195,6 +196,28 @@ final class ContainerRoutes {
         x.response().empty(wasUp ? 204 : 304);
     }
 
+    /**
+     * API 1.42's {@code signal} of a stop or restart: the engine stops with the container's own stop signal, so any other
+     * is refused by name rather than taken and dropped.
+     */
+    private void refuseOtherStopSignal(Exchange x, ContainerInfo c) {
+        String asked = x.request().query("signal");
+        if (asked == null || asked.isBlank()) {
+            return;
+        }
+        String own = c.spec().stopSignal() != null ? c.spec().stopSignal() : state.imageConfig(c).stopSignal();
+        if (!signalName(asked).equals(signalName(own == null || own.isEmpty() ? "SIGTERM" : own))) {
+            throw ApiException.badRequest("signal=" + asked + " is not supported by stevedore serve: a stop or restart sends"
+                    + " the container's stop signal (" + signalName(own == null || own.isEmpty() ? "SIGTERM" : own)
+                    + "); send " + asked + " with kill, or create the container with --stop-signal " + asked);
+        }
+    }
+
+    private static String signalName(String signal) {
+        String upper = signal.trim().toUpperCase(java.util.Locale.ROOT);
+        return upper.startsWith("SIG") ? upper : "SIG" + upper;
+    }
+
     private static Duration grace(HttpRequest request) {
         long seconds = request.number("t", request.number("timeout", -1));
         return seconds < 0 ? null : Duration.ofSeconds(seconds);
@@ -202,6 +225,7 @@ final class ContainerRoutes {
 
     private void restart(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
+        refuseOtherStopSignal(x, c);
         state.engine.restartContainer(c.id(), grace(x.request()));
         x.response().empty(204);
     }

@@ -85,6 +85,29 @@ class ServeContainerControlsIT extends ServeWithDockerCli {
         return DockerCli.run(server, "inspect", "-f", format, container).get(0);
     }
 
+    /**
+     * API 1.42's {@code signal} on stop and restart: the container's own stop signal is taken (any spelling), another is
+     * refused by name, never dropped (dockerd 20.10, API 1.41, has no such parameter: there is no peer to ask).
+     */
+    @Test
+    void aStopWithASignalOtherThanTheContainersIsRefusedByName() throws IOException {
+        runDetached(socket, "stopsignal", "sleep", "600");
+        try {
+            UnixHttp.Answer other = UnixHttp.call(socket, "POST", "/v1.45/containers/" + prefix + "stopsignal/restart?signal=SIGUSR1&t=0");
+
+            assertThat(other.status()).as(other.body()).isEqualTo(400);
+            assertThat(other.body()).contains("signal=SIGUSR1 is not supported", "SIGTERM");
+            assertThat(inspect(socket, "{{.State.Running}} {{.RestartCount}}", prefix + "stopsignal")).as("left alone").isEqualTo("true 0");
+
+            UnixHttp.Answer own = UnixHttp.call(socket, "POST", "/v1.45/containers/" + prefix + "stopsignal/stop?signal=term&t=0");
+
+            assertThat(own.status()).as(own.body()).isEqualTo(204);
+            assertThat(inspect(socket, "{{.State.Running}}", prefix + "stopsignal")).isEqualTo("false");
+        } finally {
+            DockerCli.run(socket, "rm", "-f", prefix + "stopsignal");
+        }
+    }
+
     @Test
     void killReturnsOnceTheContainerNoLongerRuns() {
         both().forEach((who, server) -> {
