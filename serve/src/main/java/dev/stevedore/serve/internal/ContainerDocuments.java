@@ -282,7 +282,9 @@ final class ContainerDocuments {
         config.put("AttachStderr", false);
         ObjectNode exposed = Json.object();
         exposedPorts(c, image).forEach(p -> exposed.set(p, Json.object()));
-        config.set("ExposedPorts", exposed.isEmpty() ? null : exposed); // dockerd: null for none
+        if (!exposed.isEmpty()) {
+            config.set("ExposedPorts", exposed); // dockerd leaves it out when there are none (omitempty)
+        }
         config.put("Tty", spec.tty());
         config.put("OpenStdin", spec.openStdin());
         config.put("StdinOnce", spec.openStdin() && spec.stdinOnce());

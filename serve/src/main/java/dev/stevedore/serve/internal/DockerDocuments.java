@@ -1,6 +1,5 @@
 package dev.stevedore.serve.internal;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
@@ -25,9 +24,6 @@ import java.util.function.Function;
  * them, as the user did not ask for it.
  */
 public final class DockerDocuments {
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
-
     private DockerDocuments() {
     }
 
@@ -82,7 +78,33 @@ public final class DockerDocuments {
         return document;
     }
 
+    /**
+     * The document as maps and lists: a struct's fields in their order ({@code LinkedHashMap}), a field whose value is a
+     * Go map ({@link #GO_MAPS}) as a sorted map, so that the CLI writes it by sorted key as Go's encoding/json does.
+     */
     private static Map<String, Object> plain(ObjectNode document) {
-        return Json.MAPPER.convertValue(document, MAP);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> plain = (Map<String, Object>) plain(document, false);
+        return plain;
     }
+
+    private static Object plain(com.fasterxml.jackson.databind.JsonNode node, boolean goMap) {
+        if (node.isObject()) {
+            Map<String, Object> map = goMap ? new java.util.TreeMap<>() : new java.util.LinkedHashMap<>();
+            node.fields().forEachRemaining(field -> map.put(field.getKey(),
+                    plain(field.getValue(), !goMap && (GO_MAPS.contains(field.getKey()) || field.getKey().equals("Config")
+                            && node.has("Type") && !node.has("Hostname")))));
+            return map;
+        }
+        if (node.isArray()) {
+            java.util.List<Object> list = new java.util.ArrayList<>();
+            node.forEach(element -> list.add(plain(element, false)));
+            return list;
+        }
+        return Json.MAPPER.convertValue(node, Object.class);
+    }
+
+    /** The fields of docker's documents whose values are Go maps (LogConfig's {@code Config} is told by its {@code Type}). */
+    private static final java.util.Set<String> GO_MAPS = java.util.Set.of("Labels", "ExposedPorts", "Volumes", "Networks",
+            "Ports", "Options", "Data", "Containers", "Tmpfs", "Sysctls", "StorageOpt", "DriverOpts", "Attributes");
 }

@@ -228,7 +228,9 @@ final class ImageRoutes {
                 .put("AttachStdout", false).put("AttachStderr", false);
         ObjectNode exposed = Json.object();
         c.exposedPorts().forEach(p -> exposed.set(CreateRequest.portKey(p), Json.object()));
-        config.set("ExposedPorts", exposed.isEmpty() ? null : exposed);
+        if (!exposed.isEmpty()) {
+            config.set("ExposedPorts", exposed); // dockerd leaves it out when there are none (omitempty)
+        }
         config.put("Tty", false).put("OpenStdin", false).put("StdinOnce", false);
         config.set("Env", Json.strings(c.env()));
         config.set("Cmd", c.cmd().isEmpty() ? null : Json.strings(c.cmd()));
