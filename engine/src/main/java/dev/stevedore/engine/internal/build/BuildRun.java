@@ -111,12 +111,7 @@ final class BuildRun {
         }
         StageRun result = done.get(target);
         try (CrossProcessLock ignored = builder.collector.protect()) {
-            for (ImageReference tag : spec.tags()) {
-                builder.index.put(tag, result.digest);
-            }
-            if (spec.tags().isEmpty()) {
-                builder.index.putUntagged(result.digest); // docker build without -t: kept dangling, found by its id
-            }
+            builder.index.file(spec.tags(), result.digest); // without -t: kept dangling, found by its id
         }
         Image image = builder.engine.image(result.reference).orElseThrow();
         Image built = new Image(spec.tags(), image.id(), image.manifestDigest(), image.platform(), image.layers(), image.size(),

@@ -76,11 +76,7 @@ public final class ContainerCommit {
                 state.author(spec.author());
             }
             Digest digest = state.commit(builder.store);
-            if (spec.reference() == null) {
-                builder.index.putUntagged(digest);
-            } else {
-                builder.index.put(spec.reference(), digest);
-            }
+            builder.index.file(spec.reference() == null ? List.of() : List.of(spec.reference()), digest);
             return digest;
         } finally {
             layer.close();

@@ -469,13 +469,10 @@ final class ImageService implements AutoCloseable {
             for (ImportedImage imported : ArchiveImporter.importArchive(archive, store)) {
                 StoredImage image = stored(imported.manifestDigest());
                 snapshots.prepare(store, image.manifest().layers(), image.config().diffIds(), LayerListener.NONE);
-                if (imported.reference() != null) {
-                    index.put(imported.reference(), imported.manifestDigest());
-                    loaded.add(find(imported.reference()).orElseThrow());
-                } else {
-                    index.putUntagged(imported.manifestDigest()); // named by nothing: kept dangling, as dockerd loads it
-                    loaded.add(toImage(imported.manifestDigest(), List.of()));
-                }
+                // named by nothing: kept dangling, as dockerd loads it
+                index.file(imported.reference() == null ? List.of() : List.of(imported.reference()), imported.manifestDigest());
+                loaded.add(imported.reference() != null ? find(imported.reference()).orElseThrow()
+                        : toImage(imported.manifestDigest(), List.of()));
             }
             return loaded;
         } catch (IOException e) {

@@ -91,6 +91,19 @@ public final class ImageIndex {
         });
     }
 
+    /**
+     * Files a build's, commit's or load's result: under each of {@code references} ({@link #put}), or, when it has none,
+     * as a dangling image ({@link #putUntagged}), as dockerd keeps a result named by nothing.
+     */
+    public void file(java.util.Collection<ImageReference> references, Digest manifestDigest) throws IOException {
+        if (references.isEmpty()) {
+            putUntagged(manifestDigest);
+        }
+        for (ImageReference reference : references) {
+            put(reference, manifestDigest);
+        }
+    }
+
     /** Keeps the image {@code manifestDigest} as a dangling one unless a reference names it already. */
     public void putUntagged(Digest manifestDigest) throws IOException {
         update(images -> {
