@@ -12,7 +12,8 @@ import java.util.List;
  * @param manifestDigest the digest of the platform-specific manifest
  * @param platform       the platform the image was built for
  * @param layers         the layer blobs' digests, bottom first
- * @param size           the total compressed size of config and layers, in bytes
+ * @param size           the size of its layers unpacked, in bytes, as Docker counts it (regular files' bytes and
+ *                       symlinks' targets; what {@code docker images} shows), not the compressed size of the blobs
  * @param created        when the image was built, or {@code null} when the config does not say
  * @param config         the runnable configuration
  * @param author         who made the image, as its config says ({@code docker commit -a}, a Dockerfile's

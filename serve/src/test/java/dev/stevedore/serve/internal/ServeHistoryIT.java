@@ -67,10 +67,26 @@ class ServeHistoryIT extends ServeWithDockerCli {
             // The test bed's dockerd builds with the classic builder, which records "/bin/sh -c #(nop)  ENV A=b" and
             // "/bin/sh -c CMD"; Stevedore's builder records steps as BuildKit does ("ENV A=b", "RUN /bin/sh -c CMD").
             assertThat(onServe).hasSize(5).isEqualTo(onDockerd.stream().map(ServeHistoryIT::asBuildKitWrites).toList());
+            // each step's size as dockerd counts it: the RUN's layer holds the 6 bytes of /greeting, the rest none
+            String sizes = "{{.Size}}";
+            assertThat(DockerCli.run(socket, "history", "--human=false", "--format", sizes, tag))
+                    .isEqualTo(DockerCli.run(dockerd, "history", "--human=false", "--format", sizes, tag));
         } finally {
             DockerCli.run(socket, "rmi", "-f", tag);
             DockerCli.run(dockerd, "rmi", "-f", tag);
         }
+    }
+
+    @Test
+    void anImagesSizeIsTheUnpackedSizeDockerdShows() {
+        // dockerd counts a layer unpacked (files' bytes, symlinks' targets), not its compressed blob: so must we
+        assertThat(DockerCli.run(socket, "image", "inspect", "-f", "{{.Size}}", busybox))
+                .isEqualTo(DockerCli.run(dockerd, "image", "inspect", "-f", "{{.Size}}", busybox));
+        String format = "{{.Repository}}:{{.Tag}} {{.Size}}";
+        assertThat(DockerCli.run(socket, "images", "--format", format, busybox))
+                .isEqualTo(DockerCli.run(dockerd, "images", "--format", format, busybox));
+        assertThat(DockerCli.run(socket, "history", "--human=false", "--format", "{{.Size}}", busybox))
+                .isEqualTo(DockerCli.run(dockerd, "history", "--human=false", "--format", "{{.Size}}", busybox));
     }
 
     private static String asBuildKitWrites(String classic) {

@@ -30,7 +30,7 @@ final class DiskUsages {
     }
 
     /**
-     * @param layers the stored size of each of an image's layers, by digest
+     * @param layers the content size of each of an image's layers, by digest
      * @param upper  a container's upper (writable) directory, by id
      */
     static DiskUsage measure(List<Image> images, Function<Image, Map<String, Long>> layers, List<ContainerInfo> containers,
@@ -69,10 +69,7 @@ final class DiskUsages {
             volumeUsage.add(new DiskUsage.VolumeUsage(volume, volume.mountpoint().isEmpty() ? -1 : size(Path.of(volume.mountpoint())),
                     users));
         }
-        // an image's size has its config blob too: counted once per image, so that the whole is what the sizes make
-        long configs = byImage.entrySet().stream()
-                .mapToLong(e -> e.getKey().size() - e.getValue().values().stream().mapToLong(Long::longValue).sum()).sum();
-        long layersSize = layerSizes.values().stream().mapToLong(Long::longValue).sum() + configs;
+        long layersSize = layerSizes.values().stream().mapToLong(Long::longValue).sum();
         return new DiskUsage(layersSize, imageUsage, containerUsage, volumeUsage, cache);
     }
 

@@ -20,6 +20,7 @@ import dev.stevedore.engine.internal.image.ImageConfigDocument;
 import dev.stevedore.engine.internal.image.ImageManifest;
 import dev.stevedore.engine.internal.image.ImportedImage;
 import dev.stevedore.engine.internal.layer.LayerListener;
+import dev.stevedore.engine.internal.layer.LayerSizes;
 import dev.stevedore.engine.internal.layer.SnapshotStore;
 import dev.stevedore.engine.internal.layer.StoreCollector;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
@@ -323,10 +324,8 @@ final class ImageService implements AutoCloseable {
         return find(reference).map(image -> {
             StoredImage stored = stored(Digest.parse(image.manifestDigest()));
             try {
-                // the layers' sizes as stored (compressed); dockerd counts them unpacked
-                List<Long> sizes = stored.manifest().layers().stream().map(Descriptor::size).toList();
                 return dev.stevedore.engine.internal.image.ImageHistoryDocument.parse(
-                        store.readBlob(stored.configDigest()), image.id(), image.references(), sizes);
+                        store.readBlob(stored.configDigest()), image.id(), image.references(), stored.layerSizes());
             } catch (IOException e) {
                 throw new ContainerEngineException("the local store " + store.root() + " is damaged: the config of "
                         + reference.familiar() + " cannot be read (" + e.getMessage() + ") — remove it with"
@@ -335,10 +334,14 @@ final class ImageService implements AutoCloseable {
         });
     }
 
-    /** The stored (compressed) size of each layer of a listed image, by digest. */
+    /** The content size of each layer of a listed image ({@link LayerSizes}), by digest. */
     Map<String, Long> layerSizes(Image image) {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        stored(Digest.parse(image.manifestDigest())).manifest().layers().forEach(l -> sizes.put(l.digest().toString(), l.size()));
+        StoredImage stored = stored(Digest.parse(image.manifestDigest()));
+        List<Descriptor> layers = stored.manifest().layers();
+        for (int i = 0; i < layers.size(); i++) {
+            sizes.put(layers.get(i).digest().toString(), stored.layerSizes().get(i));
+        }
         return sizes;
     }
 
@@ -354,8 +357,13 @@ final class ImageService implements AutoCloseable {
             try {
                 ImageManifest manifest = ImageManifest.parse(store.readBlob(digest), null);
                 ImageConfigDocument config = ImageConfigDocument.parse(store.readBlob(manifest.config().digest()));
-                long size = manifest.config().size() + manifest.layers().stream().mapToLong(Descriptor::size).sum();
-                return new StoredImage(manifest, manifest.config().digest(), config, size);
+                // sizes as dockerd counts them (unpacked), so that images, history and df read as docker's do
+                List<Long> layerSizes = new ArrayList<>(manifest.layers().size());
+                for (Descriptor layer : manifest.layers()) {
+                    layerSizes.add(snapshots.sizes().size(layer.digest(), () -> store.openBlob(layer.digest())));
+                }
+                return new StoredImage(manifest, manifest.config().digest(), config, List.copyOf(layerSizes),
+                        layerSizes.stream().mapToLong(Long::longValue).sum());
             } catch (IOException e) {
                 throw new ContainerEngineException("the local store " + store.root() + " is damaged: image " + digest
                         + " cannot be read (" + e.getMessage() + ") — remove it with 'stevedore rmi' and pull again", e);
@@ -491,6 +499,7 @@ final class ImageService implements AutoCloseable {
         }
     }
 
-    private record StoredImage(ImageManifest manifest, Digest configDigest, ImageConfigDocument config, long size) {
+    private record StoredImage(ImageManifest manifest, Digest configDigest, ImageConfigDocument config,
+                               List<Long> layerSizes, long size) {
     }
 }

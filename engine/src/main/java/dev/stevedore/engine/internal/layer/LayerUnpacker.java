@@ -137,6 +137,20 @@ public final class LayerUnpacker {
      */
     public Digest unpack(Digest layerDigest, InputStream blob, Path target, List<Path> lowerLayers,
                          LongConsumer progress) throws IOException {
+        return unpackLayer(layerDigest, blob, target, lowerLayers, progress).diffId();
+    }
+
+    /**
+     * What an unpack found out about its layer.
+     *
+     * @param diffId      the sha256 of the uncompressed tar stream
+     * @param contentSize the layer's size as Docker counts it ({@link LayerSizes})
+     */
+    public record Unpacked(Digest diffId, long contentSize) { }
+
+    /** As {@link #unpack(Digest, InputStream, Path, List, LongConsumer)}, also counting the layer's content size. */
+    public Unpacked unpackLayer(Digest layerDigest, InputStream blob, Path target, List<Path> lowerLayers,
+                                LongConsumer progress) throws IOException {
         try {
             Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         } catch (FileAlreadyExistsException e) {
@@ -151,13 +165,15 @@ public final class LayerUnpacker {
             HashingInputStream tarStream = new HashingInputStream(decompress(counted), options.maxBytes());
             TarReader reader = new TarReader(new BufferedInputStream(tarStream, BUFFER), options.maxEntries());
             TarEntry entry;
+            long contentSize = 0;
             while ((entry = reader.next()) != null) {
+                contentSize += LayerSizes.contentSize(entry);
                 tree.apply(entry, reader.content());
             }
             reader.drain();
             tree.finish();
             counted.report();
-            return new Digest("sha256", HexFormat.of().formatHex(tarStream.digest()));
+            return new Unpacked(new Digest("sha256", HexFormat.of().formatHex(tarStream.digest())), contentSize);
         } catch (LayerFault fault) {
             String entry = fault.entry();
             UnsafeLayerException refused = new UnsafeLayerException("layer " + layerDigest
@@ -181,7 +197,8 @@ public final class LayerUnpacker {
         }
     }
 
-    private static InputStream decompress(InputStream raw) throws IOException {
+    /** The tar stream inside {@code raw}: gzip and zstd recognised by their first bytes, else the bytes as they are. */
+    static InputStream decompress(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
         in.mark(4);
         byte[] magic = in.readNBytes(4);

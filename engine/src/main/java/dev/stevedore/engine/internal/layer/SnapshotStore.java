@@ -53,6 +53,7 @@ public final class SnapshotStore {
     private final Path tmp;
     private final Path locks;
     private final LayerUnpacker unpacker;
+    private final LayerSizes sizes;
 
     /** The snapshots of {@code stateDirectory}, unpacked with the default {@link LayerUnpacker.Options}. */
     public SnapshotStore(Path stateDirectory) {
@@ -64,6 +65,7 @@ public final class SnapshotStore {
         this.tmp = root.resolve("tmp");
         this.locks = root.resolve("locks");
         this.unpacker = unpacker;
+        this.sizes = new LayerSizes(root.resolve("sizes"));
         try {
             for (Path dir : new Path[] {root, tmp, locks}) {
                 Files.createDirectories(dir);
@@ -72,6 +74,11 @@ public final class SnapshotStore {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot create the snapshot store in " + root, e);
         }
+    }
+
+    /** The content sizes of layers, as Docker counts them. */
+    public LayerSizes sizes() {
+        return sizes;
     }
 
     /** The directory all snapshots live in. */
@@ -155,14 +162,15 @@ public final class SnapshotStore {
         Files.createDirectory(work, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try {
             listener.onLayer(layer.digest(), PullProgress.Phase.EXTRACTING, 0);
-            Digest actual;
+            LayerUnpacker.Unpacked unpacked;
             try (InputStream blob = store.openBlob(layer.digest())) {
-                actual = unpacker.unpack(layer.digest(), blob, work.resolve("fs"), lowers,
+                unpacked = unpacker.unpackLayer(layer.digest(), blob, work.resolve("fs"), lowers,
                         bytes -> listener.onLayer(layer.digest(), PullProgress.Phase.EXTRACTING, bytes));
             } catch (NoSuchFileException e) {
                 throw new ContainerEngineException("cannot unpack layer " + layer.digest()
                         + ": its blob is not in the content store " + store.root() + "; pull the image again", e);
             }
+            Digest actual = unpacked.diffId();
             if (!actual.equals(diffId)) {
                 throw new ContentVerificationException("layer " + layer.digest() + " unpacks to DiffID " + actual
                         + " but the image config says " + diffId + "; nothing of it was kept",
@@ -175,6 +183,7 @@ public final class SnapshotStore {
             meta.put("layerDigest", layer.digest().toString());
             meta.put("mediaType", layer.mediaType());
             meta.put("size", layer.size());
+            sizes.record(layer.digest(), unpacked.contentSize());
             Files.write(work.resolve("layer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
             int fd = Libc.open(work.toString(), Libc.O_RDONLY | Libc.O_DIRECTORY);
             try {

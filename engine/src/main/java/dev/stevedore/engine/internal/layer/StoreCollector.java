@@ -101,6 +101,7 @@ public final class StoreCollector {
             long freed = content.deleteUnreferenced(keepBlobs);
             int blobsRemoved = blobsBefore - content.blobs().size();
             int snapshotsRemoved = snapshots.removeUnused(keepChains);
+            snapshots.sizes().removeUnused(keepBlobs);
             return new Result(blobsRemoved, freed, snapshotsRemoved);
         }
     }
