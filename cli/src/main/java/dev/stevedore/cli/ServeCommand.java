@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
  * (Ctrl-C, SIGTERM); then the socket is removed and the engine closed, which ends its containers.
  */
 @Command(name = "serve",
-        description = {"Serve the Docker Engine API over Stevedore's engine, so docker, docker-java and Testcontainers",
-            "can use it: export DOCKER_HOST=unix://SOCKET. Runs until interrupted."})
+        description = "Serve the Docker Engine API over Stevedore's engine, so docker, docker-java and Testcontainers"
+            + " can use it: export DOCKER_HOST=unix://SOCKET. Runs until interrupted.")
 final class ServeCommand implements Callable<Integer> {
     /** {@code /run/stevedore/docker.sock} as root; an ordinary user's runtime directory otherwise (rootless). */
     static final Path DEFAULT_SOCKET = DockerApiServer.defaultSocket();
@@ -30,9 +30,9 @@ final class ServeCommand implements Callable<Integer> {
     HelpOption help;
 
     @Option(names = "--socket", paramLabel = "PATH",
-            description = {"Unix socket to listen on (default: ${DEFAULT-VALUE}); created with mode 0660.",
-                "As root /run/stevedore/docker.sock; as an ordinary user (rootless: no root, no Docker) "
-                    + "$XDG_RUNTIME_DIR/stevedore/docker.sock, else /tmp/stevedore-UID/docker.sock."})
+            description = "Unix socket to listen on (default: ${DEFAULT-VALUE}); created with mode 0660."
+                + " As root /run/stevedore/docker.sock; as an ordinary user (rootless: no root, no Docker)"
+                + " $XDG_RUNTIME_DIR/stevedore/docker.sock, else /tmp/stevedore-UID/docker.sock.")
     Path socket = DEFAULT_SOCKET;
 
     @Option(names = "--tcp", paramLabel = "HOST:PORT",
@@ -48,8 +48,8 @@ final class ServeCommand implements Callable<Integer> {
     String group;
 
     @Option(names = "--publish-ip", paramLabel = "IP",
-            description = {"Address a published port binds to when the client names none (docker run -p 8080:80):",
-                "127.0.0.1 unless set; 0.0.0.0 for every interface, as Docker does."})
+            description = "Address a published port binds to when the client names none (docker run -p 8080:80):"
+                + " 127.0.0.1 unless set; 0.0.0.0 for every interface, as Docker does.")
     String publishIp;
 
     @Spec

@@ -120,10 +120,37 @@ class RootlessCliIT {
                 .containsExactly("0:0 644 /by-root", "1000:1001 700 /priv", "1000:1001 644 /priv/f");
     }
 
+    @Test
+    void anOrdinaryUserTrustsARegistrysCertificateFromTheirOwnConfigDirectory() throws Exception {
+        LocalTestbed testbed = LocalTestbed.load();
+        String registry = testbed.get("TLS_REGISTRY");
+        String image = registry + "/library/busybox:latest";
+        // where rootless dockerd reads it: an ordinary user cannot write /etc/docker/certs.d
+        Path ca = home.resolve("config").resolve("docker").resolve("certs.d").resolve(registry).resolve("ca.crt");
+
+        CliRunner.Result untrusted = stevedore("login", "-u", testbed.get("TLS_USER"), "-p", testbed.get("TLS_PASSWORD"), registry);
+        assertThat(untrusted.exitCode()).as(untrusted.toString()).isNotZero();
+        assertThat(untrusted.err()).as("says where the CA goes").contains("not trusted").contains(ca.toString());
+
+        Files.createDirectories(ca.getParent());
+        Files.copy(Path.of(testbed.get("CA_CERT")), ca);
+        new ProcessBuilder("chown", "-R", user, home.resolve("config").toString()).start().waitFor();
+        CliRunner.Result login = stevedore("login", "-u", testbed.get("TLS_USER"), "-p", testbed.get("TLS_PASSWORD"), registry);
+        assertThat(login.exitCode()).as(login.toString()).isZero();
+        assertThat(login.out()).contains("Login Succeeded");
+        CliRunner.Result pull = stevedore("pull", "-q", image);
+        assertThat(pull.exitCode()).as(pull.toString()).isZero();
+        CliRunner.Result run = stevedore("run", "--rm", image, "echo", "pulled over TLS");
+        assertThat(run.outLines()).as(run.toString()).containsExactly("pulled over TLS");
+        assertThat(stevedore("logout", registry).exitCode()).isZero();
+        assertThat(stevedore("rmi", image).exitCode()).isZero();
+    }
+
     /** {@code stevedore ARGS} as the ordinary user, with its own state directory and class-data cache. */
     private CliRunner.Result stevedore(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + user, "--regid=" + group(), "--init-groups",
                 "--reset-env", "env", "STEVEDORE_HOME=" + home.resolve("state"), "XDG_CACHE_HOME=" + home.resolve("cache"),
+                "XDG_CONFIG_HOME=" + home.resolve("config"), "DOCKER_CONFIG=" + home.resolve("docker"),
                 "JAVA_HOME=" + System.getProperty("java.home"), launcher.toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(root, "stdout", ".txt");

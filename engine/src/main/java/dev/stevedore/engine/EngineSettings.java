@@ -23,7 +23,10 @@ import java.util.stream.Collectors;
  *                            else {@code ~/.docker})
  * @param certificateDirectories directories laid out as Docker's {@code certs.d}: {@code DIR/host:port/ca.crt}
  *                            is trusted for that registry ({@code STEVEDORE_CERTS_D} first, then
- *                            {@code /etc/docker/certs.d} and {@code /etc/containers/certs.d})
+ *                            {@code /etc/docker/certs.d} and {@code /etc/containers/certs.d}; for an ordinary user
+ *                            {@code $XDG_CONFIG_HOME/docker/certs.d} before those, as rootless Docker reads it,
+ *                            and Podman's {@code $XDG_CONFIG_HOME/containers/certs.d} and {@code ~/.docker/certs.d}
+ *                            after them)
  * @param platform            the platform to pull when an image offers several ({@code STEVEDORE_PLATFORM},
  *                            else the host's)
  */
@@ -64,8 +67,7 @@ public record EngineSettings(
         if (certsD != null && !certsD.isBlank()) {
             Arrays.stream(certsD.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).forEach(certs::add);
         }
-        certs.add(Path.of("/etc/docker/certs.d"));
-        certs.add(Path.of("/etc/containers/certs.d"));
+        certs.addAll(defaultCertificateDirectories(variables, dockerConfigDir));
         String platform = variables.apply("STEVEDORE_PLATFORM");
         return new EngineSettings(state,
                 list(variables.apply("STEVEDORE_REGISTRY_MIRROR")),
@@ -155,6 +157,26 @@ public record EngineSettings(
         } catch (java.io.IOException | UnsupportedOperationException e) {
             return "root".equals(System.getProperty("user.name")) ? 0 : -1;
         }
+    }
+
+    /**
+     * Where Docker and Podman look for registries' CA certificates, the user's own first for an ordinary user (who
+     * cannot write {@code /etc}): rootless dockerd's {@code $XDG_CONFIG_HOME/docker/certs.d}, then the system's, then
+     * rootless Podman's {@code $XDG_CONFIG_HOME/containers/certs.d} and Docker Desktop's {@code ~/.docker/certs.d}.
+     */
+    private static List<Path> defaultCertificateDirectories(Function<String, String> variables, Path dockerConfigDir) {
+        List<Path> system = List.of(Path.of("/etc/docker/certs.d"), Path.of("/etc/containers/certs.d"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            return system;
+        }
+        String xdg = variables.apply("XDG_CONFIG_HOME");
+        Path config = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(config.resolve("docker").resolve("certs.d"));
+        dirs.addAll(system);
+        dirs.add(config.resolve("containers").resolve("certs.d"));
+        dirs.add(dockerConfigDir.resolve("certs.d"));
+        return dirs;
     }
 
     private static Path defaultStateDirectory(Function<String, String> variables) {

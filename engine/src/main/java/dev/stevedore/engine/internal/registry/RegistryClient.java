@@ -301,8 +301,10 @@ public final class RegistryClient implements AutoCloseable {
             }
             throw new RegistryException("Login to " + registry + " failed: " + e.getMessage(), registry, null, e.status(), e);
         } catch (java.io.IOException e) {
-            throw new RegistryException("Login to " + registry + " failed: cannot reach it (" + e.getMessage()
-                    + "); check the address and that the registry is running", registry, null, 0, e);
+            // the transport's words, as a pull's: an untrusted certificate says where its CA goes
+            okhttp3.HttpUrl v2 = okhttp3.HttpUrl.parse("https://" + registry + "/v2/");
+            throw new RegistryException("Login to " + registry + " failed: "
+                    + (v2 == null ? e.getMessage() : transport.describe(e, v2)), registry, null, 0, e);
         }
     }
 
