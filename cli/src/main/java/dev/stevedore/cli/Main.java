@@ -131,9 +131,16 @@ public final class Main {
         // slf4j-simple reads its level once, when the first logger is made; nothing has logged yet.
         if (root.debug()) {
             System.setProperty(LOG_LEVEL, "debug");
-        } else if (System.getProperty(LOG_LEVEL) == null) {
+            return;
+        }
+        if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "warn");
         }
+        // a warning reads as a message for the user ("WARN IPv4 forwarding is disabled..."), not as a log line with
+        // the thread and class that wrote it; --debug keeps those (slf4j-simple 2.0 ignores warnLevelString, so the
+        // word stays WARN where docker writes WARNING:)
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showThreadName", "false");
+        System.getProperties().putIfAbsent("org.slf4j.simpleLogger.showLogName", "false");
     }
 
     static int usageError(ParameterException exception, String[] args) {

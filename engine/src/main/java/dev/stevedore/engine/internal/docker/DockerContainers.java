@@ -153,7 +153,7 @@ final class DockerContainers implements AutoCloseable {
         }
         String id = created.path("Id").asText();
         for (JsonNode warning : created.path("Warnings")) {
-            LOG.warn("Docker daemon on creating container {}: {}", id, warning.asText());
+            LOG.warn("{} (dockerd, creating container {})", warning.asText(), id.length() > 12 ? id.substring(0, 12) : id);
         }
         specs.put(id, spec);
         return inspect(id);
