@@ -23,7 +23,7 @@ final class EventDocument extends LinkedHashMap<String, Object> implements Json.
         boolean old = container || event.type() == EngineEvent.Type.IMAGE;
         Map<String, Object> actor = new LinkedHashMap<>();
         actor.put("ID", event.id());
-        actor.put("Attributes", new GoTemplate.GoMap<>(event.attributes()));
+        actor.put("Attributes", new GoTemplate.GoMap<>(Filters.usersLabels(event.attributes())));
         EventDocument document = new EventDocument();
         document.put("Status", old ? event.dockerAction() : "");
         document.put("ID", old ? event.id() : "");

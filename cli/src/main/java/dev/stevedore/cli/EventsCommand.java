@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -131,7 +130,7 @@ final class EventsCommand extends EngineCommand {
             return;
         }
         if (format == null) {
-            Map<String, String> sorted = new TreeMap<>(event.attributes());
+            Map<String, String> sorted = Filters.usersLabels(event.attributes()); // a container's labels are attributes
             StringBuilder attributes = new StringBuilder();
             sorted.forEach((k, v) -> attributes.append(attributes.length() == 0 ? "" : ", ").append(k).append('=').append(v));
             out().println(TIME.format(event.time().atZone(ZoneId.systemDefault())) + " " + type(event) + " "

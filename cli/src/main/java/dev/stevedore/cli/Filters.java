@@ -39,11 +39,18 @@ final class Filters {
         };
     }
 
+    /** {@code labels} without the CLI's own bookkeeping label ({@link ContainerSpec#KEEP_LABEL}), sorted by key. */
+    static Map<String, String> usersLabels(Map<String, String> labels) {
+        Map<String, String> users = new TreeMap<>(labels);
+        users.remove(ContainerSpec.KEEP_LABEL);
+        return users;
+    }
+
     /** {@code a=1,b=2}, sorted by key, as docker's listings print labels. */
     static String labels(Map<String, String> labels) {
         // the CLI's own bookkeeping label (what it made outlives the command) is not the user's: left out, as dockerd
         // shows no such label
-        return new TreeMap<>(labels).entrySet().stream().filter(e -> !e.getKey().equals(ContainerSpec.KEEP_LABEL))
+        return usersLabels(labels).entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(","));
     }

@@ -25,6 +25,15 @@ class EventDocumentTest {
     }
 
     @Test
+    void theCliKeepLabelIsNotAnAttributeAUserSees() {
+        EngineEvent kept = new EngineEvent(EngineEvent.Type.CONTAINER, EngineEvent.Action.START, "c0ffee",
+                Map.of("name", "web", "image", "busybox", dev.stevedore.engine.ContainerSpec.KEEP_LABEL, "true", "team", "a"), AT);
+
+        assertThat(Json.compact(EventDocument.of(kept))).contains("\"Attributes\":{\"image\":\"busybox\",\"name\":\"web\","
+                + "\"team\":\"a\"}");
+    }
+
+    @Test
     void templatesReadGoFieldsAndAttributesAsAGoMap() {
         GoTemplate template = GoTemplate.parseStrict("{{.Type}} {{.Action}} {{.Actor.Attributes.name}} "
                 + "{{.Actor.Attributes.nope}} {{.Status}}|{{.From}}|{{.Scope}} {{.Time}}");

@@ -83,7 +83,12 @@ final class EventFeed implements AutoCloseable {
         String type = event.type().name().toLowerCase(Locale.ROOT);
         String action = event.dockerAction();
         ObjectNode attributes = Json.object();
-        event.attributes().forEach(attributes::put);
+        // a container's labels are among its attributes; the CLI's bookkeeping label is no client's (see DockerDocuments)
+        event.attributes().forEach((key, value) -> {
+            if (!key.equals(dev.stevedore.engine.ContainerSpec.KEEP_LABEL)) {
+                attributes.put(key, value);
+            }
+        });
         ObjectNode document = Json.object();
         if (event.type() == EngineEvent.Type.CONTAINER || event.type() == EngineEvent.Type.IMAGE) {
             // the old fields that docker clients before API 1.22 read, still sent by dockerd
