@@ -27,9 +27,10 @@ import java.util.function.Supplier;
  * (inside the container and from the host), or as soon as it runs when it publishes none; 60 seconds to get
  * ready; killed and removed at stop.
  *
- * <p>The one place a user looks for a container's options: a setter per option, each with its Javadoc. The files
- * section is {@link FileCopies}, the options passed to the engine's spec {@link SpecCustomizers}, the checks at freezing {@link DefinitionChecks} and {@link ContainerNames}; the work
- * behind each option is in the engine's {@code ContainerSpec}.
+ * <p>The one place a user looks for a container's options: a setter per option, each with its Javadoc. Its
+ * sections are package-private classes: the files copied in ({@link FileCopies}), the options handed straight to the
+ * engine's spec ({@link SpecCustomizers}), the checks at freezing ({@link DefinitionChecks}, {@link ContainerNames});
+ * the work behind each option is in the engine's {@code ContainerSpec}.
  */
 public final class ContainerConfig {
     /** How long a container may take to become ready unless told otherwise. */

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * accessors of their own; the lifecycle stays here.
  *
  * <p>The one handle a user holds, and the order of a container's life; the work behind its parts is elsewhere:
- * {@link DefinitionSpecs} makes the engine's spec, {@link PublishedPorts} finds the ports and host,
+ * {@link DefinitionSpecs} makes the engine's spec, {@link MappedPorts} finds the ports and host,
  * {@link ContainerFiles} copies files in and out, {@link LogFollower} follows logs.
  */
 public class ContainerHandle implements Startable {
@@ -120,7 +120,7 @@ public class ContainerHandle implements Startable {
             }
             beforeStart(engine, created);
             engine.startContainer(id);
-            ContainerInfo info = PublishedPorts.inspect(engine, id, definition, this);
+            ContainerInfo info = MappedPorts.inspect(engine, id, definition, this);
             Running started = new Running(engine, id, engineName, image, info, joined, followers);
             running = started;
             ready = false;
@@ -270,7 +270,7 @@ public class ContainerHandle implements Startable {
 
     /** The host to connect to for its published ports. */
     public String host() {
-        return PublishedPorts.host(require().info);
+        return MappedPorts.host(require().info);
     }
 
     /**
@@ -279,7 +279,7 @@ public class ContainerHandle implements Startable {
      * @throws IllegalArgumentException when that port is not published (saying which are)
      */
     public int port(int containerPort) {
-        return PublishedPorts.port(require().info, containerPort, this);
+        return MappedPorts.port(require().info, containerPort, this);
     }
 
     /** {@code host:port} for its TCP {@code containerPort}, e.g. {@code 127.0.0.1:49153}. */

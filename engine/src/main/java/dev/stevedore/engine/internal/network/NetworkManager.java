@@ -27,8 +27,8 @@ import java.util.function.Predicate;
  * alias and short id) and {@code host.stevedore.internal}, and published ports on 127.0.0.1. This class
  * is the entry point and the order of things; the work is done by {@link NetworkRecords}, {@link Memberships},
  * {@link AddressPool}, {@link Attachments} over the engine's {@link BridgeWiring}, {@link HostsFiles},
- * {@link PublishedPorts} over its {@link PortPublisher}s, and the {@link Reaper}. What depends on where networks live is the {@link NetworkBackend},
- * chosen once when the manager is made.
+ * {@link PublishedPorts} over its {@link PortPublisher}s, and the {@link Reaper}. What depends on where networks
+ * live is the {@link NetworkBackend}, chosen once when the manager is made.
  *
  * <p>Rootful, nothing is routed off the machine and no firewall rule is written: a container reaches its peers
  * and the host's address on its bridge ({@value #HOST_ALIAS}), nothing else. Containers get no default

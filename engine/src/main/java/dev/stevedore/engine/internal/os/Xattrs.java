@@ -21,7 +21,7 @@ public final class Xattrs {
     private Xattrs() {
     }
 
-    /** The calls, mapped directly as {@link Libc}'s are; bound only once a layer has an attribute to handle. */
+    /** The calls, mapped directly as {@link Libc}'s are; bound on the first of them. */
     private static final class Raw {
         static {
             Native.register(Raw.class, Platform.C_LIBRARY_NAME);

@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
  * Where a {@link ContainerHandle}'s published ports are reached from the test: the host ports the engine bound
  * (waited for, boundedly, where an engine fills them in after the start) and the host to connect to.
  */
-final class PublishedPorts {
+final class MappedPorts {
     private static final Duration PORT_MAPPING_TIMEOUT = Duration.ofSeconds(5);
 
-    private PublishedPorts() {
+    private MappedPorts() {
     }
 
     /** The container's info once every port of {@code definition} has a host port. */
@@ -63,7 +63,7 @@ final class PublishedPorts {
 
     /** The host to connect to: the one the ports are bound on, the daemon's host for a wildcard on a remote one. */
     static String host(ContainerInfo info) {
-        return info.ports().stream().map(PortBinding::hostIp).findFirst().map(PublishedPorts::reachable)
+        return info.ports().stream().map(PortBinding::hostIp).findFirst().map(MappedPorts::reachable)
                 .orElse("127.0.0.1");
     }
 
