@@ -1,27 +1,21 @@
 package dev.stevedore.dsl;
 
 import dev.stevedore.engine.ContainerSpec;
-import dev.stevedore.engine.ImageReference;
-import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.RestartPolicy;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
 /**
  * The mutable spec of a container, handed to a {@link Configurer} lambda: required things (the image) were
@@ -33,15 +27,14 @@ import java.util.regex.Pattern;
  * (inside the container and from the host), or as soon as it runs when it publishes none; 60 seconds to get
  * ready; killed and removed at stop.
  *
- * <p>Past 500 lines with one job, as the one place a user looks for a container's options: a setter per option, each with its
- * Javadoc and its check; the work behind each is in the engine's {@code ContainerSpec}.
+ * <p>The one place a user looks for a container's options: a setter per option, each with its Javadoc. Its
+ * sections are package-private classes: the files copied in ({@link FileCopies}), the options handed straight to the
+ * engine's spec ({@link SpecCustomizers}), the checks at freezing ({@link DefinitionChecks}, {@link ContainerNames});
+ * the work behind each option is in the engine's {@code ContainerSpec}.
  */
 public final class ContainerConfig {
     /** How long a container may take to become ready unless told otherwise. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
-
-    private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
-    private static final Pattern ENV_NAME = Pattern.compile("[^=\\x00]+");
 
     private String name;
     private String image;
@@ -54,8 +47,8 @@ public final class ContainerConfig {
     private final Map<String, String> labels = new LinkedHashMap<>();
     private final List<ContainerDefinition.NetworkAttachment> networks = new ArrayList<>();
     private final List<Mount> mounts = new ArrayList<>();
-    private final List<ContainerDefinition.FileCopy> files = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final FileCopies files = new FileCopies(problems);
     private WaitStrategy waitStrategy;
     private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
     private Duration stopTimeout;
@@ -64,7 +57,7 @@ public final class ContainerConfig {
     private long memoryBytes;
     private double cpus;
     private final List<Consumer<LogLine>> logListeners = new ArrayList<>();
-    private final List<Configurer<ContainerSpec.Builder>> specCustomizers = new ArrayList<>();
+    private final SpecCustomizers specCustomizers = new SpecCustomizers(problems);
 
     ContainerConfig(String image, String name) {
         this.image = image;
@@ -172,24 +165,13 @@ public final class ContainerConfig {
      * content below {@code containerPath}, before the container starts.
      */
     public ContainerConfig copy(Path hostPath, String containerPath) {
-        Path absolute = hostPath.toAbsolutePath();
-        if (!Files.exists(absolute)) {
-            problems.add("copy source " + absolute + " does not exist");
-        } else {
-            files.add(new ContainerDefinition.FileCopy(containerPath, absolute, null, 0, absolute.toString()));
-        }
+        files.copy(hostPath, containerPath);
         return this;
     }
 
     /** Copies a classpath resource (read now) to {@code containerPath} before the container starts. */
     public ContainerConfig copyResource(String resource, String containerPath) {
-        String cleaned = resource.replaceFirst("^classpath:", "").replaceFirst("^/+", "");
-        byte[] content = readResource(cleaned);
-        if (content == null) {
-            problems.add("classpath resource " + cleaned + " was not found");
-        } else {
-            files.add(new ContainerDefinition.FileCopy(containerPath, null, content, 0644, "classpath:" + cleaned));
-        }
+        files.copyResource(resource, containerPath);
         return this;
     }
 
@@ -200,7 +182,7 @@ public final class ContainerConfig {
 
     /** Writes {@code content} to {@code containerPath} with {@code mode} (e.g. {@code 0755}) before the container starts. */
     public ContainerConfig file(String containerPath, byte[] content, int mode) {
-        files.add(new ContainerDefinition.FileCopy(containerPath, null, content.clone(), mode, "content of " + containerPath));
+        files.file(containerPath, content, mode);
         return this;
     }
 
@@ -293,10 +275,10 @@ public final class ContainerConfig {
     public ContainerConfig namespace(String kind, String mode) {
         Objects.requireNonNull(mode, "mode");
         switch (Objects.requireNonNull(kind, "kind")) {
-            case "pid" -> checked(spec -> spec.pidMode(mode));
-            case "ipc" -> checked(spec -> spec.ipcMode(mode));
-            case "uts" -> checked(spec -> spec.utsMode(mode));
-            case "cgroupns" -> checked(spec -> spec.cgroupnsMode(mode));
+            case "pid" -> specCustomizers.checked(spec -> spec.pidMode(mode));
+            case "ipc" -> specCustomizers.checked(spec -> spec.ipcMode(mode));
+            case "uts" -> specCustomizers.checked(spec -> spec.utsMode(mode));
+            case "cgroupns" -> specCustomizers.checked(spec -> spec.cgroupnsMode(mode));
             default -> problems.add("namespace kind \"" + kind + "\" is none of pid, ipc, uts and cgroupns");
         }
         return this;
@@ -315,14 +297,14 @@ public final class ContainerConfig {
      */
     public ContainerConfig capAdd(String... capabilities) {
         String[] names = List.of(capabilities).toArray(String[]::new);
-        checked(spec -> spec.capAdd(names));
+        specCustomizers.checked(spec -> spec.capAdd(names));
         return this;
     }
 
     /** Drops Linux capabilities from the defaults ({@code docker run --cap-drop}): {@code "NET_RAW"}, or {@code "ALL"}. */
     public ContainerConfig capDrop(String... capabilities) {
         String[] names = List.of(capabilities).toArray(String[]::new);
-        checked(spec -> spec.capDrop(names));
+        specCustomizers.checked(spec -> spec.capDrop(names));
         return this;
     }
 
@@ -351,7 +333,7 @@ public final class ContainerConfig {
      */
     public ContainerConfig groupAdd(String... groups) {
         List<String> names = List.of(groups);
-        checked(spec -> names.forEach(spec::groupAdd));
+        specCustomizers.checked(spec -> names.forEach(spec::groupAdd));
         return this;
     }
 
@@ -363,7 +345,7 @@ public final class ContainerConfig {
     public ContainerConfig sysctl(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        checked(spec -> spec.sysctl(key, value));
+        specCustomizers.checked(spec -> spec.sysctl(key, value));
         return this;
     }
 
@@ -373,7 +355,7 @@ public final class ContainerConfig {
      */
     public ContainerConfig extraHost(String name, String address) {
         String entry = Objects.requireNonNull(name, "name") + ":" + Objects.requireNonNull(address, "address");
-        checked(spec -> spec.extraHost(entry));
+        specCustomizers.checked(spec -> spec.extraHost(entry));
         return this;
     }
 
@@ -384,14 +366,14 @@ public final class ContainerConfig {
      */
     public ContainerConfig exposeHostPorts(int... ports) {
         int[] copy = ports.clone();
-        checked(spec -> spec.exposeHostPorts(copy));
+        specCustomizers.checked(spec -> spec.exposeHostPorts(copy));
         return this;
     }
 
     /** Name servers for the container's {@code /etc/resolv.conf}, instead of the host's ({@code --dns}). */
     public ContainerConfig dns(String... servers) {
         for (String server : servers) {
-            checked(spec -> spec.dns(server));
+            specCustomizers.checked(spec -> spec.dns(server));
         }
         return this;
     }
@@ -416,7 +398,7 @@ public final class ContainerConfig {
      */
     public ContainerConfig ulimit(String name, long soft, long hard) {
         String value = Objects.requireNonNull(name, "name") + "=" + soft + ":" + hard;
-        checked(spec -> spec.ulimit(value));
+        specCustomizers.checked(spec -> spec.ulimit(value));
         return this;
     }
 
@@ -427,14 +409,14 @@ public final class ContainerConfig {
      */
     public ContainerConfig device(String hostContainerPermissions) {
         Objects.requireNonNull(hostContainerPermissions, "device");
-        checked(spec -> spec.device(hostContainerPermissions));
+        specCustomizers.checked(spec -> spec.device(hostContainerPermissions));
         return this;
     }
 
     /** The container's MAC address on its network ({@code docker run --mac-address 02:42:ac:11:00:02}). */
     public ContainerConfig macAddress(String mac) {
         Objects.requireNonNull(mac, "mac");
-        checked(spec -> spec.macAddress(mac));
+        specCustomizers.checked(spec -> spec.macAddress(mac));
         return this;
     }
 
@@ -445,20 +427,8 @@ public final class ContainerConfig {
      */
     public ContainerConfig restart(String policy) {
         Objects.requireNonNull(policy, "policy");
-        checked(spec -> spec.restartPolicy(RestartPolicy.parse(policy)));
+        specCustomizers.checked(spec -> spec.restartPolicy(RestartPolicy.parse(policy)));
         return this;
-    }
-
-    /** Adds a customizer whose value the spec checks now, recording a refusal as a problem of the definition. */
-    private void checked(Configurer<ContainerSpec.Builder> customizer) {
-        try {
-            ContainerSpec.Builder scratch = ContainerSpec.builder("scratch");
-            customizer.configure(scratch);
-            scratch.build();
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
-        specCustomizers.add(customizer);
     }
 
     /** Receives every line the container logs, from its start on, on a thread of its own. */
@@ -480,63 +450,18 @@ public final class ContainerConfig {
     /** Validates and freezes; {@code where} prefixes the path in messages ({@code environment: }). */
     ContainerDefinition build(String where) {
         String path = where + "container \"" + name + "\"";
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!ContainerNames.valid(name)) {
             throw new InvalidDefinitionException(where + "container \"" + name + "\"",
                     "a name must be 1 to 63 of letters, digits, '_', '.', '-' and start with a letter or digit");
         }
         if (!problems.isEmpty()) {
             throw new InvalidDefinitionException(path, String.join("; ", problems));
         }
-        if (image == null || image.isBlank()) {
-            throw new InvalidDefinitionException(path, "no image");
-        }
-        try {
-            ImageReference.parse(image);
-        } catch (InvalidImageReferenceException e) {
-            throw new InvalidDefinitionException(path, e.getMessage(), e);
-        }
-        Set<Integer> containerPorts = new HashSet<>();
-        Set<Integer> hostPorts = new HashSet<>();
-        for (ContainerDefinition.Port port : ports) {
-            if (port.containerPort() < 1 || port.containerPort() > 65535) {
-                throw new InvalidDefinitionException(path, "port " + port.containerPort() + " is not between 1 and 65535");
-            }
-            if (!containerPorts.add(port.containerPort())) {
-                throw new InvalidDefinitionException(path, "port " + port.containerPort() + " exposed twice");
-            }
-            if (port.hostPort() < 0 || port.hostPort() > 65535) {
-                throw new InvalidDefinitionException(path, "host port " + port.hostPort() + " is not between 1 and 65535");
-            }
-            if (port.hostPort() != 0 && !hostPorts.add(port.hostPort())) {
-                throw new InvalidDefinitionException(path, "host port " + port.hostPort() + " published twice");
-            }
-        }
-        for (String variable : env.keySet()) {
-            if (variable == null || !ENV_NAME.matcher(variable).matches()) {
-                throw new InvalidDefinitionException(path, "environment variable name \"" + variable + "\" is empty or holds '='");
-            }
-        }
-        Set<String> targets = new HashSet<>();
-        for (ContainerDefinition.FileCopy file : files) {
-            if (!file.containerPath().startsWith("/") || file.containerPath().equals("/")) {
-                throw new InvalidDefinitionException(path, "copy target \"" + file.containerPath()
-                        + "\" (from " + file.origin() + ") must be an absolute path below /");
-            }
-            if (!targets.add(file.containerPath())) {
-                throw new InvalidDefinitionException(path, "two files copied to " + file.containerPath());
-            }
-        }
-        Set<NetworkHandle> joined = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (ContainerDefinition.NetworkAttachment attachment : networks) {
-            if (!joined.add(attachment.network())) {
-                throw new InvalidDefinitionException(path, "joins network \"" + attachment.network().name() + "\" twice");
-            }
-            for (String alias : attachment.aliases()) {
-                if (alias == null || !NAME.matcher(alias).matches()) {
-                    throw new InvalidDefinitionException(path, "network alias \"" + alias + "\" must be 1 to 63 of letters, digits, '_', '.', '-'");
-                }
-            }
-        }
+        DefinitionChecks.image(path, image);
+        DefinitionChecks.ports(path, ports);
+        DefinitionChecks.envNames(path, env.keySet());
+        List<ContainerDefinition.FileCopy> copies = files.checked(path);
+        DefinitionChecks.networks(path, networks);
         if (startupTimeout == null || startupTimeout.isNegative() || startupTimeout.isZero()) {
             throw new InvalidDefinitionException(path, "startup timeout " + startupTimeout + " must be positive");
         }
@@ -551,8 +476,8 @@ public final class ContainerConfig {
         }
         WaitStrategy wait = waitStrategy != null ? waitStrategy : defaultWait();
         return new ContainerDefinition(name, image, entrypoint, command, env, ports, workingDir, user, labels, networks,
-                mounts, files, wait, startupTimeout, stopTimeout, dependsOn, pullPolicy, memoryBytes, cpus, logListeners,
-                specCustomizers);
+                mounts, copies, wait, startupTimeout, stopTimeout, dependsOn, pullPolicy, memoryBytes, cpus, logListeners,
+                specCustomizers.all());
     }
 
     private WaitStrategy defaultWait() {
@@ -563,43 +488,12 @@ public final class ContainerConfig {
         return Wait.port(all);
     }
 
-    private ContainerConfig mount(java.util.function.Supplier<Mount> mount) {
+    private ContainerConfig mount(Supplier<Mount> mount) {
         try {
             mounts.add(mount.get());
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
         return this;
-    }
-
-    private static byte[] readResource(String resource) {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = ContainerConfig.class.getClassLoader();
-        }
-        try (InputStream in = loader.getResourceAsStream(resource)) {
-            return in == null ? null : in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading classpath resource " + resource + " failed", e);
-        }
-    }
-
-    /** The DSL name an image gets by default: its repository's last component ({@code postgres} for {@code postgres:15}). */
-    static String defaultName(String image) {
-        if (image == null) {
-            return "container";
-        }
-        String rest = image;
-        int at = rest.indexOf('@');
-        if (at >= 0) {
-            rest = rest.substring(0, at);
-        }
-        int slash = rest.lastIndexOf('/');
-        int colon = rest.lastIndexOf(':');
-        if (colon > slash) {
-            rest = rest.substring(0, colon);
-        }
-        String last = rest.substring(slash + 1).replaceAll("[^a-zA-Z0-9_.-]", "-");
-        return last.isEmpty() || !Character.isLetterOrDigit(last.charAt(0)) ? "container" : last;
     }
 }

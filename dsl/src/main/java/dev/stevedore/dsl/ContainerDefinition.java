@@ -69,7 +69,7 @@ public record ContainerDefinition(
      * @throws InvalidDefinitionException when the configuration is wrong, naming the container
      */
     public static ContainerDefinition of(String image, Configurer<ContainerConfig> configurer) {
-        ContainerConfig config = new ContainerConfig(image, ContainerConfig.defaultName(image));
+        ContainerConfig config = new ContainerConfig(image, ContainerNames.defaultName(image));
         configurer.configure(config);
         return config.build("");
     }

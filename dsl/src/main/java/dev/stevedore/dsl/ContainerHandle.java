@@ -3,7 +3,6 @@ package dev.stevedore.dsl;
 import dev.stevedore.dsl.internal.DockerfileImages;
 import dev.stevedore.dsl.internal.ImageNames;
 import dev.stevedore.dsl.internal.Session;
-import dev.stevedore.dsl.internal.Tars;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
@@ -15,16 +14,9 @@ import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
-import dev.stevedore.engine.PortBinding;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,12 +34,11 @@ import java.util.stream.Stream;
  * container) when it is not started. Subclasses (ready-made services such as {@code stevedore-postgres}' {@code PostgresContainer}) add
  * accessors of their own; the lifecycle stays here.
  *
- * <p>Past 500 lines as the one handle a user holds: each of its jobs (start and readiness, endpoints, logs, exec,
- * copy) is a few public methods delegating to the engine; splitting it would scatter the user's one object.
+ * <p>The one handle a user holds, and the order of a container's life; the work behind its parts is elsewhere:
+ * {@link DefinitionSpecs} makes the engine's spec, {@link MappedPorts} finds the ports and host,
+ * {@link ContainerFiles} copies files in and out, {@link LogFollower} follows logs.
  */
 public class ContainerHandle implements Startable {
-    private static final Duration PORT_MAPPING_TIMEOUT = Duration.ofSeconds(5);
-
     private final ContainerDefinition definition;
     private volatile Running running;
     private volatile boolean ready;
@@ -125,11 +116,11 @@ public class ContainerHandle implements Startable {
             id = created.id();
             copyFiles(engine, id);
             for (int i = 1; i < definition.networks().size(); i++) {
-                engine.connectNetwork(networkNames.get(i), id, aliases(definition.networks().get(i)));
+                engine.connectNetwork(networkNames.get(i), id, DefinitionSpecs.aliases(definition, definition.networks().get(i)));
             }
             beforeStart(engine, created);
             engine.startContainer(id);
-            ContainerInfo info = inspectWithPorts(engine, id);
+            ContainerInfo info = MappedPorts.inspect(engine, id, definition, this);
             Running started = new Running(engine, id, engineName, image, info, joined, followers);
             running = started;
             ready = false;
@@ -279,9 +270,7 @@ public class ContainerHandle implements Startable {
 
     /** The host to connect to for its published ports. */
     public String host() {
-        Running current = require();
-        return current.info.ports().stream().map(PortBinding::hostIp).findFirst().map(ContainerHandle::reachable)
-                .orElse("127.0.0.1");
+        return MappedPorts.host(require().info);
     }
 
     /**
@@ -290,13 +279,7 @@ public class ContainerHandle implements Startable {
      * @throws IllegalArgumentException when that port is not published (saying which are)
      */
     public int port(int containerPort) {
-        Running current = require();
-        return current.info.ports().stream()
-                .filter(p -> p.containerPort() == containerPort && p.protocol().equals("tcp") && p.hostPort() != 0)
-                .mapToInt(PortBinding::hostPort)
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(this + " does not publish port " + containerPort
-                        + "; it publishes " + published(current.info) + " (add expose(" + containerPort + "))"));
+        return MappedPorts.port(require().info, containerPort, this);
     }
 
     /** {@code host:port} for its TCP {@code containerPort}, e.g. {@code 127.0.0.1:49153}. */
@@ -365,14 +348,15 @@ public class ContainerHandle implements Startable {
     /** Copies a host file to {@code containerPath} (its full path), or a directory's content below {@code containerPath}. */
     public void copyTo(Path hostPath, String containerPath) {
         Running current = require();
-        copyInto(current.engine, current.id, new ContainerDefinition.FileCopy(containerPath, hostPath.toAbsolutePath(), null, 0,
-                hostPath.toString()));
+        ContainerFiles.copyInto(current.engine, current.id, new ContainerDefinition.FileCopy(containerPath,
+                hostPath.toAbsolutePath(), null, 0, hostPath.toString()), this);
     }
 
     /** Writes {@code content} to the file {@code containerPath} with mode 0644. */
     public void writeFile(String containerPath, byte[] content) {
         Running current = require();
-        copyInto(current.engine, current.id, new ContainerDefinition.FileCopy(containerPath, null, content, 0644, containerPath));
+        ContainerFiles.copyInto(current.engine, current.id,
+                new ContainerDefinition.FileCopy(containerPath, null, content, 0644, containerPath), this);
     }
 
     /** Writes {@code content} (UTF-8) to the file {@code containerPath} with mode 0644. */
@@ -387,25 +371,13 @@ public class ContainerHandle implements Startable {
      */
     public byte[] readFile(String containerPath) {
         Running current = require();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream tar = current.engine.copyFromContainer(current.id, containerPath)) {
-            if (!Tars.extractFirstFile(tar, out)) {
-                throw new ContainerEngineException("reading " + containerPath + " from " + this + " failed: it is not a regular file");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + containerPath + " from " + this + " failed", e);
-        }
-        return out.toByteArray();
+        return ContainerFiles.read(current.engine, current.id, containerPath, this);
     }
 
     /** Copies {@code containerPath} (file or directory) out of the container into the host directory {@code hostDirectory}. */
     public void copyFrom(String containerPath, Path hostDirectory) {
         Running current = require();
-        try (InputStream tar = current.engine.copyFromContainer(current.id, containerPath)) {
-            Tars.extractTo(tar, hostDirectory);
-        } catch (IOException e) {
-            throw new UncheckedIOException("copying " + containerPath + " from " + this + " to " + hostDirectory + " failed", e);
-        }
+        ContainerFiles.copyOut(current.engine, current.id, containerPath, hostDirectory, this);
     }
 
     @Override
@@ -426,32 +398,7 @@ public class ContainerHandle implements Startable {
     }
 
     private ContainerSpec toSpec(ContainerEngine engine, String image, String engineName, List<String> networkNames) {
-        ContainerSpec.Builder spec = ContainerSpec.builder(image).name(engineName);
-        if (definition.entrypoint() != null) {
-            spec.entrypoint(definition.entrypoint());
-        }
-        if (definition.command() != null) {
-            spec.cmd(definition.command());
-        }
-        definition.env().forEach(spec::env);
-        for (ContainerDefinition.Port port : definition.ports()) {
-            spec.port(new PortBinding(port.containerPort(), "tcp", "127.0.0.1", port.hostPort()));
-            spec.expose(port.containerPort() + "/tcp");
-        }
-        spec.workingDir(definition.workingDir()).user(definition.user());
-        spec.labels(definition.labels());
-        spec.label(Session.SESSION_LABEL, Session.id()).label(Session.NAME_LABEL, definition.name());
-        if (!networkNames.isEmpty()) {
-            spec.networkMode(networkNames.get(0));
-            aliases(definition.networks().get(0)).forEach(spec::networkAlias);
-        }
-        definition.mounts().forEach(spec::mount);
-        spec.memoryBytes(definition.memoryBytes()).cpus(definition.cpus());
-        // an image of Images.dockerfile was just built here and exists nowhere to pull from
-        spec.pullPolicy(DockerfileImages.isBuilt(image) ? ContainerSpec.PullPolicy.NEVER : definition.pullPolicy());
-        if (definition.stopTimeout() != null) {
-            spec.stopTimeout(definition.stopTimeout());
-        }
+        ContainerSpec.Builder spec = DefinitionSpecs.of(definition, image, engineName, networkNames);
         beforeCreate(engine, spec);
         for (Configurer<ContainerSpec.Builder> customizer : definition.specCustomizers()) {
             customizer.configure(spec);
@@ -459,76 +406,10 @@ public class ContainerHandle implements Startable {
         return spec.build();
     }
 
-    private List<String> aliases(ContainerDefinition.NetworkAttachment attachment) {
-        List<String> aliases = new ArrayList<>();
-        aliases.add(definition.name());
-        attachment.aliases().stream().filter(a -> !aliases.contains(a)).forEach(aliases::add);
-        return aliases;
-    }
-
     private void copyFiles(ContainerEngine engine, String id) {
         for (ContainerDefinition.FileCopy file : definition.files()) {
-            copyInto(engine, id, file);
+            ContainerFiles.copyInto(engine, id, file, this);
         }
-    }
-
-    private void copyInto(ContainerEngine engine, String id, ContainerDefinition.FileCopy file) {
-        String target = file.containerPath();
-        boolean directory = file.hostPath() != null && java.nio.file.Files.isDirectory(file.hostPath());
-        String parent;
-        String entry;
-        if (directory) {
-            parent = target;
-            entry = "";
-        } else {
-            int slash = target.lastIndexOf('/');
-            parent = slash <= 0 ? "/" : target.substring(0, slash);
-            entry = target.substring(slash + 1);
-        }
-        byte[] tar = file.hostPath() != null ? Tars.ofHostPath(file.hostPath(), entry) : Tars.ofFile(entry, file.content(), file.mode());
-        try {
-            engine.copyToContainer(id, parent, Tars.stream(tar));
-        } catch (RuntimeException e) {
-            throw new ContainerEngineException("copying " + file.origin() + " to " + target + " in " + this + " failed: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private ContainerInfo inspectWithPorts(ContainerEngine engine, String id) {
-        ContainerInfo info = engine.inspectContainer(id);
-        if (definition.ports().isEmpty() || portsMapped(info)) {
-            return info;
-        }
-        // Some engines fill in the host ports a moment after start; wait for them, boundedly.
-        Instant deadline = Instant.now().plus(PORT_MAPPING_TIMEOUT);
-        long pause = 5;
-        while (Instant.now().isBefore(deadline)) {
-            Waiting.pause(pause);
-            pause = Math.min(pause * 2, 100);
-            info = engine.inspectContainer(id);
-            if (portsMapped(info)) {
-                return info;
-            }
-        }
-        throw new ContainerEngineException(this + ": the engine reported no host port for " + definition.ports()
-                + " within " + PORT_MAPPING_TIMEOUT.toSeconds() + " s of its start; it reports " + published(info));
-    }
-
-    private boolean portsMapped(ContainerInfo info) {
-        for (ContainerDefinition.Port port : definition.ports()) {
-            boolean found = info.ports().stream().anyMatch(p -> p.containerPort() == port.containerPort() && p.hostPort() != 0);
-            if (!found) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String published(ContainerInfo info) {
-        List<String> ports = info.ports().stream().filter(p -> p.hostPort() != 0)
-                .map(p -> p.containerPort() + "/" + p.protocol() + " → " + p.hostPort())
-                .collect(Collectors.toList());
-        return ports.isEmpty() ? "none" : String.join(", ", ports);
     }
 
     private static List<String> tail(ContainerEngine engine, String id, int count) {
@@ -539,20 +420,6 @@ public class ContainerHandle implements Startable {
         } catch (RuntimeException e) {
             return List.of("(its logs could not be read: " + e.getMessage() + ")");
         }
-    }
-
-    private static String reachable(String hostIp) {
-        if (hostIp == null || hostIp.isEmpty() || hostIp.equals("0.0.0.0") || hostIp.equals("::")) {
-            String dockerHost = Engines.lookup("DOCKER_HOST");
-            if (dockerHost != null && dockerHost.startsWith("tcp://")) {
-                String host = URI.create(dockerHost).getHost();
-                if (host != null) {
-                    return host;
-                }
-            }
-            return "127.0.0.1";
-        }
-        return hostIp;
     }
 
     private static String engineName(String name) {

@@ -7,7 +7,6 @@ import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageReference;
-import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.internal.image.Descriptor;
@@ -19,10 +18,7 @@ import dev.stevedore.engine.internal.store.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -37,11 +33,13 @@ import java.util.TreeMap;
  * image, its instruction as substituted, the build args it uses and (COPY/ADD) its sources' hash, and otherwise
  * executed and filed in the cache.
  *
- * <p>Past 500 lines: the step loop with its cache look-up, the cross-process step lock and the per-kind
- * dispatch; the steps themselves live in {@link RunStep}, {@link CopyStep} and {@link ConfigSteps}.
+ * <p>The step loop with its cache look-up, the cross-process step lock and the per-kind dispatch; the instructions
+ * with work of their own are {@link RunInstruction} and {@link CopyInstruction}, the steps themselves {@link RunStep},
+ * {@link CopyStep} and {@link ConfigSteps}.
  */
 final class BuildRun {
-    private static final Set<String> PREDEFINED_ARGS = Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+    /** Build args every build knows (proxies): never reported unused, never part of a RUN's cache key. */
+    static final Set<String> PREDEFINED_ARGS = Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
             "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
 
     private final ImageBuilder builder;
@@ -201,7 +199,7 @@ final class BuildRun {
         try {
             switch (instruction.keyword()) {
                 case "ARG" -> arg(run, instruction, lex, stages);
-                case "RUN" -> runInstruction(run, instruction);
+                case "RUN" -> new RunInstruction(this, instruction).execute(run);
                 case "COPY", "ADD" -> new CopyInstruction(this, instruction, lex).execute(run);
                 case "WORKDIR" -> workdir(run, instruction, lex);
                 default -> {
@@ -263,93 +261,6 @@ final class BuildRun {
             new CopyStep(layer, rootView(run.state), null, null, now).parents(absolute + "/x");
             return layer;
         });
-    }
-
-    private void runInstruction(StageRun run, Instruction instruction) throws IOException {
-        List<String> argv = runCommand(run.state, instruction);
-        Map<String, String> args = new TreeMap<>();
-        run.args.forEach((k, v) -> {
-            if (v != null && !PREDEFINED_ARGS.contains(k)) {
-                args.put(k, v);
-            }
-        });
-        List<Mount> mounts = new ArrayList<>();
-        String network = null;
-        for (Instruction.Flag flag : instruction.flags()) {
-            switch (flag.name()) {
-                case "mount" -> mounts.add(cacheMount(flag.value(), instruction));
-                case "network" -> network = switch (flag.value()) {
-                    case "default" -> null;
-                    case "none", "host" -> flag.value();
-                    default -> throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(),
-                            "RUN --network takes default, none or host");
-                };
-                default -> throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(),
-                        "RUN --" + flag.name() + " is not supported by this builder");
-            }
-        }
-        // A RUN's key holds every build arg in scope: its command reads them from the environment, whatever its text says.
-        String description = "RUN " + (args.isEmpty() ? "" : "|" + args.size() + " " + joined(args) + " ") + argv
-                + (mounts.isEmpty() ? "" : " " + instruction.flagValues("mount"));
-        String networkMode = network;
-        step(run, description, null, state -> {
-            List<String> env = new ArrayList<>(state.env());
-            Set<String> inEnv = new java.util.HashSet<>();
-            env.forEach(e -> inEnv.add(e.substring(0, Math.max(0, e.indexOf('=')))));
-            args.forEach((k, v) -> {
-                if (!inEnv.contains(k)) {
-                    env.add(k + "=" + v);
-                }
-            });
-            LayerWriter layer = newLayer();
-            boolean ok = false;
-            try {
-                builder.runs.run(new RunStep.Command(run.reference.toString(), argv, env, state.text("WorkingDir"),
-                        state.text("User"), networkMode, mounts), "RUN " + instruction.args(), this::output, layer);
-                ok = true;
-                return layer;
-            } finally {
-                if (!ok) {
-                    layer.close();
-                }
-            }
-        }, "RUN " + String.join(" ", argv));
-    }
-
-    private List<String> runCommand(ImageState state, Instruction instruction) {
-        if (instruction.heredocs().isEmpty()) {
-            return ConfigSteps.command(state, instruction);
-        }
-        List<String> argv = new ArrayList<>(ConfigSteps.shell(state));
-        Instruction.Heredoc first = instruction.heredocs().get(0);
-        if (instruction.heredocs().size() == 1 && instruction.args().strip().matches("<<-?\\s*[\"']?" + java.util.regex.Pattern.quote(first.name()) + "[\"']?")) {
-            argv.add(first.content()); // RUN <<EOF: the document is the script
-        } else {
-            // the shell reads the documents itself: give it the command with its documents, as written
-            StringBuilder script = new StringBuilder(instruction.args()).append('\n');
-            instruction.heredocs().forEach(d -> script.append(d.content()).append(d.name()).append('\n'));
-            argv.add(script.toString());
-        }
-        return argv;
-    }
-
-    private Mount cacheMount(String value, Instruction instruction) throws IOException {
-        Map<String, String> options = new HashMap<>();
-        for (String part : value.split(",")) {
-            int eq = part.indexOf('=');
-            options.put(eq < 0 ? part : part.substring(0, eq), eq < 0 ? "true" : part.substring(eq + 1));
-        }
-        String type = options.getOrDefault("type", "bind");
-        String target = options.getOrDefault("target", options.getOrDefault("dst", options.get("destination")));
-        if (!type.equals("cache") || target == null) {
-            throw new DockerfileException(dockerfile.file(), instruction.line(), instruction.original(),
-                    "RUN --mount supports type=cache,target=PATH[,id=ID] only (got " + value + ")");
-        }
-        String id = options.getOrDefault("id", target);
-        Path dir = builder.stateDirectory.resolve("build-mounts").resolve(HexFormat.of().formatHex(
-                Digest.sha256().digest(id.getBytes(StandardCharsets.UTF_8))));
-        Files.createDirectories(dir);
-        return Mount.bind(dir.toString(), target, false);
     }
 
     private void labels(StageRun run) throws IOException {
@@ -508,11 +419,5 @@ final class BuildRun {
     private void announce(Instruction instruction) {
         step++;
         listener.onEvent(new BuildEvent(BuildEvent.Kind.STEP, step, steps, instruction.original().strip()));
-    }
-
-    private static String joined(Map<String, String> args) {
-        StringBuilder text = new StringBuilder();
-        args.forEach((k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(v));
-        return text.toString();
     }
 }

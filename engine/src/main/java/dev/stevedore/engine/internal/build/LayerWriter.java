@@ -5,6 +5,7 @@ import dev.stevedore.engine.internal.image.MediaTypes;
 import dev.stevedore.engine.internal.layer.UpperDirectory;
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.os.Xattrs;
 import dev.stevedore.engine.internal.store.ContentStore;
 import dev.stevedore.engine.internal.store.Digest;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -273,7 +274,7 @@ final class LayerWriter implements AutoCloseable {
         byte[] path = dir.toString().getBytes(StandardCharsets.UTF_8);
         try {
             for (String attribute : OPAQUE) {
-                byte[] value = Libc.lgetxattr(path, attribute);
+                byte[] value = Xattrs.lgetxattr(path, attribute);
                 if (value != null && value.length == 1 && value[0] == 'y') {
                     return true;
                 }

@@ -113,7 +113,7 @@ final class RootView {
 
     private static boolean isOpaque(Path dir) {
         try {
-            byte[] v = dev.stevedore.engine.internal.os.Libc.lgetxattr(dir.toString().getBytes(StandardCharsets.UTF_8),
+            byte[] v = dev.stevedore.engine.internal.os.Xattrs.lgetxattr(dir.toString().getBytes(StandardCharsets.UTF_8),
                     "trusted.overlay.opaque");
             return v != null && v.length == 1 && v[0] == 'y';
         } catch (dev.stevedore.engine.internal.os.ErrnoException e) {

@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.layer;
 import com.sun.jna.Memory;
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.os.Xattrs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -337,7 +338,7 @@ final class LayerTree implements Closeable {
     private void setOpaque(int parent, byte[] dirName, String display) throws IOException {
         int fd = Libc.openat(parent, dirName, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW, 0);
         try {
-            Libc.fsetxattr(fd, dirName, opaque, YES);
+            Xattrs.fsetxattr(fd, dirName, opaque, YES);
         } catch (ErrnoException e) {
             throw new IOException("cannot mark the directory of " + display + " opaque (" + opaque + "): "
                     + e.getMessage() + "; trusted.* attributes need root (CAP_SYS_ADMIN)", e);

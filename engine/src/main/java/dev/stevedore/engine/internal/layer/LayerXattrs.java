@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.layer;
 
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.os.Xattrs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ final class LayerXattrs {
                 continue;
             }
             try {
-                Libc.fsetxattr(fd, name, x.getKey(), x.getValue());
+                Xattrs.fsetxattr(fd, name, x.getKey(), x.getValue());
             } catch (ErrnoException e) {
                 tolerate(e, x.getKey(), display);
             }
@@ -58,11 +59,11 @@ final class LayerXattrs {
                 }
                 try {
                     if (fd >= 0) {
-                        Libc.fsetxattr(fd, base, x.getKey(), x.getValue());
+                        Xattrs.fsetxattr(fd, base, x.getKey(), x.getValue());
                     } else {
                         // Symlinks and devices cannot be opened for this; their parents were walked without
                         // following links and nobody else writes this tree, so the full path is the same file.
-                        Libc.lsetxattr(fullPath.get(), x.getKey(), x.getValue());
+                        Xattrs.lsetxattr(fullPath.get(), x.getKey(), x.getValue());
                     }
                 } catch (ErrnoException e) {
                     tolerate(e, x.getKey(), display);
@@ -75,10 +76,10 @@ final class LayerXattrs {
 
     /** Removes attributes an earlier, implicit version of a directory got that its own entry does not have. */
     static void dropNotIn(byte[] full, Map<String, byte[]> keep, String display) throws IOException {
-        for (String name : Libc.llistxattr(full)) {
+        for (String name : Xattrs.llistxattr(full)) {
             if (!keep.containsKey(name) && accept(name, display)) {
                 try {
-                    Libc.lremovexattr(full, name);
+                    Xattrs.lremovexattr(full, name);
                 } catch (ErrnoException e) {
                     tolerate(e, name, display);
                 }

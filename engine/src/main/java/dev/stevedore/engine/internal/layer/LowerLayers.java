@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.layer;
 
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.os.Xattrs;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,15 +68,15 @@ final class LowerLayers {
     }
 
     private static boolean isOpaque(byte[] dir) throws ErrnoException {
-        byte[] value = Libc.lgetxattr(dir, "trusted.overlay.opaque");
+        byte[] value = Xattrs.lgetxattr(dir, "trusted.overlay.opaque");
         return value != null && value.length == 1 && value[0] == 'y';
     }
 
     private static Map<String, byte[]> xattrs(byte[] dir) throws ErrnoException {
         Map<String, byte[]> all = new LinkedHashMap<>();
-        for (String name : Libc.llistxattr(dir)) {
+        for (String name : Xattrs.llistxattr(dir)) {
             if (!name.startsWith("trusted.overlay.") && !name.startsWith("user.overlay.")) {
-                byte[] value = Libc.lgetxattr(dir, name);
+                byte[] value = Xattrs.lgetxattr(dir, name);
                 if (value != null) {
                     all.put(name, value);
                 }

@@ -5,7 +5,6 @@ import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
-import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
 import dev.stevedore.engine.internal.runtime.LauncherBinary;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
@@ -17,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,10 +25,10 @@ import java.util.function.Predicate;
  * The embedded engine's networks: a Linux bridge and subnet per network, a veth pair per container and
  * network, addresses from the subnet, a per-container {@code /etc/hosts} naming every peer (by name,
  * alias and short id) and {@code host.stevedore.internal}, and published ports on 127.0.0.1. This class
- * is the entry point and the order of things; the work is done by {@link NetworkRecords}, {@link AddressPool},
- * {@link Attachments} over the engine's {@link BridgeWiring}, {@link HostsFiles}, {@link PublishedPorts} over its
- * {@link PortPublisher}s, and the {@link Reaper}. What depends on where networks live is the {@link NetworkBackend},
- * chosen once when the manager is made.
+ * is the entry point and the order of things; the work is done by {@link NetworkRecords}, {@link Memberships},
+ * {@link AddressPool}, {@link Attachments} over the engine's {@link BridgeWiring}, {@link HostsFiles},
+ * {@link PublishedPorts} over its {@link PortPublisher}s, and the {@link Reaper}. What depends on where networks
+ * live is the {@link NetworkBackend}, chosen once when the manager is made.
  *
  * <p>Rootful, nothing is routed off the machine and no firewall rule is written: a container reaches its peers
  * and the host's address on its bridge ({@value #HOST_ALIAS}), nothing else. Containers get no default
@@ -41,9 +39,8 @@ import java.util.function.Predicate;
  * {@code internal} flag is recorded and shown, and changes nothing more. Rootless, the bridges live in the user's
  * network namespace and its holder gives containers a way out through slirp4netns (see {@link NetworkBackend}).
  *
- * <p>Past 500 lines with one job, as the entry point that orders the life below; the work is in the classes it names.
- * Static addresses and host-port relays made it grow; the published ports' part ({@link #publish}, {@link #ports},
- * {@link #forwarders}, {@link #unpublish}, {@link #relayHostPorts}) is the next to move into a class of its own.
+ * <p>Its methods take the host lock and delegate; what is left here is the order of a start and a stop. The public
+ * overloads of {@link #prepareContainer} and {@link #publish} take most of its length.
  *
  * <p>A container's life, as the container service drives it:
  * <ol>
@@ -96,6 +93,7 @@ public final class NetworkManager implements AutoCloseable {
     private final HostsFiles hosts;
     private final PublishedPorts ports;
     private final Reaper reaper;
+    private final Memberships memberships;
     private final HostServices hostServices;
 
     /**
@@ -144,6 +142,7 @@ public final class NetworkManager implements AutoCloseable {
         this.hosts = new HostsFiles(store, wiring::hostAddress, wiring.nameServer());
         this.ports = new PublishedPorts(store, lock, backend);
         this.reaper = new Reaper(store, attachments, ports, hosts, wiring);
+        this.memberships = new Memberships(store, records, attachments, hosts, wiring);
         this.hostServices = new HostServices(() -> LauncherBinary.extract(store.directory().getParent()));
     }
 
@@ -175,55 +174,14 @@ public final class NetworkManager implements AutoCloseable {
         });
     }
 
-    /** {@link AddressPool#checkStatic} with what was being done in front of its message. */
-    private static void checkStatic(String action, NetworkRecord network, String address) {
-        try {
-            AddressPool.checkStatic(network, address);
-        } catch (ContainerEngineException e) {
-            throw new ContainerEngineException(action + " failed: " + e.getMessage(), e);
-        }
-    }
-
     /** The static addresses asked for a container ({@code --ip}), by network name; empty when none was. */
     public Map<String, String> staticAddresses(String containerId) {
-        // read without the lock, as addresses() does: records are replaced atomically
-        try {
-            Map<String, String> result = new LinkedHashMap<>();
-            for (NetworkRecord n : store.networks()) {
-                Member m = n.members().get(containerId);
-                if (m != null && m.staticAddress() != null) {
-                    result.put(n.name(), m.staticAddress());
-                }
-            }
-            return result;
-        } catch (IOException e) {
-            throw new ContainerEngineException("reading the networks of container " + containerId + " failed: "
-                    + e.getMessage(), e);
-        }
+        return memberships.staticAddresses(containerId);
     }
 
     /** The aliases a container has on each network, by network name; a network where it has none is left out. */
     public Map<String, List<String>> aliases(String containerId) {
-        // read without the lock, as addresses() does: records are replaced atomically
-        try {
-            Map<String, List<String>> result = new LinkedHashMap<>();
-            for (NetworkRecord n : store.networks()) {
-                Member m = n.members().get(containerId);
-                if (m != null && !m.aliases().isEmpty()) {
-                    result.put(n.name(), m.aliases());
-                }
-            }
-            return result;
-        } catch (IOException e) {
-            throw new ContainerEngineException("reading the networks of container " + containerId + " failed: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /** As Docker: names on the default network are the containers' own, aliases are for networks a user made. */
-    private static ContainerEngineException aliasesNeedAUserNetwork(String action, NetworkRecord network) {
-        return new ContainerEngineException(action + " failed: network aliases need a user-defined network, not the default"
-                + " network \"" + network.name() + "\"; create a network and put the container on it");
+        return memberships.aliases(containerId);
     }
 
     // ---- containers -------------------------------------------------------------------------------
@@ -278,46 +236,8 @@ public final class NetworkManager implements AutoCloseable {
                                                 List<String> aliases, boolean inMemory, NameResolution names,
                                                 String ipv4Address, String macAddress) {
         return lock.run("setting up the network of container " + name, () -> {
-            NetworkMode mode;
-            try {
-                mode = NetworkMode.of(networkMode);
-            } catch (ContainerEngineException e) {
-                throw new ContainerEngineException("creating container " + name + " failed: " + e.getMessage(), e);
-            }
-            if (mode != NetworkMode.BRIDGE && !aliases.isEmpty()) {
-                throw new ContainerEngineException("creating container " + name + " failed: network aliases need a bridge"
-                        + " network, not network mode " + networkMode);
-            }
-            if (mode != NetworkMode.BRIDGE && macAddress != null) {
-                // dockerd's words; on none there is no interface to give it to
-                throw new ContainerEngineException("creating container " + name + " failed: conflicting options:"
-                        + " mac-address and the network mode (" + networkMode + ")");
-            }
-            if (mode != NetworkMode.BRIDGE && ipv4Address != null) {
-                throw new ContainerEngineException("creating container " + name + " failed: user specified IP address is"
-                        + " supported on user defined networks only, not network mode " + networkMode);
-            }
-            // first: where its membership is kept follows where its files are
-            store.createContainerDirectory(containerId, inMemory);
-            List<String> networkIds = new ArrayList<>();
-            if (mode == NetworkMode.BRIDGE) {
-                List<NetworkRecord> all = records.withDefault();
-                NetworkRecord network = networkMode == null || networkMode.equals("default") ? NetworkRecords.defaultNetwork(all)
-                        : NetworkRecords.find(all, networkMode);
-                if (network.predefined() && !aliases.isEmpty()) {
-                    throw aliasesNeedAUserNetwork("creating container " + name, network);
-                }
-                if (ipv4Address != null) {
-                    checkStatic("creating container " + name, network, ipv4Address);
-                }
-                store.save(network.withMember(containerId, new Member(name, aliases, null, null, null, ipv4Address,
-                        macAddress)));
-                networkIds.add(network.id());
-            }
-            ContainerRecord record = new ContainerRecord(containerId, name, hostname, mode, networkIds, List.of(), null, names);
-            store.save(record);
-            hosts.writeResolvConf(record);
-            hosts.write(record, NetworkRecords.byId(store.networks()));
+            ContainerRecord record = memberships.prepare(containerId, name, hostname, networkMode, aliases, inMemory, names,
+                    ipv4Address, macAddress);
             return networking(record);
         });
     }
@@ -327,25 +247,7 @@ public final class NetworkManager implements AutoCloseable {
      * {@code ContainerInfo.networks()} shows them; {@code host} or {@code none} alone for those modes.
      */
     public Map<String, String> addresses(String containerId) {
-        try {
-            ContainerRecord container = requireContainer(store, containerId);
-            if (container.mode() != NetworkMode.BRIDGE) {
-                return Map.of(container.mode().wireName(), "");
-            }
-            Map<String, NetworkRecord> networks = NetworkRecords.byId(store.networks());
-            Map<String, String> result = new LinkedHashMap<>();
-            for (String id : container.networks()) {
-                NetworkRecord n = networks.get(id);
-                if (n != null) {
-                    String address = NetworkRecords.attachedAddress(n, containerId);
-                    result.put(n.name(), address == null ? "" : address);
-                }
-            }
-            return result;
-        } catch (IOException e) {
-            throw new ContainerEngineException("reading the networks of container " + containerId + " failed: "
-                    + e.getMessage(), e);
-        }
+        return memberships.addresses(containerId);
     }
 
     /**
@@ -427,67 +329,14 @@ public final class NetworkManager implements AutoCloseable {
     /** As {@link #connect(String, String, List, long)}, at the static address {@code ipv4Address} (null for none). */
     public Attachment connect(String containerId, String network, List<String> aliases, String ipv4Address, long pid) {
         return lock.run("connecting container " + containerId + " to network \"" + network + "\"", () -> {
-            ContainerRecord container = requireContainer(store, containerId);
-            if (container.mode() != NetworkMode.BRIDGE) {
-                throw new ContainerEngineException("connecting container " + container.name() + " to network \"" + network
-                        + "\" failed: it uses network mode " + container.mode().wireName() + ", which cannot join other networks");
-            }
-            NetworkRecord record = NetworkRecords.find(records.withDefault(), network);
-            if (record.predefined() && !aliases.isEmpty()) {
-                throw aliasesNeedAUserNetwork("connecting container " + container.name(), record);
-            }
-            if (record.members().containsKey(containerId)) {
-                throw new ContainerEngineException("connecting container " + container.name() + " to network \""
-                        + record.name() + "\" failed: it is connected already");
-            }
-            List<String> ids = new ArrayList<>(container.networks());
-            ids.add(record.id());
-            if (ipv4Address != null) {
-                checkStatic("connecting container " + container.name() + " to network \"" + record.name() + "\"", record,
-                        ipv4Address);
-            }
-            record = record.withMember(containerId, new Member(container.name(), aliases, null, null, null, ipv4Address));
-            store.save(record);
-            container = container.withNetworks(ids);
-            store.save(container);
-            if (pid <= 0) {
-                return new Attachment(record.name(), null, record.gateway(), null, null);
-            }
-            Map<String, NetworkRecord> networks = NetworkRecords.byId(store.networks());
-            Attachment attachment;
-            try (BridgeWiring.ContainerSide side = wiring.enter(pid)) {
-                attachment = attachments.attach(container, record, side, networks);
-            } catch (IOException | RuntimeException e) {
-                // a connect that failed leaves the container off the network, so that another attempt may follow
-                attachments.releaseQuietly(containerId, networks, record.id());
-                NetworkRecord left = networks.get(record.id());
-                store.save(left.withoutMember(containerId));
-                ids.remove(record.id());
-                store.save(container.withNetworks(ids));
-                throw e;
-            }
-            hosts.rewriteNetworks(container.networks(), networks);
-            return attachment;
+            return memberships.connect(containerId, network, aliases, ipv4Address, pid);
         });
     }
 
     /** Disconnects a container from a network: its interface there disappears at once if it runs. */
     public void disconnect(String containerId, String network) {
         lock.run("disconnecting container " + containerId + " from network \"" + network + "\"", () -> {
-            ContainerRecord container = requireContainer(store, containerId);
-            List<NetworkRecord> all = records.withDefault();
-            NetworkRecord record = NetworkRecords.find(all, network);
-            if (!record.members().containsKey(containerId)) {
-                throw new ContainerEngineException("disconnecting container " + container.name() + " from network \""
-                        + record.name() + "\" failed: it is not connected to it");
-            }
-            Map<String, NetworkRecord> networks = NetworkRecords.byId(all);
-            attachments.leave(containerId, networks, record.id());
-            List<String> ids = new ArrayList<>(container.networks());
-            ids.remove(record.id());
-            store.save(container.withNetworks(ids));
-            hosts.rewriteNetworks(List.of(record.id()), networks);
-            hosts.write(container.withNetworks(ids), networks);
+            memberships.disconnect(containerId, network);
             return null;
         });
     }

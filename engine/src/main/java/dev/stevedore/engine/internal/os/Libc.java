@@ -15,15 +15,13 @@ import java.util.List;
 /**
  * The few Linux libc calls the engine needs that NIO does not offer: directory-fd relative file
  * creation ({@code openat}, {@code mkdirat}, {@code mknodat}, {@code symlinkat}, {@code linkat}),
- * ownership and mode without following links, {@code utimensat}, extended attributes and {@code statx}.
+ * ownership and mode without following links, {@code utimensat} and {@code statx}; extended attributes are
+ * {@link Xattrs}.
  *
  * <p>File names are byte arrays, not strings: a layer's names are bytes, and passing them as bytes keeps
  * them exact whatever the JVM's file-name encoding is. Each wrapper appends the terminating NUL itself
  * and throws an {@link ErrnoException} naming the call, the file and the error. Linux on 64-bit CPUs only
  * (the {@code struct timespec} and {@code size_t} layouts assumed here are LP64).
- *
- * <p>Past 500 lines but one job: one thin wrapper per system call, each a few lines of JNA binding and errno
- * translation; splitting it would only split the list of calls.
  */
 public final class Libc {
     public static final int AT_FDCWD = -100;
@@ -119,17 +117,6 @@ public final class Libc {
 
         static native int futimens(int fd, long[] times) throws LastErrorException;
 
-        static native int fsetxattr(int fd, byte[] name, byte[] value, long size, int flags) throws LastErrorException;
-
-        static native int lsetxattr(byte[] path, byte[] name, byte[] value, long size, int flags)
-                throws LastErrorException;
-
-        static native long lgetxattr(byte[] path, byte[] name, byte[] value, long size) throws LastErrorException;
-
-        static native long llistxattr(byte[] path, byte[] list, long size) throws LastErrorException;
-
-        static native int lremovexattr(byte[] path, byte[] name) throws LastErrorException;
-
         static native int statx(int dirfd, byte[] path, int flags, int mask, byte[] statxbuf) throws LastErrorException;
 
         static native long write(int fd, Pointer buf, long count) throws LastErrorException;
@@ -156,7 +143,8 @@ public final class Libc {
         return Arrays.copyOf(bytes, bytes.length + 1);
     }
 
-    private static byte[] c(String s) {
+    /** {@code s} in UTF-8 followed by a NUL. */
+    static byte[] c(String s) {
         return cString(s.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -335,77 +323,6 @@ public final class Libc {
             Raw.futimens(fd, new long[] {atimeSeconds, atimeNanos, mtimeSeconds, mtimeNanos});
         } catch (LastErrorException e) {
             throw fail("futimens", name, e);
-        }
-    }
-
-    public static void fsetxattr(int fd, byte[] file, String attribute, byte[] value) throws ErrnoException {
-        try {
-            Raw.fsetxattr(fd, c(attribute), value, value.length, 0);
-        } catch (LastErrorException e) {
-            throw new ErrnoException("fsetxattr", display(file) + ", " + attribute, e.getErrorCode());
-        }
-    }
-
-    /** Sets an extended attribute on {@code path} itself, not following a final symlink. */
-    public static void lsetxattr(byte[] path, String attribute, byte[] value) throws ErrnoException {
-        try {
-            Raw.lsetxattr(cString(path), c(attribute), value, value.length, 0);
-        } catch (LastErrorException e) {
-            throw new ErrnoException("lsetxattr", display(path) + ", " + attribute, e.getErrorCode());
-        }
-    }
-
-    /** Reads an extended attribute of {@code path} itself; {@code null} when it is not set. */
-    public static byte[] lgetxattr(byte[] path, String attribute) throws ErrnoException {
-        byte[] cpath = cString(path);
-        byte[] cname = c(attribute);
-        for (int attempt = 0; attempt < 4; attempt++) {
-            try {
-                long size = Raw.lgetxattr(cpath, cname, null, 0);
-                byte[] value = new byte[(int) size];
-                long read = Raw.lgetxattr(cpath, cname, value, value.length);
-                return Arrays.copyOf(value, (int) read);
-            } catch (LastErrorException e) {
-                if (e.getErrorCode() == ENODATA) {
-                    return null;
-                }
-                if (e.getErrorCode() != 34 /* ERANGE: it grew between the calls */) {
-                    throw new ErrnoException("lgetxattr", display(path) + ", " + attribute, e.getErrorCode());
-                }
-            }
-        }
-        throw new ErrnoException("lgetxattr", display(path) + ", " + attribute, 34);
-    }
-
-    /** Removes an extended attribute of {@code path} itself; a missing one is fine. */
-    public static void lremovexattr(byte[] path, String attribute) throws ErrnoException {
-        try {
-            Raw.lremovexattr(cString(path), c(attribute));
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() != ENODATA) {
-                throw new ErrnoException("lremovexattr", display(path) + ", " + attribute, e.getErrorCode());
-            }
-        }
-    }
-
-    /** The names of the extended attributes of {@code path} itself. */
-    public static List<String> llistxattr(byte[] path) throws ErrnoException {
-        byte[] cpath = cString(path);
-        try {
-            long size = Raw.llistxattr(cpath, null, 0);
-            byte[] list = new byte[(int) size];
-            long read = Raw.llistxattr(cpath, list, list.length);
-            List<String> names = new ArrayList<>();
-            int start = 0;
-            for (int i = 0; i < read; i++) {
-                if (list[i] == 0) {
-                    names.add(new String(list, start, i - start, StandardCharsets.UTF_8));
-                    start = i + 1;
-                }
-            }
-            return names;
-        } catch (LastErrorException e) {
-            throw fail("llistxattr", path, e);
         }
     }
 

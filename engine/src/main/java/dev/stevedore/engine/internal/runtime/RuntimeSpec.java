@@ -1,28 +1,23 @@
 package dev.stevedore.engine.internal.runtime;
 
 import dev.stevedore.engine.Capability;
-
 import dev.stevedore.engine.Ulimit;
-
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompPolicy;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Everything the launcher needs to start one container, already resolved: image layer directories,
  * the command, ids as numbers, mounts, isolation settings and where the logs go. Validated on
  * construction, so an invalid spec never reaches the launcher. Build one with {@link #builder}.
- * Past 500 lines but one job: the launcher's input, one record with its validation and builder, which
- * grows by a field and a builder method with each thing the launcher learns to do.
+ * The launcher's input, one record with its builder, which grows by a field and a builder method with each thing
+ * the launcher learns to do; its checks are {@link RuntimeSpecChecks}.
  *
  * @param stateDirectory   the container's own directory; the launcher writes {@code supervisor} and
  *                         {@code exit} there, {@link Launcher} writes {@code owner} and {@code launcher.log}
@@ -135,11 +130,6 @@ public record RuntimeSpec(
     /** Docker's default {@code /dev/shm} size, 64 MiB. */
     public static final long DEFAULT_SHM_SIZE = 64L << 20;
 
-    /** The kernel takes overlayfs options in one page; the launcher refuses longer ones. */
-    static final int MAX_OVERLAY_OPTIONS = 4095;
-
-    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,63})?");
-    private static final long MAX_ID = Integer.MAX_VALUE;
 
     /** The container's network namespace. */
     public enum NetworkMode {
@@ -175,39 +165,17 @@ public record RuntimeSpec(
 
         /** The mount flags as the launcher takes them, e.g. {@code "nosuid,nodev,noexec"}. */
         String flags() {
-            Set<String> flags = new LinkedHashSet<>(List.of("nosuid", "nodev", "noexec"));
-            for (String option : options.split(",")) {
-                switch (option.trim()) {
-                    case "ro" -> flags.add("ro");
-                    case "rw" -> flags.remove("ro");
-                    case "exec" -> flags.remove("noexec");
-                    case "noexec" -> flags.add("noexec");
-                    case "suid" -> flags.remove("nosuid");
-                    case "nosuid" -> flags.add("nosuid");
-                    case "dev" -> flags.remove("nodev");
-                    case "nodev" -> flags.add("nodev");
-                    default -> { }
-                }
-            }
-            return String.join(",", flags);
+            return TmpfsOptions.flags(options);
         }
 
         /** The file-system options (size, mode, uid, gid, ...), the flags taken out. */
         String data() {
-            List<String> data = new ArrayList<>();
-            for (String option : options.split(",")) {
-                String o = option.trim();
-                if (!o.isEmpty() && !Set.of("ro", "rw", "exec", "noexec", "suid", "nosuid", "dev", "nodev").contains(o)) {
-                    data.add(o);
-                }
-            }
-            return String.join(",", data);
+            return TmpfsOptions.data(options);
         }
     }
 
     public RuntimeSpec {
         Objects.requireNonNull(stateDirectory, "stateDirectory");
-        String where = "runtime spec for " + stateDirectory + ": ";
         layers = List.copyOf(layers);
         upperDirectory = Objects.requireNonNull(upperDirectory, "upperDirectory");
         workDirectory = Objects.requireNonNull(workDirectory, "workDirectory");
@@ -231,74 +199,10 @@ public record RuntimeSpec(
         groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd);
         sysctls = sysctls == null ? java.util.Map.of() : java.util.Map.copyOf(sysctls);
 
-        if (layers.isEmpty()) {
-            throw new IllegalArgumentException(where + "no image layer given; a root file system needs at least one");
-        }
-        for (Path layer : layers) {
-            requireOverlaySafe(where, "layer directory", layer);
-        }
-        requireOverlaySafe(where, "upper directory", upperDirectory);
-        requireOverlaySafe(where, "work directory", workDirectory);
-        requireAbsolute(where, "root file system mount point", rootfs);
-        requireAbsolute(where, "state directory", stateDirectory);
-        int overlayOptions = overlayOptions(layers, upperDirectory, workDirectory).getBytes(StandardCharsets.UTF_8).length;
-        if (overlayOptions > MAX_OVERLAY_OPTIONS) {
-            throw new IllegalArgumentException(where + layers.size() + " layers need " + overlayOptions
-                    + " bytes of overlayfs options, the kernel takes " + MAX_OVERLAY_OPTIONS
-                    + "; keep layer directories on shorter paths or squash the image");
-        }
-        if (args.isEmpty() || args.get(0).isEmpty()) {
-            throw new IllegalArgumentException(where + "no command given: the image has neither Entrypoint nor Cmd "
-                    + "and the request named none");
-        }
-        for (String entry : env) {
-            if (entry.indexOf('=') <= 0) {
-                throw new IllegalArgumentException(where + "environment entry \"" + entry + "\" is not KEY=value");
-            }
-        }
-        requireContainerPath(where, "working directory", workingDirectory);
-        requireId(where, "uid", uid);
-        requireId(where, "gid", gid);
-        for (int additional : additionalGids) {
-            requireId(where, "supplementary gid", additional);
-        }
-        if (userSpec != null && (userSpec.indexOf('\0') >= 0 || userSpec.indexOf('\n') >= 0)) {
-            throw new IllegalArgumentException(where + "user \"" + userSpec + "\" contains a NUL or newline character");
-        }
-        if (!HOSTNAME.matcher(hostname).matches()) {
-            throw new IllegalArgumentException(where + "hostname \"" + hostname
-                    + "\" is not 1 to 64 letters, digits, '.' and '-' starting with a letter or digit");
-        }
-        Set<String> targets = new LinkedHashSet<>();
-        for (Mount mount : mounts) {
-            requireContainerPath(where, "mount target", mount.target());
-            if (mount.target().equals("/") || mount.target().equals("/proc") || mount.target().startsWith("/proc/")) {
-                throw new IllegalArgumentException(where + "mount target \"" + mount.target()
-                        + "\" is not allowed: nothing may be mounted over / or /proc");
-            }
-            if (!targets.add(mount.target())) {
-                throw new IllegalArgumentException(where + "mount target \"" + mount.target() + "\" is used twice");
-            }
-            if (mount instanceof Bind bind) {
-                requireAbsolute(where, "bind mount source", bind.source());
-            }
-        }
-        if (shmSizeBytes <= 0) {
-            throw new IllegalArgumentException(where + "shm size " + shmSizeBytes + " is not positive");
-        }
-        for (String path : maskedPaths) {
-            requireContainerPath(where, "masked path", path);
-        }
-        for (String path : readonlyPaths) {
-            requireContainerPath(where, "read-only path", path);
-        }
-        for (DeviceNode device : devices) {
-            requireContainerPath(where, "device path", device.containerPath());
-            if (device.containerPath().equals("/") || device.containerPath().startsWith("/proc/")) {
-                throw new IllegalArgumentException(where + "device path \"" + device.containerPath()
-                        + "\" is not allowed: no device over / or in /proc");
-            }
-        }
+        RuntimeSpecChecks check = new RuntimeSpecChecks(stateDirectory);
+        check.rootFileSystem(layers, upperDirectory, workDirectory, rootfs, stateDirectory);
+        check.process(args, env, workingDirectory, uid, gid, additionalGids, userSpec, hostname);
+        check.mounts(mounts, shmSizeBytes, maskedPaths, readonlyPaths, devices);
     }
 
     /** This spec with {@code nodes} as its devices. */
@@ -316,43 +220,6 @@ public record RuntimeSpec(
             options.append(layers.get(i)).append(i > 0 ? ":" : "");
         }
         return options.append(",upperdir=").append(upper).append(",workdir=").append(work).append(",volatile").toString();
-    }
-
-    private static void requireAbsolute(String where, String what, Path path) {
-        Objects.requireNonNull(path, what);
-        if (!path.isAbsolute()) {
-            throw new IllegalArgumentException(where + what + " " + path + " is not an absolute path");
-        }
-        if (path.toString().indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(where + what + " contains a NUL character");
-        }
-    }
-
-    private static void requireOverlaySafe(String where, String what, Path path) {
-        requireAbsolute(where, what, path);
-        String text = path.toString();
-        if (text.contains(",") || text.contains(":") || text.contains("\\")) {
-            throw new IllegalArgumentException(where + what + " " + path
-                    + " contains ',', ':' or '\\', which overlayfs options cannot carry");
-        }
-    }
-
-    private static void requireContainerPath(String where, String what, String path) {
-        Objects.requireNonNull(path, what);
-        if (!path.startsWith("/") || path.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException(where + what + " \"" + path + "\" is not an absolute path");
-        }
-        for (String part : path.split("/")) {
-            if (part.equals(".") || part.equals("..")) {
-                throw new IllegalArgumentException(where + what + " \"" + path + "\" contains . or ..; give it normalised");
-            }
-        }
-    }
-
-    private static void requireId(String where, String what, long id) {
-        if (id < 0 || id > MAX_ID) {
-            throw new IllegalArgumentException(where + what + " " + id + " is outside 0.." + MAX_ID);
-        }
     }
 
     /**
@@ -579,7 +446,7 @@ public record RuntimeSpec(
 
         public RuntimeSpec build() {
             String name = stateDirectory.getFileName() == null ? "" : stateDirectory.getFileName().toString();
-            String defaultHostname = HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
+            String defaultHostname = RuntimeSpecChecks.HOSTNAME.matcher(name.length() > 12 ? name.substring(0, 12) : name).matches()
                     ? (name.length() > 12 ? name.substring(0, 12) : name) : "container";
             return new RuntimeSpec(stateDirectory, layers,
                     upperDirectory != null ? upperDirectory : stateDirectory.resolve("upper"),

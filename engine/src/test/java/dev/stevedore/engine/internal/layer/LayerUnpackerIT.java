@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.layer;
 
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.os.Xattrs;
 import dev.stevedore.engine.internal.os.Privileges;
 import dev.stevedore.engine.internal.store.Digest;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -74,7 +75,7 @@ class LayerUnpackerIT {
         unpack(layer().file("bin/server", new byte[] {1}, e -> e.owner(1000, 1000).mode(0755)
                 .xattr("security.capability", NET_BIND_CAPABILITY)));
 
-        assertThat(Libc.lgetxattr(bytes(unpacked.resolve("bin/server")), "security.capability"))
+        assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve("bin/server")), "security.capability"))
                 .isEqualTo(NET_BIND_CAPABILITY);
     }
 
@@ -82,7 +83,7 @@ class LayerUnpackerIT {
     void setsTrustedAttributes() throws IOException {
         unpack(layer().file("f", new byte[] {1}, e -> e.xattr("trusted.stevedore", "t".getBytes(StandardCharsets.UTF_8))));
 
-        assertThat(Libc.lgetxattr(bytes(unpacked.resolve("f")), "trusted.stevedore"))
+        assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve("f")), "trusted.stevedore"))
                 .isEqualTo("t".getBytes(StandardCharsets.UTF_8));
     }
 
@@ -122,7 +123,7 @@ class LayerUnpackerIT {
                 .opaque("implicit/deep"));
 
         for (String dir : new String[] {"before", "after", "implicit/deep"}) {
-            assertThat(Libc.lgetxattr(bytes(unpacked.resolve(dir)), "trusted.overlay.opaque"))
+            assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve(dir)), "trusted.overlay.opaque"))
                     .as(dir).isEqualTo(new byte[] {'y'});
             assertThat(stat(dir + "/.wh..wh..opq")).isNull();
         }
@@ -149,7 +150,7 @@ class LayerUnpackerIT {
 
         for (String dir : new String[] {"d1", "d2", "d3"}) {
             assertThat(stat(dir).isDirectory()).as(dir).isTrue();
-            assertThat(Libc.lgetxattr(bytes(unpacked.resolve(dir)), "trusted.overlay.opaque")).as(dir)
+            assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve(dir)), "trusted.overlay.opaque")).as(dir)
                     .isEqualTo(new byte[] {'y'});
         }
     }

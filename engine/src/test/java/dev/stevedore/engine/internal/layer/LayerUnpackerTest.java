@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.layer;
 
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.os.Xattrs;
 import dev.stevedore.engine.internal.store.Digest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,8 +149,8 @@ class LayerUnpackerTest {
                 .dir("d", e -> e.xattr("user.note", "dir".getBytes(StandardCharsets.UTF_8)))
                 .tar());
 
-        assertThat(Libc.lgetxattr(bytes(unpacked.resolve("data")), "user.binary")).isEqualTo(binary);
-        assertThat(Libc.lgetxattr(bytes(unpacked.resolve("d")), "user.note")).isEqualTo("dir".getBytes(StandardCharsets.UTF_8));
+        assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve("data")), "user.binary")).isEqualTo(binary);
+        assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve("d")), "user.note")).isEqualTo("dir".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -158,7 +159,7 @@ class LayerUnpackerTest {
                 .dir("d", e -> e.xattr("trusted.overlay.redirect", "/elsewhere".getBytes(StandardCharsets.UTF_8)))
                 .tar());
 
-        assertThat(Libc.lgetxattr(bytes(unpacked.resolve("d")), "trusted.overlay.redirect")).isNull();
+        assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve("d")), "trusted.overlay.redirect")).isNull();
     }
 
     @Test
@@ -229,7 +230,7 @@ class LayerUnpackerTest {
         assertThat(mode("srv")).isEqualTo(0710);
         assertThat(mode("srv/data")).isEqualTo(0700);
         assertThat(Files.getLastModifiedTime(unpacked.resolve("srv"))).isEqualTo(FileTime.from(LayerBuilder.MTIME));
-        assertThat(Libc.lgetxattr(bytes(unpacked.resolve("srv")), "user.kind"))
+        assertThat(Xattrs.lgetxattr(bytes(unpacked.resolve("srv")), "user.kind"))
                 .isEqualTo("service".getBytes(StandardCharsets.UTF_8));
         assertThat(mode("fresh/dir")).isEqualTo(0755);
         assertThat(unpacked.resolve("srv/data/old")).doesNotExist();
@@ -249,7 +250,7 @@ class LayerUnpackerTest {
                 .tar()), unpacked, List.of(lower), bytes -> { });
 
         assertThat(mode("srv")).isEqualTo(0751);
-        assertThat(Libc.llistxattr(bytes(unpacked.resolve("srv")))).containsExactly("user.upper");
+        assertThat(Xattrs.llistxattr(bytes(unpacked.resolve("srv")))).containsExactly("user.upper");
     }
 
     private int mode(String path) throws IOException {
