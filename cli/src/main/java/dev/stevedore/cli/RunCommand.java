@@ -11,7 +11,6 @@ import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
-import dev.stevedore.engine.PullOptions;
 import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.RestartPolicy;
@@ -213,6 +212,10 @@ class RunCommand extends EngineCommand {
 
     @Option(names = "--pull", paramLabel = "POLICY", description = "Pull the image: missing (default), always or never.")
     String pull = "missing";
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", converter = PlatformConverter.class,
+            description = "Platform of the image: pulled for it when the local one is for another.")
+    dev.stevedore.engine.Platform platform;
 
     @Option(names = "--stop-signal", paramLabel = "SIGNAL", description = "Signal that stops the container (default: the image's, else SIGTERM).")
     String stopSignal;
@@ -468,22 +471,9 @@ class RunCommand extends EngineCommand {
         return Containers.startFailureExitCode(failure);
     }
 
-    /** Pulls the image as the pull policy says, with the pull report on stderr so stdout is the container's. */
+    /** Pulls the image as --pull and --platform say, with the pull report on stderr so stdout is the container's. */
     private void ensureImage(ContainerEngine engine) {
-        if (reference == null || pullPolicy != PullPolicy.ALWAYS
-                && (engine.image(reference).isPresent() || Ids.localImageId(engine, image))) {
-            return;
-        }
-        if (pullPolicy == PullPolicy.NEVER) {
-            throw new ContainerEngineException("running " + reference.familiar() + " failed: the image is not in the"
-                    + " local store and --pull never forbids pulling it — pull it first with 'stevedore pull "
-                    + reference.familiar() + "'");
-        }
-        if (pullPolicy == PullPolicy.MISSING) {
-            err().println("Unable to find image '" + reference.familiar() + "' locally");
-        }
-        PullCommand.showingProgress(engine, reference, PullCommand.usesDefaultTag(image), PullOptions.defaults(), err(),
-                root().terminal());
+        RunImages.ensure(engine, reference, image, pullPolicy, platform, err(), root().terminal());
     }
 
     @Override
