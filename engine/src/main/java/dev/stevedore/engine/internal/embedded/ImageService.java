@@ -66,6 +66,7 @@ final class ImageService implements AutoCloseable {
     private final SnapshotStore snapshots;
     private final EngineSettings settings;
     private final StoreCollector collector;
+    private final ImageHistories histories;
     /** Made on the first pull: an engine that runs stored images never loads the HTTP and TLS stack. */
     private RegistryClient registry;
     private ExecutorService downloads;
@@ -79,6 +80,7 @@ final class ImageService implements AutoCloseable {
         this.snapshots = new SnapshotStore(state, mode.unpacker());
         this.settings = settings;
         this.collector = new StoreCollector(state, index, store, snapshots);
+        this.histories = new ImageHistories(store, this::findById);
     }
 
     private synchronized RegistryClient registry() {
@@ -249,7 +251,7 @@ final class ImageService implements AutoCloseable {
     }
 
     /** Docker files {@code name:tag@digest} under the tag; a digest-only reference stays as it is. */
-    private static ImageReference withoutDigestIfTagged(ImageReference reference) {
+    static ImageReference withoutDigestIfTagged(ImageReference reference) {
         return reference.tag() != null && reference.digest() != null
                 ? new ImageReference(reference.registry(), reference.repository(), reference.tag(), null)
                 : reference;
@@ -320,19 +322,12 @@ final class ImageService implements AutoCloseable {
 
     /** The history of the image {@code reference} names, newest first; empty when there is no such image. */
     Optional<List<dev.stevedore.engine.ImageHistory>> history(ImageReference reference) {
-        return find(reference).map(image -> {
-            StoredImage stored = stored(Digest.parse(image.manifestDigest()));
-            try {
-                // the layers' sizes as stored (compressed); dockerd counts them unpacked
-                List<Long> sizes = stored.manifest().layers().stream().map(Descriptor::size).toList();
-                return dev.stevedore.engine.internal.image.ImageHistoryDocument.parse(
-                        store.readBlob(stored.configDigest()), image.id(), image.references(), sizes);
-            } catch (IOException e) {
-                throw new ContainerEngineException("the local store " + store.root() + " is damaged: the config of "
-                        + reference.familiar() + " cannot be read (" + e.getMessage() + ") — remove it with"
-                        + " 'stevedore rmi' and pull again", e);
-            }
-        });
+        return find(reference).map(histories::of);
+    }
+
+    /** The history of the image with id {@code id} (or a unique prefix): a dangling one's too. */
+    Optional<List<dev.stevedore.engine.ImageHistory>> historyById(String id) {
+        return findById(id).map(histories::of);
     }
 
     /** The stored (compressed) size of each layer of a listed image, by digest. */
@@ -346,7 +341,8 @@ final class ImageService implements AutoCloseable {
         StoredImage stored = stored(manifestDigest);
         return new Image(references, stored.configDigest().toString(), manifestDigest.toString(),
                 stored.config().platform(), stored.manifest().layers().stream().map(l -> l.digest().toString()).toList(),
-                stored.size(), stored.config().created(), stored.config().config(), stored.config().author());
+                stored.size(), stored.config().created(), stored.config().config(), stored.config().author(),
+                stored.config().parent());
     }
 
     private StoredImage stored(Digest manifestDigest) {
@@ -423,25 +419,9 @@ final class ImageService implements AutoCloseable {
         }
     }
 
-    /** Writes the images {@code references} name as a docker save archive (see {@code ContainerEngine#save}). */
-    void save(List<ImageReference> references, java.io.OutputStream out) {
-        String what = "save of " + references.stream().map(ImageReference::familiar).toList() + " failed: ";
-        try (CrossProcessLock ignored = collector.protect()) {
-            Map<Digest, List<ImageReference>> images = new LinkedHashMap<>();
-            for (ImageReference reference : references) {
-                Image image = find(reference).orElseThrow(() -> new ImageNotFoundException(what + "no image "
-                        + reference.familiar() + " in the local store " + settings.stateDirectory(), reference.registry(), reference, 0));
-                List<ImageReference> names = images.computeIfAbsent(Digest.parse(image.manifestDigest()), d -> new ArrayList<>());
-                if (reference.tag() != null) {
-                    names.add(withoutDigestIfTagged(reference));
-                }
-            }
-            List<ArchiveWriter.Entry> entries = new ArrayList<>();
-            images.forEach((digest, names) -> entries.add(new ArchiveWriter.Entry(digest, names)));
-            ArchiveWriter.write(entries, store, out);
-        } catch (IOException e) {
-            throw new ContainerEngineException(what + e.getMessage(), e);
-        }
+    /** Writes a docker save archive (see {@link ImageSaves#save}). */
+    void save(List<ImageReference> references, List<String> ids, java.io.OutputStream out) {
+        new ImageSaves(store, collector, this::find, this::findById, settings.stateDirectory()).save(references, ids, out);
     }
 
     /** Pushes the image {@code reference} names to its registry (see {@code ContainerEngine#push}). */
