@@ -6,7 +6,6 @@ import dev.stevedore.engine.ImageReference;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,8 +105,7 @@ final class ImagesCommand extends EngineCommand {
     @Override
     int run(ContainerEngine engine) {
         List<Image> images = new ArrayList<>(engine.images());
-        images.sort(Comparator.comparing(Image::created, Comparator.nullsLast(Comparator.reverseOrder()))
-                .thenComparing(Image::id));
+        images.sort(Image.NEWEST_FIRST);
         PrintWriter out = out();
         List<Row> rows = rows(images).stream().filter(matches).toList();
         if (quiet) {

@@ -102,8 +102,8 @@ final class Prunes {
     static Pruned images(ContainerEngine engine, boolean all, List<String> labels) {
         ImagesPruned pruned = engine.pruneImages(all, labels);
         List<String> deleted = new ArrayList<>();
-        pruned.untagged().forEach(reference -> deleted.add("untagged: " + reference));
-        pruned.deleted().forEach(id -> deleted.add("deleted: " + id));
+        pruned.removals().forEach(removal -> deleted.add((removal.kind() == ImagesPruned.Removal.Kind.UNTAGGED
+                ? "untagged: " : "deleted: ") + removal.name()));
         return new Pruned(deleted, pruned.spaceReclaimed());
     }
 

@@ -64,7 +64,7 @@ class RunCommandTest {
         assertThat(spec.env()).containsExactly("FROM_FILE=1", "SHARED=file", "COPIED=from-shell", "SHARED=flag",
                 "HOME_VALUE=/root");
         assertThat(spec.mounts()).containsExactly(
-                Mount.bind("/srv/data", "/data", true), Mount.volume("cache", "/cache", false),
+                new Mount(Mount.Type.BIND, "/srv/data", "/data", true, "ro"), Mount.volume("cache", "/cache", false),
                 Mount.volume("", "/anonymous", false), Mount.tmpfs("/run", "size=64m,mode=1777"), Mount.tmpfs("/tmp", ""));
         assertThat(spec.workingDir()).isEqualTo("/work");
         assertThat(spec.user()).isEqualTo("1000:1000");
@@ -222,7 +222,7 @@ class RunCommandTest {
         ContainerSpec spec = engine.created.get(0);
         assertThat(spec.entrypoint()).isEmpty();
         assertThat(spec.mounts()).containsExactly(
-                Mount.bind(Path.of("conf").toAbsolutePath().toString(), "/etc/app", false));
+                new Mount(Mount.Type.BIND, Path.of("conf").toAbsolutePath().toString(), "/etc/app", false, "rw"));
     }
 
     @Test

@@ -52,6 +52,16 @@ public interface ContainerEngine extends AutoCloseable {
     List<ImageHistory> history(ImageReference reference);
 
     /**
+     * {@link #history} of the local image with id {@code id} (in full or a unique prefix), a dangling one's too, as
+     * {@code docker history ID}.
+     *
+     * @throws ImageNotFoundException when no local image has that id
+     */
+    default List<ImageHistory> historyById(String id) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " lists the history of images by reference only");
+    }
+
+    /**
      * Removes {@code reference} from the local store; the image's content goes too once no other
      * reference uses it.
      *
@@ -116,6 +126,20 @@ public interface ContainerEngine extends AutoCloseable {
      * @throws ImageNotFoundException when one of {@code images} is not in the local store (nothing is written then)
      */
     void save(List<ImageReference> images, OutputStream out);
+
+    /**
+     * {@link #save(List, OutputStream)} of the images {@code images} name and, under no name, of the local images with
+     * ids {@code ids} (in full or a unique prefix), as {@code docker save ID} writes them ({@code RepoTags} null): so a
+     * dangling image is saved.
+     *
+     * @throws ImageNotFoundException when one of them is not in the local store (nothing is written then)
+     */
+    default void save(List<ImageReference> images, List<String> ids, OutputStream out) {
+        if (!ids.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " saves images by reference only");
+        }
+        save(images, out);
+    }
 
     /**
      * Uploads the local image {@code reference} names to the registry it names, under its tag (or its digest):

@@ -1,6 +1,7 @@
 package dev.stevedore.engine;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,6 +19,8 @@ import java.util.List;
  * @param config         the runnable configuration
  * @param author         who made the image, as its config says ({@code docker commit -a}, a Dockerfile's
  *                       {@code MAINTAINER}); empty for none
+ * @param parent         the id of the image this one was committed from ({@code docker commit}), as dockerd's
+ *                       {@code Parent}; empty for a pulled, loaded or built image
  */
 public record Image(
         List<ImageReference> references,
@@ -28,12 +31,27 @@ public record Image(
         long size,
         Instant created,
         ImageConfig config,
-        String author) {
+        String author,
+        String parent) {
+
+    /**
+     * Newest first, as dockerd lists images ({@code GET /images/json}, {@code docker images}); an image whose creation
+     * time is unknown last. dockerd leaves the order of equal times to chance; this orders them by id.
+     */
+    public static final Comparator<Image> NEWEST_FIRST = Comparator.comparing(Image::created,
+            Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(Image::id);
 
     public Image {
         references = List.copyOf(references);
         layers = List.copyOf(layers);
         author = author == null ? "" : author;
+        parent = parent == null ? "" : parent;
+    }
+
+    /** An image with no parent: pulled, loaded or built. */
+    public Image(List<ImageReference> references, String id, String manifestDigest, Platform platform, List<String> layers,
+                 long size, Instant created, ImageConfig config, String author) {
+        this(references, id, manifestDigest, platform, layers, size, created, config, author, "");
     }
 
     /**
@@ -47,6 +65,6 @@ public record Image(
     /** An image whose config names no author. */
     public Image(List<ImageReference> references, String id, String manifestDigest, Platform platform, List<String> layers,
                  long size, Instant created, ImageConfig config) {
-        this(references, id, manifestDigest, platform, layers, size, created, config, "");
+        this(references, id, manifestDigest, platform, layers, size, created, config, "", "");
     }
 }

@@ -1,6 +1,7 @@
 package dev.stevedore.engine;
 
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A file system mounted into a container: a host path (bind), a named volume, or a tmpfs.
@@ -42,22 +43,37 @@ public record Mount(Type type, String source, String target, boolean readOnly, S
         return new Mount(Type.TMPFS, "", containerPath, false, options);
     }
 
+    /** The words a {@code -v} mode may hold, as dockerd's parser takes them. */
+    private static final Set<String> MODES = Set.of("ro", "rw", "z", "Z", "nocopy", "shared", "rshared", "slave",
+            "rslave", "private", "rprivate", "consistent", "cached", "delegated");
+
     /**
-     * Parses Docker's {@code -v} syntax: {@code /host:/ctr[:ro|rw]} (bind) or {@code name:/ctr[:ro]} (volume).
+     * Parses Docker's {@code -v} syntax: {@code /host:/ctr[:MODE]} (bind) or {@code name:/ctr[:MODE]} (volume), the mode
+     * a comma-separated list of dockerd's words ({@code ro}, {@code rw}, {@code z}, {@code Z}, {@code nocopy},
+     * propagation such as {@code rshared}). The mode is kept as written in {@link #options()}, so inspect echoes it as
+     * dockerd does; of its words only {@code ro} changes what the engines do here.
+     *
+     * @throws IllegalArgumentException in dockerd's words ({@code invalid volume specification}, {@code invalid mode})
+     *                                  when {@code spec} is not one
      */
     public static Mount parse(String spec) {
         String[] parts = spec.split(":");
         if (parts.length < 2 || parts.length > 3) {
-            throw new IllegalArgumentException("volume \"" + spec + "\" is not SRC:DST[:ro|rw]");
+            throw new IllegalArgumentException("invalid volume specification: '" + spec + "': give SRC:DST[:MODE]");
         }
+        String mode = parts.length == 3 ? parts[2] : "";
         boolean readOnly = false;
-        if (parts.length == 3) {
-            switch (parts[2]) {
-                case "ro" -> readOnly = true;
-                case "rw" -> readOnly = false;
-                default -> throw new IllegalArgumentException("volume \"" + spec + "\": mode must be ro or rw, not " + parts[2]);
+        for (String word : mode.isEmpty() ? new String[0] : mode.split(",", -1)) {
+            if (!MODES.contains(word)) {
+                throw new IllegalArgumentException("invalid mode: " + mode + " (in '" + spec + "'; a mode is a comma-separated"
+                        + " list of " + String.join(", ", MODES.stream().sorted().toList()) + ")");
             }
+            readOnly |= word.equals("ro");
         }
-        return parts[0].startsWith("/") ? bind(parts[0], parts[1], readOnly) : volume(parts[0], parts[1], readOnly);
+        try {
+            return new Mount(parts[0].startsWith("/") ? Type.BIND : Type.VOLUME, parts[0], parts[1], readOnly, mode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid volume specification: '" + spec + "': " + e.getMessage(), e);
+        }
     }
 }

@@ -146,6 +146,10 @@ public abstract class ChangesContract extends EngineContract {
             assertThat(newest.createdBy()).isEqualTo("sh -c " + script);
             assertThat(newest.size()).isPositive();
             assertThat(engine.history(reference)).hasSize(engine.history(ImageReference.parse(busyboxImage())).size() + 1);
+            // dockerd's commit names the container's image as the parent, and history gives the row below its id
+            String busyboxId = engine.image(ImageReference.parse(busyboxImage())).orElseThrow().id();
+            assertThat(engine.image(reference).orElseThrow().parent()).isEqualTo(busyboxId);
+            assertThat(engine.history(reference).get(1).id()).isEqualTo(busyboxId);
             engine.removeContainer(fromImage.id(), true);
         } finally {
             engine.removeContainer(container.id(), true);

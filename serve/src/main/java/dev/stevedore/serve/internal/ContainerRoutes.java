@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerState;
+import dev.stevedore.engine.DiskUsage;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageNotFoundException;
@@ -79,7 +80,8 @@ final class ContainerRoutes {
     }
 
     private void create(Exchange x) throws IOException {
-        CreateRequest request = CreateRequest.parse(x.body(), x.request().query("name"), state.defaultHostIp());
+        com.fasterxml.jackson.databind.JsonNode body = x.body();
+        CreateRequest request = CreateRequest.parse(body, x.request().query("name"), state.defaultHostIp());
         request.volumes().forEach(state.engine::createVolume);
         ContainerInfo created;
         try {
@@ -97,6 +99,7 @@ final class ContainerRoutes {
             state.engine.removeContainer(created.id(), true);
             throw e;
         }
+        state.sentMounts(created.id(), body.path("HostConfig"));
         ObjectNode answer = Json.object().put("Id", created.id());
         // dockerd's warnings for what the host could not apply (the engine dropped it, as dockerd does)
         answer.set("Warnings", Json.strings(Resources.warnings(request.spec().resources(), created.spec().resources())));
@@ -114,8 +117,12 @@ final class ContainerRoutes {
     private void inspect(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
         ImageConfig image = state.imageConfig(c);
-        x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
-                state.blankHostIp()));
+        ObjectNode document = ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(), state.blankHostIp());
+        state.echoSentMounts(c.id(), (ObjectNode) document.get("HostConfig"));
+        if (x.request().flag("size")) {
+            document = ContainerSizes.inspect(document, ContainerSizes.measure(state.engine).get(c.id()));
+        }
+        x.response().json(200, document);
     }
 
     private void list(Exchange x) throws IOException {
@@ -126,6 +133,7 @@ final class ContainerRoutes {
         Function<String, NetworkInfo> networks = networks();
         Instant now = Instant.now();
         ArrayNode list = Json.array();
+        Map<String, DiskUsage.ContainerUsage> sizes = request.flag("size") ? ContainerSizes.measure(state.engine) : null;
         for (ContainerInfo c : state.engine.containers(true, Map.of())) {
             if (limit > 0 && list.size() >= limit) {
                 break;
@@ -133,7 +141,7 @@ final class ContainerRoutes {
             if (!all && !c.state().running() || !matches(filters, c)) {
                 continue;
             }
-            list.add(summary(c, networks, now));
+            list.add(sizes == null ? summary(c, networks, now) : ContainerSizes.summary(summary(c, networks, now), sizes.get(c.id())));
         }
         x.response().json(200, list);
     }
@@ -252,6 +260,7 @@ final class ContainerRoutes {
         } catch (ContainerNotFoundException gone) {
             // removed meanwhile (an auto-remove container that just exited): what the client wanted
         }
+        state.forgetSentMounts(c.id());
         x.response().empty(204);
     }
 

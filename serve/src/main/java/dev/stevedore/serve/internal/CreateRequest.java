@@ -304,29 +304,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         return volumes;
     }
 
-    /** {@code /host:/ctr[:opts]} or {@code volume:/ctr[:opts]}; of the options only {@code ro} matters here. */
-    /** The words a {@code -v} mode may hold, as dockerd's parser takes them. */
-    private static final java.util.Set<String> BIND_MODES = java.util.Set.of("ro", "rw", "z", "Z", "nocopy", "shared",
-            "rshared", "slave", "rslave", "private", "rprivate", "consistent", "cached", "delegated");
-
+    /** {@code /host:/ctr[:MODE]} or {@code volume:/ctr[:MODE]}, as {@link Mount#parse} reads it; in dockerd's words. */
     static Mount bind(String spec) {
-        String[] parts = spec.split(":");
-        if (parts.length < 2 || parts.length > 3) {
-            throw ApiException.badRequest("invalid volume specification: '" + spec + "'");
-        }
-        boolean readOnly = false;
-        String mode = parts.length == 3 ? parts[2] : "";
-        for (String option : mode.isEmpty() ? new String[0] : mode.split(",")) {
-            if (!BIND_MODES.contains(option)) {
-                throw ApiException.badRequest("invalid mode: " + mode); // dockerd's words
-            }
-            // z/Z (SELinux labels), propagation and nocopy change nothing here; kept so inspect echoes the mode
-            readOnly |= option.equals("ro");
-        }
         try {
-            return new Mount(parts[0].startsWith("/") ? Mount.Type.BIND : Mount.Type.VOLUME, parts[0], parts[1], readOnly, mode);
+            return Mount.parse(spec);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid volume specification: '" + spec + "': " + e.getMessage());
+            throw ApiException.badRequest(e.getMessage());
         }
     }
 

@@ -38,8 +38,7 @@ final class DiskUsageRoutes {
         Function<String, NetworkInfo> networks = containers.networks();
         Instant now = Instant.now();
         for (DiskUsage.ContainerUsage container : usage.containers()) {
-            list.add(containers.summary(container.container(), networks, now).put("SizeRw", container.sizeRw())
-                    .put("SizeRootFs", container.sizeRootFs()));
+            list.add(ContainerSizes.summary(containers.summary(container.container(), networks, now), container));
         }
         ArrayNode volumes = doc.putArray("Volumes");
         for (DiskUsage.VolumeUsage volume : usage.volumes()) {

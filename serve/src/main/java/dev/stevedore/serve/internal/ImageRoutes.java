@@ -96,7 +96,7 @@ final class ImageRoutes {
     private void list(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
         ArrayNode list = Json.array();
-        for (Image image : state.engine.images()) {
+        for (Image image : state.engine.images().stream().sorted(Image.NEWEST_FIRST).toList()) {
             if (!filters.matchesAny("reference", image.references().stream().map(ImageReference::familiar).toList(), Filters::glob)
                     || !filters.labels(image.config().labels())) {
                 continue;
@@ -116,7 +116,7 @@ final class ImageRoutes {
     static ObjectNode summary(Image image, long sharedSize, int containers) {
         ObjectNode summary = Json.object();
         summary.put("Id", image.id());
-        summary.put("ParentId", "");
+        summary.put("ParentId", image.parent());
         // dockerd 20.10 lists an image named by nothing as <none>; inspect answers it with empty lists
         boolean unnamed = image.references().isEmpty();
         summary.set("RepoTags", Json.strings(unnamed ? List.of(NONE_TAG) : tags(image)));
@@ -168,11 +168,9 @@ final class ImageRoutes {
     private void history(Exchange x) throws IOException {
         String name = x.param("name");
         Image image = find(name).orElseThrow(() -> ApiException.notFound("No such image: " + name));
-        if (image.references().isEmpty()) {
-            throw ApiException.notFound("No such image: " + name);
-        }
         ArrayNode steps = Json.array();
-        for (ImageHistory step : state.engine.history(image.references().get(0))) {
+        for (ImageHistory step : image.references().isEmpty() ? state.engine.historyById(image.id())
+                : state.engine.history(image.references().get(0))) {
             ObjectNode item = steps.addObject();
             item.put("Id", step.id() == null ? "<missing>" : step.id());
             item.put("Created", step.created() == null ? 0 : step.created().getEpochSecond());
@@ -216,7 +214,7 @@ final class ImageRoutes {
         doc.put("Id", image.id());
         doc.set("RepoTags", Json.strings(tags(image)));
         doc.set("RepoDigests", Json.strings(digests(image)));
-        doc.put("Parent", "");
+        doc.put("Parent", image.parent());
         doc.put("Comment", "");
         doc.put("Created", image.created() == null ? "" : Json.time(image.created()));
         doc.put("Container", "");
@@ -305,26 +303,21 @@ final class ImageRoutes {
         save(x, x.request().query().getOrDefault("names", List.of()));
     }
 
+    /** A name is saved under itself; an id, as dockerd saves it, under no name (so a dangling image is saved too). */
     private void save(Exchange x, List<String> names) throws IOException {
         List<ImageReference> references = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (String name : names) {
             Image image = find(name).orElseThrow(() -> ApiException.notFound("No such image: " + name));
-            ImageReference asked = null;
-            try {
-                asked = ImageReference.parse(name);
-            } catch (InvalidImageReferenceException e) {
-                // an id: the image goes under every reference it has
-            }
-            if (asked != null && (image.references().contains(asked) || asked.digest() != null)) {
-                references.add(asked);
-            } else if (image.references().isEmpty()) {
-                throw ApiException.conflict("image " + name + " has no reference to save it by");
+            ImageReference asked = asked(name, image);
+            if (asked == null) {
+                ids.add(image.id());
             } else {
-                references.addAll(image.references());
+                references.add(asked);
             }
         }
         java.io.OutputStream out = x.response().stream(200, "application/x-tar");
-        state.engine.save(references, out);
+        state.engine.save(references, ids, out);
         out.flush();
     }
 
@@ -415,8 +408,8 @@ final class ImageRoutes {
                 && !filters.values("dangling").contains("1");
         ImagesPruned pruned = state.engine.pruneImages(all, filters.values("label"));
         ArrayNode deleted = Json.array();
-        pruned.untagged().forEach(reference -> deleted.addObject().put("Untagged", reference));
-        pruned.deleted().forEach(id -> deleted.addObject().put("Deleted", id));
+        pruned.removals().forEach(removal -> deleted.addObject().put(
+                removal.kind() == ImagesPruned.Removal.Kind.UNTAGGED ? "Untagged" : "Deleted", removal.name()));
         // dockerd answers null, not [], when nothing went
         ObjectNode answer = Json.object();
         if (deleted.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.stevedore.serve.internal;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
@@ -52,6 +53,7 @@ final class ServeState implements AutoCloseable {
     });
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> sentMounts = new ConcurrentHashMap<>();
     private final EventFeed events;
     private volatile boolean closed;
 
@@ -96,6 +98,36 @@ final class ServeState implements AutoCloseable {
             throw ApiException.notFound("No such exec instance: " + id);
         }
         return exec;
+    }
+
+    // ---- mounts as sent -------------------------------------------------------------------------
+
+    /**
+     * Keeps a created container's {@code HostConfig.Binds} and {@code HostConfig.Mounts} as the client sent them:
+     * dockerd echoes each as sent, and the engine's mounts no longer say which list a mount came from.
+     */
+    void sentMounts(String id, com.fasterxml.jackson.databind.JsonNode hostConfig) {
+        ObjectNode sent = Json.object();
+        sent.set("Binds", hostConfig.path("Binds").isArray() ? hostConfig.get("Binds") : null);
+        if (hostConfig.path("Mounts").isArray() && !hostConfig.get("Mounts").isEmpty()) {
+            sent.set("Mounts", hostConfig.get("Mounts")); // dockerd leaves out an empty list (omitempty)
+        }
+        sentMounts.put(id, sent);
+    }
+
+    /**
+     * The {@code HostConfig} of an inspect answer with {@code Binds} and {@code Mounts} as sent, when this server
+     * created the container; otherwise as it was (every bind and volume as a bind, as the engine's mounts give them).
+     */
+    void echoSentMounts(String id, ObjectNode hostConfig) {
+        ObjectNode sent = sentMounts.get(id);
+        if (sent != null) {
+            hostConfig.setAll(sent);
+        }
+    }
+
+    void forgetSentMounts(String id) {
+        sentMounts.remove(id);
     }
 
     // ---- auto-remove ----------------------------------------------------------------------------

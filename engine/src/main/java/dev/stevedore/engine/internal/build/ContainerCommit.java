@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.build;
 import dev.stevedore.engine.CommitSpec;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.internal.image.Descriptor;
+import dev.stevedore.engine.internal.image.ImageManifest;
 import dev.stevedore.engine.internal.layer.UpperDirectory;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import dev.stevedore.engine.internal.store.Digest;
@@ -22,7 +23,8 @@ import java.util.Set;
  * {@code docker commit} on the embedded engine: the container's image with its upper directory as one more layer,
  * written by the build's {@link LayerWriter} as a RUN step's is, its config as the image's, {@code --change}
  * instructions applied by the build's {@link ConfigSteps}, and the history entry dockerd writes (the container's
- * command as CREATED BY, the comment, {@code empty_layer} when nothing changed).
+ * command as CREATED BY, the comment, {@code empty_layer} when nothing changed) and the container's image as the
+ * new one's {@code parent}.
  */
 public final class ContainerCommit {
     /** The instructions {@code docker commit --change} takes. */
@@ -58,7 +60,9 @@ public final class ContainerCommit {
      * @throws IllegalArgumentException when a change is not an instruction commit takes, or is malformed
      */
     public Digest commit(Source source, CommitSpec spec) throws IOException {
-        ImageState state = ImageState.load(builder.store, Digest.parse(source.manifestDigest()));
+        Digest sourceManifest = Digest.parse(source.manifestDigest());
+        ImageState state = ImageState.load(builder.store, sourceManifest);
+        state.parent(ImageManifest.parse(builder.store.readBlob(sourceManifest), null).config().digest());
         String createdBy = containerConfig(state, source);
         for (String change : spec.changes()) {
             change(state, change);

@@ -55,6 +55,7 @@ final class ImageState {
         config.remove("container");
         config.remove("container_config");
         config.remove("docker_version");
+        config.remove("parent"); // a build's or commit's image names its own parent, not its base's
         if (!config.path("config").isObject()) {
             config.putObject("config");
         }
@@ -143,6 +144,11 @@ final class ImageState {
             ((ArrayNode) config.path("rootfs").get("diff_ids")).add(layer.digest().toString());
         }
         config.put("created", created.toString());
+    }
+
+    /** Records {@code imageId} as the image this one was committed from: the config's {@code parent}, as dockerd's. */
+    void parent(Digest imageId) {
+        config.put("parent", imageId.toString());
     }
 
     /** Sets the image's {@code author}, as {@code docker commit -a} does. */

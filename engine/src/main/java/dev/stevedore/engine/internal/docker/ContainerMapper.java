@@ -117,9 +117,10 @@ final class ContainerMapper {
         for (JsonNode m : mounts) {
             String target = m.path("Destination").asText("");
             boolean readOnly = !m.path("RW").asBoolean(true);
+            String mode = m.path("Mode").asText(""); // the -v mode as written ("ro,z"), "z" for a Mounts volume
             switch (m.path("Type").asText("")) {
-                case "bind" -> made.add(Mount.bind(m.path("Source").asText(""), target, readOnly));
-                case "volume" -> made.add(Mount.volume(m.path("Name").asText(""), target, readOnly));
+                case "bind" -> made.add(new Mount(Mount.Type.BIND, m.path("Source").asText(""), target, readOnly, mode));
+                case "volume" -> made.add(new Mount(Mount.Type.VOLUME, m.path("Name").asText(""), target, readOnly, mode));
                 case "tmpfs" -> made.add(new Mount(Mount.Type.TMPFS, "", target, readOnly, ""));
                 default -> { } // npipe, cluster: not on Linux daemons
             }
@@ -298,7 +299,7 @@ final class ContainerMapper {
             try {
                 b.mount(Mount.parse(bind.asText()));
             } catch (IllegalArgumentException e) {
-                // a bind with options Mount cannot express (z, Z, propagation) is left out of the rebuilt spec
+                // a bind dockerd took but Mount.parse does not (a Windows path): left out of the rebuilt spec
             }
         }
         host.path("Tmpfs").properties().forEach(e -> b.mount(Mount.tmpfs(e.getKey(), e.getValue().asText(""))));

@@ -63,12 +63,21 @@ final class CreateBody {
         Map<String, Map<String, Object>> declaredVolumes = new LinkedHashMap<>();
         spec.declaredVolumes().forEach(v -> declaredVolumes.put(v, Map.of()));
         List<HostConfig.Mount> mounts = new ArrayList<>();
+        List<String> binds = new ArrayList<>();
         Map<String, String> tmpfs = new LinkedHashMap<>();
         for (Mount mount : spec.mounts()) {
             switch (mount.type()) {
                 case TMPFS -> tmpfs.put(mount.target(), mount.options());
-                case BIND -> mounts.add(new HostConfig.Mount("bind", mount.source(), mount.target(), trueOrNull(mount.readOnly()),
-                        null, null));
+                // a -v mode (z, propagation) has no field in HostConfig.Mounts: sent as the docker CLI sends -v, so
+                // dockerd applies it and inspect echoes it
+                case BIND -> {
+                    if (!mount.options().isEmpty()) {
+                        binds.add(mount.source() + ":" + mount.target() + ":" + mount.options());
+                    } else {
+                        mounts.add(new HostConfig.Mount("bind", mount.source(), mount.target(), trueOrNull(mount.readOnly()),
+                                null, null));
+                    }
+                }
                 case VOLUME -> mounts.add(new HostConfig.Mount("volume", emptyToNull(mount.source()), mount.target(),
                         trueOrNull(mount.readOnly()), new HostConfig.VolumeOptions(sessionLabels(labels)), null));
             }
@@ -79,7 +88,7 @@ final class CreateBody {
         boolean userNetwork = mode != null && !List.of("bridge", "default", "host", "none").contains(mode)
                 && ContainerSpec.sharedContainer(mode) == null;
         Resources resources = spec.resources();
-        HostConfig host = new HostConfig(null, emptyToNull(mounts), emptyToNull(tmpfs), emptyToNull(bindings), null,
+        HostConfig host = new HostConfig(emptyToNull(binds), emptyToNull(mounts), emptyToNull(tmpfs), emptyToNull(bindings), null,
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
                 spec.cpus() > 0 ? Math.round(spec.cpus() * 1e9) : null, positiveOrNull(resources.cpuQuota()),

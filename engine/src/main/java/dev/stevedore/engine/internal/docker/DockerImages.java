@@ -290,17 +290,16 @@ final class DockerImages implements DockerContainers.Images {
             labels.forEach(filters.putArray("label")::add);
         }
         JsonNode answer = api.call("POST", "/images/prune").query("filters", filters.toString()).json();
-        List<String> untagged = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
+        List<dev.stevedore.engine.ImagesPruned.Removal> removals = new ArrayList<>();
         for (JsonNode item : answer.path("ImagesDeleted")) {
             if (item.hasNonNull("Untagged")) {
-                untagged.add(item.path("Untagged").asText());
+                removals.add(dev.stevedore.engine.ImagesPruned.Removal.untagged(item.path("Untagged").asText()));
             }
             if (item.hasNonNull("Deleted")) {
-                deleted.add(item.path("Deleted").asText());
+                removals.add(dev.stevedore.engine.ImagesPruned.Removal.deleted(item.path("Deleted").asText()));
             }
         }
-        return new dev.stevedore.engine.ImagesPruned(untagged, deleted, answer.path("SpaceReclaimed").asLong());
+        return new dev.stevedore.engine.ImagesPruned(removals, answer.path("SpaceReclaimed").asLong());
     }
 
     /** An id as dockerd's image paths take it; refused when it cannot be one, so it never reads as a name. */

@@ -59,7 +59,8 @@ final class ImageMapper {
                 inspect.path("Size").asLong(0),
                 instant(inspect.path("Created").asText("")),
                 config(inspect.path("Config")),
-                inspect.path("Author").asText(""));
+                inspect.path("Author").asText(""),
+                inspect.path("Parent").asText(""));
     }
 
     /** dockerd's {@code GET /images/{name}/history} answer, newest first; {@code <missing>} ids become null. */

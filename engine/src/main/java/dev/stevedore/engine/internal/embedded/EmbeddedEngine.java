@@ -218,6 +218,12 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
+    public List<dev.stevedore.engine.ImageHistory> historyById(String id) {
+        return images.historyById(id).orElseThrow(() -> new ImageNotFoundException("no history for " + id
+                + ": no image with that id in the local store " + settings.stateDirectory(), null, null, 0));
+    }
+
+    @Override
     public void removeImage(ImageReference reference) {
         references.byReference(reference);
     }
@@ -260,11 +266,15 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void save(List<ImageReference> references, java.io.OutputStream out) {
-        images.save(references, out);
-        for (ImageReference reference : references) {
-            images.find(reference).ifPresent(saved -> eventService().publish(EngineEvent.Type.IMAGE, EngineEvent.Action.SAVE,
-                    saved.id(), Map.of(EngineEvent.NAME, saved.id())));
-        }
+        save(references, List.of(), out);
+    }
+
+    @Override
+    public void save(List<ImageReference> references, List<String> ids, java.io.OutputStream out) {
+        images.save(references, ids, out);
+        java.util.stream.Stream.concat(references.stream().map(images::find), ids.stream().map(images::findById))
+                .flatMap(Optional::stream).forEach(saved -> eventService().publish(EngineEvent.Type.IMAGE,
+                        EngineEvent.Action.SAVE, saved.id(), Map.of(EngineEvent.NAME, saved.id())));
     }
 
     @Override

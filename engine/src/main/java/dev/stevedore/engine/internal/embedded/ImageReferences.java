@@ -115,8 +115,7 @@ final class ImageReferences {
     ImagesPruned prune(boolean all, List<String> labels) {
         Set<String> used = new HashSet<>();
         containers.get().list(true, Map.of()).forEach(c -> used.add(c.imageId()));
-        List<String> untagged = new ArrayList<>();
-        List<String> deleted = new ArrayList<>();
+        List<ImagesPruned.Removal> removals = new ArrayList<>();
         long reclaimed = 0;
         for (Image image : images.list()) {
             if (used.contains(image.id()) || !(all || image.dangling()) || !hasLabels(image, labels)) {
@@ -127,12 +126,13 @@ final class ImageReferences {
             } catch (ContainerEngineException e) {
                 continue; // removed by another JVM meanwhile: dockerd's prune leaves what it cannot remove, too
             }
-            image.references().forEach(reference -> untagged.add(reference.familiar()));
+            // dockerd's order: image by image, its references then its id
+            image.references().forEach(reference -> removals.add(ImagesPruned.Removal.untagged(reference.familiar())));
             image.references().forEach(reference -> publish(EngineEvent.Action.UNTAG, image));
-            deleted.add(image.id());
+            removals.add(ImagesPruned.Removal.deleted(image.id()));
             publish(EngineEvent.Action.DELETE, image);
         }
-        return new ImagesPruned(untagged, deleted, reclaimed);
+        return new ImagesPruned(removals, reclaimed);
     }
 
     private static boolean hasLabels(Image image, List<String> labels) {

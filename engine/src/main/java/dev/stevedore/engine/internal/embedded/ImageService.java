@@ -67,6 +67,7 @@ final class ImageService implements AutoCloseable {
     private final SnapshotStore snapshots;
     private final EngineSettings settings;
     private final StoreCollector collector;
+    private final ImageHistories histories;
     /** Made on the first pull: an engine that runs stored images never loads the HTTP and TLS stack. */
     private RegistryClient registry;
     private ExecutorService downloads;
@@ -80,6 +81,7 @@ final class ImageService implements AutoCloseable {
         this.snapshots = new SnapshotStore(state, mode.unpacker());
         this.settings = settings;
         this.collector = new StoreCollector(state, index, store, snapshots);
+        this.histories = new ImageHistories(store, this::findById, this::layerContentSizes);
     }
 
     private synchronized RegistryClient registry() {
@@ -250,7 +252,7 @@ final class ImageService implements AutoCloseable {
     }
 
     /** Docker files {@code name:tag@digest} under the tag; a digest-only reference stays as it is. */
-    private static ImageReference withoutDigestIfTagged(ImageReference reference) {
+    static ImageReference withoutDigestIfTagged(ImageReference reference) {
         return reference.tag() != null && reference.digest() != null
                 ? new ImageReference(reference.registry(), reference.repository(), reference.tag(), null)
                 : reference;
@@ -321,17 +323,17 @@ final class ImageService implements AutoCloseable {
 
     /** The history of the image {@code reference} names, newest first; empty when there is no such image. */
     Optional<List<dev.stevedore.engine.ImageHistory>> history(ImageReference reference) {
-        return find(reference).map(image -> {
-            StoredImage stored = stored(Digest.parse(image.manifestDigest()));
-            try {
-                return dev.stevedore.engine.internal.image.ImageHistoryDocument.parse(
-                        store.readBlob(stored.configDigest()), image.id(), image.references(), stored.layerSizes());
-            } catch (IOException e) {
-                throw new ContainerEngineException("the local store " + store.root() + " is damaged: the config of "
-                        + reference.familiar() + " cannot be read (" + e.getMessage() + ") — remove it with"
-                        + " 'stevedore rmi' and pull again", e);
-            }
-        });
+        return find(reference).map(histories::of);
+    }
+
+    /** The history of the image with id {@code id} (or a unique prefix): a dangling one's too. */
+    Optional<List<dev.stevedore.engine.ImageHistory>> historyById(String id) {
+        return findById(id).map(histories::of);
+    }
+
+    /** The content size of each layer of a listed image ({@link LayerSizes}), bottom first. */
+    private List<Long> layerContentSizes(Image image) {
+        return stored(Digest.parse(image.manifestDigest())).layerSizes();
     }
 
     /** The content size of each layer of a listed image ({@link LayerSizes}), by digest. */
@@ -349,7 +351,8 @@ final class ImageService implements AutoCloseable {
         StoredImage stored = stored(manifestDigest);
         return new Image(references, stored.configDigest().toString(), manifestDigest.toString(),
                 stored.config().platform(), stored.manifest().layers().stream().map(l -> l.digest().toString()).toList(),
-                stored.size(), stored.config().created(), stored.config().config(), stored.config().author());
+                stored.size(), stored.config().created(), stored.config().config(), stored.config().author(),
+                stored.config().parent());
     }
 
     private StoredImage stored(Digest manifestDigest) {
@@ -431,25 +434,9 @@ final class ImageService implements AutoCloseable {
         }
     }
 
-    /** Writes the images {@code references} name as a docker save archive (see {@code ContainerEngine#save}). */
-    void save(List<ImageReference> references, java.io.OutputStream out) {
-        String what = "save of " + references.stream().map(ImageReference::familiar).toList() + " failed: ";
-        try (CrossProcessLock ignored = collector.protect()) {
-            Map<Digest, List<ImageReference>> images = new LinkedHashMap<>();
-            for (ImageReference reference : references) {
-                Image image = find(reference).orElseThrow(() -> new ImageNotFoundException(what + "no image "
-                        + reference.familiar() + " in the local store " + settings.stateDirectory(), reference.registry(), reference, 0));
-                List<ImageReference> names = images.computeIfAbsent(Digest.parse(image.manifestDigest()), d -> new ArrayList<>());
-                if (reference.tag() != null) {
-                    names.add(withoutDigestIfTagged(reference));
-                }
-            }
-            List<ArchiveWriter.Entry> entries = new ArrayList<>();
-            images.forEach((digest, names) -> entries.add(new ArchiveWriter.Entry(digest, names)));
-            ArchiveWriter.write(entries, store, out);
-        } catch (IOException e) {
-            throw new ContainerEngineException(what + e.getMessage(), e);
-        }
+    /** Writes a docker save archive (see {@link ImageSaves#save}). */
+    void save(List<ImageReference> references, List<String> ids, java.io.OutputStream out) {
+        new ImageSaves(store, collector, this::find, this::findById, settings.stateDirectory()).save(references, ids, out);
     }
 
     /** Pushes the image {@code reference} names to its registry (see {@code ContainerEngine#push}). */

@@ -98,6 +98,7 @@ public final class ArchiveWriter {
                 descriptor.putObject("annotations").put(CONTAINERD_NAME, reference.toString()).put(OCI_REF_NAME, reference.tag());
             }
             if (tagged.isEmpty()) {
+                saved.putNull("RepoTags"); // dockerd's for an image saved by id: null, not []
                 descriptor(manifests, manifest, entry.manifestDigest(), manifestBytes.length);
             }
         }

@@ -27,9 +27,11 @@ import java.util.Set;
  * @param diffIds  the digests of the uncompressed layers, bottom first ({@code rootfs.diff_ids})
  * @param created  when the image was built, or {@code null} when the config does not say
  * @param author   the config's {@code author} ({@code commit -a}, a Dockerfile's {@code MAINTAINER}), empty for none
+ * @param parent   the config's {@code parent}: the id of the image a commit started from, as dockerd records it; empty
+ *                 for none
  */
 public record ImageConfigDocument(ImageConfig config, Platform platform, List<Digest> diffIds, Instant created,
-                                  String author) {
+                                  String author, String parent) {
 
     /** The largest config accepted; real ones are a few KiB, the biggest seen in the wild well under 1 MiB. */
     public static final int MAX_SIZE = 8 * 1024 * 1024;
@@ -71,7 +73,8 @@ public record ImageConfigDocument(ImageConfig config, Platform platform, List<Di
         JsonNode container = ImageJson.optionalObject(json, "config", WHAT);
         ImageConfig config = container == null ? ImageConfig.empty() : runnable(container);
         return new ImageConfigDocument(config, platform, diffIds, created(ImageJson.optionalText(json, "created", WHAT), WHAT),
-                Objects.requireNonNullElse(ImageJson.optionalText(json, "author", WHAT), ""));
+                Objects.requireNonNullElse(ImageJson.optionalText(json, "author", WHAT), ""),
+                Objects.requireNonNullElse(ImageJson.optionalText(json, "parent", WHAT), ""));
     }
 
     private static ImageConfig runnable(JsonNode c) {
