@@ -5,13 +5,17 @@ import static dev.stevedore.cli.serve.BinaryOutput.STDERR;
 import static dev.stevedore.cli.serve.BinaryOutput.STDOUT_ONLY;
 import static dev.stevedore.cli.serve.BinaryOutput.stdout;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * A container's output through the packaged CLI on the Docker backend (the test bed's dockerd), byte for byte as the
  * docker CLI gives it from the same dockerd in the same test: {@code run} (with dockerd's default json-file driver,
  * which would give bytes that are not UTF-8 back as U+FFFD were the output read from the log, and with {@code
- * --log-driver none}, which keeps nothing), {@code start -a}, {@code run -i} and {@code run -t}. Each side's containers
+ * --log-driver none}, which keeps nothing), {@code start -a}, {@code attach}, {@code run -i} and {@code run -t}. Each side's containers
  * have names of their own, as both live in one daemon.
  */
 class OutputBytesDockerIT extends SideBySide {
@@ -82,6 +86,40 @@ class OutputBytesDockerIT extends SideBySide {
 
             assertThat(docker.stdout()).as("docker start -a, run %d", run).isEqualTo(stdout());
             assertThat(stevedore.stdout()).as("stevedore start -a, run %d", run).isEqualTo(docker.stdout());
+        }
+    }
+
+    @Test
+    void attachGivesWhatARunningContainerWritesAsDockerAttachDoes() throws Exception {
+        // each container waits for a file an exec makes once dockerd has recorded the attach: events say when, no timer
+        String script = "while [ ! -e /tmp/go ]; do sleep 0.1; done; " + STDOUT_ONLY;
+        String ours = name("attach-ours");
+        String theirs = name("attach-docker");
+        stevedore("run", "-d", "--name", ours, busybox, "sh", "-c", script);
+        dockerResult("run", "-d", "--name", theirs, busybox, "sh", "-c", script);
+        String since = docker("system", "info", "--format", "{{.SystemTime}}");
+
+        CompletableFuture<CliRunner.Result> stevedore = CompletableFuture.supplyAsync(() -> unchecked(() -> stevedore("attach", ours)));
+        CompletableFuture<CliRunner.Result> docker = CompletableFuture.supplyAsync(() -> unchecked(() -> dockerResult("attach", theirs)));
+        for (String name : List.of(ours, theirs)) {
+            await("dockerd's attach event of " + name).atMost(Duration.ofSeconds(60)).until(() -> !docker("events", "--since", since,
+                    "--until", "0s", "--filter", "container=" + name, "--filter", "event=attach", "--format", "{{.Action}}").isEmpty());
+            dockerResult("exec", name, "touch", "/tmp/go");
+        }
+
+        assertThat(docker.get(2, TimeUnit.MINUTES).stdout()).as("what docker attach prints").isEqualTo(stdout());
+        assertThat(stevedore.get(2, TimeUnit.MINUTES).stdout()).isEqualTo(stdout());
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private static <T> T unchecked(Call<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
         }
     }
 
