@@ -5,7 +5,6 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerState;
-import dev.stevedore.engine.LogOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,30 +55,25 @@ final class AttachedRun {
     }
 
     /**
-     * Starts the container and returns its exit code once it exited and its output is copied.
+     * Starts the container ({@code stevedore run}, or {@code start -a} of a created or stopped one) and returns its exit
+     * code once it exited and this run's output is copied (not an earlier run's). The output is attached before the
+     * start, as {@code docker run} attaches, so nothing the container writes is missed.
      *
      * @throws dev.stevedore.engine.ContainerStartException when it could not be started (then it is removed
      *                                                       too when asked)
      */
     int run(ShutdownHooks hooks) {
-        return start(hooks, null);
-    }
-
-    /**
-     * {@code stevedore start -a}: starts a created or stopped container and returns its exit code once it exited and
-     * this run's output is copied (not its earlier runs').
-     */
-    int startAgain(ShutdownHooks hooks) {
-        return start(hooks, java.time.Instant.now());
-    }
-
-    private int start(ShutdownHooks hooks, java.time.Instant since) {
         ShutdownHooks.Registration interrupt = hooks.register("stevedore-stop-" + Ids.shortId(container), this::interrupted);
         try {
-            engine.recordAttach(container); // attached before the start, as docker run is
-            engine.startContainer(container);
+            ContainerLogs output = engine.attach(container);
+            try {
+                engine.startContainer(container);
+            } catch (RuntimeException e) {
+                output.close();
+                throw e;
+            }
             Timing.mark("container started");
-            return follow(since == null ? LogOptions.all().following() : LogOptions.all().following().withSince(since));
+            return follow(output);
         } finally {
             interrupt.cancel();
             if (remove && !detached) {
@@ -94,18 +88,17 @@ final class AttachedRun {
      * the detach keys are typed (0, it runs on).
      */
     int attach() {
-        engine.recordAttach(container);
-        return follow(LogOptions.all().following().withSince(java.time.Instant.now()));
+        return follow(engine.attach(container));
     }
 
-    private int follow(LogOptions options) {
+    private int follow(ContainerLogs output) {
         if (detachKeys != null) {
             keepWindowSize();
         }
         if (stdin != null) {
             feedStdin(detachKeys == null ? stdin : detachKeys.watch(stdin));
         }
-        copyOutput(options);
+        copyOutput(output);
         Timing.mark("output copied to its end");
         if (detached) {
             return 0;
@@ -153,11 +146,8 @@ final class AttachedRun {
         feeder.start();
     }
 
-    private void copyOutput(LogOptions options) {
-        if (engine.inspectContainer(container).spec().logConfig().keepsNothing()) {
-            return; // log driver none: the output went nowhere, so there is none to show; exitState() waits for the end
-        }
-        try (ContainerLogs logs = engine.logs(container, options)) {
+    private void copyOutput(ContainerLogs output) {
+        try (ContainerLogs logs = output) {
             following = logs;
             if (detached) {
                 return;

@@ -37,7 +37,7 @@ final class StartCommand extends ContainersCommand {
         AttachedRun attached = new AttachedRun(engine, target.id(), outBytes(), errBytes(), err(), false,
                 input ? root().stdin() : null, tty || input ? detachKeys.keys : null);
         try (RawTerminal raw = tty && input ? RawTerminal.enter(root().shutdownHooks()).orElse(null) : null) {
-            return attached.startAgain(root().shutdownHooks());
+            return attached.run(root().shutdownHooks());
         }
     }
 

@@ -238,7 +238,9 @@ class CliControlsIT {
                     "echo gone; exit 3");
             try {
                 assertThat(none.exitCode()).as(who + "\n" + none).isEqualTo(3);
-                assertThat(none.out()).as(who).doesNotContain("gone");
+                // dockerd's attach stream bypasses the log driver, as docker run shows; the embedded engine's output
+                // is its log, which none discards
+                assertThat(none.out()).as(who).isEqualTo(who.equals("docker") ? "gone\n" : "");
                 CliRunner.Result logs = stevedore(engine, "logs", name);
                 assertThat(logs.exitCode()).as(who).isNotZero();
                 assertThat(logs.err()).as(who).contains("configured logging driver does not support reading");

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The base of tests that do the same with the packaged CLI on the embedded engine (a state directory of the test's
- * own) and with the docker CLI on the test bed's dockerd, in one test, and compare: each call fails the test unless
- * the command exits 0.
+ * own; a subclass may choose the Docker backend, {@link #stevedoreEngine()}) and with the docker CLI on the test bed's
+ * dockerd, in one test, and compare: each call fails the test unless the command exits 0.
  */
 abstract class SideBySide {
     private static final LocalTestbed TESTBED = LocalTestbed.load();
@@ -18,12 +18,18 @@ abstract class SideBySide {
     Path home;
     @TempDir
     Path scratch;
-    private final String host = "unix://" + TESTBED.get("DOCKER_SOCKET");
+    /** The test bed's dockerd, where the docker CLI runs its side. */
+    final String host = "unix://" + TESTBED.get("DOCKER_SOCKET");
     /** The test bed's busybox, for both. */
     final String busybox = TESTBED.get("PLAIN_REGISTRY") + "/library/busybox:latest";
 
+    /** The environment that chooses stevedore's engine: the embedded one unless a subclass says otherwise. */
+    Map<String, String> stevedoreEngine() {
+        return Map.of("STEVEDORE_ENGINE", "embedded");
+    }
+
     CliRunner.Result stevedore(String... args) throws Exception {
-        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), args);
+        CliRunner.Result result = new PackagedCli(home, scratch).run(stevedoreEngine(), args);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         return result;
     }
@@ -42,13 +48,13 @@ abstract class SideBySide {
     /** Both commands as they end, whatever their exit codes, each with its standard input read from {@code input}. */
     CliRunner.Result[] bothFed(java.io.File input, String... args) throws Exception {
         return new CliRunner.Result[] {
-                new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), input, args),
+                new PackagedCli(home, scratch).run(stevedoreEngine(), input, args),
                 TestbedDocker.run(scratch, host, input, args)};
     }
 
     /** Removes the container of that name from both, whatever state it is in (or none). */
     void removeBoth(String name) throws Exception {
-        new PackagedCli(home, scratch).run(Map.of("STEVEDORE_ENGINE", "embedded"), "rm", "-f", name);
+        new PackagedCli(home, scratch).run(stevedoreEngine(), "rm", "-f", name);
         TestbedDocker.run(scratch, host, "rm", "-f", name);
     }
 }

@@ -305,6 +305,23 @@ public interface ContainerEngine extends AutoCloseable {
     void recordAttach(String container);
 
     /**
+     * The container's output from now until it exits, as {@code docker attach} and {@code docker run} without {@code -d}
+     * take it: its stdout and stderr as the bytes it writes, a {@link LogLine} per line (per chunk as it came with a
+     * {@link ContainerSpec#tty()}). Taken before {@link #startContainer}, it misses nothing the container writes; read
+     * the lines after the start. Records the attach as {@link #recordAttach} does. Close it to let go early.
+     *
+     * <p>On the Docker backend it is dockerd's attach stream, which bypasses the log driver: output arrives as written
+     * (bytes that are not UTF-8 included) whatever the driver, {@code none} too. The embedded engine follows the
+     * container's log from now, so there a container whose log driver keeps nothing shows nothing.
+     *
+     * @throws ContainerNotFoundException when no container has that name or id
+     */
+    default ContainerLogs attach(String container) {
+        recordAttach(container);
+        return new LogsFromNow(this, container);
+    }
+
+    /**
      * Sets the window size of the terminal of a running container created with {@link ContainerSpec#tty()}, as
      * {@code docker} does on start and on every change of the user's window: its foreground program gets SIGWINCH.
      * The embedded engine reaches a container's terminal only from the JVM that started it.

@@ -9,8 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * A container's stdin through {@code POST /containers/{id}/attach?stream=1&stdin=1&stdout=1&stderr=1} on a hijacked
- * connection: what is written goes to the daemon as it comes (the socket's flow control is the back-pressure), and
+ * Attaches to a container through dockerd's {@code POST /containers/{id}/attach} on a hijacked connection: its output
+ * ({@link #output}, what {@code docker run} and {@code docker attach} show), an attach recorded and nothing taken
+ * ({@link #record}), and its stdin ({@link #stdin}, {@code ?stream=1&stdin=1&stdout=1&stderr=1}): what is written goes to the daemon as it comes (the socket's flow control is the back-pressure), and
  * closing half-closes the connection, which the daemon takes as the end of this attach's input: with {@code StdinOnce}
  * it closes the container's stdin, else only detaches.
  *
@@ -32,31 +33,18 @@ final class DockerAttach {
      * so the event is dockerd's own, with its attributes.
      */
     static void record(DockerApi api, String container) {
-        String ref = DockerContainers.reference(container);
-        try (HijackedStream hijacked = HijackedStream.post(api, "/containers/" + ref + "/attach?stream=0&logs=0", new byte[0])) {
+        String path = "/containers/" + DockerContainers.reference(container) + "/attach?stream=0&logs=0";
+        try (HijackedStream hijacked = hijack(api, container, path, "container ")) {
             drain(hijacked.input());
         } catch (IOException e) {
             throw new ContainerEngineException("cannot attach to container " + container + " on the Docker daemon at "
                     + api.endpoint().uri() + ": " + DockerConnector.reason(e) + "; check that the daemon is still running", e);
-        } catch (DockerApiException e) {
-            if (e.status() == 404) {
-                throw new ContainerNotFoundException(container);
-            }
-            throw new ContainerEngineException("cannot attach to container " + container + ": " + e.daemonMessage(), e);
         }
     }
 
     static OutputStream stdin(DockerApi api, String container) {
         String ref = DockerContainers.reference(container);
-        JsonNode inspect;
-        try {
-            inspect = api.call("GET", "/containers/" + ref + "/json").json();
-        } catch (DockerApiException e) {
-            if (e.status() == 404) {
-                throw new ContainerNotFoundException(container);
-            }
-            throw e;
-        }
+        JsonNode inspect = inspect(api, container);
         if (!inspect.path("Config").path("OpenStdin").asBoolean(false)) {
             throw new ContainerEngineException("cannot attach to the stdin of container " + container
                     + ": it was created without an open stdin — create it with openStdin(true) (docker run -i)");
@@ -65,20 +53,50 @@ final class DockerAttach {
             throw new ContainerEngineException("cannot attach to the stdin of container " + container + ": it is not running ("
                     + inspect.path("State").path("Status").asText("?") + ") — start it first");
         }
-        HijackedStream hijacked;
-        try {
-            hijacked = HijackedStream.post(api, "/containers/" + ref + "/attach?stream=1&stdin=1&stdout=1&stderr=1", new byte[0]);
-        } catch (IOException e) {
-            throw new ContainerEngineException("cannot attach to the stdin of container " + container + " on the Docker daemon at "
-                    + api.endpoint().uri() + ": " + DockerConnector.reason(e) + "; check that the daemon is still running", e);
-        } catch (DockerApiException e) {
-            throw new ContainerEngineException("cannot attach to the stdin of container " + container + ": " + e.daemonMessage(), e);
-        }
+        HijackedStream hijacked = hijack(api, container, "/containers/" + ref + "/attach?stream=1&stdin=1&stdout=1&stderr=1",
+                "the stdin of container ");
         Stdin stdin = new Stdin(hijacked, api.endpoint().kind() == DockerEndpoint.Kind.UNIX);
         Thread drainer = new Thread(stdin::drainOutput, "stevedore-attach-output");
         drainer.setDaemon(true);
         drainer.start();
         return stdin;
+    }
+
+    /**
+     * The container's output from now on, as {@code docker run} and {@code docker attach} take it: dockerd's attach
+     * stream, which is the bytes as written, not the log driver's (which re-encodes them as UTF-8, or with {@code none}
+     * keeps nothing). Taken before the start, dockerd holds the container's output for it from the first byte.
+     */
+    static DockerLogs output(DockerApi api, String container) {
+        boolean tty = inspect(api, container).path("Config").path("Tty").asBoolean(false);
+        String path = "/containers/" + DockerContainers.reference(container) + "/attach?stream=1&stdout=1&stderr=1";
+        return DockerLogs.attached(hijack(api, container, path, "container "), container, tty);
+    }
+
+    private static JsonNode inspect(DockerApi api, String container) {
+        try {
+            return api.call("GET", "/containers/" + DockerContainers.reference(container) + "/json").json();
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ContainerNotFoundException(container);
+            }
+            throw e;
+        }
+    }
+
+    /** @param what what is attached to, for messages: {@code "container "} or {@code "the stdin of container "} */
+    private static HijackedStream hijack(DockerApi api, String container, String path, String what) {
+        try {
+            return HijackedStream.post(api, path, new byte[0]);
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot attach to " + what + container + " on the Docker daemon at "
+                    + api.endpoint().uri() + ": " + DockerConnector.reason(e) + "; check that the daemon is still running", e);
+        } catch (DockerApiException e) {
+            if (e.status() == 404) {
+                throw new ContainerNotFoundException(container);
+            }
+            throw new ContainerEngineException("cannot attach to " + what + container + ": " + e.daemonMessage(), e);
+        }
     }
 
     private static final class Stdin extends OutputStream {

@@ -328,6 +328,12 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
+    public ContainerLogs attach(String container) {
+        checkOpen();
+        return DockerAttach.output(api, container);
+    }
+
+    @Override
     public void resizeContainer(String container, int rows, int columns) {
         checkOpen();
         dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has

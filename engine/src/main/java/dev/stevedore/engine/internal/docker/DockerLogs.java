@@ -6,7 +6,9 @@ import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.internal.runtime.LineAssembler;
 import okhttp3.Response;
 
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,12 +25,17 @@ import java.util.stream.StreamSupport;
  * A container's logs read from {@code GET /containers/{id}/logs?timestamps=true}: frames demultiplexed, the
  * daemon's timestamp taken off the front of every piece and used as the line's time, pieces joined into
  * lines of the bytes as they came (an unterminated last line stays so). Lines are read as the caller consumes them; a following stream blocks in between.
+ * The output of an attach ({@link #attached}) is read the same way, without timestamps: a line's time is its arrival.
  *
  * <p>{@link #close()} aborts the response (closing its connection), which also ends a blocked read: the
  * stream then just ends.
  */
 final class DockerLogs implements ContainerLogs {
-    private final Response response;
+    private final InputStream body;
+    private final Closeable connection;
+    private final boolean timestamps;
+    /** "logs", or "output" for an attach's: for messages. */
+    private final String what;
     private final String container;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean consumed = new AtomicBoolean();
@@ -36,9 +43,21 @@ final class DockerLogs implements ContainerLogs {
 
     /** @param tty whether the container has a TTY: its log is one raw stream, each chunk a {@link LogLine} as it came */
     DockerLogs(Response response, String container, boolean tty) {
-        this.response = response;
+        this(response.body().byteStream(), response, container, tty, !tty, "logs");
+    }
+
+    private DockerLogs(InputStream body, Closeable connection, String container, boolean tty, boolean timestamps, String what) {
+        this.what = what;
+        this.body = body;
+        this.connection = connection;
+        this.timestamps = timestamps;
         this.container = container;
         this.tty = tty;
+    }
+
+    /** The output of an attach on {@code hijacked}: what the container writes, as it arrives, until it exits. */
+    static DockerLogs attached(HijackedStream hijacked, String container, boolean tty) {
+        return new DockerLogs(hijacked.input(), hijacked, container, tty, false, "output");
     }
 
     @Override
@@ -46,7 +65,7 @@ final class DockerLogs implements ContainerLogs {
         if (!consumed.compareAndSet(false, true)) {
             throw new IllegalStateException("the log lines of container " + container + " were already consumed");
         }
-        Iterator<LogLine> iterator = new LineIterator(new StreamFrames(response.body().byteStream(), tty));
+        Iterator<LogLine> iterator = new LineIterator(new StreamFrames(body, tty));
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(this::close);
     }
@@ -54,7 +73,11 @@ final class DockerLogs implements ContainerLogs {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            response.close();
+            try {
+                connection.close();
+            } catch (IOException e) {
+                // the connection is gone either way
+            }
         }
     }
 
@@ -101,7 +124,7 @@ final class DockerLogs implements ContainerLogs {
                     if (closed.get()) {
                         frame = null;
                     } else {
-                        throw new ContainerEngineException("Reading the logs of container " + container
+                        throw new ContainerEngineException("Reading the " + what + " of container " + container
                                 + " failed: " + DockerConnector.reason(e) + "; check that the Docker daemon is still running", e);
                     }
                 }
@@ -116,7 +139,7 @@ final class DockerLogs implements ContainerLogs {
                     ready.add(new LogLine(frame.stream(), Instant.now(), payload));
                     continue;
                 }
-                int end = timestampEnd(payload);
+                int end = timestamps ? timestampEnd(payload) : -1;
                 Instant time = end > 0 ? timestamp(payload, end) : null;
                 if (time != null) {
                     assembler.accept(frame.stream(), payload, end + 1, payload.length - end - 1, time);
