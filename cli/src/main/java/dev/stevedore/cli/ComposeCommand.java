@@ -48,6 +48,10 @@ final class ComposeCommand implements Runnable {
             + "name:, else its directory's name).")
     String projectName;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = "Enable the services of this profile (repeatable; "
+            + "default: those COMPOSE_PROFILES lists).")
+    java.util.List<String> profiles = new java.util.ArrayList<>();
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -71,7 +75,7 @@ final class ComposeCommand implements Runnable {
         if (found == null) {
             throw new ContainerEngineException("no compose file here: name one with -f, or add one of " + DEFAULT_FILES);
         }
-        return ComposeProject.read(found, projectName, java.util.Map.of());
+        return ComposeProject.read(found, projectName, java.util.Map.of(), profiles);
     }
 
     /** The project's name: {@code -p}, else what its file says. */

@@ -112,7 +112,7 @@ final class ComposeProjects {
     }
 
     private String start(ComposeProject project, ComposeService service) {
-        String containerName = name + "-" + service.name() + "-1";
+        String containerName = service.containerName(name);
         Optional<ContainerInfo> existing = container(service.name());
         if (existing.isPresent() && existing.get().state().running()) {
             progress("Container", containerName, "Running");
@@ -183,16 +183,17 @@ final class ComposeProjects {
         spec.hostname(service.name());
         spec.restartPolicy(service.restart());
         spec.privileged(service.privileged());
+        service.options().applyTo(spec); // checked when the file was read
         for (String from : service.volumesFrom()) {
             // SERVICE[:mode] is that service's container here; container:NAME[:mode] names one outright
             int colon = from.indexOf(':');
             String mode = colon < 0 ? "" : from.substring(colon);
             spec.volumesFrom(from.startsWith("container:") ? from.substring("container:".length())
-                    : name + "-" + from.substring(0, colon < 0 ? from.length() : colon) + "-1" + mode);
+                    : project.service(from.substring(0, colon < 0 ? from.length() : colon)).containerName(name) + mode);
         }
         for (String link : service.links()) {
             // SERVICE:ALIAS is that service's container here, known to this one as ALIAS
-            spec.link(name + "-" + ContainerSpec.linkContainer(link) + "-1", ContainerSpec.linkAlias(link));
+            spec.link(project.service(ContainerSpec.linkContainer(link)).containerName(name), ContainerSpec.linkAlias(link));
         }
         return spec.build();
     }
@@ -206,7 +207,7 @@ final class ComposeProjects {
 
     /** Returns once {@code dependency} (container {@code id}) meets {@code condition}; fails when it cannot. */
     private void meet(ComposeService dependency, String id, ComposeService.Condition condition) {
-        String containerName = name + "-" + dependency.name() + "-1";
+        String containerName = dependency.containerName(name);
         switch (condition) {
             case SERVICE_STARTED -> { }
             case SERVICE_COMPLETED_SUCCESSFULLY -> {

@@ -79,13 +79,25 @@ abstract class ComposeRuns {
     }
 
     CliRunner.Result stevedore(String... command) throws IOException, InterruptedException {
-        CliRunner.Result result = new PackagedCli(home, scratch).run(Map.of("BUSYBOX", busybox), command);
+        CliRunner.Result result = stevedoreAttempt(command);
         assertThat(result.exitCode()).as(result.toString()).isZero();
         return result;
     }
 
+    /** The packaged {@code stevedore COMMAND}, whatever its exit status. */
+    CliRunner.Result stevedoreAttempt(String... command) throws IOException, InterruptedException {
+        return new PackagedCli(home, scratch).run(Map.of("BUSYBOX", busybox), command);
+    }
+
     /** Runs docker or docker-compose against the test bed's dockerd; must succeed. */
     CliRunner.Result run(String host, String... command) throws IOException, InterruptedException {
+        CliRunner.Result result = attempt(host, command);
+        assertThat(result.exitCode()).as("%s: %s", List.of(command), result).isZero();
+        return result;
+    }
+
+    /** Runs docker or docker-compose against the test bed's dockerd, whatever its exit status. */
+    CliRunner.Result attempt(String host, String... command) throws IOException, InterruptedException {
         Path out = Files.createTempFile(scratch, "out", ".txt");
         Path err = Files.createTempFile(scratch, "err", ".txt");
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -93,9 +105,7 @@ abstract class ComposeRuns {
         builder.environment().putAll(Map.of("DOCKER_HOST", host, "BUSYBOX", busybox));
         Process process = builder.start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("%s ended", List.of(command)).isTrue();
-        CliRunner.Result result = new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        return new CliRunner.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                 Files.readString(err, StandardCharsets.UTF_8));
-        assertThat(result.exitCode()).as("%s: %s", List.of(command), result).isZero();
-        return result;
     }
 }

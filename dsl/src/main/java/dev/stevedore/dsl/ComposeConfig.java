@@ -29,11 +29,14 @@ import java.util.Objects;
  * for the services it {@code depends_on} to be ready. Ports are published on the loopback; a fixed host port in the
  * file is kept, a port without one gets a free port ({@link ContainerHandle#port(int)} says which). Named volumes
  * are {@code <project>_<volume>} and stay after the environment stops, as {@code docker compose down} leaves them.
+ * A service's {@code container_name} is not its engine name here (the DSL gives each container a unique one, so test
+ * classes sharing a file run side by side); {@code stevedore compose up} names it so.
  */
 public final class ComposeConfig {
     private final Path file;
     private final Map<String, String> variables = new LinkedHashMap<>();
     private final Map<String, Configurer<ContainerConfig>> services = new LinkedHashMap<>();
+    private final java.util.List<String> profiles = new java.util.ArrayList<>();
     private String projectName;
 
     ComposeConfig(Path file) {
@@ -52,6 +55,15 @@ public final class ComposeConfig {
         return this;
     }
 
+    /**
+     * Enables the services of profile {@code name} (as {@code docker compose --profile}); call it again for more. With
+     * none, the profiles {@code COMPOSE_PROFILES} lists are active; services without {@code profiles:} always start.
+     */
+    public ComposeConfig profile(String name) {
+        profiles.add(Objects.requireNonNull(name, "name"));
+        return this;
+    }
+
     /** More configuration of the service {@code name}, applied after what the file says. */
     public ComposeConfig service(String name, Configurer<ContainerConfig> configurer) {
         services.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(configurer, "configurer"));
@@ -59,7 +71,7 @@ public final class ComposeConfig {
     }
 
     Environment build() {
-        ComposeProject project = ComposeProject.read(file, projectName, variables);
+        ComposeProject project = ComposeProject.read(file, projectName, variables, profiles);
         for (String name : services.keySet()) {
             if (!project.services().containsKey(name)) {
                 throw new InvalidDefinitionException("compose " + file.getFileName() + ": service \"" + name + "\"",
@@ -141,6 +153,15 @@ public final class ComposeConfig {
         if (service.privileged()) {
             c.privileged();
         }
+        if (service.options().stopGracePeriod() != null) {
+            c.stopTimeout(service.options().stopGracePeriod()); // the DSL's stop waits this long, not only the engine's
+        }
+        if (service.options().pullPolicy() != null) {
+            c.pullPolicy(service.options().pullPolicy());
+        }
+        // checked when the file was read; container_name is left out: the DSL names each container uniquely, so test
+        // classes using the same file run side by side
+        c.engineSpec(service.options()::applyTo);
         service.links().forEach(l -> c.link(handles.get(ContainerSpec.linkContainer(l)), ContainerSpec.linkAlias(l)));
         service.dependsOn().keySet().forEach(d -> c.dependsOn(handles.get(d)));
         c.waitFor(readiness(project, service));

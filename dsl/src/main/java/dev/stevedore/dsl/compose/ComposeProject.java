@@ -2,6 +2,7 @@ package dev.stevedore.dsl.compose;
 
 import dev.stevedore.dsl.compose.internal.ComposeParser;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param name      the project's name: the name given to {@link #read} (as {@code docker compose -p}), else
  *                  {@code name:} of the file, else the file's directory name (lower-cased, letters, digits, {@code -} and {@code _} only, as Compose does)
  * @param directory the directory relative paths (build contexts, bind mounts, {@code env_file}) are resolved against
- * @param services  the services, in the file's order
+ * @param services  the services the active profiles enable (all those without {@code profiles:} among them), in the
+ *                  file's order
  * @param networks  the networks the services use, {@code default} (the project's default network) among them when a
  *                  service joins no network by name
  * @param volumes   the named volumes declared at the top level
@@ -48,6 +50,18 @@ public record ComposeProject(String name, Path directory, Map<String, ComposeSer
      */
     public static ComposeProject read(Path file, @Nullable String projectName, Map<String, String> variables) {
         return ComposeParser.parse(file, projectName, variables, System.getenv());
+    }
+
+    /**
+     * {@link #read(Path, String, Map)} with only the services {@code profiles} enable: those with no {@code profiles:}
+     * and those with one of these ({@code *} enables all); none given, those {@code COMPOSE_PROFILES} lists
+     * (comma-separated), as docker compose has it.
+     *
+     * @throws ComposeFileException also when an enabled service depends on one that is not, naming both
+     */
+    public static ComposeProject read(Path file, @Nullable String projectName, Map<String, String> variables,
+                                      Collection<String> profiles) {
+        return ComposeParser.parse(file, projectName, variables, System.getenv(), profiles);
     }
 
     /** {@link #read(Path, String, Map)} with the process environment and {@code .env} only. */

@@ -38,6 +38,9 @@ import org.jspecify.annotations.Nullable;
  *                    file gives none): the service's container is known to this one as ALIAS too; each service named
  *                    is also a dependency that starts first, as with Compose
  * @param privileged  {@code privileged: true}: the container runs privileged (see {@code ContainerSpec.privileged()})
+ * @param options     the container settings passed to the engine as they are ({@code hostname}, {@code extra_hosts},
+ *                    {@code cap_add}, {@code ulimits}, ...), {@link ContainerOptions#NONE} when the file sets none
+ * @param profiles    {@code profiles:}: the service starts only when one of them is active; empty for always
  */
 public record ComposeService(String name, String image, @Nullable Build build, @Nullable List<String> command,
                              @Nullable List<String> entrypoint,
@@ -45,7 +48,7 @@ public record ComposeService(String name, String image, @Nullable Build build, @
                              Map<String, List<String>> networks, Map<String, Condition> dependsOn,
                              @Nullable Healthcheck healthcheck, Map<String, String> labels, @Nullable String user,
                              @Nullable String workingDir, RestartPolicy restart, List<String> volumesFrom,
-                             List<String> links, boolean privileged) {
+                             List<String> links, boolean privileged, ContainerOptions options, List<String> profiles) {
 
     public ComposeService {
         Objects.requireNonNull(name, "name");
@@ -63,6 +66,24 @@ public record ComposeService(String name, String image, @Nullable Build build, @
         restart = restart == null ? RestartPolicy.NO : restart;
         volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
         links = links == null ? List.of() : List.copyOf(links);
+        options = options == null ? ContainerOptions.NONE : options;
+        profiles = profiles == null ? List.of() : List.copyOf(profiles);
+    }
+
+    /** A service without {@link ContainerOptions} and profiles, as before they were read. */
+    public ComposeService(String name, String image, @Nullable Build build, @Nullable List<String> command,
+                          @Nullable List<String> entrypoint, Map<String, String> environment, List<Port> ports,
+                          List<Volume> volumes, Map<String, List<String>> networks, Map<String, Condition> dependsOn,
+                          @Nullable Healthcheck healthcheck, Map<String, String> labels, @Nullable String user,
+                          @Nullable String workingDir, RestartPolicy restart, List<String> volumesFrom, List<String> links,
+                          boolean privileged) {
+        this(name, image, build, command, entrypoint, environment, ports, volumes, networks, dependsOn, healthcheck, labels,
+                user, workingDir, restart, volumesFrom, links, privileged, ContainerOptions.NONE, List.of());
+    }
+
+    /** The container's engine name: {@code container_name}, else {@code <project>-<service>-1} as Compose names it. */
+    public String containerName(String project) {
+        return options.containerName() != null ? options.containerName() : project + "-" + name + "-1";
     }
 
     /** When a service may start, with respect to one it depends on ({@code depends_on: {db: {condition: ...}}}). */

@@ -239,9 +239,12 @@ class ComposeProjectTest {
 
     @Test
     void anUnsupportedKeyIsAnErrorNamingTheFileTheServiceAndTheKey() {
-        assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    ipc: host\n"))
+        assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    bogus_key: host\n"))
                 .isInstanceOf(ComposeFileException.class)
-                .hasMessage("compose.yaml: service \"web\": key \"ipc\" is not supported");
+                .hasMessage("compose.yaml: service \"web\": key \"bogus_key\" is not supported");
+        assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    platform: linux/s390x\n"))
+                .hasMessage("compose.yaml: service \"web\": key \"platform\" is not supported: the engine runs images of"
+                        + " its own platform only");
         assertThatThrownBy(() -> read("services:\n  web: {image: busybox}\nsecrets: {}\n"))
                 .hasMessageStartingWith("compose.yaml: top-level key \"secrets\" is not supported");
         assertThatThrownBy(() -> read("services:\n  web: {image: busybox, healthcheck: {test: [CMD, 'true'], bogus: 1}}\n"))

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,6 +37,16 @@ public final class ComposeParser {
     /** Reads {@code file}; variables from {@code variables}, then {@code environment}, then {@code .env}. */
     public static ComposeProject parse(Path file, String projectName, Map<String, String> variables,
                                        Map<String, String> environment) {
+        return parse(file, projectName, variables, environment, List.of());
+    }
+
+    /**
+     * Reads {@code file} with only the services {@code profiles} enable (those with no profiles, and those with one of
+     * them; {@code *} enables all); none given: the profiles {@code COMPOSE_PROFILES} lists (comma-separated), as
+     * docker compose has it.
+     */
+    public static ComposeProject parse(Path file, String projectName, Map<String, String> variables,
+                                       Map<String, String> environment, Collection<String> profiles) {
         Path absolute = file.toAbsolutePath().normalize();
         String where = absolute.getFileName().toString();
         JsonNode root;
@@ -82,16 +93,33 @@ public final class ComposeParser {
         ServiceReader reader = new ServiceReader(where, directory, name, lookup);
         Map<String, ComposeService> read = new LinkedHashMap<>();
         services.fields().forEachRemaining(e -> read.put(e.getKey(), reader.read(e.getKey(), e.getValue())));
+        Set<String> active = new LinkedHashSet<>(profiles);
+        if (active.isEmpty() && lookup.apply("COMPOSE_PROFILES") != null) {
+            for (String profile : lookup.apply("COMPOSE_PROFILES").split(",")) {
+                if (!profile.isBlank()) {
+                    active.add(profile.strip());
+                }
+            }
+        }
+        Map<String, ComposeService> enabled = new LinkedHashMap<>();
+        read.forEach((serviceName, service) -> {
+            if (service.profiles().isEmpty() || active.contains("*") || service.profiles().stream().anyMatch(active::contains)) {
+                enabled.put(serviceName, service);
+            }
+        });
         Map<String, ComposeProject.ComposeNetwork> used = new LinkedHashMap<>();
         for (ComposeService service : read.values()) {
             String at = where + ": service \"" + service.name() + "\"";
+            boolean on = enabled.containsKey(service.name());
             for (String network : service.networks().keySet()) {
                 ComposeProject.ComposeNetwork declared = declaredNetworks.get(network);
                 if (declared == null && !network.equals(ComposeProject.DEFAULT_NETWORK)) {
                     throw new ComposeFileException(at + ": network \"" + network
                             + "\" is not declared under the top-level networks");
                 }
-                used.putIfAbsent(network, declared != null ? declared : new ComposeProject.ComposeNetwork(false, Map.of()));
+                if (on) {
+                    used.putIfAbsent(network, declared != null ? declared : new ComposeProject.ComposeNetwork(false, Map.of()));
+                }
             }
             for (ComposeService.Volume volume : service.volumes()) {
                 if (volume.type() == ComposeService.Volume.Type.VOLUME && volume.source() != null
@@ -104,6 +132,13 @@ public final class ComposeParser {
                 if (!read.containsKey(dependency)) {
                     throw new ComposeFileException(at + ": depends on \"" + dependency + "\", which is not a service here");
                 }
+                if (on && !enabled.containsKey(dependency)) {
+                    // as docker compose: a service never starts without what it depends on
+                    throw new ComposeFileException(at + ": depends on \"" + dependency + "\", which is not enabled by the"
+                            + " active profiles " + active + " (\"" + dependency + "\" has " + read.get(dependency).profiles()
+                            + "): activate one with --profile, or give \"" + dependency + "\" and \"" + service.name()
+                            + "\" a common profile");
+                }
                 if (service.dependsOn().get(dependency) == ComposeService.Condition.SERVICE_HEALTHY
                         && read.get(dependency).healthcheck() == null) {
                     throw new ComposeFileException(at + ": depends on \"" + dependency
@@ -111,7 +146,7 @@ public final class ComposeParser {
                 }
             }
         }
-        ComposeProject project = new ComposeProject(name, directory, read, used, volumes);
+        ComposeProject project = new ComposeProject(name, directory, enabled, used, volumes);
         startOrder(project); // refuses a cycle now, not when it starts
         return project;
     }

@@ -21,7 +21,7 @@ import java.util.function.Function;
 final class ServiceReader {
     private static final Set<String> KEYS = Set.of("image", "build", "command", "entrypoint", "environment", "env_file",
             "ports", "volumes", "tmpfs", "networks", "depends_on", "healthcheck", "labels", "user", "working_dir", "restart",
-            "volumes_from", "links", "privileged");
+            "volumes_from", "links", "privileged", "profiles");
 
     private final String file;
     private final Path directory;
@@ -43,7 +43,20 @@ final class ServiceReader {
         if (node == null || !node.isObject()) {
             throw new ComposeFileException(at + ": must be a mapping");
         }
-        Nodes.onlyKeys(node, at, KEYS);
+        node.fieldNames().forEachRemaining(key -> {
+            if (OptionsReader.REFUSED.containsKey(key)) {
+                throw new ComposeFileException(at + ": key \"" + key + "\" is not supported: " + OptionsReader.REFUSED.get(key));
+            }
+            if (!KEYS.contains(key) && !OptionsReader.KEYS.contains(key) && !key.startsWith("x-")) {
+                throw new ComposeFileException(at + ": key \"" + key + "\" is not supported");
+            }
+        });
+        List<String> profiles = Nodes.strings(node.get("profiles"), at + ": profiles");
+        for (String profile : profiles) {
+            if (!profile.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]*")) {
+                throw new ComposeFileException(at + ": profiles: \"" + profile + "\" is not a profile name (letters, digits, '_', '.', '-')");
+            }
+        }
         String restart = Nodes.text(node.get("restart"), at + ": restart");
         RestartPolicy policy;
         try {
@@ -91,7 +104,8 @@ final class ServiceReader {
                 volumes, networks(node.get("networks"), at + ": networks"), dependsOn,
                 healthcheck(node.get("healthcheck"), at + ": healthcheck"), Nodes.stringMap(node.get("labels"), at + ": labels"),
                 Nodes.text(node.get("user"), at + ": user"), Nodes.text(node.get("working_dir"), at + ": working_dir"),
-                policy, volumesFrom, links, Nodes.bool(node.get("privileged"), at + ": privileged"));
+                policy, volumesFrom, links, Nodes.bool(node.get("privileged"), at + ": privileged"),
+                OptionsReader.read(node, at), profiles);
     }
 
     /**
