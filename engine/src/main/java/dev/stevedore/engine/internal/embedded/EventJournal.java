@@ -1,8 +1,9 @@
 package dev.stevedore.engine.internal.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.internal.json.JsonTrees;
+import dev.stevedore.engine.internal.json.RecordJson;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,6 @@ final class EventJournal implements AutoCloseable {
     /** What the segments of gone engines may hold together before the oldest go (see {@link #sweep()}). */
     static final long KEPT_BYTES = 256 * 1024;
     private static final AtomicInteger ENGINES = new AtomicInteger();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DETACHED = "detached";
 
     private final Path directory;
@@ -81,7 +81,7 @@ final class EventJournal implements AutoCloseable {
      */
     void appendDetached(String containerId) {
         try {
-            write(JSON.writeValueAsBytes(Map.of(DETACHED, containerId)));
+            write(RecordJson.write(Map.of(DETACHED, containerId)));
         } catch (IOException e) {
             LOG.warn("cannot write to the event journal in {}: {}", directory, e.toString());
         }
@@ -130,7 +130,7 @@ final class EventJournal implements AutoCloseable {
         if (!event.detail().isEmpty()) {
             line.put("detail", event.detail());
         }
-        return JSON.writeValueAsBytes(line);
+        return RecordJson.write(line);
     }
 
     /** One line of a journal: an event, or the id of a container whose run was let go ({@link #appendDetached}). */
@@ -140,7 +140,7 @@ final class EventJournal implements AutoCloseable {
     /** The line (without its newline); neither event nor detached for a line this version cannot read. */
     static Line decode(byte[] bytes, int offset, int length) {
         try {
-            JsonNode node = JSON.readTree(bytes, offset, length);
+            JsonNode node = JsonTrees.read(bytes, offset, length);
             if (node.has(DETACHED)) {
                 return new Line(Optional.empty(), Optional.of(node.get(DETACHED).asText()));
             }
