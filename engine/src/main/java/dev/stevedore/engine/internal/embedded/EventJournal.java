@@ -116,7 +116,10 @@ final class EventJournal implements AutoCloseable {
     }
 
     private Path segmentFile(int number) {
-        return directory.resolve(writer + "-" + String.format("%08d", number) + SUFFIX);
+        // padded by hand: String.format's first use builds a Formatter and the locale's number symbols, a twentieth
+        // of a short-lived CLI process's Java time
+        String digits = Integer.toString(number);
+        return directory.resolve(writer + "-" + "0".repeat(Math.max(0, 8 - digits.length())) + digits + SUFFIX);
     }
 
     static byte[] encode(EngineEvent event) throws IOException {
