@@ -119,4 +119,22 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
             throw new IllegalArgumentException("Invalid value " + list + " for cpuset " + what);
         }
     }
+
+    // written out: a record's generated equals links through ObjectMethods' bootstrap on its first call, and any()
+    // calls it on every container start (a short CLI process pays the linkage each time)
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Resources other
+                && cpuShares == other.cpuShares
+                && cpuPeriod == other.cpuPeriod
+                && cpuQuota == other.cpuQuota
+                && cpusetCpus.equals(other.cpusetCpus)
+                && cpusetMems.equals(other.cpusetMems)
+                && blkioWeight == other.blkioWeight;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight);
+    }
 }

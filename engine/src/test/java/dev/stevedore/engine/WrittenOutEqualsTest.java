@@ -10,7 +10,7 @@ import static dev.stevedore.engine.RecordEquality.assertCoversEveryComponent;
 
 class WrittenOutEqualsTest {
     @Test
-    void engineSettingsPlatformReferencesDigestsAndRestartPoliciesCompareEveryComponent() throws Exception {
+    void engineSettingsPlatformReferencesDigestsRestartPoliciesAndResourcesCompareEveryComponent() throws Exception {
         Platform amd64 = Platform.parse("linux/amd64");
         Platform arm = Platform.parse("windows/arm64/v8");
         assertCoversEveryComponent(amd64, arm);
@@ -25,5 +25,7 @@ class WrittenOutEqualsTest {
                 new RestartPolicy(RestartPolicy.Kind.ALWAYS, 0));
         assertCoversEveryComponent(new RestartPolicy(RestartPolicy.Kind.ON_FAILURE, 0),
                 new RestartPolicy(RestartPolicy.Kind.ON_FAILURE, 3));
+        assertCoversEveryComponent(new Resources(512, 100_000, 50_000, "0", "0", 100),
+                new Resources(1024, 200_000, 60_000, "1", "1", 200));
     }
 }

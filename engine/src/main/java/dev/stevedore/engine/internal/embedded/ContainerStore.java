@@ -1,16 +1,8 @@
 package dev.stevedore.engine.internal.embedded;
 
+import dev.stevedore.engine.internal.json.RecordJson;
 import dev.stevedore.engine.internal.store.RandomIds;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
@@ -28,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,23 +46,6 @@ final class ContainerStore {
     /** Docker's rule for container names. */
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final String TRASH_PREFIX = ".trash-";
-
-    /** Records as they are; a {@link Duration} (the spec's stop timeout) as milliseconds. */
-    static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-            .registerModule(new SimpleModule("durations")
-                    .addSerializer(Duration.class, new JsonSerializer<>() {
-                        @Override
-                        public void serialize(Duration value, JsonGenerator out, SerializerProvider serializers) throws IOException {
-                            out.writeNumber(value.toMillis());
-                        }
-                    })
-                    .addDeserializer(Duration.class, new JsonDeserializer<>() {
-                        @Override
-                        public Duration deserialize(JsonParser in, DeserializationContext context) throws IOException {
-                            return Duration.ofMillis(in.getLongValue());
-                        }
-                    }));
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerStore.class);
 
@@ -298,7 +272,7 @@ final class ContainerStore {
         boolean moved = false;
         try {
             // owner-only, as dockerd's config.v2.json: a container's config holds its environment (secrets, often)
-            Files.write(Files.createFile(temp, OWNER_ONLY), JSON.writeValueAsBytes(value));
+            Files.write(Files.createFile(temp, OWNER_ONLY), RecordJson.write(value));
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
         } catch (AtomicMoveNotSupportedException e) {
@@ -312,7 +286,7 @@ final class ContainerStore {
 
     private static <T> Optional<T> readJson(Path file, Class<T> type) {
         try {
-            return Optional.of(JSON.readValue(Files.readAllBytes(file), type));
+            return Optional.of(RecordJson.read(Files.readAllBytes(file), type));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

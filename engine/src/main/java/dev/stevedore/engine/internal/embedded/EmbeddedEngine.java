@@ -153,18 +153,13 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     /**
-     * Builds what the first image lookup and container create would otherwise build on their way (the JSON mappings
-     * of container and state records, whose introspection costs a cold JVM ~100 ms; the parsing of manifests and
-     * configs), writing nothing. For a caller that opens the engine ahead of use on a thread of its own.
+     * Builds what the first image lookup and container create would otherwise build on their way (the container
+     * services; the parsing of manifests and configs), writing nothing. For a caller that opens the engine ahead of use on a thread of its own.
      */
     @Override
     public void prepare() {
         services();
         images.prepareForLookups();
-        ContainerStore.JSON.canSerialize(ContainerRecord.class);
-        ContainerStore.JSON.canSerialize(StateRecord.class);
-        ContainerStore.JSON.readerFor(ContainerRecord.class);
-        ContainerStore.JSON.readerFor(StateRecord.class);
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.stevedore.engine.Device;
 import dev.stevedore.engine.internal.build.UpperDirectoryAccess;
 import dev.stevedore.engine.internal.layer.LayerOwners;
 import dev.stevedore.engine.internal.layer.LayerUnpacker;
-import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.runtime.DeviceNode;
 import dev.stevedore.engine.internal.runtime.IdMapping;
 import dev.stevedore.engine.internal.runtime.Launcher;
@@ -44,7 +43,7 @@ final class EngineMode {
 
     /** Rootful as root, else rootless. */
     static EngineMode detect(Path stateDirectory) {
-        return Libc.geteuid() == 0 ? rootful() : rootless(stateDirectory, RootlessHost.check());
+        return RootlessHost.effectiveUid() == 0 ? rootful() : rootless(stateDirectory, RootlessHost.check());
     }
 
     /**

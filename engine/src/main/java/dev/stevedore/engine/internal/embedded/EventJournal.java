@@ -1,8 +1,9 @@
 package dev.stevedore.engine.internal.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stevedore.engine.EngineEvent;
+import dev.stevedore.engine.internal.json.JsonTrees;
+import dev.stevedore.engine.internal.json.RecordJson;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,6 @@ final class EventJournal implements AutoCloseable {
     /** What the segments of gone engines may hold together before the oldest go (see {@link #sweep()}). */
     static final long KEPT_BYTES = 256 * 1024;
     private static final AtomicInteger ENGINES = new AtomicInteger();
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DETACHED = "detached";
 
     private final Path directory;
@@ -81,7 +81,7 @@ final class EventJournal implements AutoCloseable {
      */
     void appendDetached(String containerId) {
         try {
-            write(JSON.writeValueAsBytes(Map.of(DETACHED, containerId)));
+            write(RecordJson.write(Map.of(DETACHED, containerId)));
         } catch (IOException e) {
             LOG.warn("cannot write to the event journal in {}: {}", directory, e.toString());
         }
@@ -116,7 +116,10 @@ final class EventJournal implements AutoCloseable {
     }
 
     private Path segmentFile(int number) {
-        return directory.resolve(writer + "-" + String.format("%08d", number) + SUFFIX);
+        // padded by hand: String.format's first use builds a Formatter and the locale's number symbols, a twentieth
+        // of a short-lived CLI process's Java time
+        String digits = Integer.toString(number);
+        return directory.resolve(writer + "-" + "0".repeat(Math.max(0, 8 - digits.length())) + digits + SUFFIX);
     }
 
     static byte[] encode(EngineEvent event) throws IOException {
@@ -130,7 +133,7 @@ final class EventJournal implements AutoCloseable {
         if (!event.detail().isEmpty()) {
             line.put("detail", event.detail());
         }
-        return JSON.writeValueAsBytes(line);
+        return RecordJson.write(line);
     }
 
     /** One line of a journal: an event, or the id of a container whose run was let go ({@link #appendDetached}). */
@@ -140,7 +143,7 @@ final class EventJournal implements AutoCloseable {
     /** The line (without its newline); neither event nor detached for a line this version cannot read. */
     static Line decode(byte[] bytes, int offset, int length) {
         try {
-            JsonNode node = JSON.readTree(bytes, offset, length);
+            JsonNode node = JsonTrees.read(bytes, offset, length);
             if (node.has(DETACHED)) {
                 return new Line(Optional.empty(), Optional.of(node.get(DETACHED).asText()));
             }

@@ -1,9 +1,9 @@
 package dev.stevedore.engine.internal.embedded;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.HealthCheck;
+import dev.stevedore.engine.internal.json.RecordJson;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +41,6 @@ final class KeptWatchers implements AutoCloseable {
     static final String CHECK = "health.check";
     static final String EXEC = "health.exec";
     static final String EVENTS = "kept.events";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The spec of a check's exec, as the engine's exec would send it. */
     interface ExecSpecs {
@@ -77,7 +76,7 @@ final class KeptWatchers implements AutoCloseable {
             Map<String, String> attributes = new HashMap<>(config.labels());
             attributes.put(EngineEvent.NAME, config.name());
             attributes.put(EngineEvent.IMAGE, config.image());
-            write(dir, EVENTS, (eventsDirectory.toAbsolutePath() + "\n" + id + "\n" + JSON.writeValueAsString(attributes)
+            write(dir, EVENTS, (eventsDirectory.toAbsolutePath() + "\n" + id + "\n" + new String(RecordJson.write(attributes), StandardCharsets.UTF_8)
                     + "\n").getBytes(StandardCharsets.UTF_8));
             HealthCheck check = HealthMonitor.check(config);
             if (check != null) {

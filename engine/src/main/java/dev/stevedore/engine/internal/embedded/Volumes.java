@@ -7,6 +7,7 @@ import dev.stevedore.engine.VolumeInUseException;
 import dev.stevedore.engine.VolumeInfo;
 import dev.stevedore.engine.VolumeNotFoundException;
 import dev.stevedore.engine.VolumeSpec;
+import dev.stevedore.engine.internal.json.RecordJson;
 import dev.stevedore.engine.internal.os.FileTrees;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 
@@ -83,7 +84,7 @@ final class Volumes {
             Path staging = root.resolve(".new-" + RandomIds.uniqueName());
             try {
                 Files.createDirectories(staging.resolve("_data"));
-                Files.write(staging.resolve(METADATA), ContainerStore.JSON.writeValueAsBytes(
+                Files.write(staging.resolve(METADATA), RecordJson.write(
                         new VolumeRecord(spec.labels(), Instant.now().toString())));
                 Files.move(staging, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
             } finally {
@@ -171,7 +172,7 @@ final class Volumes {
         }
         VolumeRecord record;
         try {
-            record = ContainerStore.JSON.readValue(dir.resolve(METADATA).toFile(), VolumeRecord.class);
+            record = RecordJson.read(Files.readAllBytes(dir.resolve(METADATA)), VolumeRecord.class);
         } catch (IOException e) {
             record = legacyRecord(dir); // made on a first mount before volumes had metadata
         }

@@ -9,6 +9,7 @@ import dev.stevedore.engine.ContentVerificationException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.internal.json.JsonTrees;
 import dev.stevedore.engine.internal.store.ContentStore;
 import dev.stevedore.engine.internal.store.Digest;
 
@@ -187,7 +188,7 @@ public final class ArchiveImporter {
         }
 
         List<ImportedImage> dockerSave() throws IOException {
-            JsonNode manifests = ImageJson.MAPPER.readTree(files.read(root + "manifest.json", JSON_LIMIT));
+            JsonNode manifests = JsonTrees.read(files.read(root + "manifest.json", JSON_LIMIT));
             if (manifests == null || !manifests.isArray() || manifests.isEmpty()) {
                 throw new ImageFormatException("manifest.json is not a non-empty JSON array");
             }
@@ -268,7 +269,7 @@ public final class ArchiveImporter {
                 layer.put("size", size);
                 layer.put("digest", digest.toString());
             }
-            byte[] manifestBytes = ImageJson.MAPPER.writeValueAsBytes(manifest);
+            byte[] manifestBytes = JsonTrees.write(manifest);
             Digest manifestDigest = Digest.of(manifestBytes);
             store.ingest(manifestDigest, manifestBytes.length, out -> out.write(manifestBytes));
             return manifestDigest;

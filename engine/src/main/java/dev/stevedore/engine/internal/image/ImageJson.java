@@ -2,9 +2,9 @@ package dev.stevedore.engine.internal.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.Platform;
+import dev.stevedore.engine.internal.json.JsonTrees;
 import dev.stevedore.engine.internal.store.Digest;
 
 import java.io.IOException;
@@ -18,8 +18,6 @@ import java.util.Map;
  * fields that are present but of the wrong shape are errors naming the field.
  */
 final class ImageJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private ImageJson() {
     }
 
@@ -27,7 +25,7 @@ final class ImageJson {
     static ObjectNode object(byte[] bytes, String what) {
         JsonNode node;
         try {
-            node = MAPPER.readTree(bytes);
+            node = JsonTrees.read(bytes);
         } catch (JsonProcessingException e) {
             throw new ImageFormatException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {

@@ -1,13 +1,14 @@
 package dev.stevedore.engine.internal.layer;
 
 import dev.stevedore.engine.internal.os.FileTrees;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContentVerificationException;
 import dev.stevedore.engine.PullProgress;
 import dev.stevedore.engine.internal.image.Descriptor;
 import dev.stevedore.engine.internal.image.MediaTypes;
+import dev.stevedore.engine.internal.json.JsonTrees;
 import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.store.ContentStore;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
@@ -47,7 +48,6 @@ import java.util.regex.Pattern;
  */
 public final class SnapshotStore {
     private static final Pattern HEX = Pattern.compile("[a-f0-9]{64}");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
     private final Path tmp;
@@ -176,7 +176,7 @@ public final class SnapshotStore {
                         + " but the image config says " + diffId + "; nothing of it was kept",
                         diffId.toString(), actual.toString());
             }
-            ObjectNode meta = JSON.createObjectNode();
+            ObjectNode meta = JsonNodeFactory.instance.objectNode();
             meta.put("chainId", chainId.toString());
             meta.put("diffId", diffId.toString());
             meta.put("parent", parent == null ? null : parent.toString());
@@ -184,7 +184,7 @@ public final class SnapshotStore {
             meta.put("mediaType", layer.mediaType());
             meta.put("size", layer.size());
             sizes.record(layer.digest(), unpacked.contentSize());
-            Files.write(work.resolve("layer.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+            Files.write(work.resolve("layer.json"), JsonTrees.write(meta, true));
             int fd = Libc.open(work.toString(), Libc.O_RDONLY | Libc.O_DIRECTORY);
             try {
                 Libc.syncfs(fd, work.toString()); // the rename must not be durable before the content is

@@ -1,7 +1,7 @@
 package dev.stevedore.engine.internal.layer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.stevedore.engine.internal.json.JsonTrees;
 import dev.stevedore.engine.internal.store.ContentStore;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
 import dev.stevedore.engine.internal.store.Digest;
@@ -32,7 +32,6 @@ import java.util.Set;
  * still use.
  */
 public final class StoreCollector {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_DOCUMENT = 4L << 20;
 
     private final ImageIndex index;
@@ -115,7 +114,7 @@ public final class StoreCollector {
             if (bytes.length == 0 || bytes[0] != '{') {
                 return null; // a layer or some other non-JSON blob
             }
-            return JSON.readTree(bytes);
+            return JsonTrees.read(bytes);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -1,16 +1,15 @@
 package dev.stevedore.engine.internal.network;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.internal.json.JsonTrees;
+import dev.stevedore.engine.internal.json.RecordJson;
 import dev.stevedore.engine.internal.network.NetworkStore.ContainerRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.Member;
 import dev.stevedore.engine.internal.network.NetworkStore.MemoryMembers;
 import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
 import dev.stevedore.engine.internal.network.NetworkStore.ProxyRecord;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import java.util.Map;
  * then into its record, so a field of the wrong kind fails as an {@link IOException} naming the file.
  */
 final class NetworkJson {
-    private static final JsonFactory FACTORY = new JsonFactory();
 
     private NetworkJson() {
     }
@@ -193,44 +191,11 @@ final class NetworkJson {
     // ---- values: maps, lists, strings, numbers, booleans, null -------------------------------------------------
 
     private static byte[] bytes(Map<String, Object> document) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator generator = FACTORY.createGenerator(out)) {
-            value(generator, document);
-        }
-        return out.toByteArray();
-    }
-
-    private static void value(JsonGenerator generator, Object value) throws IOException {
-        if (value == null) {
-            generator.writeNull();
-        } else if (value instanceof String s) {
-            generator.writeString(s);
-        } else if (value instanceof Boolean b) {
-            generator.writeBoolean(b);
-        } else if (value instanceof Integer i) {
-            generator.writeNumber(i);
-        } else if (value instanceof Long l) {
-            generator.writeNumber(l);
-        } else if (value instanceof Map<?, ?> map) {
-            generator.writeStartObject();
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                generator.writeFieldName((String) entry.getKey());
-                value(generator, entry.getValue());
-            }
-            generator.writeEndObject();
-        } else if (value instanceof List<?> list) {
-            generator.writeStartArray();
-            for (Object element : list) {
-                value(generator, element);
-            }
-            generator.writeEndArray();
-        } else {
-            throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
-        }
+        return RecordJson.write(document);
     }
 
     private static Map<String, Object> object(Path file) throws IOException {
-        try (JsonParser parser = FACTORY.createParser(Files.readAllBytes(file))) {
+        try (JsonParser parser = JsonTrees.FACTORY.createParser(Files.readAllBytes(file))) {
             Object value = value(parser, parser.nextToken());
             if (!(value instanceof Map<?, ?>)) {
                 throw new IOException(file + " holds no JSON object");

@@ -1,8 +1,9 @@
 package dev.stevedore.engine.internal.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.internal.json.JsonTrees;
 import dev.stevedore.engine.ImageReference;
 
 import java.io.IOException;
@@ -38,7 +39,6 @@ import java.util.UUID;
  * collector, the build cache and every JVM see it as they see any image, through the one file.
  */
 public final class ImageIndex {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FORMAT = 1;
     /** The registry of the keys the engine files for itself (dangling images, build steps), never a user's. */
     public static final String INTERNAL_REGISTRY = "stevedore.invalid";
@@ -189,7 +189,7 @@ public final class ImageIndex {
         }
         Map<String, Digest> images = new LinkedHashMap<>();
         try {
-            JsonNode root = JSON.readTree(bytes);
+            JsonNode root = JsonTrees.read(bytes);
             JsonNode entries = root.path("images");
             for (Iterator<Map.Entry<String, JsonNode>> it = entries.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -203,14 +203,14 @@ public final class ImageIndex {
     }
 
     private void write(Map<String, Digest> images) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("format", FORMAT);
         ObjectNode entries = root.putObject("images");
         images.forEach((reference, digest) -> entries.put(reference, digest.toString()));
         Path temp = directory.resolve("index.json." + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                channel.write(java.nio.ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root)));
+                channel.write(java.nio.ByteBuffer.wrap(JsonTrees.write(root, true)));
                 channel.force(true);
             }
             try {

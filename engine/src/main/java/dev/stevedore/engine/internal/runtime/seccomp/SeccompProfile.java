@@ -2,7 +2,6 @@ package dev.stevedore.engine.internal.runtime.seccomp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +25,6 @@ import java.util.Objects;
  */
 public record SeccompProfile(Action defaultAction, List<Rule> syscalls, List<String> flags, String text) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public SeccompProfile {
         Objects.requireNonNull(defaultAction, "defaultAction");
@@ -101,7 +99,7 @@ public record SeccompProfile(Action defaultAction, List<Rule> syscalls, List<Str
     public static SeccompProfile parse(String json) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = dev.stevedore.engine.internal.json.JsonTrees.read(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the seccomp profile is not valid JSON: " + e.getOriginalMessage(), e);
         }
