@@ -61,9 +61,10 @@ final class ContainerRoutes {
 
     /** Networks by name for one answer, each looked up once. */
     /** The list entry of {@code GET /containers/json} for {@code c}; {@code GET /system/df} lists the same. */
-    ObjectNode summary(ContainerInfo c, Function<String, NetworkInfo> networks, Instant now) {
+    ObjectNode summary(ContainerInfo c, Function<String, NetworkInfo> networks,
+                       Function<String, java.util.Optional<dev.stevedore.engine.VolumeInfo>> volumes, Instant now) {
         ImageConfig image = state.imageConfig(c);
-        return ContainerDocuments.summary(c, image, networks, now);
+        return ContainerDocuments.summary(c, image, networks, volumes, now);
     }
 
     /** Looks networks up once per request. */
@@ -115,7 +116,7 @@ final class ContainerRoutes {
         ContainerInfo c = find(x.param("id"));
         ImageConfig image = state.imageConfig(c);
         x.response().json(200, ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
-                state.blankHostIp()));
+                MountDocuments.volumes(state.engine), state.blankHostIp()));
     }
 
     private void list(Exchange x) throws IOException {
@@ -124,6 +125,7 @@ final class ContainerRoutes {
         boolean all = request.flag("all") || filters.has("status") || filters.has("exited");
         long limit = request.number("limit", -1);
         Function<String, NetworkInfo> networks = networks();
+        var volumes = MountDocuments.volumes(state.engine);
         Instant now = Instant.now();
         ArrayNode list = Json.array();
         for (ContainerInfo c : state.engine.containers(true, Map.of())) {
@@ -133,7 +135,7 @@ final class ContainerRoutes {
             if (!all && !c.state().running() || !matches(filters, c)) {
                 continue;
             }
-            list.add(summary(c, networks, now));
+            list.add(summary(c, networks, volumes, now));
         }
         x.response().json(200, list);
     }
@@ -248,7 +250,7 @@ final class ContainerRoutes {
                     + " attempting removal or force remove");
         }
         try {
-            state.engine.removeContainer(c.id(), force);
+            state.engine.removeContainer(c.id(), force, x.request().flag("v"));
         } catch (ContainerNotFoundException gone) {
             // removed meanwhile (an auto-remove container that just exited): what the client wanted
         }
@@ -262,7 +264,7 @@ final class ContainerRoutes {
         for (ContainerInfo c : state.engine.containers(true, Map.of())) {
             if (!c.state().running() && filters.labels(c.labels())) {
                 try {
-                    state.engine.removeContainer(c.id(), false);
+                    state.engine.removeContainer(c.id(), false, false); // as dockerd: the volumes stay
                     deleted.add(c.id());
                 } catch (ContainerEngineException e) {
                     // started or removed meanwhile

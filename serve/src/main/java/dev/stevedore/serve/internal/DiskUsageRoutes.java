@@ -36,9 +36,10 @@ final class DiskUsageRoutes {
         }
         ArrayNode list = doc.putArray("Containers");
         Function<String, NetworkInfo> networks = containers.networks();
+        var mounted = MountDocuments.volumes(state.engine);
         Instant now = Instant.now();
         for (DiskUsage.ContainerUsage container : usage.containers()) {
-            list.add(containers.summary(container.container(), networks, now).put("SizeRw", container.sizeRw())
+            list.add(containers.summary(container.container(), networks, mounted, now).put("SizeRw", container.sizeRw())
                     .put("SizeRootFs", container.sizeRootFs()));
         }
         ArrayNode volumes = doc.putArray("Volumes");
