@@ -2,6 +2,7 @@ package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.VolumeInUseException;
 import dev.stevedore.engine.VolumeInfo;
@@ -13,10 +14,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Named volumes: created (by name, or with a generated one), listed with label filters, inspected, data kept
@@ -201,6 +205,7 @@ public abstract class VolumeContract extends EngineContract {
 
     @Test
     void aRemovalWithVolumesRemovesTheAnonymousOnesButNotTheNamed() {
+        Instant since = Instant.now().minusSeconds(1);
         String named = uniqueName("named");
         ContainerInfo user = started(busybox("true").mount(Mount.volume("", "/anonymous", false))
                 .mount(Mount.volume(named, "/named", false)));
@@ -212,6 +217,14 @@ public abstract class VolumeContract extends EngineContract {
         assertThat(engine.volumes()).extracting(VolumeInfo::name).contains(named).doesNotContain(anonymous);
         assertThatThrownBy(() -> engine.inspectVolume(anonymous)).isInstanceOf(VolumeNotFoundException.class);
         engine.removeVolume(named, false);
+        await().atMost(PATIENCE).until(() -> volumeActions(since, anonymous).contains(EngineEvent.Action.DESTROY));
+        assertThat(volumeActions(since, anonymous)).as("dockerd's events of an anonymous volume").containsExactly(
+                EngineEvent.Action.CREATE, EngineEvent.Action.MOUNT, EngineEvent.Action.UNMOUNT, EngineEvent.Action.DESTROY);
+    }
+
+    private List<EngineEvent.Action> volumeActions(Instant since, String volume) {
+        return engine.pastEvents(since, Instant.now()).stream()
+                .filter(e -> e.type() == EngineEvent.Type.VOLUME && e.id().equals(volume)).map(EngineEvent::action).toList();
     }
 
     @Test

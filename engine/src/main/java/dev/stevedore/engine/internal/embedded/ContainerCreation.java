@@ -44,10 +44,14 @@ final class ContainerCreation {
     private final NetworkManager networks;
     private final ContainerCopies copies;
     private final EngineMode mode;
+    /** Told the name of each anonymous volume a create made, once the container is there (dockerd's volume create). */
+    private final java.util.function.Consumer<String> volumeCreated;
 
     ContainerCreation(EngineSettings settings, ImageService images, ContainerStore store, Volumes volumes,
-                      NetworkManager networks, ContainerCopies copies, EngineMode mode) {
+                      NetworkManager networks, ContainerCopies copies, EngineMode mode,
+                      java.util.function.Consumer<String> volumeCreated) {
         this.settings = settings;
+        this.volumeCreated = volumeCreated;
         this.mode = mode;
         this.images = images;
         this.store = store;
@@ -128,6 +132,7 @@ final class ContainerCreation {
             copies.copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created
             undo.keep();
+            anonymous.forEach(volumeCreated);
             return config;
         } catch (ContainerEngineException e) {
             throw e;

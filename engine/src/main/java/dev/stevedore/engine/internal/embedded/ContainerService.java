@@ -107,7 +107,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.copies = new ContainerCopies(store, this::launcher, this::currentState, this::await, temp, mode::copyUp, inNamespace);
         this.runs = new OwnedRuns(store, networks, events, this);
         this.volumes = Volumes.of(settings.stateDirectory());
-        this.creation = new ContainerCreation(settings, images, store, volumes, networks, copies, mode);
+        this.creation = new ContainerCreation(settings, images, store, volumes, networks, copies, mode, v -> events.publish(
+                EngineEvent.Type.VOLUME, EngineEvent.Action.CREATE, v, Map.of("driver", RunEvents.LOCAL_DRIVER)));
         this.kept = new KeptRestarts(settings.stateDirectory(), store, networks,
                 () -> LauncherBinary.extract(settings.stateDirectory()));
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
