@@ -120,6 +120,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 () -> LauncherBinary.extract(settings.stateDirectory()), this::checkSpec);
         this.restarts = new ContainerRestarts(store, this::startRun, kept::handOver);
         new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
+        volumes.sweepTrash();
         events.unownedRuns(this);
     }
 

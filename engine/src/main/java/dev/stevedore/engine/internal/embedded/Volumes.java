@@ -57,6 +57,8 @@ final class Volumes {
     private final Path root;
     /** Where the anonymous volumes of containers that go with their JVM live; null when they stay on disk. */
     private final Path memoryRoot;
+    /** Deletes what a container's removal took away (a Postgres data directory: thousands of files), made on first use. */
+    private java.util.concurrent.ExecutorService trashDeleter;
 
     /** The volumes of {@code stateDirectory}, with an in-memory place when {@link MemoryStorage} has one. */
     static Volumes of(Path stateDirectory) {
@@ -108,7 +110,7 @@ final class Volumes {
                 continue;
             }
             try {
-                if (remove(name, true, users)) {
+                if (remove(name, true, users, true)) {
                     removed.add(name);
                 }
             } catch (VolumeInUseException stillMounted) {
@@ -132,10 +134,63 @@ final class Volumes {
                 && !named.contains(ContainerConfigs.normalize(m.target()))).map(ContainerRecord.MountRecord::volume).toList();
     }
 
-    /** Removes the in-memory place when nothing is left in it, as the container store does with its own. */
+    /**
+     * Waits for the background deletions to finish, then removes the in-memory place when nothing is left in it, as
+     * the container store does with its own.
+     */
     void close() {
+        java.util.concurrent.ExecutorService deleter;
+        synchronized (this) {
+            deleter = trashDeleter;
+        }
+        if (deleter != null) {
+            deleter.shutdown();
+            try {
+                deleter.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (memoryRoot != null) {
             MemoryStorage.removeIfEmpty(memoryRoot);
+        }
+    }
+
+    /** Deletes what removals in JVMs that ended first left behind. */
+    void sweepTrash() {
+        for (Path place : memoryRoot == null ? List.of(root) : List.of(memoryRoot, root)) {
+            try (DirectoryStream<Path> trash = Files.newDirectoryStream(place, TRASH_PREFIX + "*")) {
+                trash.forEach(Volumes::deleteQuietly);
+            } catch (IOException e) {
+                // no such place: nothing to sweep
+            }
+        }
+    }
+
+    private void deleteLater(Path trash) {
+        java.util.concurrent.ExecutorService deleter;
+        synchronized (this) {
+            if (trashDeleter == null) {
+                trashDeleter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "stevedore-volume-trash");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            deleter = trashDeleter;
+        }
+        try {
+            deleter.execute(() -> deleteQuietly(trash));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            deleteQuietly(trash);
+        }
+    }
+
+    private static void deleteQuietly(Path trash) {
+        try {
+            FileTrees.deleteRecursively(trash);
+        } catch (IOException e) {
+            // left for the next sweep
         }
     }
 
@@ -204,6 +259,11 @@ final class Volumes {
      * @return whether there was such a volume (false only with {@code force})
      */
     boolean remove(String name, boolean force, Function<String, List<String>> users) {
+        return remove(name, force, users, false);
+    }
+
+    /** @param inBackground the data is deleted after the volume is gone from every view, on a thread of its own */
+    private boolean remove(String name, boolean force, Function<String, List<String>> users, boolean inBackground) {
         try (CrossProcessLock ignored = lock()) {
             if (validName(name).flatMap(this::read).isEmpty()) {
                 if (force) {
@@ -218,7 +278,11 @@ final class Volumes {
             Path dir = directory(name);
             Path trash = dir.resolveSibling(TRASH_PREFIX + name + "-" + RandomIds.uniqueName());
             Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-            FileTrees.deleteRecursively(trash);
+            if (inBackground) {
+                deleteLater(trash);
+            } else {
+                FileTrees.deleteRecursively(trash);
+            }
             return true;
         } catch (IOException e) {
             throw new ContainerEngineException("cannot remove the volume \"" + name + "\" in " + root + ": " + e
