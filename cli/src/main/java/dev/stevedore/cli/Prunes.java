@@ -43,7 +43,7 @@ final class Prunes {
         for (ContainerInfo container : engine.containers(true, Map.of())) {
             if (!container.state().running() && !container.state().paused()) {
                 try {
-                    engine.removeContainer(container.id(), false);
+                    engine.removeContainer(container.id(), false, false); // as docker's: volumes stay
                     deleted.add(container.id());
                 } catch (ContainerEngineException e) {
                     // started or removed meanwhile: docker's prune leaves it too
@@ -73,14 +73,14 @@ final class Prunes {
 
     /**
      * Volumes no container mounts: with {@code all} every one, else only anonymous ones, as docker 23 and later prune
-     * (a name dockerd generated, or its {@code com.docker.volume.anonymous} label; the embedded engine lists no
-     * anonymous volumes: they go with their containers).
+     * (docker 23's {@link dev.stevedore.engine.VolumeSpec#ANONYMOUS_LABEL}, which the embedded engine sets too, or a
+     * name dockerd generated: dockerd 20.10 sets no label).
      */
     static Pruned volumes(ContainerEngine engine, boolean all) {
         Set<String> used = volumesInUse(engine.containers(true, Map.of()));
         List<String> deleted = new ArrayList<>();
         for (VolumeInfo volume : engine.volumes()) {
-            boolean anonymous = volume.labels().containsKey("com.docker.volume.anonymous")
+            boolean anonymous = volume.labels().containsKey(dev.stevedore.engine.VolumeSpec.ANONYMOUS_LABEL)
                     || GENERATED_VOLUME_NAME.matcher(volume.name()).matches();
             if (!used.contains(volume.name()) && (all || anonymous)) {
                 try {

@@ -435,7 +435,7 @@ class InMemoryEngine implements ContainerEngine {
     }
 
     @Override
-    public synchronized void removeContainer(String reference, boolean force) {
+    public synchronized void removeContainer(String reference, boolean force, boolean removeVolumes) {
         FakeContainer container = find(reference);
         if (container.state.running() && !force) {
             throw new ContainerEngineException("removing container " + reference

@@ -28,9 +28,9 @@ public final class InterruptedRunChild {
             }
 
             @Override
-            public synchronized void removeContainer(String container, boolean force) {
+            public synchronized void removeContainer(String container, boolean force, boolean removeVolumes) {
                 String name = find(container).name;
-                super.removeContainer(container, force);
+                super.removeContainer(container, force, removeVolumes);
                 say("removed " + name);
             }
         };

@@ -186,11 +186,7 @@ public interface ContainerEngine extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no build cache to prune");
     }
 
-    /**
-     * {@link #pruneBuildCache(BuildCachePrune)} with {@link BuildCachePrune#defaults()}.
-     *
-     * @return the bytes freed
-     */
+    /** {@link #pruneBuildCache(BuildCachePrune)} with {@link BuildCachePrune#defaults()}; returns the bytes freed. */
     default long pruneBuildCache() {
         return pruneBuildCache(BuildCachePrune.defaults()).spaceReclaimed();
     }
@@ -268,12 +264,20 @@ public interface ContainerEngine extends AutoCloseable {
         startContainer(container);
     }
 
+    /** {@link #removeContainer(String, boolean, boolean)} with its anonymous volumes: a test's container leaves nothing. */
+    default void removeContainer(String container, boolean force) {
+        removeContainer(container, force, true);
+    }
+
     /**
-     * Removes a container and everything it owns (writable layer, anonymous volumes, logs).
+     * Removes a container, its writable layer and logs, as {@code docker rm}.
      *
-     * @param force kill it first if it runs; without force a running container is an error
+     * @param force         kill it first if it runs; without force a running container is an error
+     * @param removeVolumes remove its anonymous volumes too ({@code docker rm -v}), but one another container still
+     *                      mounts ({@link ContainerSpec#volumesFrom()}); without it they stay, listed, until removed.
+     *                      Named volumes always stay
      */
-    void removeContainer(String container, boolean force);
+    void removeContainer(String container, boolean force, boolean removeVolumes);
 
     /** The container's logs. */
     ContainerLogs logs(String container, LogOptions options);
@@ -332,9 +336,7 @@ public interface ContainerEngine extends AutoCloseable {
      */
     void resizeContainer(String container, int rows, int columns);
 
-    /**
-     * Runs a command in a running container and waits for it (up to the spec's timeout, then kills it).
-     */
+    /** Runs a command in a running container and waits for it (up to the spec's timeout, then kills it). */
     ExecResult exec(String container, ExecSpec spec);
 
     /**
@@ -518,16 +520,14 @@ public interface ContainerEngine extends AutoCloseable {
     VolumeInfo inspectVolume(String name);
 
     /**
-     * Named volumes of this engine, sorted by name: those created with {@link #createVolume} and those made by a
-     * container mounting a name that did not exist yet.
-     * The embedded engine's anonymous volumes belong to their containers and are not listed (they go with the
-     * container); a Docker daemon lists its anonymous volumes under their generated names.
+     * The volumes of this engine, sorted by name: those of {@link #createVolume}, of a mount of a name that did not
+     * exist yet, and anonymous ones under their generated names (see {@link VolumeSpec#ANONYMOUS_LABEL}).
      *
      * @param labels only volumes carrying all of these labels ({@code value} empty: any value)
      */
     List<VolumeInfo> volumes(Map<String, String> labels);
 
-    /** Every named volume: {@link #volumes(Map)} without a label filter. */
+    /** Every volume: {@link #volumes(Map)} without a label filter. */
     default List<VolumeInfo> volumes() {
         return volumes(Map.of());
     }

@@ -23,7 +23,8 @@ import java.util.Map;
  *                 {@code IPAMConfig.IPv4Address} echoes it
  * @param restartCount how often its restart policy started it again since a user last started it
  * @param mounts   its mounts as made: the spec's, anonymous volumes for the image's VOLUMEs, and those it got from
- *                 {@link ContainerSpec#volumesFrom()} containers (a volume by its name, empty for an anonymous one)
+ *                 {@link ContainerSpec#volumesFrom()} containers; a volume by its name, an anonymous one by the name the
+ *                 engine generated (64 hex digits, listed by {@link ContainerEngine#volumes()})
  * @param networkAliases the aliases it has on each network it is on (network name → aliases, in the order asked:
  *                 {@link ContainerSpec#networkAliases()} on its first network, those given to
  *                 {@link ContainerEngine#connectNetwork(String, String, List)}); a network without any is left out

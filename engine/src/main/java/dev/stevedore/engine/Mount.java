@@ -7,7 +7,8 @@ import java.util.Set;
  * A file system mounted into a container: a host path (bind), a named volume, or a tmpfs.
  *
  * @param type     what is mounted
- * @param source   the host path (bind), the volume name (volume, empty for an anonymous one), or empty (tmpfs)
+ * @param source   the host path (bind), the volume name (volume; in a spec empty for an anonymous one, which the engine
+ *                 makes with a generated name that {@link ContainerInfo#mounts()} shows), or empty (tmpfs)
  * @param target   the absolute path inside the container
  * @param readOnly whether the container may only read it
  * @param options  tmpfs options such as {@code size=64m,mode=1777}; for a bind or a volume, its mode as the request

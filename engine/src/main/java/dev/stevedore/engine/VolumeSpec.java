@@ -14,6 +14,12 @@ import java.util.regex.Pattern;
 public record VolumeSpec(String name, Map<String, String> labels) {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
 
+    /**
+     * The label (value empty) of a volume made for a mount without a name ({@code docker run -v /data}, an image's
+     * {@code VOLUME}), as Docker 23 and later set it: {@code volume prune} removes only these unless asked for all.
+     */
+    public static final String ANONYMOUS_LABEL = "com.docker.volume.anonymous";
+
     public VolumeSpec {
         if (name != null) {
             checkName(name);

@@ -234,7 +234,7 @@ public final class FakeEngine implements ContainerEngine {
     }
 
     @Override
-    public void removeContainer(String container, boolean force) {
+    public void removeContainer(String container, boolean force, boolean removeVolumes) {
         FakeContainer c = container(container);
         if (c.state.running() && !force) {
             throw new ContainerEngineException("container " + c.name + " runs; stop it or force");

@@ -2,6 +2,7 @@ package dev.stevedore.apitest.contract;
 
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
+import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.VolumeInUseException;
 import dev.stevedore.engine.VolumeInfo;
@@ -13,17 +14,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Named volumes: created (by name, or with a generated one), listed with label filters, inspected, data kept
  * from one container to the next, removal refused while a container (even an exited one) mounts the volume and
  * done once it is gone, a missing volume a {@link VolumeNotFoundException} (no error with force), and
  * {@code --volumes-from}: another container's volume and bind mounts at their destinations, each keeping its mode
- * unless {@code :ro} makes it read-only.
+ * unless {@code :ro} makes it read-only. Anonymous volumes ({@code docker run -v /data}) as Docker keeps them: a
+ * generated name in inspect and {@code volume ls}, kept by a removal without volumes, removed by one with volumes
+ * unless another container still mounts them.
  *
  * <p>Runs on both engines and through {@code stevedore serve} ({@code EmbeddedVolumeContractIT},
  * {@code DockerVolumeContractIT}, {@code ServeVolumeContractIT}). Left open on purpose: whether a volume
@@ -175,5 +181,76 @@ public abstract class VolumeContract extends EngineContract {
 
         assertThatThrownBy(() -> engine.createContainer(busybox("true").volumesFrom(missing).build()))
                 .isInstanceOf(ContainerNotFoundException.class).hasMessageContaining(missing);
+    }
+
+    @Test
+    void anAnonymousVolumeHasAGeneratedNameAndOutlivesARemovalWithoutVolumes() {
+        ContainerInfo writer = started(busybox("echo kept > /data/file").mount(Mount.volume("", "/data", false)));
+        assertThat(exited(writer.id()).exitCode()).isZero();
+        String name = anonymousVolume(writer.id(), "/data");
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).contains(name);
+        assertThat(engine.inspectVolume(name).name()).isEqualTo(name);
+
+        engine.removeContainer(writer.id(), false, false);
+
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).as("docker rm without -v keeps it").contains(name);
+        ContainerInfo reader = started(busybox("cat /data/file").mount(Mount.volume(name, "/data", true)));
+        exited(reader.id());
+        assertThat(logTexts(reader.id())).containsExactly("kept");
+        engine.removeContainer(reader.id(), false, true);
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).as("mounted by its name: not anonymous to the reader")
+                .contains(name);
+        engine.removeVolume(name, false);
+    }
+
+    @Test
+    void aRemovalWithVolumesRemovesTheAnonymousOnesButNotTheNamed() {
+        Instant since = Instant.now().minusSeconds(1);
+        String named = uniqueName("named");
+        ContainerInfo user = started(busybox("true").mount(Mount.volume("", "/anonymous", false))
+                .mount(Mount.volume(named, "/named", false)));
+        exited(user.id());
+        String anonymous = anonymousVolume(user.id(), "/anonymous");
+
+        engine.removeContainer(user.id(), false, true);
+
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).contains(named).doesNotContain(anonymous);
+        assertThatThrownBy(() -> engine.inspectVolume(anonymous)).isInstanceOf(VolumeNotFoundException.class);
+        engine.removeVolume(named, false);
+        await().atMost(PATIENCE).until(() -> volumeActions(since, anonymous).contains(EngineEvent.Action.DESTROY));
+        assertThat(volumeActions(since, anonymous)).as("dockerd's events of an anonymous volume").containsExactly(
+                EngineEvent.Action.CREATE, EngineEvent.Action.MOUNT, EngineEvent.Action.UNMOUNT, EngineEvent.Action.DESTROY);
+    }
+
+    private List<EngineEvent.Action> volumeActions(Instant since, String volume) {
+        return engine.pastEvents(since, Instant.now()).stream()
+                .filter(e -> e.type() == EngineEvent.Type.VOLUME && e.id().equals(volume)).map(EngineEvent::action).toList();
+    }
+
+    @Test
+    void anAnonymousVolumeStaysWhileAContainerThatGotItWithVolumesFromIsThere() {
+        ContainerInfo source = started(busybox("echo shared > /data/file").mount(Mount.volume("", "/data", false)));
+        exited(source.id());
+        String name = anonymousVolume(source.id(), "/data");
+        String reader = engine.createContainer(busybox("cat /data/file").volumesFrom(source.id()).build()).id();
+
+        engine.removeContainer(source.id(), false, true);
+
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).as("in use by the reader").contains(name);
+        engine.startContainer(reader);
+        exited(reader);
+        assertThat(logTexts(reader)).containsExactly("shared");
+        assertThat(anonymousVolume(reader, "/data")).isEqualTo(name);
+        engine.removeContainer(reader, false, true);
+        assertThat(engine.volumes()).extracting(VolumeInfo::name).as("its last user removed with volumes").doesNotContain(name);
+    }
+
+    /** The generated name of the container's anonymous volume at {@code target}, as inspect shows it. */
+    private String anonymousVolume(String container, String target) {
+        Mount mount = engine.inspectContainer(container).mounts().stream().filter(m -> m.target().equals(target))
+                .findFirst().orElseThrow(() -> new AssertionError("no mount on " + target + " in " + container));
+        assertThat(mount.type()).isEqualTo(Mount.Type.VOLUME);
+        assertThat(mount.source()).as("a generated name, as Docker's").matches("[0-9a-f]{64}");
+        return mount.source();
     }
 }

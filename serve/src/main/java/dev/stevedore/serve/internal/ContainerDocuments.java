@@ -12,6 +12,7 @@ import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.PortBinding;
+import dev.stevedore.engine.VolumeInfo;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -52,7 +54,7 @@ final class ContainerDocuments {
      * echoes it as the {@code ""} asked (as dockerd does), while {@code NetworkSettings.Ports} says where it listens.
      */
     static ObjectNode inspect(ContainerInfo c, ImageConfig image, boolean autoRemove, Function<String, NetworkInfo> networks,
-                              String blankHostIp) {
+                              Function<String, Optional<VolumeInfo>> volumes, String blankHostIp) {
         ContainerSpec spec = c.spec();
         ObjectNode doc = Json.object();
         doc.put("Id", c.id());
@@ -79,7 +81,7 @@ final class ContainerDocuments {
         doc.putNull("ExecIDs");
         doc.set("HostConfig", hostConfig(spec, c.name(), autoRemove, blankHostIp));
         doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
-        doc.set("Mounts", mounts(c.mounts()));
+        doc.set("Mounts", MountDocuments.of(c.mounts(), volumes));
         ObjectNode config = config(c, image);
         HealthCheck healthcheck = spec.healthCheck();
         if (healthcheck != null) {
@@ -234,37 +236,6 @@ final class ContainerDocuments {
             list.addObject().put("HostIp", p.hostIp().equals(blankHostIp) ? "" : p.hostIp()).put("HostPort", p.hostPort() == 0 ? "" : Integer.toString(p.hostPort()));
         }
         return bindings;
-    }
-
-    private static ArrayNode mounts(List<Mount> made) {
-        ArrayNode mounts = Json.array();
-        for (Mount m : made) {
-            ObjectNode mount = mounts.addObject();
-            mount.put("Type", m.type().name().toLowerCase(Locale.ROOT));
-            if (m.type() == Mount.Type.VOLUME) {
-                mount.put("Name", m.source());
-            }
-            mount.put("Source", m.source());
-            mount.put("Destination", m.target());
-            if (m.type() == Mount.Type.VOLUME) {
-                mount.put("Driver", "local"); // dockerd names the volume's driver; the engine's volumes are local ones
-            }
-            mount.put("Mode", mode(m));
-            mount.put("RW", !m.readOnly());
-            mount.put("Propagation", m.type() == Mount.Type.BIND ? "rprivate" : "");
-        }
-        return mounts;
-    }
-
-    /**
-     * dockerd's {@code Mode}: a bind's or volume's mode as the request wrote it; a named volume written without one
-     * is {@code z}; an anonymous volume (the image's, {@code -v /path}) and a tmpfs have none.
-     */
-    private static String mode(Mount m) {
-        if (m.type() == Mount.Type.TMPFS) {
-            return m.readOnly() ? "ro" : "";
-        }
-        return !m.options().isEmpty() ? m.options() : m.type() == Mount.Type.VOLUME && !m.source().isEmpty() ? "z" : "";
     }
 
     private static ObjectNode config(ContainerInfo c, ImageConfig image) {
@@ -439,7 +410,8 @@ final class ContainerDocuments {
     }
 
     /** The list entry of {@code GET /containers/json}, its status with the container's health as dockerd shows it. */
-    static ObjectNode summary(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks, Instant now) {
+    static ObjectNode summary(ContainerInfo c, ImageConfig image, Function<String, NetworkInfo> networks,
+                              Function<String, Optional<VolumeInfo>> volumes, Instant now) {
         String health = c.health() == null ? null : c.health().status().dockerName();
         ObjectNode doc = Json.object();
         doc.put("Id", c.id());
@@ -479,7 +451,7 @@ final class ContainerDocuments {
         ObjectNode networkSettings = doc.putObject("NetworkSettings");
         ObjectNode all = networkSettings.putObject("Networks");
         c.networks().forEach((name, address) -> all.set(name, endpoint(c, name, address, networks.apply(name))));
-        doc.set("Mounts", mounts(c.mounts()));
+        doc.set("Mounts", MountDocuments.of(c.mounts(), volumes));
         return doc;
     }
 

@@ -62,9 +62,10 @@ final class ContainerRoutes {
 
     /** Networks by name for one answer, each looked up once. */
     /** The list entry of {@code GET /containers/json} for {@code c}; {@code GET /system/df} lists the same. */
-    ObjectNode summary(ContainerInfo c, Function<String, NetworkInfo> networks, Instant now) {
+    ObjectNode summary(ContainerInfo c, Function<String, NetworkInfo> networks,
+                       Function<String, java.util.Optional<dev.stevedore.engine.VolumeInfo>> volumes, Instant now) {
         ImageConfig image = state.imageConfig(c);
-        return ContainerDocuments.summary(c, image, networks, now);
+        return ContainerDocuments.summary(c, image, networks, volumes, now);
     }
 
     /** Looks networks up once per request. */
@@ -117,7 +118,8 @@ final class ContainerRoutes {
     private void inspect(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
         ImageConfig image = state.imageConfig(c);
-        ObjectNode document = ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(), state.blankHostIp());
+        ObjectNode document = ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
+                MountDocuments.volumes(state.engine), state.blankHostIp());
         state.echoSentMounts(c.id(), (ObjectNode) document.get("HostConfig"));
         if (x.request().flag("size")) {
             document = ContainerSizes.inspect(document, ContainerSizes.measure(state.engine).get(c.id()));
@@ -131,6 +133,7 @@ final class ContainerRoutes {
         boolean all = request.flag("all") || filters.has("status") || filters.has("exited");
         long limit = request.number("limit", -1);
         Function<String, NetworkInfo> networks = networks();
+        var volumes = MountDocuments.volumes(state.engine);
         Instant now = Instant.now();
         ArrayNode list = Json.array();
         Map<String, DiskUsage.ContainerUsage> sizes = request.flag("size") ? ContainerSizes.measure(state.engine) : null;
@@ -141,7 +144,8 @@ final class ContainerRoutes {
             if (!all && !c.state().running() || !matches(filters, c)) {
                 continue;
             }
-            list.add(sizes == null ? summary(c, networks, now) : ContainerSizes.summary(summary(c, networks, now), sizes.get(c.id())));
+            ObjectNode summary = summary(c, networks, volumes, now);
+            list.add(sizes == null ? summary : ContainerSizes.summary(summary, sizes.get(c.id())));
         }
         x.response().json(200, list);
     }
@@ -256,7 +260,7 @@ final class ContainerRoutes {
                     + " attempting removal or force remove");
         }
         try {
-            state.engine.removeContainer(c.id(), force);
+            state.engine.removeContainer(c.id(), force, x.request().flag("v"));
         } catch (ContainerNotFoundException gone) {
             // removed meanwhile (an auto-remove container that just exited): what the client wanted
         }
@@ -271,7 +275,7 @@ final class ContainerRoutes {
         for (ContainerInfo c : state.engine.containers(true, Map.of())) {
             if (!c.state().running() && filters.labels(c.labels())) {
                 try {
-                    state.engine.removeContainer(c.id(), false);
+                    state.engine.removeContainer(c.id(), false, false); // as dockerd: the volumes stay
                     deleted.add(c.id());
                 } catch (ContainerEngineException e) {
                     // started or removed meanwhile

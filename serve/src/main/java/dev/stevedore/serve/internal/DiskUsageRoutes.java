@@ -36,9 +36,10 @@ final class DiskUsageRoutes {
         }
         ArrayNode list = doc.putArray("Containers");
         Function<String, NetworkInfo> networks = containers.networks();
+        var mounted = MountDocuments.volumes(state.engine);
         Instant now = Instant.now();
         for (DiskUsage.ContainerUsage container : usage.containers()) {
-            list.add(ContainerSizes.summary(containers.summary(container.container(), networks, now), container));
+            list.add(ContainerSizes.summary(containers.summary(container.container(), networks, mounted, now), container));
         }
         ArrayNode volumes = doc.putArray("Volumes");
         for (DiskUsage.VolumeUsage volume : usage.volumes()) {

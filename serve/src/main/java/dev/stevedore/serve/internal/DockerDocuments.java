@@ -43,7 +43,7 @@ public final class DockerDocuments {
         // the address a port binding asked without one got: the engine's default, echoed as "" as dockerd does
         String blankHostIp = new PortBinding(1, "tcp", null, 0).hostIp();
         Map<String, Object> document = plain(ContainerDocuments.inspect(container, image, container.spec().autoRemove(),
-                networks, blankHostIp));
+                networks, MountDocuments.volumes(engine), blankHostIp));
         if (document.get("Config") instanceof Map<?, ?> config) {
             withoutBookkeeping(config);
         }

@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * Volumes over the engine's volume calls: list (filters {@code name}, {@code label}, {@code dangling},
  * {@code driver}), create (an existing name answers with that volume, as Docker), inspect, remove (409 while a
  * container, running or not, mounts it; {@code force} makes a missing volume no error), and prune, which as
- * Docker since API 1.42 removes only anonymous volumes unless the {@code all} filter is set: the engine lists
- * named volumes only, so prune without {@code all} removes nothing.
+ * Docker 23 (API 1.42) removes only anonymous volumes ({@link VolumeSpec#ANONYMOUS_LABEL}) unless the {@code all}
+ * filter is set or the client speaks an older API.
  */
 final class VolumeRoutes {
     private final ServeState state;
@@ -39,11 +39,11 @@ final class VolumeRoutes {
                 .add("DELETE", "/volumes/(?<name>[^/]+)", this::remove);
     }
 
-    /** The names of the named volumes containers (in any state) mount now. */
+    /** The names of the volumes containers (in any state) mount now: their own, the image's, those of volumes-from. */
     private Set<String> inUse() {
         Set<String> names = new TreeSet<>();
         for (ContainerInfo c : state.engine.containers(true, Map.of())) {
-            for (Mount mount : c.spec().mounts()) {
+            for (Mount mount : c.mounts()) {
                 if (mount.type() == Mount.Type.VOLUME && !mount.source().isEmpty()) {
                     names.add(mount.source());
                 }
@@ -123,19 +123,22 @@ final class VolumeRoutes {
     private void prune(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
         ArrayNode deleted = Json.array();
-        if (filters.values("all").stream().anyMatch(HttpRequest::isTrue)) {
-            Set<String> users = inUse();
-            List<VolumeInfo> candidates = new ArrayList<>(state.engine.volumes(Map.of()));
-            for (VolumeInfo volume : candidates) {
-                if (users.contains(volume.name()) || !filters.labels(volume.labels())) {
-                    continue;
-                }
-                try {
-                    state.engine.removeVolume(volume.name(), true);
-                    deleted.add(volume.name());
-                } catch (VolumeInUseException raced) {
-                    // a container mounted it meanwhile: it stays, as Docker's prune leaves it
-                }
+        String version = x.request().apiVersion();
+        // as dockerd 23: API 1.42 made prune leave named volumes unless asked for all
+        boolean all = filters.values("all").stream().anyMatch(HttpRequest::isTrue)
+                || version != null && !DockerApiVersions.atLeast(version, 1, 42);
+        Set<String> users = inUse();
+        List<VolumeInfo> candidates = new ArrayList<>(state.engine.volumes(Map.of()));
+        for (VolumeInfo volume : candidates) {
+            if (users.contains(volume.name()) || !filters.labels(volume.labels())
+                    || !all && !volume.labels().containsKey(VolumeSpec.ANONYMOUS_LABEL)) {
+                continue;
+            }
+            try {
+                state.engine.removeVolume(volume.name(), true);
+                deleted.add(volume.name());
+            } catch (VolumeInUseException raced) {
+                // a container mounted it meanwhile: it stays, as Docker's prune leaves it
             }
         }
         x.response().json(200, Json.object().<ObjectNode>set("VolumesDeleted", deleted).put("SpaceReclaimed", 0));

@@ -364,10 +364,11 @@ final class DockerContainers implements AutoCloseable {
         }
     }
 
-    void remove(String container, boolean force) {
+    void remove(String container, boolean force, boolean removeVolumes) {
         String ref = reference(container);
         try {
-            api.call("DELETE", "/containers/" + ref).query("force", force ? "1" : null).query("v", "1").discard();
+            api.call("DELETE", "/containers/" + ref).query("force", force ? "1" : null)
+                    .query("v", removeVolumes && !DockerVolumes.sharesVolumes(api, ref) ? "1" : null).discard();
         } catch (DockerApiException e) {
             if (e.status() == 404) {
                 throw new ContainerNotFoundException(container);

@@ -304,9 +304,9 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
-    public void removeContainer(String container, boolean force) {
+    public void removeContainer(String container, boolean force, boolean removeVolumes) {
         checkOpen();
-        containers.remove(container, force);
+        containers.remove(container, force, removeVolumes);
     }
 
     @Override

@@ -35,6 +35,36 @@ final class DockerVolumes {
         this.beforeCreate = beforeCreate;
     }
 
+    /**
+     * Whether another container mounts one of {@code container}'s volumes. dockerd counts a volume another container
+     * got with {@code --volumes-from} as in use only when it was made through {@code Binds} or {@code Config.Volumes},
+     * not through {@code HostConfig.Mounts} as this backend makes them: its {@code rm -v} would then remove a volume the
+     * other container still needs (data loss; seen on 20.10), so the caller removes without volumes instead.
+     */
+    static boolean sharesVolumes(DockerApi api, String container) {
+        JsonNode json;
+        try {
+            json = api.call("GET", "/containers/" + container + "/json").json();
+        } catch (DockerApiException e) {
+            return false; // gone or failing: the removal says so
+        }
+        String id = json.path("Id").asText();
+        for (JsonNode mount : json.path("Mounts")) {
+            String name = mount.path("Name").asText("");
+            if (!"volume".equals(mount.path("Type").asText()) || name.isEmpty()) {
+                continue;
+            }
+            ObjectNode filters = DockerApi.MAPPER.createObjectNode();
+            filters.putArray("volume").add(name);
+            for (JsonNode user : api.call("GET", "/containers/json").query("all", "1").query("filters", filters.toString()).json()) {
+                if (!user.path("Id").asText().equals(id)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     VolumeInfo create(VolumeSpec spec) {
         if (spec.name() != null) {
             // Docker's create returns an existing volume of that name; asking first keeps another session's

@@ -44,10 +44,14 @@ final class ContainerCreation {
     private final NetworkManager networks;
     private final ContainerCopies copies;
     private final EngineMode mode;
+    /** Told the name of each anonymous volume a create made, once the container is there (dockerd's volume create). */
+    private final java.util.function.Consumer<String> volumeCreated;
 
     ContainerCreation(EngineSettings settings, ImageService images, ContainerStore store, Volumes volumes,
-                      NetworkManager networks, ContainerCopies copies, EngineMode mode) {
+                      NetworkManager networks, ContainerCopies copies, EngineMode mode,
+                      java.util.function.Consumer<String> volumeCreated) {
         this.settings = settings;
+        this.volumeCreated = volumeCreated;
         this.mode = mode;
         this.images = images;
         this.store = store;
@@ -106,7 +110,9 @@ final class ContainerCreation {
                     .orElseThrow(() -> new ContainerNotFoundException(networkOwner))
                     : ContainerConfigs.hostname(spec, id, hostNetwork || "host".equals(spec.utsMode()),
                             hostNetwork || "host".equals(spec.utsMode()) ? hostHostname() : null);
-            List<MountRecord> made = new ArrayList<>(makeMounts(dir, mounts, spec.image()));
+            List<String> anonymous = new ArrayList<>();
+            undo.add(() -> volumes.removeAnonymous(anonymous, v -> List.of()));
+            List<MountRecord> made = makeMounts(mounts, spec.image(), kept, anonymous);
             made.addAll(inherited);
             writeHostname(dir, hostname);
             undo.add(() -> networks.removeContainer(id));
@@ -126,6 +132,7 @@ final class ContainerCreation {
             copies.copyUp(dir, config);
             store.writeConfig(id, config); // no state.json yet: a container without one is created
             undo.keep();
+            anonymous.forEach(volumeCreated);
             return config;
         } catch (ContainerEngineException e) {
             throw e;
@@ -191,9 +198,13 @@ final class ContainerCreation {
         return List.copyOf(inherited.values());
     }
 
-    private List<MountRecord> makeMounts(Path dir, List<Mount> mounts, String image) {
+    /**
+     * The spec's and image's mounts made: a volume without a name is an anonymous volume, in memory for a container
+     * that goes with its JVM ({@code kept} false), as the container's own directory is; each such volume's name is
+     * added to {@code anonymous} as soon as it exists, for the undo of a create that fails.
+     */
+    private List<MountRecord> makeMounts(List<Mount> mounts, String image, boolean kept, List<String> anonymous) {
         List<MountRecord> made = new ArrayList<>();
-        int anonymous = 0;
         for (Mount mount : mounts) {
             switch (mount.type()) {
                 case BIND -> {
@@ -204,9 +215,13 @@ final class ContainerCreation {
                     made.add(new MountRecord("bind", mount.source(), mount.target(), mount.readOnly(), mount.options(), ""));
                 }
                 case VOLUME -> {
-                    Path data = mount.source().isEmpty() ? Volumes.anonymous(dir, anonymous++) : volumes.named(mount.source());
-                    made.add(new MountRecord("volume", data.toString(), mount.target(), mount.readOnly(), mount.options(),
-                            mount.source()));
+                    Volumes.Mounted volume = mount.source().isEmpty() ? volumes.anonymous(!kept)
+                            : new Volumes.Mounted(mount.source(), volumes.named(mount.source()));
+                    if (mount.source().isEmpty()) {
+                        anonymous.add(volume.name());
+                    }
+                    made.add(new MountRecord("volume", volume.data().toString(), mount.target(), mount.readOnly(),
+                            mount.options(), volume.name()));
                 }
                 case TMPFS -> made.add(new MountRecord("tmpfs", "", mount.target(), mount.readOnly(),
                         mount.readOnly() && !mount.options().contains("ro") ? join("ro", mount.options()) : mount.options(), ""));

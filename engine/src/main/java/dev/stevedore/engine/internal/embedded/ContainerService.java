@@ -62,7 +62,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>On disk ({@link ContainerStore}): {@code containers/<id>/} with {@code config.json}
  * ({@link ContainerRecord}), {@code state.json} ({@link StateRecord}), the upper and work directories,
- * anonymous volumes, {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
+ * {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
  * {@code hosts}, {@code hostname}, {@code resolv.conf} and the launcher's state files.
  *
  * <p>Past 500 lines with one job, as the one place that orders a container's life (create, start, stop, remove, the
@@ -82,6 +82,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final EmbeddedEvents events;
     private final OwnedRuns runs;
     private final ContainerCreation creation;
+    private final Volumes volumes;
     private final ContainerStart starts;
     private final ContainerControls controls;
     private final ContainerChanges changes;
@@ -105,8 +106,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         NamespacedFiles inNamespace = mode.namespacedFiles(temp);
         this.copies = new ContainerCopies(store, this::launcher, this::currentState, this::await, temp, mode::copyUp, inNamespace);
         this.runs = new OwnedRuns(store, networks, events, this);
-        this.creation = new ContainerCreation(settings, images, store, new Volumes(settings.stateDirectory()), networks,
-                copies, mode);
+        this.volumes = Volumes.of(settings.stateDirectory());
+        this.creation = new ContainerCreation(settings, images, store, volumes, networks, copies, mode, v -> events.publish(
+                EngineEvent.Type.VOLUME, EngineEvent.Action.CREATE, v, Map.of("driver", RunEvents.LOCAL_DRIVER)));
         this.kept = new KeptRestarts(settings.stateDirectory(), store, networks,
                 () -> LauncherBinary.extract(settings.stateDirectory()));
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
@@ -118,6 +120,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 () -> LauncherBinary.extract(settings.stateDirectory()), this::checkSpec);
         this.restarts = new ContainerRestarts(store, this::startRun, kept::handOver);
         new ContainerReaper(store, networks, events, this, temp, restarts::foundEnded).reap(this::runsNow);
+        volumes.sweepTrash();
         events.unownedRuns(this);
     }
 
@@ -305,7 +308,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 continue; // being removed right now
             }
             // as dockerd's list: a container between two runs of its restart policy is listed with the running ones
-            if (config.isEmpty() || (!all && !state.running() && !state.restarting()) || !matches(config.get().labels(), labels)) {
+            if (config.isEmpty() || (!all && !state.running() && !state.restarting()) || !ContainerStore.matches(config.get().labels(), labels)) {
                 continue;
             }
             result.add(info(id, config.get(), state));
@@ -319,25 +322,9 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         return list(true, Map.of()).stream().filter(c -> c.imageId().equals(imageId)).toList();
     }
 
-    /** The names of the containers, in any state, that mount the named volume {@code volume}. */
+    /** The names of the containers, in any state, that mount the volume {@code volume}. */
     List<String> mountersOf(String volume) {
-        List<String> names = new ArrayList<>();
-        for (String id : store.ids()) {
-            store.readConfig(id).filter(c -> c.mounts().stream().anyMatch(m -> volume.equals(m.volume())))
-                    .ifPresent(c -> names.add(c.name()));
-        }
-        return names;
-    }
-
-    /** Whether {@code labels} has every one of {@code wanted} (an empty or null wanted value: any value). */
-    static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
-        for (Map.Entry<String, String> e : wanted.entrySet()) {
-            String value = labels.get(e.getKey());
-            if (value == null || !(e.getValue() == null || e.getValue().isEmpty() || e.getValue().equals(value))) {
-                return false;
-            }
-        }
-        return true;
+        return store.mountersOf(volume);
     }
 
     /** Starts a run (by a user, or by its restart policy) and its health checks, on a fresh health log. */
@@ -461,7 +448,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         controls.kill(reference, signal);
     }
 
-    void remove(String reference, boolean force) {
+    /** Removes the container; with {@code removeVolumes} its anonymous volumes no other container mounts, too. */
+    void remove(String reference, boolean force, boolean removeVolumes) {
         String id = store.resolve(reference);
         CrossProcessLock lock = store.lock(id);
         try {
@@ -475,15 +463,20 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
                 ContainerRestarts.stoppedByUser(store.directory(id));
                 reach(id, state).endForRemoval(config);
             }
-            deleteLocked(id, config);
+            delete(id, config, removeVolumes);
         } finally {
             ContainerStore.closeQuietly(lock);
         }
     }
 
-    /** Deletes the container's directory (its upper layer, anonymous volumes, logs) and frees its name. Lock held. */
+    /** As {@link #remove} with its volumes: an auto-remove container, or one that goes with its JVM. Lock held. */
     @Override
     public void deleteLocked(String id, ContainerRecord config) {
+        delete(id, config, true);
+    }
+
+    /** Deletes the container's directory (its upper layer, logs) and frees its name. Lock held. */
+    private void delete(String id, ContainerRecord config, boolean removeVolumes) {
         try {
             OrphanReaper.removeCgroups(store.directory(id));
             store.delete(id);
@@ -494,6 +487,11 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             store.releaseName(config.name(), id);
             runs.forget(id);
             networks.removeContainer(id);
+        }
+        if (removeVolumes) { // after the directory went: the container no longer counts as a user
+            volumes.removeAnonymous(Volumes.unnamedMounts(config), store::mountersOf)
+                    .forEach(v -> events.publish(EngineEvent.Type.VOLUME, EngineEvent.Action.DESTROY, v,
+                            Map.of("driver", RunEvents.LOCAL_DRIVER)));
         }
         events.container(EngineEvent.Action.DESTROY, id, config, Map.of());
     }
@@ -621,7 +619,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         for (String id : createdHere) {
             if (Files.isDirectory(store.directory(id)) && !keeps(id)) {
                 try {
-                    remove(id, true);
+                    remove(id, true, true);
                 } catch (RuntimeException e) {
                     LOG.warn("cannot remove container {} while closing the engine: {}", id, e.toString());
                 }
@@ -633,6 +631,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
             spawned.close();
         }
         store.close();
+        volumes.close();
     }
 
     private boolean keeps(String id) {

@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -315,6 +316,27 @@ final class ContainerStore {
             }
         }
         return ids;
+    }
+
+    /** The names of the containers, in any state, that mount the volume {@code volume}. */
+    List<String> mountersOf(String volume) {
+        List<String> names = new ArrayList<>();
+        for (String id : ids()) {
+            readConfig(id).filter(c -> c.mounts().stream().anyMatch(m -> volume.equals(m.volume())))
+                    .ifPresent(c -> names.add(c.name()));
+        }
+        return names;
+    }
+
+    /** Whether {@code labels} has every one of {@code wanted} (an empty or null wanted value: any value). */
+    static boolean matches(Map<String, String> labels, Map<String, String> wanted) {
+        for (Map.Entry<String, String> e : wanted.entrySet()) {
+            String value = labels.get(e.getKey());
+            if (value == null || !(e.getValue() == null || e.getValue().isEmpty() || e.getValue().equals(value))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private List<Path> roots() {

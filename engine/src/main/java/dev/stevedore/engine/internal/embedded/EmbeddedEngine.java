@@ -59,8 +59,8 @@ import java.util.Optional;
  * <p><b>Rootless</b>: opened by an ordinary user, the engine keeps its containers in the user's own user namespace
  * (container root is the user, other ids the user's subordinate range; see {@link EngineMode}).
  *
- * <p><b>Volumes</b> (see {@link Volumes}) live in the state directory and outlive engines and containers
- * until removed; one that a container (in any state) of the state directory mounts cannot be removed.
+ * <p><b>Volumes</b> (see {@link Volumes}, anonymous ones too) outlive engines and containers until removed, with a
+ * container or by name; one that a container (in any state) of the state directory mounts cannot be removed.
  *
  * <p>Past 500 lines with one job: the {@link ContainerEngine} methods, each a few lines handing the call to the
  * service that does it (containers, networks, volumes, images, builds) and publishing its event.
@@ -89,7 +89,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.selectedBecause = selectedBecause;
         this.images = images;
         this.references = new ImageReferences(images, this::containerService, this::eventService, settings.stateDirectory());
-        this.volumes = new Volumes(settings.stateDirectory());
+        this.volumes = Volumes.of(settings.stateDirectory());
         this.mode = mode;
     }
 
@@ -367,8 +367,8 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
-    public void removeContainer(String container, boolean force) {
-        containerService().remove(container, force);
+    public void removeContainer(String container, boolean force, boolean removeVolumes) {
+        containerService().remove(container, force, removeVolumes);
     }
 
     @Override

@@ -28,10 +28,13 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
- * Named volumes: {@code STATE/volumes/<name>/_data}, as Docker lays them out, beside {@code volume.json}
- * (labels, creation time); made by {@link #create} or on a container's first mount of the name, and kept until
- * {@link #remove}d (containers come and go, their volumes stay). Anonymous volumes live in their container's
- * directory instead, go with it, and are not listed here.
+ * Volumes: {@code STATE/volumes/<name>/_data}, as Docker lays them out, beside {@code volume.json}
+ * (labels, creation time); made by {@link #create}, on a container's first mount of the name, or for a mount
+ * without a name ({@link #anonymous}: a generated name and Docker 23's {@link VolumeSpec#ANONYMOUS_LABEL}), and
+ * kept until {@link #remove}d (containers come and go, their volumes stay, as with Docker). The anonymous volumes of
+ * containers that go with their JVM live in memory instead ({@link MemoryStorage}'s {@code volumes/}), as their
+ * containers do: a test's Postgres writes its data directory to memory. Both places are one set of names: listed,
+ * inspected and removed alike.
  *
  * <p>Several JVMs share the directory: creation and removal hold {@code volumes/.lock}; a volume appears by one
  * rename of a complete directory and disappears by one rename to a {@code .trash-} name, so a reader without the
@@ -53,9 +56,143 @@ final class Volumes {
     }
 
     private final Path root;
+    /** Where the anonymous volumes of containers that go with their JVM live; null when they stay on disk. */
+    private final Path memoryRoot;
+    /** Deletes what a container's removal took away (a Postgres data directory: thousands of files), made on first use. */
+    private java.util.concurrent.ExecutorService trashDeleter;
 
+    /** The volumes of {@code stateDirectory}, with an in-memory place when {@link MemoryStorage} has one. */
+    static Volumes of(Path stateDirectory) {
+        return new Volumes(stateDirectory, MemoryStorage.root(stateDirectory).map(r -> r.resolve("volumes")).orElse(null));
+    }
+
+    /** Volumes on disk only. */
     Volumes(Path stateDirectory) {
+        this(stateDirectory, null);
+    }
+
+    Volumes(Path stateDirectory, Path memoryRoot) {
         this.root = stateDirectory.resolve("volumes");
+        this.memoryRoot = memoryRoot;
+    }
+
+    /** A volume as a container mounts it: its name and data directory. */
+    record Mounted(String name, Path data) {
+    }
+
+    /**
+     * A fresh anonymous volume, in memory when {@code inMemory} and there is a place there. Its name is new, so
+     * nobody else can make or remove it before its container records it: no lock is taken (a disk one would cost a
+     * test's container a journal write).
+     */
+    Mounted anonymous(boolean inMemory) {
+        Path place = inMemory && memoryRoot != null ? memoryRoot : root;
+        String name = generatedName();
+        try {
+            Files.createDirectories(place);
+            make(place, name, new VolumeRecord(Map.of(VolumeSpec.ANONYMOUS_LABEL, ""), Instant.now().toString()));
+            return new Mounted(name, place.resolve(name).resolve("_data"));
+        } catch (IOException e) {
+            throw new ContainerEngineException("cannot create an anonymous volume in " + place + ": " + e
+                    + " — check that the directory is writable", e);
+        }
+    }
+
+    /**
+     * Removes the anonymous volumes among {@code names} that no container mounts any more, as {@code docker rm -v}:
+     * named ones stay, and one still in use (another container got it with {@code --volumes-from}) stays silently.
+     *
+     * @return the names of those removed
+     */
+    List<String> removeAnonymous(List<String> names, Function<String, List<String>> users) {
+        List<String> removed = new ArrayList<>();
+        for (String name : names) {
+            if (validName(name).flatMap(this::read).filter(v -> v.labels().containsKey(VolumeSpec.ANONYMOUS_LABEL)).isEmpty()) {
+                continue;
+            }
+            try {
+                if (remove(name, true, users, true)) {
+                    removed.add(name);
+                }
+            } catch (VolumeInUseException stillMounted) {
+                // Docker's rule: a volume in use by another container is not removed, and that is no error
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * The volumes the container mounts that it did not name, as dockerd tells them for {@code rm -v}: those of its
+     * anonymous mounts, of its image's {@code VOLUME}s and those it got with {@code --volumes-from} (dockerd copies how
+     * they were asked for), not one it named (even a generated name). {@link #removeAnonymous} still checks each is
+     * an anonymous volume.
+     */
+    static List<String> unnamedMounts(ContainerRecord config) {
+        java.util.Set<String> named = new java.util.HashSet<>();
+        config.spec().mounts().stream().filter(m -> m.type() == dev.stevedore.engine.Mount.Type.VOLUME && !m.source().isEmpty())
+                .forEach(m -> named.add(ContainerConfigs.normalize(m.target())));
+        return config.mounts().stream().filter(m -> m.type().equals("volume") && !m.volume().isEmpty()
+                && !named.contains(ContainerConfigs.normalize(m.target()))).map(ContainerRecord.MountRecord::volume).toList();
+    }
+
+    /**
+     * Waits for the background deletions to finish, then removes the in-memory place when nothing is left in it, as
+     * the container store does with its own.
+     */
+    void close() {
+        java.util.concurrent.ExecutorService deleter;
+        synchronized (this) {
+            deleter = trashDeleter;
+        }
+        if (deleter != null) {
+            deleter.shutdown();
+            try {
+                deleter.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (memoryRoot != null) {
+            MemoryStorage.removeIfEmpty(memoryRoot);
+        }
+    }
+
+    /** Deletes what removals in JVMs that ended first left behind. */
+    void sweepTrash() {
+        for (Path place : memoryRoot == null ? List.of(root) : List.of(memoryRoot, root)) {
+            try (DirectoryStream<Path> trash = Files.newDirectoryStream(place, TRASH_PREFIX + "*")) {
+                trash.forEach(Volumes::deleteQuietly);
+            } catch (IOException e) {
+                // no such place: nothing to sweep
+            }
+        }
+    }
+
+    private void deleteLater(Path trash) {
+        java.util.concurrent.ExecutorService deleter;
+        synchronized (this) {
+            if (trashDeleter == null) {
+                trashDeleter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "stevedore-volume-trash");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            deleter = trashDeleter;
+        }
+        try {
+            deleter.execute(() -> deleteQuietly(trash));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            deleteQuietly(trash);
+        }
+    }
+
+    private static void deleteQuietly(Path trash) {
+        try {
+            FileTrees.deleteRecursively(trash);
+        } catch (IOException e) {
+            // left for the next sweep
+        }
     }
 
     /** The data directory of volume {@code name}, created (without labels) when it does not exist yet. */
@@ -65,12 +202,11 @@ final class Volumes {
         } catch (IllegalArgumentException e) {
             throw new ContainerEngineException("invalid volume name: " + e.getMessage(), e);
         }
-        Path data = root.resolve(name).resolve("_data");
+        Path data = directory(name).resolve("_data");
         if (Files.isDirectory(data)) {
             return data;
         }
-        create(new VolumeSpec(name, Map.of()));
-        return data;
+        return Path.of(create(new VolumeSpec(name, Map.of())).mountpoint());
     }
 
     /** Creates the volume, or returns the one of that name as it is. */
@@ -81,15 +217,7 @@ final class Volumes {
             if (existing.isPresent()) {
                 return existing.get();
             }
-            Path staging = root.resolve(".new-" + RandomIds.uniqueName());
-            try {
-                Files.createDirectories(staging.resolve("_data"));
-                Files.write(staging.resolve(METADATA), RecordJson.write(
-                        new VolumeRecord(spec.labels(), Instant.now().toString())));
-                Files.move(staging, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                FileTrees.deleteRecursively(staging);
-            }
+            make(root, name, new VolumeRecord(spec.labels(), Instant.now().toString()));
             return read(name).orElseThrow(() -> new IOException("the volume vanished right after it was made"));
         } catch (AtomicMoveNotSupportedException e) {
             throw new ContainerEngineException("cannot create the volume \"" + name + "\" in " + root
@@ -105,19 +233,21 @@ final class Volumes {
         return validName(name).flatMap(this::read).orElseThrow(() -> new VolumeNotFoundException(name));
     }
 
-    /** The named volumes carrying all of {@code labels}, by name. */
+    /** The volumes (named and anonymous, on disk and in memory) carrying all of {@code labels}, by name. */
     List<VolumeInfo> list(Map<String, String> labels) {
         List<VolumeInfo> volumes = new ArrayList<>();
-        if (!Files.isDirectory(root)) {
-            return volumes;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path entry : entries) {
-                validName(entry.getFileName().toString()).flatMap(this::read)
-                        .filter(v -> ContainerService.matches(v.labels(), labels)).ifPresent(volumes::add);
+        for (Path place : memoryRoot == null ? List.of(root) : List.of(memoryRoot, root)) {
+            if (!Files.isDirectory(place)) {
+                continue;
             }
-        } catch (IOException e) {
-            throw new ContainerEngineException("cannot list the volumes in " + root + ": " + e, e);
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(place)) {
+                for (Path entry : entries) {
+                    validName(entry.getFileName().toString()).flatMap(this::read)
+                            .filter(v -> ContainerStore.matches(v.labels(), labels)).ifPresent(volumes::add);
+                }
+            } catch (IOException e) {
+                throw new ContainerEngineException("cannot list the volumes in " + place + ": " + e, e);
+            }
         }
         volumes.sort(Comparator.comparing(VolumeInfo::name));
         return volumes;
@@ -130,6 +260,11 @@ final class Volumes {
      * @return whether there was such a volume (false only with {@code force})
      */
     boolean remove(String name, boolean force, Function<String, List<String>> users) {
+        return remove(name, force, users, false);
+    }
+
+    /** @param inBackground the data is deleted after the volume is gone from every view, on a thread of its own */
+    private boolean remove(String name, boolean force, Function<String, List<String>> users, boolean inBackground) {
         try (CrossProcessLock ignored = lock()) {
             if (validName(name).flatMap(this::read).isEmpty()) {
                 if (force) {
@@ -141,14 +276,42 @@ final class Volumes {
             if (!mounting.isEmpty()) {
                 throw new VolumeInUseException(name, mounting);
             }
-            Path trash = root.resolve(TRASH_PREFIX + name + "-" + RandomIds.uniqueName());
-            Files.move(root.resolve(name), trash, StandardCopyOption.ATOMIC_MOVE);
-            FileTrees.deleteRecursively(trash);
+            Path dir = directory(name);
+            Path trash = dir.resolveSibling(TRASH_PREFIX + name + "-" + RandomIds.uniqueName());
+            Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+            if (inBackground) {
+                deleteLater(trash);
+            } else {
+                FileTrees.deleteRecursively(trash);
+            }
             return true;
         } catch (IOException e) {
             throw new ContainerEngineException("cannot remove the volume \"" + name + "\" in " + root + ": " + e
                     + " — what is left of it is under " + root, e);
         }
+    }
+
+    /** Makes a complete volume directory appear under {@code place} in one rename. */
+    private static void make(Path place, String name, VolumeRecord record) throws IOException {
+        Path staging = place.resolve(".new-" + RandomIds.uniqueName());
+        try {
+            Files.createDirectories(staging.resolve("_data"));
+            Files.write(staging.resolve(METADATA), RecordJson.write(record));
+            Files.move(staging, place.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            FileTrees.deleteRecursively(staging);
+        }
+    }
+
+    /** Where volume {@code name} is: in memory when it is there, else on disk (where it may not exist). */
+    private Path directory(String name) {
+        if (memoryRoot != null) {
+            Path inMemory = memoryRoot.resolve(name);
+            if (Files.isDirectory(inMemory)) {
+                return inMemory;
+            }
+        }
+        return root.resolve(name);
     }
 
     private CrossProcessLock lock() throws IOException {
@@ -165,7 +328,7 @@ final class Volumes {
     }
 
     private Optional<VolumeInfo> read(String name) {
-        Path dir = root.resolve(name);
+        Path dir = directory(name);
         Path data = dir.resolve("_data");
         if (!Files.isDirectory(data)) {
             return Optional.empty();
@@ -195,17 +358,6 @@ final class Volumes {
 
     private static String generatedName() {
         return RandomIds.newId();
-    }
-
-    /** A fresh anonymous volume's data directory inside the container's own directory. */
-    static Path anonymous(Path containerDirectory, int index) {
-        Path data = containerDirectory.resolve("volumes").resolve(Integer.toString(index)).resolve("_data");
-        try {
-            return Files.createDirectories(data);
-        } catch (IOException e) {
-            throw new ContainerEngineException("cannot create an anonymous volume in " + containerDirectory + ": "
-                    + e.getMessage(), e);
-        }
     }
 
     /** Whether a volume's data directory holds nothing: then it takes the image's content (Docker's copy-up). */

@@ -148,4 +148,37 @@ class VolumesTest {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void anAnonymousVolumeInMemoryIsListedInspectedAndRemovedWithTheOnesOnDisk() {
+        Path memory = state.resolve("shm/volumes");
+        Volumes volumes = new Volumes(state, memory);
+        volumes.create(VolumeSpec.named("named"));
+
+        Volumes.Mounted anonymous = volumes.anonymous(true);
+
+        assertThat(anonymous.name()).matches("[0-9a-f]{64}");
+        assertThat(anonymous.data()).isEqualTo(memory.resolve(anonymous.name()).resolve("_data")).isDirectory();
+        assertThat(volumes.list(Map.of(VolumeSpec.ANONYMOUS_LABEL, ""))).extracting(VolumeInfo::name)
+                .containsExactly(anonymous.name());
+        assertThat(volumes.list(Map.of())).hasSize(2);
+        assertThat(volumes.named(anonymous.name())).as("mounted by its name").isEqualTo(anonymous.data());
+        assertThat(volumes.remove(anonymous.name(), false, name -> List.of())).isTrue();
+        assertThat(memory.resolve(anonymous.name())).doesNotExist();
+    }
+
+    @Test
+    void removeAnonymousLeavesNamedVolumesAndThoseStillMounted() {
+        Volumes volumes = new Volumes(state);
+        volumes.create(VolumeSpec.named("named"));
+        Volumes.Mounted free = volumes.anonymous(false);
+        Volumes.Mounted shared = volumes.anonymous(false);
+
+        List<String> removed = volumes.removeAnonymous(List.of("named", free.name(), shared.name(), "gone"),
+                name -> name.equals(shared.name()) ? List.of("other") : List.of());
+
+        assertThat(removed).containsExactly(free.name());
+        assertThat(volumes.list(Map.of())).extracting(VolumeInfo::name).containsExactlyInAnyOrder("named", shared.name());
+        assertThat(free.data()).doesNotExist();
+    }
 }
