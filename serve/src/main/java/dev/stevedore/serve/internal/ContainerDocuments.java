@@ -81,7 +81,7 @@ final class ContainerDocuments {
         doc.putNull("ExecIDs");
         doc.set("HostConfig", hostConfig(spec, c.name(), autoRemove, blankHostIp));
         doc.set("GraphDriver", Json.object().put("Name", "overlay2").set("Data", Json.object()));
-        doc.set("Mounts", MountDocuments.of(c.mounts(), volumes));
+        doc.set("Mounts", MountDocuments.of(c, volumes));
         ObjectNode config = config(c, image);
         HealthCheck healthcheck = spec.healthCheck();
         if (healthcheck != null) {
@@ -451,7 +451,7 @@ final class ContainerDocuments {
         ObjectNode networkSettings = doc.putObject("NetworkSettings");
         ObjectNode all = networkSettings.putObject("Networks");
         c.networks().forEach((name, address) -> all.set(name, endpoint(c, name, address, networks.apply(name))));
-        doc.set("Mounts", MountDocuments.of(c.mounts(), volumes));
+        doc.set("Mounts", MountDocuments.of(c, volumes));
         return doc;
     }
 

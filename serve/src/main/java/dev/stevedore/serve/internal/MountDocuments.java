@@ -37,7 +37,15 @@ final class MountDocuments {
         });
     }
 
-    static ArrayNode of(List<Mount> made, Function<String, Optional<VolumeInfo>> volumes) {
+    /** The {@code Mounts} of container {@code c}. */
+    static ArrayNode of(dev.stevedore.engine.ContainerInfo c, Function<String, Optional<VolumeInfo>> volumes) {
+        // a named volume the container did not ask for itself came with --volumes-from: dockerd's copy has no Mode
+        java.util.Set<String> own = new java.util.HashSet<>();
+        c.spec().mounts().forEach(m -> own.add(m.target()));
+        return of(c.mounts(), volumes, own);
+    }
+
+    static ArrayNode of(List<Mount> made, Function<String, Optional<VolumeInfo>> volumes, java.util.Set<String> ownTargets) {
         ArrayNode mounts = Json.array();
         for (Mount m : made) {
             ObjectNode mount = mounts.addObject();
@@ -54,7 +62,8 @@ final class MountDocuments {
             }
             boolean anonymous = m.source().isEmpty()
                     || volume.map(v -> v.labels().containsKey(VolumeSpec.ANONYMOUS_LABEL)).orElse(false);
-            mount.put("Mode", mode(m, anonymous));
+            boolean copied = m.type() == Mount.Type.VOLUME && !anonymous && !ownTargets.contains(m.target());
+            mount.put("Mode", copied ? "" : mode(m, anonymous));
             mount.put("RW", !m.readOnly());
             mount.put("Propagation", m.type() == Mount.Type.BIND ? "rprivate" : "");
         }
