@@ -72,8 +72,9 @@ final class HistoryCommand extends EngineCommand {
             err().flush();
             return 1;
         }
-        List<ImageHistory> steps = engine.history(found.get().references().isEmpty()
-                ? dev.stevedore.engine.ImageReference.parse(image) : found.get().references().get(0));
+        // an image without a name (dangling, or named here by its id) is asked for by its id, as docker history ID
+        List<ImageHistory> steps = found.get().references().isEmpty() ? engine.historyById(found.get().id())
+                : engine.history(found.get().references().get(0));
         Instant now = root().clock().instant();
         listing.print(out(), HEADERS, steps.stream().map(step -> fields(step, now)).toList());
         return 0;

@@ -27,11 +27,12 @@ final class SaveCommand extends EngineCommand {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "Image references, e.g. busybox:latest")
     List<String> imageTexts;
 
-    private List<ImageReference> images;
+    private List<ImageReference> images; // null where the text is a full image id
 
     @Override
     void validate() {
-        images = imageTexts.stream().map(this::reference).toList();
+        // a full id (or sha256:…) is never a name; anything else is read as one first (see run)
+        images = imageTexts.stream().map(text -> Ids.fullImageId(text) ? null : reference(text)).toList();
         if (output == null && root().terminal().interactive()) {
             throw usageError("refusing to write an archive to a terminal: use -o FILE or redirect standard output");
         }
@@ -39,13 +40,25 @@ final class SaveCommand extends EngineCommand {
 
     @Override
     int run(ContainerEngine engine) {
+        // as dockerd reads each: a name when a local image has it, else the id (or id prefix) of a local image, saved
+        // without a name (docker save ID), so that a dangling image can be saved
+        List<ImageReference> named = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            String text = imageTexts.get(i);
+            if (images.get(i) == null || engine.image(images.get(i)).isEmpty() && Ids.localImageId(engine, text)) {
+                ids.add(text);
+            } else {
+                named.add(images.get(i));
+            }
+        }
         if (output == null) {
-            engine.save(images, System.out);
+            engine.save(named, ids, System.out);
             System.out.flush();
             return 0;
         }
         try {
-            OutputFile.write(output, "save", out -> engine.save(images, out));
+            OutputFile.write(output, "save", out -> engine.save(named, ids, out));
         } catch (IOException e) {
             throw new ContainerEngineException("saving " + imageTexts + " to " + output + " failed: " + e.getMessage(), e);
         }

@@ -97,6 +97,30 @@ class UntaggedImagesCliIT {
         assertThat(stevedore("--engine", "embedded", "images", "-f", "dangling=false", "-q").out()).doesNotContain(embeddedId);
     }
 
+    @Test
+    void historyAndSaveOfADanglingImageByItsIdAsDockerDoes() throws Exception {
+        docker("pull", "-q", busybox);
+        String dockerId = builtId(docker("build", context("by-id")));
+        stevedore("--engine", "embedded", "pull", "-q", busybox);
+        String embeddedId = builtId(stevedore("--engine", "embedded", "build", context("by-id")));
+        String format = "{{.CreatedBy}}|{{.Size}}";
+
+        List<String> theirs = docker("history", "--human=false", "--format", format, dockerId).out().lines().toList();
+        assertThat(theirs.get(0)).as("the RUN, newest first").contains("echo by-id > /made").endsWith("|6");
+        for (String[] ours : new String[][] {{"--engine", "embedded", embeddedId}, {"-H", host, dockerId}}) {
+            List<String> steps = stevedore(ours[0], ours[1], "history", "--human=false", "--format", format, ours[2])
+                    .out().lines().toList();
+            assertThat(steps).hasSameSizeAs(theirs);
+            assertThat(steps.get(0)).endsWith("|6");
+
+            Path archive = scratch.resolve("saved-" + ours[2] + ".tar");
+            stevedore(ours[0], ours[1], "save", "-o", archive.toString(), ours[2]);
+            // loaded into dockerd, the saved image is the same image: its id, and no name (RepoTags null)
+            String loaded = docker("load", "-i", archive.toString()).out().strip();
+            assertThat(loaded).startsWith("Loaded image ID: sha256:" + ours[2]);
+        }
+    }
+
     /** The row's repository, tag and id columns. */
     private static String columns(String row, String id) {
         return String.join("|", List.of(row.replace(id, "ID").split(" {2,}")).subList(0, 3)) + "|";

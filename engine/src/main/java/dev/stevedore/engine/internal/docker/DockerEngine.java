@@ -238,9 +238,20 @@ public final class DockerEngine implements ContainerEngine {
     }
 
     @Override
-    public void save(List<ImageReference> references, OutputStream out) {
+    public List<dev.stevedore.engine.ImageHistory> historyById(String id) {
         checkOpen();
-        images.save(references, out);
+        return images.historyById(id);
+    }
+
+    @Override
+    public void save(List<ImageReference> references, OutputStream out) {
+        save(references, List.of(), out);
+    }
+
+    @Override
+    public void save(List<ImageReference> references, List<String> ids, OutputStream out) {
+        checkOpen();
+        images.save(references, ids, out);
     }
 
     @Override

@@ -166,13 +166,23 @@ final class DockerImages implements DockerContainers.Images {
     }
 
     List<dev.stevedore.engine.ImageHistory> history(ImageReference reference) {
+        return history(lookupName(reference), reference.familiar(), reference);
+    }
+
+    /** The history of the image with id {@code id} (or a unique prefix): dockerd's image paths take ids too. */
+    List<dev.stevedore.engine.ImageHistory> historyById(String id) {
+        return history(idPath(id), id, null);
+    }
+
+    private List<dev.stevedore.engine.ImageHistory> history(String path, String shown, ImageReference reference) {
         JsonNode list;
         try {
-            list = api.call("GET", "/images/" + lookupName(reference) + "/history").json();
+            list = api.call("GET", "/images/" + path + "/history").json();
         } catch (DockerApiException e) {
             if (e.status() == 404) {
-                throw new ImageNotFoundException("no history for " + reference.familiar() + ": the Docker daemon at "
-                        + api.endpoint().uri() + " has no such image — pull it first", reference.registry(), reference, 404);
+                throw new ImageNotFoundException("no history for " + shown + ": the Docker daemon at "
+                        + api.endpoint().uri() + " has no such image" + (reference == null ? "" : " — pull it first"),
+                        reference == null ? null : reference.registry(), reference, 404);
             }
             throw e;
         }
@@ -310,9 +320,10 @@ final class DockerImages implements DockerContainers.Images {
         return id;
     }
 
-    void save(List<ImageReference> references, OutputStream out) {
-        String what = "Saving " + references.stream().map(ImageReference::familiar).toList() + " from the Docker daemon at "
-                + api.endpoint().uri() + " failed: ";
+    /** {@code docker save}: of the images {@code references} name, and of those with ids {@code ids} (dockerd takes both). */
+    void save(List<ImageReference> references, List<String> ids, OutputStream out) {
+        String what = "Saving " + java.util.stream.Stream.concat(references.stream().map(ImageReference::familiar), ids.stream())
+                .toList() + " from the Docker daemon at " + api.endpoint().uri() + " failed: ";
         DockerApi.Call call = api.call("GET", "/images/get").readTimeout(STREAM_IDLE_TIMEOUT);
         for (ImageReference reference : references) {
             if (image(reference).isEmpty()) {
@@ -320,6 +331,13 @@ final class DockerImages implements DockerContainers.Images {
                         + "; list the images with 'docker images'", reference.registry(), reference, 0);
             }
             call.query("names", lookupName(reference));
+        }
+        for (String id : ids) {
+            if (inspect(idPath(id), null).isEmpty()) {
+                throw new ImageNotFoundException(what + "there is no local image with id " + id
+                        + "; list the images with 'docker images'", null, null, 0);
+            }
+            call.query("names", idPath(id));
         }
         try (Response response = call.open(); ResponseBody body = response.body()) {
             if (body != null) {
