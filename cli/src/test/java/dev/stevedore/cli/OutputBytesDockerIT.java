@@ -97,7 +97,9 @@ class OutputBytesDockerIT extends SideBySide {
         String theirs = name("attach-docker");
         stevedore("run", "-d", "--name", ours, busybox, "sh", "-c", script);
         dockerResult("run", "-d", "--name", theirs, busybox, "sh", "-c", script);
-        String since = docker("system", "info", "--format", "{{.SystemTime}}");
+        // whole seconds, a second back: dockerd refuses a --since (its SystemTime has nanoseconds) past --until 0s (now,
+        // in whole seconds) within the same second; the names are this test's own, so an earlier event cannot match
+        String since = Long.toString(java.time.Instant.now().getEpochSecond() - 1);
 
         CompletableFuture<CliRunner.Result> stevedore = CompletableFuture.supplyAsync(() -> unchecked(() -> stevedore("attach", ours)));
         CompletableFuture<CliRunner.Result> docker = CompletableFuture.supplyAsync(() -> unchecked(() -> dockerResult("attach", theirs)));
