@@ -8,8 +8,8 @@ import java.util.List;
  * shows it: the images with the space they share, the containers' writable layers, the volumes with the containers
  * that use them, and the build cache.
  *
- * <p>On the embedded engine image sizes are the stored (compressed) sizes, as {@link Image#size()} and
- * {@code stevedore images} give them (dockerd counts layers unpacked); a container's writable layer and a volume are
+ * <p>Image sizes are the layers' unpacked sizes as dockerd counts them, on both engines, as {@link Image#size()} and
+ * {@code stevedore images} give them; on the embedded engine a container's writable layer and a volume are
  * measured by walking them (files a rootless engine cannot read in a container's layer are not counted).
  *
  * @param layersSize the bytes of all images, each layer counted once however many images share it (so the images'
