@@ -97,7 +97,9 @@ public interface ContainerEngine extends AutoCloseable {
 
     /**
      * Loads images from a {@code docker save} archive or an OCI image layout (a directory or a tar of
-     * one), verified as a pull would be, and files them under the references the archive names.
+     * one), verified as a pull would be, and files them under the references the archive names. Returns each image
+     * once, with the references the archive filed it under (not other names it already had here), as {@code docker
+     * load} reports them; an image the archive names by nothing has none.
      */
     List<Image> load(Path archive);
 

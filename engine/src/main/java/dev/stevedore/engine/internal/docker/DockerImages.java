@@ -22,8 +22,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -233,12 +235,21 @@ final class DockerImages implements DockerContainers.Images {
         } catch (IOException e) {
             throw new ContainerEngineException(where + DockerConnector.reason(e) + "; check that the daemon is still running", e);
         }
-        List<Image> images = new ArrayList<>();
+        // each image once, with the names the archive gave it (not the others it has on the daemon), as docker load says
+        Map<String, Image> images = new LinkedHashMap<>();
+        Map<String, List<ImageReference>> names = new LinkedHashMap<>();
         for (String name : loaded) {
             ImageReference asked = name.startsWith("sha256:") ? null : parseOrNull(name);
-            inspect(name, asked).filter(i -> images.stream().noneMatch(seen -> seen.id().equals(i.id()))).ifPresent(images::add);
+            inspect(name, asked).ifPresent(image -> {
+                images.putIfAbsent(image.id(), image);
+                List<ImageReference> its = names.computeIfAbsent(image.id(), id -> new ArrayList<>());
+                if (asked != null && !its.contains(asked)) {
+                    its.add(asked);
+                }
+            });
         }
-        return images;
+        return images.values().stream().map(i -> new Image(names.get(i.id()), i.id(), i.manifestDigest(), i.platform(),
+                i.layers(), i.size(), i.created(), i.config(), i.author(), i.parent())).toList();
     }
 
     void tag(ImageReference source, ImageReference target) {

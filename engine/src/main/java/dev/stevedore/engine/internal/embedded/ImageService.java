@@ -460,16 +460,21 @@ final class ImageService implements AutoCloseable {
 
     List<Image> load(Path archive) {
         try (CrossProcessLock ignored = collector.protect()) {
-            List<Image> loaded = new ArrayList<>();
+            // each image once, with the names the archive gave it (not the others it has here), as docker load says
+            Map<Digest, List<ImageReference>> loaded = new LinkedHashMap<>();
             for (ImportedImage imported : ArchiveImporter.importArchive(archive, store)) {
                 StoredImage image = stored(imported.manifestDigest());
                 snapshots.prepare(store, image.manifest().layers(), image.config().diffIds(), LayerListener.NONE);
                 // named by nothing: kept dangling, as dockerd loads it
                 index.file(imported.reference() == null ? List.of() : List.of(imported.reference()), imported.manifestDigest());
-                loaded.add(imported.reference() != null ? find(imported.reference()).orElseThrow()
-                        : toImage(imported.manifestDigest(), List.of()));
+                List<ImageReference> names = loaded.computeIfAbsent(imported.manifestDigest(), digest -> new ArrayList<>());
+                if (imported.reference() != null && !names.contains(imported.reference())) {
+                    names.add(imported.reference());
+                }
             }
-            return loaded;
+            List<Image> images = new ArrayList<>();
+            loaded.forEach((digest, names) -> images.add(toImage(digest, names)));
+            return images;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (ContentVerificationException e) {
