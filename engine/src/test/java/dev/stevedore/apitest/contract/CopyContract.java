@@ -88,6 +88,30 @@ public abstract class CopyContract extends EngineContract {
         assertThat(entries).containsEntry("tree/a", "a\n").containsEntry("tree/sub/b", "b\n");
     }
 
+    /**
+     * The archive says who owns each file as the container sees it, running or stopped, and so does an export: rootless,
+     * the engine reads the tree from outside the user's namespace, where the container's root is the user and its uid
+     * 1000 a subordinate id — neither may leak into the archive.
+     */
+    @Test
+    void copyOutAndExportGiveTheOwnersTheContainerSees() throws IOException {
+        ContainerInfo container = started(busybox("mkdir /owned && echo a > /owned/mine && echo b > /owned/theirs"
+                + " && chown 1000:1001 /owned/theirs && exec sleep 3600"));
+        try {
+            await().atMost(PATIENCE).until(() -> engine.exec(container.id(), ExecSpec.of("stat", "-c", "%u:%g",
+                    "/owned/theirs")).stdout().strip().equals("1000:1001"));
+            Map<String, String> expected = Map.of("owned", "0:0", "owned/mine", "0:0", "owned/theirs", "1000:1001");
+
+            assertThat(owners(engine.copyFromContainer(container.id(), "/owned"))).as("running").isEqualTo(expected);
+            assertThat(owners(engine.export(container.id()))).as("export")
+                    .containsEntry("owned/mine", "0:0").containsEntry("owned/theirs", "1000:1001");
+            engine.stopContainer(container.id(), java.time.Duration.ofSeconds(1));
+            assertThat(owners(engine.copyFromContainer(container.id(), "/owned"))).as("stopped").isEqualTo(expected);
+        } finally {
+            engine.removeContainer(container.id(), true);
+        }
+    }
+
     @Test
     void copyFailsClearlyForAMissingPathOrContainer() {
         String nobody = uniqueName("no-such-container");
@@ -247,6 +271,18 @@ public abstract class CopyContract extends EngineContract {
             throw new UncheckedIOException(e);
         }
         return new ByteArrayInputStream(bytes.toByteArray());
+    }
+
+    /** Entry name (without a trailing slash) → its owner as {@code uid:gid}, closing the stream. */
+    private static Map<String, String> owners(InputStream stream) throws IOException {
+        Map<String, String> owners = new LinkedHashMap<>();
+        try (stream; TarArchiveInputStream in = new TarArchiveInputStream(stream)) {
+            for (TarArchiveEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                String name = entry.getName().endsWith("/") ? entry.getName().substring(0, entry.getName().length() - 1) : entry.getName();
+                owners.put(name, entry.getLongUserId() + ":" + entry.getLongGroupId());
+            }
+        }
+        return owners;
     }
 
     /** Entry name (without a trailing slash) → content (empty for directories), closing the stream. */

@@ -9,6 +9,7 @@ import dev.stevedore.engine.internal.os.Libc;
 import dev.stevedore.engine.internal.runtime.ContainerProcess;
 import dev.stevedore.engine.internal.runtime.Launcher;
 import dev.stevedore.engine.internal.runtime.OrphanReaper;
+import dev.stevedore.engine.internal.runtime.IdMapping;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 import dev.stevedore.engine.internal.store.CrossProcessLock;
@@ -218,7 +219,7 @@ final class ContainerCopies {
                 return;
             }
             try {
-                action.run(new ContainerFiles(root), process);
+                action.run(new ContainerFiles(root, owners()), process);
                 return;
             } finally {
                 Libc.close(root);
@@ -252,7 +253,7 @@ final class ContainerCopies {
         }
 
         ContainerFiles files() {
-            return new ContainerFiles(root);
+            return new ContainerFiles(root, owners());
         }
 
         @Override
@@ -288,6 +289,11 @@ final class ContainerCopies {
             OrphanReaper.delete(helperDir);
             throw e;
         }
+    }
+
+    /** Rootless: the ids the container sees for those this JVM reads from outside its namespace. Null as root. */
+    private IdMapping owners() {
+        return inNamespace == null ? null : inNamespace.owners();
     }
 
     private Path tempDirectory() throws IOException {

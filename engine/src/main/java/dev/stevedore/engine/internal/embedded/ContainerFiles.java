@@ -3,6 +3,7 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.runtime.IdMapping;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.Syscalls;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -53,17 +54,28 @@ final class ContainerFiles {
     /** proc, sysfs, cgroup, cgroup2, devpts, mqueue, securityfs, debugfs, tracefs, bpf: archived as empty directories. */
     private static final Set<Long> PSEUDO_FILE_SYSTEMS = Set.of(0x9fa0L, 0x62656572L, 0x27e0ebL, 0x63677270L, 0x1cd1L,
             0x19800202L, 0x73636673L, 0x64626720L, 0x74726163L, 0xcafe4a11L);
-    private static final int BUFFER = 1 << 16;
     /** The files the runtime binds over the container's root file system (its own /etc/hosts and the like). */
     private static final Set<String> RUNTIME_FILES = Set.of("etc/hosts", "etc/resolv.conf", "etc/hostname");
 
     private final int root;
+    /** The archive members made from what is read, with the owners the container sees. */
+    private final TarMembers members;
     /** For an export: the device of the container's root file system; what is mounted on it is left empty. -1: none. */
     private long onlyDevice = -1;
 
     /** @param root an {@code O_PATH} descriptor of the container's root directory; the caller closes it */
     ContainerFiles(int root) {
+        this(root, null);
+    }
+
+    /**
+     * @param owners rootless, when this JVM reads the tree from outside the user's namespace: archives then carry the
+     *               owners the container sees ({@code docker cp} and {@code export} of a file of uid 1000 say 1000, not
+     *               the host's subordinate id). Null as root or inside the namespace, where the kernel already does.
+     */
+    ContainerFiles(int root, IdMapping owners) {
         this.root = root;
+        this.members = new TarMembers(owners);
     }
 
     /**
@@ -401,16 +413,16 @@ final class ContainerFiles {
             }
             case Libc.S_IFREG -> file(parent, name, member, tar, hardLinks);
             case Libc.S_IFLNK -> {
-                TarArchiveEntry entry = entry(member, TarConstants.LF_SYMLINK, stat);
+                TarArchiveEntry entry = members.entry(member, TarConstants.LF_SYMLINK, stat);
                 entry.setLinkName(new String(Libc.readlinkat(parent, name), StandardCharsets.UTF_8));
-                put(tar, entry, null, 0);
+                TarMembers.put(tar, entry, null, 0);
             }
-            case Libc.S_IFIFO -> put(tar, entry(member, TarConstants.LF_FIFO, stat), null, 0);
+            case Libc.S_IFIFO -> TarMembers.put(tar, members.entry(member, TarConstants.LF_FIFO, stat), null, 0);
             case Libc.S_IFCHR, Libc.S_IFBLK -> {
-                TarArchiveEntry entry = entry(member, stat.type() == Libc.S_IFCHR ? TarConstants.LF_CHR : TarConstants.LF_BLK, stat);
+                TarArchiveEntry entry = members.entry(member, stat.type() == Libc.S_IFCHR ? TarConstants.LF_CHR : TarConstants.LF_BLK, stat);
                 entry.setDevMajor(stat.rdevMajor());
                 entry.setDevMinor(stat.rdevMinor());
-                put(tar, entry, null, 0);
+                TarMembers.put(tar, entry, null, 0);
             }
             default -> { } // sockets are not archived
         }
@@ -419,7 +431,7 @@ final class ContainerFiles {
     private void directory(int fd, Libc.Stat stat, String member, TarArchiveOutputStream tar, Map<String, String> hardLinks)
             throws IOException {
         if (!member.isEmpty()) { // the root of an export has no member of its own
-            put(tar, entry(member.endsWith("/") ? member : member + "/", TarConstants.LF_DIR, stat), null, 0);
+            TarMembers.put(tar, members.entry(member.endsWith("/") ? member : member + "/", TarConstants.LF_DIR, stat), null, 0);
         }
         if (PSEUDO_FILE_SYSTEMS.contains(Syscalls.fileSystemType(fd)) || mountedOn(fd)) {
             return;
@@ -443,20 +455,20 @@ final class ContainerFiles {
             if (opened.nlink() > 1) {
                 String first = hardLinks.putIfAbsent(Syscalls.device(fd) + ":" + opened.inode(), member);
                 if (first != null) {
-                    TarArchiveEntry link = entry(member, TarConstants.LF_LINK, opened);
+                    TarArchiveEntry link = members.entry(member, TarConstants.LF_LINK, opened);
                     link.setLinkName(first);
-                    put(tar, link, null, 0);
+                    TarMembers.put(tar, link, null, 0);
                     return;
                 }
             }
-            TarArchiveEntry entry = entry(member, TarConstants.LF_NORMAL, opened);
+            TarArchiveEntry entry = members.entry(member, TarConstants.LF_NORMAL, opened);
             if (onlyDevice != -1 && RUNTIME_FILES.contains(member)) {
-                put(tar, entry, null, 0); // bind-mounted by the runtime: dockerd's init layer has it empty
+                TarMembers.put(tar, entry, null, 0); // bind-mounted by the runtime: dockerd's init layer has it empty
                 return;
             }
             entry.setSize(opened.size());
             try (InputStream content = Files.newInputStream(Path.of("/proc/self/fd/" + fd))) {
-                put(tar, entry, content, opened.size());
+                TarMembers.put(tar, entry, content, opened.size());
             }
         } finally {
             close(fd);
@@ -469,40 +481,6 @@ final class ContainerFiles {
      */
     private boolean mountedOn(int fd) throws IOException {
         return onlyDevice != -1 && Syscalls.device(fd) != onlyDevice;
-    }
-
-    private static TarArchiveEntry entry(String member, byte type, Libc.Stat stat) {
-        TarArchiveEntry entry = new TarArchiveEntry(member, type);
-        entry.setMode(stat.mode());
-        entry.setUserId(stat.uid() & 0xffffffffL);
-        entry.setGroupId(stat.gid() & 0xffffffffL);
-        entry.setModTime(FileTime.from(Instant.ofEpochSecond(stat.mtimeSeconds(), stat.mtimeNanos())));
-        return entry;
-    }
-
-    /** Writes the entry and exactly {@code size} bytes of content (zeros when the file shrank meanwhile). */
-    private static void put(TarArchiveOutputStream tar, TarArchiveEntry entry, InputStream content, long size)
-            throws IOException {
-        tar.putArchiveEntry(entry);
-        if (content != null) {
-            byte[] buffer = new byte[BUFFER];
-            long left = size;
-            while (left > 0) {
-                int n = content.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    java.util.Arrays.fill(buffer, (byte) 0);
-                    while (left > 0) {
-                        int pad = (int) Math.min(buffer.length, left);
-                        tar.write(buffer, 0, pad);
-                        left -= pad;
-                    }
-                    break;
-                }
-                tar.write(buffer, 0, n);
-                left -= n;
-            }
-        }
-        tar.closeArchiveEntry();
     }
 
     static byte[] bytes(String s) {

@@ -4,6 +4,7 @@ import dev.stevedore.engine.ContainerPathStat;
 import dev.stevedore.engine.FileChange;
 import dev.stevedore.engine.internal.os.ErrnoException;
 import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.runtime.IdMapping;
 import dev.stevedore.engine.internal.runtime.ProcessIdentity;
 import dev.stevedore.engine.internal.runtime.UserNamespace;
 
@@ -34,6 +35,11 @@ final class NamespacedFiles {
     NamespacedFiles(UserNamespace namespace, Path temp) {
         this.namespace = namespace;
         this.temp = temp;
+    }
+
+    /** How the namespace maps the container's ids onto the host's: what this JVM sees from outside it. */
+    IdMapping owners() {
+        return namespace.mapping();
     }
 
     /** Whether {@code e} (or what it wraps) is the kernel's refusal, {@code EACCES}: the case this class is for. */
