@@ -1,10 +1,13 @@
 package dev.stevedore.apitest;
 
+import dev.stevedore.engine.CommitSpec;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.EngineSettings;
+import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import org.junit.jupiter.api.AfterAll;
@@ -90,5 +93,37 @@ class SingleIdRootlessIT {
                 .cmd("true").build()))
                 .hasMessageContaining("needs owner 1000:1000")
                 .hasMessageContaining("usermod --add-subuids");
+    }
+
+    /**
+     * Without a freezer (no delegated cgroup, cgroup v1 here) a running container cannot be paused, and says why; a
+     * commit, which pauses by Docker's default, still commits — unpaused, as Podman's commit does — where it used to
+     * fail with the pause's refusal.
+     */
+    @Test
+    void withoutAFreezerACommitOfARunningContainerGoesOnUnpaused() {
+        ContainerInfo info = engine.runContainer(ContainerSpec.builder(busybox()).cmd("sleep", "3600").build());
+        ImageReference committed = ImageReference.parse("local.test/unpaused-commit:" + info.id().substring(0, 12));
+        try {
+            assertThat(engine.exec(info.id(), ExecSpec.of("sh", "-c", "echo kept > /kept.txt")).exitCode()).isZero();
+            assertThatThrownBy(() -> engine.pauseContainer(info.id())).hasMessageContaining("no cgroup a freezer can act on");
+
+            engine.commit(info.id(), CommitSpec.to(committed));
+
+            assertThat(engine.inspectContainer(info.id()).state().running()).isTrue();
+            ContainerInfo fromImage = engine.runContainer(ContainerSpec.builder(committed.toString())
+                    .pullPolicy(ContainerSpec.PullPolicy.NEVER).cmd("cat", "/kept.txt").build());
+            try {
+                assertThat(engine.waitContainer(fromImage.id(), Duration.ofSeconds(30)).exitCode()).isZero();
+                try (var logs = engine.logs(fromImage.id(), LogOptions.all()); Stream<LogLine> lines = logs.lines()) {
+                    assertThat(lines.map(l -> l.text().strip()).collect(Collectors.toList())).containsExactly("kept");
+                }
+            } finally {
+                engine.removeContainer(fromImage.id(), true);
+            }
+        } finally {
+            engine.removeContainer(info.id(), true);
+            engine.image(committed).ifPresent(i -> engine.removeImage(committed));
+        }
     }
 }

@@ -6,6 +6,8 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.FileChange;
 import dev.stevedore.engine.internal.build.ContainerCommit;
 import dev.stevedore.engine.internal.layer.UpperDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,8 @@ import java.util.function.BiFunction;
  * the image's layers) and {@code docker export} (its root file system as a tar).
  */
 final class ContainerChanges {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerChanges.class);
+
     private final ContainerStore store;
     private final ContainerCopies copies;
     private final ContainerControls.Lookup lookup;
@@ -81,6 +85,13 @@ final class ContainerChanges {
         ContainerCommit.Source source = new ContainerCommit.Source(config.name(), config.manifestDigest(),
                 store.directory(id).resolve("upper"), config.spec(), info.env(), info.labels());
         boolean pause = spec.pause() && info.state().running() && !info.state().paused();
+        if (pause && !controls.freezable(id)) {
+            // Podman's way (its commit never pauses unless asked): refusing would leave a rootless user on cgroup v1
+            // no commit at all, as rootless dockerd there does; the default is Docker's, the freezer is the host's
+            LOG.warn("committing container {} without pausing it: it has no cgroup freezer (a rootless container on"
+                    + " cgroup v1); what it writes meanwhile may be caught half-written", config.name());
+            pause = false;
+        }
         if (pause) {
             controls.pause(id, true);
         }

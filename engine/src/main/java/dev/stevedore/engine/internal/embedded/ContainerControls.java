@@ -157,6 +157,11 @@ final class ContainerControls {
         }
     }
 
+    /** Whether the running container {@code id} can be frozen at all (no freezer: rootless on cgroup v1). */
+    boolean freezable(String id) {
+        return ContainerCgroups.of(store.directory(id)).freezable();
+    }
+
     /** Whether the running container {@code id} is frozen. */
     boolean paused(String id) {
         return ContainerCgroups.of(store.directory(id)).frozen();

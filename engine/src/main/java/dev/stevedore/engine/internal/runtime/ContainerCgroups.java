@@ -66,6 +66,15 @@ public final class ContainerCgroups {
                 .map(g -> !"THAWED".equals(read(g.resolve("freezer.state")).strip())).orElse(false);
     }
 
+    /** Whether {@link #freeze} can act on the container: a v2 group, or a v1 freezer it may join. */
+    public boolean freezable() {
+        Optional<Path> v2 = unified();
+        if (v2.isPresent() && Files.exists(v2.get().resolve("cgroup.freeze"))) {
+            return true;
+        }
+        return layout.group(Cgroups.FREEZER, name).isPresent() && memberSource().isPresent();
+    }
+
     /** Freezes or thaws every process of the container; returns once the kernel says it is done. */
     public void freeze(boolean frozen, String container) {
         try {
