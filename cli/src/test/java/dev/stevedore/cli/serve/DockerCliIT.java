@@ -60,12 +60,15 @@ class DockerCliIT {
     @Test
     void versionAndInfoComeFromTheServer() {
         DockerCli.Result version = docker.run("version", "--format", "{{.Server.Platform.Name}}|{{.Server.Os}}|{{.Server.APIVersion}}");
-        DockerCli.Result info = docker.run("info", "--format", "{{.OSType}}|{{.Architecture}}");
+        DockerCli.Result info = docker.run("info", "--format", "{{.OSType}}|{{.Architecture}}|{{.CgroupVersion}}");
 
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.out().strip()).as(version.toString()).matches((endpoint.isStevedore() ? "Stevedore Engine" : ".*") + "\\|linux\\|1\\.\\d+");
         assertThat(info.exitCode()).as(info.toString()).isZero();
-        assertThat(info.out().strip()).as(info.toString()).isEqualTo("linux|" + System.getProperty("os.arch").replace("amd64", "x86_64"));
+        // dockerd's rule, held by dockerd itself in this test: 2 on a unified /sys/fs/cgroup, else 1 (v1 or hybrid)
+        String cgroupVersion = java.nio.file.Files.exists(java.nio.file.Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1";
+        assertThat(info.out().strip()).as(info.toString())
+                .isEqualTo("linux|" + System.getProperty("os.arch").replace("amd64", "x86_64") + "|" + cgroupVersion);
     }
 
     @Test

@@ -83,6 +83,9 @@ final class SystemRoutes {
         List<ContainerInfo> containers = state.engine.containers(true, java.util.Map.of());
         long running = containers.stream().filter(c -> c.state().running()).count();
         Platform host = Platform.host();
+        dev.stevedore.engine.EngineInfo engine = state.engine.info();
+        boolean embedded = engine.name().equals("embedded");
+        boolean rootless = embedded && !runAsRoot();
         ObjectNode doc = Json.object();
         doc.put("ID", "stevedore")
                 .put("Containers", containers.size())
@@ -99,12 +102,12 @@ final class SystemRoutes {
         doc.put("MemoryLimit", true).put("SwapLimit", false).put("CpuCfsPeriod", true).put("CpuCfsQuota", true)
                 .put("IPv4Forwarding", true).put("Debug", false).put("NFd", openFiles()).put("OomKillDisable", false)
                 .put("NGoroutines", Thread.activeCount()).put("SystemTime", Json.time(java.time.Instant.now()))
-                .put("LoggingDriver", "json-file").put("CgroupDriver", "cgroupfs").put("CgroupVersion", "2")
+                .put("LoggingDriver", "json-file").put("CgroupDriver", "cgroupfs").put("CgroupVersion", cgroupVersion())
                 .put("NEventsListener", 0).put("KernelVersion", kernelVersion()).put("OperatingSystem", operatingSystem())
                 .put("OSVersion", "").put("OSType", "linux").put("Architecture", architecture(host))
                 .put("IndexServerAddress", "https://index.docker.io/v1/")
                 .put("NCPU", Runtime.getRuntime().availableProcessors()).put("MemTotal", memTotal())
-                .put("DockerRootDir", "/var/lib/stevedore").put("Name", hostName())
+                .put("DockerRootDir", embedded ? engine.location() : "/var/lib/stevedore").put("Name", hostName())
                 .put("ExperimentalBuild", false).put("ServerVersion", DockerApiVersions.SERVER_VERSION)
                 .put("InitBinary", "").put("DefaultRuntime", "stevedore").put("LiveRestoreEnabled", false)
                 .put("Isolation", "").put("ProductLicense", "Apache-2.0");
@@ -114,9 +117,25 @@ final class SystemRoutes {
         doc.set("Swarm", Json.object().put("NodeID", "").put("NodeAddr", "").put("LocalNodeState", "inactive")
                 .put("ControlAvailable", false).put("Error", "").set("RemoteManagers", null));
         doc.set("Runtimes", Json.object().set("stevedore", Json.object().put("path", "stevedore")));
-        doc.set("SecurityOptions", Json.strings(List.of("name=seccomp,profile=builtin")));
+        // rootless dockerd says so here, and clients (the docker CLI, Testcontainers' checks) read it from here
+        doc.set("SecurityOptions", Json.strings(rootless ? List.of("name=seccomp,profile=builtin", "name=rootless")
+                : List.of("name=seccomp,profile=builtin")));
         doc.set("Warnings", Json.array());
         x.response().json(200, doc);
+    }
+
+    /** dockerd's rule: "2" only on a host whose /sys/fs/cgroup is the unified hierarchy, "1" on a v1 or hybrid one. */
+    static String cgroupVersion() {
+        return Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1";
+    }
+
+    /** Whether this process runs as root (the owner of /proc/self is its effective uid). */
+    private static boolean runAsRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return "root".equals(System.getProperty("user.name"));
+        }
     }
 
     /**

@@ -79,6 +79,21 @@ class RootlessServeDockerCliIT {
         }
     }
 
+    /**
+     * {@code docker info} says what rootless dockerd says of itself (its security options name rootless) and where the
+     * state is: the user's own directory, not root's; the cgroup version is the host's by dockerd's rule (DockerCliIT
+     * holds the rule against dockerd).
+     */
+    @Test
+    @Order(0)
+    void infoSaysRootlessAndWhereTheStateIs() {
+        String cgroupVersion = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1";
+
+        assertThat(docker("info", "--format", "{{json .SecurityOptions}}|{{.DockerRootDir}}|{{.CgroupVersion}}"))
+                .containsExactly("[\"name=seccomp,profile=builtin\",\"name=rootless\"]|" + directory.resolve("state")
+                        + "|" + cgroupVersion);
+    }
+
     @Test
     @Order(1)
     void runRemoveEchoes() {
