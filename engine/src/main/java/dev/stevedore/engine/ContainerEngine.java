@@ -63,7 +63,8 @@ public interface ContainerEngine extends AutoCloseable {
 
     /**
      * Removes {@code reference} from the local store; the image's content goes too once no other
-     * reference uses it.
+     * reference uses it, unless an image was made from it (it stays then, dangling, as dockerd keeps a parent). The
+     * dangling parents the removal leaves go along, as {@code docker rmi} prunes them.
      *
      * @throws ImageNotFoundException when no local image has that reference
      */
@@ -73,8 +74,9 @@ public interface ContainerEngine extends AutoCloseable {
      * Removes the local image with id {@code id} (in full or a unique prefix) and every reference of it, as
      * {@code docker rmi ID}.
      *
-     * @throws ImageConflictException when a container was made from it (a running one even with {@code force}), or
-     *                                without {@code force} when it is tagged in more than one repository
+     * @throws ImageConflictException when an image was made from it or a running container was (even with
+     *                                {@code force}), or without {@code force} when a stopped container was made from
+     *                                it or it is tagged in more than one repository
      * @throws ImageNotFoundException when no local image has that id
      */
     default void removeImageById(String id, boolean force) {

@@ -1,8 +1,8 @@
 package dev.stevedore.engine;
 
 /**
- * An image could not be removed as asked, by docker's rules: a container was made from it (a running one even when
- * forced), or it is tagged in more than one repository and the removal was not forced. The message is dockerd's
+ * An image could not be removed as asked, by docker's rules: another image was made from it (even when forced), a
+ * container was made from it (a running one even when forced), or it is tagged in more than one repository and the removal was not forced. The message is dockerd's
  * ({@code conflict: unable to delete ...}) with what to do.
  */
 public final class ImageConflictException extends ContainerEngineException {

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * container, the same on every engine (dockerd's init is its docker-init, tini): the init runs the command as its
  * child, forwards the stop signal to it, reaps orphans and ends with the command's status; the added groups are the
  * supplementary groups of its first process and its execs, names looked up in the image's {@code /etc/group}; the domain name is the
- * UTS namespace's; the sysctls are set in the container's namespaces before its command runs; inspect echoes each.
+ * UTS namespace's and the first name of the container's line in {@code /etc/hosts} ({@code HOSTNAME.DOMAIN HOSTNAME}); the sysctls are set in the container's namespaces before its command runs; inspect echoes each.
  *
  * <p>Runs on both engines and rootless ({@code EmbeddedProcessOptionsContractIT}, {@code DockerProcessOptionsContractIT},
  * {@code RootlessProcessOptionsContractIT}).
@@ -80,12 +80,13 @@ public abstract class ProcessOptionsContract extends EngineContract {
 
     @Test
     void theDomainNameIsTheContainersOwn() {
-        ContainerInfo box = started(busybox("cat /proc/sys/kernel/domainname; hostname").hostname("web")
-                .domainname("example.org"));
+        // dockerd's hosts file names the container HOSTNAME.DOMAIN first, so the fully qualified name resolves
+        ContainerInfo box = started(busybox("cat /proc/sys/kernel/domainname; hostname; hostname -f;"
+                + " grep -w web /etc/hosts | cut -f 2 | cut -d ' ' -f 1,2").hostname("web").domainname("example.org"));
 
         exited(box.id());
 
-        assertThat(logTexts(box.id())).containsExactly("example.org", "web");
+        assertThat(logTexts(box.id())).containsExactly("example.org", "web", "web.example.org", "web.example.org web");
         assertThat(engine.inspectContainer(box.id()).spec().domainname()).isEqualTo("example.org");
         engine.removeContainer(box.id(), true);
     }

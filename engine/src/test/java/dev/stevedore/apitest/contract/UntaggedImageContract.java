@@ -6,6 +6,7 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.ImageConflictException;
+import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.ImagesPruned;
 import org.junit.jupiter.api.AfterAll;
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Images no tag names, as dockerd keeps them: a build without a tag and a commit without a repository make one, kept
  * by its id and listed {@link Image#dangling() dangling}; an image whose last tag goes to a newer build becomes one;
  * it runs by its id, a tag names it, {@code rmi ID} removes it by docker's conflict rules, and a prune of dangling
- * images takes it unless a container was made from it.
+ * images takes it unless a container was made from it. A parent (an image another was committed from) stays under its
+ * child as dockerd keeps it.
  *
  * <p>Every image made here carries a label unique to the class run, and every prune is narrowed to it: the test
  * bed's dockerd is shared, and its other dangling images are not ours to remove.
@@ -41,8 +43,13 @@ public abstract class UntaggedImageContract extends EngineContract {
 
     @AfterAll
     final void removeWhatIsLeft() {
-        engine.images().stream().filter(i -> run.equals(i.config().labels().get(IMAGE_LABEL)))
-                .forEach(i -> engine.removeImageById(i.id(), true));
+        List<Image> left = engine.images().stream().filter(i -> run.equals(i.config().labels().get(IMAGE_LABEL))).toList();
+        // children first: a parent cannot go while an image made from it stays
+        left.stream().sorted(Image.NEWEST_FIRST).forEach(i -> {
+            if (listed(i.id()).isPresent()) {
+                engine.removeImageById(i.id(), true);
+            }
+        });
     }
 
     /** Builds {@code FROM busybox} with a RUN that writes {@code content} to /made, labelled for this run. */
@@ -190,5 +197,53 @@ public abstract class UntaggedImageContract extends EngineContract {
         assertThat(engine.image(one)).isEmpty();
         assertThat(engine.image(other)).isEmpty();
         assertThat(listed(built.id())).isEmpty();
+    }
+
+    @Test
+    void aParentImageStaysWhileAnImageMadeFromItDoes() {
+        ImageReference parentName = fresh("parent");
+        ImageReference childName = fresh("child");
+        Image parent = committed(busybox("echo parent > /parent"), parentName);
+        Image child = committed(from(parent.id(), "echo child > /child"), childName);
+        assertThat(child.parent()).isEqualTo(parent.id());
+        String refused = "conflict: unable to delete " + parent.id().substring(7, 19)
+                + " (cannot be forced) - image has dependent child images";
+
+        assertThatThrownBy(() -> engine.removeImageById(parent.id(), true)).isInstanceOfSatisfying(
+                ImageConflictException.class, e -> {
+                    assertThat(e.getMessage()).contains(refused);
+                    assertThat(e.forceable()).isFalse();
+                });
+        assertThat(engine.image(parentName)).map(Image::id).contains(parent.id());
+
+        // a name of the parent goes while another names it, and its last name too: the image stays, dangling
+        ImageReference otherName = fresh("parent-other");
+        engine.tag(parentName, otherName);
+        engine.removeImage(otherName);
+        assertThat(engine.image(parentName)).map(Image::id).contains(parent.id());
+        engine.removeImage(parentName);
+        assertThat(engine.image(parentName)).isEmpty();
+        // by its id only (dockerd's image list leaves such an intermediate image out unless asked for all)
+        assertThat(engine.historyById(parent.id())).isNotEmpty();
+
+        // a prune of dangling images leaves it: only images nothing stands on go
+        assertThat(engine.pruneImages(false, List.of(label)).deleted()).doesNotContain(parent.id());
+        assertThat(engine.historyById(parent.id())).isNotEmpty();
+
+        // the child's removal takes the dangling parent along, as docker rmi does
+        engine.removeImage(childName);
+        assertThat(listed(child.id())).isEmpty();
+        assertThatThrownBy(() -> engine.historyById(parent.id())).isInstanceOf(ImageNotFoundException.class);
+    }
+
+    /** Commits a container that runs {@code script} as {@code name}, labelled for this run, and removes the container. */
+    private Image committed(ContainerSpec.Builder spec, ImageReference name) {
+        ContainerInfo container = started(spec);
+        assertThat(exited(container.id()).exitCode()).isZero();
+        try {
+            return engine.commit(container.id(), CommitSpec.to(name).withChanges(List.of("LABEL " + label)));
+        } finally {
+            engine.removeContainer(container.id(), true);
+        }
     }
 }

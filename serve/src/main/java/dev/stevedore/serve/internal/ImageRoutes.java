@@ -96,12 +96,20 @@ final class ImageRoutes {
     private void list(Exchange x) throws IOException {
         Filters filters = Filters.parse(x.request().query("filters"));
         ArrayNode list = Json.array();
-        for (Image image : state.engine.images().stream().sorted(Image.NEWEST_FIRST).toList()) {
+        List<Image> images = state.engine.images().stream().sorted(Image.NEWEST_FIRST).toList();
+        java.util.Set<String> parents = new java.util.HashSet<>();
+        images.forEach(image -> parents.add(image.parent()));
+        boolean danglingOnly = filters.has("dangling") && filters.values("dangling").contains("true");
+        for (Image image : images) {
             if (!filters.matchesAny("reference", image.references().stream().map(ImageReference::familiar).toList(), Filters::glob)
                     || !filters.labels(image.config().labels())) {
                 continue;
             }
-            if (filters.has("dangling") && filters.values("dangling").contains("true") != image.dangling()) {
+            if (filters.has("dangling") && danglingOnly != image.dangling()) {
+                continue;
+            }
+            // dockerd's: an unnamed parent is an intermediate image, listed with all only and never as dangling
+            if (parents.contains(image.id()) && image.dangling() && (danglingOnly || !x.request().flag("all"))) {
                 continue;
             }
             list.add(summary(image, -1, -1));
@@ -352,6 +360,7 @@ final class ImageRoutes {
         } catch (InvalidImageReferenceException e) {
             // an id: every reference of the image goes
         }
+        List<String> parents = parents(image);
         ArrayNode answer = Json.array();
         if (references.isEmpty()) {
             // by id: the engine applies dockerd's conflict rules (containers, many repositories) and takes every reference
@@ -365,8 +374,26 @@ final class ImageRoutes {
         }
         if (find(image.id()).isEmpty()) {
             answer.addObject().put("Deleted", image.id());
+            // the dangling parents the engine pruned along, nearest first, as dockerd lists them
+            for (String parent : parents) {
+                if (find(parent).isPresent()) {
+                    break;
+                }
+                answer.addObject().put("Deleted", parent);
+            }
         }
         x.response().json(200, answer);
+    }
+
+    /** The ids of the image's parents, nearest first, as far as they are local images. */
+    private List<String> parents(Image image) {
+        List<String> parents = new ArrayList<>();
+        Optional<Image> parent = image.parent().isEmpty() ? Optional.empty() : find(image.parent());
+        while (parent.isPresent() && !parents.contains(parent.get().id())) {
+            parents.add(parent.get().id());
+            parent = parent.get().parent().isEmpty() ? Optional.empty() : find(parent.get().parent());
+        }
+        return parents;
     }
 
     /** {@code docker load}: the archive (docker save or OCI layout tar) is spooled to a file, then loaded. */

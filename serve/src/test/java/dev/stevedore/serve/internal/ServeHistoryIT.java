@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code docker history} (#17 item 3) with the docker CLI against serve and against the test bed's dockerd in the same
- * test: the same columns, the same steps with the same CREATED BY lines, the image's id on the newest step and
- * {@code <missing>} below, and a missing image refused by both.
+ * test: the same columns, the same steps with the same CREATED BY lines (a RUN's with the build args it saw), the
+ * image's id on the newest step and {@code <missing>} below, and a missing image refused by both.
  */
 class ServeHistoryIT extends ServeWithDockerCli {
     private final Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError(
@@ -78,6 +78,30 @@ class ServeHistoryIT extends ServeWithDockerCli {
     }
 
     @Test
+    void aRunRecordsTheBuildArgsItSawAsDockerdDoes(@org.junit.jupiter.api.io.TempDir Path context) throws Exception {
+        // WHO from --build-arg, PLACE from its default, SHADOWED set by an ENV too (then not the build's), UNSET without
+        java.nio.file.Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\n"
+                + "ARG WHO\nARG PLACE=here\nARG SHADOWED=arg\nARG UNSET\nENV SHADOWED=env\n"
+                + "RUN echo \"$WHO $PLACE $SHADOWED\" > /greeting\nRUN [\"cat\", \"/greeting\"]\n");
+        String tag = "local.test/history-" + UUID.randomUUID().toString().substring(0, 8) + ":args";
+        String format = "{{.CreatedBy}}";
+        try {
+            for (Path server : List.of(socket, dockerd)) {
+                DockerCli.run(server, "build", "-q", "--build-arg", "WHO=hey", "-t", tag, context.toString());
+            }
+            List<String> onServe = DockerCli.run(socket, "history", "--no-trunc", "--format", format, tag);
+            List<String> onDockerd = DockerCli.run(dockerd, "history", "--no-trunc", "--format", format, tag);
+
+            assertThat(onServe.subList(0, 2)).containsExactly("RUN |2 PLACE=here WHO=hey cat /greeting",
+                    "RUN |2 PLACE=here WHO=hey /bin/sh -c echo \"$WHO $PLACE $SHADOWED\" > /greeting");
+            assertThat(onServe).isEqualTo(onDockerd.stream().map(ServeHistoryIT::asBuildKitWrites).toList());
+        } finally {
+            DockerCli.run(socket, "rmi", "-f", tag);
+            DockerCli.run(dockerd, "rmi", "-f", tag);
+        }
+    }
+
+    @Test
     void anImagesSizeIsTheUnpackedSizeDockerdShows() {
         // dockerd counts a layer unpacked (files' bytes, symlinks' targets), not its compressed blob: so must we
         assertThat(DockerCli.run(socket, "image", "inspect", "-f", "{{.Size}}", busybox))
@@ -94,7 +118,7 @@ class ServeHistoryIT extends ServeWithDockerCli {
         if (classic.startsWith(nop)) {
             return classic.substring(nop.length());
         }
-        return classic.startsWith("/bin/sh -c ") ? "RUN " + classic : classic;
+        return classic.startsWith("/bin/sh -c ") || classic.startsWith("|") ? "RUN " + classic : classic;
     }
 
     @Test

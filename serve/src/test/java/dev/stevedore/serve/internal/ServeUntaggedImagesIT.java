@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Images no tag names (#17), with the docker CLI against the test bed's dockerd and against serve in the same run:
  * {@code docker build} without {@code -t} and {@code docker commit} without a repository keep the image, listed as
  * {@code <none>} and by {@code -f dangling=true}, run by its id, refused to {@code rmi} while a container uses it,
- * removed by {@code rmi ID} and by {@code image prune}. Each image carries a label of this run's and every listing and
+ * removed by {@code rmi ID} and by {@code image prune}; a parent stays under the image committed from it, dangling when
+ * its last name goes, until that child goes. Each image carries a label of this run's and every listing and
  * prune is narrowed to it: the dockerd is shared.
  */
 class ServeUntaggedImagesIT extends ServeWithDockerCli {
@@ -90,6 +91,76 @@ class ServeUntaggedImagesIT extends ServeWithDockerCli {
         lines.add("rmi: " + DockerCli.run(server, "rmi", shortId).stream().filter(l -> l.equals("Deleted: " + id)).count());
         lines.add("left: " + DockerCli.run(server, "images", "-a", "-q", "-f", "label=" + label));
         return lines;
+    }
+
+    @Test
+    void aParentImageStaysUnderTheImageCommittedFromIt() {
+        Map<String, List<String>> seen = new LinkedHashMap<>();
+        for (Path server : dockerdThenServe()) {
+            List<String> containers = new ArrayList<>();
+            try {
+                seen.put(server == socket ? "serve" : "dockerd", parentAndChild(server, containers));
+            } finally {
+                removeLabelled(server, containers);
+            }
+        }
+        assertThat(seen.get("serve")).isEqualTo(seen.get("dockerd")).containsExactly(
+                "rmi -f parent: conflict: unable to delete A (cannot be forced) - image has dependent child images",
+                "rmi other name: [Untagged: OTHER:1]", "rmi last name: [Untagged: PARENT:1]", "listed: [B]",
+                "listed -a: [B, A]", "dangling -a: []",
+                "pruned: []", "rmi child: [Untagged: CHILD:1, Deleted: B, Deleted: A]", "left: []");
+    }
+
+    private List<String> parentAndChild(Path server, List<String> containers) {
+        String names = "local.test/parity-" + UUID.randomUUID().toString().substring(0, 8);
+        String parent = committed(server, busybox, names + "-parent:1", containers);
+        String child = committed(server, names + "-parent:1", names + "-child:1", containers);
+        String a = parent.substring("sha256:".length(), "sha256:".length() + 12);
+        Map<String, String> placeholders = new LinkedHashMap<>(); // whole ids before the short ones they hold
+        placeholders.put(parent, "A");
+        placeholders.put(child, "B");
+        placeholders.put(a, "A");
+        placeholders.put(child.substring("sha256:".length(), "sha256:".length() + 12), "B");
+        placeholders.put(names + "-parent", "PARENT");
+        placeholders.put(names + "-child", "CHILD");
+        placeholders.put(names + "-other", "OTHER");
+        java.util.function.Function<Object, String> normal = output -> {
+            String text = output.toString();
+            for (Map.Entry<String, String> e : placeholders.entrySet()) {
+                text = text.replace(e.getKey(), e.getValue());
+            }
+            return text;
+        };
+        List<String> lines = new ArrayList<>();
+        AssertionError refused = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> DockerCli.run(server, "rmi", "-f", a));
+        String conflict = "conflict: unable to delete " + a + " (cannot be forced) - image has dependent child images";
+        lines.add("rmi -f parent: " + (refused.getMessage().contains(conflict) ? normal.apply(conflict) : refused.getMessage()));
+        DockerCli.run(server, "tag", names + "-parent:1", names + "-other:1");
+        lines.add("rmi other name: " + normal.apply(DockerCli.run(server, "rmi", names + "-other:1")));
+        lines.add("rmi last name: " + normal.apply(DockerCli.run(server, "rmi", names + "-parent:1")));
+        lines.add("listed: " + normal.apply(DockerCli.run(server, "images", "-q", "-f", "label=" + label)));
+        lines.add("listed -a: " + normal.apply(DockerCli.run(server, "images", "-a", "-q", "-f", "label=" + label)));
+        lines.add("dangling -a: " + normal.apply(DockerCli.run(server, "images", "-a", "-q", "-f", "dangling=true",
+                "-f", "label=" + label)));
+        lines.add("pruned: " + normal.apply(DockerCli.run(server, "image", "prune", "-f", "--filter", "label=" + label)
+                .stream().filter(l -> l.startsWith("deleted: ")).toList()));
+        // dockerd lists the layers it deleted too (serve does not): the images' lines are compared
+        lines.add("rmi child: " + normal.apply(DockerCli.run(server, "rmi", names + "-child:1").stream()
+                .filter(l -> l.startsWith("Untagged: ") || l.equals("Deleted: " + child) || l.equals("Deleted: " + parent))
+                .toList()));
+        lines.add("left: " + DockerCli.run(server, "images", "-a", "-q", "-f", "label=" + label));
+        return lines;
+    }
+
+    /** Commits a container of {@code image} (that writes a file) as {@code name}, labelled; returns the image's id. */
+    private String committed(Path server, String image, String name, List<String> containers) {
+        String container = created(DockerCli.run(server, "create", image, "sh", "-c", "echo x > /" + containers.size()));
+        containers.add(container);
+        DockerCli.run(server, "start", "-a", container);
+        DockerCli.run(server, "commit", "-c", "LABEL " + label, container, name);
+        DockerCli.run(server, "rm", container); // a container of the parent would hold it on its own
+        return inspect(server, name, "{{.Id}}");
     }
 
     /** Removes {@code containers}, then every image with this run's label, whatever a failed test left. */

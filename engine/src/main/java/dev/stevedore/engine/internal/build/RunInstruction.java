@@ -77,7 +77,18 @@ final class RunInstruction {
                     layer.close();
                 }
             }
-        }, "RUN " + String.join(" ", argv));
+        }, "RUN " + withArgs(argv, args, run.state.env()));
+    }
+
+    /**
+     * The command as the image's history records it: behind {@code |N K=V...}, the build args its environment had
+     * from the build rather than from an {@code ENV} (dockerd's {@code |1 GREETING=hey /bin/sh -c echo $GREETING}).
+     */
+    private static String withArgs(List<String> argv, Map<String, String> args, List<String> env) {
+        Map<String, String> fromBuild = new TreeMap<>(args);
+        env.forEach(e -> fromBuild.remove(e.substring(0, Math.max(0, e.indexOf('=')))));
+        String command = String.join(" ", argv);
+        return fromBuild.isEmpty() ? command : "|" + fromBuild.size() + " " + joined(fromBuild) + " " + command;
     }
 
     private List<String> command(ImageState state) {

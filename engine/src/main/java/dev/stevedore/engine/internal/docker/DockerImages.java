@@ -295,8 +295,10 @@ final class DockerImages implements DockerContainers.Images {
             }
             if (e.status() == 409) {
                 boolean forceable = e.daemonMessage().contains("must be forced");
-                throw new dev.stevedore.engine.ImageConflictException(what + e.daemonMessage()
-                        + (forceable ? "; force it or remove the containers that use it first" : "; stop and remove the container first"),
+                String advice = forceable ? "; force it or remove the containers that use it first"
+                        : e.daemonMessage().contains("child images") ? "; remove the images made from it first"
+                        : "; stop and remove the container first";
+                throw new dev.stevedore.engine.ImageConflictException(what + e.daemonMessage() + advice,
                         id.startsWith("sha256:") ? id : "sha256:" + id, forceable);
             }
             throw e;

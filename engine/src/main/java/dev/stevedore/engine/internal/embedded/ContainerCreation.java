@@ -118,7 +118,8 @@ final class ContainerCreation {
             undo.add(() -> networks.removeContainer(id));
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
                     spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
-                            spec.dnsOptions(), spec.exposedHostPorts(), links), spec.ipv4Address(), spec.macAddress());
+                            spec.dnsOptions(), spec.exposedHostPorts(), links, spec.domainname()), spec.ipv4Address(),
+                    spec.macAddress());
             ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), runnable.foundBy(), runnable.image().id(),
                     runnable.image().manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),

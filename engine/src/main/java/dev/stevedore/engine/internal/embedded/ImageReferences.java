@@ -22,7 +22,9 @@ import java.util.function.Supplier;
  * What names an image on the embedded engine, changed as dockerd changes it: a tag (by reference or by id), removal
  * by reference ({@code rmi NAME}) and by id ({@code rmi ID}: every reference, then the image) with dockerd's conflict
  * rules, and the prune of dangling or unused images; each publishes dockerd's {@code tag}, {@code untag} and
- * {@code delete} events, named by the image's id ({@code tag} by the new reference).
+ * {@code delete} events, named by the image's id ({@code tag} by the new reference). An image another was made from
+ * (its {@link Image#parent() parent}) stays while that child does, as dockerd's: removal by id is refused, removal of
+ * its last name leaves it dangling, and it goes along with its last child when it is dangling then.
  *
  * <p>One difference from dockerd: a forced removal of a stopped container's image takes its references but keeps the
  * image, dangling, because the container's root file system stands on its layers (dockerd keeps those layers under
@@ -59,15 +61,25 @@ final class ImageReferences {
                 tagged.id(), Map.of(EngineEvent.NAME, target.toString())));
     }
 
-    /** {@code ContainerEngine#removeImage}: the reference goes; the image with its last one, unless a container uses it. */
+    /**
+     * {@code ContainerEngine#removeImage}: the reference goes; the image with its last one, unless a container uses it or
+     * an image was made from it (it stays then, dangling, as dockerd keeps a parent); the dangling parents it leaves go
+     * along, as {@code docker rmi} prunes them.
+     */
     void byReference(ImageReference reference) {
         Optional<Image> image = images.find(reference);
-        if (image.isPresent() && image.get().references().size() <= 1) {
+        boolean last = image.isPresent() && image.get().references().size() <= 1;
+        if (last) {
             // Docker's rule: the last reference of an image goes only when no container uses it
             containers.get().usersOf(image.get().id()).stream().findFirst().ifPresent(user -> {
                 throw new ImageConflictException("cannot remove " + reference.familiar() + ": container " + user.name()
                         + " (" + user.shortId() + ") uses it — remove the container first", image.get().id(), false);
             });
+        }
+        if (last && !children(image.get().id()).isEmpty()) {
+            images.removeImage(image.get(), true);
+            publish(EngineEvent.Action.UNTAG, image.get());
+            return;
         }
         if (!images.remove(reference)) {
             throw new ImageNotFoundException("cannot remove " + reference.familiar() + ": no such image in the local store "
@@ -77,6 +89,7 @@ final class ImageReferences {
             publish(EngineEvent.Action.UNTAG, removed);
             if (removed.references().size() <= 1) {
                 publish(EngineEvent.Action.DELETE, removed);
+                pruneParents(removed);
             }
         });
     }
@@ -86,6 +99,11 @@ final class ImageReferences {
         Image image = images.findById(id).orElseThrow(() -> new ImageNotFoundException("cannot remove image " + id
                 + ": no image with that id in the local store " + stateDirectory, null, null, 0));
         String shortId = shortId(image.id());
+        if (!children(image.id()).isEmpty()) {
+            // dockerd's hard conflict, checked first: a child image's history and parent stand on this one
+            throw new ImageConflictException("conflict: unable to delete " + shortId + " (cannot be forced) - image has"
+                    + " dependent child images — remove the images made from it first", image.id(), false);
+        }
         List<ContainerInfo> users = containers.get().usersOf(image.id());
         for (ContainerInfo user : users) {
             if (user.state().running() || user.state().paused()) {
@@ -105,6 +123,7 @@ final class ImageReferences {
         image.references().forEach(reference -> publish(EngineEvent.Action.UNTAG, image));
         if (users.isEmpty()) {
             publish(EngineEvent.Action.DELETE, image);
+            pruneParents(image);
         }
     }
 
@@ -115,10 +134,15 @@ final class ImageReferences {
     ImagesPruned prune(boolean all, List<String> labels) {
         Set<String> used = new HashSet<>();
         containers.get().list(true, Map.of()).forEach(c -> used.add(c.imageId()));
+        List<Image> listed = images.list();
+        Set<String> parents = new HashSet<>();
+        listed.forEach(i -> parents.add(i.parent()));
         List<ImagesPruned.Removal> removals = new ArrayList<>();
         long reclaimed = 0;
-        for (Image image : images.list()) {
-            if (used.contains(image.id()) || !(all || image.dangling()) || !hasLabels(image, labels)) {
+        for (Image image : listed) {
+            // as dockerd, the top images only: a parent goes along with its last child when it is dangling
+            if (parents.contains(image.id()) || used.contains(image.id())
+                    || !(all || image.dangling()) || !hasLabels(image, labels)) {
                 continue;
             }
             try {
@@ -131,8 +155,40 @@ final class ImageReferences {
             image.references().forEach(reference -> publish(EngineEvent.Action.UNTAG, image));
             removals.add(ImagesPruned.Removal.deleted(image.id()));
             publish(EngineEvent.Action.DELETE, image);
+            pruneParents(image).forEach(parent -> removals.add(ImagesPruned.Removal.deleted(parent)));
         }
         return new ImagesPruned(removals, reclaimed);
+    }
+
+    /** The images made from the image {@code id} ({@code docker commit} of a container of it). */
+    private List<Image> children(String id) {
+        return images.list().stream().filter(i -> i.parent().equals(id)).toList();
+    }
+
+    /**
+     * Removes the parents {@code removed} leaves dangling, nearest first, as dockerd's {@code rmi} and prune do (without
+     * {@code --no-prune}): each that no tag names, no container was made from and no other image stands on; returns
+     * their ids.
+     */
+    private List<String> pruneParents(Image removed) {
+        List<String> deleted = new ArrayList<>();
+        String parentId = removed.parent();
+        while (!parentId.isEmpty()) {
+            Optional<Image> parent = images.findById(parentId);
+            if (parent.isEmpty() || !parent.get().references().isEmpty() || !children(parentId).isEmpty()
+                    || !containers.get().usersOf(parentId).isEmpty()) {
+                break;
+            }
+            try {
+                images.removeImage(parent.get(), false);
+            } catch (ContainerEngineException e) {
+                break; // removed by another JVM meanwhile
+            }
+            publish(EngineEvent.Action.DELETE, parent.get());
+            deleted.add(parentId);
+            parentId = parent.get().parent();
+        }
+        return deleted;
     }
 
     private static boolean hasLabels(Image image, List<String> labels) {

@@ -92,7 +92,7 @@ final class HostsFiles {
             }
             List<String> names = new ArrayList<>();
             if (own.isEmpty()) {
-                names.add(container.hostname());
+                names.addAll(hostnames(container));
                 gateway = n.gateway();
             }
             names.add(me.name());
@@ -125,10 +125,17 @@ final class HostsFiles {
             }
         } else {
             // Alone (mode none, or on no network right now): its hostname still resolves, as programs expect.
-            entries.add(new HostEntry("127.0.0.1", List.of(container.hostname())));
+            entries.add(new HostEntry("127.0.0.1", hostnames(container)));
         }
         entries.addAll(peers);
         EtcFiles.rewrite(file, EtcFiles.hosts(entries));
+    }
+
+    /** The container's hostname, after it with its domain first when it has one ({@code HOSTNAME.DOMAIN HOSTNAME}). */
+    private static List<String> hostnames(ContainerRecord container) {
+        String domain = container.names().domainname();
+        return domain.isEmpty() ? List.of(container.hostname())
+                : List.of(container.hostname() + "." + domain, container.hostname());
     }
 
     /** The container's {@code --add-host} entries, {@code host-gateway} as {@code hostGateway}. */

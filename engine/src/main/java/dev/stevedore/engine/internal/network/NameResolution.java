@@ -17,15 +17,17 @@ import java.util.List;
  *                   through its host relay ({@link HostServices}); when there are any, that name is the relay's address
  * @param links      legacy links as {@code CONTAINER_ID:ALIAS}: the linked container's line in the hosts file, under
  *                   ALIAS, its hostname and its name, wherever the two share a network
+ * @param domainname the container's domain ({@code docker run --domainname}): its own line in the hosts file starts
+ *                   with {@code HOSTNAME.DOMAIN}, as dockerd writes it; empty for none
  */
 public record NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
-                             List<Integer> hostPorts, List<String> links) {
+                             List<Integer> hostPorts, List<String> links, String domainname) {
     /** Nothing beyond the engine's own: the host's resolver configuration, no extra hosts. */
     public static final NameResolution NONE = new NameResolution(List.of(), List.of(), List.of(), List.of());
 
     /** Without host ports. */
     public NameResolution(List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions) {
-        this(extraHosts, dns, dnsSearch, dnsOptions, List.of(), List.of());
+        this(extraHosts, dns, dnsSearch, dnsOptions, List.of(), List.of(), "");
     }
 
     public NameResolution {
@@ -35,6 +37,7 @@ public record NameResolution(List<String> extraHosts, List<String> dns, List<Str
         dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
         hostPorts = hostPorts == null ? List.of() : List.copyOf(hostPorts); // absent in records written before it
         links = links == null ? List.of() : List.copyOf(links); // absent in records written before them
+        domainname = domainname == null ? "" : domainname; // absent in records written before it
     }
 
     /** Whether the resolver configuration is the request's rather than the host's. */

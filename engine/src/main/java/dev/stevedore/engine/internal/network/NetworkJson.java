@@ -80,6 +80,7 @@ final class NetworkJson {
         n.put("dnsOptions", names.dnsOptions());
         n.put("hostPorts", names.hostPorts());
         n.put("links", names.links());
+        n.put("domainname", names.domainname());
         fields.put("names", n);
         return bytes(fields);
     }
@@ -118,7 +119,7 @@ final class NetworkJson {
             Map<String, Object> n = map(fields.get("names"));
             NameResolution names = n == null ? null : new NameResolution(strings(n.get("extraHosts")),
                     strings(n.get("dns")), strings(n.get("dnsSearch")), strings(n.get("dnsOptions")),
-                    integers(n.get("hostPorts")), strings(n.get("links")));
+                    integers(n.get("hostPorts")), strings(n.get("links")), (String) n.get("domainname"));
             return new ContainerRecord((String) fields.get("id"), (String) fields.get("name"),
                     (String) fields.get("hostname"), mode == null ? null : NetworkMode.fromWireName((String) mode),
                     strings(fields.get("networks")), published, proxy, names);

@@ -47,7 +47,7 @@ class NetworkJsonTest {
                 List.of(new PortBinding(80, "tcp", "127.0.0.1", 8080), new PortBinding(53, "udp", "0.0.0.0", 0)),
                 new ProxyRecord(4242, 123456789012L, 4243, 987654321098L),
                 new NameResolution(List.of("db:10.0.0.2"), List.of("1.1.1.1"), List.of("example.org"), List.of("ndots:2"),
-                        List.of(5432), List.of("db:db")));
+                        List.of(5432), List.of("db:db"), "example.org"));
     }
 
     @Test
