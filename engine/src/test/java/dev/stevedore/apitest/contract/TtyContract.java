@@ -117,6 +117,36 @@ public abstract class TtyContract extends EngineContract {
         engine.removeContainer(sh.id(), true);
     }
 
+    /**
+     * As dockerd: a process on a terminal gets {@code TERM=xterm} after PATH and HOSTNAME (the container's own TERM
+     * would replace it), a container's exec only when the exec has a terminal itself, whatever the container has.
+     */
+    @Test
+    void aProcessOnATerminalGetsTermXtermAfterPathAndHostname() {
+        ContainerInfo onTerminal = started(busybox("sleep 3600").tty(true));
+        ContainerInfo plain = started(busybox("env; exec sleep 3600"));
+        try {
+            // env itself as the command: a shell would put its own variables first
+            ContainerInfo printed = started(busybox("").cmd("env").tty(true));
+            exited(printed.id());
+            assertThat(screen(printed.id()).split("\r\n")).as("the first process on a terminal")
+                    .startsWith("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                            "HOSTNAME=" + printed.id().substring(0, 12), "TERM=xterm");
+            engine.removeContainer(printed.id(), true);
+            await().atMost(PATIENCE).until(() -> !logTexts(plain.id()).isEmpty());
+            assertThat(logTexts(plain.id())).as("without a terminal").noneMatch(line -> line.startsWith("TERM="));
+
+            assertThat(engine.exec(onTerminal.id(), ExecSpec.of("env")).stdout()).as("an exec without one")
+                    .doesNotContain("TERM=");
+            List<String> shown = new java.util.concurrent.CopyOnWriteArrayList<>();
+            engine.exec(plain.id(), ExecSpec.of("env").withTty(Tty.standard()).withOutput(chunk -> shown.add(shown(chunk))));
+            assertThat(String.join("", shown)).as("an exec with a terminal").contains("TERM=xterm\r\n");
+        } finally {
+            engine.removeContainer(onTerminal.id(), true);
+            engine.removeContainer(plain.id(), true);
+        }
+    }
+
     @Test
     void aFullScreenProgramsEscapeSequencesPassThrough() {
         ContainerInfo screen = started(busybox("clear; printf '\\033[5;10Hmoved\\033[0m'; sleep 1").tty(true));

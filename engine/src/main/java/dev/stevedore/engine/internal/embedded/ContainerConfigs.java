@@ -82,13 +82,19 @@ final class ContainerConfigs {
         env.put(key, eq < 0 ? key + "=" : entry); // a replaced variable keeps its place, as in Docker's merge
     }
 
-    /** The environment a process gets: HOSTNAME first, then the container's. */
-    static List<String> processEnv(String hostname, List<String> env) {
-        List<String> all = new ArrayList<>();
-        all.add("HOSTNAME=" + hostname);
-        env.stream().filter(e -> !e.startsWith("HOSTNAME=")).forEach(all::add);
-        env.stream().filter(e -> e.startsWith("HOSTNAME=")).findFirst().ifPresent(e -> all.set(0, e));
-        return all;
+    /**
+     * The environment a process gets, as dockerd builds it: Docker's PATH, HOSTNAME, {@code TERM=xterm} when the process
+     * has a terminal, the links' variables, then the container's own, each replacing one of those in its place.
+     */
+    static List<String> processEnv(String hostname, boolean tty, List<String> linkEnv, List<String> env) {
+        List<String> base = new ArrayList<>();
+        base.add(DEFAULT_PATH);
+        base.add("HOSTNAME=" + hostname);
+        if (tty) {
+            base.add("TERM=xterm");
+        }
+        base.addAll(linkEnv);
+        return override(base, env);
     }
 
     /** {@code base} with {@code overrides} replacing entries by key. */

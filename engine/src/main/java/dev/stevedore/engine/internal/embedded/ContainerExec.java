@@ -131,8 +131,8 @@ final class ContainerExec {
             throw new ContainerEngineException("cannot exec in container " + config.name() + ": the working directory \""
                     + workingDir + "\" must be an absolute path");
         }
-        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(),
-                ContainerConfigs.override(linkEnv, config.env())), spec.env());
+        List<String> env = ContainerConfigs.override(ContainerConfigs.processEnv(config.hostname(), spec.tty() != null,
+                linkEnv, config.env()), spec.env());
         return new ExecRequest(new ProcessIdentity(state.pid(), state.pidStart()), directory,
                 spec.command(), env, ContainerConfigs.normalize(workingDir), spec.user() != null ? spec.user() : config.user(),
                 List.of(), spec.privileged() ? java.util.EnumSet.allOf(dev.stevedore.engine.Capability.class)

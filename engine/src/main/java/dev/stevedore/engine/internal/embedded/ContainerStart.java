@@ -197,7 +197,7 @@ final class ContainerStart {
     static RuntimeSpec runtimeSpec(Path dir, ContainerRecord config, NetworkManager.ContainerNetworking network,
                                    List<String> namespaces, ContainerStore store, List<String> linkEnv) {
         RuntimeSpec.Builder builder = RuntimeSpec.builder(dir, store.rootLayers(config), config.command())
-                .env(ContainerConfigs.processEnv(config.hostname(), ContainerConfigs.override(linkEnv, config.env())))
+                .env(ContainerConfigs.processEnv(config.hostname(), config.spec().tty(), linkEnv, config.env()))
                 .workingDirectory(config.workingDir())
                 .user(config.user(), List.of())
                 .hostname(config.hostname())

@@ -71,10 +71,13 @@ class ContainerConfigsTest {
     }
 
     @Test
-    void processesGetHostnameFirst() {
-        assertThat(ContainerConfigs.processEnv("abc", List.of("PATH=/bin"))).containsExactly("HOSTNAME=abc", "PATH=/bin");
-        assertThat(ContainerConfigs.processEnv("abc", List.of("HOSTNAME=mine", "PATH=/bin")))
-                .containsExactly("HOSTNAME=mine", "PATH=/bin");
+    void processesGetDockersPathHostnameAndTermFirstEachReplacedInItsPlace() {
+        assertThat(ContainerConfigs.processEnv("abc", false, List.of(), List.of("PATH=/bin")))
+                .containsExactly("PATH=/bin", "HOSTNAME=abc");
+        assertThat(ContainerConfigs.processEnv("abc", true, List.of("DB_PORT=tcp://db:5432"), List.of("HOSTNAME=mine", "A=b")))
+                .containsExactly(ContainerConfigs.DEFAULT_PATH, "HOSTNAME=mine", "TERM=xterm", "DB_PORT=tcp://db:5432", "A=b");
+        assertThat(ContainerConfigs.processEnv("abc", true, List.of(), List.of("TERM=dumb")))
+                .containsExactly(ContainerConfigs.DEFAULT_PATH, "HOSTNAME=abc", "TERM=dumb");
     }
 
     @Test
