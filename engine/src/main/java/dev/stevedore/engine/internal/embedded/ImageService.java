@@ -402,7 +402,7 @@ final class ImageService implements AutoCloseable {
     }
 
     private long collect() throws IOException {
-        long freed = collector.collect().bytesFreed();
+        long freed = collector.collect().sizeFreed(); // what images and df counted, as dockerd's prune reports it
         parsed.keySet().retainAll(new HashSet<>(index.all().values()));
         return freed;
     }

@@ -65,6 +65,16 @@ public final class LayerSizes {
         }
     }
 
+    /** The kept content size of blob {@code layer}, without counting it: empty when none was kept. */
+    public java.util.OptionalLong recorded(Digest layer) {
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(Files.readString(root.resolve(layer.hex()),
+                    StandardCharsets.US_ASCII).trim()));
+        } catch (IOException | NumberFormatException absent) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** Keeps the content size of blob {@code layer}, as counted by an unpack. */
     void record(Digest layer, long size) throws IOException {
         Files.createDirectories(root);

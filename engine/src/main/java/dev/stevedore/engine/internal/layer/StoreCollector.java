@@ -39,8 +39,14 @@ public final class StoreCollector {
     private final SnapshotStore snapshots;
     private final Path lockFile;
 
-    /** What one collection freed. */
-    public record Result(int blobsRemoved, long bytesFreed, int snapshotsRemoved) {
+    /**
+     * What one collection freed.
+     *
+     * @param bytesFreed the blob bytes deleted from the content store
+     * @param sizeFreed  what the removed layers counted for in the images' sizes, as dockerd reports a prune's space
+     *                   reclaimed: each layer's unpacked size ({@link LayerSizes}); manifests and configs nothing
+     */
+    public record Result(int blobsRemoved, long bytesFreed, int snapshotsRemoved, long sizeFreed) {
     }
 
     /**
@@ -97,11 +103,30 @@ public final class StoreCollector {
                 }
             }
             int blobsBefore = content.blobs().size();
+            long sizeFreed = 0;
+            for (Digest blob : content.blobs()) {
+                if (!keepBlobs.contains(blob)) {
+                    sizeFreed += layerSize(blob);
+                }
+            }
             long freed = content.deleteUnreferenced(keepBlobs);
             int blobsRemoved = blobsBefore - content.blobs().size();
             int snapshotsRemoved = snapshots.removeUnused(keepChains);
             snapshots.sizes().removeUnused(keepBlobs);
-            return new Result(blobsRemoved, freed, snapshotsRemoved);
+            return new Result(blobsRemoved, freed, snapshotsRemoved, sizeFreed);
+        }
+    }
+
+    /** A blob's part of the images' sizes: a layer's unpacked size (counted now if it never was), 0 for a document. */
+    private long layerSize(Digest blob) {
+        java.util.OptionalLong recorded = snapshots.sizes().recorded(blob);
+        if (recorded.isPresent()) {
+            return recorded.getAsLong();
+        }
+        try {
+            return snapshots.sizes().size(blob, () -> java.nio.file.Files.newInputStream(content.blobPath(blob)));
+        } catch (IOException | RuntimeException notALayer) {
+            return 0; // a manifest or config (no tar), or gone meanwhile
         }
     }
 

@@ -47,6 +47,20 @@ class DiskUsageIT {
         engine.close();
     }
 
+    /**
+     * A prune reclaims what df called reclaimable: the images' unpacked sizes, as docker image prune's "Total reclaimed
+     * space" (it reported the compressed blobs' bytes, about half of it for busybox).
+     */
+    @Test
+    void aPruneReclaimsTheSizeDfCalledReclaimable() {
+        engine.pull(busybox);
+        long size = engine.image(ImageReference.parse(busybox)).orElseThrow().size();
+        assertThat(engine.diskUsage().layersSize()).as("df's reclaimable").isEqualTo(size);
+
+        assertThat(engine.pruneImages(true, java.util.List.of()).spaceReclaimed()).isEqualTo(size);
+        assertThat(engine.images()).isEmpty();
+    }
+
     @Test
     void countsAContainersWritesAVolumesBytesSharedLayersAndCachedSteps() throws Exception {
         engine.pull(busybox);

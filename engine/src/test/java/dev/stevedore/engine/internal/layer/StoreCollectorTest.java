@@ -72,7 +72,7 @@ class StoreCollectorTest {
 
         StoreCollector.Result result = collector.collect();
 
-        assertThat(result).isEqualTo(new StoreCollector.Result(0, 0, 0));
+        assertThat(result).isEqualTo(new StoreCollector.Result(0, 0, 0, 0));
         assertThat(content.blobs()).hasSize(4);
         assertThat(snapshots.isPrepared(app.stack().diffIds())).isTrue();
     }
