@@ -74,7 +74,7 @@ final class ContainerCreation {
             });
         }
         ImageService.RunnableImage runnable = images.runnable(spec.image(), spec.pullPolicy(), settings.platform());
-        ImageConfig image = runnable.image().config();
+        ImageConfig image = runnable.config();
         String networkMode = ContainerConfigs.networkMode(spec, image);
         mode.checkLimits(spec);
         ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
@@ -119,8 +119,8 @@ final class ContainerCreation {
             NetworkManager.ContainerNetworking network = networks.prepareContainer(id, name, hostname, networkMode,
                     spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
                             spec.dnsOptions(), spec.exposedHostPorts(), links), spec.ipv4Address(), spec.macAddress());
-            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), runnable.foundBy(), runnable.image().id(),
-                    runnable.image().manifestDigest(), Instant.now().toString(),
+            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), runnable.foundBy(), runnable.id(),
+                    runnable.manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
                     ContainerConfigs.env(spec, image), workingDir, ContainerConfigs.user(spec, image), hostname,
                     ContainerConfigs.labels(spec, image), made, spec.readOnlyRootfs(),
