@@ -60,12 +60,18 @@ final class ContainerCreation {
         this.copies = copies;
     }
 
+    /** dockerd's create warnings for {@code spec}: the settings the host's cgroups cannot apply, which create drops. */
+    static List<String> warnings(ContainerSpec spec) {
+        return Resources.warnings(spec.resources(), Launcher.applicable(spec.resources()));
+    }
+
     /** Creates the container; its {@code config.json} as written. */
     ContainerRecord create(ContainerSpec requested) {
         ContainerSpec resolved = SharedNamespaces.resolve(requested, store, mode.rootless());
-        // as dockerd: a setting the host's cgroups cannot apply is dropped with a warning, and inspect shows it dropped
+        // as dockerd: a setting the host's cgroups cannot apply is dropped with a warning (the created container's
+        // ContainerInfo.warnings, which its caller shows; logged for a test's output), and inspect shows it dropped
         Resources applied = Launcher.applicable(resolved.resources());
-        Resources.warnings(resolved.resources(), applied).forEach(w -> LOG.warn("container of {}: {}", requested.image(), w));
+        Resources.warnings(resolved.resources(), applied).forEach(w -> LOG.info("container of {}: {}", requested.image(), w));
         ContainerSpec spec = resolved.toBuilder().resources(applied).build();
         if (spec.name() != null) {
             ContainerStore.validateName(spec.name());

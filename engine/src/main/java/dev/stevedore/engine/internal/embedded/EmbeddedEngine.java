@@ -326,7 +326,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         ContainerInfo created = containerService().create(spec);
         containerService().start(created.id());
         try {
-            return containerService().inspect(created.id());
+            return containerService().inspect(created.id()).withWarnings(created.warnings());
         } catch (ContainerNotFoundException e) {
             // an auto-remove container that ended at once is gone already: report it as it ended
             return containerService().autoRemoved(created.id()).orElseThrow(() -> e);
