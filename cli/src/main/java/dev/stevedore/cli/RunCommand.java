@@ -12,7 +12,6 @@ import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.LogConfig;
-import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -426,8 +425,8 @@ class RunCommand extends EngineCommand {
             throw usageError(e.getMessage()); // what this engine cannot honour (a log driver), said as a usage error
         }
         Timing.mark("container created");
-        // the docker CLI prints dockerd's warnings (a setting the host cannot apply) before anything else
-        Resources.warnings(spec.resources(), created.spec().resources()).forEach(w -> err().println("WARNING: " + w));
+        // the docker CLI prints the create's warnings (a setting the host cannot apply, its IPv4 forwarding) first
+        created.warnings().forEach(w -> err().println("WARNING: " + w));
         if (createOnly()) {
             out().println(created.id());
             return 0;

@@ -113,6 +113,18 @@ class CliDockerIT {
     }
 
     @Test
+    void runPrintsTheWarningsOfTheCreateAsDockerDoes() throws Exception {
+        CliRunner.Result ours = stevedore("-H", host, "run", "--rm", busybox, "true");
+        CliRunner.Result dockers = docker("run", "--rm", busybox, "true");
+
+        assertThat(ours.exitCode()).as(ours.toString()).isZero();
+        assertThat(dockers.exitCode()).as(dockers.toString()).isZero();
+        // the test bed's host has IPv4 forwarding off, which dockerd's create answer warns of
+        assertThat(dockers.errLines()).contains("WARNING: IPv4 forwarding is disabled. Networking will not work.");
+        assertThat(ours.errLines()).as(ours.toString()).isEqualTo(dockers.errLines());
+    }
+
+    @Test
     void psExecAndLogsWorkOnContainersOfEitherClient() throws Exception {
         String ours = prefix + "-ours";
         String theirs = prefix + "-theirs";

@@ -225,7 +225,7 @@ public interface ContainerEngine extends AutoCloseable {
     default ContainerInfo runContainer(ContainerSpec spec) {
         ContainerInfo created = createContainer(spec);
         startContainer(created.id());
-        return inspectContainer(created.id());
+        return inspectContainer(created.id()).withWarnings(created.warnings());
     }
 
     /**

@@ -30,13 +30,18 @@ import java.util.Map;
  *                 {@link ContainerEngine#connectNetwork(String, String, List)}); a network without any is left out
  * @param health   its health as its {@link HealthCheck} found it (the spec's, else the image's), as dockerd's
  *                 {@code State.Health}; {@code null} for a container without a check (or with {@link HealthCheck#NONE})
+ * @param warnings what the engine warned of when it created the container, in dockerd's words (its create answer's
+ *                 {@code Warnings}: a setting the host cannot apply, its IPv4 forwarding switched off), for the caller to
+ *                 show as docker does ({@code WARNING: <text>}); empty but from {@link ContainerEngine#createContainer}
+ *                 and {@link ContainerEngine#runContainer}
  */
 public record ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
                             List<String> command, List<String> env, Map<String, String> labels,
                             List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
                             Map<String, String> staticAddresses, int restartCount, List<Mount> mounts,
-                            Map<String, List<String>> networkAliases, ContainerHealth health) {
+                            Map<String, List<String>> networkAliases, ContainerHealth health, List<String> warnings) {
     public ContainerInfo {
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
         command = List.copyOf(command);
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
@@ -53,6 +58,22 @@ public record ContainerInfo(String id, String name, String image, String imageId
             });
         }
         networkAliases = java.util.Collections.unmodifiableMap(aliases);
+    }
+
+    /** A container as inspect shows it, without the warnings of its create. */
+    public ContainerInfo(String id, String name, String image, String imageId, Instant created, ContainerState state,
+                         List<String> command, List<String> env, Map<String, String> labels,
+                         List<PortBinding> ports, Map<String, String> networks, ContainerSpec spec,
+                         Map<String, String> staticAddresses, int restartCount, List<Mount> mounts,
+                         Map<String, List<String>> networkAliases, ContainerHealth health) {
+        this(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec, staticAddresses,
+                restartCount, mounts, networkAliases, health, List.of());
+    }
+
+    /** This container with {@code warnings} as the warnings of its create. */
+    public ContainerInfo withWarnings(List<String> warnings) {
+        return new ContainerInfo(id, name, image, imageId, created, state, command, env, labels, ports, networks, spec,
+                staticAddresses, restartCount, mounts, networkAliases, health, warnings);
     }
 
     /** A container without a health check. */

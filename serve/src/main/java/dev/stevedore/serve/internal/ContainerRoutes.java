@@ -10,7 +10,6 @@ import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
-import dev.stevedore.engine.Resources;
 import dev.stevedore.engine.InvalidImageReferenceException;
 import dev.stevedore.engine.NetworkInfo;
 
@@ -102,8 +101,8 @@ final class ContainerRoutes {
         }
         state.sentMounts(created.id(), body.path("HostConfig"));
         ObjectNode answer = Json.object().put("Id", created.id());
-        // dockerd's warnings for what the host could not apply (the engine dropped it, as dockerd does)
-        answer.set("Warnings", Json.strings(Resources.warnings(request.spec().resources(), created.spec().resources())));
+        // the engine's warnings, in dockerd's words: what the host could not apply (the engine dropped it, as dockerd does)
+        answer.set("Warnings", Json.strings(created.warnings()));
         x.response().json(201, answer);
     }
 

@@ -152,11 +152,12 @@ final class DockerContainers implements AutoCloseable {
             throw new ContainerEngineException(what + " failed: " + e.daemonMessage(), e);
         }
         String id = created.path("Id").asText();
-        for (JsonNode warning : created.path("Warnings")) {
-            LOG.warn("{} (dockerd, creating container {})", warning.asText(), id.length() > 12 ? id.substring(0, 12) : id);
-        }
+        List<String> warnings = new java.util.ArrayList<>();
+        // the caller shows them (the CLI as docker does, "WARNING: <text>"); logged for a test's output
+        created.path("Warnings").forEach(warning -> warnings.add(warning.asText()));
+        warnings.forEach(w -> LOG.info("{} (dockerd, creating container {})", w, id.length() > 12 ? id.substring(0, 12) : id));
         specs.put(id, spec);
-        return inspect(id);
+        return inspect(id).withWarnings(warnings);
     }
 
     void start(String container) {

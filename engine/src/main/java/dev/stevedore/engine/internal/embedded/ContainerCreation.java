@@ -60,12 +60,18 @@ final class ContainerCreation {
         this.copies = copies;
     }
 
+    /** dockerd's create warnings for {@code spec}: the settings the host's cgroups cannot apply, which create drops. */
+    static List<String> warnings(ContainerSpec spec) {
+        return Resources.warnings(spec.resources(), Launcher.applicable(spec.resources()));
+    }
+
     /** Creates the container; its {@code config.json} as written. */
     ContainerRecord create(ContainerSpec requested) {
         ContainerSpec resolved = SharedNamespaces.resolve(requested, store, mode.rootless());
-        // as dockerd: a setting the host's cgroups cannot apply is dropped with a warning, and inspect shows it dropped
+        // as dockerd: a setting the host's cgroups cannot apply is dropped with a warning (the created container's
+        // ContainerInfo.warnings, which its caller shows; logged for a test's output), and inspect shows it dropped
         Resources applied = Launcher.applicable(resolved.resources());
-        Resources.warnings(resolved.resources(), applied).forEach(w -> LOG.warn("container of {}: {}", requested.image(), w));
+        Resources.warnings(resolved.resources(), applied).forEach(w -> LOG.info("container of {}: {}", requested.image(), w));
         ContainerSpec spec = resolved.toBuilder().resources(applied).build();
         if (spec.name() != null) {
             ContainerStore.validateName(spec.name());
@@ -74,7 +80,7 @@ final class ContainerCreation {
             });
         }
         ImageService.RunnableImage runnable = images.runnable(spec.image(), spec.pullPolicy(), settings.platform());
-        ImageConfig image = runnable.image().config();
+        ImageConfig image = runnable.config();
         String networkMode = ContainerConfigs.networkMode(spec, image);
         mode.checkLimits(spec);
         ContainerConfigs.Command command = ContainerConfigs.command(spec, image);
@@ -120,8 +126,8 @@ final class ContainerCreation {
                     spec.networkAliases(), !kept, new NameResolution(spec.extraHosts(), spec.dns(), spec.dnsSearch(),
                             spec.dnsOptions(), spec.exposedHostPorts(), links, spec.domainname()), spec.ipv4Address(),
                     spec.macAddress());
-            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), runnable.foundBy(), runnable.image().id(),
-                    runnable.image().manifestDigest(), Instant.now().toString(),
+            ContainerRecord config = new ContainerRecord(1, id, name, spec.image(), runnable.foundBy(), runnable.id(),
+                    runnable.manifestDigest(), Instant.now().toString(),
                     runnable.layerDirectories().stream().map(Path::toString).toList(), command.entrypoint(), command.cmd(),
                     ContainerConfigs.env(spec, image), workingDir, ContainerConfigs.user(spec, image), hostname,
                     ContainerConfigs.labels(spec, image), made, spec.readOnlyRootfs(),

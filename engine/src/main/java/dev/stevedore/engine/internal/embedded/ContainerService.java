@@ -196,7 +196,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         ContainerRecord config = creation.create(spec);
         createdHere.add(config.id());
         events.container(EngineEvent.Action.CREATE, config.id(), config, Map.of());
-        return info(config.id(), config, StateRecord.created());
+        return info(config.id(), config, StateRecord.created()).withWarnings(ContainerCreation.warnings(spec));
     }
 
     void start(String reference) {

@@ -2,7 +2,6 @@ package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EventSubscription;
-import java.util.function.Consumer;
 import dev.stevedore.engine.BuildListener;
 import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerEngine;
@@ -327,7 +326,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         ContainerInfo created = containerService().create(spec);
         containerService().start(created.id());
         try {
-            return containerService().inspect(created.id());
+            return containerService().inspect(created.id()).withWarnings(created.warnings());
         } catch (ContainerNotFoundException e) {
             // an auto-remove container that ended at once is gone already: report it as it ended
             return containerService().autoRemoved(created.id()).orElseThrow(() -> e);
@@ -552,7 +551,7 @@ public final class EmbeddedEngine implements ContainerEngine {
     }
 
     @Override
-    public EventSubscription events(Consumer<EngineEvent> listener) {
+    public EventSubscription events(java.util.function.Consumer<EngineEvent> listener) {
         // the container service first: a subscription follows the runs of the other engines through it
         containerService();
         return eventService().subscribe(listener);
@@ -581,6 +580,7 @@ public final class EmbeddedEngine implements ContainerEngine {
                 }
             } finally {
                 images.close();
+                volumes.close(); // the in-memory root an open makes goes if nothing is left in it
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ContentVerificationException;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.Image;
+import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.Platform;
 import dev.stevedore.engine.PullListener;
@@ -73,6 +74,7 @@ final class ImageService implements AutoCloseable {
     private ExecutorService downloads;
     private boolean closed;
     private final Map<Digest, StoredImage> parsed = new ConcurrentHashMap<>();
+    private final ImageSizes sizes;
 
     ImageService(EngineSettings settings, EngineMode mode) {
         Path state = settings.stateDirectory();
@@ -81,7 +83,8 @@ final class ImageService implements AutoCloseable {
         this.snapshots = new SnapshotStore(state, mode.unpacker());
         this.settings = settings;
         this.collector = new StoreCollector(state, index, store, snapshots);
-        this.histories = new ImageHistories(store, this::findById, this::layerContentSizes);
+        this.sizes = new ImageSizes(store, snapshots, digest -> stored(digest).manifest().layers(), this::damaged);
+        this.histories = new ImageHistories(store, this::findById, image -> sizes.layers(Digest.parse(image.manifestDigest())));
     }
 
     private synchronized RegistryClient registry() {
@@ -184,10 +187,10 @@ final class ImageService implements AutoCloseable {
     }
 
     /**
-     * An image ready to run: its description, its unpacked layer directories (bottom first), and what it was found by
-     * (a reference, fully qualified, or the id).
+     * An image ready to run, found by a reference (fully qualified) or its id; no {@link Image}, whose size a run
+     * does not need ({@link ImageSizes}). Its unpacked layer directories bottom first.
      */
-    record RunnableImage(Image image, List<Path> layerDirectories, String foundBy) {
+    record RunnableImage(String id, String manifestDigest, ImageConfig config, List<Path> layerDirectories, String foundBy) {
     }
 
     /**
@@ -198,35 +201,36 @@ final class ImageService implements AutoCloseable {
     RunnableImage runnable(String name, ContainerSpec.PullPolicy policy, Platform platform) {
         if (FULL_ID.matcher(name).matches()) {
             // an id is never pulled: it names what is here, as dockerd reads it
-            Image image = findById(name).orElseThrow(() -> new ImageNotFoundException("no image with id " + name
+            Digest image = manifestById(name).orElseThrow(() -> new ImageNotFoundException("no image with id " + name
                     + " in the local store " + settings.stateDirectory(), null, null, 0));
-            return unpacked(image, image.id());
+            return unpacked(image, null);
         }
         ImageReference reference = ImageReference.parse(name);
-        if (policy != ContainerSpec.PullPolicy.ALWAYS && SHORT_ID.matcher(name).matches() && find(reference).isEmpty()) {
-            Optional<Image> byId = findById(name);
+        if (policy != ContainerSpec.PullPolicy.ALWAYS && SHORT_ID.matcher(name).matches() && findManifest(reference).isEmpty()) {
+            Optional<Digest> byId = manifestById(name);
             if (byId.isPresent()) {
-                return unpacked(byId.get(), byId.get().id());
+                return unpacked(byId.get(), null);
             }
         }
-        Optional<Image> present = policy == ContainerSpec.PullPolicy.ALWAYS ? Optional.empty() : find(reference);
-        Image image;
+        Optional<Digest> present = policy == ContainerSpec.PullPolicy.ALWAYS ? Optional.empty() : findManifest(reference);
+        Digest image;
         if (present.isPresent()) {
             image = present.get();
         } else if (policy == ContainerSpec.PullPolicy.NEVER) {
             throw new ImageNotFoundException("image " + reference.familiar() + " is not in the local store and the pull policy is NEVER"
                     + " — pull it first ('stevedore pull " + reference.familiar() + "')", reference.registry(), reference, 0);
         } else {
-            image = pull(reference, platform, PullListener.NONE);
+            image = Digest.parse(pull(reference, platform, PullListener.NONE).manifestDigest());
         }
         return unpacked(image, reference.toString());
     }
 
-    private RunnableImage unpacked(Image image, String foundBy) {
-        StoredImage stored = stored(Digest.parse(image.manifestDigest()));
+    private RunnableImage unpacked(Digest manifestDigest, String reference) {
+        StoredImage stored = stored(manifestDigest);
+        String id = stored.configDigest().toString(), foundBy = reference != null ? reference : id;
         try (CrossProcessLock ignored = collector.protect()) {
             List<Path> layers = snapshots.prepare(store, stored.manifest().layers(), stored.config().diffIds(), LayerListener.NONE);
-            return new RunnableImage(image, layers, foundBy);
+            return new RunnableImage(id, manifestDigest.toString(), stored.config().config(), layers, foundBy);
         } catch (IOException e) {
             throw new ContainerEngineException("cannot prepare the layers of " + foundBy + ": " + e.getMessage(), e);
         }
@@ -234,9 +238,13 @@ final class ImageService implements AutoCloseable {
 
     /** The image, tagged or dangling, with id {@code id} (or a prefix); an ambiguous prefix is an IllegalArgumentException. */
     Optional<Image> findById(String id) {
+        return manifestById(id).map(digest -> toImage(digest, referencesOf(digest, indexAll())));
+    }
+
+    private Optional<Digest> manifestById(String id) {
         String wanted = id.startsWith("sha256:") ? id : "sha256:" + id;
-        List<Image> matches = list().stream().filter(i -> i.id().startsWith(wanted)).toList();
-        if (matches.stream().map(Image::id).distinct().count() > 1) {
+        List<Digest> matches = listed().keySet().stream().filter(d -> stored(d).configDigest().toString().startsWith(wanted)).toList();
+        if (matches.stream().map(d -> stored(d).configDigest()).distinct().count() > 1) {
             throw new IllegalArgumentException("image id prefix " + id + " is ambiguous: it matches " + matches.size()
                     + " images — give more of the id");
         }
@@ -264,6 +272,10 @@ final class ImageService implements AutoCloseable {
     }
 
     Optional<Image> find(ImageReference reference) {
+        return findManifest(reference).map(digest -> toImage(digest, referencesOf(digest, indexAll())));
+    }
+
+    private Optional<Digest> findManifest(ImageReference reference) {
         Optional<Digest> manifest = indexGet(withoutDigestIfTagged(reference));
         if (manifest.isEmpty() && reference.digest() != null) {
             // a pull by digest of an image that is filed under its tag
@@ -275,10 +287,17 @@ final class ImageService implements AutoCloseable {
                 }
             }
         }
-        return manifest.map(digest -> toImage(digest, referencesOf(digest, indexAll())));
+        return manifest;
     }
 
     List<Image> list() {
+        List<Image> result = new ArrayList<>();
+        listed().forEach((digest, refs) -> result.add(toImage(digest, refs)));
+        return result;
+    }
+
+    /** The images {@code images} lists, by manifest: tagged ones and dangling ones, not the build cache's steps. */
+    private Map<Digest, List<ImageReference>> listed() {
         Map<ImageReference, Digest> all = indexAll();
         Map<Digest, List<ImageReference>> byManifest = new LinkedHashMap<>();
         all.forEach((ref, digest) -> {
@@ -288,9 +307,7 @@ final class ImageService implements AutoCloseable {
                 byManifest.computeIfAbsent(digest, d -> new ArrayList<>()).add(ref);
             }
         });
-        List<Image> result = new ArrayList<>();
-        byManifest.forEach((digest, refs) -> result.add(toImage(digest, refs)));
-        return result;
+        return byManifest;
     }
 
     private Map<ImageReference, Digest> indexAll() {
@@ -331,27 +348,16 @@ final class ImageService implements AutoCloseable {
         return findById(id).map(histories::of);
     }
 
-    /** The content size of each layer of a listed image ({@link LayerSizes}), bottom first. */
-    private List<Long> layerContentSizes(Image image) {
-        return stored(Digest.parse(image.manifestDigest())).layerSizes();
-    }
-
     /** The content size of each layer of a listed image ({@link LayerSizes}), by digest. */
     Map<String, Long> layerSizes(Image image) {
-        Map<String, Long> sizes = new LinkedHashMap<>();
-        StoredImage stored = stored(Digest.parse(image.manifestDigest()));
-        List<Descriptor> layers = stored.manifest().layers();
-        for (int i = 0; i < layers.size(); i++) {
-            sizes.put(layers.get(i).digest().toString(), stored.layerSizes().get(i));
-        }
-        return sizes;
+        return sizes.byLayer(Digest.parse(image.manifestDigest()));
     }
 
     private Image toImage(Digest manifestDigest, List<ImageReference> references) {
         StoredImage stored = stored(manifestDigest);
         return new Image(references, stored.configDigest().toString(), manifestDigest.toString(),
                 stored.config().platform(), stored.manifest().layers().stream().map(l -> l.digest().toString()).toList(),
-                stored.size(), stored.config().created(), stored.config().config(), stored.config().author(),
+                sizes.total(manifestDigest), stored.config().created(), stored.config().config(), stored.config().author(),
                 stored.config().parent());
     }
 
@@ -360,18 +366,16 @@ final class ImageService implements AutoCloseable {
             try {
                 ImageManifest manifest = ImageManifest.parse(store.readBlob(digest), null);
                 ImageConfigDocument config = ImageConfigDocument.parse(store.readBlob(manifest.config().digest()));
-                // sizes as dockerd counts them (unpacked), so that images, history and df read as docker's do
-                List<Long> layerSizes = new ArrayList<>(manifest.layers().size());
-                for (Descriptor layer : manifest.layers()) {
-                    layerSizes.add(snapshots.sizes().size(layer.digest(), () -> store.openBlob(layer.digest())));
-                }
-                return new StoredImage(manifest, manifest.config().digest(), config, List.copyOf(layerSizes),
-                        layerSizes.stream().mapToLong(Long::longValue).sum());
+                return new StoredImage(manifest, manifest.config().digest(), config);
             } catch (IOException e) {
-                throw new ContainerEngineException("the local store " + store.root() + " is damaged: image " + digest
-                        + " cannot be read (" + e.getMessage() + ") — remove it with 'stevedore rmi' and pull again", e);
+                throw damaged(digest, e);
             }
         });
+    }
+
+    private ContainerEngineException damaged(Digest image, IOException e) { // an image's blob cannot be read
+        return new ContainerEngineException("the local store " + store.root() + " is damaged: image " + image
+                + " cannot be read (" + e.getMessage() + ") — remove it with 'stevedore rmi' and pull again", e);
     }
 
     /** Removes a reference; returns false when there was none. Content no other image uses goes with it. */
@@ -491,7 +495,6 @@ final class ImageService implements AutoCloseable {
         }
     }
 
-    private record StoredImage(ImageManifest manifest, Digest configDigest, ImageConfigDocument config,
-                               List<Long> layerSizes, long size) {
+    private record StoredImage(ImageManifest manifest, Digest configDigest, ImageConfigDocument config) {
     }
 }

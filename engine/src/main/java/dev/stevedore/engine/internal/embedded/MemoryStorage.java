@@ -32,6 +32,10 @@ import java.util.function.Function;
  * {@code /dev/shm/stevedore-<hash of the state directory>} when {@code /dev/shm} is a tmpfs. It must be
  * a directory of this user that nobody else may enter: one found otherwise (another user made it first in
  * the shared {@code /dev/shm}) is not used, and the containers go to disk.
+ *
+ * <p>A root in {@code /dev/shm} records its state directory and is held by the JVMs that use it
+ * ({@link MemoryRoots}), so that an engine open can sweep the roots of state directories deleted since
+ * ({@link MemoryRootSweep}): nothing else would, as no engine opens a deleted state directory again.
  */
 public final class MemoryStorage {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryStorage.class);
@@ -64,10 +68,14 @@ public final class MemoryStorage {
             if (!isTmpfs(SHM)) {
                 return Optional.empty();
             }
+            MemoryRootSweep.sweepWhenDue(SHM);
             base = SHM.resolve("stevedore-" + hash(stateDirectory));
         }
         try {
             makePrivateDirectory(base);
+            if (configured == null || configured.isBlank()) {
+                MemoryRoots.claim(base, stateDirectory, () -> makePrivateDirectory(base));
+            }
             return Optional.of(base);
         } catch (IOException e) {
             LOG.warn("containers stay on disk in {}: the runtime directory {} is not usable: {}", stateDirectory, base,
@@ -83,13 +91,13 @@ public final class MemoryStorage {
     static void removeIfEmpty(Path directory) {
         try {
             Files.deleteIfExists(directory);
-            Files.deleteIfExists(directory.getParent());
         } catch (IOException e) {
-            // in use: not empty
+            return; // in use: not empty
         }
+        MemoryRoots.removeIfUnused(directory.getParent());
     }
 
-    private static void makePrivateDirectory(Path base) throws IOException {
+    static void makePrivateDirectory(Path base) throws IOException {
         try {
             Files.createDirectories(base.getParent());
             Files.createDirectory(base, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -110,7 +118,7 @@ public final class MemoryStorage {
         }
     }
 
-    private static boolean ownedByMe(Path path) throws IOException {
+    static boolean ownedByMe(Path path) throws IOException {
         Object uid = Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         return uid instanceof Integer owner && owner == (int) new com.sun.security.auth.module.UnixSystem().getUid();
     }
@@ -123,15 +131,19 @@ public final class MemoryStorage {
         }
     }
 
-    private static String hash(Path stateDirectory) {
-        Path real;
+    /** The state directory as its root's name and record know it: its real path, else its normalized absolute one. */
+    static Path real(Path stateDirectory) {
         try {
-            real = stateDirectory.toRealPath();
+            return stateDirectory.toRealPath();
         } catch (IOException e) {
-            real = stateDirectory.toAbsolutePath().normalize();
+            return stateDirectory.toAbsolutePath().normalize();
         }
+    }
+
+    private static String hash(Path stateDirectory) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(real.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(real(stateDirectory).toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
