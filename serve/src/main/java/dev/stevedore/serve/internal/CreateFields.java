@@ -22,7 +22,7 @@ final class CreateFields {
     static final HostConfig NO_HOST_CONFIG = new HostConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -38,8 +38,8 @@ final class CreateFields {
     /** Why a field outside the record is refused, by the field's last name (lower case). */
     private static final Map<String, String> WHY = Map.of();
 
-    /** Defaults the docker CLI sends that are not Go's zero values (its {@code --memory-swappiness} is -1, unset). */
-    private static final Map<String, String> CLIENT_DEFAULTS = Map.of("hostconfig.memoryswappiness", "-1");
+    /** Defaults the docker CLI sends that are not Go's zero values, for fields the record does not bind (none now). */
+    private static final Map<String, String> CLIENT_DEFAULTS = Map.of();
 
     private CreateFields() {
     }
