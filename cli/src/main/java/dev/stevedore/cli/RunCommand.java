@@ -48,6 +48,9 @@ class RunCommand extends EngineCommand {
     @Mixin
     CpuOptions cpu;
 
+    @Mixin
+    DeviceIoOptions deviceIo;
+
     @Option(names = "--rm", description = "Remove the container when it exits.")
     boolean remove;
 
@@ -343,7 +346,7 @@ class RunCommand extends EngineCommand {
         builder.init(init);
         builder.privileged(privileged);
         builder.healthCheck(health.check(this::usageError));
-        builder.resources(cpu.resources(this::usageError));
+        builder.resources(deviceIo.applyTo(cpu.resources(this::usageError), this::usageError));
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {
