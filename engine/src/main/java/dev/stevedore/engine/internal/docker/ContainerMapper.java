@@ -334,10 +334,20 @@ final class ContainerMapper {
                         devices(host.path("BlkioDeviceWriteIOps"), "Rate")));
     }
 
+    /**
+     * A device list as dockerd kept it. dockerd takes any path and weight at create (it fails only at start), so a
+     * container another client made may hold one the engine's types refuse: such an entry is left out, so that the
+     * container can still be inspected.
+     */
     private static List<dev.stevedore.engine.BlockIoLimits.Device> devices(JsonNode list, String value) {
         List<dev.stevedore.engine.BlockIoLimits.Device> devices = new ArrayList<>();
-        list.forEach(d -> devices.add(new dev.stevedore.engine.BlockIoLimits.Device(d.path("Path").asText(),
-                d.path(value).asLong())));
+        for (JsonNode d : list) {
+            long v = d.path(value).asLong();
+            if (d.path("Path").asText("").startsWith("/") && v >= 0
+                    && (!value.equals("Weight") || v == 0 || v >= 10 && v <= 1000)) {
+                devices.add(new dev.stevedore.engine.BlockIoLimits.Device(d.path("Path").asText(), v));
+            }
+        }
         return devices;
     }
 
