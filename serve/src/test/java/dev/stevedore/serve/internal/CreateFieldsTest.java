@@ -216,6 +216,14 @@ class CreateFieldsTest {
     }
 
     @Test
+    void aWindowsOnlyFieldIsRefusedSayingSo() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'IOMaximumIOps':50")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessage("HostConfig.IOMaximumIOps is not supported by stevedore serve: Windows only; dockerd on Linux"
+                        + " refuses it too (\"Invalid QoS settings: linux does not support configuration of maximum IOPs\")");
+    }
+
+    @Test
     void aBadSwappinessReservationOrDevicePathIsABadRequestInDockerdsWords() {
         assertThatThrownBy(() -> CreateRequest.parse(json(host("'MemorySwappiness':101")), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
