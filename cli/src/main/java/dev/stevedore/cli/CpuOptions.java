@@ -6,8 +6,9 @@ import picocli.CommandLine.Option;
 import java.util.function.Function;
 
 /**
- * The CPU and block I/O options of {@code run}, {@code create} and {@code update}, with the docker CLI's names and
- * Docker's values ({@link Resources}): what the engine's host cannot apply is dropped with dockerd's warning, as there.
+ * The CPU, block I/O weight and memory reservation options of {@code run}, {@code create} and {@code update}, with the
+ * docker CLI's names and Docker's values ({@link Resources}): what the engine's host cannot apply is dropped with
+ * dockerd's warning, as there.
  */
 final class CpuOptions {
     @Option(names = {"-c", "--cpu-shares"}, paramLabel = "N", description = "CPU shares, the relative weight (default 1024).")
@@ -28,11 +29,15 @@ final class CpuOptions {
     @Option(names = "--blkio-weight", paramLabel = "N", description = "Block I/O weight, 10 to 1000 (0: none).")
     Integer blkioWeight;
 
+    @Option(names = "--memory-reservation", paramLabel = "SIZE", description = "Memory soft limit (64m, 1g).")
+    String memoryReservation;
+
     /** What the options ask for; {@link Resources#NONE} when none is given. */
     Resources resources(Function<String, RuntimeException> usageError) {
         try {
             return new Resources(cpuShares == null ? 0 : cpuShares, cpuPeriod == null ? 0 : cpuPeriod,
-                    cpuQuota == null ? 0 : cpuQuota, cpusetCpus, cpusetMems, blkioWeight == null ? 0 : blkioWeight);
+                    cpuQuota == null ? 0 : cpuQuota, cpusetCpus, cpusetMems, blkioWeight == null ? 0 : blkioWeight)
+                    .withMemoryReservation(memoryReservation == null ? 0 : Sizes.parseBinary(memoryReservation));
         } catch (IllegalArgumentException e) {
             throw usageError.apply(e.getMessage());
         }

@@ -130,6 +130,7 @@ final class QuickForms {
             c.help = new HelpOption.LongHelpOption();
             c.health = new HealthOptions();
             c.cpu = new CpuOptions();
+            c.deviceIo = new DeviceIoOptions(); // its options are left to picocli
             return c;
         }
 

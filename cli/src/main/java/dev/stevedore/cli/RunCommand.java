@@ -47,6 +47,9 @@ class RunCommand extends EngineCommand {
     @Mixin
     CpuOptions cpu;
 
+    @Mixin
+    DeviceIoOptions deviceIo;
+
     @Option(names = "--rm", description = "Remove the container when it exits.")
     boolean remove;
 
@@ -342,7 +345,7 @@ class RunCommand extends EngineCommand {
         builder.init(init);
         builder.privileged(privileged);
         builder.healthCheck(health.check(this::usageError));
-        builder.resources(cpu.resources(this::usageError));
+        builder.resources(deviceIo.applyTo(cpu.resources(this::usageError), this::usageError));
         if (restart != null) {
             RestartPolicy policy = parsed("--restart", () -> RestartPolicy.parse(restart));
             if (remove && policy.kind() != RestartPolicy.Kind.NO) {

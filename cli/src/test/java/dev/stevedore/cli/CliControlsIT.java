@@ -132,6 +132,47 @@ class CliControlsIT {
         }
     }
 
+    @Test
+    void memoryAndDeviceOptionsOfRunAndUpdateOnBothEngines() throws Exception {
+        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
+        String disk = dev.stevedore.apitest.BlockDisks.root();
+        String numbers = dev.stevedore.apitest.BlockDisks.numbers(disk);
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"),
+                Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost))) {
+            String who = engine.get("STEVEDORE_ENGINE");
+            String name = prefix + "-io-" + who;
+            ok(engine, "run", "-d", "--name", name, "--memory-reservation", "64m", "--memory-swappiness", "10",
+                    "--device-read-bps", disk + ":1mb", "--device-write-bps", disk + ":512k", "--device-read-iops",
+                    disk + ":200", "--device-write-iops", disk + ":100", busybox, "sleep", "600");
+            try {
+                long pid = Long.parseLong(who.equals("docker") ? docker(dockerHost, "inspect", "-f", "{{.State.Pid}}", name)
+                        : ok(engine, "inspect", "-f", "{{.State.Pid}}", name).out().strip());
+                assertThat(cgroupFile(pid, "memory", "memory.soft_limit_in_bytes")).as(who).isEqualTo("67108864");
+                assertThat(cgroupFile(pid, "memory", "memory.swappiness")).as(who).isEqualTo("10");
+                assertThat(cgroupFile(pid, "blkio", "blkio.throttle.read_bps_device")).as(who).isEqualTo(numbers + " 1048576");
+                assertThat(cgroupFile(pid, "blkio", "blkio.throttle.write_bps_device")).as(who).isEqualTo(numbers + " 524288");
+                assertThat(cgroupFile(pid, "blkio", "blkio.throttle.read_iops_device")).as(who).isEqualTo(numbers + " 200");
+                assertThat(cgroupFile(pid, "blkio", "blkio.throttle.write_iops_device")).as(who).isEqualTo(numbers + " 100");
+                assertThat(ok(engine, "update", "--memory-reservation", "32m", name).outLines()).containsExactly(name);
+                assertThat(cgroupFile(pid, "memory", "memory.soft_limit_in_bytes")).as(who).isEqualTo("33554432");
+                if (who.equals("docker")) {
+                    assertThat(docker(dockerHost, "inspect", "-f", "{{json .HostConfig.MemoryReservation}}"
+                            + " {{json .HostConfig.MemorySwappiness}} {{json .HostConfig.BlkioDeviceWriteBps}}", name))
+                            .isEqualTo("33554432 10 [{\"Path\":\"" + disk + "\",\"Rate\":524288}]");
+                }
+            } catch (AssertionError e) {
+                throw new AssertionError(who + ": " + e.getMessage(), e);
+            } finally {
+                stevedore(engine, "rm", "-f", name);
+            }
+        }
+        CliRunner.Result bad = stevedore(Map.of("STEVEDORE_ENGINE", "embedded"), "create", "--device-read-bps",
+                disk + ":fast", busybox, "true");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("invalid rate for device: " + disk + ":fast. The correct format is"
+                + " <device-path>:<number>[<unit>]");
+    }
+
     /** A v1 control file of {@code pid}'s group (this host mounts cpu and cpuset as v1), as the host sees it. */
     private static String cgroupFile(long pid, String controller, String file) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {

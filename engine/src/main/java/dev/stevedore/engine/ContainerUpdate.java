@@ -13,8 +13,8 @@ import java.util.OptionalLong;
  * @param nanoCpus    CPU quota in billionths of a CPU; 0 removes it
  * @param pidsLimit   the most processes and threads; -1 removes it
  * @param restartPolicy its restart policy ({@code docker update --restart})
- * @param resources   CPU shares, CFS period and quota, cpusets and block I/O weight: each non-zero (non-empty) value
- *                    replaces the container's, as {@code docker update} merges them ({@link Resources#updatedBy});
+ * @param resources   CPU shares, CFS period and quota, cpusets, block I/O weight and memory reservation: each non-zero
+ *                    (non-empty) value replaces the container's, as {@code docker update} merges them ({@link Resources#updatedBy});
  *                    {@link Resources#NONE} changes none
  */
 public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, OptionalLong pidsLimit,
@@ -26,6 +26,15 @@ public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, O
             throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none): " + this);
         }
         Objects.requireNonNull(resources, "resources");
+        if (resources.memorySwappiness() != null || resources.blockIo().any()) {
+            // as docker update: its API takes neither (dockerd would accept and drop them), so no engine pretends to
+            throw new IllegalArgumentException("an update cannot change a container's memory swappiness or per-device block"
+                    + " I/O limits (docker update has no such options); create the container with them instead");
+        }
+        // as dockerd: only an update that sets both is checked (a reservation alone may pass the container's limit)
+        if (memoryBytes.isPresent() && memoryBytes.getAsLong() > 0 && memoryBytes.getAsLong() < resources.memoryReservation()) {
+            throw new IllegalArgumentException("Minimum memory limit can not be less than memory reservation limit, see usage");
+        }
     }
 
     /** New limits only, the restart policy left as it is. */

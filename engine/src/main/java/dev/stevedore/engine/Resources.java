@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A container's CPU and block I/O scheduling settings beside the limits {@link ContainerSpec} holds itself (memory,
- * {@code --cpus}, pids): Docker's {@code --cpu-shares}, {@code --cpu-period}, {@code --cpu-quota},
- * {@code --cpuset-cpus}, {@code --cpuset-mems} and {@code --blkio-weight}, with Docker's values and rules. A zero or
- * empty value asks for nothing; in a {@link ContainerUpdate} it leaves the container's value as it is, as
- * {@code docker update} does.
+ * A container's CPU, memory and block I/O scheduling settings beside the limits {@link ContainerSpec} holds itself
+ * (memory, {@code --cpus}, pids): Docker's {@code --cpu-shares}, {@code --cpu-period}, {@code --cpu-quota},
+ * {@code --cpuset-cpus}, {@code --cpuset-mems}, {@code --blkio-weight}, {@code --memory-reservation},
+ * {@code --memory-swappiness} and the per-device block I/O settings ({@link BlockIoLimits}), with Docker's values and
+ * rules. A zero, empty or null value asks for nothing; in a {@link ContainerUpdate} it leaves the container's value as
+ * it is, as {@code docker update} does.
  *
  * <p>An engine applies what its host's cgroups can: where the host lacks what a setting needs (a block I/O weight
  * without a scheduler that weighs, as on most hosts without BFQ), the setting is dropped with dockerd's warning —
  * the created container's {@link ContainerInfo#spec()} has it at zero, and {@link #warnings} names it — and a rootless
- * engine refuses one whose controller is not delegated to its user.
+ * engine refuses one whose controller is not delegated to its user. A memory swappiness is refused where the memory
+ * controller is cgroup v2, which has no such setting (dockerd drops it with a warning there).
  *
  * @param cpuShares   relative CPU weight against other containers ({@code --cpu-shares}, {@code -c}; Docker's default
  *                    is 1024); 0 for none
@@ -26,16 +28,38 @@ import java.util.Objects;
  * @param cpusetMems  the memory nodes it may allocate on ({@code --cpuset-mems}), written as {@code cpusetCpus};
  *                    {@code ""} for all
  * @param blkioWeight relative block I/O weight ({@code --blkio-weight}), 10 to 1000; 0 for none
+ * @param memoryReservation the soft memory limit in bytes ({@code --memory-reservation}; v1
+ *                    {@code memory.soft_limit_in_bytes}, v2 {@code memory.low}), at least 6 MiB and at most the memory
+ *                    limit; 0 for none
+ * @param memorySwappiness how readily the kernel swaps the container's anonymous pages ({@code --memory-swappiness}),
+ *                    0 to 100; {@code null} (or Docker's -1) for the parent's
+ * @param blockIo     per-device block I/O weights and rates; {@link BlockIoLimits#NONE} for none
  */
 public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cpusetCpus, String cpusetMems,
-                        int blkioWeight) {
+                        int blkioWeight, long memoryReservation, Integer memorySwappiness, BlockIoLimits blockIo) {
     /** Nothing asked for. */
     public static final Resources NONE = new Resources(0, 0, 0, "", "", 0);
+
+    /** The CPU settings and block I/O weight alone. */
+    public Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cpusetCpus, String cpusetMems, int blkioWeight) {
+        this(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, 0, null, BlockIoLimits.NONE);
+    }
 
     /** Refuses a value dockerd refuses, in its words. */
     public Resources {
         cpusetCpus = Objects.requireNonNullElse(cpusetCpus, "");
         cpusetMems = Objects.requireNonNullElse(cpusetMems, "");
+        blockIo = Objects.requireNonNullElse(blockIo, BlockIoLimits.NONE); // absent in an older config.json
+        memorySwappiness = memorySwappiness != null && memorySwappiness == -1 ? null : memorySwappiness; // Docker's unset
+        if (memorySwappiness != null && (memorySwappiness < 0 || memorySwappiness > 100)) {
+            throw new IllegalArgumentException("Invalid value: " + memorySwappiness + ", valid memory swappiness range is 0-100");
+        }
+        if (memoryReservation < 0) {
+            throw new IllegalArgumentException("Memory reservation " + memoryReservation + " cannot be negative");
+        }
+        if (memoryReservation > 0 && memoryReservation < 6L << 20) {
+            throw new IllegalArgumentException("Minimum memory reservation allowed is 6MB");
+        }
         if (cpuShares < 0) {
             throw new IllegalArgumentException("CPU shares " + cpuShares + " cannot be negative (Docker's default is 1024)");
         }
@@ -59,20 +83,42 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
     }
 
     public Resources withCpuShares(long shares) {
-        return new Resources(shares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight);
+        return new Resources(shares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
+                memorySwappiness, blockIo);
     }
 
     /** A CFS quota in a period, both in microseconds ({@code --cpu-quota}, {@code --cpu-period}); 0 leaves either out. */
     public Resources withCpuQuota(long quota, long period) {
-        return new Resources(cpuShares, period, quota, cpusetCpus, cpusetMems, blkioWeight);
+        return new Resources(cpuShares, period, quota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
+                memorySwappiness, blockIo);
     }
 
     public Resources withCpuset(String cpus, String mems) {
-        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpus, mems, blkioWeight);
+        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpus, mems, blkioWeight, memoryReservation,
+                memorySwappiness, blockIo);
     }
 
     public Resources withBlkioWeight(int weight) {
-        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, weight);
+        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, weight, memoryReservation,
+                memorySwappiness, blockIo);
+    }
+
+    /** A soft memory limit in bytes ({@code --memory-reservation}); 0 for none. */
+    public Resources withMemoryReservation(long bytes) {
+        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, bytes,
+                memorySwappiness, blockIo);
+    }
+
+    /** A swappiness, 0 to 100 ({@code --memory-swappiness}); -1 for the parent's. */
+    public Resources withMemorySwappiness(int swappiness) {
+        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
+                swappiness, blockIo);
+    }
+
+    /** Per-device block I/O weights and rates. */
+    public Resources withBlockIo(BlockIoLimits limits) {
+        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
+                memorySwappiness, limits);
     }
 
     /** Whether anything is asked for. */
@@ -80,13 +126,17 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
         return !equals(NONE);
     }
 
-    /** These settings with each value {@code update} asks for in their place, as {@code docker update} merges them. */
+    /**
+     * These settings with each value {@code update} asks for in their place, as {@code docker update} merges them
+     * (it changes neither the swappiness nor a device's limits: {@link ContainerUpdate} refuses those).
+     */
     public Resources updatedBy(Resources update) {
         return new Resources(update.cpuShares != 0 ? update.cpuShares : cpuShares,
                 update.cpuPeriod != 0 ? update.cpuPeriod : cpuPeriod, update.cpuQuota != 0 ? update.cpuQuota : cpuQuota,
                 !update.cpusetCpus.isEmpty() ? update.cpusetCpus : cpusetCpus,
                 !update.cpusetMems.isEmpty() ? update.cpusetMems : cpusetMems,
-                update.blkioWeight != 0 ? update.blkioWeight : blkioWeight);
+                update.blkioWeight != 0 ? update.blkioWeight : blkioWeight,
+                update.memoryReservation != 0 ? update.memoryReservation : memoryReservation, memorySwappiness, blockIo);
     }
 
     /**
@@ -110,6 +160,15 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
         if (asked.blkioWeight != 0 && applied.blkioWeight != asked.blkioWeight) {
             warnings.add("Your kernel does not support Block I/O weight or the cgroup is not mounted. Weight discarded.");
         }
+        if (asked.memoryReservation != 0 && applied.memoryReservation != asked.memoryReservation) {
+            warnings.add("Your kernel does not support memory soft limit capabilities or the cgroup is not mounted. "
+                    + "Limitation discarded.");
+        }
+        if (asked.memorySwappiness != null && !asked.memorySwappiness.equals(applied.memorySwappiness)) {
+            warnings.add("Your kernel does not support memory swappiness capabilities or the cgroup is not mounted. "
+                    + "Memory swappiness discarded.");
+        }
+        warnings.addAll(BlockIoLimits.warnings(asked.blockIo, applied.blockIo));
         return List.copyOf(warnings);
     }
 
@@ -130,11 +189,15 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
                 && cpuQuota == other.cpuQuota
                 && cpusetCpus.equals(other.cpusetCpus)
                 && cpusetMems.equals(other.cpusetMems)
-                && blkioWeight == other.blkioWeight;
+                && blkioWeight == other.blkioWeight
+                && memoryReservation == other.memoryReservation
+                && Objects.equals(memorySwappiness, other.memorySwappiness)
+                && blockIo.equals(other.blockIo);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight);
+        return Objects.hash(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
+                memorySwappiness, blockIo);
     }
 }

@@ -49,6 +49,43 @@ class ResourcesTest {
     }
 
     @Test
+    void aReservationSwappinessOrDeviceValueDockerdRefusesIsRefusedInItsWords() {
+        assertThatThrownBy(() -> Resources.NONE.withMemoryReservation(1000)).hasMessage("Minimum memory reservation allowed is 6MB");
+        assertThatThrownBy(() -> Resources.NONE.withMemorySwappiness(101))
+                .hasMessage("Invalid value: 101, valid memory swappiness range is 0-100");
+        assertThat(Resources.NONE.withMemorySwappiness(-1)).as("the docker CLI's -1 is unset").isEqualTo(Resources.NONE);
+        assertThat(Resources.NONE.withMemorySwappiness(0).memorySwappiness()).as("0 is a swappiness").isZero();
+        assertThatThrownBy(() -> BlockIoLimits.NONE.withWeight("/dev/vda", 5))
+                .hasMessage("invalid weight for device /dev/vda: 5 (Range of blkio weight is from 10 to 1000)");
+        assertThatThrownBy(() -> BlockIoLimits.NONE.withReadBps("vda", 1)).hasMessageStartingWith("bad format for device path: vda");
+        assertThatThrownBy(() -> BlockIoLimits.NONE.withWriteIops("/dev/vda", -1)).hasMessageContaining("/dev/vda: -1 cannot be negative");
+    }
+
+    @Test
+    void anUpdateChangesTheReservationButNeitherSwappinessNorDevices() {
+        Resources before = Resources.NONE.withMemoryReservation(64L << 20).withMemorySwappiness(10)
+                .withBlockIo(BlockIoLimits.NONE.withReadBps("/dev/vda", 1024));
+        assertThat(before.updatedBy(Resources.NONE.withMemoryReservation(32L << 20)))
+                .isEqualTo(before.withMemoryReservation(32L << 20));
+        assertThatThrownBy(() -> ContainerUpdate.none().withResources(Resources.NONE.withMemorySwappiness(10)))
+                .hasMessageContaining("cannot change a container's memory swappiness or per-device block I/O limits");
+    }
+
+    @Test
+    void eachDeviceListThatDidNotTakeIsWarnedInDockerdsWords() {
+        Resources asked = Resources.NONE.withMemoryReservation(64L << 20).withBlockIo(BlockIoLimits.NONE
+                .withWeight("/dev/vda", 300).withReadBps("/dev/vda", 1).withWriteIops("/dev/vda", 2));
+        assertThat(Resources.warnings(asked, asked)).isEmpty();
+        assertThat(Resources.warnings(asked, Resources.NONE)).containsExactly(
+                "Your kernel does not support memory soft limit capabilities or the cgroup is not mounted. Limitation discarded.",
+                "Your kernel does not support Block I/O weight_device or the cgroup is not mounted. Weight-device discarded.",
+                "Your kernel does not support BPS Block I/O read limit or the cgroup is not mounted. Block I/O BPS read limit"
+                        + " discarded.",
+                "Your kernel does not support IOPS Block write limit or the cgroup is not mounted. Block I/O IOPS write limit"
+                        + " discarded.");
+    }
+
+    @Test
     void olderConfigWithoutResourcesReadsAsNone() {
         ContainerSpec spec = ContainerSpec.builder("busybox").build();
         assertThat(spec.resources()).isEqualTo(Resources.NONE);

@@ -25,7 +25,15 @@ class WrittenOutEqualsTest {
                 new RestartPolicy(RestartPolicy.Kind.ALWAYS, 0));
         assertCoversEveryComponent(new RestartPolicy(RestartPolicy.Kind.ON_FAILURE, 0),
                 new RestartPolicy(RestartPolicy.Kind.ON_FAILURE, 3));
-        assertCoversEveryComponent(new Resources(512, 100_000, 50_000, "0", "0", 100),
-                new Resources(1024, 200_000, 60_000, "1", "1", 200));
+        assertCoversEveryComponent(new Resources(512, 100_000, 50_000, "0", "0", 100, 64L << 20, 10,
+                        BlockIoLimits.NONE.withReadBps("/dev/vda", 1)),
+                new Resources(1024, 200_000, 60_000, "1", "1", 200, 128L << 20, 20, BlockIoLimits.NONE.withWeight("/dev/vda", 300)));
+        assertCoversEveryComponent(
+                new BlockIoLimits(List.of(new BlockIoLimits.Device("/dev/a", 10)), List.of(new BlockIoLimits.Device("/dev/a", 1)),
+                        List.of(new BlockIoLimits.Device("/dev/a", 2)), List.of(new BlockIoLimits.Device("/dev/a", 3)),
+                        List.of(new BlockIoLimits.Device("/dev/a", 4))),
+                new BlockIoLimits(List.of(new BlockIoLimits.Device("/dev/b", 20)), List.of(new BlockIoLimits.Device("/dev/b", 5)),
+                        List.of(new BlockIoLimits.Device("/dev/b", 6)), List.of(new BlockIoLimits.Device("/dev/b", 7)),
+                        List.of(new BlockIoLimits.Device("/dev/b", 8))));
     }
 }

@@ -38,6 +38,13 @@ import java.util.Map;
  * @param cpusetCpus   {@code --cpuset-cpus}: the CPUs it may run on, {@code 0-3} or {@code 0,1}
  * @param cpusetMems   {@code --cpuset-mems}: the memory nodes it may allocate on
  * @param blkioWeight  {@code --blkio-weight}: relative block I/O weight, 10 to 1000
+ * @param memoryReservation {@code --memory-reservation}: the soft memory limit in bytes
+ * @param memorySwappiness  {@code --memory-swappiness}: 0 to 100; the docker CLI sends -1 for unset
+ * @param blkioWeightDevice {@code --blkio-weight-device}: a weight per block device
+ * @param blkioDeviceReadBps  {@code --device-read-bps}: bytes per second per block device
+ * @param blkioDeviceWriteBps {@code --device-write-bps}
+ * @param blkioDeviceReadIOps {@code --device-read-iops}: operations per second per block device
+ * @param blkioDeviceWriteIOps {@code --device-write-iops}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -82,7 +89,24 @@ public record HostConfig(
         @JsonProperty("CpuShares") Long cpuShares,
         @JsonProperty("CpusetCpus") String cpusetCpus,
         @JsonProperty("CpusetMems") String cpusetMems,
-        @JsonProperty("BlkioWeight") Integer blkioWeight) {
+        @JsonProperty("BlkioWeight") Integer blkioWeight,
+        @JsonProperty("MemoryReservation") Long memoryReservation,
+        @JsonProperty("MemorySwappiness") Long memorySwappiness,
+        @JsonProperty("BlkioWeightDevice") List<WeightDevice> blkioWeightDevice,
+        @JsonProperty("BlkioDeviceReadBps") List<ThrottleDevice> blkioDeviceReadBps,
+        @JsonProperty("BlkioDeviceWriteBps") List<ThrottleDevice> blkioDeviceWriteBps,
+        @JsonProperty("BlkioDeviceReadIOps") List<ThrottleDevice> blkioDeviceReadIOps,
+        @JsonProperty("BlkioDeviceWriteIOps") List<ThrottleDevice> blkioDeviceWriteIOps) {
+
+    /** One {@code --blkio-weight-device}: a block device's path on the host and its weight. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WeightDevice(@JsonProperty("Path") String path, @JsonProperty("Weight") Integer weight) {
+    }
+
+    /** One {@code --device-read-bps} (or write, or IOPS): a block device's path on the host and its rate. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ThrottleDevice(@JsonProperty("Path") String path, @JsonProperty("Rate") Long rate) {
+    }
 
     /** One {@code --device}: the host's node, its path in the container, and {@code r}, {@code w}, {@code m} allowed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

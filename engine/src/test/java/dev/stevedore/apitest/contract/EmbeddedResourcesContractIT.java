@@ -25,6 +25,19 @@ class EmbeddedResourcesContractIT extends ResourcesContract {
         return EmbeddedEngines.open(state);
     }
 
+    /** dockerd takes any path at create and fails at start without naming it; this engine refuses it at create. */
+    @Test
+    void aDeviceLimitOnAPathThatIsNotABlockDeviceIsRefusedAtCreateNamingIt() {
+        int before = engine.containers(true, java.util.Map.of()).size();
+        for (String path : List.of("/dev/null", "/etc/hostname", "/dev/no-such-disk")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.createContainer(busybox("true")
+                            .resources(Resources.NONE.withBlockIo(dev.stevedore.engine.BlockIoLimits.NONE.withReadBps(path, 1)))
+                            .build()))
+                    .as(path).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("block I/O limit on " + path);
+        }
+        assertThat(engine.containers(true, java.util.Map.of())).as("nothing half-made").hasSize(before);
+    }
+
     /** The cpuset group an update makes (the run had none) and the next run's go with the container. */
     @Test
     void noCpusetGroupOfAnUpdatedRestartedContainerOutlivesIt() {

@@ -1,6 +1,8 @@
 package dev.stevedore.apitest.contract;
 
+import dev.stevedore.apitest.BlockDisks;
 import dev.stevedore.apitest.CgroupPaths;
+import dev.stevedore.engine.BlockIoLimits;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerUpdate;
 import dev.stevedore.engine.Resources;
@@ -16,7 +18,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Docker's CPU shares, CFS period and quota, cpusets and block I/O weight ({@link Resources}) at create and update, on
+ * Docker's CPU shares, CFS period and quota, cpusets, block I/O weight, memory reservation and swappiness and
+ * per-device block I/O limits on the host's root disk ({@link Resources}) at create and update, on
  * every engine: what the container's spec says (on the Docker backend, dockerd's inspect) and what the kernel holds in
  * the container's own groups, read from the host's cgroup files of its first process. The block I/O weight is applied
  * where the host's block I/O controller weighs, else dropped with dockerd's warning on both engines alike.
@@ -84,6 +87,62 @@ public abstract class ResourcesContract extends EngineContract {
                 .hasMessageContaining("Requested CPUs are not available - requested 4095, available: ");
     }
 
+    @Test
+    void aReservationSwappinessAndDeviceRatesReachTheContainersGroups() {
+        String disk = BlockDisks.root();
+        String numbers = BlockDisks.numbers(disk);
+        boolean memoryV1 = CgroupPaths.v1(ProcessHandle.current().pid(), "memory");
+        BlockIoLimits devices = BlockIoLimits.NONE.withWeight(disk, 300).withReadBps(disk, 1 << 20).withWriteIops(disk, 100);
+        // cgroup v2 has no swappiness: there it is refused, not dropped (the rest is checked without it)
+        Resources asked = Resources.NONE.withMemoryReservation(64L << 20).withBlockIo(devices)
+                .withMemorySwappiness(memoryV1 ? 10 : -1);
+        ContainerInfo c = started(busybox("sleep 600").resources(asked));
+        long pid = c.state().pid();
+        Resources kept = engine.inspectContainer(c.id()).spec().resources();
+        assertThat(kept.memoryReservation()).isEqualTo(64L << 20);
+        assertThat(kept.blockIo().readBps()).containsExactly(new BlockIoLimits.Device(disk, 1 << 20));
+        assertThat(kept.blockIo().writeIops()).containsExactly(new BlockIoLimits.Device(disk, 100));
+        if (memoryV1) {
+            assertThat(kept.memorySwappiness()).isEqualTo(10);
+            assertThat(read(pid, "memory", "memory.soft_limit_in_bytes")).isEqualTo(Long.toString(64L << 20));
+            assertThat(read(pid, "memory", "memory.swappiness")).isEqualTo("10");
+        } else {
+            assertThat(read(pid, "memory", "memory.low")).isEqualTo(Long.toString(64L << 20));
+        }
+        if (CgroupPaths.v1(pid, "blkio")) {
+            assertThat(read(pid, "blkio", "blkio.throttle.read_bps_device")).isEqualTo(numbers + " " + (1 << 20));
+            assertThat(read(pid, "blkio", "blkio.throttle.write_iops_device")).isEqualTo(numbers + " 100");
+        } else {
+            assertThat(read(pid, "io", "io.max")).isEqualTo(numbers + " rbps=" + (1 << 20) + " wbps=max riops=max wiops=100");
+        }
+        if (weighsDevices()) {
+            assertThat(kept.blockIo().weights()).containsExactly(new BlockIoLimits.Device(disk, 300));
+        } else {
+            assertThat(kept.blockIo().weights()).as("dropped, as dockerd drops it without a weighing scheduler").isEmpty();
+            assertThat(Resources.warnings(asked, kept)).containsExactly("Your kernel does not support Block I/O "
+                    + "weight_device or the cgroup is not mounted. Weight-device discarded.");
+        }
+    }
+
+    @Test
+    void updateChangesTheReservationOfARunningContainer() {
+        ContainerInfo c = started(busybox("sleep 600").memoryBytes(256L << 20)
+                .resources(Resources.NONE.withMemoryReservation(64L << 20)));
+        ContainerInfo updated = engine.updateContainer(c.id(), ContainerUpdate.none()
+                .withResources(Resources.NONE.withMemoryReservation(32L << 20)));
+        assertThat(updated.spec().resources().memoryReservation()).isEqualTo(32L << 20);
+        long pid = c.state().pid();
+        assertThat(read(pid, "memory", CgroupPaths.v1(pid, "memory") ? "memory.soft_limit_in_bytes" : "memory.low"))
+                .isEqualTo(Long.toString(32L << 20));
+        // as dockerd: an update setting both is checked; a reservation alone may pass the limit (the kernel takes it)
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.updateContainer(c.id(), ContainerUpdate.none()
+                        .withMemoryBytes(128L << 20).withResources(Resources.NONE.withMemoryReservation(512L << 20))))
+                .hasMessageContaining("Minimum memory limit can not be less than memory reservation limit");
+        engine.updateContainer(c.id(), ContainerUpdate.none().withResources(Resources.NONE.withMemoryReservation(512L << 20)));
+        assertThat(engine.inspectContainer(c.id()).spec().resources().memoryReservation()).isEqualTo(512L << 20);
+        assertThat(engine.inspectContainer(c.id()).spec().memoryBytes()).isEqualTo(256L << 20);
+    }
+
     /** The shares, the quota of a 100 ms period and cpuset.cpus "0", in the groups of the container's first process. */
     private void assertHeld(String container, long shares, long quota) {
         long pid = engine.inspectContainer(container).state().pid();
@@ -103,6 +162,13 @@ public abstract class ResourcesContract extends EngineContract {
         return Files.exists(v1.resolve("blkio.weight")) || Files.exists(v1.resolve("blkio.bfq.weight"))
                 || !Files.isDirectory(v1) && Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"))
                 && read(Path.of("/sys/fs/cgroup/cgroup.controllers")).contains("io");
+    }
+
+    /** Whether this host's block I/O controller takes per-device weights (v1 with CFQ or BFQ, or v2's io). */
+    private static boolean weighsDevices() {
+        Path v1 = Path.of("/sys/fs/cgroup/blkio");
+        return Files.exists(v1.resolve("blkio.weight_device")) || Files.exists(v1.resolve("blkio.bfq.weight_device"))
+                || !Files.isDirectory(v1) && weighs();
     }
 
     private static String read(long pid, String controller, String file) {

@@ -29,7 +29,7 @@ final class ContainerControlRoutes {
     private static final long SAMPLE_INTERVAL_MILLIS = 1000;
     /** The {@code docker update} fields this server applies; a non-zero value of any other is refused by name. */
     private static final Set<String> APPLIED = Set.of("Memory", "MemorySwap", "NanoCpus", "CpuQuota", "CpuPeriod", "PidsLimit",
-            "RestartPolicy", "CpuShares", "CpusetCpus", "CpusetMems", "BlkioWeight");
+            "RestartPolicy", "CpuShares", "CpusetCpus", "CpusetMems", "BlkioWeight", "MemoryReservation");
 
     private final ServeState state;
     private final ContainerRoutes containers;
@@ -131,7 +131,7 @@ final class ContainerControlRoutes {
         try {
             asked = new Resources(body.path("CpuShares").asLong(0), body.path("CpuPeriod").asLong(0),
                     body.path("CpuQuota").asLong(0), body.path("CpusetCpus").asText(""), body.path("CpusetMems").asText(""),
-                    body.path("BlkioWeight").asInt(0));
+                    body.path("BlkioWeight").asInt(0)).withMemoryReservation(body.path("MemoryReservation").asLong(0));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -206,6 +206,7 @@ final class ContainerDocuments {
         host.put("CpuShares", spec.resources().cpuShares()).put("CpuPeriod", spec.resources().cpuPeriod())
                 .put("CpuQuota", spec.resources().cpuQuota()).put("CpusetCpus", spec.resources().cpusetCpus())
                 .put("CpusetMems", spec.resources().cpusetMems()).put("BlkioWeight", spec.resources().blkioWeight());
+        HostResources.put(host, spec.resources());
         if (spec.pidsLimit() != 0) {
             host.put("PidsLimit", spec.pidsLimit());
         } else {

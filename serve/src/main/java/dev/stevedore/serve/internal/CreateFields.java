@@ -22,7 +22,7 @@ final class CreateFields {
     static final HostConfig NO_HOST_CONFIG = new HostConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -35,11 +35,28 @@ final class CreateFields {
             "HostConfig.ConsoleSize", "the docker CLI sizes the TTY with POST /containers/{id}/resize once it starts",
             "HostConfig.ContainerIDFile", "the docker CLI writes that file itself; dockerd ignores the field too");
 
-    /** Why a field outside the record is refused, by the field's last name (lower case). */
-    private static final Map<String, String> WHY = Map.of();
+    private static final String KERNEL_MEMORY = "kernel memory limits are deprecated (dockerd warns so) and this engine"
+            + " does not set them";
 
-    /** Defaults the docker CLI sends that are not Go's zero values (its {@code --memory-swappiness} is -1, unset). */
-    private static final Map<String, String> CLIENT_DEFAULTS = Map.of("hostconfig.memoryswappiness", "-1");
+    /**
+     * Why a field outside the record is refused, by the field's last name (lower case), where there is more to say
+     * than that the engine has no such setting.
+     */
+    private static final Map<String, String> WHY = Map.ofEntries(
+            Map.entry("iomaximumiops", "Windows only; dockerd on Linux refuses it too (\"Invalid QoS settings: linux does"
+                    + " not support configuration of maximum IOPs\")"),
+            Map.entry("iomaximumbandwidth", "Windows only; dockerd on Linux refuses it too (\"Invalid QoS settings\")"),
+            Map.entry("cpupercent", "Windows only; dockerd on Linux discards it with a warning (\"linux does not support"
+                    + " CPU percent\")"),
+            Map.entry("cpucount", "Windows only; dockerd on Linux ignores it"),
+            Map.entry("isolation", "Windows only; on Linux dockerd takes only 'default'"),
+            Map.entry("kernelmemory", KERNEL_MEMORY),
+            Map.entry("kernelmemorytcp", KERNEL_MEMORY),
+            Map.entry("runtime", "the engine runs containers with its own launcher, not a named OCI runtime"),
+            Map.entry("volumedriver", "the engine has only its own local volumes"));
+
+    /** Defaults the docker CLI sends that are not Go's zero values, for fields the record does not bind (none now). */
+    private static final Map<String, String> CLIENT_DEFAULTS = Map.of();
 
     private CreateFields() {
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.docker.wire.ContainerCreate;
 import dev.stevedore.docker.wire.HostConfig;
 import dev.stevedore.docker.wire.Wire;
+import dev.stevedore.engine.BlockIoLimits;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Device;
 import dev.stevedore.engine.HealthCheck;
@@ -129,8 +130,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         if (value(host.nanoCpus()) > 0) {
             b.cpus(host.nanoCpus() / 1e9);
         }
-        b.resources(badRequestOnInvalid(() -> new Resources(value(host.cpuShares()), value(host.cpuPeriod()),
-                value(host.cpuQuota()), host.cpusetCpus(), host.cpusetMems(), host.blkioWeight() == null ? 0 : host.blkioWeight())));
+        b.resources(badRequestOnInvalid(() -> resources(host)));
         if (host.pidsLimit() != null) {
             b.pidsLimit(host.pidsLimit()); // 0 or -1: none; absent or null: the engine's default
         }
@@ -325,6 +325,23 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
     }
 
     /** What the engine's constructors refuse is the client's mistake: a 400 with their message. */
+    /** The CPU, memory-reservation and block I/O settings; a device path is resolved (and refused) at create. */
+    private static Resources resources(HostConfig host) {
+        Long swappiness = host.memorySwappiness(); // the docker CLI's -1 (unset) reads as none
+        return new Resources(value(host.cpuShares()), value(host.cpuPeriod()), value(host.cpuQuota()), host.cpusetCpus(),
+                host.cpusetMems(), host.blkioWeight() == null ? 0 : host.blkioWeight(), value(host.memoryReservation()),
+                swappiness == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, swappiness)),
+                new BlockIoLimits(nonNull(host.blkioWeightDevice()).stream().filter(Objects::nonNull)
+                        .map(d -> new BlockIoLimits.Device(d.path(), d.weight() == null ? 0 : d.weight())).toList(),
+                        throttle(host.blkioDeviceReadBps()), throttle(host.blkioDeviceWriteBps()),
+                        throttle(host.blkioDeviceReadIOps()), throttle(host.blkioDeviceWriteIOps())));
+    }
+
+    private static List<BlockIoLimits.Device> throttle(List<HostConfig.ThrottleDevice> devices) {
+        return nonNull(devices).stream().filter(Objects::nonNull)
+                .map(d -> new BlockIoLimits.Device(d.path(), value(d.rate()))).toList();
+    }
+
     private static <T> T badRequestOnInvalid(java.util.function.Supplier<T> make) {
         try {
             return make.get();

@@ -112,17 +112,34 @@ final class ServeState implements AutoCloseable {
         if (hostConfig.path("Mounts").isArray() && !hostConfig.get("Mounts").isEmpty()) {
             sent.set("Mounts", hostConfig.get("Mounts")); // dockerd leaves out an empty list (omitempty)
         }
+        for (String list : EMPTY_AS_SENT) {
+            if (hostConfig.path(list).isArray()) {
+                sent.putArray(list);
+            }
+        }
         sentMounts.put(id, sent);
     }
 
     /**
-     * The {@code HostConfig} of an inspect answer with {@code Binds} and {@code Mounts} as sent, when this server
-     * created the container; otherwise as it was (every bind and volume as a bind, as the engine's mounts give them).
+     * Device lists dockerd echoes as {@code []} where the client sent a list (the docker CLI sends every one) and the
+     * container has none, as {@code null} where it sent none.
+     */
+    private static final java.util.Set<String> EMPTY_AS_SENT = java.util.Set.of("BlkioWeightDevice", "BlkioDeviceReadBps",
+            "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps");
+
+    /**
+     * The {@code HostConfig} of an inspect answer with {@code Binds} and {@code Mounts} (and empty device lists) as
+     * sent, when this server created the container; otherwise as it was (every bind and volume as a bind, as the
+     * engine's mounts give them).
      */
     void echoSentMounts(String id, ObjectNode hostConfig) {
         ObjectNode sent = sentMounts.get(id);
         if (sent != null) {
-            hostConfig.setAll(sent);
+            sent.fields().forEachRemaining(field -> {
+                if (!EMPTY_AS_SENT.contains(field.getKey()) || hostConfig.path(field.getKey()).isNull()) {
+                    hostConfig.set(field.getKey(), field.getValue());
+                }
+            });
         }
     }
 

@@ -87,6 +87,16 @@ class CreateFieldsTest {
         sample("HostConfig.CpusetMems", host("'CpusetMems':'0'"));
         sample("HostConfig.BlkioWeight", host("'BlkioWeight':300"));
         sample("HostConfig.PidsLimit", host("'PidsLimit':100"));
+        sample("HostConfig.MemoryReservation", host("'MemoryReservation':67108864"));
+        sample("HostConfig.MemorySwappiness", host("'MemorySwappiness':-1"), host("'MemorySwappiness':10"));
+        String weight = host("'BlkioWeightDevice':[{'Path':'/dev/sda','Weight':300}]");
+        sample("HostConfig.BlkioWeightDevice.Path", weight, host("'BlkioWeightDevice':[{'Path':'/dev/sdb','Weight':300}]"));
+        sample("HostConfig.BlkioWeightDevice.Weight", weight, host("'BlkioWeightDevice':[{'Path':'/dev/sda','Weight':200}]"));
+        for (String rate : List.of("BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps")) {
+            String one = host("'" + rate + "':[{'Path':'/dev/sda','Rate':1024}]");
+            sample("HostConfig." + rate + ".Path", one, host("'" + rate + "':[{'Path':'/dev/sdb','Rate':1024}]"));
+            sample("HostConfig." + rate + ".Rate", one, host("'" + rate + "':[{'Path':'/dev/sda','Rate':2048}]"));
+        }
         sample("HostConfig.RestartPolicy.Name", host("'RestartPolicy':{'Name':'always'}"));
         sample("HostConfig.RestartPolicy.MaximumRetryCount", host("'RestartPolicy':{'Name':'on-failure'}"),
                 host("'RestartPolicy':{'Name':'on-failure','MaximumRetryCount':3}"));
@@ -193,8 +203,7 @@ class CreateFieldsTest {
         dropped.put("NetworkingConfig.EndpointsConfig.frontend.Links", "{'Image':'busybox','HostConfig':"
                 + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
                 + "'frontend':{'Links':['db:db']}}}}");
-        dropped.put("HostConfig.BlkioDeviceReadBps", host("'BlkioDeviceReadBps':[{'Path':'/dev/sda','Rate':1024}]"));
-        dropped.put("HostConfig.MemorySwappiness", host("'MemorySwappiness':10"));
+        dropped.put("HostConfig.OomKillDisable", host("'OomKillDisable':true"));
         // a MAC address on a network the container joins besides its own: the engine sets one on its own network only
         dropped.put("NetworkingConfig.EndpointsConfig.frontend.MacAddress", "{'Image':'busybox','HostConfig':"
                 + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
@@ -204,6 +213,27 @@ class CreateFieldsTest {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.getMessage()).startsWith(field + " is not supported by stevedore serve: ");
                 }));
+    }
+
+    @Test
+    void aWindowsOnlyFieldIsRefusedSayingSo() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'IOMaximumIOps':50")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessage("HostConfig.IOMaximumIOps is not supported by stevedore serve: Windows only; dockerd on Linux"
+                        + " refuses it too (\"Invalid QoS settings: linux does not support configuration of maximum IOPs\")");
+    }
+
+    @Test
+    void aBadSwappinessReservationOrDevicePathIsABadRequestInDockerdsWords() {
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'MemorySwappiness':101")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("Invalid value: 101, valid memory swappiness range is 0-100");
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'MemoryReservation':1000")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("Minimum memory reservation allowed is 6MB");
+        assertThatThrownBy(() -> CreateRequest.parse(json(host("'BlkioDeviceReadBps':[{'Path':'sda','Rate':1}]")), null, null))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining("bad format for device path: sda");
     }
 
     @Test

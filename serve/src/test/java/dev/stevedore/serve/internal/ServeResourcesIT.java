@@ -112,7 +112,7 @@ class ServeResourcesIT extends ServeWithDockerCli {
     }
 
     /** The CLI's lines without dockerd's warning about its host's IPv4 forwarding, which no setting here causes. */
-    private static List<String> settingWarnings(List<String> lines) {
+    static List<String> settingWarnings(List<String> lines) {
         return new ArrayList<>(lines.stream().filter(l -> !l.contains("IPv4 forwarding")).toList());
     }
 
@@ -120,7 +120,7 @@ class ServeResourcesIT extends ServeWithDockerCli {
      * The container's control files (v1 names, controller/file), read from the host through its first process; where
      * the controller is v2, the v2 file runc writes instead ({@code cpu.weight}, {@code cpu.max}).
      */
-    private static List<String> groupFiles(Path server, String id, String... files) throws IOException {
+    static List<String> groupFiles(Path server, String id, String... files) throws IOException {
         long pid = Long.parseLong(last(DockerCli.run(server, "inspect", "-f", "{{.State.Pid}}", id)));
         Map<String, String> groups = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "cgroup"))) {

@@ -322,11 +322,33 @@ final class ContainerMapper {
         return spec.resources().equals(kept) ? spec : spec.toBuilder().resources(kept).build();
     }
 
-    /** The CPU and block I/O settings dockerd applied: it drops, with a warning, what its host cannot apply. */
+    /** The CPU, memory and block I/O settings dockerd applied: it drops, with a warning, what its host cannot apply. */
     static dev.stevedore.engine.Resources resources(JsonNode host) {
+        JsonNode swappiness = host.path("MemorySwappiness"); // null or -1 when not set
         return new dev.stevedore.engine.Resources(host.path("CpuShares").asLong(0), host.path("CpuPeriod").asLong(0),
                 host.path("CpuQuota").asLong(0), host.path("CpusetCpus").asText(""), host.path("CpusetMems").asText(""),
-                host.path("BlkioWeight").asInt(0));
+                host.path("BlkioWeight").asInt(0), host.path("MemoryReservation").asLong(0),
+                swappiness.isNumber() ? swappiness.asInt() : null, new dev.stevedore.engine.BlockIoLimits(
+                        devices(host.path("BlkioWeightDevice"), "Weight"), devices(host.path("BlkioDeviceReadBps"), "Rate"),
+                        devices(host.path("BlkioDeviceWriteBps"), "Rate"), devices(host.path("BlkioDeviceReadIOps"), "Rate"),
+                        devices(host.path("BlkioDeviceWriteIOps"), "Rate")));
+    }
+
+    /**
+     * A device list as dockerd kept it. dockerd takes any path and weight at create (it fails only at start), so a
+     * container another client made may hold one the engine's types refuse: such an entry is left out, so that the
+     * container can still be inspected.
+     */
+    private static List<dev.stevedore.engine.BlockIoLimits.Device> devices(JsonNode list, String value) {
+        List<dev.stevedore.engine.BlockIoLimits.Device> devices = new ArrayList<>();
+        for (JsonNode d : list) {
+            long v = d.path(value).asLong();
+            if (d.path("Path").asText("").startsWith("/") && v >= 0
+                    && (!value.equals("Weight") || v == 0 || v >= 10 && v <= 1000)) {
+                devices.add(new dev.stevedore.engine.BlockIoLimits.Device(d.path("Path").asText(), v));
+            }
+        }
+        return devices;
     }
 
     private static ContainerSpec withJoinedIds(ContainerSpec original, JsonNode host) {

@@ -103,7 +103,13 @@ final class CreateBody {
                 emptyToNull(spec.groupAdd()), emptyToNull(spec.sysctls()),
                 trueOrNull(spec.init()), userNetwork ? null : emptyToNull(spec.links()), trueOrNull(spec.privileged()),
                 positiveOrNull(resources.cpuShares()), emptyToNull(resources.cpusetCpus()),
-                emptyToNull(resources.cpusetMems()), resources.blkioWeight() > 0 ? resources.blkioWeight() : null);
+                emptyToNull(resources.cpusetMems()), resources.blkioWeight() > 0 ? resources.blkioWeight() : null,
+                positiveOrNull(resources.memoryReservation()),
+                resources.memorySwappiness() == null ? null : (long) resources.memorySwappiness(),
+                emptyToNull(resources.blockIo().weights().stream()
+                        .map(d -> new HostConfig.WeightDevice(d.path(), (int) d.value())).toList()),
+                throttle(resources.blockIo().readBps()), throttle(resources.blockIo().writeBps()),
+                throttle(resources.blockIo().readIops()), throttle(resources.blockIo().writeIops()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null
@@ -189,6 +195,10 @@ final class CreateBody {
             }
         }
         return result;
+    }
+
+    private static List<HostConfig.ThrottleDevice> throttle(List<dev.stevedore.engine.BlockIoLimits.Device> devices) {
+        return emptyToNull(devices.stream().map(d -> new HostConfig.ThrottleDevice(d.path(), d.value())).toList());
     }
 
     private static <T extends java.util.Collection<?>> T emptyToNull(T values) {

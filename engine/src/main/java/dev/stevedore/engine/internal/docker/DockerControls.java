@@ -113,7 +113,8 @@ final class DockerControls {
         update.pidsLimit().ifPresent(pids -> body.put("PidsLimit", pids));
         dev.stevedore.engine.Resources r = update.resources(); // zero and empty: unchanged, as dockerd reads them
         body.put("CpuShares", r.cpuShares()).put("CpuPeriod", r.cpuPeriod()).put("CpuQuota", r.cpuQuota())
-                .put("CpusetCpus", r.cpusetCpus()).put("CpusetMems", r.cpusetMems()).put("BlkioWeight", r.blkioWeight());
+                .put("CpusetCpus", r.cpusetCpus()).put("CpusetMems", r.cpusetMems()).put("BlkioWeight", r.blkioWeight())
+                .put("MemoryReservation", r.memoryReservation());
         update.restartPolicy().ifPresent(policy -> body.putObject("RestartPolicy").put("Name", policy.kind().dockerName())
                 .put("MaximumRetryCount", policy.maximumRetries()));
         post(container, "update", "Updating the limits of container " + container,

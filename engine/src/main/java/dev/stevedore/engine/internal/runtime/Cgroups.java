@@ -294,7 +294,10 @@ final class Cgroups {
         return new Plan(groups, enable, policy == DevicePolicy.PROGRAM ? unifiedGroup : null, policy);
     }
 
-    /** The writes of Docker's CPU shares and quota, cpuset and block I/O weight ({@link ResourceFiles}). */
+    /**
+     * The writes of Docker's CPU shares and quota, cpuset, block I/O weight, memory reservation and swappiness and
+     * per-device block I/O limits ({@link ResourceFiles}).
+     */
     private void planResources(dev.stevedore.engine.Resources r, String containerName, Map<Path, List<Write>> groups,
                                List<String> enable) {
         if (ResourceFiles.asksCpu(r)) {
@@ -309,6 +312,15 @@ final class Cgroups {
         if (r.blkioWeight() != 0) {
             Controller io = controllers.containsKey(IO) ? controllers.get(IO) : require(BLKIO, "a block I/O weight", containerName);
             ResourceFiles.blkio(r, io.unified(), directory(io, containerName).getParent())
+                    .forEach(w -> write(groups, enable, io, containerName, w.file(), w.value()));
+        }
+        if (ResourceFiles.asksMemory(r)) {
+            Controller memory = require(MEMORY, "a memory reservation or swappiness", containerName);
+            ResourceFiles.memory(r, memory.unified()).forEach(w -> write(groups, enable, memory, containerName, w.file(), w.value()));
+        }
+        if (r.blockIo().any()) {
+            Controller io = controllers.containsKey(IO) ? controllers.get(IO) : require(BLKIO, "per-device block I/O limits", containerName);
+            ResourceFiles.devices(r.blockIo(), io.unified(), directory(io, containerName).getParent(), DeviceNode::blockNumbers)
                     .forEach(w -> write(groups, enable, io, containerName, w.file(), w.value()));
         }
     }

@@ -261,6 +261,11 @@ public final class ContainerCgroups {
                 Path group = controllerGroup(controller, container);
                 writeAll(group, ResourceFiles.blkio(resources, controller.equals(Cgroups.IO), group.getParent()));
             }
+            if (asked.memoryReservation() != 0) {
+                Path group = controllerGroup(Cgroups.MEMORY, container);
+                writeAll(group, ResourceFiles.memory(dev.stevedore.engine.Resources.NONE.withMemoryReservation(
+                        resources.memoryReservation()), Files.exists(group.resolve("memory.max"))));
+            }
             if (update.memoryBytes().isPresent()) {
                 long bytes = update.memoryBytes().getAsLong();
                 Path group = controllerGroup(Cgroups.MEMORY, container);

@@ -55,11 +55,41 @@ public record DeviceNode(Path hostPath, String containerPath, char type, long ma
             throw gathering(device, "not a device node");
         }
         long rdev = (Long) attributes.get("rdev");
-        // glibc's major()/minor() of a 64-bit dev_t
-        long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-        long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
-        return new DeviceNode(host, device.pathInContainer(), format == S_IFCHR ? 'c' : 'b', major, minor,
+        return new DeviceNode(host, device.pathInContainer(), format == S_IFCHR ? 'c' : 'b', major(rdev), minor(rdev),
                 device.cgroupPermissions());
+    }
+
+    /**
+     * The numbers {@code MAJ:MIN} of the block device at {@code path} (through symlinks), as cgroups' per-device
+     * files take them.
+     *
+     * @throws IllegalArgumentException naming the path when it is missing or not a block device
+     */
+    public static String blockNumbers(String path) {
+        Map<String, Object> attributes;
+        try {
+            attributes = java.nio.file.Files.readAttributes(Path.of(path), "unix:mode,rdev");
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("block I/O limit on " + path + ": no such file or directory (a block device"
+                    + " of the host such as /dev/vda is needed)");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalArgumentException("block I/O limit on " + path + ": cannot look at it: " + e.getMessage(), e);
+        }
+        if (((Integer) attributes.get("mode") & S_IFMT) != S_IFBLK) {
+            throw new IllegalArgumentException("block I/O limit on " + path + ": " + path + " is not a block device (the"
+                    + " host's disks are listed in /sys/block)");
+        }
+        long rdev = (Long) attributes.get("rdev");
+        return major(rdev) + ":" + minor(rdev);
+    }
+
+    // glibc's major() and minor() of a 64-bit dev_t
+    private static long major(long rdev) {
+        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+    }
+
+    private static long minor(long rdev) {
+        return (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
     }
 
     private static ContainerEngineException gathering(Device device, String why) {

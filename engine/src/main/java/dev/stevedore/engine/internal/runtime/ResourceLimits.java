@@ -35,6 +35,9 @@ public record ResourceLimits(long memoryBytes, long nanoCpus, long pids, Resourc
         if (memoryBytes != 0 && memoryBytes < 6L << 20) {
             throw new IllegalArgumentException("a memory limit of " + memoryBytes + " bytes is below Docker's minimum of 6 MiB");
         }
+        if (memoryBytes != 0 && memoryBytes < resources.memoryReservation()) {
+            throw new IllegalArgumentException("Minimum memory limit can not be less than memory reservation limit, see usage");
+        }
         if (nanoCpus != 0 && nanoCpus < 10_000_000L) {
             throw new IllegalArgumentException("a CPU limit of " + nanoCpus + " nano-CPUs is below 0.01 CPU");
         }

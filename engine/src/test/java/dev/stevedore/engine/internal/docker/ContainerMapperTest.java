@@ -108,4 +108,20 @@ class ContainerMapperTest {
         assertThat(mapped.error()).contains("/nope");
         assertThat(mapped.startedAt()).isNull();
     }
+
+    @Test
+    void deviceLimitsDockerdKeptAreReadAndOnesTheEngineRefusesAreLeftOut() throws IOException {
+        JsonNode host = json("{\"MemoryReservation\":67108864,\"MemorySwappiness\":-1,\"BlkioWeightDevice\":"
+                + "[{\"Path\":\"/dev/vda\",\"Weight\":5},{\"Path\":\"/dev/vdb\",\"Weight\":300}],"
+                + "\"BlkioDeviceReadBps\":[{\"Path\":\"vda\",\"Rate\":1},{\"Path\":\"/dev/vda\",\"Rate\":1048576}],"
+                + "\"BlkioDeviceWriteIOps\":null}");
+
+        dev.stevedore.engine.Resources r = ContainerMapper.resources(host);
+
+        assertThat(r.memoryReservation()).isEqualTo(67108864);
+        assertThat(r.memorySwappiness()).as("the docker CLI's -1: unset").isNull();
+        assertThat(r.blockIo().weights()).containsExactly(new dev.stevedore.engine.BlockIoLimits.Device("/dev/vdb", 300));
+        assertThat(r.blockIo().readBps()).containsExactly(new dev.stevedore.engine.BlockIoLimits.Device("/dev/vda", 1048576));
+        assertThat(r.blockIo().writeIops()).isEmpty();
+    }
 }

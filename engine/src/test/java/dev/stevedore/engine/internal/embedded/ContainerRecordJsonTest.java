@@ -73,7 +73,8 @@ class ContainerRecordJsonTest {
                 .healthCheck(new HealthCheck(List.of("CMD", "true"), Duration.ofSeconds(5), Duration.ofSeconds(2),
                         Duration.ofSeconds(1), Duration.ofMillis(500), 3))
                 .privileged(true).declaredVolume("/declared")
-                .resources(new Resources(512, 0, 0, "0", "0", 100)) // a period or quota goes without cpus
+                .resources(new Resources(512, 0, 0, "0", "0", 100, 64L << 20, 10, // a period or quota goes without cpus
+                        dev.stevedore.engine.BlockIoLimits.NONE.withWeight("/dev/vda", 300).withReadBps("/dev/vda", 1 << 20)))
                 .build();
     }
 
