@@ -122,6 +122,10 @@ class ComposeScriptsIT extends ComposeRuns {
             assertThat(embeddedStates()).containsExactly("db running", "web exited");
             compose("embedded", file, project, "start", "web");
             assertThat(embeddedStates()).containsExactly("db running", "web running");
+            String pulled = compose("embedded", file, project, "pull").err();
+            assertThat(pulled).contains(" db  Pulled", " web  Pulled");
+            compose("embedded", file, project, "restart", "-t", "1", "web");
+            assertThat(embeddedStates()).containsExactly("db running", "web running");
             compose("embedded", file, project, "kill", "db");
             compose("embedded", file, project, "rm", "-f");
             assertThat(embeddedStates()).containsExactly("web running");
