@@ -112,6 +112,9 @@ class ComposeScriptsIT extends ComposeRuns {
             assertThat(embeddedStates()).containsExactly("db running");
 
             compose("embedded", file, project, "up", "-d");
+            // nothing changed: a second up leaves both as they run
+            assertThat(compose("embedded", file, project, "up", "-d").errLines())
+                    .contains(" Container " + project + "-db-1  Running", " Container " + project + "-web-1  Running");
             String address = compose("embedded", file, project, "port", "web", "8080").out().strip();
             assertThat(address).matches("127\\.0\\.0\\.1:\\d+");
             try (Socket socket = new Socket()) {
