@@ -11,10 +11,8 @@ import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
-import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.NetworkInfo;
 import dev.stevedore.engine.NetworkSpec;
-import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.VolumeInfo;
 import dev.stevedore.engine.VolumeSpec;
 import java.io.PrintWriter;
@@ -39,7 +37,6 @@ final class ComposeProjects {
     static final String NUMBER = "com.docker.compose.container-number";
     private static final String NETWORK = "com.docker.compose.network";
     private static final String VOLUME = "com.docker.compose.volume";
-    private static final String ONEOFF = "com.docker.compose.oneoff";
     private static final Duration HEALTH_POLL = Duration.ofSeconds(1);
 
     private final ContainerEngine engine;
@@ -60,9 +57,9 @@ final class ComposeProjects {
                 .toList();
     }
 
-    /** The container of {@code service}, running or not. */
+    /** The container of {@code service}, running or not; not a one-off of {@code compose run}. */
     Optional<ContainerInfo> container(String service) {
-        return engine.containers(true, Map.of(PROJECT, name, SERVICE, service)).stream().findFirst();
+        return engine.containers(true, Map.of(PROJECT, name, SERVICE, service, ComposeSpecs.ONEOFF, "False")).stream().findFirst();
     }
 
     /** {@code web-1}: what docker compose prefixes a container's log lines with. */
@@ -70,19 +67,72 @@ final class ComposeProjects {
         return container.labels().getOrDefault(SERVICE, container.name()) + "-" + container.labels().getOrDefault(NUMBER, "1");
     }
 
+    /** What {@code up} does to a container that exists ({@code --force-recreate}, {@code --no-recreate}). */
+    enum Recreate { CHANGED, ALWAYS, NEVER }
+
+    /** When {@code up} builds a service's image ({@code --build}, {@code --no-build}). */
+    enum Build { MISSING, ALWAYS, NEVER }
+
+    /**
+     * How {@code up} goes about it.
+     *
+     * @param services the services to bring up with those they depend on; empty for all
+     * @param noDeps   only {@code services}, not what they depend on
+     */
+    record UpOptions(List<String> services, boolean noDeps, Build build, Recreate recreate) {
+        static final UpOptions ALL = new UpOptions(List.of(), false, Build.MISSING, Recreate.CHANGED);
+    }
+
     /**
      * Creates what is missing and starts what does not run, each service once those it depends on meet their
-     * conditions; returns the containers in start order. A container that exists is started as it is, not recreated.
+     * conditions; returns the containers by service, in start order. A container whose service is as it was when it was
+     * made is left as it is (started if it was not running); one whose service changed in the file, or whose image
+     * changed, is made anew, as docker compose recreates it.
      */
-    List<String> up(ComposeProject project) {
-        project.networks().forEach((network, spec) -> network(network, spec));
-        project.volumes().forEach((volume, spec) -> volume(volume, spec));
+    Map<String, String> up(ComposeProject project, UpOptions options) {
+        prepare(project);
+        java.util.Set<String> wanted = options.services().isEmpty() ? project.services().keySet()
+                : options.noDeps() ? java.util.Set.copyOf(options.services()) : withDependencies(project, options.services());
         Map<String, String> ids = new LinkedHashMap<>();
         for (ComposeService service : project.startOrder()) {
-            service.dependsOn().forEach((dependency, condition) -> meet(project.service(dependency), ids.get(dependency), condition));
-            ids.put(service.name(), start(project, service));
+            if (!wanted.contains(service.name())) {
+                continue;
+            }
+            service.dependsOn().forEach((dependency, condition) -> {
+                String id = ids.containsKey(dependency) ? ids.get(dependency)
+                        : container(dependency).map(ContainerInfo::id).orElse(null);
+                if (id != null) {
+                    meet(project.service(dependency), id, condition);
+                }
+            });
+            ids.put(service.name(), start(project, service, options));
         }
-        return List.copyOf(ids.values());
+        return ids;
+    }
+
+    /** The project's networks and volumes, made where they are missing. */
+    void prepare(ComposeProject project) {
+        project.networks().forEach((network, spec) -> network(network, spec));
+        project.volumes().forEach((volume, spec) -> volume(volume, spec));
+    }
+
+    /** {@code services} and every service they depend on, directly or through others. */
+    static java.util.Set<String> withDependencies(ComposeProject project, List<String> services) {
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        java.util.Deque<String> next = new java.util.ArrayDeque<>(services);
+        while (!next.isEmpty()) {
+            String service = next.pop();
+            if (found.add(service)) {
+                next.addAll(project.service(service).dependsOn().keySet());
+            }
+        }
+        return found;
+    }
+
+    /** Meets the conditions {@code service} puts on what it depends on, those having containers. */
+    void meetDependencies(ComposeProject project, ComposeService service) {
+        service.dependsOn().forEach((dependency, condition) -> container(dependency)
+                .ifPresent(c -> meet(project.service(dependency), c.id(), condition)));
     }
 
     private void network(String network, ComposeProject.ComposeNetwork spec) {
@@ -111,9 +161,22 @@ final class ComposeProjects {
         progress("Volume", engineName, "Created");
     }
 
-    private String start(ComposeProject project, ComposeService service) {
+    private String start(ComposeProject project, ComposeService service, UpOptions options) {
         String containerName = service.containerName(name);
         Optional<ContainerInfo> existing = container(service.name());
+        if (options.build() == Build.ALWAYS && service.build() != null
+                || options.build() == Build.MISSING && existing.isEmpty()) {
+            imageFor(service, options.build());
+        }
+        if (existing.isPresent() && outdated(existing.get(), service, options.recreate())) {
+            progress("Container", containerName, "Recreate");
+            engine.removeContainer(existing.get().id(), true);
+            String id = create(project, service);
+            progress("Container", containerName, "Recreated");
+            engine.startContainer(id);
+            progress("Container", containerName, "Started");
+            return id;
+        }
         if (existing.isPresent() && existing.get().state().running()) {
             progress("Container", containerName, "Running");
             return existing.get().id();
@@ -122,14 +185,7 @@ final class ComposeProjects {
         if (existing.isPresent()) {
             id = existing.get().id();
         } else {
-            if (service.build() != null) {
-                build(service);
-            }
-            id = engine.createContainer(spec(project, service, containerName)).id();
-            List<String> networks = new ArrayList<>(service.networks().keySet());
-            for (String network : networks.subList(1, networks.size())) {
-                engine.connectNetwork(name + "_" + network, id, aliases(service, network));
-            }
+            id = create(project, service);
             progress("Container", containerName, "Created");
         }
         engine.startContainer(id);
@@ -137,72 +193,48 @@ final class ComposeProjects {
         return id;
     }
 
-    private void build(ComposeService service) {
-        ComposeService.Build build = service.build();
-        BuildSpec.Builder spec = BuildSpec.builder(build.context()).dockerfile(build.dockerfile()).target(build.target())
+    private String create(ComposeProject project, ComposeService service) {
+        String id = engine.createContainer(ComposeSpecs.service(name, project, service)).id();
+        List<String> networks = new ArrayList<>(service.networks().keySet());
+        for (String network : networks.subList(1, networks.size())) {
+            engine.connectNetwork(name + "_" + network, id, ComposeSpecs.aliases(service, network));
+        }
+        return id;
+    }
+
+    /** Whether {@code up} makes the service's container anew: asked to, or the file or the image changed since. */
+    private boolean outdated(ContainerInfo container, ComposeService service, Recreate recreate) {
+        return switch (recreate) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case CHANGED -> !ComposeSpecs.configHash(service).equals(container.labels().get(ComposeSpecs.CONFIG_HASH))
+                    || container.imageId() != null && engine.image(dev.stevedore.engine.ImageReference.parse(service.image()))
+                            .map(image -> !bareId(image.id()).equals(bareId(container.imageId()))).orElse(false);
+        };
+    }
+
+    private static String bareId(String id) {
+        return id.startsWith("sha256:") ? id.substring("sha256:".length()) : id;
+    }
+
+    /**
+     * Builds the service's image when it has a {@code build:} and {@code build} asks for it (always, or when the image is
+     * not there); a service without one is pulled by the engine when its container is made.
+     */
+    void imageFor(ComposeService service, Build build) {
+        if (service.build() == null || build == Build.NEVER) {
+            return;
+        }
+        if (build == Build.MISSING && engine.image(dev.stevedore.engine.ImageReference.parse(service.image())).isPresent()) {
+            return;
+        }
+        ComposeService.Build spec = service.build();
+        BuildSpec.Builder builder = BuildSpec.builder(spec.context()).dockerfile(spec.dockerfile()).target(spec.target())
                 .tag(service.image()).label(PROJECT, name);
-        build.args().forEach(spec::buildArg);
+        spec.args().forEach(builder::buildArg);
         progress("Image", service.image(), "Building");
-        engine.build(spec.build(), BuildListener.NONE);
+        engine.build(builder.build(), BuildListener.NONE);
         progress("Image", service.image(), "Built");
-    }
-
-    private ContainerSpec spec(ComposeProject project, ComposeService service, String containerName) {
-        ContainerSpec.Builder spec = ContainerSpec.builder(service.image()).name(containerName);
-        if (service.healthcheck() != null) {
-            spec.healthCheck(service.healthcheck().engineCheck());
-        }
-        if (service.entrypoint() != null) {
-            spec.entrypoint(service.entrypoint());
-        }
-        if (service.command() != null) {
-            spec.cmd(service.command());
-        }
-        service.environment().forEach(spec::env);
-        if (service.workingDir() != null) {
-            spec.workingDir(service.workingDir());
-        }
-        if (service.user() != null) {
-            spec.user(service.user());
-        }
-        spec.labels(service.labels()).label(PROJECT, name).label(SERVICE, service.name()).label(NUMBER, "1")
-                .label(ONEOFF, "False").label(ContainerSpec.KEEP_LABEL, "true");
-        for (ComposeService.Port port : service.ports()) {
-            spec.port(new PortBinding(port.containerPort(), "tcp", port.hostIp(), port.hostPort()));
-        }
-        for (ComposeService.Volume volume : service.volumes()) {
-            spec.mount(switch (volume.type()) {
-                case VOLUME -> Mount.volume(name + "_" + volume.source(), volume.target(), volume.readOnly());
-                case BIND -> Mount.bind(volume.source(), volume.target(), volume.readOnly());
-                case TMPFS -> Mount.tmpfs(volume.target(), "");
-            });
-        }
-        String first = service.networks().keySet().iterator().next();
-        spec.networkMode(name + "_" + first);
-        aliases(service, first).forEach(spec::networkAlias);
-        spec.hostname(service.name());
-        spec.restartPolicy(service.restart());
-        spec.privileged(service.privileged());
-        service.options().applyTo(spec); // checked when the file was read
-        for (String from : service.volumesFrom()) {
-            // SERVICE[:mode] is that service's container here; container:NAME[:mode] names one outright
-            int colon = from.indexOf(':');
-            String mode = colon < 0 ? "" : from.substring(colon);
-            spec.volumesFrom(from.startsWith("container:") ? from.substring("container:".length())
-                    : project.service(from.substring(0, colon < 0 ? from.length() : colon)).containerName(name) + mode);
-        }
-        for (String link : service.links()) {
-            // SERVICE:ALIAS is that service's container here, known to this one as ALIAS
-            spec.link(project.service(ContainerSpec.linkContainer(link)).containerName(name), ContainerSpec.linkAlias(link));
-        }
-        return spec.build();
-    }
-
-    private static List<String> aliases(ComposeService service, String network) {
-        List<String> aliases = new ArrayList<>();
-        aliases.add(service.name());
-        aliases.addAll(service.networks().get(network));
-        return aliases;
     }
 
     /** Returns once {@code dependency} (container {@code id}) meets {@code condition}; fails when it cannot. */
@@ -262,14 +294,20 @@ final class ComposeProjects {
                 + " — see 'stevedore compose logs " + service.name() + "'");
     }
 
-    /** Stops and removes the project's containers, then its networks, and with {@code volumes} its volumes. */
-    void down(boolean volumes, Duration grace) {
-        // the latest made first: up makes a service's container after those it depends on, so a service stops before
-        // what it depends on, as docker compose stops them
-        List<ContainerInfo> all = new ArrayList<>(containers(true));
+    /**
+     * {@code containers}, the latest made first: up makes a service's container after those it depends on, so a service
+     * stops before what it depends on, as docker compose stops them.
+     */
+    static List<ContainerInfo> stopOrder(List<ContainerInfo> containers) {
+        List<ContainerInfo> all = new ArrayList<>(containers);
         java.util.Collections.reverse(all); // ties (a daemon that lists creation times in seconds): by name, as before
         all.sort(Comparator.comparing(ContainerInfo::created, Comparator.nullsFirst(Comparator.naturalOrder())).reversed());
-        for (ContainerInfo container : all) {
+        return all;
+    }
+
+    /** Stops and removes the project's containers, then its networks, and with {@code volumes} its volumes. */
+    void down(boolean volumes, Duration grace) {
+        for (ContainerInfo container : stopOrder(containers(true))) {
             if (container.state().running()) {
                 engine.stopContainer(container.id(), grace);
                 progress("Container", container.name(), "Stopped");
@@ -291,8 +329,9 @@ final class ComposeProjects {
         }
     }
 
-    private void progress(String kind, String what, String done) {
-        err.println(" " + kind + " " + what + "  " + done);
+    /** A line of progress in docker compose's words: {@code  Container shop-web-1  Started}. */
+    void progress(String kind, String what, String done) {
+        err.println(" " + (kind.isEmpty() ? "" : kind + " ") + what + "  " + done);
         err.flush();
     }
 }

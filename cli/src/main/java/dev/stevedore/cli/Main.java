@@ -83,8 +83,9 @@ public final class Main {
             }
         }
         if (commandLine.getSubcommands().containsKey("compose")) {
-            // and after the service (compose exec)
+            // and after the service (compose exec, compose run)
             commandLine.getSubcommands().get("compose").getSubcommands().get("exec").setStopAtPositional(true);
+            commandLine.getSubcommands().get("compose").getSubcommands().get("run").setStopAtPositional(true);
         }
         layOut(commandLine);
         // help's colours: only on a terminal, and never with NO_COLOR

@@ -145,7 +145,7 @@ final class StevedoreCommand implements Callable<Integer> {
             case "logout" -> new LogoutCommand();
             case "build" -> new BuildCommand();
             case "builder" -> new BuilderCommand();
-            case "compose" -> new ComposeCommand();
+            case "compose" -> ComposeCommand.commandLine();
             case "serve" -> new ServeCommand();
             case "events" -> new EventsCommand();
             case "info" -> new InfoCommand();
