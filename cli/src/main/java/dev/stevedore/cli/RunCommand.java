@@ -382,8 +382,8 @@ class RunCommand extends EngineCommand {
         // Attached, --rm is done here after the output is read: an engine that removed the container on exit
         // could take its logs with it before they were followed.
         builder.autoRemove(remove && detach);
-        // detached (docker's run -di): stdin stays open past any one attach, as docker's CLI asks with StdinOnce false
-        builder.openStdin(interactive).stdinOnce(interactive && !detach).tty(tty);
+        // run -di: stdin stays open past any one attach (docker's CLI asks StdinOnce false); create -i asks it true
+        builder.openStdin(interactive).stdinOnce(interactive && (!detach || createOnly())).tty(tty);
         // The container is the user's, as with docker: it outlives this command's JVM (which ends right away
         // with -d, or may be killed while attached) instead of going with it as a test's container does.
         builder.label(ContainerSpec.KEEP_LABEL, "true");
