@@ -3,8 +3,8 @@
  * on stdin, and stays on as its parent. It relays the container's progress to the JVM on stdout
  * ("cloned <pid>" as soon as pid 1 exists, "ready <pid>" once its root file system is set up, "started",
  * "error ...", "stdin-ack <n>", "exit <code|signal> <n> <ms> <oom>"), takes commands on stdin ("go",
- * "signal <n>", "keep", "resize <rows> <cols>" for a tty, and for a container with an open stdin "stdin <bytes>"
- * and "stdin-close"), and
+ * "signal <n>", "keep", "resize <rows> <cols>" for a tty, and for a container with an open stdin "stdin <bytes>",
+ * "stdin-close" and "stdin-share", stdinshare.c), and
  * treats end of file on stdin as the JVM's death: it then kills the container (the pid namespace dies
  * with its pid 1). It reads the container's stdout and stderr from pipes into timestamped logs (logs.c), or with a
  * tty the master of the container's pty (tty.c), whose stream goes raw into the stdout log.
@@ -60,92 +60,6 @@ static void write_state(const char *dir, const char *name, const char *content) 
     if (write(fd, content, len) != (ssize_t) len || close(fd) < 0 || rename(tmp, final) < 0) {
         fprintf(stderr, "stevedore-launcher: cannot write %s: %s\n", final, strerror(errno));
         unlink(tmp);
-    }
-}
-
-/* How many processes the kernel killed for exceeding the memory limit (v2 memory.events, v1 memory.oom_control). */
-static long oom_kills(const struct spec *s) {
-    static const char *const files[] = {"memory.events", "memory.oom_control"};
-    for (size_t i = 0; i < s->ncgroups; i++) {
-        for (size_t f = 0; f < 2; f++) {
-            char path[4096], buf[1024];
-            snprintf(path, sizeof path, "%s/%s", s->cgroups[i], files[f]);
-            int fd = open(path, O_RDONLY | O_CLOEXEC);
-            if (fd < 0) {
-                continue;
-            }
-            ssize_t n = read(fd, buf, sizeof buf - 1);
-            close(fd);
-            if (n <= 0) {
-                continue;
-            }
-            buf[n] = '\0';
-            for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-                if (!strncmp(line, "oom_kill ", 9)) {
-                    return strtol(line + 9, NULL, 10);
-                }
-            }
-        }
-    }
-    return 0;
-}
-
-/* Once pid 1 is reaped its namespace is empty, but the kernel may take a moment to release the cgroup. */
-static void remove_cgroups(const struct spec *s) {
-    for (size_t i = 0; i < s->ncgroups; i++) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            if (rmdir(s->cgroups[i]) == 0 || errno == ENOENT) {
-                break;
-            }
-            if (errno != EBUSY) {
-                fprintf(stderr, "stevedore-launcher: cannot remove cgroup %s: %s\n", s->cgroups[i], strerror(errno));
-                break;
-            }
-            struct timespec pause = {0, 2 * 1000 * 1000};
-            nanosleep(&pause, NULL);
-        }
-    }
-}
-
-/*
- * A pid 1 in a pid namespace it shares (--pid container:/host) takes nothing with it when it ends, as a namespace's
- * own init does: what it started is killed through its cgroups (cgroup.kill, else each process listed), as runc does.
- */
-static void kill_rest(const struct spec *s) {
-    for (size_t i = 0; i < s->ncgroups; i++) {
-        char path[4096], buf[4096];
-        snprintf(path, sizeof path, "%s/cgroup.kill", s->cgroups[i]);
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd >= 0) {
-            ssize_t n = write(fd, "1", 1);
-            close(fd);
-            if (n == 1) {
-                continue;
-            }
-        }
-        snprintf(path, sizeof path, "%s/cgroup.procs", s->cgroups[i]);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
-        if (fd >= 0) {
-            close(fd);
-        }
-        if (n > 0) {
-            buf[n] = '\0';
-            for (char *p = buf; *p;) {
-                char *end;
-                long other = strtol(p, &end, 10);
-                if (end == p) {
-                    break;
-                }
-                if (other > 0) {
-                    kill((pid_t) other, SIGKILL);
-                }
-                p = end;
-                while (*p == '\n') {
-                    p++;
-                }
-            }
-        }
     }
 }
 
@@ -390,6 +304,8 @@ static int supervise(int host_net) {
         fcntl(inp[1], F_SETFL, O_NONBLOCK);
     }
     stdin_init(&input, inp[1], STDOUT_FILENO);
+    struct stdin_share shared;
+    share_init(&shared);
     /* a pid 1 that has already failed reports why on its sync pipe: the loop below reads it */
     write_all(specp[1], in.copy, in.ncopy);
     close(specp[1]);
@@ -429,6 +345,9 @@ static int supervise(int host_net) {
                 stdin_take(&input, rec.fields[0], rec.lens[0]);
             } else if (!strcmp(rec.key, "stdin-close")) {
                 stdin_close_when_done(&input);
+                share_close(&shared, s.state_dir);
+            } else if (!strcmp(rec.key, "stdin-share") && s.open_stdin) {
+                share_open(&shared, s.state_dir, input.fd);
             } else if (!strcmp(rec.key, "go")) {
                 if (phase == BARRIER) {
                     if (write(go[1], "g", 1) == 1) {
@@ -468,7 +387,7 @@ static int supervise(int host_net) {
             }
             timeout = (int) left;
         }
-        struct pollfd fds[7];
+        struct pollfd fds[9];
         int nfds = 0;
         int sync_i = -1, in_i = -1, log_i[3] = {-1, -1, -1}, stdin_i = -1;
         fds[nfds++] = (struct pollfd){.fd = sigfd, .events = POLLIN};
@@ -490,6 +409,7 @@ static int supervise(int host_net) {
             stdin_i = nfds;
             fds[nfds++] = (struct pollfd){.fd = input.fd, .events = POLLOUT};
         }
+        nfds = share_poll(&shared, fds, nfds);
         if (poll(fds, (nfds_t) nfds, timeout) < 0) {
             if (errno == EINTR) {
                 continue;
@@ -505,6 +425,7 @@ static int supervise(int host_net) {
         if (stdin_i >= 0 && fds[stdin_i].revents) {
             stdin_flush(&input);
         }
+        share_pump(&shared, fds);
         int reaped_now = 0;
         if (fds[0].revents) {
             struct signalfd_siginfo info;
@@ -517,6 +438,7 @@ static int supervise(int host_net) {
                     kill_rest(&s);
                 }
                 stdin_abort(&input);
+                share_close(&shared, s.state_dir);
                 clock_gettime(CLOCK_REALTIME, &finished);
             }
         }
@@ -546,6 +468,7 @@ static int supervise(int host_net) {
                         logs[2].in = master;
                         if (s.open_stdin) {
                             input.fd = fcntl(master, F_DUPFD_CLOEXEC, 3);
+                            share_target(&shared, input.fd);
                         }
                     }
                     char num[16];

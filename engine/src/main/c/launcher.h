@@ -291,6 +291,15 @@ int next_command(struct reader *in, struct record *rec, const char *who);
 /* Field 22 of a /proc/PID/stat file (start time in clock ticks since boot); 0 when unreadable. */
 unsigned long long process_start_time(const char *stat_path);
 
+/* ---- a container's cgroups once its pid 1 has ended (runend.c) ---- */
+
+/* How many processes the kernel killed for exceeding the memory limit (v2 memory.events, v1 memory.oom_control). */
+long oom_kills(const struct spec *s);
+/* Removes the container's cgroups, waiting briefly for the kernel to release them. */
+void remove_cgroups(const struct spec *s);
+/* Kills what pid 1 left in a pid namespace it shares (cgroup.kill, else each process listed). */
+void kill_rest(const struct spec *s);
+
 /* ---- a process's stdin fed from the JVM's "stdin" records (stdin.c) ---- */
 
 /* The most stdin a JVM may have sent and not yet seen acknowledged ("stdin-ack <n>"); Java's side keeps to it. */
@@ -319,6 +328,33 @@ int stdin_pending(const struct stdin_relay *s);
 void stdin_flush(struct stdin_relay *s);
 /* The JVM or the process is gone: the pipe is closed at once, anything buffered dropped. */
 void stdin_abort(struct stdin_relay *s);
+
+/*
+ * ---- a kept container's stdin shared with any process (stdinshare.c) ----
+ * "stdin-share" (a kept container with an open stdin, not stdin-once): a FIFO STATE/stdin whose bytes go to pid 1's
+ * stdin as the JVM's "stdin" records do, so that an attach from another process feeds it once the starting JVM has
+ * gone. The supervisor holds the FIFO read-write (it never reads end of file) and a stdin of its own, so pid 1's
+ * stdin stays open until it ends, whoever comes and goes; a writer is slowed by the FIFO's own buffer.
+ */
+struct pollfd;
+struct stdin_share {
+    int fifo;             /* the FIFO, -1 without one */
+    int target_set;       /* the relay has had pid 1's stdin (a tty's only comes with "ready") */
+    int in_i, out_i;      /* this round's entries in the poll set, -1 when not polled */
+    struct stdin_relay relay; /* to pid 1's stdin; no acknowledgements (report_fd -1) */
+};
+
+void share_init(struct stdin_share *s);
+/* Makes and opens STATE/stdin; target is pid 1's stdin (duplicated) or -1 until share_target. */
+void share_open(struct stdin_share *s, const char *state_dir, int target);
+/* Pid 1's stdin, once known (a tty's master); nothing without a FIFO or when already set. */
+void share_target(struct stdin_share *s, int target);
+/* Adds the FIFO and pid 1's stdin to the poll set as needed; returns the new count. */
+int share_poll(struct stdin_share *s, struct pollfd *fds, int nfds);
+/* Moves what the poll found. */
+void share_pump(struct stdin_share *s, const struct pollfd *fds);
+/* Pid 1's stdin ends ("stdin-close") or pid 1 ended: the FIFO is removed, nothing more is read. */
+void share_close(struct stdin_share *s, const char *state_dir);
 
 /* Non-dumpable, then re-executes from a sealed in-memory copy of the binary unless already running from one and not
  * asked to re-execute anyway (again: after joining a user namespace, so that the new memory belongs to it) (exeseal.c). */

@@ -23,6 +23,10 @@ void stdin_init(struct stdin_relay *s, int fd, int report_fd) {
 }
 
 static void ack(struct stdin_relay *s, int force) {
+    if (s->report_fd < 0) {
+        s->unacked = 0; /* a relay nobody counts on (stdinshare.c) */
+        return;
+    }
     if (s->unacked == 0 || (!force && s->unacked < ACK_BATCH && s->len > 0)) {
         return;
     }

@@ -12,10 +12,11 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code stevedore attach}: this terminal to a running container, as {@code docker attach}: its output from now on,
  * this command's stdin to the container's when it was created with an open stdin (unless {@code --no-stdin}), until it
- * exits (then its exit code) or the detach keys are typed (then 0, and it runs on). A container with a TTY gets this
- * terminal in raw mode and its size; without one, Ctrl-C and SIGTERM are passed to the container ({@code --sig-proxy},
- * on by default) instead of ending this command. The embedded engine feeds a container's stdin only from the process
- * that started it: attached from another, the output is shown and the input refused with a sentence saying so.
+ * exits (then its exit code) or the detach keys are typed (then, as docker's, "read escape sequence" and 1; it runs
+ * on). A container with a TTY gets this terminal in raw mode and its size; without one, Ctrl-C and SIGTERM are passed
+ * to the container ({@code --sig-proxy}, on by default) instead of ending this command. The embedded engine feeds a
+ * container's stdin from another process only when it was run detached with {@code -i} ({@code run -dit}, its
+ * supervisor shares it); attached to another's, the output is shown and the input refused with a sentence saying so.
  */
 @Command(name = "attach", description = "Attach this terminal's input and output to a running container.",
         customSynopsis = "stevedore attach [OPTIONS] CONTAINER")
@@ -50,9 +51,16 @@ final class AttachCommand extends EngineCommand {
         if (!tty && sigProxy) {
             proxySignals(engine, target.id());
         }
+        int code;
         try (RawTerminal raw = tty && input ? RawTerminal.enter(root().shutdownHooks()).orElse(null) : null) {
-            return attached.attach();
+            code = attached.attach();
         }
+        if (attached.detached()) {
+            // docker's attach reports the detach keys as its error and exits 1 (unlike its run and start)
+            err().println("read escape sequence");
+            return 1;
+        }
+        return code;
     }
 
     /** Ctrl-C and SIGTERM go to the container, as docker's sig-proxy sends them; its exit then ends this command. */

@@ -91,6 +91,11 @@ final class AttachedRun {
         return follow(engine.attach(container));
     }
 
+    /** Whether the detach keys ended it (the container runs on). */
+    boolean detached() {
+        return detached;
+    }
+
     private int follow(ContainerLogs output) {
         if (detachKeys != null) {
             keepWindowSize();

@@ -226,7 +226,8 @@ class RunCommand extends EngineCommand {
     Integer stopTimeout;
 
     @Option(names = {"-i", "--interactive"},
-            description = "Feed this command's standard input to the container as it comes; its end is the container's end of file.")
+            description = "Feed this command's standard input to the container as it comes; its end is the container's end of"
+                    + " file. With -d the container's stdin stays open for 'stevedore attach'.")
     boolean interactive;
 
     @Option(names = {"-t", "--tty"},
@@ -249,10 +250,6 @@ class RunCommand extends EngineCommand {
 
     @Override
     void validate() {
-        if (interactive && detach && !createOnly()) {
-            throw usageError("-i with -d: a detached container's standard input has no one to feed it — run without -d to"
-                    + " feed it, or without -i");
-        }
         reference = Ids.fullImageId(image) ? null : reference(image); // an id is never pulled
         pullPolicy = switch (pull) {
             case "missing" -> PullPolicy.MISSING;
@@ -387,7 +384,8 @@ class RunCommand extends EngineCommand {
         // Attached, --rm is done here after the output is read: an engine that removed the container on exit
         // could take its logs with it before they were followed.
         builder.autoRemove(remove && detach);
-        builder.openStdin(interactive).stdinOnce(interactive).tty(tty);
+        // run -di: stdin stays open past any one attach (docker's CLI asks StdinOnce false); create -i asks it true
+        builder.openStdin(interactive).stdinOnce(interactive && (!detach || createOnly())).tty(tty);
         // The container is the user's, as with docker: it outlives this command's JVM (which ends right away
         // with -d, or may be killed while attached) instead of going with it as a test's container does.
         builder.label(ContainerSpec.KEEP_LABEL, "true");

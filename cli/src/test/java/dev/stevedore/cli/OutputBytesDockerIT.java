@@ -10,13 +10,10 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,24 +24,9 @@ import org.junit.jupiter.api.Test;
  * have names of their own, as both live in one daemon.
  */
 class OutputBytesDockerIT extends SideBySide {
-    private final List<String> names = new ArrayList<>();
-
     @Override
     Map<String, String> stevedoreEngine() {
         return Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", host);
-    }
-
-    @AfterEach
-    void removeWhatTheTestMade() throws Exception {
-        for (String name : names) {
-            TestbedDocker.run(scratch, host, "rm", "-f", name);
-        }
-    }
-
-    private String name(String prefix) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        names.add(name);
-        return name;
     }
 
     @Test

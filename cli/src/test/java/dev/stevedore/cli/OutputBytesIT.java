@@ -6,10 +6,7 @@ import static dev.stevedore.cli.serve.BinaryOutput.STDOUT_ONLY;
 import static dev.stevedore.cli.serve.BinaryOutput.stdout;
 import static dev.stevedore.cli.serve.BinaryOutput.withoutTimes;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,21 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -t}, {@code -f}) and {@code exec}, for output that is binary (every byte value) and ends without a newline.
  */
 class OutputBytesIT extends SideBySide {
-    private final List<String> names = new ArrayList<>();
-
-    @AfterEach
-    void removeWhatTheTestMade() throws Exception {
-        for (String name : names) {
-            removeBoth(name);
-        }
-    }
-
-    private String name(String prefix) {
-        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        names.add(name);
-        return name;
-    }
-
     @Test
     void runWithRmCopiesABinaryFileAsDockerRunDoes() throws Exception {
         CliRunner.Result docker = dockerResult("run", "--rm", busybox, "sh", "-c", SCRIPT);

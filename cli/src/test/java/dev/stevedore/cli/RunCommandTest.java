@@ -315,12 +315,13 @@ class RunCommandTest {
     }
 
     @Test
-    void interactiveDetachedRunIsAUsageError() {
+    void interactiveDetachedRunKeepsStdinOpenPastAnyAttach() {
         CliRunner.Result result = cli.run("run", "-d", "-i", BUSYBOX, "cat");
 
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).startsWith("stevedore: -i with -d:");
-        assertThat(engine.created).isEmpty();
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(engine.created).hasSize(1);
+        assertThat(engine.created.get(0).openStdin()).isTrue();
+        assertThat(engine.created.get(0).stdinOnce()).as("docker's CLI sends StdinOnce false with -d").isFalse();
     }
 
     @Test

@@ -3,7 +3,11 @@ package dev.stevedore.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,6 +26,7 @@ abstract class SideBySide {
     final String host = "unix://" + TESTBED.get("DOCKER_SOCKET");
     /** The test bed's busybox, for both. */
     final String busybox = TESTBED.get("PLAIN_REGISTRY") + "/library/busybox:latest";
+    private final List<String> names = new ArrayList<>();
 
     /** The environment that chooses stevedore's engine: the embedded one unless a subclass says otherwise. */
     Map<String, String> stevedoreEngine() {
@@ -50,6 +55,20 @@ abstract class SideBySide {
         return new CliRunner.Result[] {
                 new PackagedCli(home, scratch).run(stevedoreEngine(), input, args),
                 TestbedDocker.run(scratch, host, input, args)};
+    }
+
+    /** A container name of the test's own ({@code PREFIX-} and 8 random hex digits), removed from both after it. */
+    String name(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        names.add(name);
+        return name;
+    }
+
+    @AfterEach
+    void removeNamedContainers() throws Exception {
+        for (String name : names) {
+            removeBoth(name);
+        }
     }
 
     /** Removes the container of that name from both, whatever state it is in (or none). */

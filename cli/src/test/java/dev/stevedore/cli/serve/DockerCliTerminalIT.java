@@ -18,8 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The real {@code docker} CLI on a real pseudo-terminal (python3's pty module plays the user) against {@code stevedore
  * serve}: {@code docker run -it} and {@code docker exec -it} give an interactive shell whose terminal has the user's
  * size and follows a resize (the CLI's {@code resize} calls), Ctrl-C interrupts the foreground program, a full-screen
- * program's escape sequences pass through the raw attach stream. The same class runs against the test bed's dockerd
- * with {@code -Dstevedore.serve.dockerHost=unix:///run/stevedore-testbed/docker.sock} (see {@link ServeEndpoint}).
+ * program's escape sequences pass through the raw attach stream, and {@code docker run -dit} leaves a shell that a
+ * later {@code docker attach} types into and leaves running with the detach keys (exit 1, as on dockerd). The same
+ * class runs against the test bed's dockerd with {@code
+ * -Dstevedore.serve.dockerHost=unix:///run/stevedore-testbed/docker.sock} (see {@link ServeEndpoint}).
  */
 @ExtendWith(SharedServe.class)
 class DockerCliTerminalIT {
@@ -104,5 +106,27 @@ class DockerCliTerminalIT {
         assertThat(exec.failed()).as(exec.screen()).isNull();
         assertThat(exec.exitCode()).as(exec.screen()).isEqualTo(4);
         assertThat(exec.restored()).isTrue();
+    }
+
+    @Test
+    void dockerRunDitLeavesAShellThatDockerAttachTypesIntoAndTheDetachKeysLeaveRunning() throws Exception {
+        String name = name();
+        DockerCli.Result run = docker.run("run", "-dit", "--name", name, endpoint.image("busybox"), "sh");
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        // an exec takes a while: the shell had all that time to read an end of file, had its stdin one
+        assertThat(docker.run("exec", name, "sh", "-c", "echo exec-$((1+2))").out()).isEqualTo("exec-3\n");
+
+        PtyDriver.Terminal attach = onTerminal(24, 80, List.of(
+                "repeat hi-42 ;; echo hi-$((40+2))\\r", // typed again until the answer shows: the attach may still connect
+                "send \\x10\\x11",
+                "exit"),
+                "attach", name);
+
+        assertThat(attach.failed()).as(attach.screen()).isNull();
+        // the docker CLI takes the detach keys itself, and its attach (unlike its run) says so and exits 1, as on dockerd
+        assertThat(attach.screen()).contains("hi-42").contains("read escape sequence");
+        assertThat(attach.exitCode()).as(attach.screen()).isEqualTo(1);
+        assertThat(docker.run("inspect", "-f", "{{.State.Running}}", name).out().strip()).isEqualTo("true");
+        assertThat(docker.run("exec", name, "sh", "-c", "echo again-$((2+2))").out()).isEqualTo("again-4\n");
     }
 }

@@ -241,6 +241,10 @@ final class ContainerMapper {
                 .stopTimeout(config.hasNonNull("StopTimeout") ? Duration.ofSeconds(config.path("StopTimeout").asLong()) : null)
                 .autoRemove(host.path("AutoRemove").asBoolean(false))
                 .privileged(host.path("Privileged").asBoolean(false))
+                // what an attach from another process needs to know: whether to feed stdin, whether the stream is raw
+                .tty(config.path("Tty").asBoolean(false))
+                .openStdin(config.path("OpenStdin").asBoolean(false))
+                .stdinOnce(config.path("StdinOnce").asBoolean(false))
                 .healthCheck(healthCheck(config.path("Healthcheck")));
         if (host.hasNonNull("PidsLimit")) {
             b.pidsLimit(host.path("PidsLimit").asLong()); // null: dockerd's default

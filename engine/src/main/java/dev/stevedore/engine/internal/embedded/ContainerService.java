@@ -150,7 +150,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     /** How this engine reaches run {@code state.run()} of the container: its own process, or another JVM's. */
     private RunningContainer reach(String id, StateRecord state) {
         return runs.get(id, state.run()).<RunningContainer>map(mine -> new OwnedRun(id, mine, runs))
-                .orElseGet(() -> new ForeignRun(id, state, this::currentState, networks));
+                .orElseGet(() -> new ForeignRun(id, state, this::currentState, networks, store.directory(id)));
     }
 
     // ---- runs no engine owns (for the event feed) -------------------------------------------------
@@ -407,7 +407,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         // a run of this JVM's is waited for by its process even before state.json names it (a start under way)
         RunningContainer run = runs.get(id).<RunningContainer>map(mine -> new OwnedRun(id, mine, runs))
                 .orElseGet(() -> new ForeignRun(id, store.readState(id).orElse(StateRecord.created()), this::currentState,
-                        networks));
+                        networks, store.directory(id)));
         return run.await(timeout).orElseGet(() -> currentState(id).toPublic());
     }
 
@@ -541,8 +541,8 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     }
 
     /**
-     * The stdin of a container this JVM started with an open stdin. Another JVM's container is refused: its
-     * supervisor's command pipe (the only way to its stdin) belongs to the JVM that started it.
+     * The stdin of a container this JVM started with an open stdin, or of a kept one that shares it (ForeignRun);
+     * another JVM's container is refused otherwise: its supervisor's command pipe belongs to the JVM that started it.
      */
     java.io.OutputStream attachStdin(String reference) {
         String id = store.resolve(reference);

@@ -121,7 +121,8 @@ final class ContainerStart {
             before = started;
             OwnedRuns.Owned mine = new OwnedRuns.Owned(process, run, config);
             if (keep) {
-                process.keepAfterOwner();
+                // docker's run -di: no attach feeds it now, a later one from any process may (ForeignRun.stdin)
+                process.keepAfterOwner(config.spec().openStdin() && !config.spec().stdinOnce());
             }
             runs.add(id, mine);
             undo.add(() -> runs.remove(id, mine));

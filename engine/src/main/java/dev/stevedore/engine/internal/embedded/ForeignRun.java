@@ -10,6 +10,11 @@ import dev.stevedore.engine.internal.runtime.Syscalls;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -20,10 +25,14 @@ import java.util.function.Function;
  * start time (a recycled pid is never hit); its end is read from the shared state files, which its owner, or its
  * supervisor's {@code exit} file, bring up to date.
  *
+ * <p>Its stdin is reachable only when it was kept with a shared stdin ({@code docker run -di}): its supervisor then
+ * reads the FIFO {@code stdin} in the container's directory (the launcher's stdinshare.c).
+ *
  * @param currentState the container's state as it is now ({@code ContainerService}'s reading of the files)
+ * @param directory    the container's directory
  */
-record ForeignRun(String id, StateRecord state, Function<String, StateRecord> currentState, NetworkManager networks)
-        implements RunningContainer {
+record ForeignRun(String id, StateRecord state, Function<String, StateRecord> currentState, NetworkManager networks,
+                  Path directory) implements RunningContainer {
     static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
     @Override
@@ -83,6 +92,16 @@ record ForeignRun(String id, StateRecord state, Function<String, StateRecord> cu
 
     @Override
     public OutputStream stdin(ContainerRecord config) {
+        Path shared = directory.resolve("stdin");
+        if (!config.spec().stdinOnce() && Files.exists(shared)) {
+            try {
+                // read-write: opening a FIFO so never waits for a reader (its supervisor holds it while pid 1 runs)
+                return Channels.newOutputStream(FileChannel.open(shared, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            } catch (IOException e) {
+                throw new ContainerEngineException("cannot attach to the stdin of container " + config.name() + " ("
+                        + id.substring(0, 12) + "): opening its shared stdin " + shared + " failed: " + e.getMessage(), e);
+            }
+        }
         throw new ContainerEngineException("cannot attach to the stdin of container " + config.name() + " ("
                 + id.substring(0, 12) + "): it was started by another process (pid " + state.ownerPid() + "), and the"
                 + " embedded engine reaches a container's stdin only from the process that started it — write to it"

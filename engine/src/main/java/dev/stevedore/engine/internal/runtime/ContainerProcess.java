@@ -356,14 +356,14 @@ public final class ContainerProcess implements AutoCloseable {
     }
 
     /**
-     * Makes the container outlive this JVM: the supervisor no longer kills it when the lifeline breaks.
-     * It then ends only by itself or by a signal; its supervisor still records the exit. Call
-     * {@link #detach()} instead of {@link #close()} to let go of it.
-     *
+     * Makes the container outlive this JVM: the supervisor no longer kills it when the lifeline breaks. It then ends
+     * only by itself or by a signal; its supervisor still records the exit. Call {@link #detach()} instead of {@link
+     * #close()} to let go of it. With {@code shareStdin} pid 1's stdin stays open and any process may write it through
+     * the FIFO {@code stdin} in the container's directory (docker's {@code run -dit}, then {@code attach}).
      * @return false when the supervisor is already gone
      */
-    public boolean keepAfterOwner() {
-        return commands.send("keep");
+    public boolean keepAfterOwner(boolean shareStdin) {
+        return commands.send("keep") && (!shareStdin || commands.send("stdin-share"));
     }
 
     /**

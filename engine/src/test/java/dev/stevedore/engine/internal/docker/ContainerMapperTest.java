@@ -28,7 +28,8 @@ class ContainerMapperTest {
                            "Tmpfs":{"/run":"size=1m"}},
              "Config":{"Hostname":"5f0c8e0b9a1d","User":"","Env":["PATH=/bin","A=1"],"Cmd":["-c","httpd -f"],
                        "Image":"127.0.0.1:5000/library/busybox:latest","WorkingDir":"","Entrypoint":["sh"],
-                       "Labels":{"team":"a"},"StopTimeout":3,"ExposedPorts":{"8080/tcp":{}}},
+                       "Labels":{"team":"a"},"StopTimeout":3,"ExposedPorts":{"8080/tcp":{}},
+                       "Tty":true,"OpenStdin":true,"StdinOnce":false},
              "NetworkSettings":{"Ports":{"8080/tcp":[{"HostIp":"127.0.0.1","HostPort":"49153"}]},
                                 "Networks":{"bridge":{"IPAddress":"10.213.0.2"}}}}
             """;
@@ -67,6 +68,10 @@ class ContainerMapperTest {
         assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(spec.ports()).containsExactly(PortBinding.loopback(8080));
         assertThat(spec.mounts()).containsExactly(Mount.bind("/srv", "/www", true), Mount.tmpfs("/run", "size=1m"));
+        // docker run -dit, attached from another process: its stdin is fed and its stream is raw
+        assertThat(spec.tty()).isTrue();
+        assertThat(spec.openStdin()).isTrue();
+        assertThat(spec.stdinOnce()).isFalse();
     }
 
     @Test
