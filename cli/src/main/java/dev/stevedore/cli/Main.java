@@ -17,6 +17,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class Main {
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+    static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
+    static final String UNUSED_CONVERTERS = "java\\.(sql|time)\\..*";
 
     private Main() {
     }
@@ -31,6 +33,10 @@ public final class Main {
         }
         Timing.mark("JVM start up, main() entered");
         NativeBoot.prepare(System.getProperties(), System::getenv);
+        // Every picocli CommandLine registers converters for java.sql and java.time types by Class.forName, which
+        // initialises them (DateTimeFormatter's ISO formatters: ~60 classes, per command); no option is of such a
+        // type (OptionTypesTest), so they are left out.
+        System.getProperties().putIfAbsent(CONVERTER_EXCLUDES, UNUSED_CONVERTERS);
         String word = commandWord(args);
         if (!"compose".equals(word) && !"serve".equals(word)) {
             // one container started, then the JVM exits: a spare launcher for the next start would only be torn down

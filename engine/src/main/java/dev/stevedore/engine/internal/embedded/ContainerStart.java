@@ -19,7 +19,7 @@ import dev.stevedore.engine.internal.runtime.ResourceLimits;
 import dev.stevedore.engine.internal.runtime.DeviceNode;
 import dev.stevedore.engine.internal.runtime.RuntimeSpec;
 import dev.stevedore.engine.internal.runtime.PrivilegedMode;
-import dev.stevedore.engine.internal.os.Libc;
+import dev.stevedore.engine.internal.os.Privileges;
 import dev.stevedore.engine.Ulimit;
 import dev.stevedore.engine.Capability;
 import dev.stevedore.engine.internal.runtime.seccomp.SeccompFilter;
@@ -238,7 +238,7 @@ final class ContainerStart {
         }
         List<DeviceNode> requested = config.spec().devices().stream().map(DeviceNode::of).toList();
         return spec.withDevices(config.spec().privileged()
-                ? PrivilegedMode.devices(Path.of("/dev"), requested, Libc.geteuid() != 0) : requested);
+                ? PrivilegedMode.devices(Path.of("/dev"), requested, !Privileges.isRoot()) : requested);
     }
 
     /**

@@ -87,11 +87,18 @@ final class HostBridges implements BridgeWiring {
 
     @Override
     public synchronized void deleteLink(String name) throws IOException {
+        if (where.linkNames().map(names -> !names.contains(name)).orElse(false)) {
+            return; // none: no socket opened (the idle default bridge, deleted at every close, is asked for each open)
+        }
         host().deleteLink(name);
     }
 
     @Override
     public synchronized void deleteStrayLinks(Set<String> bridges, Set<String> veths) throws IOException {
+        if (where.linkNames().map(names -> names.stream().noneMatch(n -> n.startsWith(BRIDGE_PREFIX)
+                || n.startsWith(VETH_PREFIX))).orElse(false)) {
+            return; // no engine's link at all: nothing is stray, and no socket is opened for it
+        }
         Netlink host = host();
         List<Netlink.Link> links = host.links();
         Set<Integer> ownBridges = new HashSet<>();

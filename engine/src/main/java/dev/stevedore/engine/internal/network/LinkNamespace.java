@@ -3,11 +3,15 @@ package dev.stevedore.engine.internal.network;
 import dev.stevedore.engine.internal.runtime.UserNamespace;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The network namespace {@link HostBridges} keeps its bridges in, and how the engine reaches it: the host's, which
@@ -16,6 +20,9 @@ import java.util.List;
  * the same for both.
  */
 interface LinkNamespace {
+    /** The links of this process's network namespace, a header of two lines and one line each ({@code name: counters}). */
+    Path DEVICES = Path.of("/proc/self/net/dev");
+
     /** A socket acting where the bridges are. */
     Netlink open() throws IOException;
 
@@ -50,9 +57,34 @@ interface LinkNamespace {
         return null;
     }
 
+    /**
+     * The names of the links in this namespace where they can be read without a netlink socket, else empty: the
+     * reapers of every engine open ask whether anything of an engine is there, and mostly nothing is.
+     */
+    default Optional<Set<String>> linkNames() {
+        return Optional.empty();
+    }
+
     /** The host's own network namespace, where the JVM is. */
     static LinkNamespace host() {
         return new LinkNamespace() {
+            @Override
+            public Optional<Set<String>> linkNames() {
+                // the JVM's own namespace, as /proc/self/net shows it; a netlink socket would start JNA
+                try {
+                    Set<String> names = new HashSet<>();
+                    for (String line : Files.readAllLines(DEVICES, StandardCharsets.US_ASCII)) {
+                        int colon = line.indexOf(':');
+                        if (colon > 0 && !line.contains("|")) {
+                            names.add(line.substring(0, colon).strip());
+                        }
+                    }
+                    return Optional.of(names);
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            }
+
             @Override
             public Netlink open() throws IOException {
                 return Netlink.open();

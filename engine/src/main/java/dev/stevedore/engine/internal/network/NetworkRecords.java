@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.network;
 
 import dev.stevedore.engine.internal.store.RandomIds;
+import dev.stevedore.engine.internal.store.Sha256;
 
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.NetworkInfo;
@@ -11,8 +12,6 @@ import dev.stevedore.engine.internal.network.NetworkStore.NetworkRecord;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -186,11 +185,8 @@ final class NetworkRecords {
                 Map.of(), members);
     }
 
+    /** SHA-256 of {@code text} in hex, through {@link Sha256}: every container command names something by one. */
     static String sha256(String text) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError("every JDK has SHA-256", e);
-        }
+        return java.util.HexFormat.of().formatHex(Sha256.of(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

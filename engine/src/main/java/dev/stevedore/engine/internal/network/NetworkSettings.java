@@ -40,7 +40,7 @@ public record NetworkSettings(List<String> pool, int subnetPrefixLength, Path lo
 
     /** {@link #DEFAULT_LOCK} as root; an ordinary user's engines lock in the user's private runtime directory. */
     static Path defaultLock() {
-        return dev.stevedore.engine.internal.os.Libc.geteuid() == 0 ? DEFAULT_LOCK
+        return dev.stevedore.engine.internal.os.Privileges.isRoot() ? DEFAULT_LOCK
                 : dev.stevedore.engine.EngineSettings.createRuntimeDirectory().resolve("network.lock");
     }
 

@@ -358,7 +358,7 @@ public final class Launcher implements AutoCloseable {
      */
     public static dev.stevedore.engine.Resources applicable(dev.stevedore.engine.Resources asked) {
         ResourceFiles.checkAvailable(asked);
-        return asked.any() && dev.stevedore.engine.internal.os.Libc.geteuid() == 0
+        return asked.any() && dev.stevedore.engine.internal.os.Privileges.isRoot()
                 ? ResourceFiles.supported(asked, HostCgroups.LAYOUT) : asked;
     }
 
@@ -367,7 +367,7 @@ public final class Launcher implements AutoCloseable {
      * subtree delegated to the user when rootless; for what acts on a running container's groups.
      */
     static Cgroups hostCgroups() {
-        return dev.stevedore.engine.internal.os.Libc.geteuid() == 0 ? HostCgroups.LAYOUT : HostCgroups.DELEGATED;
+        return dev.stevedore.engine.internal.os.Privileges.isRoot() ? HostCgroups.LAYOUT : HostCgroups.DELEGATED;
     }
 
     /** Detected once, when the first launcher of its kind is made. */

@@ -1,6 +1,7 @@
 package dev.stevedore.engine.internal.runtime;
 
 import dev.stevedore.engine.ContainerEngineException;
+import dev.stevedore.engine.internal.os.Privileges;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -144,30 +145,13 @@ public record RootlessHost(IdMapping mapping, Path newuidmap, Path newgidmap, St
         };
     }
 
-    /**
-     * This process's effective user id, as {@code geteuid()} gives it but from {@code /proc/self/status}: whether the
-     * engine is rootful is asked at every open, and starting JNA for that one number was a fifth of a short command's
-     * Java time ({@code stevedore images}) where nothing else needs native calls.
-     */
+    /** This process's effective user id ({@link Privileges#effectiveUid}: from /proc, no JNA). */
     public static long effectiveUid() {
-        try {
-            return statusId("Uid:");
-        } catch (ContainerEngineException e) {
-            return dev.stevedore.engine.internal.os.Libc.geteuid(); // no /proc: the system call, through JNA
-        }
+        return Privileges.effectiveUid();
     }
 
-    /** The effective id from a line of /proc/self/status ("Uid: real effective saved fs"). */
     private static long statusId(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII)) {
-                if (line.startsWith(field)) {
-                    return Long.parseLong(line.substring(field.length()).strip().split("\\s+")[1]);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // below
-        }
-        throw new ContainerEngineException("cannot read this process's ids from /proc/self/status");
+        return Privileges.effectiveId(field).orElseThrow(
+                () -> new ContainerEngineException("cannot read this process's ids from /proc/self/status"));
     }
 }

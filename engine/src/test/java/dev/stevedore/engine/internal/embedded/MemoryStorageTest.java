@@ -4,9 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,7 +53,7 @@ class MemoryStorageTest {
     }
 
     @Test
-    void byDefaultEveryEngineOnOneStateDirectoryFindsTheSamePlaceInDevShm() throws IOException {
+    void byDefaultEveryEngineOnOneStateDirectoryFindsTheSamePlaceInDevShm() throws Exception {
         Path state = Files.createDirectories(dir.resolve("state"));
         Map<String, String> none = Map.of();
 
@@ -63,6 +66,10 @@ class MemoryStorageTest {
             assertThat(first.get().getParent()).isEqualTo(Path.of("/dev/shm"));
             assertThat(second).isEqualTo(first);
             assertThat(other).isPresent().isNotEqualTo(first);
+            // the name every build gives it (builds of other versions share the place): SHA-256 of the real path
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(state.toRealPath().toString().getBytes(StandardCharsets.UTF_8));
+            assertThat(first.get().getFileName()).hasToString("stevedore-" + HexFormat.of().formatHex(digest, 0, 8));
         } finally {
             first.ifPresent(p -> MemoryStorage.removeIfEmpty(p.resolve("containers")));
             other.ifPresent(p -> MemoryStorage.removeIfEmpty(p.resolve("containers")));
