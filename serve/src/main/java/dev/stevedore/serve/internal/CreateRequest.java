@@ -171,6 +171,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
 
     /** Sets the primary network and its aliases on the builder; the other networks, to connect after create. */
     private static Map<String, Endpoint> networks(ContainerCreate c, HostConfig host, ContainerSpec.Builder b) {
+        if (isTrue(c.networkDisabled())) {
+            // dockerd gives it a namespace with loopback only whatever NetworkMode and the endpoints say (checked with
+            // "host" and "bridge"): the engine's "none"; inspect echoes the mode as sent (ServeState.sentMounts)
+            b.networkMode("none");
+            return Map.of();
+        }
         String networkMode = blankToNull(host.networkMode());
         String mode = networkMode == null || networkMode.equals("default") || networkMode.equals("bridge") ? null : networkMode;
         b.networkMode(mode);
