@@ -90,8 +90,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
             b.stopTimeout(Duration.ofSeconds(c.stopTimeout()));
         }
         keys(c.exposedPorts()).forEach(port -> b.expose(portKey(port)));
-        ports(host.portBindings(), defaultHostIp).forEach(b::port);
-        b.publishAllPorts(isTrue(host.publishAllPorts()));
+        if (!isTrue(c.networkDisabled())) { // dockerd publishes nothing then (and echoes the bindings as sent)
+            ports(host.portBindings(), defaultHostIp).forEach(b::port);
+            b.publishAllPorts(isTrue(host.publishAllPorts()));
+        }
         List<Mount> mounts = mounts(host);
         mounts.forEach(b::mount);
         keys(c.volumes()).forEach(b::declaredVolume); // inspect echoes them, those a bind covers too (as dockerd)

@@ -54,8 +54,8 @@ final class ServeState implements AutoCloseable {
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> sentMounts = new ConcurrentHashMap<>();
-    /** Containers created with {@code NetworkDisabled}: their {@code NetworkMode} as sent. */
-    private final Map<String, String> networkDisabled = new ConcurrentHashMap<>();
+    /** Containers created with {@code NetworkDisabled}: their {@code NetworkMode} and {@code PortBindings} as sent. */
+    private final Map<String, ObjectNode> networkDisabled = new ConcurrentHashMap<>();
     private final EventFeed events;
     private volatile boolean closed;
 
@@ -129,7 +129,11 @@ final class ServeState implements AutoCloseable {
     void sentNetworkDisabled(String id, com.fasterxml.jackson.databind.JsonNode body) {
         if (body.path("NetworkDisabled").asBoolean(false)) {
             String mode = body.path("HostConfig").path("NetworkMode").asText("");
-            networkDisabled.put(id, mode.isEmpty() ? "default" : mode);
+            ObjectNode sent = Json.object().put("NetworkMode", mode.isEmpty() ? "default" : mode);
+            if (body.path("HostConfig").path("PortBindings").isObject()) {
+                sent.set("PortBindings", body.path("HostConfig").path("PortBindings"));
+            }
+            networkDisabled.put(id, sent);
         }
     }
 
@@ -138,12 +142,16 @@ final class ServeState implements AutoCloseable {
      * with {@code NetworkDisabled}.
      */
     void echoNetworkDisabled(String id, ObjectNode document) {
-        String mode = networkDisabled.get(id);
-        if (mode != null) {
-            if (document.get("Config") instanceof ObjectNode config) {
+        ObjectNode sent = networkDisabled.get(id);
+        if (sent != null) {
+            if (document.get("Config") instanceof ObjectNode config) { // inspect: the bindings as sent, none published
                 config.put("NetworkDisabled", true);
+                ((ObjectNode) document.get("HostConfig")).setAll(sent);
+                ((ObjectNode) document.get("NetworkSettings")).putObject("Ports");
+            } else {
+                ((ObjectNode) document.get("HostConfig")).put("NetworkMode", sent.path("NetworkMode").asText());
+                document.putArray("Ports");
             }
-            ((ObjectNode) document.get("HostConfig")).put("NetworkMode", mode);
             ((ObjectNode) document.get("NetworkSettings")).putObject("Networks");
         }
     }
