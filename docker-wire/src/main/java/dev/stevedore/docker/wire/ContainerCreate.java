@@ -14,6 +14,8 @@ import java.util.Map;
  * @param stopTimeout  seconds
  * @param volumes      {@code {"/data": {}}}: an anonymous volume at each path
  * @param domainname   {@code --domainname}: the NIS domain name of its UTS namespace
+ * @param networkDisabled no network but loopback, whatever {@code HostConfig.NetworkMode} says (API only: the docker
+ *                     CLI has no flag for it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ContainerCreate(
@@ -39,7 +41,8 @@ public record ContainerCreate(
         @JsonProperty("HostConfig") HostConfig hostConfig,
         @JsonProperty("NetworkingConfig") NetworkingConfig networkingConfig,
         @JsonProperty("MacAddress") String macAddress,
-        @JsonProperty("Domainname") String domainname) {
+        @JsonProperty("Domainname") String domainname,
+        @JsonProperty("NetworkDisabled") Boolean networkDisabled) {
 
     /**
      * {@code Config.Healthcheck}; durations in nanoseconds.

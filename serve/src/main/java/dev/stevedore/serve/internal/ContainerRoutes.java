@@ -100,6 +100,7 @@ final class ContainerRoutes {
             throw e;
         }
         state.sentMounts(created.id(), body.path("HostConfig"));
+        state.sentNetworkDisabled(created.id(), body);
         ObjectNode answer = Json.object().put("Id", created.id());
         // the engine's warnings, in dockerd's words: what the host could not apply (the engine dropped it, as dockerd does)
         answer.set("Warnings", Json.strings(created.warnings()));
@@ -120,6 +121,7 @@ final class ContainerRoutes {
         ObjectNode document = ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
                 MountDocuments.volumes(state.engine), state.blankHostIp());
         state.echoSentMounts(c.id(), (ObjectNode) document.get("HostConfig"));
+        state.echoNetworkDisabled(c.id(), document);
         if (x.request().flag("size")) {
             document = ContainerSizes.inspect(document, ContainerSizes.measure(state.engine).get(c.id()));
         }
@@ -144,6 +146,7 @@ final class ContainerRoutes {
                 continue;
             }
             ObjectNode summary = summary(c, networks, volumes, now);
+            state.echoNetworkDisabled(c.id(), summary);
             list.add(sizes == null ? summary : ContainerSizes.summary(summary, sizes.get(c.id())));
         }
         x.response().json(200, list);

@@ -90,8 +90,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
             b.stopTimeout(Duration.ofSeconds(c.stopTimeout()));
         }
         keys(c.exposedPorts()).forEach(port -> b.expose(portKey(port)));
-        ports(host.portBindings(), defaultHostIp).forEach(b::port);
-        b.publishAllPorts(isTrue(host.publishAllPorts()));
+        if (!isTrue(c.networkDisabled())) { // dockerd publishes nothing then (and echoes the bindings as sent)
+            ports(host.portBindings(), defaultHostIp).forEach(b::port);
+            b.publishAllPorts(isTrue(host.publishAllPorts()));
+        }
         List<Mount> mounts = mounts(host);
         mounts.forEach(b::mount);
         keys(c.volumes()).forEach(b::declaredVolume); // inspect echoes them, those a bind covers too (as dockerd)
@@ -171,6 +173,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
 
     /** Sets the primary network and its aliases on the builder; the other networks, to connect after create. */
     private static Map<String, Endpoint> networks(ContainerCreate c, HostConfig host, ContainerSpec.Builder b) {
+        if (isTrue(c.networkDisabled())) {
+            // dockerd gives it a namespace with loopback only whatever NetworkMode and the endpoints say (checked with
+            // "host" and "bridge"): the engine's "none"; inspect echoes the mode as sent (ServeState.sentMounts)
+            b.networkMode("none");
+            return Map.of();
+        }
         String networkMode = blankToNull(host.networkMode());
         String mode = networkMode == null || networkMode.equals("default") || networkMode.equals("bridge") ? null : networkMode;
         b.networkMode(mode);

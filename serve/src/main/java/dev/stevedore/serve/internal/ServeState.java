@@ -54,6 +54,8 @@ final class ServeState implements AutoCloseable {
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> sentMounts = new ConcurrentHashMap<>();
+    /** Containers created with {@code NetworkDisabled}: their {@code NetworkMode} and {@code PortBindings} as sent. */
+    private final Map<String, ObjectNode> networkDisabled = new ConcurrentHashMap<>();
     private final EventFeed events;
     private volatile boolean closed;
 
@@ -121,6 +123,40 @@ final class ServeState implements AutoCloseable {
     }
 
     /**
+     * Keeps that a container was created with {@code Config.NetworkDisabled}: the engine runs it in mode "none", and
+     * dockerd's inspect shows the flag, the mode as sent ({@code default} when none was) and no networks.
+     */
+    void sentNetworkDisabled(String id, com.fasterxml.jackson.databind.JsonNode body) {
+        if (body.path("NetworkDisabled").asBoolean(false)) {
+            String mode = body.path("HostConfig").path("NetworkMode").asText("");
+            ObjectNode sent = Json.object().put("NetworkMode", mode.isEmpty() ? "default" : mode);
+            if (body.path("HostConfig").path("PortBindings").isObject()) {
+                sent.set("PortBindings", body.path("HostConfig").path("PortBindings"));
+            }
+            networkDisabled.put(id, sent);
+        }
+    }
+
+    /**
+     * An inspect document or list summary (which has no {@code Config}) as dockerd answers it for a container created
+     * with {@code NetworkDisabled}.
+     */
+    void echoNetworkDisabled(String id, ObjectNode document) {
+        ObjectNode sent = networkDisabled.get(id);
+        if (sent != null) {
+            if (document.get("Config") instanceof ObjectNode config) { // inspect: the bindings as sent, none published
+                config.put("NetworkDisabled", true);
+                ((ObjectNode) document.get("HostConfig")).setAll(sent);
+                ((ObjectNode) document.get("NetworkSettings")).putObject("Ports");
+            } else {
+                ((ObjectNode) document.get("HostConfig")).put("NetworkMode", sent.path("NetworkMode").asText());
+                document.putArray("Ports");
+            }
+            ((ObjectNode) document.get("NetworkSettings")).putObject("Networks");
+        }
+    }
+
+    /**
      * Device lists dockerd echoes as {@code []} where the client sent a list (the docker CLI sends every one) and the
      * container has none, as {@code null} where it sent none.
      */
@@ -145,6 +181,7 @@ final class ServeState implements AutoCloseable {
 
     void forgetSentMounts(String id) {
         sentMounts.remove(id);
+        networkDisabled.remove(id);
     }
 
     // ---- auto-remove ----------------------------------------------------------------------------

@@ -121,6 +121,8 @@ class CreateFieldsTest {
         sample("HostConfig.CgroupnsMode", host("'CgroupnsMode':'host'"));
         sample("HostConfig.UsernsMode", host("'UsernsMode':'host'"));
         sample("Domainname", "{'Image':'busybox','Domainname':'example.org'}");
+        sample("NetworkDisabled", "{'Image':'busybox','HostConfig':{'NetworkMode':'host'}}",
+                "{'Image':'busybox','HostConfig':{'NetworkMode':'host'},'NetworkDisabled':true}");
         sample("HostConfig.GroupAdd", host("'GroupAdd':['audio','1234']"));
         sample("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         sample("HostConfig.Init", host("'Init':true"));

@@ -216,6 +216,42 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
     }
 
     @Test
+    void networkDisabledLeavesOnlyLoopbackWhateverTheModeOnBothLikeDockerd() throws IOException {
+        DockerCli.run(dockerd, "pull", "-q", busybox);
+        Map<Path, List<String>> seen = new LinkedHashMap<>();
+        for (Path server : List.of(dockerd, socket)) {
+            List<String> lines = new ArrayList<>();
+            for (String mode : List.of("bridge", "host")) {
+                Answer created = http(server, "POST", "/v1.41/containers/create", "{'Image':'" + busybox + "','Cmd':['sh','-c',"
+                        + "'ls /sys/class/net'],'NetworkDisabled':true,'ExposedPorts':{'80/tcp':{}},'HostConfig':{'NetworkMode':'"
+                        + mode + "','PortBindings':{'80/tcp':[{'HostIp':'127.0.0.1','HostPort':''}]}}}");
+                assertThat(created.status()).as(server + ": " + created.text()).isEqualTo(201);
+                String id = created.json().path("Id").asText();
+                if (server.equals(dockerd)) {
+                    onDockerd.add(id);
+                }
+                lines.addAll(DockerCli.run(server, "start", "-a", id));
+                JsonNode inspect = http(server, "GET", "/v1.41/containers/" + id + "/json", null).json();
+                lines.add(inspect.path("Config").path("NetworkDisabled").asText() + " "
+                        + inspect.path("HostConfig").path("NetworkMode").asText() + " " + inspect.path("NetworkSettings").path("Networks")
+                        + " " + inspect.path("NetworkSettings").path("Ports") + " " + inspect.path("HostConfig").path("PortBindings"));
+                JsonNode listed = http(server, "GET", "/v1.41/containers/json?all=1&filters=%7B%22id%22%3A%5B%22" + id + "%22%5D%7D",
+                        null).json().path(0);
+                lines.add("ps: " + listed.path("HostConfig").path("NetworkMode").asText() + " " + listed.path("NetworkSettings")
+                        + " " + listed.path("Ports"));
+                if (server.equals(socket)) {
+                    http(socket, "DELETE", "/containers/" + id + "?force=true", null);
+                }
+            }
+            seen.put(server, lines);
+        }
+
+        String sentBindings = "{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]}";
+        assertThat(seen.get(socket)).isEqualTo(seen.get(dockerd))
+                .startsWith("lo", "true bridge {} {} " + sentBindings, "ps: bridge {\"Networks\":{}} []", "lo");
+    }
+
+    @Test
     void fieldsServeDoesNotKnowAreRefusedByName() throws IOException {
         Answer serve = http(socket, "POST", "/containers/create", "{'Image':'" + busybox + "','HostConfig':{'OomScoreAdj':500}}");
 

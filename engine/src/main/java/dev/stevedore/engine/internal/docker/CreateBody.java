@@ -125,7 +125,7 @@ final class CreateBody {
                 spec.openStdin() && spec.stdinOnce(), spec.openStdin(), false, false, healthcheck(spec.healthCheck()),
                 host, networking,
                 spec.macAddress() /* Config.MacAddress: what API 1.41 reads, and what 1.44 takes for the network's */,
-                spec.domainname()));
+                spec.domainname(), null /* NetworkDisabled: the spec says "none" as NetworkMode instead */));
     }
 
     /** The spec's check as {@code Config.Healthcheck}, durations in nanoseconds (zero: dockerd's default). */
