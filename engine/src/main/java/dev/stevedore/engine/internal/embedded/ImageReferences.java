@@ -77,7 +77,7 @@ final class ImageReferences {
             });
         }
         if (last && !children(image.get().id()).isEmpty()) {
-            images.removeImage(image.get(), true);
+            images.removeImage(image.get(), true, false);
             publish(EngineEvent.Action.UNTAG, image.get());
             return;
         }
@@ -119,7 +119,7 @@ final class ImageReferences {
             throw new ImageConflictException("conflict: unable to delete " + shortId + " (must be forced) - image is"
                     + " referenced in multiple repositories", image.id(), true);
         }
-        images.removeImage(image, !users.isEmpty());
+        images.removeImage(image, !users.isEmpty(), false);
         image.references().forEach(reference -> publish(EngineEvent.Action.UNTAG, image));
         if (users.isEmpty()) {
             publish(EngineEvent.Action.DELETE, image);
@@ -146,7 +146,7 @@ final class ImageReferences {
                 continue;
             }
             try {
-                reclaimed += images.removeImage(image, false);
+                reclaimed += images.removeImage(image, false, true);
             } catch (ContainerEngineException e) {
                 continue; // removed by another JVM meanwhile: dockerd's prune leaves what it cannot remove, too
             }
@@ -180,7 +180,7 @@ final class ImageReferences {
                 break;
             }
             try {
-                images.removeImage(parent.get(), false);
+                images.removeImage(parent.get(), false, false);
             } catch (ContainerEngineException e) {
                 break; // removed by another JVM meanwhile
             }

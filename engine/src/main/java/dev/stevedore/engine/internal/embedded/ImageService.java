@@ -385,7 +385,7 @@ final class ImageService implements AutoCloseable {
             if (!index.remove(key)) {
                 return false;
             }
-            collect();
+            collect(false);
             return true;
         } catch (IOException e) {
             throw new ContainerEngineException("removal of " + reference + " failed: " + e.getMessage(), e);
@@ -394,19 +394,19 @@ final class ImageService implements AutoCloseable {
 
     /**
      * Removes the image {@code image} under every reference it has (or, with {@code keepDangling}, only its references:
-     * it stays, dangling); returns the bytes the collection freed.
+     * it stays, dangling); for a prune ({@code measure}) returns what that reclaimed as df counted it, else 0.
      */
-    long removeImage(Image image, boolean keepDangling) {
+    long removeImage(Image image, boolean keepDangling, boolean measure) {
         try {
             index.removeImage(Digest.parse(image.manifestDigest()), keepDangling);
-            return collect();
+            return collect(measure);
         } catch (IOException e) {
             throw new ContainerEngineException("removal of image " + image.id() + " failed: " + e.getMessage(), e);
         }
     }
 
-    private long collect() throws IOException {
-        long freed = collector.collect().sizeFreed(); // what images and df counted, as dockerd's prune reports it
+    private long collect(boolean measure) throws IOException {
+        long freed = collector.collect(measure).sizeFreed();
         parsed.keySet().retainAll(new HashSet<>(index.all().values()));
         return freed;
     }

@@ -44,7 +44,8 @@ public final class StoreCollector {
      *
      * @param bytesFreed the blob bytes deleted from the content store
      * @param sizeFreed  what the removed layers counted for in the images' sizes, as dockerd reports a prune's space
-     *                   reclaimed: each layer's unpacked size ({@link LayerSizes}); manifests and configs nothing
+     *                   reclaimed: each layer's unpacked size ({@link LayerSizes}); manifests and configs nothing;
+     *                   0 unless {@link #collect(boolean)} was asked to measure
      */
     public record Result(int blobsRemoved, long bytesFreed, int snapshotsRemoved, long sizeFreed) {
     }
@@ -69,6 +70,14 @@ public final class StoreCollector {
 
     /** Deletes every blob and snapshot that no image in the index reaches; waits for running pulls first. */
     public Result collect() throws IOException {
+        return collect(false);
+    }
+
+    /**
+     * {@link #collect()}, and with {@code measure} the {@link Result#sizeFreed} a prune reports: that may read a removed
+     * layer never counted, so only a caller that reports the figure asks for it (an untag or a cache prune does not).
+     */
+    public Result collect(boolean measure) throws IOException {
         try (CrossProcessLock ignored = CrossProcessLock.acquire(lockFile)) {
             Set<Digest> keepBlobs = new HashSet<>();
             Set<Digest> keepChains = new HashSet<>();
@@ -104,7 +113,7 @@ public final class StoreCollector {
             }
             int blobsBefore = content.blobs().size();
             long sizeFreed = 0;
-            for (Digest blob : content.blobs()) {
+            for (Digest blob : measure ? content.blobs() : List.<Digest>of()) {
                 if (!keepBlobs.contains(blob)) {
                     sizeFreed += layerSize(blob);
                 }
