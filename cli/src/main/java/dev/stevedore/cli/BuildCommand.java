@@ -55,6 +55,14 @@ final class BuildCommand extends EngineCommand {
             description = "Platform to build for.")
     Platform platform;
 
+    @Option(names = "--network", paramLabel = "MODE",
+            description = "The network of the RUN steps that name none: default, none or host.")
+    String network;
+
+    @Option(names = "--add-host", paramLabel = "NAME:ADDRESS",
+            description = "Add a line to the RUN steps' /etc/hosts (repeatable; host-gateway for the host).")
+    List<String> addHosts = new ArrayList<>();
+
     @Option(names = {"-q", "--quiet"}, description = "Print only the image id.")
     boolean quiet;
 
@@ -74,7 +82,7 @@ final class BuildCommand extends EngineCommand {
             if ("-".equals(file)) {
                 throw usageError("the build context and the Dockerfile cannot both come from standard input");
             }
-            options(BuildSpec.builder().dockerfileText("")); // the options checked now; the context is read in run
+            options(BuildSpec.builder().dockerfileText("")).build(); // the options checked now; the context is read in run
             return;
         }
         BuildSpec.Builder builder = BuildSpec.builder(directory(Path.of(contextArgument)));
@@ -87,7 +95,19 @@ final class BuildCommand extends EngineCommand {
         tags.forEach(t -> builder.tag(reference(t)));
         pairs("--build-arg", buildArgs).forEach(builder::buildArg);
         pairs("--label", labels).forEach(builder::label);
-        return builder.target(target).noCache(noCache).platform(platform)
+        if (network != null && !BuildSpec.NETWORK_MODES.contains(network)) {
+            throw usageError("--network " + network + " is not supported for a build: its RUN steps take "
+                    + String.join(", ", BuildSpec.NETWORK_MODES));
+        }
+        for (String host : addHosts) {
+            try {
+                dev.stevedore.engine.ExtraHost.parse(host);
+            } catch (IllegalArgumentException e) {
+                throw usageError("invalid argument \"" + host + "\" for \"--add-host\" flag: " + e.getMessage());
+            }
+            builder.extraHost(host);
+        }
+        return builder.networkMode(network).target(target).noCache(noCache).platform(platform)
                 .pullPolicy(pull ? ContainerSpec.PullPolicy.ALWAYS : ContainerSpec.PullPolicy.MISSING);
     }
 

@@ -104,6 +104,12 @@ final class ComposeConfigCommand implements java.util.concurrent.Callable<Intege
             if (service.build().target() != null) {
                 build.put("target", service.build().target());
             }
+            if (service.build().network() != null) {
+                build.put("network", service.build().network());
+            }
+            if (!service.build().extraHosts().isEmpty()) {
+                build.put("extra_hosts", service.build().extraHosts());
+            }
             s.put("build", build);
         }
         putIf(s, "command", service.command());

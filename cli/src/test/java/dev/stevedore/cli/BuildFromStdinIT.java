@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code stevedore build} reading from standard input as {@code docker build} does: {@code -} for a context tar (plain or
  * gzip) or a Dockerfile alone, {@code -f -} for the Dockerfile with a context directory, and {@code --iidfile}. The tar
- * case is compared with the docker CLI's build of the same tar on the test bed's dockerd: the images print the same.
+ * case is compared with the docker CLI's build of the same tar on the test bed's dockerd: the images print the same;
+ * so are {@code --network none} and {@code --add-host}, which the RUN steps of a Dockerfile piped in see as dockerd's do.
  */
 class BuildFromStdinIT {
     private static String host;
@@ -84,6 +85,32 @@ class BuildFromStdinIT {
         CliRunner.Result both = stevedore(withCopy, "build", "-f", "-", "-");
         assertThat(both.exitCode()).isEqualTo(2);
         assertThat(both.err()).contains("cannot both come from standard input");
+    }
+
+    @Test
+    void theRunStepsHaveTheBuildsNetworkAndExtraHostsAsOnDockerd() throws Exception {
+        Path dockerfile = Files.writeString(scratch.resolve("Dockerfile.net"), "FROM " + busybox + "\nRUN sed 1,2d"
+                + " /proc/net/dev | cut -d: -f1 | tr -d ' ' > /seen && grep -w db /etc/hosts | tr -s ' \\t' ' ' >> /seen\n"
+                + "CMD [\"cat\", \"/seen\"]\n");
+        String tag = "127.0.0.1/build-net-" + ProcessHandle.current().pid() + ":1";
+        String[] build = {"build", "-q", "--network", "none", "--add-host", "db:10.1.2.3", "-t", tag, "-"};
+
+        CliRunner.Result built = stevedore(dockerfile, build);
+        assertThat(built.exitCode()).as(built.toString()).isZero();
+        String ours = stevedore(null, "run", "--rm", tag).out();
+        String dockerds;
+        try {
+            assertThat(docker(dockerfile, build).exitCode()).isZero();
+            dockerds = docker(null, "run", "--rm", tag).out();
+        } finally {
+            docker(null, "rmi", "-f", tag);
+        }
+        assertThat(dockerds).as("dockerd's").isEqualTo("lo\n10.1.2.3 db\n");
+        assertThat(ours).isEqualTo(dockerds);
+
+        CliRunner.Result refused = stevedore(dockerfile, "build", "--network", "bridge", "-");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--network bridge is not supported for a build", "default, none, host");
     }
 
     @Test

@@ -32,6 +32,8 @@ final class BuiltImageContainer extends ContainerHandle {
                 spec.tag(asked);
             }
             build.args().forEach(spec::buildArg);
+            spec.networkMode(build.network());
+            build.extraHosts().forEach(spec::extraHost);
             engine.build(spec.build(), BuildListener.NONE);
         }
         return super.start(engine);

@@ -27,12 +27,27 @@ import java.util.Objects;
  * @param sourceDateEpoch  the time written into the image (history, config, file times past it are clamped),
  *                         making equal inputs give equal digests; {@code null}: {@code SOURCE_DATE_EPOCH} of the
  *                         environment when set, else now
+ * @param networkMode      the network of the RUN steps that name none ({@code RUN --network} still wins):
+ *                         {@code default} (the engine's default bridge; also for {@code null}), {@code none} or
+ *                         {@code host}, as {@code docker build --network}
+ * @param extraHosts       {@code name:address} lines ({@link ExtraHost}) added to each RUN step's {@code /etc/hosts},
+ *                         as {@code docker build --add-host}
  */
 public record BuildSpec(Path contextDirectory, Map<String, Path> files, String dockerfile, String dockerfileText,
                         Map<String, String> buildArgs, String target, List<ImageReference> tags, Map<String, String> labels,
-                        boolean noCache, ContainerSpec.PullPolicy pullPolicy, Platform platform, Instant sourceDateEpoch) {
+                        boolean noCache, ContainerSpec.PullPolicy pullPolicy, Platform platform, Instant sourceDateEpoch,
+                        String networkMode, List<String> extraHosts) {
+    /** The network modes a build's RUN steps can have, as {@code docker build --network} names them. */
+    public static final List<String> NETWORK_MODES = List.of("default", "none", "host");
 
     public BuildSpec {
+        networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
+        if (!NETWORK_MODES.contains(networkMode)) {
+            throw new IllegalArgumentException("network mode \"" + networkMode + "\" is not supported for a build: its"
+                    + " RUN steps take one of " + String.join(", ", NETWORK_MODES));
+        }
+        extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+        extraHosts.forEach(ExtraHost::parse);
         files = Map.copyOf(files);
         dockerfile = dockerfile == null ? "Dockerfile" : dockerfile;
         buildArgs = Map.copyOf(buildArgs);
@@ -68,6 +83,8 @@ public record BuildSpec(Path contextDirectory, Map<String, Path> files, String d
         private ContainerSpec.PullPolicy pullPolicy;
         private Platform platform;
         private Instant sourceDateEpoch;
+        private String networkMode;
+        private final List<String> extraHosts = new ArrayList<>();
 
         private Builder(Path context) {
             this.context = context;
@@ -88,10 +105,17 @@ public record BuildSpec(Path contextDirectory, Map<String, Path> files, String d
         public Builder pullPolicy(ContainerSpec.PullPolicy value) { this.pullPolicy = value; return this; }
         public Builder platform(Platform value) { this.platform = value; return this; }
         public Builder sourceDateEpoch(Instant value) { this.sourceDateEpoch = value; return this; }
+        /** The RUN steps' network: {@code default}, {@code none} or {@code host} ({@code docker build --network}). */
+        public Builder networkMode(String value) { this.networkMode = value; return this; }
+        /** A {@code name:address} line for the RUN steps' {@code /etc/hosts} ({@code docker build --add-host}). */
+        public Builder extraHost(String nameColonAddress) {
+            this.extraHosts.add(Objects.requireNonNull(nameColonAddress, "extraHost"));
+            return this;
+        }
 
         public BuildSpec build() {
             return new BuildSpec(context, files, dockerfile, dockerfileText, buildArgs, target, tags, labels, noCache,
-                    pullPolicy, platform, sourceDateEpoch);
+                    pullPolicy, platform, sourceDateEpoch, networkMode, extraHosts);
         }
     }
 }

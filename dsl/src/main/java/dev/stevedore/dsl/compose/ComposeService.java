@@ -103,11 +103,20 @@ public record ComposeService(String name, String image, @Nullable Build build, @
      * @param dockerfile the Dockerfile's path in the context, {@code null} for {@code Dockerfile}
      * @param args       build arguments
      * @param target     the stage to build, or {@code null} for the last
+     * @param network    the RUN steps' network ({@code default}, {@code none} or {@code host}), {@code null} for default
+     * @param extraHosts {@code NAME:ADDRESS} lines for the RUN steps' {@code /etc/hosts}
      */
-    public record Build(Path context, @Nullable String dockerfile, Map<String, String> args, @Nullable String target) {
+    public record Build(Path context, @Nullable String dockerfile, Map<String, String> args, @Nullable String target,
+                        @Nullable String network, List<String> extraHosts) {
         public Build {
             Objects.requireNonNull(context, "context");
             args = Collections.unmodifiableMap(new LinkedHashMap<>(args));
+            extraHosts = List.copyOf(extraHosts);
+        }
+
+        /** A build on the default network with no extra hosts. */
+        public Build(Path context, @Nullable String dockerfile, Map<String, String> args, @Nullable String target) {
+            this(context, dockerfile, args, target, null, List.of());
         }
     }
 

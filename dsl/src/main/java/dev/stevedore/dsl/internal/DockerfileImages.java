@@ -42,7 +42,7 @@ public final class DockerfileImages {
         String name = name(spec);
         BuildSpec tagged = new BuildSpec(spec.contextDirectory(), spec.files(), spec.dockerfile(), spec.dockerfileText(),
                 spec.buildArgs(), spec.target(), with(spec, name), spec.labels(), spec.noCache(), spec.pullPolicy(),
-                spec.platform(), spec.sourceDateEpoch());
+                spec.platform(), spec.sourceDateEpoch(), spec.networkMode(), spec.extraHosts());
         SPECS.putIfAbsent(name, tagged);
         return name;
     }
@@ -124,6 +124,9 @@ public final class DockerfileImages {
                 String.valueOf(spec.target()), String.valueOf(spec.tags()), String.valueOf(new TreeMap<>(spec.labels())),
                 String.valueOf(spec.noCache()), String.valueOf(spec.pullPolicy()), String.valueOf(spec.platform()),
                 String.valueOf(spec.sourceDateEpoch()));
+        if (!spec.networkMode().equals("default") || !spec.extraHosts().isEmpty()) { // a default spec keeps its old name
+            key += "\n" + spec.networkMode() + "\n" + spec.extraHosts();
+        }
         String directory = Optional.ofNullable(spec.contextDirectory()).map(p -> p.getFileName()).map(Object::toString)
                 .orElse("files").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
         return REPOSITORY_PREFIX + (directory.isEmpty() ? "context" : directory) + ":" + sha256(key).substring(0, 16);

@@ -238,6 +238,21 @@ class ComposeProjectTest {
     }
 
     @Test
+    void aBuildsNetworkAndExtraHostsAreRead() throws IOException {
+        ComposeProject project = read("services:\n  app:\n    build:\n      context: .\n      network: host\n"
+                + "      extra_hosts: [\"db:10.1.2.3\", \"cache=10.1.2.4\"]\n  web:\n    build:\n      context: .\n"
+                + "      extra_hosts: {db: 10.1.2.5}\n");
+
+        assertThat(project.service("app").build().network()).isEqualTo("host");
+        assertThat(project.service("app").build().extraHosts()).containsExactly("db:10.1.2.3", "cache:10.1.2.4");
+        assertThat(project.service("web").build().network()).isNull();
+        assertThat(project.service("web").build().extraHosts()).containsExactly("db:10.1.2.5");
+        assertThatThrownBy(() -> read("services:\n  app: {build: {context: ., network: backend}}\n"))
+                .isInstanceOf(ComposeFileException.class)
+                .hasMessageContaining("network: \"backend\" cannot be a build's network").hasMessageContaining("none, host");
+    }
+
+    @Test
     void anUnsupportedKeyIsAnErrorNamingTheFileTheServiceAndTheKey() {
         assertThatThrownBy(() -> read("services:\n  web:\n    image: busybox\n    bogus_key: host\n"))
                 .isInstanceOf(ComposeFileException.class)

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Image builds from Dockerfiles: the same contexts built by every engine give the same files, config and layer
  * count; the step cache reuses an unchanged RUN (seen through a RUN that writes a random stamp) and rebuilds from the
  * first step whose file or build arg changed; {@code --target} builds only the stages it needs; {@code .dockerignore}
- * keeps files out of the context; the build cache is pruned with Docker's options; a failing RUN reports its exit code and output and tags nothing; a built image
+ * keeps files out of the context; {@code --network} and {@code --add-host} are the RUN steps' own; the build cache is pruned with Docker's options; a failing RUN reports its exit code and output and tags nothing; a built image
  * pushed to the test bed's registry is pulled back and run by dockerd.
  *
  * <p>Runs on the embedded engine ({@code EmbeddedBuildContractIT}) and on the test bed's dockerd with its classic
@@ -273,6 +273,28 @@ public abstract class BuildContract extends EngineContract {
         assertThat(runIn(parent, "ls /app 2>&1 || true")).containsExactly("ls: /app: No such file or directory");
         assertThat(runIn(child, "cat /app/app.txt /app/log")).containsExactly("the child's file", "triggered", "child");
         assertThat(runIn(grandchild, "cat /app/log")).containsExactly("triggered", "child", "grandchild");
+    }
+
+    @Test
+    void theBuildsNetworkAndExtraHostsAreTheRunStepsOwn() throws IOException {
+        write("Dockerfile", """
+                FROM %s
+                RUN sed 1,2d /proc/net/dev | cut -d: -f1 | tr -d ' ' > /interfaces && grep -w db /etc/hosts > /db-line
+                """.formatted(base()));
+        ImageReference none = fresh("network-none");
+        ImageReference bridged = fresh("network-default");
+
+        build(BuildSpec.builder(dir).tag(none).networkMode("none").extraHost("db:10.1.2.3"), new ArrayList<>());
+        build(BuildSpec.builder(dir).tag(bridged).noCache(true).extraHost("db:10.4.5.6"), new ArrayList<>());
+
+        assertThat(runIn(none, "cat /interfaces")).as("a RUN step's interfaces in a build with network none")
+                .containsExactly("lo");
+        assertThat(runIn(bridged, "cat /interfaces")).as("a RUN step's interfaces in a build on the default network")
+                .contains("lo").hasSize(2);
+        assertThat(runIn(none, "cat /db-line")).singleElement().asString().matches("10\\.1\\.2\\.3\\s+db");
+        assertThat(runIn(bridged, "cat /db-line")).singleElement().asString().matches("10\\.4\\.5\\.6\\s+db");
+        assertThatThrownBy(() -> BuildSpec.builder(dir).networkMode("bridge").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("default, none, host");
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.stevedore.engine.BuildCachePruned;
 import dev.stevedore.engine.BuildEvent;
 import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.ExtraHost;
 import dev.stevedore.engine.Image;
 import dev.stevedore.engine.Platform;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -114,13 +115,7 @@ final class BuildRoutes {
      * effect: this builder leaves no intermediate containers to keep or remove.
      */
     private static void refuseWhatCannotBeApplied(HttpRequest request) {
-        String network = request.query("networkmode");
-        if (network != null && !network.isEmpty() && !network.equals("default")) {
-            throw ApiException.badRequest("networkmode " + network + " (docker build --network) is not supported by"
-                    + " stevedore serve: a build's RUN steps use the default network; give a step RUN --network="
-                    + network + " in the Dockerfile (none and host are supported there)");
-        }
-        for (String name : List.of("extrahosts", "cpusetcpus", "cpusetmems", "cgroupparent", "outputs")) {
+        for (String name : List.of("cpusetcpus", "cpusetmems", "cgroupparent", "outputs")) {
             refuseUnless(request, name, "");
         }
         for (String name : List.of("shmsize", "memory", "memswap", "cpushares", "cpuquota", "cpuperiod")) {
@@ -138,6 +133,32 @@ final class BuildRoutes {
         if (value != null && !List.of(defaults).contains(value)) {
             throw ApiException.badRequest("the build option " + name + "=" + value + " is not supported by stevedore"
                     + " serve's builder; build without it");
+        }
+    }
+
+    /**
+     * {@code networkmode} (the RUN steps' network when they name none: {@code default}, {@code none}, {@code host}, or
+     * a user network, which this builder cannot join) and {@code extrahosts} (the docker CLI sends each
+     * {@code --add-host} as a value of its own).
+     */
+    private static void network(HttpRequest request, BuildSpec.Builder spec) {
+        String network = request.query("networkmode");
+        if (network != null && !network.isEmpty() && !BuildSpec.NETWORK_MODES.contains(network)) {
+            throw ApiException.badRequest("networkmode " + network + " (docker build --network) is not supported by"
+                    + " stevedore serve's builder: its RUN steps take default, none or host");
+        }
+        spec.networkMode(network);
+        for (String entry : request.query().getOrDefault("extrahosts", List.of())) {
+            for (String host : entry.split(",")) {
+                if (!host.isBlank()) {
+                    try {
+                        ExtraHost.parse(host.strip());
+                    } catch (IllegalArgumentException e) {
+                        throw ApiException.badRequest(e.getMessage());
+                    }
+                    spec.extraHost(host.strip());
+                }
+            }
         }
     }
 
@@ -159,6 +180,7 @@ final class BuildRoutes {
         strings(request.query("labels"), "labels").forEach(spec::label);
         spec.target(request.query("target"));
         spec.noCache(request.flag("nocache"));
+        network(request, spec);
         if (request.flag("pull")) {
             spec.pullPolicy(ContainerSpec.PullPolicy.ALWAYS);
         }

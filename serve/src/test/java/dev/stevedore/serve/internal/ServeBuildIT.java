@@ -73,13 +73,35 @@ class ServeBuildIT extends ServeWithDockerCli {
         }
     }
 
+    /**
+     * {@code docker build --network none --add-host}: the RUN steps have only a loopback and the extra host, the same
+     * lines through serve as on the test bed's dockerd.
+     */
+    @Test
+    void theBuildsNetworkAndExtraHostsReachItsRunSteps() throws IOException {
+        Path dockerd = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError("the test bed's dockerd is not up"));
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN sed 1,2d /proc/net/dev | cut -d: -f1"
+                + " | tr -d ' ' > /seen && grep -w -e db -e cache /etc/hosts | tr -s ' \\t' ' ' >> /seen\n");
+        String tag = "local.test/serve-build-net-" + UUID.randomUUID().toString().substring(0, 8) + ":1";
+        Map<Path, List<String>> seen = new java.util.HashMap<>();
+        for (Path daemon : List.of(socket, dockerd)) {
+            DockerCli.run(daemon, "build", "-q", "--network", "none", "--add-host", "db:10.1.2.3", "--add-host",
+                    "cache:10.1.2.4", "-t", tag, context.toString());
+            seen.put(daemon, DockerCli.run(daemon, "run", "--rm", tag, "cat", "/seen").stream()
+                    .filter(l -> !l.startsWith("WARNING:")).toList()); // dockerd's, on a host without forwarding
+            DockerCli.run(daemon, "rmi", tag);
+        }
+
+        assertThat(seen.get(dockerd)).as("on dockerd").containsExactly("lo", "10.1.2.3 db", "10.1.2.4 cache");
+        assertThat(seen.get(socket)).as("through serve").isEqualTo(seen.get(dockerd));
+    }
+
     /** What dockerd's builder takes and this one cannot apply is refused by name, never taken and dropped. */
     @Test
     void buildOptionsThisBuilderCannotApplyAreRefusedByName() throws IOException {
         Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN true\n");
         Map<List<String>, String> refusals = Map.of(
-                List.of("--network", "host"), "networkmode host (docker build --network) is not supported",
-                List.of("--add-host", "db:10.1.2.3"), "the build option extrahosts=db",
+                List.of("--network", "some-network"), "networkmode some-network (docker build --network) is not supported",
                 List.of("--shm-size", "128m"), "the build option shmsize=",
                 List.of("--cpu-shares", "512"), "the build option cpushares=512");
         refusals.forEach((flags, words) -> {

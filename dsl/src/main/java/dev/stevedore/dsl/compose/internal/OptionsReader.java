@@ -77,7 +77,7 @@ final class OptionsReader {
     }
 
     /** {@code extra_hosts} as a list of {@code NAME:ADDRESS} or {@code NAME=ADDRESS}, or a mapping of names to addresses. */
-    private static List<String> extraHosts(JsonNode node, String at) {
+    static List<String> extraHosts(JsonNode node, String at) {
         List<String> hosts = new ArrayList<>();
         if (node != null && node.isObject()) {
             node.fields().forEachRemaining(e -> hosts.add(e.getKey() + ":" + Nodes.text(e.getValue(), at + ": " + e.getKey())));

@@ -2,6 +2,7 @@ package dev.stevedore.dsl.compose.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.dsl.compose.ComposeFileException;
+import dev.stevedore.engine.BuildSpec;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.dsl.compose.ComposeProject;
@@ -130,11 +131,17 @@ final class ServiceReader {
             return new ComposeService.Build(directory.resolve(node.asText()).normalize(), null, Map.of(), null);
         }
         Nodes.requireObject(node, at);
-        Nodes.onlyKeys(node, at, Set.of("context", "dockerfile", "args", "target"));
+        Nodes.onlyKeys(node, at, Set.of("context", "dockerfile", "args", "target", "network", "extra_hosts"));
         String context = Nodes.text(node.get("context"), at + ": context");
+        String network = Nodes.text(node.get("network"), at + ": network");
+        if (network != null && !BuildSpec.NETWORK_MODES.contains(network)) {
+            throw new ComposeFileException(at + ": network: \"" + network + "\" cannot be a build's network: its RUN steps"
+                    + " take " + String.join(", ", BuildSpec.NETWORK_MODES));
+        }
         return new ComposeService.Build(directory.resolve(context == null ? "." : context).normalize(),
                 Nodes.text(node.get("dockerfile"), at + ": dockerfile"), Nodes.stringMap(node.get("args"), at + ": args", variables),
-                Nodes.text(node.get("target"), at + ": target"));
+                Nodes.text(node.get("target"), at + ": target"), network,
+                OptionsReader.extraHosts(node.get("extra_hosts"), at + ": extra_hosts"));
     }
 
     private static List<String> command(JsonNode node, String at) {

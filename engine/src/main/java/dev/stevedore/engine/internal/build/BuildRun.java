@@ -374,6 +374,11 @@ final class BuildRun {
         return now;
     }
 
+    /** What the build asks of every RUN step: the network (when the step names none) and extra hosts. */
+    BuildSpec spec() {
+        return spec;
+    }
+
     BuildContext context() {
         return context;
     }

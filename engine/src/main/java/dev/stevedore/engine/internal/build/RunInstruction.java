@@ -55,7 +55,9 @@ final class RunInstruction {
         // A RUN's key holds every build arg in scope: its command reads them from the environment, whatever its text says.
         String description = "RUN " + (args.isEmpty() ? "" : "|" + args.size() + " " + joined(args) + " ") + argv
                 + (mounts.isEmpty() ? "" : " " + instruction.flagValues("mount"));
-        String networkMode = network;
+        // docker build --network is the default of the steps that name none; "default" is the engine's own default
+        String networkMode = network != null ? network
+                : build.spec().networkMode().equals("default") ? null : build.spec().networkMode();
         build.step(run, description, null, state -> {
             List<String> env = new ArrayList<>(state.env());
             Set<String> inEnv = new HashSet<>();
@@ -69,7 +71,8 @@ final class RunInstruction {
             boolean ok = false;
             try {
                 build.builder().runs.run(new RunStep.Command(run.reference.toString(), argv, env, state.text("WorkingDir"),
-                        state.text("User"), networkMode, mounts), "RUN " + instruction.args(), build::output, layer);
+                        state.text("User"), networkMode, build.spec().extraHosts(), mounts), "RUN " + instruction.args(),
+                        build::output, layer);
                 ok = true;
                 return layer;
             } finally {

@@ -41,7 +41,7 @@ final class RunStep {
 
     /** What to run. */
     record Command(String image, List<String> argv, List<String> env, String workingDir, String user, String network,
-                   List<Mount> mounts) {
+                   List<String> extraHosts, List<Mount> mounts) {
     }
 
     /**
@@ -59,6 +59,7 @@ final class RunStep {
                 .pullPolicy(ContainerSpec.PullPolicy.NEVER);
         command.env().forEach(spec::env);
         command.mounts().forEach(spec::mount);
+        command.extraHosts().forEach(spec::extraHost);
         if (command.network() != null) {
             spec.networkMode(command.network());
         }

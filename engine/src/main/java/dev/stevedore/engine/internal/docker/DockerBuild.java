@@ -53,6 +53,7 @@ final class DockerBuild {
                 .query("nocache", spec.noCache() ? "1" : null)
                 .query("pull", spec.pullPolicy() == ContainerSpec.PullPolicy.ALWAYS ? "1" : null)
                 .query("platform", spec.platform() == null ? null : spec.platform().toString())
+                .query("networkmode", spec.networkMode().equals("default") ? null : spec.networkMode())
                 .query("version", "1")
                 .query("rm", "1").query("forcerm", "1")
                 .body(new StreamingTarBody(out -> ContextArchive.write(spec, out)))
@@ -60,6 +61,7 @@ final class DockerBuild {
         for (ImageReference tag : spec.tags()) {
             call.query("t", tag.toString());
         }
+        spec.extraHosts().forEach(host -> call.query("extrahosts", host)); // a value each, as the docker CLI sends them
         try (Response response = call.open(); ResponseBody body = response.body()) {
             if (body != null) {
                 read(body.byteStream());
