@@ -9,6 +9,7 @@ import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.internal.layer.UpperDirectory;
+import dev.stevedore.engine.internal.os.Privileges;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -91,7 +92,9 @@ final class RunStep {
             }
             if (state.exitCode() != 0) {
                 throw new BuildException(step + " failed: the command returned a non-zero code: " + state.exitCode()
-                        + (last.isEmpty() ? "" : "\n" + String.join("\n", last)), step, state.exitCode(), List.copyOf(last));
+                        + (last.isEmpty() ? "" : "\n" + String.join("\n", last))
+                        + InternalNetworkHint.of(command.network(), last, Privileges.effectiveUid() == 0),
+                        step, state.exitCode(), List.copyOf(last));
             }
             Path upper = upperDirectory.apply(id);
             if (Files.isDirectory(upper)) {

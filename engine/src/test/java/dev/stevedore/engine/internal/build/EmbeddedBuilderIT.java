@@ -214,6 +214,24 @@ class EmbeddedBuilderIT {
                 .hasMessageContaining("Dockerfile line 2 (COPY --chwn=1 a b): unknown flag: --chwn");
     }
 
+    /**
+     * As root the default network has no route out: a step that tries to leave fails at once (nothing leaves the
+     * machine: 192.0.2.1 is a documentation address and there is no route to send it by) and the error says what to
+     * build with; the same build with network none fails without the hint, which is then no news.
+     */
+    @Test
+    void aStepThatCannotLeaveTheMachineSaysHowToBuildOneThatCan() throws IOException {
+        String dockerfile = "FROM %s\nRUN ping -c 1 -W 1 192.0.2.1\n".formatted(base());
+
+        assertThatThrownBy(() -> build(dockerfile, BuildSpec.builder(dir)))
+                .isInstanceOf(BuildException.class).hasMessageContaining("Network is unreachable")
+                .hasMessageContaining("hint: as root the embedded engine's networks reach only this machine")
+                .hasMessageContaining("--network host");
+        assertThatThrownBy(() -> build(dockerfile, BuildSpec.builder(dir).networkMode("none")))
+                .isInstanceOf(BuildException.class).hasMessageContaining("Network is unreachable")
+                .message().doesNotContain("hint:");
+    }
+
     @Test
     void aSourceOutsideTheContextIsRefused() throws IOException {
         assertThatThrownBy(() -> build("FROM %s\nCOPY ../etc/passwd /x\n".formatted(base()), BuildSpec.builder(dir)))
