@@ -271,17 +271,33 @@ class CliControlsIT {
 
     @Test
     void logDriversNoneAndLocalOnBothEngines() throws Exception {
-        Map<String, String> docker = Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", "unix://" + testbed.get("DOCKER_SOCKET"));
+        String host = "unix://" + testbed.get("DOCKER_SOCKET");
+        String script = "echo gone; echo gone too >&2; exit 3";
+        // the docker CLI on dockerd: a run shows the output (the attach stream bypasses the log driver), logs refuse
+        String peer = prefix + "-lognone-peer";
+        CliRunner.Result shown;
+        CliRunner.Result peerLogs;
+        try {
+            shown = TestbedDocker.run(scratch, host, "run", "--name", peer, "--log-driver", "none", busybox, "sh", "-c", script);
+            peerLogs = TestbedDocker.run(scratch, host, "logs", peer);
+        } finally {
+            TestbedDocker.run(scratch, host, "rm", "-f", peer);
+        }
+        assertThat(shown.exitCode()).as(shown.toString()).isEqualTo(3);
+        assertThat(shown.out()).isEqualTo("gone\n");
+        assertThat(shown.err()).endsWith("gone too\n");
+        assertThat(peerLogs.exitCode()).isNotZero();
+        assertThat(peerLogs.err()).contains("configured logging driver does not support reading");
+
+        Map<String, String> docker = Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", host);
         for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"), docker)) {
             String who = engine.get("STEVEDORE_ENGINE");
             String name = prefix + "-lognone-" + who;
-            CliRunner.Result none = stevedore(engine, "run", "--name", name, "--log-driver", "none", busybox, "sh", "-c",
-                    "echo gone; exit 3");
+            CliRunner.Result none = stevedore(engine, "run", "--name", name, "--log-driver", "none", busybox, "sh", "-c", script);
             try {
-                assertThat(none.exitCode()).as(who + "\n" + none).isEqualTo(3);
-                // dockerd's attach stream bypasses the log driver, as docker run shows; the embedded engine's output
-                // is its log, which none discards
-                assertThat(none.out()).as(who).isEqualTo(who.equals("docker") ? "gone\n" : "");
+                assertThat(none.exitCode()).as(who + "\n" + none).isEqualTo(shown.exitCode());
+                assertThat(none.out()).as(who).isEqualTo(shown.out());
+                assertThat(none.err()).as(who).endsWith("gone too\n");
                 CliRunner.Result logs = stevedore(engine, "logs", name);
                 assertThat(logs.exitCode()).as(who).isNotZero();
                 assertThat(logs.err()).as(who).contains("configured logging driver does not support reading");

@@ -95,18 +95,6 @@ class OutputBytesDockerIT extends SideBySide {
         assertThat(stevedore.get(2, TimeUnit.MINUTES).stdout()).isEqualTo(stdout());
     }
 
-    private interface Call<T> {
-        T call() throws Exception;
-    }
-
-    private static <T> T unchecked(Call<T> call) {
-        try {
-            return call.call();
-        } catch (Exception e) {
-            throw new java.util.concurrent.CompletionException(e);
-        }
-    }
-
     @Test
     void runInteractiveEchoesItsStdinAsDockerRunDoes() throws Exception {
         Path input = Files.write(scratch.resolve("input.bin"), stdout());

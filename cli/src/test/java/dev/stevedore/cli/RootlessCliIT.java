@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * The packaged {@code stevedore} command as an ordinary user runs it — the first thing a new user on a Linux machine
  * without Docker tries: the test bed's ordinary user (with a subordinate id range, no root, no Docker) runs the
  * launcher through {@code setpriv} with a state directory of its own. The engine it chooses is the rootless embedded
- * one; a container runs, publishes a port on the host's loopback that this (root) JVM reaches, a directory private to
+ * one; a container runs (with log driver {@code none} too, its output shown), publishes a port on the host's loopback that this (root) JVM reaches, a directory private to
  * another user of the container is copied out, and an image is built whose RUN step made such a directory, then run.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -92,6 +92,11 @@ class RootlessCliIT {
         CliRunner.Result hello = stevedore("run", "--rm", busybox, "echo", "hello from an ordinary user");
         assertThat(hello.exitCode()).as(hello.toString()).isZero();
         assertThat(hello.outLines()).containsExactly("hello from an ordinary user");
+        // log driver none keeps no logs, but its attach-only files (written in the user's namespace) show the output
+        CliRunner.Result none = stevedore("run", "--rm", "--log-driver", "none", busybox, "sh", "-c", "echo shown; echo too >&2");
+        assertThat(none.exitCode()).as(none.toString()).isZero();
+        assertThat(none.outLines()).containsExactly("shown");
+        assertThat(none.err()).endsWith("too\n");
 
         int port = freeLoopbackPort();
         String name = "rootless-cli-" + ProcessHandle.current().pid();

@@ -71,6 +71,20 @@ abstract class SideBySide {
         }
     }
 
+    /** A call that may throw, for {@link #unchecked}. */
+    interface Call<T> {
+        T call() throws Exception;
+    }
+
+    /** The call's result, what it throws wrapped for a {@link java.util.concurrent.CompletableFuture}. */
+    static <T> T unchecked(Call<T> call) {
+        try {
+            return call.call();
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
     /** Removes the container of that name from both, whatever state it is in (or none). */
     void removeBoth(String name) throws Exception {
         new PackagedCli(home, scratch).run(stevedoreEngine(), "rm", "-f", name);

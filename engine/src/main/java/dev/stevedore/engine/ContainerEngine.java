@@ -318,9 +318,9 @@ public interface ContainerEngine extends AutoCloseable {
      * {@link ContainerSpec#tty()}). Taken before {@link #startContainer}, it misses nothing the container writes; read
      * the lines after the start. Records the attach as {@link #recordAttach} does. Close it to let go early.
      *
-     * <p>On the Docker backend it is dockerd's attach stream, which bypasses the log driver: output arrives as written
-     * (bytes that are not UTF-8 included) whatever the driver, {@code none} too. The embedded engine follows the
-     * container's log from now, so there a container whose log driver keeps nothing shows nothing.
+     * <p>As dockerd's attach stream, it does not depend on the log driver: output arrives as written (bytes that are not
+     * UTF-8 included) whatever the driver, {@code none} too, whose {@link #logs} fail (the embedded engine keeps such a
+     * container's output for attaches only, in files it rotates at a small size). The default follows {@link #logs}.
      *
      * @throws ContainerNotFoundException when no container has that name or id
      */

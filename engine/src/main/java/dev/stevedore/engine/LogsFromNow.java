@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.stream.Stream;
 
 /**
- * {@link ContainerEngine#attach} for an engine whose output is its log: the log followed from the attach's instant (the
- * whole of it for a container never started), opened when the lines are asked for, so that an attach taken before the
- * start follows the run it starts (a follow opened on a container that does not run yet would end at once).
+ * The default {@link ContainerEngine#attach} (the embedded and Docker engines have their own): the log followed from the
+ * attach's instant (all of it for a container never started), opened when the lines are asked for, so that an attach
+ * taken before the start follows the run it starts (a follow opened on a container that does not run yet would end).
  */
 final class LogsFromNow implements ContainerLogs {
     private final ContainerEngine engine;

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A container's output through {@code stevedore serve}, byte for byte as the same docker CLI gets it from the test
- * bed's dockerd: {@code docker run} attached (multiplexed and on a TTY), {@code docker logs} (whole, {@code --tail},
- * {@code -t}) and {@code docker exec}, for binary output (every byte value) that ends without a newline.
+ * bed's dockerd: {@code docker run} attached (multiplexed and on a TTY, {@code --log-driver none} too), {@code docker
+ * logs} (whole, {@code --tail}, {@code -t}) and {@code docker exec}, for binary output (every byte value) that ends
+ * without a newline.
  */
 @ExtendWith(SharedServe.class)
 class OutputBytesThroughServeIT {
@@ -72,6 +73,26 @@ class OutputBytesThroughServeIT {
         assertThat(run[1].stdout()).isEqualTo(run[0].stdout());
         assertThat(run[1].err()).endsWith(BinaryOutput.STDERR);
         assertThat(run[0].err()).endsWith(BinaryOutput.STDERR);
+    }
+
+    @Test
+    void runWithLogDriverNoneShowsTheBytesAsDockerdDoesThoughItsLogsAreRefused() {
+        String name = name("bytes-none");
+        DockerCli.Result[] run = both("run", "--name", name, "--log-driver", "none", "BUSYBOX", "sh", "-c", BinaryOutput.SCRIPT);
+        DockerCli.Result[] tty = both("run", "--rm", "-t", "--log-driver", "none", "BUSYBOX", "printf", "a\\nb\\377");
+
+        // dockerd's attach stream does not pass through the log driver
+        assertThat(run[0].stdout()).as("docker run on dockerd").isEqualTo(BinaryOutput.stdout());
+        assertThat(run[1].stdout()).isEqualTo(run[0].stdout());
+        assertThat(run[0].err()).endsWith(BinaryOutput.STDERR);
+        assertThat(run[1].err()).endsWith(BinaryOutput.STDERR);
+        assertThat(tty[0].stdout()).as("docker run -t on dockerd").isEqualTo(new byte[] {'a', '\r', '\n', 'b', (byte) 0377});
+        assertThat(tty[1].stdout()).isEqualTo(tty[0].stdout());
+        for (DockerCli cli : List.of(dockerd, serve)) {
+            DockerCli.Result logs = cli.run("logs", name);
+            assertThat(logs.exitCode()).as(logs.toString()).isNotZero();
+            assertThat(logs.err()).as(logs.toString()).contains("configured logging driver does not support reading");
+        }
     }
 
     @Test

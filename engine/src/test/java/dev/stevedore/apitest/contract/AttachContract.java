@@ -1,13 +1,17 @@
 package dev.stevedore.apitest.contract;
 
+import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ExecSpec;
+import dev.stevedore.engine.LogConfig;
 import dev.stevedore.engine.LogLine;
+import dev.stevedore.engine.LogOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * {@code ContainerEngine.attach}, as {@code docker run} and {@code docker attach} take a container's output: taken
  * before the start it gets everything the run writes, as the bytes written (not UTF-8, a NUL, a carriage return, a
  * last line without a newline), each stream on its own, and ends when the container exits; taken on a running
- * container it gets what comes from then on; with a tty, the terminal's raw stream.
+ * container it gets what comes from then on; with a tty, the terminal's raw stream. All of it whatever the log driver:
+ * a container logging to {@code none} has no logs, but an attach shows its output, as dockerd's attach stream does.
  *
  * <p>Runs on both engines ({@code EmbeddedAttachContractIT}, {@code DockerAttachContractIT}).
  */
@@ -66,6 +71,42 @@ public abstract class AttachContract extends EngineContract {
     }
 
     @Test
+    void aContainerLoggingToNoneIsSeenThroughTheAttachThoughItHasNoLogs() throws Exception {
+        ContainerInfo created = engine.createContainer(busybox(SCRIPT).logConfig(LogConfig.of("none")).build());
+
+        List<LogLine> attached = startedAttached(created);
+
+        assertThat(bytes(attached, LogLine.Stream.STDOUT)).isEqualTo(STDOUT);
+        assertThat(bytes(attached, LogLine.Stream.STDERR)).isEqualTo(STDERR);
+        assertThatThrownBy(() -> logLines(created.id(), LogOptions.all())).isInstanceOf(ContainerEngineException.class)
+                .hasMessageContaining(LogConfig.NOT_READABLE);
+    }
+
+    @Test
+    void anAttachToARunningContainerLoggingToNoneGetsWhatItWritesFromThenOn() throws Exception {
+        // it says it is past "before" with a file, as it has no logs to look in; an exec, not a timer, says when
+        ContainerInfo waiting = started(busybox("echo before; touch /tmp/ready; while [ ! -e /tmp/go ]; do sleep 0.1; done; "
+                + "echo after; echo late >&2").logConfig(LogConfig.of("none")));
+        await().atMost(PATIENCE).until(() -> engine.exec(waiting.id(), ExecSpec.of("test", "-e", "/tmp/ready")).exitCode() == 0);
+
+        List<LogLine> lines;
+        try (ContainerLogs output = engine.attach(waiting.id())) {
+            assertThat(engine.exec(waiting.id(), ExecSpec.of("touch", "/tmp/go")).exitCode()).isZero();
+            lines = untilTheEnd(output);
+        }
+
+        assertThat(new String(bytes(lines, LogLine.Stream.STDOUT), StandardCharsets.UTF_8)).isEqualTo("after\n");
+        assertThat(new String(bytes(lines, LogLine.Stream.STDERR), StandardCharsets.UTF_8)).isEqualTo("late\n");
+    }
+
+    @Test
+    void aContainerWithATtyLoggingToNoneIsAttachedToTheTerminalsRawStream() throws Exception {
+        List<LogLine> lines = startedAttached(busybox("printf 'a\\nb'").tty(true).logConfig(LogConfig.of("none")));
+
+        assertThat(bytes(lines, LogLine.Stream.STDOUT)).isEqualTo(new byte[] {'a', '\r', '\n', 'b'});
+    }
+
+    @Test
     void anAttachToNoSuchContainerIsRefused() {
         assertThatThrownBy(() -> engine.attach(uniqueName("missing")))
                 .isInstanceOf(ContainerNotFoundException.class);
@@ -85,7 +126,7 @@ public abstract class AttachContract extends EngineContract {
     }
 
     /** The lines until the stream ends, as it does when the container exits; bounded so that a hang fails, not waits. */
-    private static List<LogLine> untilTheEnd(ContainerLogs output) throws Exception {
+    protected static List<LogLine> untilTheEnd(ContainerLogs output) throws Exception {
         return CompletableFuture.supplyAsync(() -> {
             try (Stream<LogLine> lines = output.lines()) {
                 return lines.toList();

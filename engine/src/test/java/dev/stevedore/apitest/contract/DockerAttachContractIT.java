@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link AttachContract} on the Docker backend, against the test bed's dockerd; and why the attach is dockerd's attach
- * stream, not its logs: the json-file driver gives bytes that are not UTF-8 back as U+FFFD, and {@code none} keeps
- * nothing, while the attach has the bytes as written for both.
+ * stream, not its logs: the json-file driver gives bytes that are not UTF-8 back as U+FFFD, while the attach has the
+ * bytes as written ({@code none}, which keeps nothing, is in the contract).
  */
 class DockerAttachContractIT extends AttachContract {
     @Override
@@ -38,13 +38,5 @@ class DockerAttachContractIT extends AttachContract {
         assertThat(bytes(attached, LogLine.Stream.STDOUT)).isEqualTo(STDOUT);
         byte[] logged = bytes(logLines(container.id(), LogOptions.all()), LogLine.Stream.STDOUT);
         assertThat(new String(logged, StandardCharsets.UTF_8)).as("what dockerd's json-file log gives back").contains("\uFFFD");
-    }
-
-    @Test
-    void aContainerLoggingToNoneIsSeenThroughTheAttach() throws Exception {
-        List<LogLine> attached = startedAttached(busybox(SCRIPT).logConfig(new LogConfig("none", Map.of())));
-
-        assertThat(bytes(attached, LogLine.Stream.STDOUT)).isEqualTo(STDOUT);
-        assertThat(bytes(attached, LogLine.Stream.STDERR)).isEqualTo(STDERR);
     }
 }

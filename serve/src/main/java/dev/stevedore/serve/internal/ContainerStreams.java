@@ -182,20 +182,22 @@ final class ContainerStreams {
      * until the container exits. Attached before start (as {@code docker run} does), it waits for the start.
      * With {@code stdin=1}, the client's input goes to the container's stdin once it runs (the client's bytes wait in
      * the connection meanwhile); a container without an open stdin has its input read and dropped, as dockerd does.
-     * A container with log driver {@code none} has no output to attach to here.
+     * The stream is the engine's attach, which shows the output whatever the log driver; {@code logs=1} has no history
+     * to give for log driver {@code none}.
      */
     private void attach(Exchange x) throws IOException {
         HttpRequest request = x.request();
         ContainerInfo c = find(x.param("id"));
-        // the embedded engine's output reaches an attach through its log; log driver none keeps none, so such an
-        // attach carries no output and ends with the container (dockerd would pass the output on)
-        boolean output = !c.spec().logConfig().keepsNothing();
-        boolean stdout = output && request.flag("stdout");
-        boolean stderr = output && request.flag("stderr");
-        boolean history = request.flag("logs");
+        boolean stdout = request.flag("stdout");
+        boolean stderr = request.flag("stderr");
+        boolean history = request.flag("logs") && !c.spec().logConfig().keepsNothing();
         boolean stream = request.flag("stream");
-        Instant since = Instant.now();
-        state.engine.recordAttach(c.id()); // dockerd's attach event, before anything is streamed
+        // dockerd's attach event, before anything is streamed: the engine's attach records it, taken now so that it
+        // misses nothing a start after this writes
+        ContainerLogs attached = stream && (stdout || stderr) ? state.engine.attach(c.id()) : null;
+        if (attached == null) {
+            state.engine.recordAttach(c.id());
+        }
         state.attach(c.id());
         // watching before looking: the start and the end that come after are seen however soon they come
         try (EventFeed.Watch watch = state.events().watchContainer(c.id())) {
@@ -211,8 +213,7 @@ final class ContainerStreams {
             if (stream && awaitStart(c, watch)) {
                 // without StdinOnce, the end of the client's input ends this attach (dockerd's rule)
                 AtomicBoolean detached = new AtomicBoolean();
-                ContainerLogs following = stdout || stderr
-                        ? state.engine.logs(c.id(), new LogOptions(stdout, stderr, true, -1, since)) : null;
+                ContainerLogs following = attached;
                 if (feed) {
                     feed(c, x.connection().input(), () -> {
                         if (!c.spec().stdinOnce()) {
@@ -225,7 +226,7 @@ final class ContainerStreams {
                     });
                 }
                 if (following != null) {
-                    copy(following, out, raw);
+                    copy(following, out, raw, stdout, stderr);
                 } else {
                     awaitExit(c.id(), detached, watch);
                 }
@@ -240,6 +241,9 @@ final class ContainerStreams {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            if (attached != null) {
+                attached.close(); // not followed when the container never started, or the client went
+            }
             state.detach(c.id());
         }
     }
@@ -291,10 +295,19 @@ final class ContainerStreams {
     }
 
     private static void copy(ContainerLogs logs, OutputStream out, boolean raw) throws IOException {
+        copy(logs, out, raw, true, true);
+    }
+
+    /** As {@link #copy(ContainerLogs, OutputStream, boolean)}, of the streams asked for (an attach has both). */
+    private static void copy(ContainerLogs logs, OutputStream out, boolean raw, boolean stdout, boolean stderr)
+            throws IOException {
         try (logs; Stream<LogLine> lines = logs.lines()) {
             Iterator<LogLine> iterator = lines.iterator();
             while (iterator.hasNext()) {
                 LogLine line = iterator.next();
+                if (!(line.stream() == LogLine.Stream.STDERR ? stderr : stdout)) {
+                    continue;
+                }
                 if (raw) {
                     out.write(payload(line, false));
                     out.flush();

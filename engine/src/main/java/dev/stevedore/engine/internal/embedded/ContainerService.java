@@ -4,7 +4,6 @@ import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ContainerInfo;
-import dev.stevedore.engine.ContainerLogs;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerState;
@@ -12,8 +11,6 @@ import dev.stevedore.engine.EngineEvent;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ExecResult;
 import dev.stevedore.engine.ExecSpec;
-import dev.stevedore.engine.LogConfig;
-import dev.stevedore.engine.LogOptions;
 import dev.stevedore.engine.internal.network.NetworkManager;
 import dev.stevedore.engine.internal.runtime.ExitStatus;
 import dev.stevedore.engine.internal.runtime.Launcher;
@@ -41,8 +38,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Containers in the embedded engine: create, start, wait, stop, kill, remove, inspect, list, logs, exec
- * and copy, with Docker's semantics, on a state directory that several JVMs share.
+ * Containers in the embedded engine: create, start, wait, stop, kill, remove, inspect, list, exec and copy, with Docker's semantics, on a state directory that several JVMs share.
  *
  * <p><b>Ownership.</b> The JVM that starts a container holds its
  * {@link dev.stevedore.engine.internal.runtime.ContainerProcess}: the lifeline to its supervisor, which kills the
@@ -56,19 +52,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p><b>Parts.</b> Creating is {@link ContainerCreation}, starting {@link ContainerStart}, settling what dead JVMs
  * left {@link ContainerReaper}, exec {@link ContainerExec}, copying {@link ContainerCopies}, kill, rename, pause,
- * stats and update {@link ContainerControls}; the Docker rules that
+ * stats and update {@link ContainerControls}, logs, attach, stdin and resize {@link ContainerStdio}; the Docker rules that
  * make a config are {@link ContainerConfigs}. Every create, start, end and removal is published
  * ({@link EmbeddedEvents}).
  *
  * <p>On disk ({@link ContainerStore}): {@code containers/<id>/} with {@code config.json}
  * ({@link ContainerRecord}), {@code state.json} ({@link StateRecord}), the upper and work directories,
- * {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}),
+ * {@code stdout.log}/{@code stderr.log} (timestamped records, {@link ContainerLogStream}; for log driver {@code none}
+ * the attach-only {@code attach-stdout.log}/{@code attach-stderr.log}, {@link ContainerStdio}),
  * {@code hosts}, {@code hostname}, {@code resolv.conf} and the launcher's state files.
  *
  * <p>Past 500 lines with one job, as the one place that orders a container's life (create, start, stop, remove, the
  * registry of runs and their removal, restarts by policy); the work of each step is in the classes it names
- * (ContainerStart, ContainerControls, ContainerExec, ContainerChanges, ContainerRestarts, OwnedRuns), and the next
- * step to move out is the create path.
+ * (ContainerStart, ContainerControls, ContainerExec, ContainerChanges, ContainerRestarts, OwnedRuns, ContainerStdio),
+ * and the next step to move out is the create path.
  */
 final class ContainerService implements AutoCloseable, OwnedRuns.Removal, JournalTail.UnownedRuns,
         ContainerControls.Lookup {
@@ -86,6 +83,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     private final ContainerStart starts;
     private final ContainerControls controls;
     private final ContainerChanges changes;
+    private final ContainerStdio stdio;
     private final ContainerRestarts restarts;
     private final KeptRestarts kept;
     private final HealthMonitor health;
@@ -114,6 +112,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
         this.controls = new ContainerControls(store, events, this, kept);
         this.changes = new ContainerChanges(store, copies, this, controls, inNamespace);
+        this.stdio = new ContainerStdio(store, this, controls);
         this.health = new HealthMonitor(this::exec, (id, config, status) -> events.container(
                 EngineEvent.Action.HEALTH_STATUS, id, config, Map.of(), status.dockerName()));
         this.watchers = new KeptWatchers(settings.stateDirectory().resolve("events"), store,
@@ -132,6 +131,11 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
     /** Diff, export and commit. */
     ContainerChanges changes() {
         return changes;
+    }
+
+    /** Logs, attach, stdin and the terminal's size. */
+    ContainerStdio stdio() {
+        return stdio;
     }
 
     private Launcher launcher() {
@@ -444,6 +448,13 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         events.container(EngineEvent.Action.STOP, id, config, Map.of());
     }
 
+    /** Stops and starts it again, as {@code docker restart}, and records the restart. */
+    void restart(String reference, Duration grace) {
+        stop(reference, grace);
+        start(reference);
+        controls.announce(reference, EngineEvent.Action.RESTART, Map.of());
+    }
+
     void kill(String reference, String signal) {
         controls.kill(reference, signal);
     }
@@ -496,26 +507,6 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         events.container(EngineEvent.Action.DESTROY, id, config, Map.of());
     }
 
-    // ---- logs -------------------------------------------------------------------------------------
-
-    ContainerLogs logs(String reference, LogOptions options) {
-        String id = store.resolve(reference);
-        Path dir = store.directory(id);
-        ContainerSpec spec = config(id).spec();
-        if (spec.logConfig().keepsNothing()) {
-            throw new ContainerEngineException(LogConfig.NOT_READABLE + ": container " + reference + " logs to "
-                    + spec.logConfig().type() + ", which keeps nothing");
-        }
-        boolean terminal = spec.tty();
-        return new ContainerLogStream(dir.resolve("stdout.log"), dir.resolve("stderr.log"), terminal, options, () -> {
-            try {
-                return currentState(id).running();
-            } catch (ContainerEngineException e) {
-                return false; // removed while followed
-            }
-        });
-    }
-
     // ---- exec and copy ----------------------------------------------------------------------------
 
     ExecResult exec(String reference, ExecSpec spec) {
@@ -538,41 +529,6 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         result.ifPresent(r -> events.container(EngineEvent.Action.EXEC_DIE, id, config,
                 Map.of(EngineEvent.EXEC_ID, exec.get(EngineEvent.EXEC_ID), EngineEvent.EXIT_CODE, Integer.toString(r.exitCode()))));
         return result.orElseThrow(() -> notRunning("exec in", config, currentState(id)));
-    }
-
-    /**
-     * The stdin of a container this JVM started with an open stdin, or of a kept one that shares it (ForeignRun);
-     * another JVM's container is refused otherwise: its supervisor's command pipe belongs to the JVM that started it.
-     */
-    java.io.OutputStream attachStdin(String reference) {
-        String id = store.resolve(reference);
-        ContainerRecord config = config(id);
-        if (!config.spec().openStdin()) {
-            throw new ContainerEngineException("cannot attach to the stdin of container " + config.name() + " ("
-                    + id.substring(0, 12) + "): it was created without an open stdin — create it with openStdin(true) "
-                    + "(docker run -i, stevedore run -i)");
-        }
-        StateRecord state = currentState(id);
-        if (!state.running()) {
-            throw notRunning("attach to the stdin of", config, state);
-        }
-        return reach(id, state).stdin(config);
-    }
-
-    /** Sets the window size of the terminal of a container this JVM started with a tty. */
-    void resize(String reference, int rows, int columns) {
-        String id = store.resolve(reference);
-        ContainerRecord config = config(id);
-        if (!config.spec().tty()) {
-            throw new ContainerEngineException("cannot resize the terminal of container " + config.name() + " ("
-                    + id.substring(0, 12) + "): it was created without a tty — create it with tty(true) "
-                    + "(docker run -t, stevedore run -t)");
-        }
-        StateRecord state = currentState(id);
-        if (!state.running()) {
-            throw notRunning("resize the terminal of", config, state);
-        }
-        reach(id, state).resize(config, rows, columns);
     }
 
     static ContainerEngineException notRunning(String action, ContainerRecord config, StateRecord state) {

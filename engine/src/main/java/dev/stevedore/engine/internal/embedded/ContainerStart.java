@@ -5,7 +5,6 @@ import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.ContainerStartException;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.LogOptions;
-import dev.stevedore.engine.internal.runtime.LogRotation;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.internal.embedded.ContainerRecord.MountRecord;
 import dev.stevedore.engine.internal.network.NetworkManager;
@@ -215,11 +214,7 @@ final class ContainerStart {
                 .seccomp(seccomp(config, store.seccompCache()))
                 .sharedNamespaces(namespaces)
                 .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init());
-        if (config.spec().logConfig().keepsNothing()) {
-            Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
-            builder.logs(discard, discard);
-        }
-        builder.logRotation(LogRotation.of(config.spec().logConfig()).orElse(null));
+        ContainerStdio.outputFiles(builder, dir, config.spec());
         addMounts(builder, config);
         if (config.spec().privileged()) {
             PrivilegedMode.apply(builder, config.spec().securityOpts());

@@ -355,9 +355,7 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public void restartContainer(String container, Duration grace) {
-        containerService().stop(container, grace);
-        containerService().start(container);
-        containerService().controls().announce(container, EngineEvent.Action.RESTART, Map.of());
+        containerService().restart(container, grace);
     }
 
     @Override
@@ -372,25 +370,27 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public ContainerLogs logs(String container, LogOptions options) {
-        return containerService().logs(container, options);
+        return containerService().stdio().logs(container, options);
+    }
+
+    @Override
+    public ContainerLogs attach(String container) {
+        return containerService().stdio().attach(container);
     }
 
     @Override
     public java.io.OutputStream attachStdin(String container) {
-        return containerService().attachStdin(container);
+        return containerService().stdio().attachStdin(container);
     }
 
     @Override
     public void recordAttach(String container) {
-        containerService().controls().announce(container, EngineEvent.Action.ATTACH, Map.of());
+        containerService().stdio().recordAttach(container);
     }
 
     @Override
     public void resizeContainer(String container, int rows, int columns) {
-        dev.stevedore.engine.Tty.of(rows, columns); // refuses a size no terminal has
-        containerService().resize(container, rows, columns);
-        containerService().controls().announce(container, EngineEvent.Action.RESIZE,
-                Map.of("height", Integer.toString(rows), "width", Integer.toString(columns)));
+        containerService().stdio().resize(container, rows, columns);
     }
 
     @Override
