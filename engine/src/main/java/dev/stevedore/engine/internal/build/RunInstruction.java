@@ -69,7 +69,7 @@ final class RunInstruction {
             boolean ok = false;
             try {
                 build.builder().runs.run(new RunStep.Command(run.reference.toString(), argv, env, state.text("WorkingDir"),
-                        state.text("User"), networkMode, mounts), "RUN " + instruction.args(), build::output, layer);
+                        state.text("User"), networkMode, mounts), "RUN " + instruction.args(), build.progress(), layer);
                 ok = true;
                 return layer;
             } finally {
