@@ -87,7 +87,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.settings = settings;
         this.selectedBecause = selectedBecause;
         this.images = images;
-        this.references = new ImageReferences(images, this::containerService, this::eventService, settings.stateDirectory());
+        this.references = new ImageReferences(images, this::containerService, this::eventService, this::builder, settings.stateDirectory());
         this.volumes = Volumes.of(settings.stateDirectory());
         this.mode = mode;
     }
