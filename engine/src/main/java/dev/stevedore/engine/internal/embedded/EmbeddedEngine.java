@@ -163,7 +163,7 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public EngineInfo info() {
-        return new EngineInfo("embedded", settings.stateDirectory().toString(), "in-process", selectedBecause);
+        return new EngineInfo("embedded", settings.stateDirectory().toString(), "in-process", selectedBecause, mode.rootless());
     }
 
     /** Its containers run on this host's file system: a bind mount is the host's file itself. */
