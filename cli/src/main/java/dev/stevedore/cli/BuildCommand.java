@@ -205,18 +205,7 @@ final class BuildCommand extends EngineCommand {
     }
 
     private static void print(PrintWriter out, BuildEvent event) {
-        switch (event.kind()) {
-            case STEP -> out.println("Step " + event.step() + (event.steps() > 0 ? "/" + event.steps() : "") + " : " + event.text());
-            case CACHED -> out.println(" ---> Using cache");
-            case OUTPUT -> out.println(event.text());
-            case BUILT -> out.println("Successfully built " + shortId(event.text()));
-            case TAGGED -> out.println("Successfully tagged " + event.text());
-        }
+        out.println(event.line());
         out.flush();
-    }
-
-    private static String shortId(String id) {
-        String hex = id.startsWith("sha256:") ? id.substring(7) : id;
-        return hex.length() > 12 ? hex.substring(0, 12) : hex;
     }
 }

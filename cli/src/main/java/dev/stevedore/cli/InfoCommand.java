@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code stevedore info}: which engine the command line uses, why it was chosen, where its state or daemon is,
- * and what it holds, in the shape of {@code docker info}'s first lines ({@code Containers: N}, indented counts).
+ * whether it runs rootless, and what it holds, in the shape of {@code docker info}'s first lines ({@code Containers: N},
+ * indented counts).
  */
 @Command(name = "info", description = "Show the engine in use, why it was chosen, and what it holds.")
 final class InfoCommand extends EngineCommand {
@@ -26,7 +27,9 @@ final class InfoCommand extends EngineCommand {
         out.println(" Debug Mode: " + root().debug());
         out.println();
         out.println("Server:");
-        VersionCommand.printEngine(out, engine.info(), " ");
+        dev.stevedore.engine.EngineInfo info = engine.info();
+        VersionCommand.printEngine(out, info, " ");
+        out.println("  Rootless:         " + info.rootless());
         List<ContainerInfo> containers = engine.containers(true, Map.of());
         long running = containers.stream().filter(c -> c.state().status() == ContainerState.Status.RUNNING).count();
         out.println(" Containers: " + containers.size());

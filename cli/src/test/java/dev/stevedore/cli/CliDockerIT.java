@@ -66,6 +66,10 @@ class CliDockerIT {
                 "  Endpoint:         " + host,
                 "  Selected because: DOCKER_HOST is set (" + host + ")");
         assertThat(info.out()).containsPattern("(?m)^ Containers: \\d+$").containsPattern("(?m)^ Images: [1-9]\\d*$");
+        // rootless as dockerd says of itself, asked in this run; the embedded engine of this root process is not
+        boolean dockerdRootless = docker("info", "--format", "{{json .SecurityOptions}}").out().contains("name=rootless");
+        assertThat(info.outLines()).contains("  Rootless:         " + dockerdRootless);
+        assertThat(stevedore(Map.of("STEVEDORE_ENGINE", "embedded"), "info").outLines()).contains("  Rootless:         false");
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.outLines()).containsSubsequence("Client:", "Engine:", " Name:             docker",
                 " Endpoint:         " + host, " Selected because: DOCKER_HOST is set (" + host + ")");

@@ -17,7 +17,7 @@ class EngineSelectionOptionsTest {
         @Override
         public EngineInfo info() {
             return new EngineInfo("docker", "unix:///run/test.sock", "Docker/20.10.24 (linux), API 1.41",
-                    "DOCKER_HOST is set (unix:///run/test.sock)");
+                    "DOCKER_HOST is set (unix:///run/test.sock)", false);
         }
     };
     private final CliRunner cli = new CliRunner(engine);

@@ -87,7 +87,8 @@ class RootlessCliIT {
     void anOrdinaryUserRunsPublishesCopiesAndBuildsWithTheRootlessEngine() throws Exception {
         CliRunner.Result info = stevedore("info");
         assertThat(info.exitCode()).as(info.toString()).isZero();
-        assertThat(info.out()).contains("Name:             embedded").containsPattern("rootless as uid [1-9][0-9]*");
+        assertThat(info.out()).contains("Name:             embedded").containsPattern("rootless as uid [1-9][0-9]*")
+                .contains("  Rootless:         true");
 
         CliRunner.Result hello = stevedore("run", "--rm", busybox, "echo", "hello from an ordinary user");
         assertThat(hello.exitCode()).as(hello.toString()).isZero();

@@ -590,7 +590,7 @@ public interface ContainerEngine extends AutoCloseable {
 
     /** Which engine this is, where it keeps its state or reaches its daemon, and why it was chosen. */
     default EngineInfo info() {
-        return new EngineInfo(getClass().getSimpleName(), "unknown", "unknown", "opened directly");
+        return new EngineInfo(getClass().getSimpleName(), "unknown", "unknown", "opened directly", false);
     }
 
     /**

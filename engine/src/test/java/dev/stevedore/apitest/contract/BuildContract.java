@@ -130,6 +130,17 @@ public abstract class BuildContract extends EngineContract {
         assertThat(events).filteredOn(e -> e.kind() == BuildEvent.Kind.STEP).extracting(BuildEvent::text)
                 .startsWith("ARG BASE=" + base(), "FROM ${BASE}", "ARG GREETING=hello").hasSize(13);
         assertThat(events).filteredOn(e -> e.kind() == BuildEvent.Kind.STEP).extracting(BuildEvent::steps).containsOnly(13);
+        // as dockerd's classic builder prints them: every step but the global ARG ends with its image, the RUN's
+        // container is announced and removed, and the last step's image is the one built
+        assertThat(events).filteredOn(e -> e.kind() == BuildEvent.Kind.STEP || e.kind() == BuildEvent.Kind.RESULT)
+                .extracting(BuildEvent::kind).startsWith(BuildEvent.Kind.STEP, BuildEvent.Kind.STEP, BuildEvent.Kind.RESULT)
+                .filteredOn(k -> k == BuildEvent.Kind.RESULT).hasSize(12);
+        List<BuildEvent> run = events.stream().filter(e -> e.step() == 8 && e.kind() != BuildEvent.Kind.OUTPUT).toList();
+        assertThat(run).extracting(BuildEvent::kind).containsExactly(BuildEvent.Kind.STEP, BuildEvent.Kind.RUNNING,
+                BuildEvent.Kind.REMOVED, BuildEvent.Kind.RESULT);
+        assertThat(run.get(1).line()).isEqualTo(" ---> Running in " + run.get(2).line().substring("Removing intermediate container ".length()));
+        assertThat(events).filteredOn(e -> e.kind() == BuildEvent.Kind.RESULT).last().extracting(BuildEvent::line)
+                .isEqualTo(" ---> " + image.id().substring("sha256:".length(), "sha256:".length() + 12));
 
         assertThat(runIn(tag, "cat greeting; ls files; stat -c '%u:%g %n' /srv/data/data.txt /srv/app/files/a.txt; id -u"))
                 .containsExactly("hi from alpha", "a.txt", "1000:1000 /srv/data/data.txt", "0:0 /srv/app/files/a.txt", "1000");

@@ -93,8 +93,6 @@ final class BuildRoutes {
                 Image image = state.engine.build(spec, quiet ? held::add : event -> write(out, event));
                 if (quiet) {
                     write(out, Json.object().put("stream", image.id() + "\n"));
-                } else {
-                    write(out, Json.object().set("aux", Json.object().put("ID", image.id())));
                 }
             } catch (RuntimeException e) {
                 held.forEach(event -> write(out, event));
@@ -216,15 +214,12 @@ final class BuildRoutes {
         return values;
     }
 
+    /** dockerd sends the image's id as {@code aux} right before {@code Successfully built}: {@code --iidfile} reads it. */
     private static void write(OutputStream out, BuildEvent event) {
-        String text = switch (event.kind()) {
-            case STEP -> "Step " + event.step() + "/" + event.steps() + " : " + event.text();
-            case CACHED -> " ---> Using cache";
-            case OUTPUT -> event.text();
-            case BUILT -> "Successfully built " + ImageRoutes.shortId(event.text());
-            case TAGGED -> "Successfully tagged " + event.text();
-        };
-        write(out, Json.object().put("stream", text + "\n"));
+        if (event.kind() == BuildEvent.Kind.BUILT) {
+            write(out, Json.object().set("aux", Json.object().put("ID", event.text())));
+        }
+        write(out, Json.object().put("stream", event.line() + "\n"));
     }
 
     private static void write(OutputStream out, ObjectNode line) {

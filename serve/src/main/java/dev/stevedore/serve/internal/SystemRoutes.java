@@ -85,7 +85,7 @@ final class SystemRoutes {
         Platform host = Platform.host();
         dev.stevedore.engine.EngineInfo engine = state.engine.info();
         boolean embedded = engine.name().equals("embedded");
-        boolean rootless = embedded && !runAsRoot();
+        boolean rootless = engine.rootless();
         ObjectNode doc = Json.object();
         doc.put("ID", "stevedore")
                 .put("Containers", containers.size())
@@ -127,15 +127,6 @@ final class SystemRoutes {
     /** dockerd's rule: "2" only on a host whose /sys/fs/cgroup is the unified hierarchy, "1" on a v1 or hybrid one. */
     static String cgroupVersion() {
         return Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers")) ? "2" : "1";
-    }
-
-    /** Whether this process runs as root (the owner of /proc/self is its effective uid). */
-    private static boolean runAsRoot() {
-        try {
-            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
-        } catch (IOException | UnsupportedOperationException e) {
-            return "root".equals(System.getProperty("user.name"));
-        }
     }
 
     /**

@@ -132,6 +132,7 @@ final class BuildRun {
             run.state = parent.state.copy();
             run.digest = parent.digest;
             run.reference = parent.reference;
+            result(imageId(run.digest));
             triggers(run, from, stages);
             return run;
         }
@@ -139,7 +140,8 @@ final class BuildRun {
         if (base.equalsIgnoreCase("scratch")) {
             run.state = ImageState.scratch(wanted);
             run.digest = null;
-            step(run, "FROM scratch " + wanted, null, state -> null);
+            resolve(run, "FROM scratch " + wanted, null, state -> null, "FROM scratch " + wanted);
+            result(""); // dockerd's classic builder names no image for scratch either
             return run;
         }
         ImageReference reference = parse(base, from);
@@ -148,6 +150,7 @@ final class BuildRun {
         run.state = ImageState.load(builder.store, run.digest);
         run.reference = reference.tag() == null && reference.digest() == null
                 ? new ImageReference(reference.registry(), reference.repository(), "latest", null) : reference;
+        result(image.id());
         triggers(run, from, stages);
         return run;
     }
@@ -290,6 +293,14 @@ final class BuildRun {
      * parent ({@code sources}: the hash of its source files); {@code history} is what the image's history says.
      */
     void step(StageRun run, String description, String sources, Body body, String history) throws IOException {
+        if (resolve(run, description, sources, body, history)) {
+            listener.onEvent(new BuildEvent(BuildEvent.Kind.CACHED, step, steps, ""));
+        }
+        result(imageId(run.digest));
+    }
+
+    /** {@link #step} without its events; returns whether the cache had the step's result. */
+    private boolean resolve(StageRun run, String description, String sources, Body body, String history) throws IOException {
         if (Thread.currentThread().isInterrupted()) {
             throw new BuildException("step " + step + ": the build was interrupted", null, -1, List.of());
         }
@@ -298,17 +309,19 @@ final class BuildRun {
         ImageReference cacheReference = new ImageReference(ImageBuilder.CACHE_REGISTRY, ImageBuilder.CACHE_REPOSITORY, key, null);
         if (spec.noCache()) {
             execute(run, cacheReference, body, history);
-            return;
+            return false;
         }
         if (reuse(run, cacheReference)) {
-            return;
+            return true;
         }
         // Another build (in this JVM or another) may be making this very step: wait for it and reuse its result
         // rather than make a second, different one. Keys share 256 lock files, so a few unrelated steps wait too.
         try (CrossProcessLock ignored = CrossProcessLock.acquire(builder.stepLock(key))) {
-            if (!reuse(run, cacheReference)) {
-                execute(run, cacheReference, body, history);
+            if (reuse(run, cacheReference)) {
+                return true;
             }
+            execute(run, cacheReference, body, history);
+            return false;
         }
     }
 
@@ -321,7 +334,6 @@ final class BuildRun {
         run.digest = hit.get();
         run.reference = cacheReference;
         CachePruner.touch(builder.stateDirectory, cacheReference.tag());
-        listener.onEvent(new BuildEvent(BuildEvent.Kind.CACHED, step, steps, hit.get().toString()));
         return true;
     }
 
@@ -342,6 +354,15 @@ final class BuildRun {
                 layer.close();
             }
         }
+    }
+
+    /** The image id (its config's digest) of the image stored under {@code manifestDigest}. */
+    private String imageId(Digest manifestDigest) throws IOException {
+        return ImageManifest.parse(builder.store.readBlob(manifestDigest), null).config().digest().toString();
+    }
+
+    private void result(String imageId) {
+        listener.onEvent(new BuildEvent(BuildEvent.Kind.RESULT, step, steps, imageId));
     }
 
     /** Whether every blob of a cached step result is still in the store (a collection may have freed some). */
@@ -419,6 +440,26 @@ final class BuildRun {
 
     void output(String line) {
         listener.onEvent(new BuildEvent(BuildEvent.Kind.OUTPUT, step, steps, line));
+    }
+
+    /** What the current step's container does, as events: it runs, it prints, it is removed. */
+    RunStep.Progress progress() {
+        return new RunStep.Progress() {
+            @Override
+            public void running(String containerId) {
+                listener.onEvent(new BuildEvent(BuildEvent.Kind.RUNNING, step, steps, containerId));
+            }
+
+            @Override
+            public void output(String line) {
+                BuildRun.this.output(line);
+            }
+
+            @Override
+            public void removed(String containerId) {
+                listener.onEvent(new BuildEvent(BuildEvent.Kind.REMOVED, step, steps, containerId));
+            }
+        };
     }
 
     private void announce(Instruction instruction) {

@@ -106,6 +106,67 @@ final class CachePruner {
     }
 
     /**
+     * Drops the steps of the image {@code manifest} that nothing else stands on, as dockerd's image prune deletes a
+     * built image's intermediate images with it (the classic builder's cache is those images): the cache entries whose
+     * history and layers begin the image's (its last step is the image itself), except those that begin another image
+     * or another step too, as dockerd keeps a parent while it has another child. Returns their keys; the caller
+     * collects what they held.
+     */
+    List<String> dropStepsOf(Digest manifest) throws IOException {
+        Lineage image = Lineage.of(builder, manifest);
+        if (image == null) {
+            return List.of();
+        }
+        Map<ImageReference, Lineage> steps = new HashMap<>();
+        List<Lineage> others = new ArrayList<>();
+        for (Map.Entry<ImageReference, Digest> indexed : builder.index.all().entrySet()) {
+            Lineage lineage = Lineage.of(builder, indexed.getValue());
+            if (lineage == null || indexed.getValue().equals(manifest) && !ImageBuilder.isCacheReference(indexed.getKey())) {
+                continue; // the image itself goes, under every name
+            }
+            if (ImageBuilder.isCacheReference(indexed.getKey()) && image.startsWith(lineage)) {
+                steps.put(indexed.getKey(), lineage);
+            } else {
+                others.add(lineage);
+            }
+        }
+        List<String> dropped = new ArrayList<>();
+        for (Map.Entry<ImageReference, Lineage> step : steps.entrySet()) {
+            if (others.stream().noneMatch(other -> other.startsWith(step.getValue()))) {
+                builder.index.remove(step.getKey());
+                Files.deleteIfExists(usageDirectory(builder.stateDirectory).resolve(step.getKey().tag()));
+                dropped.add(step.getKey().tag());
+            }
+        }
+        return dropped;
+    }
+
+    /** An image's history and layers, which the images built on it begin with. */
+    private record Lineage(List<JsonNode> history, List<String> diffIds) {
+        static Lineage of(ImageBuilder builder, Digest manifest) throws IOException {
+            if (!builder.store.hasBlob(manifest)) {
+                return null;
+            }
+            String config = ImageState.JSON.readTree(builder.store.readBlob(manifest)).path("config").path("digest").asText("");
+            if (config.isEmpty() || !builder.store.hasBlob(Digest.parse(config))) {
+                return null; // an index of several platforms: never a step's, nor built on one
+            }
+            JsonNode document = ImageState.JSON.readTree(builder.store.readBlob(Digest.parse(config)));
+            List<JsonNode> history = new ArrayList<>();
+            document.path("history").forEach(history::add);
+            List<String> diffIds = new ArrayList<>();
+            document.path("rootfs").path("diff_ids").forEach(d -> diffIds.add(d.asText()));
+            return new Lineage(history, diffIds);
+        }
+
+        boolean startsWith(Lineage prefix) {
+            return prefix.history.size() <= history.size() && prefix.diffIds.size() <= diffIds.size()
+                    && history.subList(0, prefix.history.size()).equals(prefix.history)
+                    && diffIds.subList(0, prefix.diffIds.size()).equals(prefix.diffIds);
+        }
+    }
+
+    /**
      * The cache's entries as {@code GET /system/df} lists them: each step's bytes that no tagged image holds (a blob
      * several steps share is counted in each), shared when some of its layers belong to a tagged image too.
      */

@@ -112,6 +112,20 @@ public final class ImageBuilder {
         }
     }
 
+    /**
+     * Before an image prune removes the image {@code manifest}: drops the build cache's steps of it that nothing else
+     * stands on (see {@link CachePruner#dropStepsOf}), so the prune frees and reports their layers as dockerd's does.
+     * While a build runs (it may stand on them) nothing is dropped; a build cache prune takes them later.
+     */
+    public java.util.List<String> dropStepsOf(Digest manifest) {
+        try (CrossProcessLock noBuilds = CrossProcessLock.tryAcquire(stateDirectory.resolve("build.lock"))) {
+            return noBuilds == null ? java.util.List.of() : new CachePruner(this).dropStepsOf(manifest);
+        } catch (IOException e) {
+            throw new BuildException("dropping the build steps of " + manifest + " from the cache in " + stateDirectory
+                    + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The build cache's entries, as {@code ContainerEngine#diskUsage} lists them. */
     public java.util.List<dev.stevedore.engine.DiskUsage.BuildCacheUsage> cacheUsage() {
         try {

@@ -72,7 +72,7 @@ final class RunInstruction {
             try {
                 build.builder().runs.run(new RunStep.Command(run.reference.toString(), argv, env, state.text("WorkingDir"),
                         state.text("User"), networkMode, build.spec().extraHosts(), mounts), "RUN " + instruction.args(),
-                        build::output, layer);
+                        build.progress(), layer);
                 ok = true;
                 return layer;
             } finally {

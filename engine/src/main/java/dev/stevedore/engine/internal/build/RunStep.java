@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -40,18 +39,30 @@ final class RunStep {
         this.access = access;
     }
 
+    /** What the step's container does, told as it happens. */
+    interface Progress {
+        /** The container {@code containerId} was made and starts. */
+        void running(String containerId);
+
+        /** A line the command printed. */
+        void output(String line);
+
+        /** The container is gone. */
+        void removed(String containerId);
+    }
+
     /** What to run. */
     record Command(String image, List<String> argv, List<String> env, String workingDir, String user, String network,
                    List<String> extraHosts, List<Mount> mounts) {
     }
 
     /**
-     * Runs {@code command}; its output goes to {@code output} line by line; then {@code layer} receives its upper
-     * directory.
+     * Runs {@code command}; its container and its output are told to {@code progress}; then {@code layer} receives
+     * its upper directory.
      *
      * @throws BuildException with the last lines of output when the command exits with another code than 0
      */
-    void run(Command command, String step, Consumer<String> output, LayerWriter layer) throws IOException {
+    void run(Command command, String step, Progress progress, LayerWriter layer) throws IOException {
         ContainerSpec.Builder spec = ContainerSpec.builder(command.image())
                 .entrypoint(command.argv()).cmd(List.of())
                 .workingDir(command.workingDir().isEmpty() ? null : command.workingDir())
@@ -67,10 +78,11 @@ final class RunStep {
         String id = engine.createContainer(spec.build()).id();
         try {
             Deque<String> last = new ArrayDeque<>();
+            progress.running(id);
             engine.startContainer(id);
             try (ContainerLogs logs = engine.logs(id, LogOptions.all().following())) {
                 logs.lines().map(LogLine::text).forEach(line -> {
-                    output.accept(line);
+                    progress.output(line);
                     if (last.size() == KEPT_LINES) {
                         last.removeFirst();
                     }
@@ -105,6 +117,7 @@ final class RunStep {
             boolean interrupted = Thread.interrupted();
             try {
                 engine.removeContainer(id, true);
+                progress.removed(id);
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

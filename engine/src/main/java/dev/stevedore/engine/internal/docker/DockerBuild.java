@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
  */
 final class DockerBuild {
     private static final Pattern STEP = Pattern.compile("^Step (\\d+)/(\\d+) : (.*)$", Pattern.DOTALL);
+    /** The classic builder's own lines: using cache, running in, removing, and the step's image ({@code " ---> "} for scratch). */
+    private static final Pattern BOOKKEEPING = Pattern.compile(
+            " ---> (?:(?<cached>Using cache)|Running in (?<running>[0-9a-f]+)|(?<result>[0-9a-f]*))"
+                    + "|Removing intermediate container (?<removed>[0-9a-f]+)");
+    private static final Pattern COLOUR = Pattern.compile("\u001b\\[[0-9;]*m");
     private static final Pattern EXIT = Pattern.compile("returned a non-zero code: (\\d+)");
     private static final Duration IDLE = Duration.ofMinutes(30);
 
@@ -116,17 +121,25 @@ final class DockerBuild {
         }
     }
 
-    private void line(String text) {
+    private void line(String raw) {
+        // dockerd wraps a RUN's stderr in red (ESC[91m ... ESC[0m, the reset at the start of the next line); the
+        // embedded builder sends plain text, and so does this backend, so the bookkeeping lines after it still match
+        String text = COLOUR.matcher(raw).replaceAll("");
         Matcher m = STEP.matcher(text);
+        Matcher bookkeeping = BOOKKEEPING.matcher(text);
         if (m.matches()) {
             step = Integer.parseInt(m.group(1));
             steps = Integer.parseInt(m.group(2));
             listener.onEvent(new BuildEvent(BuildEvent.Kind.STEP, step, steps, m.group(3)));
-        } else if (text.strip().equals("---> Using cache")) {
-            listener.onEvent(new BuildEvent(BuildEvent.Kind.CACHED, step, steps, ""));
-        } else if (text.startsWith("Successfully built ") || text.startsWith("Successfully tagged ")
-                || text.strip().startsWith("---> ") || text.strip().startsWith("Removing intermediate container")) {
-            // the builder's own bookkeeping; BUILT and TAGGED are sent once the stream ends well
+        } else if (bookkeeping.matches()) {
+            BuildEvent.Kind kind = bookkeeping.group("cached") != null ? BuildEvent.Kind.CACHED
+                    : bookkeeping.group("running") != null ? BuildEvent.Kind.RUNNING
+                    : bookkeeping.group("removed") != null ? BuildEvent.Kind.REMOVED : BuildEvent.Kind.RESULT;
+            String id = java.util.stream.Stream.of("running", "removed", "result").map(bookkeeping::group)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse("");
+            listener.onEvent(new BuildEvent(kind, step, steps, id));
+        } else if (text.startsWith("Successfully built ") || text.startsWith("Successfully tagged ")) {
+            // BUILT and TAGGED are sent once the stream ends well
         } else {
             if (last.size() == 30) {
                 last.removeFirst();

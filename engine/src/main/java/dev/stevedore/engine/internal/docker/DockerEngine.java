@@ -525,8 +525,8 @@ public final class DockerEngine implements ContainerEngine {
 
     @Override
     public EngineInfo info() {
-        String server = api.server().isEmpty() ? "a Docker Engine API server" : api.server();
-        return new EngineInfo("docker", api.endpoint().uri(), server + ", API " + api.version(), selectedBecause);
+        String version = (api.server().isEmpty() ? "a Docker Engine API server" : api.server()) + ", API " + api.version();
+        return new EngineInfo("docker", api.endpoint().uri(), version, selectedBecause, DockerSecurityOptions.rootless(api));
     }
 
     @Override

@@ -87,7 +87,7 @@ public final class EmbeddedEngine implements ContainerEngine {
         this.settings = settings;
         this.selectedBecause = selectedBecause;
         this.images = images;
-        this.references = new ImageReferences(images, this::containerService, this::eventService, settings.stateDirectory());
+        this.references = new ImageReferences(images, this::containerService, this::eventService, this::builder, settings.stateDirectory());
         this.volumes = Volumes.of(settings.stateDirectory());
         this.mode = mode;
     }
@@ -163,7 +163,7 @@ public final class EmbeddedEngine implements ContainerEngine {
 
     @Override
     public EngineInfo info() {
-        return new EngineInfo("embedded", settings.stateDirectory().toString(), "in-process", selectedBecause);
+        return new EngineInfo("embedded", settings.stateDirectory().toString(), "in-process", selectedBecause, mode.rootless());
     }
 
     /** Its containers run on this host's file system: a bind mount is the host's file itself. */

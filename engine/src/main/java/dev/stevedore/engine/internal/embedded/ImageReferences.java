@@ -8,6 +8,8 @@ import dev.stevedore.engine.ImageConflictException;
 import dev.stevedore.engine.ImageNotFoundException;
 import dev.stevedore.engine.ImageReference;
 import dev.stevedore.engine.ImagesPruned;
+import dev.stevedore.engine.internal.build.ImageBuilder;
+import dev.stevedore.engine.internal.store.Digest;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
  * What names an image on the embedded engine, changed as dockerd changes it: a tag (by reference or by id), removal
  * by reference ({@code rmi NAME}) and by id ({@code rmi ID}: every reference, then the image) with dockerd's conflict
  * rules, and the prune of dangling or unused images; each publishes dockerd's {@code tag}, {@code untag} and
- * {@code delete} events, named by the image's id ({@code tag} by the new reference). An image another was made from
+ * {@code delete} events, named by the image's id ({@code tag} by the new reference). A prune takes a built image's
+ * build cache steps that nothing else stands on along with it, as dockerd's takes the intermediate images. An image another was made from
  * (its {@link Image#parent() parent}) stays while that child does, as dockerd's: removal by id is refused, removal of
  * its last name leaves it dangling, and it goes along with its last child when it is dangling then.
  *
@@ -34,13 +37,15 @@ final class ImageReferences {
     private final ImageService images;
     private final Supplier<ContainerService> containers;
     private final Supplier<EmbeddedEvents> events;
+    private final Supplier<ImageBuilder> builder;
     private final Path stateDirectory;
 
     ImageReferences(ImageService images, Supplier<ContainerService> containers, Supplier<EmbeddedEvents> events,
-                  Path stateDirectory) {
+                  Supplier<ImageBuilder> builder, Path stateDirectory) {
         this.images = images;
         this.containers = containers;
         this.events = events;
+        this.builder = builder;
         this.stateDirectory = stateDirectory;
     }
 
@@ -146,6 +151,8 @@ final class ImageReferences {
                 continue;
             }
             try {
+                // the build's steps go with it, as dockerd's intermediate images do: what the prune frees, it reports
+                builder.get().dropStepsOf(Digest.parse(image.manifestDigest()));
                 reclaimed += images.removeImage(image, false, true);
             } catch (ContainerEngineException e) {
                 continue; // removed by another JVM meanwhile: dockerd's prune leaves what it cannot remove, too

@@ -107,6 +107,48 @@ class DiskUsageIT {
                 .satisfies(b -> assertThat(b.lastUsedAt()).isAfterOrEqualTo(b.createdAt()));
     }
 
+    /**
+     * A built image that nothing tags any more, pruned beside the test bed's dockerd: dockerd's classic builder keeps
+     * its cache as the build's intermediate images and deletes them with it, so its prune reclaims the RUN's layer and a
+     * rebuild runs the RUN again. The embedded engine's prune takes the image's cache steps along and does the same:
+     * the same bytes reclaimed, df's images and build cache without them, the RUN run again.
+     */
+    @Test
+    void aPrunedBuiltImageTakesItsCacheStepsAndReclaimsTheirLayersAsOnDockerd() throws Exception {
+        engine.pull(busybox);
+        String label = "dev.stevedore.test.prune=" + java.util.UUID.randomUUID();
+        // 300 000 random bytes: a layer of this run's own on both, so dockerd's cache cannot have it from before
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + busybox + "\nRUN head -c 300000 /dev/urandom > /r\n");
+        BuildSpec spec = BuildSpec.builder(context).label(label.substring(0, label.indexOf('=')), label.substring(label.indexOf('=') + 1)).build();
+        Path socket = Testbed.get().dockerSocket().orElseThrow(() -> new AssertionError("the test bed's dockerd is not up"));
+        try (ContainerEngine dockerd = dev.stevedore.engine.internal.docker.DockerEngine.open(
+                dev.stevedore.engine.internal.docker.DockerEndpoint.unix(socket, "test bed"), EngineSettings.fromEnvironment())) {
+            long[] reclaimed = new long[2];
+            List<List<String>> rebuilt = new java.util.ArrayList<>();
+            int side = 0;
+            for (ContainerEngine on : List.of(engine, dockerd)) {
+                on.build(spec, e -> { });
+                long before = on == engine ? engine.diskUsage().layersSize() : 0;
+                reclaimed[side] = on.pruneImages(false, List.of(label)).spaceReclaimed();
+                if (on == engine) {
+                    DiskUsage after = engine.diskUsage();
+                    assertThat(before - after.layersSize()).as("df's images, less what the prune reclaimed").isEqualTo(reclaimed[0]);
+                    assertThat(after.buildCache()).as("the cache keeps no step of the pruned image").isEmpty();
+                }
+                List<String> events = new java.util.ArrayList<>();
+                on.build(spec, e -> events.add(e.line()));
+                rebuilt.add(events.stream().filter(l -> l.startsWith(" ---> Using cache") || l.startsWith("Step ")).toList());
+                on.pruneImages(false, List.of(label));
+                side++;
+            }
+
+            assertThat(reclaimed[1]).as("dockerd reclaims the RUN's layer").isGreaterThanOrEqualTo(300_000);
+            assertThat(reclaimed[0]).as("the embedded engine reclaims what dockerd reclaims").isEqualTo(reclaimed[1]);
+            assertThat(rebuilt.get(0)).as("the rebuild runs the RUN again, as on dockerd").isEqualTo(rebuilt.get(1))
+                    .doesNotContain(" ---> Using cache");
+        }
+    }
+
     /** What dockerd's {@code directory.Size} counts of the test bed's busybox root: files' bytes (a hard link once), symlinks' targets. */
     private static long contentSizeOfBusybox() throws java.io.IOException {
         java.util.Set<Object> inodes = new java.util.HashSet<>();
