@@ -21,8 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the docker CLI prints for a container of the test bed's dockerd in the same run, with the same ps arguments; the
  * rows hold the container's processes (by their host pid), and only them.
  *
- * <p>Runs on the embedded engine as root and on the Docker backend ({@code DockerTopContractIT}, which also compares
- * every row with the docker CLI's for the same container).
+ * <p>Runs on the embedded engine as root and as an ordinary user ({@code RootlessTopContractIT}: the owners are the
+ * container's ids, as rootless dockerd's {@code ps} inside its namespace shows them, not the host's), and on the
+ * Docker backend ({@code DockerTopContractIT}, which also compares every row with the docker CLI's for the same
+ * container).
  */
 public abstract class TopContract extends EngineContract {
     /** A container of dockerd's, made with the docker CLI: the peer whose {@code docker top} titles are expected. */
@@ -89,8 +91,32 @@ public abstract class TopContract extends EngineContract {
                 .doesNotContain(Long.toString(pid(other)));
     }
 
+    /** The user and group columns, by number and by name, are the container's, as dockerd's are for its own. */
     @Test
-    void aContainerInTheHostsPidNamespaceListsItsOwnProcessesOnlyAsOnDockerd() {
+    void theOwnersAreTheContainersIdsAsOnDockerd() {
+        String peerAsUser = uniqueName("top-user");
+        docker("run", "-d", "--user", "1000:1000", "--name", peerAsUser, busyboxImage(), "sleep", "3605");
+        try {
+            ContainerInfo asRoot = started(busybox("exec sleep 3606"));
+            ContainerInfo asUser = started(busybox("exec sleep 3607").user("1000:1000"));
+            String columns = "-o uid,gid,user,group,pid,args";
+
+            List<String> root = engine.top(asRoot.id(), columns).processes().get(0);
+            List<String> user = engine.top(asUser.id(), columns).processes().get(0);
+            List<String> dockerRoot = dockerTop(peer, "-o", "uid,gid,user,group,pid,args").processes().get(0);
+            List<String> dockerUser = dockerTop(peerAsUser, "-o", "uid,gid,user,group,pid,args").processes().get(0);
+
+            assertThat(root.subList(0, 4)).as("a root process's owners").isEqualTo(dockerRoot.subList(0, 4))
+                    .containsExactly("0", "0", "root", "root");
+            assertThat(user.subList(0, 4)).as("a process of user 1000's owners").isEqualTo(dockerUser.subList(0, 4));
+            assertThat(user.subList(0, 2)).containsExactly("1000", "1000");
+        } finally {
+            docker("rm", "-f", peerAsUser);
+        }
+    }
+
+    @Test
+    protected void aContainerInTheHostsPidNamespaceListsItsOwnProcessesOnlyAsOnDockerd() {
         String peerOfHost = uniqueName("top-pidhost");
         docker("run", "-d", "--pid", "host", "--name", peerOfHost, busyboxImage(), "sleep", "3603");
         try {

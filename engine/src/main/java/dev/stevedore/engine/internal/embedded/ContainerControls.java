@@ -44,8 +44,12 @@ final class ContainerControls {
     private final EmbeddedEvents events;
     private final Lookup lookup;
     private final KeptRestarts kept;
+    /** Rootless: the user's namespace, whose ids {@code top} shows; null as root. */
+    private final NamespacedFiles inNamespace;
 
-    ContainerControls(ContainerStore store, EmbeddedEvents events, Lookup lookup, KeptRestarts kept) {
+    ContainerControls(ContainerStore store, EmbeddedEvents events, Lookup lookup, KeptRestarts kept,
+                      NamespacedFiles inNamespace) {
+        this.inNamespace = inNamespace;
         this.kept = kept;
         this.store = store;
         this.events = events;
@@ -185,7 +189,7 @@ final class ContainerControls {
             throw ContainerService.notRunning("list the processes of", config, state);
         }
         return dev.stevedore.engine.internal.runtime.ProcessTable.of(state.pid(), psArgs,
-                config.name() + " (" + id.substring(0, 12) + ")");
+                config.name() + " (" + id.substring(0, 12) + ")", inNamespace == null ? null : inNamespace.owners());
     }
 
     ContainerInfo update(String reference, ContainerUpdate update) {

@@ -110,7 +110,7 @@ final class ContainerService implements AutoCloseable, OwnedRuns.Removal, Journa
         this.kept = new KeptRestarts(settings.stateDirectory(), store, networks,
                 () -> LauncherBinary.extract(settings.stateDirectory()));
         this.starts = new ContainerStart(store, networks, runs, events, this::launcher, this, this::currentState, kept);
-        this.controls = new ContainerControls(store, events, this, kept);
+        this.controls = new ContainerControls(store, events, this, kept, inNamespace);
         this.changes = new ContainerChanges(store, copies, this, controls, inNamespace);
         this.stdio = new ContainerStdio(store, this, controls);
         this.health = new HealthMonitor(this::exec, (id, config, status) -> events.container(

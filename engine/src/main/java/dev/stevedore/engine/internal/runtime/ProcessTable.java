@@ -35,9 +35,10 @@ public final class ProcessTable {
 
     /**
      * Lists the processes of the container whose first process is {@code firstPid}, with {@code psArgs} ({@code null}
-     * or blank: {@value ContainerTop#DEFAULT_PS_ARGS}); {@code container} names it in errors.
+     * or blank: {@value ContainerTop#DEFAULT_PS_ARGS}); {@code container} names it in errors; {@code owners}, for a
+     * rootless container, turns the user and group columns into the ids the container has ({@code null} as root).
      */
-    public static ContainerTop of(long firstPid, String psArgs, String container) {
+    public static ContainerTop of(long firstPid, String psArgs, String container, IdMapping owners) {
         String args = psArgs == null || psArgs.isBlank() ? ContainerTop.DEFAULT_PS_ARGS : psArgs.strip();
         Set<Long> pids = members(firstPid, container);
         List<String> command = new ArrayList<>();
@@ -54,7 +55,8 @@ public final class ProcessTable {
             throw new ContainerEngineException("listing the processes of container " + container + " failed: ps " + args
                     + " exited with " + run.exitCode() + ": " + run.stderr().strip() + " — check the ps options");
         }
-        return parse(run.stdout(), pids, container);
+        ContainerTop top = parse(run.stdout(), pids, container);
+        return owners == null ? top : ProcessOwners.of(owners).map(top);
     }
 
     /** ps's output narrowed to {@code pids}, as dockerd parses it: the last column takes the rest of each line. */
