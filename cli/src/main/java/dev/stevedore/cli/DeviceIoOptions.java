@@ -2,6 +2,7 @@ package dev.stevedore.cli;
 
 import dev.stevedore.engine.BlockIoLimits;
 import dev.stevedore.engine.Resources;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
@@ -11,7 +12,8 @@ import java.util.function.Function;
 /**
  * The options of {@code run} and {@code create} that {@code update} does not take (as with the docker CLI): the memory
  * swappiness and the per-device block I/O weights and rates, with the docker CLI's names and value syntax
- * ({@code /dev/vda:300}, {@code /dev/vda:1mb}, {@code /dev/vda:100}) and its words for a bad value.
+ * ({@code /dev/vda:300}, {@code /dev/vda:1mb}, {@code /dev/vda:100}) and its words for a bad value; and, through
+ * {@link AdvancedOptions}, the swap, OOM killer, kernel memory, real-time and device-rule options.
  */
 final class DeviceIoOptions {
     @Option(names = "--memory-swappiness", paramLabel = "N", description = "Memory swappiness, 0 to 100 (-1: the default).")
@@ -31,6 +33,10 @@ final class DeviceIoOptions {
 
     @Option(names = "--device-write-iops", paramLabel = "DEV:N", description = "Write operations per second of a device.")
     List<String> writeIops = new ArrayList<>();
+
+    /** The swap, OOM killer, kernel memory, real-time and device-rule options, which update lacks too. */
+    @Mixin
+    AdvancedOptions advanced = new AdvancedOptions();
 
     /** {@code resources} with what these options ask for. */
     Resources applyTo(Resources resources, Function<String, RuntimeException> usageError) {
@@ -52,7 +58,7 @@ final class DeviceIoOptions {
             for (String value : writeIops) {
                 b = b.withWriteIops(path(value, usageError), number(value, false, rateError(value, false), usageError));
             }
-            Resources r = resources.withBlockIo(b);
+            Resources r = advanced.applyTo(resources.withBlockIo(b), usageError);
             return memorySwappiness == null ? r : r.withMemorySwappiness(memorySwappiness);
         } catch (IllegalArgumentException e) {
             throw usageError.apply(e.getMessage());

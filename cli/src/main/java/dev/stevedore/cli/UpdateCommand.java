@@ -1,5 +1,6 @@
 package dev.stevedore.cli;
 
+import dev.stevedore.engine.AdvancedResources;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerUpdate;
@@ -18,7 +19,7 @@ final class UpdateCommand extends ContainersCommand {
     String memory;
 
     @Option(names = "--memory-swap", paramLabel = "BYTES",
-            description = "Swap limit: only -1 (unlimited) or the memory limit itself, as the engine gives no swap of its own.")
+            description = "Memory plus swap (1g); -1 for unlimited swap.")
     String memorySwap;
 
     @Option(names = "--cpus", paramLabel = "CPUS", description = "Number of CPUs (1.5).")
@@ -38,18 +39,19 @@ final class UpdateCommand extends ContainersCommand {
 
     @Override
     void validate() {
-        ContainerUpdate u = ContainerUpdate.none().withResources(cpu.resources(this::usageError));
+        ContainerUpdate u;
         try {
+            Resources resources = cpu.resources(this::usageError);
+            if (memorySwap != null) {
+                resources = resources.withAdvanced(AdvancedResources.NONE.withMemorySwap(memorySwap.equals("-1") ? -1
+                        : Sizes.parseBinary(memorySwap)));
+            }
+            u = ContainerUpdate.none().withResources(resources);
             if (restart != null) {
                 u = u.withRestartPolicy(RestartPolicy.parse(restart));
             }
             if (memory != null) {
-                long bytes = Sizes.parseBinary(memory);
-                if (memorySwap != null && !memorySwap.equals("-1") && Sizes.parseBinary(memorySwap) != bytes) {
-                    throw usageError("--memory-swap: the engine gives containers no swap of their own; use -1 or the"
-                            + " memory limit");
-                }
-                u = u.withMemoryBytes(bytes);
+                u = u.withMemoryBytes(Sizes.parseBinary(memory));
             }
             if (cpus != null) {
                 u = u.withNanoCpus(Math.round(cpus * 1e9));

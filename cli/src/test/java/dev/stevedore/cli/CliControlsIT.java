@@ -29,6 +29,9 @@ class CliControlsIT {
     /** Each capability and seccomp line of its status, as {@code /proc/self/status} writes it, tabs and blanks taken out. */
     private static final String STATUS = "grep -E '^(CapEff|Seccomp):' /proc/self/status | tr -d '\\t '";
 
+    private static final String ADVANCED = "{{json .HostConfig.MemorySwap}} {{json .HostConfig.OomKillDisable}}"
+            + " {{json .HostConfig.CpuRealtimePeriod}} {{json .HostConfig.DeviceCgroupRules}}";
+
     private static LocalTestbed testbed;
     private static String busybox;
 
@@ -171,6 +174,42 @@ class CliControlsIT {
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.err()).contains("invalid rate for device: " + disk + ":fast. The correct format is"
                 + " <device-path>:<number>[<unit>]");
+    }
+
+    /** run --memory-swap --oom-kill-disable --cpu-rt-period --device-cgroup-rule: the groups' values, inspect's echo. */
+    @Test
+    void swapOomRealtimeAndDeviceRuleReachTheGroupsOnBothEngines() throws Exception {
+        String dockerHost = "unix://" + testbed.get("DOCKER_SOCKET");
+        for (Map<String, String> engine : List.of(Map.of("STEVEDORE_ENGINE", "embedded"),
+                Map.of("STEVEDORE_ENGINE", "docker", "DOCKER_HOST", dockerHost))) {
+            String who = engine.get("STEVEDORE_ENGINE");
+            String name = prefix + "-advanced-" + who;
+            ok(engine, "run", "-d", "--name", name, "-m", "64m", "--memory-swap", "192m", "--oom-kill-disable",
+                    "--cpu-rt-period", "500000", "--device", "/dev/fuse:/dev/fuse:r", "--device-cgroup-rule", "c 10:229 rw", busybox,
+                    "sleep", "600");
+            try {
+                long pid = Long.parseLong(ok(engine, "inspect", "-f", "{{.State.Pid}}", name).out().strip());
+                assertThat(cgroupFile(pid, "memory", "memory.memsw.limit_in_bytes")).as(who).isEqualTo("201326592");
+                assertThat(cgroupFile(pid, "memory", "memory.oom_control")).as(who).startsWith("oom_kill_disable 1");
+                assertThat(cgroupFile(pid, "cpu", "cpu.rt_period_us")).as(who).isEqualTo("500000");
+                // given for reading only; the rule lets it be opened for writing too
+                assertThat(ok(engine, "exec", name, "sh", "-c", "(exec 3<>/dev/fuse) && echo opened").out().strip()).as(who)
+                        .isEqualTo("opened");
+                String echo = who.equals("docker") ? docker(dockerHost, "inspect", "-f", ADVANCED, name)
+                        : ok(engine, "inspect", "-f", ADVANCED, name).out().strip();
+                assertThat(echo).as(who).isEqualTo("201326592 true 500000 [\"c 10:229 rw\"]");
+            } finally {
+                stevedore(engine, "rm", "-f", name);
+            }
+        }
+        CliRunner.Result bad = stevedore(Map.of("STEVEDORE_ENGINE", "embedded"), "create", "--device-cgroup-rule", "c 1:3",
+                busybox, "true");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("invalid device cgroup format 'c 1:3'");
+        CliRunner.Result noMemory = stevedore(Map.of("STEVEDORE_ENGINE", "embedded"), "create", "--memory-swap", "64m",
+                busybox, "true");
+        assertThat(noMemory.exitCode()).isNotZero();
+        assertThat(noMemory.err()).contains("You should always set the Memory limit when using Memoryswap limit, see usage");
     }
 
     /** A v1 control file of {@code pid}'s group (this host mounts cpu and cpuset as v1), as the host sees it. */

@@ -31,6 +31,15 @@ public record ContainerUpdate(OptionalLong memoryBytes, OptionalLong nanoCpus, O
             throw new IllegalArgumentException("an update cannot change a container's memory swappiness or per-device block"
                     + " I/O limits (docker update has no such options); create the container with them instead");
         }
+        AdvancedResources advanced = resources.advanced();
+        if (!advanced.withMemorySwap(0).equals(AdvancedResources.NONE)) {
+            // docker update has a swap limit of these settings only (its kernel memory one is deprecated)
+            throw new IllegalArgumentException("an update can change a container's memory swap limit, but not its OOM killer,"
+                    + " kernel memory, real-time or device-rule settings; create the container with them instead");
+        }
+        if (advanced.memorySwap() > 0 && memoryBytes.isPresent() && memoryBytes.getAsLong() > advanced.memorySwap()) {
+            throw new IllegalArgumentException("Minimum memoryswap limit should be larger than memory limit, see usage");
+        }
         // as dockerd: only an update that sets both is checked (a reservation alone may pass the container's limit)
         if (memoryBytes.isPresent() && memoryBytes.getAsLong() > 0 && memoryBytes.getAsLong() < resources.memoryReservation()) {
             throw new IllegalArgumentException("Minimum memory limit can not be less than memory reservation limit, see usage");

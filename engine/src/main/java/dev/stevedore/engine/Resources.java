@@ -34,15 +34,26 @@ import java.util.Objects;
  * @param memorySwappiness how readily the kernel swaps the container's anonymous pages ({@code --memory-swappiness}),
  *                    0 to 100; {@code null} (or Docker's -1) for the parent's
  * @param blockIo     per-device block I/O weights and rates; {@link BlockIoLimits#NONE} for none
+ * @param advanced    swap, OOM killer, kernel memory, real-time CPU and device cgroup rules;
+ *                    {@link AdvancedResources#NONE} for none
  */
 public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cpusetCpus, String cpusetMems,
-                        int blkioWeight, long memoryReservation, Integer memorySwappiness, BlockIoLimits blockIo) {
+                        int blkioWeight, long memoryReservation, Integer memorySwappiness, BlockIoLimits blockIo,
+                        AdvancedResources advanced) {
     /** Nothing asked for. */
     public static final Resources NONE = new Resources(0, 0, 0, "", "", 0);
 
     /** The CPU settings and block I/O weight alone. */
     public Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cpusetCpus, String cpusetMems, int blkioWeight) {
-        this(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, 0, null, BlockIoLimits.NONE);
+        this(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, 0, null, BlockIoLimits.NONE,
+                AdvancedResources.NONE);
+    }
+
+    /** Without the swap, OOM killer, kernel memory, real-time and device-rule settings. */
+    public Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cpusetCpus, String cpusetMems, int blkioWeight,
+                     long memoryReservation, Integer memorySwappiness, BlockIoLimits blockIo) {
+        this(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation, memorySwappiness,
+                blockIo, AdvancedResources.NONE);
     }
 
     /** Refuses a value dockerd refuses, in its words. */
@@ -50,6 +61,7 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
         cpusetCpus = Objects.requireNonNullElse(cpusetCpus, "");
         cpusetMems = Objects.requireNonNullElse(cpusetMems, "");
         blockIo = Objects.requireNonNullElse(blockIo, BlockIoLimits.NONE); // absent in an older config.json
+        advanced = Objects.requireNonNullElse(advanced, AdvancedResources.NONE);
         memorySwappiness = memorySwappiness != null && memorySwappiness == -1 ? null : memorySwappiness; // Docker's unset
         if (memorySwappiness != null && (memorySwappiness < 0 || memorySwappiness > 100)) {
             throw new IllegalArgumentException("Invalid value: " + memorySwappiness + ", valid memory swappiness range is 0-100");
@@ -84,41 +96,47 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
 
     public Resources withCpuShares(long shares) {
         return new Resources(shares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
-                memorySwappiness, blockIo);
+                memorySwappiness, blockIo, advanced);
     }
 
     /** A CFS quota in a period, both in microseconds ({@code --cpu-quota}, {@code --cpu-period}); 0 leaves either out. */
     public Resources withCpuQuota(long quota, long period) {
         return new Resources(cpuShares, period, quota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
-                memorySwappiness, blockIo);
+                memorySwappiness, blockIo, advanced);
     }
 
     public Resources withCpuset(String cpus, String mems) {
         return new Resources(cpuShares, cpuPeriod, cpuQuota, cpus, mems, blkioWeight, memoryReservation,
-                memorySwappiness, blockIo);
+                memorySwappiness, blockIo, advanced);
     }
 
     public Resources withBlkioWeight(int weight) {
         return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, weight, memoryReservation,
-                memorySwappiness, blockIo);
+                memorySwappiness, blockIo, advanced);
     }
 
     /** A soft memory limit in bytes ({@code --memory-reservation}); 0 for none. */
     public Resources withMemoryReservation(long bytes) {
         return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, bytes,
-                memorySwappiness, blockIo);
+                memorySwappiness, blockIo, advanced);
     }
 
     /** A swappiness, 0 to 100 ({@code --memory-swappiness}); -1 for the parent's. */
     public Resources withMemorySwappiness(int swappiness) {
         return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
-                swappiness, blockIo);
+                swappiness, blockIo, advanced);
     }
 
     /** Per-device block I/O weights and rates. */
     public Resources withBlockIo(BlockIoLimits limits) {
         return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
-                memorySwappiness, limits);
+                memorySwappiness, limits, advanced);
+    }
+
+    /** The swap, OOM killer, kernel memory, real-time CPU and device-rule settings. */
+    public Resources withAdvanced(AdvancedResources settings) {
+        return new Resources(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
+                memorySwappiness, blockIo, settings);
     }
 
     /** Whether anything is asked for. */
@@ -128,7 +146,8 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
 
     /**
      * These settings with each value {@code update} asks for in their place, as {@code docker update} merges them
-     * (it changes neither the swappiness nor a device's limits: {@link ContainerUpdate} refuses those).
+     * (it changes neither the swappiness nor a device's limits: {@link ContainerUpdate} refuses those; of the
+     * {@link AdvancedResources}, the swap limit only).
      */
     public Resources updatedBy(Resources update) {
         return new Resources(update.cpuShares != 0 ? update.cpuShares : cpuShares,
@@ -136,7 +155,8 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
                 !update.cpusetCpus.isEmpty() ? update.cpusetCpus : cpusetCpus,
                 !update.cpusetMems.isEmpty() ? update.cpusetMems : cpusetMems,
                 update.blkioWeight != 0 ? update.blkioWeight : blkioWeight,
-                update.memoryReservation != 0 ? update.memoryReservation : memoryReservation, memorySwappiness, blockIo);
+                update.memoryReservation != 0 ? update.memoryReservation : memoryReservation, memorySwappiness, blockIo,
+                update.advanced.memorySwap() != 0 ? advanced.withMemorySwap(update.advanced.memorySwap()) : advanced);
     }
 
     /**
@@ -169,6 +189,7 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
                     + "Memory swappiness discarded.");
         }
         warnings.addAll(BlockIoLimits.warnings(asked.blockIo, applied.blockIo));
+        warnings.addAll(AdvancedResources.warnings(asked.advanced, applied.advanced));
         return List.copyOf(warnings);
     }
 
@@ -192,12 +213,13 @@ public record Resources(long cpuShares, long cpuPeriod, long cpuQuota, String cp
                 && blkioWeight == other.blkioWeight
                 && memoryReservation == other.memoryReservation
                 && Objects.equals(memorySwappiness, other.memorySwappiness)
-                && blockIo.equals(other.blockIo);
+                && blockIo.equals(other.blockIo)
+                && advanced.equals(other.advanced);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(cpuShares, cpuPeriod, cpuQuota, cpusetCpus, cpusetMems, blkioWeight, memoryReservation,
-                memorySwappiness, blockIo);
+                memorySwappiness, blockIo, advanced);
     }
 }

@@ -172,6 +172,26 @@ class RootlessLimitsIT {
                 .hasMessageContaining("asks for a cpuset").hasMessageContaining("no cpuset cgroup controller delegated");
     }
 
+    @Test
+    void aSwapLimitAndOomSwitchAreInTheDelegatedMemoryGroupAndADeviceRuleIsRefused() throws IOException {
+        ContainerInfo info = run(ContainerSpec.builder(busybox()).memoryBytes(64L << 20).resources(Resources.NONE
+                .withAdvanced(dev.stevedore.engine.AdvancedResources.NONE.withMemorySwap(192L << 20).withOomKillDisable(true)))
+                .cmd("sleep", "1000"));
+        long pid = info.state().pid();
+        if (CgroupPaths.v1(pid, "memory")) {
+            assertThat(read(CgroupPaths.file(pid, "memory", "memory.memsw.limit_in_bytes"))).isEqualTo(Long.toString(192L << 20));
+            assertThat(read(CgroupPaths.file(pid, "memory", "memory.oom_control"))).startsWith("oom_kill_disable 1");
+        }
+        assertThat(CgroupPaths.group(pid, "memory")).startsWith(CgroupPaths.group(ProcessHandle.current().pid(), "memory")
+                .getParent());
+
+        // an ordinary user polices no devices (no device program, no v1 rules): a rule is refused, saying so
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> run(ContainerSpec.builder(busybox()).resources(Resources.NONE
+                        .withAdvanced(dev.stevedore.engine.AdvancedResources.NONE.withDeviceCgroupRules(List.of("c 10:229 rw"))))
+                        .cmd("true")))
+                .hasMessageContaining("--device-cgroup-rule [c 10:229 rw] cannot be applied");
+    }
+
     private static String read(Path file) throws IOException {
         return Files.readString(file).strip();
     }

@@ -45,6 +45,13 @@ import java.util.Map;
  * @param blkioDeviceWriteBps {@code --device-write-bps}
  * @param blkioDeviceReadIOps {@code --device-read-iops}: operations per second per block device
  * @param blkioDeviceWriteIOps {@code --device-write-iops}
+ * @param memorySwap   {@code --memory-swap}: memory plus swap in bytes, -1 for unlimited swap
+ * @param oomKillDisable {@code --oom-kill-disable}
+ * @param kernelMemory {@code --kernel-memory}: deprecated by dockerd, ignored by kernels since 5.4
+ * @param kernelMemoryTcp {@code --kernel-memory-tcp}: the kernel TCP buffer limit in bytes
+ * @param cpuRealtimePeriod  {@code --cpu-rt-period}: microseconds
+ * @param cpuRealtimeRuntime {@code --cpu-rt-runtime}: microseconds per period
+ * @param deviceCgroupRules  {@code --device-cgroup-rule}: rules such as {@code c 1:3 mr}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HostConfig(
@@ -96,7 +103,14 @@ public record HostConfig(
         @JsonProperty("BlkioDeviceReadBps") List<ThrottleDevice> blkioDeviceReadBps,
         @JsonProperty("BlkioDeviceWriteBps") List<ThrottleDevice> blkioDeviceWriteBps,
         @JsonProperty("BlkioDeviceReadIOps") List<ThrottleDevice> blkioDeviceReadIOps,
-        @JsonProperty("BlkioDeviceWriteIOps") List<ThrottleDevice> blkioDeviceWriteIOps) {
+        @JsonProperty("BlkioDeviceWriteIOps") List<ThrottleDevice> blkioDeviceWriteIOps,
+        @JsonProperty("MemorySwap") Long memorySwap,
+        @JsonProperty("OomKillDisable") Boolean oomKillDisable,
+        @JsonProperty("KernelMemory") Long kernelMemory,
+        @JsonProperty("KernelMemoryTCP") Long kernelMemoryTcp,
+        @JsonProperty("CpuRealtimePeriod") Long cpuRealtimePeriod,
+        @JsonProperty("CpuRealtimeRuntime") Long cpuRealtimeRuntime,
+        @JsonProperty("DeviceCgroupRules") List<String> deviceCgroupRules) {
 
     /** One {@code --blkio-weight-device}: a block device's path on the host and its weight. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,6 +2,7 @@ package dev.stevedore.apitest.contract;
 
 import dev.stevedore.apitest.BlockDisks;
 import dev.stevedore.apitest.CgroupPaths;
+import dev.stevedore.engine.AdvancedResources;
 import dev.stevedore.engine.BlockIoLimits;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerUpdate;
@@ -16,10 +17,12 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Docker's CPU shares, CFS period and quota, cpusets, block I/O weight, memory reservation and swappiness and
- * per-device block I/O limits on the host's root disk ({@link Resources}) at create and update, on
+ * Docker's CPU shares, CFS period and quota, cpusets, block I/O weight, memory reservation and swappiness,
+ * per-device block I/O limits on the host's root disk ({@link Resources}) and the swap, OOM killer, kernel memory and
+ * real-time settings ({@link AdvancedResources}) at create and update, on
  * every engine: what the container's spec says (on the Docker backend, dockerd's inspect) and what the kernel holds in
  * the container's own groups, read from the host's cgroup files of its first process. The block I/O weight is applied
  * where the host's block I/O controller weighs, else dropped with dockerd's warning on both engines alike.
@@ -141,6 +144,34 @@ public abstract class ResourcesContract extends EngineContract {
         engine.updateContainer(c.id(), ContainerUpdate.none().withResources(Resources.NONE.withMemoryReservation(512L << 20)));
         assertThat(engine.inspectContainer(c.id()).spec().resources().memoryReservation()).isEqualTo(512L << 20);
         assertThat(engine.inspectContainer(c.id()).spec().memoryBytes()).isEqualTo(256L << 20);
+    }
+
+    @Test
+    void swapOomAndRealtimePeriodReachTheContainersGroups() {
+        AdvancedResources asked = AdvancedResources.NONE.withMemorySwap(192L << 20).withOomKillDisable(true)
+                .withCpuRealtime(500_000, 0).withKernelMemory(64L << 20, 0);
+        ContainerInfo c = started(busybox("sleep 600").memoryBytes(64L << 20).resources(Resources.NONE.withAdvanced(asked)));
+        long pid = c.state().pid();
+        AdvancedResources kept = engine.inspectContainer(c.id()).spec().resources().advanced();
+        if (CgroupPaths.v1(pid, "memory")) {
+            assertThat(kept).as("as inspect shows them").isEqualTo(asked);
+            // not twice the memory limit: dockerd fills that in when none is asked, and the Docker backend reads it as none
+            assertThat(read(pid, "memory", "memory.memsw.limit_in_bytes")).isEqualTo(Long.toString(192L << 20));
+            assertThat(read(pid, "memory", "memory.oom_control")).startsWith("oom_kill_disable 1");
+            assertThat(read(pid, "cpu", "cpu.rt_period_us")).isEqualTo("500000");
+            assertThat(read(pid, "memory", "memory.kmem.limit_in_bytes")).as("Linux ignores it since 5.4; runc no longer"
+                    + " writes it").isEqualTo("9223372036854771712");
+        } else {
+            assertThat(kept.memorySwap()).isEqualTo(192L << 20);
+            assertThat(read(pid, "memory", "memory.swap.max")).isEqualTo(Long.toString(128L << 20));
+        }
+    }
+
+    @Test
+    void aSwapLimitWithoutAMemoryLimitIsRefusedInDockerdsWords() {
+        assertThatThrownBy(() -> engine.createContainer(busybox("true")
+                .resources(Resources.NONE.withAdvanced(AdvancedResources.NONE.withMemorySwap(64L << 20))).build()))
+                .hasMessageContaining("You should always set the Memory limit when using Memoryswap limit, see usage");
     }
 
     /** The shares, the quota of a 100 ms period and cpuset.cpus "0", in the groups of the container's first process. */

@@ -3,6 +3,7 @@ package dev.stevedore.serve.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.AdvancedResources;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerStats;
 import dev.stevedore.engine.ContainerTop;
@@ -115,11 +116,6 @@ final class ContainerControlRoutes {
             }
         }
         long memory = body.path("Memory").asLong(0);
-        long swap = body.path("MemorySwap").asLong(0);
-        if (swap > 0 && swap != memory) {
-            throw ApiException.badRequest("MemorySwap: the engine gives containers no swap of their own; leave --memory-swap"
-                    + " out or set it to -1 or to the memory limit");
-        }
         if (memory > 0) {
             update = update.withMemoryBytes(memory);
         }
@@ -131,11 +127,12 @@ final class ContainerControlRoutes {
         try {
             asked = new Resources(body.path("CpuShares").asLong(0), body.path("CpuPeriod").asLong(0),
                     body.path("CpuQuota").asLong(0), body.path("CpusetCpus").asText(""), body.path("CpusetMems").asText(""),
-                    body.path("BlkioWeight").asInt(0)).withMemoryReservation(body.path("MemoryReservation").asLong(0));
+                    body.path("BlkioWeight").asInt(0)).withMemoryReservation(body.path("MemoryReservation").asLong(0))
+                    .withAdvanced(AdvancedResources.NONE.withMemorySwap(body.path("MemorySwap").asLong(0)));
+            update = update.withResources(asked);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        update = update.withResources(asked);
         if (body.hasNonNull("PidsLimit") && body.path("PidsLimit").asLong(0) != 0) {
             update = update.withPidsLimit(body.path("PidsLimit").asLong() < 0 ? -1 : body.path("PidsLimit").asLong());
         }

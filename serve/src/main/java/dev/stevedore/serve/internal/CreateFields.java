@@ -22,7 +22,8 @@ final class CreateFields {
     static final HostConfig NO_HOST_CONFIG = new HostConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+            null, null, null, null, null, null, null);
 
     /**
      * Fields the record binds that change nothing, and why that is what dockerd does too. Any other field of the
@@ -34,9 +35,6 @@ final class CreateFields {
             "AttachStderr", "the client attaches with its own call; dockerd keeps the flag for inspect only",
             "HostConfig.ConsoleSize", "the docker CLI sizes the TTY with POST /containers/{id}/resize once it starts",
             "HostConfig.ContainerIDFile", "the docker CLI writes that file itself; dockerd ignores the field too");
-
-    private static final String KERNEL_MEMORY = "kernel memory limits are deprecated (dockerd warns so) and this engine"
-            + " does not set them";
 
     /**
      * Why a field outside the record is refused, by the field's last name (lower case), where there is more to say
@@ -50,8 +48,6 @@ final class CreateFields {
                     + " CPU percent\")"),
             Map.entry("cpucount", "Windows only; dockerd on Linux ignores it"),
             Map.entry("isolation", "Windows only; on Linux dockerd takes only 'default'"),
-            Map.entry("kernelmemory", KERNEL_MEMORY),
-            Map.entry("kernelmemorytcp", KERNEL_MEMORY),
             Map.entry("runtime", "the engine runs containers with its own launcher, not a named OCI runtime"),
             Map.entry("volumedriver", "the engine has only its own local volumes"));
 

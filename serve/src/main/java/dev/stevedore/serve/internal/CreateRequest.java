@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.docker.wire.ContainerCreate;
 import dev.stevedore.docker.wire.HostConfig;
 import dev.stevedore.docker.wire.Wire;
+import dev.stevedore.engine.AdvancedResources;
 import dev.stevedore.engine.BlockIoLimits;
 import dev.stevedore.engine.ContainerSpec;
 import dev.stevedore.engine.Device;
@@ -132,7 +133,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         if (value(host.nanoCpus()) > 0) {
             b.cpus(host.nanoCpus() / 1e9);
         }
-        b.resources(badRequestOnInvalid(() -> resources(host)));
+        Resources resources = badRequestOnInvalid(() -> resources(host));
+        long memory = Math.max(0, value(host.memory()));
+        b.resources(badRequestOnInvalid(() -> {
+            resources.advanced().checkAgainst(memory); // dockerd answers these at create, before anything is made
+            return resources;
+        }));
         if (host.pidsLimit() != null) {
             b.pidsLimit(host.pidsLimit()); // 0 or -1: none; absent or null: the engine's default
         }
@@ -342,7 +348,10 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
                 new BlockIoLimits(nonNull(host.blkioWeightDevice()).stream().filter(Objects::nonNull)
                         .map(d -> new BlockIoLimits.Device(d.path(), d.weight() == null ? 0 : d.weight())).toList(),
                         throttle(host.blkioDeviceReadBps()), throttle(host.blkioDeviceWriteBps()),
-                        throttle(host.blkioDeviceReadIOps()), throttle(host.blkioDeviceWriteIOps())));
+                        throttle(host.blkioDeviceReadIOps()), throttle(host.blkioDeviceWriteIOps())))
+                .withAdvanced(new AdvancedResources(value(host.memorySwap()), isTrue(host.oomKillDisable()),
+                        value(host.kernelMemory()), value(host.kernelMemoryTcp()), value(host.cpuRealtimePeriod()),
+                        value(host.cpuRealtimeRuntime()), nonNull(host.deviceCgroupRules())));
     }
 
     private static List<BlockIoLimits.Device> throttle(List<HostConfig.ThrottleDevice> devices) {

@@ -2,14 +2,16 @@ package dev.stevedore.serve.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stevedore.engine.AdvancedResources;
 import dev.stevedore.engine.BlockIoLimits;
 import dev.stevedore.engine.Resources;
 
 import java.util.List;
 
 /**
- * Inspect's {@code HostConfig} echo of the memory reservation, swappiness and per-device block I/O settings, in
- * dockerd's shapes: the swappiness null when not set, a device list null when none was asked.
+ * Inspect's {@code HostConfig} echo of the memory reservation, swappiness, per-device block I/O, OOM killer, kernel
+ * memory, real-time and device-rule settings, in dockerd's shapes: the swappiness null when not set, a device list
+ * null when none was asked.
  */
 final class HostResources {
     private HostResources() {
@@ -21,6 +23,18 @@ final class HostResources {
             host.putNull("MemorySwappiness");
         } else {
             host.put("MemorySwappiness", r.memorySwappiness());
+        }
+        AdvancedResources a = r.advanced();
+        host.put("MemorySwap", a.memorySwap()); // as asked: this engine fills in no default swap limit
+        host.put("OomKillDisable", a.oomKillDisable());
+        host.put("KernelMemory", a.kernelMemory());
+        host.put("KernelMemoryTCP", a.kernelMemoryTcp());
+        host.put("CpuRealtimePeriod", a.cpuRealtimePeriod());
+        host.put("CpuRealtimeRuntime", a.cpuRealtimeRuntime());
+        if (a.deviceCgroupRules().isEmpty()) {
+            host.putNull("DeviceCgroupRules");
+        } else {
+            host.set("DeviceCgroupRules", Json.strings(a.deviceCgroupRules()));
         }
         BlockIoLimits b = r.blockIo();
         devices(host, "BlkioWeightDevice", "Weight", b.weights());

@@ -97,6 +97,13 @@ class CreateFieldsTest {
             sample("HostConfig." + rate + ".Path", one, host("'" + rate + "':[{'Path':'/dev/sdb','Rate':1024}]"));
             sample("HostConfig." + rate + ".Rate", one, host("'" + rate + "':[{'Path':'/dev/sda','Rate':2048}]"));
         }
+        sample("HostConfig.MemorySwap", host("'Memory':67108864"), host("'Memory':67108864,'MemorySwap':134217728"));
+        sample("HostConfig.OomKillDisable", host("'OomKillDisable':false"), host("'OomKillDisable':true"));
+        sample("HostConfig.KernelMemory", host("'KernelMemory':67108864"));
+        sample("HostConfig.KernelMemoryTCP", host("'KernelMemoryTCP':67108864"));
+        sample("HostConfig.CpuRealtimePeriod", host("'CpuRealtimePeriod':500000"));
+        sample("HostConfig.CpuRealtimeRuntime", host("'CpuRealtimeRuntime':1000"));
+        sample("HostConfig.DeviceCgroupRules", host("'DeviceCgroupRules':['c 10:229 rwm']"));
         sample("HostConfig.RestartPolicy.Name", host("'RestartPolicy':{'Name':'always'}"));
         sample("HostConfig.RestartPolicy.MaximumRetryCount", host("'RestartPolicy':{'Name':'on-failure'}"),
                 host("'RestartPolicy':{'Name':'on-failure','MaximumRetryCount':3}"));
@@ -205,7 +212,6 @@ class CreateFieldsTest {
         dropped.put("NetworkingConfig.EndpointsConfig.frontend.Links", "{'Image':'busybox','HostConfig':"
                 + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
                 + "'frontend':{'Links':['db:db']}}}}");
-        dropped.put("HostConfig.OomKillDisable", host("'OomKillDisable':true"));
         // a MAC address on a network the container joins besides its own: the engine sets one on its own network only
         dropped.put("NetworkingConfig.EndpointsConfig.frontend.MacAddress", "{'Image':'busybox','HostConfig':"
                 + "{'NetworkMode':'backend'},'NetworkingConfig':{'EndpointsConfig':{'backend':{},"
@@ -236,6 +242,21 @@ class CreateFieldsTest {
         assertThatThrownBy(() -> CreateRequest.parse(json(host("'BlkioDeviceReadBps':[{'Path':'sda','Rate':1}]")), null, null))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
                 .hasMessageContaining("bad format for device path: sda");
+    }
+
+    @Test
+    void aSwapKernelMemoryRealtimeOrDeviceRuleDockerdRefusesIsABadRequestInItsWords() {
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("'MemorySwap':67108864", "You should always set the Memory limit when using Memoryswap limit, see usage");
+        refusals.put("'Memory':67108864,'MemorySwap':33554432", "Minimum memoryswap limit should be larger than memory limit,"
+                + " see usage");
+        refusals.put("'KernelMemory':1000", "Minimum kernel memory limit allowed is 6MB");
+        refusals.put("'CpuRealtimePeriod':500000,'CpuRealtimeRuntime':600000", "cpu real-time runtime cannot be higher than"
+                + " cpu real-time period");
+        refusals.put("'DeviceCgroupRules':['x 1:3 r']", "invalid device cgroup rule format: 'x 1:3 r'");
+        refusals.forEach((fields, words) -> assertThatThrownBy(() -> CreateRequest.parse(json(host(fields)), null, null))
+                .as(fields).isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400))
+                .hasMessageContaining(words));
     }
 
     @Test

@@ -335,7 +335,27 @@ final class ContainerMapper {
                 swappiness.isNumber() ? swappiness.asInt() : null, new dev.stevedore.engine.BlockIoLimits(
                         devices(host.path("BlkioWeightDevice"), "Weight"), devices(host.path("BlkioDeviceReadBps"), "Rate"),
                         devices(host.path("BlkioDeviceWriteBps"), "Rate"), devices(host.path("BlkioDeviceReadIOps"), "Rate"),
-                        devices(host.path("BlkioDeviceWriteIOps"), "Rate")));
+                        devices(host.path("BlkioDeviceWriteIOps"), "Rate")), advanced(host));
+    }
+
+    /**
+     * The swap, OOM killer, kernel memory, real-time and device-rule settings dockerd kept. It fills a swap limit of
+     * twice the memory limit in when none was asked, which reads as none; it takes any device rule at create (it
+     * fails only at start), so settings the engine's types refuse read as none, and the container can be inspected.
+     */
+    private static dev.stevedore.engine.AdvancedResources advanced(JsonNode host) {
+        long memory = host.path("Memory").asLong(0);
+        long swap = host.path("MemorySwap").asLong(0);
+        List<String> rules = new ArrayList<>();
+        host.path("DeviceCgroupRules").forEach(rule -> rules.add(rule.asText()));
+        try {
+            return new dev.stevedore.engine.AdvancedResources(memory > 0 && swap == 2 * memory ? 0 : swap,
+                    host.path("OomKillDisable").asBoolean(false), host.path("KernelMemory").asLong(0),
+                    host.path("KernelMemoryTCP").asLong(0), host.path("CpuRealtimePeriod").asLong(0),
+                    host.path("CpuRealtimeRuntime").asLong(0), rules);
+        } catch (IllegalArgumentException e) {
+            return dev.stevedore.engine.AdvancedResources.NONE;
+        }
     }
 
     /**

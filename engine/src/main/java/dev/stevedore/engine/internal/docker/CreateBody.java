@@ -88,6 +88,7 @@ final class CreateBody {
         boolean userNetwork = mode != null && !List.of("bridge", "default", "host", "none").contains(mode)
                 && ContainerSpec.sharedContainer(mode) == null;
         Resources resources = spec.resources();
+        dev.stevedore.engine.AdvancedResources advanced = resources.advanced();
         HostConfig host = new HostConfig(emptyToNull(binds), emptyToNull(mounts), emptyToNull(tmpfs), emptyToNull(bindings), null,
                 spec.networkMode(), trueOrNull(spec.autoRemove()), trueOrNull(spec.readOnlyRootfs()),
                 positiveOrNull(spec.shmSizeBytes()), emptyToNull(spec.securityOpts()), positiveOrNull(spec.memoryBytes()),
@@ -109,7 +110,11 @@ final class CreateBody {
                 emptyToNull(resources.blockIo().weights().stream()
                         .map(d -> new HostConfig.WeightDevice(d.path(), (int) d.value())).toList()),
                 throttle(resources.blockIo().readBps()), throttle(resources.blockIo().writeBps()),
-                throttle(resources.blockIo().readIops()), throttle(resources.blockIo().writeIops()));
+                throttle(resources.blockIo().readIops()), throttle(resources.blockIo().writeIops()),
+                advanced.memorySwap() != 0 ? advanced.memorySwap() : null, advanced.oomKillDisable() ? true : null,
+                positiveOrNull(advanced.kernelMemory()), positiveOrNull(advanced.kernelMemoryTcp()),
+                positiveOrNull(advanced.cpuRealtimePeriod()), advanced.cpuRealtimeRuntime() != 0 ? advanced.cpuRealtimeRuntime() : null,
+                emptyToNull(advanced.deviceCgroupRules()));
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null

@@ -106,9 +106,12 @@ final class DockerControls {
         ObjectNode body = DockerApi.MAPPER.createObjectNode();
         update.memoryBytes().ifPresent(bytes -> {
             body.put("Memory", bytes);
-            // dockerd refuses a memory limit above the swap limit it kept from before: lift both together
+            // dockerd refuses a memory limit above the swap limit it kept from before: lift both together, unless asked
             body.put("MemorySwap", bytes == 0 ? 0 : -1);
         });
+        if (update.resources().advanced().memorySwap() != 0) {
+            body.put("MemorySwap", update.resources().advanced().memorySwap());
+        }
         update.nanoCpus().ifPresent(nanos -> body.put("NanoCpus", nanos));
         update.pidsLimit().ifPresent(pids -> body.put("PidsLimit", pids));
         dev.stevedore.engine.Resources r = update.resources(); // zero and empty: unchanged, as dockerd reads them

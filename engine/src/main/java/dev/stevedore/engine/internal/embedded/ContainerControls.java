@@ -207,6 +207,13 @@ final class ContainerControls {
                 updated = updated.withRestartPolicy(update.restartPolicy().get());
             }
             new ResourceLimits(updated.memoryBytes(), updated.nanoCpus(), updated.pidsLimit()); // validates, as at create
+            long swap = updated.spec().resources().advanced().memorySwap();
+            if (update.memoryBytes().isPresent() && update.resources().advanced().memorySwap() == 0 && swap > 0
+                    && updated.memoryBytes() > swap) {
+                // dockerd's words; the kernel would refuse a memory limit above the memory+swap limit with EINVAL
+                throw new IllegalArgumentException("Memory limit should be smaller than already set memoryswap limit,"
+                        + " update the memoryswap at the same time");
+            }
             StateRecord state = lookup.state(id);
             if (state.running() && update.changesLimits()) {
                 ContainerCgroups.of(store.directory(id)).update(update, updated.spec().resources(),

@@ -62,7 +62,10 @@ final class ContainerCreation {
 
     /** dockerd's create warnings for {@code spec}: the settings the host's cgroups cannot apply, which create drops. */
     static List<String> warnings(ContainerSpec spec) {
-        return Resources.warnings(spec.resources(), Launcher.applicable(spec.resources()));
+        List<String> warnings = new java.util.ArrayList<>(Resources.warnings(spec.resources(),
+                Launcher.applicable(spec.resources())));
+        warnings.addAll(spec.resources().advanced().warningsFor(spec.memoryBytes()));
+        return List.copyOf(warnings);
     }
 
     /** Creates the container; its {@code config.json} as written. */

@@ -126,6 +126,16 @@ final class Cgroups {
         return Optional.ofNullable(controllers.get(name));
     }
 
+    /**
+     * As {@link #devicePolicy()}, for a container asking for {@code --device-cgroup-rule}s: v1 rules where the host has a
+     * v1 devices controller beside its v2 hierarchy, since the v2 program takes only the standard nodes and --device.
+     */
+    DevicePolicy devicePolicy(dev.stevedore.engine.AdvancedResources asked) {
+        DevicePolicy policy = devicePolicy();
+        boolean v1Devices = controllers.containsKey(DEVICES) && !controllers.get(DEVICES).unified();
+        return policy == DevicePolicy.PROGRAM && !asked.deviceCgroupRules().isEmpty() && v1Devices ? DevicePolicy.RULES : policy;
+    }
+
     /** How devices are policed for every container on this host. */
     DevicePolicy devicePolicy() {
         if (delegatedTo != null) {
@@ -272,13 +282,14 @@ final class Cgroups {
             }
         }
         planResources(limits.resources(), containerName, groups, enable);
+        planAdvanced(limits.resources().advanced(), limits.memoryBytes(), containerName, groups, enable);
         if (limits.pids() > 0) {
             Controller pids = require(PIDS, "a pids limit", containerName);
             write(groups, enable, pids, containerName, "pids.max", Long.toString(limits.pids()));
         } else if (limits.pids() == 0 && controllers.containsKey(PIDS)) {
             write(groups, enable, controllers.get(PIDS), containerName, "pids.max", Long.toString(ResourceLimits.DEFAULT_PIDS));
         }
-        DevicePolicy policy = devicePolicy();
+        DevicePolicy policy = devicePolicy(limits.resources().advanced());
         if (policy == DevicePolicy.RULES && allDevices) {
             write(groups, enable, controllers.get(DEVICES), containerName, "devices.allow", "a");
         } else if (policy == DevicePolicy.RULES) {
@@ -290,6 +301,11 @@ final class Cgroups {
             for (DeviceNode device : devices) {
                 write(groups, enable, controller, containerName, "devices.allow", device.cgroupRule());
             }
+            for (String rule : limits.resources().advanced().deviceCgroupRules()) {
+                write(groups, enable, controller, containerName, "devices.allow", rule);
+            }
+        } else if (!allDevices) {
+            AdvancedFiles.checkDeviceRules(limits.resources().advanced(), policy);
         }
         return new Plan(groups, enable, policy == DevicePolicy.PROGRAM ? unifiedGroup : null, policy);
     }
@@ -322,6 +338,19 @@ final class Cgroups {
             Controller io = controllers.containsKey(IO) ? controllers.get(IO) : require(BLKIO, "per-device block I/O limits", containerName);
             ResourceFiles.devices(r.blockIo(), io.unified(), directory(io, containerName).getParent(), DeviceNode::blockNumbers)
                     .forEach(w -> write(groups, enable, io, containerName, w.file(), w.value()));
+        }
+    }
+
+    /** The writes of the swap, OOM killer, kernel memory and real-time settings ({@link AdvancedFiles}). */
+    private void planAdvanced(dev.stevedore.engine.AdvancedResources a, long memoryBytes, String containerName,
+                              Map<Path, List<Write>> groups, List<String> enable) {
+        if (a.asksMemory()) {
+            Controller memory = require(MEMORY, "a memory swap, OOM killer or kernel memory setting", containerName);
+            AdvancedFiles.memory(a, memoryBytes, memory.unified()).forEach(w -> write(groups, enable, memory, containerName, w.file(), w.value()));
+        }
+        if (a.asksRealtime()) {
+            Controller cpu = require(CPU, "a real-time CPU period or runtime", containerName);
+            AdvancedFiles.realtime(a, cpu.unified()).forEach(w -> write(groups, enable, cpu, containerName, w.file(), w.value()));
         }
     }
 

@@ -266,12 +266,23 @@ public final class ContainerCgroups {
                 writeAll(group, ResourceFiles.memory(dev.stevedore.engine.Resources.NONE.withMemoryReservation(
                         resources.memoryReservation()), Files.exists(group.resolve("memory.max"))));
             }
+            long swap = asked.advanced().memorySwap();
+            Path memsw = swap == 0 ? null : controllerGroup(Cgroups.MEMORY, container).resolve("memory.memsw.limit_in_bytes");
+            if (memsw != null && Files.exists(memsw)) {
+                // lifted first: the kernel keeps memory.limit_in_bytes at most memsw, whichever way both move
+                Files.writeString(memsw, "-1");
+            }
             if (update.memoryBytes().isPresent()) {
                 long bytes = update.memoryBytes().getAsLong();
                 Path group = controllerGroup(Cgroups.MEMORY, container);
                 boolean v2 = Files.exists(group.resolve("memory.max"));
                 Files.writeString(group.resolve(v2 ? "memory.max" : "memory.limit_in_bytes"),
                         bytes == 0 ? (v2 ? "max" : "-1") : Long.toString(bytes));
+            }
+            if (swap != 0) {
+                Path group = controllerGroup(Cgroups.MEMORY, container);
+                writeAll(group, AdvancedFiles.memory(dev.stevedore.engine.AdvancedResources.NONE.withMemorySwap(swap),
+                        v2MemoryLimit(group), Files.exists(group.resolve("memory.max"))));
             }
             if (update.nanoCpus().isPresent()) {
                 long nanos = update.nanoCpus().getAsLong();
@@ -294,6 +305,13 @@ public final class ContainerCgroups {
                     + " failed: " + e + (e.getMessage() != null && e.getMessage().contains("busy")
                     ? "; a memory limit below what it uses now cannot be set" : ""), e);
         }
+    }
+
+    /** The v2 memory limit the group holds now (v2's swap limit is the swap beyond it); 0 for none or on v1. */
+    private static long v2MemoryLimit(Path group) throws IOException {
+        Path max = group.resolve("memory.max");
+        String value = Files.exists(max) ? Files.readString(max).strip() : "max";
+        return value.equals("max") ? 0 : Long.parseLong(value);
     }
 
     private static void writeAll(Path group, List<Cgroups.Write> writes) throws IOException {

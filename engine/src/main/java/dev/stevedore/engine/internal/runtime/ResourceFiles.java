@@ -194,7 +194,7 @@ final class ResourceFiles {
         return new Resources(shares ? asked.cpuShares() : 0, cfs ? asked.cpuPeriod() : 0, cfs ? asked.cpuQuota() : 0,
                 cpuset ? asked.cpusetCpus() : "", cpuset ? asked.cpusetMems() : "", weight ? asked.blkioWeight() : 0,
                 soft ? asked.memoryReservation() : 0, swappiness ? asked.memorySwappiness() : null,
-                supportedDevices(asked.blockIo(), layout));
+                supportedDevices(asked.blockIo(), layout)).withAdvanced(AdvancedFiles.supported(asked.advanced(), layout));
     }
 
     /** The per-device lists whose files the host has: all of them with a v2 io controller, on v1 those with a file. */

@@ -38,6 +38,7 @@ public record ResourceLimits(long memoryBytes, long nanoCpus, long pids, Resourc
         if (memoryBytes != 0 && memoryBytes < resources.memoryReservation()) {
             throw new IllegalArgumentException("Minimum memory limit can not be less than memory reservation limit, see usage");
         }
+        resources.advanced().checkAgainst(memoryBytes);
         if (nanoCpus != 0 && nanoCpus < 10_000_000L) {
             throw new IllegalArgumentException("a CPU limit of " + nanoCpus + " nano-CPUs is below 0.01 CPU");
         }
