@@ -109,7 +109,9 @@ final class CreateBody {
                 emptyToNull(resources.blockIo().weights().stream()
                         .map(d -> new HostConfig.WeightDevice(d.path(), (int) d.value())).toList()),
                 throttle(resources.blockIo().readBps()), throttle(resources.blockIo().writeBps()),
-                throttle(resources.blockIo().readIops()), throttle(resources.blockIo().writeIops()));
+                throttle(resources.blockIo().readIops()), throttle(resources.blockIo().writeIops()),
+                emptyToNull(spec.annotations()), // CreateRefusals: only to a daemon that knows the field
+                spec.oomScoreAdj() != 0 ? spec.oomScoreAdj() : null);
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null

@@ -214,7 +214,8 @@ final class ContainerStart {
                 .ulimits(ulimits(config))
                 .seccomp(seccomp(config, store.seccompCache()))
                 .sharedNamespaces(namespaces)
-                .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init());
+                .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init(),
+                        config.spec().oomScoreAdj());
         if (config.spec().logConfig().keepsNothing()) {
             Path discard = Path.of("/dev/null"); // log driver none: the launcher writes the output nowhere
             builder.logs(discard, discard);
