@@ -514,28 +514,6 @@ static void mask_paths(const struct spec *s) {
     }
 }
 
-/* The spec's sysctls, in the container's own namespaces (the JVM let only namespaced ones through). */
-static void write_sysctls(const struct spec *s) {
-    for (size_t i = 0; i < s->nsysctls; i++) {
-        char path[512];
-        int n = snprintf(path, sizeof path, "/proc/sys/%s", s->sysctl_keys[i]);
-        if (n < 0 || (size_t) n >= sizeof path) {
-            errno = ENAMETOOLONG;
-            fail("set the sysctl", s->sysctl_keys[i]);
-        }
-        for (char *c = path + 10; *c; c++) {
-            if (*c == '.') {
-                *c = '/';
-            }
-        }
-        int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 || write_all(fd, s->sysctl_values[i], strlen(s->sysctl_values[i])) < 0) {
-            fail("set the sysctl", path);
-        }
-        close(fd);
-    }
-}
-
 static _Noreturn void container_init(const struct spec *s, int sync, int go, int pty_fd);
 
 _Noreturn void container_main(int spec_fd, int sync, int go, int host_net, int stdin_fd, int pty_fd) {
@@ -642,6 +620,7 @@ static _Noreturn void container_init(const struct spec *s, int sync, int go, int
     if (s->domainname && setdomainname(s->domainname, strlen(s->domainname)) < 0) {
         fail("set the domain name", s->domainname);
     }
+    write_oom_score_adj(s->oom_score_adj); /* while it may still lower it: it drops its capabilities later */
     struct identity id;
     resolve_identity(s->user_spec, s->uid, s->gid, s->groups, s->ngroups, 125, &id);
     add_named_groups(s->group_add, s->ngroup_add, 125, &id);

@@ -273,15 +273,6 @@ static void kill_group(pid_t pid, int sig) {
     kill(pid, sig);
 }
 
-/* Whether process pid is in this process's namespace of that kind (a failure to tell counts as not). */
-static int same_namespace(pid_t pid, const char *kind) {
-    char path[64], own[64];
-    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int) pid, kind);
-    snprintf(own, sizeof own, "/proc/self/ns/%s", kind);
-    struct stat theirs, ours;
-    return stat(path, &theirs) == 0 && stat(own, &ours) == 0 && theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino;
-}
-
 int exec_main(void) {
     /* inherited by the child: while it still runs this binary inside the container, no process there may
      * open it through /proc/PID/exe (CVE-2019-5736) */
@@ -302,6 +293,10 @@ int exec_main(void) {
     if (pidfd < 0 || process_start_time(stat_path) != s.start) {
         send_error("find the container's process", pidfd < 0 ? errno : ESRCH,
                    "the container's process has ended", "");
+        return 2;
+    }
+    if (copy_oom_score_adj(s.pid) < 0) { /* inherited by the command, as runc gives an exec the container's */
+        send_error("take the container's OOM score adjustment", errno, strerror(errno), "/proc/self/oom_score_adj");
         return 2;
     }
     /* a rootless container lives in its user's namespace: joined first, it owns the others */

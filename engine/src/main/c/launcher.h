@@ -168,6 +168,7 @@ struct spec {
     char **sysctl_values;
     size_t nsysctls;
     int init;             /* --init: pid 1 is a minimal init (init.c) that runs the command as its child */
+    int oom_score_adj;    /* --oom-score-adj, written for pid 1 before its command runs; 0: the launcher's own */
     unsigned long long log_max_size; /* --log-opt max-size: a log file past it is rotated (logs.c); 0: never */
     unsigned log_max_files;          /* --log-opt max-file: files kept per stream, the one written included (>= 1) */
 };
@@ -203,6 +204,15 @@ void set_report_fd(int fd);
 _Noreturn void report(const char *step, int err, const char *path, int code);
 /* report(step, errno, path, 125) */
 _Noreturn void fail(const char *step, const char *path);
+
+/* procattrs.c: the spec's sysctls and OOM score adjustment, written by pid 1 before its command runs (fail() on an
+ * error); an exec takes pid's adjustment, before it joins any of the container's namespaces (-1 and errno on an
+ * error); whether pid is in this process's namespace of that kind ("net", "uts", ...; a failure to tell
+ * counts as not). */
+void write_sysctls(const struct spec *s);
+void write_oom_score_adj(int value);
+int copy_oom_score_adj(pid_t pid);
+int same_namespace(pid_t pid, const char *kind);
 /* Every signal back to its default disposition and unblocked, as a fresh process expects. */
 void reset_signals(void);
 /*

@@ -413,6 +413,15 @@ int spec_read(struct reader *r, struct spec *s, char *err, size_t errlen) {
         } else if (!strcmp(k, "init")) {
             EXPECT(1);
             s->init = !strcmp(rec.fields[0], "1");
+        } else if (!strcmp(k, "oom-score-adj")) {
+            EXPECT(1);
+            char *end;
+            long value = strtol(rec.fields[0], &end, 10);
+            if (!*rec.fields[0] || *end || value < -1000 || value > 1000) {
+                rc = spec_fail(err, errlen, "oom-score-adj record needs a number from -1000 to 1000");
+                goto out;
+            }
+            s->oom_score_adj = (int) value;
         } else if (!strcmp(k, "stdout")) {
             EXPECT(1);
             s->stdout_log = TAKE(0);

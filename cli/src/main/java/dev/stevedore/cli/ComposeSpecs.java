@@ -3,6 +3,7 @@ package dev.stevedore.cli;
 import dev.stevedore.dsl.compose.ComposeProject;
 import dev.stevedore.dsl.compose.ComposeService;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.PortBinding;
 import dev.stevedore.engine.RestartPolicy;
@@ -113,7 +114,7 @@ final class ComposeSpecs {
         }
         for (String link : service.links()) {
             // SERVICE:ALIAS is that service's container here, known to this one as ALIAS
-            spec.link(project.service(ContainerSpec.linkContainer(link)).containerName(name), ContainerSpec.linkAlias(link));
+            spec.link(project.service(Link.parse(link).container()).containerName(name), Link.parse(link).alias());
         }
         return spec;
     }

@@ -144,6 +144,10 @@ class RunCommand extends EngineCommand {
             description = "A kernel parameter of its own namespaces: net.*, kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*.")
     List<String> sysctls = new ArrayList<>();
 
+    @Option(names = "--oom-score-adj", paramLabel = "N",
+            description = "Added to its processes' out-of-memory score, -1000 to 1000 (lower than the engine's own needs CAP_SYS_RESOURCE).")
+    int oomScoreAdj;
+
     @Option(names = "--init", description = "Run a minimal init as pid 1 that forwards signals and reaps zombies.")
     boolean init;
 
@@ -330,7 +334,7 @@ class RunCommand extends EngineCommand {
             builder.device(parsed("--device", () -> Device.parse(device)));
         }
         groupAdd.forEach(builder::groupAdd);
-        builder.domainname(domainname);
+        builder.domainname(domainname).oomScoreAdj(oomScoreAdj);
         for (String sysctl : sysctls) {
             int equals = sysctl.indexOf('=');
             if (equals <= 0) {

@@ -4,7 +4,7 @@ import dev.stevedore.dsl.compose.ComposeProject;
 import dev.stevedore.dsl.compose.ComposeService;
 import dev.stevedore.dsl.compose.ComposeService.Condition;
 import dev.stevedore.engine.Mount;
-import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
 import dev.stevedore.engine.RestartPolicy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -162,7 +162,7 @@ public final class ComposeConfig {
         // checked when the file was read; container_name is left out: the DSL names each container uniquely, so test
         // classes using the same file run side by side
         c.engineSpec(service.options()::applyTo);
-        service.links().forEach(l -> c.link(handles.get(ContainerSpec.linkContainer(l)), ContainerSpec.linkAlias(l)));
+        service.links().forEach(l -> c.link(handles.get(Link.parse(l).container()), Link.parse(l).alias()));
         service.dependsOn().keySet().forEach(d -> c.dependsOn(handles.get(d)));
         c.waitFor(readiness(project, service));
     }

@@ -1,6 +1,7 @@
 package dev.stevedore.dsl;
 
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
 import dev.stevedore.engine.LogLine;
 import dev.stevedore.engine.Mount;
 import dev.stevedore.engine.RestartPolicy;
@@ -223,7 +224,7 @@ public final class ContainerConfig {
     public ContainerConfig link(ContainerHandle container, String alias) {
         Objects.requireNonNull(container, () -> "linked container of container " + name);
         try {
-            ContainerSpec.link("linked:" + Objects.requireNonNull(alias, "alias"));
+            Link.parse("linked:" + Objects.requireNonNull(alias, "alias"));
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

@@ -5,19 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What to create a container from: the image and everything the request overrides or adds. Fields the
  * request leaves {@code null} take the image's value (entrypoint, cmd, working directory, user, stop
  * signal), as {@code docker run} does.
  *
- * <p>Immutable; build one with {@link #builder(String)}.
+ * <p>Immutable; build one with {@link #builder(String)}. The settings' parsers live in their own types ({@link Link},
+ * {@link VolumesFrom}, {@link Device}, {@link RestartPolicy}, ...).
  *
  * @param image           the image reference, pulled by {@code pullPolicy} when missing
  * @param name            the container's name; {@code null} for a generated one
@@ -150,10 +148,13 @@ import java.util.Set;
  *                        {@link Mount#volume} of its own (an anonymous one, as {@code docker run -v /data} makes)
  * @param resources       CPU shares, CFS period and quota, cpusets and block I/O weight; see {@link Resources}. Not
  *                        with {@code cpus} (refused in dockerd's words, as {@code --cpus} is a quota itself)
- *
- * <p>Past 500 lines with one job: every setting a container is created with, each documented once where a caller
- * reads it, and the {@link Builder} that is the only way to make one; the settings' parsers live in their own types
- * ({@link Device}, {@link RestartPolicy}, {@link LogConfig}, ...).
+ * @param annotations     free-form key-value metadata for whatever runs or watches the container (Docker's
+ *                        {@code HostConfig.Annotations}, API 1.43): kept with it and shown by inspect, never read by the
+ *                        engine itself; keys not blank. The Docker backend refuses them (dockerd 20.10 has none)
+ * @param oomScoreAdj     added to the kernel's out-of-memory score of its processes, execs included
+ *                        ({@code --oom-score-adj}): -1000 to 1000, 0 leaves the engine's own; lower than the engine's
+ *                        own only where the engine may lower it (with {@code CAP_SYS_RESOURCE}), else its start fails
+
  */
 public record ContainerSpec(
         String image,
@@ -211,7 +212,9 @@ public record ContainerSpec(
         HealthCheck healthCheck,
         boolean privileged,
         List<String> declaredVolumes,
-        Resources resources) {
+        Resources resources,
+        Map<String, String> annotations,
+        int oomScoreAdj) {
 
     /**
      * A label that makes a container outlive the engine (the JVM) that started it, as {@code stevedore run -d}
@@ -241,117 +244,42 @@ public record ContainerSpec(
         ports = List.copyOf(ports);
         exposedPorts = List.copyOf(exposedPorts);
         pullPolicy = pullPolicy == null ? PullPolicy.MISSING : pullPolicy;
-        securityOpts = securityOpts == null ? List.of() : List.copyOf(securityOpts); // absent in older config.json
-        capAdd = capAdd == null ? List.of() : List.copyOf(capAdd); // absent in older config.json too
-        capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
-        capAdd.forEach(Capability::normalize); // refuses an unknown name now, not at start
-        capDrop.forEach(Capability::normalize);
-        extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
-        dns = dns == null ? List.of() : List.copyOf(dns);
-        dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
-        dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
-        extraHosts.forEach(ExtraHost::parse);
-        dns.forEach(ExtraHost::address);
-        // checked, and kept as name=soft:hard whatever the form given
-        ulimits = ulimits == null ? List.of() : ulimits.stream().map(u -> Ulimit.parse(u).toString()).toList();
-        if (ipv4Address != null) {
-            ipv4Address = ipv4(ipv4Address);
-        }
-        exposedHostPorts = exposedHostPorts == null ? List.of() : List.copyOf(exposedHostPorts); // absent in older config.json
-        for (int port : exposedHostPorts) {
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("host port " + port + " to expose to the container is not between 1 and 65535");
-            }
-        }
-        if (Set.copyOf(exposedHostPorts).size() != exposedHostPorts.size()) {
-            throw new IllegalArgumentException("host ports to expose to the container name one twice: " + exposedHostPorts);
-        }
-        restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy; // absent in older config.json
-        volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom); // absent in older config.json
-        for (String from : volumesFrom) {
-            volumesFromMode(from);
-        }
-        logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig; // absent in older config.json too
-        devices = devices == null ? List.of() : List.copyOf(devices); // absent in older config.json too
+        // from here on a component may be absent (null) in a container record an older build wrote
+        securityOpts = SpecChecks.list(securityOpts);
+        capAdd = SpecChecks.capabilities(capAdd);
+        capDrop = SpecChecks.capabilities(capDrop);
+        extraHosts = SpecChecks.extraHosts(extraHosts);
+        dns = SpecChecks.dns(dns);
+        dnsSearch = SpecChecks.list(dnsSearch);
+        dnsOptions = SpecChecks.list(dnsOptions);
+        ulimits = SpecChecks.ulimits(ulimits);
+        ipv4Address = ipv4Address == null ? null : ipv4(ipv4Address);
+        exposedHostPorts = SpecChecks.exposedHostPorts(exposedHostPorts);
+        restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
+        volumesFrom = SpecChecks.list(volumesFrom);
+        volumesFrom.forEach(VolumesFrom::parse);
+        logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig;
+        devices = SpecChecks.list(devices);
         if (macAddress != null) {
             macAddress(macAddress);
         }
-        groupAdd = groupAdd == null ? List.of() : List.copyOf(groupAdd); // absent in older config.json
-        for (String group : groupAdd) {
-            if (group.isEmpty() || group.indexOf(':') >= 0 || group.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("group \"" + group + "\" to add is not a group name or number");
-            }
-        }
-        if (domainname != null && (domainname.length() > 64 || !domainname.matches("[A-Za-z0-9_.-]*"))) {
-            throw new IllegalArgumentException("domain name \"" + domainname + "\" is not up to 64 letters, digits, '.', '-', '_'");
-        }
-        sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls); // absent in older config.json
-        sysctls.keySet().forEach(key -> Sysctls.check(key, networkMode));
-        if (autoRemove && restartPolicy.kind() != RestartPolicy.Kind.NO) {
-            // as dockerd: a container that goes at its end cannot also be started again
-            throw new IllegalArgumentException("restart policy " + restartPolicy + " conflicts with auto-remove (--rm):"
-                    + " leave one out");
-        }
-        for (String e : env) {
-            if (e.indexOf('=') <= 0) {
-                throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=value");
-            }
-        }
-        if (memoryBytes < 0 || cpus < 0 || pidsLimit < -1 || shmSizeBytes < 0) {
-            throw new IllegalArgumentException("limits cannot be negative (but a pids limit of -1 for none)");
-        }
-        resources = resources == null ? Resources.NONE : resources; // absent in older config.json
-        if (cpus > 0 && (resources.cpuPeriod() != 0 || resources.cpuQuota() != 0)) {
-            throw new IllegalArgumentException("Conflicting options: Nano CPUs and CPU " + (resources.cpuPeriod() != 0
-                    ? "Period" : "Quota") + " cannot both be set"); // dockerd's words
-        }
+        groupAdd = SpecChecks.groupAdd(groupAdd);
+        SpecChecks.domainname(domainname);
+        sysctls = SpecChecks.sysctls(sysctls, networkMode);
+        SpecChecks.restartWithAutoRemove(restartPolicy, autoRemove);
+        SpecChecks.env(env);
+        resources = resources == null ? Resources.NONE : resources;
+        SpecChecks.limits(memoryBytes, cpus, pidsLimit, shmSizeBytes, resources);
         pidMode = NamespaceModes.pid(pidMode);
         ipcMode = NamespaceModes.ipc(ipcMode);
         utsMode = NamespaceModes.uts(utsMode, hostname);
         cgroupnsMode = NamespaceModes.cgroupns(cgroupnsMode);
         usernsMode = NamespaceModes.userns(usernsMode);
         NamespaceModes.checkNetworkContainer(networkMode, hostname, ports, publishAllPorts, exposedPorts, dns, extraHosts);
-        // once each: the docker CLI sends a user network's links both in HostConfig and in its endpoint
-        links = links == null ? List.of() : links.stream().map(ContainerSpec::link).distinct().toList(); // absent in older config.json
-        declaredVolumes = declaredVolumes == null ? List.of() : declaredVolumes.stream().distinct().toList(); // older config.json
-        if (!links.isEmpty() && ("host".equals(networkMode) || sharedContainer(networkMode) != null)) {
-            // dockerd's words
-            throw new IllegalArgumentException("conflicting options: " + ("host".equals(networkMode) ? "host"
-                    : "container") + " type networking can't be used with links. This would result in undefined behavior");
-        }
-    }
-
-    /**
-     * A {@link #links} entry as {@code NAME:ALIAS}, from {@code NAME}, {@code NAME:ALIAS} or dockerd's inspect form
-     * {@code /NAME:/PARENT/ALIAS}.
-     *
-     * @throws IllegalArgumentException for an empty name or alias
-     */
-    public static String link(String entry) {
-        int colon = entry.indexOf(':');
-        String name = strip(colon < 0 ? entry : entry.substring(0, colon));
-        String alias = colon < 0 ? name : entry.substring(colon + 1);
-        alias = alias.substring(alias.lastIndexOf('/') + 1);
-        if (name.isEmpty() || alias.isEmpty() || name.contains("/") || entry.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("invalid link \"" + entry + "\": give NAME or NAME:ALIAS");
-        }
-        return name + ":" + alias;
-    }
-
-    private static String strip(String name) {
-        return name.startsWith("/") ? name.substring(1) : name;
-    }
-
-    /** The linked container's name or id in a {@link #links} entry. */
-    public static String linkContainer(String entry) {
-        String link = link(entry);
-        return link.substring(0, link.indexOf(':'));
-    }
-
-    /** The alias of a {@link #links} entry, the name this container knows the linked one by. */
-    public static String linkAlias(String entry) {
-        String link = link(entry);
-        return link.substring(link.indexOf(':') + 1);
+        links = SpecChecks.links(links, networkMode);
+        declaredVolumes = declaredVolumes == null ? List.of() : declaredVolumes.stream().distinct().toList();
+        annotations = SpecChecks.annotations(annotations);
+        SpecChecks.oomScoreAdj(oomScoreAdj);
     }
 
     /**
@@ -402,198 +330,62 @@ public record ContainerSpec(
         return bytes;
     }
 
-    /**
-     * The container named by a {@link #volumesFrom} entry ({@code NAME[:ro|rw]}).
-     *
-     * @throws IllegalArgumentException for an empty name or a mode other than {@code ro} and {@code rw}
-     */
-    public static String volumesFromContainer(String entry) {
-        volumesFromMode(entry);
-        int colon = entry.indexOf(':');
-        return colon < 0 ? entry : entry.substring(0, colon);
-    }
-
-    /**
-     * The mode of a {@link #volumesFrom} entry: {@code ro}, {@code rw}, or {@code ""} to keep each mount's own.
-     *
-     * @throws IllegalArgumentException for an empty name or a mode other than {@code ro} and {@code rw}
-     */
-    public static String volumesFromMode(String entry) {
-        int colon = entry.indexOf(':');
-        String mode = colon < 0 ? "" : entry.substring(colon + 1);
-        if (colon == 0 || entry.isEmpty() || !(mode.isEmpty() || mode.equals("ro") || mode.equals("rw"))) {
-            // dockerd's words for a bad mode
-            throw new IllegalArgumentException("invalid mode for volumes-from: " + entry + " (NAME, NAME:ro or NAME:rw)");
-        }
-        return mode;
-    }
-
     /** A builder for a container of {@code image}. */
     public static Builder builder(String image) {
-        return new Builder(image);
+        return new Builder(new SpecDraft(image));
     }
 
     /** A builder holding this spec's values. */
     public Builder toBuilder() {
-        Builder b = new Builder(image);
-        b.name = name;
-        b.entrypoint = entrypoint;
-        b.cmd = cmd;
-        b.env.addAll(env);
-        b.workingDir = workingDir;
-        b.user = user;
-        b.hostname = hostname;
-        b.labels.putAll(labels);
-        b.mounts.addAll(mounts);
-        b.readOnlyRootfs = readOnlyRootfs;
-        b.shmSizeBytes = shmSizeBytes;
-        b.memoryBytes = memoryBytes;
-        b.cpus = cpus;
-        b.pidsLimit = pidsLimit;
-        b.networkMode = networkMode;
-        b.networkAliases.addAll(networkAliases);
-        b.ports.addAll(ports);
-        b.publishAllPorts = publishAllPorts;
-        b.exposedPorts.addAll(exposedPorts);
-        b.stopSignal = stopSignal;
-        b.stopTimeout = stopTimeout;
-        b.autoRemove = autoRemove;
-        b.pullPolicy = pullPolicy;
-        b.openStdin = openStdin;
-        b.stdinOnce = stdinOnce;
-        b.tty = tty;
-        b.securityOpts.addAll(securityOpts);
-        b.capAdd.addAll(capAdd);
-        b.capDrop.addAll(capDrop);
-        b.extraHosts.addAll(extraHosts);
-        b.dns.addAll(dns);
-        b.dnsSearch.addAll(dnsSearch);
-        b.dnsOptions.addAll(dnsOptions);
-        b.ulimits.addAll(ulimits);
-        b.ipv4Address = ipv4Address;
-        b.exposedHostPorts.addAll(exposedHostPorts);
-        b.restartPolicy = restartPolicy;
-        b.volumesFrom.addAll(volumesFrom);
-        b.logConfig = logConfig;
-        b.pidMode = pidMode;
-        b.ipcMode = ipcMode;
-        b.utsMode = utsMode;
-        b.cgroupnsMode = cgroupnsMode;
-        b.usernsMode = usernsMode;
-        b.devices.addAll(devices);
-        b.macAddress = macAddress;
-        b.groupAdd.addAll(groupAdd);
-        b.domainname = domainname;
-        b.sysctls.putAll(sysctls);
-        b.init = init;
-        b.links.addAll(links);
-        b.healthCheck = healthCheck;
-        b.privileged = privileged;
-        b.declaredVolumes.addAll(declaredVolumes);
-        b.resources = resources;
-        return b;
+        return new Builder(SpecDraft.of(this));
     }
 
     /** Collects a {@link ContainerSpec}; not thread-safe; {@link #build()} validates. */
     public static final class Builder {
-        private final String image;
-        private String name;
-        private List<String> entrypoint;
-        private List<String> cmd;
-        private final List<String> env = new ArrayList<>();
-        private String workingDir;
-        private String user;
-        private String hostname;
-        private final Map<String, String> labels = new LinkedHashMap<>();
-        private final List<Mount> mounts = new ArrayList<>();
-        private boolean readOnlyRootfs;
-        private long shmSizeBytes;
-        private long memoryBytes;
-        private double cpus;
-        private long pidsLimit;
-        private String networkMode;
-        private final List<String> networkAliases = new ArrayList<>();
-        private final List<PortBinding> ports = new ArrayList<>();
-        private boolean publishAllPorts;
-        private final List<String> exposedPorts = new ArrayList<>();
-        private String stopSignal;
-        private Duration stopTimeout;
-        private boolean autoRemove;
-        private PullPolicy pullPolicy = PullPolicy.MISSING;
-        private boolean openStdin;
-        private boolean stdinOnce;
-        private boolean tty;
-        private final List<String> securityOpts = new ArrayList<>();
-        private final List<String> capAdd = new ArrayList<>();
-        private final List<String> capDrop = new ArrayList<>();
-        private final List<String> extraHosts = new ArrayList<>();
-        private final List<String> dns = new ArrayList<>();
-        private final List<String> dnsSearch = new ArrayList<>();
-        private final List<String> dnsOptions = new ArrayList<>();
-        private final List<String> ulimits = new ArrayList<>();
-        private String ipv4Address;
-        private final List<Integer> exposedHostPorts = new ArrayList<>();
-        private RestartPolicy restartPolicy = RestartPolicy.NO;
-        private final List<String> volumesFrom = new ArrayList<>();
-        private LogConfig logConfig = LogConfig.DEFAULT;
-        private String pidMode;
-        private String ipcMode;
-        private String utsMode;
-        private String cgroupnsMode;
-        private String usernsMode;
-        private final List<Device> devices = new ArrayList<>();
-        private String macAddress;
-        private final List<String> groupAdd = new ArrayList<>();
-        private String domainname;
-        private final Map<String, String> sysctls = new LinkedHashMap<>();
-        private boolean init;
-        private final List<String> links = new ArrayList<>();
-        private HealthCheck healthCheck;
-        private boolean privileged;
-        private final List<String> declaredVolumes = new ArrayList<>();
-        private Resources resources = Resources.NONE;
+        /** Its state, one field per component, kept apart so this file holds the value type and what callers read. */
+        private final SpecDraft d;
 
-        private Builder(String image) {
-            this.image = Objects.requireNonNull(image, "image");
+        private Builder(SpecDraft draft) {
+            this.d = draft;
         }
 
-        public Builder name(String value) { this.name = value; return this; }
-        public Builder entrypoint(String... value) { this.entrypoint = List.of(value); return this; }
-        public Builder entrypoint(List<String> value) { this.entrypoint = value; return this; }
-        public Builder cmd(String... value) { this.cmd = List.of(value); return this; }
-        public Builder cmd(List<String> value) { this.cmd = value; return this; }
-        public Builder env(String key, String value) { this.env.add(key + "=" + value); return this; }
-        public Builder env(String keyEqualsValue) { this.env.add(keyEqualsValue); return this; }
-        public Builder workingDir(String value) { this.workingDir = value; return this; }
-        public Builder user(String value) { this.user = value; return this; }
-        public Builder hostname(String value) { this.hostname = value; return this; }
-        public Builder label(String key, String value) { this.labels.put(key, value); return this; }
-        public Builder labels(Map<String, String> value) { this.labels.putAll(value); return this; }
-        public Builder mount(Mount value) { this.mounts.add(value); return this; }
-        public Builder readOnlyRootfs(boolean value) { this.readOnlyRootfs = value; return this; }
-        public Builder shmSizeBytes(long value) { this.shmSizeBytes = value; return this; }
-        public Builder memoryBytes(long value) { this.memoryBytes = value; return this; }
-        public Builder cpus(double value) { this.cpus = value; return this; }
+        public Builder name(String value) { d.name = value; return this; }
+        public Builder entrypoint(String... value) { d.entrypoint = List.of(value); return this; }
+        public Builder entrypoint(List<String> value) { d.entrypoint = value; return this; }
+        public Builder cmd(String... value) { d.cmd = List.of(value); return this; }
+        public Builder cmd(List<String> value) { d.cmd = value; return this; }
+        public Builder env(String key, String value) { d.env.add(key + "=" + value); return this; }
+        public Builder env(String keyEqualsValue) { d.env.add(keyEqualsValue); return this; }
+        public Builder workingDir(String value) { d.workingDir = value; return this; }
+        public Builder user(String value) { d.user = value; return this; }
+        public Builder hostname(String value) { d.hostname = value; return this; }
+        public Builder label(String key, String value) { d.labels.put(key, value); return this; }
+        public Builder labels(Map<String, String> value) { d.labels.putAll(value); return this; }
+        public Builder mount(Mount value) { d.mounts.add(value); return this; }
+        public Builder readOnlyRootfs(boolean value) { d.readOnlyRootfs = value; return this; }
+        public Builder shmSizeBytes(long value) { d.shmSizeBytes = value; return this; }
+        public Builder memoryBytes(long value) { d.memoryBytes = value; return this; }
+        public Builder cpus(double value) { d.cpus = value; return this; }
         /**
          * The most processes the container may hold, as Docker's {@code --pids-limit}: 0 or -1 for no limit. Without a
          * call the engine's default applies (see {@link ContainerSpec#pidsLimit()}).
          */
-        public Builder pidsLimit(long value) { this.pidsLimit = value > 0 ? value : -1; return this; }
-        public Builder networkMode(String value) { this.networkMode = value; return this; }
-        public Builder networkAlias(String value) { this.networkAliases.add(value); return this; }
-        public Builder port(PortBinding value) { this.ports.add(value); return this; }
-        public Builder publishAllPorts(boolean value) { this.publishAllPorts = value; return this; }
-        public Builder expose(String portAndProtocol) { this.exposedPorts.add(portAndProtocol); return this; }
-        public Builder stopSignal(String value) { this.stopSignal = value; return this; }
-        public Builder stopTimeout(Duration value) { this.stopTimeout = value; return this; }
-        public Builder autoRemove(boolean value) { this.autoRemove = value; return this; }
-        public Builder pullPolicy(PullPolicy value) { this.pullPolicy = value; return this; }
-        public Builder openStdin(boolean value) { this.openStdin = value; return this; }
-        public Builder stdinOnce(boolean value) { this.stdinOnce = value; return this; }
+        public Builder pidsLimit(long value) { d.pidsLimit = value > 0 ? value : -1; return this; }
+        public Builder networkMode(String value) { d.networkMode = value; return this; }
+        public Builder networkAlias(String value) { d.networkAliases.add(value); return this; }
+        public Builder port(PortBinding value) { d.ports.add(value); return this; }
+        public Builder publishAllPorts(boolean value) { d.publishAllPorts = value; return this; }
+        public Builder expose(String portAndProtocol) { d.exposedPorts.add(portAndProtocol); return this; }
+        public Builder stopSignal(String value) { d.stopSignal = value; return this; }
+        public Builder stopTimeout(Duration value) { d.stopTimeout = value; return this; }
+        public Builder autoRemove(boolean value) { d.autoRemove = value; return this; }
+        public Builder pullPolicy(PullPolicy value) { d.pullPolicy = value; return this; }
+        public Builder openStdin(boolean value) { d.openStdin = value; return this; }
+        public Builder stdinOnce(boolean value) { d.stdinOnce = value; return this; }
         /** A pseudo-terminal for the first process; see {@link ContainerSpec#tty()}. */
-        public Builder tty(boolean value) { this.tty = value; return this; }
+        public Builder tty(boolean value) { d.tty = value; return this; }
         /** Adds one of Docker's security options, e.g. {@code seccomp=unconfined}; see {@link ContainerSpec#securityOpts()}. */
-        public Builder securityOpt(String value) { this.securityOpts.add(Objects.requireNonNull(value, "securityOpt")); return this; }
+        public Builder securityOpt(String value) { d.securityOpts.add(Objects.requireNonNull(value, "securityOpt")); return this; }
 
         /** Runs the container without a system-call filter ({@code --security-opt seccomp=unconfined}). */
         public Builder seccompUnconfined() { return securityOpt("seccomp=unconfined"); }
@@ -608,90 +400,89 @@ public record ContainerSpec(
         }
 
         /** Adds capabilities to Docker's defaults, as {@code --cap-add}: {@code NET_ADMIN}, {@code CAP_SYS_TIME}, {@code ALL}. */
-        public Builder capAdd(String... names) { this.capAdd.addAll(List.of(names)); return this; }
+        public Builder capAdd(String... names) { d.capAdd.addAll(List.of(names)); return this; }
 
         /** Drops capabilities from Docker's defaults, as {@code --cap-drop}: {@code NET_RAW}, {@code ALL}. */
-        public Builder capDrop(String... names) { this.capDrop.addAll(List.of(names)); return this; }
+        public Builder capDrop(String... names) { d.capDrop.addAll(List.of(names)); return this; }
 
         /** Adds {@code name:address} to its {@code /etc/hosts}, as {@code --add-host}; {@code host-gateway} for the host. */
-        public Builder extraHost(String nameColonAddress) { this.extraHosts.add(nameColonAddress); return this; }
+        public Builder extraHost(String nameColonAddress) { d.extraHosts.add(nameColonAddress); return this; }
 
         /** A name server for its {@code /etc/resolv.conf}, as {@code --dns}; any replaces the host's. */
-        public Builder dns(String address) { this.dns.add(address); return this; }
+        public Builder dns(String address) { d.dns.add(address); return this; }
 
         /** A search domain, as {@code --dns-search}; any replaces the host's ({@code .} alone: none). */
-        public Builder dnsSearch(String domain) { this.dnsSearch.add(domain); return this; }
+        public Builder dnsSearch(String domain) { d.dnsSearch.add(domain); return this; }
 
         /** A resolver option, as {@code --dns-option}: {@code ndots:2}; any replaces the host's. */
-        public Builder dnsOption(String option) { this.dnsOptions.add(option); return this; }
+        public Builder dnsOption(String option) { d.dnsOptions.add(option); return this; }
 
         /** A resource limit, as {@code --ulimit}: {@code nofile=1024:2048}; see {@link ContainerSpec#ulimits()}. */
-        public Builder ulimit(String nameEqualsSoftColonHard) { this.ulimits.add(nameEqualsSoftColonHard); return this; }
+        public Builder ulimit(String nameEqualsSoftColonHard) { d.ulimits.add(nameEqualsSoftColonHard); return this; }
 
         /** A static address on its network, as {@code --ip}; see {@link ContainerSpec#ipv4Address()}. */
-        public Builder ipv4Address(String address) { this.ipv4Address = address; return this; }
+        public Builder ipv4Address(String address) { d.ipv4Address = address; return this; }
         /**
          * Makes servers on the host's loopback ({@code 127.0.0.1:PORT}) reachable from the container as
          * {@code host.stevedore.internal:PORT}; see {@link ContainerSpec#exposedHostPorts()}.
          */
         public Builder exposeHostPorts(int... hostPorts) {
             for (int port : hostPorts) {
-                this.exposedHostPorts.add(port);
+                d.exposedHostPorts.add(port);
             }
             return this;
         }
         /** When the engine starts it again after its command ended, as {@code --restart}; see {@link RestartPolicy}. */
-        public Builder restartPolicy(RestartPolicy value) { this.restartPolicy = value; return this; }
+        public Builder restartPolicy(RestartPolicy value) { d.restartPolicy = value; return this; }
         /** Another container's volume and bind mounts, as {@code --volumes-from NAME[:ro|rw]}; see {@link ContainerSpec#volumesFrom()}. */
-        public Builder volumesFrom(String nameAndMode) { this.volumesFrom.add(nameAndMode); return this; }
+        public Builder volumesFrom(String nameAndMode) { d.volumesFrom.add(nameAndMode); return this; }
         /** Where its output goes, as {@code --log-driver} and {@code --log-opt}; see {@link LogConfig}. */
-        public Builder logConfig(LogConfig value) { this.logConfig = value; return this; }
+        public Builder logConfig(LogConfig value) { d.logConfig = value; return this; }
         /** Its process namespace, as {@code --pid}: {@code host} or {@code container:NAME}; see {@link ContainerSpec#pidMode()}. */
-        public Builder pidMode(String value) { this.pidMode = value; return this; }
+        public Builder pidMode(String value) { d.pidMode = value; return this; }
         /** Its IPC namespace, as {@code --ipc}: {@code shareable}, {@code container:NAME}...; see {@link ContainerSpec#ipcMode()}. */
-        public Builder ipcMode(String value) { this.ipcMode = value; return this; }
+        public Builder ipcMode(String value) { d.ipcMode = value; return this; }
         /** Its UTS namespace, as {@code --uts}: {@code host}; see {@link ContainerSpec#utsMode()}. */
-        public Builder utsMode(String value) { this.utsMode = value; return this; }
+        public Builder utsMode(String value) { d.utsMode = value; return this; }
         /** Its cgroup namespace, as {@code --cgroupns}: {@code private} or {@code host}; see {@link ContainerSpec#cgroupnsMode()}. */
-        public Builder cgroupnsMode(String value) { this.cgroupnsMode = value; return this; }
+        public Builder cgroupnsMode(String value) { d.cgroupnsMode = value; return this; }
         /** Its user namespace, as {@code --userns}: only {@code host}; see {@link ContainerSpec#usernsMode()}. */
-        public Builder usernsMode(String value) { this.usernsMode = value; return this; }
+        public Builder usernsMode(String value) { d.usernsMode = value; return this; }
         /** A host device node made visible in it, as {@code --device}; see {@link Device}. */
-        public Builder device(Device value) { this.devices.add(Objects.requireNonNull(value, "device")); return this; }
+        public Builder device(Device value) { d.devices.add(Objects.requireNonNull(value, "device")); return this; }
         /** A host device node as {@code --device HOST[:CONTAINER[:PERMS]]} takes it; see {@link Device#parse}. */
         public Builder device(String hostContainerPermissions) { return device(Device.parse(hostContainerPermissions)); }
         /** The MAC address of its interface on its network, as {@code --mac-address}; see {@link ContainerSpec#macAddress()}. */
-        public Builder macAddress(String value) { this.macAddress = value; return this; }
+        public Builder macAddress(String value) { d.macAddress = value; return this; }
         /** A supplementary group by name or number, as {@code --group-add}; see {@link ContainerSpec#groupAdd()}. */
-        public Builder groupAdd(String nameOrId) { this.groupAdd.add(Objects.requireNonNull(nameOrId, "groupAdd")); return this; }
+        public Builder groupAdd(String nameOrId) { d.groupAdd.add(Objects.requireNonNull(nameOrId, "groupAdd")); return this; }
         /** The NIS domain name, as {@code --domainname}; see {@link ContainerSpec#domainname()}. */
-        public Builder domainname(String value) { this.domainname = value; return this; }
+        public Builder domainname(String value) { d.domainname = value; return this; }
         /** A namespaced kernel parameter, as {@code --sysctl KEY=VALUE}; see {@link ContainerSpec#sysctls()}. */
-        public Builder sysctl(String key, String value) { this.sysctls.put(key, value); return this; }
+        public Builder sysctl(String key, String value) { d.sysctls.put(key, value); return this; }
         /** A minimal init as pid 1, as {@code --init}; see {@link ContainerSpec#init()}. */
-        public Builder init(boolean value) { this.init = value; return this; }
+        public Builder init(boolean value) { d.init = value; return this; }
         /** A legacy link, as {@code --link NAME[:ALIAS]}; see {@link ContainerSpec#links()}. */
-        public Builder link(String nameColonAlias) { this.links.add(Objects.requireNonNull(nameColonAlias, "link")); return this; }
+        public Builder link(String nameColonAlias) { d.links.add(Objects.requireNonNull(nameColonAlias, "link")); return this; }
         /** A legacy link to container {@code name}, known here as {@code alias}; see {@link ContainerSpec#links()}. */
         public Builder link(String name, String alias) { return link(name + ":" + alias); }
         /** Its health check, replacing the image's; {@link HealthCheck#NONE} for none; see {@link ContainerSpec#healthCheck()}. */
-        public Builder healthCheck(HealthCheck value) { this.healthCheck = value; return this; }
+        public Builder healthCheck(HealthCheck value) { d.healthCheck = value; return this; }
         /** A path declared a volume, as {@code Config.Volumes} has it; see {@link ContainerSpec#declaredVolumes()}. */
-        public Builder declaredVolume(String path) { this.declaredVolumes.add(Objects.requireNonNull(path, "declaredVolume")); return this; }
+        public Builder declaredVolume(String path) { d.declaredVolumes.add(Objects.requireNonNull(path, "declaredVolume")); return this; }
 
         /** Runs it privileged ({@code docker run --privileged}); see {@link ContainerSpec#privileged()}. */
-        public Builder privileged(boolean value) { this.privileged = value; return this; }
+        public Builder privileged(boolean value) { d.privileged = value; return this; }
         /** CPU shares, quota, cpusets, block I/O weight; see {@link Resources}. */
-        public Builder resources(Resources value) { this.resources = Objects.requireNonNull(value, "resources"); return this; }
+        public Builder resources(Resources value) { d.resources = Objects.requireNonNull(value, "resources"); return this; }
+
+        /** A key-value annotation, as {@code HostConfig.Annotations}; see {@link ContainerSpec#annotations()}. */
+        public Builder annotation(String key, String value) { d.annotations.put(key, value); return this; }
+        /** Its processes' out-of-memory score adjustment, as {@code --oom-score-adj}; see {@link ContainerSpec#oomScoreAdj()}. */
+        public Builder oomScoreAdj(int value) { d.oomScoreAdj = value; return this; }
 
         public ContainerSpec build() {
-            return new ContainerSpec(image, name, entrypoint, cmd, env, workingDir, user, hostname, labels, mounts,
-                    readOnlyRootfs, shmSizeBytes, memoryBytes, cpus, pidsLimit, networkMode, networkAliases, ports,
-                    publishAllPorts, exposedPorts, stopSignal, stopTimeout, autoRemove, pullPolicy, openStdin, stdinOnce,
-                    tty, securityOpts, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, ulimits, ipv4Address,
-                    exposedHostPorts, restartPolicy, volumesFrom, logConfig, pidMode, ipcMode, utsMode, cgroupnsMode,
-                    usernsMode, devices, macAddress, groupAdd, domainname, sysctls, init, links, healthCheck,
-                    privileged, declaredVolumes, resources);
+            return d.build();
         }
     }
 }

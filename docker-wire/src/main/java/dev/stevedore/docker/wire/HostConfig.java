@@ -19,6 +19,8 @@ import java.util.Map;
  * @param capDrop      {@code --cap-drop}, named as {@code capAdd}
  * @param extraHosts   {@code --add-host}: {@code name:address}, the address may be {@code host-gateway}
  * @param dns          {@code --dns}: name servers
+ * @param annotations  free-form key-value metadata (API 1.43; dockerd before it ignores the field)
+ * @param oomScoreAdj  {@code --oom-score-adj}: -1000 to 1000
  * @param dnsSearch    {@code --dns-search}: search domains
  * @param dnsOptions   {@code --dns-option}: resolver options
  * @param ulimits      {@code --ulimit}: resource limits
@@ -110,7 +112,9 @@ public record HostConfig(
         @JsonProperty("KernelMemoryTCP") Long kernelMemoryTcp,
         @JsonProperty("CpuRealtimePeriod") Long cpuRealtimePeriod,
         @JsonProperty("CpuRealtimeRuntime") Long cpuRealtimeRuntime,
-        @JsonProperty("DeviceCgroupRules") List<String> deviceCgroupRules) {
+        @JsonProperty("DeviceCgroupRules") List<String> deviceCgroupRules,
+        @JsonProperty("Annotations") Map<String, String> annotations,
+        @JsonProperty("OomScoreAdj") Integer oomScoreAdj) {
 
     /** One {@code --blkio-weight-device}: a block device's path on the host and its weight. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -15,11 +15,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What {@code docker run --init}, {@code --group-add}, {@code --domainname} and {@code --sysctl} do inside the
+ * What {@code docker run --init}, {@code --group-add}, {@code --domainname}, {@code --sysctl} and {@code --oom-score-adj} do inside the
  * container, the same on every engine (dockerd's init is its docker-init, tini): the init runs the command as its
  * child, forwards the stop signal to it, reaps orphans and ends with the command's status; the added groups are the
  * supplementary groups of its first process and its execs, names looked up in the image's {@code /etc/group}; the domain name is the
- * UTS namespace's and the first name of the container's line in {@code /etc/hosts} ({@code HOSTNAME.DOMAIN HOSTNAME}); the sysctls are set in the container's namespaces before its command runs; inspect echoes each.
+ * UTS namespace's and the first name of the container's line in {@code /etc/hosts} ({@code HOSTNAME.DOMAIN HOSTNAME}); the sysctls are set in the container's namespaces before its command runs; a raised {@code --oom-score-adj} is that of its processes and its execs; inspect echoes each.
  *
  * <p>Runs on both engines and rootless ({@code EmbeddedProcessOptionsContractIT}, {@code DockerProcessOptionsContractIT},
  * {@code RootlessProcessOptionsContractIT}).
@@ -104,6 +104,20 @@ public abstract class ProcessOptionsContract extends EngineContract {
         assertThat(logTexts(box.id())).containsExactly("80", "2048", "20");
         assertThat(engine.inspectContainer(box.id()).spec().sysctls()).containsEntry("kernel.shmmni", "2048")
                 .hasSize(3);
+        engine.removeContainer(box.id(), true);
+    }
+
+    @Test
+    void aRaisedOomScoreAdjustmentIsThatOfTheContainersProcessesAndItsExecs() {
+        // raising needs no privilege, so it applies rootless too; lowering below the engine's own needs CAP_SYS_RESOURCE
+        ContainerInfo box = started(busybox("cat /proc/1/oom_score_adj; sleep 3600").oomScoreAdj(500));
+        await().atMost(PATIENCE).until(() -> !logTexts(box.id()).isEmpty());
+
+        ExecResult exec = engine.exec(box.id(), ExecSpec.of("cat", "/proc/self/oom_score_adj"));
+
+        assertThat(logTexts(box.id())).containsExactly("500");
+        assertThat(exec.stdout().strip()).isEqualTo("500");
+        assertThat(engine.inspectContainer(box.id()).spec().oomScoreAdj()).isEqualTo(500);
         engine.removeContainer(box.id(), true);
     }
 }

@@ -7,6 +7,7 @@ import dev.stevedore.engine.ContainerHealth;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
 import dev.stevedore.engine.ContainerState;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.Mount;
@@ -163,6 +164,10 @@ final class ContainerDocuments {
         host.set("RestartPolicy", Json.object().put("Name", spec.restartPolicy().kind().dockerName())
                 .put("MaximumRetryCount", spec.restartPolicy().maximumRetries()));
         host.put("AutoRemove", autoRemove || spec.autoRemove());
+        host.put("OomScoreAdj", spec.oomScoreAdj());
+        if (!CreateEcho.clientAnnotations(spec).isEmpty()) { // API 1.43, omitted when empty as dockerd does
+            host.set("Annotations", Json.MAPPER.valueToTree(CreateEcho.clientAnnotations(spec)));
+        }
         host.put("PublishAllPorts", spec.publishAllPorts());
         host.put("Privileged", spec.privileged());
         host.put("ReadonlyRootfs", spec.readOnlyRootfs());
@@ -175,7 +180,7 @@ final class ContainerDocuments {
         stringsOrNull(host, "VolumesFrom", spec.volumesFrom());
         // as dockerd: the default bridge's links as /NAME:/PARENT/ALIAS; a user network's are its endpoint's
         stringsOrNull(host, "Links", userNetwork(spec.networkMode()) ? List.of() : spec.links().stream()
-                .map(l -> "/" + ContainerSpec.linkContainer(l) + ":/" + name + "/" + ContainerSpec.linkAlias(l)).toList());
+                .map(l -> "/" + Link.parse(l).container() + ":/" + name + "/" + Link.parse(l).alias()).toList());
         ArrayNode devices = host.putArray("Devices"); // dockerd answers [] when none were given
         spec.devices().forEach(d -> devices.addObject().put("PathOnHost", d.pathOnHost())
                 .put("PathInContainer", d.pathInContainer()).put("CgroupPermissions", d.cgroupPermissions()));

@@ -85,12 +85,9 @@ final class ContainerRoutes {
         request.volumes().forEach(state.engine::createVolume);
         ContainerInfo created;
         try {
-            created = state.engine.createContainer(request.spec());
+            created = state.engine.createContainer(CreateEcho.withEcho(request.spec(), body, request.autoRemove()));
         } catch (ImageNotFoundException e) {
             throw ApiException.notFound("No such image: " + familiar(request.spec().image()));
-        }
-        if (request.autoRemove()) {
-            state.markAutoRemove(created.id());
         }
         try {
             request.networks().forEach((network, endpoint) -> state.engine.connectNetwork(network, created.id(),
@@ -99,8 +96,6 @@ final class ContainerRoutes {
             state.engine.removeContainer(created.id(), true);
             throw e;
         }
-        state.sentMounts(created.id(), body.path("HostConfig"));
-        state.sentNetworkDisabled(created.id(), body);
         ObjectNode answer = Json.object().put("Id", created.id());
         // the engine's warnings, in dockerd's words: what the host could not apply (the engine dropped it, as dockerd does)
         answer.set("Warnings", Json.strings(created.warnings()));
@@ -118,10 +113,9 @@ final class ContainerRoutes {
     private void inspect(Exchange x) throws IOException {
         ContainerInfo c = find(x.param("id"));
         ImageConfig image = state.imageConfig(c);
-        ObjectNode document = ContainerDocuments.inspect(c, image, state.autoRemove(c.id()), networks(),
+        ObjectNode document = ContainerDocuments.inspect(c, image, CreateEcho.autoRemove(c), networks(),
                 MountDocuments.volumes(state.engine), state.blankHostIp());
-        state.echoSentMounts(c.id(), (ObjectNode) document.get("HostConfig"));
-        state.echoNetworkDisabled(c.id(), document);
+        CreateEcho.echo(c, document);
         if (x.request().flag("size")) {
             document = ContainerSizes.inspect(document, ContainerSizes.measure(state.engine).get(c.id()));
         }
@@ -146,7 +140,7 @@ final class ContainerRoutes {
                 continue;
             }
             ObjectNode summary = summary(c, networks, volumes, now);
-            state.echoNetworkDisabled(c.id(), summary);
+            CreateEcho.echo(c, summary);
             list.add(sizes == null ? summary : ContainerSizes.summary(summary, sizes.get(c.id())));
         }
         x.response().json(200, list);
@@ -181,12 +175,12 @@ final class ContainerRoutes {
         try {
             state.engine.startContainer(c.id());
         } catch (RuntimeException e) {
-            if (state.autoRemove(c.id())) {
+            if (CreateEcho.autoRemove(c)) {
                 removeQuietly(c.id());
             }
             throw e;
         }
-        state.reapWhenExited(c.id());
+        state.reapWhenExited(c);
         x.response().empty(204);
     }
 
@@ -266,7 +260,6 @@ final class ContainerRoutes {
         } catch (ContainerNotFoundException gone) {
             // removed meanwhile (an auto-remove container that just exited): what the client wanted
         }
-        state.forgetSentMounts(c.id());
         x.response().empty(204);
     }
 

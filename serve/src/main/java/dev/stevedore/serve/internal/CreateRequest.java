@@ -7,6 +7,7 @@ import dev.stevedore.docker.wire.Wire;
 import dev.stevedore.engine.AdvancedResources;
 import dev.stevedore.engine.BlockIoLimits;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
 import dev.stevedore.engine.Device;
 import dev.stevedore.engine.HealthCheck;
 import dev.stevedore.engine.ImageConfig;
@@ -113,7 +114,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         nonNull(host.dnsSearch()).forEach(b::dnsSearch);
         nonNull(host.dnsOptions()).forEach(b::dnsOption);
         nonNull(host.volumesFrom()).forEach(b::volumesFrom);
-        nonNull(host.links()).forEach(l -> badRequestOnInvalid(() -> b.link(ContainerSpec.link(l))));
+        nonNull(host.links()).forEach(l -> badRequestOnInvalid(() -> b.link(Link.parse(l).toString())));
         b.pidMode(host.pidMode()).ipcMode(host.ipcMode()).utsMode(host.utsMode()).cgroupnsMode(host.cgroupnsMode())
                 .usernsMode(host.usernsMode()); // checked by the spec, a 400 in dockerd's words
         nonNull(host.devices()).stream().filter(Objects::nonNull).forEach(d -> b.device(badRequestOnInvalid(() ->
@@ -122,6 +123,12 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
         b.domainname(blankToNull(c.domainname()));
         if (host.sysctls() != null) {
             host.sysctls().forEach((key, value) -> b.sysctl(key, value == null ? "" : value));
+        }
+        if (host.oomScoreAdj() != null) {
+            b.oomScoreAdj(host.oomScoreAdj()); // out of range: a 400 in dockerd's words
+        }
+        if (host.annotations() != null) {
+            host.annotations().forEach((key, value) -> b.annotation(key, value == null ? "" : value));
         }
         b.init(isTrue(host.init()));
         b.privileged(isTrue(host.privileged()));
@@ -207,7 +214,7 @@ record CreateRequest(ContainerSpec spec, boolean autoRemove, Map<String, Endpoin
                 }
                 aliases.forEach(b::networkAlias);
                 if (settings != null) {
-                    nonNull(settings.links()).forEach(l -> badRequestOnInvalid(() -> b.link(ContainerSpec.link(l))));
+                    nonNull(settings.links()).forEach(l -> badRequestOnInvalid(() -> b.link(Link.parse(l).toString())));
                 }
                 b.ipv4Address(address);
                 if (mac != null) {

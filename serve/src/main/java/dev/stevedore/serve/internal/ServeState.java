@@ -1,6 +1,5 @@
 package dev.stevedore.serve.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stevedore.engine.ContainerEngine;
 import dev.stevedore.engine.ContainerInfo;
 import dev.stevedore.engine.ContainerNotFoundException;
@@ -24,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the server knows beyond the engine: exec instances (the engine runs an exec in one call, Docker
- * creates, starts and inspects it in three), the containers it removes itself when they exit (Docker's
- * {@code AutoRemove}, done here so an attached client reads all the output before the container goes), the
+ * creates, starts and inspects it in three), the removing of containers when they exit (Docker's
+ * {@code AutoRemove}, done here so an attached client reads all the output before the container goes; which
+ * containers, {@link CreateEcho} keeps with each), the
  * attached streams per container, and the image configurations it has looked up.
  */
 final class ServeState implements AutoCloseable {
@@ -43,7 +43,6 @@ final class ServeState implements AutoCloseable {
             return size() > MAX_EXECS;
         }
     });
-    private final Set<String> autoRemove = ConcurrentHashMap.newKeySet();
     private final Set<String> reaping = ConcurrentHashMap.newKeySet();
     private final Map<String, ContainerState> removed = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -53,9 +52,6 @@ final class ServeState implements AutoCloseable {
     });
     private final Map<String, AtomicInteger> attached = new ConcurrentHashMap<>();
     private final Map<String, ImageConfig> imageConfigs = new ConcurrentHashMap<>();
-    private final Map<String, ObjectNode> sentMounts = new ConcurrentHashMap<>();
-    /** Containers created with {@code NetworkDisabled}: their {@code NetworkMode} and {@code PortBindings} as sent. */
-    private final Map<String, ObjectNode> networkDisabled = new ConcurrentHashMap<>();
     private final EventFeed events;
     private volatile boolean closed;
 
@@ -68,6 +64,7 @@ final class ServeState implements AutoCloseable {
         this.engine = engine;
         this.defaultHostIp = defaultHostIp;
         this.events = new EventFeed(engine);
+        recoverAutoRemove();
     }
 
     /** Where published ports bind when a client names no address; {@code null} for the engine's loopback. */
@@ -102,96 +99,28 @@ final class ServeState implements AutoCloseable {
         return exec;
     }
 
-    // ---- mounts as sent -------------------------------------------------------------------------
-
-    /**
-     * Keeps a created container's {@code HostConfig.Binds} and {@code HostConfig.Mounts} as the client sent them:
-     * dockerd echoes each as sent, and the engine's mounts no longer say which list a mount came from.
-     */
-    void sentMounts(String id, com.fasterxml.jackson.databind.JsonNode hostConfig) {
-        ObjectNode sent = Json.object();
-        sent.set("Binds", hostConfig.path("Binds").isArray() ? hostConfig.get("Binds") : null);
-        if (hostConfig.path("Mounts").isArray() && !hostConfig.get("Mounts").isEmpty()) {
-            sent.set("Mounts", hostConfig.get("Mounts")); // dockerd leaves out an empty list (omitempty)
-        }
-        for (String list : EMPTY_AS_SENT) {
-            if (hostConfig.path(list).isArray()) {
-                sent.putArray(list);
-            }
-        }
-        sentMounts.put(id, sent);
-    }
-
-    /**
-     * Keeps that a container was created with {@code Config.NetworkDisabled}: the engine runs it in mode "none", and
-     * dockerd's inspect shows the flag, the mode as sent ({@code default} when none was) and no networks.
-     */
-    void sentNetworkDisabled(String id, com.fasterxml.jackson.databind.JsonNode body) {
-        if (body.path("NetworkDisabled").asBoolean(false)) {
-            String mode = body.path("HostConfig").path("NetworkMode").asText("");
-            ObjectNode sent = Json.object().put("NetworkMode", mode.isEmpty() ? "default" : mode);
-            if (body.path("HostConfig").path("PortBindings").isObject()) {
-                sent.set("PortBindings", body.path("HostConfig").path("PortBindings"));
-            }
-            networkDisabled.put(id, sent);
-        }
-    }
-
-    /**
-     * An inspect document or list summary (which has no {@code Config}) as dockerd answers it for a container created
-     * with {@code NetworkDisabled}.
-     */
-    void echoNetworkDisabled(String id, ObjectNode document) {
-        ObjectNode sent = networkDisabled.get(id);
-        if (sent != null) {
-            if (document.get("Config") instanceof ObjectNode config) { // inspect: the bindings as sent, none published
-                config.put("NetworkDisabled", true);
-                ((ObjectNode) document.get("HostConfig")).setAll(sent);
-                ((ObjectNode) document.get("NetworkSettings")).putObject("Ports");
-            } else {
-                ((ObjectNode) document.get("HostConfig")).put("NetworkMode", sent.path("NetworkMode").asText());
-                document.putArray("Ports");
-            }
-            ((ObjectNode) document.get("NetworkSettings")).putObject("Networks");
-        }
-    }
-
-    /**
-     * Device lists dockerd echoes as {@code []} where the client sent a list (the docker CLI sends every one) and the
-     * container has none, as {@code null} where it sent none.
-     */
-    private static final java.util.Set<String> EMPTY_AS_SENT = java.util.Set.of("BlkioWeightDevice", "BlkioDeviceReadBps",
-            "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps");
-
-    /**
-     * The {@code HostConfig} of an inspect answer with {@code Binds} and {@code Mounts} (and empty device lists) as
-     * sent, when this server created the container; otherwise as it was (every bind and volume as a bind, as the
-     * engine's mounts give them).
-     */
-    void echoSentMounts(String id, ObjectNode hostConfig) {
-        ObjectNode sent = sentMounts.get(id);
-        if (sent != null) {
-            sent.fields().forEachRemaining(field -> {
-                if (!EMPTY_AS_SENT.contains(field.getKey()) || hostConfig.path(field.getKey()).isNull()) {
-                    hostConfig.set(field.getKey(), field.getValue());
-                }
-            });
-        }
-    }
-
-    void forgetSentMounts(String id) {
-        sentMounts.remove(id);
-        networkDisabled.remove(id);
-    }
-
     // ---- auto-remove ----------------------------------------------------------------------------
 
-    void markAutoRemove(String id) {
-        autoRemove.add(id);
-    }
-
-    boolean autoRemove(String id) {
-        return autoRemove.contains(id);
+    /**
+     * After a restart on the same state: the auto-remove containers that ended meanwhile go, as dockerd removes them
+     * when it starts again, and those still running are removed when they exit.
+     */
+    private void recoverAutoRemove() {
+        try {
+            for (ContainerInfo c : engine.containers(true, Map.of())) {
+                ContainerState.Status status = c.state().status();
+                if (!CreateEcho.autoRemove(c) || status == ContainerState.Status.CREATED) {
+                    continue;
+                }
+                if (status == ContainerState.Status.EXITED || status == ContainerState.Status.DEAD) {
+                    engine.removeContainer(c.id(), true);
+                } else {
+                    reapWhenExited(c);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("removing the auto-remove containers that ended while the server was down failed: {}", e.toString());
+        }
     }
 
     /** The state an auto-removed container ended in, once the server removed it. */
@@ -200,8 +129,9 @@ final class ServeState implements AutoCloseable {
     }
 
     /** Starts removing an auto-remove container once it exits (after its attached readers are done). */
-    void reapWhenExited(String id) {
-        if (!autoRemove.contains(id) || !reaping.add(id)) {
+    void reapWhenExited(ContainerInfo c) {
+        String id = c.id();
+        if (!CreateEcho.autoRemove(c) || !reaping.add(id)) {
             return;
         }
         Thread reaper = new Thread(() -> reap(id), "stevedore-serve-autoremove-" + id.substring(0, 12));
@@ -229,7 +159,6 @@ final class ServeState implements AutoCloseable {
             LOG.warn("removing the auto-remove container {} after it exited failed: {}", id, e.toString());
         } finally {
             reaping.remove(id);
-            autoRemove.remove(id);
         }
     }
 

@@ -133,6 +133,8 @@ class CreateFieldsTest {
         sample("HostConfig.GroupAdd", host("'GroupAdd':['audio','1234']"));
         sample("HostConfig.Sysctls", host("'Sysctls':{'net.ipv4.ip_forward':'1'}"));
         sample("HostConfig.Init", host("'Init':true"));
+        sample("HostConfig.Annotations", host("'Annotations':{'io.example.owner':'team-a'}"));
+        sample("HostConfig.OomScoreAdj", host("'OomScoreAdj':500"));
         sample("HostConfig.Links", host("'Links':['db:db']"));
         sample("HostConfig.Privileged", host("'Privileged':true"));
         String fuse = host("'Devices':[{'PathOnHost':'/dev/fuse','PathInContainer':'/dev/fuse','CgroupPermissions':'rwm'}]");

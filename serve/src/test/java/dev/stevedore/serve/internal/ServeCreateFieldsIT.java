@@ -253,10 +253,10 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
 
     @Test
     void fieldsServeDoesNotKnowAreRefusedByName() throws IOException {
-        Answer serve = http(socket, "POST", "/containers/create", "{'Image':'" + busybox + "','HostConfig':{'OomScoreAdj':500}}");
+        Answer serve = http(socket, "POST", "/containers/create", "{'Image':'" + busybox + "','HostConfig':{'Runtime':'crun'}}");
 
         assertThat(serve.status()).isEqualTo(400);
-        assertThat(serve.json().path("message").asText()).startsWith("HostConfig.OomScoreAdj is not supported");
+        assertThat(serve.json().path("message").asText()).startsWith("HostConfig.Runtime is not supported");
     }
 
     @Test

@@ -3,7 +3,8 @@ package dev.stevedore.dsl.compose.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stevedore.dsl.compose.ComposeFileException;
 import dev.stevedore.engine.BuildSpec;
-import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
+import dev.stevedore.engine.VolumesFrom;
 import dev.stevedore.engine.RestartPolicy;
 import dev.stevedore.dsl.compose.ComposeProject;
 import dev.stevedore.dsl.compose.ComposeService;
@@ -77,11 +78,11 @@ final class ServiceReader {
         List<String> links = new ArrayList<>();
         for (String link : Nodes.strings(node.get("links"), at + ": links")) {
             try {
-                links.add(ContainerSpec.link(link));
+                links.add(Link.parse(link).toString());
             } catch (IllegalArgumentException e) {
                 throw new ComposeFileException(at + ": links: " + e.getMessage());
             }
-            dependsOn.putIfAbsent(ContainerSpec.linkContainer(link), Condition.SERVICE_STARTED); // Compose starts it first
+            dependsOn.putIfAbsent(Link.parse(link).container(), Condition.SERVICE_STARTED); // Compose starts it first
         }
         ComposeService.Build build = build(node.get("build"), at + ": build");
         String image = Nodes.text(node.get("image"), at + ": image");
@@ -116,11 +117,11 @@ final class ServiceReader {
     static String volumesFromService(String entry, String at) {
         String rest = entry.startsWith("container:") ? entry.substring("container:".length()) : entry;
         try {
-            ContainerSpec.volumesFromMode(rest);
+            VolumesFrom.parse(rest);
         } catch (IllegalArgumentException e) {
             throw new ComposeFileException(at + ": " + e.getMessage());
         }
-        return entry.startsWith("container:") ? null : ContainerSpec.volumesFromContainer(rest);
+        return entry.startsWith("container:") ? null : VolumesFrom.parse(rest).container();
     }
 
     private ComposeService.Build build(JsonNode node, String at) {

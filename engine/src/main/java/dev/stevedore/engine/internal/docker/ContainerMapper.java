@@ -272,6 +272,8 @@ final class ContainerMapper {
         strings(host.path("GroupAdd")).forEach(b::groupAdd);
         b.domainname(blankToNull(config.path("Domainname").asText("")));
         stringMap(host.path("Sysctls")).forEach(b::sysctl);
+        stringMap(host.path("Annotations")).forEach(b::annotation);
+        b.oomScoreAdj(host.path("OomScoreAdj").asInt(0));
         b.init(host.path("Init").asBoolean(false));
         JsonNode restart = host.path("RestartPolicy");
         if (!restart.path("Name").asText("").isEmpty()) {

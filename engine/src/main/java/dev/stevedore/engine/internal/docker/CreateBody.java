@@ -114,7 +114,9 @@ final class CreateBody {
                 advanced.memorySwap() != 0 ? advanced.memorySwap() : null, advanced.oomKillDisable() ? true : null,
                 positiveOrNull(advanced.kernelMemory()), positiveOrNull(advanced.kernelMemoryTcp()),
                 positiveOrNull(advanced.cpuRealtimePeriod()), advanced.cpuRealtimeRuntime() != 0 ? advanced.cpuRealtimeRuntime() : null,
-                emptyToNull(advanced.deviceCgroupRules()));
+                emptyToNull(advanced.deviceCgroupRules()),
+                emptyToNull(spec.annotations()), // CreateRefusals: only to a daemon that knows the field
+                spec.oomScoreAdj() != 0 ? spec.oomScoreAdj() : null);
         // the daemon refuses aliases on the default bridge with its own clear message; no guessing here
         // so does it a static address where it cannot give one (the default bridge, no subnet of the user's)
         boolean endpoint = !spec.networkAliases().isEmpty() || spec.ipv4Address() != null

@@ -11,6 +11,8 @@ import dev.stevedore.engine.ImageReference;
 final class CreateRefusals {
     /** The API version that knows {@code Healthcheck.StartInterval}. */
     private static final ApiVersion START_INTERVAL_API = new ApiVersion(1, 44);
+    /** The API version that knows {@code HostConfig.Annotations}. */
+    private static final ApiVersion ANNOTATIONS_API = new ApiVersion(1, 43);
 
     private CreateRefusals() {
     }
@@ -26,6 +28,13 @@ final class CreateRefusals {
                     + api.endpoint().uri() + " speaks API " + api.version().major() + "." + api.version().minor()
                     + ", which has no health check start interval (API 1.44, Docker 25); leave startInterval out or use a"
                     + " newer Docker");
+        }
+        if (!spec.annotations().isEmpty() && !api.version().atLeast(ANNOTATIONS_API)) {
+            // not mapped onto labels: a label is another thing (filters match it, the image's are merged in)
+            throw new ContainerEngineException(creating(spec, image) + " failed: the Docker daemon at "
+                    + api.endpoint().uri() + " speaks API " + api.version().major() + "." + api.version().minor()
+                    + ", which has no container annotations (HostConfig.Annotations, API 1.43, Docker 24) and would drop"
+                    + " them; leave annotations out, use labels, or use a newer Docker");
         }
     }
 

@@ -3,6 +3,8 @@ package dev.stevedore.engine.internal.embedded;
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerNotFoundException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
+import dev.stevedore.engine.VolumesFrom;
 import dev.stevedore.engine.EngineSettings;
 import dev.stevedore.engine.ImageConfig;
 import dev.stevedore.engine.ImageReference;
@@ -95,7 +97,7 @@ final class ContainerCreation {
         new ResourceLimits(spec.memoryBytes(), ContainerConfigs.nanoCpus(spec.cpus()), spec.pidsLimit(), spec.resources()); // validates
         // as dockerd: a linked container must be there at create (it must run only at start)
         List<String> links = spec.links().stream()
-                .map(l -> store.resolve(ContainerSpec.linkContainer(l)) + ":" + ContainerSpec.linkAlias(l)).toList();
+                .map(l -> store.resolve(Link.parse(l).container()) + ":" + Link.parse(l).alias()).toList();
 
         String id = ContainerStore.newId();
         Path dir = store.directory(id);
@@ -195,8 +197,8 @@ final class ContainerCreation {
         spec.mounts().forEach(m -> own.add(ContainerConfigs.normalize(m.target())));
         Map<String, MountRecord> inherited = new LinkedHashMap<>();
         for (String from : spec.volumesFrom()) {
-            String other = store.resolve(ContainerSpec.volumesFromContainer(from)); // ContainerNotFoundException: 404
-            boolean readOnly = ContainerSpec.volumesFromMode(from).equals("ro");
+            String other = store.resolve(VolumesFrom.parse(from).container()); // ContainerNotFoundException: 404
+            boolean readOnly = VolumesFrom.parse(from).mode().equals("ro");
             ContainerRecord config = store.readConfig(other).orElseThrow(() -> new ContainerNotFoundException(from));
             for (MountRecord m : config.mounts()) {
                 if (!m.type().equals("tmpfs") && !own.contains(m.target())) {

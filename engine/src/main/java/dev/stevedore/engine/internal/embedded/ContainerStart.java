@@ -213,7 +213,8 @@ final class ContainerStart {
                 .ulimits(ulimits(config))
                 .seccomp(seccomp(config, store.seccompCache()))
                 .sharedNamespaces(namespaces)
-                .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init());
+                .process(config.spec().groupAdd(), config.spec().domainname(), config.spec().sysctls(), config.spec().init(),
+                        config.spec().oomScoreAdj());
         ContainerStdio.outputFiles(builder, dir, config.spec());
         addMounts(builder, config);
         if (config.spec().privileged()) {

@@ -2,6 +2,7 @@ package dev.stevedore.engine.internal.embedded;
 
 import dev.stevedore.engine.ContainerEngineException;
 import dev.stevedore.engine.ContainerSpec;
+import dev.stevedore.engine.Link;
 import dev.stevedore.engine.internal.network.NetworkManager;
 
 import java.util.ArrayList;
@@ -35,8 +36,8 @@ final class LinkEnvironment {
             return env; // as dockerd: on a network a user made a link is a name only (see HostsFiles)
         }
         for (String link : config.spec().links()) {
-            String name = ContainerSpec.linkContainer(link);
-            String alias = ContainerSpec.linkAlias(link);
+            String name = Link.parse(link).container();
+            String alias = Link.parse(link).alias();
             String linkedId = store.resolve(name);
             ContainerRecord linked = store.readConfig(linkedId).orElseThrow(() -> notRunning(name, config, alias));
             boolean running;

@@ -121,7 +121,7 @@ public final class Launcher implements AutoCloseable {
 
     private ContainerProcess start(RuntimeSpec spec, boolean release, boolean untilReady) {
         prepareDirectories(spec);
-        spec.requireDevicePolicy(cgroups.devicePolicy() != Cgroups.DevicePolicy.NONE);
+        RuntimeSpecChecks.requireDevicePolicy(spec, cgroups.devicePolicy() != Cgroups.DevicePolicy.NONE);
         Cgroups.Made made = createCgroups(spec);
         byte[] encoded = spec.encode(made);
         if (release) {

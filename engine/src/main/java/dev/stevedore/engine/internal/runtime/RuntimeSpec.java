@@ -71,6 +71,8 @@ import java.util.Set;
  * @param sysctls          kernel parameters written under {@code /proc/sys} before the command runs (the caller let
  *                         only namespaced ones through)
  * @param init             pid 1 is the launcher's minimal init (init.c), the command its child
+ * @param oomScoreAdj      written to pid 1's {@code oom_score_adj} before its command runs (an exec copies pid 1's);
+ *                         0 leaves the launcher's own
  * @param logRotation      how the supervisor rotates {@code stdoutLog} and {@code stderrLog}; {@code null}: never
  * @param privileged       {@code --privileged}: the launcher mounts {@code /sys} read-write and the container gets no
  *                         device policy (every device allowed, v1 rules {@code a}); the caller chose its capabilities,
@@ -115,7 +117,8 @@ public record RuntimeSpec(
         java.util.Map<String, String> sysctls,
         boolean init,
         LogRotation logRotation,
-        boolean privileged) {
+        boolean privileged,
+        int oomScoreAdj) {
 
     /** Docker's masked paths (moby {@code daemon/pkg/oci/defaults.go}). */
     public static final List<String> DEFAULT_MASKED_PATHS = List.of(
@@ -211,7 +214,7 @@ public record RuntimeSpec(
                 uid, gid, additionalGids, userSpec, hostname, network, mounts, shmSizeBytes, readonlyRootfs,
                 noNewPrivileges, capabilities, ulimits, maskedPaths, readonlyPaths, stdoutLog, stderrLog, hostsFile,
                 hostnameFile, resolvConfFile, limits, openStdin, tty, seccomp, sharedNamespaces, nodes, groupAdd,
-                domainname, sysctls, init, logRotation, privileged);
+                domainname, sysctls, init, logRotation, privileged, oomScoreAdj);
     }
 
     static String overlayOptions(List<Path> layers, Path upper, Path work) {
@@ -270,6 +273,7 @@ public record RuntimeSpec(
         private boolean seccompChosen;
         private final List<DeviceNode> devices = new ArrayList<>();
         private List<String> groupAdd = List.of();
+        private int oomScoreAdj;
         private String domainname;
         private java.util.Map<String, String> sysctls = java.util.Map.of();
         private boolean init;
@@ -429,8 +433,10 @@ public record RuntimeSpec(
             return this;
         }
 
-        /** {@code --group-add}, {@code --domainname}, {@code --sysctl} and {@code --init} ({@link RuntimeSpec#init()}). */
-        public Builder process(List<String> groups, String domain, java.util.Map<String, String> parameters, boolean withInit) {
+        /** {@code --group-add}, {@code --domainname}, {@code --sysctl}, {@code --init} and {@code --oom-score-adj}. */
+        public Builder process(List<String> groups, String domain, java.util.Map<String, String> parameters, boolean withInit,
+                               int oomAdjustment) {
+            this.oomScoreAdj = oomAdjustment;
             this.groupAdd = groups;
             this.domainname = domain;
             this.sysctls = parameters;
@@ -461,22 +467,7 @@ public record RuntimeSpec(
                     hostsFile, hostnameFile, resolvConfFile, limits, openStdin, tty,
                     seccompChosen ? seccomp : SeccompPolicy.filter(List.of(), capabilities).orElse(null),
                     sharedNamespaces, devices,
-                    groupAdd, domainname, sysctls, init, logRotation, privileged);
-        }
-    }
-
-    /**
-     * Refuses a tmpfs mounted with {@code dev} where no device policy can be applied: a node of the host's disk made
-     * there would open.
-     */
-    void requireDevicePolicy(boolean applies) {
-        for (Mount mount : mounts) {
-            if (!applies && !privileged && mount instanceof Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
-                throw new IllegalArgumentException("container " + stateDirectory.getFileName() + ": tmpfs " + tmpfs.target()
-                        + " with option dev is refused: this host offers no device cgroup (neither a cgroup v2 hierarchy "
-                        + "for a device program nor a v1 devices controller), so nothing would stop a node of the host's "
-                        + "disk made there from opening; leave out dev");
-            }
+                    groupAdd, domainname, sysctls, init, logRotation, privileged, oomScoreAdj);
         }
     }
 

@@ -145,4 +145,19 @@ final class RuntimeSpecChecks {
             throw new IllegalArgumentException(where + what + " " + id + " is outside 0.." + MAX_ID);
         }
     }
+
+    /**
+     * Refuses a tmpfs mounted with {@code dev} where no device policy can be applied ({@code applies} false): a node of
+     * the host's disk made there would open.
+     */
+    static void requireDevicePolicy(RuntimeSpec spec, boolean applies) {
+        for (RuntimeSpec.Mount mount : spec.mounts()) {
+            if (!applies && !spec.privileged() && mount instanceof RuntimeSpec.Tmpfs tmpfs && !tmpfs.flags().contains("nodev")) {
+                throw new IllegalArgumentException("container " + spec.stateDirectory().getFileName() + ": tmpfs "
+                        + tmpfs.target() + " with option dev is refused: this host offers no device cgroup (neither a"
+                        + " cgroup v2 hierarchy for a device program nor a v1 devices controller), so nothing would stop a"
+                        + " node of the host's disk made there from opening; leave out dev");
+            }
+        }
+    }
 }

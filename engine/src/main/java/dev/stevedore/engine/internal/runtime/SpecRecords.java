@@ -103,6 +103,9 @@ final class SpecRecords {
         if (spec.init()) {
             Records.write(out, "init", "1");
         }
+        if (spec.oomScoreAdj() != 0) {
+            Records.write(out, "oom-score-adj", Integer.toString(spec.oomScoreAdj()));
+        }
         Records.write(out, "stdout", spec.stdoutLog().toString());
         Records.write(out, "stderr", spec.stderrLog().toString());
         if (spec.logRotation() != null) {

@@ -72,7 +72,7 @@ class ContainerRecordJsonTest {
                 .domainname("example.org").sysctl("net.ipv4.ip_forward", "1").init(true).link("db", "database")
                 .healthCheck(new HealthCheck(List.of("CMD", "true"), Duration.ofSeconds(5), Duration.ofSeconds(2),
                         Duration.ofSeconds(1), Duration.ofMillis(500), 3))
-                .privileged(true).declaredVolume("/declared")
+                .privileged(true).declaredVolume("/declared").annotation("io.example.owner", "team-a")
                 .resources(new Resources(512, 0, 0, "0", "0", 100, 64L << 20, 10, // a period or quota goes without cpus
                         dev.stevedore.engine.BlockIoLimits.NONE.withWeight("/dev/vda", 300).withReadBps("/dev/vda", 1 << 20)))
                 .build();
@@ -124,7 +124,8 @@ class ContainerRecordJsonTest {
         tree.putObject("later").putArray("nested").add(1).addObject().put("deep", true); // a newer build's field
         ObjectNode spec = (ObjectNode) tree.get("spec");
         spec.put("laterSetting", "x");
-        spec.remove(List.of("declaredVolumes", "privileged", "securityOpts", "healthCheck", "resources")); // an older build's
+        spec.remove(List.of("declaredVolumes", "privileged", "securityOpts", "healthCheck", "resources",
+                "annotations")); // an older build's
         byte[] file = DATA_BINDING.writeValueAsBytes(tree);
 
         ContainerRecord read = RecordJson.read(file, ContainerRecord.class);
@@ -132,6 +133,7 @@ class ContainerRecordJsonTest {
         assertThat(read).isEqualTo(DATA_BINDING.readValue(file, ContainerRecord.class));
         assertThat(read.spec().privileged()).isFalse();
         assertThat(read.spec().securityOpts()).isEmpty();
+        assertThat(read.spec().annotations()).isEmpty();
     }
 
     @Test

@@ -98,10 +98,10 @@ class RuntimeSpecTest {
     @Test
     void aTmpfsWithDevIsRefusedOnlyWhereNoDevicePolicyWouldStopItsNodes() {
         RuntimeSpec dev = builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev")).build();
-        assertThatThrownBy(() -> dev.requireDevicePolicy(false))
+        assertThatThrownBy(() -> RuntimeSpecChecks.requireDevicePolicy(dev, false))
                 .hasMessageContaining("tmpfs /x with option dev is refused").hasMessageContaining("leave out dev");
-        dev.requireDevicePolicy(true);
-        builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev,nodev")).build().requireDevicePolicy(false);
+        RuntimeSpecChecks.requireDevicePolicy(dev, true);
+        RuntimeSpecChecks.requireDevicePolicy(builder("true").mount(new RuntimeSpec.Tmpfs("/x", "size=1m,dev,nodev")).build(), false);
     }
 
     @Test
