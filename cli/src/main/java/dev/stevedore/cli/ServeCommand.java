@@ -62,6 +62,15 @@ final class ServeCommand implements Callable<Integer> {
         ContainerEngine engine = root.openEngine();
         DockerApiServer server;
         try {
+            if ("docker".equals(engine.info().name())) {
+                // the server keeps what a client sent with the container (annotations), which only the embedded
+                // engine holds for any client; and a Docker daemon is an Engine API endpoint already
+                throw new dev.stevedore.engine.ContainerEngineException("stevedore serve puts the embedded engine behind"
+                        + " the Docker Engine API, and the engine chosen is " + engine.info().name() + " ("
+                        + engine.info().location() + ", " + engine.info().selectedBecause() + "): point Docker clients at"
+                        + " that endpoint itself, or serve the embedded engine (--engine embedded, or unset"
+                        + " STEVEDORE_ENGINE/DOCKER_HOST)");
+            }
             server = DockerApiServer.start(engine, options);
         } catch (RuntimeException e) {
             engine.close();

@@ -77,6 +77,18 @@ class CliDockerIT {
                 " Name:             embedded", " State directory:  " + home, " Selected because: STEVEDORE_ENGINE=embedded");
     }
 
+    /** serve is the embedded engine behind the API; on dockerd it says to use dockerd's own endpoint, and serves nothing. */
+    @Test
+    void serveOnTheDockerEngineIsRefusedNamingTheEndpointToUse() throws Exception {
+        Path socket = home.resolve("serve.sock");
+        CliRunner.Result serve = stevedore("-H", host, "serve", "--socket", socket.toString());
+
+        assertThat(serve.exitCode()).as(serve.toString()).isEqualTo(1);
+        assertThat(serve.err()).contains("stevedore serve puts the embedded engine behind the Docker Engine API",
+                "the engine chosen is docker (" + host, "point Docker clients at that endpoint itself");
+        assertThat(socket).doesNotExist();
+    }
+
     @Test
     void pullAndImagesShowWhatDockerdHolds() throws Exception {
         CliRunner.Result pulled = stevedore("-H", host, "pull", busybox);
