@@ -49,6 +49,11 @@ public final class Main {
             // at the next start were tens of ms each; the engine deletes it once idle for a while (or its state gone)
             System.getProperties().putIfAbsent(KEEP_IDLE_BRIDGE, "true");
         }
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            // no global option, so no --debug: the early open's log lines (a left bridge it reaps, say) must find the
+            // command's level already set, as slf4j-simple reads it once, when the first logger is made
+            quietLogs();
+        }
         EngineFactory engines = EarlyEngine.startFor(args, EngineFactory.DEFAULT);
         Timing.mark("native boot, early engine open started");
         Object quick = QuickCommandLine.parse(args);
@@ -147,6 +152,10 @@ public final class Main {
             System.setProperty(LOG_LEVEL, "debug");
             return;
         }
+        quietLogs();
+    }
+
+    private static void quietLogs() {
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "warn");
         }
