@@ -19,6 +19,8 @@ public final class Main {
     private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
     static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
     static final String UNUSED_CONVERTERS = "java\\.(sql|time)\\..*";
+    /** Read by the engine's network attachments (engine-internal, so named here rather than imported). */
+    static final String KEEP_IDLE_BRIDGE = "stevedore.network.keepIdleBridge";
 
     private Main() {
     }
@@ -41,6 +43,16 @@ public final class Main {
         if (!"compose".equals(word) && !"serve".equals(word)) {
             // one container started, then the JVM exits: a spare launcher for the next start would only be torn down
             System.getProperties().putIfAbsent("stevedore.launcher.spare", "false");
+        }
+        if (!"serve".equals(word)) {
+            // the next command's container would need the default bridge again: deleting it at each exit and making it
+            // at the next start were tens of ms each; the engine deletes it once idle for a while (or its state gone)
+            System.getProperties().putIfAbsent(KEEP_IDLE_BRIDGE, "true");
+        }
+        if (args.length > 0 && !args[0].startsWith("-")) {
+            // no global option, so no --debug: the early open's log lines (a left bridge it reaps, say) must find the
+            // command's level already set, as slf4j-simple reads it once, when the first logger is made
+            quietLogs();
         }
         EngineFactory engines = EarlyEngine.startFor(args, EngineFactory.DEFAULT);
         Timing.mark("native boot, early engine open started");
@@ -140,6 +152,10 @@ public final class Main {
             System.setProperty(LOG_LEVEL, "debug");
             return;
         }
+        quietLogs();
+    }
+
+    private static void quietLogs() {
         if (System.getProperty(LOG_LEVEL) == null) {
             System.setProperty(LOG_LEVEL, "warn");
         }

@@ -10,6 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,14 +27,27 @@ import java.util.Map;
 final class Attachments {
     private static final Logger LOG = LoggerFactory.getLogger(Attachments.class);
 
+    /**
+     * The system property that keeps the default network's bridge when an engine closes with nothing on it: the CLI
+     * sets it, since a command that runs one container and exits would otherwise delete the bridge and the next
+     * command make it again (tens of milliseconds each way, most of it the kernel's, under the host-wide lock). A
+     * kept bridge goes at the first open of an engine on its state directory once it has been idle for
+     * {@link #IDLE_GRACE}, and at any engine's open once its state directory is gone.
+     */
+    static final String KEEP_IDLE_BRIDGE = "stevedore.network.keepIdleBridge";
+    /** How long a kept idle default bridge waits for the next container before an engine's open deletes it. */
+    static final Duration IDLE_GRACE = Duration.ofMinutes(10);
+
     private final NetworkStore store;
     private final AddressPool pool;
     private final BridgeWiring wiring;
+    private final boolean keepIdle;
 
     Attachments(NetworkStore store, AddressPool pool, BridgeWiring wiring) {
         this.store = store;
         this.pool = pool;
         this.wiring = wiring;
+        this.keepIdle = Boolean.getBoolean(KEEP_IDLE_BRIDGE);
     }
 
     /** A network's bridge: its index, and the network's record (changed when its subnet had to move). */
@@ -43,6 +60,9 @@ final class Attachments {
      * against the routes again first; the default network moves to a free one when it collides.
      */
     Bridge ensureBridge(NetworkRecord network, Map<String, NetworkRecord> networks) throws IOException {
+        if (network.predefined()) {
+            Files.deleteIfExists(idleMark(network)); // in use again: idle from the next close that leaves it so
+        }
         int index = wiring.bridgeIndex(network);
         if (index != 0) {
             return new Bridge(network, index);
@@ -148,13 +168,68 @@ final class Attachments {
         }
     }
 
-    /** Deletes the default network's bridge when no container is attached to it (it is made again when needed). */
-    void deleteIdleDefaultBridge(Iterable<NetworkRecord> networks) {
-        for (NetworkRecord n : networks) {
-            if (n.predefined() && n.members().values().stream().allMatch(m -> m.address() == null)) {
-                deleteBridgeQuietly(n);
+    /**
+     * At an engine's close: deletes the default network's bridge when no container is attached to it (it is made
+     * again when needed), or, where bridges are kept idle, leaves it and marks since when it is idle.
+     */
+    void closeIdleDefaultBridge(Iterable<NetworkRecord> networks) {
+        for (NetworkRecord n : idleDefault(networks)) {
+            if (!keepIdle) {
+                deleteIdle(n);
+                continue;
+            }
+            try {
+                Path mark = idleMark(n);
+                if (!Files.exists(mark) && wiring.hasLink(n.bridge())) {
+                    Files.write(mark, new byte[0]); // its time is when the bridge was left idle
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("marking the idle bridge {} of network {} failed: {}", n.bridge(), n.name(), e.toString());
             }
         }
+    }
+
+    /**
+     * At an engine's open (reaping): deletes the default network's bridge when no container is attached to it,
+     * unless an engine that keeps bridges idle left it so less than {@link #IDLE_GRACE} ago.
+     */
+    void deleteIdleDefaultBridge(Iterable<NetworkRecord> networks) {
+        for (NetworkRecord n : idleDefault(networks)) {
+            if (!keepIdle || !recentlyIdle(n)) {
+                deleteIdle(n);
+            }
+        }
+    }
+
+    private static List<NetworkRecord> idleDefault(Iterable<NetworkRecord> networks) {
+        List<NetworkRecord> idle = new ArrayList<>();
+        for (NetworkRecord n : networks) {
+            if (n.predefined() && n.members().values().stream().allMatch(m -> m.address() == null)) {
+                idle.add(n);
+            }
+        }
+        return idle;
+    }
+
+    private boolean recentlyIdle(NetworkRecord network) {
+        try {
+            return Files.getLastModifiedTime(idleMark(network)).toInstant().isAfter(Instant.now().minus(IDLE_GRACE));
+        } catch (IOException e) {
+            return false; // no mark: left by an engine that deletes idle bridges, and was killed before its close
+        }
+    }
+
+    private void deleteIdle(NetworkRecord network) {
+        deleteBridgeQuietly(network);
+        try {
+            Files.deleteIfExists(idleMark(network));
+        } catch (IOException e) {
+            // the mark of a bridge that is gone: the next close that keeps one writes it anew
+        }
+    }
+
+    private Path idleMark(NetworkRecord network) {
+        return store.directory().resolve(network.id() + ".idle");
     }
 
     private static String vethName(String containerId, String networkId) {

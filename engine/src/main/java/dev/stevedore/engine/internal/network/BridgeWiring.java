@@ -36,6 +36,9 @@ interface BridgeWiring extends AutoCloseable {
     /** Opens the network namespace of a container's first process {@code pid}, to plug it into bridges. */
     ContainerSide enter(long pid) throws IOException;
 
+    /** Whether a bridge or veth of that name exists where the bridges live. */
+    boolean hasLink(String name) throws IOException;
+
     /** Deletes a bridge or veth by name; one that does not exist is no error. */
     void deleteLink(String name) throws IOException;
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -86,6 +87,12 @@ final class HostBridges implements BridgeWiring {
     }
 
     @Override
+    public synchronized boolean hasLink(String name) throws IOException {
+        Optional<Set<String>> names = where.linkNames();
+        return names.isPresent() ? names.get().contains(name) : host().linkIndex(name) != 0;
+    }
+
+    @Override
     public synchronized void deleteLink(String name) throws IOException {
         if (where.linkNames().map(names -> !names.contains(name)).orElse(false)) {
             return; // none: no socket opened (the idle default bridge, deleted at every close, is asked for each open)
@@ -95,9 +102,11 @@ final class HostBridges implements BridgeWiring {
 
     @Override
     public synchronized void deleteStrayLinks(Set<String> bridges, Set<String> veths) throws IOException {
-        if (where.linkNames().map(names -> names.stream().noneMatch(n -> n.startsWith(BRIDGE_PREFIX)
-                || n.startsWith(VETH_PREFIX))).orElse(false)) {
-            return; // no engine's link at all: nothing is stray, and no socket is opened for it
+        if (where.linkNames().map(names -> names.stream().noneMatch(n -> (n.startsWith(BRIDGE_PREFIX)
+                || n.startsWith(VETH_PREFIX)) && !bridges.contains(n) && !veths.contains(n))).orElse(false)) {
+            // no engine's link but those this one knows (its idle default bridge kept between CLI commands, say):
+            // nothing is stray, and no socket is opened for it
+            return;
         }
         Netlink host = host();
         List<Netlink.Link> links = host.links();

@@ -468,14 +468,14 @@ public final class NetworkManager implements AutoCloseable {
         });
     }
 
-    /** Closes the ports this JVM publishes and, when nothing runs on it, deletes the default network's bridge. */
+    /** Closes the ports this JVM publishes and, when nothing runs on it, deletes (or keeps) the default network's bridge. */
     @Override
     public void close() {
         ports.close();
         try {
             lock.run("closing the networks", () -> {
                 store.foldMemoryMembers();
-                attachments.deleteIdleDefaultBridge(store.networks());
+                attachments.closeIdleDefaultBridge(store.networks());
                 return null;
             });
         } catch (ContainerEngineException e) {

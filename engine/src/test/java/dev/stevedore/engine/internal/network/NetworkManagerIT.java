@@ -351,6 +351,52 @@ class NetworkManagerIT {
         assertThat(Path.of("/sys/class/net", bridge)).doesNotExist();
     }
 
+    @Test
+    void aKeptIdleDefaultBridgeGoesOnceIdlePastTheGraceOrWithItsStateDirectory() throws Exception {
+        System.setProperty(Attachments.KEEP_IDLE_BRIDGE, "true"); // as the CLI's engines run
+        NetworkFixture command = new NetworkFixture();
+        NetworkFixture deleted = null;
+        try {
+            // `run --rm`: a container on the default network, removed, then the engine closes
+            command.remove(command.run("once", null, List.of(), "exec sleep 300"));
+            String id = command.manager.inspect("bridge").id();
+            Path bridge = Path.of("/sys/class/net", "stvd-" + id.substring(0, 10));
+            Path networks = command.root.resolve("networks");
+            Path mark = networks.resolve(id + ".idle");
+            command.manager.close();
+            assertThat(bridge).as("kept, idle, by the close").exists();
+            assertThat(mark).exists();
+
+            try (NetworkManager next = new NetworkManager(networks, NetworkSettings.defaults())) {
+                next.reap(gone -> true, running -> false);
+            }
+            assertThat(bridge).as("idle for less than the grace: kept by the next open").exists();
+
+            Files.setLastModifiedTime(mark, java.nio.file.attribute.FileTime.from(
+                    java.time.Instant.now().minus(Attachments.IDLE_GRACE).minusSeconds(60)));
+            try (NetworkManager next = new NetworkManager(networks, NetworkSettings.defaults())) {
+                next.reap(gone -> true, running -> false);
+            }
+            assertThat(bridge).as("idle past the grace: deleted by the next open").doesNotExist();
+            assertThat(mark).doesNotExist();
+
+            deleted = new NetworkFixture();
+            deleted.remove(deleted.run("once", null, List.of(), "exec sleep 300"));
+            Path other = Path.of("/sys/class/net", "stvd-" + deleted.manager.inspect("bridge").id().substring(0, 10));
+            deleted.close(); // its engine closes (the bridge kept), then its state directory is deleted
+            deleted = null;
+            assertThat(other).exists();
+            fixture.manager.reap(gone -> false, running -> true);
+            assertThat(other).as("its state directory is gone: any engine's open deletes it").doesNotExist();
+        } finally {
+            System.clearProperty(Attachments.KEEP_IDLE_BRIDGE);
+            command.close();
+            if (deleted != null) {
+                deleted.close();
+            }
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
 
     private String bridgeOf(String network) {
