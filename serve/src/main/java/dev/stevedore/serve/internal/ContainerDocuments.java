@@ -170,6 +170,7 @@ final class ContainerDocuments {
         }
         host.put("PublishAllPorts", spec.publishAllPorts());
         host.put("Privileged", spec.privileged());
+        host.put("Runtime", "runc"); // dockerd's name for its default runtime, which clients read (CreateFields)
         host.put("ReadonlyRootfs", spec.readOnlyRootfs());
         host.put("ShmSize", spec.shmSizeBytes() > 0 ? spec.shmSizeBytes() : 64L * 1024 * 1024);
         // as dockerd: the options given, null when none (then the builtin profile applies, as /info says)

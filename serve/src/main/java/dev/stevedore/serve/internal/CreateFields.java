@@ -47,12 +47,18 @@ final class CreateFields {
             Map.entry("cpupercent", "Windows only; dockerd on Linux discards it with a warning (\"linux does not support"
                     + " CPU percent\")"),
             Map.entry("cpucount", "Windows only; dockerd on Linux ignores it"),
-            Map.entry("isolation", "Windows only; on Linux dockerd takes only 'default'"),
-            Map.entry("runtime", "the engine runs containers with its own launcher, not a named OCI runtime"),
+            Map.entry("isolation", "Windows only; on Linux dockerd takes only 'default', as this engine does"),
+            Map.entry("runtime", "the engine runs containers with its own launcher, not a named OCI runtime; 'runc' is"
+                    + " taken without effect"),
             Map.entry("volumedriver", "the engine has only its own local volumes"));
 
-    /** Defaults the docker CLI sends that are not Go's zero values, for fields the record does not bind (none now). */
-    private static final Map<String, String> CLIENT_DEFAULTS = Map.of();
+    /**
+     * Values of fields the record does not bind that change nothing here, as on dockerd for Linux: the runtime dockerd
+     * names its own ({@code --runtime runc}; inspect answers it for every container) and the only isolation Linux has
+     * ({@code --isolation default}). Keys are lower-case paths, values JSON text.
+     */
+    private static final Map<String, String> CLIENT_DEFAULTS = Map.of("hostconfig.runtime", "\"runc\"",
+            "hostconfig.isolation", "\"default\"");
 
     private CreateFields() {
     }

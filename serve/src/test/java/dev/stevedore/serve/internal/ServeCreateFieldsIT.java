@@ -259,6 +259,21 @@ class ServeCreateFieldsIT extends ServeWithDockerCli {
         assertThat(serve.json().path("message").asText()).startsWith("HostConfig.Runtime is not supported");
     }
 
+    /** {@code --runtime runc} and {@code --isolation default} change nothing on Linux; dockerd takes both. */
+    @Test
+    void theDefaultRuntimeAndIsolationAreTakenAsOnDockerd() {
+        for (Path server : List.of(dockerd, socket)) {
+            String id = DockerCli.run(server, "create", "--runtime", "runc", "--isolation", "default", busybox, "true")
+                    .stream().filter(l -> l.matches("[0-9a-f]{64}")).findFirst().orElseThrow();
+            try {
+                assertThat(DockerCli.run(server, "inspect", "-f", "{{.HostConfig.Runtime}}", id)).as("on %s", server)
+                        .containsExactly("runc");
+            } finally {
+                DockerCli.run(server, "rm", id);
+            }
+        }
+    }
+
     @Test
     void configVolumesAreHonouredAsAnonymousVolumesOnBothLikeDockerd() throws IOException {
         DockerCli.run(dockerd, "pull", "-q", busybox);
