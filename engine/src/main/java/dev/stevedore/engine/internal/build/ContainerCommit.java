@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,7 +72,7 @@ public final class ContainerCommit {
                 layer.upperDirectory(source.upper(), UpperDirectory.RUNTIME_FILES, builder.upperAccess);
             }
             Descriptor stored = layer.store(builder.store);
-            Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+            Instant now = Instant.now(); // to the microsecond, as dockerd's commit: two commits in one second keep their order
             state.addStep(stored.digest().equals(EMPTY_LAYER) ? null : stored, createdBy, now,
                     spec.comment().isEmpty() ? null : spec.comment());
             if (!spec.author().isEmpty()) {
