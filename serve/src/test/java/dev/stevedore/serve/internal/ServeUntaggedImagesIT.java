@@ -114,6 +114,11 @@ class ServeUntaggedImagesIT extends ServeWithDockerCli {
     private List<String> parentAndChild(Path server, List<String> containers) {
         String names = "local.test/parity-" + UUID.randomUUID().toString().substring(0, 8);
         String parent = committed(server, busybox, names + "-parent:1", containers);
+        // dockerd lists images by their created second, in no set order within one: the child is made a second later
+        long second = java.time.Instant.now().getEpochSecond();
+        while (java.time.Instant.now().getEpochSecond() == second) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000_000L - java.time.Instant.now().getNano() + 1_000_000L);
+        }
         String child = committed(server, names + "-parent:1", names + "-child:1", containers);
         String a = parent.substring("sha256:".length(), "sha256:".length() + 12);
         Map<String, String> placeholders = new LinkedHashMap<>(); // whole ids before the short ones they hold
